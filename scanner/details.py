@@ -711,6 +711,9 @@ class Detail(Code):
     SQLITE_TABLE_DAMAGED = "sqlite-table-damaged", "SQLite table damaged after row {n:d} ({error:exc}): rows after it not read"
     SQLITE_CONTACTS_JOINED = "sqlite-contacts-joined", ("Android contacts database: its data rows (one attribute a row) "
                                                          "joined into one row per raw contact")
+    SQLITE_CONTACTS_DELETED = "sqlite-contacts-deleted", ("Android contacts database: {n:d} of its contacts are marked "
+                                                           "deleted on the phone; their data is still in the file and "
+                                                           "they are counted with the others")
     SQLITE_TABLE_PAGES = "sqlite-table-pages", ("SQLite table damaged after row {n:d} ({error:exc}): {more:d} more row(s) "
                                                  "read from its intact pages past the damage, page by page")
     SQLITE_WAL_FILE = "sqlite-wal-file", "SQLite write-ahead log (-wal) with {n:d} frame(s): its frames are not read (the database beside it is read from its main file)"

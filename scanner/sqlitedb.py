@@ -115,7 +115,9 @@ def sqlite_sheets(data: bytes, budget: CellBudget, max_bytes: int) -> Iterator[S
             budget.next_sheet()
             yield sheet
         if _android_contacts(con, {t[0] for t in tables if isinstance(t[0], str)}):
-            sheet = Sheet(CONTACTS_SHEET, [], notes=[say(Detail.SQLITE_CONTACTS_JOINED)])
+            deleted = _deleted_contacts(con)
+            sheet = Sheet(CONTACTS_SHEET, [], notes=[say(Detail.SQLITE_CONTACTS_JOINED)] + (
+                [say(Detail.SQLITE_CONTACTS_DELETED, n=deleted)] if deleted else []))
             roots = {t[0]: t[2] for t in tables}
             sheet.rows = _contacts(con, sheet, budget, pages, roots.get("data"))
             budget.next_sheet()
@@ -151,6 +153,20 @@ def _android_contacts(con: sqlite3.Connection, tables: set[str]) -> bool:
     except _SQLITE_ERRORS:
         return False
     return {"raw_contact_id", "mimetype_id", "data1", "data2"} <= data and {"_id", "mimetype"} <= kinds
+
+
+def _deleted_contacts(con: sqlite3.Connection) -> int:
+    """How many raw contacts with data rows are marked deleted (``raw_contacts.deleted = 1``: removed on the phone, kept
+    until the account syncs): joined and counted like the others, since their data is still in the file, and said so
+    (review14e #11). 0 when the table or column is missing or cannot be read (the join is read all the same)."""
+    try:
+        if "deleted" not in {str(c[1]) for c in con.execute('PRAGMA table_info("raw_contacts")')}:
+            return 0
+        got = con.execute("SELECT count(*) FROM raw_contacts WHERE deleted = 1 AND _id IN "
+                          "(SELECT raw_contact_id FROM data)").fetchone()
+    except _SQLITE_ERRORS:
+        return 0
+    return got[0] if got and isinstance(got[0], int) else 0
 
 
 def _contacts(con: sqlite3.Connection, sheet: Sheet, budget: CellBudget, pages: Pages, root: object

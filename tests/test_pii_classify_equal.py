@@ -52,14 +52,34 @@ def _numbers(vals: list[str]) -> bool:
 
 def _names(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | None:
     order = sorted(cols)
+    # a column of one text in most rows is a label, taken only when no other column is; a column of a few names each
+    # on many rows (fewer distinct than half its filled cells: the staff in charge) only when no column of distinct
+    # names is, the one with the most distinct names first (tables15)
+    label: tuple[list[int], str] | None = None
+    repeated: list[tuple[int, int, str]] = []
     for c in order:
         vals = cols[c]
         if not _filled(vals, rows):
             continue
         if mostly(vals, V.looks_like_spaced_name, 0.6):
-            return [c], "spaced"
-        if mostly(vals, N.japanese_name_shape, 0.75) and mostly(vals, lambda v: not N.is_placeholder_name(v), 0.9):
-            return [c], "shape"
+            how = "spaced"
+        elif mostly(vals, N.japanese_name_shape, 0.75) and mostly(vals, lambda v: not N.is_placeholder_name(v), 0.9):
+            how = "shape"
+        else:
+            continue
+        if share(vals, V.is_prefecture_name) >= 0.5:
+            continue
+        filled = [v for v in vals if v]
+        top = Counter(filled).most_common(1)[0][1]
+        if len(filled) >= 5 and top * 2 > len(filled):
+            label = label or ([c], how)
+        elif len(set(filled)) * 2 < len(filled):
+            repeated.append((len(set(filled)), -c, how))
+        else:
+            return [c], how
+    if repeated:
+        _n, c, how = max(repeated)
+        return [-c], how
     for a, b in zip(order, order[1:], strict=False):
         if b != a + 1 or not (_filled(cols[a], rows) and _filled(cols[b], rows)):
             continue
@@ -79,7 +99,7 @@ def _names(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | Non
         if (_filled(vals, rows) and mostly(vals, N.latin_name_known, 0.7)
                 and mostly(vals, lambda v: 2 <= len(N.latin_tokens(v)) <= 4, 0.7)):
             return [c], "latin"
-    return None
+    return label
 
 
 def _latin_names_left_of_a_street(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | None:
@@ -109,7 +129,7 @@ def _latin_names_left_of_a_street(cols: dict[int, list[str]], rows: int) -> tupl
 
 def _header_like(row: Sequence[object]) -> bool:
     filled = [v for v in row if isinstance(v, str) and v.strip()]
-    labels = sum(1 for v in filled if C.is_excluded(v) or C.read_header(v) is not None)
+    labels = sum(1 for v in filled if (C.is_excluded(v) or C.read_header(v) is not None) and not H.labelled_value(v))
     return labels >= 2 and labels * 2 >= len(filled)
 
 
@@ -119,7 +139,7 @@ def reference_discover(data: Sequence[Sequence[object]], taken: set[int], header
     rows = len(sample)
     width = max((len(r) for r in sample), default=0)
     barred = {c for r in (*header_rows, *data[:H.HEADER_SCAN_ROWS]) if _header_like(r) for c, v in enumerate(r)
-              if C.is_excluded(v)}
+              if C.is_excluded(v) and not H.labelled_value(v)}  # 担当者：山田 (a label and its value) bars nothing
     cols = {c: [cell_text(r[c]) if c < len(r) else "" for r in sample] for c in range(width)
             if c not in taken and c not in barred}
     cols = {c: v for c, v in cols.items() if any(v)}
@@ -226,6 +246,14 @@ def _generated(seed: int = 11) -> list[list[list[object]]]:
                 if rnd.random() < 0.2:
                     body.append([])
             sheets.append(body)
+    # the staff in charge (a few names, many rows) before the clients' names, or after them; one team name on every row
+    # (after the others: the sheets above stay as they were for the tests taking the first of them)
+    for n_rows in (6, 60, 230):
+        people = [person() for _ in range(n_rows)]
+        staff = [person()["name"] for _ in range(4)]
+        sheets.append([[staff[i % 4], p["name"], p["address"]] for i, p in enumerate(people)])
+        sheets.append([[p["name"], p["address"], staff[i % 3]] for i, p in enumerate(people)])
+        sheets.append([["田中班", p["name"], p["address"]] for p in people])
     # at the edge: half the last names are codes (the pair is still tested, and decided as by the definition)
     for n in (20, 21, 200):
         last = [en.last_name() if i % 2 else rnd.choice(codes)() for i in range(n)]

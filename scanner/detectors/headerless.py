@@ -26,7 +26,7 @@ from typing import cast
 
 from . import person_names as N
 from . import values as V
-from .columns import is_excluded, is_label
+from .columns import is_excluded, is_label, is_staff_header
 from .plan import (
     RolePlan,
     _continue_address,
@@ -209,9 +209,13 @@ def _single_token(v: object) -> bool:
 
 def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
     """The name column(s) and how they were recognised. A column of one text in most rows (a team or branch,
-    田中班, 上海工行, before the persons' names) is a label, not names: taken only when no other column is."""
+    田中班, 上海工行, before the persons' names) is a label, not names: taken only when no other column is. A column
+    of a few names each on many rows (fewer distinct than half its cells: the staff in charge, 担当 | 利用者名 | 住所)
+    is taken only when no column of distinct names is; of several such, the one with the most distinct names (a
+    visit log names its clients again, the staff more often)."""
     order = sorted(cols)
     label: tuple[list[int], str] | None = None
+    repeated: list[tuple[int, int, str]] = []  # (distinct names, column, how)
     for c in order:
         col = cols[c]
         if not col.filled_in(rows):
@@ -226,7 +230,13 @@ def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
             if _one_label(col):
                 label = label or ([c], how)
                 continue
+            if len(col.counts) * 2 < col.filled:
+                repeated.append((len(col.counts), -c, how))
+                continue
             return [c], how
+    if repeated:
+        _n, c, how = max(repeated)
+        return [-c], how
     for a, b in zip(order, order[1:], strict=False):
         ca, cb = cols[a], cols[b]
         if b != a + 1 or not (ca.filled_in(rows) and cb.filled_in(rows)):
@@ -425,7 +435,7 @@ def _barred(data: Sequence[Sequence[object]], header_rows: Sequence[Sequence[obj
     neither a name nor a street column among all its columns needs no barring (most sheets: the header
     search below is then skipped)."""
     return {c for r in (*header_rows, *data[:HEADER_SCAN_ROWS]) if _header_like(r) and not key_value_row(r)
-            for c, v in enumerate(r) if is_excluded(v)}
+            for c, v in enumerate(r) if is_excluded(v) and not labelled_value(v)}
 
 
 def key_value_row(row: Sequence[object]) -> bool:
@@ -440,6 +450,24 @@ def key_value_row(row: Sequence[object]) -> bool:
     values = cells[1::2]
     return (not any(isinstance(v, str) and is_label(v) for v in values)
             and any(_personal_look(cell_text(v)) for v in values))
+
+
+_COLON = re.compile("[:：]")
+
+
+def labelled_value(v: object) -> bool:
+    """A label and its value in one cell (担当者：山田, 作成者: 鈴木 花子, 住所：東京都…, TEL:03-…): a sender or author
+    line above a list, no header cell. A staff label's value is a name (a family name alone too); any label's value
+    may be an address, a phone or an e-mail. A header with a note after a colon (電話番号：ハイフンなし) is a header."""
+    if not isinstance(v, str) or not _COLON.search(v):
+        return False
+    label, value = (t.strip() for t in _COLON.split(v, maxsplit=1))
+    if not label or not value or not is_label(label) or is_label(value):
+        return False
+    t = V.nfkc(value)
+    return bool(is_staff_header(label) and (N.japanese_name_shape(t) or V.looks_like_spaced_name(t))
+                or V.looks_like_address(t, strict=True) or V.normalise_phone(t) or V.looks_like_phone(t)
+                or V.is_email(t))
 
 
 def _personal_look(t: str) -> bool:
@@ -460,7 +488,7 @@ def _header_like(row: Sequence[object]) -> bool:
         if labels + left < need:
             return False
         left -= 1
-        if is_label(v):
+        if is_label(v) and not labelled_value(v):
             labels += 1
             if labels >= need:
                 return True

@@ -57,7 +57,7 @@ from .columns import (
 )
 from .columns import _is_excluded as _text_excluded
 from .forms import form_persons
-from .headerless import discover, key_value_row
+from .headerless import discover, key_value_row, labelled_value
 from .labels import label_fields, vertical_label_cells
 from .plan import (
     NAME_PARTS,
@@ -223,7 +223,7 @@ def _staff_beside_address(row: Sequence[object], cols: dict[int, Header]) -> boo
     if h.field != "address" or h.role:
         return False
     others = [v for i, v in enumerate(row) if i != c and cell_text(v)]
-    staff = [v for v in others if is_staff_header(v)]
+    staff = [v for v in others if is_staff_header(v) and not labelled_value(v)]
     return len(staff) == 1 and not any(is_excluded(v) for v in others if v is not staff[0])
 
 
@@ -608,9 +608,81 @@ def _is_person(p: RolePlan, main: RolePlan | None) -> bool:
     return "address" in p.cols or (p.shares_address and main is not None and "address" in main.cols)
 
 
+SPREAD_ROWS = 0.5  # of a table's rows with a name and an address, the share whose name is spread (_names_elsewhere)
+SPREAD_MIN = 6  # rows with a spread name that make a table's names someone else's than its addresses' residents
+
+
+def _name_key(name: str) -> str:
+    return V.nfkc(name).replace(" ", "")
+
+
+def _names_elsewhere(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[bool, frozenset[str]]:
+    """Are the row's names someone's in charge of the places rather than the people living at the addresses? (whether
+    the table holds no persons, the names to refuse row by row)
+
+    A person lives at one address; one who moved is listed at two, with the household that moved with them. A name
+    is *spread* when the sample shows it at three addresses or more, or at two whose names are not the same set (the
+    people did not move together). When most rows' names are spread, the names belong to people who look after the
+    places (an asset list's 管理者 at branch offices with the branch phone; a rental list's 担当者 at each customer's
+    house): no person is the resident of his row's address (review14a #5, #11). A household (one address, several
+    names), a care home's residents (one address for all), a visit log (the same person at the same address on many
+    rows) and a family that moved (each name at two addresses holding the same names) spread no name. When the rows
+    without a spread name hold people at homes of their own (at least BLOCK_MIN rows at addresses no spread name
+    stands at: 40 members above an inventory's rows typed in the same columns, ホワイトボード at 本社倉庫1番棚), the table
+    is theirs and only the spread names' rows are refused (``name-elsewhere``)."""
+    nothing: tuple[bool, frozenset[str]] = (False, frozenset())
+    if "name" not in main.cols or "address" not in main.cols:
+        return nothing
+    if len(cols := main.cols["name"]) == 1 and (h := read_header(main.labels.get(cols[0], ""))) is not None and (
+            h.field != "name"):
+        return nothing  # 姓 | 住所: a family name is many households' (佐藤 at many addresses)
+    places: dict[str, set[str]] = {}
+    homes: dict[str, set[str]] = {}
+    pairs: list[tuple[str, str]] = []
+    for r in sample:
+        name, address = main.value(r, "name"), main.value(r, "address")
+        if name and address and _problem(name, address, set()) is None:  # the rows that make records
+            name, address = _name_key(name), V.nfkc(address)
+            pairs.append((name, address))
+            places.setdefault(name, set()).add(address)
+            homes.setdefault(address, set()).add(name)
+
+    def spread(name: str) -> bool:
+        at = places[name]
+        return len(at) >= 3 or (len(at) == 2 and len({frozenset(homes[a]) for a in at}) == 2)
+
+    spread_names = frozenset(n for n in places if spread(n))
+    spread_rows = sum(n in spread_names for n, _a in pairs)
+    if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
+        return nothing
+    theirs = {a for n in spread_names for a in places[n]}
+    own = sum(1 for n, a in pairs if n not in spread_names and a not in theirs)
+    return own < BLOCK_MIN, spread_names
+
+
+ORG_NAMES = 0.25  # of a name column's values, the share with a legal form that makes its one-word names firms too
+_ONE_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'\-]+")
+
+
+def _firms_by_name(main: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
+    """Is the name column a column of firms? Some of its values carry a legal form (Clerc SARL, Louis S.A.S., Bailly
+    Henry et Fils) and the others are mostly one Latin word (Voisin, Leclercq: a firm named after its founder; a
+    person's name has a given name too). A customer list mixing firms with people (株式会社中村 | 山田 太郎, Acme Inc. |
+    John Smith) is not one: its people's names are whole; each firm's row is refused on its own (not a name)."""
+    names = [t for r in sample if (t := V.nfkc(main.value(r, "name")))]
+    firms = sum(1 for t in names if V._ORG.search(t))
+    if len(names) < 5 or firms < ORG_NAMES * len(names):
+        return False
+    rest = [t for t in names if not V._ORG.search(t)]
+    return share(rest, _ONE_LATIN_WORD.fullmatch) >= 0.6
+
+
 def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | None:
     main = plan.role("")
     roles = [p for p in plan.roles if "name" in p.cols]
+    if main is not None and not any(_is_person(p, main) for p in roles if p is not main) and (
+            _names_elsewhere(main, sample)[0] or "name" in main.cols and _firms_by_name(main, sample)):
+        return None  # 管理者 at branch offices, 担当者 at customers' houses: nobody's home (review14a #5); firms by name
     if any(_is_person(p, main) for p in roles):
         org = plan.context.get("organisation") or (plan.context.get("employer") if "position" in plan.context else None)
         rows = [r for r in sample if any(cell_text(v) for v in r)]
@@ -995,7 +1067,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         return _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None,
                             rest_text=texts[1])
     kept, examples = _without_examples(sample)
-    data = chain(kept, stream)
+    data: Iterable[Sequence[object]] = chain(kept, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
     labels = {**plan.labels, **{c: t for p in plan.roles for c, t in p.labels.items()}}
     head_names = {labels.get(c, "") for p in plan.roles for c in p.cols.get("name", [])} - {""}
@@ -1007,6 +1079,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         data, base = chain(above, [[]], kept, stream), first_row  # the header row itself read as a blank row
     if header_at is None and kept and _unrecognised_header(plan, kept[0]):
         data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
+    elsewhere: Counter[str] = Counter()
+    if kind != SheetKind.NAMES and (person := plan.role("")) is not None and (spread := _names_elsewhere(person, sample)[1]):
+        data = _without_names(data, person, spread, elsewhere)  # staff in charge among the people (a row of theirs each)
     sink = RECORD_SINK.get()
     role_counts = None
     if kind == SheetKind.NAMES:
@@ -1017,6 +1092,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         found, with_person, rejected, keys, role_counts = _records_to(sink, name, plan, kind, data, base, head_names)
     if examples:
         rejected[Rejection.EXAMPLE] += examples
+    rejected += elsewhere
     if not found:
         return None
     columns: dict[str, list[str]] = {}
@@ -1030,6 +1106,18 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _without_names(data: Iterable[Sequence[object]], main: RolePlan, names: frozenset[str], refused: Counter[str]
+                   ) -> Iterator[Sequence[object]]:
+    """``data`` with the rows whose name is one of ``names`` (:func:`_names_elsewhere`) blanked (row numbers kept),
+    counted in ``refused`` as ``name-elsewhere``."""
+    for r in data:
+        if (n := main.value(r, "name")) and _name_key(n) in names and main.value(r, "address"):
+            refused[Rejection.NAME_ELSEWHERE] += 1
+            yield ()
+        else:
+            yield r
 
 
 def _rows_above(plan: SheetPlan, head: Sequence[Sequence[object]], header_at: int) -> Sequence[Sequence[object]]:
@@ -1782,8 +1870,8 @@ def _unrecognised_header(plan: SheetPlan, first: Sequence[object]) -> bool:
     if main is None or "name" not in main.cols:
         return False
     text = " ".join(t for c in main.cols["name"] if c < len(first) and (t := cell_text(first[c])))
-    if bool(text) and _name_problem(text) is not None:
-        return True
+    if bool(text) and _name_problem(text) is not None or any(map(labelled_value, first)):
+        return True  # (顧客一覧 | 担当者：山田 太郎: a title and a sender line, no person)
     return any(c < len(first) and isinstance(first[c], str) and read_header(first[c]) is not None
                for cols in main.cols.values() for c in cols)  # 著者名 | 出版社所在地: a header row all the same
 

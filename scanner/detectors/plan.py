@@ -647,6 +647,8 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
             and _median_len(vals) >= 0.7 * _median_len(so_far)):
         taken.add(c)  # フクイケンフクイシ… / Fukuiken…: a rendition of the whole address, never joined
         return True
+    if mostly(vals, V.looks_like_spaced_name, 0.6):
+        return False  # 住所 | 担当者 (田中 太郎): a column of people's names is no building (tables15)
     if mostly(vals, V.looks_like_address_part, 0.6):
         addr.append(c)
         taken.add(c)
