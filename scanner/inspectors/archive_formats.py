@@ -310,6 +310,13 @@ def _stored_after_loss(data: bytes, info: zipfile.ZipInfo, ends: list[int]) -> b
         body = region[start:]
         if info.flag_bits & 0x08 and (d := body.rfind(b"PK\x07\x08", max(len(body) - 24, 0))) >= 0:
             body = body[:d]  # its data descriptor
+        elif info.flag_bits & 0x08:  # one without its optional signature (APPNOTE 4.3.9.3): known by its very
+            # bytes, the CRC and sizes the directory gives (review14c #9: it stayed on the last row's end)
+            for desc in (struct.pack("<III", info.CRC, info.compress_size, info.file_size),
+                         struct.pack("<IQQ", info.CRC, info.compress_size, info.file_size)):
+                if body.endswith(desc):
+                    body = body[:-len(desc)]
+                    break
         first = body.find(b"\n") + 1
         body = body[first:] if first > 0 else b""
         return body if body and is_text(body[:512]) else b""
