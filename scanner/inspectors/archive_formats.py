@@ -1228,6 +1228,10 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
         if multistream is None and (_any_lzma_alone(data) or data.startswith(ZSTD_MAGIC)):
             # tarfile knows .lzma with an 8 MiB dictionary only, and no Zstandard before Python 3.14
             multistream = _multistream_reader(data)
+    if garbled and data.startswith(b"BZh"):  # a bzip2 block damaged: tarfile stops there (split15)
+        rec = bzip2_blocks.recover(data, ratio_limit, 0)  # the decoder's bytes of the damaged block are made up
+        if rec is not None and (rec.head or rec.runs):
+            return Opened(partial(_tar_from_blocks, parent, hop, ctx, caps, rec))
     tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
           else tarfile.open(fileobj=multistream, mode="r|", tarinfo=_WatchedTarInfo))
 
@@ -1334,6 +1338,82 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield mark(_yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content)))
 
     return Opened(items)
+
+
+def _tar_headers(run: bytes) -> list[int]:
+    """Where tar headers begin in a run of recovered bytes: ``ustar`` at 257 and a checksum that holds, at any
+    offset (a lost bzip2 block moves what follows by an amount no 512-byte grid survives)."""
+    out: list[int] = []
+    at = run.find(b"ustar")
+    while at >= 0:
+        h = at - 257
+        if h >= 0 and h + 512 <= len(run):
+            block = run[h:h + 512]
+            try:
+                stored = int(block[148:156].replace(b"\0", b" ").strip() or b"-1", 8)
+            except ValueError:
+                stored = -1
+            rest = block[:148] + block[156:]  # the checksum field counts as 8 spaces, bytes unsigned or signed
+            if stored in (256 + sum(rest), 256 + sum(struct.unpack("148b356b", rest))):
+                out.append(h)
+        at = run.find(b"ustar", at + 1)
+    return out
+
+
+_PAX_PATH = re.compile(rb"(?:^|\n)\d{1,20} path=([^\n]*)\n")
+
+
+def _tar_from_blocks(parent: Entry, hop: Hop, ctx: ScanContext, caps: ArchiveLimits,
+                     rec: bzip2_blocks.Recovered) -> Iterator[Item]:
+    """The members of a ``.tar.bz2`` whose bzip2 stream is damaged inside a block (split15): the whole blocks
+    (``bzip2_blocks.recover``: from the start up to the first lost block, and each run after it) searched for tar
+    headers (``_tar_headers``); each regular member found read from its header, cut where its run ends (listed);
+    the bytes of a run before its first header (the rest of a member whose header was lost) read from their first
+    line start to their last line end when they are text, as ``(tar header lost, run K).txt``. The tar itself is
+    listed ``corrupt`` (``bzip2-blocks-recovered``)."""
+    recovered = say(Detail.BZIP2_BLOCKS_RECOVERED, lost=rec.lost, found=rec.found)
+    yield Skipped(parent.location, Status.CORRUPT, join_details(
+        (say(Detail.TAR_STREAM_DAMAGED, format="bzip2", library="a block's CRC does not match"), recovered)))
+    runs = ([rec.head] if rec.head else []) + rec.runs
+    for k, run in enumerate(runs, 1):
+        heads = _tar_headers(run)
+        lead = run[:heads[0] if heads else len(run)]
+        if lead and not (k == 1 and rec.head):  # the rest of a member whose header lies in a lost block
+            start = lead.find(b"\n") + 1
+            body = lead[start:lead.rstrip(b"\0").rfind(b"\n") + 1] if start > 0 else b""
+            if body and is_text(body[:512]):
+                caps.budget.charge(len(body))
+                m = _Member(f"(tar header lost, run {k}).txt", None, len(body), None, None)
+                got = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, body), None, len(body))
+                if isinstance(got, ArchiveMemberEntry):
+                    got.damage = recovered
+                yield got
+        name: bytes | None = None  # a long name (GNU ``L``, pax ``path``) for the header after it
+        for h in heads:
+            try:
+                ti = tarfile.TarInfo.frombuf(run[h:h + 512], "utf-8", "surrogateescape")
+            except (tarfile.HeaderError, ValueError):
+                name = None
+                continue
+            body = run[h + 512:h + 512 + max(ti.size, 0)]
+            if ti.type in (tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME):
+                found = _PAX_PATH.search(body) if ti.type == tarfile.XHDTYPE else None
+                name = found.group(1) if found else body.rstrip(b"\0") if ti.type == tarfile.GNUTYPE_LONGNAME else None
+                continue
+            raw, name = name or ti.name.encode("utf-8", "surrogateescape"), None
+            if not ti.isreg() or len(raw) > 4096:
+                continue
+            path, was_utf8 = decode_name(raw)
+            m = _Member(path, None if was_utf8 else raw.hex(), ti.size, None, iso_utc(ti.mtime))
+            blocked = caps.declared(ti.size, None)
+            if blocked:
+                yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
+                continue
+            caps.budget.charge(len(body))
+            got = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, body), None, len(body))
+            if isinstance(got, ArchiveMemberEntry) and len(body) < ti.size:  # its run ends inside it
+                got.damage = join_details((say(Detail.TAR_MEMBER_CUT, n=len(body), size=ti.size, why=recovered),))
+            yield got
 
 
 # ---------------------------------------------------------------- a single compressed file (.gz, .bz2, .xz)
