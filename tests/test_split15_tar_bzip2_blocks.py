@@ -13,42 +13,16 @@ variants (flips at many seeds, cuts) end as records or a listed reason.
 from __future__ import annotations
 
 import bz2
-import io
 import json
 import random
-import tarfile
 from pathlib import Path
 
-from conftest import run_cli
 from pii_data import csv_bytes, people, standard
+from test_split14_bzip2_blocks import scan as _scan  # the same scan: rows, skips by path
+from test_split15_series_in_archives import _tar
 
 BIG = csv_bytes(standard(people(3000, seed=159)), "utf-8")  # ~400 kB: 5 blocks at level 1
 SMALL = csv_bytes(standard(people(40, seed=160)), "utf-8")
-
-
-def _tar(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as t:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size, info.mtime = len(data), 1700000000
-            t.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
-
-def _scan(tmp_path: Path, files: dict[str, bytes]) -> tuple[dict, dict, Path]:
-    src = tmp_path / "src"
-    src.mkdir()
-    for name, data in files.items():
-        (src / name).write_bytes(data)
-    out = tmp_path / "out"
-    run = run_cli("scan", str(src), "--name", "nothing-named-so", "--out", str(out), "--quiet")
-    assert run.returncode in (0, 1), run.stderr[-2000:]
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    skipped: dict[str, list[dict]] = {}
-    for s in doc["skipped"]:
-        skipped.setdefault(s["path"], []).append(s)
-    return {f["path"]: f for f in doc["files"]}, skipped, src
 
 
 def _records(hits: dict, prefix: str) -> int:
