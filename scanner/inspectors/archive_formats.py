@@ -257,8 +257,13 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
         say(Detail.PASSWORDS_NONE_OPEN, n=sum(1 for p in passwords if p)) if passwords else say(Detail.PASSWORD_NEEDED)))
 
     ends = sorted({i.header_offset for i in infos} | {int(getattr(zf, "start_dir", len(data)))})
+    before = _text_before(data, ends[0] if ends else 0, names)
 
     def items() -> Iterator[Item]:
+        if before:  # a table the zip was appended to (``cat list.csv x.zip > x.zip``): read as text (split15)
+            caps.budget.charge(len(before))
+            yield _yield_member(parent, hop, _Member(TEXT_BEFORE, None, len(before), None, None), ctx, caps,
+                                partial(io.BytesIO, before), None, len(before))
         for k, info in enumerate(files):
             path, raw_hex = zip_member_name(info)
             mtime, note = zip_member_time(info)
@@ -292,6 +297,23 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                                                                                 n=len(files))) if left else (Status.OK, ""))
     return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS),
                   annotations={"password": {"entries": used, "members": len(keys)}} if used else None)
+
+
+TEXT_BEFORE = "(text before the zip).txt"  # the child that holds the text a zip was appended to
+
+
+def _text_before(data: bytes, first: int, names: set[str]) -> bytes:
+    """The bytes before a zip's first member (zipfile reads a zip past anything in front of it) when they are text
+    (no control byte text never holds) and the zip is no document package: a CSV with an archive appended under a
+    ``.zip`` name ended as a clean archive, its rows unexamined (review14c #8). b"" otherwise (no prefix, a
+    self-extractor's program, zeros of a lost part). Total."""
+    try:
+        if first <= 0 or any(n in names for n in DOCUMENT_MARKERS):
+            return b""
+        head = data[:first]
+        return head if is_text(head[:4096]) else b""
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return b""
 
 
 def _stored_after_loss(data: bytes, info: zipfile.ZipInfo, ends: list[int]) -> bytes:
