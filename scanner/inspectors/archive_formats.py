@@ -77,6 +77,8 @@ def guess_by_name(name: str, data: bytes) -> str | None:
     part = archive_part(name)  # the first part of a byte-split zip read joined (a stub before it: Session 14)
     if (low.endswith(".zip") or (part is not None and part[0] == "zip")) and zipfile.is_zipfile(io.BytesIO(data)):
         return "zip"
+    if part is not None and part[0] == "zip" and is_text(data[:512]) and ZIP_MAGIC in data:  # its end cut too:
+        return "zip"  # read from its local headers (split15: it was read as text, its members unread)
     return None
 
 

@@ -359,6 +359,15 @@ def _series_tail(names: tuple[str, ...], tail_of: Callable[[str], bytes | None])
     return tail[-TAIL_TEXT:]
 
 
+def _zip_tail(tail: bytes, head: bytes) -> bool:
+    """Whether a series whose first part begins as text is a zip behind a stub (a shell script's self-extractor): its
+    last bytes hold the zip's end of central directory, or (its last part cut before that record, split15) are no
+    text and hold a central directory header or a local header while its first part's head is text."""
+    if b"PK\x05\x06" in tail:
+        return True
+    return is_text(head) and bool(tail) and not is_text(tail) and (b"PK\x01\x02" in tail or b"PK\x03\x04" in tail)
+
+
 def _text_tail(tail: bytes | None) -> bool:
     """Whether a series' last bytes are text (8-bit, or UTF-16 with no end of central directory among them)."""
     return bool(tail) and (is_text(tail or b"") or (b"PK\x05\x06" not in (tail or b"") and is_utf16_text(tail or b"")))
@@ -420,7 +429,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 # ``list`` (what its bytes are decides, as for ``customers.001``); else each part listed
                 if text_of is None or plain_of is None or not text_of(names_in[0]) or not plain_of(names_in[0]):
                     continue
-                if tail_of is None or b"PK\x05\x06" not in (_series_tail(names_in, tail_of) or b""):
+                if tail_of is None or not _zip_tail(_series_tail(names_in, tail_of) or b"", head):
                     plain.add(whole)
                     read_as = whole.rsplit(".", 1)[0]
                     text = not head.startswith(CONTAINER_HEADS)
