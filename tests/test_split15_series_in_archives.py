@@ -141,3 +141,20 @@ def test_a_series_joined_inside_an_archive_shares_its_budget(tmp_path: Path) -> 
     assert said.get(f"{src / 'box.zip'} » y.zip.001 » fill.bin") == "too-large", said
     files = {f["path"]: f for f in doc["files"]}
     assert files[f"{src / 'box.zip'} » y.zip.001 » a.csv"]["pii"]["records"] == 40
+
+
+def test_pieces_inside_a_disk_image_found_in_a_folder_are_joined(tmp_path: Path) -> None:
+    """A disk image met in a folder is walked in a worker like an archive: its folders' pieces are grouped and
+    joined the same way (a SOURCE image's walker process streams its files: not grouped yet, each piece listed)."""
+    from image_data import fat_image
+
+    src = tmp_path / "src"
+    src.mkdir()
+    table = csv_bytes(standard(people(N, seed=163)), "utf-8")
+    pieces = _pieces(_seven(table), "x.7z", 3)
+    fat_image(src / "usb.img", {f"/A/{k}": v for k, v in pieces.items()})
+    hits, skipped = _scan(tmp_path, src)
+    row = next((f for p, f in hits.items() if p.endswith("/A/x.7z.001 » 顧客.csv")), None)
+    assert row is not None and row["pii"]["records"] == N, (sorted(hits), sorted(skipped))
+    assert [p["name"] for p in row["container"][-1]["detail"]["parts"]] == list(pieces)
+    assert not [p for p in skipped if "x.7z.00" in p], skipped

@@ -20,6 +20,7 @@ from ..codes import Status
 from ..details import os_error
 from ..errors import ReadError
 from ..models import Entry, FileStat, Location
+from .base import NameBatch
 from .image_sniff import HEAD, TAIL, quick_kind
 from .split_series import (
     LINE_EXTS,
@@ -414,3 +415,43 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
     for entry in held:  # a name twice in one folder: the second examined alone
         if id(entry) not in seen:
             yield entry
+
+
+def joined_in_batches(items: Iterable[Any]) -> Iterator[Any]:
+    """A walked source's items (a disk image met inside another source, walked in a worker) with the split series
+    among each folder's plain files joined as ``joined_in_folders`` does for an archive's members: a ``NameBatch``
+    with part names gets its part entries made, grouped (``parts_in`` over their own opens) and wrapped by
+    ``entry_for``; its names are the same (the name rules and the prefilter see what a local folder shows). Any
+    other item passes as it is; grouping that fails leaves the batch as it was."""
+    for item in items:
+        if not isinstance(item, NameBatch):
+            yield item
+            continue
+        framed = item.framed or "\0" + "\0".join(item.names) + "\0"
+        if PART_NAME.search(framed) is None:
+            yield item
+            continue
+        try:
+            made: dict[int, Entry] = {}
+            folders: dict[str, dict[str, tuple[int, Entry]]] = {}
+            for i, name in enumerate(item.names):
+                if PART_NAME.search(name + "\0") is not None:
+                    entry = item.entry(i)
+                    folders.setdefault(_folder_of(entry), {}).setdefault(name, (i, entry))
+            for found in folders.values():
+                entries = {name: entry for name, (_, entry) in found.items()}
+                parts = _member_reads(entries)
+                for name, (i, entry) in found.items():
+                    if name in parts:
+                        made[i] = entry_for(entry, parts[name], entries.__getitem__)
+        except Exception:  # noqa: BLE001 - a failure path: the batch is examined as it was
+            yield item
+            continue
+        yield NameBatch(item.names, _made_or(made, item.entry), item.framed)
+
+
+def _made_or(made: dict[int, Entry], base: Callable[[int], Entry]) -> Callable[[int], Entry]:
+    def entry(i: int) -> Entry:
+        return made[i] if i in made else base(i)
+
+    return entry
