@@ -18,7 +18,6 @@ import zipfile
 from pathlib import Path
 
 import py7zr
-
 from conftest import run_cli
 from pii_data import csv_bytes, people, standard
 
