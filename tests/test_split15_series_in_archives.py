@@ -158,3 +158,32 @@ def test_pieces_inside_a_disk_image_found_in_a_folder_are_joined(tmp_path: Path)
     assert row is not None and row["pii"]["records"] == N, (sorted(hits), sorted(skipped))
     assert [p["name"] for p in row["container"][-1]["detail"]["parts"]] == list(pieces)
     assert not [p for p in skipped if "x.7z.00" in p], skipped
+
+
+def test_pieces_inside_a_source_disk_image_are_joined(tmp_path: Path) -> None:
+    """A disk image given as the SOURCE is walked by a walker process that streams each folder's files: the pieces
+    it read whole (each within --max-inspect-mb) are grouped and joined by the scan as a folder's are."""
+    from image_data import fat_image
+
+    table = csv_bytes(standard(people(N, seed=164)), "utf-8")
+    pieces = _pieces(_seven(table), "x.7z", 3)
+    plain = _pieces(table, "名簿.csv", 3)
+    gap = {k: v for k, v in _pieces(_seven(table), "y.7z", 3).items() if k != "y.7z.002"}  # damaged: a piece lost
+    disk = fat_image(tmp_path / "usb.img", {**{f"/A/{k}": v for k, v in pieces.items()},
+                                            **{f"/B/{k}": v for k, v in plain.items()},
+                                            **{f"/C/{k}": v for k, v in gap.items()}})
+    out = tmp_path / "out"
+    run = run_cli("scan", str(disk), "--name", "nothing-named-so", "--out", str(out), "--quiet")
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    hits = {f["path"]: f for f in doc["files"]}
+    row = next((f for p, f in hits.items() if p.endswith("/A/x.7z.001 » 顧客.csv")), None)
+    assert row is not None and row["pii"]["records"] == N, (sorted(hits), [s["path"] for s in doc["skipped"]])
+    assert [p["name"] for p in row["container"][-1]["detail"]["parts"]] == list(pieces)
+    joined = next(f for p, f in hits.items() if p.endswith("/B/名簿.csv.001"))
+    assert joined["pii"]["records"] == N and joined["annotations"]["joined_parts"] == list(plain)
+    assert not [s for s in doc["skipped"] if "x.7z.00" in s["path"] or "名簿.csv.00" in s["path"]], doc["skipped"]
+    said = " ".join(s["detail"] for s in doc["skipped"] if s["path"].endswith("/C/y.7z.001"))
+    assert "y.7z.002" in said, doc["skipped"]  # read with its gap as zeros, the lost piece named
+    paths = [*hits, *(s["path"] for s in doc["skipped"])]
+    assert any(p.endswith("/C/y.7z.003") or "/C/y.7z.003 » " in p for p in paths) or "y.7z.003" in json.dumps(doc)

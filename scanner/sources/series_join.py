@@ -147,6 +147,8 @@ def open_pieces(segments: tuple[Segment, ...], open_part: Callable[[int], Callab
 class SeriesPart:
     """A part of a split series that is not its row: the source's own entry, knowing its series."""
 
+    checked = None  # a disk image walker's verdict on the part alone is not taken: its series decides (split15)
+
     def __init__(self, entry: Entry, series: Series | None, zip_beside: bool | None) -> None:
         self._entry, self.series, self.zip_beside = entry, series, zip_beside
 
