@@ -88,6 +88,8 @@ class Candidate:
     stat: FileStat
     wanted: tuple[int, ...]  # indexes into the scan's inspectors (the same list in every worker)
     affinity: str | None = None  # files with the same affinity are examined in order by one worker
+    listed: tuple[Status, str] | None = None  # a piece of a split file nothing reads (status, why): read only to
+    # be hashed, then listed with its own digests (split15: it was listed unread, no --known-hashes match)
 
 
 def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
@@ -102,8 +104,7 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
         except ReadError as e:
             unreadable(entry, matches, FileStat(0), e, result)
             return None
-        unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)
-        return None
+        return Candidate(matches, st, (), listed=(Status.UNSUPPORTED, piece))  # hashed, then listed
     by_name = bool(matches) or ctx.prefilter.wanted(entry.name) or bool(piece)
     if not by_name and (ctx.config.content_check == "off" or checked_entry_ext(entry.name, entry.location) is None):
         return None
@@ -117,8 +118,8 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     series = getattr(entry, "series", None)
     spliced = getattr(entry, "splice", None) is not None
     if series is not None and getattr(series, "plain", False) and not series.complete and not spliced:
-        unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, _plain_part(entry.name, series)), result)
-        return None  # a byte-split file with a part missing: every part listed, naming what is missing (fixsplit11);
+        return Candidate(matches, st, (), listed=(Status.UNSUPPORTED, _plain_part(entry.name, series)))
+        # a byte-split file with a part missing: every part hashed and listed, naming what is missing (fixsplit11);
         # the parts that can be read are read under their run's first part (split12: SplicedEntry)
     checked = getattr(entry, "checked", None)  # a disk image's walker made these checks already
     verdict = checked() if checked is not None else None
@@ -143,10 +144,10 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
             unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, _plain_part(entry.location.path, series,
                                                                                      read=False)), result)
         elif piece:  # a later piece whose first piece is not here (``archive.rar.ab`` alone): nothing read it
-            unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)
+            return Candidate(matches, st, (), listed=(Status.UNSUPPORTED, piece))
         elif series is None and entry.location.containers and (piece := _piece_listed(entry.name)):
-            unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)  # in an image or archive:
-            # not joined there, not read, but listed (split12: ``.002`` in a disk image ended as nothing)
+            return Candidate(matches, st, (), listed=(Status.UNSUPPORTED, piece))  # in an image or archive: not
+            # joined there, not read but hashed, and listed (split12: ``.002`` in a disk image ended as nothing)
         elif isinstance(broke := getattr(entry, "damage", None), str) and broke:  # a member its archive gave only
             unreadable(entry, matches, st, ReadError(Status.CORRUPT, unread(broke)), result)  # up to a break or a
             # failed check, that nothing reads (server.log): listed as damaged (review13e: it ended as nothing)
@@ -374,6 +375,8 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     partly = _spliced(entry)
     if partly is not None:  # a run of an incomplete split file: listed with the gap named, whatever was read
         inspections.insert(0, partly)
+    if cand.listed is not None:  # a piece nothing reads: listed with its own digests (split15)
+        inspections.insert(0, Inspection(status=cand.listed[0], detail=cand.listed[1]))
     pii = None
     records = None
     annotations: dict[str, Any] | None = None

@@ -35,7 +35,7 @@ from .codes import Status
 from .details import Detail, os_error, say
 from .errors import ReadError, SourceError
 from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, place, report
-from .models import CHAIN_SEPARATOR, FileStat, Hop, Link, Location, Skipped
+from .models import CHAIN_SEPARATOR, Entry, FileStat, Hop, Link, Location, Skipped
 from .sources.base import Item, NameBatch, Source, unbatched
 from .textsafe import shown
 
@@ -935,12 +935,13 @@ def _log_lines(lines: list[tuple[int, str]]) -> None:
 class _BatchReader:
     """One folder's names; the details of the files the scan looks at arrive as it asks for them."""
 
-    __slots__ = ("_walk", "_names", "_basics", "_found", "_ended")
+    __slots__ = ("_walk", "_names", "_basics", "_found", "_ended", "_parts")
 
     def __init__(self, walk: IsolatedImage, names: list[str], basics: list[tuple[int, str, bool, str | None]]) -> None:
         self._walk, self._names, self._basics = walk, names, basics
         self._found: dict[int, Found | None] = {}
         self._ended = False
+        self._parts: dict[int, Entry] | None = None  # the folder's split series joined (split15), made when first asked
         walk._listed += len(names)
         if basics:
             walk._last_path = basics[-1][1]
@@ -958,13 +959,24 @@ class _BatchReader:
             return False
         return True
 
-    def entry(self, i: int) -> WalkedEntry:
+    def entry(self, i: int) -> Entry:
         """The entry of ``names[i]``. The scan asks in ascending order (and may ask one twice, e.g. the
-        progress bar's folder): what the walker read for earlier names is let go."""
+        progress bar's folder): what the walker read for earlier names is let go. A part of a split series whose
+        parts the walker all read whole is joined (or knows its series) as in a local folder (split15)."""
+        if self._parts is None:
+            self._parts = self._series()
+        if i in self._parts:
+            return self._parts[i]
+        return self._walked(i)
+
+    def _walked(self, i: int) -> WalkedEntry:
         while i not in self._found and not self._ended and self._more():
             pass
         for earlier in [k for k in self._found if k < i]:
             del self._found[earlier]
+        return self._made(i)
+
+    def _made(self, i: int) -> WalkedEntry:
         layer, text, deleted, raw_hex = self._basics[i]
         fs = self._walk._filesystems.get(layer) or (self._walk.text, ())
         return WalkedEntry(fs, text, self._names[i], deleted, raw_hex, self._found.get(i))
@@ -972,6 +984,32 @@ class _BatchReader:
     def finish(self) -> None:
         while not self._ended and self._more():
             pass
+
+    def _series(self) -> dict[int, Entry]:
+        """The entries of this folder's parts of split series, joined (``series_join.entry_for``), when every part
+        named so was read whole by the walker (its content within --max-inspect-mb: a part read only in its head
+        is never joined); {} otherwise. Reads ahead in the walker's messages to the last part. Total."""
+        from .sources.series_join import joined_in_batches
+        from .sources.split_series import PART_NAME
+
+        try:
+            if PART_NAME.search("\0" + "\0".join(self._names) + "\0") is None:
+                return {}
+            idx = [k for k, n in enumerate(self._names) if PART_NAME.search(n + "\0") is not None]
+            while max(idx) not in self._found and not self._ended and self._more():
+                pass
+            made = {k: self._made(k) for k in idx}  # nothing let go: the scan asks for the others later
+            whole = {k: e for k, e in made.items() if e._found is not None and e._found.data is not None
+                     and e._found.st is not None and len(e._found.data) == e._found.st.size}
+            if len(whole) < 2:
+                return {}
+            order = sorted(whole)
+            batch = next(iter(joined_in_batches([NameBatch([self._names[k] for k in order],
+                                                           lambda j: whole[order[j]])])))
+            return {k: batch.entry(j) for j, k in enumerate(order)}
+        except Exception:  # noqa: BLE001 - a failure path: each part examined as it is, as before
+            log.debug("split series not grouped in an image folder", exc_info=True)
+            return {}
 
 
 

@@ -150,8 +150,9 @@ def test_a_whole_spanned_zip_is_read_joined(tmp_path: Path) -> None:
     assert again.returncode == 0 and "INCOMPLETE" not in again.stderr, again.stderr
 
 
-def test_parts_inside_an_archive_are_listed_as_before(tmp_path: Path) -> None:
-    """Inside an archive the folder is not grouped: each part is listed (never silent), as in Session 10."""
+def test_parts_inside_an_archive_are_joined(tmp_path: Path) -> None:
+    """Inside an archive a folder's parts are grouped as a local folder's (split15; each part was listed "does not
+    join" from Session 10 to 14): read joined, the workbook in them examined, every part named in the hop."""
     src = tmp_path / "src"
     src.mkdir()
     work = tmp_path / "work"
@@ -162,6 +163,8 @@ def test_parts_inside_an_archive_are_listed_as_before(tmp_path: Path) -> None:
             zf.write(p, p.name)
     code, doc = _scan(tmp_path, src)
     listed = {s["path"]: s for s in doc["skipped"]}
-    for p in parts:
-        row = listed[f"{src / '転送.zip'} » {p.name}"]
-        assert row["reason"] == "unsupported" and "does not join" in row["detail"], row
+    assert not [k for k in listed if "名簿一式.7z" in k], listed
+    hits = {f["path"]: f for f in doc["files"]}
+    row = hits[f"{src / '転送.zip'} » {parts[0].name} » data/{LEAKED}"]
+    assert row["pii"]["records"] == ROWS, row
+    assert [p["name"] for p in row["container"][-1]["detail"]["parts"]] == [p.name for p in parts]

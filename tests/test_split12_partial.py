@@ -89,7 +89,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict[
     lone_tar = _folder(src, "tar") / "backup.tar.002"
     lone_tar.write_bytes(tarred.getvalue())
     parts["tar"] = [lone_tar]
-    inside = _folder(src, "inside") / "parts.zip"  # pieces in an archive (not grouped there): each read on its own
+    inside = _folder(src, "inside") / "parts.zip"  # pieces in an archive: grouped and joined there (split15)
     pieces = _split(_folder(base, "pieces"), "customers.csv", data, parts=4)
     with zipfile.ZipFile(inside, "w") as zf:
         for p in pieces[:2]:
@@ -202,27 +202,30 @@ def test_verify_sources_matches_the_parts_read_of_an_incomplete_series(scanned: 
         assert rows[str(p)]["status"] == "match", rows[str(p)]
 
 
-def test_pieces_inside_an_archive_are_read_each_on_its_own(scanned: tuple) -> None:
+def test_pieces_inside_an_archive_are_read_joined(scanned: tuple) -> None:
     """``customers.csv.001``/``.002`` as zip members: ``.001`` was "named like a disk image" (unread) and ``.002``
-    ended as nothing. Each is now read on its own between its line ends and listed as a piece."""
+    ended as nothing; split12 read each on its own between its line ends. Since split15 the pieces of one folder of
+    an archive are grouped as a local folder's are: read joined under ``.001`` (the row cut at ``.002``'s end, as
+    a local series whose last parts were lost), ``.002`` named in the row's ``joined_parts``."""
     out, doc, parts, data = scanned
     files, listed = _rows(doc)
     inside, p1, p2 = parts["inside"]
-    for piece, skip_first in ((p1, True), (p2, True)):
-        row = f"{inside} » {piece.name}"
-        assert files[row]["pii"]["records"] == _complete_lines(piece.read_bytes(), skip_first), files.get(row)
-        assert "inside a container" in listed[row][0]["detail"], listed.get(row)
+    row = files[f"{inside} » {p1.name}"]
+    assert row["pii"]["records"] >= _complete_lines(p1.read_bytes() + p2.read_bytes(), True), row
+    assert row["annotations"]["joined_parts"] == [p1.name, p2.name], row
 
 
 def test_a_piece_in_a_disk_image_is_listed(scanned: tuple, tmp_path: Path) -> None:
     """``customers.csv.002`` in a file system image ended as nothing (nothing reads ``.002``, no listing): in an image
-    found in a folder it is read on its own (as in an archive); in an image given as the SOURCE (the walker's path)
-    it is listed, not read."""
+    found in a folder it is read as a local folder's lone ``.002`` is (split15; split12 read it on its own); in an
+    image given as the SOURCE (the walker's path) it is listed, not read."""
     out, doc, parts, data = scanned
     files, listed = _rows(doc)
     (disk,) = parts["image"]
     rows = [v[0] for k, v in listed.items() if k.startswith(str(disk)) and k.endswith("/A/customers.csv.002")]
-    assert rows and "inside a container" in rows[0]["detail"], sorted(listed)
+    # split15: an image met in a folder groups its folders as a local folder (read from its first line, the first
+    # part named missing)
+    assert rows and "customers.csv.001 missing" in rows[0]["detail"], sorted(listed)
     run = run_cli("scan", str(disk), "--out", str(tmp_path / "img"), "--quiet")
     assert run.returncode in (0, 1), run.stderr
     again = json.loads((tmp_path / "img" / "findings.json").read_text(encoding="utf-8"))

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Literal
+from typing import Any, Literal
 
 from .. import doctail
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
-from ..details import Detail, join_details, say
+from ..details import Detail, encodable, join_details, say
 from ..errors import ReadError
+from ..fingerprint import hash_bytes
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
+from ..sources.series_join import joined_in_folders
 from ..sources.split_series import TAIL_TEXT, Series, Splice, part_number
 from ..tables import damaged_head, sniff_format
 from . import archive_formats as fmt
@@ -289,11 +291,12 @@ class ArchiveInspector:
             kind, start = found.kind, found.offset if found.kind != "zip" else 0  # zip: its directory says
         if kind is None:
             return Inspection(status=Status.CORRUPT, detail=say(Detail.NOT_AN_ARCHIVE))
-        detail: dict[str, str | bool | int] = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz: tar
+        detail: dict[str, Any] = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz: tar
         if _ext_of(entry.name, sfx.PE_EXTS):
             detail["self_extracting"] = True
         if joined and series is not None:
             detail["joined_parts"] = len(series.parts)
+            detail["parts"] = pieces_named(series.parts, series.sizes, data)
             if series.spanned:
                 detail["spanned"] = True
         if entry.location.raw_path_hex:
@@ -311,7 +314,7 @@ class ArchiveInspector:
                 return Inspection(status=Status.UNSUPPORTED, detail=join_details(
                     (part.detail(entry.name, problem=problem), say(Detail.SPLIT_PART_ALONE, kind=kind, why=text))))
             return Inspection(status=reason, detail=say(Detail.ARCHIVE_PROBLEM, kind=kind, why=text))
-        children = guard_listing(opened.items(), entry, kind)
+        children = joined_in_folders(guard_listing(opened.items(), entry, kind), caps.member_memory)
         spans = spanned_parts(data) if kind == "zip" else 1
         if part is not None and opened.status != Status.OK:  # X.zip.001 read from its local headers
             return Inspection(status=Status.UNSUPPORTED, detail=part.detail(entry.name, examined=True, problem=problem),
@@ -357,17 +360,46 @@ class ArchiveInspector:
             if where and where not in {part_number(n) for n in splice.names}:  # in a part not here: nothing to list
                 return Inspection(status=Status.UNSUPPORTED,
                                   detail=listed(say(Detail.SPLIT_7Z_HEADER_ABSENT, at=at, part=where)))
-        hop = Hop("archive", entry.location.path, {"format": kind, "joined_parts": len(splice.names),
-                                                   "gaps_zeroed": zeros})
+        sizes = [series.sizes[series.parts.index(n)] if n in series.parts else 0 for n in splice.names]
+        hop = Hop("archive", entry.location.path, {
+            "format": kind, "joined_parts": len(splice.names), "gaps_zeroed": zeros,
+            "parts": pieces_named(splice.names, sizes, data, [(part_number(n) - 1) * splice.cut for n in splice.names])})
         decoding(fmt.LIBRARIES.get(kind, kind))
         try:
             opened = fmt.OPENERS[kind](entry, data, ctx, self.caps_for(entry), hop)
         except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
             return Inspection(status=Status.UNSUPPORTED, detail=listed(say(Detail.SPLIT_NOT_EXAMINED),
                                                                        error_reason(e)[1]))
-        children = guard_listing(opened.items(), entry, kind)
+        children = joined_in_folders(guard_listing(opened.items(), entry, kind), self.caps_for(entry).member_memory)
         return Inspection(status=Status.UNSUPPORTED, detail=listed(gaps), children=children,
                           annotations=opened.annotations)
+
+
+PIECES_NAMED = 64  # pieces of a joined series named in its hop with their digests (the hop is on every member's row)
+
+
+def pieces_named(names: tuple[str, ...] | list[str], sizes: tuple[int, ...] | list[int], data: bytes,
+                 starts: list[int] | None = None) -> list[dict[str, str | int]]:
+    """Every piece of a series read joined, as its archive's hop names it (split15): its name, size and own digests
+    (MD5, SHA-1, SHA-256 of its bytes, taken from the joined bytes: piece k at ``starts[k]``, else one after the
+    other), so a piece's digest matches a hash list and the row says which pieces were read; a piece whose bytes
+    are not all in ``data`` has no digests. The first PIECES_NAMED pieces. Total."""
+    out: list[dict[str, str | int]] = []
+    try:
+        at = 0
+        for k, (name, size) in enumerate(zip(names, sizes, strict=True)):
+            if k >= PIECES_NAMED:
+                break
+            start = starts[k] if starts is not None else at
+            at += size
+            piece: dict[str, str | int] = {"name": encodable(name), "size": size}
+            if size and start + size <= len(data):
+                d = hash_bytes(data[start:start + size])
+                piece.update(md5=d.md5, sha1=d.sha1, sha256=d.sha256)
+            out.append(piece)
+    except Exception:  # noqa: BLE001 - a note beside the row: never raises
+        return out
+    return out
 
 
 def _zip_end_absent(joined: bool, series: Series | None, kind: str | None, data: bytes) -> str:

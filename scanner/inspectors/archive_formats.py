@@ -78,6 +78,8 @@ def guess_by_name(name: str, data: bytes) -> str | None:
     part = archive_part(name)  # the first part of a byte-split zip read joined (a stub before it: Session 14)
     if (low.endswith(".zip") or (part is not None and part[0] == "zip")) and zipfile.is_zipfile(io.BytesIO(data)):
         return "zip"
+    if part is not None and part[0] == "zip" and is_text(data[:512]) and ZIP_MAGIC in data:  # its end cut too:
+        return "zip"  # read from its local headers (split15: it was read as text, its members unread)
     return None
 
 
@@ -258,8 +260,13 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
         say(Detail.PASSWORDS_NONE_OPEN, n=sum(1 for p in passwords if p)) if passwords else say(Detail.PASSWORD_NEEDED)))
 
     ends = sorted({i.header_offset for i in infos} | {int(getattr(zf, "start_dir", len(data)))})
+    before = _text_before(data, ends[0] if ends else 0, names)
 
     def items() -> Iterator[Item]:
+        if before:  # a table the zip was appended to (``cat list.csv x.zip > x.zip``): read as text (split15)
+            caps.budget.charge(len(before))
+            yield _yield_member(parent, hop, _Member(TEXT_BEFORE, None, len(before), None, None), ctx, caps,
+                                partial(io.BytesIO, before), None, len(before))
         for k, info in enumerate(files):
             path, raw_hex = zip_member_name(info)
             mtime, note = zip_member_time(info)
@@ -295,6 +302,23 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                   annotations={"password": {"entries": used, "members": len(keys)}} if used else None)
 
 
+TEXT_BEFORE = "(text before the zip).txt"  # the child that holds the text a zip was appended to
+
+
+def _text_before(data: bytes, first: int, names: set[str]) -> bytes:
+    """The bytes before a zip's first member (zipfile reads a zip past anything in front of it) when they are text
+    (no control byte text never holds) and the zip is no document package: a CSV with an archive appended under a
+    ``.zip`` name ended as a clean archive, its rows unexamined (review14c #8). b"" otherwise (no prefix, a
+    self-extractor's program, zeros of a lost part). Total."""
+    try:
+        if first <= 0 or any(n in names for n in DOCUMENT_MARKERS):
+            return b""
+        head = data[:first]
+        return head if is_text(head[:4096]) else b""
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return b""
+
+
 def _stored_after_loss(data: bytes, info: zipfile.ZipInfo, ends: list[int]) -> bytes:
     """The text of a stored (uncompressed) member whose local header begins with zeros (the first part of its split
     series lost, read as zeros; a zeroed block on disk): its bytes after the zeros up to the next member's header (or the
@@ -311,6 +335,13 @@ def _stored_after_loss(data: bytes, info: zipfile.ZipInfo, ends: list[int]) -> b
         body = region[start:]
         if info.flag_bits & 0x08 and (d := body.rfind(b"PK\x07\x08", max(len(body) - 24, 0))) >= 0:
             body = body[:d]  # its data descriptor
+        elif info.flag_bits & 0x08:  # one without its optional signature (APPNOTE 4.3.9.3): known by its very
+            # bytes, the CRC and sizes the directory gives (review14c #9: it stayed on the last row's end)
+            for desc in (struct.pack("<III", info.CRC, info.compress_size, info.file_size),
+                         struct.pack("<IQQ", info.CRC, info.compress_size, info.file_size)):
+                if body.endswith(desc):
+                    body = body[:-len(desc)]
+                    break
         first = body.find(b"\n") + 1
         body = body[first:] if first > 0 else b""
         return body if body and is_text(body[:512]) else b""
@@ -1229,6 +1260,10 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
         if multistream is None and (_any_lzma_alone(data) or _zstd_head(data)):
             # tarfile knows .lzma with an 8 MiB dictionary only, and no Zstandard before Python 3.14
             multistream = _multistream_reader(data)
+    if garbled and data.startswith(b"BZh"):  # a bzip2 block damaged: tarfile stops there (split15)
+        rec = bzip2_blocks.recover(data, ratio_limit, 0)  # the decoder's bytes of the damaged block are made up
+        if rec is not None and (rec.head or rec.runs):
+            return Opened(partial(_tar_from_blocks, parent, hop, ctx, caps, rec))
     tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
           else tarfile.open(fileobj=multistream, mode="r|", tarinfo=_WatchedTarInfo))
 
@@ -1337,6 +1372,82 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield mark(_yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content)))
 
     return Opened(items)
+
+
+def _tar_headers(run: bytes) -> list[int]:
+    """Where tar headers begin in a run of recovered bytes: ``ustar`` at 257 and a checksum that holds, at any
+    offset (a lost bzip2 block moves what follows by an amount no 512-byte grid survives)."""
+    out: list[int] = []
+    at = run.find(b"ustar")
+    while at >= 0:
+        h = at - 257
+        if h >= 0 and h + 512 <= len(run):
+            block = run[h:h + 512]
+            try:
+                stored = int(block[148:156].replace(b"\0", b" ").strip() or b"-1", 8)
+            except ValueError:
+                stored = -1
+            rest = block[:148] + block[156:]  # the checksum field counts as 8 spaces, bytes unsigned or signed
+            if stored in (256 + sum(rest), 256 + sum(struct.unpack("148b356b", rest))):
+                out.append(h)
+        at = run.find(b"ustar", at + 1)
+    return out
+
+
+_PAX_PATH = re.compile(rb"(?:^|\n)\d{1,20} path=([^\n]*)\n")
+
+
+def _tar_from_blocks(parent: Entry, hop: Hop, ctx: ScanContext, caps: ArchiveLimits,
+                     rec: bzip2_blocks.Recovered) -> Iterator[Item]:
+    """The members of a ``.tar.bz2`` whose bzip2 stream is damaged inside a block (split15): the whole blocks
+    (``bzip2_blocks.recover``: from the start up to the first lost block, and each run after it) searched for tar
+    headers (``_tar_headers``); each regular member found read from its header, cut where its run ends (listed);
+    the bytes of a run before its first header (the rest of a member whose header was lost) read from their first
+    line start to their last line end when they are text, as ``(tar header lost, run K).txt``. The tar itself is
+    listed ``corrupt`` (``bzip2-blocks-recovered``)."""
+    recovered = say(Detail.BZIP2_BLOCKS_RECOVERED, lost=rec.lost, found=rec.found)
+    yield Skipped(parent.location, Status.CORRUPT, join_details(
+        (say(Detail.TAR_STREAM_DAMAGED, format="bzip2", library="a block's CRC does not match"), recovered)))
+    runs = ([rec.head] if rec.head else []) + rec.runs
+    for k, run in enumerate(runs, 1):
+        heads = _tar_headers(run)
+        lead = run[:heads[0] if heads else len(run)]
+        if lead and not (k == 1 and rec.head):  # the rest of a member whose header lies in a lost block
+            start = lead.find(b"\n") + 1
+            body = lead[start:lead.rstrip(b"\0").rfind(b"\n") + 1] if start > 0 else b""
+            if body and is_text(body[:512]):
+                caps.budget.charge(len(body))
+                m = _Member(f"(tar header lost, run {k}).txt", None, len(body), None, None)
+                got = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, body), None, len(body))
+                if isinstance(got, ArchiveMemberEntry):
+                    got.damage = recovered
+                yield got
+        name: bytes | None = None  # a long name (GNU ``L``, pax ``path``) for the header after it
+        for h in heads:
+            try:
+                ti = tarfile.TarInfo.frombuf(run[h:h + 512], "utf-8", "surrogateescape")
+            except (tarfile.HeaderError, ValueError):
+                name = None
+                continue
+            body = run[h + 512:h + 512 + max(ti.size, 0)]
+            if ti.type in (tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME):
+                found = _PAX_PATH.search(body) if ti.type == tarfile.XHDTYPE else None
+                name = found.group(1) if found else body.rstrip(b"\0") if ti.type == tarfile.GNUTYPE_LONGNAME else None
+                continue
+            raw, name = name or ti.name.encode("utf-8", "surrogateescape"), None
+            if not ti.isreg() or len(raw) > 4096:
+                continue
+            path, was_utf8 = decode_name(raw)
+            m = _Member(path, None if was_utf8 else raw.hex(), ti.size, None, iso_utc(ti.mtime))
+            blocked = caps.declared(ti.size, None)
+            if blocked:
+                yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
+                continue
+            caps.budget.charge(len(body))
+            got = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, body), None, len(body))
+            if isinstance(got, ArchiveMemberEntry) and len(body) < ti.size:  # its run ends inside it
+                got.damage = join_details((say(Detail.TAR_MEMBER_CUT, n=len(body), size=ti.size, why=recovered),))
+            yield got
 
 
 # ---------------------------------------------------------------- a single compressed file (.gz, .bz2, .xz)

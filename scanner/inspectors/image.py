@@ -30,6 +30,7 @@ from ..sources.image_sniff import (
     quick_kind,
     read_ends,
 )
+from ..sources.series_join import joined_in_batches
 from ..sources.single import IMAGE_SUFFIXES
 from .archive_members import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
 
@@ -281,7 +282,7 @@ def _local_bundle(entry: Entry) -> str | None:
 def _walked(source: ImageSource, fd: int | None, where: Location) -> Iterator[Item | NameBatch]:
     """The nested image's items; the image (and its in-memory file) closed when the walk ends."""
     try:
-        yield from source.batches()
+        yield from joined_in_batches(source.batches())  # a folder's split series joined (split15)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
         raise
     except BaseException as e:  # noqa: BLE001 - a walk failing inside a nested image is data

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, Protocol, cast
 
 from ..codes import Status
 from ..details import os_error
 from ..errors import ReadError
 from ..models import Entry, FileStat, Location
+from .base import NameBatch
 from .image_sniff import HEAD, TAIL, quick_kind
 from .split_series import (
     LINE_EXTS,
     PART_NAME,
+    TAIL_TEXT,
     Segment,
     Series,
     Splice,
@@ -34,6 +36,7 @@ from .split_series import (
     spanned_beside,
     spanned_in,
     splice_segments,
+    text_or_container,
 )
 
 Part = tuple["Series | None", "bool | None"]  # a part's series (None for a lone X.zNN) and whether X.zip is beside
@@ -144,6 +147,8 @@ def open_pieces(segments: tuple[Segment, ...], open_part: Callable[[int], Callab
 class SeriesPart:
     """A part of a split series that is not its row: the source's own entry, knowing its series."""
 
+    checked = None  # a disk image walker's verdict on the part alone is not taken: its series decides (split15)
+
     def __init__(self, entry: Entry, series: Series | None, zip_beside: bool | None) -> None:
         self._entry, self.series, self.zip_beside = entry, series, zip_beside
 
@@ -190,6 +195,7 @@ class SeriesEntry:
         self.alone = False  # a piece read on its own (piece_alone): its other parts are not grouped where it lies
         self.zip_beside: bool | None = True if series.spanned else None
         self._segments = segments
+        self.caps: object = None  # an archive member's caps (joined_in_folders): a joined archive inside shares them
 
     @property
     def disk_starts(self) -> tuple[int, ...] | None:
@@ -312,3 +318,142 @@ def piece_alone(entry: Entry) -> SeriesEntry | None:
         return joined
     except Exception:  # noqa: BLE001 - a failure path: the entry is examined as it is
         return None
+
+
+def held_part(item: object) -> bool:
+    """Whether a container's item (an archive member) is named as a part of a split series (``PART_NAME``): held
+    back until its folder's other members are known (``joined_in_folders``)."""
+    name = getattr(item, "name", None)
+    return (isinstance(name, str) and callable(getattr(item, "open", None))
+            and PART_NAME.search(name + "\0") is not None)
+
+
+def _folder_of(entry: Entry) -> str:
+    path = entry.location.path.replace("\\", "/")
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _member_reads(entries: dict[str, Entry]) -> dict[str, Part]:
+    """``parts_in`` over a container's members: ``size_of``, ``head_of`` (HEAD bytes) and ``tail_of`` (the last
+    TAIL_TEXT bytes), ``plain_of`` and ``text_of`` as a local folder's, over a container's members
+    (their own ``open``: a member's bytes inflate under its archive's caps; a member that cannot be read gives
+    None: its series is then not joined, and the member is examined and listed on its own)."""
+    heads: dict[str, bytes | None] = {}
+    tails: dict[str, bytes | None] = {}
+
+    def size_of(name: str) -> int | None:
+        try:
+            return entries[name].stat().size
+        except (ReadError, OSError, KeyError):
+            return None
+
+    def head_of(name: str) -> bytes | None:
+        if name not in heads:
+            try:
+                with entries[name].open() as f:
+                    heads[name] = bytes(f.read(HEAD))
+            except (ReadError, OSError, KeyError, ValueError):
+                heads[name] = None
+        return heads[name]
+
+    def tail_of(name: str) -> bytes | None:
+        if name not in tails:
+            try:
+                kept = b""
+                with entries[name].open() as f:  # a member's stream is read forward (no seek in a deflate)
+                    while got := f.read(1 << 20):
+                        kept = (kept + got)[-TAIL_TEXT:]
+                tails[name] = kept
+            except (ReadError, OSError, KeyError, ValueError):
+                tails[name] = None
+        return tails[name]
+
+    def plain_of(name: str) -> bool:
+        head = head_of(name)
+        return head is not None and no_image(head, (tail_of(name) or b"")[-TAIL:])
+
+    def text_of(name: str) -> bool:
+        head = head_of(name)
+        return head is not None and text_or_container(head[:512])
+
+    return parts_in(list(entries), size_of, head_of, plain_of, text_of, tail_of)
+
+
+def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
+    """A container's items (an archive's members) with the split series among each folder's members grouped and
+    joined as a local folder's or a share's are (``parts_in``, ``entry_for``; split15: ``x.7z.001`` ... in a zip
+    were each listed, unread). Members named as parts (``held_part``) are held back, up to ``hold`` bytes of them
+    in all (their sizes as listed: more are passed on as they come, examined alone as before), and yielded after
+    the others, each a ``SeriesEntry`` (the joined row), a ``SeriesPart`` or itself. Grouping that fails passes
+    the held members on as they are."""
+    held: list[Entry] = []
+    kept = 0
+    for item in items:
+        if held_part(item):
+            try:
+                size = item.stat().size
+            except (ReadError, OSError):
+                size = hold + 1
+            if kept + size <= hold:
+                held.append(item)
+                kept += size
+                continue
+        yield item
+    folders: dict[str, dict[str, Entry]] = {}
+    for entry in held:
+        folders.setdefault(_folder_of(entry), {}).setdefault(entry.name, entry)
+    seen: set[int] = set()
+    for entries in folders.values():
+        try:
+            parts = _member_reads(entries)
+        except Exception:  # noqa: BLE001 - a failure path: the members are then examined one by one, as before
+            parts = {}
+        for name, entry in entries.items():
+            seen.add(id(entry))
+            made = entry_for(entry, parts.get(name), entries.__getitem__) if name in parts else entry
+            if isinstance(made, SeriesEntry):
+                made.caps = getattr(entry, "caps", None)  # a joined archive inside: opened under the same budget
+            yield made
+    for entry in held:  # a name twice in one folder: the second examined alone
+        if id(entry) not in seen:
+            yield entry
+
+
+def joined_in_batches(items: Iterable[Any]) -> Iterator[Any]:
+    """A walked source's items (a disk image met inside another source, walked in a worker) with the split series
+    among each folder's plain files joined as ``joined_in_folders`` does for an archive's members: a ``NameBatch``
+    with part names gets its part entries made, grouped (``parts_in`` over their own opens) and wrapped by
+    ``entry_for``; its names are the same (the name rules and the prefilter see what a local folder shows). Any
+    other item passes as it is; grouping that fails leaves the batch as it was."""
+    for item in items:
+        if not isinstance(item, NameBatch):
+            yield item
+            continue
+        framed = item.framed or "\0" + "\0".join(item.names) + "\0"
+        if PART_NAME.search(framed) is None:
+            yield item
+            continue
+        try:
+            made: dict[int, Entry] = {}
+            folders: dict[str, dict[str, tuple[int, Entry]]] = {}
+            for i, name in enumerate(item.names):
+                if PART_NAME.search(name + "\0") is not None:
+                    entry = item.entry(i)
+                    folders.setdefault(_folder_of(entry), {}).setdefault(name, (i, entry))
+            for found in folders.values():
+                entries = {name: entry for name, (_, entry) in found.items()}
+                parts = _member_reads(entries)
+                for name, (i, entry) in found.items():
+                    if name in parts:
+                        made[i] = entry_for(entry, parts[name], entries.__getitem__)
+        except Exception:  # noqa: BLE001 - a failure path: the batch is examined as it was
+            yield item
+            continue
+        yield NameBatch(item.names, _made_or(made, item.entry), item.framed)
+
+
+def _made_or(made: dict[int, Entry], base: Callable[[int], Entry]) -> Callable[[int], Entry]:
+    def entry(i: int) -> Entry:
+        return made[i] if i in made else base(i)
+
+    return entry

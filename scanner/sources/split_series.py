@@ -186,6 +186,8 @@ class Series:
     # text, workbook or disk image (a RAR, a cabinet ...): never joined; the first piece examined as it is, every
     # later one listed as a piece of it (rar14: they ended as nothing)
     first_name: str = ""  # of ``pieces``: the first piece's name (``X.aa``, ``X.part1``), there or not
+    lettered: bool = False  # a zip or 7z by its first piece's content cut with letters, two digits or as ``X.partN``
+    # (``xaa``, ``x.zip.ab``, ``x.7z.01``, ``x.7z.part2``), every piece here: joined as a numbered series (split15)
 
     @property
     def reads_as(self) -> str:
@@ -210,6 +212,8 @@ class Series:
 
     @property
     def complete(self) -> bool:
+        if self.lettered:  # made only with its first piece here, no piece missing, no piece short (pieces_in)
+            return bool(self.parts) and self.parts[0] == self.first_name and not self.missing and not self.short
         if self.pieces:  # never joined (only the first piece has a header: it is examined as it is)
             return False
         if self.spanned:
@@ -227,7 +231,7 @@ class Series:
         under the run's first part, cut at line ends when its rows are lines of text (``lines``; default: by
         X.EXT), else as it is (a piece read as X.EXT: what reads it says what it holds). Nothing for a complete or a
         spanned series."""
-        if self.complete or self.spanned or self.pieces or not self.parts:
+        if self.complete or self.spanned or self.pieces or self.lettered or not self.parts:
             return {}
         numbers = [part_number(n) for n in self.parts]
         cut = self.sizes[0]
@@ -296,6 +300,9 @@ _FIRST_BYTES = {"zip": (b"PK\x03\x04", b"PK\x07\x08", b"PK\x05\x06", b"MZ"), "7z
 TAIL_TEXT = 65557
 # a zip (a workbook), an OLE2 file (an .xls) or a 7z: a first part joined by its content that is no text
 CONTAINER_HEADS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf\x27\x1c")
+# a zip (a local header, or the spanning mark of ``zip -s`` output cut again) or a 7z: the first piece of an archive
+# cut with letters, two digits or as ``X.partN`` by these bytes (split15)
+ARCHIVE_HEADS = (b"PK\x03\x04", b"PK\x07\x08", b"7z\xbc\xaf\x27\x1c")
 
 
 # bytes text never holds (C0 controls but tab, LF, FF, CR and ESC of ISO-2022-JP; DEL): 512 random bytes hold one
@@ -350,6 +357,15 @@ def _series_tail(names: tuple[str, ...], tail_of: Callable[[str], bytes | None])
         if len(tail) >= TAIL_TEXT:
             break
     return tail[-TAIL_TEXT:]
+
+
+def _zip_tail(tail: bytes, head: bytes) -> bool:
+    """Whether a series whose first part begins as text is a zip behind a stub (a shell script's self-extractor): its
+    last bytes hold the zip's end of central directory, or (its last part cut before that record, split15) are no
+    text and hold a central directory header or a local header while its first part's head is text."""
+    if b"PK\x05\x06" in tail:
+        return True
+    return is_text(head) and bool(tail) and not is_text(tail) and (b"PK\x01\x02" in tail or b"PK\x03\x04" in tail)
 
 
 def _text_tail(tail: bytes | None) -> bool:
@@ -413,7 +429,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 # ``list`` (what its bytes are decides, as for ``customers.001``); else each part listed
                 if text_of is None or plain_of is None or not text_of(names_in[0]) or not plain_of(names_in[0]):
                     continue
-                if tail_of is None or b"PK\x05\x06" not in (_series_tail(names_in, tail_of) or b""):
+                if tail_of is None or not _zip_tail(_series_tail(names_in, tail_of) or b"", head):
                     plain.add(whole)
                     read_as = whole.rsplit(".", 1)[0]
                     text = not head.startswith(CONTAINER_HEADS)
@@ -524,8 +540,10 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         first = _first_piece(stem, kind, width, present)
         if kind == "digits":
             numbered = {k + 1 - (first[-2:] == "01"): v for k, v in numbered.items() if k + 1 - (first[-2:] == "01")}
+        archive = False  # a zip or 7z by its first piece's bytes: joined when every piece is here (split15)
         if 1 in numbered:
-            if len(numbered) < 2 or text_of(numbered[1]) or not plain_of(numbered[1]):
+            archive = len(numbered) > 1 and (head_of(numbered[1]) or b"").startswith(ARCHIVE_HEADS)
+            if not archive and (len(numbered) < 2 or text_of(numbered[1]) or not plain_of(numbered[1])):
                 continue
         elif not listed_stem(stem + "." if kind == "part" else stem):
             continue
@@ -545,8 +563,11 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
             missing = tuple(f"{stem}{k - 1 + (first[-2:] == '01'):02d}" for k in range(2, order[-1]) if k not in numbered)
         else:
             missing = tuple(stem + _spelt(k, width) for k in range(2, order[-1]) if k not in numbered)
-        series = Series(stem.rstrip("._-") or stem, names_in, tuple(z or 0 for z in sizes), missing, pieces=True,
-                        first_name=first)
+        whole = stem.rstrip("._-") or stem
+        if archive and not missing and order == list(range(1, len(order) + 1)):
+            series = Series(whole, names_in, tuple(z or 0 for z in sizes), lettered=True, first_name=first)
+        else:  # a piece lost (or a zip's first piece alone): examined as it is, every later piece listed (rar14)
+            series = Series(whole, names_in, tuple(z or 0 for z in sizes), missing, pieces=True, first_name=first)
         for n in names_in:
             if 1 in numbered or n not in out:  # a name read two ways: the series whose first piece is here
                 out[n] = series
