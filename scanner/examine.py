@@ -68,7 +68,11 @@ class LazyHead:
 
     def __call__(self) -> bytes:
         if self._data is None:
-            try:
+            quick = getattr(self._entry, "read_head", None)  # a local file: one open and read, no file object
+            if quick is not None and (data := quick(self._size)) is not None:
+                self._data = data
+                return data
+            try:  # (also when the quick read failed: the open says why, kept in ``error``)
                 with self._entry.open() as f:
                     self._data = f.read(self._size)
             except ReadError as e:
@@ -90,10 +94,11 @@ class Candidate:
     affinity: str | None = None  # files with the same affinity are examined in order by one worker
 
 
-def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
+def pick(entry: Entry, ctx: ScanContext, result: Lists, wanted: bool | None = None) -> Candidate | None:
     """The cheap checks: None when the file needs no read (or could not be stat'ed: then recorded in
-    ``result``); else what ``finish`` needs."""
-    matches = ctx.rules.match(entry.name)
+    ``result``); else what ``finish`` needs. ``wanted`` (not None): the name meets no name rule, and this is
+    ``ctx.prefilter.wanted`` of it (both known from the folder's name pass: not asked again)."""
+    matches = ctx.rules.match(entry.name) if wanted is None else []
     piece, headed = _later_piece(entry)
     if piece and headed:  # a later piece of a file cut by ``split`` (``X.ab``, ``X.part2``) whose first piece is
         # here: no header of its own (rar14); one whose first piece is not here is listed only if nothing reads it
@@ -104,8 +109,8 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
             return None
         unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)
         return None
-    by_name = bool(matches) or ctx.prefilter.wanted(entry.name) or bool(piece)
-    if not by_name and (ctx.config.content_check == "off" or checked_entry_ext(entry.name, entry.location) is None):
+    by_name = bool(matches) or (ctx.prefilter.wanted(entry.name) if wanted is None else wanted) or bool(piece)
+    if not by_name and (ctx.config.content_check == "off" or _unchecked(entry)):
         return None
     try:
         st = entry.stat()
@@ -132,8 +137,7 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
         head = LazyHead(entry, PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512)  # a program: its headers
         inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
         wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, st.size, head))
-        if (not wanted and ctx.config.content_check != "off"
-                and checked_entry_ext(entry.name, entry.location) is not None):
+        if not wanted and ctx.config.content_check != "off" and not _unchecked(entry):
             wanted = _by_content(entry, st.size, head, ctx)  # 名簿.jpg, or a file without an extension
         head_error, affinity = head.error, None
     if not matches and not wanted and not ctx.known_hashes:
@@ -157,6 +161,13 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
             if same is not None and (affinity := same(entry)) is not None:
                 break
     return Candidate(matches, st, wanted, affinity)
+
+
+def _unchecked(entry: Entry) -> bool:
+    """``checked_entry_ext(entry.name, entry.location) is None``, the location built only when the name has no
+    extension (the only case where it is read): most files' location is never needed."""
+    ext = checked_ext(entry.name)
+    return ext is None or (ext == "" and checked_entry_ext(entry.name, entry.location) is None)
 
 
 def _plain_part(name: str, series: Series, read: bool = True) -> str:

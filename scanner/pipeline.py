@@ -142,16 +142,18 @@ class Dispatcher:
         if self._folder is not None and batch.names and time.monotonic() - self._shown_at > 0.5:
             self._shown_at = time.monotonic()
             self._folder(top_folder(batch.entry(0).location))
-        picked = ctx.prefilter.pick(batch.names, batch.framed)
+        picked, by_rule = ctx.prefilter.split(batch.names, batch.framed)
         prefetch = getattr(batch, "prefetch", None)  # a source whose reads are round trips fetches ahead (SMB)
         if prefetch is not None and picked:
             prefetch(picked)
         examined = 0
+        wanted = None if by_rule is None else set(picked)
         # the names picked, and those whose first bytes contradict their extension (photo.jpg that is an .xlsx)
-        for _, entry in by_content(ctx, batch.names, picked, batch.entry, remote=prefetch is not None,
+        for i, entry in by_content(ctx, batch.names, picked, batch.entry, remote=prefetch is not None,
                                    heads=getattr(batch, "heads", None)):
             examined += 1
-            self.entry(entry)
+            # what the folder's name pass already knows of a name no rule can meet: the prefilter's verdict
+            self.entry(entry, None if wanted is None or i in by_rule else i in wanted)  # type: ignore[operator]
         rest = len(batch.names) - examined
         if rest:
             ctx.result.files_seen += rest
@@ -164,8 +166,10 @@ class Dispatcher:
         if self._unit and self._idle_unit():  # a slow walk (a large remote folder) keeps the workers busy
             self._flush()
 
-    def entry(self, entry: Entry) -> None:
-        """One file: replayed from the resume state, settled by the cheap checks, or sent to a worker."""
+    def entry(self, entry: Entry, wanted: bool | None = None) -> None:
+        """One file: replayed from the resume state, settled by the cheap checks, or sent to a worker.
+        ``wanted``: not None when the file's name meets no name rule and the prefilter said whether some
+        inspector may want it (a folder's name pass: ``NamePrefilter.split``)."""
         ctx = self.ctx
         ctx.progress.file()
         state, key = ctx.state, None
@@ -176,7 +180,7 @@ class Dispatcher:
                 self._ready(replayed, None)
                 return
         settled, self._spare = self._spare or FileOutcome(files_seen=1), None
-        cand = pick(entry, ctx, settled)
+        cand = pick(entry, ctx, settled, wanted)
         if settled.hits or settled.skipped:  # the cheap checks recorded the file (it could not be stat'ed)
             self._ready(settled, key or (entry.location.key() if state is not None else None))
             return
@@ -309,7 +313,7 @@ class Dispatcher:
             return False
         inspectors = self.ctx.inspectors
         return all(getattr(inspectors[i], "quiet_when_empty", False) is True for i in cand.wanted) and (
-            checked_entry_ext(entry.name, entry.location) is None or disguise_check(entry.name, b"") is None)
+            disguise_check(entry.name, b"") is None or checked_entry_ext(entry.name, entry.location) is None)
 
     def _known(self, read: ReadResult) -> bool:
         """Whether a file read here is a hit by its digest (--known-hashes): its content type comes from libmagic,
