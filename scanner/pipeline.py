@@ -166,9 +166,9 @@ class Dispatcher:
         if self._unit and self._idle_unit():  # a slow walk (a large remote folder) keeps the workers busy
             self._flush()
 
-    def entry(self, entry: Entry, wanted: bool | None = None) -> None:
+    def entry(self, entry: Entry, name_wanted: bool | None = None) -> None:
         """One file: replayed from the resume state, settled by the cheap checks, or sent to a worker.
-        ``wanted``: not None when the file's name meets no name rule and the prefilter said whether some
+        ``name_wanted``: not None when the file's name meets no name rule and the prefilter said whether some
         inspector may want it (a folder's name pass: ``NamePrefilter.split``)."""
         ctx = self.ctx
         ctx.progress.file()
@@ -180,7 +180,7 @@ class Dispatcher:
                 self._ready(replayed, None)
                 return
         settled, self._spare = self._spare or FileOutcome(files_seen=1), None
-        cand = pick(entry, ctx, settled, wanted)
+        cand = pick(entry, ctx, settled, name_wanted)
         if settled.hits or settled.skipped:  # the cheap checks recorded the file (it could not be stat'ed)
             self._ready(settled, key or (entry.location.key() if state is not None else None))
             return

@@ -292,8 +292,11 @@ def test_only_candidates_are_stat_or_read(tmp_path: Path, monkeypatch: pytest.Mo
     stats: list[str] = []
     opens: list[str] = []
     real_stat, real_open = LocalEntry.stat, LocalEntry.open
+    real_sized, real_head = LocalEntry.stat_sized, LocalEntry.read_head
     monkeypatch.setattr(LocalEntry, "stat", lambda self: stats.append(self.name) or real_stat(self))
+    monkeypatch.setattr(LocalEntry, "stat_sized", lambda self: stats.append(self.name) or real_sized(self))
     monkeypatch.setattr(LocalEntry, "open", lambda self: opens.append(self.name) or real_open(self))
+    monkeypatch.setattr(LocalEntry, "read_head", lambda self, size: opens.append(self.name) or real_head(self, size))
 
     class DatOnly:
         name = "dat-only"

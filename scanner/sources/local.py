@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
+import functools
 import os
 import stat as statmod
 import time
@@ -117,9 +118,13 @@ def stat_file(raw: bytes, dir_fd: int | None = None) -> FileStat:
     """The stat of a local file by its raw path (or its name under ``dir_fd``), never following a
     symbolic link; failures are ReadError (``vanished``, ``unreadable``) so whoever reads evidence by
     path records them alike."""
+    return file_stat(raw_stat(raw, dir_fd))
+
+
+def raw_stat(raw: bytes, dir_fd: int | None = None) -> os.stat_result:
+    """``stat_file``'s system call and its failures (ReadError), the times not yet turned into text."""
     try:
-        st = lstat_deep(raw) if dir_fd is None else os.stat(raw, dir_fd=dir_fd, follow_symlinks=False)
-        return file_stat(st)
+        return lstat_deep(raw) if dir_fd is None else os.stat(raw, dir_fd=dir_fd, follow_symlinks=False)
     except FileNotFoundError as e:
         raise ReadError(Status.VANISHED, say(Detail.FILE_DISAPPEARED)) from e
     except OSError as e:
@@ -300,6 +305,16 @@ class LocalEntry:
             return stat_file(self._raw) if fd < 0 else stat_file(self._raw_name_bytes, fd)
         except ReadError as e:
             raise self._dir.lost_or(e) from e
+
+    def stat_sized(self) -> tuple[int, Callable[[], FileStat]]:
+        """``stat()`` as (its size, its FileStat when asked): one system call now, the times turned into text
+        only for a file the walk keeps or lists (most files it stats are dropped by their size or first bytes)."""
+        fd = self._dir.fd
+        try:
+            st = raw_stat(self._raw) if fd < 0 else raw_stat(self._raw_name_bytes, fd)
+        except ReadError as e:
+            raise self._dir.lost_or(e) from e
+        return st.st_size, functools.partial(file_stat, st)
 
     def open(self) -> IO[bytes]:
         """Relative to the folder's descriptor while the walk is in the folder (the usual case);
