@@ -397,7 +397,8 @@ class Dispatcher:
     def _apply(self, outcome: FileOutcome, key: str | None) -> None:
         ctx = self.ctx
         result = ctx.result
-        mark = result.mark()
+        state = ctx.state if key is not None and not outcome.empty() else None
+        mark = result.mark() if state is not None else None  # taken only for an outcome the resume state records
         outcome.merge_into(result)
         if outcome.bytes_read:
             ctx.progress.bytes(outcome.bytes_read)
@@ -407,8 +408,8 @@ class Dispatcher:
             self._inspected(outcome.inspected)
         for level, line in outcome.logs:  # what the worker logged about this file, in walk order
             log.log(level, "%s", line)
-        if key is not None and ctx.state is not None and not outcome.empty():
-            ctx.state.record(key, result, mark)
+        if state is not None and mark is not None and key is not None:
+            state.record(key, result, mark)
 
     def drain(self) -> None:
         """Wait for every file in flight and merge it (at the end of each source)."""
