@@ -68,7 +68,7 @@ class LazyHead:
 
     def __call__(self) -> bytes:
         if self._data is None:
-            quick = getattr(self._entry, "read_head", None)  # a local file: one open and read, no file object
+            quick = getattr(self._entry, "quick_head", None)  # a local file: one open and read, no file object
             if quick is not None and (data := quick(self._size)) is not None:
                 self._data = data
                 return data

@@ -308,7 +308,11 @@ class LocalEntry:
 
     def stat_sized(self) -> tuple[int, Callable[[], FileStat]]:
         """``stat()`` as (its size, its FileStat when asked): one system call now, the times turned into text
-        only for a file the walk keeps or lists (most files it stats are dropped by their size or first bytes)."""
+        only for a file the walk keeps or lists (most files it stats are dropped by their size or first bytes).
+        A subclass with a ``stat`` of its own (a joined split series: the parts' sizes summed) is asked that."""
+        if type(self).stat is not LocalEntry.stat:
+            own = self.stat()
+            return own.size, lambda: own
         fd = self._dir.fd
         try:
             st = raw_stat(self._raw) if fd < 0 else raw_stat(self._raw_name_bytes, fd)
@@ -358,6 +362,12 @@ class LocalEntry:
         finally:
             os.close(fd)
         return b"".join(parts), (before.st_size, before.st_mtime_ns), (after.st_size, after.st_mtime_ns)
+
+    def quick_head(self, size: int) -> bytes | None:
+        """``open().read(size)`` in one open and read (``read_head``), for an entry whose ``open`` is this class's
+        own; None otherwise (a joined split series opens its parts as one file) or when the read fails here:
+        the caller then reads through ``open``, which says why."""
+        return self.read_head(size) if type(self).open is LocalEntry.open else None
 
     def read_head(self, size: int) -> bytes | None:
         """The first ``size`` bytes of a regular file, opened as ``open`` opens it (read-only, O_NOATIME, no link
