@@ -147,13 +147,13 @@ class Dispatcher:
         if prefetch is not None and picked:
             prefetch(picked)
         examined = 0
-        wanted = None if by_rule is None else set(picked)
+        wanted = set(picked) if by_rule is not None else None
         # the names picked, and those whose first bytes contradict their extension (photo.jpg that is an .xlsx)
         for i, entry in by_content(ctx, batch.names, picked, batch.entry, remote=prefetch is not None,
                                    heads=getattr(batch, "heads", None)):
             examined += 1
             # what the folder's name pass already knows of a name no rule can meet: the prefilter's verdict
-            self.entry(entry, None if wanted is None or i in by_rule else i in wanted)  # type: ignore[operator]
+            self.entry(entry, i in wanted if wanted is not None and by_rule is not None and i not in by_rule else None)
         rest = len(batch.names) - examined
         if rest:
             ctx.result.files_seen += rest

@@ -365,9 +365,10 @@ class LocalEntry:
 
     def quick_head(self, size: int) -> bytes | None:
         """``open().read(size)`` in one open and read (``read_head``), for an entry whose ``open`` is this class's
-        own; None otherwise (a joined split series opens its parts as one file) or when the read fails here:
-        the caller then reads through ``open``, which says why."""
-        return self.read_head(size) if type(self).open is LocalEntry.open else None
+        own, while the walk is in its folder; None otherwise (a joined split series opens its parts as one file;
+        after the walk ``open`` checks the folder is still the one listed) or when the read fails here: the caller
+        then reads through ``open``, which says why."""
+        return self.read_head(size) if type(self).open is LocalEntry.open and self._dir.fd >= 0 else None
 
     def read_head(self, size: int) -> bytes | None:
         """The first ``size`` bytes of a regular file, opened as ``open`` opens it (read-only, O_NOATIME, no link
