@@ -68,7 +68,11 @@ class LazyHead:
 
     def __call__(self) -> bytes:
         if self._data is None:
-            try:
+            quick = getattr(self._entry, "quick_head", None)  # a local file: one open and read, no file object
+            if quick is not None and (data := quick(self._size)) is not None:
+                self._data = data
+                return data
+            try:  # (also when the quick read failed: the open says why, kept in ``error``)
                 with self._entry.open() as f:
                     self._data = f.read(self._size)
             except ReadError as e:
@@ -92,10 +96,11 @@ class Candidate:
     # be hashed, then listed with its own digests (split15: it was listed unread, no --known-hashes match)
 
 
-def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
+def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None = None) -> Candidate | None:
     """The cheap checks: None when the file needs no read (or could not be stat'ed: then recorded in
-    ``result``); else what ``finish`` needs."""
-    matches = ctx.rules.match(entry.name)
+    ``result``); else what ``finish`` needs. ``name_wanted`` (not None): the name meets no name rule, and this is
+    ``ctx.prefilter.wanted`` of it (both known from the folder's name pass: not asked again)."""
+    matches = ctx.rules.match(entry.name) if name_wanted is None else []
     piece, headed = _later_piece(entry)
     if piece and headed:  # a later piece of a file cut by ``split`` (``X.ab``, ``X.part2``) whose first piece is
         # here: no header of its own (rar14); one whose first piece is not here is listed only if nothing reads it
@@ -105,11 +110,11 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
             unreadable(entry, matches, FileStat(0), e, result)
             return None
         return Candidate(matches, st, (), listed=(Status.UNSUPPORTED, piece))  # hashed, then listed
-    by_name = bool(matches) or ctx.prefilter.wanted(entry.name) or bool(piece)
-    if not by_name and (ctx.config.content_check == "off" or checked_entry_ext(entry.name, entry.location) is None):
+    by_name = bool(matches) or (ctx.prefilter.wanted(entry.name) if name_wanted is None else name_wanted) or bool(piece)
+    if not by_name and (ctx.config.content_check == "off" or _unchecked(entry)):
         return None
     try:
-        st = entry.stat()
+        size, stat_of = _sized(entry)
     except ReadError as e:
         if not by_name:  # only its content could have made it wanted: as before the content check
             return None
@@ -118,7 +123,7 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     series = getattr(entry, "series", None)
     spliced = getattr(entry, "splice", None) is not None
     if series is not None and getattr(series, "plain", False) and not series.complete and not spliced:
-        return Candidate(matches, st, (), listed=(Status.UNSUPPORTED, _plain_part(entry.name, series)))
+        return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, _plain_part(entry.name, series)))
         # a byte-split file with a part missing: every part hashed and listed, naming what is missing (fixsplit11);
         # the parts that can be read are read under their run's first part (split12: SplicedEntry)
     checked = getattr(entry, "checked", None)  # a disk image's walker made these checks already
@@ -127,29 +132,28 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
         wanted, affinity, head_error = verdict
     elif not by_name:  # a name nothing reads (photo.jpg): wanted only when its first bytes contradict it
         head = LazyHead(entry, HEAD_READ)
-        wanted = _by_content(entry, st.size, head, ctx)
+        wanted = _by_content(entry, size, head, ctx)
         head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
         head = LazyHead(entry, PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512)  # a program: its headers
         inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
-        wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, st.size, head))
-        if (not wanted and ctx.config.content_check != "off"
-                and checked_entry_ext(entry.name, entry.location) is not None):
-            wanted = _by_content(entry, st.size, head, ctx)  # 名簿.jpg, or a file without an extension
+        wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, size, head))
+        if not wanted and ctx.config.content_check != "off" and not _unchecked(entry):
+            wanted = _by_content(entry, size, head, ctx)  # 名簿.jpg, or a file without an extension
         head_error, affinity = head.error, None
     if not matches and not wanted and not ctx.known_hashes:
         if head_error is not None:  # its content could not be checked at all: not examined
-            unreadable(entry, matches, st, head_error, result)
+            unreadable(entry, matches, stat_of(), head_error, result)
         elif spliced and series is not None and series.plain:  # a piece of a split file nothing reads: still listed
-            unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, _plain_part(entry.location.path, series,
+            unreadable(entry, matches, stat_of(), ReadError(Status.UNSUPPORTED, _plain_part(entry.location.path, series,
                                                                                      read=False)), result)
         elif piece:  # a later piece whose first piece is not here (``archive.rar.ab`` alone): nothing read it
-            return Candidate(matches, st, (), listed=(Status.UNSUPPORTED, piece))
+            return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, piece))
         elif series is None and entry.location.containers and (piece := _piece_listed(entry.name)):
-            return Candidate(matches, st, (), listed=(Status.UNSUPPORTED, piece))  # in an image or archive: not
-            # joined there, not read but hashed, and listed (split12: ``.002`` in a disk image ended as nothing)
+            return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, piece))  # in an image or archive:
+            # not joined there, not read but hashed, and listed (split12: ``.002`` in a disk image ended as nothing)
         elif isinstance(broke := getattr(entry, "damage", None), str) and broke:  # a member its archive gave only
-            unreadable(entry, matches, st, ReadError(Status.CORRUPT, unread(broke)), result)  # up to a break or a
+            unreadable(entry, matches, stat_of(), ReadError(Status.CORRUPT, unread(broke)), result)  # up to a break or a
             # failed check, that nothing reads (server.log): listed as damaged (review13e: it ended as nothing)
         return None
     if verdict is None:
@@ -157,7 +161,24 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
             same = getattr(ctx.inspectors[i], "affinity", None)
             if same is not None and (affinity := same(entry)) is not None:
                 break
-    return Candidate(matches, st, wanted, affinity)
+    return Candidate(matches, stat_of(), wanted, affinity)
+
+
+def _sized(entry: Entry) -> tuple[int, Callable[[], FileStat]]:
+    """``entry.stat()`` as (its size, its FileStat when asked): a local file's times are turned into text only
+    when the file is kept or listed (``LocalEntry.stat_sized``); ReadError as ``stat`` raises it."""
+    sized = getattr(entry, "stat_sized", None)
+    if sized is not None:
+        return sized()
+    st = entry.stat()
+    return st.size, lambda: st
+
+
+def _unchecked(entry: Entry) -> bool:
+    """``checked_entry_ext(entry.name, entry.location) is None``, the location built only when the name has no
+    extension (the only case where it is read): most files' location is never needed."""
+    ext = checked_ext(entry.name)
+    return ext is None or (ext == "" and checked_entry_ext(entry.name, entry.location) is None)
 
 
 def _plain_part(name: str, series: Series, read: bool = True) -> str:

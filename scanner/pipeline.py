@@ -142,16 +142,18 @@ class Dispatcher:
         if self._folder is not None and batch.names and time.monotonic() - self._shown_at > 0.5:
             self._shown_at = time.monotonic()
             self._folder(top_folder(batch.entry(0).location))
-        picked = ctx.prefilter.pick(batch.names, batch.framed)
+        picked, by_rule = ctx.prefilter.split(batch.names, batch.framed)
         prefetch = getattr(batch, "prefetch", None)  # a source whose reads are round trips fetches ahead (SMB)
         if prefetch is not None and picked:
             prefetch(picked)
         examined = 0
+        wanted = set(picked) if by_rule is not None else None
         # the names picked, and those whose first bytes contradict their extension (photo.jpg that is an .xlsx)
-        for _, entry in by_content(ctx, batch.names, picked, batch.entry, remote=prefetch is not None,
+        for i, entry in by_content(ctx, batch.names, picked, batch.entry, remote=prefetch is not None,
                                    heads=getattr(batch, "heads", None)):
             examined += 1
-            self.entry(entry)
+            # what the folder's name pass already knows of a name no rule can meet: the prefilter's verdict
+            self.entry(entry, i in wanted if wanted is not None and by_rule is not None and i not in by_rule else None)
         rest = len(batch.names) - examined
         if rest:
             ctx.result.files_seen += rest
@@ -164,8 +166,10 @@ class Dispatcher:
         if self._unit and self._idle_unit():  # a slow walk (a large remote folder) keeps the workers busy
             self._flush()
 
-    def entry(self, entry: Entry) -> None:
-        """One file: replayed from the resume state, settled by the cheap checks, or sent to a worker."""
+    def entry(self, entry: Entry, name_wanted: bool | None = None) -> None:
+        """One file: replayed from the resume state, settled by the cheap checks, or sent to a worker.
+        ``name_wanted``: not None when the file's name meets no name rule and the prefilter said whether some
+        inspector may want it (a folder's name pass: ``NamePrefilter.split``)."""
         ctx = self.ctx
         ctx.progress.file()
         state, key = ctx.state, None
@@ -176,7 +180,7 @@ class Dispatcher:
                 self._ready(replayed, None)
                 return
         settled, self._spare = self._spare or FileOutcome(files_seen=1), None
-        cand = pick(entry, ctx, settled)
+        cand = pick(entry, ctx, settled, name_wanted)
         if settled.hits or settled.skipped:  # the cheap checks recorded the file (it could not be stat'ed)
             self._ready(settled, key or (entry.location.key() if state is not None else None))
             return
@@ -309,7 +313,7 @@ class Dispatcher:
             return False
         inspectors = self.ctx.inspectors
         return all(getattr(inspectors[i], "quiet_when_empty", False) is True for i in cand.wanted) and (
-            checked_entry_ext(entry.name, entry.location) is None or disguise_check(entry.name, b"") is None)
+            disguise_check(entry.name, b"") is None or checked_entry_ext(entry.name, entry.location) is None)
 
     def _known(self, read: ReadResult) -> bool:
         """Whether a file read here is a hit by its digest (--known-hashes): its content type comes from libmagic,
@@ -393,7 +397,8 @@ class Dispatcher:
     def _apply(self, outcome: FileOutcome, key: str | None) -> None:
         ctx = self.ctx
         result = ctx.result
-        mark = result.mark()
+        state = ctx.state if key is not None and not outcome.empty() else None
+        mark = result.mark() if state is not None else None  # taken only for an outcome the resume state records
         outcome.merge_into(result)
         if outcome.bytes_read:
             ctx.progress.bytes(outcome.bytes_read)
@@ -403,8 +408,8 @@ class Dispatcher:
             self._inspected(outcome.inspected)
         for level, line in outcome.logs:  # what the worker logged about this file, in walk order
             log.log(level, "%s", line)
-        if key is not None and ctx.state is not None and not outcome.empty():
-            ctx.state.record(key, result, mark)
+        if state is not None and mark is not None and key is not None:
+            state.record(key, result, mark)
 
     def drain(self) -> None:
         """Wait for every file in flight and merge it (at the end of each source)."""

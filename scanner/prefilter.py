@@ -19,7 +19,7 @@ scan with known hashes (every file is hashed).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 
 from .names import NameRules
 
@@ -59,6 +59,7 @@ class NamePrefilter:
             elif exts is not None:
                 mine = frozenset(e for e in exts if _plain_ext(e))
                 skip = mine if skip is None else skip & mine
+        self._prefixed_all = tuple(p for _, own in self._prefixed for p in own)  # one test before the per-inspector one
         # no extension-based inspector: an extension alone never makes a name wanted
         self._by_ext = skip is not None
         self._skip = skip or frozenset()
@@ -105,8 +106,7 @@ class NamePrefilter:
                           if i not in unprefixed and (skip is None or ext not in skip))
             if len(self._asked) < 4096:  # hostile names may each have an extension of their own: bounded
                 self._asked[ext] = found
-        if self._prefixed:
-            low = name[:self._prefix_len].casefold()
+        if self._prefixed and (low := name[:self._prefix_len].casefold()).startswith(self._prefixed_all):
             more = [i for i, own in self._prefixed if low.startswith(own)]
             if more:
                 found = tuple(sorted({*found, *more}))
@@ -117,26 +117,32 @@ class NamePrefilter:
 
         ``framed`` is ``"\\0" + "\\0".join(names) + "\\0"`` when the caller has it already.
         """
+        return self.split(names, framed)[0]
+
+    def split(self, names: list[str], framed: str | None = None) -> tuple[Sequence[int], Container[int] | None]:
+        """``pick``, and the indices of the names that may meet a name rule (None: not known, ask ``rules.match``).
+        A picked name outside them meets no rule and is ``wanted`` (that is why it was picked): the walk's
+        cheap checks (``examine.pick``) need not ask either again for it."""
         n = len(names)
         if self.everything or not n:
-            return range(n)
+            return range(n), None
         if framed is None:
             framed = "\0" + "\0".join(names) + "\0"
         if framed.count("\0") != n + 1:  # a name holding NUL (no file system allows it): no bulk answers
-            return [i for i, name in enumerate(names) if self.wanted(name) or self.rules.match(name)]
+            return [i for i, name in enumerate(names) if self.wanted(name) or self.rules.match(name)], None
         by_rule = self.rules.maybe_matching(framed)
         if by_rule is None:
-            return range(n)
+            return range(n), None
         if not (self._by_ext or self._prefixes or self._calls):
-            return by_rule  # no inspector wants any name: the name rules alone decide
+            return by_rule, frozenset(by_rule)  # no inspector wants any name: the name rules alone decide
         if self._bulk is not None and not self._calls:
             found = self._bulk.findall(framed)
             # every name ends in a skipped extension, none starts with a prefix or a dot: nothing wanted
             if (len(found) == n or not self._by_ext) and found.count("") == len(found):
-                return by_rule
+                return by_rule, frozenset(by_rule)
         picked = set(by_rule)
         picked.update(i for i, name in enumerate(names) if self.wanted(name))
-        return sorted(picked)
+        return sorted(picked), frozenset(by_rule)
 
 
 def _plain_ext(ext: str) -> bool:

@@ -292,8 +292,11 @@ def test_only_candidates_are_stat_or_read(tmp_path: Path, monkeypatch: pytest.Mo
     stats: list[str] = []
     opens: list[str] = []
     real_stat, real_open = LocalEntry.stat, LocalEntry.open
+    real_sized, real_head = LocalEntry.stat_sized, LocalEntry.quick_head
     monkeypatch.setattr(LocalEntry, "stat", lambda self: stats.append(self.name) or real_stat(self))
+    monkeypatch.setattr(LocalEntry, "stat_sized", lambda self: stats.append(self.name) or real_sized(self))
     monkeypatch.setattr(LocalEntry, "open", lambda self: opens.append(self.name) or real_open(self))
+    monkeypatch.setattr(LocalEntry, "quick_head", lambda self, size: opens.append(self.name) or real_head(self, size))
 
     class DatOnly:
         name = "dat-only"
@@ -318,3 +321,28 @@ def test_only_candidates_are_stat_or_read(tmp_path: Path, monkeypatch: pytest.Mo
     assert opens == [LEAKED]
     assert DatOnly.asked == [("c.dat", 30), (LEAKED, 3)]  # a name hit is read anyway: inspectors are asked
     assert result.files_seen == 4 and [h.location.path for h in result.hits] == [str(tmp_path / LEAKED)]
+
+
+def test_a_joined_split_series_is_stat_and_read_as_joined_by_the_quick_paths(tmp_path: Path) -> None:
+    """The walk's one-call stat and head read (``stat_sized``, ``quick_head``) give what ``stat`` and ``open`` of the
+    entry give: a whole byte-split CSV's first part is the joined file (its size the parts' sum), not its own file."""
+    from test_split11_series import _split
+
+    from scanner.sources.base import NameBatch
+
+    data = ("氏名,住所,電話番号\n" + "".join(f"山田{i}郎,東京都千代田区{i}-1,03-1234-{i:04d}\n" for i in range(200))).encode()
+    _split(tmp_path, "customers.csv", data, parts=3)
+    checked = 0
+    for item in LocalSource(str(tmp_path)).batches():  # checked while the walk is in the folder
+        for e in item if isinstance(item, NameBatch) else ():
+            size, stat_of = e.stat_sized()
+            assert size == e.stat().size and stat_of() == e.stat()
+            with e.open() as f:
+                head = f.read(512)
+            assert e.quick_head(512) in (None, head)
+            if getattr(e, "joined", False):
+                assert size == len(data) and e.quick_head(512) is None  # read through its own ``open``
+            else:
+                assert size < len(data) and e.quick_head(512) == head
+            checked += 1
+    assert checked == 3

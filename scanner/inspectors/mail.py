@@ -178,6 +178,8 @@ class MailInspector:
         stream with an attachment or a body) or an Outlook store by its header."""
         if sniff_pst(head) is not None:
             return True
+        if not head.startswith(OLE_MAGIC):  # what ``_renamed_msg`` asks first: no stat of every photo.jpg and report.pdf
+            return False
         try:
             size = entry.stat().size
         except ReadError:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
+import functools
 import os
 import stat as statmod
 import time
@@ -117,9 +118,13 @@ def stat_file(raw: bytes, dir_fd: int | None = None) -> FileStat:
     """The stat of a local file by its raw path (or its name under ``dir_fd``), never following a
     symbolic link; failures are ReadError (``vanished``, ``unreadable``) so whoever reads evidence by
     path records them alike."""
+    return file_stat(raw_stat(raw, dir_fd))
+
+
+def raw_stat(raw: bytes, dir_fd: int | None = None) -> os.stat_result:
+    """``stat_file``'s system call and its failures (ReadError), the times not yet turned into text."""
     try:
-        st = lstat_deep(raw) if dir_fd is None else os.stat(raw, dir_fd=dir_fd, follow_symlinks=False)
-        return file_stat(st)
+        return lstat_deep(raw) if dir_fd is None else os.stat(raw, dir_fd=dir_fd, follow_symlinks=False)
     except FileNotFoundError as e:
         raise ReadError(Status.VANISHED, say(Detail.FILE_DISAPPEARED)) from e
     except OSError as e:
@@ -301,6 +306,20 @@ class LocalEntry:
         except ReadError as e:
             raise self._dir.lost_or(e) from e
 
+    def stat_sized(self) -> tuple[int, Callable[[], FileStat]]:
+        """``stat()`` as (its size, its FileStat when asked): one system call now, the times turned into text
+        only for a file the walk keeps or lists (most files it stats are dropped by their size or first bytes).
+        A subclass with a ``stat`` of its own (a joined split series: the parts' sizes summed) is asked that."""
+        if type(self).stat is not LocalEntry.stat:
+            own = self.stat()
+            return own.size, lambda: own
+        fd = self._dir.fd
+        try:
+            st = raw_stat(self._raw) if fd < 0 else raw_stat(self._raw_name_bytes, fd)
+        except ReadError as e:
+            raise self._dir.lost_or(e) from e
+        return st.st_size, functools.partial(file_stat, st)
+
     def open(self) -> IO[bytes]:
         """Relative to the folder's descriptor while the walk is in the folder (the usual case);
         afterwards the folder is opened again and must still be the directory that was listed."""
@@ -343,6 +362,13 @@ class LocalEntry:
         finally:
             os.close(fd)
         return b"".join(parts), (before.st_size, before.st_mtime_ns), (after.st_size, after.st_mtime_ns)
+
+    def quick_head(self, size: int) -> bytes | None:
+        """``open().read(size)`` in one open and read (``read_head``), for an entry whose ``open`` is this class's
+        own, while the walk is in its folder; None otherwise (a joined split series opens its parts as one file;
+        after the walk ``open`` checks the folder is still the one listed) or when the read fails here: the caller
+        then reads through ``open``, which says why."""
+        return self.read_head(size) if type(self).open is LocalEntry.open and self._dir.fd >= 0 else None
 
     def read_head(self, size: int) -> bytes | None:
         """The first ``size`` bytes of a regular file, opened as ``open`` opens it (read-only, O_NOATIME, no link
