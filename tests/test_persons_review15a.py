@@ -1,0 +1,48 @@
+"""review15a (Session 15): persons15's room readings tried with building parts it did not tune to.
+
+* A katakana label before a long number starts a remark (`カード 12345`), but a building whose name ends with such a
+  word (`パークポイント10203号室`, `シーポイント 10203`) lost its room: namesakes in rooms 10203 and 10204 were one person
+  (an under-count). A label is a word of its own: never glued to a katakana name before it, never a number typed as a
+  room (号室). The labels are data (signatures/room_notes.toml), not code.
+
+Names are Faker ja_JP (a fixed seed, test_persons_persons15); every case is counted as the scan counts it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_persons_persons15 import BASE, NAME, _persons
+
+from scanner import rules
+from scanner.persons.normalise import record_key_and_room
+
+
+@pytest.mark.parametrize(("building", "path"), [
+    ("パークポイント10203号室", "10203"),  # a building named ...ポイント: its room typed as a room
+    ("シーポイント 10203", "10203"),
+    ("グランコード 12345", "12345"),
+    # the labels still start a remark, alone or two together, after kanji or Latin
+    ("コーポ山田101 ポイントカード 12345", "101"),
+    ("コーポ山田101 メンバーズカード No.12345", "101"),
+    ("コーポ山田101 会員カード12345", "101"),
+    ("コーポ山田101 Tポイントカード 1234567", "101"),
+    ("コーポ山田101 カード 12345", "101"),
+])
+def test_a_label_is_a_word_of_its_own(building, path):
+    assert record_key_and_room(NAME, f"{BASE} {building}")[1] == path
+
+
+@pytest.mark.parametrize(("buildings", "persons"), [
+    (["パークポイント10203号室", "パークポイント10204号室"], 2),  # two rooms: never one person
+    (["シーポイント 10203", "シーポイント 10204"], 2),
+    (["コーポ山田101 ポイントカード 12345", "コーポ山田101号室"], 1),
+])
+def test_namesakes_of_a_building_named_with_a_label_word(buildings, persons):
+    assert _persons(buildings) == persons
+
+
+def test_the_labels_are_data():
+    words = rules.load("room_notes")["labels"]["words"]
+    assert {"カード", "ポイント", "クーポン"} <= set(words)
+    assert all(isinstance(w, str) and w for w in words)
+
