@@ -4,6 +4,8 @@
   word (`パークポイント10203号室`, `シーポイント 10203`) lost its room: namesakes in rooms 10203 and 10204 were one person
   (an under-count). A label is a word of its own: never glued to a katakana name before it, never a number typed as a
   room (号室). The labels are data (signatures/room_notes.toml), not code.
+* `メゾン2001。` (a full stop or comma typed after the glued number) lost its link: the same person as `メゾン2001`
+  counted twice beside `メゾン2001 305号室`.
 
 Names are Faker ja_JP (a fixed seed, test_persons_persons15); every case is counted as the scan counts it.
 """
@@ -46,3 +48,8 @@ def test_the_labels_are_data():
     assert {"カード", "ポイント", "クーポン"} <= set(words)
     assert all(isinstance(w, str) and w for w in words)
 
+
+@pytest.mark.parametrize("glued", ["メゾン2001。", "メゾン2001、", "メゾン2001 。", "メゾン2001．"])
+def test_punctuation_after_a_glued_number_keeps_its_link(glued):
+    assert _persons([glued, "メゾン2001 305号室"]) == 1
+    assert _persons([glued, "メゾン2001 305号室", "メゾン2001 306号室"]) == 3  # still never a guess
