@@ -16,7 +16,7 @@ import pytest
 from test_persons_persons15 import BASE, NAME, _persons
 
 from scanner import rules
-from scanner.persons.normalise import record_key_and_room
+from scanner.persons.normalise import normalise_address, record_key_and_room
 
 
 @pytest.mark.parametrize(("building", "path"), [
@@ -53,3 +53,25 @@ def test_the_labels_are_data():
 def test_punctuation_after_a_glued_number_keeps_its_link(glued):
     assert _persons([glued, "メゾン2001 305号室"]) == 1
     assert _persons([glued, "メゾン2001 305号室", "メゾン2001 306号室"]) == 3  # still never a guess
+
+
+# 浜松市's 2024-01-01 ward reorganisation (persons15 read 浜北区 -> 浜名区 only): 中区, 東区, 西区 and 南区 became 中央区,
+# 北区 was split (三方原地区 to 中央区, the rest to 浜名区): a list of 2023 and one of 2024 name one person two ways
+@pytest.mark.parametrize(("old", "new"), [
+    ("静岡県浜松市中区元城町103-2", "静岡県浜松市中央区元城町103-2"),
+    ("浜松市東区天王町1-2", "静岡県浜松市中央区天王町1-2"),
+    ("静岡県浜松市西区舞阪町舞阪1-2", "静岡県浜松市中央区舞阪町舞阪1-2"),
+    ("静岡県浜松市南区高塚町1-2", "静岡県浜松市中央区高塚町1-2"),
+    ("静岡県浜松市北区三方原町1-2", "静岡県浜松市中央区三方原町1-2"),  # 三方原地区: 中央区
+    ("静岡県浜松市北区細江町気賀1-2", "静岡県浜松市浜名区細江町気賀1-2"),  # the rest of 北区: 浜名区
+])
+def test_hamamatsu_wards_of_2023_are_todays(old, new):
+    assert normalise_address(old) == normalise_address(new)
+
+
+@pytest.mark.parametrize(("typed", "not_as"), [
+    ("新潟県新潟市北区木崎1-2", "静岡県浜松市中央区木崎1-2"),  # another city's 北区 is itself
+    ("京都府京都市北区紫野1-2", "静岡県浜松市中央区紫野1-2"),
+])
+def test_another_citys_ward_is_never_hamamatsus(typed, not_as):
+    assert normalise_address(typed) != normalise_address(not_as)
