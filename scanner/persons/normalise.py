@@ -896,7 +896,7 @@ def _before_building(text: str) -> str:
 # three-digit room with nothing between (コーポ山田 101 12345) and a number after a katakana label (カード 12345) are no
 # room; 地下101 is a basement room (wing B); 11 more old municipalities; review15a (same session, unreleased, so still
 # 16): a label glued to a katakana name (パークポイント10203号室) is part of it, labels in signatures/room_notes.toml;
-# a full stop or comma after a glued number (メゾン2001。) keeps its link.
+# a full stop or comma after a glued number (メゾン2001。) keeps its link; 浜松市's other 2023 wards (中区 ... 北区).
 # evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
 KEYING = 16
