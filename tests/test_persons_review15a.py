@@ -75,3 +75,11 @@ def test_hamamatsu_wards_of_2023_are_todays(old, new):
 ])
 def test_another_citys_ward_is_never_hamamatsus(typed, not_as):
     assert normalise_address(typed) != normalise_address(not_as)
+
+
+@pytest.mark.parametrize("typed", ["コーポ山田 部屋2001", "コーポ山田 ルーム2001", "コーポ山田 Room2001", "コーポ山田 ROOM 2001"])
+def test_a_number_typed_after_a_word_for_room_is_a_room(typed):
+    """部屋2001, ルーム2001, Room 2001 say the number is a room: never the building 2001 another record names (a glued
+    number's link is for a number that may be the building's own: メゾン2001)."""
+    assert _persons([typed, "メゾン2001 305号室"]) == 2
+    assert _persons(["メゾン2001", "メゾン2001 305号室"]) == 1  # unchanged
