@@ -47,6 +47,7 @@ def test_the_labels_are_data():
     words = rules.load("room_notes")["labels"]["words"]
     assert {"カード", "ポイント", "クーポン"} <= set(words)
     assert all(isinstance(w, str) and w for w in words)
+    assert {"部屋", "ルーム", "Room"} <= set(rules.load("room_notes")["room_words"]["words"])
 
 
 @pytest.mark.parametrize("glued", ["メゾン2001。", "メゾン2001、", "メゾン2001 。", "メゾン2001．"])

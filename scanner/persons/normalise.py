@@ -728,7 +728,7 @@ def room_reading(building: str) -> str:
         return ""
     path = f"{room}\x1f{wing}\x1f{number}" if wing and number else f"{room}\x1f{wing or number}" if wing or number \
         else room
-    glued = room if path == room and (m := _GLUED_ALONE.search(_room_remark().sub("", building).rstrip(_TRAILING))) and \
+    glued = room if path == room and (m := _glued_alone().search(_room_remark().sub("", building).rstrip(_TRAILING))) and \
         _number(m.group(1) or m.group(2)) == room else ""
     return f"{path}{_LINK}{number}{_LINK}{glued}" if number or glued else path
 
@@ -736,9 +736,15 @@ def room_reading(building: str) -> str:
 # what may end a building part after a glued number and still be nothing (review15a: メゾン2001。, メゾン2001、 lost the link)
 _TRAILING = " \t\u3000。、.,・"
 # a number glued to the end of a building's kana, kanji or Latin name with nothing after it (メゾン2001, Maison2001,
-# コーポ山田205; a kanji numeral after katakana: メゾン二〇〇一): a room, or the building's own number without a room
-_GLUED_ALONE = re.compile(f"(?:(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(?<!{_BASEMENT})(\\d+)"
-                          f"|(?<=[\u30a1-\u30fa\u30fc])([{_KN}]+))$")
+# コーポ山田205; a kanji numeral after katakana: メゾン二〇〇一): a room, or the building's own number without a room;
+# never after a word for room (部屋2001, ルーム2001, Room 2001: review15a), which says the number is the room
+@cache
+def _glued_alone() -> re.Pattern[str]:
+    """The glued number (above), never after a word of signatures/room_notes.toml's [room_words]."""
+    words = rules.load("room_notes")["room_words"]["words"]
+    before = "".join(f"(?<!(?i:{re.escape(w)}))" for w in words)
+    return re.compile(f"(?:(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(?<!{_BASEMENT}){before}(\\d+)"
+                      f"|(?<=[\u30a1-\u30fa\u30fc]){before}([{_KN}]+))$")
 
 
 def _room_parts(building: str) -> tuple[str, str, str]:
@@ -896,7 +902,8 @@ def _before_building(text: str) -> str:
 # three-digit room with nothing between (コーポ山田 101 12345) and a number after a katakana label (カード 12345) are no
 # room; 地下101 is a basement room (wing B); 11 more old municipalities; review15a (same session, unreleased, so still
 # 16): a label glued to a katakana name (パークポイント10203号室) is part of it, labels in signatures/room_notes.toml;
-# a full stop or comma after a glued number (メゾン2001。) keeps its link; 浜松市's other 2023 wards (中区 ... 北区).
+# a full stop or comma after a glued number (メゾン2001。) keeps its link; 浜松市's other 2023 wards (中区 ... 北区);
+# a number after a word for room (部屋2001, Room 2001) has no link.
 # evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
 KEYING = 16
