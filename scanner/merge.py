@@ -622,7 +622,8 @@ def _pairs(inputs: list[tuple[list[dict[str, Any]], dict[int, int]]], files: boo
 
 
 _OTHER_RULES = "not combined: the inputs keyed persons with different rules"
-PERSON_RULE_FILES = ("person_variants.toml", "towns.tsv", "municipalities.toml", "old_municipalities.toml")
+PERSON_RULE_FILES = ("person_variants.toml", "towns.tsv", "municipalities.toml", "old_municipalities.toml",
+                     "room_notes.toml")
 
 
 def _keyings(with_persons: list[tuple[dict[str, Any], bytes | None, dict[int, int]]]) -> str:

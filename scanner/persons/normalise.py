@@ -648,12 +648,23 @@ def drop_building(text: str) -> str:
 # a remark runs to the end ((山田様方), ※, TEL ...); a bracket holding only a room ((305号室), （101）) is the room
 # a katakana label before a long number (カード 12345, ポイント番号 123456, 会員カード No.12345): a note, never the room
 # (persons15; review14b's residual: a katakana word between a building's number and a spaced room is part of the name,
-# メゾン2000 タワー 10203, so the labels are named)
-_LABELS = "カード|ポイント|メンバーズ|メンバー|ナンバー|コード|クーポン|アカウント|ユーザー|ユーザ|シリアル"
-_ROOM_REMARK = re.compile("(?:[※\\[［【〔〒]|[(（](?!\\s*\\d{1,4}\\s*(?:号室|号|室)?\\s*[)）]\\s*$)"
-                          f"(?!\\s*(?:[A-Za-z]|[IVX]{{2,4}}|\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)\\s*[)）])).*$"
-                          "|(?<![A-Za-z])(?:TEL|FAX|EXT)(?![A-Za-z]).*$|(?:電話|携帯|連絡先|内線).*$"
-                          f"|(?:{_LABELS})[\\s:：#№-]*(?:No\\.?|番号)?[\\s:：#№-]*\\d{{5,}}.*$", re.I)
+# メゾン2000 タワー 10203, so the labels are named: signatures/room_notes.toml). review15a: a label is a word of its own,
+# never glued to a katakana word before it (パークポイント10203号室, シーポイント 10203 name a building), and a number
+# typed as a room (10203号室) is the room; labels may follow each other (ポイントカード, メンバーズカード)
+_REMARK = ("(?:[※\\[［【〔〒]|[(（](?!\\s*\\d{1,4}\\s*(?:号室|号|室)?\\s*[)）]\\s*$)"
+           f"(?!\\s*(?:[A-Za-z]|[IVX]{{2,4}}|\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)\\s*[)）])).*$"
+           "|(?<![A-Za-z])(?:TEL|FAX|EXT)(?![A-Za-z]).*$|(?:電話|携帯|連絡先|内線).*$")
+
+
+@cache
+def _room_remark() -> re.Pattern[str]:
+    """What the building part holds after its room as a remark (above), with the labels of signatures/room_notes.toml."""
+    words = sorted(rules.load("room_notes")["labels"]["words"], key=len, reverse=True)
+    labels = "|".join(re.escape(w) for w in words)
+    return re.compile(f"{_REMARK}|(?<![\u30a1-\u30fa\u30fc])(?:{labels})+[\\s:：#№-]*(?:No\\.?|番号)?[\\s:：#№-]*"
+                      "\\d{5,}(?![\\d号室]).*$", re.I)
+
+
 _NOT_ROOM = re.compile(f"第(?:\\d+|[{_KN}]+)|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
                        f"|\\d+\\.\\d+|(?<!\\d)0\\d{{1,4}}-\\d{{1,4}}-\\d{{3,4}}(?!\\d)|(?<!\\d)0\\d{{9,10}}(?!\\d)"
                        f"|(?<!\\d)(?:\\d{{4}}|[RHST]\\d{{1,2}}|\\d{{1,2}}(?=-\\d{{1,2}}-))(?:[-.]\\d{{1,2}}){{1,2}}(?!\\d)", re.I)
@@ -717,15 +728,23 @@ def room_reading(building: str) -> str:
         return ""
     path = f"{room}\x1f{wing}\x1f{number}" if wing and number else f"{room}\x1f{wing or number}" if wing or number \
         else room
-    glued = room if path == room and (m := _GLUED_ALONE.search(_ROOM_REMARK.sub("", building).rstrip())) and \
+    glued = room if path == room and (m := _glued_alone().search(_room_remark().sub("", building).rstrip(_TRAILING))) and \
         _number(m.group(1) or m.group(2)) == room else ""
     return f"{path}{_LINK}{number}{_LINK}{glued}" if number or glued else path
 
 
+# what may end a building part after a glued number and still be nothing (review15a: メゾン2001。, メゾン2001、 lost the link)
+_TRAILING = " \t\u3000。、.,・"
 # a number glued to the end of a building's kana, kanji or Latin name with nothing after it (メゾン2001, Maison2001,
-# コーポ山田205; a kanji numeral after katakana: メゾン二〇〇一): a room, or the building's own number without a room
-_GLUED_ALONE = re.compile(f"(?:(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(?<!{_BASEMENT})(\\d+)"
-                          f"|(?<=[\u30a1-\u30fa\u30fc])([{_KN}]+))$")
+# コーポ山田205; a kanji numeral after katakana: メゾン二〇〇一): a room, or the building's own number without a room;
+# never after a word for room (部屋2001, ルーム2001, Room 2001: review15a), which says the number is the room
+@cache
+def _glued_alone() -> re.Pattern[str]:
+    """The glued number (above), never after a word of signatures/room_notes.toml's [room_words]."""
+    words = rules.load("room_notes")["room_words"]["words"]
+    before = "".join(f"(?<!(?i:{re.escape(w)}))" for w in words)
+    return re.compile(f"(?:(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(?<!{_BASEMENT}){before}(\\d+)"
+                      f"|(?<=[\u30a1-\u30fa\u30fc]){before}([{_KN}]+))$")
 
 
 def _room_parts(building: str) -> tuple[str, str, str]:
@@ -774,7 +793,7 @@ def _room(building: str) -> tuple[str, str, int]:
     """(room number, the building text without its remark, where the number starts there)."""
     if not building:
         return "", "", 0
-    raw = _ROOM_REMARK.sub("", building)
+    raw = _room_remark().sub("", building)
     text = _NOT_ROOM.sub(_blank, raw)
     written = list(_ROOM_WRITTEN.finditer(text))
     if written:  # a number written as the room (205号室) is the room, whatever note or number follows it
@@ -881,7 +900,11 @@ def _before_building(text: str) -> str:
 # without a room where the case names the building with a room, and a room with a building's number but no wing
 # (メゾン2000 305号室) joins the only wing holding that room of that building (メゾン2000 A棟305); a long number after a
 # three-digit room with nothing between (コーポ山田 101 12345) and a number after a katakana label (カード 12345) are no
-# room; 地下101 is a basement room (wing B); 11 more old municipalities. evidence.KEYING_ROOM_STAGES says which room
+# room; 地下101 is a basement room (wing B); 11 more old municipalities; review15a (same session, unreleased, so still
+# 16): a label glued to a katakana name (パークポイント10203号室) is part of it, labels in signatures/room_notes.toml;
+# a full stop or comma after a glued number (メゾン2001。) keeps its link; 浜松市's other 2023 wards (中区 ... 北区);
+# a number after a word for room (部屋2001, Room 2001) has no link.
+# evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
 KEYING = 16
 
