@@ -33,6 +33,7 @@ from .errors import ReadError, error_name
 from .isolation import decoding
 from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
+from .sqldump import is_sql_dump, iter_sql_dump
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
@@ -66,7 +67,7 @@ NO_DELIMITER = "delimiter: none"  # a marker among a text sheet's notes (no deli
 
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, sqlite, zip-other, html, mhtml, spreadsheetml,
-    gnumeric, xml, vcard, text, binary or empty."""
+    gnumeric, xml, vcard, sqldump, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -81,7 +82,7 @@ def sniff_format(data: bytes) -> str:
         return "binary"
     if is_vcard(data):
         return "vcard"
-    return _markup_kind(data) or "text"
+    return _markup_kind(data) or ("sqldump" if is_sql_dump(data) else "text")
 
 
 def _text_head(data: bytes, size: int = 4096) -> str:
@@ -1516,6 +1517,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
         return iter_sqlite(data, caps), None
     if fmt == "vcard":  # an address book: a row per card (scanner.vcard)
         return iter([iter_vcards(data, caps)]), None
+    if fmt == "sqldump":  # a database dump: a sheet per table's rows (scanner.sqldump)
+        return iter_sql_dump(data, caps), None
     if fmt == "empty":
         return iter(()), None
     raise ReadError(*unreadable_reason(fmt))

@@ -33,6 +33,7 @@ from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
 from ..sheet import Sheet
 from ..sources.split_series import is_part_name
+from ..sqldump import starts_as_sql
 from ..sqlitedb import wal_frames
 from ..tables import (
     BINARY_FORMATS,
@@ -272,8 +273,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
             if sheet.origin is None:
                 found.index = reading.sheets
             found.origin = sheet.origin  # a pivot or external-link cache: no position among the sheets
-            if fmt == "vcard":
-                found.header_row = None  # the header is scanner.vcard's, not a row of the file
+            if fmt in ("vcard", "sqldump"):
+                found.header_row = None  # the header is scanner.vcard's or the dump's columns, not a row of the file
             findings.append(found)
         if stop.error is not None:
             break  # the file's cells or time are spent: no later sheet is read
@@ -573,7 +574,8 @@ class SpreadsheetInspector:
         first = head()
         joined = getattr(series, "plain", False)  # customers.001 ... read joined as NAME
         return first.startswith((ZIP_MAGIC, OLE_MAGIC, SQLITE_MAGIC)) or (
-            (joined or (bool(ext) and self.config.content_check != "off")) and table_head(first))
+            (joined or (bool(ext) and self.config.content_check != "off"))
+            and (table_head(first) or ext == ".sql" or starts_as_sql(first)))  # a database dump (crm.sql, .bak)
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
@@ -658,7 +660,7 @@ class SpreadsheetInspector:
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sqlite", "ole-encrypted")
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sqldump", "sqlite", "ole-encrypted")
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)

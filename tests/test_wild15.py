@@ -1,0 +1,133 @@
+"""Files other projects wrote (lerocha/chinook-database, py7zr, rarfile, dbfread, ExcelDataReader, okfn/messytables,
+MimeKit, flanker, mail-parser, chardet), scanned whole (Session 15, wild15): what ended unread or was misread,
+each with its fix."""
+
+from __future__ import annotations
+
+import gzip
+import sqlite3
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.test_wild13 import _scan  # findings.json of a CLI scan over a share of files, no traceback
+
+sys.path.insert(0, str(ROOT / "bench"))
+from fuzz_campaign import person_rows  # noqa: E402
+
+ROWS = person_rows(40, 20261215)
+PEOPLE = len(ROWS) - 1
+COLUMNS = ["name", "kana", "address", "tel", "birthday"]  # a Japanese system's columns, romanised
+
+
+def _mysql_quote(value: object) -> str:
+    text = str(value).replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
+    return f"'{text}'"
+
+
+def mysqldump(rows: list[list[object]] = ROWS, per_statement: int = 15) -> str:
+    """What ``mysqldump`` writes for a customer table: header comments, version-gated SET lines, the table's
+    CREATE (columns with Japanese COMMENTs, keys, engine), extended INSERTs of several rows each, the trailer."""
+    out = ["-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)", "--", "-- Host: localhost    Database: crm",
+           "-- ------------------------------------------------------", "-- Server version\t8.0.36", "",
+           "/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;", "/*!50503 SET NAMES utf8mb4 */;", "",
+           "--", "-- Table structure for table `customers`", "--", "", "DROP TABLE IF EXISTS `customers`;",
+           "CREATE TABLE `customers` (", "  `id` int NOT NULL AUTO_INCREMENT,",
+           *(f"  `{c}` varchar(255) DEFAULT NULL COMMENT '{h}'," for c, h in zip(COLUMNS, rows[0], strict=True)),
+           "  PRIMARY KEY (`id`),", "  KEY `idx_tel` (`tel`)",
+           ") ENGINE=InnoDB AUTO_INCREMENT=41 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci;", "",
+           "LOCK TABLES `customers` WRITE;", "/*!40000 ALTER TABLE `customers` DISABLE KEYS */;"]
+    body = rows[1:]
+    for at in range(0, len(body), per_statement):
+        tuples = ",".join("(" + ",".join([str(at + i + 1), *(_mysql_quote(v) for v in row)]) + ")"
+                          for i, row in enumerate(body[at:at + per_statement]))
+        out.append(f"INSERT INTO `customers` VALUES {tuples};")
+    out += ["/*!40000 ALTER TABLE `customers` ENABLE KEYS */;", "UNLOCK TABLES;", "",
+            "-- Dump completed on 2026-12-06 10:00:00", ""]
+    return "\n".join(out)
+
+
+def pg_dump(rows: list[list[object]] = ROWS) -> str:
+    """What ``pg_dump`` writes by default: the table's rows as COPY ... FROM stdin, tab-separated, ``\\.`` last."""
+    lines = ["--", "-- PostgreSQL database dump", "--", "", "SET statement_timeout = 0;",
+             "SET client_encoding = 'UTF8';", "", "CREATE TABLE public.customers (", "    id integer NOT NULL,",
+             *(f"    {c} text{',' if i < len(COLUMNS) - 1 else ''}" for i, c in enumerate(COLUMNS)), ");", "",
+             f"COPY public.customers (id, {', '.join(COLUMNS)}) FROM stdin;"]
+    lines += ["\t".join([str(i), *(str(v).replace("\\", "\\\\").replace("\t", "\\t") for v in row)])
+              for i, row in enumerate(rows[1:], 1)]
+    lines += ["\\.", "", "", "--", "-- PostgreSQL database dump complete", "--", ""]
+    return "\n".join(lines)
+
+
+def sqlite_dump(rows: list[list[object]] = ROWS) -> str:
+    """``sqlite3 crm.db .dump`` (Python's ``iterdump``, the same statements): one INSERT a row, no column list."""
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE TABLE customers (id INTEGER PRIMARY KEY, {', '.join(c + ' TEXT' for c in COLUMNS)})")
+    db.executemany(f"INSERT INTO customers VALUES (?, {', '.join('?' * len(COLUMNS))})",
+                   [(i, *map(str, row)) for i, row in enumerate(rows[1:], 1)])
+    db.commit()
+    return "\n".join(db.iterdump()) + "\n"
+
+
+def sqlserver_script(rows: list[list[object]] = ROWS) -> str:
+    """A SQL Server script (SSMS "Generate Scripts", lerocha/chinook-database Chinook_SqlServer.sql): bracketed
+    names, the column list in every INSERT, N'' strings, GO between batches, no semicolons."""
+    cols = ", ".join(f"[{c}]" for c in ["Id", *COLUMNS])
+    out = ["SET NOCOUNT ON", "GO", "CREATE TABLE [dbo].[Customer]", "(", "    [Id] INT NOT NULL,",
+           *(f"    [{c}] NVARCHAR(255)," for c in COLUMNS), "    CONSTRAINT [PK_Customer] PRIMARY KEY CLUSTERED ([Id])",
+           ");", "GO"]
+    for i, row in enumerate(rows[1:], 1):
+        values = ", ".join([str(i), *("N'" + str(v).replace("'", "''") + "'" for v in row)])
+        out.append(f"INSERT INTO [dbo].[Customer] ({cols}) VALUES ({values})")
+    out.append("GO")
+    return "\r\n".join(out) + "\r\n"
+
+
+BANNER = "\n/" + "*" * 79 + "\n   Customer database - generated script\n" + "   licence and notes\n" * 40 + "*" * 79 + "/\n\n"
+
+
+def _records(findings: dict) -> dict[str, int]:
+    return {Path(f["path"].split(" » ")[-1]).name: f["pii"]["records"] for f in findings["files"] if f.get("pii")}
+
+
+def test_sql_dumps_of_a_person_table_are_read(tmp_path: Path) -> None:
+    """wild15 (lerocha/chinook-database Chinook_Sqlite.sql, Chinook_MySql.sql: the Customer and Employee tables
+    whose SQLite database leakscan counts, 67 people): a database dump, the most common way a customer table leaves
+    a server (``mysqldump``, ``pg_dump``, ``sqlite3 .dump``, SSMS scripts; ``.sql`` or gzipped), ended as nothing:
+    its text has no table header line. Each dump's INSERT/COPY rows are now a table under its columns."""
+    dumps = {"crm.sql": mysqldump().encode("utf-8"), "crm-pg.sql": pg_dump().encode("utf-8"),
+             "crm-lite.sql": sqlite_dump().encode("utf-8"), "crm-mssql.sql": sqlserver_script().encode("utf-16"),
+             "crm-sjis.sql": mysqldump().encode("cp932"), "backup.sql.gz": gzip.compress(mysqldump().encode(), mtime=0),
+             "dump.txt": mysqldump(per_statement=1).encode("utf-8"), "crm-banner.sql": (BANNER + sqlite_dump()).encode()}
+    findings = _scan(tmp_path, dumps)
+    assert not findings["skipped"], findings["skipped"]
+    got = _records(findings)
+    assert got == {"crm.sql": PEOPLE, "crm-pg.sql": PEOPLE, "crm-lite.sql": PEOPLE, "crm-mssql.sql": PEOPLE,
+                   "crm-sjis.sql": PEOPLE, "backup.sql": PEOPLE, "dump.txt": PEOPLE, "crm-banner.sql": PEOPLE}, got
+
+
+def test_damaged_sql_dumps_end_as_records_or_listed(tmp_path: Path) -> None:
+    """Cut at several places (inside the header, a CREATE, a value list, between statements) and bytes flipped at
+    seeded places: every copy is read with its records or listed (cut, value lists skipped), never nothing."""
+    import random
+
+    files: dict[str, bytes] = {}
+    for kind, text in (("my", mysqldump()), ("pg", pg_dump()), ("lite", sqlite_dump())):
+        data = text.encode("utf-8")
+        rnd = random.Random(15)
+        for n in (40, 150, 400, *sorted(rnd.sample(range(500, len(data)), 5))):
+            files[f"{kind}-cut{n}.sql"] = data[:n]
+        for seed in range(4):
+            flipped = bytearray(data)
+            r = random.Random(seed)
+            for _ in range(8):
+                flipped[r.randrange(len(flipped))] ^= 1 << r.randrange(8)
+            files[f"{kind}-flip{seed}.sql"] = bytes(flipped)
+    findings = _scan(tmp_path, files)
+    seen = {Path(f["path"]).name for f in findings["files"] if f.get("pii", {}).get("records")}
+    seen |= {Path(s["path"]).name for s in findings["skipped"]}
+    assert sorted(set(files) - seen) == [], sorted(set(files) - seen)
+    said = {s["detail"] for s in findings["skipped"]}
+    assert any("SQL dump cut short" in d for d in said), said
+
+
