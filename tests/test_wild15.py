@@ -131,3 +131,37 @@ def test_damaged_sql_dumps_end_as_records_or_listed(tmp_path: Path) -> None:
     assert any("SQL dump cut short" in d for d in said), said
 
 
+
+def _7z_with_coder(method: bytes, payload: bytes) -> bytes:
+    """A 7z whose one member's coder is ``method`` (7-Zip's method id): written by py7zr with DEFLATE and a plain
+    header, the id patched, the header's checksums written again (a sound archive of a coder py7zr lacks)."""
+    import io
+    import struct
+    import zlib
+
+    import py7zr
+
+    out = io.BytesIO()
+    z = py7zr.SevenZipFile(out, "w", filters=[{"id": py7zr.FILTER_DEFLATE}])
+    z.encoded_header_mode = False  # the header as written, so the coder's id can be found in it
+    z.writestr(payload, "list.csv")
+    z.close()
+    data = bytearray(out.getvalue())
+    at = data.index(b"\x04\x01\x08")  # DEFLATE's id
+    data[at:at + 3] = method
+    offset, size = struct.unpack_from("<QQ", data, 12)
+    struct.pack_into("<I", data, 28, zlib.crc32(data[32 + offset:32 + offset + size]))
+    struct.pack_into("<I", data, 8, zlib.crc32(data[12:32]))
+    return bytes(data)
+
+
+def test_7z_coder_py7zr_lacks_is_named_not_a_masked_tuple(tmp_path: Path) -> None:
+    """wild15 (py7zr tests/data lz4.7z, zstdmt-brotli.7z, lzma2bcj2.7z, lzma_bcj2_1.7z: LZ4, Brotli and BCJ2
+    coders, which 7-Zip ZS and 7-Zip write): each member was listed unsupported with the detail "((name),
+    (name))", py7zr's error tuple with its parts masked: neither the coder nor what to do was said. Now the coder
+    (or its method id when py7zr has no name for it) and the tools that read it."""
+    text = "\n".join(",".join(map(str, r)) for r in ROWS).encode("utf-8")
+    findings = _scan(tmp_path, {"archive.7z": _7z_with_coder(b"\x04\x01\x0c", text)})
+    (skip,) = findings["skipped"]
+    assert skip["reason"] == "unsupported", skip
+    assert "(name)" not in skip["detail"] and "7z 04010C coder" in skip["detail"], skip["detail"]
