@@ -31,6 +31,7 @@ from .codes import Status
 from .details import Detail, codes_of, join_details, say
 from .errors import ReadError, error_name
 from .isolation import decoding
+from .jsontables import holds_records, iter_json
 from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
@@ -67,7 +68,7 @@ NO_DELIMITER = "delimiter: none"  # a marker among a text sheet's notes (no deli
 
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, sqlite, zip-other, html, mhtml, spreadsheetml,
-    gnumeric, xml, vcard, sqldump, text, binary or empty."""
+    gnumeric, xml, vcard, json, sqldump, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -82,6 +83,8 @@ def sniff_format(data: bytes) -> str:
         return "binary"
     if is_vcard(data):
         return "vcard"
+    if holds_records(data):
+        return "json"
     return _markup_kind(data) or ("sqldump" if is_sql_dump(data) else "text")
 
 
@@ -1517,6 +1520,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
         return iter_sqlite(data, caps), None
     if fmt == "vcard":  # an address book: a row per card (scanner.vcard)
         return iter([iter_vcards(data, caps)]), None
+    if fmt == "json":  # an export of records: a sheet per array of objects (scanner.jsontables)
+        return iter_json(data, caps), None
     if fmt == "sqldump":  # a database dump: a sheet per table's rows (scanner.sqldump)
         return iter_sql_dump(data, caps), None
     if fmt == "empty":

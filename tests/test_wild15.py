@@ -165,3 +165,55 @@ def test_7z_coder_py7zr_lacks_is_named_not_a_masked_tuple(tmp_path: Path) -> Non
     (skip,) = findings["skipped"]
     assert skip["reason"] == "unsupported", skip
     assert "(name)" not in skip["detail"] and "7z 04010C coder" in skip["detail"], skip["detail"]
+
+
+def _records_as_objects(rows: list[list[object]] = ROWS) -> list[dict[str, object]]:
+    """The people as an API or a document database exports them: named fields, the address an object."""
+    out = []
+    for i, (name, kana, address, tel, born) in enumerate(rows[1:], 1):
+        out.append({"id": i, "name": name, "kana": kana, "address": {"full": address}, "tel": tel, "birthday": born,
+                    "tags": ["member"], "active": True, "note": None})
+    return out
+
+
+def test_json_exports_of_a_person_table_are_read(tmp_path: Path) -> None:
+    """wild15 (lerocha/chinook-database ChinookData.json: the Customer and Employee records of the same 67 people
+    its SQLite database holds): a JSON export (an array of records, a document of named arrays, JSON Lines as
+    ``mongoexport`` writes, an object keyed by id as Firebase exports) ended as nothing: ``.json`` was never read."""
+    import json
+
+    people = _records_as_objects()
+    files = {"customers.json": json.dumps(people, ensure_ascii=False, indent=2).encode("utf-8"),
+             "crm.json": json.dumps({"meta": {"count": PEOPLE}, "customers": people}, ensure_ascii=False).encode(),
+             "customers.jsonl": "\n".join(json.dumps(p, ensure_ascii=False) for p in people).encode("utf-8"),
+             "users.json": json.dumps({f"u{p['id']}": p for p in people}, ensure_ascii=False).encode("utf-8"),
+             "package.json": b'{"name": "app", "version": "1.0.0", "files": ["dist"], "scripts": {"test": "jest"}}\n'}
+    findings = _scan(tmp_path, files)
+    assert not findings["skipped"], findings["skipped"]
+    got = _records(findings)
+    assert got == {"customers.json": PEOPLE, "crm.json": PEOPLE, "customers.jsonl": PEOPLE, "users.json": PEOPLE}, got
+
+
+def test_damaged_json_exports_end_as_records_or_listed(tmp_path: Path) -> None:
+    """Cut at several places and bytes flipped at seeded places: every copy is read (the records that still
+    parse) or listed, never nothing."""
+    import json
+    import random
+
+    data = json.dumps(_records_as_objects(), ensure_ascii=False, indent=1).encode("utf-8")
+    lines = "\n".join(json.dumps(p, ensure_ascii=False) for p in _records_as_objects()).encode("utf-8")
+    files: dict[str, bytes] = {}
+    for kind, raw in (("arr", data), ("lines", lines)):
+        rnd = random.Random(15)
+        for n in sorted(rnd.sample(range(20, len(raw)), 6)):
+            files[f"{kind}-cut{n}.json"] = raw[:n]
+        for seed in range(4):
+            flipped = bytearray(raw)
+            r = random.Random(seed)
+            for _ in range(8):
+                flipped[r.randrange(len(flipped))] ^= 1 << r.randrange(8)
+            files[f"{kind}-flip{seed}.json"] = bytes(flipped)
+    findings = _scan(tmp_path, files)
+    seen = {Path(f["path"]).name for f in findings["files"] if f.get("pii", {}).get("records")}
+    seen |= {Path(s["path"]).name for s in findings["skipped"]}
+    assert sorted(set(files) - seen) == [], sorted(set(files) - seen)
