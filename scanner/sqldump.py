@@ -117,14 +117,10 @@ def _value(token: str) -> str:
     return _unescape(token[quote + 1:-1].replace("''", "'"))
 
 
-def _columns(text: str, at: int) -> tuple[list[str], int] | None:
-    """The names of a parenthesised column list or CREATE TABLE body at ``at`` (its first item word of each
-    comma-separated item, constraints left out) and the position after its closing parenthesis; None when the text
-    ends first (a cut)."""
-    m = _GAP.match(text, at)
-    at = m.end() if m else at
-    if text[at:at + 1] != "(":
-        return [], at
+def _items(text: str, at: int) -> tuple[list[list[str]], int] | None:
+    """The comma-separated items of the parenthesised list at ``at`` (each its tokens, nested parentheses kept
+    inside their item) and the position after its closing parenthesis; None when the statement or the text ends
+    first (a cut or a damaged list)."""
     depth = 0
     items: list[list[str]] = []
     current: list[str] = []
@@ -138,42 +134,36 @@ def _columns(text: str, at: int) -> tuple[list[str], int] | None:
             depth -= 1
             if depth == 0:
                 items.append(current)
-                names = [_unquote(i[0]) for i in items if i and i[0].upper() not in _NOT_COLUMNS]
-                return names, tok.end()
+                return items, tok.end()
+        elif t == ";" and depth <= 1:
+            return None
         elif t == "," and depth == 1:
             items.append(current)
             current = []
             continue
-        if depth == 1 and not t.isspace() and len(current) < 1:
-            current.append(t)
+        current.append(t)
     return None
+
+
+def _columns(text: str, at: int) -> tuple[list[str], int] | None:
+    """The names of a parenthesised column list or CREATE TABLE body at ``at`` (the first word of each item,
+    constraints left out) and the position after it; ([], at) when no list is there; None when it does not close."""
+    m = _GAP.match(text, at)
+    at = m.end() if m else at
+    if text[at:at + 1] != "(":
+        return [], at
+    got = _items(text, at)
+    if got is None:
+        return None
+    firsts = [next((t for t in item if not t.isspace()), "") for item in got[0]]
+    return [_unquote(f) for f in firsts if f and f.upper() not in _NOT_COLUMNS], got[1]
 
 
 def _tuple_slow(text: str, at: int) -> tuple[list[str], int] | None:
     """A value list holding more than literals (``CAST(...)``, ``now()``, ``_binary '...'``) read token by
     token: each value the content of its string, or its text as written; None when it does not close."""
-    depth = 0
-    values: list[list[str]] = []
-    current: list[str] = []
-    for tok in _TOKEN.finditer(text, at):
-        t = tok.group(0)
-        if t == "(":
-            depth += 1
-            if depth == 1:
-                continue
-        elif t == ")":
-            depth -= 1
-            if depth == 0:
-                values.append(current)
-                return [_joined(v) for v in values], tok.end()
-        elif t == ";" and depth <= 1:
-            return None  # the statement ends inside the list: damaged
-        elif t == "," and depth == 1:
-            values.append(current)
-            current = []
-            continue
-        current.append(t)
-    return None
+    got = _items(text, at)
+    return None if got is None else ([_joined(v) for v in got[0]], got[1])
 
 
 def _joined(tokens: list[str]) -> str:

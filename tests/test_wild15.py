@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import sqlite3
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -86,6 +87,20 @@ def sqlserver_script(rows: list[list[object]] = ROWS) -> str:
 BANNER = "\n/" + "*" * 79 + "\n   Customer database - generated script\n" + "   licence and notes\n" * 40 + "*" * 79 + "/\n\n"
 
 
+def _damaged(kind: str, ext: str, data: bytes, cuts: Iterable[int]) -> dict[str, bytes]:
+    """``data`` cut at each of ``cuts``, and with 8 bits flipped at places seeded 0-3: name -> bytes."""
+    import random
+
+    files = {f"{kind}-cut{n}{ext}": data[:n] for n in cuts}
+    for seed in range(4):
+        flipped = bytearray(data)
+        r = random.Random(seed)
+        for _ in range(8):
+            flipped[r.randrange(len(flipped))] ^= 1 << r.randrange(8)
+        files[f"{kind}-flip{seed}{ext}"] = bytes(flipped)
+    return files
+
+
 def _records(findings: dict) -> dict[str, int]:
     return {Path(f["path"].split(" » ")[-1]).name: f["pii"]["records"] for f in findings["files"] if f.get("pii")}
 
@@ -114,15 +129,7 @@ def test_damaged_sql_dumps_end_as_records_or_listed(tmp_path: Path) -> None:
     files: dict[str, bytes] = {}
     for kind, text in (("my", mysqldump()), ("pg", pg_dump()), ("lite", sqlite_dump())):
         data = text.encode("utf-8")
-        rnd = random.Random(15)
-        for n in (40, 150, 400, *sorted(rnd.sample(range(500, len(data)), 5))):
-            files[f"{kind}-cut{n}.sql"] = data[:n]
-        for seed in range(4):
-            flipped = bytearray(data)
-            r = random.Random(seed)
-            for _ in range(8):
-                flipped[r.randrange(len(flipped))] ^= 1 << r.randrange(8)
-            files[f"{kind}-flip{seed}.sql"] = bytes(flipped)
+        files |= _damaged(kind, ".sql", data, (40, 150, 400, *sorted(random.Random(15).sample(range(500, len(data)), 5))))
     findings = _scan(tmp_path, files)
     seen = {Path(f["path"]).name for f in findings["files"] if f.get("pii", {}).get("records")}
     seen |= {Path(s["path"]).name for s in findings["skipped"]}
@@ -204,15 +211,7 @@ def test_damaged_json_exports_end_as_records_or_listed(tmp_path: Path) -> None:
     lines = "\n".join(json.dumps(p, ensure_ascii=False) for p in _records_as_objects()).encode("utf-8")
     files: dict[str, bytes] = {}
     for kind, raw in (("arr", data), ("lines", lines)):
-        rnd = random.Random(15)
-        for n in sorted(rnd.sample(range(20, len(raw)), 6)):
-            files[f"{kind}-cut{n}.json"] = raw[:n]
-        for seed in range(4):
-            flipped = bytearray(raw)
-            r = random.Random(seed)
-            for _ in range(8):
-                flipped[r.randrange(len(flipped))] ^= 1 << r.randrange(8)
-            files[f"{kind}-flip{seed}.json"] = bytes(flipped)
+        files |= _damaged(kind, ".json", raw, sorted(random.Random(15).sample(range(20, len(raw)), 6)))
     findings = _scan(tmp_path, files)
     seen = {Path(f["path"]).name for f in findings["files"] if f.get("pii", {}).get("records")}
     seen |= {Path(s["path"]).name for s in findings["skipped"]}
