@@ -216,3 +216,17 @@ def test_damaged_json_exports_end_as_records_or_listed(tmp_path: Path) -> None:
     seen = {Path(f["path"]).name for f in findings["files"] if f.get("pii", {}).get("records")}
     seen |= {Path(s["path"]).name for s in findings["skipped"]}
     assert sorted(set(files) - seen) == [], sorted(set(files) - seen)
+
+
+def test_mailbox_saved_under_a_text_name_has_its_attachments_read(tmp_path: Path) -> None:
+    """wild15 (MimeKit UnitTests/TestData/mbox/content-length.mbox.txt, issue1189.mbox.txt: mailboxes saved as
+    ``.txt``): an mbox or a raw message with attachments named ``.txt``/``.csv`` was read only as a text table, its
+    attachments never decoded (the same bytes named ``box`` or ``.bak`` were read as mail): 40 people unread."""
+    from tests.test_wild14 import _unquoted_boundary_mail
+
+    mail = _unquoted_boundary_mail("simple-boundary")
+    box = b"From a@example.jp Sat Jan  1 00:00:00 2000\r\n" + mail
+    findings = _scan(tmp_path, {"box.mbox.txt": box, "saved.txt": mail, "export.csv": box})
+    got = sorted(Path(f["path"].split(" » ")[0]).name for f in findings["files"]
+                 if (f.get("pii") or {}).get("records") == PEOPLE)
+    assert got == ["box.mbox.txt", "export.csv", "saved.txt"], (got, findings["skipped"])
