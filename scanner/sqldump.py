@@ -39,6 +39,12 @@ _STATEMENT = re.compile(
     r"|(?P<insert>(?:INSERT(?:\s+(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY|IGNORE|OR\s+\w+))*|REPLACE)\s+INTO)"
     r"|(?P<copy>COPY)"
     rf")\s+(?P<table>{_QUALIFIED})\s*")
+# what makes a text a dump when sniffed: a statement whole enough to carry rows (a note's "Copy the files" is none)
+_SNIFF = re.compile(
+    r"(?m)^[ \t]*(?:"
+    rf"(?i:CREATE\s+(?:(?:GLOBAL|LOCAL|UNLOGGED|TEMP|TEMPORARY)\s+)*TABLE(?:\s+IF\s+NOT\s+EXISTS)?)\s+{_QUALIFIED}\s*\("
+    rf"|(?i:INSERT(?:\s+\w+){{0,3}}?\s+INTO|REPLACE\s+INTO)\s+{_QUALIFIED}\s*(?:\(|(?i:VALUES?)\s*\()"
+    rf"|COPY\s+{_QUALIFIED}\s*(?:\([^)]*\)\s*)?FROM\s+stdin;)")
 _STRING = r"(?:[NnEe]|_\w+\s*)?'(?:[^'\\]|''|\\.)*'"
 _VALUE = rf"(?:{_STRING}|[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[Xx]'[0-9A-Fa-f]*'|0[xX][0-9A-Fa-f]+|NULL|TRUE|FALSE)"
 # a value list of plain values only (nearly every row of every dump): matched whole in one step
@@ -70,12 +76,13 @@ def _text_head(data: bytes) -> str:
 
 
 def is_sql_dump(data: bytes) -> bool:
-    """The text starts with an SQL statement (after comments) and holds a CREATE TABLE, INSERT or COPY at a line's
-    start in its first MiB: a dump or a script that may carry rows. A CSV whose first cell is a keyword has none."""
+    """The text starts with an SQL statement (after comments) and holds, at a line's start in its first MiB, a
+    ``CREATE TABLE name (``, an ``INSERT INTO name (`` / ``VALUES (`` or a ``COPY name ... FROM stdin;``: a dump or a
+    script that may carry rows. A CSV whose first cell is a keyword, or a note, holds none."""
     text = _text_head(data)
     if any(start in text[:_OPENING] for start, _ in _DUMP_ENDS):
         return True  # a dump tool's own first line: a dump, even cut before its first statement
-    return _FIRST.match(text[:65536]) is not None and _STATEMENT.search(text) is not None
+    return _FIRST.match(text[:65536]) is not None and _SNIFF.search(text) is not None
 
 
 def starts_as_sql(head: bytes) -> bool:

@@ -113,12 +113,14 @@ def test_sql_dumps_of_a_person_table_are_read(tmp_path: Path) -> None:
     dumps = {"crm.sql": mysqldump().encode("utf-8"), "crm-pg.sql": pg_dump().encode("utf-8"),
              "crm-lite.sql": sqlite_dump().encode("utf-8"), "crm-mssql.sql": sqlserver_script().encode("utf-16"),
              "crm-sjis.sql": mysqldump().encode("cp932"), "backup.sql.gz": gzip.compress(mysqldump().encode(), mtime=0),
-             "dump.txt": mysqldump(per_statement=1).encode("utf-8"), "crm-banner.sql": (BANNER + sqlite_dump()).encode()}
+             "dump.txt": mysqldump(per_statement=1).encode("utf-8"), "crm-banner.sql": (BANNER + sqlite_dump()).encode(),
+             "inserts.sql": "\n".join(ln for ln in sqlserver_script().splitlines() if ln.startswith(("SET", "INSERT")))
+             .encode()}
     findings = _scan(tmp_path, dumps)
     assert not findings["skipped"], findings["skipped"]
     got = _records(findings)
     assert got == {"crm.sql": PEOPLE, "crm-pg.sql": PEOPLE, "crm-lite.sql": PEOPLE, "crm-mssql.sql": PEOPLE,
-                   "crm-sjis.sql": PEOPLE, "backup.sql": PEOPLE, "dump.txt": PEOPLE, "crm-banner.sql": PEOPLE}, got
+                   "crm-sjis.sql": PEOPLE, "backup.sql": PEOPLE, "dump.txt": PEOPLE, "crm-banner.sql": PEOPLE, "inserts.sql": PEOPLE}, got
 
 
 def test_damaged_sql_dumps_end_as_records_or_listed(tmp_path: Path) -> None:
@@ -230,3 +232,13 @@ def test_mailbox_saved_under_a_text_name_has_its_attachments_read(tmp_path: Path
     got = sorted(Path(f["path"].split(" » ")[0]).name for f in findings["files"]
                  if (f.get("pii") or {}).get("records") == PEOPLE)
     assert got == ["box.mbox.txt", "export.csv", "saved.txt"], (got, findings["skipped"])
+
+
+def test_text_that_only_starts_like_sql_is_read_as_what_it_is(tmp_path: Path) -> None:
+    """A note or a CSV whose first word is a keyword (``Set``, ``Comment``) and a later line starts ``Copy the`` or
+    ``Insert into the``: no statement, so no dump; the CSV's people are read as a CSV (review of wild15's sniff)."""
+    rows = [["Comment", *ROWS[0]], *(["Insert into the list" if i == 1 else "", *r] for i, r in enumerate(ROWS[1:], 1))]
+    text = "\n".join(",".join(map(str, r)) for r in rows).encode("utf-8")
+    note = b"Set up the printer first.\nCopy the files to the share.\nThen print.\n"
+    findings = _scan(tmp_path, {"list.csv": text, "note.txt": note})
+    assert _records(findings) == {"list.csv": PEOPLE}, (_records(findings), findings["skipped"])
