@@ -85,11 +85,6 @@ def is_sql_dump(data: bytes) -> bool:
     return _FIRST.match(text[:65536]) is not None and _SNIFF.search(text) is not None
 
 
-def starts_as_sql(head: bytes) -> bool:
-    """Only the first statement (the few KiB the walk reads of a file of an unknown name): worth reading whole."""
-    return _FIRST.match(_text_head(head[:65536])) is not None
-
-
 def _unquote(name: str) -> str:
     """A column's or table's name without its quotes; of a qualified name (``public.customers``) the last part."""
     parts = re.findall(_NAME, name)

@@ -115,12 +115,12 @@ def test_sql_dumps_of_a_person_table_are_read(tmp_path: Path) -> None:
              "crm-sjis.sql": mysqldump().encode("cp932"), "backup.sql.gz": gzip.compress(mysqldump().encode(), mtime=0),
              "dump.txt": mysqldump(per_statement=1).encode("utf-8"), "crm-banner.sql": (BANNER + sqlite_dump()).encode(),
              "inserts.sql": "\n".join(ln for ln in sqlserver_script().splitlines() if ln.startswith(("SET", "INSERT")))
-             .encode()}
+             .encode(), "crm-20261206.bak": mysqldump().encode()}
     findings = _scan(tmp_path, dumps)
     assert not findings["skipped"], findings["skipped"]
     got = _records(findings)
     assert got == {"crm.sql": PEOPLE, "crm-pg.sql": PEOPLE, "crm-lite.sql": PEOPLE, "crm-mssql.sql": PEOPLE,
-                   "crm-sjis.sql": PEOPLE, "backup.sql": PEOPLE, "dump.txt": PEOPLE, "crm-banner.sql": PEOPLE, "inserts.sql": PEOPLE}, got
+                   "crm-sjis.sql": PEOPLE, "backup.sql": PEOPLE, "dump.txt": PEOPLE, "crm-banner.sql": PEOPLE, "inserts.sql": PEOPLE, "crm-20261206.bak": PEOPLE}, got
 
 
 def test_damaged_sql_dumps_end_as_records_or_listed(tmp_path: Path) -> None:

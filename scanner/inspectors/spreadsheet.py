@@ -34,7 +34,7 @@ from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
 from ..sheet import Sheet
 from ..sources.split_series import is_part_name
-from ..sqldump import starts_as_sql
+from ..sqldump import is_sql_dump
 from ..sqlitedb import wal_frames
 from ..tables import (
     BINARY_FORMATS,
@@ -580,7 +580,7 @@ class SpreadsheetInspector:
         joined = getattr(series, "plain", False)  # customers.001 ... read joined as NAME
         return first.startswith((ZIP_MAGIC, OLE_MAGIC, SQLITE_MAGIC)) or (
             (joined or (bool(ext) and self.config.content_check != "off"))
-            and (table_head(first) or ext == ".sql" or starts_as_sql(first)))  # a database dump (crm.sql, .bak)
+            and (table_head(first) or ext == ".sql" or is_sql_dump(first)))  # a database dump (crm.sql, .bak)
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
