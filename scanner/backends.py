@@ -26,6 +26,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "compressed_rtf": ("compressed-rtf", "Outlook's compressed RTF message bodies"),
     "striprtf": ("striprtf", "RTF message bodies (their text and table rows)"),
     "pypdf": ("pypdf", "files attached to PDFs"),
+    "pyreadstat": ("pyreadstat", "SPSS, Stata and SAS data files (.sav, .dta, .sas7bdat, .xpt)"),
     "backports.zstd": ("backports.zstd", "Zstandard-compressed files (.zst, .tar.zst)"),
     "pyzipper": ("pyzipper", "AES-encrypted zip members (with --password-file)"),
     "pylnk": ("liblnk-python", "Windows shortcuts (.lnk) and jump lists"),

@@ -497,6 +497,7 @@ class Detail(Code):
     MAIL_ENCRYPTED_PART = "mail-encrypted-part", "{kind:word} part: the message is encrypted (S/MIME or PGP); its attachments cannot be read"
     CONTENT_TYPE_REPAIRED = "content-type-repaired", "a part's Content-Type is damaged but its body holds the MIME parts of its boundary: read as multipart"
     MIME_PARTS_IN_BODY = "mime-parts-in-body", "a text body holds delimited MIME parts its headers did not announce (a damaged header or delimiter line): read as parts"
+    MIME_TOO_DEEP = "mime-too-deep", "multiparts nested deeper than the mail parser can follow (about a thousand levels): the message's parts were not read"
     MIME_PARTS_IN_BODY_UNREAD = "mime-parts-in-body-unread", "a text body holds MIME part headers and base64 lines whose delimiters are lost: not read as parts"
     MIME_STRUCTURE_DAMAGED = "mime-structure-damaged", "MIME structure damaged ({why:lib}): the message may be cut; parts after the damage may be missing"
     TRANSFER_ENCODING_REPAIRED = "transfer-encoding-repaired", "a part's Content-Transfer-Encoding header name is damaged ({name:lib}): its value decoded the part"
@@ -559,6 +560,7 @@ class Detail(Code):
                                                         "may be wrong; a member whose own CRC matches is sound data)")
     SEVENZ_MEMBER_OVER_MEMORY = "sevenz-member-over-memory", "7z member of {size:d} bytes over the in-memory cap {cap:d}"
     TAR_STREAM_DAMAGED = "tar-stream-damaged", "tar: {format:word} stream damaged ({library:lib}): members read from it may hold damaged bytes"
+    DATA_AFTER_STREAM = "data-after-stream", "data after the end of the {format:word} stream (not part of it): not examined; what the stream holds is whole"
     TAR_MEMBER_MAY_BE_DAMAGED = "tar-member-may-be-damaged", "the tar's {format:word} stream damaged ({library:lib}): this member's bytes may be damaged"
     TAR_UNREADABLE_AFTER = "tar-unreadable-after", "tar: unreadable after {n:d} members: {why:detail}"
     TAR_AFTER_MEMBER = "tar-after-member", "tar: after member {n:d}: {why:detail}"
@@ -617,6 +619,7 @@ class Detail(Code):
     NO_OBJECT_RECORD = "no-object-record", "the presentation lists embedded objects, but no object storage record (ExOleObjStg) could be read"
     OBJDATA_GROUPS_OVER = "objdata-groups-over", "more than {n:d} objdata groups; the rest not read"
     OBJDATA_OVER_CAP = "objdata-over-cap", "objdata over the archive cap (--max-archive-mb)"
+    RTF_CUT = "rtf-cut", "the RTF file ends with {n:d} group(s) still open (cut short?): the objects after the cut are absent"
     WORKBOOK_STREAM_OVER_6MIB = "workbook-stream-over-6mib", "workbook stream over 6 MiB: no room for it in a one-level FAT"
     RECORD_CUT = "record-cut", "record cut after {n:d} of {size:d} bytes"
     # -- disk images: UDIF and sparse bundles damaged, nested images (sources.image, image_bundle, sparse_bundle, inspectors.image)
@@ -698,6 +701,9 @@ class Detail(Code):
     BIFF_NO_READER = "biff-no-reader", "{what:word}: no reader"
     # -- what a file named like a table holds instead (inspectors.spreadsheet)
     UNREAD_TABLE_FORMAT = "unread-table-format", "{what:word} ({ext:word}): no reader for this format; not examined"
+    STATS_UNREADABLE = "stats-unreadable", "statistics data file ({kind:word}) that could not be read ({library:lib}): damaged or cut?"
+    SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "
+                                        "examined; open it in SPSS with its password and save an unencrypted copy")
     TEXT_THEN_BINARY = "text-then-binary", "{what:word} at its start, binary bytes further on: not read as a table"
     NOT_A_TABLE_NAMED = "not-a-table-named", "{other:lib} named {ext:name}: not a table"
     # -- session 12: the last English-only details (biffold, contracts, a split part, a .msg under another name, the
@@ -732,6 +738,16 @@ class Detail(Code):
     REREAD_CHANGED = "reread-changed", "SHA-256 is now {now:word}, the scan recorded {then:word}"
     REREAD_WALK_STOPPED = "reread-walk-stopped", "not found again, and the walk of its image stopped part-way: {why:detail}"
     REREAD_GONE = "reread-gone", "not found again in its source"
+    # -- a hit checked again at its source (verify --sources)
+    VERIFY_GONE = "verify-gone", "no file at this path any more"
+    VERIFY_NOT_FOUND = "verify-not-found", "not found at its place (gone, or changed and no longer matching)"
+    VERIFY_NOT_WALKED = "verify-not-walked", "not walked again: {why:detail}"
+    VERIFY_NOT_HASHED = "verify-not-hashed", ("still at its place; never read in the scan (see its status): no "
+                                              "SHA-256 to compare")
+    VERIFY_SIZE_DIFFERS = "verify-size-differs", ("never read in the scan, and its size differs: {then:d} -> {now:d} "
+                                                  "bytes")
+    VERIFY_MTIME_DIFFERS = "verify-mtime-differs", ("never read in the scan, and its modification time differs: "
+                                                    "{then:name} -> {now:name}")
     REFERENCE_CHANGED = "reference-changed", "the reference file changed since the scan"
     NOT_IN_FINDINGS = "not-in-findings", "not listed in findings.json"
     SOURCE_NOT_NAMED = "source-not-named", ("its source is not among the sources named on the command line (nor "

@@ -492,13 +492,18 @@ def chain_counts(chains: list[str], stages: int, where: str = "persons.chains") 
 # the stages after the building rule that tell persons of one name and address apart again (persons.count): the room,
 # the wing holding it (or the building's own number when no wing is named), then the building's number above the wing
 # (persons.keying 14: メゾン2000 A棟305 and メゾン2001 A棟305 are two rooms). Cases written by keying 12-13 have the first two
-KNOWN_ROOM_STAGES = (("room", "wing"), ("room", "wing", "number"))
+# (persons.keying 16, persons15: then three link stages, not cumulative, that let a record be read another way
+# (resolve_persons' links): the number tag (the building's number it names), the wing tag (its room and building number,
+# when it names a wing too) and its alias (the tag of the persons it may also be: `メゾン2001` alone, `メゾン2000 305号室`)
+KNOWN_ROOM_STAGES = (("room", "wing"), ("room", "wing", "number"),
+                     ("room", "wing", "number", "number_tag", "wing_tag", "alias"))
 ROOM_STAGES = KNOWN_ROOM_STAGES[-1]
+PATH_STAGES = 3  # the room stages that make a record's path (cumulative); any after them are its links
 
 
 # the room stages each keying of the rules writes (persons.keying; a case without one was written before Session 12)
 KEYING_ROOM_STAGES = {12: KNOWN_ROOM_STAGES[0], 13: KNOWN_ROOM_STAGES[0], 14: KNOWN_ROOM_STAGES[1],
-                      15: KNOWN_ROOM_STAGES[1]}
+                      15: KNOWN_ROOM_STAGES[1], 16: KNOWN_ROOM_STAGES[2]}
 
 
 # from this keying on a case proves its keying: ``persons.keying_id`` = HMAC(case.key, keying and record chains)
@@ -534,21 +539,46 @@ def room_stage_count(persons: dict[str, Any]) -> int:
 _Node = TypeVar("_Node")
 
 
-def resolve_persons(paths: Iterable[tuple[_Node, ...]]) -> dict[tuple[_Node, ...], _Node]:
+def resolve_persons(paths: Iterable[tuple[_Node, ...]],
+                    links: Iterable[tuple[tuple[_Node, ...], tuple[_Node | None, _Node | None, _Node | None]]] = ()
+                    ) -> dict[tuple[_Node, ...], _Node]:
     """Each row's person, from its path: its key without room, then (when its building part names them) its key
     with the room number, then with the room and the wing (A棟, 2号棟). A path that ends where others go on joins
     the one person found below it (a copy that left the room, or the wing, out), and stays apart (its own
     person, listed probable) when two or more are found there; a path that ends lowest is its own person.
 
+    ``links`` (keying 16 on; one entry per record: its path and (number tag, wing tag, alias)) read a record another
+    way too, where its building part allows two readings (normalise.room_reading): a record's alias is the tag of the
+    persons it may also be, the tags the persons below other paths carry (a number tag: they name that building's
+    number; a wing tag: they name a room and a building's number with a wing). A path whose every record names one
+    alias looks for the persons carrying it as for the persons below it: `メゾン2001` alone (room 2001, or building
+    2001 without a room) joins the only person of building 2001 (`メゾン2001 305号室`), `メゾン2000 305号室` the only
+    person in room 305 of a wing of building 2000 (`メゾン2000 A棟305`); two or more found: its own person (listed).
+    A path whose records disagree (`コーポ山田205` beside `コーポ山田 205号室`) is read as its path alone.
+
     The one rule the count (persons.count.split_rooms), merge and the evidence checks share: keys are compared,
-    never read, so clear keys, keyed ones and a case's chain parts all resolve the same way."""
+    never read, so clear keys, keyed ones and a case's chain parts all resolve the same way; the result depends on
+    the set of paths and links only (never on their order: a scan of several files, in any order and by any number
+    of workers, and a merge of scans of each resolve alike)."""
     ends = set(paths)
+    tagged: dict[_Node, set[tuple[_Node, ...]]] = {}  # a tag -> the paths carrying it
+    asked: dict[tuple[_Node, ...], set[_Node | None]] = {}  # a path -> the aliases its records name (None: none)
+    for path, (number, wing, alias) in links:
+        ends.add(path)
+        for tag in (number, wing):
+            if tag:
+                tagged.setdefault(tag, set()).add(path)
+        asked.setdefault(path, set()).add(alias or None)
     below: dict[tuple[_Node, ...], set[_Node]] = {}  # a path's persons found at or below it
     out: dict[tuple[_Node, ...], _Node] = {}
     for path in sorted(ends, key=len, reverse=True):
         found = below.get(path, set())
+        aliases = asked.get(path)
+        if aliases and len(aliases) == 1 and (alias := next(iter(aliases))) is not None:
+            # the persons carrying the alias: always on longer paths (a room, or a room and a wing, more), resolved
+            found = found | {out[other] for other in tagged.get(alias, ()) if len(other) > len(path)}
         out[path] = next(iter(found)) if len(found) == 1 else path[-1]
-        mine = {out[path]} if path in ends else set()
+        mine = {out[path]}
         for cut in range(1, len(path)):
             below.setdefault(path[:cut], set()).update(mine | found)
     return out
@@ -564,8 +594,19 @@ def chain_figures(chains: list[str], rules: int, rooms: int, where: str = "perso
     stages = rules + 1 + rooms
     distinct = chain_counts(chains, stages, where)
     paths = {chain: chain_path(chain, rules, rooms) for chain in chains}
-    person = resolve_persons(paths.values())
+    links = [(paths[chain], chain_links(chain, rules, rooms)) for chain in chains] if rooms > PATH_STAGES else []
+    person = resolve_persons(paths.values(), links)
     return distinct[:rules + 1], {chain: person[path] for chain, path in paths.items()}
+
+
+def chain_links(chain: str, rules: int, rooms: int) -> tuple[str | None, str | None, str | None]:
+    """A chain's link parts (number tag, wing tag, alias: resolve_persons), None where it names none; (None, None,
+    None) for a chain written before keying 16 (no link stages)."""
+    if rooms <= PATH_STAGES:
+        return None, None, None
+    parts = chain.split(",")[rules + 1 + PATH_STAGES:rules + 1 + rooms]
+    number, wing, alias = (parts + ["", "", ""])[:3]
+    return number or None, wing or None, alias or None
 
 
 def chain_path(chain: str, rules: int, rooms: int) -> tuple[str, ...]:
@@ -578,7 +619,7 @@ def chain_path(chain: str, rules: int, rooms: int) -> tuple[str, ...]:
     if not rooms:
         return (full[-1],)
     path = [full[rules]]
-    for part in parts[rules + 1:]:
+    for part in parts[rules + 1:rules + 1 + min(rooms, PATH_STAGES)]:
         if not part:
             break
         path.append(part)

@@ -266,6 +266,8 @@ class RowPrint:
     # keyed (name key, address key \x1f room), then (… \x1f room \x1f wing), then (… \x1f wing \x1f building number)
     # when the building part names them
     rooms: tuple[bytes, ...] = ()
+    # keyed number tag, wing tag and alias of the row (evidence.resolve_persons' links; b"" for none), keying 16 on
+    links: tuple[bytes, bytes, bytes] = (b"", b"", b"")
 
     @property
     def key(self) -> bytes:
@@ -297,8 +299,9 @@ class FilePrints:
     nameless: int  # records without a usable name (blank, -, 不明 ...)
     persons: array  # sorted distinct fingerprint prefixes (unsigned 64-bit) of the named records
     rows: list[RowPrint] | None = None  # one per named record, when the file may be counted
-    # where a name and address has rows with a room: (person, room, wing, number) prefixes of each such row, 0 for none
-    # (its rows without room too), flattened; the rows of every other person of ``persons`` name no room
+    # where a name and address has rows with a room: (person, room, wing, number, number tag, wing tag, alias) prefixes
+    # of each such row, 0 for none (its rows without room too), flattened; the rows of every other person of
+    # ``persons`` name no room
     rooms: array | None = None
 
     def prefixes(self) -> set[int]:
@@ -308,11 +311,17 @@ class FilePrints:
         """Person prefix (name and address, building set aside) -> the key paths of its rows (evidence.resolve_persons):
         (person,) for a row without room, (person, room), (person, room, wing) or (person, room, wing, number) below it."""
         out: dict[int, set[tuple[int, ...]]] = {k: {(k,)} for k in self.persons}
+        for person, records in self.links().items():
+            out[person] = {path for path, _links in records}
+        return out
+
+    def links(self) -> dict[int, set[tuple[tuple[int, ...], tuple[int, int, int]]]]:
+        """Person prefix -> (key path, links) of its rows, for the persons with a row naming a room (the links
+        evidence.resolve_persons reads: number tag, wing tag, alias; 0 for none)."""
         flat = self.rooms or ()
-        roomed: dict[int, set[tuple[int, ...]]] = {}
-        for i in range(0, len(flat) - 3, 4):
+        roomed: dict[int, set[tuple[tuple[int, ...], tuple[int, int, int]]]] = {}
+        for i in range(0, len(flat) - 6, 7):
             path = (flat[i], flat[i + 1], flat[i + 2], flat[i + 3])
             ends = next((j for j in range(1, len(path)) if not path[j]), len(path))  # a stage left out ends it
-            roomed.setdefault(path[0], set()).add(path[:ends])
-        out.update(roomed)
-        return out
+            roomed.setdefault(path[0], set()).add((path[:ends], (flat[i + 4], flat[i + 5], flat[i + 6])))
+        return roomed

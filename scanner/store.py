@@ -35,6 +35,7 @@ LIBRARIES: dict[str, str] = {
     "libregf-python": "pyregf", "libfwsi-python": "pyfwsi", "lxml": "lxml", "libpff-python": "pypff",
     "tnefparse": "tnefparse", "compressed-rtf": "compressed_rtf", "striprtf": "striprtf",
     "pypdf": "pypdf",  # files attached to a PDF (scanner.inspectors.pdf_attachments)
+    "pyreadstat": "pyreadstat",  # SPSS, Stata and SAS data files (scanner.statsdata)
     "backports.zstd": "backports.zstd",  # .zst files (Python 3.14+: the standard library's compression.zstd)
     # the image files' own headers (parents, backing files, extents), libyal bindings that come with dfvfs
     "libvhdi-python": "pyvhdi", "libqcow-python": "pyqcow", "libvmdk-python": "pyvmdk", "libphdi-python": "pyphdi",

@@ -18,7 +18,7 @@ from .codes import Status, VerifyStatus
 from .completeness import detail_codes
 from .config import ScanConfig
 from .contracts import NoProgress, ScanContext, ScanResult
-from .details import Detail, codes_of
+from .details import Detail, codes_of, os_error, say
 from .errors import LeakscanError, ReadError, UsageError
 from .evidence import FINDINGS, Finding, FindingsDoc, read_findings
 from .fingerprint import hash_stream
@@ -37,7 +37,7 @@ MATCH = VerifyStatus.MATCH
 NOT_HASHED = VerifyStatus.NOT_HASHED
 # a hit the scan never read (no SHA-256: encrypted, the first part of its zip lost ...) found again at its place:
 # nothing differs, nothing can be compared; one gone is ``missing`` as any hit (split14: it was a difference)
-NOT_HASHED_DETAIL = "still at its place; never read in the scan (see its status): no SHA-256 to compare"
+NOT_HASHED_DETAIL = say(Detail.VERIFY_NOT_HASHED)
 
 
 INCONSISTENT = "inconsistent"
@@ -173,12 +173,12 @@ def _hash_local(f: Finding) -> tuple[VerifyStatus, str | None, str]:
     raw = bytes.fromhex(f.raw_path_hex) if f.raw_path_hex else os.fsencode(f.inner_path)
     base = os.fsencode(os.path.abspath(f.source or "/")).rstrip(b"/")
     if not local_file_inside(raw, os.fsdecode(base), resolve=False):  # every part then opened O_NOFOLLOW
-        return VerifyStatus.NOT_NAMED, None, "its recorded path lies outside its source: not read"
+        return VerifyStatus.NOT_NAMED, None, say(Detail.REREAD_OUTSIDE_SOURCE)
     try:
         stream = open_under(base, raw[len(base) + 1:]) if raw.startswith(base + b"/") else open_file(raw)
     except ReadError as e:
         if e.reason == Status.VANISHED:
-            return VerifyStatus.MISSING, None, "no file at this path any more"
+            return VerifyStatus.MISSING, None, say(Detail.VERIFY_GONE)
         if e.reason == Status.SPECIAL_FILE:
             return VerifyStatus.CHANGED, None, e.detail or "no longer a regular file"
         return VerifyStatus.UNREADABLE, None, e.detail
@@ -197,9 +197,9 @@ def _unhashed(f: Finding, size: int | None, mtime: str | None) -> Outcome:
     what the scan recorded (review14c: an archive replaced by another holding a member of the same name passed as
     unchanged)."""
     if size is not None and size != f.size:
-        return VerifyStatus.CHANGED, None, f"never read in the scan, and its size differs: {f.size} -> {size} bytes"
+        return VerifyStatus.CHANGED, None, say(Detail.VERIFY_SIZE_DIFFERS, then=f.size, now=size)
     if mtime is not None and f.mtime is not None and mtime != f.mtime:
-        return VerifyStatus.CHANGED, None, f"never read in the scan, and its modification time differs: {f.mtime} -> {mtime}"
+        return VerifyStatus.CHANGED, None, say(Detail.VERIFY_MTIME_DIFFERS, then=f.mtime, now=mtime)
     return VerifyStatus.NOT_HASHED, None, NOT_HASHED_DETAIL
 
 
@@ -223,8 +223,10 @@ def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc,
         with src:
             batches = getattr(src, "batches", None)
             walk(src.entries() if batches is None else batches(), ctx)
-    except (LeakscanError, OSError) as e:
+    except LeakscanError as e:
         return {f.key(): (VerifyStatus.UNREACHABLE, None, str(e)) for f in files}
+    except OSError as e:
+        return {f.key(): (VerifyStatus.UNREACHABLE, None, os_error(e)) for f in files}
     found = {h.location.key(): h for h in result.hits}
     skipped = {s.location.key(): s for s in result.skipped}
     stopped = [s for s in result.skipped if _walk_stopped(s)]
@@ -240,9 +242,9 @@ def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc,
         elif key in skipped:
             out[key] = (VerifyStatus.UNREADABLE, None, skipped[key].detail)
         elif (over := _stopped_over(f.location, stopped)) is not None:  # not walked: not known to be gone
-            out[key] = (VerifyStatus.UNREADABLE, None, f"not walked again: {over.detail}")
+            out[key] = (VerifyStatus.UNREADABLE, None, say(Detail.VERIFY_NOT_WALKED, why=over.detail))
         else:
-            out[key] = (VerifyStatus.MISSING, None, "not found at its place (gone, or changed and no longer matching)")
+            out[key] = (VerifyStatus.MISSING, None, say(Detail.VERIFY_NOT_FOUND))
     return out
 
 
@@ -295,4 +297,7 @@ def verify_sources(doc: FindingsDoc, named: NamedSources, passwords: tuple[str, 
 
 
 def _row(f: Finding, status: str, sha: str | None, detail: str) -> dict[str, Any]:
-    return {"path": f.path, "sha256": f.sha256, "status": status, "now_sha256": sha, "detail": detail}
+    """One verify row; ``detail_codes`` as the scan's skipped entries carry them (the terminal says them in its
+    language, another tool reads them without parsing English)."""
+    return {"path": f.path, "sha256": f.sha256, "status": status, "now_sha256": sha, "detail": detail,
+            "detail_codes": codes_of(detail) if detail else []}

@@ -118,13 +118,20 @@ def test_a_person_table_header_is_a_table(head: bytes) -> None:
     b"[Setup]\nname=foo\naddress=bar\n",
     b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01",  # JPEG
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
     b"\xff\xfbP\xc4\x00\x00",  # an MP3 frame
     b"MZ\x90\x00\x03\x00\x00\x00",
     b"\x60\xea\x00\x00",  # ARJ's 2-byte magic is too weak to call every such file an archive
 ])
 def test_other_content_is_no_disguise(head: bytes) -> None:
     assert check("file.jpg", head) is None and check("file.log", head) is None
+
+
+def test_a_pdf_under_another_format_s_name_is_a_disguise() -> None:
+    """Session 15: a PDF saved as 報告書.jpg (its attached files unread: review14h) is the ``pdf`` family; under
+    its own name or none (a download without an extension) it is no disguise."""
+    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    assert check("file.jpg", head).family == "pdf" and check("file.log", head).family == "pdf"  # type: ignore[union-attr]
+    assert check("file.pdf", head) is None and check("noext", head) is None
 
 
 def test_a_format_s_own_family_is_no_disguise() -> None:

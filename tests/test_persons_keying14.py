@@ -30,7 +30,8 @@ WARNING = "as the inputs state it"
 
 def test_the_keyings_sharing_a_chain_format():
     assert keyings_of_one_format(12) == keyings_of_one_format(13) == (12, 13)
-    assert KEYING in keyings_of_one_format(KEYING)
+    assert keyings_of_one_format(14) == keyings_of_one_format(15) == (14, 15)
+    assert keyings_of_one_format(KEYING) == ()  # keying 16 (persons15) writes link stages: a format of its own
     assert keyings_of_one_format(99) == keyings_of_one_format("13") == keyings_of_one_format(None) == ()
     for k in KEYING_ROOM_STAGES:  # a keying alone with its format is proven by its chains: nothing to say
         assert bool(keyings_of_one_format(k)) == (list(KEYING_ROOM_STAGES.values()).count(KEYING_ROOM_STAGES[k]) > 1)
@@ -47,6 +48,13 @@ def _edit(out: Path, **persons: object) -> None:
             doc["persons"][k] = v
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     _remanifest(out)
+
+
+def _three_room_stages(out: Path) -> dict[str, object]:
+    """A case's room stages and chains as keying 14/15 wrote them (no link stages: persons15's keying 16 added them;
+    these rows name no link, so their persons are the same)."""
+    p = json.loads((out / "findings.json").read_text(encoding="utf-8"))["persons"]
+    return {"room_stages": ["room", "wing", "number"], "chains": sorted(",".join(c.split(",")[:-3]) for c in p["chains"])}
 
 
 def _rereport(out: Path) -> None:
@@ -74,10 +82,10 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _scan(t, "other", ["s2"], key)  # same case key, other chains
     _as_keying13(t / "old")
     assert run_cli("report", str(t / "old")).returncode == 0  # its reports made again from the edited findings.json
-    for name in ("k14", "k14b"):  # a case keying 14 wrote: three room stages, no proof of its keying
-        _edit(t / name, keying=14, keying_id=None)
+    for name in ("k14", "k14b", "as15"):  # a case keying 14 wrote: three room stages, no proof of its keying
+        _edit(t / name, keying=14, keying_id=None, **_three_room_stages(t / name))
         assert run_cli("report", str(t / name)).returncode == 0, name  # its reports made again
-    _edit(t / "as15", keying=KEYING, keying_id=None)  # a 14 case edited to say 15
+    _edit(t / "as15", keying=15)  # a 14 case edited to say 15
     _edit(t / "as14", keying=14)  # a 15 case edited to say 14 (its proof left)
     other = json.loads((t / "other" / "findings.json").read_text(encoding="utf-8"))["persons"].get("keying_id", "0" * 16)
     _edit(t / "pasted", keying_id=other)  # a proof taken from another case of the same key

@@ -281,10 +281,12 @@ def _joined_of_no_record(p: dict) -> None:
 
 def _wing_changed(p: dict) -> None:
     """One record's wing part replaced: the count stays, its person's fingerprint names no person of the chains (the
-    wing is the second of the three room stages: room, wing, building number)."""
-    i = next(i for i, c in enumerate(p["chains"]) if c.split(",")[-2])
+    wing is the second of the room stages: room, wing, building number, then the links of keying 16)."""
+    wing = len(p["rules"]) + 2  # the key after trimming and after each rule, the room, then the wing
+    i = next(i for i, c in enumerate(p["chains"]) if c.split(",")[wing])
     parts = p["chains"][i].split(",")
-    p["chains"][i] = ",".join([*parts[:-2], "0123456789abcdef", parts[-1]])
+    parts[wing] = "0123456789abcdef"
+    p["chains"][i] = ",".join(parts)
     p["chains"].sort()
 
 

@@ -65,7 +65,10 @@ def _check_named(named: NamedSources, recorded: list[str]) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
+    from reports.details import detail_text
+
     from ..evidence import FINDINGS, load_findings  # the machinery loads when the command runs
+    from ..i18n import cli_language
     from ..scope import NamedSources, terminal_confirm
     from ..verify import INCONSISTENT, MATCH, NOT_HASHED, check_outputs, stated_keying, verify_sources
 
@@ -128,7 +131,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             print(_("note: added by an operating system (Finder, Explorer) when the folder was copied or opened; "
                     "not leakscan's, not read: {0}").format(_shown(f)))
         for r in bad:
-            print(f"SOURCE {r['status'].upper()}: {_shown(r['path'])}" + (f" ({_shown(r['detail'])})" if r["detail"] else ""))
+            said = detail_text(str(r["detail"] or ""), str(r["status"]), cli_language(), r.get("detail_codes"))
+            print(f"SOURCE {r['status'].upper()}: {_shown(r['path'])}" + (f" ({_shown(said)})" if said else ""))
         for r in unread:
             print(_("note: never read in the scan, still at its place (no SHA-256 to compare; see its status): "
                     "{0}").format(_shown(r["path"])))

@@ -117,10 +117,17 @@ def _continued(rows: Sequence[Sequence[object]], r: int, c: int, field: str, tex
     return text + more
 
 
+def _name_label_near_top(rows: Sequence[Sequence[object]]) -> bool:
+    """Whether a text cell (of type str) of the first FIRST_NAME_ROWS rows and FORM_COLS columns is a name label of the
+    form's person. :func:`_label` is a function of the text alone, so each distinct text is asked once (picked and
+    deduplicated by a set: most of a sheet's first rows are texts seen in other cells)."""
+    texts = {v for row in rows[:FIRST_NAME_ROWS] for v in row[:FORM_COLS] if type(v) is str}
+    return any((label := _label(v)) is not None and label[0] == "name" for v in texts)
+
+
 def form_persons(rows: Sequence[Sequence[object]]) -> list[FormPerson]:
     """The persons a form sheet holds, in reading order (labels with values; nothing checked yet)."""
-    if not any(type(v) is str and (label := _label(v)) is not None and label[0] == "name"
-               for row in rows[:FIRST_NAME_ROWS] for v in row[:FORM_COLS]):
+    if not _name_label_near_top(rows):
         return []  # a form names its person near the top (most sheets without persons stop here)
     people: list[FormPerson] = []
     pending = FormPerson()  # labels above the first name (フリガナ over 氏名): that person's

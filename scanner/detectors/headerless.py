@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from itertools import accumulate, chain, compress
+from itertools import accumulate, chain, compress, filterfalse
 from operator import attrgetter
 from typing import cast
 
@@ -145,7 +145,8 @@ class _Column:
             self.numbers = ((bool(strs) and strs[-1].isdecimal() and sum(map(str.isdecimal, strs)) >= enough)
                             or _sure_texts(self._count()) >= enough)
         elif kinds <= _PLAIN:  # exact types: isinstance is type() here
-            self._typed = list(cells) if str not in kinds else [v for v in cells if type(v) is not str]
+            # exact types: a cell is a str by isinstance only when its type is str (C-level filters, no loop a cell)
+            self._typed = list(cells) if str not in kinds else list(filterfalse(str.__instancecheck__, cells))
             sure = _sure_numbers(self._typed, enough, kinds - {str})  # mostly enough (a column of numbers)
             if sure < enough:
                 sure += sum(map(str.isdecimal, self._text_cells()))
@@ -155,8 +156,8 @@ class _Column:
             self.numbers = sum(map(str.isdecimal, self._strs)) >= enough
 
     def _text_cells(self) -> Sequence[str]:
-        if self._strs is None:
-            self._strs = [v for v in self.cells if type(v) is str]
+        if self._strs is None:  # set but for a column of the exact types _PLAIN with texts among them: isinstance is type
+            self._strs = cast(list[str], list(filter(str.__instancecheck__, self.cells)))
         return self._strs
 
     def _count(self) -> dict[str, int]:
@@ -364,7 +365,7 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     """
     sample = data[:SAMPLE]
     rows = len(sample)
-    width = max((len(r) for r in sample), default=0)
+    width = max(map(len, sample), default=0)
     cols = _columns(sample, width, taken)
     found: dict[str, list[int]] = {}
     context: dict[str, list[int]] = {}

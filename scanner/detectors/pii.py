@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from itertools import chain, compress, islice, repeat
+from itertools import chain, islice
 from typing import cast, overload
 
 from ..codes import MAIN_ROLE, Rejection, SheetKind
@@ -55,6 +55,7 @@ from .columns import (
     rows_name_nothing,
     staff_name_part,
 )
+from .columns import _is_excluded as _text_excluded
 from .forms import form_persons
 from .headerless import discover, key_value_row
 from .labels import label_fields, vertical_label_cells
@@ -321,10 +322,19 @@ def _not_persons_header(row: Sequence[object], below: Sequence[Sequence[object]]
         return True
     for c, v in enumerate(row):
         if _names_a_thing([v]):
-            things = [t for r in below if c < len(r) and (t := cell_text(r[c]))]
+            things = _column_texts(below, c)
             if not things or len(set(things)) * 2 > len(things):  # a thing a row (or most rows): a list of things
                 return True
     return False
+
+
+def _column_texts(rows: Sequence[Sequence[object]], c: int) -> list[str]:
+    """The filled texts (:func:`cell_text`) of column ``c`` of ``rows``, in order: a column of text cells stripped by
+    a C-level map (``cell_text`` of a ``str`` is its strip), other columns cell by cell."""
+    cells = [r[c] for r in rows if c < len(r)]
+    if set(map(type, cells)) <= {str}:
+        return list(filter(None, map(str.strip, cast(list[str], cells))))
+    return list(filter(None, map(cell_text, cells)))
 
 
 def _place_columns(header: Sequence[object], rows: Sequence[Sequence[object]]) -> list[int]:
@@ -345,9 +355,14 @@ def _staff_and_places(row: Sequence[object], below: Sequence[Sequence[object]]) 
     return any(is_staff_header(v) for v in row) and bool(_place_columns(row, below))
 
 
+def _first_filled_at(head: Sequence[Sequence[object]]) -> int:
+    """The index of the first row with two filled cells (``len(head)`` when none has)."""
+    return next((i for i, r in enumerate(head) if sum(1 for v in r if cell_text(v)) >= 2), len(head))
+
+
 def _first_filled(head: Sequence[Sequence[object]]) -> tuple[Sequence[object], Sequence[Sequence[object]]]:
     """The first row with two filled cells, and the rows below it."""
-    at = next((i for i, r in enumerate(head) if sum(1 for v in r if cell_text(v)) >= 2), len(head))
+    at = _first_filled_at(head)
     return (head[at] if at < len(head) else ()), head[at + 1:]
 
 
@@ -356,15 +371,19 @@ def _things_first(head: Sequence[Sequence[object]]) -> bool:
     row with two filled cells, or (under a title row: 備品点検表 | 2024年度) the first of the header search's rows with
     two cells of such words (品名 | 保管場所 | 担当者名): read header-less, that header row and the list's rows under it
     were name + address rows (review11c #5: an inventory's 担当者名 and 保管場所, 601 false persons)."""
-    if _not_persons_header(*_first_filled(head)):
+    first = _first_filled_at(head)
+    if first < len(head) and _not_persons_header(head[first], head[first + 1:]):
         return True
-    at = _things_header(head)
-    return at is not None and _not_persons_header(head[at], head[at + 1:])
+    at = _things_header(head)  # the same row as the first filled one asks the same question again: the same answer
+    return at is not None and at != first and _not_persons_header(head[at], head[at + 1:])
 
 
 def _things_header(head: Sequence[Sequence[object]]) -> int | None:
     """The first of the header search's rows with two cells naming things or our own staff (品名 | 担当者名)."""
-    return next((i for i, r in enumerate(head[:HEADER_SCAN_ROWS]) if sum(map(is_excluded, r)) >= 2), None)
+    # is_excluded of a cell is _is_excluded of its text, False for any other cell: the text cells through the cached
+    # function by C-level maps (no Python call a cell)
+    return next((i for i, r in enumerate(head[:HEADER_SCAN_ROWS])
+                 if sum(map(_text_excluded, filter(str.__instancecheck__, r))) >= 2), None)
 
 
 # --- the plan ---------------------------------------------------------------------------------------------
@@ -923,11 +942,12 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     if not head:
         return None
     if _one_column(head):  # no header and no table: only a form written label above value, or address labels
-        if (labelled := _label_finding(name, head, stream, first_row, first_col)) is not None:
+        texts = _head_texts(head)
+        if (labelled := _label_finding(name, head, stream, first_row, first_col, texts)) is not None:
             return labelled
         if (form := _form_finding(name, head, first_row, first_col)) is not None or not later:
             return form
-        return _later_table(name, head, stream, first_row, first_col)
+        return _later_table(name, head, stream, first_row, first_col, rest_text=texts[1])
     header = find_header(head) or _later_header(head)  # a header under a preamble names the columns before values do
     if header is None and (at := label_column(head)) is not None:
         return _sideways_finding(name, head, stream, first_row, first_col, at)
@@ -963,7 +983,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         plan = SheetPlan([main], context)
     kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
-        if (labelled := _label_finding(name, head, stream, first_row, first_col)) is not None:
+        texts = _head_texts(head)
+        if (labelled := _label_finding(name, head, stream, first_row, first_col, texts)) is not None:
             return labelled
         if (form := _form_finding(name, head, first_row, first_col)) is not None:
             return form
@@ -971,7 +992,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             return None
         # no person table in the sample rows: one may start further down; below a header that names no person
         # table (a product list, public officials) only a header of its own starts one (its rows are not persons)
-        return _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None)
+        return _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None,
+                            rest_text=texts[1])
     kept, examples = _without_examples(sample)
     data = chain(kept, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
@@ -1089,16 +1111,23 @@ def _header_hint(text: str) -> bool:
 
 
 def _text(rows: Sequence[Sequence[object]]) -> str:
-    """The text cells of ``rows`` joined (numbers and dates hold no hint): C-level maps, no Python work per cell."""
-    cells = list(chain.from_iterable(rows))
-    return "\x1f".join(cast(Iterator[str], compress(cells, map(isinstance, cells, repeat(str)))))
+    """The text cells of ``rows`` joined (numbers and dates hold no hint): C-level maps, no Python work per cell (one
+    filter by ``str.__instancecheck__``, which is ``isinstance(cell, str)``: faster than a list and ``compress``)."""
+    return "\x1f".join(cast(Iterator[str], filter(str.__instancecheck__, chain.from_iterable(rows))))
 
 
-def later_hint(rows: Sequence[Sequence[object]], headers_only: bool = False) -> int | None:
+def _head_texts(head: Sequence[Sequence[object]]) -> tuple[str, str]:
+    """:func:`_text` of the header search's rows and of the rows below them: made once for a sheet's first rows, for
+    the label cell test (:func:`has_label_cell`) and the later search's first pass (:func:`later_hint`)."""
+    return _text(head[:HEADER_SCAN_ROWS]), _text(head[HEADER_SCAN_ROWS:])
+
+
+def later_hint(rows: Sequence[Sequence[object]], headers_only: bool = False, text: str | None = None) -> int | None:
     """The index of the first of ``rows`` whose cells hold a person table's hint (:data:`_HINTS`), or None;
-    ``headers_only``: the first that is a header naming a name and an address (:func:`find_header`)."""
+    ``headers_only``: the first that is a header naming a name and an address (:func:`find_header`). ``text``:
+    ``_text(rows)`` when the caller has it."""
     hint = _header_hint if headers_only else _hint
-    if not hint(_text(rows)):  # one pass over the block: most blocks end here
+    if not hint(_text(rows) if text is None else text):  # one pass over the block: most blocks end here
         return None
     for i, r in enumerate(rows):
         if hint(_text((r,))) and (not headers_only or _names_person_header(r)):
@@ -1112,9 +1141,10 @@ def _names_person_header(row: Sequence[object]) -> bool:
 
 
 def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
-                 first_col: int, headers_only: bool = False) -> SheetFinding | None:
+                 first_col: int, headers_only: bool = False, rest_text: str | None = None) -> SheetFinding | None:
     """A person table below the sample rows of a sheet in which they showed none (see :data:`_HINTS`): the first
-    one found, its rows numbered as in the sheet; None when there is none (then every row was read once)."""
+    one found, its rows numbered as in the sheet; None when there is none (then every row was read once).
+    ``rest_text``: ``_text(head[HEADER_SCAN_ROWS:])`` when the caller has it (:func:`_head_texts`)."""
     rows: list[Sequence[object]] = list(head)
     # where the search goes on in ``rows`` (``done``: rows of the sheet before ``rows``): below a header, from the
     # rows under the header search (a second table's header); else past the sample (its rows were classified)
@@ -1131,12 +1161,18 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     bases: dict[tuple[int, ...], SheetFinding | None] = {}  # the list's own rows read header-less, per set of them
     list_shapes: set[tuple[str, ...]] = set()  # the list's shapes around a header-less table found between its rows
     again = False  # the window is a second trial inside a refused one (:func:`_rows_turn`): refused, it is spent
-    if (h := later_hint(rows[HEADER_SCAN_ROWS:], headers_only=True)) is not None:
+    # rows[HEADER_SCAN_ROWS:clear] are known to hold no header hint (the search below, over all of them, found none):
+    # later_hint over some of them, headers only, finds none either (a block's text is a part of theirs, each of its
+    # rows one of theirs), so _next_window does not search them again while ``rows`` is this list
+    clear = 0
+    if (h := later_hint(rows[HEADER_SCAN_ROWS:], headers_only=True, text=rest_text)) is not None:
         # the sample held no person table, but a name+address header below its header search (past row 100 under
         # another list: the sample read as one table, the list's rows outweighed the persons' by value, and below a
         # header naming no persons the table's own shapes, known from the sample, ended its window) starts the first
         # window: a member list under a 110-row inventory ended as nothing (review13d)
         pin = HEADER_SCAN_ROWS + h
+    else:
+        clear = len(rows)
     while True:
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
@@ -1144,12 +1180,14 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             start, pin, again = pin, None, pin_again
             values, pin_values = (pin_values if again else set()), set()
         elif (start_at := _next_window(rows, at, lo, headers_only, done,
-                                       known if spent < _shape_allowance(done + at) else None)) is None:
+                                       known if spent < _shape_allowance(done + at) else None, clear)) is None:
             block = list(islice(stream, LATER_BLOCK))
             if not block:
                 return None
             # the rows above a hit: the whole sample (a table may start in it), then the last rows read
             keep = rows if done == 0 and len(rows) == len(head) else rows[max(0, len(rows) - LATER_CONTEXT):]
+            if keep is not rows:
+                clear = 0  # the rows move: what was known of their places is not said of the new list
             dropped = len(rows) - len(keep)
             done, lo = done + dropped, max(0, lo - dropped)
             rows, at = [*keep, *block], len(keep)
@@ -1200,6 +1238,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         # window may end inside the rows held (the sample and a block: their rest is searched, not skipped), or
         # have read on in the stream (its rows past ``taken`` are counted, not held)
         done += start
+        clear = 0  # ``rows`` is replaced below
         if start + read[0] <= len(rows):
             rows, at = rows[start:], read[0]
         elif read[0] == len(taken):
@@ -1531,14 +1570,16 @@ def _fills_its_header(window: Sequence[Sequence[object]], known: set[tuple[str, 
 
 
 def _next_window(rows: Sequence[Sequence[object]], at: int, lo: int, headers_only: bool, done: int,
-                 known: set[tuple[str, ...]] | None = None) -> tuple[int, int] | None:
+                 known: set[tuple[str, ...]] | None = None, clear: int = 0) -> tuple[int, int] | None:
     """Where the next later window starts in ``rows`` (searched from ``at``) and where the search stands: (-1, at)
     when a block held no hint, None when ``rows`` are all searched. ``known``: below a header naming no persons, the
-    row shapes of the list under it (:func:`_new_shape`)."""
+    row shapes of the list under it (:func:`_new_shape`). ``clear``: rows[HEADER_SCAN_ROWS:clear] hold no header
+    hint (:func:`_later_table`), so a headers-only block among them is not searched again."""
     if at >= len(rows):
         return None
     block = rows[at:at + LATER_BLOCK]
-    i = later_hint(block, headers_only)
+    i = (None if headers_only and HEADER_SCAN_ROWS <= at and at + len(block) <= clear
+         else later_hint(block, headers_only))
     if headers_only and known is not None and (j := _new_shape(block if i is None else block[:i], known)) is not None:
         return at + j, at + j + 1
     if i is None:
@@ -1650,21 +1691,26 @@ def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, f
                         {}, len(good), role_counts=role_counts)
 
 
-def has_label_cell(head: Sequence[Sequence[object]]) -> bool:
+def has_label_cell(head: Sequence[Sequence[object]], texts: tuple[str, ...] | None = None) -> bool:
     """Whether a cell of these rows is an address label of several lines (``label_fields``): the cells with a line
     break are picked first (most sheets have none: a newline in the texts joined by NUL, one C-level pass, says
-    whether any has one), then the label test runs on them."""
-    if "\n" not in "\0".join(cast(Iterable[str], filter(str.__instancecheck__, chain.from_iterable(head)))):
+    whether any has one), then the label test runs on them. ``texts``: the text cells of ``head`` already joined
+    (by any separator but a newline, in any parts: :func:`_head_texts`), for the same first test."""
+    if texts is not None:
+        if not any("\n" in t for t in texts):
+            return False
+    elif "\n" not in "\0".join(cast(Iterable[str], filter(str.__instancecheck__, chain.from_iterable(head)))):
         return False
     return any(label_fields(v) for v in [v for row in head for v in row if isinstance(v, str) and "\n" in v])
 
 
 def _label_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
-                   first_col: int) -> SheetFinding | None:
+                   first_col: int, texts: tuple[str, ...] | None = None) -> SheetFinding | None:
     """A sheet of address labels (scanner/detectors/labels.py: 〒, address and name in one cell, a person a cell),
-    when the first rows hold one; then every row of the sheet is read for them (the stream is consumed)."""
+    when the first rows hold one; then every row of the sheet is read for them (the stream is consumed).
+    ``texts``: the text cells of ``head`` joined (:func:`_head_texts`), when the caller has them."""
     cells: Iterable[tuple[int, int, object]]
-    if has_label_cell(head):
+    if has_label_cell(head, texts):
         cells = ((r, c, v) for r, row in enumerate(chain(head, stream)) for c, v in enumerate(row))
     elif vertical_label_cells(list(head)):  # a line per cell, labels side by side
         cells = vertical_label_cells([*head, *stream])

@@ -52,6 +52,7 @@ from .archive_members import (
     spanned_parts,
     split_part,
     unsafe_member_name,
+    zstd_after_skippable,
 )
 
 # what tables.sniff_format calls a zip that is a workbook (or what is left of one)
@@ -77,7 +78,8 @@ def sniff(head: bytes) -> str | None:
         return "tar"
     if head.startswith(CPIO_ASCII_MAGIC) or _binary_cpio(head):
         return "cpio"
-    if head.startswith((GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC)) or (head[:3] == b"BZh" and head[4:10] == b"1AY&SY"):
+    if (head.startswith((GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC)) or (head[:3] == b"BZh" and head[4:10] == b"1AY&SY")
+            or zstd_after_skippable(head)):
         return "compressed"  # whatever the name: a backup.dat or a file with no extension is still read
     if lzma_alone(head):
         return "compressed"  # legacy .lzma with its usual header (Session 14: was listed unsupported)

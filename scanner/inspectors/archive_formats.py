@@ -49,6 +49,7 @@ from .archive_members import (
     error_reason,
     lzma_alone,
     member_base_name,
+    zstd_after_skippable,
 )
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ TAR_EXTS = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", "
 def guess_by_name(name: str, data: bytes) -> str | None:
     """Content did not say: compressed files and tars by extension, a .zip with a prefix (self-extractor)."""
     low = name.casefold()
-    if low.endswith((".gz", ".tgz", ".bz2", ".tbz2", ".tbz", ".xz", ".txz", ".zst", ".tzst")) and data.startswith(COMPRESSED_MAGIC):
+    if low.endswith((".gz", ".tgz", ".bz2", ".tbz2", ".tbz", ".xz", ".txz", ".zst", ".tzst")) and _compressed(data):
         return "compressed"
     if low.endswith(LZMA_EXTS) and lzma_alone(data, named=True):
         return "compressed"
@@ -1206,7 +1207,7 @@ def _multistream_reader(data: bytes) -> IO[bytes]:
     reader = (gzip.GzipFile(fileobj=raw, mode="rb") if data.startswith(b"\x1f\x8b") else
               bz2.BZ2File(raw) if data.startswith(b"BZh") else
               lzma.LZMAFile(raw, format=lzma.FORMAT_ALONE) if _any_lzma_alone(data) else
-              _zstd().ZstdFile(raw) if data.startswith(ZSTD_MAGIC) else lzma.LZMAFile(raw))
+              _zstd().ZstdFile(raw) if _zstd_head(data) else lzma.LZMAFile(raw))
     return cast(IO[bytes], _Multistream(reader))
 
 
@@ -1221,7 +1222,7 @@ def _tar_member_prefix(data: bytes, ti: tarfile.TarInfo, limit: int) -> bytes:
     """The bytes of a tar member that are there before its archive breaks (a cut or damaged .tar.gz):
     the (inflated) tar up to the break, from the member's data offset."""
     end = min(ti.offset_data + ti.size, limit)
-    tar = inflate_prefix(data, end)[0] if data.startswith(COMPRESSED_MAGIC) or _any_lzma_alone(data) else data[:end]
+    tar = inflate_prefix(data, end)[0] if _compressed(data) or _any_lzma_alone(data) else data[:end]
     return tar[ti.offset_data:end]
 
 
@@ -1233,10 +1234,17 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
     # without an error: the stream is checked once first; if damaged (not only cut: a cut is found
     # where it happens), no member read from it is a complete, exact read
     garbled = None
+    after = None  # bytes after the whole compressed stream(s)
     multistream: IO[bytes] | None = None
-    if data.startswith(COMPRESSED_MAGIC) or _any_lzma_alone(data):
+    if _compressed(data) or _any_lzma_alone(data):
         ends: list[int] = []
         broken = inflate_prefix(data, ratio_limit, keep=False, ends=ends)[1]
+        if broken == STREAM_DATA_AFTER_END:
+            # every stream before them ended whole, its check passed: the members are exact; the bytes after the
+            # stream are no part of the tar and are not examined: said on the archive (review14i: every member was
+            # called possibly damaged)
+            after = say(Detail.DATA_AFTER_STREAM, format=_compression_name(data))
+            broken = None
         if broken and broken != STREAM_ENDS_EARLY:
             garbled = {"format": _compression_name(data), "library": str(broken)}
         elif len(ends) >= (1 if broken else 2):  # a cut in a later stream: the members before it are read
@@ -1244,7 +1252,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             # stream a block, pigz --independent and ``cat`` gzip members, xz of parts): one tar to GNU tar and
             # libarchive; tarfile's own decompressors stop after the first. Python's file readers go on.
             multistream = _multistream_reader(data)
-        if multistream is None and (_any_lzma_alone(data) or data.startswith(ZSTD_MAGIC)):
+        if multistream is None and (_any_lzma_alone(data) or _zstd_head(data)):
             # tarfile knows .lzma with an 8 MiB dictionary only, and no Zstandard before Python 3.14
             multistream = _multistream_reader(data)
     tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
@@ -1260,6 +1268,8 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
     def items() -> Iterator[Item]:
         if garbled:
             yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_STREAM_DAMAGED, **garbled))
+        if after:
+            yield Skipped(parent.location, Status.CORRUPT, after)
         count = 0
         while True:
             try:
@@ -1366,6 +1376,9 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
     hop = Hop(hop.kind, hop.name, {**hop.detail, "format": _compression_name(data)})
     inner = compressed_member_name(parent.name)
     content, size, blocked, broken = _inflate_single(data, caps)  # nothing inflated before a break: corrupt
+    after = None
+    if broken == STREAM_DATA_AFTER_END:  # the stream whole, bytes after it: the file is whole (review14i)
+        after, broken = say(Detail.DATA_AFTER_STREAM, format=_compression_name(data)), None
     mtime = struct.unpack_from("<I", data, 4)[0] if data.startswith(b"\x1f\x8b") and len(data) >= 8 else 0
     m = _Member(inner, None, size, len(data), iso_utc(mtime) if mtime else None)
 
@@ -1374,6 +1387,8 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
             return
         member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+        if after:
+            yield Skipped(parent.location, Status.CORRUPT, after)
         if broken:  # what inflated before the break is read (a cut CSV still names its people), and said
             recovered = any(c.get("code") == Detail.BZIP2_BLOCKS_RECOVERED.value for c in codes_of(broken))
             why = broken if recovered else say(Detail.STREAM_BREAKS, format=_compression_name(data), n=size,
@@ -1401,7 +1416,16 @@ def compressed_member_name(name: str) -> str:
 
 def _compression_name(data: bytes) -> str:
     return ("gzip" if data.startswith(b"\x1f\x8b") else "bzip2" if data.startswith(b"BZh") else
-            "xz" if data.startswith(b"\xfd7zXZ\x00") else "zstd" if data.startswith(ZSTD_MAGIC) else "lzma")
+            "xz" if data.startswith(b"\xfd7zXZ\x00") else "zstd" if _zstd_head(data) else "lzma")
+
+
+def _compressed(data: bytes) -> bool:
+    """A gzip, bzip2, xz or Zstandard stream by its first bytes (Zstandard after skippable frames too)."""
+    return data.startswith(COMPRESSED_MAGIC) or zstd_after_skippable(data)
+
+
+def _zstd_head(data: bytes) -> bool:
+    return data.startswith(ZSTD_MAGIC) or zstd_after_skippable(data)
 
 
 def _skippable(data: bytes) -> bool:
@@ -1419,7 +1443,7 @@ def _zstd() -> Any:
 def _any_lzma_alone(data: bytes) -> bool:
     """A legacy .lzma stream, by the looser header check (the file was taken as compressed by its content or by its
     .lzma/.tlz name before it got here; gzip, bzip2 and xz have their magic first)."""
-    return not data.startswith(COMPRESSED_MAGIC) and data[257:262] != b"ustar" and lzma_alone(data, named=True)
+    return not _compressed(data) and data[257:262] != b"ustar" and lzma_alone(data, named=True)
 
 
 def _inflate_head(data: bytes) -> bytes:
@@ -1428,6 +1452,8 @@ def _inflate_head(data: bytes) -> bytes:
 
 
 STREAM_ENDS_EARLY = say(Detail.STREAM_ENDS_EARLY)  # a Said: compares as its text
+STREAM_DATA_AFTER_END = say(Detail.STREAM_DATA_AFTER_END)
+_NOT_ZERO = re.compile(rb"[^\x00]")
 _ZLIB_TYPE = type(zlib.decompressobj())
 
 
@@ -1449,13 +1475,13 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True,
     while pos < last:
         rest = memoryview(data)[pos:]
         head = data[pos:pos + 16]
+        zstd = head.startswith(ZSTD_MAGIC) or (_skippable(head) and (zstd_seen or (pos == 0 and zstd_after_skippable(data))))
         d: Any = (zlib.decompressobj(wbits=31) if head.startswith(b"\x1f\x8b") else
                   bz2.BZ2Decompressor() if head.startswith(b"BZh") else
                   lzma.LZMADecompressor() if head.startswith(b"\xfd7zXZ\x00") else
                   lzma.LZMADecompressor(format=lzma.FORMAT_ALONE) if not out.size and lzma_alone(head, named=True)
-                  else _zstd().ZstdDecompressor() if head.startswith(ZSTD_MAGIC) or (zstd_seen and _skippable(head))
-                  else None)
-        zstd_seen = zstd_seen or head.startswith(ZSTD_MAGIC)
+                  else _zstd().ZstdDecompressor() if zstd else None)
+        zstd_seen = zstd_seen or zstd
         if d is None:
             return out.value(limit), say(Detail.STREAM_DATA_AFTER_END if out.size else Detail.NOT_A_COMPRESSED_STREAM)
         at, tail = 0, b""  # next input byte; zlib's input not yet used (unconsumed_tail)
@@ -1489,6 +1515,10 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True,
         pos += at - len(d.unused_data)
         if ends is not None:
             ends.append(out.size)
+        if isinstance(d, _ZLIB_TYPE) and pos < last and not data[pos]:
+            # zeros after a gzip member (tape blocking, a padded copy): gzip and Python's gzip skip them and read
+            # the next member (review14i: every member of such a tar.gz was called possibly damaged)
+            pos = nonzero.start() if (nonzero := _NOT_ZERO.search(data, pos)) is not None else len(data)
     return out.value(limit), None
 
 

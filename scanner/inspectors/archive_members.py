@@ -53,6 +53,18 @@ CPIO_BINARY_MAGIC = (b"\xc7\x71", b"\x71\xc7")  # old binary, little and big end
 GZIP_MAGIC = b"\x1f\x8b\x08"  # deflate, the only method gzip defines
 XZ_MAGIC = b"\xfd7zXZ\x00"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # read with backports.zstd since Session 14 (was listed unsupported)
+
+
+def zstd_after_skippable(head: bytes) -> bool:
+    """Whether ``head`` opens with skippable frames (magic 0x184D2A50-5F, a 4-byte length, that many bytes: the
+    metadata frame Zstandard and LZ4 share) followed, inside ``head``, by a Zstandard frame: a Zstandard file
+    (zstd skips them; Session 15: such a file was listed unsupported). Followed by LZ4, or past ``head``: False."""
+    at = 0
+    for _ in range(64):
+        if len(head) < at + 8 or head[at + 1:at + 4] != b"\x2a\x4d\x18" or not 0x50 <= head[at] <= 0x5F:
+            break
+        at += 8 + int.from_bytes(head[at + 4:at + 8], "little")
+    return at > 0 and head[at:at + 4] == ZSTD_MAGIC
 LZMA_EXTS = (".lzma", ".tlz")  # legacy LZMA-alone: no magic, so a file named so is read by a looser header check
 
 

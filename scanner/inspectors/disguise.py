@@ -7,7 +7,7 @@ cheap and runs during the walk: the first ``HEAD_CHECK`` bytes of each such file
 touching atime, as every head read) are matched against fixed signatures (the ones the inspectors already use:
 zip, OLE2, the archive magics); only text is decoded, and only its first line is read as a header. python-magic
 (libmagic) is not run on every file (~1 ms each): it names the content of the few files found disguised, for
-the finding. A file whose head matches no family here (a real JPEG, PDF, PNG, unknown bytes) stays as before.
+the finding. A file whose head matches no family here (a real JPEG, PNG, unknown bytes) stays as before.
 
 Families (``Disguise.family``):
 
@@ -22,6 +22,8 @@ Families (``Disguise.family``):
 * ``markup``: HTML holding a ``<table>`` or Excel's namespace, Excel's single-file web page, an Excel 2003 XML
   spreadsheet (``tables.markup_table``); ``mime``: Excel's single-file web page (.mht), a MIME message (what an
   ``.eml`` holds: a mail whose body is a sheet is no disguise);
+* ``pdf``: a PDF document (``%PDF-`` at offset 0; Session 15: a PDF carrying a person list saved as ``報告書.jpg``
+  ended as nothing): its attached files are read by the PDF inspector (``wants_disguised``);
 * ``workbook``: an .xlsx/.xlsb/.ods package under an OOXML or OpenDocument document's name, found by the
   spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head.
 
@@ -73,6 +75,7 @@ _HALF_WIDTH_KANA = re.compile(f"[{_HALF_WIDTH}]")
 _SHORT_CELLS = re.compile(rb"^[^,\t;|\r\n]{0,72}(?:[,\t;|][^,\t;|\r\n]{0,72}){1,63}\r?$", re.M)  # 24 chars in UTF-8
 TEXT_EXTS = frozenset({"", ".log"})  # names of text formats: a table under a title line or two is looked for
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PDF_MAGIC = b"%PDF-"
 ZIP_HEADS = (ZIP_MAGIC, ZIP_EMPTY_MAGIC)
 # every container or archive magic at offset 0 (zip, OLE2, 7z, gzip, bzip2, xz, cpio, the unsupported ones of 4 bytes
 # or more): one C call rejects the heads of pictures, PDFs and programs, which are nearly every file checked
@@ -101,7 +104,7 @@ RULE = "extension-mismatch:"
 LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
           "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
           "markup": "a table as markup (HTML or Excel XML)",
-          "mime": "a table as a MIME web page (Excel single-file web page)"}
+          "mime": "a table as a MIME web page (Excel single-file web page)", "pdf": "a PDF document"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
 TEXT_FAMILIES = frozenset({"table", "markup", "mime"})
@@ -140,7 +143,7 @@ def expected() -> dict[str, frozenset[str]]:
     # a file without an extension claims no type: a zip, OLE2 file or archive under such a name is opened by its
     # content anyway (the spreadsheet and archive inspectors sniff it) and is everyday on Linux and macOS
     # (.fseventsd logs are gzip, backups are cpio/tar), so it is no lead; a text table is read only through here
-    out[""] = frozenset({"zip", "ole2", "archive"})
+    out[""] = frozenset({"zip", "ole2", "archive", "pdf"})  # a downloaded PDF often has no extension (read anyway)
     return out
 
 
@@ -186,6 +189,8 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
             other = sniff_unsupported(head)
             if other is not None and other not in _WEAK_ARCHIVE:
                 return "archive"
+    if head.startswith(PDF_MAGIC):
+        return "pdf"
     if table_head(head[:TEXT_CHECK], lines):
         return "table"
     if (head[0] in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):

@@ -185,7 +185,16 @@ MAIL_POLICY = policy.default.clone(header_factory=_HEADERS)
 
 
 def read_message(raw: bytes) -> Mail:
-    """One message's attachments, the messages attached to it, and what is damaged in it."""
+    """One message's attachments, the messages attached to it, and what is damaged in it. A message nesting
+    multiparts deeper than Python's mail parser can follow (it recurses once a level: about a thousand levels)
+    is listed corrupt ``mime-too-deep`` (review14i: Python's English RecursionError text was its detail)."""
+    try:
+        return _read_message(raw)
+    except RecursionError:
+        return Mail(problems=[(Status.CORRUPT, say(Detail.MIME_TOO_DEEP))])
+
+
+def _read_message(raw: bytes) -> Mail:
     msg = email.message_from_bytes(raw, policy=MAIL_POLICY)
     mail = _mail_of(msg, raw_is_message=True)
     # A damaged delimiter line ("/-boundary": its part and everything in it is read as the text before it) or

@@ -46,6 +46,7 @@ from ..isolation import decoding
 from ..models import Entry, Hop, Location, Skipped
 from ..sources.base import Item
 from .archive import guard_listing, limits_for
+from .archive_formats import InflateBroken, inflate_keeping
 from .archive_members import (
     ARCHIVE_EXTS,
     DOCUMENT_EXTS,
@@ -169,6 +170,17 @@ class PdfInspector:
         if size > SEARCH_HERE_BYTES:  # the byte search is the worker's (inspect)
             return b"%PDF-" in head()[:HEADER_WINDOW]
         return may_hold_attachments(entry, head())
+
+    def wants_disguised(self, entry: Entry, head: bytes) -> bool:
+        """A PDF under a name no inspector reads (報告書.jpg, a picture's or a log's name: the disguise check's
+        ``pdf`` family) that names an attached file (Session 15: it ended as nothing)."""
+        if not head.startswith(b"%PDF-"):
+            return False
+        try:
+            size = entry.stat().size
+        except ReadError:
+            return True  # the worker reads it again and lists why it could not
+        return size > SEARCH_HERE_BYTES or may_hold_attachments(entry, head)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
@@ -431,22 +443,34 @@ class _Walker:
         """Attached files no list or page names any more (an incremental update that removed them, a writer that
         left them behind): their streams, found where the bytes name ``/EmbeddedFile``, are examined as
         ``removed/NAME`` (the name of a file specification still pointing at them, else the object's number).
-        Only objects of the cross-reference table are reached (one whose number a later revision reused is not)."""
-        from pypdf.generic import DictionaryObject, NameObject, StreamObject
+        A stream whose own ``N G obj`` header sits where no cross-reference table puts object N (a later revision
+        gave its number to another object) is parsed at its header (Session 15)."""
+        from pypdf.generic import DictionaryObject
 
         where = sorted((offset, num) for offsets in getattr(reader, "xref", {}).values()
                        for num, offset in offsets.items())
         starts = [offset for offset, _ in where]
         pointing: dict[int, list[int]] | None = None  # object number -> where ``/F N G R`` names it (made once)
         tried: set[int] = set()
+        tried_at: set[int] = set()  # header offsets of streams found by their own header
+        offset_of = {num: offset for offset, num in where}
         for mark in _EMBEDDED_FILE.finditer(data):
-            at = bisect.bisect_right(starts, mark.start()) - 1
-            if at < 0 or (num := where[at][1]) in self.streams or num in tried:
-                continue
-            tried.add(num)
-            stream = _resolve(reader.get_object(num))  # type: ignore[attr-defined]
-            if not isinstance(stream, StreamObject) or _get(stream, "/Type") != NameObject("/EmbeddedFile"):
-                continue
+            own = _header_before(data, mark.start())
+            if own is not None and abs(offset_of.get(own[0], -_HEADER_BACK) - own[1]) > _OFFSET_SLACK:
+                # the stream's own ``N G obj`` header, at a place no cross-reference table gives for N: a later
+                # revision gave its number to another object (review14h #1, left open: it was never examined)
+                num, stream = own[0], _object_at(reader, data, own[2])
+                if own[1] in tried_at or not _embedded_stream(stream) or self._same(reader, num, stream):
+                    continue
+                tried_at.add(own[1])
+            else:
+                at = bisect.bisect_right(starts, mark.start()) - 1
+                if at < 0 or (num := where[at][1]) in self.streams or num in tried:
+                    continue
+                tried.add(num)
+                stream = _resolve(reader.get_object(num))  # type: ignore[attr-defined]
+                if not _embedded_stream(stream):
+                    continue
             self.streams.add(num)
             name = ""
             if pointing is None:
@@ -465,6 +489,17 @@ class _Walker:
                 return
             self.found.attached.append(self._decoded(f"{prefix}{name}", stream))
 
+    def _same(self, reader: object, num: int, stream: object) -> bool:
+        """Whether a stream found by its header is the one already examined under its number (a table whose
+        offsets are off, not a reused number): the same packed bytes."""
+        if num not in self.streams:
+            return False
+        try:
+            known = _resolve(reader.get_object(num))  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - the number no longer resolves: another object
+            return False
+        return getattr(known, "_data", None) == getattr(stream, "_data", b"")
+
     def _decoded(self, name: str, stream: object) -> Attached:
         from pypdf.generic import NumberObject
 
@@ -482,15 +517,18 @@ class _Walker:
         # (review14h: a 612 KB PDF took its worker to 577 MB, inflated up to --max-inspect-mb before the check)
         by_ratio = max(RATIO_GRACE, self.caps.ratio * max(packed, 1))
         limit = max(min(self.caps.member_memory, self.caps.budget.remaining(), by_ratio), 0) + 1
+        raw = _raw_deflate(stream, limit)  # pypdf gives nothing for deflate data without a zlib header
         try:
-            with load("pypdf").apply_configuration(**dict.fromkeys(_OUTPUT_CAPS, limit)):
-                data = stream.get_data()  # type: ignore[attr-defined]
+            if raw is None:
+                with load("pypdf").apply_configuration(**dict.fromkeys(_OUTPUT_CAPS, limit)):
+                    data = stream.get_data()  # type: ignore[attr-defined]
+            else:
+                data = raw[0]
         except Exception as e:  # noqa: BLE001 - a broken stream: this attachment is listed, the others go on
             reason, text = error_reason(e)
             if type(e).__name__ == "LimitReachedError":
-                if limit - 1 == by_ratio and by_ratio < self.caps.member_memory:
-                    return Attached(name, None, (Status.BOMB, say(Detail.DECLARES_BOMB, size=limit, compressed=packed,
-                                                                  ratio=str(self.caps.ratio))))
+                if limit - 1 == by_ratio and by_ratio < self.caps.member_memory:  # stopped while it inflated
+                    return Attached(name, None, (Status.BOMB, say(Detail.INFLATES_OVER_RATIO, ratio=str(self.caps.ratio))))
                 return Attached(name, None, (Status.BOMB, say(Detail.PDF_ATTACHMENT_OVER_LIMIT, cap=self.caps.member_memory)))
             return Attached(name, None, (reason if reason != Status.ENCRYPTED else Status.CORRUPT,
                                          say(Detail.PDF_ATTACHMENT_UNREAD, why=text)))
@@ -499,15 +537,73 @@ class _Walker:
         data = bytes(data)
         if len(data) > self.caps.member_memory:
             return Attached(name, None, (Status.TOO_LARGE, say(Detail.ATTACHMENT_OVER_CAP, size=len(data))))
-        if len(data) > max(1 << 20, self.caps.ratio * max(packed, 1)):
-            return Attached(name, None, (Status.BOMB, say(Detail.DECLARES_BOMB, size=len(data), compressed=packed,
-                                                          ratio=str(self.caps.ratio))))
+        if len(data) > max(1 << 20, self.caps.ratio * max(packed, 1)):  # inflated, not declared (review14h #4)
+            return Attached(name, None, (Status.BOMB, say(Detail.INFLATES_OVER_RATIO, ratio=str(self.caps.ratio))))
         self.caps.budget.charge(len(data))
-        if said.count or (not data and packed and _get(stream, "/Filter") is not None) or _flate_damaged(stream):
+        if (not raw[1]) if raw is not None else (
+                said.count or (not data and packed and _get(stream, "/Filter") is not None) or _flate_damaged(stream)):
             # pypdf recovers a broken stream (a cut or damaged deflate) by logging and returning what it could
             # decode, even nothing: what came out is examined, and the attachment is listed damaged
             return Attached(name, data, damage=say(Detail.PDF_ATTACHMENT_RECOVERED, n=len(data)))
         return Attached(name, data)
+
+
+_HEADER_BACK = 4096  # bytes before an ``/EmbeddedFile`` mark searched for its object's ``N G obj`` header
+_OFFSET_SLACK = 16  # a table's offset this close to the header is the same object (white space, a sloppy writer)
+_OBJ_HEADER = re.compile(rb"(\d{1,10})\s+(\d{1,5})\s+obj\b")
+
+
+def _header_before(data: bytes, at: int) -> tuple[int, int, int] | None:
+    """(object number, header offset, offset after the header's white space) of the last ``N G obj`` header in
+    the ``_HEADER_BACK`` bytes before ``at``, or None."""
+    last = None
+    for found in _OBJ_HEADER.finditer(data, max(0, at - _HEADER_BACK), at):
+        last = found
+    if last is None:
+        return None
+    body = last.end()
+    while body < at and data[body:body + 1].isspace():
+        body += 1
+    return int(last[1]), last.start(), body
+
+
+def _object_at(reader: object, data: bytes, at: int) -> object:
+    """The object whose body starts at ``at`` in the file, parsed there (None when it cannot be)."""
+    from pypdf.generic import read_object
+
+    try:
+        stream = reader.stream  # type: ignore[attr-defined]
+        stream.seek(at)
+        return read_object(stream, reader)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - damaged bytes there: not an attached file that can be read
+        return None
+
+
+def _embedded_stream(obj: object) -> bool:
+    from pypdf.generic import NameObject, StreamObject
+
+    return isinstance(obj, StreamObject) and _get(obj, "/Type") == NameObject("/EmbeddedFile")
+
+
+def _raw_deflate(stream: object, limit: int) -> tuple[bytes, bool] | None:
+    """An attached file whose only filter is /FlateDecode over raw deflate data (no zlib header: some writers
+    leave it out), which pypdf does not decode (it logs and returns nothing: review14h #8 listed such a whole file
+    `pdf-attachment-recovered` with 0 bytes examined): (at most ``limit`` bytes inflated, whether the deflate
+    stream ended whole); None for any other stream (pypdf decodes it)."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    first = _get(stream, "/Filter")
+    if isinstance(first, ArrayObject):
+        first = _resolve(first[0]) if len(first) == 1 else None
+    raw = bytes(getattr(stream, "_data", b"") or b"")
+    if (first not in (NameObject("/FlateDecode"), NameObject("/Fl")) or _get(stream, "/DecodeParms") is not None
+            or len(raw) < 2 or (raw[0] & 0x0F == 8 and int.from_bytes(raw[:2], "big") % 31 == 0)):
+        return None
+    inflater = zlib.decompressobj(-15)
+    try:
+        return inflate_keeping(inflater, raw, limit), inflater.eof
+    except InflateBroken as e:
+        return e.before, False
 
 
 def _flate_damaged(stream: object) -> bool:

@@ -36,6 +36,7 @@ from ..sheet import Sheet
 from ..sources.split_series import is_part_name
 from ..sqldump import is_sql_dump
 from ..sqlitedb import wal_frames
+from ..statsdata import STATS_FORMATS
 from ..tables import (
     BINARY_FORMATS,
     MARKUP_FORMATS,
@@ -127,8 +128,22 @@ _STATA_OLD = tuple(bytes((version, order, 1)) for version in range(0x69, 0x74) f
 # SPSS 21+ saves with a password inside an encrypted wrapper: a fixed header, ENCRYPTEDSAV at offset 8 (PSPP's
 # "Encrypted File Wrappers"; review14i: ended as nothing)
 _SPSS_ENCRYPTED = b"\x1c\x00\x00\x00\x00\x00\x00\x00ENCRYPTEDSAV"
+_SAS_CPORT = b"**COMPRESSED** **COMPRESSED**"  # SAS CPORT transport files, named .xpt too (review14i: ended as nothing)
 UNREAD_TABLE_MAGIC = {".sav": (b"$FL2", b"$FL3", _SPSS_ENCRYPTED), ".zsav": (b"$FL3", _SPSS_ENCRYPTED), ".dta": (b"<stata_dta>", *_STATA_OLD),
-                      ".xpt": (b"HEADER RECORD*******",)}
+                      ".xpt": (b"HEADER RECORD*******", _SAS_CPORT)}
+_SAS7BDAT_MAGIC = bytes(12) + bytes.fromhex("c2ea8160b31411cfbd92080009c7318c181f1011")
+# the magics strong enough to tell a statistics data file under any name (名簿.dat, export.bin, none): the product
+# string's "@(#) " after $FL2/$FL3 (SPSS, PSPP and ReadStat write one), its encrypted wrapper, Stata 13+'s XML-like header,
+# SAS7BDAT's 32 bytes, the XPORT and CPORT headers (Stata's older 3-byte header is too weak for any name)
+_STATS_BY_MAGIC: tuple[tuple[tuple[bytes, ...], str], ...] = (
+    ((b"$FL2@(#) ", b"$FL3@(#) ", _SPSS_ENCRYPTED), ".sav"),  # "@(#) IBM SPSS STATISTICS ...", "@(#) SPSS DATA FILE ..."
+    ((b"<stata_dta>",), ".dta"), ((_SAS7BDAT_MAGIC,), ".sas7bdat"),
+    ((b"HEADER RECORD*******LIBRARY HEADER RECORD", _SAS_CPORT), ".xpt"))
+
+
+def stats_by_magic(head: bytes) -> str | None:
+    """The extension of the statistics data format ``head`` opens (under any name), or None (Session 15)."""
+    return next((ext for magics, ext in _STATS_BY_MAGIC if head.startswith(magics)), None)
 
 
 def unread_table(ext: str, head: bytes) -> bool:
@@ -578,7 +593,7 @@ class SpreadsheetInspector:
             return True  # rows are text by its first part's content; a run after a gap starts with no header
         first = head()
         joined = getattr(series, "plain", False)  # customers.001 ... read joined as NAME
-        return first.startswith((ZIP_MAGIC, OLE_MAGIC, SQLITE_MAGIC)) or (
+        return first.startswith((ZIP_MAGIC, OLE_MAGIC, SQLITE_MAGIC)) or stats_by_magic(first) is not None or (
             (joined or (bool(ext) and self.config.content_check != "off"))
             and (table_head(first) or ext == ".sql" or is_sql_dump(first)))  # a database dump (crm.sql, .bak)
 
@@ -640,9 +655,17 @@ class SpreadsheetInspector:
             return Inspection()
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
             return Inspection(detail=say(Detail.APPLEDOUBLE))
+        if (ext not in UNREAD_TABLES and ext not in SHEET_EXTENSIONS and ext not in MARKUP_EXTENSIONS
+                and (by_magic := stats_by_magic(data)) is not None):
+            ext = by_magic  # a statistics data file under another name (survey.dat, export.bin, none: Session 15)
         if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
-            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT,
-                                                                           what=UNREAD_TABLES[ext], ext=ext))
+            if data.startswith(_SPSS_ENCRYPTED):  # saved with a password (Session 15: was listed unsupported)
+                return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
+            if ext[1:] in STATS_FORMATS and not data.startswith(_SAS_CPORT):
+                fmt = ext[1:]  # read by pyreadstat (scanner.statsdata, Session 15: was listed unsupported)
+            else:
+                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT,
+                                                                               what=UNREAD_TABLES[ext], ext=ext))
         if fmt == "binary" and not claimed and checked_ext(entry.name) is not None:
             told = disguise_check(entry.name, data[:MARKUP_CHECK])
             if told is not None and told.family in TEXT_FAMILIES:  # read for its text start, binary further on
@@ -665,7 +688,8 @@ class SpreadsheetInspector:
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "json", "sqldump", "sqlite", "ole-encrypted")
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "json", "sqldump", "sqlite", "ole-encrypted",
+                    *STATS_FORMATS)
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)

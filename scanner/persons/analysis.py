@@ -16,7 +16,7 @@ from typing import Any
 from ..codes import COUNTED_REASONS, Reason, Status
 from ..contracts import Inspector, ScanContext, ScanResult
 from ..details import codes_of
-from ..evidence import ROOM_STAGES, resolve_persons
+from ..evidence import PATH_STAGES, ROOM_STAGES, resolve_persons
 from ..models import FilePrints, RowPrint
 from ..output import prepare_out
 from .keys import case_key, key_id, keying_id
@@ -103,8 +103,8 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
         f["persons"] = len({person_of[id(r)] for r in rows})
     # the overlap compares persons as the count tells them apart (rooms and wings resolved with the leak set)
     prints = [{prefix(person_of[id(r)]) for r in rows} for rows in rows_by_file]
-    leak_paths = _leak_paths(rows_by_file)
-    overlapping = _overlaps(result, set(leak), leak_paths, files)
+    leak_paths, leak_links = _leak_paths(rows_by_file)
+    overlapping = _overlaps(result, set(leak), leak_paths, leak_links, files)
     persons = counted.to_json()
     persons["files"] = files
     persons["fingerprints"] = sorted({k.hex() for k in counted.persons})
@@ -116,7 +116,7 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
     persons["joined"] = sorted(k.hex() for k in joined_keys(all_rows, counted.persons))
     persons["key_id"] = key_id(key)
     result.extra["persons"] = persons
-    result.extra["overlap"] = _matrix(files, prints, overlapping, config.min_overlap, leak_paths)
+    result.extra["overlap"] = _matrix(files, prints, overlapping, config.min_overlap, leak_paths, leak_links)
     log.debug("persons: %d records, %d unique", counted.records, counted.unique)
 
 
@@ -138,7 +138,8 @@ def stage_chains(rows: list[RowPrint]) -> list[str]:
         for stage in r.stages[1:]:
             parts.append("" if stage == before else stage[:PREFIX].hex())
             before = stage
-        parts += [r.rooms[i][:PREFIX].hex() if i < len(r.rooms) else "" for i in range(len(ROOM_STAGES))]
+        parts += [r.rooms[i][:PREFIX].hex() if i < len(r.rooms) else "" for i in range(PATH_STAGES)]
+        parts += [x[:PREFIX].hex() for x in r.links]  # number tag, wing tag, alias ("" for none: b"")
         chains[r.stages[0]] = ",".join(parts)
     return sorted(chains.values())
 
@@ -152,16 +153,24 @@ def _rows(found: FilePrints | None, file: int) -> list[RowPrint]:
 
 
 LeakPaths = dict[int, dict[tuple[int, ...], set[int]]]
+Links = dict[int, set[tuple[tuple[int, ...], tuple[int, int, int]]]]
 
 
-def _leak_paths(rows_by_file: list[list[RowPrint]]) -> LeakPaths:
-    """Person prefix (building set aside) -> the key paths of the leak set's rows -> the counted files holding it."""
+def _leak_paths(rows_by_file: list[list[RowPrint]]) -> tuple[LeakPaths, Links]:
+    """Person prefix (building set aside) -> the key paths of the leak set's rows -> the counted files holding it;
+    and the (path, links) of its rows naming a room (evidence.resolve_persons)."""
     out: LeakPaths = {}
+    links: Links = {}
     for i, rows in enumerate(rows_by_file):
         for r in rows:
             k = prefix(r.key)
-            out.setdefault(k, {}).setdefault((k, *(prefix(x) for x in r.rooms)), set()).add(i)
-    return out
+            path = (k, *(prefix(x) for x in r.rooms))
+            out.setdefault(k, {}).setdefault(path, set()).add(i)
+            if r.rooms:
+                links.setdefault(k, set()).add((path, (prefix(r.links[0]) if r.links[0] else 0,
+                                                       prefix(r.links[1]) if r.links[1] else 0,
+                                                       prefix(r.links[2]) if r.links[2] else 0)))
+    return out, links
 
 
 def prefix(digest: bytes) -> int:
@@ -175,11 +184,11 @@ class _Overlap:
     and wings resolved over the leak set and this file together (as one count of both would tell them apart)."""
 
     def __init__(self, info: dict[str, Any], persons: set[int], shared: dict[int, set[int]],
-                 paths: dict[int, set[tuple[int, ...]]]) -> None:
-        self.info, self.persons, self.shared, self.paths = info, persons, shared, paths
+                 paths: dict[int, set[tuple[int, ...]]], links: Links) -> None:
+        self.info, self.persons, self.shared, self.paths, self.links = info, persons, shared, paths, links
 
 
-def _shared_outside(a: _Overlap, b: _Overlap, leak: LeakPaths) -> int:
+def _shared_outside(a: _Overlap, b: _Overlap, leak: LeakPaths, leak_links: Links) -> int:
     """Persons two files outside the leak set share, with rooms and wings resolved over the leak set and both files
     together (as one count of the three would tell them apart): a copy without its room in one file joins the only
     room the other holds."""
@@ -189,12 +198,14 @@ def _shared_outside(a: _Overlap, b: _Overlap, leak: LeakPaths) -> int:
         if mine == theirs == {(k,)} and leaked <= {(k,)}:  # no room anywhere (most persons)
             shared += 1
             continue
-        person = resolve_persons(mine | theirs | set(leaked))
+        person = resolve_persons(mine | theirs | set(leaked),
+                                 a.links.get(k, set()) | b.links.get(k, set()) | leak_links.get(k, set()))
         shared += len({person[p] for p in mine} & {person[p] for p in theirs})
     return shared
 
 
-def _persons_of(paths: dict[int, set[tuple[int, ...]]], leak: LeakPaths) -> tuple[set[int], dict[int, set[int]]]:
+def _persons_of(paths: dict[int, set[tuple[int, ...]]], links: Links, leak: LeakPaths, leak_links: Links
+                ) -> tuple[set[int], dict[int, set[int]]]:
     """A file's persons and the ones it shares with each counted file."""
     mine: set[int] = set()
     shared: dict[int, set[int]] = {}
@@ -205,7 +216,7 @@ def _persons_of(paths: dict[int, set[tuple[int, ...]]], leak: LeakPaths) -> tupl
             for i in (theirs or {}).get((k,), ()):
                 shared.setdefault(i, set()).add(k)
             continue
-        person = resolve_persons(own | set(theirs or ()))
+        person = resolve_persons(own | set(theirs or ()), links.get(k, set()) | leak_links.get(k, set()))
         found = {person[p] for p in own}
         mine |= found
         for p, files in (theirs or {}).items():
@@ -215,7 +226,8 @@ def _persons_of(paths: dict[int, set[tuple[int, ...]]], leak: LeakPaths) -> tupl
     return mine, shared
 
 
-def _overlaps(result: ScanResult, leak: set[int], leak_paths: LeakPaths, files: list[dict[str, Any]]) -> list[_Overlap]:
+def _overlaps(result: ScanResult, leak: set[int], leak_paths: LeakPaths, leak_links: Links, files: list[dict[str, Any]]
+              ) -> list[_Overlap]:
     """Every other personal-records file sharing at least --min-overlap persons with the leak set."""
     found = []
     for i, fp in sorted(result.prints.items()):
@@ -223,8 +235,8 @@ def _overlaps(result: ScanResult, leak: set[int], leak_paths: LeakPaths, files: 
             continue
         if sum(1 for x in fp.persons if x in leak_paths) < result.config.min_overlap:
             continue  # a person shared lies in a name and address shared (building set aside): cheap first test
-        paths = fp.paths()
-        persons, shared_by_file = _persons_of(paths, leak_paths)
+        paths, links = fp.paths(), fp.links()
+        persons, shared_by_file = _persons_of(paths, links, leak_paths, leak_links)
         shared = len(set().union(*shared_by_file.values())) if shared_by_file else 0
         if shared < result.config.min_overlap:
             continue
@@ -237,12 +249,12 @@ def _overlaps(result: ScanResult, leak: set[int], leak_paths: LeakPaths, files: 
             hit.matched_rules.append(Reason.RECORD_OVERLAP)
         found.append(_Overlap({"id": i + 1, "path": hit.location.display(), "role": "overlap", "records": fp.records,
                                "persons": len(persons), "sha256": hit.digests.sha256 if hit.digests else None},
-                              persons, shared_by_file, paths))
+                              persons, shared_by_file, paths, links))
     return found
 
 
 def _matrix(files: list[dict[str, Any]], prints: list[set[int]], overlapping: list[_Overlap],
-            min_overlap: int, leak: LeakPaths) -> dict[str, Any]:
+            min_overlap: int, leak: LeakPaths, leak_links: Links) -> dict[str, Any]:
     """How many persons each pair of files shares (the diagonal: persons in the file). Two counted files compare
     the count's persons; a file outside the leak set and a counted file, its persons resolved with the leak set;
     two files outside it, their persons resolved with the leak set and each other (_shared_outside)."""
@@ -257,7 +269,7 @@ def _matrix(files: list[dict[str, Any]], prints: list[set[int]], overlapping: li
         if ob is None and oa is not None:
             return len(oa.shared.get(b, ()))
         if oa is not None and ob is not None and a != b:
-            return _shared_outside(oa, ob, leak)
+            return _shared_outside(oa, ob, leak, leak_links)
         return len(pa & pb)
 
     return {

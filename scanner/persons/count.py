@@ -26,10 +26,11 @@ from ..models import PersonRecord, Tokens
 from .normalise import (
     RULES,
     is_placeholder_name,
+    link_keys,
     normalise_reading,
     probable_kanji,
     room_keys,
-    staged_keys_and_room,
+    staged_keys_and_reading,
 )
 
 Key = tuple[str, str]
@@ -81,6 +82,9 @@ class CountedRow(Protocol):
     @property
     def room_path(self) -> Sequence[Hashable]: ...
 
+    @property
+    def links(self) -> tuple[Hashable | None, Hashable | None, Hashable | None]: ...
+
     def shown(self, clear: bool) -> dict[str, str] | None: ...
 
     def tokens(self) -> Tokens: ...
@@ -101,7 +105,7 @@ class Row:
     stages: list[Key]
     role: str = ""  # "" for the row's own person; applicant, recipient, guardian ... (PersonRecord.role)
     kind: str = SheetKind.PERSONS  # or business: a business contact (PersonRecord.kind)
-    room: str = ""  # the room (and wing) of the building part set aside (normalise.room_path), "" for none
+    room: str = ""  # the room (and wing) of the building part set aside, and its links (normalise.room_reading)
 
     @property
     def key(self) -> Key:
@@ -110,6 +114,10 @@ class Row:
     @property
     def room_path(self) -> list[Key]:
         return room_keys(self.stages[-1], self.room)
+
+    @property
+    def links(self) -> tuple[Key | None, Key | None, Key | None]:
+        return link_keys(self.stages[-1], self.room)
 
     def shown(self, clear: bool) -> dict[str, str]:
         return _show(self.stages[0], clear)
@@ -167,7 +175,7 @@ def make_rows(file: int, records: Iterable[PersonRecord]) -> tuple[list[Row], in
         if not name or is_placeholder_name(name):
             nameless += 1
             continue
-        stages, room = staged_keys_and_room(name, address)
+        stages, room = staged_keys_and_reading(name, address)
         rows.append(Row(file, rec.sheet, rec.row, name, address, dict(f), stages, rec.role, rec.kind, room))
     return rows, nameless
 
@@ -235,9 +243,10 @@ def split_rooms(rows: Sequence[CountedRow]) -> dict[Any, list[CountedRow]]:
     with it (room_keys); a row without one joins the room when only one room holds that name at that address
     (a copy that left the room out), and stays apart (under the key without room, listed as a probable pair
     ``other_room``) when two or more rooms do; a room typed without its wing (101) joins the only wing holding
-    that room (A棟101) the same way."""
+    that room (A棟101) the same way; a row whose building part reads two ways (`メゾン2001` alone, `メゾン2000 305号室`)
+    by its links too (keying 16)."""
     paths = [(r.key, *r.room_path) for r in rows]
-    person = resolve_persons(paths)
+    person = resolve_persons(paths, [(path, r.links) for r, path in zip(rows, paths, strict=True)])
     persons: dict[Any, list[CountedRow]] = defaultdict(list)
     for r, path in zip(rows, paths, strict=True):
         persons[person[path]].append(r)

@@ -646,9 +646,14 @@ def drop_building(text: str) -> str:
 # (〒…, TEL…, 電話…, 03-1234-5678, 09012345678), a numbered building or wing (2号棟, 第2, 一番館), a floor (3階, 3F),
 # a date or a count in a note (2024年3月入所, R6.4, 2024.4.1入居: its dots are dashes by now): none of them is the room
 # a remark runs to the end ((山田様方), ※, TEL ...); a bracket holding only a room ((305号室), （101）) is the room
+# a katakana label before a long number (カード 12345, ポイント番号 123456, 会員カード No.12345): a note, never the room
+# (persons15; review14b's residual: a katakana word between a building's number and a spaced room is part of the name,
+# メゾン2000 タワー 10203, so the labels are named)
+_LABELS = "カード|ポイント|メンバーズ|メンバー|ナンバー|コード|クーポン|アカウント|ユーザー|ユーザ|シリアル"
 _ROOM_REMARK = re.compile("(?:[※\\[［【〔〒]|[(（](?!\\s*\\d{1,4}\\s*(?:号室|号|室)?\\s*[)）]\\s*$)"
                           f"(?!\\s*(?:[A-Za-z]|[IVX]{{2,4}}|\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)\\s*[)）])).*$"
-                          "|(?<![A-Za-z])(?:TEL|FAX|EXT)(?![A-Za-z]).*$|(?:電話|携帯|連絡先|内線).*$", re.I)
+                          "|(?<![A-Za-z])(?:TEL|FAX|EXT)(?![A-Za-z]).*$|(?:電話|携帯|連絡先|内線).*$"
+                          f"|(?:{_LABELS})[\\s:：#№-]*(?:No\\.?|番号)?[\\s:：#№-]*\\d{{5,}}.*$", re.I)
 _NOT_ROOM = re.compile(f"第(?:\\d+|[{_KN}]+)|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
                        f"|\\d+\\.\\d+|(?<!\\d)0\\d{{1,4}}-\\d{{1,4}}-\\d{{3,4}}(?!\\d)|(?<!\\d)0\\d{{9,10}}(?!\\d)"
                        f"|(?<!\\d)(?:\\d{{4}}|[RHST]\\d{{1,2}}|\\d{{1,2}}(?=-\\d{{1,2}}-))(?:[-.]\\d{{1,2}}){{1,2}}(?!\\d)", re.I)
@@ -672,8 +677,8 @@ _WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
 # a basement floor typed B1 (B1 101, B2-101, B1F): a lone B before the digits is 地下, never a building name's letter.
 # Before the room it tells the room apart like a wing (B1 101 is no ground-floor 101): its identifier is B1
 _BASEMENT = "(?<![A-Za-z])[Bb]"
-_BASEMENT_FLOOR = re.compile(f"(?:(?:{_BASEMENT}|地下)\\s*(\\d)\\s*(?:[Ff]|階)?|地下\\s*([一二三四五六七八九])\\s*階)"
-                             "[-\\s#、,:]*$")  # 地下一階 = 地下1階 (review14b)
+_BASEMENT_FLOOR = re.compile(f"(?:(?:{_BASEMENT}|地下)\\s*(\\d)\\s*(?:[Ff]|階)?|地下\\s*([一二三四五六七八九])\\s*階|地下)"
+                             "[-\\s#、,:]*$")  # 地下一階 = 地下1階 (review14b); 地下101: a basement room, floor not named
 # a building's own number: 第2コーポ (第二 = 第2), or digits ending the building's name (kana, kanji or Latin: Maison2000
 # 305, Heights21 101) right before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101, ハイツ21、101) or its wing
 # (メゾン2000 A棟305: room_path searches before the wing), or before its floor (メゾン2000
@@ -695,21 +700,49 @@ def room_path(building: str) -> str:
     """The room number, then the wing holding it when the building part names one (A棟101 -> "101\x1fA"; 2号棟
     205号室 -> "205\x1f2"; B-205 -> "205\x1fB"; a basement floor: B1 101, 地下1階101号室 -> "101\x1fB1"), "" when it names
     no room. A row typed without the wing joins the only wing holding its room (evidence.resolve_persons)."""
-    room, raw, at = _room(building)
+    return room_reading(building).partition(_LINK)[0]
+
+
+_LINK = "\x1e"  # in a room reading: between the room path and what links it (room_reading)
+
+
+def room_reading(building: str) -> str:
+    """room_path, then (after \x1e, only when the building part names them) the building's own number it names and
+    the number it names glued to the building's name with nothing after (persons.keying 16): `メゾン2001 305号室` ->
+    "305\x1f2001\x1e2001\x1e", `メゾン2001` -> "2001\x1e\x1e2001" (room 2001, or building 2001 without a room),
+    `メゾン2000 A棟305` -> "305\x1fA\x1f2000\x1e2000\x1e". link_keys turns them into the tags and alias that
+    evidence.resolve_persons reads; room_keys reads the path alone."""
+    room, wing, number = _room_parts(building)
     if not room:
         return ""
+    path = f"{room}\x1f{wing}\x1f{number}" if wing and number else f"{room}\x1f{wing or number}" if wing or number \
+        else room
+    glued = room if path == room and (m := _GLUED_ALONE.search(_ROOM_REMARK.sub("", building).rstrip())) and \
+        _number(m.group(1) or m.group(2)) == room else ""
+    return f"{path}{_LINK}{number}{_LINK}{glued}" if number or glued else path
+
+
+# a number glued to the end of a building's kana, kanji or Latin name with nothing after it (メゾン2001, Maison2001,
+# コーポ山田205; a kanji numeral after katakana: メゾン二〇〇一): a room, or the building's own number without a room
+_GLUED_ALONE = re.compile(f"(?:(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(?<!{_BASEMENT})(\\d+)"
+                          f"|(?<=[\u30a1-\u30fa\u30fc])([{_KN}]+))$")
+
+
+def _room_parts(building: str) -> tuple[str, str, str]:
+    """(room, wing, the building's own number) of the building part, "" for each it does not name."""
+    room, raw, at = _room(building)
+    if not room:
+        return "", "", ""
     letter = _WING_LETTER.search(raw, 0, at) if _WING_ROOM.match(raw, at) else None
     wings = [letter] if letter is not None else list(_WING.finditer(raw, 0, at))
     wing = _wing(letter.group(1)) if letter is not None else \
         _wing(wings[-1].group(1) or wings[-1].group(2)) if wings else ""
     if not wing and (basement := _BASEMENT_FLOOR.search(raw, 0, at)):  # B1 101, 地下1階101号室: a floor below ground
-        wing, wings = "B" + (basement.group(1) or _number(basement.group(2))), [basement]
+        wing, wings = "B" + (basement.group(1) or _number(basement.group(2) or "")), [basement]  # 地下101: B
     number = _building_number(raw, wings[-1].start() if wings else at)
     if wing and not number:  # A棟 メゾン2000 305号室: the wing typed before the name; グリーンタウン1号館A棟305
         number = _building_number(raw, at, wings[-1].end()) or _outer_number(raw, wings[-1].start())
-    if wing and number:  # メゾン2000 A棟305: the wing, then the building's number above it (a third stage)
-        return f"{room}\x1f{wing}\x1f{number}"
-    return f"{room}\x1f{wing or number}" if wing or number else room
+    return room, wing, number  # メゾン2000 A棟305: the wing, then the building's number above it (a third stage)
 
 
 def _building_number(raw: str, end: int, start: int = 0) -> str:
@@ -769,8 +802,14 @@ def _is_note(text: str, before: re.Match[str], last: re.Match[str]) -> bool:
     """A number of five digits or more typed after another number with a word between them (会員番号 12345, 内線
     12345, ext 12345, 様方 12345) is a note, not the room: a room of five digits follows the building's name directly
     (コーポ山田 10203, メゾン2000 12345), and so does one after a building's number and a word (パークシティ1番街 10203)."""
-    if len(last.group(0)) < 5 or _WORD.search(text, before.end(), last.start()) is None:
+    if len(last.group(0)) < 5:
         return False
+    if _WORD.search(text, before.end(), last.start()) is None:
+        # コーポ山田 101 12345: a room of three digits, then the long number with only a space between (persons15); a
+        # building's number before a five-digit room (メゾン2000 12345, メゾン2001 12345) has four digits, or ends in 00
+        run = before.group(0)
+        return run.isdigit() and len(run) == 3 and not run.endswith("00") and \
+            not text[before.end():last.start()].strip(" \t\u3000#")
     if _NAME_WORD.fullmatch(text, before.end(), last.start()):  # メゾン2000 タワー 10203: the name goes on, then the room
         return False
     # the number before must read as a room (three digits or more, or 号/室 after it): パークシティ1番街 10203 and
@@ -837,8 +876,14 @@ def _before_building(text: str) -> str:
 # building number 1; a long number after the room behind a word (内線 12345) is no room; a kanji numeral glued to a kana
 # building name (メゾン二〇〇〇 A棟305) is its number; an unknown 市/町/村 name is never read as a town of another
 # municipality; 18 more old municipalities; review14b (same session, unreleased, so still 15): 地下一階 is floor B1, a
-# five-digit room after a building's number and a word (パークシティ1番街 10203) is no note. evidence.KEYING_ROOM_STAGES says which room stages each keying writes
-KEYING = 15
+# five-digit room after a building's number and a word (パークシティ1番街 10203) is no note. 16 (persons15): a record's
+# links (evidence.resolve_persons): a number glued to the building's name alone (メゾン2001) is read as that building
+# without a room where the case names the building with a room, and a room with a building's number but no wing
+# (メゾン2000 305号室) joins the only wing holding that room of that building (メゾン2000 A棟305); a long number after a
+# three-digit room with nothing between (コーポ山田 101 12345) and a number after a katakana label (カード 12345) are no
+# room; 地下101 is a basement room (wing B); 11 more old municipalities. evidence.KEYING_ROOM_STAGES says which room
+# stages each keying writes
+KEYING = 16
 
 Step = Callable[[str], str] | None
 
@@ -896,6 +941,12 @@ def record_key_and_room(name: str, address: str) -> tuple[tuple[str, str], str]:
     return (normalise_name(name), address), room_path(building)
 
 
+def record_key_and_reading(name: str, address: str) -> tuple[tuple[str, str], str]:
+    """record_key, and the room reading (room_reading: room path and links) of the building part set aside."""
+    address, building = split_building(_before_building(address))
+    return (normalise_name(name), address), room_reading(building)
+
+
 def staged_keys(name: str, address: str) -> list[tuple[str, str]]:
     """The key after trimming only, then after each rule in RULES (len(RULES) + 1 keys)."""
     return staged_keys_and_room(name, address)[0]
@@ -903,6 +954,12 @@ def staged_keys(name: str, address: str) -> list[tuple[str, str]]:
 
 def staged_keys_and_room(name: str, address: str) -> tuple[list[tuple[str, str]], str]:
     """staged_keys, and the room (and wing) of the building part the last rule sets aside (room_path)."""
+    stages, reading = staged_keys_and_reading(name, address)
+    return stages, reading.partition(_LINK)[0]
+
+
+def staged_keys_and_reading(name: str, address: str) -> tuple[list[tuple[str, str]], str]:
+    """staged_keys, and the room reading (room_reading: room path and links) of the building part set aside."""
     name, address = name.strip(), address.strip()
     out = [(name, address)]
     room = ""
@@ -911,7 +968,7 @@ def staged_keys_and_room(name: str, address: str) -> tuple[list[tuple[str, str]]
             name = name_step(name)
         if address_step is drop_building:
             address, building = split_building(address)
-            room = room_path(building)
+            room = room_reading(building)
         elif address_step is not None:
             address = address_step(address)
         out.append((name, address))
@@ -924,5 +981,28 @@ def room_keys(key: tuple[str, str], room: str) -> list[tuple[str, str]]:
     fingerprint(key, *room_keys(...)[-1]) is the keyed value prints.PrintBuilder makes."""
     if not room:
         return []
-    parts = room.split("\x1f")
+    parts = room.partition(_LINK)[0].split("\x1f")
     return [(key[0], "\x1f".join((key[1], *parts[:i]))) for i in range(1, len(parts) + 1)]
+
+
+LinkKeys = tuple[tuple[str, str] | None, tuple[str, str] | None, tuple[str, str] | None]
+
+
+def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
+    """The keys of a row's links (evidence.resolve_persons; persons.keying 16), from its room reading (room_reading),
+    joined to the address key like room_keys' (after \x1e, never a room key's \x1f): its number tag (the building's
+    number it names), its wing tag (its room and that number, when it names a wing too) and its alias (what it may
+    also be: the number tag of the number glued to the building's name alone, `メゾン2001`; or, with a building's number
+    and no wing, the wing tag of its room and number, `メゾン2000 305号室`). None where there is none."""
+    path, _sep, tail = room.partition(_LINK)
+    if not tail:
+        return None, None, None
+    number, _sep, glued = tail.partition(_LINK)
+    parts = path.split("\x1f")
+
+    def tag(*values: str) -> tuple[str, str]:
+        return key[0], key[1] + _LINK + "#".join(values)
+
+    wing_tag = tag(parts[0], number) if number and len(parts) == 3 else None
+    alias = tag("", glued) if glued else tag(parts[0], number) if number and len(parts) == 2 else None
+    return (tag("", number) if number else None), wing_tag, alias

@@ -23,7 +23,14 @@ from collections.abc import Iterable
 from ..masking import mask_address, mask_name
 from ..models import FilePrints, PersonRecord, RowPrint, Tokens
 from .count import Key, reading_tokens, tokens_of
-from .normalise import is_placeholder_name, record_key_and_room, room_keys, staged_keys_and_room
+from .normalise import (
+    LinkKeys,
+    is_placeholder_name,
+    link_keys,
+    record_key_and_reading,
+    room_keys,
+    staged_keys_and_reading,
+)
 
 PREFIX = 8  # bytes of a fingerprint kept to compare files (2^64: no accidental equality in any real case)
 
@@ -47,7 +54,8 @@ def prefix(digest: bytes) -> int:
 # A row's keyed parts by the keyed value of its (name, address, reading), kept across files in one process: a
 # copy of a file (the named file found ten times) or a person listed twice is normalised once. Keyed with the
 # case key, so a builder with another key never meets its entries; masked spellings only (not with --unmask).
-_Made = tuple[tuple[bytes, ...], tuple[str, str], tuple[str, str] | None, Tokens, frozenset[bytes], tuple[bytes, ...]]
+_Made = tuple[tuple[bytes, ...], tuple[str, str], tuple[str, str] | None, Tokens, frozenset[bytes], tuple[bytes, ...],
+              tuple[bytes, bytes, bytes]]
 _MADE: dict[bytes, _Made] = {}
 _MADE_MAX = 1 << 13  # 2-6 KiB an entry: under 50 MiB per process (the named file of 2,382 records found ten times fits)
 
@@ -63,7 +71,8 @@ class PrintBuilder:
         self._rows = rows
         self._unmask = unmask
         self._seen: set[int] = set()
-        self._paths: set[tuple[int, int, int, int]] = set()  # (person, room, wing, number) prefixes of rows with a room
+        # (person, room, wing, number, number tag, wing tag, alias) prefixes of rows with a room (0: none)
+        self._paths: set[tuple[int, int, int, int, int, int, int]] = set()
         self._roomed: set[int] = set()  # persons (building set aside) with a row naming a room
         self._bare: set[int] = set()  # ... of those, the ones with a row naming none too
         self._out: list[RowPrint] = []
@@ -80,8 +89,9 @@ class PrintBuilder:
             return
         keyed = self._keyed or self._key_once()
         if not self._rows:
-            key, room = record_key_and_room(name, address)
-            self._add(prefix(keyed(*key)), tuple(prefix(keyed(*k)) for k in room_keys(key, room)) if room else ())
+            key, room = record_key_and_reading(name, address)
+            self._add(prefix(keyed(*key)), tuple(prefix(keyed(*k)) for k in room_keys(key, room)) if room else (),
+                      _link_prefixes(_keyed_links(keyed, link_keys(key, room))))
             return
         reading = f.get("reading") or ""
         # the memo holds no clear value, only masked ones; the lengths keep values holding the join's \x1f apart
@@ -93,23 +103,27 @@ class PrintBuilder:
                 if len(_MADE) >= _MADE_MAX:
                     _MADE.clear()
                 _MADE[memo] = made
-        digests, masked, clear, tokens, readings, rooms = made
-        self._add(prefix(digests[-1]), tuple(prefix(r) for r in rooms))
-        self._out.append(RowPrint(digests, masked, clear, tokens, readings, rec.role, rec.kind, rooms=rooms))  # one per row
+        digests, masked, clear, tokens, readings, rooms, links = made
+        self._add(prefix(digests[-1]), tuple(prefix(r) for r in rooms), _link_prefixes(links))
+        self._out.append(RowPrint(digests, masked, clear, tokens, readings, rec.role, rec.kind, rooms=rooms,
+                                  links=links))  # one per row
 
-    def _add(self, person: int, rooms: tuple[int, ...]) -> None:
-        """A row's person (building set aside) and, when it names them, its room, wing and building number below it."""
+    def _add(self, person: int, rooms: tuple[int, ...], links: tuple[int, int, int] = (0, 0, 0)) -> None:
+        """A row's person (building set aside) and, when it names them, its room, wing and building number below it,
+        with its links (number tag, wing tag, alias: evidence.resolve_persons)."""
         if rooms:
             if person in self._seen and person not in self._roomed:
                 self._bare.add(person)  # rows without the room came first
             self._roomed.add(person)
-            self._paths.add((person, rooms[0], rooms[1] if len(rooms) > 1 else 0, rooms[2] if len(rooms) > 2 else 0))
+            number, wing, alias = links
+            self._paths.add((person, rooms[0], rooms[1] if len(rooms) > 1 else 0, rooms[2] if len(rooms) > 2 else 0,
+                             number, wing, alias))
         elif person in self._roomed:
             self._bare.add(person)
         self._seen.add(person)
 
     def _made(self, name: str, address: str, reading: str, keyed: Keyed) -> _Made:
-        stages, room = staged_keys_and_room(name, address)
+        stages, room = staged_keys_and_reading(name, address)
         final = stages[-1]
         t = self._tokens.get(final)
         if t is None:
@@ -117,17 +131,29 @@ class PrintBuilder:
         return (tuple(keyed(*st) for st in stages), (mask_name(stages[0][0]), mask_address(stages[0][1])),
                 stages[0] if self._unmask else None, t,
                 reading_tokens(reading, final, keyed),  # type: ignore[return-value]
-                tuple(keyed(*k) for k in room_keys(final, room)))  # the room keyed with its person, never alone
+                tuple(keyed(*k) for k in room_keys(final, room)),  # the room keyed with its person, never alone
+                _keyed_links(keyed, link_keys(final, room)))
 
     def _key_once(self) -> Keyed:
         self._keyed = Keyed(self._key)
         return self._keyed
 
     def result(self) -> FilePrints:
-        paths = self._paths | {(p, 0, 0, 0) for p in self._bare}
+        paths = self._paths | {(p, 0, 0, 0, 0, 0, 0) for p in self._bare}
         flat = array("Q", (x for p in sorted(paths) for x in p)) if paths else None
         return FilePrints(self.total, self.nameless, array("Q", sorted(self._seen)), self._out if self._rows else None,
                           rooms=flat)
+
+
+def _keyed_links(keyed: Keyed, links: LinkKeys) -> tuple[bytes, bytes, bytes]:
+    """A row's links keyed (b"" where it names none)."""
+    number, wing, alias = (keyed(*k) if k else b"" for k in links)
+    return number, wing, alias
+
+
+def _link_prefixes(links: tuple[bytes, ...]) -> tuple[int, int, int]:
+    number, wing, alias = (prefix(x) if x else 0 for x in links)
+    return number, wing, alias
 
 
 def file_prints(records: Iterable[PersonRecord], key: bytes, rows: bool, unmask: bool = False) -> FilePrints:

@@ -1,0 +1,90 @@
+"""Statistics programs' data files read as tables (Session 15): SPSS (``.sav``, ``.zsav``, ``.por``), Stata
+(``.dta``) and SAS (``.sas7bdat``, XPORT ``.xpt``) through pyreadstat (ReadStat's C reader, run in the worker like
+every decoder of untrusted bytes). Survey and register microdata keep a respondent or a patient a row.
+
+One sheet per file: the header row is each variable's label where it has one (``氏名``, ``住所``: what the person
+detector reads), else its name (``name``, ``addr``); then a row per case, a missing value an empty cell. A file
+ReadStat cannot read (cut, damaged) is a ReadError (``corrupt``, its message quoted); ReadStat reads no part of a
+cut file, so no row of it is counted.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+
+from .backends import load
+from .codes import Status
+from .details import Detail, say
+from .errors import ReadError
+from .isolation import decoding
+from .sheet import Caps, CellBudget, Sheet
+
+# format (the extension without its dot) -> pyreadstat's reader
+READERS = {"sav": "read_sav", "zsav": "read_sav", "por": "read_por", "dta": "read_dta",
+           "sas7bdat": "read_sas7bdat", "xpt": "read_xport"}
+STATS_FORMATS = frozenset(READERS)
+
+
+_CHUNK_CELLS = 1 << 20  # cells read per call (rows in chunks: a large survey is never held whole in Python objects)
+
+
+def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
+    """The one sheet of a statistics data file (see the module docstring). Its rows are read in chunks of about
+    ``_CHUNK_CELLS`` cells (pyreadstat's row_offset/row_limit), each counted against the file's cell budget."""
+    pyreadstat = load("pyreadstat")
+    decoding("pyreadstat")
+    reader = getattr(pyreadstat, READERS[fmt])
+
+    plain: dict[str, object] = {}  # set when dates cannot be converted: they are read as the numbers stored
+
+    def read(**how: object) -> tuple[dict[str, list[object]], object]:
+        try:
+            try:
+                return reader(io.BytesIO(data), output_format="dict", **how, **plain)
+            except MemoryError:
+                raise
+            except Exception:  # noqa: BLE001 - a date out of Python's range (haven's datetime.sav): read it raw
+                if plain:
+                    raise
+                plain["disable_datetime_conversion"] = True
+                return reader(io.BytesIO(data), output_format="dict", **how, **plain)
+        except MemoryError as e:
+            raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
+        except Exception as e:  # noqa: BLE001 - ReadstatError, PyreadstatError ...: a damaged file is data
+            raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt,
+                                                library=str(e)[:200] or type(e).__name__)) from e
+
+    _, meta = read(metadataonly=True)
+    names = [str(n) for n in getattr(meta, "column_names", None) or []]
+    labels = list(getattr(meta, "column_labels", None) or [])
+    header: list[object] = [str(labels[i]) if i < len(labels) and labels[i] else name for i, name in enumerate(names)]
+    chunk = max(1, _CHUNK_CELLS // max(len(names), 1))
+    budget = CellBudget(caps)
+
+    def rows() -> Iterator[list[object]]:
+        yield header
+        offset = 0
+        while True:
+            budget.tick()
+            columns, _ = read(row_offset=offset, row_limit=chunk)
+            values = [columns.get(name, []) for name in names]
+            got = max((len(v) for v in values), default=0)
+            for n in range(got):
+                budget.add(len(header))
+                yield [_cell(v[n]) if n < len(v) else "" for v in values]
+            if got < chunk:
+                return
+            offset += got
+
+    return Sheet(fmt, rows())
+
+
+def _cell(value: object) -> object:
+    """A value as the table readers give it: a missing one (None, NaN) empty, a whole float a whole number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
