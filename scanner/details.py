@@ -914,6 +914,10 @@ class Detail(Code):
     # -- damaged tables said by leakscan's own readers (vcard, biffold, markup, tables)
     VCARD_UNCLOSED = "vcard-unclosed", ("{n:d} card(s) without END:VCARD (a cut or damaged file): cards or lines may "
                                         "be lost")
+    SQL_ROWS_UNPARSED = "sql-rows-unparsed", ("SQL dump: {n:d} value list(s) could not be parsed (damaged): skipped, the "
+                                              "rows after them read")
+    SQL_DUMP_CUT = "sql-dump-cut", "SQL dump cut short (it ends inside a statement, or its closing line is missing): rows may be lost"
+    JSON_DAMAGED = "json-damaged", "JSON damaged or cut ({error:exc}): the {n:d} record(s) that still parse were read"
     VCARD_ZEROED = "vcard-zeroed", ("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
                                     "are lost")
     BIFF_ODD_SHEET_TYPE = "biff-odd-sheet-type", ("{what:word}: a sheet's BOF record names sheet type {kind:word}, read "

@@ -31,8 +31,10 @@ from .codes import Status
 from .details import Detail, codes_of, join_details, say
 from .errors import ReadError, error_name
 from .isolation import decoding
+from .jsontables import holds_records, iter_json
 from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
+from .sqldump import is_sql_dump, iter_sql_dump
 from .statsdata import STATS_FORMATS, iter_stats
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess
 from .textrows import csv_rows
@@ -67,7 +69,7 @@ NO_DELIMITER = "delimiter: none"  # a marker among a text sheet's notes (no deli
 
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, sqlite, zip-other, html, mhtml, spreadsheetml,
-    gnumeric, xml, vcard, text, binary or empty."""
+    gnumeric, xml, vcard, json, sqldump, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -82,7 +84,9 @@ def sniff_format(data: bytes) -> str:
         return "binary"
     if is_vcard(data):
         return "vcard"
-    return _markup_kind(data) or "text"
+    if holds_records(data):
+        return "json"
+    return _markup_kind(data) or ("sqldump" if is_sql_dump(data) else "text")
 
 
 def _text_head(data: bytes, size: int = 4096) -> str:
@@ -1517,6 +1521,10 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
         return iter_sqlite(data, caps), None
     if fmt == "vcard":  # an address book: a row per card (scanner.vcard)
         return iter([iter_vcards(data, caps)]), None
+    if fmt == "json":  # an export of records: a sheet per array of objects (scanner.jsontables)
+        return iter_json(data, caps), None
+    if fmt == "sqldump":  # a database dump: a sheet per table's rows (scanner.sqldump)
+        return iter_sql_dump(data, caps), None
     if fmt in STATS_FORMATS:  # SPSS, Stata, SAS data: a row per case (scanner.statsdata, Session 15)
         return iter([iter_stats(data, fmt, caps)]), None
     if fmt == "empty":

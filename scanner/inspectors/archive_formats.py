@@ -910,6 +910,9 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
             # (several frames a stream); 7-Zip reads them: the library's limit, not damage
             failure, retry = (Status.UNSUPPORTED, say(Detail.SEVENZ_CODER_UNREAD, coder="ZStandard", error=type(e).__name__,
                                                       library=str(e)[:120])), False
+        elif type(e).__name__ == "UnsupportedCompressionMethodError":  # wild15: LZ4, Brotli, BCJ2 (7-Zip ZS, 7-Zip)
+            failure, retry = (Status.UNSUPPORTED, say(Detail.SEVENZ_CODER_UNREAD, coder=_unread_coder(z, e),
+                                                      error=type(e).__name__, library=_said_text(e))), False
         if isinstance(e, MemoryError) and factory.current in limits:  # a member within the in-memory cap: pyppmd
             failure, retry = (Status.CORRUPT, failure[1]), False  # answers damaged PPMd data so (Session 13):
             # damage, its bytes written before kept (``_kept_before``), not given to the same decoder again
@@ -945,6 +948,29 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
                 failure[0] if failure else Status.CORRUPT,
                 "not extracted: extraction stopped at an earlier member" if failure else "missing from the 7z stream")
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, why)
+
+
+def _unread_coder(z: SevenZipFile, e: BaseException) -> str:
+    """The coder py7zr cannot decode: the method names it marks so (``LZ4*``), else the method id the error gives
+    (``04010C``), else "unknown". Total (a failure path)."""
+    try:
+        starred = [str(m).rstrip("*") for m in z._get_method_names() if str(m).endswith("*")]
+        if starred:
+            return "+".join(dict.fromkeys(starred))
+        method = next((a for a in e.args if isinstance(a, bytes | bytearray)), b"")
+        return bytes(method).hex().upper() if method else "unknown"
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return "unknown"
+
+
+def _said_text(e: BaseException) -> str:
+    """An exception's own words: its text arguments (py7zr raises with a tuple of an id and a message, whose
+    repr is no sentence); capped. Total."""
+    try:
+        words = [a for a in e.args if isinstance(a, str)]
+        return (" ".join(words) if words else str(e))[:120]
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return type(e).__name__
 
 
 _BZIP2_METHOD = b"\x04\x02\x02"  # 7z's method id of BZip2

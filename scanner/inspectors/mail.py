@@ -126,8 +126,9 @@ def _header_bytes(entry: Entry, size: int, head: Callable[[], bytes]) -> bytes:
 
 # names a saved .msg may be given to hide it (Office's compound-file family, text-table names): asked of the mail
 # inspector only for a compound file whose directory shows an Outlook message stream (others read the rest)
+TEXT_HOSTS = frozenset({".txt", ".csv", ".tsv", ".tab", ".prn"})  # text-table names a mailbox may be saved under too
 OLE_HOSTS = frozenset({".doc", ".dot", ".xls", ".xlt", ".xla", ".xlw", ".ppt", ".pps", ".pot", ".pub", ".vsd",
-                       ".txt", ".csv", ".tsv", ".tab", ".prn"})  # .log: no inspector reads it by name (a name cost)
+                       *TEXT_HOSTS})  # .log: no inspector reads it by name (a name cost)
 
 
 class MailInspector:
@@ -150,7 +151,10 @@ class MailInspector:
             return False
         ext = _last_ext(entry.name)
         if ext in OLE_HOSTS:  # a .msg saved as 名簿.doc / .xls / .txt: only when its directory says so
-            return size >= 512 and self._renamed_msg(entry, size, head())  # no head read for a smaller file
+            if size >= 512 and self._renamed_msg(entry, size, head()):  # no head read for a smaller file
+                return True
+            # a mailbox or a raw message saved under a text name (wild15: MimeKit's *.mbox.txt): its attachments
+            return ext in TEXT_HOSTS and size >= 32 and self._mail_text(head(), size)
         if ext in MESSAGE_EXTS and ext not in OUTLOOK_MESSAGE_EXTS and head().startswith(OLE_MAGIC):
             return self._renamed_msg(entry, size, head())  # a .msg saved as .eml: not a disguised workbook
         if ext in MESSAGE_EXTS and disguised(entry.name, head()) is not None:
@@ -171,7 +175,15 @@ class MailInspector:
         if h.startswith(OLE_MAGIC):  # named neither .msg nor as another Office file: its directory tells
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False)
         kind = detect(h, "")
-        return kind is not None and not (kind == "eml" and text_only(h) and not body_may_hold_table(h, len(h) >= size))
+        return kind is not None and (kind != "eml" or self._mail_text(h, size))
+
+    @staticmethod
+    def _mail_text(head: bytes, size: int) -> bool:
+        """An mbox, an .emlx, or a message's headers with more than plain text after them (an attachment, a body
+        that may hold a table): worth opening as mail whatever its name."""
+        kind = detect(head, "")
+        return kind in ("mbox", "emlx", "eml") and not (
+            kind == "eml" and text_only(head) and not body_may_hold_table(head, len(head) >= size))
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file no inspector reads by its name (名簿.jpg) that is a .msg (its directory shows an Outlook message

@@ -28,11 +28,13 @@ from ..decrypt import unlock_workbook
 from ..details import Detail, codes_of, join_details, say
 from ..errors import ReadError
 from ..isolation import shared_worker
+from ..jsontables import holds_records
 from ..models import Entry, PersonRecord
 from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
 from ..sheet import Sheet
 from ..sources.split_series import is_part_name
+from ..sqldump import is_sql_dump
 from ..sqlitedb import wal_frames
 from ..statsdata import STATS_FORMATS
 from ..tables import (
@@ -102,7 +104,9 @@ OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", ".doc", ".ppt", *OUTLOOK_MESSAGE_EXTS,
     ".msi", ".7z", ".lzh", ".gz", ".tar", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
     ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js",
-    ".css", ".json", ".log", ".ini", ".lnk", ".jtd"})
+    ".css", ".log", ".ini", ".lnk", ".jtd"})
+# JSON: read when its head shows records (an array of objects, JSON Lines, an object keyed by id: scanner.jsontables)
+JSON_EXTENSIONS = frozenset({".json", ".jsonl", ".ndjson"})
 # tables in formats no installed library reads: listed ``unsupported`` with the format's name, never passed as
 # clean (a client list kept in Access or Numbers is as much a leak as one in Excel)
 UNREAD_TABLES = {
@@ -287,8 +291,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
             if sheet.origin is None:
                 found.index = reading.sheets
             found.origin = sheet.origin  # a pivot or external-link cache: no position among the sheets
-            if fmt == "vcard":
-                found.header_row = None  # the header is scanner.vcard's, not a row of the file
+            if fmt in ("vcard", "sqldump", "json"):
+                found.header_row = None  # the header is scanner.vcard's or the dump's columns, not a row of the file
             findings.append(found)
         if stop.error is not None:
             break  # the file's cells or time are spent: no later sheet is read
@@ -572,6 +576,8 @@ class SpreadsheetInspector:
             return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             return sniff_format(head()) == "mhtml"
+        if ext in JSON_EXTENSIONS:  # an export of records, not a manifest or settings (wild15: was never read)
+            return size >= SNIFF_MIN and holds_records(head())
         if ext in OTHER_EXTENSIONS:
             return False
         if getattr(entry, "series", None) is None and table_behind_suffix(entry.name):
@@ -588,7 +594,8 @@ class SpreadsheetInspector:
         first = head()
         joined = getattr(series, "plain", False)  # customers.001 ... read joined as NAME
         return first.startswith((ZIP_MAGIC, OLE_MAGIC, SQLITE_MAGIC)) or stats_by_magic(first) is not None or (
-            (joined or (bool(ext) and self.config.content_check != "off")) and table_head(first))
+            (joined or (bool(ext) and self.config.content_check != "off"))
+            and (table_head(first) or ext == ".sql" or is_sql_dump(first)))  # a database dump (crm.sql, .bak)
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
@@ -681,7 +688,8 @@ class SpreadsheetInspector:
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sqlite", "ole-encrypted", *STATS_FORMATS)
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "json", "sqldump", "sqlite", "ole-encrypted",
+                    *STATS_FORMATS)
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)

@@ -1,0 +1,227 @@
+"""JSON exports (an API's, a web service's or a document database's records) as tables: a sheet per array of records.
+
+A customer list leaves a web service as JSON as often as as CSV: an array of records (``[{"name": ...}, ...]``), a
+document holding named arrays (``{"customers": [...]}``), JSON Lines as ``mongoexport`` and log pipelines write (a
+record a line), or an object keyed by id (a Firebase export). Each array of objects, and each object whose values
+are all objects, becomes a sheet: its header the records' keys in the order first met, a nested object's keys
+under ``parent.key``, a list of plain values joined; arrays nested in records are sheets of their own. The
+standard library's ``json`` parses (C); nothing else is done with the values.
+
+A file that does not parse whole (cut, bytes flipped) is read as JSON Lines when its lines are records, else by
+its records one by one (every ``{`` tried, the innermost objects that parse kept): what parses is counted and the
+file is listed ``corrupt``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from .details import Detail, say
+from .sheet import Caps, CellBudget, Sheet
+
+_RECORDS = re.compile(rb"\[\s*\{")  # an array of objects begins
+_OPEN = re.compile(r"\{")
+MAX_DEPTH = 64  # nesting walked for arrays of records (deeper ones are no export's table)
+_TICK = 1024
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _lines_of_records(head: bytes) -> bool:
+    lines = [ln.strip() for ln in head.splitlines()[:3] if ln.strip()]
+    return len(lines) >= 2 and all(ln.startswith(b"{") for ln in lines[:2]) and lines[0].endswith(b"}")
+
+
+def _plain(head: bytes) -> bytes:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    elif head[:1] == b"\x00" or head[1:2] == b"\x00":
+        codec = "utf-16-be" if head[:1] == b"\x00" else "utf-16-le"
+    else:
+        return head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.decode(codec, "ignore").encode("utf-8").lstrip("\ufeff".encode()).lstrip()
+
+
+def holds_records(head: bytes) -> bool:
+    """The text starts as JSON (``[`` or ``{``) and shows an array of objects, or its first lines are objects
+    (JSON Lines), within ``head``: worth reading as records. A package manifest or a settings file shows none."""
+    text = _plain(head[:65536])
+    if text[:1] not in (b"[", b"{"):
+        return False
+    return (_RECORDS.search(text) is not None or _lines_of_records(text) or _keyed_records(text)
+            or (text.startswith(b'{"') and b"\n" not in text.rstrip()))  # one object a line: a record, maybe cut
+
+
+_KEYED_FIRST = re.compile(rb'\{\s*"[^"\\]{1,64}"\s*:\s*\{')
+_KEYED_NEXT = re.compile(rb'\}\s*,\s*"[^"\\]{1,64}"\s*:\s*\{')
+
+
+def _keyed_records(text: bytes) -> bool:
+    """``{"u1": {...}, "u2": {...}`` at the start: an object keyed by id (a Firebase export)."""
+    return _KEYED_FIRST.match(text) is not None and _KEYED_NEXT.search(text) is not None
+
+
+def _decoded(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    if data[:1] == b"\x00" or data[1:2] == b"\x00":
+        return data.decode("utf-16-be" if data[:1] == b"\x00" else "utf-16-le", "replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
+
+
+def _flat(record: dict[str, object], prefix: str, out: dict[str, str], depth: int) -> None:
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            if depth < 4:
+                _flat(value, f"{name}.", out, depth + 1)
+        elif isinstance(value, list):
+            plain = [v for v in value if not isinstance(v, dict | list)]
+            if plain:
+                out[name] = "; ".join("" if v is None else str(v) for v in plain)
+        elif value is not None:
+            out[name] = value if isinstance(value, str) else json.dumps(value)
+
+
+def _tables(doc: object) -> Iterator[tuple[str, list[dict[str, object]]]]:
+    """(name, records) of every array of objects and every object of objects in ``doc``, outermost first."""
+    stack: list[tuple[str, object, int]] = [("", doc, 0)]
+    while stack:
+        name, node, depth = stack.pop(0)
+        if depth > MAX_DEPTH:
+            continue
+        children: list[tuple[str, object]] = []
+        if isinstance(node, list):
+            records = [x for x in node if isinstance(x, dict)]
+            if records:
+                yield name, records
+            children = [(name, x) for x in node if isinstance(x, dict | list)]
+        elif isinstance(node, dict):
+            values = list(node.values())
+            if len(values) >= 2 and all(isinstance(v, dict) for v in values):
+                records = [v for v in values if isinstance(v, dict)]
+                yield name, records
+                children = [(name, v) for v in records]
+            else:
+                children = [(str(k), v) for k, v in node.items() if isinstance(v, dict | list)]
+        stack.extend((child if not name or child == name else f"{name}.{child}", value, depth + 1)
+                     for child, value in children)
+
+
+def _salvaged(text: str, budget: CellBudget) -> tuple[list[dict[str, object]], int]:
+    """The innermost objects that parse in a damaged text (every ``{`` tried, an object kept when it holds no
+    object itself), and how many ``{`` started nothing that parsed (the clock looked at as it goes)."""
+    decoder = json.JSONDecoder()
+    found: list[dict[str, object]] = []
+    failed = 0
+    at = 0
+    while (m := _OPEN.search(text, at)) is not None:
+        if not (failed + len(found)) % _TICK:
+            budget.tick()
+        try:
+            value, end = decoder.raw_decode(text, m.start())
+        except (ValueError, RecursionError):
+            failed += 1
+            at = m.end()
+            continue
+        if isinstance(value, dict) and not any(isinstance(v, dict) for v in value.values()):
+            found.append(value)
+            at = end
+        else:
+            at = m.end()  # an outer object: its inner records are taken one by one
+    return found, failed
+
+
+def _runs(records: list[dict[str, object]]) -> list[list[dict[str, object]]]:
+    """Salvaged records cut into tables: a run of records sharing at least half their keys with the run's first
+    (the arrays of one export follow each other; a record missing an optional key stays in its run)."""
+    runs: list[list[dict[str, object]]] = []
+    first: set[str] = set()
+    for record in records:
+        keys = set(record)
+        if not runs or 2 * len(keys & first) < max(len(keys), len(first)):
+            runs.append([])
+            first = keys
+        runs[-1].append(record)
+    return runs
+
+
+def _json_lines(text: str) -> tuple[list[dict[str, object]], int] | None:
+    """JSON Lines: the objects of the lines that parse and the count of those that do not; None when the text is
+    no such file (its first line no object)."""
+    records: list[dict[str, object]] = []
+    bad = 0
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for i, line in enumerate(lines):
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError):
+            if i == 0:
+                return None
+            bad += 1
+            continue
+        if not isinstance(value, dict):
+            if i == 0:
+                return None
+            bad += 1
+            continue
+        records.append(value)
+    return (records, bad) if len(records) >= 1 and len(lines) >= 2 else None
+
+
+def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
+    """A sheet per table of records (``_tables``); a damaged file's records that parse, listed ``corrupt``."""
+    budget = CellBudget(caps)
+    text = _decoded(data)
+    damage = ""
+    tables: list[tuple[str, list[dict[str, object]]]]
+    try:
+        merged: dict[str, list[dict[str, object]]] = {}
+        for name, records in _tables(json.loads(text)):  # a nested array of every record (each customer's orders)
+            merged.setdefault(name, []).extend(records)  # is one table
+        tables = list(merged.items())
+    except (ValueError, RecursionError) as e:
+        error = type(e).__name__
+        lines = _json_lines(text)
+        if lines is not None:
+            records, bad = lines
+            tables = [("", records)]
+            if bad:
+                damage = say(Detail.JSON_DAMAGED, error=error, n=len(records))
+        else:
+            records, _ = _salvaged(text, budget)
+            tables = [("", group) for group in _runs(records)]
+            damage = say(Detail.JSON_DAMAGED, error=error, n=len(records))
+    if not tables and damage:
+        yield Sheet("", [], damage=[damage])
+        return
+    for i, (name, records) in enumerate(tables):
+        sheet = Sheet(name, [])
+
+        def rows(records: list[dict[str, object]] = records, sheet: Sheet = sheet, last: bool = i == len(tables) - 1
+                 ) -> Iterator[list[object]]:
+            flat = []
+            for n, record in enumerate(records):
+                cells: dict[str, str] = {}
+                _flat(record, "", cells, 0)
+                flat.append(cells)
+                if not n % _TICK:
+                    budget.tick()
+            header = list(dict.fromkeys(k for cells in flat for k in cells))
+            yield list(header)
+            for cells in flat:
+                budget.add(len(header))
+                yield [cells.get(k, "") for k in header]
+            if last and damage:
+                sheet.damage.append(damage)
+
+        sheet.rows = rows()
+        yield sheet
