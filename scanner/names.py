@@ -295,23 +295,32 @@ def _respelling(t: _Target, spelling: Mapping[str, Any]) -> re.Pattern[str] | No
     if not spelling:
         return None
     seps = spelling["separators"]
-    core = re.sub(seps, "", t.stem)
-    if len(core) < int(spelling.get("min_stem_chars", 4)):
-        return None
+    # the long-vowel mark (ー) an IME gives for a typed hyphen: a separator after a character that is not kana
+    vowel = spelling.get("long_vowel", "")
+    after_word = f"(?:{seps}|{vowel})*" if vowel else f"{seps}*"
     # Inside a number the stem holds together no separator may come in (名簿_1_12 is not 名簿_11_2, 2019 not
     # 201_9); between numbers or words they may change or go (名簿_2019-01-15 as 名簿 20190115).
     parts: list[str] = []
+    core = 0
     prev, gap = "", False
     for ch in t.stem:
-        if re.fullmatch(seps, ch):
+        if re.fullmatch(seps, ch) or (vowel and prev and not _kana(prev) and re.fullmatch(vowel, ch)):
             gap = True
             continue
         if prev:
             glued_digits = not gap and prev.isascii() and prev.isdigit() and ch.isascii() and ch.isdigit()
-            parts.append("" if glued_digits else f"{seps}*")
+            parts.append("" if glued_digits else after_word if not _kana(prev) else f"{seps}*")
         parts.append(re.escape(ch))
+        core += 1
         prev, gap = ch, False
+    if core < int(spelling.get("min_stem_chars", 4)):
+        return None
     return re.compile("".join(parts))
+
+
+def _kana(ch: str) -> bool:
+    """Hiragana or katakana (the long-vowel mark ー included): after it, ー lengthens the sound."""
+    return "\u3041" <= ch <= "\u30ff"
 
 
 def short_base(stem: str, spec: Mapping[str, Any]) -> str:
