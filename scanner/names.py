@@ -102,6 +102,8 @@ class Decoration:
     family: str | None  # the named file must be in this family for those extensions
     # a bare number ('-12', ' 4') right after a digit reads as that number going on (名簿_2023-12), not a duplicate
     not_after_digit: bool = False
+    # an after-name decoration only meant after this prefix rule ('.' + name + '.Ab12Cd': rsync's temporary file)
+    needs: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def decorations() -> tuple[Decoration, ...]:
     return tuple(
         Decoration(d["name"], d["position"], re.compile(d["pattern"]) if "pattern" in d else None,
                    frozenset(e.casefold() for e in d.get("extensions", [])), d.get("family"),
-                   d.get("not_after_digit") is True)
+                   d.get("not_after_digit") is True, d.get("needs"))
         for d in _variants().get("decoration", []))
 
 
@@ -171,7 +173,7 @@ def _after_name() -> re.Pattern[str]:
     download, Office's save file: the ``after-name`` decorations that are no marker) or a number."""
     markers = marker_rules()
     suffixes = [d.regex.pattern for d in decorations()
-                if d.position == "after-name" and d.regex is not None and d.name not in markers]
+                if d.position == "after-name" and d.regex is not None and d.name not in markers and d.needs is None]
     return re.compile(f"(?:{'|'.join([*suffixes, _NUMBERED])})$", re.IGNORECASE)
 
 
@@ -561,7 +563,7 @@ class NameRules:
             m = tail.search(n)
             if m and m.start() > 0:
                 inner = self._copy(n[:m.start()], drop)
-                if inner is not None:
+                if inner is not None and (deco.needs is None or inner[0][:1] == [deco.needs]):
                     return [*inner[0], deco.name], inner[1]
         stem, ext = split_ext(n)
         for t in self._targets:

@@ -9,6 +9,8 @@ file (利用者名簿_2019.xlsx) that earlier rules left as leads or missed, and
 * Google Sheets' download of an uploaded workbook (``NAME.xlsx - Sheet1.csv``) and a name saved with its
   extension typed again while Windows hid it (``NAME.xlsx.xlsx``, ``NAME.xlsx.csv``);
 * the Japanese IME's long-vowel mark typed for a hyphen (``利用者名簿ー2019``, ``ｰ`` half-width);
+* temporary copies: rsync's ``.NAME.Ab12Cd`` (only behind the dot rsync puts first), macOS safe-save's
+  ``NAME.sb-1a2b3c4d-Xy9Zq0``; a stray space or dot around the stem (``NAME .xlsx``, ``NAME..xlsx``, `` NAME.xlsx``);
 * and the reverse: a name holding only a part of the named one (``名簿.xlsx``, ``利用者名簿.xlsx``, another year)
   is no copy, and the hand-edited names stay leads.
 
@@ -47,9 +49,15 @@ COPIES = {
     f"{S}.xlsx.csv": "repeated-extension",
     "利用者名簿ー2019.xlsx": "separator-variant",
     "利用者名簿ｰ2019 - コピー.xlsx": "separator-variant",
+    f".{S}.xlsx.Ab12Cd": "rsync-temp",
+    f"{S}.xlsx.sb-7c8b5a1f-Qz0Ytr": "macos-safe-save",
+    f"{S} .xlsx": "space-before-extension",
+    f"{S}..xlsx": "space-before-extension",
+    f" {S}.xlsx": "space-before-name",
 }
 # hand-edited names and other types: leads (name-contains), as before
-LEADS = [f"{S}_old.xlsx", f"{S}_20190501.xlsx", f"{S}.pdf", f"{S}.zip", f"{S} 2.xlsx", f"{S}_bak.xlsx"]
+LEADS = [f"{S}_old.xlsx", f"{S}_20190501.xlsx", f"{S}.pdf", f"{S}.zip", f"{S} 2.xlsx", f"{S}_bak.xlsx",
+         f"{S}.xlsx.Ab12Cd", f"{S} - Sheet1.csv"]
 # a part of the named name, another year: no name rule but a keyword (名簿) at most
 OTHERS = ["名簿.xlsx", "利用者名簿.xlsx", "利用者名簿_2018.xlsx", "利用者名簿_2018 [読み取り専用].xlsx",
           "利用者名簿_2018.xlsx.1", "名簿ー2019.xlsx"]
