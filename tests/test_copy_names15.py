@@ -95,6 +95,7 @@ def test_hand_edited_names_stay_leads_and_parts_of_the_name_stay_out(scanned) ->
     assert [(n, files.get(n, {}).get("reasons")) for n in LEADS
             if "name-contains" not in files.get(n, {}).get("reasons", [])
             or "name-variant" in files[n]["reasons"]] == []
+    assert "name-contains:duplicate-number" in files[f"{S} 2.xlsx"]["matched_rules"]  # the report says which number
     assert [(n, files[n]["reasons"]) for n in OTHERS if n in files
             and set(files[n]["reasons"]) & {"name", "name-variant", "name-contains"}] == []
 
