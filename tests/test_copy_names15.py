@@ -10,7 +10,7 @@ file (利用者名簿_2019.xlsx) that earlier rules left as leads or missed, and
   extension typed again while Windows hid it (``NAME.xlsx.xlsx``, ``NAME.xlsx.csv``);
 * the Japanese IME's long-vowel mark typed for a hyphen (``利用者名簿ー2019``, ``ｰ`` half-width);
 * temporary copies: rsync's ``.NAME.Ab12Cd`` (only behind the dot rsync puts first), macOS safe-save's
-  ``NAME.sb-1a2b3c4d-Xy9Zq0``; a stray space or dot around the stem (``NAME .xlsx``, ``NAME..xlsx``, `` NAME.xlsx``);
+  ``NAME.sb-1a2b3c4d-Xy9Zq0``; FreeFileSync's versions (``NAME.xlsx 2019-05-01 101010.xlsx``); a stray space or dot around the stem (``NAME .xlsx``, ``NAME..xlsx``, `` NAME.xlsx``);
 * and the reverse: a name holding only a part of the named one (``名簿.xlsx``, ``利用者名簿.xlsx``, another year)
   is no copy, and the hand-edited names stay leads.
 
@@ -54,6 +54,7 @@ COPIES = {
     f"{S} .xlsx": "space-before-extension",
     f"{S}..xlsx": "space-before-extension",
     f" {S}.xlsx": "space-before-name",
+    f"{S}.xlsx 2019-05-01 101010.xlsx": "freefilesync-version",
 }
 # hand-edited names and other types: leads (name-contains), as before
 LEADS = [f"{S}_old.xlsx", f"{S}_20190501.xlsx", f"{S}.pdf", f"{S}.zip", f"{S} 2.xlsx", f"{S}_bak.xlsx",
