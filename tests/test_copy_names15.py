@@ -1,4 +1,4 @@
-"""Session 15 red team of the copy names, through the CLI: names real software gives a copy of the insider's
+"""Session 15 red team of the copy names, through the CLI (Windows in other languages: `` - 副本``, `` - 複製``): names real software gives a copy of the insider's
 file (利用者名簿_2019.xlsx) that earlier rules left as leads or missed, and the names they must not pull in.
 
 * Office: the title bar's mode written into a saved name (``[読み取り専用]``, ``[互換モード]``, ``[Read-Only]``,
@@ -55,6 +55,8 @@ COPIES = {
     f"{S}..xlsx": "space-before-extension",
     f" {S}.xlsx": "space-before-name",
     f"{S}.xlsx 2019-05-01 101010.xlsx": "freefilesync-version",
+    f"{S} - 複製.xlsx": "windows-copy-other",
+    f"{S} - 副本 (2).xlsx": "windows-copy-other",
 }
 # hand-edited names and other types: leads (name-contains), as before
 LEADS = [f"{S}_old.xlsx", f"{S}_20190501.xlsx", f"{S}.pdf", f"{S}.zip", f"{S} 2.xlsx", f"{S}_bak.xlsx",
