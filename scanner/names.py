@@ -102,6 +102,8 @@ class Decoration:
     family: str | None  # the named file must be in this family for those extensions
     # a bare number ('-12', ' 4') right after a digit reads as that number going on (名簿_2023-12), not a duplicate
     not_after_digit: bool = False
+    # an after-name decoration only meant after this prefix rule ('.' + name + '.Ab12Cd': rsync's temporary file)
+    needs: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def decorations() -> tuple[Decoration, ...]:
     return tuple(
         Decoration(d["name"], d["position"], re.compile(d["pattern"]) if "pattern" in d else None,
                    frozenset(e.casefold() for e in d.get("extensions", [])), d.get("family"),
-                   d.get("not_after_digit") is True)
+                   d.get("not_after_digit") is True, d.get("needs"))
         for d in _variants().get("decoration", []))
 
 
@@ -171,7 +173,7 @@ def _after_name() -> re.Pattern[str]:
     download, Office's save file: the ``after-name`` decorations that are no marker) or a number."""
     markers = marker_rules()
     suffixes = [d.regex.pattern for d in decorations()
-                if d.position == "after-name" and d.regex is not None and d.name not in markers]
+                if d.position == "after-name" and d.regex is not None and d.name not in markers and d.needs is None]
     return re.compile(f"(?:{'|'.join([*suffixes, _NUMBERED])})$", re.IGNORECASE)
 
 
@@ -295,23 +297,32 @@ def _respelling(t: _Target, spelling: Mapping[str, Any]) -> re.Pattern[str] | No
     if not spelling:
         return None
     seps = spelling["separators"]
-    core = re.sub(seps, "", t.stem)
-    if len(core) < int(spelling.get("min_stem_chars", 4)):
-        return None
+    # the long-vowel mark (ー) an IME gives for a typed hyphen: a separator after a character that is not kana
+    vowel = spelling.get("long_vowel", "")
+    after_word = f"(?:{seps}|{vowel})*" if vowel else f"{seps}*"
     # Inside a number the stem holds together no separator may come in (名簿_1_12 is not 名簿_11_2, 2019 not
     # 201_9); between numbers or words they may change or go (名簿_2019-01-15 as 名簿 20190115).
     parts: list[str] = []
+    core = 0
     prev, gap = "", False
     for ch in t.stem:
-        if re.fullmatch(seps, ch):
+        if re.fullmatch(seps, ch) or (vowel and prev and not _kana(prev) and re.fullmatch(vowel, ch)):
             gap = True
             continue
         if prev:
             glued_digits = not gap and prev.isascii() and prev.isdigit() and ch.isascii() and ch.isdigit()
-            parts.append("" if glued_digits else f"{seps}*")
+            parts.append("" if glued_digits else after_word if not _kana(prev) else f"{seps}*")
         parts.append(re.escape(ch))
+        core += 1
         prev, gap = ch, False
+    if core < int(spelling.get("min_stem_chars", 4)):
+        return None
     return re.compile("".join(parts))
+
+
+def _kana(ch: str) -> bool:
+    """Hiragana or katakana (the long-vowel mark ー included): after it, ー lengthens the sound."""
+    return "\u3041" <= ch <= "\u30ff"
 
 
 def short_base(stem: str, spec: Mapping[str, Any]) -> str:
@@ -552,7 +563,7 @@ class NameRules:
             m = tail.search(n)
             if m and m.start() > 0:
                 inner = self._copy(n[:m.start()], drop)
-                if inner is not None:
+                if inner is not None and (deco.needs is None or inner[0][:1] == [deco.needs]):
                     return [*inner[0], deco.name], inner[1]
         stem, ext = split_ext(n)
         for t in self._targets:
