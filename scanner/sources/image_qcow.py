@@ -144,6 +144,34 @@ def zero_marked(read: Callable[[int, int], bytes]) -> tuple[int, Iterator[int]] 
     return cluster, marked()
 
 
+def entry_at(read: Callable[[int, int], bytes]) -> Callable[[int], int] | None:
+    """For a QCOW2 file (``read(offset, n)``): a function giving its current disk's L2 entry for a disk byte (0:
+    nothing of its own there, read from the backing file), the last L2 table kept (calls go forward); None for no
+    QCOW2 header or a layout not read (subclusters, external data)."""
+    head = read(0, 104)
+    if len(head) < 72 or head[:4] != QCOW_MAGIC:
+        return None
+    cluster_bits, = struct.unpack_from(">I", head, 20)
+    if not 9 <= cluster_bits <= 21 or len(head) >= 80 and struct.unpack_from(">I", head, 4)[0] == 3 and \
+            struct.unpack_from(">Q", head, 72)[0] & (_EXTENDED_L2 | _EXTERNAL_DATA):
+        return None
+    l1_size, l1_offset = struct.unpack_from(">IQ", head, 36)
+    per_l2 = (1 << cluster_bits) // 8
+    kept: list[object] = [-1, b""]  # (L1 index, its L2 table)
+
+    def entry(at: int) -> int:
+        l1_index, l2_index = divmod(at >> cluster_bits, per_l2)
+        if kept[0] != l1_index:
+            raw = read(l1_offset + 8 * l1_index, 8) if l1_index < l1_size else b""
+            table_at = struct.unpack(">Q", raw)[0] & _OFFSET if len(raw) == 8 else 0
+            kept[:] = [l1_index, read(table_at, 1 << cluster_bits) if table_at else b""]
+        table = kept[1]
+        assert isinstance(table, bytes)
+        return struct.unpack_from(">Q", table, 8 * l2_index)[0] if 8 * l2_index + 8 <= len(table) else 0
+
+    return entry
+
+
 def unread_features(head: bytes) -> str | None:
     """The incompatible features of a QCOW2 version 3 header (its first 80 bytes) that libqcow does not read, named
     (", "-joined), or None."""
