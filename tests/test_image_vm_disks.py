@@ -387,6 +387,34 @@ def test_an_overlays_clusters_marked_zero_are_listed_since_libqcow_reads_the_bac
     assert not [c for _, c in _listed(doc, overlays[2]) if c[0].startswith("qcow2")], _listed(doc, overlays[2])
 
 
+def test_clusters_marked_zero_in_a_backing_overlay_below_the_image_are_listed_too(raws: Path, tmp_path: Path) -> None:
+    """Review 15d: top.qcow2 over mid.qcow2 over base.raw (holding LEAKED), mid's whole disk zeroed (``write -z``):
+    qemu reads zeros (``qemu-img map`` maps nothing), libqcow reads base.raw's bytes through mid's zero-marked
+    clusters, and LEAKED was found in top's current disk, the scan complete, no row: only the image's own zero
+    marks were looked at, not those of a backing file that is itself an overlay. Now listed like the image's own;
+    a top that writes its own data over those clusters is no row."""
+    _qemu("-O", "raw", str(raws / "after.raw"), "base.raw", cwd=tmp_path)
+    size = (raws / "after.raw").stat().st_size
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", "base.raw", "-F", "raw", "mid.qcow2"],
+                   check=True, cwd=tmp_path)
+    subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -z 0 {size}", "mid.qcow2"], check=True,
+                   capture_output=True, cwd=tmp_path)
+    tops = []
+    for name, own in (("top.qcow2", False), ("own.qcow2", True)):
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", "mid.qcow2", "-F", "qcow2", name],
+                       check=True, cwd=tmp_path)
+        if own:  # the top's own data over every cluster: what is read there is right
+            subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -s {raws / 'before.raw'} 0 {size}", name],
+                           check=True, capture_output=True, cwd=tmp_path)
+        tops.append(tmp_path / name)
+    code, doc, _ = _scan(tmp_path / "out", *tops)
+    assert ("unsupported", ["qcow2-zeros-from-backing"]) in _listed(doc, tops[0]), (_found(doc), _listed(doc))
+    (row,) = [s for s in doc["skipped"] if s["source"] == str(tops[0]) and s["reason"] == "unsupported"]
+    assert row["detail"].startswith("mid.qcow2: "), row["detail"]  # the file holding the marks is named
+    assert ("unsupported", ["qcow2-zeros-from-backing"]) not in _listed(doc, tops[1]), _listed(doc, tops[1])
+    assert _found(doc, tops[1]) == [], _found(doc, tops[1])
+
+
 def test_a_qcow2_snapshot_reads_the_disk_it_kept_and_a_cluster_past_the_end_is_an_error(raws: Path,
                                                                                       tmp_path: Path) -> None:
     """The snapshot reader against the raw disk it was made from (plain and compressed clusters, every byte); then

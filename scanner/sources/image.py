@@ -372,44 +372,58 @@ class ImageSource:
                 for name, found in rows for i in found]
 
     def _qcow_zeros_from_backing(self) -> list[Skipped]:
-        """A QCOW2 overlay (the image itself) whose current disk marks clusters as zeros with no cluster of their
-        own (a VM's discard/TRIM, zeroing): qemu reads zeros there, libqcow reads the backing file's bytes, so a
-        file deleted and trimmed in the VM is found as if it were still there. The disk as read here is compared
-        there (up to _ZERO_CHECK bytes; past that, assumed to differ): listed `unsupported` with the way out when
-        it reads anything but zeros (not lost: the scan stays complete). ``qemu-img convert -B`` marks every
-        zero cluster so, over a backing file holding zeros there too: no row then."""
-        from .image_qcow import zero_marked
+        """A QCOW2 overlay (the image, or a backing file that is itself an overlay) whose current disk marks clusters
+        as zeros with no cluster of their own (a VM's discard/TRIM, zeroing): qemu reads zeros there, libqcow reads
+        the backing file's bytes, so a file deleted and trimmed in the VM is found as if it were still there. The
+        disk as read here is compared there where no file above in the chain has its own entry (up to _ZERO_CHECK
+        bytes; past that, assumed to differ): listed `unsupported` with the way out when it reads anything but
+        zeros (not lost: the scan stays complete). ``qemu-img convert -B`` marks every zero cluster so, over a
+        backing file holding zeros there too: no row then."""
+        from .image_qcow import entry_at, zero_marked
         from .image_sniff import open_evidence
 
-        if self._kind != "QCOW" or self._img is None or not any(f.get("role") == "backing" for f in self._files):
+        chain = [(self.text, os.path.basename(self._name))] + [
+            (f["path"], os.path.basename(f["path"])) for f in self._files if f.get("role") == "backing"
+            and not f.get("missing")]
+        if self._kind != "QCOW" or self._img is None or len(chain) < 2:
             return []
+        fds: list[int] = []
+        n, first, budget, name = 0, None, _ZERO_CHECK, ""
+        disk = self._img.get_size()
         try:
-            fd = open_evidence(self.text)
             try:
-                found = zero_marked(lambda o, n: os.pread(fd, n, o) if o >= 0 else b"")
-                if found is None:
-                    return []
-                cluster, marked = found
-                n, first, budget = 0, None, _ZERO_CHECK
-                for at in marked:
-                    n += 1
-                    if first is not None and n >= _ZERO_COUNT:
-                        break  # a hostile table repeating one L2 table: counted up to there
-                    if first is None and budget > 0:
-                        budget -= cluster
-                        if self._img.read(at, cluster).strip(b"\0"):
-                            first = at
-                    elif first is None:
-                        first = at  # not compared: said as possibly read from the backing file
+                for path, _ in chain[:-1]:  # each file with a backing file below it
+                    fd = open_evidence(path)
+                    fds.append(fd)
+                reads = [(lambda o, k, fd=fd: os.pread(fd, k, o) if o >= 0 else b"") for fd in fds]
+                above: list[Callable[[int], int]] = []
+                for level, read in enumerate(reads):
+                    found = zero_marked(read)
+                    entry = entry_at(read)
+                    if found is not None:
+                        cluster, marked = found
+                        for at in marked:
+                            if at >= disk or any(up(at) for up in above):
+                                continue  # past the disk, or a file above holds its own entry there
+                            n += 1
+                            if first is not None and n >= _ZERO_COUNT:
+                                break  # a hostile table repeating one L2 table: counted up to there
+                            if first is None and (budget <= 0 or self._img.read(at, cluster).strip(b"\0")):
+                                first, name = at, chain[level][1]  # past the budget: said as possibly read so
+                            budget -= cluster
+                    if entry is None or first is not None and n >= _ZERO_COUNT:
+                        break  # a layout not followed further
+                    above.append(entry)
             finally:
-                os.close(fd)
+                for fd in fds:
+                    os.close(fd)
         except Exception as e:  # noqa: BLE001 - a best-effort comparison must not cost the image its walk
             log.debug("QCOW2 zero clusters not compared: %s", e)
             return []
         if first is None:
             return []
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNSUPPORTED,
-                        say(Detail.QCOW2_ZEROS_FROM_BACKING, name=os.path.basename(self._name), n=n, at=first))]
+                        say(Detail.QCOW2_ZEROS_FROM_BACKING, name=name, n=n, at=first))]
 
     def _qcow_snapshots(self) -> list[Skipped]:
         """A QCOW2 file (the image or a backing file) holding internal snapshots (earlier disk states, kept in the

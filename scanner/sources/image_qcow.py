@@ -144,6 +144,34 @@ def zero_marked(read: Callable[[int, int], bytes]) -> tuple[int, Iterator[int]] 
     return cluster, marked()
 
 
+def entry_at(read: Callable[[int, int], bytes]) -> Callable[[int], int] | None:
+    """For a QCOW2 file (``read(offset, n)``): a function giving its current disk's L2 entry for a disk byte (0:
+    nothing of its own there, read from the backing file), the last L2 table kept (calls go forward); None for no
+    QCOW2 header or a layout not read (subclusters, external data)."""
+    head = read(0, 104)
+    if len(head) < 72 or head[:4] != QCOW_MAGIC:
+        return None
+    cluster_bits, = struct.unpack_from(">I", head, 20)
+    if not 9 <= cluster_bits <= 21 or len(head) >= 80 and struct.unpack_from(">I", head, 4)[0] == 3 and \
+            struct.unpack_from(">Q", head, 72)[0] & (_EXTENDED_L2 | _EXTERNAL_DATA):
+        return None
+    l1_size, l1_offset = struct.unpack_from(">IQ", head, 36)
+    per_l2 = (1 << cluster_bits) // 8
+    kept: list[object] = [-1, b""]  # (L1 index, its L2 table)
+
+    def entry(at: int) -> int:
+        l1_index, l2_index = divmod(at >> cluster_bits, per_l2)
+        if kept[0] != l1_index:
+            raw = read(l1_offset + 8 * l1_index, 8) if l1_index < l1_size else b""
+            table_at = struct.unpack(">Q", raw)[0] & _OFFSET if len(raw) == 8 else 0
+            kept[:] = [l1_index, read(table_at, 1 << cluster_bits) if table_at else b""]
+        table = kept[1]
+        assert isinstance(table, bytes)
+        return struct.unpack_from(">Q", table, 8 * l2_index)[0] if 8 * l2_index + 8 <= len(table) else 0
+
+    return entry
+
+
 def unread_features(head: bytes) -> str | None:
     """The incompatible features of a QCOW2 version 3 header (its first 80 bytes) that libqcow does not read, named
     (", "-joined), or None."""
@@ -396,7 +424,8 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
     [] for a consistent one, and for what is not checked: no QCOW2 header, refcounts marked not up to date (dirty),
     refcounts narrower than a byte, a layout libqcow does not read (external data, subclusters, zstd), tables past
     the file's end (needed_end says those). References to places past the file's end are left to needed_end.
-    Reads each table once; L1 tables at most the file's size in all (a valid file holds each apart)."""
+    Reads each table once; L1 tables at most the file's size in all (a valid file holds each apart). Memory: two
+    bytes per cluster of the file (_Tally)."""
     head = read(0, 112)
     if len(head) < 72 or head[:4] != QCOW_MAGIC:
         return []
@@ -415,17 +444,13 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
         return []
     cluster = 1 << cluster_bits
     clusters = -(-size // cluster)
-    refs: Counter[int] = Counter()
+    tally = _Tally(clusters)
     misaligned: list[int] = []
 
-    # clusters (by the byte they start at) holding metadata, L2 tables, data
-    roles: tuple[set[int], set[int], set[int]] = (set(), set(), set())
-
     def span(offset: int, n: int, role: int = 0, k: int = 1) -> None:  # bytes [offset, offset + n): K references
-        if n > 0 and 0 <= offset < size:  # per cluster, each cluster holding ROLE (an index into roles)
+        if n > 0 and 0 <= offset < size:  # per cluster, each cluster holding ROLE (0 metadata, 1 L2 table, 2 data)
             for c in range(offset >> cluster_bits, min(clusters, (offset + n - 1 >> cluster_bits) + 1)):
-                refs[c << cluster_bits] += k
-                roles[role].add(c << cluster_bits)
+                tally.add(c, k, role)
 
     def pointer(offset: int) -> bool:  # a table pointer: on a cluster boundary and inside the file
         if offset & (cluster - 1):
@@ -437,7 +462,7 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
     rt_offset, rt_clusters = struct.unpack_from(">QI", head, 48)
     snapshots, snap_at = struct.unpack_from(">IQ", head, 60)
     if not pointer(rt_offset) or rt_clusters * cluster > size:
-        return _said(refs, misaligned, {}, set())  # no refcount table to compare with; misplaced pointers still said
+        return _said(misaligned)  # no refcount table to compare with; misplaced pointers still said
     span(rt_offset, rt_clusters * cluster)
     rt = read(rt_offset, rt_clusters * cluster)
     blocks: dict[int, int] = {}  # refcount block number -> its byte in the file
@@ -450,7 +475,7 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
     l1_tables = [(struct.unpack_from(">Q", head, 40)[0], struct.unpack_from(">I", head, 36)[0])]
     if snapshots:
         if not pointer(snap_at) and snap_at:
-            return _said(refs, misaligned, {}, set())
+            return _said(misaligned)
         at = snap_at
         for _ in range(min(snapshots, 65536)):
             entry = read(at, 40)
@@ -486,9 +511,9 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
         if not hosts:
             continue
         if max(hosts) < _COMPRESSED_SPAN and not any(map((cluster - 1).__and__, hosts)):  # plain clusters, at C speed
-            inside = hosts if max(hosts) < size else Counter({h: n for h, n in hosts.items() if h < size})
-            refs.update(inside if k == 1 else {h: n * k for h, n in inside.items()})
-            roles[2].update(inside)
+            for host, n in hosts.items():
+                if host < size:
+                    tally.add(host >> cluster_bits, n * k, 2)
             continue
         for host, n in hosts.items():
             if host & (cluster - 1) and host & _COMPRESSED_SPAN == 0:
@@ -497,8 +522,7 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
                 span((host ^ _COMPRESSED_SPAN) >> 24, host & 0xFFFFFF, 2, n * k)
             else:
                 span(host, cluster, 2, n * k)
-    reused = (roles[0] & roles[1]) | (roles[0] & roles[2]) | (roles[1] & roles[2])
-    return _said(refs, misaligned, _counts(read, blocks, cluster, order, refs), reused)
+    return _said(misaligned, tally.reused(cluster_bits), _over(read, blocks, cluster_bits, order, tally))
 
 
 _COMPRESSED_SPAN = 1 << 100  # marks a compressed cluster's (byte << 24 | length) key in _l2_clusters' answer
@@ -575,37 +599,88 @@ def _bitmaps(read: Callable[[int, int], bytes], body: bytes, span: Callable[[int
         i += -(-(24 + extra + name_size) // 8) * 8
 
 
-def _counts(read: Callable[[int, int], bytes], blocks: dict[int, int], cluster: int, order: int,
-            refs: Counter[int]) -> dict[int, int]:
-    """The stored reference count of each cluster in REFS (by the byte it starts at; from the refcount blocks, 0 where
-    no block is)."""
+class _Tally:
+    """References found to each cluster of a file of CLUSTERS clusters, and the roles it holds (bits: 1 metadata,
+    2 an L2 table, 4 data). A few bytes per cluster (a byte of count, saturating into a dict, and a byte of roles)
+    when the file has at most _DENSE clusters; past that (a sparse file claiming a huge size) dicts of the clusters
+    referenced, which the tables read bound."""
+
+    def __init__(self, clusters: int) -> None:
+        dense = clusters <= _DENSE
+        self.refs: bytearray | dict[int, int] = bytearray(clusters) if dense else {}
+        self.roles: bytearray | dict[int, int] = bytearray(clusters) if dense else {}
+        self.over: dict[int, int] = {}  # dense: the exact count of clusters referenced 255 times or more
+
+    def add(self, c: int, k: int, role: int) -> None:
+        """K more references to cluster C, which holds ROLE (0 metadata, 1 an L2 table, 2 data)."""
+        refs, roles = self.refs, self.roles
+        if isinstance(refs, bytearray):
+            prev = refs[c]
+            if prev == 255:
+                self.over[c] += k
+            elif prev + k < 255:
+                refs[c] = prev + k
+            else:
+                refs[c], self.over[c] = 255, prev + k
+        else:
+            refs[c] = refs.get(c, 0) + k
+        roles[c] = (roles[c] if isinstance(roles, bytearray) else roles.get(c, 0)) | 1 << role
+
+    def reused(self, cluster_bits: int) -> tuple[int, int]:
+        """(how many clusters hold two roles or more, the byte of the first)."""
+        if isinstance(self.roles, bytearray):
+            two = self.roles.translate(_TWO_ROLES)
+            n = two.count(1)
+            return n, (two.find(1) << cluster_bits if n else 0)
+        both = [c for c, mask in self.roles.items() if mask & (mask - 1)]
+        return len(both), (min(both) << cluster_bits if both else 0)
+
+    def referenced(self, chunk: int) -> Iterator[tuple[int, int]]:
+        """(cluster, references) of every cluster referenced, in order (bytes looked at CHUNK clusters at a time)."""
+        if isinstance(self.refs, bytearray):
+            for lo in range(0, len(self.refs), chunk):
+                piece = self.refs[lo:lo + chunk]
+                if piece.count(0) != len(piece):
+                    yield from ((lo + i, self.over[lo + i] if n == 255 else n) for i, n in enumerate(piece) if n)
+        else:
+            yield from sorted(self.refs.items())
+
+
+_DENSE = 1 << 27  # clusters counted in bytes (256 MiB at most: a file of 8 TiB in 64 KiB clusters)
+_TWO_ROLES = bytes(int(bool(mask & (mask - 1))) for mask in range(256))
+
+
+def _over(read: Callable[[int, int], bytes], blocks: dict[int, int], cluster_bits: int, order: int,
+          tally: _Tally) -> tuple[int, int, int, int]:
+    """(how many clusters are referenced more often than their stored reference count (from the refcount blocks, 0
+    where no block is), the first's byte, its references, its count). One refcount block read at a time."""
     bits = 1 << order
-    shift = cluster.bit_length() - 1
-    per_block = cluster * 8 // bits
-    counts: dict[int, int] = {}
-    loaded: dict[int, array[int]] = {}
-    for at in sorted(refs):
-        c = at >> shift
-        block = c // per_block
-        values = loaded.get(block)
-        if values is None:
-            raw = read(blocks[block], cluster) if block in blocks else b""
+    per_block = (1 << cluster_bits) * 8 // bits
+    n, first = 0, (0, 0, 0)
+    loaded, values = -1, array(_REFCOUNT_ARRAYS[bits])
+    for c, refs in tally.referenced(per_block):
+        block, index = divmod(c, per_block)
+        if block != loaded:  # clusters come in order: one refcount block kept
+            raw = read(blocks[block], 1 << cluster_bits) if block in blocks else b""
             values = array(_REFCOUNT_ARRAYS[bits], raw[:len(raw) // (bits // 8) * (bits // 8)])
             if bits > 8:
                 values.byteswap()
-            loaded = {block: values}  # clusters come in order mostly: one block kept
-        index = c % per_block
-        counts[at] = values[index] if index < len(values) else 0
-    return counts
+            loaded = block
+        count = values[index] if index < len(values) else 0
+        if refs > count:
+            if not n:
+                first = (c << cluster_bits, refs, count)
+            n += 1
+    return n, *first
 
 
-def _said(refs: Counter[int], misaligned: list[int], counts: dict[int, int], reused: set[int]) -> list[Inconsistency]:
+def _said(misaligned: list[int], reused: tuple[int, int] = (0, 0),
+          over: tuple[int, int, int, int] = (0, 0, 0, 0)) -> list[Inconsistency]:
     found = []
     if misaligned:
         found.append(Inconsistency("misaligned", len(misaligned), min(misaligned)))
-    if reused:
-        found.append(Inconsistency("reused", len(reused), min(reused)))
-    over = sorted(c for c, n in refs.items() if c in counts and n > counts[c])
-    if over:
-        found.append(Inconsistency("refcount", len(over), over[0], refs[over[0]], counts[over[0]]))
+    if reused[0]:
+        found.append(Inconsistency("reused", *reused))
+    if over[0]:
+        found.append(Inconsistency("refcount", *over))
     return found
