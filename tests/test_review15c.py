@@ -1,0 +1,53 @@
+"""review15c: what containers15 added, broken with inputs it was not tuned to."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
+from tests.pii_data import people, standard
+from tests.test_wild13 import _scan
+
+N = 12
+
+
+def _stata13_cp932(tmp_path: Path) -> bytes:
+    """A Stata 13 (release 117) .dta as a Japanese Stata 13 user saved it: its strings (labels and values) in the
+    Windows code page 932. Stata before 14 records no encoding; ReadStat takes it for Windows-1252."""
+    rows = standard(people(N, seed=1515))
+    cells = [[str(c) for c in r] for r in rows]
+    swap: dict[str, tuple[bytes, bytes]] = {}  # text -> (ASCII mark of its cp932 length, its cp932 bytes)
+
+    def placeholder(text: str) -> str:
+        raw = text.encode("cp932")
+        if raw.isascii():
+            return text
+        if text not in swap:
+            n = len(swap)
+            mark = (f"Z{n:05d}" if len(raw) >= 6 else f"%{chr(65 + n % 26)}{chr(65 + n // 26)}~")[:len(raw)]
+            swap[text] = (mark.ljust(len(raw), "Q").encode(), raw)
+        return swap[text][0].decode()
+
+    labels = [placeholder(c) for c in cells[0]]
+    df = pd.DataFrame([[placeholder(c) for c in r] for r in cells[1:]], columns=[f"v{i}" for i in range(len(labels))])
+    path = tmp_path / "made.dta"
+    pyreadstat.write_dta(df, str(path), version=13, column_labels=labels)
+    data = path.read_bytes()
+    for mark, raw in swap.values():
+        assert mark in data
+        data = data.replace(mark, raw)
+    return data
+
+
+def test_stata13_file_in_code_page_932_is_read(tmp_path: Path) -> None:
+    """A Japanese Stata 13 file (Shift_JIS strings, no encoding recorded) was listed corrupt `stats-unreadable`
+    (ReadStat: "Unable to convert string to the requested encoding"): its people were never read."""
+    made = tmp_path / "made"
+    made.mkdir()
+    findings = _scan(tmp_path, {"panel.dta": _stata13_cp932(made)})
+    hits = [f for f in findings["files"] if f.get("pii")]
+    assert hits and hits[0]["pii"]["records"] == N, (hits, json.dumps(findings["skipped"])[:600])
+    assert not findings["skipped"], findings["skipped"]
