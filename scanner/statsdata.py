@@ -37,19 +37,20 @@ def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
     decoding("pyreadstat")
     reader = getattr(pyreadstat, READERS[fmt])
 
-    plain: dict[str, object] = {}  # set when dates cannot be converted: they are read as the numbers stored
+    # what a failed read asked for, kept for every later read of the file: dates as the numbers stored (a date
+    # Python cannot hold), an encoding ReadStat could not take from the file (Stata before 14 records none)
+    more: dict[str, object] = {}
 
     def read(**how: object) -> tuple[dict[str, list[object]], object]:
         try:
-            try:
-                return reader(io.BytesIO(data), output_format="dict", **how, **plain)
-            except MemoryError:
-                raise
-            except Exception:  # noqa: BLE001 - a date out of Python's range (haven's datetime.sav): read it raw
-                if plain:
+            while True:
+                try:
+                    return reader(io.BytesIO(data), output_format="dict", **how, **more)
+                except MemoryError:
                     raise
-                plain["disable_datetime_conversion"] = True
-                return reader(io.BytesIO(data), output_format="dict", **how, **plain)
+                except Exception as e:  # noqa: BLE001 - tried again only as _retry says, else listed below
+                    if not _retry(e, fmt, more):
+                        raise
         except MemoryError as e:
             raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
         except Exception as e:  # noqa: BLE001 - ReadstatError, PyreadstatError ...: a damaged file is data
@@ -79,6 +80,32 @@ def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
             offset += got
 
     return Sheet(fmt, rows())
+
+
+# encodings tried, in turn, when ReadStat cannot convert a file's strings with the one it assumed: Stata before 14
+# records none and ReadStat takes Windows-1252 (a Japanese Stata 13 file, Shift_JIS, was listed corrupt, its people
+# unread: review15c); an SPSS file's code page may be missing or wrong the same way
+_ENCODINGS = ("UTF-8", "CP932", "EUC-JP")
+_NO_ENCODING_PARAMETER = frozenset({"por"})
+
+
+def _retry(error: Exception, fmt: str, more: dict[str, object]) -> bool:
+    """Whether a failed read is tried again, ``more`` changed for it: the next of ``_ENCODINGS`` when ReadStat
+    could not convert a string; once with dates as stored numbers for any other failure (haven's datetime.sav:
+    "date value out of range"). Never raises."""
+    try:
+        if "convert string" in str(error) and fmt not in _NO_ENCODING_PARAMETER:
+            tried = _ENCODINGS.index(str(more["encoding"])) + 1 if "encoding" in more else 0
+            if tried < len(_ENCODINGS):
+                more["encoding"] = _ENCODINGS[tried]
+                return True
+            return False
+        if "disable_datetime_conversion" in more:
+            return False
+        more["disable_datetime_conversion"] = True
+        return True
+    except Exception:  # noqa: BLE001 - a failure path: no retry
+        return False
 
 
 def _cell(value: object) -> object:
