@@ -51,3 +51,22 @@ def test_stata13_file_in_code_page_932_is_read(tmp_path: Path) -> None:
     hits = [f for f in findings["files"] if f.get("pii")]
     assert hits and hits[0]["pii"]["records"] == N, (hits, json.dumps(findings["skipped"])[:600])
     assert not findings["skipped"], findings["skipped"]
+
+
+def _deep_mhtml(levels: int) -> bytes:
+    """An Excel-style single-file web page whose HTML table sits ``levels`` multipart/related levels deep."""
+    text = 'MIME-Version: 1.0\nContent-Type: multipart/related; boundary="b0"; type="text/html"\n\n--b0\n'
+    text += "".join(f'Content-Type: multipart/related; boundary="b{i}"\n\n--b{i}\n' for i in range(1, levels))
+    text += ('Content-Type: text/html; charset="utf-8"\n\n<html><body><table><tr><td>No</td><td>Note</td></tr>'
+             "<tr><td>1</td><td>x</td></tr></table></body></html>\n")
+    text += "".join(f"--b{i}--\n" for i in reversed(range(levels)))
+    return text.encode()
+
+
+def test_mhtml_nested_past_the_parser_is_listed_mime_too_deep(tmp_path: Path) -> None:
+    """The MHTML reader parses with the same mail parser: a page nested ~1,500 levels deep was listed
+    `reader-failed` "RecursionError" (the mail reader's fix, `mime-too-deep`, did not reach it)."""
+    findings = _scan(tmp_path, {"book.mht": _deep_mhtml(1500)})
+    (listed,) = findings["skipped"]
+    assert listed["reason"] == "corrupt", listed
+    assert [c["code"] for c in listed["detail_codes"]] == ["mime-too-deep"], listed["detail_codes"]
