@@ -70,3 +70,26 @@ def test_mhtml_nested_past_the_parser_is_listed_mime_too_deep(tmp_path: Path) ->
     (listed,) = findings["skipped"]
     assert listed["reason"] == "corrupt", listed
     assert [c["code"] for c in listed["detail_codes"]] == ["mime-too-deep"], listed["detail_codes"]
+
+
+def test_every_dataset_of_a_sas_transport_library_is_read(tmp_path: Path) -> None:
+    """A SAS XPORT file is a library: PROC COPY puts several datasets in one .xpt. ReadStat reads the first only:
+    the people in the second ended as nothing (no record, nothing listed). Each dataset is read as its own table."""
+    rows = standard(people(N, seed=1516))
+    labels = [str(c) for c in rows[0]]
+    df = pd.DataFrame([[str(c) for c in r] for r in rows[1:]], columns=[f"v{i}" for i in range(len(labels))])
+    made = tmp_path / "made"
+    made.mkdir()
+    files = {}
+    for version in (5, 8):
+        first, second = made / f"first{version}.xpt", made / f"people{version}.xpt"
+        pyreadstat.write_xport(pd.DataFrame({"x": [1.0, 2.0, 3.0]}), str(first), table_name="FIRST",
+                               file_format_version=version)
+        pyreadstat.write_xport(df, str(second), table_name="PEOPLE", column_labels=labels,
+                               file_format_version=version)
+        files[f"library{version}.xpt"] = first.read_bytes() + second.read_bytes()[240:]  # after the library header
+    findings = _scan(tmp_path, files)
+    hits = {f["path"].rsplit("/", 1)[1]: f for f in findings["files"] if f.get("pii")}
+    for name in files:
+        assert name in hits and hits[name]["pii"]["records"] == N, (name, hits.get(name), findings["skipped"])
+    assert not findings["skipped"], findings["skipped"]
