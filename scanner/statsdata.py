@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterator
 
 from .backends import load
@@ -28,6 +29,25 @@ STATS_FORMATS = frozenset(READERS)
 
 
 _CHUNK_CELLS = 1 << 20  # cells read per call (rows in chunks: a large survey is never held whole in Python objects)
+
+
+# a SAS transport (XPORT) member's first header record, version 5 and 8: a file is a library, PROC COPY puts
+# several datasets in one; ReadStat reads the first only (review15c: the people in a second ended as nothing)
+_XPORT_MEMBER = re.compile(rb"HEADER RECORD\*{7}(?:MEMBER  |MEMBV8  )HEADER RECORD!{7}")
+_XPORT_RECORD = 80
+_XPORT_LIBRARY_HEADER = 3 * _XPORT_RECORD
+
+
+def stats_sheets(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
+    """A sheet per dataset: one for every format but XPORT, one per member of an XPORT library (each member read
+    as a library of its own: the library's header records and the member's bytes)."""
+    starts = [m.start() for m in _XPORT_MEMBER.finditer(data, _XPORT_LIBRARY_HEADER)
+              if m.start() % _XPORT_RECORD == 0] if fmt == "xpt" else []
+    if len(starts) < 2:
+        yield iter_stats(data, fmt, caps)
+        return
+    for start, end in zip(starts, [*starts[1:], len(data)], strict=True):
+        yield iter_stats(data[:_XPORT_LIBRARY_HEADER] + data[start:end], fmt, caps)
 
 
 def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
