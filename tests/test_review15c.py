@@ -93,3 +93,22 @@ def test_every_dataset_of_a_sas_transport_library_is_read(tmp_path: Path) -> Non
     for name in files:
         assert name in hits and hits[name]["pii"]["records"] == N, (name, hits.get(name), findings["skipped"])
     assert not findings["skipped"], findings["skipped"]
+
+
+def test_a_cut_sas_transport_file_is_said_cut(tmp_path: Path) -> None:
+    """An XPORT file has no row count: ReadStat reads the whole rows before a cut and says nothing (the branch's
+    note "ReadStat reads no part of a cut file" holds for .sav/.dta only): a cut copy passed as `ok` with some of
+    its people missing. Its records are kept and the file is listed cut (an XPORT file is whole 80-byte records)."""
+    rows = standard(people(N, seed=1517))
+    labels = [str(c) for c in rows[0]]
+    df = pd.DataFrame([[str(c) for c in r] for r in rows[1:]], columns=[f"v{i}" for i in range(len(labels))])
+    made = tmp_path / "made.xpt"
+    pyreadstat.write_xport(df, str(made), table_name="PEOPLE", column_labels=labels)
+    whole = made.read_bytes()
+    findings = _scan(tmp_path, {"cut.xpt": whole[:len(whole) * 3 // 4 + 7], "whole.xpt": whole})
+    hits = {f["path"].rsplit("/", 1)[1]: f for f in findings["files"] if f.get("pii")}
+    assert hits["whole.xpt"]["status"] == "ok" and hits["whole.xpt"]["pii"]["records"] == N, hits["whole.xpt"]
+    cut = hits["cut.xpt"]
+    assert 0 < cut["pii"]["records"] < N, cut["pii"]
+    assert cut["status"] == "corrupt" and '"xport-cut"' in json.dumps(cut["status_detail_codes"]), (
+        cut["status"], cut.get("status_detail_codes"))
