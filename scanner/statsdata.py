@@ -44,10 +44,19 @@ def stats_sheets(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     starts = [m.start() for m in _XPORT_MEMBER.finditer(data, _XPORT_LIBRARY_HEADER)
               if m.start() % _XPORT_RECORD == 0] if fmt == "xpt" else []
     if len(starts) < 2:
-        yield iter_stats(data, fmt, caps)
+        yield _said_cut(iter_stats(data, fmt, caps), data, fmt)
         return
     for start, end in zip(starts, [*starts[1:], len(data)], strict=True):
-        yield iter_stats(data[:_XPORT_LIBRARY_HEADER] + data[start:end], fmt, caps)
+        yield _said_cut(iter_stats(data[:_XPORT_LIBRARY_HEADER] + data[start:end], fmt, caps), data[:end], fmt)
+
+
+def _said_cut(sheet: Sheet, data: bytes, fmt: str) -> Sheet:
+    """``sheet`` with its cut said when ``data`` is an XPORT file (or a library up to a member's end) that stops
+    inside an 80-byte record: XPORT records no row count and ReadStat reads the whole rows before a cut without a
+    word (review15c: a cut copy passed as ok). SPSS and Stata files state their row count: ReadStat refuses a cut."""
+    if fmt == "xpt" and (inside := len(data) % _XPORT_RECORD):
+        sheet.damage.append(say(Detail.XPORT_CUT, n=inside))
+    return sheet
 
 
 def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
