@@ -112,3 +112,22 @@ def test_a_cut_sas_transport_file_is_said_cut(tmp_path: Path) -> None:
     assert 0 < cut["pii"]["records"] < N, cut["pii"]
     assert cut["status"] == "corrupt" and '"xport-cut"' in json.dumps(cut["status_detail_codes"]), (
         cut["status"], cut.get("status_detail_codes"))
+
+
+def test_the_datasets_of_an_xport_library_are_told_apart(tmp_path: Path) -> None:
+    """Two datasets of people in one XPORT library: both read, each sheet under its dataset's name (both were
+    called `xpt`: which dataset holds the people could not be told)."""
+    made = tmp_path / "made"
+    made.mkdir()
+    parts = []
+    for seed, table in ((1518, "STAFF"), (1519, "MEMBERS")):
+        rows = standard(people(N, seed=seed))
+        labels = [str(c) for c in rows[0]]
+        df = pd.DataFrame([[str(c) for c in r] for r in rows[1:]], columns=[f"v{i}" for i in range(len(labels))])
+        pyreadstat.write_xport(df, str(made / f"{table}.xpt"), table_name=table, column_labels=labels)
+        parts.append((made / f"{table}.xpt").read_bytes())
+    findings = _scan(tmp_path, {"library.xpt": parts[0] + parts[1][240:]})
+    (hit,) = findings["files"]
+    assert hit["pii"]["records"] == 2 * N, hit["pii"]
+    names = [s["name"] for s in hit["pii"]["sheets"]]
+    assert len(names) == 2 and len(set(names)) == 2, names
