@@ -47,7 +47,8 @@ def stats_sheets(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         yield _said_cut(iter_stats(data, fmt, caps), data, fmt)
         return
     for start, end in zip(starts, [*starts[1:], len(data)], strict=True):
-        yield _said_cut(iter_stats(data[:_XPORT_LIBRARY_HEADER] + data[start:end], fmt, caps), data[:end], fmt)
+        yield _said_cut(iter_stats(data[:_XPORT_LIBRARY_HEADER] + data[start:end], fmt, caps, by_table=True),
+                        data[:end], fmt)
 
 
 def _said_cut(sheet: Sheet, data: bytes, fmt: str) -> Sheet:
@@ -59,9 +60,10 @@ def _said_cut(sheet: Sheet, data: bytes, fmt: str) -> Sheet:
     return sheet
 
 
-def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
+def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> Sheet:
     """The one sheet of a statistics data file (see the module docstring). Its rows are read in chunks of about
-    ``_CHUNK_CELLS`` cells (pyreadstat's row_offset/row_limit), each counted against the file's cell budget."""
+    ``_CHUNK_CELLS`` cells (pyreadstat's row_offset/row_limit), each counted against the file's cell budget.
+    ``by_table``: the sheet is named by its dataset's name (the members of an XPORT library), else by ``fmt``."""
     pyreadstat = load("pyreadstat")
     decoding("pyreadstat")
     reader = getattr(pyreadstat, READERS[fmt])
@@ -108,7 +110,8 @@ def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
                 return
             offset += got
 
-    return Sheet(fmt, rows())
+    table = str(getattr(meta, "table_name", None) or "").strip() if by_table else ""
+    return Sheet(table or fmt, rows())
 
 
 # encodings tried, in turn, when ReadStat cannot convert a file's strings with the one it assumed: Stata before 14
