@@ -734,6 +734,8 @@ class Detail(Code):
     BIFF_NO_READER = "biff-no-reader", "{what:word}: no reader"
     # -- what a file named like a table holds instead (inspectors.spreadsheet)
     UNREAD_TABLE_FORMAT = "unread-table-format", "{what:word} ({ext:word}): no reader for this format; not examined"
+    XPORT_CUT = "xport-cut", ("SAS transport file cut: it ends {n:d} bytes into an 80-byte record (it holds whole "
+                              "records only): the rows before the cut were read, those after it are absent")
     STATS_UNREADABLE = "stats-unreadable", "statistics data file ({kind:word}) that could not be read ({library:lib}): damaged or cut?"
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "
                                         "examined; open it in SPSS with its password and save an unencrypted copy")

@@ -220,7 +220,15 @@ def mhtml_html(data: bytes) -> list[tuple[bytes, str | None]]:
     MHTML" / "Web archive"), each undone from quoted-printable/base64, with what was damaged in it (None: sound): a
     browser saves each frame as its own part (Session 9: every part is read, not the first only). A base64 part
     cut or with damaged bytes is decoded up to where it can be (the email package hands back the base64 text
-    itself then: no table was ever found in a damaged Excel page)."""
+    itself then: no table was ever found in a damaged Excel page). A page nesting multiparts deeper than the mail
+    parser follows is listed ``mime-too-deep``, as a mail is (review15c: it was ``reader-failed`` RecursionError)."""
+    try:
+        return _mhtml_pages(data)
+    except RecursionError as e:
+        raise ReadError(Status.CORRUPT, say(Detail.MIME_TOO_DEEP)) from e
+
+
+def _mhtml_pages(data: bytes) -> list[tuple[bytes, str | None]]:
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
     pages: list[tuple[bytes, str | None]] = []
     for part in msg.walk():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterator
 
 from .backends import load
@@ -30,26 +31,57 @@ STATS_FORMATS = frozenset(READERS)
 _CHUNK_CELLS = 1 << 20  # cells read per call (rows in chunks: a large survey is never held whole in Python objects)
 
 
-def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
+# a SAS transport (XPORT) member's first header record, version 5 and 8: a file is a library, PROC COPY puts
+# several datasets in one; ReadStat reads the first only (review15c: the people in a second ended as nothing)
+_XPORT_MEMBER = re.compile(rb"HEADER RECORD\*{7}(?:MEMBER  |MEMBV8  )HEADER RECORD!{7}")
+_XPORT_RECORD = 80
+_XPORT_LIBRARY_HEADER = 3 * _XPORT_RECORD
+
+
+def stats_sheets(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
+    """A sheet per dataset: one for every format but XPORT, one per member of an XPORT library (each member read
+    as a library of its own: the library's header records and the member's bytes)."""
+    starts = [m.start() for m in _XPORT_MEMBER.finditer(data, _XPORT_LIBRARY_HEADER)
+              if m.start() % _XPORT_RECORD == 0] if fmt == "xpt" else []
+    if len(starts) < 2:
+        yield _said_cut(iter_stats(data, fmt, caps), data, fmt)
+        return
+    for start, end in zip(starts, [*starts[1:], len(data)], strict=True):
+        yield _said_cut(iter_stats(data[:_XPORT_LIBRARY_HEADER] + data[start:end], fmt, caps, by_table=True),
+                        data[:end], fmt)
+
+
+def _said_cut(sheet: Sheet, data: bytes, fmt: str) -> Sheet:
+    """``sheet`` with its cut said when ``data`` is an XPORT file (or a library up to a member's end) that stops
+    inside an 80-byte record: XPORT records no row count and ReadStat reads the whole rows before a cut without a
+    word (review15c: a cut copy passed as ok). SPSS and Stata files state their row count: ReadStat refuses a cut."""
+    if fmt == "xpt" and (inside := len(data) % _XPORT_RECORD):
+        sheet.damage.append(say(Detail.XPORT_CUT, n=inside))
+    return sheet
+
+
+def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> Sheet:
     """The one sheet of a statistics data file (see the module docstring). Its rows are read in chunks of about
-    ``_CHUNK_CELLS`` cells (pyreadstat's row_offset/row_limit), each counted against the file's cell budget."""
+    ``_CHUNK_CELLS`` cells (pyreadstat's row_offset/row_limit), each counted against the file's cell budget.
+    ``by_table``: the sheet is named by its dataset's name (the members of an XPORT library), else by ``fmt``."""
     pyreadstat = load("pyreadstat")
     decoding("pyreadstat")
     reader = getattr(pyreadstat, READERS[fmt])
 
-    plain: dict[str, object] = {}  # set when dates cannot be converted: they are read as the numbers stored
+    # what a failed read asked for, kept for every later read of the file: dates as the numbers stored (a date
+    # Python cannot hold), an encoding ReadStat could not take from the file (Stata before 14 records none)
+    more: dict[str, object] = {}
 
     def read(**how: object) -> tuple[dict[str, list[object]], object]:
         try:
-            try:
-                return reader(io.BytesIO(data), output_format="dict", **how, **plain)
-            except MemoryError:
-                raise
-            except Exception:  # noqa: BLE001 - a date out of Python's range (haven's datetime.sav): read it raw
-                if plain:
+            while True:
+                try:
+                    return reader(io.BytesIO(data), output_format="dict", **how, **more)
+                except MemoryError:
                     raise
-                plain["disable_datetime_conversion"] = True
-                return reader(io.BytesIO(data), output_format="dict", **how, **plain)
+                except Exception as e:  # noqa: BLE001 - tried again only as _retry says, else listed below
+                    if not _retry(e, fmt, more):
+                        raise
         except MemoryError as e:
             raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
         except Exception as e:  # noqa: BLE001 - ReadstatError, PyreadstatError ...: a damaged file is data
@@ -78,7 +110,34 @@ def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
                 return
             offset += got
 
-    return Sheet(fmt, rows())
+    table = str(getattr(meta, "table_name", None) or "").strip() if by_table else ""
+    return Sheet(table or fmt, rows())
+
+
+# encodings tried, in turn, when ReadStat cannot convert a file's strings with the one it assumed: Stata before 14
+# records none and ReadStat takes Windows-1252 (a Japanese Stata 13 file, Shift_JIS, was listed corrupt, its people
+# unread: review15c); an SPSS file's code page may be missing or wrong the same way
+_ENCODINGS = ("UTF-8", "CP932", "EUC-JP")
+_NO_ENCODING_PARAMETER = frozenset({"por"})
+
+
+def _retry(error: Exception, fmt: str, more: dict[str, object]) -> bool:
+    """Whether a failed read is tried again, ``more`` changed for it: the next of ``_ENCODINGS`` when ReadStat
+    could not convert a string; once with dates as stored numbers for any other failure (haven's datetime.sav:
+    "date value out of range"). Never raises."""
+    try:
+        if "convert string" in str(error) and fmt not in _NO_ENCODING_PARAMETER:
+            tried = _ENCODINGS.index(str(more["encoding"])) + 1 if "encoding" in more else 0
+            if tried < len(_ENCODINGS):
+                more["encoding"] = _ENCODINGS[tried]
+                return True
+            return False
+        if "disable_datetime_conversion" in more:
+            return False
+        more["disable_datetime_conversion"] = True
+        return True
+    except Exception:  # noqa: BLE001 - a failure path: no retry
+        return False
 
 
 def _cell(value: object) -> object:

@@ -35,7 +35,7 @@ from .jsontables import holds_records, iter_json
 from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
-from .statsdata import STATS_FORMATS, iter_stats
+from .statsdata import STATS_FORMATS, stats_sheets
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
@@ -1526,7 +1526,7 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
     if fmt == "sqldump":  # a database dump: a sheet per table's rows (scanner.sqldump)
         return iter_sql_dump(data, caps), None
     if fmt in STATS_FORMATS:  # SPSS, Stata, SAS data: a row per case (scanner.statsdata, Session 15)
-        return iter([iter_stats(data, fmt, caps)]), None
+        return stats_sheets(data, fmt, caps), None
     if fmt == "empty":
         return iter(()), None
     raise ReadError(*unreadable_reason(fmt))
