@@ -1423,12 +1423,17 @@ def _tar_from_blocks(parent: Entry, hop: Hop, ctx: ScanContext, caps: ArchiveLim
                     got.damage = recovered
                 yield got
         name: bytes | None = None  # a long name (GNU ``L``, pax ``path``) for the header after it
+        end = 0  # where the last header read's data ends: a header before it is that member's data (a tar in
+        # the tar: its members are its own, not the outer tar's; review15f)
         for h in heads:
+            if h < end:
+                continue
             try:
                 ti = tarfile.TarInfo.frombuf(run[h:h + 512], "utf-8", "surrogateescape")
             except (tarfile.HeaderError, ValueError):
                 name = None
                 continue
+            end = h + 512 + -(-max(ti.size, 0) // 512) * 512
             body = run[h + 512:h + 512 + max(ti.size, 0)]
             if ti.type in (tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME):
                 found = _PAX_PATH.search(body) if ti.type == tarfile.XHDTYPE else None
