@@ -1000,7 +1000,7 @@ class _BatchReader:
             idx = [k for k, n in enumerate(self._names) if PART_NAME.search(n + "\0") is not None]
             if len(idx) < 2:  # a lone part name (``report.001``): no series to join, nothing read ahead
                 return {}
-            parts, held, counted = set(idx), 0, set()
+            parts, held, counted = set(idx), 0, set[int]()
             while max(idx) not in self._found and not self._ended:
                 for k in self._found.keys() - counted:  # the other files' content held on the way (review15f: the
                     counted.add(k)  # whole folder was held, up to 1,024 files of --max-inspect-mb each)
@@ -1014,6 +1014,9 @@ class _BatchReader:
             made = {k: self._made(k) for k in idx}  # nothing let go: the scan asks for the others later
             whole = {k: e for k, e in made.items() if e._found is not None and e._found.data is not None
                      and e._found.st is not None and len(e._found.data) == e._found.st.size}
+            unread = {_stem(self._names[k]) for k in idx if k not in whole}  # a series with a part the walker did
+            whole = {k: e for k, e in whole.items() if _stem(self._names[k]) not in unread}  # not read whole is not
+            # joined without it (review15f: a.csv.001 + .002 read as the whole file, .003 beside them)
             if len(whole) < 2:
                 return {}
             order = sorted(whole)
@@ -1024,6 +1027,14 @@ class _BatchReader:
             log.debug("split series not grouped in an image folder", exc_info=True)
             return {}
 
+
+def _stem(name: str) -> str:
+    """A part name without its part suffix (``a.csv.001`` -> ``a.csv``, ``xaa`` -> ``x``): the parts of one series
+    share it."""
+    from .sources.split_series import PART_NAME
+
+    m = PART_NAME.search(name + "\0")
+    return name[:m.start()] if m is not None else name
 
 
 def isolated(source: Source, settings: WorkerSettings, target: Location | None = None) -> Source:

@@ -69,3 +69,28 @@ def test_a_series_at_a_folders_end_holds_a_bounded_read_ahead() -> None:
     assert _held(reader) <= image_walker.READ_AHEAD + 2 * MiB
     for i in range(len(names)):  # every file still reaches the scan with what the walker read of it
         assert reader.entry(i) is not None
+
+
+def test_a_series_with_a_part_not_read_whole_is_not_joined_without_it() -> None:
+    """review15f: a SOURCE image folder's series was joined from the parts the walker read whole, leaving out one
+    it read only in its head (over --max-inspect-mb) or not at all: ``a.csv.001`` + ``.002`` read as the whole
+    file (``.003`` beside them); an archive so made says its last part "is not here". A series is joined only when
+    every part named so in the folder was read whole; another series beside it still is."""
+    from scanner.models import FileStat
+    from scanner.sources.series_join import SeriesEntry
+
+    text = b"".join(b"%d,row\n" % k for k in range(3000))
+    cut = len(text) // 3 + 1
+    parts = [text[:cut], text[cut:2 * cut], text[2 * cut:]]
+    names = ["a.csv.001", "a.csv.002", "a.csv.003", "b.csv.001", "b.csv.002"]
+    datas = [parts[0], parts[1], parts[2][:100], parts[0], parts[1]]  # a.csv.003: only its head read
+    sizes = [len(parts[0]), len(parts[1]), len(parts[2]), len(parts[0]), len(parts[1])]
+    ops: list[tuple[Any, ...]] = []
+    for i, (data, size) in enumerate(zip(datas, sizes, strict=True)):
+        found = _found(data)
+        found.st = FileStat(size)
+        found.head = data[:4608]
+        ops.append(("found", i, found))
+    reader = _BatchReader(_Walk([*ops, ("end",)]), names, [(0, f"/A/{n}", False, None) for n in names])  # type: ignore[arg-type]
+    assert not isinstance(reader.entry(0), SeriesEntry)  # a.csv: .003 not read whole, not joined without it
+    assert isinstance(reader.entry(3), SeriesEntry)  # b.csv: both parts read whole, joined
