@@ -56,6 +56,8 @@ HEAD_SPAN = 4608  # bytes of a file the inspectors' ``wants`` may read (the imag
 MESSAGE_OPS = 2048  # operations per message from the walker (a folder of names is one)
 MESSAGE_BYTES = 8 << 20  # file bytes per message from the walker
 RUN = 1024  # files per folder batch at most (as sources.base.batched)
+READ_AHEAD = 64 << 20  # other files' bytes a SOURCE image's folder holds while it reads ahead to its split series'
+# last part (``_BatchReader._series``): past it the series is not joined there, its parts examined as they are
 MARKED_READ = 1 << 20  # a file this large is read under a clock of its own (and named if its read crashes)
 SLACK = 10.0  # seconds of progress the walker may lack beyond --parse-timeout (as an inspector's)
 MAX_RESTARTS = 16  # walkers started again after one died or stalled, per image
@@ -996,11 +998,25 @@ class _BatchReader:
             if PART_NAME.search("\0" + "\0".join(self._names) + "\0") is None:
                 return {}
             idx = [k for k, n in enumerate(self._names) if PART_NAME.search(n + "\0") is not None]
-            while max(idx) not in self._found and not self._ended and self._more():
-                pass
+            if len(idx) < 2:  # a lone part name (``report.001``): no series to join, nothing read ahead
+                return {}
+            parts, held, counted = set(idx), 0, set[int]()
+            while max(idx) not in self._found and not self._ended:
+                for k in self._found.keys() - counted:  # the other files' content held on the way (review15f: the
+                    counted.add(k)  # whole folder was held, up to 1,024 files of --max-inspect-mb each)
+                    found = self._found[k]
+                    if k not in parts and found is not None:
+                        held += len(found.data or b"") + len(found.head or b"")
+                if held > READ_AHEAD:  # past it: the parts are examined as they are (as before split15)
+                    return {}
+                if not self._more():
+                    break
             made = {k: self._made(k) for k in idx}  # nothing let go: the scan asks for the others later
             whole = {k: e for k, e in made.items() if e._found is not None and e._found.data is not None
                      and e._found.st is not None and len(e._found.data) == e._found.st.size}
+            unread = {_stem(self._names[k]) for k in idx if k not in whole}  # a series with a part the walker did
+            whole = {k: e for k, e in whole.items() if _stem(self._names[k]) not in unread}  # not read whole is not
+            # joined without it (review15f: a.csv.001 + .002 read as the whole file, .003 beside them)
             if len(whole) < 2:
                 return {}
             order = sorted(whole)
@@ -1011,6 +1027,14 @@ class _BatchReader:
             log.debug("split series not grouped in an image folder", exc_info=True)
             return {}
 
+
+def _stem(name: str) -> str:
+    """A part name without its part suffix (``a.csv.001`` -> ``a.csv``, ``xaa`` -> ``x``): the parts of one series
+    share it."""
+    from .sources.split_series import PART_NAME
+
+    m = PART_NAME.search(name + "\0")
+    return name[:m.start()] if m is not None else name
 
 
 def isolated(source: Source, settings: WorkerSettings, target: Location | None = None) -> Source:

@@ -59,3 +59,18 @@ def test_damaged_tar_bz2_ends_as_records_or_a_listed_reason(tmp_path: Path) -> N
         at = str(src / name)
         assert at in skipped or at in hits or any(p.startswith(f"{at} » ") for p in (*hits, *skipped)), name
         assert _records(hits, f"{at} » ") <= 3040, name  # no made-up rows
+
+
+def test_a_tar_inside_a_broken_tar_bz2_is_not_read_twice(tmp_path: Path) -> None:
+    """review15f: the headers searched at any offset of a recovered run were also those of a tar member's own
+    members (``inner.tar``): each of them listed a second time as a member of the outer tar (its rows counted
+    twice, a path that is not in the archive). A header inside a member's body read from a header is its data."""
+    inner = _tar({"会員.csv": SMALL, "pad.csv": BIG[:100000]})
+    packed = bz2.compress(_tar({"名簿.csv": BIG, "inner.tar": inner}), compresslevel=1)
+    first = bytearray(packed)
+    first[2000] ^= 0x10  # inside the first block: the later blocks are searched for headers
+    hits, skipped, src = _scan(tmp_path, {"backup.tar.bz2": bytes(first)})
+    at = f"{src / 'backup.tar.bz2'} » "
+    assert hits[f"{at}inner.tar » 会員.csv"]["pii"]["records"] == 40
+    assert f"{at}会員.csv" not in hits and f"{at}pad.csv" not in hits, sorted(hits)
+    assert f"{at}pad.csv" not in skipped, sorted(skipped)

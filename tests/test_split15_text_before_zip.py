@@ -41,3 +41,54 @@ def test_a_table_before_an_appended_zip_is_read(tmp_path: Path) -> None:
     for name in ("cut.zip", "flip.zip"):
         at = str(src / name)
         assert any(p == at or p.startswith(f"{at} » ") for p in paths), name
+
+
+def test_a_zip_before_an_appended_zip_is_read(tmp_path: Path) -> None:
+    """review15f: ``cat a.zip b.zip > c.zip``: zipfile reads ``b.zip``'s directory only, and the bytes before it (no
+    text) were dropped: ``a.zip``'s members ended as nothing (no hit, no listed row). Any file a zip was appended
+    to is now a child ``(data before the zip)`` examined by its content; a self-extractor's program is not."""
+    src = tmp_path / "src"
+    src.mkdir()
+    first = _zip({"会員.csv": TABLE})
+    second = _zip({"memo.txt": b"photos attached\n" * 50})
+    (src / "both.zip").write_bytes(first + second)
+    (src / "setup.zip").write_bytes(b"MZ" + bytes(range(256)) * 8 + second)  # a program before its zip
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--name", "nothing-named-so", "--out", str(out), "--quiet")
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    hits = {f["path"]: f for f in doc["files"]}
+    row = hits.get(f"{src / 'both.zip'} » (data before the zip) » 会員.csv")
+    assert row is not None and row["pii"]["records"] == 300, sorted(hits)
+    paths = [*hits, *(s["path"] for s in doc["skipped"])]
+    assert not [p for p in paths if p.startswith(f"{src / 'setup.zip'} » (")], paths
+
+
+def test_damaged_zips_before_a_zip_end_as_records_or_a_listed_reason(tmp_path: Path) -> None:
+    """review15f: ``cat a.zip b.zip`` flipped and cut at several places: each ends as records (never more than the
+    table holds) or a listed reason."""
+    import random
+
+    both = _zip({"会員.csv": TABLE}) + _zip({"memo.txt": b"photos attached\n" * 50})
+    rng = random.Random(15)
+    files = {}
+    for k in range(5):
+        raw = bytearray(both)
+        raw[rng.randrange(len(raw))] ^= 1 << rng.randrange(8)
+        files[f"flip{k}.zip"] = bytes(raw)
+    for k, cut in enumerate((30, len(both) // 2, len(both) - 300)):
+        files[f"cut{k}.zip"] = both[:cut]
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, data in files.items():
+        (src / name).write_bytes(data)
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--name", "nothing-named-so", "--out", str(out), "--quiet")
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    paths = [*(f["path"] for f in doc["files"]), *(s["path"] for s in doc["skipped"])]
+    for name in files:
+        at = str(src / name)
+        assert any(p == at or p.startswith(f"{at} » ") for p in paths), name
+        got = sum((f.get("pii") or {}).get("records") or 0 for f in doc["files"] if f["path"].startswith(f"{at} » "))
+        assert got <= 300, name

@@ -260,12 +260,13 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
         say(Detail.PASSWORDS_NONE_OPEN, n=sum(1 for p in passwords if p)) if passwords else say(Detail.PASSWORD_NEEDED)))
 
     ends = sorted({i.header_offset for i in infos} | {int(getattr(zf, "start_dir", len(data)))})
-    before = _text_before(data, ends[0] if ends else 0, names)
+    before, before_name = _before(data, ends[0] if ends else 0, names)
 
     def items() -> Iterator[Item]:
-        if before:  # a table the zip was appended to (``cat list.csv x.zip > x.zip``): read as text (split15)
+        if before:  # a table the zip was appended to (``cat list.csv x.zip > x.zip``): read as text (split15); a
+            # file it was appended to (``cat a.zip b.zip``): examined by its content (review15f)
             caps.budget.charge(len(before))
-            yield _yield_member(parent, hop, _Member(TEXT_BEFORE, None, len(before), None, None), ctx, caps,
+            yield _yield_member(parent, hop, _Member(before_name, None, len(before), None, None), ctx, caps,
                                 partial(io.BytesIO, before), None, len(before))
         for k, info in enumerate(files):
             path, raw_hex = zip_member_name(info)
@@ -303,20 +304,29 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
 
 
 TEXT_BEFORE = "(text before the zip).txt"  # the child that holds the text a zip was appended to
+DATA_BEFORE = "(data before the zip)"  # the child that holds another file a zip was appended to (no extension:
+# examined by its content)
+PROGRAM_HEADS = (b"MZ", b"\x7fELF")  # a self-extractor's program before its zip: the zip's own, not a file of its own
 
 
-def _text_before(data: bytes, first: int, names: set[str]) -> bytes:
-    """The bytes before a zip's first member (zipfile reads a zip past anything in front of it) when they are text
-    (no control byte text never holds) and the zip is no document package: a CSV with an archive appended under a
-    ``.zip`` name ended as a clean archive, its rows unexamined (review14c #8). b"" otherwise (no prefix, a
-    self-extractor's program, zeros of a lost part). Total."""
+def _before(data: bytes, first: int, names: set[str]) -> tuple[bytes, str]:
+    """The bytes before a zip's first member (zipfile reads a zip past anything in front of it) and the name of the
+    child that holds them, when the zip is no document package: text (no control byte text never holds; a CSV
+    with an archive appended under a ``.zip`` name ended as a clean archive, its rows unexamined, review14c #8)
+    as TEXT_BEFORE; any other file (another zip: ``cat a.zip b.zip > c.zip`` read only ``b.zip``'s members, the
+    others ended as nothing, review15f) as DATA_BEFORE. (b"", "") otherwise: no prefix, a self-extractor's
+    program, zeros of a lost part, a spanning mark. Total."""
     try:
         if first <= 0 or any(n in names for n in DOCUMENT_MARKERS):
-            return b""
+            return b"", ""
         head = data[:first]
-        return head if is_text(head[:4096]) else b""
+        if is_text(head[:4096]):
+            return head, TEXT_BEFORE
+        if first <= 4 or head.startswith(PROGRAM_HEADS) or not any(head[:4096]):
+            return b"", ""
+        return head, DATA_BEFORE
     except Exception:  # noqa: BLE001 - a failure path never raises
-        return b""
+        return b"", ""
 
 
 def _stored_after_loss(data: bytes, info: zipfile.ZipInfo, ends: list[int]) -> bytes:
@@ -1449,12 +1459,17 @@ def _tar_from_blocks(parent: Entry, hop: Hop, ctx: ScanContext, caps: ArchiveLim
                     got.damage = recovered
                 yield got
         name: bytes | None = None  # a long name (GNU ``L``, pax ``path``) for the header after it
+        end = 0  # where the last header read's data ends: a header before it is that member's data (a tar in
+        # the tar: its members are its own, not the outer tar's; review15f)
         for h in heads:
+            if h < end:
+                continue
             try:
                 ti = tarfile.TarInfo.frombuf(run[h:h + 512], "utf-8", "surrogateescape")
             except (tarfile.HeaderError, ValueError):
                 name = None
                 continue
+            end = h + 512 + -(-max(ti.size, 0) // 512) * 512
             body = run[h + 512:h + 512 + max(ti.size, 0)]
             if ti.type in (tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME):
                 found = _PAX_PATH.search(body) if ti.type == tarfile.XHDTYPE else None

@@ -383,11 +383,13 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
     """A container's items (an archive's members) with the split series among each folder's members grouped and
     joined as a local folder's or a share's are (``parts_in``, ``entry_for``; split15: ``x.7z.001`` ... in a zip
     were each listed, unread). Members named as parts (``held_part``) are held back, up to ``hold`` bytes of them
-    in all (their sizes as listed: more are passed on as they come, examined alone as before), and yielded after
+    in all (their sizes as listed: more are passed on as they come, examined alone as before, and a folder one was
+    passed on from is not grouped: no series there is said to miss it), and yielded after
     the others, each a ``SeriesEntry`` (the joined row), a ``SeriesPart`` or itself. Grouping that fails passes
     the held members on as they are."""
     held: list[Entry] = []
     kept = 0
+    passed: set[str] = set()  # folders a part-named member was passed on from: their series are not all held
     for item in items:
         if held_part(item):
             try:
@@ -398,14 +400,16 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
                 held.append(item)
                 kept += size
                 continue
+            passed.add(_folder_of(item))
         yield item
     folders: dict[str, dict[str, Entry]] = {}
     for entry in held:
         folders.setdefault(_folder_of(entry), {}).setdefault(entry.name, entry)
     seen: set[int] = set()
-    for entries in folders.values():
-        try:
-            parts = _member_reads(entries)
+    for folder, entries in folders.items():
+        try:  # a folder with a piece passed on is not grouped: its held pieces would make a series with that
+            # piece "missing" though it lies beside them (review15f); each examined alone, as before split15
+            parts = _member_reads(entries) if folder not in passed else {}
         except Exception:  # noqa: BLE001 - a failure path: the members are then examined one by one, as before
             parts = {}
         for name, entry in entries.items():
