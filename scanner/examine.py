@@ -266,10 +266,12 @@ def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tu
 
 def head_of(entry: Entry, size: int = HEAD_READ) -> bytes | None:
     """The first ``size`` bytes of a file (read-only, without touching atime, as every read), or None when they
-    cannot be read; a local file in one open and read, without a file object (sources.local)."""
-    quick = getattr(entry, "read_head", None)
-    if quick is not None:
-        return quick(size)
+    cannot be read; a local file in one open and read, without a file object (``LocalEntry.quick_head``: None for
+    the row of a joined split series, whose ``open`` joins its parts, and after the walk left the folder; then the
+    entry's own ``open`` reads, review15b: the first part alone was read, a page's table past it never seen)."""
+    quick = getattr(entry, "quick_head", None)
+    if quick is not None and (data := quick(size)) is not None:
+        return data
     try:
         with entry.open() as f:
             return f.read(size)
