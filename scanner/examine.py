@@ -98,8 +98,12 @@ class Candidate:
 
 def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None = None) -> Candidate | None:
     """The cheap checks: None when the file needs no read (or could not be stat'ed: then recorded in
-    ``result``); else what ``finish`` needs. ``name_wanted`` (not None): the name meets no name rule, and this is
-    ``ctx.prefilter.wanted`` of it (both known from the folder's name pass: not asked again)."""
+    ``result``); else what ``finish`` needs. ``name_wanted`` (not None): the name as the folder lists it meets no
+    name rule, and this is ``ctx.prefilter.wanted`` of it (both known from the folder's name pass: not asked again).
+    A joined split series' row is named as its joined file (X.jpg) but listed as its first part (X.jpg.001): its
+    listed name begins with ``entry.name`` (the name pass, a search for the rules' words, finds in it any word of
+    ``entry.name``) and no inspector skips its extension, so it is True there and the row takes the by-name path
+    (a failed stat or head read is listed, never dropped)."""
     matches = ctx.rules.match(entry.name) if name_wanted is None else []
     piece, headed = _later_piece(entry)
     if piece and headed:  # a later piece of a file cut by ``split`` (``X.ab``, ``X.part2``) whose first piece is
@@ -266,10 +270,12 @@ def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tu
 
 def head_of(entry: Entry, size: int = HEAD_READ) -> bytes | None:
     """The first ``size`` bytes of a file (read-only, without touching atime, as every read), or None when they
-    cannot be read; a local file in one open and read, without a file object (sources.local)."""
-    quick = getattr(entry, "read_head", None)
-    if quick is not None:
-        return quick(size)
+    cannot be read; a local file in one open and read, without a file object (``LocalEntry.quick_head``: None for
+    the row of a joined split series, whose ``open`` joins its parts, and after the walk left the folder; then the
+    entry's own ``open`` reads, review15b: the first part alone was read, a page's table past it never seen)."""
+    quick = getattr(entry, "quick_head", None)
+    if quick is not None and (data := quick(size)) is not None:
+        return data
     try:
         with entry.open() as f:
             return f.read(size)

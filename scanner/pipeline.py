@@ -168,8 +168,8 @@ class Dispatcher:
 
     def entry(self, entry: Entry, name_wanted: bool | None = None) -> None:
         """One file: replayed from the resume state, settled by the cheap checks, or sent to a worker.
-        ``name_wanted``: not None when the file's name meets no name rule and the prefilter said whether some
-        inspector may want it (a folder's name pass: ``NamePrefilter.split``)."""
+        ``name_wanted``: not None when the file's name as the folder lists it meets no name rule and the prefilter
+        said whether some inspector may want it (a folder's name pass: ``NamePrefilter.split``; see ``pick``)."""
         ctx = self.ctx
         ctx.progress.file()
         state, key = ctx.state, None
