@@ -46,3 +46,26 @@ def test_a_text_after_a_listed_format_name_is_no_piece(tmp_path: Path) -> None:
     for text in (exp, utf16):
         assert "piece" not in (skipped.get(str(text)) or {}).get("detail", ""), skipped.get(str(text))
     assert "piece 2 of" in skipped[str(lone)]["detail"], skipped.get(str(lone))
+
+
+def test_a_7z_series_whose_last_part_is_longer_is_joined_by_its_header(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    data = _sevenz(151)
+    cut = len(data) * 2 // 5
+    for folder, parts in (("longer", (data[:cut], data[cut:])),  # py7zr's archive.7z.001/.002 cut so
+                          ("cut", (data[:cut], data[cut:-40])),  # the last part cut short: not the whole archive
+                          ("three", (data[:cut], data[cut:2 * cut - 7], data[2 * cut - 7:]))):  # uneven parts
+        (src / folder).mkdir()
+        for i, part in enumerate(parts, 1):
+            (src / folder / f"archive.7z.{i:03d}").write_bytes(part)
+    rows, skipped = _scan(tmp_path, src)
+    for folder in ("longer", "three"):
+        first = src / folder / "archive.7z.001"
+        got = [r for p, r in rows.items() if p.startswith(str(first))]
+        assert sum(((r.get("pii") or {}).get("records") or 0) for r in got) == N, (folder, rows.keys(), skipped)
+    cut_first = src / "cut" / "archive.7z.001"
+    assert str(cut_first) in skipped, skipped.keys()
+    assert "shorter than the first" not in skipped[str(cut_first)]["detail"], skipped[str(cut_first)]
+    assert "longer than the first" in skipped[str(cut_first)]["detail"], skipped[str(cut_first)]
+    assert str(src / "cut" / "archive.7z.002") in skipped

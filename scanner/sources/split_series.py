@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, cast
@@ -175,6 +176,7 @@ class Series:
     sizes: tuple[int, ...]
     missing: tuple[str, ...] = ()  # parts named by the gap between present ones (X.7z.002 when .001 and .003 are)
     short: tuple[str, ...] = ()  # parts (not the last) shorter than the first: cut or still being copied
+    longer: tuple[str, ...] = ()  # the last part, when longer than the first (7-Zip and HJSplit never make one)
     spanned: bool = False  # a PKZIP spanned zip (X.z01 ... X.zip): joined under X.zip, offsets per part
     plain: bool = False  # a byte-split file that is no archive (X.csv.001 ...): read joined as X.csv (fixsplit11)
     read_as: str = ""  # the name the joined file is read under when not ``whole``: ``list`` for a CSV cut under
@@ -213,12 +215,14 @@ class Series:
     @property
     def complete(self) -> bool:
         if self.lettered:  # made only with its first piece here, no piece missing, no piece short (pieces_in)
-            return bool(self.parts) and self.parts[0] == self.first_name and not self.missing and not self.short
+            return (bool(self.parts) and self.parts[0] == self.first_name and not self.missing and not self.short
+                    and not self.longer)
         if self.pieces:  # never joined (only the first piece has a header: it is examined as it is)
             return False
         if self.spanned:
-            return len(self.parts) > 1 and not self.missing and not self.short
-        return bool(self.parts) and part_number(self.parts[0]) == self.base and not self.missing and not self.short
+            return len(self.parts) > 1 and not self.missing and not self.short and not self.longer
+        return (bool(self.parts) and part_number(self.parts[0]) == self.base and not self.missing and not self.short
+                and not self.longer)
 
     @property
     def size(self) -> int:
@@ -286,6 +290,8 @@ class Series:
                 said.append(say(code, parts=", ".join(names[:5]) + (" ..." if len(names) > 5 else "")))
         if self.short:
             said.append(say(Detail.SERIES_PARTS_SHORT, parts=", ".join(self.short[:5])))
+        if self.longer:
+            said.append(say(Detail.SERIES_LAST_LONGER, parts=", ".join(self.longer[:5])))
         return join_details(said)
 
 
@@ -453,8 +459,11 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         short = tuple(n for n, s in zip(names_in[:-1], sizes[:-1], strict=True)
                       if s is None or first is None or s != first)
         last = sizes[-1]
-        if last is None or (first is not None and last > first):  # a last part larger than the first: not a cut series
+        longer: tuple[str, ...] = ()
+        if last is None:
             short += (names_in[-1],)
+        elif first is not None and last > first:  # a last part larger than the first: not a cut series
+            longer = (names_in[-1],)
         if order[0] != base:  # .001 gone: a cut series only when every part but the last has one size and the last
             cut = sizes[0]  # is not larger (then listed, naming the first part missing; an archive's parts are
             if cut is None or any(s != cut for s in sizes[:-1]) or last is None or last > cut:  # listed anyway)
@@ -465,14 +474,29 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         if whole in plain and ((len(short) > 1 and not missing) or any(
                 s is not None and first is not None and s > first for s in sizes)):
             continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
+        if (short or longer) and not missing and order[0] == base and whole not in plain and head_of is not None:
+            if _sevenz_length(head_of(names_in[0])) == sum(s or 0 for s in sizes) and None not in sizes:
+                short, longer = (), ()  # parts of other sizes whose joined length is the 7z's own: the archive
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
-                        read_as=read_as, text=text, irregular=irregular)
+                        read_as=read_as, text=text, irregular=irregular, longer=longer)
         for n in names_in:
             out[n] = series
     if head_of is not None and plain_of is not None and text_of is not None:
         for name, series in pieces_in(listed, size_of, plain_of, text_of, head_of).items():
             out.setdefault(name, series)
     return out
+
+
+def _sevenz_length(head: bytes | None) -> int | None:
+    """The length a 7z's start header names (32 + its next header's offset and size), when ``head`` begins with a 7z
+    signature and a start header whose CRC holds; else None. 7-Zip and HJSplit cut every volume but the last to one
+    size, but a series cut otherwise (py7zr's ``archive.7z.001`` 25,000 B + ``.002`` 27,337 B) is the archive when
+    its parts' joined length is the one its header names (fix15a: it was listed "shorter than the first part")."""
+    if head is None or len(head) < 32 or not head.startswith(_FIRST_BYTES["7z"][0]):
+        return None
+    if zlib.crc32(head[12:32]) != int.from_bytes(head[8:12], "little"):
+        return None
+    return 32 + int.from_bytes(head[12:20], "little") + int.from_bytes(head[20:28], "little")
 
 
 # ``split`` with its default letters (``X.aa``, ``X.ab`` ..., or three with ``-a 3``), and ``X.part1``,
