@@ -69,3 +69,32 @@ def test_a_7z_series_whose_last_part_is_longer_is_joined_by_its_header(tmp_path:
     assert "shorter than the first" not in skipped[str(cut_first)]["detail"], skipped[str(cut_first)]
     assert "longer than the first" in skipped[str(cut_first)]["detail"], skipped[str(cut_first)]
     assert str(src / "cut" / "archive.7z.002") in skipped
+
+
+def test_a_stub_before_an_archive_under_sfx_is_listed_or_read(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    stub = bytes(128000)  # rarfile's synthetic self-extractors: zeros, then the archive (no program header)
+    (src / "rar3-seektest.sfx").write_bytes(stub + RAR)
+    zipped = io.BytesIO()
+    import zipfile
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("名簿.csv", csv_bytes(standard(people(N, seed=152)), "utf-8"))
+    (src / "setup.sfx").write_bytes(stub + zipped.getvalue())
+    (src / "seven.sfx").write_bytes(stub + _sevenz(153))
+    (src / "cut.sfx").write_bytes((stub + RAR)[:128003])  # cut inside the RAR's signature: no archive found
+    whole = stub + zipped.getvalue()
+    damaged = {"half.sfx": whole[:128000 + len(zipped.getvalue()) // 2],
+               "flipped.sfx": whole[:128100] + bytes(b ^ 0x5A for b in whole[128100:128140]) + whole[128140:]}
+    for name, data in damaged.items():
+        (src / name).write_bytes(data)
+    rows, skipped = _scan(tmp_path, src)
+    rar = skipped[str(src / "rar3-seektest.sfx")]
+    assert rar["reason"] == "unsupported" and "RAR" in rar["detail"], rar
+    for name in ("setup.sfx", "seven.sfx"):
+        got = [r for p, r in rows.items() if p.startswith(str(src / name))]
+        assert sum(((r.get("pii") or {}).get("records") or 0) for r in got) == N, (name, rows.keys(), skipped)
+    for name in damaged:  # records or a listed reason, never nothing
+        got = [r for p, r in rows.items() if p.startswith(str(src / name))]
+        assert got or any(p.startswith(str(src / name)) for p in skipped), (name, rows.keys(), skipped)
+
