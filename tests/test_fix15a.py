@@ -5,7 +5,8 @@
   bytes can be one (a later piece of a RAR, a cabinet ... is compressed data, no text).
 - py7zr's ``archive.7z.001`` (25,000 B) + ``.002`` (27,337 B) join into a whole 7z, but were listed "not joined ...
   shorter than the first part" (the last part is longer). A 7z's start header names its own length (32 + next header
-  offset + size, CRC-checked): parts whose joined length is exactly that are the archive, whatever their sizes.
+  offset + size, CRC-checked), a zip's end record its directory's place: parts whose joined length is exactly that
+  are the archive, whatever their sizes.
 - rarfile's ``.sfx`` stubs (zeros, then a RAR; no program header) ended as nothing.
 Through the CLI, generated people (Faker ja_JP, fixed seed); damaged variants end as records or a listed reason.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zipfile
 from pathlib import Path
 
 import py7zr
@@ -59,9 +61,18 @@ def test_a_7z_series_whose_last_part_is_longer_is_joined_by_its_header(tmp_path:
         (src / folder).mkdir()
         for i, part in enumerate(parts, 1):
             (src / folder / f"archive.7z.{i:03d}").write_bytes(part)
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("名簿.csv", csv_bytes(standard(people(N, seed=154)), "utf-8"))
+    whole = zipped.getvalue()
+    at = len(whole) * 2 // 5
+    for folder, parts in (("zip_longer", (whole[:at], whole[at:])), ("zip_cut", (whole[:at], whole[at:-30]))):
+        (src / folder).mkdir()
+        for i, part in enumerate(parts, 1):
+            (src / folder / f"archive.zip.{i:03d}").write_bytes(part)
     rows, skipped = _scan(tmp_path, src)
-    for folder in ("longer", "three"):
-        first = src / folder / "archive.7z.001"
+    for folder in ("longer", "three", "zip_longer"):
+        first = src / folder / ("archive.zip.001" if folder.startswith("zip") else "archive.7z.001")
         got = [r for p, r in rows.items() if p.startswith(str(first))]
         assert sum(((r.get("pii") or {}).get("records") or 0) for r in got) == N, (folder, rows.keys(), skipped)
     cut_first = src / "cut" / "archive.7z.001"
@@ -69,6 +80,7 @@ def test_a_7z_series_whose_last_part_is_longer_is_joined_by_its_header(tmp_path:
     assert "shorter than the first" not in skipped[str(cut_first)]["detail"], skipped[str(cut_first)]
     assert "longer than the first" in skipped[str(cut_first)]["detail"], skipped[str(cut_first)]
     assert str(src / "cut" / "archive.7z.002") in skipped
+    assert "longer than the first" in skipped[str(src / "zip_cut" / "archive.zip.002")]["detail"]
 
 
 def test_a_stub_before_an_archive_under_sfx_is_listed_or_read(tmp_path: Path) -> None:
@@ -77,7 +89,6 @@ def test_a_stub_before_an_archive_under_sfx_is_listed_or_read(tmp_path: Path) ->
     stub = bytes(128000)  # rarfile's synthetic self-extractors: zeros, then the archive (no program header)
     (src / "rar3-seektest.sfx").write_bytes(stub + RAR)
     zipped = io.BytesIO()
-    import zipfile
     with zipfile.ZipFile(zipped, "w") as z:
         z.writestr("名簿.csv", csv_bytes(standard(people(N, seed=152)), "utf-8"))
     (src / "setup.sfx").write_bytes(stub + zipped.getvalue())

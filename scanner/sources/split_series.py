@@ -474,9 +474,13 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         if whole in plain and ((len(short) > 1 and not missing) or any(
                 s is not None and first is not None and s > first for s in sizes)):
             continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
-        if (short or longer) and not missing and order[0] == base and whole not in plain and head_of is not None:
-            if _sevenz_length(head_of(names_in[0])) == sum(s or 0 for s in sizes) and None not in sizes:
-                short, longer = (), ()  # parts of other sizes whose joined length is the 7z's own: the archive
+        if ((short or longer) and not missing and order[0] == base and whole not in plain and head_of is not None
+                and None not in sizes):
+            total = sum(s or 0 for s in sizes)
+            if _sevenz_length(head_of(names_in[0])) == total or (
+                    tail_of is not None and whole.casefold().endswith(".zip")
+                    and _zip_length(_series_tail(names_in, tail_of)) == total):
+                short, longer = (), ()  # parts of other sizes whose joined length is the archive's own: the archive
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
                         read_as=read_as, text=text, irregular=irregular, longer=longer)
         for n in names_in:
@@ -497,6 +501,17 @@ def _sevenz_length(head: bytes | None) -> int | None:
     if zlib.crc32(head[12:32]) != int.from_bytes(head[8:12], "little"):
         return None
     return 32 + int.from_bytes(head[12:20], "little") + int.from_bytes(head[20:28], "little")
+
+
+def _zip_length(tail: bytes | None) -> int | None:
+    """The length of a zip that ends with ``tail`` as its end of central directory names it (the directory's offset
+    and size: the record follows the directory, its comment ends the file), when that is where the record lies in
+    ``tail``, as a length counted back from the tail's end; else None (no record, a zip64 directory, a prefix)."""
+    at = tail.rfind(b"PK\x05\x06") if tail else -1
+    if tail is None or at < 0 or len(tail) - at < 22 or at + 22 + int.from_bytes(tail[at + 20:at + 22], "little") != len(tail):
+        return None
+    size, offset = int.from_bytes(tail[at + 12:at + 16], "little"), int.from_bytes(tail[at + 16:at + 20], "little")
+    return offset + size + len(tail) - at  # the directory ends where the record begins
 
 
 # ``split`` with its default letters (``X.aa``, ``X.ab`` ..., or three with ``-a 3``), and ``X.part1``,
