@@ -964,6 +964,8 @@ class Detail(Code):
     SERIES_PARTS_MISSING = "series-parts-missing", "missing: {parts:lib}"
     SERIES_PARTS_NOT_REGULAR = "series-parts-not-regular", "not here as regular files: {parts:lib}"
     SERIES_PARTS_SHORT = "series-parts-short", "shorter than the first part: {parts:lib}"
+    SERIES_LAST_LONGER = "series-last-longer", ("last part longer than the first, and the joined parts are not the "
+                                                "archive's own length: {parts:lib}")
 
 _ORDER: tuple[Detail, ...] = ()
 

@@ -181,6 +181,8 @@ class ArchiveInspector:
             return True
         if _ext_of(entry.name, sfx.PE_EXTS):  # a self-extractor: an archive after the program's own bytes
             return self._self_extracting(entry, size, head())
+        if _ext_of(entry.name, sfx.STUB_EXTS) and not head().startswith(b"MZ"):  # a stub that is no program
+            return self._after_stub(entry)
         if size < 22:  # smaller than an empty zip
             return False
         h = head()
@@ -217,6 +219,15 @@ class ArchiveInspector:
                     return sfx.find(over, size, read) is not None
                 return sfx.find(over, size, sfx.forward_reader(f)) is not None  # read through, a few KiB kept
         except (OSError, ReadError):  # the overlay could not be read: the worker reads it again and says why
+            return True
+
+    def _after_stub(self, entry: Entry) -> bool:
+        """Whether a ``.sfx`` whose stub is no program holds an archive signature in its first STUB_SEARCH bytes
+        (rarfile's self-extractors: zeros, then a RAR; they ended as nothing, fix15a)."""
+        try:
+            with entry.open() as f:
+                return sfx.find_after_stub(f.read(sfx.STUB_SEARCH)) is not None
+        except (OSError, ReadError):  # could not be read: the worker reads it again and says why
             return True
 
     # a zip signature then noise (fake documents: 3,000 of a 20,000-file share) is settled by a byte search over
@@ -282,8 +293,9 @@ class ArchiveInspector:
             return Inspection(status=Status.CORRUPT, detail=say(Detail.OLE_NO_HEADER))
         kind = sniff(data[:512]) or fmt.guess_by_name(entry.name, data)
         start = 0
-        if kind is None and _ext_of(entry.name, sfx.PE_EXTS):
-            found = sfx.find_in(data)
+        stub = _ext_of(entry.name, sfx.STUB_EXTS) and not data.startswith(b"MZ")
+        if kind is None and (_ext_of(entry.name, sfx.PE_EXTS) or stub):
+            found = sfx.find_after_stub(data) if stub else sfx.find_in(data)
             if found is None:  # an ordinary program after all (taken when its overlay could not be probed)
                 return Inspection()
             if found.kind not in fmt.OPENERS:
@@ -292,7 +304,7 @@ class ArchiveInspector:
         if kind is None:
             return Inspection(status=Status.CORRUPT, detail=say(Detail.NOT_AN_ARCHIVE))
         detail: dict[str, Any] = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz: tar
-        if _ext_of(entry.name, sfx.PE_EXTS):
+        if _ext_of(entry.name, sfx.PE_EXTS) or stub:
             detail["self_extracting"] = True
         if joined and series is not None:
             detail["joined_parts"] = len(series.parts)

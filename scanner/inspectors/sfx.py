@@ -17,12 +17,17 @@ from typing import IO, NamedTuple
 from ..contenttype import PE_EXTS, PE_HEAD
 from .archive_members import SEVENZ_MAGIC, ZIP_MAGIC
 
-__all__ = ["PE_EXTS", "PE_HEAD", "Found", "Overlay", "find", "find_in", "forward_reader", "overlay"]
+__all__ = ["PE_EXTS", "PE_HEAD", "STUB_EXTS", "Found", "Overlay", "find", "find_in", "find_after_stub", "forward_reader",
+           "overlay"]
 PROBE = 4096  # bytes read at the overlay's start and at the file's end
 SLACK = 512  # zero padding after the last section (file alignment) is no overlay
 ZIP_END = b"PK\x05\x06"
 RAR_MAGIC = (b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")
 CAB_MAGIC = b"MSCF\x00\x00\x00\x00"
+# a self-extractor under ``.sfx`` whose stub is no Windows program (rarfile's test files: zeros, then the RAR):
+# its archive is the first signature in its first STUB_SEARCH bytes (rarfile searches as far for a RAR's) (fix15a)
+STUB_EXTS = (".sfx",)
+STUB_SEARCH = 1 << 21
 
 
 class Overlay(NamedTuple):
@@ -120,3 +125,15 @@ def find_in(data: bytes) -> Found | None:
     if over is None:
         return None
     return find(over, len(data), lambda at, n: data[at:at + n])
+
+
+def find_after_stub(head: bytes) -> Found | None:
+    """The archive after a stub that is no program, from a ``.sfx`` file's first STUB_SEARCH bytes: the signature
+    (zip local header, 7z, cabinet, RAR) found first; None when none is there."""
+    found: Found | None = None
+    for magic, kind in ((ZIP_MAGIC, "zip"), (SEVENZ_MAGIC, "7z"), (CAB_MAGIC, "Microsoft Cabinet"),
+                        *((m, "RAR") for m in RAR_MAGIC)):
+        where = head.find(magic, 0, STUB_SEARCH)
+        if where >= 0 and (found is None or where < found.offset):
+            found = Found(kind, where)
+    return found

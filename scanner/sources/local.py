@@ -725,7 +725,7 @@ class _Folder:
             finally:
                 os.close(f)
 
-        def head_of(name: str, size: int = 8) -> bytes | None:
+        def head_of(name: str, size: int = 32) -> bytes | None:  # a 7z start header: 32
             return bytes_of(name, size)
 
         def plain_of(name: str) -> bool:

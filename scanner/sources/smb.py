@@ -513,7 +513,7 @@ class SmbSource:
 
         def head_of(name: str) -> bytes | None:
             try:
-                return SmbEntry(self, folder, files[name]).read_range(0, 8)
+                return SmbEntry(self, folder, files[name]).read_range(0, 32)  # a 7z start header
             except (ReadError, KeyError):
                 return None
 

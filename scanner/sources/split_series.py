@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, cast
@@ -175,6 +176,7 @@ class Series:
     sizes: tuple[int, ...]
     missing: tuple[str, ...] = ()  # parts named by the gap between present ones (X.7z.002 when .001 and .003 are)
     short: tuple[str, ...] = ()  # parts (not the last) shorter than the first: cut or still being copied
+    longer: tuple[str, ...] = ()  # the last part, when longer than the first (7-Zip and HJSplit never make one)
     spanned: bool = False  # a PKZIP spanned zip (X.z01 ... X.zip): joined under X.zip, offsets per part
     plain: bool = False  # a byte-split file that is no archive (X.csv.001 ...): read joined as X.csv (fixsplit11)
     read_as: str = ""  # the name the joined file is read under when not ``whole``: ``list`` for a CSV cut under
@@ -213,12 +215,14 @@ class Series:
     @property
     def complete(self) -> bool:
         if self.lettered:  # made only with its first piece here, no piece missing, no piece short (pieces_in)
-            return bool(self.parts) and self.parts[0] == self.first_name and not self.missing and not self.short
+            return (bool(self.parts) and self.parts[0] == self.first_name and not self.missing and not self.short
+                    and not self.longer)
         if self.pieces:  # never joined (only the first piece has a header: it is examined as it is)
             return False
         if self.spanned:
-            return len(self.parts) > 1 and not self.missing and not self.short
-        return bool(self.parts) and part_number(self.parts[0]) == self.base and not self.missing and not self.short
+            return len(self.parts) > 1 and not self.missing and not self.short and not self.longer
+        return (bool(self.parts) and part_number(self.parts[0]) == self.base and not self.missing and not self.short
+                and not self.longer)
 
     @property
     def size(self) -> int:
@@ -286,6 +290,8 @@ class Series:
                 said.append(say(code, parts=", ".join(names[:5]) + (" ..." if len(names) > 5 else "")))
         if self.short:
             said.append(say(Detail.SERIES_PARTS_SHORT, parts=", ".join(self.short[:5])))
+        if self.longer:
+            said.append(say(Detail.SERIES_LAST_LONGER, parts=", ".join(self.longer[:5])))
         return join_details(said)
 
 
@@ -453,8 +459,11 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         short = tuple(n for n, s in zip(names_in[:-1], sizes[:-1], strict=True)
                       if s is None or first is None or s != first)
         last = sizes[-1]
-        if last is None or (first is not None and last > first):  # a last part larger than the first: not a cut series
+        longer: tuple[str, ...] = ()
+        if last is None:
             short += (names_in[-1],)
+        elif first is not None and last > first:  # a last part larger than the first: not a cut series
+            longer = (names_in[-1],)
         if order[0] != base:  # .001 gone: a cut series only when every part but the last has one size and the last
             cut = sizes[0]  # is not larger (then listed, naming the first part missing; an archive's parts are
             if cut is None or any(s != cut for s in sizes[:-1]) or last is None or last > cut:  # listed anyway)
@@ -465,14 +474,44 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         if whole in plain and ((len(short) > 1 and not missing) or any(
                 s is not None and first is not None and s > first for s in sizes)):
             continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
+        if ((short or longer) and not missing and order[0] == base and whole not in plain and head_of is not None
+                and None not in sizes):
+            total = sum(s or 0 for s in sizes)
+            if _sevenz_length(head_of(names_in[0])) == total or (
+                    tail_of is not None and whole.casefold().endswith(".zip")
+                    and _zip_length(_series_tail(names_in, tail_of)) == total):
+                short, longer = (), ()  # parts of other sizes whose joined length is the archive's own: the archive
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
-                        read_as=read_as, text=text, irregular=irregular)
+                        read_as=read_as, text=text, irregular=irregular, longer=longer)
         for n in names_in:
             out[n] = series
     if head_of is not None and plain_of is not None and text_of is not None:
         for name, series in pieces_in(listed, size_of, plain_of, text_of, head_of).items():
             out.setdefault(name, series)
     return out
+
+
+def _sevenz_length(head: bytes | None) -> int | None:
+    """The length a 7z's start header names (32 + its next header's offset and size), when ``head`` begins with a 7z
+    signature and a start header whose CRC holds; else None. 7-Zip and HJSplit cut every volume but the last to one
+    size, but a series cut otherwise (py7zr's ``archive.7z.001`` 25,000 B + ``.002`` 27,337 B) is the archive when
+    its parts' joined length is the one its header names (fix15a: it was listed "shorter than the first part")."""
+    if head is None or len(head) < 32 or not head.startswith(_FIRST_BYTES["7z"][0]):
+        return None
+    if zlib.crc32(head[12:32]) != int.from_bytes(head[8:12], "little"):
+        return None
+    return 32 + int.from_bytes(head[12:20], "little") + int.from_bytes(head[20:28], "little")
+
+
+def _zip_length(tail: bytes | None) -> int | None:
+    """The length of a zip that ends with ``tail`` as its end of central directory names it (the directory's offset
+    and size: the record follows the directory, its comment ends the file), when that is where the record lies in
+    ``tail``, as a length counted back from the tail's end; else None (no record, a zip64 directory, a prefix)."""
+    at = tail.rfind(b"PK\x05\x06") if tail else -1
+    if tail is None or at < 0 or len(tail) - at < 22 or at + 22 + int.from_bytes(tail[at + 20:at + 22], "little") != len(tail):
+        return None
+    size, offset = int.from_bytes(tail[at + 12:at + 16], "little"), int.from_bytes(tail[at + 16:at + 20], "little")
+    return offset + size + len(tail) - at  # the directory ends where the record begins
 
 
 # ``split`` with its default letters (``X.aa``, ``X.ab`` ..., or three with ``-a 3``), and ``X.part1``,
@@ -518,16 +557,24 @@ def listed_stem(stem: str) -> bool:
     return m is not None and m["ext"].casefold() in LISTED_EXTS
 
 
+# a later piece met without its first piece is a piece by its name alone only while few pieces before it are lost:
+# a word after an archive's name (``X.rar.exp``: place 3,318 of ``split -a 3``; ``.txt``, ``.bak``, ``.log``) is a
+# place past the first letter's run, and a text there is read as the text it is (fix15a)
+FEW_LOST = 26
+
+
 def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_of: Callable[[str], bool],
               text_of: Callable[[str], bool], head_of: Callable[[str], bytes | None]) -> dict[str, Series]:
     """Every piece of a file cut by ``split`` with letters (``X.aa``, ``X.ab`` ...) or as ``X.partN`` among a
     folder's plain file ``names`` -> its series (``pieces``): when its first piece is here, is no text, workbook
     or disk image by content (``text_of``, ``plain_of``: a RAR, a cabinet ... whose later pieces have no header of
     their own) and a later piece is here; when the first piece is not here, when the stem names a format leakscan
-    only lists (``listed_stem``). Every piece but the last has the first one's size (the last is not larger), and
-    no later piece begins as the first does (``X.r00``, ``X.r01``: RAR volumes, each with a header of its own, are
-    no pieces). The first piece is examined as it is; each later one is listed (rar14). ``split -d`` numbers from
-    ``00`` (or ``01`` with ``--numeric-suffixes=1``): two digits with no dot before them are a piece only so."""
+    only lists (``listed_stem``) and not (more than FEW_LOST pieces before it lost and every piece present text or a
+    container by its head: fix15a). Every
+    piece but the last has the first one's size (the last is not larger), and no later piece begins as the first
+    does (``X.r00``, ``X.r01``: RAR volumes, each with a header of its own, are no pieces). The first piece is
+    examined as it is; each later one is listed (rar14). ``split -d`` numbers from ``00`` (or ``01`` with
+    ``--numeric-suffixes=1``): two digits with no dot before them are a piece only so."""
     listed = list(names)
     present = set(listed)
     groups: dict[tuple[str, str, int], dict[int, str]] = {}
@@ -545,8 +592,13 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
             archive = len(numbered) > 1 and (head_of(numbered[1]) or b"").startswith(ARCHIVE_HEADS)
             if not archive and (len(numbered) < 2 or text_of(numbered[1]) or not plain_of(numbered[1])):
                 continue
-        elif not listed_stem(stem + "." if kind == "part" else stem):
-            continue
+        elif not listed_stem(stem + "." if kind == "part" else stem) or (
+                min(numbered) > FEW_LOST and all(text_of(n) for n in numbered.values())):
+            continue  # its first piece not here: a piece by its name, unless more than FEW_LOST pieces before it
+            # are lost and every piece present is text or a container by its head (``X.rar.exp``, ``X.rar.txt``:
+            # a text beside an archive, read as what it is; fix15a: rarfile's 52 expected-output texts were listed
+            # "piece 3318 ... first piece X.rar.aaa missing"). A stored RAR's later pieces are text too: ``X.rar.ab``
+            # alone stays a piece
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
         sizes = tuple(size_of(n) for n in names_in)
