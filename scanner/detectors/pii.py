@@ -610,6 +610,7 @@ def _is_person(p: RolePlan, main: RolePlan | None) -> bool:
 
 SPREAD_ROWS = 0.5  # of a table's rows with a name and an address, the share whose name is spread (_names_elsewhere)
 SPREAD_MIN = 6  # rows with a spread name that make a table's names someone else's than its addresses' residents
+MOVES = 3  # addresses of a spread name, one its own, that are a resident's moves (home, hospital, short stay)
 
 
 def _name_key(name: str) -> str:
@@ -626,7 +627,8 @@ def _names_elsewhere(main: RolePlan, sample: Sequence[Sequence[object]]) -> tupl
     places (an asset list's 管理者 at branch offices with the branch phone; a rental list's 担当者 at each customer's
     house): no person is the resident of his row's address (review14a #5, #11). A household (one address, several
     names), a care home's residents (one address for all), a visit log (the same person at the same address on many
-    rows) and a family that moved (each name at two addresses holding the same names) spread no name. When the rows
+    rows) and a family that moved (each name at two addresses holding the same names) spread no name; nor does a
+    resident at a few places, one of them his home (at most MOVES addresses: home, hospital, short stay). When the rows
     without a spread name hold people at homes of their own (at least BLOCK_MIN rows at addresses no spread name
     stands at: 40 members above an inventory's rows typed in the same columns, ホワイトボード at 本社倉庫1番棚), the table
     is theirs and only the spread names' rows are refused (``name-elsewhere``)."""
@@ -652,6 +654,11 @@ def _names_elsewhere(main: RolePlan, sample: Sequence[Sequence[object]]) -> tupl
         return len(at) >= 3 or (len(at) == 2 and len({frozenset(homes[a]) for a in at}) == 2)
 
     spread_names = frozenset(n for n in places if spread(n))
+    # a resident who moved (home, hospital, short stay; into a care home; homes of his own over the years) is at a
+    # few addresses, one of them his home: only he stands there, or a household whose names stand at the same
+    # addresses as his (they moved together); a manager shares each branch with other managers (review15e)
+    spread_names = frozenset(n for n in spread_names if len(places[n]) > MOVES or not any(
+        all(places[m] == places[n] for m in homes[a]) for a in places[n]))
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing

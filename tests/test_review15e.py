@@ -1,0 +1,62 @@
+"""review15e: tables15's spread-names rule against client lists whose people really are at several addresses.
+
+Values: Faker ja_JP with fixed seeds (tests/person_tables_data.py); never real data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.codes import Rejection
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from tests import person_tables_data as T
+
+Rows = list[list[object]]
+
+_CLIENTS = T.ja_people(260, seed=41)
+_HOSPITAL, _SHORT_STAY, _CARE_HOME = (p.address for p in T.ja_people(3, seed=42))
+_HEADER: Rows = [["利用者名", "住所", "電話番号", "経過"]]
+
+
+def _stays() -> Rows:
+    """A care office's history of its 60 clients: each at home, then in hospital, then at a short-stay facility (the
+    two facilities' addresses shared by all)."""
+    return [[p.name, at, p.phone, what] for p in _CLIENTS[:60]
+            for at, what in ((p.address, "在宅"), (_HOSPITAL, "入院"), (_SHORT_STAY, "ショートステイ"))]
+
+
+def _into_care_home(every: int) -> Rows:
+    """60 clients at home; every ``every``-th of them moved into one care home (施設入所): a row at each address."""
+    return [r for i, p in enumerate(_CLIENTS[:60]) for r in (
+        [[p.name, p.address, p.phone, "在宅"]] + ([[p.name, _CARE_HOME, p.phone, "入所"]] if i % every == 0 else []))]
+
+
+def _moved_twice() -> Rows:
+    """A register of moves (転居履歴): 60 people living alone, each at three homes of their own over the years."""
+    return [[p.name, home, p.phone, f"転居{k}"] for i, p in enumerate(_CLIENTS[:60])
+            for k, home in enumerate((p.address, _CLIENTS[60 + 2 * i].address, _CLIENTS[61 + 2 * i].address))]
+
+
+_LISTS = {
+    "home, hospital, short stay": (_stays, 180),
+    "all moved into a care home": (lambda: _into_care_home(1), 120),
+    "half moved into a care home": (lambda: _into_care_home(2), 90),
+    "a third moved into a care home": (lambda: _into_care_home(3), 80),
+    "moved twice, living alone": (_moved_twice, 180),
+}
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no header"])
+@pytest.mark.parametrize("name", list(_LISTS))
+def test_clients_listed_at_each_place_they_stayed_still_count(name, header):
+    """A client at home, in hospital and at a short stay, or moved into a care home, a person who moved twice: each at
+    two or three addresses, the facilities' shared by many. tables15's spread names (3+ addresses, or 2 whose name
+    sets differ) read them as staff in charge of places: the whole list gave no persons, or the movers' rows were
+    refused as name-elsewhere. Such a person has a home of his own (an address no other spread name stands at) and
+    few addresses: a resident, not someone in charge."""
+    rows, count = _LISTS[name]
+    found = analyse_sheet("利用者", iter(_HEADER + rows() if header else rows()))
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert Rejection.NAME_ELSEWHERE not in found.rejected
+    assert found.count == count
+
