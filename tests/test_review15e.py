@@ -60,3 +60,22 @@ def test_clients_listed_at_each_place_they_stayed_still_count(name, header):
     assert Rejection.NAME_ELSEWHERE not in found.rejected
     assert found.count == count
 
+
+_INITIALS = ["BV Raju", "N.V. Ramana", "KG Nair", "S.A. Khan", "SA Rahman", "NV Rao", "AG Menon", "SL Bhat",
+             "S.L. Gupta", "B.V. Reddy"]
+
+
+def test_people_whose_initials_spell_a_legal_form_still_count():
+    """South Asian names are written with initials first (B.V. Raju, KG Nair, S.A. Khan): tables15's European legal
+    forms (SA, AG, KG, BV, NV, SL, S.A., N.V., S.L., B.V.) matched them anywhere in the name, so these customers were
+    refused as not-a-name. A legal form follows the firm's name (Clerc SARL, Siemens AG, Louis S.A.S.)."""
+    people = T.en_people(40, seed=3)
+    rows: Rows = [["Name", "Address", "Phone"]] + [
+        [_INITIALS[i // 4] if i % 4 == 0 else f"{p.first} {p.last}", f"{p.street}, {p.city}, {p.state} {p.zip}",
+         p.phone] for i, p in enumerate(people)]
+    rows += [[firm, "1 Rue de la Paix, 75002 Paris", "+33 1 23 45 67 89"]
+             for firm in ("Clerc SARL", "Siemens AG", "Louis S.A.S.", "Philips N.V.", "Maersk A/S")]
+    found = analyse_sheet("customers", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert found.count == 40
+    assert {r.fields["name"] for r in found.records} >= set(_INITIALS)
