@@ -79,3 +79,16 @@ def test_people_whose_initials_spell_a_legal_form_still_count():
     assert found is not None and found.kind == SheetKind.PERSONS
     assert found.count == 40
     assert {r.fields["name"] for r in found.records} >= set(_INITIALS)
+
+
+@pytest.mark.parametrize("cell", ["TEL:{phone}", "担当者：山田 一郎"], ids=["TEL:", "担当者："])
+def test_a_header_less_list_whose_every_row_has_a_labelled_cell_keeps_its_first_person(cell):
+    """tables15 skips a header-less list's first row when a cell of it is a label and its value (担当者：山田, a
+    sender line above the list). A list whose every row has such a cell (TEL:03-…, the staff in charge written
+    担当者：山田 一郎 on each row) lost its first person: the first row is like the others, no sender line."""
+    people = T.ja_people(40, seed=9)
+    rows: Rows = [[p.name, p.address, cell.format(phone=p.phone)] for p in people]
+    found = analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert found.count == 40
+    assert people[0].name in {r.fields["name"] for r in found.records}

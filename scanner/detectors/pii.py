@@ -1084,7 +1084,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
                        and (t := cell_text(above[c])) and read_header(t) is not None}
     if header_at and (above := _rows_above(plan, head, header_at)):
         data, base = chain(above, [[]], kept, stream), first_row  # the header row itself read as a blank row
-    if header_at is None and kept and _unrecognised_header(plan, kept[0]):
+    if header_at is None and kept and _unrecognised_header(plan, kept[0], kept[1:]):
         data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
     elsewhere: Counter[str] = Counter()
     if kind != SheetKind.NAMES and (person := plan.role("")) is not None and (spread := _names_elsewhere(person, sample)[1]):
@@ -1870,14 +1870,18 @@ def _records_to(sink: Callable[[PersonRecord], None], name: str, plan: SheetPlan
     return kept, with_person, rejected, keys, dict(per_role)
 
 
-def _unrecognised_header(plan: SheetPlan, first: Sequence[object]) -> bool:
+def _unrecognised_header(plan: SheetPlan, first: Sequence[object], below: Sequence[Sequence[object]] = ()) -> bool:
     """A header-less sheet's first row is a header leakscan has no words for (first_name, addr) when its
-    name cell is no name: that row is skipped, not counted as a rejection."""
+    name cell is no name, or a title and a sender line when a cell of it is a label and its value that the rows
+    ``below`` do not have in that column (a list whose every row reads TEL:03-… starts with a person): that row is
+    skipped, not counted as a rejection."""
     main = plan.role("")
     if main is None or "name" not in main.cols:
         return False
     text = " ".join(t for c in main.cols["name"] if c < len(first) and (t := cell_text(first[c])))
-    if bool(text) and _name_problem(text) is not None or any(map(labelled_value, first)):
+    if bool(text) and _name_problem(text) is not None or any(
+            labelled_value(v) and not mostly([r[c] for r in below[:BLOCK_MIN * 3] if c < len(r)], labelled_value, 0.5)
+            for c, v in enumerate(first)):
         return True  # (顧客一覧 | 担当者：山田 太郎: a title and a sender line, no person)
     return any(c < len(first) and isinstance(first[c], str) and read_header(first[c]) is not None
                for cols in main.cols.values() for c in cols)  # 著者名 | 出版社所在地: a header row all the same
