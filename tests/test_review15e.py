@@ -92,3 +92,19 @@ def test_a_header_less_list_whose_every_row_has_a_labelled_cell_keeps_its_first_
     assert found is not None and found.kind == SheetKind.PERSONS
     assert found.count == 40
     assert people[0].name in {r.fields["name"] for r in found.records}
+
+
+_BUILDINGS = ["メゾン 桜", "コーポ 山田", "ハイツ 青葉", "サン ハイツ", "パーク ハウス", "ライオンズ 南", "シティ 港",
+              "ドミール 東"]
+
+
+def test_a_building_column_of_spaced_katakana_names_is_still_joined_to_the_address():
+    """tables15 stopped joining a column right of an address that holds mostly spaced names (住所 | 担当者 田中 太郎). A
+    building column written with a space (メゾン 桜, コーポ 山田, サン ハイツ) looks the same to that test and was
+    dropped from every address, header-less: a person's name has a family name and a given name."""
+    people = T.ja_people(40, seed=9)
+    rows: Rows = [[p.name, f"{p.prefecture}{p.city}{p.town}{p.block}", _BUILDINGS[i % 8], p.phone]
+                  for i, p in enumerate(people)]
+    found = analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
+    assert all(any(b in r.fields["address"] for b in _BUILDINGS) for r in found.records)

@@ -629,6 +629,11 @@ def _continue_name(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], t
     return False
 
 
+def _person_name(v: str) -> bool:
+    """A Japanese name written 姓 名 by its family and given name (not a building written with a space: サン ハイツ)."""
+    return V.looks_like_spaced_name(v) and N.japanese_name_shape(v)
+
+
 def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], taken: set[int]) -> bool:
     """A blank column after an address: the next part, a postal code, or another rendition (ignored)."""
     vals = column_values(sample, c)
@@ -647,8 +652,8 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
             and _median_len(vals) >= 0.7 * _median_len(so_far)):
         taken.add(c)  # フクイケンフクイシ… / Fukuiken…: a rendition of the whole address, never joined
         return True
-    if mostly(vals, V.looks_like_spaced_name, 0.6):
-        return False  # 住所 | 担当者 (田中 太郎): a column of people's names is no building (tables15)
+    if mostly(vals, _person_name, 0.6):
+        return False  # 住所 | 担当者 (田中 太郎): a column of people's names is no building (tables15; メゾン 桜 is one)
     if mostly(vals, V.looks_like_address_part, 0.6):
         addr.append(c)
         taken.add(c)
