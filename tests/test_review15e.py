@@ -108,3 +108,14 @@ def test_a_building_column_of_spaced_katakana_names_is_still_joined_to_the_addre
     found = analyse_sheet("名簿", iter(rows))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
     assert all(any(b in r.fields["address"] for b in _BUILDINGS) for r in found.records)
+
+
+def test_a_staff_label_and_name_on_each_row_is_no_part_of_the_address():
+    """Header-less, a column right of the address reading 担当者：山田 一郎 on each row (the staff in charge, written
+    with its label) was joined to every address as its building: the staff's name in each person's address."""
+    people = T.ja_people(40, seed=9)
+    staff = ["山田 一郎", "鈴木 花子", "田中 次郎"]
+    rows: Rows = [[p.name, p.address, f"担当者：{staff[i % 3]}"] for i, p in enumerate(people)]
+    found = analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
+    assert not any(s in r.fields["address"] for r in found.records for s in staff)

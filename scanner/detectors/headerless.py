@@ -26,12 +26,13 @@ from typing import cast
 
 from . import person_names as N
 from . import values as V
-from .columns import is_excluded, is_label, is_staff_header
+from .columns import is_excluded, is_label
 from .plan import (
     RolePlan,
     _continue_address,
     allowed_failures,
     cell_text,
+    labelled_value,
     mostly,
     mostly_counted,
     share,
@@ -450,24 +451,6 @@ def key_value_row(row: Sequence[object]) -> bool:
     values = cells[1::2]
     return (not any(isinstance(v, str) and is_label(v) for v in values)
             and any(_personal_look(cell_text(v)) for v in values))
-
-
-_COLON = re.compile("[:：]")
-
-
-def labelled_value(v: object) -> bool:
-    """A label and its value in one cell (担当者：山田, 作成者: 鈴木 花子, 住所：東京都…, TEL:03-…): a sender or author
-    line above a list, no header cell. A staff label's value is a name (a family name alone too); any label's value
-    may be an address, a phone or an e-mail. A header with a note after a colon (電話番号：ハイフンなし) is a header."""
-    if not isinstance(v, str) or not _COLON.search(v):
-        return False
-    label, value = (t.strip() for t in _COLON.split(v, maxsplit=1))
-    if not label or not value or not is_label(label) or is_label(value):
-        return False
-    t = V.nfkc(value)
-    return bool(is_staff_header(label) and (N.japanese_name_shape(t) or V.looks_like_spaced_name(t))
-                or V.looks_like_address(t, strict=True) or V.normalise_phone(t) or V.looks_like_phone(t)
-                or V.is_email(t))
 
 
 def _personal_look(t: str) -> bool:
