@@ -119,3 +119,23 @@ def test_a_staff_label_and_name_on_each_row_is_no_part_of_the_address():
     found = analyse_sheet("名簿", iter(rows))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
     assert not any(s in r.fields["address"] for r in found.records for s in staff)
+
+
+def test_managers_each_at_three_branches_of_their_own_still_give_no_persons():
+    """The other side of a resident's few places: an asset list (header-less) whose 12 managers each look after 3
+    branches of their own, each branch on many rows. A resident stands at his home and at a stay or two on a row or
+    two each; a manager at each of his branches on many rows: his names are spread, the list holds no persons."""
+    import random
+
+    from tests.test_inv13 import ITEMS
+
+    branches = [p.address for p in T.ja_people(36, seed=5)]
+    managers = [p.name for p in T.ja_people(12, seed=3)]
+    rnd = random.Random(1)
+    rows: Rows = []
+    for _ in range(500):
+        m = rnd.randrange(12)
+        rows.append([f"{rnd.choice(ITEMS)} {rnd.randint(1, 999)}号機", f"A{rnd.randint(10000, 99999)}",
+                     branches[3 * m + rnd.randrange(3)], "03-1111-2222", managers[m]])
+    found = analyse_sheet("台帳", iter(rows))
+    assert found is None or found.kind not in (SheetKind.PERSONS, SheetKind.BUSINESS)

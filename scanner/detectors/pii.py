@@ -656,9 +656,12 @@ def _names_elsewhere(main: RolePlan, sample: Sequence[Sequence[object]]) -> tupl
     spread_names = frozenset(n for n in places if spread(n))
     # a resident who moved (home, hospital, short stay; into a care home; homes of his own over the years) is at a
     # few addresses, one of them his home: only he stands there, or a household whose names stand at the same
-    # addresses as his (they moved together); a manager shares each branch with other managers (review15e)
+    # addresses as his (they moved together); a manager shares each branch with other managers or, at branches of
+    # his own, stands at each on many rows, a resident at his stays on a row or two (review15e)
+    on_rows = Counter(pairs)
     spread_names = frozenset(n for n in spread_names if len(places[n]) > MOVES or not any(
-        all(places[m] == places[n] for m in homes[a]) for a in places[n]))
+        all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
+        on_rows[n, a] > 2 for a in places[n]) > 1)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
