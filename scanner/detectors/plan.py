@@ -649,7 +649,7 @@ def labelled_value(v: object) -> bool:
                 or V.is_email(t))
 
 
-def _person_name(v: str) -> bool:
+def _person_name(v: object) -> bool:
     """A Japanese name written 姓 名 by its family and given name (not a building written with a space: サン ハイツ)."""
     return V.looks_like_spaced_name(v) and N.japanese_name_shape(v)
 
