@@ -139,3 +139,20 @@ def test_managers_each_at_three_branches_of_their_own_still_give_no_persons():
                      branches[3 * m + rnd.randrange(3)], "03-1111-2222", managers[m]])
     found = analyse_sheet("台帳", iter(rows))
     assert found is None or found.kind not in (SheetKind.PERSONS, SheetKind.BUSINESS)
+
+
+def test_a_header_less_visit_log_with_more_helpers_than_clients_counts_its_clients():
+    """Header-less visit log (日付 | 利用者名 | 住所 | ヘルパー): 10 clients visited 20 times each by helpers of a pool of
+    30. Both name columns repeat their names; tables15 took the one with the more distinct names, the helpers, then
+    found them spread over the clients' homes: no persons (base: the 200 client rows). The clients' column is the one
+    whose names each stand beside one address."""
+    import random
+
+    clients = T.ja_people(10, seed=41)
+    helpers = [p.name for p in T.ja_people(30, seed=43)]
+    rnd = random.Random(2)
+    rows: Rows = [[f"2024-{1 + i % 9:02d}-{10 + i % 9}", clients[i % 10].name, clients[i % 10].address,
+                   rnd.choice(helpers)] for i in range(200)]
+    found = analyse_sheet("訪問記録", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 200
+    assert {r.fields["name"] for r in found.records} == {p.name for p in clients}
