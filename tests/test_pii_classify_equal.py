@@ -50,13 +50,14 @@ def _numbers(vals: list[str]) -> bool:
     return sum(1 for v in filled if H._NUMBER.fullmatch(v)) * 2 > len(filled)
 
 
-def _names(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | None:
+def _names(cols: dict[int, list[str]], rows: int, beside: dict[int, list[str]] | None = None
+           ) -> tuple[list[int], str] | None:
     order = sorted(cols)
     # a column of one text in most rows is a label, taken only when no other column is; a column of a few names each
     # on many rows (fewer distinct than half its filled cells: the staff in charge) only when no column of distinct
     # names is, the one with the most distinct names first (tables15)
     label: tuple[list[int], str] | None = None
-    repeated: list[tuple[int, int, str]] = []
+    repeated: list[tuple[bool, int, int, str]] = []
     for c in order:
         vals = cols[c]
         if not _filled(vals, rows):
@@ -74,11 +75,18 @@ def _names(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | Non
         if len(filled) >= 5 and top * 2 > len(filled):
             label = label or ([c], how)
         elif len(set(filled)) * 2 < len(filled):
-            repeated.append((len(set(filled)), -c, how))
+            # first a column whose names each stand beside one value of another with half as many values at least
+            tied = False
+            for d, other in (cols if beside is None else beside).items():
+                pairs = {(a, b) for a, b in zip(vals, other, strict=False) if a and b and d != c}
+                if pairs and len({b for _a, b in pairs}) >= max(2, len(set(filled)) / 2) and (
+                        len(pairs) <= 1.1 * len(set(filled))):
+                    tied = True
+            repeated.append((tied, len(set(filled)), -c, how))
         else:
             return [c], how
     if repeated:
-        _n, c, how = max(repeated)
+        _t, _n, c, how = max(repeated)
         return [-c], how
     for a, b in zip(order, order[1:], strict=False):
         if b != a + 1 or not (_filled(cols[a], rows) and _filled(cols[b], rows)):
@@ -146,7 +154,7 @@ def reference_discover(data: Sequence[Sequence[object]], taken: set[int], header
     found: dict[str, list[int]] = {}
     context: dict[str, list[int]] = {}
     words = {c: v for c, v in cols.items() if not _numbers(v)}
-    names = _names(words, rows) or _latin_names_left_of_a_street(words, rows)
+    names = _names(words, rows, cols) or _latin_names_left_of_a_street(words, rows)
     if names is not None:
         found["name"] = names[0]
     elif need_name:

@@ -26,12 +26,13 @@ from typing import cast
 
 from . import person_names as N
 from . import values as V
-from .columns import is_excluded, is_label, is_staff_header
+from .columns import is_excluded, is_label
 from .plan import (
     RolePlan,
     _continue_address,
     allowed_failures,
     cell_text,
+    labelled_value,
     mostly,
     mostly_counted,
     share,
@@ -207,15 +208,30 @@ def _single_token(v: object) -> bool:
     return bool(t) and " " not in t and t.replace("-", "").replace("'", "").isalpha()
 
 
-def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
+def _tied(texts: Sequence[str], others: Iterable[Sequence[str]]) -> bool:
+    """Does each name of ``texts`` stand beside one value of one of the ``others`` columns (row-aligned texts) that has
+    at least half as many values (2 at least): a client named on many rows of a visit log beside his address, where
+    a helper stands beside many addresses (review15e)? A tenth more pairs than names is allowed (a client who moved)."""
+    names = len({t for t in texts if t})
+    for other in others:
+        pairs = {(a, b) for a, b in zip(texts, other, strict=False) if a and b}
+        if len({b for _a, b in pairs}) >= max(2, names / 2) and len(pairs) <= 1.1 * names:
+            return True
+    return False
+
+
+def _names(cols: dict[int, _Column], rows: int, beside: dict[int, _Column] | None = None
+           ) -> tuple[list[int], str] | None:
     """The name column(s) and how they were recognised. A column of one text in most rows (a team or branch,
     田中班, 上海工行, before the persons' names) is a label, not names: taken only when no other column is. A column
     of a few names each on many rows (fewer distinct than half its cells: the staff in charge, 担当 | 利用者名 | 住所)
-    is taken only when no column of distinct names is; of several such, the one with the most distinct names (a
-    visit log names its clients again, the staff more often)."""
+    is taken only when no column of distinct names is; of several such, first one whose names each stand beside one
+    value of another of the columns ``beside`` (the sample's: :func:`_tied`, a visit log's clients beside their
+    address, not the helpers visiting them), then the one with the most distinct names (a visit log names its clients
+    again, the staff more often)."""
     order = sorted(cols)
     label: tuple[list[int], str] | None = None
-    repeated: list[tuple[int, int, str]] = []  # (distinct names, column, how)
+    repeated: list[tuple[bool, int, int, str]] = []  # (tied, distinct names, column, how)
     for c in order:
         col = cols[c]
         if not col.filled_in(rows):
@@ -231,11 +247,12 @@ def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
                 label = label or ([c], how)
                 continue
             if len(col.counts) * 2 < col.filled:
-                repeated.append((len(col.counts), -c, how))
+                others = [o.texts for d, o in (cols if beside is None else beside).items() if d != c]
+                repeated.append((_tied(col.texts, others), len(col.counts), -c, how))
                 continue
             return [c], how
     if repeated:
-        _n, c, how = max(repeated)
+        _t, _n, c, how = max(repeated)
         return [-c], how
     for a, b in zip(order, order[1:], strict=False):
         ca, cb = cols[a], cols[b]
@@ -380,14 +397,14 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     found: dict[str, list[int]] = {}
     context: dict[str, list[int]] = {}
     words = {c: col for c, col in cols.items() if not _numbers(col) and not _no_name(col)}
-    names = _names(words, rows)
+    names = _names(words, rows, cols)
     if names is None and need_name and not _streets(words, rows):
         return RolePlan("", found), context  # no name among these columns: none among fewer (see _barred)
     barred = _barred(data, header_rows)
     if barred:
         cols = {c: col for c, col in cols.items() if c not in barred}
         words = {c: col for c, col in words.items() if c not in barred}
-        names = _names(words, rows)
+        names = _names(words, rows, cols)
     names = names or _latin_names_left_of_a_street(words, rows)
     if names is not None:
         found["name"] = names[0]
@@ -450,24 +467,6 @@ def key_value_row(row: Sequence[object]) -> bool:
     values = cells[1::2]
     return (not any(isinstance(v, str) and is_label(v) for v in values)
             and any(_personal_look(cell_text(v)) for v in values))
-
-
-_COLON = re.compile("[:：]")
-
-
-def labelled_value(v: object) -> bool:
-    """A label and its value in one cell (担当者：山田, 作成者: 鈴木 花子, 住所：東京都…, TEL:03-…): a sender or author
-    line above a list, no header cell. A staff label's value is a name (a family name alone too); any label's value
-    may be an address, a phone or an e-mail. A header with a note after a colon (電話番号：ハイフンなし) is a header."""
-    if not isinstance(v, str) or not _COLON.search(v):
-        return False
-    label, value = (t.strip() for t in _COLON.split(v, maxsplit=1))
-    if not label or not value or not is_label(label) or is_label(value):
-        return False
-    t = V.nfkc(value)
-    return bool(is_staff_header(label) and (N.japanese_name_shape(t) or V.looks_like_spaced_name(t))
-                or V.looks_like_address(t, strict=True) or V.normalise_phone(t) or V.looks_like_phone(t)
-                or V.is_email(t))
 
 
 def _personal_look(t: str) -> bool:

@@ -610,6 +610,7 @@ def _is_person(p: RolePlan, main: RolePlan | None) -> bool:
 
 SPREAD_ROWS = 0.5  # of a table's rows with a name and an address, the share whose name is spread (_names_elsewhere)
 SPREAD_MIN = 6  # rows with a spread name that make a table's names someone else's than its addresses' residents
+MOVES = 3  # addresses of a spread name, one its own, that are a resident's moves (home, hospital, short stay)
 
 
 def _name_key(name: str) -> str:
@@ -626,7 +627,8 @@ def _names_elsewhere(main: RolePlan, sample: Sequence[Sequence[object]]) -> tupl
     places (an asset list's 管理者 at branch offices with the branch phone; a rental list's 担当者 at each customer's
     house): no person is the resident of his row's address (review14a #5, #11). A household (one address, several
     names), a care home's residents (one address for all), a visit log (the same person at the same address on many
-    rows) and a family that moved (each name at two addresses holding the same names) spread no name. When the rows
+    rows) and a family that moved (each name at two addresses holding the same names) spread no name; nor does a
+    resident at a few places, one of them his home (at most MOVES addresses: home, hospital, short stay). When the rows
     without a spread name hold people at homes of their own (at least BLOCK_MIN rows at addresses no spread name
     stands at: 40 members above an inventory's rows typed in the same columns, ホワイトボード at 本社倉庫1番棚), the table
     is theirs and only the spread names' rows are refused (``name-elsewhere``)."""
@@ -652,6 +654,14 @@ def _names_elsewhere(main: RolePlan, sample: Sequence[Sequence[object]]) -> tupl
         return len(at) >= 3 or (len(at) == 2 and len({frozenset(homes[a]) for a in at}) == 2)
 
     spread_names = frozenset(n for n in places if spread(n))
+    # a resident who moved (home, hospital, short stay; into a care home; homes of his own over the years) is at a
+    # few addresses, one of them his home: only he stands there, or a household whose names stand at the same
+    # addresses as his (they moved together); a manager shares each branch with other managers or, at branches of
+    # his own, stands at each on many rows, a resident at his stays on a row or two (review15e)
+    on_rows = Counter(pairs)
+    spread_names = frozenset(n for n in spread_names if len(places[n]) > MOVES or not any(
+        all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
+        on_rows[n, a] > 2 for a in places[n]) > 1)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
@@ -1077,7 +1087,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
                        and (t := cell_text(above[c])) and read_header(t) is not None}
     if header_at and (above := _rows_above(plan, head, header_at)):
         data, base = chain(above, [[]], kept, stream), first_row  # the header row itself read as a blank row
-    if header_at is None and kept and _unrecognised_header(plan, kept[0]):
+    if header_at is None and kept and _unrecognised_header(plan, kept[0], kept[1:]):
         data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
     elsewhere: Counter[str] = Counter()
     if kind != SheetKind.NAMES and (person := plan.role("")) is not None and (spread := _names_elsewhere(person, sample)[1]):
@@ -1863,14 +1873,18 @@ def _records_to(sink: Callable[[PersonRecord], None], name: str, plan: SheetPlan
     return kept, with_person, rejected, keys, dict(per_role)
 
 
-def _unrecognised_header(plan: SheetPlan, first: Sequence[object]) -> bool:
+def _unrecognised_header(plan: SheetPlan, first: Sequence[object], below: Sequence[Sequence[object]] = ()) -> bool:
     """A header-less sheet's first row is a header leakscan has no words for (first_name, addr) when its
-    name cell is no name: that row is skipped, not counted as a rejection."""
+    name cell is no name, or a title and a sender line when a cell of it is a label and its value that the rows
+    ``below`` do not have in that column (a list whose every row reads TEL:03-… starts with a person): that row is
+    skipped, not counted as a rejection."""
     main = plan.role("")
     if main is None or "name" not in main.cols:
         return False
     text = " ".join(t for c in main.cols["name"] if c < len(first) and (t := cell_text(first[c])))
-    if bool(text) and _name_problem(text) is not None or any(map(labelled_value, first)):
+    if bool(text) and _name_problem(text) is not None or any(
+            labelled_value(v) and not mostly([r[c] for r in below[:BLOCK_MIN * 3] if c < len(r)], labelled_value, 0.5)
+            for c, v in enumerate(first)):
         return True  # (顧客一覧 | 担当者：山田 太郎: a title and a sender line, no person)
     return any(c < len(first) and isinstance(first[c], str) and read_header(first[c]) is not None
                for cols in main.cols.values() for c in cols)  # 著者名 | 出版社所在地: a header row all the same

@@ -33,7 +33,9 @@ from . import values as V
 from .columns import (
     Header,
     is_bare_role,
+    is_label,
     is_region_header,
+    is_staff_header,
     named_fields,
     normalise_header,
     part_order,
@@ -629,6 +631,29 @@ def _continue_name(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], t
     return False
 
 
+_COLON = re.compile("[:：]")
+
+
+def labelled_value(v: object) -> bool:
+    """A label and its value in one cell (担当者：山田, 作成者: 鈴木 花子, 住所：東京都…, TEL:03-…): a sender or author
+    line above a list, no header cell. A staff label's value is a name (a family name alone too); any label's value
+    may be an address, a phone or an e-mail. A header with a note after a colon (電話番号：ハイフンなし) is a header."""
+    if not isinstance(v, str) or not _COLON.search(v):
+        return False
+    label, value = (t.strip() for t in _COLON.split(v, maxsplit=1))
+    if not label or not value or not is_label(label) or is_label(value):
+        return False
+    t = V.nfkc(value)
+    return bool(is_staff_header(label) and (N.japanese_name_shape(t) or V.looks_like_spaced_name(t))
+                or V.looks_like_address(t, strict=True) or V.normalise_phone(t) or V.looks_like_phone(t)
+                or V.is_email(t))
+
+
+def _person_name(v: object) -> bool:
+    """A Japanese name written 姓 名 by its family and given name (not a building written with a space: サン ハイツ)."""
+    return V.looks_like_spaced_name(v) and N.japanese_name_shape(v)
+
+
 def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], taken: set[int]) -> bool:
     """A blank column after an address: the next part, a postal code, or another rendition (ignored)."""
     vals = column_values(sample, c)
@@ -647,8 +672,10 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
             and _median_len(vals) >= 0.7 * _median_len(so_far)):
         taken.add(c)  # フクイケンフクイシ… / Fukuiken…: a rendition of the whole address, never joined
         return True
-    if mostly(vals, V.looks_like_spaced_name, 0.6):
-        return False  # 住所 | 担当者 (田中 太郎): a column of people's names is no building (tables15)
+    if mostly(vals, labelled_value, 0.6):
+        return False  # 担当者：山田 一郎 on each row: a note with its label, no building (review15e)
+    if mostly(vals, _person_name, 0.6):
+        return False  # 住所 | 担当者 (田中 太郎): a column of people's names is no building (tables15; メゾン 桜 is one)
     if mostly(vals, V.looks_like_address_part, 0.6):
         addr.append(c)
         taken.add(c)

@@ -210,9 +210,11 @@ _ORG = re.compile(r"株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|�
                   r"事務所|商店|商事|商会|建設|工務店|薬局|銀行|"  # review9c: 山田・田中法律事務所, 鈴木商店 were persons
                   r"\b(?:inc|ltd|llc|corp|co|company|gmbh)\b\.?|"
                   # European legal forms (tables15: Nom | Adresse over Bailly Henry et Fils, Clerc SARL, Louis S.A.S.),
-                  # the short ones in capitals only (Sa, Ag are no legal form)
-                  r"\bet fils\b|\b(?-i:SA|SAS|SARL|EURL|SNC|SCI|AG|KG|BV|NV|ApS|SpA|Srl|SL)(?!\w)|"
-                  r"(?<!\w)(?-i:S\.A\.(?:S\.|R\.L\.)?|S\.p\.A\.|S\.r\.l\.|S\.L\.|B\.V\.|N\.V\.|A/S)", re.IGNORECASE)
+                  # the short ones in capitals only (Sa, Ag are no legal form); those of two capitals only after the
+                  # firm's name and last: B.V. Raju, KG Nair, S.A. Khan are people's initials (review15e)
+                  r"\bet fils\b|\b(?-i:SAS|SARL|EURL|SNC|SCI|ApS|SpA|Srl)(?!\w)|"
+                  r"(?<!\w)(?-i:S\.A\.(?:S\.|R\.L\.)|S\.p\.A\.|S\.r\.l\.|A/S)|"
+                  r"(?<=[\w.])[\s,]+(?-i:SA|AG|KG|BV|NV|SL|S\.A\.|S\.L\.|B\.V\.|N\.V\.)(?!\w)\W*$", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _PERSON_SPACED = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]{1,5}[ \u3000]"
