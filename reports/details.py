@@ -91,6 +91,11 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
                 params[name] = (Markup("{}（{}）") if html else "{}（{}）").format(t["errno_" + value], code_word)
             elif name in _STATUS_PARAMS and value in _STATUSES and t["status_" + str(value)]:
                 params[name] = t["status_" + str(value)]  # a status said by its own words (review11d)
+            elif kind == "list" and isinstance(value, list) and value \
+                    and all(isinstance(w, str) and t["part_" + w] for w in value):
+                # parts of an image's own structure (footer copy, dynamic header ...) in the reader's words
+                # (review15d #3: the Japanese sentence held English words)
+                params[name] = (Markup("、") if html else "、").join(t["part_" + w] for w in value)
             else:
                 words = value if isinstance(value, list) else [value]
                 shown = [Markup("<code>{}</code>").format(visible(w)) if visible else str(w) for w in words]
