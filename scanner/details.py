@@ -247,7 +247,8 @@ class Detail(Code):
                                                             "referenced more often than the file's own reference "
                                                             "counts allow (the first at byte {at:d}: {refs:d} "
                                                             "reference(s), counted {count:d}); a table pointer moved "
-                                                            "to another place, so what is read there is not the "
+                                                            "to another place, or the file was copied while its VM "
+                                                            "was writing to it: what is read there may not be the "
                                                             "disk's data (qemu-img check says the same)")
     QCOW2_CLUSTER_REUSED = "qcow2-cluster-reused", ("{name:name}: damaged QCOW2 tables: {n:d} cluster(s) used for "
                                                     "two kinds of structure at once (tables and disk data; the "
