@@ -71,6 +71,7 @@ from .plan import (
     fused_header,
     fused_lines,
     fused_mapping,
+    label_and_value,
     mostly,
     phone_digits,
     plan_roles,
@@ -1031,6 +1032,13 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             return form
         return _later_table(name, head, stream, first_row, first_col, rest_text=texts[1])
     header = find_header(head) or _later_header(head)  # a header under a preamble names the columns before values do
+    raw: tuple[list[Sequence[object]], Iterator[Sequence[object]], int, tuple[int, dict[int, Header]] | None] | None
+    raw = None
+    if (header is None or _labelled_header(head[header[0]], header[1])) and (
+            labels := _labelled_columns(head)) is not None and (trial := _labels_as_header(head, labels)) is not None:
+        raw = head, stream, first_row, header  # 氏名：山田 太郎 | 住所：東京都…: each column's label is its header (fix15b)
+        head, header = trial
+        stream, first_row = (_unlabelled(r, labels) for r in stream), first_row - 1  # the header row is no row of its own
     if header is None and (at := label_column(head)) is not None:
         return _sideways_finding(name, head, stream, first_row, first_col, at)
     header_at: int | None = None
@@ -1065,6 +1073,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         plan = SheetPlan([main], context)
     kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
+        if raw is not None:
+            head, stream, first_row, header = raw
         texts = _head_texts(head)
         if (labelled := _label_finding(name, head, stream, first_row, first_col, texts)) is not None:
             return labelled
@@ -1113,9 +1123,55 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     for f, cols in plan.context.items():
         columns[f] = [labels.get(c) or column_letter(first_col + c) for c in cols]
     fields = [k for k in KINDS if any(k in p.cols for p in plan.roles)]
-    header_row = first_row + header_at if header_at is not None else None
+    header_row = first_row + header_at if header_at is not None and raw is None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+LABELLED_SHARE = 0.9  # of a column's filled cells that start with its label: "all or nearly all"
+
+
+def _labelled_columns(head: Sequence[Sequence[object]]) -> dict[int, str] | None:
+    """The columns of a header-less table whose filled cells all, or nearly all, start with one label of a field of
+    ours (氏名：山田 太郎 | 住所：東京都… | 電話：03-…, TEL:, 【氏名】: a web form's export), by column (the label's
+    :func:`normalise_header` key); None unless two columns are (a notes column with a few 備考： cells is none)."""
+    if sum(1 for r in head[:10] for v in r if isinstance(v, str) and ("【" in v or ":" in v or "：" in v)) < 2:
+        return None  # most sheets: no labelled cell in the first rows
+    width = max(map(len, head), default=0)
+    found: dict[int, str] = {}
+    for c in range(width):
+        vals = [v for r in head if c < len(r) and cell_text(r[c]) and isinstance(v := r[c], str)]
+        keys = Counter(normalise_header(lv[0]) if (lv := label_and_value(v)) is not None else "" for v in vals)
+        key, n = keys.most_common(1)[0] if keys else ("", 0)
+        if key and n >= max(2, LABELLED_SHARE * len(vals)) and read_header(key) is not None:
+            found[c] = key
+    return found if len(found) >= 2 else None
+
+
+def _labelled_header(row: Sequence[object], mapping: dict[int, Header]) -> bool:
+    """A "header" whose cells are each a label and its value (氏名：山田 太郎 reads as 氏名): a row of values."""
+    return all(c < len(row) and label_and_value(row[c]) is not None for c in mapping)
+
+
+def _unlabelled(row: Sequence[object], labels: dict[int, str]) -> Sequence[object]:
+    """``row`` with each labelled column's cell reduced to its value (a cell without the column's label as it is)."""
+    out = list(row)
+    for c, key in labels.items():
+        if c < len(out) and (lv := label_and_value(out[c])) is not None and normalise_header(lv[0]) == key:
+            out[c] = lv[1]
+    return out
+
+
+def _labels_as_header(head: Sequence[Sequence[object]], labels: dict[int, str]
+                      ) -> tuple[list[Sequence[object]], tuple[int, dict[int, Header]]] | None:
+    """The rows with the columns' labels as a header row above their values, and that header, when it names a person
+    table whose values are persons (else None: the sheet is read as it is)."""
+    width = max(map(len, head), default=0)
+    trial: list[Sequence[object]] = [[labels.get(c, "") for c in range(width)], *(_unlabelled(r, labels) for r in head)]
+    found = find_header(trial[:1])
+    if found is None or (plan := _plan_from_header(trial, 0, found[1])) is None or _kind(plan, trial[1:]) is None:
+        return None
+    return trial, found
 
 
 def _without_names(data: Iterable[Sequence[object]], main: RolePlan, names: frozenset[str], refused: Counter[str]

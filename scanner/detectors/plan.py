@@ -632,17 +632,34 @@ def _continue_name(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], t
 
 
 _COLON = re.compile("[:：]")
+_BRACKETED = re.compile(r"\s*【([^】]+)】(.*)", re.S)
+
+
+def label_and_value(v: object) -> tuple[str, str] | None:
+    """A cell's label and value when it is written ``label：value`` (ASCII colon too, any space after it) or
+    ``【label】value`` and the label is a header word of ours or an excluded one, else None."""
+    if not isinstance(v, str):
+        return None
+    if (m := _BRACKETED.match(v)) is not None:
+        label, value = m[1].strip(), m[2].strip()
+    elif _COLON.search(v):
+        label, value = (t.strip() for t in _COLON.split(v, maxsplit=1))
+    else:
+        return None
+    if not label or not value or not is_label(label) or is_label(value):
+        return None
+    return label, value
 
 
 def labelled_value(v: object) -> bool:
     """A label and its value in one cell (担当者：山田, 作成者: 鈴木 花子, 住所：東京都…, TEL:03-…): a sender or author
     line above a list, no header cell. A staff label's value is a name (a family name alone too); any label's value
     may be an address, a phone or an e-mail. A header with a note after a colon (電話番号：ハイフンなし) is a header."""
-    if not isinstance(v, str) or not _COLON.search(v):
+    if not isinstance(v, str) or not (_COLON.search(v) or "【" in v):
         return False
-    label, value = (t.strip() for t in _COLON.split(v, maxsplit=1))
-    if not label or not value or not is_label(label) or is_label(value):
+    if (split := label_and_value(v)) is None:
         return False
+    label, value = split
     t = V.nfkc(value)
     return bool(is_staff_header(label) and (N.japanese_name_shape(t) or V.looks_like_spaced_name(t))
                 or V.looks_like_address(t, strict=True) or V.normalise_phone(t) or V.looks_like_phone(t)
