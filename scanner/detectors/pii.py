@@ -1115,13 +1115,14 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     rejected += elsewhere
     if not found:
         return None
+    shown = {c: _header_only(t) for c, t in labels.items()}  # written unmasked to the outputs: never a value
     columns: dict[str, list[str]] = {}
     for p in plan.roles:
         prefix = f"{p.role}." if p.role else ""
         for f, cols in p.cols.items():  # a role named twice (緊急連絡先1, 緊急連絡先2): both instances' columns
-            columns.setdefault(prefix + f, []).extend(labels.get(c) or column_letter(first_col + c) for c in cols)
+            columns.setdefault(prefix + f, []).extend(shown.get(c) or column_letter(first_col + c) for c in cols)
     for f, cols in plan.context.items():
-        columns[f] = [labels.get(c) or column_letter(first_col + c) for c in cols]
+        columns[f] = [shown.get(c) or column_letter(first_col + c) for c in cols]
     fields = [k for k in KINDS if any(k in p.cols for p in plan.roles)]
     header_row = first_row + header_at if header_at is not None and raw is None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
@@ -1129,6 +1130,14 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
 
 
 LABELLED_SHARE = 0.9  # of a column's filled cells that start with its label: "all or nearly all"
+
+
+def _header_only(text: str) -> str:
+    """A header cell's text as the outputs show it (unmasked, like a column letter): its label alone when the cell is
+    written label：value (a sender line taken for the header, 「氏名：山田 太郎」: fix15b found the person's name,
+    address and phone in the report's and findings.json's column names)."""
+    split = label_and_value(text)
+    return split[0] if split is not None else text
 
 
 def _labelled_columns(head: Sequence[Sequence[object]]) -> dict[int, str] | None:
