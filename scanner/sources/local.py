@@ -262,6 +262,21 @@ class LocalRef:
         return FolderFileEntry(location, name, self.folder, self.ident, self.raw_name)
 
 
+def _read_full(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from the start, reading again after a short read as a file object's ``read`` does (a
+    FUSE or network mount may return fewer bytes than asked before the end: review15b #4, a shorter head than
+    ``open().read(n)`` could judge the file differently)."""
+    parts: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
 class LocalEntry:
     """A regular file in a local tree.
 
@@ -387,7 +402,7 @@ class LocalEntry:
             if not st.st_size:  # an empty file: nothing to read
                 return b""
             os.set_blocking(fd, True)
-            return os.read(fd, size)
+            return _read_full(fd, size)
         except OSError:
             return None
         finally:
