@@ -274,8 +274,10 @@ def _with_role(key: str, depth: int) -> Header | None:
         if not rest:
             field = r.bare_role.get(role)
             return Header(field, role) if field else None
-        if rest in ("名", "名前", "氏名", "nm"):
-            return Header("name", role)  # 保護者名: the guardian's name, not a given name
+        if rest in ("名", "名前", "氏名", "名称", "nm"):
+            # 保護者名: the guardian's name, not a given name; お届け先名称 / ご依頼主 名称１ (Sagawa e飛伝, Japan Post
+            # ゆうプリR): the recipient's or sender's name, a person's or a firm's (the values decide), no thing's 名称
+            return Header("name", role)
         h = _classify(rest, depth + 1, roles=False)
         if h is not None and h.field in PERSON_FIELDS:
             return Header(h.field, role, h.rendition, weak=h.weak)

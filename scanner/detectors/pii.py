@@ -574,6 +574,12 @@ def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
     世帯主 | 住所 (the row's only name is a lending role's): that role is the row's person; and 氏名 | 世帯主氏名 |
     世帯主住所: the members live at the address of a role that shares it (review7b)."""
     named = [p for p in kept if p.role and "name" in p.cols]
+    if "name" not in main.cols and "address" in main.cols and len(named) > 1:
+        # 贈り主 | 贈り先 | 住所 (a gift list): of several names without an address of their own, the address is the
+        # one's whose role lends it (the recipient's delivery address), the others stay names (the sender)
+        lending = [p for p in named if "address" not in p.cols and role_lends_address(p.role)
+                   and not role_is_business(p.role)]
+        named = lending if len(lending) == 1 else named
     if "name" not in main.cols and "address" in main.cols and len(named) == 1 and (
             role_lends_address(named[0].role)
             or "address" not in named[0].cols and not role_is_business(named[0].role)
