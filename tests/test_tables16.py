@@ -125,3 +125,149 @@ def test_a_gift_list_names_its_sender_and_recipient_columns(sender, recipient):
     names = {(r.role or "person", r.fields["name"]) for r in found.records}
     assert {n for _r, n in names} == {p.name for p in RECIPIENTS} | {p.name for p in SENDERS}
     assert {r for r, n in names if n == SENDERS[0].name} == {"applicant"}
+
+
+def _landlords(header: list[str], owner_home: bool = False, per: int = 4) -> Rows:
+    """A landlord list: each of OWNERS holds ``per`` properties (the property's address beside the owner's name), the
+    owner's own address beside it when ``owner_home``."""
+    rows: Rows = [header]
+    for i, pr in enumerate(PROPERTIES[:len(OWNERS) * per]):
+        o = OWNERS[i // per]
+        where = pr.prefecture + pr.city + pr.town + pr.block
+        rows.append([o.name, *([o.address] if owner_home else []), where, o.phone, "アパート", 4 + i % 8])
+    return rows
+
+
+@pytest.mark.parametrize("header", [["所有者", "物件所在地", "電話番号", "種別", "戸数"],
+                                    ["所有者氏名", "物件所在地", "電話", "種別", "戸数"],
+                                    ["地主", "所在地", "電話番号", "地目", "面積"],
+                                    ["家主", "物件住所", "連絡先", "構造", "戸数"]], ids=lambda h: h[0])
+def test_a_landlord_list_counts_each_owner_at_his_properties_under_the_owner_role(header):
+    """所有者 | 物件所在地: an owner at four properties is spread over addresses others live at, so the list gave no
+    persons and no reason. The owner's name beside his property is personal data: each pair is counted, under the
+    role ``owner`` (the report says the address may be the property's, not the owner's home)."""
+    found = analyse_sheet("物件", iter(_landlords(header)))
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert found.count == len(OWNERS) * 4 and found.roles() == {"owner": len(OWNERS) * 4}
+    assert {r.fields["name"] for r in found.records} == {p.name for p in OWNERS}
+    assert all(k.startswith("owner.") for k in found.columns if k.split(".")[-1] in ("name", "address"))
+
+
+@pytest.mark.parametrize("header", [["所有者氏名", "所有者住所", "所在地", "地番", "地目", "評価額"],
+                                    ["地主名", "地主住所", "土地所在地", "地番", "地目", "地積"],
+                                    ["所有者氏名", "所有者住所", "物件所在地", "電話番号", "種別", "戸数"]], ids=lambda h: h[0])
+def test_an_owners_own_address_is_his_and_the_property_is_not_joined_to_it(header):
+    """A ledger with the owner's home (所有者住所) and the property (所在地 | 地番, a 固定資産 list): the address columns
+    were joined into one (home + property + lot), every owner then stood at four such addresses: no persons. The owner
+    is a person at his own address: one person per owner, his four properties no part of it."""
+    rnd = random.Random(5)
+    rows: Rows = [header]
+    for i, pr in enumerate(PROPERTIES):
+        o = OWNERS[i // 4]
+        lot = f"{rnd.randint(1, 999)}番{rnd.randint(1, 9)}" if header[3] == "地番" else o.phone
+        rows.append([o.name, o.address, pr.prefecture + pr.city + pr.town, lot, "宅地", rnd.randint(10**5, 10**8)])
+    found = analyse_sheet("固定資産", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert {(r.fields["name"], r.fields["address"]) for r in found.records} == {(p.name, p.address) for p in OWNERS}
+    assert found.count == len(PROPERTIES)
+
+
+def _no_header_landlords() -> Rows:
+    return _landlords(["所有者", "物件所在地", "電話番号", "種別", "戸数"])[1:]
+
+
+def _senders_at_recipients() -> Rows:
+    """ご依頼主 | お届け先住所 | 電話: the recipients' addresses beside the sender's name, no recipient's name."""
+    return [["ご依頼主", "お届け先住所", "電話"]] + [[SENDERS[i // 4].name, r.address, r.phone]
+                                             for i, r in enumerate(RECIPIENTS)]
+
+
+@pytest.mark.parametrize("rows", [_no_header_landlords, _senders_at_recipients], ids=["landlords, no header",
+                                                                                   "sender at recipients"])
+def test_a_table_of_names_spread_over_places_is_a_lead_with_its_reason_never_nothing(rows):
+    """A table whose names each stand at several addresses that are no home of theirs (a landlord list without its
+    header, a sender beside the recipients' addresses): no person is the resident of his row's address, so none is
+    counted; the table gave nothing at all (the worst outcome: personal data listed as nothing). It is a lead now, each
+    row counted apart with the reason name-elsewhere."""
+    found = analyse_sheet("一覧", iter(rows()))
+    assert found is not None and found.kind == SheetKind.NAMES
+    assert found.records == []
+    assert found.rejected.get(Rejection.NAME_ELSEWHERE) == found.count > 0
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    from conftest import run_leakscan
+
+    from tests import pii_data as D
+
+    root = tmp_path_factory.mktemp("tables16")
+    share = root / "share"
+    share.mkdir()
+    (share / "sagawa.csv").write_bytes(D.csv_bytes(_export(SAGAWA, _SAGAWA, shop=False), "cp932"))
+    (share / "物件一覧.xlsx").write_bytes(D.xlsx_bytes({"物件": _landlords(["所有者", "物件所在地", "電話番号", "種別",
+                                                                          "戸数"])}))
+    (share / "owners.csv").write_bytes(D.csv_bytes(_no_header_landlords(), "cp932"))
+    out = root / "out"
+    proc = run_leakscan("scan", str(share), "--name", "sagawa.csv", "--name", "物件一覧.xlsx", "--out", str(out),
+                        "--quiet")
+    assert proc.returncode == 1, proc.stderr
+    import json
+
+    return out, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def test_through_the_cli_senders_recipients_and_owners_are_persons_and_spread_names_a_lead(scanned):
+    """The carrier's export: 40 recipients and 10 senders (50 persons); the landlord list: 80 owner + property pairs
+    under the owner role; the header-less landlord list: a lead with its reason, listed, not nothing."""
+    out, doc = scanned
+    files = {f["path"].rsplit("/", 1)[-1]: f for f in doc["files"]}
+    sheets = {name: f["pii"]["sheets"] for name, f in files.items()}
+    assert sheets["sagawa.csv"][0]["roles"] == {"applicant": 40, "recipient": 40}
+    assert sheets["物件一覧.xlsx"][0]["roles"] == {"owner": 80}
+    assert set(sheets["物件一覧.xlsx"][0]["columns"]) == {"owner.name", "owner.address", "owner.phone"}
+    lead = files["owners.csv"]["pii"]["leads"]
+    assert len(lead) == 1 and lead[0]["kind"] == "names" and lead[0]["rejected"] == {"name-elsewhere": 80}
+    persons = doc["persons"]
+    assert persons["roles"] == {"applicant": len(SENDERS), "recipient": len(RECIPIENTS), "owner": 80}
+    assert persons["unique"] == len(SENDERS) + len(RECIPIENTS) + 80
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "所有者（住所は物件の所在地のことあり）" in report and "送り主" in report
+    for p in (*SENDERS, *RECIPIENTS, *OWNERS):
+        assert p.name not in report
+
+
+@pytest.mark.parametrize("status", ["施設入所", "ホーム入居", "施設入所中", "病院入院"])
+def test_a_header_less_status_of_moving_into_a_facility_is_no_organisation(status):
+    """Header-less 利用者 | 住所 | 電話 | 状況 whose status reads 施設入所 on most rows: 施設 is an organisation word, so the
+    column was read as the person's organisation and the care clients reported as business contacts (review15e #7).
+    A facility word followed by what the person does there (入所, 入居, 入院) is a status, not a firm's name."""
+    people = T.ja_people(60, seed=41)
+    rows: Rows = [[p.name, p.address, p.phone, status if i % 3 else "在宅"] for i, p in enumerate(people)]
+    found = analyse_sheet("利用者", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 60
+    assert "organisation" not in found.columns
+
+
+def test_a_header_less_column_of_facility_names_is_still_an_organisation():
+    """The other side: a column of the facilities people belong to (さくら介護センター, 青葉病院) stays an organisation."""
+    people = T.ja_people(60, seed=41)
+    orgs = ["さくら介護センター", "青葉病院", "株式会社ひまわり", "みどり福祉施設"]
+    rows: Rows = [[p.name, p.address, p.phone, orgs[i % 4]] for i, p in enumerate(people)]
+    found = analyse_sheet("利用者", iter(rows))
+    assert found is not None and found.columns.get("organisation") == ["D"]
+
+
+def test_a_labelled_sender_line_above_a_header_less_list_is_a_person_of_it():
+    """氏名：小川 花子 | 住所：… | 電話：… above a header-less list: the line was taken for the header (its labels name the
+    columns) and its person not counted (39 of 40; fix15b). The line holds a name and an address like every row: it is
+    counted, at its own row, its values without their labels."""
+    people = T.ja_people(40, seed=77)
+    sender = people[0]
+    rows: Rows = [[f"氏名：{sender.name}", f"住所：{sender.address}", f"電話：{sender.phone}"]]
+    rows += [[p.name, p.address, p.phone] for p in people[1:]]
+    found = analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
+    first = min(found.records, key=lambda r: r.row)
+    assert first.row == 1 and first.fields["name"] == sender.name and first.fields["address"] == sender.address
+    assert found.columns == {"name": ["氏名"], "address": ["住所"], "phone": ["電話"]}

@@ -529,5 +529,11 @@ def _era(v: object) -> bool:
     return bool(V._ERA_DATE.match(V.nfkc(v)))
 
 
+# a facility word and what a person does there (施設入所, ホーム入居, 病院入院中): a client's status, no organisation's name
+_STATUS = re.compile(r"(?:介護|老人|福祉)?(?:施設|ホーム|病院|医院|センター|事業所)"
+                     r"(?:入所|入居|退所|退居|入院|退院|通所|通院|利用|待機|申込|見学)(?:中|済み?|予定|待ち)?")
+
+
 def _org(v: object) -> bool:
-    return bool(V._ORG.search(V.nfkc(v)))
+    t = V.nfkc(v)
+    return bool(V._ORG.search(t)) and not _STATUS.fullmatch(t.strip())

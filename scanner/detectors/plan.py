@@ -564,7 +564,7 @@ def _side_by_side(mine: dict[int, Header], field: str) -> bool:
     """Do ``field``'s numbered columns stand next to each other in number order (住所１ | 住所２ | 住所３: the lines of one
     address; two persons' columns go by person: 緊急連絡先1氏名 | 緊急連絡先1住所 | 緊急連絡先2氏名 ...)?"""
     cols = sorted((h.number, c) for c, h in mine.items() if h.field == field and h.number)
-    return len(cols) >= 2 and all(b[1] == a[1] + 1 for a, b in zip(cols, cols[1:]))
+    return len(cols) >= 2 and all(b[1] == a[1] + 1 for a, b in zip(cols, cols[1:], strict=False))
 
 
 def _role_plan(role: str, mine: dict[int, Header]) -> RolePlan:
