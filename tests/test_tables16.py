@@ -271,3 +271,25 @@ def test_a_labelled_sender_line_above_a_header_less_list_is_a_person_of_it():
     first = min(found.records, key=lambda r: r.row)
     assert first.row == 1 and first.fields["name"] == sender.name and first.fields["address"] == sender.address
     assert found.columns == {"name": ["氏名"], "address": ["住所"], "phone": ["電話"]}
+
+
+def test_a_header_less_gift_list_pairs_each_recipient_with_his_own_address():
+    """Header-less 依頼主 | 依頼主住所 | 届先 | 届先住所 | 電話: the recipients' names (distinct) were paired with the first
+    address column, the sender's: 40 records, each a recipient at a stranger's address (person keys wrong). A name's
+    address is the nearest address column to its right (then to its left)."""
+    rows: Rows = [[SENDERS[i // 4].name, SENDERS[i // 4].address, r.name, r.address, r.phone]
+                  for i, r in enumerate(RECIPIENTS)]
+    found = analyse_sheet("お中元", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(RECIPIENTS)
+    assert {(r.fields["name"], r.fields["address"]) for r in found.records} == {(p.name, p.address) for p in RECIPIENTS}
+
+
+def test_a_header_less_client_list_keeps_the_home_address_not_the_facilitys():
+    """The other side: 住所 | 利用者名 | 事業所 | 事業所住所 (a facility's address right of the names, the same few values):
+    the clients stay at their homes."""
+    people = T.ja_people(40, seed=41)
+    offices = [(p.city + "デイサービス", p.address) for p in T.ja_people(3, seed=42)]
+    rows: Rows = [[p.address, p.name, offices[i % 3][0], offices[i % 3][1]] for i, p in enumerate(people)]
+    found = analyse_sheet("利用者", iter(rows))
+    assert found is not None and found.kind in (SheetKind.PERSONS, SheetKind.BUSINESS) and found.count == 40
+    assert {(r.fields["name"], r.fields["address"]) for r in found.records} == {(p.name, p.address) for p in people}
