@@ -1,0 +1,74 @@
+"""Files other projects wrote (tecolicom/nenga-print, inaniwaudon/nenga-atena, masaccio/numbers-parser, readr,
+textract, jackcess, java-libpst, commons-csv, pyexcel, xlsx2csv, odfpy ...), scanned whole (Session 16, wild16): what
+ended unread or was misread, each with its fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from faker import Faker
+
+from scanner.detectors.columns import read_header
+from tests.test_wild13 import _scan  # findings.json of a CLI scan over a share of files, no traceback
+
+SEED = 20261216
+
+
+def _address_book(n: int, headers: list[str]) -> str:
+    """A New Year's card address book (nenga-print's sample.csv shape): No | 姓 | 名 | 配偶者 | 家族 | 〒 | prefecture |
+    municipality | the rest of the address under one header joined of two address words (番地・建物) | 備考."""
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["No", "姓", "名", "配偶者", "家族", "〒", *headers, "備考"])
+    for i in range(n):
+        w.writerow([i, fake.last_name(), fake.first_name(), fake.first_name() if i % 3 == 0 else "", "",
+                    fake.postcode(), fake.prefecture(), fake.city(),
+                    f"{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()} {fake.building_name()}{i + 101}号室",
+                    "差出人" if i == 0 else ""])
+    return out.getvalue()
+
+
+def test_address_header_joined_of_address_words() -> None:
+    """番地・建物, 番地／号室, 丁目・番地・号: each part is an address word only as a whole cell (番地, 建物, 号室), so the
+    joined header named nothing, the address was cut to prefecture + municipality ("no address") and the whole
+    address book ended as nothing (nenga-print sample.csv, 31 people)."""
+    for text in ["番地・建物", "番地／建物", "番地/号室", "番地、建物", "丁目・番地・号室", "番地 ・ 建物"]:
+        h = read_header(text)
+        assert h is not None and h.field == "address" and not h.role, (text, h)
+    # parts that are not all address words are read as before: a name's parts, an address beside a phone, a note
+    before = {"姓・名": "name", "住所・電話番号": "phone", "No・番地": None, "備考・番地": None}
+    for text, field in before.items():
+        h = read_header(text)
+        assert (h.field if h is not None else None) == field, (text, h)
+
+
+def test_address_book_with_joined_header_gives_persons(tmp_path: Path) -> None:
+    books = {f"nenga{i}.csv": _address_book(40, ["都道府県", "市区町村", header]).encode("utf-8")
+             for i, header in enumerate(["番地・建物", "番地／建物"])}
+    books["nenga_sjis.csv"] = _address_book(40, ["都道府県", "市区町村", "番地・建物"]).encode("cp932")
+    findings = _scan(tmp_path, books)
+    assert not findings["skipped"], findings["skipped"]
+    got = {Path(f["path"]).name: f["pii"]["records"] for f in findings["files"]}
+    assert got == dict.fromkeys(books, 40), got
+
+
+def test_address_book_with_joined_header_damaged_copies(tmp_path: Path) -> None:
+    """Cut copies (at a line end and inside a row) and byte flips of that address book: records or listed."""
+    import random
+
+    data = _address_book(40, ["都道府県", "市区町村", "番地・建物"]).encode("cp932")
+    rng = random.Random(SEED)
+    copies = {f"cut{i}.csv": data[:at] for i, at in enumerate((len(data) // 2, len(data) // 3, data.rfind(b"\n", 0, 900)))}
+    for i in range(3):
+        b = bytearray(data)
+        for at in rng.sample(range(200, len(b)), 8):
+            b[at] ^= 0xFF
+        copies[f"flip{i}.csv"] = bytes(b)
+    findings = _scan(tmp_path, copies)
+    read = {Path(f["path"]).name for f in findings["files"] if (f.get("pii") or {}).get("records")}
+    listed = {Path(s["path"]).name for s in findings["skipped"]}
+    assert read | listed == set(copies), (read, listed)
