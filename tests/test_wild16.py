@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import zipfile
 from pathlib import Path
 
 from faker import Faker
 
 from scanner.detectors.columns import read_header
+from tests.conftest import run_leakscan
 from tests.test_wild13 import _scan  # findings.json of a CLI scan over a share of files, no traceback
 
 SEED = 20261216
@@ -72,3 +75,37 @@ def test_address_book_with_joined_header_damaged_copies(tmp_path: Path) -> None:
     read = {Path(f["path"]).name for f in findings["files"] if (f.get("pii") or {}).get("records")}
     listed = {Path(s["path"]).name for s in findings["skipped"]}
     assert read | listed == set(copies), (read, listed)
+
+
+def _iwa(payload: bytes) -> bytes:
+    """An iWork archive chunk as Numbers writes it: a 0 byte, the chunk's length (3 bytes, little-endian), then
+    Snappy data (here one literal: the uncompressed length as a varint, a literal tag, the bytes)."""
+    body = bytes([len(payload)]) + bytes([(len(payload) - 1) << 2]) + payload
+    return b"\x00" + len(body).to_bytes(3, "little") + body
+
+
+def test_numbers_saved_as_a_folder_is_listed(tmp_path: Path) -> None:
+    """A Numbers document saved as a package folder (masaccio/numbers-parser test-5.numbers/Index/*.iwa, or one
+    inside a zip) ended as nothing: the zipped .numbers is listed `unsupported`, its folder's parts were passed as
+    unknown binaries. Each part of a Numbers folder is listed now; a Pages document's parts are not tables."""
+    share = tmp_path / "share"
+    parts = {"顧客.numbers/Index/Document.iwa": _iwa(b"\x08\x01\x12\x05Sheet"),
+             "顧客.numbers/Index/Tables/DataList-875166.iwa": _iwa(b"\x08\x02\x12\x06tanaka"),
+             "顧客.numbers/Metadata/DocumentIdentifier": b"2D1C6C8E-0F4B-4A7B-9D0E-3C1B2A4F5E6D",
+             "letter.pages/Index/Document.iwa": _iwa(b"\x08\x01\x12\x04Text")}
+    for name, data in parts.items():
+        (share / name).parent.mkdir(parents=True, exist_ok=True)
+        (share / name).write_bytes(data)
+    with zipfile.ZipFile(share / "backup.zip", "w") as z:
+        for name in ("顧客.numbers/Index/Document.iwa", "顧客.numbers/Index/Tables/DataList-875166.iwa"):
+            z.writestr(name, parts[name])
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    skipped = {s["path"].replace(str(share) + "/", ""): (s["reason"], s["detail"])
+               for s in json.loads((out / "findings.json").read_text())["skipped"]}
+    listed = {p for p, (reason, detail) in skipped.items() if reason == "unsupported" and "Numbers" in detail}
+    assert listed == {"顧客.numbers/Index/Document.iwa", "顧客.numbers/Index/Tables/DataList-875166.iwa",
+                      "backup.zip » 顧客.numbers/Index/Document.iwa",
+                      "backup.zip » 顧客.numbers/Index/Tables/DataList-875166.iwa"}, skipped
+    assert not any("letter.pages" in p for p in skipped), skipped

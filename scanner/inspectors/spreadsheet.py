@@ -123,6 +123,22 @@ UNREAD_TABLES = {
     ".sav": "SPSS data file", ".zsav": "SPSS data file", ".por": "SPSS portable file", ".dta": "Stata data file",
     ".sas7bdat": "SAS data set", ".xpt": "SAS transport file",
 }
+# a Numbers document saved as a package folder (``顧客.numbers/Index/Document.iwa``, ``Tables/DataList-*.iwa``: Snappy
+# framed protobuf, no reader here) or such a folder zipped: each part is listed as the zipped document is (wild16:
+# masaccio/numbers-parser test-5.numbers ended as nothing); a Pages or Keynote folder's parts are no tables
+IWORK_PART = ".iwa"
+NUMBERS_FOLDER = "Apple Numbers spreadsheet saved as a folder"
+_NUMBERS_DIR = re.compile(r"\.numbers[/\\]", re.IGNORECASE)
+
+
+def numbers_part(entry: Entry) -> bool:
+    """Whether ``entry`` is a part (``.iwa``) of a Numbers document saved as a folder, inside one or in a zip of one."""
+    if split_ext(entry.name)[1].casefold() != IWORK_PART:
+        return False
+    where = entry.location
+    return any(_NUMBERS_DIR.search(p) for p in (where.path, *(h.name for h in where.containers)))
+
+
 # names other programs use too (a game's .sav, a .dta of another tool): a table format only with its own magic
 _STATA_OLD = tuple(bytes((version, order, 1)) for version in range(0x69, 0x74) for order in (1, 2))
 # SPSS 21+ saves with a password inside an encrypted wrapper: a fixed header, ENCRYPTEDSAV at offset 8 (PSPP's
@@ -558,6 +574,8 @@ class SpreadsheetInspector:
                                                                   or unread_table(ext, head()))):
             series = getattr(entry, "series", None)  # X.zip.123: a piece of an archive read joined (split_series)
             return not (ext in UNREAD_TABLES and series is not None and series.complete)
+        if ext == IWORK_PART:
+            return numbers_part(entry)
         if ext in DOCUMENT_PACKAGES:
             if self.config.content_check == "off":
                 return False
@@ -658,6 +676,9 @@ class SpreadsheetInspector:
         if (ext not in UNREAD_TABLES and ext not in SHEET_EXTENSIONS and ext not in MARKUP_EXTENSIONS
                 and (by_magic := stats_by_magic(data)) is not None):
             ext = by_magic  # a statistics data file under another name (survey.dat, export.bin, none: Session 15)
+        if ext == IWORK_PART and numbers_part(entry):
+            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT, what=NUMBERS_FOLDER,
+                                                                           ext=ext))
         if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
             if data.startswith(_SPSS_ENCRYPTED):  # saved with a password (Session 15: was listed unsupported)
                 return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
