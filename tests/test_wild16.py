@@ -109,3 +109,22 @@ def test_numbers_saved_as_a_folder_is_listed(tmp_path: Path) -> None:
                       "backup.zip » 顧客.numbers/Index/Document.iwa",
                       "backup.zip » 顧客.numbers/Index/Tables/DataList-875166.iwa"}, skipped
     assert not any("letter.pages" in p for p in skipped), skipped
+
+
+def _rtf() -> bytes:
+    """An RTF document as Word writes it: a group a line (font, colour and style tables), then its text."""
+    lines = [r"{\rtf1\adeflang1025\ansi\ansicpg1252\uc1\adeff0\deff0\stshfdbch15\deflang1033",
+             r"{\fonttbl{\f0\fbidi \froman\fcharset0\fprq2{\*\panose 02020603050405020304}Times New Roman;}}",
+             r"{\colortbl;\red0\green0\blue0;\red0\green0\blue255;}",
+             r"{\stylesheet{\ql \li0\ri0\widctlpar\wrapdefault \fs24\lang1033 \snext0 Normal;}}",
+             r"{\*\rsidtbl \rsid1533\rsid2425}{\*\generator Microsoft Word 14.0;}{\info{\title x}}",
+             r"\pard\plain \ltrpar\ql This is a document [{see below}] about nothing in particular.\par }"]
+    return ("\r\n".join(lines) + "\r\n").encode("ascii")
+
+
+def test_rtf_under_a_text_name_is_no_damaged_json(tmp_path: Path) -> None:
+    """textract tests/rtf/raw_text.rtf named .txt was listed `corrupt` "JSON damaged or cut": its lines start
+    with `{` and end with `}` (groups), which the JSON Lines sniff took for records. A JSON object opens with `{`
+    then a key's quote (or `}`); brace groups of other languages are no JSON."""
+    findings = _scan(tmp_path, {"notes.txt": _rtf(), "memo": _rtf(), "doc.dat": _rtf()})
+    assert not findings["skipped"], findings["skipped"]
