@@ -109,8 +109,8 @@ def _markup_kind(data: bytes) -> str | None:
         return None
     if "urn:schemas-microsoft-com:office:spreadsheet" in head or 'progid="excel.sheet"?>' in head:
         return "spreadsheetml"
-    if "http://www.gnumeric.org/v" in head:  # a Gnumeric workbook's XML (a .gnumeric file inflated, or saved plain)
-        return "gnumeric"
+    if any(ns in head for ns in GNUMERIC_NAMESPACES):  # a Gnumeric workbook's XML (a .gnumeric file inflated, or
+        return "gnumeric"                                 # saved plain), of 1.2 on or of the versions before
     if "<office:document" in head:  # a flat OpenDocument file: a spreadsheet by its mimetype (after the root's
         return "fods" if _FODS_MIMETYPE in _text_head(data, 16384) else "xml"  # many namespaces), else a text, a drawing
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
@@ -118,6 +118,9 @@ def _markup_kind(data: bytes) -> str | None:
     return "xml" if head.startswith("<?xml") else None
 
 
+# Gnumeric 1.2 on (gnumeric.org/v10.dtd ...) and the versions before (www.gnome.org/gnumeric/, /v2 ... /v7: wild16,
+# GNOME/gnumeric's samples were listed as other XML)
+GNUMERIC_NAMESPACES = ("http://www.gnumeric.org/v", "http://www.gnome.org/gnumeric/")
 _FODS_MIMETYPE = 'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"'  # a flat ODF file says its kind
 _EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
 _BROWSER_MHTML = ("from: <saved by ", "snapshot-content-location:")  # a page a browser saved (Chrome, Edge, IE)
