@@ -36,6 +36,7 @@ from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
 from .statsdata import STATS_FORMATS, stats_sheets
+from .sylk import is_sylk, iter_sylk
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
@@ -69,7 +70,7 @@ NO_DELIMITER = "delimiter: none"  # a marker among a text sheet's notes (no deli
 
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, sqlite, zip-other, html, mhtml, spreadsheetml,
-    gnumeric, xml, vcard, json, sqldump, text, binary or empty."""
+    gnumeric, xml, vcard, sylk, json, sqldump, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -84,6 +85,8 @@ def sniff_format(data: bytes) -> str:
         return "binary"
     if is_vcard(data):
         return "vcard"
+    if is_sylk(data):
+        return "sylk"
     if holds_records(data):
         return "json"
     return _markup_kind(data) or ("sqldump" if is_sql_dump(data) else "text")
@@ -1526,6 +1529,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
         return iter([iter_vcards(data, caps)]), None
     if fmt == "json":  # an export of records: a sheet per array of objects (scanner.jsontables)
         return iter_json(data, caps), None
+    if fmt == "sylk":  # a SYLK spreadsheet (.slk: Excel, Multiplan, old accounting programs): its cells (scanner.sylk)
+        return iter_sylk(data, caps), None
     if fmt == "sqldump":  # a database dump: a sheet per table's rows (scanner.sqldump)
         return iter_sql_dump(data, caps), None
     if fmt in STATS_FORMATS:  # SPSS, Stata, SAS data: a row per case (scanner.statsdata, Session 15)

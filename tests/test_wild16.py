@@ -188,3 +188,58 @@ def test_gnumeric_old_workbook_damaged_copies(tmp_path: Path) -> None:
     listed = {Path(s["path"].split(" » ")[0]).name for s in findings["skipped"]}
     assert read | listed == set(copies), sorted(set(copies) - read - listed)
 
+
+def _sylk(rows: list[list[object]]) -> bytes:
+    """A SYLK file as Excel writes it ("SYLK (Symbolic Link) (*.slk)"): the ID record, formats, the bounds record,
+    then a C record per cell (Y only when the row changes, X always), a ; inside a text doubled, E last;
+    Shift_JIS and CRLF on a Japanese Windows."""
+    out = ["ID;PWXL;N;E", "P;PGeneral", "P;FＭＳ Ｐゴシック;M220", "F;P0;DG0G8;M255",
+           f"B;Y{len(rows)};X{max(len(r) for r in rows)};D0 0 {len(rows) - 1} {max(len(r) for r in rows) - 1}",
+           "O;L;D;V0;K47;G100 0.001"]
+    for y, row in enumerate(rows, 1):
+        for x, v in enumerate(row, 1):
+            value = str(v).replace(";", ";;")
+            at = f"Y{y};X{x}" if x == 1 else f"X{x}"
+            out.append(f"C;{at};K" + (value if isinstance(v, int) else f'"{value}"'))
+    out.append("E")
+    return ("\r\n".join(out) + "\r\n").encode("cp932")
+
+
+def test_sylk_spreadsheets_are_read(tmp_path: Path) -> None:
+    """SYLK (.slk, .sylk: GNOME/gnumeric samples/sylk) was listed `unsupported` (.slk) or ended as nothing (.sylk);
+    a person list saved as SYLK (Excel, old accounting and payroll programs export it) now gives its persons, under
+    those names and under .txt/.csv."""
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    rows: list[list[object]] = [["No", "氏名", "郵便番号", "住所", "電話番号"]]
+    rows += [[i, fake.name(), fake.postcode(), fake.address(), fake.phone_number()] for i in range(1, 41)]
+    data = _sylk(rows)
+    books = {"名簿.slk": data, "名簿.sylk": data, "名簿.txt": data, "名簿.csv": data}
+    findings = _scan(tmp_path, books)
+    assert not findings["skipped"], findings["skipped"]
+    got = {Path(f["path"]).name: f["pii"]["records"] for f in findings["files"]}
+    assert got == dict.fromkeys(books, 40), got
+
+
+def test_sylk_damaged_copies(tmp_path: Path) -> None:
+    """Cuts and flips of that SYLK file: records or listed (a cut one `corrupt` sylk-cut with the rows before it)."""
+    import random
+
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    rows: list[list[object]] = [["氏名", "郵便番号", "住所"]]
+    rows += [[fake.name(), fake.postcode(), fake.address()] for _ in range(40)]
+    data = _sylk(rows)
+    rng = random.Random(SEED)
+    copies = {f"cut{i}.slk": data[:at] for i, at in enumerate((len(data) // 2, len(data) // 3, len(data) - 4, 200))}
+    for i in range(4):
+        b = bytearray(data)
+        for at in rng.sample(range(len(b)), 8):
+            b[at] ^= 0xFF
+        copies[f"flip{i}.slk"] = bytes(b)
+    findings = _scan(tmp_path, copies)
+    read = {Path(f["path"]).name for f in findings["files"] if (f.get("pii") or {}).get("records")}
+    listed = {Path(s["path"]).name: s["reason"] for s in findings["skipped"]}
+    assert read | set(listed) == set(copies), sorted(set(copies) - read - set(listed))
+    cut = {Path(f["path"]).name: f["status"] for f in findings["files"] if Path(f["path"]).name.startswith("cut")}
+    assert cut.get("cut0.slk") == "corrupt", (cut, listed)

@@ -115,7 +115,7 @@ UNREAD_TABLES = {
     ".wk4": "Lotus 1-2-3 worksheet", ".123": "Lotus 1-2-3 worksheet", ".wks": "Lotus/Works worksheet",
     ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
     ".wb3": "Quattro Pro notebook", ".wq1": "Quattro Pro notebook", ".wq2": "Quattro Pro notebook",
-    ".wke": "Lotus 1-2-3 worksheet", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
+    ".wke": "Lotus 1-2-3 worksheet", ".slk": "SYLK spreadsheet", ".sylk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
     ".sxc": "StarOffice Calc spreadsheet", ".stc": "StarOffice Calc spreadsheet",
     # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
     ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
@@ -679,7 +679,7 @@ class SpreadsheetInspector:
         if ext == IWORK_PART and numbers_part(entry):
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT, what=NUMBERS_FOLDER,
                                                                            ext=ext))
-        if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
+        if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted", "sylk"):
             if data.startswith(_SPSS_ENCRYPTED):  # saved with a password (Session 15: was listed unsupported)
                 return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
             if ext[1:] in STATS_FORMATS and not data.startswith(_SAS_CPORT):
@@ -709,7 +709,7 @@ class SpreadsheetInspector:
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "json", "sqldump", "sqlite", "ole-encrypted",
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sylk", "json", "sqldump", "sqlite", "ole-encrypted",
                     *STATS_FORMATS)
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
