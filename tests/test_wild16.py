@@ -234,3 +234,20 @@ def test_sylk_damaged_copies(tmp_path: Path) -> None:
     assert not _ended_as_nothing(findings, set(copies))
     cut = {Path(f["path"]).name: f["status"] for f in findings["files"] if Path(f["path"]).name.startswith("cut")}
     assert cut.get("cut0.slk") == "corrupt", cut
+
+
+def test_a_header_of_field_identifiers_is_no_person(tmp_path: Path) -> None:
+    """hamada2029/letterpack_label_csv sample.csv's layout (to_zip, to_add, to_name, to_tel1 ... from_name): no header
+    word of ours, so the columns are found by their values, and the header row itself was counted as a person
+    (name "to_name" at "to_add"): 41 for 40. A first row whose name and address cells are field identifiers
+    (snake_case) is a header."""
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    head = ["to_zip", "to_add", "to_name", "to_tel1", "to_tel2", "to_tel3", "from_zip", "from_add", "from_name", "desc"]
+    rows = [head, *([fake.postcode().replace("-", ""), fake.address(), fake.name(), *fake.phone_number().split("-")[:3],
+                     "1000001", "東京都千代田区千代田1-1", "差出 太郎", "書類"] for _ in range(40))]
+    text = "\r\n".join(",".join(f'"{v}"' for v in r) for r in rows) + "\r\n"
+    findings = _scan(tmp_path, {"letterpack.csv": text.encode("utf-8")})
+    (hit,) = findings["files"]
+    assert hit["pii"]["records"] == 40, hit["pii"]
+
