@@ -11,6 +11,7 @@ Run it in the worker (wild16: GNOME/gnumeric's samples/sylk, a `.sylk` ended as 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from .details import Detail, say
@@ -24,7 +25,17 @@ _SYLK_CELLS = re.compile(rb"[\r\n](?:C;[^\r\n]*K|B;Y\d+;X\d+)")  # at a line's s
 _FIELDS = re.compile(r"(?:[^;]|;;)*")
 MAX_COLUMNS = 1 << 14  # the sheet size the other readers allow
 MAX_ROWS = 1 << 20
-_ESCAPE = re.compile("\x1b[ N][^\r\n]?")  # Excel's escape of an accented Latin letter (ESC N + a code): dropped
+# Excel's escapes for Latin letters beyond ASCII: ESC N, an accent's code (A grave, B acute, C circumflex, D tilde,
+# H diaeresis, J ring, K cedilla), the letter (``\x1bNBe`` é, ``\x1bNHu`` ü); ESC N and a sign 0x21-0x3F is the Latin-1
+# sign 0x80 above it (``\x1bN#`` £, ``\x1bN0`` °); any other escape is dropped (wild16: GNOME/gnumeric encoding.sylk)
+_ESCAPE = re.compile("\x1bN(?:([A-DHJK])([^\x00-\x20])|([!-?]))|\x1bN?.?", re.DOTALL)
+_ACCENTS = {"A": "\u0300", "B": "\u0301", "C": "\u0302", "D": "\u0303", "H": "\u0308", "J": "\u030a", "K": "\u0327"}
+
+
+def _unescaped(m: re.Match[str]) -> str:
+    if m.group(1):
+        return unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)])
+    return chr(ord(m.group(3)) + 0x80) if m.group(3) else ""
 
 
 def is_sylk(head: bytes) -> bool:
@@ -38,7 +49,7 @@ def _fields(line: str) -> list[str]:
 
 def _value(raw: str) -> object:
     if raw.startswith('"'):
-        return _ESCAPE.sub("", raw[1:-1] if raw.endswith('"') and len(raw) > 1 else raw[1:])
+        return _ESCAPE.sub(_unescaped, raw[1:-1] if raw.endswith('"') and len(raw) > 1 else raw[1:])
     try:
         return float(raw) if any(c in raw for c in ".eE") else int(raw)
     except ValueError:

@@ -251,3 +251,15 @@ def test_a_header_of_field_identifiers_is_no_person(tmp_path: Path) -> None:
     (hit,) = findings["files"]
     assert hit["pii"]["records"] == 40, hit["pii"]
 
+
+def test_sylk_escaped_latin_letters_are_letters() -> None:
+    """Excel writes é as ESC N B e and £ as ESC N # in SYLK (GNOME/gnumeric encoding.sylk): a Western name keeps
+    its letters (was cut: "Jos" for "José")."""
+    from scanner.config import ScanConfig
+    from scanner.inspectors.spreadsheet import caps_for
+    from scanner.tables import read_tables
+
+    data = _sylk([["Name", "City"], ["Jos\x1bNBe M\x1bNHuller", "S\x1bNCao Paulo \x1bN#"]])
+    caps = caps_for(ScanConfig(sources=["x"], out=Path("unused"), names=[]), len(data))
+    wb = read_tables(data, caps)
+    assert wb.format == "sylk" and wb.sheets[0].rows[1] == ["José Müller", "Sâo Paulo £"], wb.sheets[0].rows
