@@ -410,6 +410,8 @@ class Detail(Code):
     # -- text tables and zip members cut or zeroed (tables.text_damage, archive_formats local headers)
     TEXT_CUT_IN_ROW = "text-cut-in-row", ("the text ends inside a row ({last:d} of {cells:d} cells, no line end): the file is cut; rows after "
                                       "it are lost")
+    TEXT_CUT_IN_QUOTE = "text-cut-in-quote", ("the text ends inside a quoted cell opened on line {line:d} (no closing "
+                                              "quote, no line end): the file is cut; rows after it are lost")
     NUL_BLOCK = "nul-block", ("a block of {n:d} NUL bytes inside the text at byte {at:d} (zeroed or lost on disk): whatever it "
                           "held is lost")
     MEMBER_BREAKS_AFTER = "member-breaks-after", ("member data breaks after {n:d} bytes ({why:detail}): only the bytes "

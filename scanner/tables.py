@@ -1354,7 +1354,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                              for line in iter_lines(data, dec, b",", max_line=MAX_LINE))
     else:
         sheet.rows = counted(csv_rows(iter_lines(data, dec, delim.encode(), max_line=MAX_LINE), delim,
-                                      sheet.notes.append))
+                                      sheet.notes.append, sheet.damage.append))
     return sheet, dec.encoding
 
 

@@ -263,3 +263,23 @@ def test_sylk_escaped_latin_letters_are_letters() -> None:
     caps = caps_for(ScanConfig(sources=["x"], out=Path("unused"), names=[]), len(data))
     wb = read_tables(data, caps)
     assert wb.format == "sylk" and wb.sheets[0].rows[1] == ["José Müller", "Sâo Paulo £"], wb.sheets[0].rows
+
+
+def test_a_text_cut_inside_a_quoted_cell_is_listed(tmp_path: Path) -> None:
+    """readr chickens.csv (a quoted motto in each row) cut inside its last quoted cell ended as nothing, and a person
+    list so cut was `ok` with the rows after the cut silently lost: a quote opened on the last line and never closed,
+    with no line end after it, only made a note. It is the text cut inside a row: `corrupt` text-cut-in-quote. A
+    stray quote on a line that ends (the file goes on, or ends with its line end) is still read, as before."""
+    people = _people(30)
+    lines = ["氏名,郵便番号,住所,メモ", *(f'{n},{c},{a},"{a}, {n}"' for n, c, a in people[1:])]
+    whole = ("\r\n".join(lines) + "\r\n").encode("cp932")
+    cut = whole[:whole.rfind(b", ")]  # inside the last row's quoted memo
+    plain = b"chicken,sex,eggs_laid,motto\r\nFoghorn Leghorn,rooster,0,\"That's a joke, son.\"\r\nGinger,hen,12,\"Listen. We"
+    stray = ("\r\n".join([*lines[:-1], lines[-1] + ',"note']) + "\r\n").encode("cp932")  # ends with its line end
+    findings = _scan(tmp_path, {"cut.csv": cut, "chickens.csv": plain, "stray.csv": stray})
+    got = {Path(f["path"]).name: (f["status"], f["pii"]["records"]) for f in findings["files"]}
+    listed = {Path(s["path"]).name: s for s in findings["skipped"]}
+    assert got.get("cut.csv") == ("corrupt", 30), (got, listed)
+    assert got.get("stray.csv") == ("ok", 30), (got, listed)
+    codes = [d["code"] for d in listed.get("chickens.csv", {}).get("detail_codes", [])]
+    assert "text-cut-in-quote" in codes, (got, listed)
