@@ -100,8 +100,10 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None],
         else:
             if ended[0] and held:  # a quote opened in the last row(s) and never closed
                 why = say(Detail.QUOTING_UNCLOSED, line=count + 1)
-                if cut is not None and not held[-1].endswith(("\n", "\r")):
-                    cut(say(Detail.TEXT_CUT_IN_QUOTE, line=count + 1))  # and no line end after it: cut there
+                if cut is not None and not held[-1].endswith(("\n", "\r")) and not any(
+                        _looks_like_record(ln, delimiter, width) for ln in held[1:]):
+                    # no line end after it, and the lines it took are no rows (a stray quote above them): cut there
+                    cut(say(Detail.TEXT_CUT_IN_QUOTE, line=count + 1))
             elif len(held) == 1:
                 if len(row) > width:
                     width = len(row)

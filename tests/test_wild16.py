@@ -276,10 +276,14 @@ def test_a_text_cut_inside_a_quoted_cell_is_listed(tmp_path: Path) -> None:
     cut = whole[:whole.rfind(b", ")]  # inside the last row's quoted memo
     plain = b"chicken,sex,eggs_laid,motto\r\nFoghorn Leghorn,rooster,0,\"That's a joke, son.\"\r\nGinger,hen,12,\"Listen. We"
     stray = ("\r\n".join([*lines[:-1], lines[-1] + ',"note']) + "\r\n").encode("cp932")  # ends with its line end
-    findings = _scan(tmp_path, {"cut.csv": cut, "chickens.csv": plain, "stray.csv": stray})
+    # a stray quote 20 lines above the end of a file without a final line end: no cut (the rows after it are read)
+    bare = ["氏名,郵便番号,住所,メモ", *(f"{n},{c},{a},-" for n, c, a in people[1:])]
+    early = ("\r\n".join([*bare[:10], bare[10] + ',"note', *bare[11:]])).encode("cp932")
+    findings = _scan(tmp_path, {"cut.csv": cut, "chickens.csv": plain, "stray.csv": stray, "early.csv": early})
     got = {Path(f["path"]).name: (f["status"], f["pii"]["records"]) for f in findings["files"]}
     listed = {Path(s["path"]).name: s for s in findings["skipped"]}
     assert got.get("cut.csv") == ("corrupt", 30), (got, listed)
     assert got.get("stray.csv") == ("ok", 30), (got, listed)
+    assert got.get("early.csv") == ("ok", 30), (got, listed)
     codes = [d["code"] for d in listed.get("chickens.csv", {}).get("detail_codes", [])]
     assert "text-cut-in-quote" in codes, (got, listed)
