@@ -410,6 +410,8 @@ class Detail(Code):
     # -- text tables and zip members cut or zeroed (tables.text_damage, archive_formats local headers)
     TEXT_CUT_IN_ROW = "text-cut-in-row", ("the text ends inside a row ({last:d} of {cells:d} cells, no line end): the file is cut; rows after "
                                       "it are lost")
+    TEXT_CUT_IN_QUOTE = "text-cut-in-quote", ("the text ends inside a quoted cell opened on line {line:d} (no closing "
+                                              "quote, no line end): the file is cut; rows after it are lost")
     NUL_BLOCK = "nul-block", ("a block of {n:d} NUL bytes inside the text at byte {at:d} (zeroed or lost on disk): whatever it "
                           "held is lost")
     MEMBER_BREAKS_AFTER = "member-breaks-after", ("member data breaks after {n:d} bytes ({why:detail}): only the bytes "
@@ -920,6 +922,8 @@ class Detail(Code):
     SQL_ROWS_UNPARSED = "sql-rows-unparsed", ("SQL dump: {n:d} value list(s) could not be parsed (damaged): skipped, the "
                                               "rows after them read")
     SQL_DUMP_CUT = "sql-dump-cut", "SQL dump cut short (it ends inside a statement, or its closing line is missing): rows may be lost"
+    SYLK_CUT = "sylk-cut", "SYLK spreadsheet cut short (no end record): {n:d} row(s) read, rows after them may be lost"
+    SYLK_OUTSIDE = "sylk-outside", "SYLK spreadsheet: {n:d} cell(s) placed outside any sheet's size (damaged), not read"
     JSON_DAMAGED = "json-damaged", "JSON damaged or cut ({error:exc}): the {n:d} record(s) that still parse were read"
     VCARD_ZEROED = "vcard-zeroed", ("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
                                     "are lost")

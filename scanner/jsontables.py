@@ -28,9 +28,14 @@ _TICK = 1024
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
+# a JSON object opens with a key's quote or closes at once: ``{\rtf1``, ``{\fonttbl`` (RTF groups, a line each as Word
+# writes them), a LaTeX or C brace are no objects (wild16: textract's raw_text.rtf named .txt was a damaged JSON)
+_OBJECT = re.compile(rb'\{\s*["}]')
+
+
 def _lines_of_records(head: bytes) -> bool:
     lines = [ln.strip() for ln in head.splitlines()[:3] if ln.strip()]
-    return len(lines) >= 2 and all(ln.startswith(b"{") for ln in lines[:2]) and lines[0].endswith(b"}")
+    return len(lines) >= 2 and all(_OBJECT.match(ln) for ln in lines[:2]) and lines[0].endswith(b"}")
 
 
 def _plain(head: bytes) -> bytes:
@@ -47,7 +52,7 @@ def holds_records(head: bytes) -> bool:
     """The text starts as JSON (``[`` or ``{``) and shows an array of objects, or its first lines are objects
     (JSON Lines), within ``head``: worth reading as records. A package manifest or a settings file shows none."""
     text = _plain(head[:65536])
-    if text[:1] not in (b"[", b"{"):
+    if text[:1] not in (b"[", b"{") or (text[:1] == b"{" and not _OBJECT.match(text)):
         return False
     return (_RECORDS.search(text) is not None or _lines_of_records(text) or _keyed_records(text)
             or (text.startswith(b'{"') and b"\n" not in text.rstrip()))  # one object a line: a record, maybe cut

@@ -356,7 +356,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
 # uncompressed, the XML itself. Cells are <gnm:Cell Row= Col=> (0-based) holding their value as text (older files:
 # <gmr:Cell><gmr:Content>); a formula is kept as written (Gnumeric stores no cached value).
 
-GNUMERIC_NS = "http://www.gnumeric.org/"
+GNUMERIC_NS = ("{http://www.gnumeric.org/", "{http://www.gnome.org/gnumeric/")  # 1.2 on; the versions before (wild16)
 
 
 def _local(tag: object) -> str:
@@ -376,7 +376,7 @@ def gnumeric_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     try:
         for event, el in _events(parser, _utf8_chunks(data), budget):
             tag = el.tag
-            if not isinstance(tag, str) or not tag.startswith("{" + GNUMERIC_NS):
+            if not isinstance(tag, str) or not tag.startswith(GNUMERIC_NS):
                 continue
             name = _local(tag)
             if name == "Sheet":

@@ -36,6 +36,7 @@ from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
 from .statsdata import STATS_FORMATS, stats_sheets
+from .sylk import is_sylk, iter_sylk
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
@@ -69,7 +70,7 @@ NO_DELIMITER = "delimiter: none"  # a marker among a text sheet's notes (no deli
 
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, sqlite, zip-other, html, mhtml, spreadsheetml,
-    gnumeric, xml, vcard, json, sqldump, text, binary or empty."""
+    gnumeric, xml, vcard, sylk, json, sqldump, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -84,6 +85,8 @@ def sniff_format(data: bytes) -> str:
         return "binary"
     if is_vcard(data):
         return "vcard"
+    if is_sylk(data):
+        return "sylk"
     if holds_records(data):
         return "json"
     return _markup_kind(data) or ("sqldump" if is_sql_dump(data) else "text")
@@ -109,8 +112,8 @@ def _markup_kind(data: bytes) -> str | None:
         return None
     if "urn:schemas-microsoft-com:office:spreadsheet" in head or 'progid="excel.sheet"?>' in head:
         return "spreadsheetml"
-    if "http://www.gnumeric.org/v" in head:  # a Gnumeric workbook's XML (a .gnumeric file inflated, or saved plain)
-        return "gnumeric"
+    if any(ns in head for ns in GNUMERIC_NAMESPACES):  # a Gnumeric workbook's XML (a .gnumeric file inflated, or
+        return "gnumeric"                                 # saved plain), of 1.2 on or of the versions before
     if "<office:document" in head:  # a flat OpenDocument file: a spreadsheet by its mimetype (after the root's
         return "fods" if _FODS_MIMETYPE in _text_head(data, 16384) else "xml"  # many namespaces), else a text, a drawing
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
@@ -118,6 +121,9 @@ def _markup_kind(data: bytes) -> str | None:
     return "xml" if head.startswith("<?xml") else None
 
 
+# Gnumeric 1.2 on (gnumeric.org/v10.dtd ...) and the versions before (www.gnome.org/gnumeric/, /v2 ... /v7: wild16,
+# GNOME/gnumeric's samples were listed as other XML)
+GNUMERIC_NAMESPACES = ("http://www.gnumeric.org/v", "http://www.gnome.org/gnumeric/")
 _FODS_MIMETYPE = 'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"'  # a flat ODF file says its kind
 _EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
 _BROWSER_MHTML = ("from: <saved by ", "snapshot-content-location:")  # a page a browser saved (Chrome, Edge, IE)
@@ -1348,7 +1354,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                              for line in iter_lines(data, dec, b",", max_line=MAX_LINE))
     else:
         sheet.rows = counted(csv_rows(iter_lines(data, dec, delim.encode(), max_line=MAX_LINE), delim,
-                                      sheet.notes.append))
+                                      sheet.notes.append, sheet.damage.append))
     return sheet, dec.encoding
 
 
@@ -1523,6 +1529,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
         return iter([iter_vcards(data, caps)]), None
     if fmt == "json":  # an export of records: a sheet per array of objects (scanner.jsontables)
         return iter_json(data, caps), None
+    if fmt == "sylk":  # a SYLK spreadsheet (.slk: Excel, Multiplan, old accounting programs): its cells (scanner.sylk)
+        return iter_sylk(data, caps), None
     if fmt == "sqldump":  # a database dump: a sheet per table's rows (scanner.sqldump)
         return iter_sql_dump(data, caps), None
     if fmt in STATS_FORMATS:  # SPSS, Stata, SAS data: a row per case (scanner.statsdata, Session 15)

@@ -47,8 +47,10 @@ def _excel_text(row: list[str]) -> list[str]:
     return [f[2:-1].replace('""', '"') if f[:2] == '="' and f[-1:] == '"' and len(f) >= 3 else f for f in row]
 
 
-def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) -> Iterator[list[str]]:
-    """Rows of a delimited text; ``note`` hears how a runaway quoted field was dealt with.
+def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None],
+             cut: Callable[[str], None] | None = None) -> Iterator[list[str]]:
+    """Rows of a delimited text; ``note`` hears how a runaway quoted field was dealt with, ``cut`` that the text
+    ends inside a quoted field without a line end (the file cut inside a row, wild16).
 
     A line without a quote is one row, its fields split at the delimiter: exactly what the csv module makes of
     it (it never reads ahead of a record's last line), without its reader and the tape it pulls from (issue 11:
@@ -98,6 +100,10 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) 
         else:
             if ended[0] and held:  # a quote opened in the last row(s) and never closed
                 why = say(Detail.QUOTING_UNCLOSED, line=count + 1)
+                if cut is not None and not held[-1].endswith(("\n", "\r")) and not any(
+                        _looks_like_record(ln, delimiter, width) for ln in held[1:]):
+                    # no line end after it, and the lines it took are no rows (a stray quote above them): cut there
+                    cut(say(Detail.TEXT_CUT_IN_QUOTE, line=count + 1))
             elif len(held) == 1:
                 if len(row) > width:
                     width = len(row)

@@ -319,12 +319,30 @@ def _read_header(text: str) -> Header | None:
     key = normalise_header(t)
     if not key or len(key) > 300 or not _holds_a_word(key):
         return None
-    h = _name_part(t) or _qualified(t, _classify(key))
+    h = _name_part(t) or _qualified(t, _classify(key)) or _joined_parts(t)
     if h is None:
         return None
     m = _NUMBER.search(t.strip())
     number = int(m.group(1)) if m and len(m.group(1)) <= 2 else 0
     return Header(h.field, h.role, h.rendition, number, h.weak) if number else h
+
+
+_JOINER = re.compile(r"\s*[・/、,]\s*")  # after NFKC (／ is /, ， is ,)
+
+
+def _joined_parts(text: str) -> Header | None:
+    """A header joined of words that each name the same field only as a whole cell (``番地・建物``, ``丁目・番地・号室``:
+    番地, 建物 and 号室 are address words as cells of their own, not inside others) names that field; parts naming
+    different fields or nothing (姓・名, 住所・電話番号, 備考・番地) are left to the other readings."""
+    parts = _JOINER.split(text.strip())
+    if len(parts) < 2 or not all(parts):
+        return None
+    heads = [_classify(normalise_header(p)) for p in parts]
+    first = heads[0]
+    if first is None or any(h is None or (h.field, h.role, h.rendition) != (first.field, first.role, first.rendition)
+                            for h in heads):
+        return None
+    return Header(first.field, first.role, first.rendition, 0, any(h is not None and h.weak for h in heads))
 
 
 _QUALIFIED = re.compile(r"(.+?)\s*[(（\[［【〔<＜](.+?)[)）\]］】〕>＞]\s*")

@@ -2054,6 +2054,9 @@ def _records_to(sink: Callable[[PersonRecord], None], name: str, plan: SheetPlan
     return kept, with_person, rejected, keys, dict(per_role)
 
 
+_FIELD_ID = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # snake_case: a column's identifier, never a name
+
+
 def _unrecognised_header(plan: SheetPlan, first: Sequence[object], below: Sequence[Sequence[object]] = ()) -> bool:
     """A header-less sheet's first row is a header leakscan has no words for (first_name, addr) when its
     name cell is no name, or a title and a sender line when a cell of it is a label and its value that the rows
@@ -2062,6 +2065,9 @@ def _unrecognised_header(plan: SheetPlan, first: Sequence[object], below: Sequen
     main = plan.role("")
     if main is None or "name" not in main.cols:
         return False
+    if (ids := [t for cols in main.cols.values() for c in cols if c < len(first) and (t := cell_text(first[c]))]) and all(
+            _FIELD_ID.fullmatch(t) for t in ids):
+        return True  # to_name | to_add | to_zip: a program's field identifiers (a label tool's CSV), no person
     text = " ".join(t for c in main.cols["name"] if c < len(first) and (t := cell_text(first[c])))
     if bool(text) and _name_problem(text) is not None or any(
             labelled_value(v) and not mostly([r[c] for r in below[:BLOCK_MIN * 3] if c < len(r)], labelled_value, 0.5)

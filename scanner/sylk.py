@@ -1,0 +1,106 @@
+"""SYLK spreadsheets (Excel's "SYLK (Symbolic Link)" save, .slk/.sylk; Multiplan, Gnumeric and old accounting
+programs export it too): a text of records, one a line, fields split by ``;`` (``;;`` is a ``;`` inside a value).
+
+``ID;P…`` opens the file and ``E`` ends it. A cell is ``C;X<col>;Y<row>;K<value>`` (1-based; a missing X or Y keeps
+the last one, and ``F`` format records move the position too); ``K"text"`` is a text, ``K12.5`` a number; the other
+fields (formulas ``E``, protection ``P`` ...) are not values. Only the values are read; nothing is evaluated.
+Excel writes the text in the machine's ANSI code page (Shift_JIS on a Japanese Windows).
+Run it in the worker (wild16: GNOME/gnumeric's samples/sylk, a `.sylk` ended as nothing and `.slk` was only listed).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from .details import Detail, say
+from .sheet import Caps, CellBudget, Sheet
+from .textdecode import plan_decoding
+
+# the first record names the writer (ID;PWXL, ID;PGnumeric, ID;PSCALC3); the second is one of SYLK's record types;
+# a cell (C;…;K) or the bounds record (B;Y;X) follows: a semicolon CSV whose header starts "ID;P…" is none
+_SYLK = re.compile(rb"\A(?:\xef\xbb\xbf)?ID;P\w*(?:;[^\r\n]*)?(?:\r\n|\r|\n)(?:[PFBCONW]|NN|NU|NE|NL|E)(?:;|[\r\n]|\Z)")
+_SYLK_CELLS = re.compile(rb"[\r\n](?:C;[^\r\n]*K|B;Y\d+;X\d+)")  # at a line's start (CR alone: Mac Excel)
+_FIELDS = re.compile(r"(?:[^;]|;;)*")
+MAX_COLUMNS = 1 << 14  # the sheet size the other readers allow
+MAX_ROWS = 1 << 20
+# Excel's escapes for Latin letters beyond ASCII: ESC N, an accent's code (A grave, B acute, C circumflex, D tilde,
+# H diaeresis, J ring, K cedilla), the letter (``\x1bNBe`` é, ``\x1bNHu`` ü); ESC N and a sign 0x21-0x3F is the Latin-1
+# sign 0x80 above it (``\x1bN#`` £, ``\x1bN0`` °); any other escape is dropped (wild16: GNOME/gnumeric encoding.sylk)
+_ESCAPE = re.compile("\x1bN(?:([A-DHJK])([^\x00-\x20])|([!-?]))|\x1bN?.?", re.DOTALL)
+_ACCENTS = {"A": "\u0300", "B": "\u0301", "C": "\u0302", "D": "\u0303", "H": "\u0308", "J": "\u030a", "K": "\u0327"}
+
+
+def _unescaped(m: re.Match[str]) -> str:
+    if m.group(1):
+        return unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)])
+    return chr(ord(m.group(3)) + 0x80) if m.group(3) else ""
+
+
+def is_sylk(head: bytes) -> bool:
+    """Whether ``head`` opens a SYLK file: its ID record, then a SYLK record type on the next line."""
+    return _SYLK.match(head) is not None and _SYLK_CELLS.search(head, 0, 1 << 16) is not None
+
+
+def _fields(line: str) -> list[str]:
+    return [f.replace(";;", ";") for f in _FIELDS.findall(line)[::2]]
+
+
+def _value(raw: str) -> object:
+    if raw.startswith('"'):
+        return _ESCAPE.sub(_unescaped, raw[1:-1] if raw.endswith('"') and len(raw) > 1 else raw[1:])
+    try:
+        return float(raw) if any(c in raw for c in ".eE") else int(raw)
+    except ValueError:
+        return raw
+
+
+def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
+    """One sheet of the file's cells; a file without its end record (cut) says so with the rows read."""
+    plan = plan_decoding(data, b";")
+    text = data[plan.start:].decode(plan.codec, "replace")
+    budget = CellBudget(caps)
+    rows: list[list[object]] = []
+    x = y = 1
+    ended = False
+    outside = 0
+    for n, line in enumerate(text.splitlines()):
+        if not n & 0x3FF:
+            budget.tick()
+        if not line or line[0] not in "CFE":
+            continue
+        fields = _fields(line)
+        kind = fields[0]
+        if kind == "E":
+            ended = True
+            break
+        if kind not in ("C", "F"):
+            continue
+        value: object = None
+        for f in fields[1:]:
+            if f[:1] == "X" and f[1:].isdigit():
+                x = int(f[1:])
+            elif f[:1] == "Y" and f[1:].isdigit():
+                y = int(f[1:])
+            elif f[:1] == "K" and kind == "C":
+                value = _value(f[1:])
+        if value is None or value == "":
+            continue
+        if not (1 <= x <= MAX_COLUMNS and 1 <= y <= MAX_ROWS):
+            outside += 1
+            continue
+        while len(rows) < y:
+            budget.add(1)
+            rows.append([])
+        row = rows[y - 1]
+        if len(row) < x:
+            budget.add(x - len(row))
+            row.extend([""] * (x - len(row)))
+        row[x - 1] = value
+    damage = []
+    if not ended:
+        damage.append(say(Detail.SYLK_CUT, n=len(rows)))
+    if outside:
+        damage.append(say(Detail.SYLK_OUTSIDE, n=outside))
+    yield Sheet("", rows, damage=damage)
