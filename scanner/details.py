@@ -179,6 +179,10 @@ class Detail(Code):
                                               "other copies are walked as their own volumes, not compared; its "
                                               "raid metadata sub-volumes (dm-raid superblock and bitmap, no files) "
                                               "are not walked")
+    LVM_RAID_UNREAD = "lvm-raid-unread", ("logical volume {n:d} is a {kind:word} logical volume ({shape:word}), which "
+                                          "libvslvm does not read and leakscan does not assemble: not examined; "
+                                          "activate its volume group read-only on Linux with every disk it spans "
+                                          "(losetup -r, vgchange -ay) and scan /dev/{volume:name}; libvslvm: {library:lib}")
     LVM_KIND_UNREAD = "lvm-kind-unread", ("logical volume {n:d} is a {kind:word} logical volume, which libvslvm does "
                                           "not read: not examined (a snapshot's origin volume is walked as its own "
                                           "logical volume); libvslvm: {library:lib}")
