@@ -179,6 +179,10 @@ class Detail(Code):
                                               "other copies are walked as their own volumes, not compared; its "
                                               "raid metadata sub-volumes (dm-raid superblock and bitmap, no files) "
                                               "are not walked")
+    LVM_RAID_UNREAD = "lvm-raid-unread", ("logical volume {n:d} is a {kind:word} logical volume ({shape:word}), which "
+                                          "libvslvm does not read and leakscan does not assemble: not examined; "
+                                          "activate its volume group read-only on Linux with every disk it spans "
+                                          "(losetup -r, vgchange -ay) and scan /dev/{volume:name}; libvslvm: {library:lib}")
     LVM_KIND_UNREAD = "lvm-kind-unread", ("logical volume {n:d} is a {kind:word} logical volume, which libvslvm does "
                                           "not read: not examined (a snapshot's origin volume is walked as its own "
                                           "logical volume); libvslvm: {library:lib}")
@@ -298,6 +302,11 @@ class Detail(Code):
     WORKER_HUNG = "worker-hung", "no progress for {seconds:word} s {doing:name}; worker stopped"
     WORKER_HUNG_GAVE_UP = "worker-hung-gave-up", ("no progress for {seconds:word} s {doing:name}; worker stopped (gave up "
                                                   "after {n:d} workers)")
+    WORKER_STALLED = "worker-stalled", ("no CPU used for {seconds:word} s {doing:name}: waiting for a lock, a pipe or a "
+                                        "device that never answers; worker stopped")
+    WORKER_STALLED_GAVE_UP = "worker-stalled-gave-up", ("no CPU used for {seconds:word} s {doing:name}: waiting for a "
+                                                        "lock, a pipe or a device that never answers; worker stopped "
+                                                        "(gave up after {n:d} workers)")
     WORKER_DIED = "worker-died", ("worker process died ({how:name}) {doing:name}: damaged data, or the worker memory cap "
                                   "of {gib:d} GiB reached")
     WORKER_DIED_GAVE_UP = "worker-died-gave-up", ("worker process died ({how:name}) {doing:name}: damaged data, or the "
@@ -322,6 +331,8 @@ class Detail(Code):
                                 "the rows after it and any later sheet were not read")
     PARSE_TOOK_LONGER = "parse-took-longer", "parsing took longer than {seconds:word} s"
     PARSER_STOPPED = "parser-stopped", "parsing took longer than {seconds:word} s; parser stopped"
+    PARSER_STALLED = "parser-stalled", ("parser used no CPU for {seconds:word} s: waiting for a lock, a pipe or a "
+                                        "device that never answers; parser stopped")
     PARSER_FAILED = "parser-failed", "parser process failed ({how:name})"
     PARSER_DIED = "parser-died", "parser process died ({how:name}); damaged file or memory cap {gib:d} GiB reached"
     # -- damaged containers of tables

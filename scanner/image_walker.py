@@ -34,7 +34,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from .codes import Status
 from .details import Detail, os_error, say
 from .errors import ReadError, SourceError
-from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, place, report
+from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, place, report, stall_seconds
 from .models import CHAIN_SEPARATOR, Entry, FileStat, Hop, Link, Location, Skipped
 from .sources.base import Item, NameBatch, Source, unbatched
 from .textsafe import shown
@@ -559,9 +559,9 @@ class WalkStopped(Exception):
     """The walker died or stalled: why, for the detail (str), and how, for the detail of the one directory or
     file it was on."""
 
-    def __init__(self, why: str, how: str, seen: BoardMark, timed_out: bool) -> None:
+    def __init__(self, why: str, how: str, seen: BoardMark, timed_out: bool, stalled: bool = False) -> None:
         super().__init__(why)
-        self.how, self.seen, self.timed_out = how, seen, timed_out
+        self.how, self.seen, self.timed_out, self.stalled = how, seen, timed_out, stalled
 
 
 _SPARE: list[Worker] = []  # a walker that finished an image cleanly, kept for the next SOURCE image of the scan
@@ -727,17 +727,19 @@ class IsolatedImage:
                 if worker.conn.poll(max(0.0, min(1.0, deadline - now))):
                     message = worker.conn.recv()
                     self._last_message = time.monotonic()
+                    worker.stall.stir()
                     return message
             except (EOFError, OSError):
                 how = worker.kill()
                 seen = board.read()
                 raise WalkStopped(self._why(how, seen, timed_out=False), how, seen, False) from None
-            if time.monotonic() > deadline and board.read().deadline <= time.monotonic():
+            stuck = worker.stuck()
+            if stuck or (time.monotonic() > deadline and board.read().deadline <= time.monotonic()):
                 seen = board.read()
                 worker.kill()
-                raise WalkStopped(self._why("", seen, timed_out=True), "", seen, True)
+                raise WalkStopped(self._why("", seen, timed_out=True, stalled=stuck), "", seen, True, stuck)
 
-    def _why(self, how: str, seen: BoardMark, timed_out: bool) -> str:
+    def _why(self, how: str, seen: BoardMark, timed_out: bool, stalled: bool = False) -> str:
         step = seen.step or "starting"
         doing = f"while {step}" + (f" ({seen.decoder})" if seen.decoder else "")
         where = getattr(seen.where, "path", None) if seen.step == "reading" else None
@@ -745,6 +747,9 @@ class IsolatedImage:
             doing += f", on {where}"
         elif self._last_path:
             doing += f", after {self._last_path}"
+        if stalled:
+            return (f"the image walker used no CPU for {stall_seconds():g} s {doing} (waiting for a lock, a pipe or a "
+                    "device that never answers); stopped")
         if timed_out:
             return f"the image walker made no progress for {self._limit:g} s {doing}; stopped"
         return (f"the image walker process died ({how}) {doing}: damaged or crafted image, or the walker memory "
@@ -867,6 +872,9 @@ class IsolatedImage:
         seen = e.seen
         where = ", ".join(x for x in (seen.step, seen.decoder) if x)
         doing += f" ({where})" if where else ""
+        if e.stalled:
+            return (f"the image walker used no CPU for {stall_seconds():g} s while {doing} (waiting for a lock, a pipe "
+                    f"or a device that never answers); it was stopped; {lost}the walk went on after it")
         if e.timed_out:
             return (f"the image walker made no progress for {self._limit:g} s while {doing}; it was stopped; {lost}"
                     "the walk went on after it")

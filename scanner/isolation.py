@@ -84,6 +84,91 @@ NATIVE_DECODERS = ("calamine", "libpff", "py7zr", "pyppmd", "pybcj", "inflate64"
 # the examiner's volume keys (scanner.sources.volume_keys reads them in the main process; an image's keys reach a
 # worker over its connection): never in a worker's environment, where untrusted bytes are decoded
 KEY_ENVS = frozenset({"LEAKSCAN_LUKS_PASSPHRASE", "LEAKSCAN_BITLOCKER_RECOVERY_KEY", "LEAKSCAN_APFS_PASSWORD"})
+# A worker that used (almost) no CPU this long, with no thread waiting on a disk, nothing marked on its board and
+# nothing sent, waits for what never comes: a lock it holds itself (libtsk on some crafted ISO9660 images), a pipe
+# or FIFO no one writes. It is stopped then, as at its step's time limit, instead of costing the whole limit.
+STALL_SECONDS = 10.0
+LOOK_SECONDS = 0.5  # how often a worker's /proc entries are read (a few syscalls each)
+STALL_SHARE = 0.01  # "almost no CPU": under this share of the time watched (a timer thread's wake-ups stay under)
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def stall_seconds() -> float:
+    """STALL_SECONDS as it is now (tests shorten it)."""
+    return STALL_SECONDS
+
+
+class Stall:
+    """Watches a worker process for the no-progress rule (STALL_SECONDS). ``seconds`` says how long it has
+    been stalled; 0.0 when it works, waits on a disk, has a child process, or when /proc cannot tell (then only
+    the step's time limit stops it). ``stir`` restarts the watch (a message came from it, a unit began)."""
+
+    def __init__(self) -> None:
+        self._pid = -1
+        self._since = 0.0
+        self._cpu = 0.0
+        self._key: object = None
+        self._looked = 0.0  # when /proc was last read (at most every LOOK_SECONDS: the pool asks at every poll)
+
+    def stir(self, now: float | None = None) -> None:
+        self._pid = -1
+        self._since = time.monotonic() if now is None else now
+
+    def seconds(self, pid: int | None, key: object, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        if pid == self._pid and key == self._key and now - self._looked < LOOK_SECONDS:
+            return max(0.0, self._looked - self._since)  # as verified at the last look (child check included)
+        self._looked = now
+        cpu = None if pid is None else _busy_cpu(pid)
+        if pid is None or cpu is None:
+            self.stir(now)
+            return 0.0
+        if pid != self._pid or key != self._key or cpu - self._cpu > STALL_SHARE * max(now - self._since, 1.0):
+            self._pid, self._key, self._cpu, self._since = pid, key, cpu, now
+            return 0.0
+        stalled = now - self._since
+        if stalled >= STALL_SECONDS and _has_child(pid):
+            self._since = now  # its child works (or waits) for it: not the worker's own stall
+            return 0.0
+        return stalled
+
+
+def _busy_cpu(pid: int) -> float | None:
+    """The process's CPU seconds (all threads), or None when it cannot be stalled by the rule: a thread of it
+    waits on a disk (D) or its main thread runs (R), or /proc cannot say."""
+    try:
+        head = Path(f"/proc/{pid}/stat").read_bytes()
+        fields = head[head.rindex(b")") + 2:].split()
+        if fields[0] in (b"R", b"D"):
+            return None
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            if tid != str(pid):
+                try:
+                    t = Path(f"/proc/{pid}/task/{tid}/stat").read_bytes()
+                except OSError:
+                    continue  # ended since listed
+                if t[t.rindex(b")") + 2:t.rindex(b")") + 3] == b"D":
+                    return None
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _has_child(pid: int) -> bool:
+    """Whether a process has a child (looked up only when it seems stalled: a scan of /proc)."""
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return True
+    for name in names:
+        if name.isdigit():
+            try:
+                stat = Path(f"/proc/{name}/stat").read_bytes()
+                if int(stat[stat.rindex(b") ") + 2:].split()[1]) == pid:
+                    return True
+            except (OSError, ValueError, IndexError):
+                continue
+    return False
 
 
 class MarkBoard:
@@ -96,6 +181,7 @@ class MarkBoard:
     _HEAD = struct.Struct("<QddQIIHHqqq")
     _PLACE = struct.Struct("<qqq")
     _PLACE_AT = _HEAD.size - _PLACE.size
+    HEAD_SIZE = _HEAD.size  # seq, deadline and place: what changes whenever the worker marks anything
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
@@ -729,6 +815,7 @@ class Worker:
         self._conn: Connection | None = None
         self._lock = threading.Lock()
         self.board: MarkBoard | None = None  # the running worker's marks
+        self.stall = Stall()  # how long it has used no CPU, marked and sent nothing (``stalled``)
 
     @property
     def conn(self) -> Connection:
@@ -780,6 +867,7 @@ class Worker:
         finally:
             theirs.close()
         self._proc, self._conn = proc, Connection(ours.detach())
+        self.stall.stir()
         try:
             ready = self._conn.poll(STARTUP_SECONDS)
             hello = self._conn.recv() if ready else None
@@ -790,6 +878,14 @@ class Worker:
                                                     why=str(self.kill() or "killed")))
         if hello[1] is not None:
             self._cap_failed(hello[1])
+
+    def stuck(self) -> bool:
+        """Whether the worker has been stalled for STALL_SECONDS (``Stall``: no CPU, no mark, nothing sent) with
+        nothing unread on its connection: the caller stops it (and calls ``stall.stir`` for each message)."""
+        board = self.board
+        key = bytes(board.map[:MarkBoard.HEAD_SIZE]) if board is not None else None
+        return (self.stall.seconds(self.pid, key) >= STALL_SECONDS and self.running
+                and self._conn is not None and not self._conn.poll(0))
 
     def _cap_failed(self, why: str) -> None:
         """The worker runs without its memory cap: logged once, and stated in findings.json / the report."""
@@ -830,14 +926,20 @@ class Worker:
             except (OSError, EOFError, ValueError) as e:
                 how = self.kill()
                 raise ReadError(Status.CORRUPT, say(Detail.PARSER_FAILED, how=how or type(e).__name__)) from e
+            end = time.monotonic() + timeout
+            self.stall.stir()
             try:
-                ready = self.conn.poll(timeout)
+                while not (ready := self.conn.poll(max(0.0, min(1.0, end - time.monotonic())))):
+                    if time.monotonic() >= end or self.stuck():
+                        break
                 reply = self.conn.recv() if ready else None
             except (OSError, EOFError) as e:
                 how = self.kill()
                 raise ReadError(Status.CORRUPT, say(Detail.PARSER_DIED, how=how, gib=self.memory // GiB)) from e
             if reply is None:
                 self.kill()
+                if time.monotonic() < end:  # stuck at no CPU (Stall) before its time limit
+                    raise ReadError(Status.TIMEOUT, say(Detail.PARSER_STALLED, seconds=f"{stall_seconds():g}"))
                 raise ReadError(Status.TIMEOUT, say(Detail.PARSER_STOPPED, seconds=f"{timeout:g}"))
         if reply[0] == "result":
             return reply[1]

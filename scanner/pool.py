@@ -33,7 +33,7 @@ from .details import Detail, say
 from .details import doing as said_doing
 from .errors import ReadError, WorkerError
 from .examine import READING, unreadable
-from .isolation import DEFAULT_MEMORY, GiB, Worker
+from .isolation import DEFAULT_MEMORY, GiB, Worker, stall_seconds
 from .work import BytesRef, FileOutcome, FileTask, MemoryEntry, WorkerSettings, run_unit
 
 log = logging.getLogger("leakscan")
@@ -216,6 +216,8 @@ class WorkerPool:
         for s in busy.values():
             if s.units and now > s.deadline():
                 self._lost(s, timed_out=True)
+            elif s.units and s.worker.stuck():
+                self._lost(s, timed_out=True, stalled=True)  # stuck at no CPU: no need to wait for the limit
         self._assign()
 
     def _read(self, s: _Slot, conn: Connection) -> bool:
@@ -228,6 +230,7 @@ class WorkerPool:
                 reply = conn.recv()
             except (EOFError, OSError):
                 return False
+            s.worker.stall.stir()
             number, unit = s.units[0]
             if reply[0] == "files":  # files done: merged now, never examined again whatever happens next
                 _, of, i, outcomes = reply
@@ -283,8 +286,9 @@ class WorkerPool:
         elif rest:
             self._queue.appendleft(rest)
 
-    def _lost(self, s: _Slot, timed_out: bool) -> None:
-        """A worker died or passed its time limit: name the file and the step, examine the rest again."""
+    def _lost(self, s: _Slot, timed_out: bool, stalled: bool = False) -> None:
+        """A worker died or passed its time limit (``stalled``: stuck at no CPU, isolation.Stall): name the
+        file and the step, examine the rest again."""
         assert s.units and s.worker.board is not None
         seen = s.worker.board.read()
         how = s.worker.halt()
@@ -325,7 +329,10 @@ class WorkerPool:
             return
         task.fresh = False
         said: dict[str, Any] = {"seconds": f"{seen.limit:g}", "doing": doing}
-        if timed_out:
+        if stalled:
+            said["seconds"] = f"{stall_seconds():g}"
+            status, code, gave_up = Status.TIMEOUT, Detail.WORKER_STALLED, Detail.WORKER_STALLED_GAVE_UP
+        elif timed_out:
             status, code, gave_up = Status.TIMEOUT, Detail.WORKER_HUNG, Detail.WORKER_HUNG_GAVE_UP
         else:
             status, code, gave_up = Status.CORRUPT, Detail.WORKER_DIED, Detail.WORKER_DIED_GAVE_UP

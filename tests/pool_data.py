@@ -17,6 +17,27 @@ from pathlib import Path
 FAULTS = '''
 import os, signal, time
 
+if os.environ.get("LEAKSCAN_TEST_STALL_SECONDS"):  # the no-CPU limit (scanner.isolation.Stall), shortened
+    import importlib.abc, importlib.util, sys  # once the scan's own scanner.isolation is loaded (not here:
+    # an installed copy would be taken before the script's folder is on the path)
+
+    class _ShortStall(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name != "scanner.isolation":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            run = spec.loader.exec_module
+
+            def exec_module(module):
+                run(module)
+                module.STALL_SECONDS = float(os.environ["LEAKSCAN_TEST_STALL_SECONDS"])
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, _ShortStall())
+
 
 _opened = 0  # decoders this process has started (workbooks, PPMd streams): 1 = the first file it decodes
 _tainted = False  # a decoder "corrupted this process's heap": the next decoder started here crashes
@@ -99,6 +120,14 @@ if _pc is not None:
                 os.abort()
             if b"LEAKSCAN-FAULT-HANG" in data:
                 time.sleep(3600)
+            if b"LEAKSCAN-FAULT-LOCK" in data:  # waits on a lock it holds itself (libtsk on some ISO9660 images)
+                import threading
+                lock = threading.Lock()
+                lock.acquire()
+                lock.acquire()
+            if b"LEAKSCAN-FAULT-FIFO" in data:  # reads a FIFO no one writes (blocks in open, at no CPU)
+                with open(os.environ["LEAKSCAN_TEST_FIFO"], "rb") as fifo:
+                    fifo.read()
             if b"LEAKSCAN-FAULT-SLOW" in data:  # a costly workbook: its decoder takes 0.1 s
                 time.sleep(0.1)
             return _Real.from_filelike(io.BytesIO(data))
@@ -111,6 +140,8 @@ if _pc is not None:
 '''
 
 SEGV, ABRT, HANG = b"LEAKSCAN-FAULT-SEGV", b"LEAKSCAN-FAULT-ABRT", b"LEAKSCAN-FAULT-HANG"
+LOCK = b"LEAKSCAN-FAULT-LOCK"  # the decoder waits for ever on a lock it holds (a self-deadlock, at no CPU)
+FIFO = b"LEAKSCAN-FAULT-FIFO"  # the decoder opens the FIFO named by LEAKSCAN_TEST_FIFO, which no one writes
 SLOW = b"LEAKSCAN-FAULT-SLOW"  # the workbook reads as usual, its decoder takes 0.1 s (costly work)
 TAINT = b"LEAKSCAN-FAULT-TAINT"  # the workbook reads as usual, the next decoder its worker starts crashes
 PPMD_CRASH = b"LEAKSCAN-PPMD"  # bytes of a PPMd stream changed to this make pyppmd segfault (FAULTS)

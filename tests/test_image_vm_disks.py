@@ -323,19 +323,25 @@ def test_a_qcow2_holding_internal_snapshots_reads_each_as_its_own_disk(raws: Pat
     assert doc["scan"]["complete"] is False and code == 2, (code, _listed(doc))  # flipped: nothing walkable
 
 
-@pytest.mark.parametrize("under", ["raw", "qcow2"])
+@pytest.mark.parametrize("under", ["raw", "qcow2", "vmdk", "vpc", "chain"])
 def test_an_overlays_snapshot_reads_its_unallocated_clusters_from_the_backing_file(raws: Path, tmp_path: Path,
                                                                                    under: str) -> None:
-    """An overlay (nothing of its own: every cluster unallocated) over a raw or QCOW2 backing file holding the
-    leaked file; snapshot taken, then the overlay's current disk zeroed. Before session 15 the snapshot was only
-    listed `unsupported` qcow2-snapshots (its files never found); now it is read as qemu reads it, its unallocated
-    clusters from the backing file: byte-equal to `qemu-img convert -l snapshot.name=s`, and the file is found
-    under snap1. A chain of two backing files stays listed."""
+    """An overlay (nothing of its own: every cluster unallocated) over a raw, QCOW2, VMDK or VHD backing file, or
+    over a chain of two QCOW2 files, holding the leaked file; snapshot taken, then the overlay's current disk
+    zeroed. Before session 15 the snapshot was only listed `unsupported` qcow2-snapshots (its files never found);
+    session 15 read it over a raw or a single QCOW2 backing file, session 16 over any backing disk leakscan reads
+    (VMDK, VHD, a chain): byte-equal to `qemu-img convert -l snapshot.name=s`, the file found under snap1."""
     from scanner.sources.image_qcow import BackingDisk, SnapshotReader
 
-    _qemu("-O", under, str(raws / "after.raw"), f"base.{under}", cwd=tmp_path)
+    fmt = "qcow2" if under == "chain" else under
+    _qemu("-O", fmt, str(raws / "after.raw"), f"base.{fmt}", cwd=tmp_path)
+    below = f"base.{fmt}"
+    if under == "chain":  # mid.qcow2 -> base.qcow2, both read below the overlay
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", below, "-F", "qcow2", "mid.qcow2"],
+                       check=True, cwd=tmp_path)
+        below = "mid.qcow2"
     over = tmp_path / "over.qcow2"
-    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", f"base.{under}", "-F", under, str(over)],
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", below, "-F", fmt, str(over)],
                    check=True, cwd=tmp_path)
     subprocess.run(["qemu-img", "snapshot", "-c", "s", str(over)], check=True)
     size = (raws / "after.raw").stat().st_size
@@ -344,11 +350,19 @@ def test_an_overlays_snapshot_reads_its_unallocated_clusters_from_the_backing_fi
                    capture_output=True)
     subprocess.run(["qemu-img", "convert", "-q", "-l", "snapshot.name=s", "-O", "raw", str(over),
                     str(tmp_path / "snap.raw")], check=True)
-    reader = SnapshotReader(str(over), 0, lambda: BackingDisk(str(tmp_path / f"base.{under}")))
+    reader = SnapshotReader(str(over), 0, lambda: BackingDisk(str(tmp_path / below)))
     try:
         assert reader.read(0, size) == (tmp_path / "snap.raw").read_bytes()[:size]
     finally:
         reader.close()
+    code, doc, _ = _scan(tmp_path / "out", over)
+    assert _found(doc, over) == [f"snap1 (ext2) » /{LEAKED}"], _listed(doc, over)
+    assert ("unsupported", ["qcow2-snapshots"]) not in _listed(doc, over)
+
+
+def test_an_overlays_snapshot_over_a_chain_missing_a_file_stays_listed(raws: Path, tmp_path: Path) -> None:
+    """c.qcow2 -> b.qcow2 -> a.qcow2 with a.qcow2 gone: the snapshot is not read over a disk that cannot be
+    read whole; it stays listed `unsupported` qcow2-snapshots (the image itself: missing backing file)."""
     chain = tmp_path / "chain"
     chain.mkdir()
     _qemu("-O", "qcow2", str(raws / "after.raw"), "a.qcow2", cwd=chain)
@@ -356,10 +370,10 @@ def test_an_overlays_snapshot_reads_its_unallocated_clusters_from_the_backing_fi
         subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", below, "-F", "qcow2", top], check=True,
                        cwd=chain)
     subprocess.run(["qemu-img", "snapshot", "-c", "s", str(chain / "c.qcow2")], check=True)
-    code, doc, _ = _scan(tmp_path / "out", over, chain / "c.qcow2")
-    assert _found(doc, over) == [f"snap1 (ext2) » /{LEAKED}"], _listed(doc, over)
-    assert ("unsupported", ["qcow2-snapshots"]) not in _listed(doc, over)
-    assert ("unsupported", ["qcow2-snapshots"]) in _listed(doc, chain / "c.qcow2")
+    (chain / "a.qcow2").unlink()
+    code, doc, _ = _scan(tmp_path / "out", chain / "c.qcow2")
+    assert not _found(doc, chain / "c.qcow2")
+    assert _listed(doc, chain / "c.qcow2"), doc["scan"]["source_errors"]
 
 
 def test_an_overlays_clusters_marked_zero_are_listed_since_libqcow_reads_the_backing_file_there(raws: Path,

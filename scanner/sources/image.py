@@ -442,8 +442,8 @@ class ImageSource:
         (image_qcow.SnapshotReader) as a disk of its own: its layers named ``snapN`` (N: its place in the snapshot
         table), each with a note naming the snapshot. A snapshot whose tables do not read is one `corrupt` layer
         with why. An overlay's snapshots read their unallocated clusters from its backing file when that is raw or a
-        QCOW2 file with no backing file of its own (image_qcow.BackingDisk, as qemu reads them); a longer chain, or
-        a VMDK/VHD backing file: the snapshots stay listed (_qcow_snapshots)."""
+        QCOW2, VMDK or VHD/VHDX image with its own chain (image_qcow.BackingDisk, as qemu reads them); a chain with a
+        file missing or a backing disk that does not read: the snapshots stay listed (_qcow_snapshots)."""
         from dfvfs.path import factory
 
         from .image_pathspec import register_reader
@@ -451,9 +451,8 @@ class ImageSource:
         from .image_sniff import open_evidence
 
         backing = [f for f in self._files if f.get("role") == "backing"]
-        if self._kind != "QCOW" or len(backing) > 1 or backing and (
-                backing[0].get("missing") or backing[0].get("format") not in (None, "raw")):
-            return []  # a chain, or a backing file read by another back-end: listed (_qcow_snapshots)
+        if self._kind != "QCOW" or any(f.get("missing") for f in self._files if f.get("role") != "image"):
+            return []  # a chain with a file missing: listed (_qcow_snapshots)
         under = backing[0]["path"] if backing else None
         try:
             fd = open_evidence(self.text)

@@ -404,6 +404,16 @@ class LayerFinder:
         except self._errors + (IndexError, TypeError, AttributeError, RecursionError):
             return {}
 
+    def _lvm_raids(self, stream: object) -> dict[int, tuple[str, str, str]]:
+        """image_lvm.raid_shapes of the group on STREAM ({} when its metadata does not read)."""
+        from .image_lvm import raid_shapes
+
+        try:
+            _, text = self._lvm_metadata(stream)
+            return raid_shapes(text) if text else {}
+        except self._errors + (IndexError, TypeError, AttributeError, RecursionError):
+            return {}
+
     def _physical_volumes_beside(self, stream: Any, wanted: set[str]) -> dict[str, Any]:
         """{PV UUID: path spec} of the partitions beside STREAM (of the same table) that are physical volumes in
         WANTED."""
@@ -487,6 +497,7 @@ class LayerFinder:
             return False
         sub_facts = {**facts, "volume_system": LAYER_NAMES.get("LVM", "LVM")}
         kinds = self._lvm_kinds(vs.parent)
+        raids = self._lvm_raids(vs.parent)
         copies = self._mirror_copies(vs.parent, group)
         # a copy read as its raid1 volume is not walked twice; the raid metadata sub-volumes (rmeta: dm-raid's
         # superblock and bitmap, no files) of a volume read are not walked as file systems (its note says so)
@@ -507,6 +518,12 @@ class LayerFinder:
                     size = group.get_logical_volume(leg - 1).size
                     self._explore(leg_spec, (*names, f"lvm{index + 1}"), None, depth + 1,
                                   {**sub_facts, "size": size, "note": note})
+                    continue
+                if index + 1 in raids:  # raid0/4/5/6/10: what it is and how to assemble it elsewhere
+                    kind, shape, volume = raids[index + 1]
+                    self._fail((*names, f"lvm{index + 1}"), spec, Status.UNSUPPORTED,
+                               say(Detail.LVM_RAID_UNREAD, n=index + 1, kind=kind, shape=shape, volume=volume,
+                                   library=full_reason(e2)), sub_facts)
                     continue
                 if kind:  # a snapshot, thin or RAID volume: libvslvm reads none, whatever the physical volumes
                     self._fail((*names, f"lvm{index + 1}"), spec, Status.UNSUPPORTED,

@@ -18,7 +18,7 @@ import re
 import struct
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..codes import Status
@@ -206,6 +206,9 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
             out.append(LogicalVolume(index, None, 0, size, "", areas, shape))
         else:
             out.append(LogicalVolume(index, None, 0, size, f"a {'/'.join(sorted(kinds))} logical volume"))
+    for index, (_kind, shape, _volume) in raid_shapes(text).items():  # the layout an examiner assembles it with
+        lv_ = out[index - 1]
+        out[index - 1] = replace(lv_, why=f"{lv_.why} ({shape})") if lv_.why and not lv_.damaged else lv_
     _refuse_what_lvm2_refuses(group, out)
     return {uuid: start for uuid, start in pvs.values()}, out
 
@@ -350,6 +353,59 @@ def volume_kinds(text: str) -> dict[int, str]:
         kinds = sorted({str(v.get("type")) for k, v in lv.items() if k.startswith("segment") and isinstance(v, dict)})
         if kinds and kinds != ["striped"]:
             out[index] = "/".join(kinds)
+    return out
+
+
+# lvm2's RAID segment types (lib/raid/raid.c, man lvmraid "RAID layouts"): the parity layout each names
+_PARITY_LAYOUTS = {"la": "left-asymmetric", "ra": "right-asymmetric", "ls": "left-symmetric", "rs": "right-symmetric",
+                   "zr": "zero-restart", "nr": "N-restart", "nc": "N-continue", "n": "parity on the last devices",
+                   "la_6": "left-asymmetric, Q last", "ra_6": "right-asymmetric, Q last",
+                   "ls_6": "left-symmetric, Q last", "rs_6": "right-symmetric, Q last", "n_6": "parity on the last devices"}
+
+
+def raid_shapes(text: str) -> dict[int, tuple[str, str, str]]:
+    """{1-based index: (segment type, its layout in words, "group/volume")} of the striped RAID logical volumes
+    (raid0, raid4, raid5*, raid6*, raid10) in TEXT, which libvslvm does not read and leakscan does not assemble:
+    what an examiner needs to assemble them elsewhere ({} when the metadata does not read)."""
+    try:
+        parsed = parse(text)
+    except (ValueError, TypeError, IndexError, RecursionError):
+        return {}
+    groups = [(k, v) for k, v in parsed.items() if isinstance(v, dict) and "physical_volumes" in v]
+    if len(groups) != 1:
+        return {}
+    group_name, group = groups[0]
+    out = {}
+    for index, (name, lv) in enumerate(group.get("logical_volumes", {}).items(), 1):
+        segments = [v for k, v in lv.items() if k.startswith("segment") and isinstance(v, dict)]
+        kinds = {str(v.get("type")) for v in segments}
+        if len(kinds) != 1 or not segments:
+            continue
+        (kind,) = kinds
+        base = kind.split("_", 1)[0]
+        if base not in ("raid0", "raid4", "raid5", "raid6", "raid10"):
+            continue
+        seg = segments[0]
+        try:
+            devices = int(seg.get("device_count") or len(seg.get("raids", [])) // (1 if base == "raid0" else 2))
+            stripe_kib = int(seg.get("stripe_size", 0)) * SECTOR // 1024
+            copies = int(seg.get("data_copies", 2))
+        except (TypeError, ValueError):
+            continue
+        if base == "raid10":
+            words = f"{devices} devices, {copies} copies of each stripe"
+        elif base == "raid0":
+            words = f"{devices} devices, no parity"
+        else:
+            parity = 2 if base == "raid6" else 1
+            layout = {"raid5": "left-symmetric", "raid6": "zero-restart", "raid4": "dedicated parity device"}.get(
+                kind) or _PARITY_LAYOUTS.get(kind.split("_", 1)[1] if "_" in kind else "", kind)
+            words = f"{layout}, {devices} devices ({devices - parity} data + {parity} parity per stripe)"
+        if stripe_kib:
+            words += f", {stripe_kib} KiB stripes"
+        if len(segments) > 1:
+            words += f", {len(segments)} segments"
+        out[index] = (kind, words, f"{group_name}/{name}")
     return out
 
 

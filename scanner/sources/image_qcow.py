@@ -341,50 +341,67 @@ class SnapshotReader:
 
 
 class BackingDisk:
-    """The disk of an overlay's backing file as SnapshotReader reads it: a raw file (its bytes), or a QCOW2 file
-    with no backing file of its own (read by libqcow). Read-only (open_evidence: no access time moved)."""
+    """The disk of an overlay's backing file as SnapshotReader reads it, as leakscan reads any image: a raw file (its
+    bytes), or a QCOW2, VMDK or VHD/VHDX image opened through dfvfs with its own chain (QCOW2 backing files, VMDK and
+    VHD parents, found beside it: image_parents). Read-only (no access time moved: image_noatime)."""
 
     def __init__(self, path: str) -> None:
-        from ..backends import load
+        from .image_backing import backing_format
         from .image_media import _NoAtimeFile
         from .image_sniff import open_evidence
 
         self._qcow: Any = None
+        self._context: Any = None
         self._file: _NoAtimeFile | None = None
         fd = open_evidence(path)
         try:
-            qcow = os.pread(fd, 4, 0) == QCOW_MAGIC
+            size = os.fstat(fd).st_size
+            kind = backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0)))
         finally:
             os.close(fd)
-        self._file = _NoAtimeFile(path)
-        if qcow:
-            handle = load("pyqcow").file()
-            try:
-                handle.open_file_object(self._file)
-                if handle.backing_filename:
-                    raise SnapshotRefused("its backing file has a backing file of its own (not followed here)")
-            except BaseException:
-                self._file.close()
-                raise
-            self._qcow, self._size = handle, int(handle.get_media_size())
-        else:
+        if kind == "RAW":
+            self._file = _NoAtimeFile(path)
             self._size = self._file.get_size()
+            return
+        from dfvfs.path import factory
+        from dfvfs.resolver import context, resolver
+
+        from .image_noatime import dfvfs_without_atime
+        from .image_parents import dfvfs_parents_beside
+
+        dfvfs_without_atime()
+        dfvfs_parents_beside()
+        os_spec = factory.Factory.NewPathSpec("OS", location=os.path.abspath(path))
+        indicator = {"QCOW": "QCOW", "VMDK": "VMDK"}.get(kind, "VHDI")
+        try:
+            # a context of its own: file objects the current disk's chain shares in the default one (the same
+            # files under it) read zeros through a second libqcow handle
+            self._context = context.Context()
+            self._qcow = resolver.Resolver.OpenFileObject(factory.Factory.NewPathSpec(indicator, parent=os_spec),
+                                                          resolver_context=self._context)
+            self._size = int(self._qcow.get_size())
+            self._qcow.seek(0)
+            self._qcow.read(512)  # a chain with a missing or unusable parent fails here
+        except Exception as e:  # noqa: BLE001 - dfvfs and libyal errors of every kind: the snapshots stay listed
+            raise SnapshotRefused(f"its backing file ({kind}) does not read: {type(e).__name__}") from e
 
     def read(self, offset: int, n: int) -> bytes:
         n = max(0, min(n, self._size - offset))
         if not n:
             return b""
         if self._qcow is not None:
-            return bytes(self._qcow.read_buffer_at_offset(n, offset))
+            self._qcow.seek(offset)
+            return bytes(self._qcow.read(n))
         if self._file is None:
             raise OSError("backing file closed")
         self._file.seek(offset)
         return self._file.read(n)
 
     def close(self) -> None:
-        if self._qcow is not None:
-            self._qcow.close()
-            self._qcow = None
+        self._qcow = None  # dfvfs' file object: released with its resolver context
+        if self._context is not None:
+            self._context.Empty()
+            self._context = None
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -421,8 +438,7 @@ class Inconsistency:
 
 def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Inconsistency]:
     """The bookkeeping a QCOW2 version 2/3 file of SIZE bytes breaks (``read(offset, n)`` reads it, short at its end);
-    [] for a consistent one, and for what is not checked: no QCOW2 header, refcounts marked not up to date (dirty),
-    refcounts narrower than a byte, a layout libqcow does not read (external data, subclusters, zstd), tables past
+    [] for a consistent one, and for what is not checked: no QCOW2 header, refcounts narrower than a byte, a layout libqcow does not read (external data, subclusters, zstd), tables past
     the file's end (needed_end says those). References to places past the file's end are left to needed_end.
     Reads each table once; L1 tables at most the file's size in all (a valid file holds each apart). Memory: two
     bytes per cluster of the file (_Tally)."""
@@ -440,8 +456,12 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
         order, header_length = struct.unpack_from(">II", head, 96)
     else:
         header_length = 72
-    if incompatible & (_DIRTY | _EXTERNAL_DATA | _EXTENDED_L2 | 8) or order not in (3, 4, 5, 6):
+    if incompatible & (_EXTERNAL_DATA | _EXTENDED_L2 | 8) or order not in (3, 4, 5, 6):
         return []
+    # dirty (lazy refcounts, a VM or qemu that did not close the file): the stored counts are stale (qemu-img check
+    # finds "errors" qemu repairs on open; libqcow reads the tables and ignores the counts), so they are not
+    # compared; what does not need them still holds: a cluster in two roles, a pointer off a cluster boundary
+    counted = not incompatible & _DIRTY
     cluster = 1 << cluster_bits
     clusters = -(-size // cluster)
     tally = _Tally(clusters)
@@ -522,7 +542,8 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
                 span((host ^ _COMPRESSED_SPAN) >> 24, host & 0xFFFFFF, 2, n * k)
             else:
                 span(host, cluster, 2, n * k)
-    return _said(misaligned, tally.reused(cluster_bits), _over(read, blocks, cluster_bits, order, tally))
+    over = _over(read, blocks, cluster_bits, order, tally) if counted else (0, 0, 0, 0)
+    return _said(misaligned, tally.reused(cluster_bits), over)
 
 
 _COMPRESSED_SPAN = 1 << 100  # marks a compressed cluster's (byte << 24 | length) key in _l2_clusters' answer

@@ -1,0 +1,113 @@
+"""A worker stuck at no CPU (a lock it holds itself, a FIFO no one writes: libtsk deadlocks so on some crafted
+ISO9660 images) is stopped after isolation.STALL_SECONDS, not at its step's time limit (--parse-timeout, 120 s):
+the file is listed `timeout` with why, the other files are examined. Real processes, real blocking calls; a
+worker that works (CPU) or waits on a child process of its own is not stopped by the rule."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_leakscan
+from pool_data import FIFO, LOCK, install_faults, with_marker
+from remediation_data import load
+
+from scanner import isolation
+from scanner.codes import Status
+from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people, simple_xlsx
+from scanner.errors import ReadError
+from scanner.isolation import Worker
+
+
+@pytest.fixture
+def short_stall(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolation, "STALL_SECONDS", 0.5)
+
+
+def test_a_worker_stuck_on_a_fifo_is_stopped_long_before_its_time_limit(short_stall: None, tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    worker = Worker()
+    try:
+        with pytest.raises(ReadError) as e:
+            worker.call(Path.read_bytes, (fifo,), 120.0)  # open() of a FIFO with no writer blocks for ever
+        assert e.value.reason == Status.TIMEOUT
+        assert "no CPU" in e.value.detail and "120" not in e.value.detail
+        assert worker.call(len, (b"abc",), 60.0) == 3  # a new worker takes the next call
+    finally:
+        worker.close()
+
+
+def test_a_worker_that_computes_or_waits_on_its_child_is_not_stopped(short_stall: None) -> None:
+    worker = Worker()
+    try:
+        import hashlib
+
+        # ~1 s of CPU in the worker (twice the no-CPU limit): it works, it is not stalled
+        assert len(worker.call(hashlib.pbkdf2_hmac, ("sha256", b"k", b"salt", 600_000), 120.0)) == 32
+        # waiting 1.5 s for a child process at no CPU of its own: its child works for it
+        assert worker.call(subprocess.check_call, (["sleep", "1.5"],), 120.0) == 0
+    finally:
+        worker.close()
+
+
+def test_a_decoder_deadlocked_on_a_lock_or_a_fifo_costs_its_file_not_the_time_limit(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    book = simple_xlsx([["a", "b"], [1, 2]])
+    (share / "lock.xlsx").write_bytes(with_marker(book, LOCK))
+    (share / "fifo.xlsx").write_bytes(with_marker(book, FIFO))
+    (share / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(5, seed=3)))
+    os.mkfifo(tmp_path / "fifo")
+    env = {**install_faults(tmp_path / "site"), "LEAKSCAN_TEST_STALL_SECONDS": "1",
+           "LEAKSCAN_TEST_FIFO": str(tmp_path / "fifo")}
+    t0 = time.monotonic()
+    done = run_leakscan("scan", str(share), "--name", LEAKED_NAME, "--out", str(tmp_path / "out"), "--quiet",
+                        "--workers", "2", env=env, timeout=100)  # --parse-timeout stays 120 s
+    assert done.returncode == 1, done.stderr
+    assert time.monotonic() - t0 < 100
+    doc = load(tmp_path / "out")
+    skipped = {Path(s["path"]).name: s for s in doc["skipped"]}
+    assert set(skipped) == {"lock.xlsx", "fifo.xlsx"}
+    for skip in skipped.values():
+        assert skip["reason"] == "timeout"
+        assert "no CPU used for 1 s" in skip["detail"] and "python-calamine" in skip["detail"]
+    assert next(f for f in doc["files"] if f["path"].endswith(LEAKED_NAME))["pii"]["records"] == 5
+
+
+ISO = Path(__file__).parent / "data" / "images" / "libarchive__iso_zisofs_overflow.iso.gz"  # see its README
+
+
+def _iso(folder: Path) -> Path:
+    import gzip
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "crafted.iso"
+    path.write_bytes(gzip.decompress(ISO.read_bytes()))
+    return path
+
+
+@pytest.mark.parametrize("as_source", [False, True], ids=["inside-a-folder", "as-a-source"])
+def test_libtsk_deadlocked_on_a_crafted_iso_costs_that_image_at_the_no_cpu_limit(as_source: bool,
+                                                                                  tmp_path: Path) -> None:
+    """libtsk waits on its own lock listing this ISO's root (tsk_fs_dir_find_orphans re-enters it): before,
+    the image cost --parse-timeout + 10 s (130 s) of a worker; now the no-CPU limit. Listed, never nothing."""
+    share = tmp_path / "share"
+    iso = _iso(share)
+    (share / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(5, seed=3)))
+    env = {**install_faults(tmp_path / "site"), "LEAKSCAN_TEST_STALL_SECONDS": "1"}
+    done = run_leakscan("scan", str(iso if as_source else share), "--name", LEAKED_NAME, "--out",
+                        str(tmp_path / "out"), "--quiet", "--workers", "1", env=env, timeout=100)
+    doc = load(tmp_path / "out")
+    (skip,) = doc["skipped"]
+    assert "no CPU" in skip["detail"] and "for 1 s" in skip["detail"] and "130" not in skip["detail"], skip
+    if as_source:  # the walker listing the root directory: the walk stopped there, the scan incomplete
+        assert done.returncode == 3, done.stderr
+        assert skip["reason"] == "walk-stopped" and "pytsk3" in skip["detail"] and skip["inner_path"] == "/"
+    else:  # the image inspector in a pool worker: the ISO is listed, the spreadsheet beside it read
+        assert done.returncode == 1, done.stderr
+        assert skip["reason"] == "timeout" and skip["path"] == str(iso) and "image inspector" in skip["detail"]
+        assert next(f for f in doc["files"] if f["path"].endswith(LEAKED_NAME))["pii"]["records"] == 5
