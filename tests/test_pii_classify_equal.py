@@ -396,6 +396,13 @@ def _plain_labelled_columns(head: Sequence[Sequence[object]]) -> dict[int, str] 
     return found if len(found) >= 2 else None
 
 
+def _plain_header_hint(text: str) -> bool:
+    """pii._header_hint as first written: the words' regex wherever a letter of them occurs."""
+    if P._HEADER_HINT[0].search(text) is not None and P._HEADER_HINT[1].search(text) is not None:
+        return True
+    return P._HALF_KANA.search(text) is not None and _plain_header_hint(unicodedata.normalize("NFKC", text))
+
+
 def _plain_passes(m: pytest.MonkeyPatch) -> None:
     """The sheet's passes as first written (Session 15 made them cheaper): every text cell picked one by one, the
     things' column texts through cell_text, every label cell of a form's top asked, the head's texts joined again for
@@ -404,6 +411,7 @@ def _plain_passes(m: pytest.MonkeyPatch) -> None:
     m.setattr(P, "_column_texts", lambda rows, c: [t for r in rows if c < len(r) and (t := cell_text(r[c]))])
     m.setattr(P, "_things_first", _plain_things_first)
     m.setattr(P, "_labelled_columns", _plain_labelled_columns)
+    m.setattr(P, "_header_hint", _plain_header_hint)
     has_label_cell, later_hint, next_window = P.has_label_cell, P.later_hint, P._next_window
     m.setattr(P, "has_label_cell", lambda head, texts=None: has_label_cell(head))
     m.setattr(P, "later_hint", lambda rows, headers_only=False, text=None: later_hint(rows, headers_only))
@@ -452,6 +460,20 @@ def test_lists_of_labelled_cells_classify_as_the_definition_says(monkeypatch: py
     assert sum(_plain_labelled_columns(rows) is None for rows in sheets) > 10
     found = _compare(sheets, monkeypatch)
     assert 0 < found <= len(sheets)
+
+
+_HINT_WORDS = ["氏名", "氏 名", "氏\u3000\u3000名", "名前", "姓名", "宛名", "住所", "住 所", "Name", "name", "NAME", "Address",
+               "address", "ADDRESS", "シメイ", "ナマエ", "ジュウショ", "ｼﾒｲ", "ﾅﾏｴ", "ｼﾞｭｳｼｮ", "ﾅﾏ", "品名", "会議名", "Nam", "ddres",
+               "氏\x1f名", "住\n所", "nAme", "ジユウショ", "ｼﾞ"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_HINT_WORDS), st.text(alphabet="氏名姓宛住前所NnAamedrsシメイナマエジュウショｼﾒｲﾅﾏｴｼﾞｭｳｼｮ 　\x1f品",
+                                                          max_size=6)), max_size=8))
+def test_a_later_blocks_header_hint_is_the_words_regex(parts: list[str]) -> None:
+    """_header_hint looks for a part of the words before their regex: the same answer as the regex alone."""
+    text = "\x1f".join(parts)
+    assert P._header_hint(text) == _plain_header_hint(text)
 
 
 def test_layouts_of_the_other_tests_classify_as_the_definition_says(monkeypatch: pytest.MonkeyPatch) -> None:
