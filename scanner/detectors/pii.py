@@ -1149,11 +1149,11 @@ def _labelled_columns(head: Sequence[Sequence[object]]) -> dict[int, str] | None
         return None  # most sheets: no labelled cell in the first rows
     found: dict[int, str] = {}
     for c, column in enumerate(zip_longest(*head)):  # a short row's missing cells are None: no text
-        texts = list(filter(str.__instancecheck__, column))
+        texts = cast(list[str], list(filter(str.__instancecheck__, column)))
         joined = "\x1f".join(texts)  # fewer than two 【 or colons in the column (most columns): no two labelled cells
         if joined.count(":") + joined.count("：") + joined.count("【") < 2:
             continue
-        vals = list(filter(str.strip, texts))  # the texts whose cell_text is not empty
+        vals: list[str] = [t for t in texts if t.strip()]  # the texts whose cell_text is not empty
         if (key := _column_label(vals)) is not None:
             found[c] = key
     return found if len(found) >= 2 else None
