@@ -149,8 +149,9 @@ class Rejection(Code):
                                         "broken inside a field, an e-mail, a bare number)")
     HEADER_REPEATED = "header-repeated", "the header row again (files joined one after another)"
     EXAMPLE = "example", "a template's filled-in example row (記入例, 例, サンプル, 見本): left out of the persons"
-    NAME_ELSEWHERE = "name-elsewhere", ("the name stands at several other addresses of the table: someone in charge "
-                                        "of places (an asset's manager, the staff at customers' houses), no resident")
+    NAME_ELSEWHERE = "name-elsewhere", ("the name stands at several other addresses of the table, or beside another "
+                                        "person's: someone in charge of places (an asset's manager, the staff at "
+                                        "customers' houses), a sender beside the recipients' addresses; no resident")
 
 
 class DiffClass(Code):

@@ -60,6 +60,9 @@ class Inspector(Protocol):
     # Optional: ``wants_disguised(entry, head) -> bool``: asked (with the file's first bytes) for a file no inspector
     # wants by its name whose extension says another type (.jpg, .log ...) or nothing: True to read it by its content
     # (scanner.inspectors.disguise; the spreadsheet inspector, which hands archives on to the archive inspector).
+    # Optional with it: ``disguise_only = True``: ``wants_disguised`` is False whenever ``disguise.check(entry.name,
+    # head)`` is None (it asks that check itself): not asked about bytes the disguise check already cleared
+    # (examine._by_content: the check ran once, not twice, on every document's and picture's head).
     # Optional: ``settles_here(data) -> bool``: True when, for these whole bytes (a file of at most
     # pipeline.SETTLE_BYTES), ``inspect`` decodes nothing (its verdict comes from signatures alone): such a
     # file is examined in the scan process, without a worker round trip (random bytes named .xlsx).

@@ -257,15 +257,18 @@ def _spliced(entry: Entry) -> Inspection | None:
 
 def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tuple[int, ...]:
     """The inspectors that read a file by its content when its first bytes contradict its extension
-    (``wants_disguised``, scanner.inspectors.disguise), else none."""
+    (``wants_disguised``, scanner.inspectors.disguise), else none. An inspector that declares ``disguise_only``
+    is not asked about bytes ``look`` already found no disguise in (its answer would be False: the same check)."""
     if size == 0:
         return ()
     first = head()
     found, more = look(entry.name, first)
-    if found is None and more:
-        first = head_of(entry, more) or first  # a tar's magic at 257, a table under a title, markup's namespace
+    checked = found is None  # ``disguise.check(entry.name, first)`` is None: known, not asked again
+    if found is None and more and (longer := head_of(entry, more)):
+        first, checked = longer, False  # a tar's magic at 257, a table under a title, markup's namespace
     return tuple(i for i, ins in enumerate(ctx.inspectors)
-                 if (wants := getattr(ins, "wants_disguised", None)) is not None and wants(entry, first))
+                 if (wants := getattr(ins, "wants_disguised", None)) is not None
+                 and not (checked and getattr(ins, "disguise_only", False)) and wants(entry, first))
 
 
 def head_of(entry: Entry, size: int = HEAD_READ) -> bytes | None:

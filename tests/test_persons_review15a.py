@@ -13,10 +13,11 @@ Names are Faker ja_JP (a fixed seed, test_persons_persons15); every case is coun
 from __future__ import annotations
 
 import pytest
+from persons_data import key_and_room as record_key_and_room
 from test_persons_persons15 import BASE, NAME, _persons
 
 from scanner import rules
-from scanner.persons.normalise import normalise_address, record_key_and_room
+from scanner.persons.normalise import normalise_address
 
 
 @pytest.mark.parametrize(("building", "path"), [

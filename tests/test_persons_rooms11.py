@@ -324,8 +324,9 @@ def test_a_session10_scan_merged_with_a_session11_scan_of_the_same_rows(tmp_path
     each such record was two persons (the union of both inputs' persons): 20 residents of wing A gave 40 persons,
     more than the 20 records, and the merged findings.json was refused by its own verify (review_total < 0). One
     chain a record, as one scan writes them: the merge counts the 20."""
+    from persons_data import key_and_room as record_key_and_room
+
     from scanner.persons.keys import scan_key
-    from scanner.persons.normalise import record_key_and_room
     from scanner.persons.prints import Keyed
 
     fake = Faker("ja_JP")

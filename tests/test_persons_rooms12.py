@@ -3,7 +3,7 @@
 A building's own number (第2コーポ, コーポ山田1-101, メゾン2000 305号室) tells two namesakes at one block apart like a
 wing does; a 号棟 typed again after the block's 号 (1-2-3 3号棟203) is the 号 itself; a room of five digits or more
 (メゾン2000201号室: a name ending in digits glued to the room) is room 2000201 (review12b). The
-per-pair cases count as the scanner does (normalise.record_key_and_room, room_keys, evidence.resolve_persons); the
+per-pair cases count as the scanner does (normalise.record_key_and_reading, room_keys, evidence.resolve_persons); the
 last test asserts them all at once through the CLI.
 """
 
@@ -13,10 +13,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from persons_data import key_and_room as record_key_and_room
 from test_persons_rooms11 import BASE, NAME, _key, _roster, _scan
 
 from scanner.evidence import resolve_persons
-from scanner.persons.normalise import RULES, record_key_and_room, room_keys, room_path
+from scanner.persons.normalise import RULES, room_keys, room_path
 
 
 def _persons(addresses: list[str], name: str = NAME) -> int:

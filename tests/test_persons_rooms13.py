@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import run_cli
+from persons_data import key_and_room as record_key_and_room
 from test_persons_rooms11 import BASE, _key, _roster, _scan
 from test_persons_rooms12 import _persons
 
-from scanner.persons.normalise import record_key_and_room, room_path
+from scanner.persons.normalise import room_path
 
 PAIRS = [
     # a numbered building with wings: the number is kept below the wing

@@ -160,7 +160,7 @@ def reference_discover(data: Sequence[Sequence[object]], taken: set[int], header
     elif need_name:
         return RolePlan("", found), context
     used = set(taken) | set(found.get("name", []))
-    address = H._address(data, {c: v for c, v in cols.items() if c not in used}, rows, used)
+    address = H._address(data, {c: v for c, v in cols.items() if c not in used}, rows, used, found.get("name", []))
     if address is not None:
         found["address"], postcode = address
         if postcode:

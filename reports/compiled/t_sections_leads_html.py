@@ -152,6 +152,11 @@ def root(context, missing=missing, environment=environment):
                 yield escape(context.call(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'pii_columns'), environment.getattr(l_2_s, 'columns'), _loop_vars=_loop_vars))
                 yield '</td>\n<td class="num">'
                 yield escape(environment.getattr(l_2_s, 'records'))
+                if environment.getattr(l_2_s, 'rejected'):
+                    pass
+                    yield '<div class="pii-rejected"><small>'
+                    yield escape(context.call(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'pii_rejected'), l_2_s, _loop_vars=_loop_vars))
+                    yield '</small></div>'
                 yield '</td>\n<td>'
                 l_3_loop = missing
                 for l_3_k, l_3_loop in LoopContext(environment.getattr(l_2_s, 'fields'), undefined):
@@ -171,4 +176,4 @@ def root(context, missing=missing, environment=environment):
     yield '</section>'
 
 blocks = {}
-debug_info = '3=41&5=44&6=48&7=50&8=55&9=57&10=59&11=60&12=65&13=67&14=69&15=70&16=75&17=77&18=79&19=80&20=85&21=87&22=88&23=91&25=94&26=96&28=98&30=111&31=120&32=122&33=126&34=129&35=141&36=151&37=153&38=156&39=165'
+debug_info = '3=41&5=44&6=48&7=50&8=55&9=57&10=59&11=60&12=65&13=67&14=69&15=70&16=75&17=77&18=79&19=80&20=85&21=87&22=88&23=91&25=94&26=96&28=98&30=111&31=120&32=122&33=126&34=129&35=141&36=151&37=153&38=161&39=170'

@@ -9,7 +9,7 @@ def root(context, missing=missing, environment=environment):
     cond_expr_undefined = Undefined
     if 0: yield None
     l_0_t = resolve('t')
-    l_0_local_mark = l_0_hit_rows = l_0_file_table = l_0_hash_table = l_0_list_summary = l_0_pii_columns = l_0_sheet_origin = l_0_pii_examples = missing
+    l_0_local_mark = l_0_hit_rows = l_0_file_table = l_0_hash_table = l_0_list_summary = l_0_pii_rejected = l_0_pii_columns = l_0_sheet_origin = l_0_pii_examples = missing
     try:
         t_1 = environment.filters['content_words']
     except KeyError:
@@ -363,7 +363,7 @@ def root(context, missing=missing, environment=environment):
                     '-',
                 )
             template = environment.get_template('sections/password.html.j2', 'sections/macros.html.j2')
-            gen = template.root_render_func(template.new_context(context.get_all(), True, {'ann': l_2_ann, 'f': l_2_f, 'lock': l_2_lock, 'loop': l_2_loop, 'promoted': l_2_promoted, 'files': l_1_files, 'file_table': l_0_file_table, 'hash_table': l_0_hash_table, 'hit_rows': l_0_hit_rows, 'list_summary': l_0_list_summary, 'local_mark': l_0_local_mark, 'pii_columns': l_0_pii_columns, 'pii_examples': l_0_pii_examples, 'sheet_origin': l_0_sheet_origin}))
+            gen = template.root_render_func(template.new_context(context.get_all(), True, {'ann': l_2_ann, 'f': l_2_f, 'lock': l_2_lock, 'loop': l_2_loop, 'promoted': l_2_promoted, 'files': l_1_files, 'file_table': l_0_file_table, 'hash_table': l_0_hash_table, 'hit_rows': l_0_hit_rows, 'list_summary': l_0_list_summary, 'local_mark': l_0_local_mark, 'pii_columns': l_0_pii_columns, 'pii_examples': l_0_pii_examples, 'pii_rejected': l_0_pii_rejected, 'sheet_origin': l_0_sheet_origin}))
             try:
                 for event in gen:
                     t_13.append(event)
@@ -537,8 +537,31 @@ def root(context, missing=missing, environment=environment):
         return concat(t_19)
     context.exported_vars.add('list_summary')
     context.vars['list_summary'] = l_0_list_summary = Macro(environment, macro, 'list_summary', ('shown', 'list_id', 'csv_name'), False, False, False, context.eval_ctx.autoescape)
-    def macro(l_1_columns):
+    def macro(l_1_s):
         t_20 = []
+        if l_1_s is missing:
+            l_1_s = undefined("parameter 's' was not provided", name='s')
+        pass
+        l_2_loop = missing
+        for (l_2_reason, l_2_n), l_2_loop in LoopContext(context.call(environment.getattr(environment.getattr(l_1_s, 'rejected'), 'items')), undefined):
+            _loop_vars = {}
+            pass
+            t_20.extend((
+                escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('pii_rejected_', l_2_reason, ))) or l_2_reason)),
+                ' ',
+                escape(l_2_n),
+            ))
+            if (not environment.getattr(l_2_loop, 'last')):
+                pass
+                t_20.append(
+                    ' / ',
+                )
+        l_2_loop = l_2_reason = l_2_n = missing
+        return concat(t_20)
+    context.exported_vars.add('pii_rejected')
+    context.vars['pii_rejected'] = l_0_pii_rejected = Macro(environment, macro, 'pii_rejected', ('s',), False, False, False, context.eval_ctx.autoescape)
+    def macro(l_1_columns):
+        t_21 = []
         if l_1_columns is missing:
             l_1_columns = undefined("parameter 'columns' was not provided", name='columns')
         pass
@@ -549,42 +572,42 @@ def root(context, missing=missing, environment=environment):
             pass
             l_2_parts = context.call(environment.getattr(l_2_key, 'split'), '.', _loop_vars=_loop_vars)
             _loop_vars['parts'] = l_2_parts
-            t_20.append(
+            t_21.append(
                 '<span class="badge">',
             )
             if (t_5((undefined(name='parts') if l_2_parts is missing else l_2_parts)) > 1):
                 pass
-                t_20.extend((
+                t_21.extend((
                     escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('pii_role_', environment.getitem((undefined(name='parts') if l_2_parts is missing else l_2_parts), 0), ))) or environment.getitem((undefined(name='parts') if l_2_parts is missing else l_2_parts), 0))),
                     ': ',
                     escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('pii_field_', environment.getitem((undefined(name='parts') if l_2_parts is missing else l_2_parts), 1), ))) or environment.getitem((undefined(name='parts') if l_2_parts is missing else l_2_parts), 1))),
                 ))
             else:
                 pass
-                t_20.append(
+                t_21.append(
                     escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('pii_field_', l_2_key, ))) or l_2_key)),
                 )
-            t_20.extend((
+            t_21.extend((
                 '</span> ',
                 escape(t_10(t_4(context.eval_ctx, l_2_cols, ' + '))),
             ))
             if (not environment.getattr(l_2_loop, 'last')):
                 pass
-                t_20.append(
+                t_21.append(
                     '<br>',
                 )
         l_2_loop = l_2_key = l_2_cols = l_2_parts = missing
-        return concat(t_20)
+        return concat(t_21)
     context.exported_vars.add('pii_columns')
     context.vars['pii_columns'] = l_0_pii_columns = Macro(environment, macro, 'pii_columns', ('columns',), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_s):
-        t_21 = []
+        t_22 = []
         if l_1_s is missing:
             l_1_s = undefined("parameter 's' was not provided", name='s')
         pass
         if environment.getattr(l_1_s, 'origin'):
             pass
-            t_21.extend((
+            t_22.extend((
                 '<br><span class="badge pii-origin" data-origin="',
                 escape(environment.getattr(environment.getattr(l_1_s, 'origin'), 'kind')),
                 '">',
@@ -594,25 +617,25 @@ def root(context, missing=missing, environment=environment):
             ))
             if environment.getattr(environment.getattr(l_1_s, 'origin'), 'target'):
                 pass
-                t_21.extend((
+                t_22.extend((
                     ' ← ',
                     escape(t_10(environment.getattr(environment.getattr(l_1_s, 'origin'), 'target'))),
                 ))
-            t_21.append(
+            t_22.append(
                 '</small>',
             )
             if environment.getattr(l_1_s, 'repeats'):
                 pass
-                t_21.extend((
+                t_22.extend((
                     '<br><small class="pii-repeats">',
                     escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'pii_origin_repeats'), 'format'), t_6(environment.getattr(l_1_s, 'repeats')))),
                     '</small>',
                 ))
-        return concat(t_21)
+        return concat(t_22)
     context.exported_vars.add('sheet_origin')
     context.vars['sheet_origin'] = l_0_sheet_origin = Macro(environment, macro, 'sheet_origin', ('s',), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_s):
-        t_22 = []
+        t_23 = []
         l_1_doc = resolve('doc')
         l_1_rows = missing
         if l_1_s is missing:
@@ -623,40 +646,40 @@ def root(context, missing=missing, environment=environment):
         for l_2_ex, l_2_loop in LoopContext((undefined(name='rows') if l_1_rows is missing else l_1_rows), undefined):
             _loop_vars = {}
             pass
-            t_22.append(
+            t_23.append(
                 '<div class="example">',
             )
             l_3_loop = missing
             for (l_3_k, l_3_v), l_3_loop in LoopContext(context.call(environment.getattr(l_2_ex, 'items'), _loop_vars=_loop_vars), undefined):
                 _loop_vars = {}
                 pass
-                t_22.extend((
+                t_23.extend((
                     escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('pii_field_', l_3_k, ))) or l_3_k)),
                     ': ',
                 ))
                 if (l_3_k == 'role'):
                     pass
-                    t_22.append(
+                    t_23.append(
                         escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('pii_role_', l_3_v, ))) or l_3_v)),
                     )
                 else:
                     pass
-                    t_22.append(
+                    t_23.append(
                         escape(t_10(l_3_v)),
                     )
                 if (not environment.getattr(l_3_loop, 'last')):
                     pass
-                    t_22.append(
+                    t_23.append(
                         ' / ',
                     )
             l_3_loop = l_3_k = l_3_v = missing
-            t_22.append(
+            t_23.append(
                 '</div>',
             )
         l_2_loop = l_2_ex = missing
-        return concat(t_22)
+        return concat(t_23)
     context.exported_vars.add('pii_examples')
     context.vars['pii_examples'] = l_0_pii_examples = Macro(environment, macro, 'pii_examples', ('s',), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '2=85&3=88&4=94&5=102&6=118&7=121&8=132&9=139&10=148&11=186&12=230&13=243&14=267&15=269&16=281&17=294&18=312&19=341&23=377&24=386&26=388&27=400&30=406&31=415&32=426&34=428&36=431&40=452&42=458&43=467&44=471&45=473&46=490&47=499&49=515&50=522&55=539&57=579&58=613&59=622'
+debug_info = '2=85&3=88&4=94&5=102&6=118&7=121&8=132&9=139&10=148&11=186&12=230&13=243&14=267&15=269&16=281&17=294&18=312&19=341&23=377&24=386&26=388&27=400&30=406&31=415&32=426&34=428&36=431&40=452&42=458&43=467&44=471&45=473&46=490&47=499&49=515&50=522&55=539&56=562&58=602&59=636&60=645'

@@ -175,17 +175,7 @@ def root(context, missing=missing, environment=environment):
                 if environment.getattr(l_2_s, 'rejected'):
                     pass
                     yield '<div><small>'
-                    l_3_loop = missing
-                    for (l_3_reason, l_3_n), l_3_loop in LoopContext(context.call(environment.getattr(environment.getattr(l_2_s, 'rejected'), 'items'), _loop_vars=_loop_vars), undefined):
-                        _loop_vars = {}
-                        pass
-                        yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('pii_rejected_', l_3_reason, ))) or l_3_reason))
-                        yield ' '
-                        yield escape(l_3_n)
-                        if (not environment.getattr(l_3_loop, 'last')):
-                            pass
-                            yield ' / '
-                    l_3_loop = l_3_reason = l_3_n = missing
+                    yield escape(context.call(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'pii_rejected'), l_2_s, _loop_vars=_loop_vars))
                     yield '</small></div>'
                 yield '</td>\n<td>'
                 l_3_loop = missing
@@ -217,4 +207,4 @@ def root(context, missing=missing, environment=environment):
     yield '</section>'
 
 blocks = {}
-debug_info = '5=52&6=55&7=57&9=61&10=65&11=67&12=69&13=73&14=80&15=82&16=84&17=89&20=92&22=107&23=111&24=116&25=118&26=122&27=125&28=144&29=154&30=156&31=173&32=191&33=200&38=205&40=209&41=214'
+debug_info = '5=52&6=55&7=57&9=61&10=65&11=67&12=69&13=73&14=80&15=82&16=84&17=89&20=92&22=107&23=111&24=116&25=118&26=122&27=125&28=144&29=154&30=156&31=173&32=181&33=190&38=195&40=199&41=204'

@@ -32,7 +32,7 @@ from .argtypes import EXIT_INCOMPLETE
 # what a cell must not start with to be safe from formula injection (OWASP): = + - @ tab CR
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROLE_LABELS = {"person": "本人", "applicant": "申込者", "recipient": "届先", "guardian": "保護者",
-               "emergency_contact": "緊急連絡先", "guarantor": "保証人"}
+               "emergency_contact": "緊急連絡先", "guarantor": "保証人", "owner": "所有者"}
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

@@ -92,6 +92,7 @@ class ColumnRules:
     office_marks: tuple[str, ...] = ()  # a workplace's address (ビル, 階, 本社): [staff] office_marks, NFKC casefolded
     compounds: frozenset[str] = frozenset()  # Latin exclusion words ending in a field word (locationaddress, filename)
     own: tuple[str, ...] = ()  # words making a compound the person's own field again: [exclude] own
+    elsewhere: frozenset[str] = frozenset()  # roles whose row address may be no home of theirs (owner): address_elsewhere
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -151,7 +152,8 @@ def column_rules() -> ColumnRules:
                        _automaton(data.get("staff", {}).get("workplaces", [])),
                        frozenset(map(normalise_header, data.get("regions", {}).get("words", []))),
                        tuple(unicodedata.normalize("NFKC", w).casefold()
-                             for w in data.get("staff", {}).get("office_marks", [])), compounds, own)
+                             for w in data.get("staff", {}).get("office_marks", [])), compounds, own,
+                       frozenset(r["name"] for r in data.get("role", []) if r.get("address_elsewhere")))
 
 
 def _holds_a_word(key: str) -> bool:
@@ -274,8 +276,10 @@ def _with_role(key: str, depth: int) -> Header | None:
         if not rest:
             field = r.bare_role.get(role)
             return Header(field, role) if field else None
-        if rest in ("名", "名前", "氏名", "nm"):
-            return Header("name", role)  # 保護者名: the guardian's name, not a given name
+        if rest in ("名", "名前", "氏名", "名称", "nm"):
+            # 保護者名: the guardian's name, not a given name; お届け先名称 / ご依頼主 名称１ (Sagawa e飛伝, Japan Post
+            # ゆうプリR): the recipient's or sender's name, a person's or a firm's (the values decide), no thing's 名称
+            return Header("name", role)
         h = _classify(rest, depth + 1, roles=False)
         if h is not None and h.field in PERSON_FIELDS:
             return Header(h.field, role, h.rendition, weak=h.weak)
@@ -618,6 +622,12 @@ def role_lends_address(role: str) -> bool:
     """A role whose address, when it has no name column of its own, is the address of the row's own person (the
     name without a role beside it): 宛名 | 送付先住所 is where that person's mail goes."""
     return role in column_rules().lends_address
+
+
+def role_address_elsewhere(role: str) -> bool:
+    """A role whose name beside the row's address is no resident's (a property's owner: 所有者 | 物件所在地): it takes the
+    address and stays this role, so the report says the address may be the property's, not the person's home."""
+    return role in column_rules().elsewhere
 
 
 def role_is_business(role: str) -> bool:

@@ -32,6 +32,7 @@ from .plan import (
     _continue_address,
     allowed_failures,
     cell_text,
+    join_values,
     labelled_value,
     mostly,
     mostly_counted,
@@ -320,12 +321,18 @@ def _streets(cols: dict[int, _Column], rows: int) -> list[int]:
 
 
 def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows: int,
-             taken: set[int]) -> tuple[list[int], list[int]] | None:
-    """The address columns (joined in order) and a postal-code column found beside them."""
+             taken: set[int], names: Sequence[int] = ()) -> tuple[list[int], list[int]] | None:
+    """The address columns (joined in order) and a postal-code column found beside them. Of several addresses, the one
+    whose values vary as the names in columns ``names`` do (the number of distinct values nearest theirs; the first of
+    equals): a sender's name and address before each recipient's (依頼主 | 依頼主住所 | 届先 | 届先住所) paired the
+    recipients with the sender's address (tables16); a facility's address beside a client list is the same few values."""
     sample = data[:SAMPLE]
+    found: list[tuple[list[int], list[int], list[str]]] = []
+    joined_cols: set[int] = set()
+    people = -1  # the names' distinct values, counted when a first address is found
     for c in sorted(cols):
         vals = cols[c]
-        if not _filled(vals, rows):
+        if c in joined_cols or not _filled(vals, rows):
             continue
         whole = mostly(vals, lambda v: V.looks_like_address(v, strict=True), 0.6)
         pref = mostly(vals, V.is_prefecture, 0.6)
@@ -340,8 +347,18 @@ def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows:
         joined = [plan.value(r, "address") for r in sample]
         if mostly(joined, lambda v: V.looks_like_address(v, strict=True), 0.5) or (
                 len(plan.cols["address"]) >= 3 and mostly(joined, lambda v: not V.is_prefecture(v), 0.8)):
-            return plan.cols["address"], plan.cols.get("postcode", [])
-    return _latin_address(cols, rows, taken)
+            if not names:
+                return plan.cols["address"], plan.cols.get("postcode", [])
+            if people < 0:
+                people = len({join_values(r, names, " ") for r in sample} - {""})
+            if abs(len(set(joined) - {""}) - people) * 10 <= people:  # about as many addresses as names: the list's
+                return plan.cols["address"], plan.cols.get("postcode", [])
+            found.append((plan.cols["address"], plan.cols.get("postcode", []), joined))
+            joined_cols |= set(plan.cols["address"])
+    if not found:
+        return _latin_address(cols, rows, taken)
+    found.sort(key=lambda f: abs(len(set(f[2]) - {""}) - people))  # stable: the first of equals first
+    return found[0][0], found[0][1]
 
 
 def _latin_address(cols: dict[int, list[str]], rows: int, taken: set[int]) -> tuple[list[int], list[int]] | None:
@@ -411,7 +428,8 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     elif need_name:  # no person without a name (pii._kind): most tables of a share end here
         return RolePlan("", found), context
     used = set(taken) | set(found.get("name", []))
-    address = _address(data, {c: col.texts for c, col in cols.items() if c not in used}, rows, used)
+    address = _address(data, {c: col.texts for c, col in cols.items() if c not in used}, rows, used,
+                       found.get("name", []))
     if address is not None:
         found["address"], postcode = address
         if postcode:
@@ -529,5 +547,11 @@ def _era(v: object) -> bool:
     return bool(V._ERA_DATE.match(V.nfkc(v)))
 
 
+# a facility word and what a person does there (施設入所, ホーム入居, 病院入院中): a client's status, no organisation's name
+_STATUS = re.compile(r"(?:介護|老人|福祉)?(?:施設|ホーム|病院|医院|センター|事業所)"
+                     r"(?:入所|入居|退所|退居|入院|退院|通所|通院|利用|待機|申込|見学)(?:中|済み?|予定|待ち)?")
+
+
 def _org(v: object) -> bool:
-    return bool(V._ORG.search(V.nfkc(v)))
+    t = V.nfkc(v)
+    return bool(V._ORG.search(t)) and not _STATUS.fullmatch(t.strip())

@@ -49,6 +49,7 @@ from .columns import (
     normalise_header,
     read_header,
     read_row,
+    role_address_elsewhere,
     role_is_business,
     role_lends_address,
     role_shares_address,
@@ -574,10 +575,22 @@ def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
     世帯主 | 住所 (the row's only name is a lending role's): that role is the row's person; and 氏名 | 世帯主氏名 |
     世帯主住所: the members live at the address of a role that shares it (review7b)."""
     named = [p for p in kept if p.role and "name" in p.cols]
+    if "name" not in main.cols and "address" in main.cols and len(named) > 1:
+        # 贈り主 | 贈り先 | 住所 (a gift list): of several names without an address of their own, the address is the
+        # one's whose role lends it (the recipient's delivery address), the others stay names (the sender)
+        lending = [p for p in named if "address" not in p.cols and role_lends_address(p.role)
+                   and not role_is_business(p.role)]
+        named = lending if len(lending) == 1 else named
     if "name" not in main.cols and "address" in main.cols and len(named) == 1 and (
             role_lends_address(named[0].role)
             or "address" not in named[0].cols and not role_is_business(named[0].role)
             and named[0].role != "emergency_contact"):  # 申込者 | 住所: the row's only name (an emergency contact lives elsewhere)
+        if role_address_elsewhere(named[0].role):  # 所有者 | 物件所在地: the owner at the property, named as the owner
+            for f, cols in main.cols.items():
+                named[0].cols.setdefault(f, cols)
+            named[0].labels.update(main.labels)
+            main.cols = {}
+            return
         for f, cols in named[0].cols.items():
             main.cols.setdefault(f, cols)
         main.labels.update(named[0].labels)
@@ -618,7 +631,24 @@ def _name_key(name: str) -> str:
     return V.nfkc(name).replace(" ", "")
 
 
+# the last answer of _names_elsewhere with what it was asked about (the plan's main role, its columns then, the sample):
+# a sheet asks it two or three times over the same rows (_kind of the whole sample, _kind again, then analyse_sheet for
+# the names to refuse: review15e #10); the objects are held, so their identity cannot be another's
+_ELSEWHERE_LAST: list[tuple[RolePlan, tuple[object, ...], Sequence[Sequence[object]], tuple[bool, frozenset[str]]]] = []
+
+
 def _names_elsewhere(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[bool, frozenset[str]]:
+    """:func:`_spread_names` of ``main`` over ``sample``, answered again without the work when asked again about the same
+    role (same columns) and the same rows."""
+    cols = (*((f, tuple(c)) for f, c in main.cols.items()), *main.labels.items())
+    if _ELSEWHERE_LAST and (last := _ELSEWHERE_LAST[0])[0] is main and last[2] is sample and last[1] == cols:
+        return last[3]
+    answer = _spread_names(main, sample)
+    _ELSEWHERE_LAST[:] = [(main, cols, sample, answer)]
+    return answer
+
+
+def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[bool, frozenset[str]]:
     """Are the row's names someone's in charge of the places rather than the people living at the addresses? (whether
     the table holds no persons, the names to refuse row by row)
 
@@ -1082,10 +1112,18 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             return form
         if not later:
             return None
+        elsewhere_of = (_spread_table(plan, sample) or _name_beside_anothers_address(plan)) if plan is not None and (
+            raw is None) else None
+        passed = [0]
+        if elsewhere_of is not None:  # counted as the later search reads the rest (the spread table's own rows, mostly)
+            stream = _rows_of(stream, elsewhere_of, passed)
         # no person table in the sample rows: one may start further down; below a header that names no person
         # table (a product list, public officials) only a header of its own starts one (its rows are not persons)
-        return _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None,
-                            rest_text=texts[1])
+        below = _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None,
+                             rest_text=texts[1])
+        if below is not None or elsewhere_of is None:
+            return below
+        return _spread_lead(name, elsewhere_of, sample, first_row, header_at, first_col, passed[0])
     kept, examples = _without_examples(sample)
     data: Iterable[Sequence[object]] = chain(kept, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
@@ -1097,6 +1135,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
                        and (t := cell_text(above[c])) and read_header(t) is not None}
     if header_at and (above := _rows_above(plan, head, header_at)):
         data, base = chain(above, [[]], kept, stream), first_row  # the header row itself read as a blank row
+    if (header_at is not None and raw is None and header is not None and base == first_row + header_at + 1
+            and (line := _sender_line(plan, head[header_at], header[1])) is not None):
+        data, base = chain([line], data), base - 1  # the header row is a person of the list, at its own row
     if header_at is None and kept and _unrecognised_header(plan, kept[0], kept[1:]):
         data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
     elsewhere: Counter[str] = Counter()
@@ -1127,6 +1168,68 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None and raw is None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _spread_table(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> RolePlan | None:
+    """The row's own person when the table was refused because its names stand at places others live at
+    (:func:`_names_elsewhere`), else None."""
+    main = plan.role("")
+    if (main is not None and not any(_is_person(p, main) for p in plan.roles if p is not main)
+            and _names_elsewhere(main, sample)[0]):
+        return main
+    return None
+
+
+def _name_beside_anothers_address(plan: SheetPlan) -> RolePlan | None:
+    """ご依頼主 | お届け先住所: the table's only name is one role's (the sender), its only address another's that lends it
+    (the recipient's, whose name the table does not hold): no person, but a name beside addresses, as one role for a
+    lead (:func:`_spread_lead`); else None."""
+    if any(_is_person(p, plan.role("")) for p in plan.roles):
+        return None
+    names = [p for p in plan.roles if "name" in p.cols]
+    places = [p for p in plan.roles if "address" in p.cols]
+    if len(names) != 1 or len(places) != 1 or names[0] is places[0] or not places[0].role or (
+            not role_lends_address(places[0].role)):
+        return None
+    return RolePlan("", {"name": names[0].cols["name"], "address": places[0].cols["address"]},
+                    labels={**names[0].labels, **places[0].labels})
+
+
+def _made_of_record(main: RolePlan, row: Sequence[object]) -> tuple[str, str] | None:
+    """The row's name and address when they would make a record (they pass the row checks), else None."""
+    n, a = main.value(row, "name"), main.value(row, "address")
+    return (n, a) if n and a and _problem(n, a, set()) is None else None
+
+
+def _rows_of(stream: Iterator[Sequence[object]], main: RolePlan, passed: list[int]) -> Iterator[Sequence[object]]:
+    """``stream`` as it is, the rows with a name and an address that would make a record counted in ``passed``."""
+    for r in stream:
+        if _made_of_record(main, r) is not None:
+            passed[0] += 1
+        yield r
+
+
+def _spread_lead(name: str, main: RolePlan, sample: Sequence[Sequence[object]], first_row: int, header_at: int | None,
+                 first_col: int, more: int) -> SheetFinding | None:
+    """A table refused as names spread over places others live at (a landlord list without its header, an asset list's
+    managers at branches): no person is counted, but its names beside addresses are personal data all the same, so the
+    sheet is a lead (``names``) whose rows are all refused ``name-elsewhere``, never nothing (tables16). ``more``: such
+    rows past the sample."""
+    rows: list[tuple] = []
+    count = more
+    base = first_row + (header_at + 1 if header_at is not None else 0)
+    for i, r in enumerate(sample):
+        if (pair := _made_of_record(main, r)) is not None:
+            count += 1
+            if len(rows) < EXAMPLES:
+                rows.append((base + i, 0, *pair))
+    if not count:
+        return None
+    shown = {c: _header_only(t) for c, t in main.labels.items()}
+    columns = {f: [shown.get(c) or column_letter(first_col + c) for c in main.cols[f]] for f in ("name", "address")}
+    return SheetFinding(name, first_row + header_at if header_at is not None else None, columns, ["name", "address"],
+                        ("name", "address"), rows, SheetKind.NAMES, ("",), {Rejection.NAME_ELSEWHERE: count}, count,
+                        role_counts={"": count})
 
 
 LABELLED_SHARE = 0.9  # of a column's filled cells that start with its label: "all or nearly all"
@@ -1176,6 +1279,19 @@ def _column_label(vals: Sequence[str]) -> str | None:
             return None
     key, n = keys.most_common(1)[0] if keys else ("", 0)
     return key if n >= need and read_header(key) is not None else None
+
+
+def _sender_line(plan: SheetPlan, row: Sequence[object], mapping: dict[int, Header]) -> Sequence[object] | None:
+    """A header row written label：value (氏名：小川 花子 | 住所：… above a header-less list, read as its header) holding a
+    name and an address that pass the row checks: the row with its values alone, a person of the list all the same
+    (tables16; the outputs name the columns by the labels alone: _header_only); else None."""
+    main = plan.role("")
+    if main is None or not _labelled_header(row, mapping):
+        return None
+    line = _unlabelled(row, {c: normalise_header(lv[0]) for c, v in enumerate(row)
+                             if (lv := label_and_value(v)) is not None})
+    n, a = main.value(line, "name"), main.value(line, "address")
+    return line if n and a and _problem(n, a, set()) is None else None
 
 
 def _labelled_header(row: Sequence[object], mapping: dict[int, Header]) -> bool:

@@ -546,15 +546,25 @@ def plan_roles(headers: dict[int, Header]) -> list[RolePlan]:
 def _instances(role: str, mine: dict[int, Header]) -> list[dict[int, Header]]:
     """A role named twice or more with numbers on its names (緊急連絡先1氏名 | 緊急連絡先1住所 | 緊急連絡先2氏名 |
     緊急連絡先2住所: two contacts, each a person): one set of columns per number; unnumbered ones go with the first.
-    Two numbers at least must carry a field of their own beside the name (review9c)."""
+    Two numbers at least must carry a field of their own beside the name (review9c), and no field may run to a number
+    no name has (お届け先住所１-３ beside お届け先名称１-２, Sagawa e飛伝III and Japan Post ゆうプリR: the lines of one
+    address and of one name, tables16)."""
     if not mine:
         return []
     numbers = sorted({h.number for h in mine.values() if h.field == "name" and h.number})
     own = {h.number for h in mine.values() if h.field not in NAME_PARTS + READING_PARTS}
-    if not role or len(numbers) < 2 or len(own & set(numbers)) < 2:
+    if not role or len(numbers) < 2 or len(own & set(numbers)) < 2 or {n for n in own if n} - set(numbers) or (
+            _side_by_side(mine, "name") and _side_by_side(mine, "address")):
         return [mine]  # 保護者氏名1 | 保護者氏名2 alone: one name's parts (姓 | 名) or lines (宛名, 様方), not two persons
     return [{c: h for c, h in mine.items() if h.number == n or (n == numbers[0] and h.number not in numbers)}
             for n in numbers]
+
+
+def _side_by_side(mine: dict[int, Header], field: str) -> bool:
+    """Do ``field``'s numbered columns stand next to each other in number order (住所１ | 住所２ | 住所３: the lines of one
+    address; two persons' columns go by person: 緊急連絡先1氏名 | 緊急連絡先1住所 | 緊急連絡先2氏名 ...)?"""
+    cols = sorted((h.number, c) for c, h in mine.items() if h.field == field and h.number)
+    return len(cols) >= 2 and all(b[1] == a[1] + 1 for a, b in zip(cols, cols[1:], strict=False))
 
 
 def _role_plan(role: str, mine: dict[int, Header]) -> RolePlan:

@@ -603,6 +603,8 @@ class SpreadsheetInspector:
         return (checked_entry_ext(entry.name, entry.location) is not None
                 and disguise_check(entry.name, head[:MARKUP_CHECK]) is not None)
 
+    disguise_only = True  # ``wants_disguised`` is False whenever ``disguise.check(entry.name, head)`` is None
+
     quiet_when_empty = True  # ``inspect`` of no bytes is a bare Inspection() whatever the name (``_tables``: "empty")
 
     def settles_here(self, data: bytes) -> bool:

@@ -33,12 +33,12 @@ from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
 from .series_join import edges, no_image, open_pieces
 from .split_series import (
-    PART_NAME,
     TAIL_TEXT,
     Segment,
     Series,
     Splice,
     concat,
+    holds_part_name,
     series_in,
     spanned_beside,
     spanned_in,
@@ -714,7 +714,7 @@ class _Folder:
     def find_parts(self, names: list[str], fd: int, listing: list[os.DirEntry] | None = None) -> None:
         """The split archives among this folder's plain files (a regular-expression search over the folder's names
         first: nothing more for a folder without a ``.001`` or ``.zNN`` name)."""
-        if PART_NAME.search("\0".join(names) + "\0") is None:
+        if not holds_part_name("\0".join(names) + "\0"):
             return
 
         def size_of(name: str) -> int | None:

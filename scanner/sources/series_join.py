@@ -31,6 +31,7 @@ from .split_series import (
     Splice,
     Zeros,
     concat,
+    holds_part_name,
     piece_name,
     series_in,
     spanned_beside,
@@ -51,7 +52,7 @@ def parts_in(names: Iterable[str], size_of: Callable[[str], int | None],
     walk's ``find_parts`` finds, for any source (one regular-expression search first: nothing more for a folder
     without a ``.NNN``/``.zNN`` name)."""
     listed = list(names)
-    if PART_NAME.search("\0".join(listed) + "\0") is None:
+    if not holds_part_name("\0".join(listed) + "\0"):
         return {}
     out: dict[str, Part] = {}
     for name, series in series_in(listed, size_of, head_of, frozenset(), plain_of, text_of, tail_of).items():
@@ -434,7 +435,7 @@ def joined_in_batches(items: Iterable[Any]) -> Iterator[Any]:
             yield item
             continue
         framed = item.framed or "\0" + "\0".join(item.names) + "\0"
-        if PART_NAME.search(framed) is None:
+        if not holds_part_name(framed):
             yield item
             continue
         try:

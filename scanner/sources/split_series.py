@@ -48,6 +48,18 @@ LISTED_EXTS = frozenset({"rar", "cab", "arj", "lzh", "lha", "ace", "lz4", "lz", 
 # named after a format leakscan only lists (``X.rar.ab``: LISTED_EXTS) too (rar14)
 PART_NAME = re.compile(r"\.(?:\d{3,4}|[zZ]\d{2,3})\0|aaa?\0|\D0[01]\0|\.part0{0,3}1\0|[._-](?:" + "|".join(sorted(LISTED_EXTS))
                        + r")[._-]?(?:[a-z]{2,3}|\d\d|part\d{1,4})\0", re.ASCII | re.IGNORECASE)
+# PART_NAME read backwards (every alternative above, its parts in reverse order): searched over a folder's joined
+# names reversed, each try starts at a NUL (a literal the search skips to) instead of at every character: the same
+# answer for any text (tests/test_part_name_reversed.py), in about half the time (``holds_part_name``); a change to
+# PART_NAME is made here too (the test compares the two on random texts of their pieces)
+_PART_NAME_REVERSED = re.compile(r"\x00(?:(?:\d{3,4}|\d{2,3}z)\.|aaa?|[01]0\D|10{0,3}trap\.|(?:[a-z]{2,3}|\d\d|\d{1,4}trap)"
+                                 r"[._-]?(?:" + "|".join(sorted(e[::-1] for e in LISTED_EXTS)) + r")[._-])",
+                                 re.ASCII | re.IGNORECASE)
+
+
+def holds_part_name(joined: str) -> bool:
+    """``PART_NAME.search(joined) is not None`` (``joined``: names each followed by NUL), searched backwards."""
+    return _PART_NAME_REVERSED.search(joined[::-1]) is not None
 _PART_TAIL = re.compile(r"\.\d{3}$", re.ASCII)
 
 

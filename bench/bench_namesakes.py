@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Benchmark: persons wrongly merged and wrongly split on generated namesakes typed as client lists type them.
+
+Two sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
+1. spellings (seeds 1-8): tests/retyped_data.py's master list (Faker ja_JP, real towns, families, the same name at
+   another town, room twins) with every retyped spelling of DOMAIN.md section 3, plus residents of towns named after an
+   old municipality (signatures/old_municipalities.toml [generated]) typed with the old name and today's, 斎藤/齋藤様/
+   斉藤/サイトウ at one address (斎/斉 and a kana-only name are other persons: never merged), NBSP inside names, and
+   buildings typed with 号 beside a namesake in room 305.
+2. rooms (seeds 0-19, persons15's sweep): 1-3 namesakes at one address in numbered buildings with and without wings,
+   each typed in full plus 0-2 shorter forms (no wing, the glued building alone, no number, room alone).
+over = truth persons merged into one counted person (an under-count), split = counted persons per truth person beyond one
+(an over-count). Run against another revision with --tree DIR (a `git archive` of it; the places and old names are
+drawn from this checkout's tables so both count the same rows).
+
+Usage: python bench/bench_namesakes.py [--tree DIR] [--append]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from common import publish  # noqa: E402
+
+
+def _worker(tree: Path) -> tuple[int, int, int, int, int, int]:
+    sys.path[:0] = [str(tree), str(tree / "tests")]
+    import retyped_data as rd
+    from faker import Faker
+
+    from scanner.models import PersonRecord
+    from scanner.persons.count import count, make_rows
+
+    towns: dict[tuple[str, str], list[str]] = {}
+    for line in (tree / "signatures" / "towns.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            _c, pref, muni, t = line.split("\t")
+            towns[(pref, muni.split("郡")[-1])] = t.split("|")
+    places = []
+    table = tomllib.loads((ROOT / "signatures" / "old_municipalities.toml").read_text(encoding="utf-8"))
+    for pref, name, successors, *_rest in table["generated"]["rows"]:
+        stem = name[:-1]
+        for muni in successors:
+            town = next((t for t in towns.get((pref, muni), []) if t.startswith(name) and len(t) > len(name)
+                         or t.startswith(stem) and len(t) > len(stem) + 1), None)
+            if town:
+                places.append((pref, name, town[len(name):] if town.startswith(name) else town[len(stem):], muni + town))
+                break
+
+    def tally(recs: list, truth: list) -> tuple[int, int, int]:
+        group_of = {r.row: key for key, group in count(make_rows(0, recs)[0]).persons.items() for r in group}
+        by_group, by_truth = defaultdict(set), defaultdict(set)
+        for i, t in enumerate(truth):
+            by_group[group_of[i]].add(t)
+            by_truth[t].add(group_of[i])
+        return len(by_truth), sum(len(v) - 1 for v in by_group.values()), sum(len(v) - 1 for v in by_truth.values())
+
+    def spellings(seed: int) -> tuple[int, int, int]:
+        rnd, fake = random.Random(seed), Faker("ja_JP")
+        fake.seed_instance(seed)
+        case = rd.build(n=150, seed=seed, extra=80, room_twins=True)
+        recs, truth = [], []
+
+        def add(name: str, address: str, pid: object) -> None:
+            recs.append(PersonRecord("s", len(recs), {"name": name, "address": address}))
+            truth.append(pid)
+
+        for c in case.copies:
+            for r in c.rows:
+                pa = r.parts
+                name = r.name.replace(" ", "\u00a0").replace("　", "\u00a0") if rnd.random() < 0.05 else r.name
+                add(name, f"{pa['pref']}{pa['muni']}{pa['town']}{pa['block']}{pa['glued']}{r.note}", r.pid)
+        for k, (pref, old, typed, today) in enumerate(rnd.sample(places, 60)):
+            name, b = fake.name(), f"{rnd.randint(1, 9)}-{rnd.randint(1, 30)}-{rnd.randint(1, 30)}"
+            add(name, f"{pref}{old}{typed}{b}", ("m", k))
+            add(name.replace(" ", ""), f"{pref}{today}{b}", ("m", k))
+            add(name, f"{pref}{today}{b}" + rnd.choice(["", " コーポ山田101号室"]), ("m", k))
+            add(name, f"{pref}{today}9-9-9", ("m2", k))
+        for k in range(40):
+            given, address = fake.first_name(), f"東京都小金井市本町{rnd.randint(1, 5)}-{rnd.randint(1, 30)}-{k + 1}"
+            add(f"斎藤 {given}", address, ("s", k))
+            add(f"齋藤　{given}様", address, ("s", k))
+            add(f"斉藤 {given}", address, ("s2", k))
+            add(f"サイトウ {given}", address, ("s3", k))
+        for k in range(30):
+            name, address = fake.name(), f"東京都小金井市本町3-12-{k + 1} メゾン20{k + 10:02d}"
+            add(name, address + "号", ("g", k))
+            add(name, address + "号室", ("g", k))
+            add(name, address + " 305号室", ("g2", k))
+        return tally(recs, truth)
+
+    def rooms(seed: int) -> tuple[int, int, int]:
+        rnd, fake = random.Random(seed), Faker("ja_JP")
+        fake.seed_instance(seed)
+        recs, truth = [], []
+        for _g in range(40):
+            name, k, people = fake.name(), rnd.choice([1, 1, 2, 2, 3]), set()
+            while len(people) < k:
+                n = rnd.choice(["2000", "2001", "2002", "3001"])
+                people.add((n, rnd.choice(["A", "B"]) if n in ("2000", "3001") else "", rnd.choice(["101", "305", "306"])))
+            for n, w, r in sorted(people):
+                forms = [f"メゾン{n} {w}棟{r}" if w else f"メゾン{n} {r}号室"]
+                extra = ([f"メゾン{n} {r}号室"] if w else []) + [f"メゾン{n}", f"{r}号室"] + ([f"{w}棟{r}号室"] if w else [])
+                for b in forms + rnd.sample(extra, rnd.choice([0, 1, 1, 2])):
+                    recs.append(PersonRecord("s", len(recs), {"name": name, "address": f"東京都小金井市本町3-12-5 {b}"}))
+                    truth.append((name, n, w, r))
+        return tally(recs, truth)
+
+    a = [sum(x) for x in zip(*(spellings(s) for s in range(1, 9)), strict=True)]
+    b = [sum(x) for x in zip(*(rooms(s) for s in range(20)), strict=True)]
+    return (*a, *b)  # type: ignore[return-value]
+
+
+def run(tree: Path) -> tuple[int, ...]:
+    """The figures of one tree, counted in a fresh interpreter that imports that tree's scanner."""
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import bench_namesakes as b; "
+            f"print(b._worker(__import__('pathlib').Path({str(tree)!r})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": ""}).stdout
+    return tuple(int(x) for x in out.strip().strip("()").split(","))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tree", type=Path, help="another revision (a git archive of it) to count the same rows")
+    ap.add_argument("--append", action="store_true", help="append the result to bench/README.md")
+    args = ap.parse_args()
+    trees = [("this checkout", ROOT)] + ([(f"--tree {args.tree}", args.tree)] if args.tree else [])
+    lines = [f"### bench_namesakes.py ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
+             f"`python bench/bench_namesakes.py{' --tree DIR' if args.tree else ''}`: {platform.machine()}, "
+             f"Python {platform.python_version()}.", "",
+             "| tree | spellings: truth persons | wrongly merged | wrongly split | rooms: truth persons | wrongly merged "
+             "| wrongly split |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for label, tree in trees:
+        figures = run(tree)
+        lines.append(f"| {label} | " + " | ".join(f"{x:,}" for x in figures) + " |")
+    publish("\n".join(lines) + "\n", args.append)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""The folder guard of split series: ``holds_part_name`` (PART_NAME searched backwards) answers as PART_NAME does."""
+
+from __future__ import annotations
+
+import random
+
+from scanner.sources.split_series import LISTED_EXTS, PART_NAME, holds_part_name
+
+# the characters and words the pattern is made of, and some it must not take (other digits, letters, non-ASCII)
+ALPHABET = [*"0123456789aAzZ._-pPaArRtTxXé名ſK\0 "] + sorted(LISTED_EXTS) + [e.upper() for e in LISTED_EXTS] \
+    + ["part", ".part", "PART", ".001", ".z01", "aa", "aaa"]
+
+
+def test_the_reversed_search_answers_as_part_name_on_random_texts() -> None:
+    rnd = random.Random(16)
+    found = 0
+    for _ in range(60_000):
+        text = "".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 12)))
+        if rnd.random() < 0.6:
+            text += "\0"
+        expected = PART_NAME.search(text) is not None
+        found += expected
+        assert holds_part_name(text) is expected, repr(text)
+    assert found > 500  # the texts reach every kind of match, not only misses
+
+
+def test_the_reversed_search_on_folders_of_names() -> None:
+    names = ["文書_000123.jpg", "集計.csv", "x.zip", "backup.7z.001", "list.csv.aa", "setup.part1.rar", "a.rar.ab",
+             "s.z01", "log01", "log.01", "a.cab-part12", "名簿.xlsx", "disk.E01", "v2", "film.mp4.0001", "AAA"]
+    for i in range(len(names)):
+        for j in range(i, len(names)):
+            joined = "\0".join(names[i:j]) + "\0"
+            assert holds_part_name(joined) is (PART_NAME.search(joined) is not None), names[i:j]
