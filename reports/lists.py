@@ -129,10 +129,18 @@ def skipped_csv(doc: dict[str, Any]) -> str:
     language, so the list is made again the same from findings.json alone (verify)."""
     from .details import codes_list, detail_text
 
+    said: dict[str, tuple[str, str]] = {}  # by the three fields said from: most skips share their detail
+
+    def codes_and_words(s: dict[str, Any]) -> tuple[str, str]:
+        key = repr((s.get("detail"), s.get("reason"), s.get("detail_codes")))  # a JSON value's repr is the value
+        if (got := said.get(key)) is None:
+            got = said[key] = (
+                " + ".join(c.get("code", "?") for c in codes_list(s.get("detail") or "", s.get("detail_codes"))),
+                detail_text(str(s.get("detail") or ""), str(s.get("reason") or ""), "ja", s.get("detail_codes")))
+        return got
+
     rows = ([s.get("path"), s.get("reason"), s.get("detail"), s.get("source"), s.get("inner_path"),
-             s.get("raw_path_hex"), s.get("container") or [],
-             " + ".join(c.get("code", "?") for c in codes_list(s.get("detail") or "", s.get("detail_codes"))),
-             detail_text(str(s.get("detail") or ""), str(s.get("reason") or ""), "ja", s.get("detail_codes"))]
+             s.get("raw_path_hex"), s.get("container") or [], *codes_and_words(s)]
             for s in doc.get("skipped") or [])
     return _csv(["path", "reason", "detail", "source", "inner_path", "raw_path_hex", "container", "detail_codes",
                  "detail_ja"], rows)

@@ -300,6 +300,40 @@ def _later_sheets(seed: int = 13) -> list[list[list[object]]]:
     return sheets
 
 
+def _labelled_sheets(seed: int = 16) -> list[list[list[object]]]:
+    """Header-less lists whose cells carry their labels (氏名：… | 住所：… | TEL:… | 【氏名】…), with a share of cells
+    typed without the label or blank around the 90 % a labelled column needs (0-25 %, one in ten exactly at it), a
+    column of times (4月14日 11:00: a colon in every cell, no label), a notes column with a few labels, a second label
+    word in a column (名前 among 氏名), short rows, and lists of 2-60 rows."""
+    rnd = random.Random(seed)
+    ja = Faker("ja_JP")
+    ja.seed_instance(seed)
+    forms = ("{}：{}", "{}:{}", "{}： {}", "【{}】{}", "{}：\u3000{}")
+    sheets: list[list[list[object]]] = []
+    for n_rows in (2, 3, 10, 21, 60):
+        for plain_share in (0.0, 0.05, 0.1, 0.11, 0.15, 0.25):
+            form = rnd.choice(forms)
+            name_labels = ["氏名"] if rnd.random() < 0.7 else ["氏名", "名前"]
+            rows: list[list[object]] = []
+            for i in range(n_rows):
+                p = (ja.name(), ja.address(), ja.phone_number())
+                cells: list[object] = []
+                for label, value in ((rnd.choice(name_labels), p[0]), ("住所", p[1]), (rnd.choice(["電話", "TEL"]), p[2])):
+                    r = rnd.random()
+                    cells.append(value if r < plain_share else "" if r < plain_share * 1.3 else form.format(label, value))
+                cells.append(f"{rnd.randint(1, 12)}月{rnd.randint(1, 28)}日 {rnd.randint(8, 18)}:00")
+                cells.append(f"備考：{rnd.choice(['要連絡', '不在'])}" if i % 7 == 0 else rnd.choice(["", "訪問可"]))
+                rows.append(cells[:rnd.choice([5, 5, 5, 2])] if i % 9 == 4 else cells)
+            sheets.append(rows)
+            sheets.append([row[:3] for row in rows])
+    # exactly at the share: 9 labelled cells of 10, 18 of 20, and one short of it
+    for n, plain_cells in ((10, 1), (10, 2), (20, 2), (20, 3)):
+        people = [(ja.name(), ja.address(), ja.phone_number()) for _ in range(n)]
+        sheets.append([[p[0] if i < plain_cells else f"氏名：{p[0]}", f"住所：{p[1]}", f"電話：{p[2]}"]
+                       for i, p in enumerate(people)])
+    return sheets
+
+
 def _layouts() -> list[list[list[object]]]:
     ps = D.people(30)
     out = [layout(ps) for layout in (*D.POSITIVE.values(), *D.NEGATIVE.values())]
@@ -348,6 +382,27 @@ def _plain_things_first(head: Sequence[Sequence[object]]) -> bool:
     return at is not None and P._not_persons_header(head[at], head[at + 1:])
 
 
+def _plain_labelled_columns(head: Sequence[Sequence[object]]) -> dict[int, str] | None:
+    """pii._labelled_columns as first written (fix15b): every filled text of every column parsed for its label."""
+    if sum(1 for r in head[:10] for v in r if isinstance(v, str) and ("【" in v or ":" in v or "：" in v)) < 2:
+        return None
+    found: dict[int, str] = {}
+    for c in range(max(map(len, head), default=0)):
+        vals = [v for r in head if c < len(r) and cell_text(r[c]) and isinstance(v := r[c], str)]
+        keys = Counter(C.normalise_header(lv[0]) if (lv := P.label_and_value(v)) is not None else "" for v in vals)
+        key, n = keys.most_common(1)[0] if keys else ("", 0)
+        if key and n >= max(2, P.LABELLED_SHARE * len(vals)) and C.read_header(key) is not None:
+            found[c] = key
+    return found if len(found) >= 2 else None
+
+
+def _plain_header_hint(text: str) -> bool:
+    """pii._header_hint as first written: the words' regex wherever a letter of them occurs."""
+    if P._HEADER_HINT[0].search(text) is not None and P._HEADER_HINT[1].search(text) is not None:
+        return True
+    return P._HALF_KANA.search(text) is not None and _plain_header_hint(unicodedata.normalize("NFKC", text))
+
+
 def _plain_passes(m: pytest.MonkeyPatch) -> None:
     """The sheet's passes as first written (Session 15 made them cheaper): every text cell picked one by one, the
     things' column texts through cell_text, every label cell of a form's top asked, the head's texts joined again for
@@ -355,6 +410,8 @@ def _plain_passes(m: pytest.MonkeyPatch) -> None:
     m.setattr(P, "_text", lambda rows: "\x1f".join(v for r in rows for v in r if isinstance(v, str)))
     m.setattr(P, "_column_texts", lambda rows, c: [t for r in rows if c < len(r) and (t := cell_text(r[c]))])
     m.setattr(P, "_things_first", _plain_things_first)
+    m.setattr(P, "_labelled_columns", _plain_labelled_columns)
+    m.setattr(P, "_header_hint", _plain_header_hint)
     has_label_cell, later_hint, next_window = P.has_label_cell, P.later_hint, P._next_window
     m.setattr(P, "has_label_cell", lambda head, texts=None: has_label_cell(head))
     m.setattr(P, "later_hint", lambda rows, headers_only=False, text=None: later_hint(rows, headers_only))
@@ -394,6 +451,29 @@ def test_tables_below_other_lists_classify_as_the_definition_says(monkeypatch: p
     sheets = _later_sheets()
     found = _compare(sheets, monkeypatch)
     assert 0 < found < len(sheets)
+
+
+def test_lists_of_labelled_cells_classify_as_the_definition_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    sheets = _labelled_sheets()
+    assert [P._labelled_columns(rows) for rows in sheets] == [_plain_labelled_columns(rows) for rows in sheets]
+    assert sum(_plain_labelled_columns(rows) is not None for rows in sheets) > 20  # both answers occur
+    assert sum(_plain_labelled_columns(rows) is None for rows in sheets) > 10
+    found = _compare(sheets, monkeypatch)
+    assert 0 < found <= len(sheets)
+
+
+_HINT_WORDS = ["氏名", "氏 名", "氏\u3000\u3000名", "名前", "姓名", "宛名", "住所", "住 所", "Name", "name", "NAME", "Address",
+               "address", "ADDRESS", "シメイ", "ナマエ", "ジュウショ", "ｼﾒｲ", "ﾅﾏｴ", "ｼﾞｭｳｼｮ", "ﾅﾏ", "品名", "会議名", "Nam", "ddres",
+               "氏\x1f名", "住\n所", "nAme", "ジユウショ", "ｼﾞ"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_HINT_WORDS), st.text(alphabet="氏名姓宛住前所NnAamedrsシメイナマエジュウショｼﾒｲﾅﾏｴｼﾞｭｳｼｮ 　\x1f品",
+                                                          max_size=6)), max_size=8))
+def test_a_later_blocks_header_hint_is_the_words_regex(parts: list[str]) -> None:
+    """_header_hint looks for a part of the words before their regex: the same answer as the regex alone."""
+    text = "\x1f".join(parts)
+    assert P._header_hint(text) == _plain_header_hint(text)
 
 
 def test_layouts_of_the_other_tests_classify_as_the_definition_says(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice
+from itertools import chain, islice, zip_longest
 from typing import cast, overload
 
 from ..codes import MAIN_ROLE, Rejection, SheetKind
@@ -1233,6 +1233,7 @@ def _spread_lead(name: str, main: RolePlan, sample: Sequence[Sequence[object]], 
 
 
 LABELLED_SHARE = 0.9  # of a column's filled cells that start with its label: "all or nearly all"
+_LABEL_MARK = re.compile("[【:：]")  # what label_and_value needs in a cell before it can read a label
 
 
 def _header_only(text: str) -> str:
@@ -1249,15 +1250,35 @@ def _labelled_columns(head: Sequence[Sequence[object]]) -> dict[int, str] | None
     :func:`normalise_header` key); None unless two columns are (a notes column with a few 備考： cells is none)."""
     if sum(1 for r in head[:10] for v in r if isinstance(v, str) and ("【" in v or ":" in v or "：" in v)) < 2:
         return None  # most sheets: no labelled cell in the first rows
-    width = max(map(len, head), default=0)
     found: dict[int, str] = {}
-    for c in range(width):
-        vals = [v for r in head if c < len(r) and cell_text(r[c]) and isinstance(v := r[c], str)]
-        keys = Counter(normalise_header(lv[0]) if (lv := label_and_value(v)) is not None else "" for v in vals)
-        key, n = keys.most_common(1)[0] if keys else ("", 0)
-        if key and n >= max(2, LABELLED_SHARE * len(vals)) and read_header(key) is not None:
+    for c, column in enumerate(zip_longest(*head)):  # a short row's missing cells are None: no text
+        texts = cast(list[str], list(filter(str.__instancecheck__, column)))
+        joined = "\x1f".join(texts)  # fewer than two 【 or colons in the column (most columns): no two labelled cells
+        if joined.count(":") + joined.count("：") + joined.count("【") < 2:
+            continue
+        vals: list[str] = [t for t in texts if t.strip()]  # the texts whose cell_text is not empty
+        if (key := _column_label(vals)) is not None:
             found[c] = key
     return found if len(found) >= 2 else None
+
+
+def _column_label(vals: Sequence[str]) -> str | None:
+    """The label key that at least LABELLED_SHARE (and two) of a column's filled texts ``vals`` start with, when it
+    is a header of ours. Such a key is the column's most common one; it cannot exist once more cells than the share
+    leaves hold no label: a label's cell holds 【 or a colon (counted first, no cell parsed), and the cells are parsed
+    only until that many failed (a column of times, 4月14日 11:00, stops after a tenth of its cells)."""
+    need = max(2, LABELLED_SHARE * len(vals))
+    if sum(1 for _ in filter(_LABEL_MARK.search, vals)) < need:
+        return None
+    room, missed = len(vals) - need, 0
+    keys: Counter[str] = Counter()
+    for v in vals:
+        if (lv := label_and_value(v)) is not None and (key := normalise_header(lv[0])):
+            keys[key] += 1
+        elif (missed := missed + 1) > room:
+            return None
+    key, n = keys.most_common(1)[0] if keys else ("", 0)
+    return key if n >= need and read_header(key) is not None else None
 
 
 def _sender_line(plan: SheetPlan, row: Sequence[object], mapping: dict[int, Header]) -> Sequence[object] | None:
@@ -1383,8 +1404,15 @@ _HEADER_HINT = (re.compile("[氏名姓宛住NnAaシナジ]"),
 _HALF_KANA = re.compile("[\uff66-\uff9f]")
 
 
+# a part of every word of _HEADER_HINT[1] (氏[ 　]*名 holds 氏, [Nn]ame holds ame, ...): a text holding none of them
+# has no match, found by C-level substring searches (the alternation is tried at each character: ~70 us a text of
+# 3 KB, while most later blocks' texts hold a letter of _HEADER_HINT[0], 名 of 品名 or an a, and none of the words)
+_HINT_PARTS = ("氏", "名", "姓", "宛", "住", "ame", "NAME", "ddress", "DDRESS", "シメイ", "ナマエ", "ジュウショ")
+
+
 def _header_hint(text: str) -> bool:
-    if _HEADER_HINT[0].search(text) is not None and _HEADER_HINT[1].search(text) is not None:
+    if (_HEADER_HINT[0].search(text) is not None and any(w in text for w in _HINT_PARTS)
+            and _HEADER_HINT[1].search(text) is not None):
         return True
     return _HALF_KANA.search(text) is not None and _header_hint(unicodedata.normalize("NFKC", text))
 
