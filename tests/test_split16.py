@@ -1,0 +1,57 @@
+"""Split pieces and containers, session 16 (split15's and review15f's leftovers), through the CLI.
+
+* An archive encrypted with gpg beside it (``gpg -c X.tar.lz`` writes ``X.tar.lz.gpg``) was listed "piece 4,453 of
+  a file cut into pieces ... first piece X.tar.lz.aaa missing" by its name alone: an OpenPGP packet opens it, no
+  piece of a cut file does. (Session 15's ``X.tar.lz.sig`` is no piece on this tree: ``sig`` is place 12,383, past
+  MAX_PARTS; a signature is told by its packet all the same.)
+* A Java archive (``.jar``) holding a CSV was never opened (its extension was among the types never sniffed).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import zipfile
+from pathlib import Path
+
+from pii_data import csv_bytes, people, standard
+from test_split13_series import _scan
+
+N = 40
+# the first bytes gpg 2.2 writes for ``gpg -c`` (a passphrase, AES-256, iterated and salted S2K): an old-format SKESK
+# packet, then the encrypted data (random bytes stand for it here)
+GPG_SYMMETRIC = bytes.fromhex("8c0d04090302273d524bcdcd169fffd2ec0168042f46fadb620a562b7c532697")
+# a detached signature: gpg 2.2 --detach-sign with an ed25519 key (one v4 signature packet, old format, 119 bytes)
+SIGNATURE = bytes.fromhex(
+    "887504001608001d162104ef737ef274af82935727202dcadb5b13a63a8a0305026b159ac3000a0910cadb5b13a63a8a0338740100"
+    "88aa52a44fc88e5c36044a6e22172f3736de044e4cb6e7e0fee8ec5cccc1e8a700fa03440aba9358e4eac6994a1f3d4317143d60"
+    "734766a79ea91a2389a42d5e8d03")
+
+
+def test_an_openpgp_file_beside_an_archive_is_no_piece(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "backup.tar.lz").write_bytes(random.Random(16).randbytes(5000))
+    encrypted = src / "backup.tar.lz.gpg"
+    encrypted.write_bytes(GPG_SYMMETRIC + random.Random(18).randbytes(5000))
+    signature = src / "backup.rar.dsc"  # place 2,499 after a RAR's name: a piece by its name alone before
+    signature.write_bytes(SIGNATURE)
+    lone = src / "backup.tar.lz.ab"  # a later piece alone (its first piece lost): compressed bytes, still a piece
+    lone.write_bytes(random.Random(17).randbytes(4000))
+    _rows, skipped = _scan(tmp_path, src)
+    for name in (encrypted, signature):
+        assert "piece" not in (skipped.get(str(name)) or {}).get("detail", ""), skipped.get(str(name))
+    assert "piece 2 of" in skipped[str(lone)]["detail"], skipped.get(str(lone))
+
+
+def test_a_java_archive_holding_a_csv_is_opened(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    jar = src / "app.jar"
+    with zipfile.ZipFile(jar, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nMain-Class: app.Main\r\n\r\n")
+        z.writestr("app/Main.class", b"\xca\xfe\xba\xbe" + os.urandom(64))
+        z.writestr("data/名簿.csv", csv_bytes(standard(people(N, seed=163)), "utf-8"))
+    rows, _skipped = _scan(tmp_path, src)
+    member = f"{jar} » data/名簿.csv"
+    assert rows[member]["pii"]["records"] == N, rows.get(member)
