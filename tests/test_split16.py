@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from pii_data import csv_bytes, people, standard
+from split_helpers import scan_folder
 from test_split13_series import _scan
 
 N = 40
@@ -55,3 +56,23 @@ def test_a_java_archive_holding_a_csv_is_opened(tmp_path: Path) -> None:
     rows, _skipped = _scan(tmp_path, src)
     member = f"{jar} » data/名簿.csv"
     assert rows[member]["pii"]["records"] == N, rows.get(member)
+
+
+def test_a_csv_cut_with_letters_is_joined_and_read(tmp_path: Path) -> None:
+    """``split -b N list.csv list.csv.`` (list.csv.aa, .ab, .ac; ``-a 3``: .aaa ...): the pieces were read one by one
+    (rows cut at every piece's ends, the later pieces without the header); joined now, every person counted."""
+    from split_helpers import cut_into, letters
+
+    table = csv_bytes(standard(people(300, seed=164)), "utf-8")
+    src = tmp_path / "src"
+    two = cut_into(src / "two", lambda i: f"名簿.csv.{letters(i)}", table, len(table) // 3 + 1)
+    three = cut_into(src / "three", lambda i: f"list.tsv_{letters(i, 3)}", table, len(table) // 2 + 1)
+    lost = cut_into(src / "lost", lambda i: f"名簿.csv.{letters(i)}", table, len(table) // 3 + 1)
+    lost[1].unlink()
+    notes = cut_into(src / "notes", lambda i: f"notes.{letters(i)}", b"a note\\n" * 400, 1000)  # no table's name
+    rows, skipped = scan_folder(tmp_path, src)
+    for pieces in (two, three):
+        assert rows[str(pieces[0])]["pii"]["records"] == 300, rows.get(str(pieces[0]))
+        assert not any((rows.get(str(p)) or {}).get("pii") for p in pieces[1:]), [rows[str(p)] for p in pieces[1:]]
+    assert 0 < sum(((rows.get(str(p)) or {}).get("pii") or {}).get("records", 0) for p in lost if p.exists()) < 300
+    assert not any(str(p) in skipped for p in notes)

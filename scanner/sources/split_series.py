@@ -615,9 +615,16 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         if kind == "digits":
             numbered = {k + 1 - (first[-2:] == "01"): v for k, v in numbered.items() if k + 1 - (first[-2:] == "01")}
         archive = False  # a zip or 7z by its first piece's bytes: joined when every piece is here (split15)
+        # rows of text cut with letters (``split -b 1M list.csv list.csv.``: list.csv.aa, .ab ...): joined and read
+        # as the table when every piece is here, the first one text and the stem a text table's name (split16;
+        # ``notes.aa``, ``xaa`` that are text stay what they are: rar14)
+        lines = False
         if 1 in numbered:
             archive = len(numbered) > 1 and (head_of(numbered[1]) or b"").startswith(ARCHIVE_HEADS)
-            if not archive and (len(numbered) < 2 or text_of(numbered[1]) or not plain_of(numbered[1])):
+            lines = (not archive and len(numbered) > 1 and kind != "part" and text_of(numbered[1])
+                     and stem[-1:] in "._-" and stem[:-1].rsplit(".", 1)[-1].casefold() in LINE_EXTS
+                     and "." in stem[:-1])
+            if not archive and not lines and (len(numbered) < 2 or text_of(numbered[1]) or not plain_of(numbered[1])):
                 continue
         elif not listed_stem(stem + "." if kind == "part" else stem) or (
                 min(numbered) > FEW_LOST and all(text_of(n) or openpgp_head(head_of(n) or b"")
@@ -644,8 +651,11 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         else:
             missing = tuple(stem + _spelt(k, width) for k in range(2, order[-1]) if k not in numbered)
         whole = stem.rstrip("._-") or stem
-        if archive and not missing and order == list(range(1, len(order) + 1)):
-            series = Series(whole, names_in, tuple(z or 0 for z in sizes), lettered=True, first_name=first)
+        if (archive or lines) and not missing and order == list(range(1, len(order) + 1)):
+            series = Series(whole, names_in, tuple(z or 0 for z in sizes), lettered=True, first_name=first,
+                            plain=lines, text=lines)
+        elif lines:
+            continue  # a piece of the text lost: each piece examined as the text it is (rows cut at its ends)
         else:  # a piece lost (or a zip's first piece alone): examined as it is, every later piece listed (rar14)
             series = Series(whole, names_in, tuple(z or 0 for z in sizes), missing, pieces=True, first_name=first)
         for n in names_in:
