@@ -80,6 +80,10 @@ def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     sheet = Sheet("dbf", (), damage=damage)
     if whole < count:  # cut: the whole records before the cut are read
         sheet.damage.append(say(Detail.DBF_CUT, n=count - whole, total=count))
+    elif whole > count:  # more whole records than the header counts (its count damaged, or records appended
+        # without it): every record present is read, never only the counted ones (a flipped count hid them)
+        sheet.damage.append(say(Detail.DBF_MORE_RECORDS, n=whole - count, total=count))
+        count = whole
     memo = [f.name for f in fields if f.kind in _MEMO_TYPES or (f.kind == "B" and data[0] in (0x83, 0x8B))]
     if memo:
         sheet.unread.append(say(Detail.DBF_MEMO_UNREAD, n=len(memo)))

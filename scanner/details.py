@@ -746,6 +746,8 @@ class Detail(Code):
                                                 "fields were read, the later ones are absent")
     DBF_CUT = "dbf-cut", ("dBase table cut: {n:d} of the {total:d} records its header counts are absent (the records "
                           "before the cut were read)")
+    DBF_MORE_RECORDS = "dbf-more-records", ("dBase table holding {n:d} whole records more than the {total:d} its "
+                                            "header counts (its count damaged, or records appended): all were read")
     DBF_MEMO_UNREAD = "dbf-memo-unread", ("dBase table with {n:d} memo fields: their text is kept in a separate memo "
                                           "file (.fpt/.dbt) not read with the table")
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "

@@ -104,3 +104,20 @@ def test_damaged_dbase_tables_end_as_records_or_listed(tmp_path: Path) -> None:
         assert '"dbf-cut"' in json.dumps(listed[name]["detail_codes"]), listed.get(name)
     assert all(h["pii"]["records"] <= N for h in hits.values())
     assert '"dbf-not-dbase"' in json.dumps(listed["oracle.dbf"]["detail_codes"])
+
+
+def test_a_record_count_that_says_fewer_hides_no_record(tmp_path: Path) -> None:
+    """A header whose record count was damaged to fewer (0, or a flipped bit) than the whole records the file holds:
+    every record present is read and the table says so (`dbf-more-records`); the counted ones alone passed as ok."""
+    rows = _table()
+    files = {}
+    for name, count in (("zero.dbf", 0), ("fewer.dbf", 5)):
+        data = bytearray(dbf_bytes(rows))
+        data[4:8] = count.to_bytes(4, "little")
+        files[name] = bytes(data)
+    findings = _scan(tmp_path, files)
+    hits = {f["path"].rsplit("/", 1)[1]: f for f in findings["files"] if f.get("pii")}
+    listed = {s["path"].rsplit("/", 1)[1]: s for s in findings["skipped"]}
+    for name in files:
+        assert hits[name]["pii"]["records"] == N, (name, hits.get(name))
+        assert '"dbf-more-records"' in json.dumps(listed[name]["detail_codes"]), listed.get(name)
