@@ -111,6 +111,9 @@ def _fields(data: bytes, header_len: int, record_len: int) -> tuple[list[Field],
         fields.append(Field(_text(name, "cp932") or f"field{len(fields) + 1}", kind, offset, length, decimals))
         offset += length
         at += _FIELD
+    if fields and not damage and offset + 1 != record_len:  # the fields and the deletion flag fill a record
+        damage.append(say(Detail.DBF_LAYOUT_DIFFERS, n=offset + 1, size=record_len))  # exactly in every version
+        # written here (a flipped record length; dBase 7's 48-byte descriptors, not read here, end so too)
     return fields, damage
 
 

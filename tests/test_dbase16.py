@@ -121,3 +121,13 @@ def test_a_record_count_that_says_fewer_hides_no_record(tmp_path: Path) -> None:
     for name in files:
         assert hits[name]["pii"]["records"] == N, (name, hits.get(name))
         assert '"dbf-more-records"' in json.dumps(listed[name]["detail_codes"]), listed.get(name)
+
+
+def test_a_record_length_the_fields_do_not_fill_is_said(tmp_path: Path) -> None:
+    """A record length flipped larger than the fields fill: the rows are read misaligned, and the table says its
+    layout differs (`dbf-layout-differs`) instead of passing them as they came."""
+    data = bytearray(dbf_bytes(_table()))
+    data[10] ^= 0x04  # the record length's low byte: 4 bytes more (or less) than the fields
+    findings = _scan(tmp_path, {"layout.dbf": bytes(data)})
+    listed = {s["path"].rsplit("/", 1)[1]: s for s in findings["skipped"]}
+    assert '"dbf-layout-differs"' in json.dumps(listed["layout.dbf"]["detail_codes"]), listed.get("layout.dbf")
