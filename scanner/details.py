@@ -751,6 +751,21 @@ class Detail(Code):
     XPORT_CUT = "xport-cut", ("SAS transport file cut: it ends {n:d} bytes into an 80-byte record (it holds whole "
                               "records only): the rows before the cut were read, those after it are absent")
     STATS_UNREADABLE = "stats-unreadable", "statistics data file ({kind:word}) that could not be read ({library:lib}): damaged or cut?"
+    DBF_NOT_DBASE = "dbf-not-dbase", ("named .dbf but its header is no dBase table's (damaged, or another program's "
+                                      "file such as an Oracle data file): not read")
+    DBF_HEADER_DAMAGED = "dbf-header-damaged", ("dBase table whose header is damaged (its first {n:d} bytes give no "
+                                                "field list): not read")
+    DBF_FIELDS_DAMAGED = "dbf-fields-damaged", ("dBase table whose field list is damaged after {n:d} fields: those "
+                                                "fields were read, the later ones are absent")
+    DBF_CUT = "dbf-cut", ("dBase table cut: {n:d} of the {total:d} records its header counts are absent (the records "
+                          "before the cut were read)")
+    DBF_MORE_RECORDS = "dbf-more-records", ("dBase table holding {n:d} whole records more than the {total:d} its "
+                                            "header counts (its count damaged, or records appended): all were read")
+    DBF_LAYOUT_DIFFERS = "dbf-layout-differs", ("dBase table whose fields fill {n:d} bytes of a record its header says "
+                                                "is {size:d} bytes: its rows may be misread (a damaged header or a "
+                                                "dBase 7 table)")
+    DBF_MEMO_UNREAD = "dbf-memo-unread", ("dBase table with {n:d} memo fields: their text is kept in a separate memo "
+                                          "file (.fpt/.dbt) not read with the table")
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "
                                         "examined; open it in SPSS with its password and save an unencrypted copy")
     TEXT_THEN_BINARY = "text-then-binary", "{what:word} at its start, binary bytes further on: not read as a table"

@@ -102,7 +102,8 @@ class Decoration:
     family: str | None  # the named file must be in this family for those extensions
     # a bare number ('-12', ' 4') right after a digit reads as that number going on (名簿_2023-12), not a duplicate
     not_after_digit: bool = False
-    # an after-name decoration only meant after this prefix rule ('.' + name + '.Ab12Cd': rsync's temporary file)
+    # an after-name decoration only meant after this prefix rule ('.' + name + '.Ab12Cd': rsync's temporary file);
+    # a prefix decoration only meant with this after-name rule ('#' + name + '#': Emacs' auto-save file)
     needs: str | None = None
 
 
@@ -359,6 +360,8 @@ class NameRules:
         v = _variants()
         decos = decorations()
         self._prefix = [d for d in decos if d.position == "prefix"]
+        # prefix rules that count only together with an after-name rule (Emacs' '#' + name + '#')
+        self._paired = {d.name: d.needs for d in self._prefix if d.needs}
         self._suffix = [d for d in decos if d.position == "suffix"]
         self._after = [(d, re.compile(f"(?:{d.regex.pattern})$")) for d in decos
                        if d.position == "after-name" and d.regex is not None]
@@ -541,6 +544,8 @@ class NameRules:
             if lead is not None:
                 return NameMatch(Reason.NAME_CONTAINS, "+".join([lk.name, *lead[0]]), lead[1].name)
         copy = self._copy(n, False)
+        if copy is not None and any(self._paired.get(r, r) not in copy[0] for r in copy[0] if r in self._paired):
+            copy = None  # a prefix meant only with its after-name rule, alone ('#名簿.xlsx'): no copy's form
         if copy is not None:
             if copy[0] == [NO_EXTENSION_GIVEN]:  # a bare stem given: that stem in a spreadsheet format is it
                 return NameMatch(Reason.NAME, NO_EXTENSION_GIVEN, copy[1].name)

@@ -92,6 +92,11 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
     names = [str(n) for n in getattr(meta, "column_names", None) or []]
     labels = list(getattr(meta, "column_labels", None) or [])
     header: list[object] = [str(labels[i]) if i < len(labels) and labels[i] else name for i, name in enumerate(names)]
+    # value labels (a coded 都道府県 1..47 labelled 北海道 ... 沖縄県, 性別 1/2): a cell reads as its label, as SPSS and
+    # Stata show it (review15c #5: codes were read as numbers, an address split into a coded prefecture lost it);
+    # pyreadstat's apply_value_formats wants a data frame, so the labels are applied here
+    coded = dict(getattr(meta, "variable_value_labels", None) or {})
+    decode = [coded.get(name) or None for name in names]
     chunk = max(1, _CHUNK_CELLS // max(len(names), 1))
     budget = CellBudget(caps)
 
@@ -105,7 +110,7 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
             got = max((len(v) for v in values), default=0)
             for n in range(got):
                 budget.add(len(header))
-                yield [_cell(v[n]) if n < len(v) else "" for v in values]
+                yield [_cell(_labelled(v[n], decode[i])) if n < len(v) else "" for i, v in enumerate(values)]
             if got < chunk:
                 return
             offset += got
@@ -138,6 +143,17 @@ def _retry(error: Exception, fmt: str, more: dict[str, object]) -> bool:
         return True
     except Exception:  # noqa: BLE001 - a failure path: no retry
         return False
+
+
+def _labelled(value: object, labels: dict[object, object] | None) -> object:
+    """``value``'s label where its variable labels it, else the value. Total (a value that cannot be looked up
+    stays itself)."""
+    if not labels:
+        return value
+    try:
+        return labels.get(value, value)
+    except TypeError:
+        return value
 
 
 def _cell(value: object) -> object:

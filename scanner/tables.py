@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Protocol
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
+from .dbase import dbf_sheets
 from .details import Detail, codes_of, join_details, say
 from .errors import ReadError, error_name
 from .isolation import decoding
@@ -1535,6 +1536,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
         return iter_sql_dump(data, caps), None
     if fmt in STATS_FORMATS:  # SPSS, Stata, SAS data: a row per case (scanner.statsdata, Session 15)
         return stats_sheets(data, fmt, caps), None
+    if fmt == "dbf":  # a dBase / FoxPro table: a row per record (scanner.dbase, Session 16)
+        return dbf_sheets(data, caps), None
     if fmt == "empty":
         return iter(()), None
     raise ReadError(*unreadable_reason(fmt))

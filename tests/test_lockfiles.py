@@ -189,6 +189,6 @@ def test_unmask_keeps_the_clear_user_for_the_report_only(scanned: dict, tmp_path
 def test_inspector_declares_its_prefixes_and_is_registered(tmp_path: Path) -> None:
     config = ScanConfig(sources=["."], out=tmp_path, names=[TARGET])
     ins = LockFileInspector(config)
-    assert set(ins.only_prefixes) == {"~$", ".~lock."}
+    assert set(ins.only_prefixes) == {"~$", ".~lock.", ".#"}  # Session 16: Emacs' lock
     assert any(isinstance(i, LockFileInspector) for i in inspectors_for(config))
     assert LockFileInspector(ScanConfig(sources=["."], out=tmp_path)).only_prefixes == ()

@@ -15,19 +15,13 @@ import gzip
 import random
 from pathlib import Path
 
+from split_helpers import cut_into
+from split_helpers import letters as _letters
 from test_split13_series import _scan  # the same scan, rows and skips by path
 
 RAR = gzip.decompress((Path(__file__).parent / "data" / "archive" / "test_splitted_rar_seek_support.rar.gz")
                       .read_bytes())
 CUT = 6000  # 20,205 bytes: 4 pieces
-
-
-def _letters(i: int, width: int = 2) -> str:
-    out = ""
-    for _ in range(width):
-        out = chr(97 + i % 26) + out
-        i //= 26
-    return out
 
 
 NAMINGS = {  # name of piece i (0-based) for each naming
@@ -42,13 +36,7 @@ NAMINGS = {  # name of piece i (0-based) for each naming
 
 
 def _cut(folder: Path, naming: str, data: bytes = RAR) -> list[Path]:
-    folder.mkdir(parents=True)
-    out = []
-    for i in range(-(-len(data) // CUT)):
-        p = folder / NAMINGS[naming](i)
-        p.write_bytes(data[i * CUT:(i + 1) * CUT])
-        out.append(p)
-    return out
+    return cut_into(folder, NAMINGS[naming], data, CUT)
 
 
 def test_every_piece_of_a_split_rar_is_listed(tmp_path: Path) -> None:

@@ -27,7 +27,8 @@ def test_ppmd_garbage_after_a_break_makes_no_person(tmp_path: Path, encoding: st
     at = 32 + int((header - 32) * where)
     data[at] ^= flip
     rows, skipped, member = scan_one_7z(tmp_path, bytes(data))
-    assert skipped[member]["reason"] == "corrupt", skipped.get(member)
+    # what the member ended as, said when it is not listed (session 15's flake: a KeyError said nothing)
+    assert skipped.get(member, {}).get("reason") == "corrupt", (skipped.get(member), rows.get(member), sorted(skipped))
     # the rows wholly before the break (measured: 118 of seed 51 utf-8, 89 of seed 52 cp932; a row or two of
     # garbage may still decode)
     honest = {51: 118, 52: 89}[seed]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bz2
 import functools
-import json
 import random
 from pathlib import Path
 from unittest import mock
@@ -21,8 +20,8 @@ import py7zr
 import py7zr.compressor
 import pytest
 from archive_data import seven_zip_fixed
-from conftest import run_cli
 from pii_data import csv_bytes, people, standard
+from split_helpers import scan_folder
 
 from scanner.inspectors import bzip2_blocks
 
@@ -43,14 +42,8 @@ def scan(tmp_path: Path, files: dict[str, bytes]) -> tuple[dict[str, dict], dict
     src.mkdir()
     for name, data in files.items():
         (src / name).write_bytes(data)
-    out = tmp_path / "out"
-    run = run_cli("scan", str(src), "--name", "nothing-named-so", "--out", str(out), "--quiet")
-    assert run.returncode in (0, 1), run.stderr[-2000:]
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    skipped: dict[str, list[dict]] = {}
-    for s in doc["skipped"]:
-        skipped.setdefault(s["path"], []).append(s)
-    return {f["path"]: f for f in doc["files"]}, skipped, src
+    rows, skipped = scan_folder(tmp_path, src)
+    return rows, skipped, src
 
 
 def codes(rows: list[dict]) -> set[str]:

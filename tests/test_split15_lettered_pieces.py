@@ -20,6 +20,8 @@ from pathlib import Path
 import py7zr
 from conftest import run_cli
 from pii_data import csv_bytes, people, standard
+from split_helpers import cut_into
+from split_helpers import letters as _letters
 
 N = 300
 
@@ -38,14 +40,6 @@ def _seven(data: bytes) -> bytes:
     return buf.getvalue()
 
 
-def _letters(i: int, width: int = 2) -> str:
-    out = ""
-    for _ in range(width):
-        out = chr(97 + i % 26) + out
-        i //= 26
-    return out
-
-
 NAMINGS = {
     "x.zip.": lambda i: f"x.zip.{_letters(i)}",  # split -b N x.zip x.zip.
     "bare": lambda i: f"x{_letters(i)}",  # split -b N x.zip (default prefix x)
@@ -56,14 +50,7 @@ NAMINGS = {
 
 
 def _cut(folder: Path, naming: str, data: bytes, n: int = 3) -> list[Path]:
-    folder.mkdir(parents=True)
-    size = -(-len(data) // n)
-    out = []
-    for i in range(n):
-        p = folder / NAMINGS[naming](i)
-        p.write_bytes(data[i * size:(i + 1) * size])
-        out.append(p)
-    return out
+    return cut_into(folder, NAMINGS[naming], data, -(-len(data) // n))
 
 
 def test_zip_and_7z_cut_with_letters_are_joined_and_read(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import py7zr
 from conftest import run_cli
 from pii_data import csv_bytes, people, standard
+from split_helpers import scan_folder
 
 N = 300
 
@@ -55,14 +56,7 @@ def _tar(members: dict[str, bytes]) -> bytes:
 
 
 def _scan(tmp_path: Path, src: Path) -> tuple[dict, dict]:
-    out = tmp_path / "out"
-    run = run_cli("scan", str(src), "--name", "nothing-named-so", "--out", str(out), "--quiet")
-    assert run.returncode in (0, 1), run.stderr[-2000:]
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    skipped: dict[str, list[dict]] = {}
-    for s in doc["skipped"]:
-        skipped.setdefault(s["path"], []).append(s)
-    return {f["path"]: f for f in doc["files"]}, skipped
+    return scan_folder(tmp_path, src)
 
 
 def test_pieces_of_a_7z_inside_a_zip_or_tar_are_joined_and_read(tmp_path: Path) -> None:

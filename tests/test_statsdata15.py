@@ -84,3 +84,27 @@ def test_a_file_whose_dates_python_cannot_hold_is_read(tmp_path: Path) -> None:
     data = gzip.decompress((ROOT / "tests" / "data" / "tables" / "haven__datetime.sav.gz").read_bytes())
     findings = _scan(tmp_path, {"datetime.sav": data})
     assert not findings["skipped"], findings["skipped"]
+
+
+def test_value_labels_are_applied(tmp_path: Path) -> None:
+    """A coded variable reads as its value labels, as SPSS and Stata show it (split16; review15c #5): a prefecture
+    stored as 13 labelled 東京都 is 東京都 in the row, so an address split into a coded prefecture and its rest
+    keeps its prefecture; a value without a label stays the number."""
+    from scanner.sheet import Caps
+    from scanner.tables import read_tables
+
+    rows = standard(people(N, seed=156))
+    codes = {"東京都": 13, "大阪府": 27, "北海道": 1}
+    frame = pd.DataFrame({"name": [str(r[1]) for r in rows[1:]],
+                          "pref": [float(codes["東京都" if i % 2 else "大阪府"]) for i in range(N)],
+                          "other": [5.0] * N})
+    labels = {code: name for name, code in codes.items()}
+    for kind, write in (("sav", pyreadstat.write_sav), ("dta", pyreadstat.write_dta)):
+        path = tmp_path / f"coded.{kind}"
+        write(frame, str(path), column_labels=["氏名", "都道府県", "区分"],
+              variable_value_labels={"pref": labels, "other": {1: "一般"}})
+        (sheet,) = read_tables(path.read_bytes(), Caps(), kind).sheets
+        got = list(sheet.rows)
+        assert got[0] == ["氏名", "都道府県", "区分"], got[0]
+        assert {r[1] for r in got[1:]} == {"東京都", "大阪府"}, (kind, got[1:3])
+        assert {r[2] for r in got[1:]} == {5}, (kind, got[1:3])  # no label for 5: the number

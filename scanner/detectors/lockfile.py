@@ -38,7 +38,7 @@ class LockFormatError(ValueError):
 
 @dataclass(frozen=True)
 class LockInfo:
-    format: str  # mso-owner, libreoffice-lock
+    format: str  # mso-owner, libreoffice-lock, emacs-lock
     user: str | None  # the application's user name (a person's name): masked before it leaves memory
     account: str | None = None  # the OS account (LibreOffice)
     host: str | None = None  # the machine (LibreOffice)
@@ -171,9 +171,26 @@ def _lo_time(text: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:00"
 
 
+# Emacs' lock (src/filelock.c): 'USER@HOST.PID' with ':BOOT-TIME' after it where the boot time is known
+_EMACS_LOCK = re.compile(r"^([^@\s]+)@(\S+)\.(\d+)(?::\d+)?$")
+
+
+def parse_emacs_lock(data: bytes) -> LockInfo:
+    """Emacs' ``.#NAME``: the target of the link (or the text of the file where no link could be made)."""
+    try:
+        text = data.decode("utf-8").strip()
+    except UnicodeDecodeError as e:
+        raise LockFormatError("Emacs lock file that is not UTF-8 text") from e
+    m = _EMACS_LOCK.match(text)
+    if m is None or not _printable(text):
+        raise LockFormatError("Emacs lock file without 'user@host.pid'")
+    return LockInfo("emacs-lock", None, m.group(1), m.group(2))
+
+
 PARSERS: dict[str, Callable[[bytes], LockInfo]] = {
     "mso-owner": parse_mso_owner,
     "libreoffice-lock": parse_libreoffice_lock,
+    "emacs-lock": parse_emacs_lock,
 }
 
 

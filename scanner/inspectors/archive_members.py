@@ -33,12 +33,13 @@ ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".cpio", ".tar.gz", ".tgz", ".tar.bz2", "
                 ".gz", ".bz2", ".xz", ".lzma", ".tlz", ".zst", ".tzst")
 # Archive formats met in Japanese offices that no installed library reads: listed, never silently passed.
 UNSUPPORTED_EXTS = (".lzh", ".lha", ".rar", ".cab", ".arj")
+# (A Java archive .jar is a zip people put data files in, a CSV among the classes: sniffed like any zip, split16.)
 # Other known types: never sniffed for archive bytes, so most files cost this inspector no read at all. A program
 # (.exe) is looked at for an appended archive (a self-extractor) from its headers alone (scanner.inspectors.sfx).
 NOT_ARCHIVE_EXTS = frozenset({
     ".xls", ".csv", ".tsv", ".txt", ".doc", ".ppt", ".rtf", ".pdf", ".jtd", ".mdb", ".accdb", ".msg", ".eml",
     ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".mp3", ".mp4", ".mov", ".avi", ".wav",
-    ".dll", ".sys", ".so", ".msi", ".jar", ".apk", ".epub", ".py", ".js", ".html", ".htm", ".css",
+    ".dll", ".sys", ".so", ".msi", ".apk", ".epub", ".py", ".js", ".html", ".htm", ".css",
     ".xml", ".json", ".log", ".ini", ".lnk", ".url"})
 # Office and OpenDocument files are zips too, but they are documents: never expanded as archives.
 DOCUMENT_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam", ".xlsb", ".docx", ".docm", ".dotx", ".dotm",

@@ -24,6 +24,7 @@ from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
+from ..dbase import is_dbf
 from ..decrypt import unlock_workbook
 from ..details import Detail, codes_of, join_details, say
 from ..errors import ReadError
@@ -686,6 +687,10 @@ class SpreadsheetInspector:
                 return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
             if ext[1:] in STATS_FORMATS and not data.startswith(_SAS_CPORT):
                 fmt = ext[1:]  # read by pyreadstat (scanner.statsdata, Session 15: was listed unsupported)
+            elif ext == ".dbf":  # read by scanner.dbase (Session 16: was listed unsupported)
+                if not is_dbf(data):
+                    return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.DBF_NOT_DBASE))
+                fmt = "dbf"
             else:
                 return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT,
                                                                                what=UNREAD_TABLES[ext], ext=ext))
@@ -712,7 +717,7 @@ class SpreadsheetInspector:
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
         readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sylk", "json", "sqldump", "sqlite", "ole-encrypted",
-                    *STATS_FORMATS)
+                    *STATS_FORMATS, "dbf")
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)

@@ -361,9 +361,11 @@ def _member_reads(entries: dict[str, Entry]) -> dict[str, Part]:
         if name not in tails:
             try:
                 kept = b""
-                with entries[name].open() as f:  # a member's stream is read forward (no seek in a deflate)
-                    while got := f.read(1 << 20):
-                        kept = (kept + got)[-TAIL_TEXT:]
+                with entries[name].open() as f:
+                    if f.seekable():  # a file in a disk image, a 7z or tar member held as bytes: its tail alone
+                        f.seek(max(0, f.seek(0, io.SEEK_END) - TAIL_TEXT))  # (review15f #7: a 4 GB part in an
+                    while got := f.read(1 << 20):  # image was read whole to get it; a deflated member's seek
+                        kept = (kept + got)[-TAIL_TEXT:]  # inflates up to there, as the forward read did)
                 tails[name] = kept
             except (ReadError, OSError, KeyError, ValueError):
                 tails[name] = None

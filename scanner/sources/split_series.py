@@ -362,6 +362,33 @@ def text_or_container(head: bytes) -> bool:
     return is_text(head) or head.startswith((b"\xff\xfe", b"\xfe\xff", *CONTAINER_HEADS)) or is_utf16_text(head)
 
 
+def openpgp_head(head: bytes) -> bool:
+    """Whether ``head`` opens an OpenPGP file, whose first packet a middle piece of a cut file does not begin
+    with (RFC 9580 4.2: tag and length in the old or the new packet format): a detached signature (tag 2,
+    version 3 to 6, a signature over a binary or text document, its public-key and hash algorithms in their
+    registries' ranges: ``gpg --detach-sign``), a message encrypted with a passphrase (tag 3, SKESK version 4 to 6,
+    a symmetric cipher in range; ``gpg -c X.tar.lz`` writes ``X.tar.lz.gpg``) or to a key (tag 1, PKESK version 3
+    with its public-key algorithm in range). Total."""
+    try:
+        if 0x84 <= head[0] <= 0xBF:  # old format: tag in bits 5-2, a length of 1, 2 or 4 bytes (3: none)
+            tag, body = (head[0] >> 2) & 15, head[1 + (1, 2, 4, 0)[head[0] & 3]:]
+        elif 0xC1 <= head[0] <= 0xC3:  # new format, tags 1 to 3: a length of 1, 2 or 5 bytes
+            tag, first = head[0] & 63, head[1]
+            body = head[2 if first < 192 else 3 if first < 224 else 6:]
+        else:
+            return False
+        if tag == 2 and len(body) >= 5 and body[0] in (3, 4, 5, 6):
+            kind, key, digest = (body[2], body[3], body[4]) if body[0] == 3 else body[1:4]
+            return kind in (0, 1) and 1 <= key <= 40 and 1 <= digest <= 14
+        if tag == 3 and len(body) >= 3 and body[0] in (4, 5, 6):
+            return 1 <= body[1 if body[0] == 4 else 2] <= 13
+        if tag == 1 and len(body) >= 10 and body[0] == 3:
+            return 1 <= body[9] <= 25
+        return False
+    except Exception:  # noqa: BLE001 - a content test over bytes: never raises
+        return False
+
+
 def _series_tail(names: tuple[str, ...], tail_of: Callable[[str], bytes | None]) -> bytes | None:
     """The last TAIL_TEXT bytes of a series by its parts' tails, the last part first and the ones before it while
     fewer are had (a zip's comment may outlast its last part: its end of central directory is then in the part
@@ -600,17 +627,25 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         if kind == "digits":
             numbered = {k + 1 - (first[-2:] == "01"): v for k, v in numbered.items() if k + 1 - (first[-2:] == "01")}
         archive = False  # a zip or 7z by its first piece's bytes: joined when every piece is here (split15)
+        # rows of text cut with letters (``split -b 1M list.csv list.csv.``: list.csv.aa, .ab ...): joined and read
+        # as the table when every piece is here, the first one text and the stem a text table's name (split16;
+        # ``notes.aa``, ``xaa`` that are text stay what they are: rar14)
+        lines = False
         if 1 in numbered:
             archive = len(numbered) > 1 and (head_of(numbered[1]) or b"").startswith(ARCHIVE_HEADS)
-            if not archive and (len(numbered) < 2 or text_of(numbered[1]) or not plain_of(numbered[1])):
+            lines = (not archive and len(numbered) > 1 and kind != "part" and text_of(numbered[1])
+                     and stem[-1:] in "._-" and stem[:-1].rsplit(".", 1)[-1].casefold() in LINE_EXTS
+                     and "." in stem[:-1])
+            if not archive and not lines and (len(numbered) < 2 or text_of(numbered[1]) or not plain_of(numbered[1])):
                 continue
         elif not listed_stem(stem + "." if kind == "part" else stem) or (
-                min(numbered) > FEW_LOST and all(text_of(n) for n in numbered.values())):
+                min(numbered) > FEW_LOST and all(text_of(n) or openpgp_head(head_of(n) or b"")
+                                                 for n in numbered.values())):
             continue  # its first piece not here: a piece by its name, unless more than FEW_LOST pieces before it
             # are lost and every piece present is text or a container by its head (``X.rar.exp``, ``X.rar.txt``:
             # a text beside an archive, read as what it is; fix15a: rarfile's 52 expected-output texts were listed
             # "piece 3318 ... first piece X.rar.aaa missing"). A stored RAR's later pieces are text too: ``X.rar.ab``
-            # alone stays a piece
+            # alone stays a piece. An OpenPGP file is no piece either (split16: ``gpg -c`` makes ``X.tar.lz.gpg``)
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
         sizes = tuple(size_of(n) for n in names_in)
@@ -628,8 +663,11 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         else:
             missing = tuple(stem + _spelt(k, width) for k in range(2, order[-1]) if k not in numbered)
         whole = stem.rstrip("._-") or stem
-        if archive and not missing and order == list(range(1, len(order) + 1)):
-            series = Series(whole, names_in, tuple(z or 0 for z in sizes), lettered=True, first_name=first)
+        if (archive or lines) and not missing and order == list(range(1, len(order) + 1)):
+            series = Series(whole, names_in, tuple(z or 0 for z in sizes), lettered=True, first_name=first,
+                            plain=lines, text=lines)
+        elif lines:
+            continue  # a piece of the text lost: each piece examined as the text it is (rows cut at its ends)
         else:  # a piece lost (or a zip's first piece alone): examined as it is, every later piece listed (rar14)
             series = Series(whole, names_in, tuple(z or 0 for z in sizes), missing, pieces=True, first_name=first)
         for n in names_in:

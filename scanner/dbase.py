@@ -1,0 +1,182 @@
+"""dBase / FoxPro / Visual FoxPro tables (``.dbf``) read as a sheet (Session 16: were listed unsupported).
+
+Old Japanese municipal, accounting and shapefile attribute tables keep a person a record. The format is small
+and fixed: a 32-byte header (record count, header length, record length, the language driver byte 29 that
+names the code page), 32-byte field descriptors up to 0x0D, then fixed-width records, each opening with a
+deletion flag. Read here over the bytes (run in the worker like every decoder of untrusted bytes): the libraries
+at hand open a path only and look for the memo file by name on disk (dbfread, last release 2016; ``dbf``, which
+also writes a dump file into the working folder on a bad memo), and stop the whole table at one bad value.
+
+The header row is the field names; a record marked deleted is read too (its bytes are still in the file: a
+leak as much as a live row). A table cut short reads its whole records and says how many of those its header
+counts are absent (``dbf-cut``). Memo fields (``M``, ``G``, ``B``/``P`` of dBase) point into a separate file
+(``X.fpt``/``X.dbt``) that is not given to this reader: such a table says its memo fields were not read.
+"""
+
+from __future__ import annotations
+
+import datetime
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .codes import Status
+from .details import Detail, say
+from .errors import ReadError
+from .sheet import Caps, CellBudget, Sheet
+
+# the language driver id (byte 29) -> Python codec (dBase IV/V, FoxPro and Visual FoxPro code page marks)
+CODE_PAGES = {
+    0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x04: "mac_roman", 0x08: "cp865", 0x09: "cp437", 0x0A: "cp850",
+    0x0B: "cp437", 0x0D: "cp437", 0x0E: "cp850", 0x0F: "cp437", 0x10: "cp850", 0x11: "cp437", 0x12: "cp850",
+    0x13: "cp932", 0x14: "cp850", 0x15: "cp437", 0x16: "cp850", 0x17: "cp865", 0x18: "cp437", 0x19: "cp437",
+    0x1A: "cp850", 0x1B: "cp437", 0x1C: "cp863", 0x1D: "cp850", 0x1F: "cp852", 0x22: "cp852", 0x23: "cp852",
+    0x24: "cp860", 0x25: "cp850", 0x26: "cp866", 0x37: "cp850", 0x40: "cp852", 0x4D: "cp936", 0x4E: "cp949",
+    0x4F: "cp950", 0x50: "cp874", 0x57: "cp1252", 0x58: "cp1252", 0x59: "cp1252", 0x64: "cp852", 0x65: "cp866",
+    0x66: "cp865", 0x67: "cp861", 0x6A: "cp737", 0x6B: "cp857", 0x78: "cp950", 0x79: "cp949", 0x7A: "cp936",
+    0x7B: "cp932", 0x7C: "cp874", 0x7D: "cp1255", 0x7E: "cp1256", 0x86: "cp737", 0x87: "cp852", 0x88: "cp857",
+    0x96: "mac_cyrillic", 0x97: "mac_latin2", 0x98: "mac_greek", 0xC8: "cp1250", 0xC9: "cp1251", 0xCA: "cp1254",
+    0xCB: "cp1253", 0xCC: "cp1257",
+}
+# the version byte (byte 0) of the dBase family: dBase II-V, FoxBASE/FoxPro, Visual FoxPro (with or without memo)
+VERSIONS = frozenset({0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0x8E, 0xCB, 0xE5, 0xF5,
+                      0xFB})
+# where no code page is named (byte 29 is 0: many Japanese programs write none): the first that decodes
+_GUESSED = ("utf-8", "cp932", "euc_jp", "cp1252")
+_MEMO_TYPES = frozenset("MGP")
+_HEADER = 32
+_FIELD = 32
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    offset: int  # within the record, after the deletion flag
+    length: int
+    decimals: int
+
+
+def is_dbf(head: bytes) -> bool:
+    """Whether ``head`` opens like a dBase-family table: a known version byte, a valid last-update date, a header
+    length holding at least one field and its end mark, a record length of at least the deletion flag."""
+    if len(head) < _HEADER or head[0] not in VERSIONS:
+        return False
+    month, day = head[2], head[3]
+    header_len, record_len = struct.unpack_from("<HH", head, 8)
+    return 1 <= month <= 12 and 1 <= day <= 31 and header_len >= _HEADER + _FIELD + 1 and record_len >= 1
+
+
+def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
+    """The table of a ``.dbf`` as one sheet (see the module docstring)."""
+    if not is_dbf(data):
+        raise ReadError(Status.CORRUPT, say(Detail.DBF_HEADER_DAMAGED, n=min(len(data), _HEADER)))
+    count, header_len, record_len = struct.unpack_from("<IHH", data, 4)
+    fields, damage = _fields(data, header_len, record_len)
+    if not fields:
+        raise ReadError(Status.CORRUPT, say(Detail.DBF_HEADER_DAMAGED, n=min(len(data), header_len)))
+    encoding = CODE_PAGES.get(data[29]) or _guessed(data, header_len, record_len, fields)
+    whole = max(0, len(data) - header_len) // record_len
+    sheet = Sheet("dbf", (), damage=damage)
+    if whole < count:  # cut: the whole records before the cut are read
+        sheet.damage.append(say(Detail.DBF_CUT, n=count - whole, total=count))
+    elif whole > count:  # more whole records than the header counts (its count damaged, or records appended
+        # without it): every record present is read, never only the counted ones (a flipped count hid them)
+        sheet.damage.append(say(Detail.DBF_MORE_RECORDS, n=whole - count, total=count))
+        count = whole
+    memo = [f.name for f in fields if f.kind in _MEMO_TYPES or (f.kind == "B" and data[0] in (0x83, 0x8B))]
+    if memo:
+        sheet.unread.append(say(Detail.DBF_MEMO_UNREAD, n=len(memo)))
+    sheet.rows = _rows(data, header_len, record_len, min(count, whole), fields, encoding, CellBudget(caps))
+    yield sheet
+
+
+def _fields(data: bytes, header_len: int, record_len: int) -> tuple[list[Field], list[str]]:
+    """The field descriptors from byte 32 to the 0x0D end mark (or the header's end), each placed in the record.
+    A descriptor past the record's length ends the list (damage said); so does a name that is no text."""
+    fields: list[Field] = []
+    damage: list[str] = []
+    offset = 0
+    end = min(header_len, len(data))
+    at = _HEADER
+    while at + _FIELD <= end and data[at] != 0x0D:
+        raw = data[at:at + _FIELD]
+        name = raw[:11].split(b"\x00", 1)[0]
+        kind, length, decimals = chr(raw[11]), raw[16], raw[17]
+        if kind in "CV" and data[0] in (0x02, 0x03, 0x83, 0x8B):  # dBase III/IV Character: the high byte in decimals
+            length, decimals = length + (decimals << 8), 0
+        if not name or not kind.isalnum() and kind not in "@+" or offset + length > record_len - 1:
+            damage.append(say(Detail.DBF_FIELDS_DAMAGED, n=len(fields)))
+            break
+        fields.append(Field(_text(name, "cp932") or f"field{len(fields) + 1}", kind, offset, length, decimals))
+        offset += length
+        at += _FIELD
+    if fields and not damage and offset + 1 != record_len:  # the fields and the deletion flag fill a record
+        damage.append(say(Detail.DBF_LAYOUT_DIFFERS, n=offset + 1, size=record_len))  # exactly in every version
+        # written here (a flipped record length; dBase 7's 48-byte descriptors, not read here, end so too)
+    return fields, damage
+
+
+def _text(raw: bytes, encoding: str) -> str:
+    return raw.decode(encoding, errors="replace").strip(" \x00")
+
+
+def _guessed(data: bytes, header_len: int, record_len: int, fields: list[Field]) -> str:
+    """The code page of a table that names none: the first of ``_GUESSED`` that decodes its character fields
+    (the first 64 KiB of records)."""
+    sample = b"".join(data[s + 1 + f.offset:s + 1 + f.offset + f.length]
+                      for s in range(header_len, min(len(data), header_len + (1 << 16)) - record_len + 1, record_len)
+                      for f in fields if f.kind == "C")
+    for encoding in _GUESSED:
+        try:
+            sample.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return _GUESSED[-1]
+
+
+def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: list[Field], encoding: str,
+          budget: CellBudget) -> Iterator[list[object]]:
+    yield [f.name for f in fields]
+    for n in range(count):
+        if n % 4096 == 0:
+            budget.tick()
+        budget.add(len(fields))
+        start = header_len + n * record_len + 1
+        yield [_value(data[start + f.offset:start + f.offset + f.length], f, encoding) for f in fields]
+
+
+def _value(raw: bytes, f: Field, encoding: str) -> object:
+    """A cell as the other readers give it: text stripped, numbers as numbers where they parse, dates as dates;
+    anything that does not parse as its type is its text (a damaged value is a cell, never the table's end)."""
+    kind = f.kind
+    try:
+        if kind in "CV":
+            return _text(raw, encoding)
+        if kind in "NF":
+            text = raw.strip(b" \x00*").decode("ascii")
+            if not text:
+                return ""
+            return int(text) if f.decimals == 0 and text.lstrip("-").isdigit() else float(text)
+        if kind == "D":
+            text = raw.strip(b" \x00").decode("ascii")
+            return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:8])) if text else ""
+        if kind == "L":
+            return {b"T": True, b"Y": True, b"F": False, b"N": False}.get(raw.strip().upper()[:1], "")
+        if kind in "I+" and len(raw) == 4:
+            return int.from_bytes(raw, "little", signed=True)
+        if kind in "OB" and len(raw) == 8:
+            return struct.unpack("<d", raw)[0]
+        if kind == "Y" and len(raw) == 8:
+            return int.from_bytes(raw, "little", signed=True) / 10000
+        if kind in "T@" and len(raw) == 8:
+            day, ms = struct.unpack("<ii", raw)
+            if day == 0:
+                return ""
+            return datetime.datetime(1, 1, 1) + datetime.timedelta(days=day - 1721426, milliseconds=ms)
+        if kind in _MEMO_TYPES or kind in "BQ0":  # a memo block number, binary, the null flags: not a value
+            return ""
+    except (ValueError, OverflowError, UnicodeDecodeError):
+        pass
+    return _text(raw, encoding)
