@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 from .details import Detail, say
 from .sheet import Caps, CellBudget, Sheet
-from .textdecode import iter_lines, plan_decoding, utf16_guess
+from .textdecode import iter_lines, plan_decoding, utf16_guess, zeroed_block
 
 HEAD = 1 << 20  # the part of a text searched for a statement that makes it a dump
 # the first statement of a dump or script, after comments and blank lines
@@ -241,6 +241,7 @@ class _Reader:
                 if at >= len(text):
                     self.cut = True
                     return
+                opened = at
                 fast = _TUPLE.match(text, at)
                 if fast is not None:
                     cells = [_value(v.group(0)) for v in _ONE.finditer(fast.group(1))]
@@ -264,6 +265,12 @@ class _Reader:
                 if not rows % _TICK:
                     self.budget.tick()
                 self.budget.add(len(cells))
+                if header and len(cells) != len(header):  # a damaged quote shifted its strings: several lists
+                    self.broken += 1  # read as one, or values moved (damage16: read ok with rows lost)
+                    later = _STATEMENT.search(text, opened + 1, at)
+                    if later is not None:  # statements swallowed into one string: read again from the first
+                        at = later.start()
+                        break
                 yield table, header, cells
                 gap = _GAP.match(text, at)
                 at = gap.end() if gap else at
@@ -292,9 +299,13 @@ def iter_sql_dump(data: bytes, caps: Caps) -> Iterator[Sheet]:
     events = reader.events()
     pending = next(events, None)
 
+    zeroed = zeroed_block(data)
+
     def ended(sheet: Sheet) -> None:
         if broken := reader.broken + reader.lost_copies():
             sheet.damage.append(say(Detail.SQL_ROWS_UNPARSED, n=broken))
+        if zeroed is not None:  # the lines lose their NUL bytes: the block said (damage16: rows lost, read ok)
+            sheet.damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
         if reader.cut or reader.unfinished():
             sheet.damage.append(say(Detail.SQL_DUMP_CUT))
         if dec.note():

@@ -129,7 +129,8 @@ _STATA_OLD = tuple(bytes((version, order, 1)) for version in range(0x69, 0x74) f
 # "Encrypted File Wrappers"; review14i: ended as nothing)
 _SPSS_ENCRYPTED = b"\x1c\x00\x00\x00\x00\x00\x00\x00ENCRYPTEDSAV"
 _SAS_CPORT = b"**COMPRESSED** **COMPRESSED**"  # SAS CPORT transport files, named .xpt too (review14i: ended as nothing)
-UNREAD_TABLE_MAGIC = {".sav": (b"$FL2", b"$FL3", _SPSS_ENCRYPTED), ".zsav": (b"$FL3", _SPSS_ENCRYPTED), ".dta": (b"<stata_dta>", *_STATA_OLD),
+# (.zsav is SPSS's own name: read whatever its bytes, a damaged one listed by the reader, damage16)
+UNREAD_TABLE_MAGIC = {".sav": (b"$FL2", b"$FL3", _SPSS_ENCRYPTED), ".dta": (b"<stata_dta>", *_STATA_OLD),
                       ".xpt": (b"HEADER RECORD*******", _SAS_CPORT)}
 _SAS7BDAT_MAGIC = bytes(12) + bytes.fromhex("c2ea8160b31411cfbd92080009c7318c181f1011")
 # the magics strong enough to tell a statistics data file under any name (名簿.dat, export.bin, none): the product
@@ -149,7 +150,11 @@ def stats_by_magic(head: bytes) -> str | None:
 def unread_table(ext: str, head: bytes) -> bool:
     """Whether a file named ``ext`` is a table in a format no reader here takes (by its magic when the name is
     shared with other programs' files)."""
-    return ext in UNREAD_TABLES and (ext not in UNREAD_TABLE_MAGIC or head.startswith(UNREAD_TABLE_MAGIC[ext]))
+    if ext not in UNREAD_TABLES:
+        return False
+    magics = UNREAD_TABLE_MAGIC.get(ext)
+    return magics is None or head.startswith(magics) or (  # a file cut inside its magic (damage16: ended as nothing)
+        1 < len(head) < max(map(len, magics)) and any(m.startswith(head) for m in magics))
 
 # the smallest file with an extension nobody knows whose head is checked for a person table's header line: a
 # header of two fields and one row hold more (``氏名,電話\nA,1\n`` is 16 bytes in UTF-8) (Session 13: was 512)
