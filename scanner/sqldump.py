@@ -300,13 +300,15 @@ def iter_sql_dump(data: bytes, caps: Caps) -> Iterator[Sheet]:
     pending = next(events, None)
 
     zeroed = zeroed_block(data)
+    # a UTF-16 script (SSMS saves so) of an odd length: cut, even between two statements (damage16: read ok)
+    odd = dec.codec.startswith("utf-16") and (len(data) - dec.start) % 2 == 1
 
     def ended(sheet: Sheet) -> None:
         if broken := reader.broken + reader.lost_copies():
             sheet.damage.append(say(Detail.SQL_ROWS_UNPARSED, n=broken))
         if zeroed is not None:  # the lines lose their NUL bytes: the block said (damage16: rows lost, read ok)
             sheet.damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
-        if reader.cut or reader.unfinished():
+        if reader.cut or reader.unfinished() or odd:
             sheet.damage.append(say(Detail.SQL_DUMP_CUT))
         if dec.note():
             sheet.notes.append(say(Detail.DECODING, note=dec.note()))

@@ -6,7 +6,8 @@ damage16: bench/damage_sweep.py found each class; one scan of every case here, t
   a cut export whose records hold nested objects (the salvage kept only the innermost objects: addresses without
   the names beside them).
 - SQL dumps: a lost quote that merges value lists (read ok with 15 rows gone); a zeroed block (its NUL bytes
-  dropped with the lines: ok, rows lost, and the statements after it swallowed into one string).
+  dropped with the lines: ok, rows lost, and the statements after it swallowed into one string); a UTF-16 script
+  (SSMS) cut after a line end, half a character left (no closing line to miss: ok with rows lost).
 - Statistics files cut inside their magic (``$FL``, ``<stata_d``, ``HEADER RECORD***``) or a .zsav zeroed after
   two bytes: nothing read, nothing listed.
 - Mail: a mailbox or a message cut inside a header's name (``Content-T``): nothing listed.
@@ -77,7 +78,13 @@ def _sql_files() -> dict[str, bytes]:
     at = lite.index(b"VALUES(12,") + 30
     zeroed = lite[:at] + bytes(16) + lite[at + 16:]
     head_zeroed = dump[:101] + bytes(2048) + dump[101 + 2048:]  # the CREATE TABLE and the first rows zeroed
-    return {"lost_quote.sql": bytes(lost_quote), "zeroed_row.sql": zeroed, "zeroed_head.sql": head_zeroed}
+    from tests.test_wild15 import sqlserver_script
+
+    ssms = b"\xff\xfe" + sqlserver_script(ROWS).encode("utf-16-le")
+    line_ends = [i for i in range(2, len(ssms), 2) if ssms[i:i + 2] == b"\n\x00"]
+    ssms_cut = ssms[:line_ends[len(line_ends) // 2] + 1]  # after a statement's line end, half its last character
+    return {"lost_quote.sql": bytes(lost_quote), "zeroed_row.sql": zeroed, "zeroed_head.sql": head_zeroed,
+            "ssms_cut.sql": ssms_cut}
 
 
 def _stats_files(tmp: Path) -> dict[str, bytes]:
@@ -137,6 +144,8 @@ def test_damaged_sql_dumps_say_their_rows_lost(scanned: tuple[dict, dict[str, by
     assert records >= PEOPLE - 2, records  # the statements after the block read again (were swallowed)
     records, listed = _outcome(findings, "zeroed_head.sql")
     assert any("nul-block" in x for x in listed), (records, listed)
+    records, listed = _outcome(findings, "ssms_cut.sql")  # a UTF-16 script of an odd length: cut (was ok, 20 lost)
+    assert records and any("sql-dump-cut" in x for x in listed), (records, listed)
 
 
 def test_statistics_files_cut_inside_their_magic_are_listed(scanned: tuple[dict, dict[str, bytes]]) -> None:
