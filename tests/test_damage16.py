@@ -10,7 +10,8 @@ damage16: bench/damage_sweep.py found each class; one scan of every case here, t
   (SSMS) cut after a line end, half a character left (no closing line to miss: ok with rows lost).
 - Statistics files cut inside their magic (``$FL``, ``<stata_d``, ``HEADER RECORD***``) or a .zsav zeroed after
   two bytes: nothing read, nothing listed.
-- Mail: a mailbox or a message cut inside a header's name (``Content-T``): nothing listed.
+- Mail: a mailbox or a message cut inside a header's name (``Content-T``), a browser's saved page (.mhtml) cut
+  inside its header block: nothing listed.
 """
 
 from __future__ import annotations
@@ -101,8 +102,12 @@ def _mail_files() -> dict[str, bytes]:
     box = mbox([message([("利用者.csv", csv_bytes(ROWS, "cp932"), "rfc2231-utf8")])])
     raw = message([("利用者.csv", csv_bytes(ROWS, "cp932"), "rfc2231-utf8")])
     cut = box.index(b"Content-Type") + len(b"Content-T")
+    page = (b"From: <Saved by Blink>\r\nSnapshot-Content-Location: https://intra.example.jp/meibo\r\n"
+            b"Subject: meibo\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n")
     return {"box_cut.mbox": box[:cut], "box_cut.txt": box[:cut],
-            "mail_cut.eml": raw[:raw.index(b"Content-Type") + len(b"Content-T")]}
+            "mail_cut.eml": raw[:raw.index(b"Content-Type") + len(b"Content-T")],
+            "page_cut.mhtml": page[:page.index(b"Content-Type") + 7],  # a browser's saved page cut in its headers
+            "page_plain.mht": b"<html><body>\n<table>\n  <tr><td>a</td></tr>\n</table>\n  </body></html>"}
 
 
 @pytest.fixture(scope="module")
@@ -157,9 +162,10 @@ def test_statistics_files_cut_inside_their_magic_are_listed(scanned: tuple[dict,
 
 def test_mail_cut_inside_a_header_name_is_listed(scanned: tuple[dict, dict[str, bytes]]) -> None:
     findings, _ = scanned
-    for name in ("box_cut.mbox", "box_cut.txt", "mail_cut.eml"):
+    for name in ("box_cut.mbox", "box_cut.txt", "mail_cut.eml", "page_cut.mhtml"):
         records, listed = _outcome(findings, name)
         assert any("cut-in-header" in x for x in listed), (name, listed)
+    assert _outcome(findings, "page_plain.mht") == (0, []), _outcome(findings, "page_plain.mht")  # HTML: no header
 
 
 def test_nothing_else_is_listed_for_whole_copies(tmp_path: Path) -> None:

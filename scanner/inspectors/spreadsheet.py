@@ -69,6 +69,7 @@ from .disguise import (
 )
 from .disguise import check as disguise_check
 from .mail import OUTLOOK_MESSAGE_EXTS
+from .mail_mime import cut_in_header
 from .mail_outlook import msg_directory_damage, renamed_msg_read
 
 if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
@@ -140,6 +141,15 @@ _STATS_BY_MAGIC: tuple[tuple[tuple[bytes, ...], str], ...] = (
     ((b"$FL2@(#) ", b"$FL3@(#) ", _SPSS_ENCRYPTED), ".sav"),  # "@(#) IBM SPSS STATISTICS ...", "@(#) SPSS DATA FILE ..."
     ((b"<stata_dta>",), ".dta"), ((_SAS7BDAT_MAGIC,), ".sas7bdat"),
     ((b"HEADER RECORD*******LIBRARY HEADER RECORD", _SAS_CPORT), ".xpt"))
+
+
+_FIRST_FIELD = re.compile(rb"[!-9;-~]+:")
+
+
+def _cut_web_archive(data: bytes) -> bool:
+    """A web archive (.mht) that starts with a header field and ends inside its header block (a page saved as
+    plain HTML, indented, is none)."""
+    return _FIRST_FIELD.match(data) is not None and cut_in_header(data)
 
 
 def stats_by_magic(head: bytes) -> str | None:
@@ -580,7 +590,8 @@ class SpreadsheetInspector:
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail)
             return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
-            return sniff_format(head()) == "mhtml"
+            first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
+            return sniff_format(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))
         if ext in JSON_EXTENSIONS:  # an export of records, not a manifest or settings (wild15: was never read)
             return size >= SNIFF_MIN and holds_records(head())
         if ext in OTHER_EXTENSIONS:
@@ -658,6 +669,8 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
+        if ext in WEB_ARCHIVES and fmt != "mhtml" and _cut_web_archive(data):  # its page and parts are lost
+            return Inspection(status=Status.CORRUPT, detail=say(Detail.CUT_IN_HEADER))
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
             return Inspection(detail=say(Detail.APPLEDOUBLE))
         if (ext not in UNREAD_TABLES and ext not in SHEET_EXTENSIONS and ext not in MARKUP_EXTENSIONS
