@@ -921,6 +921,8 @@ class Detail(Code):
                                               "rows after them read")
     SQL_DUMP_CUT = "sql-dump-cut", "SQL dump cut short (it ends inside a statement, or its closing line is missing): rows may be lost"
     JSON_DAMAGED = "json-damaged", "JSON damaged or cut ({error:exc}): the {n:d} record(s) that still parse were read"
+    JSON_KEY_MENDED = "json-key-mended", ("JSON: {n:d} record(s) hold a key one character off the key the other records "
+                                          "hold (a damaged byte): read under the others' key")
     VCARD_ZEROED = "vcard-zeroed", ("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
                                     "are lost")
     BIFF_ODD_SHEET_TYPE = "biff-odd-sheet-type", ("{what:word}: a sheet's BOF record names sheet type {kind:word}, read "

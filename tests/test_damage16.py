@@ -4,7 +4,8 @@ damage16: bench/damage_sweep.py found each class; one scan of every case here, t
 - JSON: a flipped byte in the ``[{`` that opens an export (its records never read: the sniff wanted ``[{``); a tail
   re-encoded in cp932 or one invalid byte (the whole file decoded as mojibake or U+FFFD: its people unread, ok);
   a cut export whose records hold nested objects (the salvage kept only the innermost objects: addresses without
-  the names beside them).
+  the names beside them); a key one character off in one record (``address.fult``: taken for the address column,
+  1 person of 40, ok).
 - SQL dumps: a lost quote that merges value lists (read ok with 15 rows gone); a zeroed block (its NUL bytes
   dropped with the lines: ok, rows lost, and the statements after it swallowed into one string); a UTF-16 script
   (SSMS) cut after a line end, half a character left (no closing line to miss: ok with rows lost).
@@ -52,8 +53,17 @@ def _json_files() -> dict[str, bytes]:
     tail_cp932 = "".join(lines[:k]).encode("utf-8") + "".join(lines[k:]).encode("cp932")
     one_bad = bytearray(data)
     one_bad[data.index("山田".encode())] = 0xFF  # one byte no codec explains (a flip in a name)
+    key_flipped = [dict(p) for p in _objects()]
+    key_flipped[5] = {("tal" if k == "tel" else k): v for k, v in key_flipped[5].items()}  # one record's key damaged
+    key_flipped[7] = {("address" if k == "address" else k): ({"fu\u006c\u0074": v["full"]} if k == "address" else v)
+                      for k, v in key_flipped[7].items()}  # "address.fult"
+    phones = [{**p, ("tel2" if i % 9 == 0 else "tel1"): p["tel"]} for i, p in enumerate(_objects())]
+    for p in phones:
+        p.pop("tel")
     return {"open_flipped.json": bytes(flipped), "tail_cp932.json": tail_cp932, "one_bad.json": bytes(one_bad),
-            "cut_nested.json": data[:len(data) * 3 // 4]}
+            "cut_nested.json": data[:len(data) * 3 // 4],
+            "key_flipped.jsonl": "\n".join(json.dumps(p, ensure_ascii=False) for p in key_flipped).encode("utf-8"),
+            "two_phones.jsonl": "\n".join(json.dumps(p, ensure_ascii=False) for p in phones).encode("utf-8")}
 
 
 def _mysqldump() -> bytes:
@@ -136,6 +146,10 @@ def test_damaged_json_exports_keep_their_people(scanned: tuple[dict, dict[str, b
         assert records >= PEOPLE - 1, (name, records, listed)  # were 0 (nothing read, or mojibake read ok)
     records, listed = _outcome(findings, "open_flipped.json")
     assert any("json-damaged" in x for x in listed), listed
+    records, listed = _outcome(findings, "key_flipped.jsonl")  # was 1 person: the damaged key taken as the address
+    assert records == PEOPLE and any("json-key-mended" in x for x in listed), (records, listed)
+    records, listed = _outcome(findings, "two_phones.jsonl")  # tel1/tel2: two columns, no damage
+    assert records == PEOPLE and not listed, (records, listed)
     records, listed = _outcome(findings, "cut_nested.json")
     assert records >= PEOPLE // 2 and any("json-damaged" in x for x in listed), (records, listed)  # was addresses only
 
