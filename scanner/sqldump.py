@@ -54,6 +54,8 @@ _ONE = re.compile(rf"(?i){_VALUE}")
 _TOKEN = re.compile(rf"{_STRING}|{_NAME}|\s+|.", re.S)
 _GAP = re.compile(r"(?>\s+|--[^\n]*|/\*.*?\*/)*", re.S)  # between two value lists, or before VALUES
 _VALUES = re.compile(r"(?i)VALUES?\b")
+# what may follow ``INSERT INTO t [(columns)]`` and write no row out here
+_NO_ROWS = re.compile(r"(?i)(?:\(\s*)?(?:SELECT|WITH|DEFAULT\s+VALUES|TABLE|EXEC(?:UTE)?|OUTPUT|SET|OVERRIDING)\b")
 _COPY = re.compile(r"(?is)(?:\((?P<cols>[^)]*)\)\s*)?FROM\s+stdin\b[^;\n]*;[ \t]*\r?\n")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0", "Z": "\x1a"}
 _BACKSLASH = re.compile(r"\\(?:x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
@@ -233,6 +235,8 @@ class _Reader:
             at = gap.end() if gap else at
             values = _VALUES.match(text, at)
             if values is None:
+                if _NO_ROWS.match(text, at) is None:  # neither VALUES nor a form without rows: its keyword damaged
+                    self.broken += 1  # (damage16: ``\x97ALUES(5, ...)``: the row skipped, read ok)
                 continue  # INSERT ... SELECT, DEFAULT VALUES: no rows written out
             at = values.end()
             while True:

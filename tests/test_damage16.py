@@ -8,7 +8,8 @@ damage16: bench/damage_sweep.py found each class; one scan of every case here, t
   1 person of 40, ok).
 - SQL dumps: a lost quote that merges value lists (read ok with 15 rows gone); a zeroed block (its NUL bytes
   dropped with the lines: ok, rows lost, and the statements after it swallowed into one string); a UTF-16 script
-  (SSMS) cut after a line end, half a character left (no closing line to miss: ok with rows lost).
+  (SSMS) cut after a line end, half a character left (no closing line to miss: ok with rows lost); a statement
+  whose ``VALUES`` keyword is damaged (its row skipped, ok).
 - Statistics files cut inside their magic (``$FL``, ``<stata_d``, ``HEADER RECORD***``) or a .zsav zeroed after
   two bytes: nothing read, nothing listed.
 - Mail: a mailbox or a message cut inside a header's name (``Content-T``), a browser's saved page (.mhtml) cut
@@ -94,8 +95,9 @@ def _sql_files() -> dict[str, bytes]:
     ssms = b"\xff\xfe" + sqlserver_script(ROWS).encode("utf-16-le")
     line_ends = [i for i in range(2, len(ssms), 2) if ssms[i:i + 2] == b"\n\x00"]
     ssms_cut = ssms[:line_ends[len(line_ends) // 2] + 1]  # after a statement's line end, half its last character
+    keyword = lite.replace(b"VALUES(5,", b"\x97ALUES(5,")  # one statement's VALUES damaged: its row skipped
     return {"lost_quote.sql": bytes(lost_quote), "zeroed_row.sql": zeroed, "zeroed_head.sql": head_zeroed,
-            "ssms_cut.sql": ssms_cut}
+            "ssms_cut.sql": ssms_cut, "keyword.sql": keyword}
 
 
 def _stats_files(tmp: Path) -> dict[str, bytes]:
@@ -163,6 +165,8 @@ def test_damaged_sql_dumps_say_their_rows_lost(scanned: tuple[dict, dict[str, by
     assert records >= PEOPLE - 2, records  # the statements after the block read again (were swallowed)
     records, listed = _outcome(findings, "zeroed_head.sql")
     assert any("nul-block" in x for x in listed), (records, listed)
+    records, listed = _outcome(findings, "keyword.sql")  # was ok, one person gone
+    assert records == PEOPLE - 1 and any("sql-rows-unparsed" in x for x in listed), (records, listed)
     records, listed = _outcome(findings, "ssms_cut.sql")  # a UTF-16 script of an odd length: cut (was ok, 20 lost)
     assert records and any("sql-dump-cut" in x for x in listed), (records, listed)
 
