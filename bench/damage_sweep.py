@@ -29,14 +29,12 @@ from __future__ import annotations
 
 import argparse
 import bz2
-import io
 import json
 import random
 import re
 import sqlite3
 import sys
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,6 +46,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import fuzz_campaign as F  # noqa: E402
 
 from tests.fuzz_data import Mutant  # noqa: E402
+from tests.test_split15_series_in_archives import _seven, _zip  # noqa: E402
 
 COLUMNS = ["name", "kana", "address", "tel", "birthday"]
 Classify = Callable[[str, dict, list[str]], tuple[str, dict]]
@@ -148,24 +147,6 @@ def _sqlite(rows: list[list[object]]) -> bytes:
         return path.read_bytes()
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
-    return buf.getvalue()
-
-
-def _seven(members: dict[str, bytes]) -> bytes:
-    import py7zr
-
-    buf = io.BytesIO()
-    with py7zr.SevenZipFile(buf, "w") as z:
-        for name, data in members.items():
-            z.writestr(data, name)
-    return buf.getvalue()
-
-
 def new_seeds(work: Path, seed: int) -> dict[str, tuple[str, bytes]]:
     """{format: (extension, bytes)} for the readers of sessions 14-15 (series apart: see ``series_seeds``)."""
     from tests.pii_data import csv_bytes, xlsx_bytes
@@ -188,7 +169,7 @@ def series_seeds(seed: int) -> dict[str, dict[str, bytes]]:
     from tests.pii_data import csv_bytes
 
     csv = csv_bytes(F.person_rows(300, seed), "utf-8")
-    seven, zipped = _seven({"顧客.csv": csv}), _zip({"顧客.csv": csv})
+    seven, zipped = _seven(csv, "顧客.csv"), _zip({"顧客.csv": csv})
 
     def cut(data: bytes, n: int, name: Callable[[int], str]) -> dict[str, bytes]:
         size = -(-len(data) // n)
@@ -390,19 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(singles)} seeds, {len(series)} series, {len(files)} files, made in "
           f"{time.monotonic() - started:.0f} s", flush=True)
     F.classify = _classify_any(F.classify)
-    results = work / "results.jsonl"
-    done_ids = set()
-    if results.exists():
-        done_ids = {json.loads(line)["id"] for line in results.read_text().splitlines()}
-    with results.open("a", encoding="utf-8") as log:
-        for b in range(0, len(files), args.batch):
-            ids = [i for i in range(b, min(b + args.batch, len(files))) if i not in done_ids]
-            if not ids:
-                continue
-            F._scan_batch(files, ids, work, args, secrets, log)
-            print(f"{min(b + args.batch, len(files))}/{len(files)} files, {time.monotonic() - started:.0f} s",
-                  flush=True)
-    F.write_matrix(work, time.monotonic() - started)
+    F.scan_all(files, work, args, secrets, started)
     return 0
 
 
