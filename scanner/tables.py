@@ -36,7 +36,7 @@ from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
 from .statsdata import STATS_FORMATS, stats_sheets
-from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess
+from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess, zeroed_block
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
@@ -1483,9 +1483,12 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
             found = _mhtml_tables(data, budget)
         else:
             found = markup.html_tables(data, budget)
+        zeroed = zeroed_block(data)  # (damage16: an HTML/XML table with a zeroed block read ok with rows lost)
         for table in found:
             budget.next_sheet()
-            yield Sheet(table.name, table.rows, damage=table.damage)
+            lost = [say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0])] if zeroed is not None else []
+            zeroed = None  # said once, on the first table
+            yield Sheet(table.name, table.rows, damage=[*table.damage, *lost])
     except ReadError:
         raise
     except MemoryError as e:

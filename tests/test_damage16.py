@@ -12,6 +12,7 @@ damage16: bench/damage_sweep.py found each class; one scan of every case here, t
   whose ``VALUES`` keyword is damaged (its row skipped, ok).
 - Statistics files cut inside their magic (``$FL``, ``<stata_d``, ``HEADER RECORD***``) or a .zsav zeroed after
   two bytes: nothing read, nothing listed.
+- HTML/SpreadsheetML tables (the older readers) with a zeroed block: read ok with rows lost.
 - Mail: a mailbox or a message cut inside a header's name (``Content-T``), a browser's saved page (.mhtml) cut
   inside its header block: nothing listed.
 """
@@ -122,10 +123,19 @@ def _mail_files() -> dict[str, bytes]:
             "page_plain.mht": b"<html><body>\n<table>\n  <tr><td>a</td></tr>\n</table>\n  </body></html>"}
 
 
+def _markup_files() -> dict[str, bytes]:
+    from tests.table_damage import html_table, spreadsheetml
+
+    page, xml = html_table(ROWS), spreadsheetml({"名簿": ROWS})
+    at, xat = len(page) // 3, len(xml) // 2
+    return {"zeroed_page.xls": page[:at] + bytes(512) + page[at + 512:],
+            "zeroed_ssml.xls": xml[:xat] + bytes(512) + xml[xat + 512:], "whole_page.xls": page}
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict[str, bytes]]:
     tmp = tmp_path_factory.mktemp("damage16")
-    files = {**_json_files(), **_sql_files(), **_stats_files(tmp), **_mail_files()}
+    files = {**_json_files(), **_sql_files(), **_stats_files(tmp), **_mail_files(), **_markup_files()}
     return _scan(tmp, files), files
 
 
@@ -184,6 +194,16 @@ def test_mail_cut_inside_a_header_name_is_listed(scanned: tuple[dict, dict[str, 
         records, listed = _outcome(findings, name)
         assert any("cut-in-header" in x for x in listed), (name, listed)
     assert _outcome(findings, "page_plain.mht") == (0, []), _outcome(findings, "page_plain.mht")  # HTML: no header
+
+
+def test_markup_tables_with_a_zeroed_block_say_it(scanned: tuple[dict, dict[str, bytes]]) -> None:
+    """An Excel HTML page and a SpreadsheetML 2003 workbook with 512 bytes zeroed (fuzz_campaign's seeds): read ok
+    with rows lost, nothing said; now `nul-block` (corrupt), the rows left read."""
+    findings, _ = scanned
+    for name in ("zeroed_page.xls", "zeroed_ssml.xls"):
+        records, listed = _outcome(findings, name)
+        assert records and any("nul-block" in x for x in listed), (name, records, listed)
+    assert _outcome(findings, "whole_page.xls") == (PEOPLE, []), _outcome(findings, "whole_page.xls")
 
 
 def test_nothing_else_is_listed_for_whole_copies(tmp_path: Path) -> None:
