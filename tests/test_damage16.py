@@ -12,7 +12,8 @@ damage16: bench/damage_sweep.py found each class; one scan of every case here, t
   whose ``VALUES`` keyword is damaged (its row skipped, ok).
 - Statistics files cut inside their magic (``$FL``, ``<stata_d``, ``HEADER RECORD***``) or a .zsav zeroed after
   two bytes: nothing read, nothing listed.
-- HTML/SpreadsheetML tables (the older readers) with a zeroed block: read ok with rows lost.
+- HTML/SpreadsheetML tables (the older readers) with a zeroed block: read ok with rows lost; an .xls whose
+  record stream has a zeroed block (its shared strings: every string cell read empty, ok, nothing).
 - Mail: a mailbox or a message cut inside a header's name (``Content-T``), a browser's saved page (.mhtml) cut
   inside its header block: nothing listed.
 """
@@ -128,7 +129,11 @@ def _markup_files() -> dict[str, bytes]:
 
     page, xml = html_table(ROWS), spreadsheetml({"名簿": ROWS})
     at, xat = len(page) // 3, len(xml) // 2
-    return {"zeroed_page.xls": page[:at] + bytes(512) + page[at + 512:],
+    from tests.pii_data import xls_bytes
+
+    book = xls_bytes({"名簿": ROWS})
+    return {"zeroed_book.xls": book[:3242] + bytes(4096) + book[3242 + 4096:],  # its shared strings among them
+            "zeroed_page.xls": page[:at] + bytes(512) + page[at + 512:],
             "zeroed_ssml.xls": xml[:xat] + bytes(512) + xml[xat + 512:], "whole_page.xls": page}
 
 
@@ -203,6 +208,8 @@ def test_markup_tables_with_a_zeroed_block_say_it(scanned: tuple[dict, dict[str,
     for name in ("zeroed_page.xls", "zeroed_ssml.xls"):
         records, listed = _outcome(findings, name)
         assert records and any("nul-block" in x for x in listed), (name, records, listed)
+    records, listed = _outcome(findings, "zeroed_book.xls")  # every string cell read empty: was ok, nothing
+    assert any("nul-block" in x for x in listed), (records, listed)
     assert _outcome(findings, "whole_page.xls") == (PEOPLE, []), _outcome(findings, "whole_page.xls")
 
 
