@@ -553,6 +553,14 @@ def main(argv: list[str] | None = None) -> int:
             files.append((fmt, m.name, ext, Path()))
             files[-1] = (fmt, m.name, ext, _place(batches, len(files) - 1, args.batch, fmt, i, ext, m.data))
     print(f"{len(all_seeds)} seeds, {len(files)} files, made in {time.monotonic() - started:.0f} s", flush=True)
+    scan_all(files, work, args, secrets, started)
+    return 0
+
+
+def scan_all(files: list[tuple[str, str, str, Path]], work: Path, args: argparse.Namespace, secrets: list[str],
+             started: float) -> None:
+    """Every placed file scanned in its batch (those already in results.jsonl skipped: a run resumes), then the
+    matrix written."""
     results = work / "results.jsonl"
     done_ids = set()
     if results.exists():
@@ -566,7 +574,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{min(b + args.batch, len(files))}/{len(files)} files, {time.monotonic() - started:.0f} s",
                   flush=True)
     write_matrix(work, time.monotonic() - started)
-    return 0
 
 
 def _place(batches: Path, index: int, batch: int, fmt: str, i: int, ext: str, data: bytes) -> Path:

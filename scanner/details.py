@@ -951,6 +951,8 @@ class Detail(Code):
     SYLK_CUT = "sylk-cut", "SYLK spreadsheet cut short (no end record): {n:d} row(s) read, rows after them may be lost"
     SYLK_OUTSIDE = "sylk-outside", "SYLK spreadsheet: {n:d} cell(s) placed outside any sheet's size (damaged), not read"
     JSON_DAMAGED = "json-damaged", "JSON damaged or cut ({error:exc}): the {n:d} record(s) that still parse were read"
+    JSON_KEY_MENDED = "json-key-mended", ("JSON: {n:d} record(s) hold a key one character off the key the other records "
+                                          "hold (a damaged byte): read under the others' key")
     VCARD_ZEROED = "vcard-zeroed", ("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
                                     "are lost")
     BIFF_ODD_SHEET_TYPE = "biff-odd-sheet-type", ("{what:word}: a sheet's BOF record names sheet type {kind:word}, read "

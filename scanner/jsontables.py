@@ -8,7 +8,7 @@ under ``parent.key``, a list of plain values joined; arrays nested in records ar
 standard library's ``json`` parses (C); nothing else is done with the values.
 
 A file that does not parse whole (cut, bytes flipped) is read as JSON Lines when its lines are records, else by
-its records one by one (every ``{`` tried, the innermost objects that parse kept): what parses is counted and the
+its records one by one (every ``{`` tried, each object that is one record kept): what parses is counted and the
 file is listed ``corrupt``.
 """
 
@@ -20,8 +20,11 @@ from collections.abc import Iterator
 
 from .details import Detail, say
 from .sheet import Caps, CellBudget, Sheet
+from .textdecode import Decoding, iter_lines, plan_decoding
 
 _RECORDS = re.compile(rb"\[\s*\{")  # an array of objects begins
+# one record after another: what an array of records shows even when a damaged byte breaks its ``[{``
+_NEXT_RECORD = re.compile(rb'\}\s*,\s*\{\s*"')
 _OPEN = re.compile(r"\{")
 MAX_DEPTH = 64  # nesting walked for arrays of records (deeper ones are no export's table)
 _TICK = 1024
@@ -55,6 +58,7 @@ def holds_records(head: bytes) -> bool:
     if text[:1] not in (b"[", b"{") or (text[:1] == b"{" and not _OBJECT.match(text)):
         return False
     return (_RECORDS.search(text) is not None or _lines_of_records(text) or _keyed_records(text)
+            or _NEXT_RECORD.search(text) is not None  # its ``[{`` damaged (damage16: a flipped byte: nothing read)
             or (text.startswith(b'{"') and b"\n" not in text.rstrip()))  # one object a line: a record, maybe cut
 
 
@@ -67,19 +71,28 @@ def _keyed_records(text: bytes) -> bool:
     return _KEYED_FIRST.match(text) is not None and _KEYED_NEXT.search(text) is not None
 
 
-def _decoded(data: bytes) -> str:
+def _decoded(data: bytes) -> tuple[str, Decoding | None]:
+    """The text and, when it is no clean UTF-8/UTF-16, how its lines were decoded (damage16: a tail re-encoded or a
+    flipped byte sent the whole file to cp932 mojibake or U+FFFD: its people unread, nothing said)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "replace")
+        return data.decode("utf-16", "replace"), None
     if data[:1] == b"\x00" or data[1:2] == b"\x00":
-        return data.decode("utf-16-be" if data[:1] == b"\x00" else "utf-16-le", "replace")
+        return data.decode("utf-16-be" if data[:1] == b"\x00" else "utf-16-le", "replace"), None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp932")
-    except UnicodeDecodeError:
-        return data.decode("utf-8", "replace")
+    dec = plan_decoding(data, b",")  # each line in the encoding that explains it, as a text table's
+    return "".join(iter_lines(data, dec, b",", max_line=len(data) + 1)), dec
+
+
+def _reading_notes(dec: Decoding | None) -> list[str]:
+    if dec is None:
+        return []
+    notes = [say(Detail.DECODING, note=note)] if (note := dec.note()) else []
+    if dec.mixed:
+        notes.append(say(Detail.MIXED_ENCODINGS, encodings=sorted(dec.used)))
+    return notes
 
 
 def _flat(record: dict[str, object], prefix: str, out: dict[str, str], depth: int) -> None:
@@ -121,9 +134,52 @@ def _tables(doc: object) -> Iterator[tuple[str, list[dict[str, object]]]]:
                      for child, value in children)
 
 
+def _one_record(value: dict[str, object]) -> bool:
+    """An object that is one record: no array of objects in it and not an object of objects (a table keyed by id).
+    Its nested objects (an address as ``{"full": ...}``) stay in it (damage16: only the innermost objects were
+    kept, so a damaged export gave its addresses without the names beside them)."""
+    inner = list(value.values())
+    if len(inner) >= 2 and all(isinstance(v, dict) for v in inner):
+        return False
+    return not any(isinstance(v, list) and any(isinstance(x, dict) for x in v) for v in inner)
+
+
+def _one_off(key: str, other: str) -> bool:
+    """Two keys of one length that differ in one character, not two digits (``tel1``/``tel2`` are two columns)."""
+    if len(key) != len(other):
+        return False
+    off = [(a, b) for a, b in zip(key, other, strict=True) if a != b]
+    return len(off) == 1 and not (off[0][0].isdigit() and off[0][1].isdigit())
+
+
+def _mend_keys(flat: list[dict[str, str]]) -> int:
+    """Keys a damaged byte changed (``address.vull`` in one record, ``address.full`` in the 39 others: a column of
+    its own, and the person count took it for the address column: 1 person of 40, ``ok``, damage16): a key held by
+    at most a tenth of the records, one character off a key most records hold that its record lacks, is renamed
+    to it. The number of records mended (0 for an export whose records all share their keys)."""
+    if len(flat) < 4:
+        return 0
+    counts: dict[str, int] = {}
+    for cells in flat:
+        for key in cells:
+            counts[key] = counts.get(key, 0) + 1
+    common = [k for k, n in counts.items() if 2 * n > len(flat)]
+    rare = {k for k, n in counts.items() if 10 * n <= len(flat)}
+    if not rare or not common:
+        return 0
+    mended = 0
+    for cells in flat:
+        for key in [k for k in cells if k in rare]:
+            to = next((c for c in common if c not in cells and _one_off(c, key)), None)
+            if to is not None:
+                cells[to] = cells.pop(key)
+                mended += 1
+    return mended
+
+
 def _salvaged(text: str, budget: CellBudget) -> tuple[list[dict[str, object]], int]:
-    """The innermost objects that parse in a damaged text (every ``{`` tried, an object kept when it holds no
-    object itself), and how many ``{`` started nothing that parsed (the clock looked at as it goes)."""
+    """The records that parse in a damaged text (every ``{`` tried, an object kept when it is one record,
+    ``_one_record``), and how many ``{`` started nothing that parsed (the clock looked at as it goes)."""
     decoder = json.JSONDecoder()
     found: list[dict[str, object]] = []
     failed = 0
@@ -137,7 +193,7 @@ def _salvaged(text: str, budget: CellBudget) -> tuple[list[dict[str, object]], i
             failed += 1
             at = m.end()
             continue
-        if isinstance(value, dict) and not any(isinstance(v, dict) for v in value.values()):
+        if isinstance(value, dict) and _one_record(value):
             found.append(value)
             at = end
         else:
@@ -185,7 +241,7 @@ def _json_lines(text: str) -> tuple[list[dict[str, object]], int] | None:
 def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
     """A sheet per table of records (``_tables``); a damaged file's records that parse, listed ``corrupt``."""
     budget = CellBudget(caps)
-    text = _decoded(data)
+    text, dec = _decoded(data)
     damage = ""
     tables: list[tuple[str, list[dict[str, object]]]]
     try:
@@ -220,6 +276,9 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
                 flat.append(cells)
                 if not n % _TICK:
                     budget.tick()
+            mended = _mend_keys(flat)
+            if mended and last:
+                sheet.damage.append(say(Detail.JSON_KEY_MENDED, n=mended))
             header = list(dict.fromkeys(k for cells in flat for k in cells))
             yield list(header)
             for cells in flat:
@@ -227,6 +286,8 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
                 yield [cells.get(k, "") for k in header]
             if last and damage:
                 sheet.damage.append(damage)
+            if last:
+                sheet.notes.extend(_reading_notes(dec))
 
         sheet.rows = rows()
         yield sheet

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 from .details import Detail, say
 from .sheet import Caps, CellBudget, Sheet
-from .textdecode import iter_lines, plan_decoding, utf16_guess
+from .textdecode import iter_lines, plan_decoding, utf16_guess, zeroed_block
 
 HEAD = 1 << 20  # the part of a text searched for a statement that makes it a dump
 # the first statement of a dump or script, after comments and blank lines
@@ -54,6 +54,8 @@ _ONE = re.compile(rf"(?i){_VALUE}")
 _TOKEN = re.compile(rf"{_STRING}|{_NAME}|\s+|.", re.S)
 _GAP = re.compile(r"(?>\s+|--[^\n]*|/\*.*?\*/)*", re.S)  # between two value lists, or before VALUES
 _VALUES = re.compile(r"(?i)VALUES?\b")
+# what may follow ``INSERT INTO t [(columns)]`` and write no row out here
+_NO_ROWS = re.compile(r"(?i)(?:\(\s*)?(?:SELECT|WITH|DEFAULT\s+VALUES|TABLE|EXEC(?:UTE)?|OUTPUT|SET|OVERRIDING)\b")
 _COPY = re.compile(r"(?is)(?:\((?P<cols>[^)]*)\)\s*)?FROM\s+stdin\b[^;\n]*;[ \t]*\r?\n")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0", "Z": "\x1a"}
 _BACKSLASH = re.compile(r"\\(?:x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
@@ -233,6 +235,8 @@ class _Reader:
             at = gap.end() if gap else at
             values = _VALUES.match(text, at)
             if values is None:
+                if _NO_ROWS.match(text, at) is None:  # neither VALUES nor a form without rows: its keyword damaged
+                    self.broken += 1  # (damage16: ``\x97ALUES(5, ...)``: the row skipped, read ok)
                 continue  # INSERT ... SELECT, DEFAULT VALUES: no rows written out
             at = values.end()
             while True:
@@ -241,6 +245,7 @@ class _Reader:
                 if at >= len(text):
                     self.cut = True
                     return
+                opened = at
                 fast = _TUPLE.match(text, at)
                 if fast is not None:
                     cells = [_value(v.group(0)) for v in _ONE.finditer(fast.group(1))]
@@ -264,6 +269,12 @@ class _Reader:
                 if not rows % _TICK:
                     self.budget.tick()
                 self.budget.add(len(cells))
+                if header and len(cells) != len(header):  # a damaged quote shifted its strings: several lists
+                    self.broken += 1  # read as one, or values moved (damage16: read ok with rows lost)
+                    later = _STATEMENT.search(text, opened + 1, at)
+                    if later is not None:  # statements swallowed into one string: read again from the first
+                        at = later.start()
+                        break
                 yield table, header, cells
                 gap = _GAP.match(text, at)
                 at = gap.end() if gap else at
@@ -292,10 +303,16 @@ def iter_sql_dump(data: bytes, caps: Caps) -> Iterator[Sheet]:
     events = reader.events()
     pending = next(events, None)
 
+    zeroed = zeroed_block(data)
+    # a UTF-16 script (SSMS saves so) of an odd length: cut, even between two statements (damage16: read ok)
+    odd = dec.codec.startswith("utf-16") and (len(data) - dec.start) % 2 == 1
+
     def ended(sheet: Sheet) -> None:
         if broken := reader.broken + reader.lost_copies():
             sheet.damage.append(say(Detail.SQL_ROWS_UNPARSED, n=broken))
-        if reader.cut or reader.unfinished():
+        if zeroed is not None:  # the lines lose their NUL bytes: the block said (damage16: rows lost, read ok)
+            sheet.damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
+        if reader.cut or reader.unfinished() or odd:
             sheet.damage.append(say(Detail.SQL_DUMP_CUT))
         if dec.note():
             sheet.notes.append(say(Detail.DECODING, note=dec.note()))

@@ -38,7 +38,7 @@ from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
 from .statsdata import STATS_FORMATS, stats_sheets
 from .sylk import is_sylk, iter_sylk
-from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess
+from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess, zeroed_block
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
@@ -621,6 +621,20 @@ def _chain_ends(fat, start: int) -> bool:
     return True
 
 
+def _zeroed_records(stream: bytes) -> tuple[int, int] | None:
+    """(offset, length) of a block of 16+ NUL bytes where a BIFF5/8 record header should be, with records after it
+    (no record has type 0 in BIFF5/8; zeros after the last record are padding), or None. calamine reads past such a
+    block: a zeroed shared-strings table gave every string cell empty, ok (damage16)."""
+    i, end = 0, len(stream)
+    while i + 4 <= end:
+        rtype, size = int.from_bytes(stream[i:i + 2], "little"), int.from_bytes(stream[i + 2:i + 4], "little")
+        if rtype == 0 and size == 0:
+            run = end - i - len(stream[i:].lstrip(b"\x00"))
+            return (i, run) if run >= 16 and i + run < end else None
+        i += 4 + size
+    return None
+
+
 def _check_dimensions(stream: bytes, caps: Caps) -> None:
     i, end = 0, len(stream)
     while i + 4 <= end:
@@ -680,8 +694,12 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         storages, stream = check_xls(data, caps)
         book = stream if stream is not None and biff_version(stream) == 5 else None
     cached = bool(storages or (package is not None and package.caches))  # only these pay for scanner.caches
+    zeroed = _zeroed_records(stream) if stream is not None and biff_version(stream) in (5, 8) else None
     for sheet in _worksheets(data, fmt, caps, book):
         sheet.cached_later = cached
+        if zeroed is not None:  # said once, on the first worksheet
+            sheet.damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
+            zeroed = None
         yield sheet
     if cached:
         from .caches import cached_tables, xls_caches
@@ -1490,9 +1508,12 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
             found = _mhtml_tables(data, budget)
         else:
             found = markup.html_tables(data, budget)
+        zeroed = zeroed_block(data)  # (damage16: an HTML/XML table with a zeroed block read ok with rows lost)
         for table in found:
             budget.next_sheet()
-            yield Sheet(table.name, table.rows, damage=table.damage)
+            lost = [say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0])] if zeroed is not None else []
+            zeroed = None  # said once, on the first table
+            yield Sheet(table.name, table.rows, damage=[*table.damage, *lost])
     except ReadError:
         raise
     except MemoryError as e:

@@ -605,6 +605,16 @@ def _charmap_marks(codec: str) -> bytes | None:
         return None
 
 
+_ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a block of NUL bytes with text after it
+
+
+def zeroed_block(data: bytes) -> tuple[int, int] | None:
+    """(offset, length) of the first block of 16 or more NUL bytes followed by more bytes: no text encoding writes
+    one (UTF-16 has single NULs), a block zeroed on a damaged disk or a hole of a cut copy does; None when none."""
+    m = _ZEROED.search(data)
+    return None if m is None else (m.start(), m.end() - m.start())
+
+
 # --- lines ---------------------------------------------------------------------------------------------
 
 def iter_lines(data: bytes, dec: Decoding, delimiter: bytes = b",", max_line: int = MAX_LINE) -> Iterator[str]:

@@ -118,10 +118,17 @@ def cut_in_header(raw: bytes) -> bool:
     is a header field or a folded continuation of one (a body after headers without a blank line is no cut)."""
     if not raw or raw.endswith((b"\n", b"\r")) or _header_end(raw) is not None:
         return False
-    return _HEADER_LINE.match(raw, raw.rfind(b"\n") + 1) is not None
+    last = raw.rfind(b"\n") + 1
+    if _HEADER_LINE.match(raw, last) is not None:
+        return True
+    # cut inside a field's name (``Content-T``, damage16: an mbox cut so was neither read nor listed): a word with no
+    # colon yet, right after a header line
+    return (last > 0 and _FIELD_NAME_PART.fullmatch(raw, last) is not None
+            and _HEADER_LINE.match(raw, raw.rfind(b"\n", 0, last - 1) + 1) is not None)
 
 
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:|[ \t]")
+_FIELD_NAME_PART = re.compile(rb"[!-9;-~]+\r?")
 
 
 # a base64 body, also under a Content-Transfer-Encoding name with a damaged byte (the worker reads it: review9f)

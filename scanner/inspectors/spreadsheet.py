@@ -70,6 +70,7 @@ from .disguise import (
 )
 from .disguise import check as disguise_check
 from .mail import OUTLOOK_MESSAGE_EXTS
+from .mail_mime import cut_in_header
 from .mail_outlook import msg_directory_damage, renamed_msg_read
 
 if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
@@ -146,7 +147,8 @@ _STATA_OLD = tuple(bytes((version, order, 1)) for version in range(0x69, 0x74) f
 # "Encrypted File Wrappers"; review14i: ended as nothing)
 _SPSS_ENCRYPTED = b"\x1c\x00\x00\x00\x00\x00\x00\x00ENCRYPTEDSAV"
 _SAS_CPORT = b"**COMPRESSED** **COMPRESSED**"  # SAS CPORT transport files, named .xpt too (review14i: ended as nothing)
-UNREAD_TABLE_MAGIC = {".sav": (b"$FL2", b"$FL3", _SPSS_ENCRYPTED), ".zsav": (b"$FL3", _SPSS_ENCRYPTED), ".dta": (b"<stata_dta>", *_STATA_OLD),
+# (.zsav is SPSS's own name: read whatever its bytes, a damaged one listed by the reader, damage16)
+UNREAD_TABLE_MAGIC = {".sav": (b"$FL2", b"$FL3", _SPSS_ENCRYPTED), ".dta": (b"<stata_dta>", *_STATA_OLD),
                       ".xpt": (b"HEADER RECORD*******", _SAS_CPORT)}
 _SAS7BDAT_MAGIC = bytes(12) + bytes.fromhex("c2ea8160b31411cfbd92080009c7318c181f1011")
 # the magics strong enough to tell a statistics data file under any name (名簿.dat, export.bin, none): the product
@@ -158,6 +160,15 @@ _STATS_BY_MAGIC: tuple[tuple[tuple[bytes, ...], str], ...] = (
     ((b"HEADER RECORD*******LIBRARY HEADER RECORD", _SAS_CPORT), ".xpt"))
 
 
+_FIRST_FIELD = re.compile(rb"[!-9;-~]+:")
+
+
+def _cut_web_archive(data: bytes) -> bool:
+    """A web archive (.mht) that starts with a header field and ends inside its header block (a page saved as
+    plain HTML, indented, is none)."""
+    return _FIRST_FIELD.match(data) is not None and cut_in_header(data)
+
+
 def stats_by_magic(head: bytes) -> str | None:
     """The extension of the statistics data format ``head`` opens (under any name), or None (Session 15)."""
     return next((ext for magics, ext in _STATS_BY_MAGIC if head.startswith(magics)), None)
@@ -166,7 +177,11 @@ def stats_by_magic(head: bytes) -> str | None:
 def unread_table(ext: str, head: bytes) -> bool:
     """Whether a file named ``ext`` is a table in a format no reader here takes (by its magic when the name is
     shared with other programs' files)."""
-    return ext in UNREAD_TABLES and (ext not in UNREAD_TABLE_MAGIC or head.startswith(UNREAD_TABLE_MAGIC[ext]))
+    if ext not in UNREAD_TABLES:
+        return False
+    magics = UNREAD_TABLE_MAGIC.get(ext)
+    return magics is None or head.startswith(magics) or (  # a file cut inside its magic (damage16: ended as nothing)
+        1 < len(head) < max(map(len, magics)) and any(m.startswith(head) for m in magics))
 
 # the smallest file with an extension nobody knows whose head is checked for a person table's header line: a
 # header of two fields and one row hold more (``氏名,電話\nA,1\n`` is 16 bytes in UTF-8) (Session 13: was 512)
@@ -594,7 +609,8 @@ class SpreadsheetInspector:
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail)
             return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
-            return sniff_format(head()) == "mhtml"
+            first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
+            return sniff_format(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))
         if ext in JSON_EXTENSIONS:  # an export of records, not a manifest or settings (wild15: was never read)
             return size >= SNIFF_MIN and holds_records(head())
         if ext in OTHER_EXTENSIONS:
@@ -674,6 +690,8 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
+        if ext in WEB_ARCHIVES and fmt != "mhtml" and _cut_web_archive(data):  # its page and parts are lost
+            return Inspection(status=Status.CORRUPT, detail=say(Detail.CUT_IN_HEADER))
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
             return Inspection(detail=say(Detail.APPLEDOUBLE))
         if (ext not in UNREAD_TABLES and ext not in SHEET_EXTENSIONS and ext not in MARKUP_EXTENSIONS

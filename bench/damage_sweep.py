@@ -1,0 +1,387 @@
+"""Damage sweep over the readers added in sessions 14-15, then every older format (bench/fuzz_campaign.py's seeds).
+
+Session 16 (damage16). Seeds are person tables (Faker ja_JP, fixed seed; the test suite's writers): SQL dumps
+(mysqldump UTF-8 and cp932, pg_dump COPY, sqlite3 .dump, an SSMS script in UTF-16), JSON exports (array, JSON Lines,
+object keyed by id), SPSS/Stata/SAS transport via pyreadstat (.sav, .zsav, .por, .dta, .xpt), an RTF letter holding
+objects, a .ppt whose ExObjList holds a workbook, a PDF with an attached CSV, a mailbox saved as .txt, a .tar.bz2,
+a CSV and a zip in front of a zip, an SQLite database, and split series (x.7z.001.., x.zip.aa..) placed as one
+folder each. Each seed is damaged by ``random.Random("SEED:format")``:
+
+- cuts at *structural boundaries* (each line start or statement end of a text, each zip record signature, each
+  ``{\\object``/``\\objdata`` of an RTF, each ``obj``/``stream``/``xref``/``trailer`` of a PDF, each 512-byte
+  sector of an OLE2 file, each tar header, each bzip2 block magic, each piece of a series), at small offsets
+  inside the header (1, 2, 4 ... 1024) and a few random points;
+- flips at many seeds (one byte, and 8 bits) in the head, the tail and anywhere; zeroed and duplicated blocks;
+- for texts: encodings mixed within the file (a tail re-encoded, a row in another encoding in the middle);
+- for series: a piece cut, flipped, zeroed, removed.
+
+Every damaged file (or series folder) goes through the real CLI in batches (``bench/fuzz_campaign.py``'s
+``_scan_batch``: a batch that crashes or hangs is re-scanned one file a scan) and ends as one outcome: ``listed``,
+``hit-ok`` (records), ``fewer-ok`` (ok with fewer records than the seed: a silent partial to judge), ``silent``
+(neither hit nor listed though the seed held people), ``silent-hit`` (a hit with 0 records), ``crash``, ``hang``,
+``leak``. Outputs under --work: results.jsonl, matrix.md, silent.tsv. Examples:
+
+    nice -n 19 python3 bench/damage_sweep.py --work /tmp/dmg --formats new
+    nice -n 19 python3 bench/damage_sweep.py --work /tmp/dmg-all --formats all --flips 6
+"""
+
+from __future__ import annotations
+
+import argparse
+import bz2
+import json
+import random
+import re
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import fuzz_campaign as F  # noqa: E402
+
+from tests.fuzz_data import Mutant  # noqa: E402
+from tests.test_split15_series_in_archives import _seven, _zip  # noqa: E402
+
+COLUMNS = ["name", "kana", "address", "tel", "birthday"]
+Classify = Callable[[str, dict, list[str]], tuple[str, dict]]
+
+
+# ---------------------------------------------------------------- seeds of the session 14-15 readers
+
+
+def _sql(rows: list[list[object]]) -> dict[str, tuple[str, bytes]]:
+    from tests.test_wild15 import mysqldump, pg_dump, sqlite_dump, sqlserver_script
+
+    return {
+        "sql-mysql": (".sql", mysqldump(rows).encode("utf-8")),
+        "sql-mysql-cp932": (".txt", mysqldump(rows).replace("utf8mb4", "cp932").encode("cp932")),
+        "sql-pgdump": (".sql", pg_dump(rows).encode("utf-8")),
+        "sql-sqlite": (".sql", sqlite_dump(rows).encode("utf-8")),
+        "sql-mssql-utf16": (".sql", b"\xff\xfe" + sqlserver_script(rows).encode("utf-16-le")),
+    }
+
+
+def _json(rows: list[list[object]]) -> dict[str, tuple[str, bytes]]:
+    people = [{"id": i, "name": n, "kana": k, "address": {"full": a}, "tel": t, "birthday": b, "tags": ["member"]}
+              for i, (n, k, a, t, b) in enumerate(rows[1:], 1)]
+    return {
+        "json-array": (".json", json.dumps(people, ensure_ascii=False, indent=2).encode("utf-8")),
+        "json-lines": (".jsonl", "\n".join(json.dumps(p, ensure_ascii=False) for p in people).encode("utf-8") + b"\n"),
+        "json-keyed": (".json", json.dumps({f"u{p['id']}": p for p in people}, ensure_ascii=False).encode("utf-8")),
+    }
+
+
+def _stats(work: Path, rows: list[list[object]]) -> dict[str, tuple[str, bytes]]:
+    import pandas as pd
+    import pyreadstat
+
+    labels = [str(c) for c in rows[0]]
+    names = [f"v{i}" for i in range(len(labels))]
+    df = pd.DataFrame([[str(c) for c in r] for r in rows[1:]], columns=names)
+    out: dict[str, tuple[str, bytes]] = {}
+    writers = {"sav": lambda p: pyreadstat.write_sav(df, p, column_labels=labels),
+               "zsav": lambda p: pyreadstat.write_sav(df, p, column_labels=labels, compress=True),
+               "por": lambda p: pyreadstat.write_por(df, p, column_labels=labels),
+               "dta": lambda p: pyreadstat.write_dta(df, p, column_labels=labels),
+               "xpt": lambda p: pyreadstat.write_xport(df, p, column_labels=labels)}
+    for kind, write in writers.items():
+        path = work / f"stats.{kind}"
+        try:
+            write(str(path))
+            out[f"stats-{kind}"] = (f".{kind}", path.read_bytes())
+        except Exception as e:  # noqa: BLE001 - a writer pyreadstat lacks leaves the format out, said on stderr
+            print(f"stats-{kind} seed not made: {type(e).__name__}: {e}", file=sys.stderr)
+    return out
+
+
+def _containers(rows: list[list[object]], xlsx: bytes, csv: bytes) -> dict[str, tuple[str, bytes]]:
+    from tests.pii_data import xls_bytes
+    from tests.test_containers import native, ole_package, rtf, slides_ppt
+    from tests.test_pdf_attachments import _listed_pdf
+
+    letter = rtf([("Excel.Sheet.8", xls_bytes({"名簿": rows})), ("Excel.Sheet.12", ole_package(xlsx)),
+                  ("Package", native("利用者.csv", csv)[4:])])
+    return {
+        "rtf-objects": (".rtf", letter),
+        "ppt-exobj": (".ppt", slides_ppt(ole_package(xlsx))),
+        "pdf-attach": (".pdf", _listed_pdf({"顧客名簿.csv": csv})),
+        "pdf-as-jpg": (".jpg", _listed_pdf({"顧客名簿.csv": csv})),
+    }
+
+
+def _mail_and_archives(rows: list[list[object]], xlsx: bytes, csv: bytes) -> dict[str, tuple[str, bytes]]:
+    from tests.mail_data import mbox, message
+
+    box = mbox([message([("利用者.csv", csv, "rfc2231-utf8")]),
+                message([("利用者名簿.xlsx", xlsx, "rfc2231-utf8")], subject="再送")])
+    inner = F._tar({"名簿/利用者.csv": csv, "名簿/利用者名簿.xlsx": xlsx})
+    zipped = _zip({"写真/memo.txt": b"photos attached\n" * 50})
+    first = _zip({"利用者.csv": csv})
+    return {
+        "mbox-as-txt": (".txt", box),
+        "mbox-as-csv": (".csv", box),
+        "tar.bz2": (".tar.bz2", bz2.compress(inner, compresslevel=1)),
+        "csv-before-zip": (".zip", csv.replace(b"\r\n", b"\n").decode("cp932").encode("utf-8") + zipped),
+        "zip-before-zip": (".zip", first + zipped),
+        "sqlite": (".sqlite", _sqlite(rows)),
+    }
+
+
+def _sqlite(rows: list[list[object]]) -> bytes:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "crm.sqlite"
+        con = sqlite3.connect(path)
+        con.execute(f"CREATE TABLE customers (id INTEGER PRIMARY KEY, {', '.join(c + ' TEXT' for c in COLUMNS)})")
+        con.executemany(f"INSERT INTO customers VALUES (?, {', '.join('?' * len(COLUMNS))})",
+                        [(i, *map(str, r)) for i, r in enumerate(rows[1:], 1)])
+        con.commit()
+        con.close()
+        return path.read_bytes()
+
+
+def new_seeds(work: Path, seed: int) -> dict[str, tuple[str, bytes]]:
+    """{format: (extension, bytes)} for the readers of sessions 14-15 (series apart: see ``series_seeds``)."""
+    from tests.pii_data import csv_bytes, xlsx_bytes
+
+    rows = F.person_rows(40, seed)
+    xlsx = xlsx_bytes({"名簿": rows})
+    csv = csv_bytes(rows, "cp932")
+    out: dict[str, tuple[str, bytes]] = {}
+    for part in (lambda: _sql(rows), lambda: _json(rows), lambda: _stats(work, rows),
+                 lambda: _containers(rows, xlsx, csv), lambda: _mail_and_archives(rows, xlsx, csv)):
+        try:
+            out.update(part())
+        except Exception as e:  # noqa: BLE001 - a missing writer leaves its formats out, said on stderr
+            print(f"seeds not made: {type(e).__name__}: {e}", file=sys.stderr)
+    return out
+
+
+def series_seeds(seed: int) -> dict[str, dict[str, bytes]]:
+    """{format: {piece name: bytes}}: an archive of people cut into pieces, three namings."""
+    from tests.pii_data import csv_bytes
+
+    csv = csv_bytes(F.person_rows(300, seed), "utf-8")
+    seven, zipped = _seven(csv, "顧客.csv"), _zip({"顧客.csv": csv})
+
+    def cut(data: bytes, n: int, name: Callable[[int], str]) -> dict[str, bytes]:
+        size = -(-len(data) // n)
+        return {name(i): data[i * size:(i + 1) * size] for i in range(n)}
+
+    return {"series-7z-001": cut(seven, 3, lambda i: f"x.7z.{i + 1:03d}"),
+            "series-zip-aa": cut(zipped, 3, lambda i: f"x.zip.a{chr(97 + i)}"),
+            "series-7z-part": cut(seven, 3, lambda i: f"x.7z.part{i + 1}")}
+
+
+# ---------------------------------------------------------------- damage at structural boundaries
+
+_MARKS: dict[str, list[bytes]] = {
+    "sql": [b";\n", b";\r\n", b"\nINSERT", b"\nCOPY", b"\n\\.", b"\nCREATE", b"\nGO", b"),(", b"','"],
+    "json": [b"},", b"}\n", b'":', b"[", b"]"],
+    "rtf": [b"{\\object", b"\\objdata", b"\\objclass", b"}}", b"{\\result"],
+    "pdf": [b" obj", b"stream\r\n", b"stream\n", b"endstream", b"xref", b"trailer", b"startxref", b"/EmbeddedFile"],
+    "zip": [b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"PK\x07\x08"],
+    "bz2": [b"1AY&SY", b"\x17rE8P\x90"],
+    "mail": [b"\nFrom ", b"\n--", b"\r\n--", b"\n\n", b"\r\n\r\n", b"Content-Type", b"base64"],
+    "stats": [b"\x02\x00\x00\x00", b"\x03\x00\x00\x00", b"\xe7\x03\x00\x00", b"<variable_labels>", b"<data>",
+              b"<strls>", b"HEADER RECORD", b"</header>"],
+}
+
+
+def _family(fmt: str) -> list[str]:
+    fams = []
+    for key, fam in (("sql", "sql"), ("json", "json"), ("rtf", "rtf"), ("pdf", "pdf"), ("zip", "zip"),
+                     ("bz2", "bz2"), ("mbox", "mail"), ("eml", "mail"), ("mht", "mail"), ("stats", "stats"),
+                     ("xlsx", "zip"), ("docx", "zip"), ("pptx", "zip"), ("ods", "zip"), ("xlsb", "zip")):
+        if key in fmt:
+            fams.append(fam)
+    return fams
+
+
+def boundaries(fmt: str, data: bytes, rng: random.Random, most: int) -> list[int]:
+    """Cut points: small header offsets, every structural mark of the format's family (sampled down to ``most``),
+    line starts of a text, 512-byte sectors of an OLE2 file, 512-byte tar headers after decompression apart."""
+    n = len(data)
+    points = {k for k in (1, 2, 3, 4, 8, 12, 16, 24, 32, 48, 64, 100, 128, 176, 256, 512, 1024) if k < n}
+    points |= {n - k for k in (1, 2, 4, 16, 22, 64) if n - k > 0}
+    marks: set[int] = set()
+    for fam in _family(fmt):
+        for mark in _MARKS[fam]:
+            for m in re.finditer(re.escape(mark), data):
+                marks |= {m.start(), m.start() + 1, m.end()}
+    if data[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
+        marks |= set(range(512, n, 512))
+    if not marks and b"\n" in data[:4096]:  # a text: every line start
+        marks |= {m.end() for m in re.finditer(rb"\n", data)}
+    marks = {m for m in marks if 0 < m < n}
+    picked = sorted(marks) if len(marks) <= most else sorted(rng.sample(sorted(marks), most))
+    return sorted(points | set(picked))
+
+
+def flips(data: bytes, rng: random.Random, seeds: int) -> Iterator[Mutant]:
+    n = len(data)
+    head = min(n, 1024)
+    for s in range(seeds):
+        b = bytearray(data)
+        at = rng.randrange(head) if s % 3 == 0 else (rng.randrange(max(0, n - 1024), n) if s % 3 == 1
+                                                      else rng.randrange(n))
+        b[at] ^= 1 + rng.randrange(255)
+        yield Mutant(f"flip1-s{s}@{at}", bytes(b))
+        b = bytearray(data)
+        for _ in range(8):
+            b[rng.randrange(n)] ^= 1 << rng.randrange(8)
+        yield Mutant(f"flip8-s{s}", bytes(b))
+
+
+def blocks(data: bytes, rng: random.Random) -> Iterator[Mutant]:
+    n = len(data)
+    for size in (16, 512, 4096):
+        if size >= n:
+            continue
+        at = rng.randrange(n - size)
+        yield Mutant(f"zero{size}@{at}", data[:at] + bytes(size) + data[at + size:])
+        at = rng.randrange(n - size)
+        yield Mutant(f"dup{size}@{at}", data[:at + size] + data[at:at + size] + data[at + size:])
+
+
+def text_mix(data: bytes, rng: random.Random) -> Iterator[Mutant]:
+    """Encodings mixed within one text: its tail re-encoded, a row in another encoding in its middle."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return
+    enc = F._guess(data)
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return
+    lines = text.splitlines(keepends=True)
+    if len(lines) < 4:
+        return
+    k = rng.randrange(1, len(lines))
+    for other in ("cp932", "utf-8", "euc_jp"):
+        if other != enc:
+            yield Mutant(f"mix-tail-{other}", "".join(lines[:k]).encode(enc)
+                         + "".join(lines[k:]).encode(other, "replace"))
+    m = rng.randrange(1, len(lines))
+    other = "cp932" if enc == "utf-8" else "utf-8"
+    yield Mutant(f"mix-line-{other}", "".join(lines[:m]).encode(enc) + lines[m].encode(other, "replace")
+                 + "".join(lines[m + 1:]).encode(enc))
+
+
+def mutants(fmt: str, data: bytes, rng: random.Random, cuts: int, flip_seeds: int) -> list[Mutant]:
+    made = [Mutant(f"cut@{k}", data[:k]) for k in boundaries(fmt, data, rng, cuts)]
+    made += list(flips(data, rng, flip_seeds))
+    made += list(blocks(data, rng))
+    if fmt.startswith(("sql", "json", "mbox", "csv-before")) or fmt.startswith("csv"):
+        made += list(text_mix(data, rng))
+    return made
+
+
+def series_mutants(pieces: dict[str, bytes], rng: random.Random) -> Iterator[tuple[str, dict[str, bytes]]]:
+    names = sorted(pieces)
+    for name in names:
+        data = pieces[name]
+        for k in (1, 100, len(data) // 2, len(data) - 1):
+            yield f"{name}:cut@{k}", {**pieces, name: data[:k]}
+        for s in range(2):
+            b = bytearray(data)
+            at = rng.randrange(len(b))
+            b[at] ^= 1 + rng.randrange(255)
+            yield f"{name}:flip-s{s}@{at}", {**pieces, name: bytes(b)}
+        at = rng.randrange(max(1, len(data) - 512))
+        yield f"{name}:zero512@{at}", {**pieces, name: data[:at] + bytes(min(512, len(data) - at)) + data[at + 512:]}
+        yield f"{name}:removed", {k: v for k, v in pieces.items() if k != name}
+
+
+# ---------------------------------------------------------------- run
+
+
+_PLAIN_CLASSIFY = F.classify
+
+
+def classify_folder(folder: str, scan: dict, secrets: list[str]) -> tuple[str, dict]:
+    """A series folder: its pieces' rows count for it."""
+    outcome, info = _PLAIN_CLASSIFY(folder, scan, secrets)
+    if outcome != "clean":
+        return outcome, info
+    f = scan["findings"] or {}
+    hits = [h for h in f.get("files", []) if h["path"].startswith(folder + "/")]
+    skips = [s for s in f.get("skipped", []) if s["path"].startswith(folder + "/")]
+    records = sum((h.get("pii") or {}).get("records", 0) for h in hits)
+    info = {"records": records, "skips": sorted({s["reason"] for s in skips})[:4],
+            "status": sorted({h.get("status", "ok") for h in hits})}
+    if skips or any(h.get("status", "ok") != "ok" for h in hits):
+        return "listed", info
+    return ("hit-ok" if records else "hit-no-records" if hits else "clean"), info
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument("--seed", type=int, default=20261216)
+    ap.add_argument("--batch", type=int, default=40)
+    ap.add_argument("--cuts", type=int, default=24, help="structural cut points per seed (sampled)")
+    ap.add_argument("--flips", type=int, default=9, help="flip seeds per seed (each: 1 byte and 8 bits)")
+    ap.add_argument("--parse-timeout", type=float, default=10)
+    ap.add_argument("--formats", default="new",
+                    help="new (sessions 14-15 readers and series), old (fuzz_campaign's seeds), all, or a list")
+    ap.add_argument("--matrix-only", action="store_true")
+    args = ap.parse_args(argv)
+    work: Path = args.work
+    if args.matrix_only:
+        F.write_matrix(work, 0)
+        return 0
+    gen = work / "gen"
+    gen.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    want = args.formats
+    singles: dict[str, tuple[str, bytes]] = {}
+    series: dict[str, dict[str, bytes]] = {}
+    if want in ("new", "all") or "," in want or not want.startswith("old"):
+        singles.update(new_seeds(gen, args.seed))
+        series.update(series_seeds(args.seed))
+    if want in ("old", "all") or "," in want:
+        singles.update({k: v for k, v in F.seeds(gen, args.seed).items() if not k.startswith("img-")
+                        and not k.startswith("pst-")})
+    if want not in ("new", "old", "all"):
+        keep = set(want.split(","))
+        singles = {k: v for k, v in singles.items() if k in keep or k.split("-")[0] in keep}
+        series = {k: v for k, v in series.items() if k in keep or "series" in keep}
+    secrets = F.secrets_of(args.seed)
+    files: list[tuple[str, str, str, Path]] = []
+    batches = work / "batches"
+    for fmt, (ext, data) in sorted(singles.items()):
+        rng = random.Random(f"{args.seed}:{fmt}")
+        for i, m in enumerate([Mutant("seed", data), *mutants(fmt, data, rng, args.cuts, args.flips)]):
+            files.append((fmt, m.name, ext, F._place(batches, len(files), args.batch, fmt, i, ext, m.data)))
+    for fmt, pieces in sorted(series.items()):
+        rng = random.Random(f"{args.seed}:{fmt}")
+        for i, (name, made) in enumerate([("seed", pieces), *series_mutants(pieces, rng)]):
+            folder = batches / f"b{len(files) // args.batch:04d}" / f"{fmt}-{i:03d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            for piece, data in made.items():
+                (folder / piece).write_bytes(data)
+            files.append((fmt, name, "/", folder))
+    print(f"{len(singles)} seeds, {len(series)} series, {len(files)} files, made in "
+          f"{time.monotonic() - started:.0f} s", flush=True)
+    F.classify = _classify_any(F.classify)
+    F.scan_all(files, work, args, secrets, started)
+    return 0
+
+
+def _classify_any(plain: Classify) -> Classify:
+    def classify(path: str, scan: dict, secrets: list[str]) -> tuple[str, dict]:
+        if Path(path).is_dir():
+            return classify_folder(path, scan, secrets)
+        return plain(path, scan, secrets)
+    return classify
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
