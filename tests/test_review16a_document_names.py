@@ -44,15 +44,17 @@ def test_a_list_named_as_an_office_document_is_found(tmp_path: Path) -> None:
 
 
 def test_a_workbook_named_as_a_legacy_document_is_read(tmp_path: Path) -> None:
-    """An .xlsx renamed 資料.doc / 会議.ppt / 議事.rtf: the archive inspector wants those names for their objects, saw a
-    zip and opened the workbook's XML parts as members (no table among them): its people ended as nothing, as a
-    workbook named .7z did (the same check, tests/test_review16a_workbook_archive_names.py)."""
-    from tests.pii_data import xlsx_bytes
+    """An .xlsx or .xls renamed 資料.doc / 会議.ppt / 議事.rtf: the archive inspector wants those names for their objects,
+    saw a zip and opened the workbook's XML parts as members (an .xls: its compound file as a Word document's), no
+    table among them: its people ended as nothing, as a workbook named .7z did (the same check,
+    tests/test_review16a_workbook_archive_names.py)."""
+    from tests.pii_data import xls_bytes, xlsx_bytes
 
     tree = tmp_path / "tree"
     tree.mkdir()
     for ext in (".doc", ".ppt", ".rtf", ".DOC"):
         (tree / f"xlsx{ext}").write_bytes(xlsx_bytes({"名簿": ROWS}))
+        (tree / f"xls{ext}").write_bytes(xls_bytes({"名簿": ROWS}))  # an Excel 97-2003 compound file: read as Word's
     found = _scan(tree, tmp_path / "out")
     for path in sorted(tree.iterdir()):
         records = sum((h.get("pii") or {}).get("records", 0) for h in found["files"] if h["path"] == str(path))
