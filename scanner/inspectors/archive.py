@@ -277,9 +277,12 @@ class ArchiveInspector:
                                                                                     ext=_last_ext(entry.name)))
         if fmt.zip_names_no_member(data):  # nothing a reader could give (the check ``settles_here`` makes)
             return Inspection(status=Status.CORRUPT, detail=fmt.NO_MEMBER)
-        if _ext_of(entry.name, (".zip",)) and data.startswith(ZIP_MAGIC) and sniff_format(data) in WORKBOOK_ZIPS:
-            # a workbook saved or renamed as .zip: its parts are no archive members (no table among them), so
-            # it is read by the scan's spreadsheet inspector as the workbook it is, never passed as a clean archive
+        if ((_ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS) or legacy.kind_of(entry.name))
+                and ((data.startswith(ZIP_MAGIC) and sniff_format(data) in WORKBOOK_ZIPS)
+                     or (data.startswith(embedded.OLE_MAGIC) and sniff_format(data) == "xls"))):
+            # a workbook saved or renamed as .zip (or .7z, .gz, .rar, .doc, .ppt ...: review16a): its parts are no
+            # archive members (no table among them), an .xls no Word document, so it is read by the scan's
+            # spreadsheet inspector as the workbook it is, never passed as a clean archive or document
             reader = next((i for i in ctx.inspectors if i.name == "spreadsheet"), None)
             if reader is not None:
                 return reader.inspect(entry, data, ctype, ctx)

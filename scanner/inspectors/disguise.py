@@ -61,6 +61,7 @@ from .archive_members import (
     ZIP_EMPTY_MAGIC,
     ZIP_MAGIC,
 )
+from .mail_mime import looks_like_headers, looks_like_mbox
 
 HEAD_CHECK = 64  # bytes checked of each file whose extension no inspector reads
 HEAD_READ = HEAD_CHECK + 1  # bytes read for them: one more tells a file that goes on (``look`` reads on only then)
@@ -104,10 +105,11 @@ RULE = "extension-mismatch:"
 LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
           "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
           "markup": "a table as markup (HTML or Excel XML)",
-          "mime": "a table as a MIME web page (Excel single-file web page)", "pdf": "a PDF document"}
+          "mime": "a table as a MIME web page (Excel single-file web page)", "pdf": "a PDF document",
+          "mail": "a saved mail message"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
-TEXT_FAMILIES = frozenset({"table", "markup", "mime"})
+TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +145,8 @@ def expected() -> dict[str, frozenset[str]]:
     # a file without an extension claims no type: a zip, OLE2 file or archive under such a name is opened by its
     # content anyway (the spreadsheet and archive inspectors sniff it) and is everyday on Linux and macOS
     # (.fseventsd logs are gzip, backups are cpio/tar), so it is no lead; a text table is read only through here
-    out[""] = frozenset({"zip", "ole2", "archive", "pdf"})  # a downloaded PDF often has no extension (read anyway)
+    out[""] = frozenset({"zip", "ole2", "archive", "pdf", "mail"})  # a downloaded PDF often has no extension (read
+    # anyway), so has a message in an MH folder or a mail client's store (read by the mail inspector by its content)
     return out
 
 
@@ -199,7 +202,9 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
         kind = markup_table(head[:MARKUP_CHECK])
         if kind is not None:  # a MIME message (Excel's single-file web page) is also what a mail file holds
             return "mime" if kind == "mhtml" else "markup"
-    return None
+    if head[:1].isalpha() and (looks_like_headers(head[:TEXT_CHECK]) or looks_like_mbox(head[:TEXT_CHECK])):
+        return "mail"  # a saved message or an mbox, not an Excel web page (its attachments, a table in its body:
+    return None  # the mail inspector's)
 
 
 def check(name: str, head: bytes) -> Disguise | None:
@@ -230,6 +235,8 @@ def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     if ext is None:
         return None, 0
     family = family_of(head[:MARKUP_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
+    if family == "mail" and HEAD_CHECK < len(head) < TEXT_CHECK and _markup_start(head):
+        return None, MARKUP_CHECK  # MIME-Version: first: a message, or an Excel single-file web page (``mime``)
     if family is not None:
         return (None if family in expected()[ext] else Disguise(ext, family)), 0
     if len(head) <= HEAD_CHECK or len(head) >= TEXT_CHECK:

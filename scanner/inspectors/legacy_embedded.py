@@ -161,18 +161,21 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
     """Whether the directory shows an object: an ObjectPool storage, or an object storage (``_1345470949``) whose
     pool's name is damaged (Word); an embedded-object record in the head of the presentation's stream. A
     presentation without its PowerPoint Document stream (a damaged name, Session 14; not a PowerPoint 4.0 file,
-    whose stream is PP40) is taken too: the worker lists it, it never passes as a deck without objects."""
-    other = False
+    whose stream is PP40) is taken too: the worker lists it, it never passes as a deck without objects; so is a
+    "document" holding an Excel Workbook stream and no WordDocument stream (an .xls renamed .doc: read as the workbook)."""
+    other = word = sheet = False
     for name, typ, start, size in probe.entries():
         if kind == "doc" and typ == 1 and (name == "ObjectPool" or _OBJECT_STORAGE.fullmatch(name)):  # a storage
             return True
+        word = word or (typ == 2 and name == "WordDocument")
+        sheet = sheet or (typ == 2 and name in ("Workbook", "Book"))
         if kind == "ppt" and name.casefold() == _SLIDES_STREAM.casefold() and typ == 2:  # olefile finds it so
             if size < 4096:
                 return True  # in the mini stream: read by the worker (a presentation is never this small)
             head = b"".join(probe.chain(start, _PROBE_SLIDES))[:_PROBE_SLIDES]
             return _EX_OLE_EMBED in head or object_list_damaged(head)
         other = other or (typ == 2 and name.casefold() in _OTHER_SLIDES_STREAMS)
-    return kind == "ppt" and not other
+    return (kind == "ppt" and not other) or (kind == "doc" and sheet and not word)  # an .xls renamed .doc (review16a)
 
 
 _EX_OBJ_LIST = b"\x0f\x00\x09\x04"  # ExObjListContainer (recVer 0xF, recType 0x0409)

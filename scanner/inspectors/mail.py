@@ -187,11 +187,12 @@ class MailInspector:
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file no inspector reads by its name (名簿.jpg) that is a .msg (its directory shows an Outlook message
-        stream with an attachment or a body) or an Outlook store by its header."""
+        stream with an attachment or a body), an Outlook store by its header, or a saved message or mbox (the
+        disguise family ``mail``: review16a, a .eml renamed .jpg ended as nothing)."""
         if sniff_pst(head) is not None:
             return True
         if not head.startswith(OLE_MAGIC):  # what ``_renamed_msg`` asks first: no stat of every photo.jpg and report.pdf
-            return False
+            return (told := disguised(entry.name, head)) is not None and told.family == "mail"
         try:
             size = entry.stat().size
         except ReadError:

@@ -636,7 +636,8 @@ class SpreadsheetInspector:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
         .xlsx named photo.jpg, a zip named scan.pdf, a person CSV named .log): read by its content."""
         return (checked_entry_ext(entry.name, entry.location) is not None
-                and disguise_check(entry.name, head[:MARKUP_CHECK]) is not None)
+                and (told := disguise_check(entry.name, head[:MARKUP_CHECK])) is not None
+                and told.family != "mail")  # a saved message is the mail inspector's (review16a)
 
     disguise_only = True  # ``wants_disguised`` is False whenever ``disguise.check(entry.name, head)`` is None
 
