@@ -420,6 +420,7 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
         main = RolePlan("")
         kept.insert(0, main)
     _lent_address(main, kept)
+    kept = [p for p in kept if not _records_owner(p, main, sample)]
     missing = {"name", "address"} - set(main.cols)
     named_a_thing = any(_names_a_thing(r) and _not_persons_header(r, sample) for r in header_rows)
     if missing and (main.cols or any(p.cols for p in kept)) and not (named_a_thing and "name" in missing):
@@ -609,6 +610,18 @@ def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
         main.labels.update(lenders[0].labels)
         main.lent_by = lenders[0].role
         kept.remove(lenders[0])
+
+
+def _records_owner(p: RolePlan, main: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
+    """An owner role (所有者) without an address of its own beside a list whose rows are people at their addresses, its
+    column one or two names down the rows: a CRM export's record owner (Salesforce's 所有者, the staff member who keeps
+    the records), not a landlord beside his property (a landlord list names the owner at the row's only address)."""
+    if not (p.role and role_address_elsewhere(p.role) and "address" not in p.cols and "name" in p.cols
+            and {"name", "address"} <= set(main.cols)):
+        return False
+    owners = [p.value(r, "name") for r in sample]
+    owners = [o for o in owners if o]
+    return len(owners) >= 4 and len(set(owners)) <= 2
 
 
 def _blank(header_rows: Sequence[Sequence[object]], c: int) -> bool:
