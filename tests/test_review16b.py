@@ -1,0 +1,51 @@
+"""review16b: tables16's carrier/landlord rules against lists they were not tuned to (Faker ja_JP, fixed seeds).
+
+Two persons written with numbered columns side by side (緊急連絡先氏名1 | 緊急連絡先氏名2 | 緊急連絡先住所1 | 緊急連絡先住所2),
+or by person with a third number that has no name (緊急連絡先3電話), are two persons, not one person's lines; a firm
+list under a role's 名称 (納品先名称, 請求先名称) holds no persons; a lease list (貸主 | 借主 | 物件住所) counts the tenant at
+the property, not the landlord.
+"""
+
+from __future__ import annotations
+
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from tests import person_tables_data as T
+
+Rows = list[list[object]]
+
+_P = T.ja_people(120, seed=1601)
+CLIENTS, FIRST, SECOND = _P[:30], _P[30:60], _P[60:90]
+
+
+def _persons(rows: Rows) -> set[tuple[str, str]]:
+    found = analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS
+    return {(r.fields["name"], r.fields.get("address", "")) for r in found.records}
+
+
+def test_two_contacts_written_side_by_side_are_two_persons():
+    """緊急連絡先氏名1 | 緊急連絡先氏名2 | 緊急連絡先住所1 | 緊急連絡先住所2: each number a contact with a whole address of
+    his own; tables16 read the two as one contact's lines and dropped the second (30 of 90 persons lost)."""
+    rows: Rows = [["利用者氏名", "住所", "電話", "緊急連絡先氏名1", "緊急連絡先氏名2", "緊急連絡先住所1", "緊急連絡先住所2",
+                   "緊急連絡先電話1", "緊急連絡先電話2"]]
+    rows += [[c.name, c.address, c.phone, a.name, b.name, a.address, b.address, a.phone, b.phone]
+             for c, a, b in zip(CLIENTS, FIRST, SECOND, strict=True)]
+    assert _persons(rows) == {(p.name, p.address) for p in CLIENTS + FIRST + SECOND}
+
+
+def test_two_guardians_written_side_by_side_are_two_persons():
+    """A school roster: 保護者氏名1 | 保護者氏名2 | 保護者住所1 | 保護者住所2 (parents at two homes)."""
+    rows: Rows = [["生徒氏名", "住所", "保護者氏名1", "保護者氏名2", "保護者住所1", "保護者住所2", "保護者電話1", "保護者電話2"]]
+    rows += [[k.name, k.address, d.name, m.name, d.address, m.address, d.phone, m.phone]
+             for k, d, m in zip(CLIENTS, FIRST, SECOND, strict=True)]
+    assert _persons(rows) == {(p.name, p.address) for p in CLIENTS + FIRST + SECOND}
+
+
+def test_a_third_contacts_phone_without_a_name_does_not_merge_the_two_contacts():
+    """緊急連絡先1氏名 | 緊急連絡先1住所 | … | 緊急連絡先2… | 緊急連絡先3電話: a number no name has, but no line of one
+    field (the phones stand apart, one per contact): still two contacts (tables16 dropped the second)."""
+    rows: Rows = [["利用者氏名", "住所", "緊急連絡先1氏名", "緊急連絡先1住所", "緊急連絡先1電話", "緊急連絡先2氏名",
+                   "緊急連絡先2住所", "緊急連絡先2電話", "緊急連絡先3電話"]]
+    rows += [[c.name, c.address, a.name, a.address, a.phone, b.name, b.address, b.phone, "090-1111-2222"]
+             for c, a, b in zip(CLIENTS, FIRST, SECOND, strict=True)]
+    assert _persons(rows) == {(p.name, p.address) for p in CLIENTS + FIRST + SECOND}
