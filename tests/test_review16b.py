@@ -49,3 +49,25 @@ def test_a_third_contacts_phone_without_a_name_does_not_merge_the_two_contacts()
     rows += [[c.name, c.address, a.name, a.address, a.phone, b.name, b.address, b.phone, "090-1111-2222"]
              for c, a, b in zip(CLIENTS, FIRST, SECOND, strict=True)]
     assert _persons(rows) == {(p.name, p.address) for p in CLIENTS + FIRST + SECOND}
+
+
+SHOPS = ["ローソン 大手町店", "イオン 幕張店", "スーパーいなげや 立川店", "さくら保育園", "みどり歯科", "喫茶 ポエム",
+         "レストラン ボナペティ", "ひまわり薬局", "東洋物産 経理部", "丸井産業 総務部"]
+
+
+def test_a_delivery_list_of_shops_under_a_roles_meisho_holds_no_persons():
+    """納品先名称 | 納品先住所 (a wholesaler's delivery destinations): tables16 made a role's 名称 its person's name (for
+    e飛伝III's お届け先名称), so shops, branches, nurseries, clinics and a firm's department became 21 persons (the
+    values decide: these are no person's names)."""
+    rows: Rows = [["納品先コード", "納品先名称", "納品先郵便番号", "納品先住所", "納品先電話"]]
+    rows += [[f"N{i:03d}", SHOPS[i % len(SHOPS)], p.postcode, p.address, p.phone] for i, p in enumerate(_P[:30])]
+    found = analyse_sheet("納品先", iter(rows))
+    assert found is None or found.kind != SheetKind.PERSONS or not found.records
+
+
+def test_people_named_like_places_stay_persons():
+    """The other side: family names holding 部 or 園 (長谷部, 花園) and given names are still names."""
+    people = [("長谷部 誠", _P[0]), ("花園 さくら", _P[1]), ("阿部 店子", _P[2])]
+    rows: Rows = [["氏名", "住所", "電話"]] + [[n, p.address, p.phone] for n, p in people]
+    rows += [[p.name, p.address, p.phone] for p in _P[3:20]]
+    assert {n for n, _a in _persons(rows)} >= {"長谷部 誠", "花園 さくら"}
