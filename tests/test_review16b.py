@@ -76,11 +76,14 @@ def test_people_named_like_places_stay_persons():
 def test_a_lease_list_counts_the_tenant_at_the_property_not_the_landlord():
     """物件名 | 物件住所 | 貸主 | 借主 | 借主電話 (a letting agent's lease list): the tenant lives at the property. 借主 was
     no name word, so tables16's owner took the row's address and the tenant's phone: 40 landlord + property pairs
-    under ``owner`` (10 landlords counted at 4 homes each), the 40 tenants not counted."""
+    under ``owner`` (10 landlords counted at 4 places each), the 40 tenants not counted."""
     tenants, landlords = _P[:40], _P[100:110]
     for landlord, tenant in (("貸主", "借主"), ("賃貸人", "賃借人")):
         rows: Rows = [["物件名", "物件住所", landlord, tenant, f"{tenant}電話", "賃料"]]
         rows += [[f"コーポ{i}", t.address, landlords[i % 10].name, t.name, t.phone, 60000] for i, t in enumerate(tenants)]
         found = analyse_sheet("賃貸", iter(rows))
         assert found is not None and found.kind == SheetKind.PERSONS
-        assert {(r.fields["name"], r.fields["address"]) for r in found.records} == {(t.name, t.address) for t in tenants}
+        got = {(r.role, r.fields["name"], r.fields.get("address")) for r in found.records}
+        assert {g for g in got if g[0] != "owner"} == {("", t.name, t.address) for t in tenants}
+        # the landlord is named (a name of the file, counted once by name), never at his tenant's home
+        assert {g for g in got if g[0] == "owner"} == {("owner", p.name, None) for p in landlords}
