@@ -8,6 +8,10 @@ the property, not the landlord.
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from scanner.detectors.pii import SheetKind, analyse_sheet
 from tests import person_tables_data as T
 
@@ -87,3 +91,21 @@ def test_a_lease_list_counts_the_tenant_at_the_property_not_the_landlord():
         assert {g for g in got if g[0] != "owner"} == {("", t.name, t.address) for t in tenants}
         # the landlord is named (a name of the file, counted once by name), never at his tenant's home
         assert {g for g in got if g[0] == "owner"} == {("owner", p.name, None) for p in landlords}
+
+
+@pytest.mark.parametrize("header", [["納税義務者氏名", "納税義務者住所", "資産所在地", "地番", "地目", "評価額"],
+                                    ["納税義務者", "住所", "所在地", "地番", "地目", "地積"],
+                                    ["氏名", "住所", "所在地", "地番", "地目", "地積"]], ids=lambda h: h[0])
+def test_a_tax_ledger_counts_each_taxpayer_at_his_home_not_joined_to_the_lot(header):
+    """A 固定資産 名寄帳 without the owner word: 納税義務者 | 住所 | 所在地 | 地番. The home (a whole address) and the lot
+    (所在地 without a block number, then 地番) were joined into one address, each taxpayer then stood at four such
+    addresses: a lead, the 20 taxpayers not counted (tables16 fixed only 所有者 | 所有者住所). A column that begins a
+    new address (a prefecture or municipality) after a whole one is another address."""
+    rnd = random.Random(3)
+    owners, lots = _P[:20], _P[20:100]
+    rows: Rows = [header] + [[owners[i // 4].name, owners[i // 4].address, lot.prefecture + lot.city + lot.town,
+                              f"{rnd.randint(1, 999)}番{rnd.randint(1, 9)}", "宅地", rnd.randint(100, 900)]
+                             for i, lot in enumerate(lots)]
+    found = analyse_sheet("名寄帳", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(lots)
+    assert {(r.fields["name"], r.fields["address"]) for r in found.records} == {(o.name, o.address) for o in owners}
