@@ -795,9 +795,13 @@ def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
         # of a Western-order address (番地 | 部屋番号 | 市区町村) stays in it.
         cols = cols[rooms:]
     plan.cols["address"] = cols = _japanese_order(cols, sample)
-    starts = [c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6]
-    if len(starts) >= 2:
-        plan.cols["address"] = [c for c in cols if c < starts[1]]
+    first = next((c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6), None)
+    # after a whole address, a column that begins one (a prefecture or municipality) is another place: 住所 | 所在地 |
+    # 地番 of a tax ledger, the lot's town without its block number, then the lot (review16b: were joined into one)
+    second = None if first is None else next(
+        (c for c in cols if c > first and share(column_values(sample, c), _begins_an_address) >= 0.6), None)
+    if second is not None:
+        plan.cols["address"] = [c for c in cols if c < second]
 
 
 def _begins_an_address(v: object) -> bool:
