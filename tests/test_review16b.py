@@ -109,3 +109,27 @@ def test_a_tax_ledger_counts_each_taxpayer_at_his_home_not_joined_to_the_lot(hea
     found = analyse_sheet("名寄帳", iter(rows))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(lots)
     assert {(r.fields["name"], r.fields["address"]) for r in found.records} == {(o.name, o.address) for o in owners}
+
+
+def test_the_notification_list_says_an_owners_address_may_be_the_propertys(tmp_path):
+    """persons --export (the list letters are sent from): an owner counted beside a property's address was labelled 所有者
+    alone, while the report says the address may be the property's; a letter sent there misses the owner."""
+    import openpyxl
+    from conftest import run_leakscan
+
+    from tests import pii_data as D
+
+    share, out = tmp_path / "share", tmp_path / "out"
+    share.mkdir()
+    rows: Rows = [["所有者", "物件所在地", "電話番号", "種別"]]
+    rows += [[_P[100 + i % 5].name, p.prefecture + p.city + p.town + p.block, _P[100 + i % 5].phone, "アパート"]
+             for i, p in enumerate(_P[:20])]
+    (share / "物件.xlsx").write_bytes(D.xlsx_bytes({"物件": rows}))
+    assert run_leakscan("scan", str(share), "--name", "物件.xlsx", "--out", str(out), "--quiet").returncode == 1
+    target = tmp_path / "list.xlsx"
+    proc = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share))
+    assert proc.returncode == 0, proc.stderr
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    got = list(sheet.iter_rows(values_only=True))
+    roles = {r[got[0].index("役割")] for r in got[1:]}
+    assert roles == {"所有者（住所は物件の所在地のことあり）"}
