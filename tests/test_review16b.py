@@ -133,3 +133,16 @@ def test_the_notification_list_says_an_owners_address_may_be_the_propertys(tmp_p
     got = list(sheet.iter_rows(values_only=True))
     roles = {r[got[0].index("役割")] for r in got[1:]}
     assert roles == {"所有者（住所は物件の所在地のことあり）"}
+
+
+def test_every_role_has_the_reports_words_in_the_notification_list():
+    """Every role of signatures/pii_columns.toml (世帯主, 勤務先 were shown as householder, work)."""
+    import tomllib
+    from pathlib import Path
+
+    from reports.labels import label
+    from scanner.commands.persons import role_label
+
+    roles = tomllib.loads((Path(__file__).parent.parent / "signatures" / "pii_columns.toml").read_text("utf-8"))["role"]
+    for role in ["person", *(r["name"] for r in roles)]:
+        assert role_label(role) == label(f"pii_role_{role}", "ja") != ""
