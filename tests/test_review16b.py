@@ -146,3 +146,20 @@ def test_every_role_has_the_reports_words_in_the_notification_list():
     roles = tomllib.loads((Path(__file__).parent.parent / "signatures" / "pii_columns.toml").read_text("utf-8"))["role"]
     for role in ["person", *(r["name"] for r in roles)]:
         assert role_label(role) == label(f"pii_role_{role}", "ja") != ""
+
+
+def test_a_header_less_household_list_keeps_each_member_at_home_beside_a_contacts_address():
+    """Header-less 氏名 | 住所 | 電話 | 緊急連絡先 | 緊急連絡先住所 of a residents' list: households of one to three share
+    their home (fewer homes than names), each member's contact lives elsewhere (as many addresses as names). tables16
+    took the address column whose distinct values are nearest the names': every resident at his contact's address
+    (39 wrong keys, letters to strangers). Names sharing an address and a family name are a household: that address is
+    theirs."""
+    rows: Rows = []
+    truth = set()
+    contacts = iter(T.ja_people(60, seed=1604))
+    for h, home in enumerate(_P[:20]):
+        for given in ("太郎", "花子", "一郎")[:1 + h % 3]:
+            c = next(contacts)
+            rows.append([f"{home.family} {given}", home.address, home.phone, c.name, c.address])
+            truth.add((f"{home.family} {given}", home.address))
+    assert _persons(rows) == truth
