@@ -163,3 +163,17 @@ def test_a_header_less_household_list_keeps_each_member_at_home_beside_a_contact
             rows.append([f"{home.family} {given}", home.address, home.phone, c.name, c.address])
             truth.add((f"{home.family} {given}", home.address))
     assert _persons(rows) == truth
+
+
+def test_a_companys_meisho_stays_the_organisation_of_a_business_contact_list():
+    """会社名称 | 氏名 | 住所 | 電話 (business cards, a client firm's contacts): tables16 read any role's 名称 as that role's
+    name, so 会社名称 / 勤務先名称 became the work role's name (firm names, refused) and the organisation / employer column
+    was lost: the list turned from business contacts into private persons."""
+    from scanner.detectors.columns import read_header
+
+    assert read_header("会社名称").field == "organisation" and read_header("勤務先名称").field == "employer"
+    firms = ["さくら商事株式会社", "株式会社山田工務店", "丸井産業株式会社", "東洋物産株式会社"]
+    rows: Rows = [["会社名称", "氏名", "住所", "電話"]] + [[firms[i % 4], p.name, p.address, p.phone]
+                                                      for i, p in enumerate(_P[:40])]
+    found = analyse_sheet("名刺", iter(rows))
+    assert found is not None and found.kind == SheetKind.BUSINESS and found.columns["organisation"] == ["会社名称"]
