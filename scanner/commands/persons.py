@@ -31,8 +31,14 @@ from .argtypes import EXIT_INCOMPLETE
 
 # what a cell must not start with to be safe from formula injection (OWASP): = + - @ tab CR
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-ROLE_LABELS = {"person": "本人", "applicant": "申込者", "recipient": "届先", "guardian": "保護者",
-               "emergency_contact": "緊急連絡先", "guarantor": "保証人", "owner": "所有者"}
+
+
+def role_label(role: str) -> str:
+    """A role as the report names it in Japanese (pii_role_*: 所有者（住所は物件の所在地のことあり）, 世帯主), one wording for
+    the report and the notification list (review16b: the list had its own, shorter table)."""
+    from reports.labels import label
+
+    return label(f"pii_role_{role}", "ja") or role
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -200,7 +206,7 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
         roles = dict.fromkeys(r.role or MAIN_ROLE for r in group)
         people.append({"name": most("name"), "reading": most("reading"), "postcode": most("postcode"),
                        "address": most("address"), "times": len(group),
-                       "roles": "、".join(ROLE_LABELS.get(r, r) for r in roles),
+                       "roles": "、".join(role_label(r) for r in roles),
                        "kind": "事業者の連絡先" if all(r.kind == SheetKind.BUSINESS for r in group) else "個人",
                        "files": "\n".join(f"{label} ({n})" for label, n in
                                           sorted(files.items(), key=lambda kv: order.get(kv[0], 0))),
@@ -305,7 +311,7 @@ def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc, ove
     case = doc.case
     for row in (["事案番号", case.get("id", "")], ["調査担当者", case.get("examiner", "")],
                 ["本人の数", len(people)], ["スキャン開始", doc.scan.started],
-                ["役割", "本人以外の役割（申込者、届先、保護者、緊急連絡先、保証人）の人も一人として数えています。"],
+                ["役割", "本人以外の役割（申込者、届先、保護者、世帯主、緊急連絡先、保証人、所有者）の人も一人として数えています。"],
                 ["区分", "事業者の連絡先は、会社名の列と並んで書かれた人です（個人情報保護法上の個人データとして数えています）。"],
                 ["注意", "個人情報を含みます。取扱いに注意し、用が済んだら削除してください。"]):
         _append_text_row(info, list(row))

@@ -276,9 +276,10 @@ def _with_role(key: str, depth: int) -> Header | None:
         if not rest:
             field = r.bare_role.get(role)
             return Header(field, role) if field else None
-        if rest in ("名", "名前", "氏名", "名称", "nm"):
+        if rest in ("名", "名前", "氏名", "nm") or rest == "名称" and role not in r.business_roles:
             # 保護者名: the guardian's name, not a given name; お届け先名称 / ご依頼主 名称１ (Sagawa e飛伝, Japan Post
-            # ゆうプリR): the recipient's or sender's name, a person's or a firm's (the values decide), no thing's 名称
+            # ゆうプリR): the recipient's or sender's name, a person's or a firm's (the values decide), no thing's 名称;
+            # a business role's 名称 is its firm's (会社名称, 勤務先名称: the organisation, the employer; review16b)
             return Header("name", role)
         h = _classify(rest, depth + 1, roles=False)
         if h is not None and h.field in PERSON_FIELDS:

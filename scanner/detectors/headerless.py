@@ -351,7 +351,8 @@ def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows:
                 return plan.cols["address"], plan.cols.get("postcode", [])
             if people < 0:
                 people = len({join_values(r, names, " ") for r in sample} - {""})
-            if abs(len(set(joined) - {""}) - people) * 10 <= people:  # about as many addresses as names: the list's
+            if abs(len(set(joined) - {""}) - people) * 10 <= people or _households(sample, names, joined):
+                # about as many addresses as names, or a household's (one family name at an address): the list's
                 return plan.cols["address"], plan.cols.get("postcode", [])
             found.append((plan.cols["address"], plan.cols.get("postcode", []), joined))
             joined_cols |= set(plan.cols["address"])
@@ -359,6 +360,21 @@ def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows:
         return _latin_address(cols, rows, taken)
     found.sort(key=lambda f: abs(len(set(f[2]) - {""}) - people))  # stable: the first of equals first
     return found[0][0], found[0][1]
+
+
+HOUSEHOLD_SHARE = 0.8  # of the addresses several names share, those where the names share their family name
+
+
+def _households(sample: Sequence[Sequence[object]], names: Sequence[int], joined: Sequence[str]) -> bool:
+    """Are the names that share an address mostly of one family (山田 太郎 | 山田 花子 at one home: fewer homes than names
+    in a residents' list), not a sender's recipients or a facility's clients? (review16b: a per-person contact's address
+    further right was taken for every member's)"""
+    at: dict[str, set[str]] = {}
+    for r, a in zip(sample, joined, strict=False):
+        if a and (n := join_values(r, names, " ").strip()):
+            at.setdefault(a, set()).add(n)
+    shared = [ns for ns in at.values() if len(ns) >= 2]
+    return bool(shared) and sum(len({n.split()[0] for n in ns}) == 1 for ns in shared) >= HOUSEHOLD_SHARE * len(shared)
 
 
 def _latin_address(cols: dict[int, list[str]], rows: int, taken: set[int]) -> tuple[list[int], list[int]] | None:

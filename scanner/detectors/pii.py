@@ -406,7 +406,7 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     for c, h in sorted(mapping.items()):
         if h.field in CONTEXT_FIELDS:
             context.setdefault(h.field, []).append(c)
-    plans = plan_roles(persons)
+    plans = plan_roles(persons, sample)
     assemble(plans, header_rows, mapping, sample)
     kept: list[RolePlan] = []
     for p in plans:

@@ -534,30 +534,52 @@ def _pick_name(role_cols: dict[int, Header], base: str, parts: tuple[str, str, s
     return sorted(fams + givs, key=lambda c: (part_order(role_cols[c].field), c))
 
 
-def plan_roles(headers: dict[int, Header]) -> list[RolePlan]:
-    """One RolePlan per role named in the header row (main renditions first, others as fallback)."""
+def plan_roles(headers: dict[int, Header], sample: Sequence[Sequence[object]] = ()) -> list[RolePlan]:
+    """One RolePlan per role named in the header row (main renditions first, others as fallback); ``sample``: the rows
+    under it (numbered columns side by side: one person's lines or several persons, _instances)."""
     plans: list[RolePlan] = []
     for role in dict.fromkeys([""] + sorted({h.role for h in headers.values()})):
-        for mine in _instances(role, {c: h for c, h in headers.items() if h.role == role}):
+        for mine in _instances(role, {c: h for c, h in headers.items() if h.role == role}, sample):
             plans.append(_role_plan(role, mine))
     return plans
 
 
-def _instances(role: str, mine: dict[int, Header]) -> list[dict[int, Header]]:
+def _instances(role: str, mine: dict[int, Header], sample: Sequence[Sequence[object]] = ()) -> list[dict[int, Header]]:
     """A role named twice or more with numbers on its names (緊急連絡先1氏名 | 緊急連絡先1住所 | 緊急連絡先2氏名 |
     緊急連絡先2住所: two contacts, each a person): one set of columns per number; unnumbered ones go with the first.
-    Two numbers at least must carry a field of their own beside the name (review9c), and no field may run to a number
-    no name has (お届け先住所１-３ beside お届け先名称１-２, Sagawa e飛伝III and Japan Post ゆうプリR: the lines of one
-    address and of one name, tables16)."""
+    Two numbers at least must carry a field of their own beside the name (review9c). The lines of one address and of
+    one name are no persons (tables16): a field whose numbered columns run side by side to a number no name has
+    (お届け先住所１-３ beside お届け先名称１-２, Sagawa e飛伝III and Japan Post ゆうプリR), or names and addresses each
+    side by side (ご依頼主住所１ | ご依頼主住所２ | ご依頼主名称１ | ご依頼主名称２) unless the rows hold a second person
+    there (緊急連絡先氏名1 | 緊急連絡先氏名2 | 緊急連絡先住所1 | 緊急連絡先住所2: review16b)."""
     if not mine:
         return []
     numbers = sorted({h.number for h in mine.values() if h.field == "name" and h.number})
     own = {h.number for h in mine.values() if h.field not in NAME_PARTS + READING_PARTS}
-    if not role or len(numbers) < 2 or len(own & set(numbers)) < 2 or {n for n in own if n} - set(numbers) or (
-            _side_by_side(mine, "name") and _side_by_side(mine, "address")):
+    lines = any(_side_by_side(mine, h.field) for h in mine.values() if h.number and h.number not in numbers
+                and h.field not in NAME_PARTS + READING_PARTS)
+    if not role or len(numbers) < 2 or len(own & set(numbers)) < 2 or lines or (
+            _side_by_side(mine, "name") and _side_by_side(mine, "address") and not _second_person(mine, sample)):
         return [mine]  # 保護者氏名1 | 保護者氏名2 alone: one name's parts (姓 | 名) or lines (宛名, 様方), not two persons
     return [{c: h for c, h in mine.items() if h.number == n or (n == numbers[0] and h.number not in numbers)}
             for n in numbers]
+
+
+def _second_person(mine: dict[int, Header], sample: Sequence[Sequence[object]]) -> bool:
+    """Do the rows hold a second person in the second numbered name and address columns: most rows that fill the first
+    name fill the second with a name, beside an address of its own (a prefecture or municipality and a block number), as
+    two contacts or parents do; a name's second line (様方, a department) or an address's (番地, 建物) does not."""
+    def second(field: str) -> tuple[int, int] | None:
+        cols = sorted((h.number, c) for c, h in mine.items() if h.field == field and h.number)
+        return (cols[0][1], cols[1][1]) if len(cols) >= 2 else None
+
+    names, places = second("name"), second("address")
+    if names is None or places is None or not sample:
+        return False
+    first = len(column_values(sample, names[0]))
+    others, where = column_values(sample, names[1]), column_values(sample, places[1])
+    return (first > 0 and len(others) * 2 >= first and mostly(others, V.looks_like_name, 0.8)
+            and mostly(where, lambda v: V.looks_like_address(v, strict=True), 0.8))
 
 
 def _side_by_side(mine: dict[int, Header], field: str) -> bool:
@@ -773,9 +795,13 @@ def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
         # of a Western-order address (番地 | 部屋番号 | 市区町村) stays in it.
         cols = cols[rooms:]
     plan.cols["address"] = cols = _japanese_order(cols, sample)
-    starts = [c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6]
-    if len(starts) >= 2:
-        plan.cols["address"] = [c for c in cols if c < starts[1]]
+    first = next((c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6), None)
+    # after a whole address, a column that begins one (a prefecture or municipality) is another place: 住所 | 所在地 |
+    # 地番 of a tax ledger, the lot's town without its block number, then the lot (review16b: were joined into one)
+    second = None if first is None else next(
+        (c for c in cols if c > first and share(column_values(sample, c), _begins_an_address) >= 0.6), None)
+    if second is not None:
+        plan.cols["address"] = [c for c in cols if c < second]
 
 
 def _begins_an_address(v: object) -> bool:

@@ -208,6 +208,10 @@ _BLOCK = re.compile(r"\d|[一二三四五六七八九十]+丁目|番地|番|号"
 _ORG = re.compile(r"株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|㈲|法人|協会|組合|センター|病院|医院|クリニック|"
                   r"施設|事業所|学校|大学|役所|役場|ホーム|会館|工場|支店|本店|営業所|"
                   r"事務所|商店|商事|商会|建設|工務店|薬局|銀行|"  # review9c: 山田・田中法律事務所, 鈴木商店 were persons
+                  # review16b: a role's 名称 (納品先名称, 請求先名称) names shops and branches (イオン 幕張店), nurseries,
+                  # clinics, restaurants and a firm's department; no person's name ends in 店
+                  r"\S店(?=[\s(（]|$)|歯科|保育園|幼稚園|こども園|農園|喫茶|レストラン|食堂|美容室|整骨院|接骨院|"
+                  r"(?:経理|総務|営業|人事|購買|資材|業務|管理|庶務)部(?=[\s(（]|$)|"
                   r"\b(?:inc|ltd|llc|corp|co|company|gmbh)\b\.?|"
                   # European legal forms (tables15: Nom | Adresse over Bailly Henry et Fils, Clerc SARL, Louis S.A.S.),
                   # the short ones in capitals only (Sa, Ag are no legal form); those of two capitals only after the
