@@ -1,0 +1,75 @@
+"""Review of wild16 (Session 16, review16c): the SYLK reader, the JSON sniff for texts starting with ``{`` and the
+CSV quote-cut rule, broken with damaged and realistic inputs the branch was not tuned to."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+from pathlib import Path
+
+from faker import Faker
+
+from tests.test_wild13 import _scan  # findings.json of a CLI scan over a share of files, no traceback
+from tests.test_wild16 import _ended_as_nothing, _sylk
+
+SEED = 20261216
+
+
+def _people(n: int) -> list[dict[str, str]]:
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    return [{"name": fake.name(), "zip": fake.postcode(), "address": fake.address(), "tel": fake.phone_number()}
+            for _ in range(n)]
+
+
+def _records(findings: dict) -> dict[str, int]:
+    return {Path(f["path"]).name: (f.get("pii") or {}).get("records") for f in findings["files"]}
+
+
+def test_sylk_position_of_odd_digits_costs_no_rows(tmp_path: Path) -> None:
+    """A damaged record's X or Y holding a digit int() refuses (a superscript ², read from a Latin or UTF-8 file) or
+    more digits than int() converts (4,300) raised ValueError out of the reader: the whole file was listed
+    "the parser raised ValueError" and its 40 people were lost. Such a position is no position: the cell is
+    outside the sheet, the other rows are read."""
+    rows: list[list[object]] = [["氏名", "郵便番号", "住所", "電話番号"]]
+    rows += [[p["name"], p["zip"], p["address"], p["tel"]] for p in _people(40)]
+    text = _sylk(rows).decode("cp932")
+    end = "E\r\n"
+    books = {"super.slk": (text[:-len(end)] + 'C;Y50;X\u00b2;K"x"\r\n' + end).encode("utf-8"),
+             "digits.slk": (text[:-len(end)] + "C;Y50;X" + "1" * 5000 + ';K"x"\r\n' + end).encode("cp932")}
+    findings = _scan(tmp_path, books)
+    assert _records(findings) == dict.fromkeys(books, 40), (_records(findings), findings["skipped"])
+
+
+def test_sylk_long_record_splits_in_linear_memory() -> None:
+    """A record's fields were split by a regular expression whose repeated alternation keeps ~115 bytes of matcher
+    state per character: a 20 MB cell (a damaged or hostile .slk) took 2.4 GB in the worker. Split in memory
+    proportional to the line."""
+    from scanner.sheet import Caps
+    from scanner.sylk import iter_sylk
+
+    data = b'ID;PWXL;N;E\r\nC;Y1;X1;K"' + b"a" * 2_000_000 + b';;b"\r\nC;Y1;X2;K"x;;;;y"\r\nE\r\n'
+    tracemalloc.start()
+    try:
+        (sheet,) = iter_sylk(data, Caps())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert sheet.rows == [["a" * 2_000_000 + ";b", "x;;y"]]
+    assert peak < 40_000_000, peak
+
+
+def test_json_starting_with_a_brace_then_a_comment_or_bare_key_is_still_json(tmp_path: Path) -> None:
+    """wild16 took a text starting ``{`` for JSON only when a key's double quote or ``}`` follows (an RTF named .txt
+    was damaged JSON). Person exports that open otherwise ended as nothing where main read or listed them: a
+    ``{ // comment`` before the keys (30 people read before), a mongosh print ``{ _id: ObjectId(..), name: ..}`` and
+    a Python dict printed to a file (listed as damaged JSON before)."""
+    people = _people(30)
+    obj = json.dumps({"users": people}, ensure_ascii=False, indent=2)
+    books = {"export.json": ("{ // exported by the member system\n" + obj[1:]).encode(),
+             "dump.txt": "\n".join('{ _id: ObjectId("%024d"), ' % i + json.dumps(p, ensure_ascii=False)[1:]
+                                   for i, p in enumerate(people)).encode(),
+             "printed.txt": ("{'users': " + repr(people) + "}").encode()}
+    findings = _scan(tmp_path, books)
+    assert not _ended_as_nothing(findings, set(books)), (_records(findings), findings["skipped"])
+    assert _records(findings).get("export.json") == 30, _records(findings)
