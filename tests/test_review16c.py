@@ -73,3 +73,18 @@ def test_json_starting_with_a_brace_then_a_comment_or_bare_key_is_still_json(tmp
     findings = _scan(tmp_path, books)
     assert not _ended_as_nothing(findings, set(books)), (_records(findings), findings["skipped"])
     assert _records(findings).get("export.json") == 30, _records(findings)
+
+
+def test_a_cut_inside_a_quoted_cell_is_one_cut(tmp_path: Path) -> None:
+    """A text cut inside a quoted cell was given two reasons for one cut: text-cut-in-quote and text-cut-in-row,
+    the latter counting the quoted cell's second line as a row of 1 cell ("1 of 3 cells")."""
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    rows = "氏名,住所,備考\r\n" + "".join(f'{fake.name()},{fake.address()},"{fake.city()}"\r\n' for _ in range(30))
+    books = {"one.csv": (rows + f'{fake.name()},{fake.address()},"旧住所 {fake.address()}').encode(),
+             "two.csv": (rows + f'{fake.name()},{fake.address()},"旧住所\r\n{fake.address()}').encode(),
+             "addr.csv": (rows + f'{fake.name()},"{fake.prefecture()}').encode()}
+    findings = _scan(tmp_path, books)
+    codes = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
+    assert codes == dict.fromkeys(books, ["quoting-unclosed", "text-cut-in-quote"]), codes
+    assert _records(findings) == dict.fromkeys(books, 31), _records(findings)  # the cut row read too
