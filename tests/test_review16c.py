@@ -67,7 +67,7 @@ def test_json_starting_with_a_brace_then_a_comment_or_bare_key_is_still_json(tmp
     people = _people(30)
     obj = json.dumps({"users": people}, ensure_ascii=False, indent=2)
     books = {"export.json": ("{ // exported by the member system\n" + obj[1:]).encode(),
-             "dump.txt": "\n".join('{ _id: ObjectId("%024d"), ' % i + json.dumps(p, ensure_ascii=False)[1:]
+             "dump.txt": "\n".join(f'{{ _id: ObjectId("{i:024d}"), ' + json.dumps(p, ensure_ascii=False)[1:]
                                    for i, p in enumerate(people)).encode(),
              "printed.txt": ("{'users': " + repr(people) + "}").encode()}
     findings = _scan(tmp_path, books)
@@ -88,3 +88,29 @@ def test_a_cut_inside_a_quoted_cell_is_one_cut(tmp_path: Path) -> None:
     codes = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
     assert codes == dict.fromkeys(books, ["quoting-unclosed", "text-cut-in-quote"]), codes
     assert _records(findings) == dict.fromkeys(books, 31), _records(findings)  # the cut row read too
+
+
+def test_a_quote_left_open_in_a_text_that_is_no_table_is_no_cut(tmp_path: Path) -> None:
+    """wild16's text-cut-in-quote claimed a cut for any text whose last line(s) hold a quote opened at a field's start
+    and no final line end: an RTF written from HTML named .txt (mimekit's tnef message.rtf: ``style="width:100%;
+    table-layout:auto;">`` opens a quote after a ;) and a Notepad memo (no final line end) whose last paragraph
+    opens a quotation after a comma were listed corrupt "the file is cut". A cut is claimed only below a table
+    (the rows above as wide as each other, two cells or more); a person list cut so is still listed."""
+    rtf = "\n".join(["{\\rtf1\\ansi\\ansicpg1252\\fromhtml1 \\fbidis \\deff0{\\fonttbl", "{\\f0\\fswiss Arial;}",
+                     "{\\f1\\fmodern Courier New;}}", "{\\colortbl\\red0\\green0\\blue0;\\red0\\green0\\blue255;}",
+                     "\\uc1\\pard\\plain\\deftab360 \\f0\\fs24 ", "{\\*\\htmltag19 <html>}",
+                     '{\\*\\htmltag96 <table border="0" style="width:100%; table-layout:auto;">}\\htmlrtf {\\pard',
+                     "{\\*\\htmltag104 </table>}\\htmlrtf }\\htmlrtf0 ", "{\\*\\htmltag58 </body>}",
+                     "{\\*\\htmltag27 </html>}}"])
+    memo = ("Meeting notes\r\n\r\nAttendees: sales, support\r\nThe customer wrote, \"We cannot accept the delay.\r\n\r\n"
+            "Please call us before Friday.\r\n\r\nRegards")
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    rows = "氏名,住所,備考\r\n" + "".join(f'{fake.name()},{fake.address()},"{fake.city()}"\r\n' for _ in range(30))
+    books = {"message.txt": rtf.encode(), "memo.txt": memo.encode(),
+             "cut.csv": (rows + f'{fake.name()},{fake.address()},"旧住所 {fake.address()}').encode(),
+             "header-only.csv": f'氏名,住所,備考\r\n{fake.name()},"{fake.address()}'.encode()}
+    findings = _scan(tmp_path, books)
+    listed = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
+    assert "message.txt" not in listed and "memo.txt" not in listed, listed
+    assert "text-cut-in-quote" in listed.get("cut.csv", []) and "header-only.csv" in listed, listed
