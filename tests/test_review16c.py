@@ -114,3 +114,19 @@ def test_a_quote_left_open_in_a_text_that_is_no_table_is_no_cut(tmp_path: Path) 
     listed = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
     assert "message.txt" not in listed and "memo.txt" not in listed, listed
     assert "text-cut-in-quote" in listed.get("cut.csv", []) and "header-only.csv" in listed, listed
+
+
+def test_sylk_with_a_damaged_first_record_is_read_under_its_name(tmp_path: Path) -> None:
+    """One flipped byte in the first 15 (the writer's name in ``ID;PWXL``, the ; of the second record) and a .slk
+    with 40 people was listed "SYLK spreadsheet: no reader for this format" (there is one) with no person read: the
+    sniff wants both first records intact. A file named .slk/.sylk whose cells are SYLK cells is read as SYLK."""
+    rows: list[list[object]] = [["氏名", "郵便番号", "住所", "電話番号"]]
+    rows += [[p["name"], p["zip"], p["address"], p["tel"]] for p in _people(40)]
+    data = _sylk(rows)
+    books = {}
+    for i, at in enumerate((5, 7, 14, 3)):
+        b = bytearray(data)
+        b[at] ^= 0xFF
+        books[f"flip{i}.slk" if i % 2 else f"flip{i}.sylk"] = bytes(b)
+    findings = _scan(tmp_path, books)
+    assert _records(findings) == dict.fromkeys(books, 40), (_records(findings), findings["skipped"])

@@ -37,6 +37,7 @@ from ..sources.split_series import is_part_name
 from ..sqldump import is_sql_dump
 from ..sqlitedb import wal_frames
 from ..statsdata import STATS_FORMATS
+from ..sylk import sylk_cells
 from ..tables import (
     BINARY_FORMATS,
     MARKUP_FORMATS,
@@ -123,6 +124,7 @@ UNREAD_TABLES = {
     ".sav": "SPSS data file", ".zsav": "SPSS data file", ".por": "SPSS portable file", ".dta": "Stata data file",
     ".sas7bdat": "SAS data set", ".xpt": "SAS transport file",
 }
+SYLK_EXTENSIONS = (".slk", ".sylk")  # read by scanner.sylk; listed unsupported when they hold no SYLK cells
 # a Numbers document saved as a package folder (``顧客.numbers/Index/Document.iwa``, ``Tables/DataList-*.iwa``: Snappy
 # framed protobuf, no reader here) or such a folder zipped: each part is listed as the zipped document is (wild16:
 # masaccio/numbers-parser test-5.numbers ended as nothing); a Pages or Keynote folder's parts are no tables
@@ -681,6 +683,8 @@ class SpreadsheetInspector:
         if ext == IWORK_PART and numbers_part(entry):
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT, what=NUMBERS_FOLDER,
                                                                            ext=ext))
+        if ext in SYLK_EXTENSIONS and fmt == "text" and sylk_cells(data):
+            fmt = "sylk"  # its first records damaged (a flipped byte in ID;PWXL): its cells are read (review16c)
         if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted", "sylk"):
             if data.startswith(_SPSS_ENCRYPTED):  # saved with a password (Session 15: was listed unsupported)
                 return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
