@@ -54,7 +54,8 @@ def sylk_cells(head: bytes) -> bool:
 def _fields(line: str) -> list[str]:
     """The fields of a record, ``;;`` read as ``;`` (review16c: a repeated alternation kept ~115 bytes of matcher
     state per character, 2.4 GB for a 20 MB cell)."""
-    fields, field = [], []
+    fields: list[str] = []
+    field: list[str] = []
     for m in _TOKENS.finditer(line):
         t = m.group()
         if t == ";":
