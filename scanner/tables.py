@@ -112,8 +112,8 @@ def _markup_kind(data: bytes) -> str | None:
         return None
     if "urn:schemas-microsoft-com:office:spreadsheet" in head or 'progid="excel.sheet"?>' in head:
         return "spreadsheetml"
-    if any(ns in head for ns in GNUMERIC_NAMESPACES):  # a Gnumeric workbook's XML (a .gnumeric file inflated, or
-        return "gnumeric"                                 # saved plain), of 1.2 on or of the versions before
+    if _GNUMERIC_DECLARED.search(head):  # a Gnumeric workbook's XML (a .gnumeric file inflated, or saved plain), of
+        return "gnumeric"                  # 1.2 on or of the versions before: its root declares the namespace
     if "<office:document" in head:  # a flat OpenDocument file: a spreadsheet by its mimetype (after the root's
         return "fods" if _FODS_MIMETYPE in _text_head(data, 16384) else "xml"  # many namespaces), else a text, a drawing
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
@@ -123,7 +123,11 @@ def _markup_kind(data: bytes) -> str | None:
 
 # Gnumeric 1.2 on (gnumeric.org/v10.dtd ...) and the versions before (www.gnome.org/gnumeric/, /v2 ... /v7: wild16,
 # GNOME/gnumeric's samples were listed as other XML)
+# (markup.GNUMERIC_NS: the same, as element tags). Declared as a namespace (``xmlns:gmr="…"``), not anywhere in the head:
+# http://www.gnome.org/gnumeric/ was Gnumeric's home page, linked from pages and comments (review16c: an HTML list
+# naming it was read as a damaged Gnumeric workbook)
 GNUMERIC_NAMESPACES = ("http://www.gnumeric.org/v", "http://www.gnome.org/gnumeric/")
+_GNUMERIC_DECLARED = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*["'](?:""" + "|".join(map(re.escape, GNUMERIC_NAMESPACES)) + ")")
 _FODS_MIMETYPE = 'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"'  # a flat ODF file says its kind
 _EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
 _BROWSER_MHTML = ("from: <saved by ", "snapshot-content-location:")  # a page a browser saved (Chrome, Edge, IE)

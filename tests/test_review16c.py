@@ -130,3 +130,27 @@ def test_sylk_with_a_damaged_first_record_is_read_under_its_name(tmp_path: Path)
         books[f"flip{i}.slk" if i % 2 else f"flip{i}.sylk"] = bytes(b)
     findings = _scan(tmp_path, books)
     assert _records(findings) == dict.fromkeys(books, 40), (_records(findings), findings["skipped"])
+
+
+def test_gnumeric_sniff_wants_the_namespace_declared(tmp_path: Path) -> None:
+    """wild16 took any markup whose head holds http://www.gnome.org/gnumeric/ (Gnumeric's old home page, linked from
+    pages and comments) for a Gnumeric workbook: an HTML person list (a web system's export named .xls) naming it in a comment was listed `corrupt`
+    "Gnumeric XML: XMLSyntaxError" with its 30 people unread. And the old namespace was missed by the third list of
+    Gnumeric marks (which .xml files are read): a Gnumeric 1.0 workbook saved as .xml ended as nothing while a newer
+    one was read. A workbook declares its namespace (``xmlns:gmr="…"``): that is what is looked for, in one place."""
+    from tests.test_wild16 import _gnumeric_old
+
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    rows = "".join(f"<tr><td>{fake.name()}</td><td>{fake.postcode()}</td><td>{fake.address()}</td></tr>\n"
+                   for _ in range(30))
+    html = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>会員名簿</title><!-- made with Gnumeric, '
+            'http://www.gnome.org/gnumeric/ --></head><body><table><tr><th>氏名</th><th>郵便番号</th><th>住所</th></tr>\n'
+            f"{rows}</table></body></html>")
+    people = [[p["name"], p["zip"], p["address"]] for p in _people(40)]
+    books = {"meibo.xls": html.encode(),  # a web system's HTML export saved as .xls
+             "old.xml": _gnumeric_old([["氏名", "郵便番号", "住所"], *people], "http://www.gnome.org/gnumeric/v7", False),
+             "new.xml": _gnumeric_old([["氏名", "郵便番号", "住所"], *people], "http://www.gnumeric.org/v10.dtd", False)}
+    findings = _scan(tmp_path, books)
+    assert _records(findings) == {"meibo.xls": 30, "old.xml": 40, "new.xml": 40}, (_records(findings),
+                                                                                    findings["skipped"])

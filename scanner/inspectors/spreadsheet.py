@@ -40,6 +40,7 @@ from ..statsdata import STATS_FORMATS
 from ..sylk import sylk_cells
 from ..tables import (
     BINARY_FORMATS,
+    GNUMERIC_NAMESPACES,
     MARKUP_FORMATS,
     NO_DELIMITER,
     OLE_MAGIC,
@@ -90,7 +91,8 @@ WEB_ARCHIVES = frozenset({".mht", ".mhtml"})
 EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-microsoft-com:office:excel",
                "urn:schemas-microsoft-com:office:spreadsheet".encode("utf-16-le"),
                "urn:schemas-microsoft-com:office:excel".encode("utf-16-le"),
-               b"http://www.gnumeric.org/v")  # a Gnumeric workbook's XML (its namespace), saved as .xml
+               *(ns.encode() for ns in GNUMERIC_NAMESPACES))  # a Gnumeric workbook's XML (its namespace: of 1.2 on
+# and before, review16c: a Gnumeric 1.0 workbook saved as .xml ended as nothing), saved as .xml
 # documents whose package may be a workbook renamed (an .xlsx named 報告.docx): read when their zip directory names
 # a workbook part (read once with the archive inspector's look for embedded objects), an OpenDocument file when its
 # mimetype says spreadsheet; listed ``extension-mismatch``
