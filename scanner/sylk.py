@@ -21,7 +21,9 @@ from .textdecode import plan_decoding
 # the first record names the writer (ID;PWXL, ID;PGnumeric, ID;PSCALC3); the second is one of SYLK's record types;
 # a cell (C;…;K) or the bounds record (B;Y;X) follows: a semicolon CSV whose header starts "ID;P…" is none
 _SYLK = re.compile(rb"\A(?:\xef\xbb\xbf)?ID;P\w*(?:;[^\r\n]*)?(?:\r\n|\r|\n)(?:[PFBCONW]|NN|NU|NE|NL|E)(?:;|[\r\n]|\Z)")
-_SYLK_CELLS = re.compile(rb"[\r\n](?:C;[^\r\n]*K|B;Y\d+;X\d+)")  # at a line's start (CR alone: Mac Excel)
+# at a line's start (CR alone: Mac Excel); a cell's K field starts a field and holds a value (a text, a number,
+# TRUE/FALSE, an error): ``C;Kato Taro;Kyoto`` (a semicolon list with class letters) is none (review16c)
+_SYLK_CELLS = re.compile(rb'[\r\n](?:C(?:;[^;\r\n]*)*?;K(?:"|[-+.\d]|TRUE|FALSE|#)|B;Y\d+;X\d+)')
 _TOKENS = re.compile(r";;|;|[^;]+")  # an escaped ;, a field's end, a run of the rest (one match per run: linear memory)
 _POSITION = re.compile(r"[0-9]{1,9}")  # X or Y; other digits (², ７), a sign or 4,300 digits are no position
 MAX_COLUMNS = 1 << 14  # the sheet size the other readers allow

@@ -154,3 +154,15 @@ def test_gnumeric_sniff_wants_the_namespace_declared(tmp_path: Path) -> None:
     findings = _scan(tmp_path, books)
     assert _records(findings) == {"meibo.xls": 30, "old.xml": 40, "new.xml": 40}, (_records(findings),
                                                                                     findings["skipped"])
+
+
+def test_a_semicolon_list_opening_with_id_is_no_sylk() -> None:
+    """A semicolon list whose header is ``ID;Pupil;…`` and whose rows start with a class letter ``C;`` and hold a word
+    starting K (Kato, Kyoto) was sniffed as SYLK (read as cells ``ato Taro``, then `sylk-cut`). A SYLK cell's K field
+    starts a field and holds a value: a quoted text, a number, TRUE/FALSE or an error."""
+    from scanner.tables import sniff_format
+
+    text = "ID;Pupil;Town;Tel\nC;Kato Taro;Kyoto;075-000-0000\nC;Kimura Jiro;Kobe;078-000-0000\n"
+    assert sniff_format(text.encode()) == "text"
+    for cell in ('C;Y1;X1;K"Kato"', "C;X2;K12.5", "C;K-1", "C;Y2;X1;KTRUE", "C;X3;Y1;K#N/A", 'C;Y1;X1;N;K"a"'):
+        assert sniff_format(f"ID;PWXL;N;E\nP;PGeneral\n{cell}\nE\n".encode()) == "sylk", cell
