@@ -166,3 +166,18 @@ def test_a_semicolon_list_opening_with_id_is_no_sylk() -> None:
     assert sniff_format(text.encode()) == "text"
     for cell in ('C;Y1;X1;K"Kato"', "C;X2;K12.5", "C;K-1", "C;Y2;X1;KTRUE", "C;X3;Y1;K#N/A", 'C;Y1;X1;N;K"a"'):
         assert sniff_format(f"ID;PWXL;N;E\nP;PGeneral\n{cell}\nE\n".encode()) == "sylk", cell
+
+
+def test_a_crlf_csv_cut_at_a_line_break_inside_a_quoted_cell_is_listed(tmp_path: Path) -> None:
+    """Excel writes CRLF between rows and LF inside a cell: a CSV cut right after a cell's LF ended `ok` with the rows
+    after it lost (a text ending with its line end was taken as whole). A quote still open at the end whose last line
+    ends LF alone in a file of CRLF rows is a cut; the same text with CRLF at the end (a stray quote) is not."""
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    rows = "氏名,住所,備考\r\n" + "".join(f'{fake.name()},{fake.address()},"{fake.city()}"\r\n' for _ in range(30))
+    last = f'{fake.name()},{fake.address()},"旧住所\n'
+    books = {"cut.csv": (rows + last).encode("cp932"), "whole.csv": (rows + last[:-1] + "\r\n").encode("cp932")}
+    findings = _scan(tmp_path, books)
+    listed = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
+    assert "text-cut-in-quote" in listed.get("cut.csv", []), listed
+    assert "text-cut-in-quote" not in listed.get("whole.csv", []), listed
