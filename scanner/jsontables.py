@@ -32,8 +32,10 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 # a JSON object opens with a key's quote or closes at once: ``{\rtf1``, ``{\fonttbl`` (RTF groups, a line each as Word
-# writes them), a LaTeX or C brace are no objects (wild16: textract's raw_text.rtf named .txt was a damaged JSON)
-_OBJECT = re.compile(rb'\{\s*["}]')
+# writes them), a LaTeX or C brace are no objects (wild16: textract's raw_text.rtf named .txt was a damaged JSON);
+# a comment before the keys (JSONC), a bare or single-quoted key (a mongosh print ``{ _id: ObjectId(..)``, a Python
+# dict printed) open one too: those person dumps were read or listed before that rule and then ended as nothing
+_OBJECT = re.compile(rb"""\{\s*(?:["'}]|//|/\*|[A-Za-z_$][\w$]*\s*:)""")
 
 
 def _lines_of_records(head: bytes) -> bool:

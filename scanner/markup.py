@@ -356,7 +356,8 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
 # uncompressed, the XML itself. Cells are <gnm:Cell Row= Col=> (0-based) holding their value as text (older files:
 # <gmr:Cell><gmr:Content>); a formula is kept as written (Gnumeric stores no cached value).
 
-GNUMERIC_NS = ("{http://www.gnumeric.org/", "{http://www.gnome.org/gnumeric/")  # 1.2 on; the versions before (wild16)
+# 1.2 on; the versions before (wild16); tables.GNUMERIC_NAMESPACES are the same (markup is not imported there)
+GNUMERIC_NS = ("{http://www.gnumeric.org/", "{http://www.gnome.org/gnumeric/")
 
 
 def _local(tag: object) -> str:

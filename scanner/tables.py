@@ -113,8 +113,8 @@ def _markup_kind(data: bytes) -> str | None:
         return None
     if "urn:schemas-microsoft-com:office:spreadsheet" in head or 'progid="excel.sheet"?>' in head:
         return "spreadsheetml"
-    if any(ns in head for ns in GNUMERIC_NAMESPACES):  # a Gnumeric workbook's XML (a .gnumeric file inflated, or
-        return "gnumeric"                                 # saved plain), of 1.2 on or of the versions before
+    if _GNUMERIC_DECLARED.search(head):  # a Gnumeric workbook's XML (a .gnumeric file inflated, or saved plain), of
+        return "gnumeric"                  # 1.2 on or of the versions before: its root declares the namespace
     if "<office:document" in head:  # a flat OpenDocument file: a spreadsheet by its mimetype (after the root's
         return "fods" if _FODS_MIMETYPE in _text_head(data, 16384) else "xml"  # many namespaces), else a text, a drawing
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
@@ -124,7 +124,11 @@ def _markup_kind(data: bytes) -> str | None:
 
 # Gnumeric 1.2 on (gnumeric.org/v10.dtd ...) and the versions before (www.gnome.org/gnumeric/, /v2 ... /v7: wild16,
 # GNOME/gnumeric's samples were listed as other XML)
+# (markup.GNUMERIC_NS: the same, as element tags). Declared as a namespace (``xmlns:gmr="…"``), not anywhere in the head:
+# http://www.gnome.org/gnumeric/ was Gnumeric's home page, linked from pages and comments (review16c: an HTML list
+# naming it was read as a damaged Gnumeric workbook)
 GNUMERIC_NAMESPACES = ("http://www.gnumeric.org/v", "http://www.gnome.org/gnumeric/")
+_GNUMERIC_DECLARED = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*["'](?:""" + "|".join(map(re.escape, GNUMERIC_NAMESPACES)) + ")")
 _FODS_MIMETYPE = 'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"'  # a flat ODF file says its kind
 _EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
 _BROWSER_MHTML = ("from: <saved by ", "snapshot-content-location:")  # a page a browser saved (Chrome, Edge, IE)
@@ -1333,6 +1337,12 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     if found is None and starts is None:
         sheet.notes.append(NO_DELIMITER)
 
+    quote_cut: list[str] = []  # the reader saw the text end inside a quoted cell: that cut is said once (review16c)
+
+    def cut_in_quote(why: str) -> None:
+        quote_cut.append(why)
+        sheet.damage.append(why)
+
     def counted(source: Iterator[list[str]]) -> Iterator[list[str]]:
         """The rows, each counted against the cell budget; the decoding note once they are read."""
         w0 = w1 = w2 = -1  # the last three rows' cells (-1: none)
@@ -1365,7 +1375,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
             sheet.damage.append(say(Detail.ROWS_UNREADABLE, n=lost))
         # no table above the last row (the two rows before it of other widths): a note, nothing says it was cut; a
         # text of two rows is a header and a row cut inside (a cut note of two lines is listed too: never silent)
-        sheet.damage.extend(text_damage(data, w1, w2, ragged=short_before or -1 < w0 != w1))
+        sheet.damage.extend(text_damage(data, w1, w2, ragged=short_before or -1 < w0 != w1, in_quote=bool(quote_cut)))
 
     if starts is not None:  # fixed-width text: cut at its straight blank columns
         cut = starts
@@ -1373,7 +1383,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                              for line in iter_lines(data, dec, b",", max_line=MAX_LINE))
     else:
         sheet.rows = counted(csv_rows(iter_lines(data, dec, delim.encode(), max_line=MAX_LINE), delim,
-                                      sheet.notes.append, sheet.damage.append))
+                                      sheet.notes.append, cut_in_quote))
     return sheet, dec.encoding
 
 
@@ -1395,7 +1405,7 @@ _ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a block of NUL bytes with text
 _LINE_ENDS = (b"\n", b"\r", b"\n\x00", b"\x00\n", b"\r\x00", b"\x00\r")  # UTF-8/cp932 and UTF-16 line ends
 
 
-def text_damage(data: bytes, before_last: int, last: int, ragged: bool = False) -> list[str]:
+def text_damage(data: bytes, before_last: int, last: int, ragged: bool = False, in_quote: bool = False) -> list[str]:
     """Signs that a text table lost rows (Session 9: a cut or zeroed CSV read ``ok`` with fewer records): a block of
     16 or more NUL bytes inside the text (no encoding writes one: a block zeroed on a damaged disk, a hole of a cut
     copy), and a last row without a line end that holds fewer cells than the row before it (the file cut inside
@@ -1403,13 +1413,15 @@ def text_damage(data: bytes, before_last: int, last: int, ragged: bool = False) 
     Whole files that look so (review9f): the DOS end-of-file mark (0x1A) after the last line end; fields padded with
     NULs (every run, two or more, ends at a field or line end: a block zeroed on disk ends anywhere); a ``ragged``
     table (a row above the last already narrower than one above it: trailing empty cells left out), or no table
-    above the last row (the two rows before it of other widths: a note typed without a final line end)."""
+    above the last row (the two rows before it of other widths: a note typed without a final line end). A text
+    ``in_quote`` (ending inside a quoted cell: said by the reader, text-cut-in-quote) is not said cut a second time
+    with its cell's lines counted as a row."""
     found = []
     runs = _ZEROED.finditer(data)
     if (m := next(runs, None)) is not None and not _nul_padded(data, m, runs):
         found.append(say(Detail.NUL_BLOCK, n=m.end() - m.start(), at=m.start()))
     data = data.rstrip(b"\x1a")  # MS-DOS end-of-file mark (COPY /A, host transfers): after the last line end
-    if data and not data.endswith(_LINE_ENDS) and 0 < last < before_last and not ragged:
+    if data and not data.endswith(_LINE_ENDS) and 0 < last < before_last and not ragged and not in_quote:
         found.append(say(Detail.TEXT_CUT_IN_ROW, last=last, cells=before_last))
     return found
 

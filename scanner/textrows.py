@@ -82,6 +82,8 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None],
 
     reader = csv.reader(tape(), delimiter=delimiter)
     width = 0
+    before = last = -1  # cells of the two rows read last (-1: none): a table above a quote left open
+    crlf = False  # the last row read ended CRLF (Excel: CRLF between rows, LF alone inside a cell)
     for first in source:
         if '"' not in first and len(first) < MAX_RECORD_CHARS:
             body = first.rstrip("\r\n")  # the reader ends a record at a run of line ends
@@ -90,6 +92,7 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None],
                 row = body.split(delimiter) if body else []
                 if len(row) > width:
                     width = len(row)
+                before, last, crlf = last, len(row), first.endswith("\r\n")
                 yield row
                 continue
         pending.append(first)
@@ -100,19 +103,26 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None],
         else:
             if ended[0] and held:  # a quote opened in the last row(s) and never closed
                 why = say(Detail.QUOTING_UNCLOSED, line=count + 1)
-                if cut is not None and not held[-1].endswith(("\n", "\r")) and not any(
+                tail = held[-1]
+                if cut is not None and (not tail.endswith(("\n", "\r")) or crlf and tail[-2:-1] != "\r") and (
+                        last >= 2 and before in (-1, last)) and not any(
                         _looks_like_record(ln, delimiter, width) for ln in held[1:]):
-                    # no line end after it, and the lines it took are no rows (a stray quote above them): cut there
+                    # no line end after it (or LF alone, a cell's, in a file of CRLF rows), below a table
+                    # (review16c: an RTF or a memo is none), and the lines it took are no rows (a stray quote
+                    # above them): cut there
                     cut(say(Detail.TEXT_CUT_IN_QUOTE, line=count + 1))
             elif len(held) == 1:
                 if len(row) > width:
                     width = len(row)
                 count += 1
-                excel = '="' in held.pop()
+                line = held.pop()
+                excel = '="' in line
+                before, last, crlf = last, len(row), line.endswith("\r\n")
                 yield _excel_text(row) if excel else row
                 continue
             elif not any(_looks_like_record(ln, delimiter, width) for ln in held[1:]):
                 count += len(held)
+                before, last, crlf = last, len(row), held[-1].endswith("\r\n")
                 held.clear()
                 yield _excel_text(row)  # a quoted field with line breaks: a memo, an address on two lines
                 continue

@@ -38,8 +38,10 @@ from ..sources.split_series import is_part_name
 from ..sqldump import is_sql_dump
 from ..sqlitedb import wal_frames
 from ..statsdata import STATS_FORMATS
+from ..sylk import sylk_cells
 from ..tables import (
     BINARY_FORMATS,
+    GNUMERIC_NAMESPACES,
     MARKUP_FORMATS,
     NO_DELIMITER,
     OLE_MAGIC,
@@ -91,7 +93,8 @@ WEB_ARCHIVES = frozenset({".mht", ".mhtml"})
 EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-microsoft-com:office:excel",
                "urn:schemas-microsoft-com:office:spreadsheet".encode("utf-16-le"),
                "urn:schemas-microsoft-com:office:excel".encode("utf-16-le"),
-               b"http://www.gnumeric.org/v")  # a Gnumeric workbook's XML (its namespace), saved as .xml
+               *(ns.encode() for ns in GNUMERIC_NAMESPACES))  # a Gnumeric workbook's XML (its namespace: of 1.2 on
+# and before, review16c: a Gnumeric 1.0 workbook saved as .xml ended as nothing), saved as .xml
 # documents whose package may be a workbook renamed (an .xlsx named 報告.docx): read when their zip directory names
 # a workbook part (read once with the archive inspector's look for embedded objects), an OpenDocument file when its
 # mimetype says spreadsheet; listed ``extension-mismatch``
@@ -125,6 +128,7 @@ UNREAD_TABLES = {
     ".sav": "SPSS data file", ".zsav": "SPSS data file", ".por": "SPSS portable file", ".dta": "Stata data file",
     ".sas7bdat": "SAS data set", ".xpt": "SAS transport file",
 }
+SYLK_EXTENSIONS = (".slk", ".sylk")  # read by scanner.sylk; listed unsupported when they hold no SYLK cells
 # a Numbers document saved as a package folder (``顧客.numbers/Index/Document.iwa``, ``Tables/DataList-*.iwa``: Snappy
 # framed protobuf, no reader here) or such a folder zipped: each part is listed as the zipped document is (wild16:
 # masaccio/numbers-parser test-5.numbers ended as nothing); a Pages or Keynote folder's parts are no tables
@@ -701,6 +705,8 @@ class SpreadsheetInspector:
         if ext == IWORK_PART and numbers_part(entry):
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT, what=NUMBERS_FOLDER,
                                                                            ext=ext))
+        if ext in SYLK_EXTENSIONS and fmt == "text" and sylk_cells(data):
+            fmt = "sylk"  # its first records damaged (a flipped byte in ID;PWXL): its cells are read (review16c)
         if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted", "sylk"):
             if data.startswith(_SPSS_ENCRYPTED):  # saved with a password (Session 15: was listed unsupported)
                 return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
