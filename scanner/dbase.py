@@ -15,6 +15,7 @@ counts are absent (``dbf-cut``). Memo fields (``M``, ``G``, ``B``/``P`` of dBase
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import struct
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ CODE_PAGES = {
     0x13: "cp932", 0x14: "cp850", 0x15: "cp437", 0x16: "cp850", 0x17: "cp865", 0x18: "cp437", 0x19: "cp437",
     0x1A: "cp850", 0x1B: "cp437", 0x1C: "cp863", 0x1D: "cp850", 0x1F: "cp852", 0x22: "cp852", 0x23: "cp852",
     0x24: "cp860", 0x25: "cp850", 0x26: "cp866", 0x37: "cp850", 0x40: "cp852", 0x4D: "cp936", 0x4E: "cp949",
-    0x4F: "cp950", 0x50: "cp874", 0x57: "cp1252", 0x58: "cp1252", 0x59: "cp1252", 0x64: "cp852", 0x65: "cp866",
+    0x4F: "cp950", 0x50: "cp874", 0x58: "cp1252", 0x59: "cp1252", 0x64: "cp852", 0x65: "cp866",
     0x66: "cp865", 0x67: "cp861", 0x6A: "cp737", 0x6B: "cp857", 0x78: "cp950", 0x79: "cp949", 0x7A: "cp936",
     0x7B: "cp932", 0x7C: "cp874", 0x7D: "cp1255", 0x7E: "cp1256", 0x86: "cp737", 0x87: "cp852", 0x88: "cp857",
     0x96: "mac_cyrillic", 0x97: "mac_latin2", 0x98: "mac_greek", 0xC8: "cp1250", 0xC9: "cp1251", 0xCA: "cp1254",
@@ -41,7 +42,9 @@ CODE_PAGES = {
 # the version byte (byte 0) of the dBase family: dBase II-V, FoxBASE/FoxPro, Visual FoxPro (with or without memo)
 VERSIONS = frozenset({0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0x8E, 0xCB, 0xE5, 0xF5,
                       0xFB})
-# where no code page is named (byte 29 is 0: many Japanese programs write none): the first that decodes
+# (0x57, 87, is ESRI's "the system's ANSI code page", cp932 on a Japanese Windows: guessed like 0, review16e)
+# where no code page is named (byte 29 is 0: many Japanese programs write none; QGIS/GDAL's UTF-8 names it in the
+# .cpg beside the table) or the system's is meant: the first that decodes
 _GUESSED = ("utf-8", "cp932", "euc_jp", "cp1252")
 _MEMO_TYPES = frozenset("MGP")
 _HEADER = 32
@@ -50,7 +53,7 @@ _FIELD = 32
 
 @dataclass(frozen=True)
 class Field:
-    name: str
+    name: bytes  # as written (in the table's code page), decoded once that is known
     kind: str
     offset: int  # within the record, after the deletion flag
     length: int
@@ -84,10 +87,11 @@ def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
         # without it): every record present is read, never only the counted ones (a flipped count hid them)
         sheet.damage.append(say(Detail.DBF_MORE_RECORDS, n=whole - count, total=count))
         count = whole
-    memo = [f.name for f in fields if f.kind in _MEMO_TYPES or (f.kind == "B" and data[0] in (0x83, 0x8B))]
+    memo = [f for f in fields if f.kind in _MEMO_TYPES or (f.kind == "B" and data[0] in (0x83, 0x8B))]
     if memo:
         sheet.unread.append(say(Detail.DBF_MEMO_UNREAD, n=len(memo)))
-    sheet.rows = _rows(data, header_len, record_len, min(count, whole), fields, encoding, CellBudget(caps))
+    names = [_text(f.name, encoding) or f"field{n + 1}" for n, f in enumerate(fields)]
+    sheet.rows = _rows(data, header_len, record_len, min(count, whole), fields, names, encoding, CellBudget(caps))
     yield sheet
 
 
@@ -108,7 +112,7 @@ def _fields(data: bytes, header_len: int, record_len: int) -> tuple[list[Field],
         if not name or not kind.isalnum() and kind not in "@+" or offset + length > record_len - 1:
             damage.append(say(Detail.DBF_FIELDS_DAMAGED, n=len(fields)))
             break
-        fields.append(Field(_text(name, "cp932") or f"field{len(fields) + 1}", kind, offset, length, decimals))
+        fields.append(Field(name, kind, offset, length, decimals))
         offset += length
         at += _FIELD
     if fields and not damage and offset + 1 != record_len:  # the fields and the deletion flag fill a record
@@ -122,23 +126,33 @@ def _text(raw: bytes, encoding: str) -> str:
 
 
 def _guessed(data: bytes, header_len: int, record_len: int, fields: list[Field]) -> str:
-    """The code page of a table that names none: the first of ``_GUESSED`` that decodes its character fields
-    (the first 64 KiB of records)."""
-    sample = b"".join(data[s + 1 + f.offset:s + 1 + f.offset + f.length]
-                      for s in range(header_len, min(len(data), header_len + (1 << 16)) - record_len + 1, record_len)
-                      for f in fields if f.kind == "C")
+    """The code page of a table that names none: the first of ``_GUESSED`` that decodes its field names and
+    character fields (the first 64 KiB of records). A value filling its field may end mid-character (writers cut
+    text at the field's width in bytes: QGIS's UTF-8), so its last character may be incomplete (review16e: one
+    such value made a UTF-8 table read as cp1252)."""
+    values = [(f.name, 10) for f in fields]
+    values += [(data[s + 1 + f.offset:s + 1 + f.offset + f.length], f.length)
+               for s in range(header_len, min(len(data), header_len + (1 << 16)) - record_len + 1, record_len)
+               for f in fields if f.kind == "C"]
     for encoding in _GUESSED:
-        try:
-            sample.decode(encoding)
+        if all(_decodes(raw, width, encoding) for raw, width in values):
             return encoding
-        except UnicodeDecodeError:
-            continue
     return _GUESSED[-1]
 
 
-def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: list[Field], encoding: str,
-          budget: CellBudget) -> Iterator[list[object]]:
-    yield [f.name for f in fields]
+def _decodes(raw: bytes, width: int, encoding: str) -> bool:
+    text = raw.rstrip(b" \x00")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:  # a value as long as its field may be cut in its last character: not final then
+        decoder.decode(text, final=len(text) < width)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: list[Field], names: list[str],
+          encoding: str, budget: CellBudget) -> Iterator[list[object]]:
+    yield names
     for n in range(count):
         if n % 4096 == 0:
             budget.tick()
