@@ -62,12 +62,20 @@ class Field:
 
 def is_dbf(head: bytes) -> bool:
     """Whether ``head`` opens like a dBase-family table: a known version byte, a valid last-update date, a header
-    length holding at least one field and its end mark, a record length of at least the deletion flag."""
+    length holding at least one field and its end mark (or a table with no field), a record length of at least the
+    deletion flag."""
     if len(head) < _HEADER or head[0] not in VERSIONS:
         return False
     month, day = head[2], head[3]
     header_len, record_len = struct.unpack_from("<HH", head, 8)
-    return 1 <= month <= 12 and 1 <= day <= 31 and header_len >= _HEADER + _FIELD + 1 and record_len >= 1
+    return 1 <= month <= 12 and 1 <= day <= 31 and record_len >= 1 and (
+        header_len >= _HEADER + _FIELD + 1 or _no_fields(head))
+
+
+def _no_fields(head: bytes) -> bool:
+    """A table with no field: its end mark right after the header, a record of the deletion flag alone (a shapefile
+    with no attribute: infused/dbf's polygon.dbf; review16e, was "no dBase table")."""
+    return struct.unpack_from("<HH", head, 8) == (_HEADER + 1, 1) and head[_HEADER:_HEADER + 1] == b"\x0d"
 
 
 def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
@@ -76,6 +84,9 @@ def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
         raise ReadError(Status.CORRUPT, say(Detail.DBF_HEADER_DAMAGED, n=min(len(data), _HEADER)))
     count, header_len, record_len = struct.unpack_from("<IHH", data, 4)
     fields, damage = _fields(data, header_len, record_len)
+    if not fields and _no_fields(data):
+        yield Sheet("dbf", ())  # a table holding no value
+        return
     if not fields:
         raise ReadError(Status.CORRUPT, say(Detail.DBF_HEADER_DAMAGED, n=min(len(data), header_len)))
     encoding = CODE_PAGES.get(data[29]) or _guessed(data, header_len, record_len, fields)

@@ -43,3 +43,14 @@ def test_utf8_and_ansi_tables_are_read_in_their_code_page(tmp_path: Path) -> Non
     hits = {f["path"].rsplit("/", 1)[1]: f for f in findings["files"] if f.get("pii")}
     for name in files:
         assert name in hits and hits[name]["pii"]["records"] == N, (name, hits.get(name))
+
+
+def test_a_table_without_fields_is_an_empty_table(tmp_path: Path) -> None:
+    """A shapefile's attribute table with no field (header of 32 bytes and its end mark, a record of the deletion
+    flag alone: infused/dbf's spec/fixtures/polygon.dbf) is a table holding nothing, not "another program's file";
+    one that holds no end mark after its header stays listed."""
+    empty = struct.pack("<B3BIHH", 3, 95, 1, 1, 1, 33, 1) + bytes(20) + b"\x0d" + b" "
+    findings = _scan(tmp_path, {"polygon.dbf": empty, "nomark.dbf": empty[:32] + b"\x00 "})
+    listed = {s["path"].rsplit("/", 1)[1]: s for s in findings["skipped"]}
+    assert "polygon.dbf" not in listed, listed.get("polygon.dbf")
+    assert "nomark.dbf" in listed
