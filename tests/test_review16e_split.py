@@ -1,0 +1,55 @@
+"""review16e: a zip or 7z cut with letters or as ``.partN`` whose first piece is gone (damage16: its later pieces
+ended as nothing, while the same series named ``.001 ...`` listed each later part)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import py7zr
+
+from tests.pii_data import people, standard
+from tests.split_helpers import cut_into, letters, scan_folder
+
+
+def _csv() -> bytes:
+    rows = standard(people(400, seed=1616))
+    return "\n".join(",".join(str(v) for v in r) for r in rows).encode("utf-8")
+
+
+def _zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("名簿.csv", (2020, 1, 1, 0, 0, 0)), _csv())
+    return buf.getvalue()
+
+
+def _7z() -> bytes:
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w") as z:
+        z.writestr(_csv(), "名簿.csv")
+    return buf.getvalue()
+
+
+def test_later_pieces_of_a_zip_or_7z_without_their_first_are_listed(tmp_path: Path) -> None:
+    cases = {"x.zip.": (_zip(), lambda i: "x.zip." + letters(i)),
+             "y.7z.part": (_7z(), lambda i: f"y.7z.part{i + 1}")}
+    for prefix, (data, name_of) in cases.items():
+        src = tmp_path / prefix.strip(".")
+        pieces = cut_into(src, name_of, data, len(data) // 3 + 1)
+        assert len(pieces) == 3
+        pieces[0].unlink()
+        files, skipped = scan_folder(tmp_path / ("scan-" + prefix.strip(".")), src)
+        for p in pieces[1:]:
+            assert str(p) in files or str(p) in skipped, (p.name, sorted(files), sorted(skipped))
+
+
+def test_a_zip_copy_named_after_a_zip_is_no_piece(tmp_path: Path) -> None:
+    """``X.zip.old`` (place 9,754 of ``split -a 3``) that opens as a zip is the zip it is: its CSV is read."""
+    src = tmp_path / "share"
+    src.mkdir()
+    (src / "x.zip.old").write_bytes(_zip())
+    files, skipped = scan_folder(tmp_path, src)
+    found = {p: f for p, f in files.items() if f.get("pii")}
+    assert any(p.endswith("名簿.csv") for p in found), (sorted(files), skipped)
