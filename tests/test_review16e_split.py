@@ -45,6 +45,21 @@ def test_later_pieces_of_a_zip_or_7z_without_their_first_are_listed(tmp_path: Pa
             assert str(p) in files or str(p) in skipped, (p.name, sorted(files), sorted(skipped))
 
 
+def test_later_pieces_after_a_first_piece_cut_short_are_listed(tmp_path: Path) -> None:
+    """The first piece damaged to a byte (or emptied): it is no piece of the series (a piece is never shorter than
+    a later one), so the later pieces are listed as those of a series whose first piece is gone (damage16: they
+    ended as nothing)."""
+    cases = {"x.zip.": (_zip(), lambda i: "x.zip." + letters(i), b"P"),
+             "y.7z.part": (_7z(), lambda i: f"y.7z.part{i + 1}", b"")}
+    for prefix, (data, name_of, first) in cases.items():
+        src = tmp_path / prefix.strip(".")
+        pieces = cut_into(src, name_of, data, len(data) // 3 + 1)
+        pieces[0].write_bytes(first)
+        files, skipped = scan_folder(tmp_path / ("scan-" + prefix.strip(".")), src)
+        for p in pieces[1:]:
+            assert str(p) in skipped, (p.name, sorted(files), sorted(skipped))
+
+
 def test_a_zip_copy_named_after_a_zip_is_no_piece(tmp_path: Path) -> None:
     """``X.zip.old`` (place 9,754 of ``split -a 3``) that opens as a zip is the zip it is: its CSV is read."""
     src = tmp_path / "share"

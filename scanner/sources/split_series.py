@@ -631,6 +631,8 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         first = _first_piece(stem, kind, width, present)
         if kind == "digits":
             numbered = {k + 1 - (first[-2:] == "01"): v for k, v in numbered.items() if k + 1 - (first[-2:] == "01")}
+        if 1 in numbered and _no_first_piece(numbered, size_of, head_of):
+            numbered = {k: v for k, v in numbered.items() if k != 1}
         archive = False  # a zip or 7z by its first piece's bytes: joined when every piece is here (split15)
         # rows of text cut with letters (``split -b 1M list.csv list.csv.``: list.csv.aa, .ab ...): joined and read
         # as the table when every piece is here, the first one text and the stem a text table's name (split16;
@@ -682,6 +684,17 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
             if 1 in numbered or n not in out:  # a name read two ways: the series whose first piece is here
                 out[n] = series
     return out
+
+
+def _no_first_piece(numbered: dict[int, str], size_of: Callable[[str], int | None],
+                    head_of: Callable[[str], bytes | None]) -> bool:
+    """Whether the file named as a series' first piece is none of its pieces: shorter than a later piece (a piece
+    is never so; the first piece damaged to a byte or emptied) and no zip or 7z by its head (those, cut another
+    way, are read as they are). Its later pieces are then taken as those of a series whose first piece is not
+    here (review16e, damage16: they ended as nothing)."""
+    first = size_of(numbered[1])
+    return first is not None and any((z := size_of(n)) is not None and z > first for k, n in numbered.items() if k != 1) \
+        and not (head_of(numbered[1]) or b"").startswith(ARCHIVE_HEADS)
 
 
 def piece_number(series: Series, name: str) -> int:
