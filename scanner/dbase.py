@@ -163,7 +163,7 @@ def _decodes(raw: bytes, width: int, encoding: str) -> bool:
 
 def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: list[Field], names: list[str],
           encoding: str, budget: CellBudget) -> Iterator[list[object]]:
-    yield names
+    yield list[object](names)
     for n in range(count):
         if n % 4096 == 0:
             budget.tick()
