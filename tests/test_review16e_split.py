@@ -4,11 +4,14 @@ ended as nothing, while the same series named ``.001 ...`` listed each later par
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 from pathlib import Path
+from typing import IO
 
 import py7zr
 
+from scanner.models import FileStat
 from tests.pii_data import people, standard
 from tests.split_helpers import cut_into, letters, scan_folder
 
@@ -68,3 +71,45 @@ def test_a_zip_copy_named_after_a_zip_is_no_piece(tmp_path: Path) -> None:
     files, skipped = scan_folder(tmp_path, src)
     found = {p: f for p, f in files.items() if f.get("pii")}
     assert any(p.endswith("名簿.csv") for p in found), (sorted(files), skipped)
+
+
+class _Compressed(io.BytesIO):
+    read_total = 0
+
+    def read(self, n: int | None = -1) -> bytes:
+        got = super().read(n)
+        _Compressed.read_total += len(got)
+        return got
+
+
+class _Deflated:
+    """A part held deflated in a zip whose stream is seekable (zipfile's own reader: a member opened with its
+    password), as series_join._member_reads meets it."""
+
+    def __init__(self, name: str, zipped: bytes) -> None:
+        self.name, self.zipped, self.kind, self.deleted = name, zipped, "file", False
+
+    def stat(self) -> FileStat:
+        return FileStat(size=zipfile.ZipFile(io.BytesIO(self.zipped)).getinfo(self.name).file_size)
+
+    def open(self) -> IO[bytes]:
+        return zipfile.ZipFile(_Compressed(self.zipped)).open(self.name)
+
+
+def test_a_deflated_part_is_inflated_once_for_its_tail() -> None:
+    """split16 read a seekable part's tail by seeking to its end and back: a deflated member's stream inflates
+    forward to the end, then rewinds and inflates again up to the tail (twice the work of reading it forward)."""
+    from scanner.sources import series_join
+
+    data = random.Random(16).randbytes(1 << 20)  # incompressible: inflating a byte reads about a byte
+    parts, zipped = {}, 0
+    for i in (1, 2, 3):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(f"x.csv.{i:03d}", data)
+        parts[f"x.csv.{i:03d}"] = _Deflated(f"x.csv.{i:03d}", buf.getvalue())
+        zipped += len(buf.getvalue())
+    _Compressed.read_total = 0
+    series_join._member_reads(parts)  # type: ignore[arg-type]  # entries with name, stat, open
+    # the first part's tail is wanted (whether it is a disk image): read once, with the heads; was twice
+    assert _Compressed.read_total < 1.5 * zipped / 3, (_Compressed.read_total, zipped)
