@@ -40,8 +40,12 @@ CODE_PAGES = {
     0xCB: "cp1253", 0xCC: "cp1257",
 }
 # the version byte (byte 0) of the dBase family: dBase II-V, FoxBASE/FoxPro, Visual FoxPro (with or without memo)
-VERSIONS = frozenset({0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0x8E, 0xCB, 0xE5, 0xF5,
-                      0xFB})
+VERSIONS = frozenset({0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0x8C, 0x8E, 0xCB, 0xE5,
+                      0xF5, 0xFB})
+# dBase 7 (dBASE PLUS / Visual dBASE 7: 0x04, 0x8C with memo): a 68-byte header (a language driver's name after
+# byte 32), 48-byte field descriptors (a 32-byte name, type, length, decimals), integers and doubles big-endian
+# with the sign bit flipped (review16e: were listed "no dBase table" or "header damaged")
+_DBASE7 = frozenset({0x04, 0x8C})
 # (0x57, 87, is ESRI's "the system's ANSI code page", cp932 on a Japanese Windows: guessed like 0, review16e)
 # where no code page is named (byte 29 is 0: many Japanese programs write none; QGIS/GDAL's UTF-8 names it in the
 # .cpg beside the table) or the system's is meant: the first that decodes
@@ -58,6 +62,7 @@ class Field:
     offset: int  # within the record, after the deletion flag
     length: int
     decimals: int
+    level7: bool = False  # a dBase 7 field (its binary numbers big-endian, sign bit flipped)
 
 
 def is_dbf(head: bytes) -> bool:
@@ -98,7 +103,7 @@ def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
         # without it): every record present is read, never only the counted ones (a flipped count hid them)
         sheet.damage.append(say(Detail.DBF_MORE_RECORDS, n=whole - count, total=count))
         count = whole
-    memo = [f for f in fields if f.kind in _MEMO_TYPES or (f.kind == "B" and data[0] in (0x83, 0x8B))]
+    memo = [f for f in fields if f.kind in _MEMO_TYPES or (f.kind == "B" and data[0] in (0x83, 0x8B, 0x8C))]
     if memo:
         sheet.unread.append(say(Detail.DBF_MEMO_UNREAD, n=len(memo)))
     names = [_text(f.name, encoding) or f"field{n + 1}" for n, f in enumerate(fields)]
@@ -113,22 +118,23 @@ def _fields(data: bytes, header_len: int, record_len: int) -> tuple[list[Field],
     damage: list[str] = []
     offset = 0
     end = min(header_len, len(data))
-    at = _HEADER
-    while at + _FIELD <= end and data[at] != 0x0D:
-        raw = data[at:at + _FIELD]
-        name = raw[:11].split(b"\x00", 1)[0]
-        kind, length, decimals = chr(raw[11]), raw[16], raw[17]
+    level7 = data[0] in _DBASE7
+    at, size, place = (_HEADER + 36, 48, 32) if level7 else (_HEADER, _FIELD, 11)
+    while at + size <= end and data[at] != 0x0D:
+        raw = data[at:at + size]
+        name = raw[:place].split(b"\x00", 1)[0]
+        kind, length, decimals = chr(raw[place]), *raw[place + 1 + 4 * (not level7):][:2]
         if kind in "CV" and data[0] in (0x02, 0x03, 0x83, 0x8B):  # dBase III/IV Character: the high byte in decimals
             length, decimals = length + (decimals << 8), 0
         if not name or not kind.isalnum() and kind not in "@+" or offset + length > record_len - 1:
             damage.append(say(Detail.DBF_FIELDS_DAMAGED, n=len(fields)))
             break
-        fields.append(Field(name, kind, offset, length, decimals))
+        fields.append(Field(name, kind, offset, length, decimals, level7))
         offset += length
-        at += _FIELD
+        at += size
     if fields and not damage and offset + 1 != record_len:  # the fields and the deletion flag fill a record
         damage.append(say(Detail.DBF_LAYOUT_DIFFERS, n=offset + 1, size=record_len))  # exactly in every version
-        # written here (a flipped record length; dBase 7's 48-byte descriptors, not read here, end so too)
+        # written here (a flipped record length)
     return fields, damage
 
 
@@ -141,7 +147,7 @@ def _guessed(data: bytes, header_len: int, record_len: int, fields: list[Field])
     character fields (the first 64 KiB of records). A value filling its field may end mid-character (writers cut
     text at the field's width in bytes: QGIS's UTF-8), so its last character may be incomplete (review16e: one
     such value made a UTF-8 table read as cp1252)."""
-    values = [(f.name, 10) for f in fields]
+    values = [(f.name, 31 if f.level7 else 10) for f in fields]
     values += [(data[s + 1 + f.offset:s + 1 + f.offset + f.length], f.length)
                for s in range(header_len, min(len(data), header_len + (1 << 16)) - record_len + 1, record_len)
                for f in fields if f.kind == "C"]
@@ -189,6 +195,8 @@ def _value(raw: bytes, f: Field, encoding: str) -> object:
             return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:8])) if text else ""
         if kind == "L":
             return {b"T": True, b"Y": True, b"F": False, b"N": False}.get(raw.strip().upper()[:1], "")
+        if f.level7 and kind in "I+O@":
+            return _dbase7_number(raw, kind)
         if kind in "I+" and len(raw) == 4:
             return int.from_bytes(raw, "little", signed=True)
         if kind in "OB" and len(raw) == 8:
@@ -205,3 +213,15 @@ def _value(raw: bytes, f: Field, encoding: str) -> object:
     except (ValueError, OverflowError, UnicodeDecodeError):
         pass
     return _text(raw, encoding)
+
+
+def _dbase7_number(raw: bytes, kind: str) -> object:
+    """A dBase 7 long (``I``, ``+``) or double (``O``): big-endian with the sign bit flipped so that they sort as
+    bytes; a negative double has every bit flipped. Its timestamp (``@``) is no person's value: empty."""
+    if kind in "I+" and len(raw) == 4:
+        return int.from_bytes(raw, "big") - (1 << 31)
+    if kind == "O" and len(raw) == 8:
+        bits = int.from_bytes(raw, "big")
+        bits = bits ^ (1 << 63) if bits >> 63 else bits ^ ((1 << 64) - 1)
+        return struct.unpack(">d", bits.to_bytes(8, "big"))[0]
+    return ""

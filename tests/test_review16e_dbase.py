@@ -54,3 +54,32 @@ def test_a_table_without_fields_is_an_empty_table(tmp_path: Path) -> None:
     listed = {s["path"].rsplit("/", 1)[1]: s for s in findings["skipped"]}
     assert "polygon.dbf" not in listed, listed.get("polygon.dbf")
     assert "nomark.dbf" in listed
+
+
+def _dbase7(version: int = 0x04) -> bytes:
+    """A dBase 7 table (68-byte header with a language driver's name, 48-byte descriptors) of N people, cp932, with
+    an autoincrement ``+`` field (big-endian, sign bit flipped) first."""
+    rows = standard(people(N, seed=161))
+    fields = [("ID", "+", 4), *((n, k, w) for n, (_, k, w) in zip(JAPANESE_NAMES, _FIELDS, strict=True))]
+    record_len = 1 + sum(w for _, _, w in fields)
+    header_len = 68 + 48 * len(fields) + 1
+    out = bytearray(struct.pack("<B3BIHH", version, 124, 5, 1, N, header_len, record_len) + bytes(20)
+                    + b"DBWINJP0".ljust(32, b"\x00") + bytes(4))
+    out += b"".join(struct.pack(">32scBB13x", n.encode("cp932"), k.encode(), w, 0) for n, k, w in fields)
+    out += b"\x0d"
+    for i, row in enumerate(rows[1:]):
+        out += b" " + (i + 1 + (1 << 31)).to_bytes(4, "big")
+        for (_, kind, width), value in zip(fields[1:], row, strict=True):
+            raw = (str(value).replace("-", "") if kind == "D" else str(value)).encode("cp932")[:width]
+            out += raw.rjust(width) if kind == "N" else raw.ljust(width)
+    return bytes(out + b"\x1a")
+
+
+def test_a_dbase7_table_is_read(tmp_path: Path) -> None:
+    """dBase 7 (dBASE PLUS; infused/dbf's dbase_8c.dbf): was listed `dbf-not-dbase` (0x8C) or `corrupt`
+    `dbf-header-damaged` (0x04) and its people unread."""
+    findings = _scan(tmp_path, {"plus.dbf": _dbase7(), "plus_memo.dbf": _dbase7(0x8C)})
+    hits = {f["path"].rsplit("/", 1)[1]: f for f in findings["files"] if f.get("pii")}
+    for name in ("plus.dbf", "plus_memo.dbf"):
+        assert name in hits and hits[name]["pii"]["records"] == N, (name, hits.get(name), findings["skipped"])
+    assert not findings["skipped"], findings["skipped"]
