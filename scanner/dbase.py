@@ -15,6 +15,7 @@ counts are absent (``dbf-cut``). Memo fields (``M``, ``G``, ``B``/``P`` of dBase
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import struct
 from collections.abc import Iterator
@@ -32,16 +33,22 @@ CODE_PAGES = {
     0x13: "cp932", 0x14: "cp850", 0x15: "cp437", 0x16: "cp850", 0x17: "cp865", 0x18: "cp437", 0x19: "cp437",
     0x1A: "cp850", 0x1B: "cp437", 0x1C: "cp863", 0x1D: "cp850", 0x1F: "cp852", 0x22: "cp852", 0x23: "cp852",
     0x24: "cp860", 0x25: "cp850", 0x26: "cp866", 0x37: "cp850", 0x40: "cp852", 0x4D: "cp936", 0x4E: "cp949",
-    0x4F: "cp950", 0x50: "cp874", 0x57: "cp1252", 0x58: "cp1252", 0x59: "cp1252", 0x64: "cp852", 0x65: "cp866",
+    0x4F: "cp950", 0x50: "cp874", 0x58: "cp1252", 0x59: "cp1252", 0x64: "cp852", 0x65: "cp866",
     0x66: "cp865", 0x67: "cp861", 0x6A: "cp737", 0x6B: "cp857", 0x78: "cp950", 0x79: "cp949", 0x7A: "cp936",
     0x7B: "cp932", 0x7C: "cp874", 0x7D: "cp1255", 0x7E: "cp1256", 0x86: "cp737", 0x87: "cp852", 0x88: "cp857",
     0x96: "mac_cyrillic", 0x97: "mac_latin2", 0x98: "mac_greek", 0xC8: "cp1250", 0xC9: "cp1251", 0xCA: "cp1254",
     0xCB: "cp1253", 0xCC: "cp1257",
 }
 # the version byte (byte 0) of the dBase family: dBase II-V, FoxBASE/FoxPro, Visual FoxPro (with or without memo)
-VERSIONS = frozenset({0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0x8E, 0xCB, 0xE5, 0xF5,
-                      0xFB})
-# where no code page is named (byte 29 is 0: many Japanese programs write none): the first that decodes
+VERSIONS = frozenset({0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0x8C, 0x8E, 0xCB, 0xE5,
+                      0xF5, 0xFB})
+# dBase 7 (dBASE PLUS / Visual dBASE 7: 0x04, 0x8C with memo): a 68-byte header (a language driver's name after
+# byte 32), 48-byte field descriptors (a 32-byte name, type, length, decimals), integers and doubles big-endian
+# with the sign bit flipped (review16e: were listed "no dBase table" or "header damaged")
+_DBASE7 = frozenset({0x04, 0x8C})
+# (0x57, 87, is ESRI's "the system's ANSI code page", cp932 on a Japanese Windows: guessed like 0, review16e)
+# where no code page is named (byte 29 is 0: many Japanese programs write none; QGIS/GDAL's UTF-8 names it in the
+# .cpg beside the table) or the system's is meant: the first that decodes
 _GUESSED = ("utf-8", "cp932", "euc_jp", "cp1252")
 _MEMO_TYPES = frozenset("MGP")
 _HEADER = 32
@@ -50,21 +57,30 @@ _FIELD = 32
 
 @dataclass(frozen=True)
 class Field:
-    name: str
+    name: bytes  # as written (in the table's code page), decoded once that is known
     kind: str
     offset: int  # within the record, after the deletion flag
     length: int
     decimals: int
+    level7: bool = False  # a dBase 7 field (its binary numbers big-endian, sign bit flipped)
 
 
 def is_dbf(head: bytes) -> bool:
     """Whether ``head`` opens like a dBase-family table: a known version byte, a valid last-update date, a header
-    length holding at least one field and its end mark, a record length of at least the deletion flag."""
+    length holding at least one field and its end mark (or a table with no field), a record length of at least the
+    deletion flag."""
     if len(head) < _HEADER or head[0] not in VERSIONS:
         return False
     month, day = head[2], head[3]
     header_len, record_len = struct.unpack_from("<HH", head, 8)
-    return 1 <= month <= 12 and 1 <= day <= 31 and header_len >= _HEADER + _FIELD + 1 and record_len >= 1
+    return 1 <= month <= 12 and 1 <= day <= 31 and record_len >= 1 and (
+        header_len >= _HEADER + _FIELD + 1 or _no_fields(head))
+
+
+def _no_fields(head: bytes) -> bool:
+    """A table with no field: its end mark right after the header, a record of the deletion flag alone (a shapefile
+    with no attribute: infused/dbf's polygon.dbf; review16e, was "no dBase table")."""
+    return struct.unpack_from("<HH", head, 8) == (_HEADER + 1, 1) and head[_HEADER:_HEADER + 1] == b"\x0d"
 
 
 def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
@@ -73,6 +89,9 @@ def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
         raise ReadError(Status.CORRUPT, say(Detail.DBF_HEADER_DAMAGED, n=min(len(data), _HEADER)))
     count, header_len, record_len = struct.unpack_from("<IHH", data, 4)
     fields, damage = _fields(data, header_len, record_len)
+    if not fields and _no_fields(data):
+        yield Sheet("dbf", ())  # a table holding no value
+        return
     if not fields:
         raise ReadError(Status.CORRUPT, say(Detail.DBF_HEADER_DAMAGED, n=min(len(data), header_len)))
     encoding = CODE_PAGES.get(data[29]) or _guessed(data, header_len, record_len, fields)
@@ -84,10 +103,11 @@ def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
         # without it): every record present is read, never only the counted ones (a flipped count hid them)
         sheet.damage.append(say(Detail.DBF_MORE_RECORDS, n=whole - count, total=count))
         count = whole
-    memo = [f.name for f in fields if f.kind in _MEMO_TYPES or (f.kind == "B" and data[0] in (0x83, 0x8B))]
+    memo = [f for f in fields if f.kind in _MEMO_TYPES or (f.kind == "B" and data[0] in (0x83, 0x8B, 0x8C))]
     if memo:
         sheet.unread.append(say(Detail.DBF_MEMO_UNREAD, n=len(memo)))
-    sheet.rows = _rows(data, header_len, record_len, min(count, whole), fields, encoding, CellBudget(caps))
+    names = [_text(f.name, encoding) or f"field{n + 1}" for n, f in enumerate(fields)]
+    sheet.rows = _rows(data, header_len, record_len, min(count, whole), fields, names, encoding, CellBudget(caps))
     yield sheet
 
 
@@ -98,22 +118,23 @@ def _fields(data: bytes, header_len: int, record_len: int) -> tuple[list[Field],
     damage: list[str] = []
     offset = 0
     end = min(header_len, len(data))
-    at = _HEADER
-    while at + _FIELD <= end and data[at] != 0x0D:
-        raw = data[at:at + _FIELD]
-        name = raw[:11].split(b"\x00", 1)[0]
-        kind, length, decimals = chr(raw[11]), raw[16], raw[17]
+    level7 = data[0] in _DBASE7
+    at, size, place = (_HEADER + 36, 48, 32) if level7 else (_HEADER, _FIELD, 11)
+    while at + size <= end and data[at] != 0x0D:
+        raw = data[at:at + size]
+        name = raw[:place].split(b"\x00", 1)[0]
+        kind, length, decimals = chr(raw[place]), *raw[place + 1 + 4 * (not level7):][:2]
         if kind in "CV" and data[0] in (0x02, 0x03, 0x83, 0x8B):  # dBase III/IV Character: the high byte in decimals
             length, decimals = length + (decimals << 8), 0
         if not name or not kind.isalnum() and kind not in "@+" or offset + length > record_len - 1:
             damage.append(say(Detail.DBF_FIELDS_DAMAGED, n=len(fields)))
             break
-        fields.append(Field(_text(name, "cp932") or f"field{len(fields) + 1}", kind, offset, length, decimals))
+        fields.append(Field(name, kind, offset, length, decimals, level7))
         offset += length
-        at += _FIELD
+        at += size
     if fields and not damage and offset + 1 != record_len:  # the fields and the deletion flag fill a record
         damage.append(say(Detail.DBF_LAYOUT_DIFFERS, n=offset + 1, size=record_len))  # exactly in every version
-        # written here (a flipped record length; dBase 7's 48-byte descriptors, not read here, end so too)
+        # written here (a flipped record length)
     return fields, damage
 
 
@@ -122,23 +143,33 @@ def _text(raw: bytes, encoding: str) -> str:
 
 
 def _guessed(data: bytes, header_len: int, record_len: int, fields: list[Field]) -> str:
-    """The code page of a table that names none: the first of ``_GUESSED`` that decodes its character fields
-    (the first 64 KiB of records)."""
-    sample = b"".join(data[s + 1 + f.offset:s + 1 + f.offset + f.length]
-                      for s in range(header_len, min(len(data), header_len + (1 << 16)) - record_len + 1, record_len)
-                      for f in fields if f.kind == "C")
+    """The code page of a table that names none: the first of ``_GUESSED`` that decodes its field names and
+    character fields (the first 64 KiB of records). A value filling its field may end mid-character (writers cut
+    text at the field's width in bytes: QGIS's UTF-8), so its last character may be incomplete (review16e: one
+    such value made a UTF-8 table read as cp1252)."""
+    values = [(f.name, 31 if f.level7 else 10) for f in fields]
+    values += [(data[s + 1 + f.offset:s + 1 + f.offset + f.length], f.length)
+               for s in range(header_len, min(len(data), header_len + (1 << 16)) - record_len + 1, record_len)
+               for f in fields if f.kind == "C"]
     for encoding in _GUESSED:
-        try:
-            sample.decode(encoding)
+        if all(_decodes(raw, width, encoding) for raw, width in values):
             return encoding
-        except UnicodeDecodeError:
-            continue
     return _GUESSED[-1]
 
 
-def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: list[Field], encoding: str,
-          budget: CellBudget) -> Iterator[list[object]]:
-    yield [f.name for f in fields]
+def _decodes(raw: bytes, width: int, encoding: str) -> bool:
+    text = raw.rstrip(b" \x00")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:  # a value as long as its field may be cut in its last character: not final then
+        decoder.decode(text, final=len(text) < width)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: list[Field], names: list[str],
+          encoding: str, budget: CellBudget) -> Iterator[list[object]]:
+    yield list[object](names)
     for n in range(count):
         if n % 4096 == 0:
             budget.tick()
@@ -164,6 +195,8 @@ def _value(raw: bytes, f: Field, encoding: str) -> object:
             return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:8])) if text else ""
         if kind == "L":
             return {b"T": True, b"Y": True, b"F": False, b"N": False}.get(raw.strip().upper()[:1], "")
+        if f.level7 and kind in "I+O@":
+            return _dbase7_number(raw, kind)
         if kind in "I+" and len(raw) == 4:
             return int.from_bytes(raw, "little", signed=True)
         if kind in "OB" and len(raw) == 8:
@@ -180,3 +213,15 @@ def _value(raw: bytes, f: Field, encoding: str) -> object:
     except (ValueError, OverflowError, UnicodeDecodeError):
         pass
     return _text(raw, encoding)
+
+
+def _dbase7_number(raw: bytes, kind: str) -> object:
+    """A dBase 7 long (``I``, ``+``) or double (``O``): big-endian with the sign bit flipped so that they sort as
+    bytes; a negative double has every bit flipped. Its timestamp (``@``) is no person's value: empty."""
+    if kind in "I+" and len(raw) == 4:
+        return int.from_bytes(raw, "big") - (1 << 31)
+    if kind == "O" and len(raw) == 8:
+        bits = int.from_bytes(raw, "big")
+        bits = bits ^ (1 << 63) if bits >> 63 else bits ^ ((1 << 64) - 1)
+        return struct.unpack(">d", bits.to_bytes(8, "big"))[0]
+    return ""

@@ -762,8 +762,7 @@ class Detail(Code):
     DBF_MORE_RECORDS = "dbf-more-records", ("dBase table holding {n:d} whole records more than the {total:d} its "
                                             "header counts (its count damaged, or records appended): all were read")
     DBF_LAYOUT_DIFFERS = "dbf-layout-differs", ("dBase table whose fields fill {n:d} bytes of a record its header says "
-                                                "is {size:d} bytes: its rows may be misread (a damaged header or a "
-                                                "dBase 7 table)")
+                                                "is {size:d} bytes: its rows may be misread (a damaged header)")
     DBF_MEMO_UNREAD = "dbf-memo-unread", ("dBase table with {n:d} memo fields: their text is kept in a separate memo "
                                           "file (.fpt/.dbt) not read with the table")
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "

@@ -363,9 +363,16 @@ def _member_reads(entries: dict[str, Entry]) -> dict[str, Part]:
                 kept = b""
                 with entries[name].open() as f:
                     if f.seekable():  # a file in a disk image, a 7z or tar member held as bytes: its tail alone
-                        f.seek(max(0, f.seek(0, io.SEEK_END) - TAIL_TEXT))  # (review15f #7: a 4 GB part in an
-                    while got := f.read(1 << 20):  # image was read whole to get it; a deflated member's seek
-                        kept = (kept + got)[-TAIL_TEXT:]  # inflates up to there, as the forward read did)
+                        # (review15f #7: a 4 GB part in an image was read whole to get it). One seek, by its size:
+                        # a deflated member's stream inflates to a seek's place, and seeking to its end and back
+                        # inflated it twice (review16e)
+                        end = size_of(name)
+                        f.seek(max(0, (f.seek(0, io.SEEK_END) if end is None else end) - TAIL_TEXT))
+                    while got := f.read(1 << 20):
+                        kept = (kept + got)[-TAIL_TEXT:]
+                    if not kept and f.seekable() and f.tell():  # its size said more than it holds (a cut member)
+                        f.seek(max(0, f.seek(0, io.SEEK_END) - TAIL_TEXT))
+                        kept = f.read()[-TAIL_TEXT:]
                 tails[name] = kept
             except (ReadError, OSError, KeyError, ValueError):
                 tails[name] = None

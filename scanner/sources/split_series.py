@@ -43,17 +43,22 @@ LINE_SEARCH = 1 << 16  # bytes searched at a run's edges for a line end
 # extensions before its piece suffix (``archive.rar.ab``, ``setup.cab.part3``, ``backup_rar_ac``)
 LISTED_EXTS = frozenset({"rar", "cab", "arj", "lzh", "lha", "ace", "lz4", "lz", "lzo", "lrz", "rpm", "deb", "wim",
                          "xar", "z"})
+# formats read when their pieces are joined (split15: a zip or 7z cut with letters): a later piece met without its
+# first piece is one by its name too, unless it opens as such an archive itself (``X.zip.old``, a copy; review16e:
+# ``x.zip.ab`` without ``x.zip.aa`` ended as nothing, while ``x.zip.002`` without ``.001`` is listed)
+JOINED_EXTS = frozenset({"zip", "7z"})
+PIECE_EXTS = LISTED_EXTS | JOINED_EXTS
 # a folder holds a part when one of its names ends so (names joined with NUL after each): the search before any
 # grouping (scanner.sources.local, series_join); a ``split`` first piece (``X.aa``, ``X.part1``) or a later piece
-# named after a format leakscan only lists (``X.rar.ab``: LISTED_EXTS) too (rar14)
-PART_NAME = re.compile(r"\.(?:\d{3,4}|[zZ]\d{2,3})\0|aaa?\0|\D0[01]\0|\.part0{0,3}1\0|[._-](?:" + "|".join(sorted(LISTED_EXTS))
+# named after a format leakscan only lists or joins (``X.rar.ab``: PIECE_EXTS) too (rar14)
+PART_NAME = re.compile(r"\.(?:\d{3,4}|[zZ]\d{2,3})\0|aaa?\0|\D0[01]\0|\.part0{0,3}1\0|[._-](?:" + "|".join(sorted(PIECE_EXTS))
                        + r")[._-]?(?:[a-z]{2,3}|\d\d|part\d{1,4})\0", re.ASCII | re.IGNORECASE)
 # PART_NAME read backwards (every alternative above, its parts in reverse order): searched over a folder's joined
 # names reversed, each try starts at a NUL (a literal the search skips to) instead of at every character: the same
 # answer for any text (tests/test_part_name_reversed.py), in about half the time (``holds_part_name``); a change to
 # PART_NAME is made here too (the test compares the two on random texts of their pieces)
 _PART_NAME_REVERSED = re.compile(r"\x00(?:(?:\d{3,4}|\d{2,3}z)\.|aaa?|[01]0\D|10{0,3}trap\.|(?:[a-z]{2,3}|\d\d|\d{1,4}trap)"
-                                 r"[._-]?(?:" + "|".join(sorted(e[::-1] for e in LISTED_EXTS)) + r")[._-])",
+                                 r"[._-]?(?:" + "|".join(sorted(e[::-1] for e in PIECE_EXTS)) + r")[._-])",
                                  re.ASCII | re.IGNORECASE)
 
 
@@ -588,12 +593,12 @@ def _first_piece(stem: str, kind: str, width: int, names: set[str]) -> str:
     return stem + "a" * width
 
 
-def listed_stem(stem: str) -> bool:
-    """Whether a piece's stem ends with the extension of a format leakscan only lists and a separator
-    (``archive.rar.``, ``x_rar_``; not ``backup.z`` of ``backup.zip``): a later piece whose first piece is not here
-    is one by its name (listed only when nothing reads it: ``archive.rar.gz`` is a gzip)."""
+def listed_stem(stem: str, exts: frozenset[str] = LISTED_EXTS) -> bool:
+    """Whether a piece's stem ends with the extension of a format leakscan only lists (or one of ``exts``) and a
+    separator (``archive.rar.``, ``x_rar_``; not ``backup.z`` of ``backup.zip``): a later piece whose first piece is
+    not here is one by its name (listed only when nothing reads it: ``archive.rar.gz`` is a gzip)."""
     m = _LISTED_STEM.search(stem)
-    return m is not None and m["ext"].casefold() in LISTED_EXTS
+    return m is not None and m["ext"].casefold() in exts
 
 
 # a later piece met without its first piece is a piece by its name alone only while few pieces before it are lost:
@@ -626,6 +631,8 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         first = _first_piece(stem, kind, width, present)
         if kind == "digits":
             numbered = {k + 1 - (first[-2:] == "01"): v for k, v in numbered.items() if k + 1 - (first[-2:] == "01")}
+        if 1 in numbered and _no_first_piece(numbered, size_of, head_of):
+            numbered = {k: v for k, v in numbered.items() if k != 1}
         archive = False  # a zip or 7z by its first piece's bytes: joined when every piece is here (split15)
         # rows of text cut with letters (``split -b 1M list.csv list.csv.``: list.csv.aa, .ab ...): joined and read
         # as the table when every piece is here, the first one text and the stem a text table's name (split16;
@@ -638,14 +645,17 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
                      and "." in stem[:-1])
             if not archive and not lines and (len(numbered) < 2 or text_of(numbered[1]) or not plain_of(numbered[1])):
                 continue
-        elif not listed_stem(stem + "." if kind == "part" else stem) or (
+        elif not listed_stem(named := stem + "." if kind == "part" else stem, PIECE_EXTS) or (
                 min(numbered) > FEW_LOST and all(text_of(n) or openpgp_head(head_of(n) or b"")
-                                                 for n in numbered.values())):
+                                                 for n in numbered.values())) or (
+                not listed_stem(named) and any((head_of(n) or b"").startswith(ARCHIVE_HEADS)
+                                               for n in numbered.values())):
             continue  # its first piece not here: a piece by its name, unless more than FEW_LOST pieces before it
             # are lost and every piece present is text or a container by its head (``X.rar.exp``, ``X.rar.txt``:
             # a text beside an archive, read as what it is; fix15a: rarfile's 52 expected-output texts were listed
             # "piece 3318 ... first piece X.rar.aaa missing"). A stored RAR's later pieces are text too: ``X.rar.ab``
-            # alone stays a piece. An OpenPGP file is no piece either (split16: ``gpg -c`` makes ``X.tar.lz.gpg``)
+            # alone stays a piece. An OpenPGP file is no piece either (split16: ``gpg -c`` makes ``X.tar.lz.gpg``);
+            # nor is a zip or 7z after a zip's or 7z's name (``X.zip.old``: JOINED_EXTS, review16e)
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
         sizes = tuple(size_of(n) for n in names_in)
@@ -674,6 +684,17 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
             if 1 in numbered or n not in out:  # a name read two ways: the series whose first piece is here
                 out[n] = series
     return out
+
+
+def _no_first_piece(numbered: dict[int, str], size_of: Callable[[str], int | None],
+                    head_of: Callable[[str], bytes | None]) -> bool:
+    """Whether the file named as a series' first piece is none of its pieces: shorter than a later piece (a piece
+    is never so; the first piece damaged to a byte or emptied) and no zip or 7z by its head (those, cut another
+    way, are read as they are). Its later pieces are then taken as those of a series whose first piece is not
+    here (review16e, damage16: they ended as nothing)."""
+    first = size_of(numbered[1])
+    return first is not None and any((z := size_of(n)) is not None and z > first for k, n in numbered.items() if k != 1) \
+        and not (head_of(numbered[1]) or b"").startswith(ARCHIVE_HEADS)
 
 
 def piece_number(series: Series, name: str) -> int:
