@@ -59,8 +59,13 @@ _NO_ROWS = re.compile(r"(?i)(?:\(\s*)?(?:SELECT|WITH|DEFAULT\s+VALUES|TABLE|EXEC
 _COPY = re.compile(r"(?is)(?:\((?P<cols>[^)]*)\)\s*)?FROM\s+stdin\b[^;\n]*;[ \t]*\r?\n")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0", "Z": "\x1a"}
 _BACKSLASH = re.compile(r"\\(?:x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
-_NOT_COLUMNS = frozenset({"PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "CHECK", "FULLTEXT",
-                          "SPATIAL", "EXCLUDE", "LIKE", "PERIOD"})
+# an item of a CREATE TABLE body that is no column: the reserved words always; ``KEY``/``INDEX`` only before a list of
+# columns (``key varchar(8)``, ``index INTEGER`` are columns), ``PERIOD FOR``, ``EXCLUDE USING`` (review16f: sqlite3 and
+# pg_dump write such names unquoted; Chrome's ``meta(key LONGVARCHAR ...)`` lost a column and every row was counted
+# damaged by the value-count check)
+_CONSTRAINT = re.compile(rf"(?is)(?:PRIMARY|UNIQUE|CONSTRAINT|FOREIGN|CHECK|FULLTEXT|SPATIAL|LIKE)\b"
+                         rf"|(?:KEY|INDEX)\b\s*(?:{_NAME}\s*)??(?:USING\s+\w+\s*)?\(\s*[^\d\s'+\-.)]"
+                         r"|PERIOD\s+FOR\b|EXCLUDE\s*(?:USING\b|\()")
 # the first and last lines of what dump tools write (mysqldump, mariadb-dump, pg_dump, sqlite3 .dump): a dump that
 # starts with the first and lacks the last was cut between two statements
 _DUMP_ENDS = (("-- MySQL dump", "-- Dump completed"), ("-- MariaDB dump", "-- Dump completed"),
@@ -159,8 +164,9 @@ def _columns(text: str, at: int) -> tuple[list[str], int] | None:
     got = _items(text, at)
     if got is None:
         return None
-    firsts = [next((t for t in item if not t.isspace()), "") for item in got[0]]
-    return [_unquote(f) for f in firsts if f and f.upper() not in _NOT_COLUMNS], got[1]
+    items = ["".join(item).strip() for item in got[0]]
+    return [_unquote(m.group(0)) for item in items
+            if item and _CONSTRAINT.match(item) is None and (m := _TOKEN.match(item)) is not None], got[1]
 
 
 def _tuple_slow(text: str, at: int) -> tuple[list[str], int] | None:

@@ -1,0 +1,50 @@
+"""Review of damage16 (Session 16, review16f): undamaged real-shaped files the new damage checks listed ``corrupt``.
+
+- SQL dumps: a CREATE TABLE column named ``key``, ``index``, ``period`` or ``exclude`` (sqlite3 writes the schema as
+  it was typed: Chrome's and Firefox's ``meta(key LONGVARCHAR ... PRIMARY KEY, value ...)``; pg_dump leaves non-reserved
+  names unquoted) was taken for a constraint and left out of the header: every row then had one value more than the
+  header and was counted ``sql-rows-unparsed`` (damage16's value-count check), the whole dump said damaged.
+- JSON: records keyed by one-letter names (SheetJS ``sheet_to_json(ws, {header: "A"})`` writes ``A``, ``B``, ... and
+  leaves empty cells out) are all one character apart: a sparse column was read under another and the file said
+  ``json-key-mended`` (a damaged byte).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.test_damage16 import _outcome
+from tests.test_wild13 import _scan
+
+sys.path.insert(0, str(ROOT / "bench"))
+from fuzz_campaign import person_rows  # noqa: E402
+
+ROWS = person_rows(40, 20261216)[1:]
+
+
+def _dump(schema: str, table: str, rows: list[tuple[str, ...]]) -> bytes:
+    db = sqlite3.connect(":memory:")
+    db.execute(schema)
+    db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    return ("\n".join(db.iterdump()) + "\n").encode("utf-8")
+
+
+def _sql_files() -> dict[str, bytes]:
+    meta = _dump("CREATE TABLE meta(key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR)", "meta",
+                 [("version", "56"), ("last_compatible_version", "16")])
+    people = _dump("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, kana TEXT, address TEXT, tel TEXT)",
+                   "customers", [(str(i), n, k, a, t) for i, (n, k, a, t, _) in enumerate(ROWS, 1)])
+    keyed = _dump("CREATE TABLE members (key varchar(8) PRIMARY KEY, name TEXT, address TEXT, tel TEXT, period TEXT,"
+                  " exclude boolean, [index] INTEGER, UNIQUE (name, address), CHECK (key <> ''))", "members",
+                  [(f"m{i}", n, a, t, "2024", "0", str(i)) for i, (n, _, a, t, _) in enumerate(ROWS, 1)])
+    return {"chrome_like.sql": meta + people, "keyed.sql": keyed}
+
+
+def test_sql_columns_named_like_a_constraint_word_are_columns(tmp_path: Path) -> None:
+    files = _sql_files()
+    findings = _scan(tmp_path, files)
+    for name in files:  # were corrupt, sql-rows-unparsed (2 and 40 "value lists could not be parsed")
+        assert _outcome(findings, name) == (len(ROWS), []), (name, _outcome(findings, name))
