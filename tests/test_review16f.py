@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -48,3 +49,14 @@ def test_sql_columns_named_like_a_constraint_word_are_columns(tmp_path: Path) ->
     findings = _scan(tmp_path, files)
     for name in files:  # were corrupt, sql-rows-unparsed (2 and 40 "value lists could not be parsed")
         assert _outcome(findings, name) == (len(ROWS), []), (name, _outcome(findings, name))
+
+
+def test_one_letter_keys_of_a_sheetjs_export_stay_their_columns(tmp_path: Path) -> None:
+    rows = []
+    for i, (n, k, a, t, _) in enumerate(ROWS):
+        row = {"A": n, "B": k, "C": a, "D": t}
+        if i % 12 == 3:  # no home phone, a mobile in the sparse column E (empty cells are left out)
+            row["E"] = row.pop("D")
+        rows.append(row)
+    findings = _scan(tmp_path, {"sheetjs.json": json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")})
+    assert _outcome(findings, "sheetjs.json") == (len(ROWS), []), _outcome(findings, "sheetjs.json")  # was corrupt
