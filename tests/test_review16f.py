@@ -60,3 +60,28 @@ def test_one_letter_keys_of_a_sheetjs_export_stay_their_columns(tmp_path: Path) 
         rows.append(row)
     findings = _scan(tmp_path, {"sheetjs.json": json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")})
     assert _outcome(findings, "sheetjs.json") == (len(ROWS), []), _outcome(findings, "sheetjs.json")  # was corrupt
+
+
+def test_sql_generated_and_inherited_columns_are_no_damage(tmp_path: Path) -> None:
+    """sqlite3 .dump leaves a generated column's value out of its INSERT (no column list); pg_dump's CREATE TABLE of
+    a child table lists only its own columns (``INHERITS``) while ``--inserts`` writes every value: each row has a
+    value count other than the CREATE TABLE's, and damage16's check counted every row ``sql-rows-unparsed``."""
+    generated = _dump("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, kana TEXT, address TEXT, tel TEXT,"
+                      " label TEXT GENERATED ALWAYS AS (name || ' ' || tel) VIRTUAL, kind TEXT AS (upper(kana)))",
+                      "people(id, name, kana, address, tel)",
+                      [(str(i), n, k, a, t) for i, (n, k, a, t, _) in enumerate(ROWS, 1)])
+    assert b"GENERATED" in generated and b'INSERT INTO "people" VALUES(1,' in generated  # no column list
+
+    def quoted(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    inherits = "\n".join([
+        "--", "-- PostgreSQL database dump", "--", "",
+        "CREATE TABLE public.contacts (", "    id integer NOT NULL,", "    name text,", "    address text", ");", "",
+        "CREATE TABLE public.customers (", "    tel text,", "    kana text", ")", "INHERITS (public.contacts);", "",
+        *(f"INSERT INTO public.customers VALUES ({i}, {quoted(n)}, {quoted(a)}, {quoted(t)}, {quoted(k)});"
+          for i, (n, k, a, t, _) in enumerate(ROWS, 1)),
+        "", "--", "-- PostgreSQL database dump complete", "--", ""]).encode("utf-8")
+    findings = _scan(tmp_path, {"generated.sql": generated, "inherits.sql": inherits})
+    for name in ("generated.sql", "inherits.sql"):  # were corrupt, 40 "value lists could not be parsed"
+        assert _outcome(findings, name) == (len(ROWS), []), (name, _outcome(findings, name))
