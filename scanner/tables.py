@@ -621,16 +621,21 @@ def _chain_ends(fat, start: int) -> bool:
     return True
 
 
+_EOF_RECORD = b"\x0a\x00\x00\x00"  # every BIFF5/8 substream ends with one
+
+
 def _zeroed_records(stream: bytes) -> tuple[int, int] | None:
     """(offset, length) of a block of 16+ NUL bytes where a BIFF5/8 record header should be, with records after it
     (no record has type 0 in BIFF5/8; zeros after the last record are padding), or None. calamine reads past such a
-    block: a zeroed shared-strings table gave every string cell empty, ok (damage16)."""
+    block: a zeroed shared-strings table gave every string cell empty, ok (damage16). Records after it: an EOF record
+    (the padding of a stream decrypted with its tail widened, ``decrypt._records_to_the_end``, ends in a few bytes
+    that are none: PhpSpreadsheet's pwtest.xls was said zeroed, review16f)."""
     i, end = 0, len(stream)
     while i + 4 <= end:
         rtype, size = int.from_bytes(stream[i:i + 2], "little"), int.from_bytes(stream[i + 2:i + 4], "little")
         if rtype == 0 and size == 0:
             run = end - i - len(stream[i:].lstrip(b"\x00"))
-            return (i, run) if run >= 16 and i + run < end else None
+            return (i, run) if run >= 16 and stream.find(_EOF_RECORD, i + run) >= 0 else None
         i += 4 + size
     return None
 
