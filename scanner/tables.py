@@ -14,6 +14,7 @@ only, never cell values.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import io
 import re
@@ -38,7 +39,15 @@ from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
 from .statsdata import STATS_FORMATS, stats_sheets
 from .sylk import is_sylk, iter_sylk
-from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess, zeroed_block
+from .textdecode import (
+    MAX_LINE,
+    iter_lines,
+    plan_decoding,
+    utf16_guess,
+    utf32_guess,
+    zeroed_block,
+    zeroed_blocks,
+)
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
@@ -1496,6 +1505,26 @@ def _mhtml_tables(data: bytes, budget: CellBudget) -> Iterator[MarkupSheet]:
         raise ReadError(Status.CORRUPT, join_details((damaged[0], say(Detail.NO_TABLE_DECODED))))
 
 
+_PART_START = re.compile(rb"(?m)^--[^\r\n]*\r?$")  # a MIME boundary line
+_BINARY_PART = re.compile(rb"(?im)^Content-Transfer-Encoding:[ \t]*binary[ \t]*\r?$")
+_TEXT_PART = re.compile(rb"(?im)^Content-Type:[ \t]*text/")
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+
+
+def _zeroed_text(data: bytes) -> tuple[int, int] | None:
+    """``zeroed_block`` of a web archive, a run inside a part that is no text, sent ``Content-Transfer-Encoding:
+    binary``, left out (Chrome's offline pages: a favicon's mask, an image: review16f, an undamaged page was said
+    ``nul-block``)."""
+    starts = [m.end() for m in _PART_START.finditer(data)]
+    for at, n in zeroed_blocks(data):
+        part = starts[i - 1] if (i := bisect.bisect_right(starts, at)) else 0
+        blank = _BLANK_LINE.search(data, part, at)  # the part's headers end there
+        head = data[part:blank.start() if blank is not None else at]
+        if _BINARY_PART.search(head) is None or _TEXT_PART.search(head) is not None:
+            return at, n
+    return None
+
+
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     """The tables of an HTML, MHTML, SpreadsheetML 2003 or Gnumeric XML file (run it in the worker)."""
     from . import markup
@@ -1513,7 +1542,8 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
             found = _mhtml_tables(data, budget)
         else:
             found = markup.html_tables(data, budget)
-        zeroed = zeroed_block(data)  # (damage16: an HTML/XML table with a zeroed block read ok with rows lost)
+        # (damage16: an HTML/XML table with a zeroed block read ok with rows lost)
+        zeroed = _zeroed_text(data) if fmt == "mhtml" else zeroed_block(data)
         for table in found:
             budget.next_sheet()
             lost = [say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0])] if zeroed is not None else []

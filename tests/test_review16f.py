@@ -85,3 +85,40 @@ def test_sql_generated_and_inherited_columns_are_no_damage(tmp_path: Path) -> No
     findings = _scan(tmp_path, {"generated.sql": generated, "inherits.sql": inherits})
     for name in ("generated.sql", "inherits.sql"):  # were corrupt, 40 "value lists could not be parsed"
         assert _outcome(findings, name) == (len(ROWS), []), (name, _outcome(findings, name))
+
+
+def _favicon() -> bytes:
+    """A 16x16 32-bit .ico as Windows writes favicons: its opaque AND mask is a run of NUL bytes."""
+    import struct
+
+    pixels, mask = bytes([0, 0, 0xFF, 0xFF]) * 256, bytes(64)
+    image = struct.pack("<IiiHHIIiiII", 40, 16, 32, 1, 32, 0, len(pixels) + len(mask), 0, 0, 0, 0) + pixels + mask
+    return struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 16, 16, 0, 0, 1, 32, len(image), 22) + image
+
+
+def test_a_web_archive_s_binary_parts_are_no_zeroed_block(tmp_path: Path) -> None:
+    """Chrome saves offline pages as MHTML with ``Content-Transfer-Encoding: binary`` parts: a favicon's mask or an
+    image holds runs of NUL bytes. damage16's markup check looked for a NUL block over the whole file and listed an
+    undamaged page corrupt ``nul-block``; a zeroed block in its HTML part is still said."""
+    from tests.table_damage import html_table
+
+    page = html_table(person_rows(40, 20261216))
+    page = page.replace(b"<table", b"<style>" + b".c{color:#000}\n" * 5000 + b"</style>\n<table", 1)  # > 64 KiB
+    bound = b"----MultipartBoundary--x1y2z3----"
+
+    def archive(html: bytes) -> bytes:
+        return (b"From: <Saved by Blink>\r\nSnapshot-Content-Location: https://intra.example.jp/meibo\r\n"
+                b"Subject: meibo\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n"
+                b"\tboundary=\"" + bound + b"\"\r\n\r\n\r\n--" + bound + b"\r\nContent-Type: text/html\r\n"
+                b"Content-ID: <frame-1@mhtml.blink>\r\nContent-Transfer-Encoding: binary\r\n"
+                b"Content-Location: https://intra.example.jp/meibo\r\n\r\n" + html + b"\r\n--" + bound +
+                b"\r\nContent-Type: image/vnd.microsoft.icon\r\nContent-Transfer-Encoding: binary\r\n"
+                b"Content-Location: https://intra.example.jp/favicon.ico\r\n\r\n" + _favicon() + b"\r\n--" + bound +
+                b"--\r\n")
+
+    at = page.index(b"<table") + len(page[page.index(b"<table"):]) // 2
+    findings = _scan(tmp_path, {"offline.mhtml": archive(page),
+                                "zeroed.mhtml": archive(page[:at] + bytes(512) + page[at + 512:])})
+    assert _outcome(findings, "offline.mhtml") == (len(ROWS), []), _outcome(findings, "offline.mhtml")  # was corrupt
+    records, listed = _outcome(findings, "zeroed.mhtml")
+    assert records and any("nul-block" in x for x in listed), (records, listed)
