@@ -1405,7 +1405,6 @@ def _replaced_row(row: list[str]) -> bool:
     return asked >= 6 and 3 * asked >= len(text) and any("?" in c and c.strip("? ") for c in row)  # not "?" marks
 
 
-_ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a block of NUL bytes with text after it
 _LINE_ENDS = (b"\n", b"\r", b"\n\x00", b"\x00\n", b"\r\x00", b"\x00\r")  # UTF-8/cp932 and UTF-16 line ends
 
 
@@ -1419,23 +1418,23 @@ def text_damage(data: bytes, before_last: int, last: int, ragged: bool = False) 
     table (a row above the last already narrower than one above it: trailing empty cells left out), or no table
     above the last row (the two rows before it of other widths: a note typed without a final line end)."""
     found = []
-    runs = _ZEROED.finditer(data)
-    if (m := next(runs, None)) is not None and not _nul_padded(data, m, runs):
-        found.append(say(Detail.NUL_BLOCK, n=m.end() - m.start(), at=m.start()))
+    runs = zeroed_blocks(data)
+    if (first := next(runs, None)) is not None and not _nul_padded(data, first, runs):
+        found.append(say(Detail.NUL_BLOCK, n=first[1], at=first[0]))
     data = data.rstrip(b"\x1a")  # MS-DOS end-of-file mark (COPY /A, host transfers): after the last line end
     if data and not data.endswith(_LINE_ENDS) and 0 < last < before_last and not ragged:
         found.append(say(Detail.TEXT_CUT_IN_ROW, last=last, cells=before_last))
     return found
 
 
-def _nul_padded(data: bytes, first: re.Match[bytes], rest: Iterator[re.Match[bytes]]) -> bool:
-    """Whether the NUL runs of a text are field padding (a fixed-field export): two or more, each ending at a
-    delimiter or a line end. A block zeroed on disk ends at an arbitrary byte."""
-    if data[first.end():first.end() + 1] not in _FIELD_ENDS:
+def _nul_padded(data: bytes, first: tuple[int, int], rest: Iterator[tuple[int, int]]) -> bool:
+    """Whether the NUL runs (offset, length) of a text are field padding (a fixed-field export): two or more, each
+    ending at a delimiter or a line end. A block zeroed on disk ends at an arbitrary byte."""
+    if data[sum(first):sum(first) + 1] not in _FIELD_ENDS:
         return False
     more = False
-    for m in rest:
-        if data[m.end():m.end() + 1] not in _FIELD_ENDS:
+    for run in rest:
+        if data[sum(run):sum(run) + 1] not in _FIELD_ENDS:
             return False
         more = True
     return more
