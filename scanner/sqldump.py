@@ -183,6 +183,11 @@ def _columns(text: str, at: int) -> tuple[list[str], int] | None:
 # a generated column (``GENERATED ALWAYS AS (...)``, sqlite's and MySQL's ``AS (...)``): sqlite3 .dump leaves its value
 # out of an INSERT without a column list, pg_dump --inserts writes DEFAULT for it (review16f)
 _GENERATED = re.compile(r"(?is)\bAS\s*\(")
+_QUOTED = re.compile(_STRING)
+
+
+def _generated(item: str) -> bool:
+    return _GENERATED.search(_QUOTED.sub("''", item)) is not None  # (not in a COMMENT 'kept as (yyyy)')
 # a child table whose CREATE TABLE lists only its own columns (pg_dump): its rows hold the parent's too
 _INHERITS = re.compile(r"(?i)\s*INHERITS\b")
 
@@ -227,7 +232,7 @@ class _Reader:
                 items, at = made
                 self.created[table.casefold()] = [_name_of(item) for item in items]
                 self.stored[table.casefold()] = (None if _INHERITS.match(text, at) else
-                                                 [_name_of(item) for item in items if _GENERATED.search(item) is None])
+                                                 [_name_of(item) for item in items if not _generated(item)])
                 continue
             if m.group("copy"):
                 copy = _COPY.match(text, at)
