@@ -102,6 +102,14 @@ def sniff_format(data: bytes) -> str:
     return _markup_kind(data) or ("sqldump" if is_sql_dump(data) else "text")
 
 
+def web_archive_kind(data: bytes) -> str:
+    """``sniff_format``, and ``mhtml`` for bytes that look binary behind a head of MIME headers of a web archive
+    (Chrome's offline pages send images ``Content-Transfer-Encoding: binary``: with one in the first 64 KiB the
+    page was neither read nor listed, review16f)."""
+    fmt = sniff_format(data)
+    return "mhtml" if fmt == "binary" and _markup_kind(data) == "mhtml" else fmt
+
+
 def _text_head(data: bytes, size: int = 4096) -> str:
     """The first bytes as lower-case text, only to recognise markup (BOM and UTF-16 aware)."""
     head = data[:size]

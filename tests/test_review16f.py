@@ -122,3 +122,20 @@ def test_a_web_archive_s_binary_parts_are_no_zeroed_block(tmp_path: Path) -> Non
     assert _outcome(findings, "offline.mhtml") == (len(ROWS), []), _outcome(findings, "offline.mhtml")  # was corrupt
     records, listed = _outcome(findings, "zeroed.mhtml")
     assert records and any("nul-block" in x for x in listed), (records, listed)
+
+
+def test_a_web_archive_with_binary_parts_in_its_head_is_read(tmp_path: Path) -> None:
+    """Chrome's offline page with a page under 64 KiB: its binary favicon made the whole file sniff as binary, and a
+    web archive sniffed so was neither read nor listed (ended as nothing, before damage16 too)."""
+    from tests.table_damage import html_table
+
+    bound = b"----MultipartBoundary--x1y2z3----"
+    page = (b"From: <Saved by Blink>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n"
+            b"\tboundary=\"" + bound + b"\"\r\n\r\n--" + bound + b"\r\nContent-Type: text/html\r\n"
+            b"Content-Transfer-Encoding: binary\r\n\r\n" + html_table(person_rows(40, 20261216)) + b"\r\n--" + bound +
+            b"\r\nContent-Type: image/vnd.microsoft.icon\r\nContent-Transfer-Encoding: binary\r\n\r\n" + _favicon() +
+            b"\r\n--" + bound + b"--\r\n")
+    assert len(page) < 1 << 16
+    findings = _scan(tmp_path, {"offline.mhtml": page, "offline.mht": page})
+    for name in ("offline.mhtml", "offline.mht"):
+        assert _outcome(findings, name) == (len(ROWS), []), (name, _outcome(findings, name))  # were (0, [])
