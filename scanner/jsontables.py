@@ -147,11 +147,16 @@ def _one_record(value: dict[str, object]) -> bool:
 
 
 def _one_off(key: str, other: str) -> bool:
-    """Two keys of one length that differ in one character, not two digits (``tel1``/``tel2`` are two columns)."""
+    """Two keys of one length that differ in one character, not two digits (``tel1``/``tel2`` are two columns), in
+    a part of the key (between dots) of 3 characters or more: keys of one or two letters are all one character
+    apart (SheetJS's ``A``, ``B``, ``AA``, ``AB``; ``x``/``y``: review16f, a sparse column was read under another)."""
     if len(key) != len(other):
         return False
-    off = [(a, b) for a, b in zip(key, other, strict=True) if a != b]
-    return len(off) == 1 and not (off[0][0].isdigit() and off[0][1].isdigit())
+    off = [i for i, (a, b) in enumerate(zip(key, other, strict=True)) if a != b]
+    if len(off) != 1 or (key[off[0]].isdigit() and other[off[0]].isdigit()):
+        return False
+    start, end = key.rfind(".", 0, off[0]) + 1, key.find(".", off[0])
+    return (len(key) if end < 0 else end) - start >= 3
 
 
 def _mend_keys(flat: list[dict[str, str]]) -> int:

@@ -59,8 +59,13 @@ _NO_ROWS = re.compile(r"(?i)(?:\(\s*)?(?:SELECT|WITH|DEFAULT\s+VALUES|TABLE|EXEC
 _COPY = re.compile(r"(?is)(?:\((?P<cols>[^)]*)\)\s*)?FROM\s+stdin\b[^;\n]*;[ \t]*\r?\n")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0", "Z": "\x1a"}
 _BACKSLASH = re.compile(r"\\(?:x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
-_NOT_COLUMNS = frozenset({"PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "CHECK", "FULLTEXT",
-                          "SPATIAL", "EXCLUDE", "LIKE", "PERIOD"})
+# an item of a CREATE TABLE body that is no column: the reserved words always; ``KEY``/``INDEX`` only before a list of
+# columns (``key varchar(8)``, ``index INTEGER`` are columns), ``PERIOD FOR``, ``EXCLUDE USING`` (review16f: sqlite3 and
+# pg_dump write such names unquoted; Chrome's ``meta(key LONGVARCHAR ...)`` lost a column and every row was counted
+# damaged by the value-count check)
+_CONSTRAINT = re.compile(rf"(?is)(?:PRIMARY|UNIQUE|CONSTRAINT|FOREIGN|CHECK|FULLTEXT|SPATIAL|LIKE)\b"
+                         rf"|(?:KEY|INDEX)\b\s*(?:{_NAME}\s*)??(?:USING\s+\w+\s*)?\(\s*[^\d\s'+\-.)]"
+                         r"|PERIOD\s+FOR\b|EXCLUDE\s*(?:USING\b|\()")
 # the first and last lines of what dump tools write (mysqldump, mariadb-dump, pg_dump, sqlite3 .dump): a dump that
 # starts with the first and lacks the last was cut between two statements
 _DUMP_ENDS = (("-- MySQL dump", "-- Dump completed"), ("-- MariaDB dump", "-- Dump completed"),
@@ -149,9 +154,9 @@ def _items(text: str, at: int) -> tuple[list[list[str]], int] | None:
     return None
 
 
-def _columns(text: str, at: int) -> tuple[list[str], int] | None:
-    """The names of a parenthesised column list or CREATE TABLE body at ``at`` (the first word of each item,
-    constraints left out) and the position after it; ([], at) when no list is there; None when it does not close."""
+def _column_items(text: str, at: int) -> tuple[list[str], int] | None:
+    """The items that define columns in a parenthesised column list or CREATE TABLE body at ``at`` (constraints left
+    out) and the position after it; ([], at) when no list is there; None when it does not close."""
     m = _GAP.match(text, at)
     at = m.end() if m else at
     if text[at:at + 1] != "(":
@@ -159,8 +164,32 @@ def _columns(text: str, at: int) -> tuple[list[str], int] | None:
     got = _items(text, at)
     if got is None:
         return None
-    firsts = [next((t for t in item if not t.isspace()), "") for item in got[0]]
-    return [_unquote(f) for f in firsts if f and f.upper() not in _NOT_COLUMNS], got[1]
+    items = ["".join(item).strip() for item in got[0]]
+    return [item for item in items if item and _CONSTRAINT.match(item) is None], got[1]
+
+
+def _name_of(item: str) -> str:
+    m = _TOKEN.match(item)
+    return _unquote(m.group(0) if m is not None else item)
+
+
+def _columns(text: str, at: int) -> tuple[list[str], int] | None:
+    """The names of a parenthesised column list at ``at`` (the first word of each item) and the position after it
+    (``_column_items``)."""
+    got = _column_items(text, at)
+    return None if got is None else ([_name_of(item) for item in got[0]], got[1])
+
+
+# a generated column (``GENERATED ALWAYS AS (...)``, sqlite's and MySQL's ``AS (...)``): sqlite3 .dump leaves its value
+# out of an INSERT without a column list, pg_dump --inserts writes DEFAULT for it (review16f)
+_GENERATED = re.compile(r"(?is)\bAS\s*\(")
+_QUOTED = re.compile(_STRING)
+
+
+def _generated(item: str) -> bool:
+    return _GENERATED.search(_QUOTED.sub("''", item)) is not None  # (not in a COMMENT 'kept as (yyyy)')
+# a child table whose CREATE TABLE lists only its own columns (pg_dump): its rows hold the parent's too
+_INHERITS = re.compile(r"(?i)\s*INHERITS\b")
 
 
 def _tuple_slow(text: str, at: int) -> tuple[list[str], int] | None:
@@ -183,6 +212,9 @@ class _Reader:
     def __init__(self, text: str, budget: CellBudget) -> None:
         self.text, self.budget = text, budget
         self.created: dict[str, list[str]] = {}  # table (case-folded) -> its CREATE TABLE's columns
+        # table (case-folded) -> its columns without the generated ones, or None when its rows may hold columns its
+        # CREATE TABLE does not list (INHERITS): how many values a row of an INSERT without a column list holds
+        self.stored: dict[str, list[str] | None] = {}
         self.broken = 0  # value lists that did not parse (skipped)
         self.cut = False  # the text ends inside a statement
         self.copies = 0  # COPY blocks read to their end line
@@ -193,12 +225,14 @@ class _Reader:
             table = _unquote(m.group("table"))
             at = m.end()
             if m.group("create"):
-                got = _columns(text, at)
-                if got is None:
+                made = _column_items(text, at)
+                if made is None:
                     self.cut = True
                     return
-                self.created[table.casefold()] = got[0]
-                at = got[1]
+                items, at = made
+                self.created[table.casefold()] = [_name_of(item) for item in items]
+                self.stored[table.casefold()] = (None if _INHERITS.match(text, at) else
+                                                 [_name_of(item) for item in items if not _generated(item)])
                 continue
             if m.group("copy"):
                 copy = _COPY.match(text, at)
@@ -231,6 +265,8 @@ class _Reader:
                 return
             cols, at = got
             header = tuple(cols or self.created.get(table.casefold(), []))
+            stored = None if cols else self.stored.get(table.casefold())  # the other count a whole row may hold
+            counted = bool(header) and (bool(cols) or stored is not None)  # (INHERITS: a row holds more)
             gap = _GAP.match(text, at)
             at = gap.end() if gap else at
             values = _VALUES.match(text, at)
@@ -269,7 +305,9 @@ class _Reader:
                 if not rows % _TICK:
                     self.budget.tick()
                 self.budget.add(len(cells))
-                if header and len(cells) != len(header):  # a damaged quote shifted its strings: several lists
+                if stored is not None and len(cells) == len(stored) != len(header):
+                    header = tuple(stored)  # its generated columns left out (sqlite3 .dump)
+                if counted and len(cells) != len(header):  # a damaged quote shifted its strings: several lists
                     self.broken += 1  # read as one, or values moved (damage16: read ok with rows lost)
                     later = _STATEMENT.search(text, opened + 1, at)
                     if later is not None:  # statements swallowed into one string: read again from the first

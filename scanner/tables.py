@@ -14,6 +14,7 @@ only, never cell values.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import io
 import re
@@ -38,7 +39,15 @@ from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
 from .statsdata import STATS_FORMATS, stats_sheets
 from .sylk import is_sylk, iter_sylk
-from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess, zeroed_block
+from .textdecode import (
+    MAX_LINE,
+    iter_lines,
+    plan_decoding,
+    utf16_guess,
+    utf32_guess,
+    zeroed_block,
+    zeroed_blocks,
+)
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
@@ -91,6 +100,14 @@ def sniff_format(data: bytes) -> str:
     if holds_records(data):
         return "json"
     return _markup_kind(data) or ("sqldump" if is_sql_dump(data) else "text")
+
+
+def web_archive_kind(data: bytes) -> str:
+    """``sniff_format``, and ``mhtml`` for bytes that look binary behind a head of MIME headers of a web archive
+    (Chrome's offline pages send images ``Content-Transfer-Encoding: binary``: with one in the first 64 KiB the
+    page was neither read nor listed, review16f)."""
+    fmt = sniff_format(data)
+    return "mhtml" if fmt == "binary" and _markup_kind(data) == "mhtml" else fmt
 
 
 def _text_head(data: bytes, size: int = 4096) -> str:
@@ -625,16 +642,21 @@ def _chain_ends(fat, start: int) -> bool:
     return True
 
 
+_EOF_RECORD = b"\x0a\x00\x00\x00"  # every BIFF5/8 substream ends with one
+
+
 def _zeroed_records(stream: bytes) -> tuple[int, int] | None:
     """(offset, length) of a block of 16+ NUL bytes where a BIFF5/8 record header should be, with records after it
     (no record has type 0 in BIFF5/8; zeros after the last record are padding), or None. calamine reads past such a
-    block: a zeroed shared-strings table gave every string cell empty, ok (damage16)."""
+    block: a zeroed shared-strings table gave every string cell empty, ok (damage16). Records after it: an EOF record
+    (the padding of a stream decrypted with its tail widened, ``decrypt._records_to_the_end``, ends in a few bytes
+    that are none: PhpSpreadsheet's pwtest.xls was said zeroed, review16f)."""
     i, end = 0, len(stream)
     while i + 4 <= end:
         rtype, size = int.from_bytes(stream[i:i + 2], "little"), int.from_bytes(stream[i + 2:i + 4], "little")
         if rtype == 0 and size == 0:
             run = end - i - len(stream[i:].lstrip(b"\x00"))
-            return (i, run) if run >= 16 and i + run < end else None
+            return (i, run) if run >= 16 and stream.find(_EOF_RECORD, i + run) >= 0 else None
         i += 4 + size
     return None
 
@@ -1401,7 +1423,6 @@ def _replaced_row(row: list[str]) -> bool:
     return asked >= 6 and 3 * asked >= len(text) and any("?" in c and c.strip("? ") for c in row)  # not "?" marks
 
 
-_ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a block of NUL bytes with text after it
 _LINE_ENDS = (b"\n", b"\r", b"\n\x00", b"\x00\n", b"\r\x00", b"\x00\r")  # UTF-8/cp932 and UTF-16 line ends
 
 
@@ -1417,23 +1438,23 @@ def text_damage(data: bytes, before_last: int, last: int, ragged: bool = False, 
     ``in_quote`` (ending inside a quoted cell: said by the reader, text-cut-in-quote) is not said cut a second time
     with its cell's lines counted as a row."""
     found = []
-    runs = _ZEROED.finditer(data)
-    if (m := next(runs, None)) is not None and not _nul_padded(data, m, runs):
-        found.append(say(Detail.NUL_BLOCK, n=m.end() - m.start(), at=m.start()))
+    runs = zeroed_blocks(data)
+    if (first := next(runs, None)) is not None and not _nul_padded(data, first, runs):
+        found.append(say(Detail.NUL_BLOCK, n=first[1], at=first[0]))
     data = data.rstrip(b"\x1a")  # MS-DOS end-of-file mark (COPY /A, host transfers): after the last line end
     if data and not data.endswith(_LINE_ENDS) and 0 < last < before_last and not ragged and not in_quote:
         found.append(say(Detail.TEXT_CUT_IN_ROW, last=last, cells=before_last))
     return found
 
 
-def _nul_padded(data: bytes, first: re.Match[bytes], rest: Iterator[re.Match[bytes]]) -> bool:
-    """Whether the NUL runs of a text are field padding (a fixed-field export): two or more, each ending at a
-    delimiter or a line end. A block zeroed on disk ends at an arbitrary byte."""
-    if data[first.end():first.end() + 1] not in _FIELD_ENDS:
+def _nul_padded(data: bytes, first: tuple[int, int], rest: Iterator[tuple[int, int]]) -> bool:
+    """Whether the NUL runs (offset, length) of a text are field padding (a fixed-field export): two or more, each
+    ending at a delimiter or a line end. A block zeroed on disk ends at an arbitrary byte."""
+    if data[sum(first):sum(first) + 1] not in _FIELD_ENDS:
         return False
     more = False
-    for m in rest:
-        if data[m.end():m.end() + 1] not in _FIELD_ENDS:
+    for run in rest:
+        if data[sum(run):sum(run) + 1] not in _FIELD_ENDS:
             return False
         more = True
     return more
@@ -1503,6 +1524,26 @@ def _mhtml_tables(data: bytes, budget: CellBudget) -> Iterator[MarkupSheet]:
         raise ReadError(Status.CORRUPT, join_details((damaged[0], say(Detail.NO_TABLE_DECODED))))
 
 
+_PART_START = re.compile(rb"(?m)^--[^\r\n]*\r?$")  # a MIME boundary line
+_BINARY_PART = re.compile(rb"(?im)^Content-Transfer-Encoding:[ \t]*binary[ \t]*\r?$")
+_TEXT_PART = re.compile(rb"(?im)^Content-Type:[ \t]*text/")
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+
+
+def _zeroed_text(data: bytes) -> tuple[int, int] | None:
+    """``zeroed_block`` of a web archive, a run inside a part that is no text, sent ``Content-Transfer-Encoding:
+    binary``, left out (Chrome's offline pages: a favicon's mask, an image: review16f, an undamaged page was said
+    ``nul-block``)."""
+    starts = [m.end() for m in _PART_START.finditer(data)]
+    for at, n in zeroed_blocks(data):
+        part = starts[i - 1] if (i := bisect.bisect_right(starts, at)) else 0
+        blank = _BLANK_LINE.search(data, part, at)  # the part's headers end there
+        head = data[part:blank.start() if blank is not None else at]
+        if _BINARY_PART.search(head) is None or _TEXT_PART.search(head) is not None:
+            return at, n
+    return None
+
+
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     """The tables of an HTML, MHTML, SpreadsheetML 2003 or Gnumeric XML file (run it in the worker)."""
     from . import markup
@@ -1520,7 +1561,8 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
             found = _mhtml_tables(data, budget)
         else:
             found = markup.html_tables(data, budget)
-        zeroed = zeroed_block(data)  # (damage16: an HTML/XML table with a zeroed block read ok with rows lost)
+        # (damage16: an HTML/XML table with a zeroed block read ok with rows lost)
+        zeroed = _zeroed_text(data) if fmt == "mhtml" else zeroed_block(data)
         for table in found:
             budget.next_sheet()
             lost = [say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0])] if zeroed is not None else []

@@ -611,8 +611,12 @@ _ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a block of NUL bytes with text
 def zeroed_block(data: bytes) -> tuple[int, int] | None:
     """(offset, length) of the first block of 16 or more NUL bytes followed by more bytes: no text encoding writes
     one (UTF-16 has single NULs), a block zeroed on a damaged disk or a hole of a cut copy does; None when none."""
-    m = _ZEROED.search(data)
-    return None if m is None else (m.start(), m.end() - m.start())
+    return next(zeroed_blocks(data), None)
+
+
+def zeroed_blocks(data: bytes) -> Iterator[tuple[int, int]]:
+    """Each such block (``zeroed_block``), in order."""
+    return ((m.start(), m.end() - m.start()) for m in _ZEROED.finditer(data))
 
 
 # --- lines ---------------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ from ..tables import (
     iter_tables,
     sniff_format,
     unreadable_reason,
+    web_archive_kind,
 )
 from ..textdecode import narrowed
 from . import embedded, salvage
@@ -614,7 +615,7 @@ class SpreadsheetInspector:
             return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
-            return sniff_format(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))
+            return web_archive_kind(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))
         if ext in JSON_EXTENSIONS:  # an export of records, not a manifest or settings (wild15: was never read)
             return size >= SNIFF_MIN and holds_records(head())
         if ext in OTHER_EXTENSIONS:
@@ -650,12 +651,12 @@ class SpreadsheetInspector:
     def settles_here(self, data: bytes) -> bool:
         """Bytes no reader is given (no workbook, archive, markup or text signature): ``inspect`` only lists
         them, so no worker is needed. Checked without parsing anything (zip and OLE need a parser)."""
-        return (not data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)) and sniff_format(data) == "binary"
+        return (not data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)) and web_archive_kind(data) == "binary"
                 and not holds_archive(data, "") and damaged_head(data) is None)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         archives = ArchiveInspector(self.config)
-        fmt = sniff_format(data)
+        fmt = web_archive_kind(data) if split_ext(entry.name)[1].casefold() in WEB_ARCHIVES else sniff_format(data)
         if not archives.wants_name(entry.name) and (holds_archive(data, entry.name, fmt) or (
                 checked_ext(entry.name) is not None and sniff_unsupported(data[:512]) is not None)):
             # an archive or a compressed file under a table's name (the archive inspector never looks at those
