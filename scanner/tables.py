@@ -227,6 +227,15 @@ _LOCAL_REACH = 0x10000  # a local header of a package part in the first 64 KiB (
 _PACKAGE_PARTS = (b"[Content_Types].xml", b"_rels/", b"xl/", b"docProps/", b"mimetype", b"content.xml", b"META-INF/")
 
 
+def ole_header_impossible(data: bytes) -> bool:
+    """A compound file whose header declares sectors no OLE2 file has (sector shift other than 9 or 12, mini-sector
+    shift other than 6: [MS-CFB] 2.2): its header is damaged (or random bytes follow the signature), whatever olefile
+    raised on it (a ``ValueError`` of Python's integer-string limit from its debug line for ``2 ** shift``, fix16a).
+    Said only where olefile has already failed."""
+    return data.startswith(OLE_MAGIC) and (data[0x1E:0x20] not in (b"\x09\x00", b"\x0c\x00")
+                                           or data[0x20:0x22] != b"\x06\x00")
+
+
 def damaged_head(data: bytes) -> str | None:
     """What a file that sniffs ``binary`` is when only its first bytes are damaged (a flipped byte, a zeroed first
     sector), for a name that claims a workbook: ``zip-corrupt`` for a zip whose end of central directory (in its
