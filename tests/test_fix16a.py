@@ -4,15 +4,29 @@
   listed corrupt with olefile's ``ValueError: Exceeds the limit (4300 digits) for integer string conversion``
   (olefile formats ``2 ** sector_shift`` of the random header into a debug line): the detail named a Python limit,
   not a damaged OLE2 document.
+- Two whole-address columns under headers (a JSON export whose first record's key was damaged: ``address.zzzz``
+  holding 1 value, ``address.full`` 39; a CSV with 住所 twice): the first was kept (1 person of 40); now, as a
+  header-less table does (tables16), the one whose distinct values are nearest the names' (the first of equals:
+  住所 | 旧住所 both whole keep 住所).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import random
 import struct
+import sys
 from pathlib import Path
 
+from tests.conftest import ROOT
 from tests.test_wild13 import _scan
+
+sys.path.insert(0, str(ROOT / "bench"))
+from fuzz_campaign import person_rows  # noqa: E402
+
+ROWS = person_rows(40, 20261216)[1:]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -37,3 +51,26 @@ def test_fake_ole_documents_say_damaged_container(tmp_path: Path) -> None:
         assert "digits" not in row["detail"] and "ValueError" not in said, (name, row)
         assert "ole-corrupt" in said, (name, row)
 
+
+def _csv(header: list[str], cells: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *cells])
+    return out.getvalue().encode("utf-8")
+
+
+def test_two_address_columns_keep_the_one_that_varies_with_the_names(tmp_path: Path) -> None:
+    records = [{"id": i, "name": n, "kana": k, "address": {"full": a}, "tel": t, "birthday": b}
+               for i, (n, k, a, t, b) in enumerate(ROWS)]
+    records[0]["address"] = {"zzzz": ROWS[0][2]}  # a key two characters off: not mended, a column of its own
+    one_first = [[n, k, a if i == 0 else "", t, b, "" if i == 0 else a] for i, (n, k, a, t, b) in enumerate(ROWS)]
+    moved = [[n, k, a, t, b, ROWS[(i + 1) % len(ROWS)][2]] for i, (n, k, a, t, b) in enumerate(ROWS)]
+    files = {"first_key_damaged.json": json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8"),
+             "one_value_first.csv": _csv(["氏名", "フリガナ", "住所", "電話", "生年月日", "住所"], one_first),
+             "old_address.csv": _csv(["氏名", "フリガナ", "住所", "電話", "生年月日", "旧住所"], moved)}
+    findings = _scan(tmp_path, files)
+    got = {Path(f["path"]).name: f for f in findings["files"]}
+    assert set(got) == set(files), (got, findings["skipped"])
+    for name in ("first_key_damaged.json", "one_value_first.csv"):
+        assert got[name]["pii"]["records"] >= len(ROWS) - 1, (name, got[name]["pii"])
+    old = got["old_address.csv"]["pii"]
+    assert old["records"] == len(ROWS) and old["sheets"][0]["columns"]["address"] == ["住所"], old
