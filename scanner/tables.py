@@ -631,15 +631,18 @@ def _chain_ends(fat, start: int) -> bool:
 
 
 def _zeroed_records(stream: bytes) -> tuple[int, int] | None:
-    """(offset, length) of a block of 16+ NUL bytes where a BIFF5/8 record header should be, with records after it
-    (no record has type 0 in BIFF5/8; zeros after the last record are padding), or None. calamine reads past such a
-    block: a zeroed shared-strings table gave every string cell empty, ok (damage16)."""
+    """(offset, length) of a block of 16+ NUL bytes (the NULs ending the record before it counted in) where a BIFF
+    record header should be, with records after it (no BIFF2-8 record is a zero header: type 0 is BIFF2's DIMENSIONS,
+    8 bytes long; zeros after the last record are padding), or None. calamine and biffold read past such a block: a
+    zeroed shared-strings table gave every string cell empty, ok (damage16); an Excel 2-4 worksheet lost rows, ok
+    (fix16a)."""
     i, end = 0, len(stream)
     while i + 4 <= end:
         rtype, size = int.from_bytes(stream[i:i + 2], "little"), int.from_bytes(stream[i + 2:i + 4], "little")
         if rtype == 0 and size == 0:
             run = end - i - len(stream[i:].lstrip(b"\x00"))
-            return (i, run) if run >= 16 and i + run < end else None
+            start = len(stream[:i].rstrip(b"\x00"))
+            return (start, i + run - start) if i + run - start >= 16 and i + run < end else None
         i += 4 + size
     return None
 
@@ -683,7 +686,12 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     each with its ``origin``.
     """
     if fmt == "biff-bare":  # Excel 2.x-4.0 worksheets and workbooks: no library reads them (scanner.biffold)
-        yield from biff_sheets(data, caps)
+        zeroed = _zeroed_records(data)
+        for sheet in biff_sheets(data, caps):
+            if zeroed is not None:  # said once, on the first worksheet (as for an .xls: below)
+                sheet.damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
+                zeroed = None
+            yield sheet
         return
     package = None
     storages: list[str] = []

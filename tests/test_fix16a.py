@@ -74,3 +74,24 @@ def test_two_address_columns_keep_the_one_that_varies_with_the_names(tmp_path: P
         assert got[name]["pii"]["records"] >= len(ROWS) - 1, (name, got[name]["pii"])
     old = got["old_address.csv"]["pii"]
     assert old["records"] == len(ROWS) and old["sheets"][0]["columns"]["address"] == ["住所"], old
+
+
+def test_excel_2_to_4_worksheets_with_a_zeroed_block_say_it(tmp_path: Path) -> None:
+    """Excel 2-4 worksheets and an Excel 4 workbook with a block zeroed over record headers (damage16's sweep: read
+    ok with rows lost, nothing said; the places below each lost rows so): now `nul-block` as a BIFF5/8 .xls says it;
+    whole ones and one with zeros after its last record (padding) say nothing."""
+    from tests.test_damage16 import _outcome
+    from tests.test_old_excel import ROWS as OLD_ROWS
+    from tests.test_old_excel import workbook_4w, worksheet
+
+    books = {f"v{v}.xls": worksheet(OLD_ROWS, v) for v in (2, 3, 4)} | {"v4w.xls": workbook_4w({"名簿": OLD_ROWS})}
+    where = {"v2.xls": (4373, 64), "v3.xls": (1948, 16), "v4.xls": (1948, 16), "v4w.xls": (202, 16)}
+    files = {f"zeroed_{n}": d[:where[n][0]] + bytes(where[n][1]) + d[sum(where[n]):] for n, d in books.items()}
+    files |= books | {"padded.xls": books["v3.xls"] + bytes(512)}
+    findings = _scan(tmp_path, files)
+    for name in books:
+        records, listed = _outcome(findings, f"zeroed_{name}")
+        assert records and any("nul-block" in x for x in listed), (name, records, listed)
+    for name in (*books, "padded.xls"):
+        records, listed = _outcome(findings, name)
+        assert records == len(OLD_ROWS) - 1 and not listed, (name, records, listed)
