@@ -95,3 +95,32 @@ def test_excel_2_to_4_worksheets_with_a_zeroed_block_say_it(tmp_path: Path) -> N
     for name in (*books, "padded.xls"):
         records, listed = _outcome(findings, name)
         assert records == len(OLD_ROWS) - 1 and not listed, (name, records, listed)
+
+
+def test_mail_body_table_cut_after_its_first_rows_is_read(tmp_path: Path) -> None:
+    """A message whose body holds a pasted person table (ISO-2022-JP TSV, fuzz_campaign's body-plain-jis) cut after
+    the header and one or two rows: fewer than the three lines sharing a tab count that make a body tabular, so no
+    table was read and nothing listed (damage16). A last line cut short (no line end, fewer delimiters) after
+    lines sharing a count makes it a table too: the rows are read as a file cut so would be."""
+    from email import policy
+    from email.header import Header
+    from email.mime.text import MIMEText
+
+    from tests.test_damage16 import _outcome
+
+    people = person_rows(40, 20261216)
+    text = ("お世話になっております。\n名簿を貼ります。\n\n" + "\n".join("\t".join(map(str, r)) for r in people)
+            + "\n\n以上\n")
+    part = MIMEText(text, "plain", "iso-2022-jp")
+    part["From"], part["To"] = "insider@example.jp", "outside@example.com"
+    part["Subject"] = Header("顧客リストです", "utf-8").encode()
+    part["Date"] = "Tue, 03 Nov 2026 09:12:00 +0900"
+    whole = part.as_bytes(policy=policy.SMTP)
+    files = {"cut_512.eml": whole[:512], "cut_600.eml": whole[:600], "whole.eml": whole}
+    findings = _scan(tmp_path, files)
+    for name in ("cut_512.eml", "cut_600.eml"):
+        records, listed = _outcome(findings, name)
+        assert records or listed, (name, findings)
+    records, listed = _outcome(findings, "cut_600.eml")  # header, one row, a row cut after 3 of its 5 cells
+    assert records == 2 and any("text-cut-in-row" in x for x in listed), (records, listed)
+    assert _outcome(findings, "whole.eml") == (40, []), _outcome(findings, "whole.eml")
