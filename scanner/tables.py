@@ -248,6 +248,15 @@ _LOCAL_REACH = 0x10000  # a local header of a package part in the first 64 KiB (
 _PACKAGE_PARTS = (b"[Content_Types].xml", b"_rels/", b"xl/", b"docProps/", b"mimetype", b"content.xml", b"META-INF/")
 
 
+def ole_header_impossible(data: bytes) -> bool:
+    """A compound file whose header declares sectors no OLE2 file has (sector shift other than 9 or 12, mini-sector
+    shift other than 6: [MS-CFB] 2.2): its header is damaged (or random bytes follow the signature), whatever olefile
+    raised on it (a ``ValueError`` of Python's integer-string limit from its debug line for ``2 ** shift``, fix16a).
+    Said only where olefile has already failed."""
+    return data.startswith(OLE_MAGIC) and (data[0x1E:0x20] not in (b"\x09\x00", b"\x0c\x00")
+                                           or data[0x20:0x22] != b"\x06\x00")
+
+
 def damaged_head(data: bytes) -> str | None:
     """What a file that sniffs ``binary`` is when only its first bytes are damaged (a flipped byte, a zeroed first
     sector), for a name that claims a workbook: ``zip-corrupt`` for a zip whose end of central directory (in its
@@ -646,17 +655,19 @@ _EOF_RECORD = b"\x0a\x00\x00\x00"  # every BIFF5/8 substream ends with one
 
 
 def _zeroed_records(stream: bytes) -> tuple[int, int] | None:
-    """(offset, length) of a block of 16+ NUL bytes where a BIFF5/8 record header should be, with records after it
-    (no record has type 0 in BIFF5/8; zeros after the last record are padding), or None. calamine reads past such a
-    block: a zeroed shared-strings table gave every string cell empty, ok (damage16). Records after it: an EOF record
-    (the padding of a stream decrypted with its tail widened, ``decrypt._records_to_the_end``, ends in a few bytes
-    that are none: PhpSpreadsheet's pwtest.xls was said zeroed, review16f)."""
+    """(offset, length) of a block of 16+ NUL bytes (the NULs ending the record before it counted in) where a BIFF
+    record header should be, with records after it up to an EOF record (no BIFF2-8 record is a zero header: type 0 is
+    BIFF2's DIMENSIONS, 8 bytes long; zeros after the last record are padding; the padding of a stream decrypted with
+    its tail widened, ``decrypt._records_to_the_end``, ends in a few bytes that are no records: PhpSpreadsheet's
+    pwtest.xls was said zeroed, review16f), or None. calamine and biffold read past such a block: a zeroed
+    shared-strings table gave every string cell empty, ok (damage16); an Excel 2-4 worksheet lost rows, ok (fix16a)."""
     i, end = 0, len(stream)
     while i + 4 <= end:
         rtype, size = int.from_bytes(stream[i:i + 2], "little"), int.from_bytes(stream[i + 2:i + 4], "little")
         if rtype == 0 and size == 0:
             run = end - i - len(stream[i:].lstrip(b"\x00"))
-            return (i, run) if run >= 16 and stream.find(_EOF_RECORD, i + run) >= 0 else None
+            start = len(stream[:i].rstrip(b"\x00"))
+            return (start, i + run - start) if i + run - start >= 16 and stream.find(_EOF_RECORD, i + run) >= 0 else None
         i += 4 + size
     return None
 
@@ -700,7 +711,12 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     each with its ``origin``.
     """
     if fmt == "biff-bare":  # Excel 2.x-4.0 worksheets and workbooks: no library reads them (scanner.biffold)
-        yield from biff_sheets(data, caps)
+        zeroed = _zeroed_records(data)
+        for sheet in biff_sheets(data, caps):
+            if zeroed is not None:  # said once, on the first worksheet (as for an .xls: below)
+                sheet.damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
+                zeroed = None
+            yield sheet
         return
     package = None
     storages: list[str] = []

@@ -796,12 +796,30 @@ def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
         cols = cols[rooms:]
     plan.cols["address"] = cols = _japanese_order(cols, sample)
     first = next((c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6), None)
+    if first is None:
+        return
     # after a whole address, a column that begins one (a prefecture or municipality) is another place: 住所 | 所在地 |
-    # 地番 of a tax ledger, the lot's town without its block number, then the lot (review16b: were joined into one)
-    second = None if first is None else next(
-        (c for c in cols if c > first and share(column_values(sample, c), _begins_an_address) >= 0.6), None)
-    if second is not None:
-        plan.cols["address"] = [c for c in cols if c < second]
+    # 地番 of a tax ledger, the lot's town without its block number, then the lot (review16b: were joined into one);
+    # of several places, the one whose distinct values are nearest the names' (fix16a)
+    starts = [first, *(c for c in cols if c > first and share(column_values(sample, c), _begins_an_address) >= 0.6)]
+    if len(starts) >= 2:
+        ends = [*starts[2:], max(cols) + 1]
+        plan.cols["address"] = _nearest_names(plan, sample, [[c for c in cols if c < starts[1]], *(
+            [c for c in cols if s <= c < e] for s, e in zip(starts[1:], ends, strict=True))])
+
+
+def _nearest_names(plan: RolePlan, sample: Sequence[Sequence[object]], groups: list[list[int]]) -> list[int]:
+    """Of several whole addresses (住所 and 旧住所), the one whose distinct values are nearest the names' (the first of
+    equals; the first without a name column): the rule a header-less table follows (headerless._address, tables16).
+    A damaged JSON key in the first record made a column of 1 value before the 39 of the others (fix16a)."""
+    names = plan.cols.get("name", [])
+    if not names:
+        return groups[0]
+    people = len({join_values(r, names, " ") for r in sample} - {""})
+    counts = [len({join_values(r, g, "") for r in sample} - {""}) for g in groups]
+    if abs(counts[0] - people) * 10 <= people:  # about as many addresses as names: the first, as before
+        return groups[0]
+    return groups[min(range(len(groups)), key=lambda i: abs(counts[i] - people))]  # first of equals
 
 
 def _begins_an_address(v: object) -> bool:

@@ -33,7 +33,7 @@ from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop
 from ..sources.base import Item
-from ..tables import damaged_head
+from ..tables import damaged_head, ole_header_impossible
 from .archive_formats import InflateBroken, inflate_keeping
 from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
 
@@ -338,6 +338,8 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None
                            doc_objects(data, caps, xls=True) if kind == "xls" else doc_objects(data, caps))
     except Exception as e:  # noqa: BLE001 - a damaged document is data, not a crash
         reason, text = error_reason(e)
+        if kind != "rtf" and reason == Status.CORRUPT and ole_header_impossible(data):
+            text = say(Detail.OLE_CORRUPT)  # not the library's words (a Python limit hit on a random header)
         return Inspection(status=reason, detail=say(Detail.LEGACY_EMBEDDED, kind=str(kind), why=text))
     children: list[Item] = []
     problems: list[str] = []  # each said (object name quoted, its own detail's codes kept)

@@ -99,16 +99,23 @@ def wide_commas_folded(latin1: str) -> str:
 
 
 def _delimited(text: str) -> str | None:
-    """The delimiter ``MIN_ROWS`` consecutive lines share, or None."""
+    """The delimiter ``MIN_ROWS`` consecutive lines share, or None. A last line cut short (no line end after it,
+    fewer delimiters but one at least) after lines sharing a count is a table too: a message cut inside its table's
+    first or second record had fewer whole lines, and nothing was read or listed (damage16, fix16a); the table
+    readers decide what the rows are."""
+    cut = not text.endswith(("\n", "\r"))
     for d in DELIMITERS:
         if d not in text:
             continue
         least = 2 if d in (",", WIDE_COMMA) else 1
         run, last = 0, -1
-        for line in text.splitlines():
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
             if not line.strip():  # a blank line between pasted rows (some clients, some people) ends no run
                 continue
             n = line.count(d)
+            if cut and i == len(lines) - 1 and 0 < n < last and run:
+                return d
             run = run + 1 if n >= least and n == last else (1 if n >= least else 0)
             last = n
             if run >= MIN_ROWS:
