@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from scanner.sources.split_series import PART_NAME, PIECE_EXTS, holds_part_name
+from scanner.sources.split_series import LISTED_EXTS, PART_NAME, PIECE_EXTS, holds_part_name
 
 # the characters and words the pattern is made of, and some it must not take (other digits, letters, non-ASCII)
 ALPHABET = [*"0123456789aAzZ._-pPaArRtTxXé名ſK\0 "] + sorted(PIECE_EXTS) + [e.upper() for e in PIECE_EXTS] \
