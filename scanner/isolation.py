@@ -135,7 +135,8 @@ class Stall:
 
 def _busy_cpu(pid: int) -> float | None:
     """The process's CPU seconds (all threads), or None when it cannot be stalled by the rule: a thread of it
-    waits on a disk (D) or its main thread runs (R), or /proc cannot say."""
+    waits on a disk (D) or runs or is runnable (R: on a loaded machine a thread may wait seconds for a CPU while
+    the main thread waits on it), or /proc cannot say."""
     try:
         head = Path(f"/proc/{pid}/stat").read_bytes()
         fields = head[head.rindex(b")") + 2:].split()
@@ -147,8 +148,8 @@ def _busy_cpu(pid: int) -> float | None:
                     t = Path(f"/proc/{pid}/task/{tid}/stat").read_bytes()
                 except OSError:
                     continue  # ended since listed
-                if t[t.rindex(b")") + 2:t.rindex(b")") + 3] == b"D":
-                    return None
+                if t[t.rindex(b")") + 2:t.rindex(b")") + 3] in (b"R", b"D"):
+                    return None  # waits on a disk, or runs or waits its turn for a CPU (a loaded machine)
         return (int(fields[11]) + int(fields[12])) / _TICK
     except (OSError, ValueError, IndexError):
         return None

@@ -111,3 +111,47 @@ def test_libtsk_deadlocked_on_a_crafted_iso_costs_that_image_at_the_no_cpu_limit
         assert done.returncode == 1, done.stderr
         assert skip["reason"] == "timeout" and skip["path"] == str(iso) and "image inspector" in skip["detail"]
         assert next(f for f in doc["files"] if f["path"].endswith(LEAKED_NAME))["pii"]["records"] == 5
+
+
+_STARVED = """
+import os, threading
+os.sched_setaffinity(0, {cpu})
+def spin():
+    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # this thread runs only when the CPU is idle
+    n = 0
+    for _ in range(1_000_000):
+        n += 1
+t = threading.Thread(target=spin)
+t.start()
+t.join()  # the main thread waits (S) on a thread that is runnable (R) but gets no CPU while the CPU is busy
+"""
+
+
+def test_a_worker_whose_thread_waits_its_turn_for_a_cpu_is_not_stopped(short_stall: None) -> None:
+    """review16d: on a loaded machine a worker's thread may wait its turn for a CPU (state R) for seconds while
+    its main thread waits on it (S): no CPU used, nothing marked, yet nothing is stuck (load, not a deadlock).
+    Here its CPU is kept busy by a spinning process for 2 s; before, the worker was stopped at 0.5 s."""
+    import threading
+
+    cpu = min(os.sched_getaffinity(0))
+    spin = f"import os; os.sched_setaffinity(0, {{{cpu}}}); print(flush=True)\nwhile True: pass"
+    hogs = [subprocess.Popen(["python3", "-c", spin], stdout=subprocess.PIPE)]  # SCHED_IDLE: next to no CPU
+    worker = Worker()
+
+    def calm() -> None:
+        for hog in hogs:
+            hog.kill()
+
+    timer = threading.Timer(2.0, calm)
+    try:
+        for hog in hogs:
+            assert hog.stdout is not None and hog.stdout.readline() == b"\n"  # it spins on that CPU from now on
+        assert worker.call(len, (b"up",), 60.0) == 2  # started before the clock below
+        timer.start()
+        assert worker.call(exec, (_STARVED.format(cpu=f"{{{cpu}}}"), {}), 120.0) is None
+    finally:
+        timer.cancel()
+        calm()
+        for hog in hogs:
+            hog.wait()
+        worker.close()
