@@ -108,6 +108,7 @@ class Stall:
         self._since = 0.0
         self._cpu = 0.0
         self._key: object = None
+        self._io: int | None = None
         self._looked = 0.0  # when /proc was last read (at most every LOOK_SECONDS: the pool asks at every poll)
 
     def stir(self, now: float | None = None) -> None:
@@ -120,11 +121,13 @@ class Stall:
             return max(0.0, self._looked - self._since)  # as verified at the last look (child check included)
         self._looked = now
         cpu = None if pid is None else _busy_cpu(pid)
+        io = None if cpu is None or pid is None else _io_done(pid)  # bytes read or written (a pipe, a FUSE file)
         if pid is None or cpu is None:
             self.stir(now)
             return 0.0
-        if pid != self._pid or key != self._key or cpu - self._cpu > STALL_SHARE * max(now - self._since, 1.0):
-            self._pid, self._key, self._cpu, self._since = pid, key, cpu, now
+        if pid != self._pid or key != self._key or io != self._io or \
+                cpu - self._cpu > STALL_SHARE * max(now - self._since, 1.0):
+            self._pid, self._key, self._cpu, self._io, self._since = pid, key, cpu, io, now
             return 0.0
         stalled = now - self._since
         if stalled >= STALL_SECONDS and _has_child(pid):
@@ -152,6 +155,17 @@ def _busy_cpu(pid: int) -> float | None:
                     return None  # waits on a disk, or runs or waits its turn for a CPU (a loaded machine)
         return (int(fields[11]) + int(fields[12])) / _TICK
     except (OSError, ValueError, IndexError):
+        return None
+
+
+def _io_done(pid: int) -> int | None:
+    """Bytes the process passed to read() and write() so far (/proc/PID/io rchar + wchar: files, pipes, FUSE
+    mounts; not sockets' recv/send), or None when /proc cannot say. A read fed slowly (a FIFO that trickles, a
+    slow mount) uses next to no CPU but moves these."""
+    try:
+        counts = dict(line.split(b": ") for line in Path(f"/proc/{pid}/io").read_bytes().splitlines()[:2])
+        return int(counts[b"rchar"]) + int(counts[b"wchar"])
+    except (OSError, ValueError, KeyError):
         return None
 
 

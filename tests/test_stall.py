@@ -113,6 +113,33 @@ def test_libtsk_deadlocked_on_a_crafted_iso_costs_that_image_at_the_no_cpu_limit
         assert next(f for f in doc["files"] if f["path"].endswith(LEAKED_NAME))["pii"]["records"] == 5
 
 
+def test_a_worker_reading_a_pipe_that_trickles_is_not_stopped(short_stall: None, tmp_path: Path) -> None:
+    """review16d: bytes arriving slowly (a FIFO fed a little at a time, as a slow FUSE or network mount feeds a
+    read) cost the worker almost no CPU, yet the read progresses: the no-CPU rule must not stop it (it lost
+    the file's records); its reads (/proc/PID/io) are progress."""
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    chunks = [bytes([65 + k]) * 64 for k in range(10)]
+
+    def trickle() -> None:
+        with open(fifo, "wb", buffering=0) as w:
+            for chunk in chunks:
+                w.write(chunk)
+                time.sleep(0.25)  # 2.5 s in all: far over the 0.5 s no-CPU limit, bytes every 0.25 s
+
+    writer = threading.Thread(target=trickle, daemon=True)
+    writer.start()
+    worker = Worker()
+    try:
+        assert worker.call(Path.read_bytes, (fifo,), 120.0) == b"".join(chunks)
+    finally:
+        worker.close()
+        writer.join(10)
+
+
+
 _STARVED = """
 import os, threading
 os.sched_setaffinity(0, {cpu})
