@@ -17,6 +17,7 @@ a worker runs inline, under the worker's own cap and the parent's clock: one mec
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import logging
 import mmap
@@ -31,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -192,10 +193,12 @@ class MarkBoard:
     to stop a stuck worker on time and, when a worker dies, to name the file and the step."""
 
     SIZE = 1 << 20
-    # seq, deadline, limit, unit, task, location length, step length, decoder length, place (3 numbers)
-    _HEAD = struct.Struct("<QddQIIHHqqq")
+    # seq, deadline, limit, unit, task, location length, step length, decoder length, outside waits, place (3)
+    _HEAD = struct.Struct("<QddQIIHHIqqq")
     _PLACE = struct.Struct("<qqq")
     _PLACE_AT = _HEAD.size - _PLACE.size
+    _OUTSIDE = struct.Struct("<I")
+    _OUTSIDE_AT = _PLACE_AT - _OUTSIDE.size
     HEAD_SIZE = _HEAD.size  # seq, deadline and place: what changes whenever the worker marks anything
 
     def __init__(self, fd: int) -> None:
@@ -210,6 +213,7 @@ class MarkBoard:
         self._limit = 0.0
         self._seq = 0
         self._place = (0, 0, 0)
+        self._outside = 0  # waits on an outside party with a time limit of its own (``outside_wait``) under way
         self._own: object = None  # the task's own file: marked as no location (its parent knows the task's file)
 
     @classmethod
@@ -233,7 +237,7 @@ class MarkBoard:
         self._seq += 1
         body = self._where + self._step + self._decoder
         head = self._HEAD.pack(self._seq, self._deadline, self._limit, self.unit, self.task, len(self._where),
-                               len(self._step), len(self._decoder), *self._place)
+                               len(self._step), len(self._decoder), self._outside, *self._place)
         self.map[self._HEAD.size:self._HEAD.size + len(body)] = body
         self.map[:self._HEAD.size] = head
 
@@ -243,13 +247,22 @@ class MarkBoard:
         self._place = (kind, number, extra)
         self._PLACE.pack_into(self.map, self._PLACE_AT, kind, number, extra)
 
+    def outside(self, delta: int) -> None:
+        """One more (+1) or one fewer (-1) wait on an outside party under way (``outside_wait``)."""
+        self._outside = max(0, self._outside + delta)
+        self._OUTSIDE.pack_into(self.map, self._OUTSIDE_AT, self._outside)
+
+    def outside_now(self) -> bool:
+        """Whether the worker waits on an outside party now (read by its parent)."""
+        return bool(self._OUTSIDE.unpack_from(self.map, self._OUTSIDE_AT)[0])
+
     def start_task(self, unit: int, index: int, timeout: float, own: object = None) -> None:
         self.unit, self.task, self._where, self._step, self._decoder = unit, index, b"", b"", b""
         self._own = own
         self.write(None, timeout, None, None)
 
     def read(self) -> BoardMark:
-        seq, deadline, limit, unit, task, n_where, n_step, n_dec, *place = self._HEAD.unpack(self.map[:self._HEAD.size])
+        seq, deadline, limit, unit, task, n_where, n_step, n_dec, _, *place = self._HEAD.unpack(self.map[:self._HEAD.size])
         at = self._HEAD.size
         where = None
         if n_where:
@@ -331,6 +344,22 @@ def place(kind: int, number: int, extra: int = 0) -> None:
     """Say where in its work this worker is (``MarkBoard.place``); nothing outside a worker."""
     if _BOARD is not None:
         _BOARD.place(kind, number, extra)
+
+
+@contextlib.contextmanager
+def outside_wait() -> Iterator[None]:
+    """Around a wait on an outside party that has a time limit of its own (an SMB server's answer within
+    --smb-timeout, a login within --smb-retry-window): the worker uses no CPU then, yet is not stuck, so the
+    no-CPU rule (Stall) leaves it to that limit and to the step's. Nothing happens outside a worker."""
+    board = _BOARD
+    if board is None:
+        yield
+        return
+    board.outside(1)
+    try:
+        yield
+    finally:
+        board.outside(-1)
 
 
 def decoding(library: str) -> None:
@@ -898,6 +927,9 @@ class Worker:
         """Whether the worker has been stalled for STALL_SECONDS (``Stall``: no CPU, no mark, nothing sent) with
         nothing unread on its connection: the caller stops it (and calls ``stall.stir`` for each message)."""
         board = self.board
+        if board is not None and board.outside_now():
+            self.stall.stir()  # it waits on an outside party with a limit of its own (outside_wait)
+            return False
         key = bytes(board.map[:MarkBoard.HEAD_SIZE]) if board is not None else None
         return (self.stall.seconds(self.pid, key) >= STALL_SECONDS and self.running
                 and self._conn is not None and not self._conn.poll(0))

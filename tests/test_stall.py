@@ -140,6 +140,89 @@ def test_a_worker_reading_a_pipe_that_trickles_is_not_stopped(short_stall: None,
 
 
 
+class _Stutter:
+    """A TCP relay in front of Samba that holds the server's answers for ``pause`` seconds once, after the first
+    256 KiB it relayed on a connection: a server that answers slowly (a NAS spinning its disks up, a busy
+    link), well within --smb-timeout (60 s)."""
+
+    def __init__(self, upstream: int, pause: float) -> None:
+        import socket
+        import threading
+
+        self.upstream, self.pause = upstream, pause
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.upstream))
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
+
+    def _pump(self, src: object, dst: object, answers: bool) -> None:
+        import socket
+
+        assert isinstance(src, socket.socket) and isinstance(dst, socket.socket)
+        relayed, paused = 0, False
+        try:
+            while data := src.recv(1 << 16):
+                relayed += len(data)
+                if answers and not paused and relayed > 256 << 10:
+                    paused = True
+                    time.sleep(self.pause)
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                s.close()
+
+
+def test_a_worker_reading_from_an_smb_server_that_answers_slowly_is_not_stopped(tmp_path: Path) -> None:
+    """review16d: a worker reads a large file over its own SMB connection (LEAKSCAN_SMB_PASSWORD); the server
+    holds its answer 3 s (no CPU in the worker, nothing marked): within --smb-timeout that is a slow server, not
+    a stuck worker. Before, the no-CPU rule (1 s here) stopped the read and the list was `timeout`."""
+    from smb_data import PASSWORD, SambaServer, require_smbd
+
+    require_smbd()
+    share = tmp_path / "share"
+    share.mkdir()
+    book = client_list_xlsx(make_people(40, seed=11))
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(book)) as z:  # over PREFETCH_WHOLE (1 MiB): a worker reads it itself
+        parts = {name: z.read(name) for name in z.namelist()}
+    blob = io.BytesIO()
+    with zipfile.ZipFile(blob, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data, zipfile.ZIP_DEFLATED)
+        z.writestr("xl/media/image1.bin", bytes(range(256)) * 6144, zipfile.ZIP_STORED)
+    (share / LEAKED_NAME).write_bytes(blob.getvalue())
+    server = SambaServer(tmp_path / "samba", {"share": share}).start()
+    relay = _Stutter(server.port, 3.0)
+    try:
+        env = {**install_faults(tmp_path / "site"), "LEAKSCAN_TEST_STALL_SECONDS": "1",
+               "LEAKSCAN_SMB_PASSWORD": PASSWORD}
+        url = server.url("share").replace(f":{server.port}/", f":{relay.port}/")
+        done = run_leakscan("scan", url, "--name", LEAKED_NAME, "--out", str(tmp_path / "out"), "--quiet",
+                            "--workers", "1", env=env, timeout=100)
+    finally:
+        relay.listener.close()
+        server.kill()
+    doc = load(tmp_path / "out")
+    assert doc["skipped"] == [], doc["skipped"]
+    assert doc["files"][0]["pii"]["records"] == 40 and done.returncode == 1, done.stderr
+
+
 _STARVED = """
 import os, threading
 os.sched_setaffinity(0, {cpu})
