@@ -110,6 +110,7 @@ class Stall:
         self._cpu = 0.0
         self._key: object = None
         self._io: int | None = None
+        self._runnable: frozenset[str] = frozenset()  # its threads (other than the main one) runnable at the last look
         self._looked = 0.0  # when /proc was last read (at most every LOOK_SECONDS: the pool asks at every poll)
 
     def stir(self, now: float | None = None) -> None:
@@ -121,12 +122,16 @@ class Stall:
         if pid == self._pid and key == self._key and now - self._looked < LOOK_SECONDS:
             return max(0.0, self._looked - self._since)  # as verified at the last look (child check included)
         self._looked = now
-        cpu = None if pid is None else _busy_cpu(pid)
-        io = None if cpu is None or pid is None else _io_done(pid)  # bytes read or written (a pipe, a FUSE file)
-        if pid is None or cpu is None:
+        looked = None if pid is None else _busy_cpu(pid)
+        if pid is None or looked is None:
             self.stir(now)
             return 0.0
-        if pid != self._pid or key != self._key or io != self._io or \
+        cpu, runnable = looked
+        io = _io_done(pid)  # bytes read or written (a pipe, a FUSE file)
+        # a thread runnable at two looks in a row waits its turn for a CPU (a loaded machine): work, not a stall (a
+        # thread that wakes now and then, as a pool worker's flush timer, is caught runnable at one look at times)
+        waits_turn, self._runnable = bool(runnable & self._runnable), runnable
+        if waits_turn or pid != self._pid or key != self._key or io != self._io or \
                 cpu - self._cpu > STALL_SHARE * max(now - self._since, 1.0):
             self._pid, self._key, self._cpu, self._io, self._since = pid, key, cpu, io, now
             return 0.0
@@ -137,24 +142,28 @@ class Stall:
         return stalled
 
 
-def _busy_cpu(pid: int) -> float | None:
-    """The process's CPU seconds (all threads), or None when it cannot be stalled by the rule: a thread of it
-    waits on a disk (D) or runs or is runnable (R: on a loaded machine a thread may wait seconds for a CPU while
-    the main thread waits on it), or /proc cannot say."""
+def _busy_cpu(pid: int) -> tuple[float, frozenset[str]] | None:
+    """The process's CPU seconds (all threads) and its other threads that run or are runnable (R: on a loaded
+    machine a thread may wait seconds for a CPU while the main thread waits on it), or None when it cannot be
+    stalled by the rule: a thread of it waits on a disk (D) or its main thread runs (R), or /proc cannot say."""
     try:
         head = Path(f"/proc/{pid}/stat").read_bytes()
         fields = head[head.rindex(b")") + 2:].split()
         if fields[0] in (b"R", b"D"):
             return None
+        runnable = set()
         for tid in os.listdir(f"/proc/{pid}/task"):
             if tid != str(pid):
                 try:
                     t = Path(f"/proc/{pid}/task/{tid}/stat").read_bytes()
                 except OSError:
                     continue  # ended since listed
-                if t[t.rindex(b")") + 2:t.rindex(b")") + 3] in (b"R", b"D"):
-                    return None  # waits on a disk, or runs or waits its turn for a CPU (a loaded machine)
-        return (int(fields[11]) + int(fields[12])) / _TICK
+                state = t[t.rindex(b")") + 2:t.rindex(b")") + 3]
+                if state == b"D":
+                    return None
+                if state == b"R":
+                    runnable.add(tid)
+        return (int(fields[11]) + int(fields[12])) / _TICK, frozenset(runnable)
     except (OSError, ValueError, IndexError):
         return None
 

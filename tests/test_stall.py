@@ -265,3 +265,19 @@ def test_a_worker_whose_thread_waits_its_turn_for_a_cpu_is_not_stopped(short_sta
         for hog in hogs:
             hog.wait()
         worker.close()
+
+
+def test_a_thread_caught_runnable_at_one_look_now_and_then_does_not_hide_a_stall(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool worker's flush timer wakes every 25 ms: on a loaded machine a look catches it runnable (R) at
+    times (measured: 3 looks in 60 at load 10). Only a thread runnable at two looks in a row waits its turn for
+    a CPU; one caught now and then must not restart the watch, or a deadlocked worker is never stopped."""
+    looks = iter([(0.5, frozenset({"7"})), (0.5, frozenset()), (0.5, frozenset({"7"})), (0.5, frozenset()),
+                  (0.5, frozenset({"7"})), (0.5, frozenset({"7"}))])
+    monkeypatch.setattr(isolation, "_busy_cpu", lambda pid: next(looks))
+    monkeypatch.setattr(isolation, "_io_done", lambda pid: 100)
+    monkeypatch.setattr(isolation, "_has_child", lambda pid: False)
+    monkeypatch.setattr(isolation, "STALL_SECONDS", 2.0)
+    stall = isolation.Stall()
+    seen = [stall.seconds(42, b"key", now=float(t)) for t in range(6)]
+    assert seen[:5] == [0.0, 1.0, 2.0, 3.0, 4.0]  # the watch goes on through single runnable looks
+    assert seen[5] == 0.0  # runnable at two looks in a row: it waits for a CPU, the watch restarts
