@@ -17,6 +17,7 @@ a worker runs inline, under the worker's own cap and the parent's clock: one mec
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import logging
 import mmap
@@ -31,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -108,6 +109,8 @@ class Stall:
         self._since = 0.0
         self._cpu = 0.0
         self._key: object = None
+        self._io: int | None = None
+        self._runnable: frozenset[str] = frozenset()  # its threads (other than the main one) runnable at the last look
         self._looked = 0.0  # when /proc was last read (at most every LOOK_SECONDS: the pool asks at every poll)
 
     def stir(self, now: float | None = None) -> None:
@@ -119,12 +122,18 @@ class Stall:
         if pid == self._pid and key == self._key and now - self._looked < LOOK_SECONDS:
             return max(0.0, self._looked - self._since)  # as verified at the last look (child check included)
         self._looked = now
-        cpu = None if pid is None else _busy_cpu(pid)
-        if pid is None or cpu is None:
+        looked = None if pid is None else _busy_cpu(pid)
+        if pid is None or looked is None:
             self.stir(now)
             return 0.0
-        if pid != self._pid or key != self._key or cpu - self._cpu > STALL_SHARE * max(now - self._since, 1.0):
-            self._pid, self._key, self._cpu, self._since = pid, key, cpu, now
+        cpu, runnable = looked
+        io = _io_done(pid)  # bytes read or written (a pipe, a FUSE file)
+        # a thread runnable at two looks in a row waits its turn for a CPU (a loaded machine): work, not a stall (a
+        # thread that wakes now and then, as a pool worker's flush timer, is caught runnable at one look at times)
+        waits_turn, self._runnable = bool(runnable & self._runnable), runnable
+        if waits_turn or pid != self._pid or key != self._key or io != self._io or \
+                cpu - self._cpu > STALL_SHARE * max(now - self._since, 1.0):
+            self._pid, self._key, self._cpu, self._io, self._since = pid, key, cpu, io, now
             return 0.0
         stalled = now - self._since
         if stalled >= STALL_SECONDS and _has_child(pid):
@@ -133,24 +142,40 @@ class Stall:
         return stalled
 
 
-def _busy_cpu(pid: int) -> float | None:
-    """The process's CPU seconds (all threads), or None when it cannot be stalled by the rule: a thread of it
-    waits on a disk (D) or its main thread runs (R), or /proc cannot say."""
+def _busy_cpu(pid: int) -> tuple[float, frozenset[str]] | None:
+    """The process's CPU seconds (all threads) and its other threads that run or are runnable (R: on a loaded
+    machine a thread may wait seconds for a CPU while the main thread waits on it), or None when it cannot be
+    stalled by the rule: a thread of it waits on a disk (D) or its main thread runs (R), or /proc cannot say."""
     try:
         head = Path(f"/proc/{pid}/stat").read_bytes()
         fields = head[head.rindex(b")") + 2:].split()
         if fields[0] in (b"R", b"D"):
             return None
+        runnable = set()
         for tid in os.listdir(f"/proc/{pid}/task"):
             if tid != str(pid):
                 try:
                     t = Path(f"/proc/{pid}/task/{tid}/stat").read_bytes()
                 except OSError:
                     continue  # ended since listed
-                if t[t.rindex(b")") + 2:t.rindex(b")") + 3] == b"D":
+                state = t[t.rindex(b")") + 2:t.rindex(b")") + 3]
+                if state == b"D":
                     return None
-        return (int(fields[11]) + int(fields[12])) / _TICK
+                if state == b"R":
+                    runnable.add(tid)
+        return (int(fields[11]) + int(fields[12])) / _TICK, frozenset(runnable)
     except (OSError, ValueError, IndexError):
+        return None
+
+
+def _io_done(pid: int) -> int | None:
+    """Bytes the process passed to read() and write() so far (/proc/PID/io rchar + wchar: files, pipes, FUSE
+    mounts; not sockets' recv/send), or None when /proc cannot say. A read fed slowly (a FIFO that trickles, a
+    slow mount) uses next to no CPU but moves these."""
+    try:
+        counts = dict(line.split(b": ") for line in Path(f"/proc/{pid}/io").read_bytes().splitlines()[:2])
+        return int(counts[b"rchar"]) + int(counts[b"wchar"])
+    except (OSError, ValueError, KeyError):
         return None
 
 
@@ -177,10 +202,12 @@ class MarkBoard:
     to stop a stuck worker on time and, when a worker dies, to name the file and the step."""
 
     SIZE = 1 << 20
-    # seq, deadline, limit, unit, task, location length, step length, decoder length, place (3 numbers)
-    _HEAD = struct.Struct("<QddQIIHHqqq")
+    # seq, deadline, limit, unit, task, location length, step length, decoder length, outside waits, place (3)
+    _HEAD = struct.Struct("<QddQIIHHIqqq")
     _PLACE = struct.Struct("<qqq")
     _PLACE_AT = _HEAD.size - _PLACE.size
+    _OUTSIDE = struct.Struct("<I")
+    _OUTSIDE_AT = _PLACE_AT - _OUTSIDE.size
     HEAD_SIZE = _HEAD.size  # seq, deadline and place: what changes whenever the worker marks anything
 
     def __init__(self, fd: int) -> None:
@@ -195,6 +222,7 @@ class MarkBoard:
         self._limit = 0.0
         self._seq = 0
         self._place = (0, 0, 0)
+        self._outside = 0  # waits on an outside party with a time limit of its own (``outside_wait``) under way
         self._own: object = None  # the task's own file: marked as no location (its parent knows the task's file)
 
     @classmethod
@@ -218,7 +246,7 @@ class MarkBoard:
         self._seq += 1
         body = self._where + self._step + self._decoder
         head = self._HEAD.pack(self._seq, self._deadline, self._limit, self.unit, self.task, len(self._where),
-                               len(self._step), len(self._decoder), *self._place)
+                               len(self._step), len(self._decoder), self._outside, *self._place)
         self.map[self._HEAD.size:self._HEAD.size + len(body)] = body
         self.map[:self._HEAD.size] = head
 
@@ -228,13 +256,22 @@ class MarkBoard:
         self._place = (kind, number, extra)
         self._PLACE.pack_into(self.map, self._PLACE_AT, kind, number, extra)
 
+    def outside(self, delta: int) -> None:
+        """One more (+1) or one fewer (-1) wait on an outside party under way (``outside_wait``)."""
+        self._outside = max(0, self._outside + delta)
+        self._OUTSIDE.pack_into(self.map, self._OUTSIDE_AT, self._outside)
+
+    def outside_now(self) -> bool:
+        """Whether the worker waits on an outside party now (read by its parent)."""
+        return bool(self._OUTSIDE.unpack_from(self.map, self._OUTSIDE_AT)[0])
+
     def start_task(self, unit: int, index: int, timeout: float, own: object = None) -> None:
         self.unit, self.task, self._where, self._step, self._decoder = unit, index, b"", b"", b""
         self._own = own
         self.write(None, timeout, None, None)
 
     def read(self) -> BoardMark:
-        seq, deadline, limit, unit, task, n_where, n_step, n_dec, *place = self._HEAD.unpack(self.map[:self._HEAD.size])
+        seq, deadline, limit, unit, task, n_where, n_step, n_dec, _, *place = self._HEAD.unpack(self.map[:self._HEAD.size])
         at = self._HEAD.size
         where = None
         if n_where:
@@ -316,6 +353,22 @@ def place(kind: int, number: int, extra: int = 0) -> None:
     """Say where in its work this worker is (``MarkBoard.place``); nothing outside a worker."""
     if _BOARD is not None:
         _BOARD.place(kind, number, extra)
+
+
+@contextlib.contextmanager
+def outside_wait() -> Iterator[None]:
+    """Around a wait on an outside party that has a time limit of its own (an SMB server's answer within
+    --smb-timeout, a login within --smb-retry-window): the worker uses no CPU then, yet is not stuck, so the
+    no-CPU rule (Stall) leaves it to that limit and to the step's. Nothing happens outside a worker."""
+    board = _BOARD
+    if board is None:
+        yield
+        return
+    board.outside(1)
+    try:
+        yield
+    finally:
+        board.outside(-1)
 
 
 def decoding(library: str) -> None:
@@ -883,6 +936,9 @@ class Worker:
         """Whether the worker has been stalled for STALL_SECONDS (``Stall``: no CPU, no mark, nothing sent) with
         nothing unread on its connection: the caller stops it (and calls ``stall.stir`` for each message)."""
         board = self.board
+        if board is not None and board.outside_now():
+            self.stall.stir()  # it waits on an outside party with a limit of its own (outside_wait)
+            return False
         key = bytes(board.map[:MarkBoard.HEAD_SIZE]) if board is not None else None
         return (self.stall.seconds(self.pid, key) >= STALL_SECONDS and self.running
                 and self._conn is not None and not self._conn.poll(0))

@@ -109,3 +109,19 @@ def _inside_the_fake_workbook(row: dict) -> bool:
     """A row of a "member" inside the fake workbook (CONTENT repeats a zip signature before text): its bytes name a
     cut local header, listed since Session 13 (a damaged member no reader takes is listed, not left as nothing)."""
     return any(c.get("kind") == "archive" and c.get("name", "").endswith("/" + LEAKED) for c in row.get("container", []))
+
+
+def test_a_snapshot_read_over_a_raw_backing_file_shorter_than_its_disk_says_so_too(disks: Path,
+                                                                                     tmp_path: Path) -> None:
+    """review16d: an overlay's internal snapshot reads its unallocated clusters from the same backing file as the
+    current disk (image_qcow.BackingDisk): past the backing file's end it reads zeros as the current disk does,
+    but only the current disk's volumes said so; the snapshot's volume (snap1) was silent."""
+    image = _overlay(disks, tmp_path / "raw", "raw")
+    subprocess.run(["qemu-img", "snapshot", "-c", "s", str(image)], check=True)
+    base = image.parent / "base.raw"
+    base.write_bytes(base.read_bytes()[: 3 * base.stat().st_size // 4])
+    code, doc = _scan(image, tmp_path / "short")
+    volumes = {v["name"]: v for v in doc["scan"]["source_details"][0]["volumes"]}
+    assert "snap1" in volumes, list(volumes)
+    for name, v in volumes.items():
+        assert "its QCOW2 backing file base.raw holds 3145728 of the disk's 4194304 bytes" in v.get("note", ""), name

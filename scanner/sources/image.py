@@ -474,7 +474,8 @@ class ImageSource:
             names = (f"snap{index + 1}",)
             location = os.path.join(os.path.abspath(self.text) + ".leakscan-qcow-snapshots", str(index + 1))
             _SNAPSHOTS[location] = (self.text, index, under)
-            facts = {"note": say(Detail.QCOW2_SNAPSHOT_READ, n=index + 1, size=disk_size), "size": disk_size}
+            read = say(Detail.QCOW2_SNAPSHOT_READ, n=index + 1, size=disk_size)
+            facts = {"note": join_details([read, *self._short_backing(disk_size)]), "size": disk_size}
             try:
                 _snapshot_reader(location).close()  # its header and L1 table read, its backing file opened
                 spec = factory.Factory.NewPathSpec(_QCOW_SNAPSHOT, location=location)
@@ -722,13 +723,19 @@ class ImageSource:
             end = self._img.get_size() if self._img is not None else 0
         except (OSError, RuntimeError):
             return
-        for row in self._files:
-            size = row.get("size")
-            if row.get("role") != "backing" or row.get("format") != "raw" or not isinstance(size, int) or size >= end:
-                continue
-            text = say(Detail.QCOW_BACKING_SHORT, name=os.path.basename(row["path"]), size=size, end=end)
+        for text in self._short_backing(end):
             for layer in self._layers:
                 layer.facts["note"] = join_details([layer.facts.get("note") or "", text])
+
+    def _short_backing(self, end: int) -> list[str]:
+        """QCOW_BACKING_SHORT for each raw backing file shorter than a disk of END bytes (the current disk, or an
+        internal snapshot read over the same backing file: _qcow_snapshot_layers)."""
+        said = []
+        for row in self._files:
+            size = row.get("size")
+            if row.get("role") == "backing" and row.get("format") == "raw" and isinstance(size, int) and size < end:
+                said.append(say(Detail.QCOW_BACKING_SHORT, name=os.path.basename(row["path"]), size=size, end=end))
+        return said
 
     def _note_overlaps(self) -> None:
         """Partitions whose byte ranges overlap (a damaged or hand-edited table, or one made to hide data): each

@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
@@ -430,6 +431,9 @@ class Client:
         # told, during an outage, how long the next wait may last: a worker process tells its parent so
         # waiting for the server is not taken for a hang (smb_pool)
         self.on_wait: Callable[[float], None] | None = None
+        # around each wait for the server (an answer within ``timeout``, a login, a pause between logins): a
+        # worker process says it waits on the server, so its parent's no-CPU rule leaves it to these limits
+        self.waiting: Callable[[], AbstractContextManager[None]] = nullcontext
 
     def __repr__(self) -> str:  # never show the password, even in a debugger or a traceback dump
         return f"Client({self.target.account}@{self.target.host}:{self.target.port}/{self.target.share})"
@@ -474,16 +478,17 @@ class Client:
         watchdog.daemon = True
         watchdog.start()
         try:
-            conn.connect(timeout=limit)
-            encrypt = self.encrypt
-            if encrypt is None:  # personal data on the wire: encrypt whenever the dialect can (SMB 3.x)
-                encrypt = conn.dialect >= Dialects.SMB_3_0_0
-            session = Session(conn, t.account, self.__password, require_encryption=encrypt)
-            session.connect()
-            tree = TreeConnect(session, t.unc)
-            tree.connect()
-            if conn.supports_multi_credit:  # credits for large listings and several READs in flight
-                conn.echo(sid=session.session_id, timeout=limit, credit_request=CREDITS_WANTED)
+            with self.waiting():
+                conn.connect(timeout=limit)
+                encrypt = self.encrypt
+                if encrypt is None:  # personal data on the wire: encrypt whenever the dialect can (SMB 3.x)
+                    encrypt = conn.dialect >= Dialects.SMB_3_0_0
+                session = Session(conn, t.account, self.__password, require_encryption=encrypt)
+                session.connect()
+                tree = TreeConnect(session, t.unc)
+                tree.connect()
+                if conn.supports_multi_credit:  # credits for large listings and several READs in flight
+                    conn.echo(sid=session.session_id, timeout=limit, credit_request=CREDITS_WANTED)
         except Exception as e:
             watchdog.cancel()
             _quiet_disconnect(conn)
@@ -552,7 +557,8 @@ class Client:
             left = self.retry_window - (time.monotonic() - began)
             if left <= 0:
                 break
-            time.sleep(min(pause, left))
+            with self.waiting():
+                time.sleep(min(pause, left))
             pause = min(pause * 2, self.max_pause)
         took = time.monotonic() - began
         self.outages.append(_outage(wall, took, "gave up", why))
@@ -620,7 +626,9 @@ class Client:
     def _wait(self, request: Request) -> SMB2HeaderResponse:
         """The answer to one request, waiting at most ``timeout`` seconds (an error status raises)."""
         conn = self._tree_or_drop().session.connection
-        if not request.response_event.wait(self.timeout):
+        with self.waiting():
+            answered = request.response_event.wait(self.timeout)
+        if not answered:
             raise Dropped(say(Detail.SMB_NO_ANSWER, seconds=f"{self.timeout:g}"))
         try:
             # a link met on the way is never followed (smbprotocol would re-send the CREATE to its target)

@@ -32,6 +32,7 @@ def client_for(target: Target, password: str, options: dict[str, Any]) -> Client
             client.close()
         client = Client(target, password, **options)
         client.on_wait = _still_working
+        client.waiting = getattr(isolation, "outside_wait", client.waiting)
         _clients[key] = client
     return client
 
