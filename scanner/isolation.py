@@ -87,8 +87,10 @@ NATIVE_DECODERS = ("calamine", "libpff", "py7zr", "pyppmd", "pybcj", "inflate64"
 KEY_ENVS = frozenset({"LEAKSCAN_LUKS_PASSPHRASE", "LEAKSCAN_BITLOCKER_RECOVERY_KEY", "LEAKSCAN_APFS_PASSWORD"})
 # A worker that used (almost) no CPU this long, with no thread waiting on a disk, nothing marked on its board and
 # nothing sent, waits for what never comes: a lock it holds itself (libtsk on some crafted ISO9660 images), a pipe
-# or FIFO no one writes. It is stopped then, as at its step's time limit, instead of costing the whole limit.
-STALL_SECONDS = 10.0
+# or FIFO no one writes. It is stopped then, as at its step's time limit, instead of costing the whole limit. 30 s, not
+# less: a network or cloud mount (FUSE: rclone, sshfs) may hold a first read that long before a byte arrives, and a
+# stop there loses a readable file's records (review16d); a deadlock then costs 30 s instead of the step's 130 s.
+STALL_SECONDS = 30.0
 LOOK_SECONDS = 0.5  # how often a worker's /proc entries are read (a few syscalls each)
 STALL_SHARE = 0.01  # "almost no CPU": under this share of the time watched (a timer thread's wake-ups stay under)
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
