@@ -64,11 +64,9 @@ def test_a_decoder_deadlocked_on_a_lock_or_a_fifo_costs_its_file_not_the_time_li
     os.mkfifo(tmp_path / "fifo")
     env = {**install_faults(tmp_path / "site"), "LEAKSCAN_TEST_STALL_SECONDS": "1",
            "LEAKSCAN_TEST_FIFO": str(tmp_path / "fifo")}
-    t0 = time.monotonic()
     done = run_leakscan("scan", str(share), "--name", LEAKED_NAME, "--out", str(tmp_path / "out"), "--quiet",
                         "--workers", "2", env=env, timeout=100)  # --parse-timeout stays 120 s
-    assert done.returncode == 1, done.stderr
-    assert time.monotonic() - t0 < 100
+    assert done.returncode == 1, done.stderr  # the detail below says which rule stopped them (no clock asserted)
     doc = load(tmp_path / "out")
     skipped = {Path(s["path"]).name: s for s in doc["skipped"]}
     assert set(skipped) == {"lock.xlsx", "fifo.xlsx"}
