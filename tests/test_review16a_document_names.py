@@ -1,8 +1,8 @@
 """review16a: a person list (CSV) renamed as an Office document (名簿.docx, 資料.doc, 会議.pptx, 議事.odt ...) is found by
 its content. Those names were not in the disguise check's table: a CSV named .docx was no package with embeddings nor
 an OLE document with objects, no inspector wanted it and its people ended as nothing (no hit, no skip), while the same
-bytes named .jpg or .pdf were found. (A workbook under .doc/.ppt/.odt/.odp, an .xls under .docx/.pptx: still open,
-NOTES-review16a.md.)"""
+bytes named .jpg or .pdf were found. (A workbook under .odt/.odp, an .xls under .docx/.pptx:
+tests/test_fix16b_disguised_names.py.)"""
 
 from __future__ import annotations
 

@@ -242,6 +242,29 @@ def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes
         return True  # the worker reads it again and lists why it could not
 
 
+def holds_workbook_stream(entry: Entry, limit: int) -> bool:
+    """Whether a compound file under an Office package's name (報告.docx) is an Excel 97-2003 workbook: its directory
+    names a Workbook/Book stream and no EncryptedPackage (a password-protected package is a compound file too). A
+    directory that cannot be followed counts (the spreadsheet worker reads it and lists why), as does a read error.
+    A stream that cannot seek is read whole, up to ``limit`` (past it, the worker lists it as too large)."""
+    try:
+        with entry.open() as f:
+            if not f.seekable():
+                data = f.read(limit + 1)
+                if len(data) > limit:
+                    return True
+                f = io.BytesIO(data)
+
+            def read_at(offset: int, n: int) -> bytes:
+                f.seek(offset)
+                return f.read(n)
+
+            names = {name for name, typ, _start, _size in CompoundProbe(read_at).entries() if typ == 2}
+    except (ValueError, struct.error, IndexError, OverflowError, ReadError, OSError):
+        return True
+    return bool(names & {"Workbook", "Book"}) and "EncryptedPackage" not in names
+
+
 def _may_embed_ranged(read_range: Callable[[int, int], bytes], kind: str,
                       archive_head: Callable[[bytes], bool]) -> bool | None:
     """``may_embed`` of a compound file from the few sectors its directory needs (an SMB file: a stream that

@@ -27,9 +27,11 @@ from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..details import Detail, say
+from ..doctail import WORKBOOK_EXTS
 from ..errors import ReadError
 from ..models import Entry, Hop, Location, Skipped
 from ..sources.base import Item
+from ..tables import markup_table
 from .archive import guard_listing, limits_for
 from .archive_members import (
     ARCHIVE_EXTS,
@@ -129,13 +131,17 @@ def _header_bytes(entry: Entry, size: int, head: Callable[[], bytes]) -> bytes:
 TEXT_HOSTS = frozenset({".txt", ".csv", ".tsv", ".tab", ".prn"})  # text-table names a mailbox may be saved under too
 OLE_HOSTS = frozenset({".doc", ".dot", ".xls", ".xlt", ".xla", ".xlw", ".ppt", ".pps", ".pot", ".pub", ".vsd",
                        *TEXT_HOSTS})  # .log: no inspector reads it by name (a name cost)
+# names another inspector reads by name (as a table, markup, an RTF document) that a saved message or mbox may be
+# renamed to (fix16b: a .eml renamed 名簿.xls, 資料.rtf, page.html or data.xml was read as text, no table found, and
+# its attached list ended as nothing): their head, read anyway, is asked whether it is mail (content decides)
+MAIL_HOSTS = frozenset({*OLE_HOSTS, *WORKBOOK_EXTS, ".ods", ".ots", ".rtf", ".html", ".htm", ".xhtml", ".xml"})
 
 
 class MailInspector:
     """Opens mail files and stores and hands their attachments back to the pipeline as children."""
 
     name = "mail"
-    skip_extensions = frozenset(_NEVER_MAIL - OLE_HOSTS)
+    skip_extensions = frozenset(_NEVER_MAIL - MAIL_HOSTS)
     # called even for a file over --max-inspect-mb (with its head only): a .pst/.ost is then read in place by
     # libpff through a file object, an mbox message by message; other mail files that large are too-large
     opens_itself = True
@@ -153,8 +159,12 @@ class MailInspector:
         if ext in OLE_HOSTS:  # a .msg saved as 名簿.doc / .xls / .txt: only when its directory says so
             if size >= 512 and self._renamed_msg(entry, size, head()):  # no head read for a smaller file
                 return True
-            # a mailbox or a raw message saved under a text name (wild15: MimeKit's *.mbox.txt): its attachments
-            return ext in TEXT_HOSTS and size >= 32 and self._mail_text(head(), size)
+            # a mailbox or a raw message saved under a text name (wild15: MimeKit's *.mbox.txt) or under a
+            # workbook's (fix16b): its attachments
+            return size >= 32 and not head().startswith(OLE_MAGIC) and (
+                self._mail_text if ext in TEXT_HOSTS else self._hosted_mail)(head(), size)
+        if ext in MAIL_HOSTS:  # a message saved as 名簿.xlsx / 資料.rtf / page.html / data.xml (fix16b)
+            return size >= 32 and self._hosted_mail(head(), size)
         if ext in MESSAGE_EXTS and ext not in OUTLOOK_MESSAGE_EXTS and head().startswith(OLE_MAGIC):
             return self._renamed_msg(entry, size, head())  # a .msg saved as .eml: not a disguised workbook
         if ext in MESSAGE_EXTS and disguised(entry.name, head()) is not None:
@@ -176,6 +186,12 @@ class MailInspector:
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False)
         kind = detect(h, "")
         return kind is not None and (kind != "eml" or self._mail_text(h, size))
+
+    @classmethod
+    def _hosted_mail(cls, head: bytes, size: int) -> bool:
+        """``_mail_text`` under a name the spreadsheet inspector reads, but an Excel or browser single-file web page
+        (a MIME message too: read there as the table it is, not twice)."""
+        return cls._mail_text(head, size) and markup_table(head) != "mhtml"
 
     @staticmethod
     def _mail_text(head: bytes, size: int) -> bool:

@@ -600,8 +600,12 @@ class SpreadsheetInspector:
         if ext in DOCUMENT_PACKAGES:
             if self.config.content_check == "off":
                 return False
-            if ext in embedded.ODF_EXTS:
-                return _ODS_MIMETYPE in head()[:256]
+            first = head()
+            if first.startswith(legacy.OLE_MAGIC):  # an .xls renamed 報告.docx (fix16b; an encrypted package is a
+                return legacy.holds_workbook_stream(entry, self.config.max_inspect_bytes)  # compound file too: told by its directory)
+            if ext in embedded.ODF_EXTS and _ODS_MIMETYPE in first[:256]:
+                return True
+            # an .xlsx renamed 報告.docx or 議事.odt (fix16b: under .odt it ended as nothing)
             return embedded.package_marks(entry, size, self.config.max_inspect_bytes).workbook
         if ext in SQLITE_EXTENSIONS:  # a database, or bytes that say why not (an encrypted one has no header: its
             return True               # randomness is judged on its first 4 KiB, more than the head read here)
