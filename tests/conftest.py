@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import io
+import json
 import logging
 import os
 import pty
@@ -20,6 +21,7 @@ import tempfile
 import termios
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,6 +139,14 @@ def run_leakscan(*args: str, timeout: float = 300, env: dict[str, str] | None = 
                           timeout=timeout, env=full_env, input=input, cwd=ROOT)
 
 
+def scan_findings(folder: Path, out: Path, *extra: str) -> dict[str, Any]:
+    """Scan ``folder`` into ``out`` through the CLI (one worker, quiet) and return its findings.json; a traceback
+    or an exit code other than 0/1 (clean/found) fails the test with the end of stderr."""
+    done = run_leakscan("scan", str(folder), "--out", str(out), "--workers", "1", "--quiet", *extra, timeout=180)
+    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
+    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
 class _CliTimeout(BaseException):
     """Raised in the test's thread when an in-process command passes its time limit (not an Exception, so
     leakscan's own handlers cannot swallow it)."""
@@ -230,8 +240,6 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess
     (DIR, the finished process). DIR/share is the demo share, DIR/report its case folder. Read it only:
     a test that changes it works on a copy, or runs its own demo. Under pytest-xdist the first worker that
     needs it runs it for all (in the run's shared temporary folder, under a lock)."""
-    import json
-
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         out = tmp_path_factory.mktemp("demo") / "demo"
         done = run_leakscan("demo", "--out", str(out), "--quiet", timeout=300)

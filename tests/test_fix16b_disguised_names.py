@@ -5,24 +5,16 @@ found no object or table in it and passed it clean."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT
+from tests.conftest import scan_findings
 from tests.pii_data import people, standard, xls_bytes, xlsx_bytes
 from tests.test_review16a_mail_disguised import _message
 
 ROWS = standard(people(12, seed=16))
 
 
-def _scan(folder: Path, out: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "scan", str(folder), "--out", str(out),
-                           "--workers", "1", "--quiet"], capture_output=True, text=True, timeout=180, cwd=ROOT)
-    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
-    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
 
 
 def _records(found: dict[str, Any], path: Path, inside: bool = False) -> int:
@@ -35,7 +27,7 @@ def test_an_xlsx_named_as_an_opendocument_is_read(tmp_path: Path) -> None:
     tree.mkdir()
     for ext in (".odt", ".odp", ".ODT"):
         (tree / f"xlsx{ext}").write_bytes(xlsx_bytes({"名簿": ROWS}))
-    found = _scan(tree, tmp_path / "out")
+    found = scan_findings(tree, tmp_path / "out")
     for path in sorted(tree.iterdir()):
         assert _records(found, path) == len(ROWS) - 1, (path.name, found["files"], found["skipped"])
 
@@ -45,7 +37,7 @@ def test_an_xls_named_as_an_office_package_is_read(tmp_path: Path) -> None:
     tree.mkdir()
     for ext in (".docx", ".pptx", ".docm", ".pptm", ".DOCX"):
         (tree / f"xls{ext}").write_bytes(xls_bytes({"名簿": ROWS}))
-    found = _scan(tree, tmp_path / "out")
+    found = scan_findings(tree, tmp_path / "out")
     for path in sorted(tree.iterdir()):
         assert _records(found, path) == len(ROWS) - 1, (path.name, found["files"], found["skipped"])
 
@@ -58,7 +50,7 @@ def test_a_mail_named_as_a_workbook_or_markup_is_read_as_mail(tmp_path: Path) ->
     for name in names:
         (tree / name).write_bytes(message)
     (tree / "inbox.xls").write_bytes(b"From sender@example.jp Mon Mar  2 10:00:00 2026\n" + message)  # an mbox
-    found = _scan(tree, tmp_path / "out")
+    found = scan_findings(tree, tmp_path / "out")
     for name in [*names, "inbox.xls"]:
         assert _records(found, tree / name, inside=True) == len(ROWS) - 1, (
             name, [(h["path"], h["status"]) for h in found["files"]], found["skipped"])
@@ -82,7 +74,7 @@ def test_damaged_disguised_files_end_as_records_or_a_reason(tmp_path: Path) -> N
             for at in rng.sample(range(512, len(data)), 8):
                 flipped[at] ^= 0xFF
             (tree / f"{stem}_flip{seed}.{ext}").write_bytes(bytes(flipped))
-    found = _scan(tree, tmp_path / "out")
+    found = scan_findings(tree, tmp_path / "out")
     seen = {h["path"].split(" » ")[0] for h in found["files"]} | {s["path"].split(" » ")[0] for s in found["skipped"]}
     silent = sorted(p.name for p in tree.iterdir() if str(p) not in seen)
     assert not silent, silent

@@ -8,8 +8,6 @@ docs/reference.md ("Damage campaign").
 from __future__ import annotations
 
 import io
-import json
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, scan_findings
 from tests.pii_data import xlsx_bytes
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -28,11 +26,7 @@ ROWS = person_rows(40, 20261205)
 
 
 def _scan(folder: Path, out: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "scan", str(folder), "--out", str(out),
-                           "--parse-timeout", "5", "--workers", "1", "--quiet"],
-                          capture_output=True, text=True, timeout=180, cwd=ROOT)
-    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
-    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    return scan_findings(folder, out, "--parse-timeout", "5")
 
 
 def _outcome(found: dict[str, Any], path: Path) -> tuple[int, list[str], list[str]]:

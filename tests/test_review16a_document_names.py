@@ -6,24 +6,15 @@ tests/test_fix16b_disguised_names.py.)"""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
-from tests.conftest import ROOT
+from tests.conftest import scan_findings
 from tests.pii_data import csv_bytes, people, standard
 
 ROWS = standard(people(12, seed=16))
 DOCUMENTS = (".docx", ".doc", ".pptx", ".ppt", ".odt", ".odp")
 
 
-def _scan(folder: Path, out: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "scan", str(folder), "--out", str(out),
-                           "--workers", "1", "--quiet"], capture_output=True, text=True, timeout=180, cwd=ROOT)
-    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
-    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
 
 
 def test_a_list_named_as_an_office_document_is_found(tmp_path: Path) -> None:
@@ -33,7 +24,7 @@ def test_a_list_named_as_an_office_document_is_found(tmp_path: Path) -> None:
     for kind, data in contents.items():
         for ext in DOCUMENTS:
             (tree / f"{kind}_{ext[1:]}{ext}").write_bytes(data)
-    found = _scan(tree, tmp_path / "out")
+    found = scan_findings(tree, tmp_path / "out")
     missed = []
     for path in sorted(tree.iterdir()):
         hits = [h for h in found["files"] if h["path"] == str(path)]
@@ -55,7 +46,7 @@ def test_a_workbook_named_as_a_legacy_document_is_read(tmp_path: Path) -> None:
     for ext in (".doc", ".ppt", ".rtf", ".DOC"):
         (tree / f"xlsx{ext}").write_bytes(xlsx_bytes({"名簿": ROWS}))
         (tree / f"xls{ext}").write_bytes(xls_bytes({"名簿": ROWS}))  # an Excel 97-2003 compound file: read as Word's
-    found = _scan(tree, tmp_path / "out")
+    found = scan_findings(tree, tmp_path / "out")
     for path in sorted(tree.iterdir()):
         records = sum((h.get("pii") or {}).get("records", 0) for h in found["files"] if h["path"] == str(path))
         assert records == len(ROWS) - 1, (path.name, [h for h in found["files"] if h["path"] == str(path)])

@@ -6,13 +6,9 @@ attachment's people ended as nothing (no hit, no skip). Real text files stay unr
 from __future__ import annotations
 
 import email.message
-import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
-from tests.conftest import ROOT
+from tests.conftest import scan_findings
 from tests.pii_data import people, standard, xlsx_bytes
 
 ROWS = standard(people(12, seed=16))
@@ -29,11 +25,6 @@ def _message() -> bytes:
     return bytes(m)
 
 
-def _scan(folder: Path, out: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "scan", str(folder), "--out", str(out),
-                           "--workers", "1", "--quiet"], capture_output=True, text=True, timeout=180, cwd=ROOT)
-    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
-    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
 
 
 def test_a_mail_under_another_name_is_read_as_mail(tmp_path: Path) -> None:
@@ -47,7 +38,7 @@ def test_a_mail_under_another_name_is_read_as_mail(tmp_path: Path) -> None:
     (tree / "mime-first.jpg").write_bytes(b"MIME-Version: 1.0\n" + message.replace(b"MIME-Version: 1.0\n", b""))
     # (what an Excel single-file web page opens with too: told apart on a longer head)
     (tree / "readme.log").write_bytes(b"From: the build\nthis is no message at all\n" * 3)  # text, no mail
-    found = _scan(tree, tmp_path / "out")
+    found = scan_findings(tree, tmp_path / "out")
     for name in [*names, "inbox.png", "mime-first.jpg"]:
         inside = [h for h in found["files"] if h["path"].startswith(f"{tree / name} » ")]
         records = sum((h.get("pii") or {}).get("records", 0) for h in inside)

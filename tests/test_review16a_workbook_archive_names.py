@@ -5,25 +5,16 @@ opened as an archive, none of its members a table, and the list's people ended a
 from __future__ import annotations
 
 import io
-import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
-from tests.conftest import ROOT
+from tests.conftest import scan_findings
 from tests.pii_data import people, standard, xlsx_bytes
 
 ROWS = standard(people(12, seed=16))
 NAMES = ["名簿.7z", "backup.gz", "old.tar", "list.rar", "list.lzh", "data.tar.gz", "名簿.zip"]
 
 
-def _scan(folder: Path, out: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "scan", str(folder), "--out", str(out),
-                           "--workers", "1", "--quiet"], capture_output=True, text=True, timeout=180, cwd=ROOT)
-    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
-    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
 
 
 def test_a_workbook_under_any_archive_name_is_read(tmp_path: Path) -> None:
@@ -36,7 +27,7 @@ def test_a_workbook_under_any_archive_name_is_read(tmp_path: Path) -> None:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("old/名簿.7z", xlsx)  # the same, as a member of an archive
     (tree / "outer.zip").write_bytes(buf.getvalue())
-    found = _scan(tree, tmp_path / "out")
+    found = scan_findings(tree, tmp_path / "out")
     for name in [*NAMES, "outer.zip » old/名簿.7z"]:
         path = f"{tree}/{name}"
         records = sum((h.get("pii") or {}).get("records", 0) for h in found["files"] if h["path"] == path)
