@@ -8,8 +8,10 @@ ones back equal to the rows written).
 
 from __future__ import annotations
 
+import io
 import json
 import random
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -68,8 +70,13 @@ def test_japanese_person_tables_in_access_are_found_and_counted(tmp_path: Path) 
              "利用者台帳.accdb": person_database(rows, "V2010"), "台帳.mde": person_database(rows, "V2000"),
              "uncompressed.mdb": person_database(rows, "V2000", compress=False),
              "名簿.dat": person_database(rows, "V2010")}  # under a name that says nothing: by its first bytes
-    findings = _scan(tmp_path, files)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("事業所/利用者台帳.accdb", person_database(rows, "V2010"))
+    findings = _scan(tmp_path, {**files, "台帳.zip": packed.getvalue()})
     hits = {f["path"].rsplit("/", 1)[1]: f for f in findings["files"] if f.get("pii")}
+    member = [f for f in findings["files"] if f.get("pii") and f["container"]]
+    assert len(member) == 1 and member[0]["pii"]["records"] == N, member
     for name in files:
         assert hits[name]["pii"]["records"] == N, (name, hits.get(name), findings["skipped"])
         assert hits[name]["status"] == "ok", hits[name]
@@ -147,3 +154,28 @@ def test_random_damage_never_ends_the_reader_unsaid() -> None:
             _tables(bytes(data))
         except ReadError:
             pass
+
+
+def test_memo_values_inline_and_on_long_value_pages() -> None:
+    """A memo inline, on one long-value row, and on a chain of them across pages (laid out as HACKING.md's LVAL
+    pages; jackcess' files hold only short memos); a chain that points back at itself ends."""
+    from scanner.access import _Database
+    from tests.access_data import _data_page
+
+    data = person_database(standard(people(3, seed=175)), "V2000")
+    n = len(data) // _JET4.page
+    text = "利用者の備考、通所の記録。" * 300  # 7,800 bytes in UTF-16: two pages
+    raw = text.encode("utf-16-le")
+    lval = int.from_bytes(b"LVAL", "little")
+    pages = (_data_page([((n + 1) << 8).to_bytes(4, "little") + raw[:3800], "短い備考".encode("utf-16-le"),
+                         (n << 8 | 2).to_bytes(4, "little") + b"a\x00"], lval, False)
+             + _data_page([bytes(4) + raw[3800:]], lval, False))
+    db = _Database(data + pages, CellBudget(Caps()))
+    chain = len(raw).to_bytes(4, "little") + (n << 8).to_bytes(4, "little") + bytes(4)
+    single = (0x40000000 | 8).to_bytes(4, "little") + (n << 8 | 1).to_bytes(4, "little") + bytes(4)
+    inline = (0x80000000 | 4).to_bytes(4, "little") + bytes(8) + "備考".encode("utf-16-le")
+    looped = (1 << 20).to_bytes(4, "little") + (n << 8 | 2).to_bytes(4, "little") + bytes(4)
+    assert db._memo(chain) == text
+    assert db._memo(single) == "短い備考"
+    assert db._memo(inline) == "備考"
+    assert db._memo(looped) == "a"
