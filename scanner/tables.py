@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
-from .access import is_access
+from .access import access_sheets, is_access
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
@@ -1607,8 +1607,6 @@ def iter_sqlite(data: bytes, caps: Caps) -> Iterator[Sheet]:
 
 def iter_access(data: bytes, caps: Caps) -> Iterator[Sheet]:
     """The user tables of an Access database, a sheet each (run it in the worker: scanner.access)."""
-    from .access import access_sheets
-
     try:
         yield from access_sheets(data, CellBudget(caps))
     except ReadError:
