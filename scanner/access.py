@@ -5,10 +5,12 @@ A care office's client register (利用者台帳) kept in Access is a person tab
 reads the page format itself, over the bytes already read (the layout of mdbtools' HACKING.md and jackcess): the
 catalog (MSysObjects, table definition on page 2), each user table's definition pages (columns, their types and
 offsets; a definition spanning pages is followed), and the data pages the table owns (found by their owner field,
-not through the usage map: a damaged map loses no page). A row pointing to an overflow row is followed; rows marked
-deleted are not read. Text is Jet 3 (Access 97) bytes in the database's code page (cp932 on a Japanese Windows), or
-Jet 4 / ACE UTF-16 with "compressed unicode" (FF FE, then runs of one byte a character switched by a 0x00); memo
-text is read inline or from its long-value pages (a chain bounded and guarded against loops).
+not through the usage map: a damaged map loses no page). A row pointing to an overflow row is followed; a row marked
+deleted whose bytes are still on its page (until their space is taken) is read too, and said (as dBase's deleted
+records and Android's deleted contacts are). Text is Jet 3 (Access 97) bytes in the database's code page (cp932 on
+a Japanese Windows), or Jet 4 / ACE UTF-16 with "compressed unicode" (FF FE, then runs of one byte a character
+switched by a 0x00); memo text is read inline or from its long-value pages (a chain bounded and guarded against
+loops).
 
 Why not a library: access-parser (PyPI) reads Jet 3 text as UTF-8/Latin-1 (a Japanese Access 97 table is mojibake),
 decodes compressed unicode with a switch back to two bytes as Latin-1, keeps a table as columns (a row it cannot read
@@ -109,6 +111,7 @@ class _Table:
 @dataclass
 class _Counts:
     damaged: int = 0  # rows not read (their bytes do not make a row)
+    deleted: int = 0  # rows marked deleted read from their bytes left on the page
     pages: int = 0  # data pages that could not be read
     unread: set[str] = field(default_factory=set)
 
@@ -249,33 +252,57 @@ class _Database:
 
     # -- rows
 
-    def rows(self, table: _Table, first: int, counts: _Counts) -> Iterator[list[object]]:
-        """The table's rows, page by page (a page or row that does not parse is counted, never the end)."""
+    def rows(self, table: _Table, first: int, counts: _Counts, deleted: bool = False) -> Iterator[list[object]]:
+        """The table's rows, page by page (a page or row that does not parse is counted, never the end); with
+        ``deleted``, rows marked deleted whose bytes are still whole too (counted apart)."""
         f = self.fmt
+        pages = []
         for n in self.owned.get(first, []):
             self.budget.tick()
             pg = self.page(n)
             if pg is None:
                 continue
-            try:
-                count = int.from_bytes(pg[f.rows_at:f.rows_at + 2], "little")
-                if f.rows_at + 2 + 2 * count > f.page:
-                    raise _Damaged
-            except _Damaged:
+            count = int.from_bytes(pg[f.rows_at:f.rows_at + 2], "little")
+            if f.rows_at + 2 + 2 * count > f.page:
                 counts.pages += 1
                 continue
+            pages.append((n, pg, count))
+        targets = self._overflow_targets(pages) if deleted else set()
+        for n, pg, count in pages:
+            self.budget.tick()
             for i in range(count):
                 raw = int.from_bytes(pg[f.rows_at + 2 + 2 * i:f.rows_at + 4 + 2 * i], "little")
-                if raw & 0x8000:  # deleted (an overflow row's target is marked so too: read through its pointer)
-                    continue
-                try:
-                    buf, start, end = self._locate(pg, i, raw)
-                    row = self._row(table, buf, start, end, counts)
-                except _Damaged:
-                    counts.damaged += 1
-                    continue
+                if raw & 0x8000:  # deleted; an overflow row's target is marked so too (read through its pointer)
+                    if not deleted or raw & 0x4000 or (n, i) in targets:
+                        continue
+                    try:  # Access leaves a deleted row's bytes until the page is compacted (then it has none)
+                        buf, start, end = self._locate(pg, i, raw & 0x7FFF)
+                        row = self._row(table, buf, start, end, counts)
+                    except _Damaged:
+                        continue  # its space taken: nothing left of it, no damage
+                    counts.deleted += 1
+                else:
+                    try:
+                        buf, start, end = self._locate(pg, i, raw)
+                        row = self._row(table, buf, start, end, counts)
+                    except _Damaged:
+                        counts.damaged += 1
+                        continue
                 self.budget.add(len(row))
                 yield row
+
+    def _overflow_targets(self, pages: list[tuple[int, bytes, int]]) -> set[tuple[int, int]]:
+        """(page, row) of every row a live overflow pointer of these pages points to (marked deleted, read through
+        the pointer: never read again as a deleted row)."""
+        f = self.fmt
+        out = set()
+        for _, pg, count in pages:
+            for i in range(count):
+                raw = int.from_bytes(pg[f.rows_at + 2 + 2 * i:f.rows_at + 4 + 2 * i], "little")
+                start = raw & 0x1FFF
+                if raw & 0xC000 == 0x4000 and start + 4 <= f.page:
+                    out.add((int.from_bytes(pg[start + 1:start + 4], "little"), pg[start]))
+        return out
 
     def _locate(self, pg: bytes, i: int, raw: int) -> tuple[bytes, int, int]:
         """(page, start, end) of row ``i`` of ``pg``, an overflow pointer followed."""
@@ -530,9 +557,12 @@ def _sheet_rows(db: _Database, table: _Table, page: int, sheet: Sheet) -> Iterat
     yield header
     counts = _Counts()
     read = 0
-    for row in db.rows(table, page, counts):
+    for row in db.rows(table, page, counts, deleted=True):
         read += 1
         yield row
+    read -= counts.deleted
+    if counts.deleted:
+        sheet.notes.append(say(Detail.ACCESS_DELETED_READ, n=counts.deleted))
     if counts.damaged or counts.pages:
         sheet.damage.append(say(Detail.ACCESS_ROWS_DAMAGED, n=counts.damaged, pages=counts.pages))
     if read + counts.damaged < table.counted:

@@ -791,6 +791,8 @@ class Detail(Code):
                                                   "page(s): not read (the other rows were)")
     ACCESS_ROWS_MISSING = "access-rows-missing", ("Access table: {n:d} of the {total:d} rows its definition counts "
                                                   "were not found (pages cut off, zeroed or damaged)")
+    ACCESS_DELETED_READ = "access-deleted-read", ("Access table with {n:d} row(s) marked deleted whose bytes are still in "
+                                                  "the file: read and counted with the others")
     ACCESS_OBJECTS_UNREAD = "access-objects-unread", ("Access table with {kinds:list} columns: their contents (files "
                                                       "and objects) are not examined")
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "

@@ -76,7 +76,7 @@ def _row(values: list[bytes | None], slots: list[int], max_cols: int, jet3: bool
     return row
 
 
-def _data_page(rows: list[bytes], owner: int, jet3: bool) -> bytes:
+def _data_page(rows: list[bytes], owner: int, jet3: bool, deleted: frozenset[int] = frozenset()) -> bytes:
     f = _JET3 if jet3 else _JET4
     page = bytearray(f.page)
     page[0:2] = b"\x01\x01"
@@ -86,7 +86,7 @@ def _data_page(rows: list[bytes], owner: int, jet3: bool) -> bytes:
     for i, row in enumerate(rows):
         start = end - len(row)
         page[start:end] = row
-        page[f.rows_at + 2 + 2 * i:f.rows_at + 4 + 2 * i] = start.to_bytes(2, "little")
+        page[f.rows_at + 2 + 2 * i:f.rows_at + 4 + 2 * i] = (start | (0x8000 if i in deleted else 0)).to_bytes(2, "little")
         end = start
     assert end > f.rows_at + 2 + 2 * len(rows), "rows overflow the page"
     return bytes(page)
@@ -108,9 +108,11 @@ def _rename(page: bytes, jet3: bool, names: list[str], encoding: str) -> bytes:
     return (out + bytes(len(page)))[:len(page)]
 
 
-def person_database(rows: list[list[object]], version: str = "V2000", compress: bool = True) -> bytes:
+def person_database(rows: list[list[object]], version: str = "V2000", compress: bool = True,
+                    deleted: frozenset[int] = frozenset()) -> bytes:
     """jackcess' overflowTest database of ``version`` (V1997: Jet 3, written cp932; V2000: Jet 4; V2010: ACE) whose
-    ``Table1`` holds ``rows`` (the first the header: nine names)."""
+    ``Table1`` holds ``rows`` (the first the header: nine names); the rows whose index is in ``deleted`` are marked
+    deleted (their offset's 0x8000 bit, the bytes left as Access leaves them until their space is taken)."""
     suffix = "mdb" if version in ("V1997", "V2000", "V2003") else "accdb"
     data = bytearray(jackcess(f"overflowTest{version}.{suffix}"))
     jet3 = version == "V1997"
@@ -126,19 +128,23 @@ def person_database(rows: list[list[object]], version: str = "V2000", compress: 
            if data[n * f.page] == 0x01 and int.from_bytes(data[n * f.page + 4:n * f.page + 8], "little") == table]
     at = table * f.page
     data[at:at + f.page] = _rename(bytes(data[at:at + f.page]), jet3, [str(n) for n in rows[0]], "cp932")
-    data[at + f.num_rows:at + f.num_rows + 4] = (len(rows) - 1).to_bytes(4, "little")
+    data[at + f.num_rows:at + f.num_rows + 4] = (len(rows) - 1 - len(deleted)).to_bytes(4, "little")  # the live rows
     encoded = [_row([None if v in (None, "") else _text(str(v), jet3, compress) for v in r], slots, max_cols, jet3)
                for r in rows[1:]]
     pages: list[list[bytes]] = [[]]
+    marked: list[set[int]] = [set()]  # the rows marked deleted, by their place on each page
     used = f.rows_at + 2
-    for row in encoded:
+    for k, row in enumerate(encoded):
         if used + len(row) + 2 > f.page - 16:
             pages.append([])
+            marked.append(set())
             used = f.rows_at + 2
+        if k in deleted:
+            marked[-1].add(len(pages[-1]))
         pages[-1].append(row)
         used += len(row) + 2
     for n, page_rows in enumerate(pages):  # its own pages first (their rows were jackcess' test strings), then new
-        page = _data_page(page_rows, table, jet3)  # pages at the end (found by their owner; not in the usage map)
+        page = _data_page(page_rows, table, jet3, frozenset(marked[n]))  # pages at the end (found by their owner)
         if n < len(own):
             data[own[n] * f.page:(own[n] + 1) * f.page] = page
         else:
