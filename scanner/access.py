@@ -519,13 +519,15 @@ def _numeric(raw: bytes, scale: int) -> object:
 def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
     """Every user table of an Access database as a sheet (see the module docstring)."""
     db = _Database(data, budget)
-    catalog = _catalog(db)
+    catalog, partial = _catalog(db)
     tables = [(name, tid & 0x00FFFFFF) for name, kind, tid, flags in catalog
               if kind == _TABLE and not flags & _SYSTEM_FLAGS]
     linked = sum(1 for _, kind, _, _ in catalog if kind in _LINKED)
     if len(tables) > MAX_TABLES:
         raise ReadError(Status.TOO_LARGE, say(Detail.ACCESS_TABLES_OVER, n=MAX_TABLES))
     pending: list[str] = []  # damage said on the next sheet (a table whose definition is lost has none of its own)
+    if partial:
+        pending.append(partial)
     if db.cut:
         pending.append(say(Detail.ACCESS_CUT, n=db.cut))
     notes = [say(Detail.ACCESS_READ, version=db.version, encoding=db.encoding if db.fmt.jet3 else "utf-16")]
@@ -571,8 +573,9 @@ def _sheet_rows(db: _Database, table: _Table, page: int, sheet: Sheet) -> Iterat
         sheet.unread.append(say(Detail.ACCESS_OBJECTS_UNREAD, kinds=sorted(counts.unread)))
 
 
-def _catalog(db: _Database) -> list[tuple[str, int, int, int]]:
-    """(name, type, id, flags) of every object MSysObjects lists."""
+def _catalog(db: _Database) -> tuple[list[tuple[str, int, int, int]], str | None]:
+    """(name, type, id, flags) of every object MSysObjects lists, and the damage when it lists fewer than it counts
+    (a table of the database may be missing from the sheets then: never a silent clean)."""
     try:
         system = db.table("MSysObjects", _CATALOG_PAGE)
     except _Damaged:
@@ -581,10 +584,14 @@ def _catalog(db: _Database) -> list[tuple[str, int, int, int]]:
     if not {"Id", "Name", "Type", "Flags"} <= at.keys():
         raise ReadError(Status.CORRUPT, say(Detail.ACCESS_CATALOG_DAMAGED))
     out = []
-    for row in db.rows(system, _CATALOG_PAGE, _Counts()):
+    counts = _Counts()
+    read = 0
+    for row in db.rows(system, _CATALOG_PAGE, counts):
+        read += 1
         name, kind, tid, flags = row[at["Name"]], row[at["Type"]], row[at["Id"]], row[at["Flags"]]
         if isinstance(name, str) and name and isinstance(kind, int) and isinstance(tid, int):
             out.append((name, kind & 0x7FFF, tid, flags if isinstance(flags, int) else 0))
     if not out:
         raise ReadError(Status.CORRUPT, say(Detail.ACCESS_CATALOG_DAMAGED))
-    return out
+    lost = max(system.counted - read, counts.damaged + counts.pages)
+    return out, (say(Detail.ACCESS_CATALOG_PARTIAL, n=lost, total=max(system.counted, read + lost)) if lost else None)

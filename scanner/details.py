@@ -777,6 +777,9 @@ class Detail(Code):
                                             "open it in Access with its password and save an unencrypted copy")
     ACCESS_CATALOG_DAMAGED = "access-catalog-damaged", ("Access database whose catalog (MSysObjects) is damaged: no "
                                                         "table found, not read")
+    ACCESS_CATALOG_PARTIAL = "access-catalog-partial", ("Access database whose catalog (MSysObjects) lacks {n:d} of "
+                                                        "the {total:d} objects it counts (damaged or cut): tables may "
+                                                        "be missing from those read")
     ACCESS_TABLES_OVER = "access-tables-over", "Access database with more than {n:d} tables: not read"
     ACCESS_CUT = "access-cut", ("Access database cut inside a page (its last {n:d} bytes are no whole page): the pages "
                                 "after the cut are absent")

@@ -190,3 +190,22 @@ def test_memo_values_inline_and_on_long_value_pages() -> None:
     assert db._memo(single) == "短い備考"
     assert db._memo(inline) == "備考"
     assert db._memo(looped) == "a"
+
+
+def test_a_damaged_catalog_entry_is_said_never_a_clean_database() -> None:
+    """The catalog row naming the only table damaged (its offset flipped past the page): no table is found, and the
+    database is listed corrupt with the catalog's loss, not read as a database without tables."""
+    from scanner.access import _catalog, _Counts, _Database
+
+    data = bytearray(person_database(standard(people(3, seed=177)), "V2000"))
+    db = _Database(bytes(data), CellBudget(Caps()))
+    (page,) = db.owned[2]
+    system = db.table("MSysObjects", 2)
+    names = [r[[c.name for c in system.columns].index("Name")] for r in db.rows(system, 2, _Counts())]
+    at = page * _JET4.page + _JET4.rows_at + 2 + 2 * names.index("Table1")
+    data[at:at + 2] = (0x1FFF).to_bytes(2, "little")
+    assert _catalog(_Database(bytes(data), CellBudget(Caps())))[1] is not None
+    with pytest.raises(ReadError) as e:
+        _tables(bytes(data))
+    # (the flipped start is also the end of the next row: two entries lost)
+    assert e.value.reason == Status.CORRUPT and "lacks 2 of the 19 objects" in e.value.detail
