@@ -765,6 +765,39 @@ class Detail(Code):
                                                 "is {size:d} bytes: its rows may be misread (a damaged header)")
     DBF_MEMO_UNREAD = "dbf-memo-unread", ("dBase table with {n:d} memo fields: their text is kept in a separate memo "
                                           "file (.fpt/.dbt) not read with the table")
+    # -- Microsoft Access databases (scanner.access)
+    ACCESS_NOT_ACCESS = "access-not-access", ("named {ext:word} but its first bytes are no Access database's (damaged, "
+                                              "or another program's file): not read")
+    ACCESS_HEADER_DAMAGED = "access-header-damaged", ("Access database whose header is damaged (its first {n:d} bytes): "
+                                                      "not read")
+    ACCESS_UNSUPPORTED = "access-unsupported", "{what:word}: no reader for its encoded pages; not examined"
+    ACCESS_VERSION_UNKNOWN = "access-version-unknown", ("Access database of a version no reader here knows (version byte "
+                                                        "{n:d}): not read")
+    ACCESS_ENCRYPTED = "access-encrypted", ("Access database ({version:word}) encrypted with a password: not examined; "
+                                            "open it in Access with its password and save an unencrypted copy")
+    ACCESS_CATALOG_DAMAGED = "access-catalog-damaged", ("Access database whose catalog (MSysObjects) is damaged: no "
+                                                        "table found, not read")
+    ACCESS_CATALOG_PARTIAL = "access-catalog-partial", ("Access database whose catalog (MSysObjects) lacks {n:d} of "
+                                                        "the {total:d} objects it counts (damaged or cut): tables may "
+                                                        "be missing from those read")
+    ACCESS_TABLES_OVER = "access-tables-over", "Access database with more than {n:d} tables: not read"
+    ACCESS_CUT = "access-cut", ("Access database cut inside a page (its last {n:d} bytes are no whole page): the pages "
+                                "after the cut are absent")
+    ACCESS_READ = "access-read", "Access database, {version:word}, text read as {encoding:word}"
+    ACCESS_ENCODED = "access-encoded", ("Access database encoded (Jet's \"encrypt database\", with the key in its own "
+                                        "header): its pages were decoded and read")
+    ACCESS_LINKED = "access-linked", ("Access database with {n:d} linked table(s): their rows are kept in another "
+                                      "database or server, not in this file")
+    ACCESS_DEFINITION_DAMAGED = "access-definition-damaged", ("Access table whose definition (page {page:d}) is "
+                                                              "damaged: its rows were not read")
+    ACCESS_ROWS_DAMAGED = "access-rows-damaged", ("Access table with {n:d} damaged row(s) and {pages:d} damaged data "
+                                                  "page(s): not read (the other rows were)")
+    ACCESS_ROWS_MISSING = "access-rows-missing", ("Access table: {n:d} of the {total:d} rows its definition counts "
+                                                  "were not found (pages cut off, zeroed or damaged)")
+    ACCESS_DELETED_READ = "access-deleted-read", ("Access table with {n:d} row(s) marked deleted whose bytes are still in "
+                                                  "the file: read and counted with the others")
+    ACCESS_OBJECTS_UNREAD = "access-objects-unread", ("Access table with {kinds:list} columns: their contents (files "
+                                                      "and objects) are not examined")
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "
                                         "examined; open it in SPSS with its password and save an unencrypted copy")
     TEXT_THEN_BINARY = "text-then-binary", "{what:word} at its start, binary bytes further on: not read as a table"

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
+from .access import access_sheets, is_access
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
@@ -79,7 +80,7 @@ class Workbook:
 NO_DELIMITER = "delimiter: none"  # a marker among a text sheet's notes (no delimiter found), never shown in a detail
 
 def sniff_format(data: bytes) -> str:
-    """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, sqlite, zip-other, html, mhtml, spreadsheetml,
+    """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, sqlite, access, zip-other, html, mhtml, spreadsheetml,
     gnumeric, xml, vcard, sylk, json, sqldump, text, binary or empty."""
     if not data:
         return "empty"
@@ -91,6 +92,8 @@ def sniff_format(data: bytes) -> str:
         return "biff-bare"
     if data.startswith(SQLITE_MAGIC):
         return "sqlite"
+    if is_access(data):
+        return "access"
     if not _looks_text(data[:65536]):
         return "binary"
     if is_vcard(data):
@@ -1602,6 +1605,18 @@ def iter_sqlite(data: bytes, caps: Caps) -> Iterator[Sheet]:
         raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
 
 
+def iter_access(data: bytes, caps: Caps) -> Iterator[Sheet]:
+    """The user tables of an Access database, a sheet each (run it in the worker: scanner.access)."""
+    try:
+        yield from access_sheets(data, CellBudget(caps))
+    except ReadError:
+        raise
+    except MemoryError as e:
+        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
+    except Exception as e:  # noqa: BLE001 - bytes the page reader did not foresee: this file's failure, said
+        raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader="access", error=error_name(e))) from e
+
+
 def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterator[Sheet], str | None]:
     """(sheets, text encoding) of any spreadsheet or text table; binary sheets stream their rows."""
     fmt = fmt or sniff_format(data)
@@ -1617,6 +1632,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
         return iter([sheet]), encoding
     if fmt == "sqlite":  # a database: a sheet per table (scanner.sqlitedb)
         return iter_sqlite(data, caps), None
+    if fmt == "access":  # an Access database: a sheet per user table (scanner.access, Session 17)
+        return iter_access(data, caps), None
     if fmt == "vcard":  # an address book: a row per card (scanner.vcard)
         return iter([iter_vcards(data, caps)]), None
     if fmt == "json":  # an export of records: a sheet per array of objects (scanner.jsontables)

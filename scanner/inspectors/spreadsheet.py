@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import doctail
+from ..access import is_access
 from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contenttype import content_type
@@ -117,6 +118,7 @@ JSON_EXTENSIONS = frozenset({".json", ".jsonl", ".ndjson"})
 # clean (a client list kept in Access or Numbers is as much a leak as one in Excel)
 UNREAD_TABLES = {
     ".numbers": "Apple Numbers spreadsheet", ".mdb": "Microsoft Access database", ".accdb": "Microsoft Access database",
+    ".mde": "Microsoft Access database", ".accde": "Microsoft Access database",  # read by scanner.access (Session 17)
     ".dbf": "dBase table", ".wk1": "Lotus 1-2-3 worksheet", ".wk3": "Lotus 1-2-3 worksheet",
     ".wk4": "Lotus 1-2-3 worksheet", ".123": "Lotus 1-2-3 worksheet", ".wks": "Lotus/Works worksheet",
     ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
@@ -129,6 +131,7 @@ UNREAD_TABLES = {
     ".sav": "SPSS data file", ".zsav": "SPSS data file", ".por": "SPSS portable file", ".dta": "Stata data file",
     ".sas7bdat": "SAS data set", ".xpt": "SAS transport file",
 }
+ACCESS_EXTENSIONS = frozenset({".mdb", ".accdb", ".mde", ".accde"})  # read when their bytes are an Access database's
 SYLK_EXTENSIONS = (".slk", ".sylk")  # read by scanner.sylk; listed unsupported when they hold no SYLK cells
 # a Numbers document saved as a package folder (``顧客.numbers/Index/Document.iwa``, ``Tables/DataList-*.iwa``: Snappy
 # framed protobuf, no reader here) or such a folder zipped: each part is listed as the zipped document is (wild16:
@@ -637,7 +640,7 @@ class SpreadsheetInspector:
             return True  # rows are text by its first part's content; a run after a gap starts with no header
         first = head()
         joined = getattr(series, "plain", False)  # customers.001 ... read joined as NAME
-        return first.startswith((ZIP_MAGIC, OLE_MAGIC, SQLITE_MAGIC)) or stats_by_magic(first) is not None or (
+        return first.startswith((ZIP_MAGIC, OLE_MAGIC, SQLITE_MAGIC)) or is_access(first) or stats_by_magic(first) is not None or (
             (joined or (bool(ext) and self.config.content_check != "off"))
             and (table_head(first) or ext == ".sql" or is_sql_dump(first)))  # a database dump (crm.sql, .bak)
 
@@ -721,6 +724,9 @@ class SpreadsheetInspector:
                 if not is_dbf(data):
                     return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.DBF_NOT_DBASE))
                 fmt = "dbf"
+            elif ext in ACCESS_EXTENSIONS:  # read by scanner.access (Session 17: was listed unsupported)
+                if fmt != "access":
+                    return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.ACCESS_NOT_ACCESS, ext=ext))
             else:
                 return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT,
                                                                                what=UNREAD_TABLES[ext], ext=ext))
@@ -747,7 +753,7 @@ class SpreadsheetInspector:
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
         readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sylk", "json", "sqldump", "sqlite", "ole-encrypted",
-                    *STATS_FORMATS, "dbf")
+                    *STATS_FORMATS, "dbf", "access")
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
