@@ -113,8 +113,8 @@ def test_an_address_columns_update_date_and_serial_are_no_part_of_it() -> None:
     """POI 46904.xls (a Danish customer list, 5,976 rows): NAVN1 | ADRESSE2 | ADRESSE3 | POSTNR | ... | ADRESSELBNR |
     ADRESSEOPDATERET: the address's serial number and its update date were joined into the address ("Gyvelvej 45 50502
     01-09-2006"), so the same person at the same street was another address after each update; 住所変更日, 住所更新日,
-    Address Verified the same. A column of dates is never a part of an address; lbnr (løbenummer), opdateret, 更新日,
-    変更日, 確認日, 登録日 name an address's bookkeeping, not the address."""
+    Address Verified the same. A column of dates is never a part of an address (by its values: the header words stay
+    free for a roster's 登録日); lbnr (løbenummer) and opdateret (as updated) name an address's bookkeeping."""
     from faker import Faker
 
     fake = Faker("en_GB")

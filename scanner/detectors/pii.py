@@ -1390,6 +1390,8 @@ def _rows_above(plan: SheetPlan, head: Sequence[Sequence[object]], header_at: in
 LATER_BLOCK = 256
 LATER_CONTEXT = HEADER_SCAN_ROWS - 1  # the hit row itself stays within the window's header search (find_header)
 _D = "\\d０-９"
+
+
 class _AnyOf:
     """Expressions searched one after another, each led by a literal: ``re`` finds a literal prefix by a C-level
     search, while an expression led by a character set tries its branches at every character the set holds. The
