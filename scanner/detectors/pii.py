@@ -488,7 +488,8 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     保管場所, a visit's 訪問先), so it is no person the list is about; but when the row is about that staff member
     alone it is a staff roster, and employees' home addresses leak like anyone's. That is so when the header names no
     one else (no name column of any role but an emergency contact's: that one is no row's own person), no thing or
-    place (品名, 保管場所, 施設名, 会社名: excluded words other than staff and a department or title), the row's own address,
+    place (品名, 保管場所, 施設名, 会社名: excluded words other than staff and a department or title; no column naming another
+    facility on each row by its values: 中島公民館, 能登島小学校), the row's own address,
     mostly with a personal attribute beside it (電話, 生年月日, 性別);
     and when the sample's rows are distinct people at their homes: the staff names and the addresses mostly distinct
     (an inventory or a visit log names the same few staff again and again) and the addresses house addresses with a
@@ -512,6 +513,11 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     if any(share([cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])], V.looks_like_company) >= 0.5
            for c in range(max(map(len, sample), default=0)) if c not in mapping and c not in parts):
         return mapping  # 取引先 | 担当者名, 仕入先 | 担当者名: a column of company names (any header word) holds their contacts
+    if any(len(vals := [cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])]) >= 3
+           and len(set(vals)) >= ROSTER_DISTINCT * len(vals) and share(vals, V.looks_like_facility) >= 0.5
+           for c in range(max(map(len, sample), default=0)) if c not in mapping and c not in others):
+        return mapping  # 避難所名 | 住所 | 施設管理者 (wild17): another facility on each row, the address its own, the staff
+        # its manager (as under a 施設名 header, excluded above); a roster's few shared workplaces are ``workplaces``
     names = [t for r in sample if (t := "".join(cell_text(r[c]) for c in name_cols if c < len(r)))]
     at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
     homes = [" ".join(t for c in at if c < len(r) and (t := cell_text(r[c]))) for r in sample]
@@ -1384,6 +1390,22 @@ def _rows_above(plan: SheetPlan, head: Sequence[Sequence[object]], header_at: in
 LATER_BLOCK = 256
 LATER_CONTEXT = HEADER_SCAN_ROWS - 1  # the hit row itself stays within the window's header search (find_header)
 _D = "\\d０-９"
+
+
+class _AnyOf:
+    """Expressions searched one after another, each led by a literal: ``re`` finds a literal prefix by a C-level
+    search, while an expression led by a character set tries its branches at every character the set holds. The
+    Latin field names were one expression led by [NnAaSsZzPpEe]: 0.3-0.6 us a letter of English text and ~110 ms a
+    row of 170,000 a's, so SheetJS large_strings.xlsb (rows of "a" x 1..9,999, 17 columns) was listed timeout after
+    120 s with two of its sheets unread (wild17); led by literals, ~1 ms."""
+
+    def __init__(self, *patterns: str) -> None:
+        self.expressions = tuple(map(re.compile, patterns))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next((m for rx in self.expressions if (m := rx.search(text)) is not None), None)
+
+
 # over the text cells joined by \x1f (:func:`_text`; \s and [^\x1f] keep a match within one cell). Python's ``re`` runs
 # an alternation branch by branch at every position, so the hints are four expressions, each starting with one
 # character set (``re`` then skips to a candidate in C), and the first two run only where a cheaper set finds a
@@ -1397,9 +1419,10 @@ _HINTS = (
                 f"|(?<=[^\\s\\d][市区町村郡])(?=[^\x1f]{{0,12}}(?:[{_D}]|[一二三四五六七八九十]+丁目|番地)))")),
     (None,  # 184-0004, 03-1234-5678, (03)1234-5678 after a digit; an ISO date (2019-06-14) is none
      re.compile(f"[-－‐ー](?<=[{_D}][-－‐ー])(?:[{_D}]{{4}}(?![{_D}])|[{_D}]{{1,4}}[-－‐ー)）][{_D}]{{3,4}}(?![{_D}]))")),
-    (None,
-     re.compile(r"[NnAaSsZzPpEe](?:(?<=[Nn])ame|(?<=N)AME|(?<=[Aa])ddress|(?<=A)DDRESS|(?<=[Ss])treet|(?<=S)TREET"
-                r"|(?<=[Zz])ip|(?<=Z)IP|(?<=[Pp])ostcode|(?<=[Pp])hone|(?<=P)HONE|(?<=[Ee])-?[Mm]ail|(?<=E)-?MAIL)")),
+    (None, _AnyOf(  # Latin field names, each led by a literal part of it (wild17: see _AnyOf)
+        "ame(?<=[Nn]ame)", "AME(?<=NAME)", "ddress(?<=[Aa]ddress)", "DDRESS(?<=ADDRESS)", "treet(?<=[Ss]treet)",
+        "TREET(?<=STREET)", "ip(?<=[Zz]ip)", "IP(?<=ZIP)", "ostcode(?<=[Pp]ostcode)", "hone(?<=[Pp]hone)",
+        "HONE(?<=PHONE)", "ail(?:(?<=[Ee][Mm]ail)|(?<=[Ee]-[Mm]ail))", "AIL(?:(?<=EMAIL)|(?<=E-MAIL))")),
 )
 
 

@@ -781,6 +781,11 @@ def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
     cols = plan.cols.get("address", [])
     if len(cols) < 2:
         return
+    dated = [c for c in cols[1:] if (vals := column_values(sample, c)) and share(vals, _dated) >= 0.8]
+    if dated:  # a column of dates is no part of an address: its update or check date (住所変更日, POI 46904.xls's
+        plan.cols["address"] = cols = [c for c in cols if c not in dated]  # ADRESSEOPDATERET: wild17)
+        if len(cols) < 2:
+            return
     whole = _whole_of_parts(cols, sample)
     if whole is not None:
         plan.cols["address"] = [whole]
@@ -820,6 +825,14 @@ def _nearest_names(plan: RolePlan, sample: Sequence[Sequence[object]], groups: l
     if abs(counts[0] - people) * 10 <= people:  # about as many addresses as names: the first, as before
         return groups[0]
     return groups[min(range(len(groups)), key=lambda i: abs(counts[i] - people))]  # first of equals
+
+
+_DAY_MONTH_YEAR = re.compile(r"\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d(?:[ T]\d{1,2}:\d\d(?::\d\d)?)?")
+
+
+def _dated(v: object) -> bool:
+    """A date (as values.parse_date reads one, or 01-09-2006 day first): never a part of an address."""
+    return V.parse_date(v) is not None or _DAY_MONTH_YEAR.fullmatch(V.nfkc(v).strip()) is not None
 
 
 def _begins_an_address(v: object) -> bool:

@@ -266,6 +266,17 @@ def looks_like_company(value: object) -> bool:
     return _COMPANY.search(nfkc(value)) is not None
 
 
+# a facility by its name's ending (七尾市 避難所一覧: 矢田郷地区コミュニティセンター, 中島公民館, 能登島小学校, 和倉消防署): a row
+# about a place, whose address is the place's (wild17); an organisation's legal or trade word (_ORG) says so too
+_FACILITY_END = re.compile(r"(?:館|所|署|校|園|院|場|ホール|プラザ|ハウス|センター|寺|神社|教会|公園|広場|団地|庁舎)$")
+
+
+def looks_like_facility(value: object) -> bool:
+    """The name of a facility or an organisation (a public hall, a school, a clinic, a company), not of a person."""
+    t = nfkc(value).strip()
+    return 1 < len(t) <= 60 and (_FACILITY_END.search(t) is not None or _ORG.search(t) is not None)
+
+
 def looks_like_name(value: object) -> bool:
     """A short personal name (CJK or Latin), not an organisation, number, date or long text."""
     t = nfkc(value)
