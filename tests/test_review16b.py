@@ -132,7 +132,7 @@ def test_the_notification_list_says_an_owners_address_may_be_the_propertys(tmp_p
     sheet = openpyxl.load_workbook(target).worksheets[0]
     got = list(sheet.iter_rows(values_only=True))
     roles = {r[got[0].index("役割")] for r in got[1:]}
-    assert roles == {"所有者（住所は物件の所在地のことあり）"}
+    assert roles == {"所有者（住所は物件の所在地のことあり。物件ごとに数える）"}
 
 
 def test_every_role_has_the_reports_words_in_the_notification_list():

@@ -232,7 +232,7 @@ def test_through_the_cli_senders_recipients_and_owners_are_persons_and_spread_na
     assert persons["roles"] == {"applicant": len(SENDERS), "recipient": len(RECIPIENTS), "owner": 80}
     assert persons["unique"] == len(SENDERS) + len(RECIPIENTS) + 80
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert "所有者（住所は物件の所在地のことあり）" in report and "送り主" in report
+    assert "所有者（住所は物件の所在地のことあり。物件ごとに数える）" in report and "送り主" in report
     for p in (*SENDERS, *RECIPIENTS, *OWNERS):
         assert p.name not in report
 
