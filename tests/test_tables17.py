@@ -270,3 +270,45 @@ def test_through_the_cli_each_list_counts_its_persons_and_the_sales_log_none(sca
     texts = report + (out / "findings.json").read_text(encoding="utf-8")
     for p in P[:190]:
         assert p.name not in texts and street(p) not in texts  # masked output only
+
+
+def test_a_header_less_gift_list_counts_the_sender_beside_his_own_address():
+    """依頼主 | 依頼主住所 | 届先 | 届先住所 | 電話 without a header: the recipients were counted, the senders (individuals,
+    each beside his own address on his recipients' rows) not. A name column with a whole address of its own right of
+    it is a second person on the row."""
+    senders, recipients = P[240:250], P[250:290]
+    rows: Rows = [[senders[i // 4].name, senders[i // 4].address, r.name, r.address, r.phone]
+                  for i, r in enumerate(recipients)]
+    found = analyse_sheet("お中元", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(recipients)
+    assert {(r.fields["name"], r.fields["address"]) for r in found.records} == {
+        (p.name, p.address) for p in (*senders, *recipients)}
+
+
+@pytest.mark.parametrize("per", [2, 3])
+def test_a_header_less_sender_beside_a_few_recipients_addresses_is_a_lead(per):
+    """依頼主 | 届先住所 | 電話 (no recipient's name), two or three recipients a sender: each sender was counted at his
+    recipients' homes (20 records at strangers' addresses); from four a sender it was a lead. Names each at several
+    places only they stand at, on most rows, are no residents: a lead with the reason name-elsewhere."""
+    senders, recipients = P[240:250], P[250:250 + 10 * per]
+    rows: Rows = [[senders[i // per].name, r.address, r.phone] for i, r in enumerate(recipients)]
+    found = analyse_sheet("依頼", iter(rows))
+    assert found is not None and found.kind == SheetKind.NAMES and found.records == []
+    assert found.rejected == {Rejection.NAME_ELSEWHERE: len(recipients)}
+
+
+def test_the_same_people_twice_in_two_writings_and_a_few_movers_stay_persons():
+    """The other side: a list joined from two sources (each person at 3-12-5 and at 3丁目12番5号) and a list where a few
+    moved (two homes each) are persons at their homes."""
+    people = P[290:320]
+
+    def written(p: T.JaPerson) -> str:
+        a, b, c = p.block.split("-")
+        return p.prefecture + p.city + p.town + f"{a}丁目{b}番{c}号"
+
+    found = analyse_sheet("名簿", iter([[p.name, street(p), p.phone] for p in people]
+                                       + [[p.name, written(p), p.phone] for p in people]))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 60
+    movers = [[p.name, P[330 + i].address, p.phone] for i, p in enumerate(people[:4])]
+    found = analyse_sheet("名簿", iter([[p.name, p.address, p.phone] for p in people] + movers))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 34

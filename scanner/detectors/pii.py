@@ -58,7 +58,7 @@ from .columns import (
 )
 from .columns import _is_excluded as _text_excluded
 from .forms import form_persons
-from .headerless import discover, key_value_row, labelled_value
+from .headerless import discover, key_value_row, labelled_value, second_person
 from .labels import label_fields, vertical_label_cells
 from .plan import (
     NAME_PARTS,
@@ -709,7 +709,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
     spread_names = frozenset(n for n in spread_names if len(places[n]) > MOVES or not any(
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
         on_rows[n, a] > 2 for a in places[n]) > 1)
-    spread_names |= _at_work(on_rows, places, homes, families)
+    spread_names |= _at_work(on_rows, places, homes, families) | _at_others(pairs, places, homes)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
@@ -733,6 +733,22 @@ def _at_work(on_rows: Counter[tuple[str, str]], places: dict[str, set[str]], hom
 
     return frozenset(n for n, at in places.items() if any(
         logged(n, a) and any(m != n and families[m] != families[n] and logged(m, a) for m in homes[a]) for a in at))
+
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def _at_others(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]]
+               ) -> frozenset[str]:
+    """Names each at two or more places that only they stand at, when they fill most rows (SPREAD_ROWS, SPREAD_MIN at
+    least): a sender beside each of his recipients' addresses (依頼主 | 届先住所 without the recipients' names, two or
+    three a sender: 20 senders' records at strangers' homes). One who moved is at two such places too, but movers are a
+    few of a list. Places whose block numbers are the same (3-12-5, 3丁目12番5号) are one home written twice (two lists
+    of the same people joined): never apart."""
+    alone = frozenset(n for n, at in places.items() if len(at) >= 2 and all(homes[a] == {n} for a in at)
+                      and len({tuple(_NUMBERS.findall(a)) for a in at}) >= 2)
+    rows = sum(n in alone for n, _a in pairs)
+    return alone if rows >= max(SPREAD_MIN, SPREAD_ROWS * len(pairs)) else frozenset()
 
 
 ORG_NAMES = 0.25  # of a name column's values, the share with a legal form that makes its one-word names firms too
@@ -1134,7 +1150,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     else:
         sample = head
         main, context = discover(head, set(), need_name=True)
-        plan = SheetPlan([main], context)
+        plan = SheetPlan([main, *filter(None, [second_person(head, main)])], context)
     kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
         if raw is not None:
