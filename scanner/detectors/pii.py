@@ -1600,8 +1600,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         pin = HEADER_SCAN_ROWS + h
     else:
         clear = len(rows)
-        if not headers_only and _hint(rest_text if rest_text is not None and len(rows) > HEADER_SCAN_ROWS
-                                      else _text(rows)) and (t := _rows_turn(rows)) is not None:
+        if not headers_only and _contact_hint(rest_text if rest_text is not None and len(rows) > HEADER_SCAN_ROWS
+                                              else _text(rows)) and (t := _rows_turn(rows)) is not None:
             # the sample refused as one table may end in one, below rows holding no hint (a header-less list of
             # members under a stock list of 100 rows ended as nothing): tried from there, ending where the list resumes
             pin, pin_again, pin_values = t, True, _list_values(rows[:t])
