@@ -496,15 +496,15 @@ def second_person(data: Sequence[Sequence[object]], main: RolePlan) -> RolePlan 
                 col.mostly(V.looks_like_spaced_name, 0.6) or col.mostly(N.japanese_name_shape, 0.75)
                 and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9)) or col.share(V.is_prefecture_name) >= 0.5:
             continue
-        if _one_label(col) or not nxt.mostly(lambda v: V.looks_like_address(v, strict=True), 0.6):
+        if (_one_label(col) or not nxt.mostly(lambda v: V.looks_like_address(v, strict=True), 0.6)
+                or not _tied(col.texts, [nxt.texts])):
             continue
         plan = RolePlan("", {"name": [c], "address": [c + 1]})
         taken = used | {c, c + 1}
         after = c + 2
         while after in cols and after not in used and _continue_address(plan, after, sample, taken):
             after += 1
-        if _tied(col.texts, [nxt.texts]):
-            return RolePlan("", {f: plan.cols[f] for f in ("name", "address")}, held=frozenset())
+        return RolePlan("", {"name": [c], "address": plan.cols["address"]})
     return None
 
 

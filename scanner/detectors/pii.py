@@ -1282,8 +1282,7 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
         columns.setdefault(k, []).extend(c for c in v if c not in columns[k])
     counts = None
     if a.role_counts is not None or b.role_counts is not None:
-        counts = dict(Counter({r or "": n for r, n in a.roles().items()}) + Counter(b.roles()))
-        counts = {("" if r == MAIN_ROLE else r): n for r, n in counts.items()}
+        counts = {("" if r == MAIN_ROLE else r): n for r, n in (Counter(a.roles()) + Counter(b.roles())).items()}
     kind = SheetKind.PERSONS if SheetKind.PERSONS in (a.kind, b.kind) else a.kind
     return SheetFinding(a.name, a.header_row, columns, [k for k in KINDS if k in a.fields or k in b.fields], keys,
                         [*(placed(a, r) for r in a.rows), *(placed(b, r) for r in b.rows)], kind, roles,
