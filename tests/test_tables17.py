@@ -168,6 +168,36 @@ def test_the_registry_holder_is_the_owner_role_and_the_care_manager_no_person():
     assert care.records[0].fields["birth"] == P[0].birth  # 和暦 read as the date
 
 
+def test_a_merged_cell_filled_into_both_header_rows_keeps_the_lower_row_a_header():
+    """会員番号 and 電話番号 merged over both header rows: readers fill a merged range with its value, so the lower row
+    (会員番号 | 姓 | 名 | 都道府県 | … | 電話番号) held a word that is none of ours and was read as data: a person named
+    "姓 名" at "都道府県市区町村番地建物名" (41 of 40)."""
+    rows = merged_header(P[:40])
+    rows[4][0], rows[4][7] = rows[3][0], rows[3][7]
+    found = analyse_sheet("会員", iter(rows))
+    assert found is not None and found.header_row == 5 and found.count == 40
+    assert {(r.fields["name"], r.fields["address"]) for r in found.records} == {(p.name, p.address) for p in P[:40]}
+
+
+def _merged_workbook(ps: list[T.JaPerson]) -> bytes:
+    """merged_header's list saved by Excel with its merged cells (title, 氏名 over 姓 | 名, 住所 over four parts, 会員番号
+    and 電話番号 over both header rows)."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "会員"
+    for r in merged_header(ps):
+        ws.append(r)
+    for cells in ("A1:H1", "A4:A5", "B4:C4", "D4:G4", "H4:H5"):
+        ws.merge_cells(cells)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def test_a_second_list_keeps_its_own_rows_numbers_and_columns():
     found = analyse_sheet("会員", iter(two_lists(P[:40])))
     assert found is not None
@@ -243,6 +273,7 @@ def scanned(tmp_path_factory):
         "会員名簿.xlsx": D.xlsx_bytes({"会員": two_lists(P[40:80])}),
         "登記.csv": D.csv_bytes(land_registry(P[80:100]), "cp932"),
         "住所録.csv": D.csv_bytes(joined_building("ビル名・号室")(P[150:190]), "cp932"),
+        "会員台帳.xlsx": _merged_workbook(P[200:240]),
         "売上.csv": D.csv_bytes(_sales_log(), "cp932"),
         "在庫.csv": D.csv_bytes([*([f"A{i:05d}", PRODUCTS[i % 5], i % 50, f"倉庫{i % 3}"] for i in range(100)), [],
                                 *([p.name, p.address, p.phone] for p in P[130:148])], "cp932"),
@@ -259,16 +290,17 @@ def test_through_the_cli_each_list_counts_its_persons_and_the_sales_log_none(sca
     out, doc = scanned
     files = {f["path"].rsplit("/", 1)[-1]: f for f in doc["files"]}
     records = {name: sum(s["records"] for s in f["pii"]["sheets"]) for name, f in files.items() if f.get("pii") and f["pii"]["sheets"]}
-    assert records == {"利用者台帳.xlsx": 40, "会員名簿.xlsx": 40, "登記.csv": 20, "住所録.csv": 40, "在庫.csv": 18}
+    assert records == {"利用者台帳.xlsx": 40, "会員名簿.xlsx": 40, "登記.csv": 20, "住所録.csv": 40, "在庫.csv": 18,
+                       "会員台帳.xlsx": 40}
     lead = files["売上.csv"]["pii"]["leads"]
     assert len(lead) == 1 and lead[0]["rejected"] == {"name-elsewhere": 500}
     persons = doc["persons"]
-    assert persons["unique"] == 40 + 40 + 20 + 40 + 18
+    assert persons["unique"] == 40 + 40 + 20 + 40 + 18 + 40
     assert persons["roles"]["owner"] == 20
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "所有者（住所は物件の所在地のことあり。物件ごとに数える）" in report
     texts = report + (out / "findings.json").read_text(encoding="utf-8")
-    for p in P[:190]:
+    for p in P[:240]:
         assert p.name not in texts and street(p) not in texts  # masked output only
 
 

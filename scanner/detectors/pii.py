@@ -212,7 +212,7 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
     if best is None:
         return None
     i, _, cols = best
-    if i + 1 < limit and _sub_header(rows[i + 1], read[i + 1]):
+    if i + 1 < limit and _sub_header(rows[i + 1], read[i + 1], rows[i]):
         return i + 1, {**cols, **read[i + 1]}
     return i, cols
 
@@ -286,10 +286,13 @@ def _width(row: Sequence[object]) -> int:
     return n
 
 
-def _sub_header(row: Sequence[object], cols: dict[int, Header]) -> bool:
+def _sub_header(row: Sequence[object], cols: dict[int, Header], above: Sequence[object] = ()) -> bool:
     """A second header row under merged cells: only header words, and split parts among them; a bare rendition
-    word (漢字 under 氏名 beside カナ) says which spelling the column above holds."""
-    others = [t for c, v in enumerate(row) if c not in cols and (t := cell_text(v))]
+    word (漢字 under 氏名 beside カナ) says which spelling the column above holds. A cell repeating the one above (会員番号
+    merged over both rows: a reader fills a merged range with its value) is the upper header's (tables17: the lower
+    row 姓 | 名 | 都道府県 … was read as a person)."""
+    others = [t for c, v in enumerate(row) if c not in cols and (t := cell_text(v))
+              and not (c < len(above) and cell_text(above[c]) == t)]
     renditions = sum(1 for t in others if is_rendition_word(t))
     parts = set(NAME_PARTS[1:] + READING_PARTS[1:]) | {"address"}
     return (len(cols) >= 2 and len(others) == renditions
@@ -391,7 +394,7 @@ def _things_header(head: Sequence[Sequence[object]]) -> int | None:
 # --- the plan ---------------------------------------------------------------------------------------------
 
 def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[int, Header]) -> SheetPlan | None:
-    header_rows = head[max(0, hi - 1):hi + 1] if hi > 0 and _sub_header(head[hi], _read_row(head[hi])) else head[hi:hi + 1]
+    header_rows = head[max(0, hi - 1):hi + 1] if hi > 0 and _sub_header(head[hi], _read_row(head[hi]), head[hi - 1]) else head[hi:hi + 1]
     if any(is_officials_header(v) for r in header_rows for v in r):
         return None  # a list of public officials (会派, 選挙区, 任期)
     sample = head[hi + 1:hi + 1 + SAMPLE_ROWS]
