@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import cache, lru_cache
 from itertools import chain
 from typing import cast
@@ -93,6 +94,7 @@ class ColumnRules:
     compounds: frozenset[str] = frozenset()  # Latin exclusion words ending in a field word (locationaddress, filename)
     own: tuple[str, ...] = ()  # words making a compound the person's own field again: [exclude] own
     elsewhere: frozenset[str] = frozenset()  # roles whose row address may be no home of theirs (owner): address_elsewhere
+    joined: dict[str, str] = dc_field(default_factory=dict)  # words naming a field only joined to its words (ビル名・号室)
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -112,6 +114,7 @@ def column_rules() -> ColumnRules:
     data = rules.load("pii_columns")
     auto = ahocorasick.Automaton()
     exact: dict[str, tuple[str, bool]] = {}
+    joined: dict[str, str] = {}
     parts: dict[str, int] = {}
     for col in data["column"]:
         field, weak = col["field"], bool(col.get("weak", False))
@@ -122,6 +125,8 @@ def column_rules() -> ColumnRules:
             exact.setdefault(key, (field, weak))
         for w in col.get("exact", []):
             exact[normalise_header(w)] = (field, weak)
+        for w in col.get("joined", []):
+            joined[normalise_header(w)] = field
     auto.make_automaton()
     roles = sorted(((normalise_header(w), r["name"]) for r in data.get("role", []) for w in r["words"]),
                    key=lambda x: -len(x[0]))
@@ -153,7 +158,7 @@ def column_rules() -> ColumnRules:
                        frozenset(map(normalise_header, data.get("regions", {}).get("words", []))),
                        tuple(unicodedata.normalize("NFKC", w).casefold()
                              for w in data.get("staff", {}).get("office_marks", [])), compounds, own,
-                       frozenset(r["name"] for r in data.get("role", []) if r.get("address_elsewhere")))
+                       frozenset(r["name"] for r in data.get("role", []) if r.get("address_elsewhere")), joined)
 
 
 def _holds_a_word(key: str) -> bool:
@@ -338,8 +343,13 @@ def _joined_parts(text: str) -> Header | None:
     parts = _JOINER.split(text.strip())
     if len(parts) < 2 or not all(parts):
         return None
-    heads = [_classify(normalise_header(p)) for p in parts]
-    first = heads[0]
+    keys = [normalise_header(p) for p in parts]
+    read = [_classify(k) for k in keys]
+    first = next((h for h in read if h is not None), None)
+    # a part that names the field only in such a header (ビル名, 号, 物件名: ビル名・号室, 番地・号) takes its neighbours'
+    joined = column_rules().joined
+    heads = [h if h is not None or first is None or joined.get(k) != first.field else first for h, k in zip(read, keys,
+                                                                                                              strict=True)]
     if first is None or any(h is None or (h.field, h.role, h.rendition) != (first.field, first.role, first.rendition)
                             for h in heads):
         return None

@@ -478,6 +478,36 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     return RolePlan("", found, held=frozenset({"phone"} & set(found))), context
 
 
+def second_person(data: Sequence[Sequence[object]], main: RolePlan) -> RolePlan | None:
+    """Another person on each row of a header-less table: a column of names, not the row's person's, with a whole
+    address right after it that is its own (each name beside one address of it: :func:`_tied`), a sender beside his
+    address before each recipient's (依頼主 | 依頼主住所 | 届先 | 届先住所 of a gift list: the senders were not counted), or
+    each member's emergency contact at hers. A person of the row's kind (no role): nothing in a header-less table
+    says which of the two sent and which received."""
+    if "name" not in main.cols or "address" not in main.cols:
+        return None
+    sample = data[:SAMPLE]
+    rows = len(sample)
+    used = {c for cols in main.cols.values() for c in cols}
+    cols = _columns(sample, max(map(len, sample), default=0), used)
+    for c in sorted(cols):
+        col, nxt = cols[c], cols.get(c + 1)
+        if nxt is None or not col.filled_in(rows) or _numbers(col) or not (
+                col.mostly(V.looks_like_spaced_name, 0.6) or col.mostly(N.japanese_name_shape, 0.75)
+                and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9)) or col.share(V.is_prefecture_name) >= 0.5:
+            continue
+        if (_one_label(col) or not nxt.mostly(lambda v: V.looks_like_address(v, strict=True), 0.6)
+                or not _tied(col.texts, [nxt.texts])):
+            continue
+        plan = RolePlan("", {"name": [c], "address": [c + 1]})
+        taken = used | {c, c + 1}
+        after = c + 2
+        while after in cols and after not in used and _continue_address(plan, after, sample, taken):
+            after += 1
+        return RolePlan("", {"name": [c], "address": plan.cols["address"]})
+    return None
+
+
 def _barred(data: Sequence[Sequence[object]], header_rows: Sequence[Sequence[object]]) -> set[int]:
     """Columns under an excluded header (担当者名, 保管場所, 施設名) in a row of labels above or at the top.
 

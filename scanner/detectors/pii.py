@@ -58,7 +58,7 @@ from .columns import (
 )
 from .columns import _is_excluded as _text_excluded
 from .forms import form_persons
-from .headerless import discover, key_value_row, labelled_value
+from .headerless import discover, key_value_row, labelled_value, second_person
 from .labels import label_fields, vertical_label_cells
 from .plan import (
     NAME_PARTS,
@@ -212,7 +212,7 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
     if best is None:
         return None
     i, _, cols = best
-    if i + 1 < limit and _sub_header(rows[i + 1], read[i + 1]):
+    if i + 1 < limit and _sub_header(rows[i + 1], read[i + 1], rows[i]):
         return i + 1, {**cols, **read[i + 1]}
     return i, cols
 
@@ -286,10 +286,13 @@ def _width(row: Sequence[object]) -> int:
     return n
 
 
-def _sub_header(row: Sequence[object], cols: dict[int, Header]) -> bool:
+def _sub_header(row: Sequence[object], cols: dict[int, Header], above: Sequence[object] = ()) -> bool:
     """A second header row under merged cells: only header words, and split parts among them; a bare rendition
-    word (漢字 under 氏名 beside カナ) says which spelling the column above holds."""
-    others = [t for c, v in enumerate(row) if c not in cols and (t := cell_text(v))]
+    word (漢字 under 氏名 beside カナ) says which spelling the column above holds. A cell repeating the one above (会員番号
+    merged over both rows: a reader fills a merged range with its value) is the upper header's (tables17: the lower
+    row 姓 | 名 | 都道府県 … was read as a person)."""
+    others = [t for c, v in enumerate(row) if c not in cols and (t := cell_text(v))
+              and not (c < len(above) and cell_text(above[c]) == t)]
     renditions = sum(1 for t in others if is_rendition_word(t))
     parts = set(NAME_PARTS[1:] + READING_PARTS[1:]) | {"address"}
     return (len(cols) >= 2 and len(others) == renditions
@@ -391,7 +394,7 @@ def _things_header(head: Sequence[Sequence[object]]) -> int | None:
 # --- the plan ---------------------------------------------------------------------------------------------
 
 def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[int, Header]) -> SheetPlan | None:
-    header_rows = head[max(0, hi - 1):hi + 1] if hi > 0 and _sub_header(head[hi], _read_row(head[hi])) else head[hi:hi + 1]
+    header_rows = head[max(0, hi - 1):hi + 1] if hi > 0 and _sub_header(head[hi], _read_row(head[hi]), head[hi - 1]) else head[hi:hi + 1]
     if any(is_officials_header(v) for r in header_rows for v in r):
         return None  # a list of public officials (会派, 選挙区, 任期)
     sample = head[hi + 1:hi + 1 + SAMPLE_ROWS]
@@ -691,10 +694,13 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
     places: dict[str, set[str]] = {}
     homes: dict[str, set[str]] = {}
     pairs: list[tuple[str, str]] = []
+    families: dict[str, str] = {}
     for r in sample:
         name, address = main.value(r, "name"), main.value(r, "address")
         if name and address and _problem(name, address, set()) is None:  # the rows that make records
-            name, address = _name_key(name), V.nfkc(address)
+            raw, name, address = name, _name_key(name), V.nfkc(address)
+            if name not in families:
+                families[name] = N.family_of(raw) or name
             pairs.append((name, address))
             places.setdefault(name, set()).add(address)
             homes.setdefault(address, set()).add(name)
@@ -712,12 +718,46 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
     spread_names = frozenset(n for n in spread_names if len(places[n]) > MOVES or not any(
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
         on_rows[n, a] > 2 for a in places[n]) > 1)
+    spread_names |= _at_work(on_rows, places, homes, families) | _at_others(pairs, places, homes)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
     theirs = {a for n in spread_names for a in places[n]}
     own = sum(1 for n, a in pairs if n not in spread_names and a not in theirs)
     return own < BLOCK_MIN, spread_names
+
+
+LOGGED = 3  # rows of one name at one address that make it a log's (a visit, a sale, a stock count), not a list's entry
+
+
+def _at_work(on_rows: Counter[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]],
+             families: dict[str, str]) -> frozenset[str]:
+    """The names of staff at their workplaces: each on many rows (LOGGED at least) at an address where a name of another
+    family stands on many rows too. A sales or stock log names a few managers beside one or two branches' addresses on
+    every row (500 rows of 4 names, no header: 500 persons counted; 600 stock rows above a list of 18 members: the
+    rows counted, the members not). A visit log's client stands on many rows at his own home (with his household's
+    names only, one family), a care home's residents at one address on a row each, movers on a row or two."""
+    def logged(n: str, a: str) -> bool:
+        return on_rows[n, a] >= LOGGED
+
+    return frozenset(n for n, at in places.items() if any(
+        logged(n, a) and any(m != n and families[m] != families[n] and logged(m, a) for m in homes[a]) for a in at))
+
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def _at_others(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]]
+               ) -> frozenset[str]:
+    """Names each at two or more places that only they stand at, when they fill most rows (SPREAD_ROWS, SPREAD_MIN at
+    least): a sender beside each of his recipients' addresses (依頼主 | 届先住所 without the recipients' names, two or
+    three a sender: 20 senders' records at strangers' homes). One who moved is at two such places too, but movers are a
+    few of a list. Places whose block numbers are the same (3-12-5, 3丁目12番5号) are one home written twice (two lists
+    of the same people joined): never apart."""
+    alone = frozenset(n for n, at in places.items() if len(at) >= 2 and all(homes[a] == {n} for a in at)
+                      and len({tuple(_NUMBERS.findall(a)) for a in at}) >= 2)
+    rows = sum(n in alone for n, _a in pairs)
+    return alone if rows >= max(SPREAD_MIN, SPREAD_ROWS * len(pairs)) else frozenset()
 
 
 ORG_NAMES = 0.25  # of a name column's values, the share with a legal form that makes its one-word names firms too
@@ -1119,7 +1159,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     else:
         sample = head
         main, context = discover(head, set(), need_name=True)
-        plan = SheetPlan([main], context)
+        plan = SheetPlan([main, *filter(None, [second_person(head, main)])], context)
     kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
         if raw is not None:
@@ -1159,6 +1199,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         data, base = chain([line], data), base - 1  # the header row is a person of the list, at its own row
     if header_at is None and kept and _unrecognised_header(plan, kept[0], kept[1:]):
         data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
+    cut = _Cut()
+    data = _until_another_table(data, plan, cut)
     elsewhere: Counter[str] = Counter()
     if kind != SheetKind.NAMES and (person := plan.role("")) is not None and (spread := _names_elsewhere(person, sample)[1]):
         data = _without_names(data, person, spread, elsewhere)  # staff in charge among the people (a row of theirs each)
@@ -1173,8 +1215,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     if examples:
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
+    second = analyse_sheet(name, cut.rest, base + cut.rows, first_col, later) if cut.rest is not None else None
     if not found:
-        return None
+        return second
     shown = {c: _header_only(t) for c, t in labels.items()}  # written unmasked to the outputs: never a value
     columns: dict[str, list[str]] = {}
     for p in plan.roles:
@@ -1185,8 +1228,75 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         columns[f] = [shown.get(c) or column_letter(first_col + c) for c in cols]
     fields = [k for k in KINDS if any(k in p.cols for p in plan.roles)]
     header_row = first_row + header_at if header_at is not None and raw is None else None
-    return SheetFinding(name, header_row, columns, fields, keys, found, kind,
-                        tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+    first = SheetFinding(name, header_row, columns, fields, keys, found, kind,
+                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+    return first if second is None else _both_tables(first, second)
+
+
+TABLE_GAP_ROWS = 3  # filled rows after a blank row that may be another table's header (a title, a note, then it)
+
+
+@dataclass
+class _Cut:
+    """Where a sheet's second table starts (:func:`_until_another_table`): the rows read before it, the rest."""
+
+    rows: int = 0
+    rest: Iterator[Sequence[object]] | None = None
+
+
+def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut: _Cut) -> Iterator[Sequence[object]]:
+    """``data`` up to another person table's header: among the few rows after a blank row (■ 賛助会員 above 会員名 |
+    フリガナ | 郵便番号 | 所在地 | TEL, two lists on one sheet), a row naming a name and an address in other columns than
+    the table's (its own header repeated on each printed page is no other table). Its rows were read in this table's
+    columns: the second list's readings taken for addresses, 20 of 40 members at no address of theirs. The rest is
+    left in ``cut`` for a table of its own. Only the rows after blank rows are looked at (a person table's rows cost
+    a count of their empty cells)."""
+    it = iter(data)
+    after_blank = 0
+    for row in it:
+        if len(row) == row.count("") + row.count(None):
+            after_blank = TABLE_GAP_ROWS
+        elif after_blank:
+            after_blank -= 1
+            if _another_header(row, plan):
+                cut.rest = chain([row], it)
+                return
+        cut.rows += 1
+        yield row
+
+
+def _another_header(row: Sequence[object], plan: SheetPlan) -> bool:
+    if (found := find_header([row])) is None:
+        return False
+    named = {h.field: c for c, h in found[1].items() if not h.role}
+    if not ({"name", "address"} <= {_base(f) for f in named}):
+        return False
+    ours = {c for p in plan.roles for f in ("name", "address") for c in p.cols.get(f, [])}
+    return any(c not in ours for f, c in named.items() if _base(f) in ("name", "address"))
+
+
+def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
+    """One sheet's two tables as one finding: their records under the keys of both, counts and rejections added."""
+    if a.kind == SheetKind.NAMES or b.kind == SheetKind.NAMES:
+        return b if a.kind == SheetKind.NAMES and b.kind != SheetKind.NAMES else a  # a lead is no person table's part
+    keys = (*a.keys, *(k for k in b.keys if k not in a.keys))
+    roles = (*a.role_names, *(r for r in b.role_names if r not in a.role_names))
+
+    def placed(f: SheetFinding, r: tuple) -> tuple:
+        values = dict(zip(f.keys, r[2:], strict=True))
+        return (r[0], roles.index(f.role_names[r[1]]), *(values.get(k, "") for k in keys))
+
+    columns = {k: list(v) for k, v in a.columns.items()}
+    for k, v in b.columns.items():
+        columns.setdefault(k, []).extend(c for c in v if c not in columns[k])
+    counts = None
+    if a.role_counts is not None or b.role_counts is not None:
+        counts = {("" if r == MAIN_ROLE else r): n for r, n in (Counter(a.roles()) + Counter(b.roles())).items()}
+    kind = SheetKind.PERSONS if SheetKind.PERSONS in (a.kind, b.kind) else a.kind
+    return SheetFinding(a.name, a.header_row, columns, [k for k in KINDS if k in a.fields or k in b.fields], keys,
+                        [*(placed(a, r) for r in a.rows), *(placed(b, r) for r in b.rows)], kind, roles,
+                        dict(Counter(a.rejected) + Counter(b.rejected)), a.row_count + b.row_count,
+                        role_counts=counts)
 
 
 def _spread_table(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> RolePlan | None:
@@ -1309,8 +1419,7 @@ def _sender_line(plan: SheetPlan, row: Sequence[object], mapping: dict[int, Head
         return None
     line = _unlabelled(row, {c: normalise_header(lv[0]) for c, v in enumerate(row)
                              if (lv := label_and_value(v)) is not None})
-    n, a = main.value(line, "name"), main.value(line, "address")
-    return line if n and a and _problem(n, a, set()) is None else None
+    return line if _made_of_record(main, line) is not None else None
 
 
 def _labelled_header(row: Sequence[object], mapping: dict[int, Header]) -> bool:
@@ -1516,6 +1625,11 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         pin = HEADER_SCAN_ROWS + h
     else:
         clear = len(rows)
+        if not headers_only and _contact_hint(rest_text if rest_text is not None and len(rows) > HEADER_SCAN_ROWS
+                                              else _text(rows)) and (t := _rows_turn(rows)) is not None:
+            # the sample refused as one table may end in one, below rows holding no hint (a header-less list of
+            # members under a stock list of 100 rows ended as nothing): tried from there, ending where the list resumes
+            pin, pin_again, pin_values = t, True, _list_values(rows[:t])
     while True:
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
@@ -1665,6 +1779,8 @@ def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
         return None
     if not _contact_hint(_text(window[hit + 1:])):  # one pass over the window's text: most lists end here
         return None
+    if hit and _contacts_from(window, hit):
+        return hit  # a table right under rows of a list that hold no hint at all (600 stock rows, then 18 members)
     values = _list_values(window[:hit + 1])
     run: list[int] = []
     ran: set[str] = set()  # the values of the run's rows
@@ -1697,6 +1813,13 @@ def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
         if seen < 2:  # a row the list's values did not tell: its values are the list's from now on
             values |= _list_values((row,))
     return None
+
+
+def _contacts_from(window: Sequence[Sequence[object]], at: int) -> bool:
+    """Do the SHAPE_RUN filled rows from ``at`` on (blank rows aside) each hold an address or a phone?"""
+    filled = (r for r in window[at:] if len(r) - r.count("") - r.count(None) >= 2)
+    run = list(islice(filled, SHAPE_RUN))
+    return len(run) == SHAPE_RUN and all(map(_holds_a_contact, run))
 
 
 def _until_the_list_repeats(rows: Iterable[Sequence[object]], values: set[str]) -> Iterator[Sequence[object]]:

@@ -725,6 +725,8 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
         return False  # 担当者：山田 一郎 on each row: a note with its label, no building (review15e)
     if mostly(vals, _person_name, 0.6):
         return False  # 住所 | 担当者 (田中 太郎): a column of people's names is no building (tables15; メゾン 桜 is one)
+    if mostly(so_far, _starts_an_address, 0.6) and mostly(vals, _starts_an_address, 0.6):
+        return False  # a whole address after a whole address: another place (home | work), never one address of both
     if mostly(vals, V.looks_like_address_part, 0.6):
         addr.append(c)
         taken.add(c)
