@@ -55,8 +55,10 @@ def scan(checkout: Path, source: str, out: Path) -> Any:
     out.mkdir(mode=0o700, parents=True)
     (out / "case.key").write_bytes(KEY)
     os.chmod(out / "case.key", 0o600)
-    subprocess.run([sys.executable, str(checkout / "scan.py"), "scan", source, "--out", str(out), "--quiet",
-                    "--overwrite"], cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run([sys.executable, str(checkout / "scan.py"), "scan", source, "--out", str(out), "--quiet",
+                           "--overwrite"], cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    if not (out / "findings.json").is_file():
+        raise SystemExit(f"{checkout}: no findings.json for {source}: {done.stderr.decode(errors='replace')[-500:]}")
     return _timeless(json.loads((out / "findings.json").read_text(encoding="utf-8")))
 
 
@@ -98,8 +100,12 @@ def main() -> int:
     ap.add_argument("sources", nargs="+")
     ap.add_argument("--work", type=Path, default=Path("/tmp/same-findings"))
     args = ap.parse_args()
+    # each scan runs in its checkout: paths given relative to here are made absolute first (they were looked up
+    # from the checkout, and a missing findings.json ended in a traceback)
+    args.old, args.new, args.work = args.old.resolve(), args.new.resolve(), args.work.resolve()
     bad = 0
-    for source in args.sources:
+    for given in args.sources:
+        source = str(Path(given).resolve()) if Path(given).exists() else given  # an smb:// URL as it is
         out = args.work / "out"
         old, new = scan(args.old, source, out), scan(args.new, source, out)
         diffs = _diff(old, new)

@@ -1038,8 +1038,13 @@ _ORDER: tuple[Detail, ...] = ()
 @cache
 def _pattern(code: Detail) -> tuple[re.Pattern[str], dict[str, str]]:
     """The regular expression that reads ``code``'s template back, and its slots' kinds."""
-    kinds = {m.group(1): m.group(2) or "word" for m in _SLOT.finditer(code.meaning)}
-    return re.compile(_pattern_text(code.meaning), re.DOTALL), kinds
+    return re.compile(_pattern_text(code.meaning), re.DOTALL), _kinds(code)
+
+
+@cache
+def _kinds(code: Detail) -> dict[str, str]:
+    """``code``'s slots and their kinds, without compiling its pattern (``say`` needs only these: ~100 us a code)."""
+    return {m.group(1): m.group(2) or "word" for m in _SLOT.finditer(code.meaning)}
 
 
 def _pattern_text(template: str) -> str:
@@ -1054,7 +1059,7 @@ def _pattern_text(template: str) -> str:
 
 def params_of(code: Detail) -> dict[str, str]:
     """The parameters of a code and their kinds (``{"n": "d"}``)."""
-    return dict(_pattern(code)[1])
+    return dict(_kinds(code))
 
 
 def encodable(value: str) -> str:
@@ -1324,6 +1329,14 @@ _FIRST = ("lost-after-failing",)
 _LAST = ("library-error",)
 
 
+def forget_patterns() -> None:
+    """Empty every cache of the codes' sentences (a test that rewords a code, before and after)."""
+    global _ORDER
+    for cached in (_pattern, _kinds, _spanning, _run_pattern, _read_json, _rank, _literal_ends):
+        cached.cache_clear()
+    _ORDER = ()
+
+
 def _specific_first() -> tuple[Detail, ...]:
     global _ORDER
     if not _ORDER:  # the most literal text first: "device, pipe or socket: not read" before "{kind}: not read"
@@ -1338,23 +1351,44 @@ def _rank() -> dict[Detail, int]:
     return {code: i for i, code in enumerate(_specific_first())}
 
 
+class _Head:
+    """The head a run's first part must start with for ``code`` to say the run (see ``_spanning``): the words before
+    the head's first parameter are compared first, and the head's pattern is compiled only for a part that has
+    them (a scan reads a few detail texts; compiling the ~280 heads up front cost ~25 ms in every process that
+    read one, the scan's and each worker's)."""
+
+    __slots__ = ("code", "words", "text", "pattern")
+
+    def __init__(self, code: Detail, words: str, text: str | None) -> None:
+        self.code, self.words, self.text = code, words, text
+        self.pattern: re.Pattern[str] | None = None
+
+    def match(self, part: str) -> bool:
+        if self.text is None:  # the head's pattern would be ".*?" + the words: the words anywhere in the part
+            return self.words in part
+        if not part.startswith(self.words):  # what the pattern's literal start asks
+            return False
+        if self.pattern is None:
+            self.pattern = re.compile(self.text, re.DOTALL)
+        return self.pattern.match(part) is not None
+
+
 @cache
-def _spanning() -> tuple[tuple[Detail, re.Pattern[str]], ...]:
+def _spanning() -> tuple[_Head, ...]:
     """The codes whose text may span parts ("; " in their sentence, or another detail in it), each with the
-    pattern of its head (its sentence up to the first "; " or nested detail) that the run's first part starts with:
-    only those codes can say a run of parts, so a run is tried only where one of them starts."""
+    head (its sentence up to the first "; " or nested detail) that the run's first part starts with: only those
+    codes can say a run of parts, so a run is tried only where one of them starts."""
     out = []
     for code in _specific_first():
         nested = re.search(r"\{\w+:detail\}", code.meaning)
         ends = [i for i in (code.meaning.find(SEP), nested.start() if nested else -1) if i >= 0]
         if ends and min(ends) == 0:  # it starts with another detail: its head is its first words after that one
             after = code.meaning[nested.end():] if nested else ""
-            words = re.escape(_SLOT.split(after)[0].split(SEP)[0])
-            out.append((code, re.compile(".*?" + words, re.DOTALL)))
-        elif ends:
-            out.append((code, re.compile(_pattern_text(code.meaning[:min(ends)]), re.DOTALL)))
-        elif (lib := _inner_lib(code.meaning)) is not None:  # a library message inside its sentence may hold "; "
-            out.append((code, re.compile(_pattern_text(code.meaning[:lib]), re.DOTALL)))
+            out.append(_Head(code, _SLOT.split(after)[0].split(SEP)[0], None))
+        elif ends or (lib := _inner_lib(code.meaning)) is not None:  # (a library message inside its sentence may
+            head = code.meaning[:min(ends)] if ends else code.meaning[:lib]  # hold "; ")
+            first = _SLOT.search(head)
+            out.append(_Head(code, head[:first.start()] if first else head, _pattern_text(head)))
     return tuple(out)
 
 
@@ -1398,18 +1432,22 @@ def _read_run(text: str, code: Detail) -> dict[str, Any]:
 
 
 @cache
-def _literal_head(code: Detail) -> str:
-    """The words ``code``'s template starts with before its first parameter (all of it without one): every text
-    its pattern matches starts with them, so a text that does not is not tried (nor its pattern compiled: a
-    scan reads a few detail texts, and compiling the ~470 patterns they were tried against cost ~0.08 s)."""
-    m = _SLOT.search(code.meaning)
-    return code.meaning[:m.start()] if m else code.meaning
+def _literal_ends(code: Detail) -> tuple[str, str]:
+    """The words ``code``'s template starts with before its first parameter and ends with after its last (all of it
+    without one): every text its pattern matches starts and ends with them, so a text that does not is not tried
+    (nor its pattern compiled: a scan reads a few detail texts, and compiling the ~470 patterns they were tried
+    against cost ~0.08 s; the ~130 templates that start with a parameter are told apart by their ends)."""
+    slots = list(_SLOT.finditer(code.meaning))
+    if not slots:
+        return code.meaning, code.meaning
+    return code.meaning[:slots[0].start()], code.meaning[slots[-1].end():]
 
 
 def read_part(text: str, codes: tuple[Detail, ...] | None = None) -> dict[str, Any]:
     """One part of a detail as its code and parameters, or ``{"text": text}`` when no code says it."""
     for code in codes if codes is not None else _specific_first():
-        if not text.startswith(_literal_head(code)):
+        head, tail = _literal_ends(code)
+        if not text.startswith(head) or not text.endswith(tail):
             continue
         pattern, kinds = _pattern(code)
         m = pattern.fullmatch(text)
@@ -1445,7 +1483,7 @@ def _read_details(text: str) -> list[dict[str, Any]]:
     i = 0
     while i < len(parts):
         alone = read_part(parts[i])
-        spanning = tuple(code for code, head in _spanning() if head.match(parts[i]))
+        spanning = tuple(head.code for head in _spanning() if head.match(parts[i]))
         if spanning and "code" in alone:  # a code that says this part alone wins over a looser code's run
             rank = _rank()
             spanning = tuple(code for code in spanning if rank[code] <= rank[Detail(alone["code"])])

@@ -25,17 +25,10 @@ from tests.conftest import run_cli
 
 def _reword(monkeypatch: pytest.MonkeyPatch, code: Detail, template: str) -> None:
     """Give ``code`` another English sentence in this process (its caches of patterns emptied before and after)."""
-    def clear() -> None:
-        details._pattern.cache_clear()
-        details._spanning.cache_clear()
-        details._run_pattern.cache_clear()
-        details._read_json.cache_clear()
-        details._rank.cache_clear()
-        details._ORDER = ()
-    clear()
+    details.forget_patterns()
     monkeypatch.setattr(code, "meaning", template)
     monkeypatch.setattr(details, "_ORDER", ())
-    clear()
+    details.forget_patterns()
 
 
 @pytest.fixture
@@ -46,12 +39,7 @@ def reworded(monkeypatch: pytest.MonkeyPatch) -> object:
         _reword(monkeypatch, code, template)
     yield
     monkeypatch.undo()
-    details._pattern.cache_clear()
-    details._spanning.cache_clear()
-    details._run_pattern.cache_clear()
-    details._read_json.cache_clear()
-    details._rank.cache_clear()
-    details._ORDER = ()
+    details.forget_patterns()
 
 
 def test_a_reworded_folder_detail_still_makes_the_scan_incomplete(tmp_path: Path, reworded: object,

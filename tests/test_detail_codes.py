@@ -270,3 +270,30 @@ def test_a_part_is_read_as_by_every_code_s_pattern_without_the_literal_head_filt
     assert said == [plain(t) for t in texts]
     assert sum("code" in r for r in said) > len(Detail)  # codes are read, and texts no code says are kept as text
     assert sum("text" in r for r in said) > len(Detail)
+
+
+def test_a_run_s_head_is_told_as_its_compiled_pattern_tells_it() -> None:
+    """_spanning's heads compare their first words before compiling (speed17): which codes may start a run from a
+    part is what the heads' patterns (``.*?`` + words for a sentence that starts with another detail) say, on every
+    code's text and its variants."""
+    import re
+
+    from scanner.details import SEP, _spanning
+
+    def plain(head, part: str) -> bool:
+        if head.text is None:
+            return re.compile(".*?" + re.escape(head.words), re.DOTALL).match(part) is not None
+        return re.compile(head.text, re.DOTALL).match(part) is not None
+
+    texts = []
+    for code in Detail:
+        text = say(code, **_sample(code)[0])
+        for part in [text, *text.split(SEP)]:
+            texts += [part, part[1:], part[:-1], part.upper(), " " + part, part.replace(":", "")]
+    texts += ["", "x", "password needed; zip damaged"]
+    heads = _spanning()
+    assert len(heads) > 100 and any(h.text is None for h in heads)
+    told = [[h.code for h in heads if h.match(t)] for t in texts]
+    assert told == [[h.code for h in heads if plain(h, t)] for t in texts]
+    assert sum(map(len, told)) > len(heads)  # heads are met
+    assert all(h.text is None or h.text.startswith(re.escape(h.words)) for h in heads)

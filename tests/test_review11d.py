@@ -96,9 +96,7 @@ def test_a_refused_system_folder_is_known_by_its_detail_code_not_its_first_word(
         assert system_folders.expected(skip).reason == Status.SYSTEM_FOLDER
     finally:
         monkeypatch.undo()  # the English sentence back, and the patterns read from the reworded one forgotten
-        for cached in (details._pattern, details._spanning, details._run_pattern, details._read_json, details._rank):
-            cached.cache_clear()
-        details._ORDER = ()
+        details.forget_patterns()
     other = Skipped(Location("/D", "/D/System Volume Information"), Status.UNREADABLE,
                     say(Detail.DIRECTORY_WALKED))  # no listing refused: kept as it is
     assert system_folders.expected(other).reason == Status.UNREADABLE
