@@ -27,6 +27,7 @@ from ..contracts import Inspection, ScanContext
 from ..dbase import is_dbf
 from ..decrypt import unlock_workbook
 from ..details import Detail, codes_of, join_details, say
+from ..doctables import DOCUMENT_EXTS, DOCUMENT_FORMATS, document_kind
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..jsontables import holds_records
@@ -597,6 +598,8 @@ class SpreadsheetInspector:
             return not (ext in UNREAD_TABLES and series is not None and series.complete)
         if ext == IWORK_PART:
             return numbers_part(entry)
+        if ext in DOCUMENT_EXTS:  # a Word, OpenDocument text or RTF document: its tables (a workbook renamed so too)
+            return size > 0
         if ext in DOCUMENT_PACKAGES:
             if self.config.content_check == "off":
                 return False
@@ -700,6 +703,13 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
+        if ext in DOCUMENT_EXTS and fmt not in (*BINARY_FORMATS, "ole-encrypted", "ooxml-no-workbook"):
+            kind = document_kind(data)
+            if kind is not None:  # its tables are read as sheets (scanner.doctables)
+                fmt = kind
+            elif fmt in ("zip-corrupt", "zip-other") and not embedded.package_marks(
+                    entry, len(data), self.config.max_inspect_bytes).workbook:
+                return Inspection()  # no document part and no workbook part named: the archive inspector lists it
         if ext in WEB_ARCHIVES and fmt != "mhtml" and _cut_web_archive(data):  # its page and parts are lost
             return Inspection(status=Status.CORRUPT, detail=say(Detail.CUT_IN_HEADER))
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
@@ -747,7 +757,7 @@ class SpreadsheetInspector:
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
         readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sylk", "json", "sqldump", "sqlite", "ole-encrypted",
-                    *STATS_FORMATS, "dbf")
+                    *STATS_FORMATS, "dbf", *DOCUMENT_FORMATS)
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
