@@ -37,6 +37,7 @@ from .details import Detail, say
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .sheet import Caps, CellBudget, Sheet
+from .textdecode import zeroed_block
 
 DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf")  # what scanner.tables.iter_tables reads here
 WORD_EXTS = (".docx", ".docm", ".dotx", ".dotm")
@@ -142,11 +143,12 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
                 parts.append((info.filename, content, damage))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:  # its directory is lost
         directory = say(Detail.DOCUMENT_ZIP_DAMAGED, error=error_name(e))
-        parts = [(name, content, directory if not why else f"{directory}; {why}")
-                 for name, content, why in _local_parts(data, caps.max_inflated) if wanted(name)]
-        parts.sort(key=lambda p: _story_order(p[0]))
+        parts = sorted(((name, content, why or None) for name, content, why in _local_parts(data, caps.max_inflated)
+                        if wanted(name)), key=lambda p: _story_order(p[0]))
         if not parts:
             raise ReadError(Status.CORRUPT, directory) from e
+        name, content, why = parts[0]  # the directory said once, on the first part read
+        parts[0] = (name, content, directory if why is None else f"{directory}; {why}")
     main = "word/document.xml" if kind == "docx" else "content.xml"
     if parts and not any(name == main or (kind == "docx" and name.startswith("word/document")) for name, _, _ in parts):
         raise ReadError(Status.CORRUPT, say(Detail.DOCUMENT_NO_BODY, part=main))
@@ -330,10 +332,10 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
         yield Sheet(_name(part, count + 1), [], damage=[damage])
 
 
-def _name(part: str, n: int) -> str:
-    """``table 3`` in the body, ``word/header1.xml table 1`` elsewhere."""
+def _name(part: str, n: int, what: str = "table") -> str:
+    """``table 3`` in the body, ``word/header1.xml table 1`` elsewhere (``what``: tab-separated lines)."""
     body = part in ("", "word/document.xml", "content.xml")
-    return f"table {n}" if body else f"{part} table {n}"
+    return f"{what} {n}" if body else f"{part} {what} {n}"
 
 
 def _pull(parser: Any, xml: bytes, budget: CellBudget) -> Iterator[tuple[str, Any]]:
@@ -445,7 +447,7 @@ def _tab_lines(part: str, lines: Iterator[str], budget: CellBudget, delimiter: D
             continue
         if len(run) >= MIN_TAB_LINES and delimiter("\n".join(run[:50])) == "\t":
             found += 1
-            sheet = Sheet(f"{_name(part, 0)[:-2]}tab-separated lines {found}".replace("table tab", "tab"), [])
+            sheet = Sheet(_name(part, found, "tab-separated lines"), [])
             for row in run:
                 cells = [c.strip() for c in row.split("\t")][:MAX_WIDTH]
                 budget.add(len(cells))
@@ -701,11 +703,15 @@ class _RtfState:
 
 def _rtf_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
     """The tables of an RTF document (and its tab-separated lines when it holds none)."""
+    zeroed = zeroed_block(data)  # RTF is 7-bit text: a run of NULs is a block lost on disk (a cell's text, a row)
+    lost = [say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0])] if zeroed is not None else []
     tables = b"\\cell" in data or b"\\row" in data
     if not tables and b"\\tab" not in data:
         opened = data.count(b"{") - data.count(b"\\{") - data.count(b"}") + data.count(b"\\}")
         if opened > 0:
             raise ReadError(Status.CORRUPT, say(Detail.RTF_TEXT_CUT, n=opened))
+        if lost:
+            yield Sheet("", [], damage=lost)
         return
     st = _RtfState(budget)
     try:
@@ -715,6 +721,8 @@ def _rtf_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterat
         yield from (st.tables[d].sheet for d in sorted(st.tables, reverse=True))
         raise
     stack = st.stack
+    if lost:
+        yield Sheet("", [], damage=lost)
     yield from st.done
     st.done.clear()
     cut = bool(any(st.text.values()) or any(st.cells.values()) or stack)

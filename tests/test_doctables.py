@@ -253,3 +253,47 @@ def test_every_cut_of_a_document_is_listed_or_complete(make: Any) -> None:
             continue
         records = sum(f.count for f in findings)
         assert reading.damage or records == len(ROWS) - 1, (k, records, reading)
+
+
+THIRD_PARTY = Path(__file__).parent / "data" / "documents"
+# the tables each third-party document holds, as read (tests/data/documents/README.md)
+THIRD_PARTY_SHEETS = {"docx__tbl-cell-access.docx": 4, "docx__tbl-having-tables.docx": 3, "docx__blk-paras-and-tables.docx": 6,
+                      "pandoc__table_header_rowspan.docx": 1, "pandoc__table_gridbefore.docx": 1,
+                      "pandoc__sdt_elements.docx": 1, "pandoc__tables.docx": 3, "pandoc__tableWithSpans.odt": 1,
+                      "pandoc__simpleTableWithMultipleHeaderRows.odt": 1, "pandoc__table_nested.rtf": 3,
+                      "pandoc__table_nested_malformed_itap.rtf": 3, "pandoc__table_error_codes.rtf": 1,
+                      "pandoc__writer.rtf": 21, "pandoc__list_complex.rtf": 1, "odfpy__simpletable.odt": 1}
+
+
+def _third_party() -> dict[str, bytes]:
+    import gzip
+
+    return {p.name.removesuffix(".gz"): gzip.decompress(p.read_bytes()) for p in sorted(THIRD_PARTY.glob("*.gz"))}
+
+
+def test_third_party_documents_give_their_tables_and_no_person_file(tmp_path: Path) -> None:
+    from scanner.doctables import document_kind
+
+    files = _third_party()
+    assert set(files) == set(THIRD_PARTY_SHEETS)
+    for name, data in files.items():
+        kind = document_kind(data)
+        assert kind is not None, name
+        assert len(read_tables(data, Caps(), kind).sheets) == THIRD_PARTY_SHEETS[name], name
+    rows = read_tables(files["pandoc__tableWithSpans.odt"], Caps(), "odt").sheets[0].rows
+    assert list(rows)[:2] == [["H1 Rowspan 2", "H1-2", "H1-3"], ["H1 Rowspan 2", "H2-2/3", ""]]
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name, data in files.items():
+        (tree / name).write_bytes(data)
+        # damaged copies: cut in half, a run of bytes zeroed in the middle
+        stem, ext = name.rsplit(".", 1)
+        (tree / f"{stem}-cut.{ext}").write_bytes(data[:len(data) // 2])
+        middle = len(data) // 2
+        (tree / f"{stem}-zeroed.{ext}").write_bytes(data[:middle] + bytes(64) + data[middle + 64:])
+    found = _scan(tree, tmp_path / "out")
+    assert not [h for h in found["files"] if {"pii", "pii-names"} & set(h["reasons"])], found["files"]
+    for name in files:  # the sound ones read clean
+        assert _skip(found, tree / name) is None, (name, found["skipped"])
+    for s in found["skipped"]:
+        assert s["reason"] in ("corrupt", "unsupported"), s

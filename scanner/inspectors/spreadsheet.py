@@ -103,6 +103,7 @@ EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-mi
 DOCUMENT_PACKAGES = frozenset({*(e for e in doctail.OOXML_EXTS if e not in doctail.WORKBOOK_EXTS), ".odt", ".odp", ".ott",
                                ".otp", ".odg"})
 _PACKAGE_FORMATS = ("xlsx", "xlsb", "ods", "ooxml-no-workbook")
+_DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt")  # a Word or OpenDocument package, an RTF
 # an AppleDouble file (RFC 1740): what macOS writes as "._NAME" beside a file it copies off APFS / HFS+ (Session 9 review)
 APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
@@ -598,8 +599,10 @@ class SpreadsheetInspector:
             return not (ext in UNREAD_TABLES and series is not None and series.complete)
         if ext == IWORK_PART:
             return numbers_part(entry)
-        if ext in DOCUMENT_EXTS:  # a Word, OpenDocument text or RTF document: its tables (a workbook renamed so too)
-            return size > 0
+        if ext in DOCUMENT_EXTS and size > 0 and (head().startswith(_DOCUMENT_HEADS) or (
+                ext == ".fodt" and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
+            return True  # a Word, OpenDocument text or RTF document: its tables (a workbook renamed so too); other
+            # bytes under its name (a CSV, a mail) go on to the checks below and to the disguise check (review16a)
         if ext in DOCUMENT_PACKAGES:
             if self.config.content_check == "off":
                 return False
