@@ -209,17 +209,26 @@ def test_damaged_documents_are_listed_with_the_rows_read(tmp_path: Path) -> None
     (tree / "cut.odt").write_bytes(_cut_zip_inside(odt, "content.xml", 0.6))
     (tree / "cut.rtf").write_bytes(rtf[:len(rtf) // 2])
     (tree / "end-lost.docx").write_bytes(docx[:-30])  # the directory's end record lost: read from local headers
-    xml = docx_bytes(w_para("名簿") + w_table(ROWS[:12]) + "<w:p><w:r><w:t>壊れ</w:t></w:p>" + w_table(ROWS[12:]))
-    (tree / "broken-xml.docx").write_bytes(xml)
+    second = w_table(ROWS[12:])
+    at = second.index("<w:tr>", second.index("<w:tr>") + 200)  # a cell's end tag lost in the second table's 2nd+ row
+    broken = second[:at] + second[at:].replace("</w:tc>", "", 1)
+    (tree / "broken-xml.docx").write_bytes(docx_bytes(w_para("名簿") + w_table(ROWS[:12]) + broken))
+    # a table's start tag damaged (<w:tbX>): its end has no start, the whole part is parsed and says where
+    (tree / "broken-tag.docx").write_bytes(docx_bytes(w_para("名簿") + w_table(ROWS[:12])
+                                                      + w_table(ROWS[12:]).replace("<w:tbl>", "<w:tbX>", 1)))
+    # broken XML in the text between two tables loses no row: both read whole (the parse skips the body text)
+    (tree / "broken-text.docx").write_bytes(docx_bytes(w_para("名簿") + w_table(ROWS[:12]) + "<w:p><w:r><w:t>壊れ"
+                                                       "</w:t></w:p>" + w_table(ROWS[:1] + ROWS[12:])))
     (tree / "rtf-cut-outside.rtf").write_bytes(b"{\\rtf1\\ansi {\\b " + "本文".encode("cp932") + b"\\par")
     found = _scan(tree, tmp_path / "out")
     expect = {"cut.docx": (1, 29), "cut.odt": (1, 29), "cut.rtf": (1, 29), "end-lost.docx": (30, 30),
-              "broken-xml.docx": (11, 11)}
+              "broken-xml.docx": (12, 29), "broken-tag.docx": (11, 11)}
     for name, (least, most) in expect.items():
         path = tree / name
         hit, skip = _hit(found, path), _skip(found, path)
         assert skip is not None and skip["reason"] == "corrupt", (name, found["skipped"])
         assert hit is not None and least <= hit["pii"]["records"] <= most, (name, hit)
+    assert _hit(found, tree / "broken-text.docx")["pii"]["records"] == len(ROWS) - 1
     skip = _skip(found, tree / "rtf-cut-outside.rtf")
     assert skip is not None and skip["reason"] == "corrupt" and "rtf-text-cut" in json.dumps(found["skipped"])
 
