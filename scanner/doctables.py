@@ -946,3 +946,60 @@ def _codec(name: str) -> str:
         return name
     except LookupError:
         return "cp1252"
+
+
+# --- Word 97-2003 ------------------------------------------------------------------------------------------------
+
+WORD97_EXTS = (".doc", ".dot")
+
+
+def word97_table_rows(data: bytes) -> int | None:
+    """How many table rows the main text of a Word 97-2003 document holds (its cell marks, 0x07, read through the
+    piece table: [MS-DOC] 2.4.1), or None when the file is no Word document or its structures cannot be followed.
+    The tables themselves are not read (which mark ends a cell and which a row is in the paragraph properties):
+    a document holding any is listed ``unsupported`` rather than passed as a document without tables."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    decoding("olefile")
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if not ole.exists("WordDocument"):
+                return None
+            word = ole.openstream("WordDocument").read()
+            if len(word) < 0x1AA or word[:2] not in (b"\xec\xa5", b"\xdc\xa5"):
+                return None
+            table_name = "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
+            if not ole.exists(table_name):
+                return None
+            table = ole.openstream(table_name).read()
+    except Exception:  # noqa: BLE001 - olefile raises many kinds on damaged containers (the archive inspector lists them)
+        return None
+    text_chars = struct.unpack_from("<i", word, 0x4C)[0]  # ccpText: the main document's characters
+    fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x1A2)
+    clx = table[fc_clx:fc_clx + lcb_clx]
+    at = 0
+    while at < len(clx) and clx[at] == 0x01:  # Prc: property modifiers, skipped
+        at += 3 + struct.unpack_from("<H", clx, at + 1)[0] if at + 3 <= len(clx) else len(clx)
+    if at + 5 > len(clx) or clx[at] != 0x02:
+        return None
+    plc = clx[at + 5:at + 5 + struct.unpack_from("<I", clx, at + 1)[0]]
+    n = (len(plc) - 4) // 12
+    if n <= 0:
+        return None
+    cps = struct.unpack_from(f"<{n + 1}i", plc)
+    marks = rows = 0
+    for i in range(n):
+        start, end = max(cps[i], 0), min(cps[i + 1], text_chars)
+        if end <= start:
+            continue
+        fc = struct.unpack_from("<I", plc, 4 * (n + 1) + 8 * i + 2)[0]
+        if fc & 0x40000000:  # 8-bit characters at fc / 2
+            piece = word[(fc & 0x3FFFFFFF) // 2:(fc & 0x3FFFFFFF) // 2 + end - start]
+            marks += piece.count(b"\x07")
+            rows += piece.count(b"\x07\x07")
+        else:
+            piece = word[fc:fc + 2 * (end - start)]
+            text = piece.decode("utf-16-le", "replace")
+            marks += text.count("\x07")
+            rows += text.count("\x07\x07")
+    return max(rows, 1) if marks else 0

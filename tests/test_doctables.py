@@ -274,10 +274,26 @@ THIRD_PARTY_SHEETS = {"docx__tbl-cell-access.docx": 4, "docx__tbl-having-tables.
                       "pandoc__writer.rtf": 21, "pandoc__list_complex.rtf": 1, "odfpy__simpletable.odt": 1}
 
 
-def _third_party() -> dict[str, bytes]:
+def _third_party(pattern: str = "*.gz") -> dict[str, bytes]:
     import gzip
 
-    return {p.name.removesuffix(".gz"): gzip.decompress(p.read_bytes()) for p in sorted(THIRD_PARTY.glob("*.gz"))}
+    return {p.name.removesuffix(".gz"): gzip.decompress(p.read_bytes()) for p in sorted(THIRD_PARTY.glob(pattern))
+            if not p.name.endswith(".doc.gz") or pattern != "*.gz"}
+
+
+def test_word97_documents_with_tables_are_listed_not_passed(tmp_path: Path) -> None:
+    """A Word 97-2003 .doc holding a table is listed ``unsupported`` (its tables are not read); it ended as nothing. One
+    without a table adds nothing; an RTF saved under .doc (Word does) is read as RTF."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name, data in _third_party("*.doc.gz").items():
+        (tree / name).write_bytes(data)
+    (tree / "名簿.doc").write_bytes(rtf_with_table(ROWS))
+    found = _scan(tree, tmp_path / "out")
+    skip = _skip(found, tree / "poi__simple-table.doc")
+    assert skip is not None and skip["reason"] == "unsupported" and "word97-tables-unread" in json.dumps(skip), skip
+    assert _skip(found, tree / "poi__simple.doc") is None and _hit(found, tree / "poi__simple.doc") is None
+    assert _hit(found, tree / "名簿.doc")["pii"]["records"] == len(ROWS) - 1
 
 
 def test_third_party_documents_give_their_tables_and_no_person_file(tmp_path: Path) -> None:

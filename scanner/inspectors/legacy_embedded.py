@@ -265,6 +265,28 @@ def holds_workbook_stream(entry: Entry, limit: int) -> bool:
     return bool(names & {"Workbook", "Book"}) and "EncryptedPackage" not in names
 
 
+def holds_word_stream(entry: Entry, limit: int) -> bool:
+    """Whether a compound file is a Word 97-2003 document: its directory names a WordDocument stream and no workbook
+    stream (an .xls renamed .doc is the archive inspector's). A directory that cannot be followed: False (the archive
+    inspector lists a damaged one it opens). A stream that cannot seek is read whole, up to ``limit``."""
+    try:
+        with entry.open() as f:
+            if not f.seekable():
+                data = f.read(limit + 1)
+                if len(data) > limit:
+                    return False
+                f = io.BytesIO(data)
+
+            def read_at(offset: int, n: int) -> bytes:
+                f.seek(offset)
+                return f.read(n)
+
+            names = {name for name, typ, _start, _size in CompoundProbe(read_at).entries() if typ == 2}
+    except (ValueError, struct.error, IndexError, OverflowError, ReadError, OSError):
+        return False
+    return "WordDocument" in names and not names & {"Workbook", "Book"}
+
+
 def _may_embed_ranged(read_range: Callable[[int, int], bytes], kind: str,
                       archive_head: Callable[[bytes], bool]) -> bool | None:
     """``may_embed`` of a compound file from the few sectors its directory needs (an SMB file: a stream that

@@ -27,7 +27,7 @@ from ..contracts import Inspection, ScanContext
 from ..dbase import is_dbf
 from ..decrypt import unlock_workbook
 from ..details import Detail, codes_of, join_details, say
-from ..doctables import DOCUMENT_EXTS, DOCUMENT_FORMATS, document_kind
+from ..doctables import DOCUMENT_EXTS, DOCUMENT_FORMATS, WORD97_EXTS, document_kind, word97_table_rows
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..jsontables import holds_records
@@ -109,7 +109,7 @@ APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
-    ".zip", ".jar", ".apk", ".epub", ".doc", ".ppt", *OUTLOOK_MESSAGE_EXTS,
+    ".zip", ".jar", ".apk", ".epub", ".ppt", *OUTLOOK_MESSAGE_EXTS,
     ".msi", ".7z", ".lzh", ".gz", ".tar", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
     ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js",
     ".css", ".log", ".ini", ".lnk", ".jtd"})
@@ -603,6 +603,13 @@ class SpreadsheetInspector:
                 ext == ".fodt" and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
             return True  # a Word, OpenDocument text or RTF document: its tables (a workbook renamed so too); other
             # bytes under its name (a CSV, a mail) go on to the checks below and to the disguise check (review16a)
+        if ext in WORD97_EXTS:  # a Word 97-2003 document: listed when it holds tables (not read); an RTF saved as .doc
+            first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
+            if size > 0 and (first.startswith(b"{\\rt") or (  # it goes on (a renamed workbook is read by its magic)
+                    first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes))):
+                return True
+            if ext == ".doc":
+                return False
         if ext in DOCUMENT_PACKAGES:
             if self.config.content_check == "off":
                 return False
@@ -706,7 +713,13 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
-        if ext in DOCUMENT_EXTS and fmt not in (*BINARY_FORMATS, "ole-encrypted", "ooxml-no-workbook"):
+        if ext in WORD97_EXTS and fmt == "ole-other":
+            caps = caps_for(self.config, len(data))
+            rows = shared_worker().call(word97_table_rows, (data,), caps.timeout + 5)  # olefile: in the worker
+            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.WORD97_TABLES_UNREAD, n=rows)) if rows else (
+                Inspection())
+        if (ext in DOCUMENT_EXTS or ext in WORD97_EXTS) and fmt not in (*BINARY_FORMATS, "ole-encrypted",
+                                                                         "ooxml-no-workbook"):
             kind = document_kind(data)
             if kind is not None:  # its tables are read as sheets (scanner.doctables)
                 fmt = kind
