@@ -403,7 +403,7 @@ def _name(part: str, n: int, what: str = "table") -> str:
     return f"{what} {n}" if body else f"{part} {what} {n}"
 
 
-def _pull(parser: Any, xml: bytes, budget: CellBudget) -> Iterator[tuple[str, Any]]:
+def _pull(parser, xml: bytes, budget: CellBudget) -> Iterator[tuple[str, Any]]:
     """The pull parser's events over ``xml`` fed in 1 MiB pieces; events parsed before a syntax error come first."""
     from lxml import etree
 
@@ -422,7 +422,7 @@ def _pull(parser: Any, xml: bytes, budget: CellBudget) -> Iterator[tuple[str, An
         raise
 
 
-def _drop_before(el: Any) -> None:
+def _drop_before(el) -> None:
     """Free the handled siblings before ``el`` (a streamed body keeps no paragraph or table it read)."""
     parent = el.getparent()
     if parent is not None:
@@ -433,7 +433,7 @@ def _drop_before(el: Any) -> None:
 _WRAPPERS = ("sdt", "sdtContent", "customXml", "smartTag")
 
 
-def _word_cells(el: Any, q: str, out: list[tuple[str, int, int]], plain: bool, depth: int = 0) -> None:
+def _word_cells(el, q: str, out: list[tuple[str, int, int]], plain: bool, depth: int = 0) -> None:
     for child in el:
         tag = child.tag
         if tag == q + "tc":
@@ -442,7 +442,7 @@ def _word_cells(el: Any, q: str, out: list[tuple[str, int, int]], plain: bool, d
             _word_cells(child, q, out, plain, depth + 1)
 
 
-def _word_cell(tc: Any, q: str, plain: bool) -> tuple[str, int, int]:
+def _word_cell(tc, q: str, plain: bool) -> tuple[str, int, int]:
     """A ``w:tc``'s text (paragraphs one a line; ``plain``: the tables hold no tab, break or text box, so each paragraph's
     ``w:t`` texts are joined in C), its grid span and vertical merge."""
     span, merge = 1, 0
@@ -526,7 +526,7 @@ def _tab_lines(part: str, lines: Iterator[str], budget: CellBudget, delimiter: D
         yield Sheet(_name(part, 0), [], damage=[damage])
 
 
-def _word_row(tr: Any, q: str, fallbacks: bool, plain: bool) -> tuple[list[tuple[str, int, int]], int]:
+def _word_row(tr, q: str, fallbacks: bool, plain: bool) -> tuple[list[tuple[str, int, int]], int]:
     """The cells of one ``w:tr`` (inside content controls and custom XML too) and the grid columns before its first."""
     before = 0
     pr = tr.find(q + "trPr")
@@ -600,7 +600,7 @@ def _odf_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | No
         yield Sheet(_name(part, count + 1), [], damage=[damage])
 
 
-def _odf_row(row: Any, down: dict[int, int]) -> list[tuple[str, int, int]]:
+def _odf_row(row, down: dict[int, int]) -> list[tuple[str, int, int]]:
     """One ``table:table-row``'s cells: a spanning cell's text (RESTART when it spans rows, recorded in ``down``), a
     covered cell under one (CONTINUE) or beside one (empty); repeated cells repeated (bounded by the row width)."""
     t = f"{{{ODF_TABLE}}}"
@@ -638,7 +638,7 @@ def _odf_row(row: Any, down: dict[int, int]) -> list[tuple[str, int, int]]:
     return out
 
 
-def _odf_cell_text(cell: Any) -> str:
+def _odf_cell_text(cell) -> str:
     """A cell's paragraphs and headings one a line (a list's items too), ``text:s`` as its spaces, tabs and line breaks;
     not a comment's (``office:annotation``) nor a nested table's (read as a sheet of its own)."""
     x, o = f"{{{ODF_TEXT}}}", f"{{{ODF_OFFICE}}}"
@@ -652,7 +652,7 @@ def _odf_cell_text(cell: Any) -> str:
     return _cell_text(parts)
 
 
-def _odf_para(el: Any) -> str:
+def _odf_para(el) -> str:
     x, o = f"{{{ODF_TEXT}}}", f"{{{ODF_OFFICE}}}"
     parts = [el.text or ""]
     for child in el:

@@ -25,7 +25,6 @@ from tests.document_data import (
     odt_bytes,
     odt_with_table,
     people_rows,
-    rtf_row,
     rtf_text,
     rtf_with_table,
     w_cell,
