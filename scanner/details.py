@@ -723,7 +723,7 @@ class Detail(Code):
     DOCUMENT_CUT_IN_TABLE = "document-cut-in-table", "{part:word} ends inside a table after row {n:d}"
     RTF_TEXT_CUT = "rtf-text-cut", "RTF ends with {n:d} groups open (cut short): text after the cut is lost"
     RTF_CUT_IN_TABLE = "rtf-cut-in-table", "RTF ends inside a table after row {n:d}"
-    WORD97_TABLES_UNREAD = "word97-tables-unread", "Word 97-2003 document holding tables (about {n:d} rows): its tables are not read"
+    WORD97_TABLES_UNREAD = "word97-tables-unread", "Word 97-2003 document holding tables ({n:d} cell marks): its tables are not read"
     # -- SQLite databases (scanner.sqlitedb)
     SQLITE_HEADER_CUT = "sqlite-header-cut", "SQLite database: its 100-byte header is cut short ({n:d} bytes)"
     SQLITE_PAGE_SIZE = "sqlite-page-size", "SQLite database: the header's page size is invalid (damaged header)"

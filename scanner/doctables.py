@@ -15,7 +15,7 @@ person records, counting). Runs in the worker (scanner.isolation), under the cel
 
 A part is parsed only when it holds a table element (or tab-separated lines, below), and then only its tables (the
 body text between them is skipped): most documents cost one inflate and one byte search. A Word 97-2003 .doc is not
-read: ``word97_table_rows`` counts its table rows through the piece table, so one holding tables is listed. A list typed as lines separated by tabs (one person a paragraph) is taken as a table
+read: ``word97_table_cells`` counts its cell marks through the piece table, so one holding tables is listed. A list typed as lines separated by tabs (one person a paragraph) is taken as a table
 by the rule the text reader uses for a .txt (scanner.tables.sniff_delimiter: the tab splits the lines most
 consistently), when at least three consecutive paragraphs hold a tab. Damage is never absence: a cut package is read
 from its local headers, XML that breaks ends its table with the damage said, an RTF cut inside a table keeps the rows
@@ -954,9 +954,9 @@ def _codec(name: str) -> str:
 WORD97_EXTS = (".doc", ".dot")
 
 
-def word97_table_rows(data: bytes) -> int | None:
-    """How many table rows the main text of a Word 97-2003 document holds (its cell marks, 0x07, read through the
-    piece table: [MS-DOC] 2.4.1), or None when the file is no Word document or its structures cannot be followed.
+def word97_table_cells(data: bytes) -> int | None:
+    """How many table cell marks (0x07: cells and row ends) the main text of a Word 97-2003 document holds, read through
+    the piece table ([MS-DOC] 2.4.1), or None when the file is no Word document or its structures cannot be followed.
     The tables themselves are not read (which mark ends a cell and which a row is in the paragraph properties):
     a document holding any is listed ``unsupported`` rather than passed as a document without tables."""
     import olefile  # a dependency of msoffcrypto-tool
@@ -988,7 +988,7 @@ def word97_table_rows(data: bytes) -> int | None:
     if n <= 0:
         return None
     cps = struct.unpack_from(f"<{n + 1}i", plc)
-    marks = rows = 0
+    marks = 0
     for i in range(n):
         start, end = max(cps[i], 0), min(cps[i + 1], text_chars)
         if end <= start:
@@ -997,10 +997,8 @@ def word97_table_rows(data: bytes) -> int | None:
         if fc & 0x40000000:  # 8-bit characters at fc / 2
             piece = word[(fc & 0x3FFFFFFF) // 2:(fc & 0x3FFFFFFF) // 2 + end - start]
             marks += piece.count(b"\x07")
-            rows += piece.count(b"\x07\x07")
         else:
             piece = word[fc:fc + 2 * (end - start)]
             text = piece.decode("utf-16-le", "replace")
             marks += text.count("\x07")
-            rows += text.count("\x07\x07")
-    return max(rows, 1) if marks else 0
+    return marks

@@ -27,7 +27,7 @@ from ..contracts import Inspection, ScanContext
 from ..dbase import is_dbf
 from ..decrypt import unlock_workbook
 from ..details import Detail, codes_of, join_details, say
-from ..doctables import DOCUMENT_EXTS, DOCUMENT_FORMATS, WORD97_EXTS, document_kind, word97_table_rows
+from ..doctables import DOCUMENT_EXTS, DOCUMENT_FORMATS, WORD97_EXTS, document_kind, word97_table_cells
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..jsontables import holds_records
@@ -715,8 +715,8 @@ class SpreadsheetInspector:
             return Inspection()
         if ext in WORD97_EXTS and fmt == "ole-other":
             caps = caps_for(self.config, len(data))
-            rows = shared_worker().call(word97_table_rows, (data,), caps.timeout + 5)  # olefile: in the worker
-            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.WORD97_TABLES_UNREAD, n=rows)) if rows else (
+            cells = shared_worker().call(word97_table_cells, (data,), caps.timeout + 5)  # olefile: in the worker
+            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.WORD97_TABLES_UNREAD, n=cells)) if cells else (
                 Inspection())
         if (ext in DOCUMENT_EXTS or ext in WORD97_EXTS) and fmt not in (*BINARY_FORMATS, "ole-encrypted",
                                                                          "ooxml-no-workbook"):
