@@ -714,6 +714,16 @@ class Detail(Code):
     ODS_MEMBER_CRC = "ods-member-crc", "a member of the package fails its CRC (damaged)"
     FODS_DAMAGED = "fods-damaged", "flat OpenDocument spreadsheet XML: {error:exc}"
     FODS_CUT = "fods-cut", "flat OpenDocument spreadsheet XML ends inside a table after row {n:d} ({error:exc})"
+    # -- tables inside word-processing documents (scanner.doctables)
+    DOCUMENT_ZIP_DAMAGED = "document-zip-damaged", "document zip directory unreadable ({error:exc}): parts read from their local headers"
+    DOCUMENT_PART_DAMAGED = "document-part-damaged", "{part:word}: damaged member ({error:exc}), read as far as it inflates"
+    DOCUMENT_PART_CUT = "document-part-cut", "document part cut short after {n:d} bytes"
+    DOCUMENT_NO_BODY = "document-no-body", "{part:word} (the document body) is missing from the package"
+    DOCUMENT_XML_DAMAGED = "document-xml-damaged", "{part:word}: XML damaged ({error:exc}) after {n:d} table rows"
+    DOCUMENT_CUT_IN_TABLE = "document-cut-in-table", "{part:word} ends inside a table after row {n:d}"
+    RTF_TEXT_CUT = "rtf-text-cut", "RTF ends with {n:d} groups open (cut short): text after the cut is lost"
+    RTF_CUT_IN_TABLE = "rtf-cut-in-table", "RTF ends inside a table after row {n:d}"
+    WORD97_TABLES_UNREAD = "word97-tables-unread", "Word 97-2003 document holding tables ({n:d} cell marks): its tables are not read"
     # -- SQLite databases (scanner.sqlitedb)
     SQLITE_HEADER_CUT = "sqlite-header-cut", "SQLite database: its 100-byte header is cut short ({n:d} bytes)"
     SQLITE_PAGE_SIZE = "sqlite-page-size", "SQLite database: the header's page size is invalid (damaged header)"

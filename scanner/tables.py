@@ -32,6 +32,7 @@ from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
 from .dbase import dbf_sheets
 from .details import Detail, codes_of, join_details, say
+from .doctables import DOCUMENT_FORMATS, document_sheets
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .jsontables import holds_records, iter_json
@@ -1646,6 +1647,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
         return stats_sheets(data, fmt, caps), None
     if fmt == "dbf":  # a dBase / FoxPro table: a row per record (scanner.dbase, Session 16)
         return dbf_sheets(data, caps), None
+    if fmt in DOCUMENT_FORMATS:  # a Word, OpenDocument text or RTF document: a sheet per table (scanner.doctables)
+        return document_sheets(data, fmt, caps, sniff_delimiter), None
     if fmt == "empty":
         return iter(()), None
     raise ReadError(*unreadable_reason(fmt))

@@ -245,24 +245,38 @@ def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes
 def holds_workbook_stream(entry: Entry, limit: int) -> bool:
     """Whether a compound file under an Office package's name (報告.docx) is an Excel 97-2003 workbook: its directory
     names a Workbook/Book stream and no EncryptedPackage (a password-protected package is a compound file too). A
-    directory that cannot be followed counts (the spreadsheet worker reads it and lists why), as does a read error.
-    A stream that cannot seek is read whole, up to ``limit`` (past it, the worker lists it as too large)."""
+    directory that cannot be followed counts (the spreadsheet worker reads it and lists why), as does a read error."""
+    names = _stream_names(entry, limit)
+    return names is None or (bool(names & {"Workbook", "Book"}) and "EncryptedPackage" not in names)
+
+
+def holds_word_stream(entry: Entry, limit: int) -> bool:
+    """Whether a compound file is a Word 97-2003 document: its directory names a WordDocument stream and no workbook
+    stream (an .xls renamed .doc is the archive inspector's). A directory that cannot be followed: False (the archive
+    inspector lists a damaged one it opens)."""
+    names = _stream_names(entry, limit)
+    return names is not None and "WordDocument" in names and not names & {"Workbook", "Book"}
+
+
+def _stream_names(entry: Entry, limit: int) -> set[str] | None:
+    """The streams a compound file's directory names, read sector by sector (CompoundProbe); None when the directory
+    cannot be followed, the file cannot be read, or a stream that cannot seek holds more than ``limit`` bytes (read
+    whole up to it)."""
     try:
         with entry.open() as f:
             if not f.seekable():
                 data = f.read(limit + 1)
                 if len(data) > limit:
-                    return True
+                    return None
                 f = io.BytesIO(data)
 
             def read_at(offset: int, n: int) -> bytes:
                 f.seek(offset)
                 return f.read(n)
 
-            names = {name for name, typ, _start, _size in CompoundProbe(read_at).entries() if typ == 2}
+            return {name for name, typ, _start, _size in CompoundProbe(read_at).entries() if typ == 2}
     except (ValueError, struct.error, IndexError, OverflowError, ReadError, OSError):
-        return True
-    return bool(names & {"Workbook", "Book"}) and "EncryptedPackage" not in names
+        return None
 
 
 def _may_embed_ranged(read_range: Callable[[int, int], bytes], kind: str,

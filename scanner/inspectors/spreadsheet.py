@@ -28,6 +28,7 @@ from ..contracts import Inspection, ScanContext
 from ..dbase import is_dbf
 from ..decrypt import unlock_workbook
 from ..details import Detail, codes_of, join_details, say
+from ..doctables import DOCUMENT_EXTS, DOCUMENT_FORMATS, WORD97_EXTS, document_kind, word97_table_cells
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..jsontables import holds_records
@@ -103,12 +104,13 @@ EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-mi
 DOCUMENT_PACKAGES = frozenset({*(e for e in doctail.OOXML_EXTS if e not in doctail.WORKBOOK_EXTS), ".odt", ".odp", ".ott",
                                ".otp", ".odg"})
 _PACKAGE_FORMATS = ("xlsx", "xlsb", "ods", "ooxml-no-workbook")
+_DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt")  # a Word or OpenDocument package, an RTF
 # an AppleDouble file (RFC 1740): what macOS writes as "._NAME" beside a file it copies off APFS / HFS+ (Session 9 review)
 APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
-    ".zip", ".jar", ".apk", ".epub", ".doc", ".ppt", *OUTLOOK_MESSAGE_EXTS,
+    ".zip", ".jar", ".apk", ".epub", ".ppt", *OUTLOOK_MESSAGE_EXTS,
     ".msi", ".7z", ".lzh", ".gz", ".tar", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
     ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js",
     ".css", ".log", ".ini", ".lnk", ".jtd"})
@@ -600,6 +602,17 @@ class SpreadsheetInspector:
             return not (ext in UNREAD_TABLES and series is not None and series.complete)
         if ext == IWORK_PART:
             return numbers_part(entry)
+        if ext in DOCUMENT_EXTS and size > 0 and (head().startswith(_DOCUMENT_HEADS) or (
+                ext == ".fodt" and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
+            return True  # a Word, OpenDocument text or RTF document: its tables (a workbook renamed so too); other
+            # bytes under its name (a CSV, a mail) go on to the checks below and to the disguise check (review16a)
+        if ext in WORD97_EXTS:  # a Word 97-2003 document: listed when it holds tables (not read); an RTF saved as .doc
+            first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
+            if size > 0 and (first.startswith(b"{\\rt") or (  # it goes on (a renamed workbook is read by its magic)
+                    first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes))):
+                return True
+            if ext == ".doc":
+                return False
         if ext in DOCUMENT_PACKAGES:
             if self.config.content_check == "off":
                 return False
@@ -703,6 +716,19 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
+        if ext in WORD97_EXTS and fmt == "ole-other":
+            caps = caps_for(self.config, len(data))
+            cells = shared_worker().call(word97_table_cells, (data,), caps.timeout + 5)  # olefile: in the worker
+            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.WORD97_TABLES_UNREAD, n=cells)) if cells else (
+                Inspection())
+        if (ext in DOCUMENT_EXTS or ext in WORD97_EXTS) and fmt not in (*BINARY_FORMATS, "ole-encrypted",
+                                                                         "ooxml-no-workbook"):
+            kind = document_kind(data)
+            if kind is not None:  # its tables are read as sheets (scanner.doctables)
+                fmt = kind
+            elif fmt in ("zip-corrupt", "zip-other") and not embedded.package_marks(
+                    entry, len(data), self.config.max_inspect_bytes).workbook:
+                return Inspection()  # no document part and no workbook part named: the archive inspector lists it
         if ext in WEB_ARCHIVES and fmt != "mhtml" and _cut_web_archive(data):  # its page and parts are lost
             return Inspection(status=Status.CORRUPT, detail=say(Detail.CUT_IN_HEADER))
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
@@ -753,7 +779,7 @@ class SpreadsheetInspector:
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
         readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sylk", "json", "sqldump", "sqlite", "ole-encrypted",
-                    *STATS_FORMATS, "dbf", "access")
+                    *STATS_FORMATS, "dbf", "access", *DOCUMENT_FORMATS)
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)

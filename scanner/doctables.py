@@ -1,0 +1,1004 @@
+"""Tables inside word-processing documents: a client list pasted as a table into a Word report, an OpenDocument text or
+an RTF letter is a sheet like a workbook's, read here and analysed by the same table pipeline (header words, columns,
+person records, counting). Runs in the worker (scanner.isolation), under the cell, inflated-size and time caps.
+
+- Word 2007+ (.docx/.docm/.dotx/.dotm): every ``w:tbl`` of the body, the headers and footers, the footnotes,
+  endnotes and comments (text boxes are in the body); a cell spanning grid columns (``w:gridSpan``) is followed by
+  empty cells, a cell merged down (``w:vMerge``) gives its text to the rows below in its column (as merged cells of a
+  workbook); ``w:gridBefore`` places a row's first cell; rows and cells inside content controls (``w:sdt``) and
+  custom XML count; text from runs, hyperlinks, fields' results and smart tags, never field codes or deleted
+  text; Word's fallback copy of a text box (``mc:Fallback``) is not read twice. A nested table is a sheet of its own.
+- OpenDocument text (.odt/.ott, flat .fodt): every ``table:table`` of content.xml and styles.xml (headers and
+  footers); header rows, repeated rows and columns, covered cells (a cell spanning rows gives its text below).
+- RTF: rows ``\\trowd ... \\cell ... \\row``, nested tables (``\\itap``, ``\\nestcell``, ``\\nestrow``), vertical
+  merges (``\\clvmgf``/``\\clvmrg``), text in the document's code page or a font's charset, ``\\u`` characters.
+
+A part is parsed only when it holds a table element (or tab-separated lines, below), and then only its tables (the
+body text between them is skipped): most documents cost one inflate and one byte search. A Word 97-2003 .doc is not
+read: ``word97_table_cells`` counts its cell marks through the piece table, so one holding tables is listed. A list typed as lines separated by tabs (one person a paragraph) is taken as a table
+by the rule the text reader uses for a .txt (scanner.tables.sniff_delimiter: the tab splits the lines most
+consistently), when at least three consecutive paragraphs hold a tab. Damage is never absence: a cut package is read
+from its local headers, XML that breaks ends its table with the damage said, an RTF cut inside a table keeps the rows
+before the cut; each is a sheet's ``damage`` (the file ``corrupt`` with its rows), or a ReadError when nothing could
+be read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .codes import Status
+from .details import Detail, say
+from .errors import ReadError, error_name
+from .isolation import decoding
+from .sheet import Caps, CellBudget, Sheet
+from .textdecode import zeroed_block
+
+DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf")  # what scanner.tables.iter_tables reads here
+WORD_EXTS = (".docx", ".docm", ".dotx", ".dotm")
+ODT_EXTS = (".odt", ".ott", ".fodt")
+RTF_EXTS = (".rtf",)
+DOCUMENT_EXTS = frozenset(WORD_EXTS + ODT_EXTS + RTF_EXTS)
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+# the story parts of a Word package that may hold tables, body first (part names as Word writes them)
+_WORD_STORY = re.compile(r"^word/(?:document\d*|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
+_ODT_PARTS = ("content.xml", "styles.xml")
+_ODT_MIMETYPES = (b"application/vnd.oasis.opendocument.text", b"application/vnd.sun.xml.writer")
+_ODF_TABLE_TAG = re.compile(rb"<table:table[\s>]")
+MIN_TAB_LINES = 3  # a header and two rows
+MAX_WIDTH = 16384  # columns of a row (a workbook's)
+ZIP_MAGIC = b"PK\x03\x04"
+Delimiter = Callable[[str], str]
+
+
+def document_kind(data: bytes) -> str | None:
+    """docx, odt, fodt or rtf when ``data`` is such a document (a zip cut or damaged too: its local headers name
+    the parts), else None. Cheap: a zip's directory or first local headers, an RTF's or flat ODF file's head."""
+    if data.startswith(b"{\\rt"):
+        return "rtf"
+    if data.startswith((ZIP_MAGIC, b"PK\x05\x06")):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+                if "word/document.xml" in names or any(_WORD_STORY.match(n) for n in names if n.startswith("word/d")):
+                    return "docx"
+                if "content.xml" in names:
+                    mt = zf.read("mimetype")[:100] if "mimetype" in names else b""
+                    return "odt" if mt.startswith(_ODT_MIMETYPES) or not mt else None
+            return None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
+            pass
+        names = {name for name, _, _ in _local_parts(data, 0)}  # a cut or damaged zip: by its local headers
+        if any(_WORD_STORY.match(n) for n in names):
+            return "docx"
+        head = data[:256]
+        if "content.xml" in names and (b"mimetypeapplication/" not in head
+                                       or any(b"mimetype" + m in head for m in _ODT_MIMETYPES)):
+            return "odt"
+        return None
+    head = data[:16384].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<") and b"<office:document" in head and b'office:mimetype="application/vnd.oasis.opendocument.text' in head:
+        return "fodt"
+    return None
+
+
+def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) -> Iterator[Sheet]:
+    """Every table of a document as a sheet (rows streamed in lists); ``delimiter`` is the text reader's rule for
+    tab-separated lines (scanner.tables.sniff_delimiter). ReadError when nothing could be read."""
+    budget = CellBudget(caps)
+    try:
+        if kind == "rtf":
+            decoding("rtf")
+            yield from _rtf_sheets(data, budget, delimiter)
+        elif kind == "fodt":
+            decoding("lxml")
+            yield from _odf_part_sheets("", data, budget, None, delimiter)
+        else:
+            decoding("lxml")
+            yield from _package_sheets(data, kind, caps, budget, delimiter)
+    except ReadError:
+        raise
+    except MemoryError as e:
+        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
+    except Exception as e:  # noqa: BLE001 - lxml, zlib and zipfile errors of every kind
+        raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader=kind, error=error_name(e))) from e
+
+
+# --- packages ---------------------------------------------------------------------------------------------------
+
+def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
+    wanted = (lambda n: _WORD_STORY.match(n) is not None) if kind == "docx" else (lambda n: n in _ODT_PARTS)
+    parts: list[tuple[str, bytes, str | None]] = []
+    left = caps.max_inflated
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in sorted((i for i in zf.infolist() if wanted(i.filename)), key=_story_order):
+                if info.file_size > left:
+                    raise ReadError(Status.TOO_LARGE, say(Detail.KIND_BYTES_OVER_CAP, kind=info.filename,
+                                                          size=info.file_size, cap=left))
+                try:
+                    with zf.open(info) as f:
+                        content = f.read(left + 1)
+                    damage = None
+                except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:  # a damaged member: from its local header
+                    content, damage = _inflate_at(data, info.header_offset, left), say(
+                        Detail.DOCUMENT_PART_DAMAGED, part=info.filename, error=error_name(e))
+                if len(content) > left:
+                    raise ReadError(Status.TOO_LARGE, say(Detail.KIND_BYTES_OVER_CAP, kind=info.filename,
+                                                          size=len(content), cap=caps.max_inflated))
+                left -= len(content)
+                parts.append((info.filename, content, damage))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:  # its directory is lost
+        directory = say(Detail.DOCUMENT_ZIP_DAMAGED, error=error_name(e))
+        parts = sorted(((name, content, why or None) for name, content, why in _local_parts(data, caps.max_inflated)
+                        if wanted(name)), key=lambda p: _story_order(p[0]))
+        if not parts:
+            raise ReadError(Status.CORRUPT, directory) from e
+        name, content, why = parts[0]  # the directory said once, on the first part read
+        parts[0] = (name, content, directory if why is None else f"{directory}; {why}")
+    main = "word/document.xml" if kind == "docx" else "content.xml"
+    if parts and not any(name == main or (kind == "docx" and name.startswith("word/document")) for name, _, _ in parts):
+        raise ReadError(Status.CORRUPT, say(Detail.DOCUMENT_NO_BODY, part=main))
+    for name, content, damage in parts:
+        budget.tick()
+        read = _word_part_sheets if kind == "docx" else _odf_part_sheets
+        yield from read(name, content, budget, damage, delimiter)
+
+
+def _story_order(info: zipfile.ZipInfo | str) -> tuple[int, str]:
+    name = info if isinstance(info, str) else info.filename
+    return (0 if name in ("word/document.xml", "content.xml") else 1, name)
+
+
+_LOCAL = struct.Struct("<4s5H3I2H")
+
+
+def _local_parts(data: bytes, most: int) -> Iterator[tuple[str, bytes, str]]:
+    """Members found by their local headers (a zip without its directory: cut short, its end damaged): (name,
+    content inflated up to ``most`` bytes, why it is incomplete or ""). ``most`` 0: names only."""
+    at = data.find(ZIP_MAGIC)
+    seen = 0
+    while 0 <= at and at + 30 <= len(data) and seen < 10_000:
+        seen += 1
+        _, _, flags, method, _, _, _, csize, _, nlen, elen = _LOCAL.unpack_from(data, at)
+        name = data[at + 30:at + 30 + nlen].decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        start = at + 30 + nlen + elen
+        if most and start <= len(data) and (_WORD_STORY.match(name) or name in _ODT_PARTS):
+            yield (name, *_inflate_from(data, start, method, csize if not flags & 0x08 else 0, most))
+        elif not most:
+            yield name, b"", ""
+        at = data.find(ZIP_MAGIC, start + csize if not flags & 0x08 and csize else at + 4)
+
+
+def _inflate_at(data: bytes, offset: int, most: int) -> bytes:
+    """The content of the member whose local header is at ``offset``, as far as it inflates."""
+    if data[offset:offset + 4] != ZIP_MAGIC or offset + 30 > len(data):
+        return b""
+    _, _, flags, method, _, _, _, csize, _, nlen, elen = _LOCAL.unpack_from(data, offset)
+    return _inflate_from(data, offset + 30 + nlen + elen, method, csize if not flags & 0x08 else 0, most)[0]
+
+
+def _inflate_from(data: bytes, start: int, method: int, csize: int, most: int) -> tuple[bytes, str]:
+    if method == 0:
+        end = start + csize if csize else len(data)
+        content = data[start:min(end, start + most + 1)]
+        return content, "" if not csize or len(content) >= min(csize, most + 1) else say(
+            Detail.DOCUMENT_PART_CUT, n=len(content))
+    if method != 8:
+        return b"", say(Detail.DOCUMENT_PART_CUT, n=0)
+    z = zlib.decompressobj(-15)
+    out = bytearray()
+    at = start
+    why = ""
+    try:
+        while not z.eof and len(out) <= most and at < len(data):
+            out += z.decompress(data[at:at + (1 << 16)], most + 1 - len(out))
+            at += 1 << 16
+            while z.unconsumed_tail and len(out) <= most:
+                out += z.decompress(z.unconsumed_tail, most + 1 - len(out))
+    except zlib.error:
+        why = say(Detail.DOCUMENT_PART_CUT, n=len(out))
+    if not z.eof and not why and len(out) <= most:
+        why = say(Detail.DOCUMENT_PART_CUT, n=len(out))
+    return bytes(out), why
+
+
+# --- rows with merged cells -------------------------------------------------------------------------------------
+
+RESTART, CONTINUE = 1, 2
+
+
+class _Table:
+    """Rows of one table, cells placed by grid column: a spanning cell is followed by empty cells, a cell merged down
+    (RESTART) gives its text to the CONTINUE cells below it in its column (a household's address over its members'
+    rows is each member's, as for merged cells of workbooks and HTML rowspans)."""
+
+    def __init__(self, name: str) -> None:
+        self.sheet = Sheet(name, [])
+        self.rows: list[list[object]] = self.sheet.rows  # type: ignore[assignment]
+        self.above: dict[int, str] = {}
+        self.skip = False  # a copy not to be read (Word's fallback of a text box)
+        self.gap = 0  # empty rows since the last row with a value
+
+    def add(self, cells: list[tuple[str, int, int]], budget: CellBudget, before: int = 0) -> None:
+        out: list[object] = [""] * min(before, MAX_WIDTH)
+        for text, span, merge in cells:
+            col = len(out)
+            if col >= MAX_WIDTH:
+                break
+            if merge == CONTINUE:
+                text = self.above.get(col, "")
+            elif merge == RESTART:
+                self.above[col] = text
+            else:
+                self.above.pop(col, None)
+            out.append(text)
+            out.extend([""] * max(0, min(span, MAX_WIDTH - col) - 1))
+        budget.add(len(out) or 1)
+        if any(v != "" for v in out):
+            self.rows.extend([] for _ in range(self.gap))  # empty rows only between rows with a value
+            self.rows.append(out)
+            self.gap = 0
+        elif self.rows:
+            self.gap = min(self.gap + 1, 1000)
+
+
+_SPACE = re.compile(r"[ \t\r\f\v]+")
+
+
+def _cell_text(parts: list[str]) -> str:
+    text = "".join(parts)
+    if "\n" not in text and "  " not in text and "\t" not in text and "\r" not in text:
+        return text.strip()  # one line, single spaces (most cells)
+    lines = (_SPACE.sub(" ", p).strip() for p in text.split("\n"))
+    return "\n".join(p for p in lines if p)
+
+
+_ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)[\s>]")
+
+
+def _tags(xml: bytes, name: bytes, start: int = 0) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is an end tag) of each ``<name …>`` / ``</prefix:name>`` in ``xml``: searched for the name (a
+    literal, C-level), each checked back to its ``<`` (a pattern starting with ``<`` and an optional prefix was tried at
+    every tag of the part: 0.36 ms per 23 KB document.xml)."""
+    for m in re.compile(re.escape(name) + rb"[\s>/]").finditer(xml, start):  # (re caches the compiled pattern)
+        at = m.start()
+        lt = xml.rfind(b"<", max(0, at - 64), at)
+        if lt >= 0 and _TAG_PREFIX.fullmatch(xml, lt + 1, at):
+            yield lt, xml.find(b">", at), xml[lt + 1:lt + 2] == b"/"
+
+
+_TAG_PREFIX = re.compile(rb"/?(?:[A-Za-z_][\w.-]*:)?")
+
+
+def _tables_only(xml: bytes, tag: bytes, fallback: bool = False) -> bytes:
+    """The part's root element holding only its top-level tables (nested ones inside them), so that the parse skips
+    the body text: a letter of 20 pages with one table parses the table. A table inside Word's fallback copy of a text
+    box (``mc:Fallback``) is left out (its ``mc:Choice`` holds the same table). A table whose end is missing (a cut
+    part) runs to the end, where the parse says the cut. ``tag``: the table element's local name."""
+    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):
+        xml = xml.decode("utf-16").encode("utf-8")
+    root = _ROOT_TAG.search(xml, xml.find(b"<", xml.find(b"?>") + 1 if xml.startswith(b"<?") else 0))
+    if root is None:
+        return xml
+    head_end = xml.find(b">", root.end() - 1)
+    if head_end < 0 or xml[head_end - 1:head_end] == b"/":
+        return xml
+    inside: list[tuple[int, int]] = []  # fallback spans
+    if fallback:
+        depth = start = 0
+        for at, _, closing in _tags(xml, b"Fallback"):
+            if closing:
+                depth -= 1
+                if depth == 0:
+                    inside.append((start, at))
+            else:
+                depth += 1
+                start = at if depth == 1 else start
+        if depth > 0:
+            inside.append((start, len(xml)))
+    spans = []
+    depth = begin = 0
+    for at, end, closing in _tags(xml, tag, head_end):
+        if closing:
+            depth -= 1
+            if depth == 0:
+                spans.append((begin, end + 1))
+            elif depth < 0:  # an end without its start (a damaged tag name): the whole part is parsed, which says where
+                return xml
+        elif xml[end - 1:end] != b"/":  # not an empty <w:tbl/>
+            depth += 1
+            begin = at if depth == 1 else begin
+    if depth > 0:
+        spans.append((begin, len(xml)))
+    kept = [xml[a:b] for a, b in spans if not any(f <= a < t for f, t in inside)]
+    name = root.group(1)
+    return b"".join([xml[root.start():head_end + 1], *kept, b"</" + name + b">"])
+
+
+# what makes a cell's text more than its runs' text (a tab, a break, a text box): each cell is then walked node by node
+_W_BREAKS = (b"tab/>", b"tab ", b"br/>", b"br ", b"cr/>", b"noBreakHyphen", b"txbxContent")
+
+
+# --- Word XML ---------------------------------------------------------------------------------------------------
+
+def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | None,
+                      delimiter: Delimiter) -> Iterator[Sheet]:
+    """The tables of one Word story part; the part's tab-separated lines when it holds no table."""
+    if b":tbl" not in xml and b"<tbl" not in xml:  # (tblPr, tblGrid ... are only inside a table)
+        if xml.count(b"tab/>") >= MIN_TAB_LINES:
+            yield from _tab_lines(part, _word_lines(xml), budget, delimiter, damage)
+        elif damage:  # a cut or damaged part whose lost end may have held a table
+            yield Sheet(_name(part, 0), [], damage=[damage])
+        return
+    from lxml import etree
+
+    ns = W if W.encode() in xml[:65536] or W_STRICT.encode() not in xml[:65536] else W_STRICT
+    q = f"{{{ns}}}"
+    parser = etree.XMLPullParser(events=("start", "end"), tag=(q + "tbl", q + "tr"), resolve_entities=False,
+                                 no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+                                 remove_pis=True)
+    fallbacks = b"Fallback" in xml
+    xml = _tables_only(xml, b"tbl", fallbacks)
+    plain = not fallbacks and not any(mark in xml for mark in _W_BREAKS)
+    open_tables: list[_Table] = []
+    count = 0
+    rows = 0
+    try:
+        for event, el in _pull(parser, xml, budget):
+            tag = el.tag
+            if tag == q + "tbl":
+                if event == "start":
+                    count += 1
+                    table = _Table(_name(part, count))
+                    table.skip = (open_tables and open_tables[-1].skip) or next(el.iterancestors(MC_FALLBACK), None) is not None
+                    open_tables.append(table)
+                elif open_tables:
+                    table = open_tables.pop()
+                    nested = bool(open_tables)
+                    el.clear(keep_tail=True)
+                    if not nested:
+                        _drop_before(el)
+                    if not table.skip:
+                        yield table.sheet
+            elif event == "end" and tag == q + "tr" and open_tables:
+                table = open_tables[-1]
+                if not table.skip:
+                    cells, before = _word_row(el, q, fallbacks, plain)
+                    table.add(cells, budget, before)
+                    rows += 1
+                el.clear(keep_tail=True)
+    except ReadError:  # a cap (cells, time): the rows read before it are analysed, the cap said (as for a workbook)
+        yield from (t.sheet for t in reversed(open_tables) if not t.skip)
+        raise
+    except etree.XMLSyntaxError as e:
+        said = say(Detail.DOCUMENT_XML_DAMAGED, part=part, error=error_name(e), n=rows)
+        cut = [t for t in open_tables if not t.skip] or [_Table(_name(part, count + 1))]
+        for t in reversed(cut):
+            t.sheet.damage.extend(x for x in (damage, said) if x)
+            yield t.sheet
+        return
+    for t in reversed(open_tables):  # the part ended inside a table (lxml closed it only at the end)
+        t.sheet.damage.append(say(Detail.DOCUMENT_CUT_IN_TABLE, part=part, n=len(t.rows)))
+        if not t.skip:
+            yield t.sheet
+    if damage:
+        yield Sheet(_name(part, count + 1), [], damage=[damage])
+
+
+def _name(part: str, n: int, what: str = "table") -> str:
+    """``table 3`` in the body, ``word/header1.xml table 1`` elsewhere (``what``: tab-separated lines)."""
+    body = part in ("", "word/document.xml", "content.xml")
+    return f"{what} {n}" if body else f"{part} {what} {n}"
+
+
+def _pull(parser, xml: bytes, budget: CellBudget) -> Iterator[tuple[str, Any]]:
+    """The pull parser's events over ``xml`` fed in 1 MiB pieces; events parsed before a syntax error come first."""
+    from lxml import etree
+
+    for at in range(0, len(xml), 1 << 20):
+        try:
+            parser.feed(xml[at:at + (1 << 20)])
+        except etree.XMLSyntaxError:
+            yield from parser.read_events()
+            raise
+        yield from parser.read_events()
+        budget.tick()
+    try:
+        parser.close()
+    except etree.XMLSyntaxError:
+        yield from parser.read_events()
+        raise
+
+
+def _drop_before(el) -> None:
+    """Free the handled siblings before ``el`` (a streamed body keeps no paragraph or table it read)."""
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
+_WRAPPERS = ("sdt", "sdtContent", "customXml", "smartTag")
+
+
+def _word_cells(el, q: str, out: list[tuple[str, int, int]], plain: bool, depth: int = 0) -> None:
+    for child in el:
+        tag = child.tag
+        if tag == q + "tc":
+            out.append(_word_cell(child, q, plain))
+        elif isinstance(tag, str) and depth < 8 and tag[len(q):] in _WRAPPERS and tag.startswith(q):
+            _word_cells(child, q, out, plain, depth + 1)
+
+
+def _word_cell(tc, q: str, plain: bool) -> tuple[str, int, int]:
+    """A ``w:tc``'s text (paragraphs one a line; ``plain``: the tables hold no tab, break or text box, so each paragraph's
+    ``w:t`` texts are joined in C), its grid span and vertical merge."""
+    span, merge = 1, 0
+    pr = tc.find(q + "tcPr")
+    if pr is not None:
+        grid = pr.find(q + "gridSpan")
+        if grid is not None:
+            span = _int(grid.get(q + "val"), 1, MAX_WIDTH)
+        vmerge = pr.find(q + "vMerge")
+        if vmerge is not None:
+            merge = RESTART if vmerge.get(q + "val") == "restart" else CONTINUE
+        elif pr.find(q + "hMerge") is not None and pr.find(q + "hMerge").get(q + "val") != "restart":
+            return "", 1, 0  # the old horizontal merge: a covered cell
+    t, p = q + "t", q + "p"
+    if plain:
+        return _cell_text(["\n".join("".join(para.itertext(t)) for para in tc.iter(p))]), span, merge
+    parts: list[str] = []
+    tab, br, cr, r = q + "tab", q + "br", q + "cr", q + "r"
+    for node in tc.iter(t, tab, br, cr, p, q + "noBreakHyphen"):
+        tag = node.tag
+        if tag == t:
+            parts.append(node.text or "")
+        elif tag == p:
+            if parts:
+                parts.append("\n")
+        elif node.getparent() is not None and node.getparent().tag == r:  # not a tab stop of the paragraph's style
+            parts.append(" " if tag == tab else "-" if tag != br and tag != cr else "\n")
+    return _cell_text(parts), span, merge
+
+
+def _int(raw: str | None, default: int, cap: int) -> int:
+    try:
+        return max(1, min(cap, int(raw))) if raw else default
+    except ValueError:
+        return default
+
+
+_W_PARA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s>].*?</(?:[A-Za-z_][\w.-]*:)?p>|<(?:[A-Za-z_][\w.-]*:)?p/>", re.S)
+_W_RUN_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?t(?:\s[^>]*)?>([^<]*)</|<(?:[A-Za-z_][\w.-]*:)?(tab)/>|"
+                         rb"<(?:[A-Za-z_][\w.-]*:)?(tabs)>.*?</(?:[A-Za-z_][\w.-]*:)?tabs>", re.S)
+
+
+def _word_lines(xml: bytes) -> Iterator[str]:
+    """The paragraphs of a Word part as lines, a run's tab as a tab (tab stops of a paragraph's properties are no
+    text); by pattern, not a parse: only for a part without a table."""
+    import html
+
+    for m in _W_PARA.finditer(xml):
+        parts = []
+        for t in _W_RUN_TEXT.finditer(m.group()):
+            if t.group(1) is not None:
+                parts.append(html.unescape(t.group(1).decode("utf-8", "replace")))
+            elif t.group(2):
+                parts.append("\t")
+        yield "".join(parts)
+
+
+def _tab_lines(part: str, lines: Iterator[str], budget: CellBudget, delimiter: Delimiter,
+               damage: str | None = None) -> Iterator[Sheet]:
+    """Runs of at least MIN_TAB_LINES consecutive lines holding a tab, each a sheet when the text reader's rule
+    (``delimiter``) splits them at the tab; damage said on a sheet of its own when there is none."""
+    run: list[str] = []
+    found = 0
+    for line in [*lines, ""]:
+        budget.tick() if len(run) % 1000 == 999 else None
+        if "\t" in line:
+            run.append(line)
+            continue
+        if len(run) >= MIN_TAB_LINES and delimiter("\n".join(run[:50])) == "\t":
+            found += 1
+            sheet = Sheet(_name(part, found, "tab-separated lines"), [])
+            for row in run:
+                cells = [c.strip() for c in row.split("\t")][:MAX_WIDTH]
+                budget.add(len(cells))
+                sheet.rows.append(cells)  # type: ignore[attr-defined]
+            if damage and found == 1:
+                sheet.damage.append(damage)
+            yield sheet
+        run = []
+    if damage and not found:
+        yield Sheet(_name(part, 0), [], damage=[damage])
+
+
+def _word_row(tr, q: str, fallbacks: bool, plain: bool) -> tuple[list[tuple[str, int, int]], int]:
+    """The cells of one ``w:tr`` (inside content controls and custom XML too) and the grid columns before its first."""
+    before = 0
+    pr = tr.find(q + "trPr")
+    if pr is not None and (gb := pr.find(q + "gridBefore")) is not None:
+        before = _int(gb.get(q + "val"), 0, MAX_WIDTH)
+    if fallbacks:  # Word's fallback copy of a text box inside a cell: its text is read once (from mc:Choice)
+        for fallback in list(tr.iter(MC_FALLBACK)):
+            parent = fallback.getparent()
+            if parent is not None:
+                parent.remove(fallback)
+    cells: list[tuple[str, int, int]] = []
+    _word_cells(tr, q, cells, plain)
+    return cells, before
+
+
+# --- OpenDocument XML -------------------------------------------------------------------------------------------
+
+def _odf_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | None,
+                     delimiter: Delimiter) -> Iterator[Sheet]:
+    """The tables of content.xml or styles.xml (or a flat .fodt); its tab-separated lines when it holds no table."""
+    if not _ODF_TABLE_TAG.search(xml):
+        if b"<text:tab" in xml and part != "styles.xml":
+            yield from _tab_lines(part, _odf_lines(xml), budget, delimiter, damage)
+        elif damage:
+            yield Sheet(_name(part, 0), [], damage=[damage])
+        return
+    from lxml import etree
+
+    t = f"{{{ODF_TABLE}}}"
+    parser = etree.XMLPullParser(events=("start", "end"), tag=(t + "table", t + "table-row"),
+                                 resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                                 remove_comments=True, remove_pis=True)
+    xml = _tables_only(xml, b"table:table")
+    open_tables: list[tuple[_Table, dict[int, int]]] = []  # each with its columns still covered from above
+    count = rows = 0
+    try:
+        for event, el in _pull(parser, xml, budget):
+            tag = el.tag
+            if tag == t + "table":
+                if event == "start":
+                    count += 1
+                    open_tables.append((_Table(_name(part, count)), {}))
+                elif open_tables:
+                    table, _ = open_tables.pop()
+                    el.clear(keep_tail=True)
+                    if not open_tables:
+                        _drop_before(el)
+                    yield table.sheet
+            elif event == "end" and tag == t + "table-row" and open_tables:
+                table, down = open_tables[-1]
+                cells = _odf_row(el, down)
+                times = min(_int(el.get(t + "number-rows-repeated"), 1, 1 << 20), 1 << 20)
+                for _ in range(times if any(c[0] for c in cells) else 1):
+                    table.add(cells, budget)
+                rows += 1
+                el.clear(keep_tail=True)
+    except ReadError:
+        yield from (tb.sheet for tb, _ in reversed(open_tables))
+        raise
+    except etree.XMLSyntaxError as e:
+        said = say(Detail.DOCUMENT_XML_DAMAGED, part=part or "fodt", error=error_name(e), n=rows)
+        cut = [tb for tb, _ in open_tables] or [_Table(_name(part, count + 1))]
+        for tb in reversed(cut):
+            tb.sheet.damage.extend(d for d in (damage, said) if d)
+            yield tb.sheet
+        return
+    for tb, _ in reversed(open_tables):
+        tb.sheet.damage.append(say(Detail.DOCUMENT_CUT_IN_TABLE, part=part or "fodt", n=len(tb.rows)))
+        yield tb.sheet
+    if damage:
+        yield Sheet(_name(part, count + 1), [], damage=[damage])
+
+
+def _odf_row(row, down: dict[int, int]) -> list[tuple[str, int, int]]:
+    """One ``table:table-row``'s cells: a spanning cell's text (RESTART when it spans rows, recorded in ``down``), a
+    covered cell under one (CONTINUE) or beside one (empty); repeated cells repeated (bounded by the row width)."""
+    t = f"{{{ODF_TABLE}}}"
+    out: list[tuple[str, int, int]] = []
+    col = 0
+    for cell in row:
+        tag = cell.tag
+        if tag not in (t + "table-cell", t + "covered-table-cell"):
+            continue
+        times = _int(cell.get(t + "number-columns-repeated"), 1, MAX_WIDTH)
+        if tag == t + "covered-table-cell":
+            for _ in range(times):
+                if down.get(col, 0) > 0:
+                    down[col] -= 1
+                    out.append(("", 1, CONTINUE))
+                else:
+                    out.append(("", 1, 0))
+                col += 1
+            continue
+        text = _odf_cell_text(cell)
+        spanned = _int(cell.get(t + "number-rows-spanned"), 1, 1 << 20)
+        for _ in range(times if text else 1):
+            if spanned > 1:
+                down[col] = spanned - 1
+                out.append((text, 1, RESTART))
+            else:
+                down.pop(col, None)
+                out.append((text, 1, 0))
+            col += 1
+        if not text and times > 1:
+            col += times - 1
+            out.extend(("", 1, 0) for _ in range(min(times - 1, MAX_WIDTH - len(out))))
+        if len(out) >= MAX_WIDTH:
+            break
+    return out
+
+
+def _odf_cell_text(cell) -> str:
+    """A cell's paragraphs and headings one a line (a list's items too), ``text:s`` as its spaces, tabs and line breaks;
+    not a comment's (``office:annotation``) nor a nested table's (read as a sheet of its own)."""
+    x, o = f"{{{ODF_TEXT}}}", f"{{{ODF_OFFICE}}}"
+    parts: list[str] = []
+    for para in cell.iter(x + "p", x + "h"):
+        if next(para.iterancestors(o + "annotation", x + "p", x + "h"), None) is not None:
+            continue
+        if parts:
+            parts.append("\n")
+        parts.append(_odf_para(para))
+    return _cell_text(parts)
+
+
+def _odf_para(el) -> str:
+    x, o = f"{{{ODF_TEXT}}}", f"{{{ODF_OFFICE}}}"
+    parts = [el.text or ""]
+    for child in el:
+        tag = child.tag
+        if tag == x + "s":
+            parts.append(" " * _int(child.get(x + "c"), 1, 1024))
+        elif tag == x + "tab":
+            parts.append("\t")
+        elif tag == x + "line-break":
+            parts.append("\n")
+        elif isinstance(tag, str) and tag not in (o + "annotation", x + "note") and not tag.endswith("}frame"):
+            parts.append(_odf_para(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+_ODF_PARA = re.compile(rb"<text:([ph])[\s>].*?</text:\1>|<text:[ph](?:\s[^>]*)?/>", re.S)
+_ODF_INLINE = re.compile(rb"<text:tab/>|<text:tab\s[^>]*/>|<text:s(?:\s+text:c=\"(\d{1,4})\")?\s*/>|<text:line-break/>|<[^>]*>|[^<]+")
+
+
+def _odf_lines(xml: bytes) -> Iterator[str]:
+    """The paragraphs of a part without a table as lines, ``text:tab`` as a tab; by pattern, not a parse."""
+    import html
+
+    for m in _ODF_PARA.finditer(xml):
+        parts = []
+        for piece in _ODF_INLINE.finditer(m.group()):
+            s = piece.group()
+            if s.startswith(b"<text:tab"):
+                parts.append("\t")
+            elif s.startswith(b"<text:s") and s.endswith(b"/>") and (s[7:8] in (b" ", b"/")):
+                parts.append(" " * int(piece.group(1) or 1))
+            elif not s.startswith(b"<"):
+                parts.append(html.unescape(s.decode("utf-8", "replace")))
+        yield "".join(parts)
+
+
+# --- RTF --------------------------------------------------------------------------------------------------------
+
+_RTF_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|((?:\\'[0-9a-fA-F]{2})+)|\\([^a-zA-Z'])|([{}])|[\r\n]+|"
+                        rb"([^\\{}\r\n]+)")  # a run of \'hh escapes is one token (Japanese text is all of them)
+# destinations whose text is no document text (the ``\*`` ones are skipped whatever their name)
+_RTF_SKIP = frozenset({b"fonttbl", b"colortbl", b"stylesheet", b"info", b"pict", b"object", b"fldinst", b"themedata",
+                       b"colorschememapping", b"latentstyles", b"datastore", b"xmlnstbl", b"listtable",
+                       b"listoverridetable", b"rsidtbl", b"generator", b"sp", b"shprslt", b"nonshppict",
+                       b"nonesttables", b"revtbl", b"filetbl", b"pgdsctbl", b"objdata", b"bkmkstart", b"bkmkend",
+                       b"txfieldtext"})
+_RTF_KEEP_STARRED = frozenset({b"nesttableprops", b"shpinst", b"shptxt"})  # table and text-box parts Word stars
+_CHARSETS = {128: "cp932", 129: "cp949", 134: "gbk", 136: "big5", 161: "cp1253", 162: "cp1254", 177: "cp1255",
+             178: "cp1256", 186: "cp1257", 204: "cp1251", 222: "cp874", 238: "cp1250"}
+_RTF_CHARS = {b"par": "\n", b"line": "\n", b"tab": "\t", b"emdash": "\u2014", b"endash": "\u2013", b"lquote": "\u2018",
+              b"rquote": "\u2019", b"ldblquote": "\u201c", b"rdblquote": "\u201d", b"bullet": "\u2022",
+              b"sect": "\n", b"page": "\n"}
+
+
+class _RtfState:
+    """Where the reader is: the group stack (skipping, \\uc), the paragraph's table depth, the open tables."""
+
+    def __init__(self, budget: CellBudget) -> None:
+        self.budget = budget
+        self.codepage = "cp1252"
+        self.fonts: dict[int, str] = {}
+        self.font_codec: str | None = None
+        self.intbl = False
+        self.itap = 0
+        self.in_row = False
+        self.text: dict[int, list[str]] = {}  # depth -> text of the cell being read
+        self.cells: dict[int, list[str]] = {}  # depth -> cells of the row being read
+        self.defs: dict[int, list[int]] = {}  # depth -> merge flag of each cell defined (\cellx)
+        self.flag = 0
+        self.tables: dict[int, _Table] = {}
+        self.count = 0
+        self.rows = 0
+        self.done: list[Sheet] = []
+        self.lines: list[str] = [""]  # body paragraphs (depth 0): for tab-separated lines
+        self.keep_lines = True  # False when the document holds tables: its body text is not decoded
+        self.stack: list[tuple[bool, int, str | None]] = []  # the groups open
+
+    def depth(self) -> int:
+        if self.intbl:
+            return max(self.itap, 1)
+        return 1 if self.in_row else 0
+
+    def put(self, s: str) -> None:
+        d = self.depth()
+        if d:
+            self.close_above(d)
+            self.text.setdefault(d, []).append(s)
+        else:
+            self.close_above(0)
+            if s == "\n":
+                self.lines.append("")
+            elif len(self.lines[-1]) < 1 << 16:
+                self.lines[-1] += s
+
+    def close_above(self, d: int) -> None:
+        if not self.tables or max(self.tables) <= d:
+            return
+        for k in sorted(self.tables, reverse=True):
+            if k > d and not self.text.get(k) and not self.cells.get(k):
+                self.done.append(self.tables.pop(k).sheet)
+
+    def cell(self, d: int) -> None:
+        self.close_above(d)
+        self.cells.setdefault(d, []).append(_cell_text(self.text.pop(d, [])))
+
+    def row(self, d: int) -> None:
+        self.close_above(d)
+        cells = self.cells.pop(d, [])
+        if self.text.get(d):
+            cells.append(_cell_text(self.text.pop(d)))
+        flags = self.defs.get(d, [])
+        table = self.tables.get(d)
+        if table is None:
+            self.count += 1
+            table = self.tables[d] = _Table(f"table {self.count}")
+        table.add([(c, 1, flags[i] if i < len(flags) else 0) for i, c in enumerate(cells)], self.budget)
+        self.rows += 1
+        if d == 1:
+            self.in_row = False
+
+
+def _rtf_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
+    """The tables of an RTF document (and its tab-separated lines when it holds none)."""
+    zeroed = zeroed_block(data)  # RTF is 7-bit text: a run of NULs is a block lost on disk (a cell's text, a row)
+    lost = [say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0])] if zeroed is not None else []
+    tables = b"\\cell" in data or b"\\row" in data
+    if not tables and b"\\tab" not in data:
+        opened = data.count(b"{") - data.count(b"\\{") - data.count(b"}") + data.count(b"\\}")
+        if opened > 0:
+            raise ReadError(Status.CORRUPT, say(Detail.RTF_TEXT_CUT, n=opened))
+        if lost:
+            yield Sheet("", [], damage=lost)
+        return
+    st = _RtfState(budget)
+    st.keep_lines = not tables
+    try:
+        _rtf_read(data, st)
+    except ReadError:  # a cap (cells, time): the tables read so far, then the cap
+        yield from st.done
+        yield from (st.tables[d].sheet for d in sorted(st.tables, reverse=True))
+        raise
+    stack = st.stack
+    if lost:
+        yield Sheet("", [], damage=lost)
+    yield from st.done
+    st.done.clear()
+    cut = bool(any(st.text.values()) or any(st.cells.values()) or stack)
+    for d in sorted(st.tables, reverse=True):
+        table = st.tables[d]
+        if cut:  # the innermost open table was being read when the text ended
+            table.sheet.damage.append(say(Detail.RTF_CUT_IN_TABLE, n=len(table.rows)))
+            cut = False
+        yield table.sheet
+    if not st.count:
+        yield from _tab_lines("", iter(st.lines), budget, delimiter)
+    if cut:  # no table open at the end: cells after the last row mark (its first row cut), or groups left open
+        opened = any(st.text.values()) or any(st.cells.values())
+        yield Sheet("table 1" if opened else "", [], damage=[say(Detail.RTF_CUT_IN_TABLE, n=0) if opened
+                                                             else say(Detail.RTF_TEXT_CUT, n=len(stack))])
+
+
+def _rtf_read(data: bytes, st: _RtfState) -> None:
+    """Tokenize the RTF into ``st``: the tables it completes go to ``st.done``, the groups left open to ``st.stack``."""
+    stack = st.stack  # (skipping, \\uc, font codec) of each open group
+    skipping, uc, pending_skip = False, 1, 0
+    fresh = False  # a group just opened: its first control word may name a destination
+    starred = False
+    hexbytes = bytearray()
+    n = 0
+
+    def flush_hex() -> None:
+        if hexbytes:
+            if not skipping:
+                st.put(bytes(hexbytes).decode(st.font_codec or st.codepage, "replace"))
+            hexbytes.clear()
+
+    for m in _RTF_TOKEN.finditer(data):
+        n += 1
+
+        if n & 0xFFF == 0:
+            st.budget.tick()
+        word, arg, hexc, sym, brace, text = m.groups()
+        if hexc is not None:
+            if pending_skip:  # the \\uN's replacement bytes
+                skip = min(pending_skip, len(hexc) // 4)
+                hexc, pending_skip = hexc[4 * skip:], pending_skip - skip
+            if hexc and (st.keep_lines or st.depth()):
+                hexbytes += bytes.fromhex(hexc.replace(b"\\'", b"").decode("ascii"))
+            continue
+        flush_hex()
+        if brace is not None:
+            if brace == b"{":
+                stack.append((skipping, uc, st.font_codec))
+                fresh, starred = True, False
+            elif stack:
+                skipping, uc, st.font_codec = stack.pop()
+                fresh = starred = False
+            continue
+        if word is not None:
+            if fresh and starred and word not in _RTF_KEEP_STARRED:
+                skipping = True
+            elif fresh and word in _RTF_SKIP:
+                skipping = True
+            fresh = starred = False
+            if word == b"fonttbl":
+                _rtf_fonts(data, m.end(), st)
+            if skipping:
+                continue
+            pending_skip = 0
+            _rtf_word(word, arg, st)
+            if word == b"uc" and arg is not None:
+                uc = max(0, min(int(arg), 8))
+            elif word == b"u" and arg is not None:
+                st.put(chr(int(arg) % 65536) if int(arg) % 65536 < 0xD800 or int(arg) % 65536 > 0xDFFF else "\ufffd")
+                pending_skip = uc
+            elif word == b"ansicpg" and arg is not None:
+                st.codepage = _codec(f"cp{int(arg)}")
+            elif word == b"f" and arg is not None:
+                st.font_codec = st.fonts.get(int(arg))
+            continue
+        if sym is not None:
+            if sym == b"*":
+                starred = True
+                continue
+            fresh = False
+            if skipping:
+                continue
+            if pending_skip:
+                pending_skip -= 1
+                continue
+            st.put({b"~": "\xa0", b"_": "-", b"-": "", b"\\": "\\", b"{": "{", b"}": "}"}.get(sym, ""))
+            continue
+        if text is not None:
+            fresh = False
+            if skipping:
+                continue
+            if pending_skip:
+                k = min(pending_skip, len(text))
+                text, pending_skip = text[k:], pending_skip - k
+            if text and (st.keep_lines or st.depth()):  # body text is decoded only for tab-separated lines
+                st.put(text.decode(st.font_codec or st.codepage, "replace"))
+            elif text:
+                st.close_above(0)
+    flush_hex()
+
+
+def _rtf_word(word: bytes, arg: bytes | None, st: _RtfState) -> None:
+    """A control word's effect on the table state and the text."""
+    if word == b"pard":
+        st.intbl, st.itap = False, 0
+    elif word == b"intbl":
+        st.intbl = True
+    elif word == b"itap":
+        st.itap = int(arg) if arg is not None else 1
+        st.intbl = st.itap > 0
+    elif word == b"trowd":
+        st.defs[max(st.itap, 1) if st.intbl else 1] = []
+        st.in_row = st.in_row or not st.intbl
+    elif word in (b"clvmgf", b"clvmrg", b"clmrg"):
+        st.flag = RESTART if word == b"clvmgf" else CONTINUE if word == b"clvmrg" else 3
+    elif word == b"cellx":
+        st.defs.setdefault(max(st.itap, 1) if st.intbl else 1, []).append(st.flag if st.flag != 3 else 0)
+        st.flag = 0
+    elif word == b"cell":
+        st.cell(1)
+    elif word == b"nestcell":
+        st.cell(max(st.itap, 2))
+    elif word == b"row":
+        st.row(1)
+    elif word == b"nestrow":
+        st.row(max(st.itap, 2))
+    elif word in _RTF_CHARS:
+        st.put(_RTF_CHARS[word])
+
+
+def _rtf_fonts(data: bytes, at: int, st: _RtfState) -> None:
+    """The code page of each font whose charset says one (``\\f1\\fcharset128`` is cp932), from the font table."""
+    end = data.find(b"}}", at, at + (1 << 20))
+    for m in re.finditer(rb"\\f(\d{1,5})[^{}]*?\\fcharset(\d{1,3})", data[at:end if end > 0 else at + (1 << 16)]):
+        codec = _CHARSETS.get(int(m.group(2)))
+        if codec:
+            st.fonts[int(m.group(1))] = codec
+
+
+def _codec(name: str) -> str:
+    import codecs
+
+    try:
+        codecs.lookup(name)
+        return name
+    except LookupError:
+        return "cp1252"
+
+
+# --- Word 97-2003 ------------------------------------------------------------------------------------------------
+
+WORD97_EXTS = (".doc", ".dot")
+
+
+def word97_table_cells(data: bytes) -> int | None:
+    """How many table cell marks (0x07: cells and row ends) the main text of a Word 97-2003 document holds, read through
+    the piece table ([MS-DOC] 2.4.1), or None when the file is no Word document or its structures cannot be followed.
+    The tables themselves are not read (which mark ends a cell and which a row is in the paragraph properties):
+    a document holding any is listed ``unsupported`` rather than passed as a document without tables."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    decoding("olefile")
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if not ole.exists("WordDocument"):
+                return None
+            word = ole.openstream("WordDocument").read()
+            if len(word) < 0x1AA or word[:2] not in (b"\xec\xa5", b"\xdc\xa5"):
+                return None
+            table_name = "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
+            if not ole.exists(table_name):
+                return None
+            table = ole.openstream(table_name).read()
+    except Exception:  # noqa: BLE001 - olefile raises many kinds on damaged containers (the archive inspector lists them)
+        return None
+    text_chars = struct.unpack_from("<i", word, 0x4C)[0]  # ccpText: the main document's characters
+    fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x1A2)
+    clx = table[fc_clx:fc_clx + lcb_clx]
+    at = 0
+    while at < len(clx) and clx[at] == 0x01:  # Prc: property modifiers, skipped
+        at += 3 + struct.unpack_from("<H", clx, at + 1)[0] if at + 3 <= len(clx) else len(clx)
+    if at + 5 > len(clx) or clx[at] != 0x02:
+        return None
+    plc = clx[at + 5:at + 5 + struct.unpack_from("<I", clx, at + 1)[0]]
+    n = (len(plc) - 4) // 12
+    if n <= 0:
+        return None
+    cps = struct.unpack_from(f"<{n + 1}i", plc)
+    marks = 0
+    for i in range(n):
+        start, end = max(cps[i], 0), min(cps[i + 1], text_chars)
+        if end <= start:
+            continue
+        fc = struct.unpack_from("<I", plc, 4 * (n + 1) + 8 * i + 2)[0]
+        if fc & 0x40000000:  # 8-bit characters at fc / 2
+            piece = word[(fc & 0x3FFFFFFF) // 2:(fc & 0x3FFFFFFF) // 2 + end - start]
+            marks += piece.count(b"\x07")
+        else:
+            piece = word[fc:fc + 2 * (end - start)]
+            text = piece.decode("utf-16-le", "replace")
+            marks += text.count("\x07")
+    return marks

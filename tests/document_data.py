@@ -1,0 +1,152 @@
+"""Word (.docx), OpenDocument text (.odt, .fodt) and RTF documents written from rows, for tests of tables inside documents
+(scanner.doctables). No python-docx or LibreOffice here: the XML is written with the zipfile module, as Word and
+LibreOffice lay it out (a body paragraph, the table, a closing paragraph)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+from scanner.demo import make_people
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+Rows = Sequence[Sequence[str]]
+
+CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/'
+                 'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+                 'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+                 '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+                 'document.main+xml"/></Types>')
+RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+
+
+def people_rows(n: int, seed: int = 20261206, header: bool = True) -> list[list[str]]:
+    """A 名簿 of ``n`` generated people (Faker ja_JP, fixed seed): 氏名, フリガナ, 住所, 電話番号."""
+    rows = [["氏名", "フリガナ", "住所", "電話番号"]] if header else []
+    rows += [[p.name, p.kana, p.address, p.phone] for p in make_people(n, seed)]
+    return rows
+
+
+def w_para(text: str) -> str:
+    return f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+
+def w_cell(text: str, span: int = 1, vmerge: str | None = None, runs: str | None = None) -> str:
+    pr = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + (
+        f'<w:vMerge w:val="{vmerge}"/>' if vmerge == "restart" else "<w:vMerge/>" if vmerge else "")
+    body = runs if runs is not None else "".join(w_para(line) for line in text.split("\n"))
+    return f'<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/>{pr}</w:tcPr>{body}</w:tc>'
+
+
+def w_table(rows: Rows, cells: Sequence[Sequence[str]] | None = None) -> str:
+    """A ``w:tbl`` of plain rows, or of ``cells`` already written (``w_cell``) row by row."""
+    width = max((len(r) for r in rows), default=1)
+    grid = "".join('<w:gridCol w:w="2000"/>' for _ in range(width))
+    body = "".join("<w:tr>" + "".join(w_cell(str(v)) for v in r) + "</w:tr>" for r in rows) if cells is None else (
+        "".join("<w:tr>" + "".join(r) + "</w:tr>" for r in cells))
+    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
+            f'<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>')
+
+
+def docx_xml(body: str) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W_NS}" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<w:body>{body}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>')
+
+
+def docx_bytes(body: str, parts: dict[str, str] | None = None) -> bytes:
+    """A .docx whose body is ``body`` (paragraphs and tables as XML); ``parts``: more parts (headers ...)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", RELS)
+        z.writestr("word/document.xml", docx_xml(body))
+        for name, xml in (parts or {}).items():
+            z.writestr(name, xml)
+        z.writestr("docProps/app.xml", '<?xml version="1.0"?><Properties/>')
+    return buf.getvalue()
+
+
+def docx_with_table(rows: Rows, title: str = "利用者名簿") -> bytes:
+    return docx_bytes(w_para(title) + w_para("令和6年4月1日現在") + w_table(rows) + w_para("以上"))
+
+
+ODF = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+       'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+       'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.2"')
+
+
+def odf_table(rows: Rows, name: str = "表1", header: bool = True) -> str:
+    width = max((len(r) for r in rows), default=1)
+
+    def row(r: Sequence[str]) -> str:
+        return "<table:table-row>" + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+            for v in r) + "</table:table-row>"
+
+    head = f"<table:table-header-rows>{row(rows[0])}</table:table-header-rows>" if header and rows else (
+        row(rows[0]) if rows else "")
+    return (f'<table:table table:name="{name}"><table:table-column table:number-columns-repeated="{width}"/>'
+            + head + "".join(row(r) for r in rows[1:]) + "</table:table>")
+
+
+def odt_content(body: str) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {ODF}><office:body><office:text>'
+            f"{body}</office:text></office:body></office:document-content>")
+
+
+def odt_bytes(body: str, styles: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", odt_content(body))
+        if styles is not None:
+            z.writestr("styles.xml", styles)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                   '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.text"/></manifest:manifest>')
+    return buf.getvalue()
+
+
+def odt_with_table(rows: Rows) -> bytes:
+    return odt_bytes(f"<text:p>利用者名簿</text:p>{odf_table(rows)}<text:p>以上</text:p>")
+
+
+def fodt_with_table(rows: Rows) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {ODF} office:mimetype="application/vnd.oasis.'
+            f'opendocument.text"><office:body><office:text><text:p>名簿</text:p>{odf_table(rows)}</office:text>'
+            "</office:body></office:document>").encode()
+
+
+def rtf_text(text: str, codec: str = "cp932") -> str:
+    """RTF escapes of ``text``: ASCII as it is, the rest as \\'hh bytes in ``codec`` (as Word writes Japanese)."""
+    out = []
+    for ch in text:
+        if ch in "\\{}":
+            out.append("\\" + ch)
+        elif ord(ch) < 128:
+            out.append(ch)
+        else:
+            try:
+                out.append("".join(f"\\'{b:02x}" for b in ch.encode(codec)))
+            except UnicodeEncodeError:
+                out.append(f"\\u{ord(ch) if ord(ch) < 32768 else ord(ch) - 65536}?")
+    return "".join(out)
+
+
+def rtf_row(row: Sequence[str], merge: Sequence[str] = ()) -> str:
+    defs = "".join(f"{merge[i] if i < len(merge) else ''}\\cellx{2000 * (i + 1)}" for i in range(len(row)))
+    cells = "".join(f"\\pard\\intbl {rtf_text(str(v))}\\cell " for v in row)
+    return f"\\trowd\\trgaph108{defs}{cells}\\pard\\intbl{{\\trowd\\trgaph108{defs}\\row}}\n"
+
+
+def rtf_with_table(rows: Rows) -> bytes:
+    body = "".join(rtf_row(r) for r in rows)
+    return ("{\\rtf1\\ansi\\ansicpg932\\deff0{\\fonttbl{\\f0\\fnil\\fcharset128 MS Mincho;}}\n"
+            f"\\pard {rtf_text('利用者名簿')}\\par\n{body}\\pard {rtf_text('以上')}\\par\n}}").encode("ascii")
