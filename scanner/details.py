@@ -868,6 +868,12 @@ class Detail(Code):
                                                     "IMAGE disk.raw) and scan the copy ({library:lib})")
     IMAGE_UNOPENED = "image-unopened", "cannot open the {format:word} image ({library:lib})"
     IMAGE_UNOPENED_MISSING = "image-unopened-missing", "cannot open the {format:word} image: {missing:lib} ({library:lib})"
+    IMAGE_PARENT_LOOP = "image-parent-loop", ("cannot open the {format:word} image: the parent chain loops back to "
+                                              "{name:name} ({chain:name}), a damaged or crafted header; none of its "
+                                              "files read")
+    IMAGE_PARENT_CHAIN_LONG = "image-parent-chain-long", ("cannot open the {format:word} image: the parent chain is "
+                                                          "longer than {n:d} images (at {name:name}); none of its "
+                                                          "files read")
     EWF_NOT_FIRST_SEGMENT = "ewf-not-first-segment", (
         "segment {n:d} of an EWF set, not its first: it is read with the set's first segment (.E01/.Ex01) when both "
         "are in one folder; scan that folder or the first segment as a SOURCE")

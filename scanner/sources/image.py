@@ -24,6 +24,7 @@ from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
 from .image_layers import Layer, LayerFinder, full_reason, release_joined
+from .image_parents import MAX_CHAIN, ParentChainError
 from .image_parttypes import Verdict
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
@@ -133,6 +134,18 @@ _ZERO_CHECK = 1 << 30  # bytes of an overlay's zero-marked clusters compared wit
 _ZERO_COUNT = 1 << 20  # zero-marked clusters counted at most (the row's count stops there)
 _SNAPSHOTS_READ = 32  # internal snapshots read per image (qemu allows 65,536): those after are listed
 _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
+
+
+def _chain_error(e: BaseException | None) -> ParentChainError | None:
+    """The ParentChainError (a chain of parents that loops or runs too deep: image_parents) that E is or was
+    raised from (dfvfs passes it on, perhaps wrapped), or None."""
+    seen: set[int] = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, ParentChainError):
+            return e
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return None
 
 
 def _file_kind(mode: int) -> str:
@@ -853,6 +866,10 @@ class ImageSource:
             missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
+            if chain := _chain_error(e):
+                raise SourceError(say(Detail.IMAGE_PARENT_LOOP, format=name, name=chain.name, chain=" -> ".join(
+                    chain.chain)) if chain.loops else say(Detail.IMAGE_PARENT_CHAIN_LONG, format=name,
+                                                          n=MAX_CHAIN, name=chain.name)) from e
             if kind == "QCOW" and not missing and (features := self._qcow_unread_features()):
                 raise SourceError(say(Detail.QCOW2_FEATURE_UNREAD, features=features, library=full_reason(e))) from e
             raise SourceError(say(Detail.IMAGE_UNOPENED_MISSING, format=name, missing=missing, library=full_reason(e))
