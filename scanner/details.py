@@ -262,6 +262,10 @@ class Detail(Code):
                                                             "cluster pointer(s) off a cluster boundary (the first to "
                                                             "byte {at:d}); what is read there is not the disk's "
                                                             "data (qemu-img check says the same)")
+    QCOW2_POINTER_PAST_END = "qcow2-pointer-past-end", ("{name:name}: damaged QCOW2 tables: {n:d} refcount table "
+                                                        "or block pointer(s) past the file's end (the first to byte "
+                                                        "{at:d}); its reference counts cannot be read, so tables "
+                                                        "moved to another place go unseen")
     VHD_CHECKSUM_MISMATCH = "vhd-checksum-mismatch", ("{name:name}: damaged VHD {what:list}: {n:d} checksum(s) do "
                                                       "not match the bytes (the first at byte {at:d}); the block "
                                                       "size, table place or disk size given there may be wrong, so "
@@ -1462,5 +1466,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.FLAT_EXTENT_CUT, Detail.QCOW2_CUT_SHORT,
                         Detail.VHD_BLOCKS_PAST_END, Detail.VHD_BLOCKS_ON_METADATA, Detail.VHD_BLOCKS_OVERLAP,
                         Detail.VHD_BITMAP_DAMAGED, Detail.QCOW2_REFCOUNTS_EXCEEDED,
-                        Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED,
+                        Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED, Detail.QCOW2_POINTER_PAST_END,
                         Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS})

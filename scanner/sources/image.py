@@ -136,6 +136,11 @@ _SNAPSHOTS_READ = 32  # internal snapshots read per image (qemu allows 65,536): 
 _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
 
 
+# image_qcow.Inconsistency kinds said with a count and a byte
+_QCOW2_DAMAGE = {"misaligned": Detail.QCOW2_POINTER_MISALIGNED, "reused": Detail.QCOW2_CLUSTER_REUSED,
+                 "outside": Detail.QCOW2_POINTER_PAST_END}
+
+
 def _chain_error(e: BaseException | None) -> ParentChainError | None:
     """The ParentChainError (a chain of parents that loops or runs too deep: image_parents) that E is or was
     raised from (dfvfs passes it on, perhaps wrapped), or None."""
@@ -380,8 +385,7 @@ class ImageSource:
         rows = self._each_qcow(look)
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
                         say(Detail.QCOW2_REFCOUNTS_EXCEEDED, name=name, n=i.n, at=i.at, refs=i.refs, count=i.count)
-                        if i.kind == "refcount" else say(Detail.QCOW2_POINTER_MISALIGNED if i.kind == "misaligned"
-                                                         else Detail.QCOW2_CLUSTER_REUSED, name=name, n=i.n, at=i.at))
+                        if i.kind == "refcount" else say(_QCOW2_DAMAGE[i.kind], name=name, n=i.n, at=i.at))
                 for name, found in rows for i in found]
 
     def _qcow_zeros_from_backing(self) -> list[Skipped]:
