@@ -175,14 +175,32 @@ class Detail(Code):
                                           "puts {size:d} bytes at byte {start:d} of a volume of {end:d}: damaged "
                                           "metadata?): not examined")
     LV_READ_FROM_COPY = "lv-read-from-copy", ("{kind:word} logical volume read from its first intact copy, "
-                                              "{leg:name} (lvm{at:d}, copy {k:d} of {n:d}, {state:word}); the "
+                                              "{leg:name} (lvm{at:d}, copy {k:d} of {n:d}, {state:detail}); the "
                                               "other copies are walked as their own volumes, not compared; its "
                                               "raid metadata sub-volumes (dm-raid superblock and bitmap, no files) "
                                               "are not walked")
-    LVM_RAID_UNREAD = "lvm-raid-unread", ("logical volume {n:d} is a {kind:word} logical volume ({shape:word}), which "
+    LVM_RAID_UNREAD = "lvm-raid-unread", ("logical volume {n:d} is a {kind:word} logical volume ({shape:detail}), which "
                                           "libvslvm does not read and leakscan does not assemble: not examined; "
                                           "activate its volume group read-only on Linux with every disk it spans "
                                           "(losetup -r, vgchange -ay) and scan /dev/{volume:name}; libvslvm: {library:lib}")
+    LVM_RAID_UNREAD_JOINED = "lvm-raid-unread-joined", (
+        "logical volume {n:d} of a volume group of {pvs:d} physical volumes is a {kind:word} logical volume "
+        "({shape:detail}), which libvslvm does not read and leakscan does not assemble: not examined; activate its "
+        "volume group read-only on Linux with every disk it spans (losetup -r, vgchange -ay) and scan "
+        "/dev/{volume:name}")
+    # the layout of a RAID logical volume (image_lvm.raid_shapes), inside lvm-raid-unread; layouts by md's names
+    LVM_RAID_SHAPE_PARITY = "lvm-raid-shape-parity", ("{layout:word} parity, {devices:d} devices ({data:d} data + "
+                                                      "{parity:d} parity per stripe), {stripe:d} KiB stripes, "
+                                                      "{segments:d} segment(s)")
+    LVM_RAID_SHAPE_COPIES = "lvm-raid-shape-copies", ("{devices:d} devices, {copies:d} copies of each stripe, "
+                                                      "{stripe:d} KiB stripes, {segments:d} segment(s)")
+    LVM_RAID_SHAPE_STRIPED = "lvm-raid-shape-striped", ("{devices:d} devices, no parity, {stripe:d} KiB stripes, "
+                                                        "{segments:d} segment(s)")
+    # the sync state of a raid1/mirror volume's copies, inside lv-read-from-copy
+    LV_COPIES_SYNC_UNKNOWN = "lv-copies-sync-unknown", "sync state unknown, no dm-raid superblock"
+    LV_COPIES_IN_SYNC = "lv-copies-in-sync", "in sync by its dm-raid superblocks"
+    LV_COPIES_OUT_OF_SYNC = "lv-copies-out-of-sync", ("{n:d} copy or copies failed, stale or recovering by its "
+                                                      "dm-raid superblocks")
     LVM_KIND_UNREAD = "lvm-kind-unread", ("logical volume {n:d} is a {kind:word} logical volume, which libvslvm does "
                                           "not read: not examined (a snapshot's origin volume is walked as its own "
                                           "logical volume); libvslvm: {library:lib}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..codes import Status
-from ..details import Detail, say
+from ..details import Detail, Said, say
 from .volume_keys import VolumeKeys
 
 if TYPE_CHECKING:
@@ -82,6 +82,14 @@ def full_reason(e: BaseException) -> str:
             seen.add(key)
             parts.append(part.strip())
     return " ".join(parts) or type(e).__name__
+
+
+def _sync_state(bad: set[int] | None) -> Said:
+    """The sync state of a raid1/mirror volume's copies by their dm-raid superblocks (image_lvm.legs_out_of_sync's
+    answer), as a detail."""
+    if bad is None:
+        return say(Detail.LV_COPIES_SYNC_UNKNOWN)
+    return say(Detail.LV_COPIES_OUT_OF_SYNC, n=len(bad)) if bad else say(Detail.LV_COPIES_IN_SYNC)
 
 
 def _dfvfs() -> tuple[Any, Any, Any, Any]:
@@ -227,7 +235,7 @@ class LayerFinder:
         of extents on a physical volume found among the partitions beside this one is explored as a byte range
         of it, a striped or multi-segment one joined; the others are listed with why. Walked once, from the
         first of its physical volumes met. False when this is no such group (libvslvm's reason is said)."""
-        from .image_lvm import logical_volumes
+        from .image_lvm import logical_volumes, raid_shapes
 
         stream = vs.parent
         try:
@@ -247,6 +255,7 @@ class LayerFinder:
         sub_facts = {**facts, "volume_system": "LVM", "physical_volumes": f"{len(found)} of {len(starts)} in this image"}
         sub_facts.pop("offset", None)
         copies = self._copies_here(text, lvs, found)
+        raids = raid_shapes(text)
         # as in _logical_volumes_one_by_one: a copy read as its raid1 volume is not walked twice, nor the raid
         # metadata sub-volumes of a volume read (dm-raid's superblock and bitmap, no files)
         read_as = {leg.index for leg, _, _ in copies.values()} | {m for _, metas, _ in copies.values() for m in metas}
@@ -264,6 +273,11 @@ class LayerFinder:
             if lv.refused:
                 self._fail(hop, stream, lv.refused_status or Status.UNSUPPORTED,
                            say(Detail.LVM_METADATA_REFUSED, n=lv.index, why=lv.refused), {**sub_facts, "size": lv.size})
+            elif lv.why and not lv.damaged and lv.index in raids:  # what it is and how to assemble it elsewhere
+                kind, shape, volume = raids[lv.index]
+                self._fail(hop, stream, Status.UNSUPPORTED,
+                           say(Detail.LVM_RAID_UNREAD_JOINED, n=lv.index, pvs=len(starts), kind=kind, shape=shape,
+                               volume=volume), {**sub_facts, "size": lv.size})
             elif lv.why:
                 self._fail(hop, stream, Status.UNSUPPORTED,
                            say(Detail.LVM_GROUP_DAMAGED if lv.damaged else Detail.LVM_GROUP_UNREAD, n=lv.index,
@@ -315,9 +329,7 @@ class LayerFinder:
                 copy = by_index.get(leg.index)
                 if bad is not None and position in bad or copy is None or not readable(copy):
                     continue
-                state = ("sync state unknown, no dm-raid superblock" if bad is None else
-                         "in sync by its dm-raid superblocks" if not bad else
-                         f"{len(bad)} copy or copies failed, stale or recovering by its dm-raid superblocks")
+                state = _sync_state(bad)
                 out[index] = (copy, [m.meta for m in legs if m.meta],
                               say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
                                   n=len(legs), state=state))
@@ -404,7 +416,7 @@ class LayerFinder:
         except self._errors + (IndexError, TypeError, AttributeError, RecursionError):
             return {}
 
-    def _lvm_raids(self, stream: object) -> dict[int, tuple[str, str, str]]:
+    def _lvm_raids(self, stream: object) -> dict[int, tuple[str, Said, str]]:
         """image_lvm.raid_shapes of the group on STREAM ({} when its metadata does not read)."""
         from .image_lvm import raid_shapes
 
@@ -559,9 +571,7 @@ class LayerFinder:
                     if bad is not None and position in bad:
                         continue
                     group.get_logical_volume(leg.index - 1)  # libvslvm reads it (a linear sub-volume)
-                    state = ("sync state unknown, no dm-raid superblock" if bad is None else
-                             "in sync by its dm-raid superblocks" if not bad else
-                             f"{len(bad)} copy or copies failed, stale or recovering by its dm-raid superblocks")
+                    state = _sync_state(bad)
                     out[index] = (leg.index, [m.meta for m in legs if m.meta],
                                   say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
                                       n=len(legs), state=state))
