@@ -890,6 +890,10 @@ class Detail(Code):
                                                     "IMAGE disk.raw) and scan the copy ({library:lib})")
     IMAGE_UNOPENED = "image-unopened", "cannot open the {format:word} image ({library:lib})"
     IMAGE_UNOPENED_MISSING = "image-unopened-missing", "cannot open the {format:word} image: {missing:lib} ({library:lib})"
+    QCOW2_BACKING_FORMAT_UNREAD = "qcow2-backing-format-unread", (
+        "cannot open the QCOW image: its backing file {name:name} is a {format:word} image, which leakscan does not "
+        "read as a backing disk: not examined; convert the chain with qemu-img (qemu-img convert -O raw IMAGE "
+        "disk.raw) and scan the copy")
     IMAGE_PARENT_LOOP = "image-parent-loop", ("cannot open the {format:word} image: the parent chain loops back to "
                                               "{name:name} ({chain:name}), a damaged or crafted header; none of its "
                                               "files read")

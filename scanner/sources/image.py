@@ -23,6 +23,7 @@ from ..details import Detail, join_details, params_of, say
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
+from .image_backing import BackingFormatUnread
 from .image_layers import Layer, LayerFinder, full_reason, release_joined
 from .image_parents import MAX_CHAIN, ParentChainError
 from .image_parttypes import Verdict
@@ -141,12 +142,15 @@ _QCOW2_DAMAGE = {"misaligned": Detail.QCOW2_POINTER_MISALIGNED, "reused": Detail
                  "outside": Detail.QCOW2_POINTER_PAST_END}
 
 
-def _chain_error(e: BaseException | None) -> ParentChainError | None:
-    """The ParentChainError (a chain of parents that loops or runs too deep: image_parents) that E is or was
-    raised from (dfvfs passes it on, perhaps wrapped), or None."""
+_E = TypeVar("_E", bound=BaseException)
+
+
+def _raised_from(e: BaseException | None, kind: type[_E]) -> _E | None:
+    """The exception of KIND that E is or was raised from (dfvfs passes it on, perhaps wrapped), or None: a chain of
+    parents that loops or runs too deep (image_parents), a backing file in a format not read (image_backing)."""
     seen: set[int] = set()
     while e is not None and id(e) not in seen:
-        if isinstance(e, ParentChainError):
+        if isinstance(e, kind):
             return e
         seen.add(id(e))
         e = e.__cause__ or e.__context__
@@ -870,7 +874,9 @@ class ImageSource:
             missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
-            if chain := _chain_error(e):
+            if unread := _raised_from(e, BackingFormatUnread):
+                raise SourceError(say(Detail.QCOW2_BACKING_FORMAT_UNREAD, name=unread.written, format=unread.kind)) from e
+            if chain := _raised_from(e, ParentChainError):
                 raise SourceError(say(Detail.IMAGE_PARENT_LOOP, format=name, name=chain.name, chain=" -> ".join(
                     chain.chain)) if chain.loops else say(Detail.IMAGE_PARENT_CHAIN_LONG, format=name,
                                                           n=MAX_CHAIN, name=chain.name)) from e

@@ -346,7 +346,7 @@ class BackingDisk:
     VHD parents, found beside it: image_parents). Read-only (no access time moved: image_noatime)."""
 
     def __init__(self, path: str) -> None:
-        from .image_backing import backing_format
+        from .image_backing import READ_AS_BACKING, backing_format
         from .image_media import _NoAtimeFile
         from .image_sniff import open_evidence
 
@@ -359,6 +359,8 @@ class BackingDisk:
             kind = backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0)))
         finally:
             os.close(fd)
+        if kind not in READ_AS_BACKING:  # never opened as another format (a VDI was opened as a VHD)
+            raise SnapshotRefused(f"its backing file is a {kind} image, which leakscan does not read as a backing disk")
         if kind == "RAW":
             self._file = _NoAtimeFile(path)
             self._size = self._file.get_size()
@@ -372,7 +374,7 @@ class BackingDisk:
         dfvfs_without_atime()
         dfvfs_parents_beside()
         os_spec = factory.Factory.NewPathSpec("OS", location=os.path.abspath(path))
-        indicator = {"QCOW": "QCOW", "VMDK": "VMDK"}.get(kind, "VHDI")
+        indicator = {"QCOW": "QCOW", "VMDK": "VMDK", "VHD": "VHDI", "VHDX": "VHDI"}[kind]
         try:
             # a context of its own: file objects the current disk's chain shares in the default one (the same
             # files under it) read zeros through a second libqcow handle
