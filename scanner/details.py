@@ -176,7 +176,7 @@ class Detail(Code):
                                           "metadata?): not examined")
     LV_READ_FROM_COPY = "lv-read-from-copy", ("{kind:word} logical volume read from its first intact copy, "
                                               "{leg:name} (lvm{at:d}, copy {k:d} of {n:d}, {state:detail}); the "
-                                              "other copies are walked as their own volumes, not compared; its "
+                                              "other copies are walked as their own volumes; its "
                                               "raid metadata sub-volumes (dm-raid superblock and bitmap, no files) "
                                               "are not walked")
     LVM_RAID_UNREAD = "lvm-raid-unread", ("logical volume {n:d} is a {kind:word} logical volume ({shape:detail}), which "
@@ -188,6 +188,10 @@ class Detail(Code):
         "({shape:detail}), which libvslvm does not read and leakscan does not assemble: not examined; activate its "
         "volume group read-only on Linux with every disk it spans (losetup -r, vgchange -ay) and scan "
         "/dev/{volume:name}")
+    LV_COPIES_SAME = "lv-copies-same", "its copies {legs:list} read the same over the {mib:d} MiB compared"
+    LV_COPIES_DIFFER = "lv-copies-differ", ("its copies {leg:name} and {other:name} differ in {n:d} block(s) of 64 "
+                                            "KiB of the {mib:d} MiB compared (the first at byte {at:d}): the files "
+                                            "are read from the first, and the other is walked as its own volume")
     # the layout of a RAID logical volume (image_lvm.raid_shapes), inside lvm-raid-unread; layouts by md's names
     LVM_RAID_SHAPE_PARITY = "lvm-raid-shape-parity", ("{layout:word} parity, {devices:d} devices ({data:d} data + "
                                                       "{parity:d} parity per stripe), {stripe:d} KiB stripes, "

@@ -15,11 +15,12 @@ import itertools
 import logging
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..codes import Status
-from ..details import Detail, Said, say
+from ..details import Detail, Said, join_details, say
 from .volume_keys import VolumeKeys
 
 if TYPE_CHECKING:
@@ -82,6 +83,43 @@ def full_reason(e: BaseException) -> str:
             seen.add(key)
             parts.append(part.strip())
     return " ".join(parts) or type(e).__name__
+
+
+def _reader(volume: _LogicalVolume) -> Callable[[int, int], bytes]:
+    """read(offset, n) of a pyvslvm logical volume."""
+    return lambda offset, n: bytes(volume.read_buffer_at_offset(n, offset))
+
+
+COMPARE_BLOCK = 64 * 1024
+COMPARE_LIMIT = 1 << 30  # bytes of a raid1 volume's copies compared (each read once more than the walk reads)
+
+
+def compare_copies(name: str, read: Callable[[int, int], bytes], peers: list[tuple[str, Callable[[int, int], bytes]]],
+                   size: int) -> Said | None:
+    """A raid1/mirror volume's copy NAME (read(offset, n)) compared with the other copies in PEERS (name, read) over
+    its first COMPARE_LIMIT bytes of SIZE, in COMPARE_BLOCK blocks: lv-copies-same, or lv-copies-differ for the first
+    copy that differs (how many blocks, the first's byte); None with no peer or when a copy does not read."""
+    if not peers or size <= 0:
+        return None
+    end = min(size, COMPARE_LIMIT)
+    mib = -(-end // (1 << 20))
+    try:
+        for other, read_other in peers:
+            n, first = 0, 0
+            for at in range(0, end, 16 * COMPARE_BLOCK):
+                k = min(16 * COMPARE_BLOCK, end - at)
+                mine, theirs = read(at, k), read_other(at, k)
+                if mine == theirs:
+                    continue
+                for b in range(0, k, COMPARE_BLOCK):
+                    if mine[b:b + COMPARE_BLOCK] != theirs[b:b + COMPARE_BLOCK]:
+                        first = first if n else at + b
+                        n += 1
+            if n:
+                return say(Detail.LV_COPIES_DIFFER, leg=name, other=other, n=n, mib=mib, at=first)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return say(Detail.LV_COPIES_SAME, legs=[name, *(p for p, _ in peers)], mib=mib)
 
 
 def _sync_state(bad: set[int] | None) -> Said:
@@ -321,6 +359,16 @@ class LayerFinder:
             except self._errors:
                 return b""
 
+        def linear(lv: LogicalVolume | None) -> Callable[[int, int], bytes] | None:  # read(offset, n) of a copy
+            if not readable(lv) or lv is None or lv.areas is not None or lv.pv is None:
+                return None  # a joined copy is not compared
+            fobj, start, size = self._resolver.Resolver.OpenFileObject(found[lv.pv]), lv.start, lv.size
+
+            def read(offset: int, n: int) -> bytes:
+                fobj.seek(start + offset)
+                return bytes(fobj.read(max(0, min(n, size - offset))))
+            return read
+
         out: dict[int, tuple[LogicalVolume, list[int], str]] = {}
         for index, (kind, legs) in mirrors.items():
             blocks = [head(by_index.get(leg.meta)) if leg.meta else b"" for leg in legs]
@@ -330,9 +378,14 @@ class LayerFinder:
                 if bad is not None and position in bad or copy is None or not readable(copy):
                     continue
                 state = _sync_state(bad)
-                out[index] = (copy, [m.meta for m in legs if m.meta],
-                              say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
-                                  n=len(legs), state=state))
+                peers = [(other.name, linear(by_index.get(other.index))) for p, other in enumerate(legs)
+                         if other is not leg and (bad is None or p not in bad)]
+                mine = linear(copy)
+                compared = compare_copies(leg.name, mine, [(n, r) for n, r in peers if r is not None],
+                                          copy.size) if mine is not None else None
+                out[index] = (copy, [m.meta for m in legs if m.meta], join_details([
+                    say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
+                        n=len(legs), state=state), compared]))
                 break
         return out
 
@@ -570,11 +623,19 @@ class LayerFinder:
                 for position, leg in enumerate(legs):
                     if bad is not None and position in bad:
                         continue
-                    group.get_logical_volume(leg.index - 1)  # libvslvm reads it (a linear sub-volume)
+                    volume = group.get_logical_volume(leg.index - 1)  # libvslvm reads it (a linear sub-volume)
                     state = _sync_state(bad)
-                    out[index] = (leg.index, [m.meta for m in legs if m.meta],
-                                  say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
-                                      n=len(legs), state=state))
+                    peers = []  # the other copies its superblocks do not set apart, that libvslvm reads
+                    for p, other in enumerate(legs):
+                        if other is not leg and (bad is None or p not in bad):
+                            try:
+                                peers.append((other.name, _reader(group.get_logical_volume(other.index - 1))))
+                            except (OSError, RuntimeError):
+                                continue
+                    out[index] = (leg.index, [m.meta for m in legs if m.meta], join_details([
+                        say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
+                            n=len(legs), state=state),
+                        compare_copies(leg.name, _reader(volume), peers, int(volume.size))]))
                     break
             except (OSError, RuntimeError, ValueError, IndexError, struct.error):
                 continue
