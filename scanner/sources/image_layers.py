@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..codes import Status
-from ..details import Detail, Said, join_details, say
+from ..details import Detail, join_details, say
 from .volume_keys import VolumeKeys
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ COMPARE_LIMIT = 1 << 30  # bytes of a raid1 volume's copies compared (each read 
 
 
 def compare_copies(name: str, read: Callable[[int, int], bytes], peers: list[tuple[str, Callable[[int, int], bytes]]],
-                   size: int) -> Said | None:
+                   size: int) -> str | None:
     """A raid1/mirror volume's copy NAME (read(offset, n)) compared with the other copies in PEERS (name, read) over
     its first COMPARE_LIMIT bytes of SIZE, in COMPARE_BLOCK blocks: lv-copies-same, or lv-copies-differ for the first
     copy that differs (how many blocks, the first's byte); None with no peer or when a copy does not read."""
@@ -122,7 +122,7 @@ def compare_copies(name: str, read: Callable[[int, int], bytes], peers: list[tup
     return say(Detail.LV_COPIES_SAME, legs=[name, *(p for p, _ in peers)], mib=mib)
 
 
-def _sync_state(bad: set[int] | None) -> Said:
+def _sync_state(bad: set[int] | None) -> str:
     """The sync state of a raid1/mirror volume's copies by their dm-raid superblocks (image_lvm.legs_out_of_sync's
     answer), as a detail."""
     if bad is None:
@@ -141,6 +141,8 @@ def _dfvfs() -> tuple[Any, Any, Any, Any]:
 
 class _LogicalVolume(Protocol):
     """pyvslvm's logical volume, as _mirror_copies reads it."""
+
+    size: int
 
     def read_buffer_at_offset(self, size: int, offset: int) -> bytes: ...
 
@@ -385,7 +387,7 @@ class LayerFinder:
                                           copy.size) if mine is not None else None
                 out[index] = (copy, [m.meta for m in legs if m.meta], join_details([
                     say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
-                        n=len(legs), state=state), compared]))
+                        n=len(legs), state=state), compared or ""]))
                 break
         return out
 
@@ -469,7 +471,7 @@ class LayerFinder:
         except self._errors + (IndexError, TypeError, AttributeError, RecursionError):
             return {}
 
-    def _lvm_raids(self, stream: object) -> dict[int, tuple[str, Said, str]]:
+    def _lvm_raids(self, stream: object) -> dict[int, tuple[str, str, str]]:
         """image_lvm.raid_shapes of the group on STREAM ({} when its metadata does not read)."""
         from .image_lvm import raid_shapes
 
@@ -635,7 +637,7 @@ class LayerFinder:
                     out[index] = (leg.index, [m.meta for m in legs if m.meta], join_details([
                         say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
                             n=len(legs), state=state),
-                        compare_copies(leg.name, _reader(volume), peers, int(volume.size))]))
+                        compare_copies(leg.name, _reader(volume), peers, int(volume.size)) or ""]))
                     break
             except (OSError, RuntimeError, ValueError, IndexError, struct.error):
                 continue

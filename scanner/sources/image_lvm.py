@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..codes import Status
-from ..details import Detail, Said, say
+from ..details import Detail, say
 
 SECTOR = 512
 # a string never closed runs to the end of the text as one token (refused in parse): matching it again from each
@@ -363,7 +363,7 @@ _PARITY_LAYOUTS = {"la": "left-asymmetric", "ra": "right-asymmetric", "ls": "lef
 RAID_LAYOUTS = frozenset(_PARITY_LAYOUTS.values()) | {"parity-first"}  # labelled raid_layout_<name> in reports
 
 
-def raid_shapes(text: str) -> dict[int, tuple[str, Said, str]]:
+def raid_shapes(text: str) -> dict[int, tuple[str, str, str]]:
     """{1-based index: (segment type, its layout as a detail, "group/volume")} of the striped RAID logical volumes
     (raid0, raid4, raid5*, raid6*, raid10) in TEXT, which libvslvm does not read and leakscan does not assemble:
     what an examiner needs to assemble them elsewhere ({} when the metadata does not read)."""
