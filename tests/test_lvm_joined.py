@@ -406,6 +406,14 @@ def test_raid_shapes_say_the_layout_an_examiner_assembles_the_volume_with() -> N
         assert kind != "raid5" or "左対称" in ja, ja
 
 
+def test_every_parity_layout_has_words_in_both_languages() -> None:
+    from reports.labels import Labels
+    from scanner.sources.image_lvm import RAID_LAYOUTS
+
+    for lang in ("ja", "en"):
+        assert not [w for w in RAID_LAYOUTS if not Labels(lang)["raid_layout_" + w]], lang
+
+
 @pytest.mark.parametrize("state", ["unknown", "in-sync", "bad"])
 def test_the_note_of_a_volume_read_from_a_copy_is_said_in_japanese(state: str) -> None:
     from reports.details import detail_text

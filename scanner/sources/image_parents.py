@@ -128,6 +128,7 @@ def _check(chain: list[str], location: str) -> None:
     if len(chain) >= MAX_CHAIN:
         raise ParentChainError(names[-1], names, loops=False)
 
+
 def _regular(location: str) -> bool:
     """Whether LOCATION is a regular file itself (lstat: a symbolic link is not followed)."""
     import os
