@@ -86,6 +86,9 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
             elif name == "nt" and isinstance(value, str) and t["nt_" + value]:
                 code_word = Markup("<code>{}</code>").format(visible(value)) if visible else value
                 params[name] = (Markup("{}（{}）") if html else "{}（{}）").format(t["nt_" + value], code_word)
+            elif name == "layout" and isinstance(value, str) and t["raid_layout_" + value]:  # md's name kept
+                code_word = Markup("<code>{}</code>").format(visible(value)) if visible else value
+                params[name] = (Markup("{}（{}）") if html else "{}（{}）").format(t["raid_layout_" + value], code_word)
             elif name == "errno" and isinstance(value, str) and t["errno_" + value]:
                 code_word = Markup("<code>{}</code>").format(visible(value)) if visible else value
                 params[name] = (Markup("{}（{}）") if html else "{}（{}）").format(t["errno_" + value], code_word)

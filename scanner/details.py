@@ -175,14 +175,36 @@ class Detail(Code):
                                           "puts {size:d} bytes at byte {start:d} of a volume of {end:d}: damaged "
                                           "metadata?): not examined")
     LV_READ_FROM_COPY = "lv-read-from-copy", ("{kind:word} logical volume read from its first intact copy, "
-                                              "{leg:name} (lvm{at:d}, copy {k:d} of {n:d}, {state:word}); the "
-                                              "other copies are walked as their own volumes, not compared; its "
+                                              "{leg:name} (lvm{at:d}, copy {k:d} of {n:d}, {state:detail}); the "
+                                              "other copies are walked as their own volumes; its "
                                               "raid metadata sub-volumes (dm-raid superblock and bitmap, no files) "
                                               "are not walked")
-    LVM_RAID_UNREAD = "lvm-raid-unread", ("logical volume {n:d} is a {kind:word} logical volume ({shape:word}), which "
+    LVM_RAID_UNREAD = "lvm-raid-unread", ("logical volume {n:d} is a {kind:word} logical volume ({shape:detail}), which "
                                           "libvslvm does not read and leakscan does not assemble: not examined; "
                                           "activate its volume group read-only on Linux with every disk it spans "
                                           "(losetup -r, vgchange -ay) and scan /dev/{volume:name}; libvslvm: {library:lib}")
+    LVM_RAID_UNREAD_JOINED = "lvm-raid-unread-joined", (
+        "logical volume {n:d} of a volume group of {pvs:d} physical volumes is a {kind:word} logical volume "
+        "({shape:detail}), which libvslvm does not read and leakscan does not assemble: not examined; activate its "
+        "volume group read-only on Linux with every disk it spans (losetup -r, vgchange -ay) and scan "
+        "/dev/{volume:name}")
+    LV_COPIES_SAME = "lv-copies-same", "its copies {legs:list} read the same over the {mib:d} MiB compared"
+    LV_COPIES_DIFFER = "lv-copies-differ", ("its copies {leg:name} and {other:name} differ in {n:d} block(s) of 64 "
+                                            "KiB of the {mib:d} MiB compared (the first at byte {at:d}): the files "
+                                            "are read from the first, and the other is walked as its own volume")
+    # the layout of a RAID logical volume (image_lvm.raid_shapes), inside lvm-raid-unread; layouts by md's names
+    LVM_RAID_SHAPE_PARITY = "lvm-raid-shape-parity", ("{layout:word} parity, {devices:d} devices ({data:d} data + "
+                                                      "{parity:d} parity per stripe), {stripe:d} KiB stripes, "
+                                                      "{segments:d} segment(s)")
+    LVM_RAID_SHAPE_COPIES = "lvm-raid-shape-copies", ("{devices:d} devices, {copies:d} copies of each stripe, "
+                                                      "{stripe:d} KiB stripes, {segments:d} segment(s)")
+    LVM_RAID_SHAPE_STRIPED = "lvm-raid-shape-striped", ("{devices:d} devices, no parity, {stripe:d} KiB stripes, "
+                                                        "{segments:d} segment(s)")
+    # the sync state of a raid1/mirror volume's copies, inside lv-read-from-copy
+    LV_COPIES_SYNC_UNKNOWN = "lv-copies-sync-unknown", "sync state unknown, no dm-raid superblock"
+    LV_COPIES_IN_SYNC = "lv-copies-in-sync", "in sync by its dm-raid superblocks"
+    LV_COPIES_OUT_OF_SYNC = "lv-copies-out-of-sync", ("{n:d} copy or copies failed, stale or recovering by its "
+                                                      "dm-raid superblocks")
     LVM_KIND_UNREAD = "lvm-kind-unread", ("logical volume {n:d} is a {kind:word} logical volume, which libvslvm does "
                                           "not read: not examined (a snapshot's origin volume is walked as its own "
                                           "logical volume); libvslvm: {library:lib}")
@@ -262,6 +284,10 @@ class Detail(Code):
                                                             "cluster pointer(s) off a cluster boundary (the first to "
                                                             "byte {at:d}); what is read there is not the disk's "
                                                             "data (qemu-img check says the same)")
+    QCOW2_POINTER_PAST_END = "qcow2-pointer-past-end", ("{name:name}: damaged QCOW2 tables: {n:d} refcount table "
+                                                        "or block pointer(s) past the file's end (the first to byte "
+                                                        "{at:d}); its reference counts cannot be read, so tables "
+                                                        "moved to another place go unseen")
     VHD_CHECKSUM_MISMATCH = "vhd-checksum-mismatch", ("{name:name}: damaged VHD {what:list}: {n:d} checksum(s) do "
                                                       "not match the bytes (the first at byte {at:d}); the block "
                                                       "size, table place or disk size given there may be wrong, so "
@@ -911,6 +937,16 @@ class Detail(Code):
                                                     "IMAGE disk.raw) and scan the copy ({library:lib})")
     IMAGE_UNOPENED = "image-unopened", "cannot open the {format:word} image ({library:lib})"
     IMAGE_UNOPENED_MISSING = "image-unopened-missing", "cannot open the {format:word} image: {missing:lib} ({library:lib})"
+    QCOW2_BACKING_FORMAT_UNREAD = "qcow2-backing-format-unread", (
+        "cannot open the QCOW image: its backing file {name:name} is a {format:word} image, which leakscan does not "
+        "read as a backing disk: not examined; convert the chain with qemu-img (qemu-img convert -O raw IMAGE "
+        "disk.raw) and scan the copy")
+    IMAGE_PARENT_LOOP = "image-parent-loop", ("cannot open the {format:word} image: the parent chain loops back to "
+                                              "{name:name} ({chain:name}), a damaged or crafted header; none of its "
+                                              "files read")
+    IMAGE_PARENT_CHAIN_LONG = "image-parent-chain-long", ("cannot open the {format:word} image: the parent chain is "
+                                                          "longer than {n:d} images (at {name:name}); none of its "
+                                                          "files read")
     EWF_NOT_FIRST_SEGMENT = "ewf-not-first-segment", (
         "segment {n:d} of an EWF set, not its first: it is read with the set's first segment (.E01/.Ex01) when both "
         "are in one folder; scan that folder or the first segment as a SOURCE")
@@ -1537,5 +1573,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.FLAT_EXTENT_CUT, Detail.QCOW2_CUT_SHORT,
                         Detail.VHD_BLOCKS_PAST_END, Detail.VHD_BLOCKS_ON_METADATA, Detail.VHD_BLOCKS_OVERLAP,
                         Detail.VHD_BITMAP_DAMAGED, Detail.QCOW2_REFCOUNTS_EXCEEDED,
-                        Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED,
+                        Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED, Detail.QCOW2_POINTER_PAST_END,
                         Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS})

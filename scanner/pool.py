@@ -160,8 +160,9 @@ class WorkerPool:
                 self._started = True
             s.used = True
             self._units += 1
-            if not s.units:
+            if not s.units:  # it begins now: its no-CPU watch too (never judged on the idle time before it)
                 s.head_since = time.monotonic()
+                s.worker.stall.stir(s.head_since)
             s.units.append((self._units, unit))
             sending = True
             s.worker.conn.send((run_unit, (self.settings, unit, self._units)))

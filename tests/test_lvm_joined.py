@@ -8,6 +8,7 @@ reference is that same ext2 image as mke2fs wrote it (fls, and the bytes written
 from __future__ import annotations
 
 import json
+import re
 import struct
 import subprocess
 from pathlib import Path
@@ -380,12 +381,50 @@ def test_raid_shapes_say_the_layout_an_examiner_assembles_the_volume_with() -> N
             + _raid("d", "raid4", 3) + _raid1("e", 2) + _lv("f", [_segment(1, 0, 4, [("pv0", 0)])]))
     text = ('vg0 {\nid = "x"\nseqno = 1\nextent_size = 2048\nphysical_volumes {\npv0 {\nid = "p"\n'
             'pe_start = 2048\npe_count = 10\n}\n}\nlogical_volumes {\n' + body + "}\n}\n")
-    assert raid_shapes(text) == {
-        1: ("raid5", "left-symmetric, 3 devices (2 data + 1 parity per stripe), 64 KiB stripes", "vg0/a"),
-        2: ("raid6_nc", "N-continue, 5 devices (3 data + 2 parity per stripe), 64 KiB stripes", "vg0/b"),
-        3: ("raid10", "4 devices, 2 copies of each stripe, 64 KiB stripes", "vg0/c"),
-        4: ("raid4", "dedicated parity device, 3 devices (2 data + 1 parity per stripe), 64 KiB stripes", "vg0/d")}
+    shapes = raid_shapes(text)
+    assert {i: (kind, str(shape), volume) for i, (kind, shape, volume) in shapes.items()} == {
+        1: ("raid5", "left-symmetric parity, 3 devices (2 data + 1 parity per stripe), 64 KiB stripes, 1 segment(s)",
+            "vg0/a"),
+        2: ("raid6_nc", "N-continue parity, 5 devices (3 data + 2 parity per stripe), 64 KiB stripes, 1 segment(s)",
+            "vg0/b"),
+        3: ("raid10", "4 devices, 2 copies of each stripe, 64 KiB stripes, 1 segment(s)", "vg0/c"),
+        4: ("raid4", "parity-first parity, 3 devices (2 data + 1 parity per stripe), 64 KiB stripes, 1 segment(s)",
+            "vg0/d")}
     assert raid_shapes("not lvm metadata {") == {}
+    # review16d #7: every part of the row in the reader's words (the layout was English in the Japanese report)
+    from reports.details import detail_text
+    from scanner.details import Detail, say
+
+    for kind, shape, volume in shapes.values():
+        said = say(Detail.LVM_RAID_UNREAD, n=2, kind=kind, shape=shape, volume=volume, library="unsupported")
+        ja = detail_text(said, "unsupported", "ja", said.codes)
+        ja = ja.replace("「unsupported」", "").replace(f"/dev/{volume}", "").replace(kind, "")
+        ja = ja.replace("left-symmetric", "").replace("N-continue", "").replace("parity-first", "")
+        for word in ("losetup -r", "vgchange -ay", "KiB", "libvslvm", "leakscan", "Linux"):  # names, not words
+            ja = ja.replace(word, "")
+        assert not re.findall(r"[A-Za-z]{2,}", ja), ja
+        assert kind != "raid5" or "左対称" in ja, ja
+
+
+def test_every_parity_layout_has_words_in_both_languages() -> None:
+    from reports.labels import Labels
+    from scanner.sources.image_lvm import RAID_LAYOUTS
+
+    for lang in ("ja", "en"):
+        assert not [w for w in RAID_LAYOUTS if not Labels(lang)["raid_layout_" + w]], lang
+
+
+@pytest.mark.parametrize("state", ["unknown", "in-sync", "bad"])
+def test_the_note_of_a_volume_read_from_a_copy_is_said_in_japanese(state: str) -> None:
+    from reports.details import detail_text
+    from scanner.details import Detail, say
+
+    inner = {"unknown": say(Detail.LV_COPIES_SYNC_UNKNOWN), "in-sync": say(Detail.LV_COPIES_IN_SYNC),
+             "bad": say(Detail.LV_COPIES_OUT_OF_SYNC, n=1)}[state]
+    said = say(Detail.LV_READ_FROM_COPY, kind="raid1", leg="data_rimage_0", at=3, k=1, n=2, state=inner)
+    ja = detail_text(said, "unsupported", "ja", said.codes)
+    rest = ja.replace("RAID", "").replace("raid1", "").replace("data_rimage_0", "").replace("lvm3", "").replace("dm-raid", "")
+    assert not re.findall(r"[A-Za-z]{2,}", rest), ja
 
 
 def test_a_raid5_volume_over_two_physical_volumes_is_listed_with_its_layout_and_how_to_assemble_it(
@@ -414,7 +453,8 @@ def test_a_raid5_volume_over_two_physical_volumes_is_listed_with_its_layout_and_
     assert [f["path"] for f in doc["files"]] == [f"{disk} » p2 » lvm1 (ext2) » /x/{LEAKED}"], doc["skipped"]
     (row,) = [s for s in doc["skipped"] if s["container"][-1]["name"] == "lvm2"]
     assert row["reason"] == "unsupported"
-    assert ("a raid5 logical volume (left-symmetric, 3 devices (2 data + 1 parity per stripe), 64 KiB stripes)"
-            in row["detail"]), row["detail"]
+    assert ("a raid5 logical volume (left-symmetric parity, 3 devices (2 data + 1 parity per stripe), 64 KiB "
+            "stripes, 1 segment(s))" in row["detail"]), row["detail"]
+    assert row["detail_codes"][0]["code"] == "lvm-raid-unread-joined", row["detail_codes"]
     assert "vgchange -ay" in row["detail"]
     assert doc["scan"]["complete"] is False and proc.returncode == 3, (proc.returncode, doc["skipped"])

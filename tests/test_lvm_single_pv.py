@@ -451,7 +451,7 @@ def _dm_raid_superblock(position: int, events: int, failed: int, recovery: int =
 
 
 @pytest.mark.parametrize("state", ["no-superblock", "in-sync", "first-failed", "first-recovering", "first-stale",
-                                   "both-failed"])
+                                   "both-failed", "in-sync-differ"])
 def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path: Path, state: str) -> None:
     """A raid1 logical volume (lvm2-written metadata, one PV libvslvm opens) whose two copies (r_rimage_0 at extent
     5, r_rimage_1 at extent 8) each hold the file system: libvslvm reads no raid1 volume, so it was listed
@@ -468,7 +468,11 @@ def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path:
         for extent in (5, 8):
             f.seek(pe + extent * MIB)
             f.write(leg.read_bytes())
+        if state == "in-sync-differ":  # both copies in sync by their superblocks, yet a block differs (session 17)
+            f.seek(pe + 8 * MIB + 3 * 512 * 1024 + 100)
+            f.write(b"\xff" * 10)
         blocks = {"in-sync": (_dm_raid_superblock(0, 9, 0), _dm_raid_superblock(1, 9, 0)),
+                  "in-sync-differ": (_dm_raid_superblock(0, 9, 0), _dm_raid_superblock(1, 9, 0)),
                   "first-failed": (_dm_raid_superblock(0, 7, 0), _dm_raid_superblock(1, 9, 1)),
                   "first-recovering": (_dm_raid_superblock(0, 9, 0, recovery=2048), _dm_raid_superblock(1, 9, 0)),
                   # the first copy missed the last updates (fewer events than its sibling's superblock), and no
@@ -487,10 +491,21 @@ def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path:
         assert found == ["lvm4 (ext2)", "lvm6 (ext2)"], found
         return
     assert rc == 1 and doc["scan"]["complete"] is True, (err, doc["skipped"])
-    copy, other = ("r_rimage_0 (lvm4, copy 1 of 2", "lvm6") if state in ("no-superblock", "in-sync") else (
+    copy, other = ("r_rimage_0 (lvm4, copy 1 of 2", "lvm6") if state in ("no-superblock", "in-sync",
+                                                                         "in-sync-differ") else (
         "r_rimage_1 (lvm6, copy 2 of 2", "lvm4")
     assert found == sorted(["lvm2 (ext2)", f"{other} (ext2)"]), found  # lvm1 (plain) is left all zero
     note = volumes["lvm2"]["note"]
     assert f"raid1 logical volume read from its first intact copy, {copy}" in note, note
-    assert {"no-superblock": "sync state unknown", "in-sync": "in sync by its dm-raid superblocks"}.get(
+    assert {"no-superblock": "sync state unknown", "in-sync": "in sync by its dm-raid superblocks",
+            "in-sync-differ": "in sync by its dm-raid superblocks"}.get(
         state, "1 copy or copies failed, stale or recovering") in note, note
+    # session 17: the copies the superblocks do not set apart are compared where both read
+    compared = [c for c in volumes["lvm2"]["note_codes"] if c["code"] in ("lv-copies-same", "lv-copies-differ")]
+    if state in ("no-superblock", "in-sync"):
+        assert compared == [{"code": "lv-copies-same", "legs": ["r_rimage_0", "r_rimage_1"], "mib": 2}], compared
+    elif state == "in-sync-differ":
+        assert compared == [{"code": "lv-copies-differ", "leg": "r_rimage_0", "other": "r_rimage_1", "n": 1,
+                             "mib": 2, "at": 3 * 512 * 1024}], compared
+    else:  # the copy set apart is not compared (it is expected to differ)
+        assert compared == [], compared

@@ -125,3 +125,22 @@ def test_a_snapshot_read_over_a_raw_backing_file_shorter_than_its_disk_says_so_t
     assert "snap1" in volumes, list(volumes)
     for name, v in volumes.items():
         assert "its QCOW2 backing file base.raw holds 3145728 of the disk's 4194304 bytes" in v.get("note", ""), name
+
+
+@pytest.mark.parametrize("fmt, named", [("vdi", "VDI"), ("qed", "QED"), ("parallels", "Parallels")])
+def test_a_backing_file_in_a_format_not_read_as_a_backing_disk_says_which(disks: Path, tmp_path: Path, fmt: str,
+                                                                           named: str) -> None:
+    """review16d #9: a backing file that is neither QCOW, VMDK, VHD/VHDX nor raw (qemu also takes VDI, QED,
+    Parallels ...) was taken for raw (its header and tables read as the disk: "no file system recognised", or
+    files found on a disk mixed of the overlay's clusters and the VDI's header), and the snapshot reader opened any such file as a VHD. Now the image is
+    listed with the backing file's name and format, and nothing of it is read as the disk."""
+    from scanner.sources.image_qcow import BackingDisk, SnapshotRefused
+
+    image = _overlay(disks, tmp_path / fmt, fmt)
+    code, doc = _scan(image, tmp_path / "out")
+    assert code == 2 and not doc.get("files"), doc
+    codes = [c for s in doc["skipped"] for c in s.get("detail_codes", [])]
+    rows = [c for c in codes if c["code"] == "qcow2-backing-format-unread"]
+    assert rows and rows[0]["name"] == f"base.{fmt}" and rows[0]["format"] == named, codes
+    with pytest.raises(SnapshotRefused, match=named):
+        BackingDisk(str(tmp_path / fmt / f"base.{fmt}"))

@@ -23,7 +23,9 @@ from ..details import Detail, join_details, params_of, say
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
+from .image_backing import BackingFormatUnread
 from .image_layers import Layer, LayerFinder, full_reason, release_joined
+from .image_parents import MAX_CHAIN, ParentChainError
 from .image_parttypes import Verdict
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
@@ -133,6 +135,26 @@ _ZERO_CHECK = 1 << 30  # bytes of an overlay's zero-marked clusters compared wit
 _ZERO_COUNT = 1 << 20  # zero-marked clusters counted at most (the row's count stops there)
 _SNAPSHOTS_READ = 32  # internal snapshots read per image (qemu allows 65,536): those after are listed
 _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
+
+
+# image_qcow.Inconsistency kinds said with a count and a byte
+_QCOW2_DAMAGE = {"misaligned": Detail.QCOW2_POINTER_MISALIGNED, "reused": Detail.QCOW2_CLUSTER_REUSED,
+                 "outside": Detail.QCOW2_POINTER_PAST_END}
+
+
+_E = TypeVar("_E", bound=BaseException)
+
+
+def _raised_from(e: BaseException | None, kind: type[_E]) -> _E | None:
+    """The exception of KIND that E is or was raised from (dfvfs passes it on, perhaps wrapped), or None: a chain of
+    parents that loops or runs too deep (image_parents), a backing file in a format not read (image_backing)."""
+    seen: set[int] = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, kind):
+            return e
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return None
 
 
 def _file_kind(mode: int) -> str:
@@ -367,8 +389,7 @@ class ImageSource:
         rows = self._each_qcow(look)
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
                         say(Detail.QCOW2_REFCOUNTS_EXCEEDED, name=name, n=i.n, at=i.at, refs=i.refs, count=i.count)
-                        if i.kind == "refcount" else say(Detail.QCOW2_POINTER_MISALIGNED if i.kind == "misaligned"
-                                                         else Detail.QCOW2_CLUSTER_REUSED, name=name, n=i.n, at=i.at))
+                        if i.kind == "refcount" else say(_QCOW2_DAMAGE[i.kind], name=name, n=i.n, at=i.at))
                 for name, found in rows for i in found]
 
     def _qcow_zeros_from_backing(self) -> list[Skipped]:
@@ -853,6 +874,12 @@ class ImageSource:
             missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
+            if unread := _raised_from(e, BackingFormatUnread):
+                raise SourceError(say(Detail.QCOW2_BACKING_FORMAT_UNREAD, name=unread.written, format=unread.kind)) from e
+            if chain := _raised_from(e, ParentChainError):
+                raise SourceError(say(Detail.IMAGE_PARENT_LOOP, format=name, name=chain.name, chain=" -> ".join(
+                    chain.chain)) if chain.loops else say(Detail.IMAGE_PARENT_CHAIN_LONG, format=name,
+                                                          n=MAX_CHAIN, name=chain.name)) from e
             if kind == "QCOW" and not missing and (features := self._qcow_unread_features()):
                 raise SourceError(say(Detail.QCOW2_FEATURE_UNREAD, features=features, library=full_reason(e))) from e
             raise SourceError(say(Detail.IMAGE_UNOPENED_MISSING, format=name, missing=missing, library=full_reason(e))

@@ -20,8 +20,29 @@ _PER_L2 = CLUSTER // 8
 _COPIED = 1 << 63
 
 
+# disk formats qemu takes as a backing file that leakscan does not read as one (no back-end here): by their magic
+_UNREAD = ((b"QED\x00", 0, "QED"), (b"\x7f\x10\xda\xbe", 0x40, "VDI"), (b"WithoutFreeSpace", 0, "Parallels"),
+           (b"WithouFreSpacExt", 0, "Parallels"), (b"LUKS\xba\xbe", 0, "LUKS"), (b"Bochs Virtual HD Image", 0, "Bochs"))
+READ_AS_BACKING = ("QCOW", "VMDK", "VHDX", "VHD", "RAW")
+
+
+class BackingFormatUnread(OSError):
+    """A backing file in a disk format leakscan does not read as a backing disk (VDI, QED, Parallels ...): read as
+    raw, its header and tables would be taken for the disk's bytes."""
+
+    def __init__(self, written: str, kind: str) -> None:
+        self.written, self.kind = written, kind
+        super().__init__(f"backing file {written} is a {kind} image, which leakscan does not read as a backing disk")
+
+
 def backing_format(head: bytes, tail: bytes) -> str:
-    """What a backing file is by its bytes: QCOW, VMDK, VHDX, VHD or raw."""
+    """What a backing file is by its bytes: QCOW, VMDK, VHDX, VHD, one of the formats leakscan does not read as a
+    backing file (QED, VDI, Parallels, LUKS, Bochs, DMG: not in READ_AS_BACKING), or raw."""
+    for magic, at, kind in _UNREAD:
+        if head[at:at + len(magic)] == magic:
+            return kind
+    if tail.startswith(b"koly"):
+        return "DMG"
     if head.startswith(b"QFI\xfb"):
         return "QCOW"
     if head.startswith(b"KDMV") or head.startswith(b"COWD") or b"# Disk DescriptorFile" in head[:1024]:
@@ -132,6 +153,8 @@ def backing_view(found: Any, head: bytes, overlay_size: int, resolver_context: A
     size = os_object.get_size()
     os_object.seek(max(size - 512, 0))
     kind = backing_format(head, os_object.read(8))
+    if kind not in READ_AS_BACKING:
+        raise BackingFormatUnread(found.location.rsplit("/", 1)[-1], kind)
     if kind in ("VMDK", "VHD", "VHDX"):
         indicator = "VMDK" if kind == "VMDK" else "VHDI"
         stream = resolver.Resolver.OpenFileObject(factory.Factory.NewPathSpec(indicator, parent=found),

@@ -15,11 +15,12 @@ import itertools
 import logging
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..codes import Status
-from ..details import Detail, say
+from ..details import Detail, join_details, say
 from .volume_keys import VolumeKeys
 
 if TYPE_CHECKING:
@@ -84,6 +85,51 @@ def full_reason(e: BaseException) -> str:
     return " ".join(parts) or type(e).__name__
 
 
+def _reader(volume: _LogicalVolume) -> Callable[[int, int], bytes]:
+    """read(offset, n) of a pyvslvm logical volume."""
+    return lambda offset, n: bytes(volume.read_buffer_at_offset(n, offset))
+
+
+COMPARE_BLOCK = 64 * 1024
+COMPARE_LIMIT = 1 << 30  # bytes of a raid1 volume's copies compared (each read once more than the walk reads)
+
+
+def compare_copies(name: str, read: Callable[[int, int], bytes], peers: list[tuple[str, Callable[[int, int], bytes]]],
+                   size: int) -> str | None:
+    """A raid1/mirror volume's copy NAME (read(offset, n)) compared with the other copies in PEERS (name, read) over
+    its first COMPARE_LIMIT bytes of SIZE, in COMPARE_BLOCK blocks: lv-copies-same, or lv-copies-differ for the first
+    copy that differs (how many blocks, the first's byte); None with no peer or when a copy does not read."""
+    if not peers or size <= 0:
+        return None
+    end = min(size, COMPARE_LIMIT)
+    mib = -(-end // (1 << 20))
+    try:
+        for other, read_other in peers:
+            n, first = 0, 0
+            for at in range(0, end, 16 * COMPARE_BLOCK):
+                k = min(16 * COMPARE_BLOCK, end - at)
+                mine, theirs = read(at, k), read_other(at, k)
+                if mine == theirs:
+                    continue
+                for b in range(0, k, COMPARE_BLOCK):
+                    if mine[b:b + COMPARE_BLOCK] != theirs[b:b + COMPARE_BLOCK]:
+                        first = first if n else at + b
+                        n += 1
+            if n:
+                return say(Detail.LV_COPIES_DIFFER, leg=name, other=other, n=n, mib=mib, at=first)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return say(Detail.LV_COPIES_SAME, legs=[name, *(p for p, _ in peers)], mib=mib)
+
+
+def _sync_state(bad: set[int] | None) -> str:
+    """The sync state of a raid1/mirror volume's copies by their dm-raid superblocks (image_lvm.legs_out_of_sync's
+    answer), as a detail."""
+    if bad is None:
+        return say(Detail.LV_COPIES_SYNC_UNKNOWN)
+    return say(Detail.LV_COPIES_OUT_OF_SYNC, n=len(bad)) if bad else say(Detail.LV_COPIES_IN_SYNC)
+
+
 def _dfvfs() -> tuple[Any, Any, Any, Any]:
     from dfvfs.helpers import source_scanner
     from dfvfs.lib import errors
@@ -95,6 +141,8 @@ def _dfvfs() -> tuple[Any, Any, Any, Any]:
 
 class _LogicalVolume(Protocol):
     """pyvslvm's logical volume, as _mirror_copies reads it."""
+
+    size: int
 
     def read_buffer_at_offset(self, size: int, offset: int) -> bytes: ...
 
@@ -227,7 +275,7 @@ class LayerFinder:
         of extents on a physical volume found among the partitions beside this one is explored as a byte range
         of it, a striped or multi-segment one joined; the others are listed with why. Walked once, from the
         first of its physical volumes met. False when this is no such group (libvslvm's reason is said)."""
-        from .image_lvm import logical_volumes
+        from .image_lvm import logical_volumes, raid_shapes
 
         stream = vs.parent
         try:
@@ -247,6 +295,7 @@ class LayerFinder:
         sub_facts = {**facts, "volume_system": "LVM", "physical_volumes": f"{len(found)} of {len(starts)} in this image"}
         sub_facts.pop("offset", None)
         copies = self._copies_here(text, lvs, found)
+        raids = raid_shapes(text)
         # as in _logical_volumes_one_by_one: a copy read as its raid1 volume is not walked twice, nor the raid
         # metadata sub-volumes of a volume read (dm-raid's superblock and bitmap, no files)
         read_as = {leg.index for leg, _, _ in copies.values()} | {m for _, metas, _ in copies.values() for m in metas}
@@ -264,6 +313,11 @@ class LayerFinder:
             if lv.refused:
                 self._fail(hop, stream, lv.refused_status or Status.UNSUPPORTED,
                            say(Detail.LVM_METADATA_REFUSED, n=lv.index, why=lv.refused), {**sub_facts, "size": lv.size})
+            elif lv.why and not lv.damaged and lv.index in raids:  # what it is and how to assemble it elsewhere
+                kind, shape, volume = raids[lv.index]
+                self._fail(hop, stream, Status.UNSUPPORTED,
+                           say(Detail.LVM_RAID_UNREAD_JOINED, n=lv.index, pvs=len(starts), kind=kind, shape=shape,
+                               volume=volume), {**sub_facts, "size": lv.size})
             elif lv.why:
                 self._fail(hop, stream, Status.UNSUPPORTED,
                            say(Detail.LVM_GROUP_DAMAGED if lv.damaged else Detail.LVM_GROUP_UNREAD, n=lv.index,
@@ -307,6 +361,16 @@ class LayerFinder:
             except self._errors:
                 return b""
 
+        def linear(lv: LogicalVolume | None) -> Callable[[int, int], bytes] | None:  # read(offset, n) of a copy
+            if not readable(lv) or lv is None or lv.areas is not None or lv.pv is None:
+                return None  # a joined copy is not compared
+            fobj, start, size = self._resolver.Resolver.OpenFileObject(found[lv.pv]), lv.start, lv.size
+
+            def read(offset: int, n: int) -> bytes:
+                fobj.seek(start + offset)
+                return bytes(fobj.read(max(0, min(n, size - offset))))
+            return read
+
         out: dict[int, tuple[LogicalVolume, list[int], str]] = {}
         for index, (kind, legs) in mirrors.items():
             blocks = [head(by_index.get(leg.meta)) if leg.meta else b"" for leg in legs]
@@ -315,12 +379,15 @@ class LayerFinder:
                 copy = by_index.get(leg.index)
                 if bad is not None and position in bad or copy is None or not readable(copy):
                     continue
-                state = ("sync state unknown, no dm-raid superblock" if bad is None else
-                         "in sync by its dm-raid superblocks" if not bad else
-                         f"{len(bad)} copy or copies failed, stale or recovering by its dm-raid superblocks")
-                out[index] = (copy, [m.meta for m in legs if m.meta],
-                              say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
-                                  n=len(legs), state=state))
+                state = _sync_state(bad)
+                peers = [(other.name, linear(by_index.get(other.index))) for p, other in enumerate(legs)
+                         if other is not leg and (bad is None or p not in bad)]
+                mine = linear(copy)
+                compared = compare_copies(leg.name, mine, [(n, r) for n, r in peers if r is not None],
+                                          copy.size) if mine is not None else None
+                out[index] = (copy, [m.meta for m in legs if m.meta], join_details([
+                    say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
+                        n=len(legs), state=state), compared or ""]))
                 break
         return out
 
@@ -558,13 +625,19 @@ class LayerFinder:
                 for position, leg in enumerate(legs):
                     if bad is not None and position in bad:
                         continue
-                    group.get_logical_volume(leg.index - 1)  # libvslvm reads it (a linear sub-volume)
-                    state = ("sync state unknown, no dm-raid superblock" if bad is None else
-                             "in sync by its dm-raid superblocks" if not bad else
-                             f"{len(bad)} copy or copies failed, stale or recovering by its dm-raid superblocks")
-                    out[index] = (leg.index, [m.meta for m in legs if m.meta],
-                                  say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
-                                      n=len(legs), state=state))
+                    volume = group.get_logical_volume(leg.index - 1)  # libvslvm reads it (a linear sub-volume)
+                    state = _sync_state(bad)
+                    peers = []  # the other copies its superblocks do not set apart, that libvslvm reads
+                    for p, other in enumerate(legs):
+                        if other is not leg and (bad is None or p not in bad):
+                            try:
+                                peers.append((other.name, _reader(group.get_logical_volume(other.index - 1))))
+                            except (OSError, RuntimeError):
+                                continue
+                    out[index] = (leg.index, [m.meta for m in legs if m.meta], join_details([
+                        say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
+                            n=len(legs), state=state),
+                        compare_copies(leg.name, _reader(volume), peers, int(volume.size)) or ""]))
                     break
             except (OSError, RuntimeError, ValueError, IndexError, struct.error):
                 continue

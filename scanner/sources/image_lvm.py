@@ -18,10 +18,11 @@ import re
 import struct
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..codes import Status
+from ..details import Detail, say
 
 SECTOR = 512
 # a string never closed runs to the end of the text as one token (refused in parse): matching it again from each
@@ -206,9 +207,6 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
             out.append(LogicalVolume(index, None, 0, size, "", areas, shape))
         else:
             out.append(LogicalVolume(index, None, 0, size, f"a {'/'.join(sorted(kinds))} logical volume"))
-    for index, (_kind, shape, _volume) in raid_shapes(text).items():  # the layout an examiner assembles it with
-        lv_ = out[index - 1]
-        out[index - 1] = replace(lv_, why=f"{lv_.why} ({shape})") if lv_.why and not lv_.damaged else lv_
     _refuse_what_lvm2_refuses(group, out)
     return {uuid: start for uuid, start in pvs.values()}, out
 
@@ -356,15 +354,17 @@ def volume_kinds(text: str) -> dict[int, str]:
     return out
 
 
-# lvm2's RAID segment types (lib/raid/raid.c, man lvmraid "RAID layouts"): the parity layout each names
+# lvm2's RAID segment types (lib/raid/raid.c, man lvmraid "RAID layouts") and the md parity layout each maps to in
+# dm-raid (drivers/md/dm-raid.c), by md's own names (mdadm --layout): words an examiner assembles the volume with
 _PARITY_LAYOUTS = {"la": "left-asymmetric", "ra": "right-asymmetric", "ls": "left-symmetric", "rs": "right-symmetric",
-                   "zr": "zero-restart", "nr": "N-restart", "nc": "N-continue", "n": "parity on the last devices",
-                   "la_6": "left-asymmetric, Q last", "ra_6": "right-asymmetric, Q last",
-                   "ls_6": "left-symmetric, Q last", "rs_6": "right-symmetric, Q last", "n_6": "parity on the last devices"}
+                   "zr": "zero-restart", "nr": "N-restart", "nc": "N-continue", "n": "parity-last",
+                   "la_6": "left-asymmetric-6", "ra_6": "right-asymmetric-6", "ls_6": "left-symmetric-6",
+                   "rs_6": "right-symmetric-6", "n_6": "parity-last"}
+RAID_LAYOUTS = frozenset(_PARITY_LAYOUTS.values()) | {"parity-first"}  # labelled raid_layout_<name> in reports
 
 
 def raid_shapes(text: str) -> dict[int, tuple[str, str, str]]:
-    """{1-based index: (segment type, its layout in words, "group/volume")} of the striped RAID logical volumes
+    """{1-based index: (segment type, its layout as a detail, "group/volume")} of the striped RAID logical volumes
     (raid0, raid4, raid5*, raid6*, raid10) in TEXT, which libvslvm does not read and leakscan does not assemble:
     what an examiner needs to assemble them elsewhere ({} when the metadata does not read)."""
     try:
@@ -392,20 +392,17 @@ def raid_shapes(text: str) -> dict[int, tuple[str, str, str]]:
             copies = int(seg.get("data_copies", 2))
         except (TypeError, ValueError):
             continue
+        common = {"devices": devices, "stripe": stripe_kib, "segments": len(segments)}
         if base == "raid10":
-            words = f"{devices} devices, {copies} copies of each stripe"
+            shape = say(Detail.LVM_RAID_SHAPE_COPIES, copies=copies, **common)
         elif base == "raid0":
-            words = f"{devices} devices, no parity"
+            shape = say(Detail.LVM_RAID_SHAPE_STRIPED, **common)
         else:
             parity = 2 if base == "raid6" else 1
-            layout = {"raid5": "left-symmetric", "raid6": "zero-restart", "raid4": "dedicated parity device"}.get(
+            layout = {"raid5": "left-symmetric", "raid6": "zero-restart", "raid4": "parity-first"}.get(
                 kind) or _PARITY_LAYOUTS.get(kind.split("_", 1)[1] if "_" in kind else "", kind)
-            words = f"{layout}, {devices} devices ({devices - parity} data + {parity} parity per stripe)"
-        if stripe_kib:
-            words += f", {stripe_kib} KiB stripes"
-        if len(segments) > 1:
-            words += f", {len(segments)} segments"
-        out[index] = (kind, words, f"{group_name}/{name}")
+            shape = say(Detail.LVM_RAID_SHAPE_PARITY, layout=layout, data=devices - parity, parity=parity, **common)
+        out[index] = (kind, shape, f"{group_name}/{name}")
     return out
 
 

@@ -101,17 +101,33 @@ def _existing(file_system: Any, path_spec: Any, candidates: list[str]) -> Any | 
 MAX_CHAIN = 32  # images in one chain of differencing/backing files
 
 
+class ParentChainError(OSError):
+    """A chain of parent (backing) files that comes back to a file already in it (crafted or damaged: A's parent is
+    B, B's is A, by name or by identifier), or longer than MAX_CHAIN: no image of it is read. NAME is the file
+    pointed back to (or the one past the limit), CHAIN the base names from the child."""
+
+    def __init__(self, name: str, chain: list[str], loops: bool) -> None:
+        self.name, self.chain, self.loops = name, chain, loops
+        super().__init__(f"the parent chain loops back to {name} ({' -> '.join(chain)})" if loops
+                         else f"the parent chain is longer than {MAX_CHAIN} images (at {name})")
+
+
 def _visit(chain: list[str], location: str) -> None:
-    """Note LOCATION as one more image of CHAIN (QCOW backing files, VHD parents, from the child): a chain
-    that comes back to a file already in it (crafted: A's parent is B, B's is A, by name or by identifier) or
-    longer than MAX_CHAIN is an error that says so. (A count of the parents opened does not stop a loop: each
-    is kept only after its own parents are opened.)"""
-    if location in chain:
-        raise OSError(f"the parent chain loops back to {posixpath.basename(location)} "
-                      f"({' -> '.join(posixpath.basename(c) for c in [*chain, location])})")
-    if len(chain) >= MAX_CHAIN:
-        raise OSError(f"the parent chain is longer than {MAX_CHAIN} images")
+    """Note LOCATION as one more image of CHAIN (QCOW backing files, VHD and VMDK parents, from the child): a chain
+    that comes back to a file already in it or longer than MAX_CHAIN raises ParentChainError. (A count of the
+    parents opened does not stop a loop: each is kept only after its own parents are opened.)"""
+    _check(chain, location)
     chain.append(location)
+
+
+def _check(chain: list[str], location: str) -> None:
+    """ParentChainError when LOCATION (a parent about to be opened) is already in CHAIN or CHAIN is full."""
+    names = [posixpath.basename(c) for c in [*chain, location]]
+    if posixpath.normpath(location) in {posixpath.normpath(c) for c in chain}:
+        raise ParentChainError(names[-1], names, loops=True)
+    if len(chain) >= MAX_CHAIN:
+        raise ParentChainError(names[-1], names, loops=False)
+
 
 def _regular(location: str) -> bool:
     """Whether LOCATION is a regular file itself (lstat: a symbolic link is not followed)."""
@@ -134,10 +150,10 @@ def dfvfs_parents_beside() -> None:
 
     vmdk_open = vmdk_file_io.VMDKFile._OpenFileObject
 
-    def vmdk_with_parent(self: Any, path_spec: Any, depth: int = 0) -> Any:
+    def vmdk_with_parent(self: Any, path_spec: Any, chain: list[str] | None = None) -> Any:
         handle = _monolithic_sparse(self, path_spec) or vmdk_open(self, path_spec)
         written = handle.parent_filename
-        if not written or depth >= 32:
+        if not written:
             return handle
         from dfvfs.path import factory
         from dfvfs.resolver import resolver
@@ -150,7 +166,9 @@ def dfvfs_parents_beside() -> None:
         found = _existing(file_system, os_spec, parent_candidates(location, written))
         if found is None:
             return handle  # reads fail with libvmdk's "missing parent handle"; image_media names the file
-        parent = vmdk_with_parent(self, factory.Factory.NewPathSpec("VMDK", parent=found), depth + 1)
+        chain = [location] if chain is None else chain
+        _visit(chain, found.location)
+        parent = vmdk_with_parent(self, factory.Factory.NewPathSpec("VMDK", parent=found), chain)
         handle.set_parent(parent)
         self.__dict__.setdefault("_leakscan_parents", []).append(parent)  # kept open as long as the child
         return handle
@@ -170,7 +188,9 @@ def dfvfs_parents_beside() -> None:
         found = _existing(file_system, path_spec, parent_candidates(location, qcow_file.backing_filename))
         if found is None:
             return  # reads fail with libqcow's "missing parent file"; image_media names the file
+        _check(chain, found.location)  # before it is read: a QCOW2 met again was read as a raw backing disk
         file_object = resolver.Resolver.OpenFileObject(found, resolver_context=self._resolver_context)
+        file_object.seek(0)  # dfvfs' resolver shares one file object per file: it may stand anywhere
         head = file_object.read(1024)
         file_object.seek(0)
         if head[:4] != b"QFI\xfb":  # raw, VMDK, VHD: read through its own back-end
@@ -215,6 +235,7 @@ def dfvfs_parents_beside() -> None:
             found = factory.Factory.NewPathSpec("OS", location=other) if other else None
         if found is None:
             return  # reads fail with libvhdi's "missing parent file"; image_media names the file
+        _check(chain, found.location)
         file_object = resolver.Resolver.OpenFileObject(found, resolver_context=self._resolver_context)
         parent = load("pyvhdi").file()
         parent.open_file_object(file_object)

@@ -346,7 +346,7 @@ class BackingDisk:
     VHD parents, found beside it: image_parents). Read-only (no access time moved: image_noatime)."""
 
     def __init__(self, path: str) -> None:
-        from .image_backing import backing_format
+        from .image_backing import READ_AS_BACKING, backing_format
         from .image_media import _NoAtimeFile
         from .image_sniff import open_evidence
 
@@ -359,6 +359,8 @@ class BackingDisk:
             kind = backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0)))
         finally:
             os.close(fd)
+        if kind not in READ_AS_BACKING:  # never opened as another format (a VDI was opened as a VHD)
+            raise SnapshotRefused(f"its backing file is a {kind} image, which leakscan does not read as a backing disk")
         if kind == "RAW":
             self._file = _NoAtimeFile(path)
             self._size = self._file.get_size()
@@ -372,7 +374,7 @@ class BackingDisk:
         dfvfs_without_atime()
         dfvfs_parents_beside()
         os_spec = factory.Factory.NewPathSpec("OS", location=os.path.abspath(path))
-        indicator = {"QCOW": "QCOW", "VMDK": "VMDK"}.get(kind, "VHDI")
+        indicator = {"QCOW": "QCOW", "VMDK": "VMDK", "VHD": "VHDI", "VHDX": "VHDI"}[kind]
         try:
             # a context of its own: file objects the current disk's chain shares in the default one (the same
             # files under it) read zeros through a second libqcow handle
@@ -429,7 +431,8 @@ class Inconsistency:
     """QCOW2 bookkeeping found wrong: how many clusters or pointers, and the first (its byte in the file)."""
 
     kind: str  # "refcount": referenced more often than counted; "misaligned": a pointer off a cluster boundary;
-    # "reused": a cluster holding two kinds of structure (metadata, an L2 table, data): a valid file never does
+    # "reused": a cluster holding two kinds of structure (metadata, an L2 table, data): a valid file never does;
+    # "outside": the refcount table or a refcount block past the file's end (or reaching past it)
     n: int
     at: int
     refs: int = 0  # refcount: references found to the first cluster
@@ -460,12 +463,14 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
         return []
     # dirty (lazy refcounts, a VM or qemu that did not close the file): the stored counts are stale (qemu-img check
     # finds "errors" qemu repairs on open; libqcow reads the tables and ignores the counts), so they are not
-    # compared; what does not need them still holds: a cluster in two roles, a pointer off a cluster boundary
+    # compared; what does not need them still holds: a cluster in two roles, a pointer off a cluster boundary, the
+    # refcount table and blocks inside the file (the current disk's L1/L2 tables past the end: needed_end)
     counted = not incompatible & _DIRTY
     cluster = 1 << cluster_bits
     clusters = -(-size // cluster)
     tally = _Tally(clusters)
     misaligned: list[int] = []
+    outside: list[int] = []  # refcount table or block pointers past the file's end (the byte each points to)
 
     def span(offset: int, n: int, role: int = 0, k: int = 1) -> None:  # bytes [offset, offset + n): K references
         if n > 0 and 0 <= offset < size:  # per cluster, each cluster holding ROLE (0 metadata, 1 L2 table, 2 data)
@@ -481,8 +486,11 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
     span(0, cluster)  # the header cluster (extensions and the backing file's name live in it)
     rt_offset, rt_clusters = struct.unpack_from(">QI", head, 48)
     snapshots, snap_at = struct.unpack_from(">IQ", head, 60)
-    if not pointer(rt_offset) or rt_clusters * cluster > size:
-        return _said(misaligned)  # no refcount table to compare with; misplaced pointers still said
+    # the refcount structures' own places need no count: said dirty or not (review16d #6)
+    if not pointer(rt_offset) or rt_offset + rt_clusters * cluster > size:
+        if rt_offset and not rt_offset & (cluster - 1):  # past the end, or reaching past it
+            outside.append(rt_offset if rt_offset >= size else rt_offset + rt_clusters * cluster)
+        return _said(misaligned, outside=outside)  # no refcount table to compare with; pointers still said
     span(rt_offset, rt_clusters * cluster)
     rt = read(rt_offset, rt_clusters * cluster)
     blocks: dict[int, int] = {}  # refcount block number -> its byte in the file
@@ -491,6 +499,8 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
         if at and pointer(at):
             blocks[i] = at
             span(at, cluster)
+        elif at and not at & (cluster - 1):
+            outside.append(at)
     # the current disk's L1 table and each snapshot's: (offset, entries)
     l1_tables = [(struct.unpack_from(">Q", head, 40)[0], struct.unpack_from(">I", head, 36)[0])]
     if snapshots:
@@ -543,7 +553,7 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
             else:
                 span(host, cluster, 2, n * k)
     over = _over(read, blocks, cluster_bits, order, tally) if counted else (0, 0, 0, 0)
-    return _said(misaligned, tally.reused(cluster_bits), over)
+    return _said(misaligned, tally.reused(cluster_bits), over, outside)
 
 
 _COMPRESSED_SPAN = 1 << 100  # marks a compressed cluster's (byte << 24 | length) key in _l2_clusters' answer
@@ -696,10 +706,12 @@ def _over(read: Callable[[int, int], bytes], blocks: dict[int, int], cluster_bit
 
 
 def _said(misaligned: list[int], reused: tuple[int, int] = (0, 0),
-          over: tuple[int, int, int, int] = (0, 0, 0, 0)) -> list[Inconsistency]:
+          over: tuple[int, int, int, int] = (0, 0, 0, 0), outside: list[int] | None = None) -> list[Inconsistency]:
     found = []
     if misaligned:
         found.append(Inconsistency("misaligned", len(misaligned), min(misaligned)))
+    if outside:
+        found.append(Inconsistency("outside", len(outside), min(outside)))
     if reused[0]:
         found.append(Inconsistency("reused", *reused))
     if over[0]:
