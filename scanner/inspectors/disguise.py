@@ -47,6 +47,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import rules
+from ..dbase import VERSIONS as DBF_VERSIONS
+from ..dbase import is_dbf
 from ..models import Location
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
@@ -97,19 +99,30 @@ _DELIMITER_BYTES = (b",", b"\t", b";", b"|")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
 _WEAK_ARCHIVE = frozenset(name for _, magic, name in UNSUPPORTED_MAGIC if len(magic) < 4) | {"LZMA (.lzma)"}
 _DELIMITERS = ",\t;|"
+_MARKUP = frozenset({"markup", "mime"})  # a name claiming one of these: markup is its own format's head
 _NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given"})
 _PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age", "email", "mynumber",
                             "care_number", "care_level", "pension_number", "resident_number", "emergency_contact"})
 
+SQLITE_HEAD = b"SQLite format 3\x00"
+RTF_HEAD = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads (scanner.inspectors.legacy_embedded.RTF_MAGIC)
+# a dBase table (scanner.dbase.is_dbf) whose first field descriptor is in the head: a version byte, a date, lengths,
+# and a field name of printable bytes with a field type letter (a version byte and a date alone are weak for every
+# file's head)
+_DBF_FIRST = frozenset(bytes([v]) for v in DBF_VERSIONS)
+_DBF_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,10}\x00*")
+_DBF_TYPES = frozenset(b"CNDLMFBIYTO@+0GPVWQ")
 RULE = "extension-mismatch:"
 LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
           "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
           "markup": "a table as markup (HTML or Excel XML)",
           "mime": "a table as a MIME web page (Excel single-file web page)", "pdf": "a PDF document",
-          "mail": "a saved mail message"}
+          "mail": "a saved mail message", "sqlite": "an SQLite database", "dbf": "a dBase table (.dbf)",
+          "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "json": "JSON records",
+          "sqldump": "an SQL dump or script"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
-TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail"})
+TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "json", "sqldump"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,10 +205,27 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
             other = sniff_unsupported(head)
             if other is not None and other not in _WEAK_ARCHIVE:
                 return "archive"
+    if head.startswith(SQLITE_HEAD):
+        return "sqlite"
+    if head[:1] in _DBF_FIRST and _dbf_head(head):
+        return "dbf"
     if head.startswith(PDF_MAGIC):
         return "pdf"
+    if head.startswith(RTF_HEAD):
+        return "rtf"
     if table_head(head[:TEXT_CHECK], lines):
         return "table"
+    if _texty(head):  # a table some reader takes by its text: SYLK, JSON records, an SQL dump (cheap checks of
+        from ..jsontables import holds_records  # their first characters first)
+        from ..sqldump import is_sql_dump
+        from ..sylk import is_sylk
+
+        if is_sylk(head[:TEXT_CHECK]):
+            return "sylk"
+        if holds_records(head[:TEXT_CHECK]) and head.count(b"{", 0, TEXT_CHECK) > 1:  # records, not one settings object
+            return "json"
+        if is_sql_dump(head[:TEXT_CHECK]):
+            return "sqldump"
     if (head[0] in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
         from ..tables import markup_table
 
@@ -216,42 +246,68 @@ def check(name: str, head: bytes) -> Disguise | None:
     ext = checked_ext(name)
     if ext is None:
         return None
-    family = family_of(head[:MARKUP_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
-    if family is None or family in expected()[ext]:
+    claims = expected()[ext]
+    family = family_of(head[:MARKUP_CHECK], _lines(ext, claims, head))
+    if family is None or family in claims:
         return None
     return Disguise(ext, family)
 
 
+def _lines(ext: str, claims: frozenset[str], head: bytes) -> int:
+    """How many first lines of ``head`` are looked at for a table's header: all of a text format's (``TEXT_EXTS``),
+    and all of a text head read further under a name whose format is no text (a list under a title line renamed
+    名簿.jpg or page.html: session 17, only its first line was looked at); the first line of any other head."""
+    if ext in TEXT_EXTS or ("text" not in claims and len(head) > HEAD_READ and _texty(head)):
+        return HEADER_LINES
+    return 1
+
+
 def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     """``check``, and how many first bytes it needs when those given matched nothing (0: none more, or no more
-    can tell): ``MARKUP_CHECK`` for markup, ``TEXT_CHECK`` for text under a text format's name (a table below a
-    title line or log lines);
-    ``TAR_CHECK`` when the first 64 may be a tar header's name field (a name, NUL-padded) and the extension never
-    holds an archive. ``head``: ``HEAD_READ`` bytes (or fewer: the whole file, nothing more to read). Nothing more for binary heads
-    (a picture, a PDF, a program)."""
+    can tell). Cheap checks first: the head's first bytes say what more could tell, and nothing more is read for
+    a head its name's own format opens with (a web page named .html is not read further: whether the page holds a
+    table is its inspector's question, not a disguise):
+    ``MARKUP_CHECK`` for markup under a name whose format is no markup (a page's ``<table>`` after a long
+    ``<head>``), ``TEXT_CHECK`` for a text head under a text format's name (``TEXT_EXTS``) or under a name whose
+    format is no text (a table below a title line or log lines), ``TAR_CHECK`` when the first 64 may be a tar
+    header's name field (a name, NUL-padded) and the extension never holds an archive. ``head``: ``HEAD_READ``
+    bytes (or fewer: the whole file, nothing more to read). Nothing more for binary heads (a picture, a program)."""
     if not head:
         return None, 0
     ext = checked_ext(name)
     if ext is None:
         return None, 0
-    family = family_of(head[:MARKUP_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
-    if family == "mail" and HEAD_CHECK < len(head) < TEXT_CHECK and _markup_start(head):
+    claims = expected()[ext]
+    family = family_of(head[:MARKUP_CHECK], _lines(ext, claims, head))
+    if family == "mail" and HEAD_CHECK < len(head) < TEXT_CHECK and _markup_start(head) and not claims & _MARKUP:
         return None, MARKUP_CHECK  # MIME-Version: first: a message, or an Excel single-file web page (``mime``)
     if family is not None:
-        return (None if family in expected()[ext] else Disguise(ext, family)), 0
+        return (None if family in claims else Disguise(ext, family)), 0
     if len(head) <= HEAD_CHECK or len(head) >= TEXT_CHECK:
         return None, 0  # all of the file is there, or all ``look`` ever reads
     first = head[0]
     if (first in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
-        need = MARKUP_CHECK
-    elif ext in TEXT_EXTS and (head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-                               or (_CONTROL_BYTES.search(head, 0, HEAD_CHECK) is None and head.find(0, 0, HEAD_CHECK) < 0)):
+        need = 0 if claims & _MARKUP else MARKUP_CHECK
+    elif (ext in TEXT_EXTS or "text" not in claims) and _texty(head):
         need = TEXT_CHECK
-    elif first in _TAR_FIRST and "archive" not in expected()[ext] and _tar_name(head[:HEAD_CHECK]):
+    elif first in _TAR_FIRST and "archive" not in claims and _tar_name(head[:HEAD_CHECK]):
         need = TAR_CHECK
     else:
         need = 0
     return None, need if need > len(head) else 0
+
+
+def _texty(head: bytes) -> bool:
+    """Whether the first ``HEAD_CHECK`` bytes may be text (a UTF-16 BOM, or no control byte and no NUL): the
+    cheap gate before any text reader's check."""
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        _CONTROL_BYTES.search(head, 0, HEAD_CHECK) is None and head.find(0, 0, HEAD_CHECK) < 0)
+
+
+def _dbf_head(head: bytes) -> bool:
+    """A dBase table's header with its first field descriptor (``HEAD_CHECK`` bytes hold it)."""
+    return (len(head) >= 64 and is_dbf(head) and _DBF_FIELD.fullmatch(head[32:43]) is not None
+            and head[43] in _DBF_TYPES)
 
 
 def _markup_start(head: bytes) -> bool:
