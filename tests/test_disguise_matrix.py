@@ -42,7 +42,7 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, An
     tree.mkdir()
     made = contents(work)
     assert sorted(made) == sorted(KINDS)
-    for kind, family, ext in CELLS:
+    for kind, _family, ext in CELLS:
         (tree / cell_name(kind, ext)).write_bytes(made[kind])
     return tree, _scan(tree, work / "out")
 

@@ -25,7 +25,14 @@ Families (``Disguise.family``):
 * ``pdf``: a PDF document (``%PDF-`` at offset 0; Session 15: a PDF carrying a person list saved as ``報告書.jpg``
   ended as nothing): its attached files are read by the PDF inspector (``wants_disguised``);
 * ``workbook``: an .xlsx/.xlsb/.ods package under an OOXML or OpenDocument document's name, found by the
-  spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head.
+  spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head;
+* session 17: ``sqlite`` (``SQLite format 3``), ``dbf`` (a dBase header with its first field descriptor), ``rtf``
+  (``{\\rt``), and text the spreadsheet inspector reads: ``sylk``, ``json`` (records), ``sqldump``.
+
+Content over name (session 17): the check is asked about every file whose extension is listed, also one an inspector
+wants by its name; when its family is not one the name claims, the inspectors of its content read it instead of
+those of its name (scanner.examine._by_content: a CSV named page.html was given to the markup reader alone, which
+found no table).
 
 ``look`` reads on only when the first ``HEAD_READ`` bytes call for it: ``TAR_CHECK`` when they may be a tar header's
 name field (the ``ustar`` magic is at 257), ``MARKUP_CHECK`` when they are markup (Session 9: a page's ``<table>`` after a
@@ -33,10 +40,12 @@ long ``<head>``), ``TEXT_CHECK`` when they are text under a text format's name (
 ``table`` and ``markup`` are leads only when persons are read from them (everyday logs and saved pages are text too).
 
 Each extension in ``signatures/content_types.toml`` ``[disguise]`` lists the families its own format may hold
-(``.jar`` a zip, ``.msg`` an OLE2 file); a file with no extension may hold any but a text table (its zip, OLE2
-or archive content is sniffed by the inspectors anyway: no lead). Any other extension (a
-spreadsheet's, an archive's, or one nobody knows such as ``.dat``) is never a disguise: its content decides as
-before.
+(``.jar`` a zip, ``.msg`` an OLE2 file), and ``text`` when its format is text (a text head is its own there: only its
+first line is read as a header; under a name whose format is no text, a text head is read on to ``TEXT_CHECK``); a
+file with no extension may hold any but a text table (its zip, OLE2 or archive content is sniffed by the inspectors
+anyway: no lead). Any other extension (a spreadsheet's, an archive's, or one nobody knows such as ``.dat``) is never a
+disguise: its content decides there (the spreadsheet inspector's unknown names, the archive inspector's
+``_not_an_archive``).
 """
 
 from __future__ import annotations
@@ -191,6 +200,8 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
     """The family of the first bytes of a file (see the module docstring), or None. ``head``: the first
     ``HEAD_CHECK`` bytes, or more (``more_needed``): a tar is seen from ``TAR_CHECK``, markup and a table header on
     one of the first ``lines`` lines from ``TEXT_CHECK``."""
+    if not head:  # nothing read (a member past its archive's cap gives no head)
+        return None
     if head.startswith(_MAGICS) or head[2:4] == b"-l" or (len(head) > 261 and head[257:262] == b"ustar"):  # LZH: -lh5-
         if head.startswith(ZIP_HEADS):
             return "zip"
