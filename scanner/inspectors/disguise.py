@@ -108,6 +108,11 @@ _DELIMITER_BYTES = (b",", b"\t", b";", b"|")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
 _WEAK_ARCHIVE = frozenset(name for _, magic, name in UNSUPPORTED_MAGIC if len(magic) < 4) | {"LZMA (.lzma)"}
 _DELIMITERS = ",\t;|"
+# the first character (past a UTF-8 BOM and white space) of SYLK (``ID;P``), JSON records and an SQL script (a comment,
+# a statement's keyword)
+_SKIPPED_BYTES = b"\xef\xbb\xbf \t\r\n"
+_SKIPPED = frozenset(bytes([b]) for b in _SKIPPED_BYTES)
+_TEXT_TABLE_FIRST = frozenset(bytes([b]) for b in b"[{-/#ABCDEGILPRSTUWabcdegilprstuw\\")
 _MARKUP = frozenset({"markup", "mime"})  # a name claiming one of these: markup is its own format's head
 _NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given"})
 _PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age", "email", "mynumber",
@@ -226,16 +231,19 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
         return "rtf"
     if table_head(head[:TEXT_CHECK], lines):
         return "table"
-    if _texty(head):  # a table some reader takes by its text: SYLK, JSON records, an SQL dump (cheap checks of
-        from ..jsontables import holds_records  # their first characters first)
+    lead = head[:1] if head[:1] not in _SKIPPED else head.lstrip(_SKIPPED_BYTES)[:1]
+    # a table some reader takes by its text: SYLK, JSON records, an SQL dump; each only when its first character can
+    # open one (``<`` or a picture's byte opens none: a web page pays nothing here)
+    if lead in _TEXT_TABLE_FIRST and _texty(head):
+        from ..jsontables import holds_records
         from ..sqldump import is_sql_dump
         from ..sylk import is_sylk
 
-        if is_sylk(head[:TEXT_CHECK]):
+        if lead == b"I" and is_sylk(head[:TEXT_CHECK]):
             return "sylk"
-        if holds_records(head[:TEXT_CHECK]) and head.count(b"{", 0, TEXT_CHECK) > 1:  # records, not one settings object
-            return "json"
-        if is_sql_dump(head[:TEXT_CHECK]):
+        if lead in b"[{" and holds_records(head[:TEXT_CHECK]) and head.count(b"{", 0, TEXT_CHECK) > 1:
+            return "json"  # records, not one settings object
+        if lead not in b"[{" and is_sql_dump(head[:TEXT_CHECK]):
             return "sqldump"
     if (head[0] in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
         from ..tables import markup_table
@@ -258,6 +266,8 @@ def check(name: str, head: bytes) -> Disguise | None:
     if ext is None:
         return None
     claims = expected()[ext]
+    if claims & _MARKUP and _markup_start(head):
+        return None  # a page under a page's name: its own format (whether it holds a table is its reader's question)
     family = family_of(head[:MARKUP_CHECK], _lines(ext, claims, head))
     if family is None or family in claims:
         return None
@@ -289,6 +299,8 @@ def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     if ext is None:
         return None, 0
     claims = expected()[ext]
+    if claims & _MARKUP and _markup_start(head):
+        return None, 0  # a page under a page's name: its own format, nothing more read
     family = family_of(head[:MARKUP_CHECK], _lines(ext, claims, head))
     if family == "mail" and HEAD_CHECK < len(head) < TEXT_CHECK and _markup_start(head) and not claims & _MARKUP:
         return None, MARKUP_CHECK  # MIME-Version: first: a message, or an Excel single-file web page (``mime``)
