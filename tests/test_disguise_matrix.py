@@ -103,3 +103,18 @@ def test_a_renamed_copy_of_the_named_file_is_grouped_by_its_hash(tmp_path: Path)
         assert "extension-mismatch" in rows_by_name[name]["reasons"], (name, rows_by_name[name]["reasons"])
     groups = [g for g in found["duplicate_groups"] if g["sha256"] == digest]
     assert groups and groups[0]["count"] == 4, found.get("duplicates")
+
+
+def test_text_table_families_are_seen_in_the_head_their_first_character_allows() -> None:
+    """SYLK, JSON records and SQL scripts (UTF-8, and an SSMS script in UTF-16) are families of the head; a web page
+    and one settings object are none (their first character opens no such text, or one object is no records)."""
+    from scanner.inspectors.disguise import check, family_of
+    from tests.test_wild15 import mysqldump, sqlserver_script
+
+    assert check("a.jpg", mysqldump().encode("utf-8")[:4096]).family == "sqldump"
+    assert check("a.jpg", b"\xff\xfe" + sqlserver_script().encode("utf-16-le")[:4094]) is not None
+    assert family_of(b'ID;PWXL;N;E\r\nC;Y1;X1;K"name"\r\n') == "sylk"
+    assert family_of(b'[{"name": "a", "address": "b"}, {"name": "c", "address": "d"}]') == "json"
+    assert family_of(b'{"name": "x", "address": "y"}') is None
+    assert family_of(b"<html><head><title>price list</title></head><body>" * 3) is None
+    assert family_of(b"") is None

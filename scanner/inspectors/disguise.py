@@ -231,7 +231,11 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
         return "rtf"
     if table_head(head[:TEXT_CHECK], lines):
         return "table"
-    lead = head[:1] if head[:1] not in _SKIPPED else head.lstrip(_SKIPPED_BYTES)[:1]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # an SSMS script is UTF-16: its first character
+        first = head[2:64].decode("utf-16-le" if head[:2] == codecs.BOM_UTF16_LE else "utf-16-be", "ignore")
+        lead = first.lstrip()[:1].encode("latin-1", "replace")
+    else:
+        lead = head[:1] if head[:1] not in _SKIPPED else head.lstrip(_SKIPPED_BYTES)[:1]
     # a table some reader takes by its text: SYLK, JSON records, an SQL dump; each only when its first character can
     # open one (``<`` or a picture's byte opens none: a web page pays nothing here)
     if lead in _TEXT_TABLE_FIRST and _texty(head):
