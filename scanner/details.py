@@ -377,6 +377,8 @@ class Detail(Code):
     # -- archives leakscan does not read, or reads in part (inspectors.archive, archive_members.SplitPart)
     OLE_NO_HEADER = "ole-no-header", "embedded OLE object without a compound-file header"
     NOT_AN_ARCHIVE = "not-an-archive", "not a zip, 7z, tar, cpio or compressed file leakscan can read"
+    NOT_AN_ARCHIVE_IS = "not-an-archive-is", ("no archive leakscan can read: its content is {what:word}, in which no "
+                                              "reader found a table, a mail or an attachment")
     ARCHIVE_NO_LIBRARY = "archive-no-library", ("{format:word} archive or compressed data: no installed library reads it; its content was not "
                                           "examined")
     ARCHIVE_MEMBERS_NOT_EXAMINED = "archive-members-not-examined", "{ext:lib} archive: members not examined"

@@ -142,8 +142,11 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
         head = LazyHead(entry, PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512)  # a program: its headers
         inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
         wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, size, head))
-        if not wanted and ctx.config.content_check != "off" and not _unchecked(entry):
-            wanted = _by_content(entry, size, head, ctx)  # 名簿.jpg, or a file without an extension
+        if ctx.config.content_check != "off" and not _unchecked(entry):
+            # content over name (session 17): a file whose first bytes are a family its name's format never holds
+            # is read by the inspectors of its content, instead of those of its name (a CSV named page.html, an
+            # .xlsx named 報告.rtf); one its name's inspectors pass over is read when its content is one (名簿.jpg)
+            wanted = _by_content(entry, size, head, ctx, wanted) or wanted
         head_error, affinity = head.error, None
     if not matches and not wanted and not ctx.known_hashes:
         if head_error is not None:  # its content could not be checked at all: not examined
@@ -255,10 +258,13 @@ def _spliced(entry: Entry) -> Inspection | None:
     return Inspection(status=Status.CORRUPT, detail=detail)
 
 
-def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tuple[int, ...]:
+def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext,
+                named: tuple[int, ...] = ()) -> tuple[int, ...]:
     """The inspectors that read a file by its content when its first bytes contradict its extension
     (``wants_disguised``, scanner.inspectors.disguise), else none. An inspector that declares ``disguise_only``
-    is not asked about bytes ``look`` already found no disguise in (its answer would be False: the same check)."""
+    is not asked about bytes ``look`` already found no disguise in (its answer would be False: the same check).
+    ``named``: the inspectors its name's format wants; when the content is no disguise they stay the readers and
+    the others are not asked (the content check then costs the head read for them anyway: no more)."""
     if size == 0:
         return ()
     first = head()
@@ -266,6 +272,10 @@ def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tu
     checked = found is None  # ``disguise.check(entry.name, first)`` is None: known, not asked again
     if found is None and more and (longer := head_of(entry, more)):
         first, checked = longer, False  # a tar's magic at 257, a table under a title, markup's namespace
+        if named and disguise_check(entry.name, first) is None:
+            return ()
+    elif named and checked:
+        return ()
     return tuple(i for i, ins in enumerate(ctx.inspectors)
                  if (wants := getattr(ins, "wants_disguised", None)) is not None
                  and not (checked and getattr(ins, "disguise_only", False)) and wants(entry, first))

@@ -141,7 +141,11 @@ def test_more_is_read_only_when_the_first_bytes_call_for_it(rows: list[list[obje
                    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(49), b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(51)):
         assert more_needed("x.jpg", binary) == 0 and more_needed("x.log", binary) == 0
     assert more_needed("x.jpg", b"xxxxxxxxxxx") == 0  # shorter than the check: the whole file was read
-    assert more_needed("x.jpg", b"plain words of a text file, long enough to fill the 64 bytes\n and on") == 0
+    text = b"plain words of a text file, long enough to fill the 64 bytes\n and on"
+    # session 17: a text head under a name whose format is no text (a picture's) is read on, for a header below a
+    # title line; under a text format's name (a script, a style sheet) its first line is enough, as before
+    assert more_needed("x.jpg", text) == TEXT_CHECK and more_needed("x.js", text) == more_needed("x.css", text) == 0
+    assert more_needed("x.html", b"<html><head><title>a page with a long head, no table in its first bytes</title>") == 0
 
 
 def test_bare_biff_needs_its_whole_bof_record() -> None:

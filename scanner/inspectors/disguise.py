@@ -25,7 +25,14 @@ Families (``Disguise.family``):
 * ``pdf``: a PDF document (``%PDF-`` at offset 0; Session 15: a PDF carrying a person list saved as ``報告書.jpg``
   ended as nothing): its attached files are read by the PDF inspector (``wants_disguised``);
 * ``workbook``: an .xlsx/.xlsb/.ods package under an OOXML or OpenDocument document's name, found by the
-  spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head.
+  spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head;
+* session 17: ``sqlite`` (``SQLite format 3``), ``dbf`` (a dBase header with its first field descriptor), ``rtf``
+  (``{\\rt``), and text the spreadsheet inspector reads: ``sylk``, ``json`` (records), ``sqldump``.
+
+Content over name (session 17): the check is asked about every file whose extension is listed, also one an inspector
+wants by its name; when its family is not one the name claims, the inspectors of its content read it instead of
+those of its name (scanner.examine._by_content: a CSV named page.html was given to the markup reader alone, which
+found no table).
 
 ``look`` reads on only when the first ``HEAD_READ`` bytes call for it: ``TAR_CHECK`` when they may be a tar header's
 name field (the ``ustar`` magic is at 257), ``MARKUP_CHECK`` when they are markup (Session 9: a page's ``<table>`` after a
@@ -33,10 +40,12 @@ long ``<head>``), ``TEXT_CHECK`` when they are text under a text format's name (
 ``table`` and ``markup`` are leads only when persons are read from them (everyday logs and saved pages are text too).
 
 Each extension in ``signatures/content_types.toml`` ``[disguise]`` lists the families its own format may hold
-(``.jar`` a zip, ``.msg`` an OLE2 file); a file with no extension may hold any but a text table (its zip, OLE2
-or archive content is sniffed by the inspectors anyway: no lead). Any other extension (a
-spreadsheet's, an archive's, or one nobody knows such as ``.dat``) is never a disguise: its content decides as
-before.
+(``.jar`` a zip, ``.msg`` an OLE2 file), and ``text`` when its format is text (a text head is its own there: only its
+first line is read as a header; under a name whose format is no text, a text head is read on to ``TEXT_CHECK``); a
+file with no extension may hold any but a text table (its zip, OLE2 or archive content is sniffed by the inspectors
+anyway: no lead). Any other extension (a spreadsheet's, an archive's, or one nobody knows such as ``.dat``) is never a
+disguise: its content decides there (the spreadsheet inspector's unknown names, the archive inspector's
+``_not_an_archive``).
 """
 
 from __future__ import annotations
@@ -47,6 +56,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import rules
+from ..dbase import VERSIONS as DBF_VERSIONS
+from ..dbase import is_dbf
 from ..models import Location
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
@@ -97,19 +108,35 @@ _DELIMITER_BYTES = (b",", b"\t", b";", b"|")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
 _WEAK_ARCHIVE = frozenset(name for _, magic, name in UNSUPPORTED_MAGIC if len(magic) < 4) | {"LZMA (.lzma)"}
 _DELIMITERS = ",\t;|"
+# the first character (past a UTF-8 BOM and white space) of SYLK (``ID;P``), JSON records and an SQL script (a comment,
+# a statement's keyword)
+_SKIPPED_BYTES = b"\xef\xbb\xbf \t\r\n"
+_SKIPPED = frozenset(bytes([b]) for b in _SKIPPED_BYTES)
+_TEXT_TABLE_FIRST = frozenset(bytes([b]) for b in b"[{-/#ABCDEGILPRSTUWabcdegilprstuw\\")
+_MARKUP = frozenset({"markup", "mime"})  # a name claiming one of these: markup is its own format's head
 _NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given"})
 _PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age", "email", "mynumber",
                             "care_number", "care_level", "pension_number", "resident_number", "emergency_contact"})
 
+SQLITE_HEAD = b"SQLite format 3\x00"
+RTF_HEAD = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads (scanner.inspectors.legacy_embedded.RTF_MAGIC)
+# a dBase table (scanner.dbase.is_dbf) whose first field descriptor is in the head: a version byte, a date, lengths,
+# and a field name of printable bytes with a field type letter (a version byte and a date alone are weak for every
+# file's head)
+_DBF_FIRST = frozenset(bytes([v]) for v in DBF_VERSIONS)
+_DBF_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,10}\x00*")
+_DBF_TYPES = frozenset(b"CNDLMFBIYTO@+0GPVWQ")
 RULE = "extension-mismatch:"
 LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
           "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
           "markup": "a table as markup (HTML or Excel XML)",
           "mime": "a table as a MIME web page (Excel single-file web page)", "pdf": "a PDF document",
-          "mail": "a saved mail message"}
+          "mail": "a saved mail message", "sqlite": "an SQLite database", "dbf": "a dBase table (.dbf)",
+          "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "json": "JSON records",
+          "sqldump": "an SQL dump or script"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
-TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail"})
+TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "json", "sqldump"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +205,8 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
     """The family of the first bytes of a file (see the module docstring), or None. ``head``: the first
     ``HEAD_CHECK`` bytes, or more (``more_needed``): a tar is seen from ``TAR_CHECK``, markup and a table header on
     one of the first ``lines`` lines from ``TEXT_CHECK``."""
+    if not head:  # nothing read (a member past its archive's cap gives no head)
+        return None
     if head.startswith(_MAGICS) or head[2:4] == b"-l" or (len(head) > 261 and head[257:262] == b"ustar"):  # LZH: -lh5-
         if head.startswith(ZIP_HEADS):
             return "zip"
@@ -192,10 +221,34 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
             other = sniff_unsupported(head)
             if other is not None and other not in _WEAK_ARCHIVE:
                 return "archive"
+    if head.startswith(SQLITE_HEAD):
+        return "sqlite"
+    if head[:1] in _DBF_FIRST and _dbf_head(head):
+        return "dbf"
     if head.startswith(PDF_MAGIC):
         return "pdf"
+    if head.startswith(RTF_HEAD):
+        return "rtf"
     if table_head(head[:TEXT_CHECK], lines):
         return "table"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # an SSMS script is UTF-16: its first character
+        first = head[2:64].decode("utf-16-le" if head[:2] == codecs.BOM_UTF16_LE else "utf-16-be", "ignore")
+        lead = first.lstrip()[:1].encode("latin-1", "replace")
+    else:
+        lead = head[:1] if head[:1] not in _SKIPPED else head.lstrip(_SKIPPED_BYTES)[:1]
+    # a table some reader takes by its text: SYLK, JSON records, an SQL dump; each only when its first character can
+    # open one (``<`` or a picture's byte opens none: a web page pays nothing here)
+    if lead in _TEXT_TABLE_FIRST and _texty(head):
+        from ..jsontables import holds_records
+        from ..sqldump import is_sql_dump
+        from ..sylk import is_sylk
+
+        if lead == b"I" and is_sylk(head[:TEXT_CHECK]):
+            return "sylk"
+        if lead in b"[{" and holds_records(head[:TEXT_CHECK]) and head.count(b"{", 0, TEXT_CHECK) > 1:
+            return "json"  # records, not one settings object
+        if lead not in b"[{" and is_sql_dump(head[:TEXT_CHECK]):
+            return "sqldump"
     if (head[0] in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
         from ..tables import markup_table
 
@@ -216,42 +269,72 @@ def check(name: str, head: bytes) -> Disguise | None:
     ext = checked_ext(name)
     if ext is None:
         return None
-    family = family_of(head[:MARKUP_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
-    if family is None or family in expected()[ext]:
+    claims = expected()[ext]
+    if claims & _MARKUP and _markup_start(head):
+        return None  # a page under a page's name: its own format (whether it holds a table is its reader's question)
+    family = family_of(head[:MARKUP_CHECK], _lines(ext, claims, head))
+    if family is None or family in claims:
         return None
     return Disguise(ext, family)
 
 
+def _lines(ext: str, claims: frozenset[str], head: bytes) -> int:
+    """How many first lines of ``head`` are looked at for a table's header: all of a text format's (``TEXT_EXTS``),
+    and all of a text head read further under a name whose format is no text (a list under a title line renamed
+    名簿.jpg or page.html: session 17, only its first line was looked at); the first line of any other head."""
+    if ext in TEXT_EXTS or ("text" not in claims and len(head) > HEAD_READ and _texty(head)):
+        return HEADER_LINES
+    return 1
+
+
 def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     """``check``, and how many first bytes it needs when those given matched nothing (0: none more, or no more
-    can tell): ``MARKUP_CHECK`` for markup, ``TEXT_CHECK`` for text under a text format's name (a table below a
-    title line or log lines);
-    ``TAR_CHECK`` when the first 64 may be a tar header's name field (a name, NUL-padded) and the extension never
-    holds an archive. ``head``: ``HEAD_READ`` bytes (or fewer: the whole file, nothing more to read). Nothing more for binary heads
-    (a picture, a PDF, a program)."""
+    can tell). Cheap checks first: the head's first bytes say what more could tell, and nothing more is read for
+    a head its name's own format opens with (a web page named .html is not read further: whether the page holds a
+    table is its inspector's question, not a disguise):
+    ``MARKUP_CHECK`` for markup under a name whose format is no markup (a page's ``<table>`` after a long
+    ``<head>``), ``TEXT_CHECK`` for a text head under a text format's name (``TEXT_EXTS``) or under a name whose
+    format is no text (a table below a title line or log lines), ``TAR_CHECK`` when the first 64 may be a tar
+    header's name field (a name, NUL-padded) and the extension never holds an archive. ``head``: ``HEAD_READ``
+    bytes (or fewer: the whole file, nothing more to read). Nothing more for binary heads (a picture, a program)."""
     if not head:
         return None, 0
     ext = checked_ext(name)
     if ext is None:
         return None, 0
-    family = family_of(head[:MARKUP_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
-    if family == "mail" and HEAD_CHECK < len(head) < TEXT_CHECK and _markup_start(head):
+    claims = expected()[ext]
+    if claims & _MARKUP and _markup_start(head):
+        return None, 0  # a page under a page's name: its own format, nothing more read
+    family = family_of(head[:MARKUP_CHECK], _lines(ext, claims, head))
+    if family == "mail" and HEAD_CHECK < len(head) < TEXT_CHECK and _markup_start(head) and not claims & _MARKUP:
         return None, MARKUP_CHECK  # MIME-Version: first: a message, or an Excel single-file web page (``mime``)
     if family is not None:
-        return (None if family in expected()[ext] else Disguise(ext, family)), 0
+        return (None if family in claims else Disguise(ext, family)), 0
     if len(head) <= HEAD_CHECK or len(head) >= TEXT_CHECK:
         return None, 0  # all of the file is there, or all ``look`` ever reads
     first = head[0]
     if (first in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
-        need = MARKUP_CHECK
-    elif ext in TEXT_EXTS and (head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-                               or (_CONTROL_BYTES.search(head, 0, HEAD_CHECK) is None and head.find(0, 0, HEAD_CHECK) < 0)):
+        need = 0 if claims & _MARKUP else MARKUP_CHECK
+    elif (ext in TEXT_EXTS or "text" not in claims) and _texty(head):
         need = TEXT_CHECK
-    elif first in _TAR_FIRST and "archive" not in expected()[ext] and _tar_name(head[:HEAD_CHECK]):
+    elif first in _TAR_FIRST and "archive" not in claims and _tar_name(head[:HEAD_CHECK]):
         need = TAR_CHECK
     else:
         need = 0
     return None, need if need > len(head) else 0
+
+
+def _texty(head: bytes) -> bool:
+    """Whether the first ``HEAD_CHECK`` bytes may be text (a UTF-16 BOM, or no control byte and no NUL): the
+    cheap gate before any text reader's check."""
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        _CONTROL_BYTES.search(head, 0, HEAD_CHECK) is None and head.find(0, 0, HEAD_CHECK) < 0)
+
+
+def _dbf_head(head: bytes) -> bool:
+    """A dBase table's header with its first field descriptor (``HEAD_CHECK`` bytes hold it)."""
+    return (len(head) >= 64 and is_dbf(head) and _DBF_FIELD.fullmatch(head[32:43]) is not None
+            and head[43] in _DBF_TYPES)
 
 
 def _markup_start(head: bytes) -> bool:

@@ -162,10 +162,14 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
     pool's name is damaged (Word); an embedded-object record in the head of the presentation's stream. A
     presentation without its PowerPoint Document stream (a damaged name, Session 14; not a PowerPoint 4.0 file,
     whose stream is PP40) is taken too: the worker lists it, it never passes as a deck without objects; so is a
-    "document" holding an Excel Workbook stream and no WordDocument stream (an .xls renamed .doc: read as the workbook)."""
+    "document" holding an Excel Workbook stream and no WordDocument stream (an .xls renamed .doc: read as the workbook),
+    and a password-protected Office package (an EncryptedPackage stream; session 17: an encrypted workbook renamed .doc
+    or .ppt ended as nothing or as a damaged deck): listed encrypted."""
     other = word = sheet = False
     for name, typ, start, size in probe.entries():
         if kind == "doc" and typ == 1 and (name == "ObjectPool" or _OBJECT_STORAGE.fullmatch(name)):  # a storage
+            return True
+        if typ == 2 and name == "EncryptedPackage":
             return True
         word = word or (typ == 2 and name == "WordDocument")
         sheet = sheet or (typ == 2 and name in ("Workbook", "Book"))
@@ -242,12 +246,13 @@ def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes
         return True  # the worker reads it again and lists why it could not
 
 
-def holds_workbook_stream(entry: Entry, limit: int) -> bool:
-    """Whether a compound file under an Office package's name (報告.docx) is an Excel 97-2003 workbook: its directory
-    names a Workbook/Book stream and no EncryptedPackage (a password-protected package is a compound file too). A
-    directory that cannot be followed counts (the spreadsheet worker reads it and lists why), as does a read error."""
+def workbook_or_encrypted(entry: Entry, limit: int) -> bool:
+    """Whether a compound file under an Office package's name (報告.docx) is an Excel 97-2003 workbook (its directory
+    names a Workbook/Book stream) or a password-protected package (an EncryptedPackage stream: a workbook or a
+    document, which the password hides; session 17: an encrypted workbook renamed .docx ended as nothing). A directory
+    that cannot be followed counts (the spreadsheet worker reads it and lists why), as does a read error."""
     names = _stream_names(entry, limit)
-    return names is None or (bool(names & {"Workbook", "Book"}) and "EncryptedPackage" not in names)
+    return names is None or bool(names & {"Workbook", "Book", "EncryptedPackage"})
 
 
 def holds_word_stream(entry: Entry, limit: int) -> bool:

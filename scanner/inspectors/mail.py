@@ -163,7 +163,9 @@ class MailInspector:
             # workbook's (fix16b): its attachments
             return size >= 32 and not head().startswith(OLE_MAGIC) and (
                 self._mail_text if ext in TEXT_HOSTS else self._hosted_mail)(head(), size)
-        if ext in MAIL_HOSTS:  # a message saved as 名簿.xlsx / 資料.rtf / page.html / data.xml (fix16b)
+        if ext in MAIL_HOSTS:  # a message saved as 名簿.xlsx / 資料.rtf / page.html / data.xml (fix16b), an Outlook
+            if head().startswith(OLE_MAGIC):  # .msg too (session 17: a .msg renamed 名簿.xlsx/.ods ended as nothing)
+                return size >= 512 and self._renamed_msg(entry, size, head())
             return size >= 32 and self._hosted_mail(head(), size)
         if ext in MESSAGE_EXTS and ext not in OUTLOOK_MESSAGE_EXTS and head().startswith(OLE_MAGIC):
             return self._renamed_msg(entry, size, head())  # a .msg saved as .eml: not a disguised workbook

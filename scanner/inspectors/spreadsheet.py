@@ -37,7 +37,6 @@ from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
 from ..sheet import Sheet
 from ..sources.split_series import is_part_name
-from ..sqldump import is_sql_dump
 from ..sqlitedb import wal_frames
 from ..statsdata import STATS_FORMATS
 from ..sylk import sylk_cells
@@ -62,15 +61,16 @@ from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
 from .archive_members import archive_depth
 from .disguise import (
+    HEAD_READ,
     HEADER_LINES,
     LABELS,
     MARKUP_CHECK,
     TEXT_CHECK,
-    TEXT_EXTS,
     TEXT_FAMILIES,
     Disguise,
     checked_entry_ext,
     checked_ext,
+    family_of,
     table_head,
 )
 from .disguise import check as disguise_check
@@ -575,6 +575,19 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
                       records=RecordList(counted) if counted else None)
 
 
+# content families (scanner.inspectors.disguise.family_of) this inspector reads whatever the name: a file of an unknown
+# extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
+# ended as nothing)
+READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "dbf", "sylk", "json", "sqldump"})
+
+
+def _disguised_archive(name: str, data: bytes) -> bool:
+    """An archive under a name whose format holds none (a 7z renamed 報告.docx, a zip renamed setup.exe): read here
+    by its content (the disguise check sent it), so the archive inspector's name rule does not keep it."""
+    told = disguise_check(name, data[:MARKUP_CHECK]) if checked_ext(name) is not None else None
+    return told is not None and told.family in ("zip", "archive")
+
+
 class SpreadsheetInspector:
     """Personal-records detector for every spreadsheet format a Japanese office produces."""
 
@@ -617,9 +630,11 @@ class SpreadsheetInspector:
             if self.config.content_check == "off":
                 return False
             first = head()
-            if first.startswith(legacy.OLE_MAGIC):  # an .xls renamed 報告.docx (fix16b; an encrypted package is a
-                return legacy.holds_workbook_stream(entry, self.config.max_inspect_bytes)  # compound file too: told by its directory)
-            if ext in embedded.ODF_EXTS and _ODS_MIMETYPE in first[:256]:
+            if first.startswith(legacy.OLE_MAGIC):  # an .xls renamed 報告.docx (fix16b), or a password-protected
+                # package (session 17: an encrypted workbook renamed .docx ended as nothing): the worker reads it
+                # and lists it encrypted (a protected document and a protected workbook look alike)
+                return legacy.workbook_or_encrypted(entry, self.config.max_inspect_bytes)
+            if _ODS_MIMETYPE in first[:256]:  # an .ods under any document's name (session 17: .docx, .pptx)
                 return True
             # an .xlsx renamed 報告.docx or 議事.odt (fix16b: under .odt it ended as nothing)
             return embedded.package_marks(entry, size, self.config.max_inspect_bytes).workbook
@@ -655,14 +670,16 @@ class SpreadsheetInspector:
         joined = getattr(series, "plain", False)  # customers.001 ... read joined as NAME
         return first.startswith((ZIP_MAGIC, OLE_MAGIC, SQLITE_MAGIC)) or is_access(first) or stats_by_magic(first) is not None or (
             (joined or (bool(ext) and self.config.content_check != "off"))
-            and (table_head(first) or ext == ".sql" or is_sql_dump(first)))  # a database dump (crm.sql, .bak)
+            and (table_head(first, HEADER_LINES) or ext == ".sql"  # a table below a title line (session 17)
+                 or family_of(first) in READ_FAMILIES))  # what the disguise check reads (a dump, SYLK, a page ...)
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
         .xlsx named photo.jpg, a zip named scan.pdf, a person CSV named .log): read by its content."""
         return (checked_entry_ext(entry.name, entry.location) is not None
                 and (told := disguise_check(entry.name, head[:MARKUP_CHECK])) is not None
-                and told.family != "mail")  # a saved message is the mail inspector's (review16a)
+                and told.family not in ("mail", "pdf"))  # a saved message is the mail inspector's (review16a), a
+        # PDF the PDF inspector's (its attachments: read here too, its raw bytes gave the attached list twice)
 
     disguise_only = True  # ``wants_disguised`` is False whenever ``disguise.check(entry.name, head)`` is None
 
@@ -677,7 +694,8 @@ class SpreadsheetInspector:
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         archives = ArchiveInspector(self.config)
         fmt = web_archive_kind(data) if split_ext(entry.name)[1].casefold() in WEB_ARCHIVES else sniff_format(data)
-        if not archives.wants_name(entry.name) and (holds_archive(data, entry.name, fmt) or (
+        if (not archives.wants_name(entry.name) or _disguised_archive(entry.name, data)) and (
+                holds_archive(data, entry.name, fmt) or (
                 checked_ext(entry.name) is not None and sniff_unsupported(data[:512]) is not None)):
             # an archive or a compressed file under a table's name (the archive inspector never looks at those
             # names): opened as the archive it is, its members examined
@@ -736,6 +754,8 @@ class SpreadsheetInspector:
         if (ext not in UNREAD_TABLES and ext not in SHEET_EXTENSIONS and ext not in MARKUP_EXTENSIONS
                 and (by_magic := stats_by_magic(data)) is not None):
             ext = by_magic  # a statistics data file under another name (survey.dat, export.bin, none: Session 15)
+        elif ext not in UNREAD_TABLES and fmt == "binary" and family_of(data[:HEAD_READ]) == "dbf":
+            ext = ".dbf"  # a dBase table under another name (顧客.dat, 名簿.jpg: session 17, ended as nothing)
         if ext == IWORK_PART and numbers_part(entry):
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT, what=NUMBERS_FOLDER,
                                                                            ext=ext))
@@ -775,9 +795,9 @@ class SpreadsheetInspector:
             if (damage := msg_directory_damage(data)) is not None:  # read by nobody: listed with why
                 return Inspection(status=Status.CORRUPT, detail=damage)
             return Inspection()  # a whole .msg without attachments or a body long enough for a table: nothing to read
-        if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
-                data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
-            return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
+        if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(data[:TEXT_CHECK], HEADER_LINES):
+            return Inspection()  # a text one of whose first lines (below a title, log lines) is a person table's header
+            # is read, whatever its name (session 17: a titled list renamed 名簿.jpg or 名簿.dat ended as nothing)
         readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sylk", "json", "sqldump", "sqlite", "ole-encrypted",
                     *STATS_FORMATS, "dbf", "access", *DOCUMENT_FORMATS)
         caps = caps_for(self.config, len(data))
