@@ -1,0 +1,106 @@
+"""damage17: damaged inputs for the readers of session 16 (bench/damage_sweep.py ``--formats s16``) and the damage
+leftovers of session 16, each through the CLI: a generated file and its damaged copies.
+
+People are Faker ja_JP with a fixed seed; the dumps are written as the tools write them (mongosh's and the legacy
+mongo shell's prints, Python's ``repr`` of a dict, a JSONC file with comments and trailing commas).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from faker import Faker
+
+from tests.test_wild13 import _scan  # findings.json of a CLI scan over a share of files, no traceback
+
+SEED = 20261217
+N = 30
+
+
+def _people(n: int = N) -> list[dict[str, object]]:
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    return [{"name": fake.name(), "kana": fake.kana_name(), "address": {"full": fake.address()},
+             "tel": fake.phone_number(), "active": i % 3 != 0, "note": None if i % 2 else "it's \"vip\""}
+            for i in range(n)]
+
+
+def _by_name(findings: dict) -> tuple[dict[str, dict], dict[str, dict]]:
+    hits = {Path(f["path"]).name: f for f in findings["files"]}
+    listed = {Path(s["path"]).name: s for s in findings["skipped"]}
+    return hits, listed
+
+
+def _mongosh(people: list[dict[str, object]]) -> str:
+    """``db.users.find().toArray()`` as mongosh prints it: bare keys, single quotes, ``ObjectId('..')``,
+    ``ISODate('..')``, ``Long('..')``."""
+    def value(v: object) -> str:
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k}: {value(x)}" for k, x in v.items()) + " }"
+        if v is None:
+            return "null"
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        return "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    docs = []
+    for i, p in enumerate(people):
+        fields = [f"    _id: ObjectId('65a1{i:020x}')", *(f"    {k}: {value(v)}" for k, v in p.items()),
+                  "    createdAt: ISODate('2024-01-02T03:04:05.000Z')", f"    visits: Long('{i * 7}')"]
+        docs.append("  {\n" + ",\n".join(fields) + "\n  }")
+    return "[\n" + ",\n".join(docs) + "\n]\n"
+
+
+def _legacy_mongo(people: list[dict[str, object]]) -> str:
+    """``db.users.find().pretty()`` in the legacy mongo shell: one document after another (no array, no comma),
+    ``"key" : value``, ``ObjectId("..")``, ``NumberLong(..)``, ``ISODate("..")``."""
+    docs = []
+    for i, p in enumerate(people):
+        body = json.dumps(p, ensure_ascii=False, indent="\t", separators=(",", " : "))[1:-2]
+        docs.append(f'{{\n\t"_id" : ObjectId("65a1{i:020x}"),{body},\n\t"visits" : NumberLong({i * 7}),\n'
+                    f'\t"createdAt" : ISODate("2024-01-02T03:04:05Z")\n}}')
+    return "\n".join(docs) + "\n"
+
+
+def _jsonc(people: list[dict[str, object]]) -> str:
+    """A settings-style export with comments (``//`` and ``/* */``) and trailing commas (VS Code's JSONC)."""
+    text = json.dumps({"users": people}, ensure_ascii=False, indent=2)
+    text = text.replace('"users": [', '/* exported 2024-07-01 */\n  "users": [ // the member list')
+    return "// member export\n" + text.replace("\n    }", ",\n    }").replace("\n  ]", ",\n  ]")
+
+
+def test_jsonc_mongo_shell_and_python_dumps_are_read_whole(tmp_path: Path) -> None:
+    """A mongosh print, the legacy shell's ``.pretty()`` documents, a Python dict printed (``repr``) and a JSONC
+    file: session 16 read none of their people from the mongo/Python prints (listed `corrupt` with 0 records: the
+    sweep's seeds) and called the JSONC file damaged (`json-damaged`); each is the whole list, undamaged."""
+    people = _people()
+    books = {"users_mongosh.txt": _mongosh(people).encode(), "users_pretty.txt": _legacy_mongo(people).encode(),
+             "users_repr.txt": repr({"users": people}).encode(), "users.jsonc": _jsonc(people).encode(),
+             "users_comment.json": _jsonc(people).encode()}
+    findings = _scan(tmp_path, books)
+    hits, listed = _by_name(findings)
+    for name in books:
+        assert name not in listed, (name, listed.get(name))
+        assert hits.get(name, {}).get("pii", {}).get("records") == N, (name, hits.get(name))
+
+
+def test_damaged_mongo_shell_and_python_dumps_keep_their_records_and_say_so(tmp_path: Path) -> None:
+    """Cut in the middle, a byte flipped in a value's quote: the records before (and around) the damage are read
+    and the file is listed `corrupt` (`json-damaged`), never ok and never nothing."""
+    people = _people()
+    copies = {}
+    for name, text in (("mongosh", _mongosh(people)), ("pretty", _legacy_mongo(people)),
+                       ("repr", repr({"users": people}))):
+        data = text.encode()
+        copies[f"{name}_cut.txt"] = data[:len(data) // 2]
+        flipped = bytearray(data)
+        at = data.index(b"'" if name != "pretty" else b'"', len(data) // 2)
+        flipped[at] ^= 0x40
+        copies[f"{name}_flip.txt"] = bytes(flipped)
+    findings = _scan(tmp_path, copies)
+    hits, listed = _by_name(findings)
+    for name in copies:
+        records = hits.get(name, {}).get("pii", {}).get("records", 0)
+        assert 0 < records <= N, (name, hits.get(name), listed.get(name))
+        assert '"json-damaged"' in json.dumps(listed.get(name, {}).get("detail_codes")), (name, listed.get(name))
