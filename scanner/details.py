@@ -763,6 +763,10 @@ class Detail(Code):
                                             "header counts (its count damaged, or records appended): all were read")
     DBF_LAYOUT_DIFFERS = "dbf-layout-differs", ("dBase table whose fields fill {n:d} bytes of a record its header says "
                                                 "is {size:d} bytes: its rows may be misread (a damaged header)")
+    DBF_RECORDS_SHIFTED = "dbf-records-shifted", ("dBase table: {n:d} of its {total:d} records do not open with a "
+                                                  "deletion flag (bytes zeroed, lost or added there): the records "
+                                                  "after them read where they line up with the table's end, these as "
+                                                  "they lie (their values may be empty or shifted)")
     DBF_MEMO_UNREAD = "dbf-memo-unread", ("dBase table with {n:d} memo fields: their text is kept in a separate memo "
                                           "file (.fpt/.dbt) not read with the table")
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "

@@ -239,6 +239,7 @@ _TOKEN = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|//[^\n]*|/\*.*?\
                     r"""|[^"'/A-Za-z_$,\[\]{}()]+|.""", re.S)
 _LITERALS = {"true": "true", "false": "false", "null": "null", "True": "true", "False": "false", "None": "null",
              "undefined": "null", "NaN": "null", "Infinity": "null"}
+_OPERATORS = {"new": ""}  # JavaScript words dropped before a constructor
 _PY_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}]*\}|[0-7]{1,3}|.)", re.S)
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "a": "\a", "0": "\0", "\n": ""}
 
@@ -293,7 +294,7 @@ def _relaxed(text: str, budget: CellBudget) -> str | None:
             changed = True
         elif first.isalpha() or first in "_$":
             nxt = following(i + 1)
-            if t == "new" and nxt[:1].isalpha():
+            if t in _OPERATORS and nxt[:1].isalpha():  # ``new Date(..)``: the constructor follows
                 changed = True
             elif nxt == "(":  # a constructor: its first argument (or null), the rest of the call dropped
                 k = i + 1

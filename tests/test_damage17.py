@@ -8,6 +8,7 @@ mongo shell's prints, Python's ``repr`` of a dict, a JSONC file with comments an
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from faker import Faker
@@ -104,3 +105,45 @@ def test_damaged_mongo_shell_and_python_dumps_keep_their_records_and_say_so(tmp_
         records = hits.get(name, {}).get("pii", {}).get("records", 0)
         assert 0 < records <= N, (name, hits.get(name), listed.get(name))
         assert '"json-damaged"' in json.dumps(listed.get(name, {}).get("detail_codes")), (name, listed.get(name))
+
+
+def test_a_dbase_table_without_a_code_page_keeps_it_past_one_damaged_value(tmp_path: Path) -> None:
+    """A UTF-8 (QGIS) or cp932 table that names no code page, one byte of one value flipped: session 16 wanted every
+    value to decode and read the whole table as cp1252 (30 people of mojibake, `ok`: 28 of 30 counted, or none of a
+    dBase 7 table). The code page that explains all values but a few is kept and the replaced bytes are said (as a
+    text table's are: ``decoding: partial``)."""
+    from tests.test_review16e_dbase import _dbase7, _table_in
+
+    tables = {"utf8.dbf": _table_in("utf-8", 0), "cp932.dbf": _table_in("cp932", 0), "plus.dbf": _dbase7()}
+    books = {}
+    for name, data in tables.items():
+        header_len = int.from_bytes(data[8:10], "little")
+        damaged = bytearray(data)
+        lead = rb"[\xe3-\xe9][\x80-\xbf]{2}" if name == "utf8.dbf" else rb"[\x88-\x9f][\x40-\xfc]"  # a character's
+        at = re.compile(lead).search(data, header_len + (len(data) - header_len) // 2).start()  # first byte, in a text
+        damaged[at] = 0xFF if name == "utf8.dbf" else 0x85  # no character's (first) byte in that code page
+        books[name] = bytes(damaged)
+    findings = _scan(tmp_path, books)
+    hits, listed = _by_name(findings)
+    for name in books:
+        pii = hits.get(name, {}).get("pii", {})
+        assert pii.get("records", 0) >= N - 1 and "bytes replaced" in pii.get("decoding", ""), (name, pii)
+
+
+def test_a_dbase_table_with_bytes_zeroed_or_repeated_among_its_records_says_so(tmp_path: Path) -> None:
+    """A 512-byte block zeroed over records, 16 bytes repeated (a bad copy) in the middle: the records after read
+    shifted or empty and the table passed `ok` with fewer people (dbf-iii 36 and 37 of 40, dBase 7 27 of 30 in the
+    sweep). A record that does not open with a deletion flag (space or ``*``) is damage and is said; after bytes
+    added the records are read from where they line up with the table's end again (all but the damaged one)."""
+    from tests.test_dbase16 import _table, dbf_bytes
+
+    data = dbf_bytes(_table())
+    header_len, size = int.from_bytes(data[8:10], "little"), int.from_bytes(data[10:12], "little")
+    middle = header_len + size * 12 + 40
+    books = {"zeroed.dbf": data[:middle] + bytes(512) + data[middle + 512:],
+             "repeated.dbf": data[:middle + 16] + data[middle:middle + 16] + data[middle + 16:]}
+    findings = _scan(tmp_path, books)
+    hits, listed = _by_name(findings)
+    for name in books:
+        assert hits.get(name, {}).get("pii", {}).get("records", 0) >= (N - 1 if name == "repeated.dbf" else 10), name
+        assert '"dbf-records-shifted"' in json.dumps(listed.get(name, {}).get("detail_codes")), (name, listed.get(name))
