@@ -174,7 +174,8 @@ def _mend_keys(flat: list[dict[str, str]]) -> int:
     """Keys a damaged byte changed (``address.vull`` in one record, ``address.full`` in the 39 others: a column of
     its own, and the person count took it for the address column: 1 person of 40, ``ok``, damage16): a key held by
     at most a tenth of the records, one character off a key most records hold that its record lacks, is renamed
-    to it. The number of records mended (0 for an export whose records all share their keys)."""
+    to it. The number of records mended (0 for an export whose records all share their keys; a key that differs
+    only in case is read under the common one and not counted: real exports hold both spellings)."""
     if len(flat) < 4:
         return 0
     counts: dict[str, int] = {}
@@ -191,8 +192,8 @@ def _mend_keys(flat: list[dict[str, str]]) -> int:
             to = next((c for c in common if c not in cells and _one_off(c, key)), None)
             if to is not None:
                 cells[to] = cells.pop(key)
-                mended += 1
-    return mended
+                mended += key.casefold() != to.casefold()  # ``Tel``/``tel``: an app's two spellings, one column,
+    return mended                                          # no damage (damage17: such exports were listed corrupt)
 
 
 def _salvaged(text: str, budget: CellBudget) -> tuple[list[dict[str, object]], int]:

@@ -147,3 +147,22 @@ def test_a_dbase_table_with_bytes_zeroed_or_repeated_among_its_records_says_so(t
     for name in books:
         assert hits.get(name, {}).get("pii", {}).get("records", 0) >= (N - 1 if name == "repeated.dbf" else 10), name
         assert '"dbf-records-shifted"' in json.dumps(listed.get(name, {}).get("detail_codes")), (name, listed.get(name))
+
+
+def test_keys_differing_only_in_case_are_one_column_and_no_damage(tmp_path: Path) -> None:
+    """An export whose older records say ``Tel``/``Address`` and newer ``tel``/``address`` (an app's versions, a
+    hand-merged list): session 16 mended them as a damaged byte and listed the file `corrupt` (`json-key-mended`).
+    Real exports hold both spellings: read as one column, not damage. A key one letter off stays mended and said."""
+    people = _people(40)
+    mixed = [{("Tel" if i < 3 else "tel"): p["tel"], "name": p["name"],
+              ("Address" if i < 3 else "address"): p["address"]} for i, p in enumerate(people)]
+    typo = [{"tel": p["tel"], "name": p["name"], ("adress" if i == 7 else "address"): p["address"]}
+            for i, p in enumerate(people)]
+    typo[7]["adress"] = typo[7].pop("adress")
+    books = {"mixed_case.json": json.dumps(mixed, ensure_ascii=False).encode(),
+             "flipped.json": json.dumps(typo, ensure_ascii=False).replace('"adress"', '"addrexs"').encode()}
+    findings = _scan(tmp_path, books)
+    hits, listed = _by_name(findings)
+    assert "mixed_case.json" not in listed, listed.get("mixed_case.json")
+    assert hits["mixed_case.json"]["pii"]["records"] == 40, hits.get("mixed_case.json")
+    assert '"json-key-mended"' in json.dumps(listed.get("flipped.json", {}).get("detail_codes")), listed
