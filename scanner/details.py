@@ -950,6 +950,8 @@ class Detail(Code):
                                         "be lost")
     SQL_ROWS_UNPARSED = "sql-rows-unparsed", ("SQL dump: {n:d} value list(s) could not be parsed (damaged): skipped, the "
                                               "rows after them read")
+    UTF16_REALIGNED = "utf16-realigned", ("UTF-16 text out of step by one byte at {n:d} place(s) (a byte added or "
+                                          "lost there): read on in step after that line, the line itself damaged")
     SQL_DUMP_CUT = "sql-dump-cut", "SQL dump cut short (it ends inside a statement, or its closing line is missing): rows may be lost"
     SYLK_CUT = "sylk-cut", "SYLK spreadsheet cut short (no end record): {n:d} row(s) read, rows after them may be lost"
     SYLK_OUTSIDE = "sylk-outside", "SYLK spreadsheet: {n:d} cell(s) placed outside any sheet's size (damaged), not read"
