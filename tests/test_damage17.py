@@ -186,3 +186,36 @@ def test_a_utf16_script_with_one_stray_byte_says_so_not_cut(tmp_path: Path) -> N
         assert '"utf16-realigned"' in codes and '"sql-dump-cut"' not in codes, (name, codes)
         assert hits[name]["pii"]["records"] >= len(ROWS) - 2, hits[name]["pii"]
     assert '"sql-dump-cut"' in json.dumps(listed["cut.sql"]["detail_codes"]), listed["cut.sql"]
+
+
+def _sylk_people() -> bytes:
+    from tests.test_wild16 import _sylk
+
+    rows: list[list[object]] = [["氏名", "フリガナ", "住所", "電話番号"]]
+    rows += [[p["name"], p["kana"], p["address"]["full"], p["tel"]] for p in _people(40)]
+    return _sylk(rows)
+
+
+def test_a_sylk_file_named_txt_with_a_damaged_first_record_is_read_as_sylk(tmp_path: Path) -> None:
+    """A SYLK file saved as .txt (or .csv) whose ``ID;PWXL`` or second record has a flipped byte: its name says no
+    SYLK and the sniff wanted both first records whole, so it was read as a semicolon text (a few cells a row, its
+    people unread or fewer). Its lines are SYLK cell records all the same: read as SYLK."""
+    data = _sylk_people()
+    books = {}
+    for i, at in enumerate((0, 3, 5, 12, 13)):
+        b = bytearray(data)
+        b[at] ^= 0xFF
+        books[f"flip{i}.txt" if i % 2 else f"flip{i}.csv"] = bytes(b)
+    findings = _scan(tmp_path, books)
+    hits, listed = _by_name(findings)
+    got = {name: hits.get(name, {}).get("pii", {}).get("records") for name in books}
+    assert got == dict.fromkeys(books, 40), (got, listed)
+
+
+def test_a_sylk_file_with_a_zeroed_block_says_so(tmp_path: Path) -> None:
+    """A 4 KiB block zeroed after its first records (the sweep's sylk-slk zero4096@191: nothing, no reason): the
+    block is said (`nul-block`) with the cells read after it."""
+    data = _sylk_people()
+    findings = _scan(tmp_path, {"zeroed.slk": data[:191] + bytes(4096) + data[191 + 4096:]})
+    _hits, listed = _by_name(findings)
+    assert '"nul-block"' in json.dumps(listed.get("zeroed.slk", {}).get("detail_codes")), listed.get("zeroed.slk")
