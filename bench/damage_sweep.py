@@ -336,7 +336,8 @@ def mutants(fmt: str, data: bytes, rng: random.Random, cuts: int, flip_seeds: in
     made = [Mutant(f"cut@{k}", data[:k]) for k in boundaries(fmt, data, rng, cuts)]
     made += list(flips(data, rng, flip_seeds))
     made += list(blocks(data, rng))
-    if fmt.startswith(("sql", "json", "mbox", "csv", "sylk", "mongosh", "pydict", "carrier", "contacts")):
+    if fmt.startswith(("sql", "json", "mbox", "csv", "sylk", "mongosh", "pydict", "carrier", "contacts")) or (
+            fmt.startswith(("corpus", "extra")) and b"\x00" not in data[:4096]):
         made += list(text_mix(data, rng))
     return made
 
@@ -390,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--formats", default="new",
                     help="new (sessions 14-15 readers and series), s16 (session 16's readers), old (fuzz_campaign's "
                          "seeds), all, or a list")
+    ap.add_argument("--extra", type=Path, action="append", default=[],
+                    help="a folder of third-party files, each a seed (with --formats corpus: ../shared/corpus's "
+                         "spreadsheets and these)")
     ap.add_argument("--matrix-only", action="store_true")
     args = ap.parse_args(argv)
     work: Path = args.work
@@ -403,17 +407,23 @@ def main(argv: list[str] | None = None) -> int:
     singles: dict[str, tuple[str, bytes]] = {}
     series: dict[str, dict[str, bytes]] = {}
     secrets = F.secrets_of(args.seed)
-    if want in ("new", "all") or "," in want or not want.startswith(("old", "s16")):
+    if want == "corpus":
+        singles.update({k: v for k, v in F.corpus_seeds().items()
+                        if v[0].lower() in (".xls", ".xlsx", ".xlsb", ".ods", ".csv") and v[1]})  # its spreadsheets
+        for folder in args.extra:
+            singles.update({f"extra-{p.stem[:40]}": (p.suffix.lower(), p.read_bytes())
+                            for p in sorted(folder.rglob("*")) if p.is_file() and p.stat().st_size < 2 << 20})
+    elif want in ("new", "all") or "," in want or not want.startswith(("old", "s16")):
         singles.update(new_seeds(gen, args.seed))
         series.update(series_seeds(args.seed))
-    if want in ("s16", "all") or want not in ("new", "old"):
+    if want in ("s16", "all") or want not in ("new", "old", "corpus"):
         made, values = session16_seeds(args.seed)
         singles.update(made)
         secrets += [v for v in values if len(v) >= 4]
     if want in ("old", "all") or "," in want:
         singles.update({k: v for k, v in F.seeds(gen, args.seed).items() if not k.startswith("img-")
                         and not k.startswith("pst-")})
-    if want not in ("new", "old", "s16", "all"):
+    if want not in ("new", "old", "s16", "corpus", "all"):
         keep = set(want.split(","))
         singles = {k: v for k, v in singles.items() if k in keep or k.split("-")[0] in keep}
         series = {k: v for k, v in series.items() if k in keep or "series" in keep}
