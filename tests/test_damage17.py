@@ -219,3 +219,37 @@ def test_a_sylk_file_with_a_zeroed_block_says_so(tmp_path: Path) -> None:
     findings = _scan(tmp_path, {"zeroed.slk": data[:191] + bytes(4096) + data[191 + 4096:]})
     _hits, listed = _by_name(findings)
     assert '"nul-block"' in json.dumps(listed.get("zeroed.slk", {}).get("detail_codes")), listed.get("zeroed.slk")
+
+
+def test_a_mail_whose_body_table_is_cut_inside_its_first_row_is_listed(tmp_path: Path) -> None:
+    """A message pasting a person table (ISO-2022-JP, tab-separated) cut inside the table's first row: with the
+    header line and part of one row there was no table by the body's rule (three lines sharing a count; fix16a took
+    a cut line after two), so a cut in the row's first cell or in its last ended as nothing and one in between read
+    a row fragment `ok` (0-1 record, nothing said). Each is now a table body: a row with fewer cells than the header
+    is `text-cut-in-row`, a row cut in its last cell gives its person."""
+    from email import policy
+    from email.header import Header
+    from email.mime.text import MIMEText
+
+    from bench.fuzz_campaign import person_rows
+
+    people = person_rows(40, SEED)
+    text = ("お世話になっております。\n名簿を貼ります。\n\n" + "\n".join("\t".join(map(str, r)) for r in people)
+            + "\n\n以上\n")
+    part = MIMEText(text, "plain", "iso-2022-jp")
+    part["From"], part["To"] = "insider@example.jp", "outside@example.com"
+    part["Subject"] = Header("顧客リストです", "utf-8").encode()
+    part["Date"] = "Tue, 03 Nov 2026 09:12:00 +0900"
+    whole = part.as_bytes(policy=policy.SMTP)
+    body = whole.index(b"\r\n\r\n") + 4
+    first_row = body + sum(len(ln) + 2 for ln in whole[body:].split(b"\r\n")[:4])  # after greeting, blank, header
+    row_end = whole.index(b"\r\n", first_row)
+    tabs = [i for i in range(first_row, row_end) if whole[i] == 9]
+    books = {"in_first_cell.eml": whole[:first_row + 8], "in_third_cell.eml": whole[:tabs[1] + 12],
+             "in_last_cell.eml": whole[:row_end - 3]}
+    findings = _scan(tmp_path, books)
+    hits = {Path(f["path"].split(" » ")[0]).name: f for f in findings["files"]}
+    listed = {Path(s["path"].split(" » ")[0]).name: json.dumps(s.get("detail_codes")) for s in findings["skipped"]}
+    for name in ("in_first_cell.eml", "in_third_cell.eml"):
+        assert '"text-cut-in-row"' in listed.get(name, ""), (name, listed.get(name), hits.get(name))
+    assert hits.get("in_last_cell.eml", {}).get("pii", {}).get("records") == 1, hits.get("in_last_cell.eml")
