@@ -234,12 +234,13 @@ def _runs(records: list[dict[str, object]]) -> list[list[dict[str, object]]]:
     return runs
 
 
-# one token of a JSON relative: a string in either quote, a comment, a name, a run of plain JSON (numbers,
-# punctuation other than , and the brackets, spaces), or any one character
-_TOKEN = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|//[^\n]*|/\*.*?\*/|[A-Za-z_$][\w$]*"""
-                    r"""|[^"'/A-Za-z_$,\[\]{}()]+|.""", re.S)
+# one token of a JSON relative: a string in either quote, a comment, a number, a name, a run of plain JSON
+# (punctuation other than , . and the brackets, spaces), or any one character
+_TOKEN = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|//[^\n]*|/\*.*?\*/"""
+                    r"""|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z_$][\w$]*|[^"'/A-Za-z_$,\[\]{}()\d.]+|.""", re.S)
 _LITERALS = {"true": "true", "false": "false", "null": "null", "True": "true", "False": "false", "None": "null",
              "undefined": "null", "NaN": "null", "Infinity": "null"}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _OPERATORS = {"new": ""}  # JavaScript words dropped before a constructor
 _PY_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}]*\}|[0-7]{1,3}|.)", re.S)
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "a": "\a", "0": "\0", "\n": ""}
@@ -297,7 +298,11 @@ def _relaxed(text: str, budget: CellBudget) -> str | None:
             nxt = following(i + 1)
             if t in _OPERATORS and nxt[:1].isalpha():  # ``new Date(..)``: the constructor follows
                 changed = True
-            elif nxt == "(":  # a constructor: its first argument (or null), the rest of the call dropped
+            elif nxt == "." and tokens[i + 1] == "." and tokens[i + 2:i + 3] and tokens[i + 2][:1].isalpha():
+                i += 2  # a module before a constructor (``datetime.date(..)``, ``bson.ObjectId(..)``): dropped
+                changed = True
+                continue
+            elif nxt == "(":  # a constructor: its one argument, or its arguments' text (or null)
                 k = i + 1
                 while tokens[k] != "(":
                     k += 1
@@ -309,10 +314,10 @@ def _relaxed(text: str, budget: CellBudget) -> str | None:
                     k += 1
                     if depth == 0:
                         break
-                inner = [a for a in args[1:-1] if not a.isspace()]
-                arg = inner[0] if inner and inner[0] not in (",", ")") else "null"
+                inner = [a.strip() for a in args[1:-1] if not a.isspace()]
+                arg = inner[0] if len(inner) == 1 else json.dumps("".join(inner)) if inner else "null"
                 out.append(_string(arg) if arg[0] in "\"'" and len(arg) > 1 and arg[-1] == arg[0]
-                           else arg.strip() if re.fullmatch(r"\s*-?\d[\d.eE+-]*\s*", arg) else "null")
+                           else arg if _NUMBER.fullmatch(arg) or len(inner) != 1 else "null")
                 changed = True
                 i = k
                 continue

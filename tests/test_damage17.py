@@ -253,3 +253,18 @@ def test_a_mail_whose_body_table_is_cut_inside_its_first_row_is_listed(tmp_path:
     for name in ("in_first_cell.eml", "in_third_cell.eml"):
         assert '"text-cut-in-row"' in listed.get(name, ""), (name, listed.get(name), hits.get(name))
     assert hits.get("in_last_cell.eml", {}).get("pii", {}).get("records") == 1, hits.get("in_last_cell.eml")
+
+
+def test_json_relatives_keep_numbers_dates_and_dotted_constructors() -> None:
+    """The token rewrite keeps what a print holds beside the people: exponent numbers, a trailing comma, a Python
+    ``datetime.date(..)`` (its arguments' text) and ``Decimal('..')``, escapes, documents one after another."""
+    from scanner.jsontables import _relaxed, _sequence
+    from scanner.sheet import Caps, CellBudget
+
+    budget = CellBudget(Caps())
+    printed = "{'d': datetime.date(2020, 1, 2), 'x': Decimal('1.5'), 'n': None, 'e': 'it\\'s \\xe9', 'f': 1e5,}"
+    assert _sequence(_relaxed(printed, budget) or "") == [{"d": "2020,1,2", "x": "1.5", "n": None, "e": "it's é",
+                                                           "f": 1e5}]
+    shell = '{ _id: ObjectId("65a"), n: NumberLong(12), t: new Date("2020-01-01") } // c\n{ _id: ObjectId("65b") }'
+    assert _sequence(_relaxed(shell, budget) or "") == [{"_id": "65a", "n": 12, "t": "2020-01-01"}, {"_id": "65b"}]
+    assert _relaxed('[{"name": "a", "n": 1e5}]', budget) is None  # plain JSON: nothing rewritten
