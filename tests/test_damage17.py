@@ -268,3 +268,21 @@ def test_json_relatives_keep_numbers_dates_and_dotted_constructors() -> None:
     shell = '{ _id: ObjectId("65a"), n: NumberLong(12), t: new Date("2020-01-01") } // c\n{ _id: ObjectId("65b") }'
     assert _sequence(_relaxed(shell, budget) or "") == [{"_id": "65a", "n": 12, "t": "2020-01-01"}, {"_id": "65b"}]
     assert _relaxed('[{"name": "a", "n": 1e5}]', budget) is None  # plain JSON: nothing rewritten
+
+
+def test_a_third_party_xls_whose_workbook_stream_opens_zeroed_says_so(tmp_path: Path) -> None:
+    """calamine's biff5-rich-text-string.xls (../shared/corpus, 11 people) with 4 KiB zeroed from byte 4,665 (the
+    corpus sweep: the start of its Workbook stream, its BOF record among the zeros): read `ok` with 3 people, nothing
+    said, since the zeroed-records check ran only on a stream whose BOF names BIFF5/8. A stream that opens with 16+
+    NUL bytes and has records up to an EOF after them is zeroed (`nul-block`)."""
+    import pytest
+
+    seed = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "spreadsheets" / "positive" / \
+        "calamine__biff5-rich-text-string.xls"
+    if not seed.is_file():
+        pytest.skip("the third-party corpus is not here")
+    data = seed.read_bytes()
+    findings = _scan(tmp_path, {"zeroed.xls": data[:4665] + bytes(4096) + data[4665 + 4096:], "whole.xls": data})
+    hits, listed = _by_name(findings)
+    assert "whole.xls" not in listed and hits["whole.xls"]["pii"]["records"] == 11, hits.get("whole.xls")
+    assert '"nul-block"' in json.dumps(listed.get("zeroed.xls", {}).get("detail_codes")), listed.get("zeroed.xls")
