@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from .details import Detail, say
 from .sheet import Caps, CellBudget, Sheet
-from .textdecode import Decoding, iter_lines, plan_decoding
+from .textdecode import Decoding, iter_lines, plan_decoding, zeroed_block
 
 _RECORDS = re.compile(rb"\[\s*\{")  # an array of objects begins
 # one record after another: what an array of records shows even when a damaged byte breaks its ``[{``
@@ -267,15 +267,16 @@ def _string(token: str) -> str:
     return json.dumps(_PY_ESCAPE.sub(_unescaped, token[1:-1]), ensure_ascii=False)
 
 
-def _relaxed(text: str, budget: CellBudget) -> str | None:
+def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
     """``text`` rewritten as JSON when it is one of JSON's relatives (see the module docstring), token by token:
     comments dropped, a name before ``:`` quoted, single-quoted strings and Python's escapes made JSON's, a
     constructor (``ObjectId('..')``, ``new Date(..)``, ``NumberLong(5)``) its first argument, ``True``/``None`` ...
-    JSON's literals, a comma before a closing bracket dropped. None when nothing needed rewriting (plain JSON,
-    damaged or not)."""
+    JSON's literals, a comma before a closing bracket dropped. With the text, how many bare words stood as values
+    (no print writes one: a damaged byte made it); None when nothing needed rewriting (plain JSON, damaged or not)."""
     tokens = _TOKEN.findall(text)
     out: list[str] = []
     changed = False
+    bare = 0
     i, n = 0, len(tokens)
 
     def following(k: int) -> str:
@@ -321,18 +322,19 @@ def _relaxed(text: str, budget: CellBudget) -> str | None:
                 changed = True
                 i = k
                 continue
-            elif t in _LITERALS and nxt != ":":
+            elif t in _LITERALS and nxt[:1] != ":":
                 out.append(_LITERALS[t])
                 changed |= t != _LITERALS[t]
             else:  # a bare key, or a bare word as a value: a string
                 out.append(json.dumps(t))
                 changed = True
+                bare += nxt[:1] != ":"
         elif t == "," and following(i + 1) in ("]", "}"):
             changed = True
         else:
             out.append(t)
         i += 1
-    return "".join(out) if changed else None
+    return ("".join(out), bare) if changed else None
 
 
 def _sequence(text: str) -> list[object] | None:
@@ -388,9 +390,12 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
     except (ValueError, RecursionError) as e:
         error = type(e).__name__
         relaxed = _relaxed(text, budget)
+        docs = None
         if relaxed is not None:
-            text = relaxed  # a JSON relative: read as JSON, whole or damaged
-        docs = _sequence(text) if relaxed is not None else None
+            text = relaxed[0]  # a JSON relative: read as JSON, whole or damaged
+            docs = _sequence(text)
+            if docs is not None and relaxed[1]:  # bare words as values: damage read as text
+                damage = say(Detail.JSON_DAMAGED, error=error, n=sum(len(r) for _, r in _tables(docs)))
     if docs is not None:
         merged: dict[str, list[dict[str, object]]] = {}
         for name, records in _tables(docs[0] if len(docs) == 1 else docs):  # a nested array of every record (each customer's orders)
@@ -407,8 +412,10 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
             records, _ = _salvaged(text, budget)
             tables = [("", group) for group in _runs(records)]
             damage = say(Detail.JSON_DAMAGED, error=error, n=len(records))
-    if not tables and damage:
-        yield Sheet("", [], damage=[damage])
+    zeroed = zeroed_block(data)  # the decoder drops NULs: the block said (damage17: 4 KiB zeroed read ok, fewer)
+    lost = [d for d in (damage, say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]) if zeroed else "") if d]
+    if not tables and lost:
+        yield Sheet("", [], damage=lost)
         return
     for i, (name, records) in enumerate(tables):
         sheet = Sheet(name, [])
@@ -430,8 +437,8 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
             for cells in flat:
                 budget.add(len(header))
                 yield [cells.get(k, "") for k in header]
-            if last and damage:
-                sheet.damage.append(damage)
+            if last:
+                sheet.damage.extend(lost)
             if last:
                 sheet.notes.extend(_reading_notes(dec))
 

@@ -263,10 +263,10 @@ def test_json_relatives_keep_numbers_dates_and_dotted_constructors() -> None:
 
     budget = CellBudget(Caps())
     printed = "{'d': datetime.date(2020, 1, 2), 'x': Decimal('1.5'), 'n': None, 'e': 'it\\'s \\xe9', 'f': 1e5,}"
-    assert _sequence(_relaxed(printed, budget) or "") == [{"d": "2020,1,2", "x": "1.5", "n": None, "e": "it's é",
+    assert _sequence((_relaxed(printed, budget) or ("", 0))[0]) == [{"d": "2020,1,2", "x": "1.5", "n": None, "e": "it's é",
                                                            "f": 1e5}]
     shell = '{ _id: ObjectId("65a"), n: NumberLong(12), t: new Date("2020-01-01") } // c\n{ _id: ObjectId("65b") }'
-    assert _sequence(_relaxed(shell, budget) or "") == [{"_id": "65a", "n": 12, "t": "2020-01-01"}, {"_id": "65b"}]
+    assert _sequence((_relaxed(shell, budget) or ("", 0))[0]) == [{"_id": "65a", "n": 12, "t": "2020-01-01"}, {"_id": "65b"}]
     assert _relaxed('[{"name": "a", "n": 1e5}]', budget) is None  # plain JSON: nothing rewritten
 
 
@@ -286,3 +286,18 @@ def test_a_third_party_xls_whose_workbook_stream_opens_zeroed_says_so(tmp_path: 
     hits, listed = _by_name(findings)
     assert "whole.xls" not in listed and hits["whole.xls"]["pii"]["records"] == 11, hits.get("whole.xls")
     assert '"nul-block"' in json.dumps(listed.get("zeroed.xls", {}).get("detail_codes")), listed.get("zeroed.xls")
+
+
+def test_a_json_relative_with_a_zeroed_block_or_a_bare_word_is_listed(tmp_path: Path) -> None:
+    """The rewrite is lenient (a bare word becomes a string): a print whose damage leaves bare words as values, or a
+    block zeroed inside it (the decoder drops NULs; the sweep: 22 of 40 people, `ok`), must still be listed."""
+    people = _people()
+    text = _mongosh(people)
+    data = text.encode()
+    middle = data.index(b"name: '", len(data) // 2) + 6
+    books = {"zeroed.txt": data[:1108] + bytes(4096) + data[1108 + 4096:],
+             "bare.txt": data[:middle] + b"x" + data[middle + 1:]}  # its opening quote flipped: a bare word
+    findings = _scan(tmp_path, books)
+    hits, listed = _by_name(findings)
+    assert '"nul-block"' in json.dumps(listed.get("zeroed.txt", {}).get("detail_codes")), listed.get("zeroed.txt")
+    assert '"json-damaged"' in json.dumps(listed.get("bare.txt", {}).get("detail_codes")), (listed, hits.get("bare.txt"))
