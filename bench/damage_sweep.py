@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import argparse
 import bz2
+import io
 import json
 import random
 import re
 import sqlite3
 import sys
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -164,6 +166,56 @@ def new_seeds(work: Path, seed: int) -> dict[str, tuple[str, bytes]]:
     return out
 
 
+def session16_seeds(seed: int) -> tuple[dict[str, tuple[str, bytes]], list[str]]:
+    """({format: (extension, bytes)}, their clear values) for the readers of session 16: SYLK (.slk and named .txt),
+    dBase (III cp932, FoxPro with a memo file's block numbers, dBase 7, UTF-8 without a code page), JSONC, a mongosh
+    print and a Python dict printed, the carriers' export CSVs (cp932), a .jar holding a CSV, numbered contacts side
+    by side (cp932 CSV)."""
+    from tests import person_tables_data as T
+    from tests.pii_data import csv_bytes, people, standard
+    from tests.test_dbase16 import dbf_bytes
+    from tests.test_review16e_dbase import _dbase7, _table_in
+    from tests.test_tables16 import EXPORTS, RECIPIENTS, SENDERS, _export
+    from tests.test_wild16 import _sylk
+
+    rows = F.person_rows(40, seed)
+    table = standard(people(40, seed=161))  # the dBase writers' people (secrets below)
+    records = [dict(zip(COLUMNS, map(str, r), strict=True)) for r in rows[1:]]
+    obj = json.dumps({"users": records}, ensure_ascii=False, indent=2)
+    mongosh = "\n".join(f'{{ _id: ObjectId("{i:024d}"), ' + json.dumps(p, ensure_ascii=False)[1:]
+                         for i, p in enumerate(records))
+    contacts = T.ja_people(90, seed=seed)
+    clients, first, second = contacts[:30], contacts[30:60], contacts[60:]
+    numbered: list[list[object]] = [["利用者氏名", "住所", "電話", "緊急連絡先氏名1", "緊急連絡先氏名2", "緊急連絡先住所1",
+                                     "緊急連絡先住所2", "緊急連絡先電話1", "緊急連絡先電話2"]]
+    numbered += [[c.name, c.address, c.phone, a.name, b.name, a.address, b.address, a.phone, b.phone]
+                 for c, a, b in zip(clients, first, second, strict=True)]
+    jar = io.BytesIO()
+    with zipfile.ZipFile(jar, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nMain-Class: app.Main\r\n\r\n")
+        z.writestr("app/Main.class", b"\xca\xfe\xba\xbe" + random.Random(seed).randbytes(64))
+        z.writestr("data/名簿.csv", csv_bytes(rows, "utf-8"))
+    out: dict[str, tuple[str, bytes]] = {
+        "sylk-slk": (".slk", _sylk(rows)),
+        "sylk-txt": (".txt", _sylk(rows)),
+        "dbf-iii": (".dbf", dbf_bytes(table)),
+        "dbf-foxpro-memo": (".dbf", dbf_bytes(table, version=0xF5, memo=True)),
+        "dbf-7": (".dbf", _dbase7()),
+        "dbf-utf8": (".dbf", _table_in("utf-8", 0)),
+        "jsonc": (".json", ("{ // exported by the member system\n" + obj[1:]).encode()),
+        "mongosh": (".txt", mongosh.encode()),
+        "pydict": (".txt", ("{'users': " + repr(records) + "}").encode()),
+        "jar": (".jar", jar.getvalue()),
+        "contacts-numbered": (".csv", csv_bytes(numbered, "cp932")),
+    }
+    for carrier, (header, fields) in EXPORTS.items():
+        out[f"carrier-{carrier}"] = (".csv", csv_bytes(_export(header, fields, shop=False), "cp932"))
+    secrets = [v for r in table[1:] for v in (str(r[1]), str(r[1]).replace(" ", ""), str(r[6]), str(r[7]))]
+    for p in (*contacts, *RECIPIENTS, *SENDERS):
+        secrets += [p.name, p.name_unspaced, p.phone, p.address]
+    return out, secrets
+
+
 def series_seeds(seed: int) -> dict[str, dict[str, bytes]]:
     """{format: {piece name: bytes}}: an archive of people cut into pieces, three namings."""
     from tests.pii_data import csv_bytes
@@ -190,6 +242,7 @@ _MARKS: dict[str, list[bytes]] = {
     "zip": [b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"PK\x07\x08"],
     "bz2": [b"1AY&SY", b"\x17rE8P\x90"],
     "mail": [b"\nFrom ", b"\n--", b"\r\n--", b"\n\n", b"\r\n\r\n", b"Content-Type", b"base64"],
+    "sylk": [b"\nC;", b"\nF;", b"\nB;", b"\nE", b";K", b'"\r\n'],
     "stats": [b"\x02\x00\x00\x00", b"\x03\x00\x00\x00", b"\xe7\x03\x00\x00", b"<variable_labels>", b"<data>",
               b"<strls>", b"HEADER RECORD", b"</header>"],
 }
@@ -199,6 +252,7 @@ def _family(fmt: str) -> list[str]:
     fams = []
     for key, fam in (("sql", "sql"), ("json", "json"), ("rtf", "rtf"), ("pdf", "pdf"), ("zip", "zip"),
                      ("bz2", "bz2"), ("mbox", "mail"), ("eml", "mail"), ("mht", "mail"), ("stats", "stats"),
+                     ("sylk", "sylk"), ("jsonc", "json"), ("mongosh", "json"), ("pydict", "json"), ("jar", "zip"),
                      ("xlsx", "zip"), ("docx", "zip"), ("pptx", "zip"), ("ods", "zip"), ("xlsb", "zip")):
         if key in fmt:
             fams.append(fam)
@@ -218,6 +272,10 @@ def boundaries(fmt: str, data: bytes, rng: random.Random, most: int) -> list[int
                 marks |= {m.start(), m.start() + 1, m.end()}
     if data[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
         marks |= set(range(512, n, 512))
+    if fmt.startswith("dbf") and n > 12:  # each field descriptor, the header's end, each record's start
+        header_len, record_len = int.from_bytes(data[8:10], "little"), max(1, int.from_bytes(data[10:12], "little"))
+        step = 48 if data[0] in (0x04, 0x8C) else 32
+        marks |= set(range(step, header_len, step)) | set(range(header_len, n, record_len))
     if not marks and b"\n" in data[:4096]:  # a text: every line start
         marks |= {m.end() for m in re.finditer(rb"\n", data)}
     marks = {m for m in marks if 0 < m < n}
@@ -278,7 +336,8 @@ def mutants(fmt: str, data: bytes, rng: random.Random, cuts: int, flip_seeds: in
     made = [Mutant(f"cut@{k}", data[:k]) for k in boundaries(fmt, data, rng, cuts)]
     made += list(flips(data, rng, flip_seeds))
     made += list(blocks(data, rng))
-    if fmt.startswith(("sql", "json", "mbox", "csv-before")) or fmt.startswith("csv"):
+    if fmt.startswith(("sql", "json", "mbox", "csv", "sylk", "mongosh", "pydict", "carrier", "contacts")) or (
+            fmt.startswith(("corpus", "extra")) and b"\x00" not in data[:4096]):
         made += list(text_mix(data, rng))
     return made
 
@@ -330,7 +389,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flips", type=int, default=9, help="flip seeds per seed (each: 1 byte and 8 bits)")
     ap.add_argument("--parse-timeout", type=float, default=10)
     ap.add_argument("--formats", default="new",
-                    help="new (sessions 14-15 readers and series), old (fuzz_campaign's seeds), all, or a list")
+                    help="new (sessions 14-15 readers and series), s16 (session 16's readers), old (fuzz_campaign's "
+                         "seeds), all, or a list")
+    ap.add_argument("--extra", type=Path, action="append", default=[],
+                    help="a folder of third-party files, each a seed (with --formats corpus: ../shared/corpus's "
+                         "spreadsheets and these)")
     ap.add_argument("--matrix-only", action="store_true")
     args = ap.parse_args(argv)
     work: Path = args.work
@@ -343,17 +406,27 @@ def main(argv: list[str] | None = None) -> int:
     want = args.formats
     singles: dict[str, tuple[str, bytes]] = {}
     series: dict[str, dict[str, bytes]] = {}
-    if want in ("new", "all") or "," in want or not want.startswith("old"):
+    secrets = F.secrets_of(args.seed)
+    if want == "corpus":
+        singles.update({k: v for k, v in F.corpus_seeds().items()
+                        if v[0].lower() in (".xls", ".xlsx", ".xlsb", ".ods", ".csv") and v[1]})  # its spreadsheets
+        for folder in args.extra:
+            singles.update({f"extra-{p.stem[:40]}": (p.suffix.lower(), p.read_bytes())
+                            for p in sorted(folder.rglob("*")) if p.is_file() and p.stat().st_size < 2 << 20})
+    elif want in ("new", "all") or "," in want or not want.startswith(("old", "s16")):
         singles.update(new_seeds(gen, args.seed))
         series.update(series_seeds(args.seed))
+    if want in ("s16", "all") or want not in ("new", "old", "corpus"):
+        made, values = session16_seeds(args.seed)
+        singles.update(made)
+        secrets += [v for v in values if len(v) >= 4]
     if want in ("old", "all") or "," in want:
         singles.update({k: v for k, v in F.seeds(gen, args.seed).items() if not k.startswith("img-")
                         and not k.startswith("pst-")})
-    if want not in ("new", "old", "all"):
+    if want not in ("new", "old", "s16", "corpus", "all"):
         keep = set(want.split(","))
         singles = {k: v for k, v in singles.items() if k in keep or k.split("-")[0] in keep}
         series = {k: v for k, v in series.items() if k in keep or "series" in keep}
-    secrets = F.secrets_of(args.seed)
     files: list[tuple[str, str, str, Path]] = []
     batches = work / "batches"
     for fmt, (ext, data) in sorted(singles.items()):

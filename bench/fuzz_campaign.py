@@ -470,7 +470,7 @@ def secrets_of(seed: int) -> list[str]:
 
 
 def run_scan(folder: Path, out: Path, parse_timeout: float, limit: float) -> dict:
-    cmd = ["nice", "-n", "19", sys.executable, str(ROOT / "scan.py"), "-v", "scan", str(folder), "--out", str(out),
+    cmd = ["nice", "-n", os.environ.get("LEAKSCAN_BENCH_NICE", "19"), sys.executable, str(ROOT / "scan.py"), "-v", "scan", str(folder), "--out", str(out),
            "--parse-timeout", str(parse_timeout), "--workers", "1", "--archive-depth", "4"]
     shutil.rmtree(out, ignore_errors=True)
     started = time.monotonic()

@@ -25,6 +25,7 @@ from .codes import Status
 from .details import Detail, say
 from .errors import ReadError
 from .sheet import Caps, CellBudget, Sheet
+from .textdecode import decode_counting
 
 # the language driver id (byte 29) -> Python codec (dBase IV/V, FoxPro and Visual FoxPro code page marks)
 CODE_PAGES = {
@@ -51,6 +52,7 @@ _DBASE7 = frozenset({0x04, 0x8C})
 # .cpg beside the table) or the system's is meant: the first that decodes
 _GUESSED = ("utf-8", "cp932", "euc_jp", "cp1252")
 _MEMO_TYPES = frozenset("MGP")
+_FLAGS = b" *"  # the deletion flag that opens every record: live, deleted
 _HEADER = 32
 _FIELD = 32
 
@@ -107,7 +109,8 @@ def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     if memo:
         sheet.unread.append(say(Detail.DBF_MEMO_UNREAD, n=len(memo)))
     names = [_text(f.name, encoding) or f"field{n + 1}" for n, f in enumerate(fields)]
-    sheet.rows = _rows(data, header_len, record_len, min(count, whole), fields, names, encoding, CellBudget(caps))
+    sheet.rows = _rows(data, header_len, record_len, min(count, whole), fields, names, encoding, CellBudget(caps),
+                       sheet)
     yield sheet
 
 
@@ -143,18 +146,18 @@ def _text(raw: bytes, encoding: str) -> str:
 
 
 def _guessed(data: bytes, header_len: int, record_len: int, fields: list[Field]) -> str:
-    """The code page of a table that names none: the first of ``_GUESSED`` that decodes its field names and
-    character fields (the first 64 KiB of records). A value filling its field may end mid-character (writers cut
-    text at the field's width in bytes: QGIS's UTF-8), so its last character may be incomplete (review16e: one
-    such value made a UTF-8 table read as cp1252)."""
+    """The code page of a table that names none: of ``_GUESSED``, the first that decodes the most of its field names
+    and character fields (the first 64 KiB of records): all of them in an undamaged table (damage17: one flipped
+    byte made every code page fail somewhere and the table was read as cp1252, its people as mojibake, `ok`). A
+    value filling its field may end mid-character (writers cut text at the field's width in bytes: QGIS's UTF-8), so
+    its last character may be incomplete (review16e: one such value made a UTF-8 table read as cp1252)."""
     values = [(f.name, 31 if f.level7 else 10) for f in fields]
     values += [(data[s + 1 + f.offset:s + 1 + f.offset + f.length], f.length)
                for s in range(header_len, min(len(data), header_len + (1 << 16)) - record_len + 1, record_len)
                for f in fields if f.kind == "C"]
-    for encoding in _GUESSED:
-        if all(_decodes(raw, width, encoding) for raw, width in values):
-            return encoding
-    return _GUESSED[-1]
+    values = [(raw, width) for raw, width in values if not raw.isascii()]
+    failing = {encoding: sum(not _decodes(raw, width, encoding) for raw, width in values) for encoding in _GUESSED}
+    return min(_GUESSED, key=lambda e: failing[e])
 
 
 def _decodes(raw: bytes, width: int, encoding: str) -> bool:
@@ -168,14 +171,51 @@ def _decodes(raw: bytes, width: int, encoding: str) -> bool:
 
 
 def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: list[Field], names: list[str],
-          encoding: str, budget: CellBudget) -> Iterator[list[object]]:
+          encoding: str, budget: CellBudget, sheet: Sheet) -> Iterator[list[object]]:
+    """The header and the records; once read, what they showed of damage is said on ``sheet``: records that open
+    with no deletion flag (bytes zeroed, lost or added there: damage17, such tables passed `ok` with their later
+    records empty or shifted), bytes of text no character of the code page explains. After bytes added or lost
+    the records are read again from where they line up with the table's end (``_realigned``)."""
     yield list[object](names)
+    shifted = replaced = 0
+    end = len(data) - (data[-1:] == b"\x1a")
+    at = header_len
+    # a writer may open every record with 0x00 (infused/dbf's mazovia.dbf): its flag then, when its first record
+    # is no zeroed one; a record of zeros alone is damage all the same
+    flags = _FLAGS + b"\x00" if data[at:at + 1] == b"\x00" and any(data[at:at + record_len]) else _FLAGS
     for n in range(count):
         if n % 4096 == 0:
             budget.tick()
+        if at + record_len > len(data):
+            break
+        if data[at] not in flags or not any(data[at:at + record_len]):
+            shifted += 1
+            at = _realigned(data, at, record_len, end, flags)
         budget.add(len(fields))
-        start = header_len + n * record_len + 1
-        yield [_value(data[start + f.offset:start + f.offset + f.length], f, encoding) for f in fields]
+        start = at + 1
+        row = [_value(data[start + f.offset:start + f.offset + f.length], f, encoding) for f in fields]
+        for f, cell in zip(fields, row, strict=True):
+            if isinstance(cell, str) and "\ufffd" in cell:
+                raw = data[start + f.offset:start + f.offset + f.length]
+                if not _decodes(raw, f.length, encoding):  # an incomplete last character is the writer's cut
+                    replaced += decode_counting(raw.rstrip(b" \x00"), encoding)[1] or 1
+        yield row
+        at += record_len
+    if shifted:
+        sheet.damage.append(say(Detail.DBF_RECORDS_SHIFTED, n=shifted, total=count))
+    if replaced:
+        sheet.notes.append(say(Detail.DECODING, note=say(Detail.BYTES_REPLACED, n=replaced)))
+
+
+def _realigned(data: bytes, at: int, record_len: int, end: int, flags: bytes) -> int:
+    """Where the record at ``at`` (its deletion flag damaged) starts when bytes were added or lost before it: the one
+    place within a record's length that is a whole number of records before the table's end, when a deletion flag
+    opens it and the record after it; else ``at`` (zeroed or flipped bytes: read as they lie)."""
+    to = at + (end - at) % record_len
+    if to != at and to + record_len <= len(data) and data[to] in flags and (
+            to + record_len >= end or data[to + record_len] in flags):
+        return to
+    return at
 
 
 def _value(raw: bytes, f: Field, encoding: str) -> object:

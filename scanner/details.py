@@ -801,6 +801,10 @@ class Detail(Code):
                                             "header counts (its count damaged, or records appended): all were read")
     DBF_LAYOUT_DIFFERS = "dbf-layout-differs", ("dBase table whose fields fill {n:d} bytes of a record its header says "
                                                 "is {size:d} bytes: its rows may be misread (a damaged header)")
+    DBF_RECORDS_SHIFTED = "dbf-records-shifted", ("dBase table: {n:d} of its {total:d} records do not open with a "
+                                                  "deletion flag (bytes zeroed, lost or added there): the records "
+                                                  "after them read where they line up with the table's end, these as "
+                                                  "they lie (their values may be empty or shifted)")
     DBF_MEMO_UNREAD = "dbf-memo-unread", ("dBase table with {n:d} memo fields: their text is kept in a separate memo "
                                           "file (.fpt/.dbt) not read with the table")
     # -- Microsoft Access databases (scanner.access)
@@ -1027,6 +1031,8 @@ class Detail(Code):
                                         "be lost")
     SQL_ROWS_UNPARSED = "sql-rows-unparsed", ("SQL dump: {n:d} value list(s) could not be parsed (damaged): skipped, the "
                                               "rows after them read")
+    UTF16_REALIGNED = "utf16-realigned", ("UTF-16 text out of step by one byte at {n:d} place(s) (a byte added or "
+                                          "lost there): read on in step after that line, the line itself damaged")
     SQL_DUMP_CUT = "sql-dump-cut", "SQL dump cut short (it ends inside a statement, or its closing line is missing): rows may be lost"
     SYLK_CUT = "sylk-cut", "SYLK spreadsheet cut short (no end record): {n:d} row(s) read, rows after them may be lost"
     SYLK_OUTSIDE = "sylk-outside", "SYLK spreadsheet: {n:d} cell(s) placed outside any sheet's size (damaged), not read"

@@ -7,6 +7,13 @@ are all objects, becomes a sheet: its header the records' keys in the order firs
 under ``parent.key``, a list of plain values joined; arrays nested in records are sheets of their own. The
 standard library's ``json`` parses (C); nothing else is done with the values.
 
+Prints that are JSON's relatives are read as the same records, undamaged (damage17: session 16 found them, listed
+them damaged and read none of a mongo/Python print's people): JSONC (``//`` and ``/* */`` comments, trailing commas),
+mongosh's and the legacy mongo shell's prints (bare keys, single quotes, ``ObjectId('..')``, ``ISODate('..')``,
+``NumberLong(..)`` as their argument, documents one after another) and a Python dict printed (``repr``: single quotes,
+``\\x`` escapes, ``True``/``False``/``None``). They are rewritten token by token into JSON (``_relaxed``), never
+evaluated.
+
 A file that does not parse whole (cut, bytes flipped) is read as JSON Lines when its lines are records, else by
 its records one by one (every ``{`` tried, each object that is one record kept): what parses is counted and the
 file is listed ``corrupt``.
@@ -20,11 +27,14 @@ from collections.abc import Iterator
 
 from .details import Detail, say
 from .sheet import Caps, CellBudget, Sheet
-from .textdecode import Decoding, iter_lines, plan_decoding
+from .textdecode import Decoding, iter_lines, plan_decoding, zeroed_block
 
 _RECORDS = re.compile(rb"\[\s*\{")  # an array of objects begins
 # one record after another: what an array of records shows even when a damaged byte breaks its ``[{``
 _NEXT_RECORD = re.compile(rb'\}\s*,\s*\{\s*"')
+# one document after another at line starts, no comma (the legacy mongo shell's ``.pretty()`` prints)
+_NEXT_DOCUMENT = re.compile(rb'\n\}[ \t]*\r?\n\{\s*(?:"|[A-Za-z_$][\w$]*\s*:)')
+_LEADING_COMMENTS = re.compile(rb"\A(?:\s*(?://[^\n]*|/\*.*?\*/))+\s*", re.S)
 _OPEN = re.compile(r"\{")
 MAX_DEPTH = 64  # nesting walked for arrays of records (deeper ones are no export's table)
 _TICK = 1024
@@ -56,11 +66,12 @@ def _plain(head: bytes) -> bytes:
 def holds_records(head: bytes) -> bool:
     """The text starts as JSON (``[`` or ``{``) and shows an array of objects, or its first lines are objects
     (JSON Lines), within ``head``: worth reading as records. A package manifest or a settings file shows none."""
-    text = _plain(head[:65536])
+    text = _LEADING_COMMENTS.sub(b"", _plain(head[:65536]))  # JSONC may open with comments (damage17)
     if text[:1] not in (b"[", b"{") or (text[:1] == b"{" and not _OBJECT.match(text)):
         return False
     return (_RECORDS.search(text) is not None or _lines_of_records(text) or _keyed_records(text)
             or _NEXT_RECORD.search(text) is not None  # its ``[{`` damaged (damage16: a flipped byte: nothing read)
+            or _NEXT_DOCUMENT.search(text) is not None
             or (text.startswith(b'{"') and b"\n" not in text.rstrip()))  # one object a line: a record, maybe cut
 
 
@@ -163,7 +174,8 @@ def _mend_keys(flat: list[dict[str, str]]) -> int:
     """Keys a damaged byte changed (``address.vull`` in one record, ``address.full`` in the 39 others: a column of
     its own, and the person count took it for the address column: 1 person of 40, ``ok``, damage16): a key held by
     at most a tenth of the records, one character off a key most records hold that its record lacks, is renamed
-    to it. The number of records mended (0 for an export whose records all share their keys)."""
+    to it. The number of records mended (0 for an export whose records all share their keys; a key that differs
+    only in case is read under the common one and not counted: real exports hold both spellings)."""
     if len(flat) < 4:
         return 0
     counts: dict[str, int] = {}
@@ -180,8 +192,8 @@ def _mend_keys(flat: list[dict[str, str]]) -> int:
             to = next((c for c in common if c not in cells and _one_off(c, key)), None)
             if to is not None:
                 cells[to] = cells.pop(key)
-                mended += 1
-    return mended
+                mended += key.casefold() != to.casefold()  # ``Tel``/``tel``: an app's two spellings, one column,
+    return mended                                          # no damage (damage17: such exports were listed corrupt)
 
 
 def _salvaged(text: str, budget: CellBudget) -> tuple[list[dict[str, object]], int]:
@@ -222,6 +234,127 @@ def _runs(records: list[dict[str, object]]) -> list[list[dict[str, object]]]:
     return runs
 
 
+# one token of a JSON relative: a string in either quote, a comment, a number, a name, a run of plain JSON
+# (punctuation other than , . and the brackets, spaces), or any one character
+_TOKEN = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|//[^\n]*|/\*.*?\*/"""
+                    r"""|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z_$][\w$]*|[^"'/A-Za-z_$,\[\]{}()\d.]+|.""", re.S)
+_LITERALS = {"true": "true", "false": "false", "null": "null", "True": "true", "False": "false", "None": "null",
+             "undefined": "null", "NaN": "null", "Infinity": "null"}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_OPERATORS = {"new": ""}  # JavaScript words dropped before a constructor
+_PY_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}]*\}|[0-7]{1,3}|.)", re.S)
+_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "a": "\a", "0": "\0", "\n": ""}
+
+
+def _unescaped(m: re.Match[str]) -> str:
+    e = m.group(1)
+    if e[0] in "xuU" and len(e) > 1:
+        code = int(e[1:], 16)
+        return chr(code) if code < 0x110000 else ""
+    if e[0].isdigit() and len(e) > 1 or e in "1234567":
+        return chr(int(e, 8))
+    return _SIMPLE.get(e, "" if e.startswith("N{") else e)
+
+
+def _string(token: str) -> str:
+    """A string token of either quote as a JSON string (Python's and JavaScript's escapes read)."""
+    if token[0] == '"':
+        try:
+            json.loads(token)
+            return token
+        except ValueError:
+            pass
+    return json.dumps(_PY_ESCAPE.sub(_unescaped, token[1:-1]), ensure_ascii=False)
+
+
+def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
+    """``text`` rewritten as JSON when it is one of JSON's relatives (see the module docstring), token by token:
+    comments dropped, a name before ``:`` quoted, single-quoted strings and Python's escapes made JSON's, a
+    constructor (``ObjectId('..')``, ``new Date(..)``, ``NumberLong(5)``) its first argument, ``True``/``None`` ...
+    JSON's literals, a comma before a closing bracket dropped. With the text, how many bare words stood as values
+    (no print writes one: a damaged byte made it); None when nothing needed rewriting (plain JSON, damaged or not)."""
+    tokens = _TOKEN.findall(text)
+    out: list[str] = []
+    changed = False
+    bare = 0
+    i, n = 0, len(tokens)
+
+    def following(k: int) -> str:
+        while k < n and (tokens[k].isspace() or tokens[k][:2] in ("//", "/*")):
+            k += 1
+        return tokens[k] if k < n else ""
+
+    while i < n:
+        if not i & 0xFFF:
+            budget.tick()
+        t = tokens[i]
+        first = t[0]
+        if first in "\"'" and len(t) > 1 and t[-1] == first:
+            out.append(_string(t))
+            changed |= first == "'" or out[-1] is not t
+        elif t[:2] in ("//", "/*"):
+            out.append(" ")
+            changed = True
+        elif first.isalpha() or first in "_$":
+            nxt = following(i + 1)
+            if t in _OPERATORS and nxt[:1].isalpha():  # ``new Date(..)``: the constructor follows
+                changed = True
+            elif nxt == "." and tokens[i + 1] == "." and tokens[i + 2:i + 3] and tokens[i + 2][:1].isalpha():
+                i += 2  # a module before a constructor (``datetime.date(..)``, ``bson.ObjectId(..)``): dropped
+                changed = True
+                continue
+            elif nxt == "(":  # a constructor: its one argument, or its arguments' text (or null)
+                k = i + 1
+                while tokens[k] != "(":
+                    k += 1
+                depth, args = 0, []
+                while k < n:
+                    depth += tokens[k] == "("
+                    depth -= tokens[k] == ")"
+                    args.append(tokens[k])
+                    k += 1
+                    if depth == 0:
+                        break
+                inner = [a.strip() for a in args[1:-1] if not a.isspace()]
+                arg = inner[0] if len(inner) == 1 else json.dumps("".join(inner)) if inner else "null"
+                out.append(_string(arg) if arg[0] in "\"'" and len(arg) > 1 and arg[-1] == arg[0]
+                           else arg if _NUMBER.fullmatch(arg) or len(inner) != 1 else "null")
+                changed = True
+                i = k
+                continue
+            elif t in _LITERALS and nxt[:1] != ":":
+                out.append(_LITERALS[t])
+                changed |= t != _LITERALS[t]
+            else:  # a bare key, or a bare word as a value: a string
+                out.append(json.dumps(t))
+                changed = True
+                bare += nxt[:1] != ":"
+        elif t == "," and following(i + 1) in ("]", "}"):
+            changed = True
+        else:
+            out.append(t)
+        i += 1
+    return ("".join(out), bare) if changed else None
+
+
+def _sequence(text: str) -> list[object] | None:
+    """The values of a text that is one JSON value or several one after another (the legacy mongo shell prints a
+    document after another), all of it; None when any part does not parse."""
+    decoder = json.JSONDecoder()
+    values: list[object] = []
+    at, end = 0, len(text)
+    while True:
+        while at < end and text[at] in " \t\r\n\ufeff":
+            at += 1
+        if at >= end:
+            return values or None
+        try:
+            value, at = decoder.raw_decode(text, at)
+        except (ValueError, RecursionError):
+            return None
+        values.append(value)
+
+
 def _json_lines(text: str) -> tuple[list[dict[str, object]], int] | None:
     """JSON Lines: the objects of the lines that parse and the count of those that do not; None when the text is
     no such file (its first line no object)."""
@@ -251,13 +384,24 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
     text, dec = _decoded(data)
     damage = ""
     tables: list[tuple[str, list[dict[str, object]]]]
+    error = ""
     try:
-        merged: dict[str, list[dict[str, object]]] = {}
-        for name, records in _tables(json.loads(text)):  # a nested array of every record (each customer's orders)
-            merged.setdefault(name, []).extend(records)  # is one table
-        tables = list(merged.items())
+        docs: list[object] | None = [json.loads(text)]
     except (ValueError, RecursionError) as e:
         error = type(e).__name__
+        relaxed = _relaxed(text, budget)
+        docs = None
+        if relaxed is not None:
+            text = relaxed[0]  # a JSON relative: read as JSON, whole or damaged
+            docs = _sequence(text)
+            if docs is not None and relaxed[1]:  # bare words as values: damage read as text
+                damage = say(Detail.JSON_DAMAGED, error=error, n=sum(len(r) for _, r in _tables(docs)))
+    if docs is not None:
+        merged: dict[str, list[dict[str, object]]] = {}
+        for name, records in _tables(docs[0] if len(docs) == 1 else docs):  # a nested array of every record (each customer's orders)
+            merged.setdefault(name, []).extend(records)  # is one table
+        tables = list(merged.items())
+    else:
         lines = _json_lines(text)
         if lines is not None:
             records, bad = lines
@@ -268,8 +412,10 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
             records, _ = _salvaged(text, budget)
             tables = [("", group) for group in _runs(records)]
             damage = say(Detail.JSON_DAMAGED, error=error, n=len(records))
-    if not tables and damage:
-        yield Sheet("", [], damage=[damage])
+    zeroed = zeroed_block(data)  # the decoder drops NULs: the block said (damage17: 4 KiB zeroed read ok, fewer)
+    lost = [d for d in (damage, say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]) if zeroed else "") if d]
+    if not tables and lost:
+        yield Sheet("", [], damage=lost)
         return
     for i, (name, records) in enumerate(tables):
         sheet = Sheet(name, [])
@@ -291,8 +437,8 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
             for cells in flat:
                 budget.add(len(header))
                 yield [cells.get(k, "") for k in header]
-            if last and damage:
-                sheet.damage.append(damage)
+            if last:
+                sheet.damage.extend(lost)
             if last:
                 sheet.notes.extend(_reading_notes(dec))
 

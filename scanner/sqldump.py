@@ -261,6 +261,11 @@ class _Reader:
                 continue
             got = _columns(text, at)  # INSERT INTO t [(columns)] VALUES (...), (...)
             if got is None:
+                line_end = text.find("\n", at)
+                if line_end >= 0 and _STATEMENT.search(text, line_end) is not None:
+                    self.broken += 1  # a column list a garbled line never closes, statements after it: they are
+                    at = line_end     # read (damage17: a UTF-16 script with a stray byte ended there, "cut")
+                    continue
                 self.cut = True
                 return
             cols, at = got
@@ -342,7 +347,8 @@ def iter_sql_dump(data: bytes, caps: Caps) -> Iterator[Sheet]:
     pending = next(events, None)
 
     zeroed = zeroed_block(data)
-    # a UTF-16 script (SSMS saves so) of an odd length: cut, even between two statements (damage16: read ok)
+    # a UTF-16 script (SSMS saves so) of an odd length: cut, even between two statements (damage16: read ok), unless
+    # a byte added or lost inside a line explains it (the lines were read on in step: damage17, said "cut")
     odd = dec.codec.startswith("utf-16") and (len(data) - dec.start) % 2 == 1
 
     def ended(sheet: Sheet) -> None:
@@ -350,7 +356,9 @@ def iter_sql_dump(data: bytes, caps: Caps) -> Iterator[Sheet]:
             sheet.damage.append(say(Detail.SQL_ROWS_UNPARSED, n=broken))
         if zeroed is not None:  # the lines lose their NUL bytes: the block said (damage16: rows lost, read ok)
             sheet.damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
-        if reader.cut or reader.unfinished() or odd:
+        if dec.realigned:
+            sheet.damage.append(say(Detail.UTF16_REALIGNED, n=dec.realigned))
+        if reader.cut or reader.unfinished() or (odd and dec.realigned % 2 == 0):
             sheet.damage.append(say(Detail.SQL_DUMP_CUT))
         if dec.note():
             sheet.notes.append(say(Detail.DECODING, note=dec.note()))

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from .details import Detail, say
 from .sheet import Caps, CellBudget, Sheet
-from .textdecode import plan_decoding
+from .textdecode import plan_decoding, zeroed_block
 
 # the first record names the writer (ID;PWXL, ID;PGnumeric, ID;PSCALC3); the second is one of SYLK's record types;
 # a cell (C;…;K) or the bounds record (B;Y;X) follows: a semicolon CSV whose header starts "ID;P…" is none
@@ -41,9 +41,26 @@ def _unescaped(m: re.Match[str]) -> str:
     return chr(ord(m.group(3)) + 0x80) if m.group(3) else ""
 
 
+# a cell record with its position (``C;Y3;X2;K`` or ``C;X2;K``), and any SYLK record, at a line's start
+_CELL_RECORD = re.compile(rb"[\r\n]C;(?:Y[0-9]{1,7};)?X[0-9]{1,5};K")
+_RECORD_LINE = re.compile(rb"(?:ID|[PFBCONWE]|NN|NU|NE|NL)(?:;|\Z)")
+
+
 def is_sylk(head: bytes) -> bool:
-    """Whether ``head`` opens a SYLK file: its ID record, then a SYLK record type on the next line."""
-    return _SYLK.match(head) is not None and sylk_cells(head)
+    """Whether ``head`` opens a SYLK file: its ID record, then a SYLK record type on the next line; or, its first
+    records damaged, lines that are SYLK records nearly all, cells with their positions among them (damage17: a SYLK
+    file named .txt/.csv with a flipped byte in ``ID;PWXL`` ended as nothing)."""
+    return (_SYLK.match(head) is not None and sylk_cells(head)) or _records_throughout(head)
+
+
+def _records_throughout(head: bytes) -> bool:
+    """At least 8 cell records with their positions in the first 64 KiB, and 9 of 10 of its first 50 lines SYLK
+    records: no semicolon list's lines look so."""
+    part = head[:1 << 16]
+    if len(_CELL_RECORD.findall(part)) < 8:
+        return False
+    lines = [ln for ln in part.splitlines()[:51][:-1] if ln]
+    return len(lines) >= 9 and 10 * sum(_RECORD_LINE.match(ln) is not None for ln in lines) >= 9 * len(lines)
 
 
 def sylk_cells(head: bytes) -> bool:
@@ -131,4 +148,6 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
         damage.append(say(Detail.SYLK_CUT, n=len(rows)))
     if outside:
         damage.append(say(Detail.SYLK_OUTSIDE, n=outside))
+    if (zeroed := zeroed_block(data)) is not None:  # its lines lose their NULs: the block said (damage17: 4 KiB
+        damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))  # zeroed, the cells in it lost, nothing said)
     yield Sheet("", rows, damage=damage)

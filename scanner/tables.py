@@ -740,7 +740,9 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         storages, stream = check_xls(data, caps)
         book = stream if stream is not None and biff_version(stream) == 5 else None
     cached = bool(storages or (package is not None and package.caches))  # only these pay for scanner.caches
-    zeroed = _zeroed_records(stream) if stream is not None and biff_version(stream) in (5, 8) else None
+    # (a stream that opens zeroed, its BOF record lost, is checked too: damage17, a corpus .xls read ok with fewer)
+    zeroed = (_zeroed_records(stream) if stream is not None and (biff_version(stream) in (5, 8) or not any(stream[:16]))
+              else None)
     for sheet in _worksheets(data, fmt, caps, book):
         sheet.cached_later = cached
         if zeroed is not None:  # said once, on the first worksheet

@@ -83,6 +83,7 @@ class Decoding:
     alternates: tuple[str, ...] = ()  # per-line candidates when the file is damaged or mixed
     start: int = 0  # bytes of a BOM to skip
     replaced: int = 0  # bytes no candidate explained, so far
+    realigned: int = 0  # places where UTF-16 text was out of step by a byte and read on in step, so far
     used: set[str] = field(default_factory=set)  # codecs that decoded some line or field
     doubt: str | None = None  # why even the best decoding may be noise
     parts: tuple[tuple[int, Decoding], ...] = ()  # (end, decoding) of an 8-bit part and a UTF-16 part, in order
@@ -821,6 +822,7 @@ def _realigned_utf16(data: bytes, dec: Decoding) -> bytes:
             continue  # 0A 00 across two characters, not a line end: the text after it is in the old step
         out += data[line_start:e - 1]  # the damaged line, less one byte
         dec.replaced += 1
+        dec.realigned += 1
         line_start, shift = e, e % 2
     if not out:
         return data

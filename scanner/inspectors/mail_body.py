@@ -24,7 +24,7 @@ import struct
 
 from ..backends import MissingBackend, load
 from ..codes import Status
-from ..details import Detail, say
+from ..details import Detail, join_details, say
 from ..textdecode import decode_text
 from .mail_parts import Attachment
 
@@ -99,10 +99,10 @@ def wide_commas_folded(latin1: str) -> str:
 
 
 def _delimited(text: str) -> str | None:
-    """The delimiter ``MIN_ROWS`` consecutive lines share, or None. A last line cut short (no line end after it,
-    fewer delimiters but one at least) after lines sharing a count is a table too: a message cut inside its table's
-    first or second record had fewer whole lines, and nothing was read or listed (damage16, fix16a); the table
-    readers decide what the rows are."""
+    """The delimiter ``MIN_ROWS`` consecutive lines share, or None. A last line cut short (no line end after it, no
+    more delimiters than the line before; none only below a header of three cells or more) after lines sharing a
+    count is a table too: a message cut inside its table's first or second record had fewer whole lines, and nothing
+    was read or listed (damage16, fix16a, damage17); the table readers decide what the rows are."""
     cut = not text.endswith(("\n", "\r"))
     for d in DELIMITERS:
         if d not in text:
@@ -114,13 +114,26 @@ def _delimited(text: str) -> str | None:
             if not line.strip():  # a blank line between pasted rows (some clients, some people) ends no run
                 continue
             n = line.count(d)
-            if cut and i == len(lines) - 1 and 0 < n < last and run:
-                return d
+            if cut and i == len(lines) - 1 and run and (0 < n <= last or (n == 0 and last >= 2)):
+                return d  # (cut in its first cell or its last too, below a header of 3+ cells: damage17)
             run = run + 1 if n >= least and n == last else (1 if n >= least else 0)
             last = n
             if run >= MIN_ROWS:
                 return d
     return None
+
+
+def _cut_first_row(text: str, delimiter: str) -> str | None:
+    """``text-cut-in-row`` for a body that ends, with no line end, inside the first row under its header (fewer
+    cells): no table above it for the text reader to measure the cut against (damage17: read `ok`, or nothing)."""
+    if text.endswith(("\n", "\r")):
+        return None
+    rows = [ln for ln in text.splitlines() if ln.strip()]
+    header = next((k for k in range(len(rows) - 1) if rows[k].count(delimiter)), None)
+    if header is None or header != len(rows) - 2:
+        return None
+    last, cells = rows[-1].count(delimiter) + 1, rows[-2].count(delimiter) + 1
+    return say(Detail.TEXT_CUT_IN_ROW, last=last, cells=cells) if last < cells else None
 
 
 def _aligned_block(text: str) -> tuple[int, int] | None:
@@ -374,6 +387,8 @@ def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Att
     if not html and ">" in text:  # a reply quotes the rows: the values are what follows the quote marks
         text = _QUOTE.sub("", text)
     delimiter = None if html else _delimited(text)
+    if delimiter is not None and (cut := _cut_first_row(text, delimiter)) is not None:
+        problem = (Status.CORRUPT, join_details((problem[1], cut)) if problem else cut)
     if delimiter == WIDE_COMMA and "\t" not in text:  # the table readers split at ASCII delimiters: a tab here
         text = text.replace(WIDE_COMMA, "\t")
     if not html and delimiter is None:  # aligned columns only: the block of aligned lines is the table

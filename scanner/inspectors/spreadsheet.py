@@ -115,7 +115,7 @@ OTHER_EXTENSIONS = frozenset({
     ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js",
     ".css", ".log", ".ini", ".lnk", ".jtd"})
 # JSON: read when its head shows records (an array of objects, JSON Lines, an object keyed by id: scanner.jsontables)
-JSON_EXTENSIONS = frozenset({".json", ".jsonl", ".ndjson"})
+JSON_EXTENSIONS = frozenset({".json", ".jsonl", ".ndjson", ".jsonc", ".json5"})  # JSONC, JSON5 (damage17)
 # tables in formats no installed library reads: listed ``unsupported`` with the format's name, never passed as
 # clean (a client list kept in Access or Numbers is as much a leak as one in Excel)
 UNREAD_TABLES = {
