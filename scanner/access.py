@@ -161,6 +161,9 @@ class _Database:
         self.pages = len(data) // self.fmt.page
         self.cut = len(data) % self.fmt.page
         self._decoded: dict[int, bytes] = {}
+        # long-value rows a memo chain may still read over the whole file: twice as many as the file can hold (a real
+        # chain reads each once; chains of many rows sharing their rows made a 300 KB file a minute's work: review17a)
+        self.long_reads = 2 * 256 * self.pages
         self.owned = self._owners()
 
     def page(self, n: int) -> bytes | None:
@@ -444,8 +447,10 @@ class _Database:
         if flags & 0x1:  # one long-value row
             return self.text(self._long_row(pointer)[:limit])[:_MAX_MEMO]
         data, seen = bytearray(), set[int]()  # a chain of long-value rows, each naming the next
-        while pointer and pointer not in seen and len(data) < limit:
+        while pointer and pointer not in seen and len(data) < limit and self.long_reads > 0:
             seen.add(pointer)
+            self.long_reads -= 1
+            self.budget.tick()
             part = self._long_row(pointer)
             if len(part) < 4:
                 break

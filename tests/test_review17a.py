@@ -1,0 +1,53 @@
+"""Review of the Access page reader (session 17, review17a): crafted databases whose long-value chains, catalog or
+encoding make the reader do work out of proportion to the file."""
+
+from __future__ import annotations
+
+import struct
+
+from scanner.access import _JET4, _Database, access_sheets
+from scanner.sheet import Caps, CellBudget
+from tests.access_data import _data_page, _row, person_database
+from tests.pii_data import people, standard
+
+P = _JET4.page
+
+
+def _with_memo_column(data: bytearray, table: int = 24) -> None:
+    """Column 0 of jackcess' overflowTestV2000 Table1 made a memo column (its type byte in the definition)."""
+    at = table * P
+    ncols = struct.unpack_from("<H", data, at + _JET4.num_cols)[0]
+    pos = at + _JET4.cols_start + struct.unpack_from("<I", data, at + _JET4.num_ridx)[0] * _JET4.ridx_size
+    (entry,) = [pos + k * _JET4.col_size for k in range(ncols) if data[pos + k * _JET4.col_size + _JET4.col_num] == 0]
+    data[entry] = 12
+
+
+def test_memo_chains_sharing_long_value_rows_are_read_once(monkeypatch) -> None:  # noqa: ANN001
+    """60 rows whose memos all point at the start of one chain of 10,200 long-value rows holding no text (a 300 KB
+    file): each chain row is read a bounded number of times over the file, not once per row (600,000 reads and a
+    minute of work before)."""
+    data = bytearray(person_database(standard(people(3, seed=178)), "V2000"))
+    _with_memo_column(data)
+    first = len(data) // P
+    lval = int.from_bytes(b"LVAL", "little")
+    for p in range(40):
+        data += _data_page([(((first + p) << 8 | (i + 1)) if i < 254 else ((first + p + 1) << 8 if p < 39 else 0))
+                            .to_bytes(4, "little") for i in range(255)], lval, False)
+    memo = (1 << 20).to_bytes(4, "little") + (first << 8).to_bytes(4, "little") + bytes(4)
+    row = _row([memo] + [b"x\x00"] * 8, [0, *range(2, 10)], 10, False)
+    page = [n for n in range(first) if data[n * P] == 1 and data[n * P + 4:n * P + 8] == (24).to_bytes(4, "little")][0]
+    data[page * P:(page + 1) * P] = _data_page([row] * 60, 24, False)
+    struct.pack_into("<I", data, 24 * P + _JET4.num_rows, 60)
+    reads = 0
+    real = _Database._long_row
+
+    def counted(self: _Database, pointer: int) -> bytes:
+        nonlocal reads
+        reads += 1
+        return real(self, pointer)
+
+    monkeypatch.setattr(_Database, "_long_row", counted)
+    (sheet,) = access_sheets(bytes(data), CellBudget(Caps()))
+    assert len(list(sheet.rows)) == 61
+    assert reads <= 2 * 256 * (len(data) // P), reads  # (every row of the file read twice at most)
+
