@@ -175,6 +175,8 @@ class _Database:
             return self.data[n * size:(n + 1) * size]
         got = self._decoded.get(n)
         if got is None:
+            if len(self._decoded) >= 4096:  # (kept for pages read again: not a decoded copy of the whole file)
+                self._decoded.clear()
             got = self._decoded[n] = rc4(((self.key ^ n) & 0xFFFFFFFF).to_bytes(4, "little"),
                                          self.data[n * size:(n + 1) * size])
         return got
@@ -182,12 +184,15 @@ class _Database:
     def _owners(self) -> dict[int, list[int]]:
         """The data pages of each owner (a table definition's page), in page order."""
         owned: dict[int, list[int]] = {}
+        size = self.fmt.page
         for n in range(1, self.pages):
             if n % 1024 == 0:
                 self.budget.tick()
-            pg = self.page(n)
-            if pg is not None and pg[0] == 0x01 and pg[1] == 0x01:
-                owned.setdefault(int.from_bytes(pg[4:8], "little"), []).append(n)
+            head = self.data[n * size:n * size + 8]  # its first 8 bytes (RC4 is a stream: only they are decoded)
+            if self.key:
+                head = rc4(((self.key ^ n) & 0xFFFFFFFF).to_bytes(4, "little"), head)
+            if head[0] == 0x01 and head[1] == 0x01:
+                owned.setdefault(int.from_bytes(head[4:8], "little"), []).append(n)
         return owned
 
     # -- text

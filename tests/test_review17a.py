@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import struct
 
+import scanner.access as access
 from scanner.access import _JET4, _Database, access_sheets
 from scanner.sheet import Caps, CellBudget
 from tests.access_data import _data_page, _row, person_database
 from tests.pii_data import people, standard
+from tests.test_access17 import _encoded
 
 P = _JET4.page
 
@@ -50,4 +52,23 @@ def test_memo_chains_sharing_long_value_rows_are_read_once(monkeypatch) -> None:
     (sheet,) = access_sheets(bytes(data), CellBudget(Caps()))
     assert len(list(sheet.rows)) == 61
     assert reads <= 2 * 256 * (len(data) // P), reads  # (every row of the file read twice at most)
+
+
+def test_an_encoded_database_is_not_decoded_whole_to_find_its_data_pages(monkeypatch) -> None:  # noqa: ANN001
+    """Jet's "encrypt database" with 600 free pages: the owner of each page is found from its first bytes decoded
+    (pure-Python RC4 of every whole page made a 60 MB encoded database outlast the time cap), the rows still read."""
+    rows = standard(people(20, seed=179))
+    data = _encoded(person_database(rows, "V2000") + bytes(600 * P), 0x1234ABCD)
+    decoded = 0
+    real = access.rc4
+
+    def counted(key: bytes, raw: bytes) -> bytes:
+        nonlocal decoded
+        decoded += len(raw)
+        return real(key, raw)
+
+    monkeypatch.setattr(access, "rc4", counted)
+    (sheet,) = access_sheets(data, CellBudget(Caps()))
+    assert len(list(sheet.rows)) == 21
+    assert decoded < len(data) // 4, (decoded, len(data))
 
