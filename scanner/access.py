@@ -546,7 +546,11 @@ def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
     if linked:
         notes.append(say(Detail.ACCESS_LINKED, n=linked))
     first = True
+    done: set[int] = set()
     for name, page in tables:
+        if page in done:  # a definition two catalog entries name (damaged): its rows read once, never counted twice
+            continue
+        done.add(page)
         try:
             table = db.table(name, page)
         except _Damaged:

@@ -72,3 +72,17 @@ def test_an_encoded_database_is_not_decoded_whole_to_find_its_data_pages(monkeyp
     assert len(list(sheet.rows)) == 21
     assert decoded < len(data) // 4, (decoded, len(data))
 
+
+def test_a_table_the_catalog_names_twice_is_read_once(monkeypatch) -> None:  # noqa: ANN001
+    """Two catalog entries naming one table definition (a damaged or crafted MSysObjects): its persons counted once,
+    not once per entry."""
+    data = person_database(standard(people(5, seed=180)), "V2000")
+    real = access._catalog
+
+    def doubled(db: _Database) -> tuple[list[tuple[str, int, int, int]], str | None]:
+        entries, partial = real(db)
+        return entries + [("Table1 copy", kind, tid, flags) for name, kind, tid, flags in entries if name == "Table1"] * 3, partial
+
+    monkeypatch.setattr(access, "_catalog", doubled)
+    sheets = list(access_sheets(data, CellBudget(Caps())))
+    assert sum(len(list(s.rows)) - 1 for s in sheets) == 5, [s.name for s in sheets]
