@@ -98,6 +98,7 @@ class _Column:
     size: int
     scale: int
     calculated: bool = False  # an ACE 2010+ calculated column: its value wrapped (a 16-byte head, its length: jackcess)
+    auto: bool = False  # an autonumber (long or GUID): the row's identity
 
 
 @dataclass
@@ -254,7 +255,7 @@ class _Database:
                 kind=kind, num=e[f.col_num], var=int.from_bytes(e[f.col_var:f.col_var + 2], "little"),
                 fixed=bool(e[f.col_flags] & 0x01), offset=int.from_bytes(e[f.col_fixed:f.col_fixed + 2], "little"),
                 size=0 if kind == _BOOL else int.from_bytes(e[f.col_len:f.col_len + 2], "little"),
-                scale=e[f.col_scale], calculated=not f.jet3 and bool(e[16] & 0xC0)))
+                scale=e[f.col_scale], calculated=not f.jet3 and bool(e[16] & 0xC0), auto=bool(e[f.col_flags] & 0x44)))
         columns.sort(key=lambda c: c.num)
         return _Table(name, columns, var_count, counted)
 
@@ -276,6 +277,7 @@ class _Database:
                 continue
             pages.append((n, pg, count))
         targets = self._overflow_targets(pages) if deleted else set()
+        stale = _Moved(table, self._moved(table, pages, counts)) if deleted else None
         for n, pg, count in pages:
             self.budget.tick()
             for i in range(count):
@@ -288,6 +290,8 @@ class _Database:
                         row = self._row(table, buf, start, end, counts)
                     except _Damaged:
                         continue  # its space taken: nothing left of it, no damage
+                    if stale is not None and stale.match(row):
+                        continue  # an older copy of a row updated since (its newest copy is read through its pointer)
                     counts.deleted += 1
                 else:
                     try:
@@ -298,6 +302,22 @@ class _Database:
                         continue
                 self.budget.add(len(row))
                 yield row
+
+    def _moved(self, table: _Table, pages: list[tuple[int, bytes, int]], counts: _Counts) -> list[list[object]]:
+        """The live rows of these pages that an update moved (read through an overflow pointer): only they can have
+        left older copies of themselves behind, whole and marked deleted (an update that outgrows a row writes its new
+        copy elsewhere, marked deleted, and re-points the row; a second one leaves the first copy so: jackcess)."""
+        f = self.fmt
+        out = []
+        for _, pg, count in pages:
+            for i in range(count):
+                raw = int.from_bytes(pg[f.rows_at + 2 + 2 * i:f.rows_at + 4 + 2 * i], "little")
+                if raw & 0xC000 == 0x4000:
+                    try:
+                        out.append(self._row(table, *self._locate(pg, i, raw), _Counts()))
+                    except _Damaged:
+                        continue  # (counted when the rows are read)
+        return out
 
     def _overflow_targets(self, pages: list[tuple[int, bytes, int]]) -> set[tuple[int, int]]:
         """(page, row) of every row a live overflow pointer of these pages points to (marked deleted, read through
@@ -476,6 +496,38 @@ class _Database:
         start = int.from_bytes(pg[f.rows_at + 2 + 2 * i:f.rows_at + 4 + 2 * i], "little") & 0x1FFF
         end = f.page if i == 0 else int.from_bytes(pg[f.rows_at + 2 * i:f.rows_at + 2 + 2 * i], "little") & 0x1FFF
         return pg[start:end] if start < end <= f.page else b""
+
+
+class _Moved:
+    """Whether a row marked deleted is an older copy of a moved live row: the same autonumber when the table has
+    one, else more than half of its values equal to one moved row's (a person deleted shares an address or a phone
+    number with another, not most of a row)."""
+
+    def __init__(self, table: _Table, moved: list[list[object]]) -> None:
+        self.keys = [k for k, c in enumerate(table.columns) if c.auto]
+        self.ids = {tuple(r[k] for k in self.keys) for r in moved} if self.keys else set()
+        self.values: dict[tuple[int, object], list[int]] = {}  # (column, value) -> the moved rows holding it
+        if not self.keys:
+            for m, r in enumerate(moved):
+                for k, v in enumerate(r):
+                    if _filled(v):
+                        self.values.setdefault((k, repr(v)), []).append(m)
+
+    def match(self, row: list[object]) -> bool:
+        if self.keys:
+            return tuple(row[k] for k in self.keys) in self.ids
+        if not self.values:
+            return False
+        filled = [(k, v) for k, v in enumerate(row) if _filled(v)]
+        same: dict[int, int] = {}
+        for k, v in filled:
+            for m in self.values.get((k, repr(v)), ()):
+                same[m] = same.get(m, 0) + 1
+        return max(same.values(), default=0) * 2 > len(filled)
+
+
+def _filled(value: object) -> bool:
+    return value not in ("", None) and not isinstance(value, bool)
 
 
 def _unicode(raw: bytes) -> str:
