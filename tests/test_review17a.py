@@ -118,3 +118,18 @@ def test_the_old_copy_a_row_moved_twice_leaves_is_not_a_second_person() -> None:
     read = [r[1] for r in list(sheet.rows)[1:]]
     assert sorted(read) == sorted(r[1] for r in rows[1:]), read  # every person once, the deleted one too
     assert any("1 row(s) marked deleted" in n for n in sheet.notes), sheet.notes
+
+
+def test_access_column_kinds_not_examined_are_said_in_japanese() -> None:
+    """access-objects-unread's kinds (OLE object, attachment or multi-value, binary) in the Japanese report's words,
+    not English ones in a Japanese sentence (as VHD's parts: review15d #3)."""
+    import re
+
+    from reports.details import detail_text
+    from scanner.details import Detail, codes_of, say
+
+    said = say(Detail.ACCESS_OBJECTS_UNREAD, kinds=["OLE object", "attachment or multi-value", "binary"])
+    ja = detail_text(str(said), "unsupported", "ja", codes_of(said))
+    assert not re.search(r"OLE object|attachment|binary", ja), ja
+    assert "OLE object + attachment or multi-value + binary" in detail_text(str(said), "unsupported", "en",
+                                                                           codes_of(said))
