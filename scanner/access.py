@@ -656,7 +656,7 @@ def _catalog(db: _Database) -> tuple[list[tuple[str, int, int, int]], str | None
         read += 1
         name, kind, tid, flags = row[at["Name"]], row[at["Type"]], row[at["Id"]], row[at["Flags"]]
         if isinstance(name, str) and name and isinstance(kind, int) and isinstance(tid, int):
-            out.append((name, kind & 0x7FFF, tid, flags if isinstance(flags, int) else 0))
+            out.append((name, kind, tid, flags if isinstance(flags, int) else 0))  # (signed: a report is -32764)
     if not out:
         raise ReadError(Status.CORRUPT, say(Detail.ACCESS_CATALOG_DAMAGED))
     lost = max(system.counted - read, counts.damaged + counts.pages)

@@ -133,3 +133,27 @@ def test_access_column_kinds_not_examined_are_said_in_japanese() -> None:
     assert not re.search(r"OLE object|attachment|binary", ja), ja
     assert "OLE object + attachment or multi-value + binary" in detail_text(str(said), "unsupported", "en",
                                                                            codes_of(said))
+
+
+def test_reports_and_forms_are_not_linked_tables() -> None:
+    """MSysObjects.Type is signed: a report is -32764 (Northwind's 13 reports were said "13 linked tables" when the
+    type was masked with 0x7FFF to 4, an ODBC link's type). A catalog entry made a report: no linked table said."""
+    data = bytearray(person_database(standard(people(3, seed=182)), "V2000"))
+    db = _Database(bytes(data), CellBudget(Caps()))
+    system = db.table("MSysObjects", 2)
+    names = [c.name for c in system.columns]
+    kind = system.columns[names.index("Type")]
+    for n in db.owned[2]:
+        pg = db.page(n)
+        assert pg is not None
+        for i in range(int.from_bytes(pg[_JET4.rows_at:_JET4.rows_at + 2], "little")):
+            raw = int.from_bytes(pg[_JET4.rows_at + 2 + 2 * i:_JET4.rows_at + 4 + 2 * i], "little")
+            if raw & 0xC000:
+                continue
+            _, start, _ = db._locate(pg, i, raw)
+            at = n * P + start + 2 + kind.offset
+            if struct.unpack_from("<h", data, at)[0] == 3:  # a container ("Tables", "Forms" ...): made a report
+                struct.pack_into("<h", data, at, -32764)
+    sheets = list(access_sheets(bytes(data), CellBudget(Caps())))
+    assert [s.name for s in sheets] == ["Table1"]
+    assert not [n for n in sheets[0].notes if "linked" in n], sheets[0].notes
