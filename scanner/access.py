@@ -107,6 +107,7 @@ class _Table:
     columns: list[_Column]
     var_count: int
     counted: int  # the rows its definition counts
+    mapped: set[int] | None = None  # the pages its usage map lists (None: the map unreadable)
 
 
 @dataclass
@@ -114,6 +115,7 @@ class _Counts:
     damaged: int = 0  # rows not read (their bytes do not make a row)
     deleted: int = 0  # rows marked deleted read from their bytes left on the page
     pages: int = 0  # data pages that could not be read
+    freed: int = 0  # data pages naming the table that its map no longer lists, not read
     unread: set[str] = field(default_factory=set)
 
 
@@ -257,7 +259,31 @@ class _Database:
                 size=0 if kind == _BOOL else int.from_bytes(e[f.col_len:f.col_len + 2], "little"),
                 scale=e[f.col_scale], calculated=not f.jet3 and bool(e[16] & 0xC0), auto=bool(e[f.col_flags] & 0x44)))
         columns.sort(key=lambda c: c.num)
-        return _Table(name, columns, var_count, counted)
+        return _Table(name, columns, var_count, counted, self._mapped(t))
+
+    def _mapped(self, t: bytes) -> set[int] | None:
+        """The pages a table definition's usage map lists (mdbtools' map.c: an inline bitmap from a first page, or
+        a list of bitmap pages of type 0x05), or None when the map cannot be read."""
+        f = self.fmt
+        at = 35 if f.jet3 else 55
+        row = self._long_row(int.from_bytes(t[at:at + 4], "little"), any_page=True)
+        if len(row) < 5:
+            return None
+        if row[0] == 0:
+            first = int.from_bytes(row[1:5], "little")
+            return {first + 8 * k + b for k, byte in enumerate(row[5:]) if byte for b in range(8) if byte >> b & 1}
+        if row[0] != 1:
+            return None
+        bits = (f.page - 4) * 8
+        out: set[int] = set()
+        for k in range((len(row) - 1) // 4):
+            n = int.from_bytes(row[1 + 4 * k:5 + 4 * k], "little")
+            pg = self.page(n) if n else None
+            if n and (pg is None or pg[0] != 0x05):
+                return None
+            if pg is not None:
+                out.update(k * bits + 8 * j + b for j, byte in enumerate(pg[4:]) if byte for b in range(8) if byte >> b & 1)
+        return out
 
     # -- rows
 
@@ -276,6 +302,13 @@ class _Database:
                 counts.pages += 1
                 continue
             pages.append((n, pg, count))
+        if table.mapped is not None and any(n not in table.mapped for n, _, _ in pages):
+            listed = [p for p in pages if p[0] in table.mapped]  # freed pages keep naming their table (Access does
+            live = sum(1 for _, pg, count in listed for i in range(count)  # not clear them): read only when the
+                       if not pg[f.rows_at + 3 + 2 * i] & 0x80)  # listed pages lack rows the definition counts
+            if live >= table.counted:
+                counts.freed = len(pages) - len(listed)
+                pages = listed
         targets = self._overflow_targets(pages) if deleted else set()
         stale = _Moved(table, self._moved(table, pages, counts)) if deleted else None
         for n, pg, count in pages:
@@ -483,12 +516,13 @@ class _Database:
             data += part[4:]
         return self.text(bytes(data[:limit]))[:_MAX_MEMO]
 
-    def _long_row(self, pointer: int) -> bytes:
-        """The bytes of row ``pointer & 0xFF`` of page ``pointer >> 8`` (a long-value page); b"" when absent."""
+    def _long_row(self, pointer: int, any_page: bool = False) -> bytes:
+        """The bytes of row ``pointer & 0xFF`` of page ``pointer >> 8`` (a long-value page; with ``any_page``, a
+        usage map's); b"" when absent."""
         f = self.fmt
         pg = self.page(pointer >> 8)
         i = pointer & 0xFF
-        if pg is None or pg[0] != 0x01:
+        if pg is None or (pg[0] != 0x01 and not any_page):
             return b""
         count = int.from_bytes(pg[f.rows_at:f.rows_at + 2], "little")
         if i >= count or f.rows_at + 4 + 2 * i > f.page:
@@ -631,6 +665,8 @@ def _sheet_rows(db: _Database, table: _Table, page: int, sheet: Sheet) -> Iterat
     read -= counts.deleted
     if counts.deleted:
         sheet.notes.append(say(Detail.ACCESS_DELETED_READ, n=counts.deleted))
+    if counts.freed:
+        sheet.notes.append(say(Detail.ACCESS_PAGES_FREED, n=counts.freed))
     if counts.damaged or counts.pages:
         sheet.damage.append(say(Detail.ACCESS_ROWS_DAMAGED, n=counts.damaged, pages=counts.pages))
     if read + counts.damaged < table.counted:

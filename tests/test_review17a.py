@@ -43,10 +43,10 @@ def test_memo_chains_sharing_long_value_rows_are_read_once(monkeypatch) -> None:
     reads = 0
     real = _Database._long_row
 
-    def counted(self: _Database, pointer: int) -> bytes:
+    def counted(self: _Database, pointer: int, any_page: bool = False) -> bytes:
         nonlocal reads
-        reads += 1
-        return real(self, pointer)
+        reads += not any_page  # (a usage map's row is no memo's)
+        return real(self, pointer, any_page)
 
     monkeypatch.setattr(_Database, "_long_row", counted)
     (sheet,) = access_sheets(bytes(data), CellBudget(Caps()))
@@ -157,3 +157,18 @@ def test_reports_and_forms_are_not_linked_tables() -> None:
     sheets = list(access_sheets(bytes(data), CellBudget(Caps())))
     assert [s.name for s in sheets] == ["Table1"]
     assert not [n for n in sheets[0].notes if "linked" in n], sheets[0].notes
+
+
+def test_freed_pages_a_table_no_longer_lists_are_not_read_as_its_rows() -> None:
+    """Access frees a table's pages (rows deleted, the table rewritten) without clearing them: they still name the
+    table as their owner. Northwind's Umsätze gave 2,879 rows for the 830 its definition counts and its page map
+    lists (mdb-export: 830). A stale page of 5 persons beside the 3 rows the map lists: 3 rows read, the freed page
+    said."""
+    rows = standard(people(8, seed=183))
+    data = person_database(rows[:4], "V2000")
+    stale = _data_page([_row([None if v in (None, "") else str(v).encode("utf-16-le") for v in r],
+                             [0, *range(2, 10)], 10, False) for r in rows[4:]], 24, False)
+    (sheet,) = access_sheets(data + stale, CellBudget(Caps()))
+    assert [r[1] for r in list(sheet.rows)[1:]] == [r[1] for r in rows[1:4]]
+    assert any("1 data page" in n for n in sheet.notes), sheet.notes
+    assert not sheet.damage, sheet.damage
