@@ -276,14 +276,15 @@ class _Database:
             return None
         bits = (f.page - 4) * 8
         out: set[int] = set()
-        for k in range((len(row) - 1) // 4):
+        for k in range(min((len(row) - 1) // 4, self.pages // bits + 1)):  # (pages past the file's end: none)
             n = int.from_bytes(row[1 + 4 * k:5 + 4 * k], "little")
             pg = self.page(n) if n else None
             if n and (pg is None or pg[0] != 0x05):
                 return None
             if pg is not None:
-                out.update(k * bits + 8 * j + b for j, byte in enumerate(pg[4:]) if byte for b in range(8) if byte >> b & 1)
-        return out
+                out.update(k * bits + 8 * j + b for j, byte in enumerate(pg[4:4 + (self.pages - k * bits + 7) // 8])
+                           if byte for b in range(8) if byte >> b & 1)
+        return {n for n in out if n < self.pages}
 
     # -- rows
 

@@ -172,3 +172,26 @@ def test_freed_pages_a_table_no_longer_lists_are_not_read_as_its_rows() -> None:
     assert [r[1] for r in list(sheet.rows)[1:]] == [r[1] for r in rows[1:4]]
     assert any("1 data page" in n for n in sheet.notes), sheet.notes
     assert not sheet.damage, sheet.damage
+
+
+def test_a_usage_map_of_full_bitmap_pages_costs_no_more_than_the_file_has_pages() -> None:
+    """A table definition's usage map made a reference map (type 1) naming as many bitmap pages as its row holds (17
+    here, up to 1,023 in a page-long row), all bits set (one page repeated): 556,000 pages listed for a file of 37
+    (33 million with a long row: gigabytes of set); only the file's own pages are kept, its rows read."""
+    data = bytearray(person_database(standard(people(3, seed=184)), "V2000"))
+    bitmap = len(data) // P
+    data += b"\x05\x01" + bytes(2) + b"\xff" * (P - 4)
+    db = _Database(bytes(data), CellBudget(Caps()))
+    pointer = int.from_bytes(data[24 * P + 55:24 * P + 59], "little")
+    pg = db.page(pointer >> 8)
+    assert pg is not None
+    i = pointer & 0xFF
+    start = int.from_bytes(pg[_JET4.rows_at + 2 + 2 * i:_JET4.rows_at + 4 + 2 * i], "little") & 0x1FFF
+    end = P if i == 0 else int.from_bytes(pg[_JET4.rows_at + 2 * i:_JET4.rows_at + 2 + 2 * i], "little") & 0x1FFF
+    room = (end - start - 1) // 4
+    at = (pointer >> 8) * P + start
+    data[at:at + 1 + 4 * room] = b"\x01" + bitmap.to_bytes(4, "little") * room
+    mapped = _Database(bytes(data), CellBudget(Caps())).table("Table1", 24).mapped
+    assert mapped is not None and max(mapped) < len(data) // P, (room, len(mapped or ()))
+    (sheet,) = access_sheets(bytes(data), CellBudget(Caps()))
+    assert len(list(sheet.rows)) == 4
