@@ -98,6 +98,7 @@ class _Column:
     size: int
     scale: int
     calculated: bool = False  # an ACE 2010+ calculated column: its value wrapped (a 16-byte head, its length: jackcess)
+    auto: bool = False  # an autonumber (long or GUID): the row's identity
 
 
 @dataclass
@@ -106,6 +107,7 @@ class _Table:
     columns: list[_Column]
     var_count: int
     counted: int  # the rows its definition counts
+    mapped: set[int] | None = None  # the pages its usage map lists (None: the map unreadable)
 
 
 @dataclass
@@ -113,6 +115,7 @@ class _Counts:
     damaged: int = 0  # rows not read (their bytes do not make a row)
     deleted: int = 0  # rows marked deleted read from their bytes left on the page
     pages: int = 0  # data pages that could not be read
+    freed: int = 0  # data pages naming the table that its map no longer lists, not read
     unread: set[str] = field(default_factory=set)
 
 
@@ -161,6 +164,9 @@ class _Database:
         self.pages = len(data) // self.fmt.page
         self.cut = len(data) % self.fmt.page
         self._decoded: dict[int, bytes] = {}
+        # long-value rows a memo chain may still read over the whole file: twice as many as the file can hold (a real
+        # chain reads each once; chains of many rows sharing their rows made a 300 KB file a minute's work: review17a)
+        self.long_reads = 2 * 256 * self.pages
         self.owned = self._owners()
 
     def page(self, n: int) -> bytes | None:
@@ -172,6 +178,8 @@ class _Database:
             return self.data[n * size:(n + 1) * size]
         got = self._decoded.get(n)
         if got is None:
+            if len(self._decoded) >= 4096:  # (kept for pages read again: not a decoded copy of the whole file)
+                self._decoded.clear()
             got = self._decoded[n] = rc4(((self.key ^ n) & 0xFFFFFFFF).to_bytes(4, "little"),
                                          self.data[n * size:(n + 1) * size])
         return got
@@ -179,12 +187,15 @@ class _Database:
     def _owners(self) -> dict[int, list[int]]:
         """The data pages of each owner (a table definition's page), in page order."""
         owned: dict[int, list[int]] = {}
+        size = self.fmt.page
         for n in range(1, self.pages):
             if n % 1024 == 0:
                 self.budget.tick()
-            pg = self.page(n)
-            if pg is not None and pg[0] == 0x01 and pg[1] == 0x01:
-                owned.setdefault(int.from_bytes(pg[4:8], "little"), []).append(n)
+            head = self.data[n * size:n * size + 8]  # its first 8 bytes (RC4 is a stream: only they are decoded)
+            if self.key:
+                head = rc4(((self.key ^ n) & 0xFFFFFFFF).to_bytes(4, "little"), head)
+            if head[0] == 0x01 and head[1] == 0x01:
+                owned.setdefault(int.from_bytes(head[4:8], "little"), []).append(n)
         return owned
 
     # -- text
@@ -246,9 +257,34 @@ class _Database:
                 kind=kind, num=e[f.col_num], var=int.from_bytes(e[f.col_var:f.col_var + 2], "little"),
                 fixed=bool(e[f.col_flags] & 0x01), offset=int.from_bytes(e[f.col_fixed:f.col_fixed + 2], "little"),
                 size=0 if kind == _BOOL else int.from_bytes(e[f.col_len:f.col_len + 2], "little"),
-                scale=e[f.col_scale], calculated=not f.jet3 and bool(e[16] & 0xC0)))
+                scale=e[f.col_scale], calculated=not f.jet3 and bool(e[16] & 0xC0), auto=bool(e[f.col_flags] & 0x44)))
         columns.sort(key=lambda c: c.num)
-        return _Table(name, columns, var_count, counted)
+        return _Table(name, columns, var_count, counted, self._mapped(t))
+
+    def _mapped(self, t: bytes) -> set[int] | None:
+        """The pages a table definition's usage map lists (mdbtools' map.c: an inline bitmap from a first page, or
+        a list of bitmap pages of type 0x05), or None when the map cannot be read."""
+        f = self.fmt
+        at = 35 if f.jet3 else 55
+        row = self._long_row(int.from_bytes(t[at:at + 4], "little"), any_page=True)
+        if len(row) < 5:
+            return None
+        if row[0] == 0:
+            first = int.from_bytes(row[1:5], "little")
+            return {first + 8 * k + b for k, byte in enumerate(row[5:]) if byte for b in range(8) if byte >> b & 1}
+        if row[0] != 1:
+            return None
+        bits = (f.page - 4) * 8
+        out: set[int] = set()
+        for k in range(min((len(row) - 1) // 4, self.pages // bits + 1)):  # (pages past the file's end: none)
+            n = int.from_bytes(row[1 + 4 * k:5 + 4 * k], "little")
+            pg = self.page(n) if n else None
+            if n and (pg is None or pg[0] != 0x05):
+                return None
+            if pg is not None:
+                out.update(k * bits + 8 * j + b for j, byte in enumerate(pg[4:4 + (self.pages - k * bits + 7) // 8])
+                           if byte for b in range(8) if byte >> b & 1)
+        return {n for n in out if n < self.pages}
 
     # -- rows
 
@@ -267,7 +303,15 @@ class _Database:
                 counts.pages += 1
                 continue
             pages.append((n, pg, count))
+        if table.mapped is not None and any(n not in table.mapped for n, _, _ in pages):
+            listed = [p for p in pages if p[0] in table.mapped]  # freed pages keep naming their table (Access does
+            live = sum(1 for _, pg, count in listed for i in range(count)  # not clear them): read only when the
+                       if not pg[f.rows_at + 3 + 2 * i] & 0x80)  # listed pages lack rows the definition counts
+            if live >= table.counted:
+                counts.freed = len(pages) - len(listed)
+                pages = listed
         targets = self._overflow_targets(pages) if deleted else set()
+        stale = _Moved(table, self._moved(table, pages, counts)) if deleted else None
         for n, pg, count in pages:
             self.budget.tick()
             for i in range(count):
@@ -280,6 +324,8 @@ class _Database:
                         row = self._row(table, buf, start, end, counts)
                     except _Damaged:
                         continue  # its space taken: nothing left of it, no damage
+                    if stale is not None and stale.match(row):
+                        continue  # an older copy of a row updated since (its newest copy is read through its pointer)
                     counts.deleted += 1
                 else:
                     try:
@@ -290,6 +336,22 @@ class _Database:
                         continue
                 self.budget.add(len(row))
                 yield row
+
+    def _moved(self, table: _Table, pages: list[tuple[int, bytes, int]], counts: _Counts) -> list[list[object]]:
+        """The live rows of these pages that an update moved (read through an overflow pointer): only they can have
+        left older copies of themselves behind, whole and marked deleted (an update that outgrows a row writes its new
+        copy elsewhere, marked deleted, and re-points the row; a second one leaves the first copy so: jackcess)."""
+        f = self.fmt
+        out = []
+        for _, pg, count in pages:
+            for i in range(count):
+                raw = int.from_bytes(pg[f.rows_at + 2 + 2 * i:f.rows_at + 4 + 2 * i], "little")
+                if raw & 0xC000 == 0x4000:
+                    try:
+                        out.append(self._row(table, *self._locate(pg, i, raw), _Counts()))
+                    except _Damaged:
+                        continue  # (counted when the rows are read)
+        return out
 
     def _overflow_targets(self, pages: list[tuple[int, bytes, int]]) -> set[tuple[int, int]]:
         """(page, row) of every row a live overflow pointer of these pages points to (marked deleted, read through
@@ -444,8 +506,10 @@ class _Database:
         if flags & 0x1:  # one long-value row
             return self.text(self._long_row(pointer)[:limit])[:_MAX_MEMO]
         data, seen = bytearray(), set[int]()  # a chain of long-value rows, each naming the next
-        while pointer and pointer not in seen and len(data) < limit:
+        while pointer and pointer not in seen and len(data) < limit and self.long_reads > 0:
             seen.add(pointer)
+            self.long_reads -= 1
+            self.budget.tick()
             part = self._long_row(pointer)
             if len(part) < 4:
                 break
@@ -453,12 +517,13 @@ class _Database:
             data += part[4:]
         return self.text(bytes(data[:limit]))[:_MAX_MEMO]
 
-    def _long_row(self, pointer: int) -> bytes:
-        """The bytes of row ``pointer & 0xFF`` of page ``pointer >> 8`` (a long-value page); b"" when absent."""
+    def _long_row(self, pointer: int, any_page: bool = False) -> bytes:
+        """The bytes of row ``pointer & 0xFF`` of page ``pointer >> 8`` (a long-value page; with ``any_page``, a
+        usage map's); b"" when absent."""
         f = self.fmt
         pg = self.page(pointer >> 8)
         i = pointer & 0xFF
-        if pg is None or pg[0] != 0x01:
+        if pg is None or (pg[0] != 0x01 and not any_page):
             return b""
         count = int.from_bytes(pg[f.rows_at:f.rows_at + 2], "little")
         if i >= count or f.rows_at + 4 + 2 * i > f.page:
@@ -466,6 +531,38 @@ class _Database:
         start = int.from_bytes(pg[f.rows_at + 2 + 2 * i:f.rows_at + 4 + 2 * i], "little") & 0x1FFF
         end = f.page if i == 0 else int.from_bytes(pg[f.rows_at + 2 * i:f.rows_at + 2 + 2 * i], "little") & 0x1FFF
         return pg[start:end] if start < end <= f.page else b""
+
+
+class _Moved:
+    """Whether a row marked deleted is an older copy of a moved live row: the same autonumber when the table has
+    one, else more than half of its values equal to one moved row's (a person deleted shares an address or a phone
+    number with another, not most of a row)."""
+
+    def __init__(self, table: _Table, moved: list[list[object]]) -> None:
+        self.keys = [k for k, c in enumerate(table.columns) if c.auto]
+        self.ids = {tuple(r[k] for k in self.keys) for r in moved} if self.keys else set()
+        self.values: dict[tuple[int, object], list[int]] = {}  # (column, value) -> the moved rows holding it
+        if not self.keys:
+            for m, r in enumerate(moved):
+                for k, v in enumerate(r):
+                    if _filled(v):
+                        self.values.setdefault((k, repr(v)), []).append(m)
+
+    def match(self, row: list[object]) -> bool:
+        if self.keys:
+            return tuple(row[k] for k in self.keys) in self.ids
+        if not self.values:
+            return False
+        filled = [(k, v) for k, v in enumerate(row) if _filled(v)]
+        same: dict[int, int] = {}
+        for k, v in filled:
+            for m in self.values.get((k, repr(v)), ()):
+                same[m] = same.get(m, 0) + 1
+        return max(same.values(), default=0) * 2 > len(filled)
+
+
+def _filled(value: object) -> bool:
+    return value not in ("", None) and not isinstance(value, bool)
 
 
 def _unicode(raw: bytes) -> str:
@@ -536,7 +633,11 @@ def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
     if linked:
         notes.append(say(Detail.ACCESS_LINKED, n=linked))
     first = True
+    done: set[int] = set()
     for name, page in tables:
+        if page in done:  # a definition two catalog entries name (damaged): its rows read once, never counted twice
+            continue
+        done.add(page)
         try:
             table = db.table(name, page)
         except _Damaged:
@@ -565,6 +666,8 @@ def _sheet_rows(db: _Database, table: _Table, page: int, sheet: Sheet) -> Iterat
     read -= counts.deleted
     if counts.deleted:
         sheet.notes.append(say(Detail.ACCESS_DELETED_READ, n=counts.deleted))
+    if counts.freed:
+        sheet.notes.append(say(Detail.ACCESS_PAGES_FREED, n=counts.freed))
     if counts.damaged or counts.pages:
         sheet.damage.append(say(Detail.ACCESS_ROWS_DAMAGED, n=counts.damaged, pages=counts.pages))
     if read + counts.damaged < table.counted:
@@ -590,7 +693,7 @@ def _catalog(db: _Database) -> tuple[list[tuple[str, int, int, int]], str | None
         read += 1
         name, kind, tid, flags = row[at["Name"]], row[at["Type"]], row[at["Id"]], row[at["Flags"]]
         if isinstance(name, str) and name and isinstance(kind, int) and isinstance(tid, int):
-            out.append((name, kind & 0x7FFF, tid, flags if isinstance(flags, int) else 0))
+            out.append((name, kind, tid, flags if isinstance(flags, int) else 0))  # (signed: a report is -32764)
     if not out:
         raise ReadError(Status.CORRUPT, say(Detail.ACCESS_CATALOG_DAMAGED))
     lost = max(system.counted - read, counts.damaged + counts.pages)

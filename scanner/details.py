@@ -838,6 +838,8 @@ class Detail(Code):
                                                   "were not found (pages cut off, zeroed or damaged)")
     ACCESS_DELETED_READ = "access-deleted-read", ("Access table with {n:d} row(s) marked deleted whose bytes are still in "
                                                   "the file: read and counted with the others")
+    ACCESS_PAGES_FREED = "access-pages-freed", ("Access table with {n:d} data page(s) naming it that its page map no "
+                                                "longer lists (freed: rows of earlier states of the table): not read")
     ACCESS_OBJECTS_UNREAD = "access-objects-unread", ("Access table with {kinds:list} columns: their contents (files "
                                                       "and objects) are not examined")
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "
