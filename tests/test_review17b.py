@@ -1,0 +1,60 @@
+"""review17b: wild17's classifier changes (the Latin field-name hint as literal-led expressions, the staff-roster rule
+standing down beside a column of facilities, the heads of places as exclusion words, date columns out of an address)
+tried on generated tables (Faker ja_JP, fixed seed) shaped like the real lists they could lose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from faker import Faker
+
+from scanner.detectors import pii as P
+
+SEED = 20261217
+
+
+def _fake() -> tuple[Faker, random.Random]:
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    return fake, random.Random(SEED)
+
+
+def _count(rows: list[list[object]]) -> int:
+    found = P.analyse_sheet("名簿", rows)
+    return 0 if found is None else found.count
+
+
+@pytest.mark.parametrize("header", [["氏名", "市区町村", "町名", "番地"], ["氏名", "住所", "番地"],
+                                    ["氏名", "市区町村", "町名", "番地", "電話番号"]])
+def test_a_block_number_excel_turned_into_dates_keeps_its_persons(header: list[str]) -> None:
+    """Excel turns a typed 番地 1-2-3 into the date 2001-02-03 (and 2-15 into 15 February): a list kept in Excel often
+    holds its block numbers as dates. wild17 leaves a column of dates out of an address (an update date: 住所変更日);
+    here that took the block number away, the rest (市区町村 | 町名) was no house address and all 40 persons of the
+    list were lost (nothing). A date column leaves the address only when the rest still holds a block number."""
+    fake, rnd = _fake()
+    rows: list[list[object]] = [header]
+    for _ in range(40):
+        block = dt.datetime(2001, rnd.randint(1, 12), rnd.randint(1, 28))
+        place = [fake.prefecture() + fake.city(), fake.town()] if "町名" in header else [
+            fake.prefecture() + fake.city() + fake.town()]
+        rows.append([fake.name(), *place, block, fake.phone_number()][:len(header)])
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.count == 40, header
+    for rec, row in zip(found.records, rows[1:], strict=True):  # the block number stays in the address, as typed
+        assert rec.fields["address"].endswith(row[header.index("番地")].strftime("%Y-%m-%d")), (rec.fields, row)
+
+
+def test_an_update_date_left_of_the_address_is_no_part_of_it() -> None:
+    """氏名 | 住所変更日 | 住所: the date column first among the address columns was glued in front of the address
+    (2010/1/1長野県…), so one person was another address after each change; it is left out like one after it."""
+    fake, rnd = _fake()
+    rows: list[list[object]] = [["氏名", "住所変更日", "住所", "電話番号"]]
+    for i in range(40):
+        rows.append([fake.name(), f"20{10 + i % 10}/{1 + i % 12}/{1 + i % 28}",
+                     f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
+                     fake.phone_number()])
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.count == 40
+    assert [r.fields["address"] for r in found.records] == [r[2] for r in rows[1:]]
