@@ -58,3 +58,36 @@ def test_an_update_date_left_of_the_address_is_no_part_of_it() -> None:
     found = P.analyse_sheet("名簿", rows)
     assert found is not None and found.count == 40
     assert [r.fields["address"] for r in found.records] == [r[2] for r in rows[1:]]
+
+
+@pytest.mark.parametrize("header", [["店長名", "自宅住所", "電話", "生年月日"], ["店長氏名", "住所", "電話番号"],
+                                    ["支配人氏名", "住所", "電話"], ["局長名", "自宅住所", "電話"],
+                                    ["工場長", "住所", "携帯電話", "生年月日"]])
+def test_a_list_of_managers_at_their_homes_keeps_its_persons(header: list[str]) -> None:
+    """wild17 made 店長, 館長, 支配人, 局長, 署長, 駅長, 工場長 exclusion words (店名 | 住所 | 電話 | 店長名: each shop's
+    head at the shop). A chain's list of its store managers with their home addresses and birth dates (店長名 | 自宅住所
+    | 電話 | 生年月日), a postmasters' association's list: the column was no name any more and 40 persons became
+    nothing. They are staff words now: such a column names the row's person when the list is a roster (distinct
+    names at distinct house addresses, no column of shops or facilities: pii._staff_roster)."""
+    fake, _ = _fake()
+    rows: list[list[object]] = [header]
+    for _ in range(40):
+        rows.append([fake.name(), f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
+                     fake.phone_number(), fake.date_of_birth(minimum_age=30, maximum_age=65).isoformat()][:len(header)])
+    assert _count(rows) == 40, header
+
+
+@pytest.mark.parametrize(("place", "endings", "head"), [
+    ("郵便局名", ["郵便局"], "局長名"), ("駅名", ["駅"], "駅長名"), ("ホテル名", ["ホテル", "旅館"], "支配人"),
+    ("店舗名", ["店", "本店", "支店"], "店長名"), ("館名", ["図書館", "公民館"], "館長名"), ("署名", ["警察署", "消防署"], "署長名"),
+    ("工場名", ["工場"], "工場長")])
+def test_a_list_of_places_with_each_ones_head_still_counts_nobody(place: str, endings: list[str], head: str) -> None:
+    """The heads being staff words, a list of post offices, stations or hotels with each one's head (郵便局名 | 住所 |
+    電話 | 局長名) is told from a roster by its place column (a facility's name on each row: 郵便局, 駅, ホテル)."""
+    fake, rnd = _fake()
+    rows: list[list[object]] = [[place, "住所", "電話", head]]
+    for _ in range(40):
+        rows.append([fake.town() + rnd.choice(endings),
+                     f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
+                     fake.phone_number(), fake.name()])
+    assert _count(rows) == 0
