@@ -91,3 +91,23 @@ def test_a_list_of_places_with_each_ones_head_still_counts_nobody(place: str, en
                      f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
                      fake.phone_number(), fake.name()])
     assert _count(rows) == 0
+
+
+@pytest.mark.parametrize(("head", "endings"), [
+    ("最終学歴", ["高等学校", "大学", "専門学校"]), ("出身大学", ["大学"]), ("参集先", ["公民館", "小学校", "体育館", "コミュニティセンター"]),
+    ("アパート", ["ハウス", "プラザ", "団地"])])
+@pytest.mark.parametrize("staff", ["担当者名", "管理者"])
+def test_a_staff_roster_with_a_column_of_places_after_the_name_keeps_its_persons(
+        staff: str, head: str, endings: list[str]) -> None:
+    """wild17 stands the staff-roster rule down when any other column names a facility on most rows (避難所名 |
+    住所 | 施設管理者: the manager of each shelter). A roster of staff at their homes often has such a column about the
+    person (最終学歴 高等学校/大学, the shelter to report to in a disaster, the apartment's
+    name): 40 persons became nothing. The place a row is about leads the row (避難所名 first,
+    its manager after it); a column of places after the staff name is the person's."""
+    fake, rnd = _fake()
+    rows: list[list[object]] = [[staff, "生年月日", "住所", "電話", head]]
+    for _ in range(40):
+        rows.append([fake.name(), fake.date_of_birth(minimum_age=20, maximum_age=65).isoformat(),
+                     f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
+                     fake.phone_number(), fake.town() + rnd.choice(endings)])
+    assert _count(rows) == 40
