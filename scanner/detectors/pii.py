@@ -491,8 +491,8 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     保管場所, a visit's 訪問先), so it is no person the list is about; but when the row is about that staff member
     alone it is a staff roster, and employees' home addresses leak like anyone's. That is so when the header names no
     one else (no name column of any role but an emergency contact's: that one is no row's own person), no thing or
-    place (品名, 保管場所, 施設名, 会社名: excluded words other than staff and a department or title; no column naming another
-    facility on each row by its values: 中島公民館, 能登島小学校), the row's own address,
+    place (品名, 保管場所, 施設名, 会社名: excluded words other than staff and a department or title; no column before the
+    name naming another facility on each row by its values: 中島公民館, 能登島小学校), the row's own address,
     mostly with a personal attribute beside it (電話, 生年月日, 性別);
     and when the sample's rows are distinct people at their homes: the staff names and the addresses mostly distinct
     (an inventory or a visit log names the same few staff again and again) and the addresses house addresses with a
@@ -518,9 +518,11 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
         return mapping  # 取引先 | 担当者名, 仕入先 | 担当者名: a column of company names (any header word) holds their contacts
     if any(len(vals := [cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])]) >= 3
            and len(set(vals)) >= ROSTER_DISTINCT * len(vals) and share(vals, V.looks_like_facility) >= 0.5
-           for c in range(max(map(len, sample), default=0)) if c not in mapping and c not in others):
+           for c in range(min(name_cols)) if c not in mapping and c not in others):
         return mapping  # 避難所名 | 住所 | 施設管理者 (wild17): another facility on each row, the address its own, the staff
-        # its manager (as under a 施設名 header, excluded above); a roster's few shared workplaces are ``workplaces``
+        # its manager (as under a 施設名 header, excluded above); a roster's few shared workplaces are ``workplaces``.
+        # The place a row is about leads it: a column of places after the staff name is the person's (最終学歴, the
+        # family doctor's 医院, the shelter to report to: review17b, 40 persons were nothing)
     names = [t for r in sample if (t := "".join(cell_text(r[c]) for c in name_cols if c < len(r)))]
     at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
     homes = [" ".join(t for c in at if c < len(r) and (t := cell_text(r[c]))) for r in sample]

@@ -783,9 +783,13 @@ def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
     cols = plan.cols.get("address", [])
     if len(cols) < 2:
         return
-    dated = [c for c in cols[1:] if (vals := column_values(sample, c)) and share(vals, _dated) >= 0.8]
-    if dated:  # a column of dates is no part of an address: its update or check date (住所変更日, POI 46904.xls's
-        plan.cols["address"] = cols = [c for c in cols if c not in dated]  # ADRESSEOPDATERET: wild17)
+    dated = [c for c in cols if (vals := column_values(sample, c)) and share(vals, _dated) >= 0.8]
+    rest = [c for c in cols if c not in dated]
+    if dated and rest and share([t for r in sample if (t := join_values(r, rest, ""))], _holds_a_number) >= 0.8:
+        # a column of dates is no part of an address: its update or check date (住所変更日, POI 46904.xls's
+        # ADRESSEOPDATERET: wild17), before or after it (review17b); unless the rest has no block number: Excel turns
+        # a typed 番地 1-2-3 into the date 2001-02-03 (市区町村 | 町名 | 番地 lost all its persons, review17b)
+        plan.cols["address"] = cols = rest
         if len(cols) < 2:
             return
     whole = _whole_of_parts(cols, sample)
@@ -835,6 +839,11 @@ _DAY_MONTH_YEAR = re.compile(r"\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d(?:[ T]\d{1,
 def _dated(v: object) -> bool:
     """A date (as values.parse_date reads one, or 01-09-2006 day first): never a part of an address."""
     return V.parse_date(v) is not None or _DAY_MONTH_YEAR.fullmatch(V.nfkc(v).strip()) is not None
+
+
+def _holds_a_number(v: object) -> bool:
+    """An address with a number in it (a block, a house, a street number: 1-2-3, 三丁目, Gyvelvej 45)."""
+    return V._BLOCK.search(V.nfkc(v)) is not None
 
 
 def _begins_an_address(v: object) -> bool:

@@ -266,9 +266,10 @@ def looks_like_company(value: object) -> bool:
     return _COMPANY.search(nfkc(value)) is not None
 
 
-# a facility by its name's ending (七尾市 避難所一覧: 矢田郷地区コミュニティセンター, 中島公民館, 能登島小学校, 和倉消防署): a row
-# about a place, whose address is the place's (wild17); an organisation's legal or trade word (_ORG) says so too
-_FACILITY_END = re.compile(r"(?:館|所|署|校|園|院|場|ホール|プラザ|ハウス|センター|寺|神社|教会|公園|広場|団地|庁舎)$")
+# a facility by its name's ending (七尾市 避難所一覧: 矢田郷地区コミュニティセンター, 中島公民館, 能登島小学校, 和倉消防署; a head's
+# office: 本町郵便局, 新宿駅, 駅前店, 湖畔ホテル: review17b): a row about a place, whose address is the place's (wild17); an
+# organisation's legal or trade word (_ORG) says so too
+_FACILITY_END = re.compile(r"(?:館|所|署|校|園|院|場|局|駅|店|ホテル|旅館|ホール|プラザ|ハウス|センター|寺|神社|教会|公園|広場|団地|庁舎)$")
 
 
 def looks_like_facility(value: object) -> bool:
