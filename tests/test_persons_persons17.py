@@ -42,6 +42,8 @@ def _path(building: str) -> str:
     ("コーポ山田 B棟101", "コーポ山田 B棟101号室", 1),
     ("コーポ山田 A101", "コーポ山田 A棟101", 1),  # other letters: a wing, unchanged
     ("コーポ山田 B1 101", "コーポ山田 地下1階101号室", 1),  # a named basement floor, unchanged
+    ("コーポ山田地階101", "コーポ山田 地下101", 1),  # 地階: the basement
+    ("コーポ山田地階101", "コーポ山田 B棟101", 2),
 ])
 def test_basement_and_wing_b(a, b, persons):
     assert _persons([a, b]) == persons

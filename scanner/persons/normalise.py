@@ -786,8 +786,9 @@ _WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
 # a basement floor typed B1 (B1 101, B2-101, B1F): a lone B before the digits is 地下, never a building name's letter.
 # Before the room it tells the room apart like a wing (B1 101 is no ground-floor 101): its identifier is B1
 _BASEMENT = "(?<![A-Za-z])[Bb]"
-_BASEMENT_FLOOR = re.compile(f"(?:(?:{_BASEMENT}|地下)\\s*(\\d)\\s*(?:[Ff]|階)?|地下\\s*([一二三四五六七八九])\\s*階|地下)"
+_BASEMENT_FLOOR = re.compile(f"(?:(?:{_BASEMENT}|地下)\\s*(\\d)\\s*(?:[Ff]|階)?|地下\\s*([一二三四五六七八九])\\s*階|地下|地階)"
                              "[-\\s#、,:]*$")  # 地下一階 = 地下1階 (review14b); 地下101: a basement room, floor not named
+# (地階101: the same, persons17)
 # a building's own number: 第2コーポ (第二 = 第2), or digits ending the building's name (kana, kanji or Latin: Maison2000
 # 305, Heights21 101) right before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101, ハイツ21、101) or its wing
 # (メゾン2000 A棟305: room_path searches before the wing), or before its floor (メゾン2000
