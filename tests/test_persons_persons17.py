@@ -73,3 +73,10 @@ def test_a_room_glued_to_a_kanji_name_then_a_long_number(a, b, persons):
 ])
 def test_room_paths(building, path):
     assert _path(building) == path
+
+
+def test_one_name_at_one_address_and_room_is_one_person():
+    """Decided (persons17): a parent and a child of one full name at one address are not told apart (a family register
+    does not take a child named as a parent in it; no date of birth is compared); another room is another person."""
+    assert _persons(["コーポ山田101号室", "コーポ山田 101"]) == 1
+    assert _persons(["コーポ山田101号室", "コーポ山田102号室"]) == 2
