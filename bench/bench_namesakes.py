@@ -9,6 +9,8 @@ Two sets, counted as the scan counts them (make_rows, count: keys, room paths, l
    buildings typed with 号 beside a namesake in room 305.
 2. rooms (seeds 0-19, persons15's sweep): 1-3 namesakes at one address in numbered buildings with and without wings,
    each typed in full plus 0-2 shorter forms (no wing, the glued building alone, no number, room alone).
+3. readings (seeds 0-19, persons17): namesakes in a basement room and wing B's room of one number (地下101, B棟101,
+   B-101, a bare B101 for the only one), rooms glued to a kanji name before a long note (コーポ山田101 12345).
 over = truth persons merged into one counted person (an under-count), split = counted persons per truth person beyond one
 (an over-count). Run against another revision with --tree DIR (a `git archive` of it; the places and old names are
 drawn from this checkout's tables so both count the same rows).
@@ -117,9 +119,41 @@ def _worker(tree: Path) -> tuple[int, int, int, int, int, int]:
                     truth.append((name, n, w, r))
         return tally(recs, truth)
 
+    def readings(seed: int) -> tuple[int, int, int]:
+        """persons17: namesakes at one address in a basement room and in wing B's room of one number (地下101, B棟101),
+        and rooms glued to a kanji name before a long note (コーポ山田101 12345), each typed in full plus 0-2 other forms;
+        a bare B101 (basement or wing B) typed for one of them only where it is the address's only B-reading of that
+        room (an office that writes B101 for both is not told apart by anyone)."""
+        rnd, fake = random.Random(seed), Faker("ja_JP")
+        fake.seed_instance(seed)
+        recs, truth = [], []
+        for _g in range(40):
+            name, room = fake.name(), rnd.choice(["101", "102", "201"])
+            people = rnd.choice([["地下"], ["B"], ["地下", "B"], ["地下", "B"]])
+            for who in people:
+                forms = [f"地下{room}", f"地下{room}号室", f"B1 {room}"] if who == "地下" else \
+                    [f"B棟{room}", f"B-{room}", f"B棟{room}号室"]
+                typed = [forms[0]] + rnd.sample(forms[1:], rnd.choice([0, 1, 2]))
+                if len(people) == 1 and rnd.random() < 0.3:
+                    typed.append(f"B{room}")
+                for b in typed:
+                    if b == f"B1 {room}":
+                        continue  # a named floor is another reading (B1): not typed for a floor nobody named
+                    recs.append(PersonRecord("s", len(recs), {"name": name, "address": f"東京都小金井市本町3-12-5 コーポ山田{b}"}))
+                    truth.append((name, who, room))
+            name, rooms_ = fake.name(), rnd.sample(["101", "102", "305"], rnd.choice([1, 2]))
+            for room in rooms_:
+                note = str(rnd.randint(10000, 99999))
+                for b in [f"コーポ山田{room} {note}"] + rnd.sample([f"コーポ山田{room}号室", f"コーポ山田 {room} {note}",
+                                                                   f"コーポ山田{room}"], rnd.choice([1, 2])):
+                    recs.append(PersonRecord("s", len(recs), {"name": name, "address": f"東京都小金井市本町1-2-3 {b}"}))
+                    truth.append((name, "kanji", room))
+        return tally(recs, truth)
+
     a = [sum(x) for x in zip(*(spellings(s) for s in range(1, 9)), strict=True)]
     b = [sum(x) for x in zip(*(rooms(s) for s in range(20)), strict=True)]
-    return (*a, *b)  # type: ignore[return-value]
+    c = [sum(x) for x in zip(*(readings(s) for s in range(20)), strict=True)]
+    return (*a, *b, *c)  # type: ignore[return-value]
 
 
 def run(tree: Path) -> tuple[int, ...]:
@@ -141,7 +175,8 @@ def main() -> int:
              f"`python bench/bench_namesakes.py{' --tree DIR' if args.tree else ''}`: {platform.machine()}, "
              f"Python {platform.python_version()}.", "",
              "| tree | spellings: truth persons | wrongly merged | wrongly split | rooms: truth persons | wrongly merged "
-             "| wrongly split |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| wrongly split | readings: truth persons | wrongly merged | wrongly split |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for label, tree in trees:
         figures = run(tree)
         lines.append(f"| {label} | " + " | ".join(f"{x:,}" for x in figures) + " |")

@@ -95,8 +95,8 @@ def test_the_room_path_of_a_glued_number_is_unchanged():
 # ---------------------------------------------------------------- 2. rooms read as meant
 @pytest.mark.parametrize(("building", "path"), [
     ("コーポ山田 101 12345", "101"),  # a room, then a long number with nothing between: a note
-    ("コーポ山田 地下101", "101\x1fB"),  # a basement room, its floor not named
-    ("コーポ山田地下101号室", "101\x1fB"),
+    ("コーポ山田 地下101", "101\x1f地下"),  # a basement room, its floor not named (persons17: no wing B)
+    ("コーポ山田地下101号室", "101\x1f地下"),
     ("コーポ山田101 カード 12345", "101"),  # a katakana label before a long number: a note
     ("コーポ山田101 ポイント番号:123456", "101"),
     ("コーポ山田 カード 12345", ""),

@@ -786,8 +786,9 @@ _WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
 # a basement floor typed B1 (B1 101, B2-101, B1F): a lone B before the digits is 地下, never a building name's letter.
 # Before the room it tells the room apart like a wing (B1 101 is no ground-floor 101): its identifier is B1
 _BASEMENT = "(?<![A-Za-z])[Bb]"
-_BASEMENT_FLOOR = re.compile(f"(?:(?:{_BASEMENT}|地下)\\s*(\\d)\\s*(?:[Ff]|階)?|地下\\s*([一二三四五六七八九])\\s*階|地下)"
+_BASEMENT_FLOOR = re.compile(f"(?:(?:{_BASEMENT}|地下)\\s*(\\d)\\s*(?:[Ff]|階)?|地下\\s*([一二三四五六七八九])\\s*階|地下|地階)"
                              "[-\\s#、,:]*$")  # 地下一階 = 地下1階 (review14b); 地下101: a basement room, floor not named
+# (地階101: the same, persons17)
 # a building's own number: 第2コーポ (第二 = 第2), or digits ending the building's name (kana, kanji or Latin: Maison2000
 # 305, Heights21 101) right before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101, ハイツ21、101) or its wing
 # (メゾン2000 A棟305: room_path searches before the wing), or before its floor (メゾン2000
@@ -854,12 +855,26 @@ def _room_parts(building: str) -> tuple[str, str, str]:
     wings = [letter] if letter is not None else list(_WING.finditer(raw, 0, at))
     wing = _wing(letter.group(1)) if letter is not None else \
         _wing(wings[-1].group(1) or wings[-1].group(2)) if wings else ""
+    if wing == "B" and letter is not None and letter.end(1) == at:  # B101: basement or wing B (persons17)
+        wing = _B_GLUED
     if not wing and (basement := _BASEMENT_FLOOR.search(raw, 0, at)):  # B1 101, 地下1階101号室: a floor below ground
-        wing, wings = "B" + (basement.group(1) or _number(basement.group(2) or "")), [basement]  # 地下101: B
+        wing, wings = _basement(basement.group(1) or _number(basement.group(2) or "")), [basement]
     number = _building_number(raw, wings[-1].start() if wings else at)
     if wing and not number:  # A棟 メゾン2000 305号室: the wing typed before the name; グリーンタウン1号館A棟305
         number = _building_number(raw, at, wings[-1].end()) or _outer_number(raw, wings[-1].start())
     return room, wing, number  # メゾン2000 A棟305: the wing, then the building's number above it (a third stage)
+
+
+# persons17: a basement room whose floor is not named (地下101) is no room of wing B (B棟101, B-101), and a B glued to
+# the room (B101) reads either way (the basement's room 101, or wing B's): each its own wing, so that a B101 joins
+# neither the basement's 101 nor wing B's (only one of its readings would agree), and the two never join through it
+_B_GLUED = "B?"
+_BASEMENT_ROOM = "地下"
+
+
+def _basement(floor: str) -> str:
+    """The wing identifier of a basement floor (B1 101, 地下1階101 -> B1), 地下 where the floor is not named (地下101)."""
+    return "B" + floor if floor else _BASEMENT_ROOM
 
 
 def _building_number(raw: str, end: int, start: int = 0) -> str:
@@ -928,7 +943,7 @@ def _is_note(text: str, before: re.Match[str], last: re.Match[str]) -> bool:
         # typed space before the three digits with #)
         run, at = before.group(0), before.start()
         return run.isdigit() and len(run) == 3 and not run.endswith("00") and \
-            not (at and _NAME_BEFORE.match(text[at - 1])) and not text[before.end():last.start()].strip(" \t\u3000#")
+            not (at and _KANA_BEFORE.match(text[at - 1])) and not text[before.end():last.start()].strip(" \t\u3000#")
     if _NAME_WORD.fullmatch(text, before.end(), last.start()):  # メゾン2000 タワー 10203: the name goes on, then the room
         return False
     # the number before must read as a room (three digits or more, or 号/室 after it): パークシティ1番街 10203 and
@@ -963,6 +978,9 @@ def _is_name_number(text: str, m: re.Match[str], room_after: bool) -> bool:
 
 
 _NAME_BEFORE = re.compile("[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fff]")
+# persons17: three digits glued to a kanji name (コーポ山田101 12345, 山田荘201 54321) are its room, as コーポ山田205 alone
+# is; a building's number is glued to a kana name (ハイツ101 10203, メゾン2000)
+_KANA_BEFORE = re.compile("[\u30a1-\u30fa\u30fc\u3041-\u3096]")
 
 
 def _blank(m: re.Match[str]) -> str:
@@ -1006,10 +1024,13 @@ def _before_building(text: str) -> str:
 # a number after a word for room (部屋2001, Room 2001) has no link. 17 (persons16): old municipalities from Japan Post's
 # 市町村変更情報 (1,607 generated rows beside the hand entries), a name several old municipalities had read only where the
 # prefecture or town leaves one, 佐賀関町's renamed 大字, a town as typed after an old name must end where the block begins
-# (chain format unchanged: 16 and 17 share it, keying_id proves which).
+# (chain format unchanged: 16 and 17 share it, keying_id proves which). 18 (persons17): a basement room whose floor is
+# not named (地下101) is wing 地下, no longer wing B (B棟101, B-101), and a B glued to the room (B101: the basement's room
+# or wing B's) is wing B? of its own; three digits glued to a kanji name before a spaced long number (コーポ山田101 12345)
+# are the room and the long number a note (read as building 101's room 12345, as ハイツ101 10203 still is).
 # evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
-KEYING = 17
+KEYING = 18
 
 Step = Callable[[str], str] | None
 
