@@ -94,6 +94,44 @@ def document_kind(data: bytes) -> str | None:
     return None
 
 
+def without_tables(data: bytes, most: int) -> bool:
+    """Whether ``document_sheets`` would give nothing for ``data``: a sound Word or OpenDocument package whose story
+    parts all inflate (CRC checked, ``most`` bytes in all at most) and hold no table element and too few tabs for
+    tab-separated lines, or an RTF without a cell, row or tab mark, NUL block or group left open. The same byte checks
+    the reader makes first, so a document it is True for is read in no worker (issue 11: most documents hold no
+    table). False whenever in doubt (damage, a cap, an unknown kind): the worker reads it and says why."""
+    kind = document_kind(data)
+    if kind == "rtf":
+        opened = data.count(b"{") - data.count(b"\\{") - data.count(b"}") + data.count(b"\\}")
+        return (b"\\cell" not in data and b"\\row" not in data and b"\\tab" not in data and opened <= 0
+                and zeroed_block(data) is None)
+    if kind not in ("docx", "odt"):
+        return False
+    main = "word/document.xml" if kind == "docx" else "content.xml"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = [i for i in zf.infolist() if (_WORD_STORY.match(i.filename) if kind == "docx"
+                                                  else i.filename in _ODT_PARTS)]
+            if infos and not any(i.filename == main or (kind == "docx" and i.filename.startswith("word/document"))
+                                 for i in infos):
+                return False  # no body: the reader lists it
+            for info in infos:
+                if info.file_size > most:
+                    return False
+                with zf.open(info) as f:
+                    xml = f.read(most + 1)  # to its end: its CRC checked
+                most -= len(xml)
+                if most < 0 or xml.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    return False
+                if kind == "docx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"tab/>") >= MIN_TAB_LINES):
+                    return False
+                if kind == "odt" and (_ODF_TABLE_TAG.search(xml) or (b"<text:tab" in xml and info.filename != "styles.xml")):
+                    return False
+    except Exception:  # noqa: BLE001 - a damaged or odd package: the worker reads it and says why
+        return False
+    return True
+
+
 def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) -> Iterator[Sheet]:
     """Every table of a document as a sheet (rows streamed in lists); ``delimiter`` is the text reader's rule for
     tab-separated lines (scanner.tables.sniff_delimiter). ReadError when nothing could be read."""

@@ -321,3 +321,42 @@ def test_third_party_documents_give_their_tables_and_no_person_file(tmp_path: Pa
         assert _skip(found, tree / name) is None, (name, found["skipped"])
     for s in found["skipped"]:
         assert s["reason"] in ("corrupt", "unsupported"), s
+
+
+def test_review17d_document_without_table_needs_no_worker(tmp_path: Path) -> None:
+    """Issue 11 (review17d): a small local document whose bytes show no table, tab lines or damage is not wanted by
+    the spreadsheet inspector (the worker would read and hash it for nothing); one with a table, tab lines, a cut,
+    a group left open or a NUL block still is, and the scan's findings are the reader's."""
+    from scanner.config import ScanConfig
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from scanner.sources.local import LocalSource
+
+    plain = docx_bytes(w_para("拝啓 時下ますますご清栄のこととお喜び申し上げます。") * 40)
+    tabbed = docx_bytes("".join(f'<w:p><w:r><w:t>{a}</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>{b}</w:t></w:r></w:p>'
+                                for a, b in (["氏名", "住所"], *[(r[0], r[2]) for r in ROWS[1:6]])))
+    rtf_plain = ("{\\rtf1\\ansi\\ansicpg932 " + rtf_text("議事録") + "\\par " + rtf_text("以上") + "\\par}").encode()
+    files = {
+        "letter.docx": plain, "letter.odt": odt_bytes("<text:p>拝啓</text:p>" * 40), "letter.rtf": rtf_plain,
+        "名簿.docx": docx_with_table(ROWS), "名簿.odt": odt_with_table(ROWS), "名簿.rtf": rtf_with_table(ROWS),
+        "tabs.docx": tabbed, "cut.docx": plain[: len(plain) * 2 // 3], "open.rtf": rtf_plain[:-1],
+        "nul.rtf": rtf_plain[:20] + b"\0" * 32 + rtf_plain[52:],
+    }
+    crc = bytearray(plain)  # a flipped byte inside document.xml's deflate stream: the reader says the damage
+    at = bytes(crc).find(b"word/document.xml") + len("word/document.xml") + 40
+    crc[at] ^= 0xFF
+    files["crc.docx"] = bytes(crc)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    inspector = SpreadsheetInspector(ScanConfig(sources=[str(folder)], out=str(tmp_path / "unused")))
+    wanted = {e.name for e in LocalSource(str(folder)).entries() if hasattr(e, "stat")
+              and inspector.wants(e, e.stat().size, lambda e=e: e.open().read(512))}
+    assert wanted == set(files) - {"letter.docx", "letter.odt", "letter.rtf"}
+    found = _scan(folder, tmp_path / "out")
+    for name in ("letter.docx", "letter.odt", "letter.rtf"):
+        assert _hit(found, folder / name) is None and _skip(found, folder / name) is None
+    for name in ("名簿.docx", "名簿.odt", "名簿.rtf"):
+        assert (_hit(found, folder / name) or {}).get("pii", {}).get("records") == 30
+    for name in ("cut.docx", "crc.docx", "open.rtf", "nul.rtf"):
+        assert _hit(found, folder / name) or _skip(found, folder / name), name
