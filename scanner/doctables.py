@@ -321,13 +321,22 @@ def _tags(xml: bytes, name: bytes, start: int = 0) -> Iterator[tuple[int, int, b
 _TAG_PREFIX = re.compile(rb"/?(?:[A-Za-z_][\w.-]*:)?")
 
 
+def _utf8(xml: bytes) -> bytes:
+    """A part saved in UTF-16 (its byte order mark) as UTF-8, its declaration dropped: the byte searches for table
+    elements and the parse see its text (review17d: a UTF-16 part's table was never found)."""
+    if not xml.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return xml
+    text = xml.decode("utf-16", "replace")
+    if text.startswith("<?xml"):
+        text = text[text.find("?>") + 2:]
+    return text.encode("utf-8")
+
+
 def _tables_only(xml: bytes, tag: bytes, fallback: bool = False) -> bytes:
     """The part's root element holding only its top-level tables (nested ones inside them), so that the parse skips
     the body text: a letter of 20 pages with one table parses the table. A table inside Word's fallback copy of a text
     box (``mc:Fallback``) is left out (its ``mc:Choice`` holds the same table). A table whose end is missing (a cut
     part) runs to the end, where the parse says the cut. ``tag``: the table element's local name."""
-    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):
-        xml = xml.decode("utf-16").encode("utf-8")
     root = _ROOT_TAG.search(xml, xml.find(b"<", xml.find(b"?>") + 1 if xml.startswith(b"<?") else 0))
     if root is None:
         return xml
@@ -375,6 +384,7 @@ _W_BREAKS = (b"tab/>", b"tab ", b"br/>", b"br ", b"cr/>", b"noBreakHyphen", b"tx
 def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | None,
                       delimiter: Delimiter) -> Iterator[Sheet]:
     """The tables of one Word story part; the part's tab-separated lines when it holds no table."""
+    xml = _utf8(xml)
     if b":tbl" not in xml and b"<tbl" not in xml:  # (tblPr, tblGrid ... are only inside a table)
         if xml.count(b"tab/>") >= MIN_TAB_LINES:
             yield from _tab_lines(part, _word_lines(xml), budget, delimiter, damage)
@@ -586,6 +596,7 @@ def _word_row(tr, q: str, fallbacks: bool, plain: bool) -> tuple[list[tuple[str,
 def _odf_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | None,
                      delimiter: Delimiter) -> Iterator[Sheet]:
     """The tables of content.xml or styles.xml (or a flat .fodt); its tab-separated lines when it holds no table."""
+    xml = _utf8(xml)
     if not _ODF_TABLE_TAG.search(xml):
         if b"<text:tab" in xml and part != "styles.xml":
             yield from _tab_lines(part, _odf_lines(xml), budget, delimiter, damage)

@@ -360,3 +360,23 @@ def test_review17d_document_without_table_needs_no_worker(tmp_path: Path) -> Non
         assert (_hit(found, folder / name) or {}).get("pii", {}).get("records") == 30
     for name in ("cut.docx", "crc.docx", "open.rtf", "nul.rtf"):
         assert _hit(found, folder / name) or _skip(found, folder / name), name
+
+
+def test_review17d_utf16_parts_are_read() -> None:
+    """A story part saved in UTF-16 (OOXML and ODF allow it; Word writes UTF-8, other writers may not): its table
+    is read (review17d: the byte search for a table element ran on the UTF-16 bytes, found none and the document
+    ended as nothing)."""
+    import io
+
+    from tests.document_data import docx_xml, odt_content
+
+    for name, xml, fmt in (("word/document.xml", docx_xml(w_table(ROWS)), "docx"),
+                           ("content.xml", odt_content(odf_table(ROWS)), "odt")):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            if fmt == "odt":
+                z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            z.writestr(name, xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
+        sheets = _sheets(buf.getvalue(), fmt)
+        assert [len(rows) for _, rows, _ in sheets] == [31], fmt
+        assert sheets[0][1][1] == ROWS[1]
