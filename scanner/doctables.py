@@ -60,13 +60,14 @@ _ODF_TABLE_TAG = re.compile(rb"<table:table[\s>]")
 MIN_TAB_LINES = 3  # a header and two rows
 MAX_WIDTH = 16384  # columns of a row (a workbook's)
 ZIP_MAGIC = b"PK\x03\x04"
+RTF_UTF16 = (b"\xff\xfe{\x00\\\x00r\x00t\x00", b"\xfe\xff\x00{\x00\\\x00r\x00t")  # an RTF saved in UTF-16 with its mark
 Delimiter = Callable[[str], str]
 
 
 def document_kind(data: bytes) -> str | None:
     """docx, odt, fodt or rtf when ``data`` is such a document (a zip cut or damaged too: its local headers name
     the parts), else None. Cheap: a zip's directory or first local headers, an RTF's or flat ODF file's head."""
-    if data.startswith(b"{\\rt"):
+    if data.startswith(b"{\\rt") or data.startswith(RTF_UTF16):
         return "rtf"
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06")):
         try:
@@ -102,6 +103,7 @@ def without_tables(data: bytes, most: int) -> bool:
     table). False whenever in doubt (damage, a cap, an unknown kind): the worker reads it and says why."""
     kind = document_kind(data)
     if kind == "rtf":
+        data = rtf_bytes(data)
         opened = data.count(b"{") - data.count(b"\\{") - data.count(b"}") + data.count(b"\\}")
         return (b"\\cell" not in data and b"\\row" not in data and b"\\tab" not in data and opened <= 0
                 and zeroed_block(data) is None)
@@ -139,7 +141,7 @@ def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) ->
     try:
         if kind == "rtf":
             decoding("rtf")
-            yield from _rtf_sheets(data, budget, delimiter)
+            yield from _rtf_sheets(rtf_bytes(data), budget, delimiter)
         elif kind == "fodt":
             decoding("lxml")
             yield from _odf_part_sheets("", data, budget, None, delimiter)
@@ -823,6 +825,22 @@ class _RtfState:
         self.rows += 1
         if d == 1:
             self.in_row = False
+
+
+def rtf_bytes(data: bytes) -> bytes:
+    """An RTF saved in UTF-16 (``RTF_UTF16``: a RichTextBox's text written by .NET) as the 7-bit RTF it holds, each
+    character past ASCII as ``\\uN?``; any other RTF as it is."""
+    if not data.startswith(RTF_UTF16):
+        return data
+    text = data[:len(data) // 2 * 2].decode("utf-16", "replace")
+    return "".join(ch if ord(ch) < 128 else _rtf_u(ch) for ch in text).encode("ascii")
+
+
+def _rtf_u(ch: str) -> str:
+    """``\\uN?`` of each UTF-16 unit of ``ch`` (N signed, as RTF writes it)."""
+    raw = ch.encode("utf-16-le", "surrogatepass")
+    units = struct.unpack(f"<{len(raw) // 2}h", raw)
+    return "".join(f"\\u{u}?" for u in units)
 
 
 def _rtf_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:

@@ -380,3 +380,20 @@ def test_review17d_utf16_parts_are_read() -> None:
         sheets = _sheets(buf.getvalue(), fmt)
         assert [len(rows) for _, rows, _ in sheets] == [31], fmt
         assert sheets[0][1][1] == ROWS[1]
+
+
+def test_review17d_utf16_rtf_is_read(tmp_path: Path) -> None:
+    """An RTF saved in UTF-16 with its byte order mark (as .NET's StreamWriter writes a RichTextBox's Rtf text): its
+    table is read through the CLI, in both byte orders, Japanese written as characters or as ``\\'hh`` escapes
+    (review17d: it was no document by its first bytes and ended as nothing)."""
+    rtf = rtf_with_table(ROWS).decode("ascii")
+    raw = rtf.replace(rtf_text(ROWS[1][0]), ROWS[1][0])  # one name as characters, not escapes
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "名簿.rtf").write_bytes(raw.encode("utf-16"))
+    (folder / "名簿be.rtf").write_bytes(b"\xfe\xff" + rtf.encode("utf-16-be"))
+    found = _scan(folder, tmp_path / "out")
+    for name in ("名簿.rtf", "名簿be.rtf"):
+        assert (_hit(found, folder / name) or {}).get("pii", {}).get("records") == 30, name
+    sheets = _sheets(raw.encode("utf-16"), "rtf")
+    assert sheets[0][1][1] == ROWS[1]

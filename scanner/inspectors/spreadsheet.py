@@ -31,6 +31,7 @@ from ..details import Detail, codes_of, join_details, say
 from ..doctables import (
     DOCUMENT_EXTS,
     DOCUMENT_FORMATS,
+    RTF_UTF16,
     WORD97_EXTS,
     document_kind,
     without_tables,
@@ -111,7 +112,7 @@ EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-mi
 DOCUMENT_PACKAGES = frozenset({*(e for e in doctail.OOXML_EXTS if e not in doctail.WORKBOOK_EXTS), ".odt", ".odp", ".ott",
                                ".otp", ".odg"})
 _PACKAGE_FORMATS = ("xlsx", "xlsb", "ods", "ooxml-no-workbook")
-_DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt")  # a Word or OpenDocument package, an RTF
+_DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt", *RTF_UTF16)  # a Word or OpenDocument package, an RTF
 # a document up to this size is checked for a table element in the scan process (its parts inflated up to the second)
 DOCUMENT_CHECK, DOCUMENT_CHECK_INFLATED = 1 * MiB, 8 * MiB
 # an AppleDouble file (RFC 1740): what macOS writes as "._NAME" beside a file it copies off APFS / HFS+ (Session 9 review)
