@@ -101,17 +101,25 @@ def without_tables(data: bytes, most: int) -> bool:
     tab-separated lines, or an RTF without a cell, row or tab mark, NUL block or group left open. The same byte checks
     the reader makes first, so a document it is True for is read in no worker (issue 11: most documents hold no
     table). False whenever in doubt (damage, a cap, an unknown kind): the worker reads it and says why."""
-    kind = document_kind(data)
-    if kind == "rtf":
+    if data.startswith(b"{\\rt") or data.startswith(RTF_UTF16):
         data = rtf_bytes(data)
         opened = data.count(b"{") - data.count(b"\\{") - data.count(b"}") + data.count(b"\\}")
         return (b"\\cell" not in data and b"\\row" not in data and b"\\tab" not in data and opened <= 0
-                and zeroed_block(data) is None)
-    if kind not in ("docx", "odt"):
+                and (b"\0" * 16 not in data or zeroed_block(data) is None))  # (the pattern: ~1 ms an RTF)
+    if not data.startswith(ZIP_MAGIC):
         return False
-    main = "word/document.xml" if kind == "docx" else "content.xml"
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:  # document_kind's sound-zip test, its directory read once
+            names = set(zf.namelist())
+            if "word/document.xml" in names or any(_WORD_STORY.match(n) for n in names if n.startswith("word/d")):
+                kind, main = "docx", "word/document.xml"
+            elif "content.xml" in names:
+                mt = zf.read("mimetype")[:100] if "mimetype" in names else b""
+                if mt and not mt.startswith(_ODT_MIMETYPES):
+                    return False
+                kind, main = "odt", "content.xml"
+            else:
+                return False
             infos = [i for i in zf.infolist() if (_WORD_STORY.match(i.filename) if kind == "docx"
                                                   else i.filename in _ODT_PARTS)]
             if infos and not any(i.filename == main or (kind == "docx" and i.filename.startswith("word/document"))
