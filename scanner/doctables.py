@@ -906,7 +906,8 @@ def _rtf_read(data: bytes, st: _RtfState) -> None:
                 st.put(bytes(hexbytes).decode(st.font_codec or st.codepage, "replace"))
             hexbytes.clear()
 
-    for m in _RTF_TOKEN.finditer(data):
+    tokens = _RTF_TOKEN.finditer(data)
+    while (m := next(tokens, None)) is not None:
         n += 1
 
         if n & 0xFFF == 0:
@@ -927,6 +928,10 @@ def _rtf_read(data: bytes, st: _RtfState) -> None:
             elif stack:
                 skipping, uc, st.font_codec = stack.pop()
                 fresh = starred = False
+            continue
+        if word == b"bin" and arg is not None and int(arg) > 0:  # N raw bytes (a picture): no RTF in them
+            tokens = _RTF_TOKEN.finditer(data, m.end() + int(arg))
+            fresh = starred = False
             continue
         if word is not None:
             if fresh and starred and word not in _RTF_KEEP_STARRED:

@@ -397,3 +397,16 @@ def test_review17d_utf16_rtf_is_read(tmp_path: Path) -> None:
         assert (_hit(found, folder / name) or {}).get("pii", {}).get("records") == 30, name
     sheets = _sheets(raw.encode("utf-16"), "rtf")
     assert sheets[0][1][1] == ROWS[1]
+
+
+def test_review17d_rtf_binary_data_is_skipped() -> None:
+    """``\\binN`` is followed by N raw bytes (a picture kept in binary rather than hex): braces and control words
+    among them are no RTF (review17d: they closed and opened groups, the document was said cut and a `\\cell` in
+    them made a cell)."""
+    rtf = rtf_with_table(ROWS)
+    junk = b"}}}}{{{{\\cell\\row\\par"
+    picture = b"{\\pict\\pngblip\\bin" + str(len(junk)).encode() + b" " + junk + b"}"
+    data = rtf.replace(b"\\pard \\'97", b"\\pard " + picture + b"\\'97", 1)
+    assert data != rtf
+    (name, rows, damage), = _sheets(data, "rtf")
+    assert rows == [list(r) for r in ROWS] and damage == []
