@@ -58,10 +58,10 @@ def _items(rnd: random.Random) -> list[list[str]]:
     return rows
 
 
-def _document(rnd: random.Random, index: int) -> tuple[str, bytes]:
+def _document(rnd: random.Random, index: int, tables: float = 0.33) -> tuple[str, bytes]:
     kind = rnd.choices(["docx", "odt", "rtf"], [70, 15, 15])[0]
     paras = _words(rnd, int(500 * (40 ** rnd.random())))
-    table = _items(rnd) if rnd.random() < 0.33 else None
+    table = _items(rnd) if rnd.random() < tables else None
     tabbed = rnd.random() < 0.05
     if kind == "docx":
         body = "".join(w_para(p) for p in paras)
@@ -86,8 +86,8 @@ def _document(rnd: random.Random, index: int) -> tuple[str, bytes]:
     return f"{index:05d}.rtf", data.encode("ascii")
 
 
-def build(root: Path, docs: int) -> None:
-    marker = root.with_name(root.name + f".{docs}.built")
+def build(root: Path, docs: int, tables: float = 0.33) -> None:
+    marker = root.with_name(root.name + f".{docs}.{tables}.built")
     if marker.exists():
         return
     if root.exists():
@@ -95,7 +95,7 @@ def build(root: Path, docs: int) -> None:
     root.mkdir(parents=True)
     rnd = random.Random(SEED)
     for i in range(docs):
-        name, data = _document(rnd, i)
+        name, data = _document(rnd, i, tables)
         folder = root / f"{TOPICS[i // 40 % len(TOPICS)]}{i // 480:02d}"
         folder.mkdir(exist_ok=True)
         (folder / name).write_bytes(data)
@@ -124,11 +124,12 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=3000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", type=Path, default=Path("/tmp/bench_doctables"))
+    ap.add_argument("--tables", type=float, default=0.33, help="share of the documents holding an item table")
     ap.add_argument("--share", type=Path, help="scan this folder instead of the generated documents")
     a = ap.parse_args()
     docs = a.share or a.work / "docs"
     if a.share is None:
-        build(docs, a.docs)
+        build(docs, a.docs, a.tables)
     times: dict[str, list[tuple[float, float]]] = {"base": [], "this": []}
     for _ in range(a.runs):
         for label, checkout in (("base", a.base), ("this", ROOT)):

@@ -60,13 +60,14 @@ _ODF_TABLE_TAG = re.compile(rb"<table:table[\s>]")
 MIN_TAB_LINES = 3  # a header and two rows
 MAX_WIDTH = 16384  # columns of a row (a workbook's)
 ZIP_MAGIC = b"PK\x03\x04"
+RTF_UTF16 = (b"\xff\xfe{\x00\\\x00r\x00t\x00", b"\xfe\xff\x00{\x00\\\x00r\x00t")  # an RTF saved in UTF-16 with its mark
 Delimiter = Callable[[str], str]
 
 
 def document_kind(data: bytes) -> str | None:
     """docx, odt, fodt or rtf when ``data`` is such a document (a zip cut or damaged too: its local headers name
     the parts), else None. Cheap: a zip's directory or first local headers, an RTF's or flat ODF file's head."""
-    if data.startswith(b"{\\rt"):
+    if data.startswith(b"{\\rt") or data.startswith(RTF_UTF16):
         return "rtf"
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06")):
         try:
@@ -94,6 +95,53 @@ def document_kind(data: bytes) -> str | None:
     return None
 
 
+def without_tables(data: bytes, most: int) -> bool:
+    """Whether ``document_sheets`` would give nothing for ``data``: a sound Word or OpenDocument package whose story
+    parts all inflate (CRC checked, ``most`` bytes in all at most) and hold no table element and too few tabs for
+    tab-separated lines, or an RTF without a cell, row or tab mark, NUL block or group left open. The same byte checks
+    the reader makes first, so a document it is True for is read in no worker (issue 11: most documents hold no
+    table). False whenever in doubt (damage, a cap, an unknown kind): the worker reads it and says why."""
+    if data.startswith(b"{\\rt") or data.startswith(RTF_UTF16):
+        data = rtf_bytes(data)
+        opened = data.count(b"{") - data.count(b"\\{") - data.count(b"}") + data.count(b"\\}")
+        return (b"\\cell" not in data and b"\\row" not in data and b"\\tab" not in data and opened <= 0
+                and (b"\0" * 16 not in data or zeroed_block(data) is None))  # (the pattern: ~1 ms an RTF)
+    if not data.startswith(ZIP_MAGIC):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:  # document_kind's sound-zip test, its directory read once
+            names = set(zf.namelist())
+            if "word/document.xml" in names or any(_WORD_STORY.match(n) for n in names if n.startswith("word/d")):
+                kind, main = "docx", "word/document.xml"
+            elif "content.xml" in names:
+                mt = zf.read("mimetype")[:100] if "mimetype" in names else b""
+                if mt and not mt.startswith(_ODT_MIMETYPES):
+                    return False
+                kind, main = "odt", "content.xml"
+            else:
+                return False
+            infos = [i for i in zf.infolist() if (_WORD_STORY.match(i.filename) if kind == "docx"
+                                                  else i.filename in _ODT_PARTS)]
+            if infos and not any(i.filename == main or (kind == "docx" and i.filename.startswith("word/document"))
+                                 for i in infos):
+                return False  # no body: the reader lists it
+            for info in infos:
+                if info.file_size > most:
+                    return False
+                with zf.open(info) as f:
+                    xml = f.read(most + 1)  # to its end: its CRC checked
+                most -= len(xml)
+                if most < 0 or xml.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    return False
+                if kind == "docx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"tab/>") >= MIN_TAB_LINES):
+                    return False
+                if kind == "odt" and (_ODF_TABLE_TAG.search(xml) or (b"<text:tab" in xml and info.filename != "styles.xml")):
+                    return False
+    except Exception:  # noqa: BLE001 - a damaged or odd package: the worker reads it and says why
+        return False
+    return True
+
+
 def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) -> Iterator[Sheet]:
     """Every table of a document as a sheet (rows streamed in lists); ``delimiter`` is the text reader's rule for
     tab-separated lines (scanner.tables.sniff_delimiter). ReadError when nothing could be read."""
@@ -101,7 +149,7 @@ def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) ->
     try:
         if kind == "rtf":
             decoding("rtf")
-            yield from _rtf_sheets(data, budget, delimiter)
+            yield from _rtf_sheets(rtf_bytes(data), budget, delimiter)
         elif kind == "fodt":
             decoding("lxml")
             yield from _odf_part_sheets("", data, budget, None, delimiter)
@@ -283,13 +331,22 @@ def _tags(xml: bytes, name: bytes, start: int = 0) -> Iterator[tuple[int, int, b
 _TAG_PREFIX = re.compile(rb"/?(?:[A-Za-z_][\w.-]*:)?")
 
 
+def _utf8(xml: bytes) -> bytes:
+    """A part saved in UTF-16 (its byte order mark) as UTF-8, its declaration dropped: the byte searches for table
+    elements and the parse see its text (review17d: a UTF-16 part's table was never found)."""
+    if not xml.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return xml
+    text = xml.decode("utf-16", "replace")
+    if text.startswith("<?xml"):
+        text = text[text.find("?>") + 2:]
+    return text.encode("utf-8")
+
+
 def _tables_only(xml: bytes, tag: bytes, fallback: bool = False) -> bytes:
     """The part's root element holding only its top-level tables (nested ones inside them), so that the parse skips
     the body text: a letter of 20 pages with one table parses the table. A table inside Word's fallback copy of a text
     box (``mc:Fallback``) is left out (its ``mc:Choice`` holds the same table). A table whose end is missing (a cut
     part) runs to the end, where the parse says the cut. ``tag``: the table element's local name."""
-    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):
-        xml = xml.decode("utf-16").encode("utf-8")
     root = _ROOT_TAG.search(xml, xml.find(b"<", xml.find(b"?>") + 1 if xml.startswith(b"<?") else 0))
     if root is None:
         return xml
@@ -337,6 +394,7 @@ _W_BREAKS = (b"tab/>", b"tab ", b"br/>", b"br ", b"cr/>", b"noBreakHyphen", b"tx
 def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | None,
                       delimiter: Delimiter) -> Iterator[Sheet]:
     """The tables of one Word story part; the part's tab-separated lines when it holds no table."""
+    xml = _utf8(xml)
     if b":tbl" not in xml and b"<tbl" not in xml:  # (tblPr, tblGrid ... are only inside a table)
         if xml.count(b"tab/>") >= MIN_TAB_LINES:
             yield from _tab_lines(part, _word_lines(xml), budget, delimiter, damage)
@@ -548,6 +606,7 @@ def _word_row(tr, q: str, fallbacks: bool, plain: bool) -> tuple[list[tuple[str,
 def _odf_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | None,
                      delimiter: Delimiter) -> Iterator[Sheet]:
     """The tables of content.xml or styles.xml (or a flat .fodt); its tab-separated lines when it holds no table."""
+    xml = _utf8(xml)
     if not _ODF_TABLE_TAG.search(xml):
         if b"<text:tab" in xml and part != "styles.xml":
             yield from _tab_lines(part, _odf_lines(xml), budget, delimiter, damage)
@@ -776,6 +835,22 @@ class _RtfState:
             self.in_row = False
 
 
+def rtf_bytes(data: bytes) -> bytes:
+    """An RTF saved in UTF-16 (``RTF_UTF16``: a RichTextBox's text written by .NET) as the 7-bit RTF it holds, each
+    character past ASCII as ``\\uN?``; any other RTF as it is."""
+    if not data.startswith(RTF_UTF16):
+        return data
+    text = data[:len(data) // 2 * 2].decode("utf-16", "replace")
+    return "".join(ch if ord(ch) < 128 else _rtf_u(ch) for ch in text).encode("ascii")
+
+
+def _rtf_u(ch: str) -> str:
+    """``\\uN?`` of each UTF-16 unit of ``ch`` (N signed, as RTF writes it)."""
+    raw = ch.encode("utf-16-le", "surrogatepass")
+    units = struct.unpack(f"<{len(raw) // 2}h", raw)
+    return "".join(f"\\u{u}?" for u in units)
+
+
 def _rtf_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
     """The tables of an RTF document (and its tab-separated lines when it holds none)."""
     zeroed = zeroed_block(data)  # RTF is 7-bit text: a run of NULs is a block lost on disk (a cell's text, a row)
@@ -831,7 +906,8 @@ def _rtf_read(data: bytes, st: _RtfState) -> None:
                 st.put(bytes(hexbytes).decode(st.font_codec or st.codepage, "replace"))
             hexbytes.clear()
 
-    for m in _RTF_TOKEN.finditer(data):
+    tokens = _RTF_TOKEN.finditer(data)
+    while (m := next(tokens, None)) is not None:
         n += 1
 
         if n & 0xFFF == 0:
@@ -852,6 +928,10 @@ def _rtf_read(data: bytes, st: _RtfState) -> None:
             elif stack:
                 skipping, uc, st.font_codec = stack.pop()
                 fresh = starred = False
+            continue
+        if word == b"bin" and arg is not None and int(arg) > 0:  # N raw bytes (a picture): no RTF in them
+            tokens = _RTF_TOKEN.finditer(data, m.end() + int(arg))
+            fresh = starred = False
             continue
         if word is not None:
             if fresh and starred and word not in _RTF_KEEP_STARRED:

@@ -321,3 +321,92 @@ def test_third_party_documents_give_their_tables_and_no_person_file(tmp_path: Pa
         assert _skip(found, tree / name) is None, (name, found["skipped"])
     for s in found["skipped"]:
         assert s["reason"] in ("corrupt", "unsupported"), s
+
+
+def test_review17d_document_without_table_needs_no_worker(tmp_path: Path) -> None:
+    """Issue 11 (review17d): a small local document whose bytes show no table, tab lines or damage is not wanted by
+    the spreadsheet inspector (the worker would read and hash it for nothing); one with a table, tab lines, a cut,
+    a group left open or a NUL block still is, and the scan's findings are the reader's."""
+    from scanner.config import ScanConfig
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from scanner.sources.local import LocalSource
+
+    plain = docx_bytes(w_para("拝啓 時下ますますご清栄のこととお喜び申し上げます。") * 40)
+    tabbed = docx_bytes("".join(f'<w:p><w:r><w:t>{a}</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>{b}</w:t></w:r></w:p>'
+                                for a, b in (["氏名", "住所"], *[(r[0], r[2]) for r in ROWS[1:6]])))
+    rtf_plain = ("{\\rtf1\\ansi\\ansicpg932 " + rtf_text("議事録") + "\\par " + rtf_text("以上") + "\\par}").encode()
+    files = {
+        "letter.docx": plain, "letter.odt": odt_bytes("<text:p>拝啓</text:p>" * 40), "letter.rtf": rtf_plain,
+        "名簿.docx": docx_with_table(ROWS), "名簿.odt": odt_with_table(ROWS), "名簿.rtf": rtf_with_table(ROWS),
+        "tabs.docx": tabbed, "cut.docx": plain[: len(plain) * 2 // 3], "open.rtf": rtf_plain[:-1],
+        "nul.rtf": rtf_plain[:20] + b"\0" * 32 + rtf_plain[52:],
+    }
+    crc = bytearray(plain)  # a flipped byte inside document.xml's deflate stream: the reader says the damage
+    at = bytes(crc).find(b"word/document.xml") + len("word/document.xml") + 40
+    crc[at] ^= 0xFF
+    files["crc.docx"] = bytes(crc)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    inspector = SpreadsheetInspector(ScanConfig(sources=[str(folder)], out=str(tmp_path / "unused")))
+    wanted = {e.name for e in LocalSource(str(folder)).entries() if hasattr(e, "stat")
+              and inspector.wants(e, e.stat().size, lambda e=e: e.open().read(512))}
+    assert wanted == set(files) - {"letter.docx", "letter.odt", "letter.rtf"}
+    found = _scan(folder, tmp_path / "out")
+    for name in ("letter.docx", "letter.odt", "letter.rtf"):
+        assert _hit(found, folder / name) is None and _skip(found, folder / name) is None
+    for name in ("名簿.docx", "名簿.odt", "名簿.rtf"):
+        assert (_hit(found, folder / name) or {}).get("pii", {}).get("records") == 30
+    for name in ("cut.docx", "crc.docx", "open.rtf", "nul.rtf"):
+        assert _hit(found, folder / name) or _skip(found, folder / name), name
+
+
+def test_review17d_utf16_parts_are_read() -> None:
+    """A story part saved in UTF-16 (OOXML and ODF allow it; Word writes UTF-8, other writers may not): its table
+    is read (review17d: the byte search for a table element ran on the UTF-16 bytes, found none and the document
+    ended as nothing)."""
+    import io
+
+    from tests.document_data import docx_xml, odt_content
+
+    for name, xml, fmt in (("word/document.xml", docx_xml(w_table(ROWS)), "docx"),
+                           ("content.xml", odt_content(odf_table(ROWS)), "odt")):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            if fmt == "odt":
+                z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            z.writestr(name, xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
+        sheets = _sheets(buf.getvalue(), fmt)
+        assert [len(rows) for _, rows, _ in sheets] == [31], fmt
+        assert sheets[0][1][1] == ROWS[1]
+
+
+def test_review17d_utf16_rtf_is_read(tmp_path: Path) -> None:
+    """An RTF saved in UTF-16 with its byte order mark (as .NET's StreamWriter writes a RichTextBox's Rtf text): its
+    table is read through the CLI, in both byte orders, Japanese written as characters or as ``\\'hh`` escapes
+    (review17d: it was no document by its first bytes and ended as nothing)."""
+    rtf = rtf_with_table(ROWS).decode("ascii")
+    raw = rtf.replace(rtf_text(ROWS[1][0]), ROWS[1][0])  # one name as characters, not escapes
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "名簿.rtf").write_bytes(raw.encode("utf-16"))
+    (folder / "名簿be.rtf").write_bytes(b"\xfe\xff" + rtf.encode("utf-16-be"))
+    found = _scan(folder, tmp_path / "out")
+    for name in ("名簿.rtf", "名簿be.rtf"):
+        assert (_hit(found, folder / name) or {}).get("pii", {}).get("records") == 30, name
+    sheets = _sheets(raw.encode("utf-16"), "rtf")
+    assert sheets[0][1][1] == ROWS[1]
+
+
+def test_review17d_rtf_binary_data_is_skipped() -> None:
+    """``\\binN`` is followed by N raw bytes (a picture kept in binary rather than hex): braces and control words
+    among them are no RTF (review17d: they closed and opened groups, the document was said cut and a `\\cell` in
+    them made a cell)."""
+    rtf = rtf_with_table(ROWS)
+    junk = b"}}}}{{{{\\cell\\row\\par"
+    picture = b"{\\pict\\pngblip\\bin" + str(len(junk)).encode() + b" " + junk + b"}"
+    data = rtf.replace(b"\\pard \\'97", b"\\pard " + picture + b"\\'97", 1)
+    assert data != rtf
+    (name, rows, damage), = _sheets(data, "rtf")
+    assert rows == [list(r) for r in ROWS] and damage == []

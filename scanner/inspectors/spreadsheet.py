@@ -28,7 +28,15 @@ from ..contracts import Inspection, ScanContext
 from ..dbase import is_dbf
 from ..decrypt import unlock_workbook
 from ..details import Detail, codes_of, join_details, say
-from ..doctables import DOCUMENT_EXTS, DOCUMENT_FORMATS, WORD97_EXTS, document_kind, word97_table_cells
+from ..doctables import (
+    DOCUMENT_EXTS,
+    DOCUMENT_FORMATS,
+    RTF_UTF16,
+    WORD97_EXTS,
+    document_kind,
+    without_tables,
+    word97_table_cells,
+)
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..jsontables import holds_records
@@ -104,7 +112,9 @@ EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-mi
 DOCUMENT_PACKAGES = frozenset({*(e for e in doctail.OOXML_EXTS if e not in doctail.WORKBOOK_EXTS), ".odt", ".odp", ".ott",
                                ".otp", ".odg"})
 _PACKAGE_FORMATS = ("xlsx", "xlsb", "ods", "ooxml-no-workbook")
-_DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt")  # a Word or OpenDocument package, an RTF
+_DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt", *RTF_UTF16)  # a Word or OpenDocument package, an RTF
+# a document up to this size is checked for a table element in the scan process (its parts inflated up to the second)
+DOCUMENT_CHECK, DOCUMENT_CHECK_INFLATED = 1 * MiB, 8 * MiB
 # an AppleDouble file (RFC 1740): what macOS writes as "._NAME" beside a file it copies off APFS / HFS+ (Session 9 review)
 APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
@@ -617,8 +627,10 @@ class SpreadsheetInspector:
             return numbers_part(entry)
         if ext in DOCUMENT_EXTS and size > 0 and (head().startswith(_DOCUMENT_HEADS) or (
                 ext == ".fodt" and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
-            return True  # a Word, OpenDocument text or RTF document: its tables (a workbook renamed so too); other
-            # bytes under its name (a CSV, a mail) go on to the checks below and to the disguise check (review16a)
+            if not self._without_tables(entry, size):
+                return True  # a Word, OpenDocument text or RTF document: its tables (a workbook renamed so too); other
+            # bytes under its name (a CSV, a mail) go on to the checks below and to the disguise check (review16a), as
+            # does a small document holding no table (most: it would cost a worker's read for nothing, issue 11)
         if ext in WORD97_EXTS:  # a Word 97-2003 document: listed when it holds tables (not read); an RTF saved as .doc
             first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
             if size > 0 and (first.startswith(b"{\\rt") or (  # it goes on (a renamed workbook is read by its magic)
@@ -672,6 +684,15 @@ class SpreadsheetInspector:
             (joined or (bool(ext) and self.config.content_check != "off"))
             and (table_head(first, HEADER_LINES) or ext == ".sql"  # a table below a title line (session 17)
                  or family_of(first) in READ_FAMILIES))  # what the disguise check reads (a dump, SYLK, a page ...)
+
+    def _without_tables(self, entry: Entry, size: int) -> bool:
+        """A small local document whose bytes show no table (``doctables.without_tables``, read once here: the
+        worker would read and hash it to find nothing). Larger ones, and entries read otherwise, go to the worker."""
+        small = getattr(entry, "read_small", None)
+        if small is None or size > DOCUMENT_CHECK or getattr(entry, "series", None) is not None:
+            return False
+        got = small(size + 1)
+        return got is not None and len(got[0]) == size and without_tables(got[0], DOCUMENT_CHECK_INFLATED)
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
