@@ -695,6 +695,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
     homes: dict[str, set[str]] = {}
     pairs: list[tuple[str, str]] = []
     families: dict[str, str] = {}
+    phones: dict[str, set[str]] = {}
     for r in sample:
         name, address = main.value(r, "name"), main.value(r, "address")
         if name and address and _problem(name, address, set()) is None:  # the rows that make records
@@ -702,6 +703,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
             if name not in families:
                 families[name] = N.family_of(raw) or name
             pairs.append((name, address))
+            phones.setdefault(name, set()).add(V.nfkc(main.value(r, "phone")) if "phone" in main.cols else "")
             places.setdefault(name, set()).add(address)
             homes.setdefault(address, set()).add(name)
 
@@ -718,7 +720,8 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
     spread_names = frozenset(n for n in spread_names if len(places[n]) > MOVES or not any(
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
         on_rows[n, a] > 2 for a in places[n]) > 1)
-    spread_names |= _at_work(on_rows, places, homes, families) | _at_others(pairs, places, homes)
+    if not any(main.labels.get(c) for c in main.cols["name"]):  # a header naming the row's person says whose it is
+        spread_names |= _at_work(on_rows, places, homes, families) | _at_others(pairs, places, homes, phones)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
@@ -728,6 +731,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
 
 
 LOGGED = 3  # rows of one name at one address that make it a log's (a visit, a sale, a stock count), not a list's entry
+STAFF_AT_ONE = 4  # names at most at a workplace's address in a log (a branch's managers); more are a facility's residents
 
 
 def _at_work(on_rows: Counter[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]],
@@ -736,9 +740,11 @@ def _at_work(on_rows: Counter[tuple[str, str]], places: dict[str, set[str]], hom
     family stands on many rows too. A sales or stock log names a few managers beside one or two branches' addresses on
     every row (500 rows of 4 names, no header: 500 persons counted; 600 stock rows above a list of 18 members: the
     rows counted, the members not). A visit log's client stands on many rows at his own home (with his household's
-    names only, one family), a care home's residents at one address on a row each, movers on a row or two."""
+    names only, one family), a care home's residents at one address on a row each, movers on a row or two. A care
+    home's ledger or a group home's visit log names its residents (many families) on many rows at its one address:
+    more than STAFF_AT_ONE names at an address are its residents (review17c: 50 residents' 300 rows were refused)."""
     def logged(n: str, a: str) -> bool:
-        return on_rows[n, a] >= LOGGED
+        return on_rows[n, a] >= LOGGED and len(homes[a]) <= STAFF_AT_ONE
 
     return frozenset(n for n, at in places.items() if any(
         logged(n, a) and any(m != n and families[m] != families[n] and logged(m, a) for m in homes[a]) for a in at))
@@ -747,14 +753,16 @@ def _at_work(on_rows: Counter[tuple[str, str]], places: dict[str, set[str]], hom
 _NUMBERS = re.compile(r"\d+")
 
 
-def _at_others(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]]
-               ) -> frozenset[str]:
+def _at_others(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]],
+               phones: dict[str, set[str]]) -> frozenset[str]:
     """Names each at two or more places that only they stand at, when they fill most rows (SPREAD_ROWS, SPREAD_MIN at
     least): a sender beside each of his recipients' addresses (依頼主 | 届先住所 without the recipients' names, two or
     three a sender: 20 senders' records at strangers' homes). One who moved is at two such places too, but movers are a
     few of a list. Places whose block numbers are the same (3-12-5, 3丁目12番5号) are one home written twice (two lists
-    of the same people joined): never apart."""
+    of the same people joined): never apart. Nor is one whose rows all hold the same phone, his own (a student at his
+    lodging and his 帰省先 with his mobile on both: review17c); a sender's rows hold his recipients'."""
     alone = frozenset(n for n, at in places.items() if len(at) >= 2 and all(homes[a] == {n} for a in at)
+                      and (len(phones[n]) > 1 or not next(iter(phones[n])))
                       and len({tuple(_NUMBERS.findall(a)) for a in at}) >= 2)
     rows = sum(n in alone for n, _a in pairs)
     return alone if rows >= max(SPREAD_MIN, SPREAD_ROWS * len(pairs)) else frozenset()

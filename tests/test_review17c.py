@@ -1,0 +1,75 @@
+"""review17c: tables17's staff, sender and second-person rules against real registers (Faker ja_JP, fixed seeds).
+
+A care home's billing ledger or a group home's visit log names each resident on many rows at the facility's one
+address, residents of many families: tables17's staff rule (names of other families each logged at one address) took
+every resident for staff and counted none. A list naming each person on two rows (home and work, home and 帰省先) under
+a 氏名 | 住所 header took every person for a sender at strangers' homes. Staff beside their branches' addresses in a
+header-less customer list were counted as second persons on each row.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.codes import Rejection
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from tests import person_tables_data as T
+
+P = T.ja_people(600, seed=1717)
+FACILITY = "東京都世田谷区桜丘3-2-1 ケアホームさくら"
+
+
+def _persons(found) -> set[tuple[str, str]]:
+    return {(r.fields["name"], r.fields["address"]) for r in found.records}
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_a_care_homes_monthly_ledger_counts_every_resident(header):
+    """入居者 on a row a month, all at the facility: 50 residents of many families, each on 6 rows (was: 300 rows
+    name-elsewhere, no person)."""
+    residents = P[:50]
+    rows: list[list[object]] = [[f"2024/{m:02d}", "要介護3", p.name, FACILITY] for m in range(1, 7) for p in residents]
+    if header:
+        rows.insert(0, ["年月", "要介護度", "入居者氏名", "住所"])
+    found = analyse_sheet("請求", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 300
+    assert Rejection.NAME_ELSEWHERE not in found.rejected
+    assert _persons(found) == {(p.name, FACILITY) for p in residents}
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_a_group_homes_visit_log_counts_every_resident(header):
+    """訪問看護 at a group home: 12 residents visited 20 times each, all at the home's address."""
+    residents = P[100:112]
+    rows: list[list[object]] = [[f"2024/05/{d % 28 + 1:02d}", "訪問看護", c.name, FACILITY, "03-1234-5678"]
+                                for d in range(20) for c in residents]
+    if header:
+        rows.insert(0, ["訪問日", "サービス", "利用者名", "住所", "電話"])
+    found = analyse_sheet("訪問", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert _persons(found) == {(p.name, FACILITY) for p in residents}
+
+
+def test_each_person_on_a_home_and_a_work_row_under_a_name_header_is_a_person():
+    """氏名 | 区分 | 住所 | 電話 with a 自宅 and a 勤務先 row each: every name at two places only it stands at, on all rows,
+    was taken for a sender at strangers' homes (80 rows name-elsewhere, no person). A 氏名 header says whose the row is."""
+    people, work = P[330:370], P[370:410]
+    rows: list[list[object]] = [["氏名", "区分", "住所", "電話"]]
+    for p, w in zip(people, work, strict=True):
+        rows += [[p.name, "自宅", p.address, p.phone], [p.name, "勤務先", w.address, w.phone]]
+    found = analyse_sheet("連絡先", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 80
+    assert {(p.name, p.address) for p in people} <= _persons(found)
+
+
+def test_a_header_less_student_list_with_home_and_hometown_rows_keeps_its_students():
+    """学生 | 住所 | 携帯 without a header, a row at the lodging and a row at the 帰省先, the student's own mobile on both:
+    a sender's rows carry his recipients' phones, a student's his own."""
+    people, home = P[330:370], P[370:410]
+    rows: list[list[object]] = []
+    for p, h in zip(people, home, strict=True):
+        rows += [[p.name, p.address, p.phone], [p.name, h.address, p.phone]]
+    found = analyse_sheet("学生", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 80
+    assert {(p.name, p.address) for p in people} <= _persons(found)
+
