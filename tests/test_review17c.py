@@ -73,3 +73,12 @@ def test_a_header_less_student_list_with_home_and_hometown_rows_keeps_its_studen
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 80
     assert {(p.name, p.address) for p in people} <= _persons(found)
 
+
+def test_staff_beside_their_branches_addresses_are_no_second_person():
+    """顧客 | 住所 | 電話 | 担当者 | 担当支店住所 without a header: four staff at two branches were counted as persons
+    (each row a second person at a branch: 80 records, 4 false persons)."""
+    customers, branches, staff = P[150:190], [P[400].address, P[401].address], [p.name for p in P[402:406]]
+    rows = [[p.name, p.address, p.phone, staff[i % 4], branches[i % 2]] for i, p in enumerate(customers)]
+    found = analyse_sheet("顧客", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
+    assert _persons(found) == {(p.name, p.address) for p in customers}
