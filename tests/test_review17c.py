@@ -82,3 +82,18 @@ def test_staff_beside_their_branches_addresses_are_no_second_person():
     found = analyse_sheet("顧客", iter(rows))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
     assert _persons(found) == {(p.name, p.address) for p in customers}
+
+
+@pytest.mark.parametrize("tables", [2, 4])
+def test_two_lists_on_a_sheet_whose_second_has_more_columns_keep_the_first(tables):
+    """氏名 | 住所 | 電話, a blank row, then 電話 | 氏名 | フリガナ | 所在地: the first list was planned from both lists' rows
+    (the second's addresses outnumbering its own in column D: address taken from D) and counted no person: 20 of 40
+    lost without a reason. Lists alternate on the sheet (4: every other one was lost)."""
+    first, second = P[410:430], P[430:450]
+    a: list[list[object]] = [["氏名", "住所", "電話"], *([p.name, p.address, p.phone] for p in first), []]
+    b: list[list[object]] = [["電話", "氏名", "フリガナ", "所在地"], *([p.phone, p.name, p.kana, p.address] for p in second), []]
+    rows = [r for k in range(tables) for r in (a if k % 2 == 0 else b)]
+    found = analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 20 * tables
+    assert _persons(found) == {(p.name, p.address) for p in (*first, *second)}
+    assert found.rejected == {}

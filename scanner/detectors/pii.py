@@ -1149,8 +1149,10 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             stream = (split_lines(r, fused, width) for r in stream)
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
-        plan = _plan_from_header(head, header_at, mapping)
-        whole = _kind(plan, sample) if plan is not None else None
+        ours = {c for c, h in mapping.items() if not h.role and _base(h.field) in ("name", "address")}
+        mine = next((i for i, _r in _rows_to_another_header(sample, ours)), len(sample))  # a second list's rows
+        plan = _plan_from_header(head[:header_at + 1 + mine], header_at, mapping)  # never plan the first list's
+        whole = _kind(plan, sample[:mine]) if plan is not None else None
         if whole in (None, SheetKind.NAMES) and (block := _header_block(sample, mapping)) < len(sample):
             # the header's own rows are fewer than what follows them in the sample (40 persons over 10^6 numbers,
             # a member list above a log): the header is confirmed by its own rows; every row is still checked. Rows
@@ -1252,6 +1254,19 @@ class _Cut:
     rest: Iterator[Sequence[object]] | None = None
 
 
+def _rows_to_another_header(rows: Iterable[Sequence[object]], ours: set[int]) -> Iterator[tuple[int, Sequence[object]]]:
+    """The rows (numbered) that are another person table's header (:func:`_another_header`): among the few rows after
+    a blank row, one naming a name and an address in other columns than ``ours``."""
+    after_blank = 0
+    for i, row in enumerate(rows):
+        if len(row) == row.count("") + row.count(None):
+            after_blank = TABLE_GAP_ROWS
+        elif after_blank:
+            after_blank -= 1
+            if _another_header(row, ours):
+                yield i, row
+
+
 def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut: _Cut) -> Iterator[Sequence[object]]:
     """``data`` up to another person table's header: among the few rows after a blank row (■ 賛助会員 above 会員名 |
     フリガナ | 郵便番号 | 所在地 | TEL, two lists on one sheet), a row naming a name and an address in other columns than
@@ -1261,25 +1276,25 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
     a count of their empty cells)."""
     it = iter(data)
     after_blank = 0
+    ours = {c for p in plan.roles for f in ("name", "address") for c in p.cols.get(f, [])}
     for row in it:
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
         elif after_blank:
             after_blank -= 1
-            if _another_header(row, plan):
+            if _another_header(row, ours):
                 cut.rest = chain([row], it)
                 return
         cut.rows += 1
         yield row
 
 
-def _another_header(row: Sequence[object], plan: SheetPlan) -> bool:
+def _another_header(row: Sequence[object], ours: set[int]) -> bool:
     if (found := find_header([row])) is None:
         return False
     named = {h.field: c for c, h in found[1].items() if not h.role}
     if not ({"name", "address"} <= {_base(f) for f in named}):
         return False
-    ours = {c for p in plan.roles for f in ("name", "address") for c in p.cols.get(f, [])}
     return any(c not in ours for f, c in named.items() if _base(f) in ("name", "address"))
 
 
