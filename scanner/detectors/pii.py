@@ -1150,9 +1150,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
         ours = {c for c, h in mapping.items() if not h.role and _base(h.field) in ("name", "address")}
-        mine = next((i for i, _r in _rows_to_another_header(sample, ours)), len(sample))  # a second list's rows
-        plan = _plan_from_header(head[:header_at + 1 + mine], header_at, mapping)  # never plan the first list's
-        whole = _kind(plan, sample[:mine]) if plan is not None else None
+        until = next((i for i, _r in _rows_to_another_header(sample, ours)), len(sample))  # a second list's rows
+        plan = _plan_from_header(head[:header_at + 1 + until], header_at, mapping)  # never plan the first list's
+        whole = _kind(plan, sample[:until]) if plan is not None else None
         if whole in (None, SheetKind.NAMES) and (block := _header_block(sample, mapping)) < len(sample):
             # the header's own rows are fewer than what follows them in the sample (40 persons over 10^6 numbers,
             # a member list above a log): the header is confirmed by its own rows; every row is still checked. Rows
