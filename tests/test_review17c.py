@@ -97,3 +97,18 @@ def test_two_lists_on_a_sheet_whose_second_has_more_columns_keep_the_first(table
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 20 * tables
     assert _persons(found) == {(p.name, p.address) for p in (*first, *second)}
     assert found.rejected == {}
+
+
+def test_rows_of_the_first_lists_layout_after_another_header_stay_the_first_lists():
+    """Two exports joined into one file: 氏名 | 住所 | 電話, a blank row, a header 電話 | 氏名 | フリガナ | 所在地, two of
+    its rows, then rows of the first layout again. The rows after that header were read in its columns and ended as
+    nothing (40 persons lost, no reason): another table starts only where most rows read below its header hold
+    addresses in its address columns."""
+    first, more, second = P[410:430], P[450:490], P[430:432]
+    rows: list[list[object]] = [["氏名", "住所", "電話"], *([p.name, p.address, p.phone] for p in first), [],
+                                ["電話", "氏名", "フリガナ", "所在地"], *([p.phone, p.name, p.kana, p.address] for p in second),
+                                *([p.name, p.address, p.phone] for p in more)]
+    found = analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 60
+    assert _persons(found) == {(p.name, p.address) for p in (*first, *more)}  # the header row is no person
+    assert found.rejected == {Rejection.NOT_A_NAME: 2}  # the second list's two rows, read in the first's columns

@@ -1254,48 +1254,74 @@ class _Cut:
     rest: Iterator[Sequence[object]] | None = None
 
 
-def _rows_to_another_header(rows: Iterable[Sequence[object]], ours: set[int]) -> Iterator[tuple[int, Sequence[object]]]:
+def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: set[int]) -> Iterator[tuple[int, Sequence[object]]]:
     """The rows (numbered) that are another person table's header (:func:`_another_header`): among the few rows after
-    a blank row, one naming a name and an address in other columns than ``ours``."""
+    a blank row, one naming a name and an address in other columns than ``ours``, its own rows below it."""
     after_blank = 0
     for i, row in enumerate(rows):
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
         elif after_blank:
             after_blank -= 1
-            if _another_header(row, ours):
+            if (addr := _another_header(row, ours)) and _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
                 yield i, row
 
 
 def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut: _Cut) -> Iterator[Sequence[object]]:
     """``data`` up to another person table's header: among the few rows after a blank row (■ 賛助会員 above 会員名 |
     フリガナ | 郵便番号 | 所在地 | TEL, two lists on one sheet), a row naming a name and an address in other columns than
-    the table's (its own header repeated on each printed page is no other table). Its rows were read in this table's
-    columns: the second list's readings taken for addresses, 20 of 40 members at no address of theirs. The rest is
-    left in ``cut`` for a table of its own. Only the rows after blank rows are looked at (a person table's rows cost
-    a count of their empty cells)."""
+    the table's (its own header repeated on each printed page is no other table) with addresses in its own address
+    columns on the rows below it (rows of this table's layout after it stay this table's: review17c, a file of two
+    lists joined, the 40 rows after the second's header were read in its columns and ended as nothing). Its rows were
+    read in this table's columns: the second list's readings taken for addresses, 20 of 40 members at no address of
+    theirs. The rest is left in ``cut`` for a table of its own. Only the rows after blank rows are looked at (a person
+    table's rows cost a count of their empty cells)."""
     it = iter(data)
     after_blank = 0
     ours = {c for p in plan.roles for f in ("name", "address") for c in p.cols.get(f, [])}
-    for row in it:
+    ahead: list[Sequence[object]] = []  # rows read below a header that was not another table's
+    while True:
+        if ahead:
+            row = ahead.pop(0)
+        elif (got := next(it, None)) is not None:
+            row = got
+        else:
+            return
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
         elif after_blank:
             after_blank -= 1
-            if _another_header(row, ours):
-                cut.rest = chain([row], it)
-                return
+            if addr := _another_header(row, ours):
+                ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
+                if _its_rows(addr, ahead):
+                    cut.rest = chain([row], ahead, it)
+                    return
+                row = []  # a header row is no person's (電話 | 氏名 | … read as 電話 at 氏名): read as a blank row
         cut.rows += 1
         yield row
 
 
-def _another_header(row: Sequence[object], ours: set[int]) -> bool:
+TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (SHAPE_RUN filled ones)
+
+
+def _another_header(row: Sequence[object], ours: set[int]) -> list[int]:
+    """The address columns of ``row`` when it is a header naming a name and an address in other columns than
+    ``ours``, else none."""
     if (found := find_header([row])) is None:
-        return False
+        return []
     named = {h.field: c for c, h in found[1].items() if not h.role}
-    if not ({"name", "address"} <= {_base(f) for f in named}):
-        return False
-    return any(c not in ours for f, c in named.items() if _base(f) in ("name", "address"))
+    if not ({"name", "address"} <= {_base(f) for f in named}) or all(
+            c in ours for f, c in named.items() if _base(f) in ("name", "address")):
+        return []
+    return sorted(c for c, h in found[1].items() if not h.role and _base(h.field) == "address")
+
+
+def _its_rows(addr: list[int], rows: Sequence[Sequence[object]]) -> bool:
+    """Do most of the filled ``rows`` (those read below a header: TABLE_PEEK_ROWS) hold an address in the columns
+    ``addr``?"""
+    filled = [r for r in rows if len(r) - r.count("") - r.count(None) >= 2]
+    hits = sum(V.looks_like_address("".join(cell_text(r[c]) for c in addr if c < len(r))) for r in filled)
+    return bool(filled) and 2 * hits > len(filled)
 
 
 def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
