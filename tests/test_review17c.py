@@ -112,3 +112,15 @@ def test_rows_of_the_first_lists_layout_after_another_header_stay_the_first_list
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 60
     assert _persons(found) == {(p.name, p.address) for p in (*first, *more)}  # the header row is no person
     assert found.rejected == {Rejection.NOT_A_NAME: 2}  # the second list's two rows, read in the first's columns
+
+
+def test_a_short_second_list_between_two_longer_ones_is_its_own():
+    """A list of three under its own header between two others (blank rows between): the rows read below its header
+    ran into the next list's and outvoted its three: they were read in the first list's columns and refused."""
+    first, short, third = P[410:430], P[430:433], P[450:470]
+    a: list[list[object]] = [["氏名", "住所", "電話"]]
+    rows = [*a, *([p.name, p.address, p.phone] for p in first), [], ["電話", "氏名", "フリガナ", "所在地"],
+            *([p.phone, p.name, p.kana, p.address] for p in short), [], *a, *([p.name, p.address, p.phone] for p in third)]
+    found = analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 43
+    assert _persons(found) == {(p.name, p.address) for p in (*first, *short, *third)}

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice, zip_longest
+from itertools import chain, islice, takewhile, zip_longest
 from typing import cast, overload
 
 from ..codes import MAIN_ROLE, Rejection, SheetKind
@@ -1317,9 +1317,10 @@ def _another_header(row: Sequence[object], ours: set[int]) -> list[int]:
 
 
 def _its_rows(addr: list[int], rows: Sequence[Sequence[object]]) -> bool:
-    """Do most of the filled ``rows`` (those read below a header: TABLE_PEEK_ROWS) hold an address in the columns
-    ``addr``?"""
-    filled = [r for r in rows if len(r) - r.count("") - r.count(None) >= 2]
+    """Do most of the filled ``rows`` (those read below a header: TABLE_PEEK_ROWS, up to a blank row) hold an address
+    in the columns ``addr``?"""
+    filled = [r for r in takewhile(lambda r: len(r) > r.count("") + r.count(None), rows)
+              if len(r) - r.count("") - r.count(None) >= 2]
     hits = sum(V.looks_like_address("".join(cell_text(r[c]) for c in addr if c < len(r))) for r in filled)
     return bool(filled) and 2 * hits > len(filled)
 
