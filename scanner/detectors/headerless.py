@@ -497,7 +497,7 @@ def second_person(data: Sequence[Sequence[object]], main: RolePlan) -> RolePlan 
                 and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9)) or col.share(V.is_prefecture_name) >= 0.5:
             continue
         if (_one_label(col) or not nxt.mostly(lambda v: V.looks_like_address(v, strict=True), 0.6)
-                or not _tied(col.texts, [nxt.texts])):
+                or not _tied(col.texts, [nxt.texts]) or _shared_places(col.texts, nxt.texts)):
             continue
         plan = RolePlan("", {"name": [c], "address": [c + 1]})
         taken = used | {c, c + 1}
@@ -506,6 +506,17 @@ def second_person(data: Sequence[Sequence[object]], main: RolePlan) -> RolePlan 
             after += 1
         return RolePlan("", {"name": [c], "address": plan.cols["address"]})
     return None
+
+
+def _shared_places(names: Sequence[str], places: Sequence[str]) -> bool:
+    """Does a place of ``places`` stand beside names of two families (row-aligned texts)? The staff in charge beside
+    their branch's address (顧客 | 住所 | 電話 | 担当者 | 支店住所: four staff at two branches were counted as second
+    persons, review17c); a sender or a contact is alone at his home, or with his family."""
+    families: dict[str, set[str]] = {}
+    for n, a in zip(names, places, strict=False):
+        if n and a:
+            families.setdefault(V.nfkc(a), set()).add(N.family_of(n) or n)
+    return any(len(f) > 1 for f in families.values())
 
 
 def _barred(data: Sequence[Sequence[object]], header_rows: Sequence[Sequence[object]]) -> set[int]:

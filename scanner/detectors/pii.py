@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice, zip_longest
+from itertools import chain, islice, takewhile, zip_longest
 from typing import cast, overload
 
 from ..codes import MAIN_ROLE, Rejection, SheetKind
@@ -697,6 +697,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
     homes: dict[str, set[str]] = {}
     pairs: list[tuple[str, str]] = []
     families: dict[str, str] = {}
+    phones: dict[str, set[str]] = {}
     for r in sample:
         name, address = main.value(r, "name"), main.value(r, "address")
         if name and address and _problem(name, address, set()) is None:  # the rows that make records
@@ -704,6 +705,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
             if name not in families:
                 families[name] = N.family_of(raw) or name
             pairs.append((name, address))
+            phones.setdefault(name, set()).add(V.nfkc(main.value(r, "phone")) if "phone" in main.cols else "")
             places.setdefault(name, set()).add(address)
             homes.setdefault(address, set()).add(name)
 
@@ -720,7 +722,8 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
     spread_names = frozenset(n for n in spread_names if len(places[n]) > MOVES or not any(
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
         on_rows[n, a] > 2 for a in places[n]) > 1)
-    spread_names |= _at_work(on_rows, places, homes, families) | _at_others(pairs, places, homes)
+    if not any(main.labels.get(c) for c in main.cols["name"]):  # a header naming the row's person says whose it is
+        spread_names |= _at_work(on_rows, places, homes, families) | _at_others(pairs, places, homes, phones)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
@@ -730,6 +733,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
 
 
 LOGGED = 3  # rows of one name at one address that make it a log's (a visit, a sale, a stock count), not a list's entry
+STAFF_AT_ONE = 4  # names at most at a workplace's address in a log (a branch's managers); more are a facility's residents
 
 
 def _at_work(on_rows: Counter[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]],
@@ -738,9 +742,11 @@ def _at_work(on_rows: Counter[tuple[str, str]], places: dict[str, set[str]], hom
     family stands on many rows too. A sales or stock log names a few managers beside one or two branches' addresses on
     every row (500 rows of 4 names, no header: 500 persons counted; 600 stock rows above a list of 18 members: the
     rows counted, the members not). A visit log's client stands on many rows at his own home (with his household's
-    names only, one family), a care home's residents at one address on a row each, movers on a row or two."""
+    names only, one family), a care home's residents at one address on a row each, movers on a row or two. A care
+    home's ledger or a group home's visit log names its residents (many families) on many rows at its one address:
+    more than STAFF_AT_ONE names at an address are its residents (review17c: 50 residents' 300 rows were refused)."""
     def logged(n: str, a: str) -> bool:
-        return on_rows[n, a] >= LOGGED
+        return on_rows[n, a] >= LOGGED and len(homes[a]) <= STAFF_AT_ONE
 
     return frozenset(n for n, at in places.items() if any(
         logged(n, a) and any(m != n and families[m] != families[n] and logged(m, a) for m in homes[a]) for a in at))
@@ -749,14 +755,16 @@ def _at_work(on_rows: Counter[tuple[str, str]], places: dict[str, set[str]], hom
 _NUMBERS = re.compile(r"\d+")
 
 
-def _at_others(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]]
-               ) -> frozenset[str]:
+def _at_others(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]],
+               phones: dict[str, set[str]]) -> frozenset[str]:
     """Names each at two or more places that only they stand at, when they fill most rows (SPREAD_ROWS, SPREAD_MIN at
     least): a sender beside each of his recipients' addresses (依頼主 | 届先住所 without the recipients' names, two or
     three a sender: 20 senders' records at strangers' homes). One who moved is at two such places too, but movers are a
     few of a list. Places whose block numbers are the same (3-12-5, 3丁目12番5号) are one home written twice (two lists
-    of the same people joined): never apart."""
+    of the same people joined): never apart. Nor is one whose rows all hold the same phone, his own (a student at his
+    lodging and his 帰省先 with his mobile on both: review17c); a sender's rows hold his recipients'."""
     alone = frozenset(n for n, at in places.items() if len(at) >= 2 and all(homes[a] == {n} for a in at)
+                      and (len(phones[n]) > 1 or not next(iter(phones[n])))
                       and len({tuple(_NUMBERS.findall(a)) for a in at}) >= 2)
     rows = sum(n in alone for n, _a in pairs)
     return alone if rows >= max(SPREAD_MIN, SPREAD_ROWS * len(pairs)) else frozenset()
@@ -1143,8 +1151,10 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             stream = (split_lines(r, fused, width) for r in stream)
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
-        plan = _plan_from_header(head, header_at, mapping)
-        whole = _kind(plan, sample) if plan is not None else None
+        ours = {c for c, h in mapping.items() if not h.role and _base(h.field) in ("name", "address")}
+        until = next((i for i, _r in _rows_to_another_header(sample, ours)), len(sample))  # a second list's rows
+        plan = _plan_from_header(head[:header_at + 1 + until], header_at, mapping)  # never plan the first list's
+        whole = _kind(plan, sample[:until]) if plan is not None else None
         if whole in (None, SheetKind.NAMES) and (block := _header_block(sample, mapping)) < len(sample):
             # the header's own rows are fewer than what follows them in the sample (40 persons over 10^6 numbers,
             # a member list above a log): the header is confirmed by its own rows; every row is still checked. Rows
@@ -1246,35 +1256,75 @@ class _Cut:
     rest: Iterator[Sequence[object]] | None = None
 
 
-def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut: _Cut) -> Iterator[Sequence[object]]:
-    """``data`` up to another person table's header: among the few rows after a blank row (■ 賛助会員 above 会員名 |
-    フリガナ | 郵便番号 | 所在地 | TEL, two lists on one sheet), a row naming a name and an address in other columns than
-    the table's (its own header repeated on each printed page is no other table). Its rows were read in this table's
-    columns: the second list's readings taken for addresses, 20 of 40 members at no address of theirs. The rest is
-    left in ``cut`` for a table of its own. Only the rows after blank rows are looked at (a person table's rows cost
-    a count of their empty cells)."""
-    it = iter(data)
+def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: set[int]) -> Iterator[tuple[int, Sequence[object]]]:
+    """The rows (numbered) that are another person table's header (:func:`_another_header`): among the few rows after
+    a blank row, one naming a name and an address in other columns than ``ours``, its own rows below it."""
     after_blank = 0
-    for row in it:
+    for i, row in enumerate(rows):
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
         elif after_blank:
             after_blank -= 1
-            if _another_header(row, plan):
-                cut.rest = chain([row], it)
-                return
+            if (addr := _another_header(row, ours)) and _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
+                yield i, row
+
+
+def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut: _Cut) -> Iterator[Sequence[object]]:
+    """``data`` up to another person table's header: among the few rows after a blank row (■ 賛助会員 above 会員名 |
+    フリガナ | 郵便番号 | 所在地 | TEL, two lists on one sheet), a row naming a name and an address in other columns than
+    the table's (its own header repeated on each printed page is no other table) with addresses in its own address
+    columns on the rows below it (rows of this table's layout after it stay this table's: review17c, a file of two
+    lists joined, the 40 rows after the second's header were read in its columns and ended as nothing). Its rows were
+    read in this table's columns: the second list's readings taken for addresses, 20 of 40 members at no address of
+    theirs. The rest is left in ``cut`` for a table of its own. Only the rows after blank rows are looked at (a person
+    table's rows cost a count of their empty cells)."""
+    it = iter(data)
+    after_blank = 0
+    ours = {c for p in plan.roles for f in ("name", "address") for c in p.cols.get(f, [])}
+    ahead: list[Sequence[object]] = []  # rows read below a header that was not another table's
+    while True:
+        if ahead:
+            row = ahead.pop(0)
+        elif (got := next(it, None)) is not None:
+            row = got
+        else:
+            return
+        if len(row) == row.count("") + row.count(None):
+            after_blank = TABLE_GAP_ROWS
+        elif after_blank:
+            after_blank -= 1
+            if addr := _another_header(row, ours):
+                ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
+                if _its_rows(addr, ahead):
+                    cut.rest = chain([row], ahead, it)
+                    return
+                row = []  # a header row is no person's (電話 | 氏名 | … read as 電話 at 氏名): read as a blank row
         cut.rows += 1
         yield row
 
 
-def _another_header(row: Sequence[object], plan: SheetPlan) -> bool:
+TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (SHAPE_RUN filled ones)
+
+
+def _another_header(row: Sequence[object], ours: set[int]) -> list[int]:
+    """The address columns of ``row`` when it is a header naming a name and an address in other columns than
+    ``ours``, else none."""
     if (found := find_header([row])) is None:
-        return False
+        return []
     named = {h.field: c for c, h in found[1].items() if not h.role}
-    if not ({"name", "address"} <= {_base(f) for f in named}):
-        return False
-    ours = {c for p in plan.roles for f in ("name", "address") for c in p.cols.get(f, [])}
-    return any(c not in ours for f, c in named.items() if _base(f) in ("name", "address"))
+    if not ({"name", "address"} <= {_base(f) for f in named}) or all(
+            c in ours for f, c in named.items() if _base(f) in ("name", "address")):
+        return []
+    return sorted(c for c, h in found[1].items() if not h.role and _base(h.field) == "address")
+
+
+def _its_rows(addr: list[int], rows: Sequence[Sequence[object]]) -> bool:
+    """Do most of the filled ``rows`` (those read below a header: TABLE_PEEK_ROWS, up to a blank row) hold an address
+    in the columns ``addr``?"""
+    filled = [r for r in takewhile(lambda r: len(r) > r.count("") + r.count(None), rows)
+              if len(r) - r.count("") - r.count(None) >= 2]
+    hits = sum(V.looks_like_address("".join(cell_text(r[c]) for c in addr if c < len(r))) for r in filled)
+    return bool(filled) and 2 * hits > len(filled)
 
 
 def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
