@@ -1036,6 +1036,8 @@ class ImageSource:
             return (f"expected beside the image inside {row['in_container'].rsplit(' » ', 1)[0]}, as "
                     f"{row['path']}; an image read from inside an archive or another image is opened without "
                     "the files beside it: extract that folder and scan it as a SOURCE")
+        if row.get("itself"):  # vm.qcow2 over /images/vm.qcow2 (image_media): the name beside it is its own
+            return f"looked for {row['path']}, which is the image itself"
         return f"looked for {row['path']}"
 
     def _refuse_encrypted_dmg(self) -> None:

@@ -9,6 +9,7 @@ handed to TSK as a ``pytsk3.Img_Info`` subclass, and every file system is then o
 from __future__ import annotations
 
 import hashlib
+import ntpath
 import os
 import re
 import stat
@@ -464,8 +465,12 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             places = parent_candidates(current, backing)
             # the place dfvfs reads (the first regular file: image_parents._existing), else one that is there but
             # no regular file (refused, named: ImageSource._refuse_linked_files), else where it was looked for
+            if not places:  # named as the image itself, from another folder: not here (never looked for there)
+                rows.append({"path": os.path.join(os.path.dirname(current), ntpath.basename(backing.replace("/", "\\"))),
+                             "role": "backing", "size": None, "missing": True, "expected": backing, "itself": True})
+                break
             candidate = next((c for c in places if _regular(c)), next((c for c in places if os.path.lexists(c)),
-                                                                       places[0] if places else backing))
+                                                                       places[0]))
             rows.append(_file_row(candidate, "backing", backing))
             if not _regular(candidate) or os.path.realpath(candidate) in seen:  # a link or FIFO: not opened
                 break
@@ -498,7 +503,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     # extent files that are the image itself (a monolithic VMDK) are listed once
     unique: dict[str, dict[str, Any]] = {}
     for row in rows:
-        unique.setdefault(os.path.realpath(row["path"]), row)
+        unique.setdefault(f"{os.path.realpath(row['path'])}{' (itself)' if row.get('itself') else ''}", row)
     return list(unique.values())
 
 

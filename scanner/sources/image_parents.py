@@ -35,8 +35,11 @@ def parent_candidates(child_location: str, written: str) -> list[str]:
         if posixpath.commonpath([folder or ".", place]) == (folder or "."):  # no ../ out of the evidence folder
             out.append(place)
     base = ntpath.basename(written.replace("/", "\\"))
-    if base:
-        out.append(posixpath.join(folder, base))
+    beside = posixpath.join(folder, base) if base else ""
+    # the child itself is no parent found by its name alone (vm.qcow2 over /images/vm.qcow2: that backing file is
+    # not here); named by the path as written it is (a crafted loop: image-parent-loop)
+    if beside and (posixpath.normpath(beside) != posixpath.normpath(child_location) or beside in out):
+        out.append(beside)
     return list(dict.fromkeys(out))
 
 
