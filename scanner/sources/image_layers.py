@@ -624,7 +624,7 @@ class LayerFinder:
         try:
             _, text = self._lvm_metadata(stream)
             mirrors = mirror_legs(text) if text else {}
-            never = never_synced(text) if mirrors else set()
+            never = never_synced(text) if mirrors and text else set()
         except self._errors + (IndexError, TypeError, AttributeError, RecursionError, KeyError, ValueError):
             return {}
         out: dict[int, tuple[int, list[int], str]] = {}
