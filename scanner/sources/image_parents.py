@@ -197,10 +197,15 @@ def dfvfs_parents_beside() -> None:
         head = file_object.read(1024)
         file_object.seek(0)
         if head[:4] != b"QFI\xfb":  # raw, VMDK, VHD: read through its own back-end
-            from .image_backing import backing_view
+            from .image_backing import backing_view, declared_backing_format
 
             try:
-                parent, keep = backing_view(found, head, qcow_file.media_size, self._resolver_context)
+                child = resolver.Resolver.OpenFileObject(path_spec, resolver_context=self._resolver_context)
+                where = child.tell()  # dfvfs' shared file object, libqcow's own: put back where it stood
+                child.seek(0)
+                declared = declared_backing_format(child.read(65536))
+                child.seek(where)
+                parent, keep = backing_view(found, head, qcow_file.media_size, self._resolver_context, declared)
             except Exception as e:  # noqa: BLE001 - dfvfs and libyal errors of every kind: the backing file named
                 raise _unusable_backing(qcow_file.backing_filename, found.location, head[:4], e) from e
             qcow_file.set_parent(parent)
