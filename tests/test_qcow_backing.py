@@ -164,7 +164,12 @@ def test_a_raw_backing_disk_that_is_a_whole_luks_volume_is_read_as_raw(tmp_path:
                     str(base), "-"], input=b"pass", check=True)
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", "data.raw", "-F", "raw", "over.qcow2"],
                    check=True, cwd=folder)
+    subprocess.run(["qemu-img", "snapshot", "-c", "s1", "over.qcow2"], check=True, cwd=folder)
     _, doc = _scan(folder / "over.qcow2", tmp_path / "out")
     codes = [c["code"] for s in doc["skipped"] for c in s.get("detail_codes", [])]
     assert "qcow2-backing-format-unread" not in codes, codes
     assert any("LUKS" in s["detail"] and "passphrase" in s["detail"] for s in doc["skipped"]), doc["skipped"]
+    # its internal snapshot too (it was "not read (its tables damaged or cut short?)"), and the files row
+    assert not [s for s in doc["skipped"] if s["reason"] == "corrupt"], doc["skipped"]
+    rows = [f for d in doc["scan"]["source_details"] for f in d.get("files", []) if f.get("role") == "backing"]
+    assert [f.get("format") for f in rows] == ["raw"], rows

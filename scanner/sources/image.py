@@ -112,10 +112,11 @@ FLAT_PREFIX = "LEAKSCAN_VMDK_FLAT_PREFIX"  # path spec of the flat VMDK extents 
 def _snapshot_reader(location: str) -> Any:
     """The image_pathspec reader of one internal QCOW2 snapshot (its place in _SNAPSHOTS): over its backing file's
     disk when the QCOW2 file is an overlay."""
+    from .image_backing import declared_of
     from .image_qcow import BackingDisk, SnapshotReader
 
     path, index, under = _SNAPSHOTS[location]
-    return SnapshotReader(path, index, (lambda: BackingDisk(under)) if under is not None else None)
+    return SnapshotReader(path, index, (lambda: BackingDisk(under, declared_of(path))) if under is not None else None)
 
 
 def _flat_prefix_reader(location: str) -> Any:

@@ -52,6 +52,28 @@ def declared_backing_format(header: bytes) -> str | None:
     return None
 
 
+def declared_of(overlay: str) -> str | None:
+    """declared_backing_format of the QCOW2 file at OVERLAY (read without moving its access time), None unread."""
+    import os
+
+    from .image_sniff import open_evidence
+
+    try:
+        fd = open_evidence(overlay)
+        try:
+            return declared_backing_format(os.pread(fd, 65536, 0))
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+
+
+def as_read(kind: str, declared: str | None) -> str:
+    """KIND (backing_format's) as the backing file is read: a format not read as a backing disk that the overlay
+    names "raw" is raw, as qemu reads it (a raw disk that is one LUKS volume: an encrypted data disk)."""
+    return "RAW" if kind not in READ_AS_BACKING and declared == "raw" else kind
+
+
 def backing_format(head: bytes, tail: bytes) -> str:
     """What a backing file is by its bytes: QCOW, VMDK, VHDX, VHD, one of the formats leakscan does not read as a
     backing file (QED, VDI, Parallels, LUKS, Bochs, DMG: not in READ_AS_BACKING), or raw."""
@@ -171,8 +193,7 @@ def backing_view(found: Any, head: bytes, overlay_size: int, resolver_context: A
     size = os_object.get_size()
     os_object.seek(max(size - 512, 0))
     kind = backing_format(head, os_object.read(8))
-    if kind not in READ_AS_BACKING and declared == "raw":  # a raw disk that is one LUKS volume (an encrypted data
-        kind = "RAW"  # disk), as qemu reads it: the overlay says so (review17f); its volume is found in the disk
+    kind = as_read(kind, declared)  # the overlay says raw (review17f): its LUKS volume is found in the disk
     if kind not in READ_AS_BACKING:
         raise BackingFormatUnread(found.location.rsplit("/", 1)[-1], kind)
     if kind in ("VMDK", "VHD", "VHDX"):
