@@ -205,6 +205,10 @@ class Detail(Code):
     LV_COPIES_IN_SYNC = "lv-copies-in-sync", "in sync by its dm-raid superblocks"
     LV_COPIES_OUT_OF_SYNC = "lv-copies-out-of-sync", ("{n:d} copy or copies failed, stale or recovering by its "
                                                       "dm-raid superblocks")
+    LV_COPIES_NOT_SYNCED = "lv-copies-not-synced", ("copies not yet made the same past byte {at:d} (a resync not "
+                                                    "finished by its dm-raid superblocks, or 0: created --nosync), "
+                                                    "so they may differ there by no fault and are compared before "
+                                                    "it only")
     LVM_KIND_UNREAD = "lvm-kind-unread", ("logical volume {n:d} is a {kind:word} logical volume, which libvslvm does "
                                           "not read: not examined (a snapshot's origin volume is walked as its own "
                                           "logical volume); libvslvm: {library:lib}")

@@ -109,3 +109,22 @@ def test_a_vmdk_parent_chain_deeper_than_the_limit_is_listed(tmp_path: Path) -> 
     deep = [c for c in _codes(doc) if c["code"] == "image-parent-chain-long"]
     assert deep and deep[0]["n"] == MAX_CHAIN and deep[0]["format"] == "VMDK", (_codes(doc), err)
 
+
+
+def test_an_overlay_named_as_its_backing_file_in_another_folder_is_no_loop(tmp_path: Path) -> None:
+    """vm.qcow2 over /elsewhere/vm.qcow2 (the same name in another folder: images/ and snapshots/, written absolute or
+    by ../): only the overlay bears that name beside it. It was "a damaged or crafted header" whose chain loops back
+    to itself (review17f); the backing file is missing here, and said so."""
+    base, evidence = tmp_path / "host" / "images", tmp_path / "evidence"
+    base.mkdir(parents=True)
+    evidence.mkdir()
+    _qcow(base, "vm.qcow2")
+    for name, written in (("vm.qcow2", str(base / "vm.qcow2")), ("vm2.qcow2", "../images/vm2.qcow2")):
+        folder = evidence / name.split(".")[0]
+        folder.mkdir()
+        _qcow(folder, name, str(base / "vm.qcow2"))
+        subprocess.run(["qemu-img", "rebase", "-u", "-b", written, "-F", "qcow2", name], check=True, cwd=folder)
+        code, doc, err = _scan(folder / name, tmp_path / f"out-{name}")
+        codes = [c["code"] for c in _codes(doc)]
+        assert code == 2 and "image-parent-loop" not in codes and "loops back" not in err, (codes, err)
+        assert "image-unopened-missing" in codes and f"backing file missing: {written}" in err, (codes, err)

@@ -414,16 +414,17 @@ def test_every_parity_layout_has_words_in_both_languages() -> None:
         assert not [w for w in RAID_LAYOUTS if not Labels(lang)["raid_layout_" + w]], lang
 
 
-@pytest.mark.parametrize("state", ["unknown", "in-sync", "bad"])
+@pytest.mark.parametrize("state", ["unknown", "in-sync", "bad", "not-synced"])
 def test_the_note_of_a_volume_read_from_a_copy_is_said_in_japanese(state: str) -> None:
     from reports.details import detail_text
     from scanner.details import Detail, say
 
     inner = {"unknown": say(Detail.LV_COPIES_SYNC_UNKNOWN), "in-sync": say(Detail.LV_COPIES_IN_SYNC),
-             "bad": say(Detail.LV_COPIES_OUT_OF_SYNC, n=1)}[state]
+             "bad": say(Detail.LV_COPIES_OUT_OF_SYNC, n=1), "not-synced": say(Detail.LV_COPIES_NOT_SYNCED, at=0)}[state]
     said = say(Detail.LV_READ_FROM_COPY, kind="raid1", leg="data_rimage_0", at=3, k=1, n=2, state=inner)
     ja = detail_text(said, "unsupported", "ja", said.codes)
     rest = ja.replace("RAID", "").replace("raid1", "").replace("data_rimage_0", "").replace("lvm3", "").replace("dm-raid", "")
+    rest = rest.replace("--nosync", "")  # lvcreate's option, named
     assert not re.findall(r"[A-Za-z]{2,}", rest), ja
 
 

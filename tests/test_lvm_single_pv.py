@@ -443,15 +443,16 @@ def test_raid1_and_thin_volumes_in_a_group_libvslvm_opens_are_listed_by_kind_and
         assert f"is a {what} logical volume" in rows[name]["detail"]
 
 
-def _dm_raid_superblock(position: int, events: int, failed: int, recovery: int = (1 << 64) - 1) -> bytes:
+def _dm_raid_superblock(position: int, events: int, failed: int, recovery: int = (1 << 64) - 1,
+                        resync: int = (1 << 64) - 1) -> bytes:
     """dm-raid's superblock (drivers/md/dm-raid.c, struct dm_raid_superblock: magic "DmRd", compat features,
     device count, array position, events, failed devices, disk recovery offset, array resync offset), as the
     kernel writes it at the start of each copy's rmeta sub-volume."""
-    return b"DmRd" + struct.pack("<III QQQQ", 0, 2, position, events, failed, recovery, (1 << 64) - 1)
+    return b"DmRd" + struct.pack("<III QQQQ", 0, 2, position, events, failed, recovery, resync)
 
 
 @pytest.mark.parametrize("state", ["no-superblock", "in-sync", "first-failed", "first-recovering", "first-stale",
-                                   "both-failed", "in-sync-differ"])
+                                   "both-failed", "in-sync-differ", "resync-unfinished-differ", "nosync-differ"])
 def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path: Path, state: str) -> None:
     """A raid1 logical volume (lvm2-written metadata, one PV libvslvm opens) whose two copies (r_rimage_0 at extent
     5, r_rimage_1 at extent 8) each hold the file system: libvslvm reads no raid1 volume, so it was listed
@@ -460,6 +461,9 @@ def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path:
     sync state; the copy read is not walked twice, the other copy still walked as its own volume. With every copy
     failed it stays listed by kind, unread, the scan incomplete."""
     lvs, _ = _KINDS["raid1"]
+    if state == "nosync-differ":  # lvcreate --nosync: the copies were never made the same (review17f)
+        lvs = lvs.replace("status = [" + _SHOWN + "]", "status = [" + _SHOWN + ', "NOTSYNCED"]')
+        assert "NOTSYNCED" in lvs
     disk = tmp_path / "pv.img"
     pe = _lvm2_single_pv(disk, _kind_lv("plain", _SHOWN, _run(4, 0)) + lvs)
     leg = ext_image(tmp_path / "leg.ext2", write_tree(tmp_path / "t", {f"/raid/{LEAKED}": leaked_workbook(seed=97)}),
@@ -468,11 +472,16 @@ def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path:
         for extent in (5, 8):
             f.seek(pe + extent * MIB)
             f.write(leg.read_bytes())
-        if state == "in-sync-differ":  # both copies in sync by their superblocks, yet a block differs (session 17)
+        if state in ("in-sync-differ", "resync-unfinished-differ", "nosync-differ"):  # a block differs (session 17)
             f.seek(pe + 8 * MIB + 3 * 512 * 1024 + 100)
             f.write(b"\xff" * 10)
         blocks = {"in-sync": (_dm_raid_superblock(0, 9, 0), _dm_raid_superblock(1, 9, 0)),
                   "in-sync-differ": (_dm_raid_superblock(0, 9, 0), _dm_raid_superblock(1, 9, 0)),
+                  # the array's resync (making the copies the same) reached 1 MiB only: past it they may differ, by
+                  # no fault (review17f: "differ" as if tampered, the state "in sync")
+                  "resync-unfinished-differ": (_dm_raid_superblock(0, 9, 0, resync=2048),
+                                               _dm_raid_superblock(1, 9, 0, resync=2048)),
+                  "nosync-differ": (_dm_raid_superblock(0, 9, 0), _dm_raid_superblock(1, 9, 0)),
                   "first-failed": (_dm_raid_superblock(0, 7, 0), _dm_raid_superblock(1, 9, 1)),
                   "first-recovering": (_dm_raid_superblock(0, 9, 0, recovery=2048), _dm_raid_superblock(1, 9, 0)),
                   # the first copy missed the last updates (fewer events than its sibling's superblock), and no
@@ -491,14 +500,16 @@ def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path:
         assert found == ["lvm4 (ext2)", "lvm6 (ext2)"], found
         return
     assert rc == 1 and doc["scan"]["complete"] is True, (err, doc["skipped"])
-    copy, other = ("r_rimage_0 (lvm4, copy 1 of 2", "lvm6") if state in ("no-superblock", "in-sync",
-                                                                         "in-sync-differ") else (
+    copy, other = ("r_rimage_0 (lvm4, copy 1 of 2", "lvm6") if state in ("no-superblock", "in-sync", "in-sync-differ",
+                                                                         "resync-unfinished-differ", "nosync-differ") else (
         "r_rimage_1 (lvm6, copy 2 of 2", "lvm4")
     assert found == sorted(["lvm2 (ext2)", f"{other} (ext2)"]), found  # lvm1 (plain) is left all zero
     note = volumes["lvm2"]["note"]
     assert f"raid1 logical volume read from its first intact copy, {copy}" in note, note
     assert {"no-superblock": "sync state unknown", "in-sync": "in sync by its dm-raid superblocks",
-            "in-sync-differ": "in sync by its dm-raid superblocks"}.get(
+            "in-sync-differ": "in sync by its dm-raid superblocks",
+            "resync-unfinished-differ": "not yet made the same past byte 1048576",
+            "nosync-differ": "not yet made the same past byte 0"}.get(
         state, "1 copy or copies failed, stale or recovering") in note, note
     # session 17: the copies the superblocks do not set apart are compared where both read
     compared = [c for c in volumes["lvm2"]["note_codes"] if c["code"] in ("lv-copies-same", "lv-copies-differ")]
@@ -507,5 +518,7 @@ def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path:
     elif state == "in-sync-differ":
         assert compared == [{"code": "lv-copies-differ", "leg": "r_rimage_0", "other": "r_rimage_1", "n": 1,
                              "mib": 2, "at": 3 * 512 * 1024}], compared
-    else:  # the copy set apart is not compared (it is expected to differ)
+    elif state == "resync-unfinished-differ":  # compared where the resync made them the same only
+        assert compared == [{"code": "lv-copies-same", "legs": ["r_rimage_0", "r_rimage_1"], "mib": 1}], compared
+    else:  # the copy set apart, or copies never made the same, are not compared (they may differ by no fault)
         assert compared == [], compared

@@ -72,3 +72,48 @@ def test_a_worker_sent_a_unit_after_idling_is_not_judged_on_its_idle_time(tmp_pa
     assert seen["n"] >= 2 and seen["stale"]  # the idle worker counted as stalled while it had nothing to do
     assert stalled == [], stalled  # but not once it was given a unit
     assert sorted(h.location.path for h in result.hits) == sorted(str(p) for p in share.iterdir())
+
+
+def test_a_wedged_worker_sent_unit_after_unit_is_still_stopped_as_stalled(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The restart above must not let a worker that is truly stuck escape: one stopped for good (SIGSTOP, never let
+    go) while units keep coming every few tenths of a second is still stopped as stalled (a unit restarts the watch
+    only when it becomes the worker's first; the units queued behind a stuck one do not), and every file is still
+    examined by the worker that replaces it (review17f)."""
+    monkeypatch.setattr(isolation, "STALL_SECONDS", LIMIT)
+    share = tmp_path / "share"
+    share.mkdir()
+    for i in range(8 * 64):  # 8 units of UNIT_TASKS
+        (share / f"顧客_{i:03}.txt").write_bytes(b"note %d\n" % i)
+    real_submit, real_lost = pool_mod.WorkerPool.submit, pool_mod.WorkerPool._lost
+    seen = {"n": 0, "pid": 0}
+    stalled: list[bool] = []
+
+    def lost(self: pool_mod.WorkerPool, s: object, timed_out: bool, **how: bool) -> None:
+        stalled.append(how.get("stalled", False))
+        real_lost(self, s, timed_out, **how)
+
+    def submit(self: pool_mod.WorkerPool, unit: list) -> None:
+        seen["n"] += 1
+        real_submit(self, unit)
+        s = self._slots[0]
+        if seen["n"] == 1 and s.worker.running:
+            seen["pid"] = s.worker.pid
+            os.kill(s.worker.pid, signal.SIGSTOP)  # wedged for good: never let go (the pool kills it)
+        elif seen["n"] > 1:
+            time.sleep(0.4)  # a unit every 0.4 s, each polled at once
+            self._poll(0.0)
+
+    monkeypatch.setattr(pool_mod.WorkerPool, "submit", submit)
+    monkeypatch.setattr(pool_mod.WorkerPool, "_lost", lost)
+    config = ScanConfig(sources=[str(share)], out=tmp_path / "out", names=["顧客"], quiet=True, parse_timeout=60)
+    try:
+        result = run_scan(config, [LocalSource(str(share))], inspectors=inspectors_for(config), workers=1)
+    finally:
+        if seen["pid"]:
+            try:
+                os.kill(seen["pid"], signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    assert seen["n"] >= 4 and True in stalled, (seen, stalled)
+    assert len(result.hits) == 8 * 64

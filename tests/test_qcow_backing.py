@@ -144,3 +144,32 @@ def test_a_backing_file_in_a_format_not_read_as_a_backing_disk_says_which(disks:
     assert rows and rows[0]["name"] == f"base.{fmt}" and rows[0]["format"] == named, codes
     with pytest.raises(SnapshotRefused, match=named):
         BackingDisk(str(tmp_path / fmt / f"base.{fmt}"))
+
+
+def test_a_raw_backing_disk_that_is_a_whole_luks_volume_is_read_as_raw(tmp_path: Path) -> None:
+    """review17f: an overlay over a raw disk (backing format "raw" in its header) that is one LUKS volume (an
+    encrypted data disk) was refused as "a LUKS image, which leakscan does not read as a backing disk", though qemu
+    reads it as raw and leakscan reads the LUKS volume in a raw disk. Its own header names the format: the volume is
+    reached and listed as needing its passphrase, as the raw disk itself is."""
+    import shutil
+
+    if not shutil.which("cryptsetup"):
+        pytest.skip("no cryptsetup here")
+    folder = tmp_path / "vm"
+    folder.mkdir()
+    base = folder / "data.raw"
+    with open(base, "wb") as f:
+        f.truncate(20 << 20)
+    subprocess.run(["cryptsetup", "luksFormat", "-q", "--type", "luks1", "--pbkdf-force-iterations", "1000",
+                    str(base), "-"], input=b"pass", check=True)
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", "data.raw", "-F", "raw", "over.qcow2"],
+                   check=True, cwd=folder)
+    subprocess.run(["qemu-img", "snapshot", "-c", "s1", "over.qcow2"], check=True, cwd=folder)
+    _, doc = _scan(folder / "over.qcow2", tmp_path / "out")
+    codes = [c["code"] for s in doc["skipped"] for c in s.get("detail_codes", [])]
+    assert "qcow2-backing-format-unread" not in codes, codes
+    assert any("LUKS" in s["detail"] and "passphrase" in s["detail"] for s in doc["skipped"]), doc["skipped"]
+    # its internal snapshot too (it was "not read (its tables damaged or cut short?)"), and the files row
+    assert not [s for s in doc["skipped"] if s["reason"] == "corrupt"], doc["skipped"]
+    rows = [f for d in doc["scan"]["source_details"] for f in d.get("files", []) if f.get("role") == "backing"]
+    assert [f.get("format") for f in rows] == ["raw"], rows

@@ -112,10 +112,11 @@ FLAT_PREFIX = "LEAKSCAN_VMDK_FLAT_PREFIX"  # path spec of the flat VMDK extents 
 def _snapshot_reader(location: str) -> Any:
     """The image_pathspec reader of one internal QCOW2 snapshot (its place in _SNAPSHOTS): over its backing file's
     disk when the QCOW2 file is an overlay."""
+    from .image_backing import declared_of
     from .image_qcow import BackingDisk, SnapshotReader
 
     path, index, under = _SNAPSHOTS[location]
-    return SnapshotReader(path, index, (lambda: BackingDisk(under)) if under is not None else None)
+    return SnapshotReader(path, index, (lambda: BackingDisk(under, declared_of(path))) if under is not None else None)
 
 
 def _flat_prefix_reader(location: str) -> Any:
@@ -1036,6 +1037,8 @@ class ImageSource:
             return (f"expected beside the image inside {row['in_container'].rsplit(' » ', 1)[0]}, as "
                     f"{row['path']}; an image read from inside an archive or another image is opened without "
                     "the files beside it: extract that folder and scan it as a SOURCE")
+        if row.get("itself"):  # vm.qcow2 over /images/vm.qcow2 (image_media): the name beside it is its own
+            return f"looked for {row['path']}, which is the image itself"
         return f"looked for {row['path']}"
 
     def _refuse_encrypted_dmg(self) -> None:

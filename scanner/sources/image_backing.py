@@ -35,6 +35,45 @@ class BackingFormatUnread(OSError):
         super().__init__(f"backing file {written} is a {kind} image, which leakscan does not read as a backing disk")
 
 
+def declared_backing_format(header: bytes) -> str | None:
+    """The backing file's format as a QCOW2 overlay's own header names it (header extension 0xE2792ACA: "raw",
+    "qcow2", "vdi" ...), or None when it does not (qemu-img create without -F, QCOW version 1, a damaged header)."""
+    if len(header) < 72 or header[:4] != b"QFI\xfb":
+        return None
+    version = struct.unpack_from(">I", header, 4)[0]
+    at = 72 if version == 2 else struct.unpack_from(">I", header, 100)[0] if version >= 3 and len(header) >= 104 else 0
+    while at and at + 8 <= len(header):
+        kind, length = struct.unpack_from(">II", header, at)
+        if kind == 0:
+            break
+        if kind == 0xE2792ACA:
+            return header[at + 8:at + 8 + length].decode("ascii", "replace").strip("\0").lower() or None
+        at += 8 + (length + 7) // 8 * 8
+    return None
+
+
+def declared_of(overlay: str) -> str | None:
+    """declared_backing_format of the QCOW2 file at OVERLAY (read without moving its access time), None unread."""
+    import os
+
+    from .image_sniff import open_evidence
+
+    try:
+        fd = open_evidence(overlay)
+        try:
+            return declared_backing_format(os.pread(fd, 65536, 0))
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+
+
+def as_read(kind: str, declared: str | None) -> str:
+    """KIND (backing_format's) as the backing file is read: a format not read as a backing disk that the overlay
+    names "raw" is raw, as qemu reads it (a raw disk that is one LUKS volume: an encrypted data disk)."""
+    return "RAW" if kind not in READ_AS_BACKING and declared == "raw" else kind
+
+
 def backing_format(head: bytes, tail: bytes) -> str:
     """What a backing file is by its bytes: QCOW, VMDK, VHDX, VHD, one of the formats leakscan does not read as a
     backing file (QED, VDI, Parallels, LUKS, Bochs, DMG: not in READ_AS_BACKING), or raw."""
@@ -141,9 +180,10 @@ class QcowView:
         self._read = None
 
 
-def backing_view(found: Any, head: bytes, overlay_size: int, resolver_context: Any) -> tuple[Any, Any]:
+def backing_view(found: Any, head: bytes, overlay_size: int, resolver_context: Any,
+                 declared: str | None = None) -> tuple[Any, Any]:
     """(a pyqcow file over the backing image at FOUND, for a backing file that is not QCOW; what keeps it
-    readable, to be held as long as the overlay)."""
+    readable, to be held as long as the overlay). DECLARED: the format the overlay's header names, if any."""
     from dfvfs.path import factory
     from dfvfs.resolver import resolver
 
@@ -153,6 +193,7 @@ def backing_view(found: Any, head: bytes, overlay_size: int, resolver_context: A
     size = os_object.get_size()
     os_object.seek(max(size - 512, 0))
     kind = backing_format(head, os_object.read(8))
+    kind = as_read(kind, declared)  # the overlay says raw (review17f): its LUKS volume is found in the disk
     if kind not in READ_AS_BACKING:
         raise BackingFormatUnread(found.location.rsplit("/", 1)[-1], kind)
     if kind in ("VMDK", "VHD", "VHDX"):

@@ -122,12 +122,22 @@ def compare_copies(name: str, read: Callable[[int, int], bytes], peers: list[tup
     return say(Detail.LV_COPIES_SAME, legs=[name, *(p for p, _ in peers)], mib=mib)
 
 
-def _sync_state(bad: set[int] | None) -> str:
+def _sync_state(bad: set[int] | None, same_up_to: int | None = None) -> str:
     """The sync state of a raid1/mirror volume's copies by their dm-raid superblocks (image_lvm.legs_out_of_sync's
-    answer), as a detail."""
-    if bad is None:
-        return say(Detail.LV_COPIES_SYNC_UNKNOWN)
-    return say(Detail.LV_COPIES_OUT_OF_SYNC, n=len(bad)) if bad else say(Detail.LV_COPIES_IN_SYNC)
+    answer) and how far they were made the same (image_lvm.resync_stopped; 0 when never: NOTSYNCED), as a detail."""
+    if bad:
+        return say(Detail.LV_COPIES_OUT_OF_SYNC, n=len(bad))
+    if same_up_to is not None:
+        return say(Detail.LV_COPIES_NOT_SYNCED, at=same_up_to)
+    return say(Detail.LV_COPIES_SYNC_UNKNOWN) if bad is None else say(Detail.LV_COPIES_IN_SYNC)
+
+
+def _same_up_to(index: int, never: set[int], superblocks: list[bytes]) -> int | None:
+    """Up to which byte a raid1/mirror volume's copies were made the same: 0 for a volume created --nosync, the
+    unfinished resync's offset, or None (all of it, or unknown)."""
+    from .image_lvm import resync_stopped
+
+    return 0 if index in never else resync_stopped(superblocks)
 
 
 def _dfvfs() -> tuple[Any, Any, Any, Any]:
@@ -338,10 +348,11 @@ class LayerFinder:
         from, the indexes of its raid metadata sub-volumes, its note)}: its first copy (a linear or joined hidden
         sub-volume, whose physical volumes are in the image) that its dm-raid superblocks do not mark failed,
         stale or recovering (image_lvm.legs_out_of_sync), as _mirror_copies does for groups libvslvm opens."""
-        from .image_lvm import legs_out_of_sync, mirror_legs
+        from .image_lvm import legs_out_of_sync, mirror_legs, never_synced
 
         try:
             mirrors = mirror_legs(text)
+            never = never_synced(text) if mirrors else set()
         except (IndexError, TypeError, AttributeError, RecursionError, KeyError, ValueError):
             return {}
         by_index = {lv.index: lv for lv in lvs}
@@ -379,12 +390,13 @@ class LayerFinder:
                 copy = by_index.get(leg.index)
                 if bad is not None and position in bad or copy is None or not readable(copy):
                     continue
-                state = _sync_state(bad)
+                same = _same_up_to(index, never, blocks)
+                state = _sync_state(bad, same)
                 peers = [(other.name, linear(by_index.get(other.index))) for p, other in enumerate(legs)
                          if other is not leg and (bad is None or p not in bad)]
                 mine = linear(copy)
                 compared = compare_copies(leg.name, mine, [(n, r) for n, r in peers if r is not None],
-                                          copy.size) if mine is not None else None
+                                          copy.size if same is None else min(copy.size, same)) if mine is not None else None
                 out[index] = (copy, [m.meta for m in legs if m.meta], join_details([
                     say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
                         n=len(legs), state=state), compared or ""]))
@@ -607,11 +619,12 @@ class LayerFinder:
         is read from, those of its raid metadata sub-volumes, the volume's note)}: its first copy (leg, a hidden linear sub-volume libvslvm reads) that
         opens and that its dm-raid superblocks (each copy's rmeta sub-volume) do not mark failed, stale or recovering.
         A volume with no such copy is absent (then listed by kind, unread)."""
-        from .image_lvm import legs_out_of_sync, mirror_legs
+        from .image_lvm import legs_out_of_sync, mirror_legs, never_synced
 
         try:
             _, text = self._lvm_metadata(stream)
             mirrors = mirror_legs(text) if text else {}
+            never = never_synced(text) if mirrors and text else set()
         except self._errors + (IndexError, TypeError, AttributeError, RecursionError, KeyError, ValueError):
             return {}
         out: dict[int, tuple[int, list[int], str]] = {}
@@ -622,11 +635,12 @@ class LayerFinder:
                     meta = group.get_logical_volume(leg.meta - 1) if leg.meta else None
                     blocks.append(bytes(meta.read_buffer_at_offset(4096, 0)) if meta is not None else b"")
                 bad = legs_out_of_sync(blocks) if any(leg.meta for leg in legs) else None
+                same = _same_up_to(index, never, blocks)
                 for position, leg in enumerate(legs):
                     if bad is not None and position in bad:
                         continue
                     volume = group.get_logical_volume(leg.index - 1)  # libvslvm reads it (a linear sub-volume)
-                    state = _sync_state(bad)
+                    state = _sync_state(bad, same)
                     peers = []  # the other copies its superblocks do not set apart, that libvslvm reads
                     for p, other in enumerate(legs):
                         if other is not leg and (bad is None or p not in bad):
@@ -637,7 +651,8 @@ class LayerFinder:
                     out[index] = (leg.index, [m.meta for m in legs if m.meta], join_details([
                         say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
                             n=len(legs), state=state),
-                        compare_copies(leg.name, _reader(volume), peers, int(volume.size)) or ""]))
+                        compare_copies(leg.name, _reader(volume), peers,
+                                       int(volume.size) if same is None else min(int(volume.size), same)) or ""]))
                     break
             except (OSError, RuntimeError, ValueError, IndexError, struct.error):
                 continue

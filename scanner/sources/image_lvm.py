@@ -446,6 +446,16 @@ def mirror_legs(text: str) -> dict[int, tuple[str, list[MirrorLeg]]]:
     return out
 
 
+def never_synced(text: str) -> set[int]:
+    """1-based indexes of the logical volumes in TEXT whose status says NOTSYNCED (lvcreate --nosync: a raid1 or
+    mirror volume's copies were never made the same, so they may differ where nothing was written)."""
+    groups = [v for v in parse(text).values() if isinstance(v, dict) and "physical_volumes" in v]
+    if len(groups) != 1:
+        return set()
+    lvs = [lv for lv in groups[0].get("logical_volumes", {}).values() if isinstance(lv, dict)]
+    return {i for i, lv in enumerate(lvs, 1) if isinstance(lv.get("status"), list) and "NOTSYNCED" in lv["status"]}
+
+
 _RAID_MAGIC = b"DmRd"  # dm-raid's superblock (drivers/md/dm-raid.c, struct dm_raid_superblock), little-endian
 _MAX_SECTOR = 0xFFFFFFFFFFFFFFFF
 
@@ -467,3 +477,15 @@ def legs_out_of_sync(superblocks: list[bytes]) -> set[int] | None:
     bad |= {p for _, p, _, recovery in found if recovery != _MAX_SECTOR}  # rebuilt only up to there
     bad |= {p for events, p, _, _ in found if events < newest[0]}  # stale: older than its sibling's superblock
     return bad | (set(range(len(superblocks))) - {p for _, p, _, _ in found})  # its superblock gone: unknown
+
+
+def resync_stopped(superblocks: list[bytes]) -> int | None:
+    """The byte of a raid1 volume up to which its copies were made the same, by the newest dm-raid superblock's
+    array resync offset (a resync after creation or an unclean stop, not finished: past it the copies may differ by
+    no fault), or None when it finished or no superblock says."""
+    found = [struct.unpack_from("<QQ", block, 16)[0:1] + struct.unpack_from("<Q", block, 40)
+             for block in superblocks if len(block) >= 48 and block[:4] == _RAID_MAGIC]
+    if not found:
+        return None
+    offset = max(found)[1]
+    return None if offset == _MAX_SECTOR else offset * SECTOR

@@ -9,6 +9,7 @@ handed to TSK as a ``pytsk3.Img_Info`` subclass, and every file system is then o
 from __future__ import annotations
 
 import hashlib
+import ntpath
 import os
 import re
 import stat
@@ -443,7 +444,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     elif kind == "QCOW":
         pyqcow = load("pyqcow")
 
-        current, seen = path, {os.path.realpath(path)}
+        current, seen, over = path, {os.path.realpath(path)}, path
         while True:
             f, fobj = pyqcow.file(), _NoAtimeFile(current)
             try:
@@ -452,7 +453,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
                 fobj.close()
                 if current == path:
                     raise
-                rows += _backing_format(rows[-1])  # raw, VMDK or VHD: read through its own back-end (image_backing)
+                rows += _backing_format(rows[-1], over)  # raw, VMDK or VHD: read through its own back-end (image_backing)
                 break  # its own back-end's parents are not followed; the open of the image says what fails
             try:
                 backing = f.backing_filename
@@ -464,13 +465,17 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             places = parent_candidates(current, backing)
             # the place dfvfs reads (the first regular file: image_parents._existing), else one that is there but
             # no regular file (refused, named: ImageSource._refuse_linked_files), else where it was looked for
+            if not places:  # named as the image itself, from another folder: not here (never looked for there)
+                rows.append({"path": os.path.join(os.path.dirname(current), ntpath.basename(backing.replace("/", "\\"))),
+                             "role": "backing", "size": None, "missing": True, "expected": backing, "itself": True})
+                break
             candidate = next((c for c in places if _regular(c)), next((c for c in places if os.path.lexists(c)),
-                                                                       places[0] if places else backing))
+                                                                       places[0]))
             rows.append(_file_row(candidate, "backing", backing))
             if not _regular(candidate) or os.path.realpath(candidate) in seen:  # a link or FIFO: not opened
                 break
             seen.add(os.path.realpath(candidate))
-            current = candidate
+            over, current = current, candidate
     elif kind in ("VMDK", "PHDI"):
         h, fobj = (load("pyvmdk").handle() if kind == "VMDK" else load("pyphdi").handle()), _NoAtimeFile(path)
         h.open_file_object(fobj)
@@ -498,19 +503,21 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     # extent files that are the image itself (a monolithic VMDK) are listed once
     unique: dict[str, dict[str, Any]] = {}
     for row in rows:
-        unique.setdefault(os.path.realpath(row["path"]), row)
+        unique.setdefault(f"{os.path.realpath(row['path'])}{' (itself)' if row.get('itself') else ''}", row)
     return list(unique.values())
 
 
-def _backing_format(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """Name the format of a QCOW2 backing file libqcow does not open; the extent files of a VMDK one."""
-    from .image_backing import backing_format
+def _backing_format(row: dict[str, Any], overlay: str) -> list[dict[str, Any]]:
+    """Name the format of a QCOW2 backing file libqcow does not open (as OVERLAY's header names it when raw); the
+    extent files of a VMDK one."""
+    from .image_backing import as_read, backing_format, declared_of
 
     try:
         fd = open_evidence(row["path"])
         try:
             size = os.fstat(fd).st_size
-            kind = backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0)))
+            kind = as_read(backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0))),
+                           declared_of(overlay))
         finally:
             os.close(fd)
     except OSError:

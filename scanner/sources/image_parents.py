@@ -35,8 +35,11 @@ def parent_candidates(child_location: str, written: str) -> list[str]:
         if posixpath.commonpath([folder or ".", place]) == (folder or "."):  # no ../ out of the evidence folder
             out.append(place)
     base = ntpath.basename(written.replace("/", "\\"))
-    if base:
-        out.append(posixpath.join(folder, base))
+    beside = posixpath.join(folder, base) if base else ""
+    # the child itself is no parent found by its name alone (vm.qcow2 over /images/vm.qcow2: that backing file is
+    # not here); named by the path as written it is (a crafted loop: image-parent-loop)
+    if beside and (posixpath.normpath(beside) != posixpath.normpath(child_location) or beside in out):
+        out.append(beside)
     return list(dict.fromkeys(out))
 
 
@@ -194,10 +197,15 @@ def dfvfs_parents_beside() -> None:
         head = file_object.read(1024)
         file_object.seek(0)
         if head[:4] != b"QFI\xfb":  # raw, VMDK, VHD: read through its own back-end
-            from .image_backing import backing_view
+            from .image_backing import backing_view, declared_backing_format
 
             try:
-                parent, keep = backing_view(found, head, qcow_file.media_size, self._resolver_context)
+                child = resolver.Resolver.OpenFileObject(path_spec, resolver_context=self._resolver_context)
+                where = child.tell()  # dfvfs' shared file object, libqcow's own: put back where it stood
+                child.seek(0)
+                declared = declared_backing_format(child.read(65536))
+                child.seek(where)
+                parent, keep = backing_view(found, head, qcow_file.media_size, self._resolver_context, declared)
             except Exception as e:  # noqa: BLE001 - dfvfs and libyal errors of every kind: the backing file named
                 raise _unusable_backing(qcow_file.backing_filename, found.location, head[:4], e) from e
             qcow_file.set_parent(parent)

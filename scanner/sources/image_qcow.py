@@ -345,8 +345,8 @@ class BackingDisk:
     bytes), or a QCOW2, VMDK or VHD/VHDX image opened through dfvfs with its own chain (QCOW2 backing files, VMDK and
     VHD parents, found beside it: image_parents). Read-only (no access time moved: image_noatime)."""
 
-    def __init__(self, path: str) -> None:
-        from .image_backing import READ_AS_BACKING, backing_format
+    def __init__(self, path: str, declared: str | None = None) -> None:
+        from .image_backing import READ_AS_BACKING, as_read, backing_format
         from .image_media import _NoAtimeFile
         from .image_sniff import open_evidence
 
@@ -356,7 +356,7 @@ class BackingDisk:
         fd = open_evidence(path)
         try:
             size = os.fstat(fd).st_size
-            kind = backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0)))
+            kind = as_read(backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0))), declared)
         finally:
             os.close(fd)
         if kind not in READ_AS_BACKING:  # never opened as another format (a VDI was opened as a VHD)
