@@ -194,6 +194,7 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
     the lower row's parts win.
     """
     best: tuple[int, int, dict[int, Header]] | None = None
+    lists: list[tuple[int, dict[int, Header]]] = []  # headers naming a name and an address of the row's own
     limit = min(HEADER_SCAN_ROWS, len(rows))
     if _rows_name_nothing(rows[:limit]):
         return None  # no row names anything (data read before, numbers, codes): no row has two header cells
@@ -207,14 +208,39 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
         if not {b for _r, b in bases} & {"name", "address"} and not any(
                 {"name", "address"} & named_fields(rows[i][c]) for c, h in cols.items() if not h.role):
             continue  # (a fused cell, フリガナ⏎氏名, names the name too: the values decide, plan.refit_fused)
+        if {"name", "address"} <= {b for r, b in bases if not r}:
+            lists.append((i, cols))
         if best is None or len(bases) > best[1]:
             best = (i, len(bases), cols)
     if best is None:
         return None
     i, _, cols = best
+    if (first := _list_above(rows, lists, i)) is not None:
+        i, cols = first
     if i + 1 < limit and _sub_header(rows[i + 1], read[i + 1], rows[i]):
         return i + 1, {**cols, **read[i + 1]}
     return i, cols
+
+
+def _list_above(rows: Sequence[Sequence[object]], lists: list[tuple[int, dict[int, Header]]], best: int
+                ) -> tuple[int, dict[int, Header]] | None:
+    """The first list's header when the widest header ``best`` is another list's below it: 氏名 | 住所 | 電話 over a few
+    persons, a blank row, then 会員名 | フリガナ | 郵便番号 | 所在地 | TEL (fix17b: the wider header won and the first
+    list's rows above it were lost with no reason). The first header must name a name and an address, hold addresses
+    on its own rows, and ``best`` must be where its rows end (another table's header after a blank row,
+    :func:`_rows_to_another_header`), where :func:`_until_another_table` leaves the rest for a table of its own. A
+    title, a note table (区分 | 件数) or a header repeated on each printed page is no list of its own."""
+    for i, cols in lists:
+        if i >= best:
+            return None
+        ours = {c for c, h in cols.items() if not h.role and _base(h.field) in ("name", "address")}
+        addr = sorted(c for c, h in cols.items() if not h.role and _base(h.field) == "address")
+        if not _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
+            continue
+        if next((i + 1 + j for j, _r in _rows_to_another_header(rows[i + 1:best + 1 + TABLE_PEEK_ROWS], ours)),
+                None) == best:
+            return i, cols
+    return None
 
 
 def _staff_beside_address(row: Sequence[object], cols: dict[int, Header]) -> bool:
