@@ -26,7 +26,7 @@ Families (``Disguise.family``):
   ended as nothing): its attached files are read by the PDF inspector (``wants_disguised``);
 * ``workbook``: an .xlsx/.xlsb/.ods package under an OOXML or OpenDocument document's name, found by the
   spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head;
-* session 17: ``sqlite`` (``SQLite format 3``), ``dbf`` (a dBase header with its first field descriptor), ``rtf``
+* session 17: ``sqlite`` (``SQLite format 3``), ``access`` (a Jet/ACE database's page 0, review17e), ``dbf`` (a dBase header with its first field descriptor), ``rtf``
   (``{\\rt``), and text the spreadsheet inspector reads: ``sylk``, ``json`` (records), ``sqldump``.
 
 Content over name (session 17): the check is asked about every file whose extension is listed, also one an inspector
@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import rules
+from ..access import is_access
 from ..dbase import VERSIONS as DBF_VERSIONS
 from ..dbase import is_dbf
 from ..models import Location
@@ -131,7 +132,8 @@ LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zi
           "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
           "markup": "a table as markup (HTML or Excel XML)",
           "mime": "a table as a MIME web page (Excel single-file web page)", "pdf": "a PDF document",
-          "mail": "a saved mail message", "sqlite": "an SQLite database", "dbf": "a dBase table (.dbf)",
+          "mail": "a saved mail message", "sqlite": "an SQLite database",
+          "access": "an Access database", "dbf": "a dBase table (.dbf)",
           "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "json": "JSON records",
           "sqldump": "an SQL dump or script"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
@@ -223,6 +225,8 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
                 return "archive"
     if head.startswith(SQLITE_HEAD):
         return "sqlite"
+    if head[:1] == b"\x00" and is_access(head):  # an Access database (review17e: renamed .jpg/.html/.docx, nothing)
+        return "access"
     if head[:1] in _DBF_FIRST and _dbf_head(head):
         return "dbf"
     if head.startswith(PDF_MAGIC):

@@ -578,7 +578,7 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
 # content families (scanner.inspectors.disguise.family_of) this inspector reads whatever the name: a file of an unknown
 # extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
 # ended as nothing)
-READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "dbf", "sylk", "json", "sqldump"})
+READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "sylk", "json", "sqldump"})
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:

@@ -1,0 +1,34 @@
+"""review17e: disguise17's content-over-name rule, broken with the formats the other session-17 branches added.
+
+An Access database (access17) and a Word/OpenDocument/RTF document holding a person table (doctables17) are read by
+their name; renamed to a picture's, a page's, a document's or a name nobody knows, they ended as nothing (no hit, no
+skip) or as a lead without its people, because the head check knew neither family."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.access_data import person_database
+from tests.pii_data import people, standard
+from tests.test_wild13 import _scan
+
+N = 8
+
+
+def _records(findings: dict, name: str) -> int:
+    return sum((f.get("pii") or {}).get("records", 0) for f in findings["files"]
+               if f["path"].rsplit("/", 1)[-1].split(" » ")[0] == name)
+
+
+def test_an_access_database_renamed_to_any_checked_name_is_read(tmp_path: Path) -> None:
+    rows = standard(people(N, seed=1705))
+    kinds = {"jet4": person_database(rows, "V2000"), "jet3": person_database(rows, "V1997"),
+             "ace": person_database(rows, "V2010")}
+    exts = (".jpg", ".png", ".pdf", ".html", ".xml", ".log", ".doc", ".docx", ".odt", ".pptx")
+    files = {f"{kind}{ext}": data for kind, data in kinds.items() for ext in exts}
+    findings = _scan(tmp_path, files)
+    for name in files:
+        assert _records(findings, name) == N, (name, [f for f in findings["files"] if name in f["path"]],
+                                               [s for s in findings["skipped"] if name in s["path"]])
+    row = next(f for f in findings["files"] if f["path"].endswith("/jet4.jpg"))
+    assert "extension-mismatch" in row["reasons"], row
