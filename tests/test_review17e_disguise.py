@@ -32,3 +32,19 @@ def test_an_access_database_renamed_to_any_checked_name_is_read(tmp_path: Path) 
                                                [s for s in findings["skipped"] if name in s["path"]])
     row = next(f for f in findings["files"] if f["path"].endswith("/jet4.jpg"))
     assert "extension-mismatch" in row["reasons"], row
+
+
+def test_a_document_with_a_person_table_renamed_is_read(tmp_path: Path) -> None:
+    """doctables17 reads the tables of a .docx/.odt/.rtf by its name; renamed, its table was never read: a lead
+    without its people under a picture's name, nothing under .dat/.bak/.pptx/none, "zip file that is not a
+    workbook" under .xlsx/.txt."""
+    from tests.document_data import docx_with_table, odt_with_table, people_rows, rtf_with_table
+
+    table = people_rows(N)
+    kinds = {"docx": docx_with_table(table), "odt": odt_with_table(table), "rtf": rtf_with_table(table)}
+    exts = (".jpg", ".pdf", ".html", ".dat", ".bak", "", ".xlsx", ".txt", ".pptx")
+    files = {f"{kind}_{ext[1:] or 'none'}{ext}": data for kind, data in kinds.items() for ext in exts}
+    findings = _scan(tmp_path, files)
+    for name in files:
+        assert _records(findings, name) == N, (name, [f for f in findings["files"] if name in f["path"]],
+                                               [s for s in findings["skipped"] if name in s["path"]])

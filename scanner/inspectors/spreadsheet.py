@@ -108,6 +108,7 @@ _DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt")  # a Word or OpenDocument
 # an AppleDouble file (RFC 1740): what macOS writes as "._NAME" beside a file it copies off APFS / HFS+ (Session 9 review)
 APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
+_ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", ".ppt", *OUTLOOK_MESSAGE_EXTS,
@@ -578,7 +579,7 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
 # content families (scanner.inspectors.disguise.family_of) this inspector reads whatever the name: a file of an unknown
 # extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
 # ended as nothing)
-READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "sylk", "json", "sqldump"})
+READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "json", "sqldump"})
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:
@@ -634,10 +635,11 @@ class SpreadsheetInspector:
                 # package (session 17: an encrypted workbook renamed .docx ended as nothing): the worker reads it
                 # and lists it encrypted (a protected document and a protected workbook look alike)
                 return legacy.workbook_or_encrypted(entry, self.config.max_inspect_bytes)
-            if _ODS_MIMETYPE in first[:256]:  # an .ods under any document's name (session 17: .docx, .pptx)
-                return True
-            # an .xlsx renamed 報告.docx or 議事.odt (fix16b: under .odt it ended as nothing)
-            return embedded.package_marks(entry, size, self.config.max_inspect_bytes).workbook
+            if _ODS_MIMETYPE in first[:256] or _ODT_MIMETYPE in first[:256]:  # an .ods under any document's name
+                return True  # (session 17: .docx, .pptx); an .odt under a presentation's (review17e: its tables)
+            # an .xlsx renamed 報告.docx or 議事.odt (fix16b: under .odt it ended as nothing), a .docx renamed .pptx
+            marks = embedded.package_marks(entry, size, self.config.max_inspect_bytes)
+            return marks.workbook or marks.document
         if ext in SQLITE_EXTENSIONS:  # a database, or bytes that say why not (an encrypted one has no header: its
             return True               # randomness is judged on its first 4 KiB, more than the head read here)
         if entry.name.casefold().endswith(WAL_SUFFIX):
@@ -747,6 +749,10 @@ class SpreadsheetInspector:
             elif fmt in ("zip-corrupt", "zip-other") and not embedded.package_marks(
                     entry, len(data), self.config.max_inspect_bytes).workbook:
                 return Inspection()  # no document part and no workbook part named: the archive inspector lists it
+        elif fmt in ("zip-corrupt", "zip-other") or (fmt == "text" and data.startswith(b"{\\rt")):
+            kind = document_kind(data)  # a document renamed 名簿.jpg / .dat / .xlsx / .txt (review17e: its person
+            if kind is not None:  # table was never read: a lead without its people, or nothing)
+                fmt = kind
         if ext in WEB_ARCHIVES and fmt != "mhtml" and _cut_web_archive(data):  # its page and parts are lost
             return Inspection(status=Status.CORRUPT, detail=say(Detail.CUT_IN_HEADER))
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
