@@ -48,3 +48,18 @@ def test_a_document_with_a_person_table_renamed_is_read(tmp_path: Path) -> None:
     for name in files:
         assert _records(findings, name) == N, (name, [f for f in findings["files"] if name in f["path"]],
                                                [s for s in findings["skipped"] if name in s["path"]])
+
+
+def test_a_dbase7_table_renamed_is_read(tmp_path: Path) -> None:
+    """A dBase 7 table's first field descriptor is at byte 68, past the 65 bytes the walk checks: renamed .jpg,
+    .dat, .html, .docx or without an extension it ended as nothing (disguise17 left it open)."""
+    from tests.test_review16e_dbase import N as N7
+    from tests.test_review16e_dbase import _dbase7
+
+    files = {f"dbase7_{version:x}_{ext[1:] or 'none'}{ext}": _dbase7(version)
+             for version in (0x04, 0x8C) for ext in (".jpg", ".dat", ".html", ".docx", "")}
+    files |= {f"memo_{name}": _dbase7(0x8C) for name in ("a.png", "b.bak", "c.log")}
+    findings = _scan(tmp_path, files)
+    for name in files:
+        assert _records(findings, name) == N7, (name, [f for f in findings["files"] if name in f["path"]],
+                                                [s for s in findings["skipped"] if name in s["path"]])

@@ -127,6 +127,8 @@ RTF_HEAD = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads (scanner.inspec
 _DBF_FIRST = frozenset(bytes([v]) for v in DBF_VERSIONS)
 _DBF_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,10}\x00*")
 _DBF_TYPES = frozenset(b"CNDLMFBIYTO@+0GPVWQ")
+_DBASE7 = frozenset({0x04, 0x8C})  # dBase 7: a 68-byte header, 32-byte field names (scanner.dbase)
+_DBF7_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,31}\x00*")
 RULE = "extension-mismatch:"
 LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
           "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
@@ -323,6 +325,8 @@ def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
         need = TEXT_CHECK
     elif first in _TAR_FIRST and "archive" not in claims and _tar_name(head[:HEAD_CHECK]):
         need = TAR_CHECK
+    elif _dbase7_start(head):
+        need = TAR_CHECK
     else:
         need = 0
     return None, need if need > len(head) else 0
@@ -336,9 +340,20 @@ def _texty(head: bytes) -> bool:
 
 
 def _dbf_head(head: bytes) -> bool:
-    """A dBase table's header with its first field descriptor (``HEAD_CHECK`` bytes hold it)."""
-    return (len(head) >= 64 and is_dbf(head) and _DBF_FIELD.fullmatch(head[32:43]) is not None
-            and head[43] in _DBF_TYPES)
+    """A dBase table's header with its first field descriptor (``HEAD_CHECK`` bytes hold it; a dBase 7 table's,
+    32-byte names from byte 68, when ``TAR_CHECK`` bytes were read: ``_dbase7_start``)."""
+    if len(head) < 64 or not is_dbf(head):
+        return False
+    if head[0] in _DBASE7 and len(head) > 100 and _DBF7_FIELD.fullmatch(head[68:100]) is not None and (
+            head[100] in _DBF_TYPES):
+        return True
+    return _DBF_FIELD.fullmatch(head[32:43]) is not None and head[43] in _DBF_TYPES
+
+
+def _dbase7_start(head: bytes) -> bool:
+    """Whether the first bytes may be a dBase 7 table's header, whose first field descriptor is past ``HEAD_CHECK``
+    (review17e: a dBase 7 table renamed .jpg/.dat ended as nothing): ``look`` reads on to see it."""
+    return head[0] in _DBASE7 and is_dbf(head)
 
 
 def _markup_start(head: bytes) -> bool:

@@ -61,10 +61,10 @@ from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
 from .archive_members import archive_depth
 from .disguise import (
-    HEAD_READ,
     HEADER_LINES,
     LABELS,
     MARKUP_CHECK,
+    TAR_CHECK,
     TEXT_CHECK,
     TEXT_FAMILIES,
     Disguise,
@@ -760,7 +760,7 @@ class SpreadsheetInspector:
         if (ext not in UNREAD_TABLES and ext not in SHEET_EXTENSIONS and ext not in MARKUP_EXTENSIONS
                 and (by_magic := stats_by_magic(data)) is not None):
             ext = by_magic  # a statistics data file under another name (survey.dat, export.bin, none: Session 15)
-        elif ext not in UNREAD_TABLES and fmt == "binary" and family_of(data[:HEAD_READ]) == "dbf":
+        elif ext not in UNREAD_TABLES and fmt == "binary" and family_of(data[:TAR_CHECK]) == "dbf":
             ext = ".dbf"  # a dBase table under another name (顧客.dat, 名簿.jpg: session 17, ended as nothing)
         if ext == IWORK_PART and numbers_part(entry):
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT, what=NUMBERS_FOLDER,
