@@ -63,3 +63,17 @@ def test_a_dbase7_table_renamed_is_read(tmp_path: Path) -> None:
     for name in files:
         assert _records(findings, name) == N7, (name, [f for f in findings["files"] if name in f["path"]],
                                                 [s for s in findings["skipped"] if name in s["path"]])
+
+
+def test_a_dbase_table_whose_field_names_end_in_left_over_bytes_is_seen_renamed(tmp_path: Path) -> None:
+    """Writers leave what their buffer held after a field name's NUL (the reader ignores it and reads the table by
+    its .dbf name); the head check required NULs to the end, so renamed .jpg or .dat such a table ended as nothing."""
+    from tests.disguise_matrix_data import _dbf, rows
+
+    data = bytearray(_dbf(rows()))
+    assert data[32:39] == b"SHIMEI\x00"
+    data[40:43] = b"\x8a\x13X"
+    files = {name: bytes(data) for name in ("a.dbf", "b.jpg", "c.dat", "d.html")}
+    findings = _scan(tmp_path, files)
+    for name in files:
+        assert _records(findings, name) == N, (name, findings["files"], findings["skipped"])

@@ -125,10 +125,11 @@ RTF_HEAD = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads (scanner.inspec
 # and a field name of printable bytes with a field type letter (a version byte and a date alone are weak for every
 # file's head)
 _DBF_FIRST = frozenset(bytes([v]) for v in DBF_VERSIONS)
-_DBF_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,10}\x00*")
+# (after the name's NUL, any bytes: writers leave what the buffer held there, which the reader ignores; review17e)
+_DBF_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,10}(?:\x00[\x00-\xff]*)?", re.DOTALL)
 _DBF_TYPES = frozenset(b"CNDLMFBIYTO@+0GPVWQ")
 _DBASE7 = frozenset({0x04, 0x8C})  # dBase 7: a 68-byte header, 32-byte field names (scanner.dbase)
-_DBF7_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,31}\x00*")
+_DBF7_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,31}(?:\x00[\x00-\xff]*)?", re.DOTALL)
 RULE = "extension-mismatch:"
 LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
           "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
