@@ -77,3 +77,50 @@ def test_a_dbase_table_whose_field_names_end_in_left_over_bytes_is_seen_renamed(
     findings = _scan(tmp_path, files)
     for name in files:
         assert _records(findings, name) == N, (name, findings["files"], findings["skipped"])
+
+
+def _json_lines(n: int = 60) -> bytes:
+    return b"".join(b'{"log":"GET /api/items/%d HTTP/1.1 200\\n","stream":"stdout","time":"2026-12-06T10:00:%02d.1Z"}\n'
+                    % (i, i % 60) for i in range(n))
+
+
+def test_json_lines_under_a_log_name_are_the_logs_own_format(tmp_path: Path) -> None:
+    """Docker's ``*-json.log`` and structured application logs are JSON lines: disguise17 took them for JSON records
+    disguised as a log, so every such log was read as a table (10 logs of 6 MB: 0.8 -> 6.5 s CPU) and a log naming
+    users was listed ``extension-mismatch``. A JSON array export renamed .log is still one; JSON lines under a
+    picture's name too."""
+    from scanner.inspectors.disguise import check, look
+    from tests.disguise_matrix_data import _json, rows
+
+    lines = _json_lines()
+    assert check("abc-json.log", lines[:4096]) is None
+    assert look("abc-json.log", lines[:65])[0] is None
+    assert check("abc.jpg", lines[:4096]) is not None
+    assert check("export.log", _json(rows())[:4096]) is not None
+    users = b"".join(f'{{"ts":"2026-12-06T10:00:00Z","level":"info","event":"signup","name":"{r[0]}","tel":"{r[3]}"}}\n'
+                     .encode() for r in rows(40)[1:])
+    findings = _scan(tmp_path, {"container-json.log": lines * 50, "app.log": users})
+    assert not [f for f in findings["files"] if "extension-mismatch" in f["reasons"]], findings["files"]
+
+
+def test_real_heads_under_their_own_names_are_no_disguise_and_read_no_further() -> None:
+    """The cheap path disguise17 built: a page, XML configurations, an RTF letter, a package manifest, a log and
+    source code under their own names are no disguise, and ``look`` asks for no more bytes (no parse, no 4 KiB) but
+    for a text format's (a log's header may be below its first lines)."""
+    from scanner.inspectors.disguise import TEXT_EXTS, check, look
+
+    heads = {
+        "index.html": b'<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8"><title>Top</title></head><body>' * 4,
+        "feed.xml": b'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>News</title>' * 4,
+        "app.config.xml": b'<?xml version="1.0"?>\n<configuration><appSettings><add key="a" value="b"/>' * 4,
+        "schema.xml": b'<?xml version="1.0"?><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">' * 4,
+        "letter.rtf": b"{\\rtf1\\ansi\\ansicpg932\\deff0{\\fonttbl{\\f0\\fnil MS Mincho;}}\\f0 Dear Sir," * 4,
+        "letter.doc": b"{\\rtf1\\ansi\\ansicpg932\\deff0{\\fonttbl{\\f0\\fnil MS Mincho;}}\\f0 Dear Sir," * 4,
+        "package.json": b'{\n  "name": "left-pad",\n  "version": "1.3.0",\n  "main": "index.js",\n  "license": "WTFPL"\n}\n',
+        "server.log": b"2026-12-06 10:00:00,123 INFO  [main] org.example.Server - started in 1.2 s\n" * 8,
+        "setup.py": b"from setuptools import setup\n\nsetup(name='x', version='1.0', packages=['x'])\n" * 4,
+    }
+    for name, head in heads.items():
+        more = 4096 if name.endswith(tuple(e for e in TEXT_EXTS if e)) else 0
+        assert look(name, head[:65]) == (None, more), (name, look(name, head[:65]))
+        assert check(name, head) is None, name

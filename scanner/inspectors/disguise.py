@@ -280,9 +280,17 @@ def check(name: str, head: bytes) -> Disguise | None:
     if claims & _MARKUP and _markup_start(head):
         return None  # a page under a page's name: its own format (whether it holds a table is its reader's question)
     family = family_of(head[:MARKUP_CHECK], _lines(ext, claims, head))
-    if family is None or family in claims:
+    if family is None or _own(family, claims, head):
         return None
     return Disguise(ext, family)
+
+
+def _own(family: str, claims: frozenset[str], head: bytes) -> bool:
+    """Whether a family is one the name's format holds: one it claims, and JSON lines (one object a line, opening
+    with ``{``) under a text format's name: a structured log, Docker's ``*-json.log`` (review17e: every such log was
+    read as records and listed as a disguise; a JSON array export renamed .log still is one)."""
+    return family in claims or (family == "json" and "text" in claims
+                                and head.lstrip(_SKIPPED_BYTES)[:1] == b"{")
 
 
 def _lines(ext: str, claims: frozenset[str], head: bytes) -> int:
@@ -316,7 +324,7 @@ def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     if family == "mail" and HEAD_CHECK < len(head) < TEXT_CHECK and _markup_start(head) and not claims & _MARKUP:
         return None, MARKUP_CHECK  # MIME-Version: first: a message, or an Excel single-file web page (``mime``)
     if family is not None:
-        return (None if family in claims else Disguise(ext, family)), 0
+        return (None if _own(family, claims, head) else Disguise(ext, family)), 0
     if len(head) <= HEAD_CHECK or len(head) >= TEXT_CHECK:
         return None, 0  # all of the file is there, or all ``look`` ever reads
     first = head[0]
