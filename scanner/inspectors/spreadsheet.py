@@ -109,6 +109,7 @@ _DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt")  # a Word or OpenDocument
 APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
+_WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")  # in a compound file's directory
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", ".ppt", *OUTLOOK_MESSAGE_EXTS,
@@ -634,7 +635,9 @@ class SpreadsheetInspector:
             if first.startswith(legacy.OLE_MAGIC):  # an .xls renamed 報告.docx (fix16b), or a password-protected
                 # package (session 17: an encrypted workbook renamed .docx ended as nothing): the worker reads it
                 # and lists it encrypted (a protected document and a protected workbook look alike)
-                return legacy.workbook_or_encrypted(entry, self.config.max_inspect_bytes)
+                return legacy.workbook_or_encrypted(entry, self.config.max_inspect_bytes) or (  # a Word 97-2003
+                    legacy.holds_word_stream(entry, self.config.max_inspect_bytes))  # .doc renamed .docx: its tables
+                # listed as under .doc (review17e: it ended as nothing)
             if _ODS_MIMETYPE in first[:256] or _ODT_MIMETYPE in first[:256]:  # an .ods under any document's name
                 return True  # (session 17: .docx, .pptx); an .odt under a presentation's (review17e: its tables)
             # an .xlsx renamed 報告.docx or 議事.odt (fix16b: under .odt it ended as nothing), a .docx renamed .pptx
@@ -736,11 +739,13 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
-        if ext in WORD97_EXTS and fmt == "ole-other":
-            caps = caps_for(self.config, len(data))
-            cells = shared_worker().call(word97_table_cells, (data,), caps.timeout + 5)  # olefile: in the worker
-            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.WORD97_TABLES_UNREAD, n=cells)) if cells else (
-                Inspection())
+        if fmt == "ole-other" and (ext in WORD97_EXTS or _WORD_STREAM_NAME in data):  # a Word 97-2003 document,
+            caps = caps_for(self.config, len(data))  # also renamed (review17e: under .rtf/.jpg a lead saying nothing
+            cells = shared_worker().call(word97_table_cells, (data,), caps.timeout + 5)  # of its tables, under .xls
+            if cells:  # "OLE2 file without a workbook stream"); olefile: in the worker
+                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.WORD97_TABLES_UNREAD, n=cells))
+            if ext in WORD97_EXTS:
+                return Inspection()
         if (ext in DOCUMENT_EXTS or ext in WORD97_EXTS) and fmt not in (*BINARY_FORMATS, "ole-encrypted",
                                                                          "ooxml-no-workbook"):
             kind = document_kind(data)
