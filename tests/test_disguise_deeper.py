@@ -201,7 +201,9 @@ def test_pages_logs_and_notes_without_person_tables_stay_quiet(scan: dict) -> No
 
 
 def test_before_session_8_these_were_silent(scan: dict, tmp_path: Path) -> None:
-    """The same files with the content check off: nothing of them is found or listed (what the check adds)."""
+    """The same files with the content check off: nothing of them is found or listed (what the check adds), but the
+    workbooks under a Word/OpenDocument text name: since doctables17 a .docx/.odt is read by its name for its tables,
+    and the package read is the workbook it is (review17e: the merge of doctables17 and disguise17 failed here)."""
     share = tmp_path / "share"
     share.mkdir()
     for name, data in scan["_files"].items():
@@ -209,4 +211,6 @@ def test_before_session_8_these_were_silent(scan: dict, tmp_path: Path) -> None:
     done = run_leakscan("scan", str(share), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1",
                         "--content-check", "off", timeout=300)
     doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
-    assert done.returncode in (0, 1) and not doc["files"] and not doc["skipped"]
+    by_name = {"報告.docx", "memo.odt"}
+    assert done.returncode in (0, 1) and not doc["skipped"], doc["skipped"]
+    assert {h["path"].rsplit("/", 1)[-1] for h in doc["files"]} == by_name, doc["files"]
