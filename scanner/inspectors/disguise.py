@@ -26,7 +26,7 @@ Families (``Disguise.family``):
   ended as nothing): its attached files are read by the PDF inspector (``wants_disguised``);
 * ``workbook``: an .xlsx/.xlsb/.ods package under an OOXML or OpenDocument document's name, found by the
   spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head;
-* session 17: ``sqlite`` (``SQLite format 3``), ``dbf`` (a dBase header with its first field descriptor), ``rtf``
+* session 17: ``sqlite`` (``SQLite format 3``), ``access`` (a Jet/ACE database's page 0, review17e), ``dbf`` (a dBase header with its first field descriptor), ``rtf``
   (``{\\rt``), and text the spreadsheet inspector reads: ``sylk``, ``json`` (records), ``sqldump``.
 
 Content over name (session 17): the check is asked about every file whose extension is listed, also one an inspector
@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import rules
+from ..access import is_access
 from ..dbase import VERSIONS as DBF_VERSIONS
 from ..dbase import is_dbf
 from ..models import Location
@@ -124,14 +125,18 @@ RTF_HEAD = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads (scanner.inspec
 # and a field name of printable bytes with a field type letter (a version byte and a date alone are weak for every
 # file's head)
 _DBF_FIRST = frozenset(bytes([v]) for v in DBF_VERSIONS)
-_DBF_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,10}\x00*")
+# (after the name's NUL, any bytes: writers leave what the buffer held there, which the reader ignores; review17e)
+_DBF_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,10}(?:\x00[\x00-\xff]*)?", re.DOTALL)
 _DBF_TYPES = frozenset(b"CNDLMFBIYTO@+0GPVWQ")
+_DBASE7 = frozenset({0x04, 0x8C})  # dBase 7: a 68-byte header, 32-byte field names (scanner.dbase)
+_DBF7_FIELD = re.compile(rb"[A-Za-z_\x80-\xff][\x20-\x7e\x80-\xff]{0,31}(?:\x00[\x00-\xff]*)?", re.DOTALL)
 RULE = "extension-mismatch:"
 LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
           "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
           "markup": "a table as markup (HTML or Excel XML)",
           "mime": "a table as a MIME web page (Excel single-file web page)", "pdf": "a PDF document",
-          "mail": "a saved mail message", "sqlite": "an SQLite database", "dbf": "a dBase table (.dbf)",
+          "mail": "a saved mail message", "sqlite": "an SQLite database",
+          "access": "an Access database", "dbf": "a dBase table (.dbf)",
           "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "json": "JSON records",
           "sqldump": "an SQL dump or script"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
@@ -223,6 +228,8 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
                 return "archive"
     if head.startswith(SQLITE_HEAD):
         return "sqlite"
+    if head[:1] == b"\x00" and is_access(head):  # an Access database (review17e: renamed .jpg/.html/.docx, nothing)
+        return "access"
     if head[:1] in _DBF_FIRST and _dbf_head(head):
         return "dbf"
     if head.startswith(PDF_MAGIC):
@@ -273,9 +280,17 @@ def check(name: str, head: bytes) -> Disguise | None:
     if claims & _MARKUP and _markup_start(head):
         return None  # a page under a page's name: its own format (whether it holds a table is its reader's question)
     family = family_of(head[:MARKUP_CHECK], _lines(ext, claims, head))
-    if family is None or family in claims:
+    if family is None or _own(family, claims, head):
         return None
     return Disguise(ext, family)
+
+
+def _own(family: str, claims: frozenset[str], head: bytes) -> bool:
+    """Whether a family is one the name's format holds: one it claims, and JSON lines (one object a line, opening
+    with ``{``) under a text format's name: a structured log, Docker's ``*-json.log`` (review17e: every such log was
+    read as records and listed as a disguise; a JSON array export renamed .log still is one)."""
+    return family in claims or (family == "json" and "text" in claims
+                                and head.lstrip(_SKIPPED_BYTES)[:1] == b"{")
 
 
 def _lines(ext: str, claims: frozenset[str], head: bytes) -> int:
@@ -309,7 +324,7 @@ def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     if family == "mail" and HEAD_CHECK < len(head) < TEXT_CHECK and _markup_start(head) and not claims & _MARKUP:
         return None, MARKUP_CHECK  # MIME-Version: first: a message, or an Excel single-file web page (``mime``)
     if family is not None:
-        return (None if family in claims else Disguise(ext, family)), 0
+        return (None if _own(family, claims, head) else Disguise(ext, family)), 0
     if len(head) <= HEAD_CHECK or len(head) >= TEXT_CHECK:
         return None, 0  # all of the file is there, or all ``look`` ever reads
     first = head[0]
@@ -318,6 +333,8 @@ def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     elif (ext in TEXT_EXTS or "text" not in claims) and _texty(head):
         need = TEXT_CHECK
     elif first in _TAR_FIRST and "archive" not in claims and _tar_name(head[:HEAD_CHECK]):
+        need = TAR_CHECK
+    elif _dbase7_start(head):
         need = TAR_CHECK
     else:
         need = 0
@@ -332,9 +349,20 @@ def _texty(head: bytes) -> bool:
 
 
 def _dbf_head(head: bytes) -> bool:
-    """A dBase table's header with its first field descriptor (``HEAD_CHECK`` bytes hold it)."""
-    return (len(head) >= 64 and is_dbf(head) and _DBF_FIELD.fullmatch(head[32:43]) is not None
-            and head[43] in _DBF_TYPES)
+    """A dBase table's header with its first field descriptor (``HEAD_CHECK`` bytes hold it; a dBase 7 table's,
+    32-byte names from byte 68, when ``TAR_CHECK`` bytes were read: ``_dbase7_start``)."""
+    if len(head) < 64 or not is_dbf(head):
+        return False
+    if head[0] in _DBASE7 and len(head) > 100 and _DBF7_FIELD.fullmatch(head[68:100]) is not None and (
+            head[100] in _DBF_TYPES):
+        return True
+    return _DBF_FIELD.fullmatch(head[32:43]) is not None and head[43] in _DBF_TYPES
+
+
+def _dbase7_start(head: bytes) -> bool:
+    """Whether the first bytes may be a dBase 7 table's header, whose first field descriptor is past ``HEAD_CHECK``
+    (review17e: a dBase 7 table renamed .jpg/.dat ended as nothing): ``look`` reads on to see it."""
+    return head[0] in _DBASE7 and is_dbf(head)
 
 
 def _markup_start(head: bytes) -> bool:

@@ -68,6 +68,9 @@ class PackageMarks:
     # no package part at all ([Content_Types].xml, mimetype, META-INF/manifest.xml): a zip archive under a document's
     # name (session 17: a zip renamed 報告.docx / 議事.odt ended as nothing), opened as the archive it is
     plain: bool = False
+    # a Word document's main part (word/document.xml): a .docx under a presentation's name holds a table for the
+    # spreadsheet inspector's document reader (review17e: a .docx renamed .pptx ended as nothing)
+    document: bool = False
 
 
 _UNREAD = PackageMarks(True)  # the end could not be read: the worker reads the document again and lists why
@@ -155,14 +158,16 @@ def _marks_at(read: Callable[[int, int], bytes], size: int) -> PackageMarks:
         # no directory: a cut or damaged document, whose lost part may have held the object; the worker
         # reads what its local headers still give and lists the document as damaged, never as nothing (a
         # small file read whole must begin as a zip: random bytes named .docx are no damaged document)
-        return PackageMarks(marks.embeds or start > 0 or tail.startswith(b"PK\x03\x04"), marks.workbook, marks.plain)
+        return PackageMarks(marks.embeds or start > 0 or tail.startswith(b"PK\x03\x04"), marks.workbook, marks.plain,
+                            marks.document)
     cd_size, cd_offset = struct.unpack_from("<II", tail, at + 12)
     if 0xFFFFFFFF in (cd_size, cd_offset):
         return PackageMarks(True, marks.workbook)  # zip64: the worker reads the directory
     if cd_offset >= start:
         return marks  # the whole directory was in the tail
     more = _names_in(read(cd_offset, min(cd_size, start - cd_offset + 64)))
-    return PackageMarks(marks.embeds or more.embeds, marks.workbook or more.workbook, marks.plain and more.plain)
+    return PackageMarks(marks.embeds or more.embeds, marks.workbook or more.workbook, marks.plain and more.plain,
+                        marks.document or more.document)
 
 
 def _names_in(data: bytes) -> PackageMarks:
@@ -171,7 +176,8 @@ def _names_in(data: bytes) -> PackageMarks:
     ~25 us per 4 KiB document, ~4 us this way; tests/test_embedded.py compares both)."""
     low = data.lower()
     return PackageMarks(b"/embeddings/" in low or (b"Object " in data and _ODF_OBJECT_NAME.search(data) is not None),
-                        b"xl/workbook." in low, b"PK\x01\x02" in data and not any(part in low for part in _PACKAGE_PARTS))
+                        b"xl/workbook." in low, b"PK\x01\x02" in data and not any(part in low for part in _PACKAGE_PARTS),
+                        b"word/document.xml" in low)
 
 
 _PACKAGE_PARTS = (b"[content_types].xml", b"mimetype", b"meta-inf/manifest.xml")  # an OOXML or ODF package's own

@@ -69,10 +69,10 @@ from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
 from .archive_members import archive_depth
 from .disguise import (
-    HEAD_READ,
     HEADER_LINES,
     LABELS,
     MARKUP_CHECK,
+    TAR_CHECK,
     TEXT_CHECK,
     TEXT_FAMILIES,
     Disguise,
@@ -118,6 +118,8 @@ DOCUMENT_CHECK, DOCUMENT_CHECK_INFLATED = 1 * MiB, 8 * MiB
 # an AppleDouble file (RFC 1740): what macOS writes as "._NAME" beside a file it copies off APFS / HFS+ (Session 9 review)
 APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
+_ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
+_WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")  # in a compound file's directory
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", ".ppt", *OUTLOOK_MESSAGE_EXTS,
@@ -588,7 +590,7 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
 # content families (scanner.inspectors.disguise.family_of) this inspector reads whatever the name: a file of an unknown
 # extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
 # ended as nothing)
-READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "dbf", "sylk", "json", "sqldump"})
+READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "json", "sqldump"})
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:
@@ -645,11 +647,14 @@ class SpreadsheetInspector:
             if first.startswith(legacy.OLE_MAGIC):  # an .xls renamed 報告.docx (fix16b), or a password-protected
                 # package (session 17: an encrypted workbook renamed .docx ended as nothing): the worker reads it
                 # and lists it encrypted (a protected document and a protected workbook look alike)
-                return legacy.workbook_or_encrypted(entry, self.config.max_inspect_bytes)
-            if _ODS_MIMETYPE in first[:256]:  # an .ods under any document's name (session 17: .docx, .pptx)
-                return True
-            # an .xlsx renamed 報告.docx or 議事.odt (fix16b: under .odt it ended as nothing)
-            return embedded.package_marks(entry, size, self.config.max_inspect_bytes).workbook
+                return legacy.workbook_or_encrypted(entry, self.config.max_inspect_bytes) or (  # a Word 97-2003
+                    legacy.holds_word_stream(entry, self.config.max_inspect_bytes))  # .doc renamed .docx: its tables
+                # listed as under .doc (review17e: it ended as nothing)
+            if _ODS_MIMETYPE in first[:256] or _ODT_MIMETYPE in first[:256]:  # an .ods under any document's name
+                return True  # (session 17: .docx, .pptx); an .odt under a presentation's (review17e: its tables)
+            # an .xlsx renamed 報告.docx or 議事.odt (fix16b: under .odt it ended as nothing), a .docx renamed .pptx
+            marks = embedded.package_marks(entry, size, self.config.max_inspect_bytes)
+            return marks.workbook or marks.document
         if ext in SQLITE_EXTENSIONS:  # a database, or bytes that say why not (an encrypted one has no header: its
             return True               # randomness is judged on its first 4 KiB, more than the head read here)
         if entry.name.casefold().endswith(WAL_SUFFIX):
@@ -755,11 +760,13 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
-        if ext in WORD97_EXTS and fmt == "ole-other":
-            caps = caps_for(self.config, len(data))
-            cells = shared_worker().call(word97_table_cells, (data,), caps.timeout + 5)  # olefile: in the worker
-            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.WORD97_TABLES_UNREAD, n=cells)) if cells else (
-                Inspection())
+        if fmt == "ole-other" and (ext in WORD97_EXTS or _WORD_STREAM_NAME in data):  # a Word 97-2003 document,
+            caps = caps_for(self.config, len(data))  # also renamed (review17e: under .rtf/.jpg a lead saying nothing
+            cells = shared_worker().call(word97_table_cells, (data,), caps.timeout + 5)  # of its tables, under .xls
+            if cells:  # "OLE2 file without a workbook stream"); olefile: in the worker
+                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.WORD97_TABLES_UNREAD, n=cells))
+            if ext in WORD97_EXTS:
+                return Inspection()
         if (ext in DOCUMENT_EXTS or ext in WORD97_EXTS) and fmt not in (*BINARY_FORMATS, "ole-encrypted",
                                                                          "ooxml-no-workbook"):
             kind = document_kind(data)
@@ -768,6 +775,10 @@ class SpreadsheetInspector:
             elif fmt in ("zip-corrupt", "zip-other") and not embedded.package_marks(
                     entry, len(data), self.config.max_inspect_bytes).workbook:
                 return Inspection()  # no document part and no workbook part named: the archive inspector lists it
+        elif fmt in ("zip-corrupt", "zip-other") or (fmt == "text" and data.startswith(b"{\\rt")):
+            kind = document_kind(data)  # a document renamed 名簿.jpg / .dat / .xlsx / .txt (review17e: its person
+            if kind is not None:  # table was never read: a lead without its people, or nothing)
+                fmt = kind
         if ext in WEB_ARCHIVES and fmt != "mhtml" and _cut_web_archive(data):  # its page and parts are lost
             return Inspection(status=Status.CORRUPT, detail=say(Detail.CUT_IN_HEADER))
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
@@ -775,7 +786,7 @@ class SpreadsheetInspector:
         if (ext not in UNREAD_TABLES and ext not in SHEET_EXTENSIONS and ext not in MARKUP_EXTENSIONS
                 and (by_magic := stats_by_magic(data)) is not None):
             ext = by_magic  # a statistics data file under another name (survey.dat, export.bin, none: Session 15)
-        elif ext not in UNREAD_TABLES and fmt == "binary" and family_of(data[:HEAD_READ]) == "dbf":
+        elif ext not in UNREAD_TABLES and fmt == "binary" and family_of(data[:TAR_CHECK]) == "dbf":
             ext = ".dbf"  # a dBase table under another name (顧客.dat, 名簿.jpg: session 17, ended as nothing)
         if ext == IWORK_PART and numbers_part(entry):
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT, what=NUMBERS_FOLDER,
