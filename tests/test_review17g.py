@@ -1,0 +1,73 @@
+"""review17g: the session-17 damage fixes (damage17) tried on real layouts: JSON values one after another without
+a constructor (jq's and the legacy mongo shell's prints), plain JSON Lines and cut JSON kept off the lenient
+rewrite, dBase code page guesses and record flags on real writers' layouts.
+
+People are Faker ja_JP with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from faker import Faker
+
+from scanner import jsontables
+from scanner.sheet import Caps
+from tests.test_wild13 import _scan
+
+SEED = 2026121717
+
+
+def _people(n: int) -> list[dict[str, object]]:
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    return [{"name": fake.name(), "tel": fake.phone_number(), "address": fake.address()} for _ in range(n)]
+
+
+def _read(data: bytes) -> list[tuple[int, list[str]]]:
+    out = []
+    for sheet in jsontables.iter_json(data, Caps()):
+        rows = list(sheet.rows)
+        out.append((len(rows) - 1, list(sheet.damage)))
+    return out
+
+
+def test_json_documents_one_after_another_without_a_constructor_are_read_whole(tmp_path: Path) -> None:
+    """``jq '.[]' users.json`` and the legacy shell's ``find({}, {_id: 0}).pretty()`` print documents one after
+    another, each valid JSON: damage17 read only those with an ``ObjectId(..)`` whole; these were listed `corrupt`
+    (json-damaged) with every record read."""
+    people = _people(20)
+    jq = "\n".join(json.dumps(p, ensure_ascii=False, indent=2) for p in people) + "\n"
+    shell = "\n".join(json.dumps(p, ensure_ascii=False, indent="\t", separators=(",", " : ")) for p in people) + "\n"
+    books = {"users_jq.json": jq.encode(), "users_pretty.txt": shell.encode()}
+    findings = _scan(tmp_path, books)
+    hits = {Path(f["path"]).name: f for f in findings["files"]}
+    listed = {Path(s["path"]).name: s for s in findings["skipped"]}
+    for name in books:
+        assert name not in listed, (name, listed.get(name))
+        assert hits[name]["pii"]["records"] == 20, (name, hits.get(name))
+
+
+def test_plain_json_lines_and_a_cut_json_are_not_rewritten(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON Lines log and a cut minified JSON are plain JSON: read as before without the lenient rewrite (which
+    made a valid 50 MB JSON Lines log 4x slower, bench/README.md); a JSONC file still goes through it."""
+    calls: list[int] = []
+    real = jsontables._relaxed
+
+    def counted(text: str, budget: object) -> object:
+        calls.append(len(text))
+        return real(text, budget)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jsontables, "_relaxed", counted)
+    people = _people(30)
+    lines = "".join(json.dumps(p | {"score": float("nan"), "url": "http://x/*y*/"}, ensure_ascii=False) + "\n"
+                    for p in people).encode()
+    assert _read(lines) == [(30, [])]
+    cut = json.dumps(people, ensure_ascii=False, separators=(",", ":")).encode()[:-40]
+    ((n, damage),) = _read(cut)
+    assert 25 <= n < 30 and damage and "damaged" in damage[0], (n, damage)
+    assert _read(lines[:-10]) and not calls  # a log cut in its last line: JSON Lines, damaged, never rewritten
+    jsonc = ("// users\n" + json.dumps(people, ensure_ascii=False, indent=2).replace("\n  }", ",\n  }")).encode()
+    assert _read(jsonc) == [(30, [])] and calls
