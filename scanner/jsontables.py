@@ -271,12 +271,15 @@ def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
     """``text`` rewritten as JSON when it is one of JSON's relatives (see the module docstring), token by token:
     comments dropped, a name before ``:`` quoted, single-quoted strings and Python's escapes made JSON's, a
     constructor (``ObjectId('..')``, ``new Date(..)``, ``NumberLong(5)``) its first argument, ``True``/``None`` ...
-    JSON's literals, a comma before a closing bracket dropped. With the text, how many bare words stood as values
-    (no print writes one: a damaged byte made it); None when nothing needed rewriting (plain JSON, damaged or not)."""
+    JSON's literals, a comma before a closing bracket dropped, a tuple a list, adjacent strings one (review17g: a
+    printed tuple or a long value pprint wrapped left the records unread, 0 of 20, `json-damaged`). With the text,
+    how many bare words stood as values (no print writes one: a damaged byte made it); None when nothing needed
+    rewriting (plain JSON, damaged or not)."""
     tokens = _TOKEN.findall(text)
     out: list[str] = []
     changed = False
     bare = 0
+    joined: int | None = None  # where the string just written is in ``out``, while only spaces follow it
     i, n = 0, len(tokens)
 
     def following(k: int) -> str:
@@ -290,9 +293,18 @@ def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
         t = tokens[i]
         first = t[0]
         if first in "\"'" and len(t) > 1 and t[-1] == first:
-            out.append(_string(t))
-            changed |= first == "'" or out[-1] is not t
-        elif t[:2] in ("//", "/*"):
+            if joined is not None:  # Python's adjacent literals (pprint wraps a long value so): one string
+                out[joined:] = [json.dumps(json.loads(out[joined]) + json.loads(_string(t)), ensure_ascii=False)]
+                changed = True
+            else:
+                out.append(_string(t))
+                changed |= first == "'" or out[-1] is not t
+                joined = len(out) - 1
+            i += 1
+            continue
+        if not t.isspace() and t[:2] not in ("//", "/*"):
+            joined = None
+        if t[:2] in ("//", "/*"):
             out.append(" ")
             changed = True
         elif first.isalpha() or first in "_$":
@@ -329,7 +341,10 @@ def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
                 out.append(json.dumps(t))
                 changed = True
                 bare += nxt[:1] != ":"
-        elif t == "," and following(i + 1) in ("]", "}"):
+        elif t == "," and following(i + 1) in ("]", "}", ")"):
+            changed = True
+        elif t in "()":  # a tuple printed (a constructor's brackets are read with it): a list
+            out.append("[" if t == "(" else "]")
             changed = True
         else:
             out.append(t)

@@ -71,3 +71,20 @@ def test_plain_json_lines_and_a_cut_json_are_not_rewritten(monkeypatch: pytest.M
     assert _read(lines[:-10]) and not calls  # a log cut in its last line: JSON Lines, damaged, never rewritten
     jsonc = ("// users\n" + json.dumps(people, ensure_ascii=False, indent=2).replace("\n  }", ",\n  }")).encode()
     assert _read(jsonc) == [(30, [])] and calls
+
+
+def test_a_python_print_with_tuples_and_wrapped_long_values_is_read_whole(tmp_path: Path) -> None:
+    """``pprint.pprint(users)`` wraps a value longer than its width into adjacent string literals, and a tuple prints
+    in parentheses (``repr`` too): damage17's rewrite kept both, so every record failed (0 of 20, `json-damaged`)."""
+    import pprint
+
+    people = [p | {"address": f"{p['address']} {p['address']}", "tags": ("vip", "dm")} for p in _people(20)]
+    books = {"users_pprint.txt": pprint.pformat({"users": people}).encode(),
+             "users_repr.txt": repr(people).encode()}
+    assert b"'\n" in books["users_pprint.txt"]  # a value wrapped
+    findings = _scan(tmp_path, books)
+    hits = {Path(f["path"]).name: f for f in findings["files"]}
+    listed = {Path(s["path"]).name: s for s in findings["skipped"]}
+    for name in books:
+        assert name not in listed, (name, listed.get(name))
+        assert hits[name]["pii"]["records"] == 20, (name, hits.get(name))
