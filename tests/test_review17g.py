@@ -88,3 +88,24 @@ def test_a_python_print_with_tuples_and_wrapped_long_values_is_read_whole(tmp_pa
     for name in books:
         assert name not in listed, (name, listed.get(name))
         assert hits[name]["pii"]["records"] == 20, (name, hits.get(name))
+
+
+def test_a_dbase_writer_that_flags_live_records_with_nul_is_no_damage_when_its_first_record_is_deleted(
+        tmp_path: Path) -> None:
+    """A writer opening live records with 0x00 (infused/dbf's mazovia.dbf) and its first record deleted (``*``):
+    damage17 learnt the 0x00 flag from the first record alone and said every later record shifted (corrupt)."""
+    from scanner.dbase import dbf_sheets
+    from tests.test_dbase16 import _table, dbf_bytes
+
+    data = bytearray(dbf_bytes(_table(), deleted=frozenset({0})))
+    header_len, size = int.from_bytes(data[8:10], "little"), int.from_bytes(data[10:12], "little")
+    for start in range(header_len + size, len(data) - 1, size):
+        assert data[start] == 0x20
+        data[start] = 0
+    ((sheet),) = list(dbf_sheets(bytes(data), Caps()))
+    rows = list(sheet.rows)
+    assert len(rows) - 1 == int.from_bytes(data[4:8], "little") and not sheet.damage, sheet.damage
+    zeroed = bytes(data[:header_len + 3 * size]) + bytes(size) + bytes(data[header_len + 4 * size:])
+    ((sheet),) = list(dbf_sheets(zeroed, Caps()))
+    list(sheet.rows)
+    assert any("deletion flag" in d for d in sheet.damage), sheet.damage  # a zeroed record is damage still
