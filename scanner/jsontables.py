@@ -238,6 +238,9 @@ def _runs(records: list[dict[str, object]]) -> list[list[dict[str, object]]]:
 # (punctuation other than , . and the brackets, spaces), or any one character
 _TOKEN = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|//[^\n]*|/\*.*?\*/"""
                     r"""|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z_$][\w$]*|[^"'/A-Za-z_$,\[\]{}()\d.]+|.""", re.S)
+# the same without block comments: for the text after the last ``*/``, where a ``/*`` never closes (each one tried
+# to the text's end made a 200 KB print of ``/*`` take 73 s: review17g)
+_TOKEN_UNCLOSED = re.compile(_TOKEN.pattern.replace(r"|/\*.*?\*/", ""), re.S)
 _LITERALS = {"true": "true", "false": "false", "null": "null", "True": "true", "False": "false", "None": "null",
              "undefined": "null", "NaN": "null", "Infinity": "null"}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -267,6 +270,19 @@ def _string(token: str) -> str:
     return json.dumps(_PY_ESCAPE.sub(_unescaped, token[1:-1]), ensure_ascii=False)
 
 
+def _tokens(text: str) -> list[str]:
+    """``_TOKEN``'s tokens of ``text``; one starting after the last ``*/`` is read without block comments."""
+    close = text.rfind("*/")
+    if close < 0:
+        return _TOKEN_UNCLOSED.findall(text)
+    tokens: list[str] = []
+    for m in _TOKEN.finditer(text):
+        if m.start() > close:
+            return tokens + _TOKEN_UNCLOSED.findall(text, m.start())
+        tokens.append(m.group())
+    return tokens
+
+
 def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
     """``text`` rewritten as JSON when it is one of JSON's relatives (see the module docstring), token by token:
     comments dropped, a name before ``:`` quoted, single-quoted strings and Python's escapes made JSON's, a
@@ -275,7 +291,7 @@ def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
     printed tuple or a long value pprint wrapped left the records unread, 0 of 20, `json-damaged`). With the text,
     how many bare words stood as values (no print writes one: a damaged byte made it); None when nothing needed
     rewriting (plain JSON, damaged or not)."""
-    tokens = _TOKEN.findall(text)
+    tokens = _tokens(text)
     out: list[str] = []
     changed = False
     bare = 0

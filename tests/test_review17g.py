@@ -109,3 +109,21 @@ def test_a_dbase_writer_that_flags_live_records_with_nul_is_no_damage_when_its_f
     ((sheet),) = list(dbf_sheets(zeroed, Caps()))
     list(sheet.rows)
     assert any("deletion flag" in d for d in sheet.damage), sheet.damage  # a zeroed record is damage still
+
+
+def test_the_rewrite_reads_a_comment_close_inside_a_string_and_an_unclosed_comment_after_it() -> None:
+    """The tokens after the last ``*/`` are read without block comments (a ``/*`` there never closes: each one was
+    tried to the text's end, 73 s for a 200 KB print of them, bench/README.md); a ``*/`` inside a string (a cron
+    field) is still a string's, and a text's tokens are the same either way."""
+    from scanner.sheet import CellBudget
+
+    people = _people(5)
+    text = ("/* users */ [\n" + ",\n".join(f"{{name: '{p['name']}', cron: '*/5 * * * *', tel: '{p['tel']}'}}"
+                                           for p in people) + "\n] // end /* not closed\n")
+    assert jsontables._tokens(text) == jsontables._TOKEN.findall(text)
+    relaxed = jsontables._relaxed(text, CellBudget(Caps()))
+    assert relaxed is not None and relaxed[1] == 0
+    docs = jsontables._sequence(relaxed[0])
+    assert docs == [[{"name": p["name"], "cron": "*/5 * * * *", "tel": p["tel"]} for p in people]], docs
+    hostile = "[{a: 1}, " + "/* x " * 50
+    assert jsontables._tokens(hostile) == jsontables._TOKEN.findall(hostile)
