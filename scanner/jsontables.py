@@ -393,6 +393,25 @@ def _parsed(text: str) -> tuple[list[object] | None, int]:
         values.append(value)
 
 
+def _relative(text: str, stop: int) -> bool:
+    """Whether ``text``, which the strict parser stopped in at ``stop``, is a JSON relative: it stopped at a
+    relative's token, or the 64 KiB from there hold one (a print damaged before its first bare key: a single-quoted
+    string, a comment, a bare key or constructor, Python's ``True``/``False``/``None``)."""
+    if _relative_at(text, stop):
+        return True
+    if text[stop:stop + 1] == '"':  # a string not closed on its line (cut): what follows it is read from the next
+        stop = text.find("\n", stop) + 1  # line (a cut URL's ``http:`` is no bare key)
+        if not stop:
+            return False
+    tokens = [t for t in _tokens(text[stop:stop + (1 << 16)]) if not t.isspace()]
+    for k, t in enumerate(tokens):
+        if (len(t) > 1 and t[0] == t[-1] == "'" or t[:2] == "//" or t[:2] == "/*" and t.endswith("*/")
+                or t in ("True", "False", "None")
+                or (t[0].isalpha() or t[0] in "_$") and tokens[k + 1:k + 2] in ([":"], ["("])):
+            return True
+    return False
+
+
 def _relative_at(text: str, pos: int) -> bool:
     """The strict parser stopped where a JSON relative writes what JSON has not: a comment, a single quote, a bare
     name (a key, a constructor, Python's ``True``), an escape JSON lacks, a comma before a closing bracket. Else
@@ -440,7 +459,7 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
         # values one after another, strict (JSON Lines, jq's and the mongo shell's prints of documents without a
         # constructor: review17g, these were listed damaged), else where the strict parser stopped
         docs, stop = _parsed(text)
-        relaxed = _relaxed(text, budget) if docs is None and _relative_at(text, stop) else None
+        relaxed = _relaxed(text, budget) if docs is None and _relative(text, stop) else None
         if relaxed is not None:
             text = relaxed[0]  # a JSON relative: read as JSON, whole or damaged
             docs = _sequence(text)

@@ -127,3 +127,16 @@ def test_the_rewrite_reads_a_comment_close_inside_a_string_and_an_unclosed_comme
     assert docs == [[{"name": p["name"], "cron": "*/5 * * * *", "tel": p["tel"]} for p in people]], docs
     hostile = "[{a: 1}, " + "/* x " * 50
     assert jsontables._tokens(hostile) == jsontables._TOKEN.findall(hostile)
+
+
+def test_a_json_relative_damaged_before_its_first_bare_key_is_still_rewritten() -> None:
+    """The rewrite runs only where the text is a relative (above); a mongosh print or a Python dict printed whose
+    first byte is flipped is one all the same (its bare keys and quotes follow): its records read, damage said."""
+    from tests.test_damage17 import _mongosh
+    from tests.test_damage17 import _people as _users
+
+    for text in (_mongosh(_users()), repr({"users": _users()})):
+        data = bytearray(text.encode())
+        data[0] ^= 0x40
+        sheets = _read(bytes(data))
+        assert sum(n for n, _ in sheets) == 30 and any("damaged" in d for _, ds in sheets for d in ds), sheets
