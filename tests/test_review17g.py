@@ -140,3 +140,21 @@ def test_a_json_relative_damaged_before_its_first_bare_key_is_still_rewritten() 
         data[0] ^= 0x40
         sheets = _read(bytes(data))
         assert sum(n for n, _ in sheets) == 30 and any("damaged" in d for _, ds in sheets for d in ds), sheets
+
+
+def test_a_letter_with_commas_ending_without_a_line_end_is_no_cut_table(tmp_path: Path) -> None:
+    """A plain letter whose line before the signature holds two commas, its body ending with no line end (as many
+    clients send it): damage17 took the prose line for a table's header and the signature for its first row cut,
+    and listed the message `corrupt` (`text-cut-in-row`). A header's cells are short labels, not a sentence."""
+    from email.message import EmailMessage
+
+    bodies = {"signature.eml": "Hello Tanaka-san,\n\nWe met on Monday, Tuesday, and Wednesday.\nBest",
+              "regards.eml": "Thanks for the call, the documents, and the list.\nRegards, Taro"}
+    books = {}
+    for name, body in bodies.items():
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = "a@example.com", "b@example.com", "hello"
+        msg.set_content(body)
+        books[name] = msg.as_bytes().rstrip(b"\n")
+    findings = _scan(tmp_path, books)
+    assert not findings["skipped"], findings["skipped"]
