@@ -180,9 +180,12 @@ def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: lis
     shifted = replaced = 0
     end = len(data) - (data[-1:] == b"\x1a")
     at = header_len
-    # a writer may open every record with 0x00 (infused/dbf's mazovia.dbf): its flag then, when its first record
-    # is no zeroed one; a record of zeros alone is damage all the same
-    flags = _FLAGS + b"\x00" if data[at:at + 1] == b"\x00" and any(data[at:at + record_len]) else _FLAGS
+    # a writer may open every record with 0x00 (infused/dbf's mazovia.dbf): its flag then, when one of the first
+    # records opens so and holds something and none opens with a space (its first record deleted: review17g, each
+    # record after was said shifted); a record of zeros alone is damage all the same
+    firsts = [data[s:s + record_len] for s in range(at, min(len(data), at + 8 * record_len), record_len)]
+    flags = (_FLAGS + b"\x00" if not any(r[:1] == b" " for r in firsts)
+             and any(r[:1] == b"\x00" and any(r) for r in firsts) else _FLAGS)
     for n in range(count):
         if n % 4096 == 0:
             budget.tick()

@@ -238,6 +238,9 @@ def _runs(records: list[dict[str, object]]) -> list[list[dict[str, object]]]:
 # (punctuation other than , . and the brackets, spaces), or any one character
 _TOKEN = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|//[^\n]*|/\*.*?\*/"""
                     r"""|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z_$][\w$]*|[^"'/A-Za-z_$,\[\]{}()\d.]+|.""", re.S)
+# the same without block comments: for the text after the last ``*/``, where a ``/*`` never closes (each one tried
+# to the text's end made a 200 KB print of ``/*`` take 73 s: review17g)
+_TOKEN_UNCLOSED = re.compile(_TOKEN.pattern.replace(r"|/\*.*?\*/", ""), re.S)
 _LITERALS = {"true": "true", "false": "false", "null": "null", "True": "true", "False": "false", "None": "null",
              "undefined": "null", "NaN": "null", "Infinity": "null"}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -267,16 +270,32 @@ def _string(token: str) -> str:
     return json.dumps(_PY_ESCAPE.sub(_unescaped, token[1:-1]), ensure_ascii=False)
 
 
+def _tokens(text: str) -> list[str]:
+    """``_TOKEN``'s tokens of ``text``; one starting after the last ``*/`` is read without block comments."""
+    close = text.rfind("*/")
+    if close < 0:
+        return _TOKEN_UNCLOSED.findall(text)
+    tokens: list[str] = []
+    for m in _TOKEN.finditer(text):
+        if m.start() > close:
+            return tokens + _TOKEN_UNCLOSED.findall(text, m.start())
+        tokens.append(m.group())
+    return tokens
+
+
 def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
     """``text`` rewritten as JSON when it is one of JSON's relatives (see the module docstring), token by token:
     comments dropped, a name before ``:`` quoted, single-quoted strings and Python's escapes made JSON's, a
     constructor (``ObjectId('..')``, ``new Date(..)``, ``NumberLong(5)``) its first argument, ``True``/``None`` ...
-    JSON's literals, a comma before a closing bracket dropped. With the text, how many bare words stood as values
-    (no print writes one: a damaged byte made it); None when nothing needed rewriting (plain JSON, damaged or not)."""
-    tokens = _TOKEN.findall(text)
+    JSON's literals, a comma before a closing bracket dropped, a tuple a list, adjacent strings one (review17g: a
+    printed tuple or a long value pprint wrapped left the records unread, 0 of 20, `json-damaged`). With the text,
+    how many bare words stood as values (no print writes one: a damaged byte made it); None when nothing needed
+    rewriting (plain JSON, damaged or not)."""
+    tokens = _tokens(text)
     out: list[str] = []
     changed = False
     bare = 0
+    joined: int | None = None  # where the string just written is in ``out``, while only spaces follow it
     i, n = 0, len(tokens)
 
     def following(k: int) -> str:
@@ -290,9 +309,18 @@ def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
         t = tokens[i]
         first = t[0]
         if first in "\"'" and len(t) > 1 and t[-1] == first:
-            out.append(_string(t))
-            changed |= first == "'" or out[-1] is not t
-        elif t[:2] in ("//", "/*"):
+            if joined is not None:  # Python's adjacent literals (pprint wraps a long value so): one string
+                out[joined:] = [json.dumps(json.loads(out[joined]) + json.loads(_string(t)), ensure_ascii=False)]
+                changed = True
+            else:
+                out.append(_string(t))
+                changed |= first == "'" or out[-1] is not t
+                joined = len(out) - 1
+            i += 1
+            continue
+        if not t.isspace() and t[:2] not in ("//", "/*"):
+            joined = None
+        if t[:2] in ("//", "/*"):
             out.append(" ")
             changed = True
         elif first.isalpha() or first in "_$":
@@ -329,7 +357,10 @@ def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
                 out.append(json.dumps(t))
                 changed = True
                 bare += nxt[:1] != ":"
-        elif t == "," and following(i + 1) in ("]", "}"):
+        elif t == "," and following(i + 1) in ("]", "}", ")"):
+            changed = True
+        elif t in "()":  # a tuple printed (a constructor's brackets are read with it): a list
+            out.append("[" if t == "(" else "]")
             changed = True
         else:
             out.append(t)
@@ -340,6 +371,11 @@ def _relaxed(text: str, budget: CellBudget) -> tuple[str, int] | None:
 def _sequence(text: str) -> list[object] | None:
     """The values of a text that is one JSON value or several one after another (the legacy mongo shell prints a
     document after another), all of it; None when any part does not parse."""
+    return _parsed(text)[0]
+
+
+def _parsed(text: str) -> tuple[list[object] | None, int]:
+    """``_sequence``'s values, and where the strict parser stopped when they are None (-1: too deep to say)."""
     decoder = json.JSONDecoder()
     values: list[object] = []
     at, end = 0, len(text)
@@ -347,12 +383,43 @@ def _sequence(text: str) -> list[object] | None:
         while at < end and text[at] in " \t\r\n\ufeff":
             at += 1
         if at >= end:
-            return values or None
+            return values or None, at
         try:
             value, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as e:
+            return None, e.pos
         except (ValueError, RecursionError):
-            return None
+            return None, -1
         values.append(value)
+
+
+def _relative(text: str, stop: int) -> bool:
+    """Whether ``text``, which the strict parser stopped in at ``stop``, is a JSON relative: it stopped at a
+    relative's token, or the 64 KiB from there hold one (a print damaged before its first bare key: a single-quoted
+    string, a comment, a bare key or constructor, Python's ``True``/``False``/``None``)."""
+    if _relative_at(text, stop):
+        return True
+    if text[stop:stop + 1] == '"':  # a string not closed on its line (cut): what follows it is read from the next
+        stop = text.find("\n", stop) + 1  # line (a cut URL's ``http:`` is no bare key)
+        if not stop:
+            return False
+    tokens = [t for t in _tokens(text[stop:stop + (1 << 16)]) if not t.isspace()]
+    for k, t in enumerate(tokens):
+        if (len(t) > 1 and t[0] == t[-1] == "'" or t[:2] == "//" or t[:2] == "/*" and t.endswith("*/")
+                or t in ("True", "False", "None")
+                or (t[0].isalpha() or t[0] in "_$") and tokens[k + 1:k + 2] in ([":"], ["("])):
+            return True
+    return False
+
+
+def _relative_at(text: str, pos: int) -> bool:
+    """The strict parser stopped where a JSON relative writes what JSON has not: a comment, a single quote, a bare
+    name (a key, a constructor, Python's ``True``), an escape JSON lacks, a comma before a closing bracket. Else
+    (a cut, a byte lost, JSON Lines' next line) the text is plain JSON and is not rewritten (review17g: a valid
+    50 MB JSON Lines log took 4x as long, every token of it rewritten for nothing)."""
+    c = text[pos:pos + 1]
+    return bool(c) and (c in "/'\\_$," or c.isalpha()
+                        or c in "]}" and text[max(0, pos - 4096):pos].rstrip().endswith(","))
 
 
 def _json_lines(text: str) -> tuple[list[dict[str, object]], int] | None:
@@ -389,8 +456,10 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
         docs: list[object] | None = [json.loads(text)]
     except (ValueError, RecursionError) as e:
         error = type(e).__name__
-        relaxed = _relaxed(text, budget)
-        docs = None
+        # values one after another, strict (JSON Lines, jq's and the mongo shell's prints of documents without a
+        # constructor: review17g, these were listed damaged), else where the strict parser stopped
+        docs, stop = _parsed(text)
+        relaxed = _relaxed(text, budget) if docs is None and _relative(text, stop) else None
         if relaxed is not None:
             text = relaxed[0]  # a JSON relative: read as JSON, whole or damaged
             docs = _sequence(text)

@@ -102,25 +102,35 @@ def _delimited(text: str) -> str | None:
     """The delimiter ``MIN_ROWS`` consecutive lines share, or None. A last line cut short (no line end after it, no
     more delimiters than the line before; none only below a header of three cells or more) after lines sharing a
     count is a table too: a message cut inside its table's first or second record had fewer whole lines, and nothing
-    was read or listed (damage16, fix16a, damage17); the table readers decide what the rows are."""
+    was read or listed (damage16, fix16a, damage17), when the lines' first is a header of labels, no sentence
+    (``_header_like``); the table readers decide what the rows are."""
     cut = not text.endswith(("\n", "\r"))
     for d in DELIMITERS:
         if d not in text:
             continue
         least = 2 if d in (",", WIDE_COMMA) else 1
-        run, last = 0, -1
+        run, last, head = 0, -1, ""  # the run's first line: its header
         lines = text.splitlines()
         for i, line in enumerate(lines):
             if not line.strip():  # a blank line between pasted rows (some clients, some people) ends no run
                 continue
             n = line.count(d)
-            if cut and i == len(lines) - 1 and run and (0 < n <= last or (n == 0 and last >= 2)):
+            if cut and i == len(lines) - 1 and run and (0 < n <= last or n == 0 and last >= 2) and _header_like(
+                    head, d):
                 return d  # (cut in its first cell or its last too, below a header of 3+ cells: damage17)
             run = run + 1 if n >= least and n == last else (1 if n >= least else 0)
-            last = n
+            last, head = n, line if run == 1 else head
             if run >= MIN_ROWS:
                 return d
     return None
+
+
+def _header_like(line: str, delimiter: str) -> bool:
+    """A line of labels: short cells, none a phrase, no sentence's end (review17g: a letter's line "We met on
+    Monday, Tuesday, and Wednesday." above its signature was read as a table's header and the message listed cut)."""
+    cells = [c.strip() for c in line.split(delimiter)]
+    return (not line.rstrip().endswith((".", "。", "!", "?", "！", "？", ":", "："))
+            and all(len(c) <= 24 and len(c.split()) <= 3 and ": " not in c for c in cells))
 
 
 def _cut_first_row(text: str, delimiter: str) -> str | None:
@@ -130,7 +140,7 @@ def _cut_first_row(text: str, delimiter: str) -> str | None:
         return None
     rows = [ln for ln in text.splitlines() if ln.strip()]
     header = next((k for k in range(len(rows) - 1) if rows[k].count(delimiter)), None)
-    if header is None or header != len(rows) - 2:
+    if header is None or header != len(rows) - 2 or not _header_like(rows[header], delimiter):
         return None
     last, cells = rows[-1].count(delimiter) + 1, rows[-2].count(delimiter) + 1
     return say(Detail.TEXT_CUT_IN_ROW, last=last, cells=cells) if last < cells else None
