@@ -1,0 +1,68 @@
+"""A Java archive's classes looked at cheaply, what hides among them still found (fix17a, issue 11).
+
+Every member of a ``.jar`` with an extension no inspector knows (``.class``) had its first 512 bytes read to check
+for a workbook or a table; the member's buffered reader inflated up to 8 KiB for them (~10 ms a Maven jar). A member
+whose first inflated bytes are a compiled class (CAFEBABE) now has only those 512 bytes inflated (``class_head``);
+any other goes through its reader as before, so a workbook or a person CSV renamed ``X.class``, or under any name in
+a jar, is still read.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+from pathlib import Path
+
+from pii_data import csv_bytes, people, standard, xlsx_bytes
+from test_split13_series import _scan
+
+from scanner.inspectors.archive_formats import class_head
+
+N = 30
+
+
+def _class(seed: int, size: int = 3000) -> bytes:
+    """Bytes shaped like a compiled class: its magic and version, then a constant pool's repetitive names."""
+    rnd = random.Random(seed)
+    words = [b"java/lang/Object", b"Code", b"LineNumberTable", b"<init>", b"()V", b"SourceFile", b"StackMapTable"]
+    body = b"".join(rnd.choice(words) + bytes([rnd.randrange(256)]) for _ in range(size // 8))
+    return b"\xca\xfe\xba\xbe\x00\x00\x00\x34" + body[:size]
+
+
+def test_a_class_head_is_what_its_reader_gives_and_nothing_else_is_taken() -> None:
+    buf = io.BytesIO()
+    table = csv_bytes(standard(people(N, seed=171)), "utf-8")
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a/Big.class", _class(1, 20000))
+        z.writestr("a/Small.class", _class(2, 600))
+        z.writestr("a/Tiny.class", _class(3, 100))  # under 512 bytes: its reader checks its CRC, as before
+        z.writestr(zipfile.ZipInfo("a/Stored.class"), _class(4))  # stored, not deflated
+        z.writestr("a/Util.class", table)  # a CSV renamed as a class
+        z.writestr("lib/名簿.class", xlsx_bytes({"名簿": standard(people(N, seed=172))}))
+    data = buf.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        got = {i.filename: (class_head(data, i, 512), z.read(i)[:512]) for i in z.infolist()}
+    for name in ("a/Big.class", "a/Small.class", "a/Stored.class"):
+        head, read = got[name]
+        assert head == read and len(head) == 512, name
+    for name in ("a/Tiny.class", "a/Util.class", "lib/名簿.class"):
+        assert got[name][0] is None, name
+
+
+def test_tables_among_classes_are_still_read(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    jar = src / "app.jar"
+    with zipfile.ZipFile(jar, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nMain-Class: app.Main\r\n\r\n")
+        for k in range(40):
+            z.writestr(f"app/C{k}.class", _class(k, 1500 + 97 * k))
+        z.writestr("app/Util.class", csv_bytes(standard(people(N, seed=173)), "utf-8"))
+        z.writestr("app/Sheet.class", xlsx_bytes({"名簿": standard(people(N, seed=174))}))
+        z.writestr("res/blob", xlsx_bytes({"名簿": standard(people(N, seed=175))}))
+    (src / "Report.class").write_bytes(xlsx_bytes({"名簿": standard(people(N, seed=176))}))
+    rows, skipped = _scan(tmp_path, src)
+    for member in (f"{jar} » app/Util.class", f"{jar} » app/Sheet.class", f"{jar} » res/blob", str(src / "Report.class")):
+        assert rows[member]["pii"]["records"] == N, (member, rows.get(member), skipped.get(member))
+    assert not [p for p in (*rows, *skipped) if "/C" in p and p.endswith(".class")]  # the classes: nothing to list
