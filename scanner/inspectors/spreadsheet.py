@@ -631,6 +631,9 @@ class SpreadsheetInspector:
                 ext == ".fodt" and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
             if not self._without_tables(entry, size):
                 return True  # a Word, OpenDocument text or RTF document: its tables (a workbook renamed so too); other
+            if head().startswith((b"{\\rt", *RTF_UTF16)):
+                return False  # an RTF the quick check saw whole and without a table (the RTF family below would
+                # want it again: review17d's worker read for nothing)
             # bytes under its name (a CSV, a mail) go on to the checks below and to the disguise check (review16a), as
             # does a small document holding no table (most: it would cost a worker's read for nothing, issue 11)
         if ext in WORD97_EXTS:  # a Word 97-2003 document: listed when it holds tables (not read); an RTF saved as .doc
@@ -650,11 +653,13 @@ class SpreadsheetInspector:
                 return legacy.workbook_or_encrypted(entry, self.config.max_inspect_bytes) or (  # a Word 97-2003
                     legacy.holds_word_stream(entry, self.config.max_inspect_bytes))  # .doc renamed .docx: its tables
                 # listed as under .doc (review17e: it ended as nothing)
-            if _ODS_MIMETYPE in first[:256] or _ODT_MIMETYPE in first[:256]:  # an .ods under any document's name
-                return True  # (session 17: .docx, .pptx); an .odt under a presentation's (review17e: its tables)
+            own = ext in DOCUMENT_EXTS  # a text document under its own kind of name was settled above: read when it
+            # may hold a table, not wanted when the quick check saw none (review17d: the worker's read for nothing)
+            if _ODS_MIMETYPE in first[:256] or (_ODT_MIMETYPE in first[:256] and not own):  # an .ods under any
+                return True  # document's name (session 17: .docx, .pptx); an .odt under a presentation's (review17e)
             # an .xlsx renamed 報告.docx or 議事.odt (fix16b: under .odt it ended as nothing), a .docx renamed .pptx
             marks = embedded.package_marks(entry, size, self.config.max_inspect_bytes)
-            return marks.workbook or marks.document
+            return marks.workbook or (marks.document and not own)
         if ext in SQLITE_EXTENSIONS:  # a database, or bytes that say why not (an encrypted one has no header: its
             return True               # randomness is judged on its first 4 KiB, more than the head read here)
         if entry.name.casefold().endswith(WAL_SUFFIX):
