@@ -37,6 +37,9 @@ _SEPARATOR_CHARS = frozenset(_NUMBER_SEPARATORS)
 _SEPARATOR_AFTER_WORD = re.compile(f"(?:(?<=[\\d{_KN}]丁目)|(?<=[\\d{_KN}]番地)|(?<=[\\d{_KN}]番))[{_NUMBER_SEPARATORS}、,]+(?=[\\d{_KN}])")
 _POSTCODE_START = frozenset("〒0123456789 \t\u3000")
 _LEADING_POSTCODE = re.compile(f"^\\s*〒?\\s*\\d{{3}}[{_HYPHENS}]?\\d{{4}}\\s*")
+# review17h: a postal code (184-0004) or a local phone number (1234-5678) typed after the room and a space, ending the
+# address without 〒 or TEL (コーポ山田101 184-0004): its last digits were read as the room (room 4)
+_TRAILING_POSTCODE = re.compile(f"(?<=[\\d号室])\\s+\\d{{3,4}}[{_HYPHENS}]\\d{{4}}\\s*$")
 
 _LONGEST = 300
 _MARK = "\x1f"  # inside the rules only: between a town found in the gazetteer and the rest of the address
@@ -241,6 +244,8 @@ def address_nfkc(text: str) -> str:
         text = _LEAD_REMARK.sub("", text)
     if text[:1] in _POSTCODE_START:
         text = _LEADING_POSTCODE.sub("", text)
+    if text[-1:].isdigit():
+        text = _TRAILING_POSTCODE.sub("", text)
     return "" if text in _ADDRESS_PLACEHOLDERS else text
 
 
@@ -1027,10 +1032,12 @@ def _before_building(text: str) -> str:
 # (chain format unchanged: 16 and 17 share it, keying_id proves which). 18 (persons17): a basement room whose floor is
 # not named (地下101) is wing 地下, no longer wing B (B棟101, B-101), and a B glued to the room (B101: the basement's room
 # or wing B's) is wing B? of its own; three digits glued to a kanji name before a spaced long number (コーポ山田101 12345)
-# are the room and the long number a note (read as building 101's room 12345, as ハイツ101 10203 still is).
+# are the room and the long number a note (read as building 101's room 12345, as ハイツ101 10203 still is). 19
+# (review17h): a postal code or local phone number typed after the room and a space, ending the address without 〒 or
+# TEL (コーポ山田101 184-0004, 1234-5678), is dropped (its last digits were the room: room 4).
 # evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
-KEYING = 18
+KEYING = 19
 
 Step = Callable[[str], str] | None
 
