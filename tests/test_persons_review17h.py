@@ -52,3 +52,32 @@ def test_a_postal_code_or_local_phone_after_the_room_is_no_room(building, path):
 ])
 def test_copies_with_and_without_a_trailing_postal_code(a, b, persons):
     assert _persons([a, b]) == persons
+
+
+# * A letter typed after the room (101A, 101-A, 101 B) was dropped: 101A and 101B (two rooms) were one person. It
+#   tells the room apart like a letter before it (A101 = A棟101): never the basement (B101's other reading)
+@pytest.mark.parametrize(("a", "b", "persons"), [
+    ("コーポ山田101A", "コーポ山田101B", 2),
+    ("コーポ山田101-A", "コーポ山田101-B", 2),
+    ("コーポ山田 101 A", "コーポ山田 101 B", 2),
+    ("コーポ山田101A", "コーポ山田101-A", 1),
+    ("コーポ山田101A", "コーポ山田101号室", 1),  # a copy naming no letter joins the only room 101, as with wings
+    ("コーポ山田101A", "コーポ山田 A101", 1),
+    ("コーポ山田101B", "コーポ山田 地下101", 2),  # a letter after the room is no basement
+    ("コーポ山田101B", "コーポ山田 B棟101", 1),
+    ("コーポ山田101Ａ号室", "コーポ山田101A", 1),
+])
+def test_a_letter_after_the_room(a, b, persons):
+    assert _persons([a, b]) == persons
+
+
+@pytest.mark.parametrize(("building", "path"), [
+    ("コーポ山田101A", "101\x1fA"),
+    ("コーポ山田101-b", "101\x1fB"),
+    ("サンハイツ21 305A", "305\x1fA\x1f21"),
+    ("コーポ山田 3F", ""),
+    ("コーポ山田101 TEL", "101"),
+    ("コーポ山田101 Tポイントカード 1234567", "101"),  # a note's label is no letter after the room
+])
+def test_room_letter_paths(building, path):
+    assert _path(building) == path
