@@ -37,6 +37,9 @@ _SEPARATOR_CHARS = frozenset(_NUMBER_SEPARATORS)
 _SEPARATOR_AFTER_WORD = re.compile(f"(?:(?<=[\\d{_KN}]丁目)|(?<=[\\d{_KN}]番地)|(?<=[\\d{_KN}]番))[{_NUMBER_SEPARATORS}、,]+(?=[\\d{_KN}])")
 _POSTCODE_START = frozenset("〒0123456789 \t\u3000")
 _LEADING_POSTCODE = re.compile(f"^\\s*〒?\\s*\\d{{3}}[{_HYPHENS}]?\\d{{4}}\\s*")
+# review17h: a postal code (184-0004) or a local phone number (1234-5678) typed after the room and a space, ending the
+# address without 〒 or TEL (コーポ山田101 184-0004): its last digits were read as the room (room 4)
+_TRAILING_POSTCODE = re.compile(f"(?<=[\\d号室])\\s+\\d{{3,4}}[{_HYPHENS}]\\d{{4}}\\s*$")
 
 _LONGEST = 300
 _MARK = "\x1f"  # inside the rules only: between a town found in the gazetteer and the rest of the address
@@ -241,6 +244,8 @@ def address_nfkc(text: str) -> str:
         text = _LEAD_REMARK.sub("", text)
     if text[:1] in _POSTCODE_START:
         text = _LEADING_POSTCODE.sub("", text)
+    if text[-1:].isdigit():
+        text = _TRAILING_POSTCODE.sub("", text)
     return "" if text in _ADDRESS_PLACEHOLDERS else text
 
 
@@ -783,6 +788,9 @@ _WING = re.compile(f"(?<![A-Za-z])([A-Za-z]|[IVX]{{2,4}})\\s*(?:号棟|番館|�
 # (3F301, 2F-301)
 _WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))(VIII|VII|VI|IV|IX|III|II|[A-Za-z])[-\s]?$")
 _WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
+# review17h: a letter typed after a room of three or four digits (101A, 101-A, 101 B, 101A号室) tells the room apart as
+# one before it does (A101): 101A and 101B were one room. Never a floor's F (3F) and never the basement (B101's reading)
+_LETTER_AFTER = re.compile(r"\d{3,4}(?:号室|号|室)?[-\s]?(?![Ff])([A-Za-z])(?:号室|号|室)?[\s。、.,・]*$")
 # a basement floor typed B1 (B1 101, B2-101, B1F): a lone B before the digits is 地下, never a building name's letter.
 # Before the room it tells the room apart like a wing (B1 101 is no ground-floor 101): its identifier is B1
 _BASEMENT = "(?<![A-Za-z])[Bb]"
@@ -862,6 +870,9 @@ def _room_parts(building: str) -> tuple[str, str, str]:
     number = _building_number(raw, wings[-1].start() if wings else at)
     if wing and not number:  # A棟 メゾン2000 305号室: the wing typed before the name; グリーンタウン1号館A棟305
         number = _building_number(raw, at, wings[-1].end()) or _outer_number(raw, wings[-1].start())
+    # 101A, 101-A: a letter after the room (review17h), ending the building as typed (not Tポイント's T, left by a note)
+    if not wing and (after := _LETTER_AFTER.match(raw, at)) and _LETTER_AFTER.search(building):
+        wing = _wing(after.group(1))
     return room, wing, number  # メゾン2000 A棟305: the wing, then the building's number above it (a third stage)
 
 
@@ -1027,10 +1038,13 @@ def _before_building(text: str) -> str:
 # (chain format unchanged: 16 and 17 share it, keying_id proves which). 18 (persons17): a basement room whose floor is
 # not named (地下101) is wing 地下, no longer wing B (B棟101, B-101), and a B glued to the room (B101: the basement's room
 # or wing B's) is wing B? of its own; three digits glued to a kanji name before a spaced long number (コーポ山田101 12345)
-# are the room and the long number a note (read as building 101's room 12345, as ハイツ101 10203 still is).
+# are the room and the long number a note (read as building 101's room 12345, as ハイツ101 10203 still is). 19
+# (review17h): a postal code or local phone number typed after the room and a space, ending the address without 〒 or
+# TEL (コーポ山田101 184-0004, 1234-5678), is dropped (its last digits were the room: room 4); a letter after the room
+# (101A, 101-A) is its wing, as before it (A101): 101A and 101B were one room.
 # evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
-KEYING = 18
+KEYING = 19
 
 Step = Callable[[str], str] | None
 
