@@ -9,6 +9,7 @@ allocated).
 
 from __future__ import annotations
 
+import heapq
 import os
 import struct
 import zlib
@@ -176,9 +177,10 @@ def compressed_misread(read: Callable[[int, int], bytes], size: int, read_disk: 
                        budget: int = 1 << 28) -> tuple[int, int] | None:
     """(how many, the first disk byte) of the current disk's compressed clusters that READ_DISK (libqcow) reads
     otherwise than a raw-deflate inflate of the file's own bytes (as qemu reads them: from the cluster's offset,
-    short at the file's end), or None. libqcow reads the clusters of a ``qemu-img convert -c`` image packed into
-    the file's last sectors as zeros, without an error (review17f): FAT's root directory there, the volume walked
-    as empty. Compared from the highest place in the file down, up to BUDGET bytes of disk."""
+    short at the file's end), or None. libqcow reads some compressed clusters of a ``qemu-img convert -c`` image as
+    zeros, without an error (review17f; which ones hangs on where qemu packed each stream): FAT's root directory
+    among them, the volume walked as empty. Compared from the highest place in the file down, up to BUDGET bytes
+    of disk (the clusters kept in memory bounded by it too)."""
     head = read(0, 104)
     if len(head) < 72 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] not in (2, 3):
         return None
@@ -195,20 +197,19 @@ def compressed_misread(read: Callable[[int, int], bytes], size: int, read_disk: 
     mapping = min(l1_size, -(-virtual // (cluster * per_l2)))
     l1 = read(l1_offset, 8 * mapping)
     shift = 62 - (cluster_bits - 8)
-    found: list[tuple[int, int]] = []  # (host offset, disk byte)
-    for i, (entry,) in enumerate(struct.iter_unpack(">Q", l1[:len(l1) // 8 * 8])):
-        table_at = entry & _OFFSET
-        if not table_at or table_at & (cluster - 1):
-            continue
-        table = read(table_at, cluster)
-        for j, (e,) in enumerate(struct.iter_unpack(">Q", table[:len(table) // 8 * 8])):
-            if e & _COMPRESSED:
-                found.append((e & ((1 << shift) - 1), (i * per_l2 + j) * cluster))
-    n, first, spent = 0, None, 0
-    for host, disk in sorted(found, reverse=True):
-        if spent >= budget or disk >= virtual:
-            continue
-        spent += cluster
+
+    def compressed() -> Iterator[tuple[int, int]]:  # (host offset, disk byte)
+        for i, (entry,) in enumerate(struct.iter_unpack(">Q", l1[:len(l1) // 8 * 8])):
+            table_at = entry & _OFFSET
+            if not table_at or table_at & (cluster - 1):
+                continue
+            table = read(table_at, cluster)
+            for j, (e,) in enumerate(struct.iter_unpack(">Q", table[:len(table) // 8 * 8])):
+                if e & _COMPRESSED and (i * per_l2 + j) * cluster < virtual:
+                    yield e & ((1 << shift) - 1), (i * per_l2 + j) * cluster
+
+    n, first = 0, None
+    for host, disk in heapq.nlargest(max(1, budget // cluster), compressed()):
         try:
             ours = zlib.decompressobj(-15).decompress(read(host, min(2 * cluster, max(0, size - host))), cluster)
         except zlib.error:
