@@ -255,6 +255,10 @@ class Detail(Code):
                                           "cluster tables place data up to byte {needed:d}, the file holds "
                                           "{held:d}; files, folders and deleted files stored in the part cut off "
                                           "are not examined")
+    QCOW2_COMPRESSED_MISREAD = "qcow2-compressed-misread", (
+        "{name:name}: {n:d} compressed cluster(s) (qemu-img convert -c) read by libqcow otherwise than qemu reads "
+        "them (the first at disk byte {at:d}): files, folders and deleted files stored there are not examined; "
+        "convert a copy (qemu-img convert -O raw) and scan it")
     QCOW2_SNAPSHOTS = "qcow2-snapshots", ("{name:name}: {n:d} internal snapshot(s) (qemu-img snapshot) not examined: "
                                           "libqcow reads only the current disk; export each (qemu-img convert -l "
                                           "snapshot.name=NAME -O raw) and scan it")
@@ -1588,4 +1592,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.VHD_BLOCKS_PAST_END, Detail.VHD_BLOCKS_ON_METADATA, Detail.VHD_BLOCKS_OVERLAP,
                         Detail.VHD_BITMAP_DAMAGED, Detail.QCOW2_REFCOUNTS_EXCEEDED,
                         Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED, Detail.QCOW2_POINTER_PAST_END,
+                        Detail.QCOW2_COMPRESSED_MISREAD,
                         Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS})

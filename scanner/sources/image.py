@@ -267,7 +267,7 @@ class ImageSource:
         self._media_skips = (self._missing_segments() or self._qcow_cut_short() or self._qcow_damage()
                              or self._vhd_damage() or self._cut_short())
         self._media_skips += (self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
-                              + self._qcow_zeros_from_backing())
+                              + self._qcow_zeros_from_backing() + self._qcow_compressed_misread())
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
             blank = self._ewf_state()[0] in (Detail.EWF_VERIFIED_ONE_NOTHING, Detail.EWF_VERIFIED_NOTHING,
@@ -392,6 +392,34 @@ class ImageSource:
                         say(Detail.QCOW2_REFCOUNTS_EXCEEDED, name=name, n=i.n, at=i.at, refs=i.refs, count=i.count)
                         if i.kind == "refcount" else say(_QCOW2_DAMAGE[i.kind], name=name, n=i.n, at=i.at))
                 for name, found in rows for i in found]
+
+    def _qcow_compressed_misread(self) -> list[Skipped]:
+        """A compressed QCOW2 image (qemu-img convert -c) whose compressed clusters libqcow reads otherwise than
+        qemu (image_qcow.compressed_misread: zeros, without an error): the volume there would be walked as read and
+        the scan said complete (review17f: FAT's root directory, an empty volume, exit 0). Listed once; the scan is
+        then incomplete (MEDIA_LOST). The image file itself only (its backing files' clusters: not compared)."""
+        from .image_qcow import compressed_misread
+        from .image_sniff import open_evidence
+
+        if self._kind != "QCOW" or self._img is None:
+            return []
+        img = self._img
+        try:
+            fd = open_evidence(self.text)
+            try:
+                size = os.fstat(fd).st_size
+                found = compressed_misread(lambda offset, n: os.pread(fd, max(0, min(n, size - offset)), offset)
+                                           if 0 <= offset < size else b"", size, img.read)
+            finally:
+                os.close(fd)
+        except (OSError, ValueError, struct.error, OverflowError):
+            log.debug("compressed clusters not compared", exc_info=True)
+            return []
+        if found is None:
+            return []
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
+                        say(Detail.QCOW2_COMPRESSED_MISREAD, name=os.path.basename(self._name), n=found[0],
+                            at=found[1]))]
 
     def _qcow_zeros_from_backing(self) -> list[Skipped]:
         """A QCOW2 overlay (the image, or a backing file that is itself an overlay) whose current disk marks clusters

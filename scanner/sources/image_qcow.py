@@ -9,6 +9,7 @@ allocated).
 
 from __future__ import annotations
 
+import heapq
 import os
 import struct
 import zlib
@@ -170,6 +171,55 @@ def entry_at(read: Callable[[int, int], bytes]) -> Callable[[int], int] | None:
         return struct.unpack_from(">Q", table, 8 * l2_index)[0] if 8 * l2_index + 8 <= len(table) else 0
 
     return entry
+
+
+def compressed_misread(read: Callable[[int, int], bytes], size: int, read_disk: Callable[[int, int], bytes],
+                       budget: int = 1 << 28) -> tuple[int, int] | None:
+    """(how many, the first disk byte) of the current disk's compressed clusters that READ_DISK (libqcow) reads
+    otherwise than a raw-deflate inflate of the file's own bytes (as qemu reads them: from the cluster's offset,
+    short at the file's end), or None. libqcow reads some compressed clusters of a ``qemu-img convert -c`` image as
+    zeros, without an error (review17f; which ones hangs on where qemu packed each stream): FAT's root directory
+    among them, the volume walked as empty. Compared from the highest place in the file down, up to BUDGET bytes
+    of disk (the clusters kept in memory bounded by it too)."""
+    head = read(0, 104)
+    if len(head) < 72 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] not in (2, 3):
+        return None
+    cluster_bits, = struct.unpack_from(">I", head, 20)
+    if not 9 <= cluster_bits <= 21 or len(head) >= 80 and struct.unpack_from(">I", head, 4)[0] == 3 and \
+            struct.unpack_from(">Q", head, 72)[0] & (_EXTENDED_L2 | _EXTERNAL_DATA):
+        return None
+    cluster = 1 << cluster_bits
+    virtual = struct.unpack_from(">Q", head, 24)[0]
+    l1_size, l1_offset = struct.unpack_from(">IQ", head, 36)
+    if l1_size > _MAX_L1:
+        return None
+    per_l2 = cluster // 8
+    mapping = min(l1_size, -(-virtual // (cluster * per_l2)))
+    l1 = read(l1_offset, 8 * mapping)
+    shift = 62 - (cluster_bits - 8)
+
+    def compressed() -> Iterator[tuple[int, int]]:  # (host offset, disk byte)
+        for i, (entry,) in enumerate(struct.iter_unpack(">Q", l1[:len(l1) // 8 * 8])):
+            table_at = entry & _OFFSET
+            if not table_at or table_at & (cluster - 1):
+                continue
+            table = read(table_at, cluster)
+            for j, (e,) in enumerate(struct.iter_unpack(">Q", table[:len(table) // 8 * 8])):
+                if e & _COMPRESSED and (i * per_l2 + j) * cluster < virtual:
+                    yield e & ((1 << shift) - 1), (i * per_l2 + j) * cluster
+
+    n, first = 0, None
+    for host, disk in heapq.nlargest(max(1, budget // cluster), compressed()):
+        try:
+            ours = zlib.decompressobj(-15).decompress(read(host, min(2 * cluster, max(0, size - host))), cluster)
+        except zlib.error:
+            continue  # a stream qemu cannot read either: not libqcow's misreading
+        if len(ours) < cluster:
+            continue
+        want = min(cluster, virtual - disk)
+        if bytes(read_disk(disk, want)) != ours[:want]:
+            n, first = n + 1, disk if first is None else min(first, disk)
+    return (n, first) if first is not None else None
 
 
 def unread_features(head: bytes) -> str | None:
