@@ -37,6 +37,7 @@ from .codes import Status
 from .details import Detail, say
 from .errors import ReadError, error_name
 from .isolation import decoding
+from .markup import pull_events
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import zeroed_block
 
@@ -463,22 +464,8 @@ def _name(part: str, n: int, what: str = "table") -> str:
 
 
 def _pull(parser, xml: bytes, budget: CellBudget) -> Iterator[tuple[str, Any]]:
-    """The pull parser's events over ``xml`` fed in 1 MiB pieces; events parsed before a syntax error come first."""
-    from lxml import etree
-
-    for at in range(0, len(xml), 1 << 20):
-        try:
-            parser.feed(xml[at:at + (1 << 20)])
-        except etree.XMLSyntaxError:
-            yield from parser.read_events()
-            raise
-        yield from parser.read_events()
-        budget.tick()
-    try:
-        parser.close()
-    except etree.XMLSyntaxError:
-        yield from parser.read_events()
-        raise
+    """The pull parser's events over ``xml`` fed in 1 MiB pieces (markup's: events parsed before a syntax error first)."""
+    return pull_events(parser, (xml[at:at + (1 << 20)] for at in range(0, len(xml), 1 << 20)), budget)
 
 
 def _drop_before(el) -> None:

@@ -318,7 +318,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
     down: dict[int, list] = {}  # column -> [last row, value] of a cell merged down (ss:MergeDown) over the next rows
     done = 0  # worksheets read to their end
     try:
-        for event, el in _events(parser, _utf8_chunks(data), budget):
+        for event, el in pull_events(parser, _utf8_chunks(data), budget):
             tag = el.tag
             if tag == q + "Worksheet":
                 if event == "start":
@@ -375,7 +375,7 @@ def gnumeric_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     sheet: MarkupSheet | None = None
     done = 0
     try:
-        for event, el in _events(parser, _utf8_chunks(data), budget):
+        for event, el in pull_events(parser, _utf8_chunks(data), budget):
             tag = el.tag
             if not isinstance(tag, str) or not tag.startswith(GNUMERIC_NS):
                 continue
@@ -474,7 +474,7 @@ def odf_tables(chunks: Iterator[bytes], budget, flat: bool = False) -> Iterator[
     gap = 0  # empty rows (repeated) not yet added: added only when a row with a value follows
     done = 0
     try:
-        for event, el in _events(parser, chunks, budget):
+        for event, el in pull_events(parser, chunks, budget):
             if el.tag == t + "table":
                 if event == "start":
                     sheet, gap = MarkupSheet(el.get(t + "name", "")), 0
@@ -561,7 +561,7 @@ def _odf_para(el) -> str:
     return "".join(parts)
 
 
-def _events(parser, chunks: Iterator[bytes], budget) -> Iterator[tuple[str, Any]]:
+def pull_events(parser, chunks: Iterator[bytes], budget) -> Iterator[tuple[str, Any]]:
     """The pull parser's events, chunk by chunk. lxml's feed raises on a chunk with damage before the events it
     parsed ahead of the damage are taken: they are given first, then the error (a flipped byte mid-file lost every
     row above it, review13c)."""
