@@ -101,7 +101,9 @@ def _comparable(doc: dict[str, Any], prefix: str) -> Any:
         if isinstance(v, dict):
             return {k: walk(x) for k, x in v.items()
                     if "time" not in k and k not in ("source", "sources", "source_details", "command_line", "out",
-                                                     "scan_id", "duration_seconds", "started", "finished")}
+                                                     "scan_id", "duration_seconds", "started", "finished",
+                                                     "bytes_read")}  # how much was read differs: a small local
+            # document is checked for tables in the scan process (review17d), a share's goes to a worker
         if isinstance(v, list):
             return [walk(x) for x in v]
         if isinstance(v, str):
