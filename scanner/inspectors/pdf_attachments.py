@@ -173,14 +173,10 @@ class PdfInspector:
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A PDF under a name no inspector reads (報告書.jpg, a picture's or a log's name: the disguise check's
-        ``pdf`` family) that names an attached file (Session 15: it ended as nothing)."""
-        if not head.startswith(b"%PDF-"):
-            return False
-        try:
-            size = entry.stat().size
-        except ReadError:
-            return True  # the worker reads it again and lists why it could not
-        return size > SEARCH_HERE_BYTES or may_hold_attachments(entry, head)
+        ``pdf`` family), attachments or not (Session 15: one naming an attached file ended as nothing; a PDF without
+        attachments under a picture's name is a renamed file, a lead `extension-mismatch`, which disguise17's
+        content-over-names rule had left unexamined)."""
+        return head.startswith(b"%PDF-")
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
