@@ -232,7 +232,9 @@ def test_zip_signature_then_noise_is_settled_here_by_its_inspectors_size(tmp_pat
         finally:
             Dispatcher._run_here = run_here  # type: ignore[method-assign]
         if workers:
-            assert sorted(here) == ["fake.docx", "fake.msg", "fake.pptx", "fake.zip"]
+            # (a fake .docx goes to a worker since doctables17: the spreadsheet inspector reads documents'
+            # tables and has no settle size; it lists them as the archive inspector does, checked below)
+            assert sorted(here) == ["fake.msg", "fake.pptx", "fake.zip"]
         here.clear()
     assert found[0][:3] == found[2][:3]
     hits, skipped = found[2][0], found[2][1]
