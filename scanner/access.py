@@ -27,6 +27,7 @@ worker process (scanner.isolation), under the cell and time caps.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import struct
 import uuid
@@ -37,6 +38,7 @@ from .codes import Status
 from .details import Detail, say
 from .errors import ReadError
 from .sheet import CellBudget, Sheet
+from .textdecode import japanese_share, plan_decoding
 
 _ENGINES = {b"Standard Jet DB\x00": "jet", b"Standard ACE DB\x00": "ace", b"MSISAM Database\x00": "msisam"}
 MAGIC_START = b"\x00\x01\x00\x00"
@@ -45,6 +47,8 @@ _VERSIONS = {0: "Jet 3 (Access 97)", 1: "Jet 4 (Access 2000-2003)", 2: "ACE 12 (
              3: "ACE 14 (Access 2010)", 4: "ACE 15 (Access 2013)", 5: "ACE 16 (Access 2016)", 6: "ACE 17 (Access 2019)"}
 _CODE_PAGES = {932: "cp932", 936: "cp936", 949: "cp949", 950: "cp950", 1250: "cp1250", 1251: "cp1251", 1252: "cp1252",
                1253: "cp1253", 1254: "cp1254", 1255: "cp1255", 1256: "cp1256", 1257: "cp1257", 874: "cp874"}
+_JAPANESE_CODECS = frozenset(codecs.lookup(c).name for c in ("cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213",
+                                                                "euc_jp"))  # Japanese text: cp932 in Access 97
 _CATALOG_PAGE = 2
 _TABLE, _LINKED = 1, (4, 6)  # MSysObjects.Type: a local table; a linked table (ODBC, another Access file)
 _SYSTEM_FLAGS = 0x80000002  # MSysObjects.Flags of system tables (mdbtools' mdb_is_user_table)
@@ -52,6 +56,10 @@ MAX_TABLES = 5000
 _MAX_DEF_PAGES = 256  # pages one table definition may span (255 columns and their indexes fit in a few)
 _MAX_MEMO = 1 << 20  # characters kept of one memo value
 _MAX_HOPS = 8  # overflow rows followed for one row
+# a Jet 3 database whose header names no code page: the text of its first rows decides (as an .xls without a CODEPAGE
+# record, scanner.biffold), at most this many rows and bytes of text past ASCII
+_SAMPLE_ROWS = 2000
+_SAMPLE_BYTES = 1 << 16
 
 # column types
 _BOOL, _BYTE, _INT, _LONG, _MONEY, _FLOAT, _DOUBLE, _DATE, _BINARY, _TEXT, _OLE, _MEMO = range(1, 13)
@@ -117,6 +125,11 @@ class _Counts:
     pages: int = 0  # data pages that could not be read
     freed: int = 0  # data pages naming the table that its map no longer lists, not read
     unread: set[str] = field(default_factory=set)
+    cut: dict[str, int] = field(default_factory=dict)  # memos read short, by why (loop, budget, lost, length)
+
+
+class _Sampled(Exception):
+    """Enough text met to guess a code page."""
 
 
 class _Damaged(Exception):
@@ -161,6 +174,9 @@ class _Database:
         if self.key and engine == "ace":  # Access 2007+ with a password: pages encrypted with a key derived from it
             raise ReadError(Status.ENCRYPTED, say(Detail.ACCESS_ENCRYPTED, version=self.version))
         self.encoding = _CODE_PAGES.get(self.code_page, "cp1252")
+        self.guessed = self.fmt.jet3 and self.code_page not in _CODE_PAGES  # decided by its text (guess_encoding)
+        self.sample: list[bytes] | None = None  # Jet 3 text met while the code page is being guessed
+        self.sampled = 0  # (its bytes)
         self.pages = len(data) // self.fmt.page
         self.cut = len(data) % self.fmt.page
         self._decoded: dict[int, bytes] = {}
@@ -202,6 +218,9 @@ class _Database:
 
     def text(self, raw: bytes) -> str:
         if self.fmt.jet3:
+            if self.sample is not None and not raw.isascii():
+                self.sample.append(raw[:1024])
+                self.sampled += len(raw[:1024])
             return raw.decode(self.encoding, "replace")
         return _unicode(raw)
 
@@ -253,7 +272,7 @@ class _Database:
                 raise _Damaged
             kind = e[0]
             columns.append(_Column(
-                name=(raw.decode(self.encoding, "replace") if f.jet3 else raw.decode("utf-16-le", "replace")),
+                name=self.text(raw) if f.jet3 else raw.decode("utf-16-le", "replace"),
                 kind=kind, num=e[f.col_num], var=int.from_bytes(e[f.col_var:f.col_var + 2], "little"),
                 fixed=bool(e[f.col_flags] & 0x01), offset=int.from_bytes(e[f.col_fixed:f.col_fixed + 2], "little"),
                 size=0 if kind == _BOOL else int.from_bytes(e[f.col_len:f.col_len + 2], "little"),
@@ -466,7 +485,7 @@ class _Database:
             if kind == _TEXT:
                 return self.text(raw)
             if kind == _MEMO:
-                return self._memo(raw)
+                return self._memo(raw, counts)
             if kind == _BYTE:
                 return raw[0]
             if kind == _INT:
@@ -493,20 +512,38 @@ class _Database:
             counts.unread.add({_OLE: "OLE object", _COMPLEX: "attachment or multi-value", _BINARY: "binary"}[kind])
         return ""
 
-    def _memo(self, raw: bytes) -> str:
-        """A memo (long text): inline, on one long-value row, or on a chain of them."""
+    def _memo(self, raw: bytes, counts: _Counts) -> str:
+        """A memo (long text): inline, on one long-value row, or on a chain of them. One read shorter than the length
+        its head gives (a chain that loops or loses a row, the file's long-value budget spent, a memo over the bound
+        kept) is counted in ``counts.cut`` by why: its text is read as far as it goes, never silently short."""
         if len(raw) < 12:
             return ""
         head = int.from_bytes(raw[:4], "little")
         length, flags = head & 0x3FFFFFFF, head >> 30
         pointer = int.from_bytes(raw[4:8], "little")
         limit = min(length, 4 * _MAX_MEMO)
+        why = "longer than kept" if length > limit else ""
         if flags & 0x2:  # inline
-            return self.text(raw[12:12 + limit])[:_MAX_MEMO]
-        if flags & 0x1:  # one long-value row
-            return self.text(self._long_row(pointer)[:limit])[:_MAX_MEMO]
-        data, seen = bytearray(), set[int]()  # a chain of long-value rows, each naming the next
-        while pointer and pointer not in seen and len(data) < limit and self.long_reads > 0:
+            data = raw[12:12 + limit]
+        elif flags & 0x1:  # one long-value row
+            data = self._long_row(pointer)[:limit]
+        else:
+            data, why = self._chain(pointer, limit, why)
+        if len(data) < limit:
+            why = why or "rows lost"
+        if why:
+            counts.cut[why] = counts.cut.get(why, 0) + 1
+        return self.text(bytes(data))[:_MAX_MEMO]
+
+    def _chain(self, pointer: int, limit: int, why: str) -> tuple[bytes, str]:
+        """A memo's bytes from a chain of long-value rows, each naming the next, and why it stopped short: a row
+        met again (a loop), the file's budget of long-value reads spent, or ``why`` as given."""
+        data, seen = bytearray(), set[int]()
+        while pointer and len(data) < limit:
+            if pointer in seen:
+                return bytes(data), "chain loops"
+            if self.long_reads <= 0:
+                return bytes(data), "file budget spent"
             seen.add(pointer)
             self.long_reads -= 1
             self.budget.tick()
@@ -515,7 +552,7 @@ class _Database:
                 break
             pointer = int.from_bytes(part[:4], "little")
             data += part[4:]
-        return self.text(bytes(data[:limit]))[:_MAX_MEMO]
+        return bytes(data[:limit]), why
 
     def _long_row(self, pointer: int, any_page: bool = False) -> bytes:
         """The bytes of row ``pointer & 0xFF`` of page ``pointer >> 8`` (a long-value page; with ``any_page``, a
@@ -616,9 +653,10 @@ def _numeric(raw: bytes, scale: int) -> object:
 def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
     """Every user table of an Access database as a sheet (see the module docstring)."""
     db = _Database(data, budget)
+    if db.guessed:
+        db.encoding = _guess_encoding(db)
     catalog, partial = _catalog(db)
-    tables = [(name, tid & 0x00FFFFFF) for name, kind, tid, flags in catalog
-              if kind == _TABLE and not flags & _SYSTEM_FLAGS]
+    tables = _user_tables(catalog)
     linked = sum(1 for _, kind, _, _ in catalog if kind in _LINKED)
     if len(tables) > MAX_TABLES:
         raise ReadError(Status.TOO_LARGE, say(Detail.ACCESS_TABLES_OVER, n=MAX_TABLES))
@@ -628,6 +666,8 @@ def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
     if db.cut:
         pending.append(say(Detail.ACCESS_CUT, n=db.cut))
     notes = [say(Detail.ACCESS_READ, version=db.version, encoding=db.encoding if db.fmt.jet3 else "utf-16")]
+    if db.guessed:
+        notes.append(say(Detail.ACCESS_CODE_PAGE_GUESSED, n=db.code_page, encoding=db.encoding))
     if db.key:
         notes.append(say(Detail.ACCESS_ENCODED))
     if linked:
@@ -654,6 +694,48 @@ def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
         yield Sheet("(damage)", [], damage=pending)
 
 
+def _user_tables(catalog: list[tuple[str, int, int, int]]) -> list[tuple[str, int]]:
+    """(name, definition page) of the user tables a catalog lists (not system tables, not linked ones)."""
+    return [(name, tid & 0x00FFFFFF) for name, kind, tid, flags in catalog if kind == _TABLE and not flags & _SYSTEM_FLAGS]
+
+
+def _guess_encoding(db: _Database) -> str:
+    """The code page of a Jet 3 database whose header names none Python knows (0 where a program wrote none): its
+    table names, column names and the text of its first rows, past ASCII, read as a text table's bytes are
+    (scanner.textdecode, as an .xls without a CODEPAGE record); cp932 when they read as Japanese (and most of them as
+    kana and kanji: ``japanese_share``), the code page charset-normalizer names when it is one Access 97 wrote, else
+    cp1252 (Access 97's Western default). A catalog that cannot be read decides nothing here (the reading after says
+    so)."""
+    sample: list[bytes] = []
+    db.sample = sample
+    rows = 0
+    try:
+        catalog, _ = _catalog(db)
+        for name, page in _user_tables(catalog):
+            try:
+                table = db.table(name, page)
+            except _Damaged:
+                continue
+            for _ in db.rows(table, page, _Counts()):
+                rows += 1
+                if rows >= _SAMPLE_ROWS or db.sampled >= _SAMPLE_BYTES:
+                    raise _Sampled
+    except _Sampled:
+        pass
+    except ReadError as e:
+        if e.reason == Status.TIMEOUT:
+            raise
+    finally:
+        db.sample = None
+    if not sample:
+        return "cp1252"
+    joined = b"\r\n".join(sample)
+    codec = codecs.lookup(plan_decoding(joined).codec).name
+    if codec in _JAPANESE_CODECS:  # and most of it reads as kana and kanji (a table of every byte's Latin letter, a
+        return "cp932" if japanese_share(joined.decode("cp932", "replace")) >= 0.5 else "cp1252"  # lone byte, no)
+    return codec if codec in _CODE_PAGES.values() else "cp1252"
+
+
 def _sheet_rows(db: _Database, table: _Table, page: int, sheet: Sheet) -> Iterator[Sequence[object]]:
     header: list[object] = [c.name for c in table.columns]
     db.budget.add(len(header))
@@ -674,6 +756,8 @@ def _sheet_rows(db: _Database, table: _Table, page: int, sheet: Sheet) -> Iterat
         sheet.damage.append(say(Detail.ACCESS_ROWS_MISSING, n=table.counted - read, total=table.counted))
     if counts.unread:
         sheet.unread.append(say(Detail.ACCESS_OBJECTS_UNREAD, kinds=sorted(counts.unread)))
+    if counts.cut:
+        sheet.unread.append(say(Detail.ACCESS_MEMO_CUT, n=sum(counts.cut.values()), why=sorted(counts.cut)))
 
 
 def _catalog(db: _Database) -> tuple[list[tuple[str, int, int, int]], str | None]:

@@ -850,6 +850,11 @@ class Detail(Code):
                                                 "longer lists (freed: rows of earlier states of the table): not read")
     ACCESS_OBJECTS_UNREAD = "access-objects-unread", ("Access table with {kinds:list} columns: their contents (files "
                                                       "and objects) are not examined")
+    ACCESS_CODE_PAGE_GUESSED = "access-code-page-guessed", ("Access 97 database whose header names no code page known "
+                                                            "here ({n:d}): its text read as {encoding:word}, the code "
+                                                            "page its names and first rows read best in (a guess)")
+    ACCESS_MEMO_CUT = "access-memo-cut", ("Access table with {n:d} memo value(s) read short ({why:list}): their text "
+                                          "after the cut is not examined")
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "
                                         "examined; open it in SPSS with its password and save an unencrypted copy")
     TEXT_THEN_BINARY = "text-then-binary", "{what:word} at its start, binary bytes further on: not read as a table"

@@ -28,6 +28,15 @@ def jackcess(name: str) -> bytes:
     return gzip.decompress((DATA / f"jackcess__{name}.gz").read_bytes())
 
 
+def with_code_page(data: bytes, code_page: int) -> bytes:
+    """A Jet 3 database with its header's code page (masked with the header's RC4 stream) set to ``code_page``."""
+    out = bytearray(data)
+    header = bytearray(rc4(_HEADER_KEY, bytes(out[0x18:0x18 + 126])))
+    header[0x3C - 0x18:0x3E - 0x18] = code_page.to_bytes(2, "little")
+    out[0x18:0x18 + 126] = rc4(_HEADER_KEY, bytes(header))
+    return bytes(out)
+
+
 def compressed(text: str) -> bytes | None:
     """``text`` as Access's compressed unicode, or None where it cannot be (a two-byte run holding a character whose
     low byte is 0x00 would read as a switch)."""
@@ -109,10 +118,11 @@ def _rename(page: bytes, jet3: bool, names: list[str], encoding: str) -> bytes:
 
 
 def person_database(rows: list[list[object]], version: str = "V2000", compress: bool = True,
-                    deleted: frozenset[int] = frozenset()) -> bytes:
+                    deleted: frozenset[int] = frozenset(), code_page: int = 932) -> bytes:
     """jackcess' overflowTest database of ``version`` (V1997: Jet 3, written cp932; V2000: Jet 4; V2010: ACE) whose
     ``Table1`` holds ``rows`` (the first the header: nine names); the rows whose index is in ``deleted`` are marked
-    deleted (their offset's 0x8000 bit, the bytes left as Access leaves them until their space is taken)."""
+    deleted (their offset's 0x8000 bit, the bytes left as Access leaves them until their space is taken). Jet 3: its
+    text written cp932, the header's code page ``code_page`` (0: none named, as some programs leave it)."""
     suffix = "mdb" if version in ("V1997", "V2000", "V2003") else "accdb"
     data = bytearray(jackcess(f"overflowTest{version}.{suffix}"))
     jet3 = version == "V1997"
@@ -121,9 +131,7 @@ def person_database(rows: list[list[object]], version: str = "V2000", compress: 
                     "V2010": (74, list(range(9)))}[version]
     max_cols = {"V1997": 9, "V2000": 10, "V2010": 9}[version]
     if jet3:  # the header's code page (masked with the header's RC4 stream) set to 932
-        header = bytearray(rc4(_HEADER_KEY, bytes(data[0x18:0x18 + 126])))
-        header[0x3C - 0x18:0x3E - 0x18] = (932).to_bytes(2, "little")
-        data[0x18:0x18 + 126] = rc4(_HEADER_KEY, bytes(header))
+        data[:] = with_code_page(bytes(data), code_page)
     own = [n for n in range(len(data) // f.page)  # the table's own data pages (in its usage map): filled first
            if data[n * f.page] == 0x01 and int.from_bytes(data[n * f.page + 4:n * f.page + 8], "little") == table]
     at = table * f.page

@@ -170,7 +170,7 @@ def test_random_damage_never_ends_the_reader_unsaid() -> None:
 def test_memo_values_inline_and_on_long_value_pages() -> None:
     """A memo inline, on one long-value row, and on a chain of them across pages (laid out as HACKING.md's LVAL
     pages; jackcess' files hold only short memos); a chain that points back at itself ends."""
-    from scanner.access import _Database
+    from scanner.access import _Counts, _Database
     from tests.access_data import _data_page
 
     data = person_database(standard(people(3, seed=175)), "V2000")
@@ -186,10 +186,13 @@ def test_memo_values_inline_and_on_long_value_pages() -> None:
     single = (0x40000000 | 8).to_bytes(4, "little") + (n << 8 | 1).to_bytes(4, "little") + bytes(4)
     inline = (0x80000000 | 4).to_bytes(4, "little") + bytes(8) + "備考".encode("utf-16-le")
     looped = (1 << 20).to_bytes(4, "little") + (n << 8 | 2).to_bytes(4, "little") + bytes(4)
-    assert db._memo(chain) == text
-    assert db._memo(single) == "短い備考"
-    assert db._memo(inline) == "備考"
-    assert db._memo(looped) == "a"
+    counts = _Counts()
+    assert db._memo(chain, counts) == text
+    assert db._memo(single, counts) == "短い備考"
+    assert db._memo(inline, counts) == "備考"
+    assert not counts.cut  # whole: nothing said (access18)
+    assert db._memo(looped, counts) == "a"
+    assert counts.cut == {"chain loops": 1}  # short of its length: said (access18)
 
 
 def test_a_damaged_catalog_entry_is_said_never_a_clean_database() -> None:
