@@ -10,7 +10,10 @@ deleted whose bytes are still on its page (until their space is taken) is read t
 records and Android's deleted contacts are). Text is Jet 3 (Access 97) bytes in the database's code page (cp932 on
 a Japanese Windows), or Jet 4 / ACE UTF-16 with "compressed unicode" (FF FE, then runs of one byte a character
 switched by a 0x00); memo text is read inline or from its long-value pages (a chain bounded and guarded against
-loops).
+loops; a memo read short is said). A Jet 3 header naming no code page has it guessed from the text (cp932 or cp1252,
+scanner.textdecode's rules), and said. OLE-object and attachment values are not cells: ``access_objects`` gives their
+stored bytes (attachments from their column's hidden table) to the inspector, which examines the files inside as the
+database's children (scanner.inspectors.legacy_embedded).
 
 Why not a library: access-parser (PyPI) reads Jet 3 text as UTF-8/Latin-1 (a Japanese Access 97 table is mojibake),
 decodes compressed unicode with a switch back to two bytes as Latin-1, keeps a table as columns (a row it cannot read
@@ -124,7 +127,7 @@ class _Counts:
     deleted: int = 0  # rows marked deleted read from their bytes left on the page
     pages: int = 0  # data pages that could not be read
     freed: int = 0  # data pages naming the table that its map no longer lists, not read
-    unread: set[str] = field(default_factory=set)
+    unread: set[tuple[int, str]] = field(default_factory=set)  # (type, name) of object columns holding a value
     cut: dict[str, int] = field(default_factory=dict)  # memos read short, by why (loop, budget, lost, length)
 
 
@@ -177,6 +180,7 @@ class _Database:
         self.guessed = self.fmt.jet3 and self.code_page not in _CODE_PAGES  # decided by its text (guess_encoding)
         self.sample: list[bytes] | None = None  # Jet 3 text met while the code page is being guessed
         self.sampled = 0  # (its bytes)
+        self.held = False  # OLE-object values given as their stored heads (bytes), for access_objects
         self.pages = len(data) // self.fmt.page
         self.cut = len(data) % self.fmt.page
         self._decoded: dict[int, bytes] = {}
@@ -508,32 +512,43 @@ class _Database:
                 return _ext_date(raw)
         except (struct.error, IndexError, ValueError, OverflowError):
             return ""
+        if kind == _OLE and self.held:
+            return raw
         if kind in (_OLE, _COMPLEX, _BINARY):
-            counts.unread.add({_OLE: "OLE object", _COMPLEX: "attachment or multi-value", _BINARY: "binary"}[kind])
+            counts.unread.add((kind, c.name))
         return ""
 
     def _memo(self, raw: bytes, counts: _Counts) -> str:
         """A memo (long text): inline, on one long-value row, or on a chain of them. One read shorter than the length
-        its head gives (a chain that loops or loses a row, the file's long-value budget spent, a memo over the bound
-        kept) is counted in ``counts.cut`` by why: its text is read as far as it goes, never silently short."""
+        its head gives (``long_value``) is counted in ``counts.cut`` by why: its text is read as far as it goes, never
+        silently short."""
         if len(raw) < 12:
             return ""
+        data, why = self.long_value(raw, 4 * _MAX_MEMO)
+        if why:
+            counts.cut[why] = counts.cut.get(why, 0) + 1
+        return self.text(data)[:_MAX_MEMO]
+
+    def long_value(self, raw: bytes, limit: int) -> tuple[bytes, str]:
+        """The bytes of a long value (memo, OLE object) from its 12-byte head, at most ``limit``, and why they are
+        fewer than the head's length ("" when whole): a chain that loops or loses a row, the file's budget of
+        long-value reads spent, a value longer than ``limit``."""
+        if len(raw) < 12:
+            return b"", "rows lost"
         head = int.from_bytes(raw[:4], "little")
         length, flags = head & 0x3FFFFFFF, head >> 30
         pointer = int.from_bytes(raw[4:8], "little")
-        limit = min(length, 4 * _MAX_MEMO)
-        why = "longer than kept" if length > limit else ""
+        keep = min(length, limit)
+        why = "longer than kept" if length > keep else ""
         if flags & 0x2:  # inline
-            data = raw[12:12 + limit]
+            data = raw[12:12 + keep]
         elif flags & 0x1:  # one long-value row
-            data = self._long_row(pointer)[:limit]
+            data = self._long_row(pointer)[:keep]
         else:
-            data, why = self._chain(pointer, limit, why)
-        if len(data) < limit:
+            data, why = self._chain(pointer, keep, why)
+        if len(data) < keep:
             why = why or "rows lost"
-        if why:
-            counts.cut[why] = counts.cut.get(why, 0) + 1
-        return self.text(bytes(data))[:_MAX_MEMO]
+        return bytes(data), why
 
     def _chain(self, pointer: int, limit: int, why: str) -> tuple[bytes, str]:
         """A memo's bytes from a chain of long-value rows, each naming the next, and why it stopped short: a row
@@ -657,6 +672,7 @@ def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
         db.encoding = _guess_encoding(db)
     catalog, partial = _catalog(db)
     tables = _user_tables(catalog)
+    complex_kinds = {(c.owner, c.column): c.kind for c in _complex_columns(db, catalog)}
     linked = sum(1 for _, kind, _, _ in catalog if kind in _LINKED)
     if len(tables) > MAX_TABLES:
         raise ReadError(Status.TOO_LARGE, say(Detail.ACCESS_TABLES_OVER, n=MAX_TABLES))
@@ -685,7 +701,7 @@ def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
             continue
         sheet = Sheet(name, [], notes=notes if first else [], damage=pending)
         first, pending = False, []
-        sheet.rows = _sheet_rows(db, table, page, sheet)
+        sheet.rows = _sheet_rows(db, table, page, sheet, complex_kinds)
         budget.next_sheet()
         yield sheet
     if pending:
@@ -736,7 +752,19 @@ def _guess_encoding(db: _Database) -> str:
     return codec if codec in _CODE_PAGES.values() else "cp1252"
 
 
-def _sheet_rows(db: _Database, table: _Table, page: int, sheet: Sheet) -> Iterator[Sequence[object]]:
+def _unread_kind(kind: int, complex_kind: str | None) -> str:
+    """How an object column holding values is said unread: "" for OLE objects and attachments (examined as the
+    database's children: access_objects), else its kind (a multi-value or version-history column's values sit in a
+    table of their own, not read)."""
+    if kind == _BINARY:
+        return "binary"
+    if kind == _OLE or complex_kind == "attachment":
+        return ""
+    return complex_kind or "attachment or multi-value"
+
+
+def _sheet_rows(db: _Database, table: _Table, page: int, sheet: Sheet,
+                complex_kinds: dict[tuple[int, str], str]) -> Iterator[Sequence[object]]:
     header: list[object] = [c.name for c in table.columns]
     db.budget.add(len(header))
     yield header
@@ -754,8 +782,9 @@ def _sheet_rows(db: _Database, table: _Table, page: int, sheet: Sheet) -> Iterat
         sheet.damage.append(say(Detail.ACCESS_ROWS_DAMAGED, n=counts.damaged, pages=counts.pages))
     if read + counts.damaged < table.counted:
         sheet.damage.append(say(Detail.ACCESS_ROWS_MISSING, n=table.counted - read, total=table.counted))
-    if counts.unread:
-        sheet.unread.append(say(Detail.ACCESS_OBJECTS_UNREAD, kinds=sorted(counts.unread)))
+    kinds = {_unread_kind(kind, complex_kinds.get((page, name))) for kind, name in counts.unread} - {""}
+    if kinds:
+        sheet.unread.append(say(Detail.ACCESS_OBJECTS_UNREAD, kinds=sorted(kinds)))
     if counts.cut:
         sheet.unread.append(say(Detail.ACCESS_MEMO_CUT, n=sum(counts.cut.values()), why=sorted(counts.cut)))
 
@@ -782,3 +811,105 @@ def _catalog(db: _Database) -> tuple[list[tuple[str, int, int, int]], str | None
         raise ReadError(Status.CORRUPT, say(Detail.ACCESS_CATALOG_DAMAGED))
     lost = max(system.counted - read, counts.damaged + counts.pages)
     return out, (say(Detail.ACCESS_CATALOG_PARTIAL, n=lost, total=max(system.counted, read + lost)) if lost else None)
+
+
+@dataclass(frozen=True)
+class _Complex:
+    """A complex column (ACE 2007+: attachments, multi-value lists, memo version history) and the hidden table
+    holding its values (MSysComplexColumns)."""
+
+    owner: int  # the definition page of the table whose column it is
+    column: str
+    kind: str  # "attachment", "multi-value", "version history"
+    flat: int  # the definition page of the table holding the values
+
+
+def _complex_columns(db: _Database, catalog: list[tuple[str, int, int, int]]) -> list[_Complex]:
+    """The complex columns MSysComplexColumns lists (none when it is absent or damaged: their columns are then said
+    unread as "attachment or multi-value")."""
+    pages = {name: tid & 0x00FFFFFF for name, kind, tid, _ in catalog if kind == _TABLE}
+    names = {tid: name for name, _, tid, _ in catalog}
+    if "MSysComplexColumns" not in pages:
+        return []
+    out = []
+    try:
+        table = db.table("MSysComplexColumns", pages["MSysComplexColumns"])
+        at = {c.name: i for i, c in enumerate(table.columns)}
+        for row in db.rows(table, pages["MSysComplexColumns"], _Counts()):
+            column, kind, flat, owner = (row[at.get(k, -1)] if k in at else None for k in (
+                "ColumnName", "ComplexTypeObjectID", "FlatTableID", "ConceptualTableID"))
+            if isinstance(column, str) and isinstance(kind, int) and isinstance(flat, int) and isinstance(owner, int):
+                template = names.get(kind, "")
+                out.append(_Complex(owner & 0x00FFFFFF, column, "attachment" if template == "MSysComplexType_Attachment"
+                                    else "version history" if template.startswith("MSysComplexTypeVH")
+                                    else "multi-value", flat & 0x00FFFFFF))
+    except _Damaged:
+        return out
+    return out
+
+
+@dataclass(frozen=True)
+class AccessObject:
+    """One OLE-object or attachment value of a user table, as stored: an OLE value with Access's package header and
+    OLE 1.0 wrapping, an attachment in its wrapper (a type, a length, then the file behind a small header, deflated
+    or not: jackcess' AttachmentColumnInfoImpl). ``size`` is the length its head gives; ``cut`` why ``data`` is
+    shorter ("" when whole)."""
+
+    name: str  # table/column/row N (an attachment: table/column/its file name)
+    kind: str  # "ole" or "attachment"
+    data: bytes
+    size: int
+    cut: str = ""
+
+
+def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[AccessObject]:
+    """The OLE-object values and attachments of every user table of an Access database, in table and row order
+    (rows marked deleted too, as the sheets read them), each at most ``limit`` bytes (a longer one is given empty,
+    its size said). Nothing when no user table has such a column, or when the database's header or catalog cannot
+    be read (the sheets say why: access_sheets); damage met later is the sheets' to say too."""
+    try:
+        db = _Database(data, budget)
+        if db.guessed:
+            db.encoding = _guess_encoding(db)
+        catalog, _ = _catalog(db)
+    except ReadError:
+        return
+    users = _user_tables(catalog)
+    owners = {page: name for name, page in users}
+    db.held = True
+    for name, page in users:
+        try:
+            table = db.table(name, page)
+        except _Damaged:
+            continue
+        ole = [k for k, c in enumerate(table.columns) if c.kind == _OLE]
+        if not ole:
+            continue
+        for n, row in enumerate(db.rows(table, page, _Counts(), deleted=True), 1):
+            for k in ole:
+                head = row[k]
+                if isinstance(head, bytes) and head:
+                    yield _object(db, f"{name}/{table.columns[k].name}/row {n}", "ole", head, limit)
+    for c in _complex_columns(db, catalog):
+        if c.kind != "attachment" or c.owner not in owners:  # (a system table's: Access's own theme files)
+            continue
+        try:
+            flat = db.table(c.column, c.flat)
+        except _Damaged:
+            continue
+        at = {col.name: i for i, col in enumerate(flat.columns)}
+        if "FileData" not in at:
+            continue
+        for n, row in enumerate(db.rows(flat, c.flat, _Counts(), deleted=True), 1):
+            head, file_name = row[at["FileData"]], row[at["FileName"]] if "FileName" in at else ""
+            if isinstance(head, bytes) and head:
+                label = file_name.replace("/", "_") if isinstance(file_name, str) and file_name else f"attachment {n}"
+                yield _object(db, f"{owners[c.owner]}/{c.column}/{label}", "attachment", head, limit)
+
+
+def _object(db: _Database, name: str, kind: str, head: bytes, limit: int) -> AccessObject:
+    size = int.from_bytes(head[:4], "little") & 0x3FFFFFFF if len(head) >= 4 else 0
+    if size > limit:  # not read: the part kept of a file is no file
+        return AccessObject(name, kind, b"", size, "longer than kept")
+    raw, why = db.long_value(head, limit)
+    return AccessObject(name, kind, raw, size, why)

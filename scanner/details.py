@@ -853,6 +853,10 @@ class Detail(Code):
     ACCESS_CODE_PAGE_GUESSED = "access-code-page-guessed", ("Access 97 database whose header names no code page known "
                                                             "here ({n:d}): its text read as {encoding:word}, the code "
                                                             "page its names and first rows read best in (a guess)")
+    ACCESS_OBJECT_CUT = "access-object-cut", ("Access OLE object or attachment read short ({why:list}): {n:d} of its "
+                                              "{size:d} bytes examined")
+    ACCESS_OBJECT_DAMAGED = "access-object-damaged", ("Access OLE object or attachment whose wrapping is damaged "
+                                                      "({why:lib}): its file not examined")
     ACCESS_MEMO_CUT = "access-memo-cut", ("Access table with {n:d} memo value(s) read short ({why:list}): their text "
                                           "after the cut is not examined")
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "

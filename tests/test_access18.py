@@ -149,3 +149,169 @@ def test_a_cut_memo_database_is_listed_never_a_crash(cut: int) -> None:
         _sheets(data[:len(data) - cut])
     except ReadError:
         pass
+
+
+# ---------------------------------------------------------------- 3. OLE objects and attachments as children
+
+
+def _lval_chain(data: bytes, content: bytes) -> tuple[bytes, bytes]:
+    """``data`` with ``content`` appended as a chain of long-value rows (one a page, each naming the next), and the
+    12-byte head of a value stored so (its length, flags 0: a chain, the first row's pointer)."""
+    first = len(data) // P
+    chunks = [content[k:k + 4000] for k in range(0, len(content), 4000)]
+    lval = int.from_bytes(b"LVAL", "little")
+    pages = b"".join(_data_page([(((first + k + 1) << 8) if k + 1 < len(chunks) else 0).to_bytes(4, "little") + c],
+                                lval, False) for k, c in enumerate(chunks))
+    return data + pages, len(content).to_bytes(4, "little") + (first << 8).to_bytes(4, "little") + bytes(4)
+
+
+def access_package(name: str, content: bytes) -> bytes:
+    """An OLE-object value as Access stores a file dropped in through the Packager (jackcess' OleUtil: Access's
+    package header, an OLE 1.0 object of class Package, the Packager's stream: label, path, the file, a footer)."""
+    label = name.encode("cp932") + b"\x00"
+    path = b"C:\\Users\\staff\\" + label
+    stream = (b"\x02\x00" + label + path + (0x030000).to_bytes(4, "little") + len(path).to_bytes(4, "little") + path
+              + len(content).to_bytes(4, "little") + content)
+    pretty, klass = b"Package\x00", b"Package\x00"
+    header = struct.pack("<HHIHHHHi", 0x1C15, 20 + len(pretty) + len(klass), 2, len(pretty), len(klass), 20,
+                         20 + len(pretty), -1) + pretty + klass
+    ole = struct.pack("<III", 0x0501, 2, len(klass)) + klass + bytes(8) + len(stream).to_bytes(4, "little") + stream
+    return header + ole + b"\x01\x05\x00\x00\x00\x00\x00\x00\x01\xad\x05\xfe"
+
+
+def ole_database(rows: list[list[object]], objects: dict[int, bytes]) -> bytes:
+    """person_database(V2000) whose last column (要介護度) is an OLE-object column, row ``k`` holding ``objects[k]``
+    (stored on long-value pages), the others empty."""
+    data = bytearray(person_database(rows, "V2000"))
+    at = 24 * P
+    ncols = struct.unpack_from("<H", data, at + _JET4.num_cols)[0]
+    pos = at + _JET4.cols_start + struct.unpack_from("<I", data, at + _JET4.num_ridx)[0] * _JET4.ridx_size
+    (entry,) = [pos + k * _JET4.col_size for k in range(ncols) if data[pos + k * _JET4.col_size + _JET4.col_num] == 9]
+    data[entry] = 11
+    heads = {}
+    out = bytes(data)
+    for k, content in objects.items():
+        out, heads[k] = _lval_chain(out, content)
+    page = [n for n in range(len(out) // P)
+            if out[n * P] == 1 and out[n * P + 4:n * P + 8] == (24).to_bytes(4, "little")][0]
+    encoded = [_row([str(v).encode("utf-16-le") for v in r[:8]] + [heads.get(k)], [0, *range(2, 10)], 10, False)
+               for k, r in enumerate(rows[1:])]
+    data = bytearray(out)
+    data[page * P:(page + 1) * P] = _data_page(encoded, 24, False)
+    for n in range(len(data) // P):  # the table's other data pages emptied (the rows are all on this one)
+        if n != page and data[n * P] == 1 and data[n * P + 4:n * P + 8] == (24).to_bytes(4, "little"):
+            data[n * P:(n + 1) * P] = _data_page([], 24, False)
+    return bytes(data)
+
+
+def attachment_value(name: str, content: bytes) -> bytes:
+    """An ACE attachment's stored data (jackcess' AttachmentColumnInfoImpl): deflated, behind its wrapper."""
+    import zlib
+
+    ext = (name.rsplit(".", 1)[-1] + "\x00").encode("utf-16-le")
+    header = struct.pack("<III", 12 + len(ext), 1, len(ext) // 2) + ext
+    return struct.pack("<II", 1, len(header) + len(content)) + zlib.compress(header + content, 3)
+
+
+def attachment_database(content: bytes) -> bytes:
+    """jackcess' complexDataTestV2010 whose first attachment (test_data.txt) holds ``content`` (its FileData value
+    re-pointed at a long-value chain appended)."""
+    data = jackcess("complexDataTestV2010.accdb")
+    at = data.find(b"\x42\x00\x00\x40\x00\x30\x00\x00")  # FileData of test_data.txt: 66 bytes on long-value row 48:0
+    assert at > 0
+    out, head = _lval_chain(data, content)
+    return out[:at] + head + out[at + 12:]
+
+
+@pytest.fixture(scope="module")
+def object_scan(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One CLI scan of Access databases holding a person list as an OLE object (a workbook dropped in through the
+    Packager) and as an attachment (a CSV), whole and damaged."""
+    from tests.pii_data import xlsx_bytes
+    from tests.test_wild13 import _scan
+
+    rows = standard(people(N, seed=186))
+    inner = standard(people(20, seed=187))
+    book = access_package("顧客名簿.xlsx", xlsx_bytes({"名簿": inner}))
+    ole = ole_database(rows, {2: book})
+    csv = "\r\n".join(",".join(str(v) for v in r) for r in inner).encode("cp932")
+    attached = attachment_value("名簿.csv", csv)
+    att = attachment_database(attached)
+    lost = bytearray(ole)  # the chain's second long-value page zeroed: the object read short
+    second = len(ole) // P - 1
+    lost[second * P:(second + 1) * P] = bytes(P)
+    wrap = bytearray(ole)  # the OLE 1.0 FormatID (2: embedded) flipped
+    at = wrap.find(struct.pack("<II", 0x0501, 2))
+    wrap[at + 4] = 7
+    flip = bytearray(att)  # a byte of the attachment's deflated data flipped
+    at = flip.find(attached[8:40])
+    flip[at + 30] ^= 0xFF
+    files = {"ole.mdb": ole, "att.accdb": att, "lost.mdb": bytes(lost), "wrap.mdb": bytes(wrap),
+             "flip.accdb": bytes(flip), "cut.mdb": ole[:len(ole) - P // 2]}
+    return _scan(tmp_path_factory.mktemp("objects"), files)
+
+
+def _by_name(findings: dict) -> tuple[dict[str, dict], dict[str, dict]]:
+    hits = {f["path"].split("/share/", 1)[1]: f for f in findings["files"]}
+    listed = {s["path"].split("/share/", 1)[1]: s for s in findings["skipped"]}
+    return hits, listed
+
+
+def test_a_person_workbook_in_an_ole_object_column_is_examined_as_a_child(object_scan: dict) -> None:
+    """A client list stored as an OLE object (Excel workbook through the Packager) is read as a child of the database
+    (``ole.mdb » Table1/要介護度/row 3/顧客名簿.xlsx``): its 20 persons counted, the database still ok (its OLE
+    column was `unsupported`, partially examined, and the list unread before)."""
+    hits, listed = _by_name(object_scan)
+    assert hits["ole.mdb"]["status"] == "ok" and hits["ole.mdb"]["pii"]["records"] == N, hits["ole.mdb"]
+    child = hits["ole.mdb » Table1/要介護度/row 3/顧客名簿.xlsx"]
+    assert child["pii"]["records"] == 20 and child["status"] == "ok", child
+    assert "ole.mdb" not in listed
+
+
+def test_a_person_list_attached_in_an_attachment_column_is_examined_as_a_child(object_scan: dict) -> None:
+    hits, listed = _by_name(object_scan)
+    child = hits["att.accdb » Table1/attach-data/test_data.txt"]
+    assert child["pii"]["records"] == 20, child
+    # the database is listed for its multi-value and version-history columns only (attachments examined)
+    codes = json.dumps(listed["att.accdb"]["detail_codes"])
+    assert '"multi-value"' in codes and "attachment" not in codes, codes
+
+
+def test_damaged_objects_are_listed_never_silent(object_scan: dict) -> None:
+    """An object whose long-value chain lost a page (read short: what was read is examined), whose OLE wrapping is
+    damaged, an attachment whose deflated data is flipped, a database cut in its objects' pages: each database
+    listed with why, its persons still counted."""
+    hits, listed = _by_name(object_scan)
+    expect = {"lost.mdb": "access-object-cut", "wrap.mdb": "access-object-damaged",
+              "flip.accdb": "access-object-damaged", "cut.mdb": "access-cut"}
+    for name, code in expect.items():
+        # (the .accdb is listed partially examined for its multi-value columns already: the damage said after it)
+        assert name in listed and listed[name]["reason"] == ("corrupt" if name.endswith(".mdb") else "unsupported")
+        assert f'"{code}"' in json.dumps(listed[name]["detail_codes"]), (name, listed[name])
+    assert hits["lost.mdb"]["pii"]["records"] == N and hits["wrap.mdb"]["pii"]["records"] == N
+    assert '"access-object-cut"' in json.dumps(listed["cut.mdb"]["detail_codes"])  # its chain cut off with the file
+
+
+def test_an_object_over_the_limit_is_not_read_and_said() -> None:
+    from scanner.access import access_objects
+
+    ole = ole_database(standard(people(3, seed=188)), {1: access_package("a.csv", b"x" * 9000)})
+    (obj,) = access_objects(ole, CellBudget(Caps()), 4096)
+    assert obj.data == b"" and obj.cut == "longer than kept" and obj.size > 9000
+    (obj,) = access_objects(ole, CellBudget(Caps()), 1 << 20)
+    assert obj.cut == "" and obj.data.endswith(b"x" * 9000 + b"\x01\x05\x00\x00\x00\x00\x00\x00\x01\xad\x05\xfe")
+
+
+def test_real_attachments_and_ole_objects_are_unwrapped() -> None:
+    """jackcess' complexDataTest: its three attachments are the text files jackcess' tests attach."""
+    from scanner.access import access_objects
+    from scanner.inspectors.archive_members import ArchiveLimits, InflateBudget
+    from scanner.inspectors.legacy_embedded import access_found
+
+    data = jackcess("complexDataTestV2010.accdb")
+    names = [o.name for o in access_objects(data, CellBudget(Caps()), 1 << 20)]
+    assert names == ["Table1/attach-data/test_data.txt", "Table1/attach-data/test_data2.txt",
+                     "Table1/attach-data/test_data2.txt"]
+    found = list(access_found(data, ArchiveLimits(100, InflateBudget(1 << 30), 1 << 26), Caps()))
+    assert [f[2] for f in found] == ["", "", ""] and all(isinstance(f[1], bytes) for f in found)
+    assert found[0][1] == b"this is some test data for attachment."  # (jackcess' ComplexColumnTest)

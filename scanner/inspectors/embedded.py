@@ -188,7 +188,7 @@ def _names_an_embedding(data: bytes) -> bool:
 
 
 # hop formats of objects taken out of legacy documents (scanner.inspectors.legacy_embedded): OLE objects too
-LEGACY_OBJECT_HOPS = ("doc", "ppt", "rtf", "xls")
+LEGACY_OBJECT_HOPS = ("doc", "ppt", "rtf", "xls", "access")  # (access: an Access database's OLE objects, access18)
 
 
 def is_ole_embedding(entry: Entry) -> bool:

@@ -26,12 +26,14 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import IO
 
+from ..access import access_objects
 from ..codes import Status
 from ..contracts import Inspection
 from ..details import Detail, join_details, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop
+from ..sheet import Caps, CellBudget
 from ..sources.base import Item
 from ..tables import damaged_head, ole_header_impossible
 from .archive_formats import InflateBroken, inflate_keeping
@@ -51,8 +53,9 @@ WORD_EXTS = (".doc", ".dot")
 SLIDES_EXTS = (".ppt", ".pps", ".pot")
 RTF_EXTS = (".rtf",)
 LEGACY_EXTS = WORD_EXTS + SLIDES_EXTS + RTF_EXTS
-# the hop formats of objects taken out of these documents (their compound files are OLE objects)
-OBJECT_HOPS = ("doc", "ppt", "rtf", "xls")
+# the hop formats of objects taken out of these documents (their compound files are OLE objects); an Access database's
+# OLE-object and attachment values (scanner.access, access18)
+OBJECT_HOPS = ("doc", "ppt", "rtf", "xls", "access")
 XLS_OBJECT = "MBD".encode("utf-16-le")  # an Excel 97-2003 workbook keeps each embedded object in an MBD... storage
 RTF_MAGIC = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads
 WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
@@ -354,8 +357,10 @@ def _rtf_has_objects(f: IO[bytes], head: bytes, limit: int) -> bool:
 # ---------------------------------------------------------------- opening (in the worker)
 
 
-def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None = None) -> Inspection:
-    """The embedded objects of a .doc, .ppt, .rtf (or, ``kind`` "xls", an .xls) as children; a damaged
+def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None = None,
+                table_caps: Caps | None = None) -> Inspection:
+    """The embedded objects of a .doc, .ppt, .rtf (or, ``kind`` "xls", an .xls; "access", an Access database's OLE
+    objects and attachments, read under ``table_caps``' time) as children; a damaged
     document is listed (corrupt). A compound file whose signature is damaged (one or two of its first 8 bytes:
     ``tables.damaged_head``) is read with it restored (a copy in memory) and listed corrupt, the restored
     signature said (Session 14: such a .doc was passed as a document without objects)."""
@@ -369,7 +374,10 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None
         return found
     hop = Hop("archive", entry.location.path, {"format": kind or "ole"})
     try:
-        if kind == "rtf":
+        if kind == "access":
+            decoding("access objects")
+            objects = list(access_found(data, caps, table_caps or Caps()))
+        elif kind == "rtf":
             decoding("rtf objdata")
             objects = list(rtf_objects(data, caps))
             if (left_open := rtf_open_groups(data)) > 0:  # cut: the objects after the cut are absent (Session 15)
@@ -695,6 +703,64 @@ def _objdata_bytes(data: bytes, start: int, caps: ArchiveLimits) -> tuple[bytes,
     raw = bytes.fromhex(digits[: len(digits) // 2 * 2].decode("ascii"))
     caps.budget.charge(len(raw))
     return raw, end
+
+
+ACCESS_PACKAGE = b"\x15\x1c"  # the signature of Access's own header over an OLE-object value (jackcess' OleUtil)
+
+
+def access_found(data: bytes, caps: ArchiveLimits, table_caps: Caps) -> Iterator[Found]:
+    """Each OLE-object and attachment value of an Access database (scanner.access.access_objects) as the file it
+    holds: an OLE value without Access's package header and its OLE 1.0 wrapping (a Package object gives the file
+    dropped in, under its own name; another class its native data: an Excel.Sheet's compound file, a bitmap), an
+    attachment without its wrapper (inflated when deflated). A value cut or too large for the archive limits, or
+    whose wrapping is damaged, is listed with why."""
+    for obj in access_objects(data, CellBudget(table_caps), min(caps.member_memory, caps.budget.remaining())):
+        if obj.cut == "longer than kept":
+            yield obj.name, None, ReadError(Status.TOO_LARGE, say(Detail.DECLARES_OVER_LEFT, size=obj.size,
+                                                                      left=caps.budget.remaining()))
+            continue
+        caps.budget.charge(len(obj.data))
+        why = say(Detail.ACCESS_OBJECT_CUT, n=len(obj.data), size=obj.size, why=obj.cut.split(" + ")) if obj.cut else ""
+        raw = obj.data.ljust(obj.size, b"\x00")  # a value read short: its wrapping whole, what was read examined
+        try:
+            label, content = (access_attachment(raw, caps) if obj.kind == "attachment" else access_ole(raw))
+        except (ValueError, struct.error, ReadError) as e:
+            yield obj.name, None, e if isinstance(e, ReadError) else say(Detail.ACCESS_OBJECT_DAMAGED, why=str(e)[:80])
+            continue
+        yield (f"{obj.name}/{label}" if label else obj.name), content, why
+
+
+def access_ole(raw: bytes) -> tuple[str, bytes]:
+    """(label, content) of an Access OLE-object value: Access's header (signature 0x1C15, its length, names), then
+    an OLE 1.0 EmbeddedObject (``ole1_native``); a Package object's file under its label, another class's native
+    data as ``(class)``. A value without Access's header (a program's raw bytes) is examined as it is."""
+    if not raw.startswith(ACCESS_PACKAGE):
+        return "", raw
+    header = int.from_bytes(raw[2:4], "little")
+    if not 20 <= header <= len(raw):
+        raise ValueError(f"Access OLE header of {header} bytes")
+    klass, native = ole1_native(raw[header:])
+    if klass.casefold() == "package":
+        return native_file(struct.pack("<I", len(native)) + native)
+    return f"({klass})", native
+
+
+def access_attachment(raw: bytes, caps: ArchiveLimits) -> tuple[str, bytes]:
+    """("", the file) of an ACE attachment value: a type (0 stored, 1 deflated with zlib), the length of what
+    follows, then a header (its own length first, then the file's extension) before the file's bytes."""
+    kind, length = struct.unpack_from("<II", raw)
+    if kind not in (0, 1):
+        raise ValueError(f"attachment data type {kind}")
+    blocked = caps.declared(length, len(raw) - 8)
+    if blocked:
+        raise ReadError(*blocked)
+    body, why = (_inflate(raw[8:], length) if kind == 1 else (raw[8:8 + length], ""))
+    if kind == 1:
+        caps.budget.charge(len(body))
+    header = int.from_bytes(body[:4], "little")
+    if why or len(body) < length or not 12 <= header <= length:
+        raise ReadError(Status.CORRUPT, say(Detail.ACCESS_OBJECT_DAMAGED, why=why or f"{len(body)} of {length} bytes"))
+    return "", body[header:length]
 
 
 def ole1_native(raw: bytes) -> tuple[str, bytes]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import doctail
-from ..access import is_access
+from ..access import access_objects, is_access
 from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contenttype import content_type
@@ -43,7 +43,7 @@ from ..jsontables import holds_records
 from ..models import Entry, PersonRecord
 from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
-from ..sheet import Sheet
+from ..sheet import CellBudget, Sheet
 from ..sources.split_series import is_part_name
 from ..sqlitedb import wal_frames
 from ..statsdata import STATS_FORMATS
@@ -754,6 +754,18 @@ class SpreadsheetInspector:
                      if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=say(
                          Detail.EMBEDDED_NOT_EXAMINED,
                          inner=say(Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth))))
+            found.children = parts.children
+            _add_objects_status(found, parts, parts.detail)
+        elif fmt == "access":  # an Access database: its OLE objects and attachments are children (access18)
+            depth = archive_depth(entry.location)
+            table_caps = caps_for(self.config, len(data))
+            if depth < self.config.archive_depth:
+                parts = legacy.open_legacy(entry, data, archives.caps_for(entry), kind="access", table_caps=table_caps)
+            elif next(access_objects(data, CellBudget(table_caps), 0), None) is not None:  # (none read: limit 0)
+                parts = Inspection(status=Status.TOO_DEEP, detail=say(Detail.EMBEDDED_NOT_EXAMINED, inner=say(
+                    Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth)))
+            else:
+                parts = Inspection()
             found.children = parts.children
             _add_objects_status(found, parts, parts.detail)
         return found
