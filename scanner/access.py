@@ -690,16 +690,20 @@ def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
         notes.append(say(Detail.ACCESS_LINKED, n=linked))
     first = True
     done: set[int] = set()
-    for name, page in tables:
+    dropped = _dropped(db, catalog)
+    for name, page in tables + dropped:
         if page in done:  # a definition two catalog entries name (damaged): its rows read once, never counted twice
             continue
         done.add(page)
         try:
             table = db.table(name, page)
         except _Damaged:
-            pending.append(say(Detail.ACCESS_DEFINITION_DAMAGED, page=page))
+            if (name, page) not in dropped:  # (a page that only looks like a lost table's definition: nothing said)
+                pending.append(say(Detail.ACCESS_DEFINITION_DAMAGED, page=page))
             continue
         sheet = Sheet(name, [], notes=notes if first else [], damage=pending)
+        if (name, page) in dropped:
+            sheet.notes = [*sheet.notes, say(Detail.ACCESS_DROPPED_TABLE, page=page)]
         first, pending = False, []
         sheet.rows = _sheet_rows(db, table, page, sheet, complex_kinds)
         budget.next_sheet()
@@ -713,6 +717,22 @@ def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
 def _user_tables(catalog: list[tuple[str, int, int, int]]) -> list[tuple[str, int]]:
     """(name, definition page) of the user tables a catalog lists (not system tables, not linked ones)."""
     return [(name, tid & 0x00FFFFFF) for name, kind, tid, flags in catalog if kind == _TABLE and not flags & _SYSTEM_FLAGS]
+
+
+def _dropped(db: _Database, catalog: list[tuple[str, int, int, int]]) -> list[tuple[str, int]]:
+    """("(dropped table, page N)", N) of each table definition that data pages still name as their owner while no
+    catalog entry names it: a table dropped (its MSysObjects row deleted; Access frees its pages without clearing
+    them until the database is compacted) or whose catalog entry was lost. Only a page that is still a definition
+    (type 0x02) counts: data pages naming page 0, a data page or an index page are Access's own (usage maps ...)."""
+    known = {tid & 0x00FFFFFF for _, kind, tid, _ in catalog if kind == _TABLE} | {_CATALOG_PAGE}
+    out = []
+    for owner in sorted(db.owned):
+        if owner in known or not _CATALOG_PAGE < owner < db.pages:
+            continue
+        pg = db.page(owner)
+        if pg is not None and pg[0] == 0x02 and pg[1] == 0x01:
+            out.append((f"(dropped table, page {owner})", owner))
+    return out
 
 
 def _guess_encoding(db: _Database) -> str:
@@ -877,7 +897,7 @@ def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[Acce
     users = _user_tables(catalog)
     owners = {page: name for name, page in users}
     db.held = True
-    for name, page in users:
+    for name, page in users + _dropped(db, catalog):
         try:
             table = db.table(name, page)
         except _Damaged:

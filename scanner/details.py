@@ -857,6 +857,9 @@ class Detail(Code):
                                               "{size:d} bytes examined")
     ACCESS_OBJECT_DAMAGED = "access-object-damaged", ("Access OLE object or attachment whose wrapping is damaged "
                                                       "({why:lib}): its file not examined")
+    ACCESS_DROPPED_TABLE = "access-dropped-table", ("Access table no catalog entry names (dropped, or its entry lost) "
+                                                    "whose definition is still on page {page:d}: its rows read from the "
+                                                    "data pages naming it and counted")
     ACCESS_MEMO_CUT = "access-memo-cut", ("Access table with {n:d} memo value(s) read short ({why:list}): their text "
                                           "after the cut is not examined")
     SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "

@@ -12,7 +12,7 @@ import struct
 
 import pytest
 
-from scanner.access import _JET3, _JET4, _Counts, _Database, access_sheets
+from scanner.access import _JET3, _JET4, _Counts, _Damaged, _Database, access_sheets
 from scanner.details import codes_of
 from scanner.errors import ReadError
 from scanner.sheet import Caps, CellBudget
@@ -226,7 +226,7 @@ def attachment_database(content: bytes) -> bytes:
 @pytest.fixture(scope="module")
 def object_scan(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """One CLI scan of Access databases holding a person list as an OLE object (a workbook dropped in through the
-    Packager) and as an attachment (a CSV), whole and damaged."""
+    Packager) and as an attachment (a CSV), whole and damaged, and of one whose person table was dropped."""
     from tests.pii_data import xlsx_bytes
     from tests.test_wild13 import _scan
 
@@ -247,7 +247,7 @@ def object_scan(tmp_path_factory: pytest.TempPathFactory) -> dict:
     at = flip.find(attached[8:40])
     flip[at + 30] ^= 0xFF
     files = {"ole.mdb": ole, "att.accdb": att, "lost.mdb": bytes(lost), "wrap.mdb": bytes(wrap),
-             "flip.accdb": bytes(flip), "cut.mdb": ole[:len(ole) - P // 2]}
+             "flip.accdb": bytes(flip), "cut.mdb": ole[:len(ole) - P // 2], "dropped.mdb": dropped_database(inner)}
     return _scan(tmp_path_factory.mktemp("objects"), files)
 
 
@@ -315,3 +315,62 @@ def test_real_attachments_and_ole_objects_are_unwrapped() -> None:
     found = list(access_found(data, ArchiveLimits(100, InflateBudget(1 << 30), 1 << 26), Caps()))
     assert [f[2] for f in found] == ["", "", ""] and all(isinstance(f[1], bytes) for f in found)
     assert found[0][1] == b"this is some test data for attachment."  # (jackcess' ComplexColumnTest)
+
+
+# ---------------------------------------------------------------- 4. tables dropped from the catalog
+
+
+def dropped_database(rows: list[list[object]], version: str = "V2000") -> bytes:
+    """person_database whose Table1 was dropped as Access drops a table: its catalog row marked deleted and the
+    catalog's row count lowered; its definition and data pages left as they were."""
+    f = _JET3 if version == "V1997" else _JET4
+    data = bytearray(person_database(rows, version))
+    db = _Database(bytes(data), CellBudget(Caps()))
+    system = db.table("MSysObjects", 2)
+    at = [c.name for c in system.columns].index("Name")
+    for n in db.owned[2]:
+        pg = db.page(n)
+        assert pg is not None
+        for i in range(int.from_bytes(pg[f.rows_at:f.rows_at + 2], "little")):
+            raw = int.from_bytes(pg[f.rows_at + 2 + 2 * i:f.rows_at + 4 + 2 * i], "little")
+            try:
+                row = db._row(system, *db._locate(pg, i, raw & 0x7FFF), _Counts())
+            except _Damaged:
+                continue  # (a row deleted before, its space taken)
+            if not raw & 0x8000 and row[at] == "Table1":
+                data[n * f.page + f.rows_at + 3 + 2 * i] |= 0x80
+    struct.pack_into("<I", data, 2 * f.page + f.num_rows, system.counted - 1)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("version", ["V1997", "V2000", "V2010"])
+def test_a_dropped_table_whose_pages_remain_is_read_and_said(version: str) -> None:
+    """A person table dropped from the catalog (its definition and data pages still in the file, as until Access
+    compacts the database): read as its own sheet and said (before: a database with no table, nothing said)."""
+    rows = standard(people(N, seed=189))
+    sheets = _sheets(dropped_database(rows, version))
+    assert len(sheets) == 1
+    name, read, notes, _ = sheets[0]
+    page = {"V1997": 29, "V2000": 24, "V2010": 74}[version]
+    assert name == f"(dropped table, page {page})"
+    assert sorted(r[1] for r in read) == sorted(r[1] for r in rows[1:])
+    assert "access-dropped-table" in _codes(notes), notes
+
+
+def test_a_damaged_database_with_a_dropped_table_is_listed_or_read() -> None:
+    whole = dropped_database(standard(people(N, seed=190)))
+    rng = random.Random(19)
+    for _ in range(40):
+        data = bytearray(whole)
+        for _ in range(rng.randint(1, 30)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            _sheets(bytes(data))
+        except ReadError:
+            pass
+
+
+def test_the_persons_of_a_dropped_table_are_counted_in_a_scan(object_scan: dict) -> None:
+    hits, listed = _by_name(object_scan)
+    assert hits["dropped.mdb"]["pii"]["records"] == 20 and hits["dropped.mdb"]["status"] == "ok", hits["dropped.mdb"]
+    assert '"access-dropped-table"' in json.dumps(hits["dropped.mdb"]), hits["dropped.mdb"]
