@@ -855,6 +855,8 @@ class Detail(Code):
                                                             "page its names and first rows read best in (a guess)")
     ACCESS_OBJECT_CUT = "access-object-cut", ("Access OLE object or attachment read short ({why:list}): {n:d} of its "
                                               "{size:d} bytes examined")
+    ACCESS_OBJECT_OVER = "access-object-over", ("Access OLE object or attachment of {size:d} bytes over the in-memory "
+                                                "cap {cap:d}: not examined")
     ACCESS_OBJECT_DAMAGED = "access-object-damaged", ("Access OLE object or attachment whose wrapping is damaged "
                                                       "({why:lib}): its file not examined")
     ACCESS_DROPPED_TABLE = "access-dropped-table", ("Access table no catalog entry names (dropped, or its entry lost) "

@@ -300,6 +300,16 @@ def test_an_object_over_the_limit_is_not_read_and_said() -> None:
     assert obj.data == b"" and obj.cut == "longer than kept" and obj.size > 9000
     (obj,) = access_objects(ole, CellBudget(Caps()), 1 << 20)
     assert obj.cut == "" and obj.data.endswith(b"x" * 9000 + b"\x01\x05\x00\x00\x00\x00\x00\x00\x01\xad\x05\xfe")
+    from scanner.inspectors.archive_members import ArchiveLimits, InflateBudget
+    from scanner.inspectors.legacy_embedded import access_found
+
+    (found,) = access_found(ole, ArchiveLimits(100, InflateBudget(1 << 30), 4096), Caps())
+    assert found[1] is None and isinstance(found[2], ReadError) and found[2].reason == "too-large"
+    assert _codes([found[2].detail]) == ["access-object-over"]
+    (found,) = access_found(ole, ArchiveLimits(100, InflateBudget(5000), 1 << 20), Caps())  # the archive budget
+    assert found[1] is None and isinstance(found[2], ReadError) and _codes([found[2].detail]) == ["declares-over-left"]
+    (found,) = access_found(ole, ArchiveLimits(100, InflateBudget(1 << 20), 1 << 20), Caps())
+    assert found == ("Table1/要介護度/row 2/a.csv", b"x" * 9000, "")
 
 
 def test_real_attachments_and_ole_objects_are_unwrapped() -> None:

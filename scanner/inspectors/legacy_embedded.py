@@ -714,14 +714,21 @@ def access_found(data: bytes, caps: ArchiveLimits, table_caps: Caps) -> Iterator
     dropped in, under its own name; another class its native data: an Excel.Sheet's compound file, a bitmap), an
     attachment without its wrapper (inflated when deflated). A value cut or too large for the archive limits, or
     whose wrapping is damaged, is listed with why."""
-    for obj in access_objects(data, CellBudget(table_caps), min(caps.member_memory, caps.budget.remaining())):
-        if obj.cut == "longer than kept":
+    for obj in access_objects(data, CellBudget(table_caps), caps.member_memory):
+        if obj.cut == "longer than kept":  # (not read)
+            yield obj.name, None, ReadError(Status.TOO_LARGE, say(Detail.ACCESS_OBJECT_OVER, size=obj.size,
+                                                                      cap=caps.member_memory))
+            continue
+        if obj.size > caps.budget.remaining():
             yield obj.name, None, ReadError(Status.TOO_LARGE, say(Detail.DECLARES_OVER_LEFT, size=obj.size,
                                                                       left=caps.budget.remaining()))
             continue
-        caps.budget.charge(len(obj.data))
         why = say(Detail.ACCESS_OBJECT_CUT, n=len(obj.data), size=obj.size, why=obj.cut.split(" + ")) if obj.cut else ""
+        if not obj.data:
+            yield obj.name, None, why or say(Detail.ACCESS_OBJECT_DAMAGED, why="no bytes")
+            continue
         raw = obj.data.ljust(obj.size, b"\x00")  # a value read short: its wrapping whole, what was read examined
+        caps.budget.charge(len(raw))
         try:
             label, content = (access_attachment(raw, caps) if obj.kind == "attachment" else access_ole(raw))
         except (ValueError, struct.error, ReadError) as e:
