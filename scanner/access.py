@@ -128,7 +128,7 @@ class _Counts:
     pages: int = 0  # data pages that could not be read
     freed: int = 0  # data pages naming the table that its map no longer lists, not read
     unread: set[tuple[int, str]] = field(default_factory=set)  # (type, name) of object columns holding a value
-    cut: dict[str, int] = field(default_factory=dict)  # memos read short, by why (loop, budget, lost, length)
+    cut: dict[str, int] = field(default_factory=dict)  # memos read short, by why (long_value's words)
 
 
 class _Sampled(Exception):
@@ -691,6 +691,7 @@ def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
     first = True
     done: set[int] = set()
     dropped = _dropped(db, catalog)
+    lost = set(dropped)
     for name, page in tables + dropped:
         if page in done:  # a definition two catalog entries name (damaged): its rows read once, never counted twice
             continue
@@ -698,11 +699,11 @@ def access_sheets(data: bytes, budget: CellBudget) -> Iterator[Sheet]:
         try:
             table = db.table(name, page)
         except _Damaged:
-            if (name, page) not in dropped:  # (a page that only looks like a lost table's definition: nothing said)
+            if (name, page) not in lost:  # (a page that only looks like a lost table's definition: nothing said)
                 pending.append(say(Detail.ACCESS_DEFINITION_DAMAGED, page=page))
             continue
         sheet = Sheet(name, [], notes=notes if first else [], damage=pending)
-        if (name, page) in dropped:
+        if (name, page) in lost:
             sheet.notes = [*sheet.notes, say(Detail.ACCESS_DROPPED_TABLE, page=page)]
         first, pending = False, []
         sheet.rows = _sheet_rows(db, table, page, sheet, complex_kinds)
@@ -856,7 +857,7 @@ def _complex_columns(db: _Database, catalog: list[tuple[str, int, int, int]]) ->
         table = db.table("MSysComplexColumns", pages["MSysComplexColumns"])
         at = {c.name: i for i, c in enumerate(table.columns)}
         for row in db.rows(table, pages["MSysComplexColumns"], _Counts()):
-            column, kind, flat, owner = (row[at.get(k, -1)] if k in at else None for k in (
+            column, kind, flat, owner = (row[at[k]] if k in at else None for k in (
                 "ColumnName", "ComplexTypeObjectID", "FlatTableID", "ConceptualTableID"))
             if isinstance(column, str) and isinstance(kind, int) and isinstance(flat, int) and isinstance(owner, int):
                 template = names.get(kind, "")

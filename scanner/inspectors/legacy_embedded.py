@@ -9,6 +9,8 @@ PowerPoint 97-2003 deck or an RTF letter is a spreadsheet like any other, examin
   whole compound file, zlib-compressed or not ([MS-PPT] 2.10.34/35).
 - RTF: each ``{\\object ... {\\*\\objdata <hex>}}`` holds an OLE 1.0 EmbeddedObject ([MS-OLEDS] 2.2.5): a
   class name and native data, which is a compound file, or for the ``Package`` class the dropped file.
+- Access (.mdb, .accdb: scanner.access.access_objects): each OLE-object value is Access's package header (0x1C15)
+  over the same OLE 1.0 EmbeddedObject; each attachment (ACE) a wrapper over the file, deflated or not (access18).
 
 Each object is a child one archive hop deeper (``report.doc » ObjectPool/_1345470949/Package``), under the
 archive limits (depth, bytes, ratio); the compound files it yields go through the embedded-object reader
@@ -731,8 +733,9 @@ def access_found(data: bytes, caps: ArchiveLimits, table_caps: Caps) -> Iterator
         caps.budget.charge(len(raw))
         try:
             label, content = (access_attachment(raw, caps) if obj.kind == "attachment" else access_ole(raw))
-        except (ValueError, struct.error, ReadError) as e:
-            yield obj.name, None, e if isinstance(e, ReadError) else say(Detail.ACCESS_OBJECT_DAMAGED, why=str(e)[:80])
+        except (ValueError, struct.error, ReadError) as e:  # (a value read short breaks its wrapping: the cut said)
+            yield obj.name, None, why or (e if isinstance(e, ReadError) else say(Detail.ACCESS_OBJECT_DAMAGED,
+                                                                                 why=str(e)[:80]))
             continue
         yield (f"{obj.name}/{label}" if label else obj.name), content, why
 
