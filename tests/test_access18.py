@@ -172,10 +172,15 @@ def access_package(name: str, content: bytes) -> bytes:
     path = b"C:\\Users\\staff\\" + label
     stream = (b"\x02\x00" + label + path + (0x030000).to_bytes(4, "little") + len(path).to_bytes(4, "little") + path
               + len(content).to_bytes(4, "little") + content)
-    pretty, klass = b"Package\x00", b"Package\x00"
-    header = struct.pack("<HHIHHHHi", 0x1C15, 20 + len(pretty) + len(klass), 2, len(pretty), len(klass), 20,
-                         20 + len(pretty), -1) + pretty + klass
-    ole = struct.pack("<III", 0x0501, 2, len(klass)) + klass + bytes(8) + len(stream).to_bytes(4, "little") + stream
+    return access_ole_value("Package", stream)
+
+
+def access_ole_value(klass: str, native: bytes) -> bytes:
+    """An OLE-object value of class ``klass`` holding ``native`` (jackcess' OleUtil.writePackageHeader)."""
+    pretty, name = b"Package\x00", klass.encode("ascii") + b"\x00"
+    header = struct.pack("<HHIHHHHi", 0x1C15, 20 + len(pretty) + len(name), 2, len(pretty), len(name), 20,
+                         20 + len(pretty), -1) + pretty + name
+    ole = struct.pack("<III", 0x0501, 2, len(name)) + name + bytes(8) + len(native).to_bytes(4, "little") + native
     return header + ole + b"\x01\x05\x00\x00\x00\x00\x00\x00\x01\xad\x05\xfe"
 
 
@@ -246,7 +251,10 @@ def object_scan(tmp_path_factory: pytest.TempPathFactory) -> dict:
     flip = bytearray(att)  # a byte of the attachment's deflated data flipped
     at = flip.find(attached[8:40])
     flip[at + 30] ^= 0xFF
-    files = {"ole.mdb": ole, "att.accdb": att, "lost.mdb": bytes(lost), "wrap.mdb": bytes(wrap),
+    from tests.pii_data import xls_bytes
+
+    sheet8 = ole_database(rows, {0: access_ole_value("Excel.Sheet.8", xls_bytes({"名簿": inner}))})
+    files = {"ole.mdb": ole, "sheet8.mdb": sheet8, "att.accdb": att, "lost.mdb": bytes(lost), "wrap.mdb": bytes(wrap),
              "flip.accdb": bytes(flip), "cut.mdb": ole[:len(ole) - P // 2], "dropped.mdb": dropped_database(inner)}
     return _scan(tmp_path_factory.mktemp("objects"), files)
 
@@ -266,6 +274,14 @@ def test_a_person_workbook_in_an_ole_object_column_is_examined_as_a_child(object
     child = hits["ole.mdb » Table1/要介護度/row 3/顧客名簿.xlsx"]
     assert child["pii"]["records"] == 20 and child["status"] == "ok", child
     assert "ole.mdb" not in listed
+
+
+def test_an_excel_object_in_an_ole_object_column_is_examined_as_a_child(object_scan: dict) -> None:
+    """An Excel 97-2003 workbook inserted as an object (class Excel.Sheet.8: its native data a compound file)."""
+    hits, listed = _by_name(object_scan)
+    child = hits["sheet8.mdb » Table1/要介護度/row 1/(Excel.Sheet.8)"]
+    assert child["pii"]["records"] == 20, child
+    assert "sheet8.mdb" not in listed
 
 
 def test_a_person_list_attached_in_an_attachment_column_is_examined_as_a_child(object_scan: dict) -> None:
