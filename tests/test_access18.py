@@ -137,8 +137,6 @@ def test_memo_cut_reasons_are_said_in_japanese() -> None:
     said = say(Detail.ACCESS_MEMO_CUT, n=2, why=["chain loops", "file budget spent", "longer than kept", "rows lost"])
     ja = detail_text(str(said), "unsupported", "ja", codes_of(said))
     assert "loop" not in ja and "budget" not in ja and "メモ" in ja, ja
-    assert json.dumps(codes_of(said))
-    assert _JET3.page == 2048  # (the formats these tests lay out)
 
 
 @pytest.mark.parametrize("cut", [1000, 5000, 9000])
