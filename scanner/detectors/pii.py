@@ -40,6 +40,7 @@ from .columns import (
     is_example_form,
     is_example_row,
     is_excluded,
+    is_home_header,
     is_office_address,
     is_officials_header,
     is_rendition_word,
@@ -536,12 +537,19 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     bare = not own & _ATTRIBUTES and not any(f.startswith("reading") for f in parts.values())
     workplaces = _workplace_columns(header, mapping, set(parts), sample)
     others = set(parts) | workplaces
-    if any(h.field in CONTEXT_FIELDS - {"position"} for c, h in mapping.items() if c not in workplaces) or any(
+    if any(h.field in CONTEXT_FIELDS - {"position"} and (h.field != "provider" or c < min(name_cols))
+           for c, h in mapping.items() if c not in workplaces) or any(
             c not in mapping and c not in others and is_excluded(v) for c, v in enumerate(header)):
         return mapping  # 会社名 | 担当者名 (a client's contact person), 品名 | 保管場所 | 担当者名 (an inventory)
+        # a provider after the name is the person's own (かかりつけ医, 通園先, 出身校: tables18), as a facility below
+    at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
+    if all(str(header[c]).isascii() for c in name_cols) and not any(is_home_header(header[c]) for c in at):
+        return mapping  # Store | Address | Manager: an English head word is a place's head unless the address is his
+        # home (Manager | Home Address | Phone: tables18)
     if any(share([cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])], V.looks_like_company) >= 0.5
-           for c in range(max(map(len, sample), default=0)) if c not in mapping and c not in parts):
+           for c in range(max(min(name_cols), min(at))) if c not in mapping and c not in parts):
         return mapping  # 取引先 | 担当者名, 仕入先 | 担当者名: a column of company names (any header word) holds their contacts
+        # and the address is the company's; one after the name and the address is the person's own (前職: tables18)
     if any(len(vals := [cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])]) >= 3
            and len(set(vals)) >= ROSTER_DISTINCT * len(vals) and share(vals, V.looks_like_facility) >= 0.5
            for c in range(min(name_cols)) if c not in mapping and c not in others):
@@ -550,7 +558,6 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
         # The place a row is about leads it: a column of places after the staff name is the person's (最終学歴, the
         # family doctor's 医院, the shelter to report to: review17b, 40 persons were nothing)
     names = [t for r in sample if (t := "".join(cell_text(r[c]) for c in name_cols if c < len(r)))]
-    at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
     homes = [" ".join(t for c in at if c < len(r) and (t := cell_text(r[c]))) for r in sample]
     homes = [h for h in homes if h]
     if (len(names) < 3 or len(set(names)) < ROSTER_DISTINCT * len(names) or len(set(homes)) < ROSTER_DISTINCT * len(homes)

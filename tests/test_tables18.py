@@ -1,0 +1,87 @@
+"""tables18: person tables still missed or miscounted after session 17 (its "Left open" list), each tried on a
+generated table (Faker ja_JP, fixed seed) shaped like the real list an investigator meets."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from faker import Faker
+
+from scanner.detectors import pii as P
+
+SEED = 1818
+
+
+def _fake(locale: str = "ja_JP") -> tuple[Faker, random.Random]:
+    fake = Faker(locale)
+    fake.seed_instance(SEED)
+    return fake, random.Random(SEED)
+
+
+def _home(fake: Faker) -> str:
+    return f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}"
+
+
+def _count(rows: list[list[object]]) -> int:
+    found = P.analyse_sheet("名簿", rows)
+    return 0 if found is None else found.count
+
+
+# --- staff rosters with a column of the person's own providers, schools, former employers ---------------------------
+
+@pytest.mark.parametrize(("extra", "value"), [
+    ("かかりつけ医", lambda f: f.last_name() + "内科医院"), ("通園先", lambda f: f.city() + "保育園"),
+    ("出身校", lambda f: f.city() + "高等学校"), ("主治医", lambda f: f.last_name() + "クリニック"),
+    ("前職", lambda f: f.company())])
+def test_a_staff_roster_with_its_own_doctor_nursery_school_or_former_employer_keeps_its_persons(extra, value) -> None:
+    """担当者名 | 住所 | 電話 | 生年月日 | かかりつけ医 (a municipal office's list of the staff it calls out in a disaster, a
+    nursery's list of its teachers): the doctor, the child's nursery, the school and the former employer are the
+    staff member's own, after the name and the address. The provider field (かかりつけ医, 通園先, 出身校) and a column of
+    company names anywhere stopped the roster rule: 40 persons were nothing, with no reason. A provider or a company
+    before the name (担当事業所 | 担当者名, 取引先 | 担当者名) still names what the row is about."""
+    fake, _ = _fake()
+    rows: list[list[object]] = [["担当者名", "住所", "電話", "生年月日", extra]]
+    for _ in range(40):
+        rows.append([fake.name(), _home(fake), fake.phone_number(),
+                     fake.date_of_birth(minimum_age=22, maximum_age=65).isoformat(), value(fake)])
+    assert _count(rows) == 40, extra
+
+
+@pytest.mark.parametrize(("lead", "value"), [("担当事業所", lambda f: f.city() + "居宅介護支援事業所"),
+                                             ("取引先", lambda f: f.company())])
+def test_a_provider_or_company_before_the_staff_name_still_makes_a_list_of_places(lead, value) -> None:
+    """担当事業所 | 担当者名 | 住所 | 電話 (each care office with its care manager at the office), 取引先 | 担当者名 | 住所:
+    the place or company leads the row, the address is its own: no person (as before)."""
+    fake, _ = _fake()
+    rows: list[list[object]] = [[lead, "担当者名", "住所", "電話"]]
+    for _ in range(40):
+        rows.append([value(fake), fake.name(), _home(fake), fake.phone_number()])
+    assert _count(rows) == 0, lead
+
+
+def test_an_english_roster_of_managers_at_their_homes_keeps_its_persons() -> None:
+    """Manager | Home Address | Phone | Date of Birth: `manager` was an excluded word only (a store's manager), so
+    a list of managers at their homes was nothing. It is a staff word now; an English head word names the row's
+    person only when the address says it is a home."""
+    fake, _ = _fake("en_US")
+    rows: list[list[object]] = [["Manager", "Home Address", "Phone", "Date of Birth"]]
+    for _ in range(40):
+        rows.append([fake.name(), f"{fake.street_address()}, {fake.city()}", fake.phone_number(),
+                     fake.date_of_birth().isoformat()])
+    assert _count(rows) == 40
+
+
+@pytest.mark.parametrize("header", [["Store", "Address", "Phone", "Manager"], ["Site", "Address", "Manager", "Phone"],
+                                    ["Office", "Address", "Manager"], ["Account Manager", "Address", "Phone"]])
+def test_a_list_of_places_with_an_english_manager_counts_nobody(header: list[str]) -> None:
+    """Store | Address | Phone | Manager: each store's manager at the store (the address does not say home)."""
+    fake, _ = _fake("en_US")
+    rows: list[list[object]] = [header]
+    for _ in range(40):
+        row: list[object] = []
+        for h in header:
+            row.append(fake.name() if "Manager" in h else f"{fake.street_address()}, {fake.city()}" if h == "Address"
+                       else fake.phone_number() if h == "Phone" else f"{fake.city()} {h}")
+        rows.append(row)
+    assert _count(rows) == 0, header
