@@ -85,3 +85,51 @@ def test_a_list_of_places_with_an_english_manager_counts_nobody(header: list[str
                        else fake.phone_number() if h == "Phone" else f"{fake.city()} {h}")
         rows.append(row)
     assert _count(rows) == 0, header
+
+
+# --- two lists on one sheet with no blank row between them ---------------------------------------------------------
+
+SECOND_LISTS = {"電話先": ["電話", "氏名", "フリガナ", "所在地"], "会員": ["会員名", "フリガナ", "郵便番号", "所在地", "TEL"]}
+
+
+def _second_row(fake: Faker, header: list[str], name: str, address: str) -> list[object]:
+    cells = {"電話": fake.phone_number(), "TEL": fake.phone_number(), "氏名": name, "会員名": name,
+             "フリガナ": fake.kana_name(), "郵便番号": fake.postcode(), "所在地": address}
+    return [cells[h] for h in header]
+
+
+@pytest.mark.parametrize("second", sorted(SECOND_LISTS))
+@pytest.mark.parametrize("first_rows", [5, 30])
+def test_two_lists_pasted_together_without_a_blank_row_keep_every_person_at_their_address(second, first_rows) -> None:
+    """氏名 | 住所 | 電話 over 5 or 30 persons and, right under its last row, another list's header (電話 | 氏名 | フリガナ
+    | 所在地, or 会員名 | フリガナ | 郵便番号 | 所在地 | TEL) over 20: a second list is looked for only after a blank row,
+    so the two were read as one. With 30 first rows the second list's 20 were read in the first list's columns (its
+    phones as names: 20 not-a-name, or its readings as addresses) and its header row was a person; with 5 the wider
+    second header won and the first 5 persons were lost with no reason. A header word where the table holds a name
+    or an address starts the other list as after a blank row."""
+    fake, _ = _fake()
+    header = SECOND_LISTS[second]
+    expected: list[tuple[str, str]] = []
+    rows: list[list[object]] = [["氏名", "住所", "電話"]]
+    for _ in range(first_rows):
+        expected.append((fake.name(), _home(fake)))
+        rows.append([*expected[-1], fake.phone_number()])
+    rows.append(list(header))
+    for _ in range(20):
+        expected.append((fake.name(), _home(fake)))
+        rows.append(_second_row(fake, header, *expected[-1]))
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and not found.rejected
+    assert sorted((r.fields["name"], r.fields["address"]) for r in found.records) == sorted(expected)
+
+
+def test_a_header_repeated_without_blank_rows_is_still_one_list() -> None:
+    """Printed pages whose header is repeated every 25 rows with no blank row: one list (no second table), every
+    person kept, the repeats counted as before."""
+    fake, _ = _fake()
+    rows: list[list[object]] = []
+    for _ in range(4):
+        rows.append(["氏名", "住所", "電話"])
+        rows += [[fake.name(), _home(fake), fake.phone_number()] for _ in range(25)]
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.count == 100

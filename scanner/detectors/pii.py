@@ -41,6 +41,7 @@ from .columns import (
     is_example_row,
     is_excluded,
     is_home_header,
+    is_label,
     is_office_address,
     is_officials_header,
     is_rendition_word,
@@ -1293,13 +1294,25 @@ def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: set[int]) ->
     """The rows (numbered) that are another person table's header (:func:`_another_header`): among the few rows after
     a blank row, one naming a name and an address in other columns than ``ours``, its own rows below it."""
     after_blank = 0
+    first = min(ours, default=0)
     for i, row in enumerate(rows):
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
-        elif after_blank:
-            after_blank -= 1
+        elif after_blank or _label_at(row, first):
+            after_blank = max(after_blank - 1, 0)
             if (addr := _another_header(row, ours)) and _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
                 yield i, row
+
+
+def _label_at(row: Sequence[object], c: int) -> bool:
+    """Does ``row`` hold a header word of ours in column ``c`` (one of the table's name or address columns)? A list
+    pasted under another with no blank row between them starts with its header there (電話 | 氏名 | フリガナ | 所在地
+    under 氏名 | 住所 | 電話: tables18); a name or an address is no header word."""
+    v = row[c] if c < len(row) else None
+    return isinstance(v, str) and 0 < len(v := v.strip()) <= LABEL_CHARS and is_label(v)
+
+
+LABEL_CHARS = 20  # a header cell's length at most (a longer text is data: an address, a note)
 
 
 def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut: _Cut) -> Iterator[Sequence[object]]:
@@ -1314,6 +1327,7 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
     it = iter(data)
     after_blank = 0
     ours = {c for p in plan.roles for f in ("name", "address") for c in p.cols.get(f, [])}
+    first = min(ours, default=0)
     ahead: list[Sequence[object]] = []  # rows read below a header that was not another table's
     while True:
         if ahead:
@@ -1324,8 +1338,8 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
             return
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
-        elif after_blank:
-            after_blank -= 1
+        elif after_blank or _label_at(row, first):  # after a blank row, or a header word where a name or address is
+            after_blank = max(after_blank - 1, 0)
             if addr := _another_header(row, ours):
                 ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
                 if _its_rows(addr, ahead):
