@@ -9,6 +9,7 @@ import pytest
 from faker import Faker
 
 from scanner.detectors import pii as P
+from scanner.detectors import values as V
 
 SEED = 1818
 
@@ -133,3 +134,36 @@ def test_a_header_repeated_without_blank_rows_is_still_one_list() -> None:
         rows += [[fake.name(), _home(fake), fake.phone_number()] for _ in range(25)]
     found = P.analyse_sheet("名簿", rows)
     assert found is not None and found.count == 100
+
+
+# --- a 町内会's list: towns of one kanji, no city ------------------------------------------------------------------
+
+ONE_KANJI_TOWNS = ["轟", "泉", "港", "旭", "栄", "桜"]
+
+
+@pytest.mark.parametrize("header", [["氏名", "住所", "電話"], ["班", "世帯主", "住所", "電話"], ["班", "世帯主", "住所"]])
+def test_a_neighbourhood_list_with_towns_of_one_kanji_keeps_every_household(header: list[str]) -> None:
+    """A 町内会名簿 writes no city, only the town and block: 轟1-29-14, 泉2丁目3-4, 港3-12-5-201. An address of one
+    kanji was no address (plausible_address wanted two): under 班 | 世帯主 | 住所 the whole list was nothing; beside
+    towns of two kanji (中央3-4-5) the one-kanji households were not-an-address. A kanji with a block number of two or
+    more parts is an address; a counter or a place in a building (第1-2, 棚1-2-3) is not."""
+    fake, rnd = _fake()
+    rows: list[list[object]] = [header]
+    expected = []
+    for i in range(40):
+        town = rnd.choice(ONE_KANJI_TOWNS if i % 4 else ["中央", "本郷", *ONE_KANJI_TOWNS])
+        block = rnd.choice([f"{rnd.randint(1, 5)}-{rnd.randint(1, 30)}-{rnd.randint(1, 20)}",
+                            f"{rnd.randint(1, 5)}丁目{rnd.randint(1, 30)}-{rnd.randint(1, 20)}",
+                            f"{rnd.randint(1, 5)}-{rnd.randint(1, 30)}-{rnd.randint(1, 20)}-{rnd.randint(101, 305)}"])
+        expected.append(town + block)
+        cells = {"班": f"{rnd.randint(1, 6)}班", "氏名": fake.name(), "世帯主": fake.name(), "住所": town + block,
+                 "電話": fake.phone_number()}
+        rows.append([cells[h] for h in header])
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.kind == "persons" and not found.rejected, header
+    assert [r.fields["address"] for r in found.records] == expected
+
+
+@pytest.mark.parametrize("value", ["第1-2", "棚1-2-3", "号3-4", "轟", "轟12", "1-2-3"])
+def test_a_counter_or_a_shelf_of_one_kanji_is_still_no_address(value: str) -> None:
+    assert not V.plausible_address(value), value
