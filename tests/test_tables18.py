@@ -167,3 +167,29 @@ def test_a_neighbourhood_list_with_towns_of_one_kanji_keeps_every_household(head
 @pytest.mark.parametrize("value", ["第1-2", "棚1-2-3", "号3-4", "轟", "轟12", "1-2-3"])
 def test_a_counter_or_a_shelf_of_one_kanji_is_still_no_address(value: str) -> None:
     assert not V.plausible_address(value), value
+
+
+# --- the shelter in a staff member's charge ----------------------------------------------------------------------
+
+def _shelter_rows(header: list[str]) -> list[list[object]]:
+    fake, _ = _fake()
+    rows: list[list[object]] = [header]
+    for _ in range(40):
+        cells = {"担当避難所": fake.city() + "小学校", "避難所名": fake.city() + "公民館", "担当施設": fake.town() + "公民館",
+                 "担当者名": fake.name(), "所属": "防災課", "住所": _home(fake), "電話": fake.phone_number()}
+        rows.append([cells[h] for h in header])
+    return rows
+
+
+@pytest.mark.parametrize("header", [["担当避難所", "担当者名", "住所", "電話"], ["担当施設", "担当者名", "所属", "住所", "電話"]])
+def test_staff_with_the_shelter_in_their_charge_and_their_homes_are_persons(header: list[str]) -> None:
+    """担当避難所 | 担当者名 | 住所 | 電話: a town office's list of which employee opens which shelter, with the employee's
+    home and phone (employees are called from home). The shelter column, a staff word (担当) over facilities, was read
+    as a second staff name and the list was nothing. The address after the staff name is the staff member's."""
+    assert _count(_shelter_rows(header)) == 40, header
+
+
+@pytest.mark.parametrize("header", [["担当避難所", "住所", "担当者名", "電話"], ["避難所名", "担当者名", "住所", "電話"]])
+def test_a_shelter_list_with_its_address_or_under_a_place_header_still_counts_nobody(header: list[str]) -> None:
+    """The address right after the shelter is the shelter's; a 避難所名 column leads a list of places (wild17)."""
+    assert _count(_shelter_rows(header)) == 0, header

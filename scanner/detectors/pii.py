@@ -531,13 +531,15 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     if any(_base(h.field) == "name" and h.role != "emergency_contact" for h in mapping.values()):
         return mapping
     parts = {c: staff_name_part(v) for c, v in enumerate(header) if c not in mapping and is_staff_header(v)}
+    charges = {c for c in parts if _facilities(sample, c)}  # 担当避難所, 担当施設: the place in a staff member's charge
+    parts = {c: f for c, f in parts.items() if c not in charges}
     name_cols = sorted(c for c, f in parts.items() if f.startswith("name"))
     own = {h.field for h in mapping.values() if not h.role and h.main}
     if sorted(parts[c] for c in name_cols) not in (["name"], ["name_family", "name_given"]) or "address" not in own:
         return mapping  # one staff name (whole or 姓 + 名: 担当者(姓) | 担当者(名)), its reading at most beside it
     bare = not own & _ATTRIBUTES and not any(f.startswith("reading") for f in parts.values())
     workplaces = _workplace_columns(header, mapping, set(parts), sample)
-    others = set(parts) | workplaces
+    others = set(parts) | workplaces | charges
     if any(h.field in CONTEXT_FIELDS - {"position"} and (h.field != "provider" or c < min(name_cols))
            for c, h in mapping.items() if c not in workplaces) or any(
             c not in mapping and c not in others and is_excluded(v) for c, v in enumerate(header)):
@@ -551,9 +553,11 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
            for c in range(max(min(name_cols), min(at))) if c not in mapping and c not in parts):
         return mapping  # 取引先 | 担当者名, 仕入先 | 担当者名: a column of company names (any header word) holds their contacts
         # and the address is the company's; one after the name and the address is the person's own (前職: tables18)
-    if any(len(vals := [cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])]) >= 3
-           and len(set(vals)) >= ROSTER_DISTINCT * len(vals) and share(vals, V.looks_like_facility) >= 0.5
-           for c in range(min(name_cols)) if c not in mapping and c not in others):
+    if any(c in charges for c in range(min(name_cols))) and min(at) < min(name_cols):
+        return mapping  # 担当避難所 | 住所 | 担当者名: the address follows the place, it is the place's. After the staff
+        # name (担当避難所 | 担当者名 | 住所 | 電話) it is the staff member's: a list of whom the office calls to which
+        # shelter, the rows about the staff (tables18; was nothing)
+    if any(_facilities(sample, c) for c in range(min(name_cols)) if c not in mapping and c not in others):
         return mapping  # 避難所名 | 住所 | 施設管理者 (wild17): another facility on each row, the address its own, the staff
         # its manager (as under a 施設名 header, excluded above); a roster's few shared workplaces are ``workplaces``.
         # The place a row is about leads it: a column of places after the staff name is the person's (最終学歴, the
@@ -567,6 +571,12 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     if bare and share(homes, is_office_address) > 1 - ROSTER_HOMES:
         return mapping  # 担当者名 | 住所 and nothing else: each office's contact at the office (丸の内ビル5階, 支店)
     return {**mapping, **{c: Header(f) for c, f in parts.items()}, **{c: Header("position") for c in workplaces}}
+
+
+def _facilities(sample: Sequence[Sequence[object]], c: int) -> bool:
+    """Does column ``c`` name another facility on most rows (中島公民館, 能登島小学校: values.looks_like_facility)?"""
+    vals = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
+    return len(vals) >= 3 and len(set(vals)) >= ROSTER_DISTINCT * len(vals) and share(vals, V.looks_like_facility) >= 0.5
 
 
 def _workplace_columns(header: Sequence[object], mapping: dict[int, Header], staff: set[int],
