@@ -193,3 +193,39 @@ def test_staff_with_the_shelter_in_their_charge_and_their_homes_are_persons(head
 def test_a_shelter_list_with_its_address_or_under_a_place_header_still_counts_nobody(header: list[str]) -> None:
     """The address right after the shelter is the shelter's; a 避難所名 column leads a list of places (wild17)."""
     assert _count(_shelter_rows(header)) == 0, header
+
+
+# --- a serial number or an amount after the address ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("header", "serial"), [
+    (["氏名", "住所", "", "電話"], lambda i: 50000 + i), (["氏名", "住所", "住所No", "電話"], lambda i: str(1001 + i)),
+    (["氏名", "住所", "住所", "電話"], lambda i: str(i + 1)), (None, lambda i: 150000)])
+def test_a_serial_number_or_an_amount_after_a_whole_address_is_no_part_of_it(header, serial) -> None:
+    """氏名 | 住所 | 住所No | 電話 (the address book's own numbering under a header naming the address), a serial under
+    an empty header cell, a header-less amount: the number was joined to every address (…3丁目4番5号50000), so each
+    person was at an address nobody has and the same person in two files two persons. After addresses whole to the
+    house, a column of 5-digit numbers, or of rising row numbers beside differing addresses, is no part of them."""
+    fake, _ = _fake()
+    rows: list[list[object]] = [header] if header else []
+    homes = []
+    for i in range(40):
+        homes.append(_home(fake))
+        rows.append([fake.name(), homes[-1], serial(i), fake.phone_number()])
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.count == 40
+    assert [r.fields["address"] for r in found.records] == homes
+
+
+@pytest.mark.parametrize("rooms", ["rising", "random"])
+def test_room_numbers_after_an_address_stay_in_it(rooms: str) -> None:
+    """入居者名 | 住所 | 部屋番号: a care home's residents at its one address in rooms 101, 102, … (rising, but one
+    address), and a list of flats with their room numbers (each at its own address): the room is part of it."""
+    fake, rnd = _fake()
+    home = _home(fake)
+    rows: list[list[object]] = [["入居者名", "住所", "部屋番号", "電話"]]
+    for i in range(40):
+        rows.append([fake.name(), home if rooms == "rising" else _home(fake),
+                     101 + i if rooms == "rising" else rnd.choice([101, 102, 201, 203, 305, 1204]), fake.phone_number()])
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.count == 40
+    assert all(r.fields["address"].endswith(str(row[2])) for r, row in zip(found.records, rows[1:], strict=True))
