@@ -229,3 +229,20 @@ def test_room_numbers_after_an_address_stay_in_it(rooms: str) -> None:
     found = P.analyse_sheet("名簿", rows)
     assert found is not None and found.count == 40
     assert all(r.fields["address"].endswith(str(row[2])) for r, row in zip(found.records, rows[1:], strict=True))
+
+
+# --- a care log sorted by resident --------------------------------------------------------------------------------
+
+def test_a_header_less_care_log_sorted_by_resident_keeps_its_residents() -> None:
+    """名前 | 施設住所 | 日付 | 記録 with no header, 8 residents x 150 days at the care home, sorted by resident: the
+    500-row sample shows only the first 4 residents, each on many rows at the one address, which is what the staff
+    rule (tables17: a few names of other families, each logged at a workplace) looks for, and all 1,200 rows were
+    refused as name-elsewhere. A log's staff take turns down the rows; a name on one run of rows is a sorted list."""
+    fake, rnd = _fake()
+    home = _home(fake)
+    residents = [fake.name() for _ in range(8)]
+    rows: list[list[object]] = [[n, home, f"2026-{1 + d // 28:02d}-{1 + d % 28:02d}", rnd.choice(["入浴", "食事全量", "排泄介助"])]
+                                for n in residents for d in range(150)]
+    found = P.analyse_sheet("記録", rows)
+    assert found is not None and found.kind == "persons" and found.count == 1200 and not found.rejected
+    assert {r.fields["name"] for r in found.records} == set(residents)

@@ -767,7 +767,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
         on_rows[n, a] > 2 for a in places[n]) > 1)
     if not any(main.labels.get(c) for c in main.cols["name"]):  # a header naming the row's person says whose it is
-        spread_names |= _at_work(on_rows, places, homes, families) | _at_others(pairs, places, homes, phones)
+        spread_names |= _at_work(pairs, on_rows, places, homes, families) | _at_others(pairs, places, homes, phones)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
@@ -780,20 +780,40 @@ LOGGED = 3  # rows of one name at one address that make it a log's (a visit, a s
 STAFF_AT_ONE = 4  # names at most at a workplace's address in a log (a branch's managers); more are a facility's residents
 
 
-def _at_work(on_rows: Counter[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]],
-             families: dict[str, str]) -> frozenset[str]:
+def _at_work(pairs: Sequence[tuple[str, str]], on_rows: Counter[tuple[str, str]], places: dict[str, set[str]],
+             homes: dict[str, set[str]], families: dict[str, str]) -> frozenset[str]:
     """The names of staff at their workplaces: each on many rows (LOGGED at least) at an address where a name of another
     family stands on many rows too. A sales or stock log names a few managers beside one or two branches' addresses on
     every row (500 rows of 4 names, no header: 500 persons counted; 600 stock rows above a list of 18 members: the
     rows counted, the members not). A visit log's client stands on many rows at his own home (with his household's
     names only, one family), a care home's residents at one address on a row each, movers on a row or two. A care
     home's ledger or a group home's visit log names its residents (many families) on many rows at its one address:
-    more than STAFF_AT_ONE names at an address are its residents (review17c: 50 residents' 300 rows were refused)."""
+    more than STAFF_AT_ONE names at an address are its residents (review17c: 50 residents' 300 rows were refused).
+    A log's staff take turns down the rows (by date); names each on one run of rows at an address are a log sorted
+    by person, whose sample may show only its first few residents (8 residents x 150 rows at a care home, sorted by
+    resident: 1,200 rows were refused, tables18): no staff."""
+    turns = _turns(pairs)
+
     def logged(n: str, a: str) -> bool:
-        return on_rows[n, a] >= LOGGED and len(homes[a]) <= STAFF_AT_ONE
+        return on_rows[n, a] >= LOGGED and len(homes[a]) <= STAFF_AT_ONE and turns[a]
 
     return frozenset(n for n, at in places.items() if any(
         logged(n, a) and any(m != n and families[m] != families[n] and logged(m, a) for m in homes[a]) for a in at))
+
+
+def _turns(pairs: Sequence[tuple[str, str]]) -> dict[str, bool]:
+    """For each address, do its names take turns down the rows (a name's rows broken by another's), rather than each
+    name standing on one run of rows (a list sorted by person)?"""
+    runs: Counter[tuple[str, str]] = Counter()
+    last: dict[str, str] = {}
+    for n, a in pairs:
+        if last.get(a) != n:
+            runs[n, a] += 1
+            last[a] = n
+    out = dict.fromkeys(last, False)
+    for (_n, a), k in runs.items():
+        out[a] = out[a] or k > 1
+    return out
 
 
 _NUMBERS = re.compile(r"\d+")
