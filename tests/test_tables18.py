@@ -246,3 +246,33 @@ def test_a_header_less_care_log_sorted_by_resident_keeps_its_residents() -> None
     found = P.analyse_sheet("記録", rows)
     assert found is not None and found.kind == "persons" and found.count == 1200 and not found.rejected
     assert {r.fields["name"] for r in found.records} == set(residents)
+
+
+# --- one staff member at each branch, header-less ----------------------------------------------------------------
+
+@pytest.mark.parametrize("branches", [1, 3])
+def test_a_lone_staff_member_beside_his_branch_is_no_second_person(branches: int) -> None:
+    """顧客 | 住所 | 電話 | 担当者 | 担当支店住所 with no header and one staff member at each branch: review17c's rule
+    (a place beside names of two families is a workplace) cannot see a branch with one, so each staff member was
+    counted as a second person on every row of his customers. A second person (a sender, an emergency contact) stands
+    on a row or a few; a name on many rows at one place is the staff in charge."""
+    fake, rnd = _fake()
+    staff = [(fake.name(), f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}") for _ in range(branches)]
+    rows: list[list[object]] = []
+    for _ in range(40):
+        rows.append([fake.name(), _home(fake), fake.phone_number(), *rnd.choice(staff)])
+    found = P.analyse_sheet("顧客", rows)
+    assert found is not None and len(found.records) == 40
+    assert {r.fields["name"] for r in found.records}.isdisjoint({n for n, _a in staff})
+
+
+def test_senders_beside_their_addresses_are_still_second_persons() -> None:
+    """A gift list with no header (届先 | 届先住所 | 依頼主 | 依頼主住所), each sender sending to one or two: both counted
+    (tables17)."""
+    fake, rnd = _fake()
+    rows: list[list[object]] = []
+    while len(rows) < 40:
+        sender = (fake.name(), _home(fake))
+        rows += [[fake.name(), _home(fake), *sender] for _ in range(rnd.randint(1, 2))]
+    found = P.analyse_sheet("贈答", rows)
+    assert found is not None and len(found.records) == 2 * len(rows)
