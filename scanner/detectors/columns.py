@@ -533,6 +533,14 @@ def is_staff_header(text: object) -> bool:
     return _holds(column_rules().staff, text)
 
 
+def is_home_header(text: object) -> bool:
+    """A header marking its field as the person's own (Home Address, Private Address, 自宅住所: ``[exclude] own``)."""
+    if not isinstance(text, str):
+        return False
+    key = normalise_header(text)
+    return key.startswith(column_rules().own) or "自宅" in key
+
+
 def is_workplace_header(text: object) -> bool:
     """A header naming where an employee works (事業所, 営業所, 店舗名, 所属施設): signatures ``[staff] workplaces``."""
     return _holds(column_rules().workplaces, text)

@@ -497,7 +497,8 @@ def second_person(data: Sequence[Sequence[object]], main: RolePlan) -> RolePlan 
                 and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9)) or col.share(V.is_prefecture_name) >= 0.5:
             continue
         if (_one_label(col) or not nxt.mostly(lambda v: V.looks_like_address(v, strict=True), 0.6)
-                or not _tied(col.texts, [nxt.texts]) or _shared_places(col.texts, nxt.texts)):
+                or not _tied(col.texts, [nxt.texts]) or _shared_places(col.texts, nxt.texts)
+                or _in_charge(col.texts, nxt.texts)):
             continue
         plan = RolePlan("", {"name": [c], "address": [c + 1]})
         taken = used | {c, c + 1}
@@ -517,6 +518,19 @@ def _shared_places(names: Sequence[str], places: Sequence[str]) -> bool:
         if n and a:
             families.setdefault(V.nfkc(a), set()).add(N.family_of(n) or n)
     return any(len(f) > 1 for f in families.values())
+
+
+IN_CHARGE_ROWS = 3  # rows a second column's name and place stand on, on average, that make it the staff in charge
+
+
+def _in_charge(names: Sequence[str], places: Sequence[str]) -> bool:
+    """Does each name stand beside its place on many rows (IN_CHARGE_ROWS on average), the names taking turns down the
+    rows? The staff member in charge of customers listed in their own order beside his branch (one a branch:
+    :func:`_shared_places` sees none, tables18); a sender stands on the run of rows of his recipients, an emergency
+    contact on one row."""
+    pairs = [(n, a) for n, a in zip(names, places, strict=False) if n and a]
+    runs = 1 + sum(p != q for p, q in zip(pairs, pairs[1:], strict=False))
+    return len(pairs) >= IN_CHARGE_ROWS * len(set(pairs)) > 0 and runs > len(set(pairs))
 
 
 def _barred(data: Sequence[Sequence[object]], header_rows: Sequence[Sequence[object]]) -> set[int]:

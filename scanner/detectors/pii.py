@@ -40,6 +40,8 @@ from .columns import (
     is_example_form,
     is_example_row,
     is_excluded,
+    is_home_header,
+    is_label,
     is_office_address,
     is_officials_header,
     is_rendition_word,
@@ -529,28 +531,38 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     if any(_base(h.field) == "name" and h.role != "emergency_contact" for h in mapping.values()):
         return mapping
     parts = {c: staff_name_part(v) for c, v in enumerate(header) if c not in mapping and is_staff_header(v)}
+    charges = {c for c in parts if _facilities(sample, c)}  # 担当避難所, 担当施設: the place in a staff member's charge
+    parts = {c: f for c, f in parts.items() if c not in charges}
     name_cols = sorted(c for c, f in parts.items() if f.startswith("name"))
     own = {h.field for h in mapping.values() if not h.role and h.main}
     if sorted(parts[c] for c in name_cols) not in (["name"], ["name_family", "name_given"]) or "address" not in own:
         return mapping  # one staff name (whole or 姓 + 名: 担当者(姓) | 担当者(名)), its reading at most beside it
     bare = not own & _ATTRIBUTES and not any(f.startswith("reading") for f in parts.values())
     workplaces = _workplace_columns(header, mapping, set(parts), sample)
-    others = set(parts) | workplaces
-    if any(h.field in CONTEXT_FIELDS - {"position"} for c, h in mapping.items() if c not in workplaces) or any(
+    others = set(parts) | workplaces | charges
+    if any(h.field in CONTEXT_FIELDS - {"position"} and (h.field != "provider" or c < min(name_cols))
+           for c, h in mapping.items() if c not in workplaces) or any(
             c not in mapping and c not in others and is_excluded(v) for c, v in enumerate(header)):
         return mapping  # 会社名 | 担当者名 (a client's contact person), 品名 | 保管場所 | 担当者名 (an inventory)
+        # a provider after the name is the person's own (かかりつけ医, 通園先, 出身校: tables18), as a facility below
+    at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
+    if all(str(header[c]).isascii() for c in name_cols) and not any(is_home_header(header[c]) for c in at):
+        return mapping  # Store | Address | Manager: an English head word is a place's head unless the address is his
+        # home (Manager | Home Address | Phone: tables18)
     if any(share([cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])], V.looks_like_company) >= 0.5
-           for c in range(max(map(len, sample), default=0)) if c not in mapping and c not in parts):
+           for c in range(max(min(name_cols), min(at))) if c not in mapping and c not in parts):
         return mapping  # 取引先 | 担当者名, 仕入先 | 担当者名: a column of company names (any header word) holds their contacts
-    if any(len(vals := [cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])]) >= 3
-           and len(set(vals)) >= ROSTER_DISTINCT * len(vals) and share(vals, V.looks_like_facility) >= 0.5
-           for c in range(min(name_cols)) if c not in mapping and c not in others):
+        # and the address is the company's; one after the name and the address is the person's own (前職: tables18)
+    if any(c in charges for c in range(min(name_cols))) and min(at) < min(name_cols):
+        return mapping  # 担当避難所 | 住所 | 担当者名: the address follows the place, it is the place's. After the staff
+        # name (担当避難所 | 担当者名 | 住所 | 電話) it is the staff member's: a list of whom the office calls to which
+        # shelter, the rows about the staff (tables18; was nothing)
+    if any(_facilities(sample, c) for c in range(min(name_cols)) if c not in mapping and c not in others):
         return mapping  # 避難所名 | 住所 | 施設管理者 (wild17): another facility on each row, the address its own, the staff
         # its manager (as under a 施設名 header, excluded above); a roster's few shared workplaces are ``workplaces``.
         # The place a row is about leads it: a column of places after the staff name is the person's (最終学歴, the
         # family doctor's 医院, the shelter to report to: review17b, 40 persons were nothing)
     names = [t for r in sample if (t := "".join(cell_text(r[c]) for c in name_cols if c < len(r)))]
-    at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
     homes = [" ".join(t for c in at if c < len(r) and (t := cell_text(r[c]))) for r in sample]
     homes = [h for h in homes if h]
     if (len(names) < 3 or len(set(names)) < ROSTER_DISTINCT * len(names) or len(set(homes)) < ROSTER_DISTINCT * len(homes)
@@ -559,6 +571,12 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     if bare and share(homes, is_office_address) > 1 - ROSTER_HOMES:
         return mapping  # 担当者名 | 住所 and nothing else: each office's contact at the office (丸の内ビル5階, 支店)
     return {**mapping, **{c: Header(f) for c, f in parts.items()}, **{c: Header("position") for c in workplaces}}
+
+
+def _facilities(sample: Sequence[Sequence[object]], c: int) -> bool:
+    """Does column ``c`` name another facility on most rows (中島公民館, 能登島小学校: values.looks_like_facility)?"""
+    vals = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
+    return len(vals) >= 3 and len(set(vals)) >= ROSTER_DISTINCT * len(vals) and share(vals, V.looks_like_facility) >= 0.5
 
 
 def _workplace_columns(header: Sequence[object], mapping: dict[int, Header], staff: set[int],
@@ -749,7 +767,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
         on_rows[n, a] > 2 for a in places[n]) > 1)
     if not any(main.labels.get(c) for c in main.cols["name"]):  # a header naming the row's person says whose it is
-        spread_names |= _at_work(on_rows, places, homes, families) | _at_others(pairs, places, homes, phones)
+        spread_names |= _at_work(pairs, on_rows, places, homes, families) | _at_others(pairs, places, homes, phones)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
@@ -762,20 +780,40 @@ LOGGED = 3  # rows of one name at one address that make it a log's (a visit, a s
 STAFF_AT_ONE = 4  # names at most at a workplace's address in a log (a branch's managers); more are a facility's residents
 
 
-def _at_work(on_rows: Counter[tuple[str, str]], places: dict[str, set[str]], homes: dict[str, set[str]],
-             families: dict[str, str]) -> frozenset[str]:
+def _at_work(pairs: Sequence[tuple[str, str]], on_rows: Counter[tuple[str, str]], places: dict[str, set[str]],
+             homes: dict[str, set[str]], families: dict[str, str]) -> frozenset[str]:
     """The names of staff at their workplaces: each on many rows (LOGGED at least) at an address where a name of another
     family stands on many rows too. A sales or stock log names a few managers beside one or two branches' addresses on
     every row (500 rows of 4 names, no header: 500 persons counted; 600 stock rows above a list of 18 members: the
     rows counted, the members not). A visit log's client stands on many rows at his own home (with his household's
     names only, one family), a care home's residents at one address on a row each, movers on a row or two. A care
     home's ledger or a group home's visit log names its residents (many families) on many rows at its one address:
-    more than STAFF_AT_ONE names at an address are its residents (review17c: 50 residents' 300 rows were refused)."""
+    more than STAFF_AT_ONE names at an address are its residents (review17c: 50 residents' 300 rows were refused).
+    A log's staff take turns down the rows (by date); names each on one run of rows at an address are a log sorted
+    by person, whose sample may show only its first few residents (8 residents x 150 rows at a care home, sorted by
+    resident: 1,200 rows were refused, tables18): no staff."""
+    turns = _turns(pairs)
+
     def logged(n: str, a: str) -> bool:
-        return on_rows[n, a] >= LOGGED and len(homes[a]) <= STAFF_AT_ONE
+        return on_rows[n, a] >= LOGGED and len(homes[a]) <= STAFF_AT_ONE and turns[a]
 
     return frozenset(n for n, at in places.items() if any(
         logged(n, a) and any(m != n and families[m] != families[n] and logged(m, a) for m in homes[a]) for a in at))
+
+
+def _turns(pairs: Sequence[tuple[str, str]]) -> dict[str, bool]:
+    """For each address, do its names take turns down the rows (a name's rows broken by another's), rather than each
+    name standing on one run of rows (a list sorted by person)?"""
+    runs: Counter[tuple[str, str]] = Counter()
+    last: dict[str, str] = {}
+    for n, a in pairs:
+        if last.get(a) != n:
+            runs[n, a] += 1
+            last[a] = n
+    out = dict.fromkeys(last, False)
+    for (_n, a), k in runs.items():
+        out[a] = out[a] or k > 1
+    return out
 
 
 _NUMBERS = re.compile(r"\d+")
@@ -1286,13 +1324,25 @@ def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: set[int]) ->
     """The rows (numbered) that are another person table's header (:func:`_another_header`): among the few rows after
     a blank row, one naming a name and an address in other columns than ``ours``, its own rows below it."""
     after_blank = 0
+    first = min(ours, default=0)
     for i, row in enumerate(rows):
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
-        elif after_blank:
-            after_blank -= 1
+        elif after_blank or _label_at(row, first):
+            after_blank = max(after_blank - 1, 0)
             if (addr := _another_header(row, ours)) and _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
                 yield i, row
+
+
+def _label_at(row: Sequence[object], c: int) -> bool:
+    """Does ``row`` hold a header word of ours in column ``c`` (one of the table's name or address columns)? A list
+    pasted under another with no blank row between them starts with its header there (電話 | 氏名 | フリガナ | 所在地
+    under 氏名 | 住所 | 電話: tables18); a name or an address is no header word."""
+    v = row[c] if c < len(row) else None
+    return isinstance(v, str) and 0 < len(v := v.strip()) <= LABEL_CHARS and is_label(v)
+
+
+LABEL_CHARS = 20  # a header cell's length at most (a longer text is data: an address, a note)
 
 
 def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut: _Cut) -> Iterator[Sequence[object]]:
@@ -1307,6 +1357,7 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
     it = iter(data)
     after_blank = 0
     ours = {c for p in plan.roles for f in ("name", "address") for c in p.cols.get(f, [])}
+    first = min(ours, default=0)
     ahead: list[Sequence[object]] = []  # rows read below a header that was not another table's
     while True:
         if ahead:
@@ -1317,8 +1368,8 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
             return
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
-        elif after_blank:
-            after_blank -= 1
+        elif after_blank or _label_at(row, first):  # after a blank row, or a header word where a name or address is
+            after_blank = max(after_blank - 1, 0)
             if addr := _another_header(row, ours):
                 ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
                 if _its_rows(addr, ahead):

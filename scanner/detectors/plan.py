@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import TypeVar
 
 from .. import rules
@@ -727,11 +728,28 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
         return False  # 住所 | 担当者 (田中 太郎): a column of people's names is no building (tables15; メゾン 桜 is one)
     if mostly(so_far, _starts_an_address, 0.6) and mostly(vals, _starts_an_address, 0.6):
         return False  # a whole address after a whole address: another place (home | work), never one address of both
+    if counter_after_address(so_far, vals):
+        return False
     if mostly(vals, V.looks_like_address_part, 0.6):
         addr.append(c)
         taken.add(c)
         return True
     return False
+
+
+def counter_after_address(so_far: Sequence[str], vals: Sequence[object]) -> bool:
+    """A column of numbers after addresses that are whole to the house (a block number after the town) is no part of
+    them when the numbers are an amount or a code (5 digits or more: 150000, 50213) or count the rows (a serial:
+    distinct and rising, 1..n, 1001..) while the addresses differ (a serial number, a 住所No under a plain address
+    header: tables18; a care home's residents at one address keep their rising room numbers)."""
+    texts = [V.nfkc(cell_text(v)).strip().removesuffix(".0") for v in vals]
+    if len(texts) < 3 or not all(t.isdigit() for t in texts) or share(so_far, V.looks_like_home_address) < 0.8:
+        return False
+    if all(len(t) >= 5 for t in texts):
+        return True
+    numbers = [int(t) for t in texts]
+    rising = all(a < b for a, b in pairwise(numbers))
+    return rising and numbers[-1] - numbers[0] < 2 * len(numbers) and len(set(so_far)) >= 0.8 * len(so_far)
 
 
 def _continue_number(plan: RolePlan, f: str, c: int, sample: Sequence[Sequence[object]], taken: set[int]) -> bool:
@@ -792,6 +810,13 @@ def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
         plan.cols["address"] = cols = rest
         if len(cols) < 2:
             return
+    for k in range(1, len(cols)):  # a serial or an amount after addresses whole to the house (tables18)
+        so_far = [t for r in sample if (t := join_values(r, cols[:k], ""))]
+        if counter_after_address(so_far, column_values(sample, cols[k])):
+            plan.cols["address"] = cols = [c for c in cols if c != cols[k]]
+            break
+    if len(cols) < 2:
+        return
     whole = _whole_of_parts(cols, sample)
     if whole is not None:
         plan.cols["address"] = [whole]

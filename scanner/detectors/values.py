@@ -398,12 +398,18 @@ def split_leading_postcode(text: str) -> tuple[str, str]:
     return unicodedata.normalize("NFKC", f"{a}-{b}"), text[m.end():]
 
 
+# a town of one kanji with its block number (轟1-29-14, 泉2-3, 港3丁目4-5: a 町内会's list writes no city), not a counter
+# or a place inside a building (第1-2, 棚1-2-3, 3号, 2階: tables18)
+_ONE_KANJI_TOWN = re.compile(r"(?![第号棟棚階番室列段区画巻])[\u3400-\u9fff\uf900-\ufaff]\s*\d{1,4}\s*(?:丁目\s*\d{1,4}|-\s*\d{1,4})"
+                             r"(?:\s*-\s*\d{1,4}){0,2}")
+
+
 def plausible_address(value: object) -> bool:
     """A row's assembled address is really one: place words, not a blob, an e-mail or a bare number."""
     t = nfkc(value)
     if len(t) < 2 or len(t) > 300 or is_blob(t) or _EMAIL.match(t) or _URL.match(t) or _is_number(t):
         return False
     if _CJK.search(t):
-        return len(_CJK.findall(t)) >= 2
+        return len(_CJK.findall(t)) >= 2 or _ONE_KANJI_TOWN.fullmatch(t) is not None
     letters = len(_LATIN.findall(t))
     return letters >= 3 and letters >= len(t.replace(" ", "")) * 0.3
