@@ -5,6 +5,11 @@ SHORT read, without an error: The Sleuth Kit then walks what is left and the sca
 The header's L1 table and the L2 tables it points to give every data cluster's place in the file; the highest end of
 those is what the file must hold (qemu writes whole clusters; with subclusters, extended_l2, up to the last one
 allocated).
+
+Also: QcowReader, a read-only QCOW2 reader of leakscan's own (as qemu reads a disk: the current disk or an internal
+snapshot, compressed clusters in deflate or zstd, over its chain of backing files: open_qcow), which serves an image
+libqcow misreads (compressed clusters) or refuses (zstd); the file's own bookkeeping checked as ``qemu-img check``
+does (inconsistencies); which clusters libqcow reads otherwise than qemu (compressed_misread, zero_marked).
 """
 
 from __future__ import annotations
