@@ -57,6 +57,12 @@ def fat(tmp_path_factory: pytest.TempPathFactory) -> Path:
                    cwd=where, capture_output=True)
     book = leaked_workbook(seed=18)  # (openpyxl writes the time: made once)
     (where / "book.xlsx").write_bytes(book)
+    # a compressed overlay over a raw backing disk (qemu-img convert -c -B): its clusters that differ, compressed
+    subprocess.run(["cp", "fat.img", "changed.img"], check=True, cwd=where)
+    subprocess.run(["mcopy", "-m", "-i", "changed.img", str(leaked), "::other.csv"], check=True, capture_output=True,
+                   cwd=where)
+    _qemu("convert", "-q", "-c", "-O", "qcow2", "-B", "fat.img", "-F", "raw", "changed.img", "over-raw.qcow2", cwd=where)
+    (where / "changed.img").unlink()
     tree = write_tree(where / "tree", {f"/共有/{BOOK}": book, "/readme.txt": b"hello\n"})
     ext_image(where / "ext.img", tree, size_mib=32)
     for name, options in _EXT_WAYS:
@@ -87,11 +93,12 @@ def test_our_inflate_reads_as_qemu_and_libqcow_does_not(fat: Path) -> None:
     assert _misread(fat / "plain.qcow2", lambda o, n: raw[o:o + n]) is None  # no compressed cluster at all
 
 
-@pytest.mark.parametrize("name", ["packed.qcow2", "plain.qcow2", "over.qcow2", *(n for n, _ in _EXT_WAYS)])
+@pytest.mark.parametrize("name", ["packed.qcow2", "plain.qcow2", "over.qcow2", "over-raw.qcow2",
+                                  *(n for n, _ in _EXT_WAYS)])
 def test_the_reader_reads_every_byte_as_qemu(fat: Path, tmp_path: Path, name: str) -> None:
     """QcowReader against ``qemu-img convert -O raw``, every byte, in reads that cross cluster boundaries: deflate
     and zstd clusters, version 2 and 3 headers, 4 KiB and 64 KiB clusters, an overlay (its own, zero and
-    unallocated clusters) over a compressed backing file."""
+    unallocated clusters) over a compressed backing file, a compressed overlay over a raw backing disk."""
     _qemu("convert", "-q", "-O", "raw", str(fat / name), str(tmp_path / "disk.raw"), cwd=tmp_path)
     want = (tmp_path / "disk.raw").read_bytes()
     reader = open_qcow(str(fat / name))
@@ -119,13 +126,14 @@ def test_a_compressed_qcow2_libqcow_misreads_is_read_as_qemu_reads_it(fat: Path,
     """Session 17: `qcow2-compressed-misread`, exit 3, the file not found (before: an empty volume, exit 0). Now the
     file is found with its own hash, the scan complete; the image's format and volume say who read it. The same disk
     uncompressed is read by libqcow as before; an overlay over the compressed image is read through its chain."""
-    code, doc = _scan(tmp_path / "out", fat / "packed.qcow2", fat / "plain.qcow2", fat / "over.qcow2")
+    images = ("packed.qcow2", "plain.qcow2", "over.qcow2", "over-raw.qcow2")
+    code, doc = _scan(tmp_path / "out", *(fat / image for image in images))
     assert code == 1 and doc["scan"]["complete"] is True, doc["skipped"]
     assert not doc["skipped"], doc["skipped"]
-    for image in ("packed.qcow2", "plain.qcow2", "over.qcow2"):
+    for image in images:
         hits = [f for f in doc["files"] if f["source"] == str(fat / image) and f["path"].endswith(f"/{LEAKED}")]
         assert len(hits) == 1 and hits[0]["sha256"] == sha256(CONTENT), (image, hits)
-    for image in ("packed.qcow2", "over.qcow2"):
+    for image in ("packed.qcow2", "over.qcow2", "over-raw.qcow2"):
         details = _details(doc, fat / image)
         assert details["format"] == _OWN
         for volume in details["volumes"]:
