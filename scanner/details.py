@@ -315,6 +315,12 @@ class Detail(Code):
     QCOW2_SNAPSHOT_READ = "qcow2-snapshot-read", ("internal QCOW2 snapshot {n:d} (qemu-img snapshot), read through its "
                                                   "own L1 table as a disk of {size:d} bytes: its files are the disk "
                                                   "as it was when the snapshot was taken")
+    QCOW2_READ_HERE = "qcow2-read-here", ("QCOW2 image holding {n:d} compressed cluster(s) (qemu-img convert -c), "
+                                          "read by leakscan's own QCOW2 reader as qemu reads it (libqcow reads some "
+                                          "compressed clusters as zeros, without an error)")
+    QCOW2_ZSTD_READ_HERE = "qcow2-zstd-read-here", ("QCOW2 image compressed with zstd ({n:d} compressed "
+                                                    "cluster(s)), which libqcow does not read: read by leakscan's "
+                                                    "own QCOW2 reader as qemu reads it")
     QCOW2_SNAPSHOT_UNREAD = "qcow2-snapshot-unread", ("internal QCOW2 snapshot {n:d} not read (its tables damaged or "
                                                       "cut short?): {library:lib}")
     IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"

@@ -469,12 +469,17 @@ def test_a_qcow2_snapshot_reads_the_disk_it_kept_and_a_cluster_past_the_end_is_a
 def test_a_qcow2_using_a_feature_libqcow_does_not_read_names_it_and_the_way_out(raws: Path, tmp_path: Path) -> None:
     """qemu-img writes QCOW2 files with subclusters (extended_l2), zstd compression or an external data file;
     libqcow refuses all three. Before: the reason was libqcow's "unsupported incompatible features flags:
-    0x00000010" alone. Now the feature is named with how to read the disk (convert it with qemu-img)."""
+    0x00000010" alone. Now the feature is named with how to read the disk (convert it with qemu-img). Since session
+    18 zstd is read by leakscan's own QCOW2 reader (test_qcow_compressed); a subcluster overlay over a zstd image is
+    still refused."""
     wanted = {"subclusters.qcow2": (["-o", "extended_l2=on"], "subclusters (extended_l2)"),
-              "zstd.qcow2": (["-c", "-o", "compression_type=zstd"], "zstd compression"),
               "external.qcow2": (["-o", "data_file=external.raw"], "an external data file")}
     for name, (options, _) in wanted.items():
         _qemu("-O", "qcow2", *options, str(raws / "after.raw"), name, cwd=tmp_path)
+    _qemu("-O", "qcow2", "-c", "-o", "compression_type=zstd", str(raws / "after.raw"), "zstd.qcow2", cwd=tmp_path)
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-o", "extended_l2=on", "-b", "zstd.qcow2", "-F",
+                    "qcow2", "over.qcow2"], check=True, cwd=tmp_path)
+    wanted["over.qcow2"] = ([], "subclusters (extended_l2)")
     code, doc, err = _scan(tmp_path / "out", *(tmp_path / name for name in wanted))
     assert code == 2, err
     for name, (_, feature) in wanted.items():

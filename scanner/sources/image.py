@@ -129,6 +129,18 @@ def _flat_prefix_reader(location: str) -> Any:
     return RawImage([p for p, _, _ in present], [size for _, _, size in present])
 
 
+_QCOW_DISK = "LEAKSCAN_QCOW2"  # image_pathspec reader of a QCOW2 image's current disk read by image_qcow.QcowReader
+_QCOW_DISKS: dict[str, str] = {}  # its locations: the QCOW2 file
+QCOW_READ_HERE = "QCOW (read by leakscan's own QCOW2 reader)"  # the format said when QcowReader serves the image
+
+
+def _qcow_disk_reader(location: str) -> Any:
+    """The image_pathspec reader of _QCOW_DISK: the current disk of the QCOW2 file at its place in _QCOW_DISKS."""
+    from .image_qcow import open_qcow
+
+    return open_qcow(_QCOW_DISKS[location])
+
+
 _QCOW_SNAPSHOT = "LEAKSCAN_QCOW2_SNAPSHOT"  # image_pathspec reader of one internal snapshot (image_qcow)
 # its locations: (QCOW2 file, place in its snapshot table, its backing file or None)
 _SNAPSHOTS: dict[str, tuple[str, int, str | None]] = {}
@@ -207,6 +219,7 @@ class ImageSource:
         self._udif: Any = None  # a UDIF libmodi refused, read table by table (image_udif.UdifInfo)
         self._udif_refusal = ""
         self._snapshots_read = 0  # internal snapshots of a QCOW2 image read as disks of their own
+        self._qcow_served = ""  # said on each volume when image_qcow.QcowReader serves a QCOW2 image (_serve_qcow)
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -241,6 +254,8 @@ class ImageSource:
         self._place_missing_in_container()
         self._step("opening the image", f"dfvfs ({self._kind})")
         self._open_media(storage)
+        if self._kind == "QCOW" and not self._qcow_served:
+            self._serve_qcow(required=False)
         storage = self._storage  # a VMDK read up to a missing flat extent is read from its first extent
         if self._verify_wanted():
             self._step("verifying the image's stored hashes", f"dfvfs ({self._kind})")
@@ -259,6 +274,7 @@ class ImageSource:
             self._check_gpt()
         self._note_cut_partitions()
         self._note_short_backing()
+        self._note_qcow_served()
         self._note_overlaps()
         self._name_partition_types()
         self._layers += self._qcow_snapshot_layers()
@@ -401,8 +417,8 @@ class ImageSource:
         from .image_qcow import compressed_misread
         from .image_sniff import open_evidence
 
-        if self._kind != "QCOW" or self._img is None:
-            return []
+        if self._kind != "QCOW" or self._img is None or self._qcow_served:
+            return []  # served by QcowReader: read as qemu reads it
         img = self._img
         try:
             fd = open_evidence(self.text)
@@ -435,8 +451,8 @@ class ImageSource:
         chain = [(self.text, os.path.basename(self._name))] + [
             (f["path"], os.path.basename(f["path"])) for f in self._files if f.get("role") == "backing"
             and not f.get("missing")]
-        if self._kind != "QCOW" or self._img is None or len(chain) < 2:
-            return []
+        if self._kind != "QCOW" or self._img is None or len(chain) < 2 or self._qcow_served:
+            return []  # served by QcowReader: zeros read there, as qemu reads them
         fds: list[int] = []
         n, first, budget, name = 0, None, _ZERO_CHECK, ""
         disk = self._img.get_size()
@@ -765,6 +781,12 @@ class ImageSource:
                 cut = say(Detail.RUNS_PAST_IMAGE_END, held=end - layer.offset, described=layer.size)
                 layer.facts["note"] = join_details([layer.facts.get("note") or "", cut])
 
+    def _note_qcow_served(self) -> None:
+        """Each volume of a QCOW2 image image_qcow.QcowReader serves says so (its note)."""
+        if self._qcow_served:
+            for layer in self._layers:
+                layer.facts["note"] = join_details([layer.facts.get("note") or "", self._qcow_served])
+
     def _note_short_backing(self) -> None:
         """A QCOW2 overlay's raw backing file shorter than the disk: its missing end reads as zeros (as qemu reads
         it; image_backing), which is right for a disk grown after its backing file was made but hides a backing
@@ -905,14 +927,61 @@ class ImageSource:
             name = FORMAT_NAMES.get(kind, kind)
             if unread := _raised_from(e, BackingFormatUnread):
                 raise SourceError(say(Detail.QCOW2_BACKING_FORMAT_UNREAD, name=unread.written, format=unread.kind)) from e
+            features = self._qcow_unread_features() if kind == "QCOW" and not missing else None
+            try:
+                if features and self._serve_qcow(required=True):  # zstd compression: read by image_qcow.QcowReader
+                    return
+            except ParentChainError as own:
+                e = own
             if chain := _raised_from(e, ParentChainError):
                 raise SourceError(say(Detail.IMAGE_PARENT_LOOP, format=name, name=chain.name, chain=" -> ".join(
                     chain.chain)) if chain.loops else say(Detail.IMAGE_PARENT_CHAIN_LONG, format=name,
                                                           n=MAX_CHAIN, name=chain.name)) from e
-            if kind == "QCOW" and not missing and (features := self._qcow_unread_features()):
+            if features:
                 raise SourceError(say(Detail.QCOW2_FEATURE_UNREAD, features=features, library=full_reason(e))) from e
             raise SourceError(say(Detail.IMAGE_UNOPENED_MISSING, format=name, missing=missing, library=full_reason(e))
                               if missing else say(Detail.IMAGE_UNOPENED, format=name, library=full_reason(e))) from e
+
+    def _serve_qcow(self, required: bool) -> bool:
+        """Read the QCOW2 image's current disk with image_qcow.QcowReader (as qemu reads it) instead of libqcow: when
+        REQUIRED (libqcow refused a feature: zstd compression is read there) or when the image or a QCOW2 backing
+        file holds compressed clusters (libqcow reads some as zeros without an error: review17f). The Sleuth Kit
+        reads it directly (ReaderImage), dfvfs' layers through a path spec of leakscan's own (image_pathspec), so
+        partitions and file systems read the same bytes. False (libqcow kept, or its refusal said) when QcowReader
+        does not read it; a chain of backing files that loops or runs too deep: ParentChainError, when REQUIRED."""
+        from dfvfs.path import factory
+
+        from .image_media import ReaderImage
+        from .image_pathspec import register_reader
+        from .image_qcow import QcowRefused, compressed_count, open_qcow
+
+        def count(fd: int) -> int | None:
+            size = os.fstat(fd).st_size
+            return compressed_count(lambda o, n: os.pread(fd, max(0, min(n, size - o)), o) if 0 <= o < size
+                                    else b"") or None
+
+        counts = self._each_qcow(count)
+        if not counts and not required:
+            return False
+        try:
+            reader = open_qcow(self.text)
+        except ParentChainError:
+            if required:
+                raise
+            return False
+        except (QcowRefused, OSError, ValueError, struct.error) as e:  # libqcow kept: compressed_misread compares
+            log.debug("QCOW2 not read by QcowReader: %s", e)
+            return False
+        location = os.path.abspath(self.text) + ".leakscan-qcow2"
+        _QCOW_DISKS[location] = self.text
+        register_reader(_QCOW_DISK, _qcow_disk_reader)
+        if self._img is not None:
+            self._img.close()
+        self._img, self._format = ReaderImage(reader), QCOW_READ_HERE
+        self._storage = factory.Factory.NewPathSpec(_QCOW_DISK, location=location)
+        n = sum(k for _, k in counts)
+        self._qcow_served = say(Detail.QCOW2_ZSTD_READ_HERE if required else Detail.QCOW2_READ_HERE, n=n)
+        return True
 
     def _qcow_unread_features(self) -> str | None:
         """The QCOW2 features libqcow refuses that the image (or a backing file) uses (image_qcow), or None."""

@@ -14,7 +14,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import pytsk3
 
@@ -256,6 +256,37 @@ class DfvfsImage(pytsk3.Img_Info):
 
     def get_size(self) -> int:
         return self._file_object.get_size()
+
+
+class Reader(Protocol):
+    """A disk reader of leakscan's own (image_qcow.QcowReader; image_pathspec's readers)."""
+
+    def read(self, offset: int, size: int) -> bytes: ...
+
+    def get_size(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class ReaderImage(pytsk3.Img_Info):
+    """A reader of leakscan's own as The Sleuth Kit's image, read without dfvfs' file object in between."""
+
+    def __init__(self, reader: Reader) -> None:
+        self._reader: Reader | None = reader
+        pytsk3.Img_Info.__init__(self, url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+        self._reader = None
+
+    def read(self, offset: int, size: int) -> bytes:
+        if self._reader is None:
+            raise OSError("image already closed")
+        return self._reader.read(offset, size)
+
+    def get_size(self) -> int:
+        return self._reader.get_size() if self._reader is not None else 0
 
 
 def media_hashes(read: Callable[[int, int], bytes], size: int, names: list[str],

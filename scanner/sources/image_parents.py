@@ -101,6 +101,12 @@ def _existing(file_system: Any, path_spec: Any, candidates: list[str]) -> Any | 
     return None
 
 
+def backing_place(child_location: str, written: str) -> str | None:
+    """The file a parent named WRITTEN by the child at CHILD_LOCATION is read from: the first of parent_candidates
+    that is a regular file itself (as dfvfs is made to find it: _existing), or None."""
+    return next((c for c in parent_candidates(child_location, written) if _regular(c)), None)
+
+
 MAX_CHAIN = 32  # images in one chain of differencing/backing files
 
 
@@ -115,15 +121,15 @@ class ParentChainError(OSError):
                          else f"the parent chain is longer than {MAX_CHAIN} images (at {name})")
 
 
-def _visit(chain: list[str], location: str) -> None:
+def visit_parent(chain: list[str], location: str) -> None:
     """Note LOCATION as one more image of CHAIN (QCOW backing files, VHD and VMDK parents, from the child): a chain
     that comes back to a file already in it or longer than MAX_CHAIN raises ParentChainError. (A count of the
     parents opened does not stop a loop: each is kept only after its own parents are opened.)"""
-    _check(chain, location)
+    check_parent(chain, location)
     chain.append(location)
 
 
-def _check(chain: list[str], location: str) -> None:
+def check_parent(chain: list[str], location: str) -> None:
     """ParentChainError when LOCATION (a parent about to be opened) is already in CHAIN or CHAIN is full."""
     names = [posixpath.basename(c) for c in [*chain, location]]
     if posixpath.normpath(location) in {posixpath.normpath(c) for c in chain}:
@@ -170,7 +176,7 @@ def dfvfs_parents_beside() -> None:
         if found is None:
             return handle  # reads fail with libvmdk's "missing parent handle"; image_media names the file
         chain = [location] if chain is None else chain
-        _visit(chain, found.location)
+        visit_parent(chain, found.location)
         parent = vmdk_with_parent(self, factory.Factory.NewPathSpec("VMDK", parent=found), chain)
         handle.set_parent(parent)
         self.__dict__.setdefault("_leakscan_parents", []).append(parent)  # kept open as long as the child
@@ -187,11 +193,11 @@ def dfvfs_parents_beside() -> None:
         if not location:
             return
         chain = [] if chain is None else chain  # dfvfs calls with the child; each parent is added below
-        _visit(chain, location)
+        visit_parent(chain, location)
         found = _existing(file_system, path_spec, parent_candidates(location, qcow_file.backing_filename))
         if found is None:
             return  # reads fail with libqcow's "missing parent file"; image_media names the file
-        _check(chain, found.location)  # before it is read: a QCOW2 met again was read as a raw backing disk
+        check_parent(chain, found.location)  # before it is read: a QCOW2 met again was read as a raw backing disk
         file_object = resolver.Resolver.OpenFileObject(found, resolver_context=self._resolver_context)
         file_object.seek(0)  # dfvfs' resolver shares one file object per file: it may stand anywhere
         head = file_object.read(1024)
@@ -235,7 +241,7 @@ def dfvfs_parents_beside() -> None:
         if not location:
             return
         chain = [] if chain is None else chain  # dfvfs calls with the child; each parent is added below
-        _visit(chain, location)
+        visit_parent(chain, location)
         written = str(vhdi_file.parent_filename or "")
         found = _existing(file_system, path_spec, parent_candidates(location, written.replace("\\", "/")))
         if found is None and path_spec.type_indicator == "OS":
@@ -243,7 +249,7 @@ def dfvfs_parents_beside() -> None:
             found = factory.Factory.NewPathSpec("OS", location=other) if other else None
         if found is None:
             return  # reads fail with libvhdi's "missing parent file"; image_media names the file
-        _check(chain, found.location)
+        check_parent(chain, found.location)
         file_object = resolver.Resolver.OpenFileObject(found, resolver_context=self._resolver_context)
         parent = load("pyvhdi").file()
         parent.open_file_object(file_object)

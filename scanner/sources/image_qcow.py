@@ -5,6 +5,11 @@ SHORT read, without an error: The Sleuth Kit then walks what is left and the sca
 The header's L1 table and the L2 tables it points to give every data cluster's place in the file; the highest end of
 those is what the file must hold (qemu writes whole clusters; with subclusters, extended_l2, up to the last one
 allocated).
+
+Also: QcowReader, a read-only QCOW2 reader of leakscan's own (as qemu reads a disk: the current disk or an internal
+snapshot, compressed clusters in deflate or zstd, over its chain of backing files: open_qcow), which serves an image
+libqcow misreads (compressed clusters) or refuses (zstd); the file's own bookkeeping checked as ``qemu-img check``
+does (inconsistencies); which clusters libqcow reads otherwise than qemu (compressed_misread, zero_marked).
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ import os
 import struct
 import zlib
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 QCOW_MAGIC = b"QFI\xfb"
 _OFFSET = 0x00FFFFFFFFFFFE00  # bits 9-55 of an L1 or standard L2 entry: the host offset
@@ -173,14 +178,10 @@ def entry_at(read: Callable[[int, int], bytes]) -> Callable[[int], int] | None:
     return entry
 
 
-def compressed_misread(read: Callable[[int, int], bytes], size: int, read_disk: Callable[[int, int], bytes],
-                       budget: int = 1 << 28) -> tuple[int, int] | None:
-    """(how many, the first disk byte) of the current disk's compressed clusters that READ_DISK (libqcow) reads
-    otherwise than a raw-deflate inflate of the file's own bytes (as qemu reads them: from the cluster's offset,
-    short at the file's end), or None. libqcow reads some compressed clusters of a ``qemu-img convert -c`` image as
-    zeros, without an error (review17f; which ones hangs on where qemu packed each stream): FAT's root directory
-    among them, the volume walked as empty. Compared from the highest place in the file down, up to BUDGET bytes
-    of disk (the clusters kept in memory bounded by it too)."""
+def _compressed_entries(read: Callable[[int, int], bytes]) -> tuple[int, int, Iterator[tuple[int, int]]] | None:
+    """(cluster size, disk size, (host offset, disk byte) of each compressed cluster of the current disk, L2 table by
+    L2 table) of a QCOW2 version 2/3 file, or None for no such file or a layout not read (subclusters, external
+    data). Each L2 table is read once per L1 entry pointing to it (at most the file's own tables)."""
     head = read(0, 104)
     if len(head) < 72 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] not in (2, 3):
         return None
@@ -198,18 +199,43 @@ def compressed_misread(read: Callable[[int, int], bytes], size: int, read_disk: 
     l1 = read(l1_offset, 8 * mapping)
     shift = 62 - (cluster_bits - 8)
 
-    def compressed() -> Iterator[tuple[int, int]]:  # (host offset, disk byte)
+    def compressed() -> Iterator[tuple[int, int]]:
         for i, (entry,) in enumerate(struct.iter_unpack(">Q", l1[:len(l1) // 8 * 8])):
             table_at = entry & _OFFSET
             if not table_at or table_at & (cluster - 1):
                 continue
             table = read(table_at, cluster)
+            if table[0::8].translate(_FLAG_BYTE).count(0x40) == 0:
+                continue  # no compressed cluster in it (the common case, at C speed)
             for j, (e,) in enumerate(struct.iter_unpack(">Q", table[:len(table) // 8 * 8])):
                 if e & _COMPRESSED and (i * per_l2 + j) * cluster < virtual:
                     yield e & ((1 << shift) - 1), (i * per_l2 + j) * cluster
 
+    return cluster, virtual, compressed()
+
+
+def compressed_count(read: Callable[[int, int], bytes]) -> int:
+    """How many compressed clusters (``qemu-img convert -c``) a QCOW2 file's current disk holds (0 for none, or no
+    QCOW2 file)."""
+    found = _compressed_entries(read)
+    return sum(1 for _ in found[2]) if found is not None else 0
+
+
+def compressed_misread(read: Callable[[int, int], bytes], size: int, read_disk: Callable[[int, int], bytes],
+                       budget: int = 1 << 28) -> tuple[int, int] | None:
+    """(how many, the first disk byte) of the current disk's compressed clusters that READ_DISK (libqcow) reads
+    otherwise than a raw-deflate inflate of the file's own bytes (as qemu reads them: from the cluster's offset,
+    short at the file's end), or None. libqcow reads some compressed clusters of a ``qemu-img convert -c`` image as
+    zeros, without an error (review17f; which ones hangs on where qemu packed each stream): FAT's root directory
+    among them, the volume walked as empty. Compared from the highest place in the file down, up to BUDGET bytes
+    of disk (the clusters kept in memory bounded by it too). The safety net when QcowReader does not serve such an
+    image (ImageSource._serve_qcow)."""
+    found = _compressed_entries(read)
+    if found is None:
+        return None
+    cluster, virtual, compressed = found
     n, first = 0, None
-    for host, disk in heapq.nlargest(max(1, budget // cluster), compressed()):
+    for host, disk in heapq.nlargest(max(1, budget // cluster), compressed):
         try:
             ours = zlib.decompressobj(-15).decompress(read(host, min(2 * cluster, max(0, size - host))), cluster)
         except zlib.error:
@@ -247,7 +273,11 @@ def cut_short(fd: int) -> tuple[int, int] | None:
     return (needed, size) if needed is not None and needed > size else None
 
 
-class SnapshotRefused(Exception):
+class QcowRefused(Exception):
+    """A QCOW2 disk that QcowReader does not read (why, said in the listing)."""
+
+
+class SnapshotRefused(QcowRefused):
     """A QCOW2 internal snapshot that cannot be read here (why, said in the listing)."""
 
 
@@ -278,37 +308,46 @@ def snapshot_table(read: Callable[[int, int], bytes], limit: int = 65536) -> lis
     return out
 
 
-class SnapshotReader:
-    """One internal snapshot of a QCOW2 file (its own L1 table), read-only: ``read(offset, size)``, ``get_size()``,
-    ``close()`` as image_pathspec's readers. Standard, zero and compressed (deflate) clusters; a cluster its tables
-    place past the file's end, or one that does not decompress, is an OSError (never zeros). Unallocated clusters
-    read as zeros in a file with no backing file; in an overlay, from BACKING (``backing()`` opens the backing
-    file's disk: ``read(offset, n)``, short at its end, past which it reads as zeros, as qemu reads it; ``close()``)."""
+class QcowReader:
+    """One disk of a QCOW2 file, read-only, as qemu reads it: the current disk (INDEX None: the header's L1 table)
+    or internal snapshot INDEX (its own L1 table). ``read(offset, size)``, ``get_size()``, ``close()`` as
+    image_pathspec's readers. Standard, zero and compressed clusters (deflate; zstd when the header says so, through
+    backports.zstd); a cluster its tables place past the file's end or off a cluster boundary, or one that does not
+    decompress, is an OSError (never zeros). Unallocated clusters read as zeros in a file with no backing file; in an
+    overlay, from BACKING (``backing()`` opens the backing file's disk: ``read(offset, n)``, short at its end, past
+    which it reads as zeros, as qemu reads it; ``close()``). Refcounts are not read. Memory is bounded: L1 entries
+    read a page at a time, L2 tables and inflated clusters kept up to _CACHE bytes each (least recently used out)."""
 
-    def __init__(self, path: str, index: int, backing: Callable[[], BackingDisk] | None = None) -> None:
+    _what = "QCOW2"
+
+    def __init__(self, path: str, backing: Callable[[], QcowBacking] | None = None, index: int | None = None) -> None:
         from .image_sniff import open_evidence
 
         self._fd = open_evidence(path)
-        self._backing: BackingDisk | None = None
+        self._backing: QcowBacking | None = None
         try:
             self._file_size = os.fstat(self._fd).st_size
-            head = self._pread(0, 104)
-            version, cluster_bits = struct.unpack_from(">I", head, 4)[0], struct.unpack_from(">I", head, 20)[0]
-            incompatible = struct.unpack_from(">Q", head, 72)[0] if version == 3 else 0
-            if version not in (2, 3) or not 9 <= cluster_bits <= 21 or incompatible & (_EXTERNAL_DATA | _EXTENDED_L2 | 8):
-                raise SnapshotRefused("a QCOW2 layout not read here (version, cluster size or an incompatible feature)")
-            l1_offset, l1_size, self._size, _ = snapshot_table(self._pread, index + 1)[index]
-            self._bits, self._cluster = cluster_bits, 1 << cluster_bits
+            head = self._pread(0, 112)
+            self.layout = layout = qcow_layout(head)
+            self._bits, self._cluster = layout.cluster_bits, 1 << layout.cluster_bits
+            if index is None:
+                l1_offset, l1_size, self._size = layout.l1_offset, layout.l1_size, layout.size
+                if l1_offset & (self._cluster - 1):
+                    raise QcowRefused(f"its L1 table offset ({l1_offset}) is not on a cluster boundary")
+            else:
+                l1_offset, l1_size, self._size, _ = snapshot_table(self._pread, index + 1)[index]
             needed = -(-self._size // (self._cluster * (self._cluster // 8)))
             if l1_size < needed or l1_size > _MAX_L1:
-                raise SnapshotRefused(f"its L1 table holds {l1_size} entries, the disk needs {needed}")
-            # only the entries mapping the disk (a shrunk disk keeps more), read one at a time when a cluster is
+                raise QcowRefused(f"its L1 table holds {l1_size} entries, the disk needs {needed}")
+            # only the entries mapping the disk (a shrunk disk keeps more), read a page at a time when a cluster is
             # (a hostile table of 4 Mi entries held as a list cost ~170 MB per reader, one reader per snapshot)
             if needed and len(self._pread(l1_offset + 8 * (needed - 1), 8)) < 8:
-                raise SnapshotRefused(f"its L1 table (byte {l1_offset}) runs past the file's end")
+                raise QcowRefused(f"its L1 table (byte {l1_offset}) runs past the file's end")
             self._l1_at, self._l1_entries = l1_offset, needed
-            self._l1_last = (-1, 0)  # the last L1 entry read (index, L2 table offset): reads go forward
-            self._l2: dict[int, bytes] = {}
+            self._l1_pages: OrderedDict[int, bytes] = OrderedDict()
+            self._l2: OrderedDict[int, bytes] = OrderedDict()
+            self._inflated: OrderedDict[int, bytes] = OrderedDict()
+            self._keep = max(2, _CACHE >> self._bits)  # tables (and inflated clusters) kept
             self._backing = backing() if backing is not None else None
         except BaseException:
             os.close(self._fd)
@@ -321,65 +360,102 @@ class SnapshotReader:
         return self._size
 
     def read(self, offset: int, size: int) -> bytes:
+        if offset < 0:
+            raise OSError(f"{self._what}: negative offset {offset}")
         size = max(0, min(size, self._size - offset))
         parts = []
+        mask = self._cluster - 1
         while size > 0:
-            within = offset & (self._cluster - 1)
+            within = offset & mask
             n = min(size, self._cluster - within)
-            parts.append(self._cluster_bytes(offset - within)[within:within + n])
+            entry = self._entry(offset - within)
+            if entry & _COMPRESSED:
+                parts.append(self._compressed(entry)[within:within + n])
+            elif entry & 1:  # a zero cluster (v3): zeros, whatever the backing file holds
+                parts.append(bytes(n))
+            elif entry & _OFFSET:
+                host = entry & _OFFSET
+                if host & mask:
+                    raise OSError(f"{self._what}: cluster at byte {host} is not on a cluster boundary (damaged)")
+                while n < min(size, _RUN):  # the clusters after it that follow it in the file too: one read
+                    following = self._entry(offset + n)  # (offset + n is a cluster's first byte here)
+                    if following & (_COMPRESSED | 1) or following & _OFFSET != host + within + n:
+                        break
+                    n += min(size - n, self._cluster)
+                data = self._pread(host + within, n)
+                if len(data) < n:
+                    raise OSError(f"{self._what}: cluster at byte {host} lies past the file's end (cut short?)")
+                parts.append(data)
+            else:
+                parts.append(self._unallocated(offset, n))
             offset, size = offset + n, size - n
         return b"".join(parts)
 
-    def _l1_entry(self, index: int) -> int:
-        """The L2 table offset the snapshot's L1 entry INDEX holds (0: unallocated)."""
-        if self._l1_last[0] != index:
-            raw = self._pread(self._l1_at + 8 * index, 8)
-            if len(raw) < 8:
-                raise OSError(f"QCOW2 snapshot: its L1 table (byte {self._l1_at}) runs past the file's end")
-            self._l1_last = (index, struct.unpack(">Q", raw)[0] & _OFFSET)
-        return self._l1_last[1]
-
-    def _cluster_bytes(self, guest: int) -> bytes:
+    def _entry(self, guest: int) -> int:
+        """The L2 entry for disk byte GUEST (a cluster's first), 0 where no L2 table maps it."""
         per_l2 = self._cluster // 8
         l1_index, l2_index = divmod(guest >> self._bits, per_l2)
         table_at = self._l1_entry(l1_index) if l1_index < self._l1_entries else 0
         if not table_at:
-            return self._unallocated(guest)
+            return 0
         table = self._l2.get(table_at)
         if table is None:
+            if table_at & (self._cluster - 1):
+                raise OSError(f"{self._what}: L2 table at byte {table_at} is not on a cluster boundary (damaged)")
             table = self._pread(table_at, self._cluster)
-            if len(table) < self._cluster or table_at & (self._cluster - 1):
-                raise OSError(f"QCOW2 snapshot: L2 table at byte {table_at} is past the file's end or misaligned")
-            self._l2 = {table_at: table}  # one table kept: reads go forward
-        (entry,) = struct.unpack_from(">Q", table, 8 * l2_index)
-        if entry & _COMPRESSED:
-            x = 62 - (self._bits - 8)
-            host = entry & ((1 << x) - 1)
-            sectors = ((entry >> x) & ((1 << (self._bits - 8)) - 1)) + 1
-            packed = self._pread(host, sectors * 512 - (host & 511))
-            try:
-                data = zlib.decompressobj(-15).decompress(packed, self._cluster)
-            except zlib.error as e:
-                raise OSError(f"QCOW2 snapshot: compressed cluster at byte {host} does not decompress ({e})") from e
-            if len(data) < self._cluster:
-                raise OSError(f"QCOW2 snapshot: compressed cluster at byte {host} decompresses short (cut short?)")
-            return data
-        host = entry & _OFFSET
-        if entry & 1:  # a zero cluster (v3): zeros, whatever the backing file holds
-            return bytes(self._cluster)
-        if not host:
-            return self._unallocated(guest)
-        data = self._pread(host, self._cluster)
+            if len(table) < self._cluster:
+                raise OSError(f"{self._what}: L2 table at byte {table_at} is past the file's end (cut short?)")
+            self._remember(self._l2, table_at, table)
+        else:
+            self._l2.move_to_end(table_at)
+        return int.from_bytes(table[8 * l2_index:8 * l2_index + 8], "big")
+
+    def _l1_entry(self, index: int) -> int:
+        """The L2 table offset L1 entry INDEX holds (0: unallocated)."""
+        page_no, at = divmod(index, _L1_PAGE)
+        page = self._l1_pages.get(page_no)
+        if page is None:
+            first = page_no * _L1_PAGE
+            want = 8 * min(_L1_PAGE, self._l1_entries - first)
+            page = self._pread(self._l1_at + 8 * first, want)
+            if len(page) < want:
+                raise OSError(f"{self._what}: its L1 table (byte {self._l1_at}) runs past the file's end")
+            self._l1_pages[page_no] = page
+            if len(self._l1_pages) > 16:
+                self._l1_pages.popitem(last=False)
+        return int.from_bytes(page[8 * at:8 * at + 8], "big") & _OFFSET
+
+    def _remember(self, cache: OrderedDict[int, bytes], key: int, value: bytes) -> None:
+        cache[key] = value
+        if len(cache) > self._keep:
+            cache.popitem(last=False)
+
+    def _compressed(self, entry: int) -> bytes:
+        x = 62 - (self._bits - 8)
+        host = entry & ((1 << x) - 1)
+        kept = self._inflated.get(host)
+        if kept is not None:
+            self._inflated.move_to_end(host)
+            return kept
+        sectors = ((entry >> x) & ((1 << (self._bits - 8)) - 1)) + 1
+        if host >= self._file_size:
+            raise OSError(f"{self._what}: compressed cluster at byte {host} lies past the file's end (cut short?)")
+        packed = self._pread(host, sectors * 512 - (host & 511))  # short at the file's end, as qemu reads it
+        try:
+            data = inflate(packed, self._cluster, self.layout.zstd)
+        except ValueError as e:
+            raise OSError(f"{self._what}: compressed cluster at byte {host} does not decompress ({e})") from e
         if len(data) < self._cluster:
-            raise OSError(f"QCOW2 snapshot: cluster at byte {host} lies past the file's end (cut short?)")
+            raise OSError(f"{self._what}: compressed cluster at byte {host} decompresses short (cut short?)")
+        self._remember(self._inflated, host, data)
         return data
 
-    def _unallocated(self, guest: int) -> bytes:
-        """An unallocated cluster: the backing file's bytes there (zeros past its end), or zeros without one."""
+    def _unallocated(self, offset: int, n: int) -> bytes:
+        """N bytes of an unallocated cluster: the backing file's bytes there (zeros past its end), or zeros."""
         if self._backing is None:
-            return bytes(self._cluster)
-        data = self._backing.read(guest, self._cluster)
-        return data + bytes(self._cluster - len(data))
+            return bytes(n)
+        data = self._backing.read(offset, n)
+        return data + bytes(n - len(data))
 
     def close(self) -> None:
         if self._backing is not None:
@@ -390,10 +466,145 @@ class SnapshotReader:
             self._fd = -1
 
 
+class SnapshotReader(QcowReader):
+    """One internal snapshot of a QCOW2 file (its own L1 table), read as QcowReader reads the current disk."""
+
+    _what = "QCOW2 snapshot"
+
+    def __init__(self, path: str, index: int, backing: Callable[[], QcowBacking] | None = None) -> None:
+        try:
+            super().__init__(path, backing, index)
+        except QcowRefused as e:
+            raise SnapshotRefused(str(e)) from e
+
+
+class QcowBacking(Protocol):
+    """A backing file's disk as QcowReader reads it: short at its end."""
+
+    def read(self, offset: int, n: int) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+_CACHE = 4 << 20  # bytes of L2 tables, and of inflated clusters, a QcowReader keeps
+_L1_PAGE = 512  # L1 entries read at once (4 KiB)
+_RUN = 1 << 20  # bytes of clusters lying one after the other read at once
+
+
+@dataclass(frozen=True)
+class QcowLayout:
+    """What a QCOW2 version 2/3 header says, as QcowReader needs it."""
+
+    version: int
+    cluster_bits: int
+    size: int  # the disk's size
+    l1_offset: int
+    l1_size: int
+    backing_at: int  # where the backing file's name is written (0: no backing file)
+    backing_size: int  # its length
+    zstd: bool  # compression type zstd (version 3, incompatible bit 3 and the header's byte 104)
+
+
+_DIRTY_OR_CORRUPT = 1 | 2  # incompatible bits a reader may ignore (refcounts stale; qemu's "corrupt" mark)
+_COMPRESSION_TYPE = 1 << 3
+
+
+def qcow_layout(head: bytes) -> QcowLayout:
+    """The layout of a QCOW2 file from its first 112 bytes; QcowRefused for no QCOW2 version 2/3 header or a layout
+    not read here (encrypted, external data file, subclusters, an unknown incompatible feature or compression)."""
+    if len(head) < 72 or head[:4] != QCOW_MAGIC:
+        raise QcowRefused("no QCOW2 header")
+    version, cluster_bits = struct.unpack_from(">I", head, 4)[0], struct.unpack_from(">I", head, 20)[0]
+    if version not in (2, 3):
+        raise QcowRefused(f"QCOW version {version}")
+    if not 9 <= cluster_bits <= 21:  # qemu's limits (512 bytes to 2 MiB)
+        raise QcowRefused(f"a cluster of 2^{cluster_bits} bytes")
+    if struct.unpack_from(">I", head, 32)[0]:
+        raise QcowRefused("an encrypted disk (AES or LUKS)")
+    zstd = False
+    if version == 3:
+        if len(head) < 104:
+            raise QcowRefused("its header is cut short")
+        incompatible, = struct.unpack_from(">Q", head, 72)
+        header_length, = struct.unpack_from(">I", head, 100)
+        if incompatible & ~(_DIRTY_OR_CORRUPT | _COMPRESSION_TYPE):
+            raise QcowRefused(unread_features(head[:80]) or f"incompatible features {incompatible:#x}")
+        if incompatible & _COMPRESSION_TYPE:
+            kind = head[104] if header_length > 104 and len(head) > 104 else 0
+            if kind not in (0, 1):
+                raise QcowRefused(f"compression type {kind}")
+            zstd = kind == 1
+    backing_at, backing_size = struct.unpack_from(">QI", head, 8)
+    if backing_size > 1023:  # qemu: "Backing file name too long"
+        raise QcowRefused(f"a backing file name of {backing_size} bytes")
+    size = struct.unpack_from(">Q", head, 24)[0]
+    l1_size, l1_offset = struct.unpack_from(">IQ", head, 36)
+    return QcowLayout(version, cluster_bits, size, l1_offset, l1_size, backing_at, backing_size, zstd)
+
+
+def inflate(packed: bytes, cluster: int, zstd: bool) -> bytes:
+    """One compressed cluster's bytes (at most CLUSTER of them): raw deflate, or zstd; ValueError when they do not
+    decompress."""
+    if not zstd:
+        try:
+            return zlib.decompressobj(-15).decompress(packed, cluster)
+        except zlib.error as e:
+            raise ValueError(str(e)) from e
+    import importlib
+    import sys
+
+    from ..backends import load
+
+    # Python 3.14's compression.zstd, else its backport (a dependency: .zst files, py7zr)
+    zstd_module = importlib.import_module("compression.zstd") if sys.version_info >= (3, 14) else load("backports.zstd")
+    try:
+        out = zstd_module.ZstdDecompressor().decompress(packed, cluster)
+    except (zstd_module.ZstdError, EOFError) as e:
+        raise ValueError(str(e)) from e
+    return bytes(out)
+
+
+def open_qcow(path: str, chain: list[str] | None = None) -> QcowReader:
+    """The current disk of the QCOW2 file at PATH read by QcowReader, over its chain of backing files: each found as
+    dfvfs is made to find it (image_parents.backing_place: beside it, never out of its folder nor through a link), a
+    QCOW2 one read by QcowReader too, a raw, VMDK or VHD/VHDX one through BackingDisk. A chain that loops or runs
+    longer than image_parents.MAX_CHAIN: ParentChainError; a backing file missing or a layout not read: QcowRefused."""
+    from .image_backing import as_read, backing_format, declared_backing_format
+    from .image_parents import backing_place, check_parent, visit_parent
+    from .image_sniff import open_evidence
+
+    chain = [] if chain is None else chain
+    visit_parent(chain, path)
+    fd = open_evidence(path)
+    try:
+        head = os.pread(fd, 65536, 0)
+        layout = qcow_layout(head[:112])
+        written = os.pread(fd, layout.backing_size, layout.backing_at) if layout.backing_at else b""
+    finally:
+        os.close(fd)
+    if not layout.backing_at:
+        return QcowReader(path)
+    name = written.decode("utf-8", "replace")
+    found = backing_place(path, name)
+    if found is None:
+        raise QcowRefused(f"backing file missing: {name}")
+    check_parent(chain, found)
+    declared = declared_backing_format(head)
+    fd = open_evidence(found)
+    try:
+        size = os.fstat(fd).st_size
+        kind = as_read(backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0))), declared)
+    finally:
+        os.close(fd)
+    if kind == "QCOW":
+        return QcowReader(path, lambda: open_qcow(found, chain))
+    return QcowReader(path, lambda: BackingDisk(found, declared))
+
+
 class BackingDisk:
     """The disk of an overlay's backing file as SnapshotReader reads it, as leakscan reads any image: a raw file (its
-    bytes), or a QCOW2, VMDK or VHD/VHDX image opened through dfvfs with its own chain (QCOW2 backing files, VMDK and
-    VHD parents, found beside it: image_parents). Read-only (no access time moved: image_noatime)."""
+    bytes), a QCOW2 file with its own chain (open_qcow), or a VMDK or VHD/VHDX image opened through dfvfs with its
+    own parents (found beside it: image_parents). Read-only (no access time moved: image_noatime)."""
 
     def __init__(self, path: str, declared: str | None = None) -> None:
         from .image_backing import READ_AS_BACKING, as_read, backing_format
@@ -401,6 +612,7 @@ class BackingDisk:
         from .image_sniff import open_evidence
 
         self._qcow: Any = None
+        self._own: QcowReader | None = None
         self._context: Any = None
         self._file: _NoAtimeFile | None = None
         fd = open_evidence(path)
@@ -415,6 +627,13 @@ class BackingDisk:
             self._file = _NoAtimeFile(path)
             self._size = self._file.get_size()
             return
+        if kind == "QCOW":  # never through libqcow, which reads some compressed clusters as zeros
+            try:
+                self._own = open_qcow(path)
+            except (QcowRefused, OSError) as e:
+                raise SnapshotRefused(f"its backing file ({kind}) does not read: {e}") from e
+            self._size = self._own.get_size()
+            return
         from dfvfs.path import factory
         from dfvfs.resolver import context, resolver
 
@@ -424,10 +643,10 @@ class BackingDisk:
         dfvfs_without_atime()
         dfvfs_parents_beside()
         os_spec = factory.Factory.NewPathSpec("OS", location=os.path.abspath(path))
-        indicator = {"QCOW": "QCOW", "VMDK": "VMDK", "VHD": "VHDI", "VHDX": "VHDI"}[kind]
+        indicator = {"VMDK": "VMDK", "VHD": "VHDI", "VHDX": "VHDI"}[kind]
         try:
             # a context of its own: file objects the current disk's chain shares in the default one (the same
-            # files under it) read zeros through a second libqcow handle
+            # files under it) are not shared with a second handle
             self._context = context.Context()
             self._qcow = resolver.Resolver.OpenFileObject(factory.Factory.NewPathSpec(indicator, parent=os_spec),
                                                           resolver_context=self._context)
@@ -441,6 +660,8 @@ class BackingDisk:
         n = max(0, min(n, self._size - offset))
         if not n:
             return b""
+        if self._own is not None:
+            return self._own.read(offset, n)
         if self._qcow is not None:
             self._qcow.seek(offset)
             return bytes(self._qcow.read(n))
@@ -450,6 +671,9 @@ class BackingDisk:
         return self._file.read(n)
 
     def close(self) -> None:
+        if self._own is not None:
+            self._own.close()
+            self._own = None
         self._qcow = None  # dfvfs' file object: released with its resolver context
         if self._context is not None:
             self._context.Empty()
