@@ -59,6 +59,7 @@ from ..tables import (
     Caps,
     damaged_head,
     iter_tables,
+    signature_damaged,
     sniff_format,
     unreadable_reason,
     web_archive_kind,
@@ -627,6 +628,8 @@ class SpreadsheetInspector:
             return not (ext in UNREAD_TABLES and series is not None and series.complete)
         if ext == IWORK_PART:
             return numbers_part(entry)
+        if size >= 64 and signature_damaged(head()) is not None:  # a zip, OLE2 file or database whose first bytes
+            return True  # are damaged, under any name this inspector is asked about (damage18: ended as nothing)
         if ext in DOCUMENT_EXTS and size > 0 and (head().startswith(_DOCUMENT_HEADS) or (
                 ext == ".fodt" and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
             if not self._without_tables(entry, size):
@@ -723,6 +726,9 @@ class SpreadsheetInspector:
                 and not holds_archive(data, "") and damaged_head(data) is None)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        if (damaged := signature_damaged(data[:64])) is not None and (
+                damaged[0] != OLE_MAGIC or claimed_ext(entry.name) not in SHEET_EXTENSIONS | MARKUP_EXTENSIONS):
+            return self._restored(entry, data, ctype, ctx, *damaged)  # (an OLE2 file under a workbook's name: below)
         archives = ArchiveInspector(self.config)
         fmt = web_archive_kind(data) if split_ext(entry.name)[1].casefold() in WEB_ARCHIVES else sniff_format(data)
         if (not archives.wants_name(entry.name) or _disguised_archive(entry.name, data)) and (
@@ -779,6 +785,9 @@ class SpreadsheetInspector:
                 fmt = kind
             elif fmt in ("zip-corrupt", "zip-other") and not embedded.package_marks(
                     entry, len(data), self.config.max_inspect_bytes).workbook:
+                if fmt == "zip-corrupt" and ext in DOCUMENT_PACKAGES:  # a document's zip cut before its first part
+                    return Inspection(status=Status.CORRUPT, detail=say(Detail.ZIP_CORRUPT))  # ends: its parts
+                    # unnamed, the archive inspector lists no member (damage18: cut at 8-100 bytes, nothing)
                 return Inspection()  # no document part and no workbook part named: the archive inspector lists it
         elif fmt in ("zip-corrupt", "zip-other") or (fmt == "text" and data.startswith(b"{\\rt")):
             kind = document_kind(data)  # a document renamed 名簿.jpg / .dat / .xlsx / .txt (review17e: its person
@@ -852,6 +861,17 @@ class SpreadsheetInspector:
                 return self._salvaged(entry, data, ext, caps, Inspection(status=e.reason, detail=e.detail))
             return Inspection(status=e.reason, detail=e.detail)
         return self._found(entry, data, fmt, ext, findings, reading)
+
+    def _restored(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext, magic: bytes, n: int) -> Inspection:
+        """A zip, OLE2 file or SQLite database whose signature has a byte or two changed (``signature_damaged``), under
+        any name: read as what it is with the signature restored (a copy in memory), listed ``corrupt`` with the
+        restoration said whatever was found (damage18: renamed or not, such files ended as nothing)."""
+        found = self.inspect(entry, magic + data[len(magic):], ctype, ctx)
+        label = {ZIP_MAGIC: "zip", OLE_MAGIC: "OLE2", SQLITE_MAGIC: "SQLite"}[magic]
+        said = say(Detail.HEAD_RESTORED, format=label, n=n, size=len(magic))
+        found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
+        found.detail = join_details((said, found.detail)) if found.detail else said
+        return found
 
     def _resigned(self, entry: Entry, data: bytes, ext: str) -> Inspection:
         """An OLE2 file whose signature is damaged (``damaged_head``): read with the signature restored, a copy in
