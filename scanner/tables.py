@@ -269,8 +269,7 @@ def damaged_head(data: bytes) -> str | None:
     ...) in its first 64 KiB past the first byte; ``ole-corrupt`` for an OLE2 file whose
     8-byte signature differs in one or two bytes while the header's fixed fields (byte order FE FF, sector shift 9 or
     12) are intact. None otherwise. A few byte comparisons: no parser."""
-    if (len(data) >= 512 and data[0x1C:0x1E] == b"\xfe\xff" and data[0x1E] in (9, 12) and data[0x1F] == 0
-            and 0 < sum(a != b for a, b in zip(data[:8], OLE_MAGIC, strict=True)) <= 2):
+    if len(data) >= 512 and (signature_damaged(data[:64]) or (b"",))[0] == OLE_MAGIC:
         return "ole-corrupt"
     end = data.rfind(_EOCD, max(0, len(data) - _EOCD_REACH))
     if end > 0 and len(data) >= end + 22:

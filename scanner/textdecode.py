@@ -62,6 +62,17 @@ def _count_replace(e: UnicodeError) -> tuple[str, int]:
 codecs.register_error("leakscan-count", _count_replace)
 
 
+def reading_notes(dec: Decoding | None) -> list[str]:
+    """What a text's decoding says on its sheet: bytes replaced or a doubt (``decoding: ...``), lines in several
+    encodings (``mixed encodings``)."""
+    if dec is None:
+        return []
+    notes = [say(Detail.DECODING, note=note)] if (note := dec.note()) else []
+    if dec.mixed:
+        notes.append(say(Detail.MIXED_ENCODINGS, encodings=sorted(dec.used)))
+    return notes
+
+
 def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
     """``data`` decoded with U+FFFD for undecodable bytes, and how many bytes those were."""
     _tally.n = 0

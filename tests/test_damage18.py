@@ -113,6 +113,7 @@ def damaged_heads(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
         "cut-before-table.fodt": fodt[:fodt.index(b"<table:table ")],
         "flipped.docx": _flip(docx, 0), "写真.jpg": _flip(docx, 1, 0x01), "名簿.dat": _flip(xlsx_bytes({"名簿": ROWS}), 3, 4),
         "page.html": _flip(xls_bytes({"名簿": ROWS}), 0), "crm": _flip(_sqlite_bytes(ROWS), 2),
+        "zeroed.docx": bytes(64) + docx[64:],
     }
     for name, data in files.items():
         (tree / name).write_bytes(data)
@@ -141,3 +142,29 @@ def test_a_damaged_signature_is_restored_under_any_name(damaged_heads: tuple[Pat
         assert name in hits and hits[name]["pii"]["records"] == len(ROWS) - 1, (name, hits.get(name))
         assert name in listed and listed[name]["reason"] == "corrupt", (name, listed.get(name))
         assert "head-restored" in json.dumps(listed[name]) or "signature-restored" in json.dumps(listed[name])
+
+
+def test_a_document_whose_first_sector_is_zeroed_is_read_from_its_directory(
+        damaged_heads: tuple[Path, dict[str, Any]]) -> None:
+    """A .docx whose first 64 bytes are zero (its first member's local header lost, its central directory whole)
+    ended as nothing under its own name: read from its directory, listed `corrupt` `head-zeroed`."""
+    tree, found = damaged_heads
+    hit = next(h for h in found["files"] if Path(h["path"]).name == "zeroed.docx")
+    listed = next(s for s in found["skipped"] if Path(s["path"]).name == "zeroed.docx")
+    assert hit["pii"]["records"] == len(ROWS) - 1 and listed["reason"] == "corrupt"
+    assert "head-zeroed" in json.dumps(listed)
+
+
+def test_a_sylk_file_with_an_euc_jp_tail_reads_each_line_in_its_encoding() -> None:
+    """SYLK was decoded whole in the plan's first codec whatever the plan said: a cp932 file with rows appended in
+    EUC-JP (plan: line by line) lost its cp932 cells to U+FFFD, 27 of 30 read, nothing said. Each line is decoded
+    on its own now and the mixture said."""
+    from scanner.sylk import iter_sylk
+    from tests.test_wild16 import _sylk
+
+    lines = _sylk(ROWS).decode("cp932").splitlines(keepends=True)
+    data = _mixed(lines, "cp932", "euc_jp", len(lines) * 2 // 3)
+    (sheet,) = iter_sylk(data, Caps())
+    rows = [list(r) for r in sheet.rows]
+    assert rows == [list(r) for r in ROWS]
+    assert any("mixed encodings" in n for n in sheet.notes), sheet.notes
