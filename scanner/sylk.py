@@ -104,9 +104,9 @@ def _value(raw: str) -> object:
 def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
     """One sheet of the file's cells; a file without its end record (cut) says so with the rows read."""
     plan = plan_decoding(data, b";")
-    if plan.alternates:  # lines in several encodings (a tail saved by another program) or damaged: each line decoded
-        text = "".join(iter_lines(data, plan, b";", max_line=len(data) + 1))  # on its own (damage18: a cp932 file
-    else:  # with an EUC-JP tail was decoded whole in one of them, its other lines garbled, nothing said)
+    if plan.alternates or plan.parts:  # lines in several encodings (a tail saved by another program) or damaged: each
+        text = "".join(iter_lines(data, plan, b";", max_line=len(data) + 1))  # line decoded on its own (damage18: a cp932
+    else:  # file with an EUC-JP tail was decoded whole in one of them, its other lines garbled, nothing said)
         text, plan.replaced = decode_counting(data[plan.start:], plan.codec)
     budget = CellBudget(caps)
     rows: list[list[object]] = []
