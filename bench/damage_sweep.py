@@ -216,6 +216,51 @@ def session16_seeds(seed: int) -> tuple[dict[str, tuple[str, bytes]], list[str]]
     return out, secrets
 
 
+def session17_seeds(seed: int) -> tuple[dict[str, tuple[str, bytes]], list[str]]:
+    """({format: (extension, bytes)}, their clear values) for the readers of session 17 (damage18): person tables
+    inside documents (.docx, .odt, .fodt, RTF: scanner/doctables.py), the JSON relatives' rewrite (a mongosh
+    ``.pretty()`` print, a pprint with wrapped values and tuples, JSONC), dBase without a code page (cp932 and a
+    cp1252 Latin table: the code page guess), SYLK (.slk and under .csv)."""
+    import pprint
+
+    from tests.damage_data import dbf_of, latin_people
+    from tests.document_data import (
+        docx_with_table,
+        fodt_with_table,
+        odt_with_table,
+        people_rows,
+        rtf_with_table,
+    )
+    from tests.test_wild16 import _sylk
+
+    rows = people_rows(30, seed=seed)
+    latin = latin_people(30, seed)
+    records = [dict(zip(("name", "kana", "address", "tel"), r, strict=True)) for r in rows[1:]]
+    pretty = "\n".join(f'{{\n\t"_id" : ObjectId("{i:024d}"),\n'
+                        + ",\n".join(f'\t"{k}" : {json.dumps(v, ensure_ascii=False)}' for k, v in p.items())
+                        + ',\n\t"since" : ISODate("2020-04-01T00:00:00Z")\n}' for i, p in enumerate(records))
+    printed = pprint.pformat({"users": [{**p, "tags": ("member", "mail")} for p in records]}, width=40)
+    jsonc = "// exported\n" + json.dumps({"users": records}, ensure_ascii=False, indent=2).replace(
+        '"tel"', "tel").replace("}\n  ]", "},\n  ]")
+    out: dict[str, tuple[str, bytes]] = {
+        "doc-docx": (".docx", docx_with_table(rows)),
+        "doc-odt": (".odt", odt_with_table(rows)),
+        "doc-fodt": (".fodt", fodt_with_table(rows)),
+        "doc-rtf": (".rtf", rtf_with_table(rows)),
+        "mongosh-pretty": (".txt", pretty.encode()),
+        "pydict-pprint": (".txt", printed.encode()),
+        "jsonc-bare": (".jsonc", jsonc.encode()),
+        "dbf-cp932-nocp": (".dbf", dbf_of([["NAME", "KANA", "ADDRESS", "TEL"], *rows[1:]], "cp932", kinds="CCCC",
+                                          widths=(30, 40, 100, 16))),
+        "dbf-cp1252-nocp": (".dbf", dbf_of(latin, "cp1252")),
+        "sylk-s17": (".slk", _sylk(rows)),
+        "sylk-as-csv": (".csv", _sylk(rows)),
+    }
+    secrets = [v for r in rows[1:] for v in (r[0], r[0].replace(" ", "").replace("\u3000", ""), r[2], r[3])]
+    secrets += [v for r in latin[1:] for v in (r[0], r[1], r[2])]
+    return out, secrets
+
+
 def series_seeds(seed: int) -> dict[str, dict[str, bytes]]:
     """{format: {piece name: bytes}}: an archive of people cut into pieces, three namings."""
     from tests.pii_data import csv_bytes
@@ -237,12 +282,13 @@ def series_seeds(seed: int) -> dict[str, dict[str, bytes]]:
 _MARKS: dict[str, list[bytes]] = {
     "sql": [b";\n", b";\r\n", b"\nINSERT", b"\nCOPY", b"\n\\.", b"\nCREATE", b"\nGO", b"),(", b"','"],
     "json": [b"},", b"}\n", b'":', b"[", b"]"],
-    "rtf": [b"{\\object", b"\\objdata", b"\\objclass", b"}}", b"{\\result"],
+    "rtf": [b"{\\object", b"\\objdata", b"\\objclass", b"}}", b"{\\result", b"\\row", b"\\cell ", b"\\trowd"],
     "pdf": [b" obj", b"stream\r\n", b"stream\n", b"endstream", b"xref", b"trailer", b"startxref", b"/EmbeddedFile"],
     "zip": [b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"PK\x07\x08"],
     "bz2": [b"1AY&SY", b"\x17rE8P\x90"],
     "mail": [b"\nFrom ", b"\n--", b"\r\n--", b"\n\n", b"\r\n\r\n", b"Content-Type", b"base64"],
     "sylk": [b"\nC;", b"\nF;", b"\nB;", b"\nE", b";K", b'"\r\n'],
+    "xml": [b"<table:table-row", b"</table:table-cell>", b"<text:p>", b"</office:text>"],
     "stats": [b"\x02\x00\x00\x00", b"\x03\x00\x00\x00", b"\xe7\x03\x00\x00", b"<variable_labels>", b"<data>",
               b"<strls>", b"HEADER RECORD", b"</header>"],
 }
@@ -253,7 +299,7 @@ def _family(fmt: str) -> list[str]:
     for key, fam in (("sql", "sql"), ("json", "json"), ("rtf", "rtf"), ("pdf", "pdf"), ("zip", "zip"),
                      ("bz2", "bz2"), ("mbox", "mail"), ("eml", "mail"), ("mht", "mail"), ("stats", "stats"),
                      ("sylk", "sylk"), ("jsonc", "json"), ("mongosh", "json"), ("pydict", "json"), ("jar", "zip"),
-                     ("xlsx", "zip"), ("docx", "zip"), ("pptx", "zip"), ("ods", "zip"), ("xlsb", "zip")):
+                     ("xlsx", "zip"), ("docx", "zip"), ("odt", "zip"), ("doc-rtf", "rtf"), ("fodt", "xml"), ("pptx", "zip"), ("ods", "zip"), ("xlsb", "zip")):
         if key in fmt:
             fams.append(fam)
     return fams
@@ -336,7 +382,8 @@ def mutants(fmt: str, data: bytes, rng: random.Random, cuts: int, flip_seeds: in
     made = [Mutant(f"cut@{k}", data[:k]) for k in boundaries(fmt, data, rng, cuts)]
     made += list(flips(data, rng, flip_seeds))
     made += list(blocks(data, rng))
-    if fmt.startswith(("sql", "json", "mbox", "csv", "sylk", "mongosh", "pydict", "carrier", "contacts")) or (
+    if fmt.startswith(("sql", "json", "mbox", "csv", "sylk", "mongosh", "pydict", "carrier", "contacts",
+                       "doc-fodt")) or (
             fmt.startswith(("corpus", "extra")) and b"\x00" not in data[:4096]):
         made += list(text_mix(data, rng))
     return made
@@ -399,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     work: Path = args.work
     if args.matrix_only:
         F.write_matrix(work, 0)
+        write_said(work)
         return 0
     gen = work / "gen"
     gen.mkdir(parents=True, exist_ok=True)
@@ -413,17 +461,21 @@ def main(argv: list[str] | None = None) -> int:
         for folder in args.extra:
             singles.update({f"extra-{p.stem[:40]}": (p.suffix.lower(), p.read_bytes())
                             for p in sorted(folder.rglob("*")) if p.is_file() and p.stat().st_size < 2 << 20})
-    elif want in ("new", "all") or "," in want or not want.startswith(("old", "s16")):
+    elif want in ("new", "all") or "," in want or not want.startswith(("old", "s16", "s17")):
         singles.update(new_seeds(gen, args.seed))
         series.update(series_seeds(args.seed))
-    if want in ("s16", "all") or want not in ("new", "old", "corpus"):
+    if want in ("s16", "all") or want not in ("new", "old", "corpus", "s17"):
         made, values = session16_seeds(args.seed)
+        singles.update(made)
+        secrets += [v for v in values if len(v) >= 4]
+    if want in ("s17", "all") or want not in ("new", "old", "s16", "corpus"):
+        made, values = session17_seeds(args.seed)
         singles.update(made)
         secrets += [v for v in values if len(v) >= 4]
     if want in ("old", "all") or "," in want:
         singles.update({k: v for k, v in F.seeds(gen, args.seed).items() if not k.startswith("img-")
                         and not k.startswith("pst-")})
-    if want not in ("new", "old", "s16", "corpus", "all"):
+    if want not in ("new", "old", "s16", "s17", "corpus", "all"):
         keep = set(want.split(","))
         singles = {k: v for k, v in singles.items() if k in keep or k.split("-")[0] in keep}
         series = {k: v for k, v in series.items() if k in keep or "series" in keep}
@@ -445,7 +497,50 @@ def main(argv: list[str] | None = None) -> int:
           f"{time.monotonic() - started:.0f} s", flush=True)
     F.classify = _classify_any(F.classify)
     F.scan_all(files, work, args, secrets, started)
+    write_said(work)
     return 0
+
+
+SAID = ("all-read", "fewer-said", "fewer-unsaid", "nothing", "bad")
+
+
+def said(outcome: str, records: int, whole: int) -> str:
+    """One damaged copy in four words (damage18): all its seed's people read (listed or not), fewer read and the file
+    listed (said), fewer read and not listed (unsaid), nothing (neither a hit nor listed); ``bad`` for a crash, hang
+    or leak."""
+    if outcome in ("crash", "hang", "leak"):
+        return "bad"
+    if outcome in ("clean", "silent", "empty"):
+        return "nothing"
+    if records >= whole:
+        return "all-read"
+    return "fewer-said" if outcome == "listed" else "fewer-unsaid"
+
+
+def write_said(work: Path) -> None:
+    """said.md: format x (all-read, fewer-said, fewer-unsaid, nothing, bad) from results.jsonl; unsaid.tsv lists the
+    copies that ended fewer-unsaid or nothing."""
+    rows = {}
+    for line in (work / "results.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        rows[r["id"]] = r
+    whole = {r["format"]: r.get("records", 0) for r in rows.values() if r["damage"] == "seed"}
+    table: dict[str, dict[str, int]] = {}
+    with (work / "unsaid.tsv").open("w", encoding="utf-8") as f:
+        for r in sorted(rows.values(), key=lambda r: r["id"]):
+            word = said(r["outcome"], r.get("records", 0), whole.get(r["format"], 0))
+            table.setdefault(r["format"], dict.fromkeys(SAID, 0))[word] += 1
+            if word in ("fewer-unsaid", "nothing", "bad") and whole.get(r["format"], 0):
+                f.write(f"{word}\t{r['format']}\t{r['damage']}\t{r.get('records', 0)}\t{r['path']}\n")
+    total = dict.fromkeys(SAID, 0)
+    lines = ["| format | seed people | " + " | ".join(SAID) + " |", "|---|---|" + "---|" * len(SAID)]
+    for fmt, c in sorted(table.items()):
+        lines.append(f"| {fmt} | {whole.get(fmt, 0)} | " + " | ".join(str(c[w]) for w in SAID) + " |")
+        for w in SAID:
+            total[w] += c[w]
+    lines.append("| all | | " + " | ".join(str(total[w]) for w in SAID) + " |")
+    (work / "said.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
 
 
 def _classify_any(plain: Classify) -> Classify:

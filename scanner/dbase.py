@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -147,7 +148,8 @@ def _text(raw: bytes, encoding: str) -> str:
 
 def _guessed(data: bytes, header_len: int, record_len: int, fields: list[Field]) -> str:
     """The code page of a table that names none: of ``_GUESSED``, the first that decodes the most of its field names
-    and character fields (the first 64 KiB of records): all of them in an undamaged table (damage17: one flipped
+    and character fields (the first 64 KiB of records; a value whose decoding shows accented Latin read as kanji
+    counts as not decoded: ``_wedged``): all of them in an undamaged table (damage17: one flipped
     byte made every code page fail somewhere and the table was read as cp1252, its people as mojibake, `ok`). A
     value filling its field may end mid-character (writers cut text at the field's width in bytes: QGIS's UTF-8), so
     its last character may be incomplete (review16e: one such value made a UTF-8 table read as cp1252)."""
@@ -156,8 +158,22 @@ def _guessed(data: bytes, header_len: int, record_len: int, fields: list[Field])
                for s in range(header_len, min(len(data), header_len + (1 << 16)) - record_len + 1, record_len)
                for f in fields if f.kind == "C"]
     values = [(raw, width) for raw, width in values if not raw.isascii()]
-    failing = {encoding: sum(not _decodes(raw, width, encoding) for raw, width in values) for encoding in _GUESSED}
+    failing = {encoding: sum(not _decodes(raw, width, encoding) or _wedged(raw, encoding) for raw, width in values)
+               for encoding in _GUESSED}
     return min(_GUESSED, key=lambda e: failing[e])
+
+
+# a kanji, kana or private-use character or two between Latin letters, the next one lower case ("Orl饌ns",
+# "Gar輟n", "S\ue612en"): accented Latin (cp1252 é ç ô before a letter) read as a double-byte code page. No Japanese
+# value is written so (damage18: a cp1252 table without a code page was read as cp932 when every value happened to
+# decode, review17g's 6 of 20 French tables)
+_WEDGED = re.compile("[A-Za-z][\u3000-\u9fff\uf900-\ufaff\uff61-\uff9f\ue000-\uf8ff]{1,2}[a-z]")
+
+
+def _wedged(raw: bytes, encoding: str) -> bool:
+    """Whether ``raw`` read in ``encoding`` shows Latin text read as a double-byte code page (counted against it as a
+    value it cannot decode)."""
+    return encoding in ("cp932", "euc_jp") and _WEDGED.search(raw.decode(encoding, "replace")) is not None
 
 
 def _decodes(raw: bytes, width: int, encoding: str) -> bool:

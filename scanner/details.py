@@ -91,6 +91,10 @@ class Detail(Code):
                                                 "with it restored")
     SIGNATURE_NOT_RESTORED = "signature-not-restored", ("{format:word} signature damaged ({n:d} of its first 8 bytes): "
                                                         "not readable with it restored either")
+    HEAD_RESTORED = "head-restored", ("{format:word} signature damaged ({n:d} of its first {size:d} bytes): read with "
+                                      "it restored")
+    HEAD_ZEROED = "head-zeroed", ("its first {n:d} bytes are zero (zeroed on disk): read as the {format:word} the rest "
+                                  "of it is, its first part lost")
     XML_OTHER = "xml-other", "XML that is not an Excel 2003 XML Spreadsheet"
     SHEETS_MISSING = "sheets-missing", "{reader:word}: {n:d} sheet(s) missing or unreadable"
     NO_SHEET_READ = "no-sheet-read", "{reader:word}: no sheet(s) missing or unreadable"

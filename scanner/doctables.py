@@ -594,6 +594,9 @@ def _odf_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | No
                      delimiter: Delimiter) -> Iterator[Sheet]:
     """The tables of content.xml or styles.xml (or a flat .fodt); its tab-separated lines when it holds no table."""
     xml = _utf8(xml)
+    if not part and not _ODF_TABLE_TAG.search(xml) and not xml.rstrip().endswith(b"</office:document>"):
+        damage = damage or say(Detail.DOCUMENT_PART_CUT, n=len(xml))  # a flat .fodt cut before any table (damage18:
+        # nothing was said; a zipped part's cut is caught by its CRC or its local header)
     if not _ODF_TABLE_TAG.search(xml):
         if b"<text:tab" in xml and part != "styles.xml":
             yield from _tab_lines(part, _odf_lines(xml), budget, delimiter, damage)

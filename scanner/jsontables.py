@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from .details import Detail, say
 from .sheet import Caps, CellBudget, Sheet
-from .textdecode import Decoding, iter_lines, plan_decoding, zeroed_block
+from .textdecode import Decoding, iter_lines, plan_decoding, reading_notes, zeroed_block
 
 _RECORDS = re.compile(rb"\[\s*\{")  # an array of objects begins
 # one record after another: what an array of records shows even when a damaged byte breaks its ``[{``
@@ -97,15 +97,6 @@ def _decoded(data: bytes) -> tuple[str, Decoding | None]:
         pass
     dec = plan_decoding(data, b",")  # each line in the encoding that explains it, as a text table's
     return "".join(iter_lines(data, dec, b",", max_line=len(data) + 1)), dec
-
-
-def _reading_notes(dec: Decoding | None) -> list[str]:
-    if dec is None:
-        return []
-    notes = [say(Detail.DECODING, note=note)] if (note := dec.note()) else []
-    if dec.mixed:
-        notes.append(say(Detail.MIXED_ENCODINGS, encodings=sorted(dec.used)))
-    return notes
 
 
 def _flat(record: dict[str, object], prefix: str, out: dict[str, str], depth: int) -> None:
@@ -509,7 +500,7 @@ def iter_json(data: bytes, caps: Caps) -> Iterator[Sheet]:
             if last:
                 sheet.damage.extend(lost)
             if last:
-                sheet.notes.extend(_reading_notes(dec))
+                sheet.notes.extend(reading_notes(dec))
 
         sheet.rows = rows()
         yield sheet

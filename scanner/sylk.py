@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from .details import Detail, say
 from .sheet import Caps, CellBudget, Sheet
-from .textdecode import plan_decoding, zeroed_block
+from .textdecode import decode_counting, iter_lines, plan_decoding, reading_notes, zeroed_block
 
 # the first record names the writer (ID;PWXL, ID;PGnumeric, ID;PSCALC3); the second is one of SYLK's record types;
 # a cell (C;…;K) or the bounds record (B;Y;X) follows: a semicolon CSV whose header starts "ID;P…" is none
@@ -104,7 +104,10 @@ def _value(raw: str) -> object:
 def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
     """One sheet of the file's cells; a file without its end record (cut) says so with the rows read."""
     plan = plan_decoding(data, b";")
-    text = data[plan.start:].decode(plan.codec, "replace")
+    if plan.alternates or plan.parts:  # lines in several encodings (a tail saved by another program) or damaged: each
+        text = "".join(iter_lines(data, plan, b";", max_line=len(data) + 1))  # line decoded on its own (damage18: a cp932
+    else:  # file with an EUC-JP tail was decoded whole in one of them, its other lines garbled, nothing said)
+        text, plan.replaced = decode_counting(data[plan.start:], plan.codec)
     budget = CellBudget(caps)
     rows: list[list[object]] = []
     x = y = 1
@@ -150,4 +153,4 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
         damage.append(say(Detail.SYLK_OUTSIDE, n=outside))
     if (zeroed := zeroed_block(data)) is not None:  # its lines lose their NULs: the block said (damage17: 4 KiB
         damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))  # zeroed, the cells in it lost, nothing said)
-    yield Sheet("", rows, damage=damage)
+    yield Sheet("", rows, notes=reading_notes(plan), damage=damage)

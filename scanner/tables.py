@@ -269,8 +269,7 @@ def damaged_head(data: bytes) -> str | None:
     ...) in its first 64 KiB past the first byte; ``ole-corrupt`` for an OLE2 file whose
     8-byte signature differs in one or two bytes while the header's fixed fields (byte order FE FF, sector shift 9 or
     12) are intact. None otherwise. A few byte comparisons: no parser."""
-    if (len(data) >= 512 and data[0x1C:0x1E] == b"\xfe\xff" and data[0x1E] in (9, 12) and data[0x1F] == 0
-            and 0 < sum(a != b for a, b in zip(data[:8], OLE_MAGIC, strict=True)) <= 2):
+    if len(data) >= 512 and (signature_damaged(data[:64]) or (b"",))[0] == OLE_MAGIC:
         return "ole-corrupt"
     end = data.rfind(_EOCD, max(0, len(data) - _EOCD_REACH))
     if end > 0 and len(data) >= end + 22:
@@ -284,6 +283,29 @@ def damaged_head(data: bytes) -> str | None:
         if data[at + 30:at + 30 + size].startswith(_PACKAGE_PARTS):
             return "zip-corrupt"
         at = data.find(ZIP_MAGIC, at + 4, _LOCAL_REACH)
+    return None
+
+
+_PATH_BYTES = re.compile(rb"[\x21-\x7e][\x20-\x7e]*")  # a zip member's name as Office and zip tools write it
+
+
+def signature_damaged(head: bytes) -> tuple[bytes, int] | None:
+    """(the signature, bytes changed) when ``head`` opens with a zip local header, an OLE2 compound file's or an
+    SQLite database's signature with a byte or two changed (one of a zip's 4) while the fixed fields after it are
+    intact: a zip's version needed (1.0-6.3) and a printable member name, OLE2's byte order FE FF and sector shift 9
+    or 12, SQLite's payload fractions 64/32/32 (damage18: such files renamed .jpg/.dat/.docx, or a .docx under its
+    own name, ended as nothing). None for an intact signature. ``head``: the first 64 bytes or more."""
+    differ = sum(a != b for a, b in zip(head[:4], ZIP_MAGIC, strict=False))
+    if differ == 1 and len(head) >= 31 and head[5] == 0 and 10 <= head[4] <= 63:
+        size = int.from_bytes(head[26:28], "little")
+        if 0 < size <= 255 and _PATH_BYTES.fullmatch(head[30:min(len(head), 30 + size)]):
+            return ZIP_MAGIC, differ
+    differ = sum(a != b for a, b in zip(head[:8], OLE_MAGIC, strict=False))
+    if 0 < differ <= 2 and head[0x1C:0x1E] == b"\xfe\xff" and head[0x1E:0x20] in (b"\x09\x00", b"\x0c\x00"):
+        return OLE_MAGIC, differ
+    differ = sum(a != b for a, b in zip(head[:16], SQLITE_MAGIC, strict=False))
+    if 0 < differ <= 2 and head[21:24] == b"\x40\x20\x20":
+        return SQLITE_MAGIC, differ
     return None
 
 

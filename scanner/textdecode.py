@@ -62,6 +62,17 @@ def _count_replace(e: UnicodeError) -> tuple[str, int]:
 codecs.register_error("leakscan-count", _count_replace)
 
 
+def reading_notes(dec: Decoding | None) -> list[str]:
+    """What a text's decoding says on its sheet: bytes replaced or a doubt (``decoding: ...``), lines in several
+    encodings (``mixed encodings``)."""
+    if dec is None:
+        return []
+    notes = [say(Detail.DECODING, note=note)] if (note := dec.note()) else []
+    if dec.mixed:
+        notes.append(say(Detail.MIXED_ENCODINGS, encodings=sorted(dec.used)))
+    return notes
+
+
 def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
     """``data`` decoded with U+FFFD for undecodable bytes, and how many bytes those were."""
     _tally.n = 0
@@ -688,6 +699,15 @@ def _line_winners(data: bytes, start: int, candidates: tuple[str, ...]) -> str:
     return max(candidates, key=lambda c: (wins[c], -candidates.index(c)))
 
 
+def _cut_at_end(b: bytes, codec: str) -> bool:
+    """Whether ``b`` decodes in ``codec`` but for a character cut at its end (the last line of a cut file)."""
+    try:
+        codecs.getincrementaldecoder(codec)().decode(b.rstrip(b"\r\n"), final=False)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def _line_decoder(dec: Decoding, delimiter: bytes):
     primary, others = dec.codec, dec.alternates
     candidates = (primary, *others)
@@ -725,10 +745,12 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
         high = _high(b)
         text, bad = decode_counting(b, primary)
         best = _strict_choice(b, candidates, primary)
-        if best is not None and not _OFFICE_LINE.fullmatch(text.replace("\ufffd", "")) \
+        if best is not None and ((bad * 2 > high and not _cut_at_end(b, primary))
+                                 or not _OFFICE_LINE.fullmatch(text.replace("\ufffd", ""))) \
                 and _OFFICE_LINE.fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
             dec.used.add(best)  # reads as half-width kana with a few bytes replaced): whole office text beats mended
-            return b.decode(best)
+            return b.decode(best)  # (damage18: and a short line, "林 翼" in cp932 among UTF-8, whose every byte
+            # past ASCII the primary replaces: dropping the replacements left office text, the name was lost)
         if bad * 4 <= high or high < 8:  # a damaged byte or a cut character: too little to switch on
             dec.replaced += bad
             dec.used.add(primary)

@@ -60,6 +60,7 @@ from ..access import is_access
 from ..dbase import VERSIONS as DBF_VERSIONS
 from ..dbase import is_dbf
 from ..models import Location
+from ..tables import signature_damaged
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
 from .archive_members import (
@@ -228,6 +229,9 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
                 return "archive"
     if head.startswith(SQLITE_HEAD):
         return "sqlite"
+    if (damaged := signature_damaged(head)) is not None:  # a zip, OLE2 file or database whose signature has a byte or
+        return {OLE_MAGIC: "ole2", SQLITE_HEAD: "sqlite"}.get(damaged[0], "zip")  # two changed (damage18: renamed
+        # .jpg/.html/.docx it ended as nothing): what it is
     if head[:1] == b"\x00" and is_access(head):  # an Access database (review17e: renamed .jpg/.html/.docx, nothing)
         return "access"
     if head[:1] in _DBF_FIRST and _dbf_head(head):

@@ -59,6 +59,7 @@ from ..tables import (
     Caps,
     damaged_head,
     iter_tables,
+    signature_damaged,
     sniff_format,
     unreadable_reason,
     web_archive_kind,
@@ -627,6 +628,9 @@ class SpreadsheetInspector:
             return not (ext in UNREAD_TABLES and series is not None and series.complete)
         if ext == IWORK_PART:
             return numbers_part(entry)
+        if size >= 64 and (signature_damaged(head()) is not None or _zeroed_document(entry.name, head()[:16])):
+            return True  # a zip, OLE2 file or database whose first bytes are damaged, under any name this inspector is
+            # asked about, or a document's first bytes zeroed (damage18: they ended as nothing)
         if ext in DOCUMENT_EXTS and size > 0 and (head().startswith(_DOCUMENT_HEADS) or (
                 ext == ".fodt" and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
             if not self._without_tables(entry, size):
@@ -723,6 +727,15 @@ class SpreadsheetInspector:
                 and not holds_archive(data, "") and damaged_head(data) is None)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        if (damaged := signature_damaged(data[:64])) is not None and (damaged[0] != OLE_MAGIC or (
+                claimed_ext(entry.name) not in SHEET_EXTENSIONS | MARKUP_EXTENSIONS and legacy.kind_of(entry.name) is None)):
+            magic, n = damaged  # (an OLE2 file under a workbook's name: below; under a .doc/.ppt's: the embedded-object
+            label = {ZIP_MAGIC: "zip", OLE_MAGIC: "OLE2", SQLITE_MAGIC: "SQLite"}[magic]  # inspector restores it)
+            return self._restored(entry, magic + data[len(magic):], ctype, ctx,
+                                  say(Detail.HEAD_RESTORED, format=label, n=n, size=len(magic)))
+        if (_zeroed_document(entry.name, data[:16]) and (zeroed := len(data) - len(data.lstrip(b"\0"))) < len(data)
+                and damaged_head(data) == "zip-corrupt"):  # a document whose first bytes are zeroed: its directory read
+            return self._restored(entry, ZIP_MAGIC + data[4:], ctype, ctx, say(Detail.HEAD_ZEROED, n=zeroed, format="zip"))
         archives = ArchiveInspector(self.config)
         fmt = web_archive_kind(data) if split_ext(entry.name)[1].casefold() in WEB_ARCHIVES else sniff_format(data)
         if (not archives.wants_name(entry.name) or _disguised_archive(entry.name, data)) and (
@@ -791,6 +804,10 @@ class SpreadsheetInspector:
                 fmt = kind
             elif fmt in ("zip-corrupt", "zip-other") and not embedded.package_marks(
                     entry, len(data), self.config.max_inspect_bytes).workbook:
+                if fmt == "zip-corrupt" and ext in DOCUMENT_PACKAGES and len(data) < doctail.SMALLEST_WITH_EMBEDDING:
+                    return Inspection(status=Status.CORRUPT, detail=say(Detail.ZIP_CORRUPT))  # a document's zip cut
+                    # in its first member, too small for the archive inspector to open (damage18: cut at 8-100
+                    # bytes it ended as nothing; a larger one the archive inspector lists)
                 return Inspection()  # no document part and no workbook part named: the archive inspector lists it
         elif fmt in ("zip-corrupt", "zip-other") or (fmt == "text" and data.startswith(b"{\\rt")):
             kind = document_kind(data)  # a document renamed 名簿.jpg / .dat / .xlsx / .txt (review17e: its person
@@ -864,6 +881,16 @@ class SpreadsheetInspector:
                 return self._salvaged(entry, data, ext, caps, Inspection(status=e.reason, detail=e.detail))
             return Inspection(status=e.reason, detail=e.detail)
         return self._found(entry, data, fmt, ext, findings, reading)
+
+    def _restored(self, entry: Entry, fixed: bytes, ctype: str, ctx: ScanContext, said: str) -> Inspection:
+        """A zip, OLE2 file or SQLite database whose signature has a byte or two changed (``signature_damaged``), under
+        any name, or a document whose first bytes are zeroed: read as what it is with the signature restored
+        (``fixed``, a copy in memory), listed ``corrupt`` with ``said`` whatever was found (damage18: renamed or not,
+        such files ended as nothing)."""
+        found = self.inspect(entry, fixed, ctype, ctx)
+        found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
+        found.detail = join_details((said, found.detail)) if found.detail else said
+        return found
 
     def _resigned(self, entry: Entry, data: bytes, ext: str) -> Inspection:
         """An OLE2 file whose signature is damaged (``damaged_head``): read with the signature restored, a copy in
@@ -943,6 +970,11 @@ def _random(head: bytes) -> bool:
     counts = Counter(sample)
     n = len(sample)
     return -sum(c / n * math.log2(c / n) for c in counts.values()) >= 7.8
+
+
+def _zeroed_document(name: str, head: bytes) -> bool:
+    """A Word/OpenDocument package's name over bytes that open with 16 NULs (no document does: a zeroed sector)."""
+    return split_ext(name)[1].casefold() in DOCUMENT_PACKAGES and len(head) >= 16 and not head.strip(b"\0")
 
 
 def _not_sqlite(name: str, ext: str, data: bytes) -> Inspection | None:
