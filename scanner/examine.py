@@ -140,13 +140,18 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
         head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
         head = LazyHead(entry, PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512)  # a program: its headers
-        inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
-        wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, size, head))
-        if ctx.config.content_check != "off" and not _unchecked(entry):
-            # content over name (session 17): a file whose first bytes are a family its name's format never holds
-            # is read by the inspectors of its content, instead of those of its name (a CSV named page.html, an
-            # .xlsx named 報告.rtf); one its name's inspectors pass over is read when its content is one (名簿.jpg)
-            wanted = _by_content(entry, size, head, ctx, wanted) or wanted
+        if compiled_class(entry.name, head):
+            wanted = ()  # what every inspector and the content check answer, without asking each
+            # (a .jar holds thousands of classes; tests/test_jar_heads.py asks them all about real and made classes)
+        else:
+            inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
+            wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, size, head))
+            if ctx.config.content_check != "off" and not _unchecked(entry):
+                # content over name (session 17): a file whose first bytes are a family its name's format never
+                # holds is read by the inspectors of its content, instead of those of its name (a CSV named
+                # page.html, an .xlsx named 報告.rtf); one its name's inspectors pass over is read when its content
+                # is one (名簿.jpg)
+                wanted = _by_content(entry, size, head, ctx, wanted) or wanted
         head_error, affinity = head.error, None
     if not matches and not wanted and not ctx.known_hashes:
         if head_error is not None:  # its content could not be checked at all: not examined
@@ -169,6 +174,16 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
             if same is not None and (affinity := same(entry)) is not None:
                 break
     return Candidate(matches, stat_of(), wanted, affinity)
+
+
+CLASS_MAGIC = b"\xca\xfe\xba\xbe"
+
+
+def compiled_class(name: str, head: Callable[[], bytes]) -> bool:
+    """A compiled Java class under its own name: ``X.class`` whose first bytes are CAFEBABE (a .jar's members; its
+    512-byte head inflated alone, ``archive_formats.class_head``). No inspector reads one, by its name or by its
+    content; a table or workbook renamed ``X.class`` does not start so and is asked about as before."""
+    return name[-6:].casefold() == ".class" and head()[:4] == CLASS_MAGIC
 
 
 def _sized(entry: Entry) -> tuple[int, Callable[[], FileStat]]:

@@ -113,7 +113,8 @@ class Stall:
         self._key: object = None
         self._io: int | None = None
         self._runnable: frozenset[str] = frozenset()  # its threads (other than the main one) runnable at the last look
-        self._looked = 0.0  # when /proc was last read (at most every LOOK_SECONDS: the pool asks at every poll)
+        # when /proc was last read: at most every LOOK_SECONDS (the pool asks after every message of its workers)
+        self._looked = -LOOK_SECONDS
 
     def stir(self, now: float | None = None) -> None:
         self._pid = -1
@@ -121,8 +122,12 @@ class Stall:
 
     def seconds(self, pid: int | None, key: object, now: float | None = None) -> float:
         now = time.monotonic() if now is None else now
-        if pid == self._pid and key == self._key and now - self._looked < LOOK_SECONDS:
-            return max(0.0, self._looked - self._since)  # as verified at the last look (child check included)
+        if now - self._looked < LOOK_SECONDS:
+            if pid == self._pid and key == self._key:
+                return max(0.0, self._looked - self._since)  # as verified at the last look (child check included)
+            # stirred (a message came, a unit began) or marked since the last look: it moved. The next look, at most
+            # LOOK_SECONDS on, takes the new baseline (a stall is then seen that much later, never missed)
+            return 0.0
         self._looked = now
         looked = None if pid is None else _busy_cpu(pid)
         if pid is None or looked is None:

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
 from pii_data import csv_bytes, people, standard, xlsx_bytes
 from test_split13_series import _scan
 
+from scanner import examine
+from scanner.config import ScanConfig
+from scanner.demo import LEAKED_NAME
 from scanner.inspectors.archive_formats import class_head
+from scanner.pipeline import scan_context
+from scanner.sources.local import LocalSource
+from scanner.work import FileOutcome
 
 N = 30
 
@@ -66,3 +75,67 @@ def test_tables_among_classes_are_still_read(tmp_path: Path) -> None:
     for member in (f"{jar} » app/Util.class", f"{jar} » app/Sheet.class", f"{jar} » res/blob", str(src / "Report.class")):
         assert rows[member]["pii"]["records"] == N, (member, rows.get(member), skipped.get(member))
     assert not [p for p in (*rows, *skipped) if "/C" in p and p.endswith(".class")]  # the classes: nothing to list
+
+
+# a class whose first constants are a person table's header and rows (the likeliest text to look like a table)
+_JAVA = """public class Roster {
+    static final String TABLE = "氏名,住所,電話番号\\n山田太郎,東京都千代田区1-1,03-1234-5678\\n";
+    static final String TSV = "name\\taddress\\tphone\\n";
+    public static void main(String[] a) { System.out.println(TABLE + TSV); }
+}
+"""
+
+
+def _real_classes(tmp: Path) -> dict[str, bytes]:
+    """Classes compiled by javac here and the JDK's own (jrt-fs.jar), when this machine has them."""
+    found: dict[str, bytes] = {}
+    javac = shutil.which("javac")
+    if javac is not None:
+        (tmp / "Roster.java").write_text(_JAVA, encoding="utf-8")
+        subprocess.run([javac, "-encoding", "UTF-8", "-d", str(tmp), str(tmp / "Roster.java")], check=True,
+                       capture_output=True)
+        found["Roster.class"] = (tmp / "Roster.class").read_bytes()
+        jrt = Path(javac).resolve().parent.parent / "lib" / "jrt-fs.jar"
+        if jrt.is_file():
+            with zipfile.ZipFile(jrt) as z:
+                classes = [i for i in z.infolist() if i.filename.endswith(".class")]
+                for info in classes[:: max(1, len(classes) // 40)]:
+                    found[info.filename.replace("/", "_")] = z.read(info)
+    return found
+
+
+@pytest.mark.parametrize("mode", ["auto", "off"])
+def test_no_inspector_wants_a_compiled_class_so_it_is_settled_before_asking_them(
+        mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``examine.compiled_class`` settles a CAFEBABE head under a .class name without asking the inspectors and the
+    content check (a .jar's thousands of members): it must be what they all answer, for real and generated classes
+    of any size, under any case of the name."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    classes = _real_classes(tmp_path)
+    classes |= {f"Made{seed}.class": _class(seed, size) for seed, size in enumerate((20, 300, 511, 512, 600, 3000, 9000))}
+    for name, data in classes.items():
+        (tree / name).write_bytes(data)
+        (tree / (name[:-6] + ".CLASS")).write_bytes(data)
+    (tree / "Util.class").write_bytes(csv_bytes(standard(people(N, seed=177)), "utf-8"))  # asked as before: wanted
+    config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME], out=str(tmp_path / "unused"), content_check=mode)
+
+    def picked() -> dict[str, tuple[int, ...] | None]:
+        ctx = scan_context(config)
+        out: dict[str, tuple[int, ...] | None] = {}
+        with LocalSource(str(tree)) as source:
+            for batch in source.batches():
+                for i in range(len(getattr(batch, "names", []))):
+                    entry = batch.entry(i)  # type: ignore[union-attr]
+                    cand = examine.pick(entry, ctx, FileOutcome())
+                    out[entry.name] = None if cand is None else cand.wanted
+        return out
+
+    settled = picked()
+    monkeypatch.setattr(examine, "compiled_class", lambda name, head: False)
+    asked = picked()
+    assert settled == asked
+    assert len(asked) == 2 * len(classes) + 1
+    assert bool(asked.pop("Util.class")) == (mode == "auto")  # a table named as a class is read (unless the
+    # content check is off: an extension nobody knows is then not sniffed for one)
+    assert set(asked.values()) == {None}  # no inspector wants any class: nothing to read, nothing listed

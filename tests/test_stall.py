@@ -279,3 +279,30 @@ def test_a_thread_caught_runnable_at_one_look_now_and_then_does_not_hide_a_stall
     seen = [stall.seconds(42, b"key", now=float(t)) for t in range(6)]
     assert seen[:5] == [0.0, 1.0, 2.0, 3.0, 4.0]  # the watch goes on through single runnable looks
     assert seen[5] == 0.0  # runnable at two looks in a row: it waits for a CPU, the watch restarts
+
+
+def test_messages_between_looks_cost_no_look_and_a_stall_after_them_is_still_seen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool asks after every message of a worker (thousands a second on a tree of small workbooks): /proc is
+    read at most every LOOK_SECONDS all the same, and a worker that stops after its last message is seen stalled
+    (its watch starts at the first look after that message: at most LOOK_SECONDS later)."""
+    looks: list[float] = []
+
+    def busy(pid: int) -> tuple[float, frozenset[str]]:
+        looks.append(pid)
+        return 0.5, frozenset()
+
+    monkeypatch.setattr(isolation, "_busy_cpu", busy)
+    monkeypatch.setattr(isolation, "_io_done", lambda pid: 100)
+    monkeypatch.setattr(isolation, "_has_child", lambda pid: False)
+    monkeypatch.setattr(isolation, "STALL_SECONDS", 2.0)
+    stall = isolation.Stall()
+    step = isolation.LOOK_SECONDS / 10
+    for i in range(100):  # a message every tenth of a look's interval
+        now = 10.0 + i * step
+        stall.stir(now)
+        assert stall.seconds(42, b"key", now=now) == 0.0
+    assert 9 <= len(looks) <= 11  # one look per LOOK_SECONDS, not one per message
+    last = 10.0 + 99 * step  # its last message: nothing after it
+    after = [t / 8 for t in range(1, 40)]
+    stalled = [t for t in after if stall.seconds(42, b"key", now=last + t) >= 2.0]
+    assert stalled and stalled[0] <= 2.0 + 2 * isolation.LOOK_SECONDS  # seen, at most a look or two late
