@@ -127,3 +127,18 @@ def test_floors_alone(typed, persons):
     for name in NAMES:
         for b in BUILDINGS:
             assert _persons([t.format(b=b) for t in typed], name) == persons, (typed, b)
+
+
+def test_sideways_reading_does_not_depend_on_the_order_of_rows():
+    """resolve_persons reads a sibling's alias after the siblings it asks for, whatever order the rows come in (a scan
+    of several files by any number of workers, or a merge, resolves alike)."""
+    import random
+
+    typed = [f"{BUILDINGS[0]}B101", f"{BUILDINGS[0]} B-101", f"{BUILDINGS[0]} 101号室", f"{BUILDINGS[0]}3F",
+             f"{BUILDINGS[0]} 301号室", f"{BUILDINGS[0]} 3F 301", f"{BUILDINGS[0]}4F", f"{BUILDINGS[0]} 地下102",
+             f"{BUILDINGS[0]}B102", f"{BUILDINGS[0]} B棟102"]
+    rnd = random.Random(18)
+    for _ in range(30):
+        rnd.shuffle(typed)
+        # B101 + B-101 + 101号室; 3F + 301号室 + 3F 301; 4F; 地下102; B102 (both readings there: its own); B棟102
+        assert _persons(typed) == 6
