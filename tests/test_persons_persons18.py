@@ -122,6 +122,8 @@ def test_floor_only_paths(building, path):
     (["{b}3F", "{b} 301号室", "{b} 302号室"], 3),  # two rooms on floor 3: the floor-only copy joins neither
     (["{b}3F", "{b} 401号室"], 2),  # room 401 is on floor 4
     (["{b}12F", "{b} 1201号室"], 1),
+    (["{b}2000 3F", "{b}2000 301号室"], 1),  # the only person on floor 3 of building 2000
+    (["{b}2000 3F", "{b}2001 301号室"], 2),  # floor 3 of another building
 ])
 def test_floors_alone(typed, persons):
     for name in NAMES:

@@ -1193,8 +1193,8 @@ def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
     number_tag = tag("", number) if number else None
     wing_tag = tag(parts[0], number) if number and wing else None
     floor = floor_of(parts[0])
-    if parts[0].endswith(_FLOOR):  # persons18: a floor alone (3F) may be any person on that floor
-        alias = tag(_FLOOR, floor) if floor else None
+    if parts[0].endswith(_FLOOR):  # persons18: a floor alone (3F) may be any person on that floor (of its building)
+        alias = tag(_FLOOR, floor, number) if floor else None
     elif glued:
         alias = tag("", glued)
     elif wing == _B_GLUED and not number:  # persons18: B101 may be the basement's room 101 or wing B's
@@ -1205,7 +1205,7 @@ def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
         wing_tag = tag(parts[0], _B_GLUED)
     if floor and not parts[0].endswith(_FLOOR) and not (wing.startswith("B") and wing != "B") and wing != _BASEMENT_ROOM:
         if number_tag is None:  # the floor a room is on, where a slot is free: what a floor-only copy may be
-            number_tag = tag(_FLOOR, floor)
+            number_tag = tag(_FLOOR, floor, number)
         elif wing_tag is None:
-            wing_tag = tag(_FLOOR, floor)
+            wing_tag = tag(_FLOOR, floor, number)
     return number_tag, wing_tag, alias
