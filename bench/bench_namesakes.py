@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: persons wrongly merged and wrongly split on generated namesakes typed as client lists type them.
 
-Two sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
+Four sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
 1. spellings (seeds 1-8): tests/retyped_data.py's master list (Faker ja_JP, real towns, families, the same name at
    another town, room twins) with every retyped spelling of DOMAIN.md section 3, plus residents of towns named after an
    old municipality (signatures/old_municipalities.toml [generated]) typed with the old name and today's, 斎藤/齋藤様/
@@ -200,7 +200,7 @@ def _worker(tree: Path) -> tuple[int, ...]:
     b = [sum(x) for x in zip(*(rooms(s) for s in range(20)), strict=True)]
     c = [sum(x) for x in zip(*(readings(s) for s in range(20)), strict=True)]
     d = [sum(x) for x in zip(*(floors(s) for s in range(20)), strict=True)]
-    return (*a, *b, *c, *d)  # type: ignore[return-value]
+    return (*a, *b, *c, *d)
 
 
 def run(tree: Path) -> tuple[int, ...]:
