@@ -73,10 +73,13 @@ def test_a_bare_b_room_joins_the_only_basement_or_wing_b_person(typed, persons):
     ("(101A)", "101\x1fA"),
     ("(101)", "101"),
     ("(B1 101)", "101\x1fB1"),
+    ("101 (T1234)", "101"),  # a bracket after the room is a remark, as before
+    ("101 (S50)", "101"),
 ])
 def test_basement_spellings(building, path):
     for b in BUILDINGS:
         assert _path(f"{b} {building}") == path, b
+        assert _path(f"{b}{building}") == path, b
 
 
 @pytest.mark.parametrize(("a", "b", "persons"), [

@@ -754,7 +754,7 @@ def drop_building(text: str) -> str:
 # メゾン2000 タワー 10203, so the labels are named: signatures/room_notes.toml). review15a: a label is a word of its own,
 # never glued to a katakana word before it (パークポイント10203号室, シーポイント 10203 name a building), and a number
 # typed as a room (10203号室) is the room; labels may follow each other (ポイントカード, メンバーズカード)
-_REMARK = ("(?:[※\\[［【〔〒]|[(（](?!\\s*(?:(?:[A-Za-z]|[Bb]\\d)[-\\s.]?)?\\d{1,4}\\s*(?:号室|号|室)?(?:[-\\s]?[A-Za-z])?\\s*[)）]\\s*$)"
+_REMARK = ("(?:[※\\[［【〔〒]|[(（](?!\\s*\\d{1,4}\\s*(?:号室|号|室)?\\s*[)）]\\s*$)"
            f"(?!\\s*(?:[A-Za-z]|[IVX]{{2,4}}|\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)\\s*[)）])).*$"
            "|(?<![A-Za-z])(?:TEL|FAX|EXT)(?![A-Za-z]).*$|(?:電話|携帯|連絡先|内線).*$")
 
@@ -938,11 +938,23 @@ def _wing(ident: str) -> str:
     return _number(ident) or _ROMAN.get(ident.upper()) or ident.upper()
 
 
+# persons18: a letter and a room in brackets ending the building part ((B101), （Ｂ－１０１）, (B1 101), (101A)) is the room
+# where the part names no other: read as if typed without them (a bracket is a remark otherwise: コーポ山田101 (T1234))
+_BRACKET_ROOM = re.compile(r"[(（]\s*((?:[A-Za-z]|[Bb]\d)[-\s.]?\d{3,4}|\d{3,4}[-\s]?[A-Za-z])\s*[)）][\s。、.,・]*$")
+
+
 def _room(building: str) -> tuple[str, str, int]:
     """(room number, the building text without its remark, where the number starts there)."""
     if not building:
         return "", "", 0
-    raw = _room_remark().sub("", building)
+    found = _room_in(_room_remark().sub("", building))
+    if not found[0] and (m := _BRACKET_ROOM.search(building)):
+        found = _room_in(f"{building[:m.start()]} {m.group(1)}")
+    return found
+
+
+def _room_in(raw: str) -> tuple[str, str, int]:
+    """_room of the building text without its remark."""
     text = _NOT_ROOM.sub(_blank, raw)
     written = list(_ROOM_WRITTEN.finditer(text))
     if written:  # a number written as the room (205号室) is the room, whatever note or number follows it
