@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: persons wrongly merged and wrongly split on generated namesakes typed as client lists type them.
 
-Two sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
+Four sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
 1. spellings (seeds 1-8): tests/retyped_data.py's master list (Faker ja_JP, real towns, families, the same name at
    another town, room twins) with every retyped spelling of DOMAIN.md section 3, plus residents of towns named after an
    old municipality (signatures/old_municipalities.toml [generated]) typed with the old name and today's, 斎藤/齋藤様/
@@ -11,6 +11,9 @@ Two sets, counted as the scan counts them (make_rows, count: keys, room paths, l
    each typed in full plus 0-2 shorter forms (no wing, the glued building alone, no number, room alone).
 3. readings (seeds 0-19, persons17): namesakes in a basement room and wing B's room of one number (地下101, B棟101,
    B-101, a bare B101 for the only one), rooms glued to a kanji name before a long note (コーポ山田101 12345).
+4. floors (seeds 0-19, persons18): namesakes on floors of an office building typed with no room (3F, 3階, ３Ｆ), a
+   floor-only copy beside the room (3F, 301号室), the basement typed 地下階101, B-1-101, B01-101, BF101, B.101, (B1 101)
+   beside a namesake in the other basement reading of that room.
 over = truth persons merged into one counted person (an under-count), split = counted persons per truth person beyond one
 (an over-count). Run against another revision with --tree DIR (a `git archive` of it; the places and old names are
 drawn from this checkout's tables so both count the same rows).
@@ -36,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from common import publish  # noqa: E402
 
 
-def _worker(tree: Path) -> tuple[int, int, int, int, int, int]:
+def _worker(tree: Path) -> tuple[int, ...]:
     sys.path[:0] = [str(tree), str(tree / "tests")]
     import retyped_data as rd
     from faker import Faker
@@ -150,10 +153,54 @@ def _worker(tree: Path) -> tuple[int, int, int, int, int, int]:
                     truth.append((name, "kanji", room))
         return tally(recs, truth)
 
+    def floors(seed: int) -> tuple[int, int, int]:
+        """persons18: namesakes on floors of one office building typed with no room (山田ビル3F, 3階, ３Ｆ), a floor-only copy
+        beside the room typed elsewhere (3F and 301号室), and the basement typed other ways (地下階101, B-1-101, B01-101,
+        BF101, B.101, (B101)) beside the spellings persons17 read."""
+        rnd, fake = random.Random(seed), Faker("ja_JP")
+        fake.seed_instance(seed)
+        recs, truth = [], []
+
+        def add(name: str, building: str, who: object) -> None:
+            recs.append(PersonRecord("s", len(recs), {"name": name, "address": f"東京都小金井市本町2-4-6 {building}"}))
+            truth.append(who)
+
+        used: set[str] = set()
+
+        def new_name() -> str:  # the namesakes are the ones planted: a name Faker draws twice would be two more
+            while (name := fake.name()) in used:
+                pass
+            used.add(name)
+            return name
+
+        for _g in range(40):
+            name, bld = new_name(), fake.building_name()
+            for floor in rnd.sample(["2", "3", "4", "12"], rnd.choice([1, 2, 2])):
+                forms = [f"{bld}{floor}F", f"{bld} {floor}階", f"{bld}{floor.translate(str.maketrans('0123456789', '０１２３４５６７８９'))}Ｆ"]
+                for b in rnd.sample(forms, rnd.choice([1, 2])):
+                    add(name, b, (name, floor))
+            name = new_name()
+            floor = rnd.choice(["2", "3", "5"])
+            room = floor + rnd.choice(["01", "02", "05"])
+            for b in [f"{bld}{floor}F", f"{bld} {room}号室"] + rnd.sample([f"{bld} {floor}F {room}", f"{bld}{room}"], 1):
+                add(name, b, (name, room))
+            name, room = new_name(), rnd.choice(["101", "102"])
+            kind = rnd.choice(["B1", "地下", "B"])
+            forms = {"B1": [f"{bld} B-1-{room}", f"{bld} B01-{room}", f"{bld} B1-{room}", f"{bld} (B1 {room})"],
+                     "地下": [f"{bld} 地下階{room}", f"{bld} BF{room}", f"{bld} 地下{room}"],
+                     "B": [f"{bld} B.{room}", f"{bld} B棟{room}", f"{bld} (B-{room})"]}[kind]
+            for b in rnd.sample(forms, 2):
+                add(name, b, (name, kind, room))
+            if rnd.random() < 0.5:  # a namesake in the other basement reading of that room
+                other = "B" if kind != "B" else "地下"
+                add(name, f"{bld} {other}棟{room}" if other == "B" else f"{bld} 地下{room}", (name, other, room))
+        return tally(recs, truth)
+
     a = [sum(x) for x in zip(*(spellings(s) for s in range(1, 9)), strict=True)]
     b = [sum(x) for x in zip(*(rooms(s) for s in range(20)), strict=True)]
     c = [sum(x) for x in zip(*(readings(s) for s in range(20)), strict=True)]
-    return (*a, *b, *c)  # type: ignore[return-value]
+    d = [sum(x) for x in zip(*(floors(s) for s in range(20)), strict=True)]
+    return (*a, *b, *c, *d)
 
 
 def run(tree: Path) -> tuple[int, ...]:
@@ -175,8 +222,9 @@ def main() -> int:
              f"`python bench/bench_namesakes.py{' --tree DIR' if args.tree else ''}`: {platform.machine()}, "
              f"Python {platform.python_version()}.", "",
              "| tree | spellings: truth persons | wrongly merged | wrongly split | rooms: truth persons | wrongly merged "
-             "| wrongly split | readings: truth persons | wrongly merged | wrongly split |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| wrongly split | readings: truth persons | wrongly merged | wrongly split | floors: truth persons "
+             "| wrongly merged | wrongly split |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for label, tree in trees:
         figures = run(tree)
         lines.append(f"| {label} | " + " | ".join(f"{x:,}" for x in figures) + " |")

@@ -504,7 +504,8 @@ PATH_STAGES = 3  # the room stages that make a record's path (cumulative); any a
 # the room stages each keying of the rules writes (persons.keying; a case without one was written before Session 12)
 KEYING_ROOM_STAGES = {12: KNOWN_ROOM_STAGES[0], 13: KNOWN_ROOM_STAGES[0], 14: KNOWN_ROOM_STAGES[1],
                       15: KNOWN_ROOM_STAGES[1], 16: KNOWN_ROOM_STAGES[2], 17: KNOWN_ROOM_STAGES[2],
-                      18: KNOWN_ROOM_STAGES[2], 19: KNOWN_ROOM_STAGES[2]}
+                      18: KNOWN_ROOM_STAGES[2], 19: KNOWN_ROOM_STAGES[2],
+                      20: KNOWN_ROOM_STAGES[2]}
 
 
 # from this keying on a case proves its keying: ``persons.keying_id`` = HMAC(case.key, keying and record chains)
@@ -555,7 +556,10 @@ def resolve_persons(paths: Iterable[tuple[_Node, ...]],
     alias looks for the persons carrying it as for the persons below it: `メゾン2001` alone (room 2001, or building
     2001 without a room) joins the only person of building 2001 (`メゾン2001 305号室`), `メゾン2000 305号室` the only
     person in room 305 of a wing of building 2000 (`メゾン2000 A棟305`); two or more found: its own person (listed).
-    A path whose records disagree (`コーポ山田205` beside `コーポ山田 205号室`) is read as its path alone.
+    A path whose records disagree (`コーポ山田205` beside `コーポ山田 205号室`) is read as its path alone. An alias may
+    also be carried by paths as long as its own (keying 20, siblings): `B101` (room 101 of the basement or of wing B) joins
+    the only person in `地下101` or `B棟101`, a floor alone (`3F`) the only person on that floor (`301`); such a path is
+    resolved after the siblings it reads, and never read sideways itself.
 
     The one rule the count (persons.count.split_rooms), merge and the evidence checks share: keys are compared,
     never read, so clear keys, keyed ones and a case's chain parts all resolve the same way; the result depends on
@@ -572,12 +576,17 @@ def resolve_persons(paths: Iterable[tuple[_Node, ...]],
         asked.setdefault(path, set()).add(alias or None)
     below: dict[tuple[_Node, ...], set[_Node]] = {}  # a path's persons found at or below it
     out: dict[tuple[_Node, ...], _Node] = {}
-    for path in sorted(ends, key=len, reverse=True):
+    alias_of: dict[tuple[_Node, ...], _Node] = {path: alias for path, aliases in asked.items()
+                                                 if len(aliases) == 1 and (alias := next(iter(aliases))) is not None}
+    # persons18: an alias carried by paths as long as its own (siblings: B101 -> B棟101 or 地下101; 3F -> 301) is read
+    # after them; a sibling that itself looks sideways is never read (the result would depend on the order)
+    sideways = {path for path, alias in alias_of.items() if any(len(o) == len(path) for o in tagged.get(alias, ()))}
+    for path in sorted(ends, key=lambda p: (-len(p), p in sideways)):
         found = below.get(path, set())
-        aliases = asked.get(path)
-        if aliases and len(aliases) == 1 and (alias := next(iter(aliases))) is not None:
-            # the persons carrying the alias: always on longer paths (a room, or a room and a wing, more), resolved
-            found = found | {out[other] for other in tagged.get(alias, ()) if len(other) > len(path)}
+        if (alias := alias_of.get(path)) is not None:
+            # the persons carrying the alias: on longer paths (a room, or a room and a wing, more) or siblings, resolved
+            found = found | {out[other] for other in tagged.get(alias, ()) if len(other) > len(path)
+                             or (len(other) == len(path) and other not in sideways and other != path)}
         out[path] = next(iter(found)) if len(found) == 1 else path[-1]
         mine = {out[path]}
         for cut in range(1, len(path)):

@@ -209,6 +209,9 @@ def test_a_chain_edited_to_drop_its_alias_is_refused(tmp_path):
     ("メゾン2001 305号室", "メゾン2001", 1),  # the glued copy on the share is the leaked person of building 2001
     ("メゾン2000 A棟305", "メゾン2000 305号室", 1),
     ("メゾン2002 305号室", "メゾン2001", 0),  # another building: never shared
+    ("コーポ山田 B棟101", "コーポ山田B101", 1),  # persons18: the only wing-B person, read sideways
+    ("山田ビル 301号室", "山田ビル3F", 1),  # persons18: the only person on floor 3
+    ("山田ビル 401号室", "山田ビル3F", 0),
 ])
 def test_the_overlap_matrix_reads_the_links_as_the_count_does(tmp_path, leaked, other, shared):
     """A list outside the leak set shares a person with the leaked one as one count of both would say (its links

@@ -34,8 +34,8 @@ def _path(building: str) -> str:
     ("コーポ山田 地下101", "コーポ山田 B棟101", 2),  # a basement room is no room of wing B
     ("コーポ山田地下101号室", "コーポ山田B棟101号室", 2),
     ("コーポ山田 地下101", "コーポ山田 B-101", 2),  # B-101: wing B, as A-101 is wing A
-    ("コーポ山田B101", "コーポ山田 B棟101", 2),  # B101: basement or wing B; only one reading agrees
-    ("コーポ山田B101", "コーポ山田 地下101", 2),
+    ("コーポ山田B101", "コーポ山田 B棟101", 1),  # B101: basement or wing B; the only B-reading there (persons18)
+    ("コーポ山田B101", "コーポ山田 地下101", 1),
     ("コーポ山田B101", "コーポ山田Ｂ１０１", 1),  # both readings agree
     ("コーポ山田B101", "コーポ山田 101号室", 1),  # a copy naming no wing joins the only 101, as before
     ("コーポ山田 地下101", "コーポ山田 地下101号室", 1),

@@ -75,7 +75,7 @@ def test_a_letter_after_the_room(a, b, persons):
     ("コーポ山田101A", "101\x1fA"),
     ("コーポ山田101-b", "101\x1fB"),
     ("サンハイツ21 305A", "305\x1fA\x1f21"),
-    ("コーポ山田 3F", ""),
+    ("コーポ山田 3F", "3F"),  # a floor alone: its own stage since persons18, never wing F
     ("コーポ山田101 TEL", "101"),
     ("コーポ山田101 Tポイントカード 1234567", "101"),  # a note's label is no letter after the room
 ])

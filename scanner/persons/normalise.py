@@ -786,16 +786,16 @@ _WING = re.compile(f"(?<![A-Za-z])([A-Za-z]|[IVX]{{2,4}})\\s*(?:号棟|番館|�
 # a letter (or a Roman numeral: サンハイツII-101) right before a room of three or four digits, glued or after a
 # dash or a space (A101, A-101, A 101); glued after digits too (メゾン2000A-201), but not F after a floor's digits
 # (3F301, 2F-301)
-_WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))(VIII|VII|VI|IV|IX|III|II|[A-Za-z])[-\s]?$")
+_WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))(VIII|VII|VI|IV|IX|III|II|[A-Za-z])[-.\s]?$")
 _WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
 # review17h: a letter typed after a room of three or four digits (101A, 101-A, 101 B, 101A号室) tells the room apart as
 # one before it does (A101): 101A and 101B were one room. Never a floor's F (3F) and never the basement (B101's reading)
-_LETTER_AFTER = re.compile(r"\d{3,4}(?:号室|号|室)?[-\s]?(?![Ff])([A-Za-z])(?:号室|号|室)?[\s。、.,・]*$")
+_LETTER_AFTER = re.compile(r"\d{3,4}(?:号室|号|室)?[-\s]?(?![Ff])([A-Za-z])(?:号室|号|室)?[\s。、.,・)）]*$")
 # a basement floor typed B1 (B1 101, B2-101, B1F): a lone B before the digits is 地下, never a building name's letter.
 # Before the room it tells the room apart like a wing (B1 101 is no ground-floor 101): its identifier is B1
 _BASEMENT = "(?<![A-Za-z])[Bb]"
-_BASEMENT_FLOOR = re.compile(f"(?:(?:{_BASEMENT}|地下)\\s*(\\d)\\s*(?:[Ff]|階)?|地下\\s*([一二三四五六七八九])\\s*階|地下|地階)"
-                             "[-\\s#、,:]*$")  # 地下一階 = 地下1階 (review14b); 地下101: a basement room, floor not named
+_BASEMENT_FLOOR = re.compile(f"(?:(?:{_BASEMENT}[-.]?|地下)\\s*0?(\\d)\\s*(?:[Ff]|階)?|地下\\s*([一二三四五六七八九])\\s*階|地下階?|地階"
+                             f"|{_BASEMENT}[Ff])[-\\s#、,:(（]*$")  # 地下一階 = 地下1階 (review14b); 地下101: a basement room, floor not named
 # (地階101: the same, persons17)
 # a building's own number: 第2コーポ (第二 = 第2), or digits ending the building's name (kana, kanji or Latin: Maison2000
 # 305, Heights21 101) right before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101, ハイツ21、101) or its wing
@@ -858,7 +858,7 @@ def _room_parts(building: str) -> tuple[str, str, str]:
     """(room, wing, the building's own number) of the building part, "" for each it does not name."""
     room, raw, at = _room(building)
     if not room:
-        return "", "", ""
+        return _floor_parts(raw)
     letter = _WING_LETTER.search(raw, 0, at) if _WING_ROOM.match(raw, at) else None
     wings = [letter] if letter is not None else list(_WING.finditer(raw, 0, at))
     wing = _wing(letter.group(1)) if letter is not None else \
@@ -874,6 +874,31 @@ def _room_parts(building: str) -> tuple[str, str, str]:
     if not wing and (after := _LETTER_AFTER.match(raw, at)) and _LETTER_AFTER.search(building):
         wing = _wing(after.group(1))
     return room, wing, number  # メゾン2000 A棟305: the wing, then the building's number above it (a third stage)
+
+
+# persons18: a floor named with no room (山田ビル3F, 3階, 三階, 地下1階, B1F) is a room stage of its own ("3F", "B1F"): 3F
+# and 4F are two persons (namesakes on two floors were one); a floor-only copy joins the only person on that floor through
+# its alias (link_keys: a room's first digits are its floor, 301 and 3F 301 are on floor 3)
+_FLOOR_ONLY = re.compile(f"(?<![A-Za-z\\d{_KN}])(?:(地下|{_BASEMENT})\\s*)?(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)[{_TRAILING}]*$")
+_FLOOR = "F"  # ends a floor-only room stage (3F, B1F)
+
+
+def _floor_parts(raw: str) -> tuple[str, str, str]:
+    """(floor as a room stage, "", the building's own number before it) of a building part naming a floor and no room
+    (above); "" for each when it names none."""
+    m = _FLOOR_ONLY.search(raw)
+    floor = _number(m.group(2)) if m else ""
+    if m is None or not floor or floor == "0":
+        return "", "", ""
+    return ("B" if m.group(1) else "") + floor + _FLOOR, "", _building_number(raw, m.start())
+
+
+def floor_of(room: str) -> str:
+    """The floor a room stage is on, "" when it does not say: a floor-only stage's own (3F -> 3), a room of three or four
+    digits' first digits (301 -> 3, 1201 -> 12), none below ground (B1F: its basement floors are not read from rooms)."""
+    if room.endswith(_FLOOR):
+        return "" if room.startswith("B") else room[:-1]
+    return room[:-2] if len(room) in (3, 4) and room.isdigit() and room[0] != "0" else ""
 
 
 # persons17: a basement room whose floor is not named (地下101) is no room of wing B (B棟101, B-101), and a B glued to
@@ -913,11 +938,23 @@ def _wing(ident: str) -> str:
     return _number(ident) or _ROMAN.get(ident.upper()) or ident.upper()
 
 
+# persons18: a letter and a room in brackets ending the building part ((B101), （Ｂ－１０１）, (B1 101), (101A)) is the room
+# where the part names no other: read as if typed without them (a bracket is a remark otherwise: コーポ山田101 (T1234))
+_BRACKET_ROOM = re.compile(r"[(（]\s*((?:[A-Za-z]|[Bb]\d)[-\s.]?\d{3,4}|\d{3,4}[-\s]?[A-Za-z])\s*[)）][\s。、.,・]*$")
+
+
 def _room(building: str) -> tuple[str, str, int]:
     """(room number, the building text without its remark, where the number starts there)."""
     if not building:
         return "", "", 0
-    raw = _room_remark().sub("", building)
+    found = _room_in(_room_remark().sub("", building))
+    if not found[0] and (m := _BRACKET_ROOM.search(building)):
+        found = _room_in(f"{building[:m.start()]} {m.group(1)}")
+    return found
+
+
+def _room_in(raw: str) -> tuple[str, str, int]:
+    """_room of the building text without its remark."""
     text = _NOT_ROOM.sub(_blank, raw)
     written = list(_ROOM_WRITTEN.finditer(text))
     if written:  # a number written as the room (205号室) is the room, whatever note or number follows it
@@ -1041,10 +1078,14 @@ def _before_building(text: str) -> str:
 # are the room and the long number a note (read as building 101's room 12345, as ハイツ101 10203 still is). 19
 # (review17h): a postal code or local phone number typed after the room and a space, ending the address without 〒 or
 # TEL (コーポ山田101 184-0004, 1234-5678), is dropped (its last digits were the room: room 4); a letter after the room
-# (101A, 101-A) is its wing, as before it (A101): 101A and 101B were one room.
+# (101A, 101-A) is its wing, as before it (A101): 101A and 101B were one room. 20 (persons18): a bare B101 joins the
+# only basement or wing-B person of its room (links: a B-tag and an alias read sideways by resolve_persons); the basement
+# typed 地下階101, B-1-101, B01-101, BF101 and B.101/A.101 (a dot as a dash) and a letter and room in brackets ((B101)) are
+# read; a floor with no room (3F, 地下1階) is a room stage (3F and 4F were one person), joined to the only person on that
+# floor (a room's first digits: 301 is on floor 3) by a floor tag.
 # evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
-KEYING = 19
+KEYING = 20
 
 Step = Callable[[str], str] | None
 
@@ -1148,16 +1189,35 @@ def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
     joined to the address key like room_keys' (after \x1e, never a room key's \x1f): its number tag (the building's
     number it names), its wing tag (its room and that number, when it names a wing too) and its alias (what it may
     also be: the number tag of the number glued to the building's name alone, `メゾン2001`; or, with a building's number
-    and no wing, the wing tag of its room and number, `メゾン2000 305号室`). None where there is none."""
+    and no wing, the wing tag of its room and number, `メゾン2000 305号室`). None where there is none. Keying 20: a bare
+    `B101` (wing B?) asks for the tag a room of wing B or of the basement (`B棟101`, `地下101`) carries in its wing slot;
+    a floor alone (`3F`) asks for the floor tag a room on that floor (`301`, floor_of) carries in a slot left free."""
     path, _sep, tail = room.partition(_LINK)
-    if not tail:
+    if not path:
         return None, None, None
     number, _sep, glued = tail.partition(_LINK)
     parts = path.split("\x1f")
+    wing = parts[1] if len(parts) == (3 if number else 2) else ""
 
     def tag(*values: str) -> tuple[str, str]:
         return key[0], key[1] + _LINK + "#".join(values)
 
-    wing_tag = tag(parts[0], number) if number and len(parts) == 3 else None
-    alias = tag("", glued) if glued else tag(parts[0], number) if number and len(parts) == 2 else None
-    return (tag("", number) if number else None), wing_tag, alias
+    number_tag = tag("", number) if number else None
+    wing_tag = tag(parts[0], number) if number and wing else None
+    floor = floor_of(parts[0])
+    if parts[0].endswith(_FLOOR):  # persons18: a floor alone (3F) may be any person on that floor (of its building)
+        alias = tag(_FLOOR, floor, number) if floor else None
+    elif glued:
+        alias = tag("", glued)
+    elif wing == _B_GLUED and not number:  # persons18: B101 may be the basement's room 101 or wing B's
+        alias = tag(parts[0], _B_GLUED)
+    else:
+        alias = tag(parts[0], number) if number and not wing else None
+    if wing in ("B", _BASEMENT_ROOM) and not number:  # what a B101 may be
+        wing_tag = tag(parts[0], _B_GLUED)
+    if floor and not parts[0].endswith(_FLOOR) and not (wing.startswith("B") and wing != "B") and wing != _BASEMENT_ROOM:
+        if number_tag is None:  # the floor a room is on, where a slot is free: what a floor-only copy may be
+            number_tag = tag(_FLOOR, floor, number)
+        elif wing_tag is None:
+            wing_tag = tag(_FLOOR, floor, number)
+    return number_tag, wing_tag, alias
