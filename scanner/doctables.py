@@ -41,7 +41,7 @@ from .markup import pull_events
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import zeroed_block
 
-DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf")  # what scanner.tables.iter_tables reads here
+DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml")  # what scanner.tables.iter_tables reads here
 WORD_EXTS = (".docx", ".docm", ".dotx", ".dotm")
 ODT_EXTS = (".odt", ".ott", ".fodt")
 RTF_EXTS = (".rtf",)
@@ -49,6 +49,7 @@ DOCUMENT_EXTS = frozenset(WORD_EXTS + ODT_EXTS + RTF_EXTS)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+W_2003 = "http://schemas.microsoft.com/office/word/2003/wordml"  # Word 2003 XML (one file, often named .xml or .doc)
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -58,6 +59,9 @@ _WORD_STORY = re.compile(r"^word/(?:document\d*|header\d*|footer\d*|footnotes|en
 _ODT_PARTS = ("content.xml", "styles.xml")
 _ODT_MIMETYPES = (b"application/vnd.oasis.opendocument.text", b"application/vnd.sun.xml.writer")
 _ODF_TABLE_TAG = re.compile(rb"<table:table[\s>]")
+# OpenOffice.org 1 (.sxw/.stw): the element names of ODF in namespaces of its own, read as ODF's
+_OOO1_NAMESPACES = tuple((f'"http://openoffice.org/2000/{n}"'.encode(), f'"{ns}"'.encode())
+                         for n, ns in (("table", ODF_TABLE), ("text", ODF_TEXT), ("office", ODF_OFFICE)))
 MIN_TAB_LINES = 3  # a header and two rows
 MAX_WIDTH = 16384  # columns of a row (a workbook's)
 ZIP_MAGIC = b"PK\x03\x04"
@@ -66,8 +70,9 @@ Delimiter = Callable[[str], str]
 
 
 def document_kind(data: bytes) -> str | None:
-    """docx, odt, fodt or rtf when ``data`` is such a document (a zip cut or damaged too: its local headers name
-    the parts), else None. Cheap: a zip's directory or first local headers, an RTF's or flat ODF file's head."""
+    """docx, odt, fodt, rtf or wordml when ``data`` is such a document (a zip cut or damaged too: its local headers
+    name the parts; an OpenOffice.org 1 .sxw is an odt), else None. Cheap: a zip's directory or first local headers,
+    an RTF's, a flat ODF file's or a Word 2003 XML file's head."""
     if data.startswith(b"{\\rt") or data.startswith(RTF_UTF16):
         return "rtf"
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06")):
@@ -93,6 +98,8 @@ def document_kind(data: bytes) -> str | None:
     head = data[:16384].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<") and b"<office:document" in head and b'office:mimetype="application/vnd.oasis.opendocument.text' in head:
         return "fodt"
+    if head.startswith(b"<") and W_2003.encode() in head and b"wordDocument" in head:
+        return "wordml"
     return None
 
 
@@ -153,7 +160,10 @@ def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) ->
             yield from _rtf_sheets(rtf_bytes(data), budget, delimiter)
         elif kind == "fodt":
             decoding("lxml")
-            yield from _odf_part_sheets("", data, budget, None, delimiter)
+            yield from _odf_part_sheets("", data, budget, _flat_cut(data, b"document>"), delimiter)
+        elif kind == "wordml":
+            decoding("lxml")
+            yield from _word_part_sheets("", data, budget, _flat_cut(data, b"wordDocument>"), delimiter)
         else:
             decoding("lxml")
             yield from _package_sheets(data, kind, caps, budget, delimiter)
@@ -163,6 +173,13 @@ def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) ->
         raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - lxml, zlib and zipfile errors of every kind
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader=kind, error=error_name(e))) from e
+
+
+def _flat_cut(data: bytes, root_end: bytes) -> str | None:
+    """Why a document of one XML file (a flat .fodt, Word 2003 XML) is damaged when its root element's end tag is not
+    at its end (cut short: a table may have followed), else None (docs18: one cut before its table gave nothing)."""
+    tail = _utf8(data[:2] + data[-4096:] if len(data) > 4098 and data[:2] in (b"\xff\xfe", b"\xfe\xff") else data[-4096:])
+    return None if root_end in tail else say(Detail.DOCUMENT_PART_CUT, n=len(data))
 
 
 # --- packages ---------------------------------------------------------------------------------------------------
@@ -404,7 +421,8 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
         return
     from lxml import etree
 
-    ns = W if W.encode() in xml[:65536] or W_STRICT.encode() not in xml[:65536] else W_STRICT
+    top = xml[:65536]
+    ns = W if W.encode() in top else W_STRICT if W_STRICT.encode() in top else W_2003 if W_2003.encode() in top else W
     q = f"{{{ns}}}"
     parser = etree.XMLPullParser(events=("start", "end"), tag=(q + "tbl", q + "tr"), resolve_entities=False,
                                  no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
@@ -443,14 +461,14 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
         yield from (t.sheet for t in reversed(open_tables) if not t.skip)
         raise
     except etree.XMLSyntaxError as e:
-        said = say(Detail.DOCUMENT_XML_DAMAGED, part=part, error=error_name(e), n=rows)
+        said = say(Detail.DOCUMENT_XML_DAMAGED, part=part or "wordml", error=error_name(e), n=rows)
         cut = [t for t in open_tables if not t.skip] or [_Table(_name(part, count + 1))]
         for t in reversed(cut):
             t.sheet.damage.extend(x for x in (damage, said) if x)
             yield t.sheet
         return
     for t in reversed(open_tables):  # the part ended inside a table (lxml closed it only at the end)
-        t.sheet.damage.append(say(Detail.DOCUMENT_CUT_IN_TABLE, part=part, n=len(t.rows)))
+        t.sheet.damage.append(say(Detail.DOCUMENT_CUT_IN_TABLE, part=part or "wordml", n=len(t.rows)))
         if not t.skip:
             yield t.sheet
     if damage:
@@ -498,9 +516,14 @@ def _word_cell(tc, q: str, plain: bool) -> tuple[str, int, int]:
         if grid is not None:
             span = _int(grid.get(q + "val"), 1, MAX_WIDTH)
         vmerge = pr.find(q + "vMerge")
+        if vmerge is None:
+            vmerge = pr.find(q + "vmerge")  # Word 2003 XML's spelling
+        hmerge = pr.find(q + "hMerge")
+        if hmerge is None:
+            hmerge = pr.find(q + "hmerge")
         if vmerge is not None:
             merge = RESTART if vmerge.get(q + "val") == "restart" else CONTINUE
-        elif pr.find(q + "hMerge") is not None and pr.find(q + "hMerge").get(q + "val") != "restart":
+        elif hmerge is not None and hmerge.get(q + "val") != "restart":
             return "", 1, 0  # the old horizontal merge: a covered cell
     t, p = q + "t", q + "p"
     if plain:
@@ -594,6 +617,9 @@ def _odf_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | No
                      delimiter: Delimiter) -> Iterator[Sheet]:
     """The tables of content.xml or styles.xml (or a flat .fodt); its tab-separated lines when it holds no table."""
     xml = _utf8(xml)
+    if b"http://openoffice.org/2000/" in xml[:65536]:  # OpenOffice.org 1: its namespaces as ODF's (same names)
+        for old, new in _OOO1_NAMESPACES:
+            xml = xml.replace(old, new)
     if not _ODF_TABLE_TAG.search(xml):
         if b"<text:tab" in xml and part != "styles.xml":
             yield from _tab_lines(part, _odf_lines(xml), budget, delimiter, damage)
@@ -706,7 +732,7 @@ def _odf_para(el) -> str:
         tag = child.tag
         if tag == x + "s":
             parts.append(" " * _int(child.get(x + "c"), 1, 1024))
-        elif tag == x + "tab":
+        elif tag == x + "tab" or tag == x + "tab-stop":  # (tab-stop: OpenOffice.org 1's tab)
             parts.append("\t")
         elif tag == x + "line-break":
             parts.append("\n")
