@@ -19,7 +19,14 @@ import pytest
 from scanner.sheet import Caps
 from scanner.tables import read_tables
 from tests.conftest import ROOT
-from tests.docs18_data import sxw_bytes, sxw_table, sxw_with_table, wordml_cell, wordml_document, wordml_with_table
+from tests.docs18_data import (
+    sxw_bytes,
+    sxw_table,
+    sxw_with_table,
+    wordml_cell,
+    wordml_document,
+    wordml_with_table,
+)
 from tests.document_data import docx_bytes, docx_with_table, odt_with_table, people_rows, w_para
 from tests.pii_data import ods_bytes, xlsx_bytes
 

@@ -114,6 +114,8 @@ DOCUMENT_PACKAGES = frozenset({*(e for e in doctail.OOXML_EXTS if e not in docta
                                ".otp", ".odg"})
 _PACKAGE_FORMATS = ("xlsx", "xlsb", "ods", "ooxml-no-workbook")
 _DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt", *RTF_UTF16)  # a Word or OpenDocument package, an RTF
+# the end of a zip searched for a document's part names (its central directory: a zip of 50,000 members holds less)
+PACKAGE_NAMES_TAIL = 4 * MiB
 # a document up to this size is checked for a table element in the scan process (its parts inflated up to the second)
 DOCUMENT_CHECK, DOCUMENT_CHECK_INFLATED = 1 * MiB, 8 * MiB
 # an AppleDouble file (RFC 1740): what macOS writes as "._NAME" beside a file it copies off APFS / HFS+ (Session 9 review)
@@ -703,7 +705,9 @@ class SpreadsheetInspector:
         """The tables of a Word or OpenDocument package under an archive's name this inspector never takes (.zip, .7z,
         .gz, .jar), for the archive inspector, which opens it as the archive its name says (docs18: 報告.docx renamed
         .zip, its person table was never read); None when ``data`` is no such package or its name is read here."""
-        if split_ext(entry.name)[1].casefold() not in OTHER_EXTENSIONS or document_kind(data) not in ("docx", "odt"):
+        tail = data[-PACKAGE_NAMES_TAIL:]  # its directory: no second read of it for an archive that names no such part
+        if (split_ext(entry.name)[1].casefold() not in OTHER_EXTENSIONS
+                or (b"word/" not in tail and b"content.xml" not in tail) or document_kind(data) not in ("docx", "odt")):
             return None
         return self._tables(entry, data, sniff_format(data))  # (not ``inspect``: it would hand an archive back)
 
