@@ -8,8 +8,11 @@ person records, counting). Runs in the worker (scanner.isolation), under the cel
   workbook); ``w:gridBefore`` places a row's first cell; rows and cells inside content controls (``w:sdt``) and
   custom XML count; text from runs, hyperlinks, fields' results and smart tags, never field codes or deleted
   text; Word's fallback copy of a text box (``mc:Fallback``) is not read twice. A nested table is a sheet of its own.
+- Word 2003 XML (one file, ``<w:wordDocument>``, often named .xml or .doc): the same walk in its namespace (its element
+  names are Word 2007's; ``w:vmerge``/``w:hmerge`` its spellings of the merges).
 - OpenDocument text (.odt/.ott, flat .fodt): every ``table:table`` of content.xml and styles.xml (headers and
   footers); header rows, repeated rows and columns, covered cells (a cell spanning rows gives its text below).
+  OpenOffice.org 1 (.sxw/.stw): the same element names in the office 1 namespaces, read as ODF's.
 - RTF: rows ``\\trowd ... \\cell ... \\row``, nested tables (``\\itap``, ``\\nestcell``, ``\\nestrow``), vertical
   merges (``\\clvmgf``/``\\clvmrg``), text in the document's code page or a font's charset, ``\\u`` characters.
 
