@@ -157,6 +157,56 @@ def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) ->
     """Every table of a document as a sheet (rows streamed in lists); ``delimiter`` is the text reader's rule for
     tab-separated lines (scanner.tables.sniff_delimiter). ReadError when nothing could be read."""
     budget = CellBudget(caps)
+    yield from _joined(_document_sheets(data, kind, caps, budget, delimiter))
+
+
+_TABLE_NAME = re.compile(r"(.*)table (\d+)")
+
+
+def _joined(sheets: Iterator[Sheet]) -> Iterator[Sheet]:
+    """A table the user split in two (a page break or a paragraph between its parts) whose second part repeats the
+    first one's header row: one sheet, the repeated header left out (docs18: two sheets, each classified alone). Only
+    the next table of the same part, neither damaged; a cap or damage met while reading still gives the held sheet."""
+    held: Sheet | None = None
+    try:
+        for sheet in sheets:
+            if held is not None and _continues(held, sheet):
+                held.rows.extend(sheet.rows[1:])  # type: ignore[attr-defined,index]
+                held.name = f"{held.name}+{sheet.name.rsplit(' ', 1)[1]}"  # table 1+2
+                continue
+            if held is not None:
+                yield held
+            held = sheet
+    except ReadError:
+        if held is not None:
+            yield held
+        raise
+    if held is not None:
+        yield held
+
+
+def _continues(first: Sheet, second: Sheet) -> bool:
+    """Whether ``second`` is the next table of ``first``'s part and opens with the same header row (two cells or more,
+    each holding a letter)."""
+    a, b = _TABLE_NAME.fullmatch(first.name.split("+")[0]), _TABLE_NAME.fullmatch(second.name)
+    if a is None or b is None or a.group(1) != b.group(1) or first.damage or second.damage:
+        return False
+    last = int(first.name.rsplit("+", 1)[-1]) if "+" in first.name else int(a.group(2))
+    if int(b.group(2)) != last + 1 or not isinstance(first.rows, list) or not isinstance(second.rows, list):
+        return False
+    if not first.rows or not second.rows:
+        return False
+    head = [str(c) for c in first.rows[0]]
+    while head and not head[-1]:
+        head.pop()
+    other = [str(c) for c in second.rows[0]]
+    while other and not other[-1]:
+        other.pop()
+    words = [c for c in head if c]  # a header is words (a first row of numbers is data: python-docx's cell tables)
+    return head == other and len(words) >= 2 and all(any(ch.isalpha() for ch in c) for c in words)
+
+
+def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
     try:
         if kind == "rtf":
             decoding("rtf")

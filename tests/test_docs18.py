@@ -248,3 +248,36 @@ def test_protected_kind_by_name() -> None:
     assert protected_kind(".docx") == Detail.PROTECTED_DOCUMENT and protected_kind(".dotm") == Detail.PROTECTED_DOCUMENT
     assert protected_kind(".pptx") == Detail.PROTECTED_PRESENTATION and protected_kind(".xlsb") == Detail.PROTECTED_WORKBOOK
     assert protected_kind(".zip") == Detail.PROTECTED_OFFICE_FILE and protected_kind("") == Detail.PROTECTED_OFFICE_FILE
+
+
+def test_a_table_split_with_its_header_repeated_is_one_sheet() -> None:
+    """A 名簿 split in two by a page break, its header repeated (Word's "repeat header row" typed by hand): one sheet
+    with every row once (docs18: two sheets, each classified alone). A next table with another header, one whose first
+    row is numbers (python-docx's tbl-cell-access.docx), a damaged one, or in an ODT another part, stays apart."""
+    from tests.document_data import odf_table, odt_bytes, w_table
+
+    items = [["品名", "数量"], ["コピー用紙", "10"]]
+    body = (w_table(ROWS[:16]) + w_para("") + w_table([ROWS[0], *ROWS[16:]]) + w_para("備品") + w_table(items)
+            + w_table([["1", "2"], ["3", "4"]]) + w_table([["1", "2"], ["5", "6"]]))
+    sheets = read_tables(docx_bytes(body), Caps(), "docx").sheets
+    assert [s.name for s in sheets] == ["table 1+2", "table 3", "table 4", "table 5"]
+    assert [list(r) for r in sheets[0].rows] == [list(r) for r in ROWS]
+    odt = odt_bytes(odf_table(ROWS[:10]) + odf_table([ROWS[0], *ROWS[10:]], name="表2"))
+    joined = read_tables(odt, Caps(), "odt").sheets
+    assert [s.name for s in joined] == ["table 1+2"] and len(list(joined[0].rows)) == len(ROWS)
+
+
+def test_a_cap_met_in_the_second_part_keeps_the_first() -> None:
+    """The held first part is still given (with the second's rows read before the cap) when the cell cap stops the
+    reading inside the second part, then the cap is raised."""
+    from scanner.doctables import document_sheets
+    from scanner.errors import ReadError
+    from scanner.tables import sniff_delimiter
+    from tests.document_data import w_table
+
+    body = w_table(ROWS[:16]) + w_para("") + w_table([ROWS[0], *ROWS[16:]])
+    got = []
+    with pytest.raises(ReadError):
+        for sheet in document_sheets(docx_bytes(body), "docx", Caps(max_cells=4 * 20), sniff_delimiter):
+            got.append((sheet.name, len(list(sheet.rows))))
+    assert len(got) == 1 and got[0][0].startswith("table 1") and 16 <= got[0][1] < len(ROWS), got
