@@ -21,16 +21,18 @@ from .passwords import EXCEL_DEFAULT_ENTRY, EXCEL_DEFAULT_PASSWORD, entries
 _last_fit: dict[str, int] = {}
 
 
-def unlock_workbook(data: bytes, passwords: tuple[str, ...]) -> tuple[bytes, int]:
+def unlock_workbook(data: bytes, passwords: tuple[str, ...], what: Detail = Detail.PROTECTED_WORKBOOK) -> tuple[bytes, int]:
     """(decrypted bytes, entry that opened it; 0 = Excel's default password). ReadError ``encrypted`` when no
-    password fits, ``corrupt`` when the encryption itself is damaged or of a kind msoffcrypto-tool cannot read."""
+    password fits or the encryption is of a kind msoffcrypto-tool cannot read, ``corrupt`` when the encryption itself
+    is damaged. ``what`` says what is protected (a workbook, a document, a presentation: ``protected_kind``)."""
     import msoffcrypto
     from msoffcrypto.exceptions import FileFormatError, InvalidKeyError
     from msoffcrypto.format.ooxml import OOXMLFile
 
     cipher = _unread_cipher(data)
     if cipher:  # an intact workbook: msoffcrypto-tool would fail inside its AES code, which is no damage
-        raise ReadError(Status.ENCRYPTED, say(Detail.CIPHER_NOT_OPENED, cipher=str(cipher)))
+        raise ReadError(Status.ENCRYPTED, say(Detail.CIPHER_NOT_OPENED, cipher=str(cipher)) if what == Detail.PROTECTED_WORKBOOK
+                        else say(what, why=say(Detail.CIPHER_NOT_OPENED, cipher=str(cipher))))
     tried = 0
     source = data
     for entry, password in [(EXCEL_DEFAULT_ENTRY, EXCEL_DEFAULT_PASSWORD), *entries(passwords, _last_fit.get("book"))]:
@@ -50,8 +52,7 @@ def unlock_workbook(data: bytes, passwords: tuple[str, ...]) -> tuple[bytes, int
             except InvalidKeyError:
                 break
             except FileFormatError:  # an encryption msoffcrypto-tool does not read (Excel 5/95): not damage
-                raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_WORKBOOK,
-                                                      why=say(Detail.ENCRYPTION_NOT_OPENED))) from None
+                raise ReadError(Status.ENCRYPTED, say(what, why=say(Detail.ENCRYPTION_NOT_OPENED))) from None
             except Exception as e:  # noqa: BLE001 - a damaged or unsupported encryption header is data
                 if fitted and source is data and (padded := _records_to_the_end(data)) is not None:
                     source = padded  # the Workbook stream padded past its last record: tried once more
@@ -59,16 +60,18 @@ def unlock_workbook(data: bytes, passwords: tuple[str, ...]) -> tuple[bytes, int
                 if fitted:  # the password fits (the file's own verifier says so): an encrypted workbook, not damage
                     why = (say(Detail.DEFAULT_PASSWORD_NOT_DECRYPTED, error=error_name(e)) if entry == EXCEL_DEFAULT_ENTRY
                            else say(Detail.PASSWORD_FITS_NOT_DECRYPTED, n=entry, error=error_name(e)))
-                    raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_WORKBOOK, why=why)) from None
-                raise ReadError(Status.CORRUPT, say(Detail.PROTECTED_WORKBOOK,
-                                                    why=say(Detail.DECRYPT_FAILED, error=error_name(e)))) from None
+                    raise ReadError(Status.ENCRYPTED, say(what, why=why)) from None
+                if _encryption_info(data) is not None:  # an intact EncryptionInfo stream msoffcrypto-tool does not
+                    raise ReadError(Status.ENCRYPTED, say(what, why=say(  # take (POI bug53475-password-is-pass.docx:
+                        Detail.DECRYPT_NOT_STARTED, error=error_name(e)))) from None  # "Invalid key size (160) for AES")
+                raise ReadError(Status.CORRUPT, say(what, why=say(Detail.DECRYPT_FAILED, error=error_name(e)))) from None
         if not fitted:
             continue
         _last_fit["book"] = entry
         return plain.getvalue(), entry
     given = tried - 1
     why = say(Detail.PASSWORDS_NONE_OPEN, n=given) if given else say(Detail.NO_PASSWORD_FILE)
-    raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_WORKBOOK, why=why))
+    raise ReadError(Status.ENCRYPTED, say(what, why=why))
 
 
 def _records_to_the_end(data: bytes) -> bytes | None:
@@ -106,17 +109,39 @@ def _records_to_the_end(data: bytes) -> bytes | None:
 _CIPHER = re.compile(rb"""cipherAlgorithm\s*=\s*["']([^"']{1,32})["']""")
 
 
-def _unread_cipher(data: bytes) -> str | None:
-    """The cipher of an agile-encrypted OOXML workbook when it is not AES (Office also writes DES, 3DES, RC2
-    when told to: msoffcrypto-tool decrypts AES only and raises a ValueError on the others), else None."""
+def _encryption_info(data: bytes) -> bytes | None:
+    """The first 64 KiB of an OOXML package's EncryptionInfo stream, read whole from a sound compound file, else None
+    (not an OLE2 container, .xls RC4 being in the Workbook stream, or a damaged one)."""
     import olefile  # a dependency of msoffcrypto-tool
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             if not ole.exists("EncryptionInfo"):
                 return None
-            info = ole.openstream("EncryptionInfo").read(1 << 16)
-    except Exception:  # noqa: BLE001 - not an OLE2 container (.xls RC4 is in the Workbook stream), or damaged
+            info: bytes = ole.openstream("EncryptionInfo").read(1 << 16)
+    except Exception:  # noqa: BLE001 - not an OLE2 container, or damaged
+        return None
+    return info
+
+
+_PROTECTED_KINDS = (
+    (frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xlam", ".xls", ".xlt", ".xla", ".xlw"}), Detail.PROTECTED_WORKBOOK),
+    (frozenset({".docx", ".docm", ".dotx", ".dotm", ".doc", ".dot"}), Detail.PROTECTED_DOCUMENT),
+    (frozenset({".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm", ".ppt", ".pps"}), Detail.PROTECTED_PRESENTATION))
+
+
+def protected_kind(ext: str) -> Detail:
+    """What a password-protected OOXML package named ``ext`` is said to be: its EncryptionInfo does not say (the
+    package's own content types are encrypted), so the name tells a workbook, a document or a presentation; any
+    other name a neutral Office file (docs18: a protected .docx was listed as a "workbook")."""
+    return next((what for exts, what in _PROTECTED_KINDS if ext in exts), Detail.PROTECTED_OFFICE_FILE)
+
+
+def _unread_cipher(data: bytes) -> str | None:
+    """The cipher of an agile-encrypted OOXML workbook when it is not AES (Office also writes DES, 3DES, RC2
+    when told to: msoffcrypto-tool decrypts AES only and raises a ValueError on the others), else None."""
+    info = _encryption_info(data)
+    if info is None:
         return None
     names = {m.decode("ascii", "replace") for m in _CIPHER.findall(info)}
     other = sorted(n for n in names if n.upper() != "AES")

@@ -133,6 +133,12 @@ class Detail(Code):
     # -- encryption
     PROTECTED_FORMAT = "protected-format", "password-protected {format:word} ({marker:lib})"
     PROTECTED_WORKBOOK = "protected-workbook", "password-protected workbook: {why:detail}"
+    PROTECTED_DOCUMENT = "protected-document", "password-protected document: {why:detail}"
+    PROTECTED_PRESENTATION = "protected-presentation", "password-protected presentation: {why:detail}"
+    PROTECTED_OFFICE_FILE = "protected-office-file", ("password-protected Office file (a workbook, a document or a "
+                                                      "presentation: its encryption hides which): {why:detail}")
+    DECRYPT_NOT_STARTED = "decrypt-not-started", ("its encryption header reads, but msoffcrypto-tool cannot start "
+                                                  "decrypting it ({error:exc}; passwords not tried)")
     NO_PASSWORD_FILE = "no-password-file", "no --password-file given"
     PASSWORD_NEEDED = "password-needed", "password needed"
     PASSWORDS_NONE_OPEN = "passwords-none-open", "none of the {n:d} passwords of --password-file opens it"

@@ -8,8 +8,11 @@ person records, counting). Runs in the worker (scanner.isolation), under the cel
   workbook); ``w:gridBefore`` places a row's first cell; rows and cells inside content controls (``w:sdt``) and
   custom XML count; text from runs, hyperlinks, fields' results and smart tags, never field codes or deleted
   text; Word's fallback copy of a text box (``mc:Fallback``) is not read twice. A nested table is a sheet of its own.
+- Word 2003 XML (one file, ``<w:wordDocument>``, often named .xml or .doc): the same walk in its namespace (its element
+  names are Word 2007's; ``w:vmerge``/``w:hmerge`` its spellings of the merges).
 - OpenDocument text (.odt/.ott, flat .fodt): every ``table:table`` of content.xml and styles.xml (headers and
   footers); header rows, repeated rows and columns, covered cells (a cell spanning rows gives its text below).
+  OpenOffice.org 1 (.sxw/.stw): the same element names in the office 1 namespaces, read as ODF's.
 - RTF: rows ``\\trowd ... \\cell ... \\row``, nested tables (``\\itap``, ``\\nestcell``, ``\\nestrow``), vertical
   merges (``\\clvmgf``/``\\clvmrg``), text in the document's code page or a font's charset, ``\\u`` characters.
 
@@ -41,7 +44,7 @@ from .markup import pull_events
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import zeroed_block
 
-DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf")  # what scanner.tables.iter_tables reads here
+DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml")  # what scanner.tables.iter_tables reads here
 WORD_EXTS = (".docx", ".docm", ".dotx", ".dotm")
 ODT_EXTS = (".odt", ".ott", ".fodt")
 RTF_EXTS = (".rtf",)
@@ -49,6 +52,7 @@ DOCUMENT_EXTS = frozenset(WORD_EXTS + ODT_EXTS + RTF_EXTS)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+W_2003 = "http://schemas.microsoft.com/office/word/2003/wordml"  # Word 2003 XML (one file, often named .xml or .doc)
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -58,6 +62,9 @@ _WORD_STORY = re.compile(r"^word/(?:document\d*|header\d*|footer\d*|footnotes|en
 _ODT_PARTS = ("content.xml", "styles.xml")
 _ODT_MIMETYPES = (b"application/vnd.oasis.opendocument.text", b"application/vnd.sun.xml.writer")
 _ODF_TABLE_TAG = re.compile(rb"<table:table[\s>]")
+# OpenOffice.org 1 (.sxw/.stw): the element names of ODF in namespaces of its own, read as ODF's
+_OOO1_NAMESPACES = tuple((f'"http://openoffice.org/2000/{n}"'.encode(), f'"{ns}"'.encode())
+                         for n, ns in (("table", ODF_TABLE), ("text", ODF_TEXT), ("office", ODF_OFFICE)))
 MIN_TAB_LINES = 3  # a header and two rows
 MAX_WIDTH = 16384  # columns of a row (a workbook's)
 ZIP_MAGIC = b"PK\x03\x04"
@@ -66,8 +73,9 @@ Delimiter = Callable[[str], str]
 
 
 def document_kind(data: bytes) -> str | None:
-    """docx, odt, fodt or rtf when ``data`` is such a document (a zip cut or damaged too: its local headers name
-    the parts), else None. Cheap: a zip's directory or first local headers, an RTF's or flat ODF file's head."""
+    """docx, odt, fodt, rtf or wordml when ``data`` is such a document (a zip cut or damaged too: its local headers
+    name the parts; an OpenOffice.org 1 .sxw is an odt), else None. Cheap: a zip's directory or first local headers,
+    an RTF's, a flat ODF file's or a Word 2003 XML file's head."""
     if data.startswith(b"{\\rt") or data.startswith(RTF_UTF16):
         return "rtf"
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06")):
@@ -93,6 +101,8 @@ def document_kind(data: bytes) -> str | None:
     head = data[:16384].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<") and b"<office:document" in head and b'office:mimetype="application/vnd.oasis.opendocument.text' in head:
         return "fodt"
+    if head.startswith(b"<") and W_2003.encode() in head and b"wordDocument" in head:
+        return "wordml"
     return None
 
 
@@ -147,13 +157,66 @@ def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) ->
     """Every table of a document as a sheet (rows streamed in lists); ``delimiter`` is the text reader's rule for
     tab-separated lines (scanner.tables.sniff_delimiter). ReadError when nothing could be read."""
     budget = CellBudget(caps)
+    yield from _joined(_document_sheets(data, kind, caps, budget, delimiter))
+
+
+_TABLE_NAME = re.compile(r"(.*)table (\d+)")
+
+
+def _joined(sheets: Iterator[Sheet]) -> Iterator[Sheet]:
+    """A table the user split in two (a page break or a paragraph between its parts) whose second part repeats the
+    first one's header row: one sheet, the repeated header left out (docs18: two sheets, each classified alone). Only
+    the next table of the same part, neither damaged; a cap or damage met while reading still gives the held sheet."""
+    held: Sheet | None = None
+    try:
+        for sheet in sheets:
+            if held is not None and _continues(held, sheet):
+                held.rows.extend(sheet.rows[1:])  # type: ignore[attr-defined,index]
+                held.name = f"{held.name}+{sheet.name.rsplit(' ', 1)[1]}"  # table 1+2
+                continue
+            if held is not None:
+                yield held
+            held = sheet
+    except ReadError:
+        if held is not None:
+            yield held
+        raise
+    if held is not None:
+        yield held
+
+
+def _continues(first: Sheet, second: Sheet) -> bool:
+    """Whether ``second`` is the next table of ``first``'s part and opens with the same header row (two cells or more,
+    each holding a letter)."""
+    a, b = _TABLE_NAME.fullmatch(first.name.split("+")[0]), _TABLE_NAME.fullmatch(second.name)
+    if a is None or b is None or a.group(1) != b.group(1) or first.damage or second.damage:
+        return False
+    last = int(first.name.rsplit("+", 1)[-1]) if "+" in first.name else int(a.group(2))
+    if int(b.group(2)) != last + 1 or not isinstance(first.rows, list) or not isinstance(second.rows, list):
+        return False
+    if not first.rows or not second.rows:
+        return False
+    head = [str(c) for c in first.rows[0]]
+    while head and not head[-1]:
+        head.pop()
+    other = [str(c) for c in second.rows[0]]
+    while other and not other[-1]:
+        other.pop()
+    words = [c for c in head if c]  # a header is words (a first row of numbers is data: python-docx's cell tables)
+    return head == other and len(words) >= 2 and all(any(ch.isalpha() for ch in c) for c in words)
+
+
+def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
     try:
         if kind == "rtf":
             decoding("rtf")
             yield from _rtf_sheets(rtf_bytes(data), budget, delimiter)
         elif kind == "fodt":
             decoding("lxml")
-            yield from _odf_part_sheets("", data, budget, None, delimiter)
+            yield from _odf_part_sheets("", data, budget, _flat_cut(data, b"document>"), delimiter)
+        elif kind == "wordml":
+            decoding("lxml")
+            yield from _word_part_sheets("", data, budget, _flat_cut(data, b"wordDocument>"), delimiter)
         else:
             decoding("lxml")
             yield from _package_sheets(data, kind, caps, budget, delimiter)
@@ -163,6 +226,13 @@ def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) ->
         raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - lxml, zlib and zipfile errors of every kind
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader=kind, error=error_name(e))) from e
+
+
+def _flat_cut(data: bytes, root_end: bytes) -> str | None:
+    """Why a document of one XML file (a flat .fodt, Word 2003 XML) is damaged when its root element's end tag is not
+    at its end (cut short: a table may have followed), else None (docs18: one cut before its table gave nothing)."""
+    tail = _utf8(data[:2] + data[-4096:] if len(data) > 4098 and data[:2] in (b"\xff\xfe", b"\xfe\xff") else data[-4096:])
+    return None if root_end in tail else say(Detail.DOCUMENT_PART_CUT, n=len(data))
 
 
 # --- packages ---------------------------------------------------------------------------------------------------
@@ -404,7 +474,8 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
         return
     from lxml import etree
 
-    ns = W if W.encode() in xml[:65536] or W_STRICT.encode() not in xml[:65536] else W_STRICT
+    top = xml[:65536]
+    ns = W if W.encode() in top else W_STRICT if W_STRICT.encode() in top else W_2003 if W_2003.encode() in top else W
     q = f"{{{ns}}}"
     parser = etree.XMLPullParser(events=("start", "end"), tag=(q + "tbl", q + "tr"), resolve_entities=False,
                                  no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
@@ -443,14 +514,14 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
         yield from (t.sheet for t in reversed(open_tables) if not t.skip)
         raise
     except etree.XMLSyntaxError as e:
-        said = say(Detail.DOCUMENT_XML_DAMAGED, part=part, error=error_name(e), n=rows)
+        said = say(Detail.DOCUMENT_XML_DAMAGED, part=part or "wordml", error=error_name(e), n=rows)
         cut = [t for t in open_tables if not t.skip] or [_Table(_name(part, count + 1))]
         for t in reversed(cut):
             t.sheet.damage.extend(x for x in (damage, said) if x)
             yield t.sheet
         return
     for t in reversed(open_tables):  # the part ended inside a table (lxml closed it only at the end)
-        t.sheet.damage.append(say(Detail.DOCUMENT_CUT_IN_TABLE, part=part, n=len(t.rows)))
+        t.sheet.damage.append(say(Detail.DOCUMENT_CUT_IN_TABLE, part=part or "wordml", n=len(t.rows)))
         if not t.skip:
             yield t.sheet
     if damage:
@@ -498,9 +569,14 @@ def _word_cell(tc, q: str, plain: bool) -> tuple[str, int, int]:
         if grid is not None:
             span = _int(grid.get(q + "val"), 1, MAX_WIDTH)
         vmerge = pr.find(q + "vMerge")
+        if vmerge is None:
+            vmerge = pr.find(q + "vmerge")  # Word 2003 XML's spelling
+        hmerge = pr.find(q + "hMerge")
+        if hmerge is None:
+            hmerge = pr.find(q + "hmerge")
         if vmerge is not None:
             merge = RESTART if vmerge.get(q + "val") == "restart" else CONTINUE
-        elif pr.find(q + "hMerge") is not None and pr.find(q + "hMerge").get(q + "val") != "restart":
+        elif hmerge is not None and hmerge.get(q + "val") != "restart":
             return "", 1, 0  # the old horizontal merge: a covered cell
     t, p = q + "t", q + "p"
     if plain:
@@ -594,9 +670,9 @@ def _odf_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | No
                      delimiter: Delimiter) -> Iterator[Sheet]:
     """The tables of content.xml or styles.xml (or a flat .fodt); its tab-separated lines when it holds no table."""
     xml = _utf8(xml)
-    if not part and not _ODF_TABLE_TAG.search(xml) and not xml.rstrip().endswith(b"</office:document>"):
-        damage = damage or say(Detail.DOCUMENT_PART_CUT, n=len(xml))  # a flat .fodt cut before any table (damage18:
-        # nothing was said; a zipped part's cut is caught by its CRC or its local header)
+    if b"http://openoffice.org/2000/" in xml[:65536]:  # OpenOffice.org 1: its namespaces as ODF's (same names)
+        for old, new in _OOO1_NAMESPACES:
+            xml = xml.replace(old, new)
     if not _ODF_TABLE_TAG.search(xml):
         if b"<text:tab" in xml and part != "styles.xml":
             yield from _tab_lines(part, _odf_lines(xml), budget, delimiter, damage)
@@ -709,7 +785,7 @@ def _odf_para(el) -> str:
         tag = child.tag
         if tag == x + "s":
             parts.append(" " * _int(child.get(x + "c"), 1, 1024))
-        elif tag == x + "tab":
+        elif tag == x + "tab" or tag == x + "tab-stop":  # (tab-stop: OpenOffice.org 1's tab)
             parts.append("\t")
         elif tag == x + "line-break":
             parts.append("\n")

@@ -38,6 +38,7 @@ from .archive_members import (
     DOCUMENT_MARKERS,
     GZIP_MAGIC,
     NOT_ARCHIVE_EXTS,
+    PLAIN_ZIP_EXTS,
     SEVENZ_MAGIC,
     UNSUPPORTED_EXTS,
     UNSUPPORTED_MAGIC,
@@ -221,8 +222,9 @@ class ArchiveInspector:
         kind = sniff(h)
         if kind is None:
             return sniff_unsupported(h) is not None
-        if kind == "zip" and _first_zip_member(h) in DOCUMENT_MARKERS:
-            return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)  # a document under another name
+        if kind == "zip" and _first_zip_member(h) in DOCUMENT_MARKERS:  # a document under another name: its objects,
+            return _ext_of(entry.name, PLAIN_ZIP_EXTS) or embedded.has_embeddings(  # or under a Java archive's name
+                entry, size, self.config.max_inspect_bytes)  # its tables too (docs18: an .xlsx/.docx named .jar: nothing)
         return True
 
     def _self_extracting(self, entry: Entry, size: int, head: bytes) -> bool:
@@ -305,7 +307,7 @@ class ArchiveInspector:
                                                                                     ext=_last_ext(entry.name)))
         if fmt.zip_names_no_member(data):  # nothing a reader could give (the check ``settles_here`` makes)
             return Inspection(status=Status.CORRUPT, detail=fmt.NO_MEMBER)
-        if ((_ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS) or legacy.kind_of(entry.name))
+        if ((_ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS + PLAIN_ZIP_EXTS) or legacy.kind_of(entry.name))
                 and ((data.startswith(ZIP_MAGIC) and sniff_format(data) in WORKBOOK_ZIPS)
                      or (data.startswith(embedded.OLE_MAGIC) and sniff_format(data) in ("xls", "ole-encrypted")))):
             # a workbook saved or renamed as .zip (or .7z, .gz, .rar, .doc, .ppt ...: review16a): its parts are no
@@ -377,10 +379,14 @@ class ArchiveInspector:
             # embedded in it are examined (scanner.inspectors.embedded)
             depth = len(entry.location.containers) + 1
             # a document whose zip is damaged (members read from their local headers) is listed as such
-            return Inspection(status=opened.status, detail=opened.detail,
-                              children=embedded.embedded_parts(children, depth, (entry.location, data)))
-        return Inspection(status=opened.status, detail=opened.detail, children=children,
-                          annotations=opened.annotations)
+            result = Inspection(status=opened.status, detail=opened.detail,
+                                children=embedded.embedded_parts(children, depth, (entry.location, data)))
+        else:
+            result = Inspection(status=opened.status, detail=opened.detail, children=children,
+                                annotations=opened.annotations)
+        if kind == "zip" and _ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS + PLAIN_ZIP_EXTS):
+            return _with_document_tables(result, entry, data, ctx)
+        return result
 
 
     def _with_gaps(self, entry: Entry, data: bytes, ctx: ScanContext, part: SplitPart, series: Series,
@@ -417,6 +423,29 @@ class ArchiveInspector:
         children = joined_in_folders(guard_listing(opened.items(), entry, kind), self.caps_for(entry).member_memory)
         return Inspection(status=Status.UNSUPPORTED, detail=listed(gaps), children=children,
                           annotations=opened.annotations)
+
+
+def _with_document_tables(found: Inspection, entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
+    """``found`` (its members or embedded objects) with the tables of the Word or OpenDocument package it is, when its
+    archive's name is one the spreadsheet inspector never takes (報告.docx renamed .zip, .7z, .jar: docs18, its person
+    table was never read); their status said beside the members' (a damaged table and a damaged member both listed)."""
+    reader = next((i for i in ctx.inspectors if i.name == "spreadsheet"), None)
+    read = getattr(reader, "document_tables", None)
+    tables = read(entry, data) if read is not None else None
+    if tables is None:
+        return found
+    found.reasons, found.rules = [*tables.reasons, *found.reasons], [*tables.rules, *found.rules]
+    found.pii, found.records = tables.pii, tables.records
+    if tables.annotations:
+        found.annotations = {**(found.annotations or {}), **tables.annotations}
+    if tables.status != Status.OK:
+        if found.status == Status.OK:
+            found.status, found.detail = tables.status, tables.detail
+        else:
+            found.detail = join_details((tables.detail, found.detail))
+    elif tables.detail:
+        found.detail = join_details((tables.detail, found.detail)) if found.detail else tables.detail
+    return found
 
 
 PIECES_NAMED = 64  # pieces of a joined series named in its hop with their digests (the hop is on every member's row)

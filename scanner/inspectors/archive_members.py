@@ -34,6 +34,8 @@ ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".cpio", ".tar.gz", ".tgz", ".tar.bz2", "
 # Archive formats met in Japanese offices that no installed library reads: listed, never silently passed.
 UNSUPPORTED_EXTS = (".lzh", ".lha", ".rar", ".cab", ".arj")
 # (A Java archive .jar is a zip people put data files in, a CSV among the classes: sniffed like any zip, split16.)
+# Names of zips no other inspector reads: a workbook or document renamed so is read here (docs18: .xlsx as .jar: nothing).
+PLAIN_ZIP_EXTS = (".jar",)
 # Other known types: never sniffed for archive bytes, so most files cost this inspector no read at all. A program
 # (.exe) is looked at for an appended archive (a self-extractor) from its headers alone (scanner.inspectors.sfx).
 NOT_ARCHIVE_EXTS = frozenset({

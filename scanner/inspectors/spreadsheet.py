@@ -26,12 +26,13 @@ from ..config import MiB, ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
 from ..dbase import is_dbf
-from ..decrypt import unlock_workbook
+from ..decrypt import protected_kind, unlock_workbook
 from ..details import Detail, codes_of, join_details, say
 from ..doctables import (
     DOCUMENT_EXTS,
     DOCUMENT_FORMATS,
     RTF_UTF16,
+    W_2003,
     WORD97_EXTS,
     document_kind,
     without_tables,
@@ -114,6 +115,8 @@ DOCUMENT_PACKAGES = frozenset({*(e for e in doctail.OOXML_EXTS if e not in docta
                                ".otp", ".odg"})
 _PACKAGE_FORMATS = ("xlsx", "xlsb", "ods", "ooxml-no-workbook")
 _DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt", *RTF_UTF16)  # a Word or OpenDocument package, an RTF
+# the end of a zip searched for a document's part names (its central directory: a zip of 50,000 members holds less)
+PACKAGE_NAMES_TAIL = 4 * MiB
 # a document up to this size is checked for a table element in the scan process (its parts inflated up to the second)
 DOCUMENT_CHECK, DOCUMENT_CHECK_INFLATED = 1 * MiB, 8 * MiB
 # an AppleDouble file (RFC 1740): what macOS writes as "._NAME" beside a file it copies off APFS / HFS+ (Session 9 review)
@@ -121,6 +124,7 @@ APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 _WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")  # in a compound file's directory
+WORDML_MARK = W_2003.encode()  # Word 2003 XML's namespace, at the head of its one file (scanner.doctables)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", ".ppt", *OUTLOOK_MESSAGE_EXTS,
@@ -591,7 +595,8 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
 # content families (scanner.inspectors.disguise.family_of) this inspector reads whatever the name: a file of an unknown
 # extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
 # ended as nothing)
-READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "json", "sqldump"})
+READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "json", "sqldump",
+                           "wordml"})
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:
@@ -642,7 +647,8 @@ class SpreadsheetInspector:
             # does a small document holding no table (most: it would cost a worker's read for nothing, issue 11)
         if ext in WORD97_EXTS:  # a Word 97-2003 document: listed when it holds tables (not read); an RTF saved as .doc
             first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
-            if size > 0 and (first.startswith(b"{\\rt") or (  # it goes on (a renamed workbook is read by its magic)
+            if size > 0 and (first.startswith(b"{\\rt") or WORDML_MARK in first or (  # it goes on (a renamed workbook
+                    # is read by its magic); Word 2003 XML saved as .doc is read (docs18)
                     first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes))):
                 return True
             if ext == ".doc":
@@ -672,8 +678,8 @@ class SpreadsheetInspector:
             return not holds_archive(head(), entry.name)
         if ext == FODS:  # read by its content, or listed as the XML it is (its mimetype is past the head read here)
             return True
-        if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail)
-            return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
+        if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail); Word 2003 XML
+            return getattr(entry, "read_as_table", False) or any(mark in head() for mark in (*EXCEL_MARKS, WORDML_MARK))
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
             return web_archive_kind(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))
@@ -698,6 +704,16 @@ class SpreadsheetInspector:
             (joined or (bool(ext) and self.config.content_check != "off"))
             and (table_head(first, HEADER_LINES) or ext == ".sql"  # a table below a title line (session 17)
                  or family_of(first) in READ_FAMILIES))  # what the disguise check reads (a dump, SYLK, a page ...)
+
+    def document_tables(self, entry: Entry, data: bytes) -> Inspection | None:
+        """The tables of a Word or OpenDocument package under an archive's name this inspector never takes (.zip, .7z,
+        .gz, .jar), for the archive inspector, which opens it as the archive its name says (docs18: 報告.docx renamed
+        .zip, its person table was never read); None when ``data`` is no such package or its name is read here."""
+        tail = data[-PACKAGE_NAMES_TAIL:]  # its directory: no second read of it for an archive that names no such part
+        if (split_ext(entry.name)[1].casefold() not in OTHER_EXTENSIONS
+                or (b"word/" not in tail and b"content.xml" not in tail) or document_kind(data) not in ("docx", "odt")):
+            return None
+        return self._tables(entry, data, sniff_format(data))  # (not ``inspect``: it would hand an archive back)
 
     def _without_tables(self, entry: Entry, size: int) -> bool:
         """A small local document whose bytes show no table (``doctables.without_tables``, read once here: the
@@ -809,10 +825,10 @@ class SpreadsheetInspector:
                     # in its first member, too small for the archive inspector to open (damage18: cut at 8-100
                     # bytes it ended as nothing; a larger one the archive inspector lists)
                 return Inspection()  # no document part and no workbook part named: the archive inspector lists it
-        elif fmt in ("zip-corrupt", "zip-other") or (fmt == "text" and data.startswith(b"{\\rt")):
+        elif fmt in ("zip-corrupt", "zip-other", "xml") or (fmt == "text" and data.startswith(b"{\\rt")):
             kind = document_kind(data)  # a document renamed 名簿.jpg / .dat / .xlsx / .txt (review17e: its person
-            if kind is not None:  # table was never read: a lead without its people, or nothing)
-                fmt = kind
+            if kind is not None:  # table was never read: a lead without its people, or nothing); a Word 2003 XML
+                fmt = kind  # document under .xml or no name of its own (docs18: its tables were never read)
         if ext in WEB_ARCHIVES and fmt != "mhtml" and _cut_web_archive(data):  # its page and parts are lost
             return Inspection(status=Status.CORRUPT, detail=say(Detail.CUT_IN_HEADER))
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
@@ -876,7 +892,7 @@ class SpreadsheetInspector:
             findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
         except ReadError as e:
             if e.reason == Status.ENCRYPTED and fmt in LOCKABLE_FORMATS:
-                return self._unlocked(data, ext, caps, e)
+                return self._unlocked(data, ext, caps, e, fmt)
             if e.reason == Status.CORRUPT and fmt in ("xlsx", "ods"):  # a damaged part inside a sound zip
                 return self._salvaged(entry, data, ext, caps, Inspection(status=e.reason, detail=e.detail))
             return Inspection(status=e.reason, detail=e.detail)
@@ -940,12 +956,17 @@ class SpreadsheetInspector:
             found.pii.update(reading.facts())
         return found
 
-    def _unlocked(self, data: bytes, ext: str, caps: Caps, locked: ReadError) -> Inspection:
+    def _unlocked(self, data: bytes, ext: str, caps: Caps, locked: ReadError, locked_fmt: str) -> Inspection:
         """A password-protected workbook opened with Excel's default password or an entry of --password-file
-        (in the worker), then read like any other; ``annotations.password`` names the entry, never the password."""
+        (in the worker), then read like any other; ``annotations.password`` names the entry, never the password. A
+        protected Word package is said as a document (by its name: the encryption hides its kind) and its tables read
+        once opened (docs18)."""
+        what = protected_kind(".xls" if locked_fmt == "xls" else ext)
         try:
-            plain, entry = shared_worker().call(unlock_workbook, (data, self.config.passwords), caps.timeout + 5)
+            plain, entry = shared_worker().call(unlock_workbook, (data, self.config.passwords, what), caps.timeout + 5)
             fmt = sniff_format(plain)
+            if fmt in ("zip-other", "zip-corrupt") and (kind := document_kind(plain)) is not None:
+                fmt = kind  # a protected .docx/.odt: its tables
             findings, _, reading = shared_worker().call(analyse_bytes, (plain, fmt, caps), caps.timeout + 5)
         except ReadError as e:
             detail = f"{locked.detail}; {e.detail}" if e.reason == Status.ENCRYPTED else e.detail
