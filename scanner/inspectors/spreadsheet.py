@@ -35,7 +35,6 @@ from ..doctables import (
     WORD97_EXTS,
     document_kind,
     without_tables,
-    word97_table_cells,
 )
 from ..errors import ReadError
 from ..isolation import shared_worker
@@ -765,13 +764,8 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
-        if fmt == "ole-other" and (ext in WORD97_EXTS or _WORD_STREAM_NAME in data):  # a Word 97-2003 document,
-            caps = caps_for(self.config, len(data))  # also renamed (review17e: under .rtf/.jpg a lead saying nothing
-            cells = shared_worker().call(word97_table_cells, (data,), caps.timeout + 5)  # of its tables, under .xls
-            if cells:  # "OLE2 file without a workbook stream"); olefile: in the worker
-                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.WORD97_TABLES_UNREAD, n=cells))
-            if ext in WORD97_EXTS:
-                return Inspection()
+        if fmt == "ole-other" and (ext in WORD97_EXTS or _WORD_STREAM_NAME in data):  # a Word 97-2003 document, also
+            fmt = "doc"  # renamed (review17e): its tables read in the worker (scanner.word97), listed when they cannot be
         if (ext in DOCUMENT_EXTS or ext in WORD97_EXTS) and fmt not in (*BINARY_FORMATS, "ole-encrypted",
                                                                          "ooxml-no-workbook"):
             kind = document_kind(data)
