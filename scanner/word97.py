@@ -22,6 +22,7 @@ from .details import Detail, say
 from .errors import ReadError, error_name
 
 FKP_SIZE = 512
+_W_IDENTS = (b"\xec\xa5", b"\xdc\xa5", b"\x99\xa6", b"\x97\xa6")  # FIB wIdent: Word 6-2003, templates, Word 6/95 Mac
 MAX_DEPTH = 64  # nesting of tables (Word allows 63)
 RESTART, CONTINUE = 1, 2  # a cell merged down: its first cell, the cells below it (scanner.doctables._Table)
 
@@ -304,7 +305,7 @@ def open_word97(data: bytes) -> Word97 | None:
                     raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why="WordDocument stream not found"))
                 return None
             word = ole.openstream("WordDocument").read()
-            if len(word) < 0x1AA or word[:2] not in (b"\xec\xa5", b"\xdc\xa5"):  # a cut or damaged Word file
+            if len(word) < 0x1AA or word[:2] not in _W_IDENTS:  # a cut or damaged Word file
                 raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why="file information block unreadable"))
             flags = _u16(word, 0x0A)
             if flags & 0x0100:  # fEncrypted: RC4 or XOR obfuscation (fObfuscated) of everything past the FIB

@@ -1,7 +1,7 @@
 """Tables of Word 97-2003 documents (scanner.word97 + scanner.doctables, session 18): a 名簿 kept as a table in a .doc
 is read through the piece table and the paragraph properties and counted like a .docx table; before, such a .doc was
-listed ``unsupported`` ``word97-tables-unread`` (its persons not counted). A password-protected .doc is listed
-``encrypted`` (it ended as nothing); damaged copies are listed, never a crash."""
+listed ``unsupported`` ``word97-tables-unread`` (its persons not counted). A password-protected .doc or .ppt is listed
+``encrypted`` (each ended as nothing); damaged copies are listed, never a crash."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _rows(data: bytes) -> list[tuple[str, list[list[object]], list[str]]]:
 def test_a_person_table_in_a_doc_is_counted_under_any_name(tmp_path: Path) -> None:
     """Written as Word lays it out (Unicode text, one PAPX a paragraph), fast-saved (pieces out of order), under .dot
     and renamed .docx/.jpg/.xls/.dat: 30 persons each; an item table and POI's simple-table.doc: read, nothing;
-    a password-protected .doc (generated and POI's): ``encrypted``."""
+    a password-protected .doc (generated and POI's) and POI's password-protected .ppt: ``encrypted``."""
     tree = tmp_path / "tree"
     tree.mkdir()
     doc = doc_with_table(ROWS)
@@ -37,6 +37,7 @@ def test_a_person_table_in_a_doc_is_counted_under_any_name(tmp_path: Path) -> No
     files["locked.doc"] = doc_with_table(ROWS, encrypted=True)
     files["simple-table.doc"] = gzip.decompress((THIRD_PARTY / "poi__simple-table.doc.gz").read_bytes())
     files["PasswordProtected.doc"] = gzip.decompress((THIRD_PARTY / "poi__PasswordProtected.doc.gz").read_bytes())
+    files["Password_Protected-hello.ppt"] = gzip.decompress((THIRD_PARTY / "poi__Password_Protected-hello.ppt.gz").read_bytes())
     for name, data in files.items():
         (tree / name).write_bytes(data)
     found = _scan(tree, tmp_path / "out")
@@ -46,9 +47,9 @@ def test_a_person_table_in_a_doc_is_counted_under_any_name(tmp_path: Path) -> No
         assert _skip(found, tree / name) is None
     for name in ("items.doc", "simple-table.doc"):
         assert _hit(found, tree / name) is None and _skip(found, tree / name) is None, name
-    for name in ("locked.doc", "PasswordProtected.doc"):
+    for name in ("locked.doc", "PasswordProtected.doc", "Password_Protected-hello.ppt"):  # (the .ppt: nothing before)
         skip = _skip(found, tree / name)
-        assert skip is not None and skip["reason"] == "encrypted" and "Word 97-2003" in json.dumps(skip), skip
+        assert skip is not None and skip["reason"] == "encrypted" and "97-2003" in json.dumps(skip), skip
 
 
 def test_cells_paragraphs_fields_nesting_and_merges_are_read() -> None:
