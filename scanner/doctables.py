@@ -14,8 +14,9 @@ person records, counting). Runs in the worker (scanner.isolation), under the cel
   merges (``\\clvmgf``/``\\clvmrg``), text in the document's code page or a font's charset, ``\\u`` characters.
 
 A part is parsed only when it holds a table element (or tab-separated lines, below), and then only its tables (the
-body text between them is skipped): most documents cost one inflate and one byte search. A Word 97-2003 .doc is not
-read: ``word97_table_cells`` counts its cell marks through the piece table, so one holding tables is listed. A list typed as lines separated by tabs (one person a paragraph) is taken as a table
+body text between them is skipped): most documents cost one inflate and one byte search. A Word 97-2003 .doc is
+read through scanner.word97 (its paragraphs with their table properties: cell and row ends, depth, merges) into the
+same rows. A list typed as lines separated by tabs (one person a paragraph) is taken as a table
 by the rule the text reader uses for a .txt (scanner.tables.sniff_delimiter: the tab splits the lines most
 consistently), when at least three consecutive paragraphs hold a tab. Damage is never absence: a cut package is read
 from its local headers, XML that breaks ends its table with the damage said, an RTF cut inside a table keeps the rows

@@ -157,6 +157,7 @@ class Word97:
         self.complex = bool(flags & 0x0004)
         self.pieces, self.prcs = self._piece_table()
         self.run_starts, self.run_props = self._runs()
+        self.read = 0  # text bytes read through the pieces
 
     def _piece_table(self) -> tuple[list[tuple[int, int, int, bool, int]], list[bytes]]:
         fc_clx, lcb_clx = struct.unpack_from("<II", self.word, 0x1A2)
@@ -252,6 +253,9 @@ class Word97:
             width = 1 if compressed else 2
             at = fc + (a - cp0) * width
             raw = self.word[at:at + (b - a) * width]
+            self.read += len(raw)
+            if self.read > len(self.word):  # pieces overlapping in the stream (a real file's text is each byte once)
+                raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why="pieces claim more text than the stream holds"))
             if len(raw) < (b - a) * width:
                 self.damage.append(say(Detail.WORD97_PIECES_DAMAGED, why="text piece past the end of its stream"))
             text = raw.decode("cp1252", "replace") if compressed else raw.decode("utf-16-le", "replace")
