@@ -1041,6 +1041,7 @@ class _Doc97:
     def __init__(self) -> None:
         self.count = 0
         self.unplaced = 0
+        self.misfit = 0  # rows whose cells differ in number from their table definition
         self.open: list[_Open97] = []
 
 
@@ -1070,6 +1071,8 @@ def _word97_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Ite
                         join_details([*damage, say(Detail.WORD97_TABLES_UNREAD, n=st.unplaced)]))
     if st.unplaced:
         damage.append(say(Detail.WORD97_MARKS_UNPLACED, n=st.unplaced))
+    if st.misfit:
+        damage.append(say(Detail.WORD97_ROW_CELLS, n=st.misfit))
     if damage:
         yield Sheet(_name("", st.count + 1), [], damage=damage)
 
@@ -1094,6 +1097,8 @@ def _word97_story(paragraphs: Iterator[tuple[str, str, word97.Para]], story: str
             if text.strip() or t.paras:  # a row ending without its last cell mark
                 t.cells.append(_cell_text(["\n".join([*t.paras, text])]))
                 t.paras = []
+            if para.width is not None and para.width != len(t.cells):
+                st.misfit += 1  # a cell mark lost or made by damage: cells of the row shifted
             merges = para.merges
             t.table.add([(c, 1, merges[i] if i < len(merges) else 0) for i, c in enumerate(t.cells)], budget)
             t.cells = []

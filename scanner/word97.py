@@ -51,6 +51,7 @@ class Para:
     row_end: bool = False
     merges: tuple[int, ...] = ()
     known: bool = True
+    width: int | None = None  # a row end's cells by its table definition (sprmTDefTable), when it has one
 
 
 UNKNOWN = Para(known=False)
@@ -64,6 +65,7 @@ class _Props:
     inner_cell: bool = False
     inner_ttp: bool = False
     merges: tuple[int, ...] = ()
+    width: int | None = None
 
     def apply(self, grpprl: bytes, data: bytes = b"") -> None:
         """Take the table sprms of ``grpprl``; ``data``: the Data stream, for a huge PAPX (followed once)."""
@@ -86,6 +88,7 @@ class _Props:
                 self.inner_ttp = op[:1] not in (b"", b"\0")
             elif sprm in (_DEF_TABLE, _DEF_TABLE10):
                 self.merges = _def_table_merges(op[2:])
+                self.width = op[2] if len(op) > 2 else None
             elif sprm == _VERT_MERGE and len(op) >= 3 and op[1] < 64:
                 merges = list(self.merges) + [0] * max(0, op[1] + 1 - len(self.merges))
                 merges[op[1]] = 0 if not op[2] & 1 else RESTART if op[2] & 2 else CONTINUE
@@ -96,7 +99,8 @@ class _Props:
         if depth == 0:
             return Para()
         row_end = self.inner_ttp if depth > 1 else self.ttp
-        return Para(depth, not row_end and (mark == "\x07" or self.inner_cell), row_end, self.merges if row_end else ())
+        return Para(depth, not row_end and (mark == "\x07" or self.inner_cell), row_end, self.merges if row_end else (),
+                    width=self.width if row_end else None)
 
 
 def _sprms(grpprl: bytes) -> Iterator[tuple[int, bytes]]:

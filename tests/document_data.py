@@ -186,10 +186,10 @@ def doc_paragraphs(rows: Rows, title: str = "利用者名簿", end: str = "以�
         for j, cell in enumerate(row):
             if nested is not None and i == 1 and j == 0:
                 for inner in nested:
-                    out += [(c + "\r", CELL, 2, ()) for c in inner] + [("\r", ROW_END, 2, ())]
+                    out += [(c + "\r", CELL, 2, ()) for c in inner] + [("\r", ROW_END, 2, (0,) * len(inner))]
             lines = cell.split("\n")
             out += [(line + "\r", PARA, 1, ()) for line in lines[:-1]] + [(lines[-1] + "\x07", CELL, 1, ())]
-        out.append(("\x07", ROW_END, 1, merges))
+        out.append(("\x07", ROW_END, 1, merges or (0,) * len(row)))  # Word defines every row's cells (sprmTDefTable)
     out.append((end + "\r", PARA, 0, ()))
     return out
 

@@ -67,6 +67,18 @@ def test_cells_paragraphs_fields_nesting_and_merges_are_read() -> None:
     assert _rows(doc_bytes(merged, compressed=True)) == [("table 1", [["A", "B"], ["A", "c"]], [])]
 
 
+def test_a_cell_mark_lost_to_damage_is_said() -> None:
+    """A cell mark changed into a letter (one byte of the text): the row has fewer cells than its table definition
+    (sprmTDefTable) says; the table is read and the row said (``word97-row-cells``), never a clean shifted row."""
+    doc = doc_with_table(people_rows(5))
+    text = "東京都".encode("utf-16-le")
+    at = doc.find(b"\x07\x00", doc.find(text))  # the cell mark after the first address
+    sheets = _rows(doc[:at] + b"x\x00" + doc[at + 2:])
+    assert [len(rows) for _, rows, _ in sheets if rows] == [6]
+    assert any("word97-row-cells" in json.dumps(d) or "table definition" in " ".join(d) for _, _, d in sheets), sheets
+    assert all(not d for _, _, d in _rows(doc)), "the whole copy is clean"
+
+
 def test_third_party_docs_give_their_tables(tmp_path: Path) -> None:
     """Apache POI's Word 97 files: simple-table.doc is its 2 x 3 table; simple.doc holds none."""
     table = gzip.decompress((THIRD_PARTY / "poi__simple-table.doc.gz").read_bytes())
