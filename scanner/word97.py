@@ -22,6 +22,7 @@ from .details import Detail, say
 from .errors import ReadError, error_name
 
 FKP_SIZE = 512
+_WORD_NAME = "WordDocument".encode("utf-16-le")  # as a compound file's directory holds it
 _W_IDENTS = (b"\xec\xa5", b"\xdc\xa5", b"\x99\xa6", b"\x97\xa6")  # FIB wIdent: Word 6-2003, templates, Word 6/95 Mac
 MAX_DEPTH = 64  # nesting of tables (Word allows 63)
 RESTART, CONTINUE = 1, 2  # a cell merged down: its first cell, the cells below it (scanner.doctables._Table)
@@ -309,7 +310,7 @@ def open_word97(data: bytes) -> Word97 | None:
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             if not ole.exists("WordDocument"):
-                if "WordDocument".encode("utf-16-le") in data:  # named in a directory whose tree is damaged
+                if _lost_word_stream(ole, data):  # named in a directory whose tree is damaged
                     raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why="WordDocument stream not found"))
                 return None
             word = ole.openstream("WordDocument").read()
@@ -332,6 +333,24 @@ def open_word97(data: bytes) -> Word97 | None:
     except Exception as e:  # noqa: BLE001 - olefile raises many kinds on damaged containers
         raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why=error_name(e))) from e
     return Word97(word, table, extra)
+
+
+def _lost_word_stream(ole, data: bytes) -> bool:
+    """Whether the directory names a WordDocument stream that its tree does not reach (a Word document embedded in
+    a storage, an Outlook message's attached document, is no loss)."""
+    return _WORD_NAME in data and not any(path[-1] == "WordDocument" for path in ole.listdir())
+
+
+def holds_word97(data: bytes) -> bool:
+    """Whether an OLE2 file is a Word document for this reader: a WordDocument stream at its root, or one its damaged
+    directory names but cannot reach (listed corrupt by the reader). For a file under another name (in the worker)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return bool(ole.exists("WordDocument")) or _lost_word_stream(ole, data)
+    except Exception:  # noqa: BLE001 - a directory that cannot be read: not taken here (other readers list it)
+        return False
 
 
 def _word6(word: bytes) -> None:

@@ -109,3 +109,31 @@ def test_damaged_docs_are_listed_or_read_never_a_crash() -> None:
         # nothing only when the directory no longer names a WordDocument stream (not a Word file any more)
         assert sheets or "WordDocument".encode("utf-16-le") not in data, "nothing from a damaged Word document"
     assert outcomes["error"] >= 10 and outcomes["read"] >= 10, outcomes
+
+
+def test_a_word_document_inside_a_storage_is_not_the_files_own() -> None:
+    """An Outlook message holding an attached Word document (its WordDocument stream in an attachment's storage) is no
+    Word document itself: not read as one, not called damaged (the mail reader's); a directory naming WordDocument
+    that its tree does not reach is damage."""
+    import io
+
+    import olefile
+
+    from scanner.word97 import holds_word97, open_word97
+    from tests.test_caches import ole_file
+
+    doc = doc_with_table(people_rows(3))
+    with olefile.OleFileIO(io.BytesIO(doc)) as ole:
+        word = ole.openstream("WordDocument").read()
+    message = ole_file({"__properties_version1.0": b"x" * 64, "__attach_version1.0_#00000000/WordDocument": word})
+    assert holds_word97(doc) and not holds_word97(message) and open_word97(message) is None
+    cut_tree = bytearray(doc)
+    root = cut_tree.find("Root Entry".encode("utf-16-le"))
+    cut_tree[root + 0x4C:root + 0x50] = b"\xff\xff\xff\xff"  # the root's child link lost
+    assert holds_word97(bytes(cut_tree))
+    try:
+        open_word97(bytes(cut_tree))
+    except ReadError as e:
+        assert "word97-pieces-damaged" in json.dumps(e.detail) or "not found" in e.detail
+    else:
+        raise AssertionError("a Word document whose directory lost its stream read as no Word document")

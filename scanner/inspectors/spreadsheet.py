@@ -63,6 +63,7 @@ from ..tables import (
     web_archive_kind,
 )
 from ..textdecode import narrowed
+from ..word97 import holds_word97
 from . import embedded, salvage
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
@@ -764,8 +765,10 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
-        if fmt == "ole-other" and (ext in WORD97_EXTS or _WORD_STREAM_NAME in data):  # a Word 97-2003 document, also
-            fmt = "doc"  # renamed (review17e): its tables read in the worker (scanner.word97), listed when they cannot be
+        if fmt == "ole-other" and (ext in WORD97_EXTS or (_WORD_STREAM_NAME in data and shared_worker().call(
+                holds_word97, (data,), caps_for(self.config, len(data)).timeout + 5))):  # a Word 97-2003 document,
+            fmt = "doc"  # also renamed (review17e; not an Outlook message holding one): its tables read in the worker
+            # (scanner.word97), listed when they cannot be
         if (ext in DOCUMENT_EXTS or ext in WORD97_EXTS) and fmt not in (*BINARY_FORMATS, "ole-encrypted",
                                                                          "ooxml-no-workbook"):
             kind = document_kind(data)
