@@ -151,7 +151,6 @@ class Word97:
     def __init__(self, word: bytes, table: bytes, data: bytes = b"") -> None:
         self.word, self.table, self.data = word, table, data
         self.damage: list[str] = []
-        flags = _u16(word, 0x0A)
         lengths = [max(0, struct.unpack_from("<i", word, at)[0]) for _, at in _STORIES]
         self.stories: list[tuple[str, int, int]] = []
         start = 0
@@ -159,7 +158,6 @@ class Word97:
             if n:
                 self.stories.append((name, start, start + n))
             start += n
-        self.complex = bool(flags & 0x0004)
         self.pieces, self.prcs = self._piece_table()
         self.run_starts, self.run_props = self._runs()
         self.read = 0  # text bytes read through the pieces
