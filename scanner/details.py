@@ -775,7 +775,12 @@ class Detail(Code):
     DOCUMENT_CUT_IN_TABLE = "document-cut-in-table", "{part:word} ends inside a table after row {n:d}"
     RTF_TEXT_CUT = "rtf-text-cut", "RTF ends with {n:d} groups open (cut short): text after the cut is lost"
     RTF_CUT_IN_TABLE = "rtf-cut-in-table", "RTF ends inside a table after row {n:d}"
-    WORD97_TABLES_UNREAD = "word97-tables-unread", "Word 97-2003 document holding tables ({n:d} cell marks): its tables are not read"
+    WORD97_TABLES_UNREAD = "word97-tables-unread", "Word 97-2003 document holding tables ({n:d} cell marks): its tables could not be read (their paragraph properties are lost or say no table)"
+    WORD6_NOT_READ = "word6-not-read", "Word 6.0/95 document ({n:d} table cell marks in its text): its tables are not read"
+    WORD97_PIECES_DAMAGED = "word97-pieces-damaged", "Word 97-2003 text unreadable ({why:word})"
+    WORD97_PARAGRAPHS_DAMAGED = "word97-paragraphs-damaged", "Word 97-2003 paragraph properties damaged ({why:word})"
+    WORD97_ROW_CELLS = "word97-row-cells", "{n:d} table rows of this Word 97-2003 document hold another number of cells than their table definition says (a cell mark lost or added by damage): their cells may be shifted"
+    WORD97_MARKS_UNPLACED = "word97-marks-unplaced", "{n:d} table cell marks of this Word 97-2003 document belong to no table read (their paragraph properties are lost): their cells are not read"
     # -- SQLite databases (scanner.sqlitedb)
     SQLITE_HEADER_CUT = "sqlite-header-cut", "SQLite database: its 100-byte header is cut short ({n:d} bytes)"
     SQLITE_PAGE_SIZE = "sqlite-page-size", "SQLite database: the header's page size is invalid (damaged header)"

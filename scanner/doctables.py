@@ -17,8 +17,9 @@ person records, counting). Runs in the worker (scanner.isolation), under the cel
   merges (``\\clvmgf``/``\\clvmrg``), text in the document's code page or a font's charset, ``\\u`` characters.
 
 A part is parsed only when it holds a table element (or tab-separated lines, below), and then only its tables (the
-body text between them is skipped): most documents cost one inflate and one byte search. A Word 97-2003 .doc is not
-read: ``word97_table_cells`` counts its cell marks through the piece table, so one holding tables is listed. A list typed as lines separated by tabs (one person a paragraph) is taken as a table
+body text between them is skipped): most documents cost one inflate and one byte search. A Word 97-2003 .doc is
+read through scanner.word97 (its paragraphs with their table properties: cell and row ends, depth, merges) into the
+same rows. A list typed as lines separated by tabs (one person a paragraph) is taken as a table
 by the rule the text reader uses for a .txt (scanner.tables.sniff_delimiter: the tab splits the lines most
 consistently), when at least three consecutive paragraphs hold a tab. Damage is never absence: a cut package is read
 from its local headers, XML that breaks ends its table with the damage said, an RTF cut inside a table keeps the rows
@@ -36,15 +37,16 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from . import word97
 from .codes import Status
-from .details import Detail, say
+from .details import Detail, join_details, say
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .markup import pull_events
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import zeroed_block
 
-DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml")  # what scanner.tables.iter_tables reads here
+DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml", "doc")  # what scanner.tables.iter_tables reads here
 WORD_EXTS = (".docx", ".docm", ".dotx", ".dotm")
 ODT_EXTS = (".odt", ".ott", ".fodt")
 RTF_EXTS = (".rtf",)
@@ -211,6 +213,9 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
         if kind == "rtf":
             decoding("rtf")
             yield from _rtf_sheets(rtf_bytes(data), budget, delimiter)
+        elif kind == "doc":
+            decoding("olefile")
+            yield from _word97_sheets(data, budget, delimiter)
         elif kind == "fodt":
             decoding("lxml")
             yield from _odf_part_sheets("", data, budget, _flat_cut(data, b"document>"), delimiter)
@@ -336,7 +341,7 @@ def _inflate_from(data: bytes, start: int, method: int, csize: int, most: int) -
 
 # --- rows with merged cells -------------------------------------------------------------------------------------
 
-RESTART, CONTINUE = 1, 2
+RESTART, CONTINUE = word97.RESTART, word97.CONTINUE
 
 
 class _Table:
@@ -1100,51 +1105,91 @@ def _codec(name: str) -> str:
 WORD97_EXTS = (".doc", ".dot")
 
 
-def word97_table_cells(data: bytes) -> int | None:
-    """How many table cell marks (0x07: cells and row ends) the main text of a Word 97-2003 document holds, read through
-    the piece table ([MS-DOC] 2.4.1), or None when the file is no Word document or its structures cannot be followed.
-    The tables themselves are not read (which mark ends a cell and which a row is in the paragraph properties):
-    a document holding any is listed ``unsupported`` rather than passed as a document without tables."""
-    import olefile  # a dependency of msoffcrypto-tool
+class _Open97:
+    """A table being read at one depth: its rows, the current row's cells, the current cell's paragraphs."""
 
-    decoding("olefile")
-    try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            if not ole.exists("WordDocument"):
-                return None
-            word = ole.openstream("WordDocument").read()
-            if len(word) < 0x1AA or word[:2] not in (b"\xec\xa5", b"\xdc\xa5"):
-                return None
-            table_name = "1Table" if struct.unpack_from("<H", word, 0x0A)[0] & 0x0200 else "0Table"
-            if not ole.exists(table_name):
-                return None
-            table = ole.openstream(table_name).read()
-    except Exception:  # noqa: BLE001 - olefile raises many kinds on damaged containers (the archive inspector lists them)
-        return None
-    text_chars = struct.unpack_from("<i", word, 0x4C)[0]  # ccpText: the main document's characters
-    fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x1A2)
-    clx = table[fc_clx:fc_clx + lcb_clx]
-    at = 0
-    while at < len(clx) and clx[at] == 0x01:  # Prc: property modifiers, skipped
-        at += 3 + struct.unpack_from("<H", clx, at + 1)[0] if at + 3 <= len(clx) else len(clx)
-    if at + 5 > len(clx) or clx[at] != 0x02:
-        return None
-    plc = clx[at + 5:at + 5 + struct.unpack_from("<I", clx, at + 1)[0]]
-    n = (len(plc) - 4) // 12
-    if n <= 0:
-        return None
-    cps = struct.unpack_from(f"<{n + 1}i", plc)
-    marks = 0
-    for i in range(n):
-        start, end = max(cps[i], 0), min(cps[i + 1], text_chars)
-        if end <= start:
+    def __init__(self, name: str) -> None:
+        self.table = _Table(name)
+        self.cells: list[str] = []
+        self.paras: list[str] = []
+
+
+class _Doc97:
+    """Tables read so far in a Word 97-2003 document, and cell marks that fell outside any (damage)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.unplaced = 0
+        self.misfit = 0  # rows whose cells differ in number from their table definition
+        self.open: list[_Open97] = []
+
+
+def _word97_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
+    """The tables of a Word 97-2003 document (scanner.word97 gives its paragraphs with their table properties), story
+    by story; a story's tab-separated lines when it holds no table. Cell marks whose paragraph properties are lost or
+    that stand outside any table are said (the file ``corrupt``; ``unsupported`` when no table could be read)."""
+    doc = word97.open_word97(data)
+    if doc is None:
+        return
+    st = _Doc97()
+    for story, start, end in doc.stories:
+        lines: list[str] = []
+        before = st.count
+        try:
+            yield from _word97_story(doc.paragraphs(start, end, budget.tick), story, st, lines, budget)
+        except ReadError:  # a cap (cells, time): the rows read before it are analysed, the cap said
+            yield from (t.table.sheet for t in reversed(st.open))
+            raise
+        while st.open:
+            yield _closed97(st.open.pop(), story, cut=True)
+        if st.count == before and sum("\t" in line for line in lines) >= MIN_TAB_LINES:
+            yield from _tab_lines(story, iter(lines), budget, delimiter)
+    damage = list(dict.fromkeys(doc.damage))
+    if st.unplaced and not st.count:
+        raise ReadError(Status.UNSUPPORTED if not damage else Status.CORRUPT,
+                        join_details([*damage, say(Detail.WORD97_TABLES_UNREAD, n=st.unplaced)]))
+    if st.unplaced:
+        damage.append(say(Detail.WORD97_MARKS_UNPLACED, n=st.unplaced))
+    if st.misfit:
+        damage.append(say(Detail.WORD97_ROW_CELLS, n=st.misfit))
+    if damage:
+        yield Sheet(_name("", st.count + 1), [], damage=damage)
+
+
+def _word97_story(paragraphs: Iterator[tuple[str, str, word97.Para]], story: str, st: _Doc97, lines: list[str],
+                  budget: CellBudget) -> Iterator[Sheet]:
+    for text, mark, para in paragraphs:
+        if not para.known or (para.depth == 0 and mark == "\x07"):
+            st.unplaced += mark == "\x07"
+            if not para.known:
+                continue
+        while len(st.open) > para.depth:  # a nested table ended: a sheet of its own
+            yield _closed97(st.open.pop(), story, cut=False)
+        while len(st.open) < para.depth:
+            st.count += 1
+            st.open.append(_Open97(_name(story, st.count)))
+        if not st.open:
+            lines.append(text)
             continue
-        fc = struct.unpack_from("<I", plc, 4 * (n + 1) + 8 * i + 2)[0]
-        if fc & 0x40000000:  # 8-bit characters at fc / 2
-            piece = word[(fc & 0x3FFFFFFF) // 2:(fc & 0x3FFFFFFF) // 2 + end - start]
-            marks += piece.count(b"\x07")
+        t = st.open[-1]
+        if para.row_end:
+            if text.strip() or t.paras:  # a row ending without its last cell mark
+                t.cells.append(_cell_text(["\n".join([*t.paras, text])]))
+                t.paras = []
+            if para.width is not None and para.width != len(t.cells):
+                st.misfit += 1  # a cell mark lost or made by damage: cells of the row shifted
+            merges = para.merges
+            t.table.add([(c, 1, merges[i] if i < len(merges) else 0) for i, c in enumerate(t.cells)], budget)
+            t.cells = []
         else:
-            piece = word[fc:fc + 2 * (end - start)]
-            text = piece.decode("utf-16-le", "replace")
-            marks += text.count("\x07")
-    return marks
+            t.paras.append(text)
+            if para.cell_end:
+                t.cells.append(_cell_text(["\n".join(t.paras)]))
+                t.paras = []
+
+
+def _closed97(t: _Open97, story: str, cut: bool) -> Sheet:
+    """A table whose rows have all been read; ``cut``: its story ended inside a row (cells after the last row end)."""
+    if cut and (t.cells or any(t.paras)):
+        t.table.sheet.damage.append(say(Detail.DOCUMENT_CUT_IN_TABLE, part=story or "main text", n=len(t.table.rows)))
+    return t.table.sheet

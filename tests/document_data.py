@@ -150,3 +150,128 @@ def rtf_with_table(rows: Rows) -> bytes:
     body = "".join(rtf_row(r) for r in rows)
     return ("{\\rtf1\\ansi\\ansicpg932\\deff0{\\fonttbl{\\f0\\fnil\\fcharset128 MS Mincho;}}\n"
             f"\\pard {rtf_text('利用者名簿')}\\par\n{body}\\pard {rtf_text('以上')}\\par\n}}").encode("ascii")
+
+
+# --- Word 97-2003 (.doc) --------------------------------------------------------------------------------------------
+# No writer of .doc is on this machine (no LibreOffice, no antiword): the FIB, piece table and paragraph FKPs are
+# written here as [MS-DOC] lays them out (Word's own files are checked in tests/data/documents and by the POI sweep).
+
+CELL, ROW_END, PARA = "cell", "row", "para"
+
+
+def _papx(kind: str, depth: int, merges: Sequence[int] = ()) -> bytes:
+    """A paragraph's properties: style 0, in-table depth, cell or row end (with a sprmTDefTable of vertical merges)."""
+    sprms = b""
+    if depth:
+        sprms += b"\x16\x24\x01" + b"\x49\x66" + depth.to_bytes(4, "little")  # sprmPFInTable, sprmPItap
+        if depth > 1 and kind == CELL:
+            sprms += b"\x4b\x24\x01"  # sprmPFInnerTableCell
+        if kind == ROW_END:
+            sprms += b"\x17\x24\x01" if depth == 1 else b"\x4c\x24\x01"  # sprmPFTtp / sprmPFInnerTtp
+            if merges:
+                n = len(merges)
+                tcs = b"".join(((0x60 if m == 1 else 0x20 if m == 2 else 0)).to_bytes(2, "little") + bytes(18)
+                               for m in merges)
+                body = bytes([n]) + b"".join((1000 * i).to_bytes(2, "little") for i in range(n + 1)) + tcs
+                sprms += b"\x08\xd6" + (len(body) + 1).to_bytes(2, "little") + body  # sprmTDefTable
+    return b"\x00\x00" + sprms
+
+
+def doc_paragraphs(rows: Rows, title: str = "利用者名簿", end: str = "以上", nested: Rows | None = None,
+                   merges: Sequence[int] = ()) -> list[tuple[str, str, int, Sequence[int]]]:
+    """(text with its mark, kind, depth, merges) of a .doc: a title, the table (``nested``: a table inside the first
+    cell of the second row), a closing paragraph."""
+    out: list[tuple[str, str, int, Sequence[int]]] = [(title + "\r", PARA, 0, ())]
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            if nested is not None and i == 1 and j == 0:
+                for inner in nested:
+                    out += [(c + "\r", CELL, 2, ()) for c in inner] + [("\r", ROW_END, 2, (0,) * len(inner))]
+            lines = cell.split("\n")
+            out += [(line + "\r", PARA, 1, ()) for line in lines[:-1]] + [(lines[-1] + "\x07", CELL, 1, ())]
+        out.append(("\x07", ROW_END, 1, merges or (0,) * len(row)))  # Word defines every row's cells (sprmTDefTable)
+    out.append((end + "\r", PARA, 0, ()))
+    return out
+
+
+def doc_bytes(paragraphs: Sequence[tuple[str, str, int, Sequence[int]]], compressed: bool = False,
+              fast_saved: bool = False, encrypted: bool = False) -> bytes:
+    """A Word 97-2003 .doc (FIB, 1Table with the piece table and the PlcBtePapx, paragraph FKPs) of ``paragraphs``.
+    ``compressed``: text in 8-bit cp1252 pieces (ASCII text only); ``fast_saved``: the text in two pieces stored
+    in reverse order (as a fast save appends); ``encrypted``: the fEncrypted bit (the rest left plain)."""
+    from tests.test_caches import ole_file
+
+    text = "".join(p[0] for p in paragraphs)
+    width = 1 if compressed else 2
+    encoded = text.encode("cp1252") if compressed else text.encode("utf-16-le")
+    base = 0x800
+    half = (len(text) // 2) if fast_saved else len(text)
+    if fast_saved:  # the second half first in the stream
+        first, second = encoded[:half * width], encoded[half * width:]
+        fcs = [base + len(second), base]
+        body = second + first
+    else:
+        fcs, body = [base], encoded
+    word = bytearray(base) + body
+    word += bytes(-len(word) % 512)
+
+    def fc_of(cp: int) -> int:
+        return fcs[0] + cp * width if cp < half else fcs[1] + (cp - half) * width
+
+    runs = []  # (fc start, fc end, papx) per paragraph
+    cp = 0
+    for chunk, kind, depth, merges in paragraphs:
+        mark = cp + len(chunk) - 1
+        runs.append((fc_of(mark), fc_of(mark) + width, _papx(kind, depth, merges) if depth else b""))
+        cp += len(chunk)
+    runs.sort()
+    pages, bte_fcs = [], []
+    at = 0
+    while at < len(runs):
+        chunk = [runs[at]]  # as many runs as the page holds: fcs, 13-byte entries, PAPXs from its end
+        while at + len(chunk) < len(runs) and 4 * (len(chunk) + 2) + 13 * (len(chunk) + 1) + sum(
+                len(r[2]) + 3 for r in [*chunk, runs[at + len(chunk)]]) <= 510:
+            chunk.append(runs[at + len(chunk)])
+        at += len(chunk)
+        page = bytearray(512)
+        crun = len(chunk)
+        fcs_page = [r[0] for r in chunk] + [chunk[-1][1]]
+        page[:4 * (crun + 1)] = b"".join(f.to_bytes(4, "little") for f in fcs_page)
+        free = 510
+        for j, (_, _, papx) in enumerate(chunk):
+            offset = 0
+            if papx:
+                cb = (len(papx) + 2) // 2  # the PAPX's 2 * cb - 1 bytes hold it
+                blob = bytes([cb]) + papx + bytes(2 * cb - 1 - len(papx))
+                free -= len(blob) + (len(blob) & 1)
+                page[free:free + len(blob)] = blob
+                offset = free // 2
+            page[4 * (crun + 1) + 13 * j] = offset
+        page[511] = crun
+        bte_fcs.append(fcs_page[0])
+        pages.append(bytes(page))
+    first_pn = len(word) // 512
+    word += b"".join(pages)
+    pieces_cp = [0, half, len(text)] if fast_saved else [0, len(text)]
+    pcds = b"".join(b"\x00\x00" + ((f * 2) | 0x40000000 if compressed else f).to_bytes(4, "little") + b"\x00\x00"
+                    for f in fcs)
+    plc = b"".join(c.to_bytes(4, "little") for c in pieces_cp) + pcds
+    clx = b"\x02" + len(plc).to_bytes(4, "little") + plc
+    bte = (b"".join(f.to_bytes(4, "little") for f in [*bte_fcs, runs[-1][1]])
+           + b"".join((first_pn + k).to_bytes(4, "little") for k in range(len(pages))))
+    table = clx + bte
+    fib = bytearray(0x384)
+    fib[0:4] = b"\xec\xa5\xc1\x00"
+    fib[0x0A:0x0C] = (0x0200 | (0x0004 if fast_saved else 0) | (0x0100 if encrypted else 0)).to_bytes(2, "little")
+    fib[0x20:0x22] = (14).to_bytes(2, "little")
+    fib[0x3E:0x40] = (22).to_bytes(2, "little")
+    fib[0x4C:0x50] = len(text).to_bytes(4, "little")
+    fib[0x98:0x9A] = (0x5D).to_bytes(2, "little")
+    fib[0x102:0x10A] = len(clx).to_bytes(4, "little") + len(bte).to_bytes(4, "little")
+    fib[0x1A2:0x1AA] = (0).to_bytes(4, "little") + len(clx).to_bytes(4, "little")
+    word[:len(fib)] = fib
+    return ole_file({"WordDocument": bytes(word), "1Table": table})
+
+
+def doc_with_table(rows: Rows, **kw: object) -> bytes:
+    return doc_bytes(doc_paragraphs(rows), **kw)  # type: ignore[arg-type]

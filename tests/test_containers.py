@@ -190,8 +190,13 @@ def native(label: str, data: bytes) -> bytes:
 
 
 def word_doc(objects: dict[str, dict]) -> bytes:
-    text = "月例報告".encode("utf-16-le") * 1200
-    tree: dict = {"WordDocument": text, "1Table": bytes(4096)}
+    """A Word 97 letter (a FIB, its text and piece table: word18 reads every .doc's tables) and ``objects``."""
+    import olefile
+
+    from tests.document_data import doc_bytes
+
+    with olefile.OleFileIO(io.BytesIO(doc_bytes([("月例報告です。\r", "para", 0, ())] * 600))) as ole:
+        tree: dict = {"WordDocument": ole.openstream("WordDocument").read(), "1Table": ole.openstream("1Table").read()}
     if objects:
         tree["ObjectPool"] = objects
     return compound(tree)

@@ -65,6 +65,9 @@ PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
 NATIVE_STREAM = "\x01Ole10Native"
 _OBJECT_POOL = "ObjectPool".encode("utf-16-le")
 _SLIDES_STREAM = "PowerPoint Document"
+_PPT_ENCRYPTED = "EncryptedSummary"  # a password-protected presentation's summary (the deck's streams are RC4)
+_PPT_USER = "Current User"
+_PPT_TOKEN_ENCRYPTED = b"\xdf\xc4\xd1\xf3"  # CurrentUserAtom.headerToken of an encrypted presentation
 _EX_OLE_EMBED = b"\x0f\x00\xcc\x0f"  # ExOleEmbedContainer (recVer 0xF, recType 0x0FCC), in the ExObjList
 _EX_OLE_OBJ_STG = (b"\x00\x00\x11\x10", b"\x10\x00\x11\x10")  # ExOleObjStg, uncompressed / compressed
 _OTHER_SLIDES_STREAMS = ("pp40",)  # PowerPoint 4.0
@@ -171,7 +174,10 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
     and a password-protected Office package (an EncryptedPackage stream; session 17: an encrypted workbook renamed .doc
     or .ppt ended as nothing or as a damaged deck): listed encrypted."""
     other = word = sheet = False
-    for name, typ, start, size in probe.entries():
+    entries = list(probe.entries())
+    if kind == "ppt" and any(typ == 2 and name == _PPT_ENCRYPTED for name, typ, _, _ in entries):
+        return True  # a password-protected presentation: the worker lists it encrypted
+    for name, typ, start, size in entries:
         if kind == "doc" and typ == 1 and (name == "ObjectPool" or _OBJECT_STORAGE.fullmatch(name)):  # a storage
             return True
         if typ == 2 and name == "EncryptedPackage":
@@ -389,6 +395,8 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None
             objects = list(ppt_objects(data, caps) if kind == "ppt" else
                            doc_objects(data, caps, xls=True) if kind == "xls" else doc_objects(data, caps))
     except Exception as e:  # noqa: BLE001 - a damaged document is data, not a crash
+        if isinstance(e, ReadError) and e.reason == Status.ENCRYPTED and kind == "ppt":
+            return Inspection(status=e.reason, detail=e.detail)  # a password-protected presentation (said whole)
         reason, text = error_reason(e)
         if kind != "rtf" and reason == Status.CORRUPT and ole_header_impossible(data):
             text = say(Detail.OLE_CORRUPT)  # not the library's words (a Python limit hit on a random header)
@@ -555,6 +563,10 @@ def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
     import olefile
 
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        user = ole.openstream(_PPT_USER).read(16) if ole.exists(_PPT_USER) else b""
+        if ole.exists(_PPT_ENCRYPTED) or user[12:16] == _PPT_TOKEN_ENCRYPTED:  # [MS-PPT] 2.3.2 / 2.3.7: RC4 CryptoAPI
+            raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_FORMAT, format="PowerPoint 97-2003 presentation",
+                                                  marker="Current User headerToken, EncryptedSummary stream"))
         if not ole.exists(_SLIDES_STREAM):
             raise ReadError(Status.CORRUPT, say(Detail.NO_PPT_STREAM))
         stream = _stream(ole, _SLIDES_STREAM, caps)

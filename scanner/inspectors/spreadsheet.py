@@ -36,7 +36,6 @@ from ..doctables import (
     WORD97_EXTS,
     document_kind,
     without_tables,
-    word97_table_cells,
 )
 from ..errors import ReadError
 from ..isolation import shared_worker
@@ -66,6 +65,7 @@ from ..tables import (
     web_archive_kind,
 )
 from ..textdecode import narrowed
+from ..word97 import holds_word97
 from . import embedded, salvage
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
@@ -806,13 +806,10 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
-        if fmt == "ole-other" and (ext in WORD97_EXTS or _WORD_STREAM_NAME in data):  # a Word 97-2003 document,
-            caps = caps_for(self.config, len(data))  # also renamed (review17e: under .rtf/.jpg a lead saying nothing
-            cells = shared_worker().call(word97_table_cells, (data,), caps.timeout + 5)  # of its tables, under .xls
-            if cells:  # "OLE2 file without a workbook stream"); olefile: in the worker
-                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.WORD97_TABLES_UNREAD, n=cells))
-            if ext in WORD97_EXTS:
-                return Inspection()
+        if fmt == "ole-other" and (ext in WORD97_EXTS or (_WORD_STREAM_NAME in data and shared_worker().call(
+                holds_word97, (data,), caps_for(self.config, len(data)).timeout + 5))):  # a Word 97-2003 document,
+            fmt = "doc"  # also renamed (review17e; not an Outlook message holding one): its tables read in the worker
+            # (scanner.word97), listed when they cannot be
         if (ext in DOCUMENT_EXTS or ext in WORD97_EXTS) and fmt not in (*BINARY_FORMATS, "ole-encrypted",
                                                                          "ooxml-no-workbook"):
             kind = document_kind(data)
