@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import re
 import struct
 import uuid
 from collections.abc import Iterator, Sequence
@@ -52,6 +53,13 @@ _CODE_PAGES = {932: "cp932", 936: "cp936", 949: "cp949", 950: "cp950", 1250: "cp
                1253: "cp1253", 1254: "cp1254", 1255: "cp1255", 1256: "cp1256", 1257: "cp1257", 874: "cp874"}
 _JAPANESE_CODECS = frozenset(codecs.lookup(c).name for c in ("cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213",
                                                                 "euc_jp"))  # Japanese text: cp932 in Access 97
+# Japanese text past ASCII that is no kana or kanji: JIS X 0208's signs (○ × △ ※ → ± °), NEC's and IBM's (① ㈱ №),
+# the full-width yen and pound; cp932 reads them only from two bytes whose lead (0x81, 0x87, 0xFA ...) Western text
+# lacks or has before no such byte
+_JAPANESE_SIGNS = re.compile("(?<![A-Za-z])[\u00a7\u00a8\u00b0\u00b1\u00b4\u00b6\u00d7\u00f7\u2010-\u2312"
+                             "\u2460-\u24ff\u2500-\u257f\u25a0-\u26ff\u3200-\u33ff\uffe0-\uffe5](?![A-Za-z])")
+_FULL_WIDTH = re.compile("(?<![A-Za-z])[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff60](?![A-Za-z])")  # kana, kanji
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _CATALOG_PAGE = 2
 _TABLE, _LINKED = 1, (4, 6)  # MSysObjects.Type: a local table; a linked table (ODBC, another Access file)
 _SYSTEM_FLAGS = 0x80000002  # MSysObjects.Flags of system tables (mdbtools' mdb_is_user_table)
@@ -764,12 +772,26 @@ def _guess_encoding(db: _Database) -> str:
             raise
     finally:
         db.sample = None
+    return _code_page_of(sample)
+
+
+def _code_page_of(sample: list[bytes]) -> str:
+    """The code page of a Jet 3 database's text past ASCII (``_guess_encoding``): cp932 when it reads as Japanese
+    text, kana and kanji or the signs of a Japanese table (○ × △ ① ㈱ ￥: charset-normalizer names a sample of them
+    gb18030 or cp949, review18a); else the code page charset-normalizer names when it is one Access 97 wrote, else
+    cp1252."""
     if not sample:
         return "cp1252"
     joined = b"\r\n".join(sample)
     codec = codecs.lookup(plan_decoding(joined).codec).name
-    if codec in _JAPANESE_CODECS:  # and most of it reads as kana and kanji (a table of every byte's Latin letter, a
-        return "cp932" if japanese_share(joined.decode("cp932", "replace")) >= 0.5 else "cp1252"  # lone byte, no)
+    text = joined.decode("cp932", "replace")
+    high = len(_NON_ASCII.findall(text))
+    signs = len(_JAPANESE_SIGNS.findall(text))
+    if codec in _JAPANESE_CODECS:  # and most of it reads as kana, kanji or signs (a table of every byte's Latin
+        return "cp932" if japanese_share(text) + signs / high >= 0.5 else "cp1252"  # letter, a lone byte: no)
+    if (signs + len(_FULL_WIDTH.findall(text))) * 2 >= high:  # (half-width kana not counted here: Korean or
+        return "cp932"  # Chinese bytes read as cp932 make runs of them; Western text makes no sign, its kanji beside
+    # letters)
     return codec if codec in _CODE_PAGES.values() else "cp1252"
 
 

@@ -1,0 +1,46 @@
+"""Review of access18 (session 18, review18a): Access code-page guess, OLE-object and attachment children.
+
+Person tables: tests/access_data.py (jackcess' files, Apache-2.0, tests/data/tables/README.md); OLE values:
+tests/test_access18.py's builders.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import scanner.access as access
+from scanner.sheet import Caps, CellBudget
+from tests.access_data import person_database
+from tests.pii_data import people, standard
+
+N = 12
+
+
+def test_a_japanese_access97_database_whose_first_rows_are_marks_is_read_as_cp932(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Japanese Access 97 table naming no code page whose first sampled rows hold only ○ × △ marks (an attendance
+    or check-list table: signs of JIS X 0208 row 1, not kana or kanji) beside its Japanese column names: the sample
+    was named gb18030 by charset-normalizer and the database read cp1252, its persons after the sample mojibake
+    (lost, the file ok). The cp932 reading of such signs is Japanese."""
+    monkeypatch.setattr(access, "_SAMPLE_ROWS", 8)  # (the first 2,000 rows of a real attendance table)
+    rows = standard(people(N, seed=1801))
+    marks = [[k, "○", "×", "○", "△", "×", "○", "△", "○"] for k in range(1, 9)]
+    data = person_database([rows[0], *marks, *rows[1:]], "V1997", code_page=0)
+    (sheet,) = access.access_sheets(data, CellBudget(Caps()))
+    read = [list(r) for r in sheet.rows]
+    assert read[0] == rows[0]
+    assert [r[1] for r in read[9:]] == [r[1] for r in rows[1:]]
+    assert any("read as cp932" in n for n in sheet.notes), sheet.notes
+
+
+@pytest.mark.parametrize("values", [["①", "②", "③"] * 20, ["￥1,000", "￥2,500"] * 20, ["㈱山田商事"] * 3,
+                                    ["○", "×"] * 40])
+def test_japanese_signs_alone_read_as_cp932(values: list[str]) -> None:
+    """Circled numbers, the yen sign, ㈱, ○ ×: text of a Japanese table that is no kana or kanji."""
+    assert access._code_page_of([v.encode("cp932") for v in values]) == "cp932"
+
+
+@pytest.mark.parametrize("values", [["Müller", "Straße", "Größe"], ["Señor", "Niño", "¿Qué?"], ["N° 5", "½ kg", "20°C"],
+                                    ["«Hallo»", "„Guten Tag“", "Acme®", "©1997", "€ 12"]])
+def test_western_text_stays_western(values: list[str]) -> None:
+    assert access._code_page_of([v.encode("cp1252") for v in values]) == "cp1252"
