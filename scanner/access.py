@@ -785,7 +785,7 @@ def _code_page_of(sample: list[bytes]) -> str:
     joined = b"\r\n".join(sample)
     codec = codecs.lookup(plan_decoding(joined).codec).name
     text = joined.decode("cp932", "replace")
-    high = len(_NON_ASCII.findall(text))
+    high = max(len(_NON_ASCII.findall(text)), 1)
     signs = len(_JAPANESE_SIGNS.findall(text))
     if codec in _JAPANESE_CODECS:  # and most of it reads as kana, kanji or signs (a table of every byte's Latin
         return "cp932" if japanese_share(text) + signs / high >= 0.5 else "cp1252"  # letter, a lone byte: no)
