@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 import scanner.access as access
+from scanner.details import codes_of
 from scanner.sheet import Caps, CellBudget
 from tests.access_data import person_database
 from tests.pii_data import people, standard
@@ -44,3 +45,33 @@ def test_japanese_signs_alone_read_as_cp932(values: list[str]) -> None:
                                     ["«Hallo»", "„Guten Tag“", "Acme®", "©1997", "€ 12"]])
 def test_western_text_stays_western(values: list[str]) -> None:
     assert access._code_page_of([v.encode("cp1252") for v in values]) == "cp1252"
+
+
+def _declaring(data: bytes, stored: bytes, size: int) -> bytes:
+    """``data`` with the head of every long value ``stored`` (its length, then a pointer) saying ``size`` bytes."""
+    import re
+
+    out = bytearray(data)
+    heads = [m.start() for m in re.finditer(re.escape(len(stored).to_bytes(4, "little")) + b"[\x00-\xff]{4}\x00{4}",
+                                            data)]
+    assert heads
+    for at in heads:
+        out[at:at + 4] = size.to_bytes(4, "little")
+    return bytes(out)
+
+
+def test_objects_declaring_far_more_than_they_hold_are_not_padded_to_it() -> None:
+    """OLE values whose heads declare 200 MiB while a few hundred bytes are stored (a crafted 170 KB file): each was
+    padded with zeros to its declared size (8 x 200 MiB made, the archive budget of the database's children spent:
+    objects after them refused). Padding is an inflation: under the archive ratio, like a member's declared size."""
+    from scanner.inspectors.archive_members import ArchiveLimits, InflateBudget
+    from scanner.inspectors.legacy_embedded import access_found
+    from tests.test_access18 import access_package, ole_database
+
+    small = access_package("a.csv", b"x" * 100)
+    data = _declaring(ole_database(standard(people(8, seed=1802)), {k: small for k in range(8)}), small, 200 << 20)
+    budget = InflateBudget(4096 << 20)
+    found = list(access_found(data, ArchiveLimits(200, budget, 256 << 20), Caps()))
+    assert len(found) == 8
+    assert budget.used < 1 << 20, budget.used
+    assert all([c["code"] for c in codes_of(str(why))] == ["access-object-cut"] for _, _, why in found), found

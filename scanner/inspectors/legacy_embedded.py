@@ -729,7 +729,9 @@ def access_found(data: bytes, caps: ArchiveLimits, table_caps: Caps) -> Iterator
         if not obj.data:
             yield obj.name, None, why or say(Detail.ACCESS_OBJECT_DAMAGED, why="no bytes")
             continue
-        raw = obj.data.ljust(obj.size, b"\x00")  # a value read short: its wrapping whole, what was read examined
+        # a value read short: zeros up to its size keep its wrapping whole, what was read examined; zeros far past what
+        # was read are an inflation (a crafted head: 200 MiB of them a value, review18a), refused by the archive ratio
+        raw = obj.data.ljust(obj.size if caps.declared(obj.size, len(obj.data)) is None else 0, b"\x00")
         caps.budget.charge(len(raw))
         try:
             label, content = (access_attachment(raw, caps) if obj.kind == "attachment" else access_ole(raw))
