@@ -903,13 +903,15 @@ class AccessObject:
     data: bytes
     size: int
     cut: str = ""
+    lost: str = ""  # said: values that could not be read at all (an attachment column's hidden table damaged)
 
 
 def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[AccessObject]:
     """The OLE-object values and attachments of every user table of an Access database, in table and row order
     (rows marked deleted too, as the sheets read them), each at most ``limit`` bytes (a longer one is given empty,
     its size said). Nothing when no user table has such a column, or when the database's header or catalog cannot
-    be read (the sheets say why: access_sheets); damage met later is the sheets' to say too."""
+    be read (the sheets say why: access_sheets); damage met later is the sheets' to say too, but an attachment
+    column's hidden table (no sheet) whose definition or rows are damaged is given as ``lost``."""
     try:
         db = _Database(data, budget)
         if db.guessed:
@@ -936,18 +938,25 @@ def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[Acce
     for c in _complex_columns(db, catalog):
         if c.kind != "attachment" or c.owner not in owners:  # (a system table's: Access's own theme files)
             continue
-        try:
+        column = f"{owners[c.owner]}/{c.column}"
+        try:  # (the hidden table is no sheet: its damage is said here, never a column passed as read)
             flat = db.table(c.column, c.flat)
         except _Damaged:
+            yield AccessObject(column, "attachment", b"", 0, lost=say(Detail.ACCESS_DEFINITION_DAMAGED, page=c.flat))
             continue
         at = {col.name: i for i, col in enumerate(flat.columns)}
         if "FileData" not in at:
+            yield AccessObject(column, "attachment", b"", 0, lost=say(Detail.ACCESS_DEFINITION_DAMAGED, page=c.flat))
             continue
-        for n, row in enumerate(db.rows(flat, c.flat, _Counts(), deleted=True), 1):
+        counts = _Counts()
+        for n, row in enumerate(db.rows(flat, c.flat, counts, deleted=True), 1):
             head, file_name = row[at["FileData"]], row[at["FileName"]] if "FileName" in at else ""
             if isinstance(head, bytes) and head:
                 label = file_name.replace("/", "_") if isinstance(file_name, str) and file_name else f"attachment {n}"
-                yield _object(db, f"{owners[c.owner]}/{c.column}/{label}", "attachment", head, limit)
+                yield _object(db, f"{column}/{label}", "attachment", head, limit)
+        if counts.damaged or counts.pages:
+            yield AccessObject(column, "attachment", b"", 0,
+                               lost=say(Detail.ACCESS_ROWS_DAMAGED, n=counts.damaged, pages=counts.pages))
 
 
 def _object(db: _Database, name: str, kind: str, head: bytes, limit: int) -> AccessObject:

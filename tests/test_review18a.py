@@ -75,3 +75,35 @@ def test_objects_declaring_far_more_than_they_hold_are_not_padded_to_it() -> Non
     assert len(found) == 8
     assert budget.used < 1 << 20, budget.used
     assert all([c["code"] for c in codes_of(str(why))] == ["access-object-cut"] for _, _, why in found), found
+
+
+def _attachment_problems(data: bytes) -> list[tuple[str, object, str]]:
+    from scanner.inspectors.archive_members import ArchiveLimits, InflateBudget
+    from scanner.inspectors.legacy_embedded import access_found
+
+    return [(name, content, str(why)) for name, content, why in
+            access_found(data, ArchiveLimits(200, InflateBudget(1 << 30), 1 << 26), Caps())]
+
+
+def test_attachments_whose_hidden_table_is_damaged_are_said() -> None:
+    """jackcess' complexDataTest with the definition of attach-data's hidden table (page 46) damaged, then with its
+    data page's row offsets damaged: its files cannot be read, and nothing said so (the sheets no longer list an
+    attachment column as unread since access18: the database passed as examined whole)."""
+    from tests.access_data import jackcess
+
+    P = 4096
+    data = jackcess("complexDataTestV2010.accdb")
+    whole = _attachment_problems(data)
+    assert [c is not None for _, c, _ in whole] == [True, True, True]
+    lost = bytearray(data)
+    lost[46 * P] = 0x00  # (its page type: no longer a definition)
+    said = _attachment_problems(bytes(lost))
+    assert [(name, content) for name, content, _ in said] == [("Table1/attach-data", None)], said
+    assert [c["code"] for c in codes_of(said[0][2])] == ["access-definition-damaged"]
+    rows = bytearray(data)
+    at = 49 * P + 12  # the data page's row count, then its offsets: all past the page
+    for i in range(int.from_bytes(rows[at:at + 2], "little")):
+        rows[at + 2 + 2 * i:at + 4 + 2 * i] = (0x1FFF).to_bytes(2, "little")
+    said = _attachment_problems(bytes(rows))
+    assert [(name, content) for name, content, _ in said] == [("Table1/attach-data", None)], said
+    assert [c["code"] for c in codes_of(said[0][2])] == ["access-rows-damaged"]

@@ -717,6 +717,9 @@ def access_found(data: bytes, caps: ArchiveLimits, table_caps: Caps) -> Iterator
     attachment without its wrapper (inflated when deflated). A value cut or too large for the archive limits, or
     whose wrapping is damaged, is listed with why."""
     for obj in access_objects(data, CellBudget(table_caps), caps.member_memory):
+        if obj.lost:
+            yield obj.name, None, obj.lost
+            continue
         if obj.cut == "longer than kept":  # (not read)
             yield obj.name, None, ReadError(Status.TOO_LARGE, say(Detail.ACCESS_OBJECT_OVER, size=obj.size,
                                                                       cap=caps.member_memory))
