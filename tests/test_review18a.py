@@ -6,6 +6,8 @@ tests/test_access18.py's builders.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import scanner.access as access
@@ -107,3 +109,22 @@ def test_attachments_whose_hidden_table_is_damaged_are_said() -> None:
     said = _attachment_problems(bytes(rows))
     assert [(name, content) for name, content, _ in said] == [("Table1/attach-data", None)], said
     assert [c["code"] for c in codes_of(said[0][2])] == ["access-rows-damaged"]
+
+
+def test_a_database_holding_objects_past_the_archive_depth_is_listed_too_deep(tmp_path: Path) -> None:
+    """--archive-depth 0: a database whose OLE column holds a workbook is listed too-deep (its objects not opened),
+    one without objects is not (access18's depth branch had no test)."""
+    from tests.conftest import scan_findings
+    from tests.pii_data import xlsx_bytes
+    from tests.test_access18 import access_package, ole_database
+
+    rows = standard(people(N, seed=1803))
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "ole.mdb").write_bytes(ole_database(rows, {1: access_package("名簿.xlsx", xlsx_bytes({"名簿": rows}))}))
+    (share / "plain.mdb").write_bytes(person_database(rows, "V2000"))
+    found = scan_findings(share, tmp_path / "out", "--archive-depth", "0")
+    listed = {s["path"].rsplit("/", 1)[1]: s["reason"] for s in found["skipped"]}
+    assert listed == {"ole.mdb": "too-deep"}, found["skipped"]
+    hits = {f["path"].rsplit("/", 1)[1]: f["pii"]["records"] for f in found["files"]}
+    assert hits == {"ole.mdb": N, "plain.mdb": N}, hits
