@@ -919,10 +919,10 @@ def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[Acce
         catalog, _ = _catalog(db)
     except ReadError:
         return
-    users = _user_tables(catalog)
-    owners = {page: name for name, page in users}
+    tables = _user_tables(catalog) + _dropped(db, catalog)
+    owners = {page: name for name, page in tables}  # (a table recovered without its catalog entry: its attachments too)
     db.held = True
-    for name, page in users + _dropped(db, catalog):
+    for name, page in tables:
         try:
             table = db.table(name, page)
         except _Damaged:

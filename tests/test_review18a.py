@@ -128,3 +128,43 @@ def test_a_database_holding_objects_past_the_archive_depth_is_listed_too_deep(tm
     assert listed == {"ole.mdb": "too-deep"}, found["skipped"]
     hits = {f["path"].rsplit("/", 1)[1]: f["pii"]["records"] for f in found["files"]}
     assert hits == {"ole.mdb": N, "plain.mdb": N}, hits
+
+
+def test_the_attachments_of_a_table_recovered_without_its_catalog_entry_are_read() -> None:
+    """complexDataTest whose Table1 lost its catalog entry (dropped, or the row damaged) while MSysComplexColumns still
+    names its attachment column: the table is read as '(dropped table, page 109)', its attachment column no longer
+    said unread (attachments are children), yet only the catalog's tables' attachments were read: its three files
+    skipped unsaid."""
+    from scanner.access import access_objects
+    from tests.access_data import jackcess
+
+    data = _dropped_from_catalog(jackcess("complexDataTestV2010.accdb"), "Table1")
+    assert [s.name for s in access.access_sheets(data, CellBudget(Caps()))] == ["(dropped table, page 109)"]
+    names = [o.name for o in access_objects(data, CellBudget(Caps()), 1 << 20)]
+    assert names == ["(dropped table, page 109)/attach-data/test_data.txt",
+                     "(dropped table, page 109)/attach-data/test_data2.txt",
+                     "(dropped table, page 109)/attach-data/test_data2.txt"], names
+
+
+def _dropped_from_catalog(data: bytes, table: str) -> bytes:
+    """``data`` with the catalog row of user table ``table`` marked deleted and the catalog's row count lowered (as
+    Access drops a table; tests/test_access18.dropped_database does so on person_database's own file)."""
+    import struct
+
+    db = access._Database(data, CellBudget(Caps()))
+    f = db.fmt
+    out = bytearray(data)
+    system = db.table("MSysObjects", 2)
+    names = [c.name for c in system.columns]
+    for n in db.owned[2]:
+        pg = db.page(n)
+        assert pg is not None
+        for i in range(int.from_bytes(pg[f.rows_at:f.rows_at + 2], "little")):
+            raw = int.from_bytes(pg[f.rows_at + 2 + 2 * i:f.rows_at + 4 + 2 * i], "little")
+            if raw & 0x8000:
+                continue
+            row = db._row(system, *db._locate(pg, i, raw), access._Counts())
+            if row[names.index("Name")] == table and row[names.index("Type")] == 1:
+                out[n * f.page + f.rows_at + 3 + 2 * i] |= 0x80
+    struct.pack_into("<I", out, 2 * f.page + f.num_rows, system.counted - 1)
+    return bytes(out)
