@@ -919,10 +919,11 @@ def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[Acce
         catalog, _ = _catalog(db)
     except ReadError:
         return
-    tables = _user_tables(catalog) + _dropped(db, catalog)
-    owners = {page: name for name, page in tables}  # (a table recovered without its catalog entry: its attachments too)
+    owners: dict[int, str] = {}  # a definition two catalog entries name read once, under its first name (as the
+    for name, page in _user_tables(catalog) + _dropped(db, catalog):  # sheets); a table recovered without its
+        owners.setdefault(page, name)  # catalog entry: its attachments too
     db.held = True
-    for name, page in tables:
+    for page, name in owners.items():
         try:
             table = db.table(name, page)
         except _Damaged:

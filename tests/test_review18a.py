@@ -168,3 +168,21 @@ def _dropped_from_catalog(data: bytes, table: str) -> bytes:
                 out[n * f.page + f.rows_at + 3 + 2 * i] |= 0x80
     struct.pack_into("<I", out, 2 * f.page + f.num_rows, system.counted - 1)
     return bytes(out)
+
+
+def test_objects_of_a_table_the_catalog_names_twice_are_given_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two catalog entries naming one table definition (a damaged or crafted MSysObjects): its sheet is read once
+    (review17a), but its OLE objects were given once per entry (a person workbook inside counted as copies)."""
+    from scanner.access import access_objects
+    from tests.test_access18 import access_package, ole_database
+
+    data = ole_database(standard(people(3, seed=1804)), {1: access_package("a.csv", b"x" * 100)})
+    real = access._catalog
+
+    def doubled(db: access._Database) -> tuple[list[tuple[str, int, int, int]], str | None]:
+        entries, partial = real(db)
+        return entries + [("Table1 copy", kind, tid, flags) for name, kind, tid, flags in entries
+                          if name == "Table1"], partial
+
+    monkeypatch.setattr(access, "_catalog", doubled)
+    assert [o.name for o in access_objects(data, CellBudget(Caps()), 1 << 20)] == ["Table1/要介護度/row 2"]
