@@ -904,6 +904,9 @@ class AccessObject:
     size: int
     cut: str = ""
     lost: str = ""  # said: values that could not be read at all (an attachment column's hidden table damaged)
+    # of a row marked deleted: Access freed its long-value rows, which later values may have taken (read short or
+    # broken: gone, no damage of the file)
+    deleted: bool = False
 
 
 def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[AccessObject]:
@@ -931,11 +934,13 @@ def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[Acce
         ole = [k for k, c in enumerate(table.columns) if c.kind == _OLE]
         if not ole:
             continue
-        for n, row in enumerate(db.rows(table, page, _Counts(), deleted=True), 1):
+        counts = _Counts()
+        for n, row in enumerate(db.rows(table, page, counts, deleted=True), 1):
+            gone, counts.deleted = counts.deleted > 0, 0  # (a row marked deleted: rows() counts it)
             for k in ole:
                 head = row[k]
                 if isinstance(head, bytes) and head:
-                    yield _object(db, f"{name}/{table.columns[k].name}/row {n}", "ole", head, limit)
+                    yield _object(db, f"{name}/{table.columns[k].name}/row {n}", "ole", head, limit, gone)
     for c in _complex_columns(db, catalog):
         if c.kind != "attachment" or c.owner not in owners:  # (a system table's: Access's own theme files)
             continue
@@ -951,18 +956,19 @@ def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[Acce
             continue
         counts = _Counts()
         for n, row in enumerate(db.rows(flat, c.flat, counts, deleted=True), 1):
+            gone, counts.deleted = counts.deleted > 0, 0
             head, file_name = row[at["FileData"]], row[at["FileName"]] if "FileName" in at else ""
             if isinstance(head, bytes) and head:
                 label = file_name.replace("/", "_") if isinstance(file_name, str) and file_name else f"attachment {n}"
-                yield _object(db, f"{column}/{label}", "attachment", head, limit)
+                yield _object(db, f"{column}/{label}", "attachment", head, limit, gone)
         if counts.damaged or counts.pages:
             yield AccessObject(column, "attachment", b"", 0,
                                lost=say(Detail.ACCESS_ROWS_DAMAGED, n=counts.damaged, pages=counts.pages))
 
 
-def _object(db: _Database, name: str, kind: str, head: bytes, limit: int) -> AccessObject:
+def _object(db: _Database, name: str, kind: str, head: bytes, limit: int, deleted: bool) -> AccessObject:
     size = int.from_bytes(head[:4], "little") & 0x3FFFFFFF if len(head) >= 4 else 0
     if size > limit:  # not read: the part kept of a file is no file
-        return AccessObject(name, kind, b"", size, "longer than kept")
+        return AccessObject(name, kind, b"", size, "longer than kept", deleted=deleted)
     raw, why = db.long_value(head, limit)
-    return AccessObject(name, kind, raw, size, why)
+    return AccessObject(name, kind, raw, size, why, deleted=deleted)

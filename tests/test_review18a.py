@@ -186,3 +186,43 @@ def test_objects_of_a_table_the_catalog_names_twice_are_given_once(monkeypatch: 
 
     monkeypatch.setattr(access, "_catalog", doubled)
     assert [o.name for o in access_objects(data, CellBudget(Caps()), 1 << 20)] == ["Table1/要介護度/row 2"]
+
+
+def _deleted_object_row(data: bytes, row: int) -> bytes:
+    """ole_database's ``data`` with data row ``row`` (0-based) of Table1 deleted as Access deletes one (marked, its
+    bytes left, the definition's row count lowered)."""
+    P = 4096
+    f = access._JET4
+    page = [n for n in range(len(data) // P)
+            if data[n * P] == 1 and data[n * P + 4:n * P + 8] == (24).to_bytes(4, "little")
+            and int.from_bytes(data[n * P + f.rows_at:n * P + f.rows_at + 2], "little")][0]
+    out = bytearray(data)
+    out[page * P + f.rows_at + 3 + 2 * row] |= 0x80
+    at = 24 * P + f.num_rows  # (the definition's row count lowered, as Access does)
+    out[at:at + 4] = (int.from_bytes(out[at:at + 4], "little") - 1).to_bytes(4, "little")
+    return bytes(out)
+
+
+def test_an_object_of_a_deleted_row_whose_pages_were_reused_is_no_damage(tmp_path: Path) -> None:
+    """A row deleted with its OLE object: Access frees the object's long-value rows, which later values take. The
+    row's bytes are read back (access18, as deleted rows are) and its object followed into pages holding something
+    else: said cut or damaged, the healthy database listed corrupt. A deleted row's object still whole is examined
+    (a person list in it counted); one that is gone is no damage of the file."""
+    from tests.conftest import scan_findings
+    from tests.pii_data import xlsx_bytes
+    from tests.test_access18 import access_package, ole_database
+
+    rows = standard(people(N, seed=1805))
+    inner = standard(people(20, seed=1806))
+    whole = _deleted_object_row(ole_database(rows, {1: access_package("名簿.xlsx", xlsx_bytes({"名簿": inner}))}), 1)
+    reused = bytearray(whole)
+    reused[len(whole) - 4096:] = bytes(4096)  # (the object's last long-value page taken: here zeroed)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "whole.mdb").write_bytes(whole)
+    (share / "reused.mdb").write_bytes(bytes(reused))
+    found = scan_findings(share, tmp_path / "out")
+    hits = {f["path"].split("/share/", 1)[1]: f for f in found["files"]}
+    assert hits["whole.mdb » Table1/要介護度/row 2/名簿.xlsx"]["pii"]["records"] == 20
+    assert hits["reused.mdb"]["status"] == "ok", hits["reused.mdb"]
+    assert not [s for s in found["skipped"] if s["path"].endswith("reused.mdb")], found["skipped"]

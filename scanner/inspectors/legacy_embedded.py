@@ -728,6 +728,8 @@ def access_found(data: bytes, caps: ArchiveLimits, table_caps: Caps) -> Iterator
             yield obj.name, None, ReadError(Status.TOO_LARGE, say(Detail.DECLARES_OVER_LEFT, size=obj.size,
                                                                       left=caps.budget.remaining()))
             continue
+        if obj.deleted and (obj.cut or not obj.data):  # a deleted row's object whose freed pages were taken: gone
+            continue  # (no damage of the file: review18a)
         why = say(Detail.ACCESS_OBJECT_CUT, n=len(obj.data), size=obj.size, why=obj.cut.split(" + ")) if obj.cut else ""
         if not obj.data:
             yield obj.name, None, why or say(Detail.ACCESS_OBJECT_DAMAGED, why="no bytes")
@@ -739,6 +741,8 @@ def access_found(data: bytes, caps: ArchiveLimits, table_caps: Caps) -> Iterator
         try:
             label, content = (access_attachment(raw, caps) if obj.kind == "attachment" else access_ole(raw))
         except (ValueError, struct.error, ReadError) as e:  # (a value read short breaks its wrapping: the cut said)
+            if obj.deleted and (not isinstance(e, ReadError) or e.reason == Status.CORRUPT):
+                continue  # (a deleted row's object broken: its pages taken by later values, no damage of the file)
             yield obj.name, None, why or (e if isinstance(e, ReadError) else say(Detail.ACCESS_OBJECT_DAMAGED,
                                                                                  why=str(e)[:80]))
             continue
