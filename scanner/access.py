@@ -789,9 +789,10 @@ def _code_page_of(sample: list[bytes]) -> str:
     signs = len(_JAPANESE_SIGNS.findall(text))
     if codec in _JAPANESE_CODECS:  # and most of it reads as kana, kanji or signs (a table of every byte's Latin
         return "cp932" if japanese_share(text) + signs / high >= 0.5 else "cp1252"  # letter, a lone byte: no)
-    if (signs + len(_FULL_WIDTH.findall(text))) * 2 >= high:  # (half-width kana not counted here: Korean or
-        return "cp932"  # Chinese bytes read as cp932 make runs of them; Western text makes no sign, its kanji beside
-    # letters)
+    # whatever charset-normalizer named: half of it full-width kana, kanji or signs in cp932 (not half-width kana,
+    # which Korean or Chinese bytes read as cp932 make runs of; Western text makes no sign, its kanji beside letters)
+    if (signs + len(_FULL_WIDTH.findall(text))) * 2 >= high:
+        return "cp932"
     return codec if codec in _CODE_PAGES.values() else "cp1252"
 
 
