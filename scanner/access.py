@@ -942,9 +942,11 @@ def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[Acce
                 head = row[k]
                 if isinstance(head, bytes) and head:
                     yield _object(db, f"{name}/{table.columns[k].name}/row {n}", "ole", head, limit, gone)
+    flats: set[int] = set()
     for c in _complex_columns(db, catalog):
-        if c.kind != "attachment" or c.owner not in owners:  # (a system table's: Access's own theme files)
-            continue
+        if c.kind != "attachment" or c.owner not in owners or c.flat in flats:  # (a system table's: Access's own
+            continue  # theme files; a hidden table two rows name, damaged: its files given once)
+        flats.add(c.flat)
         column = f"{owners[c.owner]}/{c.column}"
         try:  # (the hidden table is no sheet: its damage is said here, never a column passed as read)
             flat = db.table(c.column, c.flat)

@@ -226,3 +226,19 @@ def test_an_object_of_a_deleted_row_whose_pages_were_reused_is_no_damage(tmp_pat
     assert hits["whole.mdb » Table1/要介護度/row 2/名簿.xlsx"]["pii"]["records"] == 20
     assert hits["reused.mdb"]["status"] == "ok", hits["reused.mdb"]
     assert not [s for s in found["skipped"] if s["path"].endswith("reused.mdb")], found["skipped"]
+
+
+def test_attachments_of_a_hidden_table_two_complex_columns_name_are_given_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MSysComplexColumns naming one hidden attachment table twice (damaged or crafted): its files given once, not
+    once per row (children, and their persons, counted twice)."""
+    from scanner.access import access_objects
+    from tests.access_data import jackcess
+
+    real = access._complex_columns
+
+    def doubled(db: access._Database, catalog: list[tuple[str, int, int, int]]) -> list[access._Complex]:
+        return real(db, catalog) * 2
+
+    monkeypatch.setattr(access, "_complex_columns", doubled)
+    names = [o.name for o in access_objects(jackcess("complexDataTestV2010.accdb"), CellBudget(Caps()), 1 << 20)]
+    assert len(names) == 3, names
