@@ -203,29 +203,25 @@ def _deleted_object_row(data: bytes, row: int) -> bytes:
     return bytes(out)
 
 
-def test_an_object_of_a_deleted_row_whose_pages_were_reused_is_no_damage(tmp_path: Path) -> None:
+def test_an_object_of_a_deleted_row_whose_pages_were_reused_is_no_damage() -> None:
     """A row deleted with its OLE object: Access frees the object's long-value rows, which later values take. The
     row's bytes are read back (access18, as deleted rows are) and its object followed into pages holding something
     else: said cut or damaged, the healthy database listed corrupt. A deleted row's object still whole is examined
     (a person list in it counted); one that is gone is no damage of the file."""
-    from tests.conftest import scan_findings
     from tests.pii_data import xlsx_bytes
     from tests.test_access18 import access_package, ole_database
 
     rows = standard(people(N, seed=1805))
-    inner = standard(people(20, seed=1806))
-    whole = _deleted_object_row(ole_database(rows, {1: access_package("名簿.xlsx", xlsx_bytes({"名簿": inner}))}), 1)
+    book = xlsx_bytes({"名簿": standard(people(20, seed=1806))})
+    whole = _deleted_object_row(ole_database(rows, {1: access_package("名簿.xlsx", book)}), 1)
+    assert _attachment_problems(whole) == [("Table1/要介護度/row 2/名簿.xlsx", book, "")]
     reused = bytearray(whole)
     reused[len(whole) - 4096:] = bytes(4096)  # (the object's last long-value page taken: here zeroed)
-    share = tmp_path / "share"
-    share.mkdir()
-    (share / "whole.mdb").write_bytes(whole)
-    (share / "reused.mdb").write_bytes(bytes(reused))
-    found = scan_findings(share, tmp_path / "out")
-    hits = {f["path"].split("/share/", 1)[1]: f for f in found["files"]}
-    assert hits["whole.mdb » Table1/要介護度/row 2/名簿.xlsx"]["pii"]["records"] == 20
-    assert hits["reused.mdb"]["status"] == "ok", hits["reused.mdb"]
-    assert not [s for s in found["skipped"] if s["path"].endswith("reused.mdb")], found["skipped"]
+    assert _attachment_problems(bytes(reused)) == []
+    live = bytearray(ole_database(rows, {1: access_package("名簿.xlsx", book)}))  # (a live row's: damage, said)
+    live[len(live) - 4096:] = bytes(4096)
+    (said,) = _attachment_problems(bytes(live))  # (what was read still examined)
+    assert [c["code"] for c in codes_of(said[2])] == ["access-object-cut"], said[2]
 
 
 def test_attachments_of_a_hidden_table_two_complex_columns_name_are_given_once(monkeypatch: pytest.MonkeyPatch) -> None:
