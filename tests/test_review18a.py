@@ -238,3 +238,21 @@ def test_attachments_of_a_hidden_table_two_complex_columns_name_are_given_once(m
     monkeypatch.setattr(access, "_complex_columns", doubled)
     names = [o.name for o in access_objects(jackcess("complexDataTestV2010.accdb"), CellBudget(Caps()), 1 << 20)]
     assert len(names) == 3, names
+
+
+def test_linked_ole_objects_are_no_damage() -> None:
+    """OLE values that link a file instead of holding it (Insert Object > Link): a Package whose stream says
+    'linked file' (jackcess' OleUtil PS_LINKED_FILE, its LinkContent) and an OLE 1.0 LinkedObject (FormatID 1, an
+    Excel workbook linked by path). The database holds no file to examine: they were said damaged ('FormatID 1 is
+    not an embedded object', the Package's data length read from the link), a healthy database listed corrupt."""
+    import struct
+
+    from tests.test_access18 import access_ole_value, ole_database
+
+    path = b"C:\\Users\\staff\\meibo.xlsx\x00"
+    package = b"\x02\x00" + b"meibo.xlsx\x00" + path + (0x010000).to_bytes(4, "little") + b"\x01\x00" + path
+    linked = bytearray(access_ole_value("Excel.Sheet.8", b"presentation"))
+    at = linked.find(struct.pack("<II", 0x0501, 2))
+    linked[at + 4] = 1  # (FormatID 1: LinkedObject; its TopicName the file's path)
+    data = ole_database(standard(people(3, seed=1807)), {0: access_ole_value("Package", package), 1: bytes(linked)})
+    assert _attachment_problems(data) == []
