@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import re
 import struct
 import uuid
 from collections.abc import Iterator, Sequence
@@ -52,6 +53,13 @@ _CODE_PAGES = {932: "cp932", 936: "cp936", 949: "cp949", 950: "cp950", 1250: "cp
                1253: "cp1253", 1254: "cp1254", 1255: "cp1255", 1256: "cp1256", 1257: "cp1257", 874: "cp874"}
 _JAPANESE_CODECS = frozenset(codecs.lookup(c).name for c in ("cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213",
                                                                 "euc_jp"))  # Japanese text: cp932 in Access 97
+# Japanese text past ASCII that is no kana or kanji: JIS X 0208's signs (○ × △ ※ → ± °), NEC's and IBM's (① ㈱ №),
+# the full-width yen and pound; cp932 reads them only from two bytes whose lead (0x81, 0x87, 0xFA ...) Western text
+# lacks or has before no such byte
+_JAPANESE_SIGNS = re.compile("(?<![A-Za-z])[\u00a7\u00a8\u00b0\u00b1\u00b4\u00b6\u00d7\u00f7\u2010-\u2312"
+                             "\u2460-\u24ff\u2500-\u257f\u25a0-\u26ff\u3200-\u33ff\uffe0-\uffe5](?![A-Za-z])")
+_FULL_WIDTH = re.compile("(?<![A-Za-z])[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff60](?![A-Za-z])")  # kana, kanji
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _CATALOG_PAGE = 2
 _TABLE, _LINKED = 1, (4, 6)  # MSysObjects.Type: a local table; a linked table (ODBC, another Access file)
 _SYSTEM_FLAGS = 0x80000002  # MSysObjects.Flags of system tables (mdbtools' mdb_is_user_table)
@@ -764,12 +772,27 @@ def _guess_encoding(db: _Database) -> str:
             raise
     finally:
         db.sample = None
+    return _code_page_of(sample)
+
+
+def _code_page_of(sample: list[bytes]) -> str:
+    """The code page of a Jet 3 database's text past ASCII (``_guess_encoding``): cp932 when it reads as Japanese
+    text, kana and kanji or the signs of a Japanese table (○ × △ ① ㈱ ￥: charset-normalizer names a sample of them
+    gb18030 or cp949, review18a); else the code page charset-normalizer names when it is one Access 97 wrote, else
+    cp1252."""
     if not sample:
         return "cp1252"
     joined = b"\r\n".join(sample)
     codec = codecs.lookup(plan_decoding(joined).codec).name
-    if codec in _JAPANESE_CODECS:  # and most of it reads as kana and kanji (a table of every byte's Latin letter, a
-        return "cp932" if japanese_share(joined.decode("cp932", "replace")) >= 0.5 else "cp1252"  # lone byte, no)
+    text = joined.decode("cp932", "replace")
+    high = max(len(_NON_ASCII.findall(text)), 1)
+    signs = len(_JAPANESE_SIGNS.findall(text))
+    if codec in _JAPANESE_CODECS:  # and most of it reads as kana, kanji or signs (a table of every byte's Latin
+        return "cp932" if japanese_share(text) + signs / high >= 0.5 else "cp1252"  # letter, a lone byte: no)
+    # whatever charset-normalizer named: half of it full-width kana, kanji or signs in cp932 (not half-width kana,
+    # which Korean or Chinese bytes read as cp932 make runs of; Western text makes no sign, its kanji beside letters)
+    if (signs + len(_FULL_WIDTH.findall(text))) * 2 >= high:
+        return "cp932"
     return codec if codec in _CODE_PAGES.values() else "cp1252"
 
 
@@ -881,13 +904,18 @@ class AccessObject:
     data: bytes
     size: int
     cut: str = ""
+    lost: str = ""  # said: values that could not be read at all (an attachment column's hidden table damaged)
+    # of a row marked deleted: Access freed its long-value rows, which later values may have taken (read short or
+    # broken: gone, no damage of the file)
+    deleted: bool = False
 
 
 def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[AccessObject]:
     """The OLE-object values and attachments of every user table of an Access database, in table and row order
     (rows marked deleted too, as the sheets read them), each at most ``limit`` bytes (a longer one is given empty,
     its size said). Nothing when no user table has such a column, or when the database's header or catalog cannot
-    be read (the sheets say why: access_sheets); damage met later is the sheets' to say too."""
+    be read (the sheets say why: access_sheets); damage met later is the sheets' to say too, but an attachment
+    column's hidden table (no sheet) whose definition or rows are damaged is given as ``lost``."""
     try:
         db = _Database(data, budget)
         if db.guessed:
@@ -895,10 +923,11 @@ def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[Acce
         catalog, _ = _catalog(db)
     except ReadError:
         return
-    users = _user_tables(catalog)
-    owners = {page: name for name, page in users}
+    owners: dict[int, str] = {}  # a definition two catalog entries name read once, under its first name (as the
+    for name, page in _user_tables(catalog) + _dropped(db, catalog):  # sheets); a table recovered without its
+        owners.setdefault(page, name)  # catalog entry: its attachments too
     db.held = True
-    for name, page in users + _dropped(db, catalog):
+    for page, name in owners.items():
         try:
             table = db.table(name, page)
         except _Damaged:
@@ -906,31 +935,43 @@ def access_objects(data: bytes, budget: CellBudget, limit: int) -> Iterator[Acce
         ole = [k for k, c in enumerate(table.columns) if c.kind == _OLE]
         if not ole:
             continue
-        for n, row in enumerate(db.rows(table, page, _Counts(), deleted=True), 1):
+        counts = _Counts()
+        for n, row in enumerate(db.rows(table, page, counts, deleted=True), 1):
+            gone, counts.deleted = counts.deleted > 0, 0  # (a row marked deleted: rows() counts it)
             for k in ole:
                 head = row[k]
                 if isinstance(head, bytes) and head:
-                    yield _object(db, f"{name}/{table.columns[k].name}/row {n}", "ole", head, limit)
+                    yield _object(db, f"{name}/{table.columns[k].name}/row {n}", "ole", head, limit, gone)
+    flats: set[int] = set()
     for c in _complex_columns(db, catalog):
-        if c.kind != "attachment" or c.owner not in owners:  # (a system table's: Access's own theme files)
-            continue
-        try:
+        if c.kind != "attachment" or c.owner not in owners or c.flat in flats:  # (a system table's: Access's own
+            continue  # theme files; a hidden table two rows name, damaged: its files given once)
+        flats.add(c.flat)
+        column = f"{owners[c.owner]}/{c.column}"
+        try:  # (the hidden table is no sheet: its damage is said here, never a column passed as read)
             flat = db.table(c.column, c.flat)
         except _Damaged:
+            yield AccessObject(column, "attachment", b"", 0, lost=say(Detail.ACCESS_DEFINITION_DAMAGED, page=c.flat))
             continue
         at = {col.name: i for i, col in enumerate(flat.columns)}
         if "FileData" not in at:
+            yield AccessObject(column, "attachment", b"", 0, lost=say(Detail.ACCESS_DEFINITION_DAMAGED, page=c.flat))
             continue
-        for n, row in enumerate(db.rows(flat, c.flat, _Counts(), deleted=True), 1):
+        counts = _Counts()
+        for n, row in enumerate(db.rows(flat, c.flat, counts, deleted=True), 1):
+            gone, counts.deleted = counts.deleted > 0, 0
             head, file_name = row[at["FileData"]], row[at["FileName"]] if "FileName" in at else ""
             if isinstance(head, bytes) and head:
                 label = file_name.replace("/", "_") if isinstance(file_name, str) and file_name else f"attachment {n}"
-                yield _object(db, f"{owners[c.owner]}/{c.column}/{label}", "attachment", head, limit)
+                yield _object(db, f"{column}/{label}", "attachment", head, limit, gone)
+        if counts.damaged or counts.pages:
+            yield AccessObject(column, "attachment", b"", 0,
+                               lost=say(Detail.ACCESS_ROWS_DAMAGED, n=counts.damaged, pages=counts.pages))
 
 
-def _object(db: _Database, name: str, kind: str, head: bytes, limit: int) -> AccessObject:
+def _object(db: _Database, name: str, kind: str, head: bytes, limit: int, deleted: bool) -> AccessObject:
     size = int.from_bytes(head[:4], "little") & 0x3FFFFFFF if len(head) >= 4 else 0
     if size > limit:  # not read: the part kept of a file is no file
-        return AccessObject(name, kind, b"", size, "longer than kept")
+        return AccessObject(name, kind, b"", size, "longer than kept", deleted=deleted)
     raw, why = db.long_value(head, limit)
-    return AccessObject(name, kind, raw, size, why)
+    return AccessObject(name, kind, raw, size, why, deleted=deleted)

@@ -729,6 +729,9 @@ def access_found(data: bytes, caps: ArchiveLimits, table_caps: Caps) -> Iterator
     attachment without its wrapper (inflated when deflated). A value cut or too large for the archive limits, or
     whose wrapping is damaged, is listed with why."""
     for obj in access_objects(data, CellBudget(table_caps), caps.member_memory):
+        if obj.lost:
+            yield obj.name, None, obj.lost
+            continue
         if obj.cut == "longer than kept":  # (not read)
             yield obj.name, None, ReadError(Status.TOO_LARGE, say(Detail.ACCESS_OBJECT_OVER, size=obj.size,
                                                                       cap=caps.member_memory))
@@ -737,17 +740,25 @@ def access_found(data: bytes, caps: ArchiveLimits, table_caps: Caps) -> Iterator
             yield obj.name, None, ReadError(Status.TOO_LARGE, say(Detail.DECLARES_OVER_LEFT, size=obj.size,
                                                                       left=caps.budget.remaining()))
             continue
+        if obj.deleted and (obj.cut or not obj.data):  # a deleted row's object whose freed pages were taken: gone
+            continue  # (no damage of the file: review18a)
         why = say(Detail.ACCESS_OBJECT_CUT, n=len(obj.data), size=obj.size, why=obj.cut.split(" + ")) if obj.cut else ""
         if not obj.data:
             yield obj.name, None, why or say(Detail.ACCESS_OBJECT_DAMAGED, why="no bytes")
             continue
-        raw = obj.data.ljust(obj.size, b"\x00")  # a value read short: its wrapping whole, what was read examined
+        # a value read short: zeros up to its size keep its wrapping whole, what was read examined; zeros far past what
+        # was read are an inflation (a crafted head: 200 MiB of them a value, review18a), refused by the archive ratio
+        raw = obj.data.ljust(obj.size if caps.declared(obj.size, len(obj.data)) is None else 0, b"\x00")
         caps.budget.charge(len(raw))
         try:
             label, content = (access_attachment(raw, caps) if obj.kind == "attachment" else access_ole(raw))
         except (ValueError, struct.error, ReadError) as e:  # (a value read short breaks its wrapping: the cut said)
+            if obj.deleted and (not isinstance(e, ReadError) or e.reason == Status.CORRUPT):
+                continue  # (a deleted row's object broken: its pages taken by later values, no damage of the file)
             yield obj.name, None, why or (e if isinstance(e, ReadError) else say(Detail.ACCESS_OBJECT_DAMAGED,
                                                                                  why=str(e)[:80]))
+            continue
+        if not content and not why:  # a linked object (its file outside the database) or an empty one: nothing held
             continue
         yield (f"{obj.name}/{label}" if label else obj.name), content, why
 
@@ -755,16 +766,37 @@ def access_found(data: bytes, caps: ArchiveLimits, table_caps: Caps) -> Iterator
 def access_ole(raw: bytes) -> tuple[str, bytes]:
     """(label, content) of an Access OLE-object value: Access's header (signature 0x1C15, its length, names), then
     an OLE 1.0 EmbeddedObject (``ole1_native``); a Package object's file under its label, another class's native
-    data as ``(class)``. A value without Access's header (a program's raw bytes) is examined as it is."""
+    data as ``(class)``. A value without Access's header (a program's raw bytes) is examined as it is; a linked
+    object (an OLE 1.0 LinkedObject, a Package linking a file) holds no file: ("", b"")."""
     if not raw.startswith(ACCESS_PACKAGE):
         return "", raw
     header = int.from_bytes(raw[2:4], "little")
     if not 20 <= header <= len(raw):
         raise ValueError(f"Access OLE header of {header} bytes")
+    if raw[header + 4:header + 8] == LINKED_OBJECT:  # (its file stays where it is linked from: nothing held)
+        return "", b""
     klass, native = ole1_native(raw[header:])
     if klass.casefold() == "package":
+        if _linked_package(native):
+            return "", b""
         return native_file(struct.pack("<I", len(native)) + native)
     return f"({klass})", native
+
+
+LINKED_OBJECT = (1).to_bytes(4, "little")  # an OLE 1.0 object's FormatID 1: LinkedObject (2: EmbeddedObject)
+_LINKED_FILE = (0x010000).to_bytes(4, "little")  # a Package's type after its names: a linked file (jackcess' OleUtil)
+
+
+def _linked_package(stream: bytes) -> bool:
+    """Whether a Package object's stream (signature, label, path) links a file instead of holding it (Insert Object >
+    Link: jackcess' PS_LINKED_FILE, then a short and the link, no file data)."""
+    at = 2
+    for _ in range(2):
+        end = stream.find(b"\x00", at, at + 1024)
+        if end < 0:
+            return False
+        at = end + 1
+    return stream[at:at + 4] == _LINKED_FILE
 
 
 def access_attachment(raw: bytes, caps: ArchiveLimits) -> tuple[str, bytes]:
