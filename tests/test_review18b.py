@@ -41,3 +41,20 @@ def test_an_odd_number_cell_after_the_address_costs_no_person(odd: str, header: 
     found = P.analyse_sheet("名簿", rows)
     assert found is not None and found.count >= 39  # the odd row itself may be refused (listed), never the sheet
     assert found.count + sum(found.rejected.values()) == 40
+
+
+# --- a 町内会's list: towns of one kanji written with another dash -------------------------------------------------
+
+@pytest.mark.parametrize("dash", [pytest.param("\u2212", id="minus-sign"), pytest.param("\u2010", id="hyphen"),
+                                  pytest.param("\u2015", id="horizontal-bar")])
+def test_one_kanji_towns_with_a_minus_sign_or_a_hyphen_keep_every_household(dash: str) -> None:
+    """班 | 世帯主 | 住所 | 電話 with 轟1−29−14: EUC-JP and Shift_JIS decode the block number's dash (0xA1DD, 0x817C)
+    to U+2212 MINUS SIGN, a Mac's IME types it, Word turns a hyphen into U+2010. tables18's one-kanji town wanted the
+    ASCII hyphen (NFKC leaves these): the whole list was nothing, no hit and no skip."""
+    fake, rnd = _fake()
+    rows: list[list[object]] = [["班", "世帯主", "住所", "電話"]]
+    for _ in range(40):
+        block = dash.join(str(rnd.randint(1, n)) for n in (5, 30, 20))
+        rows.append([f"{rnd.randint(1, 6)}班", fake.name(), rnd.choice("轟泉港旭栄桜") + block, fake.phone_number()])
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.kind == "persons" and found.count == 40 and not found.rejected
