@@ -58,3 +58,21 @@ def test_one_kanji_towns_with_a_minus_sign_or_a_hyphen_keep_every_household(dash
         rows.append([f"{rnd.randint(1, 6)}班", fake.name(), rnd.choice("轟泉港旭栄桜") + block, fake.phone_number()])
     found = P.analyse_sheet("名簿", rows)
     assert found is not None and found.kind == "persons" and found.count == 40 and not found.rejected
+
+
+# --- a header-less gift list sorted by recipient: its senders are second persons, not staff in charge --------------
+
+@pytest.mark.parametrize("each", [3, 5, 8])
+def test_senders_of_a_gift_list_sorted_by_recipient_stay_persons(each: int) -> None:
+    """届先 | 届先住所 | 電話 | 依頼主 | 依頼主住所 with no header, 10 senders sending 3, 5 or 8 gifts each, the rows in
+    the recipients' order (a label print, an order export): each sender stands beside his home on 3 rows or more and
+    the senders take turns down the rows, which tables18 read as one staff member a branch (IN_CHARGE_ROWS): the 10
+    senders were dropped, no hit and no skip for them. A staff member in charge serves many customers (13 a branch
+    in tables18's test); a sender sends a few gifts."""
+    fake, rnd = _fake()
+    senders = [(fake.name(), _home(fake)) for _ in range(10)]
+    rows: list[list[object]] = [[fake.name(), _home(fake), fake.phone_number(), *s] for s in senders for _ in range(each)]
+    rnd.shuffle(rows)
+    found = P.analyse_sheet("お中元", rows)
+    assert found is not None
+    assert {n for n, _a in senders} <= {r.fields["name"] for r in found.records}
