@@ -76,3 +76,21 @@ def test_senders_of_a_gift_list_sorted_by_recipient_stay_persons(each: int) -> N
     found = P.analyse_sheet("お中元", rows)
     assert found is not None
     assert {n for n, _a in senders} <= {r.fields["name"] for r in found.records}
+
+
+# --- a shift roster sorted by staff: the staff at their stores are no persons ----------------------------------------
+
+def test_a_whole_shift_roster_sorted_by_staff_is_still_a_lead() -> None:
+    """氏名 | 店舗住所 | 日付 | シフト | 時間 with no header, 6 staff at 2 stores, 30 days each, sorted by staff (a timesheet
+    export per employee): each name stands on one run of rows, which tables18 took for a log sorted by resident (a
+    care home's) and counted the 6 staff as living at their stores (180 false records; a lead before). tables18's care
+    log showed only its first residents in a 500-row sample; when the sample holds the whole table, a few names of
+    other families each on many rows at one address are still staff at a workplace, whatever the order."""
+    fake, rnd = _fake()
+    stores = [f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}" for _ in range(2)]
+    rows: list[list[object]] = [[fake.name(), stores[i % 2]] for i in range(6)]
+    rows = [[n, a, (dt.date(2026, 4, 1) + dt.timedelta(d)).isoformat(), rnd.choice(["早番", "遅番", "日勤"]), "9:00-18:00"]
+            for n, a in rows for d in range(30)]
+    found = P.analyse_sheet("シフト", rows)
+    assert found is not None and found.kind != "persons" and not found.records
+    assert found.rejected.get("name-elsewhere") == 180

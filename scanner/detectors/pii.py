@@ -767,7 +767,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
         on_rows[n, a] > 2 for a in places[n]) > 1)
     if not any(main.labels.get(c) for c in main.cols["name"]):  # a header naming the row's person says whose it is
-        spread_names |= _at_work(pairs, on_rows, places, homes, families) | _at_others(pairs, places, homes, phones)
+        spread_names |= _at_work(pairs, on_rows, places, homes, families, len(sample) < SAMPLE_ROWS) | _at_others(pairs, places, homes, phones)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
@@ -781,7 +781,7 @@ STAFF_AT_ONE = 4  # names at most at a workplace's address in a log (a branch's 
 
 
 def _at_work(pairs: Sequence[tuple[str, str]], on_rows: Counter[tuple[str, str]], places: dict[str, set[str]],
-             homes: dict[str, set[str]], families: dict[str, str]) -> frozenset[str]:
+             homes: dict[str, set[str]], families: dict[str, str], whole: bool) -> frozenset[str]:
     """The names of staff at their workplaces: each on many rows (LOGGED at least) at an address where a name of another
     family stands on many rows too. A sales or stock log names a few managers beside one or two branches' addresses on
     every row (500 rows of 4 names, no header: 500 persons counted; 600 stock rows above a list of 18 members: the
@@ -791,8 +791,10 @@ def _at_work(pairs: Sequence[tuple[str, str]], on_rows: Counter[tuple[str, str]]
     more than STAFF_AT_ONE names at an address are its residents (review17c: 50 residents' 300 rows were refused).
     A log's staff take turns down the rows (by date); names each on one run of rows at an address are a log sorted
     by person, whose sample may show only its first few residents (8 residents x 150 rows at a care home, sorted by
-    resident: 1,200 rows were refused, tables18): no staff."""
-    turns = _turns(pairs)
+    resident: 1,200 rows were refused, tables18): no staff. When the sample is the ``whole`` table, every name at an
+    address is in it, whatever the order: a shift roster sorted by staff (6 staff at 2 stores) stays staff (review18b:
+    180 rows were 6 persons at their stores)."""
+    turns = _turns(pairs) if not whole else dict.fromkeys(homes, True)
 
     def logged(n: str, a: str) -> bool:
         return on_rows[n, a] >= LOGGED and len(homes[a]) <= STAFF_AT_ONE and turns[a]
