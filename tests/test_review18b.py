@@ -94,3 +94,24 @@ def test_a_whole_shift_roster_sorted_by_staff_is_still_a_lead() -> None:
     found = P.analyse_sheet("シフト", rows)
     assert found is not None and found.kind != "persons" and not found.records
     assert found.rejected.get("name-elsewhere") == 180
+
+
+# --- a serial after the address on printed pages: the header repeated on each page is no number ---------------------
+
+@pytest.mark.parametrize("header", [["氏名", "住所", "住所No", "電話"], ["氏名", "住所", "住所", "電話"]])
+def test_a_serial_after_the_address_on_pages_with_the_header_repeated_is_no_part_of_it(header: list[str]) -> None:
+    """氏名 | 住所 | 住所No | 電話 printed as 4 pages of 25 with the header on each (no blank row): the repeated header
+    cell (住所No) among the numbers made tables18's serial test (every cell a number) fail, and the serial was joined
+    to every address again (…4番5号1001): the same person in two files two persons. A header word is no cell of
+    the column's numbers."""
+    fake, _ = _fake()
+    rows: list[list[object]] = []
+    homes = []
+    for page in range(4):
+        rows.append(list(header))
+        for i in range(25):
+            homes.append(_home(fake))
+            rows.append([fake.name(), homes[-1], str(1001 + 25 * page + i), fake.phone_number()])
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.count == 100
+    assert [r.fields["address"] for r in found.records] == homes

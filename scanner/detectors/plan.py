@@ -745,7 +745,8 @@ def counter_after_address(so_far: Sequence[str], vals: Sequence[object]) -> bool
     them when the numbers are an amount or a code (5 digits or more: 150000, 50213) or count the rows (a serial:
     distinct and rising, 1..n, 1001..) while the addresses differ (a serial number, a 住所No under a plain address
     header: tables18; a care home's residents at one address keep their rising room numbers)."""
-    texts = [V.nfkc(cell_text(v)).strip().removesuffix(".0") for v in vals]
+    texts = [t for v in vals if not is_label(t := V.nfkc(cell_text(v)).strip().removesuffix(".0"))]
+    # the header repeated on each printed page (住所No among the numbers) is no number of the column (review18b)
     if len(texts) < 3 or not all(t.isascii() and t.isdigit() for t in texts) or share(
             so_far, V.looks_like_home_address) < 0.8:
         return False  # ascii: int() reads no other digit str.isdigit admits (፩, ²: review18b)
