@@ -115,3 +115,26 @@ def test_a_serial_after_the_address_on_pages_with_the_header_repeated_is_no_part
     found = P.analyse_sheet("名簿", rows)
     assert found is not None and found.count == 100
     assert [r.fields["address"] for r in found.records] == homes
+
+
+# --- another list right under a list, its name and address in our columns but swapped ------------------------------
+
+@pytest.mark.parametrize("gap", [0, 1])
+def test_another_list_with_the_name_and_address_columns_swapped_is_a_table_of_its_own(gap: int) -> None:
+    """氏名 | 住所 | 電話 over 30 persons and under it (with or without a blank row) 住所 | 氏名 | 電話 over 20: another
+    list was a header naming a name and an address in other columns than ours, by column only, so a list using the
+    same two columns the other way round was read in the first's columns: its header row was a person (住所 at 氏名)
+    and its 20 persons not-a-name. A name where we hold an address is another column."""
+    fake, _ = _fake()
+    expected: list[tuple[str, str]] = []
+    rows: list[list[object]] = [["氏名", "住所", "電話"]]
+    for _ in range(30):
+        expected.append((fake.name(), _home(fake)))
+        rows.append([*expected[-1], fake.phone_number()])
+    rows += [["", "", ""]] * gap + [["住所", "氏名", "電話"]]
+    for _ in range(20):
+        expected.append((fake.name(), _home(fake)))
+        rows.append([expected[-1][1], expected[-1][0], fake.phone_number()])
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and not found.rejected
+    assert sorted((r.fields["name"], r.fields["address"]) for r in found.records) == sorted(expected)

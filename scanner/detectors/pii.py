@@ -235,7 +235,7 @@ def _list_above(rows: Sequence[Sequence[object]], lists: list[tuple[int, dict[in
     for i, cols in lists:
         if i >= best:
             return None
-        ours = {c for c, h in cols.items() if not h.role and _base(h.field) in ("name", "address")}
+        ours = _ours(cols.items())
         addr = sorted(c for c, h in cols.items() if not h.role and _base(h.field) == "address")
         if not _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
             continue
@@ -1217,7 +1217,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             stream = (split_lines(r, fused, width) for r in stream)
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
-        ours = {c for c, h in mapping.items() if not h.role and _base(h.field) in ("name", "address")}
+        ours = _ours(mapping.items())
         until = next((i for i, _r in _rows_to_another_header(sample, ours)), len(sample))  # a second list's rows
         plan = _plan_from_header(head[:header_at + 1 + until], header_at, mapping)  # never plan the first list's
         whole = _kind(plan, sample[:until]) if plan is not None else None
@@ -1322,11 +1322,12 @@ class _Cut:
     rest: Iterator[Sequence[object]] | None = None
 
 
-def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: set[int]) -> Iterator[tuple[int, Sequence[object]]]:
+def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: dict[str, set[int]]
+                            ) -> Iterator[tuple[int, Sequence[object]]]:
     """The rows (numbered) that are another person table's header (:func:`_another_header`): among the few rows after
     a blank row, one naming a name and an address in other columns than ``ours``, its own rows below it."""
     after_blank = 0
-    first = min(ours, default=0)
+    first = min(set().union(*ours.values()), default=0)
     for i, row in enumerate(rows):
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
@@ -1358,8 +1359,8 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
     table's rows cost a count of their empty cells)."""
     it = iter(data)
     after_blank = 0
-    ours = {c for p in plan.roles for f in ("name", "address") for c in p.cols.get(f, [])}
-    first = min(ours, default=0)
+    ours = {f: {c for p in plan.roles for c in p.cols.get(f, [])} for f in ("name", "address")}
+    first = min(set().union(*ours.values()), default=0)
     ahead: list[Sequence[object]] = []  # rows read below a header that was not another table's
     while True:
         if ahead:
@@ -1385,14 +1386,24 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
 TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (SHAPE_RUN filled ones)
 
 
-def _another_header(row: Sequence[object], ours: set[int]) -> list[int]:
+def _ours(mapping: Iterable[tuple[int, Header]]) -> dict[str, set[int]]:
+    """A table's name and address columns, by field (``name``, ``address``), from its header's mapping."""
+    ours: dict[str, set[int]] = {"name": set(), "address": set()}
+    for c, h in mapping:
+        if not h.role and (f := _base(h.field)) in ours:
+            ours[f].add(c)
+    return ours
+
+
+def _another_header(row: Sequence[object], ours: dict[str, set[int]]) -> list[int]:
     """The address columns of ``row`` when it is a header naming a name and an address in other columns than
-    ``ours``, else none."""
+    ``ours`` (a name where we hold an address is another column: 住所 | 氏名 | 電話 under 氏名 | 住所 | 電話, review18b),
+    else none."""
     if (found := find_header([row])) is None:
         return []
     named = {h.field: c for c, h in found[1].items() if not h.role}
     if not ({"name", "address"} <= {_base(f) for f in named}) or all(
-            c in ours for f, c in named.items() if _base(f) in ("name", "address")):
+            c in ours[_base(f)] for f, c in named.items() if _base(f) in ("name", "address")):
         return []
     return sorted(c for c, h in found[1].items() if not h.role and _base(h.field) == "address")
 
