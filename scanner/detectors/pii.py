@@ -1293,7 +1293,13 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     if examples:
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
-    second = analyse_sheet(name, cut.rest, base + cut.rows, first_col, later) if cut.rest is not None else None
+    second = None
+    if cut.rest is not None:
+        depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # the rest read inside this call: one level deeper
+        try:
+            second = analyse_sheet(name, cut.rest, base + cut.rows, first_col, later)
+        finally:
+            _TABLES_ABOVE.reset(depth)
     if not found:
         return second
     shown = {c: _header_only(t) for c, t in labels.items()}  # written unmasked to the outputs: never a value
@@ -1312,6 +1318,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
 
 
 TABLE_GAP_ROWS = 3  # filled rows after a blank row that may be another table's header (a title, a note, then it)
+MAX_TABLES = 64  # tables of one sheet read one inside the other; the rest is read in the last one's columns (review18b:
+# 1,200 small lists of two layouts taking turns raised RecursionError and the sheet was lost)
+_TABLES_ABOVE: ContextVar[int] = ContextVar("_TABLES_ABOVE", default=0)  # the tables of this sheet read before
 
 
 @dataclass
@@ -1371,7 +1380,8 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
             return
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
-        elif after_blank or _label_at(row, first):  # after a blank row, or a header word where a name or address is
+        elif (after_blank or _label_at(row, first)) and _TABLES_ABOVE.get() < MAX_TABLES:
+            # after a blank row, or a header word where a name or address is
             after_blank = max(after_blank - 1, 0)
             if addr := _another_header(row, ours):
                 ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
