@@ -159,3 +159,25 @@ def test_a_sheet_of_many_small_lists_of_two_layouts_costs_no_person() -> None:
     found = P.analyse_sheet("名簿", rows)
     assert found is not None and found.count >= P.MAX_TABLES * 5
     assert found.count + sum(found.rejected.values()) >= 6000
+
+
+# --- an English head word typed in full-width letters ---------------------------------------------------------------
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.parametrize("header", [["Store", "Address", "Phone", "Manager"], ["Site", "Address", "Manager", "Phone"]])
+def test_a_list_of_places_with_a_full_width_english_manager_counts_nobody(header: list[str]) -> None:
+    """Ｓｔｏｒｅ | Ａｄｄｒｅｓｓ | Ｐｈｏｎｅ | Ｍａｎａｇｅｒ (a Japanese IME types English headers in full-width
+    letters): tables18 asked str.isascii of the raw header to tell an English head word (a place's head, unless
+    the address is his home) from a Japanese staff word, so in full width each store's manager was a person at the
+    store: 40 false persons. The header is read as NFKC, as everywhere else."""
+    fake = Faker("en_US")
+    fake.seed_instance(SEED)
+    rows: list[list[object]] = [[_full_width(h) for h in header]]
+    for _ in range(40):
+        rows.append([fake.name() if h == "Manager" else f"{fake.street_address()}, {fake.city()}" if h == "Address"
+                     else fake.phone_number() if h == "Phone" else f"{fake.city()} {h}" for h in header])
+    found = P.analyse_sheet("名簿", rows)
+    assert found is None or found.count == 0

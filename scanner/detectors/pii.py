@@ -546,9 +546,9 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
         return mapping  # 会社名 | 担当者名 (a client's contact person), 品名 | 保管場所 | 担当者名 (an inventory)
         # a provider after the name is the person's own (かかりつけ医, 通園先, 出身校: tables18), as a facility below
     at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
-    if all(str(header[c]).isascii() for c in name_cols) and not any(is_home_header(header[c]) for c in at):
+    if all(V.nfkc(header[c]).isascii() for c in name_cols) and not any(is_home_header(header[c]) for c in at):
         return mapping  # Store | Address | Manager: an English head word is a place's head unless the address is his
-        # home (Manager | Home Address | Phone: tables18)
+        # home (Manager | Home Address | Phone: tables18), typed in full width too (Ｍａｎａｇｅｒ: review18b)
     if any(share([cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])], V.looks_like_company) >= 0.5
            for c in range(max(min(name_cols), min(at))) if c not in mapping and c not in parts):
         return mapping  # 取引先 | 担当者名, 仕入先 | 担当者名: a column of company names (any header word) holds their contacts
