@@ -181,3 +181,21 @@ def test_a_list_of_places_with_a_full_width_english_manager_counts_nobody(header
                      else fake.phone_number() if h == "Phone" else f"{fake.city()} {h}" for h in header])
     found = P.analyse_sheet("名簿", rows)
     assert found is None or found.count == 0
+
+
+# --- an amount with thousands separators after the address --------------------------------------------------------
+
+@pytest.mark.parametrize("header", [None, ["氏名", "住所", "", "電話"]])
+def test_an_amount_with_thousands_separators_after_a_whole_address_is_no_part_of_it(header) -> None:
+    """氏名 | 住所 | (金額) | 電話 with the amount as Excel shows it (42,000): tables18 took 5-digit numbers out of the
+    address, but an amount written with a comma was joined still (…4番12号42,000): each person at an address nobody
+    has. A number grouped by thousands is an amount, never a room or a block number."""
+    fake, rnd = _fake()
+    rows: list[list[object]] = [header] if header else []
+    homes = []
+    for _ in range(40):
+        homes.append(_home(fake))
+        rows.append([fake.name(), homes[-1], f"{rnd.randint(1, 99) * 1000:,}", fake.phone_number()])
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.count == 40
+    assert [r.fields["address"] for r in found.records] == homes

@@ -737,6 +737,7 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
     return False
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 SERIAL_DIGITS = 9  # digits of a row number at most (a longer one is no serial)
 
 
@@ -747,6 +748,8 @@ def counter_after_address(so_far: Sequence[str], vals: Sequence[object]) -> bool
     header: tables18; a care home's residents at one address keep their rising room numbers)."""
     texts = [t for v in vals if not is_label(t := V.nfkc(cell_text(v)).strip().removesuffix(".0"))]
     # the header repeated on each printed page (住所No among the numbers) is no number of the column (review18b)
+    if len(texts) >= 3 and all(_GROUPED.fullmatch(t) for t in texts) and share(so_far, V.looks_like_home_address) >= 0.8:
+        return True  # an amount as Excel shows it (42,000): grouped by thousands, never a room or a block (review18b)
     if len(texts) < 3 or not all(t.isascii() and t.isdigit() for t in texts) or share(
             so_far, V.looks_like_home_address) < 0.8:
         return False  # ascii: int() reads no other digit str.isdigit admits (፩, ²: review18b)
