@@ -520,14 +520,15 @@ def _shared_places(names: Sequence[str], places: Sequence[str]) -> bool:
     return any(len(f) > 1 for f in families.values())
 
 
-IN_CHARGE_ROWS = 3  # rows a second column's name and place stand on, on average, that make it the staff in charge
+IN_CHARGE_ROWS = 10  # rows a second column's name and place stand on, on average, that make it the staff in charge
+# (a branch serves many customers; a sender sends a few gifts, in the recipients' order too: review18b, 3 dropped them)
 
 
 def _in_charge(names: Sequence[str], places: Sequence[str]) -> bool:
     """Does each name stand beside its place on many rows (IN_CHARGE_ROWS on average), the names taking turns down the
     rows? The staff member in charge of customers listed in their own order beside his branch (one a branch:
     :func:`_shared_places` sees none, tables18); a sender stands on the run of rows of his recipients, an emergency
-    contact on one row."""
+    contact on one row, a sender in a list sorted by recipient on a few rows taking turns with the others."""
     pairs = [(n, a) for n, a in zip(names, places, strict=False) if n and a]
     runs = 1 + sum(p != q for p, q in zip(pairs, pairs[1:], strict=False))
     return len(pairs) >= IN_CHARGE_ROWS * len(set(pairs)) > 0 and runs > len(set(pairs))

@@ -235,7 +235,7 @@ def _list_above(rows: Sequence[Sequence[object]], lists: list[tuple[int, dict[in
     for i, cols in lists:
         if i >= best:
             return None
-        ours = {c for c, h in cols.items() if not h.role and _base(h.field) in ("name", "address")}
+        ours = _ours(cols.items())
         addr = sorted(c for c, h in cols.items() if not h.role and _base(h.field) == "address")
         if not _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
             continue
@@ -546,9 +546,9 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
         return mapping  # 会社名 | 担当者名 (a client's contact person), 品名 | 保管場所 | 担当者名 (an inventory)
         # a provider after the name is the person's own (かかりつけ医, 通園先, 出身校: tables18), as a facility below
     at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
-    if all(str(header[c]).isascii() for c in name_cols) and not any(is_home_header(header[c]) for c in at):
+    if all(V.nfkc(header[c]).isascii() for c in name_cols) and not any(is_home_header(header[c]) for c in at):
         return mapping  # Store | Address | Manager: an English head word is a place's head unless the address is his
-        # home (Manager | Home Address | Phone: tables18)
+        # home (Manager | Home Address | Phone: tables18), typed in full width too (Ｍａｎａｇｅｒ: review18b)
     if any(share([cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])], V.looks_like_company) >= 0.5
            for c in range(max(min(name_cols), min(at))) if c not in mapping and c not in parts):
         return mapping  # 取引先 | 担当者名, 仕入先 | 担当者名: a column of company names (any header word) holds their contacts
@@ -767,7 +767,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
         on_rows[n, a] > 2 for a in places[n]) > 1)
     if not any(main.labels.get(c) for c in main.cols["name"]):  # a header naming the row's person says whose it is
-        spread_names |= _at_work(pairs, on_rows, places, homes, families) | _at_others(pairs, places, homes, phones)
+        spread_names |= _at_work(pairs, on_rows, places, homes, families, len(sample) < SAMPLE_ROWS) | _at_others(pairs, places, homes, phones)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
@@ -781,7 +781,7 @@ STAFF_AT_ONE = 4  # names at most at a workplace's address in a log (a branch's 
 
 
 def _at_work(pairs: Sequence[tuple[str, str]], on_rows: Counter[tuple[str, str]], places: dict[str, set[str]],
-             homes: dict[str, set[str]], families: dict[str, str]) -> frozenset[str]:
+             homes: dict[str, set[str]], families: dict[str, str], whole: bool) -> frozenset[str]:
     """The names of staff at their workplaces: each on many rows (LOGGED at least) at an address where a name of another
     family stands on many rows too. A sales or stock log names a few managers beside one or two branches' addresses on
     every row (500 rows of 4 names, no header: 500 persons counted; 600 stock rows above a list of 18 members: the
@@ -791,8 +791,10 @@ def _at_work(pairs: Sequence[tuple[str, str]], on_rows: Counter[tuple[str, str]]
     more than STAFF_AT_ONE names at an address are its residents (review17c: 50 residents' 300 rows were refused).
     A log's staff take turns down the rows (by date); names each on one run of rows at an address are a log sorted
     by person, whose sample may show only its first few residents (8 residents x 150 rows at a care home, sorted by
-    resident: 1,200 rows were refused, tables18): no staff."""
-    turns = _turns(pairs)
+    resident: 1,200 rows were refused, tables18): no staff. When the sample is the ``whole`` table, every name at an
+    address is in it, whatever the order: a shift roster sorted by staff (6 staff at 2 stores) stays staff (review18b:
+    180 rows were 6 persons at their stores)."""
+    turns = _turns(pairs) if not whole else dict.fromkeys(homes, True)
 
     def logged(n: str, a: str) -> bool:
         return on_rows[n, a] >= LOGGED and len(homes[a]) <= STAFF_AT_ONE and turns[a]
@@ -1215,7 +1217,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             stream = (split_lines(r, fused, width) for r in stream)
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
-        ours = {c for c, h in mapping.items() if not h.role and _base(h.field) in ("name", "address")}
+        ours = _ours(mapping.items())
         until = next((i for i, _r in _rows_to_another_header(sample, ours)), len(sample))  # a second list's rows
         plan = _plan_from_header(head[:header_at + 1 + until], header_at, mapping)  # never plan the first list's
         whole = _kind(plan, sample[:until]) if plan is not None else None
@@ -1291,7 +1293,13 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     if examples:
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
-    second = analyse_sheet(name, cut.rest, base + cut.rows, first_col, later) if cut.rest is not None else None
+    second = None
+    if cut.rest is not None:
+        depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # the rest read inside this call: one level deeper
+        try:
+            second = analyse_sheet(name, cut.rest, base + cut.rows, first_col, later)
+        finally:
+            _TABLES_ABOVE.reset(depth)
     if not found:
         return second
     shown = {c: _header_only(t) for c, t in labels.items()}  # written unmasked to the outputs: never a value
@@ -1310,6 +1318,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
 
 
 TABLE_GAP_ROWS = 3  # filled rows after a blank row that may be another table's header (a title, a note, then it)
+MAX_TABLES = 64  # tables of one sheet read one inside the other; the rest is read in the last one's columns (review18b:
+# 1,200 small lists of two layouts taking turns raised RecursionError and the sheet was lost)
+_TABLES_ABOVE: ContextVar[int] = ContextVar("_TABLES_ABOVE", default=0)  # the tables of this sheet read before
 
 
 @dataclass
@@ -1320,11 +1331,12 @@ class _Cut:
     rest: Iterator[Sequence[object]] | None = None
 
 
-def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: set[int]) -> Iterator[tuple[int, Sequence[object]]]:
+def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: dict[str, set[int]]
+                            ) -> Iterator[tuple[int, Sequence[object]]]:
     """The rows (numbered) that are another person table's header (:func:`_another_header`): among the few rows after
     a blank row, one naming a name and an address in other columns than ``ours``, its own rows below it."""
     after_blank = 0
-    first = min(ours, default=0)
+    first = min(set().union(*ours.values()), default=0)
     for i, row in enumerate(rows):
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
@@ -1356,8 +1368,8 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
     table's rows cost a count of their empty cells)."""
     it = iter(data)
     after_blank = 0
-    ours = {c for p in plan.roles for f in ("name", "address") for c in p.cols.get(f, [])}
-    first = min(ours, default=0)
+    ours = {f: {c for p in plan.roles for c in p.cols.get(f, [])} for f in ("name", "address")}
+    first = min(set().union(*ours.values()), default=0)
     ahead: list[Sequence[object]] = []  # rows read below a header that was not another table's
     while True:
         if ahead:
@@ -1368,7 +1380,8 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
             return
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
-        elif after_blank or _label_at(row, first):  # after a blank row, or a header word where a name or address is
+        elif (after_blank or _label_at(row, first)) and _TABLES_ABOVE.get() < MAX_TABLES:
+            # after a blank row, or a header word where a name or address is
             after_blank = max(after_blank - 1, 0)
             if addr := _another_header(row, ours):
                 ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
@@ -1383,14 +1396,24 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
 TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (SHAPE_RUN filled ones)
 
 
-def _another_header(row: Sequence[object], ours: set[int]) -> list[int]:
+def _ours(mapping: Iterable[tuple[int, Header]]) -> dict[str, set[int]]:
+    """A table's name and address columns, by field (``name``, ``address``), from its header's mapping."""
+    ours: dict[str, set[int]] = {"name": set(), "address": set()}
+    for c, h in mapping:
+        if not h.role and (f := _base(h.field)) in ours:
+            ours[f].add(c)
+    return ours
+
+
+def _another_header(row: Sequence[object], ours: dict[str, set[int]]) -> list[int]:
     """The address columns of ``row`` when it is a header naming a name and an address in other columns than
-    ``ours``, else none."""
+    ``ours`` (a name where we hold an address is another column: 住所 | 氏名 | 電話 under 氏名 | 住所 | 電話, review18b),
+    else none."""
     if (found := find_header([row])) is None:
         return []
     named = {h.field: c for c, h in found[1].items() if not h.role}
     if not ({"name", "address"} <= {_base(f) for f in named}) or all(
-            c in ours for f, c in named.items() if _base(f) in ("name", "address")):
+            c in ours[_base(f)] for f, c in named.items() if _base(f) in ("name", "address")):
         return []
     return sorted(c for c, h in found[1].items() if not h.role and _base(h.field) == "address")
 

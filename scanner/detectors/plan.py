@@ -737,16 +737,26 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
     return False
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+SERIAL_DIGITS = 9  # digits of a row number at most (a longer one is no serial)
+
+
 def counter_after_address(so_far: Sequence[str], vals: Sequence[object]) -> bool:
     """A column of numbers after addresses that are whole to the house (a block number after the town) is no part of
     them when the numbers are an amount or a code (5 digits or more: 150000, 50213) or count the rows (a serial:
     distinct and rising, 1..n, 1001..) while the addresses differ (a serial number, a 住所No under a plain address
     header: tables18; a care home's residents at one address keep their rising room numbers)."""
-    texts = [V.nfkc(cell_text(v)).strip().removesuffix(".0") for v in vals]
-    if len(texts) < 3 or not all(t.isdigit() for t in texts) or share(so_far, V.looks_like_home_address) < 0.8:
-        return False
+    texts = [t for v in vals if not is_label(t := V.nfkc(cell_text(v)).strip().removesuffix(".0"))]
+    # the header repeated on each printed page (住所No among the numbers) is no number of the column (review18b)
+    if len(texts) >= 3 and all(_GROUPED.fullmatch(t) for t in texts) and share(so_far, V.looks_like_home_address) >= 0.8:
+        return True  # an amount as Excel shows it (42,000): grouped by thousands, never a room or a block (review18b)
+    if len(texts) < 3 or not all(t.isascii() and t.isdigit() for t in texts) or share(
+            so_far, V.looks_like_home_address) < 0.8:
+        return False  # ascii: int() reads no other digit str.isdigit admits (፩, ²: review18b)
     if all(len(t) >= 5 for t in texts):
         return True
+    if any(len(t) > SERIAL_DIGITS for t in texts):
+        return False  # no row number; int() refuses 4,301 digits or more (a damaged cell: ValueError, review18b)
     numbers = [int(t) for t in texts]
     rising = all(a < b for a, b in pairwise(numbers))
     return rising and numbers[-1] - numbers[0] < 2 * len(numbers) and len(set(so_far)) >= 0.8 * len(so_far)

@@ -410,6 +410,6 @@ def plausible_address(value: object) -> bool:
     if len(t) < 2 or len(t) > 300 or is_blob(t) or _EMAIL.match(t) or _URL.match(t) or _is_number(t):
         return False
     if _CJK.search(t):
-        return len(_CJK.findall(t)) >= 2 or _ONE_KANJI_TOWN.fullmatch(t) is not None
+        return len(_CJK.findall(t)) >= 2 or _ONE_KANJI_TOWN.fullmatch(_HYPHEN_RE.sub("-", t)) is not None  # 轟1−2−3
     letters = len(_LATIN.findall(t))
     return letters >= 3 and letters >= len(t.replace(" ", "")) * 0.3
