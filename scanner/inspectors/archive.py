@@ -182,6 +182,7 @@ class ArchiveInspector:
     skip_extensions = ((NOT_ARCHIVE_EXTS | frozenset(DOCUMENT_EXTS))
                        - frozenset(doctail.OOXML_EXTS + embedded.ODF_EXTS + legacy.LEGACY_EXTS)) | frozenset(
         doctail.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS)
+    looks_past_magic = True  # a tar's header at 257, whatever its first member's name (contracts)
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
