@@ -226,3 +226,28 @@ def test_disk_images_and_a_tar_named_as_classes_are_read(
     for member, records in found.items():
         path = f"{tree}/{member}"
         assert ((rows.get(path) or {}).get("pii") or {}).get("records") == records, (member, sorted(rows), skipped)
+
+
+def test_the_cheap_first_looks_of_the_image_and_archive_inspectors_answer_as_the_full_ones() -> None:
+    """Asked about every class a .jar holds (above), the image inspector counts a head's halves before its distinct
+    byte values, and the archive inspector matches all its start magics in one call: the same answers."""
+    from scanner.inspectors import archive, image
+
+    rnd = random.Random(180)
+    heads = [rnd.randbytes(512) for _ in range(300)]  # ciphertext: ~221 values
+    heads += [bytes(rnd.randrange(lo, lo + span) for _ in range(512))
+              for lo, span in ((0, 256), (0, 200), (40, 216), (0, 128), (128, 128), (60, 140)) for _ in range(50)]
+    heads += [_class(seed, 600)[:512] for seed in range(50)]
+    heads += [bytes(rnd.choices(range(256), k=512, weights=[8 if b < 128 else 1 for b in range(256)])) for _ in range(200)]
+    heads += [bytes(rnd.choices(range(256), k=512, weights=[1 if b < 128 else 8 for b in range(256)])) for _ in range(200)]
+    for k in (71, 72, 73):  # 128 values of one half, k of the other: 200 exactly at k = 72, the halves' bound
+        for one, other in ((range(128), range(128, 128 + k)), (range(128, 256), range(k))):
+            body = [*one, *other, *rnd.choices(list(one), k=512 - 128 - k)]
+            rnd.shuffle(body)
+            heads.append(bytes(body))
+    verdicts = [image._many_values(h) for h in heads]
+    assert verdicts == [len(set(h)) >= 200 for h in heads]
+    assert 50 < sum(verdicts) < len(heads) - 50  # both answers met, near the threshold too
+    for offset, magic, name in archive.UNSUPPORTED_MAGIC:
+        head = (b"\0" * offset + magic + rnd.randbytes(64))
+        assert archive.sniff_unsupported(head) == name and archive.sniff_unsupported(b"\xca" + head) is None
