@@ -71,6 +71,9 @@ class Inspector(Protocol):
     # Optional: ``quiet_when_empty = True``: ``inspect`` of an empty file (no bytes) returns a bare Inspection()
     # (no status, detail, reason, rule or child) whatever its name: an empty file only such inspectors want is
     # counted as inspected without running them (pipeline.Dispatcher._quiet_empty).
+    # Optional: ``looks_past_magic = True``: ``wants`` may say yes to a file whose first bytes are another format's
+    # magic (a boot sector's table at 446, a superblock at 1 KiB, a tar header at 257, an image's footer): asked
+    # about a compiled Java class too (examine.compiled_class; the others are not, for a .jar's thousands).
     # Optional: ``affinity(entry) -> str | None``: files with the same affinity are examined in walk order
     # by one worker process (an inspector that pairs files up, like a recycle bin's $I and $R). Files are
     # otherwise examined in any worker: an inspector must not rely on another file's examination.

@@ -140,11 +140,13 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
         head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
         head = LazyHead(entry, PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512)  # a program: its headers
-        if compiled_class(entry.name, head):
-            wanted = ()  # what every inspector and the content check answer, without asking each
-            # (a .jar holds thousands of classes; tests/test_jar_heads.py asks them all about real and made classes)
+        inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
+        if compiled_class(entry.name, head):  # a .jar holds thousands: only the inspectors that look past a file's
+            # first bytes are asked (a disk image or a tar made to start so, review18e); the content check and the
+            # others answer nothing for it (tests/test_jar_heads.py asks them all about real and made classes)
+            wanted = tuple(i for i in ctx.prefilter.asked(entry.name)
+                           if getattr(inspectors[i], "looks_past_magic", False) and inspectors[i].wants(entry, size, head))
         else:
-            inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
             wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, size, head))
             if ctx.config.content_check != "off" and not _unchecked(entry):
                 # content over name (session 17): a file whose first bytes are a family its name's format never
@@ -180,10 +182,15 @@ CLASS_MAGIC = b"\xca\xfe\xba\xbe"
 
 
 def compiled_class(name: str, head: Callable[[], bytes]) -> bool:
-    """A compiled Java class under its own name: ``X.class`` whose first bytes are CAFEBABE (a .jar's members; its
-    512-byte head inflated alone, ``archive_formats.class_head``). No inspector reads one, by its name or by its
-    content; a table or workbook renamed ``X.class`` does not start so and is asked about as before."""
-    return name[-6:].casefold() == ".class" and head()[:4] == CLASS_MAGIC
+    """A compiled Java class under its own name: ``X.class`` whose first bytes are CAFEBABE and a class file's major
+    version, 45 (Java 1.0) and up, below 256 (a .jar's members; its 512-byte head inflated alone,
+    ``archive_formats.class_head``). A Mach-O universal binary starts CAFEBABE too, its architecture count (a few)
+    where a class has its version (file(1) tells them apart so); text behind the magic (a table under a title line)
+    has no NUL there. A table or workbook renamed ``X.class`` does not start so and is asked about as before."""
+    if name[-6:].casefold() != ".class":
+        return False
+    first = head()
+    return first[:4] == CLASS_MAGIC and first[6:7] == b"\0" and first[7:8] >= b"\x2d"
 
 
 def _sized(entry: Entry) -> tuple[int, Callable[[], FileStat]]:

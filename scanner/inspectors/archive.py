@@ -89,12 +89,17 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+_UNSUPPORTED_FIRST = tuple(magic for offset, magic, _ in UNSUPPORTED_MAGIC if offset == 0)
+_UNSUPPORTED_AT_START = len(_UNSUPPORTED_FIRST) == len(UNSUPPORTED_MAGIC)  # (one at an offset: each is compared)
+
+
 def sniff_unsupported(head: bytes) -> str | None:
     """The name of an archive or compression format no installed library reads (RAR, CAB, LZH, zstd ...),
     by its magic, or None."""
-    for offset, magic, name in UNSUPPORTED_MAGIC:
-        if head[offset:offset + len(magic)] == magic:
-            return name
+    if head.startswith(_UNSUPPORTED_FIRST) or not _UNSUPPORTED_AT_START:  # one C call for most heads (every file
+        for offset, magic, name in UNSUPPORTED_MAGIC:                      # asked: a .jar's thousands of classes)
+            if head[offset:offset + len(magic)] == magic:
+                return name
     if len(head) >= 21 and head[2:4] == b"-l" and head[6:7] == b"-" and head[4:6] in _LZH_METHODS:
         return "LZH"
     return None
@@ -183,6 +188,7 @@ class ArchiveInspector:
     skip_extensions = ((NOT_ARCHIVE_EXTS | frozenset(DOCUMENT_EXTS))
                        - frozenset(doctail.OOXML_EXTS + embedded.ODF_EXTS + legacy.LEGACY_EXTS)) | frozenset(
         doctail.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS)
+    looks_past_magic = True  # a tar's header at 257, whatever its first member's name (contracts)
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
