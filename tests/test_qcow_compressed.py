@@ -238,3 +238,29 @@ def test_a_backing_chain_that_loops_is_refused_by_the_reader_too(fat: Path, tmp_
         _qemu("create", "-q", "-f", "qcow2", "-u", "-b", under, "-F", "qcow2", name, "64M", cwd=tmp_path)
     with pytest.raises(ParentChainError, match="loops back"):
         open_qcow(str(tmp_path / "a.qcow2")).read(0, 512)
+
+
+def test_an_l1_table_repeating_one_l2_table_reads_that_table_once(fat: Path, tmp_path: Path) -> None:
+    """A damaged or hostile L1 table whose entries all point to one L2 table holding compressed clusters (a small
+    file claiming a disk of terabytes): compressed_count (run on every QCOW2 image when it is opened, to choose the
+    reader) reads that table once and counts the clusters the file holds (review18c: once per L1 entry, 131,072
+    entries of a 1.4 MB file took minutes in the open step, and the image was lost to the step's timeout)."""
+    from scanner.sources.image_qcow import compressed_count
+
+    data = bytearray((fat / "packed.qcow2").read_bytes())
+    l1_at, = struct.unpack_from(">Q", data, 40)
+    first, = struct.unpack_from(">Q", data, l1_at)
+    entries = 4096
+    at = -(-len(data) // 65536) * 65536
+    data += bytes(at - len(data)) + struct.pack(">Q", first) * entries
+    data += bytes(-len(data) % 65536)
+    struct.pack_into(">IQ", data, 36, entries, at)
+    struct.pack_into(">Q", data, 24, entries * 8192 * 65536)  # the disk the repeated L1 table maps
+    reads: list[int] = []
+
+    def read(offset: int, n: int) -> bytes:
+        reads.append(offset)
+        return bytes(data[offset:offset + n])
+
+    assert compressed_count(read) == 3  # the file's three compressed clusters (test_damaged...: len(compressed))
+    assert reads.count(first & 0x00FFFFFFFFFFFE00) == 1, len(reads)

@@ -181,7 +181,8 @@ def entry_at(read: Callable[[int, int], bytes]) -> Callable[[int], int] | None:
 def _compressed_entries(read: Callable[[int, int], bytes]) -> tuple[int, int, Iterator[tuple[int, int]]] | None:
     """(cluster size, disk size, (host offset, disk byte) of each compressed cluster of the current disk, L2 table by
     L2 table) of a QCOW2 version 2/3 file, or None for no such file or a layout not read (subclusters, external
-    data). Each L2 table is read once per L1 entry pointing to it (at most the file's own tables)."""
+    data). Each L2 table is read once, for the first L1 entry pointing to it (a damaged or hostile L1 table repeating
+    one table costs no more than the file's own tables; its clusters are counted once, as the file holds them)."""
     head = read(0, 104)
     if len(head) < 72 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] not in (2, 3):
         return None
@@ -200,10 +201,12 @@ def _compressed_entries(read: Callable[[int, int], bytes]) -> tuple[int, int, It
     shift = 62 - (cluster_bits - 8)
 
     def compressed() -> Iterator[tuple[int, int]]:
+        seen: set[int] = set()
         for i, (entry,) in enumerate(struct.iter_unpack(">Q", l1[:len(l1) // 8 * 8])):
             table_at = entry & _OFFSET
-            if not table_at or table_at & (cluster - 1):
+            if not table_at or table_at & (cluster - 1) or table_at in seen:
                 continue
+            seen.add(table_at)
             table = read(table_at, cluster)
             if table[0::8].translate(_FLAG_BYTE).count(0x40) == 0:
                 continue  # no compressed cluster in it (the common case, at C speed)
