@@ -264,3 +264,24 @@ def test_an_l1_table_repeating_one_l2_table_reads_that_table_once(fat: Path, tmp
 
     assert compressed_count(read) == 3  # the file's three compressed clusters (test_damaged...: len(compressed))
     assert reads.count(first & 0x00FFFFFFFFFFFE00) == 1, len(reads)
+
+
+def test_a_zero_flag_in_a_version_2_image_fails_the_read_as_in_qemu(fat: Path, tmp_path: Path) -> None:
+    """Version 2 (compat=0.10) has no zero clusters: qemu calls an L2 entry with bit 0 set corruption ("Zero cluster
+    entry found in pre-v3 image", EIO). A bit flipped there in an allocated cluster is an OSError here, never the
+    cluster's bytes served as zeros (review18c: zeros, without an error)."""
+    _qemu("convert", "-q", "-O", "qcow2", "-o", "compat=0.10", str(fat / "fat.img"), "v2.qcow2", cwd=tmp_path)
+    data = bytearray((tmp_path / "v2.qcow2").read_bytes())
+    l1_at, = struct.unpack_from(">Q", data, 40)
+    l2_at = struct.unpack_from(">Q", data, l1_at)[0] & 0x00FFFFFFFFFFFE00
+    entry, = struct.unpack_from(">Q", data, l2_at)  # disk cluster 0 (the boot sector), allocated
+    assert entry & 0x00FFFFFFFFFFFE00 and not entry & 1, hex(entry)
+    struct.pack_into(">Q", data, l2_at, entry | 1)
+    (tmp_path / "v2-zero.qcow2").write_bytes(data)
+    reader = open_qcow(str(tmp_path / "v2-zero.qcow2"))
+    try:
+        assert reader.read(65536, 512) == (fat / "fat.img").read_bytes()[65536:65536 + 512]  # the next cluster
+        with pytest.raises(OSError, match="version 2"):
+            reader.read(0, 512)
+    finally:
+        reader.close()

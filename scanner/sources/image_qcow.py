@@ -375,6 +375,8 @@ class QcowReader:
             if entry & _COMPRESSED:
                 parts.append(self._compressed(entry)[within:within + n])
             elif entry & 1:  # a zero cluster (v3): zeros, whatever the backing file holds
+                if self.layout.version < 3:  # qemu: "Zero cluster entry found in pre-v3 image" (EIO)
+                    raise OSError(f"{self._what}: a zero cluster in a version 2 image (damaged L2 entry)")
                 parts.append(bytes(n))
             elif entry & _OFFSET:
                 host = entry & _OFFSET
