@@ -285,3 +285,29 @@ def test_a_zero_flag_in_a_version_2_image_fails_the_read_as_in_qemu(fat: Path, t
             reader.read(0, 512)
     finally:
         reader.close()
+
+
+def test_a_zstd_overlay_lists_its_raw_backing_file_and_names_it_missing(fat: Path, tmp_path: Path) -> None:
+    """A zstd QCOW2 overlay over a raw disk (qemu-img convert -c -o compression_type=zstd -B): libqcow refuses its
+    header, so the image's files were listed from libqcow as the image alone (review18c): the backing file read by
+    QcowReader was in no provenance row, its changes and shortness unchecked, and when it was missing the scan said
+    "zstd, convert it with qemu-img" instead of naming the missing file."""
+    from scanner.sources.image_media import media_files
+
+    where = tmp_path / "z"
+    where.mkdir()
+    for name in ("disk.raw", "changed.raw"):
+        subprocess.run(["cp", str(fat / "fat.img"), name], check=True, cwd=where)
+    subprocess.run(["mcopy", "-i", "changed.raw", str(fat / LEAKED), "::other.csv"], check=True, capture_output=True,
+                   cwd=where)
+    _qemu("convert", "-q", "-c", "-O", "qcow2", "-o", "compression_type=zstd", "-B", "disk.raw", "-F", "raw",
+          "changed.raw", "z.qcow2", cwd=where)
+    rows = media_files("QCOW", str(where / "z.qcow2"))
+    assert [(r["path"], r["role"], r.get("format")) for r in rows] == [
+        (str(where / "z.qcow2"), "image", None), (str(where / "disk.raw"), "backing", "raw")], rows
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    subprocess.run(["cp", str(where / "z.qcow2"), str(alone)], check=True)
+    proc = run_cli("scan", str(alone / "z.qcow2"), "--out", str(tmp_path / "out"), "--quiet", timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "disk.raw" in proc.stderr and "backing file missing" in proc.stderr, proc.stderr
