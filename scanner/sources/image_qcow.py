@@ -720,7 +720,7 @@ class Inconsistency:
 
 def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Inconsistency]:
     """The bookkeeping a QCOW2 version 2/3 file of SIZE bytes breaks (``read(offset, n)`` reads it, short at its end);
-    [] for a consistent one, and for what is not checked: no QCOW2 header, refcounts narrower than a byte, a layout libqcow does not read (external data, subclusters, zstd), tables past
+    [] for a consistent one, and for what is not checked: no QCOW2 header, refcounts narrower than a byte, a layout not read (external data, subclusters; zstd is read by QcowReader, its tables checked), tables past
     the file's end (needed_end says those). References to places past the file's end are left to needed_end.
     Reads each table once; L1 tables at most the file's size in all (a valid file holds each apart). Memory: two
     bytes per cluster of the file (_Tally)."""
@@ -738,7 +738,7 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
         order, header_length = struct.unpack_from(">II", head, 96)
     else:
         header_length = 72
-    if incompatible & (_EXTERNAL_DATA | _EXTENDED_L2 | 8) or order not in (3, 4, 5, 6):
+    if incompatible & (_EXTERNAL_DATA | _EXTENDED_L2) or order not in (3, 4, 5, 6):
         return []
     # dirty (lazy refcounts, a VM or qemu that did not close the file): the stored counts are stale (qemu-img check
     # finds "errors" qemu repairs on open; libqcow reads the tables and ignores the counts), so they are not
