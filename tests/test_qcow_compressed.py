@@ -326,3 +326,19 @@ def test_a_zstd_images_tables_are_checked_as_a_deflate_images(fat: Path, tmp_pat
     struct.pack_into(">Q", data, l1_at, l1_at | 1 << 63)
     found = {i.kind for i in inconsistencies(lambda o, n: bytes(data[o:o + n]), len(data))}
     assert {"reused", "refcount"} <= found, found
+
+
+def test_a_backing_file_name_of_no_bytes_is_no_backing_file_as_in_qemu(fat: Path, tmp_path: Path) -> None:
+    """A header whose backing file offset is set but its name is 0 bytes long (a damaged or hand-made header): qemu
+    reads the disk with no backing file (its name is empty); open_qcow did too rather than refusing the image as
+    "backing file missing: " (a zstd image was then not read at all) (review18c)."""
+    data = bytearray((fat / "ext-zstd.qcow2").read_bytes())
+    assert struct.unpack_from(">QI", data, 8) == (0, 0)
+    struct.pack_into(">Q", data, 8, 512)  # inside the header cluster, 0 bytes long
+    (tmp_path / "z.qcow2").write_bytes(data)
+    _qemu("convert", "-q", "-O", "raw", "z.qcow2", "z.raw", cwd=tmp_path)
+    reader = open_qcow(str(tmp_path / "z.qcow2"))
+    try:
+        assert reader.read(0, 4 << 20) == (tmp_path / "z.raw").read_bytes()[:4 << 20]
+    finally:
+        reader.close()

@@ -587,7 +587,7 @@ def open_qcow(path: str, chain: list[str] | None = None) -> QcowReader:
         written = os.pread(fd, layout.backing_size, layout.backing_at) if layout.backing_at else b""
     finally:
         os.close(fd)
-    if not layout.backing_at:
+    if not written:  # no backing file (qemu: a name of 0 bytes is none)
         return QcowReader(path)
     name = written.decode("utf-8", "replace")
     found = backing_place(path, name)
