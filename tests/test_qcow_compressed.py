@@ -342,3 +342,32 @@ def test_a_backing_file_name_of_no_bytes_is_no_backing_file_as_in_qemu(fat: Path
         assert reader.read(0, 4 << 20) == (tmp_path / "z.raw").read_bytes()[:4 << 20]
     finally:
         reader.close()
+
+
+def test_a_compressed_cluster_that_does_not_inflate_lists_the_file_in_it(fat: Path, tmp_path: Path) -> None:
+    """Bytes flipped inside one compressed stream (the tables intact, so no bookkeeping check sees it): the file
+    whose data lies there is listed unreadable with the reader's reason through The Sleuth Kit / dfvfs, never read
+    as zeros or hashed as if whole; the volume is walked (review18c: each crafted copy above also broke a pointer,
+    which the bookkeeping check lists whatever the reader does)."""
+    big = CONTENT * 20000  # 340 KB: several 64 KiB clusters of its own, each compressed
+    (tmp_path / "big.csv").write_bytes(big)
+    subprocess.run(["cp", str(fat / "fat.img"), "disk.img"], check=True, cwd=tmp_path)
+    subprocess.run(["mcopy", "-i", "disk.img", "big.csv", "::big.csv"], check=True, capture_output=True, cwd=tmp_path)
+    _qemu("convert", "-q", "-c", "-O", "qcow2", "disk.img", "bad.qcow2", cwd=tmp_path)
+    disk = (tmp_path / "disk.img").read_bytes()
+    start = disk.find(big)  # stored in one run (a fresh FAT)
+    at = -(-start // 65536) * 65536  # a cluster holding the file's bytes alone
+    assert start > 0 and at + 65536 <= start + len(big), (start, len(big))
+    data = bytearray((tmp_path / "bad.qcow2").read_bytes())
+    l1_at, = struct.unpack_from(">Q", data, 40)
+    l2_at = struct.unpack_from(">Q", data, l1_at)[0] & 0x00FFFFFFFFFFFE00
+    entry, = struct.unpack_from(">Q", data, l2_at + 8 * (at // 65536))
+    assert entry >> 62 & 1, hex(entry)
+    host = entry & ((1 << (62 - 8)) - 1)
+    data[host:host + 8] = b"\xff" * 8  # no deflate block starts so
+    (tmp_path / "bad.qcow2").write_bytes(data)
+    code, doc = _scan(tmp_path / "out", tmp_path / "bad.qcow2", name="big.csv")
+    assert not [f for f in doc["files"] if f["path"].endswith("/big.csv") and f.get("sha256")], doc["files"]
+    rows = [s for s in doc["skipped"] if s["path"].endswith("/big.csv")]
+    assert len(rows) == 1 and "does not decompress" in rows[0]["detail"], doc["skipped"]
+    assert len(doc["skipped"]) == 1 and code == 1, (code, doc["skipped"])  # its name a hit; the rest walked
