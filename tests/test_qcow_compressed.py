@@ -371,3 +371,21 @@ def test_a_compressed_cluster_that_does_not_inflate_lists_the_file_in_it(fat: Pa
     rows = [s for s in doc["skipped"] if s["path"].endswith("/big.csv")]
     assert len(rows) == 1 and "does not decompress" in rows[0]["detail"], doc["skipped"]
     assert len(doc["skipped"]) == 1 and code == 1, (code, doc["skipped"])  # its name a hit; the rest walked
+
+
+def test_a_zstd_overlays_snapshot_reads_its_backing_disk(fat: Path, tmp_path: Path) -> None:
+    """An internal snapshot of a zstd overlay over a raw disk, the current disk wiped since: the snapshot's
+    unallocated clusters are the backing disk's, so its FAT and file are found with their hash (review18c: the
+    backing file was not listed for a zstd image, so the snapshot was read over no backing file, as zeros: its
+    volume had no file system and the file was not found)."""
+    subprocess.run(["cp", str(fat / "fat.img"), "disk.raw"], check=True, cwd=tmp_path)
+    _qemu("create", "-q", "-f", "qcow2", "-o", "compression_type=zstd", "-b", "disk.raw", "-F", "raw", "z.qcow2",
+          cwd=tmp_path)
+    subprocess.run(["qemu-io", "-c", "write -c -P 0x55 60M 64k", "z.qcow2"], check=True, cwd=tmp_path,
+                   capture_output=True)
+    _qemu("snapshot", "-c", "s1", "z.qcow2", cwd=tmp_path)
+    subprocess.run(["qemu-io", "-c", "write -P 0 0 4M", "z.qcow2"], check=True, cwd=tmp_path, capture_output=True)
+    code, doc = _scan(tmp_path / "out", tmp_path / "z.qcow2")
+    hits = [f for f in doc["files"] if f["path"].endswith(f"/{LEAKED}")]
+    assert len(hits) == 1 and "snap1" in hits[0]["path"] and hits[0]["sha256"] == sha256(CONTENT), doc["files"]
+    assert code == 3, code  # the wiped current disk: no file system, listed
