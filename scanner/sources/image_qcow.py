@@ -613,13 +613,12 @@ class BackingDisk:
 
     def __init__(self, path: str, declared: str | None = None) -> None:
         from .image_backing import READ_AS_BACKING, as_read, backing_format
-        from .image_media import _NoAtimeFile
         from .image_sniff import open_evidence
 
         self._qcow: Any = None
         self._own: QcowReader | None = None
         self._context: Any = None
-        self._file: _NoAtimeFile | None = None
+        self._raw = -1  # a raw backing file's descriptor (O_NOATIME: open_evidence)
         fd = open_evidence(path)
         try:
             size = os.fstat(fd).st_size
@@ -629,8 +628,8 @@ class BackingDisk:
         if kind not in READ_AS_BACKING:  # never opened as another format (a VDI was opened as a VHD)
             raise SnapshotRefused(f"its backing file is a {kind} image, which leakscan does not read as a backing disk")
         if kind == "RAW":
-            self._file = _NoAtimeFile(path)
-            self._size = self._file.get_size()
+            self._raw = open_evidence(path)
+            self._size = os.fstat(self._raw).st_size
             return
         if kind == "QCOW":  # never through libqcow, which reads some compressed clusters as zeros
             try:
@@ -670,10 +669,9 @@ class BackingDisk:
         if self._qcow is not None:
             self._qcow.seek(offset)
             return bytes(self._qcow.read(n))
-        if self._file is None:
+        if self._raw < 0:
             raise OSError("backing file closed")
-        self._file.seek(offset)
-        return self._file.read(n)
+        return os.pread(self._raw, n, offset)
 
     def close(self) -> None:
         if self._own is not None:
@@ -683,9 +681,9 @@ class BackingDisk:
         if self._context is not None:
             self._context.Empty()
             self._context = None
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        if self._raw >= 0:
+            os.close(self._raw)
+            self._raw = -1
 
 
 # -- the file's own bookkeeping, as ``qemu-img check`` keeps it -----------------------------------------------------
