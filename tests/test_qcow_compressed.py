@@ -389,3 +389,22 @@ def test_a_zstd_overlays_snapshot_reads_its_backing_disk(fat: Path, tmp_path: Pa
     hits = [f for f in doc["files"] if f["path"].endswith(f"/{LEAKED}")]
     assert len(hits) == 1 and "snap1" in hits[0]["path"] and hits[0]["sha256"] == sha256(CONTENT), doc["files"]
     assert code == 3, code  # the wiped current disk: no file system, listed
+
+
+def test_a_zero_cluster_whose_kept_place_is_off_a_boundary_fails_the_read_as_in_qemu(fat: Path, tmp_path: Path) -> None:
+    """A preallocated zero cluster (zero flag and a place in the file) whose place is off a cluster boundary: qemu
+    calls it corruption ("Cluster allocation offset ... unaligned", EIO); an OSError here, never zeros (review18c:
+    the zero flag was honoured before the place was looked at)."""
+    _qemu("convert", "-q", "-O", "qcow2", str(fat / "fat.img"), "v3.qcow2", cwd=tmp_path)
+    data = bytearray((tmp_path / "v3.qcow2").read_bytes())
+    l1_at, = struct.unpack_from(">Q", data, 40)
+    l2_at = struct.unpack_from(">Q", data, l1_at)[0] & 0x00FFFFFFFFFFFE00
+    entry, = struct.unpack_from(">Q", data, l2_at)
+    struct.pack_into(">Q", data, l2_at, entry | 1 | 0x200)  # zero flag, and the place moved by 512 bytes
+    (tmp_path / "bad.qcow2").write_bytes(data)
+    reader = open_qcow(str(tmp_path / "bad.qcow2"))
+    try:
+        with pytest.raises(OSError, match="not on a cluster boundary"):
+            reader.read(0, 512)
+    finally:
+        reader.close()

@@ -377,6 +377,9 @@ class QcowReader:
             elif entry & 1:  # a zero cluster (v3): zeros, whatever the backing file holds
                 if self.layout.version < 3:  # qemu: "Zero cluster entry found in pre-v3 image" (EIO)
                     raise OSError(f"{self._what}: a zero cluster in a version 2 image (damaged L2 entry)")
+                if entry & _OFFSET & mask:  # preallocated: qemu checks its place too ("unaligned", EIO)
+                    raise OSError(f"{self._what}: cluster at byte {entry & _OFFSET} is not on a cluster boundary "
+                                  "(damaged)")
                 parts.append(bytes(n))
             elif entry & _OFFSET:
                 host = entry & _OFFSET
