@@ -238,3 +238,173 @@ def test_a_backing_chain_that_loops_is_refused_by_the_reader_too(fat: Path, tmp_
         _qemu("create", "-q", "-f", "qcow2", "-u", "-b", under, "-F", "qcow2", name, "64M", cwd=tmp_path)
     with pytest.raises(ParentChainError, match="loops back"):
         open_qcow(str(tmp_path / "a.qcow2")).read(0, 512)
+
+
+def test_an_l1_table_repeating_one_l2_table_reads_that_table_once(fat: Path, tmp_path: Path) -> None:
+    """A damaged or hostile L1 table whose entries all point to one L2 table holding compressed clusters (a small
+    file claiming a disk of terabytes): compressed_count (run on every QCOW2 image when it is opened, to choose the
+    reader) reads that table once and counts the clusters the file holds (review18c: once per L1 entry, 131,072
+    entries of a 1.4 MB file took minutes in the open step, and the image was lost to the step's timeout)."""
+    from scanner.sources.image_qcow import compressed_count
+
+    data = bytearray((fat / "packed.qcow2").read_bytes())
+    l1_at, = struct.unpack_from(">Q", data, 40)
+    first, = struct.unpack_from(">Q", data, l1_at)
+    entries = 4096
+    at = -(-len(data) // 65536) * 65536
+    data += bytes(at - len(data)) + struct.pack(">Q", first) * entries
+    data += bytes(-len(data) % 65536)
+    struct.pack_into(">IQ", data, 36, entries, at)
+    struct.pack_into(">Q", data, 24, entries * 8192 * 65536)  # the disk the repeated L1 table maps
+    reads: list[int] = []
+
+    def read(offset: int, n: int) -> bytes:
+        reads.append(offset)
+        return bytes(data[offset:offset + n])
+
+    assert compressed_count(read) == 3  # the file's three compressed clusters (test_damaged...: len(compressed))
+    assert reads.count(first & 0x00FFFFFFFFFFFE00) == 1, len(reads)
+
+
+def test_a_zero_flag_in_a_version_2_image_fails_the_read_as_in_qemu(fat: Path, tmp_path: Path) -> None:
+    """Version 2 (compat=0.10) has no zero clusters: qemu calls an L2 entry with bit 0 set corruption ("Zero cluster
+    entry found in pre-v3 image", EIO). A bit flipped there in an allocated cluster is an OSError here, never the
+    cluster's bytes served as zeros (review18c: zeros, without an error)."""
+    _qemu("convert", "-q", "-O", "qcow2", "-o", "compat=0.10", str(fat / "fat.img"), "v2.qcow2", cwd=tmp_path)
+    data = bytearray((tmp_path / "v2.qcow2").read_bytes())
+    l1_at, = struct.unpack_from(">Q", data, 40)
+    l2_at = struct.unpack_from(">Q", data, l1_at)[0] & 0x00FFFFFFFFFFFE00
+    entry, = struct.unpack_from(">Q", data, l2_at)  # disk cluster 0 (the boot sector), allocated
+    assert entry & 0x00FFFFFFFFFFFE00 and not entry & 1, hex(entry)
+    struct.pack_into(">Q", data, l2_at, entry | 1)
+    (tmp_path / "v2-zero.qcow2").write_bytes(data)
+    reader = open_qcow(str(tmp_path / "v2-zero.qcow2"))
+    try:
+        assert reader.read(65536, 512) == (fat / "fat.img").read_bytes()[65536:65536 + 512]  # the next cluster
+        with pytest.raises(OSError, match="version 2"):
+            reader.read(0, 512)
+    finally:
+        reader.close()
+
+
+def test_a_zstd_overlay_lists_its_raw_backing_file_and_names_it_missing(fat: Path, tmp_path: Path) -> None:
+    """A zstd QCOW2 overlay over a raw disk (qemu-img convert -c -o compression_type=zstd -B): libqcow refuses its
+    header, so the image's files were listed from libqcow as the image alone (review18c): the backing file read by
+    QcowReader was in no provenance row, its changes and shortness unchecked, and when it was missing the scan said
+    "zstd, convert it with qemu-img" instead of naming the missing file."""
+    from scanner.sources.image_media import media_files
+
+    where = tmp_path / "z"
+    where.mkdir()
+    for name in ("disk.raw", "changed.raw"):
+        subprocess.run(["cp", str(fat / "fat.img"), name], check=True, cwd=where)
+    subprocess.run(["mcopy", "-i", "changed.raw", str(fat / LEAKED), "::other.csv"], check=True, capture_output=True,
+                   cwd=where)
+    _qemu("convert", "-q", "-c", "-O", "qcow2", "-o", "compression_type=zstd", "-B", "disk.raw", "-F", "raw",
+          "changed.raw", "z.qcow2", cwd=where)
+    rows = media_files("QCOW", str(where / "z.qcow2"))
+    assert [(r["path"], r["role"], r.get("format")) for r in rows] == [
+        (str(where / "z.qcow2"), "image", None), (str(where / "disk.raw"), "backing", "raw")], rows
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    subprocess.run(["cp", str(where / "z.qcow2"), str(alone)], check=True)
+    proc = run_cli("scan", str(alone / "z.qcow2"), "--out", str(tmp_path / "out"), "--quiet", timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "disk.raw" in proc.stderr and "backing file missing" in proc.stderr, proc.stderr
+
+
+def test_a_zstd_images_tables_are_checked_as_a_deflate_images(fat: Path, tmp_path: Path) -> None:
+    """A zstd QCOW2 is read since session 18, so its bookkeeping is checked as any other's (image_qcow.
+    inconsistencies): an L1 entry moved onto the L1 table itself is a cluster in two roles and over its count
+    (review18c: a zstd header was skipped, as when libqcow refused it, and the damage was read silently)."""
+    from scanner.sources.image_qcow import inconsistencies
+
+    data = bytearray((fat / "ext-zstd.qcow2").read_bytes())
+    assert struct.unpack_from(">Q", data, 72)[0] & 8  # compression type in the header
+    assert inconsistencies(lambda o, n: bytes(data[o:o + n]), len(data)) == []
+    l1_at, = struct.unpack_from(">Q", data, 40)
+    struct.pack_into(">Q", data, l1_at, l1_at | 1 << 63)
+    found = {i.kind for i in inconsistencies(lambda o, n: bytes(data[o:o + n]), len(data))}
+    assert {"reused", "refcount"} <= found, found
+
+
+def test_a_backing_file_name_of_no_bytes_is_no_backing_file_as_in_qemu(fat: Path, tmp_path: Path) -> None:
+    """A header whose backing file offset is set but its name is 0 bytes long (a damaged or hand-made header): qemu
+    reads the disk with no backing file (its name is empty); open_qcow did too rather than refusing the image as
+    "backing file missing: " (a zstd image was then not read at all) (review18c)."""
+    data = bytearray((fat / "ext-zstd.qcow2").read_bytes())
+    assert struct.unpack_from(">QI", data, 8) == (0, 0)
+    struct.pack_into(">Q", data, 8, 512)  # inside the header cluster, 0 bytes long
+    (tmp_path / "z.qcow2").write_bytes(data)
+    _qemu("convert", "-q", "-O", "raw", "z.qcow2", "z.raw", cwd=tmp_path)
+    reader = open_qcow(str(tmp_path / "z.qcow2"))
+    try:
+        assert reader.read(0, 4 << 20) == (tmp_path / "z.raw").read_bytes()[:4 << 20]
+    finally:
+        reader.close()
+
+
+def test_a_compressed_cluster_that_does_not_inflate_lists_the_file_in_it(fat: Path, tmp_path: Path) -> None:
+    """Bytes flipped inside one compressed stream (the tables intact, so no bookkeeping check sees it): the file
+    whose data lies there is listed unreadable with the reader's reason through The Sleuth Kit / dfvfs, never read
+    as zeros or hashed as if whole; the volume is walked (review18c: each crafted copy above also broke a pointer,
+    which the bookkeeping check lists whatever the reader does)."""
+    big = CONTENT * 20000  # 340 KB: several 64 KiB clusters of its own, each compressed
+    (tmp_path / "big.csv").write_bytes(big)
+    subprocess.run(["cp", str(fat / "fat.img"), "disk.img"], check=True, cwd=tmp_path)
+    subprocess.run(["mcopy", "-i", "disk.img", "big.csv", "::big.csv"], check=True, capture_output=True, cwd=tmp_path)
+    _qemu("convert", "-q", "-c", "-O", "qcow2", "disk.img", "bad.qcow2", cwd=tmp_path)
+    disk = (tmp_path / "disk.img").read_bytes()
+    start = disk.find(big)  # stored in one run (a fresh FAT)
+    at = -(-start // 65536) * 65536  # a cluster holding the file's bytes alone
+    assert start > 0 and at + 65536 <= start + len(big), (start, len(big))
+    data = bytearray((tmp_path / "bad.qcow2").read_bytes())
+    l1_at, = struct.unpack_from(">Q", data, 40)
+    l2_at = struct.unpack_from(">Q", data, l1_at)[0] & 0x00FFFFFFFFFFFE00
+    entry, = struct.unpack_from(">Q", data, l2_at + 8 * (at // 65536))
+    assert entry >> 62 & 1, hex(entry)
+    host = entry & ((1 << (62 - 8)) - 1)
+    data[host:host + 8] = b"\xff" * 8  # no deflate block starts so
+    (tmp_path / "bad.qcow2").write_bytes(data)
+    code, doc = _scan(tmp_path / "out", tmp_path / "bad.qcow2", name="big.csv")
+    assert not [f for f in doc["files"] if f["path"].endswith("/big.csv") and f.get("sha256")], doc["files"]
+    rows = [s for s in doc["skipped"] if s["path"].endswith("/big.csv")]
+    assert len(rows) == 1 and "does not decompress" in rows[0]["detail"], doc["skipped"]
+    assert len(doc["skipped"]) == 1 and code == 1, (code, doc["skipped"])  # its name a hit; the rest walked
+
+
+def test_a_zstd_overlays_snapshot_reads_its_backing_disk(fat: Path, tmp_path: Path) -> None:
+    """An internal snapshot of a zstd overlay over a raw disk, the current disk wiped since: the snapshot's
+    unallocated clusters are the backing disk's, so its FAT and file are found with their hash (review18c: the
+    backing file was not listed for a zstd image, so the snapshot was read over no backing file, as zeros: its
+    volume had no file system and the file was not found)."""
+    subprocess.run(["cp", str(fat / "fat.img"), "disk.raw"], check=True, cwd=tmp_path)
+    _qemu("create", "-q", "-f", "qcow2", "-o", "compression_type=zstd", "-b", "disk.raw", "-F", "raw", "z.qcow2",
+          cwd=tmp_path)
+    subprocess.run(["qemu-io", "-c", "write -c -P 0x55 60M 64k", "z.qcow2"], check=True, cwd=tmp_path,
+                   capture_output=True)
+    _qemu("snapshot", "-c", "s1", "z.qcow2", cwd=tmp_path)
+    subprocess.run(["qemu-io", "-c", "write -P 0 0 4M", "z.qcow2"], check=True, cwd=tmp_path, capture_output=True)
+    code, doc = _scan(tmp_path / "out", tmp_path / "z.qcow2")
+    hits = [f for f in doc["files"] if f["path"].endswith(f"/{LEAKED}")]
+    assert len(hits) == 1 and "snap1" in hits[0]["path"] and hits[0]["sha256"] == sha256(CONTENT), doc["files"]
+    assert code == 3, code  # the wiped current disk: no file system, listed
+
+
+def test_a_zero_cluster_whose_kept_place_is_off_a_boundary_fails_the_read_as_in_qemu(fat: Path, tmp_path: Path) -> None:
+    """A preallocated zero cluster (zero flag and a place in the file) whose place is off a cluster boundary: qemu
+    calls it corruption ("Cluster allocation offset ... unaligned", EIO); an OSError here, never zeros (review18c:
+    the zero flag was honoured before the place was looked at)."""
+    _qemu("convert", "-q", "-O", "qcow2", str(fat / "fat.img"), "v3.qcow2", cwd=tmp_path)
+    data = bytearray((tmp_path / "v3.qcow2").read_bytes())
+    l1_at, = struct.unpack_from(">Q", data, 40)
+    l2_at = struct.unpack_from(">Q", data, l1_at)[0] & 0x00FFFFFFFFFFFE00
+    entry, = struct.unpack_from(">Q", data, l2_at)
+    struct.pack_into(">Q", data, l2_at, entry | 1 | 0x200)  # zero flag, and the place moved by 512 bytes
+    (tmp_path / "bad.qcow2").write_bytes(data)
+    reader = open_qcow(str(tmp_path / "bad.qcow2"))
+    try:
+        with pytest.raises(OSError, match="not on a cluster boundary"):
+            reader.read(0, 512)
+    finally:
+        reader.close()

@@ -482,15 +482,18 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
                 f.open_file_object(fobj)
             except OSError:
                 fobj.close()
-                if current == path:
-                    raise
-                rows += _backing_format(rows[-1], over)  # raw, VMDK or VHD: read through its own back-end (image_backing)
-                break  # its own back-end's parents are not followed; the open of the image says what fails
-            try:
-                backing = f.backing_filename
-            finally:
-                f.close()
-                fobj.close()
+                backing = _qcow_read_here_backing(current)
+                if backing is None:
+                    if current == path:
+                        raise
+                    rows += _backing_format(rows[-1], over)  # raw, VMDK or VHD: read through its own back-end
+                    break  # its own back-end's parents are not followed; the open of the image says what fails
+            else:
+                try:
+                    backing = f.backing_filename
+                finally:
+                    f.close()
+                    fobj.close()
             if not backing:
                 break
             places = parent_candidates(current, backing)
@@ -536,6 +539,26 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     for row in rows:
         unique.setdefault(f"{os.path.realpath(row['path'])}{' (itself)' if row.get('itself') else ''}", row)
     return list(unique.values())
+
+
+def _qcow_read_here_backing(path: str) -> str | None:
+    """The backing file's name a QCOW2 file libqcow refuses (zstd compression) but image_qcow.QcowReader reads writes
+    ("" for none), or None when it is no such file: its chain is QcowReader's (image_qcow.open_qcow) and listed."""
+    from .image_qcow import QcowRefused, qcow_layout, unread_features
+
+    try:
+        fd = open_evidence(path)
+        try:
+            head = os.pread(fd, 112, 0)
+            layout = qcow_layout(head)
+            if not unread_features(head[:80]):  # refused by libqcow for another reason (damage): said by its open
+                return None
+            written = os.pread(fd, layout.backing_size, layout.backing_at) if layout.backing_at else b""
+        finally:
+            os.close(fd)
+    except (OSError, QcowRefused):
+        return None
+    return written.decode("utf-8", "replace")
 
 
 def _backing_format(row: dict[str, Any], overlay: str) -> list[dict[str, Any]]:

@@ -181,7 +181,8 @@ def entry_at(read: Callable[[int, int], bytes]) -> Callable[[int], int] | None:
 def _compressed_entries(read: Callable[[int, int], bytes]) -> tuple[int, int, Iterator[tuple[int, int]]] | None:
     """(cluster size, disk size, (host offset, disk byte) of each compressed cluster of the current disk, L2 table by
     L2 table) of a QCOW2 version 2/3 file, or None for no such file or a layout not read (subclusters, external
-    data). Each L2 table is read once per L1 entry pointing to it (at most the file's own tables)."""
+    data). Each L2 table is read once, for the first L1 entry pointing to it (a damaged or hostile L1 table repeating
+    one table costs no more than the file's own tables; its clusters are counted once, as the file holds them)."""
     head = read(0, 104)
     if len(head) < 72 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] not in (2, 3):
         return None
@@ -200,10 +201,12 @@ def _compressed_entries(read: Callable[[int, int], bytes]) -> tuple[int, int, It
     shift = 62 - (cluster_bits - 8)
 
     def compressed() -> Iterator[tuple[int, int]]:
+        seen: set[int] = set()
         for i, (entry,) in enumerate(struct.iter_unpack(">Q", l1[:len(l1) // 8 * 8])):
             table_at = entry & _OFFSET
-            if not table_at or table_at & (cluster - 1):
+            if not table_at or table_at & (cluster - 1) or table_at in seen:
                 continue
+            seen.add(table_at)
             table = read(table_at, cluster)
             if table[0::8].translate(_FLAG_BYTE).count(0x40) == 0:
                 continue  # no compressed cluster in it (the common case, at C speed)
@@ -372,6 +375,11 @@ class QcowReader:
             if entry & _COMPRESSED:
                 parts.append(self._compressed(entry)[within:within + n])
             elif entry & 1:  # a zero cluster (v3): zeros, whatever the backing file holds
+                if self.layout.version < 3:  # qemu: "Zero cluster entry found in pre-v3 image" (EIO)
+                    raise OSError(f"{self._what}: a zero cluster in a version 2 image (damaged L2 entry)")
+                if entry & _OFFSET & mask:  # preallocated: qemu checks its place too ("unaligned", EIO)
+                    raise OSError(f"{self._what}: cluster at byte {entry & _OFFSET} is not on a cluster boundary "
+                                  "(damaged)")
                 parts.append(bytes(n))
             elif entry & _OFFSET:
                 host = entry & _OFFSET
@@ -582,7 +590,7 @@ def open_qcow(path: str, chain: list[str] | None = None) -> QcowReader:
         written = os.pread(fd, layout.backing_size, layout.backing_at) if layout.backing_at else b""
     finally:
         os.close(fd)
-    if not layout.backing_at:
+    if not written:  # no backing file (qemu: a name of 0 bytes is none)
         return QcowReader(path)
     name = written.decode("utf-8", "replace")
     found = backing_place(path, name)
@@ -608,13 +616,12 @@ class BackingDisk:
 
     def __init__(self, path: str, declared: str | None = None) -> None:
         from .image_backing import READ_AS_BACKING, as_read, backing_format
-        from .image_media import _NoAtimeFile
         from .image_sniff import open_evidence
 
         self._qcow: Any = None
         self._own: QcowReader | None = None
         self._context: Any = None
-        self._file: _NoAtimeFile | None = None
+        self._raw = -1  # a raw backing file's descriptor (O_NOATIME: open_evidence)
         fd = open_evidence(path)
         try:
             size = os.fstat(fd).st_size
@@ -624,8 +631,8 @@ class BackingDisk:
         if kind not in READ_AS_BACKING:  # never opened as another format (a VDI was opened as a VHD)
             raise SnapshotRefused(f"its backing file is a {kind} image, which leakscan does not read as a backing disk")
         if kind == "RAW":
-            self._file = _NoAtimeFile(path)
-            self._size = self._file.get_size()
+            self._raw = open_evidence(path)
+            self._size = os.fstat(self._raw).st_size
             return
         if kind == "QCOW":  # never through libqcow, which reads some compressed clusters as zeros
             try:
@@ -665,10 +672,9 @@ class BackingDisk:
         if self._qcow is not None:
             self._qcow.seek(offset)
             return bytes(self._qcow.read(n))
-        if self._file is None:
+        if self._raw < 0:
             raise OSError("backing file closed")
-        self._file.seek(offset)
-        return self._file.read(n)
+        return os.pread(self._raw, n, offset)
 
     def close(self) -> None:
         if self._own is not None:
@@ -678,9 +684,9 @@ class BackingDisk:
         if self._context is not None:
             self._context.Empty()
             self._context = None
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        if self._raw >= 0:
+            os.close(self._raw)
+            self._raw = -1
 
 
 # -- the file's own bookkeeping, as ``qemu-img check`` keeps it -----------------------------------------------------
@@ -715,7 +721,7 @@ class Inconsistency:
 
 def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Inconsistency]:
     """The bookkeeping a QCOW2 version 2/3 file of SIZE bytes breaks (``read(offset, n)`` reads it, short at its end);
-    [] for a consistent one, and for what is not checked: no QCOW2 header, refcounts narrower than a byte, a layout libqcow does not read (external data, subclusters, zstd), tables past
+    [] for a consistent one, and for what is not checked: no QCOW2 header, refcounts narrower than a byte, a layout not read (external data, subclusters; zstd is read by QcowReader, its tables checked), tables past
     the file's end (needed_end says those). References to places past the file's end are left to needed_end.
     Reads each table once; L1 tables at most the file's size in all (a valid file holds each apart). Memory: two
     bytes per cluster of the file (_Tally)."""
@@ -733,7 +739,7 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
         order, header_length = struct.unpack_from(">II", head, 96)
     else:
         header_length = 72
-    if incompatible & (_EXTERNAL_DATA | _EXTENDED_L2 | 8) or order not in (3, 4, 5, 6):
+    if incompatible & (_EXTERNAL_DATA | _EXTENDED_L2) or order not in (3, 4, 5, 6):
         return []
     # dirty (lazy refcounts, a VM or qemu that did not close the file): the stored counts are stale (qemu-img check
     # finds "errors" qemu repairs on open; libqcow reads the tables and ignores the counts), so they are not
