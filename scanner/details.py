@@ -869,6 +869,10 @@ class Detail(Code):
                                                   "the file: read and counted with the others")
     ACCESS_PAGES_FREED = "access-pages-freed", ("Access table with {n:d} data page(s) naming it that its page map no "
                                                 "longer lists (freed: rows of earlier states of the table): not read")
+    ACCESS_PAGES_UNMAPPED = "access-pages-unmapped", ("Access table read from {n:d} data page(s) naming it that no page "
+                                                      "map lists (the map lost or damaged, or its pages lacking rows): "
+                                                      "{rows:d} row(s) read where its definition counts {total:d}; rows "
+                                                      "of freed pages (earlier states of the table) may be among them")
     ACCESS_OBJECTS_UNREAD = "access-objects-unread", ("Access table with {kinds:list} columns: their contents (files "
                                                       "and objects) are not examined")
     ACCESS_CODE_PAGE_GUESSED = "access-code-page-guessed", ("Access 97 database whose header names no code page known "
