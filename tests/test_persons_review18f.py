@@ -46,3 +46,41 @@ def test_a_floor_before_a_short_room_tells_it_apart(typed, persons):
     for name in NAMES:
         for b in BUILDINGS:
             assert _persons([t.format(b=b) for t in typed], name) == persons, (typed, b)
+
+
+def test_resolving_does_not_depend_on_the_order_of_paths_or_nodes():
+    """resolve_persons walks a set, and ties in its sort come in the set's order (which a string's hash, salted per
+    process, decides): the rows' paths and links relabelled with integers in random bijections (an int's hash is
+    itself, so each relabelling gives another set order) and in shuffled order split the rows alike. A shuffle of
+    string rows alone keeps one set order within a process and could not fail."""
+    import random
+
+    from scanner.evidence import resolve_persons
+
+    typed = ["B101", " B-101", " 101号室", "3F", " 301号室", " 3F 301", " A棟301", "4F", " 401号室", " A棟401",
+             " 地下102", "B102", " B棟102", "2000 3F", "2000 305号室", "2000 A棟305", "2001", "2001 305号室", " 5F-2",
+             " 5F", " 2号室", " B棟103", "B103", " 1F"]
+    records = [PersonRecord("s", i, {"name": NAMES[0], "address": f"{BASE} {BUILDINGS[0]}{t}"})
+               for i, t in enumerate(typed)]
+    rows = make_rows(0, records)[0]
+    paths = [(r.key, *r.room_path) for r in rows]
+    links = [r.links for r in rows]
+    nodes = sorted({n for p in paths for n in p} | {t for link in links for t in link if t is not None}, key=repr)
+
+    def split(number: dict) -> set[frozenset[int]]:
+        ps = [tuple(number[n] for n in p) for p in paths]
+        ls = [(p, tuple(None if t is None else number[t] for t in link)) for p, link in zip(ps, links, strict=True)]
+        order = list(range(len(ps)))
+        rnd.shuffle(order)
+        person = resolve_persons([ps[i] for i in order], [ls[i] for i in order])
+        groups: dict[int, set[int]] = {}
+        for i, p in enumerate(ps):
+            groups.setdefault(person[p], set()).add(i)
+        return {frozenset(g) for g in groups.values()}
+
+    rnd = random.Random(181)
+    first = split({n: k for k, n in enumerate(nodes)})
+    assert len(first) == count(rows).unique < len(rows)  # some rows joined: there is an order to get wrong
+    for _ in range(40):
+        labels = rnd.sample(range(10 * len(nodes)), len(nodes))
+        assert split(dict(zip(nodes, labels, strict=True))) == first
