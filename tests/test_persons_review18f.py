@@ -84,3 +84,20 @@ def test_resolving_does_not_depend_on_the_order_of_paths_or_nodes():
     for _ in range(40):
         labels = rnd.sample(range(10 * len(nodes)), len(nodes))
         assert split(dict(zip(nodes, labels, strict=True))) == first
+
+
+@pytest.mark.parametrize(("typed", "persons"), [
+    (["{b} 地下1階", "{b} 地下1階 1号室"], 1),  # the only person on floor B1 (one since keying 20 split them)
+    (["{b} 地下1階", "{b} B1 101"], 1),
+    (["{b} B1F", "{b} B-1-101"], 1),
+    (["{b} 地下1階", "{b} 地下1階101号室", "{b} B1-102"], 3),  # two rooms on B1: the floor-only copy joins neither
+    (["{b} 地下1階", "{b} B2 101"], 2),  # another basement floor
+    (["{b} 地下2階", "{b} B2-101"], 1),
+    (["{b} 地下1階", "{b} 地下101"], 2),  # a basement room of no named floor, as persons18 left it
+    (["{b} 地下1階", "{b}B101"], 2),  # B101 may be wing B's: never a basement floor
+    (["{b} 1F", "{b} B1 101"], 2),  # a basement room is on no ground floor (room 101's digits say 1)
+])
+def test_a_basement_floor_alone_joins_the_only_person_on_it(typed, persons):
+    for name in NAMES:
+        for b in BUILDINGS:
+            assert _persons([t.format(b=b) for t in typed], name) == persons, (typed, b)
