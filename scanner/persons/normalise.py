@@ -867,6 +867,8 @@ def _room_parts(building: str) -> tuple[str, str, str]:
         wing = _B_GLUED
     if not wing and (basement := _BASEMENT_FLOOR.search(raw, 0, at)):  # B1 101, 地下1階101号室: a floor below ground
         wing, wings = _basement(basement.group(1) or _number(basement.group(2) or "")), [basement]
+    if not wing and len(room) <= 2 and (floor := _FLOOR_BEFORE.search(raw, 0, at)) and _number(floor.group(1)) != "0":
+        wing, wings = _number(floor.group(1)) + _FLOOR, [floor]  # 3F-2, 3階2号室: room 2 of floor 3 (review18f)
     number = _building_number(raw, wings[-1].start() if wings else at)
     if wing and not number:  # A棟 メゾン2000 305号室: the wing typed before the name; グリーンタウン1号館A棟305
         number = _building_number(raw, at, wings[-1].end()) or _outer_number(raw, wings[-1].start())
@@ -881,6 +883,9 @@ def _room_parts(building: str) -> tuple[str, str, str]:
 # its alias (link_keys: a room's first digits are its floor, 301 and 3F 301 are on floor 3)
 _FLOOR_ONLY = re.compile(f"(?<![A-Za-z\\d{_KN}])(?:(地下|{_BASEMENT})\\s*)?(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)[{_TRAILING}]*$")
 _FLOOR = "F"  # ends a floor-only room stage (3F, B1F)
+# review18f: a floor typed right before a room of one or two digits (3F-2, 3階2号室, 3F 2号室) is its wing ("3F"), as a
+# basement floor is (B1F 101): room 2 of floors 2 and 3 were one person. A room of three or four digits names its floor
+_FLOOR_BEFORE = re.compile(f"(?<![A-Za-z\\d{_KN}])(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)[-\\s#、,:]*$")
 
 
 def _floor_parts(raw: str) -> tuple[str, str, str]:
@@ -893,12 +898,20 @@ def _floor_parts(raw: str) -> tuple[str, str, str]:
     return ("B" if m.group(1) else "") + floor + _FLOOR, "", _building_number(raw, m.start())
 
 
-def floor_of(room: str) -> str:
-    """The floor a room stage is on, "" when it does not say: a floor-only stage's own (3F -> 3), a room of three or four
-    digits' first digits (301 -> 3, 1201 -> 12), none below ground (B1F: its basement floors are not read from rooms)."""
+def floor_of(room: str, wing: str = "") -> str:
+    """The floor a room stage is on, "" when it does not say: a floor-only stage's own (3F -> 3, B1F -> B1), a room of
+    three or four digits' first digits (301 -> 3, 1201 -> 12), or the floor its wing names (3F-2: 3; a basement floor,
+    B1 101: B1, review18f); none for a room of the basement whose floor is not named (地下101, B101)."""
     if room.endswith(_FLOOR):
-        return "" if room.startswith("B") else room[:-1]
+        return room[:-1]
+    if _BASEMENT_WING.fullmatch(wing) or wing.endswith(_FLOOR):
+        return wing.removesuffix(_FLOOR)
+    if wing.startswith("B") and wing != "B" or wing == _BASEMENT_ROOM:
+        return ""
     return room[:-2] if len(room) in (3, 4) and room.isdigit() and room[0] != "0" else ""
+
+
+_BASEMENT_WING = re.compile(r"B\d+")  # a basement floor read as a room's wing (_basement: B1 101 -> B1)
 
 
 # persons17: a basement room whose floor is not named (地下101) is no room of wing B (B棟101, B-101), and a B glued to
@@ -1204,7 +1217,7 @@ def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
 
     number_tag = tag("", number) if number else None
     wing_tag = tag(parts[0], number) if number and wing else None
-    floor = floor_of(parts[0])
+    floor = floor_of(parts[0], wing)
     if parts[0].endswith(_FLOOR):  # persons18: a floor alone (3F) may be any person on that floor (of its building)
         alias = tag(_FLOOR, floor, number) if floor else None
     elif glued:
@@ -1215,7 +1228,7 @@ def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
         alias = tag(parts[0], number) if number and not wing else None
     if wing in ("B", _BASEMENT_ROOM) and not number:  # what a B101 may be
         wing_tag = tag(parts[0], _B_GLUED)
-    if floor and not parts[0].endswith(_FLOOR) and not (wing.startswith("B") and wing != "B") and wing != _BASEMENT_ROOM:
+    if floor and not parts[0].endswith(_FLOOR):
         if number_tag is None:  # the floor a room is on, where a slot is free: what a floor-only copy may be
             number_tag = tag(_FLOOR, floor, number)
         elif wing_tag is None:
