@@ -36,6 +36,7 @@ _DEF_TABLE, _DEF_TABLE10, _VERT_MERGE, _CHANGE_TABS = 0xD608, 0xD606, 0xD62B, 0x
 _HUGE_PAPX = 0x6646  # the paragraph's properties are in the Data stream (a row of many cells: its table definition)
 _MARKS = re.compile("[\r\x07]")
 _FIELD = re.compile("[\x13\x14\x15]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # a character of two UTF-16 code units (a surrogate pair)
 # characters that are no text: objects, note and comment references, optional hyphens; line and page breaks -> "\n"
 _NO_TEXT: dict[int, str | None] = {c: None for c in (0, 1, 2, 3, 4, 5, 6, 8, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B,
                               0x1C, 0x1D, 0x1F)}
@@ -262,10 +263,13 @@ class Word97:
             if len(raw) < (b - a) * width:
                 self.damage.append(say(Detail.WORD97_PIECES_DAMAGED, why="text piece past the end of its stream"))
             text = raw.decode("cp1252", "replace") if compressed else raw.decode("utf-16-le", "replace")
-            pos = 0
+            pairs = not compressed and _ASTRAL.search(text) is not None  # 𠮷: one character, two code units
+            pos = extra = 0
             for m in _MARKS.finditer(text):
                 buf.append(_visible(text[pos:m.start()], fields))
-                yield "".join(buf), m.group(), self.props(at + m.start() * width, prm, m.group())
+                if pairs:  # the mark's place in the stream counts each such character twice
+                    extra += len(_ASTRAL.findall(text, pos, m.start()))
+                yield "".join(buf), m.group(), self.props(at + (m.start() + extra) * width, prm, m.group())
                 buf = []
                 pos = m.end()
             buf.append(_visible(text[pos:], fields))

@@ -79,6 +79,17 @@ def test_a_cell_mark_lost_to_damage_is_said() -> None:
     assert all(not d for _, _, d in _rows(doc)), "the whole copy is clean"
 
 
+def test_a_name_outside_the_basic_plane_keeps_its_rows() -> None:
+    """A name written with a character outside the Basic Multilingual Plane (𠮷田: two UTF-16 code units, one
+    character position each in Word's count): the cell and row marks after it keep their properties (review18h: every
+    mark after it was looked up two bytes early, the row end taken for a cell: rows joined, said shifted)."""
+    rows = people_rows(5)
+    rows[1][0] = "𠮷田 太郎"
+    rows[3][2] = "東京都𩸽市1番2号"
+    sheets = _rows(doc_with_table(rows))
+    assert sheets == [("table 1", rows, [])], sheets
+
+
 def test_third_party_docs_give_their_tables(tmp_path: Path) -> None:
     """Apache POI's Word 97 files: simple-table.doc is its 2 x 3 table; simple.doc holds none."""
     table = gzip.decompress((THIRD_PARTY / "poi__simple-table.doc.gz").read_bytes())
