@@ -22,6 +22,7 @@ from .details import Detail, say
 from .errors import ReadError, error_name
 
 FKP_SIZE = 512
+MAX_PAPX_RUNS = 0x1D  # a paragraph FKP holds at most 29 runs (4-byte offsets, 13-byte BxPap entries: [MS-DOC] PapxFkp cpara)
 _WORD_NAME = "WordDocument".encode("utf-16-le")  # as a compound file's directory holds it
 _W_IDENTS = (b"\xec\xa5", b"\xdc\xa5", b"\x99\xa6", b"\x97\xa6")  # FIB wIdent: Word 6-2003, templates, Word 6/95 Mac
 MAX_DEPTH = 64  # nesting of tables (Word allows 63)
@@ -208,7 +209,7 @@ class Word97:
         for pn in sorted({pn & 0x3FFFFF for pn in struct.unpack_from(f"<{n}I", plc, 4 * (n + 1))}):
             page = self.word[pn * FKP_SIZE:(pn + 1) * FKP_SIZE]
             crun = page[-1] if len(page) == FKP_SIZE else 0
-            if not 0 < crun <= 101:
+            if not 0 < crun <= MAX_PAPX_RUNS:
                 bad += 1
                 continue
             fcs = struct.unpack_from(f"<{crun + 1}I", page)

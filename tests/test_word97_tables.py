@@ -90,6 +90,24 @@ def test_a_name_outside_the_basic_plane_keeps_its_rows() -> None:
     assert sheets == [("table 1", rows, [])], sheets
 
 
+def test_a_property_page_with_an_impossible_run_count_loses_its_runs_only() -> None:
+    """A paragraph FKP whose run count (its last byte) is damaged to more runs than a page can hold (at most 29):
+    that page is said unreadable and the other pages' rows are read (review18h: an IndexError ended the whole file as
+    "reader failed", its persons lost)."""
+    import io
+
+    import olefile
+
+    doc = doc_with_table(people_rows(30))
+    with olefile.OleFileIO(io.BytesIO(doc)) as ole:
+        word = ole.openstream("WordDocument").read()
+    last = doc.find(word[-512:]) + 511  # the last paragraph page's run count
+    for crun in (30, 60, 101):
+        sheets = _rows(doc[:last] + bytes([crun]) + doc[last + 1:])
+        assert sum(len(rows) for _, rows, _ in sheets) >= 20, (crun, sheets)
+        assert any("property pages unreadable" in " ".join(d) for _, _, d in sheets), sheets
+
+
 def test_third_party_docs_give_their_tables(tmp_path: Path) -> None:
     """Apache POI's Word 97 files: simple-table.doc is its 2 x 3 table; simple.doc holds none."""
     table = gzip.decompress((THIRD_PARTY / "poi__simple-table.doc.gz").read_bytes())
