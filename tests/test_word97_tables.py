@@ -108,6 +108,17 @@ def test_a_property_page_with_an_impossible_run_count_loses_its_runs_only() -> N
         assert any("property pages unreadable" in " ".join(d) for _, _, d in sheets), sheets
 
 
+def test_a_row_whose_end_mark_reads_as_a_cell_is_kept_and_said() -> None:
+    """The last row's end mark with a cell's properties (its sprmPFTtp lost): the table closes at the next paragraph
+    with that row's cells pending; they are a row, said (review18h: dropped silently, one person fewer and no word)."""
+    rows = people_rows(4)
+    paras = doc_paragraphs(rows)
+    paras[-2] = ("\x07", "cell", 1, ())  # the last row end, as a cell end
+    sheets = _rows(doc_bytes(paras))
+    assert [r[:4] for _, got, _ in sheets for r in got] == rows, sheets
+    assert any("word97-row-cells" in json.dumps(d) or "table definition" in " ".join(d) for _, _, d in sheets), sheets
+
+
 def test_third_party_docs_give_their_tables(tmp_path: Path) -> None:
     """Apache POI's Word 97 files: simple-table.doc is its 2 x 3 table; simple.doc holds none."""
     table = gzip.decompress((THIRD_PARTY / "poi__simple-table.doc.gz").read_bytes())
