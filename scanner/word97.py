@@ -22,6 +22,7 @@ from .details import Detail, say
 from .errors import ReadError, error_name
 
 FKP_SIZE = 512
+_NFIB_97 = 0xC1  # FIB nFib of Word 97 (later versions write it too, or higher); Word 6.0 0x65, Word 95 0x68
 MAX_PAPX_RUNS = 0x1D  # a paragraph FKP holds at most 29 runs (4-byte offsets, 13-byte BxPap entries: [MS-DOC] PapxFkp cpara)
 _WORD_NAME = "WordDocument".encode("utf-16-le")  # as a compound file's directory holds it
 _W_IDENTS = (b"\xec\xa5", b"\xdc\xa5", b"\x99\xa6", b"\x97\xa6")  # FIB wIdent: Word 6-2003, templates, Word 6/95 Mac
@@ -153,14 +154,20 @@ class Word97:
     def __init__(self, word: bytes, table: bytes, data: bytes = b"") -> None:
         self.word, self.table, self.data = word, table, data
         self.damage: list[str] = []
-        lengths = [max(0, struct.unpack_from("<i", word, at)[0]) for _, at in _STORIES]
+        lengths = [struct.unpack_from("<i", word, at)[0] for _, at in _STORIES]
         self.stories: list[tuple[str, int, int]] = []
         start = 0
         for (name, _), n in zip(_STORIES, lengths, strict=True):
-            if n:
+            if n > 0:
                 self.stories.append((name, start, start + n))
-            start += n
+            start += max(n, 0)
         self.pieces, self.prcs = self._piece_table()
+        last = self.pieces[-1][1]  # Word's pieces hold the stories' characters, and one more when any but the main one
+        if min(lengths) < 0 or not start <= last <= start + 1:
+            self.damage.append(say(Detail.WORD97_PIECES_DAMAGED,
+                                   why=f"story lengths ({start} characters) differ from the piece table's ({last})"))
+            if min(lengths) < 0 or last > start + 1:  # text no story would read: all of it read as the main text
+                self.stories = [("", 0, last)]
         self.run_starts, self.run_props = self._runs()
         self.read = 0  # text bytes read through the pieces
 
@@ -187,10 +194,14 @@ class Word97:
         if any(b < a for a, b in zip(cps, cps[1:], strict=False)):
             raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why="piece positions out of order"))
         pieces = []
+        odd = False
         for i in range(n):
             _, fc, prm = struct.unpack_from("<HIH", plc, 4 * (n + 1) + 8 * i)
             compressed = bool(fc & 0x40000000)
             fc &= 0x3FFFFFFF
+            if not compressed and fc & 1 and not odd:  # UTF-16 text starts at an even offset: its code units
+                odd = True  # are read a byte off (no marks found)
+                self.damage.append(say(Detail.WORD97_PIECES_DAMAGED, why="a Unicode text piece at an odd offset"))
             pieces.append((cps[i], cps[i + 1], fc // 2 if compressed else fc, compressed, prm))
         return pieces, prcs
 
@@ -324,7 +335,9 @@ def open_word97(data: bytes) -> Word97 | None:
                 raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_FORMAT, format="Word 97-2003 document",
                                                       marker="FIB fEncrypted: " + ("XOR" if flags & 0x8000 else "RC4")))
             if _u16(word, 0x20) != 14 or _u16(word, 0x3E) != 22 or _u16(word, 0x98) < 0x5D:
-                _word6(word)  # a Word 6/95 FIB (no table stream, no piece table in this form)
+                if _u16(word, 2) >= _NFIB_97:  # nFib says Word 97 or later: its FIB is damaged
+                    raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why="file information block damaged"))
+                _word6(word)  # a Word 6/95 FIB (nFib 0x65/0x68: no table stream, no piece table in this form)
                 return None
             name = "1Table" if flags & 0x0200 else "0Table"
             if not ole.exists(name):
