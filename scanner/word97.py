@@ -324,7 +324,8 @@ def open_word97(data: bytes) -> Word97 | None:
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             if not ole.exists("WordDocument"):
-                if _lost_word_stream(ole, data):  # named in a directory whose tree is damaged
+                if _lost_word_stream(ole, data) or any(ole.exists(t) for t in ("1Table", "0Table")):
+                    # named in a directory whose tree is damaged, or its name damaged (a Word table stream is there)
                     raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why="WordDocument stream not found"))
                 return None
             word = ole.openstream("WordDocument").read()
