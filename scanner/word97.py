@@ -165,7 +165,7 @@ class Word97:
         last = self.pieces[-1][1]  # Word's pieces hold the stories' characters, and one more when any but the main one
         if min(lengths) < 0 or not start <= last <= start + 1:
             self.damage.append(say(Detail.WORD97_PIECES_DAMAGED,
-                                   why=f"story lengths ({start} characters) differ from the piece table's ({last})"))
+                                   why=f"story lengths {start}, piece table text {last} characters"))
             if min(lengths) < 0 or last > start + 1:  # text no story would read: all of it read as the main text
                 self.stories = [("", 0, last)]
         self.run_starts, self.run_props = self._runs()
@@ -284,6 +284,9 @@ class Word97:
                 yield "".join(buf), m.group(), self.props(at + (m.start() + extra) * width, prm, m.group())
                 buf = []
                 pos = m.end()
+                if m.group() == "\x07" and any(fields):  # a field code never holds a cell mark: its end is lost
+                    fields.clear()  # (one damaged byte made the rest of the document field code, review18h)
+                    self.damage.append(say(Detail.WORD97_PIECES_DAMAGED, why="a field code runs past the end of a cell"))
             buf.append(_visible(text[pos:], fields))
             tick()
         if any(buf):

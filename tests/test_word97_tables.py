@@ -145,7 +145,7 @@ def test_a_damaged_file_information_block_is_said() -> None:
         except ReadError:
             continue  # listed
         read = [r for _, got, _ in sheets for r in got]
-        assert read == rows or any(d for _, _, d in sheets), (what, sheets)
+        assert read == rows or any(d and "(?)" not in " ".join(d) for _, _, d in sheets), (what, sheets)
         if what.startswith("ccpText"):
             assert [r for r in rows if r not in read] == [], what  # the pieces' text is all read
 
@@ -172,6 +172,19 @@ def test_a_word_document_whose_stream_name_is_damaged_is_said() -> None:
             assert e.reason == "corrupt" and "WordDocument" in e.detail, e.detail
         else:
             raise AssertionError(f"a Word document without its WordDocument name gave {sheets}")
+
+
+def test_a_field_begin_without_its_end_does_not_hide_the_rest() -> None:
+    """One character of a cell damaged into a field begin (0x13) with no separator or end: the field's code is dropped
+    only to the cell's end, the damage said (review18h: every character after it was taken as field code, 8 of 10
+    persons' cells empty, nothing said)."""
+    rows = people_rows(10)
+    doc = doc_with_table(rows)
+    at = doc.find(rows[2][1].encode("utf-16-le"))
+    sheets = _rows(doc[:at] + b"\x13\x00" + doc[at + 2:])
+    read = [r for _, got, _ in sheets for r in got]
+    assert read[3:] == rows[3:] and read[2][2:] == rows[2][2:], read
+    assert any("field" in " ".join(d) for _, _, d in sheets), sheets
 
 
 def test_third_party_docs_give_their_tables(tmp_path: Path) -> None:
