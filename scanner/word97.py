@@ -358,7 +358,20 @@ def open_word97(data: bytes) -> Word97 | None:
 def _lost_word_stream(ole, data: bytes) -> bool:
     """Whether the directory names a WordDocument stream that its tree does not reach (a Word document embedded in
     a storage, an Outlook message's attached document, is no loss)."""
-    return _WORD_NAME in data and not any(path[-1] == "WordDocument" for path in ole.listdir())
+    return (_WORD_NAME in data and not any(path[-1] == "WordDocument" for path in ole.listdir())
+            and _named_in_directory(ole))
+
+
+def _named_in_directory(ole) -> bool:
+    """Whether an entry of the compound file's own directory is named WordDocument (not a Word document's bytes
+    inside one of its streams: an Outlook message's attachment by value, review18h: listed corrupt)."""
+    fp = getattr(ole, "directory_fp", None)
+    if fp is None:
+        return True  # (an olefile without it: the name anywhere in the file counts, as before)
+    fp.seek(0)
+    raw = fp.read()
+    name = _WORD_NAME + b"\0\0"
+    return any(raw[at:at + len(name)] == name for at in range(0, len(raw), 128))
 
 
 def holds_word97(data: bytes) -> bool:

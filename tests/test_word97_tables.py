@@ -236,6 +236,10 @@ def test_a_word_document_inside_a_storage_is_not_the_files_own() -> None:
         word = ole.openstream("WordDocument").read()
     message = ole_file({"__properties_version1.0": b"x" * 64, "__attach_version1.0_#00000000/WordDocument": word})
     assert holds_word97(doc) and not holds_word97(message) and open_word97(message) is None
+    by_value = ole_file({"__properties_version1.0": b"x" * 64, "__attach_version1.0_#00000000/__substg1.0_37010102": doc})
+    # the Word document attached by value (its bytes, directory and all, in one stream): no directory entry of this
+    # file is named WordDocument (review18h: such a message renamed .xls/.dat/.jpg was listed corrupt)
+    assert not holds_word97(by_value) and open_word97(by_value) is None
     cut_tree = bytearray(doc)
     root = cut_tree.find("Root Entry".encode("utf-16-le"))
     cut_tree[root + 0x4C:root + 0x50] = b"\xff\xff\xff\xff"  # the root's child link lost
