@@ -1138,10 +1138,10 @@ def _word97_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Ite
         try:
             yield from _word97_story(doc.paragraphs(start, end, budget.tick), story, st, lines, budget)
         except ReadError:  # a cap (cells, time): the rows read before it are analysed, the cap said
-            yield from (t.table.sheet for t in reversed(st.open))
+            yield from (t.table.sheet for t in reversed(st.open) if t.table.rows)
             raise
         while st.open:
-            yield _closed97(st.open.pop(), story, cut=True)
+            yield from _closed97(st.open.pop(), story, st, budget, cut=True)
         if st.count == before and sum("\t" in line for line in lines) >= MIN_TAB_LINES:
             yield from _tab_lines(story, iter(lines), budget, delimiter)
     damage = list(dict.fromkeys(doc.damage))
@@ -1164,7 +1164,7 @@ def _word97_story(paragraphs: Iterator[tuple[str, str, word97.Para]], story: str
             if not para.known:
                 continue
         while len(st.open) > para.depth:  # a nested table ended: a sheet of its own
-            yield _closed97(st.open.pop(), story, cut=False)
+            yield from _closed97(st.open.pop(), story, st, budget, cut=False)
         while len(st.open) < para.depth:
             st.count += 1
             st.open.append(_Open97(_name(story, st.count)))
@@ -1188,8 +1188,15 @@ def _word97_story(paragraphs: Iterator[tuple[str, str, word97.Para]], story: str
                 t.paras = []
 
 
-def _closed97(t: _Open97, story: str, cut: bool) -> Sheet:
-    """A table whose rows have all been read; ``cut``: its story ended inside a row (cells after the last row end)."""
-    if cut and (t.cells or any(t.paras)):
-        t.table.sheet.damage.append(say(Detail.DOCUMENT_CUT_IN_TABLE, part=story or "main text", n=len(t.table.rows)))
-    return t.table.sheet
+def _closed97(t: _Open97, story: str, st: _Doc97, budget: CellBudget, cut: bool) -> Iterator[Sheet]:
+    """A table whose rows have all been read; cells after its last row end (its story ``cut`` inside a row, or a row
+    end mark whose properties say a cell: review18h, they were dropped) are a row of their own, said."""
+    if t.cells or any(t.paras):
+        if cut:
+            t.table.sheet.damage.append(say(Detail.DOCUMENT_CUT_IN_TABLE, part=story or "main text", n=len(t.table.rows)))
+        else:
+            st.misfit += 1  # a row without its end mark: counted with the rows whose cells differ from their definition
+        t.table.add([(c, 1, 0) for c in [*t.cells, *([_cell_text(["\n".join(t.paras)])] if any(t.paras) else [])]],
+                    budget)
+    if t.table.rows or t.table.sheet.damage:  # (a table that held no row makes no sheet: a depth jump of 64 in a
+        yield t.table.sheet  # damaged file opened 64 of them a paragraph, review18h)

@@ -22,6 +22,8 @@ from .details import Detail, say
 from .errors import ReadError, error_name
 
 FKP_SIZE = 512
+_NFIB_97 = 0xC1  # FIB nFib of Word 97 (later versions write it too, or higher); Word 6.0 0x65, Word 95 0x68
+MAX_PAPX_RUNS = 0x1D  # a paragraph FKP holds at most 29 runs (4-byte offsets, 13-byte BxPap entries: [MS-DOC] PapxFkp cpara)
 _WORD_NAME = "WordDocument".encode("utf-16-le")  # as a compound file's directory holds it
 _W_IDENTS = (b"\xec\xa5", b"\xdc\xa5", b"\x99\xa6", b"\x97\xa6")  # FIB wIdent: Word 6-2003, templates, Word 6/95 Mac
 MAX_DEPTH = 64  # nesting of tables (Word allows 63)
@@ -36,6 +38,7 @@ _DEF_TABLE, _DEF_TABLE10, _VERT_MERGE, _CHANGE_TABS = 0xD608, 0xD606, 0xD62B, 0x
 _HUGE_PAPX = 0x6646  # the paragraph's properties are in the Data stream (a row of many cells: its table definition)
 _MARKS = re.compile("[\r\x07]")
 _FIELD = re.compile("[\x13\x14\x15]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # a character of two UTF-16 code units (a surrogate pair)
 # characters that are no text: objects, note and comment references, optional hyphens; line and page breaks -> "\n"
 _NO_TEXT: dict[int, str | None] = {c: None for c in (0, 1, 2, 3, 4, 5, 6, 8, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B,
                               0x1C, 0x1D, 0x1F)}
@@ -151,14 +154,20 @@ class Word97:
     def __init__(self, word: bytes, table: bytes, data: bytes = b"") -> None:
         self.word, self.table, self.data = word, table, data
         self.damage: list[str] = []
-        lengths = [max(0, struct.unpack_from("<i", word, at)[0]) for _, at in _STORIES]
+        lengths = [struct.unpack_from("<i", word, at)[0] for _, at in _STORIES]
         self.stories: list[tuple[str, int, int]] = []
         start = 0
         for (name, _), n in zip(_STORIES, lengths, strict=True):
-            if n:
+            if n > 0:
                 self.stories.append((name, start, start + n))
-            start += n
+            start += max(n, 0)
         self.pieces, self.prcs = self._piece_table()
+        last = self.pieces[-1][1]  # Word's pieces hold the stories' characters, and one more when any but the main one
+        if min(lengths) < 0 or not start <= last <= start + 1:
+            self.damage.append(say(Detail.WORD97_PIECES_DAMAGED,
+                                   why=f"story lengths {start}, piece table text {last} characters"))
+            if min(lengths) < 0 or last > start + 1:  # text no story would read: all of it read as the main text
+                self.stories = [("", 0, last)]
         self.run_starts, self.run_props = self._runs()
         self.read = 0  # text bytes read through the pieces
 
@@ -185,10 +194,14 @@ class Word97:
         if any(b < a for a, b in zip(cps, cps[1:], strict=False)):
             raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why="piece positions out of order"))
         pieces = []
+        odd = False
         for i in range(n):
             _, fc, prm = struct.unpack_from("<HIH", plc, 4 * (n + 1) + 8 * i)
             compressed = bool(fc & 0x40000000)
             fc &= 0x3FFFFFFF
+            if not compressed and fc & 1 and not odd:  # UTF-16 text starts at an even offset: its code units
+                odd = True  # are read a byte off (no marks found)
+                self.damage.append(say(Detail.WORD97_PIECES_DAMAGED, why="a Unicode text piece at an odd offset"))
             pieces.append((cps[i], cps[i + 1], fc // 2 if compressed else fc, compressed, prm))
         return pieces, prcs
 
@@ -207,7 +220,7 @@ class Word97:
         for pn in sorted({pn & 0x3FFFFF for pn in struct.unpack_from(f"<{n}I", plc, 4 * (n + 1))}):
             page = self.word[pn * FKP_SIZE:(pn + 1) * FKP_SIZE]
             crun = page[-1] if len(page) == FKP_SIZE else 0
-            if not 0 < crun <= 101:
+            if not 0 < crun <= MAX_PAPX_RUNS:
                 bad += 1
                 continue
             fcs = struct.unpack_from(f"<{crun + 1}I", page)
@@ -262,12 +275,18 @@ class Word97:
             if len(raw) < (b - a) * width:
                 self.damage.append(say(Detail.WORD97_PIECES_DAMAGED, why="text piece past the end of its stream"))
             text = raw.decode("cp1252", "replace") if compressed else raw.decode("utf-16-le", "replace")
-            pos = 0
+            pairs = not compressed and _ASTRAL.search(text) is not None  # 𠮷: one character, two code units
+            pos = extra = 0
             for m in _MARKS.finditer(text):
                 buf.append(_visible(text[pos:m.start()], fields))
-                yield "".join(buf), m.group(), self.props(at + m.start() * width, prm, m.group())
+                if pairs:  # the mark's place in the stream counts each such character twice
+                    extra += len(_ASTRAL.findall(text, pos, m.start()))
+                yield "".join(buf), m.group(), self.props(at + (m.start() + extra) * width, prm, m.group())
                 buf = []
                 pos = m.end()
+                if m.group() == "\x07" and any(fields):  # a field code never holds a cell mark: its end is lost
+                    fields.clear()  # (one damaged byte made the rest of the document field code, review18h)
+                    self.damage.append(say(Detail.WORD97_PIECES_DAMAGED, why="a field code runs past the end of a cell"))
             buf.append(_visible(text[pos:], fields))
             tick()
         if any(buf):
@@ -308,7 +327,8 @@ def open_word97(data: bytes) -> Word97 | None:
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             if not ole.exists("WordDocument"):
-                if _lost_word_stream(ole, data):  # named in a directory whose tree is damaged
+                if _lost_word_stream(ole, data) or any(ole.exists(t) for t in ("1Table", "0Table")):
+                    # named in a directory whose tree is damaged, or its name damaged (a Word table stream is there)
                     raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why="WordDocument stream not found"))
                 return None
             word = ole.openstream("WordDocument").read()
@@ -319,7 +339,9 @@ def open_word97(data: bytes) -> Word97 | None:
                 raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_FORMAT, format="Word 97-2003 document",
                                                       marker="FIB fEncrypted: " + ("XOR" if flags & 0x8000 else "RC4")))
             if _u16(word, 0x20) != 14 or _u16(word, 0x3E) != 22 or _u16(word, 0x98) < 0x5D:
-                _word6(word)  # a Word 6/95 FIB (no table stream, no piece table in this form)
+                if _u16(word, 2) >= _NFIB_97:  # nFib says Word 97 or later: its FIB is damaged
+                    raise ReadError(Status.CORRUPT, say(Detail.WORD97_PIECES_DAMAGED, why="file information block damaged"))
+                _word6(word)  # a Word 6/95 FIB (nFib 0x65/0x68: no table stream, no piece table in this form)
                 return None
             name = "1Table" if flags & 0x0200 else "0Table"
             if not ole.exists(name):
@@ -336,7 +358,20 @@ def open_word97(data: bytes) -> Word97 | None:
 def _lost_word_stream(ole, data: bytes) -> bool:
     """Whether the directory names a WordDocument stream that its tree does not reach (a Word document embedded in
     a storage, an Outlook message's attached document, is no loss)."""
-    return _WORD_NAME in data and not any(path[-1] == "WordDocument" for path in ole.listdir())
+    return (_WORD_NAME in data and not any(path[-1] == "WordDocument" for path in ole.listdir())
+            and _named_in_directory(ole))
+
+
+def _named_in_directory(ole) -> bool:
+    """Whether an entry of the compound file's own directory is named WordDocument (not a Word document's bytes
+    inside one of its streams: an Outlook message's attachment by value, review18h: listed corrupt)."""
+    fp = getattr(ole, "directory_fp", None)
+    if fp is None:
+        return True  # (an olefile without it: the name anywhere in the file counts, as before)
+    fp.seek(0)
+    raw = fp.read()
+    name = _WORD_NAME + b"\0\0"
+    return any(raw[at:at + len(name)] == name for at in range(0, len(raw), 128))
 
 
 def holds_word97(data: bytes) -> bool:

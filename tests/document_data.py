@@ -204,8 +204,9 @@ def doc_bytes(paragraphs: Sequence[tuple[str, str, int, Sequence[int]]], compres
     text = "".join(p[0] for p in paragraphs)
     width = 1 if compressed else 2
     encoded = text.encode("cp1252") if compressed else text.encode("utf-16-le")
+    units = len(encoded) // width  # character positions count UTF-16 code units (a pair such as 𠮷 is two)
     base = 0x800
-    half = (len(text) // 2) if fast_saved else len(text)
+    half = (units // 2) if fast_saved else units
     if fast_saved:  # the second half first in the stream
         first, second = encoded[:half * width], encoded[half * width:]
         fcs = [base + len(second), base]
@@ -218,12 +219,14 @@ def doc_bytes(paragraphs: Sequence[tuple[str, str, int, Sequence[int]]], compres
     def fc_of(cp: int) -> int:
         return fcs[0] + cp * width if cp < half else fcs[1] + (cp - half) * width
 
-    runs = []  # (fc start, fc end, papx) per paragraph
-    cp = 0
+    runs = []  # (fc start, fc end, papx) per paragraph: as Word writes them, from its first character (or the first
+    cp = 0  # of its mark's piece) to after its mark, so the runs of a piece cover it without a gap
     for chunk, kind, depth, merges in paragraphs:
-        mark = cp + len(chunk) - 1
-        runs.append((fc_of(mark), fc_of(mark) + width, _papx(kind, depth, merges) if depth else b""))
-        cp += len(chunk)
+        size = len(chunk.encode("cp1252" if compressed else "utf-16-le")) // width
+        mark = cp + size - 1
+        first = cp if (cp < half) == (mark < half) else half
+        runs.append((fc_of(first), fc_of(mark) + width, _papx(kind, depth, merges) if depth else b""))
+        cp += size
     runs.sort()
     pages, bte_fcs = [], []
     at = 0
@@ -252,7 +255,7 @@ def doc_bytes(paragraphs: Sequence[tuple[str, str, int, Sequence[int]]], compres
         pages.append(bytes(page))
     first_pn = len(word) // 512
     word += b"".join(pages)
-    pieces_cp = [0, half, len(text)] if fast_saved else [0, len(text)]
+    pieces_cp = [0, half, units] if fast_saved else [0, units]
     pcds = b"".join(b"\x00\x00" + ((f * 2) | 0x40000000 if compressed else f).to_bytes(4, "little") + b"\x00\x00"
                     for f in fcs)
     plc = b"".join(c.to_bytes(4, "little") for c in pieces_cp) + pcds
@@ -265,7 +268,7 @@ def doc_bytes(paragraphs: Sequence[tuple[str, str, int, Sequence[int]]], compres
     fib[0x0A:0x0C] = (0x0200 | (0x0004 if fast_saved else 0) | (0x0100 if encrypted else 0)).to_bytes(2, "little")
     fib[0x20:0x22] = (14).to_bytes(2, "little")
     fib[0x3E:0x40] = (22).to_bytes(2, "little")
-    fib[0x4C:0x50] = len(text).to_bytes(4, "little")
+    fib[0x4C:0x50] = units.to_bytes(4, "little")
     fib[0x98:0x9A] = (0x5D).to_bytes(2, "little")
     fib[0x102:0x10A] = len(clx).to_bytes(4, "little") + len(bte).to_bytes(4, "little")
     fib[0x1A2:0x1AA] = (0).to_bytes(4, "little") + len(clx).to_bytes(4, "little")
