@@ -5,7 +5,9 @@ People are Faker ja_JP with a fixed seed (tests/document_data.people_rows); ever
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,30 @@ import pytest
 from tests.document_data import docx_with_table, people_rows
 
 ROWS = people_rows(30)
+CSV = "\r\n".join(",".join(r) for r in ROWS).encode("cp932")
+
+
+def _zip_of_csv() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("meibo.csv", CSV)
+    return out.getvalue()
+
+
+def _embedding(docx: bytes) -> bytes:
+    """``docx`` with a 12-person workbook embedded (word/embeddings/)."""
+    from tests.pii_data import xlsx_bytes
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info))
+        z.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx_bytes({"名簿": people_rows(12)}))
+    return out.getvalue()
+
+
+def _flip(data: bytes, at: int, mask: int = 0x20) -> bytes:
+    return data[:at] + bytes([data[at] ^ mask]) + data[at + 1:]
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +48,11 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from tests.conftest import scan_findings
 
     tree = tmp_path_factory.mktemp("share")
+    zipped = _zip_of_csv()
     docx = docx_with_table(ROWS)
     files = {
+        "backup.bak": _flip(zipped, 0), "export.dat": _flip(zipped, 1, 0x01), "bundle.whl": _flip(zipped, 0),
+        "backup.zip": _flip(zipped, 0), "tools.jar": _flip(zipped, 2, 0x01), "embeds.docx": _flip(_embedding(docx), 0),
         "zeroed.docx": bytes(len(docx)), "zeroed.odt": bytes(4096), "zeroed-head-cut.docx": bytes(600) + docx[600:1500],
     }
     for name, data in files.items():
@@ -35,6 +64,22 @@ def _listed(found: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {Path(s["path"]).name: s for s in found["skipped"]}
 
 
+def test_a_plain_zip_with_a_damaged_signature_has_its_members_read(scanned: dict[str, Any]) -> None:
+    """A zip archive (no workbook, no document) with a byte of its signature changed, under a name the archive
+    inspector does not open by name (.bak, .dat, .whl): damage18 listed it `corrupt` "read with it restored" while
+    its members were never read (the restored bytes went to the table readers, which left it to the archive
+    inspector, which had already passed it by): its 30-person CSV was lost behind a claim that it was read."""
+    hits = {h["path"]: h for h in scanned["files"]}
+    listed = _listed(scanned)
+    for name in ("backup.bak", "export.dat", "bundle.whl", "backup.zip", "tools.jar"):
+        member = next((h for p, h in hits.items() if p.endswith(f"{name} » meibo.csv")), None)
+        assert member is not None and member["pii"]["records"] == len(ROWS) - 1, (name, sorted(hits))
+        assert sum(p.endswith(f"{name} » meibo.csv") for p in hits) == 1 and len(  # once, said once
+            [h for h in scanned["files"] if h["path"].endswith(f"{name} » meibo.csv")]) == 1, name
+        assert listed[name]["detail"].count("signature damaged") == 1, listed[name]["detail"]
+        assert listed[name]["reason"] == "corrupt" and "head-restored" in json.dumps(listed[name]), listed.get(name)
+
+
 def test_a_zeroed_document_without_a_directory_is_listed(scanned: dict[str, Any]) -> None:
     """A Word/OpenDocument file zeroed whole (a save lost on a crash: its size kept, its bytes zero) or zeroed at
     its head and cut before its directory: damage18 sent it to a worker (its zeroed head) which found no zip to
@@ -44,4 +89,16 @@ def test_a_zeroed_document_without_a_directory_is_listed(scanned: dict[str, Any]
         assert name in listed and listed[name]["reason"] == "corrupt", (name, sorted(listed))
         assert "document-zeroed" in json.dumps(listed[name]), listed[name]
 
+
+def test_a_document_with_a_damaged_signature_keeps_its_embedded_workbook(scanned: dict[str, Any]) -> None:
+    """A .docx embedding a workbook, its zip signature with a byte changed: damage18 read its own table restored but
+    the archive inspector (which reads embedded objects) saw no zip and handed the bytes back to the table readers:
+    the embedded 12-person workbook was never read and the restoration said twice. Both read now, said once."""
+    hits = {Path(h["path"].split(" » ")[0]).name + h["path"][len(h["path"].split(" » ")[0]):]: h
+            for h in scanned["files"]}
+    assert hits["embeds.docx"]["pii"]["records"] == len(ROWS) - 1, sorted(hits)
+    inner = hits.get("embeds.docx » word/embeddings/Microsoft_Excel_Worksheet.xlsx")
+    assert inner is not None and inner["pii"]["records"] == 12, sorted(hits)
+    listed = _listed(scanned)["embeds.docx"]
+    assert listed["reason"] == "corrupt" and listed["detail"].count("signature damaged") == 1, listed["detail"]
 
