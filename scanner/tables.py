@@ -286,7 +286,9 @@ def damaged_head(data: bytes) -> str | None:
     return None
 
 
-_PATH_BYTES = re.compile(rb"[\x21-\x7e][\x20-\x7e]*")  # a zip member's name as Office and zip tools write it
+# a zip member's name as Office and zip tools write it: no control byte, any other (review18d: a Japanese name in
+# cp932 or UTF-8 bytes, 顧客名簿.csv from a Japanese Windows zip, was taken for no name and the zip left damaged)
+_PATH_BYTES = re.compile(rb"[^\x00-\x20\x7f][^\x00-\x1f\x7f]*")
 
 
 def signature_damaged(head: bytes) -> tuple[bytes, int] | None:
