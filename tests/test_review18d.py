@@ -36,6 +36,13 @@ def _zip_named_in_japanese() -> bytes:
     return out.getvalue()
 
 
+def _zeroed_past_body_header(docx: bytes) -> bytes:
+    """``docx`` with its first bytes zeroed up to and into word/document.xml's local header (its data intact)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        at = z.getinfo("word/document.xml").header_offset + 20
+    return bytes(at) + docx[at:]
+
+
 def _embedding(docx: bytes) -> bytes:
     """``docx`` with a 12-person workbook embedded (word/embeddings/)."""
     from tests.pii_data import xlsx_bytes
@@ -64,7 +71,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "backup.bak": _flip(zipped, 0), "export.dat": _flip(zipped, 1, 0x01), "bundle.whl": _flip(zipped, 0),
         "backup.zip": _flip(zipped, 0), "tools.jar": _flip(zipped, 2, 0x01), "embeds.docx": _flip(_embedding(docx), 0),
         "顧客.zip": _flip(_zip_named_in_japanese(), 0), "顧客.bak": _flip(_zip_named_in_japanese(), 3, 0x01),
-        "zeroed.docx": bytes(len(docx)), "zeroed.odt": bytes(4096), "zeroed-head-cut.docx": bytes(600) + docx[600:1500],
+        "zeroed-sector.docx": _zeroed_past_body_header(docx), "zeroed.docx": bytes(len(docx)), "zeroed.odt": bytes(4096), "zeroed-head-cut.docx": bytes(600) + docx[600:1500],
     }
     for name, data in files.items():
         (tree / name).write_bytes(data)
@@ -123,3 +130,13 @@ def test_a_zip_whose_member_has_a_japanese_name_is_restored_too(scanned: dict[st
         member = [h for h in scanned["files"] if Path(h["path"].split(" » ")[0]).name == name and " » " in h["path"]]
         assert len(member) == 1 and (member[0].get("pii") or {}).get("records") == len(ROWS) - 1, (name, member)
         assert listed[name]["reason"] == "corrupt" and "head-restored" in json.dumps(listed[name]), listed.get(name)
+
+
+def test_a_zeroed_head_over_the_body_part_local_header_still_reads_the_body(scanned: dict[str, Any]) -> None:
+    """The zeroed head reaching into word/document.xml's local header (its compressed data intact after it): damage18
+    restored the first signature, then the body part was "damaged member (BadZipFile)" and none of it inflated (its
+    local header gone): 0 of 30 persons. The central directory says where its data starts and how it is packed."""
+    hit = next((h for h in scanned["files"] if Path(h["path"]).name == "zeroed-sector.docx"), None)
+    assert hit is not None and hit["pii"]["records"] == len(ROWS) - 1, hit
+    listed = _listed(scanned)["zeroed-sector.docx"]
+    assert listed["reason"] == "corrupt" and "head-zeroed" in json.dumps(listed), listed
