@@ -278,7 +278,7 @@ class ArchiveInspector:
         if damaged is None or damaged[0] != ZIP_MAGIC:
             return self._inspect(entry, data, ctype, ctx)
         # a zip whose local header signature has a byte changed (``tables.signature_damaged``): opened restored, a
-        # copy in memory (review18d: a .zip/.jar/.epub so damaged had its members unread or ended as nothing, a
+        # copy in memory (review18d: a .zip/.jar so damaged had its members unread or ended as nothing, a
         # .docx lost its embedded workbook), listed ``corrupt`` ``head-restored``
         found = self._inspect(entry, ZIP_MAGIC + data[4:], ctype, ctx)
         said = say(Detail.HEAD_RESTORED, format="zip", n=damaged[1], size=4)
