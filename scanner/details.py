@@ -95,6 +95,8 @@ class Detail(Code):
                                       "it restored")
     HEAD_ZEROED = "head-zeroed", ("its first {n:d} bytes are zero (zeroed on disk): read as the {format:word} the rest "
                                   "of it is, its first part lost")
+    DOCUMENT_ZEROED = "document-zeroed", ("its first {n:d} bytes are zero (zeroed on disk) and no zip directory "
+                                          "follows them: nothing of the document is left to read")
     XML_OTHER = "xml-other", "XML that is not an Excel 2003 XML Spreadsheet"
     SHEETS_MISSING = "sheets-missing", "{reader:word}: {n:d} sheet(s) missing or unreadable"
     NO_SHEET_READ = "no-sheet-read", "{reader:word}: no sheet(s) missing or unreadable"

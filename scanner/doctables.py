@@ -257,7 +257,7 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
                         content = f.read(left + 1)
                     damage = None
                 except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:  # a damaged member: from its local header
-                    content, damage = _inflate_at(data, info.header_offset, left), say(
+                    content, damage = _inflate_at(data, info.header_offset, left, info), say(
                         Detail.DOCUMENT_PART_DAMAGED, part=info.filename, error=error_name(e))
                 if len(content) > left:
                     raise ReadError(Status.TOO_LARGE, say(Detail.KIND_BYTES_OVER_CAP, kind=info.filename,
@@ -306,8 +306,15 @@ def _local_parts(data: bytes, most: int) -> Iterator[tuple[str, bytes, str]]:
         at = data.find(ZIP_MAGIC, start + csize if not flags & 0x08 and csize else at + 4)
 
 
-def _inflate_at(data: bytes, offset: int, most: int) -> bytes:
-    """The content of the member whose local header is at ``offset``, as far as it inflates."""
+def _inflate_at(data: bytes, offset: int, most: int, info: zipfile.ZipInfo | None = None) -> bytes:
+    """The content of the member whose local header is at ``offset``, as far as it inflates; a local header lost (a
+    zeroed sector over it) with the directory's ``info``: from where the directory says its data starts (review18d:
+    a document's head zeroed into its body part's header gave none of the intact data after it)."""
+    if data[offset:offset + 4] != ZIP_MAGIC and info is not None:
+        name = len(info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace"))
+        return max((_inflate_from(data, offset + 30 + name + extra, info.compress_type, info.compress_size, most)[0]
+                    for extra in dict.fromkeys((len(info.extra), 0))), key=len)  # the local extra field is often the
+        # directory's, or none
     if data[offset:offset + 4] != ZIP_MAGIC or offset + 30 > len(data):
         return b""
     _, _, flags, method, _, _, _, csize, _, nlen, elen = _LOCAL.unpack_from(data, offset)

@@ -461,7 +461,8 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         rule_names.append(disguise.rule)
     reasons = list(dict.fromkeys(reasons))
     status = bad[0].status if bad else Status.OK
-    detail = join_details(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
+    detail = join_details(dict.fromkeys(i.detail for i in (bad or inspections) if i.detail))  # an ok read may carry
+    # a note; one said by two inspectors once (review18d: a damaged head both restored)
     broke = getattr(entry, "damage", None)  # a member its archive gave only in part, or with a failed check
     if isinstance(broke, str) and broke and broke not in detail:  # (the table reader says it itself)
         # Session 12: a member read up to a break that no table reader took (a .jpg, 1000 bytes of a lying zip)

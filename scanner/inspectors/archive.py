@@ -26,7 +26,7 @@ from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
 from ..sources.series_join import joined_in_folders
 from ..sources.split_series import TAIL_TEXT, Series, Splice, part_number
-from ..tables import damaged_head, sniff_format
+from ..tables import damaged_head, signature_damaged, sniff_format
 from . import archive_formats as fmt
 from . import embedded, sfx
 from . import legacy_embedded as legacy
@@ -226,6 +226,9 @@ class ArchiveInspector:
         if embedded.expects_ole(entry):
             return True  # an OLE object part without a compound-file header: listed by ``inspect``
         kind = sniff(h)
+        if kind is None and (damaged := signature_damaged(h[:64])) is not None and damaged[0] == ZIP_MAGIC:
+            kind, h = "zip", ZIP_MAGIC + h[4:]  # its signature damaged: read restored (review18d: a .jar so damaged
+            # ended as nothing, under other names the spreadsheet inspector takes it)
         if kind is None:
             return sniff_unsupported(h) is not None
         if kind == "zip" and _first_zip_member(h) in DOCUMENT_MARKERS:  # a document under another name: its objects,
@@ -279,6 +282,19 @@ class ArchiveInspector:
         return limits_for(self.config, entry)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        damaged = signature_damaged(data[:64])
+        if damaged is None or damaged[0] != ZIP_MAGIC:
+            return self._inspect(entry, data, ctype, ctx)
+        # a zip whose local header signature has a byte changed (``tables.signature_damaged``): opened restored, a
+        # copy in memory (review18d: a .zip/.jar so damaged had its members unread or ended as nothing, a
+        # .docx lost its embedded workbook), listed ``corrupt`` ``head-restored``
+        found = self._inspect(entry, ZIP_MAGIC + data[4:], ctype, ctx)
+        said = say(Detail.HEAD_RESTORED, format="zip", n=damaged[1], size=4)
+        found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
+        found.detail = join_details((said, found.detail)) if found.detail else said
+        return found
+
+    def _inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
         depth = archive_depth(entry.location)
         if depth >= cfg.archive_depth:

@@ -749,9 +749,15 @@ class SpreadsheetInspector:
             label = {ZIP_MAGIC: "zip", OLE_MAGIC: "OLE2", SQLITE_MAGIC: "SQLite"}[magic]  # inspector restores it)
             return self._restored(entry, magic + data[len(magic):], ctype, ctx,
                                   say(Detail.HEAD_RESTORED, format=label, n=n, size=len(magic)))
-        if (_zeroed_document(entry.name, data[:16]) and (zeroed := len(data) - len(data.lstrip(b"\0"))) < len(data)
-                and damaged_head(data) == "zip-corrupt"):  # a document whose first bytes are zeroed: its directory read
-            return self._restored(entry, ZIP_MAGIC + data[4:], ctype, ctx, say(Detail.HEAD_ZEROED, n=zeroed, format="zip"))
+        if _zeroed_document(entry.name, data[:16]):
+            zeroed = len(data) - len(data.lstrip(b"\0"))
+            if zeroed < len(data) and damaged_head(data) == "zip-corrupt":  # a document whose first bytes are zeroed:
+                return self._restored(entry, ZIP_MAGIC + data[4:], ctype, ctx,  # its directory read
+                                      say(Detail.HEAD_ZEROED, n=zeroed, format="zip"))
+            if not embedded.opens_as_archive(entry, len(data), self.config.max_inspect_bytes):
+                return Inspection(status=Status.CORRUPT, detail=say(Detail.DOCUMENT_ZEROED, n=zeroed))  # no directory
+                # to read it from (zeroed whole, or cut too): review18d, it was wanted for its head and ended as
+                # nothing (a larger one the archive inspector lists)
         archives = ArchiveInspector(self.config)
         fmt = web_archive_kind(data) if split_ext(entry.name)[1].casefold() in WEB_ARCHIVES else sniff_format(data)
         if (not archives.wants_name(entry.name) or _disguised_archive(entry.name, data)) and (
