@@ -101,9 +101,17 @@ def document_kind(data: bytes) -> str | None:
     head = data[:16384].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<") and b"<office:document" in head and b'office:mimetype="application/vnd.oasis.opendocument.text' in head:
         return "fodt"
-    if head.startswith(b"<") and W_2003.encode() in head and b"wordDocument" in head:
-        return "wordml"
+    if head.startswith(b"<") and W_2003.encode() in head and (root := _WORDML_ROOT.match(head)) is not None:
+        end = head.find(b">", root.end())  # the namespace declared on the root element (review18g: an export whose
+        if W_2003.encode() in head[root.end():end if end >= 0 else None]:  # attribute named it was read as one)
+            return "wordml"
     return None
+
+
+# the root element of a Word 2003 XML document, after the prolog (declaration, processing instructions, comments, a
+# document type declaration with its internal subset)
+_WORDML_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*<(?:[\w.-]+:)?wordDocument(?=[\s/>])",
+                          re.DOTALL)
 
 
 def without_tables(data: bytes, most: int) -> bool:

@@ -599,6 +599,12 @@ READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access"
                            "wordml"})
 
 
+def _wordml(head: bytes) -> bool:
+    """Whether ``head`` opens a Word 2003 XML document (its root element, not an XML file naming its namespace:
+    review18g)."""
+    return WORDML_MARK in head and document_kind(head) == "wordml"
+
+
 def _disguised_archive(name: str, data: bytes) -> bool:
     """An archive under a name whose format holds none (a 7z renamed 報告.docx, a zip renamed setup.exe): read here
     by its content (the disguise check sent it), so the archive inspector's name rule does not keep it."""
@@ -647,7 +653,7 @@ class SpreadsheetInspector:
             # does a small document holding no table (most: it would cost a worker's read for nothing, issue 11)
         if ext in WORD97_EXTS:  # a Word 97-2003 document: listed when it holds tables (not read); an RTF saved as .doc
             first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
-            if size > 0 and (first.startswith(b"{\\rt") or WORDML_MARK in first or (  # it goes on (a renamed workbook
+            if size > 0 and (first.startswith(b"{\\rt") or _wordml(first) or (  # it goes on (a renamed workbook
                     # is read by its magic); Word 2003 XML saved as .doc is read (docs18)
                     first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes))):
                 return True
@@ -679,7 +685,8 @@ class SpreadsheetInspector:
         if ext == FODS:  # read by its content, or listed as the XML it is (its mimetype is past the head read here)
             return True
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail); Word 2003 XML
-            return getattr(entry, "read_as_table", False) or any(mark in head() for mark in (*EXCEL_MARKS, WORDML_MARK))
+            return (getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
+                    or _wordml(head()))
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
             return web_archive_kind(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))

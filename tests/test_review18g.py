@@ -1,0 +1,87 @@
+"""review18g: docs18's paths (documents under archive names, protected Office files, Word 2003 XML, OpenOffice.org 1,
+split tables) tried with real layouts and damage: an ordinary XML file mentioning Word 2003's namespace, a damaged
+EncryptionInfo stream, ... One CLI scan of one tree serves the end-to-end tests.
+
+People are Faker ja_JP with a fixed seed (tests.document_data.people_rows).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scanner.doctables import document_kind
+from tests.conftest import ROOT
+from tests.docs18_data import WORDML_NS, wordml_with_table
+from tests.document_data import people_rows
+
+ROWS = people_rows(20, seed=2026121818)
+PERSONS = len(ROWS) - 1
+
+
+def _export_xml() -> bytes:
+    """A data export (not a Word document) whose root names Word 2003's namespace and element in an attribute, as a
+    converter's log or an XSLT's notes do."""
+    people = "".join(f"<person><name>{r[0]}</name><kana>{r[1]}</kana></person>" for r in ROWS[1:])
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<export source="{WORDML_NS}" note="w:wordDocument converted">'
+            f"{people}</export>").encode()
+
+
+def _tree(root: Path) -> dict[str, Path]:
+    tree = root / "tree"
+    tree.mkdir()
+    files: dict[str, Path] = {}
+
+    def put(key: str, name: str, data: bytes) -> None:
+        files[key] = tree / name
+        files[key].write_bytes(data)
+
+    put("export.xml", "export.xml", _export_xml())
+    put("export.dat", "export.dat", _export_xml())
+    put("wordml.xml", "名簿.xml", wordml_with_table(ROWS))
+    return files
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Path], dict[str, Any]]:
+    root = tmp_path_factory.mktemp("review18g")
+    files = _tree(root)
+    done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "scan", str(root / "tree"), "--out", str(root / "out"),
+                           "--workers", "1", "--quiet"], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
+    return files, json.loads((root / "out" / "findings.json").read_text(encoding="utf-8"))
+
+
+def _hit(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    return next((h for h in found["files"] if h["path"] == str(path)), None)
+
+
+def _skip(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    return next((s for s in found["skipped"] if s["path"] == str(path)), None)
+
+
+def test_an_xml_file_naming_word2003s_namespace_is_no_word_document(scanned: tuple[dict[str, Path], Any]) -> None:
+    """docs18 took any XML whose head held Word 2003's namespace and the word ``wordDocument`` for a Word 2003 XML
+    document: an ordinary export saying so in an attribute was listed ``corrupt`` (document-part-cut, a false alarm).
+    Only a root element ``wordDocument`` in that namespace is one; the real one is still read."""
+    files, found = scanned
+    for key in ("export.xml", "export.dat"):
+        assert _skip(found, files[key]) is None, _skip(found, files[key])
+    hit = _hit(found, files["wordml.xml"])
+    assert hit is not None and hit["pii"]["records"] == PERSONS
+
+
+def test_word2003_xml_is_known_by_its_root_element() -> None:
+    wordml = wordml_with_table(ROWS)
+    assert document_kind(wordml) == "wordml"
+    commented = wordml.replace(b"?>\n<w:", b'?>\n<!-- saved by Word --><!DOCTYPE w:wordDocument [<!ENTITY a "b">]>\n<w:', 1)
+    assert document_kind(commented) == "wordml"
+    assert document_kind(_export_xml()) is None
+    xslt = (f'<?xml version="1.0"?><xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" '
+            f'xmlns:w="{WORDML_NS}"><xsl:template match="/"><w:wordDocument/></xsl:template></xsl:stylesheet>').encode()
+    assert document_kind(xslt) is None
