@@ -85,3 +85,35 @@ def test_word2003_xml_is_known_by_its_root_element() -> None:
     xslt = (f'<?xml version="1.0"?><xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" '
             f'xmlns:w="{WORDML_NS}"><xsl:template match="/"><w:wordDocument/></xsl:template></xsl:stylesheet>').encode()
     assert document_kind(xslt) is None
+
+
+def _poi(name: str) -> bytes:
+    import gzip
+
+    return gzip.decompress((ROOT / "tests" / "data" / "documents18" / f"poi__{name}.gz").read_bytes())
+
+
+def _unlock_reason(data: bytes) -> tuple[str, str]:
+    from scanner.decrypt import unlock_workbook
+    from scanner.details import Detail
+    from scanner.errors import ReadError
+
+    with pytest.raises(ReadError) as e:
+        unlock_workbook(data, (), Detail.PROTECTED_DOCUMENT)
+    return e.value.reason, e.value.detail
+
+
+def test_a_damaged_encryption_header_is_corrupt_not_an_unstarted_decryption() -> None:
+    """docs18 called every EncryptionInfo stream olefile could read "intact" (``decrypt-not-started``: "its encryption
+    header reads"): one zeroed or whose XML lost its key data was listed ``encrypted`` as if sound. Only a header of a
+    known version whose agile XML holds its key data is; POI's bug53475-password-is-pass.docx still is one."""
+    agile = _poi("protected_agile.docx")
+    at = agile.find(b"<?xml")
+    zeroed = agile[:at - 8] + bytes(308) + agile[at + 300:]
+    no_key = agile.replace(b"<keyData ", b"<XXXData ", 1)
+    assert no_key != agile
+    for damaged in (zeroed, no_key):
+        reason, detail = _unlock_reason(damaged)
+        assert reason == "corrupt", detail
+    reason, detail = _unlock_reason(_poi("bug53475-password-is-pass.docx"))
+    assert reason == "encrypted" and "cannot start" in detail, detail
