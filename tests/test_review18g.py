@@ -7,9 +7,11 @@ People are Faker ja_JP with a fixed seed (tests.document_data.people_rows).
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import pytest
 from scanner.doctables import document_kind
 from tests.conftest import ROOT
 from tests.docs18_data import WORDML_NS, wordml_with_table
-from tests.document_data import people_rows
+from tests.document_data import docx_with_table, people_rows
 
 ROWS = people_rows(20, seed=2026121818)
 PERSONS = len(ROWS) - 1
@@ -30,6 +32,18 @@ def _export_xml() -> bytes:
     people = "".join(f"<person><name>{r[0]}</name><kana>{r[1]}</kana></person>" for r in ROWS[1:])
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<export source="{WORDML_NS}" note="w:wordDocument converted">'
             f"{people}</export>").encode()
+
+
+def _cut_zip_with_a_stored_document() -> bytes:
+    """A zip (as Windows' or 7-Zip's "store") of a person list, a .docx with its table and a text, cut inside the text:
+    its own directory is lost, and the stored .docx's end of directory is the last one in the file."""
+    csv = "\n".join(",".join(r) for r in ROWS).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("名簿.csv", csv)
+        zf.writestr("報告.docx", docx_with_table(ROWS))
+        zf.writestr("メモ.txt", "打合せメモ\n" * 400)
+    return out.getvalue()[:-3000]
 
 
 def _tree(root: Path) -> dict[str, Path]:
@@ -44,6 +58,7 @@ def _tree(root: Path) -> dict[str, Path]:
     put("export.xml", "export.xml", _export_xml())
     put("export.dat", "export.dat", _export_xml())
     put("wordml.xml", "名簿.xml", wordml_with_table(ROWS))
+    put("cut zip", "資料.zip", _cut_zip_with_a_stored_document())
     return files
 
 
@@ -74,6 +89,22 @@ def test_an_xml_file_naming_word2003s_namespace_is_no_word_document(scanned: tup
         assert _skip(found, files[key]) is None, _skip(found, files[key])
     hit = _hit(found, files["wordml.xml"])
     assert hit is not None and hit["pii"]["records"] == PERSONS
+
+
+def test_a_cut_zip_whose_last_whole_member_is_a_stored_document(scanned: tuple[dict[str, Path], Any]) -> None:
+    """zipfile opens a cut zip by the last end-of-directory record in it: the stored .docx's. The zip was taken for
+    that document: its other members (a person list) were never examined and the cut never said (nothing on
+    ab6a1a11; docs18 then read the outer file as the .docx). Now read from its local headers: listed corrupt, each
+    member examined once."""
+    files, found = scanned
+    zip_path = files["cut zip"]
+    skip = _skip(found, zip_path)
+    assert skip is not None and skip["reason"] == "corrupt", skip
+    members = {h["path"].rsplit(" » ", 1)[-1]: h for h in found["files"] if h["path"].startswith(f"{zip_path} » ")}
+    assert members["名簿.csv"]["pii"]["records"] == PERSONS, members.keys()
+    assert members["報告.docx"]["pii"]["records"] == PERSONS
+    outer = _hit(found, zip_path)
+    assert outer is None or not outer.get("pii"), outer
 
 
 def test_word2003_xml_is_known_by_its_root_element() -> None:
