@@ -20,10 +20,11 @@ import pytest
 from scanner.doctables import document_kind
 from tests.conftest import ROOT
 from tests.docs18_data import WORDML_NS, wordml_with_table
-from tests.document_data import docx_with_table, people_rows
+from tests.document_data import docx_with_table, fodt_with_table, people_rows
 
 ROWS = people_rows(20, seed=2026121818)
 PERSONS = len(ROWS) - 1
+FODT_NAMES = ("名簿.fodt", "名簿.xml", "名簿.dat", "名簿.jpg", "名簿")
 
 
 def _export_xml() -> bytes:
@@ -59,6 +60,8 @@ def _tree(root: Path) -> dict[str, Path]:
     put("export.dat", "export.dat", _export_xml())
     put("wordml.xml", "名簿.xml", wordml_with_table(ROWS))
     put("cut zip", "資料.zip", _cut_zip_with_a_stored_document())
+    for name in FODT_NAMES:
+        put(f"fodt {name}", f"f-{name}", fodt_with_table(ROWS))
     return files
 
 
@@ -105,6 +108,15 @@ def test_a_cut_zip_whose_last_whole_member_is_a_stored_document(scanned: tuple[d
     assert members["報告.docx"]["pii"]["records"] == PERSONS
     outer = _hit(found, zip_path)
     assert outer is None or not outer.get("pii"), outer
+
+
+def test_a_flat_opendocument_text_is_read_under_any_name(scanned: tuple[dict[str, Path], Any]) -> None:
+    """A flat OpenDocument text (.fodt, one XML file) renamed .xml, .dat, .jpg or left without an extension ended as
+    nothing (only .fodt and .txt were read): like docs18's Word 2003 XML, a family of its own, read by content."""
+    files, found = scanned
+    wrong = {n: _hit(found, files[f"fodt {n}"]) for n in FODT_NAMES
+             if (_hit(found, files[f"fodt {n}"]) or {}).get("pii", {}).get("records") != PERSONS}
+    assert not wrong, {n: (h or {}).get("reasons") for n, h in wrong.items()}
 
 
 def test_word2003_xml_is_known_by_its_root_element() -> None:

@@ -124,6 +124,7 @@ APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 _WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")  # in a compound file's directory
+_FODT_MARK = b"application/vnd.oasis.opendocument.text"
 WORDML_MARK = W_2003.encode()  # Word 2003 XML's namespace, at the head of its one file (scanner.doctables)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
@@ -596,13 +597,18 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
 # extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
 # ended as nothing)
 READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "json", "sqldump",
-                           "wordml"})
+                           "wordml", "fodt"})
 
 
 def _wordml(head: bytes) -> bool:
     """Whether ``head`` opens a Word 2003 XML document (its root element, not an XML file naming its namespace:
     review18g)."""
     return WORDML_MARK in head and document_kind(head) == "wordml"
+
+
+def _fodt(head: bytes) -> bool:
+    """Whether ``head`` opens a flat OpenDocument text (a .fodt saved or renamed .xml: review18g, it ended as nothing)."""
+    return _FODT_MARK in head and document_kind(head) == "fodt"
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:
@@ -686,7 +692,7 @@ class SpreadsheetInspector:
             return True
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail); Word 2003 XML
             return (getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
-                    or _wordml(head()))
+                    or _wordml(head()) or _fodt(head()))
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
             return web_archive_kind(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))
