@@ -100,7 +100,7 @@ def document_kind(data: bytes) -> str | None:
                                        or any(b"mimetype" + m in head for m in _ODT_MIMETYPES)):
             return "odt"
         return None
-    head = data[:16384].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = _utf8(data[:16384]).lstrip(b"\xef\xbb\xbf \t\r\n")  # (UTF-16: as UTF-8, review18g)
     if head.startswith(b"<") and b"<office:document" in head and b'office:mimetype="application/vnd.oasis.opendocument.text' in head:
         return "fodt"
     if head.startswith(b"<") and W_2003.encode() in head and (root := _WORDML_ROOT.match(head)) is not None:
@@ -236,7 +236,7 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
             yield from _odf_part_sheets("", data, budget, _flat_cut(data, b"document>"), delimiter)
         elif kind == "wordml":
             decoding("lxml")
-            yield from _word_part_sheets("", data, budget, _flat_cut(data, b"wordDocument>"), delimiter)
+            yield from _word_part_sheets("", _utf8(data), budget, _flat_cut(data, b"wordDocument>"), delimiter)
         else:
             decoding("lxml")
             yield from _package_sheets(data, kind, caps, budget, delimiter)

@@ -24,6 +24,7 @@ from tests.document_data import docx_with_table, fodt_with_table, people_rows
 
 ROWS = people_rows(20, seed=2026121818)
 PERSONS = len(ROWS) - 1
+WORDML16_NAMES = ("名簿.xml", "名簿.doc", "名簿.dat")
 FODT_NAMES = ("名簿.fodt", "名簿.xml", "名簿.dat", "名簿.jpg", "名簿")
 
 
@@ -60,6 +61,9 @@ def _tree(root: Path) -> dict[str, Path]:
     put("export.dat", "export.dat", _export_xml())
     put("wordml.xml", "名簿.xml", wordml_with_table(ROWS))
     put("cut zip", "資料.zip", _cut_zip_with_a_stored_document())
+    utf16 = b"\xff\xfe" + wordml_with_table(ROWS).decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le")
+    for name in WORDML16_NAMES:
+        put(f"wordml16 {name}", f"w16-{name}", utf16)
     for name in FODT_NAMES:
         put(f"fodt {name}", f"f-{name}", fodt_with_table(ROWS))
     return files
@@ -117,6 +121,15 @@ def test_a_flat_opendocument_text_is_read_under_any_name(scanned: tuple[dict[str
     wrong = {n: _hit(found, files[f"fodt {n}"]) for n in FODT_NAMES
              if (_hit(found, files[f"fodt {n}"]) or {}).get("pii", {}).get("records") != PERSONS}
     assert not wrong, {n: (h or {}).get("reasons") for n, h in wrong.items()}
+
+
+def test_word2003_xml_saved_in_utf16_is_read(scanned: tuple[dict[str, Path], Any]) -> None:
+    """Word 2003 XML written in UTF-16 (a byte order mark; .NET code writing it through a StringWriter): every check
+    looked for its namespace as ASCII bytes, so it ended as nothing (docs18 left it out)."""
+    files, found = scanned
+    wrong = {n: (_hit(found, files[f"wordml16 {n}"]) or {}).get("reasons") for n in WORDML16_NAMES
+             if (_hit(found, files[f"wordml16 {n}"]) or {}).get("pii", {}).get("records") != PERSONS}
+    assert not wrong, wrong
 
 
 def test_word2003_xml_is_known_by_its_root_element() -> None:

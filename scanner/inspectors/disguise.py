@@ -271,7 +271,8 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
         kind = markup_table(head[:MARKUP_CHECK])
         if kind is not None:  # a MIME message (Excel's single-file web page) is also what a mail file holds
             return "mime" if kind == "mhtml" else "markup"
-        if ((W_2003_MARK in head[:MARKUP_CHECK] or FODT_MARK in head[:MARKUP_CHECK])
+        if ((W_2003_MARK in head[:MARKUP_CHECK] or FODT_MARK in head[:MARKUP_CHECK]
+             or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)))  # (UTF-16 Word 2003 XML: review18g)
                 and (flat := document_kind(head[:MARKUP_CHECK])) in ("wordml", "fodt")):
             return flat  # a Word 2003 XML document or a flat OpenDocument text, whose tables are read (docs18, review18g:
             # under .dat, .jpg: nothing)

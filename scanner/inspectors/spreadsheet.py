@@ -125,7 +125,8 @@ _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 _WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")  # in a compound file's directory
 _FODT_MARK = b"application/vnd.oasis.opendocument.text"
-WORDML_MARK = W_2003.encode()  # Word 2003 XML's namespace, at the head of its one file (scanner.doctables)
+WORDML_MARK = W_2003.encode()
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Word 2003 XML's namespace, at the head of its one file (scanner.doctables)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", ".ppt", *OUTLOOK_MESSAGE_EXTS,
@@ -603,7 +604,7 @@ READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access"
 def _wordml(head: bytes) -> bool:
     """Whether ``head`` opens a Word 2003 XML document (its root element, not an XML file naming its namespace:
     review18g)."""
-    return WORDML_MARK in head and document_kind(head) == "wordml"
+    return (WORDML_MARK in head or head.startswith(_UTF16_BOMS)) and document_kind(head) == "wordml"  # (UTF-16: review18g)
 
 
 def _fodt(head: bytes) -> bool:
