@@ -357,6 +357,7 @@ DATA_BEFORE = "(data before the zip)"  # the child that holds another file a zip
 PROGRAM_HEADS = (b"MZ", b"\x7fELF")  # a self-extractor's program before its zip: the zip's own, not a file of its own
 
 
+# why a zip opening with a local header whose directory is a stored document member's is read from its local headers
 LOST_END = "its own end is lost; the last directory in it is a stored document's"
 
 

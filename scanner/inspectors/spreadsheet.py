@@ -124,9 +124,9 @@ APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 _WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")  # in a compound file's directory
-_FODT_MARK = b"application/vnd.oasis.opendocument.text"
-WORDML_MARK = W_2003.encode()
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Word 2003 XML's namespace, at the head of its one file (scanner.doctables)
+WORDML_MARK = W_2003.encode()  # Word 2003 XML's namespace, at the head of its one file (scanner.doctables)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a Word 2003 XML file saved in UTF-16 (review18g)
+_FODT_MARK = b"application/vnd.oasis.opendocument.text"  # a flat OpenDocument text's office:mimetype (review18g)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", ".ppt", *OUTLOOK_MESSAGE_EXTS,
