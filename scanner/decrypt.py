@@ -61,7 +61,7 @@ def unlock_workbook(data: bytes, passwords: tuple[str, ...], what: Detail = Deta
                     why = (say(Detail.DEFAULT_PASSWORD_NOT_DECRYPTED, error=error_name(e)) if entry == EXCEL_DEFAULT_ENTRY
                            else say(Detail.PASSWORD_FITS_NOT_DECRYPTED, n=entry, error=error_name(e)))
                     raise ReadError(Status.ENCRYPTED, say(what, why=why)) from None
-                if _encryption_info(data) is not None:  # an intact EncryptionInfo stream msoffcrypto-tool does not
+                if _sound_header(_encryption_info(data)):  # an intact EncryptionInfo stream msoffcrypto-tool does not
                     raise ReadError(Status.ENCRYPTED, say(what, why=say(  # take (POI bug53475-password-is-pass.docx:
                         Detail.DECRYPT_NOT_STARTED, error=error_name(e)))) from None  # "Invalid key size (160) for AES")
                 raise ReadError(Status.CORRUPT, say(what, why=say(Detail.DECRYPT_FAILED, error=error_name(e)))) from None
@@ -122,6 +122,30 @@ def _encryption_info(data: bytes) -> bytes | None:
     except Exception:  # noqa: BLE001 - not an OLE2 container, or damaged
         return None
     return info
+
+
+def _sound_header(info: bytes | None) -> bool:
+    """Whether an EncryptionInfo stream is whole in the ways MS-OFFCRYPTO sets: a known version; standard encryption's
+    header size within the stream; agile encryption's XML read whole, its key data and a key encryptor given
+    (review18g: a zeroed or damaged header was said "reads, but msoffcrypto-tool cannot start" as if sound)."""
+    if info is None or len(info) < 8:
+        return False
+    major, minor = int.from_bytes(info[:2], "little"), int.from_bytes(info[2:4], "little")
+    if (major, minor) == (4, 4):  # agile: XML after the version and a reserved word
+        from lxml import etree
+
+        try:
+            root = etree.fromstring(info[8:], etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                                              huge_tree=False))
+        except etree.XMLSyntaxError:
+            return False
+        key = next((el for el in root if isinstance(el.tag, str) and etree.QName(el).localname == "keyData"), None)
+        encryptors = [el for el in root.iter() if isinstance(el.tag, str) and etree.QName(el).localname == "keyEncryptor"]
+        return (key is not None and bool(encryptors)
+                and all(key.get(a) for a in ("keyBits", "saltValue", "hashAlgorithm", "cipherAlgorithm")))
+    if major in (2, 3, 4) and minor == 2 and len(info) >= 12:  # standard: flags, header size, header, verifier
+        return 32 <= int.from_bytes(info[8:12], "little") <= len(info) - 12
+    return major in (3, 4) and minor == 3  # extensible: a kind msoffcrypto-tool does not read
 
 
 _PROTECTED_KINDS = (

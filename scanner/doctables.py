@@ -83,6 +83,8 @@ def document_kind(data: bytes) -> str | None:
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06")):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                if stored_inner_directory(zf, data):  # a cut zip holding a stored document: by its local headers
+                    raise zipfile.BadZipFile
                 names = set(zf.namelist())
                 if "word/document.xml" in names or any(_WORD_STORY.match(n) for n in names if n.startswith("word/d")):
                     return "docx"
@@ -100,12 +102,30 @@ def document_kind(data: bytes) -> str | None:
                                        or any(b"mimetype" + m in head for m in _ODT_MIMETYPES)):
             return "odt"
         return None
-    head = data[:16384].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = _utf8(data[:16384]).lstrip(b"\xef\xbb\xbf \t\r\n")  # (UTF-16: as UTF-8, review18g)
     if head.startswith(b"<") and b"<office:document" in head and b'office:mimetype="application/vnd.oasis.opendocument.text' in head:
         return "fodt"
-    if head.startswith(b"<") and W_2003.encode() in head and b"wordDocument" in head:
-        return "wordml"
+    if head.startswith(b"<") and W_2003.encode() in head and (root := _WORDML_ROOT.match(head)) is not None:
+        end = head.find(b">", root.end())  # the namespace declared on the root element (review18g: an export whose
+        if W_2003.encode() in head[root.end():end if end >= 0 else None]:  # attribute named it was read as one)
+            return "wordml"
     return None
+
+
+# the root element of a Word 2003 XML document, after the prolog (declaration, processing instructions, comments, a
+# document type declaration with its internal subset)
+_WORDML_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*<(?:[\w.-]+:)?wordDocument(?=[\s/>])",
+                          re.DOTALL)
+
+
+def stored_inner_directory(zf: zipfile.ZipFile, data: bytes) -> bool:
+    """Whether the directory zipfile found in ``data`` (opening with a local header) names no member at its start but a
+    document package's parts: the end of a cut zip is lost and the last end record in it is a stored (uncompressed)
+    .docx/.xlsx/.odt member's (review18g: the cut zip was taken for that document, its other members never examined,
+    the cut never said). A zip appended to other bytes (``cat a.zip b.zip``) starts with no local header."""
+    infos = zf.infolist()
+    return (data.startswith(ZIP_MAGIC) and bool(infos) and min(i.header_offset for i in infos) > 0
+            and any(i.filename in ("[Content_Types].xml", "mimetype") for i in infos))
 
 
 def without_tables(data: bytes, most: int) -> bool:
@@ -221,7 +241,7 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
             yield from _odf_part_sheets("", data, budget, _flat_cut(data, b"document>"), delimiter)
         elif kind == "wordml":
             decoding("lxml")
-            yield from _word_part_sheets("", data, budget, _flat_cut(data, b"wordDocument>"), delimiter)
+            yield from _word_part_sheets("", _utf8(data), budget, _flat_cut(data, b"wordDocument>"), delimiter)
         else:
             decoding("lxml")
             yield from _package_sheets(data, kind, caps, budget, delimiter)

@@ -30,6 +30,7 @@ from ..backends import MissingBackend, load
 from ..codes import Status
 from ..contracts import ScanContext
 from ..details import Detail, codes_of, join_details, say
+from ..doctables import stored_inner_directory
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
@@ -239,6 +240,8 @@ def _span_offsets(parent: Entry, zf: zipfile.ZipFile, infos: list[zipfile.ZipInf
 def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
+        if stored_inner_directory(zf, data):
+            raise zipfile.BadZipFile(LOST_END)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error) as e:
         # no central directory (a cut or overwritten end): the members are still there, each behind its
         # own local header, up to the damage
@@ -352,6 +355,10 @@ TEXT_BEFORE = "(text before the zip).txt"  # the child that holds the text a zip
 DATA_BEFORE = "(data before the zip)"  # the child that holds another file a zip was appended to (no extension:
 # examined by its content)
 PROGRAM_HEADS = (b"MZ", b"\x7fELF")  # a self-extractor's program before its zip: the zip's own, not a file of its own
+
+
+# why a zip opening with a local header whose directory is a stored document member's is read from its local headers
+LOST_END = "its own end is lost; the last directory in it is a stored document's"
 
 
 def _before(data: bytes, first: int, names: set[str]) -> tuple[bytes, str]:

@@ -78,6 +78,7 @@ from .archive_members import (
 from .mail_mime import looks_like_headers, looks_like_mbox
 
 W_2003_MARK = W_2003.encode()
+FODT_MARK = b"application/vnd.oasis.opendocument.text"
 
 HEAD_CHECK = 64  # bytes checked of each file whose extension no inspector reads
 HEAD_READ = HEAD_CHECK + 1  # bytes read for them: one more tells a file that goes on (``look`` reads on only then)
@@ -142,10 +143,11 @@ LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zi
           "mail": "a saved mail message", "sqlite": "an SQLite database",
           "access": "an Access database", "dbf": "a dBase table (.dbf)",
           "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "json": "JSON records",
-          "sqldump": "an SQL dump or script", "wordml": "a Word 2003 XML document"}
+          "sqldump": "an SQL dump or script", "wordml": "a Word 2003 XML document",
+          "fodt": "a flat OpenDocument text (.fodt)"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
-TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "json", "sqldump", "wordml"})
+TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "json", "sqldump", "wordml", "fodt"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,8 +271,11 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
         kind = markup_table(head[:MARKUP_CHECK])
         if kind is not None:  # a MIME message (Excel's single-file web page) is also what a mail file holds
             return "mime" if kind == "mhtml" else "markup"
-        if W_2003_MARK in head[:MARKUP_CHECK] and document_kind(head[:MARKUP_CHECK]) == "wordml":
-            return "wordml"  # a Word 2003 XML document, whose tables are read (docs18: under .dat, .jpg: nothing)
+        if ((W_2003_MARK in head[:MARKUP_CHECK] or FODT_MARK in head[:MARKUP_CHECK]
+             or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)))  # (UTF-16 Word 2003 XML: review18g)
+                and (flat := document_kind(head[:MARKUP_CHECK])) in ("wordml", "fodt")):
+            return flat  # a Word 2003 XML document or a flat OpenDocument text, whose tables are read (docs18, review18g:
+            # under .dat, .jpg: nothing)
     if head[:1].isalpha() and (looks_like_headers(head[:TEXT_CHECK]) or looks_like_mbox(head[:TEXT_CHECK])):
         return "mail"  # a saved message or an mbox, not an Excel web page (its attachments, a table in its body:
     return None  # the mail inspector's)

@@ -125,6 +125,8 @@ _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 _WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")  # in a compound file's directory
 WORDML_MARK = W_2003.encode()  # Word 2003 XML's namespace, at the head of its one file (scanner.doctables)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a Word 2003 XML file saved in UTF-16 (review18g)
+_FODT_MARK = b"application/vnd.oasis.opendocument.text"  # a flat OpenDocument text's office:mimetype (review18g)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", ".ppt", *OUTLOOK_MESSAGE_EXTS,
@@ -596,7 +598,18 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
 # extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
 # ended as nothing)
 READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "json", "sqldump",
-                           "wordml"})
+                           "wordml", "fodt"})
+
+
+def _wordml(head: bytes) -> bool:
+    """Whether ``head`` opens a Word 2003 XML document (its root element, not an XML file naming its namespace:
+    review18g)."""
+    return (WORDML_MARK in head or head.startswith(_UTF16_BOMS)) and document_kind(head) == "wordml"  # (UTF-16: review18g)
+
+
+def _fodt(head: bytes) -> bool:
+    """Whether ``head`` opens a flat OpenDocument text (a .fodt saved or renamed .xml: review18g, it ended as nothing)."""
+    return _FODT_MARK in head and document_kind(head) == "fodt"
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:
@@ -647,7 +660,7 @@ class SpreadsheetInspector:
             # does a small document holding no table (most: it would cost a worker's read for nothing, issue 11)
         if ext in WORD97_EXTS:  # a Word 97-2003 document: listed when it holds tables (not read); an RTF saved as .doc
             first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
-            if size > 0 and (first.startswith(b"{\\rt") or WORDML_MARK in first or (  # it goes on (a renamed workbook
+            if size > 0 and (first.startswith(b"{\\rt") or _wordml(first) or (  # it goes on (a renamed workbook
                     # is read by its magic); Word 2003 XML saved as .doc is read (docs18)
                     first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes))):
                 return True
@@ -679,7 +692,8 @@ class SpreadsheetInspector:
         if ext == FODS:  # read by its content, or listed as the XML it is (its mimetype is past the head read here)
             return True
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail); Word 2003 XML
-            return getattr(entry, "read_as_table", False) or any(mark in head() for mark in (*EXCEL_MARKS, WORDML_MARK))
+            return (getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
+                    or _wordml(head()) or _fodt(head()))
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
             return web_archive_kind(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))
