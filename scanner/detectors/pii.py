@@ -1433,9 +1433,10 @@ def _another_header(row: Sequence[object], ours: dict[str, set[int]]) -> list[in
 
 
 def _its_rows(addr: list[int], rows: Sequence[Sequence[object]]) -> bool:
-    """Do most of the filled ``rows`` (those read below a header: TABLE_PEEK_ROWS, up to a blank row) hold an address
-    in the columns ``addr``?"""
-    filled = [r for r in takewhile(lambda r: len(r) > r.count("") + r.count(None), rows)
+    """Do most of the filled ``rows`` (those read below a header: TABLE_PEEK_ROWS, up to a blank row or the next
+    header) hold an address in the columns ``addr``? Lists of 4 rows in two layouts taking turns with no blank row:
+    the peek read the next list's header and rows, no list was confirmed and the sheet gave nothing (fix18b)."""
+    filled = [r for r in takewhile(lambda r: len(r) > r.count("") + r.count(None) and find_header([r]) is None, rows)
               if len(r) - r.count("") - r.count(None) >= 2]
     hits = sum(V.looks_like_address("".join(cell_text(r[c]) for c in addr if c < len(r))) for r in filled)
     return bool(filled) and 2 * hits > len(filled)
