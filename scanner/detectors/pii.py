@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
@@ -1251,16 +1253,28 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             return None
         elsewhere_of = (_spread_table(plan, sample) or _name_beside_anothers_address(plan)) if plan is not None and (
             raw is None) else None
-        passed = [0]
+        passed = array("q")  # the stream's rows (numbered from head's first) the spread table's names would make
         if elsewhere_of is not None:  # counted as the later search reads the rest (the spread table's own rows, mostly)
-            stream = _rows_of(stream, elsewhere_of, passed)
+            stream = _rows_of(stream, elsewhere_of, passed, len(head))
         # no person table in the sample rows: one may start further down; below a header that names no person
         # table (a product list, public officials) only a header of its own starts one (its rows are not persons)
+        where: list[int] = []
         below = _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None,
-                             rest_text=texts[1])
-        if below is not None or elsewhere_of is None:
+                             rest_text=texts[1], where=where)
+        if elsewhere_of is None:
             return below
-        return _spread_lead(name, elsewhere_of, sample, first_row, header_at, first_col, passed[0])
+        if below is None:
+            return _spread_lead(name, elsewhere_of, sample, first_row, header_at, first_col, len(passed))
+        # a table found below the lead's rows is kept beside the lead, never in its place: a header-less shift roster
+        # sorted by staff gave one staff member's 30 rows and its other 150 rows were neither hit nor skip (fix18b).
+        # The lead holds the rows above the table and those after it (a table found between the list's rows ends
+        # where they resume: the rows below it were read by no table); ``where``: the table's own rows
+        top, end = where
+        off = header_at + 1 if header_at is not None else 0
+        outside = [[] if top <= off + i < end else r for i, r in enumerate(sample)]
+        more = bisect_left(passed, top) + len(passed) - bisect_left(passed, end)
+        lead = _spread_lead(name, elsewhere_of, outside, first_row, header_at, first_col, more)
+        return below if lead is None else _both_tables(lead, below)
     kept, examples = _without_examples(sample)
     data: Iterable[Sequence[object]] = chain(kept, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
@@ -1419,9 +1433,10 @@ def _another_header(row: Sequence[object], ours: dict[str, set[int]]) -> list[in
 
 
 def _its_rows(addr: list[int], rows: Sequence[Sequence[object]]) -> bool:
-    """Do most of the filled ``rows`` (those read below a header: TABLE_PEEK_ROWS, up to a blank row) hold an address
-    in the columns ``addr``?"""
-    filled = [r for r in takewhile(lambda r: len(r) > r.count("") + r.count(None), rows)
+    """Do most of the filled ``rows`` (those read below a header: TABLE_PEEK_ROWS, up to a blank row or the next
+    header) hold an address in the columns ``addr``? Lists of 4 rows in two layouts taking turns with no blank row:
+    the peek read the next list's header and rows, no list was confirmed and the sheet gave nothing (fix18b)."""
+    filled = [r for r in takewhile(lambda r: len(r) > r.count("") + r.count(None) and find_header([r]) is None, rows)
               if len(r) - r.count("") - r.count(None) >= 2]
     hits = sum(V.looks_like_address("".join(cell_text(r[c]) for c in addr if c < len(r))) for r in filled)
     return bool(filled) and 2 * hits > len(filled)
@@ -1429,8 +1444,10 @@ def _its_rows(addr: list[int], rows: Sequence[Sequence[object]]) -> bool:
 
 def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     """One sheet's two tables as one finding: their records under the keys of both, counts and rejections added."""
-    if a.kind == SheetKind.NAMES or b.kind == SheetKind.NAMES:
-        return b if a.kind == SheetKind.NAMES and b.kind != SheetKind.NAMES else a  # a lead is no person table's part
+    if a.kind == SheetKind.NAMES or b.kind == SheetKind.NAMES:  # a lead is no person table's part, but its rows are
+        # said beside it, refused as the lead refused them (never dropped: fix18b)
+        kept, lead = (b, a) if a.kind == SheetKind.NAMES and b.kind != SheetKind.NAMES else (a, b)
+        return replace(kept, rejected=dict(Counter(kept.rejected) + Counter(lead.rejected)))
     keys = (*a.keys, *(k for k in b.keys if k not in a.keys))
     roles = (*a.role_names, *(r for r in b.role_names if r not in a.role_names))
 
@@ -1482,11 +1499,13 @@ def _made_of_record(main: RolePlan, row: Sequence[object]) -> tuple[str, str] | 
     return (n, a) if n and a and _problem(n, a, set()) is None else None
 
 
-def _rows_of(stream: Iterator[Sequence[object]], main: RolePlan, passed: list[int]) -> Iterator[Sequence[object]]:
-    """``stream`` as it is, the rows with a name and an address that would make a record counted in ``passed``."""
-    for r in stream:
+def _rows_of(stream: Iterator[Sequence[object]], main: RolePlan, passed: array[int], at: int
+             ) -> Iterator[Sequence[object]]:
+    """``stream`` as it is (its first row numbered ``at``), the numbers of the rows with a name and an address that
+    would make a record kept in ``passed``."""
+    for i, r in enumerate(stream, at):
         if _made_of_record(main, r) is not None:
-            passed[0] += 1
+            passed.append(i)
         yield r
 
 
@@ -1745,10 +1764,12 @@ def _names_person_header(row: Sequence[object]) -> bool:
 
 
 def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
-                 first_col: int, headers_only: bool = False, rest_text: str | None = None) -> SheetFinding | None:
+                 first_col: int, headers_only: bool = False, rest_text: str | None = None, where: list[int] | None = None
+                 ) -> SheetFinding | None:
     """A person table below the sample rows of a sheet in which they showed none (see :data:`_HINTS`): the first
     one found, its rows numbered as in the sheet; None when there is none (then every row was read once).
-    ``rest_text``: ``_text(head[HEADER_SCAN_ROWS:])`` when the caller has it (:func:`_head_texts`)."""
+    ``rest_text``: ``_text(head[HEADER_SCAN_ROWS:])`` when the caller has it (:func:`_head_texts`). ``where`` is given
+    the found table's first row and the row after its last (numbered from head's first)."""
     rows: list[Sequence[object]] = list(head)
     # where the search goes on in ``rows`` (``done``: rows of the sheet before ``rows``): below a header, from the
     # rows under the header search (a second table's header); else past the sample (its rows were classified)
@@ -1835,6 +1856,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             ahead = _until_the_list_repeats(ahead, values)
         found = analyse_sheet(name, kept(iter(ahead)), first_row + done + start, first_col, later=False)
         if found is not None:
+            if where is not None:
+                where += [done + start, done + start + read[0]]
             return found
         if again:
             spent, again = spent + len(taken), False
