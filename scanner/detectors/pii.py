@@ -1354,7 +1354,7 @@ def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: dict[str, se
     for i, row in enumerate(rows):
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
-        elif after_blank or _label_at(row, first):
+        elif after_blank or (i and _label_at(row, first)):  # right under the header: its second row (姓 | 名)
             after_blank = max(after_blank - 1, 0)
             if (addr := _another_header(row, ours)) and _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
                 yield i, row
@@ -1394,8 +1394,9 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
             return
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
-        elif (after_blank or _label_at(row, first)) and _TABLES_ABOVE.get() < MAX_TABLES:
-            # after a blank row, or a header word where a name or address is
+        elif (after_blank or (cut.rows and _label_at(row, first))) and _TABLES_ABOVE.get() < MAX_TABLES:
+            # after a blank row, or a header word where a name or address is (not on the row right under the header:
+            # a header merged over two rows, 氏名 over 姓 | 名, is one header, not two lists)
             after_blank = max(after_blank - 1, 0)
             if addr := _another_header(row, ours):
                 ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
