@@ -53,7 +53,8 @@ def test_not_wanted(inspector):
     head, calls = _head(D.xlsx_bytes({"s": [["a"]]}))
     assert not inspector.wants(_E("photo.jpg"), 10_000, head)
     assert not inspector.wants(_E("archive.zip"), 10_000, head)  # the archive inspector's
-    assert not inspector.wants(_E("tiny.dat"), 10, head)  # under SNIFF_MIN (16 bytes): no table fits
+    calls.clear()  # since damage18 the head of a named file is looked at (a zip with a damaged signature under .jpg)
+    assert not inspector.wants(_E("tiny.dat"), 10, head)  # under SNIFF_MIN (16 bytes): no table fits, no head read
     assert not calls
     owner = make_mso_owner("山田 太郎")  # an Excel owner (lock) file: a user name, not a workbook
     assert not inspector.wants(_E("~$名簿.xlsx"), len(owner), _head(owner)[0])
