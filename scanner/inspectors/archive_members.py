@@ -168,7 +168,10 @@ def error_reason(e: BaseException) -> tuple[Status, str]:
         return Status.UNSUPPORTED, text or type(e).__name__
     if isinstance(e, MemoryError):
         return Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_INFLATING)
-    return Status.CORRUPT, say(Detail.LIBRARY_ERROR, error=type(e).__name__, library=text) if text else type(e).__name__
+    kind = type(e).__name__
+    if kind[:1].islower():  # zlib.error, binascii.Error's kin: a bare "error" reads as our own word, not a library's
+        kind = f"{type(e).__module__}.{kind}"
+    return Status.CORRUPT, say(Detail.LIBRARY_ERROR, error=kind, library=text) if text else say(Detail.RAISED, error=kind)
 
 
 MEMBER_STEP = 1 << 13  # inflated bytes asked of a member's reader at a time: a break loses at most about these
