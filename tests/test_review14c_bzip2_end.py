@@ -21,7 +21,8 @@ SMALL = csv_bytes(standard(people(40, seed=62)), "utf-8")
 TABLE = csv_bytes(standard(people(3000, seed=61)), "utf-8")
 
 
-@pytest.mark.parametrize("back", range(2, 12))
+@pytest.mark.parametrize("back", range(2, 11))  # the last 10 bytes are always the 80-bit end magic + CRC (+ padding);
+# byte -11 holds end-magic bits only when the padding is 3+ bits: the data decides (Faker dates moved it one day)
 def test_every_block_is_kept_when_the_end_magic_or_crc_is_damaged(back: int) -> None:
     for table, level in ((SMALL, 9), (TABLE, 1)):
         data = bytearray(bz2.compress(table, level))
