@@ -577,7 +577,7 @@ def open_qcow(path: str, chain: list[str] | None = None) -> QcowReader:
     dfvfs is made to find it (image_parents.backing_place: beside it, never out of its folder nor through a link), a
     QCOW2 one read by QcowReader too, a raw, VMDK or VHD/VHDX one through BackingDisk. A chain that loops or runs
     longer than image_parents.MAX_CHAIN: ParentChainError; a backing file missing or a layout not read: QcowRefused."""
-    from .image_backing import as_read, backing_format, declared_backing_format
+    from .image_backing import declared_backing_format
     from .image_parents import backing_place, check_parent, visit_parent
     from .image_sniff import open_evidence
 
@@ -598,15 +598,24 @@ def open_qcow(path: str, chain: list[str] | None = None) -> QcowReader:
         raise QcowRefused(f"backing file missing: {name}")
     check_parent(chain, found)
     declared = declared_backing_format(head)
-    fd = open_evidence(found)
-    try:
-        size = os.fstat(fd).st_size
-        kind = as_read(backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0))), declared)
-    finally:
-        os.close(fd)
+    kind = backing_kind(found, declared)
     if kind == "QCOW":
         return QcowReader(path, lambda: open_qcow(found, chain))
     return QcowReader(path, lambda: BackingDisk(found, declared))
+
+
+def backing_kind(path: str, declared: str | None) -> str:
+    """The format a backing file is read as: its head and tail sniffed (image_backing.backing_format), the overlay's
+    declared format weighed (as_read); opened read-only without moving its access time (open_evidence)."""
+    from .image_backing import as_read, backing_format
+    from .image_sniff import open_evidence
+
+    fd = open_evidence(path)
+    try:
+        size = os.fstat(fd).st_size
+        return as_read(backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0))), declared)
+    finally:
+        os.close(fd)
 
 
 class BackingDisk:
@@ -615,19 +624,14 @@ class BackingDisk:
     own parents (found beside it: image_parents). Read-only (no access time moved: image_noatime)."""
 
     def __init__(self, path: str, declared: str | None = None) -> None:
-        from .image_backing import READ_AS_BACKING, as_read, backing_format
+        from .image_backing import READ_AS_BACKING
         from .image_sniff import open_evidence
 
         self._qcow: Any = None
         self._own: QcowReader | None = None
         self._context: Any = None
         self._raw = -1  # a raw backing file's descriptor (O_NOATIME: open_evidence)
-        fd = open_evidence(path)
-        try:
-            size = os.fstat(fd).st_size
-            kind = as_read(backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0))), declared)
-        finally:
-            os.close(fd)
+        kind = backing_kind(path, declared)
         if kind not in READ_AS_BACKING:  # never opened as another format (a VDI was opened as a VHD)
             raise SnapshotRefused(f"its backing file is a {kind} image, which leakscan does not read as a backing disk")
         if kind == "RAW":
