@@ -49,6 +49,10 @@ def pytest_configure(config: pytest.Config) -> None:
     set_hypothesis_home_dir(home)
     # compiled report templates (reports.template_cache): one cache for the session's scans, not ~/.cache
     os.environ.setdefault("LEAKSCAN_CACHE_DIR", str(home / "leakscan-cache"))
+    # generated workbooks byte-equal every day (seeded flips of them land on the same bytes)
+    from pinned_time import pin_openpyxl
+
+    pin_openpyxl()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
