@@ -151,6 +151,16 @@ def scan_findings(folder: Path, out: Path, *extra: str) -> dict[str, Any]:
     return json.loads((out / "findings.json").read_text(encoding="utf-8"))
 
 
+def hit_of(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    """The findings.json hit of ``path`` (None if it is not a hit)."""
+    return next((h for h in found["files"] if h["path"] == str(path)), None)
+
+
+def skip_of(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    """The findings.json listing of ``path`` among the files not examined (None if it is not listed)."""
+    return next((s for s in found["skipped"] if s["path"] == str(path)), None)
+
+
 class _CliTimeout(BaseException):
     """Raised in the test's thread when an in-process command passes its time limit (not an Exception, so
     leakscan's own handlers cannot swallow it)."""

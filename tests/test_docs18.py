@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import hit_of, skip_of
 
 from scanner.sheet import Caps
 from scanner.tables import read_tables
@@ -117,16 +118,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Path], 
     return files, json.loads((root / "out" / "findings.json").read_text(encoding="utf-8"))
 
 
-def _hit(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
-    return next((h for h in found["files"] if h["path"] == str(path)), None)
-
-
-def _skip(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
-    return next((s for s in found["skipped"] if s["path"] == str(path)), None)
-
-
 def _records(found: dict[str, Any], path: Path) -> int:
-    hit = _hit(found, path)
+    hit = hit_of(found, path)
     return 0 if hit is None or not hit.get("pii") else hit["pii"]["records"]
 
 
@@ -157,7 +150,7 @@ def test_packages_renamed_to_an_archive_name_are_read_as_what_they_are(scanned: 
     member = next(h for h in found["files"] if h["path"] == f"{files['outer']} » 報告.docx")
     assert member["pii"]["records"] == PERSONS
     assert _records(found, files["outer"]) == 0
-    assert _hit(found, files["letter"]) is None and _skip(found, files["letter"]) is None
+    assert hit_of(found, files["letter"]) is None and skip_of(found, files["letter"]) is None
 
 
 def test_word2003_xml_and_openoffice1_tables_are_read_under_any_name(scanned: tuple[dict[str, Path], Any]) -> None:
@@ -167,8 +160,8 @@ def test_word2003_xml_and_openoffice1_tables_are_read_under_any_name(scanned: tu
     wrong = {k: _records(found, files[k]) for k in [f"wordml {n}" for n in WORDML_NAMES] + [f"sxw {n}" for n in SXW_NAMES]
              if _records(found, files[k]) != PERSONS}
     assert not wrong, wrong
-    assert "extension-mismatch" not in _hit(found, files["wordml 名簿.doc"])["reasons"]
-    assert "extension-mismatch" in _hit(found, files["wordml 名簿.jpg"])["reasons"]
+    assert "extension-mismatch" not in hit_of(found, files["wordml 名簿.doc"])["reasons"]
+    assert "extension-mismatch" in hit_of(found, files["wordml 名簿.jpg"])["reasons"]
 
 
 def test_third_party_documents_are_no_person_file_and_not_listed(scanned: tuple[dict[str, Path], Any]) -> None:
@@ -176,9 +169,9 @@ def test_third_party_documents_are_no_person_file_and_not_listed(scanned: tuple[
     for name in ("tika__testWORD2003.xml", "tika__testWORD_2003ml.xml", "tika__testWORDML_tableInsideParagraph.doc",
                  "tika__testStarOffice-6.0-writer.sxw", "tika__testStarOffice-6.0-writer-template.stw",
                  "tika__testEXCEL2003.xml"):
-        hit = _hit(found, files[name])
+        hit = hit_of(found, files[name])
         assert hit is None or not {"pii", "pii-names"} & set(hit["reasons"]), hit
-        assert _skip(found, files[name]) is None, _skip(found, files[name])
+        assert skip_of(found, files[name]) is None, skip_of(found, files[name])
 
 
 def test_protected_packages_say_what_they_are_and_never_corrupt(scanned: tuple[dict[str, Path], Any]) -> None:
@@ -190,12 +183,12 @@ def test_protected_packages_say_what_they_are_and_never_corrupt(scanned: tuple[d
                 "agile.pptx": "protected-presentation", "agile.zip": "protected-office-file",
                 "agile.dat": "protected-office-file", "60320.xlsx": "protected-workbook"}
     for key, code in expected.items():
-        skip = _skip(found, files[key])
+        skip = skip_of(found, files[key])
         assert skip is not None and skip["reason"] == "encrypted", (key, skip)
         others = {"protected-workbook", "protected-document", "protected-presentation", "protected-office-file"} - {code}
         assert code in _codes(skip) and others.isdisjoint(_codes(skip)), (key, skip)
-    assert "decrypt-not-started" in _codes(_skip(found, files["pass.docx"]))
-    assert _skip(found, files["solrcell.docx"]) is None  # opened with the password-file entry: no table in it
+    assert "decrypt-not-started" in _codes(skip_of(found, files["pass.docx"]))
+    assert skip_of(found, files["solrcell.docx"]) is None  # opened with the password-file entry: no table in it
 
 
 def test_damaged_copies_of_every_new_path_are_listed_or_read(scanned: tuple[dict[str, Path], Any]) -> None:
@@ -203,13 +196,13 @@ def test_damaged_copies_of_every_new_path_are_listed_or_read(scanned: tuple[dict
     is read with its persons or listed with a reason, never nothing (a cut before the table says the cut)."""
     files, found = scanned
     silent = [k for k in files if k.startswith("damaged ") and _records(found, files[k]) == 0
-              and _skip(found, files[k]) is None and not any(
+              and skip_of(found, files[k]) is None and not any(
                   h["path"].startswith(f"{files[k]} » ") and h.get("pii") for h in found["files"])]
     assert not silent, silent
     for k in files:
         if k.startswith("damaged agile"):
-            assert _skip(found, files[k])["reason"] in ("encrypted", "corrupt"), _skip(found, files[k])
-    assert "document-part-cut" in _codes(_skip(found, files["damaged wordml cut10"]))
+            assert skip_of(found, files[k])["reason"] in ("encrypted", "corrupt"), skip_of(found, files[k])
+    assert "document-part-cut" in _codes(skip_of(found, files["damaged wordml cut10"]))
 
 
 def test_word2003_xml_cells_merges_and_tracked_changes() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import hit_of, skip_of
 
 from scanner.sheet import Caps
 from scanner.tables import read_tables
@@ -43,14 +44,6 @@ def _scan(folder: Path, out: Path) -> dict[str, Any]:
     return json.loads((out / "findings.json").read_text(encoding="utf-8"))
 
 
-def _hit(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
-    return next((h for h in found["files"] if h["path"] == str(path)), None)
-
-
-def _skip(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
-    return next((s for s in found["skipped"] if s["path"] == str(path)), None)
-
-
 def _sheets(data: bytes, fmt: str) -> list[tuple[str, list[list[object]], list[str]]]:
     book = read_tables(data, Caps(), fmt)
     return [(s.name, [list(r) for r in s.rows], s.damage) for s in book.sheets]
@@ -73,12 +66,12 @@ def test_person_tables_in_documents_are_found_and_counted(tmp_path: Path) -> Non
     (tree / "letter.docx").write_bytes(docx_bytes(w_para("拝啓 時下ますますご清栄のこととお慶び申し上げます。")))
     found = _scan(tree, tmp_path / "out")
     for name in DOCUMENTS:
-        hit = _hit(found, tree / name)
+        hit = hit_of(found, tree / name)
         assert hit is not None and "pii" in hit["reasons"], (name, found["files"], found["skipped"])
         assert hit["pii"]["records"] == len(ROWS) - 1 and hit["status"] == "ok", (name, hit)
         assert hit["pii"]["sheets"][0]["header_row"] == 1
     for name in ("備品.docx", "備品.odt", "備品.rtf", "letter.docx"):
-        assert _hit(found, tree / name) is None and _skip(found, tree / name) is None, name
+        assert hit_of(found, tree / name) is None and skip_of(found, tree / name) is None, name
 
 
 def test_word_merged_cells_spans_and_content_controls() -> None:
@@ -187,9 +180,9 @@ def test_tab_separated_paragraphs_are_a_table_by_the_text_rule(tmp_path: Path) -
     (tree / "letter.docx").write_bytes(docx_bytes(w_para("拝啓") + tabbed.split("</w:p>")[0] + "</w:p>" + w_para("敬具")))
     found = _scan(tree, tmp_path / "out")
     for name in ("宛名.docx", "宛名.odt", "宛名.rtf"):
-        hit = _hit(found, tree / name)
+        hit = hit_of(found, tree / name)
         assert hit is not None and hit["pii"]["records"] == len(ROWS) - 1, (name, found["files"], found["skipped"])
-    assert _hit(found, tree / "letter.docx") is None and _skip(found, tree / "letter.docx") is None
+    assert hit_of(found, tree / "letter.docx") is None and skip_of(found, tree / "letter.docx") is None
 
 
 def _cut_zip_inside(data: bytes, part: str, keep: float) -> bytes:
@@ -224,11 +217,11 @@ def test_damaged_documents_are_listed_with_the_rows_read(tmp_path: Path) -> None
               "broken-xml.docx": (12, 29), "broken-tag.docx": (11, 11)}
     for name, (least, most) in expect.items():
         path = tree / name
-        hit, skip = _hit(found, path), _skip(found, path)
+        hit, skip = hit_of(found, path), skip_of(found, path)
         assert skip is not None and skip["reason"] == "corrupt", (name, found["skipped"])
         assert hit is not None and least <= hit["pii"]["records"] <= most, (name, hit)
-    assert _hit(found, tree / "broken-text.docx")["pii"]["records"] == len(ROWS) - 1
-    skip = _skip(found, tree / "rtf-cut-outside.rtf")
+    assert hit_of(found, tree / "broken-text.docx")["pii"]["records"] == len(ROWS) - 1
+    skip = skip_of(found, tree / "rtf-cut-outside.rtf")
     assert skip is not None and skip["reason"] == "corrupt" and "rtf-text-cut" in json.dumps(found["skipped"])
 
 
@@ -291,8 +284,8 @@ def test_word97_documents_with_tables_are_read_and_rtf_under_doc_too(tmp_path: P
     (tree / "名簿.doc").write_bytes(rtf_with_table(ROWS))
     found = _scan(tree, tmp_path / "out")
     for name in ("poi__simple-table.doc", "poi__simple.doc"):
-        assert _skip(found, tree / name) is None and _hit(found, tree / name) is None, name
-    assert _hit(found, tree / "名簿.doc")["pii"]["records"] == len(ROWS) - 1
+        assert skip_of(found, tree / name) is None and hit_of(found, tree / name) is None, name
+    assert hit_of(found, tree / "名簿.doc")["pii"]["records"] == len(ROWS) - 1
 
 
 def test_third_party_documents_give_their_tables_and_no_person_file(tmp_path: Path) -> None:
@@ -318,7 +311,7 @@ def test_third_party_documents_give_their_tables_and_no_person_file(tmp_path: Pa
     found = _scan(tree, tmp_path / "out")
     assert not [h for h in found["files"] if {"pii", "pii-names"} & set(h["reasons"])], found["files"]
     for name in files:  # the sound ones read clean
-        assert _skip(found, tree / name) is None, (name, found["skipped"])
+        assert skip_of(found, tree / name) is None, (name, found["skipped"])
     for s in found["skipped"]:
         assert s["reason"] in ("corrupt", "unsupported"), s
 
@@ -355,11 +348,11 @@ def test_review17d_document_without_table_needs_no_worker(tmp_path: Path) -> Non
     assert wanted == set(files) - {"letter.docx", "letter.odt", "letter.rtf"}
     found = _scan(folder, tmp_path / "out")
     for name in ("letter.docx", "letter.odt", "letter.rtf"):
-        assert _hit(found, folder / name) is None and _skip(found, folder / name) is None
+        assert hit_of(found, folder / name) is None and skip_of(found, folder / name) is None
     for name in ("名簿.docx", "名簿.odt", "名簿.rtf"):
-        assert (_hit(found, folder / name) or {}).get("pii", {}).get("records") == 30
+        assert (hit_of(found, folder / name) or {}).get("pii", {}).get("records") == 30
     for name in ("cut.docx", "crc.docx", "open.rtf", "nul.rtf"):
-        assert _hit(found, folder / name) or _skip(found, folder / name), name
+        assert hit_of(found, folder / name) or skip_of(found, folder / name), name
 
 
 def test_review17d_utf16_parts_are_read() -> None:
@@ -394,7 +387,7 @@ def test_review17d_utf16_rtf_is_read(tmp_path: Path) -> None:
     (folder / "名簿be.rtf").write_bytes(b"\xfe\xff" + rtf.encode("utf-16-be"))
     found = _scan(folder, tmp_path / "out")
     for name in ("名簿.rtf", "名簿be.rtf"):
-        assert (_hit(found, folder / name) or {}).get("pii", {}).get("records") == 30, name
+        assert (hit_of(found, folder / name) or {}).get("pii", {}).get("records") == 30, name
     sheets = _sheets(raw.encode("utf-16"), "rtf")
     assert sheets[0][1][1] == ROWS[1]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import hit_of, skip_of
 
 from scanner.doctables import document_kind
 from tests.conftest import ROOT
@@ -79,22 +80,14 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Path], 
     return files, json.loads((root / "out" / "findings.json").read_text(encoding="utf-8"))
 
 
-def _hit(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
-    return next((h for h in found["files"] if h["path"] == str(path)), None)
-
-
-def _skip(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
-    return next((s for s in found["skipped"] if s["path"] == str(path)), None)
-
-
 def test_an_xml_file_naming_word2003s_namespace_is_no_word_document(scanned: tuple[dict[str, Path], Any]) -> None:
     """docs18 took any XML whose head held Word 2003's namespace and the word ``wordDocument`` for a Word 2003 XML
     document: an ordinary export saying so in an attribute was listed ``corrupt`` (document-part-cut, a false alarm).
     Only a root element ``wordDocument`` in that namespace is one; the real one is still read."""
     files, found = scanned
     for key in ("export.xml", "export.dat"):
-        assert _skip(found, files[key]) is None, _skip(found, files[key])
-    hit = _hit(found, files["wordml.xml"])
+        assert skip_of(found, files[key]) is None, skip_of(found, files[key])
+    hit = hit_of(found, files["wordml.xml"])
     assert hit is not None and hit["pii"]["records"] == PERSONS
 
 
@@ -105,12 +98,12 @@ def test_a_cut_zip_whose_last_whole_member_is_a_stored_document(scanned: tuple[d
     member examined once."""
     files, found = scanned
     zip_path = files["cut zip"]
-    skip = _skip(found, zip_path)
+    skip = skip_of(found, zip_path)
     assert skip is not None and skip["reason"] == "corrupt", skip
     members = {h["path"].rsplit(" » ", 1)[-1]: h for h in found["files"] if h["path"].startswith(f"{zip_path} » ")}
     assert members["名簿.csv"]["pii"]["records"] == PERSONS, members.keys()
     assert members["報告.docx"]["pii"]["records"] == PERSONS
-    outer = _hit(found, zip_path)
+    outer = hit_of(found, zip_path)
     assert outer is None or not outer.get("pii"), outer
 
 
@@ -118,8 +111,8 @@ def test_a_flat_opendocument_text_is_read_under_any_name(scanned: tuple[dict[str
     """A flat OpenDocument text (.fodt, one XML file) renamed .xml, .dat, .jpg or left without an extension ended as
     nothing (only .fodt and .txt were read): like docs18's Word 2003 XML, a family of its own, read by content."""
     files, found = scanned
-    wrong = {n: _hit(found, files[f"fodt {n}"]) for n in FODT_NAMES
-             if (_hit(found, files[f"fodt {n}"]) or {}).get("pii", {}).get("records") != PERSONS}
+    wrong = {n: hit_of(found, files[f"fodt {n}"]) for n in FODT_NAMES
+             if (hit_of(found, files[f"fodt {n}"]) or {}).get("pii", {}).get("records") != PERSONS}
     assert not wrong, {n: (h or {}).get("reasons") for n, h in wrong.items()}
 
 
@@ -127,8 +120,8 @@ def test_word2003_xml_saved_in_utf16_is_read(scanned: tuple[dict[str, Path], Any
     """Word 2003 XML written in UTF-16 (a byte order mark; .NET code writing it through a StringWriter): every check
     looked for its namespace as ASCII bytes, so it ended as nothing (docs18 left it out)."""
     files, found = scanned
-    wrong = {n: (_hit(found, files[f"wordml16 {n}"]) or {}).get("reasons") for n in WORDML16_NAMES
-             if (_hit(found, files[f"wordml16 {n}"]) or {}).get("pii", {}).get("records") != PERSONS}
+    wrong = {n: (hit_of(found, files[f"wordml16 {n}"]) or {}).get("reasons") for n in WORDML16_NAMES
+             if (hit_of(found, files[f"wordml16 {n}"]) or {}).get("pii", {}).get("records") != PERSONS}
     assert not wrong, wrong
 
 
