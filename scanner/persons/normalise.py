@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import jaconv
@@ -1194,7 +1194,10 @@ def room_keys(key: tuple[str, str], room: str) -> list[tuple[str, str]]:
     return [(key[0], "\x1f".join((key[1], *parts[:i]))) for i in range(1, len(parts) + 1)]
 
 
-LinkKeys = tuple[tuple[str, str] | None, tuple[str, str] | None, tuple[str, str] | None]
+# persons19: each link is one string, the name and address key joined by \x1f as the keyed fingerprint joins them
+# (prints.Keyed: the same bytes as keyed(name, address + tail)), so that a row's links are one tuple, not four (the
+# allocations made the count's garbage collector walk the heap: link_keys ~9x slower on 10^6 rows after persons18)
+LinkKeys = tuple[str | None, str | None, str | None]
 
 
 def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
@@ -1202,9 +1205,26 @@ def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
     joined to the address key like room_keys' (after \x1e, never a room key's \x1f): its number tag (the building's
     number it names), its wing tag (its room and that number, when it names a wing too) and its alias (what it may
     also be: the number tag of the number glued to the building's name alone, `メゾン2001`; or, with a building's number
-    and no wing, the wing tag of its room and number, `メゾン2000 305号室`). None where there is none. Keying 20: a bare
+    and no wing, the wing tag of its room and number, `メゾン2000 305号室`). None where there is none; each as one string,
+    name \x1f address key \x1e values (LinkKeys). Keying 20: a bare
     `B101` (wing B?) asks for the tag a room of wing B or of the basement (`B棟101`, `地下101`) carries in its wing slot;
     a floor alone (`3F`) asks for the floor tag a room on that floor (`301`, floor_of) carries in a slot left free."""
+    if not room:
+        return None, None, None
+    number, wing, alias = _link_tails(room)
+    joined = key[0] + "\x1f" + key[1]
+    return (None if number is None else joined + number, None if wing is None else joined + wing,
+            None if alias is None else joined + alias)
+
+
+_Tails = tuple[str | None, str | None, str | None]
+
+
+@lru_cache(maxsize=1 << 12)
+def _link_tails(room: str) -> _Tails:
+    """What link_keys joins to the address key, from the room reading alone (\x1e and the tag's values; None for
+    none). A case's room readings are few (room numbers, wings, floors), its keys many: read once per reading
+    (review18f: computed per row, the floor tags made link_keys ~9x slower on 10^6 rows)."""
     path, _sep, tail = room.partition(_LINK)
     if not path:
         return None, None, None
@@ -1212,8 +1232,8 @@ def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
     parts = path.split("\x1f")
     wing = parts[1] if len(parts) == (3 if number else 2) else ""
 
-    def tag(*values: str) -> tuple[str, str]:
-        return key[0], key[1] + _LINK + "#".join(values)
+    def tag(*values: str) -> str:
+        return _LINK + "#".join(values)
 
     number_tag = tag("", number) if number else None
     wing_tag = tag(parts[0], number) if number and wing else None
