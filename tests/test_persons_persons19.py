@@ -1,4 +1,4 @@
-"""persons19: links built cheaply (and, keying 21, short units after a building told apart, codes in brackets no rooms).
+"""persons19 (keying 21): short units after a building told apart, codes in brackets no rooms, and links built cheaply.
 
 * A number of one or two digits ending the address after the building's name and a space (`コーポ山田 2`) is the unit,
   as `コーポ山田-2` and `コーポ山田 2号室` are; a letter and one or two digits (`A1`, `B2`, `A-1`) the unit and its wing
@@ -22,7 +22,7 @@ from faker import Faker
 from scanner.evidence import resolve_persons
 from scanner.models import PersonRecord
 from scanner.persons.count import count, make_rows
-from scanner.persons.normalise import link_keys, record_key_and_reading
+from scanner.persons.normalise import link_keys, normalise_address, record_key_and_reading
 from scanner.persons.prints import Keyed, PrintBuilder
 
 BASE = "東京都小金井市本町3-12-5"
@@ -40,6 +40,92 @@ def _persons(buildings: list[str], name: str = NAMES[0]) -> int:
 
 def _path(building: str) -> str:
     return record_key_and_reading(NAMES[0], f"{BASE} {building}")[1].partition("\x1e")[0]
+
+
+# {b}: the building's name
+@pytest.mark.parametrize(("typed", "persons"), [
+    (["{b} 1", "{b} 2"], 2),  # the review's pairs: two units, two namesakes
+    (["{b} A1", "{b} A2"], 2),
+    (["{b} B1", "{b} B2"], 2),
+    (["{b}A-1", "{b}B-1"], 2),  # wing A's unit 1 and wing B's
+    (["{b} 3F-A", "{b} 3F-B"], 2),
+    (["{b} 3F-A", "{b} 4F-A"], 2),
+    (["{b} 2", "{b} 2号室", "{b}-2", "{b}#2", "{b} 2号", "{b}\u3000２"], 1),  # one unit written six ways
+    (["{b} A1", "{b} A-1", "{b} A棟1号室", "{b} Ａ１"], 1),
+    (["{b} 3F-A", "{b} 3階A", "{b}3FA号室", "{b} 3F A"], 1),
+    (["{b}B1", "{b} B-1"], 1),  # the only wing-B reading of unit 1 (as B101 beside B-101)
+    (["{b}B1", "{b} B-1", "{b} 地下1"], 1),  # 地下1 names no unit (a floor B1 would need 階)
+    (["{b} 2", "{b}"], 1),  # a copy naming no unit joins the only one
+    (["{b} 3F-A", "{b} 3F"], 1),  # a floor-only copy joins the only unit on that floor
+    (["{b} 3F-A", "{b} 3F-B", "{b} 3F"], 3),  # two there: it joins neither
+    (["{b} 2", "{b} 3", "{b}"], 3),
+    (["{b} A1", "{b} 1"], 1),  # unit 1 typed without its wing joins the only wing holding it
+    (["{b} A1", "{b} B-1", "{b} 1"], 3),
+])
+def test_short_units_after_the_building_are_told_apart(typed, persons):
+    for name in NAMES:
+        for b in BUILDINGS:
+            assert _persons([t.format(b=b) for t in typed], name) == persons, (typed, b)
+
+
+@pytest.mark.parametrize(("building", "path"), [
+    (" 2", "2"),
+    (" 12", "12"),
+    (" A1", "1\x1fA"),
+    ("B1", "1\x1fB?"),
+    ("B-1", "1\x1fB"),
+    (" B1-2", "2\x1fB1"),  # a basement floor before a short room, as before
+    (" 3F-A", "A\x1f3F"),
+    (" 3F-2", "2\x1f3F"),  # review18f's
+    (" 3F", "3F"),
+    (" 101", "101"),
+    ("21", ""),  # glued: the building's own number (ハイツ21), no unit
+    (" 2F", "2F"),  # a floor, no unit
+    (" 第2", ""),  # the building's own number
+])
+def test_short_unit_paths(building, path):
+    for b in BUILDINGS:
+        assert _path(f"{b}{building}") == path, b
+
+
+@pytest.mark.parametrize(("typed", "same_as"), [
+    ("東京都小金井市本町3丁目 12", "東京都小金井市本町3-12"),  # a block word before the space: the block goes on
+    ("東京都小金井市本町3丁目12番 5", "東京都小金井市本町3-12-5"),
+    ("東京都小金井市本町 3", "東京都小金井市本町3"),  # no block before: the number is the block
+    ("北海道札幌市中央区北1条 西2丁目", "北海道札幌市中央区北1条西2丁目"),
+])
+def test_a_spaced_number_after_a_block_word_stays_in_the_block(typed, same_as):
+    assert normalise_address(typed) == normalise_address(same_as)
+
+
+@pytest.mark.parametrize(("building", "path"), [
+    ("(T1234)", ""),  # a telephone
+    ("(x1234)", ""),  # an extension (x is no Roman ten here)
+    ("(P101)", ""),  # a parking space
+    ("（Ｔ１２３４）", ""),
+    ("101 (T1234)", "101"),
+    ("(B101)", "101\x1fB?"),  # persons18's: the basement's B still reads
+    ("(B-101)", "101\x1fB"),
+    ("(A-101)", "101\x1fA"),
+    ("(B1 101)", "101\x1fB1"),
+    ("(101A)", "101\x1fA"),
+])
+def test_codes_in_brackets_are_no_rooms(building, path):
+    for b in BUILDINGS:
+        assert _path(f"{b} {building}") == path, b
+
+
+@pytest.mark.parametrize(("typed", "persons"), [
+    (["{b} (T1234)", "{b} 101号室"], 1),  # her telephone does not split her from her room
+    (["{b} (x1234)", "{b} 205号室"], 1),
+    (["{b} (P101)", "{b} 102号室"], 1),  # nor a parking space
+    (["{b} (T1234)", "{b} 101号室", "{b} 102号室"], 3),  # two rooms: the copy joins neither
+    (["{b}101 (T1234)", "{b}101 (T5678)"], 1),
+])
+def test_codes_in_brackets_neither_split_nor_join(typed, persons):
+    for name in NAMES:
+        for b in BUILDINGS:
+            assert _persons([t.format(b=b) for t in typed], name) == persons, (typed, b)
 
 
 def test_links_are_joined_to_each_rows_own_key():
