@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: persons wrongly merged and wrongly split on generated namesakes typed as client lists type them.
 
-Four sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
+Five sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
 1. spellings (seeds 1-8): tests/retyped_data.py's master list (Faker ja_JP, real towns, families, the same name at
    another town, room twins) with every retyped spelling of DOMAIN.md section 3, plus residents of towns named after an
    old municipality (signatures/old_municipalities.toml [generated]) typed with the old name and today's, 斎藤/齋藤様/
@@ -14,6 +14,9 @@ Four sets, counted as the scan counts them (make_rows, count: keys, room paths, 
 4. floors (seeds 0-19, persons18): namesakes on floors of an office building typed with no room (3F, 3階, ３Ｆ), a
    floor-only copy beside the room (3F, 301号室), the basement typed 地下階101, B-1-101, B01-101, BF101, B.101, (B1 101)
    beside a namesake in the other basement reading of that room.
+5. units (seeds 0-19, persons19): namesakes in short units after the building (コーポ山田 1 / 2, A1 / A2, B1 / B2, A-1 /
+   B-1, 3F-A / 3F-B), each typed one or two of the ways one unit is written (2, 2号室, -2, 2号; A1, A-1, A棟1号室; 3F-A,
+   3階A), and a person in a room with a copy holding a code in brackets ((T1234) a telephone, (P101) a parking space).
 over = truth persons merged into one counted person (an under-count), split = counted persons per truth person beyond one
 (an over-count). Run against another revision with --tree DIR (a `git archive` of it; the places and old names are
 drawn from this checkout's tables so both count the same rows).
@@ -196,11 +199,51 @@ def _worker(tree: Path) -> tuple[int, ...]:
                 add(name, f"{bld} {other}棟{room}" if other == "B" else f"{bld} 地下{room}", (name, other, room))
         return tally(recs, truth)
 
+    def units(seed: int) -> tuple[int, int, int]:
+        """persons19: namesakes in short units (1/2, A1/A2, B1/B2, A-1/B-1, 3F-A/3F-B) typed one or two ways each, and a
+        copy holding a code in brackets beside the person's room."""
+        rnd, fake = random.Random(seed), Faker("ja_JP")
+        fake.seed_instance(seed)
+        recs, truth = [], []
+        used: set[str] = set()
+
+        def add(name: str, building: str, who: object) -> None:
+            recs.append(PersonRecord("s", len(recs), {"name": name, "address": f"東京都小金井市本町4-5-6 {building}"}))
+            truth.append(who)
+
+        def new_name() -> str:
+            while (name := fake.name()) in used:
+                pass
+            used.add(name)
+            return name
+
+        def forms(b: str, unit: tuple[str, str]) -> list[str]:
+            kind, u = unit
+            if kind == "n":
+                return [f"{b} {u}", f"{b} {u}号室", f"{b}-{u}", f"{b} {u}号"]
+            if kind == "wing":  # A1: wing A's unit 1
+                return [f"{b} {u[0]}{u[1:]}", f"{b} {u[0]}-{u[1:]}", f"{b} {u[0]}棟{u[1:]}号室"]
+            floor, letter = u.split("-")
+            return [f"{b} {floor}F-{letter}", f"{b} {floor}階{letter}", f"{b}{floor}F {letter}"]
+
+        kinds = {"n": ["1", "2", "3", "12"], "wing": ["A1", "A2", "B1", "B2", "C1"], "floor": ["3-A", "3-B", "4-A"]}
+        for _g in range(40):
+            name, bld = new_name(), fake.building_name()
+            kind = rnd.choice(list(kinds))
+            for u in rnd.sample(kinds[kind], rnd.choice([1, 2, 2])):
+                for b in rnd.sample(forms(bld, (kind, u)), rnd.choice([1, 2])):
+                    add(name, b, (name, kind, u))
+            name, room = new_name(), rnd.choice(["101", "203", "305"])
+            add(name, f"{bld} {room}号室", (name, room))
+            add(name, f"{bld} {rnd.choice(['(T1234)', '(x2345)', '(P101)', '(P12)'])}", (name, room))
+        return tally(recs, truth)
+
     a = [sum(x) for x in zip(*(spellings(s) for s in range(1, 9)), strict=True)]
     b = [sum(x) for x in zip(*(rooms(s) for s in range(20)), strict=True)]
     c = [sum(x) for x in zip(*(readings(s) for s in range(20)), strict=True)]
     d = [sum(x) for x in zip(*(floors(s) for s in range(20)), strict=True)]
-    return (*a, *b, *c, *d)
+    e = [sum(x) for x in zip(*(units(s) for s in range(20)), strict=True)]
+    return (*a, *b, *c, *d, *e)
 
 
 def run(tree: Path) -> tuple[int, ...]:
@@ -223,8 +266,8 @@ def main() -> int:
              f"Python {platform.python_version()}.", "",
              "| tree | spellings: truth persons | wrongly merged | wrongly split | rooms: truth persons | wrongly merged "
              "| wrongly split | readings: truth persons | wrongly merged | wrongly split | floors: truth persons "
-             "| wrongly merged | wrongly split |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| wrongly merged | wrongly split | units: truth persons | wrongly merged | wrongly split |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for label, tree in trees:
         figures = run(tree)
         lines.append(f"| {label} | " + " | ".join(f"{x:,}" for x in figures) + " |")

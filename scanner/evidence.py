@@ -505,7 +505,7 @@ PATH_STAGES = 3  # the room stages that make a record's path (cumulative); any a
 KEYING_ROOM_STAGES = {12: KNOWN_ROOM_STAGES[0], 13: KNOWN_ROOM_STAGES[0], 14: KNOWN_ROOM_STAGES[1],
                       15: KNOWN_ROOM_STAGES[1], 16: KNOWN_ROOM_STAGES[2], 17: KNOWN_ROOM_STAGES[2],
                       18: KNOWN_ROOM_STAGES[2], 19: KNOWN_ROOM_STAGES[2],
-                      20: KNOWN_ROOM_STAGES[2]}
+                      20: KNOWN_ROOM_STAGES[2], 21: KNOWN_ROOM_STAGES[2]}
 
 
 # from this keying on a case proves its keying: ``persons.keying_id`` = HMAC(case.key, keying and record chains)
@@ -566,18 +566,29 @@ def resolve_persons(paths: Iterable[tuple[_Node, ...]],
     the set of paths and links only (never on their order: a scan of several files, in any order and by any number
     of workers, and a merge of scans of each resolve alike)."""
     ends = set(paths)
-    tagged: dict[_Node, set[tuple[_Node, ...]]] = {}  # a tag -> the paths carrying it
-    asked: dict[tuple[_Node, ...], set[_Node | None]] = {}  # a path -> the aliases its records name (None: none)
-    for path, (number, wing, alias) in links:
+    links = links if isinstance(links, (list, tuple, set, frozenset)) else list(links)
+    # a path -> the one alias all its records name (persons19: no set of aliases per path; most name none)
+    alias_of: dict[tuple[_Node, ...], _Node] = {}
+    mixed: set[tuple[_Node, ...]] = set()  # paths with a record naming no alias, or two records naming two
+    for path, (_number, _wing, alias) in links:
         ends.add(path)
-        for tag in (number, wing):
-            if tag:
-                tagged.setdefault(tag, set()).add(path)
-        asked.setdefault(path, set()).add(alias or None)
+        if path in mixed:
+            continue
+        if not alias or alias_of.setdefault(path, alias) != alias:
+            mixed.add(path)
+            alias_of.pop(path, None)
+    # a tag -> the paths carrying it, only for the tags some path asks for (persons19: most rooms carry a floor tag
+    # nobody asks for)
+    wanted = set(alias_of.values())
+    tagged: dict[_Node, set[tuple[_Node, ...]]] = {}
+    if wanted:
+        for path, (number, wing, _alias) in links:
+            if number in wanted:
+                tagged.setdefault(number, set()).add(path)
+            if wing in wanted:
+                tagged.setdefault(wing, set()).add(path)
     below: dict[tuple[_Node, ...], set[_Node]] = {}  # a path's persons found at or below it
     out: dict[tuple[_Node, ...], _Node] = {}
-    alias_of: dict[tuple[_Node, ...], _Node] = {path: alias for path, aliases in asked.items()
-                                                 if len(aliases) == 1 and (alias := next(iter(aliases))) is not None}
     # persons18: an alias carried by paths as long as its own (siblings: B101 -> B棟101 or 地下101; 3F -> 301) is read
     # after them; a sibling that itself looks sideways is never read (the result would depend on the order)
     sideways = {path for path, alias in alias_of.items() if any(len(o) == len(path) for o in tagged.get(alias, ()))}

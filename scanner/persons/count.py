@@ -25,6 +25,7 @@ from ..masking import mask_address, mask_name
 from ..models import PersonRecord, Tokens
 from .normalise import (
     RULES,
+    LinkKeys,
     is_placeholder_name,
     link_keys,
     normalise_reading,
@@ -116,7 +117,7 @@ class Row:
         return room_keys(self.stages[-1], self.room)
 
     @property
-    def links(self) -> tuple[Key | None, Key | None, Key | None]:
+    def links(self) -> LinkKeys:
         return link_keys(self.stages[-1], self.room)
 
     def shown(self, clear: bool) -> dict[str, str]:

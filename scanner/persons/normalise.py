@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import jaconv
@@ -96,6 +96,12 @@ _SPACED_LONG_ROOM = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9f
 # (ハイツ101 10203: the building's number, then its room)
 _SPACED_ROOM_THEN_NOTE = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])[ \t\u3000\u00a0]+"
                                     "(?=\\d{3}[ \t\u3000\u00a0]+\\d{5,}$)")
+# persons19: a number of one or two digits ending the address after a building's name and a space (コーポ山田 2, コーポ山田
+# 2号): its unit, as コーポ山田-2 and コーポ山田#2 are (glued, コーポ山田2, ハイツ21 name a building). Never after a block word
+# or a grid's direction (3丁目 2, 12番 5, 1条 2, 北1条西 2, 8線西 3: the block's next number)
+_SPACED_SHORT_ROOM = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])"
+                                "(?<![目番地号条線通区割丁のノ之東西南北町村る])"
+                                "[ \t\u3000\u00a0]+(?=\\d{1,2}(?:号室|号|室)?$)")
 # a block number typed before (3, 三丁目, 十二番五号, 八-二十七, 十六番地の八); not a numeral of a town's name (一番町,
 # 八丁堀, 一番丁, 三ノ輪, 一の宮)
 _BLOCK_BEFORE = re.compile(f"\\d|[{_KN}](?=[{_HYPHENS}]|丁目|番地|番(?![町丁])|号(?![棟館])|[のノ之][{_KN}\\d])")
@@ -261,13 +267,16 @@ def address_spaces(text: str) -> str:
     Three or more numbers separated by spaces only (本町3 12 5) are the block written without hyphens. A number of
     five or six digits ending the address after a building's name and a space (3-12-5 コーポ山田 10203) is a room
     (seven are a postal code; a block typed before it, not a numeral of the town's name: 一番町 12345 is left):
-    the space becomes # (a room mark), since glued to the name (コーポ山田10203) it would be read as the name's.
+    the space becomes # (a room mark), since glued to the name (コーポ山田10203) it would be read as the name's; so does
+    the space before a number of one or two digits ending it (コーポ山田 2: unit 2, as コーポ山田-2).
     """
     if " " in text or "\u3000" in text or "\t" in text or "\u00a0" in text:
         if (m := _SPACED_LONG_ROOM.search(text)) and _BLOCK_BEFORE.search(text, 0, m.start()):
             text = text[:m.start()] + "#" + text[m.end():]
         elif (m := _SPACED_ROOM_THEN_NOTE.search(text)) and _BLOCK_BEFORE.search(text, 0, m.start()):
             text = text[:m.start()] + "#" + text[m.end():]  # コーポ山田 101 12345: 101 apart from the name (persons16)
+        elif (m := _SPACED_SHORT_ROOM.search(text)) and _BLOCK_BEFORE.search(text, 0, m.start()):
+            text = text[:m.start()] + "#" + text[m.end():]  # コーポ山田 2: unit 2 (persons19)
         text = _SPACED_NUMBERS.sub(lambda m: "-".join(m.group(0).split()), text)
         if (first := _FIRST_NUMBER.search(text)) and (m := _SPACED_BLOCK.match(text, first.start())):
             text = text[:m.end(1)] + "-" + text[m.end():]
@@ -787,7 +796,8 @@ _WING = re.compile(f"(?<![A-Za-z])([A-Za-z]|[IVX]{{2,4}})\\s*(?:号棟|番館|�
 # dash or a space (A101, A-101, A 101); glued after digits too (メゾン2000A-201), but not F after a floor's digits
 # (3F301, 2F-301)
 _WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))(VIII|VII|VI|IV|IX|III|II|[A-Za-z])[-.\s]?$")
-_WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
+# persons19: before a room of one or two digits too (A-1, B-2, A1: units A-1 and B-1 were one person)
+_WING_ROOM = re.compile(r"\d{1,4}(?!\d)")
 # review17h: a letter typed after a room of three or four digits (101A, 101-A, 101 B, 101A号室) tells the room apart as
 # one before it does (A101): 101A and 101B were one room. Never a floor's F (3F) and never the basement (B101's reading)
 _LETTER_AFTER = re.compile(r"\d{3,4}(?:号室|号|室)?[-\s]?(?![Ff])([A-Za-z])(?:号室|号|室)?[\s。、.,・)）]*$")
@@ -888,9 +898,18 @@ _FLOOR = "F"  # ends a floor-only room stage (3F, B1F)
 _FLOOR_BEFORE = re.compile(f"(?<![A-Za-z\\d{_KN}])(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)[-\\s#、,:]*$")
 
 
+# persons19: a letter after a floor (3F-A, 3階B, 3F A号室) is a unit on that floor: the letter is its room, the floor its
+# wing (as 3F-2's): 3F-A and 3F-B were one person. Never F (a room stage ending in F is a floor alone)
+_FLOOR_UNIT = re.compile(f"(?<![A-Za-z\\d{_KN}])(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)[-\\s#.]?([A-EG-Za-eg-z])"
+                         f"(?:号室|号|室)?[{_TRAILING}]*$")
+
+
 def _floor_parts(raw: str) -> tuple[str, str, str]:
     """(floor as a room stage, "", the building's own number before it) of a building part naming a floor and no room
-    (above); "" for each when it names none."""
+    (above), or (the unit's letter, its floor, that number) of a unit named by a letter after its floor (3F-A); "" for
+    each when it names none."""
+    if (unit := _FLOOR_UNIT.search(raw)) and (floor := _number(unit.group(1))) and floor != "0":
+        return unit.group(2).upper(), floor + _FLOOR, _building_number(raw, unit.start())
     m = _FLOOR_ONLY.search(raw)
     floor = _number(m.group(2)) if m else ""
     if m is None or not floor or floor == "0":
@@ -953,7 +972,9 @@ def _wing(ident: str) -> str:
 
 # persons18: a letter and a room in brackets ending the building part ((B101), （Ｂ－１０１）, (B1 101), (101A)) is the room
 # where the part names no other: read as if typed without them (a bracket is a remark otherwise: コーポ山田101 (T1234))
-_BRACKET_ROOM = re.compile(r"[(（]\s*((?:[A-Za-z]|[Bb]\d)[-\s.]?\d{3,4}|\d{3,4}[-\s]?[A-Za-z])\s*[)）][\s。、.,・]*$")
+# persons19: a letter glued to the digits is read only as the basement's B ((B101)); another ((T1234) a telephone, (x1234)
+# an extension, (P101) a parking space) is a code, a remark as before persons18 (it split a person from her room)
+_BRACKET_ROOM = re.compile(r"[(（]\s*((?:[Bb]\d?[-\s.]?|[A-Za-z][-\s.])\d{3,4}|\d{3,4}[-\s]?[A-Za-z])\s*[)）][\s。、.,・]*$")
 
 
 def _room(building: str) -> tuple[str, str, int]:
@@ -981,14 +1002,17 @@ def _room_in(raw: str) -> tuple[str, str, int]:
         run, start, end = m.group(0), m.start(), m.end()
         if _is_name_number(text, m, k < len(numbers) - 1):
             continue
-        # a room: three digits or more, or apart from the building's name (-2, #2, "2", 2号室); ハイツ21 is a name
-        if len(run) >= 3 or start == 0 or text[start - 1] in _ROOM_BEFORE or text[end:end + 1] in ("号", "室"):
+        # a room: three digits or more, or apart from the building's name (-2, #2, "2", 2号室); ハイツ21 is a name; a
+        # letter and one or two digits ending the part are a unit (A1, B2: persons19, its wing read by _room_parts)
+        if len(run) >= 3 or start == 0 or text[start - 1] in _ROOM_BEFORE or text[end:end + 1] in ("号", "室") \
+                or _LETTER_UNIT.match(text, start - 1):
             number = _number(run)
             return (number, raw, start) if number else ("", raw, 0)
     return "", raw, 0
 
 
 _WORD = re.compile(r"[^\W\d_]")
+_LETTER_UNIT = re.compile(r"(?<![A-Za-z\d])[A-Za-z](?=\d{1,2}[\s。、.,・]*$)")
 
 
 def _is_note(text: str, before: re.Match[str], last: re.Match[str]) -> bool:
@@ -1095,10 +1119,13 @@ def _before_building(text: str) -> str:
 # only basement or wing-B person of its room (links: a B-tag and an alias read sideways by resolve_persons); the basement
 # typed 地下階101, B-1-101, B01-101, BF101 and B.101/A.101 (a dot as a dash) and a letter and room in brackets ((B101)) are
 # read; a floor with no room (3F, 地下1階) is a room stage (3F and 4F were one person), joined to the only person on that
-# floor (a room's first digits: 301 is on floor 3) by a floor tag.
-# evidence.KEYING_ROOM_STAGES says which room
+# floor (a room's first digits: 301 is on floor 3) by a floor tag. 21 (persons19): a number of one or two digits ending
+# the address after the building's name and a space (コーポ山田 2) is the unit, a letter and one or two digits (A1, B-2)
+# the unit and its wing (a glued B1 is wing B?), a letter after a floor (3F-A) a unit on that floor; a letter glued to
+# the digits in brackets other than the basement's B ((T1234), (x1234), (P101)) is a remark again (chain format
+# unchanged: 16-21 share it). evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
-KEYING = 20
+KEYING = 21
 
 Step = Callable[[str], str] | None
 
@@ -1194,7 +1221,10 @@ def room_keys(key: tuple[str, str], room: str) -> list[tuple[str, str]]:
     return [(key[0], "\x1f".join((key[1], *parts[:i]))) for i in range(1, len(parts) + 1)]
 
 
-LinkKeys = tuple[tuple[str, str] | None, tuple[str, str] | None, tuple[str, str] | None]
+# persons19: each link is one string, the name and address key joined by \x1f as the keyed fingerprint joins them
+# (prints.Keyed: the same bytes as keyed(name, address + tail)), so that a row's links are one tuple, not four (the
+# allocations made the count's garbage collector walk the heap: link_keys ~9x slower on 10^6 rows after persons18)
+LinkKeys = tuple[str | None, str | None, str | None]
 
 
 def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
@@ -1202,9 +1232,26 @@ def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
     joined to the address key like room_keys' (after \x1e, never a room key's \x1f): its number tag (the building's
     number it names), its wing tag (its room and that number, when it names a wing too) and its alias (what it may
     also be: the number tag of the number glued to the building's name alone, `メゾン2001`; or, with a building's number
-    and no wing, the wing tag of its room and number, `メゾン2000 305号室`). None where there is none. Keying 20: a bare
+    and no wing, the wing tag of its room and number, `メゾン2000 305号室`). None where there is none; each as one string,
+    name \x1f address key \x1e values (LinkKeys). Keying 20: a bare
     `B101` (wing B?) asks for the tag a room of wing B or of the basement (`B棟101`, `地下101`) carries in its wing slot;
     a floor alone (`3F`) asks for the floor tag a room on that floor (`301`, floor_of) carries in a slot left free."""
+    if not room:
+        return None, None, None
+    number, wing, alias = _link_tails(room)
+    joined = key[0] + "\x1f" + key[1]
+    return (None if number is None else joined + number, None if wing is None else joined + wing,
+            None if alias is None else joined + alias)
+
+
+_Tails = tuple[str | None, str | None, str | None]
+
+
+@lru_cache(maxsize=1 << 12)
+def _link_tails(room: str) -> _Tails:
+    """What link_keys joins to the address key, from the room reading alone (\x1e and the tag's values; None for
+    none). A case's room readings are few (room numbers, wings, floors), its keys many: read once per reading
+    (review18f: computed per row, the floor tags made link_keys ~9x slower on 10^6 rows)."""
     path, _sep, tail = room.partition(_LINK)
     if not path:
         return None, None, None
@@ -1212,8 +1259,8 @@ def link_keys(key: tuple[str, str], room: str) -> LinkKeys:
     parts = path.split("\x1f")
     wing = parts[1] if len(parts) == (3 if number else 2) else ""
 
-    def tag(*values: str) -> tuple[str, str]:
-        return key[0], key[1] + _LINK + "#".join(values)
+    def tag(*values: str) -> str:
+        return _LINK + "#".join(values)
 
     number_tag = tag("", number) if number else None
     wing_tag = tag(parts[0], number) if number and wing else None

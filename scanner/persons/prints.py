@@ -147,7 +147,7 @@ class PrintBuilder:
 
 def _keyed_links(keyed: Keyed, links: LinkKeys) -> tuple[bytes, bytes, bytes]:
     """A row's links keyed (b"" where it names none)."""
-    number, wing, alias = (keyed(*k) if k else b"" for k in links)
+    number, wing, alias = (keyed(k) if k else b"" for k in links)  # name \x1f address: keyed's own join
     return number, wing, alias
 
 
