@@ -141,6 +141,18 @@ def _qcow_disk_reader(location: str) -> Any:
     return open_qcow(_QCOW_DISKS[location])
 
 
+_MD_ARRAY = "LEAKSCAN_MD"  # image_pathspec reader of a Linux md array rebuilt from its members (image_md)
+_MD_ARRAYS: dict[str, tuple[Any, dict[int, str], dict[str, Any]]] = {}  # its locations: (superblock, members, all)
+
+
+def _md_array_reader(location: str) -> Any:
+    """The image_pathspec reader of _MD_ARRAY: the array registered at LOCATION (_MD_ARRAYS), read from its members."""
+    from .image_md import MdArray
+
+    sb, current, supers = _MD_ARRAYS[location]
+    return MdArray(sb, current, supers)
+
+
 _QCOW_SNAPSHOT = "LEAKSCAN_QCOW2_SNAPSHOT"  # image_pathspec reader of one internal snapshot (image_qcow)
 # its locations: (QCOW2 file, place in its snapshot table, its backing file or None)
 _SNAPSHOTS: dict[str, tuple[str, int, str | None]] = {}
@@ -186,8 +198,10 @@ class ImageSource:
     kind = "image"  # a scan walks a SOURCE image in a process of its own (scanner.image_walker)
 
     def __init__(self, text: str, verify_images: bool | None = None, keys: VolumeKeys | None = None,
-                 within: Location | None = None, **_options: Any) -> None:
+                 within: Location | None = None, peers: tuple[str, ...] | list[str] = (), **_options: Any) -> None:
         self.text = text
+        # the scan's SOURCEs: the other members of a Linux md array among them, and which of them reads it (_serve_md)
+        self.peers = tuple(peers)
         # an image met inside another source: its entries live one hop below that file's location
         self.within = within
         self._source = within.source if within is not None else text
@@ -220,6 +234,9 @@ class ImageSource:
         self._udif_refusal = ""
         self._snapshots_read = 0  # internal snapshots of a QCOW2 image read as disks of their own
         self._qcow_served = ""  # said on each volume when image_qcow.QcowReader serves a QCOW2 image (_serve_qcow)
+        self._md: dict[str, Any] | None = None  # a Linux md array rebuilt from its member images (_serve_md)
+        self._md_notes: list[str] = []  # said on each of its volumes
+        self._md_skips: list[Skipped] = []  # its stale members, listed once
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -245,18 +262,10 @@ class ImageSource:
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
         dfvfs_parents_beside()  # VMDK snapshots' parents; QCOW2 backing files named by a host's absolute path
         self._step("recognising the image format", "dfvfs")
-        if not os.path.isdir(self.text):
-            self._refuse_encrypted_dmg()
-            self._refuse_cut_udif()
-        storage = self._storage = self._storage_spec()
-        self._files = self._media_files()
-        self._refuse_linked_files()
-        self._place_missing_in_container()
-        self._step("opening the image", f"dfvfs ({self._kind})")
-        self._open_media(storage)
-        if self._kind == "QCOW" and not self._qcow_served:
-            self._serve_qcow(required=False)
-        storage = self._storage  # a VMDK read up to a missing flat extent is read from its first extent
+        if os.path.isdir(self.text) or not self._serve_md():
+            self._open_storage()
+        elif self._md is not None and self._md.get("read_with"):
+            return self  # a member of an array another image reads: described, nothing walked here
         if self._verify_wanted():
             self._step("verifying the image's stored hashes", f"dfvfs ({self._kind})")
             self._verify()
@@ -275,6 +284,8 @@ class ImageSource:
         self._note_cut_partitions()
         self._note_short_backing()
         self._note_qcow_served()
+        for layer in self._layers if self._md_notes else []:  # a Linux md array rebuilt here: each volume says so
+            layer.facts["note"] = join_details([layer.facts.get("note") or "", *self._md_notes])
         self._note_overlaps()
         self._name_partition_types()
         self._layers += self._qcow_snapshot_layers()
@@ -282,7 +293,7 @@ class ImageSource:
             self._open_layer(layer)
         self._media_skips = (self._missing_segments() or self._qcow_cut_short() or self._qcow_damage()
                              or self._vhd_damage() or self._cut_short())
-        self._media_skips += (self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
+        self._media_skips += (self._md_skips + self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
                               + self._qcow_zeros_from_backing() + self._qcow_compressed_misread())
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
@@ -309,6 +320,90 @@ class ImageSource:
         if self.within is None:
             self._idents = [(f["path"], _ident(f["path"])) for f in self._files if not f.get("missing")]
         return self
+
+    def _open_storage(self) -> None:
+        """The storage media by its format (dfvfs' path spec, then the library reading it)."""
+        if not os.path.isdir(self.text):
+            self._refuse_encrypted_dmg()
+            self._refuse_cut_udif()
+        storage = self._storage = self._storage_spec()
+        self._files = self._media_files()
+        self._refuse_linked_files()
+        self._place_missing_in_container()
+        self._step("opening the image", f"dfvfs ({self._kind})")
+        self._open_media(storage)
+        if self._kind == "QCOW" and not self._qcow_served:
+            self._serve_qcow(required=False)
+
+    def _serve_md(self) -> bool:
+        """A member image of a Linux md array (image_md): the array, rebuilt from its members (this image, the other
+        SOURCEs and the regular files beside it, read-only), is the disk: The Sleuth Kit reads it directly
+        (ReaderImage), dfvfs' layers through a path spec of leakscan's own (image_pathspec). One image reads each
+        array: the first member among the SOURCEs, or for members met inside a source the one in the lowest slot;
+        the others are described as read with it. An array that cannot be rebuilt (members missing, a layout or
+        state not read here) is a SourceError saying why and naming the members found. False: no md member."""
+        from dfvfs.path import factory
+
+        from .image_md import MdArray, MdRefused, gather, md_super
+        from .image_media import ReaderImage
+        from .image_pathspec import register_reader
+
+        first = md_super(self.text)
+        if first is None:
+            return False
+        self._step("rebuilding the Linux md array", "leakscan (md)")
+        found = gather(self.text, first, [p for p in self.peers if os.path.isfile(p)])
+        current = found.current()
+        here = os.path.abspath(self.text)
+        if self.within is None:
+            reader = next((p for p in map(os.path.abspath, self.peers) if p in found.supers), here)
+        else:
+            reader = current[min(current)] if current else min(found.supers)
+        sb = found.supers[current[min(current)]] if current else first
+        members = sorted(found.supers.items(), key=lambda kv: (kv[1].role is None, kv[1].role or 0, kv[0]))
+        self._md = {"uuid": first.uuid, "name": first.name, "level": sb.level_name, "layout": sb.layout_name,
+                    "chunk": sb.chunk, "metadata": sb.version, "slots": sb.raid_disks, "events": found.newest,
+                    "members": [{"path": p, "slot": s.role, "events": s.events,
+                                 "read": s.role is not None and current.get(s.role) == p} for p, s in members],
+                    "missing_slots": sorted(set(range(sb.raid_disks)) - set(current))}
+        self._kind = "MD"
+        self._files = [{"path": p, "role": "md member", "size": os.path.getsize(p)} for p, _ in members
+                       if os.path.isfile(p)]
+        self._files.sort(key=lambda f: f["path"] != here)  # this image first (describe names it as given)
+        for f in self._files:
+            if f["path"] == here:
+                f["path"] = self.text
+        names = ", ".join(os.path.basename(p) for p, _ in members)
+        if reader != here:
+            self._md["read_with"] = reader
+            self._format = f"Linux md {sb.level_name} member (read as the array with {os.path.basename(reader)})"
+            return True
+        try:
+            array = MdArray(sb, current, found.supers)
+        except (MdRefused, OSError) as e:
+            missing = not isinstance(e, MdRefused) or e.missing
+            detail = say(Detail.MD_ARRAY_UNREAD, level=sb.level_name, why=str(e), members=names)
+            error = SourceError(detail)
+            error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
+                                     Status.CORRUPT if missing else Status.UNSUPPORTED, detail)]
+            raise error from e
+        location = here + ".leakscan-md"
+        _MD_ARRAYS[location] = (sb, current, found.supers)
+        register_reader(_MD_ARRAY, _md_array_reader)
+        self._img, self._storage = ReaderImage(array), factory.Factory.NewPathSpec(_MD_ARRAY, location=location)
+        self._format = f"Linux md {sb.level_name} (rebuilt by leakscan from {len(current)} of {sb.raid_disks} members)"
+        read = ", ".join(os.path.basename(current[r]) for r in sorted(current))
+        self._md_notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version,
+                              layout=sb.layout_name or "none", chunk=sb.chunk, present=len(current),
+                              slots=sb.raid_disks, members=read)]
+        if array.missing:
+            self._md_notes.append(say(Detail.MD_DEGRADED, level=sb.level_name,
+                                      slots=",".join(str(r) for r in array.missing)))
+        for path, stale in found.stale():
+            self._md_skips.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
+                                          Status.UNSUPPORTED, say(Detail.MD_MEMBER_STALE, name=os.path.basename(path),
+                                                                  events=stale.events, newest=found.newest)))
+        return True
 
     def _ewf_state(self) -> tuple[Detail, dict[str, str]]:
         """What an EWF image of which nothing could be walked is (the code saying "nothing could be walked" with
@@ -1465,6 +1560,8 @@ class ImageSource:
             out["sparse_bundle"] = self._bundle.facts()
         if self._udif is not None:
             out["udif"] = self._udif.facts()
+        if self._md is not None:
+            out["md_array"] = dict(self._md)
         if self._computed:
             out["computed_hashes"] = dict(self._computed)
         if self._verify_error:
