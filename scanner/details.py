@@ -343,6 +343,9 @@ class Detail(Code):
                                           "behind the array's {newest:d} (failed, removed or being rebuilt before the "
                                           "last writes): left out as md leaves it out, so its older contents were not "
                                           "examined")
+    MD_SUPERBLOCK_DAMAGED = "md-superblock-damaged", ("{name:name}: member image of the md array whose superblock "
+                                                      "checksum does not match (damaged): left out as md leaves it "
+                                                      "out, so its contents were not examined")
     MD_ARRAY_UNREAD = "md-array-unread", ("Linux md {level:word} array not rebuilt: {why:lib}; member images found: "
                                           "{members:name}; assemble it read-only on Linux (losetup -r, mdadm "
                                           "--assemble --readonly) and scan the md device")

@@ -400,9 +400,11 @@ class ImageSource:
             self._md_notes.append(say(Detail.MD_DEGRADED, level=sb.level_name,
                                       slots=",".join(str(r) for r in array.missing)))
         for path, stale in found.stale():
+            name = os.path.basename(path)
+            said = say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest) \
+                if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
             self._md_skips.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
-                                          Status.UNSUPPORTED, say(Detail.MD_MEMBER_STALE, name=os.path.basename(path),
-                                                                  events=stale.events, newest=found.newest)))
+                                          Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
         return True
 
     def _ewf_state(self) -> tuple[Detail, dict[str, str]]:

@@ -169,20 +169,24 @@ class Gathered:
     def current(self) -> dict[int, str]:
         """{role: path} of the members md would assemble: in the array, at the newest event count, not marked
         faulty by the freshest superblock, and not halfway through a rebuild."""
-        fresh = max(self.supers.values(), key=lambda s: s.events)
+        fresh = max(self.supers.values(), key=lambda s: (s.checksum_ok, s.events))
         out: dict[int, str] = {}
         for path, sb in sorted(self.supers.items()):
-            if sb.role is None or sb.events != self.newest or sb.recovery_offset or sb.role in out:
+            if sb.role is None or self.left_out(sb) or sb.role in out:
                 continue
             if fresh.roles and sb.dev_number < len(fresh.roles) and fresh.roles[sb.dev_number] == _ROLE_FAULTY:
                 continue
             out[sb.role] = path
         return out
 
+    def left_out(self, sb: MdSuper) -> bool:
+        """A member md leaves out: its superblock's checksum fails, or its data is not the array's (behind the
+        newest event count, or halfway through a rebuild)."""
+        return not sb.checksum_ok or sb.events != self.newest or bool(sb.recovery_offset)
+
     def stale(self) -> list[tuple[str, MdSuper]]:
-        """Members behind the newest event count, or being rebuilt (their data is not the array's)."""
-        return [(p, s) for p, s in sorted(self.supers.items())
-                if s.role is not None and (s.events != self.newest or s.recovery_offset)]
+        """The members in a slot that md leaves out (left_out)."""
+        return [(p, s) for p, s in sorted(self.supers.items()) if s.role is not None and self.left_out(s)]
 
     def others(self) -> list[tuple[str, MdSuper]]:
         """Spares, faulty and journal devices (no data of the array)."""
@@ -192,7 +196,7 @@ class Gathered:
 def gather(path: str, first: MdSuper, candidates: list[str]) -> Gathered:
     """The members of FIRST's array (the one at PATH): PATH, those in CANDIDATES (other SOURCEs) and the regular
     files beside PATH whose superblock names the same array UUID (read-only; no link followed)."""
-    found = Gathered(first.uuid, {os.path.abspath(path): first}, first.events)
+    found = Gathered(first.uuid, {os.path.abspath(path): first}, first.events if first.checksum_ok else 0)
     folder = os.path.dirname(os.path.abspath(path))
     beside: list[str] = []
     try:
@@ -210,7 +214,8 @@ def gather(path: str, first: MdSuper, candidates: list[str]) -> Gathered:
         sb = md_super(other)
         if sb is not None and sb.uuid == first.uuid:
             found.supers[other] = sb
-            found.newest = max(found.newest, sb.events)
+            if sb.checksum_ok:
+                found.newest = max(found.newest, sb.events)
     return found
 
 
