@@ -1650,4 +1650,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.VHD_BITMAP_DAMAGED, Detail.QCOW2_REFCOUNTS_EXCEEDED,
                         Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED, Detail.QCOW2_POINTER_PAST_END,
                         Detail.QCOW2_COMPRESSED_MISREAD,
-                        Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS})
+                        Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS,
+                        Detail.MD_MEMBER_STALE, Detail.MD_SUPERBLOCK_DAMAGED})  # an md member left out

@@ -6,12 +6,12 @@ kernel's tables), so a mistake in one is not copied into the other."""
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from pathlib import Path
 
 MD_MAGIC = 0xA92B4EFC
 SECTOR = 512
-UUID = bytes(range(0x10, 0x20))
 
 
 def _gf_mul2(b: int) -> int:
@@ -99,11 +99,11 @@ def _csum1(sb: bytearray, max_dev: int) -> int:
 
 
 def super1(version: str, level: int, layout: int, chunk: int, n: int, size: int, data_offset: int, data_size: int,
-           super_offset: int, dev: int, events: int, roles: list[int], name: bytes = b"nas:0") -> bytes:
+           super_offset: int, dev: int, events: int, roles: list[int], uuid: bytes, name: bytes = b"nas:0") -> bytes:
     """A struct mdp_superblock_1 (little-endian), 1 KiB, checksummed."""
     sb = bytearray(1024)
     struct.pack_into("<IIII", sb, 0, MD_MAGIC, 1, 0, 0)
-    sb[16:32] = UUID
+    sb[16:32] = uuid
     sb[32:32 + len(name)] = name
     struct.pack_into("<QiIQII", sb, 64, 1700000000, level, layout, size // SECTOR, chunk // SECTOR, n)
     struct.pack_into("<QQQQ", sb, 128, data_offset // SECTOR, data_size // SECTOR, super_offset // SECTOR, 0)
@@ -116,13 +116,13 @@ def super1(version: str, level: int, layout: int, chunk: int, n: int, size: int,
     return bytes(sb)
 
 
-def super0(level: int, layout: int, chunk: int, n: int, size: int, dev: int, events: int) -> bytes:
+def super0(level: int, layout: int, chunk: int, n: int, size: int, dev: int, events: int, uuid: bytes) -> bytes:
     """An mdp_super_t (0.90, little-endian host), 4 KiB, checksummed."""
     w = [0] * 1024
     w[0:4] = [MD_MAGIC, 0, 90, 0]
-    w[5], w[6], w[7], w[8], w[9], w[10] = struct.unpack_from("<I", UUID)[0], 1700000000, level & 0xFFFFFFFF, \
+    w[5], w[6], w[7], w[8], w[9], w[10] = struct.unpack_from("<I", uuid)[0], 1700000000, level & 0xFFFFFFFF, \
         size // 1024, n, n
-    w[13:16] = struct.unpack_from("<III", UUID, 4)
+    w[13:16] = struct.unpack_from("<III", uuid, 4)
     w[32], w[33], w[34], w[35] = 1700000100, 1, n, n
     w[39], w[40] = events & 0xFFFFFFFF, events >> 32
     w[64], w[65] = layout, chunk
@@ -138,10 +138,11 @@ def super0(level: int, layout: int, chunk: int, n: int, size: int, dev: int, eve
 def write_members(folder: Path, array: bytes, level: int, n: int, chunk: int = 64 * 1024, layout: int = 2,
                   version: str = "1.2", stem: str = "disk", events: list[int] | None = None) -> list[Path]:
     """Member images FOLDER/STEM0.img ... of an md array holding ARRAY, as mdadm --create --metadata=VERSION would
-    leave them (data offset 1 MiB for 1.1/1.2, 0 for 1.0 and 0.90)."""
+    leave them (data offset 1 MiB for 1.1/1.2, 0 for 1.0 and 0.90); the array's UUID follows from STEM."""
+    uuid = hashlib.md5(stem.encode()).digest()
     datas = lay_out(array, level, n, chunk, layout)
     per = max(len(d) for d in datas)
-    per = -(-per // chunk) * chunk if chunk else per
+    per = -(-per // (chunk or 65536)) * (chunk or 65536)  # mdadm rounds a member's used size (raid1: to 64 KiB)
     out = []
     for dev, data in enumerate(datas):
         ev = events[dev] if events else 20
@@ -153,21 +154,21 @@ def write_members(folder: Path, array: bytes, level: int, n: int, chunk: int = 6
             member = bytearray(data_offset + per + 64 * 1024)
             member[data_offset:data_offset + per] = data
             member[at:at + 1024] = super1(version, level, layout, chunk, n, size, data_offset, per, at, dev, ev,
-                                          list(range(n)))
+                                          list(range(n)), uuid)
         elif version == "1.0":
             total = per + 64 * 1024
             at = ((total // SECTOR - 16) & ~7) * SECTOR
             member = bytearray(total)
             member[:per] = data
             member[at:at + 1024] = super1(version, level, layout, chunk, n, size, 0, per, at, dev, ev,
-                                          list(range(n)))
+                                          list(range(n)), uuid)
         else:  # 0.90: the superblock in the last 64 KiB-aligned 64 KiB
             total = per + 128 * 1024
             total -= total % (64 * 1024)
             member = bytearray(total)
             member[:per] = data
             at = total - 64 * 1024
-            member[at:at + 4096] = super0(level, layout, chunk, n, per, dev, ev)
+            member[at:at + 4096] = super0(level, layout, chunk, n, per, dev, ev, uuid)
         path = folder / f"{stem}{dev}.img"
         path.write_bytes(bytes(member))
         out.append(path)

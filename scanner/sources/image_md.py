@@ -287,9 +287,15 @@ class MdArray:
         allowed = {-1: 0, 0: 0, 1: self.n - 1, 4: 1, 5: 1, 6: 1, 10: 0}[sb.level]
         if sb.level == 10:
             near = sb.layout & 0xFF
-            # each chunk must keep a copy: no run of NEAR consecutive slots (wrapping) all missing
-            gone = set(self.missing)
-            if not any(all((s + k) % self.n in gone for k in range(near)) for s in range(self.n)):
+            # each chunk must keep a copy: no group of NEAR slots all missing, the groups starting at 0, NEAR,
+            # 2 NEAR ... (wrapping) until back at 0 (raid10.c _enough)
+            gone, starts, first = set(self.missing), [], 0
+            while True:
+                starts.append(first)
+                first = (first + near) % self.n
+                if first == 0:
+                    break
+            if not any(all((s + k) % self.n in gone for k in range(near)) for s in starts):
                 allowed = lost
         if lost > allowed:
             more = " (two missing raid6 members would need Q: not read here)" if sb.level == 6 and lost == 2 else ""
