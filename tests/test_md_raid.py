@@ -37,9 +37,9 @@ def array_bytes() -> bytes:
 def _open(path: Path, others: list[Path] = ()) -> MdArray:
     first = md_super(str(path))
     assert first is not None
-    found = gather(str(path), first, [str(p) for p in others])
+    found = gather((str(path), 0, None), first, [str(p) for p in others])
     current = found.current()
-    return MdArray(found.supers[current[min(current)]], current, found.supers)
+    return MdArray(found.supers[current[min(current)]], current, found.supers, found.places)
 
 
 @pytest.mark.parametrize(("level", "n", "layout", "version"), SHAPES)
@@ -86,7 +86,7 @@ def test_two_missing_raid6_members_and_a_lost_raid10_pair_are_refused(tmp_path: 
 
 def test_a_stale_member_is_left_out_and_a_damaged_superblock_too(tmp_path: Path, array_bytes: bytes) -> None:
     members = write_members(tmp_path, array_bytes, 5, 4, chunk=16384, events=[30, 30, 12, 30])
-    found = gather(str(members[0]), md_super(str(members[0])), [])
+    found = gather((str(members[0]), 0, None), md_super(str(members[0])), [])
     assert [os.path.basename(p) for p, _ in found.stale()] == ["disk2.img"]
     array = _open(members[0])
     assert array.missing == [2] and array.read(0, len(array_bytes)) == array_bytes
@@ -113,9 +113,9 @@ def test_a_reshape_and_an_unknown_layout_are_refused(tmp_path: Path, array_bytes
         raw[4096:5120] = sb
         p.write_bytes(bytes(raw))
     assert md_super(str(members[0])).reshape
-    found = gather(str(members[0]), md_super(str(members[0])), [])
+    found = gather((str(members[0]), 0, None), md_super(str(members[0])), [])
     with pytest.raises(MdRefused, match="reshape"):
-        MdArray(found.supers[str(members[0])], {0: str(members[0])}, found.supers)
+        MdArray(found.supers[str(members[0])], {0: str(members[0])}, found.supers, found.places)
 
 
 # --- through the CLI: a file system inside -------------------------------------------------------------

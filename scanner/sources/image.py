@@ -142,15 +142,15 @@ def _qcow_disk_reader(location: str) -> Any:
 
 
 _MD_ARRAY = "LEAKSCAN_MD"  # image_pathspec reader of a Linux md array rebuilt from its members (image_md)
-_MD_ARRAYS: dict[str, tuple[Any, dict[int, str], dict[str, Any]]] = {}  # its locations: (superblock, members, all)
+# its locations: MdArray's arguments (superblock, {slot: member}, each member's superblock and place)
+_MD_ARRAYS: dict[str, tuple[Any, dict[int, str], dict[str, Any], dict[str, Any]]] = {}
 
 
 def _md_array_reader(location: str) -> Any:
     """The image_pathspec reader of _MD_ARRAY: the array registered at LOCATION (_MD_ARRAYS), read from its members."""
     from .image_md import MdArray
 
-    sb, current, supers = _MD_ARRAYS[location]
-    return MdArray(sb, current, supers)
+    return MdArray(*_MD_ARRAYS[location])
 
 
 _QCOW_SNAPSHOT = "LEAKSCAN_QCOW2_SNAPSHOT"  # image_pathspec reader of one internal snapshot (image_qcow)
@@ -339,73 +339,108 @@ class ImageSource:
         """A member image of a Linux md array (image_md): the array, rebuilt from its members (this image, the other
         SOURCEs and the regular files beside it, read-only), is the disk: The Sleuth Kit reads it directly
         (ReaderImage), dfvfs' layers through a path spec of leakscan's own (image_pathspec). One image reads each
-        array: the first member among the SOURCEs, or for members met inside a source the one in the lowest slot;
-        the others are described as read with it. An array that cannot be rebuilt (members missing, a layout or
-        state not read here) is a SourceError saying why and naming the members found. False: no md member."""
-        from dfvfs.path import factory
-
-        from .image_md import MdArray, MdRefused, gather, md_super
+        array (_md_reader); the others are described as read with it. An array that cannot be rebuilt (members
+        missing, a layout or state not read here) is a SourceError saying why and naming the members found. False:
+        no md member."""
+        from .image_md import MdRefused, gather, md_super
         from .image_media import ReaderImage
-        from .image_pathspec import register_reader
 
         first = md_super(self.text)
         if first is None:
             return False
         self._step("rebuilding the Linux md array", "leakscan (md)")
-        found = gather(self.text, first, [p for p in self.peers if os.path.isfile(p)])
-        current = found.current()
         here = os.path.abspath(self.text)
-        if self.within is None:
-            reader = next((p for p in map(os.path.abspath, self.peers) if p in found.supers), here)
-        else:
-            reader = current[min(current)] if current else min(found.supers)
-        sb = found.supers[current[min(current)]] if current else first
-        members = sorted(found.supers.items(), key=lambda kv: (kv[1].role is None, kv[1].role or 0, kv[0]))
-        self._md = {"uuid": first.uuid, "name": first.name, "level": sb.level_name, "layout": sb.layout_name,
-                    "chunk": sb.chunk, "metadata": sb.version, "slots": sb.raid_disks, "events": found.newest,
-                    "members": [{"path": p, "slot": s.role, "events": s.events,
-                                 "read": s.role is not None and current.get(s.role) == p} for p, s in members],
-                    "missing_slots": sorted(set(range(sb.raid_disks)) - set(current))}
+        found = gather((here, 0, None), first, [p for p in self.peers if os.path.isfile(p)])
         self._kind = "MD"
-        self._files = [{"path": p, "role": "md member", "size": os.path.getsize(p)} for p, _ in members
-                       if os.path.isfile(p)]
-        self._files.sort(key=lambda f: f["path"] != here)  # this image first (describe names it as given)
-        for f in self._files:
-            if f["path"] == here:
-                f["path"] = self.text
-        names = ", ".join(os.path.basename(p) for p, _ in members)
+        self._md, sb = self._md_facts(found)
+        paths = sorted({path for path, _, _ in found.places.values()}, key=lambda p: (p != here, p))
+        self._files = [{"path": self.text if p == here else p, "role": "md member", "size": os.path.getsize(p)}
+                       for p in paths if os.path.isfile(p)]
+        reader = self._md_reader(found)
         if reader != here:
             self._md["read_with"] = reader
             self._format = f"Linux md {sb.level_name} member (read as the array with {os.path.basename(reader)})"
             return True
         try:
-            array = MdArray(sb, current, found.supers)
+            spec, array, notes = self._md_array(found, here + ".leakscan-md")
         except (MdRefused, OSError) as e:
-            missing = not isinstance(e, MdRefused) or e.missing
-            detail = say(Detail.MD_ARRAY_UNREAD, level=sb.level_name, why=str(e), members=names)
-            error = SourceError(detail)
+            error = SourceError(self._md_refusal(found, e)[1])
             error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
-                                     Status.CORRUPT if missing else Status.UNSUPPORTED, detail)]
+                                     *self._md_refusal(found, e))]
             raise error from e
-        location = here + ".leakscan-md"
-        _MD_ARRAYS[location] = (sb, current, found.supers)
+        self._img, self._storage, self._md_notes = ReaderImage(array), spec, notes
+        self._format = (f"Linux md {sb.level_name} (rebuilt by leakscan from {array.present} of {sb.raid_disks} "
+                        "members)")
+        self._md_skips = self._md_left_out(found)
+        return True
+
+    def _md_facts(self, found: Any) -> tuple[dict[str, Any], Any]:
+        """md_array's facts of the array FOUND (image_md.Gathered), and its freshest current superblock."""
+        current = found.current()
+        sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
+        members = sorted(found.supers.items(), key=lambda kv: (kv[1].role is None, kv[1].role or 0, kv[0]))
+        facts = {"uuid": sb.uuid, "name": sb.name, "level": sb.level_name, "layout": sb.layout_name,
+                 "chunk": sb.chunk, "metadata": sb.version, "slots": sb.raid_disks, "events": found.newest,
+                 "members": [{"path": k, "slot": s.role, "events": s.events,
+                              "read": s.role is not None and current.get(s.role) == k} for k, s in members],
+                 "missing_slots": sorted(set(range(sb.raid_disks)) - set(current))}
+        return facts, sb
+
+    def _md_reader(self, found: Any) -> str:
+        """The image file that reads the array FOUND: the first SOURCE holding one of its members, or, for members
+        met inside a source, the one holding the member in the lowest current slot."""
+        paths = {path for path, _, _ in found.places.values()}
+        if self.within is None:
+            return next((p for p in map(os.path.abspath, self.peers) if p in paths), os.path.abspath(self.text))
+        current = found.current()
+        return str(found.places[current[min(current)] if current else min(found.places)][0])
+
+    def _md_array(self, found: Any, location: str) -> tuple[Any, Any, list[str]]:
+        """(path spec, image_md.MdArray, the notes of its volumes) of the array FOUND, registered at LOCATION."""
+        from dfvfs.path import factory
+
+        from .image_md import MdArray
+        from .image_pathspec import register_reader
+
+        current = found.current()
+        sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
+        array = MdArray(sb, current, found.supers, found.places)
+        _MD_ARRAYS[location] = (sb, current, found.supers, found.places)
         register_reader(_MD_ARRAY, _md_array_reader)
-        self._img, self._storage = ReaderImage(array), factory.Factory.NewPathSpec(_MD_ARRAY, location=location)
-        self._format = f"Linux md {sb.level_name} (rebuilt by leakscan from {len(current)} of {sb.raid_disks} members)"
-        read = ", ".join(os.path.basename(current[r]) for r in sorted(current))
-        self._md_notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version,
-                              layout=sb.layout_name or "none", chunk=sb.chunk, present=len(current),
-                              slots=sb.raid_disks, members=read)]
+        read = ", ".join(self._md_name(found.places[current[r]]) for r in sorted(current))
+        notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version, layout=sb.layout_name or "none",
+                     chunk=sb.chunk, present=len(current), slots=sb.raid_disks, members=read)]
         if array.missing:
-            self._md_notes.append(say(Detail.MD_DEGRADED, level=sb.level_name,
-                                      slots=",".join(str(r) for r in array.missing)))
-        for path, stale in found.stale():
-            name = os.path.basename(path)
+            notes.append(say(Detail.MD_DEGRADED, level=sb.level_name, slots=",".join(str(r) for r in array.missing)))
+        return factory.Factory.NewPathSpec(_MD_ARRAY, location=location), array, notes
+
+    @staticmethod
+    def _md_name(place: tuple[str, int, int | None]) -> str:
+        """A member as said in a detail: its file's name, and the byte its partition starts at."""
+        path, start, length = place
+        return os.path.basename(path) if start == 0 and length is None else f"{os.path.basename(path)} at byte {start}"
+
+    def _md_refusal(self, found: Any, e: BaseException) -> tuple[Status, str]:
+        """(status, detail) of an array FOUND that E says cannot be rebuilt: corrupt when members are missing."""
+        from .image_md import MdRefused
+
+        current = found.current()
+        sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
+        names = ", ".join(self._md_name(p) for p in sorted(found.places.values(), key=lambda p: (p[0], p[1])))
+        detail = say(Detail.MD_ARRAY_UNREAD, level=sb.level_name, why=str(e), members=names)
+        missing = not isinstance(e, MdRefused) or e.missing
+        return (Status.CORRUPT if missing else Status.UNSUPPORTED), detail
+
+    def _md_left_out(self, found: Any) -> list[Skipped]:
+        """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock): listed."""
+        out = []
+        for key, stale in found.stale():
+            name = self._md_name(found.places[key])
             said = say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest) \
                 if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
-            self._md_skips.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
-                                          Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
-        return True
+            out.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
+                               Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
+        return out
 
     def _ewf_state(self) -> tuple[Detail, dict[str, str]]:
         """What an EWF image of which nothing could be walked is (the code saying "nothing could be walked" with

@@ -144,18 +144,30 @@ def md_super_at(read: Callable[[int, int], bytes], size: int) -> MdSuper | None:
     return None
 
 
-def md_super(path: str) -> MdSuper | None:
-    """The md superblock of the member image at PATH, or None (no member, or not readable)."""
+def md_super(path: str, start: int = 0, length: int | None = None) -> MdSuper | None:
+    """The md superblock of the member image at PATH (or of its LENGTH bytes from START: a partition), or None (no
+    member, or not readable)."""
     try:
         fd = open_evidence(path)
     except OSError:
         return None
     try:
-        return md_super_at(lambda o, n: os.pread(fd, n, o), os.fstat(fd).st_size)
+        size = max(0, os.fstat(fd).st_size - start) if length is None else length
+        return md_super_at(lambda o, n: os.pread(fd, max(0, min(n, size - o)), start + o), size)
     except (OSError, struct.error):
         return None
     finally:
         os.close(fd)
+
+
+Place = tuple[str, int, int | None]  # a member's bytes: (image file, start, length or None for the rest of the file)
+WHOLE: Callable[[str], list[tuple[int, int | None]]] = lambda path: [(0, None)]  # noqa: E731 - members are files
+
+
+def place_key(place: Place) -> str:
+    """How a member is named: its file, or for a partition its file and start (``disk0.img@1048576``)."""
+    path, start, length = place
+    return path if start == 0 and length is None else f"{path}@{start}"
 
 
 @dataclass
@@ -163,11 +175,12 @@ class Gathered:
     """The members of one array found for a member image."""
 
     uuid: str
-    supers: dict[str, MdSuper] = field(default_factory=dict)  # path: its superblock
+    supers: dict[str, MdSuper] = field(default_factory=dict)  # place_key: its superblock
+    places: dict[str, Place] = field(default_factory=dict)  # place_key: where its bytes are
     newest: int = 0  # the highest event count
 
     def current(self) -> dict[int, str]:
-        """{role: path} of the members md would assemble: in the array, at the newest event count, not marked
+        """{role: place_key} of the members md would assemble: in the array, at the newest event count, not marked
         faulty by the freshest superblock, and not halfway through a rebuild."""
         fresh = max(self.supers.values(), key=lambda s: (s.checksum_ok, s.events))
         out: dict[int, str] = {}
@@ -193,38 +206,47 @@ class Gathered:
         return [(p, s) for p, s in sorted(self.supers.items()) if s.role is None]
 
 
-def gather(path: str, first: MdSuper, candidates: list[str]) -> Gathered:
-    """The members of FIRST's array (the one at PATH): PATH, those in CANDIDATES (other SOURCEs) and the regular
-    files beside PATH whose superblock names the same array UUID (read-only; no link followed)."""
-    found = Gathered(first.uuid, {os.path.abspath(path): first}, first.events if first.checksum_ok else 0)
-    folder = os.path.dirname(os.path.abspath(path))
+def gather(place: Place, first: MdSuper, candidates: list[str],
+           slices: Callable[[str], list[tuple[int, int | None]]] = WHOLE) -> Gathered:
+    """The members of FIRST's array (the one at PLACE): it, and the SLICES (the whole file, or its partitions) of
+    the files in CANDIDATES (other SOURCEs) and of the regular files beside it whose superblock names the same
+    array UUID (read-only; no link followed)."""
+    path = os.path.abspath(place[0])
+    place = (path, place[1], place[2])
+    key = place_key(place)
+    found = Gathered(first.uuid, {key: first}, {key: place}, first.events if first.checksum_ok else 0)
+    folder = os.path.dirname(path)
     beside: list[str] = []
     try:
         beside = [os.path.join(folder, n) for n in sorted(list_evidence_folder(folder))[:MAX_BESIDE]]
     except OSError:
         pass
+    seen = {path}
     for other in [os.path.abspath(c) for c in candidates] + beside:
-        if other in found.supers or len(found.supers) >= MAX_MEMBERS:
+        if other in seen or len(found.supers) >= MAX_MEMBERS:
             continue
+        seen.add(other)
         try:
             if not stat.S_ISREG(os.lstat(other).st_mode):
                 continue
         except OSError:
             continue
-        sb = md_super(other)
-        if sb is not None and sb.uuid == first.uuid:
-            found.supers[other] = sb
-            if sb.checksum_ok:
-                found.newest = max(found.newest, sb.events)
+        for start, length in slices(other):
+            sb = md_super(other, start, length)
+            if sb is not None and sb.uuid == first.uuid:
+                key = place_key((other, start, length))
+                found.supers[key], found.places[key] = sb, (other, start, length)
+                if sb.checksum_ok:
+                    found.newest = max(found.newest, sb.events)
     return found
 
 
 class _Member:
     """One member's data area, read with pread (O_NOATIME)."""
 
-    def __init__(self, path: str, sb: MdSuper, length: int) -> None:
-        self.fd = open_evidence(path)
-        self.start, self.length = sb.data_offset, length
+    def __init__(self, place: Place, sb: MdSuper, length: int) -> None:
+        self.fd = open_evidence(place[0])
+        self.start, self.length = place[1] + sb.data_offset, length
 
     def read(self, offset: int, n: int) -> bytes:
         n = max(0, min(n, self.length - offset))
@@ -243,19 +265,22 @@ def _xor(blocks: list[bytes], n: int) -> bytes:
 
 class MdArray:
     """An md array read from its members: ``read(offset, n)``, ``get_size()``, ``close()`` (image_pathspec's
-    reader). MEMBERS: {role: path}, SB: the freshest superblock of a current member."""
+    reader). MEMBERS: {role: place_key}, SUPERS and PLACES: the superblock and place of each, SB: the freshest
+    superblock of a current member."""
 
-    def __init__(self, sb: MdSuper, members: dict[int, str], supers: dict[str, MdSuper]) -> None:
+    def __init__(self, sb: MdSuper, members: dict[int, str], supers: dict[str, MdSuper],
+                 places: dict[str, Place]) -> None:
         self.sb, self.level, self.n = sb, sb.level, sb.raid_disks
         self.missing = sorted(set(range(self.n)) - set(members))
+        self.present = len(members)
         self._check(sb)
         self.chunk = sb.chunk
         per = self._per_member(supers, members)
         self.size = self._array_size(per)
         self._m: dict[int, _Member] = {}
         try:
-            for role, path in members.items():
-                self._m[role] = _Member(path, supers[path], per)
+            for role, key in members.items():
+                self._m[role] = _Member(places[key], supers[key], per)
         except OSError:
             self.close()
             raise
