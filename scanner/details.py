@@ -346,6 +346,8 @@ class Detail(Code):
     MD_SUPERBLOCK_DAMAGED = "md-superblock-damaged", ("{name:name}: member image of the md array whose superblock "
                                                       "checksum does not match (damaged): left out as md leaves it "
                                                       "out, so its contents were not examined")
+    MD_READ_WITH = "md-read-with", ("partition holding a member of a Linux md {level:word} array, read as the whole "
+                                    "array with {name:name}: not walked on its own here")
     MD_ARRAY_UNREAD = "md-array-unread", ("Linux md {level:word} array not rebuilt: {why:lib}; member images found: "
                                           "{members:name}; assemble it read-only on Linux (losetup -r, mdadm "
                                           "--assemble --readonly) and scan the md device")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_leakscan
-from image_data import ext_image, fat_image, leaked_workbook, sha256, write_tree
+from image_data import ext_image, fat_image, leaked_workbook, partitioned_disk, sha256, write_tree
 from md_data import write_members
 
 from scanner.sources.image_md import MdArray, MdRefused, gather, md_super
@@ -186,3 +186,26 @@ def test_raid0_missing_a_member_is_listed_not_clean(volumes: dict, tmp_path: Pat
         ("source-error", "md-array-unread"), ("corrupt", "md-array-unread")]
     assert "raid0: 1 of 3 members missing" in doc["skipped"][1]["detail"]
     assert "disk0.img, disk1.img" in doc["skipped"][1]["detail"]
+
+
+def test_a_nas_whose_arrays_live_on_partitions_is_read_once_with_the_other_partitions(volumes: dict,
+                                                                                     tmp_path: Path) -> None:
+    """Synology/QNAP: every disk holds a partition table; the data volume is md on a partition of each disk."""
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    members = write_members(parts, volumes["ext"], 5, 3, stem="m")
+    disks = tmp_path / "disks"
+    disks.mkdir()
+    for i, member in enumerate(members):
+        fat = fat_image(parts / f"fat{i}.img", {f"SYS/disk{i}.txt": b"not an array"})
+        partitioned_disk(disks / f"nas{i}.img", [(fat, "6"), (member, "fd")])
+    shutil.rmtree(parts)  # only the whole disks are evidence
+    code, doc = _findings(tmp_path / "out", *(str(disks / f"nas{i}.img") for i in range(3)))
+    assert code == 1 and doc["skipped"] == []
+    assert _hits(doc) == [(f"{disks}/nas0.img » p2 » md (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    # the plain partition of every disk is still walked (disk1.txt, disk2.txt), the array only with nas0
+    assert [s["files_seen"] for s in doc["scan"]["source_details"]][1:] == [1, 1]
+    rows = [[(v["name"], [c["code"] for c in v.get("note_codes", [])]) for v in s["volumes"]]
+            for s in doc["scan"]["source_details"]]
+    assert rows[0] == [("p1", []), ("p2/md", ["md-array-read"])]
+    assert rows[1] == rows[2] == [("p1", []), ("p2", ["md-read-with"])]

@@ -146,6 +146,29 @@ _MD_ARRAY = "LEAKSCAN_MD"  # image_pathspec reader of a Linux md array rebuilt f
 _MD_ARRAYS: dict[str, tuple[Any, dict[int, str], dict[str, Any], dict[str, Any]]] = {}
 
 
+def _partitions_of(path: str) -> list[tuple[int, int | None]]:
+    """(start, length) of each partition of the raw disk image at PATH (GPT, else MBR): where image_md looks for the
+    other members of an array on partitions. Nothing for a file that is no partitioned raw disk."""
+    from .image_sniff import gpt_entries, mbr_entries, open_evidence
+
+    try:
+        fd = open_evidence(path)
+    except OSError:
+        return []
+    try:
+        size = os.fstat(fd).st_size
+
+        def read(offset: int, n: int) -> bytes:
+            return os.pread(fd, max(0, min(n, size - offset)), offset) if 0 <= offset < size else b""
+
+        entries = gpt_entries(read, size) or mbr_entries(read(0, 512), read)
+        return [(off, length) for _, off, length, _ in entries if 0 < off and 0 < length <= size - off]
+    except (OSError, RuntimeError, OverflowError, ValueError, struct.error):
+        return []
+    finally:
+        os.close(fd)
+
+
 def _md_array_reader(location: str) -> Any:
     """The image_pathspec reader of _MD_ARRAY: the array registered at LOCATION (_MD_ARRAYS), read from its members."""
     from .image_md import MdArray
@@ -237,6 +260,7 @@ class ImageSource:
         self._md: dict[str, Any] | None = None  # a Linux md array rebuilt from its member images (_serve_md)
         self._md_notes: list[str] = []  # said on each of its volumes
         self._md_skips: list[Skipped] = []  # its stale members, listed once
+        self._md_elsewhere: list[Layer] = []  # md member partitions of an array another image reads: described
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -288,6 +312,7 @@ class ImageSource:
             layer.facts["note"] = join_details([layer.facts.get("note") or "", *self._md_notes])
         self._note_overlaps()
         self._name_partition_types()
+        self._layers = self._md_partitions(self._layers)
         self._layers += self._qcow_snapshot_layers()
         for layer in self._layers:
             self._open_layer(layer)
@@ -440,6 +465,44 @@ class ImageSource:
                 if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
             out.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
                                Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
+        return out
+
+    def _md_partitions(self, layers: list[Layer]) -> list[Layer]:
+        """Partitions of a raw disk image that are Linux md members (a NAS's volumes: md on partitions 1, 2 and 3
+        or 5 of every disk): each array is rebuilt from the partitions of its member images (this one, the other
+        SOURCEs, the regular files beside it) and its layers take the partition's place, named below it (p3/md).
+        A partition of an array another image reads is described (md-read-with), not walked; an array that cannot
+        be rebuilt: the partition listed with why (md-array-unread)."""
+        from .image_md import MdRefused, gather, md_super
+
+        if self._md is not None or self._format != "raw" or self._img is None:
+            return layers
+        here, out = os.path.abspath(self.text), []
+        peers = [p for p in self.peers if os.path.isfile(p)]
+        for layer in layers:
+            size = layer.size or (self._img.get_size() - layer.offset if layer.offset is not None else 0)
+            first = md_super(here, layer.offset, size) if layer.offset and size > 0 and not layer.problem else None
+            if first is None or layer.offset is None:
+                out.append(layer)
+                continue
+            found = gather((here, layer.offset, size), first, peers, _partitions_of)
+            facts, sb = self._md_facts(found)
+            reader = self._md_reader(found)
+            if reader != here:
+                note = say(Detail.MD_READ_WITH, level=sb.level_name, name=os.path.basename(reader))
+                self._md_elsewhere.append(Layer(layer.names, None, layer.offset, size, facts={
+                    **layer.facts, "note": join_details([layer.facts.get("note") or "", note]), "md_array": facts}))
+                continue
+            try:
+                spec, array, notes = self._md_array(found, f"{here}.leakscan-md/{layer.offset}")
+                array.close()
+            except (MdRefused, OSError) as e:
+                out.append(Layer(layer.names, None, layer.offset, size, problem=self._md_refusal(found, e),
+                                 facts={**layer.facts, "md_array": facts}))
+                continue
+            inner = {**layer.facts, "note": join_details([layer.facts.get("note") or "", *notes]), "md_array": facts}
+            out += LayerFinder(self._keys, self._joined).find_inside(spec, (*layer.names, "md"), None, inner)
+            self._md_skips += self._md_left_out(found)
         return out
 
     def _ewf_state(self) -> tuple[Detail, dict[str, str]]:
@@ -1580,6 +1643,7 @@ class ImageSource:
         vols += [self._volume_row(layer, None, p.reason, p.detail, None) for layer, p in self._problems]
         vols += [{**self._volume_row(layer, None, reason, detail, None), "all_zero": True}
                  for layer, reason, detail in self._notes]
+        vols += [self._volume_row(layer, None, Status.OK, "", None) for layer in self._md_elsewhere]
         out: dict[str, Any] = {
             "source": self.text,
             "kind": "image",
@@ -1615,7 +1679,8 @@ class ImageSource:
             row["detail"] = detail
         if walker:
             row["walker"] = walker
-        for key in ("volume_system", "partition_type", "encryption", "snapshot_created", "apfs_volume_name", "note"):
+        for key in ("volume_system", "partition_type", "encryption", "snapshot_created", "apfs_volume_name", "note",
+                    "md_array"):
             if key in layer.facts:
                 row[key] = layer.facts[key]
         return row
