@@ -14,18 +14,19 @@ MD_MAGIC = 0xA92B4EFC
 SECTOR = 512
 
 
-def _gf_mul2(b: int) -> int:
-    b <<= 1
-    return (b ^ 0x11D) & 0xFF if b & 0x100 else b
+_MUL2 = bytes(((b << 1) ^ 0x11D) & 0xFF if b & 0x80 else b << 1 for b in range(256))  # x g in GF(2^8), 0x11d
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    return (int.from_bytes(a, "little") ^ int.from_bytes(b, "little")).to_bytes(len(a), "little")
 
 
 def _q(chunks: list[bytes]) -> bytes:
     """raid6 Q syndrome: sum of g^i * D_i over GF(2^8), polynomial 0x11d (lib/raid6), by Horner from the last."""
-    out = bytearray(len(chunks[0]))
+    out = bytes(len(chunks[0]))
     for d in reversed(chunks):
-        for j in range(len(out)):
-            out[j] = _gf_mul2(out[j]) ^ d[j]
-    return bytes(out)
+        out = _xor(out.translate(_MUL2), d)
+    return out
 
 
 def _stripe_roles(level: int, layout: int, n: int, stripe: int) -> tuple[list[int], int | None, int | None]:
@@ -80,9 +81,9 @@ def lay_out(array: bytes, level: int, n: int, chunk: int, layout: int = 2) -> li
         roles, p, q = _stripe_roles(level, layout, n, s)
         for r, c in zip(roles, chunks, strict=True):
             members[r] += c
-        parity = bytearray(chunk)
+        parity = bytes(chunk)
         for c in chunks:
-            parity = bytearray(a ^ b for a, b in zip(parity, c, strict=True))
+            parity = _xor(parity, c)
         assert p is not None
         members[p] += parity
         if q is not None:
