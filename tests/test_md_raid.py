@@ -209,3 +209,22 @@ def test_a_nas_whose_arrays_live_on_partitions_is_read_once_with_the_other_parti
             for s in doc["scan"]["source_details"]]
     assert rows[0] == [("p1", []), ("p2/md", ["md-array-read"])]
     assert rows[1] == rows[2] == [("p1", []), ("p2", ["md-read-with"])]
+
+
+def test_a_linear_array_of_unequal_members_is_read_end_to_end(tmp_path: Path, array_bytes: bytes) -> None:
+    import hashlib
+
+    from md_data import super1
+
+    uuid, parts = hashlib.md5(b"linear").digest(), [array_bytes[:300 * 1024], array_bytes[300 * 1024:]]
+    for i, data in enumerate(parts):
+        data = data[:len(data) - len(data) % 512]
+        parts[i] = data
+        member = bytearray((1 << 20) + len(data) + 65536)
+        member[1 << 20:(1 << 20) + len(data)] = data
+        member[4096:5120] = super1("1.2", -1, 0, 0, 2, 0, 1 << 20, len(data), 4096, i, 5, [0, 1], uuid)
+        (tmp_path / f"lin{i}.img").write_bytes(bytes(member))
+    array = _open(tmp_path / "lin1.img")
+    assert array.size == len(parts[0]) + len(parts[1])
+    assert array.read(0, array.size) == parts[0] + parts[1]
+    assert array.read(len(parts[0]) - 10, 20) == (parts[0] + parts[1])[len(parts[0]) - 10:len(parts[0]) + 10]

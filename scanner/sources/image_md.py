@@ -274,13 +274,14 @@ class MdArray:
         self.missing = sorted(set(range(self.n)) - set(members))
         self.present = len(members)
         self._check(sb)
-        self.chunk = sb.chunk
-        per = self._per_member(supers, members)
-        self.size = self._array_size(per)
+        self.chunk = sb.chunk if sb.level in (0, 4, 5, 6, 10) else 0
+        lengths = self._lengths(supers, members)
+        self.size = self._array_size(lengths)
+        self._starts = [sum(lengths[r] for r in range(i)) for i in range(self.n)] if self.level == -1 else []
         self._m: dict[int, _Member] = {}
         try:
             for role, key in members.items():
-                self._m[role] = _Member(places[key], supers[key], per)
+                self._m[role] = _Member(places[key], supers[key], lengths[role])
         except OSError:
             self.close()
             raise
@@ -326,20 +327,25 @@ class MdArray:
             more = " (two missing raid6 members would need Q: not read here)" if sb.level == 6 and lost == 2 else ""
             raise MdRefused(f"{sb.level_name}: {lost} of {self.n} members missing{more}", missing=True)
 
-    def _per_member(self, supers: dict[str, MdSuper], members: dict[int, str]) -> int:
-        sizes = {supers[p].data_size for p in members.values()}
-        per = self.sb.size if self.sb.size and self.sb.level not in (-1, 0) else min(sizes)
-        if self.sb.level in (-1, 0) and len(sizes) > 1:
-            raise MdRefused(f"{self.sb.level_name} of members of unequal sizes (not read here)")
-        if self.chunk:
-            per -= per % self.chunk
-        return per
+    def _lengths(self, supers: dict[str, MdSuper], members: dict[int, str]) -> dict[int, int]:
+        """{role: bytes of each member's data area the array uses}: md's used size (raid1/4/5/6/10), or each
+        member's own data size (linear: members of any size, joined end to end; raid0: one zone, equal members)."""
+        if self.level == -1:
+            return {r: supers[k].data_size for r, k in members.items()}
+        sizes = {supers[k].data_size - supers[k].data_size % (self.chunk or 1) for k in members.values()}
+        if self.level == 0 and len(sizes) > 1:
+            raise MdRefused("raid0 of members of unequal sizes (several zones: not read here)")
+        per = self.sb.size if self.sb.size and self.level != 0 else min(sizes)
+        per -= per % (self.chunk or 1)
+        return dict.fromkeys(members, per)
 
-    def _array_size(self, per: int) -> int:
-        level, n = self.level, self.n
+    def _array_size(self, lengths: dict[int, int]) -> int:
+        level, n, per = self.level, self.n, min(lengths.values())
         if level == 1:
             return per
-        if level in (-1, 0):
+        if level == -1:
+            return sum(lengths.values())
+        if level == 0:
             return per * n
         if level in (4, 5):
             return per * (n - 1)
@@ -367,9 +373,9 @@ class MdArray:
                 part = n
                 out.append(self._mirror(offset, part))
             elif self.level == -1:
-                per = self.size // self.n
-                role, inner = divmod(offset, per)
-                part = min(n, per - inner)
+                role = max(i for i, start in enumerate(self._starts) if start <= offset)
+                inner = offset - self._starts[role]
+                part = min(n, self._m[role].length - inner)
                 out.append(self._m[role].read(inner, part))
             else:
                 inner = offset % self.chunk
