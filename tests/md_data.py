@@ -86,8 +86,10 @@ def lay_out(array: bytes, level: int, n: int, chunk: int, layout: int = 2) -> li
             parity = _xor(parity, c)
         assert p is not None
         members[p] += parity
-        if q is not None:
-            members[q] += _q(chunks)
+        if q is not None:  # the syndrome's order: the members in turn from the one after Q (raid5.c raid6_d0)
+            start = 0 if q == n - 1 else q + 1
+            by_member = dict(zip(roles, chunks, strict=True))
+            members[q] += _q([by_member[(start + i) % n] for i in range(n) if (start + i) % n not in (p, q)])
     return [bytes(m) for m in members]
 
 

@@ -70,12 +70,33 @@ def test_every_shape_reads_back_whole_and_with_each_member_missing(tmp_path: Pat
             (away / "m").rename(members[gone])
 
 
-def test_two_missing_raid6_members_and_a_lost_raid10_pair_are_refused(tmp_path: Path, array_bytes: bytes) -> None:
+@pytest.mark.parametrize("layout", [0, 1, 2, 3, 4, 5])
+def test_raid6_is_rebuilt_with_any_two_members_missing_through_q(tmp_path: Path, array_bytes: bytes,
+                                                                 layout: int) -> None:
+    import itertools
+
+    members = write_members(tmp_path, array_bytes, 6, 5, chunk=16384, layout=layout)
+    away = tmp_path / "away"
+    away.mkdir()
+    for pair in itertools.combinations(range(5), 2):  # two data chunks, data and P, data and Q, P and Q
+        for i in pair:
+            members[i].rename(away / members[i].name)
+        try:
+            array = _open(members[next(i for i in range(5) if i not in pair)])
+            assert array.missing == list(pair)
+            assert array.read(0, len(array_bytes)) == array_bytes, pair
+            array.close()
+        finally:
+            for i in pair:
+                (away / members[i].name).rename(members[i])
+
+
+def test_three_missing_raid6_members_and_a_lost_raid10_pair_are_refused(tmp_path: Path, array_bytes: bytes) -> None:
     six = write_members(tmp_path, array_bytes, 6, 5, chunk=16384, stem="six")
     ten = write_members(tmp_path, array_bytes, 10, 4, chunk=16384, layout=0x102, stem="ten")
-    for p in (six[0], six[3], ten[2], ten[3]):  # raid10 near 2 over 4: slots 2 and 3 hold the same chunks
+    for p in (six[0], six[2], six[3], ten[2], ten[3]):  # raid10 near 2 over 4: slots 2 and 3 hold the same chunks
         p.unlink()
-    with pytest.raises(MdRefused, match="2 of 5 members missing .*Q"):
+    with pytest.raises(MdRefused, match="raid6: 3 of 5 members missing"):
         _open(six[1])
     with pytest.raises(MdRefused, match="raid10: 2 of 4 members missing"):
         _open(ten[0])

@@ -256,6 +256,32 @@ class _Member:
         return data
 
 
+def _gf_tables() -> tuple[list[int], list[int]]:
+    """exp and log tables of GF(2^8) with generator 2 and polynomial 0x11d (lib/raid6's field)."""
+    exp, log, x = [0] * 510, [0] * 256, 1
+    for i in range(255):
+        exp[i], log[x] = x, i
+        x <<= 1
+        if x & 0x100:
+            x ^= 0x11D
+    exp[255:510] = exp[:255]
+    return exp, log
+
+
+_EXP, _LOG = _gf_tables()
+
+
+def _gf_times(c: int) -> bytes:
+    """The table of y -> c * y in GF(2^8), for bytes.translate."""
+    if c == 0:
+        return bytes(256)
+    return bytes([0] + [_EXP[_LOG[c] + _LOG[y]] for y in range(1, 256)])
+
+
+def _gf_inverse(c: int) -> int:
+    return _EXP[255 - _LOG[c]]
+
+
 def _xor(blocks: list[bytes], n: int) -> bytes:
     acc = 0
     for b in blocks:
@@ -310,7 +336,7 @@ class MdArray:
         lost = len(self.missing)
         if lost == 0:
             return
-        allowed = {-1: 0, 0: 0, 1: self.n - 1, 4: 1, 5: 1, 6: 1, 10: 0}[sb.level]
+        allowed = {-1: 0, 0: 0, 1: self.n - 1, 4: 1, 5: 1, 6: 2, 10: 0}[sb.level]
         if sb.level == 10:
             near = sb.layout & 0xFF
             # each chunk must keep a copy: no group of NEAR slots all missing, the groups starting at 0, NEAR,
@@ -324,8 +350,7 @@ class MdArray:
             if not any(all((s + k) % self.n in gone for k in range(near)) for s in starts):
                 allowed = lost
         if lost > allowed:
-            more = " (two missing raid6 members would need Q: not read here)" if sb.level == 6 and lost == 2 else ""
-            raise MdRefused(f"{sb.level_name}: {lost} of {self.n} members missing{more}", missing=True)
+            raise MdRefused(f"{sb.level_name}: {lost} of {self.n} members missing", missing=True)
 
     def _lengths(self, supers: dict[str, MdSuper], members: dict[int, str]) -> dict[int, int]:
         """{role: bytes of each member's data area the array uses}: md's used size (raid1/4/5/6/10), or each
@@ -406,9 +431,46 @@ class MdArray:
         at = stripe * c + inner
         if role in self._m:
             return self._m[role].read(at, n)
-        # the missing member's chunk: P xor every other data chunk of the stripe (raid6's Q left out)
         others = [self.place(stripe, i)[0] for i in range(data_disks) if i != index]
-        return _xor([self._m[r].read(at, n) for r in [parity, *others]], n)
+        if parity in self._m and all(r in self._m for r in others):  # P xor every other data chunk of the stripe
+            return _xor([self._m[r].read(at, n) for r in [parity, *others]], n)
+        return self._from_q(stripe, role, parity, others, at, n)
+
+    def _from_q(self, stripe: int, role: int, parity: int, others: list[int], at: int, n: int) -> bytes:
+        """raid6: the chunk of missing member ROLE when P or another data chunk is missing too, from Q (lib/raid6
+        recov: Q = sum of g^slot * D over GF(2^8), the slots in the kernel's syndrome order)."""
+        slots = self.syndrome_slots(stripe)
+        q = self.q_member(stripe)
+        gone = [r for r in others if r not in self._m]
+        if q not in self._m or len(gone) > 1:
+            raise OSError(f"raid6 stripe {stripe}: more than two chunks missing")
+        rest = _xor([self._m[q].read(at, n)] + [self._m[r].read(at, n).translate(_gf_times(_EXP[slots[r]]))
+                                               for r in others if r in self._m], n)  # Q of the missing ones
+        x = _EXP[slots[role]]
+        if not gone:  # P missing: Qx = g^x Dx
+            return rest.translate(_gf_times(_gf_inverse(x)))
+        y, parity_rest = _EXP[slots[gone[0]]], _xor([self._m[parity].read(at, n)] + [
+            self._m[r].read(at, n) for r in others if r in self._m], n)  # Dx xor Dy
+        # Qxy = g^x Dx xor g^y Dy, Pxy = Dx xor Dy: Dx = (Qxy xor g^y Pxy) / (g^x xor g^y)
+        return _xor([rest, parity_rest.translate(_gf_times(y))], n).translate(_gf_times(_gf_inverse(x ^ y)))
+
+    def q_member(self, stripe: int) -> int:
+        """The member holding raid6's Q syndrome of STRIPE (raid5.c raid5_compute_sector's qd_idx)."""
+        n, algo = self.n, self.sb.layout
+        p = self.place(stripe, 0)[1]
+        if algo in (0, 1):
+            return 0 if p == n - 1 else p + 1
+        if algo in (2, 3):
+            return (p + 1) % n
+        return 1 if algo == 4 else n - 1
+
+    def syndrome_slots(self, stripe: int) -> dict[int, int]:
+        """{data member: its slot in STRIPE's Q syndrome}: the members in turn from the one after Q (the first
+        when Q is the last: raid5.c raid6_d0), P and Q left out (raid6_idx_to_slot)."""
+        p, q = self.place(stripe, 0)[1], self.q_member(stripe)
+        start = 0 if q == self.n - 1 else q + 1
+        order = [(start + i) % self.n for i in range(self.n)]
+        return {r: slot for slot, r in enumerate(r for r in order if r not in (p, q))}
 
     def place(self, stripe: int, index: int) -> tuple[int, int]:
         """(member holding data chunk INDEX of STRIPE, member holding its P parity): raid5.c raid5_compute_sector."""
