@@ -249,3 +249,17 @@ def test_a_linear_array_of_unequal_members_is_read_end_to_end(tmp_path: Path, ar
     assert array.size == len(parts[0]) + len(parts[1])
     assert array.read(0, array.size) == parts[0] + parts[1]
     assert array.read(len(parts[0]) - 10, 20) == (parts[0] + parts[1])[len(parts[0]) - 10:len(parts[0]) + 10]
+
+
+def test_nas_disks_holding_only_md_partitions_in_a_folder_are_no_errors(volumes: dict, tmp_path: Path) -> None:
+    """GPT disks whose one partition is a raid6 member (metadata 1.0), one disk not imaged: the array is read from
+    the first disk, the others are described (md-read-with), not 'nothing could be walked'."""
+    parts, disks = tmp_path / "parts", tmp_path / "disks"
+    parts.mkdir(), disks.mkdir()
+    members = write_members(parts, volumes["ext"], 6, 4, stem="m", version="1.0")
+    for i, member in enumerate(members[:3]):
+        partitioned_disk(disks / f"nas{i}.img", [(member, "A19D880F-05FC-4D3B-A006-743F0F84911E")], label="gpt")
+    shutil.rmtree(parts)
+    code, doc = _findings(tmp_path / "out", str(disks))
+    assert code == 1 and doc["skipped"] == []
+    assert _hits(doc) == [(f"{disks}/nas0.img » p1 » md (ext4) » /共有/名簿.xlsx", volumes["book"])]

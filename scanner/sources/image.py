@@ -320,7 +320,8 @@ class ImageSource:
                              or self._vhd_damage() or self._cut_short())
         self._media_skips += (self._md_skips + self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
                               + self._qcow_zeros_from_backing() + self._qcow_compressed_misread())
-        blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
+        # every partition all zero, or read as an md array by another image (a disk holding only members: described)
+        blank = bool(self._notes or self._md_elsewhere) and not self._problems and not self._media_skips
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
             blank = self._ewf_state()[0] in (Detail.EWF_VERIFIED_ONE_NOTHING, Detail.EWF_VERIFIED_NOTHING,
                                              Detail.EWF_UNVERIFIED_NOTHING)
