@@ -263,3 +263,42 @@ def test_nas_disks_holding_only_md_partitions_in_a_folder_are_no_errors(volumes:
     code, doc = _findings(tmp_path / "out", str(disks))
     assert code == 1 and doc["skipped"] == []
     assert _hits(doc) == [(f"{disks}/nas0.img » p1 » md (ext4) » /共有/名簿.xlsx", volumes["book"])]
+
+
+def test_hostile_superblocks_with_good_checksums_are_refused_or_read_never_crash(tmp_path: Path,
+                                                                                  array_bytes: bytes) -> None:
+    """Seeded flips in the fields of member 0's 1.2 superblock, its checksum made good again: the array is refused
+    (MdRefused) or read; a read past what the members hold is an OSError (listed by the walk), never another error."""
+    import random
+    import struct
+
+    from md_data import _csum1
+
+    members = write_members(tmp_path, array_bytes, 5, 3, chunk=16384)
+    clean = members[0].read_bytes()
+    rnd = random.Random(1910)
+    outcomes = {"refused": 0, "read": 0, "short": 0}
+    for _ in range(150):
+        raw = bytearray(clean)
+        sb = bytearray(raw[4096:5120])
+        for _ in range(rnd.randint(1, 3)):
+            sb[rnd.choice([*range(64, 200), *range(256, 262)])] = rnd.getrandbits(8)
+        max_dev = min(struct.unpack_from("<I", sb, 220)[0], 384)
+        struct.pack_into("<I", sb, 216, 0)
+        struct.pack_into("<I", sb, 216, _csum1(sb, max_dev))
+        raw[4096:5120] = sb
+        members[0].write_bytes(bytes(raw))
+        try:
+            array = _open(members[1])
+        except MdRefused:
+            outcomes["refused"] += 1
+            continue
+        try:
+            array.read(0, min(array.size, 1 << 20))
+            array.read(max(0, array.size - 65536), 65536)
+            outcomes["read"] += 1
+        except OSError:
+            outcomes["short"] += 1
+        finally:
+            array.close()
+    assert sum(outcomes.values()) == 150 and outcomes["refused"] and outcomes["read"], outcomes

@@ -250,7 +250,10 @@ class _Member:
 
     def read(self, offset: int, n: int) -> bytes:
         n = max(0, min(n, self.length - offset))
-        data = os.pread(self.fd, n, self.start + offset) if n else b""
+        try:
+            data = os.pread(self.fd, n, self.start + offset) if n else b""
+        except OverflowError as e:  # a superblock's data offset or size past any file
+            raise OSError(f"member data offset {self.start + offset} out of range") from e
         if len(data) < n:
             raise OSError(f"member image ends {n - len(data)} bytes early at {self.start + offset + len(data)}")
         return data
