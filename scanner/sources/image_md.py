@@ -5,9 +5,9 @@ array (for raid5, a third of every stripe and its parity: garbage). ``md_super``
 at 0, 1.2 at 4 KiB, 1.0 near the end, 0.90 in the last 64 KiB: drivers/md/md.c, include/uapi/linux/raid/md_p.h),
 ``gather`` finds the other members of its array (the same array UUID) among the given paths and the regular files
 beside it, and ``MdArray`` reads the array as drivers/md/raid0.c, raid1.c, raid5.c (raid4/5/6,
-``raid5_compute_sector``) and raid10.c (near copies) lay it out. One member missing: raid5 and raid4 rebuilt from
-parity, raid6 from P; raid1 and raid10 from another copy. A member whose event count is behind the others' is
-stale (md leaves it out) and is read as missing. Nothing is ever written.
+``raid5_compute_sector``) and raid10.c (near copies) lay it out. Members missing: raid4/5 one, rebuilt from parity;
+raid6 two, from P and Q (lib/raid6's recovery over GF(2^8)); raid1 and raid10 from another copy. A member whose
+event count is behind the others' is stale (md leaves it out) and is read as missing. Nothing is ever written.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ MD_MAGIC = 0xA92B4EFC
 SECTOR = 512
 _SB1_BYTES = 1024  # 256 bytes and up to 384 device roles
 _SB0_BYTES = 4096
-_ROLE_SPARE, _ROLE_FAULTY, _ROLE_JOURNAL = 0xFFFF, 0xFFFE, 0xFFFD
+_ROLE_SPARE, _ROLE_FAULTY = 0xFFFF, 0xFFFE  # dev_roles beside a slot (0xfffd, a journal, is past every slot too)
 _FEATURE_RECOVERY, _FEATURE_RESHAPE, _FEATURE_JOURNAL = 2, 4, 512
 LEVELS = {-1: "linear", 0: "raid0", 1: "raid1", 4: "raid4", 5: "raid5", 6: "raid6", 10: "raid10"}
 # raid5.c's ALGORITHM_* for the parity layouts read here, by mdadm's names
@@ -200,10 +200,6 @@ class Gathered:
     def stale(self) -> list[tuple[str, MdSuper]]:
         """The members in a slot that md leaves out (left_out)."""
         return [(p, s) for p, s in sorted(self.supers.items()) if s.role is not None and self.left_out(s)]
-
-    def others(self) -> list[tuple[str, MdSuper]]:
-        """Spares, faulty and journal devices (no data of the array)."""
-        return [(p, s) for p, s in sorted(self.supers.items()) if s.role is None]
 
 
 def gather(place: Place, first: MdSuper, candidates: list[str],
