@@ -333,6 +333,24 @@ class Detail(Code):
     QCOW2_ZSTD_READ_HERE = "qcow2-zstd-read-here", ("QCOW2 image compressed with zstd ({n:d} compressed "
                                                     "cluster(s)), which libqcow does not read: read by leakscan's "
                                                     "own QCOW2 reader as qemu reads it")
+    MD_ARRAY_READ = "md-array-read", ("Linux md {level:word} array (metadata {version:word}, layout {layout:word}, "
+                                      "chunk {chunk:d} bytes) rebuilt by leakscan read-only from {present:d} of its "
+                                      "{slots:d} member images: {members:name}")
+    MD_DEGRADED = "md-degraded", ("member slot(s) {slots:word} of this md {level:word} array not among the images "
+                                  "(missing, stale or failed): their data was rebuilt from parity or another copy, as "
+                                  "md reads a degraded array")
+    MD_MEMBER_STALE = "md-member-stale", ("{name:name}: member image of the md array whose event count {events:d} is "
+                                          "behind the array's {newest:d} (failed, removed or being rebuilt before the "
+                                          "last writes): left out as md leaves it out, so its older contents were not "
+                                          "examined")
+    MD_SUPERBLOCK_DAMAGED = "md-superblock-damaged", ("{name:name}: member image of the md array whose superblock "
+                                                      "checksum does not match (damaged): left out as md leaves it "
+                                                      "out, so its contents were not examined")
+    MD_READ_WITH = "md-read-with", ("partition holding a member of a Linux md {level:word} array, read as the whole "
+                                    "array with {name:name}: not walked on its own here")
+    MD_ARRAY_UNREAD = "md-array-unread", ("Linux md {level:word} array not rebuilt: {why:lib}; member images found: "
+                                          "{members:name}; assemble it read-only on Linux (losetup -r, mdadm "
+                                          "--assemble --readonly) and scan the md device")
     QCOW2_SNAPSHOT_UNREAD = "qcow2-snapshot-unread", ("internal QCOW2 snapshot {n:d} not read (its tables damaged or "
                                                       "cut short?): {library:lib}")
     IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
@@ -1634,4 +1652,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.VHD_BITMAP_DAMAGED, Detail.QCOW2_REFCOUNTS_EXCEEDED,
                         Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED, Detail.QCOW2_POINTER_PAST_END,
                         Detail.QCOW2_COMPRESSED_MISREAD,
-                        Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS})
+                        Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS,
+                        Detail.MD_MEMBER_STALE, Detail.MD_SUPERBLOCK_DAMAGED})  # an md member left out

@@ -316,7 +316,8 @@ def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> N
 
 def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, keys: VolumeKeys | None,
                limit: float, walk_from: int = 0, walk_until: int | None = None,
-               resume: Resume | None = None, target: Location | None = None) -> tuple[Any, ...]:
+               resume: Resume | None = None, target: Location | None = None,
+               peers: tuple[str, ...] = ()) -> tuple[Any, ...]:
     """Walker entry point (in an isolation worker): open the image, report ("opened", description, idents,
     each file system's file count),
     stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped, source details) when it cannot be opened.
@@ -329,7 +330,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
 
     ctx = _context(settings)
     lines = _worker_logging(settings.log_level)
-    source = ImageSource(text, verify_images=verify_images, keys=keys)
+    source = ImageSource(text, verify_images=verify_images, keys=keys, peers=peers)
     source.step_seconds = limit
     source.walk_from = walk_from
     source.walk_until = walk_until
@@ -683,7 +684,7 @@ class IsolatedImage:
                 self._worker.start()
             self._worker.conn.send((walk_image, (self._settings, image.text, verify_images, image.volume_keys(),
                                                  self._limit, walk_from, image.walk_until, resume,
-                                                 self._target)))
+                                                 self._target, image.peers)))
         except (ReadError, OSError, EOFError, ValueError) as e:
             self._worker.kill()
             detail = e.detail if isinstance(e, ReadError) else type(e).__name__

@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 
 
 def source_options(config: ScanConfig, text: str, keys: VolumeKeys | None = None) -> dict[str, object]:
-    """Options one kind of source takes from the config (disk images: verify_images, volume keys; SMB: its
-    waits)."""
+    """Options one kind of source takes from the config (disk images: verify_images, volume keys, the other SOURCEs
+    (peers: members of one Linux md array are read as the array once); SMB: its waits)."""
     if text.startswith("smb://"):
         return {"timeout": config.smb_timeout, "retry_window": config.smb_retry_window}
-    return {"verify_images": config.verify_images, "keys": keys}
+    return {"verify_images": config.verify_images, "keys": keys, "peers": tuple(config.sources)}
 
 
 def open_source(text: str, **options: Any) -> Source:

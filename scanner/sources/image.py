@@ -141,6 +141,41 @@ def _qcow_disk_reader(location: str) -> Any:
     return open_qcow(_QCOW_DISKS[location])
 
 
+_MD_ARRAY = "LEAKSCAN_MD"  # image_pathspec reader of a Linux md array rebuilt from its members (image_md)
+# its locations: MdArray's arguments (superblock, {slot: member}, each member's superblock and place)
+_MD_ARRAYS: dict[str, tuple[Any, dict[int, str], dict[str, Any], dict[str, Any]]] = {}
+
+
+def _partitions_of(path: str) -> list[tuple[int, int | None]]:
+    """(start, length) of each partition of the raw disk image at PATH (GPT, else MBR): where image_md looks for the
+    other members of an array on partitions. Nothing for a file that is no partitioned raw disk."""
+    from .image_sniff import gpt_entries, mbr_entries, open_evidence
+
+    try:
+        fd = open_evidence(path)
+    except OSError:
+        return []
+    try:
+        size = os.fstat(fd).st_size
+
+        def read(offset: int, n: int) -> bytes:
+            return os.pread(fd, max(0, min(n, size - offset)), offset) if 0 <= offset < size else b""
+
+        entries = gpt_entries(read, size) or mbr_entries(read(0, 512), read)
+        return [(off, length) for _, off, length, _ in entries if 0 < off and 0 < length <= size - off]
+    except (OSError, RuntimeError, OverflowError, ValueError, struct.error):
+        return []
+    finally:
+        os.close(fd)
+
+
+def _md_array_reader(location: str) -> Any:
+    """The image_pathspec reader of _MD_ARRAY: the array registered at LOCATION (_MD_ARRAYS), read from its members."""
+    from .image_md import MdArray
+
+    return MdArray(*_MD_ARRAYS[location])
+
+
 _QCOW_SNAPSHOT = "LEAKSCAN_QCOW2_SNAPSHOT"  # image_pathspec reader of one internal snapshot (image_qcow)
 # its locations: (QCOW2 file, place in its snapshot table, its backing file or None)
 _SNAPSHOTS: dict[str, tuple[str, int, str | None]] = {}
@@ -186,8 +221,10 @@ class ImageSource:
     kind = "image"  # a scan walks a SOURCE image in a process of its own (scanner.image_walker)
 
     def __init__(self, text: str, verify_images: bool | None = None, keys: VolumeKeys | None = None,
-                 within: Location | None = None, **_options: Any) -> None:
+                 within: Location | None = None, peers: tuple[str, ...] | list[str] = (), **_options: Any) -> None:
         self.text = text
+        # the scan's SOURCEs: the other members of a Linux md array among them, and which of them reads it (_serve_md)
+        self.peers = tuple(peers)
         # an image met inside another source: its entries live one hop below that file's location
         self.within = within
         self._source = within.source if within is not None else text
@@ -220,6 +257,10 @@ class ImageSource:
         self._udif_refusal = ""
         self._snapshots_read = 0  # internal snapshots of a QCOW2 image read as disks of their own
         self._qcow_served = ""  # said on each volume when image_qcow.QcowReader serves a QCOW2 image (_serve_qcow)
+        self._md: dict[str, Any] | None = None  # a Linux md array rebuilt from its member images (_serve_md)
+        self._md_notes: list[str] = []  # said on each of its volumes
+        self._md_skips: list[Skipped] = []  # its stale members, listed once
+        self._md_elsewhere: list[Layer] = []  # md member partitions of an array another image reads: described
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -245,18 +286,10 @@ class ImageSource:
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
         dfvfs_parents_beside()  # VMDK snapshots' parents; QCOW2 backing files named by a host's absolute path
         self._step("recognising the image format", "dfvfs")
-        if not os.path.isdir(self.text):
-            self._refuse_encrypted_dmg()
-            self._refuse_cut_udif()
-        storage = self._storage = self._storage_spec()
-        self._files = self._media_files()
-        self._refuse_linked_files()
-        self._place_missing_in_container()
-        self._step("opening the image", f"dfvfs ({self._kind})")
-        self._open_media(storage)
-        if self._kind == "QCOW" and not self._qcow_served:
-            self._serve_qcow(required=False)
-        storage = self._storage  # a VMDK read up to a missing flat extent is read from its first extent
+        if os.path.isdir(self.text) or not self._serve_md():
+            self._open_storage()
+        elif self._md is not None and self._md.get("read_with"):
+            return self  # a member of an array another image reads: described, nothing walked here
         if self._verify_wanted():
             self._step("verifying the image's stored hashes", f"dfvfs ({self._kind})")
             self._verify()
@@ -275,16 +308,20 @@ class ImageSource:
         self._note_cut_partitions()
         self._note_short_backing()
         self._note_qcow_served()
+        for layer in self._layers if self._md_notes else []:  # a Linux md array rebuilt here: each volume says so
+            layer.facts["note"] = join_details([layer.facts.get("note") or "", *self._md_notes])
         self._note_overlaps()
         self._name_partition_types()
+        self._layers = self._md_partitions(self._layers)
         self._layers += self._qcow_snapshot_layers()
         for layer in self._layers:
             self._open_layer(layer)
         self._media_skips = (self._missing_segments() or self._qcow_cut_short() or self._qcow_damage()
                              or self._vhd_damage() or self._cut_short())
-        self._media_skips += (self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
+        self._media_skips += (self._md_skips + self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
                               + self._qcow_zeros_from_backing() + self._qcow_compressed_misread())
-        blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
+        # every partition all zero, or read as an md array by another image (a disk holding only members: described)
+        blank = bool(self._notes or self._md_elsewhere) and not self._problems and not self._media_skips
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
             blank = self._ewf_state()[0] in (Detail.EWF_VERIFIED_ONE_NOTHING, Detail.EWF_VERIFIED_NOTHING,
                                              Detail.EWF_UNVERIFIED_NOTHING)
@@ -309,6 +346,165 @@ class ImageSource:
         if self.within is None:
             self._idents = [(f["path"], _ident(f["path"])) for f in self._files if not f.get("missing")]
         return self
+
+    def _open_storage(self) -> None:
+        """The storage media by its format (dfvfs' path spec, then the library reading it)."""
+        if not os.path.isdir(self.text):
+            self._refuse_encrypted_dmg()
+            self._refuse_cut_udif()
+        storage = self._storage = self._storage_spec()
+        self._files = self._media_files()
+        self._refuse_linked_files()
+        self._place_missing_in_container()
+        self._step("opening the image", f"dfvfs ({self._kind})")
+        self._open_media(storage)
+        if self._kind == "QCOW" and not self._qcow_served:
+            self._serve_qcow(required=False)
+
+    def _serve_md(self) -> bool:
+        """A member image of a Linux md array (image_md): the array, rebuilt from its members (this image, the other
+        SOURCEs and the regular files beside it, read-only), is the disk: The Sleuth Kit reads it directly
+        (ReaderImage), dfvfs' layers through a path spec of leakscan's own (image_pathspec). One image reads each
+        array (_md_reader); the others are described as read with it. An array that cannot be rebuilt (members
+        missing, a layout or state not read here) is a SourceError saying why and naming the members found. False:
+        no md member."""
+        from .image_md import MdRefused, gather, md_super
+        from .image_media import ReaderImage
+
+        first = md_super(self.text)
+        if first is None:
+            return False
+        self._step("rebuilding the Linux md array", "leakscan (md)")
+        here = os.path.abspath(self.text)
+        found = gather((here, 0, None), first, [p for p in self.peers if os.path.isfile(p)])
+        self._kind = "MD"
+        self._md, sb = self._md_facts(found)
+        paths = sorted({path for path, _, _ in found.places.values()}, key=lambda p: (p != here, p))
+        self._files = [{"path": self.text if p == here else p, "role": "md member", "size": os.path.getsize(p)}
+                       for p in paths if os.path.isfile(p)]
+        reader = self._md_reader(found)
+        if reader != here:
+            self._md["read_with"] = reader
+            self._format = f"Linux md {sb.level_name} member (read as the array with {os.path.basename(reader)})"
+            return True
+        try:
+            spec, array, notes = self._md_array(found, here + ".leakscan-md")
+        except (MdRefused, OSError) as e:
+            error = SourceError(self._md_refusal(found, e)[1])
+            error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
+                                     *self._md_refusal(found, e))]
+            raise error from e
+        self._img, self._storage, self._md_notes = ReaderImage(array), spec, notes
+        self._format = (f"Linux md {sb.level_name} (rebuilt by leakscan from {array.present} of {sb.raid_disks} "
+                        "members)")
+        self._md_skips = self._md_left_out(found)
+        return True
+
+    def _md_facts(self, found: Any) -> tuple[dict[str, Any], Any]:
+        """md_array's facts of the array FOUND (image_md.Gathered), and its freshest current superblock."""
+        current = found.current()
+        sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
+        members = sorted(found.supers.items(), key=lambda kv: (kv[1].role is None, kv[1].role or 0, kv[0]))
+        facts = {"uuid": sb.uuid, "name": sb.name, "level": sb.level_name, "layout": sb.layout_name,
+                 "chunk": sb.chunk, "metadata": sb.version, "slots": sb.raid_disks, "events": found.newest,
+                 "members": [{"path": k, "slot": s.role, "events": s.events,
+                              "read": s.role is not None and current.get(s.role) == k} for k, s in members],
+                 "missing_slots": sorted(set(range(sb.raid_disks)) - set(current))}
+        return facts, sb
+
+    def _md_reader(self, found: Any) -> str:
+        """The image file that reads the array FOUND: the first SOURCE holding one of its members, or, for members
+        met inside a source, the one holding the member in the lowest current slot."""
+        paths = {path for path, _, _ in found.places.values()}
+        if self.within is None:
+            return next((p for p in map(os.path.abspath, self.peers) if p in paths), os.path.abspath(self.text))
+        current = found.current()
+        return str(found.places[current[min(current)] if current else min(found.places)][0])
+
+    def _md_array(self, found: Any, location: str) -> tuple[Any, Any, list[str]]:
+        """(path spec, image_md.MdArray, the notes of its volumes) of the array FOUND, registered at LOCATION."""
+        from dfvfs.path import factory
+
+        from .image_md import MdArray
+        from .image_pathspec import register_reader
+
+        current = found.current()
+        sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
+        array = MdArray(sb, current, found.supers, found.places)
+        _MD_ARRAYS[location] = (sb, current, found.supers, found.places)
+        register_reader(_MD_ARRAY, _md_array_reader)
+        read = ", ".join(self._md_name(found.places[current[r]]) for r in sorted(current))
+        notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version, layout=sb.layout_name or "none",
+                     chunk=sb.chunk, present=len(current), slots=sb.raid_disks, members=read)]
+        if array.missing:
+            notes.append(say(Detail.MD_DEGRADED, level=sb.level_name, slots=",".join(str(r) for r in array.missing)))
+        return factory.Factory.NewPathSpec(_MD_ARRAY, location=location), array, notes
+
+    @staticmethod
+    def _md_name(place: tuple[str, int, int | None]) -> str:
+        """A member as said in a detail: its file's name, and the byte its partition starts at."""
+        path, start, length = place
+        return os.path.basename(path) if start == 0 and length is None else f"{os.path.basename(path)} at byte {start}"
+
+    def _md_refusal(self, found: Any, e: BaseException) -> tuple[Status, str]:
+        """(status, detail) of an array FOUND that E says cannot be rebuilt: corrupt when members are missing."""
+        from .image_md import MdRefused
+
+        current = found.current()
+        sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
+        names = ", ".join(self._md_name(p) for p in sorted(found.places.values(), key=lambda p: (p[0], p[1])))
+        detail = say(Detail.MD_ARRAY_UNREAD, level=sb.level_name, why=str(e), members=names)
+        missing = not isinstance(e, MdRefused) or e.missing
+        return (Status.CORRUPT if missing else Status.UNSUPPORTED), detail
+
+    def _md_left_out(self, found: Any) -> list[Skipped]:
+        """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock): listed."""
+        out = []
+        for key, stale in found.stale():
+            name = self._md_name(found.places[key])
+            said = say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest) \
+                if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
+            out.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
+                               Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
+        return out
+
+    def _md_partitions(self, layers: list[Layer]) -> list[Layer]:
+        """Partitions of a raw disk image that are Linux md members (a NAS's volumes: md on partitions 1, 2 and 3
+        or 5 of every disk): each array is rebuilt from the partitions of its member images (this one, the other
+        SOURCEs, the regular files beside it) and its layers take the partition's place, named below it (p3/md).
+        A partition of an array another image reads is described (md-read-with), not walked; an array that cannot
+        be rebuilt: the partition listed with why (md-array-unread)."""
+        from .image_md import MdRefused, gather, md_super
+
+        if self._md is not None or self._format != "raw" or self._img is None:
+            return layers
+        here, out = os.path.abspath(self.text), []
+        peers = [p for p in self.peers if os.path.isfile(p)]
+        for layer in layers:
+            size = layer.size or (self._img.get_size() - layer.offset if layer.offset is not None else 0)
+            first = md_super(here, layer.offset, size) if layer.offset and size > 0 and not layer.problem else None
+            if first is None or layer.offset is None:
+                out.append(layer)
+                continue
+            found = gather((here, layer.offset, size), first, peers, _partitions_of)
+            facts, sb = self._md_facts(found)
+            reader = self._md_reader(found)
+            if reader != here:
+                note = say(Detail.MD_READ_WITH, level=sb.level_name, name=os.path.basename(reader))
+                self._md_elsewhere.append(Layer(layer.names, None, layer.offset, size, facts={
+                    **layer.facts, "note": join_details([layer.facts.get("note") or "", note]), "md_array": facts}))
+                continue
+            try:
+                spec, array, notes = self._md_array(found, f"{here}.leakscan-md/{layer.offset}")
+                array.close()
+            except (MdRefused, OSError) as e:
+                out.append(Layer(layer.names, None, layer.offset, size, problem=self._md_refusal(found, e),
+                                 facts={**layer.facts, "md_array": facts}))
+                continue
+            inner = {**layer.facts, "note": join_details([layer.facts.get("note") or "", *notes]), "md_array": facts}
+            out += LayerFinder(self._keys, self._joined).find_inside(spec, (*layer.names, "md"), None, inner)
+            self._md_skips += self._md_left_out(found)
+        return out
 
     def _ewf_state(self) -> tuple[Detail, dict[str, str]]:
         """What an EWF image of which nothing could be walked is (the code saying "nothing could be walked" with
@@ -1448,6 +1644,7 @@ class ImageSource:
         vols += [self._volume_row(layer, None, p.reason, p.detail, None) for layer, p in self._problems]
         vols += [{**self._volume_row(layer, None, reason, detail, None), "all_zero": True}
                  for layer, reason, detail in self._notes]
+        vols += [self._volume_row(layer, None, Status.OK, "", None) for layer in self._md_elsewhere]
         out: dict[str, Any] = {
             "source": self.text,
             "kind": "image",
@@ -1465,6 +1662,8 @@ class ImageSource:
             out["sparse_bundle"] = self._bundle.facts()
         if self._udif is not None:
             out["udif"] = self._udif.facts()
+        if self._md is not None:
+            out["md_array"] = dict(self._md)
         if self._computed:
             out["computed_hashes"] = dict(self._computed)
         if self._verify_error:
@@ -1481,7 +1680,8 @@ class ImageSource:
             row["detail"] = detail
         if walker:
             row["walker"] = walker
-        for key in ("volume_system", "partition_type", "encryption", "snapshot_created", "apfs_volume_name", "note"):
+        for key in ("volume_system", "partition_type", "encryption", "snapshot_created", "apfs_volume_name", "note",
+                    "md_array"):
             if key in layer.facts:
                 row[key] = layer.facts[key]
         return row

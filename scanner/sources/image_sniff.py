@@ -439,6 +439,8 @@ _HEAD_SIGNATURES = (
     (1024, b"LABELONE", "lvm"),
     (512, b"PM\x00\x00", "apm"),
     (0, b"ER\x02\x00", "apm"),
+    (4096, b"\xfc\x4e\x2b\xa9\x01\x00\x00\x00", "md"),  # a Linux md member, superblock 1.2 (image_md)
+    (0, b"\xfc\x4e\x2b\xa9\x01\x00\x00\x00", "md"),  # 1.1
 )
 
 
@@ -659,6 +661,10 @@ def image_kind(path: str) -> str | None:
     kind = quick_kind(head, tail)
     if kind is not None or size < 512:  # a VMDK descriptor is a few hundred bytes of text
         return kind
+    from .image_md import md_super
+
+    if md_super(path) is not None:  # a Linux md member whose superblock is at its end (1.0, 0.90)
+        return "md"
     return dfvfs_kind(path)
 
 

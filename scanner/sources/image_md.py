@@ -1,0 +1,507 @@
+"""Linux md (software RAID) arrays rebuilt from their member images, read-only.
+
+A NAS or server disk set is imaged member by member; each image alone holds an md superblock and a slice of the
+array (for raid5, a third of every stripe and its parity: garbage). ``md_super`` reads a member's superblock (1.1
+at 0, 1.2 at 4 KiB, 1.0 near the end, 0.90 in the last 64 KiB: drivers/md/md.c, include/uapi/linux/raid/md_p.h),
+``gather`` finds the other members of its array (the same array UUID) among the given paths and the regular files
+beside it, and ``MdArray`` reads the array as drivers/md/raid0.c, raid1.c, raid5.c (raid4/5/6,
+``raid5_compute_sector``) and raid10.c (near copies) lay it out. Members missing: raid4/5 one, rebuilt from parity;
+raid6 two, from P and Q (lib/raid6's recovery over GF(2^8)); raid1 and raid10 from another copy. A member whose
+event count is behind the others' is stale (md leaves it out) and is read as missing. Nothing is ever written.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .image_noatime import list_evidence_folder, open_evidence
+
+MD_MAGIC = 0xA92B4EFC
+SECTOR = 512
+_SB1_BYTES = 1024  # 256 bytes and up to 384 device roles
+_SB0_BYTES = 4096
+_ROLE_SPARE, _ROLE_FAULTY = 0xFFFF, 0xFFFE  # dev_roles beside a slot (0xfffd, a journal, is past every slot too)
+_FEATURE_RECOVERY, _FEATURE_RESHAPE, _FEATURE_JOURNAL = 2, 4, 512
+LEVELS = {-1: "linear", 0: "raid0", 1: "raid1", 4: "raid4", 5: "raid5", 6: "raid6", 10: "raid10"}
+# raid5.c's ALGORITHM_* for the parity layouts read here, by mdadm's names
+LAYOUTS = {0: "left-asymmetric", 1: "right-asymmetric", 2: "left-symmetric", 3: "right-symmetric",
+           4: "parity-first", 5: "parity-last"}
+MAX_MEMBERS = 64  # members of one array looked at (md allows 384 in 1.x; a bigger set is refused)
+MAX_BESIDE = 4096  # files beside a member looked at for the others
+
+
+class MdRefused(Exception):
+    """The array cannot be read here: its message says why (missing members, a layout not read, a reshape).
+    ``missing``: members are missing (the evidence is incomplete), not a layout or state leakscan does not read."""
+
+    def __init__(self, message: str, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class MdSuper:
+    """One member's md superblock, as far as reading the array needs it."""
+
+    version: str  # "0.90", "1.0", "1.1", "1.2"
+    uuid: str  # the array's UUID (hex)
+    name: str  # the array's name (1.x), "" for 0.90
+    level: int
+    layout: int
+    chunk: int  # bytes (0 for raid1 and linear)
+    raid_disks: int
+    size: int  # bytes of each member the array uses (raid1/4/5/6/10), 0 when not set
+    data_offset: int  # bytes
+    data_size: int  # bytes of data on this member
+    role: int | None  # this member's slot in the array; None: a spare, faulty or journal device
+    dev_number: int
+    events: int
+    roles: tuple[int, ...] = ()  # 1.x: the role of each device number, as this superblock records them
+    features: int = 0
+    recovery_offset: int = 0  # bytes of a member being rebuilt that were rebuilt
+    reshape: bool = False
+    checksum_ok: bool = True
+
+    @property
+    def level_name(self) -> str:
+        return LEVELS.get(self.level, f"level {self.level}")
+
+    @property
+    def layout_name(self) -> str:
+        if self.level in (4, 5, 6):
+            return LAYOUTS.get(self.layout, f"layout {self.layout}") if self.level != 4 else "parity-last"
+        if self.level == 10:
+            near, far, offset = self.layout & 0xFF, (self.layout >> 8) & 0xFF, bool(self.layout & 0x10000)
+            return f"{'o' if offset else ('f' if far > 1 else 'n')}{far if far > 1 else near}"
+        return ""
+
+
+def _csum1(block: bytes, max_dev: int) -> int:
+    size = 256 + max_dev * 2
+    data = block[:216] + b"\0\0\0\0" + block[220:size]
+    total = sum(struct.unpack_from(f"<{size // 4}I", data))
+    if size % 4 == 2:
+        total += struct.unpack_from("<H", data, size - 2)[0]
+    return ((total & 0xFFFFFFFF) + (total >> 32)) & 0xFFFFFFFF
+
+
+def _super1(block: bytes, version: str, at: int) -> MdSuper | None:
+    if len(block) < 256 or struct.unpack_from("<II", block) != (MD_MAGIC, 1):
+        return None
+    features = struct.unpack_from("<I", block, 8)[0]
+    uuid, name = block[16:32].hex(), block[32:64].split(b"\0")[0].decode("utf-8", "replace")
+    level, layout, size, chunk, raid_disks = struct.unpack_from("<iIQII", block, 72)
+    data_offset, data_size, super_offset, recovery = struct.unpack_from("<QQQQ", block, 128)
+    dev_number = struct.unpack_from("<I", block, 160)[0]
+    events = struct.unpack_from("<Q", block, 200)[0]
+    csum, max_dev = struct.unpack_from("<II", block, 216)
+    if super_offset * SECTOR != at or max_dev > 384 or raid_disks > 384:
+        return None
+    roles = struct.unpack_from(f"<{max_dev}H", block, 256)
+    role = roles[dev_number] if dev_number < max_dev else _ROLE_SPARE
+    return MdSuper(version, uuid, name, level, layout, chunk * SECTOR, raid_disks, size * SECTOR,
+                   data_offset * SECTOR, data_size * SECTOR, role if role < raid_disks else None, dev_number, events,
+                   tuple(roles), features, recovery * SECTOR if features & _FEATURE_RECOVERY else 0,
+                   bool(features & _FEATURE_RESHAPE), _csum1(block, max_dev) == csum)
+
+
+def _super0(block: bytes) -> MdSuper | None:
+    if len(block) < _SB0_BYTES:
+        return None
+    words = struct.unpack("<1024I", block)
+    if words[0] != MD_MAGIC or words[1] != 0 or words[2] != 90:
+        return None
+    uuid = struct.pack("<IIII", words[5], words[13], words[14], words[15]).hex()
+    level = struct.unpack_from("<i", block, 7 * 4)[0]
+    csum = words[38]
+    total = sum(words) - csum
+    ok = ((total & 0xFFFFFFFF) + (total >> 32)) & 0xFFFFFFFF == csum
+    this = words[992:997]  # number, major, minor, raid_disk, state
+    raid_disks, state = words[10], this[4]
+    role = this[3] if this[3] < raid_disks and not state & 1 and state & 4 else None  # not faulty, in sync
+    size = words[8] * 1024
+    return MdSuper("0.90", uuid, "", level, words[64], words[65], raid_disks, size, 0, size, role, this[0],
+                   words[40] << 32 | words[39], (), 0, 0, False, ok)  # minor 90: no reshape (that is 0.91)
+
+
+def md_super_at(read: Callable[[int, int], bytes], size: int) -> MdSuper | None:
+    """The md superblock of a member SIZE bytes long read by READ(offset, n), or None. 1.2, 1.1, 1.0, then
+    0.90 (as mdadm looks: a member holds one)."""
+    places = [("1.2", 4096), ("1.1", 0)]
+    if size >= 8192:
+        places.append(("1.0", ((size // SECTOR - 16) & ~7) * SECTOR))
+    for version, at in places:
+        if 0 <= at and at + 256 <= size:
+            found = _super1(read(at, _SB1_BYTES), version, at)
+            if found is not None:
+                return found
+    if size >= 65536:
+        return _super0(read((size & ~0xFFFF) - 65536, _SB0_BYTES))
+    return None
+
+
+def md_super(path: str, start: int = 0, length: int | None = None) -> MdSuper | None:
+    """The md superblock of the member image at PATH (or of its LENGTH bytes from START: a partition), or None (no
+    member, or not readable)."""
+    try:
+        fd = open_evidence(path)
+    except OSError:
+        return None
+    try:
+        size = max(0, os.fstat(fd).st_size - start) if length is None else length
+        return md_super_at(lambda o, n: os.pread(fd, max(0, min(n, size - o)), start + o), size)
+    except (OSError, struct.error):
+        return None
+    finally:
+        os.close(fd)
+
+
+Place = tuple[str, int, int | None]  # a member's bytes: (image file, start, length or None for the rest of the file)
+WHOLE: Callable[[str], list[tuple[int, int | None]]] = lambda path: [(0, None)]  # noqa: E731 - members are files
+
+
+def place_key(place: Place) -> str:
+    """How a member is named: its file, or for a partition its file and start (``disk0.img@1048576``)."""
+    path, start, length = place
+    return path if start == 0 and length is None else f"{path}@{start}"
+
+
+@dataclass
+class Gathered:
+    """The members of one array found for a member image."""
+
+    uuid: str
+    supers: dict[str, MdSuper] = field(default_factory=dict)  # place_key: its superblock
+    places: dict[str, Place] = field(default_factory=dict)  # place_key: where its bytes are
+    newest: int = 0  # the highest event count
+
+    def current(self) -> dict[int, str]:
+        """{role: place_key} of the members md would assemble: in the array, at the newest event count, not marked
+        faulty by the freshest superblock, and not halfway through a rebuild."""
+        fresh = max(self.supers.values(), key=lambda s: (s.checksum_ok, s.events))
+        out: dict[int, str] = {}
+        for path, sb in sorted(self.supers.items()):
+            if sb.role is None or self.left_out(sb) or sb.role in out:
+                continue
+            if fresh.roles and sb.dev_number < len(fresh.roles) and fresh.roles[sb.dev_number] == _ROLE_FAULTY:
+                continue
+            out[sb.role] = path
+        return out
+
+    def left_out(self, sb: MdSuper) -> bool:
+        """A member md leaves out: its superblock's checksum fails, or its data is not the array's (behind the
+        newest event count, or halfway through a rebuild)."""
+        return not sb.checksum_ok or sb.events != self.newest or bool(sb.recovery_offset)
+
+    def stale(self) -> list[tuple[str, MdSuper]]:
+        """The members in a slot that md leaves out (left_out)."""
+        return [(p, s) for p, s in sorted(self.supers.items()) if s.role is not None and self.left_out(s)]
+
+
+def gather(place: Place, first: MdSuper, candidates: list[str],
+           slices: Callable[[str], list[tuple[int, int | None]]] = WHOLE) -> Gathered:
+    """The members of FIRST's array (the one at PLACE): it, and the SLICES (the whole file, or its partitions) of
+    the files in CANDIDATES (other SOURCEs) and of the regular files beside it whose superblock names the same
+    array UUID (read-only; no link followed)."""
+    path = os.path.abspath(place[0])
+    place = (path, place[1], place[2])
+    key = place_key(place)
+    found = Gathered(first.uuid, {key: first}, {key: place}, first.events if first.checksum_ok else 0)
+    folder = os.path.dirname(path)
+    beside: list[str] = []
+    try:
+        beside = [os.path.join(folder, n) for n in sorted(list_evidence_folder(folder))[:MAX_BESIDE]]
+    except OSError:
+        pass
+    seen = {path}
+    for other in [os.path.abspath(c) for c in candidates] + beside:
+        if other in seen or len(found.supers) >= MAX_MEMBERS:
+            continue
+        seen.add(other)
+        try:
+            if not stat.S_ISREG(os.lstat(other).st_mode):
+                continue
+        except OSError:
+            continue
+        for start, length in slices(other):
+            sb = md_super(other, start, length)
+            if sb is not None and sb.uuid == first.uuid:
+                key = place_key((other, start, length))
+                found.supers[key], found.places[key] = sb, (other, start, length)
+                if sb.checksum_ok:
+                    found.newest = max(found.newest, sb.events)
+    return found
+
+
+class _Member:
+    """One member's data area, read with pread (O_NOATIME)."""
+
+    def __init__(self, place: Place, sb: MdSuper, length: int) -> None:
+        self.fd = open_evidence(place[0])
+        self.start, self.length = place[1] + sb.data_offset, length
+
+    def read(self, offset: int, n: int) -> bytes:
+        n = max(0, min(n, self.length - offset))
+        try:
+            data = os.pread(self.fd, n, self.start + offset) if n else b""
+        except OverflowError as e:  # a superblock's data offset or size past any file
+            raise OSError(f"member data offset {self.start + offset} out of range") from e
+        if len(data) < n:
+            raise OSError(f"member image ends {n - len(data)} bytes early at {self.start + offset + len(data)}")
+        return data
+
+
+def _gf_tables() -> tuple[list[int], list[int]]:
+    """exp and log tables of GF(2^8) with generator 2 and polynomial 0x11d (lib/raid6's field)."""
+    exp, log, x = [0] * 510, [0] * 256, 1
+    for i in range(255):
+        exp[i], log[x] = x, i
+        x <<= 1
+        if x & 0x100:
+            x ^= 0x11D
+    exp[255:510] = exp[:255]
+    return exp, log
+
+
+_EXP, _LOG = _gf_tables()
+
+
+def _gf_times(c: int) -> bytes:
+    """The table of y -> c * y in GF(2^8), for bytes.translate."""
+    if c == 0:
+        return bytes(256)
+    return bytes([0] + [_EXP[_LOG[c] + _LOG[y]] for y in range(1, 256)])
+
+
+def _gf_inverse(c: int) -> int:
+    return _EXP[255 - _LOG[c]]
+
+
+def _xor(blocks: list[bytes], n: int) -> bytes:
+    acc = 0
+    for b in blocks:
+        acc ^= int.from_bytes(b.ljust(n, b"\0"), "little")
+    return acc.to_bytes(n, "little")
+
+
+class MdArray:
+    """An md array read from its members: ``read(offset, n)``, ``get_size()``, ``close()`` (image_pathspec's
+    reader). MEMBERS: {role: place_key}, SUPERS and PLACES: the superblock and place of each, SB: the freshest
+    superblock of a current member."""
+
+    def __init__(self, sb: MdSuper, members: dict[int, str], supers: dict[str, MdSuper],
+                 places: dict[str, Place]) -> None:
+        self.sb, self.level, self.n = sb, sb.level, sb.raid_disks
+        self.missing = sorted(set(range(self.n)) - set(members))
+        self.present = len(members)
+        self._check(sb)
+        self.chunk = sb.chunk if sb.level in (0, 4, 5, 6, 10) else 0
+        lengths = self._lengths(supers, members)
+        self.size = self._array_size(lengths)
+        self._starts = [sum(lengths[r] for r in range(i)) for i in range(self.n)] if self.level == -1 else []
+        self._m: dict[int, _Member] = {}
+        try:
+            for role, key in members.items():
+                self._m[role] = _Member(places[key], supers[key], lengths[role])
+        except OSError:
+            self.close()
+            raise
+
+    def _check(self, sb: MdSuper) -> None:
+        if sb.reshape:
+            raise MdRefused(f"a {sb.level_name} array stopped in the middle of a reshape (not read here)")
+        if sb.features & _FEATURE_JOURNAL:
+            raise MdRefused(f"a {sb.level_name} array with a write journal (not read here)")
+        if sb.level not in LEVELS:
+            raise MdRefused(f"md level {sb.level} (not read here)")
+        if self.n < 1 or self.n > MAX_MEMBERS:
+            raise MdRefused(f"{self.n} member slots (at most {MAX_MEMBERS} read)")
+        if sb.level in (0, 4, 5, 6, 10) and (sb.chunk < 4096 or sb.chunk & (sb.chunk - 1)):
+            raise MdRefused(f"chunk size {sb.chunk} bytes (not a power of two of at least 4 KiB)")
+        if sb.level in (4, 5, 6):
+            if sb.level != 4 and sb.layout not in LAYOUTS:
+                raise MdRefused(f"{sb.level_name} layout {sb.layout} (not read here)")
+            least = {4: 2, 5: 2, 6: 4}[sb.level]
+            if self.n < least:
+                raise MdRefused(f"{sb.level_name} of {self.n} members")
+        if sb.level == 10:
+            near, far = sb.layout & 0xFF, (sb.layout >> 8) & 0xFF
+            if far != 1 or sb.layout & 0x10000 or not 1 <= near <= self.n:
+                raise MdRefused(f"raid10 layout {sb.layout_name} (only the near layout is read here)")
+        lost = len(self.missing)
+        if lost == 0:
+            return
+        allowed = {-1: 0, 0: 0, 1: self.n - 1, 4: 1, 5: 1, 6: 2, 10: 0}[sb.level]
+        if sb.level == 10:
+            near = sb.layout & 0xFF
+            # each chunk must keep a copy: no group of NEAR slots all missing, the groups starting at 0, NEAR,
+            # 2 NEAR ... (wrapping) until back at 0 (raid10.c _enough)
+            gone, starts, first = set(self.missing), [], 0
+            while True:
+                starts.append(first)
+                first = (first + near) % self.n
+                if first == 0:
+                    break
+            if not any(all((s + k) % self.n in gone for k in range(near)) for s in starts):
+                allowed = lost
+        if lost > allowed:
+            raise MdRefused(f"{sb.level_name}: {lost} of {self.n} members missing", missing=True)
+
+    def _lengths(self, supers: dict[str, MdSuper], members: dict[int, str]) -> dict[int, int]:
+        """{role: bytes of each member's data area the array uses}: md's used size (raid1/4/5/6/10), or each
+        member's own data size (linear: members of any size, joined end to end; raid0: one zone, equal members)."""
+        if self.level == -1:
+            return {r: supers[k].data_size for r, k in members.items()}
+        sizes = {supers[k].data_size - supers[k].data_size % (self.chunk or 1) for k in members.values()}
+        if self.level == 0 and len(sizes) > 1:
+            raise MdRefused("raid0 of members of unequal sizes (several zones: not read here)")
+        per = self.sb.size if self.sb.size and self.level != 0 else min(sizes)
+        per -= per % (self.chunk or 1)
+        return dict.fromkeys(members, per)
+
+    def _array_size(self, lengths: dict[int, int]) -> int:
+        level, n, per = self.level, self.n, min(lengths.values())
+        if level == 1:
+            return per
+        if level == -1:
+            return sum(lengths.values())
+        if level == 0:
+            return per * n
+        if level in (4, 5):
+            return per * (n - 1)
+        if level == 6:
+            return per * (n - 2)
+        near = self.sb.layout & 0xFF
+        return per // self.chunk * n // near * self.chunk
+
+    # --- reading ------------------------------------------------------------------------------
+    def get_size(self) -> int:
+        return self.size
+
+    def close(self) -> None:
+        for m in self._m.values():
+            os.close(m.fd)
+        self._m = {}
+
+    def read(self, offset: int, n: int) -> bytes:
+        if not self._m:
+            raise OSError("md array already closed")
+        n = max(0, min(n, self.size - offset))
+        out = []
+        while n > 0:
+            if self.level == 1:
+                part = n
+                out.append(self._mirror(offset, part))
+            elif self.level == -1:
+                role = max(i for i, start in enumerate(self._starts) if start <= offset)
+                inner = offset - self._starts[role]
+                part = min(n, self._m[role].length - inner)
+                out.append(self._m[role].read(inner, part))
+            else:
+                inner = offset % self.chunk
+                part = min(n, self.chunk - inner)
+                out.append(self._chunk(offset // self.chunk, inner, part))
+            offset, n = offset + part, n - part
+        return b"".join(out)
+
+    def _mirror(self, offset: int, n: int) -> bytes:
+        return self._m[min(self._m)].read(offset, n)
+
+    def _chunk(self, number: int, inner: int, n: int) -> bytes:
+        """N bytes at INNER in the array's chunk NUMBER."""
+        c = self.chunk
+        if self.level == 0:
+            stripe, role = divmod(number, self.n)
+            return self._m[role].read(stripe * c + inner, n)
+        if self.level == 10:
+            near = self.sb.layout & 0xFF
+            for k in range(near):
+                stripe, role = divmod(number * near + k, self.n)
+                if role in self._m:
+                    return self._m[role].read(stripe * c + inner, n)
+            raise OSError(f"raid10 chunk {number}: no copy present")
+        data_disks = self.n - (2 if self.level == 6 else 1)
+        stripe, index = divmod(number, data_disks)
+        role, parity = self.place(stripe, index)
+        at = stripe * c + inner
+        if role in self._m:
+            return self._m[role].read(at, n)
+        others = [self.place(stripe, i)[0] for i in range(data_disks) if i != index]
+        if parity in self._m and all(r in self._m for r in others):  # P xor every other data chunk of the stripe
+            return _xor([self._m[r].read(at, n) for r in [parity, *others]], n)
+        return self._from_q(stripe, role, parity, others, at, n)
+
+    def _from_q(self, stripe: int, role: int, parity: int, others: list[int], at: int, n: int) -> bytes:
+        """raid6: the chunk of missing member ROLE when P or another data chunk is missing too, from Q (lib/raid6
+        recov: Q = sum of g^slot * D over GF(2^8), the slots in the kernel's syndrome order)."""
+        slots = self.syndrome_slots(stripe)
+        q = self.q_member(stripe)
+        gone = [r for r in others if r not in self._m]
+        if q not in self._m or len(gone) > 1:
+            raise OSError(f"raid6 stripe {stripe}: more than two chunks missing")
+        rest = _xor([self._m[q].read(at, n)] + [self._m[r].read(at, n).translate(_gf_times(_EXP[slots[r]]))
+                                               for r in others if r in self._m], n)  # Q of the missing ones
+        x = _EXP[slots[role]]
+        if not gone:  # P missing: Qx = g^x Dx
+            return rest.translate(_gf_times(_gf_inverse(x)))
+        y, parity_rest = _EXP[slots[gone[0]]], _xor([self._m[parity].read(at, n)] + [
+            self._m[r].read(at, n) for r in others if r in self._m], n)  # Dx xor Dy
+        # Qxy = g^x Dx xor g^y Dy, Pxy = Dx xor Dy: Dx = (Qxy xor g^y Pxy) / (g^x xor g^y)
+        return _xor([rest, parity_rest.translate(_gf_times(y))], n).translate(_gf_times(_gf_inverse(x ^ y)))
+
+    def q_member(self, stripe: int) -> int:
+        """The member holding raid6's Q syndrome of STRIPE (raid5.c raid5_compute_sector's qd_idx)."""
+        n, algo = self.n, self.sb.layout
+        p = self.place(stripe, 0)[1]
+        if algo in (0, 1):
+            return 0 if p == n - 1 else p + 1
+        if algo in (2, 3):
+            return (p + 1) % n
+        return 1 if algo == 4 else n - 1
+
+    def syndrome_slots(self, stripe: int) -> dict[int, int]:
+        """{data member: its slot in STRIPE's Q syndrome}: the members in turn from the one after Q (the first
+        when Q is the last: raid5.c raid6_d0), P and Q left out (raid6_idx_to_slot)."""
+        p, q = self.place(stripe, 0)[1], self.q_member(stripe)
+        start = 0 if q == self.n - 1 else q + 1
+        order = [(start + i) % self.n for i in range(self.n)]
+        return {r: slot for slot, r in enumerate(r for r in order if r not in (p, q))}
+
+    def place(self, stripe: int, index: int) -> tuple[int, int]:
+        """(member holding data chunk INDEX of STRIPE, member holding its P parity): raid5.c raid5_compute_sector."""
+        n, algo = self.n, self.sb.layout
+        if self.level == 4:
+            return index, n - 1
+        if self.level == 5:
+            data_disks = n - 1
+            if algo == 0:
+                p = data_disks - stripe % n
+                return (index + 1 if index >= p else index), p
+            if algo == 1:
+                p = stripe % n
+                return (index + 1 if index >= p else index), p
+            if algo == 2:
+                p = data_disks - stripe % n
+                return (p + 1 + index) % n, p
+            if algo == 3:
+                p = stripe % n
+                return (p + 1 + index) % n, p
+            if algo == 4:
+                return index + 1, 0
+            return index, data_disks
+        data_disks = n - 2  # raid6
+        if algo in (0, 1):
+            p = n - 1 - stripe % n if algo == 0 else stripe % n
+            if p == n - 1:
+                return index + 1, p
+            return (index + 2 if index >= p else index), p
+        if algo in (2, 3):
+            p = n - 1 - stripe % n if algo == 2 else stripe % n
+            return (p + 2 + index) % n, p
+        if algo == 4:
+            return index + 2, 0
+        return index, data_disks

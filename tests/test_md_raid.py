@@ -1,0 +1,304 @@
+"""Linux md arrays rebuilt from member images (scanner/sources/image_md.py, ImageSource._serve_md): members written
+by tests/md_data.py as the kernel lays them out (mdadm --create needs root), with file systems made by mke2fs -d and
+mtools inside. Before: each raid5 member was 'not-a-disk-image' and the workbook inside was never found."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_leakscan
+from image_data import ext_image, fat_image, leaked_workbook, partitioned_disk, sha256, write_tree
+from md_data import write_members
+
+from scanner.sources.image_md import MdArray, MdRefused, gather, md_super
+
+pytestmark = pytest.mark.skipif(shutil.which("mke2fs") is None or shutil.which("mcopy") is None,
+                                reason="mke2fs and mtools build the file systems")
+
+# (level, members, layout, metadata)
+SHAPES = [(5, 3, 2, "1.2"), (5, 4, 0, "1.1"), (5, 4, 1, "1.0"), (5, 5, 3, "0.90"), (5, 3, 4, "1.2"),
+          (5, 3, 5, "1.2"), (4, 3, 5, "1.2"), (6, 4, 2, "1.2"), (6, 5, 0, "1.2"), (6, 5, 1, "1.0"), (6, 6, 3, "1.2"),
+          (6, 4, 4, "1.2"), (6, 4, 5, "0.90"), (0, 3, 0, "1.2"), (1, 2, 0, "1.2"), (1, 3, 0, "0.90"),
+          (10, 4, 0x102, "1.2"), (10, 3, 0x102, "1.2"), (10, 5, 0x103, "1.0")]
+
+
+@pytest.fixture(scope="module")
+def array_bytes() -> bytes:
+    import random
+
+    rnd = random.Random(19)
+    return bytes(rnd.getrandbits(8) for _ in range(700_001))
+
+
+def _open(path: Path, others: list[Path] = ()) -> MdArray:
+    first = md_super(str(path))
+    assert first is not None
+    found = gather((str(path), 0, None), first, [str(p) for p in others])
+    current = found.current()
+    return MdArray(found.supers[current[min(current)]], current, found.supers, found.places)
+
+
+@pytest.mark.parametrize(("level", "n", "layout", "version"), SHAPES)
+def test_every_shape_reads_back_whole_and_with_each_member_missing(tmp_path: Path, array_bytes: bytes, level: int,
+                                                                    n: int, layout: int, version: str) -> None:
+    members = write_members(tmp_path, array_bytes, level, n, chunk=0 if level == 1 else 16384, layout=layout,
+                            version=version)
+    sb = md_super(str(members[1]))
+    assert sb is not None and (sb.level, sb.raid_disks, sb.role, sb.version, sb.checksum_ok) == (
+        level, n, 1, version, True)
+    assert sb.data_offset == (1 << 20 if version in ("1.1", "1.2") else 0)
+    assert _open(members[0]).read(0, len(array_bytes)) == array_bytes
+    away = tmp_path / "away"
+    away.mkdir()
+    for gone in range(n):
+        members[gone].rename(away / "m")
+        try:
+            if level == 0:
+                with pytest.raises(MdRefused, match="1 of 3 members missing") as refused:
+                    _open(members[(gone + 1) % n])
+                assert refused.value.missing
+            else:  # parity (raid6: P), the other mirror or the near copy
+                array = _open(members[(gone + 1) % n])
+                assert array.missing == [gone]
+                assert array.read(0, len(array_bytes)) == array_bytes, gone
+                array.close()
+        finally:
+            (away / "m").rename(members[gone])
+
+
+@pytest.mark.parametrize("layout", [0, 1, 2, 3, 4, 5])
+def test_raid6_is_rebuilt_with_any_two_members_missing_through_q(tmp_path: Path, array_bytes: bytes,
+                                                                 layout: int) -> None:
+    import itertools
+
+    members = write_members(tmp_path, array_bytes, 6, 5, chunk=16384, layout=layout)
+    away = tmp_path / "away"
+    away.mkdir()
+    for pair in itertools.combinations(range(5), 2):  # two data chunks, data and P, data and Q, P and Q
+        for i in pair:
+            members[i].rename(away / members[i].name)
+        try:
+            array = _open(members[next(i for i in range(5) if i not in pair)])
+            assert array.missing == list(pair)
+            assert array.read(0, len(array_bytes)) == array_bytes, pair
+            array.close()
+        finally:
+            for i in pair:
+                (away / members[i].name).rename(members[i])
+
+
+def test_three_missing_raid6_members_and_a_lost_raid10_pair_are_refused(tmp_path: Path, array_bytes: bytes) -> None:
+    six = write_members(tmp_path, array_bytes, 6, 5, chunk=16384, stem="six")
+    ten = write_members(tmp_path, array_bytes, 10, 4, chunk=16384, layout=0x102, stem="ten")
+    for p in (six[0], six[2], six[3], ten[2], ten[3]):  # raid10 near 2 over 4: slots 2 and 3 hold the same chunks
+        p.unlink()
+    with pytest.raises(MdRefused, match="raid6: 3 of 5 members missing"):
+        _open(six[1])
+    with pytest.raises(MdRefused, match="raid10: 2 of 4 members missing"):
+        _open(ten[0])
+    ten2 = write_members(tmp_path, array_bytes, 10, 4, chunk=16384, layout=0x102, stem="tenb")
+    ten2[1].unlink(), ten2[2].unlink()  # slots 1 and 2 never hold the same chunk: still read
+    assert _open(ten2[0]).read(0, len(array_bytes)) == array_bytes
+
+
+def test_a_stale_member_is_left_out_and_a_damaged_superblock_too(tmp_path: Path, array_bytes: bytes) -> None:
+    members = write_members(tmp_path, array_bytes, 5, 4, chunk=16384, events=[30, 30, 12, 30])
+    found = gather((str(members[0]), 0, None), md_super(str(members[0])), [])
+    assert [os.path.basename(p) for p, _ in found.stale()] == ["disk2.img"]
+    array = _open(members[0])
+    assert array.missing == [2] and array.read(0, len(array_bytes)) == array_bytes
+    raw = bytearray(members[1].read_bytes())
+    raw[4096 + 200] ^= 0xFF  # the event count: the checksum no longer matches
+    members[1].write_bytes(bytes(raw))
+    assert md_super(str(members[1])).checksum_ok is False
+    with pytest.raises(MdRefused, match="2 of 4 members missing"):  # disk1 damaged + disk2 stale
+        _open(members[0])
+
+
+def test_a_reshape_and_an_unknown_layout_are_refused(tmp_path: Path, array_bytes: bytes) -> None:
+    import struct
+
+    from md_data import _csum1
+
+    members = write_members(tmp_path, array_bytes, 5, 3, chunk=16384)
+    for p, (offset, value) in zip(members[:1], [(8, 4)], strict=True):  # feature bit 4: reshape active
+        raw = bytearray(p.read_bytes())
+        sb = bytearray(raw[4096:5120])
+        struct.pack_into("<I", sb, offset, value)
+        struct.pack_into("<I", sb, 216, 0)
+        struct.pack_into("<I", sb, 216, _csum1(sb, 3))
+        raw[4096:5120] = sb
+        p.write_bytes(bytes(raw))
+    assert md_super(str(members[0])).reshape
+    found = gather((str(members[0]), 0, None), md_super(str(members[0])), [])
+    with pytest.raises(MdRefused, match="reshape"):
+        MdArray(found.supers[str(members[0])], {0: str(members[0])}, found.supers, found.places)
+
+
+# --- through the CLI: a file system inside -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def volumes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("md")
+    book = leaked_workbook(seed=19)
+    tree = write_tree(root / "tree", {"共有/名簿.xlsx": book, "memo.txt": b"nothing personal"})
+    ext = ext_image(root / "ext4.img", tree, size_mib=8).read_bytes()
+    fat = fat_image(root / "fat.img", {"BACKUP/名簿.xlsx": book}).read_bytes()
+    return {"root": root, "book": sha256(book), "ext": ext, "fat": fat}
+
+
+def _findings(out: Path, *args: str) -> tuple[int, dict]:
+    done = run_leakscan("scan", *args, "--out", str(out), "--workers", "1", "--quiet", "--name", "名簿.xlsx",
+                        timeout=240)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return done.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def _hits(doc: dict) -> list[tuple[str, str]]:
+    return sorted((f["path"], f["sha256"]) for f in doc["files"] if f["path"].endswith("名簿.xlsx"))
+
+
+def test_raid5_members_given_as_sources_are_read_as_one_array(volumes: dict, tmp_path: Path) -> None:
+    members = write_members(tmp_path, volumes["ext"], 5, 3)
+    code, doc = _findings(tmp_path / "out", *map(str, members))
+    assert code == 1, doc["skipped"]
+    assert _hits(doc) == [(f"{members[0]} » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]  # once, not per member
+    assert doc["skipped"] == []
+    first, *others = doc["scan"]["source_details"]
+    assert first["format"] == "Linux md raid5 (rebuilt by leakscan from 3 of 3 members)"
+    assert first["md_array"]["layout"] == "left-symmetric" and first["md_array"]["missing_slots"] == []
+    assert [c["code"] for c in first["volumes"][0]["note_codes"]] == ["md-array-read"]
+    assert [o["md_array"]["read_with"] for o in others] == [str(members[0])] * 2
+
+
+def test_a_degraded_raid6_in_a_folder_is_rebuilt_once(volumes: dict, tmp_path: Path) -> None:
+    folder = tmp_path / "nas"
+    folder.mkdir()
+    members = write_members(folder, volumes["fat"], 6, 4, chunk=32768, version="1.0")
+    members[0].unlink()  # slot 0 was not imaged: its chunks come from P
+    code, doc = _findings(tmp_path / "out", str(folder))
+    assert code == 1, doc["skipped"]
+    assert _hits(doc) == [(f"{members[1]} » fs (FAT16) » /BACKUP/名簿.xlsx", volumes["book"])]
+    assert doc["skipped"] == []
+
+
+def test_a_stale_member_is_listed_and_the_array_read_without_it(volumes: dict, tmp_path: Path) -> None:
+    members = write_members(tmp_path, volumes["ext"], 5, 4, version="0.90", events=[41, 41, 40, 41])
+    code, doc = _findings(tmp_path / "out", str(members[0]))
+    assert code == 3  # a member not examined: incomplete
+    assert _hits(doc) == [(f"{members[0]} » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    assert [(s["reason"], [c["code"] for c in s["detail_codes"]]) for s in doc["skipped"]] == [
+        ("unsupported", ["md-member-stale"])]
+    note = doc["scan"]["source_details"][0]["volumes"][0]["note_codes"]
+    assert [c["code"] for c in note] == ["md-array-read", "md-degraded"] and note[1]["slots"] == "2"
+
+
+def test_raid0_missing_a_member_is_listed_not_clean(volumes: dict, tmp_path: Path) -> None:
+    members = write_members(tmp_path, volumes["ext"], 0, 3)
+    members[2].unlink()
+    code, doc = _findings(tmp_path / "out", str(members[0]))
+    assert code == 2  # nothing could be read: never a clean scan
+    assert doc["files"] == []
+    assert [(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]] == [
+        ("source-error", "md-array-unread"), ("corrupt", "md-array-unread")]
+    assert "raid0: 1 of 3 members missing" in doc["skipped"][1]["detail"]
+    assert "disk0.img, disk1.img" in doc["skipped"][1]["detail"]
+
+
+def test_a_nas_whose_arrays_live_on_partitions_is_read_once_with_the_other_partitions(volumes: dict,
+                                                                                     tmp_path: Path) -> None:
+    """Synology/QNAP: every disk holds a partition table; the data volume is md on a partition of each disk."""
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    members = write_members(parts, volumes["ext"], 5, 3, stem="m")
+    disks = tmp_path / "disks"
+    disks.mkdir()
+    for i, member in enumerate(members):
+        fat = fat_image(parts / f"fat{i}.img", {f"SYS/disk{i}.txt": b"not an array"})
+        partitioned_disk(disks / f"nas{i}.img", [(fat, "6"), (member, "fd")])
+    shutil.rmtree(parts)  # only the whole disks are evidence
+    code, doc = _findings(tmp_path / "out", *(str(disks / f"nas{i}.img") for i in range(3)))
+    assert code == 1 and doc["skipped"] == []
+    assert _hits(doc) == [(f"{disks}/nas0.img » p2 » md (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    # the plain partition of every disk is still walked (disk1.txt, disk2.txt), the array only with nas0
+    assert [s["files_seen"] for s in doc["scan"]["source_details"]][1:] == [1, 1]
+    rows = [[(v["name"], [c["code"] for c in v.get("note_codes", [])]) for v in s["volumes"]]
+            for s in doc["scan"]["source_details"]]
+    assert rows[0] == [("p1", []), ("p2/md", ["md-array-read"])]
+    assert rows[1] == rows[2] == [("p1", []), ("p2", ["md-read-with"])]
+
+
+def test_a_linear_array_of_unequal_members_is_read_end_to_end(tmp_path: Path, array_bytes: bytes) -> None:
+    import hashlib
+
+    from md_data import super1
+
+    uuid, parts = hashlib.md5(b"linear").digest(), [array_bytes[:300 * 1024], array_bytes[300 * 1024:]]
+    for i, data in enumerate(parts):
+        data = data[:len(data) - len(data) % 512]
+        parts[i] = data
+        member = bytearray((1 << 20) + len(data) + 65536)
+        member[1 << 20:(1 << 20) + len(data)] = data
+        member[4096:5120] = super1("1.2", -1, 0, 0, 2, 0, 1 << 20, len(data), 4096, i, 5, [0, 1], uuid)
+        (tmp_path / f"lin{i}.img").write_bytes(bytes(member))
+    array = _open(tmp_path / "lin1.img")
+    assert array.size == len(parts[0]) + len(parts[1])
+    assert array.read(0, array.size) == parts[0] + parts[1]
+    assert array.read(len(parts[0]) - 10, 20) == (parts[0] + parts[1])[len(parts[0]) - 10:len(parts[0]) + 10]
+
+
+def test_nas_disks_holding_only_md_partitions_in_a_folder_are_no_errors(volumes: dict, tmp_path: Path) -> None:
+    """GPT disks whose one partition is a raid6 member (metadata 1.0), one disk not imaged: the array is read from
+    the first disk, the others are described (md-read-with), not 'nothing could be walked'."""
+    parts, disks = tmp_path / "parts", tmp_path / "disks"
+    parts.mkdir(), disks.mkdir()
+    members = write_members(parts, volumes["ext"], 6, 4, stem="m", version="1.0")
+    for i, member in enumerate(members[:3]):
+        partitioned_disk(disks / f"nas{i}.img", [(member, "A19D880F-05FC-4D3B-A006-743F0F84911E")], label="gpt")
+    shutil.rmtree(parts)
+    code, doc = _findings(tmp_path / "out", str(disks))
+    assert code == 1 and doc["skipped"] == []
+    assert _hits(doc) == [(f"{disks}/nas0.img » p1 » md (ext4) » /共有/名簿.xlsx", volumes["book"])]
+
+
+def test_hostile_superblocks_with_good_checksums_are_refused_or_read_never_crash(tmp_path: Path,
+                                                                                  array_bytes: bytes) -> None:
+    """Seeded flips in the fields of member 0's 1.2 superblock, its checksum made good again: the array is refused
+    (MdRefused) or read; a read past what the members hold is an OSError (listed by the walk), never another error."""
+    import random
+    import struct
+
+    from md_data import _csum1
+
+    members = write_members(tmp_path, array_bytes, 5, 3, chunk=16384)
+    clean = members[0].read_bytes()
+    rnd = random.Random(1910)
+    outcomes = {"refused": 0, "read": 0, "short": 0}
+    for _ in range(150):
+        raw = bytearray(clean)
+        sb = bytearray(raw[4096:5120])
+        for _ in range(rnd.randint(1, 3)):
+            sb[rnd.choice([*range(64, 200), *range(256, 262)])] = rnd.getrandbits(8)
+        max_dev = min(struct.unpack_from("<I", sb, 220)[0], 384)
+        struct.pack_into("<I", sb, 216, 0)
+        struct.pack_into("<I", sb, 216, _csum1(sb, max_dev))
+        raw[4096:5120] = sb
+        members[0].write_bytes(bytes(raw))
+        try:
+            array = _open(members[1])
+        except MdRefused:
+            outcomes["refused"] += 1
+            continue
+        try:
+            array.read(0, min(array.size, 1 << 20))
+            array.read(max(0, array.size - 65536), 65536)
+            outcomes["read"] += 1
+        except OSError:
+            outcomes["short"] += 1
+        finally:
+            array.close()
+    assert sum(outcomes.values()) == 150 and outcomes["refused"] and outcomes["read"], outcomes
