@@ -60,14 +60,19 @@ class LazyHead:
     """The first 512 bytes, read only if an inspector asks; a failed read is kept in ``error`` so the
     file is recorded as not examined instead of being dropped as "nobody wanted it"."""
 
-    def __init__(self, entry: Entry, size: int = 512) -> None:
+    def __init__(self, entry: Entry, size: int = 512, whole: int | None = None) -> None:
         self._entry = entry
         self._size = size
+        self._whole = whole  # the file's size, when it is small and its name's checks read past the head: read whole
         self._data: bytes | None = None
         self.error: ReadError | None = None
 
     def __call__(self) -> bytes:
         if self._data is None:
+            small = getattr(self._entry, "read_small", None) if self._whole is not None else None
+            if small is not None and self._whole is not None and (got := small(self._whole + 1)) is not None:
+                self._data = got[0][:self._size]  # (in one open: the entry keeps it for those checks, LocalEntry)
+                return self._data
             quick = getattr(self._entry, "quick_head", None)  # a local file: one open and read, no file object
             if quick is not None and (data := quick(self._size)) is not None:
                 self._data = data
@@ -139,7 +144,8 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
         wanted = _by_content(entry, size, head, ctx)
         head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
-        head = LazyHead(entry, PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512)  # a program: its headers
+        head = LazyHead(entry, PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512,  # a program: its headers
+                        size if size <= WHOLE_SMALL and _reread(entry.name) else None)
         inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
         if compiled_class(entry.name, head):  # a .jar holds thousands: only the inspectors that look past a file's
             # first bytes are asked (a disk image or a tar made to start so, review18e); the content check and the
@@ -176,6 +182,20 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
             if same is not None and (affinity := same(entry)) is not None:
                 break
     return Candidate(matches, stat_of(), wanted, affinity)
+
+
+# Names whose walk checks read a small file past its head (a document's or a message's directory, a mail header
+# block, a PDF's names, the read pass of a document without tables): such a file up to WHOLE_SMALL bytes is read
+# whole when its head is first asked for, and the checks take their bytes from that read (``LocalEntry.read_small``,
+# one open instead of two to four). A speed hint only: any name reads the same bytes either way.
+WHOLE_SMALL = 1 << 16
+REREAD_EXTS = frozenset({".doc", ".dot", ".ppt", ".pps", ".pot", ".rtf", ".docx", ".docm", ".dotx", ".pptx", ".pptm",
+                         ".ppsx", ".odt", ".odp", ".msg", ".oft", ".eml", ".pdf"})
+
+
+def _reread(name: str) -> bool:
+    dot = name.rfind(".")
+    return dot >= 0 and name[dot:].casefold() in REREAD_EXTS
 
 
 CLASS_MAGIC = b"\xca\xfe\xba\xbe"

@@ -37,6 +37,9 @@ BATCH_SECONDS = 1.0
 # Test hook only: seconds to sleep after each recorded file, so a test can kill a scan mid-way.
 TEST_HOOK_DELAY_ENV = "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE"
 
+# ``record``'s outcome of a file read with nothing found, as json.dumps writes it (tests/test_resume.py keeps it so)
+_READ_ONLY = '{"hits": [], "skipped": [], "skipped_codes": [], "links": [], "files_seen": %d, "bytes_read": %d}'
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS done (key TEXT PRIMARY KEY, outcome TEXT NOT NULL);
@@ -411,7 +414,20 @@ class ScanState:
             return  # trace artefacts stay in memory until the analysis: read again on resume
         if len(result.sources) != m.sources:
             return  # a disk image inside the source, described in the findings: walked again on resume
-        outcome = {
+        if not hits and len(result.skipped) == m.skipped and len(result.links) == m.links:  # most files: read, nothing
+            # found (the text json.dumps gives the dict below, without building and encoding it)
+            self._pending.append((self._row_key(key), _READ_ONLY % (result.files_seen - m.files_seen, n_bytes)))
+        else:
+            self._pending.append((self._row_key(key), json.dumps(self._outcome(result, m, n_bytes), ensure_ascii=False)))
+        if len(self._pending) >= BATCH_FILES or time.monotonic() - self._last_flush > BATCH_SECONDS:
+            self.flush()
+        if self._delay:
+            time.sleep(self._delay)
+
+    @staticmethod
+    def _outcome(result: ScanResult, m: ResultMark, n_bytes: int) -> dict[str, Any]:
+        hits = result.hits[m.hits:]
+        return {
             "hits": [[_loc_json(h.location), _with_said_codes(h.to_json())] for h in hits],
             "skipped": [[_loc_json(s.location), s.reason, s.detail, *([s.sha256] if s.sha256 else [])]
                         for s in result.skipped[m.skipped:]],
@@ -422,19 +438,15 @@ class ScanState:
             "files_seen": result.files_seen - m.files_seen,
             "bytes_read": n_bytes,
         }
-        self._pending.append((self._row_key(key), json.dumps(outcome, ensure_ascii=False)))
-        if len(self._pending) >= BATCH_FILES or time.monotonic() - self._last_flush > BATCH_SECONDS:
-            self.flush()
-        if self._delay:
-            time.sleep(self._delay)
 
     def in_flight(self, keys: list[str]) -> None:
         """Files sent to a worker, written down before any of their bytes is decoded: if the scan itself
         ends while they are in flight, a resume knows (``interrupted``)."""
-        with self._db:
+        with self._db:  # the files recorded done since the last commit go in the same commit (one instead of two)
             self._db.executemany("INSERT INTO started (key, times) VALUES (?, 1) "
                                  "ON CONFLICT(key) DO UPDATE SET times = times + 1",
                                  [(self._row_key(k),) for k in keys])
+            self._write_pending()
 
     def poison(self, key: str, part: str, poison: Poison) -> None:
         """A step of this file (or of its archive member ``part``) killed or hung a worker: written down at
@@ -474,9 +486,14 @@ class ScanState:
     def flush(self) -> None:
         if self._pending:
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO done (key, outcome) VALUES (?, ?)", self._pending)
-            self._pending.clear()
+                self._write_pending()
         self._last_flush = time.monotonic()
+
+    def _write_pending(self) -> None:
+        """The recorded files not yet written (inside the caller's transaction)."""
+        if self._pending:
+            self._db.executemany("INSERT OR REPLACE INTO done (key, outcome) VALUES (?, ?)", self._pending)
+            self._pending.clear()
 
     def finish(self, complete: bool = True) -> None:
         """Everything recorded; the scan completed (a later --resume is refused: its outputs stand), or

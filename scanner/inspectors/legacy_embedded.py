@@ -266,33 +266,40 @@ def workbook_or_encrypted(entry: Entry, limit: int) -> bool:
     return names is None or bool(names & {"Workbook", "Book", "EncryptedPackage"})
 
 
-def holds_word_stream(entry: Entry, limit: int) -> bool:
+def holds_word_stream(entry: Entry, limit: int, size: int | None = None) -> bool:
     """Whether a compound file is a Word 97-2003 document: its directory names a WordDocument stream and no workbook
     stream (an .xls renamed .doc is the archive inspector's). A directory that cannot be followed: False (the archive
-    inspector lists a damaged one it opens)."""
-    names = _stream_names(entry, limit)
+    inspector lists a damaged one it opens). ``size`` (the walk's): a small local file is read in one open."""
+    names = _stream_names(entry, limit, size)
     return names is not None and "WordDocument" in names and not names & {"Workbook", "Book"}
 
 
-def _stream_names(entry: Entry, limit: int) -> set[str] | None:
+def _stream_names(entry: Entry, limit: int, size: int | None = None) -> set[str] | None:
     """The streams a compound file's directory names, read sector by sector (CompoundProbe); None when the directory
     cannot be followed, the file cannot be read, or a stream that cannot seek holds more than ``limit`` bytes (read
-    whole up to it)."""
+    whole up to it). A small local file of ``size`` bytes is read in one open, no file object (as ``may_embed``)."""
+    small = getattr(entry, "read_small", None)
+    got = small(size + 1) if small is not None and size is not None and size <= _SMALL else None
     try:
+        if got is not None and size is not None and len(got[0]) <= size:  # (one that grew since the walk: below)
+            return _names_in(io.BytesIO(got[0]))
         with entry.open() as f:
             if not f.seekable():
                 data = f.read(limit + 1)
                 if len(data) > limit:
                     return None
-                f = io.BytesIO(data)
-
-            def read_at(offset: int, n: int) -> bytes:
-                f.seek(offset)
-                return f.read(n)
-
-            return {name for name, typ, _start, _size in CompoundProbe(read_at).entries() if typ == 2}
+                return _names_in(io.BytesIO(data))
+            return _names_in(f)
     except (ValueError, struct.error, IndexError, OverflowError, ReadError, OSError):
         return None
+
+
+def _names_in(f: IO[bytes]) -> set[str]:
+    def read_at(offset: int, n: int) -> bytes:
+        f.seek(offset)
+        return f.read(n)
+
+    return {name for name, typ, _start, _size in CompoundProbe(read_at).entries() if typ == 2}
 
 
 def _may_embed_ranged(read_range: Callable[[int, int], bytes], kind: str,

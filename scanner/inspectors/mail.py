@@ -119,6 +119,10 @@ def _header_bytes(entry: Entry, size: int, head: Callable[[], bytes]) -> bytes:
     h = head()
     if b"\n\n" in h or b"\n\r\n" in h or len(h) >= size:
         return h
+    small = getattr(entry, "read_small", None)  # a local file: one open, no file object (sources.local)
+    got = small(HEADER_PROBE) if small is not None else None
+    if got is not None:
+        return got[0]
     try:
         with entry.open() as f:
             return f.read(HEADER_PROBE)
@@ -172,7 +176,7 @@ class MailInspector:
         if ext in MESSAGE_EXTS and disguised(entry.name, head()) is not None:
             return False  # a workbook, an archive or a table named .msg/.eml: read by its content (disguise)
         if ext in OUTLOOK_MESSAGE_EXTS:  # a message without attachments costs no worker
-            return msg_may_hold_attachments(entry, self.config.max_inspect_bytes)
+            return msg_may_hold_attachments(entry, self.config.max_inspect_bytes, size=size)
         if ext == ".eml":  # headers are often longer than 512 bytes (Received chains): up to 16 KiB of them
             start = _header_bytes(entry, size, head)
             complete = len(start) >= size
@@ -185,7 +189,7 @@ class MailInspector:
             return False
         h = head()
         if h.startswith(OLE_MAGIC):  # named neither .msg nor as another Office file: its directory tells
-            return msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False)
+            return msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False, size=size)
         kind = detect(h, "")
         return kind is not None and (kind != "eml" or self._mail_text(h, size))
 
@@ -219,7 +223,7 @@ class MailInspector:
 
     def _renamed_msg(self, entry: Entry, size: int, head: bytes) -> bool:
         return (size >= 512 and head.startswith(OLE_MAGIC)
-                and msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False))
+                and msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False, size=size))
 
     settle_bytes = 1 << 16  # the byte search needs the whole file: a fake .msg of up to 64 KiB costs no worker
 

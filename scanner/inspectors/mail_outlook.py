@@ -97,17 +97,25 @@ _PROBE_ERRORS = (ValueError, struct.error, IndexError, OverflowError)
 _MOST_ENTRIES = 8000  # directory entries the probe reads (1 MiB of directory): past it, it cannot tell
 
 
-def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True) -> bool:
+SMALL_MSG = 1 << 16  # a local .msg up to this size is read whole for its directory (one open, as legacy's)
+
+
+def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True, size: int | None = None) -> bool:
     """The walk's cheap check of a .msg: False only when a few sectors of its compound-file directory show an
     Outlook message (``__substg1.0_`` streams) with no attachment storage, so a message without attachments
     costs no worker; a file whose directory cannot be followed goes to the worker, which lists why.
     ``named`` False (a compound file under another name, a .dat): True only when the directory shows a
     message stream with an attachment storage or a body long enough for a table; whatever else it is, other
-    inspectors read it."""
+    inspectors read it. ``size`` (the walk's): a small local file is read whole in one open, no file object."""
     try:
         ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): a few ranges only
         if ranged is not None:
             return _directory_says(ranged, named)
+        small = getattr(entry, "read_small", None)
+        got = small(size + 1) if small is not None and size is not None and size <= SMALL_MSG else None
+        if got is not None and size is not None and len(got[0]) <= size:  # the whole file as the walk saw it (one
+            whole = got[0]  # that grew since: read below)
+            return len(whole) > limit or _directory_says(lambda offset, length: whole[offset:offset + length], named)
         with entry.open() as f:
             if f.seekable():
                 def read_at(offset: int, length: int) -> bytes:

@@ -69,6 +69,7 @@ FORMAT = "pdf"
 MAX_TREE_DEPTH = 64  # name-tree levels followed (real trees have 2-3)
 MAX_ATTACHMENTS = 10_000  # attachments listed from one PDF; the rest are counted in one row
 BLOCK = 1 << 20
+SMALL_PDF = 1 << 16  # a local PDF up to this size is searched in one read (less than a BLOCK)
 # pypdf's Configuration: the most bytes each of its decoders may output (LimitReachedError past it)
 _OUTPUT_CAPS = ("zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
                 "brotli_maximum_output_length", "array_based_stream_maximum_output_length",
@@ -104,13 +105,18 @@ def _last_ext(name: str) -> str:
     return name[dot:].casefold() if dot > 0 else ""
 
 
-def may_hold_attachments(entry: Entry, head: bytes) -> bool:
+def may_hold_attachments(entry: Entry, head: bytes, size: int | None = None) -> bool:
     """``wants``: a PDF header in the first KiB and a name of an attachment anywhere in its bytes. A file that
-    cannot be read here is wanted (the worker reads it again and lists why)."""
+    cannot be read here is wanted (the worker reads it again and lists why). A small local file of ``size`` bytes
+    (one block) is read in one open, no file object."""
     if b"%PDF-" not in head[:HEADER_WINDOW]:
         return False
     if names_attachment(head):
         return True
+    small = getattr(entry, "read_small", None)
+    got = small(size + 1) if small is not None and size is not None and size <= SMALL_PDF else None
+    if got is not None and size is not None and len(got[0]) <= size:  # the first and only block, as below
+        return names_attachment(got[0])
     try:
         with entry.open() as f:
             tail = b""
@@ -169,7 +175,7 @@ class PdfInspector:
             return False  # under another name (review14h: a renamed PDF ended as nothing): a PDF from its first byte
         if size > SEARCH_HERE_BYTES:  # the byte search is the worker's (inspect)
             return b"%PDF-" in head()[:HEADER_WINDOW]
-        return may_hold_attachments(entry, head())
+        return may_hold_attachments(entry, head(), size)
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A PDF under a name no inspector reads (報告書.jpg, a picture's or a log's name: the disguise check's

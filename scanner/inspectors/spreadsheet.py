@@ -662,7 +662,7 @@ class SpreadsheetInspector:
             first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
             if size > 0 and (first.startswith(b"{\\rt") or _wordml(first) or (  # it goes on (a renamed workbook
                     # is read by its magic); Word 2003 XML saved as .doc is read (docs18)
-                    first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes))):
+                    first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes, size))):
                 return True
             if ext == ".doc":
                 return False
