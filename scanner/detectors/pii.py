@@ -1394,16 +1394,19 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
             return
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
-        elif (after_blank or (cut.rows and _label_at(row, first))) and _TABLES_ABOVE.get() < MAX_TABLES:
+        elif after_blank or (cut.rows and _label_at(row, first)):
             # after a blank row, or a header word where a name or address is (not on the row right under the header:
             # a header merged over two rows, 氏名 over 姓 | 名, is one header, not two lists)
             after_blank = max(after_blank - 1, 0)
             if addr := _another_header(row, ours):
-                ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
-                if _its_rows(addr, ahead):
-                    cut.rest = chain([row], ahead, it)
-                    return
-                row = []  # a header row is no person's (電話 | 氏名 | … read as 電話 at 氏名): read as a blank row
+                if _TABLES_ABOVE.get() < MAX_TABLES:
+                    ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
+                    if _its_rows(addr, ahead):
+                        cut.rest = chain([row], ahead, it)
+                        return
+                # a header row is no person's (電話 | 氏名 | … read as 電話 at 氏名): read as a blank row, past
+                # MAX_TABLES too (100 small lists: 18 false persons 電話, fix18b)
+                row = []
         cut.rows += 1
         yield row
 
