@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
+import pytest
 from faker import Faker
 
-from scanner.codes import Rejection
+from scanner.codes import Rejection, SheetKind
 from scanner.detectors import pii as P
 
 SEED = 1919
@@ -28,6 +30,31 @@ def _inventory(n: int) -> Rows:
 
 def _members(at: int, n: int, width: int) -> Rows:
     return [[name, post, address, phone, *[""] * (width - 4)] for name, address, post, phone in PEOPLE[at:at + n]]
+
+
+# --- rows after a table found by a second try inside a refused sample -------------------------------------------------
+
+@pytest.mark.parametrize("header", [False, True], ids=["header-less", "under the inventory's header"])
+@pytest.mark.parametrize("layout", [(60, 20, 60, 20, 60), (100, 20, 100, 20, 100, 20), (600, 20, 30, 20)],
+                         ids=["two lists in 200 rows", "three lists", "past the sample"])
+def test_members_between_an_inventorys_rows_are_each_read(header: bool, layout: tuple[int, ...]) -> None:
+    """Header-less members typed between an inventory's rows, in its cell layout: the search found the first list
+    (a second try inside the refused window, or a table between the list's rows) and that table ended where the
+    inventory resumed; every member below it was read by no table and the sheet said nothing of them (20 of 40, 20
+    of 60). The search now goes on below the table found."""
+    rows: Rows = [["品名", "型番", "数量", "保管場所", "担当者名"]] if header else []
+    expected: set[str] = set()
+    at = 0
+    for i, n in enumerate(layout):
+        if i % 2:
+            rows += _members(at, n, 5)
+            expected |= {p[0] for p in PEOPLE[at:at + n]}
+            at += n
+        else:
+            rows += _inventory(n)
+    found = P.analyse_sheet("備品", rows)
+    assert found is not None and found.count == at
+    assert {r.fields["name"] for r in found.records} == expected  # no staff of the inventory among them
 
 
 # --- past MAX_TABLES ------------------------------------------------------------------------------------------------
@@ -53,3 +80,38 @@ def test_past_max_tables_another_lists_header_is_nobody() -> None:
     assert all(r.fields["name"] in names for r in found.records)  # 346 -> 328 persons, all of them real
     assert found.count >= 64 * 4
     assert found.count + found.rejected.get(Rejection.NOT_A_NAME, 0) == 400  # every data row said once
+
+
+# --- a lead's own rows found again by a later window -----------------------------------------------------------------
+
+def _roster(staff: int = 6, days: int = 30) -> Rows:
+    """氏名 | 店舗住所 | 日付 | シフト with no header: staff at 2 stores, ``days`` days each, sorted by staff."""
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    stores = [f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}" for _ in range(2)]
+    people = [(fake.name(), stores[i % 2]) for i in range(staff)]
+    return [[n, a, (dt.date(2026, 4, 1) + dt.timedelta(d)).isoformat(), ("早番", "遅番", "日勤")[(i + d) % 3]]
+            for i, (n, a) in enumerate(people) for d in range(days)]
+
+
+def test_a_shift_roster_sorted_by_staff_counts_nobody() -> None:
+    """The roster's sample is a names-elsewhere lead (staff at their stores); the later search then found a window of
+    one staff member's run (one name at one address: 30 false persons, fix18b). A window's rows that the lead's sample
+    held (that name at that place) are the lead's, read as blank rows: the sheet is the lead, every row said once."""
+    found = P.analyse_sheet("シフト", _roster())
+    assert found is not None and found.kind == SheetKind.NAMES
+    assert found.records == [] and found.rejected == {Rejection.NAME_ELSEWHERE: 180}
+
+
+def test_a_member_list_below_a_shift_roster_is_counted_and_no_staff() -> None:
+    """A roster of 540 rows sorted by date (6 staff taking turns: a lead), then a member list past the sample: the
+    later search's windows held staff runs beside the members (68 persons, 38 of them staff at their stores; 29 and a
+    member refused without a header). The lead's own rows are read as blank rows by a window: the 30 members are the
+    persons, the roster's 540 rows refused beside them."""
+    roster = sorted(_roster(days=90), key=lambda r: str(r[2]))
+    members = [[n, a, phone, ""] for n, a, _post, phone in PEOPLE[30:60]]
+    for below in ([["氏名", "住所", "電話", ""], *members], members):
+        found = P.analyse_sheet("シフト", [*roster, [], *below])
+        assert found is not None and found.kind == SheetKind.PERSONS and found.count == 30
+        assert {r.fields["name"] for r in found.records} == {p[0] for p in PEOPLE[30:60]}
+        assert found.rejected == {Rejection.NAME_ELSEWHERE: 540}

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import chain, islice, takewhile, zip_longest
 from typing import cast, overload
 
@@ -1259,8 +1260,12 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         # no person table in the sample rows: one may start further down; below a header that names no person
         # table (a product list, public officials) only a header of its own starts one (its rows are not persons)
         where: list[int] = []
+        theirs = None
+        if elsewhere_of is not None:  # a window's rows that are the lead's own (a name at the place the sample held it)
+            pairs = {pair for r in sample if (pair := _made_of_record(elsewhere_of, r)) is not None}
+            theirs = partial(_one_of, elsewhere_of, pairs)
         below = _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None,
-                             rest_text=texts[1], where=where)
+                             rest_text=texts[1], where=where if elsewhere_of is not None else None, theirs=theirs)
         if elsewhere_of is None:
             return below
         if below is None:
@@ -1268,11 +1273,12 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         # a table found below the lead's rows is kept beside the lead, never in its place: a header-less shift roster
         # sorted by staff gave one staff member's 30 rows and its other 150 rows were neither hit nor skip (fix18b).
         # The lead holds the rows above the table and those after it (a table found between the list's rows ends
-        # where they resume: the rows below it were read by no table); ``where``: the table's own rows
-        top, end = where
+        # where they resume: the rows below it were read by no table); ``where``: the table's own rows, and how many
+        # of them were the lead's (read as blank rows by the table)
+        top, end, its_own = where
         off = header_at + 1 if header_at is not None else 0
         outside = [[] if top <= off + i < end else r for i, r in enumerate(sample)]
-        more = bisect_left(passed, top) + len(passed) - bisect_left(passed, end)
+        more = bisect_left(passed, top) + len(passed) - bisect_left(passed, end) + its_own
         lead = _spread_lead(name, elsewhere_of, outside, first_row, header_at, first_col, more)
         return below if lead is None else _both_tables(lead, below)
     kept, examples = _without_examples(sample)
@@ -1501,6 +1507,11 @@ def _made_of_record(main: RolePlan, row: Sequence[object]) -> tuple[str, str] | 
     """The row's name and address when they would make a record (they pass the row checks), else None."""
     n, a = main.value(row, "name"), main.value(row, "address")
     return (n, a) if n and a and _problem(n, a, set()) is None else None
+
+
+def _one_of(main: RolePlan, pairs: set[tuple[str, str]], row: Sequence[object]) -> bool:
+    """Does ``row`` hold a name at an address (in ``main``'s columns) that ``pairs`` holds?"""
+    return _made_of_record(main, row) in pairs
 
 
 def _rows_of(stream: Iterator[Sequence[object]], main: RolePlan, passed: array[int], at: int
@@ -1768,12 +1779,16 @@ def _names_person_header(row: Sequence[object]) -> bool:
 
 
 def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
-                 first_col: int, headers_only: bool = False, rest_text: str | None = None, where: list[int] | None = None
-                 ) -> SheetFinding | None:
+                 first_col: int, headers_only: bool = False, rest_text: str | None = None, where: list[int] | None = None,
+                 theirs: Callable[[Sequence[object]], bool] | None = None) -> SheetFinding | None:
     """A person table below the sample rows of a sheet in which they showed none (see :data:`_HINTS`): the first
     one found, its rows numbered as in the sheet; None when there is none (then every row was read once).
     ``rest_text``: ``_text(head[HEADER_SCAN_ROWS:])`` when the caller has it (:func:`_head_texts`). ``where`` is given
-    the found table's first row and the row after its last (numbered from head's first)."""
+    the found table's first row, the row after its last (numbered from head's first) and how many of its rows were
+    ``theirs``: rows of a lead (a name at a place the lead's sample held it) that a window reads as blank rows. A
+    header-less shift roster sorted by staff is a lead; a window holding one staff member's run (one name at his
+    store) was a table of 30 false persons (fix18b, tables19). When ``where`` is not asked, a table that ended where
+    the list resumed is followed by the search below it: the tables found are given as one."""
     rows: list[Sequence[object]] = list(head)
     # where the search goes on in ``rows`` (``done``: rows of the sheet before ``rows``): below a header, from the
     # rows under the header search (a second table's header); else past the sample (its rows were classified)
@@ -1790,6 +1805,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     bases: dict[tuple[int, ...], SheetFinding | None] = {}  # the list's own rows read header-less, per set of them
     list_shapes: set[tuple[str, ...]] = set()  # the list's shapes around a header-less table found between its rows
     again = False  # the window is a second trial inside a refused one (:func:`_rows_turn`): refused, it is spent
+    got: SheetFinding | None = None  # the tables found in windows that ended where the list resumed
     # rows[HEADER_SCAN_ROWS:clear] are known to hold no header hint (the search below, over all of them, found none):
     # later_hint over some of them, headers only, finds none either (a block's text is a part of theirs, each of its
     # rows one of theirs), so _next_window does not search them again while ``rows`` is this list
@@ -1817,7 +1833,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                                        known if spent < _shape_allowance(done + at) else None, clear)) is None:
             block = list(islice(stream, LATER_BLOCK))
             if not block:
-                return None
+                return got
             # the rows above a hit: the whole sample (a table may start in it), then the last rows read
             keep = rows if done == 0 and len(rows) == len(head) else rows[max(0, len(rows) - LATER_CONTEXT):]
             if keep is not rows:
@@ -1842,7 +1858,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                 if window and later_hint(window[:1], headers_only=True) is None:  # a header-less table between rows
                     list_shapes = known - {_shape(r) for r in window}
         taken: list[Sequence[object]] = []
-        read = [0]
+        read = [0, 0]  # rows read by the window, of them the lead's (``theirs``: read as blank rows)
 
         def kept(source: Iterator[Sequence[object]], taken: list[Sequence[object]] = taken, read: list[int] = read
                  ) -> Iterator[Sequence[object]]:
@@ -1850,19 +1866,35 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                 if len(taken) < HEADER_SCAN_ROWS + SAMPLE_ROWS:
                     taken.append(r)
                 read[0] += 1
+                if theirs is not None and theirs(r):
+                    read[1] += 1
+                    r = []
                 yield r
 
         ahead: Iterable[Sequence[object]] = chain(rows[start:], stream)
+        back: list[Sequence[object]] = []  # the rows read past a table that ends where the list resumes
         if list_shapes - {()}:  # a header-less table found between the list's rows ends where they resume
-            ahead = _until_the_list_resumes(ahead, list_shapes)
+            ahead = _until_the_list_resumes(ahead, list_shapes, back)
         list_shapes = set()
         if again:  # a table found inside a refused window, of the list's own cell layout, ends where the list resumes
-            ahead = _until_the_list_repeats(ahead, values)
+            ahead = _until_the_list_repeats(ahead, values, back)
         found = analyse_sheet(name, kept(iter(ahead)), first_row + done + start, first_col, later=False)
         if found is not None:
             if where is not None:
-                where += [done + start, done + start + read[0]]
-            return found
+                where += [done + start, done + start + read[0], read[1]]
+                return found
+            got = found if got is None else _both_tables(got, found)
+            if not back:
+                return got
+            # the table ended where the list resumes: the search goes on below it (its rows were read by no table:
+            # a second list of members under the inventory's next rows was lost, tables19). The rows read past it
+            # are held again; those of ``rows`` after them are still there
+            end = start + read[0]
+            rows, at, lo, clear, done = [*back, *rows[end + len(back):]], 0, 0, 0, done + end
+            again, pin, pin_again = False, None, False
+            if headers_only:
+                known |= {_shape(r) for r in back}
+            continue
         if again:
             spent, again = spent + len(taken), False
         if not headers_only and (find_header(taken) or _later_header(taken) or _things_first(taken)):
@@ -2001,11 +2033,13 @@ def _contacts_from(window: Sequence[Sequence[object]], at: int) -> bool:
     return len(run) == SHAPE_RUN and all(map(_holds_a_contact, run))
 
 
-def _until_the_list_repeats(rows: Iterable[Sequence[object]], values: set[str]) -> Iterator[Sequence[object]]:
+def _until_the_list_repeats(rows: Iterable[Sequence[object]], values: set[str], back: list[Sequence[object]]
+                            ) -> Iterator[Sequence[object]]:
     """``rows`` up to SHAPE_END rows in a row (blank rows aside) that hold the list's own values again
     (:func:`_of_the_list`): a table found inside a refused window of the list's cell layout ends where the list
     resumes. Read on, the list's rows below it were that table's rows (ホワイトボード | 本社倉庫1番棚 | 高橋: 1,000 false
-    persons below 200; tables14). Rows without an address or a phone do not end it (members without contacts)."""
+    persons below 200; tables14). Rows without an address or a phone do not end it (members without contacts).
+    Where it ends, the rows read past the table (the list's again) are given in ``back``."""
     held: list[Sequence[object]] = []
     run = 0
     for r in rows:
@@ -2013,6 +2047,7 @@ def _until_the_list_repeats(rows: Iterable[Sequence[object]], values: set[str]) 
             held.append(r)
             run += 1
             if run == SHAPE_END:
+                back += held
                 return
             continue
         if len(r) - r.count("") - r.count(None):
@@ -2066,16 +2101,18 @@ def _shaped_window(rows: Sequence[Sequence[object]], start: int, known: set[tupl
     return list(rows[start:end])
 
 
-def _until_the_list_resumes(rows: Iterable[Sequence[object]], known: set[tuple[str, ...]]
-                            ) -> Iterator[Sequence[object]]:
+def _until_the_list_resumes(rows: Iterable[Sequence[object]], known: set[tuple[str, ...]],
+                            back: list[Sequence[object]]) -> Iterator[Sequence[object]]:
     """``rows`` up to SHAPE_END rows in a row of the list's known shapes (not given): a table found between the list's
     rows ends there. Read on, the list's own rows below it were that table's rows: its 担当者名 and 保管場所 became
-    persons, the table's own rows rejected (a 5-row table inside an inventory: 296 false persons; tables13)."""
+    persons, the table's own rows rejected (a 5-row table inside an inventory: 296 false persons; tables13). Where
+    it ends, the rows read past the table (the list's again) are given in ``back``."""
     held: list[Sequence[object]] = []
     for r in rows:
         if _shape(r) in known:
             held.append(r)
             if len(held) == SHAPE_END:
+                back += held
                 return
             continue
         yield from held
