@@ -115,3 +115,41 @@ def test_a_member_list_below_a_shift_roster_is_counted_and_no_staff() -> None:
         assert found is not None and found.kind == SheetKind.PERSONS and found.count == 30
         assert {r.fields["name"] for r in found.records} == {p[0] for p in PEOPLE[30:60]}
         assert found.rejected == {Rejection.NAME_ELSEWHERE: 540}
+
+
+# --- a names-only list beside a person table -------------------------------------------------------------------------
+
+def _names_and_persons(names: int, persons: int, names_first: bool, gap: bool) -> tuple[Rows, set[str]]:
+    contacts: Rows = [["氏名", "電話", "メール"],
+                      *([n, phone, f"user{i}@example.jp"] for i, (n, _a, _post, phone) in enumerate(PEOPLE[:names]))]
+    listed = PEOPLE[100:100 + persons]
+    members: Rows = [["氏名", "フリガナ", "住所", "電話", "生年月日"],
+                     *([n, "ヤマダ タロウ", a, phone, f"19{60 + i % 30}-04-0{1 + i % 9}"]
+                       for i, (n, a, _post, phone) in enumerate(listed))]
+    rows = [*contacts, *[[]] * gap, *members] if names_first else [*members, *[[]] * gap, *contacts]
+    return rows, {p[0] for p in listed}
+
+
+@pytest.mark.parametrize("names_first", [True, False], ids=["names above", "names below"])
+@pytest.mark.parametrize("gap", [True, False], ids=["blank row", "no blank row"])
+@pytest.mark.parametrize("names", [5, 30, 60])
+def test_a_names_only_list_beside_a_person_table_is_said_and_the_persons_counted(names: int, names_first: bool,
+                                                                                  gap: bool) -> None:
+    """氏名 | 電話 | メール above 30 persons was dropped with no reason; below them its rows were read in the persons'
+    columns (`not-an-address`) and, 30 rows or more with no blank row, the whole sheet became a lead: the 30 persons
+    were not counted. The names-only list is a table of its own now, its rows refused `no-address` beside them."""
+    rows, persons = _names_and_persons(names, 30, names_first, gap)
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert {r.fields["name"] for r in found.records} == persons and found.count == 30
+    assert found.rejected == {Rejection.NO_ADDRESS: names}
+
+
+@pytest.mark.parametrize("header", [["氏名", "電話", "メール"], ["氏名", "電話"]])
+def test_a_section_header_over_rows_with_addresses_is_no_names_only_list(header: list[str]) -> None:
+    """A names-only header over rows that hold addresses (a person list's section) is no list of its own: its rows
+    stay the person table's."""
+    members: Rows = [["氏名", "住所", "電話"], *([n, a, phone] for n, a, _post, phone in PEOPLE[:20]), [],
+                     header, *([n, a, phone] for n, a, _post, phone in PEOPLE[20:40])]
+    found = P.analyse_sheet("名簿", members)
+    assert found is not None and found.count == 40 and Rejection.NO_ADDRESS not in found.rejected

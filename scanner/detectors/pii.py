@@ -213,8 +213,8 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
         if not {b for _r, b in bases} & {"name", "address"} and not any(
                 {"name", "address"} & named_fields(rows[i][c]) for c, h in cols.items() if not h.role):
             continue  # (a fused cell, フリガナ⏎氏名, names the name too: the values decide, plan.refit_fused)
-        if {"name", "address"} <= {b for r, b in bases if not r}:
-            lists.append((i, cols))
+        if {"name", "address"} <= (own := {b for r, b in bases if not r}) or "name" in own and LEAD_FIELDS & own:
+            lists.append((i, cols))  # a name beside a phone or e-mail and no address: a names-only list (tables19)
         if best is None or len(bases) > best[1]:
             best = (i, len(bases), cols)
     if best is None:
@@ -234,13 +234,16 @@ def _list_above(rows: Sequence[Sequence[object]], lists: list[tuple[int, dict[in
     list's rows above it were lost with no reason). The first header must name a name and an address, hold addresses
     on its own rows, and ``best`` must be where its rows end (another table's header after a blank row,
     :func:`_rows_to_another_header`), where :func:`_until_another_table` leaves the rest for a table of its own. A
-    title, a note table (区分 | 件数) or a header repeated on each printed page is no list of its own."""
+    title, a note table (区分 | 件数) or a header repeated on each printed page is no list of its own. A first list of
+    names beside phones or e-mails and no address (氏名 | 電話 | メール) holds names on its own rows, none beside an
+    address: it is a lead of its own, said beside the person table (tables19: its rows were dropped unsaid)."""
     for i, cols in lists:
         if i >= best:
             return None
         ours = _ours(cols.items())
-        addr = sorted(c for c, h in cols.items() if not h.role and _base(h.field) == "address")
-        if not _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
+        addr = sorted(ours["address"])
+        if not (_its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]) if addr else
+                _its_names(sorted(ours["name"]), rows[i + 1:i + 1 + TABLE_PEEK_ROWS])):
             continue
         if next((i + 1 + j for j, _r in _rows_to_another_header(rows[i + 1:best + 1 + TABLE_PEEK_ROWS], ours)),
                 None) == best:
@@ -1362,7 +1365,7 @@ def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: dict[str, se
             after_blank = TABLE_GAP_ROWS
         elif after_blank or (i and _label_at(row, first)):  # right under the header: its second row (姓 | 名)
             after_blank = max(after_blank - 1, 0)
-            if (addr := _another_header(row, ours)) and _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
+            if _another_table(row, ours, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
                 yield i, row
 
 
@@ -1404,10 +1407,10 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
             # after a blank row, or a header word where a name or address is (not on the row right under the header:
             # a header merged over two rows, 氏名 over 姓 | 名, is one header, not two lists)
             after_blank = max(after_blank - 1, 0)
-            if addr := _another_header(row, ours):
+            if _another_header(row, ours) or _names_header(row, ours):
                 if _TABLES_ABOVE.get() < MAX_TABLES:
                     ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
-                    if _its_rows(addr, ahead):
+                    if _another_table(row, ours, ahead):
                         cut.rest = chain([row], ahead, it)
                         return
                 # a header row is no person's (電話 | 氏名 | … read as 電話 at 氏名): read as a blank row, past
@@ -1442,6 +1445,36 @@ def _another_header(row: Sequence[object], ours: dict[str, set[int]]) -> list[in
     return sorted(c for c, h in found[1].items() if not h.role and _base(h.field) == "address")
 
 
+def _names_header(row: Sequence[object], ours: dict[str, set[int]]) -> list[int]:
+    """The name columns of ``row`` when it is the header of a list of names beside a phone, an e-mail or a birth date
+    and no address (氏名 | 電話 | メール) under or over a person table with an address (``ours``), else none."""
+    if not ours["address"] or (found := find_header([row])) is None:
+        return []
+    named = {_base(h.field) for h in found[1].values() if not h.role}
+    if "address" in named or not LEAD_FIELDS & named:
+        return []
+    return sorted(c for c, h in found[1].items() if not h.role and _base(h.field) == "name")
+
+
+def _another_table(row: Sequence[object], ours: dict[str, set[int]], below: Sequence[Sequence[object]]) -> bool:
+    """Is ``row`` another table's header (:func:`_another_header`, :func:`_names_header`) confirmed by its own rows
+    ``below``?"""
+    if addr := _another_header(row, ours):
+        return _its_rows(addr, below)
+    return bool(names := _names_header(row, ours)) and _its_names(names, below)
+
+
+def _its_names(names: list[int], rows: Sequence[Sequence[object]]) -> bool:
+    """Do most of the filled ``rows`` below a names-only header (as :func:`_its_rows`) hold a name in its columns
+    ``names`` and no address in any cell (a person table's rows hold one)?"""
+    filled = [r for r in takewhile(lambda r: len(r) > r.count("") + r.count(None) and find_header([r]) is None, rows)
+              if len(r) - r.count("") - r.count(None) >= 2]
+    hits = sum(V.looks_like_name(" ".join(cell_text(r[c]) for c in names if c < len(r)))
+               and not any(isinstance(v, str) and not V.is_email(v) and V.looks_like_address(v, strict=True) for v in r)
+               for r in filled)
+    return bool(filled) and 2 * hits > len(filled)
+
+
 def _its_rows(addr: list[int], rows: Sequence[Sequence[object]]) -> bool:
     """Do most of the filled ``rows`` (those read below a header: TABLE_PEEK_ROWS, up to a blank row or the next
     header) hold an address in the columns ``addr``? Lists of 4 rows in two layouts taking turns with no blank row:
@@ -1457,7 +1490,10 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     if a.kind == SheetKind.NAMES or b.kind == SheetKind.NAMES:  # a lead is no person table's part, but its rows are
         # said beside it, refused as the lead refused them (never dropped: fix18b)
         kept, lead = (b, a) if a.kind == SheetKind.NAMES and b.kind != SheetKind.NAMES else (a, b)
-        return replace(kept, rejected=dict(Counter(kept.rejected) + Counter(lead.rejected)))
+        said = Counter(lead.rejected)
+        if kept.kind != SheetKind.NAMES and (unsaid := lead.row_count - said[Rejection.NAME_ELSEWHERE]) > 0:
+            said[Rejection.NO_ADDRESS] += unsaid  # a names-only list's rows beside a person table (tables19)
+        return replace(kept, rejected=dict(Counter(kept.rejected) + said))
     keys = (*a.keys, *(k for k in b.keys if k not in a.keys))
     roles = (*a.role_names, *(r for r in b.role_names if r not in a.role_names))
 
