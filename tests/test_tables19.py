@@ -153,3 +153,45 @@ def test_a_section_header_over_rows_with_addresses_is_no_names_only_list(header:
                      header, *([n, a, phone] for n, a, _post, phone in PEOPLE[20:40])]
     found = P.analyse_sheet("名簿", members)
     assert found is not None and found.count == 40 and Rejection.NO_ADDRESS not in found.rejected
+
+
+# --- header-less addresses split after the municipality ------------------------------------------------------------
+
+TOWNS = ["中央", "本町", "緑が丘", "桜台", "栄", "東", "旭", "新町", "若葉", "柏木"]
+
+
+def _split_after_city(layout: str) -> Rows:
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    rnd = random.Random(SEED)
+    rows: Rows = []
+    for i in range(40):
+        town = f"{rnd.choice(TOWNS)}{rnd.randint(1, 5)}-{rnd.randint(1, 30)}" + (f"-{rnd.randint(1, 20)}" if i % 3 else "")
+        cells = {"name": fake.name(), "city": fake.city(), "town": town, "phone": fake.phone_number(), "no": i + 1,
+                 "kana": fake.kana_name(), "pref": fake.prefecture()}
+        rows.append([cells[k] for k in layout.split("|")])
+    return rows
+
+
+@pytest.mark.parametrize("layout", ["name|city|town", "name|city|town|phone", "no|name|kana|city|town|phone",
+                                    "name|phone|city|town", "name|pref|city|town"])
+def test_a_town_after_a_municipality_column_is_an_address(layout: str) -> None:
+    """Header-less, the municipality in its own column and the town with its block number in the next (渋谷区 |
+    中央1-2-3, 稲城市 | 本町2-14, 香取郡多古町 | 緑が丘3-4-5): a town that does not end in 町 made no address, so the
+    list was nothing or a lead of names beside phones. The municipality column starts the address now."""
+    rows = _split_after_city(layout)
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
+    parts = layout.split("|")
+    at, town = parts.index("pref" if "pref" in parts else "city"), parts.index("town")
+    assert {r.fields["address"] for r in found.records} == {"".join(map(str, r[at:town + 1])) for r in rows}
+
+
+@pytest.mark.parametrize("place", ["会議室", "倉庫", "2階"])
+def test_a_municipality_beside_rooms_is_no_address(place: str) -> None:
+    """A ward beside a meeting room, a store room or a floor with numbers (青葉区 | 会議室1-2) is nobody's home."""
+    rnd = random.Random(SEED)
+    rows: Rows = [[name, rnd.choice(["中区", "西区", "青葉区"]), f"{place}{rnd.randint(1, 5)}-{rnd.randint(1, 9)}"]
+                  for name, _a, _post, _phone in PEOPLE[:40]]
+    found = P.analyse_sheet("会議", rows)
+    assert found is None or found.count == 0
