@@ -195,3 +195,26 @@ def test_a_municipality_beside_rooms_is_no_address(place: str) -> None:
                   for name, _a, _post, _phone in PEOPLE[:40]]
     found = P.analyse_sheet("会議", rows)
     assert found is None or found.count == 0
+
+
+# --- a care level or a status after the address ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("care", ["要介護3", "要支援1", "入所中", "varying"])
+@pytest.mark.parametrize("facility", [True, False], ids=["at a care home", "at their homes"])
+def test_a_care_level_after_the_address_is_no_part_of_it(care: str, facility: bool) -> None:
+    """Header-less 氏名 | 住所 | 要介護3: the care level (or a status, 入所中) was joined to every address (…5番9号要介護3),
+    so a resident was at another address in each list and at each change of level. A building name stays a part."""
+    rnd = random.Random(SEED)
+    home = PEOPLE[0][1]
+    levels = ["要介護1", "要介護2", "要介護3", "要支援1", "要支援2"]
+    rows: Rows = [[n, home if facility else a, rnd.choice(levels) if care == "varying" else care, phone]
+                  for n, a, _post, phone in PEOPLE[1:41]]
+    found = P.analyse_sheet("利用者", rows)
+    assert found is not None and found.count == 40
+    assert {r.fields["address"] for r in found.records} == {r[1] for r in rows}
+
+
+def test_a_building_after_a_care_homes_address_stays_a_part() -> None:
+    rows: Rows = [[n, PEOPLE[0][1], "グリーンハイツ", phone] for n, _a, _post, phone in PEOPLE[1:41]]
+    found = P.analyse_sheet("入居者", rows)
+    assert found is not None and {r.fields["address"] for r in found.records} == {PEOPLE[0][1] + "グリーンハイツ"}

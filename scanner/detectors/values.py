@@ -358,6 +358,17 @@ def starts_with_town(value: object) -> bool:
     return _TOWN_START.match(nfkc(value).strip()) is not None
 
 
+# a care level or a resident's status (要介護3, 要支援1, 事業対象者, 自立, 入所中, 入院中, 死亡): a client list's column that is
+# never a part of the address before it, constant at a care home or not (tables19: …5番9号要介護3)
+_CARE_WORD = re.compile(r"(?:要介護(?:度)?\s*[1-5一二三四五]|要支援\s*[12一二]|経過的要介護|事業対象者|自立|非該当|"
+                        r"(?:認定)?申請中|在宅|死亡|転出|(?:施設)?(?:入所|入居|入院|退所|退居|退院)(?:中|済み?)?)")
+
+
+def is_care_word(value: object) -> bool:
+    """A care level or a resident's status alone (:data:`_CARE_WORD`)."""
+    return _CARE_WORD.fullmatch(nfkc(value).strip()) is not None
+
+
 def starts_with_prefecture(value: object) -> bool:
     t = nfkc(value)
     return any(t.startswith(p) for p in (t[:3], t[:4])) and (t[:3] in PREFECTURES or t[:4] in PREFECTURES)
