@@ -218,3 +218,30 @@ def test_a_building_after_a_care_homes_address_stays_a_part() -> None:
     rows: Rows = [[n, PEOPLE[0][1], "グリーンハイツ", phone] for n, _a, _post, phone in PEOPLE[1:41]]
     found = P.analyse_sheet("入居者", rows)
     assert found is not None and {r.fields["address"] for r in found.records} == {PEOPLE[0][1] + "グリーンハイツ"}
+
+
+# --- one person at home and at work ----------------------------------------------------------------------------------
+
+def test_a_person_at_home_and_at_an_office_is_a_person() -> None:
+    """Header-less 氏名 | 住所 | 電話, each person on a home row and a work row (his office: …ビル5階) with another phone:
+    each name at two places only he stands at read as a sender beside his recipients' homes, and the list was a lead of
+    40 rows and no person. A name whose two places are one office and one home is a person."""
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    rows: Rows = []
+    for n, a, _post, phone in PEOPLE[:20]:
+        office = f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()} {fake.building_name()}5階"
+        rows += [[n, a, phone], [n, office, fake.phone_number()]]
+    found = P.analyse_sheet("連絡先", rows)
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert {r.fields["name"] for r in found.records} == {p[0] for p in PEOPLE[:20]}
+
+
+def test_a_sender_beside_two_recipients_homes_is_still_a_lead() -> None:
+    """The same layout with two homes a name (a sender beside his recipients' addresses) stays a lead."""
+    rows: Rows = []
+    for i, (n, _a, _post, phone) in enumerate(PEOPLE[:20]):
+        rows += [[n, PEOPLE[100 + 2 * i][1], phone], [n, PEOPLE[101 + 2 * i][1], PEOPLE[101 + 2 * i][3]]]
+    found = P.analyse_sheet("贈答", rows)
+    assert found is not None and found.kind == SheetKind.NAMES
+    assert found.rejected == {Rejection.NAME_ELSEWHERE: 40}

@@ -834,10 +834,13 @@ def _at_others(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], ho
     three a sender: 20 senders' records at strangers' homes). One who moved is at two such places too, but movers are a
     few of a list. Places whose block numbers are the same (3-12-5, 3丁目12番5号) are one home written twice (two lists
     of the same people joined): never apart. Nor is one whose rows all hold the same phone, his own (a student at his
-    lodging and his 帰省先 with his mobile on both: review17c); a sender's rows hold his recipients'."""
+    lodging and his 帰省先 with his mobile on both: review17c); a sender's rows hold his recipients'. Nor is one at two
+    places of which one is an office (…ビル5階, 本社: ``office_marks``) and the other not: his home and his work, each
+    with its phone (tables19: 20 people at home and at work, header-less, were a lead of 40 rows and no person)."""
     alone = frozenset(n for n, at in places.items() if len(at) >= 2 and all(homes[a] == {n} for a in at)
                       and (len(phones[n]) > 1 or not next(iter(phones[n])))
-                      and len({tuple(_NUMBERS.findall(a)) for a in at}) >= 2)
+                      and len({tuple(_NUMBERS.findall(a)) for a in at}) >= 2
+                      and not (len(at) == 2 and sum(map(is_office_address, at)) == 1))
     rows = sum(n in alone for n, _a in pairs)
     return alone if rows >= max(SPREAD_MIN, SPREAD_ROWS * len(pairs)) else frozenset()
 
