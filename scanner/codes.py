@@ -152,6 +152,8 @@ class Rejection(Code):
     NAME_ELSEWHERE = "name-elsewhere", ("the name stands at several other addresses of the table, or beside another "
                                         "person's: someone in charge of places (an asset's manager, the staff at "
                                         "customers' houses), a sender beside the recipients' addresses; no resident")
+    NO_ADDRESS = "no-address", ("a name beside a phone, e-mail or birth date and no address: a row of a names-only list "
+                                "on the same sheet as a person table (a lead's row), said beside it, never counted")
 
 
 class DiffClass(Code):

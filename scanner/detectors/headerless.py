@@ -337,13 +337,17 @@ def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows:
         whole = mostly(vals, lambda v: V.looks_like_address(v, strict=True), 0.6)
         pref = mostly(vals, V.is_prefecture, 0.6)
         starts = mostly(vals, lambda v: V.starts_with_prefecture(v) and V.looks_like_address(v), 0.6)
-        if not (whole or pref or starts):
+        city = not (whole or pref or starts) and mostly(vals, V.is_municipality, 0.6)  # 渋谷区 | 中央1-2-3 (tables19)
+        if not (whole or pref or starts or city):
             continue
         plan = RolePlan("", {"address": [c]})
         used = set(taken) | {c}
         nxt = c + 1
         while nxt in cols and nxt not in taken and _continue_address(plan, nxt, sample, used):
             nxt += 1
+        if city and (len(plan.cols["address"]) < 2 or not mostly(
+                [cell_text(v) for r in sample if (v := r[c + 1] if c + 1 < len(r) else "")], V.starts_with_town, 0.6)):
+            continue  # a city column is an address's only before its towns (渋谷区 | 会議室1-2 is no home)
         joined = [plan.value(r, "address") for r in sample]
         if mostly(joined, lambda v: V.looks_like_address(v, strict=True), 0.5) or (
                 len(plan.cols["address"]) >= 3 and mostly(joined, lambda v: not V.is_prefecture(v), 0.8)):

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import chain, islice, takewhile, zip_longest
 from typing import cast, overload
 
@@ -212,8 +213,8 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
         if not {b for _r, b in bases} & {"name", "address"} and not any(
                 {"name", "address"} & named_fields(rows[i][c]) for c, h in cols.items() if not h.role):
             continue  # (a fused cell, フリガナ⏎氏名, names the name too: the values decide, plan.refit_fused)
-        if {"name", "address"} <= {b for r, b in bases if not r}:
-            lists.append((i, cols))
+        if {"name", "address"} <= (own := {b for r, b in bases if not r}) or "name" in own and LEAD_FIELDS & own:
+            lists.append((i, cols))  # a name beside a phone or e-mail and no address: a names-only list (tables19)
         if best is None or len(bases) > best[1]:
             best = (i, len(bases), cols)
     if best is None:
@@ -233,13 +234,16 @@ def _list_above(rows: Sequence[Sequence[object]], lists: list[tuple[int, dict[in
     list's rows above it were lost with no reason). The first header must name a name and an address, hold addresses
     on its own rows, and ``best`` must be where its rows end (another table's header after a blank row,
     :func:`_rows_to_another_header`), where :func:`_until_another_table` leaves the rest for a table of its own. A
-    title, a note table (区分 | 件数) or a header repeated on each printed page is no list of its own."""
+    title, a note table (区分 | 件数) or a header repeated on each printed page is no list of its own. A first list of
+    names beside phones or e-mails and no address (氏名 | 電話 | メール) holds names on its own rows, none beside an
+    address: it is a lead of its own, said beside the person table (tables19: its rows were dropped unsaid)."""
     for i, cols in lists:
         if i >= best:
             return None
         ours = _ours(cols.items())
-        addr = sorted(c for c, h in cols.items() if not h.role and _base(h.field) == "address")
-        if not _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
+        addr = sorted(ours["address"])
+        if not (_its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]) if addr else
+                _its_names(sorted(ours["name"]), rows[i + 1:i + 1 + TABLE_PEEK_ROWS])):
             continue
         if next((i + 1 + j for j, _r in _rows_to_another_header(rows[i + 1:best + 1 + TABLE_PEEK_ROWS], ours)),
                 None) == best:
@@ -830,10 +834,13 @@ def _at_others(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], ho
     three a sender: 20 senders' records at strangers' homes). One who moved is at two such places too, but movers are a
     few of a list. Places whose block numbers are the same (3-12-5, 3丁目12番5号) are one home written twice (two lists
     of the same people joined): never apart. Nor is one whose rows all hold the same phone, his own (a student at his
-    lodging and his 帰省先 with his mobile on both: review17c); a sender's rows hold his recipients'."""
+    lodging and his 帰省先 with his mobile on both: review17c); a sender's rows hold his recipients'. Nor is one at two
+    places of which one is an office (…ビル5階, 本社: ``office_marks``) and the other not: his home and his work, each
+    with its phone (tables19: 20 people at home and at work, header-less, were a lead of 40 rows and no person)."""
     alone = frozenset(n for n, at in places.items() if len(at) >= 2 and all(homes[a] == {n} for a in at)
                       and (len(phones[n]) > 1 or not next(iter(phones[n])))
-                      and len({tuple(_NUMBERS.findall(a)) for a in at}) >= 2)
+                      and len({tuple(_NUMBERS.findall(a)) for a in at}) >= 2
+                      and not (len(at) == 2 and sum(map(is_office_address, at)) == 1))
     rows = sum(n in alone for n, _a in pairs)
     return alone if rows >= max(SPREAD_MIN, SPREAD_ROWS * len(pairs)) else frozenset()
 
@@ -1259,8 +1266,12 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         # no person table in the sample rows: one may start further down; below a header that names no person
         # table (a product list, public officials) only a header of its own starts one (its rows are not persons)
         where: list[int] = []
+        theirs = None
+        if elsewhere_of is not None:  # a window's rows that are the lead's own (a name at the place the sample held it)
+            pairs = {pair for r in sample if (pair := _made_of_record(elsewhere_of, r)) is not None}
+            theirs = partial(_one_of, elsewhere_of, pairs)
         below = _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None,
-                             rest_text=texts[1], where=where)
+                             rest_text=texts[1], where=where if elsewhere_of is not None else None, theirs=theirs)
         if elsewhere_of is None:
             return below
         if below is None:
@@ -1268,11 +1279,12 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         # a table found below the lead's rows is kept beside the lead, never in its place: a header-less shift roster
         # sorted by staff gave one staff member's 30 rows and its other 150 rows were neither hit nor skip (fix18b).
         # The lead holds the rows above the table and those after it (a table found between the list's rows ends
-        # where they resume: the rows below it were read by no table); ``where``: the table's own rows
-        top, end = where
+        # where they resume: the rows below it were read by no table); ``where``: the table's own rows, and how many
+        # of them were the lead's (read as blank rows by the table)
+        top, end, its_own = where
         off = header_at + 1 if header_at is not None else 0
         outside = [[] if top <= off + i < end else r for i, r in enumerate(sample)]
-        more = bisect_left(passed, top) + len(passed) - bisect_left(passed, end)
+        more = bisect_left(passed, top) + len(passed) - bisect_left(passed, end) + its_own
         lead = _spread_lead(name, elsewhere_of, outside, first_row, header_at, first_col, more)
         return below if lead is None else _both_tables(lead, below)
     kept, examples = _without_examples(sample)
@@ -1356,7 +1368,7 @@ def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: dict[str, se
             after_blank = TABLE_GAP_ROWS
         elif after_blank or (i and _label_at(row, first)):  # right under the header: its second row (姓 | 名)
             after_blank = max(after_blank - 1, 0)
-            if (addr := _another_header(row, ours)) and _its_rows(addr, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
+            if _another_table(row, ours, rows[i + 1:i + 1 + TABLE_PEEK_ROWS]):
                 yield i, row
 
 
@@ -1394,16 +1406,19 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
             return
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
-        elif (after_blank or (cut.rows and _label_at(row, first))) and _TABLES_ABOVE.get() < MAX_TABLES:
+        elif after_blank or (cut.rows and _label_at(row, first)):
             # after a blank row, or a header word where a name or address is (not on the row right under the header:
             # a header merged over two rows, 氏名 over 姓 | 名, is one header, not two lists)
             after_blank = max(after_blank - 1, 0)
-            if addr := _another_header(row, ours):
-                ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
-                if _its_rows(addr, ahead):
-                    cut.rest = chain([row], ahead, it)
-                    return
-                row = []  # a header row is no person's (電話 | 氏名 | … read as 電話 at 氏名): read as a blank row
+            if _another_header(row, ours) or _names_header(row, ours):
+                if _TABLES_ABOVE.get() < MAX_TABLES:
+                    ahead += islice(it, TABLE_PEEK_ROWS - len(ahead))
+                    if _another_table(row, ours, ahead):
+                        cut.rest = chain([row], ahead, it)
+                        return
+                # a header row is no person's (電話 | 氏名 | … read as 電話 at 氏名): read as a blank row, past
+                # MAX_TABLES too (100 small lists: 18 false persons 電話, fix18b)
+                row = []
         cut.rows += 1
         yield row
 
@@ -1433,6 +1448,36 @@ def _another_header(row: Sequence[object], ours: dict[str, set[int]]) -> list[in
     return sorted(c for c, h in found[1].items() if not h.role and _base(h.field) == "address")
 
 
+def _names_header(row: Sequence[object], ours: dict[str, set[int]]) -> list[int]:
+    """The name columns of ``row`` when it is the header of a list of names beside a phone, an e-mail or a birth date
+    and no address (氏名 | 電話 | メール) under or over a person table with an address (``ours``), else none."""
+    if not ours["address"] or (found := find_header([row])) is None:
+        return []
+    named = {_base(h.field) for h in found[1].values() if not h.role}
+    if "address" in named or not LEAD_FIELDS & named:
+        return []
+    return sorted(c for c, h in found[1].items() if not h.role and _base(h.field) == "name")
+
+
+def _another_table(row: Sequence[object], ours: dict[str, set[int]], below: Sequence[Sequence[object]]) -> bool:
+    """Is ``row`` another table's header (:func:`_another_header`, :func:`_names_header`) confirmed by its own rows
+    ``below``?"""
+    if addr := _another_header(row, ours):
+        return _its_rows(addr, below)
+    return bool(names := _names_header(row, ours)) and _its_names(names, below)
+
+
+def _its_names(names: list[int], rows: Sequence[Sequence[object]]) -> bool:
+    """Do most of the filled ``rows`` below a names-only header (as :func:`_its_rows`) hold a name in its columns
+    ``names`` and no address in any cell (a person table's rows hold one)?"""
+    filled = [r for r in takewhile(lambda r: len(r) > r.count("") + r.count(None) and find_header([r]) is None, rows)
+              if len(r) - r.count("") - r.count(None) >= 2]
+    hits = sum(V.looks_like_name(" ".join(cell_text(r[c]) for c in names if c < len(r)))
+               and not any(isinstance(v, str) and not V.is_email(v) and V.looks_like_address(v, strict=True) for v in r)
+               for r in filled)
+    return bool(filled) and 2 * hits > len(filled)
+
+
 def _its_rows(addr: list[int], rows: Sequence[Sequence[object]]) -> bool:
     """Do most of the filled ``rows`` (those read below a header: TABLE_PEEK_ROWS, up to a blank row or the next
     header) hold an address in the columns ``addr``? Lists of 4 rows in two layouts taking turns with no blank row:
@@ -1448,7 +1493,10 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     if a.kind == SheetKind.NAMES or b.kind == SheetKind.NAMES:  # a lead is no person table's part, but its rows are
         # said beside it, refused as the lead refused them (never dropped: fix18b)
         kept, lead = (b, a) if a.kind == SheetKind.NAMES and b.kind != SheetKind.NAMES else (a, b)
-        return replace(kept, rejected=dict(Counter(kept.rejected) + Counter(lead.rejected)))
+        said = Counter(lead.rejected)
+        if kept.kind != SheetKind.NAMES and (unsaid := lead.row_count - said[Rejection.NAME_ELSEWHERE]) > 0:
+            said[Rejection.NO_ADDRESS] += unsaid  # a names-only list's rows beside a person table (tables19)
+        return replace(kept, rejected=dict(Counter(kept.rejected) + said))
     keys = (*a.keys, *(k for k in b.keys if k not in a.keys))
     roles = (*a.role_names, *(r for r in b.role_names if r not in a.role_names))
 
@@ -1498,6 +1546,11 @@ def _made_of_record(main: RolePlan, row: Sequence[object]) -> tuple[str, str] | 
     """The row's name and address when they would make a record (they pass the row checks), else None."""
     n, a = main.value(row, "name"), main.value(row, "address")
     return (n, a) if n and a and _problem(n, a, set()) is None else None
+
+
+def _one_of(main: RolePlan, pairs: set[tuple[str, str]], row: Sequence[object]) -> bool:
+    """Does ``row`` hold a name at an address (in ``main``'s columns) that ``pairs`` holds?"""
+    return _made_of_record(main, row) in pairs
 
 
 def _rows_of(stream: Iterator[Sequence[object]], main: RolePlan, passed: array[int], at: int
@@ -1765,12 +1818,16 @@ def _names_person_header(row: Sequence[object]) -> bool:
 
 
 def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
-                 first_col: int, headers_only: bool = False, rest_text: str | None = None, where: list[int] | None = None
-                 ) -> SheetFinding | None:
+                 first_col: int, headers_only: bool = False, rest_text: str | None = None, where: list[int] | None = None,
+                 theirs: Callable[[Sequence[object]], bool] | None = None) -> SheetFinding | None:
     """A person table below the sample rows of a sheet in which they showed none (see :data:`_HINTS`): the first
     one found, its rows numbered as in the sheet; None when there is none (then every row was read once).
     ``rest_text``: ``_text(head[HEADER_SCAN_ROWS:])`` when the caller has it (:func:`_head_texts`). ``where`` is given
-    the found table's first row and the row after its last (numbered from head's first)."""
+    the found table's first row, the row after its last (numbered from head's first) and how many of its rows were
+    ``theirs``: rows of a lead (a name at a place the lead's sample held it) that a window reads as blank rows. A
+    header-less shift roster sorted by staff is a lead; a window holding one staff member's run (one name at his
+    store) was a table of 30 false persons (fix18b, tables19). When ``where`` is not asked, a table that ended where
+    the list resumed is followed by the search below it: the tables found are given as one."""
     rows: list[Sequence[object]] = list(head)
     # where the search goes on in ``rows`` (``done``: rows of the sheet before ``rows``): below a header, from the
     # rows under the header search (a second table's header); else past the sample (its rows were classified)
@@ -1787,6 +1844,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     bases: dict[tuple[int, ...], SheetFinding | None] = {}  # the list's own rows read header-less, per set of them
     list_shapes: set[tuple[str, ...]] = set()  # the list's shapes around a header-less table found between its rows
     again = False  # the window is a second trial inside a refused one (:func:`_rows_turn`): refused, it is spent
+    got: SheetFinding | None = None  # the tables found in windows that ended where the list resumed
     # rows[HEADER_SCAN_ROWS:clear] are known to hold no header hint (the search below, over all of them, found none):
     # later_hint over some of them, headers only, finds none either (a block's text is a part of theirs, each of its
     # rows one of theirs), so _next_window does not search them again while ``rows`` is this list
@@ -1814,7 +1872,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                                        known if spent < _shape_allowance(done + at) else None, clear)) is None:
             block = list(islice(stream, LATER_BLOCK))
             if not block:
-                return None
+                return got
             # the rows above a hit: the whole sample (a table may start in it), then the last rows read
             keep = rows if done == 0 and len(rows) == len(head) else rows[max(0, len(rows) - LATER_CONTEXT):]
             if keep is not rows:
@@ -1839,7 +1897,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                 if window and later_hint(window[:1], headers_only=True) is None:  # a header-less table between rows
                     list_shapes = known - {_shape(r) for r in window}
         taken: list[Sequence[object]] = []
-        read = [0]
+        read = [0, 0]  # rows read by the window, of them the lead's (``theirs``: read as blank rows)
 
         def kept(source: Iterator[Sequence[object]], taken: list[Sequence[object]] = taken, read: list[int] = read
                  ) -> Iterator[Sequence[object]]:
@@ -1847,19 +1905,35 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                 if len(taken) < HEADER_SCAN_ROWS + SAMPLE_ROWS:
                     taken.append(r)
                 read[0] += 1
+                if theirs is not None and theirs(r):
+                    read[1] += 1
+                    r = []
                 yield r
 
         ahead: Iterable[Sequence[object]] = chain(rows[start:], stream)
+        back: list[Sequence[object]] = []  # the rows read past a table that ends where the list resumes
         if list_shapes - {()}:  # a header-less table found between the list's rows ends where they resume
-            ahead = _until_the_list_resumes(ahead, list_shapes)
+            ahead = _until_the_list_resumes(ahead, list_shapes, back)
         list_shapes = set()
         if again:  # a table found inside a refused window, of the list's own cell layout, ends where the list resumes
-            ahead = _until_the_list_repeats(ahead, values)
+            ahead = _until_the_list_repeats(ahead, values, back)
         found = analyse_sheet(name, kept(iter(ahead)), first_row + done + start, first_col, later=False)
         if found is not None:
             if where is not None:
-                where += [done + start, done + start + read[0]]
-            return found
+                where += [done + start, done + start + read[0], read[1]]
+                return found
+            got = found if got is None else _both_tables(got, found)
+            if not back:
+                return got
+            # the table ended where the list resumes: the search goes on below it (its rows were read by no table:
+            # a second list of members under the inventory's next rows was lost, tables19). The rows read past it
+            # are held again; those of ``rows`` after them are still there
+            end = start + read[0]
+            rows, at, lo, clear, done = [*back, *rows[end + len(back):]], 0, 0, 0, done + end
+            again, pin, pin_again = False, None, False
+            if headers_only:
+                known |= {_shape(r) for r in back}
+            continue
         if again:
             spent, again = spent + len(taken), False
         if not headers_only and (find_header(taken) or _later_header(taken) or _things_first(taken)):
@@ -1998,11 +2072,13 @@ def _contacts_from(window: Sequence[Sequence[object]], at: int) -> bool:
     return len(run) == SHAPE_RUN and all(map(_holds_a_contact, run))
 
 
-def _until_the_list_repeats(rows: Iterable[Sequence[object]], values: set[str]) -> Iterator[Sequence[object]]:
+def _until_the_list_repeats(rows: Iterable[Sequence[object]], values: set[str], back: list[Sequence[object]]
+                            ) -> Iterator[Sequence[object]]:
     """``rows`` up to SHAPE_END rows in a row (blank rows aside) that hold the list's own values again
     (:func:`_of_the_list`): a table found inside a refused window of the list's cell layout ends where the list
     resumes. Read on, the list's rows below it were that table's rows (ホワイトボード | 本社倉庫1番棚 | 高橋: 1,000 false
-    persons below 200; tables14). Rows without an address or a phone do not end it (members without contacts)."""
+    persons below 200; tables14). Rows without an address or a phone do not end it (members without contacts).
+    Where it ends, the rows read past the table (the list's again) are given in ``back``."""
     held: list[Sequence[object]] = []
     run = 0
     for r in rows:
@@ -2010,6 +2086,7 @@ def _until_the_list_repeats(rows: Iterable[Sequence[object]], values: set[str]) 
             held.append(r)
             run += 1
             if run == SHAPE_END:
+                back += held
                 return
             continue
         if len(r) - r.count("") - r.count(None):
@@ -2063,16 +2140,18 @@ def _shaped_window(rows: Sequence[Sequence[object]], start: int, known: set[tupl
     return list(rows[start:end])
 
 
-def _until_the_list_resumes(rows: Iterable[Sequence[object]], known: set[tuple[str, ...]]
-                            ) -> Iterator[Sequence[object]]:
+def _until_the_list_resumes(rows: Iterable[Sequence[object]], known: set[tuple[str, ...]],
+                            back: list[Sequence[object]]) -> Iterator[Sequence[object]]:
     """``rows`` up to SHAPE_END rows in a row of the list's known shapes (not given): a table found between the list's
     rows ends there. Read on, the list's own rows below it were that table's rows: its 担当者名 and 保管場所 became
-    persons, the table's own rows rejected (a 5-row table inside an inventory: 296 false persons; tables13)."""
+    persons, the table's own rows rejected (a 5-row table inside an inventory: 296 false persons; tables13). Where
+    it ends, the rows read past the table (the list's again) are given in ``back``."""
     held: list[Sequence[object]] = []
     for r in rows:
         if _shape(r) in known:
             held.append(r)
             if len(held) == SHAPE_END:
+                back += held
                 return
             continue
         yield from held

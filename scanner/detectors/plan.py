@@ -730,6 +730,8 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
         return False  # a whole address after a whole address: another place (home | work), never one address of both
     if counter_after_address(so_far, vals):
         return False
+    if mostly(vals, V.is_care_word, 0.6):
+        return False  # 要介護3, 入所中: a care level or a status, no building (tables19: …5番9号要介護3)
     if mostly(vals, V.looks_like_address_part, 0.6):
         addr.append(c)
         taken.add(c)

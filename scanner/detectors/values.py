@@ -337,6 +337,38 @@ def is_prefecture_name(value: object) -> bool:
     return t in PREFECTURES or any(t + s in PREFECTURES for s in "都府県")
 
 
+# a municipality alone, its prefecture and county before it at most (渋谷区, 横浜市磯子区, 香取郡多古町, 東京都新島村): the first
+# column of an address split after the city (市区町村 | 町名番地), whose town need not end in 町 (中央1-2-3: tables19)
+_MUNI_ALONE = re.compile(r"(?:東京都|北海道|(?:京都|大阪)府|[^\s\d]{2,3}県)?(?:[^\s\d]{1,5}郡)?[^\s\d]{1,5}?[市区町村]"
+                         r"(?:[^\s\d]{1,4}?区)?")
+
+
+def is_municipality(value: object) -> bool:
+    """A municipality alone (渋谷区, 横浜市磯子区, 香取郡多古町): a split address's city column (:data:`_MUNI_ALONE`)."""
+    return _MUNI_ALONE.fullmatch(nfkc(value).replace(" ", "").replace("\u3000", "")) is not None
+
+
+# a town's name (kana or kanji, not a room, shelf, floor or office's word) and its block number, or the name alone: what
+# follows a municipality column (中央1-2-3, 緑が丘3-4-5, 本町; not 会議室1-2, 倉庫3-1)
+_TOWN_START = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々ヶ]{1,8}(?<![室棚庫階館棟号番店社所課係場])(?:\s*\d|$)")
+
+
+def starts_with_town(value: object) -> bool:
+    """A town's name with its block number or alone (:data:`_TOWN_START`): the column after a municipality's."""
+    return _TOWN_START.match(nfkc(value).strip()) is not None
+
+
+# a care level or a resident's status (要介護3, 要支援1, 事業対象者, 自立, 入所中, 入院中, 死亡): a client list's column that is
+# never a part of the address before it, constant at a care home or not (tables19: …5番9号要介護3)
+_CARE_WORD = re.compile(r"(?:要介護(?:度)?\s*[1-5一二三四五]|要支援\s*[12一二]|経過的要介護|事業対象者|自立|非該当|"
+                        r"(?:認定)?申請中|在宅|死亡|転出|(?:施設)?(?:入所|入居|入院|退所|退居|退院)(?:中|済み?)?)")
+
+
+def is_care_word(value: object) -> bool:
+    """A care level or a resident's status alone (:data:`_CARE_WORD`)."""
+    return _CARE_WORD.fullmatch(nfkc(value).strip()) is not None
+
+
 def starts_with_prefecture(value: object) -> bool:
     t = nfkc(value)
     return any(t.startswith(p) for p in (t[:3], t[:4])) and (t[:3] in PREFECTURES or t[:4] in PREFECTURES)
