@@ -838,6 +838,15 @@ class Detail(Code):
                                                   "they lie (their values may be empty or shifted)")
     DBF_MEMO_UNREAD = "dbf-memo-unread", ("dBase table with {n:d} memo fields: their text is kept in a separate memo "
                                           "file (.fpt/.dbt) not read with the table")
+    DBF_MEMO_MISSING = "dbf-memo-missing", ("dBase table with {n:d} memo fields whose memo file (.fpt/.dbt of the same "
+                                            "name) is not beside it: their text was not read")
+    DBF_MEMO_UNREADABLE = "dbf-memo-unreadable", ("dBase table with {n:d} memo fields whose memo file beside it could "
+                                                  "not be read ({why:detail}): their text was not read")
+    DBF_MEMO_DAMAGED = "dbf-memo-damaged", ("memo file beside the dBase table: {n:d} of the {total:d} memo values "
+                                            "read point past its end or to a damaged block (read as empty or as far as "
+                                            "they go)")
+    DBF_MEMO_BINARY = "dbf-memo-binary", ("dBase table with {n:d} binary memo fields (pictures, OLE objects) in its "
+                                          "memo file: not examined")
     # -- Microsoft Access databases (scanner.access)
     ACCESS_NOT_ACCESS = "access-not-access", ("named {ext:word} but its first bytes are no Access database's (damaged, "
                                               "or another program's file): not read")

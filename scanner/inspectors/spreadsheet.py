@@ -25,7 +25,7 @@ from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
-from ..dbase import is_dbf
+from ..dbase import MemoBeside, is_dbf
 from ..decrypt import protected_kind, unlock_workbook
 from ..details import Detail, codes_of, join_details, say
 from ..doctables import (
@@ -44,6 +44,7 @@ from ..models import Entry, PersonRecord
 from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
 from ..sheet import CellBudget, Sheet
+from ..sources.memo_beside import memo_of
 from ..sources.split_series import is_part_name
 from ..sqlitedb import wal_frames
 from ..statsdata import STATS_FORMATS
@@ -320,8 +321,10 @@ def analyse_salvaged(data: bytes, caps: Caps) -> tuple[list[SheetFinding], str, 
     return None if reading is None else (findings, fmt, reading)
 
 
-def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding], int, Reading]:
-    """Read + classify + count in one pass (in the worker for binary formats): findings, sheets, reading.
+def analyse_bytes(data: bytes, fmt: str, caps: Caps,
+                  memo: MemoBeside | None = None) -> tuple[list[SheetFinding], int, Reading]:
+    """Read + classify + count in one pass (in the worker for binary formats): findings, sheets, reading (``memo``:
+    a dBase table's memo file as its source found it).
 
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
@@ -332,7 +335,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
         data, widening = wide[0], say(Detail.NUL_WIDENED, n=wide[1])
         fmt = again if (again := sniff_format(data)) in ("text", *MARKUP_FORMATS) else fmt
     caps = caps.fresh()  # this reading's own cell total and clock (scanner.sheet.Spent), not a reading before it
-    sheets, encoding = iter_tables(data, caps, fmt)
+    sheets, encoding = iter_tables(data, caps, fmt, memo)
     findings = []
     reading = Reading(encoding=encoding, damage=[widening] if widening else [])
     repeats = CacheRepeats()
@@ -906,7 +909,8 @@ class SpreadsheetInspector:
                 return self._salvaged(entry, data, ext, caps, Inspection(status=reason, detail=detail))
             return Inspection(status=reason, detail=detail)
         try:  # every format where a crash or a hang costs this file only (inline in a pool worker)
-            findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
+            memo = memo_of(entry, self.config.max_inspect_bytes) if fmt == "dbf" else None  # its memo file beside
+            findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps, memo), caps.timeout + 5)
         except ReadError as e:
             if e.reason == Status.ENCRYPTED and fmt in LOCKABLE_FORMATS:
                 return self._unlocked(data, ext, caps, e, fmt)

@@ -1,0 +1,161 @@
+"""damage19: dBase memo files read beside their table, and damaged inputs of the session-18 readers
+(bench/damage_sweep.py ``--formats s18``). Each test failed before its fix.
+
+People are Faker ja_JP with a fixed seed (tests/document_data.py); the tables and memo files are written by
+tests/damage_data.py's ``dbf_with_memo`` (FoxPro .fpt, dBase III and IV .dbt).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scanner.dbase import MemoBeside, dbf_sheets
+from scanner.details import codes_of
+from scanner.sheet import Caps
+from scanner.sources.memo_beside import MemoTable, memo_of
+from tests.conftest import scan_findings
+from tests.damage_data import dbf_with_memo
+from tests.document_data import people_rows
+
+N = 12
+
+
+def _rows(seed: int = 191) -> list[list[str]]:
+    """NAME and ADDRESS are the memo fields: without the memo file no person is left in the table."""
+    return [["NAME", "KANA", "ADDRESS", "TEL"], *people_rows(N, seed=seed)[1:]]
+
+
+@pytest.fixture(scope="module")
+def memo_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One CLI scan of a folder of dBase tables with memo files: FoxPro beside an upper-case ``.FPT``, dBase III
+    and IV ``.dbt``, a table whose memo file is missing, one whose memo file is cut, one whose memo file is a
+    folder (unreadable); a named copy of the FoxPro table."""
+    root = tmp_path_factory.mktemp("memo")
+    share = root / "share"
+    share.mkdir()
+    fox, fox_memo = dbf_with_memo(_rows(191), "fpt")
+    (share / "kokyaku.dbf").write_bytes(fox)
+    (share / "KOKYAKU.FPT").write_bytes(fox_memo)
+    for name, kind, seed in (("riyosha", "dbt3", 192), ("meibo4", "dbt4", 193)):
+        table, memo = dbf_with_memo(_rows(seed), kind)
+        (share / f"{name}.dbf").write_bytes(table)
+        (share / f"{name}.dbt").write_bytes(memo)
+    lone, _ = dbf_with_memo(_rows(194), "fpt")
+    (share / "lone.dbf").write_bytes(lone)
+    cut, cut_memo = dbf_with_memo(_rows(195), "fpt")
+    (share / "cut.dbf").write_bytes(cut)
+    (share / "cut.fpt").write_bytes(cut_memo[:len(cut_memo) // 2])
+    odd, _ = dbf_with_memo(_rows(196), "dbt3")
+    (share / "odd.dbf").write_bytes(odd)
+    (share / "odd.dbt").mkdir()
+    before = {p.name: (p.stat().st_atime_ns, p.stat().st_mtime_ns) for p in share.iterdir() if p.is_file()}
+    doc = scan_findings(share, root / "out", "--name", "kokyaku.dbf")
+    after = {p.name: (p.stat().st_atime_ns, p.stat().st_mtime_ns) for p in share.iterdir() if p.is_file()}
+    return {"doc": doc, "before": before, "after": after}
+
+
+def _by_name(doc: dict[str, Any]) -> tuple[dict[str, dict], dict[str, list[dict]]]:
+    hits = {os.path.basename(h["path"]): h for h in doc["files"]}
+    skips: dict[str, list[dict]] = {}
+    for s in doc["skipped"]:
+        skips.setdefault(os.path.basename(s["path"]), []).append(s)
+    return hits, skips
+
+
+def _codes(rows: object) -> set[str]:
+    """Every detail code in ``rows`` (nested details included)."""
+    if isinstance(rows, dict):
+        own = {rows["code"]} if isinstance(rows.get("code"), str) else set()
+        return own.union(*(_codes(v) for v in rows.values()))
+    if isinstance(rows, list):
+        return set().union(*(_codes(v) for v in rows))
+    return set()
+
+
+def test_memo_fields_are_read_from_the_memo_file_beside_the_table(memo_scan: dict[str, Any]) -> None:
+    """FoxPro (.FPT in upper case beside kokyaku.dbf), dBase III and dBase IV (.dbt): the names and addresses kept
+    in the memo file are counted (were 0 persons: `dbf-memo-unread`, partially examined), and the table is no longer
+    listed as partially examined."""
+    hits, skips = _by_name(memo_scan["doc"])
+    for name in ("kokyaku.dbf", "riyosha.dbf", "meibo4.dbf"):
+        assert hits[name]["pii"]["records"] == N, (name, hits.get(name))
+        assert hits[name].get("status", "ok") == "ok", hits[name]
+        assert "dbf-memo-unread" not in _codes(skips.get(name, [])), skips.get(name)
+    assert memo_scan["after"] == memo_scan["before"]  # read-only: no time of the tables or memos moved
+
+
+def test_a_missing_unreadable_or_cut_memo_file_is_listed_with_its_reason(memo_scan: dict[str, Any]) -> None:
+    """A table whose memo file is not beside it (or a folder has its name), or is cut: listed with a reason each
+    (the rows a cut memo still holds read)."""
+    hits, skips = _by_name(memo_scan["doc"])
+    assert "dbf-memo-missing" in _codes(skips["lone.dbf"]), skips.get("lone.dbf")
+    assert "dbf-memo-missing" in _codes(skips["odd.dbf"]), skips.get("odd.dbf")
+    assert "dbf-memo-damaged" in _codes(skips["cut.dbf"]), skips.get("cut.dbf")
+    assert 0 < hits["cut.dbf"]["pii"]["records"] < N, hits.get("cut.dbf")
+
+
+def test_a_memo_file_that_cannot_be_read_is_said_with_its_error() -> None:
+    """A memo file the source lists but cannot open (removed, no permission): the table is read without its memos
+    and says why (`dbf-memo-unreadable` with the OS error)."""
+
+    class Gone:
+        name = "x.fpt"
+
+        def open(self) -> None:
+            raise PermissionError(13, "Permission denied")
+
+    table, _ = dbf_with_memo(_rows(198), "fpt")
+    memo = memo_of(MemoTable(object(), Gone()), 1 << 20)  # type: ignore[arg-type]
+    assert memo is not None and memo.data is None and memo.error
+    sheet = next(dbf_sheets(table, Caps(), memo))
+    assert len(list(sheet.rows)) == N + 1
+    assert [c["code"] for n in sheet.unread for c in codes_of(n)][:1] == ["dbf-memo-unreadable"], sheet.unread
+    assert "EACCES" in sheet.unread[0], sheet.unread
+
+
+@pytest.mark.parametrize("kind", ["fpt", "dbt3", "dbt4"])
+def test_damaged_memo_files_are_read_or_said_never_a_crash(kind: str) -> None:
+    """Every byte of a memo file's head and of its first values flipped, and cuts at every 16 bytes: the table reads
+    with its memo values or empty ones, the damage said when a value points past the file or its block is broken;
+    never an exception."""
+    table, memo = dbf_with_memo(_rows(197), kind)
+    name = "x.fpt" if kind == "fpt" else "x.dbt"
+    for at in range(0, min(len(memo), 1200)):
+        for damaged in (memo[:at] + bytes([memo[at] ^ 0xFF]) + memo[at + 1:], memo[:at]):
+            sheet = next(dbf_sheets(table, Caps(), MemoBeside(name, damaged)))
+            rows = list(sheet.rows)
+            assert len(rows) == N + 1
+            if len(damaged) < len(memo) // 2:
+                assert sheet.damage, (kind, at)
+
+
+def test_memo_files_on_an_smb_share_are_read_beside_their_table(tmp_path: Path) -> None:
+    """Over SMB as in a local folder: a FoxPro table beside its ``.FPT`` counts the names and addresses kept there;
+    a table without its memo file is listed `dbf-memo-missing`."""
+    import json
+
+    from tests.conftest import run_cli
+    from tests.smb_data import PASSWORD, SambaServer
+
+    share = tmp_path / "share"
+    share.mkdir()
+    table, memo = dbf_with_memo(_rows(199), "fpt")
+    (share / "kokyaku.dbf").write_bytes(table)
+    (share / "KOKYAKU.FPT").write_bytes(memo)
+    (share / "lone.dbf").write_bytes(dbf_with_memo(_rows(200), "dbt4")[0])
+    server = SambaServer(tmp_path / "samba", {"ev": share}).start()
+    try:
+        out = tmp_path / "out"
+        run = run_cli("scan", server.url("ev"), "--out", str(out), "--quiet",
+                      env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+        assert run.returncode in (0, 1, 3), run.stderr
+        doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    finally:
+        server.kill()
+    hits, skips = _by_name(doc)
+    assert hits["kokyaku.dbf"]["pii"]["records"] == N, hits.get("kokyaku.dbf")
+    assert "dbf-memo-missing" in _codes(skips["lone.dbf"]), skips.get("lone.dbf")
