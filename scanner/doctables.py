@@ -48,7 +48,8 @@ from .textdecode import zeroed_block
 
 DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml", "doc")  # what scanner.tables.iter_tables reads here
 WORD_EXTS = (".docx", ".docm", ".dotx", ".dotm")
-ODT_EXTS = (".odt", ".ott", ".fodt")
+ODT_EXTS = (".odt", ".ott", ".fodt", ".sxw", ".stw")  # (OpenOffice.org 1 text as an .odt: damage19, a .sxw cut
+# in its first bytes ended as nothing where an .odt is listed zip-corrupt)
 RTF_EXTS = (".rtf",)
 DOCUMENT_EXTS = frozenset(WORD_EXTS + ODT_EXTS + RTF_EXTS)
 
@@ -251,6 +252,28 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
         raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - lxml, zlib and zipfile errors of every kind
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader=kind, error=error_name(e))) from e
+
+
+# the start of a flat document's root element (a flat ODF file, Word 2003 XML) or Word's mark before it
+_FLAT_ROOTS = (b"<office:document", b"<w:wordDocument")
+_WORD_XML_MARK = b'progid="Word.Document"'
+FLAT_CUT_MOST = 16384  # a flat document cut within its root element's start tag is smaller than this
+
+
+def cut_in_root(data: bytes) -> bool:
+    """Whether ``data`` (up to ``FLAT_CUT_MOST`` bytes) is a flat ODF document or a Word 2003 XML document cut inside
+    its root element's start tag, or after Word's ``<?mso-application progid="Word.Document"?>`` before it: nothing of
+    its body is left, and no reader says so (damage19: such copies under .xml or .doc ended as nothing)."""
+    if len(data) > FLAT_CUT_MOST:
+        return False
+    head = _utf8(data).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        return False
+    for root in _FLAT_ROOTS:
+        at = head.find(root)
+        if at >= 0:
+            return b">" not in head[at:]
+    return _WORD_XML_MARK in head  # Word's mark, its root element lost or cut in its name
 
 
 def _flat_cut(data: bytes, root_end: bytes) -> str | None:

@@ -19,14 +19,24 @@ from scanner.sheet import Caps
 from scanner.sources.memo_beside import MemoTable, memo_of
 from tests.conftest import scan_findings
 from tests.damage_data import dbf_with_memo
-from tests.document_data import people_rows
+from tests.docs18_data import sxw_with_table, wordml_with_table
+from tests.document_data import doc_with_table, fodt_with_table, people_rows
 
 N = 12
+CUTS = (4, 12, 64)
+HEAD_CUTS = (4, 48, 64, 220)
 
 
 def _rows(seed: int = 191) -> list[list[str]]:
     """NAME and ADDRESS are the memo fields: without the memo file no person is left in the table."""
     return [["NAME", "KANA", "ADDRESS", "TEL"], *people_rows(N, seed=seed)[1:]]
+
+
+def _root_cuts(data: bytes, root: bytes) -> list[int]:
+    """Cut points around a flat document's root element: just before it, in its name, in its start tag, at the tag's
+    last byte."""
+    at = data.find(root)
+    return [at - 1, at + 5, at + len(root) + 20, data.find(b">", at)]
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +62,18 @@ def memo_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     odd, _ = dbf_with_memo(_rows(196), "dbt3")
     (share / "odd.dbf").write_bytes(odd)
     (share / "odd.dbt").mkdir()
+    sxw = sxw_with_table(people_rows(N, seed=201))
+    for k in CUTS:  # an OpenOffice.org 1 text cut in its first member (test_a_cut_sxw_is_listed_like_an_odt)
+        (share / f"cut{k}.sxw").write_bytes(sxw[:k])
+    word, wordml, flat = (doc_with_table(people_rows(N, seed=202)), wordml_with_table(people_rows(N, seed=203)),
+                          fodt_with_table(people_rows(N, seed=204)))
+    for k in HEAD_CUTS:  # cut in their first bytes (test_documents_cut_in_their_head_are_listed)
+        (share / f"head{k}.doc").write_bytes(word[:k])
+    for k, cut in enumerate(_root_cuts(wordml, b"<w:wordDocument")):  # past Word's mark, before the root or in it
+        (share / f"wordml{k}.xml").write_bytes(wordml[:cut])
+        (share / f"wordml{k}.doc").write_bytes(wordml[:cut])
+    for k, cut in enumerate(_root_cuts(flat, b"<office:document")[2:]):  # in the root's start tag
+        (share / f"flat{k}.xml").write_bytes(flat[:cut])
     before = {p.name: (p.stat().st_atime_ns, p.stat().st_mtime_ns) for p in share.iterdir() if p.is_file()}
     doc = scan_findings(share, root / "out", "--name", "kokyaku.dbf")
     after = {p.name: (p.stat().st_atime_ns, p.stat().st_mtime_ns) for p in share.iterdir() if p.is_file()}
@@ -159,3 +181,23 @@ def test_memo_files_on_an_smb_share_are_read_beside_their_table(tmp_path: Path) 
     hits, skips = _by_name(doc)
     assert hits["kokyaku.dbf"]["pii"]["records"] == N, hits.get("kokyaku.dbf")
     assert "dbf-memo-missing" in _codes(skips["lone.dbf"]), skips.get("lone.dbf")
+
+
+def test_a_cut_sxw_is_listed_like_an_odt(memo_scan: dict[str, Any]) -> None:
+    """An OpenOffice.org 1 text (.sxw) cut at 4-12 bytes ended as nothing (the sweep's s18 seeds: 6 copies), where
+    an .odt cut so is listed `corrupt` (damaged zip): .sxw/.stw are OpenDocument texts' names to the document rules
+    now."""
+    _, skips = _by_name(memo_scan["doc"])
+    for k in CUTS:
+        assert [s["reason"] for s in skips.get(f"cut{k}.sxw", [])] == ["corrupt"], (k, skips.get(f"cut{k}.sxw"))
+
+
+def test_documents_cut_in_their_head_are_listed(memo_scan: dict[str, Any]) -> None:
+    """A Word 97-2003 .doc cut inside its OLE2 header (under 64 bytes it ended as nothing; an .xls cut so is listed),
+    Word 2003 XML under .xml/.doc and a flat ODF text under .xml cut inside their root element's start tag (ended as
+    nothing at every cut up to 128-256 bytes in the s18 sweep): `corrupt`."""
+    _, skips = _by_name(memo_scan["doc"])
+    names = [f"head{k}.doc" for k in HEAD_CUTS] + [f"wordml{k}.{e}" for k in range(4) for e in ("xml", "doc")]
+    names += [f"flat{k}.xml" for k in range(2)]
+    for name in names:
+        assert [s["reason"] for s in skips.get(name, [])] == ["corrupt"], (name, skips.get(name))
