@@ -777,6 +777,9 @@ class Detail(Code):
     DOCUMENT_CUT_IN_TABLE = "document-cut-in-table", "{part:word} ends inside a table after row {n:d}"
     RTF_TEXT_CUT = "rtf-text-cut", "RTF ends with {n:d} groups open (cut short): text after the cut is lost"
     RTF_CUT_IN_TABLE = "rtf-cut-in-table", "RTF ends inside a table after row {n:d}"
+    RTF_MARKS_DAMAGED = "rtf-marks-damaged", ("RTF holding tables with {n:d} control words a byte off a table mark or "
+                                              "control bytes in its text (damaged bytes): rows or cells may be merged, "
+                                              "shifted or lost")
     WORD97_TABLES_UNREAD = "word97-tables-unread", "Word 97-2003 document holding tables ({n:d} cell marks): its tables could not be read (their paragraph properties are lost or say no table)"
     WORD6_NOT_READ = "word6-not-read", "Word 6.0/95 document ({n:d} table cell marks in its text): its tables are not read"
     WORD97_PIECES_DAMAGED = "word97-pieces-damaged", "Word 97-2003 text unreadable ({why:word})"
@@ -1096,6 +1099,9 @@ class Detail(Code):
     SQL_DUMP_CUT = "sql-dump-cut", "SQL dump cut short (it ends inside a statement, or its closing line is missing): rows may be lost"
     SYLK_CUT = "sylk-cut", "SYLK spreadsheet cut short (no end record): {n:d} row(s) read, rows after them may be lost"
     SYLK_OUTSIDE = "sylk-outside", "SYLK spreadsheet: {n:d} cell(s) placed outside any sheet's size (damaged), not read"
+    SYLK_RECORDS_DAMAGED = "sylk-records-damaged", ("SYLK spreadsheet: {n:d} cell record(s) whose separator or field "
+                                                    "letter is damaged: a cell may be lost or read at the place of the "
+                                                    "one before it")
     JSON_DAMAGED = "json-damaged", "JSON damaged or cut ({error:exc}): the {n:d} record(s) that still parse were read"
     JSON_KEY_MENDED = "json-key-mended", ("JSON: {n:d} record(s) hold a key one character off the key the other records "
                                           "hold (a damaged byte): read under the others' key")

@@ -201,3 +201,52 @@ def test_documents_cut_in_their_head_are_listed(memo_scan: dict[str, Any]) -> No
     names += [f"flat{k}.xml" for k in range(2)]
     for name in names:
         assert [s["reason"] for s in skips.get(name, [])] == ["corrupt"], (name, skips.get(name))
+
+
+@pytest.mark.parametrize(("mark", "damaged"), [
+    (b"\\trgaph", b"\\trga\xc8h"),  # a letter of a row definition's word flipped to a byte that is no letter
+    (b"\\trowd", b"\\tro7d"),
+    (b"\\intbl", b"\\iotbl"),  # one letter off: the cell's paragraph no longer in the table
+    (b"\\pard", b"\\pabd"),
+    (b"\\'8d", b"\x1c'8d"),  # the backslash of a character escape flipped to a control byte
+])
+def test_an_rtf_table_with_a_damaged_mark_says_so(mark: bytes, damaged: bytes) -> None:
+    """Byte flips in an RTF table's marks lost a row or merged two cells, `ok` (the s17 sweep's RTF flips: 29 of 30
+    read, unsaid): a control word one letter off a table mark, a prefix of one cut by a byte that is no letter, or a
+    control byte in the text is said (`rtf-marks-damaged`: the file is listed `corrupt`). The whole RTF says
+    nothing."""
+    from scanner.tables import iter_tables
+    from tests.document_data import rtf_with_table
+
+    def damage(data: bytes) -> list[str]:
+        sheets = list(iter_tables(data, Caps(), "rtf")[0])
+        for sheet in sheets:
+            list(sheet.rows)
+        return [c["code"] for sheet in sheets for d in sheet.damage for c in codes_of(d)]
+
+    rtf = rtf_with_table(people_rows(N, seed=205))
+    assert not damage(rtf)
+    at = rtf.find(mark, len(rtf) // 2)
+    assert at > 0, mark
+    said = damage(rtf[:at] + damaged + rtf[at + len(mark):])
+    assert "rtf-marks-damaged" in said, (mark, said)
+
+
+@pytest.mark.parametrize(("mark", "damaged"), [(b"C;Y9;", b"C;\xff9;"), (b"C;X4;", b"C;+4;"), (b"C;X3;", b"C X3;")])
+def test_a_sylk_cell_record_with_a_damaged_field_letter_says_so(mark: bytes, damaged: bytes) -> None:
+    """A SYLK cell record whose row letter, column letter or separator is flipped lost its cell or read it at the
+    previous cell's place (one person fewer, `ok`: the s17 sweep's SYLK flips): said (`sylk-records-damaged`)."""
+    from scanner.sylk import iter_sylk
+    from tests.test_wild16 import _sylk
+
+    def damage(data: bytes) -> list[str]:
+        sheets = list(iter_sylk(data, Caps()))
+        for sheet in sheets:
+            list(sheet.rows)
+        return [c["code"] for sheet in sheets for d in sheet.damage for c in codes_of(d)]
+
+    slk = _sylk(people_rows(N, seed=206))
+    assert not damage(slk)
+    at = slk.find(mark)
+    assert at > 0, mark
+    assert "sylk-records-damaged" in damage(slk[:at] + damaged + slk[at + len(mark):]), mark
