@@ -117,6 +117,8 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
         if not n & 0x3FF:
             budget.tick()
         if not line or line[0] not in "CFE":
+            odd += bool(line) and not ("A" <= line[0] <= "Z")  # every record opens with its upper-case letters: a line
+            # that does not lost its record type (a flipped "C": the cell lost, damage19)
             continue
         fields = _fields(line)
         kind = fields[0]

@@ -232,7 +232,8 @@ def test_an_rtf_table_with_a_damaged_mark_says_so(mark: bytes, damaged: bytes) -
     assert "rtf-marks-damaged" in said, (mark, said)
 
 
-@pytest.mark.parametrize(("mark", "damaged"), [(b"C;Y9;", b"C;\xff9;"), (b"C;X4;", b"C;+4;"), (b"C;X3;", b"C X3;")])
+@pytest.mark.parametrize(("mark", "damaged"), [(b"C;Y9;", b"C;\xff9;"), (b"C;X4;", b"C;+4;"), (b"C;X3;", b"C X3;"),
+                                               (b"\nC;X3;", b"\n\xc3;X3;")])
 def test_a_sylk_cell_record_with_a_damaged_field_letter_says_so(mark: bytes, damaged: bytes) -> None:
     """A SYLK cell record whose row letter, column letter or separator is flipped lost its cell or read it at the
     previous cell's place (one person fewer, `ok`: the s17 sweep's SYLK flips): said (`sylk-records-damaged`)."""
