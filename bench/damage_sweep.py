@@ -261,6 +261,69 @@ def session17_seeds(seed: int) -> tuple[dict[str, tuple[str, bytes]], list[str]]
     return out, secrets
 
 
+def _qcow2(rows: list[list[str]], work: Path) -> bytes | None:
+    """A small compressed QCOW2 (``qemu-img convert -c``) of an 8 MiB FAT volume holding the person list as a cp932
+    CSV, made the same on every run (mkfs.vfat --invariant, a fixed volume id and file time); None without qemu-img,
+    mkfs.vfat or mcopy (said on stderr)."""
+    import os
+    import subprocess
+
+    from tests.pii_data import csv_bytes
+
+    where = work / "qcow"
+    where.mkdir(parents=True, exist_ok=True)
+    img, csv = where / "vol.img", where / "meibo.csv"
+    csv.write_bytes(csv_bytes(rows, "cp932"))
+    os.utime(csv, (1577836800, 1577836800))
+    with open(img, "wb") as f:
+        f.truncate(8 << 20)
+    try:
+        for cmd in (["mkfs.vfat", "--invariant", "-i", "1234abcd", str(img)],
+                    ["mcopy", "-m", "-i", str(img), str(csv), "::meibo.csv"],
+                    ["qemu-img", "convert", "-q", "-c", "-O", "qcow2", "-o", "cluster_size=4096", str(img),
+                     str(where / "vol.qcow2")]):
+            subprocess.run(cmd, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"qcow2 seed not made: {type(e).__name__}", file=sys.stderr)
+        return None
+    return (where / "vol.qcow2").read_bytes()
+
+
+def session18_seeds(seed: int, work: Path) -> tuple[dict[str, tuple[str, bytes]], list[str]]:
+    """({format: (extension, bytes)}, their clear values) for the readers of session 18 (damage19): a Word 97-2003
+    ``.doc`` table (also renamed .dat), Word 2003 XML (.xml and .doc), an OpenOffice.org 1 ``.sxw``, a flat ``.fodt``
+    under .xml, Access databases holding a person workbook as an OLE object (Packager) and a person CSV as an
+    attachment (tests/test_access18.py's), a compressed QCOW2 holding a person CSV."""
+    from tests.docs18_data import sxw_with_table, wordml_with_table
+    from tests.document_data import doc_with_table, fodt_with_table, people_rows
+    from tests.pii_data import people, standard, xlsx_bytes
+    from tests.test_access18 import access_package, attachment_database, attachment_value, ole_database
+
+    rows = people_rows(30, seed=seed)
+    doc = doc_with_table(rows)
+    wordml = wordml_with_table(rows)
+    inner = standard(people(20, seed=seed % 1000 + 7))
+    outer = standard(people(12, seed=seed % 1000 + 8))
+    book = access_package("顧客名簿.xlsx", xlsx_bytes({"名簿": inner}))
+    csv = "\r\n".join(",".join(str(v) for v in r) for r in inner).encode("cp932")
+    out: dict[str, tuple[str, bytes]] = {
+        "w97-doc": (".doc", doc),
+        "w97-as-dat": (".dat", doc),
+        "wordml-xml": (".xml", wordml),
+        "wordml-doc": (".doc", wordml),
+        "sxw": (".sxw", sxw_with_table(rows)),
+        "fodt-xml": (".xml", fodt_with_table(rows)),
+        "access-ole": (".mdb", ole_database(outer, {2: book})),
+        "access-attach": (".accdb", attachment_database(attachment_value("名簿.csv", csv))),
+    }
+    image = _qcow2(rows, work)
+    if image is not None:
+        out["qcow2-compressed"] = (".qcow2", image)
+    secrets = [v for r in rows[1:] for v in (r[0], r[0].replace(" ", "").replace("\u3000", ""), r[2], r[3])]
+    secrets += [str(v) for r in (*inner[1:], *outer[1:]) for v in (r[1], r[6], r[7])]
+    return out, secrets
+
+
 def series_seeds(seed: int) -> dict[str, dict[str, bytes]]:
     """{format: {piece name: bytes}}: an archive of people cut into pieces, three namings."""
     from tests.pii_data import csv_bytes
@@ -288,7 +351,8 @@ _MARKS: dict[str, list[bytes]] = {
     "bz2": [b"1AY&SY", b"\x17rE8P\x90"],
     "mail": [b"\nFrom ", b"\n--", b"\r\n--", b"\n\n", b"\r\n\r\n", b"Content-Type", b"base64"],
     "sylk": [b"\nC;", b"\nF;", b"\nB;", b"\nE", b";K", b'"\r\n'],
-    "xml": [b"<table:table-row", b"</table:table-cell>", b"<text:p>", b"</office:text>"],
+    "xml": [b"<table:table-row", b"</table:table-cell>", b"<text:p>", b"</office:text>", b"<w:tr>", b"</w:tc>",
+            b"<w:t>", b"</w:tbl>"],
     "stats": [b"\x02\x00\x00\x00", b"\x03\x00\x00\x00", b"\xe7\x03\x00\x00", b"<variable_labels>", b"<data>",
               b"<strls>", b"HEADER RECORD", b"</header>"],
 }
@@ -299,7 +363,7 @@ def _family(fmt: str) -> list[str]:
     for key, fam in (("sql", "sql"), ("json", "json"), ("rtf", "rtf"), ("pdf", "pdf"), ("zip", "zip"),
                      ("bz2", "bz2"), ("mbox", "mail"), ("eml", "mail"), ("mht", "mail"), ("stats", "stats"),
                      ("sylk", "sylk"), ("jsonc", "json"), ("mongosh", "json"), ("pydict", "json"), ("jar", "zip"),
-                     ("xlsx", "zip"), ("docx", "zip"), ("odt", "zip"), ("doc-rtf", "rtf"), ("fodt", "xml"), ("pptx", "zip"), ("ods", "zip"), ("xlsb", "zip")):
+                     ("xlsx", "zip"), ("docx", "zip"), ("odt", "zip"), ("doc-rtf", "rtf"), ("fodt", "xml"), ("wordml", "xml"), ("sxw", "zip"), ("pptx", "zip"), ("ods", "zip"), ("xlsb", "zip")):
         if key in fmt:
             fams.append(fam)
     return fams
@@ -322,6 +386,12 @@ def boundaries(fmt: str, data: bytes, rng: random.Random, most: int) -> list[int
         header_len, record_len = int.from_bytes(data[8:10], "little"), max(1, int.from_bytes(data[10:12], "little"))
         step = 48 if data[0] in (0x04, 0x8C) else 32
         marks |= set(range(step, header_len, step)) | set(range(header_len, n, record_len))
+    if fmt.startswith("access"):  # each page (Jet 3: 2 KiB, Jet 4 and ACE: 4 KiB)
+        marks |= set(range(2048 if data[0x14:0x15] == b"\x00" else 4096, n, 2048 if data[0x14:0x15] == b"\x00"
+                           else 4096))
+    if fmt.startswith("qcow2") and n > 32:  # each cluster, the L1 table's start
+        marks |= set(range(1 << int.from_bytes(data[20:24], "big"), n, 1 << int.from_bytes(data[20:24], "big")))
+        marks.add(int.from_bytes(data[40:48], "big"))
     if not marks and b"\n" in data[:4096]:  # a text: every line start
         marks |= {m.end() for m in re.finditer(rb"\n", data)}
     marks = {m for m in marks if 0 < m < n}
@@ -383,7 +453,7 @@ def mutants(fmt: str, data: bytes, rng: random.Random, cuts: int, flip_seeds: in
     made += list(flips(data, rng, flip_seeds))
     made += list(blocks(data, rng))
     if fmt.startswith(("sql", "json", "mbox", "csv", "sylk", "mongosh", "pydict", "carrier", "contacts",
-                       "doc-fodt")) or (
+                       "doc-fodt", "wordml", "fodt-xml")) or (
             fmt.startswith(("corpus", "extra")) and b"\x00" not in data[:4096]):
         made += list(text_mix(data, rng))
     return made
@@ -409,6 +479,16 @@ def series_mutants(pieces: dict[str, bytes], rng: random.Random) -> Iterator[tup
 
 
 _PLAIN_CLASSIFY = F.classify
+_PLAIN_CRASHED = F.crashed
+
+
+def crashed(scan: dict) -> bool:
+    """fuzz_campaign's test, but exit 3 (an incomplete scan: a disk image or another source not wholly examined, its
+    findings written) is no crash: it is what a damaged image should give (damage19: every damaged QCOW2 counted as
+    a crash and its batch re-scanned one file a scan)."""
+    if scan["rc"] == 3 and scan["findings"] is not None:
+        return _PLAIN_CRASHED({**scan, "rc": 0})
+    return _PLAIN_CRASHED(scan)
 
 
 def classify_folder(folder: str, scan: dict, secrets: list[str]) -> tuple[str, dict]:
@@ -436,8 +516,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flips", type=int, default=9, help="flip seeds per seed (each: 1 byte and 8 bits)")
     ap.add_argument("--parse-timeout", type=float, default=10)
     ap.add_argument("--formats", default="new",
-                    help="new (sessions 14-15 readers and series), s16 (session 16's readers), old (fuzz_campaign's "
-                         "seeds), all, or a list")
+                    help="new (sessions 14-15 readers and series), s16, s17, s18 (that session's readers), old "
+                         "(fuzz_campaign's seeds), all, or a list (groups or formats)")
     ap.add_argument("--extra", type=Path, action="append", default=[],
                     help="a folder of third-party files, each a seed (with --formats corpus: ../shared/corpus's "
                          "spreadsheets and these)")
@@ -461,24 +541,26 @@ def main(argv: list[str] | None = None) -> int:
         for folder in args.extra:
             singles.update({f"extra-{p.stem[:40]}": (p.suffix.lower(), p.read_bytes())
                             for p in sorted(folder.rglob("*")) if p.is_file() and p.stat().st_size < 2 << 20})
-    elif want in ("new", "all") or "," in want or not want.startswith(("old", "s16", "s17")):
-        singles.update(new_seeds(gen, args.seed))
-        series.update(series_seeds(args.seed))
-    if want in ("s16", "all") or want not in ("new", "old", "corpus", "s17"):
-        made, values = session16_seeds(args.seed)
-        singles.update(made)
-        secrets += [v for v in values if len(v) >= 4]
-    if want in ("s17", "all") or want not in ("new", "old", "s16", "corpus"):
-        made, values = session17_seeds(args.seed)
-        singles.update(made)
-        secrets += [v for v in values if len(v) >= 4]
-    if want in ("old", "all") or "," in want:
-        singles.update({k: v for k, v in F.seeds(gen, args.seed).items() if not k.startswith("img-")
-                        and not k.startswith("pst-")})
-    if want not in ("new", "old", "s16", "s17", "corpus", "all"):
-        keep = set(want.split(","))
-        singles = {k: v for k, v in singles.items() if k in keep or k.split("-")[0] in keep}
-        series = {k: v for k, v in series.items() if k in keep or "series" in keep}
+    else:
+        named = {"new", "old", "s16", "s17", "s18", "all"}
+        asked = set(want.split(",")) if want != "all" else named
+        listed = not asked <= named  # a list of formats: every group made, then kept by name
+        if asked & {"new", "all"} or listed:
+            singles.update(new_seeds(gen, args.seed))
+            series.update(series_seeds(args.seed))
+        for group, make in (("s16", lambda: session16_seeds(args.seed)), ("s17", lambda: session17_seeds(args.seed)),
+                            ("s18", lambda: session18_seeds(args.seed, gen))):
+            if group in asked or "all" in asked or listed:
+                made, values = make()
+                singles.update(made)
+                secrets += [v for v in values if len(v) >= 4]
+        if asked & {"old", "all"} or listed:
+            singles.update({k: v for k, v in F.seeds(gen, args.seed).items() if not k.startswith("img-")
+                            and not k.startswith("pst-")})
+        if listed:
+            keep = asked
+            singles = {k: v for k, v in singles.items() if k in keep or k.split("-")[0] in keep}
+            series = {k: v for k, v in series.items() if k in keep or "series" in keep}
     files: list[tuple[str, str, str, Path]] = []
     batches = work / "batches"
     for fmt, (ext, data) in sorted(singles.items()):
@@ -496,20 +578,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(singles)} seeds, {len(series)} series, {len(files)} files, made in "
           f"{time.monotonic() - started:.0f} s", flush=True)
     F.classify = _classify_any(F.classify)
+    F.crashed = crashed
     F.scan_all(files, work, args, secrets, started)
     write_said(work)
     return 0
 
 
-SAID = ("all-read", "fewer-said", "fewer-unsaid", "nothing", "bad")
+SAID = ("all-read", "fewer-said", "fewer-unsaid", "nothing", "crash", "hang", "leak")
 
 
 def said(outcome: str, records: int, whole: int) -> str:
     """One damaged copy in four words (damage18): all its seed's people read (listed or not), fewer read and the file
-    listed (said), fewer read and not listed (unsaid), nothing (neither a hit nor listed); ``bad`` for a crash, hang
-    or leak."""
+    listed (said), fewer read and not listed (unsaid), nothing (neither a hit nor listed); a crash, hang or leak by
+    its name (damage19: were one word, ``bad``)."""
     if outcome in ("crash", "hang", "leak"):
-        return "bad"
+        return outcome
     if outcome in ("clean", "silent", "empty"):
         return "nothing"
     if records >= whole:
@@ -518,8 +601,8 @@ def said(outcome: str, records: int, whole: int) -> str:
 
 
 def write_said(work: Path) -> None:
-    """said.md: format x (all-read, fewer-said, fewer-unsaid, nothing, bad) from results.jsonl; unsaid.tsv lists the
-    copies that ended fewer-unsaid or nothing."""
+    """said.md: format x (all-read, fewer-said, fewer-unsaid, nothing, crash, hang, leak) from results.jsonl;
+    unsaid.tsv lists the copies that ended in any of the last five."""
     rows = {}
     for line in (work / "results.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
@@ -530,7 +613,7 @@ def write_said(work: Path) -> None:
         for r in sorted(rows.values(), key=lambda r: r["id"]):
             word = said(r["outcome"], r.get("records", 0), whole.get(r["format"], 0))
             table.setdefault(r["format"], dict.fromkeys(SAID, 0))[word] += 1
-            if word in ("fewer-unsaid", "nothing", "bad") and whole.get(r["format"], 0):
+            if word not in ("all-read", "fewer-said") and (whole.get(r["format"], 0) or word in SAID[4:]):
                 f.write(f"{word}\t{r['format']}\t{r['damage']}\t{r.get('records', 0)}\t{r['path']}\n")
     total = dict.fromkeys(SAID, 0)
     lines = ["| format | seed people | " + " | ".join(SAID) + " |", "|---|---|" + "---|" * len(SAID)]

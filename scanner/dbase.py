@@ -10,7 +10,10 @@ also writes a dump file into the working folder on a bad memo), and stop the who
 The header row is the field names; a record marked deleted is read too (its bytes are still in the file: a
 leak as much as a live row). A table cut short reads its whole records and says how many of those its header
 counts are absent (``dbf-cut``). Memo fields (``M``, ``G``, ``B``/``P`` of dBase) point into a separate file
-(``X.fpt``/``X.dbt``) that is not given to this reader: such a table says its memo fields were not read.
+(``X.fpt``/``X.dbt``): a source that lists the table's folder finds it beside the table (``sources.memo_beside``)
+and hands its bytes here (``MemoBeside``); the text memos are read into their cells (damage19: were listed
+``dbf-memo-unread`` and never read), a memo file missing, unreadable or damaged said; binary memos (pictures, OLE
+objects) are said not examined. A table whose source does not look beside it still says its memos were not read.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ _DBASE7 = frozenset({0x04, 0x8C})
 # .cpg beside the table) or the system's is meant: the first that decodes
 _GUESSED = ("utf-8", "cp932", "euc_jp", "cp1252")
 _MEMO_TYPES = frozenset("MGP")
+_MEMO_MOST = 1 << 20  # the longest memo value read (a damaged length runs to the file's end at most, then this)
 _FLAGS = b" *"  # the deletion flag that opens every record: live, deleted
 _HEADER = 32
 _FIELD = 32
@@ -66,6 +70,18 @@ class Field:
     length: int
     decimals: int
     level7: bool = False  # a dBase 7 field (its binary numbers big-endian, sign bit flipped)
+
+
+@dataclass(frozen=True)
+class MemoBeside:
+    """The memo file a source found beside a table (same folder, same stem, ``.fpt``/``.dbt`` in any case): its
+    name and bytes, or that it looked and found none (``missing``), or why it could not read it (``error``: a
+    detail already said)."""
+
+    name: str = ""
+    data: bytes | None = None
+    missing: bool = False
+    error: str = ""
 
 
 def is_dbf(head: bytes) -> bool:
@@ -86,8 +102,9 @@ def _no_fields(head: bytes) -> bool:
     return struct.unpack_from("<HH", head, 8) == (_HEADER + 1, 1) and head[_HEADER:_HEADER + 1] == b"\x0d"
 
 
-def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
-    """The table of a ``.dbf`` as one sheet (see the module docstring)."""
+def dbf_sheets(data: bytes, caps: Caps, memo: MemoBeside | None = None) -> Iterator[Sheet]:
+    """The table of a ``.dbf`` as one sheet (see the module docstring); ``memo``: its memo file as its source found
+    it beside the table (None: the source does not look)."""
     if not is_dbf(data):
         raise ReadError(Status.CORRUPT, say(Detail.DBF_HEADER_DAMAGED, n=min(len(data), _HEADER)))
     count, header_len, record_len = struct.unpack_from("<IHH", data, 4)
@@ -106,13 +123,79 @@ def dbf_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
         # without it): every record present is read, never only the counted ones (a flipped count hid them)
         sheet.damage.append(say(Detail.DBF_MORE_RECORDS, n=whole - count, total=count))
         count = whole
-    memo = [f for f in fields if f.kind in _MEMO_TYPES or (f.kind == "B" and data[0] in (0x83, 0x8B, 0x8C))]
-    if memo:
-        sheet.unread.append(say(Detail.DBF_MEMO_UNREAD, n=len(memo)))
+    memos = [f for f in fields if f.kind in _MEMO_TYPES or (f.kind == "B" and data[0] in (0x83, 0x8B, 0x8C))]
+    texts = [f for f in memos if f.kind == "M"]
+    reader = None
+    if memos and memo is None:
+        sheet.unread.append(say(Detail.DBF_MEMO_UNREAD, n=len(memos)))
+    elif texts and memo is not None and memo.missing:
+        sheet.unread.append(say(Detail.DBF_MEMO_MISSING, n=len(texts)))
+    elif texts and memo is not None and memo.data is None:
+        sheet.unread.append(say(Detail.DBF_MEMO_UNREADABLE, n=len(texts), why=memo.error))
+    elif texts and memo is not None and memo.data is not None:
+        reader = _MemoReader(memo.data, memo.name, encoding)
+    if memo is not None and len(memos) > len(texts):
+        sheet.unread.append(say(Detail.DBF_MEMO_BINARY, n=len(memos) - len(texts)))
     names = [_text(f.name, encoding) or f"field{n + 1}" for n, f in enumerate(fields)]
     sheet.rows = _rows(data, header_len, record_len, min(count, whole), fields, names, encoding, CellBudget(caps),
-                       sheet)
+                       sheet, reader)
     yield sheet
+
+
+class _MemoReader:
+    """The text memos of a ``.dbt`` (dBase III: 512-byte blocks, text up to a 0x1A; dBase IV: the block size at byte
+    20, each value opening with FF FF 08 00 and its length) or a ``.fpt`` (FoxPro: the block size big-endian at byte
+    6, each value opening with its type and length, big-endian). A block number past the file, a value whose head or
+    length is damaged, or text with no end mark within ``_MEMO_MOST`` is counted damaged (read as empty, or as far
+    as it goes) and said once the rows are read."""
+
+    def __init__(self, data: bytes, name: str, encoding: str) -> None:
+        self.data, self.encoding = data, encoding
+        self.fox = name.casefold().endswith(".fpt")
+        if self.fox:
+            size = int.from_bytes(data[6:8], "big") if len(data) >= 8 else 0
+        else:
+            size = int.from_bytes(data[20:22], "little") if len(data) >= 22 else 0
+            size = size if size >= 64 and size % 64 == 0 else 512  # dBase III writes 0 there: 512 always
+        self.block = size or 64
+        self.read = self.damaged = 0
+
+    def value(self, raw: bytes, width: int) -> str:
+        """The memo a record's field ``raw`` points at ('' for none)."""
+        digits = raw.strip(b" \x00")
+        if not digits or (width != 4 and not digits.isdigit()):
+            if width != 4 and digits:
+                self.damaged += 1
+            return ""
+        number = int.from_bytes(raw, "little") if width == 4 else int(digits)
+        if number == 0:
+            return ""
+        self.read += 1
+        at = number * self.block
+        if at >= len(self.data) or at < 8:
+            self.damaged += 1
+            return ""
+        head = self.data[at:at + 8]
+        if self.fox:
+            kind, length = struct.unpack(">II", head) if len(head) == 8 else (-1, 0)
+            body = self.data[at + 8:at + 8 + min(length, _MEMO_MOST)]
+            if kind not in (0, 1, 2) or length > len(self.data) - at - 8:
+                self.damaged += 1
+                if kind not in (0, 1, 2):
+                    return ""
+            if kind != 1:
+                return ""  # a picture or an object: no text
+        elif head[:4] == b"\xff\xff\x08\x00":
+            length = int.from_bytes(head[4:8], "little") - 8
+            body = self.data[at + 8:at + 8 + min(max(length, 0), _MEMO_MOST)]
+            if length < 0 or length > len(self.data) - at - 8:
+                self.damaged += 1
+        else:
+            stop = self.data.find(b"\x1a", at, at + _MEMO_MOST)
+            if stop < 0:
+                self.damaged += 1
+            body = self.data[at:stop if stop >= 0 else at + _MEMO_MOST]
+        return body.decode(self.encoding, errors="replace").strip(" \x00\x1a\r\n")
 
 
 def _fields(data: bytes, header_len: int, record_len: int) -> tuple[list[Field], list[str]]:
@@ -187,7 +270,7 @@ def _decodes(raw: bytes, width: int, encoding: str) -> bool:
 
 
 def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: list[Field], names: list[str],
-          encoding: str, budget: CellBudget, sheet: Sheet) -> Iterator[list[object]]:
+          encoding: str, budget: CellBudget, sheet: Sheet, memo: _MemoReader | None = None) -> Iterator[list[object]]:
     """The header and the records; once read, what they showed of damage is said on ``sheet``: records that open
     with no deletion flag (bytes zeroed, lost or added there: damage17, such tables passed `ok` with their later
     records empty or shifted), bytes of text no character of the code page explains. After bytes added or lost
@@ -213,6 +296,10 @@ def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: lis
         budget.add(len(fields))
         start = at + 1
         row = [_value(data[start + f.offset:start + f.offset + f.length], f, encoding) for f in fields]
+        if memo is not None:
+            for k, f in enumerate(fields):
+                if f.kind == "M":
+                    row[k] = memo.value(data[start + f.offset:start + f.offset + f.length], f.length)
         for f, cell in zip(fields, row, strict=True):
             if isinstance(cell, str) and "\ufffd" in cell:
                 raw = data[start + f.offset:start + f.offset + f.length]
@@ -222,6 +309,8 @@ def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: lis
         at += record_len
     if shifted:
         sheet.damage.append(say(Detail.DBF_RECORDS_SHIFTED, n=shifted, total=count))
+    if memo is not None and memo.damaged:
+        sheet.damage.append(say(Detail.DBF_MEMO_DAMAGED, n=memo.damaged, total=memo.read))
     if replaced:
         sheet.notes.append(say(Detail.DECODING, note=say(Detail.BYTES_REPLACED, n=replaced)))
 

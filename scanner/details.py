@@ -795,6 +795,9 @@ class Detail(Code):
     DOCUMENT_CUT_IN_TABLE = "document-cut-in-table", "{part:word} ends inside a table after row {n:d}"
     RTF_TEXT_CUT = "rtf-text-cut", "RTF ends with {n:d} groups open (cut short): text after the cut is lost"
     RTF_CUT_IN_TABLE = "rtf-cut-in-table", "RTF ends inside a table after row {n:d}"
+    RTF_MARKS_DAMAGED = "rtf-marks-damaged", ("RTF holding tables with {n:d} control words a byte off a table mark or "
+                                              "control bytes in its text (damaged bytes): rows or cells may be merged, "
+                                              "shifted or lost")
     WORD97_TABLES_UNREAD = "word97-tables-unread", "Word 97-2003 document holding tables ({n:d} cell marks): its tables could not be read (their paragraph properties are lost or say no table)"
     WORD6_NOT_READ = "word6-not-read", "Word 6.0/95 document ({n:d} table cell marks in its text): its tables are not read"
     WORD97_PIECES_DAMAGED = "word97-pieces-damaged", "Word 97-2003 text unreadable ({why:word})"
@@ -856,6 +859,15 @@ class Detail(Code):
                                                   "they lie (their values may be empty or shifted)")
     DBF_MEMO_UNREAD = "dbf-memo-unread", ("dBase table with {n:d} memo fields: their text is kept in a separate memo "
                                           "file (.fpt/.dbt) not read with the table")
+    DBF_MEMO_MISSING = "dbf-memo-missing", ("dBase table with {n:d} memo fields whose memo file (.fpt/.dbt of the same "
+                                            "name) is not beside it: their text was not read")
+    DBF_MEMO_UNREADABLE = "dbf-memo-unreadable", ("dBase table with {n:d} memo fields whose memo file beside it could "
+                                                  "not be read ({why:detail}): their text was not read")
+    DBF_MEMO_DAMAGED = "dbf-memo-damaged", ("memo file beside the dBase table: {n:d} of the {total:d} memo values "
+                                            "read point past its end or to a damaged block (read as empty or as far as "
+                                            "they go)")
+    DBF_MEMO_BINARY = "dbf-memo-binary", ("dBase table with {n:d} binary memo fields (pictures, OLE objects) in its "
+                                          "memo file: not examined")
     # -- Microsoft Access databases (scanner.access)
     ACCESS_NOT_ACCESS = "access-not-access", ("named {ext:word} but its first bytes are no Access database's (damaged, "
                                               "or another program's file): not read")
@@ -1105,6 +1117,9 @@ class Detail(Code):
     SQL_DUMP_CUT = "sql-dump-cut", "SQL dump cut short (it ends inside a statement, or its closing line is missing): rows may be lost"
     SYLK_CUT = "sylk-cut", "SYLK spreadsheet cut short (no end record): {n:d} row(s) read, rows after them may be lost"
     SYLK_OUTSIDE = "sylk-outside", "SYLK spreadsheet: {n:d} cell(s) placed outside any sheet's size (damaged), not read"
+    SYLK_RECORDS_DAMAGED = "sylk-records-damaged", ("SYLK spreadsheet: {n:d} cell record(s) whose separator or field "
+                                                    "letter is damaged: a cell may be lost or read at the place of the "
+                                                    "one before it")
     JSON_DAMAGED = "json-damaged", "JSON damaged or cut ({error:exc}): the {n:d} record(s) that still parse were read"
     JSON_KEY_MENDED = "json-key-mended", ("JSON: {n:d} record(s) hold a key one character off the key the other records "
                                           "hold (a damaged byte): read under the others' key")

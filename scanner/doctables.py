@@ -48,7 +48,8 @@ from .textdecode import zeroed_block
 
 DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml", "doc")  # what scanner.tables.iter_tables reads here
 WORD_EXTS = (".docx", ".docm", ".dotx", ".dotm")
-ODT_EXTS = (".odt", ".ott", ".fodt")
+ODT_EXTS = (".odt", ".ott", ".fodt", ".sxw", ".stw")  # (OpenOffice.org 1 text as an .odt: damage19, a .sxw cut
+# in its first bytes ended as nothing where an .odt is listed zip-corrupt)
 RTF_EXTS = (".rtf",)
 DOCUMENT_EXTS = frozenset(WORD_EXTS + ODT_EXTS + RTF_EXTS)
 
@@ -251,6 +252,28 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
         raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - lxml, zlib and zipfile errors of every kind
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader=kind, error=error_name(e))) from e
+
+
+# the start of a flat document's root element (a flat ODF file, Word 2003 XML) or Word's mark before it
+_FLAT_ROOTS = (b"<office:document", b"<w:wordDocument")
+_WORD_XML_MARK = b'progid="Word.Document"'
+FLAT_CUT_MOST = 16384  # a flat document cut within its root element's start tag is smaller than this
+
+
+def cut_in_root(data: bytes) -> bool:
+    """Whether ``data`` (up to ``FLAT_CUT_MOST`` bytes) is a flat ODF document or a Word 2003 XML document cut inside
+    its root element's start tag, or after Word's ``<?mso-application progid="Word.Document"?>`` before it: nothing of
+    its body is left, and no reader says so (damage19: such copies under .xml or .doc ended as nothing)."""
+    if len(data) > FLAT_CUT_MOST:
+        return False
+    head = _utf8(data).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        return False
+    for root in _FLAT_ROOTS:
+        at = head.find(root)
+        if at >= 0:
+            return b">" not in head[at:]
+    return _WORD_XML_MARK in head  # Word's mark, its root element lost or cut in its name
 
 
 def _flat_cut(data: bytes, root_end: bytes) -> str | None:
@@ -866,11 +889,24 @@ _RTF_CHARS = {b"par": "\n", b"line": "\n", b"tab": "\t", b"emdash": "\u2014", b"
               b"sect": "\n", b"page": "\n"}
 
 
+# the control words the table state follows (_rtf_word); a word one letter off one of them (\\pabd, \\iotbl), or a
+# proper prefix of one cut by a byte that is no letter (\\tro7d, \\trga\xc8h), is a damaged byte in a table's marks
+# (damage19: such RTFs lost a row or merged two cells, `ok`); the RTF words among them are left out (\\par, \\cell)
+_RTF_TABLE_WORDS = (b"pard", b"intbl", b"itap", b"trowd", b"trgaph", b"cellx", b"cell", b"row", b"nestcell",
+                    b"nestrow", b"clvmgf", b"clvmrg", b"clmrg")
+_RTF_REAL = frozenset({b"par", b"cell", b"rows", b"cellx", *_RTF_TABLE_WORDS})
+_RTF_NEAR = frozenset({w[:k] + bytes([c]) + w[k + 1:] for w in _RTF_TABLE_WORDS for k in range(len(w))
+                       for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+                      | {w[:k] for w in _RTF_TABLE_WORDS for k in range(3, len(w))}) - _RTF_REAL
+_RTF_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")  # RTF is 7-bit text: a control byte is damage
+
+
 class _RtfState:
     """Where the reader is: the group stack (skipping, \\uc), the paragraph's table depth, the open tables."""
 
     def __init__(self, budget: CellBudget) -> None:
         self.budget = budget
+        self.odd = 0  # control words a byte off a table mark, control bytes in the text (damage19)
         self.codepage = "cp1252"
         self.fonts: dict[int, str] = {}
         self.font_codec: str | None = None
@@ -970,6 +1006,8 @@ def _rtf_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterat
         yield from (st.tables[d].sheet for d in sorted(st.tables, reverse=True))
         raise
     stack = st.stack
+    if st.odd and st.count:  # table marks or text with a damaged byte: rows may be merged, shifted or lost
+        lost.append(say(Detail.RTF_MARKS_DAMAGED, n=st.odd))
     if lost:
         yield Sheet("", [], damage=lost)
     yield from st.done
@@ -1074,6 +1112,8 @@ def _rtf_read(data: bytes, st: _RtfState) -> None:
                 text, pending_skip = text[k:], pending_skip - k
             if text and (st.keep_lines or st.depth()):  # body text is decoded only for tab-separated lines
                 st.put(text.decode(st.font_codec or st.codepage, "replace"))
+                if _RTF_CONTROL_BYTES.search(text) is not None:
+                    st.odd += 1
             elif text:
                 st.close_above(0)
     flush_hex()
@@ -1106,6 +1146,8 @@ def _rtf_word(word: bytes, arg: bytes | None, st: _RtfState) -> None:
         st.row(max(st.itap, 2))
     elif word in _RTF_CHARS:
         st.put(_RTF_CHARS[word])
+    elif word in _RTF_NEAR:
+        st.odd += 1
 
 
 def _rtf_fonts(data: bytes, at: int, st: _RtfState) -> None:

@@ -112,11 +112,13 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
     rows: list[list[object]] = []
     x = y = 1
     ended = False
-    outside = 0
+    outside = odd = 0
     for n, line in enumerate(text.splitlines()):
         if not n & 0x3FF:
             budget.tick()
         if not line or line[0] not in "CFE":
+            odd += bool(line) and not ("A" <= line[0] <= "Z")  # every record opens with its upper-case letters: a line
+            # that does not lost its record type (a flipped "C": the cell lost, damage19)
             continue
         fields = _fields(line)
         kind = fields[0]
@@ -124,7 +126,11 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
             ended = True
             break
         if kind not in ("C", "F"):
+            odd += kind[:1] == "C"  # a cell record whose separator is damaged ("C X3"): its cell is lost
             continue
+        if kind == "C" and any(not f[:1].isascii() or not f[:1].isupper() for f in fields[1:]):
+            odd += 1  # a field whose letter is damaged ("C;\xff9;X1"): its row or column is lost, the cell read
+            # where the previous one left off (damage19: a row merged into the one before it, one person lost, `ok`)
         value: object = None
         for f in fields[1:]:
             if f[:1] == "X":
@@ -151,6 +157,8 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
         damage.append(say(Detail.SYLK_CUT, n=len(rows)))
     if outside:
         damage.append(say(Detail.SYLK_OUTSIDE, n=outside))
+    if odd:
+        damage.append(say(Detail.SYLK_RECORDS_DAMAGED, n=odd))
     if (zeroed := zeroed_block(data)) is not None:  # its lines lose their NULs: the block said (damage17: 4 KiB
         damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))  # zeroed, the cells in it lost, nothing said)
     yield Sheet("", rows, notes=reading_notes(plan), damage=damage)

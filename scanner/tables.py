@@ -30,7 +30,7 @@ from .access import access_sheets, is_access
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
-from .dbase import dbf_sheets
+from .dbase import MemoBeside, dbf_sheets
 from .details import Detail, codes_of, join_details, say
 from .doctables import DOCUMENT_FORMATS, document_sheets, stored_inner_directory
 from .errors import ReadError, error_name
@@ -1648,8 +1648,10 @@ def iter_access(data: bytes, caps: Caps) -> Iterator[Sheet]:
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader="access", error=error_name(e))) from e
 
 
-def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterator[Sheet], str | None]:
-    """(sheets, text encoding) of any spreadsheet or text table; binary sheets stream their rows."""
+def iter_tables(data: bytes, caps: Caps, fmt: str | None = None,
+                memo: MemoBeside | None = None) -> tuple[Iterator[Sheet], str | None]:
+    """(sheets, text encoding) of any spreadsheet or text table; binary sheets stream their rows (``memo``: a dBase
+    table's memo file as its source found it beside the table)."""
     fmt = fmt or sniff_format(data)
     note = encryption_note(data, fmt)
     if note:
@@ -1676,7 +1678,7 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
     if fmt in STATS_FORMATS:  # SPSS, Stata, SAS data: a row per case (scanner.statsdata, Session 15)
         return stats_sheets(data, fmt, caps), None
     if fmt == "dbf":  # a dBase / FoxPro table: a row per record (scanner.dbase, Session 16)
-        return dbf_sheets(data, caps), None
+        return dbf_sheets(data, caps, memo), None
     if fmt in DOCUMENT_FORMATS:  # a Word, OpenDocument text or RTF document: a sheet per table (scanner.doctables)
         return document_sheets(data, fmt, caps, sniff_delimiter), None
     if fmt == "empty":

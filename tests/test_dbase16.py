@@ -70,6 +70,8 @@ def test_dbase_tables_are_read_as_person_tables(tmp_path: Path) -> None:
 
 
 def test_a_table_with_memo_fields_says_they_were_not_read(tmp_path: Path) -> None:
+    """No memo file beside the tables: their memo fields are said unread because it is missing (damage19: a memo
+    file beside a table is read, tests/test_damage19.py)."""
     rows = _table()
     findings = _scan(tmp_path, {"memo.dbf": dbf_bytes(rows, version=0xF5, memo=True),
                                 "memo3.dbf": dbf_bytes(rows, version=0x83, memo=True)})
@@ -77,7 +79,7 @@ def test_a_table_with_memo_fields_says_they_were_not_read(tmp_path: Path) -> Non
     listed = {s["path"].rsplit("/", 1)[1]: s for s in findings["skipped"]}
     for name in ("memo.dbf", "memo3.dbf"):
         assert hits[name]["pii"]["records"] == N, (name, hits.get(name))
-        assert '"dbf-memo-unread"' in json.dumps(listed[name]["detail_codes"]), listed.get(name)
+        assert '"dbf-memo-missing"' in json.dumps(listed[name]["detail_codes"]), listed.get(name)
 
 
 def test_damaged_dbase_tables_end_as_records_or_listed(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
-from ..dbase import is_dbf
+from ..dbase import MemoBeside, is_dbf
 from ..decrypt import protected_kind, unlock_workbook
 from ..details import Detail, codes_of, join_details, say
 from ..doctables import (
@@ -34,6 +34,7 @@ from ..doctables import (
     RTF_UTF16,
     W_2003,
     WORD97_EXTS,
+    cut_in_root,
     document_kind,
     without_tables,
 )
@@ -44,6 +45,7 @@ from ..models import Entry, PersonRecord
 from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
 from ..sheet import CellBudget, Sheet
+from ..sources.memo_beside import memo_of
 from ..sources.split_series import is_part_name
 from ..sqlitedb import wal_frames
 from ..statsdata import STATS_FORMATS
@@ -112,7 +114,7 @@ EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-mi
 # a workbook part (read once with the archive inspector's look for embedded objects), an OpenDocument file when its
 # mimetype says spreadsheet; listed ``extension-mismatch``
 DOCUMENT_PACKAGES = frozenset({*(e for e in doctail.OOXML_EXTS if e not in doctail.WORKBOOK_EXTS), ".odt", ".odp", ".ott",
-                               ".otp", ".odg"})
+                               ".otp", ".odg", ".sxw", ".stw"})
 _PACKAGE_FORMATS = ("xlsx", "xlsb", "ods", "ooxml-no-workbook")
 _DOCUMENT_HEADS = (ZIP_MAGIC, b"PK\x05\x06", b"{\\rt", *RTF_UTF16)  # a Word or OpenDocument package, an RTF
 # the end of a zip searched for a document's part names (its central directory: a zip of 50,000 members holds less)
@@ -320,8 +322,10 @@ def analyse_salvaged(data: bytes, caps: Caps) -> tuple[list[SheetFinding], str, 
     return None if reading is None else (findings, fmt, reading)
 
 
-def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding], int, Reading]:
-    """Read + classify + count in one pass (in the worker for binary formats): findings, sheets, reading.
+def analyse_bytes(data: bytes, fmt: str, caps: Caps,
+                  memo: MemoBeside | None = None) -> tuple[list[SheetFinding], int, Reading]:
+    """Read + classify + count in one pass (in the worker for binary formats): findings, sheets, reading (``memo``:
+    a dBase table's memo file as its source found it).
 
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
@@ -332,7 +336,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
         data, widening = wide[0], say(Detail.NUL_WIDENED, n=wide[1])
         fmt = again if (again := sniff_format(data)) in ("text", *MARKUP_FORMATS) else fmt
     caps = caps.fresh()  # this reading's own cell total and clock (scanner.sheet.Spent), not a reading before it
-    sheets, encoding = iter_tables(data, caps, fmt)
+    sheets, encoding = iter_tables(data, caps, fmt, memo)
     findings = []
     reading = Reading(encoding=encoding, damage=[widening] if widening else [])
     repeats = CacheRepeats()
@@ -601,6 +605,16 @@ READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access"
                            "wordml", "fodt"})
 
 
+# names under which a file cut in its first bytes is taken for the document it starts as (damage19)
+_CUT_NAMES = frozenset({*WORD97_EXTS, ".xml", ".fodt", ""})
+
+
+def _ole_cut(head: bytes, size: int) -> bool:
+    """Whether a file of ``size`` bytes is an OLE2 file cut inside its 512-byte header (4 or more bytes of its
+    signature)."""
+    return 4 <= size < 512 and (head.startswith(OLE_MAGIC) or OLE_MAGIC.startswith(head[:size]))
+
+
 def _wordml(head: bytes) -> bool:
     """Whether ``head`` opens a Word 2003 XML document (its root element, not an XML file naming its namespace:
     review18g)."""
@@ -658,6 +672,9 @@ class SpreadsheetInspector:
                 # want it again: review17d's worker read for nothing)
             # bytes under its name (a CSV, a mail) go on to the checks below and to the disguise check (review16a), as
             # does a small document holding no table (most: it would cost a worker's read for nothing, issue 11)
+        if 0 < size <= 512 and ext in _CUT_NAMES and (_ole_cut(head(), size) or cut_in_root(head())):
+            return True  # a Word 97-2003 file cut in its OLE2 header, a flat document cut in its root element
+            # (damage19: both ended as nothing)
         if ext in WORD97_EXTS:  # a Word 97-2003 document: listed when it holds tables (not read); an RTF saved as .doc
             first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
             if size > 0 and (first.startswith(b"{\\rt") or _wordml(first) or (  # it goes on (a renamed workbook
@@ -830,6 +847,11 @@ class SpreadsheetInspector:
                 holds_word97, (data,), caps_for(self.config, len(data)).timeout + 5))):  # a Word 97-2003 document,
             fmt = "doc"  # also renamed (review17e; not an Outlook message holding one): its tables read in the worker
             # (scanner.word97), listed when they cannot be
+        if ext in _CUT_NAMES and len(data) <= 512 and _ole_cut(data, len(data)):
+            return Inspection(status=Status.CORRUPT, detail=unreadable_reason("ole-corrupt")[1])  # a .doc cut in its
+            # OLE2 header (damage19: under 64 bytes it ended as nothing; an .xls so is listed damaged)
+        if ext in _CUT_NAMES and cut_in_root(data):
+            return Inspection(status=Status.CORRUPT, detail=say(Detail.DOCUMENT_PART_CUT, n=len(data)))
         if (ext in DOCUMENT_EXTS or ext in WORD97_EXTS) and fmt not in (*BINARY_FORMATS, "ole-encrypted",
                                                                          "ooxml-no-workbook"):
             kind = document_kind(data)
@@ -906,7 +928,8 @@ class SpreadsheetInspector:
                 return self._salvaged(entry, data, ext, caps, Inspection(status=reason, detail=detail))
             return Inspection(status=reason, detail=detail)
         try:  # every format where a crash or a hang costs this file only (inline in a pool worker)
-            findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
+            memo = memo_of(entry, self.config.max_inspect_bytes) if fmt == "dbf" else None  # its memo file beside
+            findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps, memo), caps.timeout + 5)
         except ReadError as e:
             if e.reason == Status.ENCRYPTED and fmt in LOCKABLE_FORMATS:
                 return self._unlocked(data, ext, caps, e, fmt)

@@ -31,6 +31,7 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
+from .memo_beside import MemoTable, memos_in
 from .series_join import edges, no_image, open_pieces
 from .split_series import (
     TAIL_TEXT,
@@ -658,7 +659,7 @@ class _Folder:
     """One directory being listed: its raw path (with a trailing slash) and its decoded text, once; its
     descriptor while the walk is inside it (-1 after), and its identity (device, inode)."""
 
-    __slots__ = ("raw", "text", "raw_hex_needed", "source", "fd", "ident", "lost", "parts")
+    __slots__ = ("raw", "text", "raw_hex_needed", "source", "fd", "ident", "lost", "parts", "memos")
 
     def __init__(self, source: str, raw: bytes, text: str, utf8: bool, fd: int = -1,
                  ident: tuple[int, int] = (0, 0), lost: Callable[[], str] | None = None) -> None:
@@ -671,6 +672,8 @@ class _Folder:
         self.lost = lost  # the source's check "is the scanned folder itself gone?"
         # parts of split archives in this folder: name -> (its series or None, X.zip beside an X.zNN or None)
         self.parts: dict[str, tuple[Series | None, bool | None]] = {}
+        # dBase tables in this folder: name -> its memo file's name and raw name (memo_beside), or None
+        self.memos: dict[str, tuple[str, bytes | None] | None] = {}
 
     def lost_or(self, e: ReadError) -> ReadError:
         """A file's read error, or ``source-lost`` when the source folder itself has gone meanwhile."""
@@ -695,7 +698,7 @@ class _Folder:
                     text, raw = _decoded(n)
                     if raw is not None:
                         names[i], raws[i] = text, raw
-        if self.parts:  # a part of a split archive knows its series (joined when whole: split_series)
+        if self.parts or self.memos:  # a part of a split archive knows its series (joined when whole: split_series)
             batch = _LocalBatch(names, lambda i: self.entry(names[i], raws.get(i)))
         elif raws:
             batch = _LocalBatch(names, lambda i: LocalEntry(self, names[i], raws.get(i)))
@@ -704,9 +707,17 @@ class _Folder:
         batch.folder, batch.raws = self, raws
         return batch
 
-    def entry(self, name: str, raw_name: bytes | None = None) -> LocalEntry:
+    def entry(self, name: str, raw_name: bytes | None = None) -> LocalEntry | MemoTable:
         """A plain file's entry; a part of a split archive's knows its series (found by the name as listed: a name
-        that is not UTF-8 is shown decoded, cp932, but its series is keyed by its raw bytes, surrogate-escaped)."""
+        that is not UTF-8 is shown decoded, cp932, but its series is keyed by its raw bytes, surrogate-escaped); a
+        dBase table its memo file (``memo_beside``)."""
+        if name in self.memos:
+            memo = self.memos[name]
+            return MemoTable(self._entry(name, raw_name),
+                             None if memo is None else LocalEntry(self, memo[0], memo[1]))
+        return self._entry(name, raw_name)
+
+    def _entry(self, name: str, raw_name: bytes | None = None) -> LocalEntry:
         key = name if raw_name is None else raw_name.decode("utf-8", "surrogateescape")
         part = self.parts.get(key)
         if part is None:
@@ -720,6 +731,15 @@ class _Folder:
         if splice is not None and series is not None:  # what can be read of an incomplete series (split12)
             return SplicedEntry(self, name, raw_name, series, splice)
         return PartEntry(self, name, raw_name, series, zip_beside)
+
+    def find_memos(self, names: list[str]) -> None:
+        """The dBase tables among this folder's plain files and their memo files (``memo_beside.memos_in``, over the
+        names as shown: a name that is not UTF-8 decoded as ``batch`` decodes it, its raw bytes kept)."""
+        if not memos_in(names):
+            return
+        shown = dict(_decoded(n) for n in names)
+        for table, memo in memos_in(shown).items():
+            self.memos[table] = None if memo is None else (memo, shown[memo])
 
     def find_parts(self, names: list[str], fd: int, listing: list[os.DirEntry] | None = None) -> None:
         """The split archives among this folder's plain files (a regular-expression search over the folder's names
@@ -1042,6 +1062,7 @@ class LocalSource:
                 except OSError:
                     names = []
                 folder.find_parts(names or [d.name for d in listing], fd, listing)
+                folder.find_memos(names or [d.name for d in listing])
                 if names and len(names) == len(listing):
                     yield folder.batch(names)
                 elif (bundle := _sparse_bundle(listing, fd, path)) is not None:

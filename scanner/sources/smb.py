@@ -24,6 +24,7 @@ from ..details import Detail, say
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .base import Item, NameBatch, unbatched
+from .memo_beside import memo_for, memos_in
 from .series_join import Part, edges, entry_for, no_image, parts_in
 from .split_series import TAIL_TEXT, text_or_container
 
@@ -122,13 +123,14 @@ def read_password(target: Target) -> str:
 class _Folder:
     """One directory being walked: its path inside the share, shared by every entry listed in it."""
 
-    __slots__ = ("path", "depth", "parts", "infos")
+    __slots__ = ("path", "depth", "parts", "infos", "memos")
 
     def __init__(self, path: str, depth: int) -> None:
         self.path = path  # "" for the share's root, else "/PC01/Documents"
         self.depth = depth
         self.parts: dict[str, Part] = {}  # split series among its files (series_join, split12)
-        self.infos: dict[str, Any] = {}  # the listing of those files' series, by name
+        self.infos: dict[str, Any] = {}  # the listing of those files' series (and memo files), by name
+        self.memos: dict[str, str | None] = {}  # dBase tables among its files -> their memo files (memo_beside)
 
     def child(self, name: str) -> str:
         return f"{self.path}/{name}"
@@ -544,7 +546,8 @@ class SmbSource:
         except Exception:  # noqa: BLE001 - a failure path: the parts are then examined one by one, as before
             log.debug("split series not found in a folder", exc_info=True)
             folder.parts = {}
-        folder.infos = {n: files[n] for n in folder.parts if n in files}
+        folder.memos = memos_in(files)  # a dBase table's memo file beside it (damage19)
+        folder.infos = {n: files[n] for n in (*folder.parts, *(m for m in folder.memos.values() if m)) if n in files}
 
     def _batch(self, folder: _Folder, infos: list[Any]) -> NameBatch:
         return _Prefetching(self, folder, infos)
@@ -667,13 +670,19 @@ class _Prefetching(NameBatch):
         self._plan = {picked[k]: picked[k:k + PREFETCH_FILES] for k in range(0, len(picked), PREFETCH_FILES)}
 
     def _entry(self, i: int) -> Any:
-        """The file's entry; a part of a split series is joined or knows its series (series_join.entry_for)."""
+        """The file's entry; a part of a split series is joined or knows its series (series_join.entry_for); a dBase
+        table its memo file (memo_beside.memo_for)."""
         entry = self._made_entry(i)
         folder = self._folder
-        if not folder.parts:
+        if not folder.parts and not folder.memos:
             return entry
-        return entry_for(entry, folder.parts.get(entry.name),
-                         lambda name: SmbEntry(self._source, folder, folder.infos[name]))
+
+        def make(name: str) -> SmbEntry:
+            return SmbEntry(self._source, folder, folder.infos[name])
+
+        if folder.memos and entry.name in folder.memos:
+            return memo_for(entry, folder.memos, make)
+        return entry_for(entry, folder.parts.get(entry.name), make)
 
     def _made_entry(self, i: int) -> SmbEntry:
         made = self._made.pop(i, None)

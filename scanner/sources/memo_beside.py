@@ -1,0 +1,138 @@
+"""A dBase table's memo file found beside it (damage19): ``X.dbf`` keeps its memo fields' text in ``X.fpt`` (FoxPro)
+or ``X.dbt`` (dBase) of the same folder, the stem and extensions in any case. A source that lists a folder wraps
+each table's entry (``MemoTable``) with its memo file's entry, or with none when it looked and found none; the
+wrapped entry travels to a worker as its two refs (``MemoTableRef``), as a split series' parts do, and the table
+reader gets the memo's bytes through ``memo_of`` (read-only, through the source's own ``open``). A source that
+does not look (an archive's members, a disk image's files) leaves the entry bare: its memos are said unread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable
+from typing import IO, Any, Protocol
+
+from ..dbase import MemoBeside
+from ..details import os_error
+from ..errors import ReadError
+from ..models import Entry, FileStat, Location
+from .series_join import BYTES_HERE, PartBytes
+
+_TABLE = re.compile(r"\.dbf\x00", re.IGNORECASE)
+MEMO_EXTS = (".fpt", ".dbt")  # FoxPro's first: a folder holding both for one table is FoxPro's (dBase never
+# writes .fpt)
+
+
+def memos_in(names: Iterable[str]) -> dict[str, str | None]:
+    """Each ``.dbf`` among a folder's plain file ``names`` -> the name of its memo file there (same stem, any case),
+    or None (one regular-expression search first: nothing more for a folder without a ``.dbf``)."""
+    listed = list(names)
+    if not _TABLE.search("\0".join(listed) + "\0"):
+        return {}
+    by_key: dict[str, str] = {}
+    for name in listed:
+        folded = name.casefold()
+        if folded.endswith(MEMO_EXTS):
+            by_key.setdefault(folded, name)
+    out: dict[str, str | None] = {}
+    for name in listed:
+        if name.casefold().endswith(".dbf"):
+            stem = name[:-4].casefold()
+            out[name] = next((by_key[stem + ext] for ext in MEMO_EXTS if stem + ext in by_key), None)
+    return out
+
+
+class _Ref(Protocol):
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> Entry: ...
+
+
+def _beside(location: Location, name: str) -> Location:
+    folder, sep, _ = location.path.rpartition("/")
+    return dataclasses.replace(location, path=folder + sep + name, raw_path_hex=None)
+
+
+class MemoTable:
+    """A ``.dbf`` entry of a listed folder with its memo file's entry (``memo``; None: the folder holds none)."""
+
+    def __init__(self, entry: Entry, memo: Entry | None) -> None:
+        self._entry, self.memo = entry, memo
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._entry, name)
+
+    def open(self) -> IO[bytes]:
+        return self._entry.open()
+
+    def stat(self) -> FileStat:
+        return self._entry.stat()
+
+    def ref(self) -> MemoTableRef | None:
+        """The table's ref with its memo file's; a file with no ref of its own (a small file an SMB walk fetched
+        whole) travels as its bytes read here (``PartBytes``, up to ``BYTES_HERE``); None when one can be had
+        neither way (the scan process then examines the table itself, memo and all)."""
+        own = _ref_or_bytes(self._entry)
+        if own is None:
+            return None
+        if self.memo is None:
+            return MemoTableRef(own, None, "")
+        found = _ref_or_bytes(self.memo)
+        return None if found is None else MemoTableRef(own, found, self.memo.name)
+
+
+def _ref_or_bytes(entry: Entry) -> _Ref | None:
+    make = getattr(entry, "ref", None)
+    found = make() if make is not None else None
+    if found is not None:
+        return found
+    try:
+        if entry.stat().size > BYTES_HERE:
+            return None
+        with entry.open() as f:
+            return PartBytes(bytes(f.read()))
+    except (ReadError, OSError):
+        return None
+
+
+class MemoTableRef:
+    """How a worker re-creates a ``MemoTable``: the table's ref, its memo file's ref and name (or none)."""
+
+    __slots__ = ("table", "memo", "memo_name")
+
+    def __init__(self, table: _Ref, memo: _Ref | None, memo_name: str) -> None:
+        self.table, self.memo, self.memo_name = table, memo, memo_name
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (MemoTableRef, (self.table, self.memo, self.memo_name))
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> MemoTable:
+        table = self.table.entry(location, name, deleted, st)
+        if self.memo is None:
+            return MemoTable(table, None)
+        return MemoTable(table, self.memo.entry(_beside(location, self.memo_name), self.memo_name, False, st))
+
+
+def memo_for(entry: Entry, memos: dict[str, str | None], make: Callable[[str], Entry]) -> Entry:
+    """``entry`` wrapped with its memo file when it is a listed folder's table (``memos``: ``memos_in``'s answer;
+    ``make(name)``: the source's entry of another file of the same folder), else itself."""
+    if entry.name not in memos:
+        return entry
+    memo = memos[entry.name]
+    return MemoTable(entry, make(memo) if memo is not None else None)
+
+
+def memo_of(entry: Entry, most: int) -> MemoBeside | None:
+    """The memo file beside a table entry as the table reader takes it: None when the entry's source did not look;
+    else its bytes (up to ``most``), that there is none, or why it could not be read. Total."""
+    if not isinstance(entry, MemoTable):
+        return None
+    memo = entry.memo
+    if memo is None:
+        return MemoBeside(missing=True)
+    try:
+        with memo.open() as f:
+            return MemoBeside(memo.name, bytes(f.read(most)))
+    except ReadError as e:
+        return MemoBeside(memo.name, error=e.detail)
+    except (OSError, ValueError) as e:
+        return MemoBeside(memo.name, error=os_error(e))
