@@ -102,3 +102,47 @@ def test_csv_reader_agrees_on_the_real_file() -> None:
     ours = read_tables(data, Caps()).sheets[0].rows
     theirs = list(csv.reader(io.StringIO(data.decode("utf-8"))))
     assert [[c.strip() for c in r] for r in ours] == [[c.strip() for c in r] for r in theirs]
+
+
+_REGISTRY_HEADER = ["sequenceNumber", "corporateNumber", "process", "correct", "updateDate", "changeDate", "name",
+                    "nameImageId", "kind", "prefectureName", "cityName", "streetNumber", "addressImageId",
+                    "prefectureCode", "cityCode", "postCode", "furigana", "hihyoji"]
+
+
+def _registry(process: str, n: int = 60) -> list[list[str]]:
+    """The National Tax Agency's corporate-number diff file (法人番号公表サイト 差分データ, as code4fukui/gBizINFO keeps
+    one per day): a company per row, the same process word on every row (新規: registered that day), the company's
+    registered address in three columns. Faker ja_JP companies and addresses."""
+    import re
+
+    from faker import Faker
+
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    rows = [_REGISTRY_HEADER]
+    for i in range(n):
+        m = re.match(r"(.+?[都道府県])(.+?[市区町村])(.*)", fake.address())
+        pref, city, street = m.groups() if m else ("東京都", "千代田区", fake.address())
+        name = fake.company()
+        rows.append([str(i + 1), f"{1010001000000 + i * 7}", process, "0", "2021-07-15", "2021-07-15", name, "",
+                     name[:4] if name.startswith("株式") else "株式会社", pref, city, street, "", "13", "101",
+                     fake.zipcode().replace("-", ""), "", "0"])
+    return rows
+
+
+def test_one_word_on_every_row_is_no_list_of_names() -> None:
+    """A company registry's diff (3 of 10 days' files of code4fukui/gBizINFO sampled: 35 of 120 files a lead of
+    456 'names'): its process column holds 新規 on every row, a word shaped like a name (新 | 規), which the header-less
+    rules took for the only name column, spread over every company's address: a `names` lead of 60 rows. One name
+    on every row is no list of people."""
+    found = analyse_sheet("s", _registry("新規"))
+    assert found is None or found.kind is None, (found.kind, found.columns)
+
+
+def test_a_few_names_spread_over_places_stay_a_lead() -> None:
+    """Two people over the places (tables16's landlord list, no header naming them): still a `names` lead."""
+    rows = _registry("新規")
+    for i, r in enumerate(rows[1:]):
+        r[2] = ("山田 太郎", "佐藤 花子")[i % 2]
+    found = analyse_sheet("s", rows)
+    assert found is not None and found.kind == "names" and found.count == 60
