@@ -32,6 +32,7 @@ from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
 from .dbase import MemoBeside, dbf_sheets
 from .details import Detail, codes_of, join_details, say
+from .dif import is_dif, iter_dif
 from .doctables import DOCUMENT_FORMATS, document_sheets, stored_inner_directory
 from .errors import ReadError, error_name
 from .isolation import decoding
@@ -82,7 +83,7 @@ NO_DELIMITER = "delimiter: none"  # a marker among a text sheet's notes (no deli
 
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, sqlite, access, zip-other, html, mhtml, spreadsheetml,
-    gnumeric, xml, vcard, sylk, json, sqldump, text, binary or empty."""
+    gnumeric, xml, vcard, sylk, dif, json, sqldump, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -101,6 +102,8 @@ def sniff_format(data: bytes) -> str:
         return "vcard"
     if is_sylk(data):
         return "sylk"
+    if is_dif(data):
+        return "dif"
     if holds_records(data):
         return "json"
     return _markup_kind(data) or ("sqldump" if is_sql_dump(data) else "text")
@@ -1673,6 +1676,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None,
         return iter_json(data, caps), None
     if fmt == "sylk":  # a SYLK spreadsheet (.slk: Excel, Multiplan, old accounting programs): its cells (scanner.sylk)
         return iter_sylk(data, caps), None
+    if fmt == "dif":  # a DIF spreadsheet (.dif: Excel, LibreOffice, Lotus): a row per tuple (scanner.dif, wild19)
+        return iter_dif(data, caps), None
     if fmt == "sqldump":  # a database dump: a sheet per table's rows (scanner.sqldump)
         return iter_sql_dump(data, caps), None
     if fmt in STATS_FORMATS:  # SPSS, Stata, SAS data: a row per case (scanner.statsdata, Session 15)

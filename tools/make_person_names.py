@@ -14,6 +14,9 @@ package at run time: the table is shipped as data and read offline.
   databases and customer lists (English, Western and Northern European, Latin American, Turkish,
   Indian, Vietnamese and Indonesian), and the romaji of Faker's Japanese names.
 - US states (names and postal abbreviations): Faker's en_US address provider.
+- Latin place words (Street, Road, Gardens, Car, Ride): Faker's en_US and en_GB street suffixes and a few words of
+  public places (PUBLIC_PLACES), less every known first or last name (Park, Hill, Green, Hall stay names): a value
+  holding one names a place (Alice Park Car Park, Charlotte Street Entrance), not a person.
 """
 
 from __future__ import annotations
@@ -85,6 +88,23 @@ def us_states() -> list[str]:
     return sorted(set(Provider.states) | set(Provider.states_abbr))
 
 
+# words of public places that are no street suffix (wild19: a council's list of public toilets, ALICE PARK,
+# CHARLOTTE STREET CAR PARK, ROYAL VICTORIA PARK PLAY AREA, was 18 persons by their first names)
+PUBLIC_PLACES = ("academy", "airport", "area", "beach", "car", "campus", "cemetery", "centre", "center", "cinema",
+                 "clinic", "college", "depot", "entrance", "gardens", "garage", "hospital", "leisure", "library",
+                 "market", "museum", "office", "path", "pavilion", "playground", "pool", "precinct", "quay",
+                 "recreation", "ride", "school", "stadium", "station", "surgery", "theatre", "toilets", "university")
+
+
+def latin_place_words(first: list[str], last: list[str]) -> list[str]:
+    from faker.providers.address.en_GB import Provider as GB
+    from faker.providers.address.en_US import Provider as US
+
+    names = {n.casefold() for n in (*first, *last)}
+    words = {w.casefold() for w in (*US.street_suffixes, *GB.street_suffixes, *PUBLIC_PLACES)}
+    return sorted(w for w in words if w not in names)
+
+
 def main() -> None:
     surnames, given = japanese()
     first, last = latin()
@@ -109,8 +129,10 @@ def main() -> None:
         _array("last_names", last),
         "",
         "[places]",
-        'description = "US states, names and postal abbreviations (Faker en_US)"',
+        'description = "US states, names and postal abbreviations (Faker en_US); Latin place words (Faker en_US and '
+        'en_GB street suffixes and public places, no known name)"',
         _array("us_states", us_states()),
+        _array("latin_place_words", latin_place_words(first, last)),
         "",
     ]
     sys.stdout.write("\n".join(out))

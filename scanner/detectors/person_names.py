@@ -47,6 +47,7 @@ class NameData:
     latin_first: frozenset[str]
     latin_last: frozenset[str]
     us_states: frozenset[str]
+    latin_places: frozenset[str]  # Street, Road, Gardens, Car, Ride: words of places that are no known name
 
 
 @cache
@@ -57,7 +58,8 @@ def name_data() -> NameData:
                     {k: tuple(v) for k, v in ja["kanji"].items()},
                     frozenset(n.casefold() for n in latin["first_names"]),
                     frozenset(n.casefold() for n in latin["last_names"]),
-                    frozenset(s.casefold() for s in data["places"]["us_states"]))
+                    frozenset(s.casefold() for s in data["places"]["us_states"]),
+                    frozenset(data["places"]["latin_place_words"]))
 
 
 def _nfkc(value: object) -> str:
@@ -305,14 +307,15 @@ def known_last_name(token: str) -> bool:
 
 
 def latin_name_known(value: object) -> bool:
-    """A Latin-script name holding a known first or last name (Maria Anders, Smith, J. Smith)."""
+    """A Latin-script name holding a known first or last name (Maria Anders, Smith, J. Smith) and no place word (Alice
+    Gardens, Charlotte Street Car Park: a place named after someone; wild19)."""
     t = _nfkc(value)
     tokens = latin_tokens(t)
     if not 1 <= len(tokens) <= 5 or len("".join(tokens)) < len(t.replace(" ", "").replace(",", "")) - 2:
         return False  # digits or symbols beside the letters: not a name
     d = name_data()
-    return any(tok.strip(".").casefold() in d.latin_first or tok.strip(".").casefold() in d.latin_last
-               for tok in tokens)
+    words = [tok.strip(".").casefold() for tok in tokens]
+    return not any(w in d.latin_places for w in words) and any(w in d.latin_first or w in d.latin_last for w in words)
 
 
 def is_us_state(value: object) -> bool:

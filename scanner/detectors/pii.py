@@ -1567,17 +1567,20 @@ def _spread_lead(name: str, main: RolePlan, sample: Sequence[Sequence[object]], 
                  first_col: int, more: int) -> SheetFinding | None:
     """A table refused as names spread over places others live at (a landlord list without its header, an asset list's
     managers at branches): no person is counted, but its names beside addresses are personal data all the same, so the
-    sheet is a lead (``names``) whose rows are all refused ``name-elsewhere``, never nothing (tables16). ``more``: such
-    rows past the sample."""
+    sheet is a lead (``names``) whose rows are all refused ``name-elsewhere``, never nothing (tables16). One name on
+    every row of the sample is no list of names but a word of the table's (a company registry's process column, 新規 on
+    each company's row: wild19). ``more``: such rows past the sample."""
     rows: list[tuple] = []
     count = more
+    names: set[str] = set()
     base = first_row + (header_at + 1 if header_at is not None else 0)
     for i, r in enumerate(sample):
         if (pair := _made_of_record(main, r)) is not None:
             count += 1
+            names.add(_name_key(pair[0]))
             if len(rows) < EXAMPLES:
                 rows.append((base + i, 0, *pair))
-    if not count:
+    if not count or len(names) == 1:
         return None
     shown = {c: _header_only(t) for c, t in main.labels.items()}
     columns = {f: [shown.get(c) or column_letter(first_col + c) for c in main.cols[f]] for f in ("name", "address")}

@@ -153,7 +153,8 @@ def holds_archive(data: bytes, name: str, fmt: str | None = None) -> bool:
 # what bytes under an archive's name that hold no archive are, by ``tables.sniff_format`` (a word for the listing)
 _CONTENT_WORDS = {"text": "text", "html": "an HTML page", "mhtml": "a MIME web page or message", "xml": "XML",
                   "spreadsheetml": "an Excel XML spreadsheet", "json": "JSON", "sqldump": "an SQL script",
-                  "sqlite": "an SQLite database", "sylk": "a SYLK spreadsheet", "vcard": "vCards",
+                  "sqlite": "an SQLite database", "sylk": "a SYLK spreadsheet", "dif": "a DIF spreadsheet",
+                  "vcard": "vCards",
                   "ole-other": "an OLE2 compound file", "ole-corrupt": "a damaged OLE2 compound file",
                   "binary": "unidentified binary data"}
 

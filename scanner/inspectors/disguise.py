@@ -27,7 +27,7 @@ Families (``Disguise.family``):
 * ``workbook``: an .xlsx/.xlsb/.ods package under an OOXML or OpenDocument document's name, found by the
   spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head;
 * session 17: ``sqlite`` (``SQLite format 3``), ``access`` (a Jet/ACE database's page 0, review17e), ``dbf`` (a dBase header with its first field descriptor), ``rtf``
-  (``{\\rt``), and text the spreadsheet inspector reads: ``sylk``, ``json`` (records), ``sqldump``.
+  (``{\\rt``), and text the spreadsheet inspector reads: ``sylk``, ``json`` (records), ``sqldump``; wild19: ``dif``.
 
 Content over name (session 17): the check is asked about every file whose extension is listed, also one an inspector
 wants by its name; when its family is not one the name claims, the inspectors of its content read it instead of
@@ -142,12 +142,12 @@ LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zi
           "mime": "a table as a MIME web page (Excel single-file web page)", "pdf": "a PDF document",
           "mail": "a saved mail message", "sqlite": "an SQLite database",
           "access": "an Access database", "dbf": "a dBase table (.dbf)",
-          "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "json": "JSON records",
+          "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "dif": "a DIF spreadsheet", "json": "JSON records",
           "sqldump": "an SQL dump or script", "wordml": "a Word 2003 XML document",
           "fodt": "a flat OpenDocument text (.fodt)"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
-TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "json", "sqldump", "wordml", "fodt"})
+TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "dif", "json", "sqldump", "wordml", "fodt"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,12 +255,15 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
     # a table some reader takes by its text: SYLK, JSON records, an SQL dump; each only when its first character can
     # open one (``<`` or a picture's byte opens none: a web page pays nothing here)
     if lead in _TEXT_TABLE_FIRST and _texty(head):
+        from ..dif import is_dif
         from ..jsontables import holds_records
         from ..sqldump import is_sql_dump
         from ..sylk import is_sylk
 
         if lead == b"I" and is_sylk(head[:TEXT_CHECK]):
             return "sylk"
+        if lead == b"T" and is_dif(head[:TEXT_CHECK]):
+            return "dif"
         if lead in b"[{" and holds_records(head[:TEXT_CHECK]) and head.count(b"{", 0, TEXT_CHECK) > 1:
             return "json"  # records, not one settings object
         if lead not in b"[{" and is_sql_dump(head[:TEXT_CHECK]):

@@ -146,7 +146,8 @@ UNREAD_TABLES = {
     ".wk4": "Lotus 1-2-3 worksheet", ".123": "Lotus 1-2-3 worksheet", ".wks": "Lotus/Works worksheet",
     ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
     ".wb3": "Quattro Pro notebook", ".wq1": "Quattro Pro notebook", ".wq2": "Quattro Pro notebook",
-    ".wke": "Lotus 1-2-3 worksheet", ".slk": "SYLK spreadsheet", ".sylk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
+    ".wke": "Lotus 1-2-3 worksheet", ".slk": "SYLK spreadsheet", ".sylk": "SYLK spreadsheet",
+    ".dif": "DIF spreadsheet",  # read by scanner.dif when its bytes open with DIF's TABLE topic (wild19)
     ".sxc": "StarOffice Calc spreadsheet", ".stc": "StarOffice Calc spreadsheet",
     # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
     ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
@@ -601,8 +602,8 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
 # content families (scanner.inspectors.disguise.family_of) this inspector reads whatever the name: a file of an unknown
 # extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
 # ended as nothing)
-READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "json", "sqldump",
-                           "wordml", "fodt"})
+READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "dif", "json",
+                           "sqldump", "wordml", "fodt"})
 
 
 # names under which a file cut in its first bytes is taken for the document it starts as (damage19)
@@ -882,7 +883,7 @@ class SpreadsheetInspector:
                                                                            ext=ext))
         if ext in SYLK_EXTENSIONS and fmt == "text" and sylk_cells(data):
             fmt = "sylk"  # its first records damaged (a flipped byte in ID;PWXL): its cells are read (review16c)
-        if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted", "sylk"):
+        if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted", "sylk", "dif"):
             if data.startswith(_SPSS_ENCRYPTED):  # saved with a password (Session 15: was listed unsupported)
                 return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
             if ext[1:] in STATS_FORMATS and not data.startswith(_SAS_CPORT):
@@ -919,8 +920,8 @@ class SpreadsheetInspector:
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(data[:TEXT_CHECK], HEADER_LINES):
             return Inspection()  # a text one of whose first lines (below a title, log lines) is a person table's header
             # is read, whatever its name (session 17: a titled list renamed 名簿.jpg or 名簿.dat ended as nothing)
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sylk", "json", "sqldump", "sqlite", "ole-encrypted",
-                    *STATS_FORMATS, "dbf", "access", *DOCUMENT_FORMATS)
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sylk", "dif", "json", "sqldump", "sqlite",
+                    "ole-encrypted", *STATS_FORMATS, "dbf", "access", *DOCUMENT_FORMATS)
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
