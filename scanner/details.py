@@ -718,6 +718,7 @@ class Detail(Code):
     OBJDATA_GROUPS_OVER = "objdata-groups-over", "more than {n:d} objdata groups; the rest not read"
     OBJDATA_OVER_CAP = "objdata-over-cap", "objdata over the archive cap (--max-archive-mb)"
     RTF_CUT = "rtf-cut", "the RTF file ends with {n:d} group(s) still open (cut short?): the objects after the cut are absent"
+    XLS_WORKBOOK_NO_BOF = "xls-workbook-no-bof", "the workbook stream ({n:d} bytes, {zeros:d} of them NUL) does not begin with a BOF record (zeroed or overwritten): no worksheet could be read"
     # no longer written (ole19: an object's storage is written whole by scanner.cfbwrite); kept for older findings
     WORKBOOK_STREAM_OVER_6MIB = "workbook-stream-over-6mib", "workbook stream over 6 MiB: no room for it in a one-level FAT"
     RECORD_CUT = "record-cut", "record cut after {n:d} of {size:d} bytes"

@@ -71,6 +71,7 @@ _SLIDES_STREAM = "PowerPoint Document"
 _PPT_ENCRYPTED = "EncryptedSummary"  # a password-protected presentation's summary (the deck's streams are RC4)
 _PPT_USER = "Current User"
 _PPT_TOKEN_ENCRYPTED = b"\xdf\xc4\xd1\xf3"  # CurrentUserAtom.headerToken of an encrypted presentation
+_CONTAINER = b"\x0f\x00"  # recVer 0xF, recInstance 0: a container record's header starts so (DocumentContainer)
 _EX_OLE_EMBED = b"\x0f\x00\xcc\x0f"  # ExOleEmbedContainer (recVer 0xF, recType 0x0FCC), in the ExObjList
 _EX_OLE_OBJ_STG = (b"\x00\x00\x11\x10", b"\x10\x00\x11\x10")  # ExOleObjStg, uncompressed / compressed
 _OTHER_SLIDES_STREAMS = ("pp40",)  # PowerPoint 4.0
@@ -194,7 +195,10 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
             if size < 4096:
                 return True  # in the mini stream: read by the worker (a presentation is never this small)
             head = b"".join(probe.chain(start, _PROBE_SLIDES))[:_PROBE_SLIDES]
-            return _EX_OLE_EMBED in head or object_list_damaged(head)
+            # a stream whose first record is no container goes to the worker too: encrypted with only the Current User
+            # stream saying so (no EncryptedSummary: POI's Password_Protected-np-hello.ppt ended as nothing), damaged,
+            # or a PowerPoint 95 file (the worker finds no object record in it)
+            return not head.startswith(_CONTAINER) or _EX_OLE_EMBED in head or object_list_damaged(head)
         other = other or (typ == 2 and name.casefold() in _OTHER_SLIDES_STREAMS)
     return (kind == "ppt" and not other) or (kind == "doc" and sheet and not word)  # an .xls renamed .doc (review16a)
 

@@ -123,7 +123,8 @@ DOCUMENT_CHECK, DOCUMENT_CHECK_INFLATED = 1 * MiB, 8 * MiB
 APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
-_WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")  # in a compound file's directory
+# in a compound file's directory: a Word document's main stream, or its table streams (the main one's name damaged)
+_WORD_STREAM_NAMES = tuple(name.encode("utf-16-le") for name in ("WordDocument", "1Table", "0Table"))
 WORDML_MARK = W_2003.encode()  # Word 2003 XML's namespace, at the head of its one file (scanner.doctables)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a Word 2003 XML file saved in UTF-16 (review18g)
 _FODT_MARK = b"application/vnd.oasis.opendocument.text"  # a flat OpenDocument text's office:mimetype (review18g)
@@ -826,7 +827,7 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
-        if fmt == "ole-other" and (ext in WORD97_EXTS or (_WORD_STREAM_NAME in data and shared_worker().call(
+        if fmt == "ole-other" and (ext in WORD97_EXTS or (any(n in data for n in _WORD_STREAM_NAMES) and shared_worker().call(
                 holds_word97, (data,), caps_for(self.config, len(data)).timeout + 5))):  # a Word 97-2003 document,
             fmt = "doc"  # also renamed (review17e; not an Outlook message holding one): its tables read in the worker
             # (scanner.word97), listed when they cannot be
