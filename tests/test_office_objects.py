@@ -4,7 +4,8 @@
   ExOleObjStg record) is examined as a child: its storage is written as a compound file of its own
   (scanner.cfbwrite) and read by content, its own objects its children (an .xls with 3 persons and an embedded
   30-person Word table gave 3).
-- Content decides, not the name: a .doc saved as .msg is read (was ``corrupt`` without its persons), a .doc whose
+- Content decides, not the name: a .doc saved as .msg is read (was ``corrupt`` without its persons), the objects of a
+  .doc or .ppt under another name are its children (they were lost), a .doc whose
   WordDocument name is damaged is listed under any name (under .dat it ended as nothing), an .xls whose Workbook
   stream is zeroed is listed (nothing), a deck encrypted without an EncryptedSummary stream is ``encrypted``
   (nothing).
@@ -75,10 +76,14 @@ def files() -> dict[str, bytes]:
     damaged[at] = ord("X")
     with gzip.open(POI / "poi__Password_Protected-np-hello.ppt.gz") as f:
         np_hello = f.read()
+    report, deck = word_doc({"_1345470949": word_object()}), slides_ppt(compound(word_object()))
     return {
         "budget.xls": compound({"Workbook": sheet, "MBD0001A2B3": word_object()}),
-        "report.doc": word_doc({"_1345470949": word_object()}),
-        "deck.ppt": slides_ppt(compound(word_object())),
+        "report.doc": report,
+        "deck.ppt": deck,
+        "報告.dat": report,  # renamed: its objects were lost (the archive inspector opens .doc/.ppt names only)
+        "報告.msg": report,
+        "資料.dat": deck,
         "nested.xls": compound({"Workbook": sheet, "MBD0001A2B3": word_object(ObjectPool=inner)}),
         "lost.xls": compound({"Workbook": sheet, "MBD0001A2B3": lost}),
         "zeroed.xls": compound({"Workbook": bytes(len(sheet)), "MBD0001A2B3": word_object()}),
@@ -137,6 +142,10 @@ def test_content_decides_not_the_name(scanned: tuple[Path, dict, dict]) -> None:
     assert zeroed["reason"] == "corrupt" and "BOF record" in zeroed["detail"], zeroed
     assert hits["zeroed.xls » MBD0001A2B3/WordDocument"]["pii"]["records"] == WORD_N
     assert skips["np-hello.ppt"]["reason"] == "encrypted", skips.get("np-hello.ppt")  # only Current User says so
+    for name in ("報告.dat", "報告.msg"):  # a Word document's objects under another name
+        assert hits[f"{name} » ObjectPool/_1345470949/WordDocument"]["pii"]["records"] == WORD_N, name
+    assert [hits[p]["pii"]["records"] for p in hits if p.startswith("資料.dat » PowerPoint Document/")] == [WORD_N]
+    assert not [s for s in skips if s.startswith(("報告", "資料"))], skips.keys()
 
 
 def test_third_party_files_with_embedded_objects_give_no_hit_and_no_listing(scanned: tuple[Path, dict, dict]) -> None:

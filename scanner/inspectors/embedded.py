@@ -341,6 +341,19 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
     return Inspection(children=iter([child]))
 
 
+def objects_kind(data: bytes) -> str | None:
+    """``_inner_objects`` of a compound file's bytes (None when its directory cannot be read): a Word document or a
+    presentation under a name the archive inspector does not open for objects (報告.dat, 報告.docx, a .doc saved as .msg:
+    ole19, its embedded objects were never examined). Parses the directory: called in the worker."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return _inner_objects(ole)
+    except Exception:  # noqa: BLE001 - a directory that cannot be read: the readers of its content list it
+        return None
+
+
 def _inner_objects(ole: object) -> str | None:
     """"doc" for a Word document holding an ObjectPool, "ppt" for a presentation (its objects are records of its
     PowerPoint Document stream), else None: an object embedded in an object (POI's WithEmbeddedObjects.xls: a Word

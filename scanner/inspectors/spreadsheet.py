@@ -806,6 +806,17 @@ class SpreadsheetInspector:
                          inner=say(Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth))))
             found.children = parts.children
             _add_objects_status(found, parts, parts.detail)
+        elif (data.startswith(OLE_MAGIC) and fmt != "xls" and legacy.kind_of(entry.name) is None
+              and not embedded.is_ole_embedding(entry) and (kind := embedded.objects_kind(data)) is not None):
+            # a Word document or a presentation under another name (the archive inspector opens .doc/.ppt and
+            # embedded objects): its embedded objects are children, as under its own name (ole19: they were lost)
+            depth = archive_depth(entry.location)
+            parts = (legacy.open_legacy(entry, data, archives.caps_for(entry), kind=kind)
+                     if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=say(
+                         Detail.EMBEDDED_NOT_EXAMINED,
+                         inner=say(Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth))))
+            found.children = parts.children
+            _add_objects_status(found, parts, parts.detail)
         elif fmt == "access":  # an Access database: its OLE objects and attachments are children (access18)
             depth = archive_depth(entry.location)
             table_caps = caps_for(self.config, len(data))
