@@ -799,24 +799,12 @@ class SpreadsheetInspector:
             found.children = parts.children
             _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
-            depth = archive_depth(entry.location)
-            parts = (legacy.open_legacy(entry, data, archives.caps_for(entry), kind="xls")
-                     if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=say(
-                         Detail.EMBEDDED_NOT_EXAMINED,
-                         inner=say(Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth))))
-            found.children = parts.children
-            _add_objects_status(found, parts, parts.detail)
+            self._add_objects(found, entry, data, archives, "xls")
         elif (data.startswith(OLE_MAGIC) and fmt != "xls" and legacy.kind_of(entry.name) is None
               and not embedded.is_ole_embedding(entry) and (kind := embedded.objects_kind(data)) is not None):
             # a Word document or a presentation under another name (the archive inspector opens .doc/.ppt and
             # embedded objects): its embedded objects are children, as under its own name (ole19: they were lost)
-            depth = archive_depth(entry.location)
-            parts = (legacy.open_legacy(entry, data, archives.caps_for(entry), kind=kind)
-                     if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=say(
-                         Detail.EMBEDDED_NOT_EXAMINED,
-                         inner=say(Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth))))
-            found.children = parts.children
-            _add_objects_status(found, parts, parts.detail)
+            self._add_objects(found, entry, data, archives, kind)
         elif fmt == "access":  # an Access database: its OLE objects and attachments are children (access18)
             depth = archive_depth(entry.location)
             table_caps = caps_for(self.config, len(data))
@@ -830,6 +818,17 @@ class SpreadsheetInspector:
             found.children = parts.children
             _add_objects_status(found, parts, parts.detail)
         return found
+
+    def _add_objects(self, found: Inspection, entry: Entry, data: bytes, archives: ArchiveInspector, kind: str) -> None:
+        """The embedded objects of a compound file read here (``kind``: an .xls's MBD storages, or a Word document's or
+        a presentation's under another name) as ``found``'s children, their problems onto its outcome."""
+        depth = archive_depth(entry.location)
+        parts = (legacy.open_legacy(entry, data, archives.caps_for(entry), kind=kind)
+                 if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=say(
+                     Detail.EMBEDDED_NOT_EXAMINED,
+                     inner=say(Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth))))
+        found.children = parts.children
+        _add_objects_status(found, parts, parts.detail)
 
     def _tables(self, entry: Entry, data: bytes, fmt: str) -> Inspection:
         ext = claimed_ext(entry.name)
