@@ -89,6 +89,7 @@ def files() -> dict[str, bytes]:
         "zeroed.xls": compound({"Workbook": bytes(len(sheet)), "MBD0001A2B3": word_object()}),
         "名簿.msg": plain,
         "名簿.dat": bytes(damaged),
+        "名簿.docx": bytes(damaged),
         "np-hello.ppt": np_hello,
     }
 
@@ -136,8 +137,9 @@ def test_a_word_object_whose_document_stream_is_lost_is_listed(scanned: tuple[Pa
 def test_content_decides_not_the_name(scanned: tuple[Path, dict, dict]) -> None:
     _, hits, skips = scanned
     assert hits["名簿.msg"]["pii"]["records"] == WORD_N and "名簿.msg" not in skips  # was corrupt, persons unread
-    said = skips["名簿.dat"]  # its WordDocument name damaged: was nothing
-    assert said["reason"] == "corrupt" and "WordDocument stream not found" in said["detail"], said
+    for name in ("名簿.dat", "名簿.docx"):  # its WordDocument name damaged: was nothing
+        said = skips[name]
+        assert said["reason"] == "corrupt" and "WordDocument stream not found" in said["detail"], said
     zeroed = skips["zeroed.xls"]  # its Workbook stream zeroed: was nothing (its object read either way)
     assert zeroed["reason"] == "corrupt" and "BOF record" in zeroed["detail"], zeroed
     assert hits["zeroed.xls » MBD0001A2B3/WordDocument"]["pii"]["records"] == WORD_N

@@ -277,11 +277,12 @@ def workbook_or_encrypted(entry: Entry, limit: int) -> bool:
 
 
 def holds_word_stream(entry: Entry, limit: int) -> bool:
-    """Whether a compound file is a Word 97-2003 document: its directory names a WordDocument stream and no workbook
-    stream (an .xls renamed .doc is the archive inspector's). A directory that cannot be followed: False (the archive
-    inspector lists a damaged one it opens)."""
+    """Whether a compound file is a Word 97-2003 document: its directory names a WordDocument stream, or a Word table
+    stream (1Table, 0Table: the main stream's name damaged, listed by the reader; ole19: under .docx it ended as
+    nothing), and no workbook stream (an .xls renamed .doc is the archive inspector's). A directory that cannot be
+    followed: False (the archive inspector lists a damaged one it opens)."""
     names = _stream_names(entry, limit)
-    return names is not None and "WordDocument" in names and not names & {"Workbook", "Book"}
+    return names is not None and bool(names & {"WordDocument", "1Table", "0Table"}) and not names & {"Workbook", "Book"}
 
 
 def _stream_names(entry: Entry, limit: int) -> set[str] | None:
