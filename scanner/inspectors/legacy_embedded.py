@@ -203,6 +203,16 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
     return (kind == "ppt" and not other) or (kind == "doc" and sheet and not word)  # an .xls renamed .doc (review16a)
 
 
+def shows_objects(data: bytes, kind: str) -> bool:
+    """``_object_in_directory`` of a compound file's bytes: the pre-check a .doc/.ppt name gets in the walk, for one
+    under another name (its objects are read as under its own name, no more: ole19). A directory that cannot be
+    followed counts (the reader lists it)."""
+    try:
+        return _object_in_directory(CompoundProbe(lambda at, n: data[at:at + n]), kind)
+    except (ValueError, struct.error, IndexError, OverflowError):
+        return True
+
+
 _EX_OBJ_LIST = b"\x0f\x00\x09\x04"  # ExObjListContainer (recVer 0xF, recType 0x0409)
 _EX_OBJ_LIST_ATOM = 0x040A
 # the containers an ExObjList holds ([MS-PPT] 2.10.1 ExObjListSubContainer), each with the atom that opens it where

@@ -801,7 +801,8 @@ class SpreadsheetInspector:
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
             self._add_objects(found, entry, data, archives, "xls")
         elif (data.startswith(OLE_MAGIC) and fmt != "xls" and legacy.kind_of(entry.name) is None
-              and not embedded.is_ole_embedding(entry) and (kind := embedded.objects_kind(data)) is not None):
+              and not embedded.is_ole_embedding(entry) and (kind := embedded.objects_kind(data)) is not None
+              and legacy.shows_objects(data, kind)):
             # a Word document or a presentation under another name (the archive inspector opens .doc/.ppt and
             # embedded objects): its embedded objects are children, as under its own name (ole19: they were lost)
             self._add_objects(found, entry, data, archives, kind)
