@@ -90,6 +90,7 @@ def files() -> dict[str, bytes]:
         "名簿.msg": plain,
         "名簿.dat": bytes(damaged),
         "名簿.docx": bytes(damaged),
+        "名簿.doc": bytes(damaged),
         "np-hello.ppt": np_hello,
     }
 
@@ -137,7 +138,7 @@ def test_a_word_object_whose_document_stream_is_lost_is_listed(scanned: tuple[Pa
 def test_content_decides_not_the_name(scanned: tuple[Path, dict, dict]) -> None:
     _, hits, skips = scanned
     assert hits["名簿.msg"]["pii"]["records"] == WORD_N and "名簿.msg" not in skips  # was corrupt, persons unread
-    for name in ("名簿.dat", "名簿.docx"):  # its WordDocument name damaged: was nothing
+    for name in ("名簿.dat", "名簿.docx", "名簿.doc"):  # its WordDocument name damaged: was nothing (under .doc too)
         said = skips[name]
         assert said["reason"] == "corrupt" and "WordDocument stream not found" in said["detail"], said
     zeroed = skips["zeroed.xls"]  # its Workbook stream zeroed: was nothing (its object read either way)
