@@ -84,6 +84,7 @@ def files() -> dict[str, bytes]:
         "報告.dat": report,  # renamed: its objects were lost (the archive inspector opens .doc/.ppt names only)
         "報告.msg": report,
         "資料.dat": deck,
+        "資料.msg": deck,
         "nested.xls": compound({"Workbook": sheet, "MBD0001A2B3": word_object(ObjectPool=inner)}),
         "lost.xls": compound({"Workbook": sheet, "MBD0001A2B3": lost}),
         "zeroed.xls": compound({"Workbook": bytes(len(sheet)), "MBD0001A2B3": word_object()}),
@@ -147,7 +148,8 @@ def test_content_decides_not_the_name(scanned: tuple[Path, dict, dict]) -> None:
     assert skips["np-hello.ppt"]["reason"] == "encrypted", skips.get("np-hello.ppt")  # only Current User says so
     for name in ("報告.dat", "報告.msg"):  # a Word document's objects under another name
         assert hits[f"{name} » ObjectPool/_1345470949/WordDocument"]["pii"]["records"] == WORD_N, name
-    assert [hits[p]["pii"]["records"] for p in hits if p.startswith("資料.dat » PowerPoint Document/")] == [WORD_N]
+    for name in ("資料.dat", "資料.msg"):  # a presentation's
+        assert [hits[p]["pii"]["records"] for p in hits if p.startswith(f"{name} » PowerPoint Document/")] == [WORD_N]
     assert not [s for s in skips if s.startswith(("報告", "資料"))], skips.keys()
 
 

@@ -46,6 +46,7 @@ from .archive_members import (
     member_base_name,
 )
 from .disguise import check as disguised
+from .embedded import objects_kind
 from .mail_mime import (
     body_may_hold_table,
     cut_in_header,
@@ -477,12 +478,14 @@ class _Lister:
 
 
 # a compound file's directory naming a Word document's or a workbook's streams (``_office_file`` decides in the worker)
-_OFFICE_NAMES = tuple(n.encode("utf-16-le") for n in ("WordDocument", "1Table", "0Table", "Workbook", "Book"))
+_OFFICE_NAMES = tuple(n.encode("utf-16-le") for n in ("WordDocument", "1Table", "0Table", "Workbook", "Book",
+                                                       "PowerPoint Document"))
 
 
 def _office_file(data: bytes) -> bool:
-    """Whether a compound file without a message stream is an Excel 97-2003 workbook (or a protected Office file) or a
+    """Whether a compound file without a message stream is an Excel 97-2003 workbook (or a protected Office file), a
     Word 97-2003 document (scanner.word97.holds_word97: its main stream, or its table stream with the main one's name
-    damaged): the spreadsheet inspector reads it. Parses the directory: called in the worker."""
+    damaged) or a presentation: the spreadsheet inspector reads it (a presentation's embedded objects). Parses the
+    directory: called in the worker."""
     return any(n in data for n in _OFFICE_NAMES) and (sniff_format(data) in ("xls", "ole-encrypted")
-                                                      or holds_word97(data))
+                                                      or holds_word97(data) or objects_kind(data) == "ppt")
