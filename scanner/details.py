@@ -717,7 +717,7 @@ class Detail(Code):
     EMBEDDED_LOST_FROM_DIRECTORY = "embedded-lost-from-directory", "{n:d} embedded object(s) named by local headers are not in the zip directory (a damaged entry): not examined"
     STREAM_SHORT = "stream-short", "{stream:lib} stream holds {n:d} of {size:d} bytes"
     EMBEDDED_OLE_PROBLEM = "embedded-ole-problem", "embedded OLE object: {why:detail}"
-    OLE_COMPOBJ_NO_STREAM = "ole-compobj-no-stream", "embedded OLE object: its CompObj names {named:word} but it holds no workbook, Package or Ole10Native stream"
+    OLE_COMPOBJ_NO_STREAM = "ole-compobj-no-stream", "embedded OLE object: its CompObj names {named:word} but it holds no stream of that class (workbook, WordDocument, PowerPoint Document, Package or Ole10Native)"
     EMBEDDED_ODF_PROBLEM = "embedded-odf-problem", "embedded OpenDocument object: {why:detail}"
     OLE_STREAM_BLOCKED = "ole-stream-blocked", "embedded OLE object: {stream:lib} stream {why:detail}"
     STREAM_BLOCKED = "stream-blocked", "{stream:lib} stream {why:detail}"
@@ -736,6 +736,8 @@ class Detail(Code):
     OBJDATA_GROUPS_OVER = "objdata-groups-over", "more than {n:d} objdata groups; the rest not read"
     OBJDATA_OVER_CAP = "objdata-over-cap", "objdata over the archive cap (--max-archive-mb)"
     RTF_CUT = "rtf-cut", "the RTF file ends with {n:d} group(s) still open (cut short?): the objects after the cut are absent"
+    XLS_WORKBOOK_NO_BOF = "xls-workbook-no-bof", "the workbook stream ({n:d} bytes, {zeros:d} of them NUL) does not begin with a BOF record (zeroed or overwritten): no worksheet could be read"
+    # no longer written (ole19: an object's storage is written whole by scanner.cfbwrite); kept for older findings
     WORKBOOK_STREAM_OVER_6MIB = "workbook-stream-over-6mib", "workbook stream over 6 MiB: no room for it in a one-level FAT"
     RECORD_CUT = "record-cut", "record cut after {n:d} of {size:d} bytes"
     # -- disk images: UDIF and sparse bundles damaged, nested images (sources.image, image_bundle, sparse_bundle, inspectors.image)

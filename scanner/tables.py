@@ -774,12 +774,18 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     # (a stream that opens zeroed, its BOF record lost, is checked too: damage17, a corpus .xls read ok with fewer)
     zeroed = (_zeroed_records(stream) if stream is not None and (biff_version(stream) in (5, 8) or not any(stream[:16]))
               else None)
+    read = 0
     for sheet in _worksheets(data, fmt, caps, book):
         sheet.cached_later = cached
         if zeroed is not None:  # said once, on the first worksheet
             sheet.damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
             zeroed = None
+        read += 1
         yield sheet
+    if fmt == "xls" and not read and stream is not None and biff_version(stream) == 0:
+        # a Workbook stream zeroed or overwritten from its start: calamine gives no sheet and no error (ole19: such an
+        # .xls ended as nothing, its objects read or not)
+        raise ReadError(Status.CORRUPT, say(Detail.XLS_WORKBOOK_NO_BOF, n=len(stream), zeros=stream.count(0)))
     if cached:
         from .caches import cached_tables, xls_caches
 

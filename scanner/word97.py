@@ -375,13 +375,16 @@ def _named_in_directory(ole) -> bool:
 
 
 def holds_word97(data: bytes) -> bool:
-    """Whether an OLE2 file is a Word document for this reader: a WordDocument stream at its root, or one its damaged
-    directory names but cannot reach (listed corrupt by the reader). For a file under another name (in the worker)."""
+    """Whether an OLE2 file is a Word document for this reader: a WordDocument stream at its root, one its damaged
+    directory names but cannot reach, or a Word table stream (1Table, 0Table: no other program names a stream so) at
+    its root without it (its name damaged: ole19, such a .doc renamed .dat ended as nothing); the last two are listed
+    corrupt by the reader. For a file under another name (in the worker)."""
     import olefile
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            return bool(ole.exists("WordDocument")) or _lost_word_stream(ole, data)
+            return bool(ole.exists("WordDocument") or ole.exists("1Table") or ole.exists("0Table")) or (
+                _lost_word_stream(ole, data))
     except Exception:  # noqa: BLE001 - a directory that cannot be read: not taken here (other readers list it)
         return False
 

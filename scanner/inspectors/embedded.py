@@ -31,7 +31,15 @@ from ..isolation import decoding
 from ..models import Entry, Hop, Link, Location, Skipped
 from ..sources.base import Item
 from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
-from .legacy_embedded import compound_damage, native_data, native_file, packaged
+from .legacy_embedded import (
+    OBJECT_CLASSES,
+    WHOLE_OBJECT_STREAMS,
+    compound_damage,
+    native_data,
+    native_file,
+    open_legacy,
+    packaged,
+)
 
 # OpenDocument files: an embedded object is a sub-document folder (``Object 1/content.xml``: a spreadsheet
 # is rebuilt as an .ods of its own) or, for a Microsoft object, a compound file member (``Object 2``)
@@ -293,9 +301,10 @@ _MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest xmlns:m
 
 def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits) -> Inspection:
     """An embedded OLE object: its ``Package`` stream (a whole OOXML file), or the file wrapped in an
-    ``\x01Ole10Native`` stream (a file dropped into the document: a CSV, a workbook), as a child; nothing to
-    add for a workbook stream (the spreadsheet inspector reads the OLE file as an .xls) or another kind of
-    object (a Word document, a picture: no table)."""
+    ``\x01Ole10Native`` stream (a file dropped into the document: a CSV, a workbook), as a child; the objects
+    embedded in a Word document or a presentation object (``_inner_objects``) as its children; nothing to add for
+    another workbook or Word document (the spreadsheet inspector reads the OLE file as an .xls or a .doc) or another
+    kind of object (a picture, an equation: no table)."""
     import olefile  # a dependency of msoffcrypto-tool
 
     decoding("olefile")
@@ -303,16 +312,20 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             streams = [s for s in (*PACKAGE_STREAMS, NATIVE_STREAM)
                        if ole.exists(s) and ole.get_type(s) == olefile.STGTY_STREAM]
-            if not streams:
+            inner = None if streams else _inner_objects(ole)
+            if not streams and inner is None:
                 return _without_content(ole, data)
-            stream = streams[0]
-            size = ole.get_size(stream)
-            blocked = caps.declared(size, None)
-            if blocked:
-                return Inspection(status=blocked[0], detail=say(Detail.OLE_STREAM_BLOCKED, stream=stream.lstrip(chr(1)),
-                                                                          why=blocked[1]))
-            content = ole.openstream(stream).read(size + 1)
-            comp = ole.openstream("\x01CompObj").read(4096) if ole.exists("\x01CompObj") else None
+            if inner is None:
+                stream = streams[0]
+                size = ole.get_size(stream)
+                blocked = caps.declared(size, None)
+                if blocked:
+                    return Inspection(status=blocked[0], detail=say(Detail.OLE_STREAM_BLOCKED,
+                                                                    stream=stream.lstrip(chr(1)), why=blocked[1]))
+                content = ole.openstream(stream).read(size + 1)
+                comp = ole.openstream("\x01CompObj").read(4096) if ole.exists("\x01CompObj") else None
+        if inner is not None:
+            return open_legacy(entry, data, caps, kind=inner)
         if len(content) != size:
             raise ReadError(Status.CORRUPT, say(Detail.STREAM_SHORT, stream=stream.lstrip(chr(1)), n=len(content), size=size))
         name = stream
@@ -328,8 +341,28 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
     return Inspection(children=iter([child]))
 
 
-_TABLE_CLASSES = (b"Excel.Sheet", b"Excel.Chart", b"Package", b"Packager")
-_WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
+def objects_kind(data: bytes) -> str | None:
+    """``_inner_objects`` of a compound file's bytes (None when its directory cannot be read): a Word document or a
+    presentation under a name the archive inspector does not open for objects (報告.dat, 報告.docx, a .doc saved as .msg:
+    ole19, its embedded objects were never examined). Parses the directory: called in the worker."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return _inner_objects(ole)
+    except Exception:  # noqa: BLE001 - a directory that cannot be read: the readers of its content list it
+        return None
+
+
+def _inner_objects(ole: object) -> str | None:
+    """"doc" for a Word document holding an ObjectPool, "ppt" for a presentation (its objects are records of its
+    PowerPoint Document stream), else None: an object embedded in an object (POI's WithEmbeddedObjects.xls: a Word
+    document inside a Word document inside a workbook) is read as the parent's were."""
+    if ole.exists("WordDocument") and ole.exists("ObjectPool"):  # type: ignore[attr-defined]
+        return "doc"
+    if ole.exists("PowerPoint Document"):  # type: ignore[attr-defined]
+        return "ppt"
+    return None
 
 
 def _without_content(ole: object, data: bytes) -> Inspection:
@@ -340,14 +373,14 @@ def _without_content(ole: object, data: bytes) -> Inspection:
     entries = ole.listdir()  # type: ignore[attr-defined]
     if not entries:
         return Inspection(status=Status.CORRUPT, detail=say(Detail.OLE_NO_STREAM))
-    if any(ole.exists(s) for s in _WORKBOOK_STREAMS):  # type: ignore[attr-defined]
-        return Inspection()  # an .xls: the spreadsheet inspector reads it
+    if any(ole.exists(s) for s in WHOLE_OBJECT_STREAMS):  # type: ignore[attr-defined]
+        return Inspection()  # an .xls or a Word document: the spreadsheet inspector reads it
     damage = compound_damage(ole, data)
     if damage:
         return Inspection(status=Status.CORRUPT, detail=say(Detail.EMBEDDED_OLE_PROBLEM, why=damage))
     if ole.exists("\x01CompObj"):  # type: ignore[attr-defined]
         comp = ole.openstream("\x01CompObj").read(4096)  # type: ignore[attr-defined]
-        named = next((c for c in _TABLE_CLASSES if c in comp), None)
+        named = next((c for c in OBJECT_CLASSES if c in comp), None)
         if named is not None:
             return Inspection(status=Status.CORRUPT, detail=say(Detail.OLE_COMPOBJ_NO_STREAM,
                                                                              named=named.decode()))

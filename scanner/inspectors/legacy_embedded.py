@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from typing import IO
 
 from ..access import access_objects
+from ..cfbwrite import Storage, write_compound
 from ..codes import Status
 from ..contracts import Inspection
 from ..details import Detail, join_details, say
@@ -62,12 +63,15 @@ XLS_OBJECT = "MBD".encode("utf-16-le")  # an Excel 97-2003 workbook keeps each e
 RTF_MAGIC = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads
 WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
 PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
+# the main stream of an object that is a compound file of its own: a workbook, a Word document, a presentation
+WHOLE_OBJECT_STREAMS = (*WORKBOOK_STREAMS, "WordDocument", "PowerPoint Document")
 NATIVE_STREAM = "\x01Ole10Native"
 _OBJECT_POOL = "ObjectPool".encode("utf-16-le")
 _SLIDES_STREAM = "PowerPoint Document"
 _PPT_ENCRYPTED = "EncryptedSummary"  # a password-protected presentation's summary (the deck's streams are RC4)
 _PPT_USER = "Current User"
 _PPT_TOKEN_ENCRYPTED = b"\xdf\xc4\xd1\xf3"  # CurrentUserAtom.headerToken of an encrypted presentation
+_CONTAINER = b"\x0f\x00"  # recVer 0xF, recInstance 0: a container record's header starts so (DocumentContainer)
 _EX_OLE_EMBED = b"\x0f\x00\xcc\x0f"  # ExOleEmbedContainer (recVer 0xF, recType 0x0FCC), in the ExObjList
 _EX_OLE_OBJ_STG = (b"\x00\x00\x11\x10", b"\x10\x00\x11\x10")  # ExOleObjStg, uncompressed / compressed
 _OTHER_SLIDES_STREAMS = ("pp40",)  # PowerPoint 4.0
@@ -76,9 +80,12 @@ _OBJDATA = re.compile(rb"(?<!\\)\\objdata\b")  # the control word, not an escape
 _PROBE_DIRECTORY = 1 << 20  # directory bytes read by the pre-check (8,192 entries)
 _PROBE_SLIDES = 1 << 12  # head of the PowerPoint Document stream read by the pre-check
 _READ_CHUNK = 1 << 20
-_SMALL = 1 << 16
-_TABLE_CLASSES = (b"Excel.Sheet", b"Excel.Chart", b"Package", b"Packager")  # a local file this small is probed from one read
-FREE, END = 0xFFFFFFFF, 0xFFFFFFFE
+_SMALL = 1 << 16  # a local file this small is probed from one read
+# the classes (a CompObj's ProgID) whose object holds a stream leakscan reads: an object naming one without it is damaged
+OBJECT_CLASSES = (b"Excel.Sheet", b"Excel.Chart", b"Package", b"Packager", b"Word.Document", b"PowerPoint.Show",
+                  b"PowerPoint.Slide")
+END = 0xFFFFFFFE
+_STGTY_STREAM = 2  # olefile's type of a stream entry
 
 
 def kind_of(name: str) -> str | None:
@@ -188,9 +195,22 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
             if size < 4096:
                 return True  # in the mini stream: read by the worker (a presentation is never this small)
             head = b"".join(probe.chain(start, _PROBE_SLIDES))[:_PROBE_SLIDES]
-            return _EX_OLE_EMBED in head or object_list_damaged(head)
+            # a stream whose first record is no container goes to the worker too: encrypted with only the Current User
+            # stream saying so (no EncryptedSummary: POI's Password_Protected-np-hello.ppt ended as nothing), damaged,
+            # or a PowerPoint 95 file (the worker finds no object record in it)
+            return not head.startswith(_CONTAINER) or _EX_OLE_EMBED in head or object_list_damaged(head)
         other = other or (typ == 2 and name.casefold() in _OTHER_SLIDES_STREAMS)
     return (kind == "ppt" and not other) or (kind == "doc" and sheet and not word)  # an .xls renamed .doc (review16a)
+
+
+def shows_objects(data: bytes, kind: str) -> bool:
+    """``_object_in_directory`` of a compound file's bytes: the pre-check a .doc/.ppt name gets in the walk, for one
+    under another name (its objects are read as under its own name, no more: ole19). A directory that cannot be
+    followed counts (the reader lists it)."""
+    try:
+        return _object_in_directory(CompoundProbe(lambda at, n: data[at:at + n]), kind)
+    except (ValueError, struct.error, IndexError, OverflowError):
+        return True
 
 
 _EX_OBJ_LIST = b"\x0f\x00\x09\x04"  # ExObjListContainer (recVer 0xF, recType 0x0409)
@@ -267,11 +287,13 @@ def workbook_or_encrypted(entry: Entry, limit: int) -> bool:
 
 
 def holds_word_stream(entry: Entry, limit: int, size: int | None = None) -> bool:
-    """Whether a compound file is a Word 97-2003 document: its directory names a WordDocument stream and no workbook
-    stream (an .xls renamed .doc is the archive inspector's). A directory that cannot be followed: False (the archive
-    inspector lists a damaged one it opens). ``size`` (the walk's): a small local file is read in one open."""
+    """Whether a compound file is a Word 97-2003 document: its directory names a WordDocument stream, or a Word table
+    stream (1Table, 0Table: the main stream's name damaged, listed by the reader; ole19: under .docx it ended as
+    nothing), and no workbook stream (an .xls renamed .doc is the archive inspector's). A directory that cannot be
+    followed: False (the archive inspector lists a damaged one it opens). ``size`` (the walk's): a small local file is
+    read in one open."""
     names = _stream_names(entry, limit, size)
-    return names is not None and "WordDocument" in names and not names & {"Workbook", "Book"}
+    return names is not None and bool(names & {"WordDocument", "1Table", "0Table"}) and not names & {"Workbook", "Book"}
 
 
 def _stream_names(entry: Entry, limit: int, size: int | None = None) -> set[str] | None:
@@ -443,7 +465,9 @@ Found = tuple[str, bytes | None, "str | ReadError"]
 def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator[Found]:
     """Every storage of a compound file holding an object's data (the ObjectPool of a Word document, at any
     depth; with ``xls``, the ``MBD...`` storages of an Excel 97-2003 workbook): its Package stream, its
-    dropped file, or its workbook stream in a compound file of its own."""
+    dropped file, or, for an object that is a compound file of its own (a workbook, a Word document, a presentation:
+    ``WHOLE_OBJECT_STREAMS``), the whole storage written as a compound file (scanner.cfbwrite), read by its content
+    like a file on disk; the objects inside such an object are its own (read when it is examined)."""
     import olefile  # a dependency of msoffcrypto-tool
 
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
@@ -461,9 +485,12 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
             # directory tree does not reach are damage (a flipped bit in a sibling or child link)
             raise ReadError(Status.CORRUPT, say(Detail.DIRECTORY_ENTRIES_UNREACHED, n=lost))
         given = 0
-        for path in storages:
+        whole: list[list[str]] = []  # storages handed on whole: what lies inside them is theirs
+        for path in sorted(storages, key=len):
+            if any(path[:len(w)] == w for w in whole):
+                continue
             where = "/".join(path)
-            streams = {s: path + [s] for s in (*PACKAGE_STREAMS, NATIVE_STREAM, *WORKBOOK_STREAMS)
+            streams = {s: path + [s] for s in (*PACKAGE_STREAMS, NATIVE_STREAM, *WHOLE_OBJECT_STREAMS)
                        if ole.exists("/".join(path + [s])) and ole.get_type("/".join(path + [s])) == olefile.STGTY_STREAM}
             if not streams:
                 if len(path) == level and not any(e[:level] == path for e in every):
@@ -471,23 +498,25 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
                     yield where, None, "the object's storage lists no stream"
                 elif len(path) == level and ole.exists(where + "/\x01CompObj"):
                     comp = ole.openstream(where + "/\x01CompObj").read(4096)
-                    named = next((c for c in _TABLE_CLASSES if c in comp), None)
+                    named = next((c for c in OBJECT_CLASSES if c in comp), None)
                     if named is not None:
                         given += 1
-                        yield where, None, (f"its CompObj names {named.decode()} but it holds no workbook, Package or "
-                                            "Ole10Native stream")
+                        yield where, None, say(Detail.OLE_COMPOBJ_NO_STREAM, named=named.decode())
                 continue
             stream = next(iter(streams))
             given += 1
             try:
+                if stream in WHOLE_OBJECT_STREAMS:
+                    whole.append(path)
+                    tree, why = _storage_tree(ole, path, caps)
+                    yield f"{where}/{stream}", write_compound(tree), why
+                    continue
                 content = _stream(ole, "/".join(streams[stream]), caps)
                 if stream == NATIVE_STREAM:
                     comp = (ole.openstream(where + "/\x01CompObj").read(4096)
                             if ole.exists(where + "/\x01CompObj") else None)
                     label, content = native_file(content) if packaged(comp) else native_data(content)
                     yield f"{where}/{label}", content, ""
-                elif stream in WORKBOOK_STREAMS:
-                    yield f"{where}/{stream}", compound_file("Workbook", content), ""
                 else:
                     yield f"{where}/{stream}", content, ""
             except ReadError as e:  # this object over a cap, or damaged: listed with its own reason, the others read
@@ -502,6 +531,35 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
         if not given and (damage := compound_damage(ole, data)):
             # no object's data reached while the directory is damaged: the objects may be what was lost (Session 14)
             raise ReadError(Status.CORRUPT, damage)
+
+
+def _storage_tree(ole: object, path: list[str], caps: ArchiveLimits) -> tuple[Storage, str]:
+    """The streams and storages under ``path`` as a tree for ``write_compound``, each stream read under the archive
+    limits; a stream read short keeps what was read, and why is said (the object is examined, listed as damaged)."""
+    tree: Storage = {}
+    short: list[str] = []
+    for entry in ole.listdir(streams=True, storages=True):  # type: ignore[attr-defined]
+        if len(entry) <= len(path) or entry[:len(path)] != path:
+            continue
+        node = tree
+        for part in entry[len(path):-1]:
+            inner = node.setdefault(part, {})
+            if not isinstance(inner, dict):
+                raise ValueError("a stream and a storage of one name")
+            node = inner
+        name = "/".join(entry)
+        if ole.get_type(name) != _STGTY_STREAM:  # type: ignore[attr-defined]
+            node.setdefault(entry[-1], {})
+            continue
+        try:
+            node[entry[-1]] = _stream(ole, name, caps)
+        except ReadError as e:
+            if e.reason != Status.CORRUPT:
+                raise
+            node[entry[-1]] = kept = ole.openstream(name).read(ole.get_size(name))  # type: ignore[attr-defined]
+            caps.budget.charge(len(kept))
+            short.append(e.detail)
+    return tree, join_details(short[:SHOWN_PROBLEMS])
 
 
 def unreached_entries(data: bytes, reached: int) -> int:
@@ -889,51 +947,3 @@ def native_file(stream: bytes) -> tuple[str, bytes]:
     except UnicodeDecodeError:
         name = label.decode("latin-1")
     return name.replace("/", "_") or "Ole10Native", stream[at:at + size]
-
-
-# ---------------------------------------------------------------- a compound file holding one stream
-
-
-def compound_file(name: str, payload: bytes) -> bytes:
-    """A compound file (version 3, 512-byte sectors) holding one stream, so a workbook stream taken out of a
-    document's storage is read like an .xls. The stream is padded with zeros to 4,096 bytes when shorter
-    (a stream below that size would belong in the mini stream; a workbook ends at its EOF record, so the
-    zeros after it are never read)."""
-    body = payload.ljust(4096, b"\x00")
-    body += b"\x00" * (-len(body) % 512)
-    data_sectors = len(body) // 512
-    dir_sector = data_sectors  # sectors: the stream, then one directory sector, then the FAT sectors
-    fat_sectors = 1
-    while (data_sectors + 1 + fat_sectors) > fat_sectors * 128:
-        fat_sectors += 1
-    if fat_sectors > 109:
-        raise ReadError(Status.TOO_LARGE, say(Detail.WORKBOOK_STREAM_OVER_6MIB))
-    fat = [i + 1 for i in range(data_sectors - 1)] + [END, END] + [0xFFFFFFFD] * fat_sectors
-    fat += [FREE] * (fat_sectors * 128 - len(fat))
-    header = bytearray(512)
-    header[:8] = OLE_MAGIC
-    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<IIIIIIII", header, 0x2C, fat_sectors, dir_sector, 0, 4096, END, 0, END, 0)
-    difat = [dir_sector + 1 + i for i in range(fat_sectors)] + [FREE] * (109 - fat_sectors)
-    struct.pack_into("<109I", header, 0x4C, *difat)
-
-    def entry(label: str, kind: int, child: int, start: int, size: int) -> bytes:
-        e = bytearray(128)
-        encoded = label.encode("utf-16-le") + b"\x00\x00"
-        e[:len(encoded)] = encoded
-        struct.pack_into("<HBB", e, 0x40, len(encoded), kind, 1)
-        struct.pack_into("<III", e, 0x44, FREE, FREE, child)
-        struct.pack_into("<II", e, 0x74, start, size)
-        return bytes(e)
-
-    directory = entry("Root Entry", 5, 1, END, 0) + entry(name, 2, FREE, 0, len(body) if len(payload) < 4096
-                                                           else len(payload))
-    directory += b"\x00" * (512 - len(directory))
-    directory = directory[:256] + _empty_entry() * 2
-    return bytes(header) + body + directory + struct.pack(f"<{len(fat)}I", *fat)
-
-
-def _empty_entry() -> bytes:
-    e = bytearray(128)
-    struct.pack_into("<III", e, 0x44, FREE, FREE, FREE)
-    return bytes(e)

@@ -31,7 +31,8 @@ from ..doctail import WORKBOOK_EXTS
 from ..errors import ReadError
 from ..models import Entry, Hop, Location, Skipped
 from ..sources.base import Item
-from ..tables import markup_table
+from ..tables import markup_table, sniff_format
+from ..word97 import holds_word97
 from .archive import guard_listing, limits_for
 from .archive_members import (
     ARCHIVE_EXTS,
@@ -45,6 +46,7 @@ from .archive_members import (
     member_base_name,
 )
 from .disguise import check as disguised
+from .embedded import objects_kind
 from .mail_mime import (
     body_may_hold_table,
     cut_in_header,
@@ -229,8 +231,9 @@ class MailInspector:
 
     def settles_here(self, data: bytes) -> bool:
         """A compound file without an Outlook message stream (``inspect``: corrupt when named .msg/.oft, else
-        nothing): settled by a byte search, so a small fake .msg costs no worker round trip."""
-        return data.startswith(OLE_MAGIC) and MSG_MARK not in data
+        nothing): settled by a byte search, so a small fake .msg costs no worker round trip; one whose directory names a
+        Word document's or a workbook's streams goes to the worker (read as what it is)."""
+        return data.startswith(OLE_MAGIC) and MSG_MARK not in data and not any(n in data for n in _OFFICE_NAMES)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
@@ -245,6 +248,9 @@ class MailInspector:
                                                                            cap=cfg.max_inspect_bytes))
         if kind == "msg" and MSG_MARK not in data:
             if _last_ext(entry.name) in OUTLOOK_MESSAGE_EXTS:
+                reader = next((i for i in ctx.inspectors if i.name == "spreadsheet"), None)
+                if reader is not None and _office_file(data):  # a Word document or a workbook saved as .msg: read as
+                    return reader.inspect(entry, data, ctype, ctx)  # what it is (ole19: listed corrupt, tables unread)
                 return Inspection(status=Status.CORRUPT, detail=say(Detail.MSG_NO_STREAM))
             return Inspection()  # a compound file that is no message (handled, if at all, by other inspectors)
         if kind == "dbx":
@@ -473,3 +479,17 @@ class _Lister:
         inner = read_tnef(data)
         hop = Hop("archive", loc.path, {"format": "tnef"})
         yield from self.message(loc, hop, inner, "tnef", deleted)
+
+
+# a compound file's directory naming a Word document's or a workbook's streams (``_office_file`` decides in the worker)
+_OFFICE_NAMES = tuple(n.encode("utf-16-le") for n in ("WordDocument", "1Table", "0Table", "Workbook", "Book",
+                                                       "PowerPoint Document"))
+
+
+def _office_file(data: bytes) -> bool:
+    """Whether a compound file without a message stream is an Excel 97-2003 workbook (or a protected Office file), a
+    Word 97-2003 document (scanner.word97.holds_word97: its main stream, or its table stream with the main one's name
+    damaged) or a presentation: the spreadsheet inspector reads it (a presentation's embedded objects). Parses the
+    directory: called in the worker."""
+    return any(n in data for n in _OFFICE_NAMES) and (sniff_format(data) in ("xls", "ole-encrypted")
+                                                      or holds_word97(data) or objects_kind(data) == "ppt")

@@ -125,7 +125,8 @@ DOCUMENT_CHECK, DOCUMENT_CHECK_INFLATED = 1 * MiB, 8 * MiB
 APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
-_WORD_STREAM_NAME = "WordDocument".encode("utf-16-le")  # in a compound file's directory
+# in a compound file's directory: a Word document's main stream, or its table streams (the main one's name damaged)
+_WORD_STREAM_NAMES = tuple(name.encode("utf-16-le") for name in ("WordDocument", "1Table", "0Table"))
 WORDML_MARK = W_2003.encode()  # Word 2003 XML's namespace, at the head of its one file (scanner.doctables)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a Word 2003 XML file saved in UTF-16 (review18g)
 _FODT_MARK = b"application/vnd.oasis.opendocument.text"  # a flat OpenDocument text's office:mimetype (review18g)
@@ -816,13 +817,13 @@ class SpreadsheetInspector:
             found.children = parts.children
             _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
-            depth = archive_depth(entry.location)
-            parts = (legacy.open_legacy(entry, data, archives.caps_for(entry), kind="xls")
-                     if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=say(
-                         Detail.EMBEDDED_NOT_EXAMINED,
-                         inner=say(Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth))))
-            found.children = parts.children
-            _add_objects_status(found, parts, parts.detail)
+            self._add_objects(found, entry, data, archives, "xls")
+        elif (data.startswith(OLE_MAGIC) and fmt != "xls" and legacy.kind_of(entry.name) is None
+              and not embedded.is_ole_embedding(entry) and (kind := embedded.objects_kind(data)) is not None
+              and legacy.shows_objects(data, kind)):
+            # a Word document or a presentation under another name (the archive inspector opens .doc/.ppt and
+            # embedded objects): its embedded objects are children, as under its own name (ole19: they were lost)
+            self._add_objects(found, entry, data, archives, kind)
         elif fmt == "access":  # an Access database: its OLE objects and attachments are children (access18)
             depth = archive_depth(entry.location)
             table_caps = caps_for(self.config, len(data))
@@ -837,6 +838,17 @@ class SpreadsheetInspector:
             _add_objects_status(found, parts, parts.detail)
         return found
 
+    def _add_objects(self, found: Inspection, entry: Entry, data: bytes, archives: ArchiveInspector, kind: str) -> None:
+        """The embedded objects of a compound file read here (``kind``: an .xls's MBD storages, or a Word document's or
+        a presentation's under another name) as ``found``'s children, their problems onto its outcome."""
+        depth = archive_depth(entry.location)
+        parts = (legacy.open_legacy(entry, data, archives.caps_for(entry), kind=kind)
+                 if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=say(
+                     Detail.EMBEDDED_NOT_EXAMINED,
+                     inner=say(Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth))))
+        found.children = parts.children
+        _add_objects_status(found, parts, parts.detail)
+
     def _tables(self, entry: Entry, data: bytes, fmt: str) -> Inspection:
         ext = claimed_ext(entry.name)
         if not ext and getattr(getattr(entry, "series", None), "text", False):
@@ -844,7 +856,7 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
-        if fmt == "ole-other" and (ext in WORD97_EXTS or (_WORD_STREAM_NAME in data and shared_worker().call(
+        if fmt == "ole-other" and (ext in WORD97_EXTS or (any(n in data for n in _WORD_STREAM_NAMES) and shared_worker().call(
                 holds_word97, (data,), caps_for(self.config, len(data)).timeout + 5))):  # a Word 97-2003 document,
             fmt = "doc"  # also renamed (review17e; not an Outlook message holding one): its tables read in the worker
             # (scanner.word97), listed when they cannot be
