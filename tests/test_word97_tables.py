@@ -10,12 +10,14 @@ import json
 import random
 from pathlib import Path
 
+from conftest import hit_of, skip_of
+
 from scanner.doctables import document_sheets
 from scanner.errors import ReadError
 from scanner.sheet import Caps
 from scanner.tables import read_tables, sniff_delimiter
 from tests.document_data import doc_bytes, doc_paragraphs, doc_with_table, people_rows
-from tests.test_doctables import ROWS, THIRD_PARTY, _hit, _scan, _skip
+from tests.test_doctables import ROWS, THIRD_PARTY, _scan
 
 ITEMS = [["品名", "数量", "単価"], ["コピー用紙", "10", "500"], ["トナー", "2", "8000"], ["封筒", "100", "5"]]
 
@@ -42,13 +44,13 @@ def test_a_person_table_in_a_doc_is_counted_under_any_name(tmp_path: Path) -> No
         (tree / name).write_bytes(data)
     found = _scan(tree, tmp_path / "out")
     for name in [n for n in files if n.startswith("名簿")] + ["fast.doc"]:
-        hit = _hit(found, tree / name)
+        hit = hit_of(found, tree / name)
         assert hit is not None and hit["pii"]["records"] == len(ROWS) - 1, (name, hit, found["skipped"])
-        assert _skip(found, tree / name) is None
+        assert skip_of(found, tree / name) is None
     for name in ("items.doc", "simple-table.doc"):
-        assert _hit(found, tree / name) is None and _skip(found, tree / name) is None, name
+        assert hit_of(found, tree / name) is None and skip_of(found, tree / name) is None, name
     for name in ("locked.doc", "PasswordProtected.doc", "Password_Protected-hello.ppt"):  # (the .ppt: nothing before)
-        skip = _skip(found, tree / name)
+        skip = skip_of(found, tree / name)
         assert skip is not None and skip["reason"] == "encrypted" and "97-2003" in json.dumps(skip), skip
 
 
