@@ -1,0 +1,596 @@
+"""XML exports of records as tables: a sheet per kind of record.
+
+Care and municipal systems export their client lists as XML as often as as CSV: an element per person repeated
+(``<利用者><氏名>山田 太郎</氏名><住所>東京都…</住所></利用者>``), a person's fields as attributes (``<row name="…"
+address="…"/>``), an ADO recordset (``<rs:data><z:row 氏名="…"/>``), a .NET DataSet (``<NewDataSet><Table>…``, often
+after an inline XML Schema), in a namespace or none, declared Shift_JIS, EUC-JP or UTF-16. Nothing names the record
+element, so it is found:
+
+1. A survey (``_survey``) streams the document once and keeps, for every path of element names (``利用者一覧/利用者``),
+   how many elements it has, how many of them one parent holds at most, and their fields: attributes and the children
+   that hold text (a leaf) or only leaves (a group such as ``<住所><都道府県>…</都道府県><市区町村>…</市区町村></住所>``).
+   A child met twice in one element is a list, no field. Schemas (XML Schema, ADO's) are passed over.
+2. A path whose elements hold two fields or more (and no mixed text, as a paragraph's) is a kind of record
+   (``_record_paths``), outermost first; a path inside a record is a kind of its own only when its elements repeat side by
+   side (a client's list of services), else it is a column of that record (its address).
+3. Each kind is a sheet (``_rows``, one more stream each): its header the attributes then the children in the order first
+   met; a group's leaves joined in document order into the group's column (an address in parts), or each its own column
+   when they name two kinds of field (``<氏名><姓/><名/></氏名>``, ``<連絡先><住所/><電話/></連絡先>``: told by the caller's
+   ``field_of``, the person detector's header words); anything deeper joined; a child met twice joined with "; ".
+
+The rows go to the person machinery as any table's do (scanner.detectors.pii); nothing here judges a value.
+
+Safe and bounded: lxml's pull parser with entities never expanded (libxml2 refuses an amplification, as the billion
+laughs, and never loads an external entity), no DTD, no network; the text is decoded as a text table is
+(scanner.textdecode: Shift_JIS, EUC-JP, UTF-16, lines in mixed encodings, bytes nothing explains said) and fed as UTF-8
+in chunks; elements are freed as they are read; the caller's cell and time caps apply (scanner.sheet.CellBudget).
+Damage is read past: where the parser stops (a flipped byte, a lost ``<``, a zeroed block) it starts again at the next
+element whose name is known at a level still open, with those levels reopened (``_events``), so the records after the
+damage are read and a record damaged in one field keeps its others; a file cut short gives the records before the cut.
+Either is said (``xml-records-damaged``, ``xml-records-cut``) and the file is listed ``corrupt``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
+
+from .codes import Status
+from .details import Detail, say
+from .errors import ReadError
+from .markup import NOT_XML, drop_handled, pull_events
+from .sheet import Caps, CellBudget, Sheet
+from .textdecode import Decoding, iter_lines, plan_decoding, reading_notes
+
+CHUNK = 1 << 20  # bytes fed to the parser at a time
+MAX_PATHS = 20_000  # distinct paths of element names surveyed (a document with more is no export of records)
+MAX_NAMES = 512  # attribute and child names kept per path
+MAX_SHEETS = 32  # kinds of record read from one file
+MAX_RESTARTS = 64  # places of damage read past; the rest of a file damaged more often is left unread (said)
+RESTART_LOOK = 1 << 20  # bytes searched past a damaged place for an element to start again at
+# namespaces of schemas written before the records (a .NET DataSet's inline XML Schema, ADO's XDR schema): their
+# elements describe the columns (``<xs:element name="氏名"/>``), they are no records
+SCHEMA_NAMESPACES = frozenset({"http://www.w3.org/2001/XMLSchema", "uuid:BDC6E3F0-6DA3-11d1-A2A3-00AA00C14882",
+                               "urn:schemas-microsoft-com:xml-data"})
+# attributes that are markup, not data: namespace declarations, xml:lang / xml:space, xsi:nil / xsi:type
+_MARKUP_ATTRS = ("{http://www.w3.org/XML/1998/namespace}", "{http://www.w3.org/2001/XMLSchema-instance}")
+_START = re.compile(rb"<([^\x00-\x20/<>!?\"'=][^\x00-\x20/<>\"'=]*)")  # a start tag's name (bytes of UTF-8)
+_ASCII_END = re.compile(r"[0-9A-Za-z]\Z")
+_ASCII_START = re.compile(r"\A[0-9A-Za-z]")
+_BLANK_TAIL = b" \t\r\n\x00\xef\xbf\xbd"  # what may follow the root's end (white space, NULs or U+FFFD: a zeroed tail)
+
+FieldOf = Callable[[str], str | None]  # a column name -> the kind of personal field it names, or None
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _namespace(tag: str) -> str:
+    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+
+
+# --- the head (the scan process: no parser, only the names) ----------------------------------------------------------
+
+_PROLOG = re.compile(r"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*", re.S)
+_HEAD_TAG = re.compile(r"<([^\W\d][\w.\-:]*)((?:\s+[^\s=/<>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*/?>")
+_HEAD_ATTR = re.compile(r"([^\s=/<>]+)\s*=")
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
+HTML_ROOTS = frozenset({"html", "table", "body", "head"})  # a page or a fragment of one (scanner.markup reads it)
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes of a markup text as text: UTF-16 by its BOM or NULs, UTF-8, else the encoding the declaration
+    names (Shift_JIS, EUC-JP), else cp932; a character cut at the end is dropped."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "ignore")
+    if head[:1] == b"\x00" or head[1:2] == b"\x00":
+        return head[:len(head) & ~1].decode("utf-16-be" if head[:1] == b"\x00" else "utf-16-le", "ignore")
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        if e.start >= len(head) - 3 and not head[e.start:].startswith(b"\xef\xbf\xbd"):
+            try:
+                return head[:e.start].decode("utf-8-sig")
+            except UnicodeDecodeError:
+                pass
+    declared = _DECLARED.search(head[:200])
+    codec = declared.group(1).decode("ascii").lower() if declared else "cp932"
+    codec = "cp932" if codec.replace("-", "_") in ("shift_jis", "sjis", "x_sjis", "windows_31j", "ms932") else codec
+    try:
+        return head.decode(codec, "ignore")
+    except LookupError:
+        return head.decode("cp932", "ignore")
+
+
+def _root(text: str) -> re.Match[str] | None:
+    """The root element's start tag of a document's first characters: after the prolog (a declaration, comments, a
+    DOCTYPE), when the text is declared XML or the tag is followed by markup (a child, its end, nothing: a title line
+    such as ``<会員名簿>`` over a CSV is no XML)."""
+    text = text.lstrip("\ufeff")
+    start = _PROLOG.match(text)
+    at = start.end() if start else 0
+    root = _HEAD_TAG.match(text, at)
+    if root is None:
+        return None
+    after = text[root.end():].lstrip()
+    if text.startswith("<?xml") or root.group(0).endswith("/>") or not after or after.startswith("<"):
+        return root
+    return None
+
+
+def xml_root(head: bytes) -> str | None:
+    """The local name of the root element ``head`` opens (see ``_root``), or None when it opens no XML document."""
+    root = _root(head_text(head))
+    return None if root is None else root.group(1).rsplit(":", 1)[-1]
+
+
+def head_names(head: bytes) -> set[str] | None:
+    """The local names of the elements and attributes that open the document in ``head`` (namespace declarations
+    left out); None when ``head`` opens no XML document (``xml_root``) or an HTML page."""
+    text = head_text(head)
+    root = _root(text)
+    if root is None or root.group(1).rsplit(":", 1)[-1].lower() in HTML_ROOTS:
+        return None
+    names: set[str] = set()
+    for m in _HEAD_TAG.finditer(text, root.start()):
+        names.add(m.group(1).rsplit(":", 1)[-1])
+        for attr in _HEAD_ATTR.findall(m.group(2)):
+            if attr != "xmlns" and not attr.startswith(("xmlns:", "xml:", "xsi:")):
+                names.add(attr.rsplit(":", 1)[-1])
+    return names
+
+
+# --- text ----------------------------------------------------------------------------------------------------------
+
+def _utf8(data: bytes) -> tuple[bytes, Decoding | None]:
+    """The document as UTF-8 for the parser, with characters XML cannot hold as U+FFFD, and how it was decoded when
+    it is no clean UTF-8 (a text table's decoding: BOM, UTF-16, Shift_JIS, EUC-JP, mixed encodings line by line)."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and data[:1] != b"\x00" and data[1:2] != b"\x00":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if NOT_XML.search(text):
+                return NOT_XML.sub("\ufffd", text).encode("utf-8", "replace"), None
+            return (data[3:] if data.startswith(b"\xef\xbb\xbf") else data), None
+    dec = plan_decoding(data, b"<")
+    text = "".join(iter_lines(data, dec, b"<", max_line=len(data) + 1))
+    return NOT_XML.sub("\ufffd", text).lstrip("\ufeff").encode("utf-8", "replace"), dec
+
+
+# --- the stream, read past damage ------------------------------------------------------------------------------------
+
+@dataclass
+class _Damage:
+    """Where the document could not be parsed: places read past, the first one's line, whether it ends cut."""
+
+    places: int = 0
+    line: int = 0
+    cut: bool = False
+    stopped: bool = False  # more damaged places than MAX_RESTARTS: the rest unread
+
+    def add(self, line: int) -> None:
+        self.places += 1
+        self.line = self.line or line
+
+
+class _Paths:
+    """Paths of element names as small numbers: (parent's number, local name) -> number, and back."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[int, str], int] = {}
+        self.parent: list[int] = []
+        self.name: list[str] = []
+        self.full = False
+
+    def of(self, parent: int, name: str) -> int:
+        key = (parent, name)
+        got = self.ids.get(key)
+        if got is None:
+            if len(self.name) >= MAX_PATHS:
+                self.full = True
+                return -1
+            got = self.ids[key] = len(self.name)
+            self.parent.append(parent)
+            self.name.append(name)
+        return got
+
+    def tags(self, path: int) -> tuple[str, ...]:
+        out = []
+        while path >= 0:
+            out.append(self.name[path])
+            path = self.parent[path]
+        return tuple(reversed(out))
+
+    def inside(self, path: int, outer: int) -> bool:
+        while path >= 0:
+            if path == outer:
+                return True
+            path = self.parent[path]
+        return False
+
+
+@dataclass
+class _Open:
+    """An open element and its path's number (the element gives its name as written and the namespaces in scope when
+    its level is reopened after damage)."""
+
+    el: Any
+    path: int
+
+
+def _parser():
+    from lxml import etree
+
+    return etree.XMLPullParser(events=("start", "end"), encoding="utf-8", resolve_entities=False, no_network=True,
+                               load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+def _offset(doc: bytes, start: int, prefix: bytes, line: int, column: int) -> int:
+    """The byte of ``doc`` where the parser, fed ``prefix`` then ``doc[start:]``, reported an error (libxml2's line, and
+    its column in characters)."""
+    if line <= 1:  # the prefix (the reopened start tags) holds no line end: line 1 is it and the first line read on
+        end = doc.find(b"\n", start)
+        text = prefix + doc[start:len(doc) if end < 0 else end]
+        at = start - len(prefix)
+    else:
+        at = start
+        for _ in range(line - 1):
+            nl = doc.find(b"\n", at)
+            if nl < 0:
+                return len(doc)
+            at = nl + 1
+        end = doc.find(b"\n", at)
+        text = doc[at:len(doc) if end < 0 else end]
+    at += len(text.decode("utf-8", "replace")[:max(0, column - 1)].encode("utf-8", "replace"))
+    return max(start, min(at, len(doc)))
+
+
+def _qname(el: Any) -> str:
+    prefix = el.prefix
+    return f"{prefix}:{_local(el.tag)}" if prefix else _local(el.tag)
+
+
+def _reopen(stack: list[_Open]) -> bytes:
+    """Start tags that open ``stack`` again, the namespaces in scope declared on the first."""
+    if not stack:
+        return b""
+    scope = stack[-1].el.nsmap
+    decl = "".join(f' xmlns:{p}="{u}"' if p else f' xmlns="{u}"' for p, u in scope.items()
+                   if '"' not in u and "<" not in u and "&" not in u)
+    tags = [f"<{_qname(stack[0].el)}{decl}>", *(f"<{_qname(o.el)}>" for o in stack[1:])]
+    return "".join(tags).encode("utf-8")
+
+
+def _restart(doc: bytes, at: int, stack: list[_Open], paths: _Paths, children: dict[int, set[str]]) -> tuple[int, int] | None:
+    """Where to read on after damage at ``at``: (byte of the next start tag, how many of the open levels stay open),
+    the deepest level that has held an element of that name before (the next field of a record, else the next
+    record), else one open with that name; (start, 0) for a new document after the last one ended; None when
+    nothing within RESTART_LOOK bytes is such a start."""
+    end = min(len(doc), at + RESTART_LOOK)
+    for m in _START.finditer(doc, at, end):
+        name = m.group(1).decode("utf-8", "replace").rsplit(":", 1)[-1]
+        if not stack:
+            return m.start(), 0
+        for depth in range(len(stack), 0, -1):
+            if name in children.get(stack[depth - 1].path, ()):
+                return m.start(), depth
+        for depth in range(len(stack) - 1, -1, -1):
+            if paths.name[stack[depth].path] == name:
+                return m.start(), depth
+    return None
+
+
+def _events(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> Iterator[tuple[str, Any, int, int]]:
+    """(event, element, path number, depth) of every element, in document order, read on past damage: then
+    ``("restart", None, -1, depth)`` says the levels below ``depth`` were lost and those above reopened, and a
+    ``"reopen"`` event gives each reopened level's new element (its end event follows in the document's order)."""
+    from lxml import etree
+
+    stack: list[_Open] = []
+    children: dict[int, set[str]] = {}  # path number -> local names of the elements met under it
+    start, prefix, reopened = 0, b"", 0
+    ended = False  # a root element closed: what follows is another document or trailing bytes
+    while True:
+        parser = _parser()
+        chunks = chain([prefix] if prefix else [], (doc[i:i + CHUNK] for i in range(start, len(doc), CHUNK)))
+        try:
+            for event, el in pull_events(parser, chunks, budget):
+                if reopened < len(stack) and event == "start":  # a reopened level's own start tag
+                    reopened += 1
+                    yield "reopen", el, stack[reopened - 1].path, reopened
+                    continue
+                if event == "start":
+                    name = _local(el.tag)
+                    parent = stack[-1].path if stack else -1
+                    path = paths.of(parent, name)
+                    children.setdefault(parent, set()).add(name)
+                    stack.append(_Open(el, path))
+                    reopened = len(stack)
+                    yield event, el, path, len(stack)
+                elif stack:
+                    top = stack.pop()
+                    reopened = len(stack)
+                    yield event, el, top.path, len(stack) + 1
+                    ended = not stack
+            return
+        except etree.XMLSyntaxError as e:
+            line, column = getattr(e, "position", None) or (0, 0)
+            at = _offset(doc, start, prefix, line, column)
+            rest = doc[at:].lstrip(_BLANK_TAIL) if ended and not stack else None
+            if rest is not None and not rest:
+                return  # white space, NULs or U+FFFD after the root: the document is whole
+            if rest is None or not rest.startswith(b"<?xml"):  # (another document after the last: no damage)
+                damage.add(max(1, line) + doc.count(b"\n", 0, start))
+            if damage.places > MAX_RESTARTS:
+                damage.stopped = True
+                return
+            found = _restart(doc, at, stack, paths, children)
+            if found is None:
+                damage.cut = not doc[at:].strip(_BLANK_TAIL)  # nothing but the end after the damage: cut short
+                return
+            start, depth = found
+            del stack[depth:]
+            yield "restart", None, -1, depth
+            prefix, reopened, ended = _reopen(stack), 0, False
+
+
+# --- the survey ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Kind:
+    """What the elements of one path hold, summed over them."""
+
+    n: int = 0
+    side_by_side: int = 0  # the most of them one parent holds
+    fields: int = 0  # attributes and single leaf or group children
+    mixed: int = 0  # elements with text of their own beside child elements (a paragraph, not a record)
+    below: int = 0  # levels below it: 0 a leaf, 1 only leaves under it, 2 deeper
+    text: bool = False  # a leaf that held text
+    schema: bool = False
+    attrs: dict[str, None] = field(default_factory=dict)
+    children: dict[str, None] = field(default_factory=dict)
+
+
+@dataclass
+class _Frame:
+    kind: _Kind
+    counts: dict[str, int] = field(default_factory=dict)  # child name -> how many
+    below: dict[str, int] = field(default_factory=dict)  # child name -> its levels below
+    schema: bool = False
+
+
+def _attr_names(el: Any) -> list[str]:
+    return [_local(k) for k in el.attrib if not k.startswith(_MARKUP_ATTRS)]
+
+
+def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> dict[int, _Kind]:
+    kinds: dict[int, _Kind] = {}
+    frames: list[_Frame] = []
+    for event, el, path, depth in _events(doc, budget, paths, damage):
+        if event == "restart":
+            del frames[depth:]
+            continue
+        if event == "reopen":
+            continue
+        if event == "start":
+            kind = kinds.get(path)
+            if kind is None:
+                kind = kinds[path] = _Kind()
+            schema = (bool(frames) and frames[-1].schema) or _namespace(el.tag) in SCHEMA_NAMESPACES
+            kind.schema |= schema
+            frames.append(_Frame(kind, schema=schema))
+            continue
+        frame = frames.pop() if frames else _Frame(kinds.setdefault(path, _Kind()))
+        kind = frame.kind
+        kind.n += 1
+        below = 1 + max(frame.below.values()) if frame.below else 0
+        kind.below = max(kind.below, below)
+        attrs = _attr_names(el)
+        own = (el.text or "").strip()
+        if below == 0:
+            kind.text |= bool(own)
+        elif own or any((c.tail or "").strip() for c in el):
+            kind.mixed += 1
+        kind.fields += len(attrs) + sum(1 for name, k in frame.counts.items() if k == 1 and frame.below[name] <= 1)
+        for name in attrs:
+            if len(kind.attrs) < MAX_NAMES:
+                kind.attrs.setdefault(name, None)
+        for name, count in frame.counts.items():
+            if len(kind.children) < MAX_NAMES:
+                kind.children.setdefault(name, None)
+            child = paths.ids.get((path, name))
+            if child is not None and child in kinds:
+                kinds[child].side_by_side = max(kinds[child].side_by_side, count)
+        if frames:
+            parent = frames[-1]
+            name = _local(el.tag)
+            parent.counts[name] = parent.counts.get(name, 0) + 1
+            parent.below[name] = max(parent.below.get(name, 0), below)
+        drop_handled(el)
+    return kinds
+
+
+def _record_paths(kinds: dict[int, _Kind], paths: _Paths) -> list[int]:
+    """The kinds of record (see the module docstring), in the order first met, outermost first."""
+    chosen: list[int] = []
+    for path in sorted(kinds):  # numbered as first met: a parent before its children
+        kind = kinds[path]
+        if kind.schema or kind.n == 0 or kind.fields < 2 * kind.n or 2 * kind.mixed > kind.n:
+            continue
+        if kind.side_by_side < 2 and any(paths.inside(path, outer) for outer in chosen):
+            continue  # a part of a record (its address): a column of it
+        chosen.append(path)
+    return chosen
+
+
+# --- the rows ------------------------------------------------------------------------------------------------------
+
+def _joined(parts: list[str]) -> str:
+    """Texts in document order as one value: side by side, a space only between two Latin letters or digits
+    (``東京都`` + ``千代田区`` + ``1-2-3``; ``Taro`` + ``Yamada``)."""
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out and _ASCII_END.search(out) and _ASCII_START.search(part):
+            out += " "
+        out += part
+    return out
+
+
+def _text(el: Any) -> str:
+    return _joined([t.strip() for t in el.itertext()])
+
+
+@dataclass
+class _Plan:
+    """How a record's elements become a row: the header, an attribute's column, a child's handling."""
+
+    header: list[str]
+    attrs: dict[str, int]
+    leaf: dict[str, int] = field(default_factory=dict)  # a child whose text is its column's value (joined, if deeper)
+    parts: dict[str, dict[str, int]] = field(default_factory=dict)  # a group whose leaves have columns of their own
+
+
+def _plan(path: int, kinds: dict[int, _Kind], paths: _Paths, records: list[int], field_of: FieldOf | None) -> _Plan:
+    kind = kinds[path]
+    header: list[str] = []
+
+    def column(name: str, outer: str = "") -> int:
+        label = name if name not in header else f"{outer}.{name}" if outer else name
+        n = 2
+        while label in header:
+            label, n = f"{name} ({n})", n + 1
+        header.append(label)
+        return len(header) - 1
+
+    plan = _Plan(header, {name: column(name) for name in kind.attrs})
+    for name in kind.children:
+        child = paths.ids.get((path, name))
+        sub = kinds.get(child) if child is not None else None
+        if sub is None or sub.schema or any(paths.inside(r, child) for r in records if child is not None):
+            continue  # a kind of record of its own (or holding one): not a column of this one
+        if sub.below == 1 and field_of is not None and _named_apart(sub, field_of):
+            plan.parts[name] = {leaf: column(leaf, name) for leaf in sub.children}
+        else:
+            plan.leaf[name] = column(name)
+    return plan
+
+
+def _named_apart(group: _Kind, field_of: FieldOf) -> bool:
+    """Whether a group's leaves name two kinds of personal field (a name and a reading, an address and a phone):
+    columns of their own; else (an address or a name in parts, names that say nothing) one joined column."""
+    return len({f for leaf in group.children if (f := field_of(leaf)) is not None}) >= 2
+
+
+def _row(parts: list[Any], plan: _Plan) -> list[str]:
+    """The row of a record element (``parts``: the element, and the piece of it read before damage when its reading
+    started again inside it)."""
+    cells: list[list[str]] = [[] for _ in plan.header]
+    for el in parts:
+        for key, value in el.attrib.items():
+            at = plan.attrs.get(_local(key))
+            if at is not None and value.strip():
+                cells[at].append(value.strip())
+        for child in el:
+            name = _local(child.tag)
+            at = plan.leaf.get(name)
+            if at is not None:
+                if (text := _text(child)):
+                    cells[at].append(text)
+                continue
+            leaves = plan.parts.get(name)
+            if leaves is None:
+                continue
+            for leaf in child:
+                at = leaves.get(_local(leaf.tag))
+                if at is not None and (text := _text(leaf)):
+                    cells[at].append(text)
+    return ["; ".join(c) for c in cells]
+
+
+def _rows(doc: bytes, budget: CellBudget, paths: _Paths, target: int, plan: _Plan, count: list[int]) -> Iterator[list[str]]:
+    """The header, then a row per element of the path ``target`` (one more stream of the document)."""
+    yield list(plan.header)
+    inside = 0  # the depth of the record element being read (0: none)
+    current: Any = None
+    pieces: list[Any] = []  # a record's pieces read before damage, when its reading started again inside it
+    for event, el, path, depth in _events(doc, budget, paths, _Damage()):
+        if event == "restart":
+            if inside and depth >= inside:
+                pieces.append(current)
+            else:
+                inside, current, pieces = 0, None, []
+            continue
+        if event == "reopen":
+            if depth == inside:
+                current = el
+            continue
+        if event == "start":
+            if path == target and not inside:
+                inside, current = depth, el
+            continue
+        if inside and depth > inside:
+            continue  # a part of the record being read: kept until it ends
+        if path == target and depth == inside:
+            budget.add(len(plan.header) or 1)
+            count[0] += 1
+            yield _row([*pieces, el], plan)
+            inside, current, pieces = 0, None, []
+        drop_handled(el)
+
+
+# --- the sheets ----------------------------------------------------------------------------------------------------
+
+def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> Iterator[Sheet]:
+    """A sheet per kind of record in an XML document (see the module docstring); ReadError ``unsupported``
+    (``xml-other``) when it holds none, ``corrupt`` when damage leaves none."""
+    budget = CellBudget(caps)
+    doc, dec = _utf8(data)
+    paths, damage = _Paths(), _Damage()
+    kinds = _survey(doc, budget, paths, damage)
+    records = _record_paths(kinds, paths)
+    said = _damage_said(damage, 0)
+    if not records:
+        if said is not None:
+            raise ReadError(Status.CORRUPT, said)
+        raise ReadError(Status.UNSUPPORTED, say(Detail.XML_OTHER))
+    left = records[MAX_SHEETS:]
+    records = records[:MAX_SHEETS]
+    count = [0]
+    for i, path in enumerate(records):
+        tags = paths.tags(path)
+        sheet = Sheet("/".join(tags[-2:]), [])
+        plan = _plan(path, kinds, paths, records, field_of)
+        last = i == len(records) - 1
+
+        def rows(path: int = path, plan: _Plan = plan, sheet: Sheet = sheet, last: bool = last) -> Iterator[list[str]]:
+            yield from _rows(doc, budget, paths, path, plan, count)
+            if last:
+                if (said := _damage_said(damage, count[0])) is not None:
+                    sheet.damage.append(said)
+                if left:
+                    sheet.unread.append(say(Detail.XML_RECORD_KINDS_LEFT, n=len(left)))
+                if paths.full:
+                    sheet.unread.append(say(Detail.XML_PATHS_LEFT, n=MAX_PATHS))
+                sheet.notes.extend(reading_notes(dec))
+
+        sheet.rows = rows()
+        yield sheet
+
+
+def _damage_said(damage: _Damage, records: int) -> str | None:
+    if damage.stopped:
+        return say(Detail.XML_RECORDS_DAMAGED_STOPPED, n=MAX_RESTARTS, line=damage.line, records=records)
+    if damage.places and not damage.cut:
+        return say(Detail.XML_RECORDS_DAMAGED, n=damage.places, line=damage.line, records=records)
+    if damage.cut:
+        return say(Detail.XML_RECORDS_CUT, records=records) if damage.places <= 1 else say(
+            Detail.XML_RECORDS_DAMAGED_CUT, n=damage.places - 1, line=damage.line, records=records)
+    return None
