@@ -10,7 +10,8 @@ element, so it is found:
    how many elements it has, how many of them one parent holds at most, and their fields: attributes and the children
    that hold text (a leaf) or only leaves (a group such as ``<住所><都道府県>…</都道府県><市区町村>…</市区町村></住所>``).
    A child met twice in one element is a list, no field. Schemas (XML Schema, ADO's) are passed over.
-2. A path whose elements hold two fields or more (and no mixed text, as a paragraph's) is a kind of record
+2. A path whose elements hold two fields or more (half of them at least: one damaged is no less a record; and no
+   mixed text, as a paragraph's) is a kind of record
    (``_record_paths``), outermost first; a path inside a record is a kind of its own only when its elements repeat side by
    side (a client's list of services), else it is a column of that record (its address).
 3. Each kind is a sheet (``_rows``, one more stream each): its header the attributes then the children in the order first
@@ -20,8 +21,9 @@ element, so it is found:
 
 The rows go to the person machinery as any table's do (scanner.detectors.pii); nothing here judges a value.
 
-Safe and bounded: lxml's pull parser with entities never expanded (libxml2 refuses an amplification, as the billion
-laughs, and never loads an external entity), no DTD, no network; the text is decoded as a text table is
+Safe and bounded: lxml's pull parser with entities never expanded, no DTD, no network, and before it the DOCTYPE's
+internal subset blanked and every entity reference but XML's own written as text (``_plain_entities``: the billion
+laughs and an external entity are read as the words they are); the text is decoded as a text table is
 (scanner.textdecode: Shift_JIS, EUC-JP, UTF-16, lines in mixed encodings, bytes nothing explains said) and fed as UTF-8
 in chunks; elements are freed as they are read; the caller's cell and time caps apply (scanner.sheet.CellBudget).
 Damage is read past: where the parser stops (a flipped byte, a lost ``<``, a zeroed block) it starts again at the next
@@ -41,9 +43,9 @@ from typing import Any
 from .codes import Status
 from .details import Detail, say
 from .errors import ReadError
-from .markup import NOT_XML, drop_handled, pull_events
+from .markup import NOT_XML, drop_handled
 from .sheet import Caps, CellBudget, Sheet
-from .textdecode import Decoding, iter_lines, plan_decoding, reading_notes
+from .textdecode import Decoding, iter_lines, plan_decoding, reading_notes, zeroed_block
 
 CHUNK = 1 << 20  # bytes fed to the parser at a time
 MAX_PATHS = 20_000  # distinct paths of element names surveyed (a document with more is no export of records)
@@ -57,7 +59,6 @@ SCHEMA_NAMESPACES = frozenset({"http://www.w3.org/2001/XMLSchema", "uuid:BDC6E3F
                                "urn:schemas-microsoft-com:xml-data"})
 # attributes that are markup, not data: namespace declarations, xml:lang / xml:space, xsi:nil / xsi:type
 _MARKUP_ATTRS = ("{http://www.w3.org/XML/1998/namespace}", "{http://www.w3.org/2001/XMLSchema-instance}")
-_START = re.compile(rb"<([^\x00-\x20/<>!?\"'=][^\x00-\x20/<>\"'=]*)")  # a start tag's name (bytes of UTF-8)
 _ASCII_END = re.compile(r"[0-9A-Za-z]\Z")
 _ASCII_START = re.compile(r"\A[0-9A-Za-z]")
 _BLANK_TAIL = b" \t\r\n\x00\xef\xbf\xbd"  # what may follow the root's end (white space, NULs or U+FFFD: a zeroed tail)
@@ -163,6 +164,22 @@ def _utf8(data: bytes) -> tuple[bytes, Decoding | None]:
     return NOT_XML.sub("\ufffd", text).lstrip("\ufeff").encode("utf-8", "replace"), dec
 
 
+_SUBSET = re.compile(rb"<!DOCTYPE\b[^\[>]*\[(.*?)\]\s*>", re.S)  # a DOCTYPE's internal subset (entity declarations)
+_FIRST_START = re.compile(rb"<[^?!]")
+_ENTITY_REF = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,8}|#x[0-9A-Fa-f]{1,6});)")
+
+
+def _plain_entities(doc: bytes) -> bytes:
+    """The document with its DOCTYPE's internal subset blanked (same length, line ends kept) and every entity
+    reference but XML's own written as text (``&x;`` -> ``&amp;x;``): nothing declared is ever expanded or loaded
+    (libxml2 refuses the billion laughs only after an error whose place it misreports), and a stray ``&`` is text."""
+    subset = _SUBSET.search(doc, 0, min(len(doc), 1 << 20))
+    if subset is not None and _FIRST_START.search(doc, 0, subset.start()) is None:
+        blank = re.sub(rb"[^\n]", b" ", subset.group(1))
+        doc = doc[:subset.start(1)] + blank + doc[subset.end(1):]
+    return _ENTITY_REF.sub(b"&amp;", doc) if _ENTITY_REF.search(doc) else doc
+
+
 # --- the stream, read past damage ------------------------------------------------------------------------------------
 
 @dataclass
@@ -180,7 +197,10 @@ class _Damage:
 
 
 class _Paths:
-    """Paths of element names as small numbers: (parent's number, local name) -> number, and back."""
+    """Paths of element names as small numbers: (parent's number, local name) -> number, and back. Past MAX_PATHS
+    every new path is OVERFLOW (its elements are read as no kind of record: said)."""
+
+    OVERFLOW = -2
 
     def __init__(self) -> None:
         self.ids: dict[tuple[int, str], int] = {}
@@ -189,13 +209,12 @@ class _Paths:
         self.full = False
 
     def of(self, parent: int, name: str) -> int:
-        key = (parent, name)
-        got = self.ids.get(key)
+        got = self.ids.get((parent, name))
         if got is None:
-            if len(self.name) >= MAX_PATHS:
+            if parent == self.OVERFLOW or len(self.name) >= MAX_PATHS:
                 self.full = True
-                return -1
-            got = self.ids[key] = len(self.name)
+                return self.OVERFLOW
+            got = self.ids[(parent, name)] = len(self.name)
             self.parent.append(parent)
             self.name.append(name)
         return got
@@ -213,15 +232,6 @@ class _Paths:
                 return True
             path = self.parent[path]
         return False
-
-
-@dataclass
-class _Open:
-    """An open element and its path's number (the element gives its name as written and the namespaces in scope when
-    its level is reopened after damage)."""
-
-    el: Any
-    path: int
 
 
 def _parser():
@@ -256,73 +266,107 @@ def _qname(el: Any) -> str:
     return f"{prefix}:{_local(el.tag)}" if prefix else _local(el.tag)
 
 
-def _reopen(stack: list[_Open]) -> bytes:
-    """Start tags that open ``stack`` again, the namespaces in scope declared on the first."""
-    if not stack:
+def _reopen(els: list[Any]) -> bytes:
+    """Start tags that open the elements ``els`` again (their names as written), the namespaces in scope declared on
+    the first."""
+    if not els:
         return b""
-    scope = stack[-1].el.nsmap
+    scope = els[-1].nsmap
     decl = "".join(f' xmlns:{p}="{u}"' if p else f' xmlns="{u}"' for p, u in scope.items()
                    if '"' not in u and "<" not in u and "&" not in u)
-    tags = [f"<{_qname(stack[0].el)}{decl}>", *(f"<{_qname(o.el)}>" for o in stack[1:])]
-    return "".join(tags).encode("utf-8")
+    return "".join([f"<{_qname(els[0])}{decl}>", *(f"<{_qname(el)}>" for el in els[1:])]).encode("utf-8")
 
 
-def _restart(doc: bytes, at: int, stack: list[_Open], paths: _Paths, children: dict[int, set[str]]) -> tuple[int, int] | None:
-    """Where to read on after damage at ``at``: (byte of the next start tag, how many of the open levels stay open),
-    the deepest level that has held an element of that name before (the next field of a record, else the next
-    record), else one open with that name; (start, 0) for a new document after the last one ended; None when
-    nothing within RESTART_LOOK bytes is such a start."""
+_TAG = re.compile(rb"<(/?)([^\x00-\x20/<>!?\"'=][^\x00-\x20/<>\"'=]*)")  # a start or an end tag's name (bytes of UTF-8)
+_MISMATCH = re.compile(r"Opening and ending tag mismatch: \S+ line \d+ and ([^\s,]+)")
+_SENTINEL = b"<!---->"  # fed after the document: libxml2 parses all it holds, and never closes what is still open
+
+
+def _restart(doc: bytes, at: int, ids: list[int], paths: _Paths, mismatch: bool = False) -> tuple[int, int, int] | None:
+    """Where to read on after damage at ``at`` with the paths ``ids`` open: (byte of the next start tag, how many open
+    levels its end tags leave open, how many stay open for it). The end tags before it close the levels they name
+    (``mismatch``: the first, at ``at``, closes the innermost whatever its name: one of the two names was damaged);
+    then the deepest level left open that has held an element of that name before takes it (the next field of a
+    record, else the next record), else the innermost. (start, 0, 0) when nothing is open (a new document, or damage
+    before the root); None when no start tag follows within RESTART_LOOK bytes."""
+    open_names = [paths.name[i] if i >= 0 else "" for i in ids]
     end = min(len(doc), at + RESTART_LOOK)
-    for m in _START.finditer(doc, at, end):
-        name = m.group(1).decode("utf-8", "replace").rsplit(":", 1)[-1]
-        if not stack:
-            return m.start(), 0
-        for depth in range(len(stack), 0, -1):
-            if name in children.get(stack[depth - 1].path, ()):
-                return m.start(), depth
-        for depth in range(len(stack) - 1, -1, -1):
-            if paths.name[stack[depth].path] == name:
-                return m.start(), depth
+    for m in _TAG.finditer(doc, at, end):
+        name = m.group(2).decode("utf-8", "replace").rsplit(":", 1)[-1]
+        if m.group(1):  # an end tag: the level it names (and those inside it) closed
+            if name in open_names:
+                del open_names[len(open_names) - 1 - open_names[::-1].index(name):]
+            elif mismatch and m.start() == at and open_names:
+                open_names.pop()
+            continue
+        closed = len(open_names)
+        for d in range(closed, 0, -1):
+            if (ids[d - 1], name) in paths.ids:
+                return m.start(), closed, d
+        return m.start(), closed, closed
     return None
 
 
 def _events(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> Iterator[tuple[str, Any, int, int]]:
     """(event, element, path number, depth) of every element, in document order, read on past damage: then
     ``("restart", None, -1, depth)`` says the levels below ``depth`` were lost and those above reopened, and a
-    ``"reopen"`` event gives each reopened level's new element (its end event follows in the document's order)."""
+    ``"reopen"`` event gives each reopened level's new element (its end event follows in the document's order).
+    What is still open at the end was cut (``damage.cut``)."""
     from lxml import etree
 
-    stack: list[_Open] = []
-    children: dict[int, set[str]] = {}  # path number -> local names of the elements met under it
+    els: list[Any] = []  # the open elements
+    ids: list[int] = []  # their paths' numbers
+    local: dict[str, str] = {}  # tag -> local name
     start, prefix, reopened = 0, b"", 0
     ended = False  # a root element closed: what follows is another document or trailing bytes
     while True:
         parser = _parser()
         chunks = chain([prefix] if prefix else [], (doc[i:i + CHUNK] for i in range(start, len(doc), CHUNK)))
-        try:
-            for event, el in pull_events(parser, chunks, budget):
-                if reopened < len(stack) and event == "start":  # a reopened level's own start tag
-                    reopened += 1
-                    yield "reopen", el, stack[reopened - 1].path, reopened
-                    continue
-                if event == "start":
-                    name = _local(el.tag)
-                    parent = stack[-1].path if stack else -1
-                    path = paths.of(parent, name)
-                    children.setdefault(parent, set()).add(name)
-                    stack.append(_Open(el, path))
-                    reopened = len(stack)
-                    yield event, el, path, len(stack)
-                elif stack:
-                    top = stack.pop()
-                    reopened = len(stack)
-                    yield event, el, top.path, len(stack) + 1
-                    ended = not stack
-            return
+        try:  # libxml2 parses all it holds once the sentinel is fed; it raises some errors (a broken attribute) only
+            # when closed, and then closes what is still open (a cut file's last record would end as if whole): those
+            # last events are never taken, only the error
+            for chunk in chain(chunks, [_SENTINEL]):
+                try:
+                    parser.feed(chunk)
+                    failed: Exception | None = None
+                except etree.XMLSyntaxError as e:
+                    failed = e  # (the events before the damage first)
+                for event, el in parser.read_events():
+                    if event == "start":
+                        if reopened < len(els):  # a reopened level's own start tag
+                            els[reopened] = el
+                            reopened += 1
+                            yield "reopen", el, ids[reopened - 1], reopened
+                            continue
+                        tag = el.tag
+                        name = local.get(tag) if isinstance(tag, str) else ""
+                        if name is None:
+                            name = local[tag] = _local(tag)
+                        path = paths.of(ids[-1] if ids else -1, name)
+                        els.append(el)
+                        ids.append(path)
+                        reopened = len(els)
+                        yield "start", el, path, reopened
+                    elif els:
+                        els.pop()
+                        path = ids.pop()
+                        reopened = len(els)
+                        yield "end", el, path, reopened + 1
+                        ended = not els
+                if failed is not None:
+                    raise failed
+                budget.tick()
+            parser.close()
         except etree.XMLSyntaxError as e:
             line, column = getattr(e, "position", None) or (0, 0)
-            at = _offset(doc, start, prefix, line, column)
-            rest = doc[at:].lstrip(_BLANK_TAIL) if ended and not stack else None
+            at = max(start + 1, _offset(doc, start, prefix, line, column))  # (never the same place again)
+            mismatch = _MISMATCH.search(str(e.msg))  # libxml2 says where it stopped, past the end tag: that tag
+            back = -1
+            if mismatch is not None:
+                tag_bytes = b"</" + mismatch.group(1).encode("utf-8", "replace")
+                back = doc.rfind(tag_bytes, start, at + len(tag_bytes))
+                at = back if back > start else at
+            rest = doc[at:].lstrip(_BLANK_TAIL) if ended and not els else None
             if rest is not None and not rest:
                 return  # white space, NULs or U+FFFD after the root: the document is whole
             if rest is None or not rest.startswith(b"<?xml"):  # (another document after the last: no damage)
@@ -330,14 +374,22 @@ def _events(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> I
             if damage.places > MAX_RESTARTS:
                 damage.stopped = True
                 return
-            found = _restart(doc, at, stack, paths, children)
+            found = _restart(doc, at, ids, paths, at == back)
             if found is None:
-                damage.cut = not doc[at:].strip(_BLANK_TAIL)  # nothing but the end after the damage: cut short
+                damage.cut = bool(els) and not doc[at:].strip(_BLANK_TAIL)  # nothing but the end after it: cut
                 return
-            start, depth = found
-            del stack[depth:]
+            start, closed, depth = found
+            while len(els) > closed:  # levels their end tags close: ended (a record damaged in its last field)
+                el, path = els.pop(), ids.pop()
+                yield "end", el, path, len(els) + 1
+            del els[depth:], ids[depth:]
             yield "restart", None, -1, depth
-            prefix, reopened, ended = _reopen(stack), 0, False
+            prefix, reopened, ended = _reopen(els), 0, False
+            continue
+        if els or not ended:  # (libxml2 said nothing: never seen, but what is open was cut all the same)
+            damage.cut = True
+            damage.add(doc.count(b"\n") + 1)
+        return
 
 
 # --- the survey ----------------------------------------------------------------------------------------------------
@@ -348,7 +400,7 @@ class _Kind:
 
     n: int = 0
     side_by_side: int = 0  # the most of them one parent holds
-    fields: int = 0  # attributes and single leaf or group children
+    fields: int = 0  # elements holding two fields or more (attributes, single leaf or group children)
     mixed: int = 0  # elements with text of their own beside child elements (a paragraph, not a record)
     below: int = 0  # levels below it: 0 a leaf, 1 only leaves under it, 2 deeper
     text: bool = False  # a leaf that held text
@@ -357,61 +409,75 @@ class _Kind:
     children: dict[str, None] = field(default_factory=dict)
 
 
-@dataclass
 class _Frame:
-    kind: _Kind
-    counts: dict[str, int] = field(default_factory=dict)  # child name -> how many
-    below: dict[str, int] = field(default_factory=dict)  # child name -> its levels below
-    schema: bool = False
+    """An open element in the survey: its kind, and what its children were (name -> how many, levels below them)."""
+
+    __slots__ = ("kind", "counts", "below", "schema")
+
+    def __init__(self, kind: _Kind, schema: bool) -> None:
+        self.kind = kind
+        self.counts: dict[str, int] | None = None
+        self.below: dict[str, int] | None = None
+        self.schema = schema
 
 
 def _attr_names(el: Any) -> list[str]:
-    return [_local(k) for k in el.attrib if not k.startswith(_MARKUP_ATTRS)]
+    return [_local(k) for k in el.keys() if not k.startswith(_MARKUP_ATTRS)]
 
 
 def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> dict[int, _Kind]:
     kinds: dict[int, _Kind] = {}
     frames: list[_Frame] = []
     for event, el, path, depth in _events(doc, budget, paths, damage):
-        if event == "restart":
-            del frames[depth:]
-            continue
-        if event == "reopen":
-            continue
         if event == "start":
             kind = kinds.get(path)
             if kind is None:
                 kind = kinds[path] = _Kind()
-            schema = (bool(frames) and frames[-1].schema) or _namespace(el.tag) in SCHEMA_NAMESPACES
+            schema = (bool(frames) and frames[-1].schema) or (el.tag[:1] == "{" and _namespace(el.tag) in SCHEMA_NAMESPACES)
             kind.schema |= schema
-            frames.append(_Frame(kind, schema=schema))
+            frames.append(_Frame(kind, schema))
             continue
-        frame = frames.pop() if frames else _Frame(kinds.setdefault(path, _Kind()))
+        if event == "restart":
+            del frames[depth:]
+            continue
+        if event != "end":
+            continue  # (a reopened level keeps its frame)
+        frame = frames.pop() if frames else _Frame(kinds.setdefault(path, _Kind()), False)
         kind = frame.kind
         kind.n += 1
-        below = 1 + max(frame.below.values()) if frame.below else 0
-        kind.below = max(kind.below, below)
-        attrs = _attr_names(el)
-        own = (el.text or "").strip()
+        counts, below_of = frame.counts, frame.below
+        below = 1 + max(below_of.values()) if below_of else 0
+        if below > kind.below:
+            kind.below = below
+        attrs = _attr_names(el) if el.keys() else []
+        fields = len(attrs)
         if below == 0:
-            kind.text |= bool(own)
-        elif own or any((c.tail or "").strip() for c in el):
-            kind.mixed += 1
-        kind.fields += len(attrs) + sum(1 for name, k in frame.counts.items() if k == 1 and frame.below[name] <= 1)
+            kind.text = kind.text or bool((el.text or "").strip())
+        else:
+            if (el.text or "").strip() or any((c.tail or "").strip() for c in el):
+                kind.mixed += 1
+            assert counts is not None and below_of is not None
+            for name, count in counts.items():
+                if count == 1 and below_of[name] <= 1:
+                    fields += 1
+                if len(kind.children) < MAX_NAMES:
+                    kind.children.setdefault(name, None)
+                child = paths.ids.get((path, name))
+                if child is not None and (sub := kinds.get(child)) is not None and count > sub.side_by_side:
+                    sub.side_by_side = count
+        kind.fields += fields >= 2
         for name in attrs:
             if len(kind.attrs) < MAX_NAMES:
                 kind.attrs.setdefault(name, None)
-        for name, count in frame.counts.items():
-            if len(kind.children) < MAX_NAMES:
-                kind.children.setdefault(name, None)
-            child = paths.ids.get((path, name))
-            if child is not None and child in kinds:
-                kinds[child].side_by_side = max(kinds[child].side_by_side, count)
-        if frames:
+        if frames and path >= 0:
             parent = frames[-1]
-            name = _local(el.tag)
+            if parent.counts is None:
+                parent.counts, parent.below = {}, {}
+            assert parent.below is not None
+            name = paths.name[path]
             parent.counts[name] = parent.counts.get(name, 0) + 1
-            parent.below[name] = max(parent.below.get(name, 0), below)
+            if below >= parent.below.get(name, 0):
+                parent.below[name] = below
         drop_handled(el)
     return kinds
 
@@ -421,7 +487,7 @@ def _record_paths(kinds: dict[int, _Kind], paths: _Paths) -> list[int]:
     chosen: list[int] = []
     for path in sorted(kinds):  # numbered as first met: a parent before its children
         kind = kinds[path]
-        if kind.schema or kind.n == 0 or kind.fields < 2 * kind.n or 2 * kind.mixed > kind.n:
+        if kind.schema or kind.n == 0 or 2 * kind.fields < kind.n or 2 * kind.mixed > kind.n:
             continue
         if kind.side_by_side < 2 and any(paths.inside(path, outer) for outer in chosen):
             continue  # a part of a record (its address): a column of it
@@ -515,44 +581,46 @@ def _row(parts: list[Any], plan: _Plan) -> list[str]:
     return ["; ".join(c) for c in cells]
 
 
-def _rows(doc: bytes, budget: CellBudget, paths: _Paths, target: int, plan: _Plan, count: list[int]) -> Iterator[list[str]]:
-    """The header, then a row per element of the path ``target`` (one more stream of the document)."""
-    yield list(plan.header)
-    inside = 0  # the depth of the record element being read (0: none)
-    current: Any = None
-    pieces: list[Any] = []  # a record's pieces read before damage, when its reading started again inside it
+def _read(doc: bytes, budget: CellBudget, paths: _Paths, plans: dict[int, _Plan], count: list[int]
+          ) -> Iterator[tuple[int, list[str]]]:
+    """(path, row) of every record element of the paths ``plans`` names, in document order (one more stream of the
+    document); a record's pieces read before damage are joined to it when its reading started again inside it."""
+    active: list[list[Any]] = []  # records being read: [depth, path, element, pieces before damage]
     for event, el, path, depth in _events(doc, budget, paths, _Damage()):
-        if event == "restart":
-            if inside and depth >= inside:
-                pieces.append(current)
-            else:
-                inside, current, pieces = 0, None, []
-            continue
-        if event == "reopen":
-            if depth == inside:
-                current = el
-            continue
         if event == "start":
-            if path == target and not inside:
-                inside, current = depth, el
+            if path in plans:
+                active.append([depth, path, el, []])
             continue
-        if inside and depth > inside:
-            continue  # a part of the record being read: kept until it ends
-        if path == target and depth == inside:
-            budget.add(len(plan.header) or 1)
-            count[0] += 1
-            yield _row([*pieces, el], plan)
-            inside, current, pieces = 0, None, []
-        drop_handled(el)
+        if event == "end":
+            if active and active[-1][0] == depth and active[-1][1] == path:
+                _, _, _, pieces = active.pop()
+                plan = plans[path]
+                budget.add(len(plan.header) or 1)
+                count[0] += 1
+                yield path, _row([*pieces, el], plan)
+                drop_handled(el)  # (inside a record: one of its own kinds of record, read; else any element read)
+            elif not active:
+                drop_handled(el)
+        elif event == "restart":
+            while active and active[-1][0] > depth:
+                active.pop()  # its levels lost: what was read of it is no record
+            for record in active:
+                record[3].append(record[2])
+        elif event == "reopen":
+            for record in active:
+                if record[0] == depth:
+                    record[2] = el
 
 
 # --- the sheets ----------------------------------------------------------------------------------------------------
 
 def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> Iterator[Sheet]:
-    """A sheet per kind of record in an XML document (see the module docstring); ReadError ``unsupported``
-    (``xml-other``) when it holds none, ``corrupt`` when damage leaves none."""
+    """A sheet per kind of record in an XML document (see the module docstring), the kind with the most records
+    first (its rows streamed; the others' kept until their sheet); ReadError ``unsupported`` (``xml-other``) when
+    it holds none, ``corrupt`` when damage leaves none."""
     budget = CellBudget(caps)
     doc, dec = _utf8(data)
+    doc = _plain_entities(doc)
     paths, damage = _Paths(), _Damage()
     kinds = _survey(doc, budget, paths, damage)
     records = _record_paths(kinds, paths)
@@ -562,19 +630,32 @@ def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> I
             raise ReadError(Status.CORRUPT, said)
         raise ReadError(Status.UNSUPPORTED, say(Detail.XML_OTHER))
     left = records[MAX_SHEETS:]
-    records = records[:MAX_SHEETS]
+    records = sorted(records[:MAX_SHEETS], key=lambda p: -kinds[p].n)  # (stable: document order among equals)
+    plans = {path: _plan(path, kinds, paths, records, field_of) for path in records}
     count = [0]
+    zeroed = zeroed_block(data)  # NULs read as U+FFFD may leave the elements around them whole: said all the same
+    kept: dict[int, list[list[str]]] = {path: [] for path in records[1:]}
+    reader = _read(doc, budget, paths, plans, count)
+    names: set[str] = set()
     for i, path in enumerate(records):
         tags = paths.tags(path)
-        sheet = Sheet("/".join(tags[-2:]), [])
-        plan = _plan(path, kinds, paths, records, field_of)
-        last = i == len(records) - 1
+        name = next((n for k in range(2, len(tags) + 1) if (n := "/".join(tags[-k:])) not in names), "/".join(tags))
+        names.add(name)
+        sheet = Sheet(name, [])
 
-        def rows(path: int = path, plan: _Plan = plan, sheet: Sheet = sheet, last: bool = last) -> Iterator[list[str]]:
-            yield from _rows(doc, budget, paths, path, plan, count)
+        def rows(path: int = path, sheet: Sheet = sheet, last: bool = i == len(records) - 1) -> Iterator[list[str]]:
+            yield list(plans[path].header)
+            for kind, row in reader:  # the first sheet's rows as they are read; the others' kept for theirs
+                if kind == path:
+                    yield row
+                else:
+                    kept[kind].append(row)
+            yield from kept.pop(path, [])
             if last:
                 if (said := _damage_said(damage, count[0])) is not None:
                     sheet.damage.append(said)
+                if zeroed is not None:
+                    sheet.damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
                 if left:
                     sheet.unread.append(say(Detail.XML_RECORD_KINDS_LEFT, n=len(left)))
                 if paths.full:
