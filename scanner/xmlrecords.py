@@ -51,6 +51,7 @@ CHUNK = 1 << 20  # bytes fed to the parser at a time
 MAX_PATHS = 20_000  # distinct paths of element names surveyed (a document with more is no export of records)
 MAX_NAMES = 512  # attribute and child names kept per path
 MAX_SHEETS = 32  # kinds of record read from one file
+MANY = 50  # elements of one kind that are a list of records wherever they stand (else they must be what the document is)
 MAX_RESTARTS = 64  # places of damage read past; the rest of a file damaged more often is left unread (said)
 RESTART_LOOK = 1 << 20  # bytes searched past a damaged place for an element to start again at
 # namespaces of schemas written before the records (a .NET DataSet's inline XML Schema, ADO's XDR schema): their
@@ -81,6 +82,15 @@ _HEAD_TAG = re.compile(r"<([^\W\d][\w.\-:]*)((?:\s+[^\s=/<>]+\s*=\s*(?:\"[^\"<]*
 _HEAD_ATTR = re.compile(r"([^\s=/<>]+)\s*=")
 _DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
 HTML_ROOTS = frozenset({"html", "table", "body", "head"})  # a page or a fragment of one (scanner.markup reads it)
+# documents, feeds and build files whose repeated elements are no records though they name people (an Atom feed's
+# entries and their authors, a Maven POM's developers, a TEI or DocBook text's authors, a W3C specification's editors;
+# a page, a drawing, a property list, an RSS feed): never read as records (xml19: measured on third-party XML)
+DOCUMENT_ROOTS = frozenset({*HTML_ROOTS, "svg", "plist", "rss", "feed", "opml", "stylesheet", "transform", "spec", "tei",
+                            "tei.2"})
+DOCUMENT_NAMESPACES = frozenset({"http://www.w3.org/2005/Atom", "http://www.w3.org/1999/xhtml",
+                                 "http://www.w3.org/2000/svg", "http://www.w3.org/1999/XSL/Transform",
+                                 "http://purl.org/rss/1.0/", "http://maven.apache.org/POM/4.0.0",
+                                 "http://www.tei-c.org/ns/1.0", "http://docbook.org/ns/docbook"})
 
 
 def head_text(head: bytes) -> str:
@@ -129,12 +139,23 @@ def xml_root(head: bytes) -> str | None:
     return None if root is None else root.group(1).rsplit(":", 1)[-1]
 
 
+def _document(root: re.Match[str]) -> bool:
+    """Whether a root start tag (``_root``) opens a document or a feed rather than records (DOCUMENT_ROOTS, by its name
+    or by the namespace it is in)."""
+    qname = root.group(1)
+    prefix, _, local = qname.rpartition(":")
+    if local.lower() in DOCUMENT_ROOTS:
+        return True
+    declared = re.search(rf"""\sxmlns{':' + re.escape(prefix) if prefix else ''}\s*=\s*["']([^"']*)["']""", root.group(2))
+    return declared is not None and declared.group(1).strip() in DOCUMENT_NAMESPACES
+
+
 def head_names(head: bytes) -> set[str] | None:
     """The local names of the elements and attributes that open the document in ``head`` (namespace declarations
-    left out); None when ``head`` opens no XML document (``xml_root``) or an HTML page."""
+    left out); None when ``head`` opens no XML document (``xml_root``), a page, a feed or a drawing (``_document``)."""
     text = head_text(head)
     root = _root(text)
-    if root is None or root.group(1).rsplit(":", 1)[-1].lower() in HTML_ROOTS:
+    if root is None or _document(root):
         return None
     names: set[str] = set()
     for m in _HEAD_TAG.finditer(text, root.start()):
@@ -405,6 +426,8 @@ class _Kind:
     below: int = 0  # levels below it: 0 a leaf, 1 only leaves under it, 2 deeper
     text: bool = False  # a leaf that held text
     schema: bool = False
+    size: int = 0  # elements in their subtrees (schemas left out)
+    lists: int = 0  # the most children one of them holds that are no field (a list, a subtree: a document, no record)
     attrs: dict[str, None] = field(default_factory=dict)
     children: dict[str, None] = field(default_factory=dict)
 
@@ -412,21 +435,24 @@ class _Kind:
 class _Frame:
     """An open element in the survey: its kind, and what its children were (name -> how many, levels below them)."""
 
-    __slots__ = ("kind", "counts", "below", "schema")
+    __slots__ = ("kind", "counts", "below", "schema", "size")
 
     def __init__(self, kind: _Kind, schema: bool) -> None:
         self.kind = kind
         self.counts: dict[str, int] | None = None
         self.below: dict[str, int] | None = None
         self.schema = schema
+        self.size = 0 if schema else 1
 
 
 def _attr_names(el: Any) -> list[str]:
     return [_local(k) for k in el.keys() if not k.startswith(_MARKUP_ATTRS)]
 
 
-def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> dict[int, _Kind]:
+def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> tuple[dict[int, _Kind], int]:
+    """What every path's elements hold (``_Kind``), and how many elements the document has outside schemas."""
     kinds: dict[int, _Kind] = {}
+    total = 0
     frames: list[_Frame] = []
     for event, el, path, depth in _events(doc, budget, paths, damage):
         if event == "start":
@@ -457,15 +483,21 @@ def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> d
             if (el.text or "").strip() or any((c.tail or "").strip() for c in el):
                 kind.mixed += 1
             assert counts is not None and below_of is not None
+            lists = 0
             for name, count in counts.items():
                 if count == 1 and below_of[name] <= 1:
                     fields += 1
+                else:
+                    lists += 1
                 if len(kind.children) < MAX_NAMES:
                     kind.children.setdefault(name, None)
                 child = paths.ids.get((path, name))
                 if child is not None and (sub := kinds.get(child)) is not None and count > sub.side_by_side:
                     sub.side_by_side = count
+            kind.lists = max(kind.lists, lists)
         kind.fields += fields >= 2
+        kind.size += frame.size
+        total += frame.size and 1
         for name in attrs:
             if len(kind.attrs) < MAX_NAMES:
                 kind.attrs.setdefault(name, None)
@@ -474,25 +506,57 @@ def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> d
             if parent.counts is None:
                 parent.counts, parent.below = {}, {}
             assert parent.below is not None
+            parent.size += frame.size
             name = paths.name[path]
             parent.counts[name] = parent.counts.get(name, 0) + 1
             if below >= parent.below.get(name, 0):
                 parent.below[name] = below
         drop_handled(el)
-    return kinds
+    return kinds, total
 
 
-def _record_paths(kinds: dict[int, _Kind], paths: _Paths) -> list[int]:
-    """The kinds of record (see the module docstring), in the order first met, outermost first."""
+NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given"})
+PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age", "email", "mynumber", "care_number",
+                           "care_level", "pension_number", "resident_number", "emergency_contact"})
+# what a list of a few people names beside their names for it to be read wherever it stands (an address, a birth date:
+# a household's members in an application); a name and an e-mail address are a document's authors (a Maven POM's
+# developers, a W3C specification's editors: read only when they are what the document holds)
+STRONG_FIELDS = frozenset(PERSON_FIELDS - {"email", "sex", "age"})
+
+
+def _fields(path: int, kinds: dict[int, _Kind], paths: _Paths, field_of: FieldOf) -> set[str]:
+    """The kinds of personal field a kind of record's names (attributes, children, a group's leaves) name."""
+    kind = kinds[path]
+    names = [*kind.attrs, *kind.children]
+    for name in kind.children:
+        child = paths.ids.get((path, name))
+        if child is not None and (sub := kinds.get(child)) is not None and sub.below == 1:
+            names.extend(sub.children)
+    return {f for name in names if (f := field_of(name)) is not None}
+
+
+def _record_paths(kinds: dict[int, _Kind], paths: _Paths, total: int, field_of: FieldOf | None) -> list[int]:
+    """The kinds of record (see the module docstring), in the order first met, outermost first. With ``field_of``, only
+    those whose names name a person (a name or a reading and one more personal field)."""
+    candidates = [path for path in sorted(kinds)  # numbered as first met: a parent before its children
+                  if not (kind := kinds[path]).schema and kind.n and 2 * kind.fields >= kind.n and 2 * kind.mixed <= kind.n
+                  and (kind.n > 1 or kind.lists <= 1)]
+    fields = {path: _fields(path, kinds, paths, field_of) for path in candidates} if field_of is not None else {}
     chosen: list[int] = []
-    for path in sorted(kinds):  # numbered as first met: a parent before its children
+    for path in candidates:
         kind = kinds[path]
-        if kind.schema or kind.n == 0 or 2 * kind.fields < kind.n or 2 * kind.mixed > kind.n:
+        if any(paths.inside(path, outer) for outer in chosen):
+            if kind.side_by_side >= 2:
+                chosen.append(path)  # a list inside a record (a client's services); else a part of it (its address)
             continue
-        if kind.side_by_side < 2 and any(paths.inside(path, outer) for outer in chosen):
-            continue  # a part of a record (its address): a column of it
-        chosen.append(path)
-    return chosen
+        parent = paths.parent[path]
+        share = sum(kinds[p].size for p in candidates if paths.parent[p] == parent)
+        strong = bool(fields.get(path, set()) & NAME_FIELDS) and bool(fields.get(path, set()) & STRONG_FIELDS)
+        if kind.n >= MANY or 2 * share >= total or strong:
+            chosen.append(path)  # what the document holds (with the kinds beside it), a long list in it, or people
+    if field_of is None:
+        return chosen
+    return [path for path in chosen if fields[path] & NAME_FIELDS and len(fields[path] & (NAME_FIELDS | PERSON_FIELDS)) >= 2]
 
 
 # --- the rows ------------------------------------------------------------------------------------------------------
@@ -619,16 +683,23 @@ def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> I
     first (its rows streamed; the others' kept until their sheet); ReadError ``unsupported`` (``xml-other``) when
     it holds none, ``corrupt`` when damage leaves none."""
     budget = CellBudget(caps)
+    root = _root(head_text(data[:65536]))
+    if root is not None and _document(root):
+        raise ReadError(Status.UNSUPPORTED, say(Detail.XML_OTHER))
     doc, dec = _utf8(data)
     doc = _plain_entities(doc)
     paths, damage = _Paths(), _Damage()
-    kinds = _survey(doc, budget, paths, damage)
-    records = _record_paths(kinds, paths)
+    kinds, total = _survey(doc, budget, paths, damage)
+    records = _record_paths(kinds, paths, total, field_of)
     said = _damage_said(damage, 0)
     if not records:
         if said is not None:
             raise ReadError(Status.CORRUPT, said)
-        raise ReadError(Status.UNSUPPORTED, say(Detail.XML_OTHER))
+        if paths.full:
+            raise ReadError(Status.UNSUPPORTED, say(Detail.XML_PATHS_LEFT, n=MAX_PATHS))
+        if field_of is None:
+            raise ReadError(Status.UNSUPPORTED, say(Detail.XML_OTHER))
+        return  # read whole: no kind of record names a person (a Maven POM's developers, a specification's editors)
     left = records[MAX_SHEETS:]
     records = sorted(records[:MAX_SHEETS], key=lambda p: -kinds[p].n)  # (stable: document order among equals)
     plans = {path: _plan(path, kinds, paths, records, field_of) for path in records}

@@ -63,7 +63,7 @@ from ..dbase import is_dbf
 from ..doctables import W_2003, document_kind
 from ..models import Location
 from ..tables import signature_damaged
-from ..xmlrecords import head_names
+from ..xmlrecords import NAME_FIELDS, PERSON_FIELDS, head_names
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
 from .archive_members import (
@@ -122,9 +122,6 @@ _SKIPPED_BYTES = b"\xef\xbb\xbf \t\r\n"
 _SKIPPED = frozenset(bytes([b]) for b in _SKIPPED_BYTES)
 _TEXT_TABLE_FIRST = frozenset(bytes([b]) for b in b"[{-/#ABCDEGILPRSTUWabcdegilprstuw\\")
 _MARKUP = frozenset({"markup", "mime"})  # a name claiming one of these: markup is its own format's head
-_NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given"})
-_PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age", "email", "mynumber",
-                            "care_number", "care_level", "pension_number", "resident_number", "emergency_contact"})
 
 SQLITE_HEAD = b"SQLite format 3\x00"
 RTF_HEAD = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads (scanner.inspectors.legacy_embedded.RTF_MAGIC)
@@ -423,7 +420,7 @@ def _person_fields(names: Iterable[str]) -> bool:
     """Whether column names (a header's cells, an XML record's element and attribute names) name a person's name or
     reading and one more personal field, as scanner.detectors.columns reads them."""
     fields = {f for name in names if name and (f := column_field(name)) is not None}
-    return bool(fields & _NAME_FIELDS) and len(fields & (_NAME_FIELDS | _PERSON_FIELDS)) >= 2
+    return bool(fields & NAME_FIELDS) and len(fields & (NAME_FIELDS | PERSON_FIELDS)) >= 2
 
 
 def column_field(name: str) -> str | None:
@@ -515,7 +512,7 @@ def _name_words() -> tuple[re.Pattern[str], object]:
     auto = ahocorasick.Automaton()
     firsts = set()
     for key, field in [*((k, f) for k, (f, _w) in r.exact.items()), *((k, f) for k, (_n, f, _w) in r.automaton.items())]:
-        if field in _NAME_FIELDS and not key.isascii():
+        if field in NAME_FIELDS and not key.isascii():
             auto.add_word(key, key)
             firsts.add(next(c for c in key if not c.isascii()))
     auto.make_automaton()
