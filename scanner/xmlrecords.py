@@ -10,14 +10,21 @@ element, so it is found:
    how many elements it has, how many of them one parent holds at most, and their fields: attributes and the children
    that hold text (a leaf) or only leaves (a group such as ``<住所><都道府県>…</都道府県><市区町村>…</市区町村></住所>``).
    A child met twice in one element is a list, no field. Schemas (XML Schema, ADO's) are passed over.
-2. A path whose elements hold two fields or more (half of them at least: one damaged is no less a record; and no
-   mixed text, as a paragraph's) is a kind of record
-   (``_record_paths``), outermost first; a path inside a record is a kind of its own only when its elements repeat side by
-   side (a client's list of services), else it is a column of that record (its address).
-3. Each kind is a sheet (``_rows``, one more stream each): its header the attributes then the children in the order first
-   met; a group's leaves joined in document order into the group's column (an address in parts), or each its own column
-   when they name two kinds of field (``<氏名><姓/><名/></氏名>``, ``<連絡先><住所/><電話/></連絡先>``: told by the caller's
-   ``field_of``, the person detector's header words); anything deeper joined; a child met twice joined with "; ".
+2. A path whose elements hold two fields or more (half of them at least: one damaged is no less a record; no mixed
+   text, as a paragraph's; one element alone holding no more than one list or subtree) is a kind of record
+   (``_record_paths``) when it is what the document holds (the kinds under one parent cover half its elements outside
+   schemas), a list of MANY, or people named with an address, a postcode, a phone, a birth date or a reading (a
+   household's members in an application); a name and an e-mail address alone are a document's authors (a Maven POM's
+   developers, a specification's editors). Outermost first: a path inside a record is a kind of its own only when its
+   elements repeat side by side (a client's list of services), else it is a column of that record (its address).
+   With the caller's ``field_of`` (the person detector's header words) only kinds whose names name a person (a name or
+   a reading and one more personal field) are read; documents, feeds and build files (DOCUMENT_ROOTS,
+   DOCUMENT_NAMESPACES) are never records.
+3. The kinds are read in one more stream (``_read``): a sheet each, its header the attributes then the children in
+   the order first met; a group's leaves joined in document order into the group's column (an address in parts), or
+   each its own column when they name two kinds of field (``<氏名><姓/><名/></氏名>``: a family and a given name, which
+   the person detector joins; ``<連絡先><住所/><電話/></連絡先>``: two columns); anything deeper joined; a child met twice joined with "; ". The
+   kind with the most records is streamed to the classifier, the others kept until their sheet.
 
 The rows go to the person machinery as any table's do (scanner.detectors.pii); nothing here judges a value.
 

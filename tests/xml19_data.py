@@ -75,3 +75,65 @@ def dataset(people: list[Person] = PEOPLE) -> str:
     rows = "".join(f"\n  <Table>\n    <Name>{p.name}</Name>\n    <Kana>{p.kana}</Kana>\n    <Address>{p.address}</Address>\n"
                    f"    <Tel>{p.phone}</Tel>\n  </Table>" for p in people)
     return f"<?xml version=\"1.0\" standalone=\"yes\"?>\n<NewDataSet>\n  {schema}{rows}\n</NewDataSet>\n"
+
+
+def romaji(person: Person) -> str:
+    """A made-up Latin spelling of a generated person's name (for the authors of feeds and build files)."""
+    return person.kana.replace(" ", "-")
+
+
+def pom(people: list[Person] = PEOPLE[:4]) -> str:
+    """A Maven POM whose developers have names and e-mail addresses (a build file, no records)."""
+    devs = "".join(f"<developer><id>dev{i}</id><name>{p.name}</name><email>dev{i}@example.org</email>"
+                   f"<organization>Example</organization><roles><role>developer</role></roles></developer>"
+                   for i, p in enumerate(people))
+    deps = "".join(f"<dependency><groupId>org.example</groupId><artifactId>lib{i}</artifactId><version>1.{i}</version>"
+                   f"</dependency>" for i in range(6))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0">'
+            "<modelVersion>4.0.0</modelVersion><groupId>org.example</groupId><artifactId>demo</artifactId>"
+            f"<version>1.0</version><name>demo</name><developers>{devs}</developers>"
+            f"<dependencies>{deps}</dependencies></project>\n")
+
+
+def atom(people: list[Person] = PEOPLE[:5]) -> str:
+    """An Atom feed whose entries have authors with names and e-mail addresses."""
+    entries = "".join(f"<entry><title>お知らせ {i}</title><id>urn:x:{i}</id><updated>2024-01-0{i + 1}T00:00:00Z</updated>"
+                      f"<author><name>{p.name}</name><email>a{i}@example.jp</email></author><summary>本文</summary></entry>"
+                      for i, p in enumerate(people))
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>お知らせ</title>'
+            f"<id>urn:x</id><updated>2024-01-01T00:00:00Z</updated>{entries}</feed>\n")
+
+
+def rss(people: list[Person] = PEOPLE[:5]) -> str:
+    items = "".join(f"<item><title>記事 {i}</title><link>https://example.jp/{i}</link><author>a{i}@example.jp ({p.name})"
+                    f"</author><pubDate>Mon, 01 Jan 2024 00:00:00 +0900</pubDate></item>" for i, p in enumerate(people))
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>ブログ</title>{items}</channel></rss>\n'
+
+
+def svg() -> str:
+    shapes = "".join(f'<rect x="{i}" y="{i}" width="10" height="10" fill="#{i:06x}"/>' for i in range(40))
+    return f'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">{shapes}</svg>\n'
+
+
+def plist(people: list[Person] = PEOPLE[:3]) -> str:
+    dicts = "".join(f"<dict><key>name</key><string>{p.name}</string><key>address</key><string>{p.address}</string></dict>"
+                    for p in people)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" '
+            f'"http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0"><array>{dicts}</array></plist>\n')
+
+
+def app_config() -> str:
+    adds = "".join(f'<add key="Setting{i}" value="{i}"/>' for i in range(20))
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<configuration><appSettings>' + adds +
+            '</appSettings><connectionStrings><add name="main" connectionString="Server=.;Database=care" '
+            'providerName="System.Data.SqlClient"/></connectionStrings></configuration>\n')
+
+
+def core_properties(person: Person = PEOPLE[0]) -> str:
+    """An Office package's docProps/core.xml (its author's name)."""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties xmlns:cp="http://schemas.'
+            'openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>名簿</dc:title><dc:creator>{person.name}</dc:creator><cp:lastModifiedBy>{person.name}"
+            '</cp:lastModifiedBy><dcterms:created xsi:type="dcterms:W3CDTF">2024-01-01T00:00:00Z</dcterms:created>'
+            "</cp:coreProperties>\n")
