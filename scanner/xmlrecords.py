@@ -86,14 +86,15 @@ def _namespace(tag: str) -> str:
 
 _PROLOG = re.compile(r"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*", re.S)
 _HEAD_TAG = re.compile(r"<([^\W\d][\w.\-:]*)((?:\s+[^\s=/<>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*/?>")
-_HEAD_ATTR = re.compile(r"([^\s=/<>]+)\s*=")
+_TAG_NAME = re.compile(r"<([^\W\d][\w.\-:]*)")  # a start tag's name
+_ATTR_NAME = re.compile(r"""\s([^\W\d][\w.\-:]*)\s*=\s*["']""")  # an attribute's name (or text looking like one)
 _DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
 HTML_ROOTS = frozenset({"html", "table", "body", "head"})  # a page or a fragment of one (scanner.markup reads it)
 # documents, feeds and build files whose repeated elements are no records though they name people (an Atom feed's
 # entries and their authors, a Maven POM's developers, a TEI or DocBook text's authors, a W3C specification's editors;
 # a page, a drawing, a property list, an RSS feed): never read as records (xml19: measured on third-party XML)
 DOCUMENT_ROOTS = frozenset({*HTML_ROOTS, "svg", "plist", "rss", "feed", "opml", "stylesheet", "transform", "spec", "tei",
-                            "tei.2"})
+                            "tei.2", "project"})  # (project: a POM without its namespace, an Ant build file)
 DOCUMENT_NAMESPACES = frozenset({"http://www.w3.org/2005/Atom", "http://www.w3.org/1999/xhtml",
                                  "http://www.w3.org/2000/svg", "http://www.w3.org/1999/XSL/Transform",
                                  "http://purl.org/rss/1.0/", "http://maven.apache.org/POM/4.0.0",
@@ -157,6 +158,12 @@ def _document(root: re.Match[str]) -> bool:
     return declared is not None and declared.group(1).strip() in DOCUMENT_NAMESPACES
 
 
+def opens_document(head: bytes) -> bool:
+    """Whether ``head`` opens a document, a feed or a build file (``_document``): no records, whatever follows."""
+    root = _root(head_text(head))
+    return root is not None and _document(root)
+
+
 def head_names(head: bytes) -> set[str] | None:
     """The local names of the elements and attributes that open the document in ``head`` (namespace declarations
     left out); None when ``head`` opens no XML document (``xml_root``), a page, a feed or a drawing (``_document``)."""
@@ -164,12 +171,10 @@ def head_names(head: bytes) -> set[str] | None:
     root = _root(text)
     if root is None or _document(root):
         return None
-    names: set[str] = set()
-    for m in _HEAD_TAG.finditer(text, root.start()):
-        names.add(m.group(1).rsplit(":", 1)[-1])
-        for attr in _HEAD_ATTR.findall(m.group(2)):
-            if attr != "xmlns" and not attr.startswith(("xmlns:", "xml:", "xsi:")):
-                names.add(attr.rsplit(":", 1)[-1])
+    body = text[root.start():]  # (two scans in C, then the distinct names: not a Python step per tag)
+    names = {name.rsplit(":", 1)[-1] for name in set(_TAG_NAME.findall(body))}
+    names.update(attr.rsplit(":", 1)[-1] for attr in set(_ATTR_NAME.findall(body))
+                 if attr != "xmlns" and not attr.startswith(("xmlns:", "xml:", "xsi:")))
     return names
 
 
@@ -289,12 +294,12 @@ def _offset(doc: bytes, start: int, prefix: bytes, line: int, column: int) -> in
     return max(start, min(at, len(doc)))
 
 
-def _qname(el: Any) -> str:
+def _qname(el) -> str:  # (lxml elements: no type information)
     prefix = el.prefix
     return f"{prefix}:{_local(el.tag)}" if prefix else _local(el.tag)
 
 
-def _reopen(els: list[Any]) -> bytes:
+def _reopen(els: list) -> bytes:
     """Start tags that open the elements ``els`` again (their names as written), the namespaces in scope declared on
     the first."""
     if not els:
@@ -452,7 +457,7 @@ class _Frame:
         self.size = 0 if schema else 1
 
 
-def _attr_names(el: Any) -> list[str]:
+def _attr_names(el) -> list[str]:
     return [_local(k) for k in el.keys() if not k.startswith(_MARKUP_ATTRS)]
 
 
@@ -581,7 +586,7 @@ def _joined(parts: list[str]) -> str:
     return out
 
 
-def _text(el: Any) -> str:
+def _text(el) -> str:
     return _joined([t.strip() for t in el.itertext()])
 
 
@@ -626,7 +631,7 @@ def _named_apart(group: _Kind, field_of: FieldOf) -> bool:
     return len({f for leaf in group.children if (f := field_of(leaf)) is not None}) >= 2
 
 
-def _row(parts: list[Any], plan: _Plan) -> list[str]:
+def _row(parts: list, plan: _Plan) -> list[str]:
     """The row of a record element (``parts``: the element, and the piece of it read before damage when its reading
     started again inside it)."""
     cells: list[list[str]] = [[] for _ in plan.header]

@@ -66,7 +66,7 @@ from ..tables import (
 )
 from ..textdecode import narrowed
 from ..word97 import holds_word97
-from ..xmlrecords import head_text
+from ..xmlrecords import head_text, opens_document
 from . import embedded, salvage
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
@@ -620,8 +620,8 @@ def _records(entry: Entry, size: int, first: bytes) -> bool:
     first MARKUP_CHECK (a schema or a long first record may come before the names; read only for XML)."""
     if records_head(first):
         return True
-    if size <= len(first) or not head_text(first).lstrip("\ufeff \t\r\n").startswith("<"):
-        return False
+    if size <= len(first) or not head_text(first).lstrip("\ufeff \t\r\n").startswith("<") or opens_document(first):
+        return False  # (a page, a drawing, a feed, a POM: its root says so, nothing more read)
     quick = getattr(entry, "quick_head", None)  # a local file: one open and read, no file object
     longer = quick(MARKUP_CHECK) if quick is not None else None
     if longer is None:
