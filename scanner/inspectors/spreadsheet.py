@@ -525,6 +525,9 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     if not found and fmt in MARKUP_FORMATS and not reading.sheets and ext not in WEB_ARCHIVES:  # a saved page: read
         return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt in ("spreadsheetml", "gnumeric", "fods") else Detail.MARKUP_NO_TABLE,
                                        format=fmt)
+    if not found and fmt == "xml" and ext in SHEET_EXTENSIONS and not reading.sheets:  # XML without person records
+        return Status.UNSUPPORTED, say(Detail.XML_OTHER)  # under a table's name (.xls, .csv, .txt): listed, as before
+        # xml19 (under .xml or an unknown name it is clean: read whole, no kind of record naming a person)
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and NO_DELIMITER in reading.notes:
         return Status.UNSUPPORTED, say(Detail.TEXT_UNDELIMITED, ext=ext)
     if reading.unread:  # rows kept where no reader here goes (a binary pivot cache, the data model): not clean
