@@ -18,7 +18,7 @@ from scanner.inspectors.disguise import column_field, records_head
 from scanner.sheet import Caps
 from scanner.xmlrecords import record_sheets
 from tests import xml19_data as X
-from tests.conftest import scan_findings
+from tests.conftest import hit_of, scan_findings, skip_of
 
 PERSONS = len(X.PEOPLE)
 ENCODED = {  # name -> bytes of the same export in another encoding or layout
@@ -80,16 +80,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Path], 
     return files, scan_findings(root / "tree", root / "out")
 
 
-def _hit(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
-    return next((h for h in found["files"] if h["path"] == str(path)), None)
-
-
-def _skip(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
-    return next((s for s in found["skipped"] if s["path"] == str(path)), None)
-
-
 def _records(found: dict[str, Any], path: Path) -> int | None:
-    return ((_hit(found, path) or {}).get("pii") or {}).get("records")
+    return ((hit_of(found, path) or {}).get("pii") or {}).get("records")
 
 
 def test_an_xml_export_of_person_records_is_read_under_any_name(scanned: tuple[dict[str, Path], Any]) -> None:
@@ -97,7 +89,7 @@ def test_an_xml_export_of_person_records_is_read_under_any_name(scanned: tuple[d
     files, found = scanned
     wrong = {n: _records(found, files[n]) for n in NAMES if _records(found, files[n]) != PERSONS}
     assert not wrong, wrong
-    assert all(_skip(found, files[n]) is None for n in NAMES)
+    assert all(skip_of(found, files[n]) is None for n in NAMES)
 
 
 def test_declared_encodings_and_one_line_exports_are_read(scanned: tuple[dict[str, Path], Any]) -> None:
@@ -119,8 +111,8 @@ def test_xml_that_is_no_records_stays_clean(scanned: tuple[dict[str, Path], Any]
     """A Maven POM's developers, an Atom feed's authors (also under .dat), an RSS feed, a drawing, a property list, a
     .NET configuration, an Office part: no hit, no skip (third-party XML measured in the notes)."""
     files, found = scanned
-    noisy = {n: (_hit(found, files[n]) or {}).get("reasons") or (_skip(found, files[n]) or {}).get("reason")
-             for n in NOT_RECORDS if _hit(found, files[n]) is not None or _skip(found, files[n]) is not None}
+    noisy = {n: (hit_of(found, files[n]) or {}).get("reasons") or (skip_of(found, files[n]) or {}).get("reason")
+             for n in NOT_RECORDS if hit_of(found, files[n]) is not None or skip_of(found, files[n]) is not None}
     assert not noisy, noisy
 
 
@@ -129,13 +121,13 @@ def test_damaged_xml_is_read_around_the_damage_and_listed(scanned: tuple[dict[st
     read on from the next element, ``xml-records-damaged`` (or the zeroed block said); each ``corrupt``."""
     files, found = scanned
     for name, (_, least) in _damaged().items():
-        skip = _skip(found, files[name])
+        skip = skip_of(found, files[name])
         assert skip is not None and skip["reason"] == "corrupt", (name, skip)
         codes = {c["code"] for c in skip["detail_codes"]}
         assert codes & {"xml-records-cut", "xml-records-damaged", "nul-block"}, (name, codes)
         got = _records(found, files[name]) or 0
         assert least <= got <= PERSONS, (name, got, least)
-    cut = _skip(found, files["cut.xml"])
+    cut = skip_of(found, files["cut.xml"])
     assert cut is not None and any(c["code"] == "xml-records-cut" for c in cut["detail_codes"])
 
 
