@@ -626,8 +626,9 @@ def _plan(path: int, kinds: dict[int, _Kind], paths: _Paths, records: list[int],
 
 
 def _named_apart(group: _Kind, field_of: FieldOf) -> bool:
-    """Whether a group's leaves name two kinds of personal field (a name and a reading, an address and a phone):
-    columns of their own; else (an address or a name in parts, names that say nothing) one joined column."""
+    """Whether a group's leaves name two kinds of personal field (a name and a reading, an address and a phone, a
+    family and a given name): columns of their own; else (an address in parts, parts whose names say nothing) one
+    joined column."""
     return len({f for leaf in group.children if (f := field_of(leaf)) is not None}) >= 2
 
 
