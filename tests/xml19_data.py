@@ -77,11 +77,6 @@ def dataset(people: list[Person] = PEOPLE) -> str:
     return f"<?xml version=\"1.0\" standalone=\"yes\"?>\n<NewDataSet>\n  {schema}{rows}\n</NewDataSet>\n"
 
 
-def romaji(person: Person) -> str:
-    """A made-up Latin spelling of a generated person's name (for the authors of feeds and build files)."""
-    return person.kana.replace(" ", "-")
-
-
 def pom(people: list[Person] = PEOPLE[:4]) -> str:
     """A Maven POM whose developers have names and e-mail addresses (a build file, no records)."""
     devs = "".join(f"<developer><id>dev{i}</id><name>{p.name}</name><email>dev{i}@example.org</email>"
