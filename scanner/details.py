@@ -97,7 +97,7 @@ class Detail(Code):
                                   "of it is, its first part lost")
     DOCUMENT_ZEROED = "document-zeroed", ("its first {n:d} bytes are zero (zeroed on disk) and no zip directory "
                                           "follows them: nothing of the document is left to read")
-    XML_OTHER = "xml-other", "XML that is not an Excel 2003 XML Spreadsheet"
+    XML_OTHER = "xml-other", "XML that is not an Excel 2003 XML Spreadsheet and holds no records"
     SHEETS_MISSING = "sheets-missing", "{reader:word}: {n:d} sheet(s) missing or unreadable"
     NO_SHEET_READ = "no-sheet-read", "{reader:word}: no sheet(s) missing or unreadable"
     PASSWORD_WORKBOOK = "password-workbook", "password-protected workbook ({inner:detail})"
@@ -1125,6 +1125,18 @@ class Detail(Code):
     JSON_DAMAGED = "json-damaged", "JSON damaged or cut ({error:exc}): the {n:d} record(s) that still parse were read"
     JSON_KEY_MENDED = "json-key-mended", ("JSON: {n:d} record(s) hold a key one character off the key the other records "
                                           "hold (a damaged byte): read under the others' key")
+    # -- XML exports of records (scanner.xmlrecords, xml19)
+    XML_RECORDS_CUT = "xml-records-cut", ("XML cut short (it ends inside its elements): the {records:d} record(s) "
+                                          "before the cut were read")
+    XML_RECORDS_DAMAGED = "xml-records-damaged", ("XML damaged in {n:d} place(s), the first on line {line:d}: read on "
+                                                  "from the next element after each; {records:d} record(s) read")
+    XML_RECORDS_DAMAGED_CUT = "xml-records-damaged-cut", ("XML damaged in {n:d} place(s), the first on line {line:d}, "
+                                                          "and cut short: {records:d} record(s) read")
+    XML_RECORDS_DAMAGED_STOPPED = "xml-records-damaged-stopped", (
+        "XML damaged in more than {n:d} places, the first on line {line:d}: the rest was not read; {records:d} "
+        "record(s) read")
+    XML_RECORD_KINDS_LEFT = "xml-record-kinds-left", "XML: {n:d} more kind(s) of record not read (the first 32 are)"
+    XML_PATHS_LEFT = "xml-paths-left", "XML with more than {n:d} different paths of elements: elements past them not read"
     VCARD_ZEROED = "vcard-zeroed", ("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
                                     "are lost")
     BIFF_ODD_SHEET_TYPE = "biff-odd-sheet-type", ("{what:word}: a sheet's BOF record names sheet type {kind:word}, read "

@@ -56,7 +56,7 @@ class MarkupSheet:
 
 # characters XML 1.0 cannot hold, raw or as a reference (&#7;): writers put them in cells all the same (SheetJS's
 # formula_stress_test.xls.xml, written by Excel), and lxml would stop at the first and lose every row after it
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]"
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]"
                       r"|3[01]));")
 
 
@@ -67,8 +67,8 @@ def _utf8_chunks(data: bytes) -> Iterator[bytes]:
     buf: list[bytes] = []
     size = 0
     for line in iter_lines(data, dec, b"<"):
-        if _NOT_XML.search(line):
-            line = _NOT_XML.sub("\ufffd", line)
+        if NOT_XML.search(line):
+            line = NOT_XML.sub("\ufffd", line)
         b = line.encode("utf-8", "surrogatepass")
         buf.append(b)
         size += len(b)
@@ -393,7 +393,7 @@ def gnumeric_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
                 sheet.name = (el.text or "").strip()
             elif name == "Cell":
                 _gnumeric_cell(el, sheet, budget)
-                _drop(el)
+                drop_handled(el)
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
             raise ReadError(Status.CORRUPT, say(Detail.GNUMERIC_DAMAGED, error=error_name(e))) from e
@@ -481,7 +481,7 @@ def odf_tables(chunks: Iterator[bytes], budget, flat: bool = False) -> Iterator[
                 elif sheet is not None:
                     yield sheet.ended()
                     sheet, done = None, done + 1
-                    _drop(el)
+                    drop_handled(el)
             elif event == "end" and sheet is not None and el.getparent() is not None:
                 row, outside = _odf_row(el, budget)
                 times = _count(el.get(t + "number-rows-repeated"), _ODF_MANY) or 1
@@ -501,7 +501,7 @@ def odf_tables(chunks: Iterator[bytes], budget, flat: bool = False) -> Iterator[
                     filled = len(row) - row.count("")
                     sheet.outside += outside * placed + (outside + filled) * (times - placed)
                     gap = 0
-                _drop(el)
+                drop_handled(el)
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
             raise ReadError(Status.CORRUPT, say(Detail.FODS_DAMAGED if flat else Detail.ODS_CONTENT_DAMAGED,
@@ -582,7 +582,7 @@ def pull_events(parser, chunks: Iterator[bytes], budget) -> Iterator[tuple[str, 
         raise
 
 
-def _drop(el) -> None:
+def drop_handled(el) -> None:
     """Free a handled element and the handled siblings before it: a streamed tree keeps no row or cell it read
     (cleared elements left in place held ~11 bytes of memory for each byte of a large XML, review13c)."""
     el.clear(keep_tail=True)

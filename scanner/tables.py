@@ -54,6 +54,7 @@ from .textdecode import (
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
+from .xmlrecords import HTML_ROOTS, FieldOf, record_sheets, xml_root
 
 if TYPE_CHECKING:
     from .markup import MarkupSheet
@@ -141,6 +142,9 @@ def _markup_kind(data: bytes) -> str | None:
         return "gnumeric"                  # 1.2 on or of the versions before: its root declares the namespace
     if "<office:document" in head:  # a flat OpenDocument file: a spreadsheet by its mimetype (after the root's
         return "fods" if _FODS_MIMETYPE in _text_head(data, 16384) else "xml"  # many namespaces), else a text, a drawing
+    root = xml_root(data[:16384])
+    if root is not None and root.lower() not in HTML_ROOTS:  # an XML document (a .NET DataSet's ``<Table>`` records
+        return "xml"  # are no HTML table; xml19: one without a declaration is no text table)
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
         return "html"
     return "xml" if head.startswith("<?xml") else None
@@ -1657,10 +1661,23 @@ def iter_access(data: bytes, caps: Caps) -> Iterator[Sheet]:
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader="access", error=error_name(e))) from e
 
 
-def iter_tables(data: bytes, caps: Caps, fmt: str | None = None,
-                memo: MemoBeside | None = None) -> tuple[Iterator[Sheet], str | None]:
-    """(sheets, text encoding) of any spreadsheet or text table; binary sheets stream their rows (``memo``: a dBase
-    table's memo file as its source found it beside the table)."""
+def iter_xml_records(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> Iterator[Sheet]:
+    """The records of an XML export, a sheet per kind (scanner.xmlrecords; run it in the worker)."""
+    try:
+        yield from record_sheets(data, caps, field_of)
+    except ReadError:
+        raise
+    except MemoryError as e:
+        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
+    except Exception as e:  # noqa: BLE001 - lxml errors of every kind
+        raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader="xml", error=error_name(e))) from e
+
+
+def iter_tables(data: bytes, caps: Caps, fmt: str | None = None, memo: MemoBeside | None = None,
+                field_of: FieldOf | None = None) -> tuple[Iterator[Sheet], str | None]:
+    """(sheets, text encoding) of any spreadsheet or text table; binary sheets stream their rows. ``memo``: a dBase
+    table's memo file as its source found it beside the table. ``field_of``: the person detector's reading of a column
+    name (an XML record's parts are columns of their own when they name two kinds of field: scanner.xmlrecords)."""
     fmt = fmt or sniff_format(data)
     note = encryption_note(data, fmt)
     if note:
@@ -1680,6 +1697,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None,
         return iter([iter_vcards(data, caps)]), None
     if fmt == "json":  # an export of records: a sheet per array of objects (scanner.jsontables)
         return iter_json(data, caps), None
+    if fmt == "xml":  # an XML export of records: a sheet per kind of record (scanner.xmlrecords, xml19)
+        return iter_xml_records(data, caps, field_of), None
     if fmt == "sylk":  # a SYLK spreadsheet (.slk: Excel, Multiplan, old accounting programs): its cells (scanner.sylk)
         return iter_sylk(data, caps), None
     if fmt == "dif":  # a DIF spreadsheet (.dif: Excel, LibreOffice, Lotus): a row per tuple (scanner.dif, wild19)

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -62,6 +63,7 @@ from ..dbase import is_dbf
 from ..doctables import W_2003, document_kind
 from ..models import Location
 from ..tables import signature_damaged
+from ..xmlrecords import NAME_FIELDS, PERSON_FIELDS, head_names
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
 from .archive_members import (
@@ -120,9 +122,6 @@ _SKIPPED_BYTES = b"\xef\xbb\xbf \t\r\n"
 _SKIPPED = frozenset(bytes([b]) for b in _SKIPPED_BYTES)
 _TEXT_TABLE_FIRST = frozenset(bytes([b]) for b in b"[{-/#ABCDEGILPRSTUWabcdegilprstuw\\")
 _MARKUP = frozenset({"markup", "mime"})  # a name claiming one of these: markup is its own format's head
-_NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given"})
-_PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age", "email", "mynumber",
-                            "care_number", "care_level", "pension_number", "resident_number", "emergency_contact"})
 
 SQLITE_HEAD = b"SQLite format 3\x00"
 RTF_HEAD = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads (scanner.inspectors.legacy_embedded.RTF_MAGIC)
@@ -144,10 +143,11 @@ LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zi
           "access": "an Access database", "dbf": "a dBase table (.dbf)",
           "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "dif": "a DIF spreadsheet", "json": "JSON records",
           "sqldump": "an SQL dump or script", "wordml": "a Word 2003 XML document",
-          "fodt": "a flat OpenDocument text (.fodt)"}
+          "fodt": "a flat OpenDocument text (.fodt)", "xmlrecords": "person records as XML"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
-TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "dif", "json", "sqldump", "wordml", "fodt"})
+TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "dif", "json", "sqldump", "wordml", "fodt",
+                           "xmlrecords"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +279,8 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
                 and (flat := document_kind(head[:MARKUP_CHECK])) in ("wordml", "fodt")):
             return flat  # a Word 2003 XML document or a flat OpenDocument text, whose tables are read (docs18, review18g:
             # under .dat, .jpg: nothing)
+        if records_head(head[:MARKUP_CHECK]):
+            return "xmlrecords"  # an XML export of person records (xml19: under .xml, .dat, .jpg or none: nothing)
     if head[:1].isalpha() and (looks_like_headers(head[:TEXT_CHECK]) or looks_like_mbox(head[:TEXT_CHECK])):
         return "mail"  # a saved message or an mbox, not an Excel web page (its attachments, a table in its body:
     return None  # the mail inspector's)
@@ -415,16 +417,31 @@ def _person_header(text: str) -> bool:
     cells = text.split(delimiter)
     if len(cells) < 2:
         return False
+    return _person_fields(cell.strip().strip('"').strip() for cell in cells)
+
+
+def _person_fields(names: Iterable[str]) -> bool:
+    """Whether column names (a header's cells, an XML record's element and attribute names) name a person's name or
+    reading and one more personal field, as scanner.detectors.columns reads them."""
+    fields = {f for name in names if name and (f := column_field(name)) is not None}
+    return bool(fields & NAME_FIELDS) and len(fields & (NAME_FIELDS | PERSON_FIELDS)) >= 2
+
+
+def column_field(name: str) -> str | None:
+    """The kind of personal field a column name names (``氏名`` -> name, ``都道府県`` -> address), None for none or
+    for a role's (a staff member's, a family member's) field."""
     from ..detectors.columns import read_header  # the person detector's header words, loaded on first use
 
-    fields = set()
-    for cell in cells:
-        cell = cell.strip().strip('"').strip()
-        if cell:
-            header = read_header(cell)
-            if header is not None and not header.role:
-                fields.add(header.field)
-    return bool(fields & _NAME_FIELDS) and len(fields & (_NAME_FIELDS | _PERSON_FIELDS)) >= 2
+    header = read_header(name)
+    return header.field if header is not None and not header.role else None
+
+
+def records_head(head: bytes) -> bool:
+    """Whether ``head`` opens an XML document whose element or attribute names (``<氏名>``, ``address="…"``) name a
+    person's name or reading and one more personal field, as a person table's header does (scanner.xmlrecords reads
+    its records)."""
+    names = head_names(head)
+    return names is not None and _person_fields(names)
 
 
 def _first_line(head: bytes) -> str | None:
@@ -499,7 +516,7 @@ def _name_words() -> tuple[re.Pattern[str], object]:
     auto = ahocorasick.Automaton()
     firsts = set()
     for key, field in [*((k, f) for k, (f, _w) in r.exact.items()), *((k, f) for k, (_n, f, _w) in r.automaton.items())]:
-        if field in _NAME_FIELDS and not key.isascii():
+        if field in NAME_FIELDS and not key.isascii():
             auto.add_word(key, key)
             firsts.add(next(c for c in key if not c.isascii()))
     auto.make_automaton()

@@ -68,6 +68,7 @@ from ..tables import (
 )
 from ..textdecode import narrowed
 from ..word97 import holds_word97
+from ..xmlrecords import head_text, opens_document
 from . import embedded, salvage
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
@@ -82,7 +83,9 @@ from .disguise import (
     Disguise,
     checked_entry_ext,
     checked_ext,
+    column_field,
     family_of,
+    records_head,
     table_head,
 )
 from .disguise import check as disguise_check
@@ -338,7 +341,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
         data, widening = wide[0], say(Detail.NUL_WIDENED, n=wide[1])
         fmt = again if (again := sniff_format(data)) in ("text", *MARKUP_FORMATS) else fmt
     caps = caps.fresh()  # this reading's own cell total and clock (scanner.sheet.Spent), not a reading before it
-    sheets, encoding = iter_tables(data, caps, fmt, memo)
+    sheets, encoding = iter_tables(data, caps, fmt, memo, field_of=column_field)
     findings = []
     reading = Reading(encoding=encoding, damage=[widening] if widening else [])
     repeats = CacheRepeats()
@@ -358,7 +361,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
             if sheet.origin is None:
                 found.index = reading.sheets
             found.origin = sheet.origin  # a pivot or external-link cache: no position among the sheets
-            if fmt in ("vcard", "sqldump", "json"):
+            if fmt in ("vcard", "sqldump", "json", "xml"):
                 found.header_row = None  # the header is scanner.vcard's or the dump's columns, not a row of the file
             findings.append(found)
         if stop.error is not None:
@@ -528,6 +531,9 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     if not found and fmt in MARKUP_FORMATS and not reading.sheets and ext not in WEB_ARCHIVES:  # a saved page: read
         return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt in ("spreadsheetml", "gnumeric", "fods") else Detail.MARKUP_NO_TABLE,
                                        format=fmt)
+    if not found and fmt == "xml" and ext in SHEET_EXTENSIONS and not reading.sheets:  # XML without person records
+        return Status.UNSUPPORTED, say(Detail.XML_OTHER)  # under a table's name (.xls, .csv, .txt): listed, as before
+        # xml19 (under .xml or an unknown name it is clean: read whole, no kind of record naming a person)
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and NO_DELIMITER in reading.notes:
         return Status.UNSUPPORTED, say(Detail.TEXT_UNDELIMITED, ext=ext)
     if reading.unread:  # rows kept where no reader here goes (a binary pivot cache, the data model): not clean
@@ -604,7 +610,7 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
 # extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
 # ended as nothing)
 READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "dif", "json",
-                           "sqldump", "wordml", "fodt"})
+                           "sqldump", "wordml", "fodt", "xmlrecords"})
 
 
 # names under which a file cut in its first bytes is taken for the document it starts as (damage19)
@@ -626,6 +632,24 @@ def _wordml(head: bytes) -> bool:
 def _fodt(head: bytes) -> bool:
     """Whether ``head`` opens a flat OpenDocument text (a .fodt saved or renamed .xml: review18g, it ended as nothing)."""
     return _FODT_MARK in head and document_kind(head) == "fodt"
+
+
+def _records(entry: Entry, size: int, first: bytes) -> bool:
+    """Whether a file opens an XML export of person records (``disguise.records_head``): its first bytes, then the
+    first MARKUP_CHECK (a schema or a long first record may come before the names; read only for XML)."""
+    if records_head(first):
+        return True
+    if size <= len(first) or not head_text(first).lstrip("\ufeff \t\r\n").startswith("<") or opens_document(first):
+        return False  # (a page, a drawing, a feed, a POM: its root says so, nothing more read)
+    quick = getattr(entry, "quick_head", None)  # a local file: one open and read, no file object
+    longer = quick(MARKUP_CHECK) if quick is not None else None
+    if longer is None:
+        try:
+            with entry.open() as f:
+                longer = f.read(MARKUP_CHECK)
+        except (ReadError, OSError):
+            return True  # its content could not be looked at: the worker's read lists why
+    return records_head(longer)
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:
@@ -712,7 +736,7 @@ class SpreadsheetInspector:
             return True
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail); Word 2003 XML
             return (getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
-                    or _wordml(head()) or _fodt(head()))
+                    or _wordml(head()) or _fodt(head()) or _records(entry, size, head()))  # person records (xml19)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
             return web_archive_kind(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))
@@ -736,7 +760,8 @@ class SpreadsheetInspector:
         return first.startswith((ZIP_MAGIC, OLE_MAGIC, SQLITE_MAGIC)) or is_access(first) or stats_by_magic(first) is not None or (
             (joined or (bool(ext) and self.config.content_check != "off"))
             and (table_head(first, HEADER_LINES) or ext == ".sql"  # a table below a title line (session 17)
-                 or family_of(first) in READ_FAMILIES))  # what the disguise check reads (a dump, SYLK, a page ...)
+                 or family_of(first) in READ_FAMILIES  # what the disguise check reads (a dump, SYLK, a page ...)
+                 or _records(entry, size, first)))  # person records as XML (xml19: their names past the head)
 
     def document_tables(self, entry: Entry, data: bytes) -> Inspection | None:
         """The tables of a Word or OpenDocument package under an archive's name this inspector never takes (.zip, .7z,
@@ -932,7 +957,7 @@ class SpreadsheetInspector:
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(data[:TEXT_CHECK], HEADER_LINES):
             return Inspection()  # a text one of whose first lines (below a title, log lines) is a person table's header
             # is read, whatever its name (session 17: a titled list renamed 名簿.jpg or 名簿.dat ended as nothing)
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sylk", "dif", "json", "sqldump", "sqlite",
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sylk", "dif", "json", "xml", "sqldump", "sqlite",
                     "ole-encrypted", *STATS_FORMATS, "dbf", "access", *DOCUMENT_FORMATS)
         caps = caps_for(self.config, len(data))
         if fmt not in readable:

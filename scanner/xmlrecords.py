@@ -1,0 +1,761 @@
+"""XML exports of records as tables: a sheet per kind of record.
+
+Care and municipal systems export their client lists as XML as often as as CSV: an element per person repeated
+(``<利用者><氏名>山田 太郎</氏名><住所>東京都…</住所></利用者>``), a person's fields as attributes (``<row name="…"
+address="…"/>``), an ADO recordset (``<rs:data><z:row 氏名="…"/>``), a .NET DataSet (``<NewDataSet><Table>…``, often
+after an inline XML Schema), in a namespace or none, declared Shift_JIS, EUC-JP or UTF-16. Nothing names the record
+element, so it is found:
+
+1. A survey (``_survey``) streams the document once and keeps, for every path of element names (``利用者一覧/利用者``),
+   how many elements it has, how many of them one parent holds at most, and their fields: attributes and the children
+   that hold text (a leaf) or only leaves (a group such as ``<住所><都道府県>…</都道府県><市区町村>…</市区町村></住所>``).
+   A child met twice in one element is a list, no field. Schemas (XML Schema, ADO's) are passed over.
+2. A path whose elements hold two fields or more (half of them at least: one damaged is no less a record; no mixed
+   text, as a paragraph's; one element alone holding no more than one list or subtree) is a kind of record
+   (``_record_paths``) when it is what the document holds (the kinds under one parent cover half its elements outside
+   schemas), a list of MANY, or people named with an address, a postcode, a phone, a birth date or a reading (a
+   household's members in an application); a name and an e-mail address alone are a document's authors (a Maven POM's
+   developers, a specification's editors). Outermost first: a path inside a record is a kind of its own only when its
+   elements repeat side by side (a client's list of services), else it is a column of that record (its address).
+   With the caller's ``field_of`` (the person detector's header words) only kinds whose names name a person (a name or
+   a reading and one more personal field) are read; documents, feeds and build files (DOCUMENT_ROOTS,
+   DOCUMENT_NAMESPACES) are never records.
+3. The kinds are read in one more stream (``_read``): a sheet each, its header the attributes then the children in
+   the order first met; a group's leaves joined in document order into the group's column (an address in parts), or
+   each its own column when they name two kinds of field (``<氏名><姓/><名/></氏名>``: a family and a given name, which
+   the person detector joins; ``<連絡先><住所/><電話/></連絡先>``: two columns); anything deeper joined; a child met twice joined with "; ". The
+   kind with the most records is streamed to the classifier, the others kept until their sheet.
+
+The rows go to the person machinery as any table's do (scanner.detectors.pii); nothing here judges a value.
+
+Safe and bounded: lxml's pull parser with entities never expanded, no DTD, no network, and before it the DOCTYPE's
+internal subset blanked and every entity reference but XML's own written as text (``_plain_entities``: the billion
+laughs and an external entity are read as the words they are); the text is decoded as a text table is
+(scanner.textdecode: Shift_JIS, EUC-JP, UTF-16, lines in mixed encodings, bytes nothing explains said) and fed as UTF-8
+in chunks; elements are freed as they are read; the caller's cell and time caps apply (scanner.sheet.CellBudget).
+Damage is read past: where the parser stops (a flipped byte, a lost ``<``, a zeroed block) it starts again at the next
+element whose name is known at a level still open, with those levels reopened (``_events``), so the records after the
+damage are read and a record damaged in one field keeps its others; a file cut short gives the records before the cut.
+Either is said (``xml-records-damaged``, ``xml-records-cut``) and the file is listed ``corrupt``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
+
+from .codes import Status
+from .details import Detail, say
+from .errors import ReadError
+from .markup import NOT_XML, drop_handled
+from .sheet import Caps, CellBudget, Sheet
+from .textdecode import Decoding, iter_lines, plan_decoding, reading_notes, zeroed_block
+
+CHUNK = 1 << 20  # bytes fed to the parser at a time
+MAX_PATHS = 20_000  # distinct paths of element names surveyed (a document with more is no export of records)
+MAX_NAMES = 512  # attribute and child names kept per path
+MAX_SHEETS = 32  # kinds of record read from one file
+MANY = 50  # elements of one kind that are a list of records wherever they stand (else they must be what the document is)
+MAX_RESTARTS = 64  # places of damage read past; the rest of a file damaged more often is left unread (said)
+RESTART_LOOK = 1 << 20  # bytes searched past a damaged place for an element to start again at
+# namespaces of schemas written before the records (a .NET DataSet's inline XML Schema, ADO's XDR schema): their
+# elements describe the columns (``<xs:element name="氏名"/>``), they are no records
+SCHEMA_NAMESPACES = frozenset({"http://www.w3.org/2001/XMLSchema", "uuid:BDC6E3F0-6DA3-11d1-A2A3-00AA00C14882",
+                               "urn:schemas-microsoft-com:xml-data"})
+# attributes that are markup, not data: namespace declarations, xml:lang / xml:space, xsi:nil / xsi:type
+_MARKUP_ATTRS = ("{http://www.w3.org/XML/1998/namespace}", "{http://www.w3.org/2001/XMLSchema-instance}")
+_ASCII_END = re.compile(r"[0-9A-Za-z]\Z")
+_ASCII_START = re.compile(r"\A[0-9A-Za-z]")
+_BLANK_TAIL = b" \t\r\n\x00\xef\xbf\xbd"  # what may follow the root's end (white space, NULs or U+FFFD: a zeroed tail)
+
+FieldOf = Callable[[str], str | None]  # a column name -> the kind of personal field it names, or None
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _namespace(tag: str) -> str:
+    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+
+
+# --- the head (the scan process: no parser, only the names) ----------------------------------------------------------
+
+_PROLOG = re.compile(r"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*", re.S)
+_HEAD_TAG = re.compile(r"<([^\W\d][\w.\-:]*)((?:\s+[^\s=/<>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*/?>")
+_TAG_NAME = re.compile(r"<([^\W\d][\w.\-:]*)")  # a start tag's name
+_ATTR_NAME = re.compile(r"""\s([^\W\d][\w.\-:]*)\s*=\s*["']""")  # an attribute's name (or text looking like one)
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
+HTML_ROOTS = frozenset({"html", "table", "body", "head"})  # a page or a fragment of one (scanner.markup reads it)
+# documents, feeds and build files whose repeated elements are no records though they name people (an Atom feed's
+# entries and their authors, a Maven POM's developers, a TEI or DocBook text's authors, a W3C specification's editors;
+# a page, a drawing, a property list, an RSS feed): never read as records (xml19: measured on third-party XML)
+DOCUMENT_ROOTS = frozenset({*HTML_ROOTS, "svg", "plist", "rss", "feed", "opml", "stylesheet", "transform", "spec", "tei",
+                            "tei.2", "project"})  # (project: a POM without its namespace, an Ant build file)
+DOCUMENT_NAMESPACES = frozenset({"http://www.w3.org/2005/Atom", "http://www.w3.org/1999/xhtml",
+                                 "http://www.w3.org/2000/svg", "http://www.w3.org/1999/XSL/Transform",
+                                 "http://purl.org/rss/1.0/", "http://maven.apache.org/POM/4.0.0",
+                                 "http://www.tei-c.org/ns/1.0", "http://docbook.org/ns/docbook"})
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes of a markup text as text: UTF-16 by its BOM or NULs, UTF-8, else the encoding the declaration
+    names (Shift_JIS, EUC-JP), else cp932; a character cut at the end is dropped."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "ignore")
+    if head[:1] == b"\x00" or head[1:2] == b"\x00":
+        return head[:len(head) & ~1].decode("utf-16-be" if head[:1] == b"\x00" else "utf-16-le", "ignore")
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        if e.start >= len(head) - 3 and not head[e.start:].startswith(b"\xef\xbf\xbd"):
+            try:
+                return head[:e.start].decode("utf-8-sig")
+            except UnicodeDecodeError:
+                pass
+    declared = _DECLARED.search(head[:200])
+    codec = declared.group(1).decode("ascii").lower() if declared else "cp932"
+    codec = "cp932" if codec.replace("-", "_") in ("shift_jis", "sjis", "x_sjis", "windows_31j", "ms932") else codec
+    try:
+        return head.decode(codec, "ignore")
+    except LookupError:
+        return head.decode("cp932", "ignore")
+
+
+def _root(text: str) -> re.Match[str] | None:
+    """The root element's start tag of a document's first characters: after the prolog (a declaration, comments, a
+    DOCTYPE), when the text is declared XML or the tag is followed by markup (a child, its end, nothing: a title line
+    such as ``<会員名簿>`` over a CSV is no XML)."""
+    text = text.lstrip("\ufeff")
+    start = _PROLOG.match(text)
+    at = start.end() if start else 0
+    root = _HEAD_TAG.match(text, at)
+    if root is None:
+        return None
+    after = text[root.end():].lstrip()
+    if text.startswith("<?xml") or root.group(0).endswith("/>") or not after or after.startswith("<"):
+        return root
+    return None
+
+
+def xml_root(head: bytes) -> str | None:
+    """The local name of the root element ``head`` opens (see ``_root``), or None when it opens no XML document."""
+    root = _root(head_text(head))
+    return None if root is None else root.group(1).rsplit(":", 1)[-1]
+
+
+def _document(root: re.Match[str]) -> bool:
+    """Whether a root start tag (``_root``) opens a document or a feed rather than records (DOCUMENT_ROOTS, by its name
+    or by the namespace it is in)."""
+    qname = root.group(1)
+    prefix, _, local = qname.rpartition(":")
+    if local.lower() in DOCUMENT_ROOTS:
+        return True
+    declared = re.search(rf"""\sxmlns{':' + re.escape(prefix) if prefix else ''}\s*=\s*["']([^"']*)["']""", root.group(2))
+    return declared is not None and declared.group(1).strip() in DOCUMENT_NAMESPACES
+
+
+def opens_document(head: bytes) -> bool:
+    """Whether ``head`` opens a document, a feed or a build file (``_document``): no records, whatever follows."""
+    root = _root(head_text(head))
+    return root is not None and _document(root)
+
+
+def head_names(head: bytes) -> set[str] | None:
+    """The local names of the elements and attributes that open the document in ``head`` (namespace declarations
+    left out); None when ``head`` opens no XML document (``xml_root``), a page, a feed or a drawing (``_document``)."""
+    text = head_text(head)
+    root = _root(text)
+    if root is None or _document(root):
+        return None
+    body = text[root.start():]  # (two scans in C, then the distinct names: not a Python step per tag)
+    names = {name.rsplit(":", 1)[-1] for name in set(_TAG_NAME.findall(body))}
+    names.update(attr.rsplit(":", 1)[-1] for attr in set(_ATTR_NAME.findall(body))
+                 if attr != "xmlns" and not attr.startswith(("xmlns:", "xml:", "xsi:")))
+    return names
+
+
+# --- text ----------------------------------------------------------------------------------------------------------
+
+def _utf8(data: bytes) -> tuple[bytes, Decoding | None]:
+    """The document as UTF-8 for the parser, with characters XML cannot hold as U+FFFD, and how it was decoded when
+    it is no clean UTF-8 (a text table's decoding: BOM, UTF-16, Shift_JIS, EUC-JP, mixed encodings line by line)."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and data[:1] != b"\x00" and data[1:2] != b"\x00":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if NOT_XML.search(text):
+                return NOT_XML.sub("\ufffd", text).encode("utf-8", "replace"), None
+            return (data[3:] if data.startswith(b"\xef\xbb\xbf") else data), None
+    dec = plan_decoding(data, b"<")
+    text = "".join(iter_lines(data, dec, b"<", max_line=len(data) + 1))
+    return NOT_XML.sub("\ufffd", text).lstrip("\ufeff").encode("utf-8", "replace"), dec
+
+
+_SUBSET = re.compile(rb"<!DOCTYPE\b[^\[>]*\[(.*?)\]\s*>", re.S)  # a DOCTYPE's internal subset (entity declarations)
+_FIRST_START = re.compile(rb"<[^?!]")
+_ENTITY_REF = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,8}|#x[0-9A-Fa-f]{1,6});)")
+
+
+def _plain_entities(doc: bytes) -> bytes:
+    """The document with its DOCTYPE's internal subset blanked (same length, line ends kept) and every entity
+    reference but XML's own written as text (``&x;`` -> ``&amp;x;``): nothing declared is ever expanded or loaded
+    (libxml2 refuses the billion laughs only after an error whose place it misreports), and a stray ``&`` is text."""
+    subset = _SUBSET.search(doc, 0, min(len(doc), 1 << 20))
+    if subset is not None and _FIRST_START.search(doc, 0, subset.start()) is None:
+        blank = re.sub(rb"[^\n]", b" ", subset.group(1))
+        doc = doc[:subset.start(1)] + blank + doc[subset.end(1):]
+    return _ENTITY_REF.sub(b"&amp;", doc) if _ENTITY_REF.search(doc) else doc
+
+
+# --- the stream, read past damage ------------------------------------------------------------------------------------
+
+@dataclass
+class _Damage:
+    """Where the document could not be parsed: places read past, the first one's line, whether it ends cut."""
+
+    places: int = 0
+    line: int = 0
+    cut: bool = False
+    stopped: bool = False  # more damaged places than MAX_RESTARTS: the rest unread
+
+    def add(self, line: int) -> None:
+        self.places += 1
+        self.line = self.line or line
+
+
+class _Paths:
+    """Paths of element names as small numbers: (parent's number, local name) -> number, and back. Past MAX_PATHS
+    every new path is OVERFLOW (its elements are read as no kind of record: said)."""
+
+    OVERFLOW = -2
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[int, str], int] = {}
+        self.parent: list[int] = []
+        self.name: list[str] = []
+        self.full = False
+
+    def of(self, parent: int, name: str) -> int:
+        got = self.ids.get((parent, name))
+        if got is None:
+            if parent == self.OVERFLOW or len(self.name) >= MAX_PATHS:
+                self.full = True
+                return self.OVERFLOW
+            got = self.ids[(parent, name)] = len(self.name)
+            self.parent.append(parent)
+            self.name.append(name)
+        return got
+
+    def tags(self, path: int) -> tuple[str, ...]:
+        out = []
+        while path >= 0:
+            out.append(self.name[path])
+            path = self.parent[path]
+        return tuple(reversed(out))
+
+    def inside(self, path: int, outer: int) -> bool:
+        while path >= 0:
+            if path == outer:
+                return True
+            path = self.parent[path]
+        return False
+
+
+def _parser():
+    from lxml import etree
+
+    return etree.XMLPullParser(events=("start", "end"), encoding="utf-8", resolve_entities=False, no_network=True,
+                               load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+def _offset(doc: bytes, start: int, prefix: bytes, line: int, column: int) -> int:
+    """The byte of ``doc`` where the parser, fed ``prefix`` then ``doc[start:]``, reported an error (libxml2's line, and
+    its column in characters)."""
+    if line <= 1:  # the prefix (the reopened start tags) holds no line end: line 1 is it and the first line read on
+        end = doc.find(b"\n", start)
+        text = prefix + doc[start:len(doc) if end < 0 else end]
+        at = start - len(prefix)
+    else:
+        at = start
+        for _ in range(line - 1):
+            nl = doc.find(b"\n", at)
+            if nl < 0:
+                return len(doc)
+            at = nl + 1
+        end = doc.find(b"\n", at)
+        text = doc[at:len(doc) if end < 0 else end]
+    at += len(text.decode("utf-8", "replace")[:max(0, column - 1)].encode("utf-8", "replace"))
+    return max(start, min(at, len(doc)))
+
+
+def _qname(el) -> str:  # (lxml elements: no type information)
+    prefix = el.prefix
+    return f"{prefix}:{_local(el.tag)}" if prefix else _local(el.tag)
+
+
+def _reopen(els: list) -> bytes:
+    """Start tags that open the elements ``els`` again (their names as written), the namespaces in scope declared on
+    the first."""
+    if not els:
+        return b""
+    scope = els[-1].nsmap
+    decl = "".join(f' xmlns:{p}="{u}"' if p else f' xmlns="{u}"' for p, u in scope.items()
+                   if '"' not in u and "<" not in u and "&" not in u)
+    return "".join([f"<{_qname(els[0])}{decl}>", *(f"<{_qname(el)}>" for el in els[1:])]).encode("utf-8")
+
+
+_TAG = re.compile(rb"<(/?)([^\x00-\x20/<>!?\"'=][^\x00-\x20/<>\"'=]*)")  # a start or an end tag's name (bytes of UTF-8)
+_MISMATCH = re.compile(r"Opening and ending tag mismatch: \S+ line \d+ and ([^\s,]+)")
+_SENTINEL = b"<!---->"  # fed after the document: libxml2 parses all it holds, and never closes what is still open
+
+
+def _restart(doc: bytes, at: int, ids: list[int], paths: _Paths, mismatch: bool = False) -> tuple[int, int, int] | None:
+    """Where to read on after damage at ``at`` with the paths ``ids`` open: (byte of the next start tag, how many open
+    levels its end tags leave open, how many stay open for it). The end tags before it close the levels they name
+    (``mismatch``: the first, at ``at``, closes the innermost whatever its name: one of the two names was damaged);
+    then the deepest level left open that has held an element of that name before takes it (the next field of a
+    record, else the next record), else the innermost. (start, 0, 0) when nothing is open (a new document, or damage
+    before the root); None when no start tag follows within RESTART_LOOK bytes."""
+    open_names = [paths.name[i] if i >= 0 else "" for i in ids]
+    end = min(len(doc), at + RESTART_LOOK)
+    for m in _TAG.finditer(doc, at, end):
+        name = m.group(2).decode("utf-8", "replace").rsplit(":", 1)[-1]
+        if m.group(1):  # an end tag: the level it names (and those inside it) closed
+            if name in open_names:
+                del open_names[len(open_names) - 1 - open_names[::-1].index(name):]
+            elif mismatch and m.start() == at and open_names:
+                open_names.pop()
+            continue
+        closed = len(open_names)
+        for d in range(closed, 0, -1):
+            if (ids[d - 1], name) in paths.ids:
+                return m.start(), closed, d
+        return m.start(), closed, closed
+    return None
+
+
+def _events(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> Iterator[tuple[str, Any, int, int]]:
+    """(event, element, path number, depth) of every element, in document order, read on past damage: then
+    ``("restart", None, -1, depth)`` says the levels below ``depth`` were lost and those above reopened, and a
+    ``"reopen"`` event gives each reopened level's new element (its end event follows in the document's order).
+    What is still open at the end was cut (``damage.cut``)."""
+    from lxml import etree
+
+    els: list[Any] = []  # the open elements
+    ids: list[int] = []  # their paths' numbers
+    local: dict[str, str] = {}  # tag -> local name
+    start, prefix, reopened = 0, b"", 0
+    ended = False  # a root element closed: what follows is another document or trailing bytes
+    while True:
+        parser = _parser()
+        chunks = chain([prefix] if prefix else [], (doc[i:i + CHUNK] for i in range(start, len(doc), CHUNK)))
+        try:  # libxml2 parses all it holds once the sentinel is fed; it raises some errors (a broken attribute) only
+            # when closed, and then closes what is still open (a cut file's last record would end as if whole): those
+            # last events are never taken, only the error
+            for chunk in chain(chunks, [_SENTINEL]):
+                try:
+                    parser.feed(chunk)
+                    failed: Exception | None = None
+                except etree.XMLSyntaxError as e:
+                    failed = e  # (the events before the damage first)
+                for event, el in parser.read_events():
+                    if event == "start":
+                        if reopened < len(els):  # a reopened level's own start tag
+                            els[reopened] = el
+                            reopened += 1
+                            yield "reopen", el, ids[reopened - 1], reopened
+                            continue
+                        tag = el.tag
+                        name = local.get(tag) if isinstance(tag, str) else ""
+                        if name is None:
+                            name = local[tag] = _local(tag)
+                        path = paths.of(ids[-1] if ids else -1, name)
+                        els.append(el)
+                        ids.append(path)
+                        reopened = len(els)
+                        yield "start", el, path, reopened
+                    elif els:
+                        els.pop()
+                        path = ids.pop()
+                        reopened = len(els)
+                        yield "end", el, path, reopened + 1
+                        ended = not els
+                if failed is not None:
+                    raise failed
+                budget.tick()
+            parser.close()
+        except etree.XMLSyntaxError as e:
+            line, column = getattr(e, "position", None) or (0, 0)
+            at = max(start + 1, _offset(doc, start, prefix, line, column))  # (never the same place again)
+            mismatch = _MISMATCH.search(str(e.msg))  # libxml2 says where it stopped, past the end tag: that tag
+            back = -1
+            if mismatch is not None:
+                tag_bytes = b"</" + mismatch.group(1).encode("utf-8", "replace")
+                back = doc.rfind(tag_bytes, start, at + len(tag_bytes))
+                at = back if back > start else at
+            rest = doc[at:].lstrip(_BLANK_TAIL) if ended and not els else None
+            if rest is not None and not rest:
+                return  # white space, NULs or U+FFFD after the root: the document is whole
+            if rest is None or not rest.startswith(b"<?xml"):  # (another document after the last: no damage)
+                damage.add(max(1, line) + doc.count(b"\n", 0, start))
+            if damage.places > MAX_RESTARTS:
+                damage.stopped = True
+                return
+            found = _restart(doc, at, ids, paths, at == back)
+            if found is None:
+                damage.cut = bool(els) and not doc[at:].strip(_BLANK_TAIL)  # nothing but the end after it: cut
+                return
+            start, closed, depth = found
+            while len(els) > closed:  # levels their end tags close: ended (a record damaged in its last field)
+                el, path = els.pop(), ids.pop()
+                yield "end", el, path, len(els) + 1
+            del els[depth:], ids[depth:]
+            yield "restart", None, -1, depth
+            prefix, reopened, ended = _reopen(els), 0, False
+            continue
+        if els or not ended:  # (libxml2 said nothing: never seen, but what is open was cut all the same)
+            damage.cut = True
+            damage.add(doc.count(b"\n") + 1)
+        return
+
+
+# --- the survey ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Kind:
+    """What the elements of one path hold, summed over them."""
+
+    n: int = 0
+    side_by_side: int = 0  # the most of them one parent holds
+    fields: int = 0  # elements holding two fields or more (attributes, single leaf or group children)
+    mixed: int = 0  # elements with text of their own beside child elements (a paragraph, not a record)
+    below: int = 0  # levels below it: 0 a leaf, 1 only leaves under it, 2 deeper
+    text: bool = False  # a leaf that held text
+    schema: bool = False
+    size: int = 0  # elements in their subtrees (schemas left out)
+    lists: int = 0  # the most children one of them holds that are no field (a list, a subtree: a document, no record)
+    attrs: dict[str, None] = field(default_factory=dict)
+    children: dict[str, None] = field(default_factory=dict)
+
+
+class _Frame:
+    """An open element in the survey: its kind, and what its children were (name -> how many, levels below them)."""
+
+    __slots__ = ("kind", "counts", "below", "schema", "size")
+
+    def __init__(self, kind: _Kind, schema: bool) -> None:
+        self.kind = kind
+        self.counts: dict[str, int] | None = None
+        self.below: dict[str, int] | None = None
+        self.schema = schema
+        self.size = 0 if schema else 1
+
+
+def _attr_names(el) -> list[str]:
+    return [_local(k) for k in el.keys() if not k.startswith(_MARKUP_ATTRS)]
+
+
+def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> tuple[dict[int, _Kind], int]:
+    """What every path's elements hold (``_Kind``), and how many elements the document has outside schemas."""
+    kinds: dict[int, _Kind] = {}
+    total = 0
+    frames: list[_Frame] = []
+    for event, el, path, depth in _events(doc, budget, paths, damage):
+        if event == "start":
+            kind = kinds.get(path)
+            if kind is None:
+                kind = kinds[path] = _Kind()
+            schema = (bool(frames) and frames[-1].schema) or (el.tag[:1] == "{" and _namespace(el.tag) in SCHEMA_NAMESPACES)
+            kind.schema |= schema
+            frames.append(_Frame(kind, schema))
+            continue
+        if event == "restart":
+            del frames[depth:]
+            continue
+        if event != "end":
+            continue  # (a reopened level keeps its frame)
+        frame = frames.pop() if frames else _Frame(kinds.setdefault(path, _Kind()), False)
+        kind = frame.kind
+        kind.n += 1
+        counts, below_of = frame.counts, frame.below
+        below = 1 + max(below_of.values()) if below_of else 0
+        if below > kind.below:
+            kind.below = below
+        attrs = _attr_names(el) if el.keys() else []
+        fields = len(attrs)
+        if below == 0:
+            kind.text = kind.text or bool((el.text or "").strip())
+        else:
+            if (el.text or "").strip() or any((c.tail or "").strip() for c in el):
+                kind.mixed += 1
+            assert counts is not None and below_of is not None
+            lists = 0
+            for name, count in counts.items():
+                if count == 1 and below_of[name] <= 1:
+                    fields += 1
+                else:
+                    lists += 1
+                if len(kind.children) < MAX_NAMES:
+                    kind.children.setdefault(name, None)
+                child = paths.ids.get((path, name))
+                if child is not None and (sub := kinds.get(child)) is not None and count > sub.side_by_side:
+                    sub.side_by_side = count
+            kind.lists = max(kind.lists, lists)
+        kind.fields += fields >= 2
+        kind.size += frame.size
+        total += frame.size and 1
+        for name in attrs:
+            if len(kind.attrs) < MAX_NAMES:
+                kind.attrs.setdefault(name, None)
+        if frames and path >= 0:
+            parent = frames[-1]
+            if parent.counts is None:
+                parent.counts, parent.below = {}, {}
+            assert parent.below is not None
+            parent.size += frame.size
+            name = paths.name[path]
+            parent.counts[name] = parent.counts.get(name, 0) + 1
+            if below >= parent.below.get(name, 0):
+                parent.below[name] = below
+        drop_handled(el)
+    return kinds, total
+
+
+NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given"})
+PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age", "email", "mynumber", "care_number",
+                           "care_level", "pension_number", "resident_number", "emergency_contact"})
+# what a list of a few people names beside their names for it to be read wherever it stands (an address, a birth date:
+# a household's members in an application); a name and an e-mail address are a document's authors (a Maven POM's
+# developers, a W3C specification's editors: read only when they are what the document holds)
+STRONG_FIELDS = frozenset(PERSON_FIELDS - {"email", "sex", "age"})
+
+
+def _fields(path: int, kinds: dict[int, _Kind], paths: _Paths, field_of: FieldOf) -> set[str]:
+    """The kinds of personal field a kind of record's names (attributes, children, a group's leaves) name."""
+    kind = kinds[path]
+    names = [*kind.attrs, *kind.children]
+    for name in kind.children:
+        child = paths.ids.get((path, name))
+        if child is not None and (sub := kinds.get(child)) is not None and sub.below == 1:
+            names.extend(sub.children)
+    return {f for name in names if (f := field_of(name)) is not None}
+
+
+def _record_paths(kinds: dict[int, _Kind], paths: _Paths, total: int, field_of: FieldOf | None) -> list[int]:
+    """The kinds of record (see the module docstring), in the order first met, outermost first. With ``field_of``, only
+    those whose names name a person (a name or a reading and one more personal field)."""
+    candidates = [path for path in sorted(kinds)  # numbered as first met: a parent before its children
+                  if not (kind := kinds[path]).schema and kind.n and 2 * kind.fields >= kind.n and 2 * kind.mixed <= kind.n
+                  and (kind.n > 1 or kind.lists <= 1)]
+    fields = {path: _fields(path, kinds, paths, field_of) for path in candidates} if field_of is not None else {}
+    chosen: list[int] = []
+    for path in candidates:
+        kind = kinds[path]
+        if any(paths.inside(path, outer) for outer in chosen):
+            if kind.side_by_side >= 2:
+                chosen.append(path)  # a list inside a record (a client's services); else a part of it (its address)
+            continue
+        parent = paths.parent[path]
+        share = sum(kinds[p].size for p in candidates if paths.parent[p] == parent)
+        strong = bool(fields.get(path, set()) & NAME_FIELDS) and bool(fields.get(path, set()) & STRONG_FIELDS)
+        if kind.n >= MANY or 2 * share >= total or strong:
+            chosen.append(path)  # what the document holds (with the kinds beside it), a long list in it, or people
+    if field_of is None:
+        return chosen
+    return [path for path in chosen if fields[path] & NAME_FIELDS and len(fields[path] & (NAME_FIELDS | PERSON_FIELDS)) >= 2]
+
+
+# --- the rows ------------------------------------------------------------------------------------------------------
+
+def _joined(parts: list[str]) -> str:
+    """Texts in document order as one value: side by side, a space only between two Latin letters or digits
+    (``東京都`` + ``千代田区`` + ``1-2-3``; ``Taro`` + ``Yamada``)."""
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out and _ASCII_END.search(out) and _ASCII_START.search(part):
+            out += " "
+        out += part
+    return out
+
+
+def _text(el) -> str:
+    return _joined([t.strip() for t in el.itertext()])
+
+
+@dataclass
+class _Plan:
+    """How a record's elements become a row: the header, an attribute's column, a child's handling."""
+
+    header: list[str]
+    attrs: dict[str, int]
+    leaf: dict[str, int] = field(default_factory=dict)  # a child whose text is its column's value (joined, if deeper)
+    parts: dict[str, dict[str, int]] = field(default_factory=dict)  # a group whose leaves have columns of their own
+
+
+def _plan(path: int, kinds: dict[int, _Kind], paths: _Paths, records: list[int], field_of: FieldOf | None) -> _Plan:
+    kind = kinds[path]
+    header: list[str] = []
+
+    def column(name: str, outer: str = "") -> int:
+        label = name if name not in header else f"{outer}.{name}" if outer else name
+        n = 2
+        while label in header:
+            label, n = f"{name} ({n})", n + 1
+        header.append(label)
+        return len(header) - 1
+
+    plan = _Plan(header, {name: column(name) for name in kind.attrs})
+    for name in kind.children:
+        child = paths.ids.get((path, name))
+        sub = kinds.get(child) if child is not None else None
+        if sub is None or sub.schema or any(paths.inside(r, child) for r in records if child is not None):
+            continue  # a kind of record of its own (or holding one): not a column of this one
+        if sub.below == 1 and field_of is not None and _named_apart(sub, field_of):
+            plan.parts[name] = {leaf: column(leaf, name) for leaf in sub.children}
+        else:
+            plan.leaf[name] = column(name)
+    return plan
+
+
+def _named_apart(group: _Kind, field_of: FieldOf) -> bool:
+    """Whether a group's leaves name two kinds of personal field (a name and a reading, an address and a phone, a
+    family and a given name): columns of their own; else (an address in parts, parts whose names say nothing) one
+    joined column."""
+    return len({f for leaf in group.children if (f := field_of(leaf)) is not None}) >= 2
+
+
+def _row(parts: list, plan: _Plan) -> list[str]:
+    """The row of a record element (``parts``: the element, and the piece of it read before damage when its reading
+    started again inside it)."""
+    cells: list[list[str]] = [[] for _ in plan.header]
+    for el in parts:
+        for key, value in el.attrib.items():
+            at = plan.attrs.get(_local(key))
+            if at is not None and value.strip():
+                cells[at].append(value.strip())
+        for child in el:
+            name = _local(child.tag)
+            at = plan.leaf.get(name)
+            if at is not None:
+                if (text := _text(child)):
+                    cells[at].append(text)
+                continue
+            leaves = plan.parts.get(name)
+            if leaves is None:
+                continue
+            for leaf in child:
+                at = leaves.get(_local(leaf.tag))
+                if at is not None and (text := _text(leaf)):
+                    cells[at].append(text)
+    return ["; ".join(c) for c in cells]
+
+
+def _read(doc: bytes, budget: CellBudget, paths: _Paths, plans: dict[int, _Plan], count: list[int]
+          ) -> Iterator[tuple[int, list[str]]]:
+    """(path, row) of every record element of the paths ``plans`` names, in document order (one more stream of the
+    document); a record's pieces read before damage are joined to it when its reading started again inside it."""
+    active: list[list[Any]] = []  # records being read: [depth, path, element, pieces before damage]
+    for event, el, path, depth in _events(doc, budget, paths, _Damage()):
+        if event == "start":
+            if path in plans:
+                active.append([depth, path, el, []])
+            continue
+        if event == "end":
+            if active and active[-1][0] == depth and active[-1][1] == path:
+                _, _, _, pieces = active.pop()
+                plan = plans[path]
+                budget.add(len(plan.header) or 1)
+                count[0] += 1
+                yield path, _row([*pieces, el], plan)
+                drop_handled(el)  # (inside a record: one of its own kinds of record, read; else any element read)
+            elif not active:
+                drop_handled(el)
+        elif event == "restart":
+            while active and active[-1][0] > depth:
+                active.pop()  # its levels lost: what was read of it is no record
+            for record in active:
+                record[3].append(record[2])
+        elif event == "reopen":
+            for record in active:
+                if record[0] == depth:
+                    record[2] = el
+
+
+# --- the sheets ----------------------------------------------------------------------------------------------------
+
+def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> Iterator[Sheet]:
+    """A sheet per kind of record in an XML document (see the module docstring), the kind with the most records
+    first (its rows streamed; the others' kept until their sheet); ReadError ``unsupported`` (``xml-other``) when
+    it holds none, ``corrupt`` when damage leaves none."""
+    budget = CellBudget(caps)
+    root = _root(head_text(data[:65536]))
+    if root is not None and _document(root):
+        raise ReadError(Status.UNSUPPORTED, say(Detail.XML_OTHER))
+    doc, dec = _utf8(data)
+    doc = _plain_entities(doc)
+    paths, damage = _Paths(), _Damage()
+    kinds, total = _survey(doc, budget, paths, damage)
+    records = _record_paths(kinds, paths, total, field_of)
+    said = _damage_said(damage, 0)
+    if not records:
+        if said is not None:
+            raise ReadError(Status.CORRUPT, said)
+        if paths.full:
+            raise ReadError(Status.UNSUPPORTED, say(Detail.XML_PATHS_LEFT, n=MAX_PATHS))
+        if field_of is None:
+            raise ReadError(Status.UNSUPPORTED, say(Detail.XML_OTHER))
+        return  # read whole: no kind of record names a person (a Maven POM's developers, a specification's editors)
+    left = records[MAX_SHEETS:]
+    records = sorted(records[:MAX_SHEETS], key=lambda p: -kinds[p].n)  # (stable: document order among equals)
+    plans = {path: _plan(path, kinds, paths, records, field_of) for path in records}
+    count = [0]
+    zeroed = zeroed_block(data)  # NULs read as U+FFFD may leave the elements around them whole: said all the same
+    kept: dict[int, list[list[str]]] = {path: [] for path in records[1:]}
+    reader = _read(doc, budget, paths, plans, count)
+    names: set[str] = set()
+    for i, path in enumerate(records):
+        tags = paths.tags(path)
+        name = next((n for k in range(2, len(tags) + 1) if (n := "/".join(tags[-k:])) not in names), "/".join(tags))
+        names.add(name)
+        sheet = Sheet(name, [])
+
+        def rows(path: int = path, sheet: Sheet = sheet, last: bool = i == len(records) - 1) -> Iterator[list[str]]:
+            yield list(plans[path].header)
+            for kind, row in reader:  # the first sheet's rows as they are read; the others' kept for theirs
+                if kind == path:
+                    yield row
+                else:
+                    kept[kind].append(row)
+            yield from kept.pop(path, [])
+            if last:
+                if (said := _damage_said(damage, count[0])) is not None:
+                    sheet.damage.append(said)
+                if zeroed is not None:
+                    sheet.damage.append(say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
+                if left:
+                    sheet.unread.append(say(Detail.XML_RECORD_KINDS_LEFT, n=len(left)))
+                if paths.full:
+                    sheet.unread.append(say(Detail.XML_PATHS_LEFT, n=MAX_PATHS))
+                sheet.notes.extend(reading_notes(dec))
+
+        sheet.rows = rows()
+        yield sheet
+
+
+def _damage_said(damage: _Damage, records: int) -> str | None:
+    if damage.stopped:
+        return say(Detail.XML_RECORDS_DAMAGED_STOPPED, n=MAX_RESTARTS, line=damage.line, records=records)
+    if damage.places and not damage.cut:
+        return say(Detail.XML_RECORDS_DAMAGED, n=damage.places, line=damage.line, records=records)
+    if damage.cut:
+        return say(Detail.XML_RECORDS_CUT, records=records) if damage.places <= 1 else say(
+            Detail.XML_RECORDS_DAMAGED_CUT, n=damage.places - 1, line=damage.line, records=records)
+    return None
