@@ -349,6 +349,8 @@ def objects_kind(data: bytes) -> str | None:
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if ole.exists("EncryptedPackage"):  # an encrypted .docx/.xlsx (decrypted or listed by the decrypt route;
+                return None  # POI's bug53475 .docx also names a stub WordDocument and ObjectPool: not a .doc)
             return _inner_objects(ole)
     except Exception:  # noqa: BLE001 - a directory that cannot be read: the readers of its content list it
         return None
