@@ -133,7 +133,7 @@ def dbf_sheets(data: bytes, caps: Caps, memo: MemoBeside | None = None) -> Itera
     elif texts and memo is not None and memo.data is None:
         sheet.unread.append(say(Detail.DBF_MEMO_UNREADABLE, n=len(texts), why=memo.error))
     elif texts and memo is not None and memo.data is not None:
-        reader = _MemoReader(memo.data, memo.name, encoding)
+        reader = _MemoReader(memo.data, memo.name, encoding, data[29] not in CODE_PAGES)
     if memo is not None and len(memos) > len(texts):
         sheet.unread.append(say(Detail.DBF_MEMO_BINARY, n=len(memos) - len(texts)))
     names = [_text(f.name, encoding) or f"field{n + 1}" for n, f in enumerate(fields)]
@@ -147,10 +147,13 @@ class _MemoReader:
     20, each value opening with FF FF 08 00 and its length) or a ``.fpt`` (FoxPro: the block size big-endian at byte
     6, each value opening with its type and length, big-endian). A block number past the file, a value whose head or
     length is damaged, or text with no end mark within ``_MEMO_MOST`` is counted damaged (read as empty, or as far
-    as it goes) and said once the rows are read."""
+    as it goes) and said once the rows are read. The text is in the table's code page; when the table names none
+    (``guessed``: its character fields may all be ASCII, its people only in the memos), in the first of
+    ``_GUESSED`` that decodes it (review19d: cp932 memos were read as UTF-8, every name U+FFFD, nothing said)."""
 
-    def __init__(self, data: bytes, name: str, encoding: str) -> None:
-        self.data, self.encoding = data, encoding
+    def __init__(self, data: bytes, name: str, encoding: str, guessed: bool = False) -> None:
+        self.data, self.encoding, self.guessed = data, encoding, guessed
+        self.replaced = 0  # bytes of memo text no code page tried explains
         self.fox = name.casefold().endswith(".fpt")
         if self.fox:
             size = int.from_bytes(data[6:8], "big") if len(data) >= 8 else 0
@@ -195,7 +198,22 @@ class _MemoReader:
             if stop < 0:
                 self.damaged += 1
             body = self.data[at:stop if stop >= 0 else at + _MEMO_MOST]
-        return body.decode(self.encoding, errors="replace").strip(" \x00\x1a\r\n")
+        return self._text(body.strip(b" \x00\x1a\r\n")).strip(" \x00\x1a\r\n")
+
+    def _text(self, body: bytes) -> str:
+        if body.isascii():
+            return body.decode("ascii")
+        for encoding in dict.fromkeys((self.encoding, *_GUESSED) if self.guessed else (self.encoding,)):
+            try:
+                text = body.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if encoding == self.encoding or not _wedged(body, encoding):
+                self.encoding = encoding  # the memo file's code page from here on
+                return text
+        text, replaced = decode_counting(body, self.encoding)
+        self.replaced += replaced
+        return text
 
 
 def _fields(data: bytes, header_len: int, record_len: int) -> tuple[list[Field], list[str]]:
@@ -311,6 +329,7 @@ def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: lis
         sheet.damage.append(say(Detail.DBF_RECORDS_SHIFTED, n=shifted, total=count))
     if memo is not None and memo.damaged:
         sheet.damage.append(say(Detail.DBF_MEMO_DAMAGED, n=memo.damaged, total=memo.read))
+    replaced += memo.replaced if memo is not None else 0
     if replaced:
         sheet.notes.append(say(Detail.DECODING, note=say(Detail.BYTES_REPLACED, n=replaced)))
 

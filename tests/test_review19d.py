@@ -6,7 +6,12 @@ tests/damage_data.py's ``dbf_with_memo``. Each test failed before its fix.
 
 from __future__ import annotations
 
+import pytest
+
+from scanner.dbase import MemoBeside, dbf_sheets
+from scanner.sheet import Caps
 from scanner.sources.memo_beside import memos_in
+from tests.damage_data import dbf_with_memo
 from tests.document_data import people_rows
 
 N = 12
@@ -25,3 +30,18 @@ def test_a_table_takes_the_memo_file_of_its_own_name_before_one_another_case_sha
     assert memos_in(["SAME.DBF", "SAME.FPT", "same.dbf"]) == {"SAME.DBF": "SAME.FPT", "same.dbf": None}
     assert memos_in(["Kokyaku.dbf", "KOKYAKU.FPT"]) == {"Kokyaku.dbf": "KOKYAKU.FPT"}  # any case when alone
     assert memos_in(["a.dbf", "A.dbt", "a.fpt"]) == {"a.dbf": "a.fpt"}  # its own stem first, FoxPro's first
+
+
+@pytest.mark.parametrize("kind", ["fpt", "dbt3", "dbt4"])
+def test_memo_text_of_a_table_naming_no_code_page_is_read_in_the_code_page_it_decodes_in(kind: str) -> None:
+    """A table whose only character field is ASCII (the phone) and whose code page byte is 0 (dBase III writers
+    leave it so) was read as UTF-8, its cp932 names and addresses in the memo file read as U+FFFD: 0 persons, no
+    note, no skip (a silent clean). The memo text is read in the first of the guessed code pages that decodes it."""
+    rows = _rows(211)
+    table, memo = dbf_with_memo(rows, kind, memo_columns=(0, 1, 2))
+    table = table[:29] + b"\x00" + table[30:]
+    name = "x.fpt" if kind == "fpt" else "x.dbt"
+    sheet = next(dbf_sheets(table, Caps(), MemoBeside(name, memo)))
+    read = list(sheet.rows)
+    assert [r[:3] for r in read[1:]] == [r[:3] for r in rows[1:]], read[1:3]
+    assert not sheet.notes, sheet.notes
