@@ -1003,17 +1003,17 @@ def _unreferenced(read: Callable[[int, int], bytes], blocks: dict[int, int], clu
     bits = 1 << order
     per_block = (1 << cluster_bits) * 8 // bits
     refs, roles = tally.refs, tally.roles
-    dense = isinstance(refs, bytearray)
     n = first = 0
     for block, at in sorted(blocks.items()):
         lo = block * per_block
-        if dense and lo >= len(refs):
+        if isinstance(refs, bytearray) and lo >= len(refs):
             break
         raw = read(at, 1 << cluster_bits)
         values = array(_REFCOUNT_ARRAYS[bits], raw[:len(raw) // (bits // 8) * (bits // 8)])
         if bits > 8:
             values.byteswap()
-        if dense:
+        unseen: Iterator[int]
+        if isinstance(refs, bytearray):
             unseen = compress(range(len(values)), refs[lo:lo + len(values)].translate(_NONE))
         else:
             unseen = (i for i in compress(range(len(values)), values) if lo + i not in refs)
