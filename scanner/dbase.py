@@ -134,6 +134,8 @@ def dbf_sheets(data: bytes, caps: Caps, memo: MemoBeside | None = None) -> Itera
         sheet.unread.append(say(Detail.DBF_MEMO_UNREADABLE, n=len(texts), why=memo.error))
     elif texts and memo is not None and memo.data is not None:
         reader = _MemoReader(memo.data, memo.name, encoding, data[29] not in CODE_PAGES)
+        sheet.notes.append(say(Detail.DBF_MEMO_READ, name=memo.name))  # the file that holds the values, named on
+        # the table's row (review19d: the memo file was in no row: the table removed, its names stayed in X.fpt)
     if memo is not None and len(memos) > len(texts):
         sheet.unread.append(say(Detail.DBF_MEMO_BINARY, n=len(memos) - len(texts)))
     names = [_text(f.name, encoding) or f"field{n + 1}" for n, f in enumerate(fields)]

@@ -51,7 +51,7 @@ def test_memo_text_of_a_table_naming_no_code_page_is_read_in_the_code_page_it_de
     sheet = next(dbf_sheets(table, Caps(), MemoBeside(name, memo)))
     read = list(sheet.rows)
     assert [r[:3] for r in read[1:]] == [r[:3] for r in rows[1:]], read[1:3]
-    assert not sheet.notes, sheet.notes
+    assert not [n for n in sheet.notes if n.startswith("decoding")], sheet.notes
 
 
 def _qcow2(tmp_path: Path, *options: str) -> bytearray:
@@ -93,3 +93,16 @@ def test_a_qcow2_whose_l2_table_is_zeroed_is_damaged_not_blank(tmp_path: Path, o
     leaked = data + bytes(cluster)
     struct.pack_into(">H", leaked, block_at + 2 * end, 1)  # 16-bit reference counts (qemu's default)
     assert _kinds(leaked) == set()
+
+
+def test_the_table_names_the_memo_file_its_values_were_read_from() -> None:
+    """The memo file holds the names and addresses, yet no row named it (a copy or removal of the table alone
+    leaves them in X.fpt): the table's reading says which file they were read from (`dbf-memo-read`)."""
+    from scanner.details import codes_of
+
+    table, memo = dbf_with_memo(_rows(212), "fpt")
+    sheet = next(dbf_sheets(table, Caps(), MemoBeside("KOKYAKU.FPT", memo)))
+    list(sheet.rows)
+    said = [c for n in sheet.notes for c in codes_of(n)]
+    assert [c["code"] for c in said] == ["dbf-memo-read"], sheet.notes
+    assert "KOKYAKU.FPT" in sheet.notes[0], sheet.notes
