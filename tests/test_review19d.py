@@ -106,3 +106,19 @@ def test_the_table_names_the_memo_file_its_values_were_read_from() -> None:
     said = [c for n in sheet.notes for c in codes_of(n)]
     assert [c["code"] for c in said] == ["dbf-memo-read"], sheet.notes
     assert "KOKYAKU.FPT" in sheet.notes[0], sheet.notes
+
+
+def test_memo_values_pointing_into_one_unended_block_read_no_more_than_the_memo_file_holds() -> None:
+    """A dBase III memo file whose end marks are lost (every byte after its header one letter, no 1A) and records
+    that all point into it: each value was read to the 1 MiB cap, 400 values = 400 MiB of cells from a 3 MiB file
+    (4,000: 9 s and 1 GB in a worker, more and the worker's memory cap ends the table, its other columns with it).
+    The memo text read in all is bounded by the memo file's size; the rest is read as empty and said damaged."""
+    rows = [["NAME", "KANA", "ADDRESS", "TEL"], *people_rows(200, seed=213)[1:]]
+    table, memo = dbf_with_memo(rows, "dbt3")
+    memo = memo[:512] + b"A" * (3 << 20)
+    sheet = next(dbf_sheets(table, Caps(), MemoBeside("x.dbt", memo)))
+    read = sum(len(cell) for row in list(sheet.rows)[1:] for cell in (row[0], row[2]))
+    assert read <= 2 * len(memo) + (1 << 20), read
+    from scanner.details import codes_of
+
+    assert [c["code"] for d in sheet.damage for c in codes_of(d)] == ["dbf-memo-damaged"], sheet.damage
