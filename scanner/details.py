@@ -312,9 +312,10 @@ class Detail(Code):
                                                                   "cluster(s) its reference counts say are in use "
                                                                   "are pointed to by no table (the first at byte "
                                                                   "{at:d}), a quarter or more of its data; an L1 or "
-                                                                  "L2 table zeroed or moved, so the disk reads blank "
-                                                                  "there and what those clusters hold is not read "
-                                                                  "(qemu-img check calls them leaked)")
+                                                                  "L2 table zeroed or moved (or the counts damaged), "
+                                                                  "so the disk may read blank there and what those "
+                                                                  "clusters hold is not read (qemu-img check calls "
+                                                                  "them leaked)")
     VHD_CHECKSUM_MISMATCH = "vhd-checksum-mismatch", ("{name:name}: damaged VHD {what:list}: {n:d} checksum(s) do "
                                                       "not match the bytes (the first at byte {at:d}); the block "
                                                       "size, table place or disk size given there may be wrong, so "

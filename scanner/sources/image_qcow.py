@@ -839,7 +839,7 @@ def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Incons
             else:
                 span(host, cluster, 2, n * k)
     over = _over(read, blocks, cluster_bits, order, tally) if counted else (0, 0, 0, 0)
-    lost = _unreferenced(read, blocks, cluster_bits, order, tally) if counted else (0, 0)
+    lost = _unreferenced(read, blocks, cluster_bits, order, tally, clusters) if counted else (0, 0)
     return _said(misaligned, tally.reused(cluster_bits), over, outside, lost)
 
 
@@ -993,7 +993,7 @@ def _over(read: Callable[[int, int], bytes], blocks: dict[int, int], cluster_bit
 
 
 def _unreferenced(read: Callable[[int, int], bytes], blocks: dict[int, int], cluster_bits: int, order: int,
-                  tally: _Tally) -> tuple[int, int]:
+                  tally: _Tally, clusters: int) -> tuple[int, int]:
     """(how many clusters of the file its refcount blocks count in use that no table points to, the first's byte),
     when they are a quarter of the data clusters its tables map or more; else (0, 0). qemu-img check calls them
     leaked, no harm to data, and a write cut by a crash leaves a few; but a zeroed or moved L2 (or L1) table leaves
@@ -1006,7 +1006,7 @@ def _unreferenced(read: Callable[[int, int], bytes], blocks: dict[int, int], clu
     n = first = 0
     for block, at in sorted(blocks.items()):
         lo = block * per_block
-        if isinstance(refs, bytearray) and lo >= len(refs):
+        if lo >= clusters:  # blocks of clusters past the file's end: needed_end's
             break
         raw = read(at, 1 << cluster_bits)
         values = array(_REFCOUNT_ARRAYS[bits], raw[:len(raw) // (bits // 8) * (bits // 8)])
@@ -1014,9 +1014,9 @@ def _unreferenced(read: Callable[[int, int], bytes], blocks: dict[int, int], clu
             values.byteswap()
         unseen: Iterator[int]
         if isinstance(refs, bytearray):
-            unseen = compress(range(len(values)), refs[lo:lo + len(values)].translate(_NONE))
+            unseen = compress(range(min(len(values), clusters - lo)), refs[lo:lo + len(values)].translate(_NONE))
         else:
-            unseen = (i for i in compress(range(len(values)), values) if lo + i not in refs)
+            unseen = (i for i in compress(range(min(len(values), clusters - lo)), values) if lo + i not in refs)
         for i in unseen:
             if values[i]:
                 first = first if n else (lo + i) << cluster_bits
