@@ -133,7 +133,9 @@ def dbf_sheets(data: bytes, caps: Caps, memo: MemoBeside | None = None) -> Itera
     elif texts and memo is not None and memo.data is None:
         sheet.unread.append(say(Detail.DBF_MEMO_UNREADABLE, n=len(texts), why=memo.error))
     elif texts and memo is not None and memo.data is not None:
-        reader = _MemoReader(memo.data, memo.name, encoding)
+        reader = _MemoReader(memo.data, memo.name, encoding, data[29] not in CODE_PAGES)
+        sheet.notes.append(say(Detail.DBF_MEMO_READ, name=memo.name))  # the file that holds the values, named on
+        # the table's row (review19d: the memo file was in no row: the table removed, its names stayed in X.fpt)
     if memo is not None and len(memos) > len(texts):
         sheet.unread.append(say(Detail.DBF_MEMO_BINARY, n=len(memos) - len(texts)))
     names = [_text(f.name, encoding) or f"field{n + 1}" for n, f in enumerate(fields)]
@@ -147,10 +149,13 @@ class _MemoReader:
     20, each value opening with FF FF 08 00 and its length) or a ``.fpt`` (FoxPro: the block size big-endian at byte
     6, each value opening with its type and length, big-endian). A block number past the file, a value whose head or
     length is damaged, or text with no end mark within ``_MEMO_MOST`` is counted damaged (read as empty, or as far
-    as it goes) and said once the rows are read."""
+    as it goes) and said once the rows are read. The text is in the table's code page; when the table names none
+    (``guessed``: its character fields may all be ASCII, its people only in the memos), in the first of
+    ``_GUESSED`` that decodes it (review19d: cp932 memos were read as UTF-8, every name U+FFFD, nothing said)."""
 
-    def __init__(self, data: bytes, name: str, encoding: str) -> None:
-        self.data, self.encoding = data, encoding
+    def __init__(self, data: bytes, name: str, encoding: str, guessed: bool = False) -> None:
+        self.data, self.encoding, self.guessed = data, encoding, guessed
+        self.replaced = 0  # bytes of memo text no code page tried explains
         self.fox = name.casefold().endswith(".fpt")
         if self.fox:
             size = int.from_bytes(data[6:8], "big") if len(data) >= 8 else 0
@@ -159,6 +164,9 @@ class _MemoReader:
             size = size if size >= 64 and size % 64 == 0 else 512  # dBase III writes 0 there: 512 always
         self.block = size or 64
         self.read = self.damaged = 0
+        # memo text read in all, at most twice the file (each value is read once in a whole file): records pointing
+        # into one block whose end mark is lost read 1 MiB each (review19d: 400 MiB of cells from a 3 MiB file)
+        self.left = 2 * len(data) + _MEMO_MOST
 
     def value(self, raw: bytes, width: int) -> str:
         """The memo a record's field ``raw`` points at ('' for none)."""
@@ -171,6 +179,7 @@ class _MemoReader:
         if number == 0:
             return ""
         self.read += 1
+        damaged = self.damaged
         at = number * self.block
         if at >= len(self.data) or at < 8:
             self.damaged += 1
@@ -195,7 +204,26 @@ class _MemoReader:
             if stop < 0:
                 self.damaged += 1
             body = self.data[at:stop if stop >= 0 else at + _MEMO_MOST]
-        return body.decode(self.encoding, errors="replace").strip(" \x00\x1a\r\n")
+        if len(body) > self.left:  # more text than the memo file holds: read as empty, said damaged (once)
+            self.damaged = damaged + 1
+            return ""
+        self.left -= len(body)
+        return self._text(body.strip(b" \x00\x1a\r\n")).strip(" \x00\x1a\r\n")
+
+    def _text(self, body: bytes) -> str:
+        if body.isascii():
+            return body.decode("ascii")
+        for encoding in dict.fromkeys((self.encoding, *_GUESSED) if self.guessed else (self.encoding,)):
+            try:
+                text = body.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if encoding == self.encoding or not _wedged(body, encoding):
+                self.encoding = encoding  # the memo file's code page from here on
+                return text
+        text, replaced = decode_counting(body, self.encoding)
+        self.replaced += replaced
+        return text
 
 
 def _fields(data: bytes, header_len: int, record_len: int) -> tuple[list[Field], list[str]]:
@@ -311,6 +339,7 @@ def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: lis
         sheet.damage.append(say(Detail.DBF_RECORDS_SHIFTED, n=shifted, total=count))
     if memo is not None and memo.damaged:
         sheet.damage.append(say(Detail.DBF_MEMO_DAMAGED, n=memo.damaged, total=memo.read))
+    replaced += memo.replaced if memo is not None else 0
     if replaced:
         sheet.notes.append(say(Detail.DECODING, note=say(Detail.BYTES_REPLACED, n=replaced)))
 

@@ -308,6 +308,14 @@ class Detail(Code):
                                                         "or block pointer(s) past the file's end (the first to byte "
                                                         "{at:d}); its reference counts cannot be read, so tables "
                                                         "moved to another place go unseen")
+    QCOW2_CLUSTERS_UNREFERENCED = "qcow2-clusters-unreferenced", ("{name:name}: damaged QCOW2 tables: {n:d} "
+                                                                  "cluster(s) its reference counts say are in use "
+                                                                  "are pointed to by no table (the first at byte "
+                                                                  "{at:d}), a quarter or more of its data; an L1 or "
+                                                                  "L2 table zeroed or moved (or the counts damaged), "
+                                                                  "so the disk may read blank there and what those "
+                                                                  "clusters hold is not read (qemu-img check calls "
+                                                                  "them leaked)")
     VHD_CHECKSUM_MISMATCH = "vhd-checksum-mismatch", ("{name:name}: damaged VHD {what:list}: {n:d} checksum(s) do "
                                                       "not match the bytes (the first at byte {at:d}); the block "
                                                       "size, table place or disk size given there may be wrong, so "
@@ -868,6 +876,8 @@ class Detail(Code):
     DBF_MEMO_DAMAGED = "dbf-memo-damaged", ("memo file beside the dBase table: {n:d} of the {total:d} memo values "
                                             "read point past its end or to a damaged block (read as empty or as far as "
                                             "they go)")
+    DBF_MEMO_READ = "dbf-memo-read", ("memo text read from {name:name} beside the table: that file holds these "
+                                      "memo values (a copy or a removal of the table is one of both files)")
     DBF_MEMO_BINARY = "dbf-memo-binary", ("dBase table with {n:d} binary memo fields (pictures, OLE objects) in its "
                                           "memo file: not examined")
     # -- Microsoft Access databases (scanner.access)

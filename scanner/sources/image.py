@@ -187,7 +187,7 @@ _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles
 
 # image_qcow.Inconsistency kinds said with a count and a byte
 _QCOW2_DAMAGE = {"misaligned": Detail.QCOW2_POINTER_MISALIGNED, "reused": Detail.QCOW2_CLUSTER_REUSED,
-                 "outside": Detail.QCOW2_POINTER_PAST_END}
+                 "outside": Detail.QCOW2_POINTER_PAST_END, "unreferenced": Detail.QCOW2_CLUSTERS_UNREFERENCED}
 
 
 _E = TypeVar("_E", bound=BaseException)

@@ -26,21 +26,23 @@ MEMO_EXTS = (".fpt", ".dbt")  # FoxPro's first: a folder holding both for one ta
 
 def memos_in(names: Iterable[str]) -> dict[str, str | None]:
     """Each ``.dbf`` among a folder's plain file ``names`` -> the name of its memo file there (same stem, any case),
-    or None (one regular-expression search first: nothing more for a folder without a ``.dbf``)."""
+    or None (one regular-expression search first: nothing more for a folder without a ``.dbf``). A memo file of the
+    table's own stem comes first; one whose stem differs in case goes to a table no memo file has exactly (a
+    case-sensitive folder may hold ``same.dbf`` and ``SAME.DBF``, each with its memo file: review19d)."""
     listed = list(names)
     if not _TABLE.search("\0".join(listed) + "\0"):
         return {}
-    by_key: dict[str, str] = {}
+    by_key: dict[str, list[str]] = {}
     for name in listed:
         folded = name.casefold()
         if folded.endswith(MEMO_EXTS):
-            by_key.setdefault(folded, name)
-    out: dict[str, str | None] = {}
-    for name in listed:
-        if name.casefold().endswith(".dbf"):
-            stem = name[:-4].casefold()
-            out[name] = next((by_key[stem + ext] for ext in MEMO_EXTS if stem + ext in by_key), None)
-    return out
+            by_key.setdefault(folded, []).append(name)
+    found = {name: [m for ext in MEMO_EXTS for m in by_key.get(name[:-4].casefold() + ext, [])]
+             for name in listed if name.casefold().endswith(".dbf")}
+    own = {name: [m for m in memos if m[:-4] == name[:-4]] for name, memos in found.items()}
+    taken = {m for memos in own.values() for m in memos}
+    return {name: next(iter(own[name] or [m for m in memos if m not in taken]), None)
+            for name, memos in found.items()}
 
 
 class _Ref(Protocol):
