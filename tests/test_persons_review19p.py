@@ -1,0 +1,49 @@
+"""review19p: the short unit after a building (persons19, keying 21) where the trailing number is no unit.
+
+* A lot number typed after a space, ending an address whose town holds a number of its own (real towns of Japan
+  Post's list: 浜中町一番沢, 象潟町一丁目塩越, 雨竜町第1町内; typed 第3地割字大前田, 河原町通2条上ル) is the block,
+  not a unit: the space read as a room mark stayed in the address key (…一番沢#12), so the row typed with the space
+  and the row typed without were two persons.
+
+Names from Faker ja_JP (seed 1919).
+"""
+
+from __future__ import annotations
+
+import pytest
+from faker import Faker
+
+from scanner.models import PersonRecord
+from scanner.persons.count import count, make_rows
+from scanner.persons.normalise import record_key_and_reading
+
+_FAKE = Faker("ja_JP")
+_FAKE.seed_instance(1919)
+NAMES = [_FAKE.name() for _ in range(2)]
+
+
+def _persons(addresses: list[str], name: str) -> int:
+    records = [PersonRecord("s", i, {"name": name, "address": a}) for i, a in enumerate(addresses)]
+    return count(make_rows(0, records)[0]).unique
+
+
+# towns whose own name holds a number, then the lot number (no building): as written in Japan Post's list, and typed
+@pytest.mark.parametrize("town", [
+    "北海道厚岸郡浜中町一番沢",
+    "秋田県にかほ市象潟町一丁目塩越",
+    "北海道雨竜郡雨竜町第1町内",
+    "宮城県登米市豊里町外一番江",
+    "新潟県十日町市本町一丁目下",
+    "北海道厚岸郡厚岸町太田1の通り",
+    "岩手県岩手郡雫石町第3地割字大前田",
+    "京都府京都市中京区河原町通2条上ル",
+    "東京都北区10条台",
+])
+@pytest.mark.parametrize("lot", ["12", "3"])
+def test_a_spaced_lot_after_a_numbered_town_is_the_block(town, lot):
+    spaced = record_key_and_reading(NAMES[0], f"{town} {lot}")
+    glued = record_key_and_reading(NAMES[0], f"{town}{lot}")
+    assert spaced == glued
+    assert "#" not in spaced[0][1]
+    for name in NAMES:
+        assert _persons([f"{town} {lot}", f"{town}{lot}", f"{town}\u3000{lot}"], name) == 1
