@@ -4,6 +4,9 @@
   Post's list: 浜中町一番沢, 象潟町一丁目塩越, 雨竜町第1町内; typed 第3地割字大前田, 河原町通2条上ル) is the block,
   not a unit: the space read as a room mark stayed in the address key (…一番沢#12), so the row typed with the space
   and the row typed without were two persons.
+* A building's own number typed after a space (`ハイツ 21`, read as unit 21 since persons19) beside the person's row
+  naming that building with her room (`ハイツ21 101号室`): one person, as before persons19 (two since), the way a
+  number glued to the name alone (`メゾン2001`) is room or building: it joins the only person of that building.
 
 Names from Faker ja_JP (seed 1919).
 """
@@ -47,3 +50,25 @@ def test_a_spaced_lot_after_a_numbered_town_is_the_block(town, lot):
     assert "#" not in spaced[0][1]
     for name in NAMES:
         assert _persons([f"{town} {lot}", f"{town}{lot}", f"{town}\u3000{lot}"], name) == 1
+
+
+BASE = "東京都小金井市本町4-5-6"
+BUILDINGS = ["ハイツ", "コーポ山田", *(_FAKE.building_name() for _ in range(2))]
+
+
+# {b}: a building's name, {n}: its own number typed after a space
+@pytest.mark.parametrize(("typed", "persons"), [
+    (["{b} {n}", "{b}{n} 101号室"], 1),  # her building's number typed apart, then with her room
+    (["{b} {n}", "{b}{n} A棟305"], 1),
+    (["{b} {n}", "{b}{n} 101号室", "{b}{n} 102号室"], 3),  # two persons in that building: it joins neither
+    (["{b} {n}号室", "{b}{n} 101号室"], 2),  # a room written as a room stays that room
+    (["{b} {n}", "{b} {n}号室", "{b}{n} 101号室"], 2),  # its path is a room too (rows disagree): not read sideways
+    (["{b} {n}", "{b} 3"], 2),  # persons19's units stay apart
+    (["{b}{n} 101号室", "{b}{n} 102号室"], 2),
+])
+@pytest.mark.parametrize("number", ["2", "21"])
+def test_a_spaced_building_number_joins_the_only_person_of_that_building(typed, persons, number):
+    for name in NAMES:
+        for b in BUILDINGS:
+            rows = [f"{BASE} {t.format(b=b, n=number)}" for t in typed]
+            assert _persons(rows, name) == persons, (rows, persons)

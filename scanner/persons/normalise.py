@@ -865,7 +865,8 @@ def _glued_alone() -> re.Pattern[str]:
     """The glued number (above), never after a word of signatures/room_notes.toml's [room_words]."""
     words = rules.load("room_notes")["room_words"]["words"]
     before = "".join(f"(?<!(?i:{re.escape(w)}))" for w in words)
-    return re.compile(f"(?:(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(?<!{_BASEMENT}){before}(\\d+)"
+    # review19p: or one or two digits after a space (address_spaces' room mark: ハイツ 21, read as the unit since persons19)
+    return re.compile(f"(?:(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(?<!{_BASEMENT}){before}(?:#(?=\\d{{1,2}}$))?(\\d+)"
                       f"|(?<=[\u30a1-\u30fa\u30fc]){before}([{_KN}]+))$")
 
 
