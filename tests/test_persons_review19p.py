@@ -72,3 +72,18 @@ def test_a_spaced_building_number_joins_the_only_person_of_that_building(typed, 
         for b in BUILDINGS:
             rows = [f"{BASE} {t.format(b=b, n=number)}" for t in typed]
             assert _persons(rows, name) == persons, (rows, persons)
+
+
+# persons19's note: never after a grid's direction; its test (北1条 西2丁目) held without the rule. The lot after a
+# direction, typed with a space or without, is one address and no unit
+@pytest.mark.parametrize("address", [
+    "北海道札幌市中央区北1条西 2",
+    "北海道旭川市8線西 3",
+    "北海道上川郡東神楽町14号北 2",
+    "北海道帯広市西19条南 3",
+    "北海道上川郡東川町東7号北 12",
+])
+def test_a_lot_after_a_grid_direction_is_no_unit(address):
+    spaced = record_key_and_reading(NAMES[0], address)
+    assert spaced == record_key_and_reading(NAMES[0], address.replace(" ", ""))
+    assert spaced[1] == ""
