@@ -87,3 +87,23 @@ def test_a_lot_after_a_grid_direction_is_no_unit(address):
     spaced = record_key_and_reading(NAMES[0], address)
     assert spaced == record_key_and_reading(NAMES[0], address.replace(" ", ""))
     assert spaced[1] == ""
+
+
+# a space typed after a hyphen written as the long vowel mark ー (its katakana class let it pass for a building's name):
+# the block's last number was read as the unit and left the key (下連雀4-15 and room 38 for 4-15-38); spellings from
+# the public suites (tests/data/address_suites.tsv) with the space typed after ー
+@pytest.mark.parametrize("address", [
+    "東京都三鷹市下連雀４丁目１５ー ３８",
+    "東京都世田谷区上北沢４ー２ー １",
+    "千葉県千葉市中央区宮崎町６６５ー １３",
+    "埼玉県さいたま市緑区大字大門２４７３ー １",
+    "北海道札幌市白石区南郷通１南８ー １",
+    "東京都三鷹市下連雀４丁目１５ー\u3000３８",
+    "東京都三鷹市下連雀4-15ー 38 コーポ山田 2",
+])
+def test_a_space_after_a_long_vowel_hyphen_keeps_the_block(address):
+    spaced = record_key_and_reading(NAMES[0], address)
+    glued = record_key_and_reading(NAMES[0], address.replace("ー ", "ー").replace("ー\u3000", "ー"))
+    assert spaced == glued
+    for name in NAMES:
+        assert _persons([address, address.replace("ー ", "-").replace("ー\u3000", "-")], name) == 1
