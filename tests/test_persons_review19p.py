@@ -107,3 +107,22 @@ def test_a_space_after_a_long_vowel_hyphen_keeps_the_block(address):
     assert spaced == glued
     for name in NAMES:
         assert _persons([address, address.replace("ー ", "-").replace("ー\u3000", "-")], name) == 1
+
+
+# a letter after a basement floor (地下1階A, B1F-A): persons19 read 地下1階A as floor 1's unit A (the 地下 left out), one
+# person with a namesake in 1階A; B1F-A read no unit at all (B1F-A and B1F-B one person)
+@pytest.mark.parametrize(("typed", "persons"), [
+    (["{b} 地下1階A", "{b} 1階A"], 2),  # the basement's unit A is no ground floor's
+    (["{b} 地下1F-A", "{b} 1F-A"], 2),
+    (["{b} B1F-A", "{b} B1F-B"], 2),
+    (["{b} 地下1階A", "{b} 地下2階A"], 2),
+    (["{b} 地下1階A", "{b} B1F-A", "{b} 地下一階A", "{b} B1階A号室"], 1),  # one unit written four ways
+    (["{b} 地下1階A", "{b} 地下1階"], 1),  # a basement floor alone joins the only unit on it
+    (["{b} 地下1階A", "{b} 地下1階B", "{b} 地下1階"], 3),
+    (["{b} 1階A", "{b} 1F-A", "{b} 1F A"], 1),  # persons19's ground floor unit as before
+])
+def test_a_letter_after_a_basement_floor_is_a_unit_of_the_basement(typed, persons):
+    for name in NAMES:
+        for b in BUILDINGS:
+            rows = [f"{BASE} {t.format(b=b)}" for t in typed]
+            assert _persons(rows, name) == persons, (rows, persons)

@@ -907,16 +907,18 @@ _FLOOR_BEFORE = re.compile(f"(?<![A-Za-z\\d{_KN}])(\\d{{1,2}}|[{_KN}]{{1,3}})\\s
 
 # persons19: a letter after a floor (3F-A, 3階B, 3F A号室) is a unit on that floor: the letter is its room, the floor its
 # wing (as 3F-2's): 3F-A and 3F-B were one person. Never F (a room stage ending in F is a floor alone)
-_FLOOR_UNIT = re.compile(f"(?<![A-Za-z\\d{_KN}])(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)[-\\s#.]?([A-EG-Za-eg-z])"
-                         f"(?:号室|号|室)?[{_TRAILING}]*$")
+# review19p: a basement floor's too (地下1階A, B1F-A: wing B1, as B1F 101's): 地下1階A was floor 1's unit A
+_FLOOR_UNIT = re.compile(f"(?<![A-Za-z\\d{_KN}])(?:(地下|{_BASEMENT})\\s*)?(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)[-\\s#.]?"
+                         f"([A-EG-Za-eg-z])(?:号室|号|室)?[{_TRAILING}]*$")
 
 
 def _floor_parts(raw: str) -> tuple[str, str, str]:
     """(floor as a room stage, "", the building's own number before it) of a building part naming a floor and no room
     (above), or (the unit's letter, its floor, that number) of a unit named by a letter after its floor (3F-A); "" for
     each when it names none."""
-    if (unit := _FLOOR_UNIT.search(raw)) and (floor := _number(unit.group(1))) and floor != "0":
-        return unit.group(2).upper(), floor + _FLOOR, _building_number(raw, unit.start())
+    if (unit := _FLOOR_UNIT.search(raw)) and (floor := _number(unit.group(2))) and floor != "0":
+        wing = _basement(floor) if unit.group(1) else floor + _FLOOR
+        return unit.group(3).upper(), wing, _building_number(raw, unit.start())
     m = _FLOOR_ONLY.search(raw)
     floor = _number(m.group(2)) if m else ""
     if m is None or not floor or floor == "0":
