@@ -18,7 +18,7 @@ from faker import Faker
 
 from scanner.models import PersonRecord
 from scanner.persons.count import count, make_rows
-from scanner.persons.normalise import record_key_and_reading
+from scanner.persons.normalise import link_keys, record_key_and_reading
 
 _FAKE = Faker("ja_JP")
 _FAKE.seed_instance(1919)
@@ -126,3 +126,22 @@ def test_a_letter_after_a_basement_floor_is_a_unit_of_the_basement(typed, person
         for b in BUILDINGS:
             rows = [f"{BASE} {t.format(b=b)}" for t in typed]
             assert _persons(rows, name) == persons, (rows, persons)
+
+
+# persons19's test of the one-string links compared link_keys with itself (keyed(*link.split)); the tails keying 20
+# (f3f72351, tuples of name key and address key + tail) wrote, pinned: a link is still the name key, \x1f, the address key
+# and these bytes, so the record chains of keying 20 and 21 are one format
+@pytest.mark.parametrize(("building", "tails"), [
+    ("コーポ山田 3F", (None, None, "\x1eF#3#")),
+    ("コーポ山田 301号室", ("\x1eF#3#", None, None)),
+    ("メゾン2001", ("\x1eF#20#", None, "\x1e#2001")),
+    ("メゾン2000 305号室", ("\x1e#2000", "\x1eF#3#2000", "\x1e305#2000")),
+    ("メゾン2000 A棟305", ("\x1e#2000", "\x1e305#2000", None)),
+    ("コーポ山田B101", (None, None, "\x1e101#B?")),
+    ("コーポ山田 B棟101", ("\x1eF#1#", "\x1e101#B?", None)),
+    ("コーポ山田 地下101", (None, "\x1e101#B?", None)),
+])
+def test_links_keep_keying_20s_bytes(building, tails):
+    key, room = record_key_and_reading(NAMES[0], f"東京都小金井市本町3-12-5 {building}")
+    joined = f"{key[0]}\x1f{key[1]}"
+    assert link_keys(key, room) == tuple(None if t is None else joined + t for t in tails)
