@@ -145,3 +145,16 @@ def test_links_keep_keying_20s_bytes(building, tails):
     key, room = record_key_and_reading(NAMES[0], f"東京都小金井市本町3-12-5 {building}")
     joined = f"{key[0]}\x1f{key[1]}"
     assert link_keys(key, room) == tuple(None if t is None else joined + t for t in tails)
+
+
+# a block written in kanji numerals, then its last number in digits after a space (三丁目十二 5: 住所 columns joined): the
+# number after a kanji numeral was read as the unit and the key lost it (3-12 and unit 5 beside 3-12-5)
+@pytest.mark.parametrize("address", [
+    "東京都小金井市本町三丁目十二 5",
+    "東京都小金井市本町三丁目十二 5号",
+    "東京都小金井市本町三ー十二 5",
+    "東京都小金井市本町三丁目 十二 5",
+    "東京都小金井市本町三丁目十二\u3000５",
+])
+def test_a_number_after_a_kanji_numeral_block_keeps_the_block(address):
+    assert record_key_and_reading(NAMES[0], address) == record_key_and_reading(NAMES[0], "東京都小金井市本町3-12-5")

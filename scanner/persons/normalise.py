@@ -99,9 +99,9 @@ _SPACED_ROOM_THEN_NOTE = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400
 # persons19: a number of one or two digits ending the address after a building's name and a space (コーポ山田 2, コーポ山田
 # 2号): its unit, as コーポ山田-2 and コーポ山田#2 are (glued, コーポ山田2, ハイツ21 name a building). Never after a block word
 # or a grid's direction (3丁目 2, 12番 5, 1条 2, 北1条西 2, 8線西 3: the block's next number), nor after a hyphen typed as
-# the long vowel mark (15ー 38, review19p: ー is katakana, no building's name)
+# the long vowel mark (15ー 38, review19p: ー is katakana, no building's name) or a kanji numeral (三丁目十二 5: the block)
 _SPACED_SHORT_ROOM = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])"
-                                "(?<![目番地号条線通区割丁のノ之東西南北町村る])(?<!\\dー)"
+                                f"(?<![目番地号条線通区割丁のノ之東西南北町村る{_KN}])(?<!\\dー)"
                                 "[ \t\u3000\u00a0]+(?=\\d{1,2}(?:号室|号|室)?$)")
 # a block number typed before (3, 三丁目, 十二番五号, 八-二十七, 十六番地の八); not a numeral of a town's name (一番町,
 # 八丁堀, 一番丁, 三ノ輪, 一の宮)
