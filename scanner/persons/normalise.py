@@ -1133,7 +1133,8 @@ def _before_building(text: str) -> str:
 # the unit and its wing (a glued B1 is wing B?), a letter after a floor (3F-A) a unit on that floor; a letter glued to
 # the digits in brackets other than the basement's B ((T1234), (x1234), (P101)) is a remark again (chain format
 # unchanged: 16-21 share it); review19p (same session, unreleased, so still 21): a lot after a town holding a number or
-# after ー (一番沢 12, 15ー 38) is the block again, and a building's number typed apart (ハイツ 21) may be that building
+# after ー or a kanji numeral (一番沢 12, 15ー 38, 十二 5) is the block again, a letter after a basement floor
+# (地下1階A) a unit of that floor, and a building's number typed apart (ハイツ 21) may be that building
 # (the glued alias). evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
 KEYING = 21
