@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: persons wrongly merged and wrongly split on generated namesakes typed as client lists type them.
 
-Five sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
+Six sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
 1. spellings (seeds 1-8): tests/retyped_data.py's master list (Faker ja_JP, real towns, families, the same name at
    another town, room twins) with every retyped spelling of DOMAIN.md section 3, plus residents of towns named after an
    old municipality (signatures/old_municipalities.toml [generated]) typed with the old name and today's, 斎藤/齋藤様/
@@ -17,6 +17,10 @@ Five sets, counted as the scan counts them (make_rows, count: keys, room paths, 
 5. units (seeds 0-19, persons19): namesakes in short units after the building (コーポ山田 1 / 2, A1 / A2, B1 / B2, A-1 /
    B-1, 3F-A / 3F-B), each typed one or two of the ways one unit is written (2, 2号室, -2, 2号; A1, A-1, A棟1号室; 3F-A,
    3階A), and a person in a room with a copy holding a code in brackets ((T1234) a telephone, (P101) a parking space).
+6. not units (seeds 0-19, review19p): a trailing short number that is no unit, each person typed with and without the
+   space (a lot after a town holding a number, 浜中町一番沢 12; after a hyphen written ー, 15ー 38; after a block in kanji
+   numerals, 三丁目十二 5), a building's own number typed apart beside her room there (ハイツ 21, ハイツ21 101号室), and
+   namesakes in a basement floor's unit and the ground floor's (地下1階A / B1F-A, 1階A).
 over = truth persons merged into one counted person (an under-count), split = counted persons per truth person beyond one
 (an over-count). Run against another revision with --tree DIR (a `git archive` of it; the places and old names are
 drawn from this checkout's tables so both count the same rows).
@@ -238,12 +242,52 @@ def _worker(tree: Path) -> tuple[int, ...]:
             add(name, f"{bld} {rnd.choice(['(T1234)', '(x2345)', '(P101)', '(P12)'])}", (name, room))
         return tally(recs, truth)
 
+    def not_units(seed: int) -> tuple[int, int, int]:
+        """review19p: trailing short numbers that are no unit, typed with and without the space, and basement units."""
+        rnd, fake = random.Random(seed), Faker("ja_JP")
+        fake.seed_instance(seed)
+        recs, truth = [], []
+        used: set[str] = set()
+        kanji = "一二三四五六七八九"
+        towns = ["北海道厚岸郡浜中町一番沢", "秋田県にかほ市象潟町一丁目塩越", "岩手県岩手郡雫石町第3地割字大前田",
+                 "宮城県登米市豊里町外一番江", "京都府京都市中京区河原町通2条上ル"]
+
+        def add(name: str, address: str, who: object) -> None:
+            recs.append(PersonRecord("s", len(recs), {"name": name, "address": address}))
+            truth.append(who)
+
+        for g in range(50):
+            while (name := fake.name()) in used:
+                pass
+            used.add(name)
+            a, b, c = rnd.randint(1, 9), rnd.randint(1, 9), rnd.randint(1, 40)
+            kind = g % 5
+            if kind == 0:
+                town = rnd.choice(towns)
+                forms = [f"{town} {c}", f"{town}{c}"]
+            elif kind == 1:
+                forms = [f"東京都三鷹市下連雀{a}丁目{b}ー {c}", f"東京都三鷹市下連雀{a}-{b}-{c}"]
+            elif kind == 2:
+                forms = [f"東京都小金井市本町{kanji[a - 1]}丁目{kanji[b - 1]} {c}", f"東京都小金井市本町{a}-{b}-{c}"]
+            elif kind == 3:
+                bld, n = fake.building_name(), rnd.choice(["2", "5", "21"])
+                forms = [f"東京都小金井市本町{a}-{b}-{c} {bld} {n}", f"東京都小金井市本町{a}-{b}-{c} {bld}{n} 101号室"]
+            else:
+                bld = fake.building_name()
+                for floor in ("地下1階A", "B1F-A", "1階A", "1F-A"):
+                    add(name, f"東京都小金井市本町{a}-{b}-{c} {bld} {floor}", (name, floor.startswith(("地下", "B"))))
+                continue
+            for form in forms:
+                add(name, form, name)
+        return tally(recs, truth)
+
     a = [sum(x) for x in zip(*(spellings(s) for s in range(1, 9)), strict=True)]
     b = [sum(x) for x in zip(*(rooms(s) for s in range(20)), strict=True)]
     c = [sum(x) for x in zip(*(readings(s) for s in range(20)), strict=True)]
     d = [sum(x) for x in zip(*(floors(s) for s in range(20)), strict=True)]
     e = [sum(x) for x in zip(*(units(s) for s in range(20)), strict=True)]
-    return (*a, *b, *c, *d, *e)
+    f = [sum(x) for x in zip(*(not_units(s) for s in range(20)), strict=True)]
+    return (*a, *b, *c, *d, *e, *f)
 
 
 def run(tree: Path) -> tuple[int, ...]:
@@ -266,8 +310,9 @@ def main() -> int:
              f"Python {platform.python_version()}.", "",
              "| tree | spellings: truth persons | wrongly merged | wrongly split | rooms: truth persons | wrongly merged "
              "| wrongly split | readings: truth persons | wrongly merged | wrongly split | floors: truth persons "
-             "| wrongly merged | wrongly split | units: truth persons | wrongly merged | wrongly split |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| wrongly merged | wrongly split | units: truth persons | wrongly merged | wrongly split "
+             "| not units: truth persons | wrongly merged | wrongly split |",
+             "| --- |" + " ---: |" * 18]
     for label, tree in trees:
         figures = run(tree)
         lines.append(f"| {label} | " + " | ".join(f"{x:,}" for x in figures) + " |")

@@ -98,9 +98,10 @@ _SPACED_ROOM_THEN_NOTE = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400
                                     "(?=\\d{3}[ \t\u3000\u00a0]+\\d{5,}$)")
 # persons19: a number of one or two digits ending the address after a building's name and a space (コーポ山田 2, コーポ山田
 # 2号): its unit, as コーポ山田-2 and コーポ山田#2 are (glued, コーポ山田2, ハイツ21 name a building). Never after a block word
-# or a grid's direction (3丁目 2, 12番 5, 1条 2, 北1条西 2, 8線西 3: the block's next number)
+# or a grid's direction (3丁目 2, 12番 5, 1条 2, 北1条西 2, 8線西 3: the block's next number), nor after a hyphen typed as
+# the long vowel mark (15ー 38, review19p: ー is katakana, no building's name) or a kanji numeral (三丁目十二 5: the block)
 _SPACED_SHORT_ROOM = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])"
-                                "(?<![目番地号条線通区割丁のノ之東西南北町村る])"
+                                f"(?<![目番地号条線通区割丁のノ之東西南北町村る{_KN}])(?<!\\dー)"
                                 "[ \t\u3000\u00a0]+(?=\\d{1,2}(?:号室|号|室)?$)")
 # a block number typed before (3, 三丁目, 十二番五号, 八-二十七, 十六番地の八); not a numeral of a town's name (一番町,
 # 八丁堀, 一番丁, 三ノ輪, 一の宮)
@@ -708,6 +709,11 @@ place_names = _after_mark(_place_names)
 
 def _split(text: str, parts: int = _MAX_BLOCK_PARTS, pattern: re.Pattern[str] = _BLOCK) -> tuple[str, str]:
     m = pattern.search(text)
+    if m and m.start() and text[m.start() - 1] == "#":
+        # review19p: address_spaces' room mark before the first number, which is the block (浜中町一番沢 12, 第3地割字大前田
+        # 12: the town's own number was taken for a block): the lot, as typed without the space, never a key with #
+        text = text[:m.start() - 1] + text[m.start():]
+        m = pattern.search(text)
     if not m:
         return text, ""
     end = m.end()
@@ -860,7 +866,8 @@ def _glued_alone() -> re.Pattern[str]:
     """The glued number (above), never after a word of signatures/room_notes.toml's [room_words]."""
     words = rules.load("room_notes")["room_words"]["words"]
     before = "".join(f"(?<!(?i:{re.escape(w)}))" for w in words)
-    return re.compile(f"(?:(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(?<!{_BASEMENT}){before}(\\d+)"
+    # review19p: or one or two digits after a space (address_spaces' room mark: ハイツ 21, read as the unit since persons19)
+    return re.compile(f"(?:(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(?<!{_BASEMENT}){before}(?:#(?=\\d{{1,2}}$))?(\\d+)"
                       f"|(?<=[\u30a1-\u30fa\u30fc]){before}([{_KN}]+))$")
 
 
@@ -900,16 +907,18 @@ _FLOOR_BEFORE = re.compile(f"(?<![A-Za-z\\d{_KN}])(\\d{{1,2}}|[{_KN}]{{1,3}})\\s
 
 # persons19: a letter after a floor (3F-A, 3階B, 3F A号室) is a unit on that floor: the letter is its room, the floor its
 # wing (as 3F-2's): 3F-A and 3F-B were one person. Never F (a room stage ending in F is a floor alone)
-_FLOOR_UNIT = re.compile(f"(?<![A-Za-z\\d{_KN}])(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)[-\\s#.]?([A-EG-Za-eg-z])"
-                         f"(?:号室|号|室)?[{_TRAILING}]*$")
+# review19p: a basement floor's too (地下1階A, B1F-A: wing B1, as B1F 101's): 地下1階A was floor 1's unit A
+_FLOOR_UNIT = re.compile(f"(?<![A-Za-z\\d{_KN}])(?:(地下|{_BASEMENT})\\s*)?(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)[-\\s#.]?"
+                         f"([A-EG-Za-eg-z])(?:号室|号|室)?[{_TRAILING}]*$")
 
 
 def _floor_parts(raw: str) -> tuple[str, str, str]:
     """(floor as a room stage, "", the building's own number before it) of a building part naming a floor and no room
     (above), or (the unit's letter, its floor, that number) of a unit named by a letter after its floor (3F-A); "" for
     each when it names none."""
-    if (unit := _FLOOR_UNIT.search(raw)) and (floor := _number(unit.group(1))) and floor != "0":
-        return unit.group(2).upper(), floor + _FLOOR, _building_number(raw, unit.start())
+    if (unit := _FLOOR_UNIT.search(raw)) and (floor := _number(unit.group(2))) and floor != "0":
+        wing = _basement(floor) if unit.group(1) else floor + _FLOOR
+        return unit.group(3).upper(), wing, _building_number(raw, unit.start())
     m = _FLOOR_ONLY.search(raw)
     floor = _number(m.group(2)) if m else ""
     if m is None or not floor or floor == "0":
@@ -1123,7 +1132,10 @@ def _before_building(text: str) -> str:
 # the address after the building's name and a space (コーポ山田 2) is the unit, a letter and one or two digits (A1, B-2)
 # the unit and its wing (a glued B1 is wing B?), a letter after a floor (3F-A) a unit on that floor; a letter glued to
 # the digits in brackets other than the basement's B ((T1234), (x1234), (P101)) is a remark again (chain format
-# unchanged: 16-21 share it). evidence.KEYING_ROOM_STAGES says which room
+# unchanged: 16-21 share it); review19p (same session, unreleased, so still 21): a lot after a town holding a number or
+# after ー or a kanji numeral (一番沢 12, 15ー 38, 十二 5) is the block again, a letter after a basement floor
+# (地下1階A) a unit of that floor, and a building's number typed apart (ハイツ 21) may be that building
+# (the glued alias). evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
 KEYING = 21
 
