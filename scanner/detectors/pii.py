@@ -236,7 +236,8 @@ def _list_above(rows: Sequence[Sequence[object]], lists: list[tuple[int, dict[in
     :func:`_rows_to_another_header`), where :func:`_until_another_table` leaves the rest for a table of its own. A
     title, a note table (区分 | 件数) or a header repeated on each printed page is no list of its own. A first list of
     names beside phones or e-mails and no address (氏名 | 電話 | メール) holds names on its own rows, none beside an
-    address: it is a lead of its own, said beside the person table (tables19: its rows were dropped unsaid)."""
+    address, and is a lead (:func:`_names_lead`): a table of its own, said beside the person table (tables19: its rows
+    were dropped unsaid)."""
     for i, cols in lists:
         if i >= best:
             return None
@@ -246,9 +247,17 @@ def _list_above(rows: Sequence[Sequence[object]], lists: list[tuple[int, dict[in
                 _its_names(sorted(ours["name"]), rows[i + 1:i + 1 + TABLE_PEEK_ROWS])):
             continue
         if next((i + 1 + j for j, _r in _rows_to_another_header(rows[i + 1:best + 1 + TABLE_PEEK_ROWS], ours)),
-                None) == best:
+                None) == best and (addr or _names_lead(rows[:best], i, cols)):
             return i, cols
     return None
+
+
+def _names_lead(rows: Sequence[Sequence[object]], i: int, cols: dict[int, Header]) -> bool:
+    """Is the names-only list under the header ``rows[i]`` (its rows up to the end of ``rows``) a lead of its own? A
+    few officers (氏名 | 役職 | 電話: a staff directory, no lead) are none: taken for the first list, they made no
+    table and the member list below them was neither counted nor listed (review19t)."""
+    plan = _plan_from_header(rows, i, cols)
+    return plan is not None and _kind(plan, rows[i + 1:]) == SheetKind.NAMES
 
 
 def _staff_beside_address(row: Sequence[object], cols: dict[int, Header]) -> bool:
