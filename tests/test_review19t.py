@@ -28,3 +28,34 @@ def test_a_few_officers_above_a_member_list_leave_the_members_counted(officers: 
     found = P.analyse_sheet("会員名簿", rows)
     assert found is not None and found.kind == SheetKind.PERSONS
     assert {r.fields["name"] for r in found.records} == {p[0] for p in PEOPLE[40:70]}
+
+
+ITEMS = ["ノートPC", "プロジェクター", "デジタルカメラ", "延長コード", "ホワイトボード"]
+
+
+def _inventory(n: int, at: int = 0) -> Rows:
+    staff = [p[0].split()[0] for p in PEOPLE[:3]]
+    return [[ITEMS[(at + i) % 5], f"AB-{100 + (at + i) * 7 % 900}", 1 + i % 9, f"本社倉庫{1 + i % 5}番棚", staff[i % 3]]
+            for i in range(n)]
+
+
+@pytest.mark.parametrize(("members", "after"), [(30, 60), (60, 150)])
+def test_a_member_list_followed_by_other_rows_without_a_blank_row_is_counted(members: int, after: int) -> None:
+    """氏名 | 郵便番号 | 住所 | 電話 over 30 members, then an inventory's rows with no blank row between (a list pasted
+    above another): the sample as a whole is no person table (the inventory outvotes the addresses) and the header's
+    own block ran to the sample's end (each inventory row holds text where the name is: ノートPC). The sheet was
+    nothing: the members neither counted nor listed. The block ends where a run of rows holds neither a name nor an
+    address in those columns, as at a blank row; the other rows are still read and refused."""
+    rows: Rows = [["氏名", "郵便番号", "住所", "電話", ""],
+                  *([n, "100-0001", a, p, ""] for n, a, p in (PEOPLE * 2)[:members]), *_inventory(after)]
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == members
+    assert sum(found.rejected.values()) == after  # every inventory row said
+
+
+def test_a_member_list_with_its_header_between_an_inventorys_rows_is_counted() -> None:
+    """The same list typed between an inventory's header-less rows: nothing before; the 30 members now."""
+    rows: Rows = [*_inventory(60), ["氏名", "郵便番号", "住所", "電話", ""],
+                  *([n, "100-0001", a, p, ""] for n, a, p in PEOPLE[40:70]), *_inventory(60, 60)]
+    found = P.analyse_sheet("備品", rows)
+    assert found is not None and {r.fields["name"] for r in found.records} == {p[0] for p in PEOPLE[40:70]}

@@ -492,20 +492,35 @@ _LETTER = re.compile(r"[^\W\d_]")  # a name or an address holds letters (kana, k
 
 def _header_block(sample: Sequence[Sequence[object]], mapping: dict[int, Header]) -> int:
     """How many rows of ``sample`` (the rows under a header) are the header's own table: up to the first blank row or
-    row that holds no text in its name and address columns (rows of numbers, another table's rows); a header without
+    row that holds no text in its name and address columns (rows of numbers, another table's rows), or BLOCK_END rows
+    in a row whose address cells are filled with no address (an inventory's rows right under a member list:
+    review19t, the sheet was nothing); a header without
     such columns: up to the first row filling fewer than half of its columns. A member with a name and no address is
     the list's (review14e: one at the top ended the list at its first row). ``len(sample)`` when they are fewer than
     BLOCK_MIN (nothing to retry)."""
     cols = sorted(mapping)
     texts = [c for c, h in mapping.items() if not h.role and _base(h.field) in ("name", "address")]
+    addrs = [c for c in texts if _base(mapping[c].field) == "address"]
     need = (len(cols) + 1) // 2
+    run = 0  # rows in a row whose address cells are filled with no address (another table's: ノートPC | AB-123 | 5)
     for i, row in enumerate(sample):
         width = len(row)
         filled = sum(1 for c in cols if c < width and cell_text(row[c]))
         if not filled or (not texts and filled < need) or (texts and not any(
                 c < width and isinstance(v := row[c], str) and _LETTER.search(v) for c in texts)):
             return i if i >= BLOCK_MIN else len(sample)
+        if addrs and all(c < width and (t := cell_text(row[c])) and t not in _SAME_AS_ABOVE
+                         and not V.looks_like_address(t) for c in addrs):
+            run += 1
+            if run == BLOCK_END and i + 1 - run >= BLOCK_MIN:
+                return i + 1 - run  # a list followed by another's rows with no blank row between (review19t)
+        else:
+            run = 0
     return len(sample)
+
+
+BLOCK_END = 5  # rows in a row with a filled address cell holding no address that end a header's block
+_SAME_AS_ABOVE = frozenset({"同上", "〃", "″", "同", "-", "－", "ー", "なし", "不明"})  # a member's address cell all the same
 
 
 def _values_over_header(head: Sequence[Sequence[object]], mapping: dict[int, Header]) -> SheetPlan | None:
