@@ -1531,12 +1531,16 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     columns = {k: list(v) for k, v in a.columns.items()}
     for k, v in b.columns.items():
         columns.setdefault(k, []).extend(c for c in v if c not in columns[k])
+    # records handed over as found (a scan): only the first EXAMPLES rows are kept, the counts per role beside them
+    # (tables19 adds up one table after another: every table's examples, copied at each, stopped a worker; review19t)
+    handed = RECORD_SINK.get() is not None
     counts = None
-    if a.role_counts is not None or b.role_counts is not None:
+    if handed or a.role_counts is not None or b.role_counts is not None:
         counts = {("" if r == MAIN_ROLE else r): n for r, n in (Counter(a.roles()) + Counter(b.roles())).items()}
     kind = SheetKind.PERSONS if SheetKind.PERSONS in (a.kind, b.kind) else a.kind
+    rows = chain((placed(a, r) for r in a.rows), (placed(b, r) for r in b.rows))
     return SheetFinding(a.name, a.header_row, columns, [k for k in KINDS if k in a.fields or k in b.fields], keys,
-                        [*(placed(a, r) for r in a.rows), *(placed(b, r) for r in b.rows)], kind, roles,
+                        list(islice(rows, EXAMPLES) if handed else rows), kind, roles,
                         dict(Counter(a.rejected) + Counter(b.rejected)), a.row_count + b.row_count,
                         role_counts=counts)
 
