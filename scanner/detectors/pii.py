@@ -494,10 +494,9 @@ def _header_block(sample: Sequence[Sequence[object]], mapping: dict[int, Header]
     """How many rows of ``sample`` (the rows under a header) are the header's own table: up to the first blank row or
     row that holds no text in its name and address columns (rows of numbers, another table's rows), or BLOCK_END rows
     in a row whose address cells are filled with no address (an inventory's rows right under a member list:
-    review19t, the sheet was nothing); a header without
-    such columns: up to the first row filling fewer than half of its columns. A member with a name and no address is
-    the list's (review14e: one at the top ended the list at its first row). ``len(sample)`` when they are fewer than
-    BLOCK_MIN (nothing to retry)."""
+    review19t, the sheet was nothing); a header without such columns: up to the first row filling fewer than half of
+    its columns. A member with a name and no address is the list's (review14e: one at the top ended the list at its
+    first row). ``len(sample)`` when they are fewer than BLOCK_MIN (nothing to retry)."""
     cols = sorted(mapping)
     texts = [c for c, h in mapping.items() if not h.role and _base(h.field) in ("name", "address")]
     addrs = [c for c in texts if _base(mapping[c].field) == "address"]
@@ -1532,7 +1531,7 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     for k, v in b.columns.items():
         columns.setdefault(k, []).extend(c for c in v if c not in columns[k])
     # records handed over as found (a scan): only the first EXAMPLES rows are kept, the counts per role beside them
-    # (tables19 adds up one table after another: every table's examples, copied at each, stopped a worker; review19t)
+    # (tables19 adds up one table after another: every table's examples were copied at each, a quadratic cost; review19t)
     handed = RECORD_SINK.get() is not None
     counts = None
     if handed or a.role_counts is not None or b.role_counts is not None:
