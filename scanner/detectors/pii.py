@@ -236,7 +236,8 @@ def _list_above(rows: Sequence[Sequence[object]], lists: list[tuple[int, dict[in
     :func:`_rows_to_another_header`), where :func:`_until_another_table` leaves the rest for a table of its own. A
     title, a note table (区分 | 件数) or a header repeated on each printed page is no list of its own. A first list of
     names beside phones or e-mails and no address (氏名 | 電話 | メール) holds names on its own rows, none beside an
-    address: it is a lead of its own, said beside the person table (tables19: its rows were dropped unsaid)."""
+    address, and is a lead (:func:`_names_lead`): a table of its own, said beside the person table (tables19: its rows
+    were dropped unsaid)."""
     for i, cols in lists:
         if i >= best:
             return None
@@ -246,9 +247,17 @@ def _list_above(rows: Sequence[Sequence[object]], lists: list[tuple[int, dict[in
                 _its_names(sorted(ours["name"]), rows[i + 1:i + 1 + TABLE_PEEK_ROWS])):
             continue
         if next((i + 1 + j for j, _r in _rows_to_another_header(rows[i + 1:best + 1 + TABLE_PEEK_ROWS], ours)),
-                None) == best:
+                None) == best and (addr or _names_lead(rows[:best], i, cols)):
             return i, cols
     return None
+
+
+def _names_lead(rows: Sequence[Sequence[object]], i: int, cols: dict[int, Header]) -> bool:
+    """Is the names-only list under the header ``rows[i]`` (its rows up to the end of ``rows``) a lead of its own? A
+    few officers (氏名 | 役職 | 電話: a staff directory, no lead) are none: taken for the first list, they made no
+    table and the member list below them was neither counted nor listed (review19t)."""
+    plan = _plan_from_header(rows, i, cols)
+    return plan is not None and _kind(plan, rows[i + 1:]) == SheetKind.NAMES
 
 
 def _staff_beside_address(row: Sequence[object], cols: dict[int, Header]) -> bool:
@@ -483,20 +492,34 @@ _LETTER = re.compile(r"[^\W\d_]")  # a name or an address holds letters (kana, k
 
 def _header_block(sample: Sequence[Sequence[object]], mapping: dict[int, Header]) -> int:
     """How many rows of ``sample`` (the rows under a header) are the header's own table: up to the first blank row or
-    row that holds no text in its name and address columns (rows of numbers, another table's rows); a header without
-    such columns: up to the first row filling fewer than half of its columns. A member with a name and no address is
-    the list's (review14e: one at the top ended the list at its first row). ``len(sample)`` when they are fewer than
-    BLOCK_MIN (nothing to retry)."""
+    row that holds no text in its name and address columns (rows of numbers, another table's rows), or BLOCK_END rows
+    in a row whose address cells are filled with no address (an inventory's rows right under a member list:
+    review19t, the sheet was nothing); a header without such columns: up to the first row filling fewer than half of
+    its columns. A member with a name and no address is the list's (review14e: one at the top ended the list at its
+    first row). ``len(sample)`` when they are fewer than BLOCK_MIN (nothing to retry)."""
     cols = sorted(mapping)
     texts = [c for c, h in mapping.items() if not h.role and _base(h.field) in ("name", "address")]
+    addrs = [c for c in texts if _base(mapping[c].field) == "address"]
     need = (len(cols) + 1) // 2
+    run = 0  # rows in a row whose address cells are filled with no address (another table's: ノートPC | AB-123 | 5)
     for i, row in enumerate(sample):
         width = len(row)
         filled = sum(1 for c in cols if c < width and cell_text(row[c]))
         if not filled or (not texts and filled < need) or (texts and not any(
                 c < width and isinstance(v := row[c], str) and _LETTER.search(v) for c in texts)):
             return i if i >= BLOCK_MIN else len(sample)
+        if addrs and all(c < width and (t := cell_text(row[c])) and t not in _SAME_AS_ABOVE
+                         and not V.looks_like_address(t) for c in addrs):
+            run += 1
+            if run == BLOCK_END and i + 1 - run >= BLOCK_MIN:
+                return i + 1 - run  # a list followed by another's rows with no blank row between (review19t)
+        else:
+            run = 0
     return len(sample)
+
+
+BLOCK_END = 5  # rows in a row with a filled address cell holding no address that end a header's block
+_SAME_AS_ABOVE = frozenset({"同上", "〃", "″", "同", "-", "－", "ー", "なし", "不明"})  # a member's address cell all the same
 
 
 def _values_over_header(head: Sequence[Sequence[object]], mapping: dict[int, Header]) -> SheetPlan | None:
@@ -1507,12 +1530,16 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     columns = {k: list(v) for k, v in a.columns.items()}
     for k, v in b.columns.items():
         columns.setdefault(k, []).extend(c for c in v if c not in columns[k])
+    # records handed over as found (a scan): only the first EXAMPLES rows are kept, the counts per role beside them
+    # (tables19 adds up one table after another: every table's examples were copied at each, a quadratic cost; review19t)
+    handed = RECORD_SINK.get() is not None
     counts = None
-    if a.role_counts is not None or b.role_counts is not None:
+    if handed or a.role_counts is not None or b.role_counts is not None:
         counts = {("" if r == MAIN_ROLE else r): n for r, n in (Counter(a.roles()) + Counter(b.roles())).items()}
     kind = SheetKind.PERSONS if SheetKind.PERSONS in (a.kind, b.kind) else a.kind
+    rows = chain((placed(a, r) for r in a.rows), (placed(b, r) for r in b.rows))
     return SheetFinding(a.name, a.header_row, columns, [k for k in KINDS if k in a.fields or k in b.fields], keys,
-                        [*(placed(a, r) for r in a.rows), *(placed(b, r) for r in b.rows)], kind, roles,
+                        list(islice(rows, EXAMPLES) if handed else rows), kind, roles,
                         dict(Counter(a.rejected) + Counter(b.rejected)), a.row_count + b.row_count,
                         role_counts=counts)
 
