@@ -302,3 +302,22 @@ def test_hostile_superblocks_with_good_checksums_are_refused_or_read_never_crash
         finally:
             array.close()
     assert sum(outcomes.values()) == 150 and outcomes["refused"] and outcomes["read"], outcomes
+
+
+def test_members_met_in_a_folder_are_read_by_one_the_walk_opens(volumes: dict, tmp_path: Path) -> None:
+    """raid6 (left-symmetric, metadata 1.0) imaged as sda..sdd: slot 0 starts with stripe 0's Q, which no signature
+    names, so the folder walk does not open it as an image; slot 1 (the array's first chunk: the ext4) is opened and
+    must read the array itself. It used to leave it to slot 0 ('read as the array with sda'): nothing walked, exit 0."""
+    import random
+
+    folder = tmp_path / "nas"
+    folder.mkdir()
+    chunk = 2 << 20
+    array = bytearray(volumes["ext"])
+    array[chunk:2 * chunk] = random.Random(19).randbytes(chunk)  # blocks 2048-4095 of the 1 KiB-block ext4: free
+    members = write_members(folder, bytes(array), 6, 4, chunk=chunk, version="1.0", stem="sd")
+    for m in members:
+        m.rename(m.with_suffix(""))
+    code, doc = _findings(tmp_path / "out", str(folder))
+    assert _hits(doc) == [(f"{folder}/sd1 » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    assert code == 1 and doc["skipped"] == []

@@ -414,12 +414,22 @@ class ImageSource:
 
     def _md_reader(self, found: Any) -> str:
         """The image file that reads the array FOUND: the first SOURCE holding one of its members, or, for members
-        met inside a source, the one holding the member in the lowest current slot."""
+        met inside a source, the one holding the member in the lowest current slot among those the walk opens as
+        images (image-like name or signature: a 1.0/0.90 member starting with parity is not opened; left to it, the
+        array was walked by none), else this one."""
+        from .image_sniff import signed_as_image
+        from .single import IMAGE_SUFFIXES
+
+        here = os.path.abspath(self.text)
         paths = {path for path, _, _ in found.places.values()}
         if self.within is None:
-            return next((p for p in map(os.path.abspath, self.peers) if p in paths), os.path.abspath(self.text))
+            return next((p for p in map(os.path.abspath, self.peers) if p in paths), here)
         current = found.current()
-        return str(found.places[current[min(current)] if current else min(found.places)][0])
+        for role in sorted(current):
+            path = str(found.places[current[role]][0])
+            if path == here or os.path.splitext(path)[1].casefold() in IMAGE_SUFFIXES or signed_as_image(path):
+                return path
+        return here
 
     def _md_array(self, found: Any, location: str) -> tuple[Any, Any, list[str]]:
         """(path spec, image_md.MdArray, the notes of its volumes) of the array FOUND, registered at LOCATION."""
