@@ -321,3 +321,24 @@ def test_members_met_in_a_folder_are_read_by_one_the_walk_opens(volumes: dict, t
     code, doc = _findings(tmp_path / "out", str(folder))
     assert _hits(doc) == [(f"{folder}/sd1 » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]
     assert code == 1 and doc["skipped"] == []
+
+
+def test_a_090_linear_array_reads_each_member_up_to_its_superblock(tmp_path: Path, array_bytes: bytes) -> None:
+    """0.90 does not record a linear (or raid0) member's size (md.c super_90_load: its data is everything before the
+    superblock, the size field is for raid1 and up): members of 256 KiB and 384 KiB with size 0 were read as an
+    empty array."""
+    import hashlib
+
+    from md_data import super0
+
+    uuid, data, parts = hashlib.md5(b"linear90").digest(), array_bytes[:640 * 1024], []
+    for i, (start, end) in enumerate([(0, 256 * 1024), (256 * 1024, 640 * 1024)]):
+        part = data[start:end]
+        member = bytearray(len(part) + 65536)  # the superblock in the last 64 KiB-aligned 64 KiB
+        member[:len(part)] = part
+        member[len(part):len(part) + 4096] = super0(-1, 0, 0, 2, 0, i, 7, uuid)
+        (tmp_path / f"jbod{i}.img").write_bytes(bytes(member))
+        parts.append(part)
+    array = _open(tmp_path / "jbod0.img")
+    assert array.size == len(data)
+    assert array.read(0, array.size) == data

@@ -109,7 +109,9 @@ def _super1(block: bytes, version: str, at: int) -> MdSuper | None:
                    bool(features & _FEATURE_RESHAPE), _csum1(block, max_dev) == csum)
 
 
-def _super0(block: bytes) -> MdSuper | None:
+def _super0(block: bytes, at: int) -> MdSuper | None:
+    """A 0.90 superblock found AT bytes into its member: the member's data is everything before it (md.c
+    super_90_load; the size field is each member's used size for raid1 and up, not recorded for linear and raid0)."""
     if len(block) < _SB0_BYTES:
         return None
     words = struct.unpack("<1024I", block)
@@ -124,7 +126,7 @@ def _super0(block: bytes) -> MdSuper | None:
     raid_disks, state = words[10], this[4]
     role = this[3] if this[3] < raid_disks and not state & 1 and state & 4 else None  # not faulty, in sync
     size = words[8] * 1024
-    return MdSuper("0.90", uuid, "", level, words[64], words[65], raid_disks, size, 0, size, role, this[0],
+    return MdSuper("0.90", uuid, "", level, words[64], words[65], raid_disks, size, 0, at, role, this[0],
                    words[40] << 32 | words[39], (), 0, 0, False, ok)  # minor 90: no reshape (that is 0.91)
 
 
@@ -140,7 +142,8 @@ def md_super_at(read: Callable[[int, int], bytes], size: int) -> MdSuper | None:
             if found is not None:
                 return found
     if size >= 65536:
-        return _super0(read((size & ~0xFFFF) - 65536, _SB0_BYTES))
+        at = (size & ~0xFFFF) - 65536
+        return _super0(read(at, _SB0_BYTES), at)
     return None
 
 
