@@ -337,8 +337,8 @@ class Detail(Code):
                                       "chunk {chunk:d} bytes) rebuilt by leakscan read-only from {present:d} of its "
                                       "{slots:d} member images: {members:name}")
     MD_DEGRADED = "md-degraded", ("member slot(s) {slots:word} of this md {level:word} array not among the images "
-                                  "(missing, stale or failed): their data was rebuilt from parity or another copy, as "
-                                  "md reads a degraded array")
+                                  "(missing, stale or failed) or cut short in them (imaging stopped early): their "
+                                  "data was rebuilt from parity or another copy, as md reads a degraded array")
     MD_MEMBER_STALE = "md-member-stale", ("{name:name}: member image of the md array whose event count {events:d} is "
                                           "behind the array's {newest:d} (failed, removed or being rebuilt before the "
                                           "last writes): left out as md leaves it out, so its older contents were not "

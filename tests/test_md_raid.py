@@ -342,3 +342,29 @@ def test_a_090_linear_array_reads_each_member_up_to_its_superblock(tmp_path: Pat
     array = _open(tmp_path / "jbod0.img")
     assert array.size == len(data)
     assert array.read(0, array.size) == data
+
+
+@pytest.mark.parametrize(("level", "n", "layout"), [(5, 3, 2), (6, 4, 2), (1, 2, 0), (10, 4, 0x102)])
+def test_a_member_image_cut_short_is_read_up_to_its_end_and_the_rest_rebuilt(tmp_path: Path, array_bytes: bytes,
+                                                                            level: int, n: int, layout: int) -> None:
+    """An imaging run that stopped early: member 1 ends halfway through its data. Before, every read past its end was
+    an OSError ('member image ends ... early': raid5's directory holding the workbook unreadable, exit 3) although
+    parity or another copy holds those chunks."""
+    members = write_members(tmp_path, array_bytes, level, n, chunk=0 if level == 1 else 16384, layout=layout)
+    with members[1].open("r+b") as f:
+        f.truncate((1 << 20) + 100_000)  # the data offset, then 100,000 of its bytes
+    array = _open(members[0])
+    assert array.cut == [1] and array.missing == []
+    assert array.read(0, len(array_bytes)) == array_bytes
+    array.close()
+
+
+def test_a_raid5_member_cut_short_is_said_and_its_chunks_rebuilt(volumes: dict, tmp_path: Path) -> None:
+    members = write_members(tmp_path, volumes["ext"], 5, 3)
+    with members[1].open("r+b") as f:
+        f.truncate(1200 * 1024)
+    code, doc = _findings(tmp_path / "out", *map(str, members))
+    assert _hits(doc) == [(f"{members[0]} » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    assert code == 1 and doc["skipped"] == []
+    note = doc["scan"]["source_details"][0]["volumes"][0]["note_codes"]
+    assert [c["code"] for c in note] == ["md-array-read", "md-degraded"] and note[1]["slots"] == "1"

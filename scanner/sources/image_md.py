@@ -246,6 +246,11 @@ class _Member:
     def __init__(self, place: Place, sb: MdSuper, length: int) -> None:
         self.fd = open_evidence(place[0])
         self.start, self.length = place[1] + sb.data_offset, length
+        # bytes of the data area the image holds: fewer when it is cut short (imaging stopped early)
+        self.held = min(length, max(0, os.fstat(self.fd).st_size - self.start))
+
+    def holds(self, offset: int, n: int) -> bool:
+        return offset + n <= self.held
 
     def read(self, offset: int, n: int) -> bytes:
         n = max(0, min(n, self.length - offset))
@@ -313,6 +318,12 @@ class MdArray:
         except OSError:
             self.close()
             raise
+        # members whose image ends inside their data area: what is past the end is rebuilt as for a missing member
+        self.cut = sorted(r for r, m in self._m.items() if m.held < m.length)
+
+    def _has(self, role: int, offset: int, n: int) -> bool:
+        """Whether member ROLE is present and its image holds N bytes at OFFSET of its data area."""
+        return role in self._m and self._m[role].holds(offset, n)
 
     def _check(self, sb: MdSuper) -> None:
         if sb.reshape:
@@ -412,7 +423,8 @@ class MdArray:
         return b"".join(out)
 
     def _mirror(self, offset: int, n: int) -> bytes:
-        return self._m[min(self._m)].read(offset, n)
+        role = next((r for r in sorted(self._m) if self._m[r].holds(offset, n)), min(self._m))
+        return self._m[role].read(offset, n)
 
     def _chunk(self, number: int, inner: int, n: int) -> bytes:
         """N bytes at INNER in the array's chunk NUMBER."""
@@ -422,8 +434,11 @@ class MdArray:
             return self._m[role].read(stripe * c + inner, n)
         if self.level == 10:
             near = self.sb.layout & 0xFF
-            for k in range(near):
-                stripe, role = divmod(number * near + k, self.n)
+            copies = [divmod(number * near + k, self.n) for k in range(near)]
+            for stripe, role in copies:
+                if self._has(role, stripe * c + inner, n):
+                    return self._m[role].read(stripe * c + inner, n)
+            for stripe, role in copies:  # only cut copies: read up to the end of one (an OSError says where)
                 if role in self._m:
                     return self._m[role].read(stripe * c + inner, n)
             raise OSError(f"raid10 chunk {number}: no copy present")
@@ -431,28 +446,35 @@ class MdArray:
         stripe, index = divmod(number, data_disks)
         role, parity = self.place(stripe, index)
         at = stripe * c + inner
-        if role in self._m:
+        if self._has(role, at, n):
             return self._m[role].read(at, n)
         others = [self.place(stripe, i)[0] for i in range(data_disks) if i != index]
-        if parity in self._m and all(r in self._m for r in others):  # P xor every other data chunk of the stripe
+        if self._has(parity, at, n) and all(self._has(r, at, n) for r in others):  # P xor the other data chunks
             return _xor([self._m[r].read(at, n) for r in [parity, *others]], n)
-        return self._from_q(stripe, role, parity, others, at, n)
+        try:
+            return self._from_q(stripe, role, parity, others, at, n)
+        except OSError:
+            if role in self._m:  # cut short, and not rebuilt: read up to its end (the OSError says where)
+                return self._m[role].read(at, n)
+            raise
 
     def _from_q(self, stripe: int, role: int, parity: int, others: list[int], at: int, n: int) -> bytes:
         """raid6: the chunk of missing member ROLE when P or another data chunk is missing too, from Q (lib/raid6
         recov: Q = sum of g^slot * D over GF(2^8), the slots in the kernel's syndrome order)."""
+        if self.level != 6:
+            raise OSError(f"{self.sb.level_name} stripe {stripe}: more than one chunk missing")
         slots = self.syndrome_slots(stripe)
         q = self.q_member(stripe)
-        gone = [r for r in others if r not in self._m]
-        if q not in self._m or len(gone) > 1:
+        gone = [r for r in others if not self._has(r, at, n)]
+        if not self._has(q, at, n) or len(gone) > 1 or (gone and not self._has(parity, at, n)):
             raise OSError(f"raid6 stripe {stripe}: more than two chunks missing")
         rest = _xor([self._m[q].read(at, n)] + [self._m[r].read(at, n).translate(_gf_times(_EXP[slots[r]]))
-                                               for r in others if r in self._m], n)  # Q of the missing ones
+                                               for r in others if r not in gone], n)  # Q of the missing ones
         x = _EXP[slots[role]]
         if not gone:  # P missing: Qx = g^x Dx
             return rest.translate(_gf_times(_gf_inverse(x)))
         y, parity_rest = _EXP[slots[gone[0]]], _xor([self._m[parity].read(at, n)] + [
-            self._m[r].read(at, n) for r in others if r in self._m], n)  # Dx xor Dy
+            self._m[r].read(at, n) for r in others if r not in gone], n)  # Dx xor Dy
         # Qxy = g^x Dx xor g^y Dy, Pxy = Dx xor Dy: Dx = (Qxy xor g^y Pxy) / (g^x xor g^y)
         return _xor([rest, parity_rest.translate(_gf_times(y))], n).translate(_gf_times(_gf_inverse(x ^ y)))
 
