@@ -354,9 +354,17 @@ def test_a_member_image_cut_short_is_read_up_to_its_end_and_the_rest_rebuilt(tmp
     with members[1].open("r+b") as f:
         f.truncate((1 << 20) + 100_000)  # the data offset, then 100,000 of its bytes
     array = _open(members[0])
-    assert array.cut == [1] and array.missing == []
+    assert array.cut == [1] and array.missing == [] and array.rebuilt_slots() == [1]
     assert array.read(0, len(array_bytes)) == array_bytes
     array.close()
+    if level == 5:  # two cut: past both ends nothing rebuilds them, and md-degraded does not say it did
+        with members[2].open("r+b") as f:
+            f.truncate((1 << 20) + 50_000)
+        array = _open(members[0])
+        assert array.cut == [1, 2] and array.rebuilt_slots() == []
+        with pytest.raises(OSError, match="ends .* early"):
+            array.read(0, len(array_bytes))
+        array.close()
 
 
 def test_a_raid5_member_cut_short_is_said_and_its_chunks_rebuilt(volumes: dict, tmp_path: Path) -> None:

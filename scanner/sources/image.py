@@ -446,9 +446,7 @@ class ImageSource:
         read = ", ".join(self._md_name(found.places[current[r]]) for r in sorted(current))
         notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version, layout=sb.layout_name or "none",
                      chunk=sb.chunk, present=len(current), slots=sb.raid_disks, members=read)]
-        # a member cut short: the chunks past its end come from parity or another copy (raid0 and linear have none:
-        # reads past its end fail and are listed)
-        degraded = sorted({*array.missing, *(array.cut if sb.level not in (-1, 0) else [])})
+        degraded = array.rebuilt_slots()  # missing, or cut short (the chunks past its end)
         if degraded:
             notes.append(say(Detail.MD_DEGRADED, level=sb.level_name, slots=",".join(str(r) for r in degraded)))
         return factory.Factory.NewPathSpec(_MD_ARRAY, location=location), array, notes

@@ -321,6 +321,13 @@ class MdArray:
         # members whose image ends inside their data area: what is past the end is rebuilt as for a missing member
         self.cut = sorted(r for r, m in self._m.items() if m.held < m.length)
 
+    def rebuilt_slots(self) -> list[int]:
+        """The slots whose data is rebuilt from parity or another copy: the missing ones, and the members cut short
+        when the array's redundancy covers them too (else reads past their ends fail, and are listed)."""
+        spare = {1: self.n - 1, 4: 1, 5: 1, 6: 2, 10: (self.sb.layout & 0xFF) - 1}.get(self.level, 0)
+        both = sorted({*self.missing, *self.cut})
+        return both if len(both) <= spare else self.missing
+
     def _has(self, role: int, offset: int, n: int) -> bool:
         """Whether member ROLE is present and its image holds N bytes at OFFSET of its data area."""
         return role in self._m and self._m[role].holds(offset, n)
