@@ -1653,4 +1653,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED, Detail.QCOW2_POINTER_PAST_END,
                         Detail.QCOW2_COMPRESSED_MISREAD,
                         Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS,
-                        Detail.MD_MEMBER_STALE, Detail.MD_SUPERBLOCK_DAMAGED})  # an md member left out
+                        Detail.MD_MEMBER_STALE, Detail.MD_SUPERBLOCK_DAMAGED,  # an md member left out
+                        Detail.MD_ARRAY_UNREAD})  # an md array not rebuilt: none of its files listed

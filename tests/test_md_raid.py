@@ -376,3 +376,17 @@ def test_a_raid5_member_cut_short_is_said_and_its_chunks_rebuilt(volumes: dict, 
     assert code == 1 and doc["skipped"] == []
     note = doc["scan"]["source_details"][0]["volumes"][0]["note_codes"]
     assert [c["code"] for c in note] == ["md-array-read", "md-degraded"] and note[1]["slots"] == "1"
+
+
+def test_an_array_not_rebuilt_in_a_folder_makes_the_scan_incomplete(volumes: dict, tmp_path: Path) -> None:
+    """Each disk imaged into a folder of its own (Disk0/image.dd ...): each member alone cannot rebuild a raid5; the
+    array's files were never listed, yet the scan ended exit 0 (complete, nothing found) with the refusals listed."""
+    (tmp_path / "x").mkdir()
+    members = write_members(tmp_path / "x", volumes["ext"], 5, 3)
+    case = tmp_path / "case"
+    for i, member in enumerate(members):
+        (case / f"Disk{i}").mkdir(parents=True)
+        member.rename(case / f"Disk{i}" / "image.dd")
+    code, doc = _findings(tmp_path / "out", str(case))
+    assert {(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]} >= {("corrupt", "md-array-unread")}
+    assert code == 3 and doc["scan"]["incomplete"]["unlisted"]
