@@ -379,8 +379,20 @@ def test_a_raid5_member_cut_short_is_said_and_its_chunks_rebuilt(volumes: dict, 
 
 
 def test_an_array_not_rebuilt_in_a_folder_makes_the_scan_incomplete(volumes: dict, tmp_path: Path) -> None:
-    """Each disk imaged into a folder of its own (Disk0/image.dd ...): each member alone cannot rebuild a raid5; the
-    array's files were never listed, yet the scan ended exit 0 (complete, nothing found) with the refusals listed."""
+    """raid0 in a folder, one member not imaged: the array's files were never listed, yet the scan ended exit 0
+    (complete, nothing found) with the refusals listed."""
+    case = tmp_path / "case"
+    case.mkdir()
+    write_members(case, volumes["ext"], 0, 3)[1].unlink()
+    code, doc = _findings(tmp_path / "out", str(case))
+    assert {(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]} >= {("corrupt", "md-array-unread")}
+    assert code == 3 and doc["scan"]["incomplete"]["unlisted"]
+
+
+def test_members_imaged_into_a_folder_each_are_gathered_from_the_folders_beside(volumes: dict,
+                                                                                tmp_path: Path) -> None:
+    """Each disk imaged into a folder of its own inside the case folder (Disk0/image.dd ...): each member alone was
+    refused ('2 of 3 members missing'), the workbook never found."""
     (tmp_path / "x").mkdir()
     members = write_members(tmp_path / "x", volumes["ext"], 5, 3)
     case = tmp_path / "case"
@@ -388,5 +400,5 @@ def test_an_array_not_rebuilt_in_a_folder_makes_the_scan_incomplete(volumes: dic
         (case / f"Disk{i}").mkdir(parents=True)
         member.rename(case / f"Disk{i}" / "image.dd")
     code, doc = _findings(tmp_path / "out", str(case))
-    assert {(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]} >= {("corrupt", "md-array-unread")}
-    assert code == 3 and doc["scan"]["incomplete"]["unlisted"]
+    assert _hits(doc) == [(f"{case}/Disk0/image.dd » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    assert code == 1 and doc["skipped"] == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -206,8 +207,6 @@ def _raised_from(e: BaseException | None, kind: type[_E]) -> _E | None:
 
 
 def _file_kind(mode: int) -> str:
-    import stat
-
     for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISBLK, "a block device"),
                        (stat.S_ISCHR, "a character device"), (stat.S_ISDIR, "a folder")):
         if test(mode):
@@ -376,7 +375,7 @@ class ImageSource:
             return False
         self._step("rebuilding the Linux md array", "leakscan (md)")
         here = os.path.abspath(self.text)
-        found = gather((here, 0, None), first, [p for p in self.peers if os.path.isfile(p)])
+        found = gather((here, 0, None), first, self._md_candidates())
         self._kind = "MD"
         self._md, sb = self._md_facts(found)
         paths = sorted({path for path, _, _ in found.places.values()}, key=lambda p: (p != here, p))
@@ -399,6 +398,32 @@ class ImageSource:
                         "members)")
         self._md_skips = self._md_left_out(found)
         return True
+
+    def _md_candidates(self) -> list[str]:
+        """Where the other members of an md array are looked for, besides the files beside this image: the other
+        SOURCEs; for an image met in a local folder SOURCE, the files in the folders beside its own folder inside
+        that SOURCE (a disk imaged into each: Disk0/image.dd, Disk1/image.dd), read-only, no link followed."""
+        from .image_md import MAX_BESIDE
+        from .image_noatime import list_evidence_folder
+
+        out = [p for p in self.peers if os.path.isfile(p)]
+        if self.within is None:
+            return out
+        root, own = os.path.abspath(self.within.source), os.path.dirname(os.path.abspath(self.text))
+        parent = os.path.dirname(own)
+        try:
+            if not os.path.isdir(root) or os.path.commonpath([root, parent]) != root:
+                return out  # an image in an archive, or in the SOURCE folder itself: nothing beyond it
+            for name in sorted(list_evidence_folder(parent)):
+                folder = os.path.join(parent, name)
+                if folder == own or not stat.S_ISDIR(os.lstat(folder).st_mode):
+                    continue
+                out += [os.path.join(folder, n) for n in sorted(list_evidence_folder(folder))]
+                if len(out) >= MAX_BESIDE:
+                    break
+        except (OSError, ValueError):
+            pass
+        return out[:MAX_BESIDE]
 
     def _md_facts(self, found: Any) -> tuple[dict[str, Any], Any]:
         """md_array's facts of the array FOUND (image_md.Gathered), and its freshest current superblock."""
@@ -490,7 +515,7 @@ class ImageSource:
         if self._md is not None or self._format != "raw" or self._img is None:
             return layers
         here, out = os.path.abspath(self.text), []
-        peers = [p for p in self.peers if os.path.isfile(p)]
+        peers = self._md_candidates()
         for layer in layers:
             size = layer.size or (self._img.get_size() - layer.offset if layer.offset is not None else 0)
             first = md_super(here, layer.offset, size) if layer.offset and size > 0 and not layer.problem else None
@@ -1082,8 +1107,6 @@ class ImageSource:
         of the evidence folder (or to a device) and read it as part of the disk, and a FIFO as a QCOW2's backing
         file held the image worker until its time limit, then said "missing parent file". Such an image is
         refused, naming the file and what it is."""
-        import stat
-
         for row in self._files:
             if row.get("missing") or row.get("role") not in _OPENED_BESIDE or row["path"] == self.text:
                 continue
