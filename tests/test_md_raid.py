@@ -402,3 +402,6 @@ def test_members_imaged_into_a_folder_each_are_gathered_from_the_folders_beside(
     code, doc = _findings(tmp_path / "out", str(case))
     assert _hits(doc) == [(f"{case}/Disk0/image.dd » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]
     assert code == 1 and doc["skipped"] == []
+    first, *others = doc["scan"]["source_details"][1:]  # the folder, then the images met in it
+    assert "member images: Disk0/image.dd, Disk1/image.dd, Disk2/image.dd" in first["volumes"][0]["note"]
+    assert [o["format"] for o in others] == ["Linux md raid5 member (read as the array with Disk0/image.dd)"] * 2

@@ -384,7 +384,8 @@ class ImageSource:
         reader = self._md_reader(found)
         if reader != here:
             self._md["read_with"] = reader
-            self._format = f"Linux md {sb.level_name} member (read as the array with {os.path.basename(reader)})"
+            with_ = self._md_name((reader, 0, None), found)
+            self._format = f"Linux md {sb.level_name} member (read as the array with {with_})"
             return True
         try:
             spec, array, notes = self._md_array(found, here + ".leakscan-md")
@@ -468,7 +469,7 @@ class ImageSource:
         array = MdArray(sb, current, found.supers, found.places)
         _MD_ARRAYS[location] = (sb, current, found.supers, found.places)
         register_reader(_MD_ARRAY, _md_array_reader)
-        read = ", ".join(self._md_name(found.places[current[r]]) for r in sorted(current))
+        read = ", ".join(self._md_name(found.places[current[r]], found) for r in sorted(current))
         notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version, layout=sb.layout_name or "none",
                      chunk=sb.chunk, present=len(current), slots=sb.raid_disks, members=read)]
         degraded = array.rebuilt_slots()  # missing, or cut short (the chunks past its end)
@@ -477,10 +478,14 @@ class ImageSource:
         return factory.Factory.NewPathSpec(_MD_ARRAY, location=location), array, notes
 
     @staticmethod
-    def _md_name(place: tuple[str, int, int | None]) -> str:
-        """A member as said in a detail: its file's name, and the byte its partition starts at."""
+    def _md_name(place: tuple[str, int, int | None], found: Any) -> str:
+        """A member as said in a detail: its file's name (with its folder's when another member of the array FOUND
+        has the same name: Disk0/image.dd), and the byte its partition starts at."""
         path, start, length = place
-        return os.path.basename(path) if start == 0 and length is None else f"{os.path.basename(path)} at byte {start}"
+        name = os.path.basename(path)
+        if sum(os.path.basename(p) == name for p in {p for p, _, _ in found.places.values()}) > 1:
+            name = os.path.join(os.path.basename(os.path.dirname(path)), name)
+        return name if start == 0 and length is None else f"{name} at byte {start}"
 
     def _md_refusal(self, found: Any, e: BaseException) -> tuple[Status, str]:
         """(status, detail) of an array FOUND that E says cannot be rebuilt: corrupt when members are missing."""
@@ -488,7 +493,7 @@ class ImageSource:
 
         current = found.current()
         sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
-        names = ", ".join(self._md_name(p) for p in sorted(found.places.values(), key=lambda p: (p[0], p[1])))
+        names = ", ".join(self._md_name(p, found) for p in sorted(found.places.values(), key=lambda p: (p[0], p[1])))
         detail = say(Detail.MD_ARRAY_UNREAD, level=sb.level_name, why=str(e), members=names)
         missing = not isinstance(e, MdRefused) or e.missing
         return (Status.CORRUPT if missing else Status.UNSUPPORTED), detail
@@ -497,7 +502,7 @@ class ImageSource:
         """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock): listed."""
         out = []
         for key, stale in found.stale():
-            name = self._md_name(found.places[key])
+            name = self._md_name(found.places[key], found)
             said = say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest) \
                 if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
             out.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
@@ -526,7 +531,7 @@ class ImageSource:
             facts, sb = self._md_facts(found)
             reader = self._md_reader(found)
             if reader != here:
-                note = say(Detail.MD_READ_WITH, level=sb.level_name, name=os.path.basename(reader))
+                note = say(Detail.MD_READ_WITH, level=sb.level_name, name=self._md_name((reader, 0, None), found))
                 self._md_elsewhere.append(Layer(layer.names, None, layer.offset, size, facts={
                     **layer.facts, "note": join_details([layer.facts.get("note") or "", note]), "md_array": facts}))
                 continue
