@@ -405,3 +405,24 @@ def test_members_imaged_into_a_folder_each_are_gathered_from_the_folders_beside(
     first, *others = doc["scan"]["source_details"][1:]  # the folder, then the images met in it
     assert "member images: Disk0/image.dd, Disk1/image.dd, Disk2/image.dd" in first["volumes"][0]["note"]
     assert [o["format"] for o in others] == ["Linux md raid5 member (read as the array with Disk0/image.dd)"] * 2
+
+
+def test_a_reused_disk_with_an_old_md_superblock_at_its_end_is_still_walked(volumes: dict, tmp_path: Path) -> None:
+    """A PC disk (MBR, FAT partition holding the workbook) that was once a raid5 member: the 0.90 superblock the old
+    array left in its last 64 KiB survives (nothing overwrites it). Read as that array (2 of 3 members missing), the
+    disk was refused and its partition never walked; the disk is walked, the old array listed."""
+    import hashlib
+
+    from md_data import super0
+
+    (tmp_path / "fat.img").write_bytes(volumes["fat"])
+    partitioned_disk(tmp_path / "pc.img", [(tmp_path / "fat.img", "6")])
+    raw = bytearray((tmp_path / "pc.img").read_bytes()) + bytes(256 * 1024)
+    at = (len(raw) & ~0xFFFF) - 65536
+    raw[at:at + 4096] = super0(5, 2, 65536, 3, at - 65536, 0, 9, hashlib.md5(b"old nas").digest())
+    (tmp_path / "pc.img").write_bytes(bytes(raw))
+    (tmp_path / "fat.img").unlink()
+    code, doc = _findings(tmp_path / "out", str(tmp_path / "pc.img"))
+    assert _hits(doc) == [(f"{tmp_path}/pc.img » p1 (FAT16) » /BACKUP/名簿.xlsx", volumes["book"])]
+    assert [(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]] == [("corrupt", "md-array-unread")]
+    assert code == 3

@@ -365,8 +365,9 @@ class ImageSource:
         SOURCEs and the regular files beside it, read-only), is the disk: The Sleuth Kit reads it directly
         (ReaderImage), dfvfs' layers through a path spec of leakscan's own (image_pathspec). One image reads each
         array (_md_reader); the others are described as read with it. An array that cannot be rebuilt (members
-        missing, a layout or state not read here) is a SourceError saying why and naming the members found. False:
-        no md member."""
+        missing, a layout or state not read here) is a SourceError saying why and naming the members found, or, when
+        the image starts with a partition table, listed while the image is walked as the disk it also is. False: no
+        md member (or walked as that disk)."""
         from .image_md import MdRefused, gather, md_super
         from .image_media import ReaderImage
 
@@ -382,18 +383,27 @@ class ImageSource:
         self._files = [{"path": self.text if p == here else p, "role": "md member", "size": os.path.getsize(p)}
                        for p in paths if os.path.isfile(p)]
         reader = self._md_reader(found)
+        try:
+            spec, array, notes = self._md_array(found, here + ".leakscan-md")
+        except (MdRefused, OSError) as e:
+            refused = Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
+                              *self._md_refusal(found, e))
+            if self._partitioned():  # an old array's superblock left at the end of a reused disk (nothing
+                # overwrites it), or a member whose start still reads: walked as the disk it is, the array listed
+                self._md, self._kind, self._files, self._md_skips = None, "RAW", [], [refused]
+                return False
+            if reader == here:
+                error = SourceError(refused.detail)
+                error.skipped = [refused]
+                raise error from e
+        else:
+            if reader != here:
+                array.close()
         if reader != here:
             self._md["read_with"] = reader
             with_ = self._md_name((reader, 0, None), found)
             self._format = f"Linux md {sb.level_name} member (read as the array with {with_})"
             return True
-        try:
-            spec, array, notes = self._md_array(found, here + ".leakscan-md")
-        except (MdRefused, OSError) as e:
-            error = SourceError(self._md_refusal(found, e)[1])
-            error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
-                                     *self._md_refusal(found, e))]
-            raise error from e
         self._img, self._storage, self._md_notes = ReaderImage(array), spec, notes
         self._format = (f"Linux md {sb.level_name} (rebuilt by leakscan from {array.present} of {sb.raid_disks} "
                         "members)")
@@ -425,6 +435,16 @@ class ImageSource:
         except (OSError, ValueError):
             pass
         return out[:MAX_BESIDE]
+
+    def _partitioned(self) -> bool:
+        """Whether the image starts with a partition table (MBR, GPT, APM): a disk of its own too."""
+        from .image_sniff import quick_kind, read_ends
+
+        try:
+            head, tail, _ = read_ends(self.text)
+        except OSError:
+            return False
+        return quick_kind(head, tail) in ("mbr", "gpt", "apm")
 
     def _md_facts(self, found: Any) -> tuple[dict[str, Any], Any]:
         """md_array's facts of the array FOUND (image_md.Gathered), and its freshest current superblock."""
