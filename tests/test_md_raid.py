@@ -426,3 +426,29 @@ def test_a_reused_disk_with_an_old_md_superblock_at_its_end_is_still_walked(volu
     assert _hits(doc) == [(f"{tmp_path}/pc.img » p1 (FAT16) » /BACKUP/名簿.xlsx", volumes["book"])]
     assert [(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]] == [("corrupt", "md-array-unread")]
     assert code == 3
+
+
+def test_sectors_in_a_members_bad_block_log_are_rebuilt_from_parity(tmp_path: Path, array_bytes: bytes) -> None:
+    """A failing disk: md records sectors it could not write in the member's bad-block log (1.x: bblog_offset sectors
+    after the superblock, entries sector << 10 | count) and reads them from parity. The member's bytes there are
+    stale; they were read as the array's."""
+    import struct
+
+    from md_data import _csum1
+
+    members = write_members(tmp_path, array_bytes, 5, 3, chunk=16384)
+    raw = bytearray(members[1].read_bytes())
+    sb = bytearray(raw[4096:5120])
+    struct.pack_into("<BHi", sb, 185, 0, 8, 16)  # shift 0, 8 sectors of log, 16 sectors after the superblock
+    struct.pack_into("<I", sb, 216, 0)
+    struct.pack_into("<I", sb, 216, _csum1(sb, 3))
+    raw[4096:5120] = sb
+    log = 4096 + 16 * 512
+    raw[log:log + 4096] = b"\xff" * 4096
+    struct.pack_into("<QQ", raw, log, 40 << 10 | 24, 100 << 10 | 1)  # sectors 40-63 and 100 of its data
+    for sector, count in ((40, 24), (100, 1)):
+        at = (1 << 20) + sector * 512
+        raw[at:at + count * 512] = b"\xee" * (count * 512)  # what the failing disk holds there
+    members[1].write_bytes(bytes(raw))
+    assert md_super(str(members[1])).bad == ((40 * 512, 24 * 512), (100 * 512, 512))
+    assert _open(members[0]).read(0, len(array_bytes)) == array_bytes

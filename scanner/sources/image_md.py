@@ -12,6 +12,7 @@ event count is behind the others' is stale (md leaves it out) and is read as mis
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import struct
@@ -65,6 +66,7 @@ class MdSuper:
     recovery_offset: int = 0  # bytes of a member being rebuilt that were rebuilt
     reshape: bool = False
     checksum_ok: bool = True
+    bad: tuple[tuple[int, int], ...] = ()  # 1.x bad-block log: (offset, bytes) of the data area md reads elsewhere
 
     @property
     def level_name(self) -> str:
@@ -130,6 +132,24 @@ def _super0(block: bytes, at: int) -> MdSuper | None:
                    words[40] << 32 | words[39], (), 0, 0, False, ok)  # minor 90: no reshape (that is 0.91)
 
 
+def _bad_blocks(block: bytes, read: Callable[[int, int], bytes], at: int, size: int) -> tuple[tuple[int, int], ...]:
+    """The bad-block log of the 1.x superblock BLOCK found AT (md.c super_1_load: bblog_size sectors at bblog_offset
+    sectors from the superblock, each entry sector << 10 | count, both << bblog_shift, relative to the data offset;
+    all ones ends it): (offset, bytes) of each range."""
+    shift, sectors, offset = struct.unpack_from("<BHi", block, 185)
+    start = at + offset * SECTOR
+    if not sectors or not offset or not 0 <= start < size or shift > 16:
+        return ()
+    raw = read(start, min(sectors, 64) * SECTOR)
+    out = []
+    for (entry,) in struct.iter_unpack("<Q", raw[:len(raw) // 8 * 8]):
+        if entry == 0xFFFFFFFFFFFFFFFF:
+            break
+        if entry & 0x3FF:
+            out.append(((entry >> 10 << shift) * SECTOR, ((entry & 0x3FF) << shift) * SECTOR))
+    return tuple(out)
+
+
 def md_super_at(read: Callable[[int, int], bytes], size: int) -> MdSuper | None:
     """The md superblock of a member SIZE bytes long read by READ(offset, n), or None. 1.2, 1.1, 1.0, then
     0.90 (as mdadm looks: a member holds one)."""
@@ -138,9 +158,11 @@ def md_super_at(read: Callable[[int, int], bytes], size: int) -> MdSuper | None:
         places.append(("1.0", ((size // SECTOR - 16) & ~7) * SECTOR))
     for version, at in places:
         if 0 <= at and at + 256 <= size:
-            found = _super1(read(at, _SB1_BYTES), version, at)
+            block = read(at, _SB1_BYTES)
+            found = _super1(block, version, at)
             if found is not None:
-                return found
+                bad = _bad_blocks(block, read, at, size)
+                return dataclasses.replace(found, bad=bad) if bad else found
     if size >= 65536:
         at = (size & ~0xFFFF) - 65536
         return _super0(read(at, _SB0_BYTES), at)
@@ -248,9 +270,10 @@ class _Member:
         self.start, self.length = place[1] + sb.data_offset, length
         # bytes of the data area the image holds: fewer when it is cut short (imaging stopped early)
         self.held = min(length, max(0, os.fstat(self.fd).st_size - self.start))
+        self.bad = sb.bad  # ranges md records as bad on this member: read from parity or another copy
 
     def holds(self, offset: int, n: int) -> bool:
-        return offset + n <= self.held
+        return offset + n <= self.held and not any(s < offset + n and offset < s + k for s, k in self.bad)
 
     def read(self, offset: int, n: int) -> bytes:
         n = max(0, min(n, self.length - offset))
