@@ -32,6 +32,7 @@ from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
 
 if TYPE_CHECKING:
+    from .image_md import Gathered
     from .image_vhd import Damage
 
 __all__ = ["ImageSource", "looks_like_image"]
@@ -446,7 +447,7 @@ class ImageSource:
             return False
         return quick_kind(head, tail) in ("mbr", "gpt", "apm")
 
-    def _md_facts(self, found: Any) -> tuple[dict[str, Any], Any]:
+    def _md_facts(self, found: Gathered) -> tuple[dict[str, Any], Any]:
         """md_array's facts of the array FOUND (image_md.Gathered), and its freshest current superblock."""
         current = found.current()
         sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
@@ -458,7 +459,7 @@ class ImageSource:
                  "missing_slots": sorted(set(range(sb.raid_disks)) - set(current))}
         return facts, sb
 
-    def _md_reader(self, found: Any) -> str:
+    def _md_reader(self, found: Gathered) -> str:
         """The image file that reads the array FOUND: the first SOURCE holding one of its members, or, for members
         met inside a source, the one holding the member in the lowest current slot among those the walk opens as
         images (image-like name or signature: a 1.0/0.90 member starting with parity is not opened; left to it, the
@@ -477,7 +478,7 @@ class ImageSource:
                 return path
         return here
 
-    def _md_array(self, found: Any, location: str) -> tuple[Any, Any, list[str]]:
+    def _md_array(self, found: Gathered, location: str) -> tuple[Any, Any, list[str]]:
         """(path spec, image_md.MdArray, the notes of its volumes) of the array FOUND, registered at LOCATION."""
         from dfvfs.path import factory
 
@@ -498,7 +499,7 @@ class ImageSource:
         return factory.Factory.NewPathSpec(_MD_ARRAY, location=location), array, notes
 
     @staticmethod
-    def _md_name(place: tuple[str, int, int | None], found: Any) -> str:
+    def _md_name(place: tuple[str, int, int | None], found: Gathered) -> str:
         """A member as said in a detail: its file's name (with its folder's when another member of the array FOUND
         has the same name: Disk0/image.dd), and the byte its partition starts at."""
         path, start, length = place
@@ -507,7 +508,7 @@ class ImageSource:
             name = os.path.join(os.path.basename(os.path.dirname(path)), name)
         return name if start == 0 and length is None else f"{name} at byte {start}"
 
-    def _md_refusal(self, found: Any, e: BaseException) -> tuple[Status, str]:
+    def _md_refusal(self, found: Gathered, e: BaseException) -> tuple[Status, str]:
         """(status, detail) of an array FOUND that E says cannot be rebuilt: corrupt when members are missing."""
         from .image_md import MdRefused
 
@@ -518,7 +519,7 @@ class ImageSource:
         missing = not isinstance(e, MdRefused) or e.missing
         return (Status.CORRUPT if missing else Status.UNSUPPORTED), detail
 
-    def _md_left_out(self, found: Any) -> list[Skipped]:
+    def _md_left_out(self, found: Gathered) -> list[Skipped]:
         """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock): listed."""
         out = []
         for key, stale in found.stale():
