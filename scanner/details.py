@@ -345,8 +345,8 @@ class Detail(Code):
                                       "chunk {chunk:d} bytes) rebuilt by leakscan read-only from {present:d} of its "
                                       "{slots:d} member images: {members:name}")
     MD_DEGRADED = "md-degraded", ("member slot(s) {slots:word} of this md {level:word} array not among the images "
-                                  "(missing, stale or failed): their data was rebuilt from parity or another copy, as "
-                                  "md reads a degraded array")
+                                  "(missing, stale or failed) or cut short in them (imaging stopped early): their "
+                                  "data was rebuilt from parity or another copy, as md reads a degraded array")
     MD_MEMBER_STALE = "md-member-stale", ("{name:name}: member image of the md array whose event count {events:d} is "
                                           "behind the array's {newest:d} (failed, removed or being rebuilt before the "
                                           "last writes): left out as md leaves it out, so its older contents were not "
@@ -1692,4 +1692,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED, Detail.QCOW2_POINTER_PAST_END,
                         Detail.QCOW2_COMPRESSED_MISREAD,
                         Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS,
-                        Detail.MD_MEMBER_STALE, Detail.MD_SUPERBLOCK_DAMAGED})  # an md member left out
+                        Detail.MD_MEMBER_STALE, Detail.MD_SUPERBLOCK_DAMAGED,  # an md member left out
+                        Detail.MD_ARRAY_UNREAD})  # an md array not rebuilt: none of its files listed

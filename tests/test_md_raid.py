@@ -302,3 +302,153 @@ def test_hostile_superblocks_with_good_checksums_are_refused_or_read_never_crash
         finally:
             array.close()
     assert sum(outcomes.values()) == 150 and outcomes["refused"] and outcomes["read"], outcomes
+
+
+def test_members_met_in_a_folder_are_read_by_one_the_walk_opens(volumes: dict, tmp_path: Path) -> None:
+    """raid6 (left-symmetric, metadata 1.0) imaged as sda..sdd: slot 0 starts with stripe 0's Q, which no signature
+    names, so the folder walk does not open it as an image; slot 1 (the array's first chunk: the ext4) is opened and
+    must read the array itself. It used to leave it to slot 0 ('read as the array with sda'): nothing walked, exit 0."""
+    import random
+
+    folder = tmp_path / "nas"
+    folder.mkdir()
+    chunk = 2 << 20
+    array = bytearray(volumes["ext"])
+    array[chunk:2 * chunk] = random.Random(19).randbytes(chunk)  # blocks 2048-4095 of the 1 KiB-block ext4: free
+    members = write_members(folder, bytes(array), 6, 4, chunk=chunk, version="1.0", stem="sd")
+    for m in members:
+        m.rename(m.with_suffix(""))
+    code, doc = _findings(tmp_path / "out", str(folder))
+    assert _hits(doc) == [(f"{folder}/sd1 » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    assert code == 1 and doc["skipped"] == []
+
+
+def test_a_090_linear_array_reads_each_member_up_to_its_superblock(tmp_path: Path, array_bytes: bytes) -> None:
+    """0.90 does not record a linear (or raid0) member's size (md.c super_90_load: its data is everything before the
+    superblock, the size field is for raid1 and up): members of 256 KiB and 384 KiB with size 0 were read as an
+    empty array."""
+    import hashlib
+
+    from md_data import super0
+
+    uuid, data, parts = hashlib.md5(b"linear90").digest(), array_bytes[:640 * 1024], []
+    for i, (start, end) in enumerate([(0, 256 * 1024), (256 * 1024, 640 * 1024)]):
+        part = data[start:end]
+        member = bytearray(len(part) + 65536)  # the superblock in the last 64 KiB-aligned 64 KiB
+        member[:len(part)] = part
+        member[len(part):len(part) + 4096] = super0(-1, 0, 0, 2, 0, i, 7, uuid)
+        (tmp_path / f"jbod{i}.img").write_bytes(bytes(member))
+        parts.append(part)
+    array = _open(tmp_path / "jbod0.img")
+    assert array.size == len(data)
+    assert array.read(0, array.size) == data
+
+
+@pytest.mark.parametrize(("level", "n", "layout"), [(5, 3, 2), (6, 4, 2), (1, 2, 0), (10, 4, 0x102)])
+def test_a_member_image_cut_short_is_read_up_to_its_end_and_the_rest_rebuilt(tmp_path: Path, array_bytes: bytes,
+                                                                            level: int, n: int, layout: int) -> None:
+    """An imaging run that stopped early: member 1 ends halfway through its data. Before, every read past its end was
+    an OSError ('member image ends ... early': raid5's directory holding the workbook unreadable, exit 3) although
+    parity or another copy holds those chunks."""
+    members = write_members(tmp_path, array_bytes, level, n, chunk=0 if level == 1 else 16384, layout=layout)
+    with members[1].open("r+b") as f:
+        f.truncate((1 << 20) + 100_000)  # the data offset, then 100,000 of its bytes
+    array = _open(members[0])
+    assert array.cut == [1] and array.missing == [] and array.rebuilt_slots() == [1]
+    assert array.read(0, len(array_bytes)) == array_bytes
+    array.close()
+    if level == 5:  # two cut: past both ends nothing rebuilds them, and md-degraded does not say it did
+        with members[2].open("r+b") as f:
+            f.truncate((1 << 20) + 50_000)
+        array = _open(members[0])
+        assert array.cut == [1, 2] and array.rebuilt_slots() == []
+        with pytest.raises(OSError, match="ends .* early"):
+            array.read(0, len(array_bytes))
+        array.close()
+
+
+def test_a_raid5_member_cut_short_is_said_and_its_chunks_rebuilt(volumes: dict, tmp_path: Path) -> None:
+    members = write_members(tmp_path, volumes["ext"], 5, 3)
+    with members[1].open("r+b") as f:
+        f.truncate(1200 * 1024)
+    code, doc = _findings(tmp_path / "out", *map(str, members))
+    assert _hits(doc) == [(f"{members[0]} » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    assert code == 1 and doc["skipped"] == []
+    note = doc["scan"]["source_details"][0]["volumes"][0]["note_codes"]
+    assert [c["code"] for c in note] == ["md-array-read", "md-degraded"] and note[1]["slots"] == "1"
+
+
+def test_an_array_not_rebuilt_in_a_folder_makes_the_scan_incomplete(volumes: dict, tmp_path: Path) -> None:
+    """raid0 in a folder, one member not imaged: the array's files were never listed, yet the scan ended exit 0
+    (complete, nothing found) with the refusals listed."""
+    case = tmp_path / "case"
+    case.mkdir()
+    write_members(case, volumes["ext"], 0, 3)[1].unlink()
+    code, doc = _findings(tmp_path / "out", str(case))
+    assert {(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]} >= {("corrupt", "md-array-unread")}
+    assert code == 3 and doc["scan"]["incomplete"]["unlisted"]
+
+
+def test_members_imaged_into_a_folder_each_are_gathered_from_the_folders_beside(volumes: dict,
+                                                                                tmp_path: Path) -> None:
+    """Each disk imaged into a folder of its own inside the case folder (Disk0/image.dd ...): each member alone was
+    refused ('2 of 3 members missing'), the workbook never found."""
+    (tmp_path / "x").mkdir()
+    members = write_members(tmp_path / "x", volumes["ext"], 5, 3)
+    case = tmp_path / "case"
+    for i, member in enumerate(members):
+        (case / f"Disk{i}").mkdir(parents=True)
+        member.rename(case / f"Disk{i}" / "image.dd")
+    code, doc = _findings(tmp_path / "out", str(case))
+    assert _hits(doc) == [(f"{case}/Disk0/image.dd » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    assert code == 1 and doc["skipped"] == []
+    first, *others = doc["scan"]["source_details"][1:]  # the folder, then the images met in it
+    assert "member images: Disk0/image.dd, Disk1/image.dd, Disk2/image.dd" in first["volumes"][0]["note"]
+    assert [o["format"] for o in others] == ["Linux md raid5 member (read as the array with Disk0/image.dd)"] * 2
+
+
+def test_a_reused_disk_with_an_old_md_superblock_at_its_end_is_still_walked(volumes: dict, tmp_path: Path) -> None:
+    """A PC disk (MBR, FAT partition holding the workbook) that was once a raid5 member: the 0.90 superblock the old
+    array left in its last 64 KiB survives (nothing overwrites it). Read as that array (2 of 3 members missing), the
+    disk was refused and its partition never walked; the disk is walked, the old array listed."""
+    import hashlib
+
+    from md_data import super0
+
+    (tmp_path / "fat.img").write_bytes(volumes["fat"])
+    partitioned_disk(tmp_path / "pc.img", [(tmp_path / "fat.img", "6")])
+    raw = bytearray((tmp_path / "pc.img").read_bytes()) + bytes(256 * 1024)
+    at = (len(raw) & ~0xFFFF) - 65536
+    raw[at:at + 4096] = super0(5, 2, 65536, 3, at - 65536, 0, 9, hashlib.md5(b"old nas").digest())
+    (tmp_path / "pc.img").write_bytes(bytes(raw))
+    (tmp_path / "fat.img").unlink()
+    code, doc = _findings(tmp_path / "out", str(tmp_path / "pc.img"))
+    assert _hits(doc) == [(f"{tmp_path}/pc.img » p1 (FAT16) » /BACKUP/名簿.xlsx", volumes["book"])]
+    assert [(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]] == [("corrupt", "md-array-unread")]
+    assert code == 3
+
+
+def test_sectors_in_a_members_bad_block_log_are_rebuilt_from_parity(tmp_path: Path, array_bytes: bytes) -> None:
+    """A failing disk: md records sectors it could not write in the member's bad-block log (1.x: bblog_offset sectors
+    after the superblock, entries sector << 10 | count) and reads them from parity. The member's bytes there are
+    stale; they were read as the array's."""
+    import struct
+
+    from md_data import _csum1
+
+    members = write_members(tmp_path, array_bytes, 5, 3, chunk=16384)
+    raw = bytearray(members[1].read_bytes())
+    sb = bytearray(raw[4096:5120])
+    struct.pack_into("<BHi", sb, 185, 0, 8, 16)  # shift 0, 8 sectors of log, 16 sectors after the superblock
+    struct.pack_into("<I", sb, 216, 0)
+    struct.pack_into("<I", sb, 216, _csum1(sb, 3))
+    raw[4096:5120] = sb
+    log = 4096 + 16 * 512
+    raw[log:log + 4096] = b"\xff" * 4096
+    struct.pack_into("<QQ", raw, log, 40 << 10 | 24, 100 << 10 | 1)  # sectors 40-63 and 100 of its data
+    for sector, count in ((40, 24), (100, 1)):
+        at = (1 << 20) + sector * 512
+        raw[at:at + count * 512] = b"\xee" * (count * 512)  # what the failing disk holds there
+    members[1].write_bytes(bytes(raw))
+    assert md_super(str(members[1])).bad == ((40 * 512, 24 * 512), (100 * 512, 512))
+    assert _open(members[0]).read(0, len(array_bytes)) == array_bytes

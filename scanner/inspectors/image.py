@@ -29,6 +29,7 @@ from ..sources.image_sniff import (
     other_format,
     quick_kind,
     read_ends,
+    signed_as_image,
 )
 from ..sources.series_join import joined_in_batches
 from ..sources.single import IMAGE_SUFFIXES
@@ -155,12 +156,8 @@ class ImageInspector:
         if quick_kind(h) is not None:  # a boot sector or a container header in the first 512 bytes
             return True
         path = getattr(entry, "fs_path", None)
-        if path is not None and size >= 4096:
-            try:  # a local file: 4.5 KiB and its last 512 bytes (UDIF and fixed VHD sign at the end)
-                head4k, tail, _ = read_ends(os.fsdecode(path))
-            except OSError:
-                return False
-            return quick_kind(head4k, tail) is not None
+        if path is not None and size >= 4096:  # a local file: 4.5 KiB and its last 512 bytes (UDIF, fixed VHD)
+            return signed_as_image(os.fsdecode(path))
         if len(h) >= 512 and not h.startswith(_COMMON_SIGNATURES) and _many_values(h[:512]):
             return _signed_at_end(entry, size)  # ciphertext with no header: a version 1 encrypted macOS disk image?
         if len(h) == 512 and not any(h) and size >= 64 * 1024:

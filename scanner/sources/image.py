@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
 
 if TYPE_CHECKING:
+    from .image_md import Gathered
     from .image_vhd import Damage
 
 __all__ = ["ImageSource", "looks_like_image"]
@@ -206,8 +208,6 @@ def _raised_from(e: BaseException | None, kind: type[_E]) -> _E | None:
 
 
 def _file_kind(mode: int) -> str:
-    import stat
-
     for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISBLK, "a block device"),
                        (stat.S_ISCHR, "a character device"), (stat.S_ISDIR, "a folder")):
         if test(mode):
@@ -366,8 +366,9 @@ class ImageSource:
         SOURCEs and the regular files beside it, read-only), is the disk: The Sleuth Kit reads it directly
         (ReaderImage), dfvfs' layers through a path spec of leakscan's own (image_pathspec). One image reads each
         array (_md_reader); the others are described as read with it. An array that cannot be rebuilt (members
-        missing, a layout or state not read here) is a SourceError saying why and naming the members found. False:
-        no md member."""
+        missing, a layout or state not read here) is a SourceError saying why and naming the members found, or, when
+        the image starts with a partition table, listed while the image is walked as the disk it also is. False: no
+        md member (or walked as that disk)."""
         from .image_md import MdRefused, gather, md_super
         from .image_media import ReaderImage
 
@@ -376,31 +377,77 @@ class ImageSource:
             return False
         self._step("rebuilding the Linux md array", "leakscan (md)")
         here = os.path.abspath(self.text)
-        found = gather((here, 0, None), first, [p for p in self.peers if os.path.isfile(p)])
+        found = gather((here, 0, None), first, self._md_candidates())
         self._kind = "MD"
         self._md, sb = self._md_facts(found)
         paths = sorted({path for path, _, _ in found.places.values()}, key=lambda p: (p != here, p))
         self._files = [{"path": self.text if p == here else p, "role": "md member", "size": os.path.getsize(p)}
                        for p in paths if os.path.isfile(p)]
         reader = self._md_reader(found)
-        if reader != here:
-            self._md["read_with"] = reader
-            self._format = f"Linux md {sb.level_name} member (read as the array with {os.path.basename(reader)})"
-            return True
         try:
             spec, array, notes = self._md_array(found, here + ".leakscan-md")
         except (MdRefused, OSError) as e:
-            error = SourceError(self._md_refusal(found, e)[1])
-            error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
-                                     *self._md_refusal(found, e))]
-            raise error from e
+            refused = Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
+                              *self._md_refusal(found, e))
+            if self._partitioned():  # an old array's superblock left at the end of a reused disk (nothing
+                # overwrites it), or a member whose start still reads: walked as the disk it is, the array listed
+                self._md, self._kind, self._files, self._md_skips = None, "RAW", [], [refused]
+                return False
+            if reader == here:
+                error = SourceError(refused.detail)
+                error.skipped = [refused]
+                raise error from e
+        else:
+            if reader != here:
+                array.close()
+        if reader != here:
+            self._md["read_with"] = reader
+            with_ = self._md_name((reader, 0, None), found)
+            self._format = f"Linux md {sb.level_name} member (read as the array with {with_})"
+            return True
         self._img, self._storage, self._md_notes = ReaderImage(array), spec, notes
         self._format = (f"Linux md {sb.level_name} (rebuilt by leakscan from {array.present} of {sb.raid_disks} "
                         "members)")
         self._md_skips = self._md_left_out(found)
         return True
 
-    def _md_facts(self, found: Any) -> tuple[dict[str, Any], Any]:
+    def _md_candidates(self) -> list[str]:
+        """Where the other members of an md array are looked for, besides the files beside this image: the other
+        SOURCEs; for an image met in a local folder SOURCE, the files in the folders beside its own folder inside
+        that SOURCE (a disk imaged into each: Disk0/image.dd, Disk1/image.dd), read-only, no link followed."""
+        from .image_md import MAX_BESIDE
+        from .image_noatime import list_evidence_folder
+
+        out = [p for p in self.peers if os.path.isfile(p)]
+        if self.within is None:
+            return out
+        root, own = os.path.abspath(self.within.source), os.path.dirname(os.path.abspath(self.text))
+        parent = os.path.dirname(own)
+        try:
+            if not os.path.isdir(root) or os.path.commonpath([root, parent]) != root:
+                return out  # an image in an archive, or in the SOURCE folder itself: nothing beyond it
+            for name in sorted(list_evidence_folder(parent)):
+                folder = os.path.join(parent, name)
+                if folder == own or not stat.S_ISDIR(os.lstat(folder).st_mode):
+                    continue
+                out += [os.path.join(folder, n) for n in sorted(list_evidence_folder(folder))]
+                if len(out) >= MAX_BESIDE:
+                    break
+        except (OSError, ValueError):
+            pass
+        return out[:MAX_BESIDE]
+
+    def _partitioned(self) -> bool:
+        """Whether the image starts with a partition table (MBR, GPT, APM): a disk of its own too."""
+        from .image_sniff import quick_kind, read_ends
+
+        try:
+            head, tail, _ = read_ends(self.text)
+        except OSError:
+            return False
+        return quick_kind(head, tail) in ("mbr", "gpt", "apm")
+
+    def _md_facts(self, found: Gathered) -> tuple[dict[str, Any], Any]:
         """md_array's facts of the array FOUND (image_md.Gathered), and its freshest current superblock."""
         current = found.current()
         sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
@@ -412,16 +459,26 @@ class ImageSource:
                  "missing_slots": sorted(set(range(sb.raid_disks)) - set(current))}
         return facts, sb
 
-    def _md_reader(self, found: Any) -> str:
+    def _md_reader(self, found: Gathered) -> str:
         """The image file that reads the array FOUND: the first SOURCE holding one of its members, or, for members
-        met inside a source, the one holding the member in the lowest current slot."""
+        met inside a source, the one holding the member in the lowest current slot among those the walk opens as
+        images (image-like name or signature: a 1.0/0.90 member starting with parity is not opened; left to it, the
+        array was walked by none), else this one."""
+        from .image_sniff import signed_as_image
+        from .single import IMAGE_SUFFIXES
+
+        here = os.path.abspath(self.text)
         paths = {path for path, _, _ in found.places.values()}
         if self.within is None:
-            return next((p for p in map(os.path.abspath, self.peers) if p in paths), os.path.abspath(self.text))
+            return next((p for p in map(os.path.abspath, self.peers) if p in paths), here)
         current = found.current()
-        return str(found.places[current[min(current)] if current else min(found.places)][0])
+        for role in sorted(current):
+            path = str(found.places[current[role]][0])
+            if path == here or os.path.splitext(path)[1].casefold() in IMAGE_SUFFIXES or signed_as_image(path):
+                return path
+        return here
 
-    def _md_array(self, found: Any, location: str) -> tuple[Any, Any, list[str]]:
+    def _md_array(self, found: Gathered, location: str) -> tuple[Any, Any, list[str]]:
         """(path spec, image_md.MdArray, the notes of its volumes) of the array FOUND, registered at LOCATION."""
         from dfvfs.path import factory
 
@@ -433,35 +490,40 @@ class ImageSource:
         array = MdArray(sb, current, found.supers, found.places)
         _MD_ARRAYS[location] = (sb, current, found.supers, found.places)
         register_reader(_MD_ARRAY, _md_array_reader)
-        read = ", ".join(self._md_name(found.places[current[r]]) for r in sorted(current))
+        read = ", ".join(self._md_name(found.places[current[r]], found) for r in sorted(current))
         notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version, layout=sb.layout_name or "none",
                      chunk=sb.chunk, present=len(current), slots=sb.raid_disks, members=read)]
-        if array.missing:
-            notes.append(say(Detail.MD_DEGRADED, level=sb.level_name, slots=",".join(str(r) for r in array.missing)))
+        degraded = array.rebuilt_slots()  # missing, or cut short (the chunks past its end)
+        if degraded:
+            notes.append(say(Detail.MD_DEGRADED, level=sb.level_name, slots=",".join(str(r) for r in degraded)))
         return factory.Factory.NewPathSpec(_MD_ARRAY, location=location), array, notes
 
     @staticmethod
-    def _md_name(place: tuple[str, int, int | None]) -> str:
-        """A member as said in a detail: its file's name, and the byte its partition starts at."""
+    def _md_name(place: tuple[str, int, int | None], found: Gathered) -> str:
+        """A member as said in a detail: its file's name (with its folder's when another member of the array FOUND
+        has the same name: Disk0/image.dd), and the byte its partition starts at."""
         path, start, length = place
-        return os.path.basename(path) if start == 0 and length is None else f"{os.path.basename(path)} at byte {start}"
+        name = os.path.basename(path)
+        if sum(os.path.basename(p) == name for p in {p for p, _, _ in found.places.values()}) > 1:
+            name = os.path.join(os.path.basename(os.path.dirname(path)), name)
+        return name if start == 0 and length is None else f"{name} at byte {start}"
 
-    def _md_refusal(self, found: Any, e: BaseException) -> tuple[Status, str]:
+    def _md_refusal(self, found: Gathered, e: BaseException) -> tuple[Status, str]:
         """(status, detail) of an array FOUND that E says cannot be rebuilt: corrupt when members are missing."""
         from .image_md import MdRefused
 
         current = found.current()
         sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
-        names = ", ".join(self._md_name(p) for p in sorted(found.places.values(), key=lambda p: (p[0], p[1])))
+        names = ", ".join(self._md_name(p, found) for p in sorted(found.places.values(), key=lambda p: (p[0], p[1])))
         detail = say(Detail.MD_ARRAY_UNREAD, level=sb.level_name, why=str(e), members=names)
         missing = not isinstance(e, MdRefused) or e.missing
         return (Status.CORRUPT if missing else Status.UNSUPPORTED), detail
 
-    def _md_left_out(self, found: Any) -> list[Skipped]:
+    def _md_left_out(self, found: Gathered) -> list[Skipped]:
         """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock): listed."""
         out = []
         for key, stale in found.stale():
-            name = self._md_name(found.places[key])
+            name = self._md_name(found.places[key], found)
             said = say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest) \
                 if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
             out.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
@@ -479,7 +541,7 @@ class ImageSource:
         if self._md is not None or self._format != "raw" or self._img is None:
             return layers
         here, out = os.path.abspath(self.text), []
-        peers = [p for p in self.peers if os.path.isfile(p)]
+        peers = self._md_candidates()
         for layer in layers:
             size = layer.size or (self._img.get_size() - layer.offset if layer.offset is not None else 0)
             first = md_super(here, layer.offset, size) if layer.offset and size > 0 and not layer.problem else None
@@ -490,7 +552,7 @@ class ImageSource:
             facts, sb = self._md_facts(found)
             reader = self._md_reader(found)
             if reader != here:
-                note = say(Detail.MD_READ_WITH, level=sb.level_name, name=os.path.basename(reader))
+                note = say(Detail.MD_READ_WITH, level=sb.level_name, name=self._md_name((reader, 0, None), found))
                 self._md_elsewhere.append(Layer(layer.names, None, layer.offset, size, facts={
                     **layer.facts, "note": join_details([layer.facts.get("note") or "", note]), "md_array": facts}))
                 continue
@@ -1071,8 +1133,6 @@ class ImageSource:
         of the evidence folder (or to a device) and read it as part of the disk, and a FIFO as a QCOW2's backing
         file held the image worker until its time limit, then said "missing parent file". Such an image is
         refused, naming the file and what it is."""
-        import stat
-
         for row in self._files:
             if row.get("missing") or row.get("role") not in _OPENED_BESIDE or row["path"] == self.text:
                 continue

@@ -12,6 +12,7 @@ event count is behind the others' is stale (md leaves it out) and is read as mis
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import struct
@@ -65,6 +66,7 @@ class MdSuper:
     recovery_offset: int = 0  # bytes of a member being rebuilt that were rebuilt
     reshape: bool = False
     checksum_ok: bool = True
+    bad: tuple[tuple[int, int], ...] = ()  # 1.x bad-block log: (offset, bytes) of the data area md reads elsewhere
 
     @property
     def level_name(self) -> str:
@@ -109,7 +111,9 @@ def _super1(block: bytes, version: str, at: int) -> MdSuper | None:
                    bool(features & _FEATURE_RESHAPE), _csum1(block, max_dev) == csum)
 
 
-def _super0(block: bytes) -> MdSuper | None:
+def _super0(block: bytes, at: int) -> MdSuper | None:
+    """A 0.90 superblock found AT bytes into its member: the member's data is everything before it (md.c
+    super_90_load; the size field is each member's used size for raid1 and up, not recorded for linear and raid0)."""
     if len(block) < _SB0_BYTES:
         return None
     words = struct.unpack("<1024I", block)
@@ -124,8 +128,26 @@ def _super0(block: bytes) -> MdSuper | None:
     raid_disks, state = words[10], this[4]
     role = this[3] if this[3] < raid_disks and not state & 1 and state & 4 else None  # not faulty, in sync
     size = words[8] * 1024
-    return MdSuper("0.90", uuid, "", level, words[64], words[65], raid_disks, size, 0, size, role, this[0],
+    return MdSuper("0.90", uuid, "", level, words[64], words[65], raid_disks, size, 0, at, role, this[0],
                    words[40] << 32 | words[39], (), 0, 0, False, ok)  # minor 90: no reshape (that is 0.91)
+
+
+def _bad_blocks(block: bytes, read: Callable[[int, int], bytes], at: int, size: int) -> tuple[tuple[int, int], ...]:
+    """The bad-block log of the 1.x superblock BLOCK found AT (md.c super_1_load: bblog_size sectors at bblog_offset
+    sectors from the superblock, each entry sector << 10 | count, both << bblog_shift, relative to the data offset;
+    all ones ends it): (offset, bytes) of each range."""
+    shift, sectors, offset = struct.unpack_from("<BHi", block, 185)
+    start = at + offset * SECTOR
+    if not sectors or not offset or not 0 <= start < size or shift > 16:
+        return ()
+    raw = read(start, min(sectors, 64) * SECTOR)
+    out = []
+    for (entry,) in struct.iter_unpack("<Q", raw[:len(raw) // 8 * 8]):
+        if entry == 0xFFFFFFFFFFFFFFFF:
+            break
+        if entry & 0x3FF:
+            out.append(((entry >> 10 << shift) * SECTOR, ((entry & 0x3FF) << shift) * SECTOR))
+    return tuple(out)
 
 
 def md_super_at(read: Callable[[int, int], bytes], size: int) -> MdSuper | None:
@@ -136,11 +158,14 @@ def md_super_at(read: Callable[[int, int], bytes], size: int) -> MdSuper | None:
         places.append(("1.0", ((size // SECTOR - 16) & ~7) * SECTOR))
     for version, at in places:
         if 0 <= at and at + 256 <= size:
-            found = _super1(read(at, _SB1_BYTES), version, at)
+            block = read(at, _SB1_BYTES)
+            found = _super1(block, version, at)
             if found is not None:
-                return found
+                bad = _bad_blocks(block, read, at, size)
+                return dataclasses.replace(found, bad=bad) if bad else found
     if size >= 65536:
-        return _super0(read((size & ~0xFFFF) - 65536, _SB0_BYTES))
+        at = (size & ~0xFFFF) - 65536
+        return _super0(read(at, _SB0_BYTES), at)
     return None
 
 
@@ -243,6 +268,12 @@ class _Member:
     def __init__(self, place: Place, sb: MdSuper, length: int) -> None:
         self.fd = open_evidence(place[0])
         self.start, self.length = place[1] + sb.data_offset, length
+        # bytes of the data area the image holds: fewer when it is cut short (imaging stopped early)
+        self.held = min(length, max(0, os.fstat(self.fd).st_size - self.start))
+        self.bad = sb.bad  # ranges md records as bad on this member: read from parity or another copy
+
+    def holds(self, offset: int, n: int) -> bool:
+        return offset + n <= self.held and not any(s < offset + n and offset < s + k for s, k in self.bad)
 
     def read(self, offset: int, n: int) -> bytes:
         n = max(0, min(n, self.length - offset))
@@ -310,6 +341,19 @@ class MdArray:
         except OSError:
             self.close()
             raise
+        # members whose image ends inside their data area: what is past the end is rebuilt as for a missing member
+        self.cut = sorted(r for r, m in self._m.items() if m.held < m.length)
+
+    def rebuilt_slots(self) -> list[int]:
+        """The slots whose data is rebuilt from parity or another copy: the missing ones, and the members cut short
+        when the array's redundancy covers them too (else reads past their ends fail, and are listed)."""
+        spare = {1: self.n - 1, 4: 1, 5: 1, 6: 2, 10: (self.sb.layout & 0xFF) - 1}.get(self.level, 0)
+        both = sorted({*self.missing, *self.cut})
+        return both if len(both) <= spare else self.missing
+
+    def _has(self, role: int, offset: int, n: int) -> bool:
+        """Whether member ROLE is present and its image holds N bytes at OFFSET of its data area."""
+        return role in self._m and self._m[role].holds(offset, n)
 
     def _check(self, sb: MdSuper) -> None:
         if sb.reshape:
@@ -409,7 +453,8 @@ class MdArray:
         return b"".join(out)
 
     def _mirror(self, offset: int, n: int) -> bytes:
-        return self._m[min(self._m)].read(offset, n)
+        role = next((r for r in sorted(self._m) if self._m[r].holds(offset, n)), min(self._m))
+        return self._m[role].read(offset, n)
 
     def _chunk(self, number: int, inner: int, n: int) -> bytes:
         """N bytes at INNER in the array's chunk NUMBER."""
@@ -419,8 +464,11 @@ class MdArray:
             return self._m[role].read(stripe * c + inner, n)
         if self.level == 10:
             near = self.sb.layout & 0xFF
-            for k in range(near):
-                stripe, role = divmod(number * near + k, self.n)
+            copies = [divmod(number * near + k, self.n) for k in range(near)]
+            for stripe, role in copies:
+                if self._has(role, stripe * c + inner, n):
+                    return self._m[role].read(stripe * c + inner, n)
+            for stripe, role in copies:  # only cut copies: read up to the end of one (an OSError says where)
                 if role in self._m:
                     return self._m[role].read(stripe * c + inner, n)
             raise OSError(f"raid10 chunk {number}: no copy present")
@@ -428,28 +476,35 @@ class MdArray:
         stripe, index = divmod(number, data_disks)
         role, parity = self.place(stripe, index)
         at = stripe * c + inner
-        if role in self._m:
+        if self._has(role, at, n):
             return self._m[role].read(at, n)
         others = [self.place(stripe, i)[0] for i in range(data_disks) if i != index]
-        if parity in self._m and all(r in self._m for r in others):  # P xor every other data chunk of the stripe
+        if self._has(parity, at, n) and all(self._has(r, at, n) for r in others):  # P xor the other data chunks
             return _xor([self._m[r].read(at, n) for r in [parity, *others]], n)
-        return self._from_q(stripe, role, parity, others, at, n)
+        try:
+            return self._from_q(stripe, role, parity, others, at, n)
+        except OSError:
+            if role in self._m:  # cut short, and not rebuilt: read up to its end (the OSError says where)
+                return self._m[role].read(at, n)
+            raise
 
     def _from_q(self, stripe: int, role: int, parity: int, others: list[int], at: int, n: int) -> bytes:
         """raid6: the chunk of missing member ROLE when P or another data chunk is missing too, from Q (lib/raid6
         recov: Q = sum of g^slot * D over GF(2^8), the slots in the kernel's syndrome order)."""
+        if self.level != 6:
+            raise OSError(f"{self.sb.level_name} stripe {stripe}: more than one chunk missing")
         slots = self.syndrome_slots(stripe)
         q = self.q_member(stripe)
-        gone = [r for r in others if r not in self._m]
-        if q not in self._m or len(gone) > 1:
+        gone = [r for r in others if not self._has(r, at, n)]
+        if not self._has(q, at, n) or len(gone) > 1 or (gone and not self._has(parity, at, n)):
             raise OSError(f"raid6 stripe {stripe}: more than two chunks missing")
         rest = _xor([self._m[q].read(at, n)] + [self._m[r].read(at, n).translate(_gf_times(_EXP[slots[r]]))
-                                               for r in others if r in self._m], n)  # Q of the missing ones
+                                               for r in others if r not in gone], n)  # Q of the missing ones
         x = _EXP[slots[role]]
         if not gone:  # P missing: Qx = g^x Dx
             return rest.translate(_gf_times(_gf_inverse(x)))
         y, parity_rest = _EXP[slots[gone[0]]], _xor([self._m[parity].read(at, n)] + [
-            self._m[r].read(at, n) for r in others if r in self._m], n)  # Dx xor Dy
+            self._m[r].read(at, n) for r in others if r not in gone], n)  # Dx xor Dy
         # Qxy = g^x Dx xor g^y Dy, Pxy = Dx xor Dy: Dx = (Qxy xor g^y Pxy) / (g^x xor g^y)
         return _xor([rest, parity_rest.translate(_gf_times(y))], n).translate(_gf_times(_gf_inverse(x ^ y)))
 

@@ -628,6 +628,16 @@ def read_ends(path: str) -> tuple[bytes, bytes, int]:
     return head, tail, size
 
 
+def signed_as_image(path: str) -> bool:
+    """Whether the local file at PATH signs as a disk image in its first 4.5 KiB or its last 512 bytes: the image
+    inspector's test of a local file met in a folder walk (the md member that reads an array must be one it opens)."""
+    try:
+        head, tail, _ = read_ends(path)
+    except OSError:
+        return False
+    return quick_kind(head, tail) is not None
+
+
 def dfvfs_kind(path: str) -> str | None:
     """dfvfs' signature scanner: the first storage-media, volume-system or file-system type it finds."""
     if importlib.util.find_spec("dfvfs") is None:  # not installed: the fixed signatures alone decided
