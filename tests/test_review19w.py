@@ -1,0 +1,71 @@
+"""Review of wild19 (Session 19, review19w): what real files and damage do to its DIF reader, its place words and its
+one-name rule; each test fails on wild19's tree."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.dif import iter_dif
+from scanner.sheet import Caps
+from tests.test_wild19 import SEED, _dif
+
+
+@pytest.fixture(scope="module")
+def dif_list() -> bytes:
+    from faker import Faker
+
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    rows = [["氏名", "住所", "電話番号"]] + [[fake.name(), fake.address(), fake.phone_number()] for _ in range(40)]
+    return _dif(rows)
+
+
+def _whole_rows(data: bytes) -> tuple[int, list[str]]:
+    sheet = next(iter_dif(data, Caps()))
+    return sum(1 for r in sheet.rows if len(r) == 4), sheet.damage
+
+
+@pytest.mark.parametrize("stray", [b"\x0c", b"\x0b", b"\x1c", b"\x1e"])
+def test_dif_control_byte_in_a_text_loses_no_row(dif_list: bytes, stray: bytes) -> None:
+    """A form feed or another control byte in a text (a flipped byte, a pasted value) is no line end for DIF, whose
+    lines end in CR/LF: str.splitlines() split there, every type/value pair after it was read one line out of step and
+    40 persons became 2 rows (`corrupt` data-cut, the persons lost)."""
+    at = dif_list.index("電話番号".encode("cp932")) + 300
+    whole, _ = _whole_rows(dif_list[:at] + stray + dif_list[at:])
+    assert whole == 41
+
+
+def test_dif_line_separator_in_utf8_text_loses_no_row(dif_list: bytes) -> None:
+    data = dif_list.decode("cp932").encode("utf-8")
+    at = data.index("電話番号".encode()) + 300
+    for sep in ("\u2028", "\x85"):
+        assert _whole_rows(data[:at] + sep.encode() + data[at:])[0] == 41, repr(sep)
+
+
+def test_dif_text_holding_a_line_break_stays_one_value(dif_list: bytes) -> None:
+    """A cell's text with a line break in it (Alt+Enter), written inside its quotes: one value, the rows after it
+    in step (it put every later pair out of step: 2 rows)."""
+    data = dif_list.replace("電話番号".encode("cp932"), "電話\r\n番号".encode("cp932"))
+    sheet = next(iter_dif(data, Caps()))
+    assert sheet.rows[0][2] == "電話\n番号" and sum(1 for r in sheet.rows if len(r) == 4) == 41 and not sheet.damage
+
+
+@pytest.mark.parametrize("how", ["lost", "added"])
+def test_dif_line_lost_or_added_reads_on_in_step_and_says_so(dif_list: bytes, how: str) -> None:
+    """A line lost or a stray line added in the data (a damaged copy): the reader finds the next type line and reads
+    on in step; the damage is said (`dif-lines-damaged`)."""
+    lines = dif_list.split(b"\r\n")
+    at = 60  # a value line inside the data
+    lines[at:at + 1] = [] if how == "lost" else [lines[at], b"garbage"]
+    whole, damage = _whole_rows(b"\r\n".join(lines))
+    assert whole >= 40 and any(d.startswith("DIF") for d in damage), damage
+
+
+@pytest.mark.parametrize("old, new", [(b"-1,0\r\nBOT", b"-5,0\r\nBOT"), (b"-1,0\r\nBOT", b"-1,0\r\nBOU"),
+                                      (b"0,42\r\nV", b"0,42\r\nW")])
+def test_dif_damaged_directive_or_number_is_said(dif_list: bytes, old: bytes, new: bytes) -> None:
+    """A flipped byte in a row's BOT or its type line ran the row on in the one before (two persons' cells in one row,
+    `ok`); a flipped V kept as text, nothing said. The rows stay apart and the damage is said."""
+    at = dif_list.index(old, dif_list.index(old) + 1000)
+    whole, damage = _whole_rows(dif_list[:at] + new + dif_list[at + len(old):])
+    assert whole == 41 and any(d.startswith("DIF") for d in damage), damage
