@@ -85,6 +85,8 @@ def iter_dif(data: bytes, caps: Caps) -> Iterator[Sheet]:
         else:
             kind, number = typed.group(1), typed.group(2)
         value, at = _value_at(lines, at + 1)
+        if kind != "1" and value in ('"BOT"', '"EOD"'):
+            value = value[1:-1]  # a directive written quoted (some writers do)
         if kind == "-1" or (kind != "1" and value in ("BOT", "EOD")):  # a directive, or one whose type is damaged
             odd += kind != "-1"
             if value == "EOD":

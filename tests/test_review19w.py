@@ -69,3 +69,10 @@ def test_dif_damaged_directive_or_number_is_said(dif_list: bytes, old: bytes, ne
     at = dif_list.index(old, dif_list.index(old) + 1000)
     whole, damage = _whole_rows(dif_list[:at] + new + dif_list[at + len(old):])
     assert whole == 41 and any(d.startswith("DIF") for d in damage), damage
+
+
+def test_dif_quoted_directives_are_directives() -> None:
+    """Some DIF writers quote BOT and EOD ("EOD"): read as the directives, not a cut file."""
+    data = b'TABLE\n0,1\n"x"\nDATA\n0,0\n""\n-1,0\n"BOT"\n1,0\n"a"\n-1,0\n"BOT"\n1,0\n"b"\n-1,0\n"EOD"\n'
+    sheet = next(iter_dif(data, Caps()))
+    assert sheet.rows == [["a"], ["b"]] and not sheet.damage
