@@ -76,3 +76,30 @@ def test_dif_quoted_directives_are_directives() -> None:
     data = b'TABLE\n0,1\n"x"\nDATA\n0,0\n""\n-1,0\n"BOT"\n1,0\n"a"\n-1,0\n"BOT"\n1,0\n"b"\n-1,0\n"EOD"\n'
     sheet = next(iter_dif(data, Caps()))
     assert sheet.rows == [["a"], ["b"]] and not sheet.damage
+
+
+@pytest.fixture(scope="module")
+def one_client() -> tuple[str, list[str]]:
+    from faker import Faker
+
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    return fake.name(), [fake.address() for _ in range(30)]
+
+
+def _visits(one_client: tuple[str, list[str]], header: list[str] | None) -> list[list[str]]:
+    name, places = one_client
+    return ([header] if header else []) + [[f"2024/01/{d + 1:02d}", name, a, "訪問"] for d, a in enumerate(places)]
+
+
+@pytest.mark.parametrize("header", [["日付", "氏名", "訪問先住所", "内容"], None], ids=["氏名", "no header"])
+def test_one_persons_rows_at_many_places_stay_a_lead(one_client: tuple[str, list[str]], header: list[str] | None
+                                                    ) -> None:
+    """One client's visit log (or one person's address history): one name on every row beside 30 places. wild19's
+    "one name on every row is no list of names" made it nothing (it was a `names` lead); a word of a registry's own
+    column (header `process`) stays refused, but a column a header calls a name, or a table with no header, is one
+    person's rows: a lead."""
+    from scanner.detectors.pii import analyse_sheet
+
+    found = analyse_sheet("s", _visits(one_client, header))
+    assert found is not None and found.kind == "names" and found.count == 30, found
