@@ -310,8 +310,8 @@ def known_last_name(token: str) -> bool:
 def latin_name_known(value: object) -> bool:
     """A Latin-script name holding a known first or last name (Maria Anders, Smith, J. Smith) and no place word (Alice
     Gardens, Charlotte Street Entrance: a place named after someone; wild19). A place word that is someone's name
-    (Street, Lake, Court, Forest, Car) marks a place only between two other words (Charlotte Street Car Park): Picabo
-    Street, Ricki Lake, Forest Whitaker are names (review19w: 4 such people in a list of 10 made it no list)."""
+    (Street, Lake, Court, Forest, Car) marks a place only between two other words (Charlotte Street Car Park): Jane
+    Street, Emma Lake, Forest Whitaker are names (review19w: 4 such people in a list of 10 made it no list)."""
     t = _nfkc(value)
     tokens = latin_tokens(t)
     if not 1 <= len(tokens) <= 5 or len("".join(tokens)) < len(t.replace(" ", "").replace(",", "")) - 2:
