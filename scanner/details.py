@@ -1132,6 +1132,8 @@ class Detail(Code):
     SYLK_RECORDS_DAMAGED = "sylk-records-damaged", ("SYLK spreadsheet: {n:d} cell record(s) whose separator or field "
                                                     "letter is damaged: a cell may be lost or read at the place of the "
                                                     "one before it")
+    DIF_LINES_DAMAGED = "dif-lines-damaged", ("DIF spreadsheet: {n:d} line(s) out of step (a line lost, added or "
+                                              "damaged): read on from the next value, a value there may be lost")
     JSON_DAMAGED = "json-damaged", "JSON damaged or cut ({error:exc}): the {n:d} record(s) that still parse were read"
     JSON_KEY_MENDED = "json-key-mended", ("JSON: {n:d} record(s) hold a key one character off the key the other records "
                                           "hold (a damaged byte): read under the others' key")

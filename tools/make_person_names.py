@@ -14,9 +14,11 @@ package at run time: the table is shipped as data and read offline.
   databases and customer lists (English, Western and Northern European, Latin American, Turkish,
   Indian, Vietnamese and Indonesian), and the romaji of Faker's Japanese names.
 - US states (names and postal abbreviations): Faker's en_US address provider.
-- Latin place words (Street, Road, Gardens, Car, Ride): Faker's en_US and en_GB street suffixes and a few words of
+- Latin place words (Road, Gardens, Entrance, Ride): Faker's en_US and en_GB street suffixes and a few words of
   public places (PUBLIC_PLACES), less every known first or last name (Park, Hill, Green, Hall stay names): a value
-  holding one names a place (Alice Park Car Park, Charlotte Street Entrance), not a person.
+  holding one names a place (Charlotte Street Entrance), not a person. Those that are someone's name (a word of a
+  Faker person provider's names in any locale, or PLACE_NAMES: Street, Lake, Court, Forest) are kept apart
+  (latin_place_names): a value holding one marks a place only between two other words (Charlotte Street Car Park).
 """
 
 from __future__ import annotations
@@ -96,13 +98,40 @@ PUBLIC_PLACES = ("academy", "airport", "area", "beach", "car", "campus", "cemete
                  "recreation", "ride", "school", "stadium", "station", "surgery", "theatre", "toilets", "university")
 
 
-def latin_place_words(first: list[str], last: list[str]) -> list[str]:
+# English family and given names that are place words and in no Faker person provider (review19w: Ricki Lake,
+# Margaret Court, David Lodge, Alicia Keys, Chris Pine, Dinah Shore, Adam Beach were no names)
+PLACE_NAMES = ("beach", "camp", "court", "cove", "crest", "fort", "garden", "hollow", "keys", "lake", "land", "light",
+               "lock", "lodge", "manor", "mill", "mount", "pike", "pine", "place", "pool", "port", "row", "rue", "shore",
+               "spring", "street", "summit", "vista", "way", "well")
+
+
+def _faker_name_words() -> set[str]:
+    """Every word of every Faker person provider's first and last names, all locales (en's Forest, River, Brook,
+    Cliff; en_NZ's Street, Pike, Way; hr_HR's Car)."""
+    import pkgutil
+
+    import faker.providers.person as person
+
+    words: set[str] = set()
+    for mod in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"faker.providers.person.{mod.name}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary", "last_names"):
+            names = getattr(provider, attr, ()) or ()
+            for n in names if isinstance(names, (tuple, list, dict)) else ():  # a few locales compute theirs
+                words |= {w.casefold() for w in _LATIN.findall(n)}
+    return words
+
+
+def latin_place_words(first: list[str], last: list[str]) -> tuple[list[str], list[str]]:
+    """Place words that are nobody's name (a value holding one is a place), and those that are someone's name
+    somewhere (a value holding one between two other words is a place: Charlotte Street Car Park, not Picabo Street)."""
     from faker.providers.address.en_GB import Provider as GB
     from faker.providers.address.en_US import Provider as US
 
     names = {n.casefold() for n in (*first, *last)}
-    words = {w.casefold() for w in (*US.street_suffixes, *GB.street_suffixes, *PUBLIC_PLACES)}
-    return sorted(w for w in words if w not in names)
+    words = {w.casefold() for w in (*US.street_suffixes, *GB.street_suffixes, *PUBLIC_PLACES)} - names
+    someones = _faker_name_words() | set(PLACE_NAMES)
+    return sorted(words - someones), sorted(words & someones)
 
 
 def main() -> None:
@@ -130,9 +159,11 @@ def main() -> None:
         "",
         "[places]",
         'description = "US states, names and postal abbreviations (Faker en_US); Latin place words (Faker en_US and '
-        'en_GB street suffixes and public places, no known name)"',
+        'en_GB street suffixes and public places, no known name); latin_place_names: those that are someone\'s name '
+        '(a Faker name word, any locale, or an English surname), a place only between two other words"',
         _array("us_states", us_states()),
-        _array("latin_place_words", latin_place_words(first, last)),
+        *(_array(k, v) for k, v in zip(("latin_place_words", "latin_place_names"), latin_place_words(first, last),
+                                       strict=True)),
         "",
     ]
     sys.stdout.write("\n".join(out))

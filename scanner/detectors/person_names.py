@@ -47,7 +47,8 @@ class NameData:
     latin_first: frozenset[str]
     latin_last: frozenset[str]
     us_states: frozenset[str]
-    latin_places: frozenset[str]  # Street, Road, Gardens, Car, Ride: words of places that are no known name
+    latin_places: frozenset[str]  # Road, Gardens, Entrance, Ride: words of places that are nobody's name
+    latin_place_names: frozenset[str]  # Street, Lake, Court, Car, Forest: words of places that are someone's name
 
 
 @cache
@@ -59,7 +60,7 @@ def name_data() -> NameData:
                     frozenset(n.casefold() for n in latin["first_names"]),
                     frozenset(n.casefold() for n in latin["last_names"]),
                     frozenset(s.casefold() for s in data["places"]["us_states"]),
-                    frozenset(data["places"]["latin_place_words"]))
+                    frozenset(data["places"]["latin_place_words"]), frozenset(data["places"]["latin_place_names"]))
 
 
 def _nfkc(value: object) -> str:
@@ -308,14 +309,17 @@ def known_last_name(token: str) -> bool:
 
 def latin_name_known(value: object) -> bool:
     """A Latin-script name holding a known first or last name (Maria Anders, Smith, J. Smith) and no place word (Alice
-    Gardens, Charlotte Street Car Park: a place named after someone; wild19)."""
+    Gardens, Charlotte Street Entrance: a place named after someone; wild19). A place word that is someone's name
+    (Street, Lake, Court, Forest, Car) marks a place only between two other words (Charlotte Street Car Park): Jane
+    Street, Emma Lake, Forest Whitaker are names (review19w: 4 such people in a list of 10 made it no list)."""
     t = _nfkc(value)
     tokens = latin_tokens(t)
     if not 1 <= len(tokens) <= 5 or len("".join(tokens)) < len(t.replace(" ", "").replace(",", "")) - 2:
         return False  # digits or symbols beside the letters: not a name
     d = name_data()
     words = [tok.strip(".").casefold() for tok in tokens]
-    return not any(w in d.latin_places for w in words) and any(w in d.latin_first or w in d.latin_last for w in words)
+    return (not any(w in d.latin_places for w in words) and not any(w in d.latin_place_names for w in words[1:-1])
+            and any(w in d.latin_first or w in d.latin_last for w in words))
 
 
 def is_us_state(value: object) -> bool:

@@ -1569,6 +1569,16 @@ def _name_beside_anothers_address(plan: SheetPlan) -> RolePlan | None:
                     labels={**names[0].labels, **places[0].labels})
 
 
+def _one_persons(main: RolePlan, header_at: int | None) -> bool:
+    """Whether one name on every row of a spread table is a person's rows (a client's visit log, one person's address
+    history): the table has no header, or a header that calls its column a name. A header that does not (``process``,
+    found by its values: a company registry's 新規 on every row, wild19) holds a word of the table's (review19w: a
+    one-client log with 氏名 over 30 places, and one with no header, ended as nothing)."""
+    if header_at is None and not main.labels:
+        return True
+    return any((h := read_header(main.labels.get(c, ""))) is not None and h.field == "name" for c in main.cols["name"])
+
+
 def _made_of_record(main: RolePlan, row: Sequence[object]) -> tuple[str, str] | None:
     """The row's name and address when they would make a record (they pass the row checks), else None."""
     n, a = main.value(row, "name"), main.value(row, "address")
@@ -1595,8 +1605,9 @@ def _spread_lead(name: str, main: RolePlan, sample: Sequence[Sequence[object]], 
     """A table refused as names spread over places others live at (a landlord list without its header, an asset list's
     managers at branches): no person is counted, but its names beside addresses are personal data all the same, so the
     sheet is a lead (``names``) whose rows are all refused ``name-elsewhere``, never nothing (tables16). One name on
-    every row of the sample is no list of names but a word of the table's (a company registry's process column, 新規 on
-    each company's row: wild19). ``more``: such rows past the sample."""
+    every row of the sample under a header that calls it no name is no list of names but a word of the table's (a company
+    registry's process column, 新規 on each company's row: wild19); with no header, or a name's, it is one person's rows
+    (review19w). ``more``: such rows past the sample."""
     rows: list[tuple] = []
     count = more
     names: set[str] = set()
@@ -1607,7 +1618,7 @@ def _spread_lead(name: str, main: RolePlan, sample: Sequence[Sequence[object]], 
             names.add(_name_key(pair[0]))
             if len(rows) < EXAMPLES:
                 rows.append((base + i, 0, *pair))
-    if not count or len(names) == 1:
+    if not count or (len(names) == 1 and not _one_persons(main, header_at)):
         return None
     shown = {c: _header_only(t) for c, t in main.labels.items()}
     columns = {f: [shown.get(c) or column_letter(first_col + c) for c in main.cols[f]] for f in ("name", "address")}
