@@ -486,6 +486,7 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
             raise ReadError(Status.CORRUPT, say(Detail.DIRECTORY_ENTRIES_UNREACHED, n=lost))
         given = 0
         whole: list[list[str]] = []  # storages handed on whole: what lies inside them is theirs
+        room = [len(data)]  # the bytes the objects' streams may still hold (``_stream``)
         for path in sorted(storages, key=len):
             if any(path[:len(w)] == w for w in whole):
                 continue
@@ -508,10 +509,10 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
             try:
                 if stream in WHOLE_OBJECT_STREAMS:
                     whole.append(path)
-                    tree, why = _storage_tree(ole, path, caps)
+                    tree, why = _storage_tree(ole, path, caps, room)
                     yield f"{where}/{stream}", write_compound(tree), why
                     continue
-                content = _stream(ole, "/".join(streams[stream]), caps)
+                content = _stream(ole, "/".join(streams[stream]), caps, room)
                 if stream == NATIVE_STREAM:
                     comp = (ole.openstream(where + "/\x01CompObj").read(4096)
                             if ole.exists(where + "/\x01CompObj") else None)
@@ -533,9 +534,10 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
             raise ReadError(Status.CORRUPT, damage)
 
 
-def _storage_tree(ole: object, path: list[str], caps: ArchiveLimits) -> tuple[Storage, str]:
+def _storage_tree(ole: object, path: list[str], caps: ArchiveLimits, room: list[int]) -> tuple[Storage, str]:
     """The streams and storages under ``path`` as a tree for ``write_compound``, each stream read under the archive
-    limits; a stream read short keeps what was read, and why is said (the object is examined, listed as damaged)."""
+    limits and ``room`` (``_stream``); a stream read short keeps what was read, one declaring more than the file holds
+    is left empty, and why is said (the object is examined, listed as damaged)."""
     tree: Storage = {}
     short: list[str] = []
     for entry in ole.listdir(streams=True, storages=True):  # type: ignore[attr-defined]
@@ -550,6 +552,11 @@ def _storage_tree(ole: object, path: list[str], caps: ArchiveLimits) -> tuple[St
         name = "/".join(entry)
         if ole.get_type(name) != _STGTY_STREAM:  # type: ignore[attr-defined]
             node.setdefault(entry[-1], {})
+            continue
+        over = _claim(room, name, ole.get_size(name))  # type: ignore[attr-defined]
+        if over:
+            node[entry[-1]] = b""
+            short.append(over)
             continue
         try:
             node[entry[-1]] = _stream(ole, name, caps)
@@ -609,8 +616,22 @@ def compound_damage(ole: object, data: bytes) -> str:
         return ""
 
 
-def _stream(ole: object, name: str, caps: ArchiveLimits) -> bytes:
+def _claim(room: list[int], name: str, size: int) -> str:
+    """Why a stream of ``size`` bytes is not read (``_stream``), or "" with ``room`` lowered by its size."""
+    if size > room[0]:
+        return say(Detail.STREAM_OVER_FILE, stream=name.rsplit("/", 1)[-1].lstrip(chr(1)), size=size, left=room[0])
+    room[0] -= size
+    return ""
+
+
+def _stream(ole: object, name: str, caps: ArchiveLimits, room: list[int] | None = None) -> bytes:
+    """A stream's bytes, refused by its declared size when over the archive limits or, with ``room`` (the bytes left of
+    the file for the streams read from it, lowered here), over what the file can hold: the streams of a compound file
+    hold no more than its bytes, so one declaring more shares its sectors with another or follows a chain that loops,
+    which olefile reads round and round (review19o: forty such streams in a 240 KB .xls made a 420 MB object)."""
     size = ole.get_size(name)  # type: ignore[attr-defined]
+    if room is not None and (over := _claim(room, name, size)):
+        raise ReadError(Status.CORRUPT, over)
     blocked = caps.declared(size, None)
     if blocked:
         raise ReadError(blocked[0], say(Detail.STREAM_BLOCKED, stream=name.lstrip(chr(1)), why=blocked[1]))

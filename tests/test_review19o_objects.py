@@ -1,0 +1,99 @@
+"""Review of ole19's whole-storage objects (scanner.cfbwrite fed by a hostile parent): review19o.
+
+- A stream of an embedded object that declares more bytes than its compound file holds (its sectors shared with other
+  streams, or its FAT chain looping back on itself) was read whole by olefile, every copy charged to the 4 GiB archive
+  budget: 40 such streams in a 240 KB .xls made a 420 MB child (listed too-large, its 30 persons lost); one made a
+  200 MB child read with the damage unsaid. Now such a stream is not read, the object is read without it and listed.
+
+Files are scanner.cfbwrite's output patched (sizes, FAT links): the writer itself is checked against olefile in
+tests/test_office_objects.py.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+
+import olefile
+import pytest
+
+from scanner.cfbwrite import write_compound
+from scanner.details import codes_of
+from scanner.inspectors.archive_members import ArchiveLimits, InflateBudget
+from scanner.inspectors.legacy_embedded import doc_objects
+from tests.conftest import scan_findings
+from tests.pii_data import people
+from tests.test_containers import workbook_stream
+from tests.test_office_objects import SHEET_N, WORD, WORD_CLASS, WORD_N
+
+MBD = "MBD0001A2B3"
+
+
+def _entry_at(data: bytes, name: str) -> int:
+    """The byte offset of the directory entry named ``name`` (the directory read along its FAT chain)."""
+    fat_ids = struct.unpack_from("<109I", data, 0x4C)[:struct.unpack_from("<I", data, 0x2C)[0]]
+    fat = [v for i in fat_ids for v in struct.unpack_from("<128I", data, (i + 1) * 512)]
+    sid = struct.unpack_from("<I", data, 0x30)[0]
+    encoded = name.encode("utf-16-le") + b"\x00\x00"
+    while sid < 0xFFFFFFFA:
+        for at in range((sid + 1) * 512, (sid + 2) * 512, 128):
+            if data[at:at + len(encoded)] == encoded and struct.unpack_from("<H", data, at + 0x40)[0] == len(encoded):
+                return at
+        sid = fat[sid]
+    raise KeyError(name)
+
+
+def _fat_entry(data: bytes, sid: int) -> int:
+    fat_ids = struct.unpack_from("<109I", data, 0x4C)
+    return (fat_ids[sid // 128] + 1) * 512 + (sid % 128) * 4
+
+
+def _looping(streams: int, claim: int) -> bytes:
+    """An .xls embedding the 30-person Word document, its object storage holding ``streams`` more streams that all
+    start at one sector whose FAT entry points back at itself, each declaring ``claim`` bytes."""
+    extra = {f"D{i}": bytes([i + 1]) * 5000 for i in range(streams)}
+    data = bytearray(write_compound({"Workbook": workbook_stream(people(SHEET_N, seed=51)),
+                                     MBD: {"\x01CompObj": WORD_CLASS, **WORD, **extra}}))
+    start = struct.unpack_from("<I", data, _entry_at(data, "D0") + 0x74)[0]
+    struct.pack_into("<I", data, _fat_entry(data, start), start)  # the chain loops on its first sector
+    for i in range(streams):
+        struct.pack_into("<II", data, _entry_at(data, f"D{i}") + 0x74, start, claim)
+    return bytes(data)
+
+
+def test_a_stream_declaring_more_than_the_file_is_not_read_the_object_is() -> None:
+    data = _looping(3, 20 << 20)
+    found = list(doc_objects(data, ArchiveLimits(100, InflateBudget(1 << 32), 1 << 28), xls=True))
+    assert [name for name, _, _ in found] == [f"{MBD}/WordDocument"]
+    _, child, why = found[0]
+    size = len(child) if child is not None else -1
+    assert 0 < size < 2 * len(data), size  # no 60 MB copy of one sector
+    assert [c["code"] for c in codes_of(why)] == ["stream-over-file"] * 3, why
+    with olefile.OleFileIO(io.BytesIO(child)) as ole:  # the Word document's own streams whole, the looping ones empty
+        assert {k: ole.openstream(k).read() for k in WORD} == WORD
+        assert ole.openstream("D1").read() == b""
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+    share = tmp_path_factory.mktemp("r19o") / "share"
+    share.mkdir()
+    (share / "shared.xls").write_bytes(_looping(40, 10 << 20))  # was a 420 MB child, listed too-large: 30 lost
+    (share / "claim.xls").write_bytes(_looping(1, 200 << 20))  # was a 200 MB child, read, the damage unsaid
+    doc = scan_findings(share, tmp_path_factory.mktemp("r19o-out"))
+    hits = {f["path"].removeprefix(f"{share}/"): f for f in doc["files"]}
+    skips = {s["path"].removeprefix(f"{share}/"): s for s in doc["skipped"]}
+    return hits, skips
+
+
+@pytest.mark.parametrize("name", ["shared.xls", "claim.xls"])
+def test_an_object_whose_streams_share_looping_sectors_is_read_and_listed(scanned: tuple[dict, dict],
+                                                                           name: str) -> None:
+    hits, skips = scanned
+    assert hits[name]["pii"]["records"] == SHEET_N
+    assert hits[f"{name} » {MBD}/WordDocument"]["pii"]["records"] == WORD_N
+    said = skips[name]
+    assert said["reason"] == "corrupt" and MBD in said["detail"], said
+    assert '"code": "stream-over-file"' in json.dumps(said["detail_codes"]), said  # nested in the object's problem
+
