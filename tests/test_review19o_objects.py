@@ -75,12 +75,33 @@ def test_a_stream_declaring_more_than_the_file_is_not_read_the_object_is() -> No
         assert ole.openstream("D1").read() == b""
 
 
+def _word(**more: dict) -> dict:
+    return {"\x01CompObj": WORD_CLASS, **WORD, **more}
+
+
+# the third level of Word objects in an .xls (xls » Word » Word » leaf: the leaf lies inside 3 containers)
+LEAVES = {"leaf.xls": _word(),  # no ObjectPool: nothing to open (POI's WithEmbeddedObjects.xls's third level)
+          "pool.xls": _word(ObjectPool={}),  # an empty one (what Word leaves after its objects are deleted)
+          "deeper.xls": _word(ObjectPool={"_1345470999": _word()})}  # an object past the limit: listed
+
+
+def _three_levels(leaf: dict) -> bytes:
+    middle = _word(ObjectPool={"_1345470951": leaf})
+    return write_compound({"Workbook": workbook_stream(people(SHEET_N, seed=51)),
+                           MBD: _word(ObjectPool={"_1345470950": middle})})
+
+
+THIRD = f"{MBD}/WordDocument » ObjectPool/_1345470950/WordDocument » ObjectPool/_1345470951/WordDocument"
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
     share = tmp_path_factory.mktemp("r19o") / "share"
     share.mkdir()
     (share / "shared.xls").write_bytes(_looping(40, 10 << 20))  # was a 420 MB child, listed too-large: 30 lost
     (share / "claim.xls").write_bytes(_looping(1, 200 << 20))  # was a 200 MB child, read, the damage unsaid
+    for name, leaf in LEAVES.items():
+        (share / name).write_bytes(_three_levels(leaf))
     doc = scan_findings(share, tmp_path_factory.mktemp("r19o-out"))
     hits = {f["path"].removeprefix(f"{share}/"): f for f in doc["files"]}
     skips = {s["path"].removeprefix(f"{share}/"): s for s in doc["skipped"]}
@@ -97,3 +118,16 @@ def test_an_object_whose_streams_share_looping_sectors_is_read_and_listed(scanne
     assert said["reason"] == "corrupt" and MBD in said["detail"], said
     assert '"code": "stream-over-file"' in json.dumps(said["detail_codes"]), said  # nested in the object's problem
 
+
+@pytest.mark.parametrize("name", sorted(LEAVES))
+def test_an_object_at_the_depth_limit_is_too_deep_only_when_it_holds_objects(scanned: tuple[dict, dict],
+                                                                             name: str) -> None:
+    """Each level of Word objects is read (its own table) down to the third; the third is listed ``too-deep`` only
+    when it holds an object the limit leaves unread (ole19 listed every third level: POI's leaf Word object was
+    "not opened" though it was read whole and held nothing more)."""
+    hits, skips = scanned
+    for level in range(1, 4):
+        path = " » ".join([name, *THIRD.split(" » ")[:level]])
+        assert hits[path]["pii"]["records"] == WORD_N, path
+    listed = {p: s["reason"] for p, s in skips.items() if p.startswith(name)}
+    assert listed == ({f"{name} » {THIRD}": "too-deep"} if name == "deeper.xls" else {}), listed
