@@ -25,7 +25,7 @@ from scanner.inspectors.legacy_embedded import doc_objects
 from tests.conftest import scan_findings
 from tests.pii_data import people
 from tests.test_containers import workbook_stream
-from tests.test_office_objects import SHEET_N, WORD, WORD_CLASS, WORD_N
+from tests.test_office_objects import INNER_N, SHEET_N, WORD, WORD_CLASS, WORD_N, _comp_obj
 
 MBD = "MBD0001A2B3"
 
@@ -91,6 +91,16 @@ def _three_levels(leaf: dict) -> bytes:
                            MBD: _word(ObjectPool={"_1345470950": middle})})
 
 
+SHEET_OBJECT = {"\x01CompObj": _comp_obj("Microsoft Excel Worksheet", "Excel.Sheet.8"),
+                "Workbook": workbook_stream(people(INNER_N, seed=52))}
+WORKBOOK_OBJECTS = {
+    # a Word document with its own 30-person table embedding an Excel sheet: its own table was never read (the Word
+    # pre-check took any Workbook stream in the directory, the object's too, for an .xls renamed .doc)
+    "table.doc": write_compound({**WORD, "ObjectPool": {"_1345470950": SHEET_OBJECT}}),
+    "table.dat": write_compound({**WORD, "ObjectPool": {"_1345470950": SHEET_OBJECT}}),
+    # an .xls renamed .doc embedding a Word document stays a workbook (its sheet and its object read)
+    "budget.doc": write_compound({"Workbook": workbook_stream(people(SHEET_N, seed=51)), MBD: _word()}),
+}
 THIRD = f"{MBD}/WordDocument » ObjectPool/_1345470950/WordDocument » ObjectPool/_1345470951/WordDocument"
 
 
@@ -102,6 +112,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
     (share / "claim.xls").write_bytes(_looping(1, 200 << 20))  # was a 200 MB child, read, the damage unsaid
     for name, leaf in LEAVES.items():
         (share / name).write_bytes(_three_levels(leaf))
+    for name, data in WORKBOOK_OBJECTS.items():
+        (share / name).write_bytes(data)
     doc = scan_findings(share, tmp_path_factory.mktemp("r19o-out"))
     hits = {f["path"].removeprefix(f"{share}/"): f for f in doc["files"]}
     skips = {s["path"].removeprefix(f"{share}/"): s for s in doc["skipped"]}
@@ -131,3 +143,13 @@ def test_an_object_at_the_depth_limit_is_too_deep_only_when_it_holds_objects(sca
         assert hits[path]["pii"]["records"] == WORD_N, path
     listed = {p: s["reason"] for p, s in skips.items() if p.startswith(name)}
     assert listed == ({f"{name} » {THIRD}": "too-deep"} if name == "deeper.xls" else {}), listed
+
+
+def test_a_word_document_embedding_a_workbook_has_its_own_tables_read(scanned: tuple[dict, dict]) -> None:
+    hits, skips = scanned
+    for name in ("table.doc", "table.dat"):
+        assert hits.get(name, {}).get("pii", {}).get("records") == WORD_N, (name, sorted(hits))  # were never read
+        assert hits[f"{name} » ObjectPool/_1345470950/Workbook"]["pii"]["records"] == INNER_N
+    assert hits["budget.doc"]["pii"]["records"] == SHEET_N
+    assert hits[f"budget.doc » {MBD}/WordDocument"]["pii"]["records"] == WORD_N
+    assert not [p for p in skips if p.startswith(("table.", "budget.doc"))], skips.keys()

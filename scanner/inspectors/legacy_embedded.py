@@ -172,6 +172,30 @@ class CompoundProbe:
                 yield sector[at:at + min(n, 64)].decode("utf-16-le", "replace").rstrip("\x00"), kind, start, size
 
 
+def _root_streams(probe: CompoundProbe) -> set[str]:
+    """The names of the streams at the root of the directory: the root entry's child and its siblings, followed by
+    their left/right links (an entry met twice or out of range ends its branch). A Workbook stream inside an object's
+    storage is the object's, not the file's (review19o)."""
+    raw = [sector[at:at + 128] for sector in probe.chain(probe.first_dir, _PROBE_DIRECTORY)
+           for at in range(0, probe.size, 128)]
+    if not raw:
+        return set()
+    names: set[str] = set()
+    seen: set[int] = set()
+    todo = [struct.unpack_from("<I", raw[0], 0x4C)[0]]
+    while todo:
+        sid = todo.pop()
+        if sid >= len(raw) or sid in seen:
+            continue
+        seen.add(sid)
+        entry = raw[sid]
+        if entry[0x42] == 2:
+            n = struct.unpack_from("<H", entry, 0x40)[0]
+            names.add(entry[:min(n, 64)].decode("utf-16-le", "replace").rstrip("\x00"))
+        todo += struct.unpack_from("<II", entry, 0x44)
+    return names
+
+
 def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
     """Whether the directory shows an object: an ObjectPool storage, or an object storage (``_1345470949``) whose
     pool's name is damaged (Word); an embedded-object record in the head of the presentation's stream. A
@@ -200,7 +224,10 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
             # or a PowerPoint 95 file (the worker finds no object record in it)
             return not head.startswith(_CONTAINER) or _EX_OLE_EMBED in head or object_list_damaged(head)
         other = other or (typ == 2 and name.casefold() in _OTHER_SLIDES_STREAMS)
-    return (kind == "ppt" and not other) or (kind == "doc" and sheet and not word)  # an .xls renamed .doc (review16a)
+    # an .xls renamed .doc (review16a), also one embedding a Word document (its WordDocument is the object's, not at the
+    # root: review19o, such a file ended as nothing)
+    return (kind == "ppt" and not other) or (kind == "doc" and sheet and not (word and "WordDocument" in
+                                                                                 _root_streams(probe)))
 
 
 def shows_objects(data: bytes, kind: str) -> bool:
@@ -283,21 +310,23 @@ def workbook_or_encrypted(entry: Entry, limit: int) -> bool:
     document, which the password hides; session 17: an encrypted workbook renamed .docx ended as nothing). A directory
     that cannot be followed counts (the spreadsheet worker reads it and lists why), as does a read error."""
     names = _stream_names(entry, limit)
-    return names is None or bool(names & {"Workbook", "Book", "EncryptedPackage"})
+    return names is None or bool(names[0] & {"Workbook", "Book", "EncryptedPackage"})
 
 
 def holds_word_stream(entry: Entry, limit: int, size: int | None = None) -> bool:
     """Whether a compound file is a Word 97-2003 document: its directory names a WordDocument stream, or a Word table
     stream (1Table, 0Table: the main stream's name damaged, listed by the reader; ole19: under .docx it ended as
-    nothing), and no workbook stream (an .xls renamed .doc is the archive inspector's). A directory that cannot be
+    nothing), and no workbook stream at its root (an .xls renamed .doc is the archive inspector's; review19o: one in
+    an embedded Excel object's storage left a .doc's own tables unread, silently). A directory that cannot be
     followed: False (the archive inspector lists a damaged one it opens). ``size`` (the walk's): a small local file is
     read in one open."""
     names = _stream_names(entry, limit, size)
-    return names is not None and bool(names & {"WordDocument", "1Table", "0Table"}) and not names & {"Workbook", "Book"}
+    return (names is not None and bool(names[0] & {"WordDocument", "1Table", "0Table"})
+            and not names[1] & {"Workbook", "Book"})
 
 
-def _stream_names(entry: Entry, limit: int, size: int | None = None) -> set[str] | None:
-    """The streams a compound file's directory names, read sector by sector (CompoundProbe); None when the directory
+def _stream_names(entry: Entry, limit: int, size: int | None = None) -> tuple[set[str], set[str]] | None:
+    """The streams a compound file's directory names, and those at its root (``_root_streams``), read sector by sector (CompoundProbe); None when the directory
     cannot be followed, the file cannot be read, or a stream that cannot seek holds more than ``limit`` bytes (read
     whole up to it). A small local file of ``size`` bytes is read in one open, no file object (as ``may_embed``)."""
     small = getattr(entry, "read_small", None)
@@ -316,12 +345,13 @@ def _stream_names(entry: Entry, limit: int, size: int | None = None) -> set[str]
         return None
 
 
-def _names_in(f: IO[bytes]) -> set[str]:
+def _names_in(f: IO[bytes]) -> tuple[set[str], set[str]]:
     def read_at(offset: int, n: int) -> bytes:
         f.seek(offset)
         return f.read(n)
 
-    return {name for name, typ, _start, _size in CompoundProbe(read_at).entries() if typ == 2}
+    probe = CompoundProbe(read_at)
+    return {name for name, typ, _start, _size in probe.entries() if typ == 2}, _root_streams(probe)
 
 
 def _may_embed_ranged(read_range: Callable[[int, int], bytes], kind: str,
