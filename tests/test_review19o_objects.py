@@ -101,6 +101,12 @@ WORKBOOK_OBJECTS = {
     # an .xls renamed .doc embedding a Word document stays a workbook (its sheet and its object read)
     "budget.doc": write_compound({"Workbook": workbook_stream(people(SHEET_N, seed=51)), MBD: _word()}),
 }
+# storage names holding "/" ([MS-CFB] forbids it; a hostile or damaged file): olefile's path strings split them, so the
+# object was not found (the .xls's Word object lost with nothing said; the .doc's own table too)
+SLASHED = {
+    "slash.xls": write_compound({"Workbook": workbook_stream(people(SHEET_N, seed=51)), "MBD0001/A2B3": _word()}),
+    "slash.doc": write_compound({**WORD, "ObjectPool": {"_1345/470950": SHEET_OBJECT}}),
+}
 THIRD = f"{MBD}/WordDocument » ObjectPool/_1345470950/WordDocument » ObjectPool/_1345470951/WordDocument"
 
 
@@ -112,7 +118,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
     (share / "claim.xls").write_bytes(_looping(1, 200 << 20))  # was a 200 MB child, read, the damage unsaid
     for name, leaf in LEAVES.items():
         (share / name).write_bytes(_three_levels(leaf))
-    for name, data in WORKBOOK_OBJECTS.items():
+    for name, data in {**WORKBOOK_OBJECTS, **SLASHED}.items():
         (share / name).write_bytes(data)
     doc = scan_findings(share, tmp_path_factory.mktemp("r19o-out"))
     hits = {f["path"].removeprefix(f"{share}/"): f for f in doc["files"]}
@@ -153,3 +159,11 @@ def test_a_word_document_embedding_a_workbook_has_its_own_tables_read(scanned: t
     assert hits["budget.doc"]["pii"]["records"] == SHEET_N
     assert hits[f"budget.doc » {MBD}/WordDocument"]["pii"]["records"] == WORD_N
     assert not [p for p in skips if p.startswith(("table.", "budget.doc"))], skips.keys()
+
+
+def test_an_object_whose_storage_name_holds_a_slash_is_read(scanned: tuple[dict, dict]) -> None:
+    hits, skips = scanned
+    assert hits["slash.xls"]["pii"]["records"] == SHEET_N
+    assert hits["slash.xls » MBD0001/A2B3/WordDocument"]["pii"]["records"] == WORD_N  # was lost, nothing said
+    assert hits["slash.doc"]["pii"]["records"] == WORD_N
+    assert hits["slash.doc » ObjectPool/_1345/470950/Workbook"]["pii"]["records"] == INNER_N

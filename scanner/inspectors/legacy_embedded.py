@@ -522,13 +522,13 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
                 continue
             where = "/".join(path)
             streams = {s: path + [s] for s in (*PACKAGE_STREAMS, NATIVE_STREAM, *WHOLE_OBJECT_STREAMS)
-                       if ole.exists("/".join(path + [s])) and ole.get_type("/".join(path + [s])) == olefile.STGTY_STREAM}
+                       if ole.exists(path + [s]) and ole.get_type(path + [s]) == olefile.STGTY_STREAM}
             if not streams:
                 if len(path) == level and not any(e[:level] == path for e in every):
                     given += 1
                     yield where, None, "the object's storage lists no stream"
-                elif len(path) == level and ole.exists(where + "/\x01CompObj"):
-                    comp = ole.openstream(where + "/\x01CompObj").read(4096)
+                elif len(path) == level and ole.exists(path + ["\x01CompObj"]):
+                    comp = ole.openstream(path + ["\x01CompObj"]).read(4096)
                     named = next((c for c in OBJECT_CLASSES if c in comp), None)
                     if named is not None:
                         given += 1
@@ -542,10 +542,10 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
                     tree, why = _storage_tree(ole, path, caps, room)
                     yield f"{where}/{stream}", write_compound(tree), why
                     continue
-                content = _stream(ole, "/".join(streams[stream]), caps, room)
+                content = _stream(ole, streams[stream], caps, room)
                 if stream == NATIVE_STREAM:
-                    comp = (ole.openstream(where + "/\x01CompObj").read(4096)
-                            if ole.exists(where + "/\x01CompObj") else None)
+                    comp = (ole.openstream(path + ["\x01CompObj"]).read(4096)
+                            if ole.exists(path + ["\x01CompObj"]) else None)
                     label, content = native_file(content) if packaged(comp) else native_data(content)
                     yield f"{where}/{label}", content, ""
                 else:
@@ -579,7 +579,7 @@ def _storage_tree(ole: object, path: list[str], caps: ArchiveLimits, room: list[
             if not isinstance(inner, dict):
                 raise ValueError("a stream and a storage of one name")
             node = inner
-        name = "/".join(entry)
+        name = entry  # a list: olefile splits a path string at "/", which a damaged or hostile name may hold
         if ole.get_type(name) != _STGTY_STREAM:  # type: ignore[attr-defined]
             node.setdefault(entry[-1], {})
             continue
@@ -646,15 +646,24 @@ def compound_damage(ole: object, data: bytes) -> str:
         return ""
 
 
-def _claim(room: list[int], name: str, size: int) -> str:
+def _claim(room: list[int], name: str | list[str], size: int) -> str:
     """Why a stream of ``size`` bytes is not read (``_stream``), or "" with ``room`` lowered by its size."""
     if size > room[0]:
-        return say(Detail.STREAM_OVER_FILE, stream=name.rsplit("/", 1)[-1].lstrip(chr(1)), size=size, left=room[0])
+        return say(Detail.STREAM_OVER_FILE, stream=_last(name), size=size, left=room[0])
     room[0] -= size
     return ""
 
 
-def _stream(ole: object, name: str, caps: ArchiveLimits, room: list[int] | None = None) -> bytes:
+def _joined(name: str | list[str]) -> str:
+    return "/".join(name) if isinstance(name, list) else name
+
+
+def _last(name: str | list[str]) -> str:
+    """A stream's own name (the last part of its path), as said in a detail."""
+    return (name[-1] if isinstance(name, list) else name.rsplit("/", 1)[-1]).lstrip(chr(1))
+
+
+def _stream(ole: object, name: str | list[str], caps: ArchiveLimits, room: list[int] | None = None) -> bytes:
     """A stream's bytes, refused by its declared size when over the archive limits or, with ``room`` (the bytes left of
     the file for the streams read from it, lowered here), over what the file can hold: the streams of a compound file
     hold no more than its bytes, so one declaring more shares its sectors with another or follows a chain that loops,
@@ -664,10 +673,11 @@ def _stream(ole: object, name: str, caps: ArchiveLimits, room: list[int] | None 
         raise ReadError(Status.CORRUPT, over)
     blocked = caps.declared(size, None)
     if blocked:
-        raise ReadError(blocked[0], say(Detail.STREAM_BLOCKED, stream=name.lstrip(chr(1)), why=blocked[1]))
+        raise ReadError(blocked[0], say(Detail.STREAM_BLOCKED, stream=_joined(name).lstrip(chr(1)), why=blocked[1]))
     content: bytes = ole.openstream(name).read(size + 1)  # type: ignore[attr-defined]
     if len(content) != size:
-        raise ReadError(Status.CORRUPT, say(Detail.STREAM_SHORT, stream=name.lstrip(chr(1)), n=len(content), size=size))
+        raise ReadError(Status.CORRUPT, say(Detail.STREAM_SHORT, stream=_joined(name).lstrip(chr(1)), n=len(content),
+                                            size=size))
     caps.budget.charge(size)
     return content
 
