@@ -167,3 +167,49 @@ def test_an_object_whose_storage_name_holds_a_slash_is_read(scanned: tuple[dict,
     assert hits["slash.xls » MBD0001/A2B3/WordDocument"]["pii"]["records"] == WORD_N  # was lost, nothing said
     assert hits["slash.doc"]["pii"]["records"] == WORD_N
     assert hits["slash.doc » ObjectPool/_1345/470950/Workbook"]["pii"]["records"] == INNER_N
+
+
+def _in_order(data: bytes) -> list[list[str]]:
+    """Each storage's children as the directory's search tree orders them (in-order walk of the left/right links)."""
+    directory = b""
+    sid = struct.unpack_from("<I", data, 0x30)[0]
+    fat_ids = struct.unpack_from("<109I", data, 0x4C)[:struct.unpack_from("<I", data, 0x2C)[0]]
+    fat = [v for i in fat_ids for v in struct.unpack_from("<128I", data, (i + 1) * 512)]
+    while sid < 0xFFFFFFFA:
+        directory += data[(sid + 1) * 512:(sid + 2) * 512]
+        sid = fat[sid]
+    entries = [directory[at:at + 128] for at in range(0, len(directory), 128)]
+
+    def name(e: bytes) -> str:
+        return e[:struct.unpack_from("<H", e, 0x40)[0] - 2].decode("utf-16-le")
+
+    def walk(top: int) -> list[int]:
+        out: list[int] = []
+        stack: list[int] = []
+        node = top
+        while stack or node != 0xFFFFFFFF:
+            while node != 0xFFFFFFFF:
+                stack.append(node)
+                node = struct.unpack_from("<I", entries[node], 0x44)[0]
+            node = stack.pop()
+            out.append(node)
+            node = struct.unpack_from("<I", entries[node], 0x48)[0]
+        return out
+
+    orders = []
+    for e in entries:
+        if e[0x42] in (1, 5):
+            orders.append([name(entries[k]) for k in walk(struct.unpack_from("<I", e, 0x4C)[0])])
+    return orders
+
+
+def test_the_writer_keeps_siblings_in_the_order_ms_cfb_asks() -> None:
+    """olefile finds every entry however its siblings are linked; a reader that searches the tree (as [MS-CFB] 2.6.4
+    allows) needs them ordered: shorter names first, then by upper-cased names (review19o: untested before)."""
+    names = ["WordDocument", "1Table", "Data", "\x01CompObj", "\x05SummaryInformation", "ObjectPool", "a", "B", "名簿",
+             "_1345470949", "Zz", "zZ0"]
+    tree = {n: (b"x" * 10 if k % 3 else {"In": b"y", "aa": b"", "A": b"z"}) for k, n in enumerate(names)}
+    for order in _in_order(write_compound(tree)):
+        keys = [(len(n.encode("utf-16-le")), n.upper()) for n in order]
+        assert keys == sorted(keys) and len(set(keys)) == len(keys), order
+    assert sorted(_in_order(write_compound(tree))[0]) == sorted(names)
