@@ -23,8 +23,8 @@ from scanner.details import codes_of
 from scanner.inspectors.archive_members import ArchiveLimits, InflateBudget
 from scanner.inspectors.legacy_embedded import doc_objects
 from tests.conftest import scan_findings
-from tests.pii_data import people
-from tests.test_containers import workbook_stream
+from tests.pii_data import people, standard, xlsx_bytes
+from tests.test_containers import slides_ppt, workbook_stream
 from tests.test_office_objects import INNER_N, SHEET_N, WORD, WORD_CLASS, WORD_N, _comp_obj
 
 MBD = "MBD0001A2B3"
@@ -110,6 +110,18 @@ SLASHED = {
 THIRD = f"{MBD}/WordDocument » ObjectPool/_1345470950/WordDocument » ObjectPool/_1345470951/WordDocument"
 
 
+def _package_looping(claim: int) -> bytes:
+    """An OLE object whose Package stream (an .xlsx) declares ``claim`` bytes, its FAT chain looping on its first
+    sector."""
+    data = bytearray(write_compound({"\x01CompObj": bytes(64),
+                                     "Package": xlsx_bytes({"s": standard(people(5, seed=9))}).ljust(4096, b"\x00")}))
+    at = _entry_at(data, "Package")
+    start = struct.unpack_from("<I", data, at + 0x74)[0]
+    struct.pack_into("<I", data, _fat_entry(data, start), start)
+    struct.pack_into("<I", data, at + 0x78, claim)
+    return bytes(data)
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
     share = tmp_path_factory.mktemp("r19o") / "share"
@@ -118,6 +130,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
     (share / "claim.xls").write_bytes(_looping(1, 200 << 20))  # was a 200 MB child, read, the damage unsaid
     for name, leaf in LEAVES.items():
         (share / name).write_bytes(_three_levels(leaf))
+    (share / "deck.ppt").write_bytes(slides_ppt(_package_looping(100 << 20)))  # was read round to 100 MB
     for name, data in {**WORKBOOK_OBJECTS, **SLASHED}.items():
         (share / name).write_bytes(data)
     doc = scan_findings(share, tmp_path_factory.mktemp("r19o-out"))
@@ -213,3 +226,11 @@ def test_the_writer_keeps_siblings_in_the_order_ms_cfb_asks() -> None:
         keys = [(len(n.encode("utf-16-le")), n.upper()) for n in order]
         assert keys == sorted(keys) and len(set(keys)) == len(keys), order
     assert sorted(_in_order(write_compound(tree))[0]) == sorted(names)
+
+
+def test_an_ole_object_whose_package_stream_declares_more_than_it_holds_is_listed_unread(
+        scanned: tuple[dict, dict]) -> None:
+    _, skips = scanned
+    said = [s for p, s in skips.items() if p.startswith("deck.ppt » PowerPoint Document/ExOleObjStg_")]
+    assert len(said) == 1 and said[0]["reason"] == "corrupt", said
+    assert '"code": "stream-over-file"' in json.dumps(said[0]["detail_codes"]), said

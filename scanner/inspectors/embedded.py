@@ -319,6 +319,10 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
             if inner is None:
                 stream = streams[0]
                 size = ole.get_size(stream)
+                if size > len(data):  # more than the object holds: its sectors shared or a chain that loops, which
+                    # olefile reads round and round (review19o: a 12 KB object read as 100 MB)
+                    raise ReadError(Status.CORRUPT, say(Detail.STREAM_OVER_FILE, stream=stream.lstrip(chr(1)),
+                                                        size=size, left=len(data)))
                 blocked = caps.declared(size, None)
                 if blocked:
                     return Inspection(status=blocked[0], detail=say(Detail.OLE_STREAM_BLOCKED,
