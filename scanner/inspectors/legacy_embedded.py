@@ -172,12 +172,21 @@ class CompoundProbe:
                 yield sector[at:at + min(n, 64)].decode("utf-16-le", "replace").rstrip("\x00"), kind, start, size
 
 
-def _root_streams(probe: CompoundProbe) -> set[str]:
-    """The names of the streams at the root of the directory: the root entry's child and its siblings, followed by
-    their left/right links (an entry met twice or out of range ends its branch). A Workbook stream inside an object's
-    storage is the object's, not the file's (review19o)."""
-    raw = [sector[at:at + 128] for sector in probe.chain(probe.first_dir, _PROBE_DIRECTORY)
-           for at in range(0, probe.size, 128)]
+def _directory(probe: CompoundProbe) -> list[bytes]:
+    """The directory's 128-byte entries (as ``CompoundProbe.entries`` reads them)."""
+    return [sector[at:at + 128] for sector in probe.chain(probe.first_dir, _PROBE_DIRECTORY)
+            for at in range(0, probe.size, 128)]
+
+
+def _entry_name(entry: bytes) -> str:
+    n = struct.unpack_from("<H", entry, 0x40)[0]
+    return entry[:min(n, 64)].decode("utf-16-le", "replace").rstrip("\x00")
+
+
+def _root_streams(raw: list[bytes]) -> set[str]:
+    """The names of the streams at the root of the directory ``raw`` (``_directory``): the root entry's child and its
+    siblings, followed by their left/right links (an entry met twice or out of range ends its branch). A Workbook
+    stream inside an object's storage is the object's, not the file's (review19o)."""
     if not raw:
         return set()
     names: set[str] = set()
@@ -190,8 +199,7 @@ def _root_streams(probe: CompoundProbe) -> set[str]:
         seen.add(sid)
         entry = raw[sid]
         if entry[0x42] == 2:
-            n = struct.unpack_from("<H", entry, 0x40)[0]
-            names.add(entry[:min(n, 64)].decode("utf-16-le", "replace").rstrip("\x00"))
+            names.add(_entry_name(entry))
         todo += struct.unpack_from("<II", entry, 0x44)
     return names
 
@@ -227,7 +235,7 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
     # an .xls renamed .doc (review16a), also one embedding a Word document (its WordDocument is the object's, not at the
     # root: review19o, such a file ended as nothing)
     return (kind == "ppt" and not other) or (kind == "doc" and sheet and not (word and "WordDocument" in
-                                                                                 _root_streams(probe)))
+                                                                                 _root_streams(_directory(probe))))
 
 
 def shows_objects(data: bytes, kind: str) -> bool:
@@ -326,9 +334,9 @@ def holds_word_stream(entry: Entry, limit: int, size: int | None = None) -> bool
 
 
 def _stream_names(entry: Entry, limit: int, size: int | None = None) -> tuple[set[str], set[str]] | None:
-    """The streams a compound file's directory names, and those at its root (``_root_streams``), read sector by sector (CompoundProbe); None when the directory
-    cannot be followed, the file cannot be read, or a stream that cannot seek holds more than ``limit`` bytes (read
-    whole up to it). A small local file of ``size`` bytes is read in one open, no file object (as ``may_embed``)."""
+    """The streams a compound file's directory names, and those at its root (``_root_streams``), read sector by sector
+    (CompoundProbe); None when the directory cannot be followed, the file cannot be read, or a stream that cannot
+    seek holds more than ``limit`` bytes (read whole up to it). A small local file of ``size`` bytes is read in one open, no file object (as ``may_embed``)."""
     small = getattr(entry, "read_small", None)
     got = small(size + 1) if small is not None and size is not None and size <= _SMALL else None
     try:
@@ -350,8 +358,8 @@ def _names_in(f: IO[bytes]) -> tuple[set[str], set[str]]:
         f.seek(offset)
         return f.read(n)
 
-    probe = CompoundProbe(read_at)
-    return {name for name, typ, _start, _size in probe.entries() if typ == 2}, _root_streams(probe)
+    raw = _directory(CompoundProbe(read_at))  # read once: the walk's pre-check of every .doc
+    return {_entry_name(e) for e in raw if e[0x42] == 2}, _root_streams(raw)
 
 
 def _may_embed_ranged(read_range: Callable[[int, int], bytes], kind: str,
