@@ -724,6 +724,7 @@ class Detail(Code):
     OLE10NATIVE_HEADER_CUT = "ole10native-header-cut", "Ole10Native: a Package header cut short ({n:d} bytes)"
     EMBEDDED_LOST_FROM_DIRECTORY = "embedded-lost-from-directory", "{n:d} embedded object(s) named by local headers are not in the zip directory (a damaged entry): not examined"
     STREAM_SHORT = "stream-short", "{stream:lib} stream holds {n:d} of {size:d} bytes"
+    STREAM_OVER_FILE = "stream-over-file", "{stream:lib} stream declares {size:d} bytes, more than the {left:d} its compound file has left for it (its sectors shared with another stream, or a chain that loops): not read"
     EMBEDDED_OLE_PROBLEM = "embedded-ole-problem", "embedded OLE object: {why:detail}"
     OLE_COMPOBJ_NO_STREAM = "ole-compobj-no-stream", "embedded OLE object: its CompObj names {named:word} but it holds no stream of that class (workbook, WordDocument, PowerPoint Document, Package or Ole10Native)"
     EMBEDDED_ODF_PROBLEM = "embedded-odf-problem", "embedded OpenDocument object: {why:detail}"

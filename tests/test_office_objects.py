@@ -155,13 +155,11 @@ def test_content_decides_not_the_name(scanned: tuple[Path, dict, dict]) -> None:
 
 def test_third_party_files_with_embedded_objects_give_no_hit_and_no_listing(scanned: tuple[Path, dict, dict]) -> None:
     """POI's files embed Word documents, presentations and workbooks (no person among them); the deepest level of
-    WithEmbeddedObjects.xls lies past the default --archive-depth 3 and is listed so."""
+    WithEmbeddedObjects.xls lies at the default --archive-depth 3, read whole and holding no object: not listed
+    (review19o: it was listed too-deep, "not opened")."""
     _, hits, skips = scanned
     assert not [p for p in hits if p.startswith("poi__")], hits.keys()
-    deep = [s for s in skips if s.startswith("poi__")]
-    assert deep == ["poi__WithEmbeddedObjects.xls » MBD001805CA/WordDocument » ObjectPool/_1364996778/WordDocument"
-                    " » ObjectPool/_1364996794/WordDocument"], deep
-    assert skips[deep[0]]["reason"] == "too-deep"
+    assert not [s for s in skips if s.startswith("poi__")], [s for s in skips if s.startswith("poi__")]
 
 
 @pytest.mark.parametrize(("name", "xls", "objects"), [

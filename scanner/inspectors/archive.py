@@ -299,6 +299,8 @@ class ArchiveInspector:
         cfg = self.config
         depth = archive_depth(entry.location)
         if depth >= cfg.archive_depth:
+            if data.startswith(embedded.OLE_MAGIC) and embedded.is_ole_embedding(entry) and embedded.nothing_deeper(data):
+                return Inspection()  # a workbook or Word document object read whole, holding no object: nothing unread
             return Inspection(status=Status.TOO_DEEP,
                               detail=say(Detail.INSIDE_ARCHIVES, depth=depth, limit=cfg.archive_depth))
         joined = bool(getattr(entry, "joined", False))  # the first part of a whole split series: the joined archive

@@ -39,6 +39,7 @@ from .legacy_embedded import (
     native_file,
     open_legacy,
     packaged,
+    shows_objects,
 )
 
 # OpenDocument files: an embedded object is a sub-document folder (``Object 1/content.xml``: a spreadsheet
@@ -318,6 +319,10 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
             if inner is None:
                 stream = streams[0]
                 size = ole.get_size(stream)
+                if size > len(data):  # more than the object holds: its sectors shared or a chain that loops, which
+                    # olefile reads round and round (review19o: a 12 KB object read as 100 MB)
+                    raise ReadError(Status.CORRUPT, say(Detail.STREAM_OVER_FILE, stream=stream.lstrip(chr(1)),
+                                                        size=size, left=len(data)))
                 blocked = caps.declared(size, None)
                 if blocked:
                     return Inspection(status=blocked[0], detail=say(Detail.OLE_STREAM_BLOCKED,
@@ -354,6 +359,30 @@ def objects_kind(data: bytes) -> str | None:
             return _inner_objects(ole)
     except Exception:  # noqa: BLE001 - a directory that cannot be read: the readers of its content list it
         return None
+
+
+def nothing_deeper(data: bytes) -> bool:
+    """Whether an OLE object is a workbook, Word document or presentation read whole by the spreadsheet inspector that
+    holds nothing ``open_ole_object`` would open (no Package or Ole10Native stream, no object in its ObjectPool, no
+    embedded object the pre-check of a presentation sees; an .xls's MBD objects are the spreadsheet inspector's, which
+    checks the depth itself): at the archive depth limit it is not listed ``too-deep`` (review19o: POI's
+    WithEmbeddedObjects.xls's third Word level, read whole and holding no object, was "not opened"). A directory that
+    cannot be read: False (listed). Parses the directory: called in the worker."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if not any(ole.exists(s) and ole.get_type(s) == olefile.STGTY_STREAM for s in WHOLE_OBJECT_STREAMS):
+                return False
+            if any(ole.exists(s) for s in (*PACKAGE_STREAMS, NATIVE_STREAM)):
+                return False
+            kind = _inner_objects(ole)
+            if kind == "doc":  # an ObjectPool: empty (Word leaves one after its objects are deleted) and undamaged
+                return not any(len(e) > 1 and e[0] == "ObjectPool" for e in ole.listdir(streams=True, storages=True)
+                               ) and not compound_damage(ole, data)
+    except Exception:  # noqa: BLE001 - a directory that cannot be read: listed as before
+        return False
+    return kind is None or not shows_objects(data, kind)
 
 
 def _inner_objects(ole: object) -> str | None:

@@ -172,6 +172,38 @@ class CompoundProbe:
                 yield sector[at:at + min(n, 64)].decode("utf-16-le", "replace").rstrip("\x00"), kind, start, size
 
 
+def _directory(probe: CompoundProbe) -> list[bytes]:
+    """The directory's 128-byte entries (as ``CompoundProbe.entries`` reads them)."""
+    return [sector[at:at + 128] for sector in probe.chain(probe.first_dir, _PROBE_DIRECTORY)
+            for at in range(0, probe.size, 128)]
+
+
+def _entry_name(entry: bytes) -> str:
+    n = struct.unpack_from("<H", entry, 0x40)[0]
+    return entry[:min(n, 64)].decode("utf-16-le", "replace").rstrip("\x00")
+
+
+def _root_streams(raw: list[bytes]) -> set[str]:
+    """The names of the streams at the root of the directory ``raw`` (``_directory``): the root entry's child and its
+    siblings, followed by their left/right links (an entry met twice or out of range ends its branch). A Workbook
+    stream inside an object's storage is the object's, not the file's (review19o)."""
+    if not raw:
+        return set()
+    names: set[str] = set()
+    seen: set[int] = set()
+    todo = [struct.unpack_from("<I", raw[0], 0x4C)[0]]
+    while todo:
+        sid = todo.pop()
+        if sid >= len(raw) or sid in seen:
+            continue
+        seen.add(sid)
+        entry = raw[sid]
+        if entry[0x42] == 2:
+            names.add(_entry_name(entry))
+        todo += struct.unpack_from("<II", entry, 0x44)
+    return names
+
+
 def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
     """Whether the directory shows an object: an ObjectPool storage, or an object storage (``_1345470949``) whose
     pool's name is damaged (Word); an embedded-object record in the head of the presentation's stream. A
@@ -200,7 +232,10 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
             # or a PowerPoint 95 file (the worker finds no object record in it)
             return not head.startswith(_CONTAINER) or _EX_OLE_EMBED in head or object_list_damaged(head)
         other = other or (typ == 2 and name.casefold() in _OTHER_SLIDES_STREAMS)
-    return (kind == "ppt" and not other) or (kind == "doc" and sheet and not word)  # an .xls renamed .doc (review16a)
+    # an .xls renamed .doc (review16a), also one embedding a Word document (its WordDocument is the object's, not at the
+    # root: review19o, such a file ended as nothing)
+    return (kind == "ppt" and not other) or (kind == "doc" and sheet and not (word and "WordDocument" in
+                                                                                 _root_streams(_directory(probe))))
 
 
 def shows_objects(data: bytes, kind: str) -> bool:
@@ -283,23 +318,25 @@ def workbook_or_encrypted(entry: Entry, limit: int) -> bool:
     document, which the password hides; session 17: an encrypted workbook renamed .docx ended as nothing). A directory
     that cannot be followed counts (the spreadsheet worker reads it and lists why), as does a read error."""
     names = _stream_names(entry, limit)
-    return names is None or bool(names & {"Workbook", "Book", "EncryptedPackage"})
+    return names is None or bool(names[0] & {"Workbook", "Book", "EncryptedPackage"})
 
 
 def holds_word_stream(entry: Entry, limit: int, size: int | None = None) -> bool:
     """Whether a compound file is a Word 97-2003 document: its directory names a WordDocument stream, or a Word table
     stream (1Table, 0Table: the main stream's name damaged, listed by the reader; ole19: under .docx it ended as
-    nothing), and no workbook stream (an .xls renamed .doc is the archive inspector's). A directory that cannot be
+    nothing), and no workbook stream at its root (an .xls renamed .doc is the archive inspector's; review19o: one in
+    an embedded Excel object's storage left a .doc's own tables unread, silently). A directory that cannot be
     followed: False (the archive inspector lists a damaged one it opens). ``size`` (the walk's): a small local file is
     read in one open."""
     names = _stream_names(entry, limit, size)
-    return names is not None and bool(names & {"WordDocument", "1Table", "0Table"}) and not names & {"Workbook", "Book"}
+    return (names is not None and bool(names[0] & {"WordDocument", "1Table", "0Table"})
+            and not names[1] & {"Workbook", "Book"})
 
 
-def _stream_names(entry: Entry, limit: int, size: int | None = None) -> set[str] | None:
-    """The streams a compound file's directory names, read sector by sector (CompoundProbe); None when the directory
-    cannot be followed, the file cannot be read, or a stream that cannot seek holds more than ``limit`` bytes (read
-    whole up to it). A small local file of ``size`` bytes is read in one open, no file object (as ``may_embed``)."""
+def _stream_names(entry: Entry, limit: int, size: int | None = None) -> tuple[set[str], set[str]] | None:
+    """The streams a compound file's directory names, and those at its root (``_root_streams``), read sector by sector
+    (CompoundProbe); None when the directory cannot be followed, the file cannot be read, or a stream that cannot
+    seek holds more than ``limit`` bytes (read whole up to it). A small local file of ``size`` bytes is read in one open, no file object (as ``may_embed``)."""
     small = getattr(entry, "read_small", None)
     got = small(size + 1) if small is not None and size is not None and size <= _SMALL else None
     try:
@@ -316,12 +353,13 @@ def _stream_names(entry: Entry, limit: int, size: int | None = None) -> set[str]
         return None
 
 
-def _names_in(f: IO[bytes]) -> set[str]:
+def _names_in(f: IO[bytes]) -> tuple[set[str], set[str]]:
     def read_at(offset: int, n: int) -> bytes:
         f.seek(offset)
         return f.read(n)
 
-    return {name for name, typ, _start, _size in CompoundProbe(read_at).entries() if typ == 2}
+    raw = _directory(CompoundProbe(read_at))  # read once: the walk's pre-check of every .doc
+    return {_entry_name(e) for e in raw if e[0x42] == 2}, _root_streams(raw)
 
 
 def _may_embed_ranged(read_range: Callable[[int, int], bytes], kind: str,
@@ -486,18 +524,19 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
             raise ReadError(Status.CORRUPT, say(Detail.DIRECTORY_ENTRIES_UNREACHED, n=lost))
         given = 0
         whole: list[list[str]] = []  # storages handed on whole: what lies inside them is theirs
+        room = [len(data)]  # the bytes the objects' streams may still hold (``_stream``)
         for path in sorted(storages, key=len):
             if any(path[:len(w)] == w for w in whole):
                 continue
             where = "/".join(path)
             streams = {s: path + [s] for s in (*PACKAGE_STREAMS, NATIVE_STREAM, *WHOLE_OBJECT_STREAMS)
-                       if ole.exists("/".join(path + [s])) and ole.get_type("/".join(path + [s])) == olefile.STGTY_STREAM}
+                       if ole.exists(path + [s]) and ole.get_type(path + [s]) == olefile.STGTY_STREAM}
             if not streams:
                 if len(path) == level and not any(e[:level] == path for e in every):
                     given += 1
                     yield where, None, "the object's storage lists no stream"
-                elif len(path) == level and ole.exists(where + "/\x01CompObj"):
-                    comp = ole.openstream(where + "/\x01CompObj").read(4096)
+                elif len(path) == level and ole.exists(path + ["\x01CompObj"]):
+                    comp = ole.openstream(path + ["\x01CompObj"]).read(4096)
                     named = next((c for c in OBJECT_CLASSES if c in comp), None)
                     if named is not None:
                         given += 1
@@ -508,13 +547,13 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
             try:
                 if stream in WHOLE_OBJECT_STREAMS:
                     whole.append(path)
-                    tree, why = _storage_tree(ole, path, caps)
+                    tree, why = _storage_tree(ole, path, caps, room)
                     yield f"{where}/{stream}", write_compound(tree), why
                     continue
-                content = _stream(ole, "/".join(streams[stream]), caps)
+                content = _stream(ole, streams[stream], caps, room)
                 if stream == NATIVE_STREAM:
-                    comp = (ole.openstream(where + "/\x01CompObj").read(4096)
-                            if ole.exists(where + "/\x01CompObj") else None)
+                    comp = (ole.openstream(path + ["\x01CompObj"]).read(4096)
+                            if ole.exists(path + ["\x01CompObj"]) else None)
                     label, content = native_file(content) if packaged(comp) else native_data(content)
                     yield f"{where}/{label}", content, ""
                 else:
@@ -533,9 +572,10 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
             raise ReadError(Status.CORRUPT, damage)
 
 
-def _storage_tree(ole: object, path: list[str], caps: ArchiveLimits) -> tuple[Storage, str]:
+def _storage_tree(ole: object, path: list[str], caps: ArchiveLimits, room: list[int]) -> tuple[Storage, str]:
     """The streams and storages under ``path`` as a tree for ``write_compound``, each stream read under the archive
-    limits; a stream read short keeps what was read, and why is said (the object is examined, listed as damaged)."""
+    limits and ``room`` (``_stream``); a stream read short keeps what was read, one declaring more than the file holds
+    is left empty, and why is said (the object is examined, listed as damaged)."""
     tree: Storage = {}
     short: list[str] = []
     for entry in ole.listdir(streams=True, storages=True):  # type: ignore[attr-defined]
@@ -547,9 +587,14 @@ def _storage_tree(ole: object, path: list[str], caps: ArchiveLimits) -> tuple[St
             if not isinstance(inner, dict):
                 raise ValueError("a stream and a storage of one name")
             node = inner
-        name = "/".join(entry)
+        name = entry  # a list: olefile splits a path string at "/", which a damaged or hostile name may hold
         if ole.get_type(name) != _STGTY_STREAM:  # type: ignore[attr-defined]
             node.setdefault(entry[-1], {})
+            continue
+        over = _claim(room, name, ole.get_size(name))  # type: ignore[attr-defined]
+        if over:
+            node[entry[-1]] = b""
+            short.append(over)
             continue
         try:
             node[entry[-1]] = _stream(ole, name, caps)
@@ -609,14 +654,38 @@ def compound_damage(ole: object, data: bytes) -> str:
         return ""
 
 
-def _stream(ole: object, name: str, caps: ArchiveLimits) -> bytes:
+def _claim(room: list[int], name: str | list[str], size: int) -> str:
+    """Why a stream of ``size`` bytes is not read (``_stream``), or "" with ``room`` lowered by its size."""
+    if size > room[0]:
+        return say(Detail.STREAM_OVER_FILE, stream=_last(name), size=size, left=room[0])
+    room[0] -= size
+    return ""
+
+
+def _joined(name: str | list[str]) -> str:
+    return "/".join(name) if isinstance(name, list) else name
+
+
+def _last(name: str | list[str]) -> str:
+    """A stream's own name (the last part of its path), as said in a detail."""
+    return (name[-1] if isinstance(name, list) else name.rsplit("/", 1)[-1]).lstrip(chr(1))
+
+
+def _stream(ole: object, name: str | list[str], caps: ArchiveLimits, room: list[int] | None = None) -> bytes:
+    """A stream's bytes, refused by its declared size when over the archive limits or, with ``room`` (the bytes left of
+    the file for the streams read from it, lowered here), over what the file can hold: the streams of a compound file
+    hold no more than its bytes, so one declaring more shares its sectors with another or follows a chain that loops,
+    which olefile reads round and round (review19o: forty such streams in a 240 KB .xls made a 420 MB object)."""
     size = ole.get_size(name)  # type: ignore[attr-defined]
+    if room is not None and (over := _claim(room, name, size)):
+        raise ReadError(Status.CORRUPT, over)
     blocked = caps.declared(size, None)
     if blocked:
-        raise ReadError(blocked[0], say(Detail.STREAM_BLOCKED, stream=name.lstrip(chr(1)), why=blocked[1]))
+        raise ReadError(blocked[0], say(Detail.STREAM_BLOCKED, stream=_joined(name).lstrip(chr(1)), why=blocked[1]))
     content: bytes = ole.openstream(name).read(size + 1)  # type: ignore[attr-defined]
     if len(content) != size:
-        raise ReadError(Status.CORRUPT, say(Detail.STREAM_SHORT, stream=name.lstrip(chr(1)), n=len(content), size=size))
+        raise ReadError(Status.CORRUPT, say(Detail.STREAM_SHORT, stream=_joined(name).lstrip(chr(1)), n=len(content),
+                                            size=size))
     caps.budget.charge(size)
     return content
 
