@@ -637,10 +637,12 @@ def _row(parts: list, plan: _Plan) -> list[str]:
     started again inside it)."""
     cells: list[list[str]] = [[] for _ in plan.header]
     for el in parts:
-        for key, value in el.attrib.items():
+        # the names, then only the planned ones' values: lxml finds each value by a walk along the element's
+        # attributes, so fetching all of them was quadratic (200,000 held the worker to its timeout, review19x)
+        for key in el.keys() if plan.attrs else ():
             at = plan.attrs.get(_local(key))
-            if at is not None and value.strip():
-                cells[at].append(value.strip())
+            if at is not None and (value := (el.get(key) or "").strip()):
+                cells[at].append(value)
         for child in el:
             name = _local(child.tag)
             at = plan.leaf.get(name)
