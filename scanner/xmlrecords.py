@@ -41,6 +41,7 @@ Either is said (``xml-records-damaged``, ``xml-records-cut``) and the file is li
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ from .details import Detail, say
 from .errors import ReadError
 from .markup import NOT_XML, drop_handled
 from .sheet import Caps, CellBudget, Sheet
-from .textdecode import Decoding, iter_lines, plan_decoding, reading_notes, zeroed_block
+from .textdecode import Decoding, iter_lines, japanese_score, plan_decoding, reading_notes, zeroed_block
 
 CHUNK = 1 << 20  # bytes fed to the parser at a time
 MAX_PATHS = 20_000  # distinct paths of element names surveyed (a document with more is no export of records)
@@ -116,13 +117,25 @@ def head_text(head: bytes) -> str:
                 return head[:e.start].decode("utf-8-sig")
             except UnicodeDecodeError:
                 pass
-    declared = _DECLARED.search(head[:200])
+    return head.decode(_byte_codec(head), "ignore")
+
+
+def _byte_codec(data: bytes) -> str:
+    """The 8-bit codec of bytes that are no UTF-8: the declared one, Shift_JIS (cp932) or EUC-JP, whichever decodes
+    them all and reads most like Japanese (the declared one on a tie). Exports declare what their template says
+    (``encoding="UTF-8"`` over Shift_JIS bytes) or nothing (EUC-JP from a Unix host): by the declaration alone the
+    element names were noise and the head check failed (review19x)."""
+    declared = _DECLARED.search(data[:200])
     codec = declared.group(1).decode("ascii").lower() if declared else "cp932"
     codec = "cp932" if codec.replace("-", "_") in ("shift_jis", "sjis", "x_sjis", "windows_31j", "ms932") else codec
-    try:
-        return head.decode(codec, "ignore")
-    except LookupError:
-        return head.decode("cp932", "ignore")
+    scored = []
+    for i, name in enumerate(dict.fromkeys((codec, "cp932", "euc_jp"))):
+        try:
+            text = codecs.getincrementaldecoder(name)().decode(data)  # (a character cut at the end: left out)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        scored.append((japanese_score(text), -i, name))
+    return max(scored)[2] if scored else "cp932"
 
 
 def _root(text: str) -> re.Match[str] | None:
