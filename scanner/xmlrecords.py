@@ -184,11 +184,31 @@ def head_names(head: bytes) -> set[str] | None:
     root = _root(text)
     if root is None or _document(root):
         return None
-    body = text[root.start():]  # (two scans in C, then the distinct names: not a Python step per tag)
+    return _names(text[root.start():])
+
+
+def _names(body: str) -> set[str]:
+    """The local names of the start tags and attributes in ``body`` (two scans in C, then the distinct names: not a
+    Python step per tag)."""
     names = {name.rsplit(":", 1)[-1] for name in set(_TAG_NAME.findall(body))}
     names.update(attr.rsplit(":", 1)[-1] for attr in set(_ATTR_NAME.findall(body))
                  if attr != "xmlns" and not attr.startswith(("xmlns:", "xml:", "xsi:")))
     return names
+
+
+def tail_names(head: bytes, tail: bytes) -> set[str]:
+    """The local names of the elements and attributes in the last bytes of a document (``tail``, from an even offset)
+    that ``head`` opens, decoded as its head is: records after a long head (a .NET DataSet's inline XML Schema of
+    hundreds of KiB, a settings block) name their fields only there (review19x: such an export ended as nothing)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:1] == b"\x00" or head[1:2] == b"\x00":
+        big = head.startswith(b"\xfe\xff") or head[:1] == b"\x00"
+        return _names(tail[:len(tail) & ~1].decode("utf-16-be" if big else "utf-16-le", "ignore"))
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)
+        codec = "utf-8"
+    except UnicodeDecodeError:
+        codec = _byte_codec(head)
+    return _names(tail.decode(codec, "ignore"))
 
 
 # --- text ----------------------------------------------------------------------------------------------------------
