@@ -196,6 +196,29 @@ def _names(body: str) -> set[str]:
     return names
 
 
+# a start tag naming its field by a value (``<field name="氏名">``, FileMaker's ``<FIELD NAME="氏名">``): its tag, the value
+_VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]*?\b(?:name|NAME|Name)\s*=\s*["']([^"'<>&]{1,40})["']""")
+_DECLARING = frozenset({"element", "attribute", "attributetype", "elementtype", "simpletype", "complextype", "group",
+                        "attributegroup"})  # a schema's declarations (a .NET DataSet's, ADO's): their records are read
+
+
+def value_names(head: bytes) -> set[str]:
+    """The field names a document opened by ``head`` gives as values (``<field name="氏名">山田</field>`` repeated, a
+    FileMaker export's ``<METADATA><FIELD NAME="氏名"/>``): records this reader does not read, whose columns are
+    named there (review19x: such a client list ended as nothing; now listed, ``xml-fields-by-value``)."""
+    text = head_text(head)
+    root = _root(text)
+    if root is None or _document(root):
+        return set()
+    return {value.strip() for tag, value in set(_VALUE_NAMED.findall(text, root.start()))
+            if tag.rsplit(":", 1)[-1].lower() not in _DECLARING}
+
+
+def _names_a_person(names: set[str], field_of: FieldOf) -> bool:
+    fields = {f for name in names if (f := field_of(name)) is not None}
+    return bool(fields & NAME_FIELDS) and len(fields & (NAME_FIELDS | PERSON_FIELDS)) >= 2
+
+
 def tail_names(head: bytes, tail: bytes) -> set[str]:
     """The local names of the elements and attributes in the last bytes of a document (``tail``, from an even offset)
     that ``head`` opens, decoded as its head is: records after a long head (a .NET DataSet's inline XML Schema of
@@ -745,6 +768,8 @@ def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> I
             raise ReadError(Status.CORRUPT, said)
         if paths.full:
             raise ReadError(Status.UNSUPPORTED, say(Detail.XML_PATHS_LEFT, n=MAX_PATHS))
+        if field_of is not None and _names_a_person(value_names(data[:65536]), field_of):
+            raise ReadError(Status.UNSUPPORTED, say(Detail.XML_FIELDS_BY_VALUE))  # a person's fields named by values
         if field_of is None:
             raise ReadError(Status.UNSUPPORTED, say(Detail.XML_OTHER))
         return  # read whole: no kind of record names a person (a Maven POM's developers, a specification's editors)

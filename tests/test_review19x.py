@@ -7,6 +7,8 @@
 - A head whose bytes are not in the encoding it declares (``encoding="UTF-8"`` over Shift_JIS bytes, Shift_JIS declared
   over EUC-JP), or EUC-JP without a declaration: the element names were decoded as noise, the head check failed:
   nothing.
+- Records naming their fields by values (``<field name="氏名">山田</field>`` repeated, FileMaker's FMPXMLRESULT): not
+  read (xml19's note) and not said either: now listed ``unsupported`` ``xml-fields-by-value``.
 People are Faker ja_JP with a fixed seed (tests.xml19_data); nothing here is real.
 """
 
@@ -50,6 +52,20 @@ def _dataset_long_schema() -> str:
     return f'<?xml version="1.0" standalone="yes"?>\n<NewDataSet>\n  {schema}{rows}\n</NewDataSet>\n'
 
 
+def _by_value() -> str:
+    fields = "".join(f'<record><field name="氏名">{p.name}</field><field name="住所">{p.address}</field>'
+                     f'<field name="電話番号">{p.phone}</field></record>' for p in X.PEOPLE)
+    return f'<?xml version="1.0"?>\n<records>{fields}</records>\n'
+
+
+def _filemaker() -> str:
+    meta = "".join(f'<FIELD EMPTYOK="YES" MAXREPEAT="1" NAME="{n}" TYPE="TEXT"/>' for n in ("氏名", "住所", "電話番号"))
+    rows = "".join(f'<ROW MODID="1" RECORDID="{i}"><COL><DATA>{p.name}</DATA></COL><COL><DATA>{p.address}</DATA></COL>'
+                   f"<COL><DATA>{p.phone}</DATA></COL></ROW>" for i, p in enumerate(X.PEOPLE))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<FMPXMLRESULT xmlns="http://www.filemaker.com/fmpxmlresult">'
+            f'<ERRORCODE>0</ERRORCODE><METADATA>{meta}</METADATA><RESULTSET FOUND="30">{rows}</RESULTSET></FMPXMLRESULT>\n')
+
+
 NO_DECLARATION = X.elements().split("\n", 1)[1]
 FILES = {
     "long-settings.xml": _long_settings().encode(),
@@ -61,12 +77,18 @@ FILES = {
 }
 
 
+BY_VALUE = {"fields-by-value.xml": _by_value().encode(), "filemaker.xml": _filemaker().encode(),
+            "filemaker.dat": _filemaker().encode("utf-16")}
+SETTINGS = {"app.xml": ('<?xml version="1.0"?>\n<configuration>' + "".join(
+    f'<add name="Setting{i}" value="{i}"/><property name="address.{i}" value="x"/>' for i in range(20)) + "</configuration>\n").encode()}
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     root = tmp_path_factory.mktemp("review19x")
     tree = root / "tree"
     tree.mkdir()
-    for name, data in FILES.items():
+    for name, data in {**FILES, **BY_VALUE, **SETTINGS}.items():
         (tree / name).write_bytes(data)
     return tree, scan_findings(tree, root / "out")
 
@@ -96,3 +118,18 @@ def test_a_record_with_tens_of_thousands_of_attributes_is_read_without_a_quadrat
         pytest.fail(f"not read: {e}")
     assert len(rows) == PERSONS + 1
     assert X.PEOPLE[0].name in rows[1] and X.PEOPLE[0].address in rows[1]
+
+
+@pytest.mark.parametrize("name", sorted(BY_VALUE))
+def test_records_naming_their_fields_by_values_are_listed_not_left_as_nothing(
+        scanned: tuple[Path, dict[str, Any]], name: str) -> None:
+    tree, found = scanned
+    skip = skip_of(found, tree / name)
+    assert skip is not None, (name, hit_of(found, tree / name))
+    assert skip["reason"] == "unsupported" and [c["code"] for c in skip["detail_codes"]] == ["xml-fields-by-value"], skip
+    assert X.PEOPLE[0].name not in str(skip)
+
+
+def test_settings_naming_things_by_values_stay_clean(scanned: tuple[Path, dict[str, Any]]) -> None:
+    tree, found = scanned
+    assert hit_of(found, tree / "app.xml") is None and skip_of(found, tree / "app.xml") is None
