@@ -134,7 +134,7 @@ def _byte_codec(data: bytes) -> str:
             text = codecs.getincrementaldecoder(name)().decode(data)  # (a character cut at the end: left out)
         except (UnicodeDecodeError, LookupError):
             continue
-        scored.append((japanese_score(text), -i, name))
+        scored.append((japanese_score(text[:4096]), -i, name))  # (its first characters: the scan process pays it)
     return max(scored)[2] if scored else "cp932"
 
 
