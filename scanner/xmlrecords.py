@@ -197,7 +197,9 @@ def _names(body: str) -> set[str]:
 
 
 # a start tag naming its field by a value (``<field name="氏名">``, FileMaker's ``<FIELD NAME="氏名">``): its tag, the value
-_VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]*?\b(?:name|NAME|Name)\s*=\s*["']([^"'<>&]{1,40})["']""")
+# (and whether text follows: ``<property name="name" value="x"/>`` of a Spring or Hibernate file names no value held)
+_VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]*?\b(?:name|NAME|Name)\s*=\s*["']([^"'<>&]{1,40})["'][^<>]*>"""
+                          r"""([^<\s])?""")
 _DECLARING = frozenset({"element", "attribute", "attributetype", "elementtype", "simpletype", "complextype", "group",
                         "attributegroup"})  # a schema's declarations (a .NET DataSet's, ADO's): their records are read
 
@@ -210,8 +212,9 @@ def value_names(head: bytes) -> set[str]:
     root = _root(text)
     if root is None or _document(root):
         return set()
-    return {value.strip() for tag, value in set(_VALUE_NAMED.findall(text, root.start()))
-            if tag.rsplit(":", 1)[-1].lower() not in _DECLARING}
+    filemaker = "FMPXMLRESULT" in root.group(1)  # (its METADATA's FIELD NAME="…"/> name the ROWs' COLs in order)
+    return {value.strip() for tag, value, held in set(_VALUE_NAMED.findall(text, root.start()))
+            if (held or (filemaker and tag == "FIELD")) and tag.rsplit(":", 1)[-1].lower() not in _DECLARING}
 
 
 def _names_a_person(names: set[str], field_of: FieldOf) -> bool:
