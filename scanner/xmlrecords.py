@@ -198,8 +198,9 @@ def _names(body: str) -> set[str]:
 
 # a start tag naming its field by a value (``<field name="氏名">``, FileMaker's ``<FIELD NAME="氏名">``): its tag, the value
 # (and whether text follows: ``<property name="name" value="x"/>`` of a Spring or Hibernate file names no value held)
-_VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]*?\b(?:name|NAME|Name)\s*=\s*["']([^"'<>&]{1,40})["'][^<>]*>"""
-                          r"""([^<\s])?""")
+# (bounded spans: a crafted tag of thousands of name="x" with no end was quadratic, 4.5 s a 64 KiB head)
+_VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]{0,1000}?\b(?:name|NAME|Name)\s*=\s*["']([^"'<>&]{1,40})["']"""
+                          r"""[^<>]{0,200}>([^<\s])?""")
 _DECLARING = frozenset({"element", "attribute", "attributetype", "elementtype", "simpletype", "complextype", "group",
                         "attributegroup"})  # a schema's declarations (a .NET DataSet's, ADO's): their records are read
 
