@@ -1149,6 +1149,8 @@ class Detail(Code):
         "XML damaged in more than {n:d} places, the first on line {line:d}: the rest was not read; {records:d} "
         "record(s) read")
     XML_RECORD_KINDS_LEFT = "xml-record-kinds-left", "XML: {n:d} more kind(s) of record not read (the first 32 are)"
+    XML_FIELDS_BY_VALUE = "xml-fields-by-value", ("XML whose records name their fields by values (<field name=\"name\">, "
+                                                  "a FileMaker export's FIELD NAME), a person's among them: not read")
     XML_PATHS_LEFT = "xml-paths-left", "XML with more than {n:d} different paths of elements: elements past them not read"
     VCARD_ZEROED = "vcard-zeroed", ("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
                                     "are lost")

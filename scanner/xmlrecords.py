@@ -41,6 +41,7 @@ Either is said (``xml-records-damaged``, ``xml-records-cut``) and the file is li
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ from .details import Detail, say
 from .errors import ReadError
 from .markup import NOT_XML, drop_handled
 from .sheet import Caps, CellBudget, Sheet
-from .textdecode import Decoding, iter_lines, plan_decoding, reading_notes, zeroed_block
+from .textdecode import Decoding, iter_lines, japanese_score, plan_decoding, reading_notes, zeroed_block
 
 CHUNK = 1 << 20  # bytes fed to the parser at a time
 MAX_PATHS = 20_000  # distinct paths of element names surveyed (a document with more is no export of records)
@@ -116,13 +117,25 @@ def head_text(head: bytes) -> str:
                 return head[:e.start].decode("utf-8-sig")
             except UnicodeDecodeError:
                 pass
-    declared = _DECLARED.search(head[:200])
+    return head.decode(_byte_codec(head), "ignore")
+
+
+def _byte_codec(data: bytes) -> str:
+    """The 8-bit codec of bytes that are no UTF-8: the declared one, Shift_JIS (cp932) or EUC-JP, whichever decodes
+    them all and reads most like Japanese (the declared one on a tie). Exports declare what their template says
+    (``encoding="UTF-8"`` over Shift_JIS bytes) or nothing (EUC-JP from a Unix host): by the declaration alone the
+    element names were noise and the head check failed (review19x)."""
+    declared = _DECLARED.search(data[:200])
     codec = declared.group(1).decode("ascii").lower() if declared else "cp932"
     codec = "cp932" if codec.replace("-", "_") in ("shift_jis", "sjis", "x_sjis", "windows_31j", "ms932") else codec
-    try:
-        return head.decode(codec, "ignore")
-    except LookupError:
-        return head.decode("cp932", "ignore")
+    scored = []
+    for i, name in enumerate(dict.fromkeys((codec, "cp932", "euc_jp"))):
+        try:
+            text = codecs.getincrementaldecoder(name)().decode(data)  # (a character cut at the end: left out)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        scored.append((japanese_score(text[:4096]), -i, name))  # (its first characters: the scan process pays it)
+    return max(scored)[2] if scored else "cp932"
 
 
 def _root(text: str) -> re.Match[str] | None:
@@ -171,11 +184,58 @@ def head_names(head: bytes) -> set[str] | None:
     root = _root(text)
     if root is None or _document(root):
         return None
-    body = text[root.start():]  # (two scans in C, then the distinct names: not a Python step per tag)
+    return _names(text[root.start():])
+
+
+def _names(body: str) -> set[str]:
+    """The local names of the start tags and attributes in ``body`` (two scans in C, then the distinct names: not a
+    Python step per tag)."""
     names = {name.rsplit(":", 1)[-1] for name in set(_TAG_NAME.findall(body))}
     names.update(attr.rsplit(":", 1)[-1] for attr in set(_ATTR_NAME.findall(body))
                  if attr != "xmlns" and not attr.startswith(("xmlns:", "xml:", "xsi:")))
     return names
+
+
+# a start tag naming its field by a value (``<field name="氏名">``, FileMaker's ``<FIELD NAME="氏名">``): its tag, the value
+# (and whether text follows: ``<property name="name" value="x"/>`` of a Spring or Hibernate file names no value held)
+# (bounded spans: a crafted tag of thousands of name="x" with no end was quadratic, 4.5 s a 64 KiB head)
+_VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]{0,1000}?\b(?:name|NAME|Name)\s*=\s*["']([^"'<>&]{1,40})["']"""
+                          r"""[^<>]{0,200}>([^<\s])?""")
+_DECLARING = frozenset({"element", "attribute", "attributetype", "elementtype", "simpletype", "complextype", "group",
+                        "attributegroup"})  # a schema's declarations (a .NET DataSet's, ADO's): their records are read
+
+
+def value_names(head: bytes) -> set[str]:
+    """The field names a document opened by ``head`` gives as values (``<field name="氏名">山田</field>`` repeated, a
+    FileMaker export's ``<METADATA><FIELD NAME="氏名"/>``): records this reader does not read, whose columns are
+    named there (review19x: such a client list ended as nothing; now listed, ``xml-fields-by-value``)."""
+    text = head_text(head)
+    root = _root(text)
+    if root is None or _document(root):
+        return set()
+    filemaker = "FMPXMLRESULT" in root.group(1)  # (its METADATA's FIELD NAME="…"/> name the ROWs' COLs in order)
+    return {value.strip() for tag, value, held in set(_VALUE_NAMED.findall(text, root.start()))
+            if (held or (filemaker and tag == "FIELD")) and tag.rsplit(":", 1)[-1].lower() not in _DECLARING}
+
+
+def _names_a_person(names: set[str], field_of: FieldOf) -> bool:
+    fields = {f for name in names if (f := field_of(name)) is not None}
+    return bool(fields & NAME_FIELDS) and len(fields & (NAME_FIELDS | PERSON_FIELDS)) >= 2
+
+
+def tail_names(head: bytes, tail: bytes) -> set[str]:
+    """The local names of the elements and attributes in the last bytes of a document (``tail``, from an even offset)
+    that ``head`` opens, decoded as its head is: records after a long head (a .NET DataSet's inline XML Schema of
+    hundreds of KiB, a settings block) name their fields only there (review19x: such an export ended as nothing)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:1] == b"\x00" or head[1:2] == b"\x00":
+        big = head.startswith(b"\xfe\xff") or head[:1] == b"\x00"
+        return _names(tail[:len(tail) & ~1].decode("utf-16-be" if big else "utf-16-le", "ignore"))
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)
+        codec = "utf-8"
+    except UnicodeDecodeError:
+        codec = _byte_codec(head)
+    return _names(tail.decode(codec, "ignore"))
 
 
 # --- text ----------------------------------------------------------------------------------------------------------
@@ -637,10 +697,12 @@ def _row(parts: list, plan: _Plan) -> list[str]:
     started again inside it)."""
     cells: list[list[str]] = [[] for _ in plan.header]
     for el in parts:
-        for key, value in el.attrib.items():
+        # the names, then only the planned ones' values: lxml finds each value by a walk along the element's
+        # attributes, so fetching all of them was quadratic (200,000 held the worker to its timeout, review19x)
+        for key in el.keys() if plan.attrs else ():
             at = plan.attrs.get(_local(key))
-            if at is not None and value.strip():
-                cells[at].append(value.strip())
+            if at is not None and (value := (el.get(key) or "").strip()):
+                cells[at].append(value)
         for child in el:
             name = _local(child.tag)
             at = plan.leaf.get(name)
@@ -710,6 +772,8 @@ def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> I
             raise ReadError(Status.CORRUPT, said)
         if paths.full:
             raise ReadError(Status.UNSUPPORTED, say(Detail.XML_PATHS_LEFT, n=MAX_PATHS))
+        if field_of is not None and _names_a_person(value_names(data[:65536]), field_of):
+            raise ReadError(Status.UNSUPPORTED, say(Detail.XML_FIELDS_BY_VALUE))  # a person's fields named by values
         if field_of is None:
             raise ReadError(Status.UNSUPPORTED, say(Detail.XML_OTHER))
         return  # read whole: no kind of record names a person (a Maven POM's developers, a specification's editors)

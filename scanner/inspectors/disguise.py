@@ -63,7 +63,7 @@ from ..dbase import is_dbf
 from ..doctables import W_2003, document_kind
 from ..models import Location
 from ..tables import signature_damaged
-from ..xmlrecords import NAME_FIELDS, PERSON_FIELDS, head_names
+from ..xmlrecords import NAME_FIELDS, PERSON_FIELDS, head_names, tail_names, value_names
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
 from .archive_members import (
@@ -441,7 +441,15 @@ def records_head(head: bytes) -> bool:
     person's name or reading and one more personal field, as a person table's header does (scanner.xmlrecords reads
     its records)."""
     names = head_names(head)
-    return names is not None and _person_fields(names)
+    return names is not None and (_person_fields(names) or _person_fields(value_names(head)))  # (``<field
+    # name="氏名">``: listed by the reader, ``xml-fields-by-value``)
+
+
+def records_tail(head: bytes, tail: bytes) -> bool:
+    """``records_head`` over the names of both ``head`` and the document's last bytes ``tail`` (records after a long
+    schema or settings block: scanner.xmlrecords.tail_names)."""
+    names = head_names(head)
+    return names is not None and _person_fields(names | tail_names(head, tail))
 
 
 def _first_line(head: bytes) -> str | None:

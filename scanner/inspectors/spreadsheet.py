@@ -86,6 +86,7 @@ from .disguise import (
     column_field,
     family_of,
     records_head,
+    records_tail,
     table_head,
 )
 from .disguise import check as disguise_check
@@ -649,7 +650,37 @@ def _records(entry: Entry, size: int, first: bytes) -> bool:
                 longer = f.read(MARKUP_CHECK)
         except (ReadError, OSError):
             return True  # its content could not be looked at: the worker's read lists why
-    return records_head(longer)
+    if records_head(longer):
+        return True
+    if size <= len(longer):
+        return False
+    tail = _last_bytes(entry, size)  # records after a long schema or settings block name their fields there only
+    return tail is None or records_tail(longer, tail)  # (review19x: such an export ended as nothing)
+
+
+_TAIL_STREAMED = 16 << 20  # a member that cannot seek is read through to its end up to this size, else handed on
+
+
+def _last_bytes(entry: Entry, size: int) -> bytes | None:
+    """The last MARKUP_CHECK bytes of a file (from an even offset: UTF-16 stays aligned), None when they could not be
+    read here (the worker's read lists why, or reads it whole)."""
+    start = size - MARKUP_CHECK + (size - MARKUP_CHECK) % 2
+    ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): only its end
+    try:
+        if ranged is not None:
+            return ranged(start, size - start)
+        with entry.open() as f:
+            if f.seekable():
+                f.seek(start)
+                return f.read(size - start)
+            if size > _TAIL_STREAMED:
+                return None
+            kept = b""
+            while chunk := f.read(1 << 20):
+                kept = (kept + chunk)[-(MARKUP_CHECK + 1):]
+            return kept[(size - len(kept)) % 2:]
+    except (ReadError, OSError):
+        return None
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:
