@@ -133,6 +133,29 @@ def _plain_pdf() -> bytes:
     return buf.getvalue()
 
 
+def _late_attached_pdf() -> bytes:
+    """A PDF whose attachment was added by an incremental update (as Acrobat saves one): the attachment's name is
+    past the head the walk reads first, so only the search of the whole small file finds it (review19s: no file of
+    the tree needed that search, and a fast path that found nothing passed every test)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    w = PdfWriter()
+    page = w.add_blank_page(200, 200)
+    text = DecodedStreamObject()
+    text.set_data(b"BT /F1 12 Tf 10 10 Td (minutes) Tj ET\n" * 200)
+    page[NameObject("/Contents")] = w._add_object(text)
+    base = io.BytesIO()
+    w.write(base)
+    again = PdfWriter(io.BytesIO(base.getvalue()), incremental=True)
+    again.add_attachment("名簿.csv", ROWS.encode("cp932"))
+    buf = io.BytesIO()
+    again.write(buf)
+    return buf.getvalue()
+
+
 @pytest.fixture(scope="module")
 def document_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import random
@@ -147,7 +170,7 @@ def document_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made |= {"docx-table": dd.docx_with_table(rows), "docx-plain": dd.docx_bytes(dd.w_para("議事録")),
              "doc-table": dd.doc_with_table(rows), "rtf-table": dd.rtf_with_table(rows),
              "odt-table": dd.odt_with_table(rows), "odt-plain": dd.odt_bytes(dd.w_para("x")),
-             "pdf-plain": _plain_pdf(),
+             "pdf-plain": _plain_pdf(), "pdf-late": _late_attached_pdf(),
              "msg-plain": md.msg_file(work, "連絡", [])}
     rnd = random.Random(19)
     for magic in (b"PK\x03\x04\x14\x00\x06\x00", b"%PDF-1.4\n", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf1"):
@@ -225,7 +248,8 @@ def test_pick_of_small_documents_read_once_answers_as_reads_each_in_their_own_op
     assert now == before
     assert len(now) > 700
     wanted = {name for name, (cand, _) in now.items() if cand is not None and cand.wanted}  # type: ignore[attr-defined]
-    for name in ("docx-table.docx", "doc-table.doc", "msg.msg", "pdf-attachment.pdf", "eml.eml", "large.pdf"):
+    for name in ("docx-table.docx", "doc-table.doc", "msg.msg", "pdf-attachment.pdf", "eml.eml", "large.pdf",
+                 "pdf-late.pdf"):
         assert name in wanted, name
     assert "msg-plain.msg" not in wanted  # a message without attachments costs no worker
     assert opens_now < opens_before * 0.7, (opens_now, opens_before)
@@ -265,6 +289,7 @@ def test_a_pdf_searched_and_a_word_directory_read_in_one_open_answer_as_through_
     answers, _ = _walk(document_tree, ask)
     assert all(a == b for a, b in answers.values()), [k for k, (a, b) in answers.items() if a != b]  # type: ignore[misc]
     assert answers["pdf-attachment.pdf"][0][0] and not answers["pdf-plain.pdf"][0][0]  # type: ignore[index]
+    assert answers["pdf-late.pdf"][0][0]  # type: ignore[index]  # its attachment named past the head: the whole search
     assert "WordDocument" in answers["doc-table.doc"][0][1]  # type: ignore[index]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import stat
 import struct
 import zlib
 from collections.abc import Callable
@@ -618,9 +619,15 @@ def quick_kind(head: bytes, tail: bytes = b"") -> str | None:
 
 
 def read_ends(path: str) -> tuple[bytes, bytes, int]:
-    fd = open_evidence(path)
+    """The first HEAD and last TAIL bytes of a file and its size. Opened without blocking, and only a regular file or
+    a device is read (OSError otherwise): a walked file replaced by a FIFO since it was listed blocked the open, and
+    the walk, for ever."""
+    fd = open_evidence(path, os.O_NONBLOCK)
     try:
-        size = os.fstat(fd).st_size
+        st = os.fstat(fd)
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISBLK(st.st_mode)):
+            raise OSError(f"not a regular file or a device: {os.path.basename(path)}")
+        size = st.st_size
         head = os.pread(fd, HEAD, 0)
         tail = os.pread(fd, TAIL, size - TAIL) if size >= 2 * TAIL else b""
     finally:
