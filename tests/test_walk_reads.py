@@ -290,7 +290,7 @@ def test_a_pdf_searched_and_a_word_directory_read_in_one_open_answer_as_through_
     assert all(a == b for a, b in answers.values()), [k for k, (a, b) in answers.items() if a != b]  # type: ignore[misc]
     assert answers["pdf-attachment.pdf"][0][0] and not answers["pdf-plain.pdf"][0][0]  # type: ignore[index]
     assert answers["pdf-late.pdf"][0][0]  # type: ignore[index]  # its attachment named past the head: the whole search
-    assert "WordDocument" in answers["doc-table.doc"][0][1]  # type: ignore[index]
+    assert "WordDocument" in answers["doc-table.doc"][0][1][1]  # type: ignore[index]  # (all names, top-level names)
 
 
 def test_a_read_file_with_nothing_found_is_recorded_as_json_dumps_wrote_it(tmp_path: Path) -> None:
