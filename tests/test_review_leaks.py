@@ -88,7 +88,7 @@ def test_debug_tracebacks_withhold_parser_messages(case: Case, tmp_path: Path) -
     csv_path.write_text(f"氏名,住所\n{case.people[0].name},{secret}\n", encoding="utf-8")
     patch = ("import scanner.inspectors.spreadsheet as s\n"
              f"CELL = {secret!r}  # a line of its own: the traceback quotes the raise line, as a parser's would not\n"
-             "def boom(data, fmt, caps):\n"
+             "def boom(data, fmt, caps, *rest):\n"
              "    raise ValueError('could not convert: ' + CELL)\n"
              "s.analyse_bytes = boom\n")
     env = patch_everywhere(tmp_path / "site", patch)  # in the workers too: they parse the files
@@ -114,7 +114,7 @@ def test_verbose_is_leakscan_debug_only(case: Case, tmp_path: Path) -> None:
     (share / "名簿.csv").write_text("氏名,住所\n", encoding="utf-8")
     patch = ("import logging\n"
              "import scanner.inspectors.spreadsheet as s\n"
-             "def chatty(data, fmt, caps):\n"
+             "def chatty(data, fmt, caps, *rest):\n"
              f"    logging.getLogger('charset_normalizer').debug('decoded: ' + {secret!r})\n"
              "    logging.getLogger('leakscan').debug('own debug line')\n"
              "    return [], 0, None\n"
