@@ -17,7 +17,7 @@ from ..dbase import MemoBeside
 from ..details import os_error
 from ..errors import ReadError
 from ..models import Entry, FileStat, Location
-from .series_join import BYTES_HERE, PartBytes
+from .series_join import ref_or_bytes
 
 _TABLE = re.compile(r"\.dbf\x00", re.IGNORECASE)
 MEMO_EXTS = (".fpt", ".dbt")  # FoxPro's first: a folder holding both for one table is FoxPro's (dBase never
@@ -73,27 +73,13 @@ class MemoTable:
         """The table's ref with its memo file's; a file with no ref of its own (a small file an SMB walk fetched
         whole) travels as its bytes read here (``PartBytes``, up to ``BYTES_HERE``); None when one can be had
         neither way (the scan process then examines the table itself, memo and all)."""
-        own = _ref_or_bytes(self._entry)
+        own = ref_or_bytes(self._entry)
         if own is None:
             return None
         if self.memo is None:
             return MemoTableRef(own, None, "")
-        found = _ref_or_bytes(self.memo)
+        found = ref_or_bytes(self.memo)
         return None if found is None else MemoTableRef(own, found, self.memo.name)
-
-
-def _ref_or_bytes(entry: Entry) -> _Ref | None:
-    make = getattr(entry, "ref", None)
-    found = make() if make is not None else None
-    if found is not None:
-        return found
-    try:
-        if entry.stat().size > BYTES_HERE:
-            return None
-        with entry.open() as f:
-            return PartBytes(bytes(f.read()))
-    except (ReadError, OSError):
-        return None
 
 
 class MemoTableRef:

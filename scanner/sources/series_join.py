@@ -82,7 +82,7 @@ BYTES_HERE = 256 << 20  # a series whose parts have no ref of their own is read 
 # --max-inspect-mb); a larger one is left to the pipeline (hashed here, as any file without a ref)
 
 
-def _ref_or_bytes(entry: Entry) -> PartRef | None:
+def ref_or_bytes(entry: Entry) -> PartRef | None:
     """An entry's ref; else its bytes read here (a BytesRef: what the pipeline would send for it); None when
     they cannot be read here (the pipeline then reads and lists the failure)."""
     ref = getattr(entry, "ref", None)
@@ -159,7 +159,7 @@ class SeriesPart:
     def ref(self) -> SeriesPartRef | None:
         """The part's own ref, or its bytes when the source has none for it (a file an SMB walk fetched whole, a
         password typed at the prompt): a worker still knows the file is a part of its series."""
-        inner = _ref_or_bytes(self._entry)
+        inner = ref_or_bytes(self._entry)
         return None if inner is None else SeriesPartRef(inner, self.series, self.zip_beside)
 
 
@@ -255,11 +255,11 @@ class SeriesEntry:
         if any(r is None for r in own):
             if self.stat().size > BYTES_HERE:
                 return None
-            own = [r if r is not None else _ref_or_bytes(p) for r, p in zip(own, self._parts, strict=True)]
+            own = [r if r is not None else ref_or_bytes(p) for r, p in zip(own, self._parts, strict=True)]
         refs = own
         first = next((r for p, r in zip(self._parts, refs, strict=True) if p is self._first), None)
         if first is None:
-            first = _ref_or_bytes(self._first)
+            first = ref_or_bytes(self._first)
         present = [r for r in refs if r is not None]
         if first is None or len(present) < len(refs):
             return None
