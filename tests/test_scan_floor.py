@@ -85,3 +85,23 @@ def test_spreadsheet_names_settled_here_load_no_classifier(tmp_path: Path) -> No
     assert noise == sorted(str(share / f"雑_{i}.xlsx") for i in range(6))
     assert {s["reason"] for s in doc["skipped"]} == {"unsupported"} and all(s["sha256"] for s in doc["skipped"])
     assert doc["scan"]["files_seen"] == 18 and doc["scan"]["bytes_read"] == 6 * 204
+
+
+# what answering from the parser alone must not load: each command imports its machinery in run()
+MACHINERY = ("scanner.pipeline", "scanner.registry", "scanner.store", "scanner.remediation", "scanner.sources",
+             "scanner.details", "scanner.inspectors", "reports.html", "jinja2")
+
+
+def test_help_and_a_mistyped_option_load_no_machinery(tmp_path: Path) -> None:
+    """``leakscan --help``, a command's --help and a mistyped option are answered from the command line's parser
+    (help text, exit 0 or one line and exit 2), without the scan, store or report machinery (a command's module
+    imported ``remediation`` at its top, which took ~290 modules for a --help)."""
+    for argv, code in ((["--help"], 0), (["verify", "--help"], 0), (["persons", "--help"], 0),
+                       (["scan", str(tmp_path), "--out", str(tmp_path / "out"), "--no-such-option"], 2)):
+        done = subprocess.run([sys.executable, "-c", SCAN, *argv], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        doc = json.loads(done.stdout.strip().splitlines()[-1])
+        loaded = {m for m in doc["modules"] if m in MACHINERY or m.split(".")[0] == "jinja2"
+                  or m.startswith(("scanner.sources.", "scanner.inspectors."))}
+        assert doc["code"] == code and not loaded, (argv, sorted(loaded), done.stderr[-500:])
+    assert not (tmp_path / "out").exists()

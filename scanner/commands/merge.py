@@ -9,7 +9,6 @@ from ..config import LANGS, ScanConfig
 from ..errors import UsageError
 from ..i18n import _
 from ..output import claim_out, locked, prepare_out, refuse_overlap
-from ..remediation import findings_file
 from ..timeutil import now_utc
 from . import argtypes
 from .scan import exit_code, summarise
@@ -35,6 +34,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..evidence import require_case_path
     from ..merge import copy_case_key, merge_findings, warnings  # the machinery loads when the command runs
     from ..publish import publish_findings
+    from ..remediation import findings_file
 
     for given in args.outs:
         require_case_path(given)

@@ -20,11 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..codes import MAIN_ROLE, SheetKind, Status, VerifyStatus
 from ..config import ScanConfig
-from ..details import Detail, say
 from ..errors import UsageError
 from ..i18n import _
 from ..output import write_private
-from ..scope import NOT_NAMED_DETAIL, NamedSources
 from ..textsafe import shown
 from . import argtypes
 from .argtypes import EXIT_INCOMPLETE
@@ -44,6 +42,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from ..evidence import FindingsDoc
+    from ..scope import NamedSources
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -125,11 +124,13 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
     """Re-read every leak-set file and group its rows into persons, as the scan counted them (only from the
     sources the examiner named or confirmed)."""
     # the person machinery and every inspector load here, not when the command line is parsed
+    from ..details import Detail, say
     from ..persons.count import count, make_rows, probable_pairs, readings_of
     from ..persons.keys import CASE_KEY, fingerprint, read_key_file
     from ..persons.normalise import normalise_reading
     from ..persons.reread import Rereader, path_entry
     from ..registry import inspectors_for
+    from ..scope import NOT_NAMED_DETAIL
 
     settings = doc.scan.settings
     config = ScanConfig(sources=list(doc.scan.sources), out=out,

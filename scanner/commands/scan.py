@@ -13,7 +13,6 @@ from ..config import LANGS, MiB, ScanConfig
 from ..config import ScanConfig as D  # the option defaults are ScanConfig's: written once
 from ..errors import UsageError
 from ..i18n import _
-from ..sources.single import IMAGE_SUFFIXES
 from ..textsafe import shown
 from . import argtypes, cluster_options
 from .argtypes import EXIT_INCOMPLETE
@@ -640,6 +639,7 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
     if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
         summarise(doc, paths)  # when no source could be opened, the error line alone says it (one line)
     from ..named import notices
+    from ..sources.single import IMAGE_SUFFIXES
 
     for line in notices(doc.get("named_files") or []):  # the extension typed was not what was found: said loudly
         print(f"leakscan: warning: {shown(line)}", file=sys.stderr)
