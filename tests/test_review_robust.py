@@ -123,9 +123,11 @@ def test_unsniffable_file_is_recorded(tmp_path: Path) -> None:
     assert [(Path(s["path"]).name, s["reason"]) for s in doc["skipped"]] == [("export.dat", "unreadable")]
 
 
-@pytest.fixture
-def hostile(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A baseline and a rescan whose leaked copy sits in a folder with a hostile name."""
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A baseline and a rescan whose leaked copy sits in a folder with a hostile name (made once: the tests read
+    them; the terminal test writes only its own folders beside the share)."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
     case = build(tmp_path)
     evil = case.share / HOSTILE_DIR
     evil.mkdir()
