@@ -1,0 +1,84 @@
+"""Third-party files swept in session 20 (wild20): classes found in pandas' io test data and LibreOffice Online's
+test documents, rebuilt with generated data.
+
+1. Stata data files of format 102-104 (pandas' stata1_104.dta, stata-compat-102.dta ...): the `.dta` magic check knew
+   105-115 only, so these were never wanted and ended as nothing (no hit, no skip), a 104 file that ReadStat reads
+   too; 102/103, which ReadStat does not read, were not even listed.
+2. A document package whose zip directory names parts it cannot give (LibreOffice Online's corrupted.odt: every NUL
+   byte written as the text ``\\00``): neither the archive inspector (its directory names package parts and no
+   embedding) nor the document reader (no document part opens) said anything: nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import hit_of, scan_findings, skip_of
+from tests.document_data import odt_with_table
+from tests.pii_data import people, standard
+
+N = 12
+
+
+def old_dta(rows: list[list[object]], version: int, big: bool = False) -> bytes:
+    """A Stata file of format 102-104 as Stata 1-4 wrote it: every variable a string (type 0x7F + width), the first row
+    the variable labels, text in cp932 (Stata before 14 records no encoding)."""
+    e = ">" if big else "<"
+    header, body = rows[0], rows[1:]
+    cells = [[str(c).encode("cp932") for c in r] for r in body]
+    widths = [max(1, *(len(r[i]) for r in cells)) for i in range(len(header))]
+    out = bytearray((version, 1 if big else 2, 1, 0))
+    out += struct.pack(e + "HI", len(header), len(body)) + b"generated".ljust(32, b"\0")
+    out += bytes(0x7F + w for w in widths)
+    out += b"".join(f"v{i}".encode().ljust(9, b"\0") for i in range(len(header)))
+    out += bytes(2 * (len(header) + 1))
+    out += b"".join(f"%{w}s".encode().ljust(7, b"\0") for w in widths)
+    out += bytes(9 * len(header))
+    out += b"".join(str(h).encode("cp932")[:31].ljust(32, b"\0") for h in header)
+    for r in cells:
+        out += b"".join(c.ljust(w, b"\0") for c, w in zip(r, widths, strict=True))
+    return bytes(out)
+
+
+def escaped(data: bytes) -> bytes:
+    """``data`` with every NUL byte written as the three characters ``\\00`` (LibreOffice Online's corrupted.odt)."""
+    return data.replace(b"\0", b"\\00")
+
+
+@pytest.fixture(scope="module")
+def found(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("wild20")
+    rows = standard(people(N, seed=2020))
+    files = {"stata104.dta": old_dta(rows, 104), "stata104be.dta": old_dta(rows, 104, big=True),
+             "stata103.dta": old_dta(rows, 103), "stata102.dta": old_dta(rows, 102),
+             "名簿.odt": odt_with_table(rows), "corrupted.odt": escaped(odt_with_table(rows))}
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return folder, scan_findings(folder, tmp_path_factory.mktemp("wild20-out"))
+
+
+@pytest.mark.parametrize("name", ["stata104.dta", "stata104be.dta"])
+def test_stata_104_files_are_read(found: tuple[Path, dict[str, Any]], name: str) -> None:
+    folder, findings = found
+    hit = hit_of(findings, folder / name)
+    assert hit is not None and hit["pii"]["records"] == N, (hit, skip_of(findings, folder / name))
+
+
+@pytest.mark.parametrize("name", ["stata103.dta", "stata102.dta"])
+def test_stata_102_103_files_are_listed_as_unread_versions(found: tuple[Path, dict[str, Any]], name: str) -> None:
+    folder, findings = found
+    listed = skip_of(findings, folder / name)
+    assert listed is not None and listed["reason"] == "unsupported", (listed, hit_of(findings, folder / name))
+    assert '"stats-version-unread"' in json.dumps(listed["detail_codes"]), listed
+
+
+def test_document_whose_parts_cannot_be_opened_is_listed(found: tuple[Path, dict[str, Any]]) -> None:
+    folder, findings = found
+    assert hit_of(findings, folder / "名簿.odt")["pii"]["records"] == N  # the same document, sound
+    listed = skip_of(findings, folder / "corrupted.odt")
+    assert listed is not None and listed["reason"] == "corrupt", (listed, hit_of(findings, folder / "corrupted.odt"))
