@@ -7,10 +7,14 @@ test documents, rebuilt with generated data.
 2. A document package whose zip directory names parts it cannot give (LibreOffice Online's corrupted.odt: every NUL
    byte written as the text ``\\00``): neither the archive inspector (its directory names package parts and no
    embedding) nor the document reader (no document part opens) said anything: nothing.
+3. An object storage with an Ole10Native stream and no CompObj whose data is another program's (Apache Tika's
+   coffee.xls: a SymyxDraw drawing) was parsed as a Packager file and the workbook listed `corrupt` ("data of
+   1684370529 bytes past the stream's end"): Excel opens it.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import struct
 from pathlib import Path
@@ -82,3 +86,27 @@ def test_document_whose_parts_cannot_be_opened_is_listed(found: tuple[Path, dict
     assert hit_of(findings, folder / "名簿.odt")["pii"]["records"] == N  # the same document, sound
     listed = skip_of(findings, folder / "corrupted.odt")
     assert listed is not None and listed["reason"] == "corrupt", (listed, hit_of(findings, folder / "corrupted.odt"))
+
+
+DATA = Path(__file__).parent / "data" / "tables"
+
+
+def test_another_programs_native_data_without_compobj_is_no_damaged_package(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "coffee.xls").write_bytes(gzip.decompress((DATA / "tika__coffee.xls.gz").read_bytes()))
+    findings = scan_findings(share, tmp_path / "out")
+    assert findings["skipped"] == [] and findings["files"] == [], (findings["skipped"], findings["files"])
+
+
+def test_native_data_is_told_from_a_package_by_its_header() -> None:
+    from scanner.errors import ReadError
+    from scanner.inspectors.legacy_embedded import native_object
+
+    drawing = b"\x01\x03\x00\x04A \x00\x1dCreated by SymyxDraw" + bytes(40)
+    stream = len(drawing).to_bytes(4, "little") + drawing
+    assert native_object(stream, None) == ("Ole10Native", drawing)
+    package = b"\x02\x00list.csv\x00C:\\list.csv\x00\x00\x00\x03\x00" + (10 ** 9).to_bytes(4, "little")
+    with pytest.raises(ReadError) as e:  # a Packager header (flags 2) pointing past its stream stays damage
+        native_object(len(package).to_bytes(4, "little") + package, None)
+    assert e.value.reason == "corrupt"
