@@ -131,10 +131,12 @@ _NO_ENCODING_PARAMETER = frozenset({"por"})
 
 def _retry(error: Exception, fmt: str, more: dict[str, object]) -> bool:
     """Whether a failed read is tried again, ``more`` changed for it: the next of ``_ENCODINGS`` when ReadStat
-    could not convert a string; once with dates as stored numbers for any other failure (haven's datetime.sav:
-    "date value out of range"). Never raises."""
+    could not convert a string (or pyreadstat could not decode one); once with dates as stored numbers for any other
+    failure (haven's datetime.sav: "date value out of range"). Never raises."""
     try:
-        if "convert string" in str(error) and fmt not in _NO_ENCODING_PARAMETER:
+        if ("convert string" in str(error) or isinstance(error, UnicodeDecodeError)) and fmt not in _NO_ENCODING_PARAMETER:
+            # (UnicodeDecodeError: pyreadstat's own UTF-8 decoding of a Stata 14+ file that declares UTF-8 and holds
+            # Shift_JIS text; it was listed corrupt with its persons unread, wild20)
             tried = _ENCODINGS.index(str(more["encoding"])) + 1 if "encoding" in more else 0
             if tried < len(_ENCODINGS):
                 more["encoding"] = _ENCODINGS[tried]

@@ -7,7 +7,10 @@ test documents, rebuilt with generated data.
 2. A document package whose zip directory names parts it cannot give (LibreOffice Online's corrupted.odt: every NUL
    byte written as the text ``\\00``): neither the archive inspector (its directory names package parts and no
    embedding) nor the document reader (no document part opens) said anything: nothing.
-3. An object storage with an Ole10Native stream and no CompObj whose data is another program's (Apache Tika's
+3. A Stata 14+ file (format 118, which declares UTF-8) whose text is Shift_JIS (a tool that wrote its bytes unconverted):
+   pyreadstat's own UTF-8 decoding failed (UnicodeDecodeError, not ReadStat's "convert string"), so no other
+   encoding was tried and the file was listed `corrupt` with its persons unread.
+4. An object storage with an Ole10Native stream and no CompObj whose data is another program's (Apache Tika's
    coffee.xls: a SymyxDraw drawing) was parsed as a Packager file and the workbook listed `corrupt` ("data of
    1684370529 bytes past the stream's end"): Excel opens it.
 """
@@ -49,6 +52,21 @@ def old_dta(rows: list[list[object]], version: int, big: bool = False) -> bytes:
     return bytes(out)
 
 
+def sjis_118(rows: list[list[object]], tmp: Path) -> bytes:
+    """A Stata 118 file (pyreadstat writes UTF-8) whose texts were then put in cp932, each in its own field."""
+    import pandas as pd
+    import pyreadstat
+
+    header, body = rows[0], rows[1:]
+    frame = pd.DataFrame([[str(c) for c in r] for r in body], columns=[f"v{i}" for i in range(len(header))])
+    pyreadstat.write_dta(frame, str(tmp / "u.dta"), column_labels=[str(h) for h in header], version=14)
+    data = (tmp / "u.dta").read_bytes()
+    for text in sorted({str(c) for r in rows for c in r if not str(c).isascii()}, key=lambda t: -len(t.encode())):
+        utf8, sjis = text.encode(), text.encode("cp932")
+        data = data.replace(utf8, sjis.ljust(len(utf8), b"\0"))
+    return data
+
+
 def escaped(data: bytes) -> bytes:
     """``data`` with every NUL byte written as the three characters ``\\00`` (LibreOffice Online's corrupted.odt)."""
     return data.replace(b"\0", b"\\00")
@@ -60,14 +78,15 @@ def found(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
     rows = standard(people(N, seed=2020))
     files = {"stata104.dta": old_dta(rows, 104), "stata104be.dta": old_dta(rows, 104, big=True),
              "stata103.dta": old_dta(rows, 103), "stata102.dta": old_dta(rows, 102),
-             "名簿.odt": odt_with_table(rows), "corrupted.odt": escaped(odt_with_table(rows))}
+             "名簿.odt": odt_with_table(rows), "corrupted.odt": escaped(odt_with_table(rows)),
+             "sjis118.dta": sjis_118(rows, tmp_path_factory.mktemp("made"))}
     for name, data in files.items():
         (folder / name).write_bytes(data)
     return folder, scan_findings(folder, tmp_path_factory.mktemp("wild20-out"))
 
 
-@pytest.mark.parametrize("name", ["stata104.dta", "stata104be.dta"])
-def test_stata_104_files_are_read(found: tuple[Path, dict[str, Any]], name: str) -> None:
+@pytest.mark.parametrize("name", ["stata104.dta", "stata104be.dta", "sjis118.dta"])
+def test_stata_104_and_shift_jis_118_files_are_read(found: tuple[Path, dict[str, Any]], name: str) -> None:
     folder, findings = found
     hit = hit_of(findings, folder / name)
     assert hit is not None and hit["pii"]["records"] == N, (hit, skip_of(findings, folder / name))
