@@ -852,6 +852,8 @@ class Detail(Code):
     XPORT_CUT = "xport-cut", ("SAS transport file cut: it ends {n:d} bytes into an 80-byte record (it holds whole "
                               "records only): the rows before the cut were read, those after it are absent")
     STATS_UNREADABLE = "stats-unreadable", "statistics data file ({kind:word}) that could not be read ({library:lib}): damaged or cut?"
+    STATS_VERSION_UNREAD = "stats-version-unread", ("Stata data file of format {n:d} (the first Stata releases): no "
+                                                    "reader here takes that format; not examined")
     DBF_NOT_DBASE = "dbf-not-dbase", ("named .dbf but its header is no dBase table's (damaged, or another program's "
                                       "file such as an Oracle data file): not read")
     DBF_HEADER_DAMAGED = "dbf-header-damaged", ("dBase table whose header is damaged (its first {n:d} bytes give no "

@@ -28,6 +28,7 @@ READERS = {"sav": "read_sav", "zsav": "read_sav", "por": "read_por", "dta": "rea
 STATS_FORMATS = frozenset(READERS)
 
 
+_STATA_UNREAD = (b"\x66", b"\x67")  # Stata formats 102 and 103 (the first releases): ReadStat answers "not supported"
 _CHUNK_CELLS = 1 << 20  # cells read per call (rows in chunks: a large survey is never held whole in Python objects)
 
 
@@ -64,6 +65,8 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
     """The one sheet of a statistics data file (see the module docstring). Its rows are read in chunks of about
     ``_CHUNK_CELLS`` cells (pyreadstat's row_offset/row_limit), each counted against the file's cell budget.
     ``by_table``: the sheet is named by its dataset's name (the members of an XPORT library), else by ``fmt``."""
+    if fmt == "dta" and data[:1] in _STATA_UNREAD:  # ReadStat reads format 104 on, its message would say damaged
+        raise ReadError(Status.UNSUPPORTED, say(Detail.STATS_VERSION_UNREAD, n=data[0]))  # (wild20: pandas' files)
     pyreadstat = load("pyreadstat")
     decoding("pyreadstat")
     reader = getattr(pyreadstat, READERS[fmt])
@@ -128,10 +131,12 @@ _NO_ENCODING_PARAMETER = frozenset({"por"})
 
 def _retry(error: Exception, fmt: str, more: dict[str, object]) -> bool:
     """Whether a failed read is tried again, ``more`` changed for it: the next of ``_ENCODINGS`` when ReadStat
-    could not convert a string; once with dates as stored numbers for any other failure (haven's datetime.sav:
-    "date value out of range"). Never raises."""
+    could not convert a string (or pyreadstat could not decode one); once with dates as stored numbers for any other
+    failure (haven's datetime.sav: "date value out of range"). Never raises."""
     try:
-        if "convert string" in str(error) and fmt not in _NO_ENCODING_PARAMETER:
+        if ("convert string" in str(error) or isinstance(error, UnicodeDecodeError)) and fmt not in _NO_ENCODING_PARAMETER:
+            # (UnicodeDecodeError: pyreadstat's own UTF-8 decoding of a Stata 14+ file that declares UTF-8 and holds
+            # Shift_JIS text; it was listed corrupt with its persons unread, wild20)
             tried = _ENCODINGS.index(str(more["encoding"])) + 1 if "encoding" in more else 0
             if tried < len(_ENCODINGS):
                 more["encoding"] = _ENCODINGS[tried]

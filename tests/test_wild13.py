@@ -198,7 +198,7 @@ def test_a_package_header_cut_short_is_said_in_words() -> None:
     import pytest
 
     from scanner.errors import ReadError
-    from scanner.inspectors.embedded import native_file
+    from scanner.inspectors.legacy_embedded import native_file
 
     header = b"\x02\x00" + "名簿.csv".encode("cp932") + b"\x00C:\\tmp\\a.csv\x00" + b"\x00\x00\x03\x00"
     with pytest.raises(ReadError) as e:

@@ -35,10 +35,8 @@ from .legacy_embedded import (
     OBJECT_CLASSES,
     WHOLE_OBJECT_STREAMS,
     compound_damage,
-    native_data,
-    native_file,
+    native_object,
     open_legacy,
-    packaged,
     shows_objects,
 )
 
@@ -335,7 +333,7 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
             raise ReadError(Status.CORRUPT, say(Detail.STREAM_SHORT, stream=stream.lstrip(chr(1)), n=len(content), size=size))
         name = stream
         if stream == NATIVE_STREAM:
-            name, content = native_file(content) if packaged(comp) else native_data(content)
+            name, content = native_object(content, comp)
         caps.budget.charge(len(content))
     except Exception as e:  # noqa: BLE001 - a damaged OLE object is data, not a crash
         reason, text = error_reason(e)

@@ -554,7 +554,7 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
                 if stream == NATIVE_STREAM:
                     comp = (ole.openstream(path + ["\x01CompObj"]).read(4096)
                             if ole.exists(path + ["\x01CompObj"]) else None)
-                    label, content = native_file(content) if packaged(comp) else native_data(content)
+                    label, content = native_object(content, comp)
                     yield f"{where}/{label}", content, ""
                 else:
                     yield f"{where}/{stream}", content, ""
@@ -987,6 +987,22 @@ def native_data(stream: bytes) -> tuple[str, bytes]:
     """Another OLE 1.0 class's native data (see packaged): its bytes after the 4-byte size, examined by content."""
     size = int.from_bytes(stream[:4], "little")
     return "Ole10Native", stream[4:4 + size]
+
+
+def native_object(stream: bytes, comp: bytes | None) -> tuple[str, bytes]:
+    """(child name, bytes) of an ``\x01Ole10Native`` stream: a Packager file (``native_file``) or another class's
+    native data (``native_data``). An object with no CompObj is taken for a Package, unless its header does not parse
+    and does not start with the Packager's flags (2): then it is another program's data (wild20: Apache Tika's
+    coffee.xls, a SymyxDraw drawing with no CompObj, was listed corrupt, "data of 1684370529 bytes past the stream's
+    end"). A damaged Package header (flags 2) stays damage."""
+    if not packaged(comp):
+        return native_data(stream)
+    try:
+        return native_file(stream)
+    except (ReadError, ValueError):
+        if comp is None and stream[4:6] != b"\x02\x00":
+            return native_data(stream)
+        raise
 
 
 def native_file(stream: bytes) -> tuple[str, bytes]:

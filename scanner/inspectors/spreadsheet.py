@@ -179,7 +179,8 @@ def numbers_part(entry: Entry) -> bool:
 
 
 # names other programs use too (a game's .sav, a .dta of another tool): a table format only with its own magic
-_STATA_OLD = tuple(bytes((version, order, 1)) for version in range(0x69, 0x74) for order in (1, 2))
+# (formats 102-115; 102 writes no byte order, pandas' stata1_102.dta: 102-104 ended as nothing, wild20)
+_STATA_OLD = (b"\x66\x00\x01", *(bytes((version, order, 1)) for version in range(0x66, 0x74) for order in (1, 2)))
 # SPSS 21+ saves with a password inside an encrypted wrapper: a fixed header, ENCRYPTEDSAV at offset 8 (PSPP's
 # "Encrypted File Wrappers"; review14i: ended as nothing)
 _SPSS_ENCRYPTED = b"\x1c\x00\x00\x00\x00\x00\x00\x00ENCRYPTEDSAV"
@@ -928,10 +929,15 @@ class SpreadsheetInspector:
                 fmt = kind
             elif fmt in ("zip-corrupt", "zip-other") and not embedded.package_marks(
                     entry, len(data), self.config.max_inspect_bytes).workbook:
-                if fmt == "zip-corrupt" and ext in DOCUMENT_PACKAGES and len(data) < doctail.SMALLEST_WITH_EMBEDDING:
+                if fmt == "zip-corrupt" and ext in DOCUMENT_PACKAGES and (
+                        len(data) < doctail.SMALLEST_WITH_EMBEDDING or (
+                            ext in doctail.OOXML_EXTS + embedded.ODF_EXTS and not embedded.opens_as_archive(
+                                entry, len(data), self.config.max_inspect_bytes))):
                     return Inspection(status=Status.CORRUPT, detail=say(Detail.ZIP_CORRUPT))  # a document's zip cut
                     # in its first member, too small for the archive inspector to open (damage18: cut at 8-100
-                    # bytes it ended as nothing; a larger one the archive inspector lists)
+                    # bytes it ended as nothing; a larger one the archive inspector lists), or whose directory names
+                    # package parts and no object, so the archive inspector never opens it (wild20: LibreOffice
+                    # Online's corrupted.odt, every NUL byte written as the text "\00", ended as nothing)
                 return Inspection()  # no document part and no workbook part named: the archive inspector lists it
         elif fmt in ("zip-corrupt", "zip-other", "xml") or (fmt == "text" and data.startswith(b"{\\rt")):
             kind = document_kind(data)  # a document renamed 名簿.jpg / .dat / .xlsx / .txt (review17e: its person
