@@ -60,7 +60,7 @@ from .. import rules
 from ..access import is_access
 from ..dbase import VERSIONS as DBF_VERSIONS
 from ..dbase import is_dbf
-from ..doctables import W_2003, document_kind
+from ..doctables import FLAT_PACKAGE, W_2003, document_kind
 from ..models import Location
 from ..tables import signature_damaged
 from ..xmlrecords import NAME_FIELDS, PERSON_FIELDS, head_names, tail_names, value_names
@@ -143,11 +143,12 @@ LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zi
           "access": "an Access database", "dbf": "a dBase table (.dbf)",
           "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "dif": "a DIF spreadsheet", "json": "JSON records",
           "sqldump": "an SQL dump or script", "wordml": "a Word 2003 XML document",
-          "fodt": "a flat OpenDocument text (.fodt)", "xmlrecords": "person records as XML"}
+          "fodt": "a flat OpenDocument text (.fodt)", "flatopc": "an Office flat XML document (pkg:package)",
+          "xmlrecords": "person records as XML"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
 TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "dif", "json", "sqldump", "wordml", "fodt",
-                           "xmlrecords"})
+                           "flatopc", "xmlrecords"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,11 +275,11 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
         kind = markup_table(head[:MARKUP_CHECK])
         if kind is not None:  # a MIME message (Excel's single-file web page) is also what a mail file holds
             return "mime" if kind == "mhtml" else "markup"
-        if ((W_2003_MARK in head[:MARKUP_CHECK] or FODT_MARK in head[:MARKUP_CHECK]
+        if ((W_2003_MARK in head[:MARKUP_CHECK] or FODT_MARK in head[:MARKUP_CHECK] or FLAT_PACKAGE in head[:MARKUP_CHECK]
              or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)))  # (UTF-16 Word 2003 XML: review18g)
-                and (flat := document_kind(head[:MARKUP_CHECK])) in ("wordml", "fodt")):
-            return flat  # a Word 2003 XML document or a flat OpenDocument text, whose tables are read (docs18, review18g:
-            # under .dat, .jpg: nothing)
+                and (flat := document_kind(head[:MARKUP_CHECK])) in ("wordml", "fodt", "flatopc")):
+            return flat  # a Word 2003 XML document, a flat OpenDocument text or an Office flat XML document, whose
+            # tables and objects are read (docs18, review18g, xml20: under .dat, .jpg or none: nothing)
         if records_head(head[:MARKUP_CHECK]):
             return "xmlrecords"  # an XML export of person records (xml19: under .xml, .dat, .jpg or none: nothing)
     if head[:1].isalpha() and (looks_like_headers(head[:TEXT_CHECK]) or looks_like_mbox(head[:TEXT_CHECK])):

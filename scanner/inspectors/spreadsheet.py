@@ -31,6 +31,7 @@ from ..details import Detail, codes_of, join_details, say
 from ..doctables import (
     DOCUMENT_EXTS,
     DOCUMENT_FORMATS,
+    FLAT_PACKAGE,
     RTF_UTF16,
     W_2003,
     WORD97_EXTS,
@@ -611,7 +612,7 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
 # extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
 # ended as nothing)
 READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "dif", "json",
-                           "sqldump", "wordml", "fodt", "xmlrecords"})
+                           "sqldump", "wordml", "fodt", "flatopc", "xmlrecords"})
 
 
 # names under which a file cut in its first bytes is taken for the document it starts as (damage19)
@@ -628,6 +629,12 @@ def _wordml(head: bytes) -> bool:
     """Whether ``head`` opens a Word 2003 XML document (its root element, not an XML file naming its namespace:
     review18g)."""
     return (WORDML_MARK in head or head.startswith(_UTF16_BOMS)) and document_kind(head) == "wordml"  # (UTF-16: review18g)
+
+
+def _flatopc(head: bytes) -> bool:
+    """Whether ``head`` opens an Office flat XML document (``<pkg:package>``: Word's "XML document", xml20: one holding a
+    person table under .xml, .doc or no name ended as nothing)."""
+    return FLAT_PACKAGE in head and document_kind(head) == "flatopc"
 
 
 def _fodt(head: bytes) -> bool:
@@ -734,8 +741,8 @@ class SpreadsheetInspector:
             # (damage19: both ended as nothing)
         if ext in WORD97_EXTS:  # a Word 97-2003 document: listed when it holds tables (not read); an RTF saved as .doc
             first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
-            if size > 0 and (first.startswith(b"{\\rt") or _wordml(first) or (  # it goes on (a renamed workbook
-                    # is read by its magic); Word 2003 XML saved as .doc is read (docs18)
+            if size > 0 and (first.startswith(b"{\\rt") or _wordml(first) or _flatopc(first) or (  # it goes on (a
+                    # renamed workbook is read by its magic); Word 2003 XML or flat XML saved as .doc is read (docs18, xml20)
                     first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes, size))):
                 return True
             if ext == ".doc":
@@ -767,7 +774,8 @@ class SpreadsheetInspector:
             return True
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail); Word 2003 XML
             return (getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
-                    or _wordml(head()) or _fodt(head()) or _records(entry, size, head()))  # person records (xml19)
+                    or _wordml(head()) or _fodt(head()) or _flatopc(head()) or _records(entry, size, head()))  # person
+            # records (xml19)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
             return web_archive_kind(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))
@@ -872,6 +880,8 @@ class SpreadsheetInspector:
             parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children
             _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
+        elif FLAT_PACKAGE in data[:MARKUP_CHECK] and b"binaryData" in data and document_kind(data[:MARKUP_CHECK]) == "flatopc":
+            self._add_objects(found, entry, data, archives, "flatopc")  # Office flat XML: its objects in base64 (xml20)
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
             self._add_objects(found, entry, data, archives, "xls")
         elif (data.startswith(OLE_MAGIC) and fmt != "xls" and legacy.kind_of(entry.name) is None
