@@ -442,8 +442,8 @@ def records_head(head: bytes) -> bool:
     person's name or reading and one more personal field, as a person table's header does (scanner.xmlrecords reads
     its records)."""
     names = head_names(head)
-    return names is not None and (_person_fields(names) or _person_fields(value_names(head)))  # (``<field
-    # name="氏名">``: listed by the reader, ``xml-fields-by-value``)
+    return names is not None and (_person_fields(names) or _person_fields(value_names(head, valued=True)))  # (``<field
+    # name="氏名">``, ``<item key="住所" value="…"/>``: read by their values' names, xml20)
 
 
 def records_tail(head: bytes, tail: bytes) -> bool:
