@@ -61,9 +61,18 @@ from ..access import is_access
 from ..dbase import VERSIONS as DBF_VERSIONS
 from ..dbase import is_dbf
 from ..doctables import FLAT_PACKAGE, W_2003, document_kind
-from ..models import Location
+from ..errors import ReadError
+from ..models import Entry, Location
 from ..tables import signature_damaged
-from ..xmlrecords import NAME_FIELDS, PERSON_FIELDS, head_names, tail_names, value_names
+from ..xmlrecords import (
+    NAME_FIELDS,
+    PERSON_FIELDS,
+    head_names,
+    opens_document,
+    tail_names,
+    value_names,
+    xml_root,
+)
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
 from .archive_members import (
@@ -197,7 +206,7 @@ def checked_ext(name: str) -> str | None:
 
 
 # hops whose members are parts of a document, named by its format (Workbook, Package, ExOleObjStg_6112, Object 1)
-_DOCUMENT_HOPS = frozenset({"ole", "doc", "ppt", "rtf", "xls"})
+_DOCUMENT_HOPS = frozenset({"ole", "doc", "ppt", "rtf", "xls", "flatopc"})
 
 
 def checked_entry_ext(name: str, location: Location) -> str | None:
@@ -451,6 +460,48 @@ def records_tail(head: bytes, tail: bytes) -> bool:
     schema or settings block: scanner.xmlrecords.tail_names)."""
     names = head_names(head)
     return names is not None and _person_fields(names | tail_names(head, tail))
+
+
+def records_past_head(entry: Entry, head: bytes) -> bool:
+    """Whether ``head`` (the first MARKUP_CHECK bytes of a file under a name whose format holds no markup) is the start
+    of an XML document that opens no page or document and whose last bytes name a person's fields (``records_tail``):
+    one more read, for such files only (xml20: an export whose records follow a long settings block, renamed .jpg or
+    without an extension, ended as nothing: this check saw its head only)."""
+    if len(head) < MARKUP_CHECK or xml_root(head) is None or opens_document(head):
+        return False
+    try:
+        size = entry.stat().size
+    except (ReadError, OSError):
+        return True  # its content could not be looked at: the worker's read lists why
+    if size <= len(head):
+        return False
+    tail = last_bytes(entry, size)
+    return tail is None or records_tail(head, tail)
+
+
+_TAIL_STREAMED = 16 << 20  # a member that cannot seek is read through to its end up to this size, else handed on
+
+
+def last_bytes(entry: Entry, size: int) -> bytes | None:
+    """The last MARKUP_CHECK bytes of a file (from an even offset: UTF-16 stays aligned), None when they could not be
+    read here (the worker's read lists why, or reads it whole)."""
+    start = size - MARKUP_CHECK + (size - MARKUP_CHECK) % 2
+    ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): only its end
+    try:
+        if ranged is not None:
+            return ranged(start, size - start)
+        with entry.open() as f:
+            if f.seekable():
+                f.seek(start)
+                return f.read(size - start)
+            if size > _TAIL_STREAMED:
+                return None
+            kept = b""
+            while chunk := f.read(1 << 20):
+                kept = (kept + chunk)[-(MARKUP_CHECK + 1):]
+            return kept[(size - len(kept)) % 2:]
+    except (ReadError, OSError):
+        return None
 
 
 def _first_line(head: bytes) -> str | None:

@@ -455,7 +455,7 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None
             objects = list(access_found(data, caps, table_caps or Caps()))
         elif kind == "flatopc":  # Office flat XML: its binary parts in an embeddings folder, from their base64
             decoding("flat XML parts")
-            objects = list(flat_objects(data, caps.budget.remaining()))
+            objects = [(name, content, why or "") for name, content, why in flat_objects(data, caps.budget.remaining())]
         elif kind == "rtf":
             decoding("rtf objdata")
             objects = list(rtf_objects(data, caps))

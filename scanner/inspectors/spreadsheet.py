@@ -85,8 +85,11 @@ from .disguise import (
     checked_entry_ext,
     checked_ext,
     column_field,
+    expected,
     family_of,
+    last_bytes,
     records_head,
+    records_past_head,
     records_tail,
     table_head,
 )
@@ -661,33 +664,8 @@ def _records(entry: Entry, size: int, first: bytes) -> bool:
         return True
     if size <= len(longer):
         return False
-    tail = _last_bytes(entry, size)  # records after a long schema or settings block name their fields there only
+    tail = last_bytes(entry, size)  # records after a long schema or settings block name their fields there only
     return tail is None or records_tail(longer, tail)  # (review19x: such an export ended as nothing)
-
-
-_TAIL_STREAMED = 16 << 20  # a member that cannot seek is read through to its end up to this size, else handed on
-
-
-def _last_bytes(entry: Entry, size: int) -> bytes | None:
-    """The last MARKUP_CHECK bytes of a file (from an even offset: UTF-16 stays aligned), None when they could not be
-    read here (the worker's read lists why, or reads it whole)."""
-    start = size - MARKUP_CHECK + (size - MARKUP_CHECK) % 2
-    ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): only its end
-    try:
-        if ranged is not None:
-            return ranged(start, size - start)
-        with entry.open() as f:
-            if f.seekable():
-                f.seek(start)
-                return f.read(size - start)
-            if size > _TAIL_STREAMED:
-                return None
-            kept = b""
-            while chunk := f.read(1 << 20):
-                kept = (kept + chunk)[-(MARKUP_CHECK + 1):]
-            return kept[(size - len(kept)) % 2:]
-    except (ReadError, OSError):
-        return None
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:
@@ -824,9 +802,12 @@ class SpreadsheetInspector:
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
         .xlsx named photo.jpg, a zip named scan.pdf, a person CSV named .log): read by its content."""
-        return (checked_entry_ext(entry.name, entry.location) is not None
-                and (told := disguise_check(entry.name, head[:MARKUP_CHECK])) is not None
-                and told.family not in ("mail", "pdf"))  # a saved message is the mail inspector's (review16a), a
+        if checked_entry_ext(entry.name, entry.location) is None:
+            return False
+        told = disguise_check(entry.name, head[:MARKUP_CHECK])
+        if told is None:  # XML whose head names no person's field: records after a long schema or settings block
+            return records_past_head(entry, head)  # (xml20: under .jpg or no extension such an export ended as nothing)
+        return told.family not in ("mail", "pdf")  # a saved message is the mail inspector's (review16a), a
         # PDF the PDF inspector's (its attachments: read here too, its raw bytes gave the attached list twice)
 
     disguise_only = True  # ``wants_disguised`` is False whenever ``disguise.check(entry.name, head)`` is None
@@ -874,6 +855,11 @@ class SpreadsheetInspector:
         elif fmt in MARKUP_FORMATS and ext not in SHEET_EXTENSIONS | MARKUP_EXTENSIONS | WEB_ARCHIVES and (
                 told := disguise_check(entry.name, data[:MARKUP_CHECK])) is not None:
             found.rules = [*found.rules, told.rule]  # its <table> past the head the walk keeps (a long <head>)
+        elif (fmt == "xml" and found.reasons and ext not in SHEET_EXTENSIONS | MARKUP_EXTENSIONS
+              and (checked := checked_entry_ext(entry.name, entry.location)) is not None
+              and not {"markup", "text"} & expected()[checked] and document_kind(data[:MARKUP_CHECK]) is None
+              and disguise_check(entry.name, data[:MARKUP_CHECK]) is None):
+            found.rules = [*found.rules, Disguise(checked, "xmlrecords").rule]  # records past its head (xml20)
         if (data.startswith(ZIP_MAGIC)
                 and split_ext(entry.name)[1].casefold() in doctail.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
