@@ -536,7 +536,8 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     if not found and fmt in MARKUP_FORMATS and not reading.sheets and ext not in WEB_ARCHIVES:  # a saved page: read
         return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt in ("spreadsheetml", "gnumeric", "fods") else Detail.MARKUP_NO_TABLE,
                                        format=fmt)
-    if not found and fmt == "xml" and ext in SHEET_EXTENSIONS and not reading.sheets:  # XML without person records
+    if not found and fmt == "xml" and (ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES) and not reading.sheets:  # XML
+        # without person records
         return Status.UNSUPPORTED, say(Detail.XML_OTHER)  # under a table's name (.xls, .csv, .txt): listed, as before
         # xml19 (under .xml or an unknown name it is clean: read whole, no kind of record naming a person)
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and NO_DELIMITER in reading.notes:
@@ -947,7 +948,9 @@ class SpreadsheetInspector:
                                                                            ext=ext))
         if ext in SYLK_EXTENSIONS and fmt == "text" and sylk_cells(data):
             fmt = "sylk"  # its first records damaged (a flipped byte in ID;PWXL): its cells are read (review16c)
-        if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted", "sylk", "dif"):
+        if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted", "sylk", "dif") and not (
+                fmt == "xml" and ext not in UNREAD_TABLE_MAGIC):  # XML records under .dbf/.dif/.slk: read as XML (xml20:
+            # listed unsupported, "no reader" or "no dBase header", while the XML reader reads them; .dta's header is XML-like)
             if data.startswith(_SPSS_ENCRYPTED):  # saved with a password (Session 15: was listed unsupported)
                 return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
             if ext[1:] in STATS_FORMATS and not data.startswith(_SAS_CPORT):
