@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -219,6 +219,26 @@ def value_names(head: bytes, valued: bool = False) -> set[str]:
     return {value.strip() for tag, value, rest, held in set(_VALUE_NAMED.findall(text, root.start()))
             if (held or (valued and _VALUE_ATTR.search(rest)) or (filemaker and tag == "FIELD"))
             and tag.rsplit(":", 1)[-1].lower() not in _DECLARING}
+
+
+# a coded field name (``C001``, ``F1``, ``col1``, ``FIELD_02``): a column whose tag says nothing of what it holds
+_CODED = re.compile(r"([A-Za-z]{1,6})[_-]?([0-9]{1,4})")
+
+
+def coded(names: Iterable[str], most: bool = True) -> bool:
+    """Whether field names are coded (``<C001>…</C001><C002>…</C002>``): two or more of one letter prefix and
+    different numbers, and (``most``) at least half of them so coded (a document's head holds other names too). The
+    columns of such records are classified by their values, as a header-less table's are (xml20: a client list
+    exported so ended as nothing)."""
+    names = list(names)
+    numbers: dict[str, set[str]] = {}
+    count = 0
+    for name in names:
+        found = _CODED.fullmatch(name)
+        if found is not None:
+            count += 1
+            numbers.setdefault(found.group(1).lower(), set()).add(found.group(2))
+    return (not most or 2 * count >= len(names)) and any(len(n) >= 2 for n in numbers.values())
 
 
 def _names_a_person(names: set[str], field_of: FieldOf) -> bool:
@@ -698,7 +718,8 @@ def _record_paths(kinds: dict[int, _Kind], paths: _Paths, total: int, field_of: 
             chosen.append(path)  # what the document holds (with the kinds beside it), a long list in it, or people
     if field_of is None:
         return chosen
-    return [path for path in chosen if fields[path] & NAME_FIELDS and len(fields[path] & (NAME_FIELDS | PERSON_FIELDS)) >= 2]
+    return [path for path in chosen if (fields[path] & NAME_FIELDS and len(fields[path] & (NAME_FIELDS | PERSON_FIELDS)) >= 2)
+            or (not fields[path] and coded([*kinds[path].attrs, *kinds[path].children, *kinds[path].named]))]
 
 
 # --- the rows ------------------------------------------------------------------------------------------------------
