@@ -354,8 +354,8 @@ def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter:
     """The tables of an Office flat XML document: its Word story parts read as a .docx's (a presentation's or another
     package's hold none here: its objects are read as children)."""
     cut = _flat_cut(data, b"package>")
-    parts = sorted(flat_parts(data, lambda name, binary: not binary and _WORD_STORY.match(name) is not None,
-                              caps.max_inflated), key=lambda p: _story_order(p[0]))
+    parts = sorted(flat_parts(data, lambda name, binary: _WORD_STORY.match(name) is not None, caps.max_inflated),
+                   key=lambda p: _story_order(p[0]))  # (a story part in base64: a writer's way with a part and its BOM)
     if b"/word/" in data[:1 << 20] and not any(name.startswith("word/document") for name, _, _ in parts):
         if cut is not None or not parts:
             raise ReadError(Status.CORRUPT, cut or say(Detail.DOCUMENT_NO_BODY, part="word/document.xml"))

@@ -241,6 +241,19 @@ def coded(names: Iterable[str], most: bool = True) -> bool:
     return (not most or 2 * count >= len(names)) and any(len(n) >= 2 for n in numbers.values())
 
 
+# a start tag of a coded name followed by its text (``<C001>山田``)
+_CODED_HELD = re.compile(r"<(?:[\w.\-]+:)?([A-Za-z]{1,6}[_-]?[0-9]{1,4})(?:\s[^<>]{0,200})?>[^<\s]")
+
+
+def coded_head(head: bytes) -> bool:
+    """Whether the document ``head`` opens holds coded fields with text in them (``<C001>山田 太郎</C001><C002>…``,
+    ``coded``): read in the worker, where the values say what the columns are (elements named ``e1``, ``e2`` holding
+    nothing or other elements, as a test file's, are no such fields)."""
+    text = head_text(head)
+    root = _root(text)
+    return root is not None and not _document(root) and coded(set(_CODED_HELD.findall(text, root.start())), most=False)
+
+
 def _names_a_person(names: set[str], field_of: FieldOf) -> bool:
     fields = {f for name in names if (f := field_of(name)) is not None}
     return bool(fields & NAME_FIELDS) and len(fields & (NAME_FIELDS | PERSON_FIELDS)) >= 2

@@ -67,7 +67,7 @@ from ..tables import signature_damaged
 from ..xmlrecords import (
     NAME_FIELDS,
     PERSON_FIELDS,
-    coded,
+    coded_head,
     head_names,
     opens_document,
     tail_names,
@@ -454,17 +454,14 @@ def records_head(head: bytes) -> bool:
     names = head_names(head)
     return names is not None and (_person_fields(names) or _person_fields(value_names(head, valued=True))  # (``<field
         # name="氏名">``, ``<item key="住所" value="…"/>``: read by their values' names, xml20)
-        or coded(names, most=False))  # (``<C001>…</C001><C002>…``: its columns classified by their values in the worker, xml20)
+        or coded_head(head))  # (``<C001>…</C001><C002>…``: its columns classified by their values in the worker, xml20)
 
 
 def records_tail(head: bytes, tail: bytes) -> bool:
     """``records_head`` over the names of both ``head`` and the document's last bytes ``tail`` (records after a long
     schema or settings block: scanner.xmlrecords.tail_names)."""
     names = head_names(head)
-    if names is None:
-        return False
-    names |= tail_names(head, tail)
-    return _person_fields(names) or coded(names, most=False)
+    return names is not None and _person_fields(names | tail_names(head, tail))
 
 
 def records_past_head(entry: Entry, head: bytes) -> bool:
