@@ -128,7 +128,7 @@ def document_kind(data: bytes) -> str | None:
 _WORDML_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*<(?:[\w.-]+:)?wordDocument(?=[\s/>])",
                           re.DOTALL)
 FLAT_PACKAGE = b"http://schemas.microsoft.com/office/2006/xmlPackage"  # Office flat XML (a package in one XML file)
-_FLAT_PACKAGE_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*<(?:[\w.-]+:)?package(?=[\s/>])", re.DOTALL)
+_FLAT_PACKAGE_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*<(?:([\w.-]+):)?package(?=[\s/>])", re.DOTALL)
 
 
 def stored_inner_directory(zf: zipfile.ZipFile, data: bytes) -> bool:
@@ -302,8 +302,8 @@ def _flat_cut(data: bytes, root_end: bytes) -> str | None:
 
 # a part directly in an embeddings folder (part names are case-insensitive in OPC): an embedded object
 EMBEDDING_PART = re.compile(r"^(?:[^/]+/)?embeddings/[^/]+$", re.IGNORECASE)
-_FLAT_PART = re.compile(rb"<(?:[\w.-]+:)?part\s[^<>]*?\b(?:[\w.-]+:)?name\s*=\s*[\"']([^\"'<>]{1,400})[\"'][^<>]*>")
-_FLAT_DATA = re.compile(rb"<((?:[\w.-]+:)?)(xmlData|binaryData)\s*>")
+_FLAT_PART = rb"<%spart\s[^<>]*?\b(?:[\w.-]+:)?name\s*=\s*[\"']([^\"'<>]{1,400})[\"'][^<>]*>"  # (the package's prefix)
+_FLAT_DATA = rb"<(%s)(xmlData|binaryData)\s*>"
 _BASE64_SPACE = re.compile(rb"[\s]+")
 FlatPart = tuple[str, bytes, "str | None"]  # (part name without its leading slash, its bytes, why damaged or None)
 
@@ -314,11 +314,14 @@ def flat_parts(data: bytes, wanted: Callable[[str, bool], bool], most: int) -> I
     bytes in all). A part whose end is lost (the file cut) gives what is left of it, base64 that is no base64 (a flipped
     or lost character) what decodes before it: each with why (``document-part-cut``, ``flat-part-base64``)."""
     data = _utf8(data)
-    starts = list(_FLAT_PART.finditer(data))
+    root = _FLAT_PACKAGE_ROOT.match(data.lstrip(b"\xef\xbb\xbf"))
+    prefix = re.escape(root.group(1) + b":") if root is not None and root.group(1) else b""  # (a part element inside
+    starts = list(re.finditer(_FLAT_PART % prefix, data))  # a part's XML, of another prefix, is none of the package's)
+    data_tag = re.compile(_FLAT_DATA % prefix)
     for i, part in enumerate(starts):
         name = part.group(1).decode("utf-8", "replace").lstrip("/")
         end = starts[i + 1].start() if i + 1 < len(starts) else len(data)
-        held = _FLAT_DATA.search(data, part.end(), end)
+        held = data_tag.search(data, part.end(), end)
         if held is None:
             continue  # (an empty part; or its data element's tag damaged: the document's own cut or damage is said)
         binary = held.group(2) == b"binaryData"
