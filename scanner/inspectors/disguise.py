@@ -67,6 +67,7 @@ from ..tables import signature_damaged
 from ..xmlrecords import (
     NAME_FIELDS,
     PERSON_FIELDS,
+    coded,
     coded_head,
     head_names,
     opens_document,
@@ -454,7 +455,7 @@ def records_head(head: bytes) -> bool:
     names = head_names(head)
     return names is not None and (_person_fields(names) or _person_fields(value_names(head, valued=True))  # (``<field
         # name="氏名">``, ``<item key="住所" value="…"/>``: read by their values' names, xml20)
-        or coded_head(head))  # (``<C001>…</C001><C002>…``: its columns classified by their values in the worker, xml20)
+        or (coded(names, most=False) and coded_head(head)))  # (``<C001>…</C001><C002>…``: its columns classified by their values in the worker, xml20)
 
 
 def records_tail(head: bytes, tail: bytes) -> bool:
