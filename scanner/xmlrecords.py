@@ -664,9 +664,9 @@ def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage, file
             assert parent.below is not None
             parent.size += frame.size
             name = paths.name[path]
-            if name == "FIELD" and filemaker is not None and paths.name[paths.parent[path]] == "METADATA":
+            if name == "FIELD" and paths.name[paths.parent[path]] == "METADATA":
                 filemaker.append((el.get("NAME") or "").strip() or f"FIELD {len(filemaker) + 1}")
-            if below <= 1 and not frame.schema:
+            if below <= 1 and not frame.schema and (attrs or name == _FILEMAKER_COL):  # (no attribute: nothing named)
                 named = _named(el, name, path, paths, filemaker, parent.counts.get(name, 0), below)
                 if named is not None:
                     if parent.named is None:

@@ -450,12 +450,13 @@ def column_field(name: str) -> str | None:
 
 def records_head(head: bytes) -> bool:
     """Whether ``head`` opens an XML document whose element or attribute names (``<氏名>``, ``address="…"``) name a
-    person's name or reading and one more personal field, as a person table's header does (scanner.xmlrecords reads
-    its records)."""
+    person's name or reading and one more personal field, as a person table's header does, or whose fields are named
+    so by values (``<field name="氏名">``, ``<item key="住所" value="…"/>``), or coded fields holding text
+    (``<C001>山田``: the worker classifies their columns by their values, xml20); scanner.xmlrecords reads the
+    records."""
     names = head_names(head)
-    return names is not None and (_person_fields(names) or _person_fields(value_names(head, valued=True))  # (``<field
-        # name="氏名">``, ``<item key="住所" value="…"/>``: read by their values' names, xml20)
-        or (coded(names, most=False) and coded_head(head)))  # (``<C001>…</C001><C002>…``: its columns classified by their values in the worker, xml20)
+    return names is not None and (_person_fields(names) or _person_fields(value_names(head, valued=True))
+                                  or (coded(names, most=False) and coded_head(head)))
 
 
 def records_tail(head: bytes, tail: bytes) -> bool:
