@@ -241,3 +241,12 @@ def test_a_filemaker_export_gives_its_fields_in_order() -> None:
 def test_the_head_check_lets_value_named_and_coded_records_through() -> None:
     assert records_head(_key_value().encode()) and records_head(_coded().encode())
     assert not records_head(X.app_config().encode())  # (<add key="Setting1" value="1"/>: no person's field)
+
+
+def test_an_element_named_part_inside_a_part_does_not_cut_it() -> None:
+    """Only the package's own ``pkg:part`` elements start parts: a ``<x:part name="…">`` in the body's XML (custom XML)
+    cut the body there and its table was said cut."""
+    custom = '<x:part xmlns:x="urn:example" name="notes">memo</x:part>'
+    body = _document().replace("<w:p><w:r><w:t>利用者一覧", f"<w:p>{custom}<w:r><w:t>利用者一覧", 1)
+    sheets = list(document_sheets(flat([("/word/document.xml", MAIN_TYPE, body)]), "flatopc", Caps(), sniff_delimiter))
+    assert [len(list(s.rows)) for s in sheets] == [PERSONS + 1] and not any(s.damage for s in sheets)
