@@ -801,6 +801,8 @@ class Detail(Code):
     DOCUMENT_ZIP_DAMAGED = "document-zip-damaged", "document zip directory unreadable ({error:exc}): parts read from their local headers"
     DOCUMENT_PART_DAMAGED = "document-part-damaged", "{part:word}: damaged member ({error:exc}), read as far as it inflates"
     DOCUMENT_PART_CUT = "document-part-cut", "document part cut short after {n:d} bytes"
+    FLAT_PART_BASE64 = "flat-part-base64", ("{part:word}: its base64 text is damaged, {n:d} bytes decoded before the "
+                                            "damage")
     DOCUMENT_NO_BODY = "document-no-body", "{part:word} (the document body) is missing from the package"
     DOCUMENT_XML_DAMAGED = "document-xml-damaged", "{part:word}: XML damaged ({error:exc}) after {n:d} table rows"
     DOCUMENT_CUT_IN_TABLE = "document-cut-in-table", "{part:word} ends inside a table after row {n:d}"

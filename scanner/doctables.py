@@ -10,6 +10,10 @@ person records, counting). Runs in the worker (scanner.isolation), under the cel
   text; Word's fallback copy of a text box (``mc:Fallback``) is not read twice. A nested table is a sheet of its own.
 - Word 2003 XML (one file, ``<w:wordDocument>``, often named .xml or .doc): the same walk in its namespace (its element
   names are Word 2007's; ``w:vmerge``/``w:hmerge`` its spellings of the merges).
+- Office flat XML (one file, ``<pkg:package>``: Word 2007+'s "XML document", PowerPoint's "XML presentation", often
+  named .xml): a package's parts written one after the other (``<pkg:part pkg:name="/word/document.xml">`` with the
+  part's XML in ``<pkg:xmlData>``, or its bytes in base64 in ``<pkg:binaryData>``); the story parts are read as a
+  .docx's (``flat_parts``), the binary ones under ``embeddings/`` are objects (scanner.inspectors.legacy_embedded).
 - OpenDocument text (.odt/.ott, flat .fodt): every ``table:table`` of content.xml and styles.xml (headers and
   footers); header rows, repeated rows and columns, covered cells (a cell spanning rows gives its text below).
   OpenOffice.org 1 (.sxw/.stw): the same element names in the office 1 namespaces, read as ODF's.
@@ -29,6 +33,8 @@ be read.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import re
 import struct
@@ -46,7 +52,7 @@ from .markup import pull_events
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import zeroed_block
 
-DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml", "doc")  # what scanner.tables.iter_tables reads here
+DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml", "doc", "flatopc")  # what scanner.tables.iter_tables reads here
 WORD_EXTS = (".docx", ".docm", ".dotx", ".dotm")
 ODT_EXTS = (".odt", ".ott", ".fodt", ".sxw", ".stw")  # (OpenOffice.org 1 text as an .odt: damage19, a .sxw cut
 # in its first bytes ended as nothing where an .odt is listed zip-corrupt)
@@ -106,6 +112,10 @@ def document_kind(data: bytes) -> str | None:
     head = _utf8(data[:16384]).lstrip(b"\xef\xbb\xbf \t\r\n")  # (UTF-16: as UTF-8, review18g)
     if head.startswith(b"<") and b"<office:document" in head and b'office:mimetype="application/vnd.oasis.opendocument.text' in head:
         return "fodt"
+    if head.startswith(b"<") and FLAT_PACKAGE in head and (root := _FLAT_PACKAGE_ROOT.match(head)) is not None:
+        end = head.find(b">", root.end())  # (the namespace declared on the root element, as for Word 2003 XML)
+        if FLAT_PACKAGE in head[root.end():end if end >= 0 else None]:
+            return "flatopc"
     if head.startswith(b"<") and W_2003.encode() in head and (root := _WORDML_ROOT.match(head)) is not None:
         end = head.find(b">", root.end())  # the namespace declared on the root element (review18g: an export whose
         if W_2003.encode() in head[root.end():end if end >= 0 else None]:  # attribute named it was read as one)
@@ -117,6 +127,8 @@ def document_kind(data: bytes) -> str | None:
 # document type declaration with its internal subset)
 _WORDML_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*<(?:[\w.-]+:)?wordDocument(?=[\s/>])",
                           re.DOTALL)
+FLAT_PACKAGE = b"http://schemas.microsoft.com/office/2006/xmlPackage"  # Office flat XML (a package in one XML file)
+_FLAT_PACKAGE_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*<(?:([\w.-]+):)?package(?=[\s/>])", re.DOTALL)
 
 
 def stored_inner_directory(zf: zipfile.ZipFile, data: bytes) -> bool:
@@ -240,6 +252,9 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
         elif kind == "fodt":
             decoding("lxml")
             yield from _odf_part_sheets("", data, budget, _flat_cut(data, b"document>"), delimiter)
+        elif kind == "flatopc":
+            decoding("lxml")
+            yield from _flat_package_sheets(data, caps, budget, delimiter)
         elif kind == "wordml":
             decoding("lxml")
             yield from _word_part_sheets("", _utf8(data), budget, _flat_cut(data, b"wordDocument>"), delimiter)
@@ -254,8 +269,8 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader=kind, error=error_name(e))) from e
 
 
-# the start of a flat document's root element (a flat ODF file, Word 2003 XML) or Word's mark before it
-_FLAT_ROOTS = (b"<office:document", b"<w:wordDocument")
+# the start of a flat document's root element (a flat ODF file, Word 2003 XML, Office flat XML) or Word's mark before it
+_FLAT_ROOTS = (b"<office:document", b"<w:wordDocument", b"<pkg:package")
 _WORD_XML_MARK = b'progid="Word.Document"'
 FLAT_CUT_MOST = 16384  # a flat document cut within its root element's start tag is smaller than this
 
@@ -281,6 +296,78 @@ def _flat_cut(data: bytes, root_end: bytes) -> str | None:
     at its end (cut short: a table may have followed), else None (docs18: one cut before its table gave nothing)."""
     tail = _utf8(data[:2] + data[-4096:] if len(data) > 4098 and data[:2] in (b"\xff\xfe", b"\xfe\xff") else data[-4096:])
     return None if root_end in tail else say(Detail.DOCUMENT_PART_CUT, n=len(data))
+
+
+# --- Office flat XML (a package in one XML file) -----------------------------------------------------------------
+
+# a part directly in an embeddings folder (part names are case-insensitive in OPC): an embedded object
+EMBEDDING_PART = re.compile(r"^(?:[^/]+/)?embeddings/[^/]+$", re.IGNORECASE)
+_FLAT_PART = rb"<%spart\s[^<>]*?\b(?:[\w.-]+:)?name\s*=\s*[\"']([^\"'<>]{1,400})[\"'][^<>]*>"  # (the package's prefix)
+_FLAT_DATA = rb"<(%s)(xmlData|binaryData)\s*>"
+_BASE64_SPACE = re.compile(rb"[\s]+")
+FlatPart = tuple[str, bytes, "str | None"]  # (part name without its leading slash, its bytes, why damaged or None)
+
+
+def flat_parts(data: bytes, wanted: Callable[[str, bool], bool], most: int) -> Iterator[FlatPart]:
+    """The parts of an Office flat XML document (``<pkg:part pkg:name="/word/document.xml">``) that ``wanted(name,
+    binary)`` asks for: an ``xmlData`` part's XML as written, a ``binaryData`` part's bytes from their base64 (``most``
+    bytes in all). A part whose end is lost (the file cut) gives what is left of it, base64 that is no base64 (a flipped
+    or lost character) what decodes before it: each with why (``document-part-cut``, ``flat-part-base64``)."""
+    data = _utf8(data)
+    root = _FLAT_PACKAGE_ROOT.match(data.lstrip(b"\xef\xbb\xbf"))
+    prefix = re.escape(root.group(1) + b":") if root is not None and root.group(1) else b""  # (a part element inside
+    starts = list(re.finditer(_FLAT_PART % prefix, data))  # a part's XML, of another prefix, is none of the package's)
+    data_tag = re.compile(_FLAT_DATA % prefix)
+    for i, part in enumerate(starts):
+        name = part.group(1).decode("utf-8", "replace").lstrip("/")
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(data)
+        held = data_tag.search(data, part.end(), end)
+        if held is None:
+            continue  # (an empty part; or its data element's tag damaged: the document's own cut or damage is said)
+        binary = held.group(2) == b"binaryData"
+        if not wanted(name, binary):
+            continue
+        close = data.rfind(b"</" + held.group(1) + held.group(2) + b">", held.end(), end)
+        body = data[held.end():close if close >= 0 else end]
+        why = None if close >= 0 else say(Detail.DOCUMENT_PART_CUT, n=len(data))
+        if binary:
+            text = _BASE64_SPACE.sub(b"", body)
+            try:
+                body = base64.b64decode(text, validate=True) if close >= 0 else b""
+            except binascii.Error:
+                body = b""
+            if not body and text:  # what decodes before the damage (or the cut)
+                good = re.match(rb"[A-Za-z0-9+/]*", text)
+                kept = good.group(0) if good is not None else b""
+                body = base64.b64decode(kept[:len(kept) & ~3])
+                why = why or say(Detail.FLAT_PART_BASE64, part=name, n=len(body))
+        if len(body) > most:
+            raise ReadError(Status.TOO_LARGE, say(Detail.KIND_BYTES_OVER_CAP, kind=name, size=len(body), cap=most))
+        most -= len(body)
+        yield name, body, why
+
+
+def flat_objects(data: bytes, most: int) -> Iterator[FlatPart]:
+    """The objects of an Office flat XML document: its binary parts in an ``embeddings`` folder (an .xlsx, an OLE
+    object's .bin), as a .docx's embeddings are read."""
+    yield from flat_parts(data, lambda name, binary: binary and EMBEDDING_PART.match(name) is not None, most)
+
+
+def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
+    """The tables of an Office flat XML document: its Word story parts read as a .docx's (a presentation's or another
+    package's hold none here: its objects are read as children)."""
+    cut = _flat_cut(data, b"package>")
+    parts = sorted(flat_parts(data, lambda name, binary: _WORD_STORY.match(name) is not None, caps.max_inflated),
+                   key=lambda p: _story_order(p[0]))  # (a story part in base64: a writer's way with a part and its BOM)
+    if b"/word/" in data[:1 << 20] and not any(name.startswith("word/document") for name, _, _ in parts):
+        if cut is not None or not parts:
+            raise ReadError(Status.CORRUPT, cut or say(Detail.DOCUMENT_NO_BODY, part="word/document.xml"))
+    for i, (name, content, damage) in enumerate(parts):
+        budget.tick()
+        last = i == len(parts) - 1
+        yield from _word_part_sheets(name, content, budget, damage or (cut if last else None), delimiter)
+    if cut is not None and not parts:
+        yield Sheet("table 1", [], damage=[cut])
 
 
 # --- packages ---------------------------------------------------------------------------------------------------

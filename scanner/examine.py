@@ -37,6 +37,7 @@ from .inspectors.disguise import (
     checked_entry_ext,
     checked_ext,
     look,
+    records_past_head,
 )
 from .inspectors.disguise import RULE as DISGUISE_RULE
 from .inspectors.disguise import check as disguise_check
@@ -356,20 +357,32 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
         for i in picked:
             yield i, entry_of(i)
         return
+    made: dict[int, Entry] = {}
+
+    def made_entry(i: int) -> Entry:
+        if i not in made:
+            made[i] = entry_of(i)
+        return made[i]
+
     if heads is not None:
         for i, head in zip(todo, heads(todo, HEAD_READ), strict=True):
             found, more = look(names[i], head or b"")
-            if found is not None or (more and disguise_check(names[i], heads([i], more)[0] or b"") is not None):
-                chosen.add(i)  # more: a tar's magic at 257, a table under a title, markup's namespace
+            longer = heads([i], more)[0] or b"" if found is None and more else b""
+            if found is not None or (more and (disguise_check(names[i], longer) is not None
+                                               or records_past_head(made_entry(i), longer))):
+                chosen.add(i)  # more: a tar's magic at 257, a table under a title, markup's namespace; XML records
+                # past the head (xml20)
         for i in sorted(chosen):
-            yield i, entry_of(i)
+            yield i, made[i] if i in made else entry_of(i)
         return
     checking = set(todo)
     for i in sorted(chosen | checking):
         entry = entry_of(i)
         if i in checking:
             found, more = look(names[i], head_of(entry) or b"")
-            if found is None and not (more and disguise_check(names[i], head_of(entry, more) or b"") is not None):
+            longer = head_of(entry, more) or b"" if found is None and more else b""
+            if found is None and not (more and (disguise_check(names[i], longer) is not None
+                                                or records_past_head(entry, longer))):
                 continue
         yield i, entry
 

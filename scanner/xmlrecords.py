@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -199,23 +199,59 @@ def _names(body: str) -> set[str]:
 # a start tag naming its field by a value (``<field name="氏名">``, FileMaker's ``<FIELD NAME="氏名">``): its tag, the value
 # (and whether text follows: ``<property name="name" value="x"/>`` of a Spring or Hibernate file names no value held)
 # (bounded spans: a crafted tag of thousands of name="x" with no end was quadratic, 4.5 s a 64 KiB head)
-_VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]{0,1000}?\b(?:name|NAME|Name)\s*=\s*["']([^"'<>&]{1,40})["']"""
-                          r"""[^<>]{0,200}>([^<\s])?""")
+_VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]{0,1000}?\b(?:name|NAME|Name|key|KEY|Key)\s*=\s*["']([^"'<>&]{1,40})["']"""
+                          r"""([^<>]{0,200})>([^<\s])?""")
+_VALUE_ATTR = re.compile(r"""\b(?:value|VALUE|Value)\s*=""")  # (``<item key="住所" value="…"/>``: the value held there)
 _DECLARING = frozenset({"element", "attribute", "attributetype", "elementtype", "simpletype", "complextype", "group",
                         "attributegroup"})  # a schema's declarations (a .NET DataSet's, ADO's): their records are read
 
 
-def value_names(head: bytes) -> set[str]:
+def value_names(head: bytes, valued: bool = False) -> set[str]:
     """The field names a document opened by ``head`` gives as values (``<field name="氏名">山田</field>`` repeated, a
-    FileMaker export's ``<METADATA><FIELD NAME="氏名"/>``): records this reader does not read, whose columns are
-    named there (review19x: such a client list ended as nothing; now listed, ``xml-fields-by-value``)."""
+    FileMaker export's ``<METADATA><FIELD NAME="氏名"/>``; ``valued``: also an element holding its value in an attribute,
+    ``<item key="住所" value="…"/>``): records whose columns are named there (review19x: such a client list ended as
+    nothing; read since xml20, ``_by_value``; those that form no record are listed, ``xml-fields-by-value``)."""
     text = head_text(head)
     root = _root(text)
     if root is None or _document(root):
         return set()
     filemaker = "FMPXMLRESULT" in root.group(1)  # (its METADATA's FIELD NAME="…"/> name the ROWs' COLs in order)
-    return {value.strip() for tag, value, held in set(_VALUE_NAMED.findall(text, root.start()))
-            if (held or (filemaker and tag == "FIELD")) and tag.rsplit(":", 1)[-1].lower() not in _DECLARING}
+    return {value.strip() for tag, value, rest, held in set(_VALUE_NAMED.findall(text, root.start()))
+            if (held or (valued and _VALUE_ATTR.search(rest)) or (filemaker and tag == "FIELD"))
+            and tag.rsplit(":", 1)[-1].lower() not in _DECLARING}
+
+
+# a coded field name (``C001``, ``F1``, ``col1``, ``FIELD_02``): a column whose tag says nothing of what it holds
+_CODED = re.compile(r"([A-Za-z]{1,6})[_-]?([0-9]{1,4})")
+
+
+def coded(names: Iterable[str], most: bool = True) -> bool:
+    """Whether field names are coded (``<C001>…</C001><C002>…</C002>``): two or more of one letter prefix and
+    different numbers, and (``most``) at least half of them so coded (a document's head holds other names too). The
+    columns of such records are classified by their values, as a header-less table's are (xml20: a client list
+    exported so ended as nothing)."""
+    names = list(names)
+    numbers: dict[str, set[str]] = {}
+    count = 0
+    for name in names:
+        found = _CODED.fullmatch(name)
+        if found is not None:
+            count += 1
+            numbers.setdefault(found.group(1).lower(), set()).add(found.group(2))
+    return (not most or 2 * count >= len(names)) and any(len(n) >= 2 for n in numbers.values())
+
+
+# a start tag of a coded name followed by its text (``<C001>山田``)
+_CODED_HELD = re.compile(r"<(?:[\w.\-]+:)?([A-Za-z]{1,6}[_-]?[0-9]{1,4})(?:\s[^<>]{0,200})?>[^<\s]")
+
+
+def coded_head(head: bytes) -> bool:
+    """Whether the document ``head`` opens holds coded fields with text in them (``<C001>山田 太郎</C001><C002>…``,
+    ``coded``): read in the worker, where the values say what the columns are (elements named ``e1``, ``e2`` holding
+    nothing or other elements, as a test file's, are no such fields)."""
+    text = head_text(head)
+    root = _root(text)
+    return root is not None and not _document(root) and coded(set(_CODED_HELD.findall(text, root.start())), most=False)
 
 
 def _names_a_person(names: set[str], field_of: FieldOf) -> bool:
@@ -502,12 +538,15 @@ class _Kind:
     lists: int = 0  # the most children one of them holds that are no field (a list, a subtree: a document, no record)
     attrs: dict[str, None] = field(default_factory=dict)
     children: dict[str, None] = field(default_factory=dict)
+    named: dict[str, None] = field(default_factory=dict)  # columns named by values (``<field name="氏名">``, FileMaker's)
+    by_value: dict[str, None] = field(default_factory=dict)  # the children naming them (``field``, ``item``, ``COL``)
 
 
 class _Frame:
-    """An open element in the survey: its kind, and what its children were (name -> how many, levels below them)."""
+    """An open element in the survey: its kind, and what its children were (name -> how many, levels below them; the
+    columns the children named by values name, by child name)."""
 
-    __slots__ = ("kind", "counts", "below", "schema", "size")
+    __slots__ = ("kind", "counts", "below", "schema", "size", "named")
 
     def __init__(self, kind: _Kind, schema: bool) -> None:
         self.kind = kind
@@ -515,14 +554,50 @@ class _Frame:
         self.below: dict[str, int] | None = None
         self.schema = schema
         self.size = 0 if schema else 1
+        self.named: dict[str, list[str]] | None = None
 
 
 def _attr_names(el) -> list[str]:
     return [_local(k) for k in el.keys() if not k.startswith(_MARKUP_ATTRS)]
 
 
-def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> tuple[dict[int, _Kind], int]:
-    """What every path's elements hold (``_Kind``), and how many elements the document has outside schemas."""
+# fields named by values: an element whose attribute names a column and whose text or ``value`` attribute is the value
+# (``<field name="氏名">山田</field>``, ``<item key="住所" value="…"/>``: generic exports of records, EAV tables), and
+# FileMaker's FMPXMLRESULT (``<METADATA><FIELD NAME="氏名"/>…`` names the columns of ``<ROW><COL><DATA>`` in order)
+_NAMING = frozenset({"name", "key", "field", "column", "fieldname", "colname"})
+_VALUE = frozenset({"value", "val"})
+_FILEMAKER_ROW, _FILEMAKER_COL = "ROW", "COL"
+
+
+def _by_value(el) -> tuple[str, str] | None:
+    """(column name, value) of a leaf naming its field by an attribute's value, None for any other element (one whose
+    naming attribute holds no name, or that holds no value: ``<property name="x" ref="y"/>``, a schema's
+    ``<xs:element name="氏名"/>``)."""
+    column = value = None
+    for key in el.keys():
+        local = _local(key).lower()
+        if local in _NAMING and column is None:
+            column = (el.get(key) or "").strip()
+        elif local in _VALUE and value is None:
+            value = (el.get(key) or "").strip()
+    if not column or len(column) > 100:
+        return None
+    if value is None:
+        if len(el) or el.text is None:
+            return None
+        value = _text(el)
+    return column, value
+
+
+def _filemaker_col(el) -> str:
+    """A FileMaker COL's value: its DATA elements' texts (a repeating field's repetitions joined with "; ")."""
+    return "; ".join(t for d in el if (t := _text(d))) if len(el) else _text(el)
+
+
+def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage, filemaker: list[str]
+            ) -> tuple[dict[int, _Kind], int]:
+    """What every path's elements hold (``_Kind``), and how many elements the document has outside schemas;
+    ``filemaker`` gets a FileMaker export's field names (METADATA/FIELD NAME, in order)."""
     kinds: dict[int, _Kind] = {}
     total = 0
     frames: list[_Frame] = []
@@ -556,7 +631,16 @@ def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> t
                 kind.mixed += 1
             assert counts is not None and below_of is not None
             lists = 0
+            valued = {name: columns for name, columns in (frame.named or {}).items()  # children naming their fields
+                      if counts.get(name) == len(columns) and len(set(columns)) >= 2}  # by values: each a field here
             for name, count in counts.items():
+                if name in valued:
+                    fields += len(set(valued[name]))
+                    kind.by_value.setdefault(name, None)
+                    for column in valued[name]:
+                        if len(kind.named) < MAX_NAMES:
+                            kind.named.setdefault(column, None)
+                    continue
                 if count == 1 and below_of[name] <= 1:
                     fields += 1
                 else:
@@ -580,11 +664,30 @@ def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> t
             assert parent.below is not None
             parent.size += frame.size
             name = paths.name[path]
+            if name == "FIELD" and paths.name[paths.parent[path]] == "METADATA":
+                filemaker.append((el.get("NAME") or "").strip() or f"FIELD {len(filemaker) + 1}")
+            if below <= 1 and not frame.schema and (attrs or name == _FILEMAKER_COL):  # (no attribute: nothing named)
+                named = _named(el, name, path, paths, filemaker, parent.counts.get(name, 0), below)
+                if named is not None:
+                    if parent.named is None:
+                        parent.named = {}
+                    parent.named.setdefault(name, []).append(named)
             parent.counts[name] = parent.counts.get(name, 0) + 1
             if below >= parent.below.get(name, 0):
                 parent.below[name] = below
         drop_handled(el)
     return kinds, total
+
+
+def _named(el, name: str, path: int, paths: _Paths, filemaker: list[str], before: int, below: int) -> str | None:
+    """The column an element names by a value (``_by_value``), or a FileMaker COL's by its place in its ROW (``before``:
+    the COLs before it), None for any other."""
+    if name == _FILEMAKER_COL and filemaker and paths.name[paths.parent[path]] == _FILEMAKER_ROW:
+        return filemaker[before] if before < len(filemaker) else f"COL {before + 1}"
+    if below:
+        return None
+    found = _by_value(el)
+    return None if found is None else found[0]
 
 
 NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given"})
@@ -599,7 +702,7 @@ STRONG_FIELDS = frozenset(PERSON_FIELDS - {"email", "sex", "age"})
 def _fields(path: int, kinds: dict[int, _Kind], paths: _Paths, field_of: FieldOf) -> set[str]:
     """The kinds of personal field a kind of record's names (attributes, children, a group's leaves) name."""
     kind = kinds[path]
-    names = [*kind.attrs, *kind.children]
+    names = [*kind.attrs, *kind.children, *kind.named]
     for name in kind.children:
         child = paths.ids.get((path, name))
         if child is not None and (sub := kinds.get(child)) is not None and sub.below == 1:
@@ -628,7 +731,8 @@ def _record_paths(kinds: dict[int, _Kind], paths: _Paths, total: int, field_of: 
             chosen.append(path)  # what the document holds (with the kinds beside it), a long list in it, or people
     if field_of is None:
         return chosen
-    return [path for path in chosen if fields[path] & NAME_FIELDS and len(fields[path] & (NAME_FIELDS | PERSON_FIELDS)) >= 2]
+    return [path for path in chosen if (fields[path] & NAME_FIELDS and len(fields[path] & (NAME_FIELDS | PERSON_FIELDS)) >= 2)
+            or (not fields[path] and coded([*kinds[path].attrs, *kinds[path].children, *kinds[path].named]))]
 
 
 # --- the rows ------------------------------------------------------------------------------------------------------
@@ -658,9 +762,13 @@ class _Plan:
     attrs: dict[str, int]
     leaf: dict[str, int] = field(default_factory=dict)  # a child whose text is its column's value (joined, if deeper)
     parts: dict[str, dict[str, int]] = field(default_factory=dict)  # a group whose leaves have columns of their own
+    named: dict[str, int] = field(default_factory=dict)  # a column named by values (``_by_value``, FileMaker's COL)
+    by_value: frozenset[str] = frozenset()  # the children naming them
+    filemaker: tuple[str, ...] = ()  # a FileMaker export's field names, its COLs' columns in order
 
 
-def _plan(path: int, kinds: dict[int, _Kind], paths: _Paths, records: list[int], field_of: FieldOf | None) -> _Plan:
+def _plan(path: int, kinds: dict[int, _Kind], paths: _Paths, records: list[int], field_of: FieldOf | None,
+          filemaker: list[str]) -> _Plan:
     kind = kinds[path]
     header: list[str] = []
 
@@ -674,6 +782,8 @@ def _plan(path: int, kinds: dict[int, _Kind], paths: _Paths, records: list[int],
 
     plan = _Plan(header, {name: column(name) for name in kind.attrs})
     for name in kind.children:
+        if name in kind.by_value:
+            continue
         child = paths.ids.get((path, name))
         sub = kinds.get(child) if child is not None else None
         if sub is None or sub.schema or any(paths.inside(r, child) for r in records if child is not None):
@@ -682,6 +792,9 @@ def _plan(path: int, kinds: dict[int, _Kind], paths: _Paths, records: list[int],
             plan.parts[name] = {leaf: column(leaf, name) for leaf in sub.children}
         else:
             plan.leaf[name] = column(name)
+    plan.named = {name: column(name) for name in kind.named}
+    plan.by_value = frozenset(kind.by_value)
+    plan.filemaker = tuple(filemaker) if paths.name[path] == _FILEMAKER_ROW else ()
     return plan
 
 
@@ -703,8 +816,21 @@ def _row(parts: list, plan: _Plan) -> list[str]:
             at = plan.attrs.get(_local(key))
             if at is not None and (value := (el.get(key) or "").strip()):
                 cells[at].append(value)
+        cols = 0  # (a FileMaker ROW's COLs before this one)
         for child in el:
             name = _local(child.tag)
+            if name in plan.by_value:
+                if plan.filemaker and name == _FILEMAKER_COL:
+                    column: str | None = plan.filemaker[cols] if cols < len(plan.filemaker) else f"COL {cols + 1}"
+                    value = _filemaker_col(child)
+                    cols += 1
+                else:
+                    found = _by_value(child)
+                    column, value = found if found is not None else (None, "")
+                at = plan.named.get(column) if column is not None else None
+                if at is not None and value:
+                    cells[at].append(value)
+                continue
             at = plan.leaf.get(name)
             if at is not None:
                 if (text := _text(child)):
@@ -764,7 +890,8 @@ def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> I
     doc, dec = _utf8(data)
     doc = _plain_entities(doc)
     paths, damage = _Paths(), _Damage()
-    kinds, total = _survey(doc, budget, paths, damage)
+    filemaker: list[str] = []
+    kinds, total = _survey(doc, budget, paths, damage, filemaker)
     records = _record_paths(kinds, paths, total, field_of)
     said = _damage_said(damage, 0)
     if not records:
@@ -779,7 +906,7 @@ def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> I
         return  # read whole: no kind of record names a person (a Maven POM's developers, a specification's editors)
     left = records[MAX_SHEETS:]
     records = sorted(records[:MAX_SHEETS], key=lambda p: -kinds[p].n)  # (stable: document order among equals)
-    plans = {path: _plan(path, kinds, paths, records, field_of) for path in records}
+    plans = {path: _plan(path, kinds, paths, records, field_of, filemaker) for path in records}
     count = [0]
     zeroed = zeroed_block(data)  # NULs read as U+FFFD may leave the elements around them whole: said all the same
     kept: dict[int, list[list[str]]] = {path: [] for path in records[1:]}

@@ -60,10 +60,21 @@ from .. import rules
 from ..access import is_access
 from ..dbase import VERSIONS as DBF_VERSIONS
 from ..dbase import is_dbf
-from ..doctables import W_2003, document_kind
-from ..models import Location
+from ..doctables import FLAT_PACKAGE, W_2003, document_kind
+from ..errors import ReadError
+from ..models import Entry, Location
 from ..tables import signature_damaged
-from ..xmlrecords import NAME_FIELDS, PERSON_FIELDS, head_names, tail_names, value_names
+from ..xmlrecords import (
+    NAME_FIELDS,
+    PERSON_FIELDS,
+    coded,
+    coded_head,
+    head_names,
+    opens_document,
+    tail_names,
+    value_names,
+    xml_root,
+)
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
 from .archive_members import (
@@ -143,11 +154,12 @@ LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zi
           "access": "an Access database", "dbf": "a dBase table (.dbf)",
           "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "dif": "a DIF spreadsheet", "json": "JSON records",
           "sqldump": "an SQL dump or script", "wordml": "a Word 2003 XML document",
-          "fodt": "a flat OpenDocument text (.fodt)", "xmlrecords": "person records as XML"}
+          "fodt": "a flat OpenDocument text (.fodt)", "flatopc": "an Office flat XML document (pkg:package)",
+          "xmlrecords": "person records as XML"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
 TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "dif", "json", "sqldump", "wordml", "fodt",
-                           "xmlrecords"})
+                           "flatopc", "xmlrecords"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +208,7 @@ def checked_ext(name: str) -> str | None:
 
 
 # hops whose members are parts of a document, named by its format (Workbook, Package, ExOleObjStg_6112, Object 1)
-_DOCUMENT_HOPS = frozenset({"ole", "doc", "ppt", "rtf", "xls"})
+_DOCUMENT_HOPS = frozenset({"ole", "doc", "ppt", "rtf", "xls", "flatopc"})
 
 
 def checked_entry_ext(name: str, location: Location) -> str | None:
@@ -274,11 +286,11 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
         kind = markup_table(head[:MARKUP_CHECK])
         if kind is not None:  # a MIME message (Excel's single-file web page) is also what a mail file holds
             return "mime" if kind == "mhtml" else "markup"
-        if ((W_2003_MARK in head[:MARKUP_CHECK] or FODT_MARK in head[:MARKUP_CHECK]
+        if ((W_2003_MARK in head[:MARKUP_CHECK] or FODT_MARK in head[:MARKUP_CHECK] or FLAT_PACKAGE in head[:MARKUP_CHECK]
              or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)))  # (UTF-16 Word 2003 XML: review18g)
-                and (flat := document_kind(head[:MARKUP_CHECK])) in ("wordml", "fodt")):
-            return flat  # a Word 2003 XML document or a flat OpenDocument text, whose tables are read (docs18, review18g:
-            # under .dat, .jpg: nothing)
+                and (flat := document_kind(head[:MARKUP_CHECK])) in ("wordml", "fodt", "flatopc")):
+            return flat  # a Word 2003 XML document, a flat OpenDocument text or an Office flat XML document, whose
+            # tables and objects are read (docs18, review18g, xml20: under .dat, .jpg or none: nothing)
         if records_head(head[:MARKUP_CHECK]):
             return "xmlrecords"  # an XML export of person records (xml19: under .xml, .dat, .jpg or none: nothing)
     if head[:1].isalpha() and (looks_like_headers(head[:TEXT_CHECK]) or looks_like_mbox(head[:TEXT_CHECK])):
@@ -438,11 +450,13 @@ def column_field(name: str) -> str | None:
 
 def records_head(head: bytes) -> bool:
     """Whether ``head`` opens an XML document whose element or attribute names (``<氏名>``, ``address="…"``) name a
-    person's name or reading and one more personal field, as a person table's header does (scanner.xmlrecords reads
-    its records)."""
+    person's name or reading and one more personal field, as a person table's header does, or whose fields are named
+    so by values (``<field name="氏名">``, ``<item key="住所" value="…"/>``), or coded fields holding text
+    (``<C001>山田``: the worker classifies their columns by their values, xml20); scanner.xmlrecords reads the
+    records."""
     names = head_names(head)
-    return names is not None and (_person_fields(names) or _person_fields(value_names(head)))  # (``<field
-    # name="氏名">``: listed by the reader, ``xml-fields-by-value``)
+    return names is not None and (_person_fields(names) or _person_fields(value_names(head, valued=True))
+                                  or (coded(names, most=False) and coded_head(head)))
 
 
 def records_tail(head: bytes, tail: bytes) -> bool:
@@ -450,6 +464,48 @@ def records_tail(head: bytes, tail: bytes) -> bool:
     schema or settings block: scanner.xmlrecords.tail_names)."""
     names = head_names(head)
     return names is not None and _person_fields(names | tail_names(head, tail))
+
+
+def records_past_head(entry: Entry, head: bytes) -> bool:
+    """Whether ``head`` (the first MARKUP_CHECK bytes of a file under a name whose format holds no markup) is the start
+    of an XML document that opens no page or document and whose last bytes name a person's fields (``records_tail``):
+    one more read, for such files only (xml20: an export whose records follow a long settings block, renamed .jpg or
+    without an extension, ended as nothing: this check saw its head only)."""
+    if len(head) < MARKUP_CHECK or xml_root(head) is None or opens_document(head):
+        return False
+    try:
+        size = entry.stat().size
+    except (ReadError, OSError):
+        return True  # its content could not be looked at: the worker's read lists why
+    if size <= len(head):
+        return False
+    tail = last_bytes(entry, size)
+    return tail is None or records_tail(head, tail)
+
+
+_TAIL_STREAMED = 16 << 20  # a member that cannot seek is read through to its end up to this size, else handed on
+
+
+def last_bytes(entry: Entry, size: int) -> bytes | None:
+    """The last MARKUP_CHECK bytes of a file (from an even offset: UTF-16 stays aligned), None when they could not be
+    read here (the worker's read lists why, or reads it whole)."""
+    start = size - MARKUP_CHECK + (size - MARKUP_CHECK) % 2
+    ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): only its end
+    try:
+        if ranged is not None:
+            return ranged(start, size - start)
+        with entry.open() as f:
+            if f.seekable():
+                f.seek(start)
+                return f.read(size - start)
+            if size > _TAIL_STREAMED:
+                return None
+            kept = b""
+            while chunk := f.read(1 << 20):
+                kept = (kept + chunk)[-(MARKUP_CHECK + 1):]
+            return kept[(size - len(kept)) % 2:]
+    except (ReadError, OSError):
+        return None
 
 
 def _first_line(head: bytes) -> str | None:

@@ -25,6 +25,7 @@ from typing import IO
 from ..codes import Status
 from ..contracts import Inspection, ScanContext
 from ..details import Detail, say
+from ..doctables import EMBEDDING_PART
 from ..doctail import SMALLEST_WITH_EMBEDDING, TAIL, tail_window
 from ..errors import ReadError
 from ..isolation import decoding
@@ -47,8 +48,6 @@ ODF_WORKBOOK_EXTS = (".ods", ".ots")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
 NATIVE_STREAM = "\x01Ole10Native"
-# a part directly in an embeddings folder (part names are case-insensitive in OPC)
-_EMBEDDING_PART = re.compile(r"^(?:[^/]+/)?embeddings/[^/]+$", re.IGNORECASE)
 _EMBEDDING_NAME = re.compile(rb"(?i:/embeddings/)|Object \d")  # OOXML part folder; ODF object (any)
 _ODF_OBJECT_NAME = re.compile(rb"Object \d")
 _ODF_OBJECT = re.compile(r"^Object \d+$")  # a Microsoft object stored whole (a compound file)
@@ -62,7 +61,7 @@ _EOCD = b"PK\x05\x06"
 
 
 def is_embedding(path: str) -> bool:
-    return _EMBEDDING_PART.match(path.replace("\\", "/")) is not None or _ODF_OBJECT.match(path) is not None
+    return EMBEDDING_PART.match(path.replace("\\", "/")) is not None or _ODF_OBJECT.match(path) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +194,7 @@ def _names_an_embedding(data: bytes) -> bool:
 
 
 # hop formats of objects taken out of legacy documents (scanner.inspectors.legacy_embedded): OLE objects too
-LEGACY_OBJECT_HOPS = ("doc", "ppt", "rtf", "xls", "access")  # (access: an Access database's OLE objects, access18)
+LEGACY_OBJECT_HOPS = ("doc", "ppt", "rtf", "xls", "access", "flatopc")  # (access: an Access database's OLE objects, access18)
 
 
 def is_ole_embedding(entry: Entry) -> bool:

@@ -33,6 +33,7 @@ from ..cfbwrite import Storage, write_compound
 from ..codes import Status
 from ..contracts import Inspection
 from ..details import Detail, join_details, say
+from ..doctables import flat_objects
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop
@@ -452,6 +453,9 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None
         if kind == "access":
             decoding("access objects")
             objects = list(access_found(data, caps, table_caps or Caps()))
+        elif kind == "flatopc":  # Office flat XML: its binary parts in an embeddings folder, from their base64
+            decoding("flat XML parts")
+            objects = [(name, content, why or "") for name, content, why in flat_objects(data, caps.budget.remaining())]
         elif kind == "rtf":
             decoding("rtf objdata")
             objects = list(rtf_objects(data, caps))

@@ -31,6 +31,7 @@ from ..details import Detail, codes_of, join_details, say
 from ..doctables import (
     DOCUMENT_EXTS,
     DOCUMENT_FORMATS,
+    FLAT_PACKAGE,
     RTF_UTF16,
     W_2003,
     WORD97_EXTS,
@@ -84,8 +85,11 @@ from .disguise import (
     checked_entry_ext,
     checked_ext,
     column_field,
+    expected,
     family_of,
+    last_bytes,
     records_head,
+    records_past_head,
     records_tail,
     table_head,
 )
@@ -533,7 +537,8 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     if not found and fmt in MARKUP_FORMATS and not reading.sheets and ext not in WEB_ARCHIVES:  # a saved page: read
         return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt in ("spreadsheetml", "gnumeric", "fods") else Detail.MARKUP_NO_TABLE,
                                        format=fmt)
-    if not found and fmt == "xml" and ext in SHEET_EXTENSIONS and not reading.sheets:  # XML without person records
+    if not found and fmt == "xml" and (ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES) and not reading.sheets:  # XML
+        # without person records
         return Status.UNSUPPORTED, say(Detail.XML_OTHER)  # under a table's name (.xls, .csv, .txt): listed, as before
         # xml19 (under .xml or an unknown name it is clean: read whole, no kind of record naming a person)
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and NO_DELIMITER in reading.notes:
@@ -612,7 +617,7 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
 # extension (名簿.dat) showing one is read (session 17: an HTML table, SYLK, JSON records or a dBase table under .dat
 # ended as nothing)
 READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access", "dbf", "rtf", "sylk", "dif", "json",
-                           "sqldump", "wordml", "fodt", "xmlrecords"})
+                           "sqldump", "wordml", "fodt", "flatopc", "xmlrecords"})
 
 
 # names under which a file cut in its first bytes is taken for the document it starts as (damage19)
@@ -629,6 +634,12 @@ def _wordml(head: bytes) -> bool:
     """Whether ``head`` opens a Word 2003 XML document (its root element, not an XML file naming its namespace:
     review18g)."""
     return (WORDML_MARK in head or head.startswith(_UTF16_BOMS)) and document_kind(head) == "wordml"  # (UTF-16: review18g)
+
+
+def _flatopc(head: bytes) -> bool:
+    """Whether ``head`` opens an Office flat XML document (``<pkg:package>``: Word's "XML document", xml20: one holding a
+    person table under .xml, .doc or no name ended as nothing)."""
+    return FLAT_PACKAGE in head and document_kind(head) == "flatopc"
 
 
 def _fodt(head: bytes) -> bool:
@@ -655,33 +666,8 @@ def _records(entry: Entry, size: int, first: bytes) -> bool:
         return True
     if size <= len(longer):
         return False
-    tail = _last_bytes(entry, size)  # records after a long schema or settings block name their fields there only
+    tail = last_bytes(entry, size)  # records after a long schema or settings block name their fields there only
     return tail is None or records_tail(longer, tail)  # (review19x: such an export ended as nothing)
-
-
-_TAIL_STREAMED = 16 << 20  # a member that cannot seek is read through to its end up to this size, else handed on
-
-
-def _last_bytes(entry: Entry, size: int) -> bytes | None:
-    """The last MARKUP_CHECK bytes of a file (from an even offset: UTF-16 stays aligned), None when they could not be
-    read here (the worker's read lists why, or reads it whole)."""
-    start = size - MARKUP_CHECK + (size - MARKUP_CHECK) % 2
-    ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): only its end
-    try:
-        if ranged is not None:
-            return ranged(start, size - start)
-        with entry.open() as f:
-            if f.seekable():
-                f.seek(start)
-                return f.read(size - start)
-            if size > _TAIL_STREAMED:
-                return None
-            kept = b""
-            while chunk := f.read(1 << 20):
-                kept = (kept + chunk)[-(MARKUP_CHECK + 1):]
-            return kept[(size - len(kept)) % 2:]
-    except (ReadError, OSError):
-        return None
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:
@@ -735,8 +721,8 @@ class SpreadsheetInspector:
             # (damage19: both ended as nothing)
         if ext in WORD97_EXTS:  # a Word 97-2003 document: listed when it holds tables (not read); an RTF saved as .doc
             first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
-            if size > 0 and (first.startswith(b"{\\rt") or _wordml(first) or (  # it goes on (a renamed workbook
-                    # is read by its magic); Word 2003 XML saved as .doc is read (docs18)
+            if size > 0 and (first.startswith(b"{\\rt") or _wordml(first) or _flatopc(first) or (  # it goes on (a
+                    # renamed workbook is read by its magic); Word 2003 XML or flat XML saved as .doc is read (docs18, xml20)
                     first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes, size))):
                 return True
             if ext == ".doc":
@@ -768,7 +754,8 @@ class SpreadsheetInspector:
             return True
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail); Word 2003 XML
             return (getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
-                    or _wordml(head()) or _fodt(head()) or _records(entry, size, head()))  # person records (xml19)
+                    or _wordml(head()) or _fodt(head()) or _flatopc(head()) or _records(entry, size, head()))  # person
+            # records (xml19)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
             return web_archive_kind(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))
@@ -817,9 +804,12 @@ class SpreadsheetInspector:
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
         .xlsx named photo.jpg, a zip named scan.pdf, a person CSV named .log): read by its content."""
-        return (checked_entry_ext(entry.name, entry.location) is not None
-                and (told := disguise_check(entry.name, head[:MARKUP_CHECK])) is not None
-                and told.family not in ("mail", "pdf"))  # a saved message is the mail inspector's (review16a), a
+        if checked_entry_ext(entry.name, entry.location) is None:
+            return False
+        told = disguise_check(entry.name, head[:MARKUP_CHECK])
+        if told is None:  # XML whose head names no person's field: records after a long schema or settings block
+            return records_past_head(entry, head)  # (xml20: under .jpg or no extension such an export ended as nothing)
+        return told.family not in ("mail", "pdf")  # a saved message is the mail inspector's (review16a), a
         # PDF the PDF inspector's (its attachments: read here too, its raw bytes gave the attached list twice)
 
     disguise_only = True  # ``wants_disguised`` is False whenever ``disguise.check(entry.name, head)`` is None
@@ -867,12 +857,19 @@ class SpreadsheetInspector:
         elif fmt in MARKUP_FORMATS and ext not in SHEET_EXTENSIONS | MARKUP_EXTENSIONS | WEB_ARCHIVES and (
                 told := disguise_check(entry.name, data[:MARKUP_CHECK])) is not None:
             found.rules = [*found.rules, told.rule]  # its <table> past the head the walk keeps (a long <head>)
+        elif (fmt == "xml" and found.reasons and ext not in SHEET_EXTENSIONS | MARKUP_EXTENSIONS
+              and (checked := checked_entry_ext(entry.name, entry.location)) is not None
+              and not {"markup", "text"} & expected()[checked] and document_kind(data[:MARKUP_CHECK]) is None
+              and disguise_check(entry.name, data[:MARKUP_CHECK]) is None):
+            found.rules = [*found.rules, Disguise(checked, "xmlrecords").rule]  # records past its head (xml20)
         if (data.startswith(ZIP_MAGIC)
                 and split_ext(entry.name)[1].casefold() in doctail.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
             parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children
             _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
+        elif FLAT_PACKAGE in data[:MARKUP_CHECK] and b"binaryData" in data and document_kind(data[:MARKUP_CHECK]) == "flatopc":
+            self._add_objects(found, entry, data, archives, "flatopc")  # Office flat XML: its objects in base64 (xml20)
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
             self._add_objects(found, entry, data, archives, "xls")
         elif (data.startswith(OLE_MAGIC) and fmt != "xls" and legacy.kind_of(entry.name) is None
@@ -957,7 +954,9 @@ class SpreadsheetInspector:
                                                                            ext=ext))
         if ext in SYLK_EXTENSIONS and fmt == "text" and sylk_cells(data):
             fmt = "sylk"  # its first records damaged (a flipped byte in ID;PWXL): its cells are read (review16c)
-        if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted", "sylk", "dif"):
+        if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted", "sylk", "dif") and not (
+                fmt == "xml" and ext not in UNREAD_TABLE_MAGIC):  # XML records under .dbf/.dif/.slk: read as XML (xml20:
+            # listed unsupported, "no reader" or "no dBase header", while the XML reader reads them; .dta's header is XML-like)
             if data.startswith(_SPSS_ENCRYPTED):  # saved with a password (Session 15: was listed unsupported)
                 return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
             if ext[1:] in STATS_FORMATS and not data.startswith(_SAS_CPORT):
