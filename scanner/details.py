@@ -877,6 +877,9 @@ class Detail(Code):
     DBF_MEMO_DAMAGED = "dbf-memo-damaged", ("memo file beside the dBase table: {n:d} of the {total:d} memo values "
                                             "read point past its end or to a damaged block (read as empty or as far as "
                                             "they go)")
+    DBF_MEMO_TOO_LARGE = "dbf-memo-too-large", ("memo file beside the dBase table is larger than the inspect limit: "
+                                                "{n:d} of the {total:d} memo values lie past its first {mib:d} MiB "
+                                                "and were not read (raise --max-inspect-mb)")
     DBF_MEMO_READ = "dbf-memo-read", ("memo text read from {name:name} beside the table: that file holds these "
                                       "memo values (a copy or a removal of the table is one of both files)")
     DBF_MEMO_BINARY = "dbf-memo-binary", ("dBase table with {n:d} binary memo fields (pictures, OLE objects) in its "
