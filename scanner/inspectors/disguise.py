@@ -63,7 +63,7 @@ from ..dbase import is_dbf
 from ..doctables import W_2003, document_kind
 from ..models import Location
 from ..tables import signature_damaged
-from ..xmlrecords import NAME_FIELDS, PERSON_FIELDS, head_names, tail_names, value_names
+from ..xmlrecords import NAME_FIELDS, PERSON_FIELDS, declared_names, head_names, tail_names, value_names
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
 from .archive_members import (
@@ -254,16 +254,18 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
         lead = head[:1] if head[:1] not in _SKIPPED else head.lstrip(_SKIPPED_BYTES)[:1]
     # a table some reader takes by its text: SYLK, JSON records, an SQL dump; each only when its first character can
     # open one (``<`` or a picture's byte opens none: a web page pays nothing here)
-    if lead in _TEXT_TABLE_FIRST and _texty(head):
+    if lead == b"T" and head.startswith(b"TABLE"):
         from ..dif import is_dif
+
+        if is_dif(head[:TEXT_CHECK]):  # its TABLE topic says DIF whatever bytes follow (damage20: a control byte
+            return "dif"  # flipped into a DIF file renamed .dat passed the text gate by, 30 persons ended as nothing)
+    if lead in _TEXT_TABLE_FIRST and _texty(head):
         from ..jsontables import holds_records
         from ..sqldump import is_sql_dump
         from ..sylk import is_sylk
 
         if lead == b"I" and is_sylk(head[:TEXT_CHECK]):
             return "sylk"
-        if lead == b"T" and is_dif(head[:TEXT_CHECK]):
-            return "dif"
         if lead in b"[{" and holds_records(head[:TEXT_CHECK]) and head.count(b"{", 0, TEXT_CHECK) > 1:
             return "json"  # records, not one settings object
         if lead not in b"[{" and is_sql_dump(head[:TEXT_CHECK]):
@@ -441,8 +443,9 @@ def records_head(head: bytes) -> bool:
     person's name or reading and one more personal field, as a person table's header does (scanner.xmlrecords reads
     its records)."""
     names = head_names(head)
-    return names is not None and (_person_fields(names) or _person_fields(value_names(head)))  # (``<field
-    # name="氏名">``: listed by the reader, ``xml-fields-by-value``)
+    return names is not None and (_person_fields(names) or _person_fields(value_names(head))  # (``<field
+        # name="氏名">``: listed by the reader, ``xml-fields-by-value``)
+        or _person_fields(declared_names(head)))  # (an ADO or DataSet schema's fields: its records follow)
 
 
 def records_tail(head: bytes, tail: bytes) -> bool:
