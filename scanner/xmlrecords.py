@@ -149,8 +149,11 @@ def _byte_codec(data: bytes) -> str:
     scored = []
     for i, name in enumerate(dict.fromkeys((codec, "cp932", "euc_jp"))):
         try:
-            text = codecs.getincrementaldecoder(name)().decode(data)  # (a character cut at the end: left out)
-        except (UnicodeDecodeError, LookupError):
+            text = codecs.getincrementaldecoder(name)("replace").decode(data)  # (a character cut at the end: left out)
+        except LookupError:
+            continue
+        bad = text.count("\ufffd")  # a byte or two damaged (damage20: one flip in an EUC-JP export's head and it was
+        if bad and 64 * bad > sum(1 for c in text if c > "\x7f"):  # read as cp932, its names noise, passed over)
             continue
         scored.append((japanese_score(text[:4096]), -i, name))  # (its first characters: the scan process pays it)
     return max(scored)[2] if scored else "cp932"
