@@ -247,8 +247,8 @@ def declared_names(head: bytes) -> set[str]:
     root = _root(text)
     if root is None or _document(root):
         return set()
-    return {value.strip() for tag, value, _ in set(_VALUE_NAMED.findall(text, root.start()))
-            if tag.rsplit(":", 1)[-1].lower() in _DECLARING}
+    return {found[1].strip() for found in set(_VALUE_NAMED.findall(text, root.start()))  # (tag, name, ...)
+            if found[0].rsplit(":", 1)[-1].lower() in _DECLARING}
 
 
 def _names_a_person(names: set[str], field_of: FieldOf) -> bool:
