@@ -324,6 +324,103 @@ def session18_seeds(seed: int, work: Path) -> tuple[dict[str, tuple[str, bytes]]
     return out, secrets
 
 
+def _stream_ranges(data: bytes, storage: str) -> list[tuple[int, int]]:
+    """(start, end) byte ranges of the sectors holding the streams under ``storage`` (a storage of an OLE2 file, e.g.
+    an embedded object's ``MBD0001A2B3``): where damage inside the embedded object lands."""
+    import olefile
+
+    out: list[tuple[int, int]] = []
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        for path in ole.listdir():
+            if path[0] != storage and storage not in path:
+                continue
+            entry = ole.direntries[ole._find(path)]
+            if entry.size < ole.minisectorcutoff:
+                continue
+            sect, size = entry.isectStart, ole.sectorsize
+            while 0 <= sect < len(ole.fat) and sect < 0xFFFFFFFA:
+                out.append(((sect + 1) * size, (sect + 2) * size))
+                sect = ole.fat[sect]
+    return out
+
+
+def session19_seeds(seed: int, work: Path) -> tuple[dict[str, tuple[str, bytes]], dict[str, dict[str, bytes]],
+                                                    list[str]]:
+    """({format: (extension, bytes)}, {format: {file name: bytes}}, their clear values) for the readers of session 19
+    (damage20): XML record exports (elements, attributes, ADO, DataSet; Shift_JIS, EUC-JP, UTF-16: scanner/
+    xmlrecords.py), DIF (scanner/dif.py), an .xls and a .doc holding an embedded Word document (scanner/cfbwrite.py),
+    each also renamed .dat; groups of files: a .dbf with its .fpt/.dbt memo file (also the table renamed .dat) and md
+    raid5/raid6 members holding a FAT volume with a person CSV (also renamed .dat)."""
+    from tests import xml19_data as X
+    from tests.damage_data import dbf_with_memo
+    from tests.document_data import people_rows
+    from tests.pii_data import people
+    from tests.test_containers import compound, word_doc, workbook_stream
+    from tests.test_office_objects import word_object
+    from tests.test_wild19 import _dif
+
+    people_x = X.make_people(30, seed=seed)
+    rows = people_rows(30, seed=seed)
+    texts = {"xml-elements": X.elements(people_x).encode(),
+             "xml-attributes": X.attributes(people_x).encode(),
+             "xml-ado": X.ado(people_x).encode(),
+             "xml-dataset": X.dataset(people_x).encode(),
+             "xml-sjis": X.elements(people_x, encoding="Shift_JIS").encode("cp932"),
+             "xml-eucjp": X.elements(people_x, encoding="EUC-JP").encode("euc_jp"),
+             "xml-utf16": X.elements(people_x, encoding="UTF-16").encode("utf-16")}
+    out: dict[str, tuple[str, bytes]] = {}
+    for fmt, data in texts.items():
+        out[fmt] = (".xml", data)
+        out[f"{fmt}-as-dat"] = (".dat", data)
+    dif = _dif([["氏名", "住所", "電話番号"], *[[r[0], r[2], r[3]] for r in rows[1:]]])
+    out["dif"] = (".dif", dif)
+    out["dif-as-dat"] = (".dat", dif)
+    sheet = workbook_stream(people(3, seed=seed % 1000 + 51))
+    xls = compound({"Workbook": sheet, "MBD0001A2B3": word_object()})
+    doc = word_doc({"_1345470949": word_object()})
+    out["objects-xls"] = (".xls", xls)
+    out["objects-xls-as-dat"] = (".dat", xls)
+    out["objects-doc"] = (".doc", doc)
+    out["objects-doc-as-dat"] = (".dat", doc)
+    groups: dict[str, dict[str, bytes]] = {}
+    memo_rows = [["NAME", "KANA", "ADDRESS", "TEL"], *rows[1:]]
+    for kind, memo_ext in (("fpt", ".fpt"), ("dbt3", ".dbt"), ("dbt4", ".dbt")):
+        table, memo = dbf_with_memo(memo_rows, kind)
+        groups[f"memo-{kind}"] = {"kokyaku.dbf": table, f"kokyaku{memo_ext}": memo}
+    table, memo = dbf_with_memo(memo_rows, "fpt")
+    groups["memo-fpt-as-dat"] = {"kokyaku.dat": table, "kokyaku.fpt": memo}
+    for fmt, members in _md_members(rows, work).items():
+        groups[fmt] = members
+        groups[f"{fmt}-as-dat"] = {k.replace(".img", ".dat"): v for k, v in members.items()}
+    secrets = [v for r in rows[1:] for v in (r[0], r[0].replace(" ", "").replace("\u3000", ""), r[2], r[3])]
+    secrets += [v for p in people_x for v in (p.name, p.address, p.phone)]
+    return out, groups, secrets
+
+
+def _md_members(rows: list[list[str]], work: Path) -> dict[str, dict[str, bytes]]:
+    """{format: {member name: bytes}}: md raid5 (3 members, metadata 1.2) and raid6 (4 members, metadata 1.0)
+    holding a 4 MiB FAT volume with the person list as a cp932 CSV (tests/md_data.py's writer); {} without mtools."""
+    from tests.image_data import fat_image
+    from tests.md_data import write_members
+    from tests.pii_data import csv_bytes
+
+    where = work / "md"
+    where.mkdir(parents=True, exist_ok=True)
+    try:
+        volume = fat_image(where / "vol.img", {"名簿.csv": csv_bytes(rows, "cp932")}, size_mib=4, bits=12,
+                           mtime=1577836800).read_bytes()
+    except Exception as e:  # noqa: BLE001 - a missing tool: said, the group left out
+        print(f"md seeds not made: {type(e).__name__}", file=sys.stderr)
+        return {}
+    out = {}
+    for fmt, level, n, version, chunk in (("md-raid5", 5, 3, "1.2", 64 * 1024), ("md-raid6", 6, 4, "1.0", 32 * 1024)):
+        folder = where / fmt
+        folder.mkdir(exist_ok=True)
+        paths = write_members(folder, volume, level, n, chunk=chunk, version=version, stem=fmt)
+        out[fmt] = {p.name: p.read_bytes() for p in paths}
+    return out
+
+
 def series_seeds(seed: int) -> dict[str, dict[str, bytes]]:
     """{format: {piece name: bytes}}: an archive of people cut into pieces, three namings."""
     from tests.pii_data import csv_bytes
@@ -353,6 +450,10 @@ _MARKS: dict[str, list[bytes]] = {
     "sylk": [b"\nC;", b"\nF;", b"\nB;", b"\nE", b";K", b'"\r\n'],
     "xml": [b"<table:table-row", b"</table:table-cell>", b"<text:p>", b"</office:text>", b"<w:tr>", b"</w:tc>",
             b"<w:t>", b"</w:tbl>"],
+    "records": ["<利用者>".encode(), "</利用者>".encode(), "<住所>".encode(), b"<row ", b"<z:row ", b"<Table>", b"</Table>",
+                b"<rs:data>", b"</xs:schema>", b"<row ".decode().encode("utf-16-le"), "<利用者>".encode("cp932"),
+                "<利用者>".encode("euc_jp"), "<利用者>".encode("utf-16-le")],
+    "dif": [b"\r\nBOT", b"\r\n-1,0", b"\r\n1,0", b'"\r\n', b"\r\nDATA", b"\r\nEOD"],
     "stats": [b"\x02\x00\x00\x00", b"\x03\x00\x00\x00", b"\xe7\x03\x00\x00", b"<variable_labels>", b"<data>",
               b"<strls>", b"HEADER RECORD", b"</header>"],
 }
@@ -363,7 +464,8 @@ def _family(fmt: str) -> list[str]:
     for key, fam in (("sql", "sql"), ("json", "json"), ("rtf", "rtf"), ("pdf", "pdf"), ("zip", "zip"),
                      ("bz2", "bz2"), ("mbox", "mail"), ("eml", "mail"), ("mht", "mail"), ("stats", "stats"),
                      ("sylk", "sylk"), ("jsonc", "json"), ("mongosh", "json"), ("pydict", "json"), ("jar", "zip"),
-                     ("xlsx", "zip"), ("docx", "zip"), ("odt", "zip"), ("doc-rtf", "rtf"), ("fodt", "xml"), ("wordml", "xml"), ("sxw", "zip"), ("pptx", "zip"), ("ods", "zip"), ("xlsb", "zip")):
+                     ("xlsx", "zip"), ("docx", "zip"), ("odt", "zip"), ("doc-rtf", "rtf"), ("fodt", "xml"), ("wordml", "xml"), ("sxw", "zip"), ("pptx", "zip"), ("ods", "zip"), ("xlsb", "zip"),
+                     ("xml-", "records"), ("dif", "dif")):
         if key in fmt:
             fams.append(fam)
     return fams
@@ -453,9 +555,26 @@ def mutants(fmt: str, data: bytes, rng: random.Random, cuts: int, flip_seeds: in
     made += list(flips(data, rng, flip_seeds))
     made += list(blocks(data, rng))
     if fmt.startswith(("sql", "json", "mbox", "csv", "sylk", "mongosh", "pydict", "carrier", "contacts",
-                       "doc-fodt", "wordml", "fodt-xml")) or (
+                       "doc-fodt", "wordml", "fodt-xml", "xml-", "dif")) or (
             fmt.startswith(("corpus", "extra")) and b"\x00" not in data[:4096]):
         made += list(text_mix(data, rng))
+    if fmt.startswith("objects"):  # damage inside the embedded Word document's storage (damage20)
+        inside = _stream_ranges(data, "MBD0001A2B3" if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data
+                                else "ObjectPool")
+        for s in range(flip_seeds):
+            lo, hi = inside[rng.randrange(len(inside))]
+            at = rng.randrange(lo, hi)
+            b = bytearray(data)
+            b[at] ^= 1 + rng.randrange(255)
+            made.append(Mutant(f"object-flip1-s{s}@{at}", bytes(b)))
+            b = bytearray(data)
+            for _ in range(8):
+                lo, hi = inside[rng.randrange(len(inside))]
+                b[rng.randrange(lo, hi)] ^= 1 << rng.randrange(8)
+            made.append(Mutant(f"object-flip8-s{s}", bytes(b)))
+        for lo, hi in rng.sample(inside, min(4, len(inside))):
+            made.append(Mutant(f"object-zero512@{lo}", data[:lo] + bytes(hi - lo) + data[hi:]))
+            made.append(Mutant(f"object-cut@{lo + 100}", data[:lo + 100]))
     return made
 
 
@@ -472,6 +591,91 @@ def series_mutants(pieces: dict[str, bytes], rng: random.Random) -> Iterator[tup
             yield f"{name}:flip-s{s}@{at}", {**pieces, name: bytes(b)}
         at = rng.randrange(max(1, len(data) - 512))
         yield f"{name}:zero512@{at}", {**pieces, name: data[:at] + bytes(min(512, len(data) - at)) + data[at + 512:]}
+        yield f"{name}:removed", {k: v for k, v in pieces.items() if k != name}
+
+
+def _md_places(member: bytes) -> tuple[int, int]:
+    """(superblock offset, data offset) of an md member written by tests/md_data.py (metadata 1.x)."""
+    at = member.find(b"\xfc\x4e\x2b\xa9")
+    return at, int.from_bytes(member[at + 128:at + 136], "little") * 512
+
+
+def group_mutants(fmt: str, pieces: dict[str, bytes], rng: random.Random, flip_seeds: int
+                  ) -> Iterator[tuple[str, dict[str, bytes]]]:
+    """Damaged copies of a group of files (damage20): a .dbf and its memo file (the memo, the table, both), md
+    members (each member's superblock, data and parity cut, flipped, zeroed; a member removed)."""
+    def flip(data: bytes, at: int) -> bytes:
+        b = bytearray(data)
+        b[at] ^= 1 + rng.randrange(255)
+        return bytes(b)
+
+    def zero(data: bytes, at: int, size: int) -> bytes:
+        return data[:at] + bytes(min(size, len(data) - at)) + data[at + size:]
+
+    if not fmt.startswith("md-"):
+        table = next(k for k in pieces if not k.endswith((".fpt", ".dbt")))
+        memo = next(k for k in pieces if k != table)
+        t, m = pieces[table], pieces[memo]
+        header_len, record_len = int.from_bytes(t[8:10], "little"), int.from_bytes(t[10:12], "little")
+        block = 64 if memo.endswith(".fpt") else (512 if t[0] == 0x83 else int.from_bytes(m[20:22], "little") or 512)
+        memo_cuts = sorted({1, 4, 8, 16, 100, 511, 512, 513, *rng.sample(range(513, len(m)), min(12, len(m) - 513)),
+                            *list(range(block, len(m), block))[-4:], len(m) - 1})
+        for k in memo_cuts:
+            yield f"memo:cut@{k}", {**pieces, memo: m[:k]}
+        for k in sorted({1, 16, 31, 32, header_len - 1, header_len, header_len + record_len * 5, len(t) - 1}):
+            yield f"table:cut@{k}", {**pieces, table: t[:k]}
+        for s in range(flip_seeds):
+            at = rng.randrange(len(m)) if s % 3 else rng.randrange(min(len(m), 600))
+            yield f"memo:flip1-s{s}@{at}", {**pieces, memo: flip(m, at)}
+            at = rng.randrange(len(t)) if s % 3 else rng.randrange(header_len)
+            yield f"table:flip1-s{s}@{at}", {**pieces, table: flip(t, at)}
+            at, at2 = rng.randrange(len(t)), rng.randrange(len(m))
+            yield f"both:flip1-s{s}@{at},{at2}", {table: flip(t, at), memo: flip(m, at2)}
+        for size in (16, 512):
+            at = rng.randrange(512, len(m) - size)
+            yield f"memo:zero{size}@{at}", {**pieces, memo: zero(m, at, size)}
+            at = rng.randrange(header_len, len(t) - size)
+            yield f"table:zero{size}@{at}", {**pieces, table: zero(t, at, size)}
+        yield f"both:cut@{len(t) // 2},{len(m) // 2}", {table: t[:len(t) // 2], memo: m[:len(m) // 2]}
+        yield "memo:removed", {table: t}
+        yield "table:removed", {memo: m}
+        return
+    from tests.md_data import _stripe_roles
+
+    names = sorted(pieces)
+    level, n = (5, 3) if "raid5" in fmt else (6, 4)
+    chunk = 64 * 1024 if level == 5 else 32 * 1024
+    mark = "東京都".encode("cp932")  # the CSV's text: where the person rows lie on a member
+    for i, name in enumerate(names):
+        data = pieces[name]
+        sb, data_at = _md_places(data)
+        yield f"{name}:sb-cut@{sb + 100}", {**pieces, name: data[:sb + 100]}
+        yield f"{name}:cut-half", {**pieces, name: data[:len(data) // 2]}
+        for s in range(2):
+            at = sb + rng.randrange(256)
+            yield f"{name}:sb-flip-s{s}@{at}", {**pieces, name: flip(data, at)}
+        row = data.find(mark, data_at)  # the person CSV, if on this member
+        if row >= 0:
+            stripe = (row - data_at) // chunk
+            held, p, q = _stripe_roles(level, 2, n, stripe)
+            kind = "data" if i in held else "parity-p" if i == p else "parity-q"  # Q equals D0 where D1.. are 0
+            yield f"{name}:{kind}-flip@{row}", {**pieces, name: flip(data, row)}
+            yield f"{name}:{kind}-zero4096@{row}", {**pieces, name: zero(data, row - row % 4096, 4096)}
+            for role, member in (("p", p), ("q", q)):
+                if member is not None and member != i:
+                    other = names[member]
+                    yield (f"{other}:parity-{role}-zero4096@{row}",
+                           {**pieces, other: zero(pieces[other], row - row % 4096, 4096)})
+                    if i == 0:
+                        yield (f"{other}:parity-{role}-zero4096+{name}:removed",
+                               {k: (zero(v, row - row % 4096, 4096) if k == other else v)
+                                for k, v in pieces.items() if k != name})
+        at = data_at + rng.randrange(min(chunk, len(data) - data_at))
+        yield f"{name}:data-flip1@{at}", {**pieces, name: flip(data, at)}
+        b = bytearray(data)
+        for _ in range(8):
+            b[rng.randrange(data_at, len(data) - 65536)] ^= 1 << rng.randrange(8)
+        yield f"{name}:data-flip8", {**pieces, name: bytes(b)}
         yield f"{name}:removed", {k: v for k, v in pieces.items() if k != name}
 
 
@@ -516,7 +720,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flips", type=int, default=9, help="flip seeds per seed (each: 1 byte and 8 bits)")
     ap.add_argument("--parse-timeout", type=float, default=10)
     ap.add_argument("--formats", default="new",
-                    help="new (sessions 14-15 readers and series), s16, s17, s18 (that session's readers), old "
+                    help="new (sessions 14-15 readers and series), s16, s17, s18, s19 (that session's readers), old "
                          "(fuzz_campaign's seeds), all, or a list (groups or formats)")
     ap.add_argument("--extra", type=Path, action="append", default=[],
                     help="a folder of third-party files, each a seed (with --formats corpus: ../shared/corpus's "
@@ -534,6 +738,7 @@ def main(argv: list[str] | None = None) -> int:
     want = args.formats
     singles: dict[str, tuple[str, bytes]] = {}
     series: dict[str, dict[str, bytes]] = {}
+    groups: dict[str, dict[str, bytes]] = {}  # files that belong together: a table and its memo, md members
     secrets = F.secrets_of(args.seed)
     if want == "corpus":
         singles.update({k: v for k, v in F.corpus_seeds().items()
@@ -542,7 +747,7 @@ def main(argv: list[str] | None = None) -> int:
             singles.update({f"extra-{p.stem[:40]}": (p.suffix.lower(), p.read_bytes())
                             for p in sorted(folder.rglob("*")) if p.is_file() and p.stat().st_size < 2 << 20})
     else:
-        named = {"new", "old", "s16", "s17", "s18", "all"}
+        named = {"new", "old", "s16", "s17", "s18", "s19", "all"}
         asked = set(want.split(",")) if want != "all" else named
         listed = not asked <= named  # a list of formats: every group made, then kept by name
         if asked & {"new", "all"} or listed:
@@ -554,6 +759,11 @@ def main(argv: list[str] | None = None) -> int:
                 made, values = make()
                 singles.update(made)
                 secrets += [v for v in values if len(v) >= 4]
+        if asked & {"s19", "all"} or listed:
+            made, grouped, values = session19_seeds(args.seed, gen)
+            singles.update(made)
+            groups.update(grouped)
+            secrets += [v for v in values if len(v) >= 4]
         if asked & {"old", "all"} or listed:
             singles.update({k: v for k, v in F.seeds(gen, args.seed).items() if not k.startswith("img-")
                             and not k.startswith("pst-")})
@@ -561,6 +771,7 @@ def main(argv: list[str] | None = None) -> int:
             keep = asked
             singles = {k: v for k, v in singles.items() if k in keep or k.split("-")[0] in keep}
             series = {k: v for k, v in series.items() if k in keep or "series" in keep}
+            groups = {k: v for k, v in groups.items() if k in keep or k.split("-")[0] in keep}
     files: list[tuple[str, str, str, Path]] = []
     batches = work / "batches"
     for fmt, (ext, data) in sorted(singles.items()):
@@ -575,7 +786,15 @@ def main(argv: list[str] | None = None) -> int:
             for piece, data in made.items():
                 (folder / piece).write_bytes(data)
             files.append((fmt, name, "/", folder))
-    print(f"{len(singles)} seeds, {len(series)} series, {len(files)} files, made in "
+    for fmt, pieces in sorted(groups.items()):
+        rng = random.Random(f"{args.seed}:{fmt}")
+        for i, (name, made) in enumerate([("seed", pieces), *group_mutants(fmt, pieces, rng, args.flips)]):
+            folder = batches / f"b{len(files) // args.batch:04d}" / f"{fmt}-{i:03d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            for piece, data in made.items():
+                (folder / piece).write_bytes(data)
+            files.append((fmt, name, "/", folder))
+    print(f"{len(singles)} seeds, {len(series) + len(groups)} series and groups, {len(files)} files, made in "
           f"{time.monotonic() - started:.0f} s", flush=True)
     F.classify = _classify_any(F.classify)
     F.crashed = crashed

@@ -82,6 +82,7 @@ class MemoBeside:
     data: bytes | None = None
     missing: bool = False
     error: str = ""
+    cut_at: int = 0  # the file is longer than the inspect limit: only its first CUT_AT bytes were read
 
 
 def is_dbf(head: bytes) -> bool:
@@ -133,7 +134,7 @@ def dbf_sheets(data: bytes, caps: Caps, memo: MemoBeside | None = None) -> Itera
     elif texts and memo is not None and memo.data is None:
         sheet.unread.append(say(Detail.DBF_MEMO_UNREADABLE, n=len(texts), why=memo.error))
     elif texts and memo is not None and memo.data is not None:
-        reader = _MemoReader(memo.data, memo.name, encoding, data[29] not in CODE_PAGES)
+        reader = _MemoReader(memo.data, memo.name, encoding, data[29] not in CODE_PAGES, memo.cut_at > 0)
         sheet.notes.append(say(Detail.DBF_MEMO_READ, name=memo.name))  # the file that holds the values, named on
         # the table's row (review19d: the memo file was in no row: the table removed, its names stayed in X.fpt)
     if memo is not None and len(memos) > len(texts):
@@ -153,8 +154,10 @@ class _MemoReader:
     (``guessed``: its character fields may all be ASCII, its people only in the memos), in the first of
     ``_GUESSED`` that decodes it (review19d: cp932 memos were read as UTF-8, every name U+FFFD, nothing said)."""
 
-    def __init__(self, data: bytes, name: str, encoding: str, guessed: bool = False) -> None:
+    def __init__(self, data: bytes, name: str, encoding: str, guessed: bool = False, limited: bool = False) -> None:
         self.data, self.encoding, self.guessed = data, encoding, guessed
+        self.limited = limited  # DATA is the memo file's head (the inspect limit): values past it are not damaged
+        self.unread = 0  # values past the limit (limited only)
         self.replaced = 0  # bytes of memo text no code page tried explains
         self.fox = name.casefold().endswith(".fpt")
         if self.fox:
@@ -181,6 +184,9 @@ class _MemoReader:
         self.read += 1
         damaged = self.damaged
         at = number * self.block
+        if self.limited and at + 8 >= len(self.data):  # past the part read (damage20: was said damaged)
+            self.unread += 1
+            return ""
         if at >= len(self.data) or at < 8:
             self.damaged += 1
             return ""
@@ -188,6 +194,9 @@ class _MemoReader:
         if self.fox:
             kind, length = struct.unpack(">II", head) if len(head) == 8 else (-1, 0)
             body = self.data[at + 8:at + 8 + min(length, _MEMO_MOST)]
+            if self.limited and kind in (0, 1, 2) and length > len(self.data) - at - 8:
+                self.unread += 1  # its text runs past the part read
+                return ""
             if kind not in (0, 1, 2) or length > len(self.data) - at - 8:
                 self.damaged += 1
                 if kind not in (0, 1, 2):
@@ -197,10 +206,16 @@ class _MemoReader:
         elif head[:4] == b"\xff\xff\x08\x00":
             length = int.from_bytes(head[4:8], "little") - 8
             body = self.data[at + 8:at + 8 + min(max(length, 0), _MEMO_MOST)]
+            if self.limited and length > len(self.data) - at - 8:
+                self.unread += 1
+                return ""
             if length < 0 or length > len(self.data) - at - 8:
                 self.damaged += 1
         else:
             stop = self.data.find(b"\x1a", at, at + _MEMO_MOST)
+            if stop < 0 and self.limited and at + _MEMO_MOST > len(self.data):
+                self.unread += 1
+                return ""
             if stop < 0:
                 self.damaged += 1
             body = self.data[at:stop if stop >= 0 else at + _MEMO_MOST]
@@ -339,6 +354,8 @@ def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: lis
         sheet.damage.append(say(Detail.DBF_RECORDS_SHIFTED, n=shifted, total=count))
     if memo is not None and memo.damaged:
         sheet.damage.append(say(Detail.DBF_MEMO_DAMAGED, n=memo.damaged, total=memo.read))
+    if memo is not None and memo.unread:
+        sheet.unread.append(say(Detail.DBF_MEMO_TOO_LARGE, n=memo.unread, total=memo.read, mib=len(memo.data) >> 20))
     replaced += memo.replaced if memo is not None else 0
     if replaced:
         sheet.notes.append(say(Detail.DECODING, note=say(Detail.BYTES_REPLACED, n=replaced)))

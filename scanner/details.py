@@ -351,6 +351,10 @@ class Detail(Code):
                                           "behind the array's {newest:d} (failed, removed or being rebuilt before the "
                                           "last writes): left out as md leaves it out, so its older contents were not "
                                           "examined")
+    MD_MEMBER_SECOND_COPY = "md-member-second-copy", ("{name:name}: member image of the md array for a slot "
+                                                      "{other:name} fills too, at the same event count (a second "
+                                                      "copy of the array's disks): not read; scan that copy on its "
+                                                      "own to examine it")
     MD_SUPERBLOCK_DAMAGED = "md-superblock-damaged", ("{name:name}: member image of the md array whose superblock "
                                                       "checksum does not match (damaged): left out as md leaves it "
                                                       "out, so its contents were not examined")
@@ -881,6 +885,9 @@ class Detail(Code):
     DBF_MEMO_DAMAGED = "dbf-memo-damaged", ("memo file beside the dBase table: {n:d} of the {total:d} memo values "
                                             "read point past its end or to a damaged block (read as empty or as far as "
                                             "they go)")
+    DBF_MEMO_TOO_LARGE = "dbf-memo-too-large", ("memo file beside the dBase table is larger than the inspect limit: "
+                                                "{n:d} of the {total:d} memo values lie past its first {mib:d} MiB "
+                                                "and were not read (raise --max-inspect-mb)")
     DBF_MEMO_READ = "dbf-memo-read", ("memo text read from {name:name} beside the table: that file holds these "
                                       "memo values (a copy or a removal of the table is one of both files)")
     DBF_MEMO_BINARY = "dbf-memo-binary", ("dBase table with {n:d} binary memo fields (pictures, OLE objects) in its "
@@ -1702,4 +1709,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.QCOW2_COMPRESSED_MISREAD,
                         Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS,
                         Detail.MD_MEMBER_STALE, Detail.MD_SUPERBLOCK_DAMAGED,  # an md member left out
+                        Detail.MD_MEMBER_SECOND_COPY,
                         Detail.MD_ARRAY_UNREAD})  # an md array not rebuilt: none of its files listed

@@ -86,6 +86,25 @@ def _fields(line: str) -> list[str]:
     return fields
 
 
+def _quoted_value_joined(fields: list[str]) -> tuple[list[str], bool]:
+    """(fields, glued) with a quoted ``K"`` value that a writer left a bare ``;`` in (``K"東京;渋谷"``: split into two
+    fields, the second read as a field whose letter is damaged) joined back up to the field that closes its quote;
+    ``glued`` when the joined value holds another cell record's fields (``K"name"%C;Y5;X1;K"next"``: a line break
+    flipped, the next record glued to this value and its cell lost: damage20)."""
+    for i, f in enumerate(fields):
+        if f.startswith('K"') and (len(f) == 2 or not f.endswith('"')):
+            for j in range(i + 1, len(fields)):
+                if fields[j].endswith('"'):
+                    value = ";".join(fields[i:j + 1])
+                    return fields[:i] + [value] + fields[j + 1:], _GLUED.search(value) is not None
+            break
+    return fields, False
+
+
+# another cell record's position and value inside a joined value
+_GLUED = re.compile(r';[XY][0-9]{1,9};(?:[XY][0-9]{1,9};)?K')
+
+
 def _position(raw: str) -> int:
     """A 1-based column or row; 0 (outside any sheet) when damaged (review16c: int() raised on ² or 5,000 digits,
     and a bad one kept the last position, so its value overwrote a cell read before)."""
@@ -128,6 +147,9 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
         if kind not in ("C", "F"):
             odd += kind[:1] == "C"  # a cell record whose separator is damaged ("C X3"): its cell is lost
             continue
+        if kind == "C":
+            fields, glued = _quoted_value_joined(fields)
+            odd += glued
         if kind == "C" and any(not f[:1].isascii() or not f[:1].isupper() for f in fields[1:]):
             odd += 1  # a field whose letter is damaged ("C;\xff9;X1"): its row or column is lost, the cell read
             # where the previous one left off (damage19: a row merged into the one before it, one person lost, `ok`)

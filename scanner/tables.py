@@ -246,6 +246,8 @@ def _ole_kind(data: bytes) -> str:
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             streams = {"/".join(p) for p in ole.listdir(streams=True, storages=False)}
+            if not streams and getattr(ole, "parsing_issues", None):  # a directory read as nothing past its damage
+                return "ole-corrupt"  # (damage20: 16 bytes duplicated in front of it: a .doc ended as nothing)
     except Exception:  # noqa: BLE001 - olefile raises many kinds on damaged containers
         return "ole-corrupt"
     if "EncryptionInfo" in streams or "EncryptedPackage" in streams:

@@ -117,7 +117,25 @@ def head_text(head: bytes) -> str:
                 return head[:e.start].decode("utf-8-sig")
             except UnicodeDecodeError:
                 pass
+    if _mostly_utf8(head):  # a byte or two damaged in UTF-8 text (damage20: read as cp932, the names noise, the file
+        return head.decode("utf-8-sig", "replace")  # passed over: its 30 persons ended as nothing)
     return head.decode(_byte_codec(head), "ignore")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether bytes that are no clean UTF-8 are UTF-8 text with a few damaged bytes (at most one undecodable byte
+    per 64 of its multi-byte characters) or with a tail in another encoding (16 multi-byte characters before the
+    first byte UTF-8 cannot read): Shift_JIS or EUC-JP text read as UTF-8 fails at nearly every character."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    wide = sum(1 for c in text if c > "\x7f") - bad
+    if wide >= 16 and 64 * bad <= wide:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return sum(1 for c in data[:e.start].decode("utf-8") if c > "\x7f") >= 16
+    return False
 
 
 def _byte_codec(data: bytes) -> str:
@@ -131,8 +149,11 @@ def _byte_codec(data: bytes) -> str:
     scored = []
     for i, name in enumerate(dict.fromkeys((codec, "cp932", "euc_jp"))):
         try:
-            text = codecs.getincrementaldecoder(name)().decode(data)  # (a character cut at the end: left out)
-        except (UnicodeDecodeError, LookupError):
+            text = codecs.getincrementaldecoder(name)("replace").decode(data)  # (a character cut at the end: left out)
+        except LookupError:
+            continue
+        bad = text.count("\ufffd")  # a byte or two damaged (damage20: one flip in an EUC-JP export's head and it was
+        if bad and 64 * bad > sum(1 for c in text if c > "\x7f"):  # read as cp932, its names noise, passed over)
             continue
         scored.append((japanese_score(text[:4096]), -i, name))  # (its first characters: the scan process pays it)
     return max(scored)[2] if scored else "cp932"
@@ -252,6 +273,18 @@ def coded_head(head: bytes) -> bool:
     text = head_text(head)
     root = _root(text)
     return root is not None and not _document(root) and coded(set(_CODED_HELD.findall(text, root.start())), most=False)
+
+
+def declared_names(head: bytes) -> set[str]:
+    """The field names an inline schema at the head of a document declares (ADO's ``<s:AttributeType name="氏名">``,
+    a .NET DataSet's ``<xs:element name="氏名">``): the records after it hold those fields. A recordset cut inside or
+    right after its schema names its person fields nowhere else (damage20: such a cut export ended as nothing)."""
+    text = head_text(head)
+    root = _root(text)
+    if root is None or _document(root):
+        return set()
+    return {found[1].strip() for found in set(_VALUE_NAMED.findall(text, root.start()))  # (tag, name, ...)
+            if found[0].rsplit(":", 1)[-1].lower() in _DECLARING}
 
 
 def _names_a_person(names: set[str], field_of: FieldOf) -> bool:

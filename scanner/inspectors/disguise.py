@@ -69,6 +69,7 @@ from ..xmlrecords import (
     PERSON_FIELDS,
     coded,
     coded_head,
+    declared_names,
     head_names,
     opens_document,
     tail_names,
@@ -266,16 +267,18 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
         lead = head[:1] if head[:1] not in _SKIPPED else head.lstrip(_SKIPPED_BYTES)[:1]
     # a table some reader takes by its text: SYLK, JSON records, an SQL dump; each only when its first character can
     # open one (``<`` or a picture's byte opens none: a web page pays nothing here)
-    if lead in _TEXT_TABLE_FIRST and _texty(head):
+    if lead == b"T" and head.startswith(b"TABLE"):
         from ..dif import is_dif
+
+        if is_dif(head[:TEXT_CHECK]):  # its TABLE topic says DIF whatever bytes follow (damage20: a control byte
+            return "dif"  # flipped into a DIF file renamed .dat passed the text gate by, 30 persons ended as nothing)
+    if lead in _TEXT_TABLE_FIRST and _texty(head):
         from ..jsontables import holds_records
         from ..sqldump import is_sql_dump
         from ..sylk import is_sylk
 
         if lead == b"I" and is_sylk(head[:TEXT_CHECK]):
             return "sylk"
-        if lead == b"T" and is_dif(head[:TEXT_CHECK]):
-            return "dif"
         if lead in b"[{" and holds_records(head[:TEXT_CHECK]) and head.count(b"{", 0, TEXT_CHECK) > 1:
             return "json"  # records, not one settings object
         if lead not in b"[{" and is_sql_dump(head[:TEXT_CHECK]):
@@ -456,7 +459,8 @@ def records_head(head: bytes) -> bool:
     records."""
     names = head_names(head)
     return names is not None and (_person_fields(names) or _person_fields(value_names(head, valued=True))
-                                  or (coded(names, most=False) and coded_head(head)))
+                                  or (coded(names, most=False) and coded_head(head))
+                                  or _person_fields(declared_names(head)))  # an ADO or DataSet schema's fields
 
 
 def records_tail(head: bytes, tail: bytes) -> bool:

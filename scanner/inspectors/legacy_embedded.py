@@ -215,6 +215,8 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
     or .ppt ended as nothing or as a damaged deck): listed encrypted."""
     other = word = sheet = False
     entries = list(probe.entries())
+    if not entries or entries[0][1] != 5:  # its first entry is no root storage: the directory is damaged (shifted
+        return True  # by bytes lost or added before it: damage20, a .doc ended as nothing); the worker lists it
     if kind == "ppt" and any(typ == 2 and name == _PPT_ENCRYPTED for name, typ, _, _ in entries):
         return True  # a password-protected presentation: the worker lists it encrypted
     for name, typ, start, size in entries:

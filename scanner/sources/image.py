@@ -528,6 +528,11 @@ class ImageSource:
                 if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
             out.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
                                Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
+        for key, read in found.second_copies():
+            said = say(Detail.MD_MEMBER_SECOND_COPY, name=self._md_name(found.places[key], found),
+                       other=self._md_name(found.places[read], found))
+            out.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNSUPPORTED,
+                               said))
         return out
 
     def _md_partitions(self, layers: list[Layer]) -> list[Layer]:

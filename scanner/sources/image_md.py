@@ -226,6 +226,14 @@ class Gathered:
         """The members in a slot that md leaves out (left_out)."""
         return [(p, s) for p, s in sorted(self.supers.items()) if s.role is not None and self.left_out(s)]
 
+    def second_copies(self) -> list[tuple[str, str]]:
+        """(place_key, the place_key read for its slot) of current members in a slot another image fills: a second
+        copy of the array's disks (imaged twice, into another folder), not read (damage20: listed nowhere, the
+        scan complete, whatever that copy held unexamined)."""
+        current = self.current()
+        return [(p, current[s.role]) for p, s in sorted(self.supers.items())
+                if s.role is not None and not self.left_out(s) and current.get(s.role) not in (None, p)]
+
 
 def gather(place: Place, first: MdSuper, candidates: list[str],
            slices: Callable[[str], list[tuple[int, int | None]]] = WHOLE) -> Gathered:

@@ -553,12 +553,20 @@ def qcow_layout(head: bytes) -> QcowLayout:
 
 def inflate(packed: bytes, cluster: int, zstd: bool) -> bytes:
     """One compressed cluster's bytes (at most CLUSTER of them): raw deflate, or zstd; ValueError when they do not
-    decompress."""
+    decompress, or when a deflate stream does not end with its cluster: qemu writes each cluster as one whole stream,
+    so output past the cluster or a stream without its end is a damaged stream read on as something else (damage20:
+    16 zeroed bytes inflated a CSV's cluster to valid cp932 mojibake, 30 persons -> 0 with only a decoding note; qemu
+    reads the same bytes without an error)."""
     if not zstd:
+        inflater = zlib.decompressobj(-15)
         try:
-            return zlib.decompressobj(-15).decompress(packed, cluster)
+            out = inflater.decompress(packed, cluster)
+            if not inflater.eof and len(out) == cluster and (inflater.decompress(inflater.unconsumed_tail, 1)
+                                                             or not inflater.eof):
+                raise ValueError("the deflate stream does not end with the cluster (damaged)")
         except zlib.error as e:
             raise ValueError(str(e)) from e
+        return out
     import importlib
     import sys
 

@@ -119,7 +119,8 @@ def memo_of(entry: Entry, most: int) -> MemoBeside | None:
         return MemoBeside(missing=True)
     try:
         with memo.open() as f:
-            return MemoBeside(memo.name, bytes(f.read(most)))
+            data = bytes(f.read(most + 1))
+        return MemoBeside(memo.name, data[:most], cut_at=most if len(data) > most else 0)
     except ReadError as e:
         return MemoBeside(memo.name, error=e.detail)
     except (OSError, ValueError) as e:
