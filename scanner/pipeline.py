@@ -36,8 +36,8 @@ from .details import Detail, codes_of, os_error, say
 from .errors import LeakscanError, ReadError, SourceError
 from .examine import Candidate, LazyHead, by_content, examine_entry, pick, read_capped, read_once, unreadable
 from .fingerprint import ReadResult
+from .inspectors.disguise import MARKUP_CHECK, checked_entry_ext
 from .inspectors.disguise import check as disguise_check
-from .inspectors.disguise import checked_entry_ext
 from .models import Entry, Link, Location, Skipped
 from .names import NameRules
 from .persons.keys import scan_key
@@ -296,7 +296,7 @@ class Dispatcher:
             return LiveRef(entry, read)
         if read.data is None:
             return None
-        if not cand.matches and not self._known(read) and all(i.settles_here(read.data) for i in inspectors):  # type: ignore[attr-defined]
+        if not cand.matches and not self._hit(entry, read) and all(i.settles_here(read.data) for i in inspectors):  # type: ignore[attr-defined]
             return LiveRef(entry, read)
         return BytesRef(read.data)
 
@@ -321,6 +321,13 @@ class Dispatcher:
         d = read.digests
         return bool(self.ctx.known_hashes) and bool({d.sha256, d.sha1, d.md5} & self.ctx.known_hashes)
 
+    def _hit(self, entry: Entry, read: ReadResult) -> bool:
+        """Whether a file read here may be a hit without a name match: by its digest (``_known``) or as content its
+        name contradicts (``finish``'s disguise check: a PDF named 報告.jpg). A hit's content type comes from libmagic,
+        a C parser of its bytes, so such a file is examined in a worker, not settled here."""
+        return self._known(read) or (checked_entry_ext(entry.name, entry.location) is not None
+                                     and disguise_check(entry.name, read.head[:MARKUP_CHECK]) is not None)
+
     def _settled(self, entry: Entry, cand: Candidate) -> ReadResult | None:
         """The read pass of a file every inspector that wants it settles from its bytes without decoding
         (``settles_here``), for a file no larger than each of them settles (``settle_bytes``, else SETTLE_BYTES:
@@ -335,7 +342,7 @@ class Dispatcher:
             return None
         read = read_once(entry, cand, self.ctx.config.max_inspect_bytes,
                          lambda data: all(i.settles_here(data) for i in inspectors))  # type: ignore[attr-defined]
-        return None if read is None or self._known(read) else read
+        return None if read is None or self._hit(entry, read) else read
 
     # -- units, outcomes and their order ------------------------------------------------------------
     def _run_here(self, task: FileTask) -> None:

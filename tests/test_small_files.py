@@ -295,3 +295,50 @@ def test_no_member_check_agrees_with_the_local_header_reader(monkeypatch: pytest
     assert settled > 400  # most noise is settled
     assert not any(zip_names_no_member(real[:n]) for n in range(30 + len("[Content_Types].xml"), len(real) + 1))
     assert not zip_names_no_member(real)
+
+
+def test_a_pdf_naming_no_attachment_is_settled_here_and_any_other_goes_to_a_worker(tmp_path: Path) -> None:
+    """A PDF up to 64 KiB whose bytes name no attached file (``PdfInspector.settles_here``: the worker's ``inspect``
+    would decode nothing) is examined in the scan process from its one read (speed20: every PDF went to a worker);
+    one naming an attachment past its head or in ``#xx`` escapes, a larger one, a name hit, and a PDF under a picture's
+    name (a content-over-name hit, whose type libmagic gives) still go to a worker. The findings are those of a
+    scan without workers, the attachment's persons are read."""
+    from tests.test_walk_reads import _late_attached_pdf, _plain_pdf
+
+    rnd = random.Random(20261207)
+    tree = tmp_path / "share"
+    tree.mkdir()
+    late = _late_attached_pdf()
+    files = {
+        "plain.pdf": _plain_pdf(), "noise.pdf": b"%PDF-1.4\n" + rnd.randbytes(3000),
+        "late.pdf": late, "escaped.pdf": late.replace(b"/EmbeddedFile", b"/Embedded#46ile"),
+        "large.pdf": _plain_pdf() + b"%" + b"x" * (1 << 16) + b"\n", "scan.jpg": _plain_pdf(),
+        LEAKED_NAME.replace(".xlsx", ".pdf"): _plain_pdf(),
+    }
+    assert files["late.pdf"].index(b"/EmbeddedFile") > 512 and b"/EmbeddedFile" not in files["escaped.pdf"]
+    for name, data in files.items():
+        (tree / name).write_bytes(data)
+    here: list[str] = []
+    run_here = Dispatcher._run_here
+
+    def watched(self: Dispatcher, task: object) -> None:
+        here.append(task.name)  # type: ignore[attr-defined]
+        run_here(self, task)  # type: ignore[arg-type]
+
+    found = {}
+    for workers in (0, 2):
+        config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME],
+                            out=str(tmp_path / f"out{workers}"))
+        Dispatcher._run_here = watched  # type: ignore[method-assign]
+        try:
+            found[workers] = _listing(run_scan(config, [open_source(str(tree))], workers=workers))
+        finally:
+            Dispatcher._run_here = run_here  # type: ignore[method-assign]
+        if workers:
+            assert sorted(here) == ["noise.pdf", "plain.pdf"]
+        here.clear()
+    assert found[0] == found[2]
+    hits = {path.rsplit("/", 1)[-1].split(" » ")[-1]: reasons for path, _, _, reasons, *_ in found[2][0]}
+    assert "extension-mismatch" in hits["scan.jpg"]
+    assert "pii" in hits["名簿.csv"] and found[2][2]  # the attachment of late.pdf (and escaped.pdf): its persons
+    assert found[2][5] == len(files) + 2  # every PDF inspected, and the two attachments

@@ -184,6 +184,14 @@ class PdfInspector:
         content-over-names rule had left unexamined)."""
         return head.startswith(b"%PDF-")
 
+    # a PDF naming no attached file is settled by the byte search over the whole file (``inspect``: no decoder),
+    # so a small one costs no worker round trip (speed20: 1,501 of share-20000's files, ~0.6 ms each in a worker)
+    settle_bytes = SMALL_PDF
+
+    def settles_here(self, data: bytes) -> bool:
+        """These whole bytes name no attached file (or are no PDF): ``inspect`` returns nothing, no decoder runs."""
+        return b"%PDF-" not in data[:HEADER_WINDOW] or not names_attachment(data)
+
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
         if b"%PDF-" not in data[:HEADER_WINDOW]:
