@@ -144,31 +144,25 @@ def _qcow_disk_reader(location: str) -> Any:
 
 
 _MD_ARRAY = "LEAKSCAN_MD"  # image_pathspec reader of a Linux md array rebuilt from its members (image_md)
-# its locations: MdArray's arguments (superblock, {slot: member}, each member's superblock and place)
-_MD_ARRAYS: dict[str, tuple[Any, dict[int, str], dict[str, Any], dict[str, Any]]] = {}
+# its locations: MdArray's arguments (superblock, {slot: member}, each member's superblock and place, the opener)
+_MD_ARRAYS: dict[str, tuple[Any, dict[int, str], dict[str, Any], dict[str, Any], Any]] = {}
 
 
-def _partitions_of(path: str) -> list[tuple[int, int | None]]:
-    """(start, length) of each partition of the raw disk image at PATH (GPT, else MBR): where image_md looks for the
-    other members of an array on partitions. Nothing for a file that is no partitioned raw disk."""
-    from .image_sniff import gpt_entries, mbr_entries, open_evidence
+def _partitions_of(media: Any) -> list[tuple[int, int | None]]:
+    """(start, length) of each partition of the disk MEDIA (a member image's, image_md.Media; GPT, else MBR): where
+    image_md looks for the other members of an array on partitions. Nothing for a disk with no partition table."""
+    from .image_sniff import gpt_entries, mbr_entries
 
     try:
-        fd = open_evidence(path)
-    except OSError:
-        return []
-    try:
-        size = os.fstat(fd).st_size
+        size = media.get_size()
 
         def read(offset: int, n: int) -> bytes:
-            return os.pread(fd, max(0, min(n, size - offset)), offset) if 0 <= offset < size else b""
+            return media.read(offset, max(0, min(n, size - offset))) if 0 <= offset < size else b""
 
         entries = gpt_entries(read, size) or mbr_entries(read(0, 512), read)
         return [(off, length) for _, off, length, _ in entries if 0 < off and 0 < length <= size - off]
     except (OSError, RuntimeError, OverflowError, ValueError, struct.error):
         return []
-    finally:
-        os.close(fd)
 
 
 def _md_array_reader(location: str) -> Any:
@@ -176,6 +170,10 @@ def _md_array_reader(location: str) -> Any:
     from .image_md import MdArray
 
     return MdArray(*_MD_ARRAYS[location])
+
+
+# the image kinds (dfvfs' type indicators) whose partitions may be md members read with image_media.open_md_member
+_MD_MEMBER_KINDS = ("RAW", "OS", "EWF", "VMDK", "QCOW", "VHDI")
 
 
 _QCOW_SNAPSHOT = "LEAKSCAN_QCOW2_SNAPSHOT"  # image_pathspec reader of one internal snapshot (image_qcow)
@@ -370,19 +368,17 @@ class ImageSource:
         the image starts with a partition table, listed while the image is walked as the disk it also is. False: no
         md member (or walked as that disk)."""
         from .image_md import MdRefused, gather, md_super
-        from .image_media import ReaderImage
+        from .image_media import ReaderImage, open_md_member
 
-        first = md_super(self.text)
+        here = os.path.abspath(self.text)
+        first = md_super(here, opener=open_md_member)
         if first is None:
             return False
         self._step("rebuilding the Linux md array", "leakscan (md)")
-        here = os.path.abspath(self.text)
-        found = gather((here, 0, None), first, self._md_candidates())
+        found = gather((here, 0, None), first, self._md_candidates(), opener=open_md_member)
         self._kind = "MD"
         self._md, sb = self._md_facts(found)
-        paths = sorted({path for path, _, _ in found.places.values()}, key=lambda p: (p != here, p))
-        self._files = [{"path": self.text if p == here else p, "role": "md member", "size": os.path.getsize(p)}
-                       for p in paths if os.path.isfile(p)]
+        self._files = self._md_files(found)
         reader = self._md_reader(found)
         try:
             spec, array, notes = self._md_array(found, here + ".leakscan-md")
@@ -410,6 +406,20 @@ class ImageSource:
                         "members)")
         self._md_skips = self._md_left_out(found)
         return True
+
+    def _md_files(self, found: Gathered) -> list[dict[str, Any]]:
+        """The files of the array FOUND: each member image (its format: raw, EWF, VMDK ...), then the files its
+        container reads beside it (segments, extents), this image first."""
+        here = os.path.abspath(self.text)
+        out = []
+        for path in sorted({p for p, _, _ in found.places.values()}, key=lambda p: (p != here, p)):
+            parts, form = found.opened.get(path, ([path], "raw"))
+            for part in [path, *(q for q in parts if q != path)]:
+                if os.path.isfile(part):
+                    out.append({"path": self.text if part == here else part, "size": os.path.getsize(part),
+                                "role": "md member" if part == path else "md member segment", "format": form,
+                                **({} if part == path else {"member": path})})
+        return out
 
     def _md_candidates(self) -> list[str]:
         """Where the other members of an md array are looked for, besides the files beside this image: the other
@@ -455,6 +465,7 @@ class ImageSource:
         facts = {"uuid": sb.uuid, "name": sb.name, "level": sb.level_name, "layout": sb.layout_name,
                  "chunk": sb.chunk, "metadata": sb.version, "slots": sb.raid_disks, "events": found.newest,
                  "members": [{"path": k, "slot": s.role, "events": s.events,
+                              "format": found.opened.get(found.places[k][0], ([], "raw"))[1],
                               "read": s.role is not None and current.get(s.role) == k} for k, s in members],
                  "missing_slots": sorted(set(range(sb.raid_disks)) - set(current))}
         return facts, sb
@@ -487,8 +498,8 @@ class ImageSource:
 
         current = found.current()
         sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
-        array = MdArray(sb, current, found.supers, found.places)
-        _MD_ARRAYS[location] = (sb, current, found.supers, found.places)
+        array = MdArray(sb, current, found.supers, found.places, found.opener)
+        _MD_ARRAYS[location] = (sb, current, found.supers, found.places, found.opener)
         register_reader(_MD_ARRAY, _md_array_reader)
         read = ", ".join(self._md_name(found.places[current[r]], found) for r in sorted(current))
         notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version, layout=sb.layout_name or "none",
@@ -536,19 +547,21 @@ class ImageSource:
         SOURCEs, the regular files beside it) and its layers take the partition's place, named below it (p3/md).
         A partition of an array another image reads is described (md-read-with), not walked; an array that cannot
         be rebuilt: the partition listed with why (md-array-unread)."""
-        from .image_md import MdRefused, gather, md_super
+        from .image_md import MdRefused, gather, md_super_in
+        from .image_media import open_md_member
 
-        if self._md is not None or self._format != "raw" or self._img is None:
+        if self._md is not None or self._kind not in _MD_MEMBER_KINDS or self._img is None or self._udif is not None:
             return layers
         here, out = os.path.abspath(self.text), []
         peers = self._md_candidates()
         for layer in layers:
             size = layer.size or (self._img.get_size() - layer.offset if layer.offset is not None else 0)
-            first = md_super(here, layer.offset, size) if layer.offset and size > 0 and not layer.problem else None
+            first = (md_super_in(self._img, layer.offset, size) if layer.offset and size > 0 and not layer.problem
+                     else None)
             if first is None or layer.offset is None:
                 out.append(layer)
                 continue
-            found = gather((here, layer.offset, size), first, peers, _partitions_of)
+            found = gather((here, layer.offset, size), first, peers, _partitions_of, open_md_member)
             facts, sb = self._md_facts(found)
             reader = self._md_reader(found)
             if reader != here:
