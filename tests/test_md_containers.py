@@ -142,3 +142,29 @@ def test_a_nas_imaged_as_e01s_has_its_md_partitions_read_once(made: dict, tmp_pa
     rows = [[(v["name"], [c["code"] for c in v.get("note_codes", [])]) for v in s["volumes"]]
             for s in doc["scan"]["source_details"]]
     assert rows == [[("p1", []), ("p2/md", ["md-array-read"])], [("p1", []), ("p2", ["md-read-with"])]]
+
+
+def test_members_inside_an_archive_are_said_to_be_read_alone(tmp_path: Path) -> None:
+    """raid5 members shipped in one zip: each is read alone (not rebuilt, 2 of 3 missing). Before, the refusal named
+    the in-memory copy (`image-1`) and did not say the others were in the same archive."""
+    import random
+    import zipfile
+
+    noise = random.Random(20).randbytes(3 << 20)  # an ext4 mostly empty is refused as a zip bomb (ratio)
+    tree = write_tree(tmp_path / "tree", {"共有/名簿.xlsx": b"x", "noise.bin": noise})
+    ext = ext_image(tmp_path / "ext4.img", tree, size_mib=8).read_bytes()
+    folder = tmp_path / "m"
+    folder.mkdir()
+    archive = tmp_path / "members.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for member in write_members(folder, ext, 5, 3):
+            z.write(member, member.name)
+    shutil.rmtree(folder)
+    code, doc = _findings(tmp_path / "out", str(archive))
+    assert code == 3  # never a clean scan
+    said = [s for s in doc["skipped"] if s["detail_codes"][0]["code"] == "md-array-unread"]
+    assert len(said) == 3
+    assert all([c["code"] for c in s["detail_codes"]] == ["md-array-unread", "md-members-in-archive"] for s in said)
+    assert sorted(s["detail"].split("member images found: ")[1].split(";")[0] for s in said) == [
+        "disk0.img", "disk1.img", "disk2.img"]
+    assert "md member image inside members.zip" in said[0]["detail"]

@@ -452,3 +452,61 @@ def test_sectors_in_a_members_bad_block_log_are_rebuilt_from_parity(tmp_path: Pa
     members[1].write_bytes(bytes(raw))
     assert md_super(str(members[1])).bad == ((40 * 512, 24 * 512), (100 * 512, 512))
     assert _open(members[0]).read(0, len(array_bytes)) == array_bytes
+
+
+# --- session 20 (md20): leftovers of review19r --------------------------------------------------------------
+
+def test_a_stale_raid1_member_is_walked_as_an_older_copy_of_its_own(volumes: dict, tmp_path: Path) -> None:
+    """A raid1 member failed before the last writes is a whole older copy of the file system: the client list
+    deleted since is still on it. Before: listed md-member-stale (exit 3), its contents never examined."""
+    new = ext_image(tmp_path / "new.img", write_tree(tmp_path / "t", {"共有/memo.txt": b"nothing"}), size_mib=8)
+    current = write_members(tmp_path, new.read_bytes(), 1, 2, version="1.0", events=[30, 30])
+    older = tmp_path / "older"
+    older.mkdir()
+    stale = write_members(older, volumes["ext"], 1, 2, version="1.0", events=[22, 22])  # the same array UUID
+    shutil.copy(stale[1], current[1])
+    code, doc = _findings(tmp_path / "out", str(current[0]), str(current[1]))
+    assert code == 1 and doc["skipped"] == []
+    assert _hits(doc) == [(f"{current[0]} » stale-slot1 (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    rows = [(v["name"], [c["code"] for c in v.get("note_codes", [])])
+            for v in doc["scan"]["source_details"][0]["volumes"]]
+    assert rows == [("fs", ["md-array-read", "md-degraded"]), ("stale-slot1", ["md-stale-copy"])]
+    assert "disk1.img, whose event count 22 is behind the array's 30" in \
+        doc["scan"]["source_details"][0]["volumes"][1]["note"]
+
+
+def test_a_member_claiming_a_filled_slot_is_said(volumes: dict, tmp_path: Path) -> None:
+    members = write_members(tmp_path, volumes["ext"], 5, 3)
+    twice = tmp_path / "disk0-again.img"
+    shutil.copy(members[0], twice)
+    code, doc = _findings(tmp_path / "out", *map(str, [*members, twice]))
+    assert _hits(doc) == [(f"{members[0]} » fs (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    assert [(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]] == [
+        ("unsupported", "md-member-duplicate")]
+    assert "disk0.img: member image of the md array claiming slot 0, which disk0-again.img" in \
+        doc["skipped"][0]["detail"]  # before: dropped without a word
+    assert code == 3
+
+
+def test_a_reused_disk_with_an_old_raid1_superblock_is_walked_without_a_degraded_alarm(volumes: dict,
+                                                                                        tmp_path: Path) -> None:
+    """A PC disk once one half of a NAS mirror (metadata 1.0: data from byte 0): before, read as a degraded raid1
+    with md-degraded (a false alarm: nothing is missing from this disk)."""
+    import hashlib
+
+    from md_data import super1
+
+    (tmp_path / "fat.img").write_bytes(volumes["fat"])
+    partitioned_disk(tmp_path / "pc.img", [(tmp_path / "fat.img", "6")])
+    raw = bytearray((tmp_path / "pc.img").read_bytes()) + bytes(256 * 1024)
+    at = ((len(raw) // 512 - 16) & ~7) * 512
+    raw[at:at + 1024] = super1("1.0", 1, 0, 0, 2, at - 65536, 0, at - 65536, at, 0, 7, [0, 1],
+                               hashlib.md5(b"old mirror").digest())
+    (tmp_path / "pc.img").write_bytes(bytes(raw))
+    (tmp_path / "fat.img").unlink()
+    code, doc = _findings(tmp_path / "out", str(tmp_path / "pc.img"))
+    assert code == 1 and doc["skipped"] == []
+    assert _hits(doc) == [(f"{tmp_path}/pc.img » p1 (FAT16) » /BACKUP/名簿.xlsx", volumes["book"])]
+    detail = doc["scan"]["source_details"][0]
+    assert detail["format"] == "raw"
+    assert [c["code"] for c in detail["volumes"][0]["note_codes"]] == ["md-lone-mirror"]

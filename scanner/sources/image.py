@@ -259,6 +259,7 @@ class ImageSource:
         self._md_notes: list[str] = []  # said on each of its volumes
         self._md_skips: list[Skipped] = []  # its stale members, listed once
         self._md_elsewhere: list[Layer] = []  # md member partitions of an array another image reads: described
+        self._md_stale: list[Layer] = []  # stale raid1 members: older copies of the array, walked on their own
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -310,7 +311,7 @@ class ImageSource:
             layer.facts["note"] = join_details([layer.facts.get("note") or "", *self._md_notes])
         self._note_overlaps()
         self._name_partition_types()
-        self._layers = self._md_partitions(self._layers)
+        self._layers = self._md_partitions(self._layers) + self._md_stale
         self._layers += self._qcow_snapshot_layers()
         for layer in self._layers:
             self._open_layer(layer)
@@ -376,6 +377,8 @@ class ImageSource:
             return False
         self._step("rebuilding the Linux md array", "leakscan (md)")
         found = gather((here, 0, None), first, self._md_candidates(), opener=open_md_member)
+        if self._lone_mirror(found):
+            return False
         self._kind = "MD"
         self._md, sb = self._md_facts(found)
         self._files = self._md_files(found)
@@ -383,8 +386,9 @@ class ImageSource:
         try:
             spec, array, notes = self._md_array(found, here + ".leakscan-md")
         except (MdRefused, OSError) as e:
-            refused = Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
-                              *self._md_refusal(found, e))
+            status, said = self._md_refusal(found, e)
+            refused = Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), status,
+                              join_details([said, self._md_archived()]))
             if self._partitioned():  # an old array's superblock left at the end of a reused disk (nothing
                 # overwrites it), or a member whose start still reads: walked as the disk it is, the array listed
                 self._md, self._kind, self._files, self._md_skips = None, "RAW", [], [refused]
@@ -401,11 +405,65 @@ class ImageSource:
             with_ = self._md_name((reader, 0, None), found)
             self._format = f"Linux md {sb.level_name} member (read as the array with {with_})"
             return True
-        self._img, self._storage, self._md_notes = ReaderImage(array), spec, notes
+        if array.present < sb.raid_disks:
+            notes.append(self._md_archived())
+        self._img, self._storage, self._md_notes = ReaderImage(array), spec, [n for n in notes if n]
         self._format = (f"Linux md {sb.level_name} (rebuilt by leakscan from {array.present} of {sb.raid_disks} "
                         "members)")
-        self._md_skips = self._md_left_out(found)
+        self._md_stale, walked = self._md_stale_copies(found, here + ".leakscan-md", ())
+        self._md_skips = self._md_left_out(found, walked)
         return True
+
+    def _lone_mirror(self, found: Gathered) -> bool:
+        """A raid1 member alone (no other member of its array among the images) whose data starts at its first byte
+        (metadata 1.0/0.90) and that starts with a partition table: the disk it is holds the array's bytes (and a PC
+        disk reused from an old NAS keeps the superblock at its end): walked as that disk, said on each volume
+        (md-lone-mirror), no alarm of a degraded array."""
+        if len(found.supers) != 1:
+            return False
+        sb = next(iter(found.supers.values()))
+        if sb.level != 1 or sb.raid_disks < 2 or sb.data_offset or sb.role is None:
+            return False
+        if not self._partitioned():
+            return False
+        self._md_notes = [say(Detail.MD_LONE_MIRROR, slot=sb.role, slots=sb.raid_disks, version=sb.version)]
+        return True
+
+    def _md_archived(self) -> str:
+        """md-members-in-archive when this member image was met inside an archive or another image (its other
+        members are not looked for there), else ""."""
+        if self.within is None or not self.within.containers:
+            return ""
+        return say(Detail.MD_MEMBERS_IN_ARCHIVE, container=os.path.basename(self.within.containers[-1].name))
+
+    def _md_stale_copies(self, found: Gathered, location: str, names: tuple[str, ...]) -> tuple[list[Layer], set[str]]:
+        """The layers of each stale member of the raid1 array FOUND (behind the newest event count, superblock good,
+        not halfway through a rebuild): a whole older copy of the file system, which may hold files deleted since
+        (a client list), walked as a volume of its own named stale-slotN below NAMES; and the members so walked."""
+        from dfvfs.path import factory
+
+        from .image_md import MdArray, MdRefused
+        from .image_pathspec import register_reader
+
+        layers: list[Layer] = []
+        walked: set[str] = set()
+        for key, sb in found.stale():
+            if sb.level != 1 or not sb.checksum_ok or sb.recovery_offset or sb.events >= found.newest:
+                continue
+            at = f"{location}/stale/{sb.role}"
+            try:
+                MdArray(sb, {sb.role or 0: key}, found.supers, found.places, found.opener).close()
+            except (MdRefused, OSError):
+                continue
+            _MD_ARRAYS[at] = (sb, {sb.role or 0: key}, found.supers, found.places, found.opener)
+            register_reader(_MD_ARRAY, _md_array_reader)
+            note = say(Detail.MD_STALE_COPY, name=self._md_name(found.places[key], found), events=sb.events,
+                       newest=found.newest)
+            spec = factory.Factory.NewPathSpec(_MD_ARRAY, location=at)
+            layers += LayerFinder(self._keys, self._joined).find_inside(
+                spec, (*names, f"stale-slot{sb.role}"), None, {"note": note})
+            walked.add(key)
+        return layers, walked
 
     def _md_files(self, found: Gathered) -> list[dict[str, Any]]:
         """The files of the array FOUND: each member image (its format: raw, EWF, VMDK ...), then the files its
@@ -509,12 +567,12 @@ class ImageSource:
             notes.append(say(Detail.MD_DEGRADED, level=sb.level_name, slots=",".join(str(r) for r in degraded)))
         return factory.Factory.NewPathSpec(_MD_ARRAY, location=location), array, notes
 
-    @staticmethod
-    def _md_name(place: tuple[str, int, int | None], found: Gathered) -> str:
+    def _md_name(self, place: tuple[str, int, int | None], found: Gathered) -> str:
         """A member as said in a detail: its file's name (with its folder's when another member of the array FOUND
-        has the same name: Disk0/image.dd), and the byte its partition starts at."""
+        has the same name: Disk0/image.dd; this image met in an archive: its name there), and the byte its partition
+        starts at."""
         path, start, length = place
-        name = os.path.basename(path)
+        name = os.path.basename(self._name if path == os.path.abspath(self.text) else path)
         if sum(os.path.basename(p) == name for p in {p for p, _, _ in found.places.values()}) > 1:
             name = os.path.join(os.path.basename(os.path.dirname(path)), name)
         return name if start == 0 and length is None else f"{name} at byte {start}"
@@ -530,15 +588,22 @@ class ImageSource:
         missing = not isinstance(e, MdRefused) or e.missing
         return (Status.CORRUPT if missing else Status.UNSUPPORTED), detail
 
-    def _md_left_out(self, found: Gathered) -> list[Skipped]:
-        """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock): listed."""
+    def _md_left_out(self, found: Gathered, walked: set[str]) -> list[Skipped]:
+        """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock) and not
+        WALKED as older copies of their own, and those claiming a slot another member fills: listed."""
         out = []
+        where = Location(self._source, "", (*self._prefix, self._image_hop()))
         for key, stale in found.stale():
+            if key in walked:
+                continue
             name = self._md_name(found.places[key], found)
             said = say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest) \
                 if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
-            out.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
-                               Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
+            out.append(Skipped(where, Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
+        for key, other in found.duplicates():
+            out.append(Skipped(where, Status.UNSUPPORTED, say(
+                Detail.MD_MEMBER_DUPLICATE, name=self._md_name(found.places[key], found), slot=found.supers[key].role,
+                other=self._md_name(found.places[other], found))))
         return out
 
     def _md_partitions(self, layers: list[Layer]) -> list[Layer]:
@@ -578,7 +643,9 @@ class ImageSource:
                 continue
             inner = {**layer.facts, "note": join_details([layer.facts.get("note") or "", *notes]), "md_array": facts}
             out += LayerFinder(self._keys, self._joined).find_inside(spec, (*layer.names, "md"), None, inner)
-            self._md_skips += self._md_left_out(found)
+            stale, walked = self._md_stale_copies(found, f"{here}.leakscan-md/{layer.offset}", layer.names)
+            out += stale
+            self._md_skips += self._md_left_out(found, walked)
         return out
 
     def _ewf_state(self) -> tuple[Detail, dict[str, str]]:

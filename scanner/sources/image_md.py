@@ -182,7 +182,7 @@ class Media(Protocol):
 
 
 @dataclass
-class Opened:
+class MemberMedia:
     """A member image opened: its disk (MEDIA), the files it reads (PARTS: segments, extents; the image file itself
     first) and its format as said ("raw", "EWF (E01)" ...)."""
 
@@ -212,12 +212,12 @@ class _RawFile:
         os.close(self.fd)
 
 
-def open_raw(path: str) -> Opened:
+def open_raw(path: str) -> MemberMedia:
     """PATH read as a raw member image (image.py's opener reads containers too)."""
-    return Opened(_RawFile(path), [path])
+    return MemberMedia(_RawFile(path), [path])
 
 
-Opener = Callable[[str], Opened]  # opens a member image (raises OSError when it cannot)
+Opener = Callable[[str], MemberMedia]  # opens a member image (raises OSError when it cannot)
 
 
 def md_super(path: str, start: int = 0, length: int | None = None, opener: Opener = open_raw) -> MdSuper | None:

@@ -676,7 +676,7 @@ _MD_CONTAINERS = {"ewf": "EWF", "vmdk": "VMDK", "qcow": "QCOW", "vhd": "VHDI", "
 
 
 def open_md_member(path: str) -> Any:
-    """A Linux md member image opened for image_md (``image_md.Opened``): a raw file; the segments of a split raw
+    """A Linux md member image opened for image_md (``image_md.MemberMedia``): a raw file; the segments of a split raw
     image joined; the disk of an E01 (pyewf), VMDK, QCOW2 or VHD/VHDX (dfvfs) — investigators image NAS disks in
     any of them. A later segment or an extent (read through its first segment or descriptor), a container whose
     files are not all regular files here, or one its library refuses: OSError."""
@@ -684,7 +684,7 @@ def open_md_member(path: str) -> Any:
     from dfvfs.path import factory
     from dfvfs.resolver import resolver
 
-    from .image_md import Opened, open_raw
+    from .image_md import MemberMedia, open_raw
     from .image_sniff import first_segment, read_ends, signature_kind
 
     first = first_segment(path)
@@ -696,7 +696,7 @@ def open_md_member(path: str) -> Any:
         segments = split_segments(path)
         if len(segments) < 2:
             return open_raw(path)
-        return Opened(RawImage(segments), segments, "raw (split)")
+        return MemberMedia(RawImage(segments), segments, "raw (split)")
     try:
         parts = [row["path"] for row in media_files(kind, path) if not row.get("missing")]
     except Exception as e:  # noqa: BLE001 - a library's refusal of untrusted headers: not a member read here
@@ -706,8 +706,8 @@ def open_md_member(path: str) -> Any:
     try:
         if kind == "EWF":
             ewf = EwfImage(path)
-            return Opened(ewf, parts, ewf.format_name())
+            return MemberMedia(ewf, parts, ewf.format_name())
         spec = factory.Factory.NewPathSpec(kind, parent=factory.Factory.NewPathSpec("OS", location=os.path.abspath(path)))
-        return Opened(DfvfsImage(resolver.Resolver.OpenFileObject(spec)), parts, FORMAT_NAMES[kind])
+        return MemberMedia(DfvfsImage(resolver.Resolver.OpenFileObject(spec)), parts, FORMAT_NAMES[kind])
     except (SourceError, RuntimeError, ValueError, dfvfs_errors.Error) as e:
         raise OSError(f"{FORMAT_NAMES[kind]} image not opened: {type(e).__name__}") from e
