@@ -23,7 +23,10 @@ pytestmark = pytest.mark.skipif(shutil.which("mke2fs") is None or shutil.which("
 SHAPES = [(5, 3, 2, "1.2"), (5, 4, 0, "1.1"), (5, 4, 1, "1.0"), (5, 5, 3, "0.90"), (5, 3, 4, "1.2"),
           (5, 3, 5, "1.2"), (4, 3, 5, "1.2"), (6, 4, 2, "1.2"), (6, 5, 0, "1.2"), (6, 5, 1, "1.0"), (6, 6, 3, "1.2"),
           (6, 4, 4, "1.2"), (6, 4, 5, "0.90"), (0, 3, 0, "1.2"), (1, 2, 0, "1.2"), (1, 3, 0, "0.90"),
-          (10, 4, 0x102, "1.2"), (10, 3, 0x102, "1.2"), (10, 5, 0x103, "1.0")]
+          (10, 4, 0x102, "1.2"), (10, 3, 0x102, "1.2"), (10, 5, 0x103, "1.0"),
+          # raid10 far (f2, f3) and offset (o2) layouts, far sets (bit 17: 2), near and far together (md20)
+          (10, 4, 0x201, "1.2"), (10, 3, 0x201, "1.2"), (10, 5, 0x301, "1.0"), (10, 4, 0x10201, "1.2"),
+          (10, 3, 0x10201, "0.90"), (10, 4, 0x40201, "1.2"), (10, 4, 0x202, "1.2")]
 
 
 @pytest.fixture(scope="module")
@@ -510,3 +513,23 @@ def test_a_reused_disk_with_an_old_raid1_superblock_is_walked_without_a_degraded
     detail = doc["scan"]["source_details"][0]
     assert detail["format"] == "raw"
     assert [c["code"] for c in detail["volumes"][0]["note_codes"]] == ["md-lone-mirror"]
+
+
+@pytest.mark.parametrize("layout", [0x201, 0x10201])
+def test_a_raid10_far_or_offset_array_loses_a_chunk_only_when_both_copies_are_gone(tmp_path: Path,
+                                                                                  array_bytes: bytes,
+                                                                                  layout: int) -> None:
+    """f2/o2 over 4: a chunk's second copy is on the next member, so slots 0 and 2 gone still read (0 and 1 not).
+    Before md20 both layouts were refused as 'only the near layout is read here'."""
+    members = write_members(tmp_path, array_bytes, 10, 4, chunk=16384, layout=layout)
+    away = tmp_path / "away"
+    away.mkdir()
+    for i in (0, 2):
+        members[i].rename(away / members[i].name)
+    array = _open(members[1])
+    assert array.missing == [0, 2] and array.read(0, len(array_bytes)) == array_bytes
+    array.close()
+    (away / members[2].name).rename(members[2])
+    members[1].rename(away / members[1].name)
+    with pytest.raises(MdRefused, match="raid10: 2 of 4 members missing"):
+        _open(members[2])

@@ -437,7 +437,8 @@ class MdArray:
     def rebuilt_slots(self) -> list[int]:
         """The slots whose data is rebuilt from parity or another copy: the missing ones, and the members cut short
         when the array's redundancy covers them too (else reads past their ends fail, and are listed)."""
-        spare = {1: self.n - 1, 4: 1, 5: 1, 6: 2, 10: (self.sb.layout & 0xFF) - 1}.get(self.level, 0)
+        spare = {1: self.n - 1, 4: 1, 5: 1, 6: 2,
+                 10: (self.sb.layout & 0xFF) * ((self.sb.layout >> 8) & 0xFF) - 1}.get(self.level, 0)
         both = sorted({*self.missing, *self.cut})
         return both if len(both) <= spare else self.missing
 
@@ -464,23 +465,24 @@ class MdArray:
                 raise MdRefused(f"{sb.level_name} of {self.n} members")
         if sb.level == 10:
             near, far = sb.layout & 0xFF, (sb.layout >> 8) & 0xFF
-            if far != 1 or sb.layout & 0x10000 or not 1 <= near <= self.n:
-                raise MdRefused(f"raid10 layout {sb.layout_name} (only the near layout is read here)")
+            if (not 1 <= near or not 1 <= far or near * far > self.n or sb.layout >> 17 > 2
+                    or (sb.layout >> 17 == 1 and self.n // far < 1)):
+                raise MdRefused(f"raid10 layout {sb.layout_name} ({sb.layout:#x}) not read here")
         lost = len(self.missing)
         if lost == 0:
             return
         allowed = {-1: 0, 0: 0, 1: self.n - 1, 4: 1, 5: 1, 6: 2, 10: 0}[sb.level]
         if sb.level == 10:
-            near = sb.layout & 0xFF
-            # each chunk must keep a copy: no group of NEAR slots all missing, the groups starting at 0, NEAR,
-            # 2 NEAR ... (wrapping) until back at 0 (raid10.c _enough)
+            near, copies = sb.layout & 0xFF, (sb.layout & 0xFF) * ((sb.layout >> 8) & 0xFF)
+            # each chunk must keep a copy: no group of COPIES slots in a row all missing, the groups starting at 0,
+            # NEAR, 2 NEAR ... (wrapping) until back at 0 (raid10.c _enough)
             gone, starts, first = set(self.missing), [], 0
             while True:
                 starts.append(first)
                 first = (first + near) % self.n
                 if first == 0:
                     break
-            if not any(all((s + k) % self.n in gone for k in range(near)) for s in starts):
+            if not any(all((s + k) % self.n in gone for k in range(copies)) for s in starts):
                 allowed = lost
         if lost > allowed:
             raise MdRefused(f"{sb.level_name}: {lost} of {self.n} members missing", missing=True)
@@ -509,8 +511,8 @@ class MdArray:
             return per * (n - 1)
         if level == 6:
             return per * (n - 2)
-        near = self.sb.layout & 0xFF
-        return per // self.chunk * n // near * self.chunk
+        near, far = self.sb.layout & 0xFF, (self.sb.layout >> 8) & 0xFF
+        return per // self.chunk // far * n // near * self.chunk  # raid10.c raid10_size
 
     # --- reading ------------------------------------------------------------------------------
     def get_size(self) -> int:
@@ -553,8 +555,7 @@ class MdArray:
             stripe, role = divmod(number, self.n)
             return self._m[role].read(stripe * c + inner, n)
         if self.level == 10:
-            near = self.sb.layout & 0xFF
-            copies = [divmod(number * near + k, self.n) for k in range(near)]
+            copies = self.raid10_copies(number)
             for stripe, role in copies:
                 if self._has(role, stripe * c + inner, n):
                     return self._m[role].read(stripe * c + inner, n)
@@ -577,6 +578,42 @@ class MdArray:
             if role in self._m:  # cut short, and not rebuilt: read up to its end (the OSError says where)
                 return self._m[role].read(at, n)
             raise
+
+    def raid10_copies(self, number: int) -> list[tuple[int, int]]:
+        """(chunk on the member, member) of each copy of the array's chunk NUMBER: raid10.c __raid10_find_phys (near
+        copies on adjacent members; far copies NEAR members on, a stride further down (the far layout: a member's
+        used chunks over FAR; the offset layout: the next chunk), wrapping within far sets)."""
+        n, layout = self.n, self.sb.layout
+        near, far, offset = layout & 0xFF, (layout >> 8) & 0xFF, bool(layout & 0x10000)
+        set_size = {0: n, 1: n // far, 2: far * near}[layout >> 17]
+        last_start = (n // set_size - 1) * set_size
+        last_size = set_size + n % set_size
+        if offset:
+            stride = 1
+        else:  # raid10.c calc_sectors: the chunks each member uses, rounded up, over FAR
+            per = self.sb.size // self.chunk if self.sb.size else min(m.length for m in self._m.values()) // self.chunk
+            used = -(-(per // far * n // near) * near * far // n)
+            stride = used // far
+        row, dev = divmod(number * near, n)
+        if offset:
+            row *= far
+        out = []
+        for _ in range(near):
+            d, s = dev, row
+            out.append((s, d))
+            for _ in range(1, far):
+                group = d // set_size
+                d += near
+                if n % set_size and d > last_start:
+                    d = (d - last_start) % last_size + last_start
+                else:
+                    d = d % set_size + set_size * group
+                s += stride
+                out.append((s, d))
+            dev += 1
+            if dev >= n:
+                dev, row = 0, row + 1
+        return out
 
     def _from_q(self, stripe: int, role: int, parity: int, others: list[int], at: int, n: int) -> bytes:
         """raid6: the chunk of missing member ROLE when P or another data chunk is missing too, from Q (lib/raid6
