@@ -491,11 +491,16 @@ def test_a_member_claiming_a_filled_slot_is_said(volumes: dict, tmp_path: Path) 
     assert code == 3
 
 
-def test_a_reused_disk_with_an_old_raid1_superblock_is_walked_without_a_degraded_alarm(volumes: dict,
-                                                                                        tmp_path: Path) -> None:
+@pytest.mark.parametrize("container", ["raw", "E01"])
+def test_a_reused_disk_with_an_old_raid1_superblock_is_walked_without_a_degraded_alarm(volumes: dict, tmp_path: Path,
+                                                                                        container: str) -> None:
     """A PC disk once one half of a NAS mirror (metadata 1.0: data from byte 0): before, read as a degraded raid1
-    with md-degraded (a false alarm: nothing is missing from this disk)."""
+    with md-degraded (a false alarm: nothing is missing from this disk). Imaged as an E01 too."""
     import hashlib
+    import subprocess
+
+    if container == "E01" and shutil.which("ewfacquire") is None:
+        pytest.skip("ewfacquire makes the E01")
 
     from md_data import super1
 
@@ -507,11 +512,17 @@ def test_a_reused_disk_with_an_old_raid1_superblock_is_walked_without_a_degraded
                                hashlib.md5(b"old mirror").digest())
     (tmp_path / "pc.img").write_bytes(bytes(raw))
     (tmp_path / "fat.img").unlink()
-    code, doc = _findings(tmp_path / "out", str(tmp_path / "pc.img"))
+    image = tmp_path / "pc.img"
+    if container == "E01":
+        subprocess.run(["ewfacquire", "-u", "-q", "-c", "none", "-t", str(tmp_path / "pc"), str(image)], check=True,
+                       capture_output=True, timeout=120)
+        image.unlink()
+        image = tmp_path / "pc.E01"
+    code, doc = _findings(tmp_path / "out", str(image))
     assert code == 1 and doc["skipped"] == []
-    assert _hits(doc) == [(f"{tmp_path}/pc.img » p1 (FAT16) » /BACKUP/名簿.xlsx", volumes["book"])]
+    assert _hits(doc) == [(f"{image} » p1 (FAT16) » /BACKUP/名簿.xlsx", volumes["book"])]
     detail = doc["scan"]["source_details"][0]
-    assert detail["format"] == "raw"
+    assert detail["format"] == ("raw" if container == "raw" else "EWF (E01)")
     assert [c["code"] for c in detail["volumes"][0]["note_codes"]] == ["md-lone-mirror"]
 
 

@@ -506,13 +506,22 @@ class ImageSource:
         return out[:MAX_BESIDE]
 
     def _partitioned(self) -> bool:
-        """Whether the image starts with a partition table (MBR, GPT, APM): a disk of its own too."""
-        from .image_sniff import quick_kind, read_ends
+        """Whether the image's disk (a raw file's, or its container's: image_media.open_md_member) starts with a
+        partition table (MBR, GPT, APM): a disk of its own too."""
+        from .image_media import open_md_member
+        from .image_sniff import HEAD, TAIL, quick_kind
 
         try:
-            head, tail, _ = read_ends(self.text)
+            opened = open_md_member(os.path.abspath(self.text))
         except OSError:
             return False
+        try:
+            size = opened.media.get_size()
+            head, tail = opened.media.read(0, HEAD), opened.media.read(size - TAIL, TAIL) if size >= 2 * TAIL else b""
+        except (OSError, RuntimeError, OverflowError):
+            return False
+        finally:
+            opened.media.close()
         return quick_kind(head, tail) in ("mbr", "gpt", "apm")
 
     def _md_facts(self, found: Gathered) -> tuple[dict[str, Any], Any]:
