@@ -32,7 +32,7 @@ from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
 
 if TYPE_CHECKING:
-    from .image_md import Gathered
+    from .image_md import Gathered, Media
     from .image_vhd import Damage
 
 __all__ = ["ImageSource", "looks_like_image"]
@@ -148,7 +148,7 @@ _MD_ARRAY = "LEAKSCAN_MD"  # image_pathspec reader of a Linux md array rebuilt f
 _MD_ARRAYS: dict[str, tuple[Any, dict[int, str], dict[str, Any], dict[str, Any], Any]] = {}
 
 
-def _partitions_of(media: Any) -> list[tuple[int, int | None]]:
+def _partitions_of(media: Media) -> list[tuple[int, int | None]]:
     """(start, length) of each partition of the disk MEDIA (a member image's, image_md.Media; GPT, else MBR): where
     image_md looks for the other members of an array on partitions. Nothing for a disk with no partition table."""
     from .image_sniff import gpt_entries, mbr_entries
