@@ -3,8 +3,9 @@
 
 Builds (once) an ext4 of SIZE MiB holding FILES files of 4-60 KiB of text-like bytes (fixed seed, ``mke2fs -d``),
 then lays it out as md members with tests/md_data.py (raid5 over 4 members, metadata 1.2, left-symmetric, 512 KiB
-chunks as mdadm's default; the same with member 0 removed, read from parity; raid6 over 5). Times, in a child
-process per run, alternating:
+chunks as mdadm's default; the same with member 0 removed, read from parity; raid6 over 5; session 20: the raw
+ext4 and the raid5 members each imaged as an E01 by ``ewfacquire -u`` (deflate ``fast``, as investigators ship
+them), the members read through pyewf). Times, in a child process per run, alternating:
 
 * open: ``ImageSource.__enter__`` (superblocks of the members, the array, layers)
 * walk: every entry listed with its stat
@@ -58,9 +59,12 @@ def build(work: Path, files: int, size_mib: int) -> dict[str, Path]:
 
     raw = work / "ext4.raw"
     sets = {"raw ext4": raw, "raid5 x4": work / "r5" / "disk0.img", "raid5 x4, member 0 missing": work / "r5d" / "disk1.img",
-            "raid6 x5": work / "r6" / "disk0.img"}
+            "raid6 x5": work / "r6" / "disk0.img", "raw ext4 as E01": work / "e01" / "ext4.E01",
+            "raid5 x4 as E01s": work / "r5e" / "disk0.E01"}
     if all(p.exists() for p in sets.values()):
         return sets
+    if shutil.which("ewfacquire") is None:
+        sys.exit("ewfacquire (libewf-tools) makes the E01 sets")
     shutil.rmtree(work, ignore_errors=True)
     tree = work / "tree"
     rnd = random.Random(19)
@@ -77,6 +81,12 @@ def build(work: Path, files: int, size_mib: int) -> dict[str, Path]:
         members = write_members(work / folder, data, level, n, chunk=512 * 1024)
         if folder == "r5d":
             members[0].unlink()
+    (work / "e01").mkdir()
+    (work / "r5e").mkdir()
+    for source, target in [(raw, work / "e01" / "ext4"), *((work / "r5" / f"disk{i}.img", work / "r5e" / f"disk{i}")
+                                                         for i in range(4))]:
+        subprocess.run(["ewfacquire", "-u", "-q", "-c", "fast", "-f", "encase6", "-t", str(target), str(source)],
+                       check=True, capture_output=True)
     return sets
 
 
@@ -96,7 +106,7 @@ def main() -> None:
                                  check=True).stdout.split()
             counts[name] = (out[0], out[1], out[5])
             results[name].append([float(x) for x in out[2:5]])
-    lines = [f"\n## Session 19 (raid19): an ext4 read as a Linux md array rebuilt from its members\n\n"
+    lines = [f"\n## Session 20 (md20): an ext4 read as a Linux md array rebuilt from its members, raw and in E01s\n\n"
              f"`python bench/bench_md.py --files {args.files} --size {args.size} --runs {args.runs}` "
              "(ImageSource in one process, median seconds; 512 KiB chunks, metadata 1.2):\n\n"
              "| image | files | bytes read | failed | open | walk | read |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]

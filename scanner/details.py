@@ -351,10 +351,6 @@ class Detail(Code):
                                           "behind the array's {newest:d} (failed, removed or being rebuilt before the "
                                           "last writes): left out as md leaves it out, so its older contents were not "
                                           "examined")
-    MD_MEMBER_SECOND_COPY = "md-member-second-copy", ("{name:name}: member image of the md array for a slot "
-                                                      "{other:name} fills too, at the same event count (a second "
-                                                      "copy of the array's disks): not read; scan that copy on its "
-                                                      "own to examine it")
     MD_SUPERBLOCK_DAMAGED = "md-superblock-damaged", ("{name:name}: member image of the md array whose superblock "
                                                       "checksum does not match (damaged): left out as md leaves it "
                                                       "out, so its contents were not examined")
@@ -363,6 +359,22 @@ class Detail(Code):
     MD_ARRAY_UNREAD = "md-array-unread", ("Linux md {level:word} array not rebuilt: {why:lib}; member images found: "
                                           "{members:name}; assemble it read-only on Linux (losetup -r, mdadm "
                                           "--assemble --readonly) and scan the md device")
+    MD_MEMBER_DUPLICATE = "md-member-duplicate", ("{name:name}: member image of the md array claiming slot {slot:d}, "
+                                                  "which {other:name} already fills (the same disk imaged twice, or "
+                                                  "a damaged superblock): not read, so its contents were not "
+                                                  "examined unless it is a copy of that disk")
+    MD_STALE_COPY = "md-stale-copy", ("older copy of the md raid1 array: member image {name:name}, whose event count "
+                                      "{events:d} is behind the array's {newest:d} (failed or removed before the "
+                                      "last writes), walked as a volume of its own: files deleted or changed since "
+                                      "may be here as they were then")
+    MD_LONE_MIRROR = "md-lone-mirror", ("the image holds the superblock of a Linux md raid1 array (slot {slot:d} of "
+                                        "{slots:d}, metadata {version:word}) whose other members are not among the "
+                                        "images, and starts with a partition table: walked as the disk it is (a "
+                                        "raid1 member at data offset 0 holds the array's bytes itself)")
+    MD_MEMBERS_IN_ARCHIVE = "md-members-in-archive", ("md member image inside {container:name}: the other members of "
+                                                      "its array are not looked for inside an archive (each member "
+                                                      "is read alone); extract the archive and scan the folder, whose "
+                                                      "members are read as one array")
     QCOW2_SNAPSHOT_UNREAD = "qcow2-snapshot-unread", ("internal QCOW2 snapshot {n:d} not read (its tables damaged or "
                                                       "cut short?): {library:lib}")
     IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
@@ -1709,5 +1721,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.QCOW2_COMPRESSED_MISREAD,
                         Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS,
                         Detail.MD_MEMBER_STALE, Detail.MD_SUPERBLOCK_DAMAGED,  # an md member left out
-                        Detail.MD_MEMBER_SECOND_COPY,
+                        Detail.MD_MEMBER_DUPLICATE,
                         Detail.MD_ARRAY_UNREAD})  # an md array not rebuilt: none of its files listed

@@ -58,14 +58,22 @@ def lay_out(array: bytes, level: int, n: int, chunk: int, layout: int = 2) -> li
     if level == 1:
         return [array] * n
     if level == 10:
-        near = layout & 0xFF
+        # md(4): near copies on adjacent devices; far copies: the whole first layout repeated FAR times down the
+        # devices, each repeat moved NEAR devices on (within a far set: all devices, or FAR x NEAR of them when
+        # layout bit 17 says so); offset: each row of chunks followed by its copies, moved the same way
+        near, far, offset, sets = layout & 0xFF, (layout >> 8) & 0xFF or 1, bool(layout & 0x10000), layout >> 17
+        width = n if sets == 0 else far * near
+        assert n % width == 0, "far sets that do not divide the devices are not written here"
         chunks = [array[i:i + chunk].ljust(chunk, b"\0") for i in range(0, len(array), chunk)]
         rows = -(-len(chunks) * near // n)
-        members = [bytearray(rows * chunk) for _ in range(n)]
+        members = [bytearray(rows * far * chunk) for _ in range(n)]
         for number, data in enumerate(chunks):
             for k in range(near):
-                slot = number * near + k
-                members[slot % n][slot // n * chunk:(slot // n + 1) * chunk] = data
+                row, dev = divmod(number * near + k, n)
+                for f in range(far):
+                    moved = dev // width * width + (dev % width + f * near) % width
+                    at = row * far + f if offset else f * rows + row
+                    members[moved][at * chunk:(at + 1) * chunk] = data
         return [bytes(m) for m in members]
     data_disks = n - {0: 0, 4: 1, 5: 1, 6: 2}[level]
     width = chunk * data_disks

@@ -258,7 +258,7 @@ def test_a_second_copy_of_md_members_in_another_folder_is_listed_not_dropped(tmp
     """The same raid5 array's disks imaged twice into two folders of one scan (same UUID, slots and event count):
     one copy was read and the other's members were marked unread with no listing, the scan complete: whatever that
     copy held was never examined (the s19 sweep's md copies ended as nothing so). Each member of the copy not read
-    is listed now (`md-member-second-copy`), the scan incomplete."""
+    is listed now (`md-member-duplicate`, md20's code for a slot filled twice), the scan incomplete."""
     import shutil
 
     from tests.conftest import run_leakscan
@@ -280,7 +280,7 @@ def test_a_second_copy_of_md_members_in_another_folder_is_listed_not_dropped(tmp
 
     doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     assert [h["pii"]["records"] for h in doc["files"]] == [N]
-    said = [c for s in doc["skipped"] for c in s["detail_codes"] if c["code"] == "md-member-second-copy"]
+    said = [c for s in doc["skipped"] for c in s["detail_codes"] if c["code"] == "md-member-duplicate"]
     assert len(said) == 3, doc["skipped"]
     assert {c["name"] for c in said} == {os.path.join(p.parent.name, p.name) for p in second} or {
         c["name"] for c in said} == {os.path.join(p.parent.name, p.name) for p in first}

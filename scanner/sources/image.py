@@ -32,7 +32,7 @@ from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
 
 if TYPE_CHECKING:
-    from .image_md import Gathered
+    from .image_md import Gathered, Media
     from .image_vhd import Damage
 
 __all__ = ["ImageSource", "looks_like_image"]
@@ -144,31 +144,25 @@ def _qcow_disk_reader(location: str) -> Any:
 
 
 _MD_ARRAY = "LEAKSCAN_MD"  # image_pathspec reader of a Linux md array rebuilt from its members (image_md)
-# its locations: MdArray's arguments (superblock, {slot: member}, each member's superblock and place)
-_MD_ARRAYS: dict[str, tuple[Any, dict[int, str], dict[str, Any], dict[str, Any]]] = {}
+# its locations: MdArray's arguments (superblock, {slot: member}, each member's superblock and place, the opener)
+_MD_ARRAYS: dict[str, tuple[Any, dict[int, str], dict[str, Any], dict[str, Any], Any]] = {}
 
 
-def _partitions_of(path: str) -> list[tuple[int, int | None]]:
-    """(start, length) of each partition of the raw disk image at PATH (GPT, else MBR): where image_md looks for the
-    other members of an array on partitions. Nothing for a file that is no partitioned raw disk."""
-    from .image_sniff import gpt_entries, mbr_entries, open_evidence
+def _partitions_of(media: Media) -> list[tuple[int, int | None]]:
+    """(start, length) of each partition of the disk MEDIA (a member image's, image_md.Media; GPT, else MBR): where
+    image_md looks for the other members of an array on partitions. Nothing for a disk with no partition table."""
+    from .image_sniff import gpt_entries, mbr_entries
 
     try:
-        fd = open_evidence(path)
-    except OSError:
-        return []
-    try:
-        size = os.fstat(fd).st_size
+        size = media.get_size()
 
         def read(offset: int, n: int) -> bytes:
-            return os.pread(fd, max(0, min(n, size - offset)), offset) if 0 <= offset < size else b""
+            return media.read(offset, max(0, min(n, size - offset))) if 0 <= offset < size else b""
 
         entries = gpt_entries(read, size) or mbr_entries(read(0, 512), read)
         return [(off, length) for _, off, length, _ in entries if 0 < off and 0 < length <= size - off]
     except (OSError, RuntimeError, OverflowError, ValueError, struct.error):
         return []
-    finally:
-        os.close(fd)
 
 
 def _md_array_reader(location: str) -> Any:
@@ -176,6 +170,10 @@ def _md_array_reader(location: str) -> Any:
     from .image_md import MdArray
 
     return MdArray(*_MD_ARRAYS[location])
+
+
+# the image kinds (dfvfs' type indicators) whose partitions may be md members read with image_media.open_md_member
+_MD_MEMBER_KINDS = ("RAW", "OS", "EWF", "VMDK", "QCOW", "VHDI")
 
 
 _QCOW_SNAPSHOT = "LEAKSCAN_QCOW2_SNAPSHOT"  # image_pathspec reader of one internal snapshot (image_qcow)
@@ -261,6 +259,7 @@ class ImageSource:
         self._md_notes: list[str] = []  # said on each of its volumes
         self._md_skips: list[Skipped] = []  # its stale members, listed once
         self._md_elsewhere: list[Layer] = []  # md member partitions of an array another image reads: described
+        self._md_stale: list[Layer] = []  # stale raid1 members: older copies of the array, walked on their own
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -312,7 +311,7 @@ class ImageSource:
             layer.facts["note"] = join_details([layer.facts.get("note") or "", *self._md_notes])
         self._note_overlaps()
         self._name_partition_types()
-        self._layers = self._md_partitions(self._layers)
+        self._layers = self._md_partitions(self._layers) + self._md_stale
         self._layers += self._qcow_snapshot_layers()
         for layer in self._layers:
             self._open_layer(layer)
@@ -370,25 +369,26 @@ class ImageSource:
         the image starts with a partition table, listed while the image is walked as the disk it also is. False: no
         md member (or walked as that disk)."""
         from .image_md import MdRefused, gather, md_super
-        from .image_media import ReaderImage
+        from .image_media import ReaderImage, open_md_member
 
-        first = md_super(self.text)
+        here = os.path.abspath(self.text)
+        first = md_super(here, opener=open_md_member)
         if first is None:
             return False
         self._step("rebuilding the Linux md array", "leakscan (md)")
-        here = os.path.abspath(self.text)
-        found = gather((here, 0, None), first, self._md_candidates())
+        found = gather((here, 0, None), first, self._md_candidates(), opener=open_md_member)
+        if self._lone_mirror(found):
+            return False
         self._kind = "MD"
         self._md, sb = self._md_facts(found)
-        paths = sorted({path for path, _, _ in found.places.values()}, key=lambda p: (p != here, p))
-        self._files = [{"path": self.text if p == here else p, "role": "md member", "size": os.path.getsize(p)}
-                       for p in paths if os.path.isfile(p)]
+        self._files = self._md_files(found)
         reader = self._md_reader(found)
         try:
             spec, array, notes = self._md_array(found, here + ".leakscan-md")
         except (MdRefused, OSError) as e:
-            refused = Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
-                              *self._md_refusal(found, e))
+            status, said = self._md_refusal(found, e)
+            refused = Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), status,
+                              join_details([said, self._md_archived()]))
             if self._partitioned():  # an old array's superblock left at the end of a reused disk (nothing
                 # overwrites it), or a member whose start still reads: walked as the disk it is, the array listed
                 self._md, self._kind, self._files, self._md_skips = None, "RAW", [], [refused]
@@ -405,11 +405,79 @@ class ImageSource:
             with_ = self._md_name((reader, 0, None), found)
             self._format = f"Linux md {sb.level_name} member (read as the array with {with_})"
             return True
-        self._img, self._storage, self._md_notes = ReaderImage(array), spec, notes
+        if array.present < sb.raid_disks:
+            notes.append(self._md_archived())
+        self._img, self._storage, self._md_notes = ReaderImage(array), spec, [n for n in notes if n]
         self._format = (f"Linux md {sb.level_name} (rebuilt by leakscan from {array.present} of {sb.raid_disks} "
                         "members)")
-        self._md_skips = self._md_left_out(found)
+        self._md_stale, walked = self._md_stale_copies(found, here + ".leakscan-md", ())
+        self._md_skips = self._md_left_out(found, walked)
         return True
+
+    def _lone_mirror(self, found: Gathered) -> bool:
+        """A raid1 member alone (no other member of its array among the images) whose data starts at its first byte
+        (metadata 1.0/0.90) and that starts with a partition table: the disk it is holds the array's bytes (and a PC
+        disk reused from an old NAS keeps the superblock at its end): walked as that disk, said on each volume
+        (md-lone-mirror), no alarm of a degraded array."""
+        if len(found.supers) != 1:
+            return False
+        sb = next(iter(found.supers.values()))
+        if sb.level != 1 or sb.raid_disks < 2 or sb.data_offset or sb.role is None:
+            return False
+        if not self._partitioned():
+            return False
+        self._md_notes = [say(Detail.MD_LONE_MIRROR, slot=sb.role, slots=sb.raid_disks, version=sb.version)]
+        return True
+
+    def _md_archived(self) -> str:
+        """md-members-in-archive when this member image was met inside an archive or another image (its other
+        members are not looked for there), else ""."""
+        if self.within is None or not self.within.containers:
+            return ""
+        return say(Detail.MD_MEMBERS_IN_ARCHIVE, container=os.path.basename(self.within.containers[-1].name))
+
+    def _md_stale_copies(self, found: Gathered, location: str, names: tuple[str, ...]) -> tuple[list[Layer], set[str]]:
+        """The layers of each stale member of the raid1 array FOUND (behind the newest event count, superblock good,
+        not halfway through a rebuild): a whole older copy of the file system, which may hold files deleted since
+        (a client list), walked as a volume of its own named stale-slotN below NAMES; and the members so walked."""
+        from dfvfs.path import factory
+
+        from .image_md import MdArray, MdRefused
+        from .image_pathspec import register_reader
+
+        layers: list[Layer] = []
+        walked: set[str] = set()
+        for key, sb in found.stale():
+            if sb.level != 1 or not sb.checksum_ok or sb.recovery_offset or sb.events >= found.newest:
+                continue
+            at = f"{location}/stale/{sb.role}"
+            try:
+                MdArray(sb, {sb.role or 0: key}, found.supers, found.places, found.opener).close()
+            except (MdRefused, OSError):
+                continue
+            _MD_ARRAYS[at] = (sb, {sb.role or 0: key}, found.supers, found.places, found.opener)
+            register_reader(_MD_ARRAY, _md_array_reader)
+            note = say(Detail.MD_STALE_COPY, name=self._md_name(found.places[key], found), events=sb.events,
+                       newest=found.newest)
+            spec = factory.Factory.NewPathSpec(_MD_ARRAY, location=at)
+            layers += LayerFinder(self._keys, self._joined).find_inside(
+                spec, (*names, f"stale-slot{sb.role}"), None, {"note": note})
+            walked.add(key)
+        return layers, walked
+
+    def _md_files(self, found: Gathered) -> list[dict[str, Any]]:
+        """The files of the array FOUND: each member image (its format: raw, EWF, VMDK ...), then the files its
+        container reads beside it (segments, extents), this image first."""
+        here = os.path.abspath(self.text)
+        out = []
+        for path in sorted({p for p, _, _ in found.places.values()}, key=lambda p: (p != here, p)):
+            parts, form = found.opened.get(path, ([path], "raw"))
+            for part in [path, *(q for q in parts if q != path)]:
+                if os.path.isfile(part):
+                    out.append({"path": self.text if part == here else part, "size": os.path.getsize(part),
+                                "role": "md member" if part == path else "md member segment", "format": form,
+                                **({} if part == path else {"member": path})})
+        return out
 
     def _md_candidates(self) -> list[str]:
         """Where the other members of an md array are looked for, besides the files beside this image: the other
@@ -438,13 +506,22 @@ class ImageSource:
         return out[:MAX_BESIDE]
 
     def _partitioned(self) -> bool:
-        """Whether the image starts with a partition table (MBR, GPT, APM): a disk of its own too."""
-        from .image_sniff import quick_kind, read_ends
+        """Whether the image's disk (a raw file's, or its container's: image_media.open_md_member) starts with a
+        partition table (MBR, GPT, APM): a disk of its own too."""
+        from .image_media import open_md_member
+        from .image_sniff import HEAD, TAIL, quick_kind
 
         try:
-            head, tail, _ = read_ends(self.text)
+            opened = open_md_member(os.path.abspath(self.text))
         except OSError:
             return False
+        try:
+            size = opened.media.get_size()
+            head, tail = opened.media.read(0, HEAD), opened.media.read(size - TAIL, TAIL) if size >= 2 * TAIL else b""
+        except (OSError, RuntimeError, OverflowError):
+            return False
+        finally:
+            opened.media.close()
         return quick_kind(head, tail) in ("mbr", "gpt", "apm")
 
     def _md_facts(self, found: Gathered) -> tuple[dict[str, Any], Any]:
@@ -455,6 +532,7 @@ class ImageSource:
         facts = {"uuid": sb.uuid, "name": sb.name, "level": sb.level_name, "layout": sb.layout_name,
                  "chunk": sb.chunk, "metadata": sb.version, "slots": sb.raid_disks, "events": found.newest,
                  "members": [{"path": k, "slot": s.role, "events": s.events,
+                              "format": found.opened.get(found.places[k][0], ([], "raw"))[1],
                               "read": s.role is not None and current.get(s.role) == k} for k, s in members],
                  "missing_slots": sorted(set(range(sb.raid_disks)) - set(current))}
         return facts, sb
@@ -487,8 +565,8 @@ class ImageSource:
 
         current = found.current()
         sb = found.supers[current[min(current)]] if current else next(iter(found.supers.values()))
-        array = MdArray(sb, current, found.supers, found.places)
-        _MD_ARRAYS[location] = (sb, current, found.supers, found.places)
+        array = MdArray(sb, current, found.supers, found.places, found.opener)
+        _MD_ARRAYS[location] = (sb, current, found.supers, found.places, found.opener)
         register_reader(_MD_ARRAY, _md_array_reader)
         read = ", ".join(self._md_name(found.places[current[r]], found) for r in sorted(current))
         notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version, layout=sb.layout_name or "none",
@@ -498,12 +576,12 @@ class ImageSource:
             notes.append(say(Detail.MD_DEGRADED, level=sb.level_name, slots=",".join(str(r) for r in degraded)))
         return factory.Factory.NewPathSpec(_MD_ARRAY, location=location), array, notes
 
-    @staticmethod
-    def _md_name(place: tuple[str, int, int | None], found: Gathered) -> str:
+    def _md_name(self, place: tuple[str, int, int | None], found: Gathered) -> str:
         """A member as said in a detail: its file's name (with its folder's when another member of the array FOUND
-        has the same name: Disk0/image.dd), and the byte its partition starts at."""
+        has the same name: Disk0/image.dd; this image met in an archive: its name there), and the byte its partition
+        starts at."""
         path, start, length = place
-        name = os.path.basename(path)
+        name = os.path.basename(self._name if path == os.path.abspath(self.text) else path)
         if sum(os.path.basename(p) == name for p in {p for p, _, _ in found.places.values()}) > 1:
             name = os.path.join(os.path.basename(os.path.dirname(path)), name)
         return name if start == 0 and length is None else f"{name} at byte {start}"
@@ -519,20 +597,22 @@ class ImageSource:
         missing = not isinstance(e, MdRefused) or e.missing
         return (Status.CORRUPT if missing else Status.UNSUPPORTED), detail
 
-    def _md_left_out(self, found: Gathered) -> list[Skipped]:
-        """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock): listed."""
+    def _md_left_out(self, found: Gathered, walked: set[str]) -> list[Skipped]:
+        """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock) and not
+        WALKED as older copies of their own, and those claiming a slot another member fills: listed."""
         out = []
+        where = Location(self._source, "", (*self._prefix, self._image_hop()))
         for key, stale in found.stale():
+            if key in walked:
+                continue
             name = self._md_name(found.places[key], found)
             said = say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest) \
                 if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
-            out.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())),
-                               Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
-        for key, read in found.second_copies():
-            said = say(Detail.MD_MEMBER_SECOND_COPY, name=self._md_name(found.places[key], found),
-                       other=self._md_name(found.places[read], found))
-            out.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNSUPPORTED,
-                               said))
+            out.append(Skipped(where, Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
+        for key, other in found.duplicates():
+            out.append(Skipped(where, Status.UNSUPPORTED, say(
+                Detail.MD_MEMBER_DUPLICATE, name=self._md_name(found.places[key], found), slot=found.supers[key].role,
+                other=self._md_name(found.places[other], found))))
         return out
 
     def _md_partitions(self, layers: list[Layer]) -> list[Layer]:
@@ -541,19 +621,21 @@ class ImageSource:
         SOURCEs, the regular files beside it) and its layers take the partition's place, named below it (p3/md).
         A partition of an array another image reads is described (md-read-with), not walked; an array that cannot
         be rebuilt: the partition listed with why (md-array-unread)."""
-        from .image_md import MdRefused, gather, md_super
+        from .image_md import MdRefused, gather, md_super_in
+        from .image_media import open_md_member
 
-        if self._md is not None or self._format != "raw" or self._img is None:
+        if self._md is not None or self._kind not in _MD_MEMBER_KINDS or self._img is None or self._udif is not None:
             return layers
         here, out = os.path.abspath(self.text), []
         peers = self._md_candidates()
         for layer in layers:
             size = layer.size or (self._img.get_size() - layer.offset if layer.offset is not None else 0)
-            first = md_super(here, layer.offset, size) if layer.offset and size > 0 and not layer.problem else None
+            first = (md_super_in(self._img, layer.offset, size) if layer.offset and size > 0 and not layer.problem
+                     else None)
             if first is None or layer.offset is None:
                 out.append(layer)
                 continue
-            found = gather((here, layer.offset, size), first, peers, _partitions_of)
+            found = gather((here, layer.offset, size), first, peers, _partitions_of, open_md_member)
             facts, sb = self._md_facts(found)
             reader = self._md_reader(found)
             if reader != here:
@@ -570,7 +652,9 @@ class ImageSource:
                 continue
             inner = {**layer.facts, "note": join_details([layer.facts.get("note") or "", *notes]), "md_array": facts}
             out += LayerFinder(self._keys, self._joined).find_inside(spec, (*layer.names, "md"), None, inner)
-            self._md_skips += self._md_left_out(found)
+            stale, walked = self._md_stale_copies(found, f"{here}.leakscan-md/{layer.offset}", layer.names)
+            out += stale
+            self._md_skips += self._md_left_out(found, walked)
         return out
 
     def _ewf_state(self) -> tuple[Detail, dict[str, str]]:

@@ -18,6 +18,7 @@ import stat
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .image_noatime import list_evidence_folder, open_evidence
 
@@ -169,24 +170,80 @@ def md_super_at(read: Callable[[int, int], bytes], size: int) -> MdSuper | None:
     return None
 
 
-def md_super(path: str, start: int = 0, length: int | None = None) -> MdSuper | None:
+class Media(Protocol):
+    """A member's disk as its image holds it: a raw file, or what a container (E01, split raw, VMDK, QCOW2, VHD/VHDX)
+    reads as its disk."""
+
+    def read(self, offset: int, size: int) -> bytes: ...
+
+    def get_size(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class MemberMedia:
+    """A member image opened: its disk (MEDIA), the files it reads (PARTS: segments, extents; the image file itself
+    first) and its format as said ("raw", "EWF (E01)" ...)."""
+
+    media: Media
+    parts: list[str]
+    format: str = "raw"
+
+
+class _RawFile:
+    """A raw image file read with pread (O_NOATIME)."""
+
+    def __init__(self, path: str) -> None:
+        self.fd = open_evidence(path)
+        self.size = os.fstat(self.fd).st_size
+
+    def read(self, offset: int, size: int) -> bytes:
+        size = max(0, min(size, self.size - offset))
+        try:
+            return os.pread(self.fd, size, offset) if size else b""
+        except OverflowError as e:  # a superblock's data offset or size past any file
+            raise OSError(f"offset {offset} out of range") from e
+
+    def get_size(self) -> int:
+        return self.size
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def open_raw(path: str) -> MemberMedia:
+    """PATH read as a raw member image (image.py's opener reads containers too)."""
+    return MemberMedia(_RawFile(path), [path])
+
+
+Opener = Callable[[str], MemberMedia]  # opens a member image (raises OSError when it cannot)
+
+
+def md_super(path: str, start: int = 0, length: int | None = None, opener: Opener = open_raw) -> MdSuper | None:
     """The md superblock of the member image at PATH (or of its LENGTH bytes from START: a partition), or None (no
-    member, or not readable)."""
+    member, or not readable). OPENER reads the image's disk (a raw file, or a container's)."""
     try:
-        fd = open_evidence(path)
+        opened = opener(path)
     except OSError:
         return None
     try:
-        size = max(0, os.fstat(fd).st_size - start) if length is None else length
-        return md_super_at(lambda o, n: os.pread(fd, max(0, min(n, size - o)), start + o), size)
-    except (OSError, struct.error):
-        return None
+        return md_super_in(opened.media, start, length)
     finally:
-        os.close(fd)
+        opened.media.close()
 
 
-Place = tuple[str, int, int | None]  # a member's bytes: (image file, start, length or None for the rest of the file)
-WHOLE: Callable[[str], list[tuple[int, int | None]]] = lambda path: [(0, None)]  # noqa: E731 - members are files
+def md_super_in(media: Media, start: int = 0, length: int | None = None) -> MdSuper | None:
+    """The md superblock of the disk MEDIA (or of its LENGTH bytes from START), or None."""
+    try:
+        size = max(0, media.get_size() - start) if length is None else length
+        return md_super_at(lambda o, n: media.read(start + o, max(0, min(n, size - o))), size)
+    except (OSError, struct.error, OverflowError, ValueError):
+        return None
+
+
+Place = tuple[str, int, int | None]  # a member's bytes: (image file, start, length or None for the rest of its disk)
+WHOLE: Callable[[Media], list[tuple[int, int | None]]] = lambda media: [(0, None)]  # noqa: E731 - whole disks
 
 
 def place_key(place: Place) -> str:
@@ -203,19 +260,33 @@ class Gathered:
     supers: dict[str, MdSuper] = field(default_factory=dict)  # place_key: its superblock
     places: dict[str, Place] = field(default_factory=dict)  # place_key: where its bytes are
     newest: int = 0  # the highest event count
+    opened: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # image file: (its files, its format)
+    opener: Opener = open_raw
 
     def current(self) -> dict[int, str]:
         """{role: place_key} of the members md would assemble: in the array, at the newest event count, not marked
         faulty by the freshest superblock, and not halfway through a rebuild."""
+        return self._slots()[0]
+
+    def duplicates(self) -> list[tuple[str, str]]:
+        """(member, the member holding its slot) of each member md would assemble but for a slot another already
+        holds (the same disk imaged twice, or a forged superblock): not read, said."""
+        return self._slots()[1]
+
+    def _slots(self) -> tuple[dict[int, str], list[tuple[str, str]]]:
         fresh = max(self.supers.values(), key=lambda s: (s.checksum_ok, s.events))
         out: dict[int, str] = {}
+        twice: list[tuple[str, str]] = []
         for path, sb in sorted(self.supers.items()):
-            if sb.role is None or self.left_out(sb) or sb.role in out:
+            if sb.role is None or self.left_out(sb):
                 continue
             if fresh.roles and sb.dev_number < len(fresh.roles) and fresh.roles[sb.dev_number] == _ROLE_FAULTY:
                 continue
+            if sb.role in out:
+                twice.append((path, out[sb.role]))
+                continue
             out[sb.role] = path
-        return out
+        return out, twice
 
     def left_out(self, sb: MdSuper) -> bool:
         """A member md leaves out: its superblock's checksum fails, or its data is not the array's (behind the
@@ -226,24 +297,25 @@ class Gathered:
         """The members in a slot that md leaves out (left_out)."""
         return [(p, s) for p, s in sorted(self.supers.items()) if s.role is not None and self.left_out(s)]
 
-    def second_copies(self) -> list[tuple[str, str]]:
-        """(place_key, the place_key read for its slot) of current members in a slot another image fills: a second
-        copy of the array's disks (imaged twice, into another folder), not read (damage20: listed nowhere, the
-        scan complete, whatever that copy held unexamined)."""
-        current = self.current()
-        return [(p, current[s.role]) for p, s in sorted(self.supers.items())
-                if s.role is not None and not self.left_out(s) and current.get(s.role) not in (None, p)]
 
 
 def gather(place: Place, first: MdSuper, candidates: list[str],
-           slices: Callable[[str], list[tuple[int, int | None]]] = WHOLE) -> Gathered:
-    """The members of FIRST's array (the one at PLACE): it, and the SLICES (the whole file, or its partitions) of
-    the files in CANDIDATES (other SOURCEs) and of the regular files beside it whose superblock names the same
-    array UUID (read-only; no link followed)."""
+           slices: Callable[[Media], list[tuple[int, int | None]]] = WHOLE, opener: Opener = open_raw) -> Gathered:
+    """The members of FIRST's array (the one at PLACE): it, and the SLICES (the whole disk, or its partitions) of
+    the images in CANDIDATES (other SOURCEs) and of the regular files beside it whose superblock names the same
+    array UUID (read-only; no link followed). OPENER reads each image's disk: a container's (E01, split raw, VMDK
+    ...) too; the files a container reads (segments, extents) are not members of their own."""
     path = os.path.abspath(place[0])
     place = (path, place[1], place[2])
     key = place_key(place)
-    found = Gathered(first.uuid, {key: first}, {key: place}, first.events if first.checksum_ok else 0)
+    found = Gathered(first.uuid, {key: first}, {key: place}, first.events if first.checksum_ok else 0,
+                     opener=opener)
+    try:
+        opened = opener(path)
+        opened.media.close()
+        found.opened[path] = (opened.parts, opened.format)
+    except OSError:
+        found.opened[path] = ([path], "raw")
     folder = os.path.dirname(path)
     beside: list[str] = []
     try:
@@ -260,24 +332,35 @@ def gather(place: Place, first: MdSuper, candidates: list[str],
                 continue
         except OSError:
             continue
-        for start, length in slices(other):
-            sb = md_super(other, start, length)
-            if sb is not None and sb.uuid == first.uuid:
-                key = place_key((other, start, length))
-                found.supers[key], found.places[key] = sb, (other, start, length)
-                if sb.checksum_ok:
-                    found.newest = max(found.newest, sb.events)
+        try:
+            opened = opener(other)
+        except OSError:
+            continue
+        try:
+            for start, length in slices(opened.media):
+                sb = md_super_in(opened.media, start, length)
+                if sb is not None and sb.uuid == first.uuid:
+                    key = place_key((other, start, length))
+                    found.supers[key], found.places[key] = sb, (other, start, length)
+                    found.opened[other] = (opened.parts, opened.format)
+        finally:
+            opened.media.close()
+    # a segment or extent of a container among the members (disk-flat.vmdk, disk.002) is read through it
+    inside = {p for image, (parts, _) in found.opened.items() for p in parts if p != image}
+    for key in [k for k, (p, _, _) in found.places.items() if p in inside and p != path]:
+        del found.supers[key], found.places[key]
+    found.newest = max((sb.events for sb in found.supers.values() if sb.checksum_ok), default=0)
     return found
 
 
 class _Member:
-    """One member's data area, read with pread (O_NOATIME)."""
+    """One member's data area, read from its image's disk (a raw file with pread, O_NOATIME, or a container)."""
 
-    def __init__(self, place: Place, sb: MdSuper, length: int) -> None:
-        self.fd = open_evidence(place[0])
+    def __init__(self, place: Place, sb: MdSuper, length: int, opener: Opener = open_raw) -> None:
+        self.media = opener(place[0]).media
         self.start, self.length = place[1] + sb.data_offset, length
         # bytes of the data area the image holds: fewer when it is cut short (imaging stopped early)
-        self.held = min(length, max(0, os.fstat(self.fd).st_size - self.start))
+        self.held = min(length, max(0, self.media.get_size() - self.start))
         self.bad = sb.bad  # ranges md records as bad on this member: read from parity or another copy
 
     def holds(self, offset: int, n: int) -> bool:
@@ -286,7 +369,7 @@ class _Member:
     def read(self, offset: int, n: int) -> bytes:
         n = max(0, min(n, self.length - offset))
         try:
-            data = os.pread(self.fd, n, self.start + offset) if n else b""
+            data = self.media.read(self.start + offset, n) if n else b""
         except OverflowError as e:  # a superblock's data offset or size past any file
             raise OSError(f"member data offset {self.start + offset} out of range") from e
         if len(data) < n:
@@ -333,7 +416,7 @@ class MdArray:
     superblock of a current member."""
 
     def __init__(self, sb: MdSuper, members: dict[int, str], supers: dict[str, MdSuper],
-                 places: dict[str, Place]) -> None:
+                 places: dict[str, Place], opener: Opener = open_raw) -> None:
         self.sb, self.level, self.n = sb, sb.level, sb.raid_disks
         self.missing = sorted(set(range(self.n)) - set(members))
         self.present = len(members)
@@ -345,7 +428,7 @@ class MdArray:
         self._m: dict[int, _Member] = {}
         try:
             for role, key in members.items():
-                self._m[role] = _Member(places[key], supers[key], lengths[role])
+                self._m[role] = _Member(places[key], supers[key], lengths[role], opener)
         except OSError:
             self.close()
             raise
@@ -355,7 +438,8 @@ class MdArray:
     def rebuilt_slots(self) -> list[int]:
         """The slots whose data is rebuilt from parity or another copy: the missing ones, and the members cut short
         when the array's redundancy covers them too (else reads past their ends fail, and are listed)."""
-        spare = {1: self.n - 1, 4: 1, 5: 1, 6: 2, 10: (self.sb.layout & 0xFF) - 1}.get(self.level, 0)
+        spare = {1: self.n - 1, 4: 1, 5: 1, 6: 2,
+                 10: (self.sb.layout & 0xFF) * ((self.sb.layout >> 8) & 0xFF) - 1}.get(self.level, 0)
         both = sorted({*self.missing, *self.cut})
         return both if len(both) <= spare else self.missing
 
@@ -382,23 +466,24 @@ class MdArray:
                 raise MdRefused(f"{sb.level_name} of {self.n} members")
         if sb.level == 10:
             near, far = sb.layout & 0xFF, (sb.layout >> 8) & 0xFF
-            if far != 1 or sb.layout & 0x10000 or not 1 <= near <= self.n:
-                raise MdRefused(f"raid10 layout {sb.layout_name} (only the near layout is read here)")
+            if (not 1 <= near or not 1 <= far or near * far > self.n or sb.layout >> 17 > 2
+                    or (sb.layout >> 17 == 1 and self.n // far < 1)):
+                raise MdRefused(f"raid10 layout {sb.layout_name} ({sb.layout:#x}) not read here")
         lost = len(self.missing)
         if lost == 0:
             return
         allowed = {-1: 0, 0: 0, 1: self.n - 1, 4: 1, 5: 1, 6: 2, 10: 0}[sb.level]
         if sb.level == 10:
-            near = sb.layout & 0xFF
-            # each chunk must keep a copy: no group of NEAR slots all missing, the groups starting at 0, NEAR,
-            # 2 NEAR ... (wrapping) until back at 0 (raid10.c _enough)
+            near, copies = sb.layout & 0xFF, (sb.layout & 0xFF) * ((sb.layout >> 8) & 0xFF)
+            # each chunk must keep a copy: no group of COPIES slots in a row all missing, the groups starting at 0,
+            # NEAR, 2 NEAR ... (wrapping) until back at 0 (raid10.c _enough)
             gone, starts, first = set(self.missing), [], 0
             while True:
                 starts.append(first)
                 first = (first + near) % self.n
                 if first == 0:
                     break
-            if not any(all((s + k) % self.n in gone for k in range(near)) for s in starts):
+            if not any(all((s + k) % self.n in gone for k in range(copies)) for s in starts):
                 allowed = lost
         if lost > allowed:
             raise MdRefused(f"{sb.level_name}: {lost} of {self.n} members missing", missing=True)
@@ -427,8 +512,8 @@ class MdArray:
             return per * (n - 1)
         if level == 6:
             return per * (n - 2)
-        near = self.sb.layout & 0xFF
-        return per // self.chunk * n // near * self.chunk
+        near, far = self.sb.layout & 0xFF, (self.sb.layout >> 8) & 0xFF
+        return per // self.chunk // far * n // near * self.chunk  # raid10.c raid10_size
 
     # --- reading ------------------------------------------------------------------------------
     def get_size(self) -> int:
@@ -436,7 +521,7 @@ class MdArray:
 
     def close(self) -> None:
         for m in self._m.values():
-            os.close(m.fd)
+            m.media.close()
         self._m = {}
 
     def read(self, offset: int, n: int) -> bytes:
@@ -471,8 +556,7 @@ class MdArray:
             stripe, role = divmod(number, self.n)
             return self._m[role].read(stripe * c + inner, n)
         if self.level == 10:
-            near = self.sb.layout & 0xFF
-            copies = [divmod(number * near + k, self.n) for k in range(near)]
+            copies = self.raid10_copies(number)
             for stripe, role in copies:
                 if self._has(role, stripe * c + inner, n):
                     return self._m[role].read(stripe * c + inner, n)
@@ -495,6 +579,42 @@ class MdArray:
             if role in self._m:  # cut short, and not rebuilt: read up to its end (the OSError says where)
                 return self._m[role].read(at, n)
             raise
+
+    def raid10_copies(self, number: int) -> list[tuple[int, int]]:
+        """(chunk on the member, member) of each copy of the array's chunk NUMBER: raid10.c __raid10_find_phys (near
+        copies on adjacent members; far copies NEAR members on, a stride further down (the far layout: a member's
+        used chunks over FAR; the offset layout: the next chunk), wrapping within far sets)."""
+        n, layout = self.n, self.sb.layout
+        near, far, offset = layout & 0xFF, (layout >> 8) & 0xFF, bool(layout & 0x10000)
+        set_size = {0: n, 1: n // far, 2: far * near}[layout >> 17]
+        last_start = (n // set_size - 1) * set_size
+        last_size = set_size + n % set_size
+        if offset:
+            stride = 1
+        else:  # raid10.c calc_sectors: the chunks each member uses, rounded up, over FAR
+            per = self.sb.size // self.chunk if self.sb.size else min(m.length for m in self._m.values()) // self.chunk
+            used = -(-(per // far * n // near) * near * far // n)
+            stride = used // far
+        row, dev = divmod(number * near, n)
+        if offset:
+            row *= far
+        out = []
+        for _ in range(near):
+            d, s = dev, row
+            out.append((s, d))
+            for _ in range(1, far):
+                group = d // set_size
+                d += near
+                if n % set_size and d > last_start:
+                    d = (d - last_start) % last_size + last_start
+                else:
+                    d = d % set_size + set_size * group
+                s += stride
+                out.append((s, d))
+            dev += 1
+            if dev >= n:
+                dev, row = 0, row + 1
+        return out
 
     def _from_q(self, stripe: int, role: int, parity: int, others: list[int], at: int, n: int) -> bytes:
         """raid6: the chunk of missing member ROLE when P or another data chunk is missing too, from Q (lib/raid6
