@@ -364,7 +364,7 @@ def starts_with_town(value: object) -> bool:
 # people20: a town of Japan Post's list (signatures/towns.tsv, the gazetteer's) and its block of two or three numbers, with
 # no municipality before it in the cell or in a column (本町2-5-10, 緑が丘3丁目4-5, 新町5-26-5 コーポ山田101): a home's
 # address typed by someone who left out the city (a town-level list). Never a word that is no town (会議室1-2, 倉庫3-1)
-_TOWN_BLOCK = re.compile(r"([^\d\s]{1,12}?)(?:[一二三四五六七八九十]{1,3}丁目)?\s*\d{1,4}(?:丁目|番地?|[-ー‐])\s*\d{1,4}"
+_TOWN_BLOCK = re.compile(r"([\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々ヶ]{1,12}?)(?:[一二三四五六七八九十]{1,3}丁目)?\s*\d{1,4}(?:丁目|番地?|[-ー‐])\s*\d{1,4}"
                          r"(?:(?:番地?|号|[-ー‐])\s*\d{1,4})?(?:号|番地?)?(?!\d)")
 
 
