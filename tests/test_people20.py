@@ -165,3 +165,15 @@ def test_a_room_or_shelf_with_two_numbers_is_no_town(place: str) -> None:
     rows: Rows = [[f"{p[0]} {p[1]}", place.format(a=i % 5 + 1, b=i % 9 + 1), p[7]] for i, p in enumerate(PEOPLE)]
     found = P.analyse_sheet("名簿", rows)
     assert found is None or found.kind != SheetKind.PERSONS
+
+
+def test_a_city_name_column_alone_is_no_address() -> None:
+    """cityName beside a name is one part of an address; alone, holding cities without a number (an incident report's
+    Staff Name | City Name, csvkit's event-notification-rpt-lastmonth.txt: 71 staff members at PLYMOUTH), it names a
+    region as State does (the [regions] rule): no persons."""
+    staff = ["NEIL PERRY", "MICHAEL KUNOWSKI", "JIM LUEHMAN", "MARK ABRAMOVITZ", "CHRIS TIMMERMAN", "JOE O'HARA"]
+    cities = ["PLYMOUTH", "SHEBOYGEN", "SPRINGFIELD", "RICHMOND", "FRANKLIN"]
+    rows: Rows = [["Event Desc", "Site Name", "City Name", "State Cd", "Staff Name1", "Org Abbrev1"]]
+    rows += [["Power Reactor", "PILGRIM", cities[i % 5], "MA", staff[i % 6], "R1DO"] for i in range(40)]
+    found = P.analyse_sheet("events", rows)
+    assert found is None or found.kind != SheetKind.PERSONS
