@@ -1455,11 +1455,15 @@ TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (
 def _header_of_things(row: Sequence[object], names: set[int]) -> bool:
     """Is ``row`` another table's header that names no person's field of ours (品名 | 型番 | 数量 | 保管場所 | 担当者名,
     an inventory's, under a member list): a word that is no person's column (excluded: 品名, 施設名, 会社名) in every
-    filled name cell of ours, and header words in another cell too? Such a row was read as a person named 品名
-    (review19t). Our own header repeated (氏名 | 住所) is not one: it is said as header-repeated."""
+    filled name cell of ours, and header words in half of its filled cells at least (two or more)? Such a row was read
+    as a person named 品名 (review19t). Our own header repeated (氏名 | 住所) is not one: it is said as header-repeated;
+    nor is a data row whose names happen to be such words (a firm's name and its second line in POI's 46904.xls, beside
+    its street, postcode, town and fax)."""
     cells = [c for c in names if c < len(row) and cell_text(row[c]).strip()]
-    return bool(cells) and all(_label_at(row, c) and _text_excluded(cell_text(row[c]).strip()) for c in cells) and \
-        sum(_label_at(row, c) for c in range(len(row))) >= HEADER_OF_THINGS_LABELS
+    if not cells or not all(_label_at(row, c) and _text_excluded(cell_text(row[c]).strip()) for c in cells):
+        return False
+    labels = sum(_label_at(row, c) for c in range(len(row)))
+    return labels >= HEADER_OF_THINGS_LABELS and labels * 2 >= len(row) - row.count("") - row.count(None)
 
 
 def _ours(mapping: Iterable[tuple[int, Header]]) -> dict[str, set[int]]:
