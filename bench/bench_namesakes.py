@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: persons wrongly merged and wrongly split on generated namesakes typed as client lists type them.
 
-Six sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
+Seven sets, counted as the scan counts them (make_rows, count: keys, room paths, links, resolve_persons):
 1. spellings (seeds 1-8): tests/retyped_data.py's master list (Faker ja_JP, real towns, families, the same name at
    another town, room twins) with every retyped spelling of DOMAIN.md section 3, plus residents of towns named after an
    old municipality (signatures/old_municipalities.toml [generated]) typed with the old name and today's, 斎藤/齋藤様/
@@ -21,6 +21,10 @@ Six sets, counted as the scan counts them (make_rows, count: keys, room paths, l
    space (a lot after a town holding a number, 浜中町一番沢 12; after a hyphen written ー, 15ー 38; after a block in kanji
    numerals, 三丁目十二 5), a building's own number typed apart beside her room there (ハイツ 21, ハイツ21 101号室), and
    namesakes in a basement floor's unit and the ground floor's (地下1階A / B1F-A, 1階A).
+7. leftovers (seeds 0-19, people20): a floor typed F2 beside 2F and a namesake on another floor, an era's year typed
+   bare after the building (H30, R2) beside her room, units ending in 。/、 (2。 beside 2, a namesake in 3、), and 丁目
+   typed with the town then 番 and 号 apart (本町3丁目十二 5, 本町3丁目12 5) beside the glued block and a namesake at the
+   next 号.
 over = truth persons merged into one counted person (an under-count), split = counted persons per truth person beyond one
 (an over-count). Run against another revision with --tree DIR (a `git archive` of it; the places and old names are
 drawn from this checkout's tables so both count the same rows).
@@ -281,13 +285,56 @@ def _worker(tree: Path) -> tuple[int, ...]:
                 add(name, form, name)
         return tally(recs, truth)
 
+    def leftovers(seed: int) -> tuple[int, int, int]:
+        """people20: a floor typed F2 beside 2F (and namesakes on F2 and F3), an era's year typed bare after the building
+        (H30, R2, S50, T1) beside her room, a unit ending in 。 (2。 / 3。 two namesakes, 2。 beside 2), and 丁目 typed with
+        the town then 番 and 号 apart (本町3丁目十二 5, 3丁目12 5) beside the glued block and a namesake at the next 号."""
+        rnd, fake = random.Random(seed), Faker("ja_JP")
+        fake.seed_instance(seed)
+        recs, truth = [], []
+        used: set[str] = set()
+        kanji = "一二三四五六七八九十"
+
+        def add(name: str, address: str, who: object) -> None:
+            recs.append(PersonRecord("s", len(recs), {"name": name, "address": address}))
+            truth.append(who)
+
+        for g in range(40):
+            while (name := fake.name()) in used:
+                pass
+            used.add(name)
+            a, b, c = rnd.randint(1, 9), rnd.randint(1, 9), rnd.randint(1, 30)
+            base, bld, kind = f"東京都小金井市本町{a}-{b}-{c} ", fake.building_name(), g % 4
+            if kind == 0:
+                f1, f2 = rnd.sample(range(1, 10), 2)
+                add(name, f"{base}{bld} F{f1}", (name, f1))
+                add(name, f"{base}{bld} {f1}F", (name, f1))
+                add(name, f"{base}{bld} F{f2}", (name, f2))
+            elif kind == 1:
+                room = rnd.choice(["101", "203", "305"])
+                add(name, f"{base}{bld} {room}号室", name)
+                add(name, f"{base}{bld} {rnd.choice(['H30', 'R2', 'S50', 'T1', 'h31', 'R5'])}", name)
+            elif kind == 2:
+                u1, u2 = rnd.sample(range(1, 13), 2)
+                add(name, f"{base}{bld} {u1}。", (name, u1))
+                add(name, f"{base}{bld} {u1}", (name, u1))
+                add(name, f"{base}{bld} {u2}、", (name, u2))
+            else:
+                ban = rnd.randint(1, 10)
+                town = f"東京都小金井市本町{a}丁目"
+                add(name, f"{town}{rnd.choice([kanji[ban - 1], str(ban)])} {c}", (name, c))
+                add(name, f"東京都小金井市本町{a}-{ban}-{c}", (name, c))
+                add(name, f"東京都小金井市本町{a}-{ban}-{c + 1}", (name, c + 1))
+        return tally(recs, truth)
+
     a = [sum(x) for x in zip(*(spellings(s) for s in range(1, 9)), strict=True)]
     b = [sum(x) for x in zip(*(rooms(s) for s in range(20)), strict=True)]
     c = [sum(x) for x in zip(*(readings(s) for s in range(20)), strict=True)]
     d = [sum(x) for x in zip(*(floors(s) for s in range(20)), strict=True)]
     e = [sum(x) for x in zip(*(units(s) for s in range(20)), strict=True)]
     f = [sum(x) for x in zip(*(not_units(s) for s in range(20)), strict=True)]
-    return (*a, *b, *c, *d, *e, *f)
+    g = [sum(x) for x in zip(*(leftovers(s) for s in range(20)), strict=True)]
+    return (*a, *b, *c, *d, *e, *f, *g)
 
 
 def run(tree: Path) -> tuple[int, ...]:
@@ -311,8 +358,9 @@ def main() -> int:
              "| tree | spellings: truth persons | wrongly merged | wrongly split | rooms: truth persons | wrongly merged "
              "| wrongly split | readings: truth persons | wrongly merged | wrongly split | floors: truth persons "
              "| wrongly merged | wrongly split | units: truth persons | wrongly merged | wrongly split "
-             "| not units: truth persons | wrongly merged | wrongly split |",
-             "| --- |" + " ---: |" * 18]
+             "| not units: truth persons | wrongly merged | wrongly split "
+             "| leftovers: truth persons | wrongly merged | wrongly split |",
+             "| --- |" + " ---: |" * 21]
     for label, tree in trees:
         figures = run(tree)
         lines.append(f"| {label} | " + " | ".join(f"{x:,}" for x in figures) + " |")

@@ -20,6 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from itertools import accumulate, chain, compress, filterfalse
 from operator import attrgetter
 from typing import cast
@@ -338,7 +339,8 @@ def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows:
         pref = mostly(vals, V.is_prefecture, 0.6)
         starts = mostly(vals, lambda v: V.starts_with_prefecture(v) and V.looks_like_address(v), 0.6)
         city = not (whole or pref or starts) and mostly(vals, V.is_municipality, 0.6)  # 渋谷区 | 中央1-2-3 (tables19)
-        if not (whole or pref or starts or city):
+        town = not (whole or pref or starts or city) and mostly(vals, V.is_town_block, 0.6)  # 本町2-5-10 (people20)
+        if not (whole or pref or starts or city or town):
             continue
         plan = RolePlan("", {"address": [c]})
         used = set(taken) | {c}
@@ -349,7 +351,8 @@ def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows:
                 [cell_text(v) for r in sample if (v := r[c + 1] if c + 1 < len(r) else "")], V.starts_with_town, 0.6)):
             continue  # a city column is an address's only before its towns (渋谷区 | 会議室1-2 is no home)
         joined = [plan.value(r, "address") for r in sample]
-        if mostly(joined, lambda v: V.looks_like_address(v, strict=True), 0.5) or (
+        looks = partial(_town_or_address, town)
+        if mostly(joined, looks, 0.5) or (
                 len(plan.cols["address"]) >= 3 and mostly(joined, lambda v: not V.is_prefecture(v), 0.8)):
             if not names:
                 return plan.cols["address"], plan.cols.get("postcode", [])
@@ -364,6 +367,11 @@ def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows:
         return _latin_address(cols, rows, taken)
     found.sort(key=lambda f: abs(len(set(f[2]) - {""}) - people))  # stable: the first of equals first
     return found[0][0], found[0][1]
+
+
+def _town_or_address(town: bool, value: object) -> bool:
+    """An address (strict), or with ``town`` a known town and its block (:func:`values.is_town_block`, people20)."""
+    return V.looks_like_address(value, strict=True) or town and V.is_town_block(value)
 
 
 HOUSEHOLD_SHARE = 0.8  # of the addresses several names share, those where the names share their family name

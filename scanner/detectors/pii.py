@@ -1404,6 +1404,7 @@ def _label_at(row: Sequence[object], c: int) -> bool:
 
 
 LABEL_CHARS = 20  # a header cell's length at most (a longer text is data: an address, a note)
+HEADER_OF_THINGS_LABELS = 2  # header words in a row at least for it to be another table's header (a lone word: data)
 
 
 def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut: _Cut) -> Iterator[Sequence[object]]:
@@ -1442,11 +1443,27 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
                 # a header row is no person's (電話 | 氏名 | … read as 電話 at 氏名): read as a blank row, past
                 # MAX_TABLES too (100 small lists: 18 false persons 電話, fix18b)
                 row = []
+            elif _header_of_things(row, ours["name"]):
+                row = []  # 品名 | 型番 | 数量 | 保管場所 | 担当者名 below the members: a person 品名 at 数量 (people20)
         cut.rows += 1
         yield row
 
 
 TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (SHAPE_RUN filled ones)
+
+
+def _header_of_things(row: Sequence[object], names: set[int]) -> bool:
+    """Is ``row`` another table's header that names no person's field of ours (品名 | 型番 | 数量 | 保管場所 | 担当者名,
+    an inventory's, under a member list): a word that is no person's column (excluded: 品名, 施設名, 会社名) in every
+    filled name cell of ours, and header words in half of its filled cells at least (two or more)? Such a row was read
+    as a person named 品名 (review19t). Our own header repeated (氏名 | 住所) is not one: it is said as header-repeated;
+    nor is a data row whose names happen to be such words (a firm's name and its second line in POI's 46904.xls, beside
+    its street, postcode, town and fax)."""
+    cells = [c for c in names if c < len(row) and cell_text(row[c]).strip()]
+    if not cells or not all(_label_at(row, c) and _text_excluded(cell_text(row[c]).strip()) for c in cells):
+        return False
+    labels = sum(_label_at(row, c) for c in range(len(row)))
+    return labels >= HEADER_OF_THINGS_LABELS and labels * 2 >= len(row) - row.count("") - row.count(None)
 
 
 def _ours(mapping: Iterable[tuple[int, Header]]) -> dict[str, set[int]]:

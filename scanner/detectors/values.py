@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import cache
+
+from .. import rules
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _HYPHENS = "－‐−―ーｰ—–‑"
@@ -356,6 +359,25 @@ _TOWN_START = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々ヶ]{1,8}(
 def starts_with_town(value: object) -> bool:
     """A town's name with its block number or alone (:data:`_TOWN_START`): the column after a municipality's."""
     return _TOWN_START.match(nfkc(value).strip()) is not None
+
+
+# people20: a town of Japan Post's list (signatures/towns.tsv, the gazetteer's) and its block of two or three numbers, with
+# no municipality before it in the cell or in a column (本町2-5-10, 緑が丘3丁目4-5, 新町5-26-5 コーポ山田101): a home's
+# address typed by someone who left out the city (a town-level list). Never a word that is no town (会議室1-2, 倉庫3-1)
+_TOWN_BLOCK = re.compile(r"([\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々ヶ]{1,12}?)(?:[一二三四五六七八九十]{1,3}丁目)?\s*\d{1,4}(?:丁目|番地?|[-ー‐])\s*\d{1,4}"
+                         r"(?:(?:番地?|号|[-ー‐])\s*\d{1,4})?(?:号|番地?)?(?!\d)")
+
+
+@cache
+def _town_names() -> frozenset[str]:
+    """Every town name of signatures/towns.tsv (117,212 in the 2026 data), without the municipality."""
+    return frozenset(t for row in rules.load_table("towns") if len(row) == 4 for t in row[3].split("|"))
+
+
+def is_town_block(value: object) -> bool:
+    """A known town's name and its block, nothing before (:data:`_TOWN_BLOCK`)."""
+    m = _TOWN_BLOCK.match(nfkc(value).strip())
+    return m is not None and m.group(1) in _town_names()
 
 
 # a care level or a resident's status (要介護3, 要支援1, 事業対象者, 自立, 入所中, 入院中, 死亡): a client list's column that is

@@ -102,7 +102,7 @@ _SPACED_ROOM_THEN_NOTE = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400
 # the long vowel mark (15ー 38, review19p: ー is katakana, no building's name) or a kanji numeral (三丁目十二 5: the block)
 _SPACED_SHORT_ROOM = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])"
                                 f"(?<![目番地号条線通区割丁のノ之東西南北町村る{_KN}])(?<!\\dー)"
-                                "[ \t\u3000\u00a0]+(?=\\d{1,2}(?:号室|号|室)?$)")
+                                "[ \t\u3000\u00a0]+(?=\\d{1,2}(?:号室|号|室)?[。、.,・]*$)")
 # a block number typed before (3, 三丁目, 十二番五号, 八-二十七, 十六番地の八); not a numeral of a town's name (一番町,
 # 八丁堀, 一番丁, 三ノ輪, 一の宮)
 _BLOCK_BEFORE = re.compile(f"\\d|[{_KN}](?=[{_HYPHENS}]|丁目|番地|番(?![町丁])|号(?![棟館])|[のノ之][{_KN}\\d])")
@@ -110,6 +110,9 @@ _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # the block's first number alone, a space, then the rest of the block: 町名 | 丁目 | 番地 columns joined (本町3 12-5,
 # 本町三 12-5) or 番地 | 号 (本町12 5). Never a room: a room after the block has three digits or more, or 号室/F (5 2号室)
 _FIRST_NUMBER = re.compile(f"\\d|[{_KN}]+(?=[ \\t\u3000\u00a0]+\\d)")
+# people20: or the number right after the first 丁目 (本町3丁目十二 5, 本町3丁目12 5: 丁目 typed with the town, 番 and 号
+# in their own columns; the 号 was read as the room and left out of the key)
+_AFTER_CHOME = re.compile(f"(?:\\d+|[{_KN}]+)\\s*丁目")
 _SPACED_BLOCK = re.compile(f"(\\d+|[{_KN}]{{1,3}})[ \\t\u3000\u00a0]+(?=\\d+-\\d|\\d{{1,2}}(?:$|[ \\t\\u3000\\u00a0]|号(?![室棟館])))")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
 _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
@@ -281,6 +284,8 @@ def address_spaces(text: str) -> str:
         text = _SPACED_NUMBERS.sub(lambda m: "-".join(m.group(0).split()), text)
         if (first := _FIRST_NUMBER.search(text)) and (m := _SPACED_BLOCK.match(text, first.start())):
             text = text[:m.end(1)] + "-" + text[m.end():]
+        elif (first := _AFTER_CHOME.search(text)) and (m := _SPACED_BLOCK.match(text, first.end())):
+            text = text[:m.end(1)] + "-" + text[m.end():]  # 本町3丁目十二 5, 3丁目12 5: 番 | 号 after the 丁目 (people20)
     return _WS.sub(_space, text)
 
 
@@ -785,7 +790,10 @@ def _room_remark() -> re.Pattern[str]:
 
 _NOT_ROOM = re.compile(f"第(?:\\d+|[{_KN}]+)|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
                        f"|\\d+\\.\\d+|(?<!\\d)0\\d{{1,4}}-\\d{{1,4}}-\\d{{3,4}}(?!\\d)|(?<!\\d)0\\d{{9,10}}(?!\\d)"
-                       f"|(?<!\\d)(?:\\d{{4}}|[RHST]\\d{{1,2}}|\\d{{1,2}}(?=-\\d{{1,2}}-))(?:[-.]\\d{{1,2}}){{1,2}}(?!\\d)", re.I)
+                       f"|(?<!\\d)(?:\\d{{4}}|[RHST]\\d{{1,2}}|\\d{{1,2}}(?=-\\d{{1,2}}-))(?:[-.]\\d{{1,2}}){{1,2}}(?!\\d)"
+                       # people20: an era's year alone ending the part (H30, R2, S50, T1: a date typed bare after the
+                       # building, read as unit 30 of wing H and apart from her room's row)
+                       "|(?<![A-Za-z\\d])[RHST]\\d{1,2}(?=[\\s。、.,・]*$)", re.I)
 _ROOM_WRITTEN = re.compile(f"(?<![\\d{_KN}])(\\d+|[{_KN}]+)(?=号室|室)")  # 205号室: the room, whatever follows
 _ROOM_BEFORE = frozenset(" -#\t\u3000")
 _ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
@@ -898,7 +906,9 @@ def _room_parts(building: str) -> tuple[str, str, str]:
 # persons18: a floor named with no room (山田ビル3F, 3階, 三階, 地下1階, B1F) is a room stage of its own ("3F", "B1F"): 3F
 # and 4F are two persons (namesakes on two floors were one); a floor-only copy joins the only person on that floor through
 # its alias (link_keys: a room's first digits are its floor, 301 and 3F 301 are on floor 3)
-_FLOOR_ONLY = re.compile(f"(?<![A-Za-z\\d{_KN}])(?:(地下|{_BASEMENT})\\s*)?(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)[{_TRAILING}]*$")
+# people20: or F before the digits (F2: floor 2, read as wing F's unit 2 and apart from her 2F row)
+_FLOOR_ONLY = re.compile(f"(?<![A-Za-z\\d{_KN}])(?:(?:(地下|{_BASEMENT})\\s*)?(\\d{{1,2}}|[{_KN}]{{1,3}})\\s*(?:[Ff]|階)"
+                         f"|(?<![A-Za-z])[Ff]\\s*(\\d{{1,2}}))[{_TRAILING}]*$")
 _FLOOR = "F"  # ends a floor-only room stage (3F, B1F)
 # review18f: a floor typed right before a room of one or two digits (3F-2, 3階2号室, 3F 2号室) is its wing ("3F"), as a
 # basement floor is (B1F 101): room 2 of floors 2 and 3 were one person. A room of three or four digits names its floor
@@ -920,7 +930,7 @@ def _floor_parts(raw: str) -> tuple[str, str, str]:
         wing = _basement(floor) if unit.group(1) else floor + _FLOOR
         return unit.group(3).upper(), wing, _building_number(raw, unit.start())
     m = _FLOOR_ONLY.search(raw)
-    floor = _number(m.group(2)) if m else ""
+    floor = _number(m.group(2) or m.group(3)) if m else ""
     if m is None or not floor or floor == "0":
         return "", "", ""
     return ("B" if m.group(1) else "") + floor + _FLOOR, "", _building_number(raw, m.start())
@@ -1021,7 +1031,8 @@ def _room_in(raw: str) -> tuple[str, str, int]:
 
 
 _WORD = re.compile(r"[^\W\d_]")
-_LETTER_UNIT = re.compile(r"(?<![A-Za-z\d])[A-Za-z](?=\d{1,2}[\s。、.,・]*$)")
+# people20: never F (F2 is floor 2, as 2F: _FLOOR_ONLY) nor an era's year (H30, R2, S50, T1: _NOT_ROOM)
+_LETTER_UNIT = re.compile(r"(?<![A-Za-z\d])[A-EG-Za-eg-z](?=\d{1,2}[\s。、.,・]*$)")
 
 
 def _is_note(text: str, before: re.Match[str], last: re.Match[str]) -> bool:
@@ -1135,9 +1146,12 @@ def _before_building(text: str) -> str:
 # unchanged: 16-21 share it); review19p (same session, unreleased, so still 21): a lot after a town holding a number or
 # after ー or a kanji numeral (一番沢 12, 15ー 38, 十二 5) is the block again, a letter after a basement floor
 # (地下1階A) a unit of that floor, and a building's number typed apart (ハイツ 21) may be that building
-# (the glued alias). evidence.KEYING_ROOM_STAGES says which room
+# (the glued alias). 22 (people20): F and one or two digits (F2) is a floor, as 2F (it was wing F's unit 2); an era's
+# year typed bare after the building (H30, R2, S50, T1) no unit; a unit before 。/、 (コーポ山田 2。) read; a number spaced
+# after 丁目 and its 番 (本町3丁目十二 5, 3丁目12 5) the 号 (it was a room, left out of the key). Chain format
+# unchanged: 16-22 share it. evidence.KEYING_ROOM_STAGES says which room
 # stages each keying writes
-KEYING = 21
+KEYING = 22
 
 Step = Callable[[str], str] | None
 
