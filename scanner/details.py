@@ -341,6 +341,9 @@ class Detail(Code):
     QCOW2_ZSTD_READ_HERE = "qcow2-zstd-read-here", ("QCOW2 image compressed with zstd ({n:d} compressed "
                                                     "cluster(s)), which libqcow does not read: read by leakscan's "
                                                     "own QCOW2 reader as qemu reads it")
+    QCOW2_CUT_READ_HERE = "qcow2-cut-read-here", ("QCOW2 image cut short before a table libqcow needs to open it: "
+                                                  "read by leakscan's own QCOW2 reader as far as the file goes "
+                                                  "(what lies past its end is listed, never read as zeros)")
     MD_ARRAY_READ = "md-array-read", ("Linux md {level:word} array (metadata {version:word}, layout {layout:word}, "
                                       "chunk {chunk:d} bytes) rebuilt by leakscan read-only from {present:d} of its "
                                       "{slots:d} member images: {members:name}")

@@ -297,7 +297,14 @@ class ImageSource:
             self._layers = LayerFinder(self._keys, self._joined).find(self._storage)  # a UDIF read by table: its own spec
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
-            raise SourceError(say(Detail.DFVFS_LAYERS_UNREAD, library=full_reason(e))) from e
+            said = say(Detail.DFVFS_LAYERS_UNREAD, library=full_reason(e))
+            cut = self._qcow_cut_short() if self._kind == "QCOW" else []
+            if not cut:
+                raise SourceError(said) from e
+            self.__exit__()  # a QCOW2 cut before its first tables: nothing of the disk is in the file, said so
+            error = SourceError(join_details((cut[0].detail, say(Detail.NOTHING_WALKABLE, reasons=said))))
+            error.skipped = cut
+            raise error from e
         only = self._layers[0] if len(self._layers) == 1 else None
         if (only is not None and only.names == ("fs",) and only.fs_type is None
                 and (only.problem is None or only.problem[0] == Status.CORRUPT)):  # no file system, or a table refused
@@ -1276,6 +1283,8 @@ class ImageSource:
             try:
                 if features and self._serve_qcow(required=True):  # zstd compression: read by image_qcow.QcowReader
                     return
+                if kind == "QCOW" and not missing and self._serve_qcow(required=True, cut=True):
+                    return  # cut short before a table libqcow needs: read as far as it goes, listed qcow2-cut-short
             except ParentChainError as own:
                 e = own
             if chain := _raised_from(e, ParentChainError):
@@ -1287,29 +1296,33 @@ class ImageSource:
             raise SourceError(say(Detail.IMAGE_UNOPENED_MISSING, format=name, missing=missing, library=full_reason(e))
                               if missing else say(Detail.IMAGE_UNOPENED, format=name, library=full_reason(e))) from e
 
-    def _serve_qcow(self, required: bool) -> bool:
+    def _serve_qcow(self, required: bool, cut: bool = False) -> bool:
         """Read the QCOW2 image's current disk with image_qcow.QcowReader (as qemu reads it) instead of libqcow: when
         REQUIRED (libqcow refused a feature: zstd compression is read there) or when the image or a QCOW2 backing
         file holds compressed clusters (libqcow reads some as zeros without an error: review17f). The Sleuth Kit
         reads it directly (ReaderImage), dfvfs' layers through a path spec of leakscan's own (image_pathspec), so
         partitions and file systems read the same bytes. False (libqcow kept, or its refusal said) when QcowReader
-        does not read it; a chain of backing files that loops or runs too deep: ParentChainError, when REQUIRED."""
+        does not read it; a chain of backing files that loops or runs too deep: ParentChainError, when REQUIRED.
+        CUT (libqcow refused to open the image): served only when the image or a QCOW2 backing file is cut short
+        (image_qcow.cut_short), read as far as it goes; _qcow_cut_short lists each file cut."""
         from dfvfs.path import factory
 
         from .image_media import ReaderImage
         from .image_pathspec import register_reader
-        from .image_qcow import QcowRefused, compressed_count, open_qcow
+        from .image_qcow import QcowRefused, compressed_count, cut_short, open_qcow
 
         def count(fd: int) -> int | None:
             size = os.fstat(fd).st_size
             return compressed_count(lambda o, n: os.pread(fd, max(0, min(n, size - o)), o) if 0 <= o < size
                                     else b"") or None
 
+        if cut and not self._each_qcow(cut_short):
+            return False
         counts = self._each_qcow(count)
         if not counts and not required:
             return False
         try:
-            reader = open_qcow(self.text)
+            reader = open_qcow(self.text, cut=cut)
         except ParentChainError:
             if required:
                 raise
@@ -1325,7 +1338,8 @@ class ImageSource:
         self._img, self._format = ReaderImage(reader), QCOW_READ_HERE
         self._storage = factory.Factory.NewPathSpec(_QCOW_DISK, location=location)
         n = sum(k for _, k in counts)
-        self._qcow_served = say(Detail.QCOW2_ZSTD_READ_HERE if required else Detail.QCOW2_READ_HERE, n=n)
+        self._qcow_served = (say(Detail.QCOW2_CUT_READ_HERE) if cut else
+                             say(Detail.QCOW2_ZSTD_READ_HERE if required else Detail.QCOW2_READ_HERE, n=n))
         return True
 
     def _qcow_unread_features(self) -> str | None:

@@ -319,12 +319,15 @@ class QcowReader:
     backports.zstd); a cluster its tables place past the file's end or off a cluster boundary, or one that does not
     decompress, is an OSError (never zeros). Unallocated clusters read as zeros in a file with no backing file; in an
     overlay, from BACKING (``backing()`` opens the backing file's disk: ``read(offset, n)``, short at its end, past
-    which it reads as zeros, as qemu reads it; ``close()``). Refcounts are not read. Memory is bounded: L1 entries
-    read a page at a time, L2 tables and inflated clusters kept up to _CACHE bytes each (least recently used out)."""
+    which it reads as zeros, as qemu reads it; ``close()``). Refcounts are not read. A file CUT short (cut_short) may
+    hold only part of its L1 table: the entries present are read, a read needing one past the end is an OSError.
+    Memory is bounded: L1 entries read a page at a time, L2 tables and inflated clusters kept up to _CACHE bytes
+    each (least recently used out)."""
 
     _what = "QCOW2"
 
-    def __init__(self, path: str, backing: Callable[[], QcowBacking] | None = None, index: int | None = None) -> None:
+    def __init__(self, path: str, backing: Callable[[], QcowBacking] | None = None, index: int | None = None,
+                 cut: bool = False) -> None:
         from .image_sniff import open_evidence
 
         self._fd = open_evidence(path)
@@ -345,7 +348,7 @@ class QcowReader:
                 raise QcowRefused(f"its L1 table holds {l1_size} entries, the disk needs {needed}")
             # only the entries mapping the disk (a shrunk disk keeps more), read a page at a time when a cluster is
             # (a hostile table of 4 Mi entries held as a list cost ~170 MB per reader, one reader per snapshot)
-            if needed and len(self._pread(l1_offset + 8 * (needed - 1), 8)) < 8:
+            if needed and not cut and len(self._pread(l1_offset + 8 * (needed - 1), 8)) < 8:
                 raise QcowRefused(f"its L1 table (byte {l1_offset}) runs past the file's end")
             self._l1_at, self._l1_entries = l1_offset, needed
             self._l1_pages: OrderedDict[int, bytes] = OrderedDict()
@@ -426,12 +429,12 @@ class QcowReader:
         if page is None:
             first = page_no * _L1_PAGE
             want = 8 * min(_L1_PAGE, self._l1_entries - first)
-            page = self._pread(self._l1_at + 8 * first, want)
-            if len(page) < want:
-                raise OSError(f"{self._what}: its L1 table (byte {self._l1_at}) runs past the file's end")
+            page = self._pread(self._l1_at + 8 * first, want)  # short in a file cut short (CUT): kept as far as it goes
             self._l1_pages[page_no] = page
             if len(self._l1_pages) > 16:
                 self._l1_pages.popitem(last=False)
+        if len(page) < 8 * at + 8:
+            raise OSError(f"{self._what}: its L1 table (byte {self._l1_at}) runs past the file's end (cut short?)")
         return int.from_bytes(page[8 * at:8 * at + 8], "big") & _OFFSET
 
     def _remember(self, cache: OrderedDict[int, bytes], key: int, value: bytes) -> None:
@@ -581,11 +584,12 @@ def inflate(packed: bytes, cluster: int, zstd: bool) -> bytes:
     return bytes(out)
 
 
-def open_qcow(path: str, chain: list[str] | None = None) -> QcowReader:
+def open_qcow(path: str, chain: list[str] | None = None, cut: bool = False) -> QcowReader:
     """The current disk of the QCOW2 file at PATH read by QcowReader, over its chain of backing files: each found as
     dfvfs is made to find it (image_parents.backing_place: beside it, never out of its folder nor through a link), a
     QCOW2 one read by QcowReader too, a raw, VMDK or VHD/VHDX one through BackingDisk. A chain that loops or runs
-    longer than image_parents.MAX_CHAIN: ParentChainError; a backing file missing or a layout not read: QcowRefused."""
+    longer than image_parents.MAX_CHAIN: ParentChainError; a backing file missing or a layout not read: QcowRefused.
+    CUT: files cut short are read as far as they go (QcowReader's CUT)."""
     from .image_backing import declared_backing_format
     from .image_parents import backing_place, check_parent, visit_parent
     from .image_sniff import open_evidence
@@ -600,7 +604,7 @@ def open_qcow(path: str, chain: list[str] | None = None) -> QcowReader:
     finally:
         os.close(fd)
     if not written:  # no backing file (qemu: a name of 0 bytes is none)
-        return QcowReader(path)
+        return QcowReader(path, cut=cut)
     name = written.decode("utf-8", "replace")
     found = backing_place(path, name)
     if found is None:
@@ -609,8 +613,8 @@ def open_qcow(path: str, chain: list[str] | None = None) -> QcowReader:
     declared = declared_backing_format(head)
     kind = backing_kind(found, declared)
     if kind == "QCOW":
-        return QcowReader(path, lambda: open_qcow(found, chain))
-    return QcowReader(path, lambda: BackingDisk(found, declared))
+        return QcowReader(path, lambda: open_qcow(found, chain, cut), cut=cut)
+    return QcowReader(path, lambda: BackingDisk(found, declared), cut=cut)
 
 
 def backing_kind(path: str, declared: str | None) -> str:
