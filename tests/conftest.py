@@ -70,7 +70,10 @@ def _bytecode_cache(folder: Path) -> None:
     zygote, a worker of its own) compiled leakscan's modules from source again: half of a one-file scan's CPU
     (2.0 s instead of 1.0 s, bench/bench_startup.py). Their byte code goes to ``folder`` instead
     (PYTHONPYCACHEPREFIX, the session's temporary folder): still nothing written into the checkout, each module
-    compiled once a run. Set before pytest-xdist starts its workers, so they and all they start inherit it."""
+    compiled once a run. Set before pytest-xdist starts its workers, so they and all they start inherit it.
+    Byte code is checked by the source's size and mtime in whole seconds: a test that runs a .py file, rewrites it
+    at the same size and runs it again within that second gets the old code (seen 3 in 10 tries): write the
+    changed module to a new path (as the tests that copy the package do) or change its size."""
     if not (sys.flags.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE")):
         return
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
