@@ -52,6 +52,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     books = {name: make() for name, make in CASES.items()}
     names = [n for files in books.values() for n in files]
     assert len(names) == len(set(names)), sorted(names)
+    owner: dict[bytes, str] = {}  # no file is a copy of another test's (duplicates are grouped across the share)
+    assert all(owner.setdefault(data, case) == case for case, files in books.items() for data in files.values())
     files = {n: data for one in books.values() for n, data in one.items()}
     return {"findings": _scan(tmp_path_factory.mktemp("damage17"), files), "books": books}
 

@@ -52,6 +52,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     books = {name: make() for name, make in CASES.items()}
     names = [n for files in books.values() for n in files]
     assert len(names) == len(set(names)), sorted(names)
+    owner: dict[bytes, str] = {}  # no file is a copy of another test's (duplicates are grouped across the share)
+    assert all(owner.setdefault(data, case) == case for case, files in books.items() for data in files.values())
     files = {n: data for one in books.values() for n, data in one.items()}
     return {"findings": _scan(tmp_path_factory.mktemp("review16c"), files), "books": books}
 
@@ -151,8 +153,8 @@ def _c4() -> dict[str, bytes]:  # test_a_quote_left_open_in_a_text_that_is_no_ta
     fake = Faker("ja_JP")
     fake.seed_instance(SEED)
     rows = "氏名,住所,備考\r\n" + "".join(f'{fake.name()},{fake.address()},"{fake.city()}"\r\n' for _ in range(30))
-    books = {"message.txt": rtf.encode(), "memo.txt": memo.encode(),
-             "cut.csv": (rows + f'{fake.name()},{fake.address()},"旧住所 {fake.address()}').encode(),
+    books = {"message.txt": rtf.encode(), "memo.txt": memo.encode(),  # cut.csv: not a copy of one.csv above
+             "cut.csv": (rows + f'{fake.name()},{fake.address()},"前住所 {fake.address()}').encode(),
              "header-only.csv": f'氏名,住所,備考\r\n{fake.name()},"{fake.address()}'.encode()}
     return books
 
