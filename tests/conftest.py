@@ -179,6 +179,35 @@ def skip_of(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
     return next((s for s in found["skipped"] if s["path"] == str(path)), None)
 
 
+def scan_cases(folder: Path, books: dict[str, dict[str, bytes]]) -> dict[str, Any]:
+    """Several tests' files (case -> file name -> bytes) in one share ``folder/share`` scanned once through the CLI
+    (no option, as test_wild13's ``_scan``): {"findings": its findings, "books": ``books``}. A module whose tests
+    each scanned a few files of their own pays one scan.py run instead of one a test. Every file name is one
+    case's and no file is a copy of another case's (copies are grouped across a share), so a case's lines
+    (``own_lines``) are those a scan of its files alone gives."""
+    names = [n for files in books.values() for n in files]
+    assert len(names) == len(set(names)), sorted(names)
+    owner: dict[bytes, str] = {}
+    assert all(owner.setdefault(data, case) == case for case, files in books.items() for data in files.values())
+    share = folder / "share"
+    share.mkdir(parents=True)
+    for files in books.values():
+        for name, data in files.items():
+            (share / name).write_bytes(data)
+    out = folder / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return {"findings": json.loads((out / "findings.json").read_text(encoding="utf-8")), "books": books}
+
+
+def own_lines(scanned: dict[str, Any], case: str) -> dict[str, Any]:
+    """The lines (files and skipped) of ``scan_cases``' findings that are ``case``'s files (a member's by its
+    file's name)."""
+    names = scanned["books"][case]
+    return {key: [e for e in scanned["findings"][key] if Path(e["path"].split(" » ")[0]).name in names]
+            for key in ("files", "skipped")}
+
+
 class _CliTimeout(BaseException):
     """Raised in the test's thread when an in-process command passes its time limit (not an Exception, so
     leakscan's own handlers cannot swallow it)."""

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from tests.test_wild13 import _scan  # findings.json of a CLI scan over a share of files, no traceback
+from tests.conftest import own_lines, scan_cases
 
 SEED = 20261217
 N = 30
@@ -49,13 +49,7 @@ def _case(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Every test's files in one share, scanned once (one scan.py run instead of one a test): {"findings": the
     findings, "books": test -> its files}. Each test reads the lines of its own file names."""
-    books = {name: make() for name, make in CASES.items()}
-    names = [n for files in books.values() for n in files]
-    assert len(names) == len(set(names)), sorted(names)
-    owner: dict[bytes, str] = {}  # no file is a copy of another test's (duplicates are grouped across the share)
-    assert all(owner.setdefault(data, case) == case for case, files in books.items() for data in files.values())
-    files = {n: data for one in books.values() for n, data in one.items()}
-    return {"findings": _scan(tmp_path_factory.mktemp("damage17"), files), "books": books}
+    return scan_cases(tmp_path_factory.mktemp("damage17"), {name: make() for name, make in CASES.items()})
 
 
 def _mongosh(people: list[dict[str, object]]) -> str:
@@ -109,7 +103,7 @@ def test_jsonc_mongo_shell_and_python_dumps_are_read_whole(scanned: dict[str, An
     """A mongosh print, the legacy shell's ``.pretty()`` documents, a Python dict printed (``repr``) and a JSONC
     file: session 16 read none of their people from the mongo/Python prints (listed `corrupt` with 0 records: the
     sweep's seeds) and called the JSONC file damaged (`json-damaged`); each is the whole list, undamaged."""
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "dumps")
     books = scanned["books"]["dumps"]
     hits, listed = _by_name(findings)
     for name in books:
@@ -135,7 +129,7 @@ def _damaged_dumps() -> dict[str, bytes]:
 def test_damaged_mongo_shell_and_python_dumps_keep_their_records_and_say_so(scanned: dict[str, Any]) -> None:
     """Cut in the middle, a byte flipped in a value's quote: the records before (and around) the damage are read
     and the file is listed `corrupt` (`json-damaged`), never ok and never nothing."""
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "damaged_dumps")
     copies = scanned["books"]["damaged_dumps"]
     hits, listed = _by_name(findings)
     for name in copies:
@@ -165,7 +159,7 @@ def test_a_dbase_table_without_a_code_page_keeps_it_past_one_damaged_value(scann
     value to decode and read the whole table as cp1252 (30 people of mojibake, `ok`: 28 of 30 counted, or none of a
     dBase 7 table). The code page that explains all values but a few is kept and the replaced bytes are said (as a
     text table's are: ``decoding: partial``)."""
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "dbase_code_page")
     books = scanned["books"]["dbase_code_page"]
     hits, listed = _by_name(findings)
     for name in books:
@@ -190,7 +184,7 @@ def test_a_dbase_table_with_bytes_zeroed_or_repeated_among_its_records_says_so(s
     shifted or empty and the table passed `ok` with fewer people (dbf-iii 36 and 37 of 40, dBase 7 27 of 30 in the
     sweep). A record that does not open with a deletion flag (space or ``*``) is damage and is said; after bytes
     added the records are read from where they line up with the table's end again (all but the damaged one)."""
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "dbase_shifted")
     books = scanned["books"]["dbase_shifted"]
     hits, listed = _by_name(findings)
     for name in books:
@@ -215,7 +209,7 @@ def test_keys_differing_only_in_case_are_one_column_and_no_damage(scanned: dict[
     """An export whose older records say ``Tel``/``Address`` and newer ``tel``/``address`` (an app's versions, a
     hand-merged list): session 16 mended them as a damaged byte and listed the file `corrupt` (`json-key-mended`).
     Real exports hold both spellings: read as one column, not damage. A key one letter off stays mended and said."""
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "key_case")
     hits, listed = _by_name(findings)
     assert "mixed_case.json" not in listed, listed.get("mixed_case.json")
     assert hits["mixed_case.json"]["pii"]["records"] == 40, hits.get("mixed_case.json")
@@ -240,7 +234,7 @@ def test_a_utf16_script_with_one_stray_byte_says_so_not_cut(scanned: dict[str, A
     byte stays cut."""
     from tests.test_wild15 import ROWS
 
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "utf16_script")
     hits, listed = _by_name(findings)
     for name in ("stray.sql", "lost.sql"):
         codes = json.dumps(listed.get(name, {}).get("detail_codes"))
@@ -272,7 +266,7 @@ def test_a_sylk_file_named_txt_with_a_damaged_first_record_is_read_as_sylk(scann
     """A SYLK file saved as .txt (or .csv) whose ``ID;PWXL`` or second record has a flipped byte: its name says no
     SYLK and the sniff wanted both first records whole, so it was read as a semicolon text (a few cells a row, its
     people unread or fewer). Its lines are SYLK cell records all the same: read as SYLK."""
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "sylk_as_txt")
     books = scanned["books"]["sylk_as_txt"]
     hits, listed = _by_name(findings)
     got = {name: hits.get(name, {}).get("pii", {}).get("records") for name in books}
@@ -288,7 +282,7 @@ def _sylk_zeroed() -> dict[str, bytes]:
 def test_a_sylk_file_with_a_zeroed_block_says_so(scanned: dict[str, Any]) -> None:
     """A 4 KiB block zeroed after its first records (the sweep's sylk-slk zero4096@191: nothing, no reason): the
     block is said (`nul-block`) with the cells read after it."""
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "sylk_zeroed")
     _hits, listed = _by_name(findings)
     assert '"nul-block"' in json.dumps(listed.get("zeroed.slk", {}).get("detail_codes")), listed.get("zeroed.slk")
 
@@ -324,7 +318,7 @@ def test_a_mail_whose_body_table_is_cut_inside_its_first_row_is_listed(scanned: 
     a cut line after two), so a cut in the row's first cell or in its last ended as nothing and one in between read
     a row fragment `ok` (0-1 record, nothing said). Each is now a table body: a row with fewer cells than the header
     is `text-cut-in-row`, a row cut in its last cell gives its person."""
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "mail_cut")
     hits = {Path(f["path"].split(" » ")[0]).name: f for f in findings["files"]}
     listed = {Path(s["path"].split(" » ")[0]).name: json.dumps(s.get("detail_codes")) for s in findings["skipped"]}
     for name in ("in_first_cell.eml", "in_third_cell.eml"):
@@ -364,7 +358,7 @@ def test_a_third_party_xls_whose_workbook_stream_opens_zeroed_says_so(scanned: d
     NUL bytes and has records up to an EOF after them is zeroed (`nul-block`)."""
     if not scanned["books"]["xls_zeroed"]:
         pytest.skip("the third-party corpus is not here")
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "xls_zeroed")
     hits, listed = _by_name(findings)
     assert "whole.xls" not in listed and hits["whole.xls"]["pii"]["records"] == 11, hits.get("whole.xls")
     assert '"nul-block"' in json.dumps(listed.get("zeroed.xls", {}).get("detail_codes")), listed.get("zeroed.xls")
@@ -384,7 +378,7 @@ def _json_zeroed() -> dict[str, bytes]:
 def test_a_json_relative_with_a_zeroed_block_or_a_bare_word_is_listed(scanned: dict[str, Any]) -> None:
     """The rewrite is lenient (a bare word becomes a string): a print whose damage leaves bare words as values, or a
     block zeroed inside it (the decoder drops NULs; the sweep: 22 of 40 people, `ok`), must still be listed."""
-    findings = scanned["findings"]
+    findings = own_lines(scanned, "json_zeroed")
     hits, listed = _by_name(findings)
     assert '"nul-block"' in json.dumps(listed.get("zeroed.txt", {}).get("detail_codes")), listed.get("zeroed.txt")
     assert '"json-damaged"' in json.dumps(listed.get("bare.txt", {}).get("detail_codes")), (listed, hits.get("bare.txt"))

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from tests.test_wild13 import _scan  # findings.json of a CLI scan over a share of files, no traceback
+from tests.conftest import own_lines, scan_cases
 from tests.test_wild16 import _ended_as_nothing, _sylk
 
 SEED = 20261216
@@ -38,24 +38,11 @@ def _case(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]
     return make
 
 
-def _own(scanned: dict[str, Any], case: str) -> dict[str, Any]:
-    """The lines of the module's one scan that are of ``case``'s files (a member's line by its file's name)."""
-    names = scanned["books"][case]
-    return {key: [e for e in scanned["findings"][key] if Path(e["path"].split(" » ")[0]).name in names]
-            for key in ("files", "skipped")}
-
-
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The files of every test below that reads ``scanned``, in one share scanned once (one scan.py run instead of
     one a test): {"findings": the findings, "books": case -> its files}. Each test reads the lines of its own files."""
-    books = {name: make() for name, make in CASES.items()}
-    names = [n for files in books.values() for n in files]
-    assert len(names) == len(set(names)), sorted(names)
-    owner: dict[bytes, str] = {}  # no file is a copy of another test's (duplicates are grouped across the share)
-    assert all(owner.setdefault(data, case) == case for case, files in books.items() for data in files.values())
-    files = {n: data for one in books.values() for n, data in one.items()}
-    return {"findings": _scan(tmp_path_factory.mktemp("review16c"), files), "books": books}
+    return scan_cases(tmp_path_factory.mktemp("review16c"), {name: make() for name, make in CASES.items()})
 
 
 @_case
@@ -74,7 +61,7 @@ def test_sylk_position_of_odd_digits_costs_no_rows(scanned: dict[str, Any]) -> N
     more digits than int() converts (4,300) raised ValueError out of the reader: the whole file was listed
     "the parser raised ValueError" and its 40 people were lost. Such a position is no position: the cell is
     outside the sheet, the other rows are read."""
-    findings = _own(scanned, "c1")
+    findings = own_lines(scanned, "c1")
     books = scanned["books"]["c1"]
     assert _records(findings) == dict.fromkeys(books, 40), (_records(findings), findings["skipped"])
 
@@ -113,7 +100,7 @@ def test_json_starting_with_a_brace_then_a_comment_or_bare_key_is_still_json(sca
     was damaged JSON). Person exports that open otherwise ended as nothing where main read or listed them: a
     ``{ // comment`` before the keys (30 people read before), a mongosh print ``{ _id: ObjectId(..), name: ..}`` and
     a Python dict printed to a file (listed as damaged JSON before)."""
-    findings = _own(scanned, "c2")
+    findings = own_lines(scanned, "c2")
     books = scanned["books"]["c2"]
     assert not _ended_as_nothing(findings, set(books)), (_records(findings), findings["skipped"])
     assert _records(findings).get("export.json") == 30, _records(findings)
@@ -133,7 +120,7 @@ def _c3() -> dict[str, bytes]:  # test_a_cut_inside_a_quoted_cell_is_one_cut
 def test_a_cut_inside_a_quoted_cell_is_one_cut(scanned: dict[str, Any]) -> None:
     """A text cut inside a quoted cell was given two reasons for one cut: text-cut-in-quote and text-cut-in-row,
     the latter counting the quoted cell's second line as a row of 1 cell ("1 of 3 cells")."""
-    findings = _own(scanned, "c3")
+    findings = own_lines(scanned, "c3")
     books = scanned["books"]["c3"]
     codes = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
     assert codes == dict.fromkeys(books, ["quoting-unclosed", "text-cut-in-quote"]), codes
@@ -165,7 +152,7 @@ def test_a_quote_left_open_in_a_text_that_is_no_table_is_no_cut(scanned: dict[st
     table-layout:auto;">`` opens a quote after a ;) and a Notepad memo (no final line end) whose last paragraph
     opens a quotation after a comma were listed corrupt "the file is cut". A cut is claimed only below a table
     (the rows above as wide as each other, two cells or more); a person list cut so is still listed."""
-    findings = _own(scanned, "c4")
+    findings = own_lines(scanned, "c4")
     listed = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
     assert "message.txt" not in listed and "memo.txt" not in listed, listed
     assert "text-cut-in-quote" in listed.get("cut.csv", []) and "header-only.csv" in listed, listed
@@ -188,7 +175,7 @@ def test_sylk_with_a_damaged_first_record_is_read_under_its_name(scanned: dict[s
     """One flipped byte in the first 15 (the writer's name in ``ID;PWXL``, the ; of the second record) and a .slk
     with 40 people was listed "SYLK spreadsheet: no reader for this format" (there is one) with no person read: the
     sniff wants both first records intact. A file named .slk/.sylk whose cells are SYLK cells is read as SYLK."""
-    findings = _own(scanned, "c5")
+    findings = own_lines(scanned, "c5")
     books = scanned["books"]["c5"]
     assert _records(findings) == dict.fromkeys(books, 40), (_records(findings), findings["skipped"])
 
@@ -217,7 +204,7 @@ def test_gnumeric_sniff_wants_the_namespace_declared(scanned: dict[str, Any]) ->
     "Gnumeric XML: XMLSyntaxError" with its 30 people unread. And the old namespace was missed by the third list of
     Gnumeric marks (which .xml files are read): a Gnumeric 1.0 workbook saved as .xml ended as nothing while a newer
     one was read. A workbook declares its namespace (``xmlns:gmr="…"``): that is what is looked for, in one place."""
-    findings = _own(scanned, "c6")
+    findings = own_lines(scanned, "c6")
     assert _records(findings) == {"meibo.xls": 30, "old.xml": 40, "new.xml": 40}, (_records(findings),
                                                                                     findings["skipped"])
 
@@ -249,7 +236,7 @@ def test_a_crlf_csv_cut_at_a_line_break_inside_a_quoted_cell_is_listed(scanned: 
     """Excel writes CRLF between rows and LF inside a cell: a CSV cut right after a cell's LF ended `ok` with the rows
     after it lost (a text ending with its line end was taken as whole). A quote still open at the end whose last line
     ends LF alone in a file of CRLF rows is a cut; the same text with CRLF at the end (a stray quote) is not."""
-    findings = _own(scanned, "c7")
+    findings = own_lines(scanned, "c7")
     listed = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
     assert "text-cut-in-quote" in listed.get("crlf_cut.csv", []), listed
     assert "text-cut-in-quote" not in listed.get("crlf_whole.csv", []), listed

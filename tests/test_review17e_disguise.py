@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.access_data import person_database
+from tests.conftest import own_lines, scan_cases
 from tests.pii_data import people, standard
 from tests.test_wild13 import _scan
 
@@ -47,24 +48,11 @@ def _case(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]
     return make
 
 
-def _own(scanned: dict[str, Any], case: str) -> dict[str, Any]:
-    """The lines of the module's one scan that are of ``case``'s files (a member's line by its file's name)."""
-    names = scanned["books"][case]
-    return {key: [e for e in scanned["findings"][key] if Path(e["path"].split(" » ")[0]).name in names]
-            for key in ("files", "skipped")}
-
-
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The files of every test below that reads ``scanned``, in one share scanned once (one scan.py run instead of
     one a test): {"findings": the findings, "books": case -> its files}. Each test reads the lines of its own files."""
-    books = {name: make() for name, make in CASES.items()}
-    names = [n for files in books.values() for n in files]
-    assert len(names) == len(set(names)), sorted(names)
-    owner: dict[bytes, str] = {}  # no file is a copy of another test's (duplicates are grouped across the share)
-    assert all(owner.setdefault(data, case) == case for case, files in books.items() for data in files.values())
-    files = {n: data for one in books.values() for n, data in one.items()}
-    return {"findings": _scan(tmp_path_factory.mktemp("review17e"), files), "books": books}
+    return scan_cases(tmp_path_factory.mktemp("review17e"), {name: make() for name, make in CASES.items()})
 
 
 @_case
@@ -82,7 +70,7 @@ def test_a_document_with_a_person_table_renamed_is_read(scanned: dict[str, Any])
     """doctables17 reads the tables of a .docx/.odt/.rtf by its name; renamed, its table was never read: a lead
     without its people under a picture's name, nothing under .dat/.bak/.pptx/none, "zip file that is not a
     workbook" under .xlsx/.txt."""
-    findings = _own(scanned, "c1")
+    findings = own_lines(scanned, "c1")
     files = scanned["books"]["c1"]
     for name in files:
         assert _records(findings, name) == N, (name, [f for f in findings["files"] if name in f["path"]],
@@ -104,7 +92,7 @@ def test_a_dbase7_table_renamed_is_read(scanned: dict[str, Any]) -> None:
     .dat, .html, .docx or without an extension it ended as nothing (disguise17 left it open)."""
     from tests.test_review16e_dbase import N as N7
 
-    findings = _own(scanned, "c2")
+    findings = own_lines(scanned, "c2")
     files = scanned["books"]["c2"]
     for name in files:
         assert _records(findings, name) == N7, (name, [f for f in findings["files"] if name in f["path"]],
@@ -125,7 +113,7 @@ def _c3() -> dict[str, bytes]:  # test_a_dbase_table_whose_field_names_end_in_le
 def test_a_dbase_table_whose_field_names_end_in_left_over_bytes_is_seen_renamed(scanned: dict[str, Any]) -> None:
     """Writers leave what their buffer held after a field name's NUL (the reader ignores it and reads the table by
     its .dbf name); the head check required NULs to the end, so renamed .jpg or .dat such a table ended as nothing."""
-    findings = _own(scanned, "c3")
+    findings = own_lines(scanned, "c3")
     files = scanned["books"]["c3"]
     for name in files:
         assert _records(findings, name) == N, (name, findings["files"], findings["skipped"])
@@ -191,7 +179,7 @@ def test_a_word97_document_with_tables_renamed_is_read_as_under_doc(scanned: dic
     """A Word 97-2003 document's tables are read under .doc (word18; doctables17 listed them unread); renamed .docx (a
     user's "upgrade") it ended as nothing, under .rtf/.jpg it was a lead saying nothing of its tables, under .xls
     "OLE2 file without a workbook stream". One byte is appended to each copy so that none is a copy of another."""
-    findings = _own(scanned, "c4")
+    findings = own_lines(scanned, "c4")
     files = scanned["books"]["c4"]
     for name in files:
         hits = [h for h in findings["files"] if h["path"].endswith("/" + name)]
