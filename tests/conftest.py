@@ -70,7 +70,10 @@ def _bytecode_cache(folder: Path) -> None:
     zygote, a worker of its own) compiled leakscan's modules from source again: half of a one-file scan's CPU
     (2.0 s instead of 1.0 s, bench/bench_startup.py). Their byte code goes to ``folder`` instead
     (PYTHONPYCACHEPREFIX, the session's temporary folder): still nothing written into the checkout, each module
-    compiled once a run. Set before pytest-xdist starts its workers, so they and all they start inherit it."""
+    compiled once a run. Set before pytest-xdist starts its workers, so they and all they start inherit it.
+    Byte code is checked by the source's size and mtime in whole seconds: a test that runs a .py file, rewrites it
+    at the same size and runs it again within that second gets the old code (seen 3 in 10 tries): write the
+    changed module to a new path (as the tests that copy the package do) or change its size."""
     if not (sys.flags.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE")):
         return
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -174,6 +177,35 @@ def hit_of(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
 def skip_of(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
     """The findings.json listing of ``path`` among the files not examined (None if it is not listed)."""
     return next((s for s in found["skipped"] if s["path"] == str(path)), None)
+
+
+def scan_cases(folder: Path, books: dict[str, dict[str, bytes]]) -> dict[str, Any]:
+    """Several tests' files (case -> file name -> bytes) in one share ``folder/share`` scanned once through the CLI
+    (no option, as test_wild13's ``_scan``): {"findings": its findings, "books": ``books``}. A module whose tests
+    each scanned a few files of their own pays one scan.py run instead of one a test. Every file name is one
+    case's and no file is a copy of another case's (copies are grouped across a share), so a case's lines
+    (``own_lines``) are those a scan of its files alone gives."""
+    names = [n for files in books.values() for n in files]
+    assert len(names) == len(set(names)), sorted(names)
+    owner: dict[bytes, str] = {}
+    assert all(owner.setdefault(data, case) == case for case, files in books.items() for data in files.values())
+    share = folder / "share"
+    share.mkdir(parents=True)
+    for files in books.values():
+        for name, data in files.items():
+            (share / name).write_bytes(data)
+    out = folder / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return {"findings": json.loads((out / "findings.json").read_text(encoding="utf-8")), "books": books}
+
+
+def own_lines(scanned: dict[str, Any], case: str) -> dict[str, Any]:
+    """The lines (files and skipped) of ``scan_cases``' findings that are ``case``'s files (a member's by its
+    file's name)."""
+    names = scanned["books"][case]
+    return {key: [e for e in scanned["findings"][key] if Path(e["path"].split(" » ")[0]).name in names]
+            for key in ("files", "skipped")}
 
 
 class _CliTimeout(BaseException):

@@ -25,6 +25,18 @@ def _share(root: Path) -> Path:
     return share
 
 
+@pytest.fixture(scope="module")
+def listed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(share, scan): a share holding a one-person list.csv, scanned once with --name list.csv, for the tests that
+    only read them (they merge and export into their own folders; a test that changes the share makes its own)."""
+    root = tmp_path_factory.mktemp("listed")
+    share = _share(root)
+    (share / "PC01" / "list.csv").write_text("氏名,住所\n山田太郎,東京都小金井市本町1-2-3\n", "utf-8")
+    scan = root / "pc01"
+    assert run_cli("scan", str(share), "--name", "list.csv", "--out", str(scan), "--quiet").returncode == 1
+    return share, scan
+
+
 def _refused(done: subprocess.CompletedProcess[str], said: str) -> None:
     assert done.returncode == 2, done.stderr
     assert said in done.stderr and "Traceback" not in done.stderr
@@ -73,13 +85,10 @@ def test_an_option_file_that_is_a_fifo_a_device_or_a_folder_is_refused(option: s
 
 
 @pytest.mark.parametrize("second", ["same", "copy", "findings.json"])
-def test_merge_of_one_scan_twice_counts_it_once(second: str, tmp_path: Path) -> None:
+def test_merge_of_one_scan_twice_counts_it_once(second: str, listed: tuple[Path, Path], tmp_path: Path) -> None:
     """Merged with itself (or with a copy of its folder), a scan's records, sources and skips were summed
     twice into the case: the repeat is dropped with a warning."""
-    share = _share(tmp_path)
-    (share / "PC01" / "list.csv").write_text("氏名,住所\n山田太郎,東京都小金井市本町1-2-3\n", "utf-8")
-    scan = tmp_path / "pc01"
-    assert run_cli("scan", str(share), "--name", "list.csv", "--out", str(scan), "--quiet").returncode == 1
+    _, scan = listed
     copy = tmp_path / "pc01-copy"
     shutil.copytree(scan, copy)
     other = {"same": str(scan), "copy": str(copy), "findings.json": str(copy / "findings.json")}[second]
@@ -94,11 +103,8 @@ def test_merge_of_one_scan_twice_counts_it_once(second: str, tmp_path: Path) -> 
     assert len(b["merge"]["inputs"]) == 1
 
 
-def test_the_notification_list_is_never_written_into_a_scanned_folder(tmp_path: Path) -> None:
-    share = _share(tmp_path)
-    (share / "PC01" / "list.csv").write_text("氏名,住所\n山田太郎,東京都小金井市本町1-2-3\n", "utf-8")
-    scan = tmp_path / "pc01"
-    assert run_cli("scan", str(share), "--name", "list.csv", "--out", str(scan), "--quiet").returncode == 1
+def test_the_notification_list_is_never_written_into_a_scanned_folder(listed: tuple[Path, Path]) -> None:
+    share, scan = listed
     before = sorted(p.name for p in share.rglob("*"))
     for target in (share / "PC01" / "notify.xlsx", share / "notify.xlsx"):
         done = run_cli("persons", str(scan), "--export", str(target))
@@ -232,13 +238,11 @@ def test_a_findings_json_too_large_for_the_memory_is_one_line(tmp_path: Path) ->
     _refused(done, "out of memory")
 
 
-def test_the_notification_list_never_replaces_a_file_without_overwrite(tmp_path: Path) -> None:
+def test_the_notification_list_never_replaces_a_file_without_overwrite(listed: tuple[Path, Path],
+                                                                        tmp_path: Path) -> None:
     """An existing file at the export path (another case's list, a document) is refused in one line, before
     anything is read again; --overwrite replaces it whole (0600, no temporary file left)."""
-    share = _share(tmp_path)
-    (share / "PC01" / "list.csv").write_text("氏名,住所\n山田太郎,東京都小金井市本町1-2-3\n", "utf-8")
-    scan = tmp_path / "pc01"
-    assert run_cli("scan", str(share), "--name", "list.csv", "--out", str(scan), "--quiet").returncode == 1
+    share, scan = listed
     exports = tmp_path / "exports"
     exports.mkdir()
     target = exports / "notify.xlsx"

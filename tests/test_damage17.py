@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from faker import Faker
 
-from tests.test_wild13 import _scan  # findings.json of a CLI scan over a share of files, no traceback
+from tests.conftest import own_lines, scan_cases
 
 SEED = 20261217
 N = 30
@@ -31,6 +34,22 @@ def _by_name(findings: dict) -> tuple[dict[str, dict], dict[str, dict]]:
     hits = {Path(f["path"]).name: f for f in findings["files"]}
     listed = {Path(s["path"]).name: s for s in findings["skipped"]}
     return hits, listed
+
+
+CASES: dict[str, Callable[[], dict[str, bytes]]] = {}
+
+
+def _case(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
+    """A test's files (each file name used by one test only): made by the module's one scan."""
+    CASES[make.__name__.lstrip("_")] = make
+    return make
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every test's files in one share, scanned once (one scan.py run instead of one a test): {"findings": the
+    findings, "books": test -> its files}. Each test reads the lines of its own file names."""
+    return scan_cases(tmp_path_factory.mktemp("damage17"), {name: make() for name, make in CASES.items()})
 
 
 def _mongosh(people: list[dict[str, object]]) -> str:
@@ -71,24 +90,29 @@ def _jsonc(people: list[dict[str, object]]) -> str:
     return "// member export\n" + text.replace("\n    }", ",\n    }").replace("\n  ]", ",\n  ]")
 
 
-def test_jsonc_mongo_shell_and_python_dumps_are_read_whole(tmp_path: Path) -> None:
-    """A mongosh print, the legacy shell's ``.pretty()`` documents, a Python dict printed (``repr``) and a JSONC
-    file: session 16 read none of their people from the mongo/Python prints (listed `corrupt` with 0 records: the
-    sweep's seeds) and called the JSONC file damaged (`json-damaged`); each is the whole list, undamaged."""
+@_case
+def _dumps() -> dict[str, bytes]:
     people = _people()
     books = {"users_mongosh.txt": _mongosh(people).encode(), "users_pretty.txt": _legacy_mongo(people).encode(),
              "users_repr.txt": repr({"users": people}).encode(), "users.jsonc": _jsonc(people).encode(),
              "users_comment.json": _jsonc(people).encode()}
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_jsonc_mongo_shell_and_python_dumps_are_read_whole(scanned: dict[str, Any]) -> None:
+    """A mongosh print, the legacy shell's ``.pretty()`` documents, a Python dict printed (``repr``) and a JSONC
+    file: session 16 read none of their people from the mongo/Python prints (listed `corrupt` with 0 records: the
+    sweep's seeds) and called the JSONC file damaged (`json-damaged`); each is the whole list, undamaged."""
+    findings = own_lines(scanned, "dumps")
+    books = scanned["books"]["dumps"]
     hits, listed = _by_name(findings)
     for name in books:
         assert name not in listed, (name, listed.get(name))
         assert hits.get(name, {}).get("pii", {}).get("records") == N, (name, hits.get(name))
 
 
-def test_damaged_mongo_shell_and_python_dumps_keep_their_records_and_say_so(tmp_path: Path) -> None:
-    """Cut in the middle, a byte flipped in a value's quote: the records before (and around) the damage are read
-    and the file is listed `corrupt` (`json-damaged`), never ok and never nothing."""
+@_case
+def _damaged_dumps() -> dict[str, bytes]:
     people = _people()
     copies = {}
     for name, text in (("mongosh", _mongosh(people)), ("pretty", _legacy_mongo(people)),
@@ -99,7 +123,14 @@ def test_damaged_mongo_shell_and_python_dumps_keep_their_records_and_say_so(tmp_
         at = data.index(b"'" if name != "pretty" else b'"', len(data) // 2)
         flipped[at] ^= 0x40
         copies[f"{name}_flip.txt"] = bytes(flipped)
-    findings = _scan(tmp_path, copies)
+    return copies
+
+
+def test_damaged_mongo_shell_and_python_dumps_keep_their_records_and_say_so(scanned: dict[str, Any]) -> None:
+    """Cut in the middle, a byte flipped in a value's quote: the records before (and around) the damage are read
+    and the file is listed `corrupt` (`json-damaged`), never ok and never nothing."""
+    findings = own_lines(scanned, "damaged_dumps")
+    copies = scanned["books"]["damaged_dumps"]
     hits, listed = _by_name(findings)
     for name in copies:
         records = hits.get(name, {}).get("pii", {}).get("records", 0)
@@ -107,11 +138,8 @@ def test_damaged_mongo_shell_and_python_dumps_keep_their_records_and_say_so(tmp_
         assert '"json-damaged"' in json.dumps(listed.get(name, {}).get("detail_codes")), (name, listed.get(name))
 
 
-def test_a_dbase_table_without_a_code_page_keeps_it_past_one_damaged_value(tmp_path: Path) -> None:
-    """A UTF-8 (QGIS) or cp932 table that names no code page, one byte of one value flipped: session 16 wanted every
-    value to decode and read the whole table as cp1252 (30 people of mojibake, `ok`: 28 of 30 counted, or none of a
-    dBase 7 table). The code page that explains all values but a few is kept and the replaced bytes are said (as a
-    text table's are: ``decoding: partial``)."""
+@_case
+def _dbase_code_page() -> dict[str, bytes]:
     from tests.test_review16e_dbase import _dbase7, _table_in
 
     tables = {"utf8.dbf": _table_in("utf-8", 0), "cp932.dbf": _table_in("cp932", 0), "plus.dbf": _dbase7()}
@@ -123,18 +151,24 @@ def test_a_dbase_table_without_a_code_page_keeps_it_past_one_damaged_value(tmp_p
         at = re.compile(lead).search(data, header_len + (len(data) - header_len) // 2).start()  # first byte, in a text
         damaged[at] = 0xFF if name == "utf8.dbf" else 0x85  # no character's (first) byte in that code page
         books[name] = bytes(damaged)
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_a_dbase_table_without_a_code_page_keeps_it_past_one_damaged_value(scanned: dict[str, Any]) -> None:
+    """A UTF-8 (QGIS) or cp932 table that names no code page, one byte of one value flipped: session 16 wanted every
+    value to decode and read the whole table as cp1252 (30 people of mojibake, `ok`: 28 of 30 counted, or none of a
+    dBase 7 table). The code page that explains all values but a few is kept and the replaced bytes are said (as a
+    text table's are: ``decoding: partial``)."""
+    findings = own_lines(scanned, "dbase_code_page")
+    books = scanned["books"]["dbase_code_page"]
     hits, listed = _by_name(findings)
     for name in books:
         pii = hits.get(name, {}).get("pii", {})
         assert pii.get("records", 0) >= N - 1 and "bytes replaced" in pii.get("decoding", ""), (name, pii)
 
 
-def test_a_dbase_table_with_bytes_zeroed_or_repeated_among_its_records_says_so(tmp_path: Path) -> None:
-    """A 512-byte block zeroed over records, 16 bytes repeated (a bad copy) in the middle: the records after read
-    shifted or empty and the table passed `ok` with fewer people (dbf-iii 36 and 37 of 40, dBase 7 27 of 30 in the
-    sweep). A record that does not open with a deletion flag (space or ``*``) is damage and is said; after bytes
-    added the records are read from where they line up with the table's end again (all but the damaged one)."""
+@_case
+def _dbase_shifted() -> dict[str, bytes]:
     from tests.test_dbase16 import _table, dbf_bytes
 
     data = dbf_bytes(_table())
@@ -142,17 +176,24 @@ def test_a_dbase_table_with_bytes_zeroed_or_repeated_among_its_records_says_so(t
     middle = header_len + size * 12 + 40
     books = {"zeroed.dbf": data[:middle] + bytes(512) + data[middle + 512:],
              "repeated.dbf": data[:middle + 16] + data[middle:middle + 16] + data[middle + 16:]}
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_a_dbase_table_with_bytes_zeroed_or_repeated_among_its_records_says_so(scanned: dict[str, Any]) -> None:
+    """A 512-byte block zeroed over records, 16 bytes repeated (a bad copy) in the middle: the records after read
+    shifted or empty and the table passed `ok` with fewer people (dbf-iii 36 and 37 of 40, dBase 7 27 of 30 in the
+    sweep). A record that does not open with a deletion flag (space or ``*``) is damage and is said; after bytes
+    added the records are read from where they line up with the table's end again (all but the damaged one)."""
+    findings = own_lines(scanned, "dbase_shifted")
+    books = scanned["books"]["dbase_shifted"]
     hits, listed = _by_name(findings)
     for name in books:
         assert hits.get(name, {}).get("pii", {}).get("records", 0) >= (N - 1 if name == "repeated.dbf" else 10), name
         assert '"dbf-records-shifted"' in json.dumps(listed.get(name, {}).get("detail_codes")), (name, listed.get(name))
 
 
-def test_keys_differing_only_in_case_are_one_column_and_no_damage(tmp_path: Path) -> None:
-    """An export whose older records say ``Tel``/``Address`` and newer ``tel``/``address`` (an app's versions, a
-    hand-merged list): session 16 mended them as a damaged byte and listed the file `corrupt` (`json-key-mended`).
-    Real exports hold both spellings: read as one column, not damage. A key one letter off stays mended and said."""
+@_case
+def _key_case() -> dict[str, bytes]:
     people = _people(40)
     mixed = [{("Tel" if i < 3 else "tel"): p["tel"], "name": p["name"],
               ("Address" if i < 3 else "address"): p["address"]} for i, p in enumerate(people)]
@@ -161,25 +202,39 @@ def test_keys_differing_only_in_case_are_one_column_and_no_damage(tmp_path: Path
     typo[7]["adress"] = typo[7].pop("adress")
     books = {"mixed_case.json": json.dumps(mixed, ensure_ascii=False).encode(),
              "flipped.json": json.dumps(typo, ensure_ascii=False).replace('"adress"', '"addrexs"').encode()}
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_keys_differing_only_in_case_are_one_column_and_no_damage(scanned: dict[str, Any]) -> None:
+    """An export whose older records say ``Tel``/``Address`` and newer ``tel``/``address`` (an app's versions, a
+    hand-merged list): session 16 mended them as a damaged byte and listed the file `corrupt` (`json-key-mended`).
+    Real exports hold both spellings: read as one column, not damage. A key one letter off stays mended and said."""
+    findings = own_lines(scanned, "key_case")
     hits, listed = _by_name(findings)
     assert "mixed_case.json" not in listed, listed.get("mixed_case.json")
     assert hits["mixed_case.json"]["pii"]["records"] == 40, hits.get("mixed_case.json")
     assert '"json-key-mended"' in json.dumps(listed.get("flipped.json", {}).get("detail_codes")), listed
 
 
-def test_a_utf16_script_with_one_stray_byte_says_so_not_cut(tmp_path: Path) -> None:
-    """An SSMS script (UTF-16, BOM) with one byte added inside a row, and one with a byte lost: the text is read in
-    step again after the line (every row but that one read) and the file said out of step there
-    (`utf16-realigned`); session 16 said it `sql-dump-cut` (its odd length), which it is not. A script cut at an odd
-    byte stays cut."""
-    from tests.test_wild15 import ROWS, sqlserver_script
+@_case
+def _utf16_script() -> dict[str, bytes]:
+    from tests.test_wild15 import sqlserver_script
 
     data = b"\xff\xfe" + sqlserver_script().encode("utf-16-le")
     middle = data.index("INSERT".encode("utf-16-le"), len(data) // 2) + 101  # inside a row's values
     books = {"stray.sql": data[:middle] + b"\x41" + data[middle:], "lost.sql": data[:middle] + data[middle + 1:],
              "cut.sql": data[:middle]}
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_a_utf16_script_with_one_stray_byte_says_so_not_cut(scanned: dict[str, Any]) -> None:
+    """An SSMS script (UTF-16, BOM) with one byte added inside a row, and one with a byte lost: the text is read in
+    step again after the line (every row but that one read) and the file said out of step there
+    (`utf16-realigned`); session 16 said it `sql-dump-cut` (its odd length), which it is not. A script cut at an odd
+    byte stays cut."""
+    from tests.test_wild15 import ROWS
+
+    findings = own_lines(scanned, "utf16_script")
     hits, listed = _by_name(findings)
     for name in ("stray.sql", "lost.sql"):
         codes = json.dumps(listed.get(name, {}).get("detail_codes"))
@@ -196,37 +251,44 @@ def _sylk_people() -> bytes:
     return _sylk(rows)
 
 
-def test_a_sylk_file_named_txt_with_a_damaged_first_record_is_read_as_sylk(tmp_path: Path) -> None:
-    """A SYLK file saved as .txt (or .csv) whose ``ID;PWXL`` or second record has a flipped byte: its name says no
-    SYLK and the sniff wanted both first records whole, so it was read as a semicolon text (a few cells a row, its
-    people unread or fewer). Its lines are SYLK cell records all the same: read as SYLK."""
+@_case
+def _sylk_as_txt() -> dict[str, bytes]:
     data = _sylk_people()
     books = {}
     for i, at in enumerate((0, 3, 5, 12, 13)):
         b = bytearray(data)
         b[at] ^= 0xFF
         books[f"flip{i}.txt" if i % 2 else f"flip{i}.csv"] = bytes(b)
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_a_sylk_file_named_txt_with_a_damaged_first_record_is_read_as_sylk(scanned: dict[str, Any]) -> None:
+    """A SYLK file saved as .txt (or .csv) whose ``ID;PWXL`` or second record has a flipped byte: its name says no
+    SYLK and the sniff wanted both first records whole, so it was read as a semicolon text (a few cells a row, its
+    people unread or fewer). Its lines are SYLK cell records all the same: read as SYLK."""
+    findings = own_lines(scanned, "sylk_as_txt")
+    books = scanned["books"]["sylk_as_txt"]
     hits, listed = _by_name(findings)
     got = {name: hits.get(name, {}).get("pii", {}).get("records") for name in books}
     assert got == dict.fromkeys(books, 40), (got, listed)
 
 
-def test_a_sylk_file_with_a_zeroed_block_says_so(tmp_path: Path) -> None:
+@_case
+def _sylk_zeroed() -> dict[str, bytes]:
+    data = _sylk_people()
+    return {"zeroed.slk": data[:191] + bytes(4096) + data[191 + 4096:]}
+
+
+def test_a_sylk_file_with_a_zeroed_block_says_so(scanned: dict[str, Any]) -> None:
     """A 4 KiB block zeroed after its first records (the sweep's sylk-slk zero4096@191: nothing, no reason): the
     block is said (`nul-block`) with the cells read after it."""
-    data = _sylk_people()
-    findings = _scan(tmp_path, {"zeroed.slk": data[:191] + bytes(4096) + data[191 + 4096:]})
+    findings = own_lines(scanned, "sylk_zeroed")
     _hits, listed = _by_name(findings)
     assert '"nul-block"' in json.dumps(listed.get("zeroed.slk", {}).get("detail_codes")), listed.get("zeroed.slk")
 
 
-def test_a_mail_whose_body_table_is_cut_inside_its_first_row_is_listed(tmp_path: Path) -> None:
-    """A message pasting a person table (ISO-2022-JP, tab-separated) cut inside the table's first row: with the
-    header line and part of one row there was no table by the body's rule (three lines sharing a count; fix16a took
-    a cut line after two), so a cut in the row's first cell or in its last ended as nothing and one in between read
-    a row fragment `ok` (0-1 record, nothing said). Each is now a table body: a row with fewer cells than the header
-    is `text-cut-in-row`, a row cut in its last cell gives its person."""
+@_case
+def _mail_cut() -> dict[str, bytes]:
     from email import policy
     from email.header import Header
     from email.mime.text import MIMEText
@@ -247,7 +309,16 @@ def test_a_mail_whose_body_table_is_cut_inside_its_first_row_is_listed(tmp_path:
     tabs = [i for i in range(first_row, row_end) if whole[i] == 9]
     books = {"in_first_cell.eml": whole[:first_row + 8], "in_third_cell.eml": whole[:tabs[1] + 12],
              "in_last_cell.eml": whole[:row_end - 3]}
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_a_mail_whose_body_table_is_cut_inside_its_first_row_is_listed(scanned: dict[str, Any]) -> None:
+    """A message pasting a person table (ISO-2022-JP, tab-separated) cut inside the table's first row: with the
+    header line and part of one row there was no table by the body's rule (three lines sharing a count; fix16a took
+    a cut line after two), so a cut in the row's first cell or in its last ended as nothing and one in between read
+    a row fragment `ok` (0-1 record, nothing said). Each is now a table body: a row with fewer cells than the header
+    is `text-cut-in-row`, a row cut in its last cell gives its person."""
+    findings = own_lines(scanned, "mail_cut")
     hits = {Path(f["path"].split(" » ")[0]).name: f for f in findings["files"]}
     listed = {Path(s["path"].split(" » ")[0]).name: json.dumps(s.get("detail_codes")) for s in findings["skipped"]}
     for name in ("in_first_cell.eml", "in_third_cell.eml"):
@@ -270,34 +341,44 @@ def test_json_relatives_keep_numbers_dates_and_dotted_constructors() -> None:
     assert _relaxed('[{"name": "a", "n": 1e5}]', budget) is None  # plain JSON: nothing rewritten
 
 
-def test_a_third_party_xls_whose_workbook_stream_opens_zeroed_says_so(tmp_path: Path) -> None:
+@_case
+def _xls_zeroed() -> dict[str, bytes]:
+    seed = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "spreadsheets" / "positive" / \
+        "calamine__biff5-rich-text-string.xls"
+    if not seed.is_file():
+        return {}  # the third-party corpus is not here: its test is skipped
+    data = seed.read_bytes()
+    return {"zeroed.xls": data[:4665] + bytes(4096) + data[4665 + 4096:], "whole.xls": data}
+
+
+def test_a_third_party_xls_whose_workbook_stream_opens_zeroed_says_so(scanned: dict[str, Any]) -> None:
     """calamine's biff5-rich-text-string.xls (../shared/corpus, 11 people) with 4 KiB zeroed from byte 4,665 (the
     corpus sweep: the start of its Workbook stream, its BOF record among the zeros): read `ok` with 3 people, nothing
     said, since the zeroed-records check ran only on a stream whose BOF names BIFF5/8. A stream that opens with 16+
     NUL bytes and has records up to an EOF after them is zeroed (`nul-block`)."""
-    import pytest
-
-    seed = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "spreadsheets" / "positive" / \
-        "calamine__biff5-rich-text-string.xls"
-    if not seed.is_file():
+    if not scanned["books"]["xls_zeroed"]:
         pytest.skip("the third-party corpus is not here")
-    data = seed.read_bytes()
-    findings = _scan(tmp_path, {"zeroed.xls": data[:4665] + bytes(4096) + data[4665 + 4096:], "whole.xls": data})
+    findings = own_lines(scanned, "xls_zeroed")
     hits, listed = _by_name(findings)
     assert "whole.xls" not in listed and hits["whole.xls"]["pii"]["records"] == 11, hits.get("whole.xls")
     assert '"nul-block"' in json.dumps(listed.get("zeroed.xls", {}).get("detail_codes")), listed.get("zeroed.xls")
 
 
-def test_a_json_relative_with_a_zeroed_block_or_a_bare_word_is_listed(tmp_path: Path) -> None:
-    """The rewrite is lenient (a bare word becomes a string): a print whose damage leaves bare words as values, or a
-    block zeroed inside it (the decoder drops NULs; the sweep: 22 of 40 people, `ok`), must still be listed."""
+@_case
+def _json_zeroed() -> dict[str, bytes]:
     people = _people()
     text = _mongosh(people)
     data = text.encode()
     middle = data.index(b"name: '", len(data) // 2) + 6
     books = {"zeroed.txt": data[:1108] + bytes(4096) + data[1108 + 4096:],
              "bare.txt": data[:middle] + b"x" + data[middle + 1:]}  # its opening quote flipped: a bare word
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_a_json_relative_with_a_zeroed_block_or_a_bare_word_is_listed(scanned: dict[str, Any]) -> None:
+    """The rewrite is lenient (a bare word becomes a string): a print whose damage leaves bare words as values, or a
+    block zeroed inside it (the decoder drops NULs; the sweep: 22 of 40 people, `ok`), must still be listed."""
+    findings = own_lines(scanned, "json_zeroed")
     hits, listed = _by_name(findings)
     assert '"nul-block"' in json.dumps(listed.get("zeroed.txt", {}).get("detail_codes")), listed.get("zeroed.txt")
     assert '"json-damaged"' in json.dumps(listed.get("bare.txt", {}).get("detail_codes")), (listed, hits.get("bare.txt"))

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from faker import Faker
 
-from tests.test_wild13 import _scan  # findings.json of a CLI scan over a share of files, no traceback
+from tests.conftest import own_lines, scan_cases
 from tests.test_wild16 import _ended_as_nothing, _sylk
 
 SEED = 20261216
@@ -26,18 +29,40 @@ def _records(findings: dict) -> dict[str, int]:
     return {Path(f["path"]).name: (f.get("pii") or {}).get("records") for f in findings["files"]}
 
 
-def test_sylk_position_of_odd_digits_costs_no_rows(tmp_path: Path) -> None:
-    """A damaged record's X or Y holding a digit int() refuses (a superscript ², read from a Latin or UTF-8 file) or
-    more digits than int() converts (4,300) raised ValueError out of the reader: the whole file was listed
-    "the parser raised ValueError" and its 40 people were lost. Such a position is no position: the cell is
-    outside the sheet, the other rows are read."""
+CASES: dict[str, Callable[[], dict[str, bytes]]] = {}
+
+
+def _case(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
+    """A test's files (each file name used by one test only), made for the module's one scan."""
+    CASES[make.__name__.lstrip("_")] = make
+    return make
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The files of every test below that reads ``scanned``, in one share scanned once (one scan.py run instead of
+    one a test): {"findings": the findings, "books": case -> its files}. Each test reads the lines of its own files."""
+    return scan_cases(tmp_path_factory.mktemp("review16c"), {name: make() for name, make in CASES.items()})
+
+
+@_case
+def _c1() -> dict[str, bytes]:  # test_sylk_position_of_odd_digits_costs_no_rows
     rows: list[list[object]] = [["氏名", "郵便番号", "住所", "電話番号"]]
     rows += [[p["name"], p["zip"], p["address"], p["tel"]] for p in _people(40)]
     text = _sylk(rows).decode("cp932")
     end = "E\r\n"
     books = {"super.slk": (text[:-len(end)] + 'C;Y50;X\u00b2;K"x"\r\n' + end).encode("utf-8"),
              "digits.slk": (text[:-len(end)] + "C;Y50;X" + "1" * 5000 + ';K"x"\r\n' + end).encode("cp932")}
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_sylk_position_of_odd_digits_costs_no_rows(scanned: dict[str, Any]) -> None:
+    """A damaged record's X or Y holding a digit int() refuses (a superscript ², read from a Latin or UTF-8 file) or
+    more digits than int() converts (4,300) raised ValueError out of the reader: the whole file was listed
+    "the parser raised ValueError" and its 40 people were lost. Such a position is no position: the cell is
+    outside the sheet, the other rows are read."""
+    findings = own_lines(scanned, "c1")
+    books = scanned["books"]["c1"]
     assert _records(findings) == dict.fromkeys(books, 40), (_records(findings), findings["skipped"])
 
 
@@ -59,43 +84,51 @@ def test_sylk_long_record_splits_in_linear_memory() -> None:
     assert peak < 40_000_000, peak
 
 
-def test_json_starting_with_a_brace_then_a_comment_or_bare_key_is_still_json(tmp_path: Path) -> None:
-    """wild16 took a text starting ``{`` for JSON only when a key's double quote or ``}`` follows (an RTF named .txt
-    was damaged JSON). Person exports that open otherwise ended as nothing where main read or listed them: a
-    ``{ // comment`` before the keys (30 people read before), a mongosh print ``{ _id: ObjectId(..), name: ..}`` and
-    a Python dict printed to a file (listed as damaged JSON before)."""
+@_case
+def _c2() -> dict[str, bytes]:  # test_json_starting_with_a_brace_then_a_comment_or_bare_key_is_still_json
     people = _people(30)
     obj = json.dumps({"users": people}, ensure_ascii=False, indent=2)
     books = {"export.json": ("{ // exported by the member system\n" + obj[1:]).encode(),
              "dump.txt": "\n".join(f'{{ _id: ObjectId("{i:024d}"), ' + json.dumps(p, ensure_ascii=False)[1:]
                                    for i, p in enumerate(people)).encode(),
              "printed.txt": ("{'users': " + repr(people) + "}").encode()}
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_json_starting_with_a_brace_then_a_comment_or_bare_key_is_still_json(scanned: dict[str, Any]) -> None:
+    """wild16 took a text starting ``{`` for JSON only when a key's double quote or ``}`` follows (an RTF named .txt
+    was damaged JSON). Person exports that open otherwise ended as nothing where main read or listed them: a
+    ``{ // comment`` before the keys (30 people read before), a mongosh print ``{ _id: ObjectId(..), name: ..}`` and
+    a Python dict printed to a file (listed as damaged JSON before)."""
+    findings = own_lines(scanned, "c2")
+    books = scanned["books"]["c2"]
     assert not _ended_as_nothing(findings, set(books)), (_records(findings), findings["skipped"])
     assert _records(findings).get("export.json") == 30, _records(findings)
 
 
-def test_a_cut_inside_a_quoted_cell_is_one_cut(tmp_path: Path) -> None:
-    """A text cut inside a quoted cell was given two reasons for one cut: text-cut-in-quote and text-cut-in-row,
-    the latter counting the quoted cell's second line as a row of 1 cell ("1 of 3 cells")."""
+@_case
+def _c3() -> dict[str, bytes]:  # test_a_cut_inside_a_quoted_cell_is_one_cut
     fake = Faker("ja_JP")
     fake.seed_instance(SEED)
     rows = "氏名,住所,備考\r\n" + "".join(f'{fake.name()},{fake.address()},"{fake.city()}"\r\n' for _ in range(30))
     books = {"one.csv": (rows + f'{fake.name()},{fake.address()},"旧住所 {fake.address()}').encode(),
              "two.csv": (rows + f'{fake.name()},{fake.address()},"旧住所\r\n{fake.address()}').encode(),
              "addr.csv": (rows + f'{fake.name()},"{fake.prefecture()}').encode()}
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_a_cut_inside_a_quoted_cell_is_one_cut(scanned: dict[str, Any]) -> None:
+    """A text cut inside a quoted cell was given two reasons for one cut: text-cut-in-quote and text-cut-in-row,
+    the latter counting the quoted cell's second line as a row of 1 cell ("1 of 3 cells")."""
+    findings = own_lines(scanned, "c3")
+    books = scanned["books"]["c3"]
     codes = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
     assert codes == dict.fromkeys(books, ["quoting-unclosed", "text-cut-in-quote"]), codes
     assert _records(findings) == dict.fromkeys(books, 31), _records(findings)  # the cut row read too
 
 
-def test_a_quote_left_open_in_a_text_that_is_no_table_is_no_cut(tmp_path: Path) -> None:
-    """wild16's text-cut-in-quote claimed a cut for any text whose last line(s) hold a quote opened at a field's start
-    and no final line end: an RTF written from HTML named .txt (mimekit's tnef message.rtf: ``style="width:100%;
-    table-layout:auto;">`` opens a quote after a ;) and a Notepad memo (no final line end) whose last paragraph
-    opens a quotation after a comma were listed corrupt "the file is cut". A cut is claimed only below a table
-    (the rows above as wide as each other, two cells or more); a person list cut so is still listed."""
+@_case
+def _c4() -> dict[str, bytes]:  # test_a_quote_left_open_in_a_text_that_is_no_table_is_no_cut
     rtf = "\n".join(["{\\rtf1\\ansi\\ansicpg1252\\fromhtml1 \\fbidis \\deff0{\\fonttbl", "{\\f0\\fswiss Arial;}",
                      "{\\f1\\fmodern Courier New;}}", "{\\colortbl\\red0\\green0\\blue0;\\red0\\green0\\blue255;}",
                      "\\uc1\\pard\\plain\\deftab360 \\f0\\fs24 ", "{\\*\\htmltag19 <html>}",
@@ -107,19 +140,26 @@ def test_a_quote_left_open_in_a_text_that_is_no_table_is_no_cut(tmp_path: Path) 
     fake = Faker("ja_JP")
     fake.seed_instance(SEED)
     rows = "氏名,住所,備考\r\n" + "".join(f'{fake.name()},{fake.address()},"{fake.city()}"\r\n' for _ in range(30))
-    books = {"message.txt": rtf.encode(), "memo.txt": memo.encode(),
-             "cut.csv": (rows + f'{fake.name()},{fake.address()},"旧住所 {fake.address()}').encode(),
+    books = {"message.txt": rtf.encode(), "memo.txt": memo.encode(),  # cut.csv: not a copy of one.csv above
+             "cut.csv": (rows + f'{fake.name()},{fake.address()},"前住所 {fake.address()}').encode(),
              "header-only.csv": f'氏名,住所,備考\r\n{fake.name()},"{fake.address()}'.encode()}
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_a_quote_left_open_in_a_text_that_is_no_table_is_no_cut(scanned: dict[str, Any]) -> None:
+    """wild16's text-cut-in-quote claimed a cut for any text whose last line(s) hold a quote opened at a field's start
+    and no final line end: an RTF written from HTML named .txt (mimekit's tnef message.rtf: ``style="width:100%;
+    table-layout:auto;">`` opens a quote after a ;) and a Notepad memo (no final line end) whose last paragraph
+    opens a quotation after a comma were listed corrupt "the file is cut". A cut is claimed only below a table
+    (the rows above as wide as each other, two cells or more); a person list cut so is still listed."""
+    findings = own_lines(scanned, "c4")
     listed = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
     assert "message.txt" not in listed and "memo.txt" not in listed, listed
     assert "text-cut-in-quote" in listed.get("cut.csv", []) and "header-only.csv" in listed, listed
 
 
-def test_sylk_with_a_damaged_first_record_is_read_under_its_name(tmp_path: Path) -> None:
-    """One flipped byte in the first 15 (the writer's name in ``ID;PWXL``, the ; of the second record) and a .slk
-    with 40 people was listed "SYLK spreadsheet: no reader for this format" (there is one) with no person read: the
-    sniff wants both first records intact. A file named .slk/.sylk whose cells are SYLK cells is read as SYLK."""
+@_case
+def _c5() -> dict[str, bytes]:  # test_sylk_with_a_damaged_first_record_is_read_under_its_name
     rows: list[list[object]] = [["氏名", "郵便番号", "住所", "電話番号"]]
     rows += [[p["name"], p["zip"], p["address"], p["tel"]] for p in _people(40)]
     data = _sylk(rows)
@@ -128,16 +168,20 @@ def test_sylk_with_a_damaged_first_record_is_read_under_its_name(tmp_path: Path)
         b = bytearray(data)
         b[at] ^= 0xFF
         books[f"flip{i}.slk" if i % 2 else f"flip{i}.sylk"] = bytes(b)
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_sylk_with_a_damaged_first_record_is_read_under_its_name(scanned: dict[str, Any]) -> None:
+    """One flipped byte in the first 15 (the writer's name in ``ID;PWXL``, the ; of the second record) and a .slk
+    with 40 people was listed "SYLK spreadsheet: no reader for this format" (there is one) with no person read: the
+    sniff wants both first records intact. A file named .slk/.sylk whose cells are SYLK cells is read as SYLK."""
+    findings = own_lines(scanned, "c5")
+    books = scanned["books"]["c5"]
     assert _records(findings) == dict.fromkeys(books, 40), (_records(findings), findings["skipped"])
 
 
-def test_gnumeric_sniff_wants_the_namespace_declared(tmp_path: Path) -> None:
-    """wild16 took any markup whose head holds http://www.gnome.org/gnumeric/ (Gnumeric's old home page, linked from
-    pages and comments) for a Gnumeric workbook: an HTML person list (a web system's export named .xls) naming it in a comment was listed `corrupt`
-    "Gnumeric XML: XMLSyntaxError" with its 30 people unread. And the old namespace was missed by the third list of
-    Gnumeric marks (which .xml files are read): a Gnumeric 1.0 workbook saved as .xml ended as nothing while a newer
-    one was read. A workbook declares its namespace (``xmlns:gmr="…"``): that is what is looked for, in one place."""
+@_case
+def _c6() -> dict[str, bytes]:  # test_gnumeric_sniff_wants_the_namespace_declared
     from tests.test_wild16 import _gnumeric_old
 
     fake = Faker("ja_JP")
@@ -151,7 +195,16 @@ def test_gnumeric_sniff_wants_the_namespace_declared(tmp_path: Path) -> None:
     books = {"meibo.xls": html.encode(),  # a web system's HTML export saved as .xls
              "old.xml": _gnumeric_old([["氏名", "郵便番号", "住所"], *people], "http://www.gnome.org/gnumeric/v7", False),
              "new.xml": _gnumeric_old([["氏名", "郵便番号", "住所"], *people], "http://www.gnumeric.org/v10.dtd", False)}
-    findings = _scan(tmp_path, books)
+    return books
+
+
+def test_gnumeric_sniff_wants_the_namespace_declared(scanned: dict[str, Any]) -> None:
+    """wild16 took any markup whose head holds http://www.gnome.org/gnumeric/ (Gnumeric's old home page, linked from
+    pages and comments) for a Gnumeric workbook: an HTML person list (a web system's export named .xls) naming it in a comment was listed `corrupt`
+    "Gnumeric XML: XMLSyntaxError" with its 30 people unread. And the old namespace was missed by the third list of
+    Gnumeric marks (which .xml files are read): a Gnumeric 1.0 workbook saved as .xml ended as nothing while a newer
+    one was read. A workbook declares its namespace (``xmlns:gmr="…"``): that is what is looked for, in one place."""
+    findings = own_lines(scanned, "c6")
     assert _records(findings) == {"meibo.xls": 30, "old.xml": 40, "new.xml": 40}, (_records(findings),
                                                                                     findings["skipped"])
 
@@ -168,16 +221,22 @@ def test_a_semicolon_list_opening_with_id_is_no_sylk() -> None:
         assert sniff_format(f"ID;PWXL;N;E\nP;PGeneral\n{cell}\nE\n".encode()) == "sylk", cell
 
 
-def test_a_crlf_csv_cut_at_a_line_break_inside_a_quoted_cell_is_listed(tmp_path: Path) -> None:
-    """Excel writes CRLF between rows and LF inside a cell: a CSV cut right after a cell's LF ended `ok` with the rows
-    after it lost (a text ending with its line end was taken as whole). A quote still open at the end whose last line
-    ends LF alone in a file of CRLF rows is a cut; the same text with CRLF at the end (a stray quote) is not."""
+@_case
+def _c7() -> dict[str, bytes]:  # test_a_crlf_csv_cut_at_a_line_break_inside_a_quoted_cell_is_listed
     fake = Faker("ja_JP")
     fake.seed_instance(SEED)
     rows = "氏名,住所,備考\r\n" + "".join(f'{fake.name()},{fake.address()},"{fake.city()}"\r\n' for _ in range(30))
     last = f'{fake.name()},{fake.address()},"旧住所\n'
-    books = {"cut.csv": (rows + last).encode("cp932"), "whole.csv": (rows + last[:-1] + "\r\n").encode("cp932")}
-    findings = _scan(tmp_path, books)
+    books = {"crlf_cut.csv": (rows + last).encode("cp932"),
+             "crlf_whole.csv": (rows + last[:-1] + "\r\n").encode("cp932")}
+    return books
+
+
+def test_a_crlf_csv_cut_at_a_line_break_inside_a_quoted_cell_is_listed(scanned: dict[str, Any]) -> None:
+    """Excel writes CRLF between rows and LF inside a cell: a CSV cut right after a cell's LF ended `ok` with the rows
+    after it lost (a text ending with its line end was taken as whole). A quote still open at the end whose last line
+    ends LF alone in a file of CRLF rows is a cut; the same text with CRLF at the end (a stray quote) is not."""
+    findings = own_lines(scanned, "c7")
     listed = {Path(s["path"]).name: sorted(c["code"] for c in s["detail_codes"]) for s in findings["skipped"]}
-    assert "text-cut-in-quote" in listed.get("cut.csv", []), listed
-    assert "text-cut-in-quote" not in listed.get("whole.csv", []), listed
+    assert "text-cut-in-quote" in listed.get("crlf_cut.csv", []), listed
+    assert "text-cut-in-quote" not in listed.get("crlf_whole.csv", []), listed

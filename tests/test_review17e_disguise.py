@@ -6,9 +6,14 @@ skip) or as a lead without its people, because the head check knew neither famil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.access_data import person_database
+from tests.conftest import own_lines, scan_cases
 from tests.pii_data import people, standard
 from tests.test_wild13 import _scan
 
@@ -34,47 +39,82 @@ def test_an_access_database_renamed_to_any_checked_name_is_read(tmp_path: Path) 
     assert "extension-mismatch" in row["reasons"], row
 
 
-def test_a_document_with_a_person_table_renamed_is_read(tmp_path: Path) -> None:
-    """doctables17 reads the tables of a .docx/.odt/.rtf by its name; renamed, its table was never read: a lead
-    without its people under a picture's name, nothing under .dat/.bak/.pptx/none, "zip file that is not a
-    workbook" under .xlsx/.txt."""
+CASES: dict[str, Callable[[], dict[str, bytes]]] = {}
+
+
+def _case(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
+    """A test's files (each file name used by one test only), made for the module's one scan."""
+    CASES[make.__name__.lstrip("_")] = make
+    return make
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The files of every test below that reads ``scanned``, in one share scanned once (one scan.py run instead of
+    one a test): {"findings": the findings, "books": case -> its files}. Each test reads the lines of its own files."""
+    return scan_cases(tmp_path_factory.mktemp("review17e"), {name: make() for name, make in CASES.items()})
+
+
+@_case
+def _c1() -> dict[str, bytes]:  # test_a_document_with_a_person_table_renamed_is_read
     from tests.document_data import docx_with_table, odt_with_table, people_rows, rtf_with_table
 
     table = people_rows(N)
     kinds = {"docx": docx_with_table(table), "odt": odt_with_table(table), "rtf": rtf_with_table(table)}
     exts = (".jpg", ".pdf", ".html", ".dat", ".bak", "", ".xlsx", ".txt", ".pptx")
     files = {f"{kind}_{ext[1:] or 'none'}{ext}": data for kind, data in kinds.items() for ext in exts}
-    findings = _scan(tmp_path, files)
+    return files
+
+
+def test_a_document_with_a_person_table_renamed_is_read(scanned: dict[str, Any]) -> None:
+    """doctables17 reads the tables of a .docx/.odt/.rtf by its name; renamed, its table was never read: a lead
+    without its people under a picture's name, nothing under .dat/.bak/.pptx/none, "zip file that is not a
+    workbook" under .xlsx/.txt."""
+    findings = own_lines(scanned, "c1")
+    files = scanned["books"]["c1"]
     for name in files:
         assert _records(findings, name) == N, (name, [f for f in findings["files"] if name in f["path"]],
                                                [s for s in findings["skipped"] if name in s["path"]])
 
 
-def test_a_dbase7_table_renamed_is_read(tmp_path: Path) -> None:
-    """A dBase 7 table's first field descriptor is at byte 68, past the 65 bytes the walk checks: renamed .jpg,
-    .dat, .html, .docx or without an extension it ended as nothing (disguise17 left it open)."""
-    from tests.test_review16e_dbase import N as N7
+@_case
+def _c2() -> dict[str, bytes]:  # test_a_dbase7_table_renamed_is_read
     from tests.test_review16e_dbase import _dbase7
 
     files = {f"dbase7_{version:x}_{ext[1:] or 'none'}{ext}": _dbase7(version)
              for version in (0x04, 0x8C) for ext in (".jpg", ".dat", ".html", ".docx", "")}
     files |= {f"memo_{name}": _dbase7(0x8C) for name in ("a.png", "b.bak", "c.log")}
-    findings = _scan(tmp_path, files)
+    return files
+
+
+def test_a_dbase7_table_renamed_is_read(scanned: dict[str, Any]) -> None:
+    """A dBase 7 table's first field descriptor is at byte 68, past the 65 bytes the walk checks: renamed .jpg,
+    .dat, .html, .docx or without an extension it ended as nothing (disguise17 left it open)."""
+    from tests.test_review16e_dbase import N as N7
+
+    findings = own_lines(scanned, "c2")
+    files = scanned["books"]["c2"]
     for name in files:
         assert _records(findings, name) == N7, (name, [f for f in findings["files"] if name in f["path"]],
                                                 [s for s in findings["skipped"] if name in s["path"]])
 
 
-def test_a_dbase_table_whose_field_names_end_in_left_over_bytes_is_seen_renamed(tmp_path: Path) -> None:
-    """Writers leave what their buffer held after a field name's NUL (the reader ignores it and reads the table by
-    its .dbf name); the head check required NULs to the end, so renamed .jpg or .dat such a table ended as nothing."""
+@_case
+def _c3() -> dict[str, bytes]:  # test_a_dbase_table_whose_field_names_end_in_left_over_bytes_is_seen_renamed
     from tests.disguise_matrix_data import _dbf, rows
 
     data = bytearray(_dbf(rows()))
     assert data[32:39] == b"SHIMEI\x00"
     data[40:43] = b"\x8a\x13X"
     files = {name: bytes(data) for name in ("a.dbf", "b.jpg", "c.dat", "d.html")}
-    findings = _scan(tmp_path, files)
+    return files
+
+
+def test_a_dbase_table_whose_field_names_end_in_left_over_bytes_is_seen_renamed(scanned: dict[str, Any]) -> None:
+    """Writers leave what their buffer held after a field name's NUL (the reader ignores it and reads the table by
+    its .dbf name); the head check required NULs to the end, so renamed .jpg or .dat such a table ended as nothing."""
+    findings = own_lines(scanned, "c3")
+    files = scanned["books"]["c3"]
     for name in files:
         assert _records(findings, name) == N, (name, findings["files"], findings["skipped"])
 
@@ -126,15 +166,21 @@ def test_real_heads_under_their_own_names_are_no_disguise_and_read_no_further() 
         assert check(name, head) is None, name
 
 
-def test_a_word97_document_with_tables_renamed_is_read_as_under_doc(tmp_path: Path) -> None:
-    """A Word 97-2003 document's tables are read under .doc (word18; doctables17 listed them unread); renamed .docx (a
-    user's "upgrade") it ended as nothing, under .rtf/.jpg it was a lead saying nothing of its tables, under .xls
-    "OLE2 file without a workbook stream". One byte is appended to each copy so that none is a copy of another."""
+@_case
+def _c4() -> dict[str, bytes]:  # test_a_word97_document_with_tables_renamed_is_read_as_under_doc
     from tests.document_data import doc_with_table, people_rows
 
     doc = doc_with_table(people_rows(8))
     files = {f"table{i}.{ext}": doc + bytes([i]) for i, ext in enumerate(("doc", "docx", "rtf", "jpg", "xls", "dat"))}
-    findings = _scan(tmp_path, files)
+    return files
+
+
+def test_a_word97_document_with_tables_renamed_is_read_as_under_doc(scanned: dict[str, Any]) -> None:
+    """A Word 97-2003 document's tables are read under .doc (word18; doctables17 listed them unread); renamed .docx (a
+    user's "upgrade") it ended as nothing, under .rtf/.jpg it was a lead saying nothing of its tables, under .xls
+    "OLE2 file without a workbook stream". One byte is appended to each copy so that none is a copy of another."""
+    findings = own_lines(scanned, "c4")
+    files = scanned["books"]["c4"]
     for name in files:
         hits = [h for h in findings["files"] if h["path"].endswith("/" + name)]
         assert len(hits) == 1 and hits[0]["pii"]["records"] == 8, (name, hits, findings["skipped"])

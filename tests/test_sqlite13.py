@@ -9,6 +9,9 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import ROOT, run_leakscan
 
@@ -80,68 +83,75 @@ def _browser_database(path: Path) -> None:
     con.close()
 
 
-def test_a_sqlite_database_s_person_table_is_read_and_counted(tmp_path: Path) -> None:
-    """A SQLite database (an app's contacts, a care app's local store) ended as nothing: no reader took it and it
-    was not listed. Each table is read as a sheet (its column names the header): the person table is found and
-    counted like a spreadsheet's, under any name (.db, .sqlite3, none); a browser's history gives no line. The
-    evidence is read-only: SQLite opens a private copy in memory, so no -journal/-shm appears beside the file."""
+@pytest.fixture(scope="module")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One share holding the three tests' databases (each in its own folder, every file name its own), scanned
+    once: {"share", "before" (the apps' folder's bytes and mtimes before the scan), "got" (_scan_share)}."""
+    tmp_path = tmp_path_factory.mktemp("sqlite13")
     share = tmp_path / "share"
-    share.mkdir()
-    _database(share / "contacts2.db")
-    _database(share / "利用者.sqlite3")
-    _database(share / "appdata")  # no extension (an iOS or Android app's store)
-    _browser_database(share / "places.sqlite")
-    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in share.iterdir()}
-    got = _scan_share(share, tmp_path)
-    for name in ("contacts2.db", "利用者.sqlite3", "appdata"):
-        assert got.get(name, ("none",))[:2] == ("ok", PEOPLE), (name, got)
-    assert "places.sqlite" not in got, got  # a browser's database with no person column: no noise
-    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in share.iterdir()} == before
-
-
-def test_a_sqlite_database_in_wal_mode_and_its_log(tmp_path: Path) -> None:
-    """A database in WAL mode is read from its main file (the rows checkpointed into it), which says so; the -wal
-    beside it holds rows in frames that are not applied: it is listed with its frames, not passed as clean."""
-    share = tmp_path / "share"
-    share.mkdir()
-    _database(share / "care.db", wal_rows=10)
-    got = _scan_share(share, tmp_path)
-    status, records, detail = got.get("care.db", ("none", 0, ""))
-    assert (status, records) == ("ok", PEOPLE - 10) and "WAL mode" in detail, got
-    status, _, detail = got.get("care.db-wal", ("none", 0, ""))
-    assert status == "unsupported" and "frame" in detail, got
-    assert not (share / "care.db-shm").exists()
-
-
-def test_damaged_encrypted_and_oversized_sqlite_databases_are_listed(tmp_path: Path) -> None:
-    """A damaged database ends as its rows before the damage or a listed reason, never as nothing: cut in half,
-    its header alone, bytes flipped inside the person table, its first page wiped; an encrypted one (SQLCipher:
-    no header, random bytes) is listed encrypted; a file under a SQLite-only name without the header is said; a
-    table over the cell cap is too-large."""
+    apps, wal, damaged = share / "apps", share / "wal", share / "damaged"
+    for folder in (apps, wal, damaged):
+        folder.mkdir(parents=True)
+    _database(apps / "contacts2.db")
+    _database(apps / "利用者.sqlite3")
+    _database(apps / "appdata")  # no extension (an iOS or Android app's store)
+    _browser_database(apps / "places.sqlite")
+    _database(wal / "care.db", wal_rows=10)
     src = tmp_path / "src"
     src.mkdir()
     _database(src / "whole.db", person_rows(400, 20261314))
     whole = (src / "whole.db").read_bytes()
-    share = tmp_path / "share"
-    share.mkdir()
-    (share / "half.db").write_bytes(whole[: len(whole) // 2])
-    (share / "header.db").write_bytes(whole[:100])
+    (damaged / "half.db").write_bytes(whole[: len(whole) // 2])
+    (damaged / "header.db").write_bytes(whole[:100])
     flipped = bytearray(whole)
     at = len(whole) * 3 // 4
     flipped[at:at + 64] = bytes(b ^ 0x5A for b in flipped[at:at + 64])
-    (share / "flipped.db").write_bytes(bytes(flipped))
+    (damaged / "flipped.db").write_bytes(bytes(flipped))
     wiped = bytearray(whole)
     wiped[16:4096] = bytes(4096 - 16)
-    (share / "wiped.db").write_bytes(bytes(wiped))
-    (share / "secret.db").write_bytes(os.urandom(16384))  # what SQLCipher writes: no header, whole pages encrypted
-    (share / "packed.db").write_bytes(os.urandom(16385))  # compressed data named .db (not whole pages): no verdict
-    (share / "notes.sqlite").write_bytes(b"plain text, not a database\n" * 100)
-    con = sqlite3.connect(share / "hashes.db")  # TEXT that is no UTF-8 (a browser's hashes): read, not damage
+    (damaged / "wiped.db").write_bytes(bytes(wiped))
+    (damaged / "secret.db").write_bytes(os.urandom(16384))  # what SQLCipher writes: no header, whole pages encrypted
+    (damaged / "packed.db").write_bytes(os.urandom(16385))  # compressed data named .db (not whole pages): no verdict
+    (damaged / "notes.sqlite").write_bytes(b"plain text, not a database\n" * 100)
+    con = sqlite3.connect(damaged / "hashes.db")  # TEXT that is no UTF-8 (a browser's hashes): read, not damage
     con.execute("CREATE TABLE t (h TEXT)")
     con.execute("INSERT INTO t VALUES (CAST(X'FF00FE' AS TEXT))")
     con.commit()
     con.close()
-    got = _scan_share(share, tmp_path)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in apps.iterdir()}
+    return {"share": share, "src": src, "before": before, "got": _scan_share(share, tmp_path)}
+
+
+def test_a_sqlite_database_s_person_table_is_read_and_counted(databases: dict[str, Any]) -> None:
+    """A SQLite database (an app's contacts, a care app's local store) ended as nothing: no reader took it and it
+    was not listed. Each table is read as a sheet (its column names the header): the person table is found and
+    counted like a spreadsheet's, under any name (.db, .sqlite3, none); a browser's history gives no line. The
+    evidence is read-only: SQLite opens a private copy in memory, so no -journal/-shm appears beside the file."""
+    got, apps = databases["got"], databases["share"] / "apps"
+    for name in ("contacts2.db", "利用者.sqlite3", "appdata"):
+        assert got.get(name, ("none",))[:2] == ("ok", PEOPLE), (name, got)
+    assert "places.sqlite" not in got, got  # a browser's database with no person column: no noise
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in apps.iterdir()} == databases["before"]
+
+
+def test_a_sqlite_database_in_wal_mode_and_its_log(databases: dict[str, Any]) -> None:
+    """A database in WAL mode is read from its main file (the rows checkpointed into it), which says so; the -wal
+    beside it holds rows in frames that are not applied: it is listed with its frames, not passed as clean."""
+    got = databases["got"]
+    status, records, detail = got.get("care.db", ("none", 0, ""))
+    assert (status, records) == ("ok", PEOPLE - 10) and "WAL mode" in detail, got
+    status, _, detail = got.get("care.db-wal", ("none", 0, ""))
+    assert status == "unsupported" and "frame" in detail, got
+    assert not (databases["share"] / "wal" / "care.db-shm").exists()
+
+
+def test_damaged_encrypted_and_oversized_sqlite_databases_are_listed(databases: dict[str, Any],
+                                                                     tmp_path: Path) -> None:
+    """A damaged database ends as its rows before the damage or a listed reason, never as nothing: cut in half,
+    its header alone, bytes flipped inside the person table, its first page wiped; an encrypted one (SQLCipher:
+    no header, random bytes) is listed encrypted; a file under a SQLite-only name without the header is said; a
+    table over the cell cap is too-large."""
+    got = databases["got"]
     for name in ("half.db", "header.db", "flipped.db", "wiped.db"):
         status, records, detail = got.get(name, ("none", 0, ""))
         assert status == "corrupt" or (status == "ok" and records == 400), (name, got[name] if name in got else got)
@@ -149,7 +159,7 @@ def test_damaged_encrypted_and_oversized_sqlite_databases_are_listed(tmp_path: P
     assert got["header.db"][0] == "corrupt" and got["wiped.db"][0] == "corrupt" and "hashes.db" not in got, got
     assert got.get("secret.db", ("none",))[0] == "encrypted" and "packed.db" not in got, got
     assert got.get("notes.sqlite", ("none",))[0] == "unsupported", got
-    capped = _scan_share(share.parent / "src", tmp_path / "capped", "--max-cells", "500")
+    capped = _scan_share(databases["src"], tmp_path / "capped", "--max-cells", "500")
     assert capped.get("whole.db", ("none",))[0] == "too-large", capped
 
 
