@@ -1,0 +1,87 @@
+"""Review of wild20 (session 20): review20w.
+
+1. A statistics file whose texts are UTF-8 with one damaged byte (a Stata 118 file, which declares UTF-8; an SPSS
+   file written in UTF-8) was read in CP932 when every string happened to convert: all its texts came out as
+   mojibake with status ok, its persons lost without a listing (nothing). wild20 made this reachable for Stata
+   14+ files (pyreadstat's UnicodeDecodeError now tries CP932); for SPSS it was older. Now a fallback read whose
+   texts turn out to be UTF-8 (their CP932 bytes decode as UTF-8) is not taken: the file is listed corrupt.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import hit_of, scan_findings, skip_of
+from tests.pii_data import people
+
+N = 4
+
+
+def _converts(rows: list[list[str]], tmp: Path) -> bool:
+    """Whether ReadStat converts these texts, written as UTF-8, from CP932 (iconv's CP932 is stricter than
+    Python's: the test picks generated persons whose UTF-8 bytes it takes)."""
+    import pandas as pd
+    import pyreadstat
+
+    pyreadstat.write_sav(pd.DataFrame(rows, columns=["v0", "v1"]), str(tmp / "probe.sav"))
+    try:
+        pyreadstat.read_sav(io.BytesIO((tmp / "probe.sav").read_bytes()), encoding="CP932")
+    except Exception:  # noqa: BLE001 - a probe: the person is not used
+        return False
+    return True
+
+
+def _flipped(data: bytes, text: str, ext: str) -> bytes:
+    """``data`` with one bit of ``text`` flipped so that it is no UTF-8 but the file still converts from CP932."""
+    import pyreadstat
+
+    raw = text.encode()
+    at = data.index(raw)
+    for i in range(len(raw)):
+        for bit in (0x10, 0x20, 0x40, 0x01, 0x02, 0x04, 0x08):
+            changed = raw[:i] + bytes([raw[i] ^ bit]) + raw[i + 1:]
+            try:
+                changed.decode("utf-8")
+                continue
+            except UnicodeDecodeError:
+                damaged = data[:at] + changed + data[at + len(raw):]
+            try:
+                getattr(pyreadstat, f"read_{ext}")(io.BytesIO(damaged), encoding="CP932")
+            except Exception:  # noqa: BLE001 - a probe: another bit is tried
+                continue
+            return damaged
+    raise AssertionError("no flip found")
+
+
+@pytest.fixture(scope="module")
+def utf8_damaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    import pandas as pd
+    import pyreadstat
+
+    made = tmp_path_factory.mktemp("made")
+    rows = [[p.name, p.address] for p in people(60, seed=11)]
+    rows = [r for r in rows if _converts([r], made)][:N]
+    assert len(rows) == N and _converts(rows, made)
+    folder = tmp_path_factory.mktemp("review20w")
+    frame = pd.DataFrame(rows, columns=["v0", "v1"])  # no labels: the persons are told by their texts
+    pyreadstat.write_dta(frame, str(made / "u.dta"), version=14)
+    pyreadstat.write_sav(frame, str(made / "u.sav"))
+    for ext in ("dta", "sav"):
+        data = (made / f"u.{ext}").read_bytes()
+        (folder / f"sound.{ext}").write_bytes(data)
+        (folder / f"flipped.{ext}").write_bytes(_flipped(data, rows[0][0], ext))
+    return folder, scan_findings(folder, tmp_path_factory.mktemp("review20w-out"))
+
+
+@pytest.mark.parametrize("ext", ["dta", "sav"])
+def test_utf8_stats_file_with_a_damaged_byte_is_not_read_as_cp932(utf8_damaged: tuple[Path, dict[str, Any]],
+                                                                  ext: str) -> None:
+    folder, findings = utf8_damaged
+    sound = hit_of(findings, folder / f"sound.{ext}")
+    assert sound is not None and sound["pii"]["records"] == N, (sound, skip_of(findings, folder / f"sound.{ext}"))
+    listed = skip_of(findings, folder / f"flipped.{ext}")
+    assert listed is not None and listed["reason"] == "corrupt", (listed, hit_of(findings, folder / f"flipped.{ext}"))
