@@ -5,18 +5,24 @@
    mojibake with status ok, its persons lost without a listing (nothing). wild20 made this reachable for Stata
    14+ files (pyreadstat's UnicodeDecodeError now tries CP932); for SPSS it was older. Now a fallback read whose
    texts turn out to be UTF-8 (their CP932 bytes decode as UTF-8) is not taken: the file is listed corrupt.
+2. A .docx/.odt with bytes before its zip (an HTTP response header saved with it, an installer stub, junk from a bad
+   copy) ended as nothing: it does not start as a zip, so no document reader took it, and the archive inspector does
+   not open a document's name. (An .xlsx so was listed corrupt.) Now read as the zip that follows, listed corrupt
+   (`data-before-zip`).
 """
 
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import hit_of, scan_findings, skip_of
-from tests.pii_data import people
+from tests.document_data import docx_with_table, odt_with_table
+from tests.pii_data import people, standard
 
 N = 4
 
@@ -85,3 +91,27 @@ def test_utf8_stats_file_with_a_damaged_byte_is_not_read_as_cp932(utf8_damaged: 
     assert sound is not None and sound["pii"]["records"] == N, (sound, skip_of(findings, folder / f"sound.{ext}"))
     listed = skip_of(findings, folder / f"flipped.{ext}")
     assert listed is not None and listed["reason"] == "corrupt", (listed, hit_of(findings, folder / f"flipped.{ext}"))
+
+
+PREFIXES = {"http": b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n", "stub": b"MZ" + bytes(4000)}
+
+
+@pytest.fixture(scope="module")
+def prefixed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("prefixed")
+    rows = standard(people(12, seed=2021))
+    for ext, data in {"docx": docx_with_table(rows), "odt": odt_with_table(rows)}.items():
+        for name, prefix in PREFIXES.items():
+            (folder / f"{name}.{ext}").write_bytes(prefix + data)
+    return folder, scan_findings(folder, tmp_path_factory.mktemp("prefixed-out"))
+
+
+@pytest.mark.parametrize("name", [f"{p}.{e}" for p in PREFIXES for e in ("docx", "odt")])
+def test_document_with_bytes_before_its_zip_is_read_and_listed(prefixed: tuple[Path, dict[str, Any]],
+                                                               name: str) -> None:
+    folder, findings = prefixed
+    hit = hit_of(findings, folder / name)
+    assert hit is not None and hit["pii"]["records"] == 12, (hit, skip_of(findings, folder / name))
+    listed = skip_of(findings, folder / name)
+    assert listed is not None and listed["reason"] == "corrupt", listed
+    assert '"data-before-zip"' in json.dumps(listed["detail_codes"]), listed
