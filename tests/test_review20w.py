@@ -115,3 +115,44 @@ def test_document_with_bytes_before_its_zip_is_read_and_listed(prefixed: tuple[P
     listed = skip_of(findings, folder / name)
     assert listed is not None and listed["reason"] == "corrupt", listed
     assert '"data-before-zip"' in json.dumps(listed["detail_codes"]), listed
+
+
+def test_an_escaped_zip_is_no_spanned_zips_last_part(tmp_path: Path) -> None:
+    """wild20's leftover: a zip with every NUL written as ``\\00`` (LibreOffice Online's corrupted.odt's damage) has
+    ``\\0`` (0x305C) as its end record's disk number: it was listed as "the last of the 12381 parts of a spanned zip".
+    A disk number no split writer gives (over 999 parts, or a directory on a later disk than the last) is damage."""
+    import zipfile
+
+    share = tmp_path / "share"
+    share.mkdir()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("名簿.csv", "\n".join(",".join(map(str, r)) for r in standard(people(12, seed=2022))))
+    (share / "名簿.zip").write_bytes(buf.getvalue().replace(b"\0", b"\\00"))
+    findings = scan_findings(share, tmp_path / "out")
+    listed = skip_of(findings, share / "名簿.zip")
+    assert listed is not None and listed["reason"] == "corrupt", (listed, [s["detail"] for s in findings["skipped"]])
+    assert '"spanned-last"' not in json.dumps(findings["skipped"]), [s["detail"] for s in findings["skipped"]]
+
+
+def test_a_damaged_local_header_name_does_not_put_the_members_content_in_the_reports(tmp_path: Path) -> None:
+    """A zip read from its local headers whose name length is damaged (here: the escaped zip above, ``\\0`` as its
+    length, 12,380 bytes) took the member's data for its name: the CSV's persons, unmasked, were the member's path
+    (and its raw hex) in findings.json, skipped.csv, report.html, the DFXML and CASE files. A name with a control
+    character (no zip writer stores one) or over 512 bytes is damage: the member is named by its offset."""
+    import zipfile
+
+    share = tmp_path / "share"
+    share.mkdir()
+    persons = people(12, seed=2023)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("名簿.csv", "\n".join(",".join(map(str, r)) for r in standard(persons)))
+    (share / "名簿.zip").write_bytes(buf.getvalue().replace(b"\0", b"\\00"))
+    out = tmp_path / "out"
+    scan_findings(share, out)
+    written = "".join(f.read_text(encoding="utf-8", errors="replace") for f in out.iterdir() if f.suffix != ".sqlite")
+    leaked = [p.phone for p in persons if p.phone in written] + [p.address for p in persons if p.address in written]
+    assert not leaked, leaked
+    hexed = "".join(f"{b:02x}" for b in persons[0].address.encode())
+    assert hexed not in written
