@@ -101,6 +101,11 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
 
     _, meta = read(metadataonly=True)
     names = [str(n) for n in getattr(meta, "column_names", None) or []]
+    declared = getattr(meta, "number_rows", None)
+    if not names and isinstance(declared, int) and declared > 0:  # ReadStat reads it as an empty table (review20w:
+        # a Stata file whose variable count was zeroed passed as ok, its persons unread); no program saves rows of
+        # no variable
+        raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt, library=f"{declared} rows of no variable"))
     labels = list(getattr(meta, "column_labels", None) or [])
     header: list[object] = [str(labels[i]) if i < len(labels) and labels[i] else name for i, name in enumerate(names)]
     # value labels (a coded 都道府県 1..47 labelled 北海道 ... 沖縄県, 性別 1/2): a cell reads as its label, as SPSS and

@@ -156,3 +156,33 @@ def test_a_damaged_local_header_name_does_not_put_the_members_content_in_the_rep
     assert not leaked, leaked
     hexed = "".join(f"{b:02x}" for b in persons[0].address.encode())
     assert hexed not in written
+
+
+def _no_variables(data: bytes) -> bytes:
+    """A Stata file with its variable count zeroed (a bit flipped in a count of 8, a zeroed field): 104-115 keep it
+    as 2 bytes at offset 4, 118 inside ``<K>``."""
+    if data.startswith(b"<stata_dta>"):
+        at = data.index(b"<K>") + 3
+        return data[:at] + b"\0\0" + data[at + 2:]
+    return data[:4] + b"\0\0" + data[6:]
+
+
+def test_stata_file_whose_variable_count_is_zeroed_is_listed(tmp_path: Path) -> None:
+    """ReadStat reads a Stata file declaring rows but no variable as an empty table: status ok, its persons unread
+    (nothing). A file declaring rows of no variable is damaged (Stata saves no dataset without variables)."""
+    import pandas as pd
+    import pyreadstat
+
+    from tests.test_wild20 import old_dta
+
+    share = tmp_path / "share"
+    share.mkdir()
+    rows = standard(people(8, seed=2024))
+    (share / "s104.dta").write_bytes(_no_variables(old_dta(rows, 104)))
+    frame = pd.DataFrame([[str(c) for c in r] for r in rows[1:]], columns=[f"v{i}" for i in range(len(rows[0]))])
+    pyreadstat.write_dta(frame, str(tmp_path / "u.dta"), column_labels=[str(h) for h in rows[0]], version=14)
+    (share / "s118.dta").write_bytes(_no_variables((tmp_path / "u.dta").read_bytes()))
+    findings = scan_findings(share, tmp_path / "out")
+    for name in ("s104.dta", "s118.dta"):
+        listed = skip_of(findings, share / name)
+        assert listed is not None and listed["reason"] == "corrupt", (name, listed, hit_of(findings, share / name))
