@@ -95,6 +95,8 @@ class Detail(Code):
                                       "it restored")
     HEAD_ZEROED = "head-zeroed", ("its first {n:d} bytes are zero (zeroed on disk): read as the {format:word} the rest "
                                   "of it is, its first part lost")
+    DATA_BEFORE_ZIP = "data-before-zip", ("{n:d} bytes before its zip (a header or a stub saved with it, or a bad "
+                                          "copy): read as the zip that follows them")
     DOCUMENT_ZEROED = "document-zeroed", ("its first {n:d} bytes are zero (zeroed on disk) and no zip directory "
                                           "follows them: nothing of the document is left to read")
     XML_OTHER = "xml-other", "XML that is not an Excel 2003 XML Spreadsheet and holds no records"

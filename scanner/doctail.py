@@ -28,3 +28,19 @@ def is_document(name: str) -> bool:
     """An OOXML document (not a workbook) by name: the archive inspector wants only its end (the check)."""
     low = name.casefold()
     return low.endswith(OOXML_EXTS) and not low.endswith(WORKBOOK_EXTS)
+
+
+def bytes_before_zip(data: bytes, base: int = 0) -> int:
+    """How many bytes come before the zip whose end record lies in ``data`` (a file's bytes from offset ``base`` to
+    its end): its central directory starts that much later than the offset its end record gives (an HTTP header or
+    a stub saved before a document, review20w). 0 for none, or when it cannot be told (zip64, no directory there)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - TAIL))
+    if end < 0 or len(data) < end + 22:
+        return 0
+    cd_size = int.from_bytes(data[end + 12:end + 16], "little")
+    cd_offset = int.from_bytes(data[end + 16:end + 20], "little")
+    at = end - cd_size  # where the directory starts in ``data``
+    before = base + at - cd_offset
+    if before <= 0 or at < 0 or data[at:at + 4] != b"PK\x01\x02":
+        return 0
+    return before if before < base or data[before - base:before - base + 4] == b"PK\x03\x04" else 0

@@ -10,6 +10,7 @@ cut file, so no row of it is counted.
 
 from __future__ import annotations
 
+import codecs
 import io
 import math
 import re
@@ -75,14 +76,18 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
     # Python cannot hold), an encoding ReadStat could not take from the file (Stata before 14 records none)
     more: dict[str, object] = {}
 
+    failed: list[str] = []  # the first failure's words (what made an encoding be tried)
+
     def read(**how: object) -> tuple[dict[str, list[object]], object]:
         try:
             while True:
                 try:
-                    return reader(io.BytesIO(data), output_format="dict", **how, **more)
+                    got = reader(io.BytesIO(data), output_format="dict", **how, **more)
+                    break
                 except MemoryError:
                     raise
                 except Exception as e:  # noqa: BLE001 - tried again only as _retry says, else listed below
+                    failed.append(str(e)[:200] or type(e).__name__)
                     if not _retry(e, fmt, more):
                         raise
         except MemoryError as e:
@@ -90,9 +95,17 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
         except Exception as e:  # noqa: BLE001 - ReadstatError, PyreadstatError ...: a damaged file is data
             raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt,
                                                 library=str(e)[:200] or type(e).__name__)) from e
+        if _utf8_after_all(got, more.get("encoding")):  # a damaged UTF-8 file read as mojibake: its persons lost
+            raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt, library=failed[0]))
+        return got
 
     _, meta = read(metadataonly=True)
     names = [str(n) for n in getattr(meta, "column_names", None) or []]
+    declared = getattr(meta, "number_rows", None)
+    if not names and isinstance(declared, int) and declared > 0:  # ReadStat reads it as an empty table (review20w:
+        # a Stata file whose variable count was zeroed passed as ok, its persons unread); no program saves rows of
+        # no variable
+        raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt, library=f"{declared} rows of no variable"))
     labels = list(getattr(meta, "column_labels", None) or [])
     header: list[object] = [str(labels[i]) if i < len(labels) and labels[i] else name for i, name in enumerate(names)]
     # value labels (a coded 都道府県 1..47 labelled 北海道 ... 沖縄県, 性別 1/2): a cell reads as its label, as SPSS and
@@ -147,6 +160,31 @@ def _retry(error: Exception, fmt: str, more: dict[str, object]) -> bool:
         more["disable_datetime_conversion"] = True
         return True
     except Exception:  # noqa: BLE001 - a failure path: no retry
+        return False
+
+
+def _utf8_after_all(got: tuple[dict[str, list[object]], object], encoding: object) -> bool:
+    """Whether texts read in a fallback encoding (CP932, EUC-JP) are mostly UTF-8 after all (their bytes in that
+    encoding decode as UTF-8, a cut last character aside): the file's texts are UTF-8 with a damaged byte, and every
+    string happened to convert (review20w: a Stata 118 or SPSS file with one flipped byte came out as mojibake with
+    status ok, its persons lost without a listing). Shift_JIS or EUC-JP text is almost never UTF-8. Never raises."""
+    if encoding not in _ENCODINGS[1:]:
+        return False
+    try:
+        columns, meta = got
+        texts = [*(v for values in columns.values() for v in values), *(getattr(meta, "column_labels", None) or []),
+                 *(t for labels in (getattr(meta, "variable_value_labels", None) or {}).values()
+                   for t in labels.values())]
+        utf8 = other = 0
+        for text in texts:
+            if isinstance(text, str) and not text.isascii():
+                try:  # (a last character cut: ReadStat drops a trailing lead byte that converts to nothing)
+                    codecs.getincrementaldecoder("utf-8")().decode(text.encode(str(encoding)), final=False)
+                    utf8 += 1
+                except UnicodeError:
+                    other += 1
+        return utf8 > other
+    except Exception:  # noqa: BLE001 - a check on a failure path: the read stands
         return False
 
 

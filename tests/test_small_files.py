@@ -291,7 +291,8 @@ def test_no_member_check_agrees_with_the_local_header_reader(monkeypatch: pytest
         for _info, content, why in _zip_local_entries(data, 1 << 20):
             name = names[-1]
             assert not content, (data[:60], name)
-            assert not name or why == "its local header is cut" or any(ord(c) < 32 or c == "\x7f" for c in name), name
+            assert not name or why == "its local header is cut" or any(ord(c) < 32 or c == "\x7f" for c in name) or (
+                name.startswith("damaged-name-at-")), name  # (a damaged length: named by its offset, review20w)
     assert settled > 400  # most noise is settled
     assert not any(zip_names_no_member(real[:n]) for n in range(30 + len("[Content_Types].xml"), len(real) + 1))
     assert not zip_names_no_member(real)

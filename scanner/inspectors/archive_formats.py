@@ -560,6 +560,10 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
             pos = data.find(ZIP_MAGIC, pos + 4)
             continue
         raw_name, extra = data[pos + 30:pos + 30 + nlen], data[pos + 30 + nlen:start]
+        if len(raw_name) > _NAME_PROBE or b"\n" in raw_name or b"\r" in raw_name:  # its length damaged: the "name"
+            # runs into the member's data, lines of a text (review20w: a CSV's persons were the path in every report;
+            # a flipped byte in a name, a control character, leaves it a lead for the name rules)
+            raw_name, flags = f"damaged-name-at-{pos}".encode(), flags | UTF8_FLAG
         info = zipfile.ZipInfo(raw_name.decode("utf-8" if flags & UTF8_FLAG else "cp437", "replace"))
         info.orig_filename, info.flag_bits, info.extra, info.compress_type = info.filename, flags, extra, method
         info.date_time = ((d >> 9) + 1980, (d >> 5) & 15 or 1, d & 31 or 1, t >> 11, (t >> 5) & 63, min((t & 31) * 2, 59))

@@ -362,4 +362,7 @@ def spanned_parts(data: bytes) -> int:
         # (single-disk Zip64 archives of DotNetZip, zip_tricks ... say 0xFFFF here: review10g)
         locator = data[at - 20:at] if at >= 20 else b""
         return int.from_bytes(locator[16:20], "little") or 1 if locator[:4] == b"PK\x06\x07" else 1
+    if disk > 999 or int.from_bytes(data[at + 6:at + 8], "little") > disk:  # no split writer numbers past .z999
+        return 1  # nor puts the directory's start on a later disk than the last: damage (review20w: a zip with each
+        # NUL written as the text "\00" read as "the last of the 12381 parts of a spanned zip")
     return disk + 1

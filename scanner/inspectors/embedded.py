@@ -26,7 +26,7 @@ from ..codes import Status
 from ..contracts import Inspection, ScanContext
 from ..details import Detail, say
 from ..doctables import EMBEDDING_PART
-from ..doctail import SMALLEST_WITH_EMBEDDING, TAIL, tail_window
+from ..doctail import SMALLEST_WITH_EMBEDDING, TAIL, bytes_before_zip, tail_window
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Location, Skipped
@@ -77,6 +77,9 @@ class PackageMarks:
     # a Word document's main part (word/document.xml): a .docx under a presentation's name holds a table for the
     # spreadsheet inspector's document reader (review17e: a .docx renamed .pptx ended as nothing)
     document: bool = False
+    # bytes before the zip (its directory lies that much past where its end record says): a document saved after an
+    # HTTP header or a stub, which does not start as a zip (review20w: it ended as nothing)
+    before: int = 0
 
 
 _UNREAD = PackageMarks(True)  # the end could not be read: the worker reads the document again and lists why
@@ -169,6 +172,8 @@ def _marks_at(read: Callable[[int, int], bytes], size: int) -> PackageMarks:
     cd_size, cd_offset = struct.unpack_from("<II", tail, at + 12)
     if 0xFFFFFFFF in (cd_size, cd_offset):
         return PackageMarks(True, marks.workbook)  # zip64: the worker reads the directory
+    if before := bytes_before_zip(tail, start):
+        return PackageMarks(marks.embeds, marks.workbook, marks.plain, marks.document, before)  # (its names: the tail's)
     if cd_offset >= start:
         return marks  # the whole directory was in the tail
     more = _names_in(read(cd_offset, min(cd_size, start - cd_offset + 64)))

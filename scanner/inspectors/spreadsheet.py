@@ -743,7 +743,8 @@ class SpreadsheetInspector:
                 return True  # document's name (session 17: .docx, .pptx); an .odt under a presentation's (review17e)
             # an .xlsx renamed 報告.docx or 議事.odt (fix16b: under .odt it ended as nothing), a .docx renamed .pptx
             marks = embedded.package_marks(entry, size, self.config.max_inspect_bytes)
-            return marks.workbook or (marks.document and not own)
+            return marks.workbook or (marks.document and not own) or (
+                marks.before > 0 and not first.startswith(ZIP_MAGIC))  # bytes before its zip (review20w)
         if ext in SQLITE_EXTENSIONS:  # a database, or bytes that say why not (an encrypted one has no header: its
             return True               # randomness is judged on its first 4 KiB, more than the head read here)
         if entry.name.casefold().endswith(WAL_SUFFIX):
@@ -838,6 +839,11 @@ class SpreadsheetInspector:
                 return Inspection(status=Status.CORRUPT, detail=say(Detail.DOCUMENT_ZEROED, n=zeroed))  # no directory
                 # to read it from (zeroed whole, or cut too): review18d, it was wanted for its head and ended as
                 # nothing (a larger one the archive inspector lists)
+        if (split_ext(entry.name)[1].casefold() in DOCUMENT_PACKAGES and not data.startswith(ZIP_MAGIC)
+                and (before := doctail.bytes_before_zip(data))):
+            return self._restored(entry, data[before:], ctype, ctx, say(Detail.DATA_BEFORE_ZIP, n=before))  # a
+            # document with bytes before its zip (an HTTP header saved with it, a stub, a bad copy): read as the zip
+            # that follows (review20w: no reader takes a document that does not start as a zip: it ended as nothing)
         archives = ArchiveInspector(self.config)
         fmt = web_archive_kind(data) if split_ext(entry.name)[1].casefold() in WEB_ARCHIVES else sniff_format(data)
         if (not archives.wants_name(entry.name) or _disguised_archive(entry.name, data)) and (
