@@ -6,6 +6,7 @@ People are Faker ja_JP with a fixed seed (tests/xml19_data.py); nothing here is 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,72 @@ def test_a_scan_goes_on_past_an_export_declaring_utf16_in_shift_jis(tmp_path: Pa
     for name in ("利用者.xml", "利用者.dat"):
         hit = hit_of(doc, share / name)
         assert hit is not None and hit["pii"]["records"] == len(X.PEOPLE), (name, doc["skipped"])
+
+
+# --- a dBase memo file whose table is gone -----------------------------------------------------------------------
+
+def test_a_memo_file_without_its_table_is_listed_not_silent(tmp_path: Path) -> None:
+    """``X.fpt`` / ``X.dbt`` alone (the table removed) or beside ``X.dat`` (the table renamed): the names are in its
+    text blocks, which are read only with their table; the file ended as nothing (damage20's memo-* ``table:removed``
+    and memo-fpt-as-dat copies). Listed `unsupported` now (`dbf-memo-alone`). A memo file its table reads, a second
+    one of another case that the table does not read, and a memo file holding no value (its header only): as said."""
+    from tests.conftest import hit_of, run_leakscan, skip_of
+    from tests.damage_data import dbf_with_memo
+    from tests.document_data import people_rows
+
+    rows = [["NAME", "KANA", "ADDRESS", "TEL"]] + [r[:4] for r in people_rows(12, seed=2209)[1:]]
+    share = tmp_path / "share"
+    for kind, ext in (("fpt", ".fpt"), ("dbt3", ".dbt"), ("dbt4", ".DBT")):
+        table, memo = dbf_with_memo(rows, kind)
+        for case in ("alone", "as_dat", "pair"):
+            folder = share / f"{kind}_{case}"
+            folder.mkdir(parents=True)
+            (folder / f"CLIENT{ext}").write_bytes(memo)
+            if case != "alone":
+                (folder / ("CLIENT.dat" if case == "as_dat" else "CLIENT.dbf")).write_bytes(table)
+    (share / "fpt_pair" / "client.FPT").write_bytes(dbf_with_memo(rows, "fpt")[1])  # not the one the table reads
+    (share / "empty").mkdir()
+    (share / "empty" / "NOTES.fpt").write_bytes(dbf_with_memo(rows[:1], "fpt")[1])  # a header, no value
+    done = run_leakscan("scan", str(share), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet", timeout=180)
+    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    lone = [share / f"{kind}_{case}" / f"CLIENT{ext}" for kind, ext in (("fpt", ".fpt"), ("dbt3", ".dbt"),
+                                                                          ("dbt4", ".DBT"))
+            for case in ("alone", "as_dat")] + [share / "fpt_pair" / "client.FPT"]
+    for path in lone:
+        skip = skip_of(doc, path)
+        assert skip is not None and skip["reason"] == "unsupported", (path, doc["skipped"])
+        assert [c["code"] for c in skip["detail_codes"]] == ["dbf-memo-alone"], skip
+    for kind, ext in (("fpt", ".fpt"), ("dbt3", ".dbt"), ("dbt4", ".DBT")):
+        assert skip_of(doc, share / f"{kind}_pair" / f"CLIENT{ext}") is None  # read with its table
+        hit = hit_of(doc, share / f"{kind}_pair" / "CLIENT.dbf")
+        assert hit is not None and hit["pii"]["records"] == len(rows) - 1, hit
+    assert skip_of(doc, share / "empty" / "NOTES.fpt") is None
+
+
+def test_a_memo_file_without_its_table_on_an_smb_share_is_listed(tmp_path: Path) -> None:
+    """Over SMB as in a local folder: a memo file no table reads is listed (`dbf-memo-alone`), the one its table
+    reads is not."""
+    from tests.conftest import run_cli
+    from tests.damage_data import dbf_with_memo
+    from tests.document_data import people_rows
+    from tests.smb_data import PASSWORD, SambaServer
+
+    rows = [["NAME", "KANA", "ADDRESS", "TEL"]] + [r[:4] for r in people_rows(12, seed=2210)[1:]]
+    share = tmp_path / "share"
+    share.mkdir()
+    table, memo = dbf_with_memo(rows, "fpt")
+    (share / "kokyaku.dbf").write_bytes(table)
+    (share / "KOKYAKU.FPT").write_bytes(memo)
+    (share / "meibo.FPT").write_bytes(memo)
+    server = SambaServer(tmp_path / "samba", {"ev": share}).start()
+    try:
+        out = tmp_path / "out"
+        run = run_cli("scan", server.url("ev"), "--out", str(out), "--quiet", env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+        assert run.returncode in (0, 1), run.stderr
+        doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    finally:
+        server.kill()
+    lone = [s for s in doc["skipped"] if s["path"].endswith("/meibo.FPT")]
+    assert [[c["code"] for c in s["detail_codes"]] for s in lone] == [["dbf-memo-alone"]], doc["skipped"]
+    assert not [s for s in doc["skipped"] if s["path"].endswith("/KOKYAKU.FPT")], doc["skipped"]
