@@ -295,10 +295,12 @@ def coded_head(head: bytes) -> bool:
 def declared_names(head: bytes) -> set[str]:
     """The field names an inline schema at the head of a document declares (ADO's ``<s:AttributeType name="氏名">``,
     a .NET DataSet's ``<xs:element name="氏名">``): the records after it hold those fields. A recordset cut inside or
-    right after its schema names its person fields nowhere else (damage20: such a cut export ended as nothing)."""
+    right after its schema names its person fields nowhere else (damage20: such a cut export ended as nothing). A
+    document whose root is the schema (a standalone .xsd or XDR file) holds no records: nothing (review20d: one cut
+    short was listed ``xml-records-cut``)."""
     text = head_text(head)
     root = _root(text)
-    if root is None or _document(root):
+    if root is None or _document(root) or root.group(1).rsplit(":", 1)[-1].lower() == "schema":
         return set()
     return {found[1].strip() for found in set(_VALUE_NAMED.findall(text, root.start()))  # (tag, name, ...)
             if found[0].rsplit(":", 1)[-1].lower() in _DECLARING}

@@ -116,3 +116,33 @@ def test_a_memo_file_without_its_table_on_an_smb_share_is_listed(tmp_path: Path)
     lone = [s for s in doc["skipped"] if s["path"].endswith("/meibo.FPT")]
     assert [[c["code"] for c in s["detail_codes"]] for s in lone] == [["dbf-memo-alone"]], doc["skipped"]
     assert not [s for s in doc["skipped"] if s["path"].endswith("/KOKYAKU.FPT")], doc["skipped"]
+
+
+# --- a schema document is no recordset ----------------------------------------------------------------------------
+
+def _person_xsd() -> str:
+    """A standalone XML Schema (.xsd) describing a person list: the records it describes live in other files."""
+    fields = "".join(f'<xs:element name="{f}" type="xs:string" minOccurs="0"/>' for f in ("氏名", "フリガナ", "住所", "電話番号"))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            'elementFormDefault="qualified">\n<xs:element name="利用者一覧"><xs:complexType><xs:sequence>'
+            f'<xs:element name="利用者" maxOccurs="unbounded"><xs:complexType><xs:sequence>{fields}</xs:sequence>'
+            '</xs:complexType></xs:element></xs:sequence></xs:complexType></xs:element>\n'
+            + "".join(f'<xs:simpleType name="code{i}"><xs:restriction base="xs:string"><xs:maxLength value="{i + 8}"/>'
+                      "</xs:restriction></xs:simpleType>\n" for i in range(40)) + "</xs:schema>\n")
+
+
+def test_a_cut_standalone_schema_is_no_recordset_cut() -> None:
+    """damage20 counted a schema's declarations (``<xs:element name="氏名">``) as the fields of records that follow
+    it, for an ADO recordset or a DataSet cut after its inline schema. A standalone .xsd declares the same and holds
+    no records: cut short, it was listed `corrupt` `xml-records-cut` ("records lost"; a third-party queue.xsd declaring
+    name and user-email so). The declarations count only under a root that is no schema; the cut recordsets still
+    do."""
+    from scanner.inspectors.disguise import records_head
+
+    xsd = _person_xsd().encode()
+    assert not records_head(xsd[:len(xsd) * 2 // 3])
+    assert not records_head(xsd)
+    dataset = X.dataset().encode()
+    assert records_head(dataset[:dataset.find(b"</xs:schema>") + 20])
+    ado = X.ado().encode()
+    assert records_head(ado[:ado.find(b"<rs:data>") + 11])
