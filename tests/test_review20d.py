@@ -146,3 +146,18 @@ def test_a_cut_standalone_schema_is_no_recordset_cut() -> None:
     assert records_head(dataset[:dataset.find(b"</xs:schema>") + 20])
     ado = X.ado().encode()
     assert records_head(ado[:ado.find(b"<rs:data>") + 11])
+
+
+def test_a_memo_file_given_alone_as_source_is_listed(tmp_path: Path) -> None:
+    """``scan X.fpt``: the one file given as SOURCE is read without its table: listed (`dbf-memo-alone`), not nothing."""
+    from tests.conftest import run_leakscan
+    from tests.damage_data import dbf_with_memo
+    from tests.document_data import people_rows
+
+    rows = [["NAME", "KANA", "ADDRESS", "TEL"]] + [r[:4] for r in people_rows(6, seed=2213)[1:]]
+    memo = tmp_path / "CLIENT.FPT"
+    memo.write_bytes(dbf_with_memo(rows, "fpt")[1])
+    done = run_leakscan("scan", str(memo), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet", timeout=120)
+    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr[-2000:]
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert [[c["code"] for c in s["detail_codes"]] for s in doc["skipped"]] == [["dbf-memo-alone"]], doc["skipped"]
