@@ -46,7 +46,7 @@ def memos_in(names: Iterable[str]) -> dict[str, str | None]:
 
 
 _MEMO = re.compile(r"\.(?:fpt|dbt)\x00", re.IGNORECASE)
-MEMO_HEADER = 512  # a memo file's header block (FoxPro, dBase III/IV): a file no longer holds no value
+MEMO_HEADER = 512  # a memo file's header block (FoxPro, dBase III/IV): a file no longer than it holds no value
 
 
 def lone_memos(names: Iterable[str]) -> list[str]:
