@@ -897,6 +897,9 @@ class Detail(Code):
                                           "file (.fpt/.dbt) not read with the table")
     DBF_MEMO_MISSING = "dbf-memo-missing", ("dBase table with {n:d} memo fields whose memo file (.fpt/.dbt of the same "
                                             "name) is not beside it: their text was not read")
+    DBF_MEMO_ALONE = "dbf-memo-alone", ("memo file of a dBase table (.fpt/.dbt) with no table of its name beside it "
+                                        "(removed, renamed, or beside another case of it): its memo values are read "
+                                        "only with their table, so they were not examined")
     DBF_MEMO_UNREADABLE = "dbf-memo-unreadable", ("dBase table with {n:d} memo fields whose memo file beside it could "
                                                   "not be read ({why:detail}): their text was not read")
     DBF_MEMO_DAMAGED = "dbf-memo-damaged", ("memo file beside the dBase table: {n:d} of the {total:d} memo values "

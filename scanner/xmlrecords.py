@@ -144,8 +144,7 @@ def _byte_codec(data: bytes) -> str:
     (``encoding="UTF-8"`` over Shift_JIS bytes) or nothing (EUC-JP from a Unix host): by the declaration alone the
     element names were noise and the head check failed (review19x)."""
     declared = _DECLARED.search(data[:200])
-    codec = declared.group(1).decode("ascii").lower() if declared else "cp932"
-    codec = "cp932" if codec.replace("-", "_") in ("shift_jis", "sjis", "x_sjis", "windows_31j", "ms932") else codec
+    codec = _eight_bit(declared.group(1).decode("ascii")) if declared else "cp932"
     scored = []
     for i, name in enumerate(dict.fromkeys((codec, "cp932", "euc_jp"))):
         try:
@@ -157,6 +156,24 @@ def _byte_codec(data: bytes) -> str:
             continue
         scored.append((japanese_score(text[:4096]), -i, name))  # (its first characters: the scan process pays it)
     return max(scored)[2] if scored else "cp932"
+
+
+def _eight_bit(declared: str) -> str:
+    """The codec an 8-bit document's declared encoding names, cp932 for Shift_JIS's names, and for one that names no
+    8-bit text codec (UTF-16 or UTF-32 over bytes without NULs, as a .NET DataSet's GetXml() saved in the system code
+    page keeps; codecs of bytes or of text such as zlib, bz2, rot13; IDNA, punycode): cp932. (review20d: decoding
+    with such a codec raised UnicodeError or TypeError, or decompressed, in the scan process: the whole scan ended.)"""
+    try:
+        info = codecs.lookup(declared)
+    except LookupError:
+        return "cp932"
+    name = info.name.replace("-", "_")
+    if name in ("shift_jis", "sjis", "x_sjis", "windows_31j", "ms932") or not getattr(info, "_is_text_encoding", True):
+        return "cp932"
+    return "cp932" if name.startswith(("utf_16", "utf_32", "utf_7")) or name in _NO_8BIT else name
+
+
+_NO_8BIT = frozenset({"idna", "punycode", "undefined", "unicode_escape", "raw_unicode_escape", "mbcs", "oem"})
 
 
 def _root(text: str) -> re.Match[str] | None:
@@ -278,10 +295,12 @@ def coded_head(head: bytes) -> bool:
 def declared_names(head: bytes) -> set[str]:
     """The field names an inline schema at the head of a document declares (ADO's ``<s:AttributeType name="氏名">``,
     a .NET DataSet's ``<xs:element name="氏名">``): the records after it hold those fields. A recordset cut inside or
-    right after its schema names its person fields nowhere else (damage20: such a cut export ended as nothing)."""
+    right after its schema names its person fields nowhere else (damage20: such a cut export ended as nothing). A
+    document whose root is the schema (a standalone .xsd or XDR file) holds no records: nothing (review20d: one cut
+    short was listed ``xml-records-cut``)."""
     text = head_text(head)
     root = _root(text)
-    if root is None or _document(root):
+    if root is None or _document(root) or root.group(1).rsplit(":", 1)[-1].lower() == "schema":
         return set()
     return {found[1].strip() for found in set(_VALUE_NAMED.findall(text, root.start()))  # (tag, name, ...)
             if found[0].rsplit(":", 1)[-1].lower() in _DECLARING}

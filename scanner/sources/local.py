@@ -31,7 +31,7 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
-from .memo_beside import MemoTable, memos_in
+from .memo_beside import MEMO_HEADER, MemoTable, lone_memos, memos_in
 from .series_join import edges, no_image, open_pieces
 from .split_series import (
     TAIL_TEXT,
@@ -1063,6 +1063,8 @@ class LocalSource:
                     names = []
                 folder.find_parts(names or [d.name for d in listing], fd, listing)
                 folder.find_memos(names or [d.name for d in listing])
+                if lone := lone_memos(names or [d.name for d in listing]):  # (one search over the names first)
+                    yield from self._lone_memos(listing, lone, prefix)
                 if names and len(names) == len(listing):
                     yield folder.batch(names)
                 elif (bundle := _sparse_bundle(listing, fd, path)) is not None:
@@ -1080,6 +1082,24 @@ class LocalSource:
                 if folder is not None:
                     folder.fd = -1  # entries examined later reopen it (and check it is still the same)
                 os.close(fd)
+
+    def _lone_memos(self, listing: list[os.DirEntry], lone: list[str], prefix: bytes) -> Iterator[Skipped]:
+        """The dBase memo files no table of the folder reads (``lone``: ``memo_beside.lone_memos``) that are plain
+        files holding more than their header: listed ``unsupported`` (``dbf-memo-alone``); each is still walked (its
+        name rules)."""
+        wanted = set(lone)
+        for d in listing:
+            if d.name not in wanted:
+                continue
+            try:
+                if not d.is_file(follow_symlinks=False):
+                    continue
+                size = d.stat(follow_symlinks=False).st_size  # (the walk's listing: no read, no atime)
+            except OSError:
+                size = MEMO_HEADER + 1  # (not known: listed all the same)
+            if size > MEMO_HEADER:
+                yield Skipped(self._location(prefix + os.fsencode(d.name)), Status.UNSUPPORTED,
+                              say(Detail.DBF_MEMO_ALONE))
 
     def _swapped(self, path: bytes) -> Iterator[Item]:
         """A directory that is not the one listed any more: swapped for a link, or reached through a

@@ -45,6 +45,21 @@ def memos_in(names: Iterable[str]) -> dict[str, str | None]:
             for name, memos in found.items()}
 
 
+_MEMO = re.compile(r"\.(?:fpt|dbt)\x00", re.IGNORECASE)
+MEMO_HEADER = 512  # a memo file's header block (FoxPro, dBase III/IV): a file no longer than it holds no value
+
+
+def lone_memos(names: Iterable[str]) -> list[str]:
+    """The memo files (``.fpt``/``.dbt``) among a folder's plain file ``names`` that no table there reads
+    (``memos_in``): their table removed or renamed (``X.dat``), or a second one of another case. Their values are
+    read only with their table, so they are listed (review20d: such a file holding names ended as nothing)."""
+    listed = list(names)
+    if not _MEMO.search("\0".join(listed) + "\0"):
+        return []
+    read = {memo for memo in memos_in(listed).values() if memo is not None}
+    return [name for name in listed if name.casefold().endswith(MEMO_EXTS) and name not in read]
+
+
 class _Ref(Protocol):
     def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> Entry: ...
 

@@ -10,9 +10,12 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any
 
-from ..models import FileStat, Location
+from ..codes import Status
+from ..details import Detail, say
+from ..models import FileStat, Location, Skipped
 from .base import Item
 from .local import LocalRef, open_file, stat_file
+from .memo_beside import MEMO_EXTS, MEMO_HEADER
 
 # Names that promise a disk image: when the content is not one, the image was not walked, and that is
 # listed (a wiped or unsupported image is not a clean one).
@@ -76,4 +79,12 @@ class SingleFileSource:
 
     def entries(self) -> Iterator[Item]:
         # a file named like an image whose content is none is listed by the image inspector, as anywhere else
-        yield SingleFileEntry(self.text)
+        entry = SingleFileEntry(self.text)
+        yield entry
+        if entry.name.casefold().endswith(MEMO_EXTS):  # a dBase memo file given alone: its values are read only
+            try:  # with their table (review20d: it ended as nothing)
+                size = os.stat(entry.fs_path).st_size
+            except OSError:
+                return  # (the entry's own read says why)
+            if size > MEMO_HEADER:
+                yield Skipped(entry.location, Status.UNSUPPORTED, say(Detail.DBF_MEMO_ALONE))

@@ -24,7 +24,7 @@ from ..details import Detail, say
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .base import Item, NameBatch, unbatched
-from .memo_beside import memo_for, memos_in
+from .memo_beside import MEMO_HEADER, lone_memos, memo_for, memos_in
 from .series_join import Part, edges, entry_for, no_image, parts_in
 from .split_series import TAIL_TEXT, text_or_container
 
@@ -123,7 +123,7 @@ def read_password(target: Target) -> str:
 class _Folder:
     """One directory being walked: its path inside the share, shared by every entry listed in it."""
 
-    __slots__ = ("path", "depth", "parts", "infos", "memos")
+    __slots__ = ("path", "depth", "parts", "infos", "memos", "lone")
 
     def __init__(self, path: str, depth: int) -> None:
         self.path = path  # "" for the share's root, else "/PC01/Documents"
@@ -131,6 +131,7 @@ class _Folder:
         self.parts: dict[str, Part] = {}  # split series among its files (series_join, split12)
         self.infos: dict[str, Any] = {}  # the listing of those files' series (and memo files), by name
         self.memos: dict[str, str | None] = {}  # dBase tables among its files -> their memo files (memo_beside)
+        self.lone: list[str] = []  # memo files no table among its files reads (memo_beside.lone_memos)
 
     def child(self, name: str) -> str:
         return f"{self.path}/{name}"
@@ -450,6 +451,8 @@ class SmbSource:
                     seen_dirs[(self.volume, dot.file_id)] = folder.path or "/"
                 root = False
             self._find_parts(folder, listing)
+            for name in folder.lone:  # a dBase memo file holding values that no table reads (review20d)
+                yield Skipped(self.location(folder.child(name)), Status.UNSUPPORTED, say(Detail.DBF_MEMO_ALONE))
             bundle = self._sparse_bundle(folder, listing)
             if bundle is not None:  # its bands are slices of a disk, not files: listed once (sparse_bundle)
                 yield Skipped(self.location(folder.path), *bundle[:2])
@@ -547,6 +550,7 @@ class SmbSource:
             log.debug("split series not found in a folder", exc_info=True)
             folder.parts = {}
         folder.memos = memos_in(files)  # a dBase table's memo file beside it (damage19)
+        folder.lone = [n for n in lone_memos(files) if files[n].size > MEMO_HEADER]  # memo files no table reads
         folder.infos = {n: files[n] for n in (*folder.parts, *(m for m in folder.memos.values() if m)) if n in files}
 
     def _batch(self, folder: _Folder, infos: list[Any]) -> NameBatch:
