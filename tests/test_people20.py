@@ -63,9 +63,10 @@ def _persons(addresses: list[str]) -> int:
     # 6: F before the digits is the floor (as 2F), not wing F's unit 2
     (["{b} F2", "{b} 2F"], 1), (["{b} F2", "{b} 2階"], 1), (["{b}F2", "{b} 2F"], 1), (["{b} F2", "{b} F3"], 2),
     (["{b} F2", "{b} 201号室"], 1), (["{b} F2", "{b} 201号室", "{b} 202号室"], 3), (["{b} A2", "{b} B2"], 2),
-    # 7: an era's year typed bare after the building is no unit (as 平成30年 and H30.4 were not)
+    # 7: an era's year typed bare after the building is no unit (as 平成30年 and H30.4 were not); Taisho's (T1) is a
+    # tower's or wing's name (review20p)
     (["{b} 101号室", "{b} H30"], 1), (["{b} 101号室", "{b} R2"], 1), (["{b} 101号室", "{b} S50"], 1),
-    (["{b} 101号室", "{b} T1"], 1), (["{b} 101号室", "{b} 平成30年"], 1), (["{b} 101号室", "{b} h31。"], 1),
+    (["{b} 101号室", "{b} T1"], 2), (["{b} 101号室", "{b} 平成30年"], 1), (["{b} 101号室", "{b} h31。"], 1),
     (["{b} 101号室 H30", "{b} 102号室 H30"], 2), (["{b} A1", "{b} A2"], 2),
     # 8: the unit before a full stop or a comma
     (["{b} 2。", "{b} 3。"], 2), (["{b} 2。", "{b} 2"], 1), (["{b} 2、", "{b} 3"], 2), (["{b} 2号室。", "{b} 3"], 2),
