@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from faker import Faker
 
+from scanner.codes import SheetKind
+from scanner.detectors import pii as P
 from scanner.models import PersonRecord
 from scanner.persons.count import count, make_rows
 
@@ -36,3 +38,21 @@ def test_a_tower_or_unit_that_is_no_era_year_stays_a_unit(typed: list[str]) -> N
 def test_an_era_year_typed_apart_after_the_building_stays_no_unit(typed: list[str]) -> None:
     """The guard: people20's era years typed apart (H30, R2, S50) are still no unit beside her room."""
     assert _persons(typed) == 1
+
+
+# --- a town and its block with no city (people20's values.is_town_block): a seat or wing is no town ----------------
+
+STAFF = [(f"{FAKE.last_name()} {FAKE.first_name()}", FAKE.phone_number()) for _ in range(40)]
+
+
+@pytest.mark.parametrize("place", ["本館{a}-{b}", "新館{a}-{b}", "西館{a}-{b}", "東{a}-{b}", "本部{a}-{b}", "北{a}-{b}-{c}"])
+@pytest.mark.parametrize("header", [None, ["氏名", "座席", "内線"]], ids=["header-less", "氏名 | 座席 | 内線"])
+def test_a_seat_in_a_wing_or_a_direction_is_no_town(place: str, header: list[str] | None) -> None:
+    """Japan Post's towns hold 本館, 新館, 西館, 本部, 東, 北 (a town somewhere): a staff list's seat or desk (本館3-1, 東1-2)
+    beside the names was read as a town and its block: 40 persons at 本館1-1 4000 (the extension joined). Wings, offices
+    and directions alone are no town."""
+    rows: list[list[object]] = [*([header] if header else []), *(
+        [n, place.format(a=i % 5 + 1, b=i % 9 + 1, c=i % 7 + 1), phone if header is None else str(4000 + i)]
+        for i, (n, phone) in enumerate(STAFF))]  # a direct line (header-less) or an extension
+    found = P.analyse_sheet("座席表", rows)
+    assert found is None or found.kind != SheetKind.PERSONS
