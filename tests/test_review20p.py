@@ -56,3 +56,40 @@ def test_a_seat_in_a_wing_or_a_direction_is_no_town(place: str, header: list[str
         for i, (n, phone) in enumerate(STAFF))]  # a direct line (header-less) or an extension
     found = P.analyse_sheet("座席表", rows)
     assert found is None or found.kind != SheetKind.PERSONS
+
+
+# --- people20's export header words: a building name and a room number alone are an office's room ------------------
+
+EN = Faker("en_US")
+EN.seed_instance(SEED)
+FACULTY = [(EN.name(), EN.phone_number()) for _ in range(30)]
+HALLS = ["Science Hall", "Grant Building", "Library", "Engineering Center", "Main Hall"]
+
+
+@pytest.mark.parametrize("header", [["Name", "Building Name", "Room Number", "Phone"],
+                                    ["Faculty", "Building", "Room No", "Extension"],
+                                    ["Instructor", "Course", "Building Name", "Room Number"],
+                                    ["Staff", "roomNumber", "buildingName", "telNo"]])
+def test_a_building_name_and_room_number_alone_are_no_home(header: list[str]) -> None:
+    """A faculty directory or a class schedule (Name | Building Name | Room Number) became 30 persons at "Science Hall
+    100" once people20 made buildingName / roomNumber / roomNo address words: without a street, a town or a city beside
+    them they are an office's room, as State alone names a region."""
+    def cell(h: str, i: int, name: str, phone: str) -> str:
+        low = h.lower()
+        return (HALLS[i % 5] if "building" in low else str(100 + i) if "room" in low else f"MATH {100 + i}"
+                if h == "Course" else str(4000 + i) if h == "Extension" else phone if "tel" in low or h == "Phone"
+                else name)
+    rows: list[list[object]] = [header, *([cell(h, i, n, p) for h in header] for i, (n, p) in enumerate(FACULTY))]
+    found = P.analyse_sheet("directory", rows)
+    assert found is None or found.kind != SheetKind.PERSONS
+
+
+def test_a_japanese_export_with_a_building_and_room_beside_its_city_keeps_them() -> None:
+    """The guard: beside cityName | townName | streetNumber the building and the room are the address's end."""
+    people = [(f"{FAKE.last_name()} {FAKE.first_name()}", FAKE.city(), FAKE.town(), FAKE.chome() + FAKE.ban(),
+               FAKE.building_name(), str(FAKE.random_int(101, 905))) for _ in range(30)]
+    rows: list[list[object]] = [["shimei", "cityName", "townName", "streetNumber", "buildingName", "roomNo"],
+                                *(list(p) for p in people)]
+    found = P.analyse_sheet("export", rows)
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert [r.fields["address"].replace(" ", "") for r in found.records] == ["".join(p[1:]) for p in people]

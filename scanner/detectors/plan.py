@@ -35,6 +35,7 @@ from .columns import (
     Header,
     is_bare_role,
     is_label,
+    is_premises_header,
     is_region_header,
     is_staff_header,
     named_fields,
@@ -328,6 +329,8 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
                 if ok and all(is_region_header(plan.labels.get(c, "")) for c in cols):
                     # a region alone (Name | State: Indiana, CA; POI 49325.xlsx) is no address to write to
                     ok = not mostly(vals, V.is_place_name_alone, 0.5)
+                if ok and all(is_premises_header(plan.labels.get(c, "")) for c in cols):
+                    ok = False  # a building and a room alone (Name | Building Name | Room Number): an office's (review20p)
         if ok:
             kept[f] = cols
     return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels, held=plan.held & set(kept))
