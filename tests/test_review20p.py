@@ -93,3 +93,38 @@ def test_a_japanese_export_with_a_building_and_room_beside_its_city_keeps_them()
     found = P.analyse_sheet("export", rows)
     assert found is not None and found.kind == SheetKind.PERSONS
     assert [r.fields["address"].replace(" ", "") for r in found.records] == ["".join(p[1:]) for p in people]
+
+
+# --- people20's pref / prefName: a preference or a preferred name in English data ------------------------------------
+
+@pytest.mark.parametrize(("header", "extra"), [
+    (["Last Name", "First Name", "Pref Name", "Address", "City", "Phone"], lambda first, i: first[:3]),  # preferred name
+    (["Name", "Phone", "Address", "City", "Pref"], lambda first, i: ["email", "phone", "mail"][i % 3]),  # preference
+])
+def test_a_preferred_name_or_a_preference_is_no_prefecture(header: list[str], extra: object) -> None:
+    """people20 made pref / prefName address words (a prefecture in Japanese exports); in English data they are a
+    preferred name (Pref Name: Cin for Cindy) or a contact preference, and were joined into every address (Cin 3021
+    Harrison Gateway, … South Joshua email): the same person's address differed from file to file. Such a column is the
+    address's only when its values are prefectures."""
+    assert callable(extra)
+    rows: list[list[object]] = [header]
+    people = []
+    for i in range(30):
+        first, last, street, city = EN.first_name(), EN.last_name(), EN.street_address(), EN.city()
+        cells = {"Last Name": last, "First Name": first, "Name": f"{first} {last}", "Address": street, "City": city,
+                 "Phone": EN.phone_number()}
+        rows.append([cells.get(h, extra(first, i)) for h in header])
+        people.append(f"{street} {city}")
+    found = P.analyse_sheet("customers", rows)
+    assert found is not None and [r.fields["address"] for r in found.records] == people
+
+
+def test_a_prefecture_column_named_pref_stays_in_the_address() -> None:
+    """The guard: prefName holding prefectures begins the address."""
+    people = [(f"{FAKE.last_name()} {FAKE.first_name()}", FAKE.prefecture(), FAKE.city(), FAKE.town() + FAKE.chome()
+               + FAKE.ban()) for _ in range(30)]
+    rows: list[list[object]] = [["shimei", "prefName", "cityName", "address"],
+                                *([n, p, c, a] for n, p, c, a in people)]
+    found = P.analyse_sheet("export", rows)
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert [r.fields["address"].replace(" ", "") for r in found.records] == ["".join(p[1:]) for p in people]
