@@ -128,3 +128,14 @@ def test_a_prefecture_column_named_pref_stays_in_the_address() -> None:
     found = P.analyse_sheet("export", rows)
     assert found is not None and found.kind == SheetKind.PERSONS
     assert [r.fields["address"].replace(" ", "") for r in found.records] == ["".join(p[1:]) for p in people]
+
+
+@pytest.mark.parametrize("header", [["Name", "Street Name", "Phone"], ["Name", "streetName"]])
+def test_a_street_name_alone_is_no_address(header: list[str]) -> None:
+    """people20's streetName: beside a street number it is the address's street; alone (Norris Cliff, Jessica Extension:
+    no number) it names a place as a city alone does, no address to write to (30 persons; before people20 a names lead
+    or nothing)."""
+    rows: list[list[object]] = [header, *([EN.name(), EN.street_name(), EN.phone_number()][:len(header)]
+                                          for _ in range(30))]
+    found = P.analyse_sheet("list", rows)
+    assert found is None or found.kind != SheetKind.PERSONS
