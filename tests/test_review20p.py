@@ -139,3 +139,15 @@ def test_a_street_name_alone_is_no_address(header: list[str]) -> None:
                                           for _ in range(30))]
     found = P.analyse_sheet("list", rows)
     assert found is None or found.kind != SheetKind.PERSONS
+
+
+# --- keying 22: a full stop after the 号 typed apart ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "glued"), [("東京都小金井市本町3丁目12 5。", "東京都小金井市本町3-12-5"),
+                                              ("東京都小金井市本町3丁目十二 5、", "東京都小金井市本町3丁目12番5号"),
+                                              ("東京都小金井市本町12 5。", "東京都小金井市本町12-5")])
+def test_a_go_typed_apart_before_a_full_stop_is_the_go(typed: str, glued: str) -> None:
+    """people20 read 本町3丁目12 5 as 3-12-5 and 2。 as a unit; 本町3丁目12 5。 (the 号 then a full stop) kept 5 as a
+    room: two persons beside the glued spelling."""
+    assert count(make_rows(0, [PersonRecord("s", i, {"name": NAME, "address": a})
+                               for i, a in enumerate([typed, glued])])[0]).unique == 1

@@ -113,7 +113,10 @@ _FIRST_NUMBER = re.compile(f"\\d|[{_KN}]+(?=[ \\t\u3000\u00a0]+\\d)")
 # people20: or the number right after the first 丁目 (本町3丁目十二 5, 本町3丁目12 5: 丁目 typed with the town, 番 and 号
 # in their own columns; the 号 was read as the room and left out of the key)
 _AFTER_CHOME = re.compile(f"(?:\\d+|[{_KN}]+)\\s*丁目")
-_SPACED_BLOCK = re.compile(f"(\\d+|[{_KN}]{{1,3}})[ \\t\u3000\u00a0]+(?=\\d+-\\d|\\d{{1,2}}(?:$|[ \\t\\u3000\\u00a0]|号(?![室棟館])))")
+# the number spaced after a block's first one (12 5, 3丁目12 5), before a space, 号 or the end (review20p: or 。/、 ending
+# it, as people20 reads units: 本町3丁目12 5。 kept 5 as a room)
+_SPACED_BLOCK = re.compile(f"(\\d+|[{_KN}]{{1,3}})[ \\t\u3000\u00a0]+"
+                           f"(?=\\d+-\\d|\\d{{1,2}}(?:[。、.,・]*$|[ \\t\\u3000\\u00a0]|号(?![室棟館])))")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
 _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 # after a town found in the gazetteer: 南郷通17丁目南12-3 keeps its 南 (南郷通17丁目北 is another block)
