@@ -151,3 +151,24 @@ def test_a_go_typed_apart_before_a_full_stop_is_the_go(typed: str, glued: str) -
     room: two persons beside the glued spelling."""
     assert count(make_rows(0, [PersonRecord("s", i, {"name": NAME, "address": a})
                                for i, a in enumerate([typed, glued])])[0]).unique == 1
+
+
+# --- a wide export with a narrow list cat'ed below it: nothing (no hit, no skip) ------------------------------------
+
+SPLIT_HEADER: list[object] = ["lastName", "firstName", "postalCode", "prefName", "cityName", "townName", "streetNumber",
+                              "buildingName", "roomNo", "telNo"]
+
+
+@pytest.mark.parametrize("header", [SPLIT_HEADER, ["姓", "名", "郵便番号", "都道府県", "市区町村", "町名", "番地", "建物名",
+                                                   "部屋", "電話"]], ids=["camelCase", "日本語"])
+def test_a_narrow_list_below_a_wide_export_leaves_the_export_read(header: list[object]) -> None:
+    """Two CSVs joined (cat): 29 members of a 10-column export, then 60 rows of name | address | phone. The sample's
+    majority refused the export's columns and the header block did not end at the narrow rows: the sheet was nothing, no
+    hit and no skip (people20's export words made the camelCase header one: it was 84 persons read header-less before).
+    Rows of fewer cells than half a wide header's columns are another table's."""
+    members = [[FAKE.last_name(), FAKE.first_name(), FAKE.postcode(), FAKE.prefecture(), FAKE.city(), FAKE.town(),
+                FAKE.chome() + FAKE.ban(), FAKE.building_name(), str(FAKE.random_int(101, 905)), FAKE.phone_number()]
+               for _ in range(29)]
+    narrow = [[f"{FAKE.last_name()} {FAKE.first_name()}", FAKE.address(), FAKE.phone_number()] for _ in range(60)]
+    found = P.analyse_sheet("joined", [header, *members, *narrow])
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count >= len(members)
