@@ -287,8 +287,9 @@ def _worker(tree: Path) -> tuple[int, ...]:
 
     def leftovers(seed: int) -> tuple[int, int, int]:
         """people20: a floor typed F2 beside 2F (and namesakes on F2 and F3), an era's year typed bare after the building
-        (H30, R2, S50, T1) beside her room, a unit ending in 。 (2。 / 3。 two namesakes, 2。 beside 2), and 丁目 typed with
-        the town then 番 and 号 apart (本町3丁目十二 5, 3丁目12 5) beside the glued block and a namesake at the next 号."""
+        (H30, R2, S50, S64; review20p: T1 was one, Taisho's year is a tower's name now) beside her room, a unit ending in
+        。 (2。 / 3。 two namesakes, 2。 beside 2), and 丁目 typed with the town then 番 and 号 apart (本町3丁目十二 5,
+        3丁目12 5) beside the glued block and a namesake at the next 号."""
         rnd, fake = random.Random(seed), Faker("ja_JP")
         fake.seed_instance(seed)
         recs, truth = [], []
@@ -313,7 +314,7 @@ def _worker(tree: Path) -> tuple[int, ...]:
             elif kind == 1:
                 room = rnd.choice(["101", "203", "305"])
                 add(name, f"{base}{bld} {room}号室", name)
-                add(name, f"{base}{bld} {rnd.choice(['H30', 'R2', 'S50', 'T1', 'h31', 'R5'])}", name)
+                add(name, f"{base}{bld} {rnd.choice(['H30', 'R2', 'S50', 'S64', 'h31', 'R5'])}", name)
             elif kind == 2:
                 u1, u2 = rnd.sample(range(1, 13), 2)
                 add(name, f"{base}{bld} {u1}。", (name, u1))

@@ -95,6 +95,8 @@ class ColumnRules:
     own: tuple[str, ...] = ()  # words making a compound the person's own field again: [exclude] own
     elsewhere: frozenset[str] = frozenset()  # roles whose row address may be no home of theirs (owner): address_elsewhere
     joined: dict[str, str] = dc_field(default_factory=dict)  # words naming a field only joined to its words (ビル名・号室)
+    premises: frozenset[str] = frozenset()  # address headers naming a building or a room only: [regions] premises
+    prefectures: frozenset[str] = frozenset()  # address headers naming a prefecture only: [regions] prefectures
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -158,7 +160,9 @@ def column_rules() -> ColumnRules:
                        frozenset(map(normalise_header, data.get("regions", {}).get("words", []))),
                        tuple(unicodedata.normalize("NFKC", w).casefold()
                              for w in data.get("staff", {}).get("office_marks", [])), compounds, own,
-                       frozenset(r["name"] for r in data.get("role", []) if r.get("address_elsewhere")), joined)
+                       frozenset(r["name"] for r in data.get("role", []) if r.get("address_elsewhere")), joined,
+                       frozenset(map(normalise_header, data.get("regions", {}).get("premises", []))),
+                       frozenset(map(normalise_header, data.get("regions", {}).get("prefectures", []))))
 
 
 def _holds_a_word(key: str) -> bool:
@@ -563,6 +567,18 @@ def _holds(words: ahocorasick.Automaton | None, text: object) -> bool:
 def is_region_header(text: object) -> bool:
     """An address header naming a region and no more (State, Province, 都道府県: signatures ``[regions]``)."""
     return isinstance(text, str) and normalise_header(text) in column_rules().regions
+
+
+def is_premises_header(text: object) -> bool:
+    """An address header naming a building, a room or a house number and no place (Building Name, Room Number:
+    signatures ``[regions]`` premises, review20p)."""
+    return isinstance(text, str) and normalise_header(text) in column_rules().premises
+
+
+def is_prefecture_header(text: object) -> bool:
+    """An address header that is a prefecture's in Japanese exports only (pref, prefName: a preference or a preferred
+    name in English data; signatures ``[regions]`` prefectures, review20p)."""
+    return isinstance(text, str) and normalise_header(text) in column_rules().prefectures
 
 
 def is_officials_header(text: object) -> bool:

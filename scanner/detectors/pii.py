@@ -490,6 +490,9 @@ BLOCK_MIN = 3  # rows under a header that make its own table when the sample as 
 _LETTER = re.compile(r"[^\W\d_]")  # a name or an address holds letters (kana, kanji, Latin); "12", "0.5" none
 
 
+SHORT_ROW_COLUMNS = 6  # a header this wide at least: a row of fewer than half its cells is another table's (review20p)
+
+
 def _header_block(sample: Sequence[Sequence[object]], mapping: dict[int, Header]) -> int:
     """How many rows of ``sample`` (the rows under a header) are the header's own table: up to the first blank row or
     row that holds no text in its name and address columns (rows of numbers, another table's rows), or BLOCK_END rows
@@ -509,7 +512,10 @@ def _header_block(sample: Sequence[Sequence[object]], mapping: dict[int, Header]
                 c < width and isinstance(v := row[c], str) and _LETTER.search(v) for c in texts)):
             return i if i >= BLOCK_MIN else len(sample)
         if addrs and all(c < width and (t := cell_text(row[c])) and t not in _SAME_AS_ABOVE
-                         and not V.looks_like_address(t) for c in addrs):
+                         and not V.looks_like_address(t) for c in addrs) or (
+                len(cols) >= SHORT_ROW_COLUMNS and width * 2 < len(cols)):
+            # review20p: or a row of fewer cells than half a wide header's columns (a 3-column list cat'ed below a
+            # 10-column export: 29 members then 60 such rows were nothing, no hit and no skip)
             run += 1
             if run == BLOCK_END and i + 1 - run >= BLOCK_MIN:
                 return i + 1 - run  # a list followed by another's rows with no blank row between (review19t)

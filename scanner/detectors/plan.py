@@ -35,6 +35,8 @@ from .columns import (
     Header,
     is_bare_role,
     is_label,
+    is_prefecture_header,
+    is_premises_header,
     is_region_header,
     is_staff_header,
     named_fields,
@@ -292,6 +294,12 @@ def _foreign_phone(v: str) -> bool:
     return 7 <= digits <= 15 and all(c.isdigit() or c in " -()+.x/" for c in t)
 
 
+def _a_prefecture(v: object) -> bool:
+    """A Japanese prefecture, with or without 都, 府 or 県 (東京都, 東京)."""
+    t = V.nfkc(v)
+    return V.is_prefecture(t) or any(V.is_prefecture(t + end) for end in "都府県")
+
+
 def _whole_address(v: str) -> bool:
     """More than a place: a Japanese address with a block number (a prefecture or a municipality alone, as
     lists of officials give them, is no address to write to); Latin addresses as they come."""
@@ -308,6 +316,11 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
         cols = [c for c in cols if any(c < len(r) and cell_text(r[c]) for r in sample)]
         if not cols:
             continue
+        if f == "address":  # pref / prefName holding no prefectures: a preference, a preferred name (review20p)
+            cols = [c for c in cols if not is_prefecture_header(plan.labels.get(c, ""))
+                    or mostly(column_values(sample, c), _a_prefecture, 0.5)]
+            if not cols:
+                continue
         if f in SPLIT_NUMBERS and len(cols) > 1 and not _pieces(f, cols, sample):
             cols = cols[:1]  # 電話番号1 | 電話番号2 as two whole numbers: the first is the phone
         if f == "birth":
@@ -328,6 +341,8 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
                 if ok and all(is_region_header(plan.labels.get(c, "")) for c in cols):
                     # a region alone (Name | State: Indiana, CA; POI 49325.xlsx) is no address to write to
                     ok = not mostly(vals, V.is_place_name_alone, 0.5)
+                if ok and all(is_premises_header(plan.labels.get(c, "")) for c in cols):
+                    ok = False  # a building and a room alone (Name | Building Name | Room Number): an office's (review20p)
         if ok:
             kept[f] = cols
     return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels, held=plan.held & set(kept))

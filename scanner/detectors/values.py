@@ -374,10 +374,16 @@ def _town_names() -> frozenset[str]:
     return frozenset(t for row in rules.load_table("towns") if len(row) == 4 for t in row[3].split("|"))
 
 
+# review20p: towns of the list that are a wing, an office or a direction alone (本館, 新館, 西館, 本部, 東, 北: a town
+# somewhere), a staff list's seat or desk before its numbers (本館3-1, 東1-2): 40 staff were persons at 本館1-1
+_NOT_TOWN = re.compile(r"[東西南北上下中前後内外左右]|[本新旧別東西南北中上下]?[館棟部室局課]")
+
+
 def is_town_block(value: object) -> bool:
-    """A known town's name and its block, nothing before (:data:`_TOWN_BLOCK`)."""
+    """A known town's name and its block, nothing before (:data:`_TOWN_BLOCK`); never a wing, an office or a direction
+    alone (:data:`_NOT_TOWN`)."""
     m = _TOWN_BLOCK.match(nfkc(value).strip())
-    return m is not None and m.group(1) in _town_names()
+    return m is not None and not _NOT_TOWN.fullmatch(m.group(1)) and m.group(1) in _town_names()
 
 
 # a care level or a resident's status (要介護3, 要支援1, 事業対象者, 自立, 入所中, 入院中, 死亡): a client list's column that is

@@ -113,7 +113,10 @@ _FIRST_NUMBER = re.compile(f"\\d|[{_KN}]+(?=[ \\t\u3000\u00a0]+\\d)")
 # people20: or the number right after the first 丁目 (本町3丁目十二 5, 本町3丁目12 5: 丁目 typed with the town, 番 and 号
 # in their own columns; the 号 was read as the room and left out of the key)
 _AFTER_CHOME = re.compile(f"(?:\\d+|[{_KN}]+)\\s*丁目")
-_SPACED_BLOCK = re.compile(f"(\\d+|[{_KN}]{{1,3}})[ \\t\u3000\u00a0]+(?=\\d+-\\d|\\d{{1,2}}(?:$|[ \\t\\u3000\\u00a0]|号(?![室棟館])))")
+# the number spaced after a block's first one (12 5, 3丁目12 5), before a space, 号 or the end (review20p: or 。/、 ending
+# it, as people20 reads units: 本町3丁目12 5。 kept 5 as a room)
+_SPACED_BLOCK = re.compile(f"(\\d+|[{_KN}]{{1,3}})[ \\t\u3000\u00a0]+"
+                           f"(?=\\d+-\\d|\\d{{1,2}}(?:[。、.,・]*$|[ \\t\\u3000\\u00a0]|号(?![室棟館])))")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
 _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 # after a town found in the gazetteer: 南郷通17丁目南12-3 keeps its 南 (南郷通17丁目北 is another block)
@@ -791,9 +794,10 @@ def _room_remark() -> re.Pattern[str]:
 _NOT_ROOM = re.compile(f"第(?:\\d+|[{_KN}]+)|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
                        f"|\\d+\\.\\d+|(?<!\\d)0\\d{{1,4}}-\\d{{1,4}}-\\d{{3,4}}(?!\\d)|(?<!\\d)0\\d{{9,10}}(?!\\d)"
                        f"|(?<!\\d)(?:\\d{{4}}|[RHST]\\d{{1,2}}|\\d{{1,2}}(?=-\\d{{1,2}}-))(?:[-.]\\d{{1,2}}){{1,2}}(?!\\d)"
-                       # people20: an era's year alone ending the part (H30, R2, S50, T1: a date typed bare after the
-                       # building, read as unit 30 of wing H and apart from her room's row)
-                       "|(?<![A-Za-z\\d])[RHST]\\d{1,2}(?=[\\s。、.,・]*$)", re.I)
+                       # people20: an era's year alone ending the part (H30, R2, S50: a date typed bare after the
+                       # building, read as unit 30 of wing H and apart from her room's row). review20p: a year of Showa,
+                       # Heisei or Reiwa only (Taisho ended in 1926: タワーT1 / タワーT2 are two towers, H32 or S70 a unit)
+                       "|(?<![A-Za-z\\d])(?:R\\d{1,2}|H(?:[12]?\\d|3[01])|S(?:[1-5]?\\d|6[0-4]))(?=[\\s。、.,・]*$)", re.I)
 _ROOM_WRITTEN = re.compile(f"(?<![\\d{_KN}])(\\d+|[{_KN}]+)(?=号室|室)")  # 205号室: the room, whatever follows
 _ROOM_BEFORE = frozenset(" -#\t\u3000")
 _ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
