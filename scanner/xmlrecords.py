@@ -263,15 +263,27 @@ def tail_names(head: bytes, tail: bytes) -> set[str]:
     """The local names of the elements and attributes in the last bytes of a document (``tail``, from an even offset)
     that ``head`` opens, decoded as its head is: records after a long head (a .NET DataSet's inline XML Schema of
     hundreds of KiB, a settings block) name their fields only there (review19x: such an export ended as nothing)."""
+    return _names(_tail_text(head, tail))
+
+
+def _tail_text(head: bytes, tail: bytes) -> str:
+    """The last bytes of a document that ``head`` opens, decoded as its head is."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:1] == b"\x00" or head[1:2] == b"\x00":
         big = head.startswith(b"\xfe\xff") or head[:1] == b"\x00"
-        return _names(tail[:len(tail) & ~1].decode("utf-16-be" if big else "utf-16-le", "ignore"))
+        return tail[:len(tail) & ~1].decode("utf-16-be" if big else "utf-16-le", "ignore")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head)
         codec = "utf-8"
     except UnicodeDecodeError:
         codec = _byte_codec(head)
-    return _names(tail.decode(codec, "ignore"))
+    return tail.decode(codec, "ignore")
+
+
+def coded_tail(head: bytes, tail: bytes) -> bool:
+    """Whether the last bytes of a document that ``head`` opens hold coded fields with text in them (``coded_head``'s
+    test over ``tail``): coded records whose first rows are empty or follow a long head (review20x: 2,000 empty
+    ``<C001/>`` rows before the clients ended as nothing)."""
+    return coded(set(_CODED_HELD.findall(_tail_text(head, tail))), most=False)
 
 
 # --- text ----------------------------------------------------------------------------------------------------------

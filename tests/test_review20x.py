@@ -7,9 +7,18 @@ from __future__ import annotations
 
 import os
 import tracemalloc
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pytest
 
 from scanner.doctables import flat_objects
+from tests import xml19_data as X
+from tests.conftest import hit_of, scan_findings, skip_of
 from tests.test_xml20 import MAIN_TYPE, _document, flat
+
+PEOPLE = X.PEOPLE
 
 OBJECT = os.urandom(4 << 20)  # an embedded OLE object's bytes (random: nothing to read, only to hold)
 BIG = flat([("/word/document.xml", MAIN_TYPE, _document(table=False)),
@@ -28,3 +37,36 @@ def test_a_large_object_in_base64_is_not_held_several_times() -> None:
         tracemalloc.stop()
     assert objects == [("word/embeddings/oleObject1.bin", len(OBJECT), None)]
     assert peak < 2 * len(OBJECT), peak
+
+
+def _coded_after_empty_rows() -> bytes:
+    """Coded records (``<C001>``) whose first 2,000 rows hold nothing in the coded person columns (a register with
+    its empty slots first): the 64 KiB head shows one coded element holding text (``<C004>``), the clients follow."""
+    empty = "<R><C001></C001><C002></C002><C003></C003><C004>0</C004></R>" * 2000
+    rows = "".join(f"<R><C001>{escape(p.name)}</C001><C002>{escape(p.address)}</C002><C003>{p.phone}</C003>"
+                   "<C004>1</C004></R>" for p in PEOPLE)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<DATA>{empty}{rows}</DATA>\n'.encode()
+
+
+CODED_LATE = _coded_after_empty_rows()
+FILES = {"coded-late.xml": CODED_LATE, "coded-late.jpg": CODED_LATE, "coded-late": CODED_LATE}
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    root = tmp_path_factory.mktemp("review20x")
+    tree = root / "tree"
+    tree.mkdir()
+    for name, data in FILES.items():
+        (tree / name).write_bytes(data)
+    return tree, scan_findings(tree, root / "out")
+
+
+@pytest.mark.parametrize("name", ["coded-late.xml", "coded-late.jpg", "coded-late"])
+def test_coded_records_whose_first_rows_are_empty_are_read(scanned: tuple[Path, dict[str, Any]], name: str) -> None:
+    """The head check wants two coded elements holding text in the first 64 KiB; the tail check looked for person
+    field names only: such a file ended as nothing (no hit, no skip) under .xml, .jpg and no name."""
+    tree, found = scanned
+    hit = hit_of(found, tree / name)
+    assert hit is not None, (name, skip_of(found, tree / name))
+    assert hit["pii"]["records"] == len(PEOPLE), hit["pii"]

@@ -69,6 +69,7 @@ from ..xmlrecords import (
     PERSON_FIELDS,
     coded,
     coded_head,
+    coded_tail,
     head_names,
     opens_document,
     tail_names,
@@ -461,9 +462,9 @@ def records_head(head: bytes) -> bool:
 
 def records_tail(head: bytes, tail: bytes) -> bool:
     """``records_head`` over the names of both ``head`` and the document's last bytes ``tail`` (records after a long
-    schema or settings block: scanner.xmlrecords.tail_names)."""
+    schema or settings block: scanner.xmlrecords.tail_names), or coded fields holding text there (``coded_tail``)."""
     names = head_names(head)
-    return names is not None and _person_fields(names | tail_names(head, tail))
+    return names is not None and (_person_fields(names | tail_names(head, tail)) or coded_tail(head, tail))
 
 
 def records_past_head(entry: Entry, head: bytes) -> bool:
