@@ -691,6 +691,13 @@ def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage, file
     return kinds, total
 
 
+def _header_cell(label: str, field_of: FieldOf | None) -> str:
+    """A column's label in a sheet's header row: a coded name naming no field (``col1``, ``C001``) left blank, so that
+    the detector reads the columns under it by their values (review20x: ``col1 | col2 | col3``, read as a header-less
+    table's first row, was counted as one more person)."""
+    return "" if field_of is not None and _CODED.fullmatch(label) and field_of(label) is None else label
+
+
 def _named(el, name: str, path: int, paths: _Paths, filemaker: list[str], before: int, below: int) -> str | None:
     """The column an element names by a value (``_by_value``), or a FileMaker COL's by its place in its ROW (``before``:
     the COLs before it), None for any other."""
@@ -931,7 +938,7 @@ def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> I
         sheet = Sheet(name, [])
 
         def rows(path: int = path, sheet: Sheet = sheet, last: bool = i == len(records) - 1) -> Iterator[list[str]]:
-            yield list(plans[path].header)
+            yield [_header_cell(label, field_of) for label in plans[path].header]
             for kind, row in reader:  # the first sheet's rows as they are read; the others' kept for theirs
                 if kind == path:
                     yield row

@@ -13,7 +13,11 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from scanner.detectors.pii import analyse_sheet
 from scanner.doctables import flat_objects
+from scanner.inspectors.disguise import column_field
+from scanner.sheet import Caps
+from scanner.xmlrecords import record_sheets
 from tests import xml19_data as X
 from tests.conftest import hit_of, scan_findings, skip_of
 from tests.test_xml20 import MAIN_TYPE, _document, flat
@@ -48,8 +52,16 @@ def _coded_after_empty_rows() -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<DATA>{empty}{rows}</DATA>\n'.encode()
 
 
+def _coded_words(tag: str = "col") -> bytes:
+    """Coded records whose tags are a word and a number (``<col1>``, ``<field2>``, ``<data3>``)."""
+    rows = "".join(f"<row><{tag}1>{escape(p.name)}</{tag}1><{tag}2>{escape(p.address)}</{tag}2><{tag}3>{p.phone}</{tag}3>"
+                   "</row>" for p in PEOPLE)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<rows>{rows}</rows>\n'.encode()
+
+
 CODED_LATE = _coded_after_empty_rows()
-FILES = {"coded-late.xml": CODED_LATE, "coded-late.jpg": CODED_LATE, "coded-late": CODED_LATE}
+FILES = {"coded-late.xml": CODED_LATE, "coded-late.jpg": CODED_LATE, "coded-late": CODED_LATE,
+         "coded-col.xml": _coded_words()}
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +74,22 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
     return tree, scan_findings(tree, root / "out")
 
 
-@pytest.mark.parametrize("name", ["coded-late.xml", "coded-late.jpg", "coded-late"])
-def test_coded_records_whose_first_rows_are_empty_are_read(scanned: tuple[Path, dict[str, Any]], name: str) -> None:
-    """The head check wants two coded elements holding text in the first 64 KiB; the tail check looked for person
-    field names only: such a file ended as nothing (no hit, no skip) under .xml, .jpg and no name."""
+@pytest.mark.parametrize("name", ["coded-late.xml", "coded-late.jpg", "coded-late", "coded-col.xml"])
+def test_coded_records_are_counted(scanned: tuple[Path, dict[str, Any]], name: str) -> None:
+    """coded-late: the head check wants two coded elements holding text in the first 64 KiB, the tail check looked for
+    person field names only: such a file ended as nothing (no hit, no skip) under .xml, .jpg and no name. coded-col:
+    its header row ``col1 | col2 | col3`` was counted as a person (31)."""
     tree, found = scanned
     hit = hit_of(found, tree / name)
     assert hit is not None, (name, skip_of(found, tree / name))
     assert hit["pii"]["records"] == len(PEOPLE), hit["pii"]
+
+
+@pytest.mark.parametrize("tag", ["col", "field", "data", "val", "C00"])
+def test_a_coded_header_is_no_person(tag: str) -> None:
+    """The coded tags were the sheet's header row; read as a header-less table's first row, ``col1 | col2 | col3`` (a
+    word of three letters or more and a number) was counted as one more person (31 for 30)."""
+    sheets = list(record_sheets(_coded_words(tag), Caps(), column_field))
+    assert len(sheets) == 1
+    found = analyse_sheet(sheets[0].name, list(sheets[0].rows))
+    assert found is not None and len(found.records) == len(PEOPLE), len(found.records) if found else None
