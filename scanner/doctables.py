@@ -270,7 +270,8 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
 
 
 # the start of a flat document's root element (a flat ODF file, Word 2003 XML, Office flat XML) or Word's mark before it
-_FLAT_ROOTS = (b"<office:document", b"<w:wordDocument", b"<pkg:package")
+_FLAT_ROOTS = re.compile(rb"<office:document|<(?:[\w.-]+:)?(?:wordDocument|package)(?=[\s/>]|$)")  # (any prefix, or
+# none: a small flat XML document of another prefix was said cut, review20x)
 _WORD_XML_MARK = b'progid="Word.Document"'
 FLAT_CUT_MOST = 16384  # a flat document cut within its root element's start tag is smaller than this
 
@@ -284,10 +285,9 @@ def cut_in_root(data: bytes) -> bool:
     head = _utf8(data).lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"<"):
         return False
-    for root in _FLAT_ROOTS:
-        at = head.find(root)
-        if at >= 0:
-            return b">" not in head[at:]
+    root = _FLAT_ROOTS.search(head)
+    if root is not None:
+        return b">" not in head[root.start():]
     return _WORD_XML_MARK in head  # Word's mark, its root element lost or cut in its name
 
 

@@ -20,7 +20,7 @@ from scanner.sheet import Caps
 from scanner.xmlrecords import record_sheets
 from tests import xml19_data as X
 from tests.conftest import hit_of, scan_findings, skip_of
-from tests.test_xml20 import MAIN_TYPE, _document, flat
+from tests.test_xml20 import MAIN_TYPE, WITH_OBJECT, WORD_XML, _document, flat
 
 PEOPLE = X.PEOPLE
 
@@ -59,9 +59,23 @@ def _coded_words(tag: str = "col") -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<rows>{rows}</rows>\n'.encode()
 
 
+def _prefixed(data: bytes, prefix: str) -> bytes:
+    """An Office flat XML document whose package namespace has another prefix (``p:``), or none (``xmlns=``)."""
+    return data.replace(b"pkg:", prefix.encode()).replace(b"xmlns:pkg=", f"xmlns{':' if prefix else ''}{prefix[:-1]}=".encode())
+
+
+def _utf16(data: bytes) -> bytes:
+    return data.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+
+
 CODED_LATE = _coded_after_empty_rows()
 FILES = {"coded-late.xml": CODED_LATE, "coded-late.jpg": CODED_LATE, "coded-late": CODED_LATE,
-         "coded-col.xml": _coded_words()}
+         "coded-col.xml": _coded_words(),
+         "flat-p.xml": _prefixed(WORD_XML, "p:"), "flat-default.xml": _prefixed(WORD_XML, ""),
+         "flat-p.doc": _prefixed(WORD_XML, "p:"), "flat-utf16.xml": _utf16(WORD_XML), "flat-utf16.doc": _utf16(WORD_XML)}
+FLAT = ["flat-p.xml", "flat-default.xml", "flat-p.doc", "flat-utf16.xml", "flat-utf16.doc"]
+CLEAN = {"flat-p-no-table.xml": _prefixed(flat([("/word/document.xml", MAIN_TYPE, _document(table=False))]), "p:")}
+OBJECTS = {"flat-utf16-object.xml": _utf16(WITH_OBJECT)}
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +83,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
     root = tmp_path_factory.mktemp("review20x")
     tree = root / "tree"
     tree.mkdir()
-    for name, data in FILES.items():
+    for name, data in {**FILES, **CLEAN, **OBJECTS}.items():
         (tree / name).write_bytes(data)
     return tree, scan_findings(tree, root / "out")
 
@@ -93,3 +107,26 @@ def test_a_coded_header_is_no_person(tag: str) -> None:
     assert len(sheets) == 1
     found = analyse_sheet(sheets[0].name, list(sheets[0].rows))
     assert found is not None and len(found.records) == len(PEOPLE), len(found.records) if found else None
+
+
+@pytest.mark.parametrize("name", FLAT)
+def test_flat_xml_of_another_prefix_or_in_utf16_is_read(scanned: tuple[Path, dict[str, Any]], name: str) -> None:
+    """A small flat XML document (< 16 KiB) whose package prefix is not ``pkg:`` (or that has none) was listed
+    ``corrupt`` (``document-part-cut``: the cut-in-root rule knew ``<pkg:package`` only) and its table not counted;
+    one saved as UTF-16 ended as nothing (the routing looked for the namespace's UTF-8 bytes)."""
+    tree, found = scanned
+    hit = hit_of(found, tree / name)
+    assert hit is not None and skip_of(found, tree / name) is None, (name, skip_of(found, tree / name))
+    assert hit["pii"]["records"] == len(PEOPLE) and hit["status"] == "ok", (hit["status"], hit["pii"])
+
+
+def test_flat_xml_of_another_prefix_without_a_table_is_clean(scanned: tuple[Path, dict[str, Any]]) -> None:
+    tree, found = scanned
+    for name in CLEAN:
+        assert hit_of(found, tree / name) is None and skip_of(found, tree / name) is None, skip_of(found, tree / name)
+
+
+def test_an_object_of_a_utf16_flat_document_is_a_child(scanned: tuple[Path, dict[str, Any]]) -> None:
+    tree, found = scanned
+    children = [h for h in found["files"] if h["path"].startswith(f"{tree / 'flat-utf16-object.xml'} » ")]
+    assert [h["pii"]["records"] for h in children] == [len(PEOPLE)], children

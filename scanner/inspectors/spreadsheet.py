@@ -639,7 +639,8 @@ def _wordml(head: bytes) -> bool:
 def _flatopc(head: bytes) -> bool:
     """Whether ``head`` opens an Office flat XML document (``<pkg:package>``: Word's "XML document", xml20: one holding a
     person table under .xml, .doc or no name ended as nothing)."""
-    return FLAT_PACKAGE in head and document_kind(head) == "flatopc"
+    return (FLAT_PACKAGE in head or head.startswith(_UTF16_BOMS)) and document_kind(head) == "flatopc"  # (UTF-16:
+    # as Word 2003 XML's, review20x: it ended as nothing)
 
 
 def _fodt(head: bytes) -> bool:
@@ -868,7 +869,7 @@ class SpreadsheetInspector:
             parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children
             _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
-        elif FLAT_PACKAGE in data[:MARKUP_CHECK] and b"binaryData" in data and document_kind(data[:MARKUP_CHECK]) == "flatopc":
+        elif _flatopc(data[:MARKUP_CHECK]) and (b"binaryData" in data or data.startswith(_UTF16_BOMS)):
             self._add_objects(found, entry, data, archives, "flatopc")  # Office flat XML: its objects in base64 (xml20)
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
             self._add_objects(found, entry, data, archives, "xls")
