@@ -73,6 +73,8 @@ _ASCII_START = re.compile(r"\A[0-9A-Za-z]")
 _BLANK_TAIL = b" \t\r\n\x00\xef\xbf\xbd"  # what may follow the root's end (white space, NULs or U+FFFD: a zeroed tail)
 
 FieldOf = Callable[[str], str | None]  # a column name -> the kind of personal field it names, or None
+Known = Callable[[str], bool]  # whether the person detector reads a column name as a header word (a field, a role, an
+# excluded column: scanner.detectors.columns.is_label)
 
 
 def _local(tag: object) -> str:
@@ -691,11 +693,12 @@ def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage, file
     return kinds, total
 
 
-def _header_cell(label: str, field_of: FieldOf | None) -> str:
-    """A column's label in a sheet's header row: a coded name naming no field (``col1``, ``C001``) left blank, so that
-    the detector reads the columns under it by their values (review20x: ``col1 | col2 | col3``, read as a header-less
-    table's first row, was counted as one more person)."""
-    return "" if field_of is not None and _CODED.fullmatch(label) and field_of(label) is None else label
+def _header_cell(label: str, known: Known | None) -> str:
+    """A column's label in a sheet's header row: a coded name the person detector knows nothing of (``col1``,
+    ``C001``: ``known`` False) left blank, so that it reads the columns under it by their values (review20x: ``col1 |
+    col2 | col3``, read as a header-less table's first row, was counted as one more person); one it knows (``TEL1``,
+    an excluded ``owner1``) is kept."""
+    return "" if known is not None and _CODED.fullmatch(label) and not known(label) else label
 
 
 def _named(el, name: str, path: int, paths: _Paths, filemaker: list[str], before: int, below: int) -> str | None:
@@ -898,10 +901,11 @@ def _read(doc: bytes, budget: CellBudget, paths: _Paths, plans: dict[int, _Plan]
 
 # --- the sheets ----------------------------------------------------------------------------------------------------
 
-def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> Iterator[Sheet]:
+def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None, known: Known | None = None
+                  ) -> Iterator[Sheet]:
     """A sheet per kind of record in an XML document (see the module docstring), the kind with the most records
     first (its rows streamed; the others' kept until their sheet); ReadError ``unsupported`` (``xml-other``) when
-    it holds none, ``corrupt`` when damage leaves none."""
+    it holds none, ``corrupt`` when damage leaves none. ``known``: the detector's header words (``_header_cell``)."""
     budget = CellBudget(caps)
     root = _root(head_text(data[:65536]))
     if root is not None and _document(root):
@@ -938,7 +942,7 @@ def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> I
         sheet = Sheet(name, [])
 
         def rows(path: int = path, sheet: Sheet = sheet, last: bool = i == len(records) - 1) -> Iterator[list[str]]:
-            yield [_header_cell(label, field_of) for label in plans[path].header]
+            yield [_header_cell(label, known) for label in plans[path].header]
             for kind, row in reader:  # the first sheet's rows as they are read; the others' kept for theirs
                 if kind == path:
                     yield row

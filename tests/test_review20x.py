@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from scanner.detectors.columns import is_label
 from scanner.detectors.pii import analyse_sheet
 from scanner.doctables import flat_objects
 from scanner.inspectors.disguise import column_field
@@ -103,7 +104,7 @@ def test_coded_records_are_counted(scanned: tuple[Path, dict[str, Any]], name: s
 def test_a_coded_header_is_no_person(tag: str) -> None:
     """The coded tags were the sheet's header row; read as a header-less table's first row, ``col1 | col2 | col3`` (a
     word of three letters or more and a number) was counted as one more person (31 for 30)."""
-    sheets = list(record_sheets(_coded_words(tag), Caps(), column_field))
+    sheets = list(record_sheets(_coded_words(tag), Caps(), column_field, is_label))
     assert len(sheets) == 1
     found = analyse_sheet(sheets[0].name, list(sheets[0].rows))
     assert found is not None and len(found.records) == len(PEOPLE), len(found.records) if found else None
@@ -130,3 +131,13 @@ def test_an_object_of_a_utf16_flat_document_is_a_child(scanned: tuple[Path, dict
     tree, found = scanned
     children = [h for h in found["files"] if h["path"].startswith(f"{tree / 'flat-utf16-object.xml'} » ")]
     assert [h["pii"]["records"] for h in children] == [len(PEOPLE)], children
+
+
+def test_a_coded_header_the_detector_knows_is_kept() -> None:
+    """Only coded labels the detector knows nothing of are blanked: ``owner1``/``Manager1`` (excluded: an owner's or
+    a manager's column, not the persons') and ``guardian1`` (a guardian's name: a role) stay in the header row."""
+    xml = ('<?xml version="1.0"?>\n<rows>' + "".join(
+        f"<row><owner1>{escape(p.name)}</owner1><owner2>{escape(p.address)}</owner2><guardian1>x</guardian1>"
+        f"<Manager1>{p.phone}</Manager1></row>" for p in PEOPLE) + "</rows>\n").encode()
+    sheets = list(record_sheets(xml, Caps(), column_field, is_label))
+    assert [list(s.rows)[0] for s in sheets] == [["owner1", "owner2", "guardian1", "Manager1"]]
