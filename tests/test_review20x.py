@@ -21,7 +21,7 @@ from scanner.sheet import Caps
 from scanner.xmlrecords import record_sheets
 from tests import xml19_data as X
 from tests.conftest import hit_of, scan_findings, skip_of
-from tests.test_xml20 import MAIN_TYPE, WITH_OBJECT, WORD_XML, _document, flat
+from tests.test_xml20 import MAIN_TYPE, WITH_OBJECT, WORD_XML, _document, filemaker, flat
 
 PEOPLE = X.PEOPLE
 
@@ -74,6 +74,8 @@ FILES = {"coded-late.xml": CODED_LATE, "coded-late.jpg": CODED_LATE, "coded-late
          "coded-col.xml": _coded_words(),
          "flat-p.xml": _prefixed(WORD_XML, "p:"), "flat-default.xml": _prefixed(WORD_XML, ""),
          "flat-p.doc": _prefixed(WORD_XML, "p:"), "flat-utf16.xml": _utf16(WORD_XML), "flat-utf16.doc": _utf16(WORD_XML)}
+FILES["filemaker-coded.xml"] = (filemaker().replace('NAME="氏名"', 'NAME="F1"').replace('NAME="住所"', 'NAME="F2"')
+                                 .replace('NAME="電話番号"', 'NAME="F3"').encode())
 FLAT = ["flat-p.xml", "flat-default.xml", "flat-p.doc", "flat-utf16.xml", "flat-utf16.doc"]
 CLEAN = {"flat-p-no-table.xml": _prefixed(flat([("/word/document.xml", MAIN_TYPE, _document(table=False))]), "p:")}
 OBJECTS = {"flat-utf16-object.xml": _utf16(WITH_OBJECT)}
@@ -89,11 +91,14 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
     return tree, scan_findings(tree, root / "out")
 
 
-@pytest.mark.parametrize("name", ["coded-late.xml", "coded-late.jpg", "coded-late", "coded-col.xml"])
+@pytest.mark.parametrize("name", ["coded-late.xml", "coded-late.jpg", "coded-late", "coded-col.xml",
+                                  "filemaker-coded.xml"])
 def test_coded_records_are_counted(scanned: tuple[Path, dict[str, Any]], name: str) -> None:
     """coded-late: the head check wants two coded elements holding text in the first 64 KiB, the tail check looked for
     person field names only: such a file ended as nothing (no hit, no skip) under .xml, .jpg and no name. coded-col:
-    its header row ``col1 | col2 | col3`` was counted as a person (31)."""
+    its header row ``col1 | col2 | col3`` was counted as a person (31). filemaker-coded: a FileMaker export whose
+    fields are named F1, F2, F3 (coded by values, FIELD NAME=…): the head check saw no person's field and no coded
+    element, so it ended as nothing (the reader reads it)."""
     tree, found = scanned
     hit = hit_of(found, tree / name)
     assert hit is not None, (name, skip_of(found, tree / name))

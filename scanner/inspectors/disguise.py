@@ -456,8 +456,11 @@ def records_head(head: bytes) -> bool:
     (``<C001>山田``: the worker classifies their columns by their values, xml20); scanner.xmlrecords reads the
     records."""
     names = head_names(head)
-    return names is not None and (_person_fields(names) or _person_fields(value_names(head, valued=True))
-                                  or (coded(names, most=False) and coded_head(head)))
+    if names is None:
+        return False
+    valued = value_names(head, valued=True)
+    return (_person_fields(names) or _person_fields(valued) or (coded(names, most=False) and coded_head(head))
+            or coded(valued))  # (fields named F1, F2 by values: a FileMaker export's, review20x)
 
 
 def records_tail(head: bytes, tail: bytes) -> bool:
