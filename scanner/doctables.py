@@ -270,7 +270,8 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
 
 
 # the start of a flat document's root element (a flat ODF file, Word 2003 XML, Office flat XML) or Word's mark before it
-_FLAT_ROOTS = (b"<office:document", b"<w:wordDocument", b"<pkg:package")
+_FLAT_ROOTS = re.compile(rb"<office:document|<(?:[\w.-]+:)?(?:wordDocument|package)(?=[\s/>]|$)")  # (any prefix, or
+# none: a small flat XML document of another prefix was said cut, review20x)
 _WORD_XML_MARK = b'progid="Word.Document"'
 FLAT_CUT_MOST = 16384  # a flat document cut within its root element's start tag is smaller than this
 
@@ -284,10 +285,9 @@ def cut_in_root(data: bytes) -> bool:
     head = _utf8(data).lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"<"):
         return False
-    for root in _FLAT_ROOTS:
-        at = head.find(root)
-        if at >= 0:
-            return b">" not in head[at:]
+    root = _FLAT_ROOTS.search(head)
+    if root is not None:
+        return b">" not in head[root.start():]
     return _WORD_XML_MARK in head  # Word's mark, its root element lost or cut in its name
 
 
@@ -304,7 +304,8 @@ def _flat_cut(data: bytes, root_end: bytes) -> str | None:
 EMBEDDING_PART = re.compile(r"^(?:[^/]+/)?embeddings/[^/]+$", re.IGNORECASE)
 _FLAT_PART = rb"<%spart\s[^<>]*?\b(?:[\w.-]+:)?name\s*=\s*[\"']([^\"'<>]{1,400})[\"'][^<>]*>"  # (the package's prefix)
 _FLAT_DATA = rb"<(%s)(xmlData|binaryData)\s*>"
-_BASE64_SPACE = re.compile(rb"[\s]+")
+_BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/\s]*(?:=\s*){0,2}")  # base64 letters with line ends, its padding at the end
+_BASE64_SPACES = b" \t\r\n\x0b\x0c"
 FlatPart = tuple[str, bytes, "str | None"]  # (part name without its leading slash, its bytes, why damaged or None)
 
 
@@ -328,19 +329,23 @@ def flat_parts(data: bytes, wanted: Callable[[str, bool], bool], most: int) -> I
         if not wanted(name, binary):
             continue
         close = data.rfind(b"</" + held.group(1) + held.group(2) + b">", held.end(), end)
-        body = data[held.end():close if close >= 0 else end]
         why = None if close >= 0 else say(Detail.DOCUMENT_PART_CUT, n=len(data))
-        if binary:
-            text = _BASE64_SPACE.sub(b"", body)
-            try:
-                body = base64.b64decode(text, validate=True) if close >= 0 else b""
-            except binascii.Error:
-                body = b""
+        if binary:  # (decoded from the file's own bytes: a 200 MB object is held once, review20x: its lines were cut
+            view = memoryview(data)[held.end():close if close >= 0 else end]  # out and joined, ~7 times its size)
+            body = b""
+            if close >= 0 and _BASE64_TEXT.fullmatch(view) is not None:
+                try:
+                    body = binascii.a2b_base64(view)  # (the line ends skipped; its letters checked above)
+                except binascii.Error:
+                    body = b""
+            text = b"" if body else bytes(view).translate(None, _BASE64_SPACES)
             if not body and text:  # what decodes before the damage (or the cut)
                 good = re.match(rb"[A-Za-z0-9+/]*", text)
                 kept = good.group(0) if good is not None else b""
                 body = base64.b64decode(kept[:len(kept) & ~3])
                 why = why or say(Detail.FLAT_PART_BASE64, part=name, n=len(body))
+        else:
+            body = data[held.end():close if close >= 0 else end]
         if len(body) > most:
             raise ReadError(Status.TOO_LARGE, say(Detail.KIND_BYTES_OVER_CAP, kind=name, size=len(body), cap=most))
         most -= len(body)

@@ -54,7 +54,7 @@ from .textdecode import (
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
-from .xmlrecords import HTML_ROOTS, FieldOf, record_sheets, xml_root
+from .xmlrecords import HTML_ROOTS, FieldOf, Known, record_sheets, xml_root
 
 if TYPE_CHECKING:
     from .markup import MarkupSheet
@@ -1663,10 +1663,11 @@ def iter_access(data: bytes, caps: Caps) -> Iterator[Sheet]:
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader="access", error=error_name(e))) from e
 
 
-def iter_xml_records(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> Iterator[Sheet]:
+def iter_xml_records(data: bytes, caps: Caps, field_of: FieldOf | None = None, known: Known | None = None
+                     ) -> Iterator[Sheet]:
     """The records of an XML export, a sheet per kind (scanner.xmlrecords; run it in the worker)."""
     try:
-        yield from record_sheets(data, caps, field_of)
+        yield from record_sheets(data, caps, field_of, known)
     except ReadError:
         raise
     except MemoryError as e:
@@ -1676,10 +1677,12 @@ def iter_xml_records(data: bytes, caps: Caps, field_of: FieldOf | None = None) -
 
 
 def iter_tables(data: bytes, caps: Caps, fmt: str | None = None, memo: MemoBeside | None = None,
-                field_of: FieldOf | None = None) -> tuple[Iterator[Sheet], str | None]:
+                field_of: FieldOf | None = None, known: Known | None = None) -> tuple[Iterator[Sheet], str | None]:
     """(sheets, text encoding) of any spreadsheet or text table; binary sheets stream their rows. ``memo``: a dBase
     table's memo file as its source found it beside the table. ``field_of``: the person detector's reading of a column
-    name (an XML record's parts are columns of their own when they name two kinds of field: scanner.xmlrecords)."""
+    name (an XML record's parts are columns of their own when they name two kinds of field: scanner.xmlrecords);
+    ``known``: whether it reads a column name as a header word at all (an XML record's coded tags it does not know are
+    left out of the header row)."""
     fmt = fmt or sniff_format(data)
     note = encryption_note(data, fmt)
     if note:
@@ -1700,7 +1703,7 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None, memo: MemoBesid
     if fmt == "json":  # an export of records: a sheet per array of objects (scanner.jsontables)
         return iter_json(data, caps), None
     if fmt == "xml":  # an XML export of records: a sheet per kind of record (scanner.xmlrecords, xml19)
-        return iter_xml_records(data, caps, field_of), None
+        return iter_xml_records(data, caps, field_of, known), None
     if fmt == "sylk":  # a SYLK spreadsheet (.slk: Excel, Multiplan, old accounting programs): its cells (scanner.sylk)
         return iter_sylk(data, caps), None
     if fmt == "dif":  # a DIF spreadsheet (.dif: Excel, LibreOffice, Lotus): a row per tuple (scanner.dif, wild19)

@@ -73,6 +73,8 @@ _ASCII_START = re.compile(r"\A[0-9A-Za-z]")
 _BLANK_TAIL = b" \t\r\n\x00\xef\xbf\xbd"  # what may follow the root's end (white space, NULs or U+FFFD: a zeroed tail)
 
 FieldOf = Callable[[str], str | None]  # a column name -> the kind of personal field it names, or None
+Known = Callable[[str], bool]  # whether the person detector reads a column name as a header word (a field, a role, an
+# excluded column: scanner.detectors.columns.is_label)
 
 
 def _local(tag: object) -> str:
@@ -315,15 +317,27 @@ def tail_names(head: bytes, tail: bytes) -> set[str]:
     """The local names of the elements and attributes in the last bytes of a document (``tail``, from an even offset)
     that ``head`` opens, decoded as its head is: records after a long head (a .NET DataSet's inline XML Schema of
     hundreds of KiB, a settings block) name their fields only there (review19x: such an export ended as nothing)."""
+    return _names(_tail_text(head, tail))
+
+
+def _tail_text(head: bytes, tail: bytes) -> str:
+    """The last bytes of a document that ``head`` opens, decoded as its head is."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:1] == b"\x00" or head[1:2] == b"\x00":
         big = head.startswith(b"\xfe\xff") or head[:1] == b"\x00"
-        return _names(tail[:len(tail) & ~1].decode("utf-16-be" if big else "utf-16-le", "ignore"))
+        return tail[:len(tail) & ~1].decode("utf-16-be" if big else "utf-16-le", "ignore")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head)
         codec = "utf-8"
     except UnicodeDecodeError:
         codec = _byte_codec(head)
-    return _names(tail.decode(codec, "ignore"))
+    return tail.decode(codec, "ignore")
+
+
+def coded_tail(head: bytes, tail: bytes) -> bool:
+    """Whether the last bytes of a document that ``head`` opens hold coded fields with text in them (``coded_head``'s
+    test over ``tail``): coded records whose first rows are empty or follow a long head (review20x: 2,000 empty
+    ``<C001/>`` rows before the clients ended as nothing)."""
+    return coded(set(_CODED_HELD.findall(_tail_text(head, tail))), most=False)
 
 
 # --- text ----------------------------------------------------------------------------------------------------------
@@ -731,6 +745,14 @@ def _survey(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage, file
     return kinds, total
 
 
+def _header_cell(label: str, known: Known | None) -> str:
+    """A column's label in a sheet's header row: a coded name the person detector knows nothing of (``col1``,
+    ``C001``: ``known`` False) left blank, so that it reads the columns under it by their values (review20x: ``col1 |
+    col2 | col3``, read as a header-less table's first row, was counted as one more person); one it knows (``TEL1``,
+    an excluded ``owner1``) is kept."""
+    return "" if known is not None and _CODED.fullmatch(label) and not known(label) else label
+
+
 def _named(el, name: str, path: int, paths: _Paths, filemaker: list[str], before: int, below: int) -> str | None:
     """The column an element names by a value (``_by_value``), or a FileMaker COL's by its place in its ROW (``before``:
     the COLs before it), None for any other."""
@@ -931,10 +953,11 @@ def _read(doc: bytes, budget: CellBudget, paths: _Paths, plans: dict[int, _Plan]
 
 # --- the sheets ----------------------------------------------------------------------------------------------------
 
-def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> Iterator[Sheet]:
+def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None, known: Known | None = None
+                  ) -> Iterator[Sheet]:
     """A sheet per kind of record in an XML document (see the module docstring), the kind with the most records
     first (its rows streamed; the others' kept until their sheet); ReadError ``unsupported`` (``xml-other``) when
-    it holds none, ``corrupt`` when damage leaves none."""
+    it holds none, ``corrupt`` when damage leaves none. ``known``: the detector's header words (``_header_cell``)."""
     budget = CellBudget(caps)
     root = _root(head_text(data[:65536]))
     if root is not None and _document(root):
@@ -971,7 +994,7 @@ def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None) -> I
         sheet = Sheet(name, [])
 
         def rows(path: int = path, sheet: Sheet = sheet, last: bool = i == len(records) - 1) -> Iterator[list[str]]:
-            yield list(plans[path].header)
+            yield [_header_cell(label, known) for label in plans[path].header]
             for kind, row in reader:  # the first sheet's rows as they are read; the others' kept for theirs
                 if kind == path:
                     yield row

@@ -69,6 +69,7 @@ from ..xmlrecords import (
     PERSON_FIELDS,
     coded,
     coded_head,
+    coded_tail,
     declared_names,
     head_names,
     opens_document,
@@ -458,16 +459,19 @@ def records_head(head: bytes) -> bool:
     (``<C001>山田``: the worker classifies their columns by their values, xml20); scanner.xmlrecords reads the
     records."""
     names = head_names(head)
-    return names is not None and (_person_fields(names) or _person_fields(value_names(head, valued=True))
-                                  or (coded(names, most=False) and coded_head(head))
-                                  or _person_fields(declared_names(head)))  # an ADO or DataSet schema's fields
+    if names is None:
+        return False
+    valued = value_names(head, valued=True)
+    return (_person_fields(names) or _person_fields(valued) or (coded(names, most=False) and coded_head(head))
+            or coded(valued)  # (fields named F1, F2 by values: a FileMaker export's, review20x)
+            or _person_fields(declared_names(head)))  # (an ADO or DataSet schema's fields: its records follow)
 
 
 def records_tail(head: bytes, tail: bytes) -> bool:
     """``records_head`` over the names of both ``head`` and the document's last bytes ``tail`` (records after a long
-    schema or settings block: scanner.xmlrecords.tail_names)."""
+    schema or settings block: scanner.xmlrecords.tail_names), or coded fields holding text there (``coded_tail``)."""
     names = head_names(head)
-    return names is not None and _person_fields(names | tail_names(head, tail))
+    return names is not None and (_person_fields(names | tail_names(head, tail)) or coded_tail(head, tail))
 
 
 def records_past_head(entry: Entry, head: bytes) -> bool:

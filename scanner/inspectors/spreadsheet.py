@@ -340,6 +340,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
 
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
+    from ..detectors.columns import is_label
     from ..detectors.pii import analyse_sheet
 
     widening = None
@@ -347,7 +348,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
         data, widening = wide[0], say(Detail.NUL_WIDENED, n=wide[1])
         fmt = again if (again := sniff_format(data)) in ("text", *MARKUP_FORMATS) else fmt
     caps = caps.fresh()  # this reading's own cell total and clock (scanner.sheet.Spent), not a reading before it
-    sheets, encoding = iter_tables(data, caps, fmt, memo, field_of=column_field)
+    sheets, encoding = iter_tables(data, caps, fmt, memo, field_of=column_field, known=is_label)
     findings = []
     reading = Reading(encoding=encoding, damage=[widening] if widening else [])
     repeats = CacheRepeats()
@@ -639,7 +640,8 @@ def _wordml(head: bytes) -> bool:
 def _flatopc(head: bytes) -> bool:
     """Whether ``head`` opens an Office flat XML document (``<pkg:package>``: Word's "XML document", xml20: one holding a
     person table under .xml, .doc or no name ended as nothing)."""
-    return FLAT_PACKAGE in head and document_kind(head) == "flatopc"
+    return (FLAT_PACKAGE in head or head.startswith(_UTF16_BOMS)) and document_kind(head) == "flatopc"  # (UTF-16:
+    # as Word 2003 XML's, review20x: it ended as nothing)
 
 
 def _fodt(head: bytes) -> bool:
@@ -874,7 +876,7 @@ class SpreadsheetInspector:
             parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children
             _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
-        elif FLAT_PACKAGE in data[:MARKUP_CHECK] and b"binaryData" in data and document_kind(data[:MARKUP_CHECK]) == "flatopc":
+        elif _flatopc(data[:MARKUP_CHECK]) and (b"binaryData" in data or data.startswith(_UTF16_BOMS)):
             self._add_objects(found, entry, data, archives, "flatopc")  # Office flat XML: its objects in base64 (xml20)
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
             self._add_objects(found, entry, data, archives, "xls")
