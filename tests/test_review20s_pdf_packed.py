@@ -1,0 +1,90 @@
+"""review20s: a PDF whose attachment is named only inside a compressed object stream (PDF 1.5). pypdf's own
+resources/example.pdf (a Google Docs PDF, "Skia/PDF m103", with logo.png attached by a file-attachment annotation)
+keeps its page, the annotation and the file specification in an object stream, and its attached file's stream leaves
+out the optional ``/Type /EmbeddedFile``: no attachment's name is in its bytes, so the pre-check (``wants``), the
+worker's byte search (``inspect``) and speed20's settle (``settles_here``) all passed it over, and a person list
+attached so ended as nothing. A PDF with object streams is now searched in a worker with them inflated.
+
+People are Faker ja_JP with a fixed seed (tests/pii_data.py); nothing here is real.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import pytest
+
+from scanner.inspectors.pdf_attachments import names_attachment
+from tests.conftest import hit_of, scan_findings, skip_of
+from tests.pii_data import csv_bytes, people, standard
+
+N = 12
+
+
+def packed_pdf(attached: bytes | None, name: str = "名簿.csv") -> bytes:
+    """A PDF 1.5 whose page, file-attachment annotation and file specification live in a compressed object
+    stream, and whose attached file's stream leaves out the optional /Type /EmbeddedFile (as pypdf's
+    resources/example.pdf, a Google Docs PDF with an attached logo.png): no attachment's name in its bytes."""
+    fname = b"<FEFF" + name.encode("utf-16-be").hex().upper().encode() + b">"
+    inner = {
+        2: b"<</Type/Catalog/Pages 3 0 R>>",
+        3: b"<</Type/Pages/Count 1/Kids[4 0 R]>>",
+        4: b"<</Type/Page/Parent 3 0 R/MediaBox[0 0 200 200]/Annots[5 0 R]>>",
+        5: (b"<</Type/Annot/Subtype/FileAttachment/Rect[10 10 30 30]/FS 6 0 R/Contents(list)>>" if attached is not None
+            else b"<</Type/Annot/Subtype/Text/Rect[10 10 30 30]/Contents(a note)>>"),
+        6: b"<</Type/Filespec/F " + fname + b"/UF " + fname + b"/EF<</F 7 0 R>>>>",
+    }
+    body, heads = b"", []
+    for num, obj in inner.items():
+        heads.append(b"%d %d" % (num, len(body)))
+        body += obj + b"\n"
+    head = b" ".join(heads) + b"\n"
+    packed = zlib.compress(head + body)
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    offsets[1] = len(out)
+    out += b"1 0 obj\n<</Type/ObjStm/N %d/First %d/Filter/FlateDecode/Length %d>>\nstream\n" % (
+        len(inner), len(head), len(packed)) + packed + b"\nendstream\nendobj\n"
+    data = zlib.compress(attached or b"")
+    offsets[7] = len(out)
+    out += b"7 0 obj\n<</Filter/FlateDecode/Length %d>>\nstream\n" % len(data) + data + b"\nendstream\nendobj\n"
+    xref_at = len(out)
+    rows = [b"\x00" + (0).to_bytes(4, "big") + (65535).to_bytes(2, "big")]
+    for num in range(1, 9):
+        if num in offsets:
+            rows.append(b"\x01" + offsets[num].to_bytes(4, "big") + (0).to_bytes(2, "big"))
+        elif num in inner:
+            rows.append(b"\x02" + (1).to_bytes(4, "big") + list(inner).index(num).to_bytes(2, "big"))
+        else:  # the cross-reference stream itself
+            rows.append(b"\x01" + xref_at.to_bytes(4, "big") + (0).to_bytes(2, "big"))
+    table = b"".join(rows)
+    out += b"8 0 obj\n<</Type/XRef/Size 9/W[1 4 2]/Root 2 0 R/Length %d>>\nstream\n" % len(table) + table
+    out += b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    root = tmp_path_factory.mktemp("packed")
+    tree = root / "share"
+    tree.mkdir()
+    listed = packed_pdf(csv_bytes(standard(people(N, seed=2022)), encoding="utf-8"))
+    assert not names_attachment(listed)  # nothing in its bytes names the attachment
+    for name in ("報告.pdf", "報告.dat", "報告"):
+        (tree / name).write_bytes(listed)
+    (tree / "メモ.pdf").write_bytes(packed_pdf(None))  # object streams, a note and no attachment
+    return tree, scan_findings(tree, root / "out")
+
+
+@pytest.mark.parametrize("name", ["報告.pdf", "報告.dat", "報告"])
+def test_an_attachment_named_only_in_an_object_stream_is_read(scanned: tuple[Path, dict], name: str) -> None:
+    tree, found = scanned
+    hit = hit_of(found, Path(f"{tree / name} » 名簿.csv"))
+    assert hit is not None and "pii" in hit["reasons"] and hit["status"] == "ok", found["files"]
+    assert hit["pii"]["records"] == N
+
+
+def test_a_pdf_with_object_streams_and_no_attachment_stays_clean(scanned: tuple[Path, dict]) -> None:
+    tree, found = scanned
+    assert hit_of(found, tree / "メモ.pdf") is None and skip_of(found, tree / "メモ.pdf") is None
