@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.inspectors.pdf_attachments import names_attachment
+from scanner.inspectors.pdf_attachments import TEXT_TABLE_EXTS, names_attachment
 from tests.conftest import hit_of, scan_findings, skip_of
 from tests.pii_data import csv_bytes, people, standard
 
@@ -64,6 +64,26 @@ def packed_pdf(attached: bytes | None, name: str = "名簿.csv") -> bytes:
     return bytes(out)
 
 
+def _attached_pdf(attached: bytes) -> bytes:
+    """A PDF (pypdf) with a person list attached, its stream compressed (as Acrobat and Word write one)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(200, 200)
+    w.add_attachment("名簿.csv", attached)
+    for i, obj in enumerate(w._objects):
+        if hasattr(obj, "get") and obj.get("/Type") == "/EmbeddedFile":
+            w._objects[i] = obj.flate_encode()
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+TEXT_NAMES = ("申込書.txt", "申込書.csv", "申込書.tsv")
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     root = tmp_path_factory.mktemp("packed")
@@ -74,6 +94,9 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     for name in ("報告.pdf", "報告.dat", "報告"):
         (tree / name).write_bytes(listed)
     (tree / "メモ.pdf").write_bytes(packed_pdf(None))  # object streams, a note and no attachment
+    attached = _attached_pdf(csv_bytes(standard(people(N, seed=2023)), encoding="utf-8"))
+    for name in TEXT_NAMES:
+        (tree / name).write_bytes(attached)
     return tree, scan_findings(tree, root / "out")
 
 
@@ -88,3 +111,16 @@ def test_an_attachment_named_only_in_an_object_stream_is_read(scanned: tuple[Pat
 def test_a_pdf_with_object_streams_and_no_attachment_stays_clean(scanned: tuple[Path, dict]) -> None:
     tree, found = scanned
     assert hit_of(found, tree / "メモ.pdf") is None and skip_of(found, tree / "メモ.pdf") is None
+
+
+@pytest.mark.parametrize("name", TEXT_NAMES)
+def test_a_pdf_under_a_text_tables_name_has_its_attachments_read(scanned: tuple[Path, dict], name: str) -> None:
+    """A PDF saved as 申込書.txt or .csv: the text reader lists it (binary content, no table), and its attached
+    person list is read (review20s: only the listing, the list never examined; under .dat or no extension it was)."""
+    from scanner.inspectors.spreadsheet import TEXT_EXTENSIONS
+
+    assert TEXT_TABLE_EXTS == TEXT_EXTENSIONS  # the PDF inspector asks about every name the text reader reads
+    tree, found = scanned
+    hit = hit_of(found, Path(f"{tree / name} » 名簿.csv"))
+    assert hit is not None and "pii" in hit["reasons"], found["files"]
+    assert hit["pii"]["records"] == N

@@ -64,6 +64,9 @@ if TYPE_CHECKING:
     from pypdf.generic import PdfObject
 
 PDF_EXTS = (".pdf",)
+# a text table's names (spreadsheet.TEXT_EXTENSIONS): a PDF saved as 申込書.txt or .csv is read by its first bytes
+# (review20s: the text reader listed it `unsupported`, binary content, and its attached files were never examined)
+TEXT_TABLE_EXTS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 HEADER_WINDOW = 1024  # a PDF's header may follow other bytes (a mail gateway's banner): readers look this far
 FORMAT = "pdf"
 MAX_TREE_DEPTH = 64  # name-tree levels followed (real trees have 2-3)
@@ -193,7 +196,8 @@ class PdfInspector:
     # wants_name as data (scanner.prefilter): every known extension but .pdf is never wanted, so a folder of
     # pictures, documents and archives costs this inspector no call (a PDF is asked about: its bytes decide)
     skip_extensions = frozenset(e for e in (NOT_ARCHIVE_EXTS | set(DOCUMENT_EXTS) | set(UNSUPPORTED_EXTS)
-                                            | {x[x.rfind("."):] for x in ARCHIVE_EXTS}) if e not in PDF_EXTS)
+                                            | {x[x.rfind("."):] for x in ARCHIVE_EXTS})
+                                if e not in PDF_EXTS and e not in TEXT_TABLE_EXTS)
 
     # called even for a file over --max-inspect-mb (with its head only): a PDF over SEARCH_HERE_BYTES is wanted
     # unsearched, so its bytes are searched where it is (inspect): no attachment named, no finding (review14h:
@@ -204,7 +208,8 @@ class PdfInspector:
         self.config = config
 
     def wants_name(self, name: str) -> bool:
-        """A .pdf, or a name no inspector knows (報告書.pdf.bak, .part, .dat, none): its first bytes decide."""
+        """A .pdf, or a name no inspector knows (報告書.pdf.bak, .part, .dat, none) or a text table's (申込書.txt,
+        .csv): its first bytes decide."""
         ext = _last_ext(name)
         return ext in PDF_EXTS or ext not in self.skip_extensions
 
