@@ -10,6 +10,7 @@ People are Faker ja_JP with a fixed seed (tests/pii_data.py); nothing here is re
 
 from __future__ import annotations
 
+import random
 import zlib
 from pathlib import Path
 
@@ -124,3 +125,22 @@ def test_a_pdf_under_a_text_tables_name_has_its_attachments_read(scanned: tuple[
     hit = hit_of(found, Path(f"{tree / name} » 名簿.csv"))
     assert hit is not None and "pii" in hit["reasons"], found["files"]
     assert hit["pii"]["records"] == N
+
+
+def test_the_object_stream_search_is_bounded_and_says_yes_past_its_bounds() -> None:
+    """Object streams that never end, more than it inflates, more streams than it counts: searched in linear time,
+    and past its bounds pypdf looks (True), never a silent no; a stream cut after the name still gives it."""
+    from scanner.inspectors.pdf_attachments import MAX_OBJSTMS, OBJSTM_INFLATED, packed_names_attachment
+
+    def objstm(body: bytes, end: bytes = b"\nendstream\n") -> bytes:
+        return b"<</Type/ObjStm/Filter/FlateDecode>>\nstream\n" + body + end
+
+    named = b"<</Type/Annot/Subtype/FileAttachment/FS 6 0 R>>"
+    assert packed_names_attachment(b"%PDF-1.5\n" + objstm(zlib.compress(b"<</A 1>>" * 1000 + named)))
+    noise = random.Random(2024).randbytes(20_000).hex().encode()  # compressed about half: a cut after the name
+    packed = zlib.compress(noise + named + noise)
+    assert packed_names_attachment(b"%PDF-1.5\n" + objstm(packed[:len(packed) * 3 // 4], b""))
+    assert not packed_names_attachment(b"%PDF-1.5\n" + objstm(zlib.compress(b"<</A 1>>" * 1000)) * 50)
+    assert packed_names_attachment(b"%PDF-1.5\n" + objstm(zlib.compress(bytes(OBJSTM_INFLATED) + named)))  # past it
+    assert packed_names_attachment(b"%PDF-1.5\n" + objstm(zlib.compress(b"<</A 1>>")) * (MAX_OBJSTMS + 1))
+    assert not packed_names_attachment(b"%PDF-1.5\n" + objstm(bytes(100), b"") * (MAX_OBJSTMS - 1))  # never ending

@@ -106,6 +106,8 @@ def names_attachment(data: bytes) -> bool:
 _OBJSTM = re.compile(rb"/Type\s*/ObjStm\b")  # an object stream's own dictionary (never itself compressed)
 _STREAM_START = re.compile(rb"stream\r?\n")
 OBJSTM_INFLATED = 8 << 20  # bytes of a PDF's object streams inflated (in the worker) to search for an attachment
+OBJSTM_STEP = 1 << 16  # compressed bytes given to zlib at a time (what follows a stream's end is never copied whole)
+MAX_OBJSTMS = 10_000  # object streams searched (real PDFs have tens to a few thousand)
 
 
 def may_pack_names(data: bytes) -> bool:
@@ -116,30 +118,40 @@ def may_pack_names(data: bytes) -> bool:
 
 
 def packed_names_attachment(data: bytes) -> bool:
-    """Whether an object stream of these bytes, inflated (zlib, each up to its ``endstream``, in steps of a BLOCK, at
-    most OBJSTM_INFLATED bytes in all; a damaged one as far as it inflates), names an attached file. Run in the
-    worker: it decodes untrusted bytes."""
+    """Whether an object stream of these bytes, inflated (zlib, each up to its ``endstream``, fed in steps of
+    OBJSTM_STEP bytes; a damaged one as far as it inflates), names an attached file; True past OBJSTM_INFLATED bytes
+    out in all or MAX_OBJSTMS streams (pypdf then looks, under the worker's limits). Run in the worker:
+    it decodes untrusted bytes. Linear in the file's size (review20s: a search for each stream's end from its start
+    took 63 s over 6 MB of object streams that never end)."""
     budget = OBJSTM_INFLATED
     view = memoryview(data)
-    for mark in _OBJSTM.finditer(data):
+    ends = -1  # the next ``endstream`` found (its search never goes back)
+    for count, mark in enumerate(_OBJSTM.finditer(data)):
+        if count >= MAX_OBJSTMS:
+            return True
         start = _STREAM_START.search(data, mark.end(), mark.end() + 4096)
         if start is None:
             continue
-        end = data.find(b"endstream", start.end())
+        at = start.end()
+        if ends < at:
+            ends = data.find(b"endstream", at)
+            ends = len(data) if ends < 0 else ends
         inflater = zlib.decompressobj()
-        pending: bytes | memoryview = view[start.end():end if end >= 0 else len(data)]
         tail = b""
         try:
-            while pending and budget > 0 and not inflater.eof:
-                out = inflater.decompress(pending, min(budget, BLOCK))
-                budget -= len(out)
-                if names_attachment(tail + out):
-                    return True
-                tail, pending = out[-OVERLAP:], inflater.unconsumed_tail
+            while at < ends and budget > 0 and not inflater.eof:
+                pending: bytes | memoryview = view[at:min(at + OBJSTM_STEP, ends)]
+                at += OBJSTM_STEP
+                while pending and budget > 0 and not inflater.eof:
+                    out = inflater.decompress(pending, min(budget, BLOCK))
+                    budget -= len(out)
+                    if names_attachment(tail + out):
+                        return True
+                    tail, pending = out[-OVERLAP:], inflater.unconsumed_tail
         except zlib.error:
             continue  # damaged there: what it gave before was searched
         if budget <= 0:
-            break
+            return True  # more than was searched: pypdf looks
     return False
 
 
