@@ -15,8 +15,9 @@ annotations may not show; an attached file is a stream, never inside an object s
 /EmbeddedFile`` stays readable in the file's bytes, but that ``/Type`` is optional (review20s: pypdf's
 resources/example.pdf leaves it out, its annotation and file specification in an object stream: its attachment
 ended as nothing). So a PDF holding ``/ObjStm`` is wanted too, and the worker searches its object streams inflated
-(``packed_names_attachment``): no name there, no finding. The pre-check reads a PDF of up to ``SEARCH_HERE_BYTES`` once, a C-level search over 1 MiB blocks; a larger
-one is wanted unsearched and searched the same way in the worker (``inspect``), off the scan process's walk.
+(``packed_names_attachment``): no name there, no finding. The pre-check reads a PDF of up to ``SEARCH_HERE_BYTES``
+once, a C-level search over 1 MiB blocks; a larger one is wanted unsearched and searched the same way in the worker
+(``inspect``), off the scan process's walk.
 
 Damage is listed, never nothing: a PDF that names an attachment but whose structure cannot be read (cut,
 flipped, an unknown password) is listed corrupt or encrypted; an attachment whose stream cannot be decoded
@@ -247,7 +248,7 @@ class PdfInspector:
 
     def settles_here(self, data: bytes) -> bool:
         """These whole bytes name no attached file and hold no object stream (or are no PDF): ``inspect`` returns
-    nothing, no decoder runs (an object stream is inflated in the worker)."""
+        nothing, no decoder runs (an object stream is inflated in the worker)."""
         return b"%PDF-" not in data[:HEADER_WINDOW] or not (names_attachment(data) or may_pack_names(data))
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
