@@ -144,3 +144,28 @@ def test_the_object_stream_search_is_bounded_and_says_yes_past_its_bounds() -> N
     assert packed_names_attachment(b"%PDF-1.5\n" + objstm(zlib.compress(bytes(OBJSTM_INFLATED) + named)))  # past it
     assert packed_names_attachment(b"%PDF-1.5\n" + objstm(zlib.compress(b"<</A 1>>")) * (MAX_OBJSTMS + 1))
     assert not packed_names_attachment(b"%PDF-1.5\n" + objstm(bytes(100), b"") * (MAX_OBJSTMS - 1))  # never ending
+
+
+def test_a_pdf_that_grew_after_its_bytes_were_read_is_not_decoded_from_them(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan process settles a small PDF naming no attachment and runs ``inspect`` on the bytes it read; one that
+    grew since (an attachment appended by an incremental save on a live share) was searched again, and its stale
+    bytes handed to pypdf there: a decoder in the scan process (review20s). The bytes read name nothing: no finding."""
+    import scanner.inspectors.pdf_attachments as pdf
+    from scanner.config import ScanConfig
+    from scanner.pipeline import scan_context
+    from scanner.sources.local import LocalSource
+
+    old = _attached_pdf(b"a,b\n1,2\n").replace(b"/EmbeddedFile", b"/EmbeddedFilx").replace(b"/FileAttachment", b"/X")
+    assert not names_attachment(old)
+    (tmp_path / "live.pdf").write_bytes(old)
+    config = ScanConfig(sources=[str(tmp_path)], out=str(tmp_path / "out"))
+    ctx = scan_context(config)
+    decoded: list[bytes] = []
+    monkeypatch.setattr(pdf, "read_attachments", lambda data, caps: decoded.append(data) or pdf.Found())
+    with LocalSource(str(tmp_path)) as source:
+        entry = next(batch.entry(0) for batch in source.batches() if getattr(batch, "names", None))  # type: ignore[union-attr]
+        with open(tmp_path / "live.pdf", "ab") as f:  # saved again, an attachment's name appended
+            f.write(b"\n9 0 obj\n<</Type/EmbeddedFile/Length 0>>\nstream\n\nendstream\nendobj\n")
+        found = pdf.PdfInspector(config).inspect(entry, old, "", ctx)
+    assert not decoded and found.status == "ok" and not found.children

@@ -258,9 +258,12 @@ class PdfInspector:
         size = entry.stat().size
         whole = len(data) >= size
         if not names_attachment(data) and not (whole and may_pack_names(data) and packed_names_attachment(data)) and (
-                whole or not may_hold_attachments(entry, data[:HEADER_WINDOW], packed=False)):
+                whole or size <= cfg.max_inspect_bytes
+                or not may_hold_attachments(entry, data[:HEADER_WINDOW], packed=False)):
             return Inspection()  # no attached file named, in its bytes or its object streams (a large PDF wanted
-            # unsearched, over --max-inspect-mb: its bytes as they are)
+            # unsearched, over --max-inspect-mb: its bytes as they are). Fewer bytes than its size under the cap: it
+            # grew since they were read, and they name nothing (review20s: a PDF settled in the scan process had its
+            # stale bytes decoded there by pypdf)
         if size > cfg.max_inspect_bytes and len(data) < size:
             return Inspection(status=Status.TOO_LARGE, detail=say(Detail.KIND_BYTES_OVER_CAP, kind="PDF with attachments",
                                                                  size=size, cap=cfg.max_inspect_bytes))
