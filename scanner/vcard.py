@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from .details import Detail, say
 from .sheet import Caps, CellBudget, Sheet
+from .textdecode import zeroed_block
 
 HEADER = ["氏名", "フリガナ", "郵便番号", "住所", "電話番号", "メールアドレス", "会社名", "生年月日"]
 _COL = {h: i for i, h in enumerate(HEADER)}
@@ -207,14 +208,13 @@ def iter_vcards(data: bytes, caps: Caps) -> Sheet:
             unclosed = 1  # cut inside a card's BEGIN line, or after it: the next cards are lost
         if unclosed:  # Session 9: a cut or damaged address book was read 'ok' with fewer persons
             sheet.damage.append(say(Detail.VCARD_UNCLOSED, n=unclosed))
-        if _ZEROED.search(data) is not None:  # NUL padding after the last card loses nothing (review9f)
+        if zeroed_block(data) is not None:  # NUL padding after the last card loses nothing (review9f)
             sheet.damage.append(say(Detail.VCARD_ZEROED))
 
     sheet = Sheet("", rows())
     return sheet
 
 
-_ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a NUL block with text after it: zeroed on disk
 _WANTED = frozenset({b"N", b"FN", b"ADR", b"LABEL", b"TEL", b"EMAIL", b"ORG", b"BDAY", b"SOUND", b"X-PHONETIC-LAST-NAME",
                      b"X-PHONETIC-FIRST-NAME", b"X-PHONETIC-FAMILY-NAME", b"X-PHONETIC-GIVEN-NAME"})
 

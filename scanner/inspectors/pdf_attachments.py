@@ -11,12 +11,13 @@ Pre-check (``wants``, in the scan process, no decoder): a PDF costs a worker onl
 attachment: ``/EmbeddedFile`` (the name tree's key ``/EmbeddedFiles``, and an attached file's own stream type
 ``/Type /EmbeddedFile``) or ``/FileAttachment`` (the annotation's subtype), also spelt with ``#xx`` escapes.
 Object streams and compressed cross-reference streams (PDF 1.5) hide dictionaries, so the catalogue and the
-annotations may not show; but an attached file is a stream, and a stream is never inside an object stream,
-nor are the keys of its dictionary ever encrypted: its ``/Type /EmbeddedFile`` stays readable in the file's
-bytes. A writer that leaves that optional ``/Type`` out of an attached file kept in a PDF with object streams
-is the one case the pre-check misses (Acrobat, iText, PDFBox, LibreOffice, Ghostscript, qpdf and pypdf all write
-it). The pre-check reads a PDF of up to ``SEARCH_HERE_BYTES`` once, a C-level search over 1 MiB blocks; a larger
-one is wanted unsearched and searched the same way in the worker (``inspect``), off the scan process's walk.
+annotations may not show; an attached file is a stream, never inside an object stream, whose ``/Type
+/EmbeddedFile`` stays readable in the file's bytes, but that ``/Type`` is optional (review20s: pypdf's
+resources/example.pdf leaves it out, its annotation and file specification in an object stream: its attachment
+ended as nothing). So a PDF holding ``/ObjStm`` is wanted too, and the worker searches its object streams inflated
+(``packed_names_attachment``): no name there, no finding. The pre-check reads a PDF of up to ``SEARCH_HERE_BYTES``
+once, a C-level search over 1 MiB blocks; a larger one is wanted unsearched and searched the same way in the worker
+(``inspect``), off the scan process's walk.
 
 Damage is listed, never nothing: a PDF that names an attachment but whose structure cannot be read (cut,
 flipped, an unknown password) is listed corrupt or encrypted; an attachment whose stream cannot be decoded
@@ -64,6 +65,9 @@ if TYPE_CHECKING:
     from pypdf.generic import PdfObject
 
 PDF_EXTS = (".pdf",)
+# a text table's names (spreadsheet.TEXT_EXTENSIONS): a PDF saved as 申込書.txt or .csv is read by its first bytes
+# (review20s: the text reader listed it `unsupported`, binary content, and its attached files were never examined)
+TEXT_TABLE_EXTS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 HEADER_WINDOW = 1024  # a PDF's header may follow other bytes (a mail gateway's banner): readers look this far
 FORMAT = "pdf"
 MAX_TREE_DEPTH = 64  # name-tree levels followed (real trees have 2-3)
@@ -100,28 +104,80 @@ def names_attachment(data: bytes) -> bool:
     return _LITERAL.search(data) is not None or (b"#" in data and MARKS.search(data) is not None)
 
 
+_OBJSTM = re.compile(rb"/Type\s*/ObjStm\b")  # an object stream's own dictionary (never itself compressed)
+_STREAM_START = re.compile(rb"stream\r?\n")
+OBJSTM_INFLATED = 8 << 20  # bytes of a PDF's object streams inflated (in the worker) to search for an attachment
+OBJSTM_STEP = 1 << 16  # compressed bytes given to zlib at a time (what follows a stream's end is never copied whole)
+MAX_OBJSTMS = 10_000  # object streams searched (real PDFs have tens to a few thousand)
+
+
+def may_pack_names(data: bytes) -> bool:
+    """Whether these bytes hold an object stream (PDF 1.5): dictionaries compressed, where an attachment's name may
+    be the only one (review20s: pypdf's resources/example.pdf, its annotation and file specification in one, its
+    attached stream without ``/Type``). Such a PDF goes to a worker, which inflates them (``packed_names_attachment``)."""
+    return b"/ObjStm" in data
+
+
+def packed_names_attachment(data: bytes) -> bool:
+    """Whether an object stream of these bytes, inflated (zlib, each up to its ``endstream``, fed in steps of
+    OBJSTM_STEP bytes; a damaged one as far as it inflates), names an attached file; True past OBJSTM_INFLATED bytes
+    out in all or MAX_OBJSTMS streams (pypdf then looks, under the worker's limits). Run in the worker:
+    it decodes untrusted bytes. Linear in the file's size (review20s: a search for each stream's end from its start
+    took 63 s over 6 MB of object streams that never end)."""
+    budget = OBJSTM_INFLATED
+    view = memoryview(data)
+    ends = -1  # the next ``endstream`` found (its search never goes back)
+    for count, mark in enumerate(_OBJSTM.finditer(data)):
+        if count >= MAX_OBJSTMS:
+            return True
+        start = _STREAM_START.search(data, mark.end(), mark.end() + 4096)
+        if start is None:
+            continue
+        at = start.end()
+        if ends < at:
+            ends = data.find(b"endstream", at)
+            ends = len(data) if ends < 0 else ends
+        inflater = zlib.decompressobj()
+        tail = b""
+        try:
+            while at < ends and budget > 0 and not inflater.eof:
+                pending: bytes | memoryview = view[at:min(at + OBJSTM_STEP, ends)]
+                at += OBJSTM_STEP
+                while pending and budget > 0 and not inflater.eof:
+                    out = inflater.decompress(pending, min(budget, BLOCK))
+                    budget -= len(out)
+                    if names_attachment(tail + out):
+                        return True
+                    tail, pending = out[-OVERLAP:], inflater.unconsumed_tail
+        except zlib.error:
+            continue  # damaged there: what it gave before was searched
+        if budget <= 0:
+            return True  # more than was searched: pypdf looks
+    return False
+
+
 def _last_ext(name: str) -> str:
     dot = name.rfind(".")
     return name[dot:].casefold() if dot > 0 else ""
 
 
-def may_hold_attachments(entry: Entry, head: bytes, size: int | None = None) -> bool:
-    """``wants``: a PDF header in the first KiB and a name of an attachment anywhere in its bytes. A file that
-    cannot be read here is wanted (the worker reads it again and lists why). A small local file of ``size`` bytes
-    (one block) is read in one open, no file object."""
+def may_hold_attachments(entry: Entry, head: bytes, size: int | None = None, packed: bool = True) -> bool:
+    """``wants``: a PDF header in the first KiB and a name of an attachment anywhere in its bytes, or (``packed``) an
+    object stream, searched inflated in the worker. A file that cannot be read here is wanted (the worker reads it
+    again and lists why). A small local file of ``size`` bytes (one block) is read in one open, no file object."""
     if b"%PDF-" not in head[:HEADER_WINDOW]:
         return False
-    if names_attachment(head):
+    if names_attachment(head) or (packed and may_pack_names(head)):
         return True
     small = getattr(entry, "read_small", None)
     got = small(size + 1) if small is not None and size is not None and size <= SMALL_PDF else None
     if got is not None and size is not None and len(got[0]) <= size:  # the first and only block, as below
-        return names_attachment(got[0])
+        return names_attachment(got[0]) or (packed and may_pack_names(got[0]))
     try:
         with entry.open() as f:
             tail = b""
             while block := f.read(BLOCK):
-                if names_attachment(tail + block):
+                if names_attachment(tail + block) or (packed and may_pack_names(tail + block)):
                     return True
                 tail = block[-OVERLAP:]
     except (OSError, ReadError):
@@ -153,7 +209,8 @@ class PdfInspector:
     # wants_name as data (scanner.prefilter): every known extension but .pdf is never wanted, so a folder of
     # pictures, documents and archives costs this inspector no call (a PDF is asked about: its bytes decide)
     skip_extensions = frozenset(e for e in (NOT_ARCHIVE_EXTS | set(DOCUMENT_EXTS) | set(UNSUPPORTED_EXTS)
-                                            | {x[x.rfind("."):] for x in ARCHIVE_EXTS}) if e not in PDF_EXTS)
+                                            | {x[x.rfind("."):] for x in ARCHIVE_EXTS})
+                                if e not in PDF_EXTS and e not in TEXT_TABLE_EXTS)
 
     # called even for a file over --max-inspect-mb (with its head only): a PDF over SEARCH_HERE_BYTES is wanted
     # unsearched, so its bytes are searched where it is (inspect): no attachment named, no finding (review14h:
@@ -164,7 +221,8 @@ class PdfInspector:
         self.config = config
 
     def wants_name(self, name: str) -> bool:
-        """A .pdf, or a name no inspector knows (報告書.pdf.bak, .part, .dat, none): its first bytes decide."""
+        """A .pdf, or a name no inspector knows (報告書.pdf.bak, .part, .dat, none) or a text table's (申込書.txt,
+        .csv): its first bytes decide."""
         ext = _last_ext(name)
         return ext in PDF_EXTS or ext not in self.skip_extensions
 
@@ -189,16 +247,23 @@ class PdfInspector:
     settle_bytes = SMALL_PDF
 
     def settles_here(self, data: bytes) -> bool:
-        """These whole bytes name no attached file (or are no PDF): ``inspect`` returns nothing, no decoder runs."""
-        return b"%PDF-" not in data[:HEADER_WINDOW] or not names_attachment(data)
+        """These whole bytes name no attached file and hold no object stream (or are no PDF): ``inspect`` returns
+        nothing, no decoder runs (an object stream is inflated in the worker)."""
+        return b"%PDF-" not in data[:HEADER_WINDOW] or not (names_attachment(data) or may_pack_names(data))
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
         if b"%PDF-" not in data[:HEADER_WINDOW]:
             return Inspection()
         size = entry.stat().size
-        if not names_attachment(data) and (len(data) >= size or not may_hold_attachments(entry, data[:HEADER_WINDOW])):
-            return Inspection()  # a large PDF wanted unsearched (wants): it names no attached file
+        whole = len(data) >= size
+        if not names_attachment(data) and not (whole and may_pack_names(data) and packed_names_attachment(data)) and (
+                whole or size <= cfg.max_inspect_bytes
+                or not may_hold_attachments(entry, data[:HEADER_WINDOW], packed=False)):
+            return Inspection()  # no attached file named, in its bytes or its object streams (a large PDF wanted
+            # unsearched, over --max-inspect-mb: its bytes as they are). Fewer bytes than its size under the cap: it
+            # grew since they were read, and they name nothing (review20s: a PDF settled in the scan process had its
+            # stale bytes decoded there by pypdf)
         if size > cfg.max_inspect_bytes and len(data) < size:
             return Inspection(status=Status.TOO_LARGE, detail=say(Detail.KIND_BYTES_OVER_CAP, kind="PDF with attachments",
                                                                  size=size, cap=cfg.max_inspect_bytes))
