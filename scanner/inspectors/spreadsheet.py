@@ -526,6 +526,12 @@ class CacheRepeats:
         return found
 
 
+# names of UNREAD_TABLES that a reader here does read (dBase, DIF, SYLK, Access, statistics files): "no reader" would be
+# false of them
+_READ_UNDER_UNREAD_NAMES = frozenset({".dbf", ".dif", *SYLK_EXTENSIONS, *ACCESS_EXTENSIONS,
+                                      *(f".{name}" for name in STATS_FORMATS)})
+
+
 def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status, str]:
     """Status and detail of a file whose tables were read: damage is never absence."""
     shown = [n for n in reading.notes if n != NO_DELIMITER]
@@ -540,6 +546,10 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
                                        format=fmt)
     if not found and fmt == "xml" and (ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES) and not reading.sheets:  # XML
         # without person records
+        if ext in UNREAD_TABLES and ext not in _READ_UNDER_UNREAD_NAMES:  # what the name claims stays said (a
+            # Windows Contacts .contact is XML: "Windows Contacts contact" was lost when xml20 read XML under such names)
+            return Status.UNSUPPORTED, join_details([say(Detail.UNREAD_TABLE_FORMAT, what=UNREAD_TABLES[ext], ext=ext),
+                                                     say(Detail.XML_OTHER)])
         return Status.UNSUPPORTED, say(Detail.XML_OTHER)  # under a table's name (.xls, .csv, .txt): listed, as before
         # xml19 (under .xml or an unknown name it is clean: read whole, no kind of record naming a person)
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and NO_DELIMITER in reading.notes:
