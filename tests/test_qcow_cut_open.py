@@ -107,3 +107,13 @@ def test_the_reader_of_a_cut_qcow2_never_serves_zeros_past_the_cut(image: tuple[
         reader.close()
     assert failed, "the part cut off must be read errors"
     assert same or where != "data", "cut inside the data: the clusters before the cut are read"
+
+
+def test_a_qcow2_cut_inside_its_header_says_cut_short(image: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    """Cut at byte 100 (inside the version 3 header; a backing file's name cut alike): neither libqcow nor
+    QcowReader opens it, and the source error said only libqcow's reason (`image-unopened`), not that the file was
+    cut short, which cut_short knows from the header."""
+    qcow, _ = image
+    code, found = _scan(qcow, 100, tmp_path)
+    assert "qcow2-cut-short" in _codes(found), _codes(found)
+    assert code == 2 and found["scan"]["complete"] is False and not found["files"]

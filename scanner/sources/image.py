@@ -1294,6 +1294,11 @@ class ImageSource:
                                                           n=MAX_CHAIN, name=chain.name)) from e
             if features:
                 raise SourceError(say(Detail.QCOW2_FEATURE_UNREAD, features=features, library=full_reason(e))) from e
+            if kind == "QCOW" and not missing and (cut := self._qcow_cut_short()):  # cut in its header or backing
+                unopened = say(Detail.IMAGE_UNOPENED, format=name, library=full_reason(e))
+                error = SourceError(join_details((cut[0].detail, unopened)))
+                error.skipped = cut
+                raise error from e
             raise SourceError(say(Detail.IMAGE_UNOPENED_MISSING, format=name, missing=missing, library=full_reason(e))
                               if missing else say(Detail.IMAGE_UNOPENED, format=name, library=full_reason(e))) from e
 
