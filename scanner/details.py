@@ -273,6 +273,11 @@ class Detail(Code):
         "{name:name}: {n:d} compressed cluster(s) (qemu-img convert -c) read by libqcow otherwise than qemu reads "
         "them (the first at disk byte {at:d}): files, folders and deleted files stored there are not examined; "
         "convert a copy (qemu-img convert -O raw) and scan it")
+    QCOW2_ENCRYPTED = "qcow2-encrypted", ("{name:name}: QCOW2 file encrypted by qemu ({method:word}), which no "
+                                          "library here decrypts: not examined; decrypt a copy with its key "
+                                          "(qemu-img convert --object secret,id=s0,file=KEYFILE --image-opts "
+                                          "driver=qcow2,file.filename=IMAGE,encrypt.key-secret=s0 -O raw disk.raw) "
+                                          "and scan the copy")
     QCOW2_SNAPSHOTS = "qcow2-snapshots", ("{name:name}: {n:d} internal snapshot(s) (qemu-img snapshot) not examined: "
                                           "libqcow reads only the current disk; export each (qemu-img convert -l "
                                           "snapshot.name=NAME -O raw) and scan it")

@@ -79,3 +79,41 @@ def test_a_qcow2_cut_inside_its_data_walks_what_is_there(image: tuple[Path, dict
     assert code == 3 and found["scan"]["complete"] is False
     hit = [h for h in found["files"] if h["inner_path"] == "/tree/memo01.txt"]
     assert hit, "the file system's tables are in the file: the file named must be listed"
+
+
+@pytest.mark.parametrize("where", ["l1", "l2", "data"])
+def test_the_reader_of_a_cut_qcow2_never_serves_zeros_past_the_cut(image: tuple[Path, dict[str, int]],
+                                                                 tmp_path: Path, where: str) -> None:
+    """Every 4 KiB of the disk read through QcowReader(cut=True) is the disk's own bytes or an OSError: the part
+    past the cut is never zeros (the scan-level tests above would pass over a reader padding with zeros)."""
+    from scanner.sources.image_qcow import open_qcow
+
+    qcow, points = image
+    raw = (qcow.parent / "fat.raw").read_bytes()
+    short = tmp_path / "disk.qcow2"
+    short.write_bytes(qcow.read_bytes()[:points[where]])
+    reader = open_qcow(str(short), cut=True)
+    same = failed = 0
+    try:
+        for offset in range(0, len(raw), 4096):
+            try:
+                got = reader.read(offset, 4096)
+            except OSError:
+                failed += 1
+                continue
+            assert got == raw[offset:offset + 4096], (where, offset)
+            same += 1
+    finally:
+        reader.close()
+    assert failed, "the part cut off must be read errors"
+    assert same or where != "data", "cut inside the data: the clusters before the cut are read"
+
+
+def test_a_qcow2_cut_inside_its_header_says_cut_short(image: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    """Cut at byte 100 (inside the version 3 header; a backing file's name cut alike): neither libqcow nor
+    QcowReader opens it, and the source error said only libqcow's reason (`image-unopened`), not that the file was
+    cut short, which cut_short knows from the header."""
+    qcow, _ = image
+    code, found = _scan(qcow, 100, tmp_path)
+    assert "qcow2-cut-short" in _codes(found), _codes(found)
+    assert code == 2 and found["scan"]["complete"] is False and not found["files"]

@@ -361,6 +361,7 @@ class ImageSource:
         storage = self._storage = self._storage_spec()
         self._files = self._media_files()
         self._refuse_linked_files()
+        self._refuse_encrypted_qcow()
         self._place_missing_in_container()
         self._step("opening the image", f"dfvfs ({self._kind})")
         self._open_media(storage)
@@ -1293,6 +1294,11 @@ class ImageSource:
                                                           n=MAX_CHAIN, name=chain.name)) from e
             if features:
                 raise SourceError(say(Detail.QCOW2_FEATURE_UNREAD, features=features, library=full_reason(e))) from e
+            if kind == "QCOW" and not missing and (cut := self._qcow_cut_short()):  # cut in its header or backing
+                unopened = say(Detail.IMAGE_UNOPENED, format=name, library=full_reason(e))
+                error = SourceError(join_details((cut[0].detail, unopened)))
+                error.skipped = cut
+                raise error from e
             raise SourceError(say(Detail.IMAGE_UNOPENED_MISSING, format=name, missing=missing, library=full_reason(e))
                               if missing else say(Detail.IMAGE_UNOPENED, format=name, library=full_reason(e))) from e
 
@@ -1510,6 +1516,24 @@ class ImageSource:
             return
         self._format = "encrypted macOS disk image"
         detail = encrypted_dmg_detail(version)
+        error = SourceError(detail)
+        error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.ENCRYPTED,
+                                 detail)]
+        raise error
+
+    def _refuse_encrypted_qcow(self) -> None:
+        """A QCOW2 image (or a QCOW2 backing file of it) encrypted by qemu (AES, or LUKS since qemu 2.10): libqcow
+        opens it and reads the ciphertext, so the disk looked blank ("no file system recognised"). Listed
+        `encrypted` with the way out (qemu-img with its key), whole or cut short; nothing of it is read as a disk."""
+        from .image_qcow import encryption
+
+        if self._kind != "QCOW":
+            return
+        found = self._each_qcow(lambda fd: encryption(os.pread(fd, 112, 0)))
+        if not found:
+            return
+        name, method = found[0]
+        detail = say(Detail.QCOW2_ENCRYPTED, name=name, method=method)
         error = SourceError(detail)
         error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.ENCRYPTED,
                                  detail)]

@@ -261,6 +261,15 @@ def unread_features(head: bytes) -> str | None:
     return ", ".join(name for bit, name in _UNREAD_FEATURES if bits & bit) or None
 
 
+def encryption(head: bytes) -> str | None:
+    """How a QCOW2 version 2/3 header (its first 72 bytes) says its clusters are encrypted ("AES", "LUKS"), or None
+    (not encrypted, or no such header)."""
+    if len(head) < 72 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] not in (2, 3):
+        return None
+    method = struct.unpack_from(">I", head, 32)[0]
+    return {0: None, 1: "AES", 2: "LUKS"}.get(method, f"method {method}")
+
+
 def snapshot_count(head: bytes) -> int:
     """How many internal snapshots (``qemu-img snapshot -c``) a QCOW2 version 2/3 header lists (its first 72 bytes),
     0 for anything else."""

@@ -374,7 +374,7 @@ def split_segments(path: str) -> list[str]:
         pysmraw = importlib.import_module("pysmraw")  # libsmraw (installed with dfvfs); no type information
         try:
             found = [str(p) for p in pysmraw.glob(path)]
-        except (OSError, TypeError, ValueError):
+        except (OSError, TypeError, ValueError, RuntimeError):  # RuntimeError: "invalid naming schema" (disk.002 alone)
             found = []
         if found and found[0] == path and all(os.path.isfile(p) for p in found):
             return found
