@@ -395,7 +395,7 @@ class ImageSource:
                 return False
             if reader == here:
                 error = SourceError(refused.detail)
-                error.skipped = [refused]
+                error.skipped = [refused, *self._md_gaps(found)]
                 raise error from e
         else:
             if reader != here:
@@ -613,7 +613,17 @@ class ImageSource:
             out.append(Skipped(where, Status.UNSUPPORTED, say(
                 Detail.MD_MEMBER_DUPLICATE, name=self._md_name(found.places[key], found), slot=found.supers[key].role,
                 other=self._md_name(found.places[other], found))))
-        return out
+        return out + self._md_gaps(found)
+
+    def _md_gaps(self, found: Gathered) -> list[Skipped]:
+        """A member's container missing a file it names (disk1.E03 lost: libewf reads the member up to the gap, the
+        array rebuilds the rest from parity or fails there): listed once for each such member, as a plain image's
+        missing segment is (media-file-missing)."""
+        where = Location(self._source, "", (*self._prefix, self._image_hop()))
+        return [Skipped(where, Status.UNREADABLE, say(
+            Detail.MEDIA_FILE_MISSING, what="segment", names=", ".join(gone),
+            span=f" in md member {self._md_name((path, 0, None), found)}"))
+            for path, gone in sorted(found.gaps.items()) if gone]
 
     def _md_partitions(self, layers: list[Layer]) -> list[Layer]:
         """Partitions of a raw disk image that are Linux md members (a NAS's volumes: md on partitions 1, 2 and 3

@@ -189,6 +189,7 @@ class MemberMedia:
     media: Media
     parts: list[str]
     format: str = "raw"
+    missing: list[str] = field(default_factory=list)  # the files it names that are not here (a lost E01 segment)
 
 
 class _RawFile:
@@ -261,6 +262,7 @@ class Gathered:
     places: dict[str, Place] = field(default_factory=dict)  # place_key: where its bytes are
     newest: int = 0  # the highest event count
     opened: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # image file: (its files, its format)
+    gaps: dict[str, list[str]] = field(default_factory=dict)  # image file: the files it names that are missing
     opener: Opener = open_raw
 
     def current(self) -> dict[int, str]:
@@ -314,6 +316,7 @@ def gather(place: Place, first: MdSuper, candidates: list[str],
         opened = opener(path)
         opened.media.close()
         found.opened[path] = (opened.parts, opened.format)
+        found.gaps[path] = opened.missing
     except OSError:
         found.opened[path] = ([path], "raw")
     folder = os.path.dirname(path)
@@ -343,6 +346,7 @@ def gather(place: Place, first: MdSuper, candidates: list[str],
                     key = place_key((other, start, length))
                     found.supers[key], found.places[key] = sb, (other, start, length)
                     found.opened[other] = (opened.parts, opened.format)
+                    found.gaps[other] = opened.missing
         finally:
             opened.media.close()
     # a segment or extent of a container among the members (disk-flat.vmdk, disk.002) is read through it
