@@ -437,9 +437,11 @@ class ImageSource:
         return say(Detail.MD_MEMBERS_IN_ARCHIVE, container=os.path.basename(self.within.containers[-1].name))
 
     def _md_stale_copies(self, found: Gathered, location: str, names: tuple[str, ...]) -> tuple[list[Layer], set[str]]:
-        """The layers of each stale member of the raid1 array FOUND (behind the newest event count, superblock good,
-        not halfway through a rebuild): a whole older copy of the file system, which may hold files deleted since
-        (a client list), walked as a volume of its own named stale-slotN below NAMES; and the members so walked."""
+        """The layers of each older copy of the raid1 array FOUND (its stale members: behind the newest event count,
+        superblock good, not halfway through a rebuild; those at one event count failed together and are one copy,
+        read as md would assemble them): a whole older file system, which may hold files deleted since (a client
+        list), walked as a volume of its own named stale-slotN (its lowest slot) below NAMES; and the members so
+        walked."""
         from dfvfs.path import factory
 
         from .image_md import MdArray, MdRefused
@@ -447,22 +449,28 @@ class ImageSource:
 
         layers: list[Layer] = []
         walked: set[str] = set()
+        moments: dict[int, dict[int, str]] = {}  # event count: {slot: member} (members failed together: one copy)
         for key, sb in found.stale():
             if sb.level != 1 or not sb.checksum_ok or sb.recovery_offset or sb.events >= found.newest:
                 continue
-            at = f"{location}/stale/{sb.role}"
+            moments.setdefault(sb.events, {}).setdefault(sb.role or 0, key)  # a slot twice: the other listed
+        for events, members in sorted(moments.items()):
+            first = min(members)
+            sb = found.supers[members[first]]
+            at = f"{location}/stale/{first}"
             try:
-                MdArray(sb, {sb.role or 0: key}, found.supers, found.places, found.opener).close()
+                MdArray(sb, members, found.supers, found.places, found.opener).close()
             except (MdRefused, OSError):
                 continue
-            _MD_ARRAYS[at] = (sb, {sb.role or 0: key}, found.supers, found.places, found.opener)
+            _MD_ARRAYS[at] = (sb, members, found.supers, found.places, found.opener)
             register_reader(_MD_ARRAY, _md_array_reader)
-            note = say(Detail.MD_STALE_COPY, name=self._md_name(found.places[key], found), events=sb.events,
+            note = say(Detail.MD_STALE_COPY, name=", ".join(self._md_name(found.places[members[r]], found)
+                                                            for r in sorted(members)), events=events,
                        newest=found.newest)
             spec = factory.Factory.NewPathSpec(_MD_ARRAY, location=at)
             layers += LayerFinder(self._keys, self._joined).find_inside(
-                spec, (*names, f"stale-slot{sb.role}"), None, {"note": note})
-            walked.add(key)
+                spec, (*names, f"stale-slot{first}"), None, {"note": note})
+            walked.update(members.values())
         return layers, walked
 
     def _md_files(self, found: Gathered) -> list[dict[str, Any]]:
