@@ -182,3 +182,22 @@ def test_a_member_e01_missing_a_middle_segment_is_said(made: dict, tmp_path: Pat
     assert _hits(doc) == [(f"{copy}/disk0.E01 » fs (ext4) » /共有/名簿.xlsx", made["book"])]  # parity: still read
     said = [s for s in doc["skipped"] if s["detail_codes"][0]["code"] == "media-file-missing"]
     assert len(said) == 1 and "disk0.E03" in said[0]["detail"] and "disk0.E01" in said[0]["detail"], doc["skipped"]
+
+
+def test_a_qcow2_member_cut_short_is_rebuilt_from_parity(made: dict, tmp_path: Path) -> None:
+    """disk0.qcow2 of the raid5 folder cut to 3/4 (a copy stopped early): its virtual size is whole, so it is no
+    member 'cut short' and libqcow fails each read of a cluster past the file's end. md20 let that error stop the
+    file system's walk (the workbook lost, `fs: walk stopped`) although parity holds those chunks; md itself
+    rebuilds a chunk a member fails to read. Now the chunk is rebuilt from the other members, and the cut is said."""
+    copy = tmp_path / "folder"
+    shutil.copytree(made["folder"], copy)
+    cut = copy / "disk0.qcow2"
+    data = cut.read_bytes()
+    cut.write_bytes(data[:len(data) * 3 // 4])
+    assert md_super(str(cut), opener=open_md_member) is not None  # its superblock still reads: a member
+    code, doc = _findings(tmp_path / "out", str(copy))
+    assert _hits(doc) == [(f"{copy}/disk0.qcow2 » fs (ext4) » /共有/名簿.xlsx", made["book"])], doc["skipped"]
+    # the cut file is evidence damaged all the same: said (as for a QCOW2 walked alone), the scan incomplete
+    assert [(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]] == [("corrupt", "qcow2-cut-short")]
+    assert "disk0.qcow2: truncated QCOW2 file" in doc["skipped"][0]["detail"]
+    assert code == 3

@@ -625,13 +625,31 @@ class ImageSource:
 
     def _md_gaps(self, found: Gathered) -> list[Skipped]:
         """A member's container missing a file it names (disk1.E03 lost: libewf reads the member up to the gap, the
-        array rebuilds the rest from parity or fails there): listed once for each such member, as a plain image's
-        missing segment is (media-file-missing)."""
+        array rebuilds the rest from parity or fails there), or a QCOW2 member cut short: listed once for each, as
+        for a plain image (media-file-missing, qcow2-cut-short)."""
+        from .image_qcow import QCOW_MAGIC, cut_short
+        from .image_sniff import open_evidence
+
         where = Location(self._source, "", (*self._prefix, self._image_hop()))
-        return [Skipped(where, Status.UNREADABLE, say(
+        out = [Skipped(where, Status.UNREADABLE, say(
             Detail.MEDIA_FILE_MISSING, what="segment", names=", ".join(gone),
             span=f" in md member {self._md_name((path, 0, None), found)}"))
             for path, gone in sorted(found.gaps.items()) if gone]
+        # a QCOW2 member cut short: libqcow fails the reads past its end (the array rebuilds those chunks from the
+        # others when it can), said as for a QCOW2 walked alone
+        for part in sorted({p for parts, form in found.opened.values() if form == "QCOW" for p in parts}):
+            try:
+                fd = open_evidence(part)
+                try:
+                    cut = cut_short(fd) if os.pread(fd, 4, 0) == QCOW_MAGIC else None
+                finally:
+                    os.close(fd)
+            except (OSError, ValueError, struct.error):
+                continue
+            if cut:
+                out.append(Skipped(where, Status.CORRUPT, say(Detail.QCOW2_CUT_SHORT, name=os.path.basename(part),
+                                                             needed=cut[0], held=cut[1])))
+        return out
 
     def _md_partitions(self, layers: list[Layer]) -> list[Layer]:
         """Partitions of a raw disk image that are Linux md members (a NAS's volumes: md on partitions 1, 2 and 3
