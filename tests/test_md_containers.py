@@ -201,3 +201,20 @@ def test_a_qcow2_member_cut_short_is_rebuilt_from_parity(made: dict, tmp_path: P
     assert [(s["reason"], s["detail_codes"][0]["code"]) for s in doc["skipped"]] == [("corrupt", "qcow2-cut-short")]
     assert "disk0.qcow2: truncated QCOW2 file" in doc["skipped"][0]["detail"]
     assert code == 3
+
+
+def test_a_member_e01_with_damaged_chunks_is_said(made: dict, tmp_path: Path) -> None:
+    """Bytes flipped inside disk0.E02 (the member's data chunks): libewf reads a chunk whose checksum fails without an
+    error, so md20 rebuilt the array from damaged data, unsaid, the scan complete (a plain E01 is re-read against
+    its stored MD5 and said MISMATCH). Each EWF member is now verified as a plain E01 is: the damage listed."""
+    copy = tmp_path / "given"
+    shutil.copytree(made["sources"][0].parent, copy)
+    segment = copy / "disk0.E02"
+    data = bytearray(segment.read_bytes())
+    for i in range(200_000, len(data) - 1000, 7919):
+        data[i] ^= 0x5A
+    segment.write_bytes(bytes(data))
+    code, doc = _findings(tmp_path / "out", *(str(copy / p.name) for p in made["sources"]))
+    said = [s for s in doc["skipped"] if s["detail_codes"][0]["code"] == "md-member-hash-mismatch"]
+    assert len(said) == 1 and "disk0.E01" in said[0]["detail"], doc["skipped"]
+    assert code == 3
