@@ -1627,18 +1627,12 @@ class ImageSource:
         from .image_media import file_sha256, media_hashes
 
         names: list[str] = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
-        read, progress = self._img.read, None
-        if self.step_seconds is not None:  # a long verify pass is progress, chunk by chunk, not a hang
+        read, progress = self._marked(self._img.read), None  # a long verify pass is progress, not a hang
+        if self.step_seconds is not None:
             from ..isolation import mark
-
-            def read_marked(offset: int, size: int) -> bytes:
-                mark(None, self.step_seconds)
-                return self._img.read(offset, size)
 
             def progress() -> None:
                 mark(None, self.step_seconds)
-
-            read = read_marked
         try:
             self._computed = media_hashes(read, self._img.get_size(), names)
         except (OSError, RuntimeError, SourceError) as e:
