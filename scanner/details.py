@@ -373,6 +373,11 @@ class Detail(Code):
                                                   "which {other:name} already fills (the same disk imaged twice, or "
                                                   "a damaged superblock): not read, so its contents were not "
                                                   "examined unless it is a copy of that disk")
+    MD_MEMBER_HASH_MISMATCH = "md-member-hash-mismatch", ("{name:name}: EWF image of an md member whose media as "
+                                                          "read now does not match its stored {hashes:word} "
+                                                          "({why:lib}): damaged or changed after acquisition (libewf "
+                                                          "reads a damaged chunk without an error), so the array's "
+                                                          "data read from it is not reliable")
     MD_STALE_COPY = "md-stale-copy", ("older copy of the md raid1 array: member image {name:name}, whose event count "
                                       "{events:d} is behind the array's {newest:d} (failed or removed before the "
                                       "last writes), walked as a volume of its own: files deleted or changed since "
@@ -1734,5 +1739,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.QCOW2_COMPRESSED_MISREAD,
                         Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS,
                         Detail.MD_MEMBER_STALE, Detail.MD_SUPERBLOCK_DAMAGED,  # an md member left out
-                        Detail.MD_MEMBER_DUPLICATE,
+                        Detail.MD_MEMBER_DUPLICATE, Detail.MD_MEMBER_HASH_MISMATCH,
                         Detail.MD_ARRAY_UNREAD})  # an md array not rebuilt: none of its files listed

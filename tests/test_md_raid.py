@@ -478,6 +478,24 @@ def test_a_stale_raid1_member_is_walked_as_an_older_copy_of_its_own(volumes: dic
         doc["scan"]["source_details"][0]["volumes"][1]["note"]
 
 
+def test_two_stale_raid1_members_of_one_moment_are_one_older_copy(volumes: dict, tmp_path: Path) -> None:
+    """raid1 of 3 whose slots 1 and 2 failed together (both at event 22, the array at 30): one older copy of the file
+    system, as md would assemble them. md20 walked each as its own volume (stale-slot1, stale-slot2): every file of
+    that copy listed twice. Now one volume, named by its lowest slot, reads both."""
+    new = ext_image(tmp_path / "new.img", write_tree(tmp_path / "t", {"共有/memo.txt": b"nothing"}), size_mib=8)
+    current = write_members(tmp_path, new.read_bytes(), 1, 3, version="1.0", events=[30, 30, 30])
+    older = tmp_path / "older"
+    older.mkdir()
+    stale = write_members(older, volumes["ext"], 1, 3, version="1.0", events=[22, 22, 22])  # the same array UUID
+    for i in (1, 2):
+        shutil.copy(stale[i], current[i])
+    code, doc = _findings(tmp_path / "out", *map(str, current))
+    assert code == 1 and doc["skipped"] == []
+    assert _hits(doc) == [(f"{current[0]} » stale-slot1 (ext4) » /共有/名簿.xlsx", volumes["book"])]
+    volume = doc["scan"]["source_details"][0]["volumes"][1]
+    assert volume["name"] == "stale-slot1" and "disk1.img, disk2.img, whose event count 22" in volume["note"]
+
+
 def test_a_member_claiming_a_filled_slot_is_said(volumes: dict, tmp_path: Path) -> None:
     members = write_members(tmp_path, volumes["ext"], 5, 3)
     twice = tmp_path / "disk0-again.img"

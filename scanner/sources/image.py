@@ -403,7 +403,7 @@ class ImageSource:
                 return False
             if reader == here:
                 error = SourceError(refused.detail)
-                error.skipped = [refused]
+                error.skipped = [refused, *self._md_gaps(found)]
                 raise error from e
         else:
             if reader != here:
@@ -419,8 +419,58 @@ class ImageSource:
         self._format = (f"Linux md {sb.level_name} (rebuilt by leakscan from {array.present} of {sb.raid_disks} "
                         "members)")
         self._md_stale, walked = self._md_stale_copies(found, here + ".leakscan-md", ())
-        self._md_skips = self._md_left_out(found, walked)
+        self._md_skips = self._md_left_out(found, walked) + self._md_verify(found)
         return True
+
+    def _md_verify(self, found: Gathered) -> list[Skipped]:
+        """Each EWF member image of the array FOUND re-read against the hashes stored in it, as a plain E01 is
+        (unless --no-verify-images): libewf reads a chunk whose checksum fails without an error, so the array would
+        be read from damaged data unsaid. A member missing a segment is said so already (_md_gaps)."""
+        from .image_media import EwfImage, media_hashes
+
+        if self.verify_images is False:
+            return []
+        where = Location(self._source, "", (*self._prefix, self._image_hop()))
+        members = {p for p, _, _ in found.places.values()}
+        out = []
+        for path, (_, form) in sorted(found.opened.items()):
+            if path not in members or not form.startswith("EWF") or found.gaps.get(path):
+                continue
+            try:
+                ewf = EwfImage(path)
+            except (SourceError, OSError, RuntimeError):
+                continue  # not opened here: not gathered either
+            names: list[str] = []
+            try:
+                stored = ewf.stored_hashes()
+                names = [n for n in ("md5", "sha1", "sha256") if n in stored]
+                if not names:
+                    continue
+                self._step(f"verifying md member {os.path.basename(path)} against its stored hashes", "pyewf")
+                computed = media_hashes(self._marked(ewf.read), ewf.get_size(), names)
+                why = "; ".join(f"{n.upper()} stored {stored[n]}, computed {computed[n]}" for n in names
+                                if computed[n] != stored[n])
+            except (OSError, RuntimeError, SourceError) as e:
+                why = f"verify pass stopped: {full_reason(e)}"
+            finally:
+                ewf.close()
+            if why:
+                out.append(Skipped(where, Status.CORRUPT, say(
+                    Detail.MD_MEMBER_HASH_MISMATCH, name=self._md_name((path, 0, None), found),
+                    hashes=" and ".join(n.upper() for n in names), why=why)))
+        return out
+
+    def _marked(self, read: Callable[[int, int], bytes]) -> Callable[[int, int], bytes]:
+        """READ restarting the walker's step clock at each call (a long verify pass is progress, not a hang)."""
+        if self.step_seconds is None:
+            return read
+        from ..isolation import mark
+
+        def read_marked(offset: int, size: int) -> bytes:
+            mark(None, self.step_seconds)
+            return read(offset, size)
+
+        return read_marked
 
     def _lone_mirror(self, found: Gathered) -> bool:
         """A raid1 member alone (no other member of its array among the images) whose data starts at its first byte
@@ -445,9 +495,11 @@ class ImageSource:
         return say(Detail.MD_MEMBERS_IN_ARCHIVE, container=os.path.basename(self.within.containers[-1].name))
 
     def _md_stale_copies(self, found: Gathered, location: str, names: tuple[str, ...]) -> tuple[list[Layer], set[str]]:
-        """The layers of each stale member of the raid1 array FOUND (behind the newest event count, superblock good,
-        not halfway through a rebuild): a whole older copy of the file system, which may hold files deleted since
-        (a client list), walked as a volume of its own named stale-slotN below NAMES; and the members so walked."""
+        """The layers of each older copy of the raid1 array FOUND (its stale members: behind the newest event count,
+        superblock good, not halfway through a rebuild; those at one event count failed together and are one copy,
+        read as md would assemble them): a whole older file system, which may hold files deleted since (a client
+        list), walked as a volume of its own named stale-slotN (its lowest slot) below NAMES; and the members so
+        walked."""
         from dfvfs.path import factory
 
         from .image_md import MdArray, MdRefused
@@ -455,22 +507,28 @@ class ImageSource:
 
         layers: list[Layer] = []
         walked: set[str] = set()
+        moments: dict[int, dict[int, str]] = {}  # event count: {slot: member} (members failed together: one copy)
         for key, sb in found.stale():
             if sb.level != 1 or not sb.checksum_ok or sb.recovery_offset or sb.events >= found.newest:
                 continue
-            at = f"{location}/stale/{sb.role}"
+            moments.setdefault(sb.events, {}).setdefault(sb.role or 0, key)  # a slot twice: the other listed
+        for events, members in sorted(moments.items()):
+            first = min(members)
+            sb = found.supers[members[first]]
+            at = f"{location}/stale/{first}"
             try:
-                MdArray(sb, {sb.role or 0: key}, found.supers, found.places, found.opener).close()
+                MdArray(sb, members, found.supers, found.places, found.opener).close()
             except (MdRefused, OSError):
                 continue
-            _MD_ARRAYS[at] = (sb, {sb.role or 0: key}, found.supers, found.places, found.opener)
+            _MD_ARRAYS[at] = (sb, members, found.supers, found.places, found.opener)
             register_reader(_MD_ARRAY, _md_array_reader)
-            note = say(Detail.MD_STALE_COPY, name=self._md_name(found.places[key], found), events=sb.events,
+            note = say(Detail.MD_STALE_COPY, name=", ".join(self._md_name(found.places[members[r]], found)
+                                                            for r in sorted(members)), events=events,
                        newest=found.newest)
             spec = factory.Factory.NewPathSpec(_MD_ARRAY, location=at)
             layers += LayerFinder(self._keys, self._joined).find_inside(
-                spec, (*names, f"stale-slot{sb.role}"), None, {"note": note})
-            walked.add(key)
+                spec, (*names, f"stale-slot{first}"), None, {"note": note})
+            walked.update(members.values())
         return layers, walked
 
     def _md_files(self, found: Gathered) -> list[dict[str, Any]]:
@@ -621,6 +679,34 @@ class ImageSource:
             out.append(Skipped(where, Status.UNSUPPORTED, say(
                 Detail.MD_MEMBER_DUPLICATE, name=self._md_name(found.places[key], found), slot=found.supers[key].role,
                 other=self._md_name(found.places[other], found))))
+        return out + self._md_gaps(found)
+
+    def _md_gaps(self, found: Gathered) -> list[Skipped]:
+        """A member's container missing a file it names (disk1.E03 lost: libewf reads the member up to the gap, the
+        array rebuilds the rest from parity or fails there), or a QCOW2 member cut short: listed once for each, as
+        for a plain image (media-file-missing, qcow2-cut-short)."""
+        from .image_qcow import QCOW_MAGIC, cut_short
+        from .image_sniff import open_evidence
+
+        where = Location(self._source, "", (*self._prefix, self._image_hop()))
+        out = [Skipped(where, Status.UNREADABLE, say(
+            Detail.MEDIA_FILE_MISSING, what="segment", names=", ".join(gone),
+            span=f" in md member {self._md_name((path, 0, None), found)}"))
+            for path, gone in sorted(found.gaps.items()) if gone]
+        # a QCOW2 member cut short: libqcow fails the reads past its end (the array rebuilds those chunks from the
+        # others when it can), said as for a QCOW2 walked alone
+        for part in sorted({p for parts, form in found.opened.values() if form == "QCOW" for p in parts}):
+            try:
+                fd = open_evidence(part)
+                try:
+                    cut = cut_short(fd) if os.pread(fd, 4, 0) == QCOW_MAGIC else None
+                finally:
+                    os.close(fd)
+            except (OSError, ValueError, struct.error):
+                continue
+            if cut:
+                out.append(Skipped(where, Status.CORRUPT, say(Detail.QCOW2_CUT_SHORT, name=os.path.basename(part),
+                                                             needed=cut[0], held=cut[1])))
         return out
 
     def _md_partitions(self, layers: list[Layer]) -> list[Layer]:
@@ -1579,18 +1665,12 @@ class ImageSource:
         from .image_media import file_sha256, media_hashes
 
         names: list[str] = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
-        read, progress = self._img.read, None
-        if self.step_seconds is not None:  # a long verify pass is progress, chunk by chunk, not a hang
+        read, progress = self._marked(self._img.read), None  # a long verify pass is progress, not a hang
+        if self.step_seconds is not None:
             from ..isolation import mark
-
-            def read_marked(offset: int, size: int) -> bytes:
-                mark(None, self.step_seconds)
-                return self._img.read(offset, size)
 
             def progress() -> None:
                 mark(None, self.step_seconds)
-
-            read = read_marked
         try:
             self._computed = media_hashes(read, self._img.get_size(), names)
         except (OSError, RuntimeError, SourceError) as e:

@@ -189,6 +189,7 @@ class MemberMedia:
     media: Media
     parts: list[str]
     format: str = "raw"
+    missing: list[str] = field(default_factory=list)  # the files it names that are not here (a lost E01 segment)
 
 
 class _RawFile:
@@ -261,6 +262,7 @@ class Gathered:
     places: dict[str, Place] = field(default_factory=dict)  # place_key: where its bytes are
     newest: int = 0  # the highest event count
     opened: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # image file: (its files, its format)
+    gaps: dict[str, list[str]] = field(default_factory=dict)  # image file: the files it names that are missing
     opener: Opener = open_raw
 
     def current(self) -> dict[int, str]:
@@ -314,6 +316,7 @@ def gather(place: Place, first: MdSuper, candidates: list[str],
         opened = opener(path)
         opened.media.close()
         found.opened[path] = (opened.parts, opened.format)
+        found.gaps[path] = opened.missing
     except OSError:
         found.opened[path] = ([path], "raw")
     folder = os.path.dirname(path)
@@ -343,6 +346,7 @@ def gather(place: Place, first: MdSuper, candidates: list[str],
                     key = place_key((other, start, length))
                     found.supers[key], found.places[key] = sb, (other, start, length)
                     found.opened[other] = (opened.parts, opened.format)
+                    found.gaps[other] = opened.missing
         finally:
             opened.media.close()
     # a segment or extent of a container among the members (disk-flat.vmdk, disk.002) is read through it
@@ -546,8 +550,13 @@ class MdArray:
         return b"".join(out)
 
     def _mirror(self, offset: int, n: int) -> bytes:
-        role = next((r for r in sorted(self._m) if self._m[r].holds(offset, n)), min(self._m))
-        return self._m[role].read(offset, n)
+        roles = sorted(self._m, key=lambda r: not self._m[r].holds(offset, n))  # those holding the bytes first
+        for role in roles[:-1]:
+            try:
+                return self._m[role].read(offset, n)
+            except OSError:  # a read error inside its container (a QCOW2 cut short): another mirror, as md does
+                continue
+        return self._m[roles[-1]].read(offset, n)
 
     def _chunk(self, number: int, inner: int, n: int) -> bytes:
         """N bytes at INNER in the array's chunk NUMBER."""
@@ -559,7 +568,10 @@ class MdArray:
             copies = self.raid10_copies(number)
             for stripe, role in copies:
                 if self._has(role, stripe * c + inner, n):
-                    return self._m[role].read(stripe * c + inner, n)
+                    try:
+                        return self._m[role].read(stripe * c + inner, n)
+                    except OSError:  # a read error inside its container: the next copy, as md does
+                        continue
             for stripe, role in copies:  # only cut copies: read up to the end of one (an OSError says where)
                 if role in self._m:
                     return self._m[role].read(stripe * c + inner, n)
@@ -568,10 +580,15 @@ class MdArray:
         stripe, index = divmod(number, data_disks)
         role, parity = self.place(stripe, index)
         at = stripe * c + inner
-        if self._has(role, at, n):
-            return self._m[role].read(at, n)
         others = [self.place(stripe, i)[0] for i in range(data_disks) if i != index]
-        if self._has(parity, at, n) and all(self._has(r, at, n) for r in others):  # P xor the other data chunks
+        rebuildable = self._has(parity, at, n) and all(self._has(r, at, n) for r in others)
+        if self._has(role, at, n):
+            try:
+                return self._m[role].read(at, n)
+            except OSError:  # a read error inside its container (a QCOW2 cut short, a lost cluster): rebuilt from
+                if not rebuildable:  # P and the other data chunks, as md does with a member's read error
+                    raise
+        if rebuildable:  # P xor the other data chunks
             return _xor([self._m[r].read(at, n) for r in [parity, *others]], n)
         try:
             return self._from_q(stripe, role, parity, others, at, n)

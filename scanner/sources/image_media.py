@@ -694,20 +694,24 @@ def open_md_member(path: str) -> Any:
     kind = _MD_CONTAINERS.get(signature_kind(head, tail) or "")
     if kind is None:
         segments = split_segments(path)
+        # a segment lost between those present: the member reads as cut short there, the lost file said (image.py)
+        gone = [f"{os.path.basename(p)} (looked for {p})" for p in split_gap(segments)]
         if len(segments) < 2:
-            return open_raw(path)
-        return MemberMedia(RawImage(segments), segments, "raw (split)")
+            return MemberMedia(open_raw(path).media, [path], "raw", gone)
+        return MemberMedia(RawImage(segments), segments, "raw (split)", gone)
     try:
-        parts = [row["path"] for row in media_files(kind, path) if not row.get("missing")]
+        rows = media_files(kind, path)
     except Exception as e:  # noqa: BLE001 - a library's refusal of untrusted headers: not a member read here
         raise OSError(f"{FORMAT_NAMES[kind]} image not read: {type(e).__name__}") from e
+    parts = [row["path"] for row in rows if not row.get("missing")]
+    gone = [f"{row['expected']} (looked for {row['path']})" for row in rows if row.get("missing")]
     if not all(_regular(p) for p in parts):
         raise OSError(f"{FORMAT_NAMES[kind]} image reads a file that is no regular file here")
     try:
-        if kind == "EWF":
+        if kind == "EWF":  # a segment lost: libewf reads the media up to the gap
             ewf = EwfImage(path)
-            return MemberMedia(ewf, parts, ewf.format_name())
+            return MemberMedia(ewf, parts, ewf.format_name(), gone)
         spec = factory.Factory.NewPathSpec(kind, parent=factory.Factory.NewPathSpec("OS", location=os.path.abspath(path)))
-        return MemberMedia(DfvfsImage(resolver.Resolver.OpenFileObject(spec)), parts, FORMAT_NAMES[kind])
+        return MemberMedia(DfvfsImage(resolver.Resolver.OpenFileObject(spec)), parts, FORMAT_NAMES[kind], gone)
     except (SourceError, RuntimeError, ValueError, dfvfs_errors.Error) as e:
         raise OSError(f"{FORMAT_NAMES[kind]} image not opened: {type(e).__name__}") from e
