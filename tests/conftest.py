@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import termios
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +198,27 @@ def scan_cases(folder: Path, books: dict[str, dict[str, bytes]]) -> dict[str, An
     done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
     return {"findings": json.loads((out / "findings.json").read_text(encoding="utf-8")), "books": books}
+
+
+class ScanCases:
+    """A module's cases for one ``scan_cases`` run: ``@cases.case`` registers a function (``_c1``...) returning its
+    test's files (file name -> bytes), ``scanned = cases.fixture()`` is the module fixture that scans them all once
+    ({"findings", "books"}); each test reads its own lines with ``own_lines(scanned, "c1")``."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label  # the temporary folder's name
+        self.makers: dict[str, Callable[[], dict[str, bytes]]] = {}
+
+    def case(self, make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
+        self.makers[make.__name__.lstrip("_")] = make
+        return make
+
+    def fixture(self) -> Any:
+        @pytest.fixture(scope="module")
+        def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+            return scan_cases(tmp_path_factory.mktemp(self.label), {name: make() for name, make in self.makers.items()})
+
+        return scanned
 
 
 def own_lines(scanned: dict[str, Any], case: str) -> dict[str, Any]:

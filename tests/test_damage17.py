@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from faker import Faker
 
-from tests.conftest import own_lines, scan_cases
+from tests.conftest import ScanCases, own_lines
 
 SEED = 20261217
 N = 30
@@ -36,20 +35,9 @@ def _by_name(findings: dict) -> tuple[dict[str, dict], dict[str, dict]]:
     return hits, listed
 
 
-CASES: dict[str, Callable[[], dict[str, bytes]]] = {}
-
-
-def _case(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
-    """A test's files (each file name used by one test only): made by the module's one scan."""
-    CASES[make.__name__.lstrip("_")] = make
-    return make
-
-
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Every test's files in one share, scanned once (one scan.py run instead of one a test): {"findings": the
-    findings, "books": test -> its files}. Each test reads the lines of its own file names."""
-    return scan_cases(tmp_path_factory.mktemp("damage17"), {name: make() for name, make in CASES.items()})
+CASES = ScanCases("damage17")  # every test's files in one share, scanned once (one scan.py run, not one a test)
+_case = CASES.case
+scanned = CASES.fixture()
 
 
 def _mongosh(people: list[dict[str, object]]) -> str:

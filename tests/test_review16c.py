@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from faker import Faker
 
-from tests.conftest import own_lines, scan_cases
+from tests.conftest import ScanCases, own_lines
 from tests.test_wild16 import _ended_as_nothing, _sylk
 
 SEED = 20261216
@@ -29,20 +27,9 @@ def _records(findings: dict) -> dict[str, int]:
     return {Path(f["path"]).name: (f.get("pii") or {}).get("records") for f in findings["files"]}
 
 
-CASES: dict[str, Callable[[], dict[str, bytes]]] = {}
-
-
-def _case(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
-    """A test's files (each file name used by one test only), made for the module's one scan."""
-    CASES[make.__name__.lstrip("_")] = make
-    return make
-
-
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The files of every test below that reads ``scanned``, in one share scanned once (one scan.py run instead of
-    one a test): {"findings": the findings, "books": case -> its files}. Each test reads the lines of its own files."""
-    return scan_cases(tmp_path_factory.mktemp("review16c"), {name: make() for name, make in CASES.items()})
+CASES = ScanCases("review16c")  # every test's files in one share, scanned once (one scan.py run, not one a test)
+_case = CASES.case
+scanned = CASES.fixture()
 
 
 @_case

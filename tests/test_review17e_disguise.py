@@ -6,14 +6,11 @@ skip) or as a lead without its people, because the head check knew neither famil
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.access_data import person_database
-from tests.conftest import own_lines, scan_cases
+from tests.conftest import ScanCases, own_lines
 from tests.pii_data import people, standard
 from tests.test_wild13 import _scan
 
@@ -39,20 +36,9 @@ def test_an_access_database_renamed_to_any_checked_name_is_read(tmp_path: Path) 
     assert "extension-mismatch" in row["reasons"], row
 
 
-CASES: dict[str, Callable[[], dict[str, bytes]]] = {}
-
-
-def _case(make: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
-    """A test's files (each file name used by one test only), made for the module's one scan."""
-    CASES[make.__name__.lstrip("_")] = make
-    return make
-
-
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The files of every test below that reads ``scanned``, in one share scanned once (one scan.py run instead of
-    one a test): {"findings": the findings, "books": case -> its files}. Each test reads the lines of its own files."""
-    return scan_cases(tmp_path_factory.mktemp("review17e"), {name: make() for name, make in CASES.items()})
+CASES = ScanCases("review17e")  # every test's files in one share, scanned once (one scan.py run, not one a test)
+_case = CASES.case
+scanned = CASES.fixture()
 
 
 @_case
