@@ -5,18 +5,17 @@ three times, the workbook inside never found. Members written by tests/md_data.p
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_leakscan
 from image_data import ext_image, fat_image, leaked_workbook, partitioned_disk, sha256, write_tree
 from md_data import write_members
 
 from scanner.sources.image_md import MdArray, gather, md_super
 from scanner.sources.image_media import open_md_member
+from tests.test_md_raid import _findings, _hits
 
 pytestmark = pytest.mark.skipif(any(shutil.which(t) is None for t in ("mke2fs", "mcopy", "ewfacquire", "qemu-img")),
                                 reason="mke2fs/mtools build the file systems, ewfacquire and qemu-img the containers")
@@ -66,17 +65,6 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     _qemu(members[2], folder / "disk2.vhd", "vpc")
     return {"root": root, "book": sha256(book), "ext": ext, "members": members, "sources": sources,
             "folder": folder}
-
-
-def _findings(out: Path, *args: str) -> tuple[int, dict]:
-    done = run_leakscan("scan", *args, "--out", str(out), "--workers", "1", "--quiet", "--name", "名簿.xlsx",
-                        timeout=240)
-    assert "Traceback" not in done.stderr, done.stderr[-2000:]
-    return done.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8"))
-
-
-def _hits(doc: dict) -> list[tuple[str, str]]:
-    return sorted((f["path"], f["sha256"]) for f in doc["files"] if f["path"].endswith("名簿.xlsx"))
 
 
 def test_members_inside_containers_read_back_the_array_bytes(made: dict) -> None:
