@@ -189,6 +189,28 @@ def _zip_with(names: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def _scanned_watching_here(tree: Path, tmp_path: Path) -> tuple[dict[int, tuple], list[str]]:
+    """The listings of TREE scanned with 0 and with 2 workers, and the names the 2-worker scan settled in the scan
+    process (``Dispatcher._run_here``), sorted."""
+    here: list[str] = []
+    run_here = Dispatcher._run_here
+
+    def watched(self: Dispatcher, task: object) -> None:
+        here.append(task.name)  # type: ignore[attr-defined]
+        run_here(self, task)  # type: ignore[arg-type]
+
+    found = {}
+    for workers in (0, 2):
+        here.clear()
+        config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME], out=str(tmp_path / f"out{workers}"))
+        Dispatcher._run_here = watched  # type: ignore[method-assign]
+        try:
+            found[workers] = _listing(run_scan(config, [open_source(str(tree))], workers=workers))
+        finally:
+            Dispatcher._run_here = run_here  # type: ignore[method-assign]
+    return found, sorted(here)
+
+
 def test_zip_signature_then_noise_is_settled_here_by_its_inspectors_size(tmp_path: Path) -> None:
     """A zip signature followed by noise (a fake .docx/.pptx/.zip of a few KiB: no directory, no local header
     naming a member) and a compound file with no message stream (a fake .msg) are settled in the scan process up
@@ -216,26 +238,10 @@ def test_zip_signature_then_noise_is_settled_here_by_its_inspectors_size(tmp_pat
     for name, data in files.items():
         assert SETTLE_BYTES < len(data) <= 1 << 16, name
         (tree / name).write_bytes(data)
-    here: list[str] = []
-    run_here = Dispatcher._run_here
-
-    def watched(self: Dispatcher, task: object) -> None:
-        here.append(task.name)  # type: ignore[attr-defined]
-        run_here(self, task)  # type: ignore[arg-type]
-
-    found = {}
-    for workers in (0, 2):
-        config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME], out=str(tmp_path / f"out{workers}"))
-        Dispatcher._run_here = watched  # type: ignore[method-assign]
-        try:
-            found[workers] = _listing(run_scan(config, [open_source(str(tree))], workers=workers))
-        finally:
-            Dispatcher._run_here = run_here  # type: ignore[method-assign]
-        if workers:
-            # (a fake .docx goes to a worker since doctables17: the spreadsheet inspector reads documents'
-            # tables and has no settle size; it lists them as the archive inspector does, checked below)
-            assert sorted(here) == ["fake.msg", "fake.pptx", "fake.zip"]
-        here.clear()
+    found, here = _scanned_watching_here(tree, tmp_path)
+    # (a fake .docx goes to a worker since doctables17: the spreadsheet inspector reads documents' tables and has no
+    # settle size; it lists them as the archive inspector does, checked below)
+    assert here == ["fake.msg", "fake.pptx", "fake.zip"]
     assert found[0][:3] == found[2][:3]
     hits, skipped = found[2][0], found[2][1]
     rows = {(p.rsplit("/", 1)[-1], reason, detail) for p, reason, detail, _ in skipped}
@@ -319,25 +325,8 @@ def test_a_pdf_naming_no_attachment_is_settled_here_and_any_other_goes_to_a_work
     assert files["late.pdf"].index(b"/EmbeddedFile") > 512 and b"/EmbeddedFile" not in files["escaped.pdf"]
     for name, data in files.items():
         (tree / name).write_bytes(data)
-    here: list[str] = []
-    run_here = Dispatcher._run_here
-
-    def watched(self: Dispatcher, task: object) -> None:
-        here.append(task.name)  # type: ignore[attr-defined]
-        run_here(self, task)  # type: ignore[arg-type]
-
-    found = {}
-    for workers in (0, 2):
-        config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME],
-                            out=str(tmp_path / f"out{workers}"))
-        Dispatcher._run_here = watched  # type: ignore[method-assign]
-        try:
-            found[workers] = _listing(run_scan(config, [open_source(str(tree))], workers=workers))
-        finally:
-            Dispatcher._run_here = run_here  # type: ignore[method-assign]
-        if workers:
-            assert sorted(here) == ["noise.pdf", "plain.pdf"]
-        here.clear()
+    found, here = _scanned_watching_here(tree, tmp_path)
+    assert here == ["noise.pdf", "plain.pdf"]
     assert found[0] == found[2]
     hits = {path.rsplit("/", 1)[-1].split(" » ")[-1]: reasons for path, _, _, reasons, *_ in found[2][0]}
     assert "extension-mismatch" in hits["scan.jpg"]
