@@ -137,8 +137,11 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
 
 # encodings tried, in turn, when ReadStat cannot convert a file's strings with the one it assumed: Stata before 14
 # records none and ReadStat takes Windows-1252 (a Japanese Stata 13 file, Shift_JIS, was listed corrupt, its people
-# unread: review15c); an SPSS file's code page may be missing or wrong the same way
-_ENCODINGS = ("UTF-8", "CP932", "EUC-JP")
+# unread: review15c); an SPSS file's code page may be missing or wrong the same way. Windows-1252 last: a Stata 14+
+# file that declares UTF-8 and holds Western European text unconverted (pandas' stata1_encoding_118.dta, read by
+# pandas with a warning) was listed corrupt (wild21); after the Japanese encodings, which a Japanese file converts in
+# first, and checked like them (``_utf8_after_all``: a damaged UTF-8 file is no Windows-1252 one)
+_ENCODINGS = ("UTF-8", "CP932", "EUC-JP", "WINDOWS-1252")
 _NO_ENCODING_PARAMETER = frozenset({"por"})
 
 

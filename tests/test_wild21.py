@@ -1,0 +1,72 @@
+"""Third-party files swept in session 21 (wild21) and the leftovers of wild20's sweep, rebuilt with generated data.
+
+1. A Stata 118 file (which declares UTF-8) whose text is Latin-1 (pandas' stata1_encoding_118.dta: a file written by
+   a tool that put its Windows-1252 bytes in unconverted; pandas reads it with a warning): UTF-8, CP932 and EUC-JP
+   were tried and the file was listed `corrupt`, its persons unread.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ScanCases, own_lines
+
+N = 12
+cases = ScanCases("wild21")
+scanned = cases.fixture()
+
+
+def western(n: int = N, seed: int = 2021) -> list[list[object]]:
+    """A German customer list (Faker de_DE): names and addresses with umlauts and ß."""
+    from faker import Faker
+
+    fake = Faker("de_DE")
+    fake.seed_instance(seed)
+    rows: list[list[object]] = [["Name", "Address", "Phone"]]
+    rows += [[fake.name(), f"{fake.street_address()}, {fake.postcode()} {fake.city()}", fake.phone_number()]
+             for _ in range(n)]
+    return rows
+
+
+def latin1_118(rows: list[list[object]]) -> bytes:
+    """A Stata 118 file (pyreadstat writes UTF-8) whose texts were then put in Latin-1, each in its own field."""
+    import tempfile
+
+    import pandas as pd
+    import pyreadstat
+
+    header, body = rows[0], rows[1:]
+    frame = pd.DataFrame([[str(c) for c in r] for r in body], columns=[str(h) for h in header])
+    with tempfile.TemporaryDirectory() as tmp:
+        pyreadstat.write_dta(frame, f"{tmp}/u.dta", version=14)
+        data = (Path(tmp) / "u.dta").read_bytes()
+    for text in sorted({str(c) for r in body for c in r if not str(c).isascii()}, key=lambda t: -len(t.encode())):
+        utf8, latin = text.encode(), text.encode("latin-1")
+        assert utf8 in data, text
+        data = data.replace(utf8, latin.ljust(len(utf8), b"\0"))
+    return data
+
+
+@cases.case
+def _latin1() -> dict[str, bytes]:
+    return {"kunden118.dta": latin1_118(western())}
+
+
+def test_stata_118_file_holding_latin1_text_is_read(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "latin1")
+    assert lines["skipped"] == [], lines["skipped"]
+    assert [h["pii"]["records"] for h in lines["files"]] == [N], lines["files"]
+    assert json.dumps(lines).isascii()  # (masked samples only)
+
+
+@pytest.mark.parametrize("n", [N])
+def test_latin1_list_is_a_person_list_when_read_as_utf8(n: int) -> None:
+    """The test's own ground: the same rows written as UTF-8 are the person list the Latin-1 file must give."""
+    from scanner.detectors.pii import analyse_sheet
+
+    found = analyse_sheet("s", western(n))
+    assert found is not None and found.count == n
