@@ -5,7 +5,8 @@ every decoder of untrusted bytes). Survey and register microdata keep a responde
 One sheet per file: the header row is each variable's label where it has one (``氏名``, ``住所``: what the person
 detector reads), else its name (``name``, ``addr``); then a row per case, a missing value an empty cell. A file
 ReadStat cannot read (cut, damaged) is a ReadError (``corrupt``, its message quoted); ReadStat reads no part of a
-cut file, so no row of it is counted.
+cut file, so no row of it is counted. A SAS file ReadStat cannot read whose header is whole and length right is
+``unsupported`` (ReadStat's limit, its message quoted: wild21).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import codecs
 import io
 import math
 import re
+import struct
 from collections.abc import Iterator
 
 from .backends import load
@@ -93,8 +95,10 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
         except MemoryError as e:
             raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
         except Exception as e:  # noqa: BLE001 - ReadstatError, PyreadstatError ...: a damaged file is data
-            raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt,
-                                                library=str(e)[:200] or type(e).__name__)) from e
+            words = str(e)[:200] or type(e).__name__
+            if fmt == "sas7bdat" and _sas_whole(data):  # nothing says damaged: a limit of ReadStat (wild21)
+                raise ReadError(Status.UNSUPPORTED, say(Detail.STATS_SAS_UNREAD, library=words)) from e
+            raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt, library=words)) from e
         if _utf8_after_all(got, more.get("encoding")):  # a damaged UTF-8 file read as mojibake: its persons lost
             raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt, library=failed[0]))
         return got
@@ -143,6 +147,27 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
 # first, and checked like them (``_utf8_after_all``: a damaged UTF-8 file is no Windows-1252 one)
 _ENCODINGS = ("UTF-8", "CP932", "EUC-JP", "WINDOWS-1252")
 _NO_ENCODING_PARAMETER = frozenset({"por"})
+
+
+_SAS_MAGIC = bytes.fromhex("000000000000000000000000c2ea8160b31411cfbd92080009c7318c181f1011")
+
+
+def _sas_whole(data: bytes) -> bool:
+    """Whether a SAS7BDAT file's header is whole: its magic number, and a length equal to the header length plus
+    page count x page size as the header states them (SAS writes whole pages; a cut or damaged header gives another
+    length: pandas' corrupt.sas7bdat states 3.7 TB in 292 bytes). ReadStat failing on such a file meets a feature it
+    lacks (pandas' zero_variables.sas7bdat: "Unable to allocate memory"), not damage. Never raises."""
+    try:
+        if not data.startswith(_SAS_MAGIC) or len(data) < 240:
+            return False
+        wide = data[32] == 0x33  # 64-bit: the page count in 8 bytes
+        pad = 4 if data[35] == 0x33 else 0  # alignment bytes before the header's dates and lengths
+        order = "<" if data[37] == 0x01 else ">"
+        header, page = struct.unpack_from(order + "ii", data, 196 + pad)
+        (pages,) = struct.unpack_from(order + ("q" if wide else "i"), data, 204 + pad)
+        return header >= 1024 and page > 0 and pages > 0 and header + page * pages == len(data)
+    except (IndexError, struct.error):
+        return False
 
 
 def _retry(error: Exception, fmt: str, more: dict[str, object]) -> bool:

@@ -3,10 +3,15 @@
 1. A Stata 118 file (which declares UTF-8) whose text is Latin-1 (pandas' stata1_encoding_118.dta: a file written by
    a tool that put its Windows-1252 bytes in unconverted; pandas reads it with a warning): UTF-8, CP932 and EUC-JP
    were tried and the file was listed `corrupt`, its persons unread.
+2. A SAS data file ReadStat cannot read though nothing in it is damaged (pandas' zero_variables.sas7bdat: a dataset of
+   no variables, "Unable to allocate memory") was listed `corrupt` ("damaged or cut?"); it is `unsupported` now, with
+   ReadStat's words, when the header is whole and the file as long as its header says (header length + pages x page
+   size); a file whose header is not (pandas' corrupt.sas7bdat, a cut copy) stays `corrupt`.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -16,6 +21,7 @@ import pytest
 from tests.conftest import ScanCases, own_lines
 
 N = 12
+DATA = Path(__file__).parent / "data" / "tables"
 cases = ScanCases("wild21")
 scanned = cases.fixture()
 
@@ -70,3 +76,23 @@ def test_latin1_list_is_a_person_list_when_read_as_utf8(n: int) -> None:
 
     found = analyse_sheet("s", western(n))
     assert found is not None and found.count == n
+
+
+def _sas(name: str) -> bytes:
+    return gzip.decompress((DATA / f"pandas__{name}.sas7bdat.gz").read_bytes())
+
+
+@cases.case
+def _sas_unread() -> dict[str, bytes]:
+    whole = _sas("zero_variables")
+    return {"zero_variables.sas7bdat": whole, "corrupt.sas7bdat": _sas("corrupt"),
+            "zero_cut.sas7bdat": whole[: len(whole) * 2 // 3]}
+
+
+def test_sas_file_readstat_cannot_read_is_unsupported_unless_damaged(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "sas_unread")
+    listed = {Path(s["path"]).name: (s["reason"], [c["code"] for c in s["detail_codes"]])
+              for s in lines["skipped"]}
+    assert listed == {"zero_variables.sas7bdat": ("unsupported", ["stats-sas-unread"]),
+                      "corrupt.sas7bdat": ("corrupt", ["stats-unreadable"]),
+                      "zero_cut.sas7bdat": ("corrupt", ["stats-unreadable"])}, lines["skipped"]
