@@ -7,6 +7,11 @@
    no variables, "Unable to allocate memory") was listed `corrupt` ("damaged or cut?"); it is `unsupported` now, with
    ReadStat's words, when the header is whole and the file as long as its header says (header length + pages x page
    size); a file whose header is not (pandas' corrupt.sas7bdat, a cut copy) stays `corrupt`.
+3. A very wide Stata file (pandas' stata1_119.dta.gz: one row of 32,999 variables) was read twice: a metadata-only
+   read, then the rows; each pyreadstat call costs time quadratic in the variables (its duplicate-name check runs
+   over a list: 5.5 s a call for 33,000), and the file flipped between read and `timeout` with the machine's load. The
+   first read now takes the metadata with the first 16 rows: one call for a file of up to 15 rows where there were
+   two, never more than before.
 """
 
 from __future__ import annotations
@@ -96,3 +101,41 @@ def test_sas_file_readstat_cannot_read_is_unsupported_unless_damaged(scanned: di
     assert listed == {"zero_variables.sas7bdat": ("unsupported", ["stats-sas-unread"]),
                       "corrupt.sas7bdat": ("corrupt", ["stats-unreadable"]),
                       "zero_cut.sas7bdat": ("corrupt", ["stats-unreadable"])}, lines["skipped"]
+
+
+def _wide_dta(tmp: Path, rows: int, columns: int) -> bytes:
+    import pandas as pd
+    import pyreadstat
+
+    frame = pd.DataFrame([[f"r{r}c{c}" for c in range(columns)] for r in range(rows)],
+                         columns=[f"v{c}" for c in range(columns)])
+    pyreadstat.write_dta(frame, str(tmp / "w.dta"), version=15)
+    return (tmp / "w.dta").read_bytes()
+
+
+@pytest.mark.parametrize(("rows", "chunk_cells", "calls"), [(1, 1 << 20, 1), (0, 1 << 20, 1), (16, 1 << 20, 2),
+                                                             (40, 40, 4), (36, 40, 4)])
+def test_stata_file_is_read_in_no_more_pyreadstat_calls_than_it_needs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int, chunk_cells: int, calls: int) -> None:
+    """A one-row (or empty) Stata file in one call (there were two: the metadata, then the rows); 40 or 36 rows of 4
+    variables in chunks of 10 rows: the first 16 rows, then 10, 10 and the rest (or none): four calls (were six)."""
+    import pyreadstat
+
+    from scanner import statsdata
+    from scanner.sheet import Caps
+
+    data = _wide_dta(tmp_path, rows, 4)
+    made: list[dict[str, object]] = []
+    real = pyreadstat.read_dta
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        made.append(kw)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(pyreadstat, "read_dta", counted)
+    monkeypatch.setattr(statsdata, "_CHUNK_CELLS", chunk_cells)
+    (sheet,) = statsdata.stats_sheets(data, "dta", Caps())
+    got = list(sheet.rows)
+    assert got[0] == [f"v{c}" for c in range(4)] and len(got) == rows + 1, got
+    assert got[1:] == [[f"r{r}c{c}" for c in range(4)] for r in range(rows)]
+    assert len(made) == calls, made
