@@ -97,6 +97,7 @@ class ColumnRules:
     joined: dict[str, str] = dc_field(default_factory=dict)  # words naming a field only joined to its words (ビル名・号室)
     premises: frozenset[str] = frozenset()  # address headers naming a building or a room only: [regions] premises
     prefectures: frozenset[str] = frozenset()  # address headers naming a prefecture only: [regions] prefectures
+    region_joins: frozenset[str] = frozenset()  # a city joined to a region word (State/City): [regions] joined
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -162,7 +163,8 @@ def column_rules() -> ColumnRules:
                              for w in data.get("staff", {}).get("office_marks", [])), compounds, own,
                        frozenset(r["name"] for r in data.get("role", []) if r.get("address_elsewhere")), joined,
                        frozenset(map(normalise_header, data.get("regions", {}).get("premises", []))),
-                       frozenset(map(normalise_header, data.get("regions", {}).get("prefectures", []))))
+                       frozenset(map(normalise_header, data.get("regions", {}).get("prefectures", []))),
+                       frozenset(map(normalise_header, data.get("regions", {}).get("joined", []))))
 
 
 def _holds_a_word(key: str) -> bool:
@@ -565,8 +567,25 @@ def _holds(words: ahocorasick.Automaton | None, text: object) -> bool:
 
 
 def is_region_header(text: object) -> bool:
-    """An address header naming a region and no more (State, Province, 都道府県: signatures ``[regions]``)."""
-    return isinstance(text, str) and normalise_header(text) in column_rules().regions
+    """An address header naming a region and no more (State, Province, 都道府県: signatures ``[regions]``), alone or
+    joined to a city or another region (State/City, City, State, 都道府県・市区町村: ``[regions] joined``; wild21: an
+    election's candidates at the "State/City" of their race were 30 persons of pandas' utf16_ex.txt)."""
+    if not isinstance(text, str):
+        return False
+    key, rules = normalise_header(text), column_rules()
+    if key in rules.regions:
+        return True
+    if len(key) > 100:
+        return False
+    parts = _REGION_JOINS.split(key)
+    if len(parts) == 1:  # joined by a space or a ・ (gone in the key: statecity, 都道府県市区町村): the two words it is made of
+        parts = next(([key[:i], key[i:]] for i in range(1, len(key)) if key[:i] in rules.regions or
+                      key[i:] in rules.regions), parts)
+    return len(parts) > 1 and all(p in rules.regions or p in rules.region_joins for p in parts) and \
+        any(p in rules.regions for p in parts)
+
+
+_REGION_JOINS = re.compile(r"[/,、・&+]")  # (after normalise_header: ／ is /, spaces are gone)
 
 
 def is_premises_header(text: object) -> bool:

@@ -289,7 +289,15 @@ def looks_like_name(value: object) -> bool:
     if not (_CJK.search(t) or _LATIN.search(t)):
         return False
     digits = sum(c.isdigit() for c in t)
-    return digits <= 2 and "@" not in t and "http" not in t.casefold()
+    return digits <= 2 and "@" not in t and "http" not in t.casefold() and not _public_office(t)
+
+
+def _public_office(t: str) -> bool:
+    """A public body's head written as the office (香川県知事, 高松市長, 香南町長): a licence register's applicant, no
+    person's name (wild21: Takamatsu's register of halls counted 香川県知事 and 高松市長 as 9 persons)."""
+    if t.endswith("知事"):
+        return t[:-2].replace(" ", "") in PREFECTURES
+    return t.endswith(("市長", "区長", "町長", "村長")) and " " not in t and is_municipality(t[:-1])
 
 
 def looks_like_spaced_name(value: object) -> bool:
