@@ -887,7 +887,7 @@ class Detail(Code):
     STATS_UNREADABLE = "stats-unreadable", "statistics data file ({kind:word}) that could not be read ({library:lib}): damaged or cut?"
     STATS_SAS_UNREAD = "stats-sas-unread", ("SAS data file that ReadStat cannot read ({library:lib}) although its header "
                                             "is whole and the file as long as it says: a feature ReadStat lacks (a "
-                                            "dataset of no variables ...); not examined")
+                                            "dataset of no variables ...) or damage inside a page; not examined")
     STATS_VERSION_UNREAD = "stats-version-unread", ("Stata data file of format {n:d} (the first Stata releases): no "
                                                     "reader here takes that format; not examined")
     DBF_NOT_DBASE = "dbf-not-dbase", ("named .dbf but its header is no dBase table's (damaged, or another program's "
