@@ -283,15 +283,24 @@ def coded(names: Iterable[str], most: bool = True) -> bool:
 
 # a start tag of a coded name followed by its text (``<C001>山田``)
 _CODED_HELD = re.compile(r"<(?:[\w.\-]+:)?([A-Za-z]{1,6}[_-]?[0-9]{1,4})(?:\s[^<>]{0,200})?>[^<\s]")
+# an attribute of a coded name holding a value that opens with no digit or sign (``C001="山田"``; not a drawing's
+# ``x1="0" y2="-3.5"``)
+_CODED_ATTR_HELD = re.compile(r"""\s(?:[\w.\-]+:)?([A-Za-z]{1,6}[_-]?[0-9]{1,4})\s*=\s*["'][^"'\s<0-9.+\-]""")
+
+
+def _coded_held(text: str, start: int = 0) -> set[str]:
+    """The coded names of the elements holding text and of the attributes holding a value in ``text``."""
+    return set(_CODED_HELD.findall(text, start)) | set(_CODED_ATTR_HELD.findall(text, start))
 
 
 def coded_head(head: bytes) -> bool:
     """Whether the document ``head`` opens holds coded fields with text in them (``<C001>山田 太郎</C001><C002>…``,
-    ``coded``): read in the worker, where the values say what the columns are (elements named ``e1``, ``e2`` holding
-    nothing or other elements, as a test file's, are no such fields)."""
+    or as attributes, ``<row C001="山田" C002="…"/>``, xml21: ``coded``): read in the worker, where the values say what
+    the columns are (elements named ``e1``, ``e2`` holding nothing or other elements, as a test file's, are no such
+    fields)."""
     text = head_text(head)
     root = _root(text)
-    return root is not None and not _document(root) and coded(set(_CODED_HELD.findall(text, root.start())), most=False)
+    return root is not None and not _document(root) and coded(_coded_held(text, root.start()), most=False)
 
 
 def declared_names(head: bytes) -> set[str]:
@@ -337,7 +346,7 @@ def coded_tail(head: bytes, tail: bytes) -> bool:
     """Whether the last bytes of a document that ``head`` opens hold coded fields with text in them (``coded_head``'s
     test over ``tail``): coded records whose first rows are empty or follow a long head (review20x: 2,000 empty
     ``<C001/>`` rows before the clients ended as nothing)."""
-    return coded(set(_CODED_HELD.findall(_tail_text(head, tail))), most=False)
+    return coded(_coded_held(_tail_text(head, tail)), most=False)
 
 
 # --- text ----------------------------------------------------------------------------------------------------------
@@ -801,6 +810,9 @@ def _record_paths(kinds: dict[int, _Kind], paths: _Paths, total: int, field_of: 
         parent = paths.parent[path]
         share = sum(kinds[p].size for p in candidates if paths.parent[p] == parent)
         strong = bool(fields.get(path, set()) & NAME_FIELDS) and bool(fields.get(path, set()) & STRONG_FIELDS)
+        if field_of is not None and not fields[path] and kind.n >= 3 and coded([*kind.attrs, *kind.children]):
+            strong = True  # coded fields (their values classify them): a short client list after a settings block
+            # (xml21: 30 coded records after 1,500 settings were no kind of record, ended as nothing)
         if kind.n >= MANY or 2 * share >= total or strong:
             chosen.append(path)  # what the document holds (with the kinds beside it), a long list in it, or people
     if field_of is None:
@@ -936,7 +948,9 @@ def _read(doc: bytes, budget: CellBudget, paths: _Paths, plans: dict[int, _Plan]
                 plan = plans[path]
                 budget.add(len(plan.header) or 1)
                 count[0] += 1
-                yield path, _row([*pieces, el], plan)
+                row = _row([*pieces, el], plan)
+                if any(row):  # (a record holding nothing is no row: thousands of empty ones before the clients hid
+                    yield path, row  # them from the classifier, xml21)
                 drop_handled(el)  # (inside a record: one of its own kinds of record, read; else any element read)
             elif not active:
                 drop_handled(el)
