@@ -240,7 +240,8 @@ def _names(body: str) -> set[str]:
 # (and whether text follows: ``<property name="name" value="x"/>`` of a Spring or Hibernate file names no value held)
 # (bounded spans: a crafted tag of thousands of name="x" with no end was quadratic, 4.5 s a 64 KiB head)
 _VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]{0,1000}?\b(?:name|NAME|Name|key|KEY|Key)\s*=\s*["']([^"'<>&]{1,40})["']"""
-                          r"""([^<>]{0,200})>([^<\s])?""")
+                          r"""([^<>]{0,200})>([^<\s])?(?:\s{0,20}<[^\W\d][\w.\-:]{0,40}>([^<\s]))?""")  # (its text in a
+# child: FileMaker fmresultset's ``<field name="氏名"><data>山田``, xml21)
 _VALUE_ATTR = re.compile(r"""\b(?:value|VALUE|Value)\s*=""")  # (``<item key="住所" value="…"/>``: the value held there)
 _DECLARING = frozenset({"element", "attribute", "attributetype", "elementtype", "simpletype", "complextype", "group",
                         "attributegroup"})  # a schema's declarations (a .NET DataSet's, ADO's): their records are read
@@ -256,8 +257,11 @@ def value_names(head: bytes, valued: bool = False) -> set[str]:
     if root is None or _document(root):
         return set()
     filemaker = "FMPXMLRESULT" in root.group(1)  # (its METADATA's FIELD NAME="…"/> name the ROWs' COLs in order)
-    return {value.strip() for tag, value, rest, held in set(_VALUE_NAMED.findall(text, root.start()))
-            if (held or (valued and _VALUE_ATTR.search(rest)) or (filemaker and tag == "FIELD"))
+    fmresultset = root.group(1).rsplit(":", 1)[-1] == "fmresultset"  # (metadata/field-definition name="…"/>: its
+    # records' fields, xml21)
+    return {value.strip() for tag, value, rest, held, inside in set(_VALUE_NAMED.findall(text, root.start()))
+            if (held or inside or (valued and _VALUE_ATTR.search(rest)) or (filemaker and tag == "FIELD")
+                or (fmresultset and tag == "field-definition"))
             and tag.rsplit(":", 1)[-1].lower() not in _DECLARING}
 
 
@@ -658,10 +662,29 @@ def _by_value(el) -> tuple[str, str] | None:
     if not column or len(column) > 100:
         return None
     if value is None:
-        if len(el) or el.text is None:
+        if len(el):  # its value in children of one name holding text only (FileMaker fmresultset's ``<field
+            value = _held_by_children(el)  # name="氏名"><data>山田</data></field>``, a repeating field's data joined)
+            if value is None:
+                return None
+        elif el.text is None:
             return None
-        value = _text(el)
+        else:
+            value = _text(el)
     return column, value
+
+
+def _held_by_children(el) -> str | None:
+    """The value of an element naming its field whose text is in children of one name that hold text only (up to 100:
+    a repeating field's repetitions joined with "; "), None for any other (``<field name="x"><a/><b/></field>``)."""
+    if len(el) > 100 or (el.text or "").strip():
+        return None
+    tag = el[0].tag
+    if not isinstance(tag, str):
+        return None
+    for child in el:
+        if child.tag != tag or len(child):
+            return None
+    return "; ".join(t for d in el if (t := _text(d)))
 
 
 def _filemaker_col(el) -> str:
@@ -767,7 +790,7 @@ def _named(el, name: str, path: int, paths: _Paths, filemaker: list[str], before
     the COLs before it), None for any other."""
     if name == _FILEMAKER_COL and filemaker and paths.name[paths.parent[path]] == _FILEMAKER_ROW:
         return filemaker[before] if before < len(filemaker) else f"COL {before + 1}"
-    if below:
+    if below > 1:  # (a leaf, or its value in leaf children: ``_held_by_children``)
         return None
     found = _by_value(el)
     return None if found is None else found[0]

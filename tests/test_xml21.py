@@ -6,6 +6,12 @@
 - Coded fields (``C001``, ``F1``) as attributes (``<row C001="山田" C002="東京都…"/>``), coded records after a
   settings block (fewer than 50), or between thousands of empty ones (neither the first nor the last 64 KiB hold
   a value): the head check let none through, or the reader chose no kind of record; each ended as nothing.
+- FileMaker's fmresultset grammar (the Web Publishing Engine's and "Save as XML" ``<fmresultset>``: ``<record><field
+  name="氏名"><data>…</data></field>``): the value is in a ``data`` child, so neither the head check nor the reader
+  took the fields named by values; it ended as nothing.
+- An XML export whose root start tag has a flipped byte (its ``<``, a byte of its name, an attribute's ``=``): the head
+  check found no root, so no record was read (67 of 332 such flips of three exports ended as nothing); now the first
+  whole start tag after it stands for it, and the records are read with the damage said.
 People are Faker ja_JP with a fixed seed (tests.xml19_data); nothing here is real.
 """
 
@@ -22,8 +28,10 @@ from xml.sax.saxutils import escape, quoteattr
 import pytest
 
 from scanner.doctables import document_kind, document_sheets
+from scanner.inspectors.disguise import column_field, records_head
 from scanner.sheet import Caps
 from scanner.tables import sniff_delimiter
+from scanner.xmlrecords import record_sheets
 from tests import xml19_data as X
 from tests.conftest import ROOT, hit_of, scan_findings, skip_of
 from tests.document_data import ODF
@@ -156,12 +164,52 @@ CODED_CLEAN = {"coded-attrs-config.xml": export(coded_attributes(config=True)),
 CODED_MISMATCH = {"coded-attrs.jpg", "coded-attrs", "coded-between-empty"}
 
 
+def fmresultset() -> str:
+    """FileMaker's fmresultset grammar (its DTD, ``fmresultset.dtd``): metadata/field-definition, then
+    resultset/record/field[@name]/data; a repeating field holds data more than once; a portal is a relatedset."""
+    meta = "".join(f'<field-definition auto-enter="no" four-digit-year="no" global="no" max-repeat="{r}" name="{n}" '
+                   'not-empty="no" numeric-only="no" result="text" time-of-day="no" type="normal"/>'
+                   for n, r in (("氏名", 1), ("住所", 1), ("電話番号", 2)))
+    records = "".join(f'<record mod-id="3" record-id="{i + 1}"><field name="氏名"><data>{escape(p.name)}</data></field>'
+                      f'<field name="住所"><data>{escape(p.address)}</data></field><field name="電話番号"><data>{p.phone}'
+                      f'</data><data>090-0000-{i:04d}</data></field><relatedset count="1" table="利用記録"><record '
+                      f'mod-id="1" record-id="{100 + i}"><field name="利用記録::日付"><data>2024/04/01</data></field>'
+                      '</record></relatedset></record>' for i, p in enumerate(PEOPLE))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!DOCTYPE fmresultset PUBLIC "-//FMI//DTD '
+            'fmresultset//EN" "/fmi/xml/fmresultset.dtd">\n<fmresultset xmlns="http://www.filemaker.com/xml/fmresultset" '
+            'version="1.0"><error code="0"/><product build="07/24/2023" name="FileMaker Web Publishing Engine" '
+            'version="20.2.1.62"/><datasource database="顧客" date-format="MM/dd/yyyy" layout="一覧" table="顧客" '
+            f'time-format="HH:mm:ss" timestamp-format="MM/dd/yyyy HH:mm:ss" total-count="{PERSONS}"/><metadata>{meta}'
+            f'<relatedset-definition table="利用記録"><field-definition name="利用記録::日付" max-repeat="1" result="date" '
+            f'type="normal"/></relatedset-definition></metadata><resultset count="{PERSONS}" fetch-size="{PERSONS}">'
+            f"{records}</resultset></fmresultset>\n")
+
+
+FILEMAKER = {"fmresultset.xml": fmresultset().encode(), "fmresultset.dat": fmresultset().encode(),
+             "fmresultset": fmresultset().encode("utf-16")}
+
+
+def flipped_root(data: bytes, at: int, mask: int) -> bytes:
+    """``data`` with byte ``at`` of its root start tag (after the declaration) flipped by ``mask``."""
+    start = data.index(b"\n<") + 1
+    out = bytearray(data)
+    out[start + at] ^= mask
+    return bytes(out)
+
+
+_ELEMENTS = X.elements().encode()
+FLIPPED = {"root-lt.xml": flipped_root(_ELEMENTS, 0, 0x20), "root-name.xml": flipped_root(_ELEMENTS, 4, 0x20),
+           "root-name.dat": flipped_root(_ELEMENTS, 3, 0x80), "root-name": flipped_root(_ELEMENTS, 1, 0x80),
+           "root-equals.xml": flipped_root(_ELEMENTS, 26, 0x08),
+           "root-attr.xml": flipped_root(X.attributes().encode(), 5, 0x20)}
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     root = tmp_path_factory.mktemp("xml21")
     tree = root / "tree"
     tree.mkdir()
-    for name, data in {**PRESENTATIONS, **PRESENTATIONS_CLEAN, **CODED, **CODED_CLEAN}.items():
+    for name, data in {**PRESENTATIONS, **PRESENTATIONS_CLEAN, **CODED, **CODED_CLEAN, **FILEMAKER, **FLIPPED}.items():
         (tree / name).write_bytes(data)
     return tree, scan_findings(tree, root / "out")
 
@@ -234,3 +282,31 @@ def test_coded_attributes_naming_nobody_stay_clean(scanned: tuple[Path, dict[str
     tree, found = scanned
     for name in CODED_CLEAN:
         assert hit_of(found, tree / name) is None and skip_of(found, tree / name) is None, name
+
+
+@pytest.mark.parametrize("name", sorted(FILEMAKER))
+def test_a_filemaker_fmresultset_export_is_counted(scanned: tuple[Path, dict[str, Any]], name: str) -> None:
+    tree, found = scanned
+    hit = hit_of(found, tree / name)
+    assert hit is not None, (name, skip_of(found, tree / name))
+    assert hit["pii"]["records"] == PERSONS and hit["status"] == "ok", hit["pii"]
+
+
+def test_fmresultset_fields_are_named_by_their_name_and_a_repeating_field_joined() -> None:
+    sheets = list(record_sheets(fmresultset().encode(), Caps(), column_field))
+    rows = [list(r) for r in sheets[0].rows]
+    assert sheets[0].name == "resultset/record" and len(rows) == PERSONS + 1, (sheets[0].name, rows[:2])
+    got = dict(zip(rows[0], rows[1], strict=True))
+    assert got["氏名"] == PEOPLE[0].name and got["住所"] == PEOPLE[0].address, got
+    assert got["電話番号"] == f"{PEOPLE[0].phone}; 090-0000-0000", got
+    assert records_head(fmresultset().encode()[:4096])
+
+
+@pytest.mark.parametrize("name", sorted(FLIPPED))
+def test_an_export_whose_root_start_tag_is_flipped_is_read_and_said_damaged(scanned: tuple[Path, dict[str, Any]],
+                                                                            name: str) -> None:
+    tree, found = scanned
+    hit = hit_of(found, tree / name)
+    assert hit is not None, (name, skip_of(found, tree / name))
+    assert hit["pii"]["records"] == PERSONS and hit["status"] == "corrupt", hit
+    assert "xml-records-damaged" in str(skip_of(found, tree / name)["detail_codes"])
