@@ -178,6 +178,9 @@ def _eight_bit(declared: str) -> str:
 _NO_8BIT = frozenset({"idna", "punycode", "undefined", "unicode_escape", "raw_unicode_escape", "mbcs", "oem"})
 
 
+_DAMAGED_ROOT = 1024  # characters after a declared document's damaged root start tag searched for the next whole one
+
+
 def _root(text: str) -> re.Match[str] | None:
     """The root element's start tag of a document's first characters: after the prolog (a declaration, comments, a
     DOCTYPE), when the text is declared XML or the tag is followed by markup (a child, its end, nothing: a title line
@@ -186,6 +189,9 @@ def _root(text: str) -> re.Match[str] | None:
     start = _PROLOG.match(text)
     at = start.end() if start else 0
     root = _HEAD_TAG.match(text, at)
+    if root is None and text.startswith("<?xml") and at < len(text):  # declared XML whose root start tag is damaged (a
+        root = _HEAD_TAG.search(text, at + 1, at + _DAMAGED_ROOT)  # flipped byte in its name or an attribute: xml21,
+        # such an export ended as nothing): the first whole start tag after it stands for it
     if root is None:
         return None
     after = text[root.end():].lstrip()
