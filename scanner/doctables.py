@@ -357,6 +357,8 @@ def flat_parts(data: bytes, wanted: Callable[[str, bool], bool], most: int) -> I
                     body = binascii.a2b_base64(view)  # (the line ends skipped; its letters checked above)
                 except binascii.Error:
                     body = b""
+            if body and _altered(view, body):  # valid base64 that decodes to other bytes than were encoded (xml21:
+                why = why or say(Detail.FLAT_PART_ALTERED, part=name)  # a letter changed for another, unsaid)
             text = b"" if body else bytes(view).translate(None, _BASE64_SPACES)
             if not body and text:  # what decodes before the damage (or the cut)
                 good = re.match(rb"[A-Za-z0-9+/]*", text)
@@ -369,6 +371,33 @@ def flat_parts(data: bytes, wanted: Callable[[str, bool], bool], most: int) -> I
             raise ReadError(Status.TOO_LARGE, say(Detail.KIND_BYTES_OVER_CAP, kind=name, size=len(body), cap=most))
         most -= len(body)
         yield name, body, why
+
+
+ALTERED_CHECK = 64 << 20  # a decoded zip up to this size has every member's CRC checked (its bytes inflated once more)
+
+
+def _altered(text: memoryview, body: bytes) -> bool:
+    """Whether a binary part's valid base64 ``text`` decoded to ``body`` shows a changed letter: bits set past its last
+    byte (a letter of the last group), or, for a zip (an embedded workbook, a package), a member failing its CRC or its
+    size, or a damaged structure (a letter anywhere in it; its reader may never open that member and say nothing)."""
+    tail = bytes(text[-16:]).translate(None, _BASE64_SPACES)
+    group = tail[-4:] if len(tail) >= 4 else b""
+    if group and base64.b64encode(base64.b64decode(group)) != group:
+        return True
+    if not body.startswith(ZIP_MAGIC) or len(body) > ALTERED_CHECK:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as zf:
+            for info in zf.infolist():  # (not testzip: a size changed in the directory reads short without a word)
+                with zf.open(info) as member:
+                    size = 0
+                    while chunk := member.read(1 << 20):
+                        size += len(chunk)
+                if size != info.file_size:
+                    return True
+        return False
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
+        return True
 
 
 def flat_objects(data: bytes, most: int) -> Iterator[FlatPart]:
