@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
@@ -246,8 +247,9 @@ def _names(body: str) -> set[str]:
 # (and whether text follows: ``<property name="name" value="x"/>`` of a Spring or Hibernate file names no value held)
 # (bounded spans: a crafted tag of thousands of name="x" with no end was quadratic, 4.5 s a 64 KiB head)
 _VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]{0,1000}?\b(?:name|NAME|Name|key|KEY|Key)\s*=\s*["']([^"'<>&]{1,40})["']"""
-                          r"""([^<>]{0,200})>([^<\s])?(?:\s{0,20}<[^\W\d][\w.\-:]{0,40}>([^<\s]))?""")  # (its text in a
-# child: FileMaker fmresultset's ``<field name="氏名"><data>山田``, xml21)
+                          r"""([^<>]{0,200})>([^<\s])?(?:\s{0,20}<((?:[\w.\-]+:)?(?:data|value|DATA|VALUE|Value))>[^<\s])?""")  # (its
+# text in a data or value child: FileMaker fmresultset's ``<field name="氏名"><data>山田``, xml21; not a settings key's
+# ``<default>``, a document property's ``<vt:lpwstr>``)
 _VALUE_ATTR = re.compile(r"""\b(?:value|VALUE|Value)\s*=""")  # (``<item key="住所" value="…"/>``: the value held there)
 _DECLARING = frozenset({"element", "attribute", "attributetype", "elementtype", "simpletype", "complextype", "group",
                         "attributegroup"})  # a schema's declarations (a .NET DataSet's, ADO's): their records are read
@@ -294,13 +296,17 @@ def coded(names: Iterable[str], most: bool = True) -> bool:
 # a start tag of a coded name followed by its text (``<C001>山田``)
 _CODED_HELD = re.compile(r"<(?:[\w.\-]+:)?([A-Za-z]{1,6}[_-]?[0-9]{1,4})(?:\s[^<>]{0,200})?>[^<\s]")
 # an attribute of a coded name holding a value that opens with no digit or sign (``C001="山田"``; not a drawing's
-# ``x1="0" y2="-3.5"``)
-_CODED_ATTR_HELD = re.compile(r"""\s(?:[\w.\-]+:)?([A-Za-z]{1,6}[_-]?[0-9]{1,4})\s*=\s*["'][^"'\s<0-9.+\-]""")
+# ``x1="0" y2="-3.5"``; unprefixed: not a namespace declared for a coded prefix, ``xmlns:n1="http://…"``, nor lxml's c14n
+# test files' ``b:att1="val1"``)
+_CODED_ATTR_HELD = re.compile(r"""\s([A-Za-z]{1,6}[_-]?[0-9]{1,4})\s*=\s*["'][^"'\s<0-9.+\-]""")
 
 
 def _coded_held(text: str, start: int = 0) -> set[str]:
-    """The coded names of the elements holding text and of the attributes holding a value in ``text``."""
-    return set(_CODED_HELD.findall(text, start)) | set(_CODED_ATTR_HELD.findall(text, start))
+    """The coded names of the elements holding text and of the attributes holding a value in ``text`` (an attribute's
+    on three elements or more: records repeat them; one element's ``accent1="…" accent2="…"``, PowerPoint's colour map,
+    a test file's ``test1="5" test2="6"`` are no records)."""
+    attrs = Counter(_CODED_ATTR_HELD.findall(text, start))
+    return set(_CODED_HELD.findall(text, start)) | {name for name, n in attrs.items() if n >= 3}
 
 
 def coded_head(head: bytes) -> bool:

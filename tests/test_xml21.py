@@ -333,3 +333,22 @@ def test_a_base64_letter_changed_in_a_flat_object_is_said(scanned: tuple[Path, d
     skip = skip_of(found, tree / name)
     assert skip is not None and skip["reason"] == "corrupt", (name, [h["path"] for h in found["files"]])
     assert "flat-part-altered" in str(skip["detail_codes"]) or "flat-part-base64" in str(skip["detail_codes"]), skip
+
+
+def test_coded_and_value_named_look_alikes_stay_out_of_the_head_check() -> None:
+    """What the new head checks must not take (the third-party sweep: lxml's c14n test files were listed damaged by a
+    first version, PowerPoint's colour map and a settings schema's keys let flat decks and GLib schemas through)."""
+    heads = [
+        '<n0:foo xmlns:n0="" xmlns:n1="http://z2" xmlns:n2="http://z3" n1:att2="val2" n2:att1="val1">\n'
+        ' <n3:bar xmlns:n3="http://z0" n1:att1="val1" n2:att2="val2"></n3:bar>\n</n0:foo>\n',
+        '<?xml version="1.0"?>\n<p:sldMaster xmlns:p="urn:p"><p:cSld/><p:clrMap bg1="lt1" tx1="dk1" bg2="lt2" tx2="dk2" '
+        'accent1="accent1" accent2="accent2" accent3="accent3"/></p:sldMaster>\n',
+        '<?xml version="1.0"?>\n<test test1="5" test2="6" test3="#" test4=";" test5="&amp;" />\n',
+        '<?xml version="1.0"?>\n<schemalist><schema id="org.example.privacy">' + "".join(
+            f'<key name="{k}" type="b"><default>false</default></key>' for k in
+            ("show-full-name", "hide-identity", "remember-address", "old-files-age")) + "</schema></schemalist>\n",
+        '<?xml version="1.0"?>\n<Properties xmlns:vt="urn:vt">' + "".join(
+            f'<property fmtid="x" pid="{i}" name="custom{i}"><vt:lpwstr>value {i}</vt:lpwstr></property>'
+            for i in range(1, 7)) + "</Properties>\n",
+    ]
+    assert [records_head(h.encode()) for h in heads] == [False] * len(heads)
