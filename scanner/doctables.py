@@ -14,6 +14,10 @@ person records, counting). Runs in the worker (scanner.isolation), under the cel
   named .xml): a package's parts written one after the other (``<pkg:part pkg:name="/word/document.xml">`` with the
   part's XML in ``<pkg:xmlData>``, or its bytes in base64 in ``<pkg:binaryData>``); the story parts are read as a
   .docx's (``flat_parts``), the binary ones under ``embeddings/`` are objects (scanner.inspectors.legacy_embedded).
+- Presentations (.pptx/.pptm/.ppsx/.potx, and a flat XML presentation's slide parts): every ``a:tbl`` of each
+  ``ppt/slides/slideN.xml`` in slide order, a cell spanning columns (``gridSpan``) followed by its ``hMerge`` cells
+  left empty, one spanning rows (``rowSpan``) giving its text to the ``vMerge`` cells below; OpenDocument presentations
+  (.odp/.otp, OpenOffice.org 1 .sxi) by the OpenDocument reader below (xml21).
 - OpenDocument text (.odt/.ott, flat .fodt): every ``table:table`` of content.xml and styles.xml (headers and
   footers); header rows, repeated rows and columns, covered cells (a cell spanning rows gives its text below).
   OpenOffice.org 1 (.sxw/.stw): the same element names in the office 1 namespaces, read as ODF's.
