@@ -130,7 +130,8 @@ FLAT_DECK = flat([("/ppt/presentation.xml", "application/vnd.openxmlformats-offi
                  progid="PowerPoint.Show")
 IMPRESS = odp(odp_table(PERSON_ROWS))
 PRESENTATIONS: dict[str, bytes] = {"利用者一覧.pptx": DECK, "説明会.pptm": DECK, "deck.dat": DECK, "deck.jpg": DECK,
-                                   "deck.xml": FLAT_DECK, "利用者一覧.odp": IMPRESS}
+                                   "deck.xml": FLAT_DECK, "利用者一覧.odp": IMPRESS,
+                                   "deck.zip": DECK, "impress.zip": IMPRESS}
 PRESENTATIONS_CLEAN = {"備品.pptx": pptx([slide(a_table(ITEMS))]), "備品.odp": odp(odp_table(ITEMS)),
                        "挨拶.pptx": pptx([slide()])}
 MISMATCH = {"deck.jpg"}

@@ -797,12 +797,13 @@ class SpreadsheetInspector:
                  or _records(entry, size, first)))  # person records as XML (xml19: their names past the head)
 
     def document_tables(self, entry: Entry, data: bytes) -> Inspection | None:
-        """The tables of a Word or OpenDocument package under an archive's name this inspector never takes (.zip, .7z,
+        """The tables of a Word, PowerPoint or OpenDocument package under an archive's name this inspector never takes (.zip, .7z,
         .gz, .jar), for the archive inspector, which opens it as the archive its name says (docs18: 報告.docx renamed
         .zip, its person table was never read); None when ``data`` is no such package or its name is read here."""
         tail = data[-PACKAGE_NAMES_TAIL:]  # its directory: no second read of it for an archive that names no such part
         if (split_ext(entry.name)[1].casefold() not in OTHER_EXTENSIONS
-                or (b"word/" not in tail and b"content.xml" not in tail) or document_kind(data) not in ("docx", "odt")):
+                or (b"word/" not in tail and b"content.xml" not in tail and b"ppt/slides/" not in tail)
+                or document_kind(data) not in ("docx", "odt", "pptx", "odp")):  # (a deck renamed .zip: xml21)
             return None
         return self._tables(entry, data, sniff_format(data))  # (not ``inspect``: it would hand an archive back)
 
