@@ -45,7 +45,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from . import word97
 from .codes import Status
@@ -173,8 +173,14 @@ def without_tables(data: bytes, most: int) -> bool:
                 and (b"\0" * 16 not in data or zeroed_block(data) is None))  # (the pattern: ~1 ms an RTF)
     if not data.startswith(ZIP_MAGIC):
         return False
+    return zip_without_tables(io.BytesIO(data), most)
+
+
+def zip_without_tables(f: IO[bytes], most: int) -> bool:
+    """``without_tables`` for a package read through the seekable file ``f``: its directory and the parts that may
+    hold tables are read, nothing else (a deck's pictures: xml21, a large deck without a table needs no worker)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:  # document_kind's sound-zip test, its directory read once
+        with zipfile.ZipFile(f) as zf:  # document_kind's sound-zip test, its directory read once
             names = set(zf.namelist())
             if "word/document.xml" in names or any(_WORD_STORY.match(n) for n in names if n.startswith("word/d")):
                 kind, main = "docx", "word/document.xml"

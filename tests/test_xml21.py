@@ -124,6 +124,17 @@ def odp_table(rows: list[tuple[str, ...]]) -> str:
 
 
 DECK = pptx([slide(title="研修のご案内"), slide(a_table(PERSON_ROWS))])
+
+
+def with_picture(deck: bytes, size: int = 1_500_000) -> bytes:
+    """``deck`` with a stored picture of ``size`` random bytes (a real deck's size: its pictures)."""
+    import random
+
+    buf = io.BytesIO(deck)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.writestr(zipfile.ZipInfo("ppt/media/image1.png"), random.Random(21).randbytes(size))
+    return buf.getvalue()
+
 FLAT_DECK = flat([("/ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation"
                    ".main+xml", f'<p:presentation xmlns:p="{P}"/>'),
                   ("/ppt/slides/slide1.xml", SLIDE_TYPE, slide(a_table(PERSON_ROWS)).split("\n", 1)[1])],
@@ -131,9 +142,9 @@ FLAT_DECK = flat([("/ppt/presentation.xml", "application/vnd.openxmlformats-offi
 IMPRESS = odp(odp_table(PERSON_ROWS))
 PRESENTATIONS: dict[str, bytes] = {"利用者一覧.pptx": DECK, "説明会.pptm": DECK, "deck.dat": DECK, "deck.jpg": DECK,
                                    "deck.xml": FLAT_DECK, "利用者一覧.odp": IMPRESS,
-                                   "deck.zip": DECK, "impress.zip": IMPRESS}
+                                   "deck.zip": DECK, "impress.zip": IMPRESS, "写真入り.pptx": with_picture(DECK)}
 PRESENTATIONS_CLEAN = {"備品.pptx": pptx([slide(a_table(ITEMS))]), "備品.odp": odp(odp_table(ITEMS)),
-                       "挨拶.pptx": pptx([slide()])}
+                       "挨拶.pptx": pptx([slide()]), "写真だけ.pptx": with_picture(pptx([slide()]))}
 MISMATCH = {"deck.jpg"}
 
 
@@ -353,3 +364,15 @@ def test_coded_and_value_named_look_alikes_stay_out_of_the_head_check() -> None:
             for i in range(1, 7)) + "</Properties>\n",
     ]
     assert [records_head(h.encode()) for h in heads] == [False] * len(heads)
+
+
+def test_a_large_deck_is_checked_by_its_slides_only(tmp_path: Path) -> None:
+    """A deck over the scan process's 1 MiB document check (its pictures) is checked from its directory and slides by
+    seeking (``zip_without_tables``): without a table it needs no worker, with one it is read."""
+    from scanner.doctables import zip_without_tables
+
+    for name, deck, expected in (("plain.pptx", with_picture(pptx([slide()])), True),
+                                 ("table.pptx", with_picture(DECK), False)):
+        (tmp_path / name).write_bytes(deck)
+        with (tmp_path / name).open("rb") as f:
+            assert zip_without_tables(f, 8 << 20) is expected, name

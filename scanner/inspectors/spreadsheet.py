@@ -33,11 +33,13 @@ from ..doctables import (
     DOCUMENT_FORMATS,
     FLAT_PACKAGE,
     RTF_UTF16,
+    SLIDES_EXTS,
     W_2003,
     WORD97_EXTS,
     cut_in_root,
     document_kind,
     without_tables,
+    zip_without_tables,
 )
 from ..errors import ReadError
 from ..isolation import shared_worker
@@ -811,8 +813,16 @@ class SpreadsheetInspector:
         """A small local document whose bytes show no table (``doctables.without_tables``, read once here: the
         worker would read and hash it to find nothing). Larger ones, and entries read otherwise, go to the worker."""
         small = getattr(entry, "read_small", None)
-        if small is None or size > DOCUMENT_CHECK or getattr(entry, "series", None) is not None:
+        if small is None or getattr(entry, "series", None) is not None:
             return False
+        if size > DOCUMENT_CHECK:  # a larger deck (its pictures): its directory and slides only, by seeking (xml21)
+            if split_ext(entry.name)[1].casefold() not in SLIDES_EXTS:
+                return False
+            try:
+                with entry.open() as f:
+                    return f.seekable() and zip_without_tables(f, DOCUMENT_CHECK_INFLATED)
+            except (ReadError, OSError):
+                return False
         got = small(size + 1)
         return got is not None and len(got[0]) == size and without_tables(got[0], DOCUMENT_CHECK_INFLATED)
 
