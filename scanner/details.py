@@ -834,6 +834,9 @@ class Detail(Code):
     DOCUMENT_PART_CUT = "document-part-cut", "document part cut short after {n:d} bytes"
     FLAT_PART_BASE64 = "flat-part-base64", ("{part:word}: its base64 text is damaged, {n:d} bytes decoded before the "
                                             "damage")
+    FLAT_PART_ALTERED = "flat-part-altered", ("{part:word}: its base64 text decodes to damaged bytes (a zip member "
+                                              "fails its CRC, or bits are set past the last byte): a letter of it was "
+                                              "changed")
     DOCUMENT_NO_BODY = "document-no-body", "{part:word} (the document body) is missing from the package"
     DOCUMENT_XML_DAMAGED = "document-xml-damaged", "{part:word}: XML damaged ({error:exc}) after {n:d} table rows"
     DOCUMENT_CUT_IN_TABLE = "document-cut-in-table", "{part:word} ends inside a table after row {n:d}"

@@ -14,6 +14,10 @@ person records, counting). Runs in the worker (scanner.isolation), under the cel
   named .xml): a package's parts written one after the other (``<pkg:part pkg:name="/word/document.xml">`` with the
   part's XML in ``<pkg:xmlData>``, or its bytes in base64 in ``<pkg:binaryData>``); the story parts are read as a
   .docx's (``flat_parts``), the binary ones under ``embeddings/`` are objects (scanner.inspectors.legacy_embedded).
+- Presentations (.pptx/.pptm/.ppsx/.potx, and a flat XML presentation's slide parts): every ``a:tbl`` of each
+  ``ppt/slides/slideN.xml`` in slide order, a cell spanning columns (``gridSpan``) followed by its ``hMerge`` cells
+  left empty, one spanning rows (``rowSpan``) giving its text to the ``vMerge`` cells below; OpenDocument presentations
+  (.odp/.otp, OpenOffice.org 1 .sxi) by the OpenDocument reader below (xml21).
 - OpenDocument text (.odt/.ott, flat .fodt): every ``table:table`` of content.xml and styles.xml (headers and
   footers); header rows, repeated rows and columns, covered cells (a cell spanning rows gives its text below).
   OpenOffice.org 1 (.sxw/.stw): the same element names in the office 1 namespaces, read as ODF's.
@@ -41,7 +45,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from . import word97
 from .codes import Status
@@ -52,12 +56,15 @@ from .markup import pull_events
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import zeroed_block
 
-DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml", "doc", "flatopc")  # what scanner.tables.iter_tables reads here
+DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml", "doc", "flatopc", "pptx", "odp")  # what
+# scanner.tables.iter_tables reads here
 WORD_EXTS = (".docx", ".docm", ".dotx", ".dotm")
 ODT_EXTS = (".odt", ".ott", ".fodt", ".sxw", ".stw")  # (OpenOffice.org 1 text as an .odt: damage19, a .sxw cut
 # in its first bytes ended as nothing where an .odt is listed zip-corrupt)
 RTF_EXTS = (".rtf",)
-DOCUMENT_EXTS = frozenset(WORD_EXTS + ODT_EXTS + RTF_EXTS)
+# presentations: the tables on their slides (xml21: a person table on a slide ended as nothing)
+SLIDES_EXTS = (".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm", ".odp", ".otp", ".sxi", ".sti")
+DOCUMENT_EXTS = frozenset(WORD_EXTS + ODT_EXTS + RTF_EXTS + SLIDES_EXTS)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -70,6 +77,11 @@ ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _WORD_STORY = re.compile(r"^word/(?:document\d*|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
 _ODT_PARTS = ("content.xml", "styles.xml")
 _ODT_MIMETYPES = (b"application/vnd.oasis.opendocument.text", b"application/vnd.sun.xml.writer")
+_ODP_MIMETYPES = (b"application/vnd.oasis.opendocument.presentation", b"application/vnd.sun.xml.impress")
+# a PowerPoint package's slides (their tables: ``a:tbl`` in a ``p:graphicFrame``), read in their number's order
+_SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$")
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+A_STRICT = "http://purl.oclc.org/ooxml/drawingml/main"
 _ODF_TABLE_TAG = re.compile(rb"<table:table[\s>]")
 # OpenOffice.org 1 (.sxw/.stw): the element names of ODF in namespaces of its own, read as ODF's
 _OOO1_NAMESPACES = tuple((f'"http://openoffice.org/2000/{n}"'.encode(), f'"{ns}"'.encode())
@@ -82,7 +94,7 @@ Delimiter = Callable[[str], str]
 
 
 def document_kind(data: bytes) -> str | None:
-    """docx, odt, fodt, rtf or wordml when ``data`` is such a document (a zip cut or damaged too: its local headers
+    """docx, odt, fodt, rtf, wordml, flatopc, pptx or odp when ``data`` is such a document (a zip cut or damaged too: its local headers
     name the parts; an OpenOffice.org 1 .sxw is an odt), else None. Cheap: a zip's directory or first local headers,
     an RTF's, a flat ODF file's or a Word 2003 XML file's head."""
     if data.startswith(b"{\\rt") or data.startswith(RTF_UTF16):
@@ -97,7 +109,10 @@ def document_kind(data: bytes) -> str | None:
                     return "docx"
                 if "content.xml" in names:
                     mt = zf.read("mimetype")[:100] if "mimetype" in names else b""
-                    return "odt" if mt.startswith(_ODT_MIMETYPES) or not mt else None
+                    return "odt" if mt.startswith(_ODT_MIMETYPES) or not mt else "odp" if mt.startswith(
+                        _ODP_MIMETYPES) else None
+                if any(_SLIDE.match(n) for n in names if n.startswith("ppt/s")):
+                    return "pptx"
             return None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
             pass
@@ -108,6 +123,10 @@ def document_kind(data: bytes) -> str | None:
         if "content.xml" in names and (b"mimetypeapplication/" not in head
                                        or any(b"mimetype" + m in head for m in _ODT_MIMETYPES)):
             return "odt"
+        if "content.xml" in names and any(b"mimetype" + m in head for m in _ODP_MIMETYPES):
+            return "odp"
+        if any(_SLIDE.match(n) for n in names):
+            return "pptx"
         return None
     head = _utf8(data[:16384]).lstrip(b"\xef\xbb\xbf \t\r\n")  # (UTF-16: as UTF-8, review18g)
     if head.startswith(b"<") and b"<office:document" in head and b'office:mimetype="application/vnd.oasis.opendocument.text' in head:
@@ -154,22 +173,29 @@ def without_tables(data: bytes, most: int) -> bool:
                 and (b"\0" * 16 not in data or zeroed_block(data) is None))  # (the pattern: ~1 ms an RTF)
     if not data.startswith(ZIP_MAGIC):
         return False
+    return zip_without_tables(io.BytesIO(data), most)
+
+
+def zip_without_tables(f: IO[bytes], most: int) -> bool:
+    """``without_tables`` for a package read through the seekable file ``f``: its directory and the parts that may
+    hold tables are read, nothing else (a deck's pictures: xml21, a large deck without a table needs no worker)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:  # document_kind's sound-zip test, its directory read once
+        with zipfile.ZipFile(f) as zf:  # document_kind's sound-zip test, its directory read once
             names = set(zf.namelist())
             if "word/document.xml" in names or any(_WORD_STORY.match(n) for n in names if n.startswith("word/d")):
                 kind, main = "docx", "word/document.xml"
             elif "content.xml" in names:
                 mt = zf.read("mimetype")[:100] if "mimetype" in names else b""
-                if mt and not mt.startswith(_ODT_MIMETYPES):
+                if mt and not mt.startswith(_ODT_MIMETYPES + _ODP_MIMETYPES):
                     return False
-                kind, main = "odt", "content.xml"
+                kind, main = "odp" if mt.startswith(_ODP_MIMETYPES) else "odt", "content.xml"
+            elif any(_SLIDE.match(n) for n in names):
+                kind, main = "pptx", ""  # (a deck of no slide holds no table)
             else:
                 return False
-            infos = [i for i in zf.infolist() if (_WORD_STORY.match(i.filename) if kind == "docx"
-                                                  else i.filename in _ODT_PARTS)]
-            if infos and not any(i.filename == main or (kind == "docx" and i.filename.startswith("word/document"))
-                                 for i in infos):
+            infos = [i for i in zf.infolist() if _part_wanted(kind, i.filename)]
+            if infos and main and not any(i.filename == main or (kind == "docx" and i.filename.startswith("word/document"))
+                                          for i in infos):
                 return False  # no body: the reader lists it
             for info in infos:
                 if info.file_size > most:
@@ -181,7 +207,10 @@ def without_tables(data: bytes, most: int) -> bool:
                     return False
                 if kind == "docx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"tab/>") >= MIN_TAB_LINES):
                     return False
-                if kind == "odt" and (_ODF_TABLE_TAG.search(xml) or (b"<text:tab" in xml and info.filename != "styles.xml")):
+                if kind == "pptx" and (b":tbl" in xml or b"<tbl" in xml):
+                    return False
+                if kind in ("odt", "odp") and (_ODF_TABLE_TAG.search(xml) or (
+                        b"<text:tab" in xml and info.filename != "styles.xml")):
                     return False
     except Exception:  # noqa: BLE001 - a damaged or odd package: the worker reads it and says why
         return False
@@ -338,6 +367,8 @@ def flat_parts(data: bytes, wanted: Callable[[str, bool], bool], most: int) -> I
                     body = binascii.a2b_base64(view)  # (the line ends skipped; its letters checked above)
                 except binascii.Error:
                     body = b""
+            if body and _altered(view, body):  # valid base64 that decodes to other bytes than were encoded (xml21:
+                why = why or say(Detail.FLAT_PART_ALTERED, part=name)  # a letter changed for another, unsaid)
             text = b"" if body else bytes(view).translate(None, _BASE64_SPACES)
             if not body and text:  # what decodes before the damage (or the cut)
                 good = re.match(rb"[A-Za-z0-9+/]*", text)
@@ -352,6 +383,33 @@ def flat_parts(data: bytes, wanted: Callable[[str, bool], bool], most: int) -> I
         yield name, body, why
 
 
+ALTERED_CHECK = 64 << 20  # a decoded zip up to this size has every member's CRC checked (its bytes inflated once more)
+
+
+def _altered(text: memoryview, body: bytes) -> bool:
+    """Whether a binary part's valid base64 ``text`` decoded to ``body`` shows a changed letter: bits set past its last
+    byte (a letter of the last group), or, for a zip (an embedded workbook, a package), a member failing its CRC or its
+    size, or a damaged structure (a letter anywhere in it; its reader may never open that member and say nothing)."""
+    tail = bytes(text[-16:]).translate(None, _BASE64_SPACES)
+    group = tail[-4:] if len(tail) >= 4 else b""
+    if group and base64.b64encode(base64.b64decode(group)) != group:
+        return True
+    if not body.startswith(ZIP_MAGIC) or len(body) > ALTERED_CHECK:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as zf:
+            for info in zf.infolist():  # (not testzip: a size changed in the directory reads short without a word)
+                with zf.open(info) as member:
+                    size = 0
+                    while chunk := member.read(1 << 20):
+                        size += len(chunk)
+                if size != info.file_size:
+                    return True
+        return False
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
+        return True
+
+
 def flat_objects(data: bytes, most: int) -> Iterator[FlatPart]:
     """The objects of an Office flat XML document: its binary parts in an ``embeddings`` folder (an .xlsx, an OLE
     object's .bin), as a .docx's embeddings are read."""
@@ -359,10 +417,11 @@ def flat_objects(data: bytes, most: int) -> Iterator[FlatPart]:
 
 
 def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
-    """The tables of an Office flat XML document: its Word story parts read as a .docx's (a presentation's or another
-    package's hold none here: its objects are read as children)."""
+    """The tables of an Office flat XML document: its Word story parts read as a .docx's, its slides as a .pptx's (its
+    objects are read as children)."""
     cut = _flat_cut(data, b"package>")
-    parts = sorted(flat_parts(data, lambda name, binary: _WORD_STORY.match(name) is not None, caps.max_inflated),
+    parts = sorted(flat_parts(data, lambda name, binary: _WORD_STORY.match(name) is not None or _SLIDE.match(name)
+                              is not None, caps.max_inflated),
                    key=lambda p: _story_order(p[0]))  # (a story part in base64: a writer's way with a part and its BOM)
     if b"/word/" in data[:1 << 20] and not any(name.startswith("word/document") for name, _, _ in parts):
         if cut is not None or not parts:
@@ -370,7 +429,8 @@ def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter:
     for i, (name, content, damage) in enumerate(parts):
         budget.tick()
         last = i == len(parts) - 1
-        yield from _word_part_sheets(name, content, budget, damage or (cut if last else None), delimiter)
+        read = _slide_part_sheets if _SLIDE.match(name) else _word_part_sheets
+        yield from read(name, content, budget, damage or (cut if last else None), delimiter)
     if cut is not None and not parts:
         yield Sheet("table 1", [], damage=[cut])
 
@@ -378,7 +438,9 @@ def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter:
 # --- packages ---------------------------------------------------------------------------------------------------
 
 def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
-    wanted = (lambda n: _WORD_STORY.match(n) is not None) if kind == "docx" else (lambda n: n in _ODT_PARTS)
+    def wanted(name: str) -> bool:
+        return _part_wanted(kind, name)
+
     parts: list[tuple[str, bytes, str | None]] = []
     left = caps.max_inflated
     try:
@@ -407,17 +469,31 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
             raise ReadError(Status.CORRUPT, directory) from e
         name, content, why = parts[0]  # the directory said once, on the first part read
         parts[0] = (name, content, directory if why is None else f"{directory}; {why}")
-    main = "word/document.xml" if kind == "docx" else "content.xml"
-    if parts and not any(name == main or (kind == "docx" and name.startswith("word/document")) for name, _, _ in parts):
+    main = "word/document.xml" if kind == "docx" else "" if kind == "pptx" else "content.xml"
+    if parts and main and not any(name == main or (kind == "docx" and name.startswith("word/document"))
+                                  for name, _, _ in parts):
         raise ReadError(Status.CORRUPT, say(Detail.DOCUMENT_NO_BODY, part=main))
+    read = _word_part_sheets if kind == "docx" else _slide_part_sheets if kind == "pptx" else _odf_part_sheets
     for name, content, damage in parts:
         budget.tick()
-        read = _word_part_sheets if kind == "docx" else _odf_part_sheets
         yield from read(name, content, budget, damage, delimiter)
+
+
+def _part_wanted(kind: str, name: str) -> bool:
+    """Whether a package of ``kind`` may hold tables in its part ``name``: a Word story part, a PowerPoint slide,
+    an OpenDocument file's content.xml or styles.xml."""
+    if kind == "docx":
+        return _WORD_STORY.match(name) is not None
+    if kind == "pptx":
+        return _SLIDE.match(name) is not None
+    return name in _ODT_PARTS
 
 
 def _story_order(info: zipfile.ZipInfo | str) -> tuple[int, str]:
     name = info if isinstance(info, str) else info.filename
+    slide = _SLIDE.match(name)
+    if slide is not None:  # slide10 after slide9
+        return (1, f"{int(slide.group(1)):08d}")
     return (0 if name in ("word/document.xml", "content.xml") else 1, name)
 
 
@@ -434,7 +510,7 @@ def _local_parts(data: bytes, most: int) -> Iterator[tuple[str, bytes, str]]:
         _, _, flags, method, _, _, _, csize, _, nlen, elen = _LOCAL.unpack_from(data, at)
         name = data[at + 30:at + 30 + nlen].decode("utf-8" if flags & 0x800 else "cp437", "replace")
         start = at + 30 + nlen + elen
-        if most and start <= len(data) and (_WORD_STORY.match(name) or name in _ODT_PARTS):
+        if most and start <= len(data) and (_WORD_STORY.match(name) or name in _ODT_PARTS or _SLIDE.match(name)):
             yield (name, *_inflate_from(data, start, method, csize if not flags & 0x08 else 0, most))
         elif not most:
             yield name, b"", ""
@@ -619,17 +695,27 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
         elif damage:  # a cut or damaged part whose lost end may have held a table
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
-    from lxml import etree
-
     top = xml[:65536]
     ns = W if W.encode() in top else W_STRICT if W_STRICT.encode() in top else W_2003 if W_2003.encode() in top else W
     q = f"{{{ns}}}"
-    parser = etree.XMLPullParser(events=("start", "end"), tag=(q + "tbl", q + "tr"), resolve_entities=False,
-                                 no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
-                                 remove_pis=True)
     fallbacks = b"Fallback" in xml
     xml = _tables_only(xml, b"tbl", fallbacks)
     plain = not fallbacks and not any(mark in xml for mark in _W_BREAKS)
+    yield from _ooxml_tables(part, xml, budget, damage, q, lambda tr: _word_row(tr, q, fallbacks, plain))
+
+
+RowOf = Callable[[Any], tuple[list[tuple[str, int, int]], int]]
+
+
+def _ooxml_tables(part: str, xml: bytes, budget: CellBudget, damage: str | None, q: str, row_of: RowOf) -> Iterator[Sheet]:
+    """The ``tbl`` elements of a part (Word's ``w:tbl``, a slide's ``a:tbl``; namespace ``q``) as sheets, each ``tr``
+    read by ``row_of`` (its cells and the grid columns before the first); a nested table is a sheet of its own; a table
+    inside Word's fallback copy of a text box is skipped; damage ends the open tables with it said."""
+    from lxml import etree
+
+    parser = etree.XMLPullParser(events=("start", "end"), tag=(q + "tbl", q + "tr"), resolve_entities=False,
+                                 no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+                                 remove_pis=True)
     open_tables: list[_Table] = []
     count = 0
     rows = 0
@@ -653,7 +739,7 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
             elif event == "end" and tag == q + "tr" and open_tables:
                 table = open_tables[-1]
                 if not table.skip:
-                    cells, before = _word_row(el, q, fallbacks, plain)
+                    cells, before = row_of(el)
                     table.add(cells, budget, before)
                     rows += 1
                 el.clear(keep_tail=True)
@@ -673,6 +759,46 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
             yield t.sheet
     if damage:
         yield Sheet(_name(part, count + 1), [], damage=[damage])
+
+
+def _slide_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | None,
+                       delimiter: Delimiter) -> Iterator[Sheet]:
+    """The tables of one slide (``a:tbl`` in a ``p:graphicFrame``, in a group too): a cell spanning columns
+    (``gridSpan``) is followed by its covered ``hMerge`` cells, which stay empty; one spanning rows (``rowSpan``) gives
+    its text to the ``vMerge`` cells below, as a workbook's merged cell does."""
+    xml = _utf8(xml)
+    if b":tbl" not in xml and b"<tbl" not in xml:
+        if damage:  # a cut or damaged slide whose lost end may have held a table
+            yield Sheet(_name(part, 0), [], damage=[damage])
+        return
+    q = f"{{{A_STRICT if A_STRICT.encode() in xml[:65536] and A.encode() not in xml[:65536] else A}}}"
+    yield from _ooxml_tables(part, _tables_only(xml, b"tbl", b"Fallback" in xml), budget, damage, q,
+                             lambda tr: (_slide_row(tr, q), 0))
+
+
+def _slide_row(tr, q: str) -> list[tuple[str, int, int]]:
+    """One ``a:tr``'s cells: (text, 1, merge); a paragraph a line, ``a:br`` a line break, a field's text (a date, a
+    slide number) as shown."""
+    cells: list[tuple[str, int, int]] = []
+    tc, p, t, br = q + "tc", q + "p", q + "t", q + "br"
+    for cell in tr.iterchildren(tc):
+        if cell.get("hMerge") in ("1", "true"):
+            cells.append(("", 1, 0))
+            continue
+        merge = CONTINUE if cell.get("vMerge") in ("1", "true") else RESTART if _int(cell.get("rowSpan"), 1, 1 << 20) > 1 else 0
+        if merge == CONTINUE:
+            cells.append(("", 1, CONTINUE))
+            continue
+        parts: list[str] = []
+        for node in cell.iter(p, t, br):
+            if node.tag == t:
+                parts.append(node.text or "")
+            elif node.tag == br:
+                parts.append("\n")
+            elif parts:
+                parts.append("\n")
+        cells.append((_cell_text(parts), 1, merge))
+    return cells
 
 
 def _name(part: str, n: int, what: str = "table") -> str:

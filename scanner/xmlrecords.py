@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
@@ -178,6 +179,9 @@ def _eight_bit(declared: str) -> str:
 _NO_8BIT = frozenset({"idna", "punycode", "undefined", "unicode_escape", "raw_unicode_escape", "mbcs", "oem"})
 
 
+_DAMAGED_ROOT = 1024  # characters after a declared document's damaged root start tag searched for the next whole one
+
+
 def _root(text: str) -> re.Match[str] | None:
     """The root element's start tag of a document's first characters: after the prolog (a declaration, comments, a
     DOCTYPE), when the text is declared XML or the tag is followed by markup (a child, its end, nothing: a title line
@@ -186,6 +190,9 @@ def _root(text: str) -> re.Match[str] | None:
     start = _PROLOG.match(text)
     at = start.end() if start else 0
     root = _HEAD_TAG.match(text, at)
+    if root is None and text.startswith("<?xml") and at < len(text):  # declared XML whose root start tag is damaged (a
+        root = _HEAD_TAG.search(text, at + 1, at + _DAMAGED_ROOT)  # flipped byte in its name or an attribute: xml21,
+        # such an export ended as nothing): the first whole start tag after it stands for it
     if root is None:
         return None
     after = text[root.end():].lstrip()
@@ -240,7 +247,9 @@ def _names(body: str) -> set[str]:
 # (and whether text follows: ``<property name="name" value="x"/>`` of a Spring or Hibernate file names no value held)
 # (bounded spans: a crafted tag of thousands of name="x" with no end was quadratic, 4.5 s a 64 KiB head)
 _VALUE_NAMED = re.compile(r"""<([^\W\d][\w.\-:]*)\s[^<>]{0,1000}?\b(?:name|NAME|Name|key|KEY|Key)\s*=\s*["']([^"'<>&]{1,40})["']"""
-                          r"""([^<>]{0,200})>([^<\s])?""")
+                          r"""([^<>]{0,200})>([^<\s])?(?:\s{0,20}<((?:[\w.\-]+:)?(?:data|value|DATA|VALUE|Value))>[^<\s])?""")  # (its
+# text in a data or value child: FileMaker fmresultset's ``<field name="氏名"><data>山田``, xml21; not a settings key's
+# ``<default>``, a document property's ``<vt:lpwstr>``)
 _VALUE_ATTR = re.compile(r"""\b(?:value|VALUE|Value)\s*=""")  # (``<item key="住所" value="…"/>``: the value held there)
 _DECLARING = frozenset({"element", "attribute", "attributetype", "elementtype", "simpletype", "complextype", "group",
                         "attributegroup"})  # a schema's declarations (a .NET DataSet's, ADO's): their records are read
@@ -256,8 +265,11 @@ def value_names(head: bytes, valued: bool = False) -> set[str]:
     if root is None or _document(root):
         return set()
     filemaker = "FMPXMLRESULT" in root.group(1)  # (its METADATA's FIELD NAME="…"/> name the ROWs' COLs in order)
-    return {value.strip() for tag, value, rest, held in set(_VALUE_NAMED.findall(text, root.start()))
-            if (held or (valued and _VALUE_ATTR.search(rest)) or (filemaker and tag == "FIELD"))
+    fmresultset = root.group(1).rsplit(":", 1)[-1] == "fmresultset"  # (metadata/field-definition name="…"/>: its
+    # records' fields, xml21)
+    return {value.strip() for tag, value, rest, held, inside in set(_VALUE_NAMED.findall(text, root.start()))
+            if (held or inside or (valued and _VALUE_ATTR.search(rest)) or (filemaker and tag == "FIELD")
+                or (fmresultset and tag == "field-definition"))
             and tag.rsplit(":", 1)[-1].lower() not in _DECLARING}
 
 
@@ -283,15 +295,28 @@ def coded(names: Iterable[str], most: bool = True) -> bool:
 
 # a start tag of a coded name followed by its text (``<C001>山田``)
 _CODED_HELD = re.compile(r"<(?:[\w.\-]+:)?([A-Za-z]{1,6}[_-]?[0-9]{1,4})(?:\s[^<>]{0,200})?>[^<\s]")
+# an attribute of a coded name holding a value that opens with no digit or sign (``C001="山田"``; not a drawing's
+# ``x1="0" y2="-3.5"``; unprefixed: not a namespace declared for a coded prefix, ``xmlns:n1="http://…"``, nor lxml's c14n
+# test files' ``b:att1="val1"``)
+_CODED_ATTR_HELD = re.compile(r"""\s([A-Za-z]{1,6}[_-]?[0-9]{1,4})\s*=\s*["'][^"'\s<0-9.+\-]""")
+
+
+def _coded_held(text: str, start: int = 0) -> set[str]:
+    """The coded names of the elements holding text and of the attributes holding a value in ``text`` (an attribute's
+    on three elements or more: records repeat them; one element's ``accent1="…" accent2="…"``, PowerPoint's colour map,
+    a test file's ``test1="5" test2="6"`` are no records)."""
+    attrs = Counter(_CODED_ATTR_HELD.findall(text, start))
+    return set(_CODED_HELD.findall(text, start)) | {name for name, n in attrs.items() if n >= 3}
 
 
 def coded_head(head: bytes) -> bool:
     """Whether the document ``head`` opens holds coded fields with text in them (``<C001>山田 太郎</C001><C002>…``,
-    ``coded``): read in the worker, where the values say what the columns are (elements named ``e1``, ``e2`` holding
-    nothing or other elements, as a test file's, are no such fields)."""
+    or as attributes, ``<row C001="山田" C002="…"/>``, xml21: ``coded``): read in the worker, where the values say what
+    the columns are (elements named ``e1``, ``e2`` holding nothing or other elements, as a test file's, are no such
+    fields)."""
     text = head_text(head)
     root = _root(text)
-    return root is not None and not _document(root) and coded(set(_CODED_HELD.findall(text, root.start())), most=False)
+    return root is not None and not _document(root) and coded(_coded_held(text, root.start()), most=False)
 
 
 def declared_names(head: bytes) -> set[str]:
@@ -337,7 +362,7 @@ def coded_tail(head: bytes, tail: bytes) -> bool:
     """Whether the last bytes of a document that ``head`` opens hold coded fields with text in them (``coded_head``'s
     test over ``tail``): coded records whose first rows are empty or follow a long head (review20x: 2,000 empty
     ``<C001/>`` rows before the clients ended as nothing)."""
-    return coded(set(_CODED_HELD.findall(_tail_text(head, tail))), most=False)
+    return coded(_coded_held(_tail_text(head, tail)), most=False)
 
 
 # --- text ----------------------------------------------------------------------------------------------------------
@@ -649,10 +674,29 @@ def _by_value(el) -> tuple[str, str] | None:
     if not column or len(column) > 100:
         return None
     if value is None:
-        if len(el) or el.text is None:
+        if len(el):  # its value in children of one name holding text only (FileMaker fmresultset's ``<field
+            value = _held_by_children(el)  # name="氏名"><data>山田</data></field>``, a repeating field's data joined)
+            if value is None:
+                return None
+        elif el.text is None:
             return None
-        value = _text(el)
+        else:
+            value = _text(el)
     return column, value
+
+
+def _held_by_children(el) -> str | None:
+    """The value of an element naming its field whose text is in children of one name that hold text only (up to 100:
+    a repeating field's repetitions joined with "; "), None for any other (``<field name="x"><a/><b/></field>``)."""
+    if len(el) > 100 or (el.text or "").strip():
+        return None
+    tag = el[0].tag
+    if not isinstance(tag, str):
+        return None
+    for child in el:
+        if child.tag != tag or len(child):
+            return None
+    return "; ".join(t for d in el if (t := _text(d)))
 
 
 def _filemaker_col(el) -> str:
@@ -758,7 +802,7 @@ def _named(el, name: str, path: int, paths: _Paths, filemaker: list[str], before
     the COLs before it), None for any other."""
     if name == _FILEMAKER_COL and filemaker and paths.name[paths.parent[path]] == _FILEMAKER_ROW:
         return filemaker[before] if before < len(filemaker) else f"COL {before + 1}"
-    if below:
+    if below > 1:  # (a leaf, or its value in leaf children: ``_held_by_children``)
         return None
     found = _by_value(el)
     return None if found is None else found[0]
@@ -801,6 +845,9 @@ def _record_paths(kinds: dict[int, _Kind], paths: _Paths, total: int, field_of: 
         parent = paths.parent[path]
         share = sum(kinds[p].size for p in candidates if paths.parent[p] == parent)
         strong = bool(fields.get(path, set()) & NAME_FIELDS) and bool(fields.get(path, set()) & STRONG_FIELDS)
+        if field_of is not None and not fields[path] and kind.n >= 3 and coded([*kind.attrs, *kind.children]):
+            strong = True  # coded fields (their values classify them): a short client list after a settings block
+            # (xml21: 30 coded records after 1,500 settings were no kind of record, ended as nothing)
         if kind.n >= MANY or 2 * share >= total or strong:
             chosen.append(path)  # what the document holds (with the kinds beside it), a long list in it, or people
     if field_of is None:
@@ -936,7 +983,9 @@ def _read(doc: bytes, budget: CellBudget, paths: _Paths, plans: dict[int, _Plan]
                 plan = plans[path]
                 budget.add(len(plan.header) or 1)
                 count[0] += 1
-                yield path, _row([*pieces, el], plan)
+                row = _row([*pieces, el], plan)
+                if any(row):  # (a record holding nothing is no row: thousands of empty ones before the clients hid
+                    yield path, row  # them from the classifier, xml21)
                 drop_handled(el)  # (inside a record: one of its own kinds of record, read; else any element read)
             elif not active:
                 drop_handled(el)

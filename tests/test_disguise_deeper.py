@@ -202,8 +202,9 @@ def test_pages_logs_and_notes_without_person_tables_stay_quiet(scan: dict) -> No
 
 def test_before_session_8_these_were_silent(scan: dict, tmp_path: Path) -> None:
     """The same files with the content check off: nothing of them is found or listed (what the check adds), but for
-    the two under document names: since session 17 a Word or OpenDocument text is opened by its own name for its
-    tables (doctables), and what it holds is then read for what it is (a workbook, `extension-mismatch`)."""
+    the three under document names: since session 17 a Word or OpenDocument text is opened by its own name for its
+    tables (doctables), since xml21 a presentation too (its slides' tables), and what it holds is then read for what
+    it is (a workbook, `extension-mismatch`)."""
     share = tmp_path / "share"
     share.mkdir()
     for name, data in scan["_files"].items():
@@ -213,5 +214,5 @@ def test_before_session_8_these_were_silent(scan: dict, tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     assert done.returncode in (0, 1) and not doc["skipped"]
     by_name = {Path(f["path"]).name: f for f in doc["files"]}
-    assert set(by_name) == {"報告.docx", "memo.odt"}, sorted(by_name)
+    assert set(by_name) == {"報告.docx", "memo.odt", "slides.pptx"}, sorted(by_name)
     assert all("extension-mismatch" in f["reasons"] for f in by_name.values())

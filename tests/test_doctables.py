@@ -263,7 +263,8 @@ THIRD_PARTY_SHEETS = {"docx__tbl-cell-access.docx": 4, "docx__tbl-having-tables.
                       "pandoc__sdt_elements.docx": 1, "pandoc__tables.docx": 3, "pandoc__tableWithSpans.odt": 1,
                       "pandoc__simpleTableWithMultipleHeaderRows.odt": 1, "pandoc__table_nested.rtf": 3,
                       "pandoc__table_nested_malformed_itap.rtf": 3, "pandoc__table_error_codes.rtf": 1,
-                      "pandoc__writer.rtf": 21, "pandoc__list_complex.rtf": 1, "odfpy__simpletable.odt": 1}
+                      "pandoc__writer.rtf": 21, "pandoc__list_complex.rtf": 1, "odfpy__simpletable.odt": 1,
+                      "python-pptx__tbl-cell.pptx": 4}  # (xml21: slide tables)
 
 
 def _third_party(pattern: str = "*.gz") -> dict[str, bytes]:

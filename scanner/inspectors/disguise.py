@@ -467,11 +467,16 @@ def records_head(head: bytes) -> bool:
             or _person_fields(declared_names(head)))  # (an ADO or DataSet schema's fields: its records follow)
 
 
-def records_tail(head: bytes, tail: bytes) -> bool:
+def records_tail(head: bytes, tail: bytes, middle: bool = False) -> bool:
     """``records_head`` over the names of both ``head`` and the document's last bytes ``tail`` (records after a long
-    schema or settings block: scanner.xmlrecords.tail_names), or coded fields holding text there (``coded_tail``)."""
+    schema or settings block: scanner.xmlrecords.tail_names), or coded fields holding text there (``coded_tail``);
+    ``middle``: bytes between the two were not seen, and coded fields there with no value yet (thousands of empty
+    records before and after the clients: xml21, such an export ended as nothing) let it through too."""
     names = head_names(head)
-    return names is not None and (_person_fields(names | tail_names(head, tail)) or coded_tail(head, tail))
+    if names is None:
+        return False
+    more = tail_names(head, tail)
+    return _person_fields(names | more) or coded_tail(head, tail) or (middle and coded(names | more, most=False))
 
 
 def records_past_head(entry: Entry, head: bytes) -> bool:
@@ -488,7 +493,7 @@ def records_past_head(entry: Entry, head: bytes) -> bool:
     if size <= len(head):
         return False
     tail = last_bytes(entry, size)
-    return tail is None or records_tail(head, tail)
+    return tail is None or records_tail(head, tail, size > len(head) + len(tail))
 
 
 _TAIL_STREAMED = 16 << 20  # a member that cannot seek is read through to its end up to this size, else handed on

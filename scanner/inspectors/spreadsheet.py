@@ -33,11 +33,13 @@ from ..doctables import (
     DOCUMENT_FORMATS,
     FLAT_PACKAGE,
     RTF_UTF16,
+    SLIDES_EXTS,
     W_2003,
     WORD97_EXTS,
     cut_in_root,
     document_kind,
     without_tables,
+    zip_without_tables,
 )
 from ..errors import ReadError
 from ..isolation import shared_worker
@@ -679,7 +681,8 @@ def _records(entry: Entry, size: int, first: bytes) -> bool:
     if size <= len(longer):
         return False
     tail = last_bytes(entry, size)  # records after a long schema or settings block name their fields there only
-    return tail is None or records_tail(longer, tail)  # (review19x: such an export ended as nothing)
+    return tail is None or records_tail(longer, tail, size > len(longer) + len(tail))  # (review19x: such an export
+    # ended as nothing; xml21: coded records between empty ones, unseen in both)
 
 
 def _disguised_archive(name: str, data: bytes) -> bool:
@@ -796,12 +799,13 @@ class SpreadsheetInspector:
                  or _records(entry, size, first)))  # person records as XML (xml19: their names past the head)
 
     def document_tables(self, entry: Entry, data: bytes) -> Inspection | None:
-        """The tables of a Word or OpenDocument package under an archive's name this inspector never takes (.zip, .7z,
+        """The tables of a Word, PowerPoint or OpenDocument package under an archive's name this inspector never takes (.zip, .7z,
         .gz, .jar), for the archive inspector, which opens it as the archive its name says (docs18: 報告.docx renamed
         .zip, its person table was never read); None when ``data`` is no such package or its name is read here."""
         tail = data[-PACKAGE_NAMES_TAIL:]  # its directory: no second read of it for an archive that names no such part
         if (split_ext(entry.name)[1].casefold() not in OTHER_EXTENSIONS
-                or (b"word/" not in tail and b"content.xml" not in tail) or document_kind(data) not in ("docx", "odt")):
+                or (b"word/" not in tail and b"content.xml" not in tail and b"ppt/slides/" not in tail)
+                or document_kind(data) not in ("docx", "odt", "pptx", "odp")):  # (a deck renamed .zip: xml21)
             return None
         return self._tables(entry, data, sniff_format(data))  # (not ``inspect``: it would hand an archive back)
 
@@ -809,8 +813,16 @@ class SpreadsheetInspector:
         """A small local document whose bytes show no table (``doctables.without_tables``, read once here: the
         worker would read and hash it to find nothing). Larger ones, and entries read otherwise, go to the worker."""
         small = getattr(entry, "read_small", None)
-        if small is None or size > DOCUMENT_CHECK or getattr(entry, "series", None) is not None:
+        if small is None or getattr(entry, "series", None) is not None:
             return False
+        if size > DOCUMENT_CHECK:  # a larger deck (its pictures): its directory and slides only, by seeking (xml21)
+            if split_ext(entry.name)[1].casefold() not in SLIDES_EXTS:
+                return False
+            try:
+                with entry.open() as f:
+                    return f.seekable() and zip_without_tables(f, DOCUMENT_CHECK_INFLATED)
+            except (ReadError, OSError):
+                return False
         got = small(size + 1)
         return got is not None and len(got[0]) == size and without_tables(got[0], DOCUMENT_CHECK_INFLATED)
 
