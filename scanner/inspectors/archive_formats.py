@@ -651,8 +651,10 @@ def _could_be_name(raw: bytes) -> bool:
             or text.decode("cp932", "replace").count("\ufffd") <= 2 + len(text) // 48)
 
 
-# the last bytes asked about and the answer, one tuple (replaced whole: threads of a Dask worker may ask at once)
+# the last bytes asked about and the answer, one tuple (replaced whole: threads of a Dask worker may ask at once);
+# only bytes up to KEPT_BYTES are kept (a worker's whole archive of 256 MiB would stay alive into its next file)
 _NO_MEMBER_LAST: list[tuple[bytes | None, bool]] = [(None, False)]
+KEPT_BYTES = 1 << 16  # the archive inspector's settle_bytes: the fake documents asked about more than once
 
 
 def zip_names_no_member(data: bytes) -> bool:
@@ -664,7 +666,8 @@ def zip_names_no_member(data: bytes) -> bool:
     if data is last:
         return found
     found = _names_no_member(data)
-    _NO_MEMBER_LAST[0] = (data, found)
+    if len(data) <= KEPT_BYTES:
+        _NO_MEMBER_LAST[0] = (data, found)
     return found
 
 

@@ -228,6 +228,7 @@ def checked_entry_ext(name: str, location: Location) -> str | None:
 
 # the last head asked about, its ``lines`` and its family, one tuple (replaced whole: threads of a Dask worker may ask)
 _LAST_FAMILY: list[tuple[bytes | None, int, str | None]] = [(None, 0, None)]
+_KEPT_HEAD = 1 << 16
 
 
 def family_of(head: bytes, lines: int = 1) -> str | None:
@@ -241,7 +242,8 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
     if head is last and lines == last_lines:
         return family
     family = _family_of(head, lines)
-    _LAST_FAMILY[0] = (head, lines, family)
+    if len(head) <= _KEPT_HEAD:  # (the callers' heads are at most MARKUP_CHECK: never a whole large file kept)
+        _LAST_FAMILY[0] = (head, lines, family)
     return family
 
 
