@@ -217,3 +217,17 @@ def test_the_kept_answer_is_the_answer_and_large_bytes_are_not_kept() -> None:
     large = b"PK\x03\x04" + rnd.randbytes(fmt.KEPT_BYTES)
     assert fmt.zip_names_no_member(large) == fmt._names_no_member(large)  # noqa: SLF001
     assert fmt._NO_MEMBER_LAST[0][0] is not large  # noqa: SLF001
+    buffer = bytearray(b"PK\x03\x04" + rnd.randbytes(300))  # a mutable buffer is never kept: it may change
+    first = fmt.zip_names_no_member(buffer)  # type: ignore[arg-type]
+    buffer[:] = _zip_with_member()
+    assert fmt.zip_names_no_member(buffer) is False and first is True  # type: ignore[arg-type]
+
+
+def _zip_with_member() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("memo.txt", b"x" * 100)
+    return out.getvalue()

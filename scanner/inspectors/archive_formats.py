@@ -666,7 +666,7 @@ def zip_names_no_member(data: bytes) -> bool:
     if data is last:
         return found
     found = _names_no_member(data)
-    if len(data) <= KEPT_BYTES:
+    if len(data) <= KEPT_BYTES and type(data) is bytes:  # (immutable: a bytearray could change under its identity)
         _NO_MEMBER_LAST[0] = (data, found)
     return found
 

@@ -242,7 +242,8 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
     if head is last and lines == last_lines:
         return family
     family = _family_of(head, lines)
-    if len(head) <= _KEPT_HEAD:  # (the callers' heads are at most MARKUP_CHECK: never a whole large file kept)
+    if len(head) <= _KEPT_HEAD and type(head) is bytes:  # (the callers' heads are at most MARKUP_CHECK: never a whole
+        # large file kept; immutable: a bytearray could change under its identity)
         _LAST_FAMILY[0] = (head, lines, family)
     return family
 
