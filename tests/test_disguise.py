@@ -126,6 +126,22 @@ def test_other_content_is_no_disguise(head: bytes) -> None:
     assert check("file.jpg", head) is None and check("file.log", head) is None
 
 
+def test_family_of_kept_for_the_last_head_is_its_family() -> None:
+    """``family_of`` keeps its answer for the last head object (cheap21: a file's checks asked it up to four times):
+    the answer for the same object with another ``lines``, for equal bytes in another object and for a head after
+    another one is the one worked out afresh."""
+    from scanner.inspectors.disguise import _family_of
+
+    title = "職員名簿 2024\n".encode() + "氏名,住所,電話\n山田,東京,03\n".encode()
+    heads = [title, b"%PDF-1.4\n" + bytes(100), b"From: a@example.jp\r\nSubject: x\r\n\r\n", b"PK\x03\x04" + bytes(60),
+             b"", b"<html><table>", "氏名,住所\n".encode(), bytes(title)]
+    for head in heads + heads[::-1]:
+        for lines in (1, 5, 1):
+            assert family_of(head, lines) == _family_of(head, lines), (head[:20], lines)
+            assert family_of(bytes(bytearray(head)), lines) == _family_of(head, lines)
+    assert family_of(title, 1) != family_of(title, 5)  # (the header on the second line: a table only within 5)
+
+
 def test_a_pdf_under_another_format_s_name_is_a_disguise() -> None:
     """Session 15: a PDF saved as 報告書.jpg (its attached files unread: review14h) is the ``pdf`` family; under
     its own name or none (a download without an extension) it is no disguise."""

@@ -239,9 +239,9 @@ def test_zip_signature_then_noise_is_settled_here_by_its_inspectors_size(tmp_pat
         assert SETTLE_BYTES < len(data) <= 1 << 16, name
         (tree / name).write_bytes(data)
     found, here = _scanned_watching_here(tree, tmp_path)
-    # (a fake .docx goes to a worker since doctables17, a fake .pptx since xml21: the spreadsheet inspector reads
-    # documents' and slides' tables and has no settle size; it lists them as the archive inspector does, checked below)
-    assert here == ["fake.msg", "fake.zip"]
+    # (a fake .docx went to a worker from doctables17 to cheap21: the spreadsheet inspector, which reads documents'
+    # tables, had no settle for it; test_a_zip_signature_then_noise_under_a_documents_name_is_settled_here)
+    assert here == ["fake.docx", "fake.msg", "fake.pptx", "fake.zip"]
     assert found[0][:3] == found[2][:3]
     hits, skipped = found[2][0], found[2][1]
     rows = {(p.rsplit("/", 1)[-1], reason, detail) for p, reason, detail, _ in skipped}
@@ -332,3 +332,90 @@ def test_a_pdf_naming_no_attachment_is_settled_here_and_any_other_goes_to_a_work
     assert "extension-mismatch" in hits["scan.jpg"]
     assert "pii" in hits["名簿.csv"] and found[2][2]  # the attachment of late.pdf (and escaped.pdf): its persons
     assert found[2][5] == len(files) + 2  # every PDF inspected, and the two attachments
+
+
+def test_a_zip_signature_then_noise_under_a_documents_name_is_settled_here(tmp_path: Path) -> None:
+    """A zip signature followed by noise under a Word or OpenDocument text's name (a fake .docx of up to 64 KiB: no
+    directory, no local header naming a member) is settled in the scan process like a fake .pptx (cheap21: the
+    spreadsheet inspector wanted it for its tables, so each went to a worker, ~6 % of share-20000's CPU, where
+    ``_tables`` found no document part and gave nothing; the archive inspector lists it). Noise too small for an
+    embedding (the spreadsheet inspector lists it), noise that names a workbook part (read as one), a document over
+    64 KiB and a real package still go to a worker; the findings are those of a scan without workers."""
+    from scanner.doctail import SMALLEST_WITH_EMBEDDING
+    from scanner.inspectors.archive_formats import zip_names_no_member
+    from tests.test_embedded import WORD, package
+
+    rnd = random.Random(20261207)
+    tree = tmp_path / "share"
+    tree.mkdir()
+
+    def fake(n: int, tail: bytes = b"") -> bytes:  # what a zip writer starts with, then noise naming no member
+        while not zip_names_no_member(data := b"PK\x03\x04\x14\x00\x06\x00" + rnd.randbytes(n) + tail):
+            pass
+        return data
+
+    files = {
+        "fake.docx": fake(3000), "fake.docm": fake(20000), "fake.odt": fake(5000),
+        "tiny.docx": fake(300),  # (<= 512 bytes: read by ``_small``)
+        "cut.docx": fake(60),  # too small for an embedding: the spreadsheet inspector lists it (zip-corrupt)
+        "names.docx": fake(2000, b"xl/workbook.xml" + rnd.randbytes(500)),  # a workbook part named: read as one
+        "large.docx": fake(70000),  # over 64 KiB: a worker's, as before (the archive inspector's alone now)
+        "real.docx": package(WORD, {}),
+    }
+    for name, data in files.items():
+        (tree / name).write_bytes(data)
+        assert zip_names_no_member(data) == (name != "real.docx"), name
+    assert len(files["cut.docx"]) < SMALLEST_WITH_EMBEDDING < len(files["tiny.docx"])
+    found, here = _scanned_watching_here(tree, tmp_path)
+    assert here == ["fake.docm", "fake.docx", "fake.odt", "tiny.docx"]
+    assert found[0] == found[2]
+    rows = {(p.rsplit("/", 1)[-1], reason) for p, reason, _detail, sha in found[2][1] if sha}
+    assert {(n, "corrupt") for n in files if n != "real.docx"} <= rows
+
+
+def test_the_spreadsheet_inspector_passes_over_only_documents_it_would_find_nothing_in(tmp_path: Path) -> None:
+    """Where the spreadsheet inspector does not want a small document whose bytes are a zip signature then noise
+    (cheap21, ``_document_noise``), its ``inspect`` of those bytes gives a bare Inspection and the archive inspector
+    wants the file: dropping it changes no finding. Asked of noise, noise naming parts, and real packages cut at
+    every length and with bytes flipped, under every name it applies to and some it does not."""
+    from scanner.contracts import Inspection
+    from scanner.examine import LazyHead
+    from scanner.inspectors.archive import ArchiveInspector
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from tests.test_embedded import WORD, package
+
+    rnd = random.Random(21)
+    config = ScanConfig(sources=[str(tmp_path)], names=[LEAKED_NAME], out=str(tmp_path / "unused"))
+    ctx = scan_context(config)
+    sheets, archives = SpreadsheetInspector(config), ArchiveInspector(config)
+    real = package(WORD, {})
+    head = b"PK\x03\x04\x14\x00\x06\x00"
+    samples = [head + rnd.randbytes(rnd.randint(0, 4000)) for _ in range(150)]
+    samples += [head + rnd.randbytes(rnd.randint(100, 2000)) + part + rnd.randbytes(200)
+                for part in (b"xl/workbook.xml", b"word/document.xml", b"/embeddings/", b"content.xml", b"PK\x01\x02")
+                for _ in range(10)]
+    samples += [real[:n] for n in range(0, len(real), 7)]
+    for _ in range(100):
+        flipped = bytearray(real[:rnd.randint(30, len(real))])
+        for _ in range(rnd.randint(1, 4)):
+            flipped[rnd.randrange(len(flipped))] = rnd.randrange(256)
+        samples.append(bytes(flipped))
+    passed = 0
+    for k, data in enumerate(samples):
+        for ext in (".docx", ".docm", ".dotx", ".odt", ".ott", ".pptx", ".rtf", ".sxw"):
+            folder = tmp_path / f"{k}{ext[1:]}"
+            folder.mkdir()
+            (folder / f"f{ext}").write_bytes(data)
+            with LocalSource(str(folder)) as source:
+                for batch in source.batches():
+                    entry = batch.entry(0)  # type: ignore[union-attr]
+                    if sheets.wants(entry, len(data), LazyHead(entry)) or not data:
+                        continue
+                    before = sheets._without_tables(entry, len(data))  # noqa: SLF001
+                    if before is not None:
+                        continue  # not wanted for another reason (a package without a table: doctables17)
+                    passed += 1
+                    assert ext in (".docx", ".docm", ".dotx", ".odt", ".ott", ".pptx"), ext  # (.pptx: slide tables read since xml21)
+                    assert sheets.inspect(entry, data, "", ctx) == Inspection(), (ext, data[:40])
+                    assert archives.wants(entry, len(data), LazyHead(entry)), (ext, data[:40])
+    assert passed > 500

@@ -199,3 +199,35 @@ def test_a_settled_file_found_by_its_hash_is_typed_in_a_worker(tmp_path: Path, m
         typed_here.clear()
     assert found[0] == found[2]
     assert [h[1] for h in found[2]] == [("known-hash",)] * 3 and all(h[3] for h in found[2]), found[2]
+
+
+def test_the_kept_answer_is_the_answer_and_large_bytes_are_not_kept() -> None:
+    """``zip_names_no_member`` keeps its answer for the last bytes object (cheap21: a fake document is asked about three
+    times): the answer for it and for equal bytes in another object is the one worked out afresh, and bytes over
+    KEPT_BYTES (a worker's whole archive) are not kept alive past the call."""
+    import random
+
+    from scanner.inspectors import archive_formats as fmt
+
+    rnd = random.Random(5)
+    samples = [b"PK\x03\x04" + rnd.randbytes(n) for n in (0, 40, 3000, 60000)] + [b"PK\x03\x04\x14\x00" + bytes(200), b""]
+    for data in samples + samples[::-1]:
+        assert fmt.zip_names_no_member(data) == fmt._names_no_member(data)  # noqa: SLF001
+        assert fmt.zip_names_no_member(bytes(bytearray(data))) == fmt._names_no_member(data)  # noqa: SLF001
+    large = b"PK\x03\x04" + rnd.randbytes(fmt.KEPT_BYTES)
+    assert fmt.zip_names_no_member(large) == fmt._names_no_member(large)  # noqa: SLF001
+    assert fmt._NO_MEMBER_LAST[0][0] is not large  # noqa: SLF001
+    buffer = bytearray(b"PK\x03\x04" + rnd.randbytes(300))  # a mutable buffer is never kept: it may change
+    first = fmt.zip_names_no_member(buffer)  # type: ignore[arg-type]
+    buffer[:] = _zip_with_member()
+    assert fmt.zip_names_no_member(buffer) is False and first is True  # type: ignore[arg-type]
+
+
+def _zip_with_member() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("memo.txt", b"x" * 100)
+    return out.getvalue()

@@ -226,10 +226,30 @@ def checked_entry_ext(name: str, location: Location) -> str | None:
     return ext
 
 
+# the last head asked about, its ``lines`` and its family, one tuple (replaced whole: threads of a Dask worker may ask)
+_LAST_FAMILY: list[tuple[bytes | None, int, str | None]] = [(None, 0, None)]
+_KEPT_HEAD = 1 << 16
+
+
 def family_of(head: bytes, lines: int = 1) -> str | None:
     """The family of the first bytes of a file (see the module docstring), or None. ``head``: the first
     ``HEAD_CHECK`` bytes, or more (``more_needed``): a tar is seen from ``TAR_CHECK``, markup and a table header on
-    one of the first ``lines`` lines from ``TEXT_CHECK``."""
+    one of the first ``lines`` lines from ``TEXT_CHECK``. Kept for the last head object asked about: a file's cheap
+    checks ask it of the same head up to four times (a saved message: the spreadsheet and the mail inspector's
+    ``wants``, ``look``, the mail inspector's ``wants_disguised``; ~30 us each, cheap21). The same object holds the
+    same bytes (it is kept here, so its identity is not reused)."""
+    last, last_lines, family = _LAST_FAMILY[0]
+    if head is last and lines == last_lines:
+        return family
+    family = _family_of(head, lines)
+    if len(head) <= _KEPT_HEAD and type(head) is bytes:  # (the callers' heads are at most MARKUP_CHECK: never a whole
+        # large file kept; immutable: a bytearray could change under its identity)
+        _LAST_FAMILY[0] = (head, lines, family)
+    return family
+
+
+def _family_of(head: bytes, lines: int) -> str | None:
+    """``family_of``, worked out."""
     if not head:  # nothing read (a member past its archive's cap gives no head)
         return None
     if head.startswith(_MAGICS) or head[2:4] == b"-l" or (len(head) > 261 and head[257:262] == b"ustar"):  # LZH: -lh5-

@@ -75,6 +75,7 @@ from ..xmlrecords import head_text, opens_document
 from . import embedded, salvage
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
+from .archive_formats import zip_names_no_member
 from .archive_members import archive_depth
 from .disguise import (
     HEADER_LINES,
@@ -685,6 +686,25 @@ def _records(entry: Entry, size: int, first: bytes) -> bool:
     # ended as nothing; xml21: coded records between empty ones, unseen in both)
 
 
+# the document names ``_document_noise`` is asked about: Word's, OpenDocument text's and (since xml21 reads slide tables) PowerPoint's
+# inspector opens when ``embedded.opens_as_archive`` (its ``wants`` for them)
+_NOISE_SETTLED = frozenset(DOCUMENT_EXTS) & frozenset(doctail.OOXML_EXTS + embedded.ODF_EXTS)
+
+
+def _document_noise(name: str, data: bytes) -> bool:
+    """Whether ``inspect`` of these whole bytes under ``name`` reads nothing because they are a zip signature then noise
+    (a fake .docx) under a Word or OpenDocument text's own name the archive inspector also reads: no directory and no
+    local header naming a member (``zip_names_no_member``, the archive inspector's settle), so no head restored and
+    no archive handed on, and ``_tables`` finds neither a document part (``document_kind``) nor, in ``package_marks``
+    (the caller's: of these same bytes), a workbook part named, and returns before any reader: a bare Inspection (the
+    archive inspector lists the zip), or ``zip-corrupt`` when too small for an embedding (``sniff_format`` says
+    ``zip-corrupt`` of such bytes: they hold no end record, zipfile finds no directory)."""
+    ext = split_ext(name)[1].casefold()
+    return (ext in _NOISE_SETTLED and claimed_ext(name) == ext and zip_names_no_member(data)
+            and signature_damaged(data[:64]) is None and not _disguised_archive(name, data)
+            and document_kind(data) is None)
+
+
 def _disguised_archive(name: str, data: bytes) -> bool:
     """An archive under a name whose format holds none (a 7z renamed 報告.docx, a zip renamed setup.exe): read here
     by its content (the disguise check sent it), so the archive inspector's name rule does not keep it."""
@@ -724,7 +744,9 @@ class SpreadsheetInspector:
             # asked about, or a document's first bytes zeroed (damage18: they ended as nothing)
         if ext in DOCUMENT_EXTS and size > 0 and (head().startswith(_DOCUMENT_HEADS) or (
                 ext == ".fodt" and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
-            if not self._without_tables(entry, size):
+            if (quiet := self._without_tables(entry, size)) is None:
+                return False
+            if not quiet:
                 return True  # a Word, OpenDocument text or RTF document: its tables (a workbook renamed so too); other
             if head().startswith((b"{\\rt", *RTF_UTF16)):
                 return False  # an RTF the quick check saw whole and without a table (the RTF family below would
@@ -809,9 +831,11 @@ class SpreadsheetInspector:
             return None
         return self._tables(entry, data, sniff_format(data))  # (not ``inspect``: it would hand an archive back)
 
-    def _without_tables(self, entry: Entry, size: int) -> bool:
+    def _without_tables(self, entry: Entry, size: int) -> bool | None:
         """A small local document whose bytes show no table (``doctables.without_tables``, read once here: the
-        worker would read and hash it to find nothing). Larger ones, and entries read otherwise, go to the worker."""
+        worker would read and hash it to find nothing). Larger ones, and entries read otherwise, go to the worker.
+        None: a zip signature then noise whose ``inspect`` here gives a bare Inspection (``_document_noise``, one the
+        archive inspector opens and lists corrupt: cheap21, it was read in a worker by both to find nothing)."""
         small = getattr(entry, "read_small", None)
         if small is None or getattr(entry, "series", None) is not None:
             return False
@@ -824,7 +848,15 @@ class SpreadsheetInspector:
             except (ReadError, OSError):
                 return False
         got = small(size + 1)
-        return got is not None and len(got[0]) == size and without_tables(got[0], DOCUMENT_CHECK_INFLATED)
+        if got is None or len(got[0]) != size:
+            return False
+        if without_tables(got[0], DOCUMENT_CHECK_INFLATED):
+            return True
+        if size >= doctail.SMALLEST_WITH_EMBEDDING and _document_noise(entry.name, got[0]):
+            marks = embedded.package_marks(entry, size, self.config.max_inspect_bytes)  # (asked by both inspectors)
+            return None if not marks.workbook and (marks.embeds or marks.plain) else False  # no workbook named, and
+            # the archive inspector opens it (``opens_as_archive``): ``_tables`` gives a bare Inspection
+        return False
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
