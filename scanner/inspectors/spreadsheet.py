@@ -686,8 +686,8 @@ def _records(entry: Entry, size: int, first: bytes) -> bool:
     # ended as nothing; xml21: coded records between empty ones, unseen in both)
 
 
-# the document names ``_document_noise`` is asked about: Word's, OpenDocument text's and (since xml21 reads slide tables) PowerPoint's
-# inspector opens when ``embedded.opens_as_archive`` (its ``wants`` for them)
+# the document names ``_document_noise`` is asked about: Word's, OpenDocument text's and PowerPoint's (xml21 reads
+# slide tables), each a package the archive inspector opens when ``embedded.opens_as_archive`` (its ``wants`` for them)
 _NOISE_SETTLED = frozenset(DOCUMENT_EXTS) & frozenset(doctail.OOXML_EXTS + embedded.ODF_EXTS)
 
 
