@@ -35,7 +35,7 @@ from .codes import (
     VerdictReason,
 )
 from .completeness import is_complete
-from .evidence import Finding, FindingsDoc
+from .evidence import Finding, FindingsDoc, persons_not_combined
 
 DIFF_SCHEMA = "leakscan/diff@1"
 
@@ -285,8 +285,11 @@ def persons_change(base: FindingsDoc, new: FindingsDoc) -> dict[str, Any]:
 
     (b_unique, b_keying), (n_unique, n_keying) = side(base), side(new)
     counted = base.persons is not None and new.persons is not None
+    # a merged case whose inputs' persons were not counted together (Session 21: its "-" read as none counted)
+    apart = {f"{name}_not_combined": why for name, doc in (("baseline", base), ("rescan", new))
+             if (why := persons_not_combined(doc)) is not None}
     return {"baseline": b_unique, "rescan": n_unique, "baseline_keying": b_keying, "rescan_keying": n_keying,
-            "same_keying": not counted or b_keying == n_keying}
+            "same_keying": not counted or b_keying == n_keying, **apart}
 
 
 def _traces(base: FindingsDoc, new: FindingsDoc) -> dict[str, list[dict[str, Any]]]:

@@ -151,6 +151,18 @@ def stated_keying(out: Path) -> dict[str, Any] | None:
     return {"keying": keying, "same_format": list(same)} if same else None
 
 
+def persons_apart(out: Path) -> str | None:
+    """Why a merged case holds no persons (``case keys`` or ``rules``: evidence.persons_not_combined), said by verify
+    beside "every file matches" so a matching folder is not read as a counted case (Session 21). Never raises."""
+    from .evidence import persons_not_combined
+
+    try:
+        doc, _digest = read_findings(out)
+    except (UsageError, OSError, ValueError):
+        return None
+    return persons_not_combined(doc)
+
+
 def _is_local(f: Finding) -> bool:
     return not f.containers and not f.source.startswith("smb://") and os.path.isdir(f.source)
 
