@@ -176,3 +176,28 @@ def test_a_rescan_given_another_case_id_than_the_baseline_s_says_so(phases: dict
                   str(phases["base"]), "--case-id", "2026-002")
     assert "--case-id 2026-002 is not the baseline's case id 2026-001" in run.stderr, run.stderr
     assert load(tmp_path / "o")["case"]["id"] == "2026-002"  # what the examiner gave is what is recorded
+
+
+def test_a_rescan_older_than_its_baseline_is_never_clean(tmp_path: Path):
+    """Session 21: ``diff NEW OLD`` with the two scans swapped (the "rescan" made before the copy was there, the
+    "baseline" after it) said every copy was removed: clean, exit 0. A rescan that began before its baseline ended
+    shows nothing about what is left after it: not-verified, said why."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    src.mkdir()
+    (src / "memo.txt").write_text("議事録", encoding="utf-8")
+    earlier = tmp_path / "earlier"
+    assert run_cli("scan", str(src), *NAME, "--out", str(earlier), "--quiet").returncode == 0
+    (src / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(8)))
+    later = tmp_path / "later"
+    assert run_cli("scan", str(src), *NAME, "--out", str(later), "--quiet").returncode == 1
+    run = run_cli("diff", str(later), str(earlier), "--out", str(tmp_path / "swapped"))
+    diff = load(tmp_path / "swapped", "diff.json")
+    assert diff["leak_counts"]["removed"] == 1
+    assert run.returncode == 1 and diff["verdict"] == "not-verified" and "order" in diff["verdict_reasons"]
+    assert "order" in run.stderr and "Traceback" not in run.stderr
+    html = (tmp_path / "swapped" / "remediation.html").read_text(encoding="utf-8")
+    assert 'data-verdict="not-verified"' in html
+    genuine = run_cli("diff", str(earlier), str(later), "--out", str(tmp_path / "forward"), "--quiet")
+    assert genuine.returncode == 1 and "order" not in load(tmp_path / "forward", "diff.json")["verdict_reasons"]
