@@ -93,10 +93,11 @@ def _not_made_from(out: Path) -> list[tuple[str, str]]:
         if document == FINDINGS and os.path.lexists(out / "scan-state.sqlite"):
             from .state import recorded_scope
 
-            scope = (((doc.get("case") or {}).get("id") or ""), (doc.get("scan") or {}).get("sources"))
+            scope = (((doc.get("case") or {}).get("id") or ""), (doc.get("scan") or {}).get("sources"),
+                     (doc.get("scan") or {}).get("started"))
             if recorded_scope(out / "scan-state.sqlite") != scope:
-                found.append(("scan-state.sqlite", f"the state of another case or other sources than the {document} "
-                                                   "beside it (copied in, or not a leakscan state)"))
+                found.append(("scan-state.sqlite", f"the state of another case, other sources or another scan than "
+                                                   f"the {document} beside it (copied in, or not a leakscan state)"))
         data = _regular_bytes(out / html)
         if data is not None and digest.encode() not in data:
             found.append((html, f"does not name the SHA-256 of the {document} beside it (copied in from another "
