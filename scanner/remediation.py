@@ -93,7 +93,7 @@ def summarise(diff: dict[str, Any], paths: dict[str, Path]) -> str:
             ("rescan", "case keys"): _("rescan persons: not counted (a merge of scans with different case keys)"),
             ("rescan", "rules"): _("rescan persons: not counted (a merge of scans counted by different rules)")}
     for side in ("baseline", "rescan"):  # Session 21: a merge whose inputs' persons were not counted together
-        line = said.get((side, persons.get(f"{side}_not_combined")))
+        line = said.get((side, str(persons.get(f"{side}_not_combined"))))
         if line is not None:
             lines.append("  " + line)
     lines.append(_("remediation report:") + f"       {paths['remediation']}")
