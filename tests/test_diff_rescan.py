@@ -191,7 +191,7 @@ def test_a_rescan_older_than_its_baseline_is_never_clean(tmp_path: Path):
     assert run_cli("scan", str(src), *NAME, "--out", str(earlier), "--quiet").returncode == 0
     (src / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(8)))
     later = tmp_path / "later"
-    assert run_cli("scan", str(src), *NAME, "--out", str(later), "--quiet").returncode == 1
+    assert run_cli("scan", str(src), *NAME, "--out", str(later), "--case-id", "2026-777").returncode == 1
     run = run_cli("diff", str(later), str(earlier), "--out", str(tmp_path / "swapped"))
     diff = load(tmp_path / "swapped", "diff.json")
     assert diff["leak_counts"]["removed"] == 1
@@ -201,3 +201,8 @@ def test_a_rescan_older_than_its_baseline_is_never_clean(tmp_path: Path):
     assert 'data-verdict="not-verified"' in html
     genuine = run_cli("diff", str(earlier), str(later), "--out", str(tmp_path / "forward"), "--quiet")
     assert genuine.returncode == 1 and "order" not in load(tmp_path / "forward", "diff.json")["verdict_reasons"]
+    # two scans of two cases (case ids given to both, not the same) are said to be so, as scan --baseline says
+    other = tmp_path / "other-case"
+    assert run_cli("scan", str(src), *NAME, "--out", str(other), "--case-id", "2026-778").returncode == 1
+    run = run_cli("diff", str(later), str(other), "--out", str(tmp_path / "two-cases"), "--quiet")
+    assert run.returncode == 1 and "2026-777" in run.stderr and "2026-778" in run.stderr and "case id" in run.stderr
