@@ -76,7 +76,10 @@ def _generated() -> dict[str, Callable[[], object]]:
     from image_data import leaked_workbook
     from person_tables_data import ja_people
 
+    from bench.fuzz_campaign import person_rows
+
     return {"archive_data.roster_xlsx": roster_xlsx, "fuzz_data.workbook": workbook,
+            "bench.fuzz_campaign.person_rows": lambda: person_rows(10, 7),
             "image_data.leaked_workbook": leaked_workbook, "person_tables_data.ja_people": lambda: ja_people(20)}
 
 
