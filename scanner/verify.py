@@ -54,7 +54,20 @@ def check_outputs(out: Path) -> list[dict[str, str]]:
     named = {p["file"] for p in problems}
     problems += [{"file": name, "problem": f"{INCONSISTENT}: {why}"} for name, why in _not_made_from(out)
                  if name not in named]
+    if _compared_with_a_baseline(out):  # a rescan stripped of its verdict would read as a plain scan
+        problems += [{"file": name, "problem": VerifyStatus.MISSING} for name in ("diff.json", "remediation.html")
+                     if name not in named and not os.path.lexists(out / name)]
     return problems
+
+
+def _compared_with_a_baseline(out: Path) -> bool:
+    """The findings.json in ``out`` was written by ``scan --baseline`` (its command line says so), so diff.json and
+    remediation.html belong beside it (Session 21: both deleted with their manifest lines verified). Never raises."""
+    try:
+        doc, _digest = read_findings(out)
+    except (UsageError, OSError, ValueError):
+        return False
+    return any(a == "--baseline" or a.startswith("--baseline=") for a in doc.scan.command_line if isinstance(a, str))
 
 
 def _not_made_from(out: Path) -> list[tuple[str, str]]:

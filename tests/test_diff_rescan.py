@@ -118,6 +118,22 @@ def test_rescan_outputs_are_listed_in_the_manifest_and_report_the_verdict(phases
     assert "新しいフォルダー/介護予防_利用者名簿 - コピー.xlsx" in html
 
 
+def test_a_rescan_stripped_of_its_diff_does_not_verify(phases: dict, tmp_path: Path):
+    """Session 21: diff.json and remediation.html of a rescan deleted with their manifest lines left a folder verify
+    called intact, a plain scan to every reader: findings.json records the --baseline it was compared with."""
+    import shutil
+
+    out = tmp_path / "re1"
+    shutil.copytree(phases["root"] / "re1", out)
+    for name in ("diff.json", "remediation.html"):
+        (out / name).unlink()
+    manifest = out / "manifest.sha256"
+    manifest.write_text("".join(line for line in manifest.read_text().splitlines(keepends=True)
+                                if not line.endswith(("  diff.json\n", "  remediation.html\n"))))
+    run = run_cli("verify", str(out))
+    assert run.returncode == 1 and "OUTPUT MISSING: diff.json" in run.stdout, run.stdout
+
+
 def test_diff_command_gives_the_same_result(phases: dict):
     assert phases["diff_cmd"].returncode == 1, phases["diff_cmd"].stderr
     a = (phases["root"] / "re1" / "diff.json").read_bytes()
