@@ -64,12 +64,14 @@ def person_rows(n: int, seed: int) -> list[list[object]]:
     """Fictitious people: Faker ja_JP with a fixed seed."""
     from faker import Faker
 
-    fake = Faker("ja_JP")
+    from scanner.demo import birth_date
+
+    fake = Faker("ja_JP")  # birth dates counted back from a fixed day: the same seeds on any day (Session 21)
     fake.seed_instance(seed)
     rows: list[list[object]] = [list(HEADERS)]
     for _ in range(n):
         rows.append([fake.name(), fake.kana_name(), fake.address(), fake.phone_number(),
-                     fake.date_of_birth(minimum_age=65, maximum_age=99).isoformat()])
+                     birth_date(fake, minimum_age=65, maximum_age=99).isoformat()])
     return rows
 
 

@@ -195,6 +195,8 @@ class VerdictReason(Code):
                                 "judging")
     SKIPPED = "skipped", "something in the rescan was skipped"
     SCOPE = "scope", "the rescan's scope differs from the baseline's"
+    ORDER = "order", ("the rescan began before the baseline did (the two scans swapped, or a rescan made earlier): it "
+                      "cannot show what is left after the baseline")
 
 
 class Lingering(Code):

@@ -55,6 +55,27 @@ RETYPINGS = {
     "no_prefecture": "prefecture",  # 八王子市… without 東京都
 }
 RETYPED_EACH = 5
+# The day the demo's dates count back from (the latest list's "平成29年10月現在"), never today: Faker's own
+# date_of_birth counts back from the clock, so the workbooks, their SHA-256 and the report changed every day.
+AS_OF = datetime.date(2017, 10, 1)
+
+
+def birth_date(fake: object, minimum_age: int = 0, maximum_age: int = 115,
+               as_of: datetime.date = AS_OF) -> datetime.date:
+    """Faker's ``date_of_birth`` counted back from ``as_of`` instead of today: one draw of the seeded generator
+    (as Faker's is), so the same seed gives the same date on any day. Used by the demo and the tests' data."""
+    start = years_before(as_of, maximum_age + 1)
+    end = years_before(as_of, minimum_age)
+    born: datetime.date = fake.date_between_dates(start, end)  # type: ignore[attr-defined]
+    return born if born != start else born + datetime.timedelta(days=1)
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` earlier (29 February -> 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass(frozen=True)
@@ -81,7 +102,7 @@ def make_people(n: int, seed: int = 20161101) -> list[Person]:
     for _ in range(n):
         male = rnd.random() < 0.45
         last, first = fake.last_name_pair(), (fake.first_name_male_pair() if male else fake.first_name_female_pair())
-        birth = fake.date_of_birth(minimum_age=65, maximum_age=98)
+        birth = birth_date(fake, minimum_age=65, maximum_age=98)
         block = f"{rnd.randint(1, 5)}丁目{rnd.randint(1, 30)}番{rnd.randint(1, 20)}号"
         phone = (f"090-{rnd.randint(1000, 9999)}-{rnd.randint(1000, 9999)}" if rnd.random() < 0.3
                  else f"042-{rnd.randint(300, 399)}-{rnd.randint(1000, 9999)}")

@@ -16,6 +16,7 @@ its own, so a surviving copy never hides a deleted one and a moved copy is never
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -35,7 +36,7 @@ from .codes import (
     VerdictReason,
 )
 from .completeness import is_complete
-from .evidence import Finding, FindingsDoc
+from .evidence import Finding, FindingsDoc, persons_not_combined
 
 DIFF_SCHEMA = "leakscan/diff@1"
 
@@ -251,7 +252,8 @@ def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None
     scope = scope_differences(base, new)
     counts = {c: sum(1 for e in entries if e["class"] == c) for c in CLASSES}
     leak_counts = {c: sum(1 for e in entries if e["class"] == c and e["leak"]) for c in CLASSES}
-    verdict, why = _verdict(entries, not_verified, scope, not (is_complete(base) and is_complete(new)))
+    verdict, why = _verdict(entries, not_verified, scope, not (is_complete(base) and is_complete(new)),
+                            _rescan_first(base, new))
     return {
         "schema": DIFF_SCHEMA,
         "verdict": verdict,
@@ -285,8 +287,11 @@ def persons_change(base: FindingsDoc, new: FindingsDoc) -> dict[str, Any]:
 
     (b_unique, b_keying), (n_unique, n_keying) = side(base), side(new)
     counted = base.persons is not None and new.persons is not None
+    # a merged case whose inputs' persons were not counted together (Session 21: its "-" read as none counted)
+    apart = {f"{name}_not_combined": why for name, doc in (("baseline", base), ("rescan", new))
+             if (why := persons_not_combined(doc)) is not None}
     return {"baseline": b_unique, "rescan": n_unique, "baseline_keying": b_keying, "rescan_keying": n_keying,
-            "same_keying": not counted or b_keying == n_keying}
+            "same_keying": not counted or b_keying == n_keying, **apart}
 
 
 def _traces(base: FindingsDoc, new: FindingsDoc) -> dict[str, list[dict[str, Any]]]:
@@ -305,10 +310,41 @@ def _under(key: str, folders: set[str]) -> bool:
     return False
 
 
+def _starts(doc: FindingsDoc) -> list[datetime.datetime | None]:
+    """When the scans of a document began: a merged case's inputs' (the merge's own time is when it was merged), else
+    its own; None for a time that is not one leakscan writes."""
+    merge = doc.sections.get("merge")
+    inputs = merge.get("inputs") if isinstance(merge, dict) else None
+    texts = [i.get("started") for i in inputs if isinstance(i, dict)] if isinstance(inputs, list) and inputs else [
+        doc.scan.started]
+    out: list[datetime.datetime | None] = []
+    for text in texts:
+        try:
+            when = datetime.datetime.fromisoformat(text) if isinstance(text, str) else None
+        except ValueError:
+            when = None
+        out.append(when if when is not None and when.tzinfo is not None else None)
+    return out
+
+
+def _rescan_first(base: FindingsDoc, new: FindingsDoc) -> bool:
+    """The rescan (any of its scans) began before the baseline (its last scan) did, or a time cannot be read: the
+    two swapped, ``diff NEW OLD`` (Session 21: a copy made between them read as removed, verdict clean)."""
+    b, n = _starts(base), _starts(new)
+    known_b, known_n = [t for t in b if t is not None], [t for t in n if t is not None]
+    if len(known_b) != len(b) or len(known_n) != len(n):
+        return True
+    return min(known_n) < max(known_b)
+
+
 def _verdict(entries: list[dict[str, Any]], not_verified: list[dict[str, Any]],
-             scope: list[dict[str, Any]], incomplete: bool = False) -> tuple[Verdict, list[VerdictReason]]:
-    """clean only when no leak-set hit is left anywhere and nothing in scope went unexamined."""
+             scope: list[dict[str, Any]], incomplete: bool = False,
+             rescan_first: bool = False) -> tuple[Verdict, list[VerdictReason]]:
+    """clean only when no leak-set hit is left anywhere, nothing in scope went unexamined and the rescan came after
+    the baseline."""
     why: list[VerdictReason] = []
+    if rescan_first:
+        why.append(VerdictReason.ORDER)
     if incomplete:
         why.append(VerdictReason.INCOMPLETE)
     left = {e["class"] for e in entries if e["leak"] and e["class"] in BLOCKING and not e.get("accepted")}

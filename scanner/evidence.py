@@ -348,6 +348,22 @@ class ScanInfo:
                 "settings": self.settings, "masked": self.masked, **self.extra}
 
 
+# merge.persons when the inputs' persons could not be counted together (scanner.merge writes these notes)
+NOT_COMBINED_KEYS = "not combined: the inputs used different case keys"
+NOT_COMBINED_RULES = "not combined: the inputs keyed persons with different rules"
+
+
+def persons_not_combined(doc: FindingsDoc) -> str | None:
+    """Why a merged case holds no persons although its inputs counted some: ``case keys`` (each scan keyed its
+    fingerprints with its own case.key) or ``rules`` (another leakscan or person rules); None otherwise. A reader of
+    persons must say this, never "no leaked file was found" (Session 21). Total: a hand-edited note is None."""
+    merge = doc.sections.get("merge")
+    note = merge.get("persons") if isinstance(merge, dict) else None
+    if doc.persons is not None or not isinstance(note, str):
+        return None
+    return "case keys" if note.startswith(NOT_COMBINED_KEYS) else "rules" if note.startswith(NOT_COMBINED_RULES) else None
+
+
 @dataclass
 class FindingsDoc:
     """A whole findings.json. ``sections`` holds the optional parts later areas add (persons, overlap,

@@ -24,6 +24,8 @@ from .details import read_details
 from .evidence import (
     FILE_DETAIL_CODES,
     FINDINGS,
+    NOT_COMBINED_KEYS,
+    NOT_COMBINED_RULES,
     SKIP_DETAIL_CODES,
     FindingsDoc,
     chain_counts,
@@ -472,7 +474,7 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
         return None, "no input counted persons"
     used = {k for _p, k, _m in with_persons}
     if len(used) != 1 or None in used:
-        return None, ("not combined: the inputs used different case keys (case.key); copy one case.key into "
+        return None, (f"{NOT_COMBINED_KEYS} (case.key); copy one case.key into "
                       "every --out before scanning to count persons across scans. Per-scan counts: see inputs.")
     if len({_person_rules(d) for d in docs if d.persons}) != 1:
         return None, (f"{_OTHER_RULES} (leakscan version, persons.keying "
@@ -621,7 +623,7 @@ def _pairs(inputs: list[tuple[list[dict[str, Any]], dict[int, int]]], files: boo
     return list(out.values())
 
 
-_OTHER_RULES = "not combined: the inputs keyed persons with different rules"
+_OTHER_RULES = NOT_COMBINED_RULES
 PERSON_RULE_FILES = ("person_variants.toml", "towns.tsv", "municipalities.toml", "old_municipalities.toml",
                      "room_notes.toml")
 

@@ -373,6 +373,7 @@ def check_manifest(out: Path) -> list[tuple[str, str]]:
     except (OSError, UnicodeDecodeError, UsageError):
         return [(MANIFEST, "not a readable manifest (a link, not UTF-8, or too large)")]
     problems: list[tuple[str, str]] = []
+    listed = set()
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -381,8 +382,24 @@ def check_manifest(out: Path) -> list[tuple[str, str]]:
             problems.append((f"{MANIFEST} line {n}", "not a manifest line"))
             continue
         digest, rel = m.group(1).lower(), m.group(2)
+        listed.add(rel)
         problems += [(rel, p) for p in [_check_listed(out, rel, digest)] if p]
-    return problems
+    return problems + [(name, VerifyStatus.MISSING) for name in unlisted_required(listed)]
+
+
+# What a finished folder always holds beside its document (Session 21: report.html deleted together with its manifest
+# line left a folder verify called intact). The exports and CSV lists are written together (publish.write_findings):
+# one listed means every one (a folder of a leakscan before them lists none of them).
+_BESIDE = {"findings.json": ("report.html",), "diff.json": ("remediation.html",)}
+_TOGETHER = ("findings.dfxml", "findings.case.jsonld", "copies.hashdeep", "keyword-leads.csv", "skipped.csv")
+
+
+def unlisted_required(listed: set[str]) -> list[str]:
+    """The outputs a manifest listing ``listed`` must list too, and does not."""
+    need = {name for document, beside in _BESIDE.items() if document in listed for name in beside}
+    if "findings.json" in listed and listed & set(_TOGETHER):
+        need |= set(_TOGETHER)
+    return sorted(need - listed)
 
 
 def listed_digest(out: Path, name: str) -> str | None:

@@ -88,5 +88,13 @@ def summarise(diff: dict[str, Any], paths: dict[str, Path]) -> str:
     if not persons.get("same_keying", True):  # the person count changed its rules between the scans: say so
         lines.append("  " + _("persons counted by other rules (persons.keying):") + " "
                      + f"{persons.get('baseline_keying') or '-'} -> {persons.get('rescan_keying') or '-'}")
+    said = {("baseline", "case keys"): _("baseline persons: not counted (a merge of scans with different case keys)"),
+            ("baseline", "rules"): _("baseline persons: not counted (a merge of scans counted by different rules)"),
+            ("rescan", "case keys"): _("rescan persons: not counted (a merge of scans with different case keys)"),
+            ("rescan", "rules"): _("rescan persons: not counted (a merge of scans counted by different rules)")}
+    for side in ("baseline", "rescan"):  # Session 21: a merge whose inputs' persons were not counted together
+        line = said.get((side, str(persons.get(f"{side}_not_combined"))))
+        if line is not None:
+            lines.append("  " + line)
     lines.append(_("remediation report:") + f"       {paths['remediation']}")
     return "\n".join(lines)

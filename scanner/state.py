@@ -185,10 +185,11 @@ def _check_loc(d: object) -> dict[str, Any]:
     return d
 
 
-def recorded_scope(path: Path) -> tuple[object, object] | None:
-    """(case id, sources) a state file records, read only (never through a link, nothing written; a journal
-    beside it ignored); None when it is not a state leakscan can read. verify ties the state to the findings.json
-    beside it with this (Session 9), as ``--resume`` does."""
+def recorded_scope(path: Path) -> tuple[object, object, object] | None:
+    """(case id, sources, when the scan began) a state file records, read only (never through a link, nothing
+    written; a journal beside it ignored); None when it is not a state leakscan can read. verify ties the state to
+    the findings.json beside it with this (Session 9), as ``--resume`` does; the start (``scan.started`` in
+    findings.json, kept across resumes) tells it from another scan of the same case and sources (Session 21)."""
     import stat as stat_
 
     try:
@@ -202,15 +203,16 @@ def recorded_scope(path: Path) -> tuple[object, object] | None:
         config = meta.get("config")
         if not isinstance(config, dict):
             return None
-        return config.get("case_id", ""), config.get("sources")
+        return config.get("case_id", ""), config.get("sources"), meta.get("started")
     except (sqlite3.Error, ValueError, TypeError, RecursionError):
         return None
     finally:
         db.close()
 
 
-def _refuse_other_case(out: Path, state: ScanState) -> None:
-    """A state copied in from another case must not replace (or mix with) the outputs this folder holds."""
+def _refuse_other_case(out: Path, state: ScanState, same_scan: bool) -> None:
+    """A state copied in from another case must not replace (or mix with) the outputs this folder holds. The state of
+    the scan that wrote them (``same_scan``: not an interrupted rerun's pending state) began when they say, too."""
     from .evidence import EvidenceError, read_case_file
 
     if not (out / "findings.json").exists():
@@ -218,10 +220,13 @@ def _refuse_other_case(out: Path, state: ScanState) -> None:
     try:
         published = json.loads(read_case_file(out / "findings.json"))
         case_id, sources = (published.get("case") or {}).get("id"), (published.get("scan") or {}).get("sources")
+        started = (published.get("scan") or {}).get("started")
     except (EvidenceError, UsageError, ValueError, AttributeError, RecursionError):
-        case_id = sources = None
-    config = state._meta()["config"]
-    if case_id != config.get("case_id", "") or sources != config.get("sources"):
+        case_id = sources = started = None
+    meta = state._meta()
+    config = meta["config"]
+    if (case_id != config.get("case_id", "") or sources != config.get("sources")
+            or (same_scan and started != meta.get("started"))):
         raise UsageError(f"--resume {out}: {STATE_FILE} is the state of another case or other sources than the "
                          "findings.json beside it (or that findings.json is not readable): not resumed; scan again "
                          "into a new --out")
@@ -317,7 +322,7 @@ class ScanState:
             why = str(e) if isinstance(e, (sqlite3.Error, StateDamage)) else type(e).__name__
             raise UsageError(f"--resume {out}: {STATE_FILE} is not a readable scan state ({why}); it cannot be "
                              "resumed: scan again into a new --out") from None
-        _refuse_other_case(out, state)
+        _refuse_other_case(out, state, same_scan=not pending)
         published = (out / "findings.json").is_file() and (out / "manifest.sha256").is_file()
         if not pending and meta.get("status") == "finished" and published:  # replaying would rewrite a finished scan's evidence with today's walk
             raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out "

@@ -54,7 +54,20 @@ def check_outputs(out: Path) -> list[dict[str, str]]:
     named = {p["file"] for p in problems}
     problems += [{"file": name, "problem": f"{INCONSISTENT}: {why}"} for name, why in _not_made_from(out)
                  if name not in named]
+    if _compared_with_a_baseline(out):  # a rescan stripped of its verdict would read as a plain scan
+        problems += [{"file": name, "problem": VerifyStatus.MISSING} for name in ("diff.json", "remediation.html")
+                     if name not in named and not os.path.lexists(out / name)]
     return problems
+
+
+def _compared_with_a_baseline(out: Path) -> bool:
+    """The findings.json in ``out`` was written by ``scan --baseline`` (its command line says so), so diff.json and
+    remediation.html belong beside it (Session 21: both deleted with their manifest lines verified). Never raises."""
+    try:
+        doc, _digest = read_findings(out)
+    except (UsageError, OSError, ValueError):
+        return False
+    return any(a == "--baseline" or a.startswith("--baseline=") for a in doc.scan.command_line if isinstance(a, str))
 
 
 def _not_made_from(out: Path) -> list[tuple[str, str]]:
@@ -93,10 +106,11 @@ def _not_made_from(out: Path) -> list[tuple[str, str]]:
         if document == FINDINGS and os.path.lexists(out / "scan-state.sqlite"):
             from .state import recorded_scope
 
-            scope = (((doc.get("case") or {}).get("id") or ""), (doc.get("scan") or {}).get("sources"))
+            scope = (((doc.get("case") or {}).get("id") or ""), (doc.get("scan") or {}).get("sources"),
+                     (doc.get("scan") or {}).get("started"))
             if recorded_scope(out / "scan-state.sqlite") != scope:
-                found.append(("scan-state.sqlite", f"the state of another case or other sources than the {document} "
-                                                   "beside it (copied in, or not a leakscan state)"))
+                found.append(("scan-state.sqlite", f"the state of another case, other sources or another scan than "
+                                                   f"the {document} beside it (copied in, or not a leakscan state)"))
         data = _regular_bytes(out / html)
         if data is not None and digest.encode() not in data:
             found.append((html, f"does not name the SHA-256 of the {document} beside it (copied in from another "
@@ -149,6 +163,18 @@ def stated_keying(out: Path) -> dict[str, Any] | None:
     # a keying_id was checked with the folder's case.key (_inconsistencies): proven; without a key, only stated
     same = keying_stated(persons, key_checked=os.path.isfile(out / CASE_KEY) and not os.path.islink(out / CASE_KEY))
     return {"keying": keying, "same_format": list(same)} if same else None
+
+
+def persons_apart(out: Path) -> str | None:
+    """Why a merged case holds no persons (``case keys`` or ``rules``: evidence.persons_not_combined), said by verify
+    beside "every file matches" so a matching folder is not read as a counted case (Session 21). Never raises."""
+    from .evidence import persons_not_combined
+
+    try:
+        doc, _digest = read_findings(out)
+    except (UsageError, OSError, ValueError):
+        return None
+    return persons_not_combined(doc)
 
 
 def _is_local(f: Finding) -> bool:

@@ -20,6 +20,8 @@ from typing import Any
 import openpyxl
 from faker import Faker
 
+from scanner.demo import birth_date
+
 LEAK_NAME = "介護予防_利用者名簿.xlsx"
 DOS_TIME = (2017, 3, 1, 10, 20, 30)
 
@@ -34,7 +36,7 @@ def roster_xlsx(seed: int = 4, rows: int = 25) -> bytes:
     ws.append(["氏名", "フリガナ", "郵便番号", "住所", "電話番号", "生年月日"])
     for _ in range(rows):
         ws.append([fake.name(), fake.kana_name(), fake.postcode(), fake.address(), fake.phone_number(),
-                   fake.date_of_birth(minimum_age=65, maximum_age=99).isoformat()])
+                   birth_date(fake, minimum_age=65, maximum_age=99).isoformat()])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.demo import simple_xlsx
+from scanner.demo import birth_date, simple_xlsx
 from tests.image_data import e01, fat_image
 from tests.pii_data import csv_bytes, people, standard, xls_bytes
 
@@ -55,7 +55,7 @@ def workbook(rows: int = 12, seed: int = 21) -> bytes:
     table: list[list[object]] = [["氏名", "フリガナ", "住所", "電話番号", "生年月日"]]
     for _ in range(rows):
         table.append([fake.name(), fake.kana_name(), fake.address(), fake.phone_number(),
-                      fake.date_of_birth().isoformat()])
+                      birth_date(fake).isoformat()])
     return simple_xlsx(table, "利用者")
 
 

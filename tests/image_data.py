@@ -15,6 +15,8 @@ import struct
 import subprocess
 from pathlib import Path
 
+from scanner.demo import birth_date
+
 LEAKED = "介護予防_利用者名簿.xlsx"
 
 # A ``sitecustomize`` for a scan's PYTHONPATH (tests/test_image_walker.py, test_split11_walk_error.py): pytsk3 (and
@@ -143,7 +145,7 @@ def leaked_workbook(seed: int = 4, rows: int = 30) -> bytes:
     ws.append(["氏名", "フリガナ", "住所", "電話番号", "生年月日"])
     for _ in range(rows):
         ws.append([fake.name(), fake.kana_name(), fake.address(), fake.phone_number(),
-                   fake.date_of_birth().isoformat()])
+                   birth_date(fake).isoformat()])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

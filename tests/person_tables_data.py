@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from scanner.demo import birth_date
+
 Rows = list[list[object]]
 
 
@@ -84,7 +86,7 @@ def ja_people(n: int, seed: int = 16) -> list[JaPerson]:
         out.append(JaPerson(
             family=last[0], given=first[0], family_kana=last[1], given_kana=first[1], family_roman=last[2],
             given_roman=first[2], sex="男" if male else "女",
-            birth=fake.date_of_birth(minimum_age=20, maximum_age=90).isoformat(),
+            birth=birth_date(fake, minimum_age=20, maximum_age=90).isoformat(),
             phone=f"0{rnd.choice([3, 6, 45, 52, 90, 80])}-{rnd.randint(1000, 9999)}-{rnd.randint(1000, 9999)}",
             email=fake.free_email(), postcode=fake.zipcode(), prefecture=fake.prefecture(), city=fake.city(),
             town=fake.town(), block=f"{rnd.randint(1, 9)}-{rnd.randint(1, 30)}-{rnd.randint(1, 20)}",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from remediation_data import load
 
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
 from scanner.output import write_manifest
@@ -60,6 +61,24 @@ def test_a_file_from_another_case_with_the_manifest_made_again_does_not_verify(
     run = run_cli("verify", str(case))
     assert run.returncode == 1, run.stdout + run.stderr
     assert swapped in run.stdout and "findings.json" in run.stdout
+
+
+def test_the_state_of_another_scan_of_the_same_case_and_sources_does_not_verify(cases: dict[str, Path],
+                                                                                tmp_path: Path) -> None:
+    """Session 21: the state was tied to its findings.json by case id and sources only, so the state of another
+    scan of the same case and sources (the scan run twice into two folders) swapped in with the manifest made again
+    verified; the state records when its scan started, and so does findings.json."""
+    source = load(cases["a"])["scan"]["sources"]
+    again = tmp_path / "again"
+    run = run_cli("scan", *source, "--name", LEAKED_NAME, "--quiet", "--out", str(again), "--case-id", "S9-1")
+    assert run.returncode == 1, run.stderr
+    case = _copy(cases["a"], tmp_path / "case")
+    shutil.copyfile(again / "scan-state.sqlite", case / "scan-state.sqlite")
+    write_manifest(case)
+    run = run_cli("verify", str(case))
+    assert run.returncode == 1 and "scan-state.sqlite" in run.stdout, run.stdout + run.stderr
+    resume = run_cli("scan", "--resume", str(case))
+    assert resume.returncode == 2 and "scan-state.sqlite" in resume.stderr and "Traceback" not in resume.stderr
 
 
 def test_an_untouched_case_still_verifies(cases: dict[str, Path]) -> None:

@@ -118,6 +118,22 @@ def test_rescan_outputs_are_listed_in_the_manifest_and_report_the_verdict(phases
     assert "新しいフォルダー/介護予防_利用者名簿 - コピー.xlsx" in html
 
 
+def test_a_rescan_stripped_of_its_diff_does_not_verify(phases: dict, tmp_path: Path):
+    """Session 21: diff.json and remediation.html of a rescan deleted with their manifest lines left a folder verify
+    called intact, a plain scan to every reader: findings.json records the --baseline it was compared with."""
+    import shutil
+
+    out = tmp_path / "re1"
+    shutil.copytree(phases["root"] / "re1", out)
+    for name in ("diff.json", "remediation.html"):
+        (out / name).unlink()
+    manifest = out / "manifest.sha256"
+    manifest.write_text("".join(line for line in manifest.read_text().splitlines(keepends=True)
+                                if not line.endswith(("  diff.json\n", "  remediation.html\n"))))
+    run = run_cli("verify", str(out))
+    assert run.returncode == 1 and "OUTPUT MISSING: diff.json" in run.stdout, run.stdout
+
+
 def test_diff_command_gives_the_same_result(phases: dict):
     assert phases["diff_cmd"].returncode == 1, phases["diff_cmd"].stderr
     a = (phases["root"] / "re1" / "diff.json").read_bytes()
@@ -176,3 +192,33 @@ def test_a_rescan_given_another_case_id_than_the_baseline_s_says_so(phases: dict
                   str(phases["base"]), "--case-id", "2026-002")
     assert "--case-id 2026-002 is not the baseline's case id 2026-001" in run.stderr, run.stderr
     assert load(tmp_path / "o")["case"]["id"] == "2026-002"  # what the examiner gave is what is recorded
+
+
+def test_a_rescan_older_than_its_baseline_is_never_clean(tmp_path: Path):
+    """Session 21: ``diff NEW OLD`` with the two scans swapped (the "rescan" made before the copy was there, the
+    "baseline" after it) said every copy was removed: clean, exit 0. A rescan that began before its baseline ended
+    shows nothing about what is left after it: not-verified, said why."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    src.mkdir()
+    (src / "memo.txt").write_text("議事録", encoding="utf-8")
+    earlier = tmp_path / "earlier"
+    assert run_cli("scan", str(src), *NAME, "--out", str(earlier), "--quiet").returncode == 0
+    (src / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(8)))
+    later = tmp_path / "later"
+    assert run_cli("scan", str(src), *NAME, "--out", str(later), "--case-id", "2026-777").returncode == 1
+    run = run_cli("diff", str(later), str(earlier), "--out", str(tmp_path / "swapped"))
+    diff = load(tmp_path / "swapped", "diff.json")
+    assert diff["leak_counts"]["removed"] == 1
+    assert run.returncode == 1 and diff["verdict"] == "not-verified" and "order" in diff["verdict_reasons"]
+    assert "order" in run.stderr and "Traceback" not in run.stderr
+    html = (tmp_path / "swapped" / "remediation.html").read_text(encoding="utf-8")
+    assert 'data-verdict="not-verified"' in html
+    genuine = run_cli("diff", str(earlier), str(later), "--out", str(tmp_path / "forward"), "--quiet")
+    assert genuine.returncode == 1 and "order" not in load(tmp_path / "forward", "diff.json")["verdict_reasons"]
+    # two scans of two cases (case ids given to both, not the same) are said to be so, as scan --baseline says
+    other = tmp_path / "other-case"
+    assert run_cli("scan", str(src), *NAME, "--out", str(other), "--case-id", "2026-778").returncode == 1
+    run = run_cli("diff", str(later), str(other), "--out", str(tmp_path / "two-cases"), "--quiet")
+    assert run.returncode == 1 and "2026-777" in run.stderr and "2026-778" in run.stderr and "case id" in run.stderr

@@ -64,3 +64,27 @@ def test_same_scan_twice_is_not_counted_twice_and_other_keys_are_not_combined(tm
     assert "persons" not in merged and merged["merge"]["persons"].startswith("not combined")
     run = run_cli("merge", str(a), "--out", str(a))
     assert run.returncode == 2 and "Traceback" not in run.stderr
+    # Session 21: persons of such a merge said "the scan found no leaked file to count" (exit 2), a wrong answer
+    # about a case whose scans found copies holding persons: it says why they cannot be counted together and how
+    case = str(tmp_path / "case")
+    run = run_cli("persons", case)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "no leaked file" not in run.stderr
+    assert "different case keys" in run.stderr and "case.key" in run.stderr
+    for out in (a, b):  # each input's own count, and the command that gives it
+        assert f"leakscan persons {out}" in run.stderr
+    assert str(load(a)["persons"]["unique"]) in run.stderr
+    ja = run_cli("persons", case, env={"LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
+    assert ja.returncode == 2 and "case.key" in ja.stderr and "no leaked file" not in ja.stderr
+    run = run_cli("persons", case, "--export", str(tmp_path / "list.xlsx"))
+    assert run.returncode == 2 and "different case keys" in run.stderr and not (tmp_path / "list.xlsx").exists()
+    run = run_cli("verify", case)  # the outputs match; the case's missing count is said, not read as none
+    assert run.returncode == 0 and "not counted together" in run.stdout and f"leakscan persons {case}" in run.stdout
+    # a rescan with the merged case as its baseline: the baseline's persons were not counted, said so
+    rescan = run_cli("scan", str(src), "--name", LEAKED_NAME, "--out", str(tmp_path / "re"), "--baseline", case)
+    assert rescan.returncode == 1 and "Traceback" not in rescan.stderr
+    assert "different case keys" in rescan.stderr
+    diff = load(tmp_path / "re", "diff.json")
+    assert diff["persons"]["baseline"] is None and diff["persons"]["baseline_not_combined"] == "case keys"
+    html = (tmp_path / "re" / "remediation.html").read_text(encoding="utf-8")
+    assert 'id="persons-not-combined"' in html

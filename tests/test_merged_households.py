@@ -14,6 +14,7 @@ from conftest import run_leakscan
 from faker import Faker
 from openpyxl import Workbook, load_workbook
 
+from scanner.demo import birth_date
 from scanner.detectors.pii import SheetKind, analyse_sheet
 
 
@@ -33,7 +34,7 @@ def _households(seed: int) -> tuple[bytes, set[tuple[str, str]]]:
         for m, rel in enumerate(("世帯主", "妻", "子")):
             name = f"{sei} {fake.first_name()}"
             first = m == 0
-            ws.append([h + 1 if first else None, name, rel, fake.date_of_birth().isoformat(),
+            ws.append([h + 1 if first else None, name, rel, birth_date(fake).isoformat(),
                        fake.postcode() if first else None, address if first else None,
                        fake.phone_number() if first else None])
             truth.add((name.replace(" ", ""), address))

@@ -29,6 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.config import MiB
+from scanner.demo import birth_date
 from scanner.detectors import columns as C
 from scanner.detectors import forms as F
 from scanner.detectors import headerless as H
@@ -214,7 +215,7 @@ def _generated(seed: int = 11) -> list[list[list[object]]]:
         return {"name": ja.name(), "family": ja.last_name(), "given": ja.first_name(), "address": ja.address(),
                 "prefecture": ja.prefecture(), "city": ja.city(), "town": ja.town(), "block": ja.chome() + ja.ban(),
                 "phone": ja.phone_number(), "postcode": ja.postcode(), "email": ja.email(),
-                "birth": ja.date_of_birth(minimum_age=60, maximum_age=99), "company": ja.company()}
+                "birth": birth_date(ja, minimum_age=60, maximum_age=99), "company": ja.company()}
 
     # texts no name test passes (digits among kana, kanji and signs) and typed numbers and dates
     codes = [lambda: rnd.randint(1, 9999), lambda: float(rnd.randint(1, 500)), lambda: f"資料{rnd.randint(0, 999):03d}",

@@ -10,6 +10,7 @@ import random
 import pytest
 from faker import Faker
 
+from scanner.demo import birth_date
 from scanner.detectors import pii as P
 
 SEED = 20261217
@@ -73,7 +74,7 @@ def test_a_list_of_managers_at_their_homes_keeps_its_persons(header: list[str]) 
     rows: list[list[object]] = [header]
     for _ in range(40):
         rows.append([fake.name(), f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
-                     fake.phone_number(), fake.date_of_birth(minimum_age=30, maximum_age=65).isoformat()][:len(header)])
+                     fake.phone_number(), birth_date(fake, minimum_age=30, maximum_age=65).isoformat()][:len(header)])
     assert _count(rows) == 40, header
 
 
@@ -107,7 +108,7 @@ def test_a_staff_roster_with_a_column_of_places_after_the_name_keeps_its_persons
     fake, rnd = _fake()
     rows: list[list[object]] = [[staff, "生年月日", "住所", "電話", head]]
     for _ in range(40):
-        rows.append([fake.name(), fake.date_of_birth(minimum_age=20, maximum_age=65).isoformat(),
+        rows.append([fake.name(), birth_date(fake, minimum_age=20, maximum_age=65).isoformat(),
                      f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
                      fake.phone_number(), fake.town() + rnd.choice(endings)])
     assert _count(rows) == 40

@@ -20,6 +20,7 @@ from conftest import run_leakscan
 from faker import Faker
 from test_fp11 import titled_inventory
 
+from scanner.demo import AS_OF, birth_date, years_before
 from scanner.detectors.pii import SheetKind, analyse_sheet
 from scanner.detectors.values import looks_like_home_address
 from tests import pii_data as P
@@ -32,8 +33,8 @@ def staff(n: int, seed: int = 1212) -> list[dict[str, str]]:
     fk.seed_instance(seed)
     rnd = random.Random(seed)
     return [{"name": fk.name(), "kana": fk.kana_name(), "address": fk.address(), "phone": fk.phone_number(),
-             "postcode": fk.postcode(), "birth": fk.date_of_birth(minimum_age=20, maximum_age=65).isoformat(),
-             "sex": rnd.choice(["男", "女"]), "hired": fk.date_between("-20y").isoformat(),
+             "postcode": fk.postcode(), "birth": birth_date(fk, minimum_age=20, maximum_age=65).isoformat(),
+             "sex": rnd.choice(["男", "女"]), "hired": fk.date_between_dates(years_before(AS_OF, 20), AS_OF).isoformat(),
              "dept": rnd.choice(["総務部", "介護課", "営業部"])} for _ in range(n)]
 
 

@@ -8,6 +8,7 @@ import random
 import pytest
 from faker import Faker
 
+from scanner.demo import birth_date
 from scanner.detectors import pii as P
 from scanner.detectors import values as V
 
@@ -45,7 +46,7 @@ def test_a_staff_roster_with_its_own_doctor_nursery_school_or_former_employer_ke
     rows: list[list[object]] = [["担当者名", "住所", "電話", "生年月日", extra]]
     for _ in range(40):
         rows.append([fake.name(), _home(fake), fake.phone_number(),
-                     fake.date_of_birth(minimum_age=22, maximum_age=65).isoformat(), value(fake)])
+                     birth_date(fake, minimum_age=22, maximum_age=65).isoformat(), value(fake)])
     assert _count(rows) == 40, extra
 
 
@@ -69,7 +70,7 @@ def test_an_english_roster_of_managers_at_their_homes_keeps_its_persons() -> Non
     rows: list[list[object]] = [["Manager", "Home Address", "Phone", "Date of Birth"]]
     for _ in range(40):
         rows.append([fake.name(), f"{fake.street_address()}, {fake.city()}", fake.phone_number(),
-                     fake.date_of_birth().isoformat()])
+                     birth_date(fake).isoformat()])
     assert _count(rows) == 40
 
 

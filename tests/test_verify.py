@@ -59,6 +59,28 @@ def test_missing_or_unlisted_output_files_fail(scanned: tuple[Path, Path], tmp_p
     assert run.returncode == 1 and "OUTPUT MISSING: findings.json" in run.stdout
 
 
+@pytest.mark.parametrize("name", ["report.html", "copies.hashdeep", "findings.dfxml", "skipped.csv"])
+def test_an_output_removed_with_its_manifest_line_fails(name: str, scanned: tuple[Path, Path], tmp_path: Path):
+    """Session 21: report.html (or an export) deleted and its line cut from manifest.sha256 left a folder verify
+    called intact ("every file matches"): every output a scan always writes beside findings.json is required."""
+    out = copy_out(scanned[1], tmp_path / "copy")
+    (out / name).unlink()
+    manifest = out / "manifest.sha256"
+    manifest.write_text("".join(line for line in manifest.read_text().splitlines(keepends=True)
+                                if not line.rstrip("\n").endswith("  " + name)))
+    run = run_cli("verify", str(out))
+    assert run.returncode == 1 and f"OUTPUT MISSING: {name}" in run.stdout, run.stdout
+    assert "every file matches" not in run.stdout
+    for command in (["persons", str(out)], ["merge", str(out), "--out", str(tmp_path / "m")],
+                    ["diff", str(out), str(scanned[1]), "--out", str(tmp_path / "d")]):
+        used = run_cli(*command)  # a folder verify refuses is not used either
+        assert used.returncode == 2 and name in used.stderr and "Traceback" not in used.stderr, (command, used.stderr)
+    # `leakscan report` writes report.html again from the findings.json the manifest vouches for; a missing export
+    # is not vouched for by the manifest it makes again
+    assert run_cli("report", str(out)).returncode == 0
+    assert run_cli("verify", str(out)).returncode == (0 if name == "report.html" else 1)
+
+
 def test_changed_or_gone_sources_fail(tmp_path: Path):
     src = share(tmp_path)
     with zipfile.ZipFile(src / "PC03/backup_2017.zip", "w") as z:

@@ -52,6 +52,10 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     with locked(args.out):
         claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
         paths = publish_diff(diff, args.out, args.lang)
+    ids = [str(((diff.get(side) or {}).get("case") or {}).get("id") or "") for side in ("baseline", "rescan")]
+    if all(ids) and ids[0] != ids[1]:  # Session 21: as scan --baseline says it; a rescan of another case is said
+        print("leakscan: warning: " + _("the rescan's case id {0} is not the baseline's case id {1}: two cases "
+                                        "compared").format(shown(ids[1]), shown(ids[0])), file=sys.stderr)
     if (diff.get("baseline") or {}).get("findings_sha256") == (diff.get("rescan") or {}).get("findings_sha256"):
         # Session 9: a scan diffed with itself (the same folder twice, or a copy) proves nothing about today
         print("leakscan: " + _("warning: {0} is the same scan as the baseline {1} (the same findings.json): nothing "

@@ -78,6 +78,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     require_consistent(doc.to_json(), str(args.out / FINDINGS if args.out.is_dir() else args.out))
     persons = doc.persons
     if not persons:
+        _refuse_not_combined(doc, args.out)
         raise UsageError(_("{0}: the scan found no leaked file to count (no --name, --known-hashes or --reference "
                            "hit)").format(args.out))
     if args.export is not None and args.export.suffix.lower() != ".xlsx":  # fail before printing anything
@@ -117,6 +118,31 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
               file=sys.stderr)
         return EXIT_INCOMPLETE
     return 0
+
+
+def _refuse_not_combined(doc: FindingsDoc, out: Path) -> None:
+    """A merged case whose inputs' persons could not be counted together (different case keys or person rules) holds
+    no persons: said so, with each input's count and how to count them together; "the scan found no leaked file"
+    was a wrong answer about a case whose scans found copies holding persons (Session 21)."""
+    from ..evidence import persons_not_combined
+
+    why = persons_not_combined(doc)
+    if why is None:
+        return
+    merge = doc.sections.get("merge") or {}
+    inputs = [i for i in merge.get("inputs") or [] if isinstance(i, dict)]
+    counts = "; ".join(_("{0}: {1} persons (leakscan persons {0})").format(
+        shown(str(i.get("folder"))), i.get("persons_unique") if type(i.get("persons_unique")) is int else "-")
+        for i in inputs)
+    if why == "case keys":
+        raise UsageError(_("{0}: the scans merged here used different case keys (case.key), so their persons cannot "
+                           "be counted together (one person in two scans would count twice). Each scan's own count: "
+                           "{1}. To count them together: copy one case.key into every --out, scan again and merge "
+                           "again").format(shown(str(out)), counts))
+    raise UsageError(_("{0}: the scans merged here counted persons by different rules (leakscan version or person "
+                       "rules), so their persons cannot be counted together. Each scan's own count: {1}. To count "
+                       "them together: scan again with one leakscan version and merge again").format(
+        shown(str(out)), counts))
 
 
 def collect(doc: FindingsDoc, out: Path, named: NamedSources,

@@ -70,7 +70,15 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..evidence import FINDINGS, load_findings  # the machinery loads when the command runs
     from ..i18n import cli_language
     from ..scope import NamedSources, terminal_confirm
-    from ..verify import INCONSISTENT, MATCH, NOT_HASHED, check_outputs, stated_keying, verify_sources
+    from ..verify import (
+        INCONSISTENT,
+        MATCH,
+        NOT_HASHED,
+        check_outputs,
+        persons_apart,
+        stated_keying,
+        verify_sources,
+    )
 
     if not args.out.is_dir():
         raise UsageError(f"{args.out}: not an output folder")
@@ -102,9 +110,11 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     bad = [r for r in rows if r["status"] not in (MATCH, NOT_HASHED)]
     ok = not problems and not bad
     keying = stated_keying(args.out) if not problems else None  # a keying the chains cannot prove: said, not failed
+    apart = persons_apart(args.out) if not problems else None  # a merge whose persons were not counted: said
     if args.json:
         print(json.dumps({"ok": ok, "outputs": problems, "sources": rows, "working_files": working,
-                          "os_files": os_files, "anchors": anchors(args.out), "persons_keying_stated": keying},
+                          "os_files": os_files, "anchors": anchors(args.out), "persons_keying_stated": keying,
+                          "persons_not_combined": apart},
                          ensure_ascii=False, indent=2))
     else:
         for p in problems:
@@ -125,6 +135,10 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             print(_("note: persons.keying {0} is stated by findings.json, not proven: keyings {1} write record chains "
                     "of one format, so the chains cannot tell which of them counted the persons").format(
                 keying["keying"], "/".join(map(str, keying["same_format"]))))
+        if apart is not None:
+            print(_("note: the scans merged in this case were not counted together for persons (different case keys "
+                    "or person rules: {0}); this case holds no person count: leakscan persons {1} names each scan's "
+                    "count").format(apart, _shown(args.out)))
         for w in working:
             print(_("note: working file of an unfinished leakscan run (not an output): {0}").format(_shown(w)))
         for f in os_files:
