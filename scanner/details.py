@@ -797,6 +797,9 @@ class Detail(Code):
     BUNDLE_TOO_DEEP = "bundle-too-deep", "macOS sparse bundle inside {n:d} images: not opened; scan it as a SOURCE"
     BUNDLE_FOLDER_PROBLEM = "bundle-folder-problem", "macOS sparse bundle (this folder): {why:detail}"
     NESTED_WALK_STOPPED = "nested-walk-stopped", "nested image: walk stopped ({error:exc})"
+    NESTED_WALK_INTERNAL_ERROR = "nested-walk-internal-error", ("nested image: walk stopped by leakscan's own code "
+                                                                "({error:exc} at {where:word}): a bug in leakscan, not "
+                                                                "damage to the image; the rest of it not examined")
     BUNDLE_ENCRYPTED = "bundle-encrypted", "encrypted macOS sparse bundle disk image ({shape:name}; its token holds an encrcdsa header): its bands need the image's password and no library here decrypts them: not examined; attach it on a Mac with the password (hdiutil attach) and scan the volume, or a decrypted copy (hdiutil convert -format UDRO)"
     BUNDLE_IN_FOLDER_WALK = "bundle-in-folder-walk", "macOS sparse bundle disk image ({shape:name}): met inside a folder walk, its bands are not walked one by one (each is a slice of the disk, not a file) and the disk inside is not examined here; scan the bundle folder itself as a SOURCE (copy it out first when it is on a share or inside an image): leakscan then assembles its bands and walks the disk (or on a Mac `hdiutil convert NAME.sparsebundle -format UDRO -o disk.dmg` and scan that)"
     # -- markup tables, recycle bins, usage traces, xlsb
@@ -986,6 +989,9 @@ class Detail(Code):
     BIFF_NO_EOF = "biff-no-eof", "{what:word}: the record stream ends without the sheet's EOF record"
     ROWS_AFTER_LOST = "rows-after-lost", "rows after it lost"
     INSPECTOR_FAILED = "inspector-failed", "inspector {inspector:word} failed: {error:exc}"
+    INSPECTOR_INTERNAL_ERROR = "inspector-internal-error", ("leakscan's own code failed in inspector {inspector:word} "
+                                                            "({error:exc} at {where:word}): a bug in leakscan, not "
+                                                            "damage to the file; not examined")
     SPLIT_PART_ALONE = "split-part-alone", "opened alone as {kind:archive}: {why:detail}"
     MSG_OTHER_NAME_BREAKS = "msg-other-name-breaks", ("an Outlook message (.msg) under this name: its directory chain "
                                                       "breaks ({error:exc}) before a body or attachment; not read as a "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..codes import Status
 from ..config import ScanConfig
-from ..contracts import Inspection, ScanContext
+from ..contracts import Inspection, ScanContext, own_failure
 from ..details import Detail, say
 from ..errors import ReadError, SourceError
 from ..models import Entry, Location, Skipped
@@ -295,7 +295,10 @@ def _walked(source: ImageSource, fd: int | None, where: Location) -> Iterator[It
     except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
         raise
     except BaseException as e:  # noqa: BLE001 - a walk failing inside a nested image is data
-        yield Skipped(where, Status.CORRUPT, say(Detail.NESTED_WALK_STOPPED, error=type(e).__name__))
+        bug = own_failure(e)  # unless leakscan's own code failed: a bug, not a damaged image (images21)
+        yield (Skipped(where, Status.CORRUPT, say(Detail.NESTED_WALK_STOPPED, error=type(e).__name__)) if bug is None
+               else Skipped(where, Status.INTERNAL_ERROR, say(Detail.NESTED_WALK_INTERNAL_ERROR, error=type(e).__name__,
+                                                             where=bug)))
     finally:
         source.__exit__()
         if fd is not None:
