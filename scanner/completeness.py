@@ -81,6 +81,8 @@ def unlisted_kind(skip: dict[str, Any]) -> str | None:
     codes = detail_codes(skip) if reason in _FOLDER_REASONS or reason in _VOLUME_REASONS else []
     if reason in _FOLDER_REASONS and codes[:1] and codes[0] in FOLDER_NOT_LISTED:
         return "folder"
+    if reason == Status.UNSUPPORTED and codes[:1] == [Detail.LATER_SEGMENT]:
+        return "volume"  # a split image's segment whose first is not there: its volumes never listed (images21)
     hops = skip.get("container") or []
     inner = skip.get("inner_path")
     if not hops or reason not in _VOLUME_REASONS:
