@@ -386,6 +386,11 @@ class Detail(Code):
                                         "{slots:d}, metadata {version:word}) whose other members are not among the "
                                         "images, and starts with a partition table: walked as the disk it is (a "
                                         "raid1 member at data offset 0 holds the array's bytes itself)")
+    MD_LONE_MIRROR_READ = "md-lone-mirror-read", ("the only member image of this Linux md raid1 array (slot {slot:d} "
+                                                  "of {slots:d}, metadata {version:word}) among the images: a raid1 "
+                                                  "member holds a whole copy of the array, read from its data offset; "
+                                                  "nothing was rebuilt (the other members were not imaged or not "
+                                                  "handed over)")
     MD_MEMBERS_IN_ARCHIVE = "md-members-in-archive", ("md member image inside {container:name}: the other members of "
                                                       "its array are not looked for inside an archive (each member "
                                                       "is read alone); extract the archive and scan the folder, whose "

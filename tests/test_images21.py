@@ -143,3 +143,85 @@ def test_a_text_piece_named_so_is_not_taken_for_a_segment(tmp_path: Path) -> Non
     (folder / "list.002").write_text("山田,東京都\n" * 2000, encoding="utf-8")
     _, doc, _ = _scan(tmp_path / "out", folder)
     assert not [s for s in doc["skipped"] if "later-segment" in _codes(s)], doc["skipped"]
+
+
+# --- 5. md: which copy fills a slot, a lone raid1 member, stale members of other levels ------------------------
+
+@pytest.fixture(scope="module")
+def ext_bytes(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str]:
+    from image_data import ext_image, sha256, write_tree
+
+    if shutil.which("mke2fs") is None:
+        pytest.skip("mke2fs builds the file system")
+    root = tmp_path_factory.mktemp("md21")
+    book = leaked_workbook(seed=21)
+    tree = write_tree(root / "tree", {"共有/名簿.xlsx": book})
+    return ext_image(root / "ext4.img", tree, size_mib=8).read_bytes(), sha256(book)
+
+
+def _resign(path: Path, at: int, utime: int | None = None, data: tuple[int, bytes] | None = None) -> None:
+    """A 1.x member's superblock at AT given another update time (checksum made again), its data area overwritten."""
+    import struct
+
+    from md_data import _csum1
+
+    raw = bytearray(path.read_bytes())
+    sb = bytearray(raw[at:at + 1024])
+    if utime is not None:
+        struct.pack_into("<Q", sb, 192, utime)
+    max_dev = struct.unpack_from("<I", sb, 220)[0]
+    struct.pack_into("<I", sb, 216, 0)
+    struct.pack_into("<I", sb, 216, _csum1(sb, max_dev))
+    raw[at:at + 1024] = sb
+    if data is not None:
+        raw[data[0]:data[0] + len(data[1])] = data[1]
+    path.write_bytes(bytes(raw))
+
+
+def test_a_doubly_claimed_slot_is_filled_by_the_freshest_superblock_not_the_first_path(
+        ext_bytes: tuple[bytes, str], tmp_path: Path) -> None:
+    """Two images claim raid5 slot 1 at the newest event count: disk1.img, and a copy whose superblock was last
+    updated a year earlier holding other bytes (a forged or reused superblock) that sorts first by its path. Before:
+    the first path filled the slot, the array was read from the wrong bytes (the workbook lost) and the real member
+    listed md-member-duplicate. Now md's own metadata decides (update time): the real one is read, the other listed."""
+    import random
+
+    from md_data import write_members
+
+    from tests.test_md_raid import _findings, _hits
+
+    ext, book = ext_bytes
+    folder = tmp_path / "nas"
+    folder.mkdir()
+    members = write_members(folder, ext, 5, 3)
+    forged = folder / "a-disk1.img"
+    shutil.copyfile(members[1], forged)
+    _resign(forged, 4096, utime=1700000100 - 365 * 86400,
+            data=(1 << 20, random.Random(21).randbytes(len(ext))))
+    code, doc = _findings(tmp_path / "out", *map(str, members), str(forged))
+    assert _hits(doc) == [(f"{members[0]} » fs (ext4) » /共有/名簿.xlsx", book)], doc["skipped"]
+    said = [s for s in doc["skipped"] if _codes(s)[:1] == ["md-member-duplicate"]]
+    assert len(said) == 1 and said[0]["detail"].startswith("a-disk1.img: "), doc["skipped"]
+    assert "disk1.img already fills" in said[0]["detail"]
+    assert code == 3
+
+
+@pytest.mark.parametrize("version", ["1.2", "0.90"])
+def test_a_lone_raid1_member_is_read_as_a_whole_copy_without_a_degraded_alarm(
+        ext_bytes: tuple[bytes, str], tmp_path: Path, version: str) -> None:
+    """One member of a two-way raid1 imaged (its file system at data offset 1 MiB for 1.2; at 0 with no partition
+    table for 0.90): it holds the whole array, nothing is rebuilt from anything. Before: read with md-degraded
+    "their data was rebuilt from parity or another copy" (the 0.90 case with a partition table was fixed in
+    session 20 as md-lone-mirror; 1.2 never reaches it)."""
+    from md_data import write_members
+
+    from tests.test_md_raid import _findings, _hits
+
+    ext, book = ext_bytes
+    members = write_members(tmp_path, ext, 1, 2, chunk=0, version=version)
+    members[1].unlink()
+    code, doc = _findings(tmp_path / "out", str(members[0]))
+    assert _hits(doc) == [(f"{members[0]} » fs (ext4) » /共有/名簿.xlsx", book)], doc["skipped"]
+    notes = [c["code"] for c in doc["scan"]["source_details"][0]["volumes"][0]["note_codes"]]
+    assert "md-degraded" not in notes and "md-lone-mirror-read" in notes, notes
+    assert code == 1 and doc["skipped"] == []

@@ -638,7 +638,9 @@ class ImageSource:
         notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version, layout=sb.layout_name or "none",
                      chunk=sb.chunk, present=len(current), slots=sb.raid_disks, members=read)]
         degraded = array.rebuilt_slots()  # missing, or cut short (the chunks past its end)
-        if degraded:
+        if sb.level == 1 and len(current) == 1 and not array.cut:  # one mirror: a whole copy, nothing rebuilt
+            notes.append(say(Detail.MD_LONE_MIRROR_READ, slot=min(current), slots=sb.raid_disks, version=sb.version))
+        elif degraded:
             notes.append(say(Detail.MD_DEGRADED, level=sb.level_name, slots=",".join(str(r) for r in degraded)))
         return factory.Factory.NewPathSpec(_MD_ARRAY, location=location), array, notes
 
