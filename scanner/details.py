@@ -378,7 +378,7 @@ class Detail(Code):
                                                           "({why:lib}): damaged or changed after acquisition (libewf "
                                                           "reads a damaged chunk without an error), so the array's "
                                                           "data read from it is not reliable")
-    MD_STALE_COPY = "md-stale-copy", ("older copy of the md raid1 array: member image {name:name}, whose event count "
+    MD_STALE_COPY = "md-stale-copy", ("older copy of the md {level:word} array: member image {name:name}, whose event count "
                                       "{events:d} is behind the array's {newest:d} (failed or removed before the "
                                       "last writes), walked as a volume of its own: files deleted or changed since "
                                       "may be here as they were then")
@@ -386,6 +386,10 @@ class Detail(Code):
                                         "{slots:d}, metadata {version:word}) whose other members are not among the "
                                         "images, and starts with a partition table: walked as the disk it is (a "
                                         "raid1 member at data offset 0 holds the array's bytes itself)")
+    MD_STALE_UNREAD = "md-stale-unread", ("its older copy (slot(s) {slots:word} of the md {level:word} array, the "
+                                          "stale members of that moment) cannot be read on its own: {why:lib}; a "
+                                          "raid4/5/6 or raid0 member holds a slice of each stripe, readable only with "
+                                          "the other members as they were then, which moved on since")
     MD_LONE_MIRROR_READ = "md-lone-mirror-read", ("the only member image of this Linux md raid1 array (slot {slot:d} "
                                                   "of {slots:d}, metadata {version:word}) among the images: a raid1 "
                                                   "member holds a whole copy of the array, read from its data offset; "

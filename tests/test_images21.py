@@ -225,3 +225,43 @@ def test_a_lone_raid1_member_is_read_as_a_whole_copy_without_a_degraded_alarm(
     notes = [c["code"] for c in doc["scan"]["source_details"][0]["volumes"][0]["note_codes"]]
     assert "md-degraded" not in notes and "md-lone-mirror-read" in notes, notes
     assert code == 1 and doc["skipped"] == []
+
+
+def test_stale_raid10_members_holding_every_chunk_are_walked_as_an_older_copy(
+        ext_bytes: tuple[bytes, str], tmp_path: Path) -> None:
+    """raid10 near 2 over 4: slots 0 and 2 failed together (event 22, the array at 30) and hold one copy of every
+    chunk between them: a whole older file system, the workbook deleted since still on it. Before: each listed
+    md-member-stale, never examined (only raid1's stale members were walked)."""
+    from image_data import ext_image, write_tree
+    from md_data import write_members
+
+    from tests.test_md_raid import _findings, _hits
+
+    ext, book = ext_bytes
+    new = ext_image(tmp_path / "new.img", write_tree(tmp_path / "t", {"共有/memo.txt": b"nothing"}), size_mib=8)
+    current = write_members(tmp_path, new.read_bytes(), 10, 4, chunk=65536, layout=0x102, events=[30] * 4)
+    older = tmp_path / "older"
+    older.mkdir()
+    stale = write_members(older, ext, 10, 4, chunk=65536, layout=0x102, events=[22] * 4)  # the same array UUID
+    for i in (0, 2):
+        shutil.copy(stale[i], current[i])
+    code, doc = _findings(tmp_path / "out", *map(str, current))
+    assert _hits(doc) == [(f"{current[0]} » stale-slot0 (ext4) » /共有/名簿.xlsx", book)], doc["skipped"]
+    volume = next(v for v in doc["scan"]["source_details"][0]["volumes"] if v["name"] == "stale-slot0")
+    assert [c["code"] for c in volume["note_codes"]] == ["md-stale-copy"]
+    assert "older copy of the md raid10 array: member image disk0.img, disk2.img" in volume["note"]
+    assert code == 1 and doc["skipped"] == []
+
+
+def test_a_stale_raid5_member_says_why_its_older_data_is_not_read(ext_bytes: tuple[bytes, str], tmp_path: Path) -> None:
+    from md_data import write_members
+
+    from tests.test_md_raid import _findings
+
+    ext, _ = ext_bytes
+    members = write_members(tmp_path, ext, 5, 3, events=[30, 22, 30])
+    code, doc = _findings(tmp_path / "out", *map(str, members))
+    (said,) = doc["skipped"]
+    assert _codes(said) == ["md-member-stale", "md-stale-unread"]
+    assert "slot(s) 1 of the md raid5 array" in said["detail"] and "raid5: 2 of 3 members missing" in said["detail"]
+    assert code == 3

@@ -260,6 +260,7 @@ class ImageSource:
         self._md_skips: list[Skipped] = []  # its stale members, listed once
         self._md_elsewhere: list[Layer] = []  # md member partitions of an array another image reads: described
         self._md_stale: list[Layer] = []  # stale raid1 members: older copies of the array, walked on their own
+        self._md_stale_why: dict[str, str] = {}  # stale members whose older copy cannot be read alone: why
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -495,11 +496,12 @@ class ImageSource:
         return say(Detail.MD_MEMBERS_IN_ARCHIVE, container=os.path.basename(self.within.containers[-1].name))
 
     def _md_stale_copies(self, found: Gathered, location: str, names: tuple[str, ...]) -> tuple[list[Layer], set[str]]:
-        """The layers of each older copy of the raid1 array FOUND (its stale members: behind the newest event count,
+        """The layers of each older copy of the array FOUND (its stale members: behind the newest event count,
         superblock good, not halfway through a rebuild; those at one event count failed together and are one copy,
-        read as md would assemble them): a whole older file system, which may hold files deleted since (a client
-        list), walked as a volume of its own named stale-slotN (its lowest slot) below NAMES; and the members so
-        walked."""
+        read as md would assemble them: raid1, raid10 members holding every chunk between them): a whole older file
+        system, which may hold files deleted since (a client list), walked as a volume of its own named stale-slotN
+        (its lowest slot) below NAMES; and the members so walked. A copy that cannot be read alone (a raid4/5/6
+        member's slice of each stripe) has why in ``_md_stale_why``, said with the member (_md_left_out)."""
         from dfvfs.path import factory
 
         from .image_md import MdArray, MdRefused
@@ -509,20 +511,23 @@ class ImageSource:
         walked: set[str] = set()
         moments: dict[int, dict[int, str]] = {}  # event count: {slot: member} (members failed together: one copy)
         for key, sb in found.stale():
-            if sb.level != 1 or not sb.checksum_ok or sb.recovery_offset or sb.events >= found.newest:
+            if not sb.checksum_ok or sb.recovery_offset or sb.events >= found.newest:
                 continue
             moments.setdefault(sb.events, {}).setdefault(sb.role or 0, key)  # a slot twice: the other listed
         for events, members in sorted(moments.items()):
             first = min(members)
             sb = found.supers[members[first]]
             at = f"{location}/stale/{first}"
-            try:
-                MdArray(sb, members, found.supers, found.places, found.opener).close()
-            except (MdRefused, OSError):
+            try:  # raid1, or raid10 members holding a copy of every chunk between them (images21: raid10's were
+                MdArray(sb, members, found.supers, found.places, found.opener).close()  # only listed)
+            except (MdRefused, OSError) as e:  # a slice of each stripe (raid4/5/6, raid0), too few copies: said
+                for key in members.values():
+                    self._md_stale_why[key] = say(Detail.MD_STALE_UNREAD, level=sb.level_name,
+                                                  slots=",".join(str(r) for r in sorted(members)), why=str(e))
                 continue
             _MD_ARRAYS[at] = (sb, members, found.supers, found.places, found.opener)
             register_reader(_MD_ARRAY, _md_array_reader)
-            note = say(Detail.MD_STALE_COPY, name=", ".join(self._md_name(found.places[members[r]], found)
+            note = say(Detail.MD_STALE_COPY, level=sb.level_name, name=", ".join(self._md_name(found.places[members[r]], found)
                                                             for r in sorted(members)), events=events,
                        newest=found.newest)
             spec = factory.Factory.NewPathSpec(_MD_ARRAY, location=at)
@@ -674,7 +679,8 @@ class ImageSource:
             if key in walked:
                 continue
             name = self._md_name(found.places[key], found)
-            said = say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest) \
+            said = join_details([say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest),
+                                 self._md_stale_why.get(key, "")]) \
                 if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
             out.append(Skipped(where, Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
         for key, other in found.duplicates():
