@@ -265,3 +265,26 @@ def test_a_stale_raid5_member_says_why_its_older_data_is_not_read(ext_bytes: tup
     assert _codes(said) == ["md-member-stale", "md-stale-unread"]
     assert "slot(s) 1 of the md raid5 array" in said["detail"] and "raid5: 2 of 3 members missing" in said["detail"]
     assert code == 3
+
+
+# --- 4. an image SOURCE is opened once for the md check and the walk --------------------------------------------
+
+def test_an_e01_source_is_opened_once_by_leakscan_for_the_md_check_and_the_walk(
+        corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """dfvfs' ext2.E01 (third-party): the md member check opened it through pyewf (every segment's tables read) and
+    closed it, then the walk opened it again (pyewf handles: 6, leakscan's own 2). Now the handle the check opened
+    is the one walked (5, leakscan's own 1; dfvfs' layer search opens its own), and the walk finds the same files."""
+    from scanner.sources import image_media
+    from scanner.sources.image import ImageSource
+
+    real, opened = image_media.EwfImage.__init__, []
+
+    def counted(self: object, path: str) -> None:
+        opened.append(path)
+        real(self, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(image_media.EwfImage, "__init__", counted)
+    with ImageSource(str(corpus / "images/dfvfs__ext2.E01")) as source:
+        names = sorted(e.location.path for e in source.entries() if hasattr(e, "location"))
+    assert len(opened) == 1, opened
+    assert names == ["/a_directory/a_file", "/a_directory/another_file", "/a_link", "/passwords.txt"], names

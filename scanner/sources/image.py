@@ -260,6 +260,7 @@ class ImageSource:
         self._md_skips: list[Skipped] = []  # its stale members, listed once
         self._md_elsewhere: list[Layer] = []  # md member partitions of an array another image reads: described
         self._md_stale: list[Layer] = []  # stale raid1 members: older copies of the array, walked on their own
+        self._kept: Any = None  # the EwfImage the md check opened (_serve_md), handed to the walk (_open_media)
         self._md_stale_why: dict[str, str] = {}  # stale members whose older copy cannot be read alone: why
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
@@ -355,7 +356,16 @@ class ImageSource:
         return self
 
     def _open_storage(self) -> None:
-        """The storage media by its format (dfvfs' path spec, then the library reading it)."""
+        """The storage media by its format (dfvfs' path spec, then the library reading it); the EWF handle the md
+        check opened (``_kept``) is read, or closed when the image is refused before (or is no EWF after all)."""
+        try:
+            self._open_storage_kept()
+        finally:
+            if self._kept is not None:
+                self._kept.close()
+                self._kept = None
+
+    def _open_storage_kept(self) -> None:
         if not os.path.isdir(self.text):
             self._refuse_encrypted_dmg()
             self._refuse_cut_udif()
@@ -377,11 +387,19 @@ class ImageSource:
         missing, a layout or state not read here) is a SourceError saying why and naming the members found, or, when
         the image starts with a partition table, listed while the image is walked as the disk it also is. False: no
         md member (or walked as that disk)."""
-        from .image_md import MdRefused, gather, md_super
-        from .image_media import ReaderImage, open_md_member
+        from .image_md import MdRefused, gather, md_super_in
+        from .image_media import EwfImage, ReaderImage, open_md_member
 
         here = os.path.abspath(self.text)
-        first = md_super(here, opener=open_md_member)
+        try:
+            opened = open_md_member(here)
+        except OSError:
+            return False
+        first = md_super_in(opened.media)
+        if first is None and isinstance(opened.media, EwfImage):
+            self._kept = opened.media  # no member: the walk reads this handle (images21: pyewf opened it twice)
+        else:
+            opened.media.close()
         if first is None:
             return False
         self._step("rebuilding the Linux md array", "leakscan (md)")
@@ -1349,7 +1367,7 @@ class ImageSource:
             raise SourceError(self._ewf_unreadable(say(Detail.EWF_SIGNATURE_UNREADABLE)))
         try:
             if kind == "EWF":
-                ewf = EwfImage(self.text)
+                ewf, self._kept = self._kept or EwfImage(self.text), None  # the md check's handle, when it opened one
                 self._img, self._format = ewf, ewf.format_name()
                 self._stored, self._headers = ewf.stored_hashes(), ewf.headers()
             elif kind in ("RAW", "OS"):
