@@ -390,6 +390,9 @@ class Detail(Code):
                                           "stale members of that moment) cannot be read on its own: {why:lib}; a "
                                           "raid4/5/6 or raid0 member holds a slice of each stripe, readable only with "
                                           "the other members as they were then, which moved on since")
+    MD_IMAGES_UNREAD = "md-images-unread", ("image files among the SOURCEs or beside the members that their library "
+                                            "refused (a missing member may be one of them; its superblock could "
+                                            "not be read): {names:lib}")
     MD_LONE_MIRROR_READ = "md-lone-mirror-read", ("the only member image of this Linux md raid1 array (slot {slot:d} "
                                                   "of {slots:d}, metadata {version:word}) among the images: a raid1 "
                                                   "member holds a whole copy of the array, read from its data offset; "

@@ -660,8 +660,10 @@ class ImageSource:
         read = ", ".join(self._md_name(found.places[current[r]], found) for r in sorted(current))
         notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version, layout=sb.layout_name or "none",
                      chunk=sb.chunk, present=len(current), slots=sb.raid_disks, members=read)]
+        if array.missing and found.unread:  # a member's container its library refused: named (images21)
+            notes.append(self._md_unread(found))
         degraded = array.rebuilt_slots()  # missing, or cut short (the chunks past its end)
-        if sb.level == 1 and len(current) == 1 and not array.cut:  # one mirror: a whole copy, nothing rebuilt
+        if sb.level == 1 and len(found.supers) == 1 and not array.cut:  # alone: a whole copy, nothing rebuilt
             notes.append(say(Detail.MD_LONE_MIRROR_READ, slot=min(current), slots=sb.raid_disks, version=sb.version))
         elif degraded:
             notes.append(say(Detail.MD_DEGRADED, level=sb.level_name, slots=",".join(str(r) for r in degraded)))
@@ -686,7 +688,15 @@ class ImageSource:
         names = ", ".join(self._md_name(p, found) for p in sorted(found.places.values(), key=lambda p: (p[0], p[1])))
         detail = say(Detail.MD_ARRAY_UNREAD, level=sb.level_name, why=str(e), members=names)
         missing = not isinstance(e, MdRefused) or e.missing
+        if missing and found.unread:
+            detail = join_details([detail, self._md_unread(found)])
         return (Status.CORRUPT if missing else Status.UNSUPPORTED), detail
+
+    def _md_unread(self, found: Gathered) -> str:
+        """md-images-unread: the image containers among the candidates their library refused (a cut E01, a VMDK
+        missing its extent), each with why: a missing member may be one of them."""
+        return say(Detail.MD_IMAGES_UNREAD, names=", ".join(f"{os.path.basename(p)} ({why})"
+                                                            for p, why in sorted(found.unread.items())))
 
     def _md_left_out(self, found: Gathered, walked: set[str]) -> list[Skipped]:
         """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock) and not

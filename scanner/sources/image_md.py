@@ -224,6 +224,11 @@ def open_raw(path: str) -> MemberMedia:
 Opener = Callable[[str], MemberMedia]  # opens a member image (raises OSError when it cannot)
 
 
+class MemberUnread(OSError):
+    """An image container whose library refuses it (a cut E01, a VMDK missing its extent): it may be a member whose
+    superblock cannot be read; named in the array's messages (images21: skipped without a word)."""
+
+
 def md_super(path: str, start: int = 0, length: int | None = None, opener: Opener = open_raw) -> MdSuper | None:
     """The md superblock of the member image at PATH (or of its LENGTH bytes from START: a partition), or None (no
     member, or not readable). OPENER reads the image's disk (a raw file, or a container's)."""
@@ -266,6 +271,7 @@ class Gathered:
     newest: int = 0  # the highest event count
     opened: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # image file: (its files, its format)
     gaps: dict[str, list[str]] = field(default_factory=dict)  # image file: the files it names that are missing
+    unread: dict[str, str] = field(default_factory=dict)  # image containers beside it their library refused: why
     opener: Opener = open_raw
 
     def current(self) -> dict[int, str]:
@@ -353,6 +359,9 @@ def gather(place: Place, first: MdSuper, candidates: list[str],
             continue
         try:
             opened = opener(other)
+        except MemberUnread as e:  # a member may be in it: said with the array (image.py, md-images-unread)
+            found.unread[other] = str(e)
+            continue
         except OSError:
             continue
         try:
