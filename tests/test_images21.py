@@ -101,7 +101,8 @@ def test_an_internal_error_makes_the_scan_incomplete(disk: Path, tmp_path: Path)
     assert [(s["reason"], _codes(s)) for s in said] == [("internal-error", ["inspector-internal-error"])], doc["skipped"]
     assert doc["scan"]["complete"] is False
     assert code == 3, err
-    assert "internal-error" in err
+    assert "internal-error" in err and "1 file(s) not examined because leakscan's own code failed" in err, err
+    assert "the source went away" not in err, err
 
 
 # --- 2. a split raw image's later segments without the first ----------------------------------------------------

@@ -357,9 +357,12 @@ def _lost_line(doc: dict) -> str:
 
     inc = summary(doc) or {}
     parts = []
-    if inc.get("not_examined"):
+    bugs = sum(sk.get("reason") == Status.INTERNAL_ERROR for sk in doc.get("skipped") or [])
+    if (inc.get("not_examined") or 0) > bugs:
         parts.append(_("{0} folder(s) or file(s) not examined because the source went away or its walk stopped").format(
-            inc["not_examined"]))
+            inc["not_examined"] - bugs))
+    if bugs:
+        parts.append(_("{0} file(s) not examined because leakscan's own code failed on them").format(bugs))
     if inc.get("sources_not_opened"):
         parts.append(_("{0} SOURCE(s) not opened").format(len(inc["sources_not_opened"])))
     return "; ".join(parts)
