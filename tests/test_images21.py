@@ -409,3 +409,39 @@ def test_a_member_e01_its_library_refuses_is_named_in_the_arrays_messages(ext_by
     (error,) = {e["error"] for e in doc["scan"]["source_errors"]}
     assert "md-images-unread" in [c["code"] for c in doc["skipped"][0]["detail_codes"]], doc["skipped"]
     assert "zero0.E01 (EWF" in error, error
+
+
+@needs_mtools
+def test_a_nested_images_walk_stopped_by_its_reader_makes_the_scan_incomplete(disk: Path, tmp_path: Path) -> None:
+    """An image met in a folder whose walk a library stops part-way (injected: its batches raise OSError after the
+    first, as a reader failing mid-walk does): the rest of the image was never listed, so the scan is incomplete.
+    Before: `corrupt` nested-walk-stopped, the scan complete (exit 0)."""
+    import os
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(textwrap.dedent("""
+        try:
+            import scanner.sources.image as _image
+            _batches = _image.ImageSource.batches
+
+            def _failing(self, *a, **k):
+                if self.within is None:
+                    yield from _batches(self, *a, **k)
+                    return
+                raise OSError("reader failed")
+                yield
+
+            _image.ImageSource.batches = _failing
+        except Exception:
+            pass
+    """))
+    root = Path(__file__).resolve().parent.parent
+    folder = tmp_path / "share"
+    folder.mkdir()
+    shutil.copyfile(disk, folder / "pc.img")
+    code, doc, err = _scan(tmp_path / "out", folder, env={"PYTHONPATH": os.pathsep.join([str(hook), str(root)])})
+    said = [s for s in doc["skipped"] if s["path"].endswith("pc.img")]
+    assert [(s["reason"], _codes(s)) for s in said] == [("corrupt", ["nested-walk-stopped"])], doc["skipped"]
+    assert doc["scan"]["complete"] is False
+    assert code == 3, err
