@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from .codes import LOST_REASONS, Status
+from .codes import INCOMPLETE_REASONS, Status
 from .config import ScanConfig
 from .contracts import Progress, ResumeLog, ScanContext, ScanResult
 from .details import Detail, join_details, say
@@ -390,8 +390,8 @@ class _Merger:
         if out.outcome.bytes_read:
             progress.bytes(out.outcome.bytes_read)
         state = ctx.state
-        lost = any(s.reason in LOST_REASONS for s in out.outcome.skipped) or \
-            any(h.status in LOST_REASONS for h in out.outcome.hits)
+        lost = any(s.reason in INCOMPLETE_REASONS for s in out.outcome.skipped) or \
+            any(h.status in INCOMPLETE_REASONS for h in out.outcome.hits)
         # resubmitted on resume instead: a part the source was lost in, or whose outcome holds more than the
         # state keeps (disk images met inside it, trace artefacts ...)
         if record and isinstance(state, ScanState) and not lost and not out.outcome.extra:

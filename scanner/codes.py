@@ -68,6 +68,9 @@ class Status(Code):
     UNSAFE_NAME = "unsafe-name", ("an archive member whose name would escape its folder if extracted (.., absolute, "
                                   "drive letter, NUL): listed; its content is still read in memory and examined")
     NAMES_ONLY = "names-only", "a leaked file holding only lists of names without addresses: nobody counted"
+    INTERNAL_ERROR = "internal-error", ("leakscan's own code failed on this file (a bug in leakscan, not damage to the "
+                                        "file): the stage is named; the file was not (fully) examined and the scan is "
+                                        "incomplete (--resume examines it again)")
 
 
 # Codes a skipped entry can carry (the reason table of docs/reference.md): every status but ok and the person-count ones.
@@ -82,6 +85,9 @@ NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP, Status.UNSAFE_NA
 # scan with any of them (or with a SOURCE that could not be opened) is incomplete (``scan.complete`` false, its own exit
 # code), and ``scan --resume`` examines exactly these again.
 LOST_REASONS = frozenset({Status.CONNECTION, Status.SOURCE_LOST, Status.WALK_STOPPED})
+# Skip reasons that make a scan incomplete (and that ``scan --resume`` examines again): the lost ones, and a file
+# leakscan's own code failed on (images21: it was ``corrupt`` and the scan complete, a bug passed off as damage)
+INCOMPLETE_REASONS = LOST_REASONS | {Status.INTERNAL_ERROR}
 
 
 class Reason(Code):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .codes import LOST_REASONS, Status
+from .codes import INCOMPLETE_REASONS, Status
 from .details import FOLDER_NOT_LISTED, MEDIA_LOST, NOT_A_FILE_SYSTEM, Detail, read_details
 
 if TYPE_CHECKING:
@@ -31,8 +31,9 @@ SHOWN_PATHS = 20  # paths named in the banner and the summary; all of them are i
 
 
 def lost_skips(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The skipped entries lost to the source (``connection``, ``source-lost``)."""
-    return [s for s in doc.get("skipped") or [] if s.get("reason") in LOST_REASONS]
+    """The skipped entries lost to the source (``connection``, ``source-lost``, ``walk-stopped``) or to a bug in
+    leakscan (``internal-error``): examined again by ``--resume``."""
+    return [s for s in doc.get("skipped") or [] if s.get("reason") in INCOMPLETE_REASONS]
 
 
 # A folder's listing failed: every source says so with one of the folder codes (scanner.details.FOLDER_NOT_LISTED)
@@ -80,6 +81,10 @@ def unlisted_kind(skip: dict[str, Any]) -> str | None:
     codes = detail_codes(skip) if reason in _FOLDER_REASONS or reason in _VOLUME_REASONS else []
     if reason in _FOLDER_REASONS and codes[:1] and codes[0] in FOLDER_NOT_LISTED:
         return "folder"
+    if reason == Status.UNSUPPORTED and codes[:1] == [Detail.LATER_SEGMENT]:
+        return "volume"  # a split image's segment whose first is not there: its volumes never listed (images21)
+    if reason == Status.CORRUPT and codes[:1] == [Detail.NESTED_WALK_STOPPED]:
+        return "volume"  # an image met in a source whose walk its reader stopped: the rest never listed (images21)
     hops = skip.get("container") or []
     inner = skip.get("inner_path")
     if not hops or reason not in _VOLUME_REASONS:
@@ -139,4 +144,4 @@ def is_complete(doc: dict[str, Any] | FindingsDoc) -> bool:
         return flag
     unlisted = unlisted_places(doc) if isinstance(doc, dict) else [s for s in doc.skipped
                                                                    if unlisted_kind(s.to_json()) is not None]
-    return not errors and not any(r in LOST_REASONS for r in reasons) and not unlisted
+    return not errors and not any(r in INCOMPLETE_REASONS for r in reasons) and not unlisted

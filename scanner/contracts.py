@@ -10,6 +10,7 @@ an inspector, for the pipeline and for anything that re-reads a file later (pers
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
@@ -209,8 +210,35 @@ class Analysis(Protocol):
     def __call__(self, ctx: ScanContext) -> None: ...
 
 
+# Exception types that say code went wrong, not data: raised by leakscan's own code they are a bug in leakscan. A
+# library raising one inside its own code refuses the file (a damaged workbook breaks openpyxl with a KeyError)
+_BUG_TYPES = (AttributeError, TypeError, NameError, LookupError, AssertionError, ArithmeticError, RecursionError,
+              ImportError)
+_OWN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the checkout: scanner/ and reports/
+
+
+def own_failure(e: BaseException) -> str | None:
+    """Where leakscan's own code failed (``scanner/inspectors/image.py line 236``) when E is a bug in it (a
+    programming-error type raised in a frame of scanner/ or reports/), else None (a library refusing the bytes, a
+    decoder's own error: the file's)."""
+    if not isinstance(e, _BUG_TYPES) or isinstance(e, ReadError):
+        return None
+    tb = e.__traceback__
+    if tb is None:
+        return None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    path = os.path.abspath(tb.tb_frame.f_code.co_filename)
+    for package in ("scanner", "reports"):
+        folder = os.path.join(_OWN_ROOT, package) + os.sep
+        if path.startswith(folder):
+            return f"{package}/{path[len(folder):]} line {tb.tb_lineno}"
+    return None
+
+
 def run_inspector(inspector: Inspector, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
-    """Run one inspector; any crash (even Rust panics, MemoryError) becomes a ``corrupt`` status."""
+    """Run one inspector; any crash (even Rust panics, MemoryError) becomes a ``corrupt`` status, but a bug in
+    leakscan's own code (``own_failure``) ``internal-error`` (the scan incomplete: a bug is no damage to the file)."""
     try:
         return inspector.inspect(entry, data, ctype, ctx)
     except (KeyboardInterrupt, SystemExit):
@@ -219,4 +247,9 @@ def run_inspector(inspector: Inspector, entry: Entry, data: bytes, ctype: str, c
         return Inspection(status=e.reason, detail=e.detail)
     except BaseException as e:  # noqa: BLE001 - parser crashes of every kind are data, not fatal
         log.debug("inspector %s failed on %s", inspector.name, entry.location.display(), exc_info=True)
+        where = own_failure(e)
+        if where is not None:
+            log.error("leakscan's own code failed in inspector %s: %s at %s", inspector.name, type(e).__name__, where)
+            return Inspection(status=Status.INTERNAL_ERROR, detail=say(
+                Detail.INSPECTOR_INTERNAL_ERROR, inspector=inspector.name, error=type(e).__name__, where=where))
         return Inspection(status=Status.CORRUPT, detail=say(Detail.INSPECTOR_FAILED, inspector=inspector.name, error=type(e).__name__))

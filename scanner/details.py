@@ -378,7 +378,7 @@ class Detail(Code):
                                                           "({why:lib}): damaged or changed after acquisition (libewf "
                                                           "reads a damaged chunk without an error), so the array's "
                                                           "data read from it is not reliable")
-    MD_STALE_COPY = "md-stale-copy", ("older copy of the md raid1 array: member image {name:name}, whose event count "
+    MD_STALE_COPY = "md-stale-copy", ("older copy of the md {level:word} array: member image {name:name}, whose event count "
                                       "{events:d} is behind the array's {newest:d} (failed or removed before the "
                                       "last writes), walked as a volume of its own: files deleted or changed since "
                                       "may be here as they were then")
@@ -386,6 +386,18 @@ class Detail(Code):
                                         "{slots:d}, metadata {version:word}) whose other members are not among the "
                                         "images, and starts with a partition table: walked as the disk it is (a "
                                         "raid1 member at data offset 0 holds the array's bytes itself)")
+    MD_STALE_UNREAD = "md-stale-unread", ("its older copy (slot(s) {slots:word} of the md {level:word} array, the "
+                                          "stale members of that moment) cannot be read on its own: {why:lib}; a "
+                                          "raid4/5/6 or raid0 member holds a slice of each stripe, readable only with "
+                                          "the other members as they were then, which moved on since")
+    MD_IMAGES_UNREAD = "md-images-unread", ("image files among the SOURCEs or beside the members that their library "
+                                            "refused (a missing member may be one of them; its superblock could "
+                                            "not be read): {names:lib}")
+    MD_LONE_MIRROR_READ = "md-lone-mirror-read", ("the only member image of this Linux md raid1 array (slot {slot:d} "
+                                                  "of {slots:d}, metadata {version:word}) among the images: a raid1 "
+                                                  "member holds a whole copy of the array, read from its data offset; "
+                                                  "nothing was rebuilt (the other members were not imaged or not "
+                                                  "handed over)")
     MD_MEMBERS_IN_ARCHIVE = "md-members-in-archive", ("md member image inside {container:name}: the other members of "
                                                       "its array are not looked for inside an archive (each member "
                                                       "is read alone); extract the archive and scan the folder, whose "
@@ -797,6 +809,9 @@ class Detail(Code):
     BUNDLE_TOO_DEEP = "bundle-too-deep", "macOS sparse bundle inside {n:d} images: not opened; scan it as a SOURCE"
     BUNDLE_FOLDER_PROBLEM = "bundle-folder-problem", "macOS sparse bundle (this folder): {why:detail}"
     NESTED_WALK_STOPPED = "nested-walk-stopped", "nested image: walk stopped ({error:exc})"
+    NESTED_WALK_INTERNAL_ERROR = "nested-walk-internal-error", ("nested image: walk stopped by leakscan's own code "
+                                                                "({error:exc} at {where:word}): a bug in leakscan, not "
+                                                                "damage to the image; the rest of it not examined")
     BUNDLE_ENCRYPTED = "bundle-encrypted", "encrypted macOS sparse bundle disk image ({shape:name}; its token holds an encrcdsa header): its bands need the image's password and no library here decrypts them: not examined; attach it on a Mac with the password (hdiutil attach) and scan the volume, or a decrypted copy (hdiutil convert -format UDRO)"
     BUNDLE_IN_FOLDER_WALK = "bundle-in-folder-walk", "macOS sparse bundle disk image ({shape:name}): met inside a folder walk, its bands are not walked one by one (each is a slice of the disk, not a file) and the disk inside is not examined here; scan the bundle folder itself as a SOURCE (copy it out first when it is on a share or inside an image): leakscan then assembles its bands and walks the disk (or on a Mac `hdiutil convert NAME.sparsebundle -format UDRO -o disk.dmg` and scan that)"
     # -- markup tables, recycle bins, usage traces, xlsb
@@ -992,6 +1007,9 @@ class Detail(Code):
     BIFF_NO_EOF = "biff-no-eof", "{what:word}: the record stream ends without the sheet's EOF record"
     ROWS_AFTER_LOST = "rows-after-lost", "rows after it lost"
     INSPECTOR_FAILED = "inspector-failed", "inspector {inspector:word} failed: {error:exc}"
+    INSPECTOR_INTERNAL_ERROR = "inspector-internal-error", ("leakscan's own code failed in inspector {inspector:word} "
+                                                            "({error:exc} at {where:word}): a bug in leakscan, not "
+                                                            "damage to the file; not examined")
     SPLIT_PART_ALONE = "split-part-alone", "opened alone as {kind:archive}: {why:detail}"
     MSG_OTHER_NAME_BREAKS = "msg-other-name-breaks", ("an Outlook message (.msg) under this name: its directory chain "
                                                       "breaks ({error:exc}) before a body or attachment; not read as a "

@@ -260,7 +260,7 @@ class WorkerPool:
             else:  # the unit itself failed (a bug, not a file): its files not yet done are listed, never dropped
                 _, reason, detail = reply
                 log.error("worker failed on a unit: %s %s", reason, detail)
-                self._done += [(task, failed(task, Status.CORRUPT, say(Detail.WORKER_INTERNAL_ERROR, library=detail)))
+                self._done += [(task, failed(task, Status.INTERNAL_ERROR, say(Detail.WORKER_INTERNAL_ERROR, library=detail)))
                                for task in unit[got:]]
         return True
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .codes import LOST_REASONS, Status
+from .codes import INCOMPLETE_REASONS, Status
 from .config import ScanConfig
 from .contracts import Poison, ResultMark, ScanResult
 from .details import Said, codes_of
@@ -329,7 +329,7 @@ class ScanState:
                              "or --overwrite)")
         # an incomplete scan (status "ended-incomplete": part of a source went away) is resumed like an interrupted
         # one: what it lost to the source is examined again, everything it recorded is replayed
-        state.retry = frozenset(LOST_REASONS | ({Status.UNREADABLE} if retry_unreadable else set()))
+        state.retry = frozenset(INCOMPLETE_REASONS | ({Status.UNREADABLE} if retry_unreadable else set()))
         state._salt = salt
         state.started_in = meta.get("cwd") or None  # None: a state written before it was recorded
         state.started, state.resumed = meta.get("started", ""), [*meta.get("resumed", []), now_utc()]

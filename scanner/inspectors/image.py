@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..codes import Status
 from ..config import ScanConfig
-from ..contracts import Inspection, ScanContext
+from ..contracts import Inspection, ScanContext, own_failure
 from ..details import Detail, say
 from ..errors import ReadError, SourceError
 from ..models import Entry, Location, Skipped
@@ -26,6 +26,7 @@ from ..sources.image_sniff import (
     encrypted_dmg_detail,
     first_segment,
     image_kind,
+    missing_first,
     other_format,
     quick_kind,
     read_ends,
@@ -33,6 +34,7 @@ from ..sources.image_sniff import (
 )
 from ..sources.series_join import joined_in_batches
 from ..sources.single import IMAGE_SUFFIXES
+from ..sources.split_series import text_or_container
 from .archive_members import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
 
 if TYPE_CHECKING:
@@ -150,12 +152,14 @@ class ImageInspector:
             return False
         if _suffix(entry.name) in IMAGE_SUFFIXES:
             return True  # recognised, or listed as named like an image but none
+        path = getattr(entry, "fs_path", None)
+        if path is not None and size > 0 and series is None and missing_first(os.fsdecode(path)) is not None:
+            return not text_or_container(head()[:512])  # disk.002 without disk.001: walked or listed (_walk)
         if size < MIN_IMAGE:
             return False
         h = head()
         if quick_kind(h) is not None:  # a boot sector or a container header in the first 512 bytes
             return True
-        path = getattr(entry, "fs_path", None)
         if path is not None and size >= 4096:  # a local file: 4.5 KiB and its last 512 bytes (UDIF, fixed VHD)
             return signed_as_image(os.fsdecode(path))
         if len(h) >= 512 and not h.startswith(_COMMON_SIGNATURES) and _many_values(h[:512]):
@@ -203,6 +207,10 @@ class ImageInspector:
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.LATER_SEGMENT,
                                                                    first=os.path.basename(first)))
         kind = image_kind(path)
+        lost = missing_first(path) if fd is None else None
+        if kind is None and lost is not None:  # the middle of a split disk, its first segment not handed over:
+            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.LATER_SEGMENT,  # its volumes never read
+                                                                   first=os.path.basename(lost)))
         if kind is None:
             dmg = _dmg_state(path) if _suffix(entry.name) == ".dmg" else None
             if fd is not None:
@@ -295,7 +303,10 @@ def _walked(source: ImageSource, fd: int | None, where: Location) -> Iterator[It
     except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
         raise
     except BaseException as e:  # noqa: BLE001 - a walk failing inside a nested image is data
-        yield Skipped(where, Status.CORRUPT, say(Detail.NESTED_WALK_STOPPED, error=type(e).__name__))
+        bug = own_failure(e)  # unless leakscan's own code failed: a bug, not a damaged image (images21)
+        yield (Skipped(where, Status.CORRUPT, say(Detail.NESTED_WALK_STOPPED, error=type(e).__name__)) if bug is None
+               else Skipped(where, Status.INTERNAL_ERROR, say(Detail.NESTED_WALK_INTERNAL_ERROR, error=type(e).__name__,
+                                                             where=bug)))
     finally:
         source.__exit__()
         if fd is not None:

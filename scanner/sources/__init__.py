@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..backends import load
 from ..errors import UsageError
 from .base import Source
-from .image_sniff import cut_udif, first_segment, looks_like_image, read_ends
+from .image_sniff import cut_udif, first_segment, looks_like_image, missing_first, read_ends
 from .local import LocalSource
 from .single import SingleFileSource
 
@@ -54,6 +54,10 @@ def open_source(text: str, **options: Any) -> Source:
             missing = "" if os.path.isfile(first) else " (not found beside it)"
             raise UsageError(f"{text}: a later segment of an image set; give its first segment {first}{missing}, "
                              "which reads every segment")
+        lost = missing_first(text)
+        if lost is not None and not looks_like_image(text) and not _text(text):  # disk.002 alone: disk.001 missing
+            raise UsageError(f"{text}: a later segment of an image set; give its first segment {lost} (not found "
+                             "beside it), which reads every segment")
         if looks_like_image(text) or _cut_dmg(text):  # by content, without the image back-ends
             load("pytsk3")
             load("dfvfs")
@@ -79,3 +83,15 @@ def _cut_dmg(path: str) -> bool:
     except OSError:
         return False
     return cut_udif(head, tail)
+
+
+def _text(path: str) -> bool:
+    """Whether a file's first 512 bytes are text or a zip, OLE2 file or 7z (a cut CSV or workbook's piece, read as
+    the file it is: split_series.text_or_container)."""
+    from .image_noatime import read_evidence
+    from .split_series import text_or_container
+
+    try:
+        return text_or_container(read_evidence(path, 512))
+    except OSError:
+        return False

@@ -260,6 +260,8 @@ class ImageSource:
         self._md_skips: list[Skipped] = []  # its stale members, listed once
         self._md_elsewhere: list[Layer] = []  # md member partitions of an array another image reads: described
         self._md_stale: list[Layer] = []  # stale raid1 members: older copies of the array, walked on their own
+        self._kept: Any = None  # the EwfImage the md check opened (_serve_md), handed to the walk (_open_media)
+        self._md_stale_why: dict[str, str] = {}  # stale members whose older copy cannot be read alone: why
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -354,7 +356,16 @@ class ImageSource:
         return self
 
     def _open_storage(self) -> None:
-        """The storage media by its format (dfvfs' path spec, then the library reading it)."""
+        """The storage media by its format (dfvfs' path spec, then the library reading it); the EWF handle the md
+        check opened (``_kept``) is read, or closed when the image is refused before (or is no EWF after all)."""
+        try:
+            self._open_storage_kept()
+        finally:
+            if self._kept is not None:
+                self._kept.close()
+                self._kept = None
+
+    def _open_storage_kept(self) -> None:
         if not os.path.isdir(self.text):
             self._refuse_encrypted_dmg()
             self._refuse_cut_udif()
@@ -376,11 +387,19 @@ class ImageSource:
         missing, a layout or state not read here) is a SourceError saying why and naming the members found, or, when
         the image starts with a partition table, listed while the image is walked as the disk it also is. False: no
         md member (or walked as that disk)."""
-        from .image_md import MdRefused, gather, md_super
-        from .image_media import ReaderImage, open_md_member
+        from .image_md import MdRefused, gather, md_super_in
+        from .image_media import EwfImage, ReaderImage, open_md_member
 
         here = os.path.abspath(self.text)
-        first = md_super(here, opener=open_md_member)
+        try:
+            opened = open_md_member(here)
+        except OSError:
+            return False
+        first = md_super_in(opened.media)
+        if first is None and isinstance(opened.media, EwfImage):
+            self._kept = opened.media  # no member: the walk reads this handle (images21: pyewf opened it twice)
+        else:
+            opened.media.close()
         if first is None:
             return False
         self._step("rebuilding the Linux md array", "leakscan (md)")
@@ -495,11 +514,12 @@ class ImageSource:
         return say(Detail.MD_MEMBERS_IN_ARCHIVE, container=os.path.basename(self.within.containers[-1].name))
 
     def _md_stale_copies(self, found: Gathered, location: str, names: tuple[str, ...]) -> tuple[list[Layer], set[str]]:
-        """The layers of each older copy of the raid1 array FOUND (its stale members: behind the newest event count,
+        """The layers of each older copy of the array FOUND (its stale members: behind the newest event count,
         superblock good, not halfway through a rebuild; those at one event count failed together and are one copy,
-        read as md would assemble them): a whole older file system, which may hold files deleted since (a client
-        list), walked as a volume of its own named stale-slotN (its lowest slot) below NAMES; and the members so
-        walked."""
+        read as md would assemble them: raid1, raid10 members holding every chunk between them): a whole older file
+        system, which may hold files deleted since (a client list), walked as a volume of its own named stale-slotN
+        (its lowest slot) below NAMES; and the members so walked. A copy that cannot be read alone (a raid4/5/6
+        member's slice of each stripe) has why in ``_md_stale_why``, said with the member (_md_left_out)."""
         from dfvfs.path import factory
 
         from .image_md import MdArray, MdRefused
@@ -509,20 +529,23 @@ class ImageSource:
         walked: set[str] = set()
         moments: dict[int, dict[int, str]] = {}  # event count: {slot: member} (members failed together: one copy)
         for key, sb in found.stale():
-            if sb.level != 1 or not sb.checksum_ok or sb.recovery_offset or sb.events >= found.newest:
+            if not sb.checksum_ok or sb.recovery_offset or sb.events >= found.newest:
                 continue
             moments.setdefault(sb.events, {}).setdefault(sb.role or 0, key)  # a slot twice: the other listed
         for events, members in sorted(moments.items()):
             first = min(members)
             sb = found.supers[members[first]]
             at = f"{location}/stale/{first}"
-            try:
-                MdArray(sb, members, found.supers, found.places, found.opener).close()
-            except (MdRefused, OSError):
+            try:  # raid1, or raid10 members holding a copy of every chunk between them (images21: raid10's were
+                MdArray(sb, members, found.supers, found.places, found.opener).close()  # only listed)
+            except (MdRefused, OSError) as e:  # a slice of each stripe (raid4/5/6, raid0), too few copies: said
+                for key in members.values():
+                    self._md_stale_why[key] = say(Detail.MD_STALE_UNREAD, level=sb.level_name,
+                                                  slots=",".join(str(r) for r in sorted(members)), why=str(e))
                 continue
             _MD_ARRAYS[at] = (sb, members, found.supers, found.places, found.opener)
             register_reader(_MD_ARRAY, _md_array_reader)
-            note = say(Detail.MD_STALE_COPY, name=", ".join(self._md_name(found.places[members[r]], found)
+            note = say(Detail.MD_STALE_COPY, level=sb.level_name, name=", ".join(self._md_name(found.places[members[r]], found)
                                                             for r in sorted(members)), events=events,
                        newest=found.newest)
             spec = factory.Factory.NewPathSpec(_MD_ARRAY, location=at)
@@ -637,8 +660,12 @@ class ImageSource:
         read = ", ".join(self._md_name(found.places[current[r]], found) for r in sorted(current))
         notes = [say(Detail.MD_ARRAY_READ, level=sb.level_name, version=sb.version, layout=sb.layout_name or "none",
                      chunk=sb.chunk, present=len(current), slots=sb.raid_disks, members=read)]
+        if array.missing and found.unread:  # a member's container its library refused: named (images21)
+            notes.append(self._md_unread(found))
         degraded = array.rebuilt_slots()  # missing, or cut short (the chunks past its end)
-        if degraded:
+        if sb.level == 1 and len(found.supers) == 1 and not array.cut:  # alone: a whole copy, nothing rebuilt
+            notes.append(say(Detail.MD_LONE_MIRROR_READ, slot=min(current), slots=sb.raid_disks, version=sb.version))
+        elif degraded:
             notes.append(say(Detail.MD_DEGRADED, level=sb.level_name, slots=",".join(str(r) for r in degraded)))
         return factory.Factory.NewPathSpec(_MD_ARRAY, location=location), array, notes
 
@@ -661,7 +688,15 @@ class ImageSource:
         names = ", ".join(self._md_name(p, found) for p in sorted(found.places.values(), key=lambda p: (p[0], p[1])))
         detail = say(Detail.MD_ARRAY_UNREAD, level=sb.level_name, why=str(e), members=names)
         missing = not isinstance(e, MdRefused) or e.missing
+        if missing and found.unread:
+            detail = join_details([detail, self._md_unread(found)])
         return (Status.CORRUPT if missing else Status.UNSUPPORTED), detail
+
+    def _md_unread(self, found: Gathered) -> str:
+        """md-images-unread: the image containers among the candidates their library refused (a cut E01, a VMDK
+        missing its extent), each with why: a missing member may be one of them."""
+        return say(Detail.MD_IMAGES_UNREAD, names=", ".join(f"{os.path.basename(p)} ({why})"
+                                                            for p, why in sorted(found.unread.items())))
 
     def _md_left_out(self, found: Gathered, walked: set[str]) -> list[Skipped]:
         """The members of the array FOUND that md leaves out (stale, being rebuilt, a damaged superblock) and not
@@ -672,7 +707,8 @@ class ImageSource:
             if key in walked:
                 continue
             name = self._md_name(found.places[key], found)
-            said = say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest) \
+            said = join_details([say(Detail.MD_MEMBER_STALE, name=name, events=stale.events, newest=found.newest),
+                                 self._md_stale_why.get(key, "")]) \
                 if stale.checksum_ok else say(Detail.MD_SUPERBLOCK_DAMAGED, name=name)
             out.append(Skipped(where, Status.UNSUPPORTED if stale.checksum_ok else Status.CORRUPT, said))
         for key, other in found.duplicates():
@@ -1341,7 +1377,7 @@ class ImageSource:
             raise SourceError(self._ewf_unreadable(say(Detail.EWF_SIGNATURE_UNREADABLE)))
         try:
             if kind == "EWF":
-                ewf = EwfImage(self.text)
+                ewf, self._kept = self._kept or EwfImage(self.text), None  # the md check's handle, when it opened one
                 self._img, self._format = ewf, ewf.format_name()
                 self._stored, self._headers = ewf.stored_hashes(), ewf.headers()
             elif kind in ("RAW", "OS"):

@@ -68,6 +68,7 @@ class MdSuper:
     reshape: bool = False
     checksum_ok: bool = True
     bad: tuple[tuple[int, int], ...] = ()  # 1.x bad-block log: (offset, bytes) of the data area md reads elsewhere
+    utime: int = 0  # when md last wrote this superblock, in microseconds (1.x: 40 bits of seconds, 24 of them)
 
     @property
     def level_name(self) -> str:
@@ -100,7 +101,7 @@ def _super1(block: bytes, version: str, at: int) -> MdSuper | None:
     level, layout, size, chunk, raid_disks = struct.unpack_from("<iIQII", block, 72)
     data_offset, data_size, super_offset, recovery = struct.unpack_from("<QQQQ", block, 128)
     dev_number = struct.unpack_from("<I", block, 160)[0]
-    events = struct.unpack_from("<Q", block, 200)[0]
+    utime, events = struct.unpack_from("<QQ", block, 192)
     csum, max_dev = struct.unpack_from("<II", block, 216)
     if super_offset * SECTOR != at or max_dev > 384 or raid_disks > 384:
         return None
@@ -109,7 +110,8 @@ def _super1(block: bytes, version: str, at: int) -> MdSuper | None:
     return MdSuper(version, uuid, name, level, layout, chunk * SECTOR, raid_disks, size * SECTOR,
                    data_offset * SECTOR, data_size * SECTOR, role if role < raid_disks else None, dev_number, events,
                    tuple(roles), features, recovery * SECTOR if features & _FEATURE_RECOVERY else 0,
-                   bool(features & _FEATURE_RESHAPE), _csum1(block, max_dev) == csum)
+                   bool(features & _FEATURE_RESHAPE), _csum1(block, max_dev) == csum,
+                   utime=(utime & 0xFFFFFFFFFF) * 1_000_000 + (utime >> 40) % 1_000_000)
 
 
 def _super0(block: bytes, at: int) -> MdSuper | None:
@@ -130,7 +132,8 @@ def _super0(block: bytes, at: int) -> MdSuper | None:
     role = this[3] if this[3] < raid_disks and not state & 1 and state & 4 else None  # not faulty, in sync
     size = words[8] * 1024
     return MdSuper("0.90", uuid, "", level, words[64], words[65], raid_disks, size, 0, at, role, this[0],
-                   words[40] << 32 | words[39], (), 0, 0, False, ok)  # minor 90: no reshape (that is 0.91)
+                   words[40] << 32 | words[39], (), 0, 0, False, ok,  # minor 90: no reshape (that is 0.91)
+                   utime=words[32] * 1_000_000)
 
 
 def _bad_blocks(block: bytes, read: Callable[[int, int], bytes], at: int, size: int) -> tuple[tuple[int, int], ...]:
@@ -221,6 +224,11 @@ def open_raw(path: str) -> MemberMedia:
 Opener = Callable[[str], MemberMedia]  # opens a member image (raises OSError when it cannot)
 
 
+class MemberUnread(OSError):
+    """An image container whose library refuses it (a cut E01, a VMDK missing its extent): it may be a member whose
+    superblock cannot be read; named in the array's messages (images21: skipped without a word)."""
+
+
 def md_super(path: str, start: int = 0, length: int | None = None, opener: Opener = open_raw) -> MdSuper | None:
     """The md superblock of the member image at PATH (or of its LENGTH bytes from START: a partition), or None (no
     member, or not readable). OPENER reads the image's disk (a raw file, or a container's)."""
@@ -263,6 +271,7 @@ class Gathered:
     newest: int = 0  # the highest event count
     opened: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # image file: (its files, its format)
     gaps: dict[str, list[str]] = field(default_factory=dict)  # image file: the files it names that are missing
+    unread: dict[str, str] = field(default_factory=dict)  # image containers beside it their library refused: why
     opener: Opener = open_raw
 
     def current(self) -> dict[int, str]:
@@ -276,19 +285,32 @@ class Gathered:
         return self._slots()[1]
 
     def _slots(self) -> tuple[dict[int, str], list[tuple[str, str]]]:
-        fresh = max(self.supers.values(), key=lambda s: (s.checksum_ok, s.events))
-        out: dict[int, str] = {}
-        twice: list[tuple[str, str]] = []
+        """Each slot's member, and the others claiming a filled slot. Of members claiming one slot at the newest
+        event count, md's own metadata decides, never the paths' order (images21: a forged or reused superblock
+        sorting first was read, the real member listed): the one the other members' superblocks record in that slot
+        (their device-role tables), then the last updated (utime), then the first path (the same disk imaged twice:
+        either copy)."""
+        fresh = max(self.supers.values(), key=lambda s: (s.checksum_ok, s.events, s.utime))
+        claims: dict[int, list[str]] = {}
         for path, sb in sorted(self.supers.items()):
             if sb.role is None or self.left_out(sb):
                 continue
             if fresh.roles and sb.dev_number < len(fresh.roles) and fresh.roles[sb.dev_number] == _ROLE_FAULTY:
                 continue
-            if sb.role in out:
-                twice.append((path, out[sb.role]))
-                continue
-            out[sb.role] = path
-        return out, twice
+            claims.setdefault(sb.role, []).append(path)
+
+        def vouched(path: str) -> int:
+            sb = self.supers[path]
+            return sum(1 for other, o in self.supers.items() if other != path and o.checksum_ok and not
+                       self.left_out(o) and sb.dev_number < len(o.roles) and o.roles[sb.dev_number] == sb.role)
+
+        out: dict[int, str] = {}
+        twice: list[tuple[str, str]] = []
+        for role, paths in claims.items():
+            ranked = sorted(paths, key=lambda p: (-vouched(p), -self.supers[p].utime, p)) if len(paths) > 1 else paths
+            out[role] = ranked[0]
+            twice += [(p, ranked[0]) for p in ranked[1:]]
+        return out, sorted(twice)
 
     def left_out(self, sb: MdSuper) -> bool:
         """A member md leaves out: its superblock's checksum fails, or its data is not the array's (behind the
@@ -337,6 +359,9 @@ def gather(place: Place, first: MdSuper, candidates: list[str],
             continue
         try:
             opened = opener(other)
+        except MemberUnread as e:  # a member may be in it: said with the array (image.py, md-images-unread)
+            found.unread[other] = str(e)
+            continue
         except OSError:
             continue
         try:

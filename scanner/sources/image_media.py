@@ -684,7 +684,7 @@ def open_md_member(path: str) -> Any:
     from dfvfs.path import factory
     from dfvfs.resolver import resolver
 
-    from .image_md import MemberMedia, open_raw
+    from .image_md import MemberMedia, MemberUnread, open_raw
     from .image_sniff import first_segment, read_ends, signature_kind
 
     first = first_segment(path)
@@ -702,16 +702,21 @@ def open_md_member(path: str) -> Any:
     try:
         rows = media_files(kind, path)
     except Exception as e:  # noqa: BLE001 - a library's refusal of untrusted headers: not a member read here
-        raise OSError(f"{FORMAT_NAMES[kind]} image not read: {type(e).__name__}") from e
+        raise MemberUnread(f"{FORMAT_NAMES[kind]} image not read: {type(e).__name__}") from e
     parts = [row["path"] for row in rows if not row.get("missing")]
     gone = [f"{row['expected']} (looked for {row['path']})" for row in rows if row.get("missing")]
     if not all(_regular(p) for p in parts):
-        raise OSError(f"{FORMAT_NAMES[kind]} image reads a file that is no regular file here")
+        raise MemberUnread(f"{FORMAT_NAMES[kind]} image reads a file that is no regular file here")
     try:
         if kind == "EWF":  # a segment lost: libewf reads the media up to the gap
             ewf = EwfImage(path)
+            if not ewf.readable:  # cut before its first chunk: libewf opens it, but fails every read
+                ewf.close()
+                raise MemberUnread(f"{FORMAT_NAMES[kind]} image: none of its {ewf.media_size} bytes of media "
+                                   "readable (cut short or damaged?)")
             return MemberMedia(ewf, parts, ewf.format_name(), gone)
         spec = factory.Factory.NewPathSpec(kind, parent=factory.Factory.NewPathSpec("OS", location=os.path.abspath(path)))
         return MemberMedia(DfvfsImage(resolver.Resolver.OpenFileObject(spec)), parts, FORMAT_NAMES[kind], gone)
     except (SourceError, RuntimeError, ValueError, dfvfs_errors.Error) as e:
-        raise OSError(f"{FORMAT_NAMES[kind]} image not opened: {type(e).__name__}") from e
+        missing = f" ({', '.join(gone)})" if gone else ""
+        raise MemberUnread(f"{FORMAT_NAMES[kind]} image not opened: {type(e).__name__}{missing}") from e

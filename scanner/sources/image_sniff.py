@@ -322,6 +322,31 @@ def first_segment(path: str) -> str | None:
     return None
 
 
+# the extension before a split raw image's number (disk.dd.002): none, or an image's (split_series.IMAGE_EXTS, kept
+# here too: this module imports no source module)
+_SEGMENT_EXTS = frozenset({"dd", "img", "raw", "iso", "bin", "dmg", "vmdk", "vhd", "vhdx", "qcow2", "qcow", "aff",
+                           "e01", "ex01", "mem", "dump", "dsk", "ima", "image"})
+
+
+def missing_first(path: str) -> str | None:
+    """The first segment a later split raw segment PATH names (``disk.002`` or ``disk.dd.002`` -> ``disk.001``,
+    ``disk.dd.001``) when neither it nor a ``.000`` is beside it; else None (a first segment, a segment of a set whose
+    first is there, or no segment name: ``X.csv.002`` is a split file's piece, split_series'). images21: such
+    segments (the middle of a disk: no file system starts there) were examined as plain files and listed nowhere,
+    the scan complete; what decides is the caller's (an image by content is walked as it is, text is a cut file's)."""
+    m = _SPLIT_RAW.match(path)
+    if m is None or int(m.group("num")) < 2:
+        return None
+    stem = m.group("stem")
+    base = os.path.basename(stem)
+    ext = base.rsplit(".", 1)[1].casefold() if "." in base else ""
+    if not base or (ext and ext not in _SEGMENT_EXTS):
+        return None
+    if os.path.lexists(f"{stem}.000") or os.path.lexists(f"{stem}.001"):
+        return None
+    return f"{stem}.001"
+
+
 _VMDK_EXTENT = re.compile(rb'^\s*(?:RW|RDONLY|NOACCESS)\s+\d+\s+\w+\s+"([^"]+)"', re.M)
 
 
