@@ -2227,8 +2227,10 @@ def _until_the_list_resumes(rows: Iterable[Sequence[object]], known: set[tuple[s
 def _list_shapes(head: Sequence[Sequence[object]]) -> set[tuple[str, ...]]:
     """The shapes of the list's own rows in a sheet's first rows (below a header naming no persons): those seen twice or
     more above the first run of SHAPE_RUN rows, each with two cells filled, of shapes no row above it had, holding a
-    hint (:func:`_new_shape`'s run), once the list has a shape seen twice. Counted over every first row, the shape of a
-    header-less person table starting inside them was the list's: 200 persons under 5-215 product rows were no hit."""
+    hint (:func:`_new_shape`'s run), once the list has a shape seen twice, when none of the list's shapes comes back
+    below it (the list ended there; a list whose rows change shape, 担当者名 | 住所 | 備考 with a note now and then, keeps
+    every shape it has). Counted over every first row, the shape of a header-less person table starting inside them
+    was the list's: 200 persons under 5-215 product rows were no hit."""
     shapes = list(map(_shape, head))
     counts = Counter(shapes)
     first: dict[tuple[str, ...], int] = {}  # each shape's first row, in order (C-level searches, no Python work a row)
@@ -2241,8 +2243,10 @@ def _list_shapes(head: Sequence[Sequence[object]]) -> set[tuple[str, ...]]:
         if (i > begun and len(run) == SHAPE_RUN and all(first[r] >= i for r in run)
                 and all(sum(1 for v in r if v not in ("", None)) >= 2 for r in head[i:i + SHAPE_RUN])
                 and _hint(_text(head[i:i + SHAPE_RUN]))):
-            counts = Counter(shapes[:i])
-            break
+            above = Counter(shapes[:i])
+            if not {k for k, n in above.items() if n > 1} & set(shapes[i:]):
+                counts = above  # the list's rows end there: the rows below are another table's
+                break
     return {k for k, n in counts.items() if n > 1} or {()}
 
 
