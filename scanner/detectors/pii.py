@@ -1782,7 +1782,8 @@ def _rows_above(plan: SheetPlan, head: Sequence[Sequence[object]], header_at: in
 # list of officials: its rows may hold addresses and names that are no persons) only a row that is a header
 # naming a name and an address starts a table (:data:`_HEADER_HINT`), searched from the rows under the header
 # search on. A sheet that ends inside its sample is classified as before (a header-less table below a product
-# list inside the first 520 rows is not searched for: the share's sheets would pay the search). A refused window whose
+# list inside the first 520 rows is not searched for: the share's sheets would pay the search; below a header naming
+# things, the shape search starts one where the list's rows end: :func:`_list_shapes`). A refused window whose
 # last rows turn to addresses or phones is tried again from there (:func:`_rows_turn`), within the shape search's
 # budget of refused trial rows.
 LATER_BLOCK = 256
