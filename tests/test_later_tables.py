@@ -83,6 +83,20 @@ def test_a_headerless_table_under_a_short_product_list_is_found(products: int) -
     assert f.rows[0][0] == 1 + products + 1  # the products' header and rows above the first person
 
 
+_INVENTORY = inventory(people(300, seed=5))  # 品名 | 数量 | 保管場所 | 担当者名 | 備考
+
+
+@pytest.mark.parametrize("rows", [
+    _INVENTORY[:101] + [[*r[:4], "点検済"] for r in _INVENTORY[101:]],  # 備考 filled for good from row 101
+    [_INVENTORY[0]] + [[*r[:3], "", ""] for r in _INVENTORY[1:61]] + _INVENTORY[61:],  # 担当者名 only from row 61
+    [_INVENTORY[0]] + [[r[0], r[1], "", r[3], ""] for r in _INVENTORY[1:81]] + _INVENTORY[81:],  # 保管場所 from row 81
+], ids=["remarks", "staff", "places"])
+def test_an_inventory_whose_rows_change_shape_for_good_stays_no_persons(rows: list[list[object]]) -> None:
+    """Where a list's rows take a new shape and keep it, the rows above are the list's shapes only (speed21): the new
+    rows are tried as a table and refused as the list's own (its staff under 担当者名, its places under 保管場所)."""
+    assert P.analyse_sheet("台帳", iter(rows)) is None
+
+
 def test_a_sheet_of_hints_is_classified_once_per_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every row of a header-less facility list hits the pre-filter: the windows classified never overlap, so the
     cost stays at most one classification of a sample per HEADER_SCAN_ROWS + SAMPLE_ROWS rows."""
