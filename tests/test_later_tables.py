@@ -26,6 +26,11 @@ SHEETS = {
     "products_then_headerless.xlsx": product_list(1000) + TABLE[1:],
     "products_blank_people.xlsx": product_list(1000) + [[]] * 700 + TABLE,
     "inventory_then_people.xlsx": inventory(people(1000, seed=5)) + TABLE,
+    # inside the first 520 rows (the classification sample): 300 product rows, then the persons (speed21)
+    "products_300_then_people.xlsx": product_list(300) + TABLE,
+    "products_300_then_headerless.xlsx": product_list(300) + TABLE[1:],
+    # a header-less person table under a short product list: its rows' shape was counted as the list's (speed21)
+    "products_100_then_headerless.xlsx": product_list(100) + TABLE[1:],
 }
 NEGATIVE = {
     "products.xlsx": product_list(3000),
@@ -66,6 +71,30 @@ def test_rows_are_numbered_as_in_the_sheet() -> None:
     assert f.rows[0][0] == f.header_row + 1
     g = P.analyse_sheet("一覧", iter(product_list(1000) + TABLE[1:]), first_row=5)
     assert g is not None and g.header_row is None and g.count == len(PEOPLE) and g.rows[0][0] == 5 + 1001
+
+
+@pytest.mark.parametrize("products", [5, 20, 100, 215, 300])
+def test_a_headerless_table_under_a_short_product_list_is_found(products: int) -> None:
+    """Below a product list's header (品名: no persons) only a header or a run of rows of a new shape starts a table. The
+    shapes counted as the list's were those of every row of the sample, the persons' own among them when the table
+    started inside it: 200 persons under 5-215 product rows were no hit at all (speed21)."""
+    f = P.analyse_sheet("一覧", iter(product_list(products) + TABLE[1:]))
+    assert f is not None and f.count == len(PEOPLE) and f.header_row is None
+    assert f.rows[0][0] == 1 + products + 1  # the products' header and rows above the first person
+
+
+_INVENTORY = inventory(people(300, seed=5))  # 品名 | 数量 | 保管場所 | 担当者名 | 備考
+
+
+@pytest.mark.parametrize("rows", [
+    _INVENTORY[:101] + [[*r[:4], "点検済"] for r in _INVENTORY[101:]],  # 備考 filled for good from row 101
+    [_INVENTORY[0]] + [[*r[:3], "", ""] for r in _INVENTORY[1:61]] + _INVENTORY[61:],  # 担当者名 only from row 61
+    [_INVENTORY[0]] + [[r[0], r[1], "", r[3], ""] for r in _INVENTORY[1:81]] + _INVENTORY[81:],  # 保管場所 from row 81
+], ids=["remarks", "staff", "places"])
+def test_an_inventory_whose_rows_change_shape_for_good_stays_no_persons(rows: list[list[object]]) -> None:
+    """Where a list's rows take a new shape and keep it, the rows above are the list's shapes only (speed21): the new
+    rows are tried as a table and refused as the list's own (its staff under 担当者名, its places under 保管場所)."""
+    assert P.analyse_sheet("台帳", iter(rows)) is None
 
 
 def test_a_sheet_of_hints_is_classified_once_per_sample(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1782,7 +1782,8 @@ def _rows_above(plan: SheetPlan, head: Sequence[Sequence[object]], header_at: in
 # list of officials: its rows may hold addresses and names that are no persons) only a row that is a header
 # naming a name and an address starts a table (:data:`_HEADER_HINT`), searched from the rows under the header
 # search on. A sheet that ends inside its sample is classified as before (a header-less table below a product
-# list inside the first 520 rows is not searched for: the share's sheets would pay the search). A refused window whose
+# list inside the first 520 rows is not searched for: the share's sheets would pay the search; below a header naming
+# things, the shape search starts one where the list's rows end: :func:`_list_shapes`). A refused window whose
 # last rows turn to addresses or phones is tried again from there (:func:`_rows_turn`), within the shape search's
 # budget of refused trial rows.
 LATER_BLOCK = 256
@@ -1928,7 +1929,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             pin, pin_again, pin_values = t, True, _list_values(rows[:t])
     while True:
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
-            known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
+            known = _list_shapes(head)
         if pin is not None:
             start, pin, again = pin, None, pin_again
             values, pin_values = (pin_values if again else set()), set()
@@ -2224,6 +2225,32 @@ def _until_the_list_resumes(rows: Iterable[Sequence[object]], known: set[tuple[s
     yield from held
 
 
+def _list_shapes(head: Sequence[Sequence[object]]) -> set[tuple[str, ...]]:
+    """The shapes of the list's own rows in a sheet's first rows (below a header naming no persons): those seen twice or
+    more above the first run of SHAPE_RUN rows, each with two cells filled, of shapes no row above it had, holding a
+    hint (:func:`_new_shape`'s run), once the list has a shape seen twice, when none of the list's shapes comes back
+    below it (the list ended there; a list whose rows change shape, 担当者名 | 住所 | 備考 with a note now and then, keeps
+    every shape it has). Counted over every first row, the shape of a header-less person table starting inside them
+    was the list's: 200 persons under 5-215 product rows were no hit."""
+    shapes = list(map(_shape, head))
+    counts = Counter(shapes)
+    first: dict[tuple[str, ...], int] = {}  # each shape's first row, in order (C-level searches, no Python work a row)
+    at = 0
+    for shape in dict.fromkeys(shapes):
+        first[shape] = at = shapes.index(shape, at)
+    begun = min((shapes.index(k, i + 1) for k, i in first.items() if counts[k] > 1), default=len(shapes))
+    for i in first.values():  # a run can start only where a shape is met for the first time
+        run = shapes[i:i + SHAPE_RUN]
+        if (i > begun and len(run) == SHAPE_RUN and all(first[r] >= i for r in run)
+                and all(sum(1 for v in r if v not in ("", None)) >= 2 for r in head[i:i + SHAPE_RUN])
+                and _hint(_text(head[i:i + SHAPE_RUN]))):
+            above = Counter(shapes[:i])
+            if not {k for k, n in above.items() if n > 1} & set(shapes[i:]):
+                counts = above  # the list's rows end there: the rows below are another table's
+                break
+    return {k for k, n in counts.items() if n > 1} or {()}
+
+
 def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
     """Below a header naming no persons (an inventory: its 担当者名 and 保管場所 are no persons), the first row of a
     header-less table of another shape (names, kana, addresses ... where the list has names and numbers) whose rows
@@ -2366,7 +2393,13 @@ def _next_window(rows: Sequence[Sequence[object]], at: int, lo: int, headers_onl
     i = (None if headers_only and HEADER_SCAN_ROWS <= at and at + len(block) <= clear
          else later_hint(block, headers_only))
     if headers_only and known is not None and (j := _new_shape(block if i is None else block[:i], known)) is not None:
-        return at + j, at + j + 1
+        top = at + j
+        if j == 0:  # the table's first rows may lie above the block (under the header, above the header search's end)
+            while top > lo and _shape(rows[top - 1]) not in known:
+                top -= 1
+            while top < at and sum(1 for v in rows[top] if v not in ("", None)) < 2:
+                top += 1  # blank rows or a title between the list and the table, as _new_shape skips them
+        return top, at + j + 1
     if i is None:
         return -1, at + len(block)
     top = at + i
