@@ -63,7 +63,7 @@ from .columns import (
 )
 from .columns import _is_excluded as _text_excluded
 from .forms import form_persons
-from .headerless import discover, key_value_row, labelled_value, second_person
+from .headerless import discover, key_value_row, labelled_value, placeholder_row, second_person
 from .labels import label_fields, vertical_label_cells
 from .plan import (
     NAME_PARTS,
@@ -2567,10 +2567,13 @@ def _unrecognised_header(plan: SheetPlan, first: Sequence[object], below: Sequen
     """A header-less sheet's first row is a header leakscan has no words for (first_name, addr) when its
     name cell is no name, or a title and a sender line when a cell of it is a label and its value that the rows
     ``below`` do not have in that column (a list whose every row reads TEL:03-… starts with a person): that row is
-    skipped, not counted as a rejection."""
+    skipped, not counted as a rejection. So is a row of placeholder names (``col1 | col2 | col3``, ``Unnamed: 0``,
+    ``列1``: :func:`headerless.placeholder_row`; it was one more person)."""
     main = plan.role("")
     if main is None or "name" not in main.cols:
         return False
+    if placeholder_row(first):
+        return True
     if (ids := [t for cols in main.cols.values() for c in cols if c < len(first) and (t := cell_text(first[c]))]) and all(
             _FIELD_ID.fullmatch(t) for t in ids):
         return True  # to_name | to_add | to_zip: a program's field identifiers (a label tool's CSV), no person
