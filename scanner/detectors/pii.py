@@ -513,9 +513,10 @@ def _header_block(sample: Sequence[Sequence[object]], mapping: dict[int, Header]
             return i if i >= BLOCK_MIN else len(sample)
         if addrs and all(c < width and (t := cell_text(row[c])) and t not in _SAME_AS_ABOVE
                          and not V.looks_like_address(t) for c in addrs) or (
-                len(cols) >= SHORT_ROW_COLUMNS and width * 2 < len(cols)):
+                len(cols) >= SHORT_ROW_COLUMNS and _width(row) * 2 < len(cols)):
             # review20p: or a row of fewer cells than half a wide header's columns (a 3-column list cat'ed below a
-            # 10-column export: 29 members then 60 such rows were nothing, no hit and no skip)
+            # 10-column export: 29 members then 60 such rows were nothing, no hit and no skip); tables21: cells up to
+            # the last filled one (pasted in a sheet, the list's rows are as wide as the sheet: it was nothing again)
             run += 1
             if run == BLOCK_END and i + 1 - run >= BLOCK_MIN:
                 return i + 1 - run  # a list followed by another's rows with no blank row between (review19t)
@@ -1421,19 +1422,38 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
     lists joined, the 40 rows after the second's header were read in its columns and ended as nothing). Its rows were
     read in this table's columns: the second list's readings taken for addresses, 20 of 40 members at no address of
     theirs. The rest is left in ``cut`` for a table of its own. Only the rows after blank rows are looked at (a person
-    table's rows cost a count of their empty cells)."""
+    table's rows cost a count of their empty cells).
+
+    So does a run of BLOCK_END rows narrower than a wide table (:func:`_narrow_row`: a 3-column list with no header of
+    its own cat'ed below a 10-column export, tables21): its rows gave no address in the table's columns and were
+    nothing, no record and no rejection; they are read as a table of their own (header-less, as any)."""
     it = iter(data)
     after_blank = 0
     ours = {f: {c for p in plan.roles for c in p.cols.get(f, [])} for f in ("name", "address")}
     first = min(set().union(*ours.values()), default=0)
     ahead: list[Sequence[object]] = []  # rows read below a header that was not another table's
+    narrow = _narrow_test(plan, ours["address"])
+    run: list[Sequence[object]] = []  # narrow rows in a row, held until they are BLOCK_END or a row of ours follows
     while True:
         if ahead:
             row = ahead.pop(0)
         elif (got := next(it, None)) is not None:
             row = got
         else:
+            for held in run:
+                cut.rows += 1
+                yield held
             return
+        if narrow is not None:
+            if narrow(row):
+                run.append(row)
+                if len(run) == BLOCK_END and _TABLES_ABOVE.get() < MAX_TABLES:
+                    cut.rest = chain(run, ahead, it)
+                    return
+                continue
+            while run:
+                cut.rows += 1
+                yield run.pop(0)
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
         elif after_blank or (cut.rows and _label_at(row, first)):
@@ -1456,6 +1476,29 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
 
 
 TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (SHAPE_RUN filled ones)
+
+
+def _narrow_test(plan: SheetPlan, addrs: set[int]) -> Callable[[Sequence[object]], bool] | None:
+    """For a table of SHORT_ROW_COLUMNS columns or more with address columns, the test of a row of another, narrower
+    table below it (:func:`_narrow_row`); None for any other table (its rows are never so tested)."""
+    used = {c for p in plan.roles for cols in p.cols.values() for c in cols} | {
+        c for cols in plan.context.values() for c in cols}
+    width = max(used, default=-1) + 1
+    if width < SHORT_ROW_COLUMNS or not addrs:
+        return None
+    return partial(_narrow_row, width=width, addrs=sorted(addrs))
+
+
+def _narrow_row(row: Sequence[object], width: int, addrs: list[int]) -> bool:
+    """Is ``row`` another table's, narrower than ours (``width`` columns): nothing in our address columns ``addrs``, its
+    filled cells fewer than half our width from the left, and an address (strict) among them? A member of ours who
+    filled only a name and a reading holds no address: ours still (his row gives no record, as before)."""
+    if any(c < len(row) and cell_text(row[c]) for c in addrs):
+        return False
+    end = _width(row)
+    if not end or end * 2 >= width:
+        return False
+    return any(isinstance(v := row[i], str) and V.looks_like_address(v, strict=True) for i in range(end))
 
 
 def _header_of_things(row: Sequence[object], names: set[int]) -> bool:
