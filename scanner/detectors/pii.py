@@ -803,13 +803,66 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
         on_rows[n, a] > 2 for a in places[n]) > 1)
     if not any(main.labels.get(c) for c in main.cols["name"]):  # a header naming the row's person says whose it is
-        spread_names |= _at_work(pairs, on_rows, places, homes, families, len(sample) < SAMPLE_ROWS) | _at_others(pairs, places, homes, phones)
+        whole = len(sample) < SAMPLE_ROWS or isinstance(sample, _WholeRows)
+        spread_names |= _at_work(pairs, on_rows, places, homes, families, whole) | _at_others(pairs, places, homes, phones)
+        spread_names |= _staff_column(pairs, places, spread_names)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
     theirs = {a for n in spread_names for a in places[n]}
     own = sum(1 for n, a in pairs if n not in spread_names and a not in theirs)
     return own < BLOCK_MIN, spread_names
+
+
+class _WholeRows(list[Sequence[object]]):
+    """A header-less sheet's rows, all of them (:func:`_read_on`): every name at each address is among them."""
+
+
+READ_ON_ROWS = 50_000  # rows read past the sample to see a whole column (:func:`_read_on`); past them: as before
+
+
+def _read_on(main: RolePlan, head: list[Sequence[object]], stream: Iterator[Sequence[object]]
+             ) -> tuple[list[Sequence[object]], bool] | None:
+    """The rows after a header-less sample whose names are staff at their workplaces if the sample is the whole column
+    (a few names of other families each on many rows at a store: :func:`_at_work`) but, each on one run of rows, might
+    be a log sorted by resident that the sample shows only the first residents of (tables18): read on (READ_ON_ROWS at
+    most) until more names stand at such an address than a workplace's staff (STAFF_AT_ONE: a care home's residents)
+    or the sheet ends. (rows read, whether they end the sheet); None when the sample decides alone. tables21: a shift
+    roster sorted by staff longer than the sample (540 rows) counted its staff as living at their stores."""
+    if (len(head) < HEADER_SCAN_ROWS + SAMPLE_ROWS or not {"name", "address"} <= set(main.cols)
+            or any(main.labels.get(c) for c in main.cols["name"]) or (seen := _names_elsewhere(main, head))[0]):
+        return None
+    whole = _spread_names(main, _WholeRows(head))[1]  # the staff if the sample were the whole column
+    if not whole - seen[1]:
+        return None
+    at: dict[str, set[str]] = {}
+    for r in head:
+        if (n := main.value(r, "name")) and (a := V.nfkc(main.value(r, "address"))) and _name_key(n) in whole:
+            at.setdefault(a, set())
+    for r in head:
+        if (a := V.nfkc(main.value(r, "address"))) in at and (n := main.value(r, "name")):
+            at[a].add(_name_key(n))
+    rows: list[Sequence[object]] = []
+    for r in islice(stream, READ_ON_ROWS):
+        rows.append(r)
+        if (a := V.nfkc(main.value(r, "address"))) in at and (n := main.value(r, "name")):
+            names = at[a]
+            names.add(_name_key(n))
+            if len(names) > STAFF_AT_ONE:
+                return rows, False
+    return rows, len(rows) < READ_ON_ROWS
+
+
+def _staff_column(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], spread: frozenset[str]
+                  ) -> frozenset[str]:
+    """The other names of a column that is the staff's, decided by the whole column, not name by name: its few
+    distinct names repeat over many rows (LOGGED a name on average at least) and most of its rows (SPREAD_ROWS) are
+    spread names' (reps at their customers'); then a name at two places or more is a rep too, whatever they are (a rep
+    with exactly two customers, a company and a home, was a person at home and at work: tables19's rule, tables21).
+    A list of persons each at home and at work holds no spread name; a member list's names each stand on one row."""
+    if not spread or len(places) * LOGGED > len(pairs) or sum(n in spread for n, _a in pairs) < SPREAD_ROWS * len(pairs):
+        return frozenset()
+    return frozenset(n for n, at in places.items() if len(at) >= 2)
 
 
 LOGGED = 3  # rows of one name at one address that make it a log's (a visit, a sale, a stock count), not a list's entry
@@ -1277,6 +1330,12 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         sample = head
         main, context = discover(head, set(), need_name=True)
         plan = SheetPlan([main, *filter(None, [second_person(head, main)])], context)
+        if (whole := _read_on(main, head, stream)) is not None:
+            rows_on, read_whole = whole
+            if read_whole:  # the whole sheet is held: its sample (its columns' every value)
+                head = sample = _WholeRows([*head, *rows_on])
+            else:
+                stream = chain(rows_on, stream)
     kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
         if raw is not None:
