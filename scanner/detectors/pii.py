@@ -830,7 +830,13 @@ def _read_on(main: RolePlan, head: list[Sequence[object]], stream: Iterator[Sequ
     or the sheet ends. (rows read, whether they end the sheet); None when the sample decides alone. tables21: a shift
     roster sorted by staff longer than the sample (540 rows) counted its staff as living at their stores."""
     if (len(head) < HEADER_SCAN_ROWS + SAMPLE_ROWS or not {"name", "address"} <= set(main.cols)
-            or any(main.labels.get(c) for c in main.cols["name"]) or (seen := _names_elsewhere(main, head))[0]):
+            or any(main.labels.get(c) for c in main.cols["name"])):
+        return None
+    c = main.cols["name"][0]  # staff stand on LOGGED rows at least: a list whose names are each on a row or two ends here
+    cells = Counter(r[c] for r in head if c < len(r))
+    cells.pop("", None)
+    if max(cells.values(), default=0) < LOGGED or (
+            seen := _names_elsewhere(main, head))[0]:
         return None
     whole = _spread_names(main, _WholeRows(head))[1]  # the staff if the sample were the whole column
     if not whole - seen[1]:
@@ -1492,6 +1498,7 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
     first = min(set().union(*ours.values()), default=0)
     ahead: list[Sequence[object]] = []  # rows read below a header that was not another table's
     narrow = _narrow_test(plan, ours["address"])
+    addr = min(ours["address"], default=0)  # a row filling it is ours: the common row passes one look at one cell
     run: list[Sequence[object]] = []  # narrow rows in a row, held until they are BLOCK_END or a row of ours follows
     while True:
         if ahead:
@@ -1504,7 +1511,7 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
                 yield held
             return
         if narrow is not None:
-            if narrow(row):
+            if not (addr < len(row) and row[addr] not in _EMPTY) and narrow(row):
                 run.append(row)
                 if len(run) == BLOCK_END and _TABLES_ABOVE.get() < MAX_TABLES:
                     cut.rest = chain(run, ahead, it)
@@ -1535,6 +1542,7 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
 
 
 TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (SHAPE_RUN filled ones)
+_EMPTY = ("", None)
 
 
 def _narrow_test(plan: SheetPlan, addrs: set[int]) -> Callable[[Sequence[object]], bool] | None:
