@@ -1336,8 +1336,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         sample = head
         main, context = discover(head, set(), need_name=True)
         plan = SheetPlan([main, *filter(None, [second_person(head, main)])], context)
-        if (whole := _read_on(main, head, stream)) is not None:
-            rows_on, read_whole = whole
+        if (read_on := _read_on(main, head, stream)) is not None:
+            rows_on, read_whole = read_on
             if read_whole:  # the whole sheet is held: its sample (its columns' every value)
                 head = sample = _WholeRows([*head, *rows_on])
             else:
