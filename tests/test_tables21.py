@@ -175,3 +175,19 @@ def test_units_glued_to_the_building_that_read_as_an_era_year_stay_apart(typed: 
     the name (パークタワーH1, H2: towers or wings H1 and H2) it is no date typed after the building but the unit, and
     two namesakes there were one person. An era's year is a date only typed apart (コーポ山田 H30)."""
     assert _persons(typed) == 2
+
+
+@pytest.mark.parametrize("where", ["below", "below a blank row", "under a header", "above"])
+def test_members_beside_a_long_roster_sorted_by_staff_are_the_persons(where: str) -> None:
+    """A 600-row roster sorted by staff and 30 header-less members (two of them namesakes at two homes: Faker's 前田 直樹)
+    in its columns: main counted the 600 staff rows as persons beside the members (630). The staff rows are refused
+    name-elsewhere, the 30 members counted, the namesakes too (a rep is a name at two places only with an office among
+    them)."""
+    roster = _roster(6, 100)
+    members: Rows = [[n, a, p, ""] for n, a, p in PEOPLE[:30]]
+    rows = {"below": [*roster, *members], "below a blank row": [*roster, [], *members],
+            "under a header": [*roster, [], ["氏名", "住所", "電話", ""], *members], "above": [*members, *roster]}[where]
+    found = P.analyse_sheet("シフト", rows)
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 30
+    assert sorted(r.fields["name"] for r in found.records) == sorted(p[0] for p in PEOPLE[:30])
+    assert found.rejected.get(Rejection.NAME_ELSEWHERE) == 600

@@ -863,12 +863,13 @@ def _staff_column(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]],
                   ) -> frozenset[str]:
     """The other names of a column that is the staff's, decided by the whole column, not name by name: its few
     distinct names repeat over many rows (LOGGED a name on average at least) and most of its rows (SPREAD_ROWS) are
-    spread names' (reps at their customers'); then a name at two places or more is a rep too, whatever they are (a rep
-    with exactly two customers, a company and a home, was a person at home and at work: tables19's rule, tables21).
-    A list of persons each at home and at work holds no spread name; a member list's names each stand on one row."""
+    spread names' (reps at their customers'); then a name at two places or more, one of them an office, is a rep too
+    (a rep with exactly two customers, a company and a home, was tables19's person at home and at work, tables21).
+    A list of persons each at home and at work holds no spread name; a member list's names each stand on one row, and
+    two namesakes at two homes below a roster stay two persons (nothing tells them from a rep's two home customers)."""
     if not spread or len(places) * LOGGED > len(pairs) or sum(n in spread for n, _a in pairs) < SPREAD_ROWS * len(pairs):
         return frozenset()
-    return frozenset(n for n, at in places.items() if len(at) >= 2)
+    return frozenset(n for n, at in places.items() if len(at) >= 2 and any(map(is_office_address, at)))
 
 
 LOGGED = 3  # rows of one name at one address that make it a log's (a visit, a sale, a stock count), not a list's entry
