@@ -80,6 +80,21 @@ def test_a_header_less_narrow_list_below_a_wide_export_is_counted(header: list[o
 
 
 @pytest.mark.parametrize("header", WIDE, ids=["camelCase", "日本語"])
+@pytest.mark.parametrize("narrow", [60, 6])
+def test_a_narrow_list_between_a_wide_exports_rows_is_counted_and_the_export_goes_on(header: list[object],
+                                                                                      narrow: int) -> None:
+    """29 members, a header-less 3-column list pasted in the middle, 20 members more: the rows after the narrow list
+    are the export's again (read in the narrow list's columns, 3 of them were not-an-address; with 6 narrow rows those
+    were nothing, as on main)."""
+    before, after = _wide_members(29), _wide_members(20)
+    found = P.analyse_sheet("joined", [header, *before, *(list(p) for p in PEOPLE[:narrow]), *after])
+    assert found is not None and found.count == 29 + narrow + 20 and not found.rejected, (found.count, found.rejected)
+    assert {p[0] for p in PEOPLE[:narrow]} <= {r.fields["name"] for r in found.records}
+    rows = {r.fields["name"]: r.row for r in found.records}
+    assert rows[PEOPLE[0][0]] == 31 and rows[f"{after[-1][0]} {after[-1][1]}"] == 30 + narrow + 20  # the sheet's own rows
+
+
+@pytest.mark.parametrize("header", WIDE, ids=["camelCase", "日本語"])
 def test_members_with_few_cells_filled_stay_the_exports(header: list[object]) -> None:
     """The guard: export rows that fill only their first cells (a name and a reading, no address) stay the export's
     rows between its full ones: no table of their own, and the full rows after them are still the export's."""

@@ -1416,12 +1416,16 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
     second = None
-    if cut.rest is not None:
+    if cut.rest is not None or cut.side:
         depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # the rest read inside this call: one level deeper
         try:
-            second = analyse_sheet(name, cut.rest, base + cut.rows, first_col, later)
+            others = [analyse_sheet(name, rows, base + at, first_col, later) for at, rows in cut.side]
+            if cut.rest is not None:
+                others.append(analyse_sheet(name, cut.rest, base + cut.rows, first_col, later))
         finally:
             _TABLES_ABOVE.reset(depth)
+        for other in filter(None, others):  # narrower tables between the rows first, then the rest's, in row order
+            second = other if second is None else _both_tables(second, other)
     if not found:
         return second
     shown = {c: _header_only(t) for c, t in labels.items()}  # written unmasked to the outputs: never a value
@@ -1451,6 +1455,8 @@ class _Cut:
 
     rows: int = 0
     rest: Iterator[Sequence[object]] | None = None
+    # narrower tables between (or below) the table's rows: (the row they start at, counted as ``rows``, their rows)
+    side: list[tuple[int, list[Sequence[object]]]] = field(default_factory=list)
 
 
 def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: dict[str, set[int]]
@@ -1507,20 +1513,18 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
         elif (got := next(it, None)) is not None:
             row = got
         else:
-            for held in run:
-                cut.rows += 1
-                yield held
+            yield from _held_narrow(run, cut)
             return
         if narrow is not None:
             if not (addr < len(row) and row[addr] not in _EMPTY) and narrow(row):
                 run.append(row)
-                if len(run) == BLOCK_END and _TABLES_ABOVE.get() < MAX_TABLES:
-                    cut.rest = chain(run, ahead, it)
+                if len(run) > NARROW_HELD and _TABLES_ABOVE.get() < MAX_TABLES:
+                    cut.rest = chain(run, ahead, it)  # a long one: the rest of the sheet is read as that table
                     return
                 continue
-            while run:
-                cut.rows += 1
-                yield run.pop(0)
+            if run:
+                yield from _held_narrow(run, cut)
+                run = []
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
         elif after_blank or (cut.rows and _label_at(row, first)):
@@ -1544,6 +1548,20 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
 
 TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (SHAPE_RUN filled ones)
 _EMPTY = ("", None)
+
+
+NARROW_HELD = 20_000  # rows of a narrower table held to be read on their own; past them, the rest of the sheet is it
+
+
+def _held_narrow(run: list[Sequence[object]], cut: _Cut) -> Iterator[Sequence[object]]:
+    """A run of narrow rows ended (a row of ours, or the sheet's end): BLOCK_END of them or more are another table,
+    kept in ``cut.side`` and read as blank rows here (the table's rows after them stay its own); fewer are ours."""
+    if len(run) >= BLOCK_END and _TABLES_ABOVE.get() < MAX_TABLES:
+        cut.side.append((cut.rows, run))
+        run = [[]] * len(run)
+    for held in run:
+        cut.rows += 1
+        yield held
 
 
 def _narrow_test(plan: SheetPlan, addrs: set[int]) -> Callable[[Sequence[object]], bool] | None:
