@@ -94,6 +94,15 @@ def test_a_narrow_list_between_a_wide_exports_rows_is_counted_and_the_export_goe
     assert rows[PEOPLE[0][0]] == 31 and rows[f"{after[-1][0]} {after[-1][1]}"] == 30 + narrow + 20  # the sheet's own rows
 
 
+@pytest.mark.parametrize("members", [29, 100])
+def test_a_narrow_list_below_a_header_less_wide_export_is_counted(members: int) -> None:
+    """The export without its header: the sample mixed its rows with the narrow list's, and its columns were found from
+    both: 29 + 60 gave 84 and 5 not-an-address, 100 + 60 gave 9 persons and 91 refused name-elsewhere (its family names
+    read as the names, at many addresses). The wide rows' columns are found from their own rows."""
+    found = P.analyse_sheet("joined", [*_wide_members(members), *(list(p) for p in PEOPLE)])
+    assert found is not None and found.count == members + 60 and not found.rejected, (found.count, found.rejected)
+
+
 @pytest.mark.parametrize("header", WIDE, ids=["camelCase", "日本語"])
 def test_members_with_few_cells_filled_stay_the_exports(header: list[object]) -> None:
     """The guard: export rows that fill only their first cells (a name and a reading, no address) stay the export's
