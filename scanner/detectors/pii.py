@@ -1354,9 +1354,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
     else:
         sample = head
-        own = head[:block] if (block := _first_block(head)) < len(head) else head  # a wide table's own rows (tables21)
-        main, context = discover(own, set(), need_name=True)
-        plan = SheetPlan([main, *filter(None, [second_person(own, main)])], context)
+        its = head[:block] if (block := _first_block(head)) < len(head) else head  # a wide table's own rows (tables21)
+        main, context = discover(its, set(), need_name=True)
+        plan = SheetPlan([main, *filter(None, [second_person(its, main)])], context)
         if (read_on := _read_on(main, head, stream)) is not None:
             rows_on, read_whole = read_on
             if read_whole:  # the whole sheet is held: its sample (its columns' every value)
