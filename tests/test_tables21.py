@@ -103,6 +103,13 @@ def test_a_narrow_list_below_a_header_less_wide_export_is_counted(members: int) 
     assert found is not None and found.count == members + 60 and not found.rejected, (found.count, found.rejected)
 
 
+def test_a_header_less_list_whose_first_rows_hold_a_note_far_right_is_read_whole() -> None:
+    """The guard: 3 rows with a note in a ninth column, then 57 rows of the same 3 columns: one list, all 60 counted."""
+    rows: Rows = [[*p, "", "", "", "", "", f"メモ{i}"] for i, p in enumerate(PEOPLE[:3])] + [list(p) for p in PEOPLE[3:]]
+    found = P.analyse_sheet("名簿", rows)
+    assert found is not None and found.count == 60 and not found.rejected
+
+
 @pytest.mark.parametrize("header", WIDE, ids=["camelCase", "日本語"])
 def test_members_with_few_cells_filled_stay_the_exports(header: list[object]) -> None:
     """The guard: export rows that fill only their first cells (a name and a reading, no address) stay the export's

@@ -1356,6 +1356,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         sample = head
         its = head[:block] if (block := _first_block(head)) < len(head) else head  # a wide table's own rows (tables21)
         main, context = discover(its, set(), need_name=True)
+        if its is not head and "name" not in main.cols:  # its rows alone name nobody: the sample's columns, as before
+            its = head
+            main, context = discover(its, set(), need_name=True)
         plan = SheetPlan([main, *filter(None, [second_person(its, main)])], context)
         if (read_on := _read_on(main, head, stream)) is not None:
             rows_on, read_whole = read_on
