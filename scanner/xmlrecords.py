@@ -74,8 +74,8 @@ _ASCII_START = re.compile(r"\A[0-9A-Za-z]")
 _BLANK_TAIL = b" \t\r\n\x00\xef\xbf\xbd"  # what may follow the root's end (white space, NULs or U+FFFD: a zeroed tail)
 
 FieldOf = Callable[[str], str | None]  # a column name -> the kind of personal field it names, or None
-Known = Callable[[str], bool]  # whether the person detector reads a column name as a header word (a field, a role, an
-# excluded column: scanner.detectors.columns.is_label)
+Known = Callable[[str], bool]  # whether the person detector reads a column name as saying what its column holds (a
+# header word, or any name but a placeholder such as col1: scanner.detectors.headerless.names_a_column)
 
 
 def _local(tag: object) -> str:

@@ -20,11 +20,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from functools import cache, partial
 from itertools import accumulate, chain, compress, filterfalse
 from operator import attrgetter
 from typing import cast
 
+from .. import rules
 from . import person_names as N
 from . import values as V
 from .columns import is_excluded, is_label
@@ -43,6 +44,35 @@ from .plan import (
 
 SAMPLE = 200
 HEADER_SCAN_ROWS = 20
+
+
+@cache
+def _placeholders() -> re.Pattern[str]:
+    patterns = rules.load("pii_columns")["placeholders"]["patterns"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def placeholder_label(text: str) -> bool:
+    """A column name a program gives a column that has none (``col1``, ``Column1``, ``field1``, ``F1``, ``C001``,
+    ``Unnamed: 0``, ``列1``, ``項目1``: signatures/pii_columns.toml [placeholders]) that no header word of ours names
+    (``TEL1``, ``owner1``, ``氏名1`` keep their meaning): it says nothing of its column, read by its values. One rule
+    for CSV, sheets and XML exports' coded tags (review20x fixed the XML tags alone: ``col1 | col2 | col3`` over a CSV
+    was a person)."""
+    t = V.nfkc(text).strip()
+    return bool(t) and len(t) <= 30 and _placeholders().fullmatch(t) is not None and not is_label(t)
+
+
+def names_a_column(text: str) -> bool:
+    """Whether a column's name says what it holds: any but a :func:`placeholder_label` (an XML export's tag whose
+    header cell is kept, scanner.xmlrecords)."""
+    return not placeholder_label(text)
+
+
+def placeholder_row(row: Sequence[object]) -> bool:
+    """A header row of placeholder names alone (two at least: ``col1 | col2 | col3``): a header-less table's first row
+    that is no person's (it was counted as one)."""
+    filled = [v for v in row if not (v is None or isinstance(v, str) and not v.strip())]
+    return len(filled) >= 2 and all(isinstance(v, str) and placeholder_label(v) for v in filled)
 
 
 def _filled(vals: list[str], rows: int) -> bool:

@@ -63,7 +63,7 @@ from .columns import (
 )
 from .columns import _is_excluded as _text_excluded
 from .forms import form_persons
-from .headerless import discover, key_value_row, labelled_value, second_person
+from .headerless import discover, key_value_row, labelled_value, placeholder_row, second_person
 from .labels import label_fields, vertical_label_cells
 from .plan import (
     NAME_PARTS,
@@ -513,9 +513,10 @@ def _header_block(sample: Sequence[Sequence[object]], mapping: dict[int, Header]
             return i if i >= BLOCK_MIN else len(sample)
         if addrs and all(c < width and (t := cell_text(row[c])) and t not in _SAME_AS_ABOVE
                          and not V.looks_like_address(t) for c in addrs) or (
-                len(cols) >= SHORT_ROW_COLUMNS and width * 2 < len(cols)):
+                len(cols) >= SHORT_ROW_COLUMNS and _width(row) * 2 < len(cols)):
             # review20p: or a row of fewer cells than half a wide header's columns (a 3-column list cat'ed below a
-            # 10-column export: 29 members then 60 such rows were nothing, no hit and no skip)
+            # 10-column export: 29 members then 60 such rows were nothing, no hit and no skip); tables21: cells up to
+            # the last filled one (pasted in a sheet, the list's rows are as wide as the sheet: it was nothing again)
             run += 1
             if run == BLOCK_END and i + 1 - run >= BLOCK_MIN:
                 return i + 1 - run  # a list followed by another's rows with no blank row between (review19t)
@@ -802,13 +803,92 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
         on_rows[n, a] > 2 for a in places[n]) > 1)
     if not any(main.labels.get(c) for c in main.cols["name"]):  # a header naming the row's person says whose it is
-        spread_names |= _at_work(pairs, on_rows, places, homes, families, len(sample) < SAMPLE_ROWS) | _at_others(pairs, places, homes, phones)
+        whole = len(sample) < SAMPLE_ROWS or isinstance(sample, _WholeRows)
+        spread_names |= _at_work(pairs, on_rows, places, homes, families, whole) | _at_others(pairs, places, homes, phones)
+        spread_names |= _staff_column(pairs, places, spread_names)
     spread_rows = sum(n in spread_names for n, _a in pairs)
     if spread_rows < SPREAD_MIN or spread_rows < SPREAD_ROWS * len(pairs):
         return nothing
     theirs = {a for n in spread_names for a in places[n]}
     own = sum(1 for n, a in pairs if n not in spread_names and a not in theirs)
     return own < BLOCK_MIN, spread_names
+
+
+def _first_block(head: Sequence[Sequence[object]]) -> int:
+    """A header-less sample's first table's rows when it is wide (SHORT_ROW_COLUMNS cells or more in its first rows)
+    and a run of BLOCK_END rows narrower than half of it follows (another list cat'ed or pasted below): its columns are
+    found from its own rows (a 10-column export of 100 over a 3-column list of 60: the mixed sample read the export's
+    family names as the names, 91 of 100 refused name-elsewhere and 9 counted); ``len(head)`` for any other sample."""
+    width = max(map(_width, head[:BLOCK_MIN]), default=0)
+    if width < SHORT_ROW_COLUMNS:
+        return len(head)
+    run = 0
+    for i, row in enumerate(head):
+        if (w := _width(row)) and w * 2 < width:
+            run += 1
+            if run == BLOCK_END and i + 1 - run >= BLOCK_MIN:
+                return i + 1 - run
+        else:
+            run = 0
+    return len(head)
+
+
+class _WholeRows(list[Sequence[object]]):
+    """A header-less sheet's rows, all of them (:func:`_read_on`): every name at each address is among them."""
+
+
+READ_ON_ROWS = 50_000  # rows read past the sample to see a whole column (:func:`_read_on`); past them: as before
+
+
+def _read_on(main: RolePlan, head: list[Sequence[object]], stream: Iterator[Sequence[object]]
+             ) -> tuple[list[Sequence[object]], bool] | None:
+    """The rows after a header-less sample whose names are staff at their workplaces if the sample is the whole column
+    (a few names of other families each on many rows at a store: :func:`_at_work`) but, each on one run of rows, might
+    be a log sorted by resident that the sample shows only the first residents of (tables18): read on (READ_ON_ROWS at
+    most) until more names stand at such an address than a workplace's staff (STAFF_AT_ONE: a care home's residents)
+    or the sheet ends. (rows read, whether they end the sheet); None when the sample decides alone. tables21: a shift
+    roster sorted by staff longer than the sample (540 rows) counted its staff as living at their stores."""
+    if (len(head) < HEADER_SCAN_ROWS + SAMPLE_ROWS or not {"name", "address"} <= set(main.cols)
+            or any(main.labels.get(c) for c in main.cols["name"])):
+        return None
+    c = main.cols["name"][0]  # staff stand on LOGGED rows at least: a list whose names are each on a row or two ends here
+    cells = Counter(r[c] for r in head if c < len(r))
+    cells.pop("", None)
+    if max(cells.values(), default=0) < LOGGED or (
+            seen := _names_elsewhere(main, head))[0]:
+        return None
+    whole = _spread_names(main, _WholeRows(head))[1]  # the staff if the sample were the whole column
+    if not whole - seen[1]:
+        return None
+    at: dict[str, set[str]] = {}
+    for r in head:
+        if (n := main.value(r, "name")) and (a := V.nfkc(main.value(r, "address"))) and _name_key(n) in whole:
+            at.setdefault(a, set())
+    for r in head:
+        if (a := V.nfkc(main.value(r, "address"))) in at and (n := main.value(r, "name")):
+            at[a].add(_name_key(n))
+    rows: list[Sequence[object]] = []
+    for r in islice(stream, READ_ON_ROWS):
+        rows.append(r)
+        if (a := V.nfkc(main.value(r, "address"))) in at and (n := main.value(r, "name")):
+            names = at[a]
+            names.add(_name_key(n))
+            if len(names) > STAFF_AT_ONE:
+                return rows, False
+    return rows, len(rows) < READ_ON_ROWS
+
+
+def _staff_column(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], spread: frozenset[str]
+                  ) -> frozenset[str]:
+    """The other names of a column that is the staff's, decided by the whole column, not name by name: its few
+    distinct names repeat over many rows (LOGGED a name on average at least) and most of its rows (SPREAD_ROWS) are
+    spread names' (reps at their customers'); then a name at two places or more, one of them an office, is a rep too
+    (a rep with exactly two customers, a company and a home, was tables19's person at home and at work, tables21).
+    A list of persons each at home and at work holds no spread name; a member list's names each stand on one row, and
+    two namesakes at two homes below a roster stay two persons (nothing tells them from a rep's two home customers)."""
+    if not spread or len(places) * LOGGED > len(pairs) or sum(n in spread for n, _a in pairs) < SPREAD_ROWS * len(pairs):
+        return frozenset()
+    return frozenset(n for n, at in places.items() if len(at) >= 2 and any(map(is_office_address, at)))
 
 
 LOGGED = 3  # rows of one name at one address that make it a log's (a visit, a sale, a stock count), not a list's entry
@@ -1274,8 +1354,18 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
     else:
         sample = head
-        main, context = discover(head, set(), need_name=True)
-        plan = SheetPlan([main, *filter(None, [second_person(head, main)])], context)
+        its = head[:block] if (block := _first_block(head)) < len(head) else head  # a wide table's own rows (tables21)
+        main, context = discover(its, set(), need_name=True)
+        if its is not head and "name" not in main.cols:  # its rows alone name nobody: the sample's columns, as before
+            its = head
+            main, context = discover(its, set(), need_name=True)
+        plan = SheetPlan([main, *filter(None, [second_person(its, main)])], context)
+        if (read_on := _read_on(main, head, stream)) is not None:
+            rows_on, read_whole = read_on
+            if read_whole:  # the whole sheet is held: its sample (its columns' every value)
+                head = sample = _WholeRows([*head, *rows_on])
+            else:
+                stream = chain(rows_on, stream)
     kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
         if raw is not None:
@@ -1349,12 +1439,16 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
     second = None
-    if cut.rest is not None:
+    if cut.rest is not None or cut.side:
         depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # the rest read inside this call: one level deeper
         try:
-            second = analyse_sheet(name, cut.rest, base + cut.rows, first_col, later)
+            others = [analyse_sheet(name, rows, base + at, first_col, later) for at, rows in cut.side]
+            if cut.rest is not None:
+                others.append(analyse_sheet(name, cut.rest, base + cut.rows, first_col, later))
         finally:
             _TABLES_ABOVE.reset(depth)
+        for other in filter(None, others):  # narrower tables between the rows first, then the rest's, in row order
+            second = other if second is None else _both_tables(second, other)
     if not found:
         return second
     shown = {c: _header_only(t) for c, t in labels.items()}  # written unmasked to the outputs: never a value
@@ -1384,6 +1478,8 @@ class _Cut:
 
     rows: int = 0
     rest: Iterator[Sequence[object]] | None = None
+    # narrower tables between (or below) the table's rows: (the row they start at, counted as ``rows``, their rows)
+    side: list[tuple[int, list[Sequence[object]]]] = field(default_factory=list)
 
 
 def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: dict[str, set[int]]
@@ -1421,19 +1517,37 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
     lists joined, the 40 rows after the second's header were read in its columns and ended as nothing). Its rows were
     read in this table's columns: the second list's readings taken for addresses, 20 of 40 members at no address of
     theirs. The rest is left in ``cut`` for a table of its own. Only the rows after blank rows are looked at (a person
-    table's rows cost a count of their empty cells)."""
+    table's rows cost a count of their empty cells).
+
+    So does a run of BLOCK_END rows narrower than a wide table (:func:`_narrow_row`: a 3-column list with no header of
+    its own cat'ed below a 10-column export, tables21): its rows gave no address in the table's columns and were
+    nothing, no record and no rejection; they are read as a table of their own (header-less, as any)."""
     it = iter(data)
     after_blank = 0
     ours = {f: {c for p in plan.roles for c in p.cols.get(f, [])} for f in ("name", "address")}
     first = min(set().union(*ours.values()), default=0)
     ahead: list[Sequence[object]] = []  # rows read below a header that was not another table's
+    narrow = _narrow_test(plan, ours["address"])
+    addr = min(ours["address"], default=0)  # a row filling it is ours: the common row passes one look at one cell
+    run: list[Sequence[object]] = []  # narrow rows in a row, held until they are BLOCK_END or a row of ours follows
     while True:
         if ahead:
             row = ahead.pop(0)
         elif (got := next(it, None)) is not None:
             row = got
         else:
+            yield from _held_narrow(run, cut)
             return
+        if narrow is not None:
+            if not (addr < len(row) and row[addr] not in _EMPTY) and narrow(row):
+                run.append(row)
+                if len(run) > NARROW_HELD and _TABLES_ABOVE.get() < MAX_TABLES:
+                    cut.rest = chain(run, ahead, it)  # a long one: the rest of the sheet is read as that table
+                    return
+                continue
+            if run:
+                yield from _held_narrow(run, cut)
+                run = []
         if len(row) == row.count("") + row.count(None):
             after_blank = TABLE_GAP_ROWS
         elif after_blank or (cut.rows and _label_at(row, first)):
@@ -1456,6 +1570,44 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
 
 
 TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (SHAPE_RUN filled ones)
+_EMPTY = ("", None)
+
+
+NARROW_HELD = 20_000  # rows of a narrower table held to be read on their own; past them, the rest of the sheet is it
+
+
+def _held_narrow(run: list[Sequence[object]], cut: _Cut) -> Iterator[Sequence[object]]:
+    """A run of narrow rows ended (a row of ours, or the sheet's end): BLOCK_END of them or more are another table,
+    kept in ``cut.side`` and read as blank rows here (the table's rows after them stay its own); fewer are ours."""
+    if len(run) >= BLOCK_END and _TABLES_ABOVE.get() < MAX_TABLES:
+        cut.side.append((cut.rows, run))
+        run = [[]] * len(run)
+    for held in run:
+        cut.rows += 1
+        yield held
+
+
+def _narrow_test(plan: SheetPlan, addrs: set[int]) -> Callable[[Sequence[object]], bool] | None:
+    """For a table of SHORT_ROW_COLUMNS columns or more with address columns, the test of a row of another, narrower
+    table below it (:func:`_narrow_row`); None for any other table (its rows are never so tested)."""
+    used = {c for p in plan.roles for cols in p.cols.values() for c in cols} | {
+        c for cols in plan.context.values() for c in cols}
+    width = max(used, default=-1) + 1
+    if width < SHORT_ROW_COLUMNS or not addrs:
+        return None
+    return partial(_narrow_row, width=width, addrs=sorted(addrs))
+
+
+def _narrow_row(row: Sequence[object], width: int, addrs: list[int]) -> bool:
+    """Is ``row`` another table's, narrower than ours (``width`` columns): nothing in our address columns ``addrs``, its
+    filled cells fewer than half our width from the left, and an address (strict) among them? A member of ours who
+    filled only a name and a reading holds no address: ours still (his row gives no record, as before)."""
+    if any(c < len(row) and cell_text(row[c]) for c in addrs):
+        return False
+    end = _width(row)
+    if not end or end * 2 >= width:
+        return False
+    return any(isinstance(v := row[i], str) and V.looks_like_address(v, strict=True) for i in range(end))
 
 
 def _header_of_things(row: Sequence[object], names: set[int]) -> bool:
@@ -2600,10 +2752,13 @@ def _unrecognised_header(plan: SheetPlan, first: Sequence[object], below: Sequen
     """A header-less sheet's first row is a header leakscan has no words for (first_name, addr) when its
     name cell is no name, or a title and a sender line when a cell of it is a label and its value that the rows
     ``below`` do not have in that column (a list whose every row reads TEL:03-… starts with a person): that row is
-    skipped, not counted as a rejection."""
+    skipped, not counted as a rejection. So is a row of placeholder names (``col1 | col2 | col3``, ``Unnamed: 0``,
+    ``列1``: :func:`headerless.placeholder_row`; it was one more person)."""
     main = plan.role("")
     if main is None or "name" not in main.cols:
         return False
+    if placeholder_row(first):
+        return True
     if (ids := [t for cols in main.cols.values() for c in cols if c < len(first) and (t := cell_text(first[c]))]) and all(
             _FIELD_ID.fullmatch(t) for t in ids):
         return True  # to_name | to_add | to_zip: a program's field identifiers (a label tool's CSV), no person

@@ -343,7 +343,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
 
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
-    from ..detectors.columns import is_label
+    from ..detectors.headerless import names_a_column
     from ..detectors.pii import analyse_sheet
 
     widening = None
@@ -351,7 +351,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
         data, widening = wide[0], say(Detail.NUL_WIDENED, n=wide[1])
         fmt = again if (again := sniff_format(data)) in ("text", *MARKUP_FORMATS) else fmt
     caps = caps.fresh()  # this reading's own cell total and clock (scanner.sheet.Spent), not a reading before it
-    sheets, encoding = iter_tables(data, caps, fmt, memo, field_of=column_field, known=is_label)
+    sheets, encoding = iter_tables(data, caps, fmt, memo, field_of=column_field, known=names_a_column)
     findings = []
     reading = Reading(encoding=encoding, damage=[widening] if widening else [])
     repeats = CacheRepeats()

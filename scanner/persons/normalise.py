@@ -103,6 +103,10 @@ _SPACED_ROOM_THEN_NOTE = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400
 _SPACED_SHORT_ROOM = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])"
                                 f"(?<![目番地号条線通区割丁のノ之東西南北町村る{_KN}])(?<!\\dー)"
                                 "[ \t\u3000\u00a0]+(?=\\d{1,2}(?:号室|号|室)?[。、.,・]*$)")
+# tables21: an era's year typed apart ending the address (コーポ山田 H30, R2。: a date after the building, _NOT_ROOM): the
+# space is kept as # so that the room reading knows it was apart; glued to the name (パークタワーH1, H2) it is a unit
+_SPACED_ERA_YEAR = re.compile("(?<=\\S)[ \t\u3000\u00a0]+(?=(?:R\\d{1,2}|H(?:[12]?\\d|3[01])|S(?:[1-5]?\\d|6[0-4]))"
+                              "[ \t\u3000\u00a0。、.,・]*$)", re.I)
 # a block number typed before (3, 三丁目, 十二番五号, 八-二十七, 十六番地の八); not a numeral of a town's name (一番町,
 # 八丁堀, 一番丁, 三ノ輪, 一の宮)
 _BLOCK_BEFORE = re.compile(f"\\d|[{_KN}](?=[{_HYPHENS}]|丁目|番地|番(?![町丁])|号(?![棟館])|[のノ之][{_KN}\\d])")
@@ -284,6 +288,8 @@ def address_spaces(text: str) -> str:
             text = text[:m.start()] + "#" + text[m.end():]  # コーポ山田 101 12345: 101 apart from the name (persons16)
         elif (m := _SPACED_SHORT_ROOM.search(text)) and _BLOCK_BEFORE.search(text, 0, m.start()):
             text = text[:m.start()] + "#" + text[m.end():]  # コーポ山田 2: unit 2 (persons19)
+        elif (m := _SPACED_ERA_YEAR.search(text)) and _BLOCK_BEFORE.search(text, 0, m.start()):
+            text = text[:m.start()] + "#" + text[m.end():]  # コーポ山田 H30: a date typed apart, no unit (tables21)
         text = _SPACED_NUMBERS.sub(lambda m: "-".join(m.group(0).split()), text)
         if (first := _FIRST_NUMBER.search(text)) and (m := _SPACED_BLOCK.match(text, first.start())):
             text = text[:m.end(1)] + "-" + text[m.end():]
@@ -796,8 +802,9 @@ _NOT_ROOM = re.compile(f"第(?:\\d+|[{_KN}]+)|[\\d{_KN}]+(?:号館|号棟|番館
                        f"|(?<!\\d)(?:\\d{{4}}|[RHST]\\d{{1,2}}|\\d{{1,2}}(?=-\\d{{1,2}}-))(?:[-.]\\d{{1,2}}){{1,2}}(?!\\d)"
                        # people20: an era's year alone ending the part (H30, R2, S50: a date typed bare after the
                        # building, read as unit 30 of wing H and apart from her room's row). review20p: a year of Showa,
-                       # Heisei or Reiwa only (Taisho ended in 1926: タワーT1 / タワーT2 are two towers, H32 or S70 a unit)
-                       "|(?<![A-Za-z\\d])(?:R\\d{1,2}|H(?:[12]?\\d|3[01])|S(?:[1-5]?\\d|6[0-4]))(?=[\\s。、.,・]*$)", re.I)
+                       # Heisei or Reiwa only (Taisho ended in 1926: タワーT1 / タワーT2 are two towers, H32 or S70 a unit).
+                       # tables21: typed apart only; glued to the name (パークタワーH1, メゾンS2) it is the tower or unit
+                       "|(?<![^\\s\u3000#])(?:R\\d{1,2}|H(?:[12]?\\d|3[01])|S(?:[1-5]?\\d|6[0-4]))(?=[\\s。、.,・]*$)", re.I)
 _ROOM_WRITTEN = re.compile(f"(?<![\\d{_KN}])(\\d+|[{_KN}]+)(?=号室|室)")  # 205号室: the room, whatever follows
 _ROOM_BEFORE = frozenset(" -#\t\u3000")
 _ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
@@ -1035,7 +1042,7 @@ def _room_in(raw: str) -> tuple[str, str, int]:
 
 
 _WORD = re.compile(r"[^\W\d_]")
-# people20: never F (F2 is floor 2, as 2F: _FLOOR_ONLY) nor an era's year (H30, R2, S50, T1: _NOT_ROOM)
+# people20: never F (F2 is floor 2, as 2F: _FLOOR_ONLY) nor an era's year typed apart (H30, R2, S50: _NOT_ROOM)
 _LETTER_UNIT = re.compile(r"(?<![A-Za-z\d])[A-EG-Za-eg-z](?=\d{1,2}[\s。、.,・]*$)")
 
 
