@@ -1,0 +1,83 @@
+"""damage21: the damage leftovers of session 20 (bench/damage_sweep.py, NOTES-damage20): dBase memo files inside
+archives and disk images, ... Each test failed before its fix.
+
+People are Faker ja_JP with a fixed seed (tests/document_data.py); nothing here is real.
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ScanCases, own_lines
+from tests.damage_data import dbf_with_memo
+from tests.document_data import people_rows
+from tests.image_data import fat_image
+
+N = 12
+cases = ScanCases("damage21")
+scanned = cases.fixture()
+
+
+def _memo(seed: int, kind: str = "fpt") -> tuple[bytes, bytes]:
+    return dbf_with_memo([["NAME", "KANA", "ADDRESS", "TEL"], *people_rows(N, seed=seed)[1:]], kind)
+
+
+def _tar(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as t:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+@cases.case
+def _memo_zip() -> dict[str, bytes]:
+    table, memo = _memo(2101)
+    return {"memo_alone.zip": _zip({"data/KOKYAKU.FPT": memo, "data/OTHER.DBF": _memo(2102)[0]}),
+            "memo_with_table.zip": _zip({"db/kokyaku.dbf": table, "db/KOKYAKU.fpt": memo})}
+
+
+@cases.case
+def _memo_tar() -> dict[str, bytes]:
+    return {"memo_alone.tar": _tar({"backup/顧客.dbt": _memo(2103, "dbt3")[1], "other/顧客.dbf": _memo(2104)[0]})}
+
+
+@cases.case
+def _memo_image() -> dict[str, bytes]:
+    folder = Path(__import__("tempfile").mkdtemp(prefix="damage21-fat"))
+    image = fat_image(folder / "pc.img", {"DATA/KOKYAKU.FPT": _memo(2105)[1], "DATA/SHOHIN.DBF": _memo(2106)[0],
+                                          "OK/MEIBO.DBF": _memo(2107)[0], "OK/MEIBO.FPT": _memo(2107)[1]})
+    return {"memo_alone.img": image.read_bytes()}
+
+
+def _memo_alone(lines: dict[str, Any]) -> list[str]:
+    return sorted(s["path"].split(" » ", 1)[-1] for s in lines["skipped"]
+                  if "dbf-memo-alone" in (s.get("detail_codes") or []) or "no table of its name beside it"
+                  in (s.get("detail") or ""))
+
+
+def test_a_memo_file_alone_in_a_zip_or_tar_is_listed(scanned: dict[str, Any]) -> None:
+    """A memo file (.fpt/.dbt) whose table is not beside it in a folder or on a share is listed `dbf-memo-alone`
+    (review20d); inside a zip or tar the same member ended as nothing (damage20's leftover). Listed now; a memo
+    whose table is beside it in the archive is not (the table says its memo fields unread)."""
+    assert _memo_alone(own_lines(scanned, "memo_zip")) == ["data/KOKYAKU.FPT"]
+    assert _memo_alone(own_lines(scanned, "memo_tar")) == ["backup/顧客.dbt"]
+
+
+def test_a_memo_file_alone_in_a_disk_image_is_listed(scanned: dict[str, Any]) -> None:
+    """The same for a file of a disk image's file system (a FAT image inside the share)."""
+    assert [p.rsplit(" » ", 1)[-1] for p in _memo_alone(own_lines(scanned, "memo_image"))] == ["/DATA/KOKYAKU.FPT"]
