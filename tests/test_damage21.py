@@ -81,3 +81,31 @@ def test_a_memo_file_alone_in_a_zip_or_tar_is_listed(scanned: dict[str, Any]) ->
 def test_a_memo_file_alone_in_a_disk_image_is_listed(scanned: dict[str, Any]) -> None:
     """The same for a file of a disk image's file system (a FAT image inside the share)."""
     assert [p.rsplit(" » ", 1)[-1] for p in _memo_alone(own_lines(scanned, "memo_image"))] == ["/DATA/KOKYAKU.FPT"]
+
+
+def _encrypted_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    rows = people_rows(N, seed=2108)
+    writer.add_attachment("名簿.csv", "\n".join(",".join(map(str, r)) for r in rows).encode("cp932"))
+    writer.encrypt("secret", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@cases.case
+def _pdf_encrypted_as_text() -> dict[str, bytes]:
+    data = _encrypted_pdf()
+    return {"enc_pdf.pdf": data, "enc_pdf.txt": data + b"\n", "enc_pdf.csv": data + b"\n\n"}
+
+
+def test_an_encrypted_pdf_under_a_text_name_is_listed_encrypted(scanned: dict[str, Any]) -> None:
+    """A PDF with an open password named .txt/.csv was listed `unsupported` (the table reader's "PDF document named
+    .txt: not a table" put first, the PDF reader's `pdf-password` after it): `encrypted`, as under .pdf."""
+    lines = own_lines(scanned, "pdf_encrypted_as_text")["skipped"]
+    assert {Path(s["path"]).name: s["reason"] for s in lines} == {
+        "enc_pdf.pdf": "encrypted", "enc_pdf.txt": "encrypted", "enc_pdf.csv": "encrypted"}
+    assert all("pdf-password" in [c.get("code") for c in s["detail_codes"]] for s in lines)
