@@ -109,3 +109,40 @@ def test_an_encrypted_pdf_under_a_text_name_is_listed_encrypted(scanned: dict[st
     assert {Path(s["path"]).name: s["reason"] for s in lines} == {
         "enc_pdf.pdf": "encrypted", "enc_pdf.txt": "encrypted", "enc_pdf.csv": "encrypted"}
     assert all("pdf-password" in [c.get("code") for c in s["detail_codes"]] for s in lines)
+
+
+def _flipped_in_value(data: bytes, value: str, codec: str, byte: int) -> bytes:
+    """``data`` with the first byte of ``value`` (as written in ``codec``) set to ``byte``: no character of Shift_JIS
+    (cp932) or EUC-JP starts with 0x80 or 0xFF, so the value no longer decodes."""
+    at = data.find(value.encode(codec))
+    assert at > 0
+    return data[:at] + bytes([byte]) + data[at + 1:]
+
+
+@cases.case
+def _undecodable_values() -> dict[str, bytes]:
+    from tests import xml19_data as X
+    from tests.pii_data import csv_bytes
+
+    rows = people_rows(N, seed=2111)
+    people = X.make_people(N, seed=2112)
+    xml_sjis = X.elements(people, encoding="Shift_JIS").encode("cp932")
+    xml_euc = X.elements(people, encoding="EUC-JP").encode("euc_jp")
+    return {"undecodable_sjis.csv": _flipped_in_value(csv_bytes(rows, "cp932"), rows[4][0], "cp932", 0x80),
+            "undecodable_euc.csv": _flipped_in_value(csv_bytes(rows, "euc_jp"), rows[7][2], "euc_jp", 0xFF),
+            "undecodable_sjis.xml": _flipped_in_value(xml_sjis, "東京都", "cp932", 0x80),
+            "undecodable_euc.xml": _flipped_in_value(xml_euc, "東京都", "euc_jp", 0xFF)}
+
+
+def test_a_value_that_no_longer_decodes_is_said_and_its_record_counted(scanned: dict[str, Any]) -> None:
+    """A byte flipped inside a Shift_JIS or EUC-JP value of a CSV or XML export (the value no longer decodes): the
+    file was `ok` (at most a "decoding: partial" note beside the records), so a garbled name or address counted
+    as another person passed for a whole read. Now listed (`corrupt`, `values-undecoded`) and every record whose
+    name and address survive still counted."""
+    lines = own_lines(scanned, "undecodable_values")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    for name in scanned["books"]["undecodable_values"]:
+        assert hits[name]["pii"]["records"] == N, (name, hits[name]["pii"])
+        assert hits[name]["status"] == "corrupt", (name, hits[name]["status"], hits[name].get("status_detail"))
+        assert "values-undecoded" in [c.get("code") for c in listed[name]["detail_codes"]], listed[name]
