@@ -451,6 +451,9 @@ class Detail(Code):
     XLS_DIMENSIONS_BAD = "xls-dimensions-bad", "xls: a DIMENSIONS record ends before it starts"
     # -- what a read table held (inspectors.spreadsheet._outcome)
     NO_RECORDS_DECODED = "no-records-decoded", "no person records in what could be decoded"
+    VALUES_UNDECODED = "values-undecoded", ("{n:d} bytes of its values do not decode in its encoding (damaged bytes): "
+                                            "those values are garbled, a name or address among them may be counted as "
+                                            "another person or not at all")
     NO_TABLE_DECODED = "no-table-decoded", "no table in what could be decoded"
     MARKUP_NO_TABLE = "markup-no-table", "{format:word} without any <table>"
     MARKUP_NO_WORKSHEET = "markup-no-worksheet", "{format:word} without any worksheet"

@@ -559,6 +559,27 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     return Status.OK, join_details(shown)
 
 
+_CP932_SILENT = re.compile(rb"[\x80\xa0\xfd-\xff]")  # bytes cp932 decodes to U+0080 / U+F8F0-F8F3: none is
+# text a Japanese office program writes, each is a damaged byte (no character of Shift_JIS starts with one)
+_SJIS_DECLARED = re.compile(rb"""^[^>]{0,200}encoding\s*=\s*["'](?:shift[_-]?jis|x-sjis|sjis|windows-31j|cp932|ms932)["']""",
+                            re.IGNORECASE)
+
+
+def _undecoded(data: bytes, reading: Reading) -> int:
+    """Bytes of a person table's text that did not decode: those the decoding replaced (its ``bytes-replaced``
+    note), and in Shift_JIS text those Python's cp932 takes silently as C1 or private-use characters (damage21:
+    a byte flipped inside a name or address read as `ok`, the garbled value counted as another person)."""
+    n = sum(int(inner.get("n", 0)) for note in reading.notes for code in codes_of(note)
+            if code.get("code") == Detail.DECODING.value and isinstance(code.get("note"), list)
+            for inner in code["note"] if inner.get("code") == Detail.BYTES_REPLACED.value)
+    enc = reading.encoding or ""  # (a text read in several encodings, "cp932 + utf-8": not this check)
+    cp932 = (enc.startswith("cp932") and "+" not in enc) or (not enc and _SJIS_DECLARED.match(data) is not None)
+    if cp932 and _CP932_SILENT.search(data):
+        text = data.decode("cp932", "replace")
+        n += sum(text.count(c) for c in "\x80\uf8f0\uf8f1\uf8f2\uf8f3")
+    return n
+
+
 def _other_content(data: bytes) -> str | None:
     """libmagic's name for bytes that read as noise in every text encoding, when it knows them as something
     other than text (a BMP picture, gzip data ...); None for text and for unknown data (a damaged table)."""
@@ -1074,6 +1095,8 @@ class SpreadsheetInspector:
         cut = getattr(entry, "damage", None)  # a member its archive could give only in part (a cut .gz)
         if cut:
             reading.damage.append(cut)
+        if findings and fmt in ("text", "xml") and (undecoded := _undecoded(data, reading)):
+            reading.damage.append(say(Detail.VALUES_UNDECODED, n=undecoded))
         status, detail = _outcome(fmt, ext, bool(findings), reading)
         if not findings and status == Status.CORRUPT and fmt == "text" and not reading.damage:
             other = _other_content(data)
