@@ -146,3 +146,21 @@ def test_a_value_that_no_longer_decodes_is_said_and_its_record_counted(scanned: 
         assert hits[name]["pii"]["records"] == N, (name, hits[name]["pii"])
         assert hits[name]["status"] == "corrupt", (name, hits[name]["status"], hits[name].get("status_detail"))
         assert "values-undecoded" in [c.get("code") for c in listed[name]["detail_codes"]], listed[name]
+
+
+@cases.case
+def _stata_magic_flipped() -> dict[str, bytes]:
+    from tests.test_wild20 import old_dta
+
+    data = old_dta(people_rows(N, seed=2114), 104)
+    return {f"stata_magic_{at}.dta": data[:at] + bytes([data[at] ^ flip]) + data[at + 1:]
+            for at, flip in ((0, 0x04), (1, 0x40), (2, 0x21))}
+
+
+def test_an_old_stata_file_whose_magic_is_flipped_is_listed(scanned: dict[str, Any]) -> None:
+    """A Stata 102-115 file's head is three bytes (format, byte order, 1): with one of them flipped the .dta was no
+    Stata file for the name check and ended as nothing (damage20's leftover). The header behind them (the variable
+    count, the type list and the variable names where that format puts them) still says Stata: listed now."""
+    lines = own_lines(scanned, "stata_magic_flipped")
+    said = {Path(e["path"]).name for e in lines["files"] + lines["skipped"]}
+    assert said == set(scanned["books"]["stata_magic_flipped"]), lines
