@@ -223,7 +223,37 @@ def unread_table(ext: str, head: bytes) -> bool:
         return False
     magics = UNREAD_TABLE_MAGIC.get(ext)
     return magics is None or head.startswith(magics) or (  # a file cut inside its magic (damage16: ended as nothing)
-        1 < len(head) < max(map(len, magics)) and any(m.startswith(head) for m in magics))
+        1 < len(head) < max(map(len, magics)) and any(m.startswith(head) for m in magics)) or (
+        ext == ".dta" and _stata_old_flipped(head))
+
+
+_STATA_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]{0,31}\x00")
+
+
+def _stata_old_flipped(head: bytes) -> bool:
+    """Whether ``head`` is a Stata 102-115 file with one byte of its 3-byte magic (format, byte order, 1) damaged
+    (damage21: such a .dta ended as nothing): the header behind the magic read as each format puts it, its variable
+    count 1-32767, every type byte one of that format's, and each of the first variable names an identifier ending
+    in NUL where the format puts it."""
+    if len(head) < 16 or head[:3] in _STATA_OLD or head[3] != 0:
+        return False
+    for version in range(0x66, 0x74):
+        for order in (1, 2):
+            magic = bytes((version, order, 1))
+            if sum(a != b for a, b in zip(head[:3], magic, strict=True)) != 1:
+                continue
+            nvar = int.from_bytes(head[4:6], "big" if order == 1 else "little")
+            types = 10 + (32 if version < 108 else 81) + (18 if version >= 105 else 0)
+            names = types + nvar
+            width = 9 if version < 110 else 33
+            if not 0 < nvar <= 32767 or len(head) < names + width * min(nvar, 4):
+                continue
+            kinds = head[types:names]
+            ok_types = (all(t in b"bilfd" or t >= 0x80 for t in kinds) if version < 111
+                        else all(1 <= t <= 244 or t >= 251 for t in kinds))
+            if ok_types and all(_STATA_NAME.match(head, names + k * width) for k in range(min(nvar, 4))):
+                return True
+    return False
 
 # the smallest file with an extension nobody knows whose head is checked for a person table's header line: a
 # header of two fields and one row hold more (``氏名,電話\nA,1\n`` is 16 bytes in UTF-8) (Session 13: was 512)
