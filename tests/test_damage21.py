@@ -7,6 +7,7 @@ People are Faker ja_JP with a fixed seed (tests/document_data.py); nothing here 
 from __future__ import annotations
 
 import io
+import json
 import tarfile
 import zipfile
 from pathlib import Path
@@ -164,3 +165,60 @@ def test_an_old_stata_file_whose_magic_is_flipped_is_listed(scanned: dict[str, A
     lines = own_lines(scanned, "stata_magic_flipped")
     said = {Path(e["path"]).name for e in lines["files"] + lines["skipped"]}
     assert said == set(scanned["books"]["stata_magic_flipped"]), lines
+
+
+def _name_length_grown(data: bytes, by: int, keep_directory: bool) -> bytes:
+    """A stored zip's first local header with its name length grown by ``by`` (a flipped bit): the name runs into
+    the member's data; the central directory kept or cut off (then the members are read from their local headers)."""
+    import struct
+
+    n = struct.unpack_from("<H", data, 26)[0]
+    damaged = data[:26] + struct.pack("<H", n + by) + data[28:]
+    return damaged if keep_directory else damaged[:damaged.index(b"PK\x01\x02")]
+
+
+ZIP_PEOPLE = 2115
+
+
+@cases.case
+def _zip_name_into_data() -> dict[str, bytes]:
+    from tests.pii_data import csv_bytes
+
+    rows = people_rows(N, seed=ZIP_PEOPLE)
+    made = {}
+    for kind, member in (("json", json.dumps([dict(zip(rows[0], r, strict=True)) for r in rows[1:]],
+                                             ensure_ascii=False).encode()),  # an export on one line
+                         ("csv", csv_bytes(rows[1:], "utf-8")),  # no header: its first line is a person's
+                         ("tsv", csv_bytes(rows[1:], "cp932", "\t"))):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+            z.writestr(f"名簿.{kind}", member)
+            z.writestr("memo.txt", b"x" * 40)
+        for by in (40, 90, 300, 500):
+            for keep in (True, False):
+                made[f"name_grown_{kind}_{by}_{'cd' if keep else 'local'}.zip"] = _name_length_grown(
+                    out.getvalue(), by, keep)
+    return made
+
+
+def test_a_zip_name_grown_into_its_data_puts_no_person_in_any_output(scanned: dict[str, Any]) -> None:
+    """review20w named a local-header name over 512 bytes or holding a line break `damaged-name-at-OFFSET`; a name
+    length grown by up to 512 bytes over a stored CSV still made its first rows (names, addresses, phone numbers)
+    the member's path in findings.json, skipped.csv, the report, the DFXML and CASE files. A name that is no
+    plausible path (data-looking commas or tabs, control bytes, longer than any name of the central directory) is
+    now named by its offset; no person's value is in any output of the scan."""
+    lines = own_lines(scanned, "zip_name_into_data")
+    assert {Path(e["path"].split(" » ")[0]).name for e in lines["files"] + lines["skipped"]} == set(
+        scanned["books"]["zip_name_into_data"])
+    written = _outputs_text(scanned["out"])
+    values = [v for row in people_rows(N, seed=ZIP_PEOPLE)[1:] for v in (row[2], row[3])]  # (names: common)
+    leaked = [v for v in values if v in written]
+    assert not leaked, leaked
+    hexed = ["".join(f"{b:02x}" for b in v.encode()) for v in values]
+    assert not [h for h in hexed if h in written]
+
+
+def _outputs_text(out: Path) -> str:
+    assert out.is_dir()
+    return "".join(f.read_text(encoding="utf-8", errors="replace") for f in sorted(out.rglob("*"))
+                   if f.is_file() and f.suffix != ".sqlite")
