@@ -222,3 +222,28 @@ def _outputs_text(out: Path) -> str:
     assert out.is_dir()
     return "".join(f.read_text(encoding="utf-8", errors="replace") for f in sorted(out.rglob("*"))
                    if f.is_file() and f.suffix != ".sqlite")
+
+
+def _sylk_said(data: bytes) -> list[str]:
+    from scanner.details import codes_of
+    from scanner.sheet import Caps
+    from scanner.sylk import iter_sylk
+
+    return [c["code"] for sheet in iter_sylk(data, Caps()) for d in sheet.damage for c in codes_of(d)]
+
+
+def test_a_sylk_cell_lost_to_a_flipped_letter_or_position_is_said() -> None:
+    """damage20's sweep: one flipped byte in a SYLK cell record lost the cell's value and said nothing (`ok`, a
+    person fewer): the value's letter flipped (``K"東京都..."`` -> ``C"``/``I"``/``O"``), its position damaged
+    (``X4;`` -> ``X4\\x1b``), the record's type flipped (``C;X3;K"..."`` -> ``S;X3;K"..."``). Each is
+    `sylk-records-damaged` now; the whole file says nothing."""
+    from tests.test_wild16 import _sylk
+
+    data = _sylk(people_rows(N, seed=2116))
+    assert _sylk_said(data) == []
+    at = data.index(b';K"', data.index(b"C;Y6;"))
+    for damaged in (data[:at + 1] + b"C" + data[at + 2:], data[:at + 1] + b"O" + data[at + 2:],
+                    data[:at] + b"\x1b" + data[at + 1:]):
+        assert _sylk_said(damaged) == ["sylk-records-damaged"], damaged[at - 20:at + 10]
+    record = data.index(b"\nC;X3;", data.index(b"C;Y6;")) + 1
+    assert _sylk_said(data[:record] + b"S" + data[record + 1:]) == ["sylk-records-damaged"]
