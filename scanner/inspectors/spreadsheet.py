@@ -1125,7 +1125,7 @@ class SpreadsheetInspector:
         cut = getattr(entry, "damage", None)  # a member its archive could give only in part (a cut .gz)
         if cut:
             reading.damage.append(cut)
-        if findings and fmt in ("text", "xml") and (undecoded := _undecoded(data, reading)):
+        if findings and fmt in ("text", "xml", "sylk") and (undecoded := _undecoded(data, reading)):
             reading.damage.append(say(Detail.VALUES_UNDECODED, n=undecoded))
         status, detail = _outcome(fmt, ext, bool(findings), reading)
         if not findings and status == Status.CORRUPT and fmt == "text" and not reading.damage:
