@@ -247,3 +247,26 @@ def test_a_sylk_cell_lost_to_a_flipped_letter_or_position_is_said() -> None:
         assert _sylk_said(damaged) == ["sylk-records-damaged"], damaged[at - 20:at + 10]
     record = data.index(b"\nC;X3;", data.index(b"C;Y6;")) + 1
     assert _sylk_said(data[:record] + b"S" + data[record + 1:]) == ["sylk-records-damaged"]
+
+
+@cases.case
+def _wordml_namespace_flipped() -> dict[str, bytes]:
+    from tests.docs18_data import WORDML_NS, wordml_with_table
+
+    data = wordml_with_table(people_rows(N, seed=2117))
+    at = data.index(WORDML_NS.encode()) + 7  # "http://schemas..." -> "http://rchemas..." (damage20's sweep)
+    flipped = data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
+    return {"wordml_ns.doc": flipped, "wordml_ns.xml": flipped + b"\n"}
+
+
+def test_word_2003_xml_whose_namespace_is_flipped_is_read_and_listed(scanned: dict[str, Any]) -> None:
+    """A Word 2003 XML document (under .doc or .xml) with one byte of its namespace name flipped was no Word
+    document for the kind check and ended as nothing (damage20's 8-bit flips). Its root element and a namespace one
+    or two bytes from Word 2003 XML's say what it is: read in that namespace, every person counted, listed
+    `wordml-namespace-damaged`."""
+    lines = own_lines(scanned, "wordml_namespace_flipped")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    for name in scanned["books"]["wordml_namespace_flipped"]:
+        assert hits[name]["pii"]["records"] == N, (name, hits.get(name))
+        assert "wordml-namespace-damaged" in [c.get("code") for c in listed[name]["detail_codes"]], listed.get(name)
