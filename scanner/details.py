@@ -849,6 +849,8 @@ class Detail(Code):
     WORD6_NOT_READ = "word6-not-read", "Word 6.0/95 document ({n:d} table cell marks in its text): its tables are not read"
     WORD97_PIECES_DAMAGED = "word97-pieces-damaged", "Word 97-2003 text unreadable ({why:word})"
     WORD97_PARAGRAPHS_DAMAGED = "word97-paragraphs-damaged", "Word 97-2003 paragraph properties damaged ({why:word})"
+    WORDML_NAMESPACE_DAMAGED = "wordml-namespace-damaged", ("Word 2003 XML whose namespace name is damaged "
+                                                            "({name:lib}): read as Word 2003 XML")
     WORD97_ROW_CELLS = "word97-row-cells", "{n:d} table rows of this Word 97-2003 document hold another number of cells than their table definition says (a cell mark lost or added by damage): their cells may be shifted"
     WORD97_MARKS_UNPLACED = "word97-marks-unplaced", "{n:d} table cell marks of this Word 97-2003 document belong to no table read (their paragraph properties are lost): their cells are not read"
     # -- SQLite databases (scanner.sqlitedb)

@@ -695,7 +695,8 @@ def _ole_cut(head: bytes, size: int) -> bool:
 def _wordml(head: bytes) -> bool:
     """Whether ``head`` opens a Word 2003 XML document (its root element, not an XML file naming its namespace:
     review18g)."""
-    return (WORDML_MARK in head or head.startswith(_UTF16_BOMS)) and document_kind(head) == "wordml"  # (UTF-16: review18g)
+    return (WORDML_MARK in head or head.startswith(_UTF16_BOMS) or b"wordDocument" in head  # (UTF-16: review18g; its
+            ) and document_kind(head) == "wordml"  # root element with its namespace name damaged: damage21)
 
 
 def _flatopc(head: bytes) -> bool:
