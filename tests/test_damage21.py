@@ -1,5 +1,7 @@
-"""damage21: the damage leftovers of session 20 (bench/damage_sweep.py, NOTES-damage20): dBase memo files inside
-archives and disk images, ... Each test failed before its fix.
+"""damage21: the damage leftovers of session 20 (bench/damage_sweep.py): dBase memo files alone inside archives and
+disk images, an encrypted PDF under a text name, values that no longer decode in Shift_JIS/EUC-JP CSV and XML
+exports, an old Stata file with its magic flipped, a zip name length grown into its data, SYLK cells lost to a
+flipped letter, Word 2003 XML with its namespace flipped. Each test failed before its fix.
 
 People are Faker ja_JP with a fixed seed (tests/document_data.py); nothing here is real.
 """
