@@ -369,7 +369,8 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                 else:  # the common case inline: one entry, no generator; raw bytes kept only when not UTF-8
                     yield ImageEntry(ctx, None if utf8 else raw_dir + raw, text, name, deleted, f, meta,
                                      _lost_reason(meta, deleted) if deleted else "")
-                if name[-1] in "tT" and name[-4:].casefold() in MEMO_EXTS:  # (one char first: ~all files stop)
+                if name[-1] in "tT" and name[-2:-1] in "pPbB" and name[-4:].casefold() in MEMO_EXTS:  # (a char at a time:
+                    # .txt/.dat/.csv stop at the first or second)
                     memos.append((name, raw_dir + raw, text, utf8, deleted, meta))
                 continue
             child = _Dir(0, raw_dir + raw, text, utf8, d.depth + 1, d.gone)
