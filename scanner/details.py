@@ -463,6 +463,9 @@ class Detail(Code):
     XLS_DIMENSIONS_BAD = "xls-dimensions-bad", "xls: a DIMENSIONS record ends before it starts"
     # -- what a read table held (inspectors.spreadsheet._outcome)
     NO_RECORDS_DECODED = "no-records-decoded", "no person records in what could be decoded"
+    VALUES_UNDECODED = "values-undecoded", ("{n:d} bytes of its values do not decode in its encoding (damaged bytes): "
+                                            "those values are garbled, a name or address among them may be counted as "
+                                            "another person or not at all")
     NO_TABLE_DECODED = "no-table-decoded", "no table in what could be decoded"
     MARKUP_NO_TABLE = "markup-no-table", "{format:word} without any <table>"
     MARKUP_NO_WORKSHEET = "markup-no-worksheet", "{format:word} without any worksheet"
@@ -864,6 +867,8 @@ class Detail(Code):
     WORD6_NOT_READ = "word6-not-read", "Word 6.0/95 document ({n:d} table cell marks in its text): its tables are not read"
     WORD97_PIECES_DAMAGED = "word97-pieces-damaged", "Word 97-2003 text unreadable ({why:word})"
     WORD97_PARAGRAPHS_DAMAGED = "word97-paragraphs-damaged", "Word 97-2003 paragraph properties damaged ({why:word})"
+    WORDML_NAMESPACE_DAMAGED = "wordml-namespace-damaged", ("Word 2003 XML whose namespace name is damaged "
+                                                            "({name:lib}): read as Word 2003 XML")
     WORD97_ROW_CELLS = "word97-row-cells", "{n:d} table rows of this Word 97-2003 document hold another number of cells than their table definition says (a cell mark lost or added by damage): their cells may be shifted"
     WORD97_MARKS_UNPLACED = "word97-marks-unplaced", "{n:d} table cell marks of this Word 97-2003 document belong to no table read (their paragraph properties are lost): their cells are not read"
     # -- SQLite databases (scanner.sqlitedb)

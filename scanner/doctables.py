@@ -139,6 +139,21 @@ def document_kind(data: bytes) -> str | None:
         end = head.find(b">", root.end())  # the namespace declared on the root element (review18g: an export whose
         if W_2003.encode() in head[root.end():end if end >= 0 else None]:  # attribute named it was read as one)
             return "wordml"
+    if head.startswith(b"<") and _WORDML_ROOT.match(head) is not None and _near_wordml(head) is not None:
+        return "wordml"  # its namespace name damaged (damage21: a flipped byte in it, the document ended as nothing)
+    return None
+
+
+_XMLNS_VALUE = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*["']([^"'<>]{40,80})["']""")
+
+
+def _near_wordml(head: bytes) -> bytes | None:
+    """The namespace name declared in ``head`` that is Word 2003 XML's with one or two bytes damaged, or None."""
+    want = W_2003.encode()
+    for m in _XMLNS_VALUE.finditer(head[:16384]):
+        name = m.group(1)
+        if len(name) == len(want) and name != want and sum(a != b for a, b in zip(name, want, strict=True)) <= 2:
+            return name
     return None
 
 
@@ -286,7 +301,12 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
             yield from _flat_package_sheets(data, caps, budget, delimiter)
         elif kind == "wordml":
             decoding("lxml")
-            yield from _word_part_sheets("", _utf8(data), budget, _flat_cut(data, b"wordDocument>"), delimiter)
+            xml, cut = _utf8(data), _flat_cut(data, b"wordDocument>")
+            if W_2003.encode() not in xml[:65536] and (near := _near_wordml(xml)) is not None:
+                xml = xml.replace(near, W_2003.encode())  # read in its namespace, the damage said (damage21)
+                cut = join_details([d for d in (say(Detail.WORDML_NAMESPACE_DAMAGED, name=near.decode("latin-1")), cut)
+                                    if d])
+            yield from _word_part_sheets("", xml, budget, cut, delimiter)
         else:
             decoding("lxml")
             yield from _package_sheets(data, kind, caps, budget, delimiter)

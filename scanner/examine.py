@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from .codes import Reason, Status
 from .contenttype import PE_EXTS, PE_HEAD, content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
-from .details import Detail, encodable, join_details, os_error, say, unread
+from .details import Detail, codes_of, encodable, join_details, os_error, say, unread
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .inspectors.disguise import (
@@ -493,7 +493,7 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         reasons.append(Reason.EXTENSION_MISMATCH)
         rule_names.append(disguise.rule)
     reasons = list(dict.fromkeys(reasons))
-    status = bad[0].status if bad else Status.OK
+    status = _first_said(bad).status if bad else Status.OK
     detail = join_details(dict.fromkeys(i.detail for i in (bad or inspections) if i.detail))  # an ok read may carry
     # a note; one said by two inspectors once (review18d: a damaged head both restored)
     broke = getattr(entry, "damage", None)  # a member its archive gave only in part, or with a failed check
@@ -776,3 +776,17 @@ def walk_items(items: Iterable[Item | NameBatch], ctx: ScanContext, parent: Entr
             ctx.result.skipped.append(item)
         else:
             ctx.result.links.append(item)
+
+
+_NOT_A_TABLE = {Detail.NOT_A_TABLE_NAMED.value, Detail.BINARY.value}
+
+
+def _first_said(bad: list[Inspection]) -> Inspection:
+    """The inspection whose status a file takes: the first, unless it is only a table reader's "not a table"
+    (``not-a-table-named``, ``binary``) and another reader said what the file is (damage21: an encrypted PDF named
+    .txt was `unsupported`, the PDF reader's `encrypted` said after it)."""
+    first = bad[0]
+    said = {c.get("code") for c in codes_of(first.detail)} if len(bad) > 1 and first.status == Status.UNSUPPORTED else set()
+    if said and said <= _NOT_A_TABLE:
+        return next((i for i in bad[1:] if i.status != Status.UNSUPPORTED), first)
+    return first

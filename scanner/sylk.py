@@ -136,9 +136,10 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
         if not n & 0x3FF:
             budget.tick()
         if not line or line[0] not in "CFE":
-            odd += bool(line) and not ("A" <= line[0] <= "Z")  # every record opens with its upper-case letters: a line
-            # that does not lost its record type (a flipped "C": the cell lost, damage19)
-            continue
+            odd += bool(line) and (not ("A" <= line[0] <= "Z")  # every record opens with its upper-case letters: a
+                                   # line that does not lost its record type (a flipped "C": the cell lost, damage19)
+                                   or ';K"' in line)  # a text value in a record of another type: "C" flipped to "S"
+            continue  # (damage21)
         fields = _fields(line)
         kind = fields[0]
         if kind == "E":
@@ -157,10 +158,14 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
         for f in fields[1:]:
             if f[:1] == "X":
                 x = _position(f[1:])
+                odd += not x  # its position damaged ("X4\x1bK..."): the cell lost (damage21: nothing said)
             elif f[:1] == "Y":
                 y = _position(f[1:])
+                odd += not y
             elif f[:1] == "K" and kind == "C":
                 value = _value(f[1:])
+            elif kind == "C" and f[1:2] == '"' and f[:1] != "E":  # a quoted text after another letter than K: the
+                odd += 1  # value's letter flipped ("C\"東京都..."), the value lost (damage21: nothing said)
         if value is None or value == "":
             continue
         if not (1 <= x <= MAX_COLUMNS and 1 <= y <= MAX_ROWS):

@@ -181,7 +181,7 @@ def skip_of(found: dict[str, Any], path: Path) -> dict[str, Any] | None:
 
 def scan_cases(folder: Path, books: dict[str, dict[str, bytes]]) -> dict[str, Any]:
     """Several tests' files (case -> file name -> bytes) in one share ``folder/share`` scanned once through the CLI
-    (no option, as test_wild13's ``_scan``): {"findings": its findings, "books": ``books``}. A module whose tests
+    (no option, as test_wild13's ``_scan``): {"findings": its findings, "books": ``books``, "out": its folder}. A module whose tests
     each scanned a few files of their own pays one scan.py run instead of one a test. Every file name is one
     case's and no file is a copy of another case's (copies are grouped across a share), so a case's lines
     (``own_lines``) are those a scan of its files alone gives."""
@@ -197,7 +197,7 @@ def scan_cases(folder: Path, books: dict[str, dict[str, bytes]]) -> dict[str, An
     out = folder / "out"
     done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
-    return {"findings": json.loads((out / "findings.json").read_text(encoding="utf-8")), "books": books}
+    return {"findings": json.loads((out / "findings.json").read_text(encoding="utf-8")), "books": books, "out": out}
 
 
 class ScanCases:

@@ -24,6 +24,7 @@ from ..fingerprint import hash_bytes
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
+from ..sources.memo_beside import lone_memo_members
 from ..sources.series_join import joined_in_folders
 from ..sources.split_series import TAIL_TEXT, Series, Splice, part_number
 from ..tables import damaged_head, signature_damaged, sniff_format
@@ -385,7 +386,7 @@ class ArchiveInspector:
                 return Inspection(status=Status.UNSUPPORTED, detail=join_details(
                     (part.detail(entry.name, problem=problem), say(Detail.SPLIT_PART_ALONE, kind=kind, why=text))))
             return Inspection(status=reason, detail=say(Detail.ARCHIVE_PROBLEM, kind=kind, why=text))
-        children = joined_in_folders(guard_listing(opened.items(), entry, kind), caps.member_memory)
+        children = lone_memo_members(joined_in_folders(guard_listing(opened.items(), entry, kind), caps.member_memory))
         spans = spanned_parts(data) if kind == "zip" else 1
         if part is not None and opened.status != Status.OK:  # X.zip.001 read from its local headers
             return Inspection(status=Status.UNSUPPORTED, detail=part.detail(entry.name, examined=True, problem=problem),
@@ -445,7 +446,8 @@ class ArchiveInspector:
         except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
             return Inspection(status=Status.UNSUPPORTED, detail=listed(say(Detail.SPLIT_NOT_EXAMINED),
                                                                        error_reason(e)[1]))
-        children = joined_in_folders(guard_listing(opened.items(), entry, kind), self.caps_for(entry).member_memory)
+        children = lone_memo_members(joined_in_folders(guard_listing(opened.items(), entry, kind),
+                                                      self.caps_for(entry).member_memory))
         return Inspection(status=Status.UNSUPPORTED, detail=listed(gaps), children=children,
                           annotations=opened.annotations)
 

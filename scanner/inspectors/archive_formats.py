@@ -543,6 +543,35 @@ def inflate_keeping(d: _Inflater, piece: bytes, room: int) -> bytes:
         raise InflateBroken(bytes(before[:room]), e) from None
 
 
+_CDH_NAME = struct.Struct("<28xH")  # a central directory record's name length
+
+
+def _no_path(raw: bytes, data: bytes, longest: list[int | None]) -> bool:
+    """Whether a local header's name is no plausible path but a member's data read as one (its length damaged,
+    damage21): data-looking separators (a tab, two commas, two of ``"<>|*?`` that no Windows name holds), two
+    control bytes, or longer than every name of the central directory's records found in ``data`` (counted once,
+    kept in ``longest``)."""
+    if b"\t" in raw or raw.count(b",") >= 2 or sum(map(raw.count, (b'"', b"<", b">", b"|", b"*", b"?"))) >= 2:
+        return True
+    if len(raw) - len(raw.translate(None, _CONTROL_BYTES)) >= 2:
+        return True
+    if not longest:
+        names = [_CDH_NAME.unpack_from(data, at)[0] for at in _cdh_offsets(data) if at + 46 <= len(data)]
+        longest.append(max(names) if names else None)
+    most = longest[0]
+    return most is not None and len(raw) > most
+
+
+_CONTROL_BYTES = bytes((*range(32), 127))
+
+
+def _cdh_offsets(data: bytes) -> Iterator[int]:
+    at = data.find(CDH)
+    while at >= 0:
+        yield at
+        at = data.find(CDH, at + 4)
+
+
 def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = None,
                        ) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
     """Members found by their local headers, front to back: (info, bytes or None, why incomplete or "").
@@ -552,6 +581,7 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
     left of the caller's cap over all members, asked before each member (Session 9: each part was inflated up to
     the whole cap before the cap over all parts applied)."""
     pos, cut = data.find(ZIP_MAGIC), False
+    longest: list[int | None] = []  # the longest name of the central directory's records found, once asked
     while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
         limit = max(0, min(most, left())) if left is not None else most
         _, _, flags, method, t, d, crc, csize, usize, nlen, elen = _LOCAL_HEADER.unpack_from(data, pos)
@@ -560,9 +590,10 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
             pos = data.find(ZIP_MAGIC, pos + 4)
             continue
         raw_name, extra = data[pos + 30:pos + 30 + nlen], data[pos + 30 + nlen:start]
-        if len(raw_name) > _NAME_PROBE or b"\n" in raw_name or b"\r" in raw_name:  # its length damaged: the "name"
-            # runs into the member's data, lines of a text (review20w: a CSV's persons were the path in every report;
-            # a flipped byte in a name, a control character, leaves it a lead for the name rules)
+        if len(raw_name) > _NAME_PROBE or b"\n" in raw_name or b"\r" in raw_name or _no_path(raw_name, data, longest):
+            # its length damaged: the "name" runs into the member's data, lines of a text (review20w: a CSV's persons
+            # were the path in every report; damage21: a length grown by up to 512 bytes over a one-line JSON, a CSV
+            # row, a TSV); a flipped byte in a name, one control character, leaves it a lead for the name rules
             raw_name, flags = f"damaged-name-at-{pos}".encode(), flags | UTF8_FLAG
         info = zipfile.ZipInfo(raw_name.decode("utf-8" if flags & UTF8_FLAG else "cp437", "replace"))
         info.orig_filename, info.flag_bits, info.extra, info.compress_type = info.filename, flags, extra, method

@@ -226,7 +226,37 @@ def unread_table(ext: str, head: bytes) -> bool:
         return False
     magics = UNREAD_TABLE_MAGIC.get(ext)
     return magics is None or head.startswith(magics) or (  # a file cut inside its magic (damage16: ended as nothing)
-        1 < len(head) < max(map(len, magics)) and any(m.startswith(head) for m in magics))
+        1 < len(head) < max(map(len, magics)) and any(m.startswith(head) for m in magics)) or (
+        ext == ".dta" and _stata_old_flipped(head))
+
+
+_STATA_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]{0,31}\x00")
+
+
+def _stata_old_flipped(head: bytes) -> bool:
+    """Whether ``head`` is a Stata 102-115 file with one byte of its 3-byte magic (format, byte order, 1) damaged
+    (damage21: such a .dta ended as nothing): the header behind the magic read as each format puts it, its variable
+    count 1-32767, every type byte one of that format's, and each of the first variable names an identifier ending
+    in NUL where the format puts it."""
+    if len(head) < 16 or head[:3] in _STATA_OLD or head[3] != 0:
+        return False
+    for version in range(0x66, 0x74):
+        for order in (1, 2):
+            magic = bytes((version, order, 1))
+            if sum(a != b for a, b in zip(head[:3], magic, strict=True)) != 1:
+                continue
+            nvar = int.from_bytes(head[4:6], "big" if order == 1 else "little")
+            types = 10 + (32 if version < 108 else 81) + (18 if version >= 105 else 0)
+            names = types + nvar
+            width = 9 if version < 110 else 33
+            if not 0 < nvar <= 32767 or len(head) < names + width * min(nvar, 4):
+                continue
+            kinds = head[types:names]
+            ok_types = (all(t in b"bilfd" or t >= 0x80 for t in kinds) if version < 111
+                        else all(1 <= t <= 244 or t >= 251 for t in kinds))
+            if ok_types and all(_STATA_NAME.match(head, names + k * width) for k in range(min(nvar, 4))):
+                return True
+    return False
 
 # the smallest file with an extension nobody knows whose head is checked for a person table's header line: a
 # header of two fields and one row hold more (``氏名,電話\nA,1\n`` is 16 bytes in UTF-8) (Session 13: was 512)
@@ -562,6 +592,27 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     return Status.OK, join_details(shown)
 
 
+_CP932_SILENT = re.compile(rb"[\x80\xa0\xfd-\xff]")  # bytes cp932 decodes to U+0080 / U+F8F0-F8F3: none is
+# text a Japanese office program writes, each is a damaged byte (no character of Shift_JIS starts with one)
+_SJIS_DECLARED = re.compile(rb"""^[^>]{0,200}encoding\s*=\s*["'](?:shift[_-]?jis|x-sjis|sjis|windows-31j|cp932|ms932)["']""",
+                            re.IGNORECASE)
+
+
+def _undecoded(data: bytes, reading: Reading) -> int:
+    """Bytes of a person table's text that did not decode: those the decoding replaced (its ``bytes-replaced``
+    note), and in Shift_JIS text those Python's cp932 takes silently as C1 or private-use characters (damage21:
+    a byte flipped inside a name or address read as `ok`, the garbled value counted as another person)."""
+    n = sum(int(inner.get("n", 0)) for note in reading.notes for code in codes_of(note)
+            if code.get("code") == Detail.DECODING.value and isinstance(code.get("note"), list)
+            for inner in code["note"] if inner.get("code") == Detail.BYTES_REPLACED.value)
+    enc = reading.encoding or ""  # (a text read in several encodings, "cp932 + utf-8": not this check)
+    cp932 = (enc.startswith("cp932") and "+" not in enc) or (not enc and _SJIS_DECLARED.match(data) is not None)
+    if cp932 and _CP932_SILENT.search(data):
+        text = data.decode("cp932", "replace")
+        n += sum(text.count(c) for c in "\x80\uf8f0\uf8f1\uf8f2\uf8f3")
+    return n
+
+
 def _other_content(data: bytes) -> str | None:
     """libmagic's name for bytes that read as noise in every text encoding, when it knows them as something
     other than text (a BMP picture, gzip data ...); None for text and for unknown data (a damaged table)."""
@@ -647,7 +698,8 @@ def _ole_cut(head: bytes, size: int) -> bool:
 def _wordml(head: bytes) -> bool:
     """Whether ``head`` opens a Word 2003 XML document (its root element, not an XML file naming its namespace:
     review18g)."""
-    return (WORDML_MARK in head or head.startswith(_UTF16_BOMS)) and document_kind(head) == "wordml"  # (UTF-16: review18g)
+    return (WORDML_MARK in head or head.startswith(_UTF16_BOMS) or b"wordDocument" in head  # (UTF-16: review18g; its
+            ) and document_kind(head) == "wordml"  # root element with its namespace name damaged: damage21)
 
 
 def _flatopc(head: bytes) -> bool:
@@ -1118,6 +1170,8 @@ class SpreadsheetInspector:
         cut = getattr(entry, "damage", None)  # a member its archive could give only in part (a cut .gz)
         if cut:
             reading.damage.append(cut)
+        if findings and fmt in ("text", "xml", "sylk") and (undecoded := _undecoded(data, reading)):
+            reading.damage.append(say(Detail.VALUES_UNDECODED, n=undecoded))
         status, detail = _outcome(fmt, ext, bool(findings), reading)
         if not findings and status == Status.CORRUPT and fmt == "text" and not reading.damage:
             other = _other_content(data)

@@ -21,6 +21,7 @@ from ..details import Detail, say
 from ..errors import ReadError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .local import decode_name
+from .memo_beside import MEMO_EXTS, MEMO_HEADER, lone_memos
 
 MAX_DEPTH = 256
 
@@ -336,6 +337,7 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
         # what every entry of this directory shares, out of the per-entry loop (run 10^5-10^6 times an image)
         raw_dir, text_dir, dir_utf8, dir_gone = d.raw + b"/", d.text + "/", d.utf8, d.gone
         at_root_fat = d.depth == 0 and local_times
+        memos: list[tuple[str, bytes, str, bool, bool, Any]] = []  # the memo files (.fpt/.dbt) among its files
         for f in listing:
             info = f.info  # each pytsk3 attribute read builds a wrapper object: read each once
             name_info = info.name
@@ -367,6 +369,9 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                 else:  # the common case inline: one entry, no generator; raw bytes kept only when not UTF-8
                     yield ImageEntry(ctx, None if utf8 else raw_dir + raw, text, name, deleted, f, meta,
                                      _lost_reason(meta, deleted) if deleted else "")
+                if name[-1] in "tT" and name[-2:-1] in "pPbB" and name[-4:].casefold() in MEMO_EXTS:  # (a char at a time:
+                    # .txt/.dat/.csv stop at the first or second)
+                    memos.append((name, raw_dir + raw, text, utf8, deleted, meta))
                 continue
             child = _Dir(0, raw_dir + raw, text, utf8, d.depth + 1, d.gone)
             if mtype in (_M_DIR, _M_VIRT_DIR):
@@ -393,7 +398,29 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                     yield Skipped(loc, Status.SPECIAL_FILE, say(Detail.SPECIAL_NOT_READ, kind=_SPECIAL[mtype]))
                 else:
                     yield Skipped(loc, Status.UNRECOVERABLE if deleted else Status.CORRUPT, say(Detail.ENTRY_UNKNOWN_TYPE))
+        if memos:
+            yield from _lone_memos(ctx, listing, memos)
         stack.extend(reversed(subdirs))
+
+
+def _lone_memos(ctx: FsContext, listing: list[Any], memos: list[tuple[str, bytes, str, bool, bool, Any]]
+                ) -> Iterator[Skipped]:
+    """The memo files of a directory that no table there reads (``memo_beside.lone_memos``; an image's walk
+    gives a table no memo file), more than their header: listed ``dbf-memo-alone``, as in a local folder
+    (damage21: a memo file in a disk image ended as nothing)."""
+    names = []
+    for f in listing:
+        raw = f.info.name.name
+        if raw and raw not in (b".", b".."):
+            try:
+                names.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                names.append(decode_name(raw)[0])
+    lone = set(lone_memos(names))
+    for name, raw_path, text, utf8, _deleted, meta in memos:
+        size = int(meta.size) if meta is not None else MEMO_HEADER + 1
+        if name in lone and size > MEMO_HEADER:
+            yield Skipped(ctx.location(raw_path, text, utf8), Status.UNSUPPORTED, say(Detail.DBF_MEMO_ALONE))
 
 
 def _sparse_bundle(ctx: FsContext, listing: list[Any], bands: _Dir) -> tuple[Status, str, bool] | None:

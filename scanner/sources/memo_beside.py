@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, Protocol
 
+from ..codes import Status
 from ..dbase import MemoBeside
-from ..details import os_error
+from ..details import Detail, os_error, say
 from ..errors import ReadError
-from ..models import Entry, FileStat, Location
+from ..models import Entry, FileStat, Location, Skipped
 from .series_join import ref_or_bytes
 
 _TABLE = re.compile(r"\.dbf\x00", re.IGNORECASE)
@@ -58,6 +59,37 @@ def lone_memos(names: Iterable[str]) -> list[str]:
         return []
     read = {memo for memo in memos_in(listed).values() if memo is not None}
     return [name for name in listed if name.casefold().endswith(MEMO_EXTS) and name not in read]
+
+
+def lone_memo_members(items: Iterable[Any]) -> Iterator[Any]:
+    """A container's items (an archive's members) passed on as they come, then a ``dbf-memo-alone`` line for each
+    memo file (.fpt/.dbt, more than its header) that no table of its folder reads (``lone_memos``), as a local
+    folder or a share lists one (damage21: such a member of a zip, tar or 7z ended as nothing: no reader takes a
+    memo file, and its table is not there to read it)."""
+    folders: dict[str, list[str]] = {}
+    memos: dict[tuple[str, str], Entry] = {}
+    for item in items:
+        yield item
+        name = getattr(item, "name", None)
+        if not isinstance(name, str) or not callable(getattr(item, "open", None)):
+            continue  # (a Skipped or a Link: no file of the folder)
+        path = item.location.path.replace("\\", "/")
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        folders.setdefault(folder, []).append(name)
+        if name.casefold().endswith(MEMO_EXTS):
+            memos.setdefault((folder, name), item)
+    for folder, names in folders.items() if memos else ():
+        for name in lone_memos(names):
+            entry = memos.get((folder, name))
+            if entry is not None and _larger_than_header(entry):
+                yield Skipped(entry.location, Status.UNSUPPORTED, say(Detail.DBF_MEMO_ALONE))
+
+
+def _larger_than_header(entry: Entry) -> bool:
+    try:
+        return entry.stat().size > MEMO_HEADER
+    except (ReadError, OSError):
+        return True  # (not known: listed all the same)
 
 
 class _Ref(Protocol):
