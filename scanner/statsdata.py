@@ -197,27 +197,46 @@ def _retry(error: Exception, fmt: str, more: dict[str, object]) -> bool:
 
 
 def _utf8_after_all(got: tuple[dict[str, list[object]], object], encoding: object) -> bool:
-    """Whether texts read in a fallback encoding (CP932, EUC-JP) are mostly UTF-8 after all (their bytes in that
-    encoding decode as UTF-8, a cut last character aside): the file's texts are UTF-8 with a damaged byte, and every
-    string happened to convert (review20w: a Stata 118 or SPSS file with one flipped byte came out as mojibake with
-    status ok, its persons lost without a listing). Shift_JIS or EUC-JP text is almost never UTF-8. Never raises."""
+    """Whether texts read in a fallback encoding (CP932, EUC-JP, Windows-1252) are mostly UTF-8 after all (their bytes
+    in that encoding decode as UTF-8, a cut last character aside), or, read as Windows-1252, EUC-JP: the file's texts
+    are in that encoding with a damaged byte, and every string happened to convert (review20w: a Stata 118 or SPSS
+    file with one flipped byte came out as mojibake with status ok, its persons lost without a listing; review21w: an
+    EUC-JP one in Windows-1252, which takes every byte EUC-JP uses). Shift_JIS or EUC-JP text is almost never UTF-8;
+    Western European text almost never EUC-JP (an accented letter alone between ASCII ones is no EUC-JP: 0-6% of
+    Faker's de, fr, es, pt, sv, da, pl, cs, hu, tr names and addresses). Never raises."""
     if encoding not in _ENCODINGS[1:]:
         return False
+    after_all = _AFTER_ALL.get(str(encoding), ("utf-8",))
     try:
         columns, meta = got
         texts = [*(v for values in columns.values() for v in values), *(getattr(meta, "column_labels", None) or []),
                  *(t for labels in (getattr(meta, "variable_value_labels", None) or {}).values()
                    for t in labels.values())]
-        utf8 = other = 0
+        after = other = 0
         for text in texts:
             if isinstance(text, str) and not text.isascii():
-                try:  # (a last character cut: ReadStat drops a trailing lead byte that converts to nothing)
-                    codecs.getincrementaldecoder("utf-8")().decode(text.encode(str(encoding)), final=False)
-                    utf8 += 1
-                except UnicodeError:
+                if any(_decodes(text.encode(str(encoding)), other_encoding) for other_encoding in after_all):
+                    after += 1
+                else:
                     other += 1
-        return utf8 > other
+        return after > other
     except Exception:  # noqa: BLE001 - a check on a failure path: the read stands
+        return False
+
+
+# what a fallback reading's texts may be after all (a damaged file in that encoding): UTF-8 for every fallback, EUC-JP
+# too for Windows-1252 (a damaged CP932 file rarely converts there: 0x81, 0x8D, 0x8F, 0x90 and 0x9D are no
+# Windows-1252 bytes, and every address in CP932 holds one)
+_AFTER_ALL = {"WINDOWS-1252": ("utf-8", "euc_jp")}
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    """Whether ``raw`` decodes in ``encoding``, a cut last character aside (ReadStat drops a trailing lead byte that
+    converts to nothing)."""
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(raw, final=False)
+        return True
+    except UnicodeError:
         return False
 
 
