@@ -4,6 +4,12 @@
    encoding, Windows-1252 (which takes every byte EUC-JP uses), converted every string: the file was read as mojibake
    with status ok and its persons lost without a listing (before wild21 it was listed `corrupt`). A Windows-1252
    reading whose texts are mostly EUC-JP (or UTF-8) after all is the damaged file it is: `corrupt`.
+2. Client lists whose name header names the facility the person uses: wild21 made 保育所, 診療所, 助産所 and 技工所
+   exclusion words (a column naming the row's facility, as 施設名), and an exclusion word anywhere in a header makes
+   it no person's column: a nursery's children (保育所児童氏名 | 住所 | 電話番号), a clinic's patients (診療所患者氏名),
+   a midwife home's mothers (助産所利用者氏名) were persons before wild21 and nothing after; a care home's residents
+   (施設入所者氏名) and a service's users (事業所利用者氏名) were nothing already. A facility word followed by a word
+   naming whom it serves (利用者, 入所者, 児童, 患者 ...: ``[exclude] clients``) names that person: their own column.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import ScanCases, own_lines
-from tests.pii_data import people, standard
+from tests.pii_data import people, standard, xlsx_bytes
 from tests.test_wild21 import latin1_118, western
 
 N = 12
@@ -65,3 +71,34 @@ def test_damaged_euc_jp_stata_file_is_corrupt_not_mojibake(scanned: dict[str, An
     assert hits == {"euc.dta": N, "latin1.dta": N}, (hits, listed)
     assert listed == {"euc_ff.dta": ("corrupt", ["stats-unreadable"]),
                       "euc_space.dta": ("corrupt", ["stats-unreadable"])}, listed
+
+
+CLIENT_HEADERS = {"nursery.xlsx": "保育所児童氏名", "nursery2.xlsx": "保育所入所児童氏名", "clinic.xlsx": "診療所患者氏名",
+                  "midwife.xlsx": "助産所利用者氏名", "carehome.xlsx": "施設入所者氏名", "service.xlsx": "事業所利用者氏名"}
+
+
+@cases.case
+def _clients() -> dict[str, bytes]:
+    out = {}
+    for i, (name, header) in enumerate(CLIENT_HEADERS.items()):
+        rows: list[list[object]] = [[header, "生年月日", "住所", "電話番号"]]
+        rows += [[p.name, p.birth, p.address, p.phone] for p in people(N, seed=2130 + i)]
+        out[name] = xlsx_bytes({"Sheet1": rows})
+    return out
+
+
+def test_a_facility_s_clients_are_persons(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "clients")
+    got = {Path(h["path"]).name: h["pii"]["records"] for h in lines["files"]}
+    assert lines["skipped"] == [], lines["skipped"]
+    assert got == dict.fromkeys(CLIENT_HEADERS, N), got
+
+
+def test_a_facility_s_own_columns_stay_excluded() -> None:
+    """The facility's name, address and officer stay its own (wild21's registers; 施設名, 保育所長氏名)."""
+    from scanner.detectors.columns import is_excluded
+
+    own = ["施設名", "保育所名", "診療所所在地", "歯科技工所名", "保育所長氏名", "施設長氏名", "事業所代表者氏名", "希望保育所"]
+    assert [h for h in own if not is_excluded(h)] == []
+    assert [h for h in CLIENT_HEADERS.values() if is_excluded(h)] == []
+
