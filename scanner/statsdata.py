@@ -5,8 +5,9 @@ every decoder of untrusted bytes). Survey and register microdata keep a responde
 One sheet per file: the header row is each variable's label where it has one (``氏名``, ``住所``: what the person
 detector reads), else its name (``name``, ``addr``); then a row per case, a missing value an empty cell. A file
 ReadStat cannot read (cut, damaged) is a ReadError (``corrupt``, its message quoted); ReadStat reads no part of a
-cut file, so no row of it is counted. A SAS file ReadStat cannot read whose header is whole and length right is
-``unsupported`` (ReadStat's limit, its message quoted: wild21).
+cut file, so no row of it is counted. A SAS file ReadStat cannot read for a limit of its own (no memory, a compression
+or character set it lacks) whose header is whole and length right is ``unsupported`` (its message quoted: wild21);
+damage inside its pages stays ``corrupt`` (review21w).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
             raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
         except Exception as e:  # noqa: BLE001 - ReadstatError, PyreadstatError ...: a damaged file is data
             words = str(e)[:200] or type(e).__name__
-            if fmt == "sas7bdat" and _sas_whole(data):  # nothing says damaged: a limit of ReadStat (wild21)
+            if fmt == "sas7bdat" and _sas_limit(words) and _sas_whole(data):  # a limit of ReadStat (wild21)
                 raise ReadError(Status.UNSUPPORTED, say(Detail.STATS_SAS_UNREAD, library=words)) from e
             raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt, library=words)) from e
         if _utf8_after_all(got, more.get("encoding")):  # a damaged UTF-8 file read as mojibake: its persons lost
@@ -155,6 +156,19 @@ _NO_ENCODING_PARAMETER = frozenset({"por"})
 
 
 _SAS_MAGIC = bytes.fromhex("000000000000000000000000c2ea8160b31411cfbd92080009c7318c181f1011")
+
+
+# ReadStat's words for what it lacks, not for damage (readstat_error.c): no memory (its allocation of nothing for a
+# dataset of no variables: pandas' zero_variables.sas7bdat), an unsupported compression or character set. "Invalid
+# file, or file has unsupported features", "A row in the file was not the expected length", "File did not contain the
+# expected number of rows" are what a damaged page gives (review21w: 86 of 1,120 flipped bits and zeroed sectors in
+# pandas' readable files failed, every one with these words; wild21 listed them `unsupported`)
+_SAS_LIMITS = ("unable to allocate memory", "unsupported compression", "unsupported character set")
+
+
+def _sas_limit(words: str) -> bool:
+    """Whether ReadStat's message names a limit of its own (:data:`_SAS_LIMITS`), not a file it finds invalid."""
+    return any(limit in words.lower() for limit in _SAS_LIMITS)
 
 
 def _sas_whole(data: bytes) -> bool:
