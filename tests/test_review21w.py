@@ -139,3 +139,13 @@ def test_sas_file_damaged_inside_its_pages_is_corrupt(scanned: dict[str, Any]) -
     assert listed == {"airline_z3584.sas7bdat": damaged, "airline_z4096.sas7bdat": damaged,
                       "airline_f4083.sas7bdat": damaged, "cars_z5120.sas7bdat": damaged,
                       "zero_variables_r.sas7bdat": ("unsupported", ["stats-sas-unread"])}, listed
+
+
+def test_a_name_ending_in_mura_cho_is_no_office() -> None:
+    from scanner.detectors.values import looks_like_name
+
+    names = ["中村長", "木村長", "田村長", "野村長", "大町長", "小町長", "今村長", "西村長", "奥村長"]
+    offices = ["香川県知事", "東京都知事", "高松市長", "香南町長", "中村区長", "名古屋市中村区長", "北区長", "香川県高松市長",
+               "大町市長", "大町町長", "檜原村長"]
+    assert [n for n in names if not looks_like_name(n)] == []
+    assert [o for o in offices if looks_like_name(o)] == []
