@@ -2,7 +2,8 @@
 
 1. A Stata file holding EUC-JP text with one damaged byte: UTF-8, CP932 and EUC-JP fail, and wild21's new last
    encoding, Windows-1252 (which takes every byte EUC-JP uses), converted every string: the file was read as mojibake
-   with status ok and its persons lost without a listing (before wild21 it was listed `corrupt`). A Windows-1252
+   with status ok and its persons lost without a listing (before wild21 it was listed `corrupt`); an SPSS file the
+   same. A Windows-1252
    reading whose texts are mostly EUC-JP (or UTF-8) after all is the damaged file it is: `corrupt`.
 2. Client lists whose name header names the facility the person uses: wild21 made 保育所, 診療所, 助産所 and 技工所
    exclusion words (a column naming the row's facility, as 施設名), and an exclusion word anywhere in a header makes
@@ -52,6 +53,23 @@ def encoded_118(rows: list[list[object]], encoding: str) -> bytes:
     return data
 
 
+def encoded_sav(rows: list[list[object]], encoding: str) -> bytes:
+    """An SPSS file (pyreadstat writes UTF-8 and says so) whose texts were then put in ``encoding``, space-padded."""
+    import pandas as pd
+    import pyreadstat
+
+    header, body = rows[0], rows[1:]
+    frame = pd.DataFrame([[str(c) for c in r] for r in body], columns=[f"v{i}" for i in range(len(header))])
+    with tempfile.TemporaryDirectory() as tmp:
+        pyreadstat.write_sav(frame, f"{tmp}/u.sav", column_labels=[str(h) for h in header])
+        data = (Path(tmp) / "u.sav").read_bytes()
+    for text in sorted({str(c) for r in rows for c in r if not str(c).isascii()}, key=lambda t: -len(t.encode())):
+        utf8, other = text.encode(), text.encode(encoding)
+        assert utf8 in data, text
+        data = data.replace(utf8, other.ljust(len(utf8), b" "))
+    return data
+
+
 def _damaged(data: bytes, text: str, encoding: str, at: int, value: int) -> bytes:
     """``data`` with the byte ``at`` of ``text`` (in ``encoding``) set to ``value``."""
     start = data.index(text.encode(encoding))
@@ -65,9 +83,11 @@ def _euc() -> dict[str, bytes]:
     rows = standard(people(N, seed=2121))
     whole = encoded_118(rows, "euc_jp")
     name = str(rows[3][1])
+    spss = encoded_sav(rows, "euc_jp")
     return {"euc.dta": whole,
             "euc_ff.dta": _damaged(whole, name, "euc_jp", 0, 0xFF),  # a lead byte that is no EUC-JP byte
             "euc_space.dta": _damaged(whole, name, "euc_jp", 1, 0x20),  # a trail byte lost to a space
+            "euc.sav": spss, "euc_ff.sav": _damaged(spss, name, "euc_jp", 0, 0xFF),  # SPSS takes the same fallbacks
             "latin1.dta": latin1_118(western())}  # wild21's Windows-1252 file stays read
 
 
@@ -75,9 +95,9 @@ def test_damaged_euc_jp_stata_file_is_corrupt_not_mojibake(scanned: dict[str, An
     lines = own_lines(scanned, "euc")
     hits = {Path(h["path"]).name: h["pii"]["records"] for h in lines["files"]}
     listed = {Path(s["path"]).name: (s["reason"], [c["code"] for c in s["detail_codes"]]) for s in lines["skipped"]}
-    assert hits == {"euc.dta": N, "latin1.dta": N}, (hits, listed)
-    assert listed == {"euc_ff.dta": ("corrupt", ["stats-unreadable"]),
-                      "euc_space.dta": ("corrupt", ["stats-unreadable"])}, listed
+    assert hits == {"euc.dta": N, "euc.sav": N, "latin1.dta": N}, (hits, listed)
+    assert listed == {"euc_ff.dta": ("corrupt", ["stats-unreadable"]), "euc_space.dta": ("corrupt", ["stats-unreadable"]),
+                      "euc_ff.sav": ("corrupt", ["stats-unreadable"])}, listed
 
 
 CLIENT_HEADERS = {"nursery.xlsx": "保育所児童氏名", "nursery2.xlsx": "保育所入所児童氏名", "clinic.xlsx": "診療所患者氏名",
