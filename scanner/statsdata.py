@@ -5,8 +5,9 @@ every decoder of untrusted bytes). Survey and register microdata keep a responde
 One sheet per file: the header row is each variable's label where it has one (``氏名``, ``住所``: what the person
 detector reads), else its name (``name``, ``addr``); then a row per case, a missing value an empty cell. A file
 ReadStat cannot read (cut, damaged) is a ReadError (``corrupt``, its message quoted); ReadStat reads no part of a
-cut file, so no row of it is counted. A SAS file ReadStat cannot read whose header is whole and length right is
-``unsupported`` (ReadStat's limit, its message quoted: wild21).
+cut file, so no row of it is counted. A SAS file ReadStat cannot read for a limit of its own (no memory, a compression
+or character set it lacks) whose header is whole and length right is ``unsupported`` (its message quoted: wild21);
+damage inside its pages stays ``corrupt`` (review21w).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
             raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
         except Exception as e:  # noqa: BLE001 - ReadstatError, PyreadstatError ...: a damaged file is data
             words = str(e)[:200] or type(e).__name__
-            if fmt == "sas7bdat" and _sas_whole(data):  # nothing says damaged: a limit of ReadStat (wild21)
+            if fmt == "sas7bdat" and _sas_limit(words) and _sas_whole(data):  # a limit of ReadStat (wild21)
                 raise ReadError(Status.UNSUPPORTED, say(Detail.STATS_SAS_UNREAD, library=words)) from e
             raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt, library=words)) from e
         if _utf8_after_all(got, more.get("encoding")):  # a damaged UTF-8 file read as mojibake: its persons lost
@@ -157,6 +158,19 @@ _NO_ENCODING_PARAMETER = frozenset({"por"})
 _SAS_MAGIC = bytes.fromhex("000000000000000000000000c2ea8160b31411cfbd92080009c7318c181f1011")
 
 
+# ReadStat's words for what it lacks, not for damage (readstat_error.c): no memory (its allocation of nothing for a
+# dataset of no variables: pandas' zero_variables.sas7bdat), an unsupported compression or character set. "Invalid
+# file, or file has unsupported features", "A row in the file was not the expected length", "File did not contain the
+# expected number of rows" are what a damaged page gives (review21w: 86 of 1,120 flipped bits and zeroed sectors in
+# pandas' readable files failed, every one with these words; wild21 listed them `unsupported`)
+_SAS_LIMITS = ("unable to allocate memory", "unsupported compression", "unsupported character set")
+
+
+def _sas_limit(words: str) -> bool:
+    """Whether ReadStat's message names a limit of its own (:data:`_SAS_LIMITS`), not a file it finds invalid."""
+    return any(limit in words.lower() for limit in _SAS_LIMITS)
+
+
 def _sas_whole(data: bytes) -> bool:
     """Whether a SAS7BDAT file's header is whole: its magic number, and a length equal to the header length plus
     page count x page size as the header states them (SAS writes whole pages; a cut or damaged header gives another
@@ -197,27 +211,46 @@ def _retry(error: Exception, fmt: str, more: dict[str, object]) -> bool:
 
 
 def _utf8_after_all(got: tuple[dict[str, list[object]], object], encoding: object) -> bool:
-    """Whether texts read in a fallback encoding (CP932, EUC-JP) are mostly UTF-8 after all (their bytes in that
-    encoding decode as UTF-8, a cut last character aside): the file's texts are UTF-8 with a damaged byte, and every
-    string happened to convert (review20w: a Stata 118 or SPSS file with one flipped byte came out as mojibake with
-    status ok, its persons lost without a listing). Shift_JIS or EUC-JP text is almost never UTF-8. Never raises."""
+    """Whether texts read in a fallback encoding (CP932, EUC-JP, Windows-1252) are mostly UTF-8 after all (their bytes
+    in that encoding decode as UTF-8, a cut last character aside), or, read as Windows-1252, EUC-JP: the file's texts
+    are in that encoding with a damaged byte, and every string happened to convert (review20w: a Stata 118 or SPSS
+    file with one flipped byte came out as mojibake with status ok, its persons lost without a listing; review21w: an
+    EUC-JP one in Windows-1252, which takes every byte EUC-JP uses). Shift_JIS or EUC-JP text is almost never UTF-8;
+    Western European text almost never EUC-JP (an accented letter alone between ASCII ones is no EUC-JP: 0-6% of
+    Faker's de, fr, es, pt, sv, da, pl, cs, hu, tr names and addresses). Never raises."""
     if encoding not in _ENCODINGS[1:]:
         return False
+    after_all = _AFTER_ALL.get(str(encoding), ("utf-8",))
     try:
         columns, meta = got
         texts = [*(v for values in columns.values() for v in values), *(getattr(meta, "column_labels", None) or []),
                  *(t for labels in (getattr(meta, "variable_value_labels", None) or {}).values()
                    for t in labels.values())]
-        utf8 = other = 0
+        after = other = 0
         for text in texts:
             if isinstance(text, str) and not text.isascii():
-                try:  # (a last character cut: ReadStat drops a trailing lead byte that converts to nothing)
-                    codecs.getincrementaldecoder("utf-8")().decode(text.encode(str(encoding)), final=False)
-                    utf8 += 1
-                except UnicodeError:
+                if any(_decodes(text.encode(str(encoding)), other_encoding) for other_encoding in after_all):
+                    after += 1
+                else:
                     other += 1
-        return utf8 > other
+        return after > other
     except Exception:  # noqa: BLE001 - a check on a failure path: the read stands
+        return False
+
+
+# what a fallback reading's texts may be after all (a damaged file in that encoding): UTF-8 for every fallback, EUC-JP
+# too for Windows-1252 (a damaged CP932 file rarely converts there: 0x81, 0x8D, 0x8F, 0x90 and 0x9D are no
+# Windows-1252 bytes, and every address in CP932 holds one)
+_AFTER_ALL = {"WINDOWS-1252": ("utf-8", "euc_jp")}
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    """Whether ``raw`` decodes in ``encoding``, a cut last character aside (ReadStat drops a trailing lead byte that
+    converts to nothing)."""
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(raw, final=False)
+        return True
+    except UnicodeError:
         return False
 
 

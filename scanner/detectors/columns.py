@@ -98,6 +98,7 @@ class ColumnRules:
     premises: frozenset[str] = frozenset()  # address headers naming a building or a room only: [regions] premises
     prefectures: frozenset[str] = frozenset()  # address headers naming a prefecture only: [regions] prefectures
     region_joins: frozenset[str] = frozenset()  # a city joined to a region word (State/City): [regions] joined
+    clients: tuple[str, ...] = ()  # whom a facility serves (利用者, 患者), after an exclusion word: [exclude] clients
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -164,7 +165,8 @@ def column_rules() -> ColumnRules:
                        frozenset(r["name"] for r in data.get("role", []) if r.get("address_elsewhere")), joined,
                        frozenset(map(normalise_header, data.get("regions", {}).get("premises", []))),
                        frozenset(map(normalise_header, data.get("regions", {}).get("prefectures", []))),
-                       frozenset(map(normalise_header, data.get("regions", {}).get("joined", []))))
+                       frozenset(map(normalise_header, data.get("regions", {}).get("joined", []))),
+                       tuple(normalise_header(w) for w in data.get("exclude", {}).get("clients", [])))
 
 
 def _holds_a_word(key: str) -> bool:
@@ -187,8 +189,11 @@ def _no_word(text: str) -> bool:
 
 
 def _excluded(key: str) -> bool:
-    """An exclusion word in ``key`` as a word of its own (:func:`_whole_word`)."""
-    return any(_whole_word(key, end + 1 - len(word), word) for end, word in column_rules().exclude.iter(key))
+    """An exclusion word in ``key`` as a word of its own (:func:`_whole_word`), not followed by a word naming whom the
+    facility serves (保育所児童氏名, 施設入所者氏名: the client's own name; ``[exclude] clients``, review21w)."""
+    r = column_rules()
+    return any(_whole_word(key, end + 1 - len(word), word) and not key.startswith(r.clients, end + 1)
+               for end, word in r.exclude.iter(key))
 
 
 _MIN_WORD = 3  # a word of the header before a Latin word: a known word or an unknown one this long (Account Owner)

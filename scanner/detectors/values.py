@@ -297,7 +297,23 @@ def _public_office(t: str) -> bool:
     person's name (wild21: Takamatsu's register of halls counted 香川県知事 and 高松市長 as 9 persons)."""
     if t.endswith("知事"):
         return t[:-2].replace(" ", "") in PREFECTURES
-    return t.endswith(("市長", "区長", "町長", "村長")) and " " not in t and is_municipality(t[:-1])
+    if not t.endswith(("市長", "区長", "町長", "村長")) or " " in t:
+        return False
+    body = t[:-1]  # (a prefecture before it: 香川県高松市長)
+    body = next((body[len(p):] for p in PREFECTURES if body.startswith(p) and len(body) > len(p)), body)
+    return body in _municipality_names()  # (not is_municipality, a pattern: 中村長, 大町長 are names; review21w)
+
+
+@cache
+def _municipality_names() -> frozenset[str]:
+    """Every municipality's name as Japan Post writes it, today's (signatures/municipalities.toml: 高松市, 中村区,
+    名古屋市中村区, 北区) and former (old_municipalities.toml: 香南町, merged into 高松市 in 2006)."""
+    old = rules.load("old_municipalities")
+    today = rules.load("municipalities")
+    names = {*today.get("municipalities", {}), *today.get("ambiguous", {}),  # (北区, 府中市: several prefectures')
+             *(o.get("name") for o in old.get("old", []) if isinstance(o, dict)),
+             *(r[1] for r in old.get("generated", {}).get("rows", []) if isinstance(r, list) and len(r) > 1)}
+    return frozenset(n for n in names if isinstance(n, str) and n)
 
 
 def looks_like_spaced_name(value: object) -> bool:
