@@ -79,7 +79,12 @@ _ODT_PARTS = ("content.xml", "styles.xml")
 _ODT_MIMETYPES = (b"application/vnd.oasis.opendocument.text", b"application/vnd.sun.xml.writer")
 _ODP_MIMETYPES = (b"application/vnd.oasis.opendocument.presentation", b"application/vnd.sun.xml.impress")
 # a PowerPoint package's slides (their tables: ``a:tbl`` in a ``p:graphicFrame``), read in their number's order
-_SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$")
+_SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)  # (OPC part names are case-insensitive)
+# the slides a deck's [Content_Types].xml lists (an Override a slide, as PowerPoint, LibreOffice and python-pptx write):
+# one missing from the zip (its name damaged in the directory) is said, one named otherwise is read (review21x)
+_OVERRIDE = re.compile(rb"<(?:[\w.\-]+:)?Override\s[^<>]{0,2000}>")
+_PART_NAME = re.compile(rb"""\bPartName\s*=\s*["']/?([^"'<>]{1,400})["']""")
+_SLIDE_TYPE = b"presentationml.slide+xml"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 A_STRICT = "http://purl.oclc.org/ooxml/drawingml/main"
 _ODF_TABLE_TAG = re.compile(rb"<table:table[\s>]")
@@ -193,7 +198,10 @@ def zip_without_tables(f: IO[bytes], most: int) -> bool:
                 kind, main = "pptx", ""  # (a deck of no slide holds no table)
             else:
                 return False
-            infos = [i for i in zf.infolist() if _part_wanted(kind, i.filename)]
+            listed, missing, types_damage = _listed_slides(zf) if kind == "pptx" else (set(), [], None)
+            if missing or types_damage:
+                return False  # (a slide listed, missing, or the list damaged: the reader says it)
+            infos = [i for i in zf.infolist() if _part_wanted(kind, i.filename) or i.filename in listed]
             if infos and main and not any(i.filename == main or (kind == "docx" and i.filename.startswith("word/document"))
                                           for i in infos):
                 return False  # no body: the reader lists it
@@ -444,13 +452,19 @@ def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter:
 # --- packages ---------------------------------------------------------------------------------------------------
 
 def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
+    listed: set[str] = set()
+    missing: list[str] = []
+    types_damage: str | None = None
+
     def wanted(name: str) -> bool:
-        return _part_wanted(kind, name)
+        return _part_wanted(kind, name) or name in listed
 
     parts: list[tuple[str, bytes, str | None]] = []
     left = caps.max_inflated
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if kind == "pptx":
+                listed, missing, types_damage = _listed_slides(zf)
             for info in sorted((i for i in zf.infolist() if wanted(i.filename)), key=_story_order):
                 if info.file_size > left:
                     raise ReadError(Status.TOO_LARGE, say(Detail.KIND_BYTES_OVER_CAP, kind=info.filename,
@@ -483,6 +497,38 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
     for name, content, damage in parts:
         budget.tick()
         yield from read(name, content, budget, damage, delimiter)
+    for name in missing:  # (a slide listed, not in the zip: what it held was not read)
+        yield Sheet(_name(name, 0), [], damage=[say(Detail.DOCUMENT_PART_MISSING, part=name)])
+    if types_damage is not None:  # (the list of slides unread: a slide whose name is damaged cannot be told)
+        yield Sheet(_name("[Content_Types].xml", 0), [], damage=[types_damage])
+
+
+def _listed_slides(zf: zipfile.ZipFile) -> tuple[set[str], list[str], str | None]:
+    """The slide parts a deck's ``[Content_Types].xml`` lists: (those in the zip, by their names there; those missing
+    from it; why the list is damaged, or None). A flipped byte in a slide's name in the zip directory left it unread
+    and nothing said, the other slides read (review21x: a false clean); a slide of another name
+    (``ppt/slides/Slide2.xml``) was never read. Empty when there is no list (the reader goes by slide names alone)."""
+    try:
+        info = zf.getinfo("[Content_Types].xml")
+    except KeyError:
+        return set(), [], None
+    try:
+        with zf.open(info) as f:
+            types = _utf8(f.read(1 << 20))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as e:
+        return set(), [], say(Detail.DOCUMENT_PART_DAMAGED, part=info.filename, error=error_name(e))
+    present = {name.casefold(): name for name in zf.namelist()}
+    found: set[str] = set()
+    missing: list[str] = []
+    for tag in _OVERRIDE.finditer(types):
+        name = _PART_NAME.search(tag.group(0)) if _SLIDE_TYPE in tag.group(0) else None
+        if name is not None:
+            part = name.group(1).decode("utf-8", "replace")
+            if part.casefold() in present:
+                found.add(present[part.casefold()])
+            elif part not in missing:
+                missing.append(part)
+    return found, missing, None
 
 
 def _part_wanted(kind: str, name: str) -> bool:

@@ -11,6 +11,7 @@ import zlib
 
 import pytest
 
+from scanner.details import codes_of
 from scanner.doctables import flat_objects
 from tests.test_xml20 import MAIN_TYPE, XLSX_TYPE, _document, flat
 
@@ -56,3 +57,52 @@ def test_a_zip_bomb_in_a_flat_object_is_not_inflated_whole(monkeypatch: pytest.M
     parts = list(flat_objects(doc, 1 << 30))
     assert [(name, len(body)) for name, body, _ in parts] == [("word/embeddings/Microsoft_Excel_Worksheet.xlsx", len(bomb))]
     assert inflated[0] <= 256 << 20, inflated[0]  # (1 GiB before: the whole bomb)
+
+
+def _renamed_in_directory(data: bytes, old: bytes, new: bytes) -> bytes:
+    """``data`` (a zip) with a member's name changed in its central directory only (a flipped byte there)."""
+    at = data.rindex(old)
+    assert data.index(b"PK\x01\x02") < at  # (the directory's copy of the name, after the local header's)
+    return data[:at] + new + data[at + len(old):]
+
+
+def test_a_deck_whose_person_slide_name_is_damaged_is_said() -> None:
+    """A flipped byte in a deck's directory name of its person slide (``slide2.xml`` -> ``slode2.xml``, 4 of 2,100
+    random flips of xml21's deck) left the slide unread, the title slide read, nothing said: a false clean (the deck,
+    1 MiB or less, was not even sent to a worker). Its [Content_Types].xml lists the slide: it is said missing now, and
+    a slide named otherwise (``ppt/slides/Slide2.xml``, part names are case-insensitive in OPC) is read."""
+    from scanner.doctables import document_kind, document_sheets, without_tables
+    from scanner.sheet import Caps
+    from scanner.tables import sniff_delimiter
+    from tests.test_xml21 import DECK, PERSONS
+
+    damaged = _renamed_in_directory(DECK, b"ppt/slides/slide2.xml", b"ppt/slides/slode2.xml")
+    assert document_kind(damaged) == "pptx"
+    assert not without_tables(damaged, 8 << 20)  # (to the worker)
+    sheets = list(document_sheets(damaged, "pptx", Caps(), sniff_delimiter))
+    said = [c["code"] for s in sheets for d in s.damage for c in codes_of(d)]
+    assert said == ["document-part-missing"], [s.damage for s in sheets]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(DECK)) as z, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            out.writestr(info.filename.replace("slides/slide2", "slides/Slide2"),
+                         z.read(info).replace(b"/ppt/slides/slide2.xml", b"/ppt/slides/Slide2.xml"))
+    upper = buf.getvalue()
+    rows = [r for s in document_sheets(upper, "pptx", Caps(), sniff_delimiter) for r in s.rows]
+    assert len(rows) == PERSONS + 1 and not without_tables(upper, 8 << 20)
+
+
+def test_a_deck_whose_slide_list_is_damaged_too_is_said() -> None:
+    """The same damaged name with the deck's [Content_Types].xml failing its CRC (2 of the 2,100 flips): the list of
+    slides cannot tell the lost slide, so the damaged list is said (it was a clean deck in the scan process)."""
+    from scanner.doctables import document_sheets, without_tables
+    from scanner.sheet import Caps
+    from scanner.tables import sniff_delimiter
+    from tests.test_xml21 import DECK
+
+    damaged = bytearray(_renamed_in_directory(DECK, b"ppt/slides/slide2.xml", b"ppt/slides/slode2.xml"))
+    damaged[30 + len(b"[Content_Types].xml") + 40] ^= 0x10  # (inside its deflated bytes)
+    assert not without_tables(bytes(damaged), 8 << 20)
+    sheets = list(document_sheets(bytes(damaged), "pptx", Caps(), sniff_delimiter))
+    said = [c["code"] for s in sheets for d in s.damage for c in codes_of(d)]
+    assert said == ["document-part-damaged"], [s.damage for s in sheets]
