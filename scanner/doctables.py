@@ -85,6 +85,8 @@ _SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)  # (OPC 
 _OVERRIDE = re.compile(rb"<(?:[\w.\-]+:)?Override\s[^<>]{0,2000}>")
 _PART_NAME = re.compile(rb"""\bPartName\s*=\s*["']/?([^"'<>]{1,400})["']""")
 _SLIDE_TYPE = b"presentationml.slide+xml"
+_FLAT_SLIDE_TYPE = re.compile(rb"""contentType\s*=\s*["'][^"'<>]{0,100}presentationml\.slide\+xml["']""")  # (a
+# part's pkg:contentType, its part tag damaged too; not an Override's ContentType in a [Content_Types].xml part)
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 A_STRICT = "http://purl.oclc.org/ooxml/drawingml/main"
 _ODF_TABLE_TAG = re.compile(rb"<table:table[\s>]")
@@ -440,11 +442,16 @@ def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter:
     if b"/word/" in data[:1 << 20] and not any(name.startswith("word/document") for name, _, _ in parts):
         if cut is not None or not parts:
             raise ReadError(Status.CORRUPT, cut or say(Detail.DOCUMENT_NO_BODY, part="word/document.xml"))
+    listed = len(_FLAT_SLIDE_TYPE.findall(_utf8(data))) if b"/ppt/" in data[:1 << 20] else 0  # (a part's own
+    # pkg:contentType: not a [Content_Types].xml part's Override ContentType, which some writers add)
+    lost = listed - sum(1 for name, _, _ in parts if _SLIDE.match(name))  # slide parts whose name or tags are damaged
     for i, (name, content, damage) in enumerate(parts):
         budget.tick()
         last = i == len(parts) - 1
         read = _slide_part_sheets if _SLIDE.match(name) else _word_part_sheets
         yield from read(name, content, budget, damage or (cut if last else None), delimiter)
+    if lost > 0:  # (review21x: a flipped byte in a slide's pkg:part or pkg:xmlData tag left it unread, nothing said)
+        yield Sheet(_name("ppt/slides", 0), [], damage=[say(Detail.DOCUMENT_PART_MISSING, part=f"{lost} of {listed} slides")])
     if cut is not None and not parts:
         yield Sheet("table 1", [], damage=[cut])
 
@@ -490,15 +497,17 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
         name, content, why = parts[0]  # the directory said once, on the first part read
         parts[0] = (name, content, directory if why is None else f"{directory}; {why}")
     main = "word/document.xml" if kind == "docx" else "" if kind == "pptx" else "content.xml"
-    if parts and main and not any(name == main or (kind == "docx" and name.startswith("word/document"))
-                                  for name, _, _ in parts):
+    if main and not any(name == main or (kind == "docx" and name.startswith("word/document"))
+                        for name, _, _ in parts):  # (no part read at all too: review21x, a content.xml whose name is
+        # damaged in the directory, its kind told from the local headers, gave nothing and said nothing)
         raise ReadError(Status.CORRUPT, say(Detail.DOCUMENT_NO_BODY, part=main))
     read = _word_part_sheets if kind == "docx" else _slide_part_sheets if kind == "pptx" else _odf_part_sheets
     for name, content, damage in parts:
         budget.tick()
         yield from read(name, content, budget, damage, delimiter)
     for name in missing:  # (a slide listed, not in the zip: what it held was not read)
-        yield Sheet(_name(name, 0), [], damage=[say(Detail.DOCUMENT_PART_MISSING, part=name)])
+        yield Sheet(_name("ppt/slides", 0), [], damage=[say(Detail.DOCUMENT_PART_MISSING, part=name)])  # (the name
+        # in the list is the file's: said checked, not as a sheet's name)
     if types_damage is not None:  # (the list of slides unread: a slide whose name is damaged cannot be told)
         yield Sheet(_name("[Content_Types].xml", 0), [], damage=[types_damage])
 
