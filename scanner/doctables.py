@@ -85,6 +85,7 @@ _SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)  # (OPC 
 _OVERRIDE = re.compile(rb"<(?:[\w.\-]+:)?Override\s[^<>]{0,2000}>")
 _PART_NAME = re.compile(rb"""\bPartName\s*=\s*["']/?([^"'<>]{1,400})["']""")
 _SLIDE_TYPE = b"presentationml.slide+xml"
+_TBL_PREFIX = re.compile(rb"<([\w.\-]{1,40}):tbl[\s>]")  # a slide's table element's prefix
 _FLAT_SLIDE_TYPE = re.compile(rb"""contentType\s*=\s*["'][^"'<>]{0,100}presentationml\.slide\+xml["']""")  # (a
 # part's pkg:contentType, its part tag damaged too; not an Override's ContentType in a [Content_Types].xml part)
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -832,7 +833,14 @@ def _slide_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | 
         if damage:  # a cut or damaged slide whose lost end may have held a table
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
-    q = f"{{{A_STRICT if A_STRICT.encode() in xml[:65536] and A.encode() not in xml[:65536] else A}}}"
+    head = xml[:65536]
+    ns = A_STRICT if A_STRICT.encode() in head and A.encode() not in head else A
+    tbl = _TBL_PREFIX.search(xml) if ns.encode() not in head else None
+    declared = tbl and re.search(rb"xmlns:" + re.escape(tbl.group(1)) + rb"""\s*=\s*["']([^"'<>]{1,400})["']""", xml)
+    if declared:  # neither DrawingML namespace: the one the tables' prefix declares (review21x: a flipped byte in its
+        ns = declared.group(1).decode("utf-8", "replace")  # name hid every table, nothing said)
+        damage = join_details(x for x in (damage, say(Detail.DOCUMENT_NAMESPACE_ODD, part=part)) if x)
+    q = f"{{{ns}}}"
     yield from _ooxml_tables(part, _tables_only(xml, b"tbl", b"Fallback" in xml), budget, damage, q,
                              lambda tr: (_slide_row(tr, q), 0))
 

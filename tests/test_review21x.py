@@ -154,3 +154,21 @@ def test_an_opendocument_whose_content_name_is_damaged_is_said(kind: str) -> Non
     with pytest.raises(ReadError) as e:
         list(document_sheets(damaged, kind, Caps(), sniff_delimiter))
     assert [c["code"] for c in codes_of(e.value.detail)] == ["document-no-body"]
+
+
+def test_a_slide_whose_drawingml_namespace_name_is_damaged_is_read_and_said() -> None:
+    """A flipped byte in a slide's DrawingML namespace name (``http://schemaS.openxmlformats.org/drawingml/...``, 1 of
+    700 flips of xml21's flat deck): no ``{A}tbl`` was found, the person table was lost and nothing said. The tables'
+    prefix's namespace is taken now, the table read and the odd namespace said."""
+    from scanner.doctables import document_sheets
+    from scanner.sheet import Caps
+    from scanner.tables import sniff_delimiter
+    from tests.test_xml21 import FLAT_DECK, PERSONS
+
+    damaged = FLAT_DECK.replace(b'xmlns:a="http://schemas.openxmlformats.org/drawingml',
+                                b'xmlns:a="http://schemaS.openxmlformats.org/drawingml')
+    assert damaged != FLAT_DECK
+    sheets = list(document_sheets(damaged, "flatopc", Caps(), sniff_delimiter))
+    assert sum(len(list(s.rows)) for s in sheets) == PERSONS + 1
+    said = [c["code"] for s in sheets for d in s.damage for c in codes_of(d)]
+    assert said == ["document-namespace-odd"], [s.damage for s in sheets]
