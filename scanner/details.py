@@ -855,6 +855,10 @@ class Detail(Code):
     FLAT_PART_ALTERED = "flat-part-altered", ("{part:word}: its base64 text decodes to damaged bytes (a zip member "
                                               "fails its CRC, or bits are set past the last byte): a letter of it was "
                                               "changed")
+    DOCUMENT_PART_MISSING = "document-part-missing", ("{part:word}: listed by the package, missing from it (its name "
+                                                      "or its tags damaged?): what it held was not read")
+    DOCUMENT_NAMESPACE_ODD = "document-namespace-odd", ("{part:word}: its tables' namespace is none of DrawingML's "
+                                                        "(its name damaged?): read as DrawingML's")
     DOCUMENT_NO_BODY = "document-no-body", "{part:word} (the document body) is missing from the package"
     DOCUMENT_XML_DAMAGED = "document-xml-damaged", "{part:word}: XML damaged ({error:exc}) after {n:d} table rows"
     DOCUMENT_CUT_IN_TABLE = "document-cut-in-table", "{part:word} ends inside a table after row {n:d}"

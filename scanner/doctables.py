@@ -79,7 +79,15 @@ _ODT_PARTS = ("content.xml", "styles.xml")
 _ODT_MIMETYPES = (b"application/vnd.oasis.opendocument.text", b"application/vnd.sun.xml.writer")
 _ODP_MIMETYPES = (b"application/vnd.oasis.opendocument.presentation", b"application/vnd.sun.xml.impress")
 # a PowerPoint package's slides (their tables: ``a:tbl`` in a ``p:graphicFrame``), read in their number's order
-_SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$")
+_SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)  # (OPC part names are case-insensitive)
+# the slides a deck's [Content_Types].xml lists (an Override a slide, as PowerPoint, LibreOffice and python-pptx write):
+# one missing from the zip (its name damaged in the directory) is said, one named otherwise is read (review21x)
+_OVERRIDE = re.compile(rb"<(?:[\w.\-]+:)?Override\s[^<>]{0,2000}>")
+_PART_NAME = re.compile(rb"""\bPartName\s*=\s*["']/?([^"'<>]{1,400})["']""")
+_SLIDE_TYPE = b"presentationml.slide+xml"
+_TBL_PREFIX = re.compile(rb"<([\w.\-]{1,40}):tbl[\s>]")  # a slide's table element's prefix
+_FLAT_SLIDE_TYPE = re.compile(rb"""contentType\s*=\s*["'][^"'<>]{0,100}presentationml\.slide\+xml["']""")  # (a
+# part's pkg:contentType, its part tag damaged too; not an Override's ContentType in a [Content_Types].xml part)
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 A_STRICT = "http://purl.oclc.org/ooxml/drawingml/main"
 _ODF_TABLE_TAG = re.compile(rb"<table:table[\s>]")
@@ -208,7 +216,10 @@ def zip_without_tables(f: IO[bytes], most: int) -> bool:
                 kind, main = "pptx", ""  # (a deck of no slide holds no table)
             else:
                 return False
-            infos = [i for i in zf.infolist() if _part_wanted(kind, i.filename)]
+            listed, missing, types_damage = _listed_slides(zf) if kind == "pptx" else (set(), [], None)
+            if missing or types_damage:
+                return False  # (a slide listed, missing, or the list damaged: the reader says it)
+            infos = [i for i in zf.infolist() if _part_wanted(kind, i.filename) or i.filename in listed]
             if infos and main and not any(i.filename == main or (kind == "docx" and i.filename.startswith("word/document"))
                                           for i in infos):
                 return False  # no body: the reader lists it
@@ -404,6 +415,8 @@ def flat_parts(data: bytes, wanted: Callable[[str, bool], bool], most: int) -> I
 
 
 ALTERED_CHECK = 64 << 20  # a decoded zip up to this size has every member's CRC checked (its bytes inflated once more)
+ALTERED_INFLATED = 256 << 20  # bytes inflated in all for that check (review21x: a 4 GiB bomb member took 40 s); a
+# member past it is left to its reader and its caps (no word of alteration on it)
 
 
 def _altered(text: memoryview, body: bytes) -> bool:
@@ -416,13 +429,17 @@ def _altered(text: memoryview, body: bytes) -> bool:
         return True
     if not body.startswith(ZIP_MAGIC) or len(body) > ALTERED_CHECK:
         return False
+    left = ALTERED_INFLATED
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as zf:
             for info in zf.infolist():  # (not testzip: a size changed in the directory reads short without a word)
+                if info.file_size >= left:
+                    return False  # (what is left unchecked: the member's reader inflates it under its caps)
                 with zf.open(info) as member:
                     size = 0
-                    while chunk := member.read(1 << 20):
+                    while chunk := member.read(min(1 << 20, info.file_size + 1 - size)):
                         size += len(chunk)
+                left -= size
                 if size != info.file_size:
                     return True
         return False
@@ -446,11 +463,16 @@ def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter:
     if b"/word/" in data[:1 << 20] and not any(name.startswith("word/document") for name, _, _ in parts):
         if cut is not None or not parts:
             raise ReadError(Status.CORRUPT, cut or say(Detail.DOCUMENT_NO_BODY, part="word/document.xml"))
+    listed = len(_FLAT_SLIDE_TYPE.findall(_utf8(data))) if b"/ppt/" in data[:1 << 20] else 0  # (a part's own
+    # pkg:contentType: not a [Content_Types].xml part's Override ContentType, which some writers add)
+    lost = listed - sum(1 for name, _, _ in parts if _SLIDE.match(name))  # slide parts whose name or tags are damaged
     for i, (name, content, damage) in enumerate(parts):
         budget.tick()
         last = i == len(parts) - 1
         read = _slide_part_sheets if _SLIDE.match(name) else _word_part_sheets
         yield from read(name, content, budget, damage or (cut if last else None), delimiter)
+    if lost > 0:  # (review21x: a flipped byte in a slide's pkg:part or pkg:xmlData tag left it unread, nothing said)
+        yield Sheet(_name("ppt/slides", 0), [], damage=[say(Detail.DOCUMENT_PART_MISSING, part=f"{lost} of {listed} slides")])
     if cut is not None and not parts:
         yield Sheet("table 1", [], damage=[cut])
 
@@ -458,13 +480,19 @@ def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter:
 # --- packages ---------------------------------------------------------------------------------------------------
 
 def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
+    listed: set[str] = set()
+    missing: list[str] = []
+    types_damage: str | None = None
+
     def wanted(name: str) -> bool:
-        return _part_wanted(kind, name)
+        return _part_wanted(kind, name) or name in listed
 
     parts: list[tuple[str, bytes, str | None]] = []
     left = caps.max_inflated
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if kind == "pptx":
+                listed, missing, types_damage = _listed_slides(zf)
             for info in sorted((i for i in zf.infolist() if wanted(i.filename)), key=_story_order):
                 if info.file_size > left:
                     raise ReadError(Status.TOO_LARGE, say(Detail.KIND_BYTES_OVER_CAP, kind=info.filename,
@@ -490,13 +518,47 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
         name, content, why = parts[0]  # the directory said once, on the first part read
         parts[0] = (name, content, directory if why is None else f"{directory}; {why}")
     main = "word/document.xml" if kind == "docx" else "" if kind == "pptx" else "content.xml"
-    if parts and main and not any(name == main or (kind == "docx" and name.startswith("word/document"))
-                                  for name, _, _ in parts):
+    if main and not any(name == main or (kind == "docx" and name.startswith("word/document"))
+                        for name, _, _ in parts):  # (no part read at all too: review21x, a content.xml whose name is
+        # damaged in the directory, its kind told from the local headers, gave nothing and said nothing)
         raise ReadError(Status.CORRUPT, say(Detail.DOCUMENT_NO_BODY, part=main))
     read = _word_part_sheets if kind == "docx" else _slide_part_sheets if kind == "pptx" else _odf_part_sheets
     for name, content, damage in parts:
         budget.tick()
         yield from read(name, content, budget, damage, delimiter)
+    for name in missing:  # (a slide listed, not in the zip: what it held was not read)
+        yield Sheet(_name("ppt/slides", 0), [], damage=[say(Detail.DOCUMENT_PART_MISSING, part=name)])  # (the name
+        # in the list is the file's: said checked, not as a sheet's name)
+    if types_damage is not None:  # (the list of slides unread: a slide whose name is damaged cannot be told)
+        yield Sheet(_name("[Content_Types].xml", 0), [], damage=[types_damage])
+
+
+def _listed_slides(zf: zipfile.ZipFile) -> tuple[set[str], list[str], str | None]:
+    """The slide parts a deck's ``[Content_Types].xml`` lists: (those in the zip, by their names there; those missing
+    from it; why the list is damaged, or None). A flipped byte in a slide's name in the zip directory left it unread
+    and nothing said, the other slides read (review21x: a false clean); a slide of another name
+    (``ppt/slides/Slide2.xml``) was never read. Empty when there is no list (the reader goes by slide names alone)."""
+    try:
+        info = zf.getinfo("[Content_Types].xml")
+    except KeyError:
+        return set(), [], None
+    try:
+        with zf.open(info) as f:
+            types = _utf8(f.read(1 << 20))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as e:
+        return set(), [], say(Detail.DOCUMENT_PART_DAMAGED, part=info.filename, error=error_name(e))
+    present = {name.casefold(): name for name in zf.namelist()}
+    found: set[str] = set()
+    missing: list[str] = []
+    for tag in _OVERRIDE.finditer(types):
+        name = _PART_NAME.search(tag.group(0)) if _SLIDE_TYPE in tag.group(0) else None
+        if name is not None:
+            part = name.group(1).decode("utf-8", "replace")
+            if part.casefold() in present:
+                found.add(present[part.casefold()])
+            elif part not in missing:
+                missing.append(part)
+    return found, missing, None
 
 
 def _part_wanted(kind: str, name: str) -> bool:
@@ -791,7 +853,14 @@ def _slide_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | 
         if damage:  # a cut or damaged slide whose lost end may have held a table
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
-    q = f"{{{A_STRICT if A_STRICT.encode() in xml[:65536] and A.encode() not in xml[:65536] else A}}}"
+    head = xml[:65536]
+    ns = A_STRICT if A_STRICT.encode() in head and A.encode() not in head else A
+    tbl = _TBL_PREFIX.search(xml) if ns.encode() not in head else None
+    declared = tbl and re.search(rb"xmlns:" + re.escape(tbl.group(1)) + rb"""\s*=\s*["']([^"'<>]{1,400})["']""", xml)
+    if declared:  # neither DrawingML namespace: the one the tables' prefix declares (review21x: a flipped byte in its
+        ns = declared.group(1).decode("utf-8", "replace")  # name hid every table, nothing said)
+        damage = join_details(x for x in (damage, say(Detail.DOCUMENT_NAMESPACE_ODD, part=part)) if x)
+    q = f"{{{ns}}}"
     yield from _ooxml_tables(part, _tables_only(xml, b"tbl", b"Fallback" in xml), budget, damage, q,
                              lambda tr: (_slide_row(tr, q), 0))
 
