@@ -106,12 +106,27 @@ def prefixed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     for ext, data in {"docx": docx_with_table(rows), "odt": odt_with_table(rows)}.items():
         for name, prefix in PREFIXES.items():
             (folder / f"{name}.{ext}").write_bytes(prefix + data)
+            (folder / f"{name}-{ext}.zip").write_bytes(prefix + data)  # renamed as the archive it is (review21h)
     return folder, scan_findings(folder, tmp_path_factory.mktemp("prefixed-out"))
 
 
 @pytest.mark.parametrize("name", [f"{p}.{e}" for p in PREFIXES for e in ("docx", "odt")])
 def test_document_with_bytes_before_its_zip_is_read_and_listed(prefixed: tuple[Path, dict[str, Any]],
                                                                name: str) -> None:
+    folder, findings = prefixed
+    hit = hit_of(findings, folder / name)
+    assert hit is not None and hit["pii"]["records"] == 12, (hit, skip_of(findings, folder / name))
+    listed = skip_of(findings, folder / name)
+    assert listed is not None and listed["reason"] == "corrupt", listed
+    assert '"data-before-zip"' in json.dumps(listed["detail_codes"]), listed
+
+
+@pytest.mark.parametrize("name", [f"{p}-{e}.zip" for p in PREFIXES for e in ("docx", "odt")])
+def test_document_with_bytes_before_its_zip_renamed_zip_is_read_and_listed(prefixed: tuple[Path, dict[str, Any]],
+                                                                            name: str) -> None:
+    """review21h: such a document renamed .zip (as .zip, .jar, .7z: docs18 reads a document's tables under an
+    archive's name) ended as nothing: zipfile opens a zip with bytes before it, its XML parts were examined as
+    members and held no table, and the document's tables were read only for bytes that start as a zip."""
     folder, findings = prefixed
     hit = hit_of(findings, folder / name)
     assert hit is not None and hit["pii"]["records"] == 12, (hit, skip_of(findings, folder / name))
