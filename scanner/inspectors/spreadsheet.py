@@ -826,10 +826,18 @@ class SpreadsheetInspector:
         .zip, its person table was never read); None when ``data`` is no such package or its name is read here."""
         tail = data[-PACKAGE_NAMES_TAIL:]  # its directory: no second read of it for an archive that names no such part
         if (split_ext(entry.name)[1].casefold() not in OTHER_EXTENSIONS
-                or (b"word/" not in tail and b"content.xml" not in tail and b"ppt/slides/" not in tail)
-                or document_kind(data) not in ("docx", "odt", "pptx", "odp")):  # (a deck renamed .zip: xml21)
+                or (b"word/" not in tail and b"content.xml" not in tail and b"ppt/slides/" not in tail)):
             return None
-        return self._tables(entry, data, sniff_format(data))  # (not ``inspect``: it would hand an archive back)
+        before = 0 if data.startswith(ZIP_MAGIC) else doctail.bytes_before_zip(data)  # (zipfile opens a zip past
+        body = data[before:] if before else data  # bytes before it: review21h, such a document renamed .zip ended
+        if document_kind(body) not in ("docx", "odt", "pptx", "odp"):  # as nothing; a deck renamed .zip: xml21)
+            return None
+        found = self._tables(entry, body, sniff_format(body))  # (not ``inspect``: it would hand an archive back)
+        if before:  # listed as under the document's own name (review20w)
+            said = say(Detail.DATA_BEFORE_ZIP, n=before)
+            found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
+            found.detail = join_details((said, found.detail)) if found.detail else said
+        return found
 
     def _without_tables(self, entry: Entry, size: int) -> bool | None:
         """A small local document whose bytes show no table (``doctables.without_tables``, read once here: the
