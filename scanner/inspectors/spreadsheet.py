@@ -878,10 +878,18 @@ class SpreadsheetInspector:
         .zip, its person table was never read); None when ``data`` is no such package or its name is read here."""
         tail = data[-PACKAGE_NAMES_TAIL:]  # its directory: no second read of it for an archive that names no such part
         if (split_ext(entry.name)[1].casefold() not in OTHER_EXTENSIONS
-                or (b"word/" not in tail and b"content.xml" not in tail and b"ppt/slides/" not in tail)
-                or document_kind(data) not in ("docx", "odt", "pptx", "odp")):  # (a deck renamed .zip: xml21)
+                or (b"word/" not in tail and b"content.xml" not in tail and b"ppt/slides/" not in tail)):
             return None
-        return self._tables(entry, data, sniff_format(data))  # (not ``inspect``: it would hand an archive back)
+        before = 0 if data.startswith(ZIP_MAGIC) else doctail.bytes_before_zip(data)  # (zipfile opens a zip past
+        body = data[before:] if before else data  # bytes before it: review21h, such a document renamed .zip ended
+        if document_kind(body) not in ("docx", "odt", "pptx", "odp"):  # as nothing; a deck renamed .zip: xml21)
+            return None
+        found = self._tables(entry, body, sniff_format(body))  # (not ``inspect``: it would hand an archive back)
+        if before:  # listed as under the document's own name (review20w)
+            said = say(Detail.DATA_BEFORE_ZIP, n=before)
+            found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
+            found.detail = join_details((said, found.detail)) if found.detail else said
+        return found
 
     def _without_tables(self, entry: Entry, size: int) -> bool | None:
         """A small local document whose bytes show no table (``doctables.without_tables``, read once here: the
@@ -942,14 +950,15 @@ class SpreadsheetInspector:
             zeroed = len(data) - len(data.lstrip(b"\0"))
             if zeroed < len(data) and damaged_head(data) == "zip-corrupt":  # a document whose first bytes are zeroed:
                 return self._restored(entry, ZIP_MAGIC + data[4:], ctype, ctx,  # its directory read
-                                      say(Detail.HEAD_ZEROED, n=zeroed, format="zip"))
+                                      say(Detail.HEAD_ZEROED, n=zeroed, format="zip"), objects=True)
             if not embedded.opens_as_archive(entry, len(data), self.config.max_inspect_bytes):
                 return Inspection(status=Status.CORRUPT, detail=say(Detail.DOCUMENT_ZEROED, n=zeroed))  # no directory
                 # to read it from (zeroed whole, or cut too): review18d, it was wanted for its head and ended as
                 # nothing (a larger one the archive inspector lists)
         if (split_ext(entry.name)[1].casefold() in DOCUMENT_PACKAGES and not data.startswith(ZIP_MAGIC)
                 and (before := doctail.bytes_before_zip(data))):
-            return self._restored(entry, data[before:], ctype, ctx, say(Detail.DATA_BEFORE_ZIP, n=before))  # a
+            return self._restored(entry, data[before:], ctype, ctx, say(Detail.DATA_BEFORE_ZIP, n=before),  # a
+                                  objects=True)
             # document with bytes before its zip (an HTTP header saved with it, a stub, a bad copy): read as the zip
             # that follows (review20w: no reader takes a document that does not start as a zip: it ended as nothing)
         archives = ArchiveInspector(self.config)
@@ -1126,12 +1135,20 @@ class SpreadsheetInspector:
             return Inspection(status=e.reason, detail=e.detail)
         return self._found(entry, data, fmt, ext, findings, reading)
 
-    def _restored(self, entry: Entry, fixed: bytes, ctype: str, ctx: ScanContext, said: str) -> Inspection:
+    def _restored(self, entry: Entry, fixed: bytes, ctype: str, ctx: ScanContext, said: str,
+                  objects: bool = False) -> Inspection:
         """A zip, OLE2 file or SQLite database whose signature has a byte or two changed (``signature_damaged``), under
         any name, or a document whose first bytes are zeroed: read as what it is with the signature restored
         (``fixed``, a copy in memory), listed ``corrupt`` with ``said`` whatever was found (damage18: renamed or not,
-        such files ended as nothing)."""
+        such files ended as nothing). ``objects``: a document the archive inspector does not take (its first bytes
+        zeroed, bytes before its zip): its embedded objects are children here (review21h: a report's embedded
+        person workbook was never examined, the document listed as read)."""
         found = self.inspect(entry, fixed, ctype, ctx)
+        if (objects and not found.children and split_ext(entry.name)[1].casefold() in DOCUMENT_PACKAGES
+                and fixed.startswith(ZIP_MAGIC) and embedded.names_embeddings(fixed)):
+            parts = ArchiveInspector(self.config).inspect(entry, fixed, ctype, ctx)
+            found.children = parts.children
+            _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
         found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
         found.detail = join_details((said, found.detail)) if found.detail else said
         return found
