@@ -1,0 +1,41 @@
+"""review21t: tables21's person tables tried as an investigator's inputs would (Faker ja_JP, fixed seed 2121)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from faker import Faker
+
+from scanner.codes import SheetKind
+from scanner.detectors import pii as P
+
+SEED = 2121
+FAKE = Faker("ja_JP")
+FAKE.seed_instance(SEED)
+
+Rows = list[list[object]]
+
+
+def _home() -> str:
+    return f"{FAKE.prefecture()}{FAKE.city()}{FAKE.town()}{FAKE.chome()}{FAKE.ban()}"
+
+
+def _day(d: int) -> str:
+    return (dt.date(2026, 1, 1) + dt.timedelta(d)).isoformat()
+
+
+# --- staff by the whole column: a group home's residents are persons -------------------------------------------------
+
+@pytest.mark.parametrize(("residents", "days"), [(4, 150), (3, 200), (2, 300)])
+def test_a_long_care_log_of_a_small_group_home_sorted_by_resident_counts_its_residents(residents: int, days: int) -> None:
+    """利用者 | 住所 | 日付 | 記録 with no header: a group home of 2-4 residents (other families) at its one address, a
+    row a day, sorted by resident, longer than the sample. ff4c892b counted them (600 records); tables21's read-on
+    (_read_on) read the whole column, found no 5th name there (STAFF_AT_ONE) and refused every row ``name-elsewhere``:
+    the residents were lost. One address and names each on one run of rows: a group home's residents and a one-store
+    roster look alike, and a lost person is worse than a false one: they are counted."""
+    home = _home()
+    names = [FAKE.name() for _ in range(residents)]
+    found = P.analyse_sheet("介護記録", [[n, home, _day(d), "入浴介助"] for n in names for d in range(days)])
+    assert found is not None and found.kind == SheetKind.PERSONS, found and (found.kind, found.rejected)
+    assert found.count == residents * days and not found.rejected
