@@ -847,7 +847,9 @@ def _read_on(main: RolePlan, head: list[Sequence[object]], stream: Iterator[Sequ
     be a log sorted by resident that the sample shows only the first residents of (tables18): read on (READ_ON_ROWS at
     most) until more names stand at such an address than a workplace's staff (STAFF_AT_ONE: a care home's residents)
     or the sheet ends. (rows read, whether they end the sheet); None when the sample decides alone. tables21: a shift
-    roster sorted by staff longer than the sample (540 rows) counted its staff as living at their stores."""
+    roster sorted by staff longer than the sample (540 rows) counted its staff as living at their stores. Only when
+    those names stand at two places or more in the sample: at one address they may as well be a group home's 2-4
+    residents in a care log sorted by resident (600 rows, refused by the whole column, review21t), counted as before."""
     if (len(head) < HEADER_SCAN_ROWS + SAMPLE_ROWS or not {"name", "address"} <= set(main.cols)
             or any(main.labels.get(c) for c in main.cols["name"])):
         return None
@@ -864,6 +866,8 @@ def _read_on(main: RolePlan, head: list[Sequence[object]], stream: Iterator[Sequ
     for r in head:
         if (n := main.value(r, "name")) and (a := V.nfkc(main.value(r, "address"))) and _name_key(n) in whole:
             at.setdefault(a, set())
+    if len(at) < 2:  # one workplace: a group home's residents sorted by resident look the same: counted (review21t)
+        return None
     for r in head:
         if (a := V.nfkc(main.value(r, "address"))) in at and (n := main.value(r, "name")):
             at[a].add(_name_key(n))
