@@ -39,3 +39,24 @@ def test_a_long_care_log_of_a_small_group_home_sorted_by_resident_counts_its_res
     found = P.analyse_sheet("介護記録", [[n, home, _day(d), "入浴介助"] for n in names for d in range(days)])
     assert found is not None and found.kind == SheetKind.PERSONS, found and (found.kind, found.rejected)
     assert found.count == residents * days and not found.rejected
+
+
+# --- a header naming things over a short list, then a header-less person list ----------------------------------------
+
+ITEMS = ["ボールペン", "ノート", "ホワイトボード", "プロジェクター", "延長コード", "付箋", "ファイル"]
+PEOPLE = [[FAKE.name(), FAKE.address(), FAKE.phone_number()] for _ in range(40)]
+STORES = [f"{_home()} {b}" for b in ("本社倉庫", "東支店", "西支店")]
+
+
+@pytest.mark.parametrize("items", [10, 30, 100])
+@pytest.mark.parametrize("blank", [True, False], ids=["blank row", "no blank row"])
+def test_members_below_a_short_inventory_whose_header_is_all_text_are_found(items: int, blank: bool) -> None:
+    """品名 | 数量 | 保管場所 over 10-30 items kept at 3 branches, then 40 members (氏名 | 住所 | 電話, no header of their own):
+    the sheet was nothing, no finding at all (ff4c892b and tables21; 100 items were found). The header row is all text
+    as the members' rows are (phones typed with hyphens): _list_shapes took its shape, seen again on every member's
+    row, for the inventory's own, and the members' rows were never looked at. A header row is no row of the list."""
+    rnd = __import__("random").Random(SEED)
+    stock = [[rnd.choice(ITEMS), str(rnd.randint(1, 50)), rnd.choice(STORES)] for _ in range(items)]
+    found = P.analyse_sheet("備品", [["品名", "数量", "保管場所"], *stock, *([[]] if blank else []), *PEOPLE])
+    assert found is not None and found.kind == SheetKind.PERSONS, found
+    assert found.count == 40 and {r.fields["name"] for r in found.records} == {p[0] for p in PEOPLE}
