@@ -801,7 +801,7 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
     on_rows = Counter(pairs)
     spread_names = frozenset(n for n in spread_names if len(places[n]) > MOVES or not any(
         all(places[m] == places[n] for m in homes[a]) for a in places[n]) or sum(
-        on_rows[n, a] > 2 for a in places[n]) > 1)
+        on_rows[n, a] > 2 for a in places[n]) > 1 and not _moved_in(n, places, homes))
     if not any(main.labels.get(c) for c in main.cols["name"]):  # a header naming the row's person says whose it is
         whole = len(sample) < SAMPLE_ROWS or isinstance(sample, _WholeRows)
         spread_names |= _at_work(pairs, on_rows, places, homes, families, whole) | _at_others(pairs, places, homes, phones)
@@ -812,6 +812,21 @@ def _spread_names(main: RolePlan, sample: Sequence[Sequence[object]]) -> tuple[b
     theirs = {a for n in spread_names for a in places[n]}
     own = sum(1 for n, a in pairs if n not in spread_names and a not in theirs)
     return own < BLOCK_MIN, spread_names
+
+
+def _moved_in(name: str, places: dict[str, set[str]], homes: dict[str, set[str]]) -> bool:
+    """A client logged at two places, one his home alone (no office) and one shared by others who are each at a home of
+    their own too (a facility the clients moved into): a resident who moved, not a manager at a branch of his own beside
+    the head office (review21t: 10-20 of 20 clients logged at home then at one group home were refused or a lead)."""
+    at = places[name]
+    if len(at) != 2:
+        return False
+    own = [a for a in at if homes[a] == {name} and not is_office_address(a)]
+    if len(own) != 1:
+        return False
+    (shared,) = at - set(own)
+    others = homes[shared] - {name}
+    return bool(others) and all(any(homes[a] == {m} and not is_office_address(a) for a in places[m]) for m in others)
 
 
 def _first_block(head: Sequence[Sequence[object]]) -> int:
@@ -847,7 +862,9 @@ def _read_on(main: RolePlan, head: list[Sequence[object]], stream: Iterator[Sequ
     be a log sorted by resident that the sample shows only the first residents of (tables18): read on (READ_ON_ROWS at
     most) until more names stand at such an address than a workplace's staff (STAFF_AT_ONE: a care home's residents)
     or the sheet ends. (rows read, whether they end the sheet); None when the sample decides alone. tables21: a shift
-    roster sorted by staff longer than the sample (540 rows) counted its staff as living at their stores."""
+    roster sorted by staff longer than the sample (540 rows) counted its staff as living at their stores. Only when
+    those names stand at two places or more in the sample: at one address they may as well be a group home's 2-4
+    residents in a care log sorted by resident (600 rows, refused by the whole column, review21t), counted as before."""
     if (len(head) < HEADER_SCAN_ROWS + SAMPLE_ROWS or not {"name", "address"} <= set(main.cols)
             or any(main.labels.get(c) for c in main.cols["name"])):
         return None
@@ -864,6 +881,8 @@ def _read_on(main: RolePlan, head: list[Sequence[object]], stream: Iterator[Sequ
     for r in head:
         if (n := main.value(r, "name")) and (a := V.nfkc(main.value(r, "address"))) and _name_key(n) in whole:
             at.setdefault(a, set())
+    if len(at) < 2:  # one workplace: a group home's residents sorted by resident look the same: counted (review21t)
+        return None
     for r in head:
         if (a := V.nfkc(main.value(r, "address"))) in at and (n := main.value(r, "name")):
             at[a].add(_name_key(n))
@@ -1390,7 +1409,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             pairs = {pair for r in sample if (pair := _made_of_record(elsewhere_of, r)) is not None}
             theirs = partial(_one_of, elsewhere_of, pairs)
         below = _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None,
-                             rest_text=texts[1], where=where if elsewhere_of is not None else None, theirs=theirs)
+                             rest_text=texts[1], where=where if elsewhere_of is not None else None, theirs=theirs,
+                             header_at=header_at)
         if elsewhere_of is None:
             return below
         if below is None:
@@ -2036,7 +2056,8 @@ def _names_person_header(row: Sequence[object]) -> bool:
 
 def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
                  first_col: int, headers_only: bool = False, rest_text: str | None = None, where: list[int] | None = None,
-                 theirs: Callable[[Sequence[object]], bool] | None = None) -> SheetFinding | None:
+                 theirs: Callable[[Sequence[object]], bool] | None = None, header_at: int | None = None
+                 ) -> SheetFinding | None:
     """A person table below the sample rows of a sheet in which they showed none (see :data:`_HINTS`): the first
     one found, its rows numbered as in the sheet; None when there is none (then every row was read once).
     ``rest_text``: ``_text(head[HEADER_SCAN_ROWS:])`` when the caller has it (:func:`_head_texts`). ``where`` is given
@@ -2044,7 +2065,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     ``theirs``: rows of a lead (a name at a place the lead's sample held it) that a window reads as blank rows. A
     header-less shift roster sorted by staff is a lead; a window holding one staff member's run (one name at his
     store) was a table of 30 false persons (fix18b, tables19). When ``where`` is not asked, a table that ended where
-    the list resumed is followed by the search below it: the tables found are given as one."""
+    the list resumed is followed by the search below it: the tables found are given as one. ``header_at``: the header
+    row in ``head`` (it and the rows above it are no row of the list, :func:`_list_shapes`)."""
     rows: list[Sequence[object]] = list(head)
     # where the search goes on in ``rows`` (``done``: rows of the sheet before ``rows``): below a header, from the
     # rows under the header search (a second table's header); else past the sample (its rows were classified)
@@ -2081,7 +2103,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             pin, pin_again, pin_values = t, True, _list_values(rows[:t])
     while True:
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
-            known = _list_shapes(head)
+            known = _list_shapes(head, header_at)
         if pin is not None:
             start, pin, again = pin, None, pin_again
             values, pin_values = (pin_values if again else set()), set()
@@ -2377,14 +2399,32 @@ def _until_the_list_resumes(rows: Iterable[Sequence[object]], known: set[tuple[s
     yield from held
 
 
-def _list_shapes(head: Sequence[Sequence[object]]) -> set[tuple[str, ...]]:
+def _top_header(head: Sequence[Sequence[object]]) -> int | None:
+    """The first row of two cells or more among a sheet's first rows when it is a header of header words (two at least,
+    half its filled cells: 品名 | 数量 | 保管場所, which find_header does not take, naming no person); None else."""
+    for i, row in enumerate(head[:HEADER_SCAN_ROWS]):
+        filled = len(row) - row.count("") - row.count(None)
+        if filled < 2:
+            continue  # a blank row or a title above it
+        labels = sum(_label_at(row, c) for c in range(len(row)))
+        return i if labels >= HEADER_OF_THINGS_LABELS and labels * 2 >= filled else None
+    return None
+
+
+def _list_shapes(head: Sequence[Sequence[object]], header_at: int | None = None) -> set[tuple[str, ...]]:
     """The shapes of the list's own rows in a sheet's first rows (below a header naming no persons): those seen twice or
     more above the first run of SHAPE_RUN rows, each with two cells filled, of shapes no row above it had, holding a
     hint (:func:`_new_shape`'s run), once the list has a shape seen twice, when none of the list's shapes comes back
     below it (the list ended there; a list whose rows change shape, 担当者名 | 住所 | 備考 with a note now and then, keeps
     every shape it has). Counted over every first row, the shape of a header-less person table starting inside them
-    was the list's: 200 persons under 5-215 product rows were no hit."""
+    was the list's: 200 persons under 5-215 product rows were no hit. The header row (``header_at``) and the rows above
+    it are no row of the list: 品名 | 数量 | 保管場所 is all text, as a member's row 氏名 | 住所 | 電話 is, and its shape, seen
+    again on the members' rows, was taken for the list's: 40 members under 10-30 items were no hit (review21t)."""
     shapes = list(map(_shape, head))
+    if header_at is None:
+        header_at = _top_header(head)
+    for i in range(0 if header_at is None else header_at + 1):
+        shapes[i] = (f"#{i}",)  # a header's or a title's: a shape of its own
     counts = Counter(shapes)
     first: dict[tuple[str, ...], int] = {}  # each shape's first row, in order (C-level searches, no Python work a row)
     at = 0
