@@ -1,0 +1,55 @@
+"""review21d: damage21's checks on real, undamaged inputs. A zip member's real name (commas, quotes, a Mac
+``__MACOSX/._`` copy, a deep path) read from its local headers must stay its name (the file-name rules look for it),
+and a real EUC-JP-MS export (① ㈱ Ⅲ, 髙 﨑 德 as IBM extensions) must not be called damaged.
+
+People are Faker ja_JP with a fixed seed (tests/document_data.py); nothing here is real.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ScanCases, own_lines
+from tests.document_data import people_rows
+
+N = 12
+cases = ScanCases("review21d")
+scanned = cases.fixture()
+
+REAL_NAMES = ("山田, 太郎, 履歴書.csv", '報告 "最終" 版.csv', "__MACOSX/名簿/._顧客名簿.csv",
+              "名簿/深い/フォルダ/の/中/にある/とても/長い/名前/の/顧客一覧/2023年度/全件/顧客名簿_最新.csv", "a.csv")
+
+
+def _zip(names: tuple[str, ...], method: int) -> bytes:
+    from tests.pii_data import csv_bytes
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as z:
+        for k, name in enumerate(names):
+            z.writestr(name, csv_bytes(people_rows(N, seed=2130 + k), "cp932"))
+    return out.getvalue()
+
+
+@cases.case
+def _real_zip_names() -> dict[str, bytes]:
+    made = {}
+    for method, label in ((zipfile.ZIP_STORED, "stored"), (zipfile.ZIP_DEFLATED, "deflated")):
+        data = _zip(REAL_NAMES, method)
+        first, last = data.index(b"PK\x01\x02"), data.rindex(b"PK\x01\x02")
+        made[f"names_no_directory_{label}.zip"] = data[:first]  # the directory cut off: local headers only
+        made[f"names_half_directory_{label}.zip"] = data[:(first + last) // 2]  # the longest name's record lost
+    return made
+
+
+def test_a_real_member_name_read_from_local_headers_is_kept(scanned: dict[str, Any]) -> None:
+    """damage21 named a local header's name `damaged-name-at-OFFSET` when it held two commas, two of ``"<>|*?``, or
+    was longer than every name of the central directory records left: real names (``山田, 太郎, 履歴書.csv``, a
+    quoted word, a deep path whose directory record was cut off) lost the name the file-name rules look for. A
+    name after which the member's data ends where the next zip record starts is whole, whatever it holds."""
+    lines = own_lines(scanned, "real_zip_names")
+    for zip_name in scanned["books"]["real_zip_names"]:
+        members = {e["path"].split(" » ", 1)[1] for e in lines["files"] if Path(e["path"].split(" » ")[0]).name == zip_name}
+        assert members == set(REAL_NAMES), (zip_name, sorted(members))
