@@ -80,6 +80,34 @@ def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
     return text, _tally.n
 
 
+# EUC-JP-MS / CP51932 characters Python's euc_jp does not decode (MySQL eucjpms, PHP eucJP-win, iconv EUC-JP-MS):
+# NEC row 13 (① ㈱ Ⅲ: AD xx), rows 85-94 (user-defined, NEC-selected IBM), the IBM extensions and user-defined rows
+# of the 3-byte plane (髙 﨑: 8F F3-FE xx)
+_EUCJP_MS_VENDOR = re.compile(rb"[\xad\xf5-\xfe][\xa1-\xfe]|\x8f[\xf3-\xfe][\xa1-\xfe]")
+
+
+def _count_non_vendor(e: UnicodeError) -> tuple[str, int]:
+    """Error handler for EUC-JP: an EUC-JP-MS vendor character passes uncounted, other undecodable bytes count."""
+    if not isinstance(e, UnicodeDecodeError):
+        raise e
+    vendor = _EUCJP_MS_VENDOR.match(e.object, e.start)
+    if vendor is not None:
+        return "\ufffd", vendor.end()
+    _tally.n = getattr(_tally, "n", 0) + (e.end - e.start)
+    return "\ufffd", e.end
+
+
+codecs.register_error("leakscan-eucjp-ms", _count_non_vendor)
+
+
+def euc_damaged(data: bytes) -> int:
+    """Bytes of an EUC-JP text that no EUC-JP-MS character explains: what damage left, not the vendor characters
+    (① ㈱ 髙 﨑) a real EUC-JP-MS export holds (review21d: such an export was called damaged)."""
+    _tally.n = 0
+    data.decode("euc_jp", "leakscan-eucjp-ms")
+    return int(_tally.n)
+
+
 def _high(data: bytes) -> int:
     """Bytes outside ASCII: what an encoding must explain."""
     return len(data) - len(data.translate(None, bytes(range(128, 256))))

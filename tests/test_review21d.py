@@ -53,3 +53,43 @@ def test_a_real_member_name_read_from_local_headers_is_kept(scanned: dict[str, A
     for zip_name in scanned["books"]["real_zip_names"]:
         members = {e["path"].split(" » ", 1)[1] for e in lines["files"] if Path(e["path"].split(" » ")[0]).name == zip_name}
         assert members == set(REAL_NAMES), (zip_name, sorted(members))
+
+
+# EUC-JP-MS (MySQL eucjpms, PHP eucJP-win, iconv EUC-JP-MS) writes NEC row 13 as AD xx and the IBM extensions as
+# 8F F3-F4 xx; Python's euc_jp decodes neither (bytes from `iconv -t EUC-JP-MS`)
+EUCJP_MS = {"①": b"\xad\xa1", "㈱": b"\xad\xea", "Ⅲ": b"\xad\xb7", "髙": b"\x8f\xf4\xfb", "﨑": b"\x8f\xf4\xbd",
+            "德": b"\x8f\xf4\xbe"}
+
+
+def _eucjp_ms_csv() -> bytes:
+    from tests.pii_data import csv_bytes
+
+    rows = people_rows(N, seed=2140)
+    for k, (ch, _) in enumerate(EUCJP_MS.items()):
+        rows[1 + k][2] += f" {ch}号室" if k < 3 else ""
+        rows[1 + k][0] = ch + rows[1 + k][0][1:] if k >= 3 else rows[1 + k][0]
+    data = csv_bytes([[v.translate({ord(c): f"<{i}>" for i, c in enumerate(EUCJP_MS)}) for v in r] for r in rows],
+                     "euc_jp")
+    for i, code in enumerate(EUCJP_MS.values()):
+        data = data.replace(f"<{i}>".encode(), code)
+    return data
+
+
+@cases.case
+def _eucjp_ms() -> dict[str, bytes]:
+    data = _eucjp_ms_csv()
+    at = data.index(b"\r\n", data.index(b"\r\n", data.index(b"\r\n") + 2) + 2) - 4  # inside the 2nd person's phone
+    return {"eucjp_ms.csv": data, "eucjp_ms_damaged.csv": data[:at] + b"\xff" + data[at + 1:]}
+
+
+def test_a_real_eucjp_ms_export_is_not_called_damaged(scanned: dict[str, Any]) -> None:
+    """An EUC-JP-MS CSV holding ① ㈱ Ⅲ (NEC row 13) and 髙 﨑 德 (IBM extensions) was `ok` with a "decoding:
+    partial" note before damage21 and `corrupt` (`values-undecoded`: "damaged bytes") after it, a real export
+    called damaged. Its vendor characters are no damage: `ok` again, the note kept; a byte 0xFF in the same file
+    (no EUC-JP-MS character holds one) is still `values-undecoded`."""
+    lines = own_lines(scanned, "eucjp_ms")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    assert hits["eucjp_ms.csv"]["pii"]["records"] == N, hits["eucjp_ms.csv"]["pii"]
+    assert hits["eucjp_ms.csv"]["status"] == "ok", hits["eucjp_ms.csv"].get("status_detail")
+    assert hits["eucjp_ms_damaged.csv"]["status"] == "corrupt", hits["eucjp_ms_damaged.csv"].get("status_detail")
+    assert "values-undecoded" in [c["code"] for c in hits["eucjp_ms_damaged.csv"]["status_detail_codes"]]
