@@ -513,6 +513,9 @@ _JAPANESE_TEXT = re.compile("[\t\n\r\x20-\x7e\u3000-\u303f\u3041-\u3096\u309b-\u
                             "\uff01-\uff5e]*")
 
 _OFFICE_LINE = _JAPANESE_TEXT  # the same characters, for choosing a line's codec (the sense check's may be swapped)
+# a row another codec decodes whole may hold half-width kana (a host export's ﾌﾘｶﾞﾅ in EUC-JP beside cp932 rows:
+# review21d, the row was read in cp932 with bytes replaced and called damaged); noise read strictly is still refused
+_OTHER_LINE = re.compile(_JAPANESE_TEXT.pattern[:-2] + "\uff61-\uff9f]*")
 
 
 def _sensible(data: bytes, plan: Decoding) -> bool:
@@ -784,7 +787,7 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
         best = _strict_choice(b, candidates, primary)
         if best is not None and ((bad * 2 > high and not _cut_at_end(b, primary))
                                  or not _OFFICE_LINE.fullmatch(text.replace("\ufffd", ""))) \
-                and _OFFICE_LINE.fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
+                and _OTHER_LINE.fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
             dec.used.add(best)  # reads as half-width kana with a few bytes replaced): whole office text beats mended
             return b.decode(best)  # (damage18: and a short line, "林 翼" in cp932 among UTF-8, whose every byte
             # past ASCII the primary replaces: dropping the replacements left office text, the name was lost)

@@ -93,3 +93,43 @@ def test_a_real_eucjp_ms_export_is_not_called_damaged(scanned: dict[str, Any]) -
     assert hits["eucjp_ms.csv"]["status"] == "ok", hits["eucjp_ms.csv"].get("status_detail")
     assert hits["eucjp_ms_damaged.csv"]["status"] == "corrupt", hits["eucjp_ms_damaged.csv"].get("status_detail")
     assert "values-undecoded" in [c["code"] for c in hits["eucjp_ms_damaged.csv"]["status_detail_codes"]]
+
+
+@cases.case
+def _cp932_with_an_euc_row() -> dict[str, bytes]:
+    from tests.pii_data import csv_bytes
+
+    rows = people_rows(N, seed=2150)
+    rows[6][1] = "ｽｽﾞｷ ｼﾛｳ"  # a host export's half-width ﾌﾘｶﾞﾅ
+    lines = csv_bytes(rows, "cp932").split(b"\r\n")
+    lines[6] = csv_bytes([rows[6]], "euc_jp").rstrip(b"\r\n")  # one row pasted from an EUC-JP export
+    return {"cp932_one_euc_row.csv": b"\r\n".join(lines)}
+
+
+def test_an_euc_jp_row_with_half_width_kana_in_a_cp932_table_is_read_in_euc_jp(scanned: dict[str, Any]) -> None:
+    """A cp932 table with one row in EUC-JP (two exports joined) whose フリガナ is half-width: the row was read in
+    cp932 with 2 bytes replaced (half-width kana and kanji noise), `ok` + a note before damage21, `corrupt`
+    ("damaged bytes") after it. EUC-JP decodes the row whole as office text once half-width kana are allowed
+    there: `ok`, "mixed encodings" said, no byte replaced."""
+    hit, = own_lines(scanned, "cp932_with_an_euc_row")["files"]
+    assert hit["pii"]["records"] == N, hit["pii"]
+    assert hit["status"] == "ok", hit.get("status_detail")
+    assert [c["code"] for c in hit["status_detail_codes"] or []] == ["mixed-encodings"], hit.get("status_detail")
+    assert any("mixed encodings" in r for r in hit["pii"]["reading"]), hit["pii"]
+
+
+def test_a_sylk_cell_comment_is_no_damage() -> None:
+    """A SYLK cell record may carry a comment in an ``A`` field, text encoded as a ``K`` value's (SheetJS's notes on
+    the format; Gnumeric's reader takes it): damage21 took any quoted text after another letter than K or E for a
+    flipped value letter and said `sylk-records-damaged` of a whole file. A K flipped to C/O still is."""
+    from scanner.details import codes_of
+    from scanner.sheet import Caps
+    from scanner.sylk import iter_sylk
+
+    def said(data: str) -> list[str]:
+        return [c["code"] for s in iter_sylk(data.encode("cp932"), Caps()) for d in s.damage for c in codes_of(d)]
+
+    body = ('ID;PWXL;N;E\r\nC;Y1;X1;K"氏名"\r\nC;X2;K"住所"\r\nC;Y2;X1;K"山田 太郎";A"要確認 2023/4/1"\r\n'
+            'C;X2;K"東京都新宿区西新宿2-8-1"\r\nE\r\n')
+    assert said(body) == []
+    assert said(body.replace(';K"東京都', ';C"東京都')) == ["sylk-records-damaged"]
