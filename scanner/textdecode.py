@@ -513,8 +513,9 @@ _JAPANESE_TEXT = re.compile("[\t\n\r\x20-\x7e\u3000-\u303f\u3041-\u3096\u309b-\u
                             "\uff01-\uff5e]*")
 
 _OFFICE_LINE = _JAPANESE_TEXT  # the same characters, for choosing a line's codec (the sense check's may be swapped)
-# a row another codec decodes whole may hold half-width kana (a host export's ﾌﾘｶﾞﾅ in EUC-JP beside cp932 rows:
-# review21d, the row was read in cp932 with bytes replaced and called damaged); noise read strictly is still refused
+# a row EUC-JP decodes whole may hold half-width kana (a host export's ﾌﾘｶﾞﾅ, two bytes each, beside cp932 rows:
+# review21d, the row was read in cp932 with bytes replaced and called damaged); not a cp932 decoding, where they are
+# one byte each and what EUC-JP rows read as (an EUC-JP-MS row with 德 read whole as cp932 mojibake)
 _OTHER_LINE = re.compile(_JAPANESE_TEXT.pattern[:-2] + "\uff61-\uff9f]*")
 
 
@@ -748,6 +749,20 @@ def _cut_at_end(b: bytes, codec: str) -> bool:
         return False
 
 
+_CONTINUATION = re.compile(rb"[\x80-\xbf]")
+
+
+def _cp1252_row(b: bytes) -> bool:
+    """Whether a line no candidate decodes in a UTF-8 text is a Windows-1252 row (``Karl Löw,...Hauptstraße``: a
+    row saved by an ANSI editor; review21d: read with its letters replaced and called damaged): every byte past
+    ASCII a Windows-1252 letter (0xC0-0xFF: no UTF-8 continuation byte, which a damaged UTF-8 character leaves)
+    in a Western word (``western_share``)."""
+    if _CONTINUATION.search(b) is not None:
+        return False
+    text = b.decode("cp1252")
+    return western_share(text) >= 1.0 and japanese_share(text) == 0.0
+
+
 def _line_decoder(dec: Decoding, delimiter: bytes):
     primary, others = dec.codec, dec.alternates
     candidates = (primary, *others)
@@ -774,6 +789,9 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
                 return text
             dec.used.add(best)
             return b.decode(best)
+        if primary == "utf-8" and _cp1252_row(b):  # a row saved by an ANSI editor into a UTF-8 table
+            dec.used.add("cp1252")
+            return b.decode("cp1252")
         if primary != "utf-8" and "utf-8" in others:
             try:
                 text = b.decode("utf-8")
@@ -787,7 +805,7 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
         best = _strict_choice(b, candidates, primary)
         if best is not None and ((bad * 2 > high and not _cut_at_end(b, primary))
                                  or not _OFFICE_LINE.fullmatch(text.replace("\ufffd", ""))) \
-                and _OTHER_LINE.fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
+                and (_OTHER_LINE if best == "euc_jp" else _OFFICE_LINE).fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
             dec.used.add(best)  # reads as half-width kana with a few bytes replaced): whole office text beats mended
             return b.decode(best)  # (damage18: and a short line, "林 翼" in cp932 among UTF-8, whose every byte
             # past ASCII the primary replaces: dropping the replacements left office text, the name was lost)

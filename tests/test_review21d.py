@@ -66,8 +66,10 @@ def _eucjp_ms_csv() -> bytes:
 
     rows = people_rows(N, seed=2140)
     for k, (ch, _) in enumerate(EUCJP_MS.items()):
+        rows[1 + k][1] = "ﾀｶﾊｼ ｲﾁﾛｳ"  # a host export's half-width ﾌﾘｶﾞﾅ beside the vendor characters
         rows[1 + k][2] += f" {ch}号室" if k < 3 else ""
         rows[1 + k][0] = ch + rows[1 + k][0][1:] if k >= 3 else rows[1 + k][0]
+    rows[N] = ["德永 次郎", "ﾄｸﾅｶﾞ ｼﾞﾛｳ", "愛知県名古屋市中区栄3-2-1", "052-345-6789"]  # cp932 decodes it whole: mojibake
     data = csv_bytes([[v.translate({ord(c): f"<{i}>" for i, c in enumerate(EUCJP_MS)}) for v in r] for r in rows],
                      "euc_jp")
     for i, code in enumerate(EUCJP_MS.values()):
@@ -133,3 +135,33 @@ def test_a_sylk_cell_comment_is_no_damage() -> None:
             'C;X2;K"東京都新宿区西新宿2-8-1"\r\nE\r\n')
     assert said(body) == []
     assert said(body.replace(';K"東京都', ';C"東京都')) == ["sylk-records-damaged"]
+
+
+WESTERN = ["Jürgen Müller", "Anna Schmidt", "Peter Weiß", "Eva Köhler", "Hans Groß", "Maria Bäcker", "Karl Löw",
+           "Rita Brünn", "Otto Süß", "Lena Jäger", "Paul Kühn", "Ute Fröhlich"]
+
+
+@cases.case
+def _utf8_with_a_cp1252_row() -> dict[str, bytes]:
+    lines = ["Name,Address,Phone,Email"] + [
+        f"{n},{k + 1} Hauptstraße 10115 Berlin,+49 30 1234{k:03d},{n.split()[0].lower()}@example.de"
+        for k, n in enumerate(WESTERN)]
+    rows = [line.encode("cp1252" if k == 7 else "utf-8") for k, line in enumerate(lines)]  # Karl Löw: an ANSI row
+    damaged = [line.encode() for line in lines]  # all UTF-8, one byte inserted after Köhler's ö: damage, not cp1252
+    damaged[4] = damaged[4].replace("ö".encode(), "ö".encode() + b"\x81 ")
+    return {"utf8_one_cp1252_row.csv": b"\r\n".join(rows) + b"\r\n",
+            "utf8_damaged_row.csv": b"\r\n".join(damaged) + b"\r\n"}
+
+
+def test_a_cp1252_row_in_a_utf8_table_is_read_in_cp1252(scanned: dict[str, Any]) -> None:
+    """A UTF-8 CSV with one row saved by an ANSI editor (``Karl Löw`` in Windows-1252): the row was read in UTF-8
+    with ö replaced, `ok` + a "decoding: partial" note before damage21, `corrupt` ("damaged bytes") after it. A
+    row whose every byte past ASCII is a Windows-1252 letter (no UTF-8 continuation byte 0x80-0xBF) inside a
+    Western word is read in Windows-1252: `ok`, "mixed encodings" said. A UTF-8 row with a stray continuation
+    byte stays `values-undecoded`."""
+    hits = {Path(h["path"]).name: h for h in own_lines(scanned, "utf8_with_a_cp1252_row")["files"]}
+    hit = hits["utf8_one_cp1252_row.csv"]
+    assert hit["pii"]["records"] == N, hit["pii"]
+    assert hit["status"] == "ok", hit.get("status_detail")
+    assert [c["code"] for c in hit["status_detail_codes"] or []] == ["mixed-encodings"], hit.get("status_detail")
+    assert hits["utf8_damaged_row.csv"]["status"] == "corrupt", hits["utf8_damaged_row.csv"].get("status_detail")
