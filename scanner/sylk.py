@@ -164,8 +164,9 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
                 odd += not y
             elif f[:1] == "K" and kind == "C":
                 value = _value(f[1:])
-            elif kind == "C" and f[1:2] == '"' and f[:1] != "E":  # a quoted text after another letter than K: the
-                odd += 1  # value's letter flipped ("C\"東京都..."), the value lost (damage21: nothing said)
+            elif kind == "C" and f[1:2] == '"' and f[:1] not in "EA":  # a quoted text after another letter than K
+                odd += 1  # (E a formula, A a comment: review21d): the value's letter flipped ("C\"東京都..."), the
+                # value lost (damage21: nothing said)
         if value is None or value == "":
             continue
         if not (1 <= x <= MAX_COLUMNS and 1 <= y <= MAX_ROWS):

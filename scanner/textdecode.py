@@ -80,6 +80,34 @@ def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
     return text, _tally.n
 
 
+# EUC-JP-MS / CP51932 characters Python's euc_jp does not decode (MySQL eucjpms, PHP eucJP-win, iconv EUC-JP-MS):
+# NEC row 13 (① ㈱ Ⅲ: AD xx), rows 85-94 (user-defined, NEC-selected IBM), the IBM extensions and user-defined rows
+# of the 3-byte plane (髙 﨑: 8F F3-FE xx)
+_EUCJP_MS_VENDOR = re.compile(rb"[\xad\xf5-\xfe][\xa1-\xfe]|\x8f[\xf3-\xfe][\xa1-\xfe]")
+
+
+def _count_non_vendor(e: UnicodeError) -> tuple[str, int]:
+    """Error handler for EUC-JP: an EUC-JP-MS vendor character passes uncounted, other undecodable bytes count."""
+    if not isinstance(e, UnicodeDecodeError):
+        raise e
+    vendor = _EUCJP_MS_VENDOR.match(e.object, e.start)
+    if vendor is not None:
+        return "\ufffd", vendor.end()
+    _tally.n = getattr(_tally, "n", 0) + (e.end - e.start)
+    return "\ufffd", e.end
+
+
+codecs.register_error("leakscan-eucjp-ms", _count_non_vendor)
+
+
+def euc_damaged(data: bytes) -> int:
+    """Bytes of an EUC-JP text that no EUC-JP-MS character explains: what damage left, not the vendor characters
+    (① ㈱ 髙 﨑) a real EUC-JP-MS export holds (review21d: such an export was called damaged)."""
+    _tally.n = 0
+    data.decode("euc_jp", "leakscan-eucjp-ms")
+    return int(_tally.n)
+
+
 def _high(data: bytes) -> int:
     """Bytes outside ASCII: what an encoding must explain."""
     return len(data) - len(data.translate(None, bytes(range(128, 256))))
@@ -485,6 +513,10 @@ _JAPANESE_TEXT = re.compile("[\t\n\r\x20-\x7e\u3000-\u303f\u3041-\u3096\u309b-\u
                             "\uff01-\uff5e]*")
 
 _OFFICE_LINE = _JAPANESE_TEXT  # the same characters, for choosing a line's codec (the sense check's may be swapped)
+# a row EUC-JP decodes whole may hold half-width kana (a host export's ﾌﾘｶﾞﾅ, two bytes each, beside cp932 rows:
+# review21d, the row was read in cp932 with bytes replaced and called damaged); not a cp932 decoding, where they are
+# one byte each and what EUC-JP rows read as (an EUC-JP-MS row with 德 read whole as cp932 mojibake)
+_OTHER_LINE = re.compile(_JAPANESE_TEXT.pattern[:-2] + "\uff61-\uff9f]*")
 
 
 def _sensible(data: bytes, plan: Decoding) -> bool:
@@ -717,6 +749,20 @@ def _cut_at_end(b: bytes, codec: str) -> bool:
         return False
 
 
+_CONTINUATION = re.compile(rb"[\x80-\xbf]")
+
+
+def _cp1252_row(b: bytes) -> bool:
+    """Whether a line no candidate decodes in a UTF-8 text is a Windows-1252 row (``Karl Löw,...Hauptstraße``: a
+    row saved by an ANSI editor; review21d: read with its letters replaced and called damaged): every byte past
+    ASCII a Windows-1252 letter (0xC0-0xFF: no UTF-8 continuation byte, which a damaged UTF-8 character leaves)
+    in a Western word (``western_share``)."""
+    if _CONTINUATION.search(b) is not None:
+        return False
+    text = b.decode("cp1252")
+    return western_share(text) >= 1.0 and japanese_share(text) == 0.0
+
+
 def _line_decoder(dec: Decoding, delimiter: bytes):
     primary, others = dec.codec, dec.alternates
     candidates = (primary, *others)
@@ -743,6 +789,9 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
                 return text
             dec.used.add(best)
             return b.decode(best)
+        if primary == "utf-8" and _cp1252_row(b):  # a row saved by an ANSI editor into a UTF-8 table
+            dec.used.add("cp1252")
+            return b.decode("cp1252")
         if primary != "utf-8" and "utf-8" in others:
             try:
                 text = b.decode("utf-8")
@@ -756,7 +805,7 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
         best = _strict_choice(b, candidates, primary)
         if best is not None and ((bad * 2 > high and not _cut_at_end(b, primary))
                                  or not _OFFICE_LINE.fullmatch(text.replace("\ufffd", ""))) \
-                and _OFFICE_LINE.fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
+                and (_OTHER_LINE if best == "euc_jp" else _OFFICE_LINE).fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
             dec.used.add(best)  # reads as half-width kana with a few bytes replaced): whole office text beats mended
             return b.decode(best)  # (damage18: and a short line, "林 翼" in cp932 among UTF-8, whose every byte
             # past ASCII the primary replaces: dropping the replacements left office text, the name was lost)

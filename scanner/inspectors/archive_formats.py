@@ -563,6 +563,19 @@ def _no_path(raw: bytes, data: bytes, longest: list[int | None]) -> bool:
 
 
 _CONTROL_BYTES = bytes((*range(32), 127))
+_RECORDS = (ZIP_MAGIC, CDH, b"PK\x05\x06", b"PK\x06\x06", b"PK\x06\x07", b"PK\x07\x08")  # what follows a member's data
+
+
+def _ends_at_record(data: bytes, start: int, csize: int, flags: int) -> bool:
+    """Whether the member whose data starts at ``start`` (after its name and extra field) ends, by its header's
+    compressed size, where another zip record starts or where the file ends: then its name length is whole,
+    whatever the name holds (review21d: ``山田, 太郎, 履歴書.csv``, a quoted word, a deep path whose directory
+    record was cut off were named damaged by ``_no_path``; a length grown into the data ends the member that much
+    past its next record). False when that cannot be told (sizes in a descriptor, data past the end)."""
+    if flags & 0x08 or csize in (0, 0xFFFFFFFF):
+        return False
+    end = start + csize
+    return end == len(data) or data[end:end + 4] in _RECORDS
 
 
 def _cdh_offsets(data: bytes) -> Iterator[int]:
@@ -590,7 +603,8 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
             pos = data.find(ZIP_MAGIC, pos + 4)
             continue
         raw_name, extra = data[pos + 30:pos + 30 + nlen], data[pos + 30 + nlen:start]
-        if len(raw_name) > _NAME_PROBE or b"\n" in raw_name or b"\r" in raw_name or _no_path(raw_name, data, longest):
+        if len(raw_name) > _NAME_PROBE or b"\n" in raw_name or b"\r" in raw_name or (
+                not _ends_at_record(data, start, csize, flags) and _no_path(raw_name, data, longest)):
             # its length damaged: the "name" runs into the member's data, lines of a text (review20w: a CSV's persons
             # were the path in every report; damage21: a length grown by up to 512 bytes over a one-line JSON, a CSV
             # row, a TSV); a flipped byte in a name, one control character, leaves it a lead for the name rules

@@ -69,7 +69,7 @@ from ..tables import (
     unreadable_reason,
     web_archive_kind,
 )
-from ..textdecode import narrowed
+from ..textdecode import euc_damaged, narrowed
 from ..word97 import holds_word97
 from ..xmlrecords import head_text, opens_document
 from . import embedded, salvage
@@ -606,6 +606,8 @@ def _undecoded(data: bytes, reading: Reading) -> int:
             if code.get("code") == Detail.DECODING.value and isinstance(code.get("note"), list)
             for inner in code["note"] if inner.get("code") == Detail.BYTES_REPLACED.value)
     enc = reading.encoding or ""  # (a text read in several encodings, "cp932 + utf-8": not this check)
+    if n and enc.startswith("euc_jp") and "+" not in enc:  # EUC-JP-MS vendor characters are no damage (review21d)
+        n = euc_damaged(data)
     cp932 = (enc.startswith("cp932") and "+" not in enc) or (not enc and _SJIS_DECLARED.match(data) is not None)
     if cp932 and _CP932_SILENT.search(data):
         text = data.decode("cp932", "replace")
