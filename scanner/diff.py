@@ -36,7 +36,7 @@ from .codes import (
     VerdictReason,
 )
 from .completeness import is_complete
-from .evidence import Finding, FindingsDoc, persons_not_combined
+from .evidence import Finding, FindingsDoc, persons_not_combined, scan_starts
 
 DIFF_SCHEMA = "leakscan/diff@1"
 
@@ -310,15 +310,11 @@ def _under(key: str, folders: set[str]) -> bool:
     return False
 
 
-def _starts(doc: FindingsDoc) -> list[datetime.datetime | None]:
-    """When the scans of a document began: a merged case's inputs' (the merge's own time is when it was merged), else
-    its own; None for a time that is not one leakscan writes."""
-    merge = doc.sections.get("merge")
-    inputs = merge.get("inputs") if isinstance(merge, dict) else None
-    texts = [i.get("started") for i in inputs if isinstance(i, dict)] if isinstance(inputs, list) and inputs else [
-        doc.scan.started]
+def _starts(doc: FindingsDoc, merge_time_stands: bool) -> list[datetime.datetime | None]:
+    """When the scans of a document began (evidence.scan_starts: a merged case's by its scans', through merged
+    merges too); None for a time that is not one leakscan writes, or not known."""
     out: list[datetime.datetime | None] = []
-    for text in texts:
+    for text in scan_starts(doc, merge_time_stands):
         try:
             when = datetime.datetime.fromisoformat(text) if isinstance(text, str) else None
         except ValueError:
@@ -330,9 +326,9 @@ def _starts(doc: FindingsDoc) -> list[datetime.datetime | None]:
 def _rescan_first(base: FindingsDoc, new: FindingsDoc) -> bool:
     """The rescan (any of its scans) began before the baseline (its last scan) did, or a time cannot be read: the
     two swapped, ``diff NEW OLD`` (Session 21: a copy made between them read as removed, verdict clean)."""
-    b, n = _starts(base), _starts(new)
+    b, n = _starts(base, merge_time_stands=True), _starts(new, merge_time_stands=False)
     known_b, known_n = [t for t in b if t is not None], [t for t in n if t is not None]
-    if len(known_b) != len(b) or len(known_n) != len(n):
+    if not known_b or not known_n or len(known_b) != len(b) or len(known_n) != len(n):
         return True
     return min(known_n) < max(known_b)
 

@@ -364,6 +364,30 @@ def persons_not_combined(doc: FindingsDoc) -> str | None:
     return "case keys" if note.startswith(NOT_COMBINED_KEYS) else "rules" if note.startswith(NOT_COMBINED_RULES) else None
 
 
+def scan_starts(doc: FindingsDoc, merge_time_stands: bool = False) -> list[object]:
+    """When the scans a document holds began, as recorded: a merged case's inputs' scans, an input that is itself a
+    merge by the starts it recorded of its own scans (``scans_started``: its ``started`` is when it was merged,
+    review21c); else the document's own start. An input merged by a leakscan before ``scans_started`` gives its
+    merge time when ``merge_time_stands`` (no earlier than its scans began: a baseline's latest start), else None."""
+    merge = doc.sections.get("merge")
+    inputs = merge.get("inputs") if isinstance(merge, dict) else None
+    if not isinstance(inputs, list) or not inputs:
+        return [doc.scan.started]
+    out: list[object] = []
+    for i in inputs:
+        if not isinstance(i, dict):
+            out.append(None)
+            continue
+        starts, command = i.get("scans_started"), i.get("command_line")
+        if isinstance(starts, list) and starts:
+            out += starts
+        elif isinstance(command, list) and command[1:2] == ["merge"] and not merge_time_stands:
+            out.append(None)
+        else:
+            out.append(i.get("started"))
+    return out
+
+
 @dataclass
 class FindingsDoc:
     """A whole findings.json. ``sections`` holds the optional parts later areas add (persons, overlap,

@@ -36,6 +36,7 @@ from .evidence import (
     read_case_file,
     read_findings,
     room_stage_count,
+    scan_starts,
 )
 from .models import Location
 from .output import require_intact, require_vouched, write_private
@@ -449,6 +450,8 @@ def _input_summary(doc: FindingsDoc, folder: Path, sha256: str) -> dict[str, Any
         "sources": list(scan.sources),
         "files": len(doc.files),
         "persons_unique": (doc.persons or {}).get("unique"),
+        # a merged input's own "started" is when it was merged: when its scans began orders a rescan (review21c)
+        **({"scans_started": scan_starts(doc)} if doc.sections.get("merge") is not None else {}),
     }
 
 

@@ -222,3 +222,42 @@ def test_a_rescan_older_than_its_baseline_is_never_clean(tmp_path: Path):
     assert run_cli("scan", str(src), *NAME, "--out", str(other), "--case-id", "2026-778").returncode == 1
     run = run_cli("diff", str(later), str(other), "--out", str(tmp_path / "two-cases"), "--quiet")
     assert run.returncode == 1 and "2026-777" in run.stderr and "2026-778" in run.stderr and "case id" in run.stderr
+
+
+def _next_second() -> None:
+    """leakscan records when a scan began to the second: the next step begins in a later one."""
+    import time
+
+    time.sleep(1.05 - time.time() % 1)
+
+
+def test_a_merge_of_merges_is_ordered_by_when_its_scans_began(tmp_path: Path):
+    """Review 21c: the order check read a merged case's inputs' ``started``, and an input that is itself a merge
+    records when it was merged, not when its scans began. ``diff NEW OLD`` with OLD a merge of merges of scans made
+    before the copy was there (merged only after NEW was scanned) said the copy was removed: clean, exit 0; the same
+    pair the right way round was not-verified for "order". A merge records its merged inputs' scans' starts."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    for pc in ("PC01", "PC02"):
+        (src / pc).mkdir(parents=True)
+        (src / pc / "memo.txt").write_text("議事録", encoding="utf-8")
+    earlier = [tmp_path / "e1", tmp_path / "e2"]
+    for pc, out in zip(("PC01", "PC02"), earlier, strict=True):
+        assert run_cli("scan", str(src / pc), *NAME, "--out", str(out), "--quiet").returncode == 0
+    _next_second()
+    (src / "PC01" / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(8)))
+    later = [tmp_path / "l1", tmp_path / "l2"]
+    for pc, out in zip(("PC01", "PC02"), later, strict=True):
+        assert run_cli("scan", str(src / pc), *NAME, "--out", str(out), "--quiet").returncode == (pc == "PC01")
+    assert run_cli("merge", *map(str, later), "--out", str(tmp_path / "later"), "--quiet").returncode == 1
+    _next_second()
+    inner, old = tmp_path / "m1", tmp_path / "old"  # the earlier scans merged into one case only now
+    assert run_cli("merge", *map(str, earlier), "--out", str(inner), "--quiet").returncode == 0
+    assert run_cli("merge", str(inner), "--out", str(old), "--quiet").returncode == 0
+    run = run_cli("diff", str(tmp_path / "later"), str(old), "--out", str(tmp_path / "swapped"), "--quiet")
+    diff = load(tmp_path / "swapped", "diff.json")
+    assert diff["leak_counts"]["removed"] == 1
+    assert run.returncode == 1 and diff["verdict"] == "not-verified" and "order" in diff["verdict_reasons"], diff
+    genuine = run_cli("diff", str(old), str(tmp_path / "later"), "--out", str(tmp_path / "forward"), "--quiet")
+    assert genuine.returncode == 1 and "order" not in load(tmp_path / "forward", "diff.json")["verdict_reasons"]
