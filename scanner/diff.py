@@ -109,13 +109,34 @@ def _entry(cls: DiffClass, f: Finding, leak: bool, **extra: Any) -> dict[str, An
     return out
 
 
+MIXED = "(differs between the merged scans)"  # remediation.html.j2 says it in words (scope_mixed)
+
+
+def _scope_settings(doc: FindingsDoc) -> dict[str, Any]:
+    """The settings that make a document's scope. A merged case's ``scan.settings`` are its first input's
+    (review21c: a rescan of the first input's sources alone had the scope of the whole case, the others' copies read
+    as removed, clean): its sources are every input's, and a setting its inputs differ in has no one value."""
+    settings = dict(doc.scan.settings)
+    merge = doc.sections.get("merge")
+    if isinstance(merge, dict):
+        settings["sources"] = list(doc.scan.sources)
+        differ = merge.get("scope_differences")
+        for k in differ if isinstance(differ, list) else []:
+            if k in SCOPE_SETTINGS:
+                settings[k] = MIXED
+    return settings
+
+
 def scope_differences(base: FindingsDoc, new: FindingsDoc) -> list[dict[str, Any]]:
     """Every difference in sources, names, rules and caps between the two scans (empty: same scope)."""
     diffs: list[dict[str, Any]] = []
-    b_set, n_set = base.scan.settings, new.scan.settings
+    b_set, n_set = _scope_settings(base), _scope_settings(new)
     for k in SCOPE_SETTINGS:
         bv, nv = b_set.get(k), n_set.get(k)
-        same = sorted(map(str, bv or [])) == sorted(map(str, nv or [])) if k in _UNORDERED else bv == nv
+        if MIXED in (bv, nv):  # the merged scans looked for different things: no single scope to compare
+            same = False
+        else:
+            same = sorted(map(str, bv or [])) == sorted(map(str, nv or [])) if k in _UNORDERED else bv == nv
         if not same:
             diffs.append({"field": k, "baseline": bv, "rescan": nv})
     b_rules, n_rules = base.tool.get("ruleset_sha256"), new.tool.get("ruleset_sha256")

@@ -261,3 +261,41 @@ def test_a_merge_of_merges_is_ordered_by_when_its_scans_began(tmp_path: Path):
     assert run.returncode == 1 and diff["verdict"] == "not-verified" and "order" in diff["verdict_reasons"], diff
     genuine = run_cli("diff", str(old), str(tmp_path / "later"), "--out", str(tmp_path / "forward"), "--quiet")
     assert genuine.returncode == 1 and "order" not in load(tmp_path / "forward", "diff.json")["verdict_reasons"]
+
+
+def test_a_rescan_of_one_scan_of_a_merged_baseline_is_not_clean(tmp_path: Path):
+    """Review 21c: a merged case's settings are its first input's, and the scope check read the sources from them:
+    a rescan of PC01 alone against the merge of PC01's and PC02's scans had "the same scope", PC02's copy (never
+    looked at again, still on the share) was read as removed: clean, exit 0. The merged case's scope is every
+    input's sources; a rescan of part of it is not-verified (scope), a rescan of all of it still compares."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    data = client_list_xlsx(make_people(8))
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for pc, out in zip(("PC01", "PC02"), outs, strict=True):
+        (src / pc).mkdir(parents=True)
+        (src / pc / LEAKED_NAME).write_bytes(data)
+        assert run_cli("scan", str(src / pc), *NAME, "--out", str(out), "--quiet").returncode == 1
+    merged = tmp_path / "case"
+    assert run_cli("merge", *map(str, outs), "--out", str(merged), "--quiet").returncode == 1
+    (src / "PC01" / LEAKED_NAME).unlink()  # PC02's copy stays
+    run = run_cli("scan", str(src / "PC01"), *NAME, "--out", str(tmp_path / "part"), "--baseline", str(merged),
+                  "--quiet")
+    diff = load(tmp_path / "part", "diff.json")
+    assert run.returncode == 1 and diff["verdict"] == "not-verified" and "scope" in diff["verdict_reasons"], diff
+    assert [d["field"] for d in diff["scope"]["differences"]] == ["sources"]
+    run = run_cli("scan", str(src / "PC01"), str(src / "PC02"), *NAME, "--out", str(tmp_path / "whole"),
+                  "--baseline", str(merged), "--quiet")
+    diff = load(tmp_path / "whole", "diff.json")
+    assert run.returncode == 1 and diff["scope"]["same"] and diff["leak_counts"]["remaining"] == 1, diff
+    # inputs that looked for different things (one without keywords): the merged case has no one scope to compare
+    other = tmp_path / "c"
+    assert run_cli("scan", str(src / "PC02"), *NAME, "--out", str(other), "--no-keywords", "--quiet").returncode == 1
+    assert run_cli("merge", str(outs[0]), str(other), "--out", str(tmp_path / "mixed"), "--quiet").returncode == 1
+    run = run_cli("scan", str(src / "PC01"), str(src / "PC02"), *NAME, "--out", str(tmp_path / "again"),
+                  "--baseline", str(tmp_path / "mixed"), "--quiet")
+    diff = load(tmp_path / "again", "diff.json")
+    assert run.returncode == 1 and [d["field"] for d in diff["scope"]["differences"]] == ["use_keywords"], diff
+    html = (tmp_path / "again" / "remediation.html").read_text(encoding="utf-8")
+    assert "統合した調査ごとに異なる" in html and "differs between the merged scans" not in html
