@@ -331,27 +331,35 @@ def _under(key: str, folders: set[str]) -> bool:
     return False
 
 
-def _starts(doc: FindingsDoc, merge_time_stands: bool) -> list[datetime.datetime | None]:
-    """When the scans of a document began (evidence.scan_starts: a merged case's by its scans', through merged
-    merges too); None for a time that is not one leakscan writes, or not known."""
-    out: list[datetime.datetime | None] = []
-    for text in scan_starts(doc, merge_time_stands):
+def _starts(doc: FindingsDoc, merge_time_stands: bool) -> list[tuple[datetime.datetime | None, frozenset[str]]]:
+    """When the scans of a document began, each with its sources (evidence.scan_starts: a merged case's by its
+    scans', through merged merges too); None for a time that is not one leakscan writes, or not known."""
+    out: list[tuple[datetime.datetime | None, frozenset[str]]] = []
+    for text, sources in scan_starts(doc, merge_time_stands):
         try:
             when = datetime.datetime.fromisoformat(text) if isinstance(text, str) else None
         except ValueError:
             when = None
-        out.append(when if when is not None and when.tzinfo is not None else None)
+        out.append((when if when is not None and when.tzinfo is not None else None,
+                    frozenset(s for s in sources if isinstance(s, str))))
     return out
 
 
 def _rescan_first(base: FindingsDoc, new: FindingsDoc) -> bool:
-    """The rescan (any of its scans) began before the baseline (its last scan) did, or a time cannot be read: the
-    two swapped, ``diff NEW OLD`` (Session 21: a copy made between them read as removed, verdict clean)."""
+    """A scan of the rescan began before the baseline's scans of its sources did (of all its scans when none shares
+    a source), or a time cannot be read: the two swapped, ``diff NEW OLD`` (Session 21: a copy made between them
+    read as removed, verdict clean). Per source (review21c): PCs scanned and rescanned one after another, merged,
+    are in order though PC01's rescan began before PC02's baseline."""
     b, n = _starts(base, merge_time_stands=True), _starts(new, merge_time_stands=False)
-    known_b, known_n = [t for t in b if t is not None], [t for t in n if t is not None]
+    known_b = [(t, s) for t, s in b if t is not None]
+    known_n = [(t, s) for t, s in n if t is not None]
     if not known_b or not known_n or len(known_b) != len(b) or len(known_n) != len(n):
         return True
-    return min(known_n) < max(known_b)
+    for when, sources in known_n:
+        before = [t for t, s in known_b if s & sources] or [t for t, _s in known_b]
+        if when < max(before):
+            return True
+    return False
 
 
 def _verdict(entries: list[dict[str, Any]], not_verified: list[dict[str, Any]],

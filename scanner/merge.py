@@ -451,7 +451,8 @@ def _input_summary(doc: FindingsDoc, folder: Path, sha256: str) -> dict[str, Any
         "files": len(doc.files),
         "persons_unique": (doc.persons or {}).get("unique"),
         # a merged input's own "started" is when it was merged: when its scans began orders a rescan (review21c)
-        **({"scans_started": scan_starts(doc)} if doc.sections.get("merge") is not None else {}),
+        **({"scans_started": [{"started": t, "sources": list(s)} for t, s in scan_starts(doc)]}
+           if doc.sections.get("merge") is not None else {}),
     }
 
 

@@ -300,3 +300,30 @@ def test_a_rescan_of_one_scan_of_a_merged_baseline_is_not_clean(tmp_path: Path):
     assert run.returncode == 1 and [d["field"] for d in diff["scope"]["differences"]] == ["use_keywords"], diff
     html = (tmp_path / "again" / "remediation.html").read_text(encoding="utf-8")
     assert "統合した調査ごとに異なる" in html and "differs between the merged scans" not in html
+
+
+def test_a_merged_rescan_is_ordered_per_source(tmp_path: Path):
+    """Review 21c: the order check compared the rescan's first scan with the baseline's last, across machines: PCs
+    scanned one after another (PC01's baseline, its rescan once cleaned, then PC02's baseline and rescan), both
+    merged, was not-verified ("order") although each PC was rescanned after its own baseline; no such case could
+    ever be clean. Each rescan scan is ordered after the baseline scans of its sources; swapped, still "order"."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    data = client_list_xlsx(make_people(8))
+    base, re = [tmp_path / "b1", tmp_path / "b2"], [tmp_path / "r1", tmp_path / "r2"]
+    for pc, b, r in zip(("PC01", "PC02"), base, re, strict=True):
+        (src / pc).mkdir(parents=True)
+        (src / pc / LEAKED_NAME).write_bytes(data)
+        _next_second()
+        assert run_cli("scan", str(src / pc), *NAME, "--out", str(b), "--quiet").returncode == 1
+        (src / pc / LEAKED_NAME).unlink()
+        _next_second()
+        assert run_cli("scan", str(src / pc), *NAME, "--out", str(r), "--quiet").returncode == 0
+    assert run_cli("merge", *map(str, base), "--out", str(tmp_path / "base"), "--quiet").returncode == 1
+    assert run_cli("merge", *map(str, re), "--out", str(tmp_path / "re"), "--quiet").returncode == 0
+    run = run_cli("diff", str(tmp_path / "base"), str(tmp_path / "re"), "--out", str(tmp_path / "d"), "--quiet")
+    diff = load(tmp_path / "d", "diff.json")
+    assert run.returncode == 0 and diff["verdict"] == "clean" and diff["leak_counts"]["removed"] == 2, diff
+    run = run_cli("diff", str(tmp_path / "re"), str(tmp_path / "base"), "--out", str(tmp_path / "s"), "--quiet")
+    assert run.returncode == 1 and "order" in load(tmp_path / "s", "diff.json")["verdict_reasons"]
