@@ -36,7 +36,7 @@ from .codes import (
     VerdictReason,
 )
 from .completeness import is_complete
-from .evidence import Finding, FindingsDoc, persons_not_combined
+from .evidence import Finding, FindingsDoc, persons_not_combined, scan_starts
 
 DIFF_SCHEMA = "leakscan/diff@1"
 
@@ -109,13 +109,34 @@ def _entry(cls: DiffClass, f: Finding, leak: bool, **extra: Any) -> dict[str, An
     return out
 
 
+MIXED = "(differs between the merged scans)"  # remediation.html.j2 says it in words (scope_mixed)
+
+
+def _scope_settings(doc: FindingsDoc) -> dict[str, Any]:
+    """The settings that make a document's scope. A merged case's ``scan.settings`` are its first input's
+    (review21c: a rescan of the first input's sources alone had the scope of the whole case, the others' copies read
+    as removed, clean): its sources are every input's, and a setting its inputs differ in has no one value."""
+    settings = dict(doc.scan.settings)
+    merge = doc.sections.get("merge")
+    if isinstance(merge, dict):
+        settings["sources"] = list(doc.scan.sources)
+        differ = merge.get("scope_differences")
+        for k in differ if isinstance(differ, list) else []:
+            if k in SCOPE_SETTINGS:
+                settings[k] = MIXED
+    return settings
+
+
 def scope_differences(base: FindingsDoc, new: FindingsDoc) -> list[dict[str, Any]]:
     """Every difference in sources, names, rules and caps between the two scans (empty: same scope)."""
     diffs: list[dict[str, Any]] = []
-    b_set, n_set = base.scan.settings, new.scan.settings
+    b_set, n_set = _scope_settings(base), _scope_settings(new)
     for k in SCOPE_SETTINGS:
         bv, nv = b_set.get(k), n_set.get(k)
-        same = sorted(map(str, bv or [])) == sorted(map(str, nv or [])) if k in _UNORDERED else bv == nv
+        if MIXED in (bv, nv):  # the merged scans looked for different things: no single scope to compare
+            same = False
+        else:
+            same = sorted(map(str, bv or [])) == sorted(map(str, nv or [])) if k in _UNORDERED else bv == nv
         if not same:
             diffs.append({"field": k, "baseline": bv, "rescan": nv})
     b_rules, n_rules = base.tool.get("ruleset_sha256"), new.tool.get("ruleset_sha256")
@@ -310,31 +331,35 @@ def _under(key: str, folders: set[str]) -> bool:
     return False
 
 
-def _starts(doc: FindingsDoc) -> list[datetime.datetime | None]:
-    """When the scans of a document began: a merged case's inputs' (the merge's own time is when it was merged), else
-    its own; None for a time that is not one leakscan writes."""
-    merge = doc.sections.get("merge")
-    inputs = merge.get("inputs") if isinstance(merge, dict) else None
-    texts = [i.get("started") for i in inputs if isinstance(i, dict)] if isinstance(inputs, list) and inputs else [
-        doc.scan.started]
-    out: list[datetime.datetime | None] = []
-    for text in texts:
+def _starts(doc: FindingsDoc, merge_time_stands: bool) -> list[tuple[datetime.datetime | None, frozenset[str]]]:
+    """When the scans of a document began, each with its sources (evidence.scan_starts: a merged case's by its
+    scans', through merged merges too); None for a time that is not one leakscan writes, or not known."""
+    out: list[tuple[datetime.datetime | None, frozenset[str]]] = []
+    for text, sources in scan_starts(doc, merge_time_stands):
         try:
             when = datetime.datetime.fromisoformat(text) if isinstance(text, str) else None
         except ValueError:
             when = None
-        out.append(when if when is not None and when.tzinfo is not None else None)
+        out.append((when if when is not None and when.tzinfo is not None else None,
+                    frozenset(s for s in sources if isinstance(s, str))))
     return out
 
 
 def _rescan_first(base: FindingsDoc, new: FindingsDoc) -> bool:
-    """The rescan (any of its scans) began before the baseline (its last scan) did, or a time cannot be read: the
-    two swapped, ``diff NEW OLD`` (Session 21: a copy made between them read as removed, verdict clean)."""
-    b, n = _starts(base), _starts(new)
-    known_b, known_n = [t for t in b if t is not None], [t for t in n if t is not None]
-    if len(known_b) != len(b) or len(known_n) != len(n):
+    """A scan of the rescan began before the baseline's scans of its sources did (of all its scans when none shares
+    a source), or a time cannot be read: the two swapped, ``diff NEW OLD`` (Session 21: a copy made between them
+    read as removed, verdict clean). Per source (review21c): PCs scanned and rescanned one after another, merged,
+    are in order though PC01's rescan began before PC02's baseline."""
+    b, n = _starts(base, merge_time_stands=True), _starts(new, merge_time_stands=False)
+    known_b = [(t, s) for t, s in b if t is not None]
+    known_n = [(t, s) for t, s in n if t is not None]
+    if not known_b or not known_n or len(known_b) != len(b) or len(known_n) != len(n):
         return True
-    return min(known_n) < max(known_b)
+    for when, sources in known_n:
+        before = [t for t, s in known_b if s & sources] or [t for t, _s in known_b]
+        if when < max(before):
+            return True
+    return False
 
 
 def _verdict(entries: list[dict[str, Any]], not_verified: list[dict[str, Any]],

@@ -364,6 +364,30 @@ def persons_not_combined(doc: FindingsDoc) -> str | None:
     return "case keys" if note.startswith(NOT_COMBINED_KEYS) else "rules" if note.startswith(NOT_COMBINED_RULES) else None
 
 
+def scan_starts(doc: FindingsDoc, merge_time_stands: bool = False) -> list[tuple[object, tuple[object, ...]]]:
+    """When each scan a document holds began, with its sources, as recorded: a merged case's inputs' scans, an input
+    that is itself a merge by what it recorded of its own scans (``scans_started``: its ``started`` is when it was
+    merged, review21c); else the document's own. An input merged by a leakscan before ``scans_started`` gives its
+    merge time when ``merge_time_stands`` (no earlier than its scans began: a baseline's latest start), else None."""
+    merge = doc.sections.get("merge")
+    inputs = merge.get("inputs") if isinstance(merge, dict) else None
+    if not isinstance(inputs, list) or not inputs:
+        return [(doc.scan.started, tuple(doc.scan.sources))]
+    out: list[tuple[object, tuple[object, ...]]] = []
+    for i in inputs:
+        i = i if isinstance(i, dict) else {}
+        sources, scans, command = i.get("sources"), i.get("scans_started"), i.get("command_line")
+        sources = tuple(sources) if isinstance(sources, list) else ()
+        if isinstance(scans, list) and scans:
+            out += [(s.get("started"), tuple(s.get("sources") or ())) if isinstance(s, dict) else (None, ())
+                    for s in scans]
+        elif isinstance(command, list) and command[1:2] == ["merge"] and not merge_time_stands:
+            out.append((None, sources))
+        else:
+            out.append((i.get("started"), sources))
+    return out
+
+
 @dataclass
 class FindingsDoc:
     """A whole findings.json. ``sections`` holds the optional parts later areas add (persons, overlap,

@@ -32,9 +32,11 @@ from .evidence import (
     chain_figures,
     chain_path,
     keying_stated,
+    persons_not_combined,
     read_case_file,
     read_findings,
     room_stage_count,
+    scan_starts,
 )
 from .models import Location
 from .output import require_intact, require_vouched, write_private
@@ -448,6 +450,9 @@ def _input_summary(doc: FindingsDoc, folder: Path, sha256: str) -> dict[str, Any
         "sources": list(scan.sources),
         "files": len(doc.files),
         "persons_unique": (doc.persons or {}).get("unique"),
+        # a merged input's own "started" is when it was merged: when its scans began orders a rescan (review21c)
+        **({"scans_started": [{"started": t, "sources": list(s)} for t, s in scan_starts(doc)]}
+           if doc.sections.get("merge") is not None else {}),
     }
 
 
@@ -470,6 +475,13 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
     (a leak-set file by its merged hit: same location and same SHA-256; a --reference file by its path and
     SHA-256), distinct records and persons over the union of the inputs' keyed stage chains."""
     with_persons = [(d.persons, k, m) for d, k, m in zip(docs, keys, id_maps, strict=True) if d.persons]
+    apart = {persons_not_combined(d) for d in docs if d.persons is None} - {None}
+    if apart:  # a merged input holding no count for its own inputs' persons (review21c: the others' count was taken
+        # for the whole case, or "no leaked file" was said): this merge holds none either, for the same reason
+        return None, (f"{NOT_COMBINED_KEYS} (case.key; an input is a merge whose scans' persons were not counted "
+                      "together). Per-scan counts: leakscan persons on each input." if "case keys" in apart else
+                      f"{_OTHER_RULES} (an input is a merge whose scans' persons were counted by different rules). "
+                      "Per-scan counts: leakscan persons on each input.")
     if not with_persons:
         return None, "no input counted persons"
     used = {k for _p, k, _m in with_persons}

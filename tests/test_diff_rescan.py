@@ -194,6 +194,13 @@ def test_a_rescan_given_another_case_id_than_the_baseline_s_says_so(phases: dict
     assert load(tmp_path / "o")["case"]["id"] == "2026-002"  # what the examiner gave is what is recorded
 
 
+def _next_second() -> None:
+    """leakscan records when a scan began to the second: the next step begins in a later one."""
+    import time
+
+    time.sleep(1.05 - time.time() % 1)
+
+
 def test_a_rescan_older_than_its_baseline_is_never_clean(tmp_path: Path):
     """Session 21: ``diff NEW OLD`` with the two scans swapped (the "rescan" made before the copy was there, the
     "baseline" after it) said every copy was removed: clean, exit 0. A rescan that began before its baseline ended
@@ -205,6 +212,7 @@ def test_a_rescan_older_than_its_baseline_is_never_clean(tmp_path: Path):
     (src / "memo.txt").write_text("議事録", encoding="utf-8")
     earlier = tmp_path / "earlier"
     assert run_cli("scan", str(src), *NAME, "--out", str(earlier), "--quiet").returncode == 0
+    _next_second()  # review21c: both scans began in one second in 4 runs of 6 (a warm process): never "swapped"
     (src / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(8)))
     later = tmp_path / "later"
     assert run_cli("scan", str(src), *NAME, "--out", str(later), "--case-id", "2026-777").returncode == 1
@@ -222,3 +230,100 @@ def test_a_rescan_older_than_its_baseline_is_never_clean(tmp_path: Path):
     assert run_cli("scan", str(src), *NAME, "--out", str(other), "--case-id", "2026-778").returncode == 1
     run = run_cli("diff", str(later), str(other), "--out", str(tmp_path / "two-cases"), "--quiet")
     assert run.returncode == 1 and "2026-777" in run.stderr and "2026-778" in run.stderr and "case id" in run.stderr
+
+
+def test_a_merge_of_merges_is_ordered_by_when_its_scans_began(tmp_path: Path):
+    """Review 21c: the order check read a merged case's inputs' ``started``, and an input that is itself a merge
+    records when it was merged, not when its scans began. ``diff NEW OLD`` with OLD a merge of merges of scans made
+    before the copy was there (merged only after NEW was scanned) said the copy was removed: clean, exit 0; the same
+    pair the right way round was not-verified for "order". A merge records its merged inputs' scans' starts."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    for pc in ("PC01", "PC02"):
+        (src / pc).mkdir(parents=True)
+        (src / pc / "memo.txt").write_text("議事録", encoding="utf-8")
+    earlier = [tmp_path / "e1", tmp_path / "e2"]
+    for pc, out in zip(("PC01", "PC02"), earlier, strict=True):
+        assert run_cli("scan", str(src / pc), *NAME, "--out", str(out), "--quiet").returncode == 0
+    _next_second()
+    (src / "PC01" / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(8)))
+    later = [tmp_path / "l1", tmp_path / "l2"]
+    for pc, out in zip(("PC01", "PC02"), later, strict=True):
+        assert run_cli("scan", str(src / pc), *NAME, "--out", str(out), "--quiet").returncode == (pc == "PC01")
+    assert run_cli("merge", *map(str, later), "--out", str(tmp_path / "later"), "--quiet").returncode == 1
+    _next_second()
+    inner, old = tmp_path / "m1", tmp_path / "old"  # the earlier scans merged into one case only now
+    assert run_cli("merge", *map(str, earlier), "--out", str(inner), "--quiet").returncode == 0
+    assert run_cli("merge", str(inner), "--out", str(old), "--quiet").returncode == 0
+    run = run_cli("diff", str(tmp_path / "later"), str(old), "--out", str(tmp_path / "swapped"), "--quiet")
+    diff = load(tmp_path / "swapped", "diff.json")
+    assert diff["leak_counts"]["removed"] == 1
+    assert run.returncode == 1 and diff["verdict"] == "not-verified" and "order" in diff["verdict_reasons"], diff
+    genuine = run_cli("diff", str(old), str(tmp_path / "later"), "--out", str(tmp_path / "forward"), "--quiet")
+    assert genuine.returncode == 1 and "order" not in load(tmp_path / "forward", "diff.json")["verdict_reasons"]
+
+
+def test_a_rescan_of_one_scan_of_a_merged_baseline_is_not_clean(tmp_path: Path):
+    """Review 21c: a merged case's settings are its first input's, and the scope check read the sources from them:
+    a rescan of PC01 alone against the merge of PC01's and PC02's scans had "the same scope", PC02's copy (never
+    looked at again, still on the share) was read as removed: clean, exit 0. The merged case's scope is every
+    input's sources; a rescan of part of it is not-verified (scope), a rescan of all of it still compares."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    data = client_list_xlsx(make_people(8))
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for pc, out in zip(("PC01", "PC02"), outs, strict=True):
+        (src / pc).mkdir(parents=True)
+        (src / pc / LEAKED_NAME).write_bytes(data)
+        assert run_cli("scan", str(src / pc), *NAME, "--out", str(out), "--quiet").returncode == 1
+    merged = tmp_path / "case"
+    assert run_cli("merge", *map(str, outs), "--out", str(merged), "--quiet").returncode == 1
+    (src / "PC01" / LEAKED_NAME).unlink()  # PC02's copy stays
+    run = run_cli("scan", str(src / "PC01"), *NAME, "--out", str(tmp_path / "part"), "--baseline", str(merged),
+                  "--quiet")
+    diff = load(tmp_path / "part", "diff.json")
+    assert run.returncode == 1 and diff["verdict"] == "not-verified" and "scope" in diff["verdict_reasons"], diff
+    assert [d["field"] for d in diff["scope"]["differences"]] == ["sources"]
+    run = run_cli("scan", str(src / "PC01"), str(src / "PC02"), *NAME, "--out", str(tmp_path / "whole"),
+                  "--baseline", str(merged), "--quiet")
+    diff = load(tmp_path / "whole", "diff.json")
+    assert run.returncode == 1 and diff["scope"]["same"] and diff["leak_counts"]["remaining"] == 1, diff
+    # inputs that looked for different things (one without keywords): the merged case has no one scope to compare
+    other = tmp_path / "c"
+    assert run_cli("scan", str(src / "PC02"), *NAME, "--out", str(other), "--no-keywords", "--quiet").returncode == 1
+    assert run_cli("merge", str(outs[0]), str(other), "--out", str(tmp_path / "mixed"), "--quiet").returncode == 1
+    run = run_cli("scan", str(src / "PC01"), str(src / "PC02"), *NAME, "--out", str(tmp_path / "again"),
+                  "--baseline", str(tmp_path / "mixed"), "--quiet")
+    diff = load(tmp_path / "again", "diff.json")
+    assert run.returncode == 1 and [d["field"] for d in diff["scope"]["differences"]] == ["use_keywords"], diff
+    html = (tmp_path / "again" / "remediation.html").read_text(encoding="utf-8")
+    assert "統合した調査ごとに異なる" in html and "differs between the merged scans" not in html
+
+
+def test_a_merged_rescan_is_ordered_per_source(tmp_path: Path):
+    """Review 21c: the order check compared the rescan's first scan with the baseline's last, across machines: PCs
+    scanned one after another (PC01's baseline, its rescan once cleaned, then PC02's baseline and rescan), both
+    merged, was not-verified ("order") although each PC was rescanned after its own baseline; no such case could
+    ever be clean. Each rescan scan is ordered after the baseline scans of its sources; swapped, still "order"."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    data = client_list_xlsx(make_people(8))
+    base, re = [tmp_path / "b1", tmp_path / "b2"], [tmp_path / "r1", tmp_path / "r2"]
+    for pc, b, r in zip(("PC01", "PC02"), base, re, strict=True):
+        (src / pc).mkdir(parents=True)
+        (src / pc / LEAKED_NAME).write_bytes(data)
+        _next_second()
+        assert run_cli("scan", str(src / pc), *NAME, "--out", str(b), "--quiet").returncode == 1
+        (src / pc / LEAKED_NAME).unlink()
+        _next_second()
+        assert run_cli("scan", str(src / pc), *NAME, "--out", str(r), "--quiet").returncode == 0
+    assert run_cli("merge", *map(str, base), "--out", str(tmp_path / "base"), "--quiet").returncode == 1
+    assert run_cli("merge", *map(str, re), "--out", str(tmp_path / "re"), "--quiet").returncode == 0
+    run = run_cli("diff", str(tmp_path / "base"), str(tmp_path / "re"), "--out", str(tmp_path / "d"), "--quiet")
+    diff = load(tmp_path / "d", "diff.json")
+    assert run.returncode == 0 and diff["verdict"] == "clean" and diff["leak_counts"]["removed"] == 2, diff
+    run = run_cli("diff", str(tmp_path / "re"), str(tmp_path / "base"), "--out", str(tmp_path / "s"), "--quiet")
+    assert run.returncode == 1 and "order" in load(tmp_path / "s", "diff.json")["verdict_reasons"]

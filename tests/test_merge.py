@@ -88,3 +88,37 @@ def test_same_scan_twice_is_not_counted_twice_and_other_keys_are_not_combined(tm
     assert diff["persons"]["baseline"] is None and diff["persons"]["baseline_not_combined"] == "case keys"
     html = (tmp_path / "re" / "remediation.html").read_text(encoding="utf-8")
     assert 'id="persons-not-combined"' in html
+
+
+def test_a_merge_of_a_merge_whose_persons_were_not_combined_is_not_combined(tmp_path: Path):
+    """Review 21c: a merged case whose inputs' persons could not be counted together (different case keys), merged
+    again with one more scan, took the one scan's persons as the whole case's: 3 PCs with 20 persons each (60), the
+    outer merge said "combined", 20 persons. Merged with a scan that found nothing, it said "the scan found no leaked
+    file to count" (the wrong answer Session 21 removed from the first merge). An input that holds no person count
+    for that reason leaves the merge without one, said the same way."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    people = make_people(60)
+    outs = {}
+    for n, pc in enumerate(("PC01", "PC02", "PC03")):
+        (tmp_path / "share" / pc).mkdir(parents=True)
+        (tmp_path / "share" / pc / LEAKED_NAME).write_bytes(client_list_xlsx(people[20 * n:20 * n + 20]))
+        outs[pc] = tmp_path / pc.lower()  # each with its own random case key
+        run = run_cli("scan", str(tmp_path / "share" / pc), "--name", LEAKED_NAME, "--quiet", "--out", str(outs[pc]))
+        assert run.returncode == 1 and load(outs[pc])["persons"]["unique"] == 20, run.stderr
+    (tmp_path / "share" / "PC04").mkdir()
+    empty = with_case_key(tmp_path / "pc04", outs["PC03"])
+    assert run_cli("scan", str(tmp_path / "share" / "PC04"), "--name", LEAKED_NAME, "--quiet",
+                   "--out", str(empty)).returncode == 0
+    inner = tmp_path / "m1"
+    assert run_cli("merge", str(outs["PC01"]), str(outs["PC02"]), "--out", str(inner), "--quiet").returncode == 1
+    assert "persons" not in load(inner)
+    for other, name in ((outs["PC03"], "m2"), (empty, "m3")):
+        run = run_cli("merge", str(inner), str(other), "--out", str(tmp_path / name), "--quiet")
+        assert run.returncode == 1, run.stderr
+        merged = load(tmp_path / name)
+        assert "persons" not in merged, (name, merged["persons"]["unique"])
+        assert merged["merge"]["persons"].startswith("not combined: the inputs used different case keys")
+        run = run_cli("persons", str(tmp_path / name))
+        assert run.returncode == 2 and "different case keys" in run.stderr and "no leaked file" not in run.stderr
+        assert f"leakscan persons {inner}" in run.stderr
