@@ -83,6 +83,25 @@ def test_a_headerless_table_under_a_short_product_list_is_found(products: int) -
     assert f.rows[0][0] == 1 + products + 1  # the products' header and rows above the first person
 
 
+def _products(n: int) -> list[list[object]]:
+    return product_list(n, seed=8)[1:]
+
+
+@pytest.mark.parametrize("rows", [
+    product_list(100) + TABLE[1:] + _products(1),  # one more product row under the persons
+    product_list(10) + TABLE[1:] + _products(20),  # the list goes on under them
+    product_list(4) + TABLE[1:] + [["合計", 999, 1, 123456, "2024-01-01"]],  # a total row of the list's cells
+    product_list(100) + [[], []] + TABLE[1:] + [[]] + _products(5),  # blank rows around the persons, then the list
+    inventory(people(50, seed=5)) + TABLE[1:] + inventory(people(5, seed=6))[1:],
+], ids=["one_more", "list_resumes", "total_row", "blank_rows", "inventory_resumes"])
+def test_a_headerless_table_inside_a_short_list_is_found(rows: list[list[object]]) -> None:
+    """The list's shapes were those above the persons only when none of them came back below: a product row, a
+    total row of the list's cells or the list going on under 200 header-less persons (inside the first 520 rows)
+    made their shape the list's again, and the 200 persons were no hit (review21s)."""
+    f = P.analyse_sheet("一覧", iter(rows))
+    assert f is not None and f.count == len(PEOPLE) and f.header_row is None
+
+
 _INVENTORY = inventory(people(300, seed=5))  # 品名 | 数量 | 保管場所 | 担当者名 | 備考
 
 
