@@ -22,7 +22,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -2245,10 +2245,28 @@ def _list_shapes(head: Sequence[Sequence[object]]) -> set[tuple[str, ...]]:
                 and all(sum(1 for v in r if v not in ("", None)) >= 2 for r in head[i:i + SHAPE_RUN])
                 and _hint(_text(head[i:i + SHAPE_RUN]))):
             above = Counter(shapes[:i])
-            if not {k for k, n in above.items() if n > 1} & set(shapes[i:]):
+            if not _between_rows(shapes, i, {k for k, n in above.items() if n > 1 and k.count("") < len(k) - 1}, above):
                 counts = above  # the list's rows end there: the rows below are another table's
                 break
     return {k for k, n in counts.items() if n > 1} or {()}
+
+
+def _between_rows(shapes: Sequence[tuple[str, ...]], at: int, listed: set[tuple[str, ...]],
+                  above: Container[tuple[str, ...]]) -> bool:
+    """Do the list's shapes (``listed``: two cells filled at least) come back below ``at`` only now and then between
+    rows of shapes none of the rows ``above`` had, fewer than SHAPE_END in a row (担当者名 | 住所 | 備考 with 異動 every
+    7th row: the plain rows are the list's too)? A list that resumes under a table (SHAPE_END rows in a row, or to the end of the rows: one
+    more product, a total row) does not: any list shape below made the table's shape the list's, and 200
+    header-less persons under a short product list were no hit when one product row followed them (review21s)."""
+    run = 0
+    for shape in shapes[at:]:
+        if shape in listed:
+            run += 1
+            if run == SHAPE_END:
+                return False
+        elif run and shape not in above and shape.count("") < len(shape) - 1:  # the new rows go on: between them
+            return True
+    return False
 
 
 def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
