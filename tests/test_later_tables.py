@@ -16,6 +16,7 @@ import pytest
 
 from scanner.detectors import pii as P
 from tests.conftest import run_leakscan
+from tests.person_tables_data import ja_people
 from tests.pii_data import csv_bytes, facility_list, inventory, people, product_list, standard, xlsx_bytes
 
 PEOPLE = people(200, seed=1011)
@@ -114,6 +115,21 @@ def test_an_inventory_whose_rows_change_shape_for_good_stays_no_persons(rows: li
     """Where a list's rows take a new shape and keep it, the rows above are the list's shapes only (speed21): the new
     rows are tried as a table and refused as the list's own (its staff under 担当者名, its places under 保管場所)."""
     assert P.analyse_sheet("台帳", iter(rows)) is None
+
+
+_OFFICES = [["担当者名", "住所", "備考"]] + [[p.name, f"{p.prefecture}{p.city}{p.town}{p.block} {p.city}ビル{i % 8 + 2}階", ""]
+                                         for i, p in enumerate(ja_people(120, seed=44))]
+
+
+@pytest.mark.parametrize("noted", [2, 10])
+def test_office_contacts_noted_on_their_first_rows_stay_no_persons(noted: int) -> None:
+    """担当者名 | 住所 | 備考 (offices: no persons) with 異動 on the first rows only: the noted rows share the header's shape,
+    so the plain rows below read as a new table under a list that ended, and 118 or 110 office contacts were persons
+    (speed21's shape count; review14a's layout with the notes at the top). Rows of the list's cells with one left
+    blank are the list's (review21s)."""
+    rows = [_OFFICES[0]] + [[*r[:2], "異動" if i < noted else ""] for i, r in enumerate(_OFFICES[1:])]
+    f = P.analyse_sheet("担当者", iter(rows))
+    assert f is None or f.kind != P.SheetKind.PERSONS
 
 
 def test_a_sheet_of_hints_is_classified_once_per_sample(monkeypatch: pytest.MonkeyPatch) -> None:
