@@ -2228,10 +2228,11 @@ def _until_the_list_resumes(rows: Iterable[Sequence[object]], known: set[tuple[s
 def _list_shapes(head: Sequence[Sequence[object]]) -> set[tuple[str, ...]]:
     """The shapes of the list's own rows in a sheet's first rows (below a header naming no persons): those seen twice or
     more above the first run of SHAPE_RUN rows, each with two cells filled, of shapes no row above it had, holding a
-    hint (:func:`_new_shape`'s run), once the list has a shape seen twice, when none of the list's shapes comes back
-    below it (the list ended there; a list whose rows change shape, 担当者名 | 住所 | 備考 with a note now and then, keeps
-    every shape it has). Counted over every first row, the shape of a header-less person table starting inside them
-    was the list's: 200 persons under 5-215 product rows were no hit."""
+    hint (:func:`_new_shape`'s run), once the list has a shape seen twice, when the list's shapes come back below it
+    only where the list resumes (:func:`_between_rows`) and the run's rows are no list rows with cells left blank or
+    more filled (:func:`_within`). A list whose rows change shape (担当者名 | 住所 | 備考 with a note now and then, or on
+    its first rows only) keeps every shape it has. Counted over every first row, the shape of a header-less person
+    table starting inside them was the list's: 200 persons under 5-215 product rows were no hit."""
     shapes = list(map(_shape, head))
     counts = Counter(shapes)
     first: dict[tuple[str, ...], int] = {}  # each shape's first row, in order (C-level searches, no Python work a row)
@@ -2245,10 +2246,18 @@ def _list_shapes(head: Sequence[Sequence[object]]) -> set[tuple[str, ...]]:
                 and all(sum(1 for v in r if v not in ("", None)) >= 2 for r in head[i:i + SHAPE_RUN])
                 and _hint(_text(head[i:i + SHAPE_RUN]))):
             above = Counter(shapes[:i])
-            if not _between_rows(shapes, i, {k for k, n in above.items() if n > 1 and k.count("") < len(k) - 1}, above):
+            listed = {k for k, n in above.items() if n > 1 and k.count("") < len(k) - 1}
+            if (not any(_within(a, b) or _within(b, a) for a in set(run) for b in listed)
+                    and not _between_rows(shapes, i, listed, above)):
                 counts = above  # the list's rows end there: the rows below are another table's
                 break
     return {k for k, n in counts.items() if n > 1} or {()}
+
+
+def _within(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Is every filled cell of shape ``a`` filled alike in ``b`` (a list's row with a cell left blank: 担当者名 | 住所 |
+    備考 without its note; under a header that names them, rows of the list's own cells are no table of their own)?"""
+    return all(not t or (c < len(b) and b[c] == t) for c, t in enumerate(a))
 
 
 def _between_rows(shapes: Sequence[tuple[str, ...]], at: int, listed: set[tuple[str, ...]],
