@@ -94,7 +94,10 @@ def _products(n: int) -> list[list[object]]:
     product_list(4) + TABLE[1:] + [["合計", 999, 1, 123456, "2024-01-01"]],  # a total row of the list's cells
     product_list(100) + [[], []] + TABLE[1:] + [[]] + _products(5),  # blank rows around the persons, then the list
     inventory(people(50, seed=5)) + TABLE[1:] + inventory(people(5, seed=6))[1:],
-], ids=["one_more", "list_resumes", "total_row", "blank_rows", "inventory_resumes"])
+    product_list(1) + TABLE[1:],  # a list of one row (no shape seen twice: the list never began)
+    product_list(2) + [[]] + TABLE[1:] + _products(1),
+    product_list(1) + [[], ["利用者名簿"]] + TABLE[1:],
+], ids=["one_more", "list_resumes", "total_row", "blank_rows", "inventory_resumes", "one_row", "two_rows", "titled"])
 def test_a_headerless_table_inside_a_short_list_is_found(rows: list[list[object]]) -> None:
     """The list's shapes were those above the persons only when none of them came back below: a product row, a
     total row of the list's cells or the list going on under 200 header-less persons (inside the first 520 rows)
