@@ -2228,29 +2228,34 @@ def _until_the_list_resumes(rows: Iterable[Sequence[object]], known: set[tuple[s
 def _list_shapes(head: Sequence[Sequence[object]]) -> set[tuple[str, ...]]:
     """The shapes of the list's own rows in a sheet's first rows (below a header naming no persons): those seen twice or
     more above the first run of SHAPE_RUN rows, each with two cells filled, of shapes no row above it had, holding a
-    hint (:func:`_new_shape`'s run), once the list has a shape seen twice, when the list's shapes come back below it
-    only where the list resumes (:func:`_between_rows`) and the run's rows are no list rows with cells left blank or
-    more filled (:func:`_within`). A list whose rows change shape (担当者名 | 住所 | 備考 with a note now and then, or on
-    its first rows only) keeps every shape it has. Counted over every first row, the shape of a header-less person
-    table starting inside them was the list's: 200 persons under 5-215 product rows were no hit."""
+    hint (:func:`_new_shape`'s run), once the list has a shape seen twice (or, a list of 1-2 rows, a row under its
+    header: its rows' shapes then), when the list's shapes come back below it only where the list resumes
+    (:func:`_between_rows`) and the run's rows are no list rows with cells left blank or more filled (:func:`_within`).
+    A list whose rows change shape (担当者名 | 住所 | 備考 with a note now and then, or on its first rows only) keeps every
+    shape it has. Counted over every first row, the shape of a header-less person table starting inside them was the
+    list's: 200 persons under 5-215 product rows were no hit (speed21), under 1-2 rows or with rows of the list
+    below them too (review21s)."""
     shapes = list(map(_shape, head))
     counts = Counter(shapes)
     first: dict[tuple[str, ...], int] = {}  # each shape's first row, in order (C-level searches, no Python work a row)
     at = 0
     for shape in dict.fromkeys(shapes):
         first[shape] = at = shapes.index(shape, at)
-    begun = min((shapes.index(k, i + 1) for k, i in first.items() if counts[k] > 1), default=len(shapes))
+    top = next((i for k, i in first.items() if k.count("") < len(k) - 1), len(shapes))  # the header's row
+    # the list has begun at its second row of a shape seen before, or at its second row (a list of 1-2 rows)
+    again = min((shapes.index(k, i + 1) for k, i in first.items() if counts[k] > 1), default=len(shapes))
+    begun = min(again, top + 1)
     for i in first.values():  # a run can start only where a shape is met for the first time
         run = shapes[i:i + SHAPE_RUN]
         if (i > begun and len(run) == SHAPE_RUN and all(first[r] >= i for r in run)
                 and all(sum(1 for v in r if v not in ("", None)) >= 2 for r in head[i:i + SHAPE_RUN])
                 and _hint(_text(head[i:i + SHAPE_RUN]))):
             above = Counter(shapes[:i])
-            listed = {k for k, n in above.items() if n > 1 and k.count("") < len(k) - 1}
-            if (not any(_within(a, b) or _within(b, a) for a in set(run) for b in listed)
+            listed = ({k for k, n in above.items() if n > 1 and k.count("") < len(k) - 1}
+                      or {k for k in shapes[top + 1:i] if k.count("") < len(k) - 1})  # a list of rows each its own
+            if ((listed or i > again) and not any(_within(a, b) or _within(b, a) for a in set(run) for b in listed)
                     and not _between_rows(shapes, i, listed, above)):
-                counts = above  # the list's rows end there: the rows below are another table's
-                break
+                return {k for k, n in above.items() if n > 1} | listed  # the list's rows end there
     return {k for k, n in counts.items() if n > 1} or {()}
 
 
