@@ -21,6 +21,12 @@ from tests.pii_data import csv_bytes, facility_list, inventory, people, product_
 
 PEOPLE = people(200, seed=1011)
 TABLE = standard(PEOPLE)
+
+
+def _products(n: int) -> list[list[object]]:
+    return product_list(n, seed=8)[1:]
+
+
 SHEETS = {
     "blank_500.xlsx": [["", "", ""]] * 500 + TABLE,
     "products_then_people.xlsx": product_list(1000) + TABLE,
@@ -32,6 +38,9 @@ SHEETS = {
     "products_300_then_headerless.xlsx": product_list(300) + TABLE[1:],
     # a header-less person table under a short product list: its rows' shape was counted as the list's (speed21)
     "products_100_then_headerless.xlsx": product_list(100) + TABLE[1:],
+    # inside a short list: the list's rows come back under the persons; a list of one row (review21s)
+    "products_10_headerless_products.xlsx": product_list(10) + TABLE[1:] + _products(20),
+    "products_1_then_headerless.xlsx": product_list(1) + TABLE[1:],
 }
 NEGATIVE = {
     "products.xlsx": product_list(3000),
@@ -47,6 +56,9 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
         (share / name).write_bytes(xlsx_bytes({"一覧": rows}))
     (share / "products_then_people.csv").write_bytes(csv_bytes(product_list(1000) + TABLE))
     (share / "blank_500.csv").write_bytes(csv_bytes([[]] * 500 + TABLE))
+    (share / "products_total.csv").write_bytes(csv_bytes(product_list(10) + TABLE[1:] + [["合計", 9, 1, 12345, ""]]))
+    (share / "two_sheets.xlsx").write_bytes(xlsx_bytes({"品目": product_list(50),
+                                                        "一覧": product_list(2) + TABLE[1:] + _products(5)}))
     out = share.parent / "out"
     proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
     assert "Traceback" not in proc.stderr, proc.stderr
@@ -54,7 +66,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     return {Path(f["path"]).name: f for f in doc["files"]}
 
 
-@pytest.mark.parametrize("name", [*SHEETS, "products_then_people.csv", "blank_500.csv"])
+@pytest.mark.parametrize("name", [*SHEETS, "products_then_people.csv", "blank_500.csv", "products_total.csv",
+                                  "two_sheets.xlsx"])
 def test_a_person_table_below_the_sample_is_found_whole(scanned: dict[str, dict], name: str) -> None:
     assert name in scanned, sorted(scanned)
     assert scanned[name]["pii"]["records"] == len(PEOPLE)
@@ -82,10 +95,6 @@ def test_a_headerless_table_under_a_short_product_list_is_found(products: int) -
     f = P.analyse_sheet("一覧", iter(product_list(products) + TABLE[1:]))
     assert f is not None and f.count == len(PEOPLE) and f.header_row is None
     assert f.rows[0][0] == 1 + products + 1  # the products' header and rows above the first person
-
-
-def _products(n: int) -> list[list[object]]:
-    return product_list(n, seed=8)[1:]
 
 
 @pytest.mark.parametrize("rows", [
