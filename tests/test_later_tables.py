@@ -144,6 +144,16 @@ def test_office_contacts_noted_on_their_first_rows_stay_no_persons(noted: int) -
     assert f is None or f.kind != P.SheetKind.PERSONS
 
 
+def test_office_contacts_whose_moved_rows_come_back_now_and_then_stay_no_persons() -> None:
+    """The list's shapes coming back between the new rows (two noted rows in every 7, the others with the address
+    typed one column further) keep the new rows the list's: cut above them (no _between_rows), 70 office contacts
+    were persons (review21s)."""
+    rows = [_OFFICES[0]] + [[*r[:2], "異動"] if i % 7 in (0, 1) else [r[0], "", "", r[1]]
+                            for i, r in enumerate(_OFFICES[1:])]
+    f = P.analyse_sheet("担当者", iter(rows))
+    assert f is None or f.kind != P.SheetKind.PERSONS
+
+
 def test_a_sheet_of_hints_is_classified_once_per_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every row of a header-less facility list hits the pre-filter: the windows classified never overlap, so the
     cost stays at most one classification of a sample per HEADER_SCAN_ROWS + SAMPLE_ROWS rows."""
