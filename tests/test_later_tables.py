@@ -16,10 +16,17 @@ import pytest
 
 from scanner.detectors import pii as P
 from tests.conftest import run_leakscan
+from tests.person_tables_data import ja_people
 from tests.pii_data import csv_bytes, facility_list, inventory, people, product_list, standard, xlsx_bytes
 
 PEOPLE = people(200, seed=1011)
 TABLE = standard(PEOPLE)
+
+
+def _products(n: int) -> list[list[object]]:
+    return product_list(n, seed=8)[1:]
+
+
 SHEETS = {
     "blank_500.xlsx": [["", "", ""]] * 500 + TABLE,
     "products_then_people.xlsx": product_list(1000) + TABLE,
@@ -31,6 +38,9 @@ SHEETS = {
     "products_300_then_headerless.xlsx": product_list(300) + TABLE[1:],
     # a header-less person table under a short product list: its rows' shape was counted as the list's (speed21)
     "products_100_then_headerless.xlsx": product_list(100) + TABLE[1:],
+    # inside a short list: the list's rows come back under the persons; a list of one row (review21s)
+    "products_10_headerless_products.xlsx": product_list(10) + TABLE[1:] + _products(20),
+    "products_1_then_headerless.xlsx": product_list(1) + TABLE[1:],
 }
 NEGATIVE = {
     "products.xlsx": product_list(3000),
@@ -46,6 +56,9 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
         (share / name).write_bytes(xlsx_bytes({"一覧": rows}))
     (share / "products_then_people.csv").write_bytes(csv_bytes(product_list(1000) + TABLE))
     (share / "blank_500.csv").write_bytes(csv_bytes([[]] * 500 + TABLE))
+    (share / "products_total.csv").write_bytes(csv_bytes(product_list(10) + TABLE[1:] + [["合計", 9, 1, 12345, ""]]))
+    (share / "two_sheets.xlsx").write_bytes(xlsx_bytes({"品目": product_list(50),
+                                                        "一覧": product_list(2) + TABLE[1:] + _products(5)}))
     out = share.parent / "out"
     proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
     assert "Traceback" not in proc.stderr, proc.stderr
@@ -53,7 +66,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     return {Path(f["path"]).name: f for f in doc["files"]}
 
 
-@pytest.mark.parametrize("name", [*SHEETS, "products_then_people.csv", "blank_500.csv"])
+@pytest.mark.parametrize("name", [*SHEETS, "products_then_people.csv", "blank_500.csv", "products_total.csv",
+                                  "two_sheets.xlsx"])
 def test_a_person_table_below_the_sample_is_found_whole(scanned: dict[str, dict], name: str) -> None:
     assert name in scanned, sorted(scanned)
     assert scanned[name]["pii"]["records"] == len(PEOPLE)
@@ -83,6 +97,24 @@ def test_a_headerless_table_under_a_short_product_list_is_found(products: int) -
     assert f.rows[0][0] == 1 + products + 1  # the products' header and rows above the first person
 
 
+@pytest.mark.parametrize("rows", [
+    product_list(100) + TABLE[1:] + _products(1),  # one more product row under the persons
+    product_list(10) + TABLE[1:] + _products(20),  # the list goes on under them
+    product_list(4) + TABLE[1:] + [["合計", 999, 1, 123456, "2024-01-01"]],  # a total row of the list's cells
+    product_list(100) + [[], []] + TABLE[1:] + [[]] + _products(5),  # blank rows around the persons, then the list
+    inventory(people(50, seed=5)) + TABLE[1:] + inventory(people(5, seed=6))[1:],
+    product_list(1) + TABLE[1:],  # a list of one row (no shape seen twice: the list never began)
+    product_list(2) + [[]] + TABLE[1:] + _products(1),
+    product_list(1) + [[], ["利用者名簿"]] + TABLE[1:],
+], ids=["one_more", "list_resumes", "total_row", "blank_rows", "inventory_resumes", "one_row", "two_rows", "titled"])
+def test_a_headerless_table_inside_a_short_list_is_found(rows: list[list[object]]) -> None:
+    """The list's shapes were those above the persons only when none of them came back below: a product row, a
+    total row of the list's cells or the list going on under 200 header-less persons (inside the first 520 rows)
+    made their shape the list's again, and the 200 persons were no hit (review21s)."""
+    f = P.analyse_sheet("一覧", iter(rows))
+    assert f is not None and f.count == len(PEOPLE) and f.header_row is None
+
+
 _INVENTORY = inventory(people(300, seed=5))  # 品名 | 数量 | 保管場所 | 担当者名 | 備考
 
 
@@ -95,6 +127,31 @@ def test_an_inventory_whose_rows_change_shape_for_good_stays_no_persons(rows: li
     """Where a list's rows take a new shape and keep it, the rows above are the list's shapes only (speed21): the new
     rows are tried as a table and refused as the list's own (its staff under 担当者名, its places under 保管場所)."""
     assert P.analyse_sheet("台帳", iter(rows)) is None
+
+
+_OFFICES = [["担当者名", "住所", "備考"]] + [[p.name, f"{p.prefecture}{p.city}{p.town}{p.block} {p.city}ビル{i % 8 + 2}階", ""]
+                                         for i, p in enumerate(ja_people(120, seed=44))]
+
+
+@pytest.mark.parametrize("noted", [2, 10])
+def test_office_contacts_noted_on_their_first_rows_stay_no_persons(noted: int) -> None:
+    """担当者名 | 住所 | 備考 (offices: no persons) with 異動 on the first rows only: the noted rows share the header's shape,
+    so the plain rows below read as a new table under a list that ended, and 118 or 110 office contacts were persons
+    (speed21's shape count; review14a's layout with the notes at the top). Rows of the list's cells with one left
+    blank are the list's (review21s)."""
+    rows = [_OFFICES[0]] + [[*r[:2], "異動" if i < noted else ""] for i, r in enumerate(_OFFICES[1:])]
+    f = P.analyse_sheet("担当者", iter(rows))
+    assert f is None or f.kind != P.SheetKind.PERSONS
+
+
+def test_office_contacts_whose_moved_rows_come_back_now_and_then_stay_no_persons() -> None:
+    """The list's shapes coming back between the new rows (two noted rows in every 7, the others with the address
+    typed one column further) keep the new rows the list's: cut above them (no _between_rows), 70 office contacts
+    were persons (review21s)."""
+    rows = [_OFFICES[0]] + [[*r[:2], "異動"] if i % 7 in (0, 1) else [r[0], "", "", r[1]]
+                            for i, r in enumerate(_OFFICES[1:])]
+    f = P.analyse_sheet("担当者", iter(rows))
+    assert f is None or f.kind != P.SheetKind.PERSONS
 
 
 def test_a_sheet_of_hints_is_classified_once_per_sample(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,7 +22,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -2414,12 +2414,15 @@ def _top_header(head: Sequence[Sequence[object]]) -> int | None:
 def _list_shapes(head: Sequence[Sequence[object]], header_at: int | None = None) -> set[tuple[str, ...]]:
     """The shapes of the list's own rows in a sheet's first rows (below a header naming no persons): those seen twice or
     more above the first run of SHAPE_RUN rows, each with two cells filled, of shapes no row above it had, holding a
-    hint (:func:`_new_shape`'s run), once the list has a shape seen twice, when none of the list's shapes comes back
-    below it (the list ended there; a list whose rows change shape, 担当者名 | 住所 | 備考 with a note now and then, keeps
-    every shape it has). Counted over every first row, the shape of a header-less person table starting inside them
-    was the list's: 200 persons under 5-215 product rows were no hit. The header row (``header_at``) and the rows above
-    it are no row of the list: 品名 | 数量 | 保管場所 is all text, as a member's row 氏名 | 住所 | 電話 is, and its shape, seen
-    again on the members' rows, was taken for the list's: 40 members under 10-30 items were no hit (review21t)."""
+    hint (:func:`_new_shape`'s run), once the list has a shape seen twice (or, a list of 1-2 rows, a row under its
+    header: its rows' shapes then), when the list's shapes come back below it only where the list resumes
+    (:func:`_between_rows`) and the run's rows are no list rows with cells left blank or more filled (:func:`_within`).
+    A list whose rows change shape (担当者名 | 住所 | 備考 with a note now and then, or on its first rows only) keeps every
+    shape it has. Counted over every first row, the shape of a header-less person table starting inside them was the
+    list's: 200 persons under 5-215 product rows were no hit (speed21), under 1-2 rows or with rows of the list
+    below them too (review21s). The header row (``header_at``) and the rows above it are no row of the list: 品名 |
+    数量 | 保管場所 is all text, as a member's row 氏名 | 住所 | 電話 is, and its shape, seen again on the members' rows,
+    was taken for the list's: 40 members under 10-30 items were no hit (review21t)."""
     shapes = list(map(_shape, head))
     if header_at is None:
         header_at = _top_header(head)
@@ -2430,17 +2433,46 @@ def _list_shapes(head: Sequence[Sequence[object]], header_at: int | None = None)
     at = 0
     for shape in dict.fromkeys(shapes):
         first[shape] = at = shapes.index(shape, at)
-    begun = min((shapes.index(k, i + 1) for k, i in first.items() if counts[k] > 1), default=len(shapes))
+    top = next((i for k, i in first.items() if k.count("") < len(k) - 1), len(shapes))  # the header's row
+    # the list has begun at its second row of a shape seen before, or at its second row (a list of 1-2 rows)
+    again = min((shapes.index(k, i + 1) for k, i in first.items() if counts[k] > 1), default=len(shapes))
+    begun = min(again, top + 1)
     for i in first.values():  # a run can start only where a shape is met for the first time
         run = shapes[i:i + SHAPE_RUN]
         if (i > begun and len(run) == SHAPE_RUN and all(first[r] >= i for r in run)
                 and all(sum(1 for v in r if v not in ("", None)) >= 2 for r in head[i:i + SHAPE_RUN])
                 and _hint(_text(head[i:i + SHAPE_RUN]))):
             above = Counter(shapes[:i])
-            if not {k for k, n in above.items() if n > 1} & set(shapes[i:]):
-                counts = above  # the list's rows end there: the rows below are another table's
-                break
+            listed = ({k for k, n in above.items() if n > 1 and k.count("") < len(k) - 1}
+                      or {k for k in shapes[top + 1:i] if k.count("") < len(k) - 1})  # a list of rows each its own
+            if ((listed or i > again) and not any(_within(a, b) or _within(b, a) for a in set(run) for b in listed)
+                    and not _between_rows(shapes, i, listed, above)):
+                return {k for k, n in above.items() if n > 1} | listed  # the list's rows end there
     return {k for k, n in counts.items() if n > 1} or {()}
+
+
+def _within(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Is every filled cell of shape ``a`` filled alike in ``b`` (a list's row with a cell left blank: 担当者名 | 住所 |
+    備考 without its note; under a header that names them, rows of the list's own cells are no table of their own)?"""
+    return all(not t or (c < len(b) and b[c] == t) for c, t in enumerate(a))
+
+
+def _between_rows(shapes: Sequence[tuple[str, ...]], at: int, listed: set[tuple[str, ...]],
+                  above: Container[tuple[str, ...]]) -> bool:
+    """Do the list's shapes (``listed``: two cells filled at least) come back below ``at`` only now and then between
+    rows of shapes none of the rows ``above`` had, fewer than SHAPE_END in a row (担当者名 | 住所 | 備考 with 異動 every
+    7th row: the plain rows are the list's too)? A list that resumes under a table (SHAPE_END rows in a row, or to the end of the rows: one
+    more product, a total row) does not: any list shape below made the table's shape the list's, and 200
+    header-less persons under a short product list were no hit when one product row followed them (review21s)."""
+    run = 0
+    for shape in shapes[at:]:
+        if shape in listed:
+            run += 1
+            if run == SHAPE_END:
+                return False
+        elif run and shape not in above and shape.count("") < len(shape) - 1:  # the new rows go on: between them
+            return True
+    return False
 
 
 def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
