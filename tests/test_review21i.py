@@ -1,0 +1,91 @@
+"""review21i: images21's change pushed with an investigator's inputs.
+
+1. A later split-raw segment without its first (``NAME.NNN``, NNN >= 2, no ``NAME.001`` beside it) makes a folder
+   incomplete (images21). Ordinary files named so are no disk's middle: a gzip'd list ``backup.003``, an SQLite
+   database ``clients.002``, a tar ``archive.004``, an 8-byte ``tiny.002`` (a segment holds whole sectors). Before:
+   each listed ``unsupported`` later-segment naming ``backup.001`` ... (the SQLite hit's status ``unsupported``), the
+   scan incomplete (exit 3) though every one of them was read; given as the SOURCE, ``backup.003`` was refused as a
+   usage error (exit 2) that asked for a ``backup.001`` that never existed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import random
+import sqlite3
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run_leakscan
+
+from tests.pii_data import csv_bytes, people, standard
+
+ROWS = standard(people(30, seed=2121))
+
+
+def _scan(out: Path, *sources: Path) -> tuple[int, dict[str, Any], str]:
+    done = run_leakscan("scan", *map(str, sources), "--out", str(out), "--workers", "1", "--quiet", timeout=240)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return done.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8")), done.stderr
+
+
+def _codes(skip: dict[str, Any]) -> list[str]:
+    return [c["code"] for c in skip.get("detail_codes") or []]
+
+
+def _sqlite(path: Path) -> None:
+    con = sqlite3.connect(path)
+    con.execute(f"create table clients ({', '.join(f'c{i}' for i in range(len(ROWS[0])))})")
+    con.executemany(f"insert into clients values ({', '.join('?' * len(ROWS[0]))})", [tuple(map(str, r)) for r in ROWS[1:]])
+    con.commit()
+    con.close()
+
+
+def _tar(member: str, data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        info = tarfile.TarInfo(member)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def numbered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Ordinary files named NAME.NNN with no NAME.001 (one folder) and a real disk's middle segment (another)."""
+    root = tmp_path_factory.mktemp("numbered")
+    files = root / "files"
+    files.mkdir()
+    table = csv_bytes(ROWS, encoding="utf-8")
+    (files / "backup.003").write_bytes(gzip.compress(table))
+    _sqlite(files / "clients.002")
+    (files / "archive.004").write_bytes(_tar("名簿.csv", table))
+    (files / "tiny.002").write_bytes(b"\x00\x01\x02hello")
+    disk = root / "disk"
+    disk.mkdir()
+    (disk / "pc.002").write_bytes(random.Random(2121).randbytes(1 << 20))  # the middle of a disk: still listed
+    code, doc, err = _scan(root / "out", files, disk)
+    return {"root": root, "code": code, "doc": doc, "err": err}
+
+
+def test_ordinary_numbered_files_are_no_later_segments(numbered: dict[str, Any]) -> None:
+    later = sorted(Path(s["path"]).name for s in numbered["doc"]["skipped"] if "later-segment" in _codes(s))
+    assert later == ["pc.002"], numbered["doc"]["skipped"]
+
+
+def test_ordinary_numbered_files_are_read_as_what_they_are(numbered: dict[str, Any]) -> None:
+    hits = {Path(h["path"].split(" » ")[0]).name: h for h in numbered["doc"]["files"]}
+    for name in ("backup.003", "clients.002", "archive.004"):
+        assert name in hits and (hits[name].get("pii") or {}).get("records"), (name, hits.get(name))
+    assert hits["clients.002"]["status"] == "ok", hits["clients.002"]
+
+
+def test_an_ordinary_numbered_file_given_as_the_source_is_scanned(numbered: dict[str, Any]) -> None:
+    root = numbered["root"]
+    code, doc, err = _scan(root / "out-one", root / "files" / "backup.003")
+    assert code == 0, err  # scanned (no --name: exit 0), not a usage error asking for backup.001 (exit 2)
+    assert doc["scan"]["complete"] is True and any((h.get("pii") or {}).get("records") for h in doc["files"])
