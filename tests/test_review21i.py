@@ -89,3 +89,51 @@ def test_an_ordinary_numbered_file_given_as_the_source_is_scanned(numbered: dict
     code, doc, err = _scan(root / "out-one", root / "files" / "backup.003")
     assert code == 0, err  # scanned (no --name: exit 0), not a usage error asking for backup.001 (exit 2)
     assert doc["scan"]["complete"] is True and any((h.get("pii") or {}).get("records") for h in doc["files"])
+
+
+# --- 2. a unit a worker failed on: only the file it failed on, with the worker's own reason ----------------------
+
+_HOOK = """
+import os
+try:
+    import scanner.work as _work
+    _run = _work.run_task
+
+    def _task(task, *a, **k):
+        if task.name == "big.csv":
+            raise (MemoryError() if os.environ.get("REVIEW21I_KIND") == "memory" else TypeError("cell 山田"))
+        return _run(task, *a, **k)
+
+    _work.run_task = _task
+except Exception:
+    pass
+"""
+
+
+@pytest.mark.parametrize(("kind", "reason"), [("memory", "too-large"), ("bug", "internal-error")])
+def test_a_unit_failed_on_lists_its_file_with_the_workers_reason(tmp_path: Path, kind: str, reason: str) -> None:
+    """A file whose examination fails outside every inspector in a worker (run_task raising): the worker says why
+    (a MemoryError under the worker's memory cap: too-large; any other exception escaping: a bug). Before: every
+    file of the unit not yet acknowledged (those examined before it, whose outcomes were held, and those never
+    begun) listed internal-error "a bug in leakscan", a memory cap too; now only that file, with the worker's reason,
+    and the others examined."""
+    import os
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_HOOK, encoding="utf-8")
+    share = tmp_path / "share"
+    share.mkdir()
+    table = csv_bytes(ROWS)
+    for name in ("a.csv", "big.csv", "z.csv"):
+        (share / name).write_bytes(table)
+    root = Path(__file__).resolve().parent.parent
+    env = {"PYTHONPATH": os.pathsep.join([str(hook), str(root)]), "REVIEW21I_KIND": kind}
+    done = run_leakscan("scan", str(share), "--out", str(tmp_path / "out"), "--workers", "2", "--quiet", env=env,
+                        timeout=240)
+    assert "Traceback" not in done.stderr and "山田" not in done.stderr, done.stderr[-2000:]
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    said = sorted((Path(s["path"]).name, s["reason"]) for s in doc["skipped"])
+    assert said == [("big.csv", reason)], doc["skipped"]
+    read = {Path(h["path"]).name for h in doc["files"] if (h.get("pii") or {}).get("records")}
+    assert {"a.csv", "z.csv"} <= read, doc["files"]
