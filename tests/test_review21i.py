@@ -137,3 +137,43 @@ def test_a_unit_failed_on_lists_its_file_with_the_workers_reason(tmp_path: Path,
     assert said == [("big.csv", reason)], doc["skipped"]
     read = {Path(h["path"]).name for h in doc["files"] if (h.get("pii") or {}).get("records")}
     assert {"a.csv", "z.csv"} <= read, doc["files"]
+
+
+# --- 3. internal-error or corrupt: where the programming-error type was raised decides ---------------------------
+
+def csv_to_xlsx() -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in ROWS:
+        book.active.append([str(v) for v in row])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _run(inspect: Any, path: Path) -> Any:
+    from scanner.contracts import run_inspector
+    from scanner.sources.single import SingleFileEntry
+
+    class Probe:
+        name = "probe"
+
+    Probe.inspect = staticmethod(inspect)  # type: ignore[attr-defined]
+    return run_inspector(Probe(), SingleFileEntry(str(path)), path.read_bytes(), "", None)  # type: ignore[arg-type]
+
+
+def test_a_library_raising_a_programming_error_type_in_its_own_code_is_corrupt(tmp_path: Path) -> None:
+    """zipfile raising KeyError (a member the workbook's content types name is not in it) with our inspector on the
+    stack: the file's damage, corrupt; images21's test of a library's refusal used BadZipFile, no programming-error
+    type, so a classification by type alone passed it too."""
+    import zipfile
+
+    def inspect(entry: Any, data: bytes, ctype: str, ctx: Any) -> Any:
+        zipfile.ZipFile(io.BytesIO(data)).read("xl/no-such-part.xml")
+
+    path = tmp_path / "名簿.xlsx"
+    path.write_bytes(csv_to_xlsx())
+    found = _run(inspect, path)
+    assert found.status == "corrupt" and "KeyError" in found.detail, found
+
