@@ -29,7 +29,7 @@ from typing import Any
 
 from .codes import Status
 from .contracts import Poison
-from .details import Detail, say
+from .details import Detail, codes_of, say
 from .details import doing as said_doing
 from .errors import ReadError, WorkerError
 from .examine import READING, unreadable
@@ -257,12 +257,34 @@ class WorkerPool:
                 if got < len(unit) or recycle or _resent(unit):
                     self._recycle(s, unit[got:])
                     return True
-            else:  # the unit itself failed (a bug, not a file): its files not yet done are listed, never dropped
+            else:  # the unit itself failed: the file it failed on is listed, the others examined (never dropped)
                 _, reason, detail = reply
                 log.error("worker failed on a unit: %s %s", reason, detail)
-                self._done += [(task, failed(task, Status.INTERNAL_ERROR, say(Detail.WORKER_INTERNAL_ERROR, library=detail)))
-                               for task in unit[got:]]
+                self._unit_failed(s, number, unit, got, reason, detail)
         return True
+
+    def _unit_failed(self, s: _Slot, number: int, unit: list[FileTask], got: int, reason: Status, detail: str) -> None:
+        """A unit whose run raised outside every file's own handling: the file the worker's board says it was on is
+        listed with the worker's reason (a MemoryError under its cap: too-large; an exception escaping: a bug,
+        internal-error); the files before it (examined, their outcomes held and lost with the unit) run again, and
+        those after it run as they are. review21i: every file of the unit without an outcome was listed
+        internal-error (a memory cap called a bug in leakscan; files never begun said failed on)."""
+        seen = s.worker.board.read() if s.worker.board is not None else None
+        bug = [c.get("code") for c in codes_of(detail)][:1] == [Detail.RAISED]
+        status = Status.INTERNAL_ERROR if bug else reason
+        said = say(Detail.WORKER_INTERNAL_ERROR, library=detail) if bug else detail
+        if seen is None or not seen.seq or seen.unit != number or not got <= seen.task < len(unit):
+            self._done += [(task, failed(task, status, said)) for task in unit[got:]]  # no file to pin it on
+            return
+        k = seen.task
+        self._done.append((unit[k], failed(unit[k], status, said)))
+        if unit[k + 1:]:
+            self._queue.appendleft(unit[k + 1:])
+        before = unit[got:k]
+        for task in before:
+            task.resent = True
+        if before:
+            self._queue.appendleft(before)
 
     def _took(self, s: _Slot, unit: list[FileTask], outcomes: list[FileOutcome]) -> None:
         """Outcomes of the first unit's next files (from ``s.got`` on)."""

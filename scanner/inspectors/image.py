@@ -26,7 +26,7 @@ from ..sources.image_sniff import (
     encrypted_dmg_detail,
     first_segment,
     image_kind,
-    missing_first,
+    lone_segment,
     other_format,
     quick_kind,
     read_ends,
@@ -153,8 +153,9 @@ class ImageInspector:
         if _suffix(entry.name) in IMAGE_SUFFIXES:
             return True  # recognised, or listed as named like an image but none
         path = getattr(entry, "fs_path", None)
-        if path is not None and size > 0 and series is None and missing_first(os.fsdecode(path)) is not None:
-            return not text_or_container(head()[:512])  # disk.002 without disk.001: walked or listed (_walk)
+        if path is not None and size > 0 and series is None and lone_segment(os.fsdecode(path)) is not None \
+                and not text_or_container(head()[:512]):
+            return True  # disk.002 without disk.001: walked or listed (_walk)
         if size < MIN_IMAGE:
             return False
         h = head()
@@ -207,7 +208,7 @@ class ImageInspector:
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.LATER_SEGMENT,
                                                                    first=os.path.basename(first)))
         kind = image_kind(path)
-        lost = missing_first(path) if fd is None else None
+        lost = lone_segment(path) if fd is None else None
         if kind is None and lost is not None:  # the middle of a split disk, its first segment not handed over:
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.LATER_SEGMENT,  # its volumes never read
                                                                    first=os.path.basename(lost)))

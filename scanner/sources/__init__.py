@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..backends import load
 from ..errors import UsageError
 from .base import Source
-from .image_sniff import cut_udif, first_segment, looks_like_image, missing_first, read_ends
+from .image_sniff import cut_udif, first_segment, lone_segment, looks_like_image, read_ends
 from .local import LocalSource
 from .single import SingleFileSource
 
@@ -54,7 +54,7 @@ def open_source(text: str, **options: Any) -> Source:
             missing = "" if os.path.isfile(first) else " (not found beside it)"
             raise UsageError(f"{text}: a later segment of an image set; give its first segment {first}{missing}, "
                              "which reads every segment")
-        lost = missing_first(text)
+        lost = lone_segment(text)
         if lost is not None and not looks_like_image(text) and not _text(text):  # disk.002 alone: disk.001 missing
             raise UsageError(f"{text}: a later segment of an image set; give its first segment {lost} (not found "
                              "beside it), which reads every segment")

@@ -347,6 +347,28 @@ def missing_first(path: str) -> str | None:
     return f"{stem}.001"
 
 
+_PACKED = (b"BZh", b"\xfd7zXZ")  # bzip2 and xz, besides OTHER_FORMATS' gzip and zstd
+
+
+def lone_segment(path: str) -> str | None:
+    """``missing_first(PATH)`` when the file may be the middle of a disk: it holds at least a sector and its first
+    bytes are no other file format's nor text (``other_format``: gzip, SQLite, tar, PDF, zip ..., bzip2, xz).
+    review21i: an ordinary file numbered so (a gzip'd list ``backup.003``, an SQLite ``clients.002``, a tar, an
+    8-byte ``tiny.002``), read as what it is, was listed later-segment too, the scan incomplete (exit 3) and, given as
+    the SOURCE, refused asking for a ``backup.001`` that never was. A segment that starts with a file system is an
+    image by content, walked as it is (the caller's)."""
+    first = missing_first(path)
+    if first is None:
+        return None
+    try:
+        head = read_evidence(path, 512)
+    except OSError:
+        return first  # not readable: said as the segment it is named like, never passed over
+    if len(head) < 512 or other_format(head) or head.startswith(_PACKED):
+        return None
+    return first
+
+
 _VMDK_EXTENT = re.compile(rb'^\s*(?:RW|RDONLY|NOACCESS)\s+\d+\s+\w+\s+"([^"]+)"', re.M)
 
 
