@@ -9,6 +9,7 @@ Generated people (scanner.demo, fixed seeds), asserted through the CLI.
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from scanner.detectors import pii as P
 from tests.conftest import run_leakscan
 from tests.pii_data import csv_bytes, facility_list, inventory, people, product_list, standard, xlsx_bytes
 
+DATA = Path(__file__).parent / "data" / "tables"
 PEOPLE = people(200, seed=1011)
 TABLE = standard(PEOPLE)
 SHEETS = {
@@ -95,6 +97,15 @@ def test_an_inventory_whose_rows_change_shape_for_good_stays_no_persons(rows: li
     """Where a list's rows take a new shape and keep it, the rows above are the list's shapes only (speed21): the new
     rows are tried as a table and refused as the list's own (its staff under 担当者名, its places under 保管場所)."""
     assert P.analyse_sheet("台帳", iter(rows)) is None
+
+
+def test_a_statistics_appendix_of_many_small_tables_stays_no_persons() -> None:
+    """A statistics appendix (ExcelDataReader's StringContinuationAfterCharacterData.xls, sheet Appendix: METI link
+    coefficients, regions 東　北 / 関　東 and prefectures beside numbers, 51 row shapes in 93 rows) is no list whose rows
+    end: speed21's shape search took a run of new-shaped rows there for a header-less table, and 8 regions were
+    persons (ff4c892b: none). The list's rows are its shapes only when nearly every row above the run has one."""
+    rows = json.loads(gzip.decompress((DATA / "edr__appendix_rows.json.gz").read_bytes()))
+    assert P.analyse_sheet("Appendix", iter(rows)) is None
 
 
 def test_a_sheet_of_hints_is_classified_once_per_sample(monkeypatch: pytest.MonkeyPatch) -> None:
