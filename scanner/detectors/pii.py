@@ -2397,10 +2397,22 @@ def _list_shapes(head: Sequence[Sequence[object]]) -> set[tuple[str, ...]]:
                 and all(sum(1 for v in r if v not in ("", None)) >= 2 for r in head[i:i + SHAPE_RUN])
                 and _hint(_text(head[i:i + SHAPE_RUN]))):
             above = Counter(shapes[:i])
-            if not {k for k, n in above.items() if n > 1} & set(shapes[i:]):
+            if not {k for k, n in above.items() if n > 1} & set(shapes[i:]) and _a_list(shapes[begun:i], above):
                 counts = above  # the list's rows end there: the rows below are another table's
                 break
     return {k for k, n in counts.items() if n > 1} or {()}
+
+
+LIST_SHARE = 0.9  # of the rows (two cells filled) between a list's start and a run of new shapes, those of its shapes
+
+
+def _a_list(shapes: Sequence[tuple[str, ...]], above: Counter[tuple[str, ...]]) -> bool:
+    """Whether the rows above a run of new shapes are a list whose rows end there: nearly all of them (LIST_SHARE) of
+    shapes seen twice. A statistics appendix of many small tables side by side (ExcelDataReader's METI link
+    coefficients: 51 shapes in 93 rows, 70 % of them seen twice) is no list: a run of its rows is no table's start
+    (8 regions, 東　北 / 関　東, were persons)."""
+    rows = [k for k in shapes if sum(1 for v in k if v) >= 2]
+    return sum(1 for k in rows if above[k] > 1) >= LIST_SHARE * len(rows)
 
 
 def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
