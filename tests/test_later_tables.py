@@ -9,6 +9,7 @@ Generated people (scanner.demo, fixed seeds), asserted through the CLI.
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from tests.conftest import run_leakscan
 from tests.person_tables_data import ja_people
 from tests.pii_data import csv_bytes, facility_list, inventory, people, product_list, standard, xlsx_bytes
 
+DATA = Path(__file__).parent / "data" / "tables"
 PEOPLE = people(200, seed=1011)
 TABLE = standard(PEOPLE)
 
@@ -152,6 +154,15 @@ def test_office_contacts_whose_moved_rows_come_back_now_and_then_stay_no_persons
                             for i, r in enumerate(_OFFICES[1:])]
     f = P.analyse_sheet("担当者", iter(rows))
     assert f is None or f.kind != P.SheetKind.PERSONS
+
+
+def test_a_statistics_appendix_of_many_small_tables_stays_no_persons() -> None:
+    """A statistics appendix (ExcelDataReader's StringContinuationAfterCharacterData.xls, sheet Appendix: METI link
+    coefficients, regions 東　北 / 関　東 and prefectures beside numbers, 51 row shapes in 93 rows) is no list whose rows
+    end: speed21's shape search took a run of new-shaped rows there for a header-less table, and 8 regions were
+    persons (ff4c892b: none). The list's rows are its shapes only when nearly every row above the run has one."""
+    rows = json.loads(gzip.decompress((DATA / "edr__appendix_rows.json.gz").read_bytes()))
+    assert P.analyse_sheet("Appendix", iter(rows)) is None
 
 
 def test_a_sheet_of_hints_is_classified_once_per_sample(monkeypatch: pytest.MonkeyPatch) -> None:

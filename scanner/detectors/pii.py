@@ -2446,7 +2446,7 @@ def _list_shapes(head: Sequence[Sequence[object]], header_at: int | None = None)
             listed = ({k for k, n in above.items() if n > 1 and k.count("") < len(k) - 1}
                       or {k for k in shapes[top + 1:i] if k.count("") < len(k) - 1})  # a list of rows each its own
             if ((listed or i > again) and not any(_within(a, b) or _within(b, a) for a in set(run) for b in listed)
-                    and not _between_rows(shapes, i, listed, above)):
+                    and not _between_rows(shapes, i, listed, above) and _a_list(shapes[begun:i], above, listed)):
                 return {k for k, n in above.items() if n > 1} | listed  # the list's rows end there
     return {k for k, n in counts.items() if n > 1} or {()}
 
@@ -2473,6 +2473,20 @@ def _between_rows(shapes: Sequence[tuple[str, ...]], at: int, listed: set[tuple[
         elif run and shape not in above and shape.count("") < len(shape) - 1:  # the new rows go on: between them
             return True
     return False
+
+
+LIST_SHARE = 0.9  # of the rows (two cells filled) between a list's start and a run of new shapes, those of its shapes
+
+
+def _a_list(shapes: Sequence[tuple[str, ...]], above: Counter[tuple[str, ...]], listed: set[tuple[str, ...]]) -> bool:
+    """Whether the rows above a run of new shapes are a list whose rows end there: nearly all of them (LIST_SHARE) of
+    shapes seen twice or the list's own (``listed``: a list of 1-2 rows, review21s). A statistics appendix of many
+    small tables side by side (ExcelDataReader's METI link coefficients: 51 shapes in 93 rows, 70 % of them seen
+    twice) is no list: a run of its rows is no table's start (8 regions, 東　北 / 関　東, were persons: sweep21)."""
+    rows = [k for k in shapes if sum(1 for v in k if v) >= 2]
+    known = {k for k, n in above.items() if n > 1} | listed
+    return sum(1 for k in rows if k in known or any(_within(k, b) or _within(b, k) for b in listed)
+               ) >= LIST_SHARE * len(rows)  # (a list row with its note left blank or filled is the list's: _within)
 
 
 def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
