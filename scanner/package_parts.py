@@ -32,7 +32,7 @@ def is_foreign_member(name: str) -> bool:
     """Whether a package member named ``name`` is none of its format's own parts nor an embedded object."""
     path = name.replace("\\", "/")
     low = path.casefold()
-    if low.endswith("/") or low in _OWN_NAMES or _OBJECT.match(path):
+    if not low or low.endswith("/") or low in _OWN_NAMES or _OBJECT.match(path):
         return False
     if "/" in low and low.endswith(_OWN_SUFFIXES) and "/embeddings/" not in f"/{low}":
         return False  # (a part at the root is [Content_Types].xml or an ODF part: below)

@@ -278,8 +278,8 @@ def _objects_in_local_headers(data: bytes) -> set[str]:
         raw = data[at + 30:at + 30 + n]
         flags = int.from_bytes(data[at + 6:at + 8], "little")
         name = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        if is_embedding(name) or is_foreign_member(name):
-            found.add(name)
+        if is_embedding(name) or (at + 30 + n <= len(data) and is_foreign_member(name)):  # (a whole name: a cut
+            found.add(name)  # document's last header is no member hidden there)
         elif sub := _ODF_SUBDOCUMENT.match(name):
             found.add(sub.group(1))
         at, seen = data.find(b"PK\x03\x04", at + 4), seen + 1
