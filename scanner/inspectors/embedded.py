@@ -252,7 +252,7 @@ def embedded_parts(items: Iterator[Item], depth: int, document: tuple[Location, 
         if isinstance(item, Link):
             continue
         loc = item.location
-        if len(loc.containers) == depth and (is_embedding(loc.path) or is_foreign_member(loc.path)):
+        if len(loc.containers) == depth and (is_embedding(loc.path) or _hidden(loc.path)):
             listed.add(loc.path)
             yield item
         elif len(loc.containers) == depth and (found := _ODF_SUBDOCUMENT.match(loc.path)):
@@ -267,6 +267,12 @@ def embedded_parts(items: Iterator[Item], depth: int, document: tuple[Location, 
     lost = _objects_in_local_headers(document[1]) - listed if document is not None else set()
     if lost and document is not None:
         yield Skipped(document[0], Status.CORRUPT, say(Detail.EMBEDDED_LOST_FROM_DIRECTORY, n=len(lost)))
+
+
+def _hidden(path: str) -> bool:
+    """A member hidden in the package (none of its own parts, scanner.package_parts); not one whose damaged name the
+    local-header reader replaced (``damaged-name-at-N``: a damaged document's own part, the document listed as such)."""
+    return not path.startswith("damaged-name-at-") and is_foreign_member(path)
 
 
 def _objects_in_local_headers(data: bytes) -> set[str]:
