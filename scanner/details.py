@@ -857,8 +857,9 @@ class Detail(Code):
                                               "changed")
     DOCUMENT_PART_MISSING = "document-part-missing", ("{part:word}: listed by the package, missing from it (its name "
                                                       "or its tags damaged?): what it held was not read")
-    DOCUMENT_NAMESPACE_ODD = "document-namespace-odd", ("{part:word}: its tables' namespace is none of DrawingML's "
-                                                        "(its name damaged?): read as DrawingML's")
+    DOCUMENT_NAMESPACE_ODD = "document-namespace-odd", ("{part:word}: its tables' namespace is none of its format's "
+                                                        "(DrawingML's, WordprocessingML's: its name damaged?): read as "
+                                                        "its format's")
     DOCUMENT_NO_BODY = "document-no-body", "{part:word} (the document body) is missing from the package"
     DOCUMENT_XML_DAMAGED = "document-xml-damaged", "{part:word}: XML damaged ({error:exc}) after {n:d} table rows"
     DOCUMENT_CUT_IN_TABLE = "document-cut-in-table", "{part:word} ends inside a table after row {n:d}"

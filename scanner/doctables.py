@@ -85,7 +85,7 @@ _SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)  # (OPC 
 _OVERRIDE = re.compile(rb"<(?:[\w.\-]+:)?Override\s[^<>]{0,2000}>")
 _PART_NAME = re.compile(rb"""\bPartName\s*=\s*["']/?([^"'<>]{1,400})["']""")
 _SLIDE_TYPE = b"presentationml.slide+xml"
-_TBL_PREFIX = re.compile(rb"<([\w.\-]{1,40}):tbl[\s>]")  # a slide's table element's prefix
+_TBL_PREFIX = re.compile(rb"<([\w.\-]{1,40}):tbl[\s>]")  # a slide's or Word part's table element's prefix
 _FLAT_SLIDE_TYPE = re.compile(rb"""contentType\s*=\s*["'][^"'<>]{0,100}presentationml\.slide\+xml["']""")  # (a
 # part's pkg:contentType, its part tag damaged too; not an Override's ContentType in a [Content_Types].xml part)
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -779,6 +779,7 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
         return
     top = xml[:65536]
     ns = W if W.encode() in top else W_STRICT if W_STRICT.encode() in top else W_2003 if W_2003.encode() in top else W
+    ns, damage = _declared_namespace(part, xml, top, ns, damage)  # (pkg21: a flipped byte in W's name, as a slide's)
     q = f"{{{ns}}}"
     fallbacks = b"Fallback" in xml
     xml = _tables_only(xml, b"tbl", fallbacks)
@@ -787,6 +788,18 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
 
 
 RowOf = Callable[[Any], tuple[list[tuple[str, int, int]], int]]
+
+
+def _declared_namespace(part: str, xml: bytes, head: bytes, ns: str, damage: str | None) -> tuple[str, str | None]:
+    """``ns`` (the format's namespace), or when its head does not declare it, the namespace its tables' prefix
+    declares, said as odd (review21x for slides, pkg21 for Word: a flipped byte in its name hid every table from the
+    parse, nothing said)."""
+    tbl = _TBL_PREFIX.search(xml) if ns.encode() not in head else None
+    declared = tbl and re.search(rb"xmlns:" + re.escape(tbl.group(1)) + rb"""\s*=\s*["']([^"'<>]{1,400})["']""", xml)
+    if not declared:
+        return ns, damage
+    return (declared.group(1).decode("utf-8", "replace"),
+            join_details(x for x in (damage, say(Detail.DOCUMENT_NAMESPACE_ODD, part=part)) if x))
 
 
 def _ooxml_tables(part: str, xml: bytes, budget: CellBudget, damage: str | None, q: str, row_of: RowOf) -> Iterator[Sheet]:
@@ -855,11 +868,7 @@ def _slide_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | 
         return
     head = xml[:65536]
     ns = A_STRICT if A_STRICT.encode() in head and A.encode() not in head else A
-    tbl = _TBL_PREFIX.search(xml) if ns.encode() not in head else None
-    declared = tbl and re.search(rb"xmlns:" + re.escape(tbl.group(1)) + rb"""\s*=\s*["']([^"'<>]{1,400})["']""", xml)
-    if declared:  # neither DrawingML namespace: the one the tables' prefix declares (review21x: a flipped byte in its
-        ns = declared.group(1).decode("utf-8", "replace")  # name hid every table, nothing said)
-        damage = join_details(x for x in (damage, say(Detail.DOCUMENT_NAMESPACE_ODD, part=part)) if x)
+    ns, damage = _declared_namespace(part, xml, head, ns, damage)
     q = f"{{{ns}}}"
     yield from _ooxml_tables(part, _tables_only(xml, b"tbl", b"Fallback" in xml), budget, damage, q,
                              lambda tr: (_slide_row(tr, q), 0))

@@ -101,10 +101,39 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
                                                                                       native(LEAK, listing))}))
     with zipfile.ZipFile(share / "backup.zip", "w", zipfile.ZIP_DEFLATED) as z:  # a document inside an archive
         z.writestr("2017/report.docx", package(WORD, {"Microsoft_Excel_Worksheet.xlsx": roster}))
+    _hide_members(share)
     out = tmp_path_factory.mktemp("embeds-out")
     proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet", "--name", LEAK)
     assert proc.returncode == 1, proc.stderr  # the named file was found (dropped into memo.docx)
     return share, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+HIDDEN, NESTED, ODT_HIDDEN = 40, 15, 18
+
+
+def _hide_members(share: Path) -> None:
+    """Person files added to document packages outside ``<part>/embeddings/<name>`` (pkg21: never looked at)."""
+    roster = xlsx_bytes({"名簿": standard(people(HIDDEN, seed=26))})
+    (share / "hidden.docx").write_bytes(_with_embedding(package(WORD, {}), "名簿.xlsx", roster))
+    nested = csv_bytes(standard(people(NESTED, seed=27)))
+    (share / "nested.docx").write_bytes(_with_embedding(package(WORD, {}), "word/embeddings/sub/x.csv", nested))
+    (share / "hidden.pptx").write_bytes(_with_embedding(package(SLIDES, {}), f"ppt/{LEAK}", nested))
+    book = xlsx_bytes({"予算": budget(people(5))})
+    (share / "hidden.xlsx").write_bytes(_with_embedding(book, "名簿.xlsx", roster))
+    odt = zip_bytes({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": ODT_CONTENT,
+                     "META-INF/manifest.xml": ODT_MANIFEST,
+                     "名簿.csv": csv_bytes(standard(people(ODT_HIDDEN, seed=28)))})
+    (share / "hidden.odt").write_bytes(odt)
+
+
+ODT_CONTENT = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+               'opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'office:version="1.2"><office:body><office:text><text:p>月例報告</text:p></office:text></office:body>'
+               '</office:document-content>')
+ODT_MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.text"/><manifest:file-entry '
+                'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
 
 
 def _with_embedding(xlsx: bytes, part: str, data: bytes) -> bytes:
@@ -260,3 +289,34 @@ def test_embedding_name_search_by_bytes_passes_equals_the_pattern() -> None:
         assert _names_an_embedding(case) is want, case
         found += want
     assert 0 < found < len(cases)
+
+
+def test_a_person_file_hidden_in_a_package_outside_embeddings_is_examined(scanned: tuple[Path, dict]) -> None:
+    """A member that is none of the package's own parts (at its root, nested under embeddings/, any other name) is
+    examined by content as an embedded object is (pkg21: 名簿.xlsx added to a .docx's root ended as nothing)."""
+    share, doc = scanned
+    hits = _hits(doc)
+    assert hits[f"{share}/hidden.docx » 名簿.xlsx"]["pii"]["records"] == HIDDEN
+    assert hits[f"{share}/nested.docx » word/embeddings/sub/x.csv"]["pii"]["records"] == NESTED
+    assert hits[f"{share}/hidden.xlsx » 名簿.xlsx"]["pii"]["records"] == HIDDEN
+    assert hits[f"{share}/hidden.odt » 名簿.csv"]["pii"]["records"] == ODT_HIDDEN
+    named = hits[f"{share}/hidden.pptx » ppt/{LEAK}"]
+    assert named["pii"]["records"] == NESTED and "name" in named["reasons"]
+
+
+def test_a_real_documents_own_parts_are_not_foreign() -> None:
+    """Every member of the corpus's and the test files' Office/ODF documents is one of the format's own parts (the
+    foreign-member rule adds no cost, and no child, to a real document)."""
+    from scanner.package_parts import is_foreign_member
+
+    own = ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels",
+           "word/media/image1.png", "word/fonts/font1.odttf", "docProps/thumbnail.jpeg", "customXml/item1.xml",
+           "xl/printerSettings/printerSettings1.bin", "xl/worksheets/sheet1.bin", "word/vbaProject.bin",
+           "ppt/fonts/font1.fntdata", "_xmlsignatures/origin.sigs", "mimetype", "META-INF/manifest.xml",
+           "Thumbnails/thumbnail.png", "Pictures/100000000000.jpg", "Configurations2/accelerator/current.xml",
+           "ObjectReplacements/Object 1", "Object 1/content.xml", "layout-cache", "manifest.rdf",
+           "Basic/Standard/Module1.xml", "word/embeddings/Microsoft_Excel_Worksheet.xlsx", "word/media/", "",
+           "xl/metadata", "package/services/metadata/core-properties/1.psmdcp", "ppt/media/image3.pdf"]
+    assert [name for name in own if is_foreign_member(name)] == []
+    hidden = ["名簿.xlsx", "word/embeddings/sub/x.xlsx", "word/名簿.csv", "word/media/名簿.xlsx", "docs/a.csv"]
+    assert [name for name in hidden if not is_foreign_member(name)] == []

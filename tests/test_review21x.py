@@ -172,3 +172,36 @@ def test_a_slide_whose_drawingml_namespace_name_is_damaged_is_read_and_said() ->
     assert sum(len(list(s.rows)) for s in sheets) == PERSONS + 1
     said = [c["code"] for s in sheets for d in s.damage for c in codes_of(d)]
     assert said == ["document-namespace-odd"], [s.damage for s in sheets]
+
+
+def test_a_word_part_whose_wordprocessingml_namespace_name_is_damaged_is_read_and_said() -> None:
+    """A flipped byte in a .docx's WordprocessingML namespace name (``http://schemaS.openxmlformats.org/
+    wordprocessingml/...``): no ``{W}tbl`` was found, the person table lost and nothing said (pkg21, as review21x's
+    slides). The tables' prefix's namespace is taken now, the table read and the odd namespace said."""
+    from scanner.doctables import document_sheets
+    from scanner.sheet import Caps
+    from scanner.tables import sniff_delimiter
+    from tests.document_data import W_NS, docx_with_table, people_rows
+
+    rows = people_rows(27, seed=2126)
+    whole = docx_with_table(rows)
+    damaged = _docx_namespaced(rows, W_NS.replace("schemas", "schemaS"))
+    assert not [s.damage for s in document_sheets(whole, "docx", Caps(), sniff_delimiter) if s.damage]
+    sheets = list(document_sheets(damaged, "docx", Caps(), sniff_delimiter))
+    assert sum(len(list(s.rows)) for s in sheets) == len(rows)
+    said = [c["code"] for s in sheets for d in s.damage for c in codes_of(d)]
+    assert said == ["document-namespace-odd"], [s.damage for s in sheets]
+
+
+def _docx_namespaced(rows: list[list[str]], ns: str) -> bytes:
+    """A .docx of ``rows`` whose document part declares ``ns`` as ``xmlns:w``."""
+    from tests import document_data
+
+    xml = document_data.docx_xml(document_data.w_para("利用者名簿") + document_data.w_table(rows))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(document_data.docx_bytes("")), "r") as src, \
+            zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, xml.replace(document_data.W_NS, ns) if info.filename == "word/document.xml"
+                       else src.read(info))
+    return buf.getvalue()
