@@ -566,6 +566,9 @@ class Detail(Code):
     MEMBER_CUT_AFTER = "member-cut-after", "cut after {n:d} of {size:d} bytes"
     CRC_MISMATCH = "crc-mismatch", "CRC mismatch"
     DATA_CUT = "data-cut", "its data is cut"
+    ZIP_LOCAL_HEADER_CUT = "zip-local-header-cut", "its local header is cut"
+    ZIP_DATA_TO_END = "zip-data-to-end", "its data runs to the end of the file"
+    ZIP_NO_DESCRIPTOR = "zip-no-descriptor", "no descriptor with a matching CRC"
     DEFLATE_DAMAGED = "deflate-damaged", "deflate data damaged ({library:lib})"
     # -- archive members (archive_members.error_reason): the library's message kept
     OUT_OF_MEMORY_INFLATING = "out-of-memory-inflating", "out of memory while inflating"

@@ -616,7 +616,7 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
             if tag == 0x0001 and len(body) >= 16 and usize == csize == 0xFFFFFFFF:
                 usize, csize = struct.unpack_from("<QQ", body)
         if start > len(data):  # its name or extra field runs past the end: the file is cut, or a length damaged
-            yield info, b"", "its local header is cut"  # named once: hostile runs of them make no member each
+            yield info, b"", say(Detail.ZIP_LOCAL_HEADER_CUT)  # named once: hostile runs of them make no member each
             cut = True
             pos = data.find(ZIP_MAGIC, pos + 4)  # a damaged length hides no whole member after it
             continue
@@ -629,7 +629,7 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
         elif method == 0 and not known:  # stored, sizes in a descriptor after the data: up to the next header
             found = [i for i in (data.find(ZIP_MAGIC, start), data.find(CDH, start)) if i >= 0]
             end = min(found) if found else len(data)
-            content, why = data[start:end], "" if found else "its data runs to the end of the file"
+            content, why = data[start:end], "" if found else say(Detail.ZIP_DATA_TO_END)
             for size in (16, 24, 12):  # descriptor with signature, zip64 with signature, without
                 tail = content[-size:]
                 if len(content) >= size and (size == 12 or tail.startswith(b"PK\x07\x08")):
@@ -638,7 +638,7 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
                         content, why = body, ""
                         break
             else:
-                why = why or "no descriptor with a matching CRC"
+                why = why or say(Detail.ZIP_NO_DESCRIPTOR)
             yield info, content[:limit], why
         elif method == 0:
             end = start + csize

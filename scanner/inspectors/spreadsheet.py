@@ -609,8 +609,9 @@ def _undecoded(data: bytes, reading: Reading) -> int:
     if n and enc.startswith("euc_jp") and "+" not in enc:  # EUC-JP-MS vendor characters are no damage (review21d)
         n = euc_damaged(data)
     cp932 = (enc.startswith("cp932") and "+" not in enc) or (not enc and _SJIS_DECLARED.match(data) is not None)
-    if cp932 and _CP932_SILENT.search(data):
-        text = data.decode("cp932", "replace")
+    body = data[2:] if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data  # a stray UTF-16 BOM the reading ignored
+    if cp932 and _CP932_SILENT.search(body):
+        text = body.decode("cp932", "replace")
         n += sum(text.count(c) for c in "\x80\uf8f0\uf8f1\uf8f2\uf8f3")
     return n
 
