@@ -49,7 +49,9 @@ def test_whole_members_of_a_tar_gz_with_junk_after_it_or_padding_are_not_called_
     for name in ("junk.tar.gz", "paddedjunk.tar.gz"):  # the bytes after the stream are not examined: said
         (row,) = listed[name]
         assert row["reason"] == "corrupt" and '"data-after-stream"' in json.dumps(row["detail_codes"]), row
-    assert not [p for p in listed if " » " in p], listed  # no member called damaged
+    # no member of the junk/padding cases called damaged (flipped.tar.gz's a.csv holds the flipped bytes: 193 bytes
+    # that decode in no encoding, listed corrupt since damage21/review21d said undecoded values)
+    assert not [p for p in listed if " » " in p and not p.startswith("flipped.")], listed
     assert "flipped.tar.gz" in listed, listed
 
 
