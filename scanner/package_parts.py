@@ -36,8 +36,8 @@ def is_foreign_member(name: str) -> bool:
         return False
     if "/" in low and low.endswith(_OWN_SUFFIXES) and "/embeddings/" not in f"/{low}":
         return False  # (a part at the root is [Content_Types].xml or an ODF part: below)
-    if "/" not in low:
-        return not low.endswith((".xml", ".rdf"))  # an ODF package's content.xml, styles.xml, meta.xml, settings.xml
+    if "/" not in low:  # an ODF package's content.xml, styles.xml, meta.xml, settings.xml; an .xlsb whose parts its
+        return not low.endswith((".xml", ".rdf", ".bin"))  # relationships moved to the root (workbook.bin: read so)
     if low.startswith(_OWN_FOLDERS):
         return False
     if _MEDIA_FOLDER.search(low):

@@ -27,6 +27,12 @@ def test_ppmd_garbage_after_a_break_makes_no_person(tmp_path: Path, encoding: st
     at = 32 + int((header - 32) * where)
     data[at] ^= flip
     rows, skipped, member = scan_one_7z(tmp_path, bytes(data))
+    archive = member.rsplit(" » ", 1)[0]
+    if member not in skipped and "worker-died" in str(skipped.get(archive, {}).get("detail_codes")):
+        # pyppmd itself crashed on this damaged stream (seed 52 since case21 pinned the people's birth dates: other
+        # bytes, the same flip): the archive is listed, and nothing of the member is counted
+        assert member not in rows and skipped[archive]["reason"] == "corrupt", skipped[archive]
+        return
     # what the member ended as, said when it is not listed (session 15's flake: a KeyError said nothing)
     assert skipped.get(member, {}).get("reason") == "corrupt", (skipped.get(member), rows.get(member), sorted(skipped))
     # the rows wholly before the break (measured: 118 of seed 51 utf-8, 89 of seed 52 cp932; a row or two of

@@ -60,8 +60,10 @@ def test_any_password_is_refused_and_never_echoed(user: str, password: str, doma
     url = f"smb://{prefix}{user}:{password}@fs01.example.lg.jp/share/{path}"
     with pytest.raises(UsageError) as e:
         parse_url(url)
-    if len(password) >= 3:
-        assert password not in str(e.value)
+    if len(password) >= 3:  # (a password that is a word of the message itself, "end", is counted as often as there)
+        with pytest.raises(UsageError) as plain:
+            parse_url(url.replace(f":{password}@", ":\u2603\u2603\u2603@", 1))
+        assert str(e.value).count(password) <= str(plain.value).count(password)
 
 
 def test_cli_refuses_and_writes_nothing(tmp_path: Path) -> None:
