@@ -1226,6 +1226,8 @@ class Detail(Code):
     XML_RECORDS_DAMAGED_STOPPED = "xml-records-damaged-stopped", (
         "XML damaged in more than {n:d} places, the first on line {line:d}: the rest was not read; {records:d} "
         "record(s) read")
+    XML_TOO_DEEP = "xml-too-deep", ("XML nested deeper than {limit:d} elements (on line {line:d}), past the XML "
+                                    "parser's limit: nothing from that depth on was read; {records:d} record(s) read")
     XML_RECORD_KINDS_LEFT = "xml-record-kinds-left", "XML: {n:d} more kind(s) of record not read (the first 32 are)"
     XML_FIELDS_BY_VALUE = "xml-fields-by-value", ("XML whose records name their fields by values (<field name=\"name\">, "
                                                   "a FileMaker export's FIELD NAME), a person's among them: not read")

@@ -40,12 +40,14 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import posixpath
 import re
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from typing import IO, Any
+from urllib.parse import unquote
 
 from . import word97
 from .codes import Status
@@ -85,6 +87,7 @@ _SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)  # (OPC 
 _OVERRIDE = re.compile(rb"<(?:[\w.\-]+:)?Override\s[^<>]{0,2000}>")
 _PART_NAME = re.compile(rb"""\bPartName\s*=\s*["']/?([^"'<>]{1,400})["']""")
 _SLIDE_TYPE = b"presentationml.slide+xml"
+_PRESENTATION = "ppt/presentation.xml"
 _TBL_PREFIX = re.compile(rb"<([\w.\-]{1,40}):tbl[\s>]")  # a slide's or Word part's table element's prefix
 _FLAT_SLIDE_TYPE = re.compile(rb"""contentType\s*=\s*["'][^"'<>]{0,100}presentationml\.slide\+xml["']""")  # (a
 # part's pkg:contentType, its part tag damaged too; not an Override's ContentType in a [Content_Types].xml part)
@@ -119,8 +122,8 @@ def document_kind(data: bytes) -> str | None:
                     mt = zf.read("mimetype")[:100] if "mimetype" in names else b""
                     return "odt" if mt.startswith(_ODT_MIMETYPES) or not mt else "odp" if mt.startswith(
                         _ODP_MIMETYPES) else None
-                if any(_SLIDE.match(n) for n in names if n.startswith("ppt/s")):
-                    return "pptx"
+                if any(_SLIDE.match(n) for n in names if n.startswith("ppt/s")) or _PRESENTATION in names:
+                    return "pptx"  # (a deck whose slides have other names: docs22, by its relationships)
             return None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
             pass
@@ -212,7 +215,7 @@ def zip_without_tables(f: IO[bytes], most: int) -> bool:
                 if mt and not mt.startswith(_ODT_MIMETYPES + _ODP_MIMETYPES):
                     return False
                 kind, main = "odp" if mt.startswith(_ODP_MIMETYPES) else "odt", "content.xml"
-            elif any(_SLIDE.match(n) for n in names):
+            elif _PRESENTATION in names or any(_SLIDE.match(n) for n in names):
                 kind, main = "pptx", ""  # (a deck of no slide holds no table)
             else:
                 return False
@@ -550,15 +553,42 @@ def _listed_slides(zf: zipfile.ZipFile) -> tuple[set[str], list[str], str | None
     present = {name.casefold(): name for name in zf.namelist()}
     found: set[str] = set()
     missing: list[str] = []
-    for tag in _OVERRIDE.finditer(types):
-        name = _PART_NAME.search(tag.group(0)) if _SLIDE_TYPE in tag.group(0) else None
-        if name is not None:
-            part = name.group(1).decode("utf-8", "replace")
-            if part.casefold() in present:
-                found.add(present[part.casefold()])
-            elif part not in missing:
-                missing.append(part)
+    named = [m.group(1).decode("utf-8", "replace") for tag in _OVERRIDE.finditer(types)
+             if _SLIDE_TYPE in tag.group(0) and (m := _PART_NAME.search(tag.group(0))) is not None]
+    for part in [*named, *_related_slides(zf, present)]:
+        if part.casefold() in present:
+            found.add(present[part.casefold()])
+        elif part not in missing:
+            missing.append(part)
     return found, missing, None
+
+
+_SLIDE_REL = re.compile(rb"<(?:[\w.\-]+:)?Relationship\s[^<>]{0,2000}>")
+_REL_TARGET = re.compile(rb"""\bTarget\s*=\s*["']([^"'<>]{1,400})["']""")
+_SLIDE_REL_TYPE = re.compile(rb"""\bType\s*=\s*["'][^"'<>]{0,200}/slide["']""")
+PRESENTATION_RELS = "ppt/_rels/presentation.xml.rels"
+
+
+def _related_slides(zf: zipfile.ZipFile, present: dict[str, str]) -> list[str]:
+    """The slide parts the presentation's relationships name (``ppt/_rels/presentation.xml.rels``, the way PowerPoint
+    itself finds its slides): a slide of any name (``ppt/slides/page_a.xml``, docs22: one the content types did not
+    list was never read). A relationships part that cannot be read gives none (the content types' list stands)."""
+    name = present.get(PRESENTATION_RELS)
+    if name is None:
+        return []
+    try:
+        with zf.open(name) as f:
+            rels = f.read(1 << 20)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
+        return []
+    out = []
+    for tag in _SLIDE_REL.finditer(_utf8(rels)):
+        target = _REL_TARGET.search(tag.group(0))
+        if target is None or _SLIDE_REL_TYPE.search(tag.group(0)) is None or b"External" in tag.group(0):
+            continue
+        path = unquote(target.group(1).decode("utf-8", "replace")).replace("\\", "/")
+        out.append(posixpath.normpath(path.lstrip("/") if path.startswith("/") else posixpath.join("ppt", path)))
+    return out
 
 
 def _part_wanted(kind: str, name: str) -> bool:
@@ -729,19 +759,7 @@ def _tables_only(xml: bytes, tag: bytes, fallback: bool = False) -> bytes:
     head_end = xml.find(b">", root.end() - 1)
     if head_end < 0 or xml[head_end - 1:head_end] == b"/":
         return xml
-    inside: list[tuple[int, int]] = []  # fallback spans
-    if fallback:
-        depth = start = 0
-        for at, _, closing in _tags(xml, b"Fallback"):
-            if closing:
-                depth -= 1
-                if depth == 0:
-                    inside.append((start, at))
-            else:
-                depth += 1
-                start = at if depth == 1 else start
-        if depth > 0:
-            inside.append((start, len(xml)))
+    inside = _duplicate_fallbacks(xml, tag) if fallback else []
     spans = []
     depth = begin = 0
     for at, end, closing in _tags(xml, tag, head_end):
@@ -759,6 +777,38 @@ def _tables_only(xml: bytes, tag: bytes, fallback: bool = False) -> bytes:
     kept = [xml[a:b] for a, b in spans if not any(f <= a < t for f, t in inside)]
     name = root.group(1)
     return b"".join([xml[root.start():head_end + 1], *kept, b"</" + name + b">"])
+
+
+def _duplicate_fallbacks(xml: bytes, tag: bytes) -> list[tuple[int, int]]:
+    """The spans of the ``mc:Fallback`` copies whose ``mc:AlternateContent`` holds a table in its ``mc:Choice`` too
+    (Word's text box: the same table twice). A fallback whose choice holds none is the only copy of its table (a
+    slide's or a document's table written for older readers only: docs22, it was left out and the table unread)."""
+    events = sorted([(at, closing, b"F") for at, _, closing in _tags(xml, b"Fallback")]
+                    + [(at, closing, b"A") for at, _, closing in _tags(xml, b"AlternateContent")])
+    table = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + re.escape(tag) + rb"[\s>/]")
+    alternates: list[int] = []  # where each open mc:AlternateContent starts
+    spans: list[tuple[int, int]] = []
+    depth = start = 0
+    duplicate = False
+    for at, closing, kind in events:
+        if kind == b"A":
+            if closing and alternates:
+                alternates.pop()
+            elif not closing:
+                alternates.append(at)
+        elif closing:
+            depth -= 1
+            if depth == 0 and duplicate:
+                spans.append((start, at))
+        else:
+            depth += 1
+            if depth == 1:
+                start = at
+                # (no AlternateContent start found, a damaged tag: the fallback is taken as the copy, as before)
+                duplicate = not alternates or table.search(xml, alternates[-1], at) is not None
+    if depth > 0 and duplicate:
+        spans.append((start, len(xml)))
+    return spans
 
 
 # what makes a cell's text more than its runs' text (a tab, a break, a text box): each cell is then walked node by node

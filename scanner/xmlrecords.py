@@ -50,7 +50,7 @@ from itertools import chain
 from typing import Any
 
 from .codes import Status
-from .details import Detail, say
+from .details import Detail, join_details, say
 from .errors import ReadError
 from .markup import NOT_XML, drop_handled
 from .sheet import Caps, CellBudget, Sheet
@@ -410,6 +410,7 @@ class _Damage:
     line: int = 0
     cut: bool = False
     stopped: bool = False  # more damaged places than MAX_RESTARTS: the rest unread
+    too_deep: int = 0  # elements nested past the parser's limit (its depth): the rest unread
 
     def add(self, line: int) -> None:
         self.places += 1
@@ -452,6 +453,9 @@ class _Paths:
                 return True
             path = self.parent[path]
         return False
+
+
+_TOO_DEEP = re.compile(r"Excessive depth in document: (\d+)")  # libxml2's limit on nested elements (256)
 
 
 def _parser():
@@ -579,6 +583,10 @@ def _events(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> I
             parser.close()
         except etree.XMLSyntaxError as e:
             line, column = getattr(e, "position", None) or (0, 0)
+            if (deep := _TOO_DEEP.search(str(e.msg))) is not None:  # no damage: libxml2's limit (docs22: 500 levels
+                damage.too_deep = int(deep.group(1))  # were "damaged in more than 64 places", each restart as deep)
+                damage.line = damage.line or max(1, line) + doc.count(b"\n", 0, start)
+                return
             at = max(start + 1, _offset(doc, start, prefix, line, column))  # (never the same place again)
             mismatch = _MISMATCH.search(str(e.msg))  # libxml2 says where it stopped, past the end tag: that tag
             back = -1
@@ -1066,6 +1074,10 @@ def record_sheets(data: bytes, caps: Caps, field_of: FieldOf | None = None, know
 
 
 def _damage_said(damage: _Damage, records: int) -> str | None:
+    if damage.too_deep:
+        deep = say(Detail.XML_TOO_DEEP, limit=damage.too_deep, line=damage.line, records=records)
+        return join_details((say(Detail.XML_RECORDS_DAMAGED, n=damage.places, line=damage.line, records=records), deep)
+                            ) if damage.places else deep
     if damage.stopped:
         return say(Detail.XML_RECORDS_DAMAGED_STOPPED, n=MAX_RESTARTS, line=damage.line, records=records)
     if damage.places and not damage.cut:

@@ -271,7 +271,10 @@ def test_a_table_name_no_reader_accepts_is_listed(tmp_path, name, data, reason, 
 def test_markup_without_excel_marks_is_not_a_candidate(tmp_path):
     inspector = SpreadsheetInspector(ScanConfig(sources=[], out=tmp_path))
     for name, data, wanted in (("pom.xml", b'<?xml version="1.0"?><project/>' + b" " * 600, False),
-                               ("index.html", b"<html><body><table><tr><td>a</td></tr></table></body></html>", False),
+                               # docs22: a plain page's <table> is read (a person list saved as a web page ended as
+                               # nothing); a page without one is not
+                               ("index.html", b"<html><body><table><tr><td>a</td></tr></table></body></html>", True),
+                               ("about.html", b"<html><body><p>a</p></body></html>" + b" " * 600, False),
                                ("book.xml", T.spreadsheetml({"名簿": ROWS}), True),
                                ("page.htm", T.html_table(ROWS), True)):
         path = tmp_path / name

@@ -717,6 +717,33 @@ def _fodt(head: bytes) -> bool:
     return _FODT_MARK in head and document_kind(head) == "fodt"
 
 
+HTML_EXTENSIONS = frozenset({".htm", ".html"})
+_HTML_TABLE = re.compile(rb"<table[\s>]", re.IGNORECASE)
+_HTML_TABLE_UTF16 = ("<table".encode("utf-16-le"), "<TABLE".encode("utf-16-le"))
+
+
+def _html_table(entry: Entry, size: int, first: bytes, most: int) -> bool:
+    """Whether a page named .htm/.html may hold a table (docs22: a person table in a plain page, not Excel's, was never
+    read): ``<table`` in its first MARKUP_CHECK bytes, or a page longer than those (a table below long styles and
+    scripts: the worker reads it). Up to --max-inspect-mb, read by the markup reader as Excel's pages are (its cell
+    and time caps); a page over it is not wanted (listed too-large it would be noise: pages are not tables)."""
+    if size > most or not head_text(first).lstrip("\ufeff \t\r\n").startswith("<"):
+        return False
+    if _HTML_TABLE.search(first) or any(mark in first for mark in _HTML_TABLE_UTF16):
+        return True
+    if size <= len(first):
+        return False
+    quick = getattr(entry, "quick_head", None)  # a local file: one open and read, no file object
+    longer = quick(MARKUP_CHECK) if quick is not None else None
+    if longer is None:
+        try:
+            with entry.open() as f:
+                longer = f.read(MARKUP_CHECK)
+        except (ReadError, OSError):
+            return True  # its content could not be looked at: the worker's read lists why
+    return size > len(longer) or _HTML_TABLE.search(longer) is not None or any(m in longer for m in _HTML_TABLE_UTF16)
+
+
 def _records(entry: Entry, size: int, first: bytes) -> bool:
     """Whether a file opens an XML export of person records (``disguise.records_head``): its first bytes, then the
     first MARKUP_CHECK (a schema or a long first record may come before the names; read only for XML)."""
@@ -847,8 +874,9 @@ class SpreadsheetInspector:
             return True
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail); Word 2003 XML
             return (getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
-                    or _wordml(head()) or _fodt(head()) or _flatopc(head()) or _records(entry, size, head()))  # person
-            # records (xml19)
+                    or _wordml(head()) or _fodt(head()) or _flatopc(head()) or (
+                        ext in HTML_EXTENSIONS and _html_table(entry, size, head(), self.config.max_inspect_bytes))
+                    or _records(entry, size, head()))  # person records (xml19)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             first = head()  # (or one cut inside its header block, listed: damage16, it ended as nothing)
             return web_archive_kind(first) == "mhtml" or (size <= len(first) and _cut_web_archive(first))

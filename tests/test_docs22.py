@@ -1,0 +1,176 @@
+"""docs22: documents, slides and XML leftovers that ended as nothing or were said wrongly.
+
+- A slide's or a Word document's table written only in ``mc:Fallback`` (its ``mc:Choice`` holds none): the reader left
+  every fallback out as Word's duplicate copy of a text box; the table was never read (0 rows).
+- A deck whose slide parts have other names than ``ppt/slides/slideN.xml``, reached through
+  ``ppt/_rels/presentation.xml.rels`` (and the content types, or not): the deck was no presentation to the reader.
+- A plain web page (.html/.htm, not Excel's) holding a person table: never read.
+- XML nested deeper than the parser's limit (256): listed "damaged in more than 64 places"; now ``xml-too-deep``.
+Damaged variants (cut, a byte flipped) are never nothing. People are Faker ja_JP with a fixed seed (tests.pii_data).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from html import escape
+from typing import Any
+
+from tests.conftest import ScanCases, own_lines
+from tests.document_data import docx_bytes, people_rows, w_table
+from tests.pii_data import people, standard
+from tests.test_xml21 import PERSON_ROWS, SLIDE_TYPE, a_table, pptx, slide
+
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+cases = ScanCases("docs22")
+scanned = cases.fixture()
+SLIDE_PERSONS = len(PERSON_ROWS) - 1
+WORD_ROWS = people_rows(20, seed=2201)
+PAGE_ROWS = standard(people(25, seed=2202))
+
+
+def _damaged(name: str, data: bytes) -> dict[str, bytes]:
+    """``data`` under ``name``, cut at half and with a byte flipped in its middle, beside it."""
+    stem, dot, ext = name.rpartition(".")
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0x20
+    return {name: data, f"{stem}_cut.{ext}": data[:len(data) // 2], f"{stem}_flip.{ext}": bytes(flipped)}
+
+
+def _by_name(lines: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key in ("files", "skipped"):
+        for line in lines[key]:
+            out.setdefault(line["path"].rsplit("/", 1)[-1], []).append({**line, "_kind": key})
+    return out
+
+
+def _records(lines: dict[str, Any], name: str) -> int | None:
+    hit = [f for f in lines["files"] if f["path"].rsplit("/", 1)[-1] == name]
+    return hit[0]["pii"]["records"] if hit and hit[0].get("pii") else None
+
+
+def _never_nothing(scanned: dict[str, Any], case: str) -> None:
+    lines = _by_name(own_lines(scanned, case))
+    assert sorted(set(scanned["books"][case]) - set(lines)) == []
+
+
+# --- mc:Fallback ------------------------------------------------------------------------------------------------------
+
+def _alternate(choice: str, fallback: str) -> str:
+    return (f'<mc:AlternateContent xmlns:mc="{MC}"><mc:Choice Requires="p14">{choice}</mc:Choice>'
+            f'<mc:Fallback>{fallback}</mc:Fallback></mc:AlternateContent>')
+
+
+SHAPE = '<p:sp><p:nvSpPr><p:cNvPr id="9" name="x"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr/></p:sp>'
+
+
+@cases.case
+def _fallback() -> dict[str, bytes]:
+    deck = pptx([slide(_alternate(SHAPE, a_table(PERSON_ROWS)))])
+    word = docx_bytes(_alternate("<w:p/>", w_table(WORD_ROWS)).replace("p14", "wps"))
+    return {**_damaged("fallback_deck.pptx", deck), **_damaged("fallback_report.docx", word)}
+
+
+def test_a_table_only_in_mc_fallback_is_read(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "fallback")
+    assert _records(lines, "fallback_deck.pptx") == SLIDE_PERSONS  # (before: 0 rows, nothing)
+    assert _records(lines, "fallback_report.docx") == len(WORD_ROWS) - 1
+    _never_nothing(scanned, "fallback")
+
+
+def test_a_fallback_copy_of_a_table_in_mc_choice_is_not_read_twice() -> None:
+    """Word's text box: the same table in mc:Choice and mc:Fallback gives one sheet (as before)."""
+    from scanner.doctables import document_sheets
+    from scanner.sheet import Caps
+    from scanner.tables import sniff_delimiter
+
+    table = w_table(WORD_ROWS)
+    word = docx_bytes(_alternate(f"<w:p/>{table}", table).replace("p14", "wps"))
+    sheets = [s for s in document_sheets(word, "docx", Caps(), sniff_delimiter) if s.rows]
+    assert [len(list(s.rows)) for s in sheets] == [len(WORD_ROWS)]
+
+
+# --- slides reached through the presentation's relationships -------------------------------------------------------------
+
+PRESENTATION_RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+                     'Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" '
+                     'Target="{target}"/></Relationships>')
+
+
+def _renamed_slide(listed: bool, target: str = "slides/page_a.xml", part: str = "ppt/slides/page_a.xml") -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(pptx([slide(a_table(PERSON_ROWS))]))) as src, \
+            zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                override = f'<Override PartName="/ppt/slides/slide1.xml" ContentType="{SLIDE_TYPE}"/>'.encode()
+                data = data.replace(override, override.replace(b"/ppt/slides/slide1.xml", f"/{part}".encode())
+                                    if listed else b"")
+            z.writestr(part if info.filename == "ppt/slides/slide1.xml" else info.filename, data)
+        z.writestr("ppt/_rels/presentation.xml.rels", PRESENTATION_RELS.format(target=target))
+    return buf.getvalue()
+
+
+@cases.case
+def _related() -> dict[str, bytes]:
+    return {**_damaged("related_listed.pptx", _renamed_slide(True)),
+            **_damaged("related_only.pptx", _renamed_slide(False, "/ppt/content/%E9%A0%81.xml", "ppt/content/頁.xml"))}
+
+
+def test_slides_named_only_through_relationships_are_read(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "related")
+    assert _records(lines, "related_listed.pptx") == SLIDE_PERSONS  # (before: nothing)
+    assert _records(lines, "related_only.pptx") == SLIDE_PERSONS
+    _never_nothing(scanned, "related")
+
+
+# --- plain web pages --------------------------------------------------------------------------------------------------
+
+def _page(rows: list[list[str]] | list[tuple[str, ...]], head: str = "", charset: str = "utf-8") -> str:
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    return (f"<!DOCTYPE html><html><head><meta charset='{charset}'><title>会員</title>{head}</head><body><h1>会員一覧</h1>"
+            f"<table border=1>{body}</table></body></html>")
+
+
+@cases.case
+def _pages() -> dict[str, bytes]:
+    long_head = _page(PAGE_ROWS, "<style>" + "td{color:#333}\n" * 6000 + "</style>")
+    return {**_damaged("members.html", _page(PAGE_ROWS).encode()),
+            "members_sjis.htm": _page(PAGE_ROWS, charset="shift_jis").encode("cp932"),
+            "members_styled.html": long_head.encode(),
+            "plain_page.html": b"<html><body><p>\xe3\x81\x8a\xe7\x9f\xa5\xe3\x82\x89\xe3\x81\x9b</p></body></html>",
+            "items_page.html": _page([["品名", "数量"], ["コピー用紙", "10"], ["封筒", "100"]]).encode()}
+
+
+def test_a_person_table_in_a_plain_web_page_is_read(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "pages")
+    persons = len(PAGE_ROWS) - 1
+    assert [_records(lines, n) for n in ("members.html", "members_sjis.htm", "members_styled.html")] == [persons] * 3
+    names = _by_name(lines)
+    assert "plain_page.html" not in names and "items_page.html" not in names  # pages without persons stay clean
+    assert "members_cut.html" in names and "members_flip.html" in names
+
+
+# --- XML past the parser's depth -------------------------------------------------------------------------------------
+
+def _deep(depth: int, records_first: bool) -> bytes:
+    records = "".join(f"<利用者><氏名>{p.name}</氏名><住所>{p.address}</住所><電話番号>{p.phone}</電話番号></利用者>"
+                      for p in people(20, seed=2203))
+    nest = "<階層>" * depth + ("" if records_first else records) + "</階層>" * depth
+    return f"<?xml version='1.0' encoding='UTF-8'?><データ>{records if records_first else ''}{nest}</データ>".encode()
+
+
+@cases.case
+def _deep_xml() -> dict[str, bytes]:
+    return {"deep_inside.xml": _deep(500, False), "deep_after.xml": _deep(500, True)}
+
+
+def test_xml_deeper_than_the_parser_reads_is_said_so(scanned: dict[str, Any]) -> None:
+    lines = _by_name(own_lines(scanned, "deep_xml"))
+    for name in ("deep_inside.xml", "deep_after.xml"):
+        skipped = [x for x in lines[name] if x["_kind"] == "skipped"]
+        assert [c["code"] for c in skipped[0]["detail_codes"]] == ["xml-too-deep"], skipped  # (before: damaged in
+        # more than 64 places)
+    assert _records(own_lines(scanned, "deep_xml"), "deep_after.xml") == 20
