@@ -771,6 +771,9 @@ class Detail(Code):
     OLE_NO_STREAM = "ole-no-stream", "embedded OLE object: its directory lists no stream"
     OLE10NATIVE_PAST_END = "ole10native-past-end", "Ole10Native: data of {size:d} bytes past the stream's end"
     OLE10NATIVE_HEADER_CUT = "ole10native-header-cut", "Ole10Native: a Package header cut short ({n:d} bytes)"
+    PACKAGE_FOREIGN_MEMBER = "package-foreign-member", ("{n:d} member(s) that are none of its format's own parts (a "
+                                                        "file hidden in the document?), each examined as a file of its "
+                                                        "own: {members:name}")
     EMBEDDED_LOST_FROM_DIRECTORY = "embedded-lost-from-directory", "{n:d} embedded object(s) named by local headers are not in the zip directory (a damaged entry): not examined"
     STREAM_SHORT = "stream-short", "{stream:lib} stream holds {n:d} of {size:d} bytes"
     STREAM_OVER_FILE = "stream-over-file", "{stream:lib} stream declares {size:d} bytes, more than the {left:d} its compound file has left for it (its sectors shared with another stream, or a chain that loops): not read"

@@ -18,7 +18,7 @@ from typing import Any
 
 from tests.conftest import ScanCases, own_lines
 from tests.document_data import docx_bytes, people_rows, w_table
-from tests.pii_data import people, standard
+from tests.pii_data import budget, people, standard, xlsx_bytes
 from tests.test_xml21 import PERSON_ROWS, SLIDE_TYPE, a_table, pptx, slide
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -41,7 +41,7 @@ def _by_name(lines: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for key in ("files", "skipped"):
         for line in lines[key]:
-            out.setdefault(line["path"].rsplit("/", 1)[-1], []).append({**line, "_kind": key})
+            out.setdefault(line["path"].split(" » ")[0].rsplit("/", 1)[-1], []).append({**line, "_kind": key})
     return out
 
 
@@ -174,3 +174,85 @@ def test_xml_deeper_than_the_parser_reads_is_said_so(scanned: dict[str, Any]) ->
         assert [c["code"] for c in skipped[0]["detail_codes"]] == ["xml-too-deep"], skipped  # (before: damaged in
         # more than 64 places)
     assert _records(own_lines(scanned, "deep_xml"), "deep_after.xml") == 20
+
+
+# --- a file hidden in a document package that holds no person -------------------------------------------------------
+
+def _with_members(package: bytes, members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info))
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+HOSTILE = "note\u202etxt.exe;\n.csv"  # a bidi override, the detail separator and a line end in one name
+OWN_PARTS = {"word/media/image1.png": b"\x89PNG\r\n\x1a\n" + bytes(64), "customXml/item1.xml": b"<b/>",
+             "docProps/thumbnail.jpeg": b"\xff\xd8\xff" + bytes(64), "word/vbaProject.bin": bytes(600),
+             "word/printerSettings/printerSettings1.bin": bytes(300)}
+
+
+@cases.case
+def _hidden() -> dict[str, bytes]:
+    from tests.test_embedded import WORD, package
+
+    plain = package(WORD, {})
+    memo = _with_members(plain, {"memo.txt": "会議の議事録です。\n".encode() * 20})
+    return {**_damaged("hidden_memo.docx", memo),
+            "hidden_hostile.docx": _with_members(plain, {HOSTILE: b"plain words " * 40}),
+            "hidden_roster.docx": _with_members(plain, {"名簿.csv": _page(PAGE_ROWS).encode()}),
+            "own_parts.docx": _with_members(plain, OWN_PARTS),
+            "alt_chunk.docx": _alt_chunk(plain, _page(PAGE_ROWS).encode()),
+            "hidden_memo.xlsx": _with_members(xlsx_bytes({"予算": budget(people(5, seed=2204))}), {"memo.txt": b"x" * 300})}
+
+
+AFCHUNK_REL = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+               'openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.'
+               'openxmlformats.org/officeDocument/2006/relationships/aFChunk" Target="afchunk.htm"/></Relationships>')
+
+
+def _alt_chunk(package: bytes, page: bytes) -> bytes:
+    """Word's altChunk: an HTML part the document's relationships name (``word/afchunk.htm``), the format's own."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, AFCHUNK_REL if info.filename == "word/_rels/document.xml.rels" else src.read(info))
+        z.writestr("word/afchunk.htm", page)
+    return buf.getvalue()
+
+
+def _foreign_note(line: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for c in line.get("status_detail_codes") or line.get("detail_codes") or []
+            if c["code"] == "package-foreign-member"]
+
+
+def test_a_file_hidden_in_a_document_is_said_on_the_document(scanned: dict[str, Any]) -> None:
+    """A member none of the format's own parts, holding no person, is said on its package (a lead:
+    ``extension-mismatch``, ``package-foreign-member`` naming it); before, the document ended as nothing."""
+    lines = _by_name(own_lines(scanned, "hidden"))
+    memo = [x for x in lines["hidden_memo.docx"] if x["_kind"] == "files" and " » " not in x["path"]]
+    assert memo and "extension-mismatch" in memo[0]["reasons"], lines.get("hidden_memo.docx")
+    assert [c["members"] for c in _foreign_note(memo[0])] == ["memo.txt"]
+    assert memo[0]["status"] == "ok"
+    hostile = _foreign_note(next(x for x in lines["hidden_hostile.docx"] if x["_kind"] == "files" and " » " not in x["path"]))
+    shown = hostile[0]["members"]
+    assert "\u202e" not in shown and "\n" not in shown and ";" not in shown and "⟨U+202E⟩" in shown
+    roster = [x for x in own_lines(scanned, "hidden")["files"] if x["path"].endswith("hidden_roster.docx » 名簿.csv")]
+    assert roster and roster[0]["pii"]["records"] == len(PAGE_ROWS) - 1
+    assert _foreign_note(next(x for x in lines["hidden_roster.docx"] if x["_kind"] == "files" and " » " not in x["path"]))
+    book = next(x for x in lines["hidden_memo.xlsx"] if x["_kind"] == "files" and " » " not in x["path"])
+    assert [c["members"] for c in _foreign_note(book)] == ["memo.txt"]  # (a workbook's objects: its own inspector)
+    chunk = [x for x in lines["alt_chunk.docx"] if x["_kind"] == "files"]  # examined, a part the document names:
+    assert [x["path"].rsplit(" » ", 1)[-1] for x in chunk] == ["word/afchunk.htm"]  # no note on the document
+    assert chunk[0]["pii"]["records"] == len(PAGE_ROWS) - 1
+    assert "own_parts.docx" not in lines  # a document's own parts (media, customXml, thumbnail, VBA, printer) say nothing
+    report = (scanned["out"] / "report.html").read_text(encoding="utf-8")
+    assert "<code>memo.txt</code>" in report and "<code>note⟨U+202E⟩txt.exe⟨U+003B⟩⟨U+000A⟩.csv</code>" in report
+    _never_nothing_but(scanned, "hidden", {"own_parts.docx"})
+
+
+def _never_nothing_but(scanned: dict[str, Any], case: str, clean: set[str]) -> None:
+    lines = _by_name(own_lines(scanned, case))
+    assert sorted(set(scanned["books"][case]) - set(lines) - clean) == []

@@ -10,7 +10,7 @@ TEMPLATES = {
     'sections/copies.html.j2': ('0216b71e92bdd5242d546ca70799b56f8a5a2aaafbaf3cb497edd1f548d70da8', 't_sections_copies_html'),
     'sections/custody.html.j2': ('0b91189aa1f72e473919f53f084f36ffa3ee34fcf4c8b3bc18afa9c714a61db7', 't_sections_custody_html'),
     'sections/leads.html.j2': ('956be65d6caecae768ac535a838f33f36b7c286e407ed156b07e45417184a6eb', 't_sections_leads_html'),
-    'sections/macros.html.j2': ('64759ed1141380b76d19e2a0dd289e25cbf5626ff3e9f23d08f4f69e8c73b8b3', 't_sections_macros_html'),
+    'sections/macros.html.j2': ('2677832ddeebd6f6afcc89fc798fbff9c53b2d20e71bb5c08bcc52343dcdaed5', 't_sections_macros_html'),
     'sections/merge.html.j2': ('68ad58a4b2c170aec86bea7143b4752e43192fe9e4b74ace8ea489b41137c5d4', 't_sections_merge_html'),
     'sections/method.html.j2': ('e12e4c6cdbc0a9c06841eece5648135910fbdb76891e8d872ec88bfc58e5e91c', 't_sections_method_html'),
     'sections/named.html.j2': ('0cb340f8d37b16ca269ca6db40587ace99962efbb46e817c7efbbd62986d5b62', 't_sections_named_html'),

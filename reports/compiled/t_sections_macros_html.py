@@ -94,7 +94,7 @@ def root(context, missing=missing, environment=environment):
         l_2_loop = missing
         for l_2_f, l_2_loop in LoopContext(l_1_files, undefined):
             l_2_lang = resolve('lang')
-            l_2_lock = l_2_ann = l_2_promoted = missing
+            l_2_lock = l_2_ann = l_2_hidden = l_2_promoted = missing
             _loop_vars = {}
             pass
             t_13.append(
@@ -310,6 +310,40 @@ def root(context, missing=missing, environment=environment):
                         '</small></div>',
                     ))
             l_3_r = l_3_words = missing
+            l_2_hidden = environment.getattr((environment.getattr(l_2_f, 'annotations') or {}), 'foreign_members')
+            _loop_vars['hidden'] = l_2_hidden
+            if (undefined(name='hidden') if l_2_hidden is missing else l_2_hidden):
+                pass
+                t_13.extend((
+                    '<div class="rule"><small>',
+                    escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'foreign_members')),
+                    ': ',
+                ))
+                l_3_loop = missing
+                for l_3_name, l_3_loop in LoopContext((undefined(name='hidden') if l_2_hidden is missing else l_2_hidden), undefined):
+                    _loop_vars = {}
+                    pass
+                    t_13.extend((
+                        '<code>',
+                        escape(t_10(l_3_name)),
+                        '</code>',
+                    ))
+                    if (not environment.getattr(l_3_loop, 'last')):
+                        pass
+                        t_13.append(
+                            ', ',
+                        )
+                l_3_loop = l_3_name = missing
+                if ((environment.getattr(environment.getattr(l_2_f, 'annotations'), 'foreign_members_n') or 0) > t_5((undefined(name='hidden') if l_2_hidden is missing else l_2_hidden))):
+                    pass
+                    t_13.extend((
+                        ' … (',
+                        escape(t_6(environment.getattr(environment.getattr(l_2_f, 'annotations'), 'foreign_members_n'))),
+                        ')',
+                    ))
+                t_13.append(
+                    '</small></div>',
+                )
             l_2_promoted = environment.getattr((environment.getattr(l_2_f, 'annotations') or {}), 'promoted')
             _loop_vars['promoted'] = l_2_promoted
             if (undefined(name='promoted') if l_2_promoted is missing else l_2_promoted):
@@ -363,7 +397,7 @@ def root(context, missing=missing, environment=environment):
                     '-',
                 )
             template = environment.get_template('sections/password.html.j2', 'sections/macros.html.j2')
-            gen = template.root_render_func(template.new_context(context.get_all(), True, {'ann': l_2_ann, 'f': l_2_f, 'lock': l_2_lock, 'loop': l_2_loop, 'promoted': l_2_promoted, 'files': l_1_files, 'file_table': l_0_file_table, 'hash_table': l_0_hash_table, 'hit_rows': l_0_hit_rows, 'list_summary': l_0_list_summary, 'local_mark': l_0_local_mark, 'pii_columns': l_0_pii_columns, 'pii_examples': l_0_pii_examples, 'pii_rejected': l_0_pii_rejected, 'sheet_origin': l_0_sheet_origin}))
+            gen = template.root_render_func(template.new_context(context.get_all(), True, {'ann': l_2_ann, 'f': l_2_f, 'hidden': l_2_hidden, 'lock': l_2_lock, 'loop': l_2_loop, 'promoted': l_2_promoted, 'files': l_1_files, 'file_table': l_0_file_table, 'hash_table': l_0_hash_table, 'hit_rows': l_0_hit_rows, 'list_summary': l_0_list_summary, 'local_mark': l_0_local_mark, 'pii_columns': l_0_pii_columns, 'pii_examples': l_0_pii_examples, 'pii_rejected': l_0_pii_rejected, 'sheet_origin': l_0_sheet_origin}))
             try:
                 for event in gen:
                     t_13.append(event)
@@ -371,7 +405,7 @@ def root(context, missing=missing, environment=environment):
             t_13.append(
                 '</td>\n</tr>\n',
             )
-        l_2_loop = l_2_f = l_2_lock = l_2_ann = l_2_lang = l_2_promoted = missing
+        l_2_loop = l_2_f = l_2_lock = l_2_ann = l_2_lang = l_2_hidden = l_2_promoted = missing
         return concat(t_13)
     context.exported_vars.add('hit_rows')
     context.vars['hit_rows'] = l_0_hit_rows = Macro(environment, macro, 'hit_rows', ('files',), False, False, False, context.eval_ctx.autoescape)
@@ -682,4 +716,4 @@ def root(context, missing=missing, environment=environment):
     context.vars['pii_examples'] = l_0_pii_examples = Macro(environment, macro, 'pii_examples', ('s',), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '2=85&3=88&4=94&5=102&6=118&7=121&8=132&9=139&10=148&11=186&12=230&13=243&14=267&15=269&16=281&17=294&18=312&19=341&23=377&24=386&26=388&27=400&30=406&31=415&32=426&34=428&36=431&40=452&42=458&43=467&44=471&45=473&46=490&47=499&49=515&50=522&55=539&56=562&58=602&59=636&60=645'
+debug_info = '2=85&3=88&4=94&5=102&6=118&7=121&8=132&9=139&10=148&11=186&12=230&13=243&14=267&15=269&16=281&17=294&18=312&19=346&20=375&24=411&25=420&27=422&28=434&31=440&32=449&33=460&35=462&37=465&41=486&43=492&44=501&45=505&46=507&47=524&48=533&50=549&51=556&56=573&57=596&59=636&60=670&61=679'

@@ -407,6 +407,8 @@ class ArchiveInspector:
             # a document whose zip is damaged (members read from their local headers) is listed as such
             result = Inspection(status=opened.status, detail=opened.detail,
                                 children=embedded.embedded_parts(children, depth, (entry.location, data)))
+            if kind == "zip" and (hidden := embedded.foreign_members(data)):  # said on the document (docs22)
+                add_note(result, embedded.foreign_note(hidden))
         else:
             result = Inspection(status=opened.status, detail=opened.detail, children=children,
                                 annotations=opened.annotations)
@@ -450,6 +452,15 @@ class ArchiveInspector:
                                                       self.caps_for(entry).member_memory))
         return Inspection(status=Status.UNSUPPORTED, detail=listed(gaps), children=children,
                           annotations=opened.annotations)
+
+
+def add_note(found: Inspection, note: Inspection) -> None:
+    """``note``'s reasons, rules and annotations onto ``found``, its detail said after ``found``'s own (codes kept)."""
+    found.reasons, found.rules = [*found.reasons, *note.reasons], [*found.rules, *note.rules]
+    if note.annotations:
+        found.annotations = {**(found.annotations or {}), **note.annotations}
+    if note.detail:
+        found.detail = join_details((found.detail, note.detail)) if found.detail else note.detail
 
 
 def _with_document_tables(found: Inspection, entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:

@@ -15,14 +15,16 @@ its own name (``... » word/embeddings/oleObject1.bin » 利用者名簿.csv``),
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
+from urllib.parse import unquote
 
-from ..codes import Status
+from ..codes import Reason, Status
 from ..contracts import Inspection, ScanContext
 from ..details import Detail, say
 from ..doctables import EMBEDDING_PART
@@ -32,6 +34,7 @@ from ..isolation import decoding
 from ..models import Entry, Hop, Link, Location, Skipped
 from ..package_parts import is_foreign_member
 from ..sources.base import Item
+from ..textsafe import shown
 from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
 from .legacy_embedded import (
     OBJECT_CLASSES,
@@ -273,6 +276,91 @@ def _hidden(path: str) -> bool:
     """A member hidden in the package (none of its own parts, scanner.package_parts); not one whose damaged name the
     local-header reader replaced (``damaged-name-at-N``: a damaged document's own part, the document listed as such)."""
     return not path.startswith("damaged-name-at-") and is_foreign_member(path)
+
+
+SHOWN_MEMBERS = 8  # foreign members named in the note (their count is said whole)
+_MEMBER_SHOWN = 120  # characters of each name shown
+
+
+def foreign_members(data: bytes) -> list[str]:
+    """The members of a document package that are none of its format's own parts (``_hidden``), by the zip directory,
+    or by the local headers (whole names only) when the directory cannot be read: each is examined as a child, and the
+    document says it holds them (docs22: one holding no person was said nowhere)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+    except Exception:  # noqa: BLE001 - a damaged directory: the local headers name the members
+        names = []
+        at, seen = data.find(b"PK\x03\x04"), 0
+        while 0 <= at and seen < 100_000:
+            n = int.from_bytes(data[at + 26:at + 28], "little")
+            flags = int.from_bytes(data[at + 6:at + 8], "little")
+            if at + 30 + n <= len(data):
+                names.append(data[at + 30:at + 30 + n].decode("utf-8" if flags & 0x800 else "cp437", "replace"))
+            at, seen = data.find(b"PK\x03\x04", at + 4), seen + 1
+    hidden = list(dict.fromkeys(n for n in names if _hidden(n)))
+    if not hidden:
+        return hidden
+    named = _named_parts(data, names)
+    return [n for n in hidden if n.replace("\\", "/").casefold() not in named]
+
+
+_TARGET = re.compile(rb"""<(?:[\w.\-]+:)?Relationship\s[^<>]{0,4000}>""")
+_TARGET_VALUE = re.compile(rb"""\bTarget\s*=\s*["']([^"'<>]{1,1000})["']""")
+_MANIFEST_PATH = re.compile(rb"""full-path\s*=\s*["']([^"'<>]{1,1000})["']""")
+_NAMING_READ = 1 << 20  # bytes of a relationships part or manifest read (they are a few KiB)
+
+
+def _named_parts(data: bytes, names: list[str]) -> set[str]:
+    """The members (casefolded) a package's relationships target or its ODF manifest lists: parts of the document by
+    its own structure (Word's altChunk ``word/afchunk.htm``, any part a relationship names), examined as children all
+    the same but not said hidden (docs22: real documents stay quiet). Only read when a member is foreign (rare)."""
+    named: set[str] = set()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in names:
+                low = name.casefold()
+                if not (low.endswith(".rels") or low == "meta-inf/manifest.xml"):
+                    continue
+                with zf.open(name) as f:
+                    text = f.read(_NAMING_READ)
+                if low == "meta-inf/manifest.xml":
+                    named.update(_part_key("", m.group(1)) for m in _MANIFEST_PATH.finditer(text))
+                    continue
+                folder = posixpath.dirname(posixpath.dirname(name.replace("\\", "/")))  # word/_rels/x.rels -> word
+                for tag in _TARGET.finditer(text):
+                    target = _TARGET_VALUE.search(tag.group(0))
+                    if target is not None and b"External" not in tag.group(0):
+                        named.add(_part_key(folder, target.group(1)))
+    except Exception:  # noqa: BLE001 - relationships that cannot be read name nothing: the members are said hidden
+        pass
+    return named
+
+
+def _part_key(folder: str, target: bytes) -> str:
+    path = unquote(target.decode("utf-8", "replace")).replace("\\", "/")
+    path = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
+    return posixpath.normpath(path).casefold()
+
+
+def foreign_note(names: list[str], n: int | None = None) -> Inspection:
+    """A document's lead for the members hidden in it: ``extension-mismatch`` (its content is more than its format's),
+    ``package-foreign-member`` naming them (hidden characters, the detail separator and line ends shown as
+    ``⟨U+XXXX⟩``: a hostile name cannot forge a detail or a line), and ``annotations.foreign_members`` for the report."""
+    count = len(names) if n is None else n  # (with ``n``: ``names`` are shown already, the note carried to a workbook)
+    shown = names[:SHOWN_MEMBERS] if n is not None else [_member_shown(name) for name in names[:SHOWN_MEMBERS]]
+    members = ", ".join(shown) + (f", ... ({count - len(shown)} more)" if count > len(shown) else "")
+    return Inspection(reasons=[Reason.EXTENSION_MISMATCH], rules=[FOREIGN_RULE],
+                      detail=say(Detail.PACKAGE_FOREIGN_MEMBER, n=count, members=members),
+                      annotations={"foreign_members": shown, "foreign_members_n": count})
+
+
+FOREIGN_RULE = "package-foreign-member"  # (matched_rules: the lead's rule; no name rule's)
+
+
+def _member_shown(name: str) -> str:
+    text = shown(name[:_MEMBER_SHOWN]) + ("…" if len(name) > _MEMBER_SHOWN else "")
+    return text.replace(";", "⟨U+003B⟩").replace("\n", "⟨U+000A⟩")
 
 
 def _objects_in_local_headers(data: bytes) -> set[str]:

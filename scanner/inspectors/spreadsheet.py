@@ -74,7 +74,7 @@ from ..word97 import holds_word97
 from ..xmlrecords import head_text, opens_document
 from . import embedded, salvage
 from . import legacy_embedded as legacy
-from .archive import ArchiveInspector, holds_archive, sniff_unsupported
+from .archive import ArchiveInspector, add_note, holds_archive, sniff_unsupported
 from .archive_formats import zip_names_no_member
 from .archive_members import archive_depth
 from .disguise import (
@@ -1022,6 +1022,7 @@ class SpreadsheetInspector:
             parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children
             _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
+            _add_hidden_note(found, parts)
         elif _flatopc(data[:MARKUP_CHECK]) and (b"binaryData" in data or data.startswith(_UTF16_BOMS)):
             self._add_objects(found, entry, data, archives, "flatopc")  # Office flat XML: its objects in base64 (xml20)
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
@@ -1180,6 +1181,7 @@ class SpreadsheetInspector:
             parts = ArchiveInspector(self.config).inspect(entry, fixed, ctype, ctx)
             found.children = parts.children
             _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
+            _add_hidden_note(found, parts)
         found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
         found.detail = join_details((said, found.detail)) if found.detail else said
         return found
@@ -1288,6 +1290,14 @@ def _not_sqlite(name: str, ext: str, data: bytes) -> Inspection | None:
     if ext in SQLITE_ONLY:
         return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.SQLITE_NOT_DB, ext=ext))
     return None
+
+
+def _add_hidden_note(found: Inspection, parts: Inspection) -> None:
+    """The package's note on members hidden in it (``embedded.foreign_note``: a lead, the members named), from the
+    archive inspector's opening of its objects onto the workbook's own outcome (docs22)."""
+    if embedded.FOREIGN_RULE in parts.rules:
+        notes = parts.annotations or {}
+        add_note(found, embedded.foreign_note(list(notes.get("foreign_members") or []), notes.get("foreign_members_n")))
 
 
 def _add_objects_status(found: Inspection, parts: Inspection, detail: str) -> None:
