@@ -771,6 +771,11 @@ class Detail(Code):
     OLE_NO_STREAM = "ole-no-stream", "embedded OLE object: its directory lists no stream"
     OLE10NATIVE_PAST_END = "ole10native-past-end", "Ole10Native: data of {size:d} bytes past the stream's end"
     OLE10NATIVE_HEADER_CUT = "ole10native-header-cut", "Ole10Native: a Package header cut short ({n:d} bytes)"
+    # -- PowerPoint 97-2003 presentations (scanner.ppt97, docs22)
+    PPT_UNREADABLE = "ppt-unreadable", "PowerPoint 97-2003: its compound file could not be read ({error:exc})"
+    PPT_TOO_MANY_RECORDS = "ppt-too-many-records", "PowerPoint 97-2003: more than {n:d} records; the rest not read"
+    PPT_RECORDS_DAMAGED = "ppt-records-damaged", ("PowerPoint 97-2003: {n:d} record(s) run past their container or "
+                                                  "are cut (the first: {at:word}); read up to the damage")
     PACKAGE_FOREIGN_MEMBER = "package-foreign-member", ("{n:d} member(s) that are none of its format's own parts (a "
                                                         "file hidden in the document?), each examined as a file of its "
                                                         "own: {members:name}")

@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 from urllib.parse import unquote
 
-from . import word97
+from . import ppt97, word97
 from .codes import Status
 from .details import Detail, join_details, say
 from .errors import ReadError, error_name
@@ -58,14 +58,14 @@ from .markup import pull_events
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import zeroed_block
 
-DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml", "doc", "flatopc", "pptx", "odp")  # what
+DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml", "doc", "flatopc", "pptx", "odp", "ppt", "fodp")  # what
 # scanner.tables.iter_tables reads here
 WORD_EXTS = (".docx", ".docm", ".dotx", ".dotm")
 ODT_EXTS = (".odt", ".ott", ".fodt", ".sxw", ".stw")  # (OpenOffice.org 1 text as an .odt: damage19, a .sxw cut
 # in its first bytes ended as nothing where an .odt is listed zip-corrupt)
 RTF_EXTS = (".rtf",)
 # presentations: the tables on their slides (xml21: a person table on a slide ended as nothing)
-SLIDES_EXTS = (".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm", ".odp", ".otp", ".sxi", ".sti")
+SLIDES_EXTS = (".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm", ".odp", ".otp", ".sxi", ".sti", ".fodp")
 DOCUMENT_EXTS = frozenset(WORD_EXTS + ODT_EXTS + RTF_EXTS + SLIDES_EXTS)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -79,6 +79,7 @@ ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _WORD_STORY = re.compile(r"^word/(?:document\d*|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
 _ODT_PARTS = ("content.xml", "styles.xml")
 _ODT_MIMETYPES = (b"application/vnd.oasis.opendocument.text", b"application/vnd.sun.xml.writer")
+_FODP_MIMETYPE = b'office:mimetype="application/vnd.oasis.opendocument.presentation'
 _ODP_MIMETYPES = (b"application/vnd.oasis.opendocument.presentation", b"application/vnd.sun.xml.impress")
 # a PowerPoint package's slides (their tables: ``a:tbl`` in a ``p:graphicFrame``), read in their number's order
 _SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)  # (OPC part names are case-insensitive)
@@ -142,6 +143,8 @@ def document_kind(data: bytes) -> str | None:
     head = _utf8(data[:16384]).lstrip(b"\xef\xbb\xbf \t\r\n")  # (UTF-16: as UTF-8, review18g)
     if head.startswith(b"<") and b"<office:document" in head and b'office:mimetype="application/vnd.oasis.opendocument.text' in head:
         return "fodt"
+    if head.startswith(b"<") and b"<office:document" in head and _FODP_MIMETYPE in head:
+        return "fodp"  # a flat OpenDocument presentation: its tables as a flat text's (docs22: it ended as nothing)
     if head.startswith(b"<") and FLAT_PACKAGE in head and (root := _FLAT_PACKAGE_ROOT.match(head)) is not None:
         end = head.find(b">", root.end())  # (the namespace declared on the root element, as for Word 2003 XML)
         if FLAT_PACKAGE in head[root.end():end if end >= 0 else None]:
@@ -307,7 +310,10 @@ def _document_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, del
         elif kind == "doc":
             decoding("olefile")
             yield from _word97_sheets(data, budget, delimiter)
-        elif kind == "fodt":
+        elif kind == "ppt":
+            decoding("olefile")
+            yield from _ppt97_sheets(data, budget, delimiter)
+        elif kind in ("fodt", "fodp"):
             decoding("lxml")
             yield from _odf_part_sheets("", data, budget, _flat_cut(data, b"document>"), delimiter)
         elif kind == "flatopc":
@@ -1557,6 +1563,27 @@ class _Doc97:
         self.unplaced = 0
         self.misfit = 0  # rows whose cells differ in number from their table definition
         self.open: list[_Open97] = []
+
+
+def _ppt97_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
+    """The tables of a PowerPoint 97-2003 presentation (scanner.ppt97: each table's cells placed by their anchors) and
+    the tab-separated lines of its other text (slides' text boxes, notes); the damage met said on the last sheet, or on
+    one of its own (docs22: a person table on a .ppt slide ended as nothing)."""
+    deck = ppt97.read_ppt(data, budget.tick)
+    sheets: list[Sheet] = []
+    counts: dict[str, int] = {}
+    for where, rows in deck.tables:
+        counts[where] = counts.get(where, 0) + 1
+        table = _Table(_name(where, counts[where]))
+        for row in rows:
+            table.add([(text, 1, 0) for text in row], budget)
+        sheets.append(table.sheet)
+    sheets += list(_tab_lines("text", iter(deck.lines), budget, delimiter))
+    if deck.damage:
+        if not sheets:
+            sheets.append(Sheet(_name("slides", 0), []))
+        sheets[-1].damage.append(deck.damage)
+    yield from sheets
 
 
 def _word97_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:

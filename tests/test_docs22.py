@@ -16,7 +16,7 @@ import zipfile
 from html import escape
 from typing import Any
 
-from tests.conftest import ScanCases, own_lines
+from tests.conftest import ROOT, ScanCases, own_lines
 from tests.document_data import docx_bytes, people_rows, w_table
 from tests.pii_data import budget, people, standard, xlsx_bytes
 from tests.test_xml21 import PERSON_ROWS, SLIDE_TYPE, a_table, pptx, slide
@@ -256,3 +256,103 @@ def test_a_file_hidden_in_a_document_is_said_on_the_document(scanned: dict[str, 
 def _never_nothing_but(scanned: dict[str, Any], case: str, clean: set[str]) -> None:
     lines = _by_name(own_lines(scanned, case))
     assert sorted(set(scanned["books"][case]) - set(lines) - clean) == []
+
+
+# --- PowerPoint 97-2003 tables and notes; flat OpenDocument presentations ---------------------------------------------
+
+def _record(kind: int, body: bytes, instance: int = 0, container: bool = False) -> bytes:
+    """A PowerPoint / OfficeArt record ([MS-PPT] 2.3.1): version (0xF a container) and instance, type, length."""
+    import struct
+
+    return struct.pack("<HHI", (instance << 4) | (0xF if container else 0), kind, len(body)) + body
+
+
+def _ppt_shape(shape_type: int, anchor: tuple[int, int, int, int] | None, text: str | None, table: bool = False) -> bytes:
+    import struct
+
+    parts = _record(0xF00A, struct.pack("<II", 1024, 0xA00), instance=shape_type, container=False)
+    parts = bytes([0x02]) + parts[1:]  # (an FSP's version is 2)
+    if table:  # tableProperties (0x39F) in the tertiary property table, as PowerPoint writes a table's group shape
+        parts += _record(0xF122, struct.pack("<HI", 0x39F, 1), instance=1)
+    if anchor is not None:
+        parts += _record(0xF00F, struct.pack("<4i", *anchor))
+    if text is not None:
+        parts += _record(0xF00D, _record(0x0F9F, struct.pack("<I", 4)) + _record(0x0FA0, text.encode("utf-16-le")),
+                         container=True)
+    return _record(0xF004, parts, container=True)
+
+
+def _ppt_table(rows: list[tuple[str, ...]] | list[list[str]]) -> bytes:
+    shapes = [_ppt_shape(0, (0, 0, 9000, 400 * len(rows)), None, table=True)]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            shapes.append(_ppt_shape(1, (c * 3000, r * 400, c * 3000 + 3000, r * 400 + 400), text))
+    shapes.append(_ppt_shape(20, (3000, 0, 3000, 400 * len(rows)), None))  # a border line
+    return _record(0xF003, b"".join(shapes), container=True)
+
+
+def _ppt_drawing(*shapes: bytes) -> bytes:
+    group = _record(0xF003, _ppt_shape(0, None, None) + b"".join(shapes), container=True)
+    return _record(0x040C, _record(0xF002, group, container=True), container=True)
+
+
+def ppt_bytes(table: list[tuple[str, ...]] | list[list[str]] | None, notes: list[str] | None = None) -> bytes:
+    """A PowerPoint 97-2003 file: a slide whose drawing holds ``table`` (a group shape with tableProperties, a text
+    rectangle a cell) and a notes page whose text box holds ``notes`` lines; in a compound file's PowerPoint Document
+    stream (tests.test_embedded.ole_with_stream: xlwt's compound file writer, its stream renamed)."""
+    from tests.test_embedded import ole_with_stream
+
+    slide = _record(0x03EE, _ppt_drawing(*([_ppt_table(table)] if table else [])), container=True)
+    stream = _record(0x03E8, b"", container=True) + slide
+    if notes is not None:
+        stream += _record(0x03F0, _ppt_drawing(_ppt_shape(1, (0, 0, 9000, 9000), "\r".join(notes))), container=True)
+    stream += _record(0x0FFF, bytes(max(0, 4200 - len(stream) - 8)))  # (a record no reader knows: the stream's padding)
+    return ole_with_stream("PowerPoint Document", stream)
+
+
+NOTE_ROWS = standard(people(15, seed=2205))
+
+
+def _fodp(rows: list[list[str]] | list[tuple[str, ...]]) -> bytes:
+    from tests.document_data import ODF
+
+    cells = "".join("<table:table-row>" + "".join(f"<table:table-cell><text:p>{escape(str(c))}</text:p></table:table-cell>"
+                                                  for c in row) + "</table:table-row>" for row in rows)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {ODF} xmlns:draw="urn:oasis:names:tc:opendocument:'
+            'xmlns:drawing:1.0" office:mimetype="application/vnd.oasis.opendocument.presentation">'
+            '<office:body><office:presentation><draw:page draw:name="page1"><draw:frame><table:table>'
+            f'<table:table-column table:number-columns-repeated="3"/>{cells}</table:table></draw:frame></draw:page>'
+            '</office:presentation></office:body></office:document>').encode()
+
+
+@cases.case
+def _presentations97() -> dict[str, bytes]:
+    notes = ["\t".join(str(c) for c in row) for row in NOTE_ROWS]
+    return {**_damaged("slides97.ppt", ppt_bytes(PERSON_ROWS)), "notes97.ppt": ppt_bytes(None, ["研修メモ", *notes]),
+            "items97.ppt": ppt_bytes([("品名", "数量", "単価"), ("コピー用紙", "10", "500"), ("封筒", "100", "5")]),
+            **_damaged("flat.fodp", _fodp(PERSON_ROWS))}
+
+
+def test_powerpoint_97_tables_and_notes_are_read(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "presentations97")
+    assert _records(lines, "slides97.ppt") == SLIDE_PERSONS  # (before: nothing)
+    assert _records(lines, "notes97.ppt") == len(NOTE_ROWS) - 1  # tab-separated lines in the notes
+    assert "items97.ppt" not in _by_name(lines)  # a table of no person: clean
+    _never_nothing_but(scanned, "presentations97", {"items97.ppt"})
+
+
+def test_a_flat_opendocument_presentation_table_is_read(scanned: dict[str, Any]) -> None:
+    assert _records(own_lines(scanned, "presentations97"), "flat.fodp") == SLIDE_PERSONS  # (before: nothing)
+
+
+def test_a_real_powerpoint_97_table_gives_its_grid() -> None:
+    """Apache POI's table_test.ppt (a 6 x 3 table of empty cells, written by PowerPoint): one table of 6 rows read
+    from the group's anchors, the masters' placeholder text left out."""
+    import gzip
+
+    from scanner.ppt97 import read_ppt
+
+    data = gzip.decompress((ROOT / "tests" / "data" / "documents" / "poi__table_test.ppt.gz").read_bytes())
+    deck = read_ppt(data, lambda: None)
+    assert [(where, len(rows), {len(r) for r in rows}) for where, rows in deck.tables] == [("slide", 6, {3})]
+    assert deck.damage is None and "Click to edit Master title style" not in deck.lines

@@ -47,6 +47,7 @@ from ..jsontables import holds_records
 from ..models import Entry, PersonRecord
 from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
+from ..ppt97 import holds_ppt
 from ..sheet import CellBudget, Sheet
 from ..sources.memo_beside import memo_of
 from ..sources.split_series import is_part_name
@@ -142,8 +143,9 @@ WORDML_MARK = W_2003.encode()  # Word 2003 XML's namespace, at the head of its o
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a Word 2003 XML file saved in UTF-16 (review18g)
 _FODT_MARK = b"application/vnd.oasis.opendocument.text"  # a flat OpenDocument text's office:mimetype (review18g)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
+PPT97_EXTS = frozenset({".ppt", ".pps", ".pot"})  # PowerPoint 97-2003 (scanner.ppt97)
 OTHER_EXTENSIONS = frozenset({
-    ".zip", ".jar", ".apk", ".epub", ".ppt", *OUTLOOK_MESSAGE_EXTS,
+    ".zip", ".jar", ".apk", ".epub", *OUTLOOK_MESSAGE_EXTS,
     ".msi", ".7z", ".lzh", ".gz", ".tar", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
     ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js",
     ".css", ".log", ".ini", ".lnk", ".jtd"})
@@ -824,8 +826,10 @@ class SpreadsheetInspector:
         if size >= 64 and (signature_damaged(head()) is not None or _zeroed_document(entry.name, head()[:16])):
             return True  # a zip, OLE2 file or database whose first bytes are damaged, under any name this inspector is
             # asked about, or a document's first bytes zeroed (damage18: they ended as nothing)
+        if ext in PPT97_EXTS:  # a PowerPoint 97-2003 presentation: its tables and notes (docs22: never read); a zip
+            return size > 0 and head().startswith(OLE_MAGIC)  # so named is the archive inspector's
         if ext in DOCUMENT_EXTS and size > 0 and (head().startswith(_DOCUMENT_HEADS) or (
-                ext == ".fodt" and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
+                ext in (".fodt", ".fodp") and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
             if (quiet := self._without_tables(entry, size)) is None:
                 return False
             if not quiet:
@@ -908,7 +912,7 @@ class SpreadsheetInspector:
         .gz, .jar), for the archive inspector, which opens it as the archive its name says (docs18: 報告.docx renamed
         .zip, its person table was never read); None when ``data`` is no such package or its name is read here."""
         tail = data[-PACKAGE_NAMES_TAIL:]  # its directory: no second read of it for an archive that names no such part
-        if (split_ext(entry.name)[1].casefold() not in OTHER_EXTENSIONS
+        if (split_ext(entry.name)[1].casefold() not in OTHER_EXTENSIONS | {".ppt"}  # (a zip named .ppt: the archive's)
                 or (b"word/" not in tail and b"content.xml" not in tail and b"ppt/slides/" not in tail)):
             return None
         before = 0 if data.startswith(ZIP_MAGIC) else doctail.bytes_before_zip(data)  # (zipfile opens a zip past
@@ -1069,6 +1073,8 @@ class SpreadsheetInspector:
                 holds_word97, (data,), caps_for(self.config, len(data)).timeout + 5))):  # a Word 97-2003 document,
             fmt = "doc"  # also renamed (review17e; not an Outlook message holding one): its tables read in the worker
             # (scanner.word97), listed when they cannot be
+        elif fmt == "ole-other" and ext in PPT97_EXTS and holds_ppt(data):
+            fmt = "ppt"  # a PowerPoint 97-2003 presentation: its tables and notes (scanner.ppt97, docs22)
         if ext in _CUT_NAMES and len(data) <= 512 and _ole_cut(data, len(data)):
             return Inspection(status=Status.CORRUPT, detail=unreadable_reason("ole-corrupt")[1])  # a .doc cut in its
             # OLE2 header (damage19: under 64 bytes it ended as nothing; an .xls so is listed damaged)

@@ -1,0 +1,197 @@
+"""PowerPoint 97-2003 (.ppt/.pps/.pot) tables and text, for the table reader (scanner.doctables): the records of the
+``PowerPoint Document`` stream ([MS-PPT] 2.3.1 record header: version and instance, type, length; a version of 0xF is a
+container), its drawings' shapes as OfficeArt records ([MS-ODRAW]). Runs in the worker (untrusted bytes); bounded by
+the stream's size, a depth and a record count, and the reader's time budget.
+
+A table is a group shape (``OfficeArtSpgrContainer``) whose own first shape carries the ``tableProperties`` property
+(0x39F, in its ``OfficeArtFOPT`` or ``OfficeArtTertiaryFOPT``); its cells are the rectangles of the group, each placed by
+its ``OfficeArtChildAnchor`` (rows by top, columns by left edge: a cell spanning cells is placed at its first, as a
+workbook's merged cell), their text in each shape's ``OfficeArtClientTextbox`` (``TextCharsAtom`` UTF-16,
+``TextBytesAtom`` the low bytes of UTF-16). Lines (the borders) hold no text and are left out. Any other text (a slide's
+text boxes, its notes, ``SlideListWithText`` outlines) is given as lines, for the tab-separated-lines rule. No library
+reads PowerPoint 97 tables in Python (python-pptx reads .pptx only; Apache POI's HSLF does it this way in Java).
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from .codes import Status
+from .details import Detail, say
+from .errors import ReadError, error_name
+
+STREAM = "PowerPoint Document"
+STREAM_NAME = STREAM.encode("utf-16-le")  # as a compound file's directory holds it
+USER, ENCRYPTED = "Current User", "EncryptedSummary"
+TOKEN_ENCRYPTED = b"\xdf\xc4\xd1\xf3"  # CurrentUserAtom.headerToken of an encrypted presentation
+# the containers walked for tables and text: the document, slides, notes, their drawings and OfficeArt shapes, the
+# outline text lists (others hold no table text, and some hold bytes that are no records: a zip of table styles)
+WALKED = frozenset({0x03E8, 0x03EE, 0x03F0, 0x040C, 0x0FF0, 0xF002, 0xF003, 0xF004, 0xF00D})
+_HEADER = struct.Struct("<HHI")
+MAX_DEPTH = 32  # containers nest a few levels (document, slide, drawing, groups): deeper is damage or crafted
+MAX_RECORDS = 2_000_000
+SPGR, SP, FSP, FOPT, TERTIARY_FOPT, CHILD_ANCHOR, CLIENT_TEXTBOX = 0xF003, 0xF004, 0xF00A, 0xF00B, 0xF122, 0xF00F, 0xF00D
+TEXT_CHARS, TEXT_BYTES = 0x0FA0, 0x0FA8
+MAIN_MASTER, NOTES, SLIDE = 0x03F8, 0x03F0, 0x03EE
+TABLE_PROPERTIES = 0x39F
+LINE = 20  # msosptLine: a table's borders
+_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n"})  # a paragraph end, a line break
+
+
+@dataclass
+class Ppt:
+    """What a presentation holds: its tables (rows of cell texts; where each is: ``slide`` or ``notes``) and its other
+    text as lines (slides' and notes' text boxes, outlines), and the damage met (a record running past its container)."""
+
+    tables: list[tuple[str, list[list[str]]]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    damage: str | None = None
+
+
+def holds_ppt(data: bytes) -> bool:
+    """Whether a compound file's directory names a ``PowerPoint Document`` stream (cheap: a byte search)."""
+    return STREAM_NAME in data
+
+
+def read_ppt(data: bytes, tick: Callable[[], object]) -> Ppt:
+    """The tables and text of a presentation's bytes (a compound file). ReadError when its stream cannot be read."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            user = ole.openstream(USER).read(16) if ole.exists(USER) else b""
+            if ole.exists(ENCRYPTED) or user[12:16] == TOKEN_ENCRYPTED:  # [MS-PPT] 2.3.2 / 2.3.7: RC4 CryptoAPI, said
+                raise ReadError(Status.ENCRYPTED, say(  # as the objects' reader says it (one detail, not two)
+                    Detail.PROTECTED_FORMAT, format="PowerPoint 97-2003 presentation",
+                    marker="Current User headerToken, EncryptedSummary stream"))
+            if not ole.exists(STREAM):
+                raise ReadError(Status.CORRUPT, say(Detail.NO_PPT_STREAM))
+            size = ole.get_size(STREAM)
+            if size > len(data):  # (a chain that loops or shared sectors: olefile would read round and round)
+                raise ReadError(Status.CORRUPT, say(Detail.STREAM_OVER_FILE, stream=STREAM, size=size, left=len(data)))
+            stream = ole.openstream(STREAM).read(size)
+    except ReadError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a damaged compound file is data, not a crash
+        raise ReadError(Status.CORRUPT, say(Detail.PPT_UNREADABLE, error=error_name(e))) from e
+    out = Ppt()
+    _Walk(stream, out, tick).container(0, len(stream), 0, "")
+    return out
+
+
+def _records(buf: bytes, start: int, end: int, damage: list[str]) -> Iterator[tuple[int, int, int, int, int]]:
+    """(version, instance, type, body start, body end) of each record in ``buf[start:end]``; a record running past
+    its container is cut there and said."""
+    at = start
+    while at + 8 <= end:
+        vi, kind, length = _HEADER.unpack_from(buf, at)
+        if kind == 0 and vi == 0 and not buf[at:end].strip(b"\0"):
+            return  # zeros to the end: padding after the last record (POI's 38256.ppt, 41384.ppt), no damage
+        body = at + 8
+        if body + length > end:
+            damage.append(f"record {kind:#06x} at {at}")
+        yield vi & 0xF, vi >> 4, kind, body, min(body + length, end)
+        at = body + length
+    if start <= at < end and buf[at:end].strip(b"\0"):  # bytes left over, shorter than a header
+        damage.append(f"a cut header at {at}")
+
+
+_TOP = (b"\x0f\x00\xe8\x03", b"\x0f\x00\xee\x03", b"\x0f\x00\xf0\x03")  # document, slide, notes containers
+
+
+def _top_records(buf: bytes) -> Iterator[tuple[int, int, int, int, int]]:
+    """The stream's own records: PowerPoint reaches them through its persist directory's offsets, so gaps between them
+    (zeros, 0xFF runs, an old edit's bytes: POI's 38256.ppt, bug56240.ppt) are no damage; past a record that does not
+    fit, the next document, slide or notes container header is where reading goes on."""
+    at = 0
+    while at + 8 <= len(buf):
+        vi, kind, length = _HEADER.unpack_from(buf, at)
+        if at + 8 + length <= len(buf) and (vi & 0xF == 0xF or kind):
+            yield vi & 0xF, vi >> 4, kind, at + 8, at + 8 + length
+            at += 8 + length
+            continue
+        found = [x for x in (buf.find(mark, at + 1) for mark in _TOP) if x >= 0]
+        if not found:
+            return
+        at = min(found)
+
+
+class _Walk:
+    def __init__(self, buf: bytes, out: Ppt, tick: Callable[[], object]) -> None:
+        self.buf, self.out, self.tick = buf, out, tick
+        self.seen = 0
+        self.damage: list[str] = []
+
+    def container(self, start: int, end: int, depth: int, where: str) -> None:
+        if depth > MAX_DEPTH:
+            self.damage.append(f"nesting at {start}")
+            return
+        found = _top_records(self.buf) if depth == 0 else _records(self.buf, start, end, self.damage)
+        for ver, _inst, kind, body, stop in found:
+            self.seen += 1
+            if self.seen % 4096 == 0:
+                self.tick()
+            if self.seen > MAX_RECORDS:
+                raise ReadError(Status.TOO_LARGE, say(Detail.PPT_TOO_MANY_RECORDS, n=MAX_RECORDS))
+            if kind == MAIN_MASTER:  # a master's placeholder texts ("Click to edit Master title style")
+                continue
+            if kind == SPGR and self._table(body, stop, where):
+                continue
+            if kind in (TEXT_CHARS, TEXT_BYTES):
+                self.out.lines.extend(_text(self.buf, kind, body, stop).split("\n"))
+            elif ver == 0xF and kind in WALKED:
+                self.container(body, stop, depth + 1, "notes" if kind == NOTES else "slide" if kind == SLIDE else where)
+        if self.damage and self.out.damage is None:
+            self.out.damage = say(Detail.PPT_RECORDS_DAMAGED, n=len(self.damage), at=self.damage[0])
+
+    def _table(self, start: int, end: int, where: str) -> bool:
+        """A group that is a table: its cells as rows (True); False for any other group (walked as a container)."""
+        shapes = [(body, stop) for _, _, kind, body, stop in _records(self.buf, start, end, []) if kind == SP]
+        if not shapes or TABLE_PROPERTIES not in _properties(self.buf, *shapes[0]):
+            return False
+        cells: list[tuple[int, int, str]] = []
+        for body, stop in shapes[1:]:
+            shape_type, anchor, text = _shape(self.buf, body, stop)
+            if shape_type != LINE and anchor is not None:
+                cells.append((anchor[1], anchor[0], text))
+        tops = sorted({top for top, _, _ in cells})
+        lefts = sorted({left for _, left, _ in cells})
+        rows = [[""] * len(lefts) for _ in tops]
+        row_of, col_of = {t: i for i, t in enumerate(tops)}, {x: i for i, x in enumerate(lefts)}
+        for top, left, text in cells:
+            rows[row_of[top]][col_of[left]] = text
+        self.out.tables.append((where or "slide", rows))
+        return True
+
+
+def _properties(buf: bytes, start: int, end: int) -> set[int]:
+    """The property ids of a shape's FOPT and tertiary FOPT ([MS-ODRAW] 2.2.9: 6-byte entries, as many as the
+    record's instance)."""
+    found: set[int] = set()
+    for _, inst, kind, body, stop in _records(buf, start, end, []):
+        if kind in (FOPT, TERTIARY_FOPT):
+            for k in range(min(inst, (stop - body) // 6)):
+                found.add(struct.unpack_from("<H", buf, body + 6 * k)[0] & 0x3FFF)
+    return found
+
+
+def _shape(buf: bytes, start: int, end: int) -> tuple[int, tuple[int, int, int, int] | None, str]:
+    """A shape's type (its FSP's instance), child anchor (left, top, right, bottom) and text box text."""
+    shape_type, anchor, text = -1, None, []
+    for _, inst, kind, body, stop in _records(buf, start, end, []):
+        if kind == FSP:
+            shape_type = inst
+        elif kind == CHILD_ANCHOR and stop - body >= 16:
+            anchor = struct.unpack_from("<4i", buf, body)
+        elif kind == CLIENT_TEXTBOX:
+            text += [_text(buf, k, b, s) for _, _, k, b, s in _records(buf, body, stop, []) if k in (TEXT_CHARS, TEXT_BYTES)]
+    return shape_type, anchor, "".join(text).strip("\n")
+
+
+def _text(buf: bytes, kind: int, start: int, end: int) -> str:
+    raw = buf[start:end]
+    text = raw[:len(raw) & ~1].decode("utf-16-le", "replace") if kind == TEXT_CHARS else raw.decode("latin-1")
+    return text.translate(_BREAKS)
