@@ -877,7 +877,7 @@ def _ooxml_tables(part: str, xml: bytes, budget: CellBudget, damage: str | None,
                 if event == "start":
                     count += 1
                     table = _Table(_name(part, count))
-                    table.skip = (open_tables and open_tables[-1].skip) or next(el.iterancestors(MC_FALLBACK), None) is not None
+                    table.skip = (open_tables and open_tables[-1].skip) or _fallback_copy(el, q + "tbl")
                     open_tables.append(table)
                 elif open_tables:
                     table = open_tables.pop()
@@ -910,6 +910,17 @@ def _ooxml_tables(part: str, xml: bytes, budget: CellBudget, damage: str | None,
             yield t.sheet
     if damage:
         yield Sheet(_name(part, count + 1), [], damage=[damage])
+
+
+def _fallback_copy(el: Any, tbl: str) -> bool:
+    """Whether a table element is inside an ``mc:Fallback`` whose ``mc:AlternateContent`` holds a table in its choice
+    too (the same table twice: Word's text box); a fallback's only table is read (docs22, as ``_tables_only``)."""
+    fallback = next(el.iterancestors(MC_FALLBACK), None)
+    if fallback is None:
+        return False
+    alternate = fallback.getparent()
+    return alternate is None or any(child is not fallback and next(child.iter(tbl), None) is not None
+                                    for child in alternate)
 
 
 def _slide_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | None,

@@ -356,3 +356,16 @@ def test_a_real_powerpoint_97_table_gives_its_grid() -> None:
     deck = read_ppt(data, lambda: None)
     assert [(where, len(rows), {len(r) for r in rows}) for where, rows in deck.tables] == [("slide", 6, {3})]
     assert deck.damage is None and "Click to edit Master title style" not in deck.lines
+
+
+def test_a_fallback_only_table_is_read_when_the_part_is_parsed_whole() -> None:
+    """A part whose root start tag is damaged is parsed whole (no table cut out first): its fallback-only table is
+    still read, a fallback copy of a choice's table still not."""
+    from scanner.doctables import _ooxml_tables, _slide_row
+    from scanner.sheet import Caps, CellBudget
+
+    xml = slide(_alternate(SHAPE, a_table(PERSON_ROWS)), _alternate(a_table(PERSON_ROWS), a_table(PERSON_ROWS)))
+    q = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    sheets = list(_ooxml_tables("ppt/slides/slide1.xml", xml.split("\n", 1)[1].encode(), CellBudget(Caps()), None, q,
+                                lambda tr: (_slide_row(tr, q), 0)))
+    assert [len(s.rows) for s in sheets] == [len(PERSON_ROWS)] * 2  # the fallback-only one and the choice's, once
