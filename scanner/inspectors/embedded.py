@@ -348,11 +348,11 @@ def foreign_note(names: list[str], n: int | None = None) -> Inspection:
     ``package-foreign-member`` naming them (hidden characters, the detail separator and line ends shown as
     ``⟨U+XXXX⟩``: a hostile name cannot forge a detail or a line), and ``annotations.foreign_members`` for the report."""
     count = len(names) if n is None else n  # (with ``n``: ``names`` are shown already, the note carried to a workbook)
-    shown = names[:SHOWN_MEMBERS] if n is not None else [_member_shown(name) for name in names[:SHOWN_MEMBERS]]
-    members = ", ".join(shown) + (f", ... ({count - len(shown)} more)" if count > len(shown) else "")
+    first = names[:SHOWN_MEMBERS] if n is not None else [_member_shown(name) for name in names[:SHOWN_MEMBERS]]
+    members = ", ".join(first) + (f", ... ({count - len(first)} more)" if count > len(first) else "")
     return Inspection(reasons=[Reason.EXTENSION_MISMATCH], rules=[FOREIGN_RULE],
                       detail=say(Detail.PACKAGE_FOREIGN_MEMBER, n=count, members=members),
-                      annotations={"foreign_members": shown, "foreign_members_n": count})
+                      annotations={"foreign_members": first, "foreign_members_n": count})
 
 
 FOREIGN_RULE = "package-foreign-member"  # (matched_rules: the lead's rule; no name rule's)

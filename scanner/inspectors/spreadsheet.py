@@ -142,8 +142,8 @@ _WORD_STREAM_NAMES = tuple(name.encode("utf-16-le") for name in ("WordDocument",
 WORDML_MARK = W_2003.encode()  # Word 2003 XML's namespace, at the head of its one file (scanner.doctables)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a Word 2003 XML file saved in UTF-16 (review18g)
 _FODT_MARK = b"application/vnd.oasis.opendocument.text"  # a flat OpenDocument text's office:mimetype (review18g)
+PPT97_EXTS = frozenset({".ppt", ".pps", ".pot"})  # PowerPoint 97-2003: its tables and notes (scanner.ppt97, docs22)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
-PPT97_EXTS = frozenset({".ppt", ".pps", ".pot"})  # PowerPoint 97-2003 (scanner.ppt97)
 OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", *OUTLOOK_MESSAGE_EXTS,
     ".msi", ".7z", ".lzh", ".gz", ".tar", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
