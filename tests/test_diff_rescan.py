@@ -8,6 +8,7 @@ one left unreadable -> not verified (exit 1); 4. that one removed too -> 残存�
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -230,6 +231,41 @@ def test_a_rescan_older_than_its_baseline_is_never_clean(tmp_path: Path):
     assert run_cli("scan", str(src), *NAME, "--out", str(other), "--case-id", "2026-778").returncode == 1
     run = run_cli("diff", str(later), str(other), "--out", str(tmp_path / "two-cases"), "--quiet")
     assert run.returncode == 1 and "2026-777" in run.stderr and "2026-778" in run.stderr and "case id" in run.stderr
+
+
+def test_two_scans_begun_in_one_second_are_ordered(tmp_path: Path):
+    """Session 22: a scan's start was recorded to the second, so a baseline and a rescan begun in one second were
+    "in order" both ways: ``diff LATER EARLIER`` (swapped, the copy made between them read as removed) was clean,
+    exit 0. The start is recorded to the microsecond (the report still shows seconds, JST)."""
+    import time
+
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    src.mkdir()
+    (src / "memo.txt").write_text("議事録", encoding="utf-8")
+    workbook = client_list_xlsx(make_people(8))
+    for attempt in range(6):  # both scans begin in one second (a warm scan takes ~0.3 s)
+        earlier, later = tmp_path / f"earlier{attempt}", tmp_path / f"later{attempt}"
+        (src / LEAKED_NAME).unlink(missing_ok=True)
+        time.sleep(1.02 - time.time() % 1)
+        assert run_cli("scan", str(src), *NAME, "--out", str(earlier)).returncode == 0
+        (src / LEAKED_NAME).write_bytes(workbook)
+        assert run_cli("scan", str(src), *NAME, "--out", str(later)).returncode == 1
+        starts = [load(out)["scan"]["started"] for out in (earlier, later)]
+        if starts[0][:19] == starts[1][:19]:
+            break
+    else:
+        pytest.skip("the machine is too slow for two scans in one second")
+    run = run_cli("diff", str(later), str(earlier), "--out", str(tmp_path / "swapped"), "--quiet")
+    diff = load(tmp_path / "swapped", "diff.json")
+    assert run.returncode == 1 and diff["verdict"] == "not-verified" and "order" in diff["verdict_reasons"]
+    forward = run_cli("diff", str(earlier), str(later), "--out", str(tmp_path / "forward"), "--quiet")
+    assert "order" not in load(tmp_path / "forward", "diff.json")["verdict_reasons"], forward.stderr
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", s) for s in starts), starts
+    assert starts[0] < starts[1]
+    html = (later / "report.html").read_text(encoding="utf-8")  # the report shows the start to the second, JST
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d （日本時間）</td>", html)
 
 
 def test_a_merge_of_merges_is_ordered_by_when_its_scans_began(tmp_path: Path):
