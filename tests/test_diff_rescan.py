@@ -338,6 +338,53 @@ def test_a_rescan_of_one_scan_of_a_merged_baseline_is_not_clean(tmp_path: Path):
     assert "統合した調査ごとに異なる" in html and "differs between the merged scans" not in html
 
 
+def test_a_merged_baseline_of_scans_with_other_settings_compares_per_source(tmp_path: Path):
+    """Session 22 (review21c's trade-off): a merged case whose inputs used different scope settings (PC02 scanned
+    with --no-keywords) had no one value for that setting, so every rescan differed in it: not-verified (scope) even
+    for the same per-PC scans rescanned once the copies were gone; such a case could never be clean. Each input's
+    scope settings are recorded per source in the merge and compared per source."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    data = client_list_xlsx(make_people(8))
+    flags = {"PC01": [], "PC02": ["--no-keywords"]}
+    for pc in flags:
+        (src / pc).mkdir(parents=True)
+        (src / pc / LEAKED_NAME).write_bytes(data)
+        assert run_cli("scan", str(src / pc), *NAME, *flags[pc], "--out", str(tmp_path / f"b-{pc}")).returncode == 1
+    base = tmp_path / "base"
+    assert run_cli("merge", *(str(tmp_path / f"b-{pc}") for pc in flags), "--out", str(base), "--quiet").returncode == 1
+    for pc in flags:
+        (src / pc / LEAKED_NAME).unlink()
+        assert run_cli("scan", str(src / pc), *NAME, *flags[pc], "--out", str(tmp_path / f"r-{pc}")).returncode == 0
+    again = tmp_path / "again"
+    assert run_cli("merge", *(str(tmp_path / f"r-{pc}") for pc in flags), "--out", str(again),
+                   "--quiet").returncode == 0
+    run = run_cli("diff", str(base), str(again), "--out", str(tmp_path / "d"), "--quiet")
+    diff = load(tmp_path / "d", "diff.json")
+    assert diff["scope"]["same"] and diff["verdict"] == "clean" and run.returncode == 0, diff["scope"]
+    assert diff["leak_counts"]["removed"] == 2
+    # PC02 rescanned with keywords (PC01's settings): it looked for other things than its baseline did
+    assert run_cli("scan", str(src / "PC02"), *NAME, "--out", str(tmp_path / "r-kw")).returncode == 0
+    assert run_cli("merge", str(tmp_path / "r-PC01"), str(tmp_path / "r-kw"), "--out", str(tmp_path / "other"),
+                   "--quiet").returncode == 0
+    run = run_cli("diff", str(base), str(tmp_path / "other"), "--out", str(tmp_path / "d2"), "--quiet")
+    diff = load(tmp_path / "d2", "diff.json")
+    assert run.returncode == 1 and diff["verdict"] == "not-verified" and "scope" in diff["verdict_reasons"]
+    assert [(d["field"], d.get("sources")) for d in diff["scope"]["differences"]] == [
+        ("use_keywords", [str(src / "PC02")])], diff["scope"]
+    # one scan of both PCs with one setting cannot match both inputs' settings
+    run = run_cli("scan", str(src / "PC01"), str(src / "PC02"), *NAME, "--out", str(tmp_path / "one"), "--baseline",
+                  str(base))
+    diff = load(tmp_path / "one", "diff.json")
+    assert run.returncode == 1 and [d["field"] for d in diff["scope"]["differences"]] == ["use_keywords"], diff
+    # a merged rescan against a plain scan of both PCs (the same, the other way round)
+    assert run_cli("scan", str(src / "PC01"), str(src / "PC02"), *NAME, "--out", str(tmp_path / "plain"),
+                   "--no-keywords").returncode == 0
+    run = run_cli("diff", str(tmp_path / "plain"), str(again), "--out", str(tmp_path / "d3"), "--quiet")
+    assert [d["field"] for d in load(tmp_path / "d3", "diff.json")["scope"]["differences"]] == ["use_keywords"]
+
+
 def test_a_merged_rescan_is_ordered_per_source(tmp_path: Path):
     """Review 21c: the order check compared the rescan's first scan with the baseline's last, across machines: PCs
     scanned one after another (PC01's baseline, its rescan once cleaned, then PC02's baseline and rescan), both
