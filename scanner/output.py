@@ -198,7 +198,7 @@ def _case_of(path: Path) -> str | None:
     """The case id an output file belongs to (findings.json: case.id; diff.json: the rescan's), or None."""
     try:
         doc = json.loads(read_nofollow(path, limit=1 << 30))
-    except (OSError, ValueError, UsageError):
+    except (OSError, ValueError, UsageError, RecursionError):
         return None
     if not isinstance(doc, dict):
         return None

@@ -8,7 +8,6 @@ manifest are.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +38,9 @@ def _load(out: Path, name: str) -> dict[str, Any] | None:
         return None
     except OSError as e:
         raise UsageError(f"{out / name}: cannot read it ({e.strerror or e}; a link is never followed)") from e
-    try:
-        doc = json.loads(data)
-    except ValueError as e:
-        raise UsageError(f"{out / name}: not JSON ({e})") from e
+    from .evidence import parse_json
+
+    doc = parse_json(data, str(out / name))  # strict, as every reader (Session 22: deep nesting crashed here)
     if not isinstance(doc, dict):
         raise UsageError(f"{out / name}: not a leakscan document")
     return doc
