@@ -380,6 +380,44 @@ def test_a_plain_tcp_scheduler_is_refused_without_insecure_wire(tmp_path: Path) 
         assert not (tmp_path.parent / "o").exists()
 
 
+def test_an_address_that_is_no_dask_scheduler_is_said_so(tmp_path: Path) -> None:
+    """Session 22: --scheduler naming a listener that is not a Dask scheduler (a web server on that port) said
+    "out of memory (an input too large for this machine's memory)": Dask read the reply's first bytes as a frame
+    length. A connection problem, said as one; nothing scanned, no findings.json (exit 2)."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def answer() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" * 64)
+                time.sleep(0.3)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "memo.txt").write_text("nothing", encoding="utf-8")
+    try:
+        done = _scan(str(share), "--scheduler", f"tcp://127.0.0.1:{server.getsockname()[1]}", "--insecure-wire",
+                     out=tmp_path / "out")
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "out of memory" not in done.stderr and "cannot connect" in done.stderr, done.stderr
+    assert not (tmp_path / "out" / "findings.json").exists()
+
+
 def _certificates(folder: Path) -> tuple[Path, Path, Path]:
     """A CA and one certificate it signed for 127.0.0.1 (scheduler, workers and client use it)."""
     import datetime
