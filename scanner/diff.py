@@ -451,6 +451,60 @@ def _verdict(entries: list[dict[str, Any]], not_verified: list[dict[str, Any]],
     return (NOT_VERIFIED, why) if why else (CLEAN, why)
 
 
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z")
+
+
+def _a_time(value: object) -> bool:
+    if value is None:
+        return True
+    if not isinstance(value, str) or not _TIME.fullmatch(value):
+        return False
+    try:
+        datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def contradictions(diff: object) -> list[str]:
+    """What a diff.json read from a case folder says against itself or leakscan's form (empty: none). Session 22:
+    diff.json was checked by no reader, so a verdict edited to "clean" over copies that remain (or a field of
+    another type) was rendered into remediation.html by ``leakscan report`` and verified. The verdict and its
+    reasons must be what :func:`_verdict` gives for its own entries, skips, scope and completeness (the order is
+    taken as stated: it compares the two scans, not the entries); the counts what its entries count."""
+    if not isinstance(diff, dict) or diff.get("schema") != DIFF_SCHEMA:
+        return [f"not a {DIFF_SCHEMA} document"]
+    entries, not_verified, scope = diff.get("entries"), diff.get("not_verified"), diff.get("scope")
+    sides = [diff.get("baseline"), diff.get("rescan")]
+    reasons = diff.get("verdict_reasons")
+    if not (isinstance(entries, list) and all(isinstance(e, dict) and e.get("class") in CLASSES
+                                              and isinstance(e.get("leak"), bool) for e in entries)
+            and isinstance(not_verified, list) and isinstance(scope, dict) and isinstance(scope.get("same"), bool)
+            and isinstance(scope.get("differences"), list)
+            and all(isinstance(d, dict) and isinstance(d.get("field"), str) for d in scope["differences"])
+            and isinstance(reasons, list) and all(isinstance(r, str) for r in reasons)
+            and all(isinstance(side, dict) and isinstance(side.get("complete", True), bool)
+                    and _a_time(side.get("started")) and _a_time(side.get("finished")) for side in sides)
+            and diff.get("verdict") in (CLEAN, REMAINING, NOT_VERIFIED)):
+        return ["its fields are not of the form leakscan writes"]
+    incomplete = not all(side.get("complete", True) for side in sides)  # type: ignore[union-attr]
+    verdict, why = _verdict(entries, not_verified, scope["differences"], incomplete, VerdictReason.ORDER in reasons)
+    found = []
+    from . import __version__, rules
+
+    # another leakscan may have given more or fewer reasons; a clean verdict over a hit or a skip never holds
+    tool = sides[1].get("tool") if isinstance(sides[1].get("tool"), dict) else {}  # type: ignore[union-attr]
+    exact = tool.get("version") == __version__ and tool.get("ruleset_sha256") == rules.ruleset_sha256()
+    if (diff["verdict"] == CLEAN and verdict != CLEAN) or (exact and (diff["verdict"], reasons) != (verdict, why)):
+        found.append("its verdict does not follow from its own entries (edited?)")
+    counts = {c: sum(1 for e in entries if e["class"] == c) for c in CLASSES}
+    leak_counts = {c: sum(1 for e in entries if e["class"] == c and e["leak"]) for c in CLASSES}
+    if exact and (diff.get("counts") != counts or diff.get("leak_counts") != leak_counts
+                  or scope["same"] == bool(scope["differences"])):
+        found.append("its counts or scope do not agree with its own entries (edited?)")
+    return found
+
+
 def exit_code(diff: dict[str, Any]) -> int:
     """0 clean, 1 copies remain or not verified, 2 the rescan could not open a source."""
     if diff.get("source_errors"):

@@ -64,6 +64,13 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool) -> 
     written: list[Path] = []
     doc = _load(out, FINDINGS)
     diff = _load(out, DIFF_JSON)
+    if diff is not None:
+        from .diff import contradictions
+
+        found = contradictions(diff)  # Session 22: an edited verdict was rendered and vouched for
+        if found:
+            raise UsageError(f"{out / DIFF_JSON}: {found[0]}; the reports are not written again from it "
+                             "(check with leakscan verify)")
     if doc is not None:
         if doc.get("schema") != SCHEMA:
             raise UsageError(f"{out / FINDINGS}: not a {SCHEMA} file")

@@ -51,6 +51,8 @@ def check_outputs(out: Path) -> list[dict[str, str]]:
         problems += [{"file": rel, "problem": "not listed in the manifest"} for rel in unlisted_files(out)]
     if not any(p["file"] == FINDINGS for p in problems):
         problems += [{"file": FINDINGS, "problem": f"{INCONSISTENT}: {p}"} for p in _inconsistencies(out)]
+    if not any(p["file"] == "diff.json" for p in problems):
+        problems += [{"file": "diff.json", "problem": f"{INCONSISTENT}: {p}"} for p in _diff_inconsistencies(out)]
     named = {p["file"] for p in problems}
     problems += [{"file": name, "problem": f"{INCONSISTENT}: {why}"} for name, why in _not_made_from(out)
                  if name not in named]
@@ -58,6 +60,20 @@ def check_outputs(out: Path) -> list[dict[str, str]]:
         problems += [{"file": name, "problem": VerifyStatus.MISSING} for name in ("diff.json", "remediation.html")
                      if name not in named and not os.path.lexists(out / name)]
     return problems
+
+
+def _diff_inconsistencies(out: Path) -> list[str]:
+    """What a diff.json the manifest vouches for says against itself (diff.contradictions, Session 22)."""
+    from .diff import contradictions
+    from .evidence import parse_json, read_case_file
+
+    if not os.path.lexists(out / "diff.json"):
+        return []
+    try:
+        doc = parse_json(read_case_file(out / "diff.json"), str(out / "diff.json"))
+    except UsageError as e:
+        return [f"not a diff.json leakscan writes ({e})"]
+    return contradictions(doc)
 
 
 def _compared_with_a_baseline(out: Path) -> bool:

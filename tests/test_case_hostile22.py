@@ -115,3 +115,40 @@ def test_a_case_file_linked_out_of_the_folder_is_not_followed(name: str, case: d
         # `report` writes report.html again from the vouched findings.json: the link is replaced, never written through
         assert run.returncode != 0 or (command[0], name) == ("report", "report.html"), said
     assert outside.read_bytes() == before and not (folder / name).is_symlink() if name == "report.html" else True
+
+
+def _diff_folder(case: dict[str, Path], name: str, edit: Callable[[dict], None]) -> Path:
+    """A diff of the case's scan against a scan of the same share (the copy still there: remaining), its diff.json
+    edited and the manifest made again."""
+    folder = case["root"] / f"diff-{name}"
+    assert run_cli("diff", str(case["good"]), str(case["good"]), "--out", str(folder), "--quiet").returncode == 1
+    doc = json.loads((folder / "diff.json").read_text(encoding="utf-8"))
+    assert doc["verdict"] == "remaining"
+    edit(doc)
+    (folder / "diff.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    write_manifest(folder)
+    return folder
+
+
+DIFF_EDITS: dict[str, Callable[[dict], None]] = {
+    "verdict-clean": lambda d: d.update(verdict="clean", verdict_reasons=[]),
+    "verdict-list": lambda d: d.update(verdict=[1]),
+    "entries-text": lambda d: d.update(entries="x"),
+    "impossible-time": lambda d: d["baseline"].update(started="9999-99-99T00:00:00Z"),
+    "counts-none": lambda d: d.update(counts=None),
+}
+
+
+@pytest.mark.parametrize("name", list(DIFF_EDITS))
+def test_a_hostile_diff_json_is_refused_and_never_shown_clean(name: str, case: dict[str, Path]) -> None:
+    """Session 22: diff.json was read by no checker: an edited verdict ("clean" over copies that remain) or a field
+    of another type was rendered by `leakscan report` into remediation.html (exit 0), the manifest made again, and
+    verify then said every file matches; an impossible time crashed the report (internal error). A diff.json whose
+    verdict does not follow from its own entries, or of another shape, is refused (report exit 2, verify exit 1)."""
+    folder = _diff_folder(case, name, DIFF_EDITS[name])
+    run = run_cli("report", str(folder))
+    assert run.returncode == 2 and "error:" in run.stderr and "internal error" not in run.stderr, run.stderr
+    assert "clean" not in (folder / "remediation.html").read_text(encoding="utf-8").split("data-verdict=")[1][:12]
+    run = run_cli("verify", str(folder))
+    assert run.returncode == 1 and "internal error" not in run.stderr, (run.stdout, run.stderr)
+    assert "diff.json" in run.stdout, run.stdout
