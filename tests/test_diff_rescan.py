@@ -364,6 +364,12 @@ def test_a_merged_baseline_of_scans_with_other_settings_compares_per_source(tmp_
     diff = load(tmp_path / "d", "diff.json")
     assert diff["scope"]["same"] and diff["verdict"] == "clean" and run.returncode == 0, diff["scope"]
     assert diff["leak_counts"]["removed"] == 2
+    # a merge of merges keeps each scan's settings: the baseline merged again with a third, plain scan of PC01
+    assert run_cli("scan", str(src / "PC01"), *NAME, "--out", str(tmp_path / "third")).returncode == 0
+    assert run_cli("merge", str(base), str(tmp_path / "third"), "--out", str(tmp_path / "base2"),
+                   "--quiet").returncode == 1
+    run = run_cli("diff", str(tmp_path / "base2"), str(again), "--out", str(tmp_path / "d1"), "--quiet")
+    assert load(tmp_path / "d1", "diff.json")["scope"]["same"], load(tmp_path / "d1", "diff.json")["scope"]
     # PC02 rescanned with keywords (PC01's settings): it looked for other things than its baseline did
     assert run_cli("scan", str(src / "PC02"), *NAME, "--out", str(tmp_path / "r-kw")).returncode == 0
     assert run_cli("merge", str(tmp_path / "r-PC01"), str(tmp_path / "r-kw"), "--out", str(tmp_path / "other"),
