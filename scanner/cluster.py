@@ -177,6 +177,9 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
         client = Client(config.scheduler, security=security_for(config), timeout=CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError) as e:
         raise UsageError(f"--scheduler {config.scheduler}: cannot connect ({type(e).__name__}: {e})") from e
+    except MemoryError as e:  # Session 22: a listener that is no Dask scheduler (its reply's bytes read as a length)
+        raise UsageError(f"--scheduler {config.scheduler}: cannot connect (the address answers, but not as a Dask "
+                         "scheduler: is it the scheduler's address and port?)") from e
     with client:
         try:
             client.wait_for_workers(1, timeout=WORKERS_SECONDS)

@@ -24,6 +24,8 @@ def contradictions(doc: dict[str, Any]) -> list[str]:
     found = []
     raw = dict(doc)
     stated = raw.pop("summary", None)
+    if stated is not None and not isinstance(stated, dict):  # Session 22: a summary of another type was not checked
+        found.append("its summary is not one leakscan writes (edited?)")
     if isinstance(stated, dict):
         computed: Any = summarise(raw)
         if not made_by_this_code(doc):  # other code may define a figure otherwise: the person figures only

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -127,21 +128,85 @@ def _scope_settings(doc: FindingsDoc) -> dict[str, Any]:
     return settings
 
 
+def _comparable(k: str, v: object) -> str:
+    """One scope value as text that compares as the setting does (a list of names in any order is the same)."""
+    if k in _UNORDERED:
+        v = sorted(map(str, v)) if isinstance(v, list) else v
+    return json.dumps(v, sort_keys=True, default=str)
+
+
+def scan_scopes(doc: FindingsDoc) -> list[dict[str, Any]] | None:
+    """What each scan a document holds looked for, with its sources: ``{"sources": [...], "settings": {scope
+    setting: value, ruleset_sha256: ...}}`` (a plain scan: one; a merged case: each input's, through merged merges:
+    ``merge.inputs[].scopes``). None when a merged input recorded none (merged before Session 22) or what it recorded
+    is not what leakscan writes: that side is compared as a whole."""
+    merge = doc.sections.get("merge")
+    if not isinstance(merge, dict):
+        own = {k: doc.scan.settings.get(k) for k in SCOPE_SETTINGS if k != "sources"}
+        return [{"sources": [s for s in doc.scan.sources if isinstance(s, str)],
+                 "settings": {**own, "ruleset_sha256": doc.tool.get("ruleset_sha256")}}]
+    inputs = merge.get("inputs")
+    out: list[dict[str, Any]] = []
+    for i in inputs if isinstance(inputs, list) and inputs else [None]:
+        scopes = i.get("scopes") if isinstance(i, dict) else None
+        if not isinstance(scopes, list) or not scopes:
+            return None
+        for one in scopes:
+            if not (isinstance(one, dict) and isinstance(one.get("sources"), list)
+                    and all(isinstance(x, str) for x in one["sources"]) and isinstance(one.get("settings"), dict)):
+                return None
+            out.append({"sources": list(one["sources"]), "settings": dict(one["settings"])})
+    return out
+
+
+def _per_source(doc: FindingsDoc) -> dict[str, dict[str, set[str]]] | None:
+    """Each source's scope values (setting -> the values its scans used, as comparable text); None: not known per
+    source (scan_scopes)."""
+    scopes = scan_scopes(doc)
+    if scopes is None:
+        return None
+    out: dict[str, dict[str, set[str]]] = {}
+    for one in scopes:
+        for source in one["sources"]:
+            values = out.setdefault(source, defaultdict(set))
+            for k in (*(k for k in SCOPE_SETTINGS if k != "sources"), "ruleset_sha256"):
+                values[k].add(_comparable(k, one["settings"].get(k)))
+    return out
+
+
+def _one_value(doc: FindingsDoc, k: str) -> Any:
+    """A setting's value for the whole document as shown in diff.json: its scans' one value, else MIXED."""
+    scopes = scan_scopes(doc)
+    if scopes is None:
+        return doc.tool.get(k) if k == "ruleset_sha256" else _scope_settings(doc).get(k)
+    values = {_comparable(k, one["settings"].get(k)): one["settings"].get(k) for one in scopes}
+    return next(iter(values.values())) if len(values) == 1 else MIXED
+
+
 def scope_differences(base: FindingsDoc, new: FindingsDoc) -> list[dict[str, Any]]:
-    """Every difference in sources, names, rules and caps between the two scans (empty: same scope)."""
+    """Every difference in sources, names, rules and caps between the two scans (empty: same scope). Settings are
+    compared per source (Session 22): a merged case whose inputs looked for different things compares each source
+    with the settings its own scan used; ``sources`` names the ones that differ (the rest of a source's scans agree).
+    A side merged before per-source records (or hand-edited) is compared as a whole: a setting its inputs differ in
+    has no one value and always differs."""
     diffs: list[dict[str, Any]] = []
     b_set, n_set = _scope_settings(base), _scope_settings(new)
-    for k in SCOPE_SETTINGS:
-        bv, nv = b_set.get(k), n_set.get(k)
-        if MIXED in (bv, nv):  # the merged scans looked for different things: no single scope to compare
+    b_src, n_src = _per_source(base), _per_source(new)
+    common = sorted(set(b_src) & set(n_src)) if b_src is not None and n_src is not None else []
+    for k in (*SCOPE_SETTINGS, "ruleset_sha256"):
+        bv, nv = (_one_value(base, k), _one_value(new, k)) if k != "sources" else (b_set.get(k), n_set.get(k))
+        where: list[str] | None = None
+        if k == "sources":
+            same = sorted(map(str, bv or [])) == sorted(map(str, nv or []))
+        elif common and b_src is not None and n_src is not None:
+            where = [s for s in common if len(b_src[s][k]) != 1 or len(n_src[s][k]) != 1 or b_src[s][k] != n_src[s][k]]
+            same = not where
+        elif MIXED in (bv, nv):  # the merged scans looked for different things: no single scope to compare
             same = False
         else:
-            same = sorted(map(str, bv or [])) == sorted(map(str, nv or [])) if k in _UNORDERED else bv == nv
+            same = _comparable(k, bv) == _comparable(k, nv)
         if not same:
-            diffs.append({"field": k, "baseline": bv, "rescan": nv})
-    b_rules, n_rules = base.tool.get("ruleset_sha256"), new.tool.get("ruleset_sha256")
-    if b_rules != n_rules:
-        diffs.append({"field": "ruleset_sha256", "baseline": b_rules, "rescan": n_rules})
+            diffs.append({"field": k, "baseline": bv, "rescan": nv, **({"sources": where} if where else {})})
     return diffs
 
 
@@ -384,6 +449,60 @@ def _verdict(entries: list[dict[str, Any]], not_verified: list[dict[str, Any]],
     if left - {DiffClass.UNVERIFIED}:
         return REMAINING, why
     return (NOT_VERIFIED, why) if why else (CLEAN, why)
+
+
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z")
+
+
+def _a_time(value: object) -> bool:
+    if value is None:
+        return True
+    if not isinstance(value, str) or not _TIME.fullmatch(value):
+        return False
+    try:
+        datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def contradictions(diff: object) -> list[str]:
+    """What a diff.json read from a case folder says against itself or leakscan's form (empty: none). Session 22:
+    diff.json was checked by no reader, so a verdict edited to "clean" over copies that remain (or a field of
+    another type) was rendered into remediation.html by ``leakscan report`` and verified. The verdict and its
+    reasons must be what :func:`_verdict` gives for its own entries, skips, scope and completeness (the order is
+    taken as stated: it compares the two scans, not the entries); the counts what its entries count."""
+    if not isinstance(diff, dict) or diff.get("schema") != DIFF_SCHEMA:
+        return [f"not a {DIFF_SCHEMA} document"]
+    entries, not_verified, scope = diff.get("entries"), diff.get("not_verified"), diff.get("scope")
+    sides = [diff.get("baseline"), diff.get("rescan")]
+    reasons = diff.get("verdict_reasons")
+    if not (isinstance(entries, list) and all(isinstance(e, dict) and e.get("class") in CLASSES
+                                              and isinstance(e.get("leak"), bool) for e in entries)
+            and isinstance(not_verified, list) and isinstance(scope, dict) and isinstance(scope.get("same"), bool)
+            and isinstance(scope.get("differences"), list)
+            and all(isinstance(d, dict) and isinstance(d.get("field"), str) for d in scope["differences"])
+            and isinstance(reasons, list) and all(isinstance(r, str) for r in reasons)
+            and all(isinstance(side, dict) and isinstance(side.get("complete", True), bool)
+                    and _a_time(side.get("started")) and _a_time(side.get("finished")) for side in sides)
+            and diff.get("verdict") in (CLEAN, REMAINING, NOT_VERIFIED)):
+        return ["its fields are not of the form leakscan writes"]
+    incomplete = not all(side.get("complete", True) for side in sides)  # type: ignore[union-attr]
+    verdict, why = _verdict(entries, not_verified, scope["differences"], incomplete, VerdictReason.ORDER in reasons)
+    found = []
+    from . import __version__, rules
+
+    # another leakscan may have given more or fewer reasons; a clean verdict over a hit or a skip never holds
+    tool = sides[1].get("tool") if isinstance(sides[1].get("tool"), dict) else {}  # type: ignore[union-attr]
+    exact = tool.get("version") == __version__ and tool.get("ruleset_sha256") == rules.ruleset_sha256()
+    if (diff["verdict"] == CLEAN and verdict != CLEAN) or (exact and (diff["verdict"], reasons) != (verdict, why)):
+        found.append("its verdict does not follow from its own entries (edited?)")
+    counts = {c: sum(1 for e in entries if e["class"] == c) for c in CLASSES}
+    leak_counts = {c: sum(1 for e in entries if e["class"] == c and e["leak"]) for c in CLASSES}
+    if exact and (diff.get("counts") != counts or diff.get("leak_counts") != leak_counts
+                  or scope["same"] == bool(scope["differences"])):
+        found.append("its counts or scope do not agree with its own entries (edited?)")
+    return found
 
 
 def exit_code(diff: dict[str, Any]) -> int:

@@ -15,8 +15,10 @@ keeps the two in step.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import math
 import os
 import re
 import stat
@@ -37,6 +39,8 @@ SHA1 = re.compile(r"[0-9a-f]{40}")
 MD5 = re.compile(r"[0-9a-f]{32}")
 HEX = re.compile(r"(?:[0-9a-f]{2})+")
 UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z")
+OUTPUT_NAME = re.compile(r"[a-z][a-z0-9.-]*")  # a file name in the case folder, never a path
+MAX_INT = (1 << 63) - 1  # no count, size or id leakscan writes is larger (a larger one is hostile, Session 22)
 # a file time: UTC, or the local wall-clock time FAT and zip store (no zone; time_note says which)
 FILE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?")
 CODE = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")  # a status, reason or hop kind: ``name-variant``
@@ -119,8 +123,18 @@ class _Reader:
         v = self.raw(key, required)
         if v is None and not required:
             return 0
-        if not isinstance(v, int) or isinstance(v, bool) or v < minimum:
+        if not isinstance(v, int) or isinstance(v, bool) or v < minimum or v > MAX_INT:
             raise self.fail(key, f"not an integer >= {minimum}")
+        return v
+
+    def time(self, key: _Str) -> _Str:
+        """A UTC time as leakscan writes it, and one that exists (Session 22: ``9999-99-99T00:00:00Z`` matched the
+        pattern and crashed the report's JST and the diff's order)."""
+        v = self.str(key, UTC)
+        try:
+            datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
+        except ValueError:
+            raise self.fail(key, "not a time") from None
         return v
 
     def bool(self, key: _Str, required: _Bool = True, default: _Bool = False) -> _Bool:
@@ -337,7 +351,8 @@ class ScanInfo:
         s = _Reader(settings, f"{r.where}.settings")
         s.strs("sources"), s.strs("names"), s.bool("use_keywords")  # what diff compares: checked here
         r.strs("resumed", UTC, required=False)
-        return cls(r.str("started", UTC), r.str("finished", UTC), r.strs("command_line"), r.strs("sources"),
+        r.strs("outputs", OUTPUT_NAME, required=False)  # written beside it (Session 22): output.unlisted_required
+        return cls(r.time("started"), r.time("finished"), r.strs("command_line"), r.strs("sources"),
                    details, errors, r.int("files_seen"), r.int("bytes_read"), settings, r.bool("masked"),
                    {k: v for k, v in r.value.items() if k not in SCAN_FIELDS})
 
@@ -441,6 +456,8 @@ class FindingsDoc:
             check_persons(sections["persons"], f"{where}.persons")
         if "named_files" in sections:
             check_named_files(sections["named_files"], f"{where}.named_files")
+        if "merge" in sections:
+            check_merge(sections["merge"], f"{where}.merge")
         return cls(tool, case, custody, scan, files, groups, skipped, links, sections)
 
     def to_json(self) -> dict[str, Any]:
@@ -453,6 +470,33 @@ class FindingsDoc:
 def _group(g: _Reader) -> dict[str, Any]:
     g.str("sha256", SHA256), g.int("count", minimum=2), g.strs("paths")
     return g.value
+
+
+def check_merge(value: object, where: str) -> None:
+    """The parts of the ``merge`` section the report, diff (order, scope) and persons read, by type where present
+    (a merge of an older leakscan may lack some); Session 22: a hostile shape crashed the report."""
+    m = _Reader(value, where)  # every merge wrote persons, duplicate_hits_dropped and these input fields
+    m.str("persons")
+    m.int("duplicate_hits_dropped")
+    m.strs("scope_differences", required=False), m.strs("unidentified_places", required=False)
+    counts = m.opt_obj("counts")
+    if counts is not None:
+        c = _Reader(counts, f"{where}.counts")
+        if not c.bool("exact"):
+            c.str("reason"), c.opt_str("source", required=False)
+    for i, item in enumerate(m.list("inputs")):
+        r = _Reader(item, f"{where}.inputs[{i}]")
+        r.str("folder"), r.str("findings_sha256")
+        for k in ("case", "chain_of_custody", "tool"):
+            r.obj(k)
+        r.time("started"), r.time("finished")
+        r.strs("command_line", required=False), r.strs("sources")
+        r.int("files")
+        if r.raw("persons_unique") is not None:
+            r.int("persons_unique")
+        r.objs("scans_started", lambda s: (s.opt_str("started", UTC, required=False), s.strs("sources")),
+               required=False)
+        r.objs("scopes", lambda s: (s.strs("sources"), s.obj("settings")), required=False)
 
 
 def check_persons(value: object, where: str) -> None:
@@ -789,10 +833,30 @@ def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not JSON leakscan writes")
 
 
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or exponent; one too large for a float (``1e999``, read as infinity) is no
+    number leakscan writes (Session 22: it passed where NaN was refused)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("a number out of range is not JSON leakscan writes")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are each given once: a duplicate key means one reader sees what another does not
+    (Python keeps the last, other tools the first; Session 22: a second ``case`` or ``files`` was read silently)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("a key given twice in one object is not JSON leakscan writes")
+    return out
+
+
 def parse_json(data: bytes, where: str) -> object:
-    """Strict JSON (no NaN/Infinity); any decoding problem is an EvidenceError."""
+    """Strict JSON (no NaN/Infinity, no number out of range, no key twice in one object); any decoding problem is
+    an EvidenceError."""
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+        return json.loads(data.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite,
+                          object_pairs_hook=_unique_keys)
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
         raise EvidenceError(f"{where}: not a readable {SCHEMA} file ({type(e).__name__})") from e
 

@@ -21,6 +21,7 @@ from . import completeness
 from .codes import Status
 from .consistency import require_consistent
 from .details import read_details
+from .diff import scan_scopes
 from .evidence import (
     FILE_DETAIL_CODES,
     FINDINGS,
@@ -453,6 +454,8 @@ def _input_summary(doc: FindingsDoc, folder: Path, sha256: str) -> dict[str, Any
         # a merged input's own "started" is when it was merged: when its scans began orders a rescan (review21c)
         **({"scans_started": [{"started": t, "sources": list(s)} for t, s in scan_starts(doc)]}
            if doc.sections.get("merge") is not None else {}),
+        # what each of its scans looked for, per source (Session 22: a rescan is compared per source with them)
+        **({"scopes": scopes} if (scopes := scan_scopes(doc)) is not None else {}),
     }
 
 

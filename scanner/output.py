@@ -198,7 +198,7 @@ def _case_of(path: Path) -> str | None:
     """The case id an output file belongs to (findings.json: case.id; diff.json: the rescan's), or None."""
     try:
         doc = json.loads(read_nofollow(path, limit=1 << 30))
-    except (OSError, ValueError, UsageError):
+    except (OSError, ValueError, UsageError, RecursionError):
         return None
     if not isinstance(doc, dict):
         return None
@@ -359,6 +359,8 @@ def write_manifest(out: Path) -> Path:
 
 _LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
 MANIFEST_LIMIT = 16 << 20
+FINDINGS_NAME = "findings.json"
+DOCUMENT_LIMIT = 4 << 30  # as evidence.MAX_DOCUMENT_BYTES: a bound, not a limit
 
 
 def check_manifest(out: Path) -> list[tuple[str, str]]:
@@ -384,7 +386,26 @@ def check_manifest(out: Path) -> list[tuple[str, str]]:
         digest, rel = m.group(1).lower(), m.group(2)
         listed.add(rel)
         problems += [(rel, p) for p in [_check_listed(out, rel, digest)] if p]
-    return problems + [(name, VerifyStatus.MISSING) for name in unlisted_required(listed)]
+    return problems + [(name, VerifyStatus.MISSING) for name in unlisted_required(listed, _declared(out, listed))]
+
+
+def _declared(out: Path, listed: set[str]) -> set[str]:
+    """The outputs the listed findings.json says were written beside it (``scan.outputs``, Session 22), leakscan's
+    own names only. Nothing when it is not listed or cannot be read as JSON: the manifest check and the readers say
+    why; a findings.json of a leakscan before Session 22 records none."""
+    if FINDINGS_NAME not in listed:
+        return set()
+
+    def no_constant(name: str) -> None:
+        raise ValueError(name)
+
+    try:
+        doc = json.loads(read_nofollow(out / FINDINGS_NAME, DOCUMENT_LIMIT).decode("utf-8"), parse_constant=no_constant)
+    except (OSError, UsageError, UnicodeDecodeError, ValueError, RecursionError):
+        return set()
+    scan = doc.get("scan") if isinstance(doc, dict) else None
+    outputs = scan.get("outputs") if isinstance(scan, dict) else None
+    return {o for o in outputs if isinstance(o, str) and o in OUTPUTS} if isinstance(outputs, list) else set()
 
 
 # What a finished folder always holds beside its document (Session 21: report.html deleted together with its manifest
@@ -394,9 +415,10 @@ _BESIDE = {"findings.json": ("report.html",), "diff.json": ("remediation.html",)
 _TOGETHER = ("findings.dfxml", "findings.case.jsonld", "copies.hashdeep", "keyword-leads.csv", "skipped.csv")
 
 
-def unlisted_required(listed: set[str]) -> list[str]:
-    """The outputs a manifest listing ``listed`` must list too, and does not."""
-    need = {name for document, beside in _BESIDE.items() if document in listed for name in beside}
+def unlisted_required(listed: set[str], declared: set[str] | None = None) -> list[str]:
+    """The outputs a manifest listing ``listed`` must list too, and does not (``declared``: the ones its
+    findings.json says were written)."""
+    need = {name for document, beside in _BESIDE.items() if document in listed for name in beside} | (declared or set())
     if "findings.json" in listed and listed & set(_TOGETHER):
         need |= set(_TOGETHER)
     return sorted(need - listed)

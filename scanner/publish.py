@@ -61,6 +61,9 @@ def add_summary(doc: dict[str, Any]) -> dict[str, Any]:
 def write_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
     """Write findings.json (with its summary), the exports and CSV lists beside it, and report.html (0600,
     each replacing an earlier one only once complete)."""
+    # what is written beside it, recorded in the anchored document (Session 22: the five exports deleted with their
+    # manifest lines looked like a folder of a leakscan before the exports): verify and the readers require each
+    doc["scan"]["outputs"] = [REPORT, *MADE_FROM_FINDINGS]
     add_summary(doc)
     clean = without_clear_values(doc)
     paths = {"findings": write_json(out / FINDINGS, clean)}

@@ -8,7 +8,6 @@ manifest are.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +38,9 @@ def _load(out: Path, name: str) -> dict[str, Any] | None:
         return None
     except OSError as e:
         raise UsageError(f"{out / name}: cannot read it ({e.strerror or e}; a link is never followed)") from e
-    try:
-        doc = json.loads(data)
-    except ValueError as e:
-        raise UsageError(f"{out / name}: not JSON ({e})") from e
+    from .evidence import parse_json
+
+    doc = parse_json(data, str(out / name))  # strict, as every reader (Session 22: deep nesting crashed here)
     if not isinstance(doc, dict):
         raise UsageError(f"{out / name}: not a leakscan document")
     return doc
@@ -66,6 +64,13 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool) -> 
     written: list[Path] = []
     doc = _load(out, FINDINGS)
     diff = _load(out, DIFF_JSON)
+    if diff is not None:
+        from .diff import contradictions
+
+        found = contradictions(diff)  # Session 22: an edited verdict was rendered and vouched for
+        if found:
+            raise UsageError(f"{out / DIFF_JSON}: {found[0]}; the reports are not written again from it "
+                             "(check with leakscan verify)")
     if doc is not None:
         if doc.get("schema") != SCHEMA:
             raise UsageError(f"{out / FINDINGS}: not a {SCHEMA} file")

@@ -44,7 +44,9 @@ def _iso_utc(ts: float | None) -> str | None:
 
 
 def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    """Now, to the microsecond (Session 22: to the second, two scans begun in one second had no order, and a
+    swapped baseline and rescan read as clean). The report shows it to the second (:func:`to_jst`)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def to_jst(iso: str | None) -> str | None:

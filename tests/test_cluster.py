@@ -371,6 +371,44 @@ def test_a_worker_killed_mid_scan_costs_nothing(site: dict, tmp_path: Path) -> N
     assert set(cluster.addresses) - {busy[0]} <= {p["worker"] for p in _parts(out)}  # the survivor took over
 
 
+def test_a_decoder_crash_on_a_dask_worker_costs_one_file(tmp_path: Path) -> None:
+    """Issue #11: a decoder crash inside a Dask worker's pool process costs that file alone, named with its signal,
+    as in a local scan (tests/pool_data: python-calamine really dies with SIGSEGV / SIGABRT on marked workbooks)."""
+    from pool_data import ABRT, SEGV, install_faults, with_marker, zip_of
+
+    from scanner.demo import client_list_xlsx, simple_xlsx
+
+    good = client_list_xlsx(make_people(30, seed=31))
+    copy = "介護予防_利用者名簿 - コピー.xlsx"
+    share = tmp_path / "share"
+    files = {f"PC01/{LEAKED_NAME}": good, f"PC02/{copy}": with_marker(good, SEGV),
+             "PC03/集計.xlsx": with_marker(simple_xlsx([["項目", "金額"], ["紙", 100]]), ABRT),
+             "PC04/backup.zip": zip_of({"old/名簿.xlsx": with_marker(good, SEGV), f"old/{LEAKED_NAME}": good})}
+    for rel, data in files.items():
+        (share / rel).parent.mkdir(parents=True, exist_ok=True)
+        (share / rel).write_bytes(data)
+    env = install_faults(tmp_path / "site")
+    sources = sorted(str(p) for p in share.iterdir())
+    local = with_case_key(tmp_path / "local")
+    done = run_leakscan("scan", *sources, "--name", LEAKED_NAME, "--out", str(local), "--quiet", env=env)
+    assert done.returncode == 1, done.stderr
+    cluster = Cluster(tmp_path / "dask", [tmp_path / "w1", tmp_path / "w2"],
+                      env={"PYTHONPATH": f"{env['PYTHONPATH']}{os.pathsep}{ROOT}"})
+    try:
+        out = with_case_key(tmp_path / "dask-out")
+        done = _scan(*sources, "--scheduler", cluster.address, "--insecure-wire", out=out)
+    finally:
+        cluster.close()
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    doc = load(out)
+    crashed = {s["path"]: s["detail"] for s in doc["skipped"] if s["reason"] == "corrupt"}
+    assert any(p.endswith(copy) and "SIGSEGV" in d for p, d in crashed.items()), crashed
+    assert any(p.endswith("集計.xlsx") and "SIGABRT" in d for p, d in crashed.items()), crashed
+    assert any(p.endswith("old/名簿.xlsx") and "SIGSEGV" in d for p, d in crashed.items()), crashed
+    assert doc["scan"]["complete"] is True
+    _same(local, out)
+
+
 def test_a_plain_tcp_scheduler_is_refused_without_insecure_wire(tmp_path: Path) -> None:
     for scheduler, said in (("tcp://127.0.0.1:1", "--insecure-wire"), ("tls://127.0.0.1:1", "--tls-ca"),
                             ("udp://127.0.0.1:1", "tls://")):
@@ -378,6 +416,44 @@ def test_a_plain_tcp_scheduler_is_refused_without_insecure_wire(tmp_path: Path) 
                        "--name", LEAKED_NAME)
         assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
         assert not (tmp_path.parent / "o").exists()
+
+
+def test_an_address_that_is_no_dask_scheduler_is_said_so(tmp_path: Path) -> None:
+    """Session 22: --scheduler naming a listener that is not a Dask scheduler (a web server on that port) said
+    "out of memory (an input too large for this machine's memory)": Dask read the reply's first bytes as a frame
+    length. A connection problem, said as one; nothing scanned, no findings.json (exit 2)."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def answer() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" * 64)
+                time.sleep(0.3)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "memo.txt").write_text("nothing", encoding="utf-8")
+    try:
+        done = _scan(str(share), "--scheduler", f"tcp://127.0.0.1:{server.getsockname()[1]}", "--insecure-wire",
+                     out=tmp_path / "out")
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "out of memory" not in done.stderr and "cannot connect" in done.stderr, done.stderr
+    assert not (tmp_path / "out" / "findings.json").exists()
 
 
 def _certificates(folder: Path) -> tuple[Path, Path, Path]:

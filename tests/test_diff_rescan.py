@@ -8,6 +8,7 @@ one left unreadable -> not verified (exit 1); 4. that one removed too -> 残存�
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -232,6 +233,41 @@ def test_a_rescan_older_than_its_baseline_is_never_clean(tmp_path: Path):
     assert run.returncode == 1 and "2026-777" in run.stderr and "2026-778" in run.stderr and "case id" in run.stderr
 
 
+def test_two_scans_begun_in_one_second_are_ordered(tmp_path: Path):
+    """Session 22: a scan's start was recorded to the second, so a baseline and a rescan begun in one second were
+    "in order" both ways: ``diff LATER EARLIER`` (swapped, the copy made between them read as removed) was clean,
+    exit 0. The start is recorded to the microsecond (the report still shows seconds, JST)."""
+    import time
+
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    src.mkdir()
+    (src / "memo.txt").write_text("議事録", encoding="utf-8")
+    workbook = client_list_xlsx(make_people(8))
+    for attempt in range(6):  # both scans begin in one second (a warm scan takes ~0.3 s)
+        earlier, later = tmp_path / f"earlier{attempt}", tmp_path / f"later{attempt}"
+        (src / LEAKED_NAME).unlink(missing_ok=True)
+        time.sleep(1.02 - time.time() % 1)
+        assert run_cli("scan", str(src), *NAME, "--out", str(earlier)).returncode == 0
+        (src / LEAKED_NAME).write_bytes(workbook)
+        assert run_cli("scan", str(src), *NAME, "--out", str(later)).returncode == 1
+        starts = [load(out)["scan"]["started"] for out in (earlier, later)]
+        if starts[0][:19] == starts[1][:19]:
+            break
+    else:
+        pytest.skip("the machine is too slow for two scans in one second")
+    run = run_cli("diff", str(later), str(earlier), "--out", str(tmp_path / "swapped"), "--quiet")
+    diff = load(tmp_path / "swapped", "diff.json")
+    assert run.returncode == 1 and diff["verdict"] == "not-verified" and "order" in diff["verdict_reasons"]
+    forward = run_cli("diff", str(earlier), str(later), "--out", str(tmp_path / "forward"), "--quiet")
+    assert "order" not in load(tmp_path / "forward", "diff.json")["verdict_reasons"], forward.stderr
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", s) for s in starts), starts
+    assert starts[0] < starts[1]
+    html = (later / "report.html").read_text(encoding="utf-8")  # the report shows the start to the second, JST
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d （日本時間）</td>", html)
+
+
 def test_a_merge_of_merges_is_ordered_by_when_its_scans_began(tmp_path: Path):
     """Review 21c: the order check read a merged case's inputs' ``started``, and an input that is itself a merge
     records when it was merged, not when its scans began. ``diff NEW OLD`` with OLD a merge of merges of scans made
@@ -300,6 +336,59 @@ def test_a_rescan_of_one_scan_of_a_merged_baseline_is_not_clean(tmp_path: Path):
     assert run.returncode == 1 and [d["field"] for d in diff["scope"]["differences"]] == ["use_keywords"], diff
     html = (tmp_path / "again" / "remediation.html").read_text(encoding="utf-8")
     assert "統合した調査ごとに異なる" in html and "differs between the merged scans" not in html
+
+
+def test_a_merged_baseline_of_scans_with_other_settings_compares_per_source(tmp_path: Path):
+    """Session 22 (review21c's trade-off): a merged case whose inputs used different scope settings (PC02 scanned
+    with --no-keywords) had no one value for that setting, so every rescan differed in it: not-verified (scope) even
+    for the same per-PC scans rescanned once the copies were gone; such a case could never be clean. Each input's
+    scope settings are recorded per source in the merge and compared per source."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    src = tmp_path / "share"
+    data = client_list_xlsx(make_people(8))
+    flags = {"PC01": [], "PC02": ["--no-keywords"]}
+    for pc in flags:
+        (src / pc).mkdir(parents=True)
+        (src / pc / LEAKED_NAME).write_bytes(data)
+        assert run_cli("scan", str(src / pc), *NAME, *flags[pc], "--out", str(tmp_path / f"b-{pc}")).returncode == 1
+    base = tmp_path / "base"
+    assert run_cli("merge", *(str(tmp_path / f"b-{pc}") for pc in flags), "--out", str(base), "--quiet").returncode == 1
+    for pc in flags:
+        (src / pc / LEAKED_NAME).unlink()
+        assert run_cli("scan", str(src / pc), *NAME, *flags[pc], "--out", str(tmp_path / f"r-{pc}")).returncode == 0
+    again = tmp_path / "again"
+    assert run_cli("merge", *(str(tmp_path / f"r-{pc}") for pc in flags), "--out", str(again),
+                   "--quiet").returncode == 0
+    run = run_cli("diff", str(base), str(again), "--out", str(tmp_path / "d"), "--quiet")
+    diff = load(tmp_path / "d", "diff.json")
+    assert diff["scope"]["same"] and diff["verdict"] == "clean" and run.returncode == 0, diff["scope"]
+    assert diff["leak_counts"]["removed"] == 2
+    # a merge of merges keeps each scan's settings: the baseline merged again with a third, plain scan of PC01
+    assert run_cli("scan", str(src / "PC01"), *NAME, "--out", str(tmp_path / "third")).returncode == 0
+    assert run_cli("merge", str(base), str(tmp_path / "third"), "--out", str(tmp_path / "base2"),
+                   "--quiet").returncode == 1
+    run = run_cli("diff", str(tmp_path / "base2"), str(again), "--out", str(tmp_path / "d1"), "--quiet")
+    assert load(tmp_path / "d1", "diff.json")["scope"]["same"], load(tmp_path / "d1", "diff.json")["scope"]
+    # PC02 rescanned with keywords (PC01's settings): it looked for other things than its baseline did
+    assert run_cli("scan", str(src / "PC02"), *NAME, "--out", str(tmp_path / "r-kw")).returncode == 0
+    assert run_cli("merge", str(tmp_path / "r-PC01"), str(tmp_path / "r-kw"), "--out", str(tmp_path / "other"),
+                   "--quiet").returncode == 0
+    run = run_cli("diff", str(base), str(tmp_path / "other"), "--out", str(tmp_path / "d2"), "--quiet")
+    diff = load(tmp_path / "d2", "diff.json")
+    assert run.returncode == 1 and diff["verdict"] == "not-verified" and "scope" in diff["verdict_reasons"]
+    assert [(d["field"], d.get("sources")) for d in diff["scope"]["differences"]] == [
+        ("use_keywords", [str(src / "PC02")])], diff["scope"]
+    # one scan of both PCs with one setting cannot match both inputs' settings
+    run = run_cli("scan", str(src / "PC01"), str(src / "PC02"), *NAME, "--out", str(tmp_path / "one"), "--baseline",
+                  str(base))
+    diff = load(tmp_path / "one", "diff.json")
+    assert run.returncode == 1 and [d["field"] for d in diff["scope"]["differences"]] == ["use_keywords"], diff
+    # a merged rescan against a plain scan of both PCs (the same, the other way round)
+    assert run_cli("scan", str(src / "PC01"), str(src / "PC02"), *NAME, "--out", str(tmp_path / "plain"),
+                   "--no-keywords").returncode == 0
+    run = run_cli("diff", str(tmp_path / "plain"), str(again), "--out", str(tmp_path / "d3"), "--quiet")
+    assert [d["field"] for d in load(tmp_path / "d3", "diff.json")["scope"]["differences"]] == ["use_keywords"]
 
 
 def test_a_merged_rescan_is_ordered_per_source(tmp_path: Path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli, run_leakscan
-from remediation_data import KEPT, MODIFIED, copy_out, share
+from remediation_data import KEPT, MODIFIED, copy_out, load, share
 
 from scanner.demo import LEAKED_NAME
 
@@ -79,6 +79,30 @@ def test_an_output_removed_with_its_manifest_line_fails(name: str, scanned: tupl
     # is not vouched for by the manifest it makes again
     assert run_cli("report", str(out)).returncode == 0
     assert run_cli("verify", str(out)).returncode == (0 if name == "report.html" else 1)
+
+
+def test_every_export_removed_with_its_manifest_line_fails(scanned: tuple[Path, Path], tmp_path: Path):
+    """Session 22: the five exports and CSV lists deleted together with their manifest lines left a folder that looked
+    like one of a leakscan before the exports (none listed: none required), verify "every file matches". findings.json
+    (the case's anchor) records what was written beside it (``scan.outputs``): each is required."""
+    exports = ("findings.dfxml", "findings.case.jsonld", "copies.hashdeep", "keyword-leads.csv", "skipped.csv")
+    out = copy_out(scanned[1], tmp_path / "copy")
+    assert sorted(load(out)["scan"]["outputs"]) == sorted([*exports, "report.html"])
+    manifest = out / "manifest.sha256"
+    for name in exports:
+        (out / name).unlink()
+    manifest.write_text("".join(line for line in manifest.read_text().splitlines(keepends=True)
+                                if not line.rstrip("\n").endswith(exports)))
+    run = run_cli("verify", str(out))
+    assert run.returncode == 1 and all(f"OUTPUT MISSING: {name}" in run.stdout for name in exports), run.stdout
+    assert "every file matches" not in run.stdout
+    for command in (["persons", str(out)], ["merge", str(out), "--out", str(tmp_path / "m")],
+                    ["diff", str(out), str(scanned[1]), "--out", str(tmp_path / "d")]):
+        used = run_cli(*command)  # a folder verify refuses is not used either
+        assert used.returncode == 2 and "Traceback" not in used.stderr, (command, used.stderr)
+        assert any(name in used.stderr for name in exports), (command, used.stderr)
+    assert run_cli("report", str(out)).returncode == 0  # report.html again; the manifest it makes still lacks them
+    assert run_cli("verify", str(out)).returncode == 1
 
 
 def test_changed_or_gone_sources_fail(tmp_path: Path):
