@@ -927,14 +927,19 @@ def _lettered_sheet(xml: bytes, caps: Caps) -> bytes | None:
 
 
 def _rewritten(data: bytes, caps: Caps) -> tuple[bytes | None, tuple[str, ...]]:
-    """The .xlsx calamine refused, rewritten in memory where a reference both readers refuse is the cause: cells
-    given by bare column numbers (``_lettered_refs``), merged ranges of whole columns or rows (``_without_line_merges``);
-    with what was done, or (None, ()) when neither applies."""
+    """The .xlsx calamine refused, rewritten in memory where something both readers refuse is the cause: cells
+    given by bare column numbers (``_lettered_refs``), a sheet's visibility no word of the schema (``_known_states``),
+    merged ranges of whole columns or rows (``_without_line_merges``); with what was done, or (None, ()) when none
+    applies."""
     said: list[str] = []
     lettered = _lettered_refs(data, caps)
     if lettered is not None:
         data = lettered
         said.append(say(Detail.NUMBERED_REFS))
+    shown = _known_states(data)
+    if shown is not None:
+        data = shown[0]
+        said.append(say(Detail.SHEET_STATE, n=shown[1]))
     unmerged = _without_line_merges(data)
     if unmerged is not None:
         data = unmerged[0]
@@ -946,6 +951,41 @@ def _rewritten(data: bytes, caps: Caps) -> tuple[bytes | None, tuple[str, ...]]:
 # are merged (a title row merged across the sheet); calamine ("Range is missing the expected row component") and
 # openpyxl (TypeError) refuse the sheet
 _LINE_MERGE = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref\s*=\s*["']\s*(?:[A-Za-z]{1,3}\s*:\s*[A-Za-z]{1,3}|\d{1,7}\s*:\s*\d{1,7})\s*["'][^>]*?/>""")
+
+
+# a sheet of the workbook part whose visibility is not visible, hidden or veryHidden (exceljs writes state="show" when a
+# program passes it; exceljs reads it back): calamine ("Unrecognized sheet:state") and openpyxl refuse the workbook
+_ODD_STATE = re.compile(rb"""(<(?:[\w.-]+:)?sheet\s[^>]*?\bstate\s*=\s*)(["'])(?!(?:visible|hidden|veryHidden)\2)[^"'<>]*\2""")
+
+
+def _known_states(data: bytes) -> tuple[bytes, int] | None:
+    """The workbook with each sheet whose ``state`` is no word of the schema made visible, and how many; None
+    when every sheet's is one (or there is no workbook part)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            workbook = ooxml_package(zf).workbook
+            if workbook is None or not workbook.endswith(".xml"):
+                return None
+            parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
+        return None
+    changed = 0
+    for name, xml in parts.items():
+        if normalised_part(name) == workbook:
+            parts[name], n = _ODD_STATE.subn(rb'\1"visible"', xml)
+            changed += n
+    if not changed:
+        return None
+    return _zipped(parts), changed
+
+
+def _zipped(parts: dict[str, bytes]) -> bytes:
+    """A new zip in memory holding ``parts`` (name -> body) in their order."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, body in parts.items():
+            out.writestr(name, body)
+    return buf.getvalue()
 
 
 def _without_line_merges(data: bytes) -> tuple[bytes, int] | None:
@@ -965,11 +1005,7 @@ def _without_line_merges(data: bytes) -> tuple[bytes, int] | None:
         dropped += n
     if not dropped:
         return None
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
-        for name, body in parts.items():
-            out.writestr(name, body)
-    return buf.getvalue(), dropped
+    return _zipped(parts), dropped
 
 
 def _lettered_refs(data: bytes, caps: Caps) -> bytes | None:

@@ -7,6 +7,10 @@ EPPlus and SheetJS test files through the whole scan.
    sheets were never read. A title row merged across the whole row above a 名簿 is what a user gets by selecting the
    row and pressing Merge & Center: the list's persons went uncounted behind a false `corrupt`. Such ranges are left
    out of a copy of the workbook made in memory (a merge joins no values: the cells are read as they are stored).
+2. A workbook whose sheet's visibility is a word the schema does not have (exceljs' test-row-styles.xlsx:
+   ``<sheet state="show">``, which exceljs writes when a program passes ``state: 'show'``, and reads back) was
+   listed `corrupt` with "workbook rebuilt from its zip's local headers: ... 6 part(s) lost" though no part is
+   damaged: calamine ("Unrecognized sheet:state: show") and openpyxl refuse it. The sheet is read as visible.
 """
 
 from __future__ import annotations
@@ -68,6 +72,50 @@ def test_merged_whole_rows_and_columns_are_read(scanned: dict[str, Any]) -> None
     assert lines["skipped"] == [], [(s["path"], s["detail"]) for s in lines["skipped"]]
     got = {Path(h["path"]).name: h["pii"]["records"] for h in lines["files"]}
     assert got == {"title_row_merged.xlsx": N, "columns_merged.xlsx": N}, got
+
+
+def _state_show(rows: list[list[str]]) -> bytes:
+    """An .xlsx of ``rows`` (openpyxl) whose workbook part gives its sheet ``state="show"``."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                body, n = re.subn(rb"<sheet ", b'<sheet state="show" ', body)
+                assert n == 1
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+@cases.case
+def _sheet_state() -> dict[str, bytes]:
+    return {"test-row-styles.xlsx": _third("exceljs__test-row-styles.xlsx.gz"),
+            "state_show.xlsx": _state_show(people_rows(N, seed=2203))}
+
+
+def test_sheet_state_show_is_read(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "sheet_state")
+    assert lines["skipped"] == [], [(s["path"], s["detail"]) for s in lines["skipped"]]
+    got = {Path(h["path"]).name: h["pii"]["records"] for h in lines["files"]}
+    assert got == {"state_show.xlsx": N}, got
+
+
+def test_exceljs_state_show_read_in_process() -> None:
+    """exceljs' own test edits the rows of its one sheet: 38 rows of "asdf" in 29 columns, all read."""
+    from scanner import tables
+    from scanner.sheet import Caps
+
+    wb = tables.read_tables(_third("exceljs__test-row-styles.xlsx.gz"), Caps())
+    rows = [list(s.rows) for s in wb.sheets]
+    assert len(rows) == 1 and sum(1 for r in rows[0] for c in r if c == "asdf") == 1102
 
 
 def test_phpspreadsheet_line_merges_read_in_process() -> None:
