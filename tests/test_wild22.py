@@ -11,6 +11,10 @@ EPPlus and SheetJS test files through the whole scan.
    ``<sheet state="show">``, which exceljs writes when a program passes ``state: 'show'``, and reads back) was
    listed `corrupt` with "workbook rebuilt from its zip's local headers: ... 6 part(s) lost" though no part is
    damaged: calamine ("Unrecognized sheet:state: show") and openpyxl refuse it. The sheet is read as visible.
+3. A Lotus 1-2-3 97/Millennium worksheet (SheetJS' write_L97.123, CRLFR9.123) is named with a number: it was listed
+   unsupported (no Lotus reader: true) and also "a later segment of an image set whose first segment (write_L97.001)
+   is not beside it", which it is not. Its first bytes are Lotus' BOF record (opcode 0, 26 bytes, version 0x10xx):
+   another file format's, like a zip's or a PDF's, so no disk segment.
 """
 
 from __future__ import annotations
@@ -116,6 +120,17 @@ def test_exceljs_state_show_read_in_process() -> None:
     wb = tables.read_tables(_third("exceljs__test-row-styles.xlsx.gz"), Caps())
     rows = [list(s.rows) for s in wb.sheets]
     assert len(rows) == 1 and sum(1 for r in rows[0] for c in r if c == "asdf") == 1102
+
+
+@cases.case
+def _lotus_123() -> dict[str, bytes]:
+    return {"write_L97.123": _third("sheetjs__write_L97.123.gz")}
+
+
+def test_lotus_123_is_no_disk_segment(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "lotus_123")
+    assert [(s["reason"], [c["code"] for c in s["detail_codes"]]) for s in lines["skipped"]] == [
+        ("unsupported", ["unread-table-format"])], lines["skipped"]
 
 
 def test_phpspreadsheet_line_merges_read_in_process() -> None:
