@@ -15,6 +15,12 @@ EPPlus and SheetJS test files through the whole scan.
    unsupported (no Lotus reader: true) and also "a later segment of an image set whose first segment (write_L97.001)
    is not beside it", which it is not. Its first bytes are Lotus' BOF record (opcode 0, 26 bytes, version 0x10xx):
    another file format's, like a zip's or a PDF's, so no disk segment.
+4. An Excel 2003 XML Spreadsheet written by a web export (PhpSpreadsheet's issue.2157.small.xml: tabs before the
+   ``<?xml`` declaration, HTML's named references such as ``&Tau;`` and ``&nbsp;`` in the cells; PhpSpreadsheet reads
+   it, its test checks cell E2) was listed `corrupt` ("SpreadsheetML: XMLSyntaxError") and unread. White space before
+   the declaration is passed over and a named reference XML does not define (a document without a DTD defines only
+   the five) is read as HTML's character; the file's products are read (no person), a generated 名簿 so written gives
+   its persons.
 """
 
 from __future__ import annotations
@@ -131,6 +137,45 @@ def test_lotus_123_is_no_disk_segment(scanned: dict[str, Any]) -> None:
     lines = own_lines(scanned, "lotus_123")
     assert [(s["reason"], [c["code"] for c in s["detail_codes"]]) for s in lines["skipped"]] == [
         ("unsupported", ["unread-table-format"])], lines["skipped"]
+
+
+def _web_ssml(rows: list[list[str]]) -> bytes:
+    """An Excel 2003 XML Spreadsheet of ``rows`` as a web export writes it: tabs before the declaration, each cell's
+    spaces as ``&nbsp;`` and a ``&times;`` in the title."""
+    from xml.sax.saxutils import escape
+
+    def cell(v: str) -> str:
+        return f'<Cell><Data ss:Type="String">{escape(v).replace(" ", "&nbsp;")}</Data></Cell>'
+
+    body = "".join("<Row>" + "".join(cell(str(v)) for v in r) + "</Row>\n" for r in rows)
+    return ("\t\t\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+            'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n<Worksheet ss:Name="名簿&times;2024"><Table>\n'
+            f"{body}</Table></Worksheet></Workbook>\n").encode()
+
+
+@cases.case
+def _web_xml() -> dict[str, bytes]:
+    return {"issue.2157.small.xml": _third("phpspreadsheet__issue.2157.small.xml.gz"),
+            "web_roster.xml": _web_ssml(people_rows(N, seed=2204))}
+
+
+def test_spreadsheetml_of_a_web_export_is_read(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "web_xml")
+    assert lines["skipped"] == [], [(s["path"], s["detail"]) for s in lines["skipped"]]
+    got = {Path(h["path"]).name: h["pii"]["records"] for h in lines["files"]}
+    assert got == {"web_roster.xml": N}, got
+
+
+def test_phpspreadsheet_web_export_read_in_process() -> None:
+    """PhpSpreadsheet's test: E2 is 'Τέλεια όραση χωρίς γυαλιά' (its Greek written as HTML references)."""
+    from scanner import tables
+    from scanner.sheet import Caps
+
+    wb = tables.read_tables(_third("phpspreadsheet__issue.2157.small.xml.gz"), Caps())
+    sheets = [(s.name, list(s.rows), s.damage) for s in wb.sheets]
+    assert [n for n, _, _ in sheets] == ["ProductsAPIData"] and not sheets[0][2]
+    assert sheets[0][1][1][4] == "Τέλεια όραση χωρίς γυαλιά"
 
 
 def test_phpspreadsheet_line_merges_read_in_process() -> None:
