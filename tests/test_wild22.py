@@ -178,6 +178,18 @@ def test_phpspreadsheet_web_export_read_in_process() -> None:
     assert sheets[0][1][1][4] == "Τέλεια όραση χωρίς γυαλιά"
 
 
+@cases.case
+def _picture() -> dict[str, bytes]:
+    return {"TestFail_Binary.xls": _third("edr__TestFail_Binary.xls.gz")}
+
+
+def test_picture_named_as_a_table_is_unsupported_not_corrupt(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "picture")
+    listed = [(s["reason"], [c["code"] for c in s["detail_codes"]], s["detail"]) for s in lines["skipped"]]
+    assert len(listed) == 1 and listed[0][:2] == ("unsupported", ["not-a-table-named"]), listed
+    assert "bitmap" in listed[0][2].lower(), listed
+
+
 def test_phpspreadsheet_line_merges_read_in_process() -> None:
     """PhpSpreadsheet's own test expects the two sheets Columns and Rows; both are read, no cell lost."""
     from scanner import tables
