@@ -105,6 +105,10 @@ class Detail(Code):
     PASSWORD_WORKBOOK = "password-workbook", "password-protected workbook ({inner:detail})"
     BIFF5_READER = "biff5-reader", "read by leakscan's BIFF5 reader"
     NUMBERED_REFS = "numbered-refs", "cell references given as column numbers, read as A1 references"
+    LINE_MERGES = "line-merges", ("{n:d} merged range(s) of whole columns or rows (A:A, 1:1), which calamine and "
+                                  "openpyxl refuse, left out: the cells read as stored")
+    SHEET_STATE = "sheet-state", ("{n:d} sheet(s) whose visibility is no word of the schema (such as show), which "
+                                  "calamine and openpyxl refuse: read as visible")
     READER_FAILED = "reader-failed", "{reader:word}: {error:exc}"
     # -- tables: rows and encodings
     MIXED_ENCODINGS = "mixed-encodings", "mixed encodings: {encodings:list}, line by line"

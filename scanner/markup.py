@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import html.entities
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,13 +61,41 @@ NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:[xX]0*(?:[0-8bBcCeEfF]|
                       r"|3[01]));")
 
 
-def _utf8_chunks(data: bytes) -> Iterator[bytes]:
+# a named reference; XML without a DTD (the readers refuse one) defines only amp, lt, gt, quot and apos
+_NAMED_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_NAMED = frozenset(("amp", "lt", "gt", "quot", "apos"))
+_MARKUP_CHARS = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;"}
+
+
+def _html_ref(m: re.Match[str]) -> str:
+    """HTML's character for a named reference XML does not define (``&Tau;``, ``&nbsp;``; ``&LT;`` as ``&lt;``);
+    an unknown name as written (lxml says the document is damaged)."""
+    name = m.group(1)
+    if name in _XML_NAMED:
+        return m.group(0)
+    chars = html.entities.html5.get(name + ";")
+    if chars is None:
+        return m.group(0)
+    return "".join(_MARKUP_CHARS.get(c, c) for c in chars)
+
+
+def _utf8_chunks(data: bytes, xml: bool = False) -> Iterator[bytes]:
     """The document decoded as a text table would be, re-encoded as UTF-8 for lxml, line by line; characters XML
-    cannot hold become U+FFFD (a line end never splits a reference, so lines are safe to change)."""
+    cannot hold become U+FFFD (a line end never splits a reference, so lines are safe to change). ``xml``: a web
+    export's XML (PhpSpreadsheet issue 2157): white space before the declaration passed over, HTML's named
+    references read as their characters."""
     dec = plan_decoding(data, b"<")
     buf: list[bytes] = []
     size = 0
+    lead = xml
     for line in iter_lines(data, dec, b"<"):
+        if lead:
+            line = line.lstrip()
+            if not line:
+                continue
+            lead = False
+        if xml and "&" in line:
+            line = _NAMED_REF.sub(_html_ref, line)
         if NOT_XML.search(line):
             line = NOT_XML.sub("\ufffd", line)
         b = line.encode("utf-8", "surrogatepass")
@@ -318,7 +347,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
     down: dict[int, list] = {}  # column -> [last row, value] of a cell merged down (ss:MergeDown) over the next rows
     done = 0  # worksheets read to their end
     try:
-        for event, el in pull_events(parser, _utf8_chunks(data), budget):
+        for event, el in pull_events(parser, _utf8_chunks(data, xml=True), budget):
             tag = el.tag
             if tag == q + "Worksheet":
                 if event == "start":
@@ -375,7 +404,7 @@ def gnumeric_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     sheet: MarkupSheet | None = None
     done = 0
     try:
-        for event, el in pull_events(parser, _utf8_chunks(data), budget):
+        for event, el in pull_events(parser, _utf8_chunks(data, xml=True), budget):
             tag = el.tag
             if not isinstance(tag, str) or not tag.startswith(GNUMERIC_NS):
                 continue

@@ -838,10 +838,10 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
             return
         if started or fmt not in ("xlsx", "xlsb", "ods"):
             raise ReadError(Status.CORRUPT, first) from e
-    placed = _lettered_refs(data, caps) if fmt == "xlsx" else None
-    if placed is not None:  # cells referenced by bare column numbers (r="0", r="1"): calamine and openpyxl refuse
+    placed, rewrites = _rewritten(data, caps) if fmt == "xlsx" else (None, ())
+    if placed is not None:  # references calamine and openpyxl refuse, rewritten in a copy in memory
         try:
-            note = join_details((first, say(Detail.NUMBERED_REFS)))
+            note = join_details((first, *rewrites))
             for sheet in _calamine_sheets(placed, caps):
                 started = True
                 sheet.notes[:0], note = ([note] if note else []), ""
@@ -924,6 +924,88 @@ def _lettered_sheet(xml: bytes, caps: Caps) -> bytes | None:
     if not bad and rows * cols > caps.max_cells:
         raise ReadError(Status.TOO_LARGE, say(Detail.CELLS_REACH_MAX, n=rows * cols, cap=caps.max_cells))
     return None if bad else out
+
+
+def _rewritten(data: bytes, caps: Caps) -> tuple[bytes | None, tuple[str, ...]]:
+    """The .xlsx calamine refused, rewritten in memory where something both readers refuse is the cause: cells
+    given by bare column numbers (``_lettered_refs``), a sheet's visibility no word of the schema (``_known_states``),
+    merged ranges of whole columns or rows (``_without_line_merges``); with what was done, or (None, ()) when none
+    applies."""
+    said: list[str] = []
+    lettered = _lettered_refs(data, caps)
+    if lettered is not None:
+        data = lettered
+        said.append(say(Detail.NUMBERED_REFS))
+    shown = _known_states(data)
+    if shown is not None:
+        data = shown[0]
+        said.append(say(Detail.SHEET_STATE, n=shown[1]))
+    unmerged = _without_line_merges(data)
+    if unmerged is not None:
+        data = unmerged[0]
+        said.append(say(Detail.LINE_MERGES, n=unmerged[1]))
+    return (data, tuple(said)) if said else (None, ())
+
+
+# a merged range naming whole columns (A:A, B:D) or whole rows (1:1, 2:4): Excel writes these when whole columns or rows
+# are merged (a title row merged across the sheet); calamine ("Range is missing the expected row component") and
+# openpyxl (TypeError) refuse the sheet
+_LINE_MERGE = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref\s*=\s*["']\s*(?:[A-Za-z]{1,3}\s*:\s*[A-Za-z]{1,3}|\d{1,7}\s*:\s*\d{1,7})\s*["'][^>]*?/>""")
+
+
+# a sheet of the workbook part whose visibility is not visible, hidden or veryHidden (exceljs writes state="show" when a
+# program passes it; exceljs reads it back): calamine ("Unrecognized sheet:state") and openpyxl refuse the workbook
+_ODD_STATE = re.compile(rb"""(<(?:[\w.-]+:)?sheet\s[^>]*?\bstate\s*=\s*)(["'])(?!(?:visible|hidden|veryHidden)\2)[^"'<>]*\2""")
+
+
+def _known_states(data: bytes) -> tuple[bytes, int] | None:
+    """The workbook with each sheet whose ``state`` is no word of the schema made visible, and how many; None
+    when every sheet's is one (or there is no workbook part)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            workbook = ooxml_package(zf).workbook
+            if workbook is None or not workbook.endswith(".xml"):
+                return None
+            parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
+        return None
+    changed = 0
+    for name, xml in parts.items():
+        if normalised_part(name) == workbook:
+            parts[name], n = _ODD_STATE.subn(rb'\1"visible"', xml)
+            changed += n
+    if not changed:
+        return None
+    return _zipped(parts), changed
+
+
+def _zipped(parts: dict[str, bytes]) -> bytes:
+    """A new zip in memory holding ``parts`` (name -> body) in their order."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, body in parts.items():
+            out.writestr(name, body)
+    return buf.getvalue()
+
+
+def _without_line_merges(data: bytes) -> tuple[bytes, int] | None:
+    """The workbook with its whole-column and whole-row merged ranges left out (a merge joins no values: the
+    anchor's value is in its cell, the other cells are empty), and how many; None when no sheet has one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            sheets = ooxml_package(zf).sheets
+            parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
+        return None
+    dropped = 0
+    for name, xml in parts.items():
+        if normalised_part(name) not in sheets or b"mergeCell" not in xml:
+            continue
+        parts[name], n = _LINE_MERGE.subn(b"", xml)
+        dropped += n
+    if not dropped:
+        return None
+    return _zipped(parts), dropped
 
 
 def _lettered_refs(data: bytes, caps: Caps) -> bytes | None:

@@ -1229,9 +1229,10 @@ class SpreadsheetInspector:
         if findings and fmt in ("text", "xml", "sylk") and (undecoded := _undecoded(data, reading)):
             reading.damage.append(say(Detail.VALUES_UNDECODED, n=undecoded))
         status, detail = _outcome(fmt, ext, bool(findings), reading)
-        if not findings and status == Status.CORRUPT and fmt == "text" and not reading.damage:
+        if not findings and status == Status.CORRUPT and fmt == "text":
             other = _other_content(data)
-            if other:  # a picture or a compressed file under a table's name: not a damaged table
+            if other:  # a picture or a compressed file under a table's name: not a damaged table (a BMP header's
+                # zeros read as text are no zeroed block: EDR TestFail_Binary.xls, wild22)
                 status, detail = Status.UNSUPPORTED, say(Detail.NOT_A_TABLE_NAMED, other=other,
                                                                   ext=ext or "without an extension")
         if not findings:

@@ -538,6 +538,9 @@ OTHER_FORMATS = (b"PK\x03\x04", b"PK\x05\x06", b"\x89PNG", b"\x1f\x8b", b"%PDF",
                  b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf", b"Rar!", b"OggS", b"ID3", b"fLaC", b"RIFF", b"GIF8",
                  b"\x28\xb5\x2f\xfd", b"MSCF", b"II*\x00", b"MM\x00*", b"\x1aE\xdf\xa3", b"wOFF", b"OTTO",
                  b"SQLite format 3\x00", b"!BDN", b"070701", b"070702", b"070707")
+# a Lotus 1-2-3 release 3 and later worksheet's BOF record: opcode 0, 26 bytes, version 0x1000-0x1006 (.wk3, .wk4, and
+# .123 of 1-2-3 97/Millennium: named with a number, no disk segment; wild22), file type 4
+_LOTUS_BOF = re.compile(rb"\x00\x00\x1a\x00[\x00-\x06]\x10\x04\x00")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
 _TEXT_MIN = 64  # bytes of text with no control byte: compressed chunks hold one within a few dozen bytes
 
@@ -547,7 +550,7 @@ def other_format(head: bytes) -> bool:
     .dmg that is neither a UDIF nor a cut one, but a file renamed (read as what it is). HEAD shorter than 64 bytes
     is the whole file: a short note is text when it is UTF-8 with no control byte and does not start as a UDIF
     chunk does (zlib's header, "BZh", "bvx"); UTF-16 text by its byte-order mark or its NUL bytes."""
-    if head.startswith(OTHER_FORMATS) or head[257:262] == b"ustar":
+    if head.startswith(OTHER_FORMATS) or head[257:262] == b"ustar" or _LOTUS_BOF.match(head):
         return True
     if _utf16_text(head):
         return True
