@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from faker import Faker
 
+from scanner.codes import SheetKind
 from scanner.detectors import pii as P
 
 SEED = 2022
@@ -196,3 +197,33 @@ def test_a_lone_footer_line_below_an_export_is_no_person() -> None:
     fake = _fake()
     found = P.analyse_sheet("export", [*rows, ["作成者", fake.name(), fake.address()]])
     assert found is not None and found.count == wide and not found.rejected
+
+
+# --- 7. Name | City/State holding the persons' own cities ------------------------------------------------------------
+
+def _en_rows(header: str, kind: str) -> Rows:
+    fake = Faker("en_US")
+    fake.seed_instance(SEED)
+    names = [fake.name() for _ in range(30)]
+    places = {"cities": [fake.city() for _ in range(30)], "states": [fake.state() for _ in range(30)],
+              "a few places": [fake.city() for _ in range(6)] * 5}[kind]
+    return [["Name", header], *([n, p] for n, p in zip(names, places, strict=True))]
+
+
+@pytest.mark.parametrize("header", ["City/State", "City / State", "State/City"])
+def test_names_with_their_own_city_under_a_city_state_header_are_persons(header: str) -> None:
+    """Name | City/State whose column holds each person's city (no state): nothing, where the same rows under Name |
+    City are 30 persons. An investigator reads the header's City: the rows' own cities, an address part (as City alone
+    is); the column's values decide, not the header's word."""
+    city = P.analyse_sheet("s", _en_rows("City", "cities"))
+    found = P.analyse_sheet("s", _en_rows(header, "cities"))
+    assert city is not None and city.kind == SheetKind.PERSONS
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == city.count == 30
+
+
+@pytest.mark.parametrize("kind", ["states", "a few places"])
+def test_a_city_state_column_of_states_or_a_few_regions_stays_no_address(kind: str) -> None:
+    """The guards: states (Louisiana, Ohio), or a few places over many rows (wild21: the region of each candidate's
+    race, 6 places over 30 names) are no address: no person."""
+    found = P.analyse_sheet("s", _en_rows("City/State", kind))
+    assert found is None or not found.records, (found.kind, found.count)
