@@ -227,3 +227,38 @@ def test_a_city_state_column_of_states_or_a_few_regions_stays_no_address(kind: s
     race, 6 places over 30 names) are no address: no person."""
     found = P.analyse_sheet("s", _en_rows("City/State", kind))
     assert found is None or not found.records, (found.kind, found.count)
+
+
+# --- 4. a rep whose two customers are both homes ---------------------------------------------------------------------
+
+def _home(fake: Faker) -> str:
+    return f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}"
+
+
+@pytest.mark.parametrize("twos", [1, 2, 3, 4])
+@pytest.mark.parametrize("shuffled", [False, True], ids=["sorted by rep", "shuffled"])
+@pytest.mark.parametrize("phone", ["customer's", "rep's"])
+def test_reps_with_two_home_customers_are_no_persons(twos: int, shuffled: bool, phone: str) -> None:
+    """Header-less 担当者 | 顧客住所 | 電話: 6 reps with 4-8 customers each (a company now and then) and ``twos`` reps
+    with exactly two customers, both homes. tables21 made a rep of a name at two places only with an office among them:
+    the reps at two homes were counted (2 false persons each). When most of the column's names stand at two places or
+    more (reps, not residents), one at two homes is a rep too."""
+    import random
+
+    fake = _fake()
+    rnd = random.Random(SEED)
+    rows: Rows = []
+    def tel(own: str) -> str:
+        return own if phone == "rep's" else fake.phone_number()
+
+    for _ in range(6):
+        rep, own = fake.name(), fake.phone_number()
+        rows += [[rep, f"{_home(fake)} {fake.building_name()}5階" if k % 3 == 0 else _home(fake), tel(own)]
+                 for k in range(rnd.randint(4, 8))]
+    for _ in range(twos):
+        rep, own = fake.name(), fake.phone_number()
+        rows += [[rep, _home(fake), tel(own)], [rep, _home(fake), tel(own)]]
+    if shuffled:
+        rnd.shuffle(rows)
+    found = P.analyse_sheet("顧客", rows)
+    assert found is None or not found.records, (found.kind, found.count)
