@@ -914,10 +914,19 @@ def _staff_column(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]],
     spread names' (reps at their customers'); then a name at two places or more, one of them an office, is a rep too
     (a rep with exactly two customers, a company and a home, was tables19's person at home and at work, tables21).
     A list of persons each at home and at work holds no spread name; a member list's names each stand on one row, and
-    two namesakes at two homes below a roster stay two persons (nothing tells them from a rep's two home customers)."""
+    two namesakes at two homes below a roster stay two persons. When most of the column's distinct names (STAFF_NAMES)
+    stand at two places or more, the column is the reps' through and through: one at two homes is a rep too (tables22:
+    a rep with two home customers, his own phone on both rows, was counted); beside a roster's few staff the members'
+    names each stand at one place, and namesakes among them stay persons."""
     if not spread or len(places) * LOGGED > len(pairs) or sum(n in spread for n, _a in pairs) < SPREAD_ROWS * len(pairs):
         return frozenset()
-    return frozenset(n for n, at in places.items() if len(at) >= 2 and any(map(is_office_address, at)))
+    twice = [n for n, at in places.items() if len(at) >= 2]
+    if len(twice) >= STAFF_NAMES * len(places):
+        return frozenset(twice)
+    return frozenset(n for n in twice if any(map(is_office_address, places[n])))
+
+
+STAFF_NAMES = 0.5  # of a staff column's distinct names, the share at two places or more that makes each of them staff
 
 
 LOGGED = 3  # rows of one name at one address that make it a log's (a visit, a sale, a stock count), not a list's entry
