@@ -1643,7 +1643,8 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
             yield from _held_narrow(run, cut)
             return
         if narrow is not None:
-            if not (addr < len(row) and row[addr] not in _EMPTY and _width(row) * 2 >= wide) and narrow(row):
+            if not (addr < len(row) and row[addr] not in _EMPTY and (  # a full row: its last cell filled
+                    len(row) * 2 >= wide and row[-1] not in _EMPTY or _width(row) * 2 >= wide)) and narrow(row):
                 run.append(row)
                 if len(run) > NARROW_HELD and _TABLES_ABOVE.get() < MAX_TABLES:
                     cut.rest = chain(run, ahead, it)  # a long one: the rest of the sheet is read as that table
