@@ -120,6 +120,11 @@ class Detail(Code):
     HTML_IN_CELLS = "html-in-cells", "HTML table rows inside the cells of a delimited text (an export holding markup): read as HTML"
     NUL_WIDENED = "nul-widened", ("8-bit text widened byte by byte with NULs ({n:d} bytes; read as Latin-1 and saved as "
                                   "UTF-16 by some tool): read narrowed back")
+    READ_ON_CAPPED = "read-on-capped", ("a header-less table's names were read on past its sample for the sheet's "
+                                        "{n:d} rows at most: the rest decided by the rows read (staff at their "
+                                        "workplaces may be counted as living there)")
+    NARROW_HELD_CAPPED = "narrow-held-capped", ("narrower tables between a wide table's rows: past the sheet's {n:d} "
+                                                "rows of them, the rest read in the wide table's columns (no record)")
     CELLS_OUTSIDE = "cells-outside", "{n:d} cell(s) placed past the sheet's last row or column (damaged): not read"
     # -- damaged workbooks rebuilt from what is left
     SALVAGED_ZIP = "salvaged-zip", ("workbook rebuilt from its zip's local headers: {cut:d} part(s) cut after their last "

@@ -593,6 +593,11 @@ def is_region_header(text: object) -> bool:
 _REGION_JOINS = re.compile(r"[/,、・&+]")  # (after normalise_header: ／ is /, spaces are gone)
 
 
+def is_joined_region_header(text: object) -> bool:
+    """A region header joined to a city (State/City, City / State, 都道府県・市区町村), not a region word alone."""
+    return is_region_header(text) and normalise_header(str(text)) not in column_rules().regions
+
+
 def is_premises_header(text: object) -> bool:
     """An address header naming a building, a room or a house number and no place (Building Name, Room Number:
     signatures ``[regions]`` premises, review20p)."""

@@ -26,10 +26,11 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Se
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import chain, islice, takewhile, zip_longest
+from itertools import chain, islice, repeat, takewhile, zip_longest
 from typing import cast, overload
 
 from ..codes import MAIN_ROLE, Rejection, SheetKind
+from ..details import Detail, say
 from ..masking import mask_field, mask_name
 from ..models import PersonRecord
 from ..sheet import column_letter, origin_label
@@ -886,15 +887,24 @@ def _read_on(main: RolePlan, head: list[Sequence[object]], stream: Iterator[Sequ
     for r in head:
         if (a := V.nfkc(main.value(r, "address"))) in at and (n := main.value(r, "name")):
             at[a].add(_name_key(n))
+    budget = _budget()
+    if (limit := min(READ_ON_ROWS, budget.read_on)) <= 0:
+        budget.say(say(Detail.READ_ON_CAPPED, n=READ_ON_ROWS))  # decided by the sample, as before tables21
+        return None
     rows: list[Sequence[object]] = []
-    for r in islice(stream, READ_ON_ROWS):
-        rows.append(r)
-        if (a := V.nfkc(main.value(r, "address"))) in at and (n := main.value(r, "name")):
-            names = at[a]
-            names.add(_name_key(n))
-            if len(names) > STAFF_AT_ONE:
-                return rows, False
-    return rows, len(rows) < READ_ON_ROWS
+    try:
+        for r in islice(stream, limit):
+            rows.append(r)
+            if (a := V.nfkc(main.value(r, "address"))) in at and (n := main.value(r, "name")):
+                names = at[a]
+                names.add(_name_key(n))
+                if len(names) > STAFF_AT_ONE:
+                    return rows, False
+    finally:
+        budget.read_on -= len(rows)
+    if len(rows) == limit:  # cut short by the cap (its own, or the sheet's rows read on by its tables before it)
+        budget.say(say(Detail.READ_ON_CAPPED, n=READ_ON_ROWS))
+    return rows, len(rows) < limit
 
 
 def _staff_column(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]], spread: frozenset[str]
@@ -904,10 +914,19 @@ def _staff_column(pairs: Sequence[tuple[str, str]], places: dict[str, set[str]],
     spread names' (reps at their customers'); then a name at two places or more, one of them an office, is a rep too
     (a rep with exactly two customers, a company and a home, was tables19's person at home and at work, tables21).
     A list of persons each at home and at work holds no spread name; a member list's names each stand on one row, and
-    two namesakes at two homes below a roster stay two persons (nothing tells them from a rep's two home customers)."""
+    two namesakes at two homes below a roster stay two persons. When most of the column's distinct names (STAFF_NAMES)
+    stand at two places or more, the column is the reps' through and through: one at two homes is a rep too (tables22:
+    a rep with two home customers, his own phone on both rows, was counted); beside a roster's few staff the members'
+    names each stand at one place, and namesakes among them stay persons."""
     if not spread or len(places) * LOGGED > len(pairs) or sum(n in spread for n, _a in pairs) < SPREAD_ROWS * len(pairs):
         return frozenset()
-    return frozenset(n for n, at in places.items() if len(at) >= 2 and any(map(is_office_address, at)))
+    twice = [n for n, at in places.items() if len(at) >= 2]
+    if len(twice) >= STAFF_NAMES * len(places):
+        return frozenset(twice)
+    return frozenset(n for n in twice if any(map(is_office_address, places[n])))
+
+
+STAFF_NAMES = 0.5  # of a staff column's distinct names, the share at two places or more that makes each of them staff
 
 
 LOGGED = 3  # rows of one name at one address that make it a log's (a visit, a sale, a stock count), not a list's entry
@@ -1089,7 +1108,8 @@ _PLAIN_NAME_BAD = re.compile(f"{_PLACEHOLDER_WORDS}|氏名|名前|{V._ORG.patter
 
 
 def _name_problem(name: str) -> Rejection | None:
-    if _PLAIN_NAME.fullmatch(name) and not _PLAIN_NAME_BAD.search(name) and name[0] * len(name) != name:
+    if _PLAIN_NAME.fullmatch(name) and not _PLAIN_NAME_BAD.search(name) and name[0] * len(name) != name and (
+            name not in V.region_forms()):  # 東　北: a region spread to its column's width (tables22)
         return None
     if N.is_placeholder_name(name):
         return Rejection.PLACEHOLDER
@@ -1248,6 +1268,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
     plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
     bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
     joint_mark = _JOINT_MARK.search
+    regions = V.region_forms()
     rows = 0
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
@@ -1260,7 +1281,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         if not a:
             continue
         if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
-                and n not in head_names and not joint_mark(n)):
+                and n not in head_names and not joint_mark(n) and n not in regions):
             append((base + i, index, n, a, *[g(row) for g in others]))
             rows += 1
             continue
@@ -1313,6 +1334,20 @@ def _lead_rows(plan: SheetPlan, data: Iterable[Sequence[object]], base: int, hea
 
 def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
                   first_col: int = 0, later: bool = True) -> SheetFinding | None:
+    """The personal-data finding for one sheet, or None when it holds no person records or leads (:func:`_analyse`);
+    every table of the sheet read inside this call (one below, beside or between another's rows) shares one
+    :class:`_Budget` of extra work."""
+    if _BUDGET.get() is not None:
+        return _analyse(name, rows, first_row, first_col, later)
+    token = _BUDGET.set(_Budget())
+    try:
+        return _analyse(name, rows, first_row, first_col, later)
+    finally:
+        _BUDGET.reset(token)
+
+
+def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
+             first_col: int = 0, later: bool = True) -> SheetFinding | None:
     """The personal-data finding for one sheet, or None when it holds no person records or leads.
 
     ``rows`` may be a stream: only the first rows (header search and value sample) are held, the rest
@@ -1459,10 +1494,10 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
     second = None
-    if cut.rest is not None or cut.side:
+    if cut.rest is not None or cut.side or cut.joined:
         depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # the rest read inside this call: one level deeper
         try:
-            others = [analyse_sheet(name, rows, base + at, first_col, later) for at, rows in cut.side]
+            others = [analyse_sheet(name, rows, base + at, first_col, later) for at, rows in cut.tables()]
             if cut.rest is not None:
                 others.append(analyse_sheet(name, cut.rest, base + cut.rows, first_col, later))
         finally:
@@ -1492,6 +1527,42 @@ MAX_TABLES = 64  # tables of one sheet read one inside the other; the rest is re
 _TABLES_ABOVE: ContextVar[int] = ContextVar("_TABLES_ABOVE", default=0)  # the tables of this sheet read before
 
 
+NARROW_HELD = 20_000  # rows of a narrower table held to be read on their own; past them, the rest of the sheet is it
+# (one run), or its narrow rows are the table's own, read as nothing (the sheet's runs together, tables22: said)
+NARROW_MIN = 2  # narrow rows in a row that are a table of their own (tables22: BLOCK_END, 5; 3-4 rows below an export
+# were nothing); a lone one stays the table's (read as nothing): a footer 作成者 | 山田 太郎 | 事務所の住所 is no person
+NARROW_BLOCKS = 256  # narrower tables of a sheet read each on its own (:func:`_held_narrow`); the rest as one table
+SHEET_NOTES: ContextVar[list[str] | None] = ContextVar("SHEET_NOTES", default=None)  # a cap's note goes there (the
+# sheet's reading notes, set by the spreadsheet inspector): a sheet read short by a cap is said, never silently
+
+
+@dataclass
+class _Budget:
+    """The extra work one sheet may cost, all its tables together (tables22: each table of a sheet had its own caps,
+    so a wide table with 2,000 narrow blocks between its rows read 2,000 tables, and every table below another could
+    read on READ_ON_ROWS rows again): rows read on past samples (:func:`_read_on`), narrower tables read each on its
+    own, rows of them held (:func:`_held_narrow`)."""
+
+    read_on: int = field(default_factory=lambda: READ_ON_ROWS)
+    blocks: int = field(default_factory=lambda: NARROW_BLOCKS)
+    held: int = field(default_factory=lambda: NARROW_HELD)
+    said: set[str] = field(default_factory=set)
+
+    def say(self, note: str) -> None:
+        """Say ``note`` once in the sheet's reading notes."""
+        if note not in self.said and (notes := SHEET_NOTES.get()) is not None:
+            self.said.add(note)
+            notes.append(note)
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("_BUDGET", default=None)
+
+
+def _budget() -> _Budget:
+    """The sheet's budget (a fresh one outside :func:`analyse_sheet`: a helper called alone)."""
+    return _BUDGET.get() or _Budget()
+
+
 @dataclass
 class _Cut:
     """Where a sheet's second table starts (:func:`_until_another_table`): the rows read before it, the rest."""
@@ -1500,6 +1571,18 @@ class _Cut:
     rest: Iterator[Sequence[object]] | None = None
     # narrower tables between (or below) the table's rows: (the row they start at, counted as ``rows``, their rows)
     side: list[tuple[int, list[Sequence[object]]]] = field(default_factory=list)
+    # past NARROW_BLOCKS: the narrow runs read as one table, (the row it starts at, its runs each after its gap of
+    # the table's own rows, read there as blank rows)
+    joined: tuple[int, list[tuple[int, list[Sequence[object]]]]] | None = None
+    joined_end: int = 0  # the row after the last run held (of either kind)
+
+    def tables(self) -> list[tuple[int, Iterable[Sequence[object]]]]:
+        """The narrower tables in row order: those read each on its own, then the joined ones."""
+        out: list[tuple[int, Iterable[Sequence[object]]]] = list(self.side)
+        if self.joined is not None:
+            at, runs = self.joined
+            out.append((at, chain.from_iterable(chain(repeat((), gap), run) for gap, run in runs)))
+        return out
 
 
 def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: dict[str, set[int]]
@@ -1539,7 +1622,7 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
     theirs. The rest is left in ``cut`` for a table of its own. Only the rows after blank rows are looked at (a person
     table's rows cost a count of their empty cells).
 
-    So does a run of BLOCK_END rows narrower than a wide table (:func:`_narrow_row`: a 3-column list with no header of
+    So does a run of NARROW_MIN rows narrower than a wide table (:func:`_narrow_row`: a 3-column list with no header of
     its own cat'ed below a 10-column export, tables21): its rows gave no address in the table's columns and were
     nothing, no record and no rejection; they are read as a table of their own (header-less, as any)."""
     it = iter(data)
@@ -1548,8 +1631,9 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
     first = min(set().union(*ours.values()), default=0)
     ahead: list[Sequence[object]] = []  # rows read below a header that was not another table's
     narrow = _narrow_test(plan, ours["address"])
+    wide = narrow.keywords["width"] if isinstance(narrow, partial) else 0
     addr = min(ours["address"], default=0)  # a row filling it is ours: the common row passes one look at one cell
-    run: list[Sequence[object]] = []  # narrow rows in a row, held until they are BLOCK_END or a row of ours follows
+    run: list[Sequence[object]] = []  # narrow rows in a row, held until a row of ours follows
     while True:
         if ahead:
             row = ahead.pop(0)
@@ -1559,7 +1643,8 @@ def _until_another_table(data: Iterable[Sequence[object]], plan: SheetPlan, cut:
             yield from _held_narrow(run, cut)
             return
         if narrow is not None:
-            if not (addr < len(row) and row[addr] not in _EMPTY) and narrow(row):
+            if not (addr < len(row) and row[addr] not in _EMPTY and (  # a full row: its last cell filled
+                    len(row) * 2 >= wide and row[-1] not in _EMPTY or _width(row) * 2 >= wide)) and narrow(row):
                 run.append(row)
                 if len(run) > NARROW_HELD and _TABLES_ABOVE.get() < MAX_TABLES:
                     cut.rest = chain(run, ahead, it)  # a long one: the rest of the sheet is read as that table
@@ -1593,14 +1678,22 @@ TABLE_PEEK_ROWS = 8  # rows read below another table's header for its own rows (
 _EMPTY = ("", None)
 
 
-NARROW_HELD = 20_000  # rows of a narrower table held to be read on their own; past them, the rest of the sheet is it
-
-
 def _held_narrow(run: list[Sequence[object]], cut: _Cut) -> Iterator[Sequence[object]]:
-    """A run of narrow rows ended (a row of ours, or the sheet's end): BLOCK_END of them or more are another table,
+    """A run of narrow rows ended (a row of ours, or the sheet's end): NARROW_MIN of them or more are another table,
     kept in ``cut.side`` and read as blank rows here (the table's rows after them stay its own); fewer are ours."""
-    if len(run) >= BLOCK_END and _TABLES_ABOVE.get() < MAX_TABLES:
-        cut.side.append((cut.rows, run))
+    budget = _budget()
+    if len(run) >= NARROW_MIN and len(run) > budget.held:  # the sheet's narrow rows held so far are NARROW_HELD: ours
+        budget.say(say(Detail.NARROW_HELD_CAPPED, n=NARROW_HELD))  # (read as nothing, as before tables21), said
+    elif len(run) >= NARROW_MIN and _TABLES_ABOVE.get() < MAX_TABLES:
+        budget.held -= len(run)
+        if budget.blocks > 0:
+            budget.blocks -= 1
+            cut.side.append((cut.rows, run))
+        elif cut.joined is None:  # past NARROW_BLOCKS tables: the rest of them one table, in their own rows (tables22)
+            cut.joined = (cut.rows, [(0, run)])
+        else:
+            cut.joined[1].append((cut.rows - cut.joined_end, run))
+        cut.joined_end = cut.rows + len(run)
         run = [[]] * len(run)
     for held in run:
         cut.rows += 1
@@ -1619,11 +1712,13 @@ def _narrow_test(plan: SheetPlan, addrs: set[int]) -> Callable[[Sequence[object]
 
 
 def _narrow_row(row: Sequence[object], width: int, addrs: list[int]) -> bool:
-    """Is ``row`` another table's, narrower than ours (``width`` columns): nothing in our address columns ``addrs``, its
-    filled cells fewer than half our width from the left, and an address (strict) among them? A member of ours who
-    filled only a name and a reading holds no address: ours still (his row gives no record, as before)."""
-    if any(c < len(row) and cell_text(row[c]) for c in addrs):
-        return False
+    """Is ``row`` another table's, narrower than ours (``width`` columns): no address in our address columns ``addrs``
+    (nothing, or another list's phone or reading there: a 4-column list below a 10-column export was read in its
+    columns, every row not-an-address, tables22), its filled cells fewer than half our width from the left, and an
+    address (strict) among them? A member of ours who filled only a name and a reading holds no address: ours still
+    (his row gives no record, as before)."""
+    if (ours := "".join(cell_text(row[c]) for c in addrs if c < len(row))) and V.looks_like_address(ours):
+        return False  # (a phone or a reading there: another list's cells, tables22)
     end = _width(row)
     if not end or end * 2 >= width:
         return False
@@ -1732,7 +1827,10 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     if handed or a.role_counts is not None or b.role_counts is not None:
         counts = {("" if r == MAIN_ROLE else r): n for r, n in (Counter(a.roles()) + Counter(b.roles())).items()}
     kind = SheetKind.PERSONS if SheetKind.PERSONS in (a.kind, b.kind) else a.kind
-    rows = chain((placed(a, r) for r in a.rows), (placed(b, r) for r in b.rows))
+    # a's rows already placed under these keys and roles stay as they are (a sheet's many tables added up one after
+    # another: each was placed again at every table, 2,000 narrow tables took 21 s; tables22)
+    same = a.keys == keys and a.role_names == roles
+    rows = chain(a.rows if same else (placed(a, r) for r in a.rows), (placed(b, r) for r in b.rows))
     return SheetFinding(a.name, a.header_row, columns, [k for k in KINDS if k in a.fields or k in b.fields], keys,
                         list(islice(rows, EXAMPLES) if handed else rows), kind, roles,
                         dict(Counter(a.rejected) + Counter(b.rejected)), a.row_count + b.row_count,

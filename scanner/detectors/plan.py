@@ -34,6 +34,7 @@ from . import values as V
 from .columns import (
     Header,
     is_bare_role,
+    is_joined_region_header,
     is_label,
     is_prefecture_header,
     is_premises_header,
@@ -294,6 +295,19 @@ def _foreign_phone(v: str) -> bool:
     return 7 <= digits <= 15 and all(c.isdigit() or c in " -()+.x/" for c in t)
 
 
+CITIES_DISTINCT = 0.5  # of a City/State column's filled values, the share that are distinct at least: persons' cities
+
+
+def _home_cities(vals: Sequence[str]) -> bool:
+    """Does a joined City/State column hold the rows' own cities (tables22: Name | City/State of 30 persons each in his
+    city was nothing, Name | City with the same values 30 persons)? Its values are no state the data knows (a US
+    state, a prefecture) and mostly distinct: a race's region or a branch's state repeats over many rows (wild21: 6
+    places over 30 candidates, Santiago, Managua, Aragua, Carabobo, Zulia, N/A, stay a region)."""
+    filled = [v for v in vals if v.strip()]
+    return bool(filled) and not mostly(filled, lambda v: N.is_us_state(v) or _a_prefecture(v), 0.5) and \
+        len(set(filled)) >= CITIES_DISTINCT * len(filled)
+
+
 def _a_prefecture(v: object) -> bool:
     """A Japanese prefecture, with or without 都, 府 or 県 (東京都, 東京)."""
     t = V.nfkc(v)
@@ -340,7 +354,8 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
                 ok = mostly(vals, lambda v: _whole_address(v) and V.plausible_address(v), 0.5)
                 if ok and all(is_region_header(plan.labels.get(c, "")) for c in cols):
                     # a region alone (Name | State: Indiana, CA; POI 49325.xlsx) is no address to write to
-                    ok = not mostly(vals, V.is_place_name_alone, 0.5)
+                    ok = not mostly(vals, V.is_place_name_alone, 0.5) or (
+                        all(is_joined_region_header(plan.labels.get(c, "")) for c in cols) and _home_cities(vals))
                 if ok and all(is_premises_header(plan.labels.get(c, "")) for c in cols):
                     ok = False  # a building and a room alone (Name | Building Name | Room Number): an office's (review20p)
         if ok:

@@ -289,7 +289,24 @@ def looks_like_name(value: object) -> bool:
     if not (_CJK.search(t) or _LATIN.search(t)):
         return False
     digits = sum(c.isdigit() for c in t)
-    return digits <= 2 and "@" not in t and "http" not in t.casefold() and not _public_office(t)
+    return (digits <= 2 and "@" not in t and "http" not in t.casefold() and not _public_office(t)
+            and _SPACES.sub("", t) not in regions())  # 東　北: a region spread to its column's width (tables22)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+@cache
+def regions() -> frozenset[str]:
+    """Japan's regions (東北, 関東, 近畿: signatures/pii_columns.toml [japanese_regions]), never a person's name."""
+    return frozenset(rules.load("pii_columns").get("japanese_regions", {}).get("names", []))
+
+
+@cache
+def region_forms() -> frozenset[str]:
+    """The regions as typed in a cell: whole (東北), or spread with a space between their letters (東 北, 東　北) to the
+    width of a column's longer cells (a set: the row loop's one look-up)."""
+    return frozenset(sep.join(r) for r in regions() for sep in ("", " ", "\u3000", "\u3000\u3000"))
 
 
 def _public_office(t: str) -> bool:
@@ -300,8 +317,20 @@ def _public_office(t: str) -> bool:
     if not t.endswith(("市長", "区長", "町長", "村長")) or " " in t:
         return False
     body = t[:-1]  # (a prefecture before it: 香川県高松市長)
-    body = next((body[len(p):] for p in PREFECTURES if body.startswith(p) and len(body) > len(p)), body)
-    return body in _municipality_names()  # (not is_municipality, a pattern: 中村長, 大町長 are names; review21w)
+    bare = next((body[len(p):] for p in PREFECTURES if body.startswith(p) and len(body) > len(p)), body)
+    if bare == body and body in _former_surnames():  # 北村長: 北村 長 more likely than the mayor of a village merged
+        return False  # away (北村, 2006); written with its prefecture (北海道北村長) it is the office (tables22)
+    return bare in _municipality_names()  # (not is_municipality, a pattern: 中村長, 大町長 are names; review21w)
+
+
+@cache
+def _former_surnames() -> frozenset[str]:
+    """Former villages' and towns' names of one letter and 村 or 町 (no town of today's by that name) shaped as family
+    names (北村, 西村, 大町: each kanji seen at its place in family names); 香南町, 高松市 are no one's name."""
+    from .person_names import family_shape
+    today = rules.load("municipalities")
+    now = {*today.get("municipalities", {}), *today.get("ambiguous", {})}
+    return frozenset(n for n in _municipality_names() - now if len(n) == 2 and n[1] in "村町" and family_shape(n))
 
 
 @cache

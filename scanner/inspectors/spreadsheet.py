@@ -376,7 +376,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
     from ..detectors.headerless import names_a_column
-    from ..detectors.pii import analyse_sheet
+    from ..detectors.pii import SHEET_NOTES, analyse_sheet
 
     widening = None
     if fmt in ("text", *MARKUP_FORMATS) and (wide := narrowed(data)) is not None:  # 8-bit text widened with NULs
@@ -392,7 +392,11 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
         if sheet.origin is None and not sheet.unread:
             reading.sheets += 1
         stop.start(sheet)
-        found = repeats.analyse(sheet, analyse_sheet)
+        noted = SHEET_NOTES.set(sheet.notes)  # a detector's cap that cut the sheet's reading short is said there
+        try:
+            found = repeats.analyse(sheet, analyse_sheet)
+        finally:
+            SHEET_NOTES.reset(noted)
         if iter(sheet.rows) is sheet.rows:  # a stream the classifier did not finish: read on (a text table's damage
             for _ in sheet.rows:           # and decoding notes come at its end, and the caps apply to every row)
                 pass
