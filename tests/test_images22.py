@@ -1,0 +1,146 @@
+"""images22: issue #10 leftovers.
+
+1. A later segment of a split raw image (``disk.002`` without ``disk.001``) met inside an archive, inside a disk
+   image or on an SMB share was examined as a plain file and listed nowhere, the scan complete (exit 0): only a
+   local file was checked (its siblings looked up on the disk). The rule is now made from the folder's listing
+   where every source groups its split series (``split_series.series_in``).
+2. ``setup.002`` (a Windows program), ``clip.002`` (an MP4), ``tool.002`` (an ELF program) whose format was not in
+   ``image_sniff.OTHER_FORMATS`` were listed ``later-segment``, the scan incomplete (exit 3): libmagic now names
+   them (a format random bytes never pass for: ``image_sniff.recognised``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import struct
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run_leakscan
+from image_data import fat_image
+
+needs_mtools = pytest.mark.skipif(not all(shutil.which(t) for t in ("mkfs.vfat", "mcopy")), reason="needs mtools")
+
+
+def _scan(out: Path, *sources: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any], str]:
+    done = run_leakscan("scan", *sources, "--out", str(out), "--workers", "1", "--quiet", "--name",
+                        "名簿.xlsx", env=env, timeout=240)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return done.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8")), done.stderr
+
+
+def _codes(skip: dict[str, Any]) -> list[str]:
+    return [c["code"] for c in skip.get("detail_codes") or []]
+
+
+def _segments() -> dict[str, bytes]:
+    """disk.002 and disk.003 of a split raw image (the middle of a disk, here random bytes: an encrypted volume)."""
+    rnd = random.Random(22)
+    return {"disk.002": rnd.randbytes(1 << 20), "disk.003": rnd.randbytes(300 << 10)}
+
+
+def _later(doc: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    return sorted((s["path"].replace(" » ", "/").rsplit("/", 1)[-1], s["reason"], _codes(s)) for s in doc["skipped"]
+                  if "later-segment" in _codes(s))
+
+
+# --- 1. the same rule wherever the entries come from ----------------------------------------------------------
+
+def test_later_segments_in_a_zip_are_listed(tmp_path: Path) -> None:
+    """Before: the zip's disk.002/disk.003 were read as plain files, listed nowhere, the scan complete (exit 0)."""
+    archive = tmp_path / "evidence" / "usb.zip"
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        for name, data in _segments().items():
+            z.writestr(f"dump/{name}", data)
+        z.writestr("dump/whole.001", b"\0" * 4096)  # a set with its first segment: no later segment here
+        z.writestr("dump/whole.002", b"\0" * 4096)
+    code, doc, err = _scan(tmp_path / "out", str(archive.parent))
+    assert _later(doc) == [("disk.002", "unsupported", ["later-segment"]),
+                           ("disk.003", "unsupported", ["later-segment"])], doc["skipped"]
+    assert all("disk.001" in s["detail"] for s in doc["skipped"] if "later-segment" in _codes(s))
+    assert doc["scan"]["complete"] is False
+    assert code == 3, err
+
+
+@needs_mtools
+def test_later_segments_in_a_disk_image_are_listed(tmp_path: Path) -> None:
+    """A FAT image holding disk.002/disk.003: before, examined as plain files inside the image, listed nowhere."""
+    (tmp_path / "evidence").mkdir()
+    fat_image(tmp_path / "evidence" / "usb.img", {f"/dump/{n}": d for n, d in _segments().items()})
+    code, doc, err = _scan(tmp_path / "out", str(tmp_path / "evidence" / "usb.img"))
+    assert _later(doc) == [("disk.002", "unsupported", ["later-segment"]),
+                           ("disk.003", "unsupported", ["later-segment"])], doc["skipped"]
+    assert doc["scan"]["complete"] is False
+    assert code == 3, err
+
+
+def test_later_segments_on_an_smb_share_are_listed(tmp_path: Path) -> None:
+    """A real Samba share holding disk.002/disk.003 (the smaller one fetched whole with its folder, the larger one
+    read by a worker): before, listed nowhere, the scan complete."""
+    from smb_data import PASSWORD, SambaServer
+
+    share = tmp_path / "share"
+    (share / "dump").mkdir(parents=True)
+    for name, data in _segments().items():
+        (share / "dump" / name).write_bytes(data)
+    server = SambaServer(tmp_path / "samba", {"ev": share}).start()
+    try:
+        code, doc, err = _scan(tmp_path / "out", server.url("ev"), env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+    finally:
+        server.kill()
+    assert _later(doc) == [("disk.002", "unsupported", ["later-segment"]),
+                           ("disk.003", "unsupported", ["later-segment"])], doc["skipped"]
+    assert doc["scan"]["complete"] is False
+    assert code == 3, err
+
+
+# --- 2. a recognised format numbered so is no segment ---------------------------------------------------------
+
+def _mp4() -> bytes:
+    """An ISO base media file (MP4): an ``ftyp`` box, then an ``mdat`` box of (random) media data."""
+    ftyp = b"ftyp" + b"isom" + struct.pack(">I", 512) + b"isomiso2avc1mp41"
+    payload = random.Random(2).randbytes(200 << 10)
+    return struct.pack(">I", 8 + len(ftyp)) + ftyp + struct.pack(">I", 8 + len(payload)) + b"mdat" + payload
+
+
+def _program() -> bytes:
+    """A real Windows program (distlib's launcher, shipped with pip)."""
+    import pip
+
+    found = sorted(Path(pip.__file__).parent.glob("_vendor/distlib/*.exe"))
+    if not found:
+        pytest.skip("no distlib launcher here")
+    return found[0].read_bytes()
+
+
+def test_recognised_formats_numbered_like_segments_are_read_as_themselves(tmp_path: Path) -> None:
+    """Before: setup.002 (a PE program), clip.002 (an MP4), tool.002 (an ELF program) were each listed
+    later-segment asking for a .001 that never was, the scan incomplete (exit 3)."""
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    (folder / "setup.002").write_bytes(_program())
+    (folder / "clip.002").write_bytes(_mp4())
+    (folder / "tool.002").write_bytes(Path(os.path.realpath(sys.executable)).read_bytes()[: 256 << 10])
+    for name, data in _segments().items():  # the true segments beside them are still said
+        (folder / name).write_bytes(data)
+    code, doc, err = _scan(tmp_path / "out", str(folder))
+    assert _later(doc) == [("disk.002", "unsupported", ["later-segment"]),
+                           ("disk.003", "unsupported", ["later-segment"])], doc["skipped"]
+    assert code == 3, err
+
+
+def test_random_heads_are_not_taken_for_a_format() -> None:
+    """libmagic names ~5 % of random 4 KiB heads something weak (an OpenPGP key, a DOS COM program, MPEG audio by
+    a sync word): an encrypted volume's middle segment must stay a segment. 3,000 random heads: none recognised."""
+    from scanner.sources.image_sniff import recognised
+
+    rnd = random.Random(10)
+    assert not [i for i in range(3000) if recognised(rnd.randbytes(4096))]
+    assert recognised(_mp4()[:4096]) and recognised(_program()[:4096])
