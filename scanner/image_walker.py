@@ -1010,9 +1010,11 @@ class _BatchReader:
         reached are examined as they are, as before). Total."""
         from .sources.image_sniff import missing_first, segment_head
         from .sources.series_join import SeriesPart
-        from .sources.split_series import segments_in
+        from .sources.split_series import holds_part_name, segments_in
 
         try:
+            if not holds_part_name("\0".join(self._names) + "\0"):  # no ``.NNN`` name: nothing more (the walk's cost)
+                return {}
             present = set(self._names)
             idx = [k for k, n in enumerate(self._names) if missing_first(n, present.__contains__) is not None]
             if not idx:
