@@ -144,3 +144,66 @@ def test_random_heads_are_not_taken_for_a_format() -> None:
     rnd = random.Random(10)
     assert not [i for i in range(3000) if recognised(rnd.randbytes(4096))]
     assert recognised(_mp4()[:4096]) and recognised(_program()[:4096])
+
+
+# --- 4. md: a slot is the array's consistent view's ----------------------------------------------------------
+
+def _forge(path: Path, at: int, utime: int | None = None, events: int | None = None,
+           data: tuple[int, bytes] | None = None) -> None:
+    """A 1.x member's superblock at AT given another update time and event count (checksum made again), its data
+    area overwritten: what a forger (or a reused disk) can write."""
+    from md_data import _csum1
+
+    raw = bytearray(path.read_bytes())
+    sb = bytearray(raw[at:at + 1024])
+    if utime is not None:
+        struct.pack_into("<Q", sb, 192, utime)
+    if events is not None:
+        struct.pack_into("<Q", sb, 200, events)
+    max_dev = struct.unpack_from("<I", sb, 220)[0]
+    struct.pack_into("<I", sb, 216, 0)
+    struct.pack_into("<I", sb, 216, _csum1(sb, max_dev))
+    raw[at:at + 1024] = sb
+    if data is not None:
+        raw[data[0]:data[0] + len(data[1])] = data[1]
+    path.write_bytes(bytes(raw))
+
+
+@pytest.fixture(scope="module")
+def ext_bytes(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str]:
+    from image_data import ext_image, leaked_workbook, sha256, write_tree
+
+    if shutil.which("mke2fs") is None:
+        pytest.skip("mke2fs builds the file system")
+    root = tmp_path_factory.mktemp("md22")
+    book = leaked_workbook(seed=22)
+    tree = write_tree(root / "tree", {"共有/名簿.xlsx": book})
+    return ext_image(root / "ext4.img", tree, size_mib=8).read_bytes(), sha256(book)
+
+
+@pytest.mark.parametrize("bump", ["utime", "utime+events"])
+def test_a_forged_superblock_newer_than_the_array_does_not_win_its_slot(
+        ext_bytes: tuple[bytes, str], tmp_path: Path, bump: str) -> None:
+    """raid5 of 3 hand-built 1.2 members (md writes every member's superblock at once: one update time, one event
+    count) and a copy of disk1 whose superblock says it was updated a year later (and, second case, 10 events
+    further), its data other bytes. Before: the newer update time won slot 1 (the array read from the forged bytes,
+    the workbook lost, disk1.img listed md-member-duplicate); with its events bumped every real member was stale.
+    Now the slot is the claimant the array agrees with (the others' event count and update time, their role
+    tables): disk1.img read, the copy listed md-member-duplicate."""
+    from md_data import write_members
+
+    from tests.test_md_raid import _findings, _hits
+
+    ext, book = ext_bytes
+    folder = tmp_path / "nas"
+    folder.mkdir()
+    members = write_members(folder, ext, 5, 3)
+    forged = folder / "z-disk1.img"
+    shutil.copyfile(members[1], forged)
+    _forge(forged, 4096, utime=1700000100 + 365 * 86400, events=30 if bump == "utime+events" else None,
+           data=(1 << 20, random.Random(22).randbytes(len(ext))))
+    code, doc = _findings(tmp_path / "out", *map(str, members), str(forged))
+    assert _hits(doc) == [(f"{members[0]} » fs (ext4) » /共有/名簿.xlsx", book)], doc["skipped"]
+    said = [s for s in doc["skipped"] if _codes(s)[:1] == ["md-member-duplicate"]]
+    assert len(said) == 1 and said[0]["detail"].startswith("z-disk1.img: "), doc["skipped"]
+    assert not [s for s in doc["skipped"] if "md-member-stale" in _codes(s)], doc["skipped"]
