@@ -207,3 +207,28 @@ def test_a_forged_superblock_newer_than_the_array_does_not_win_its_slot(
     said = [s for s in doc["skipped"] if _codes(s)[:1] == ["md-member-duplicate"]]
     assert len(said) == 1 and said[0]["detail"].startswith("z-disk1.img: "), doc["skipped"]
     assert not [s for s in doc["skipped"] if "md-member-stale" in _codes(s)], doc["skipped"]
+
+
+# --- 5. stale raid4/5/6 members: read where the older array can be rebuilt ---------------------------------------
+
+def test_stale_raid5_members_of_one_moment_are_read_as_the_older_array(
+        ext_bytes: tuple[bytes, str], tmp_path: Path) -> None:
+    """raid5 of 3 whose disk0 and disk1 failed together (event count 15) while disk2 went on (20): the current array
+    (one member) cannot be read, the older one can (2 of 3 at one moment: rebuilt from parity). Before: the
+    array listed md-array-unread, nothing read (the workbook on the older copy missed). Now walked as
+    stale-slot0 holding the workbook; the lone newer member listed with why the current array is not read."""
+    from md_data import write_members
+
+    from tests.test_md_raid import _findings, _hits
+
+    ext, book = ext_bytes
+    folder = tmp_path / "nas"
+    folder.mkdir()
+    members = write_members(folder, ext, 5, 3, events=[15, 15, 20])
+    code, doc = _findings(tmp_path / "out", *map(str, members))
+    hits = _hits(doc)
+    assert [h for _, h in hits] == [book] and "stale-slot0" in hits[0][0], (hits, doc["skipped"])
+    said = [s for s in doc["skipped"] if "md-array-unread" in _codes(s)]  # the current array: why it is not read
+    assert len(said) == 1 and "2 of 3 members missing" in said[0]["detail"], doc["skipped"]
+    assert "an older copy read" in doc["scan"]["source_details"][0]["format"]
+    assert code == 3

@@ -298,7 +298,8 @@ class ImageSource:
         self._hold()
         try:
             self._step("finding partitions, volumes and snapshots", "dfvfs")
-            self._layers = LayerFinder(self._keys, self._joined).find(self._storage)  # a UDIF read by table: its own spec
+            self._layers = (LayerFinder(self._keys, self._joined).find(self._storage)  # a UDIF read by table: its own
+                            if self._storage is not None or not self._md_stale else [])  # spec; md: older copies only
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
             said = say(Detail.DFVFS_LAYERS_UNREAD, library=full_reason(e))
@@ -423,6 +424,15 @@ class ImageSource:
                 self._md, self._kind, self._files, self._md_skips = None, "RAW", [], [refused]
                 return False
             if reader == here:
+                stale, walked = self._md_stale_copies(found, here + ".leakscan-md", ())
+                if stale:  # images22: the current array refused (too few members at the newest count), an older
+                    # one whose members failed together rebuilt (raid5: 2 of 3 at one count): walked, the refusal said
+                    older = min(k for k in _MD_ARRAYS if k.startswith(here + ".leakscan-md/stale/"))
+                    self._md_stale, self._storage = stale, None
+                    self._img = ReaderImage(_md_array_reader(older))  # the checks of the disk read the older copy
+                    self._md_skips = [refused, *self._md_left_out(found, walked)]
+                    self._format = f"Linux md {sb.level_name} (current array not rebuilt; an older copy read)"
+                    return True
                 error = SourceError(refused.detail)
                 error.skipped = [refused, *self._md_gaps(found)]
                 raise error from e
