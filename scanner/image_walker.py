@@ -997,6 +997,57 @@ class _BatchReader:
             pass
 
     def _series(self) -> dict[int, Entry]:
+        """The entries of this folder's parts of split series (``_joined``) and later segments of split raw images
+        whose first segment the folder lacks (``_segments``)."""
+        segments = self._segments()
+        return {**segments, **self._joined()}
+
+    def _segments(self) -> dict[int, Entry]:
+        """The later segments of split raw images among this folder's files whose first segment is not listed here
+        (``split_series.segments_in``, the rule of every source: images22, before they were examined as plain files
+        inside the image and listed nowhere), each knowing its series (``SeriesPart``). Reads ahead in the walker's
+        messages to the last one, holding at most READ_AHEAD bytes of the others' content (past it, those not
+        reached are examined as they are, as before). Total."""
+        from .sources.image_sniff import missing_first, segment_head
+        from .sources.series_join import SeriesPart
+        from .sources.split_series import holds_part_name, segments_in
+
+        try:
+            if not holds_part_name("\0".join(self._names) + "\0"):  # no ``.NNN`` name: nothing more (the walk's cost)
+                return {}
+            present = set(self._names)
+            idx = [k for k, n in enumerate(self._names) if missing_first(n, present.__contains__) is not None]
+            if not idx:
+                return {}
+            held, counted = 0, set[int]()
+            while max(idx) not in self._found and not self._ended and held <= READ_AHEAD:
+                for k in self._found.keys() - counted:
+                    counted.add(k)
+                    found = self._found[k]
+                    if found is not None:
+                        held += len(found.data or b"") + len(found.head or b"")
+                if not self._more():
+                    break
+            at = {self._names[k]: k for k in idx if self._found.get(k) is not None}
+
+            def size_of(name: str) -> int | None:
+                found = self._found.get(at[name]) if name in at else None
+                return found.st.size if found is not None and found.st is not None else None
+
+            def segment_of(name: str) -> bool:
+                found = self._found.get(at[name]) if name in at else None
+                head = None if found is None else found.data if found.data is not None else found.head
+                return head is not None and segment_head(head)
+
+            made: dict[int, Entry] = {}
+            for name, series in segments_in(self._names, size_of, segment_of).items():
+                made[at[name]] = cast(Entry, SeriesPart(self._made(at[name]), series, None))
+            return made
+        except Exception:  # noqa: BLE001 - a failure path: each examined as it is, as before
+            log.debug("later segments not grouped in an image folder", exc_info=True)
+            return {}
+
+    def _joined(self) -> dict[int, Entry]:
         """The entries of this folder's parts of split series, joined (``series_join.entry_for``), when every part
         named so was read whole by the walker (its content within --max-inspect-mb: a part read only in its head
         is never joined); {} otherwise. Reads ahead in the walker's messages to the last part. Total."""

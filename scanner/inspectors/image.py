@@ -26,7 +26,6 @@ from ..sources.image_sniff import (
     encrypted_dmg_detail,
     first_segment,
     image_kind,
-    lone_segment,
     other_format,
     quick_kind,
     read_ends,
@@ -34,7 +33,6 @@ from ..sources.image_sniff import (
 )
 from ..sources.series_join import joined_in_batches
 from ..sources.single import IMAGE_SUFFIXES
-from ..sources.split_series import text_or_container
 from .archive_members import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
 
 if TYPE_CHECKING:
@@ -128,6 +126,14 @@ def _signed_at_end(entry: Entry, size: int) -> bool:
     return encrypted_dmg(b"", tail) is not None
 
 
+def later_first(entry: Entry) -> str | None:
+    """The first segment a later segment of a split raw image names when its folder's listing lacks it (the
+    entry's series, ``split_series.segments_in``: the same for a local folder, an SMB share, an archive's or a disk
+    image's folder), else None."""
+    series = getattr(entry, "series", None)
+    return series.first_name if series is not None and getattr(series, "segments", False) else None
+
+
 class ImageInspector:
     """Wants files whose first bytes (or name) say disk image; walks each as a nested ImageSource."""
 
@@ -152,10 +158,9 @@ class ImageInspector:
             return False
         if _suffix(entry.name) in IMAGE_SUFFIXES:
             return True  # recognised, or listed as named like an image but none
+        if size > 0 and later_first(entry) is not None:
+            return True  # disk.002 without disk.001, wherever its folder lies: walked or listed (_walk)
         path = getattr(entry, "fs_path", None)
-        if path is not None and size > 0 and series is None and lone_segment(os.fsdecode(path)) is not None \
-                and not text_or_container(head()[:512]):
-            return True  # disk.002 without disk.001: walked or listed (_walk)
         if size < MIN_IMAGE:
             return False
         h = head()
@@ -185,6 +190,9 @@ class ImageInspector:
             kind = quick_kind(data[:4608]) if data else None
             if kind is None and _signed_at_end(entry, size):  # a version 1 encrypted image: its sign is at the end,
                 return Inspection(status=Status.ENCRYPTED, detail=encrypted_dmg_detail(1))  # past what is in memory
+            if kind is None and (lost := later_first(entry)) is not None:  # a later segment not read whole here
+                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.LATER_SEGMENT,
+                                                                       first=os.path.basename(lost)))
             if kind is None and _suffix(entry.name) not in IMAGE_SUFFIXES:
                 return Inspection()
             return Inspection(status=Status.UNSUPPORTED, detail=say(
@@ -208,8 +216,10 @@ class ImageInspector:
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.LATER_SEGMENT,
                                                                    first=os.path.basename(first)))
         kind = image_kind(path)
-        lost = lone_segment(path) if fd is None else None
+        lost = later_first(entry)
         if kind is None and lost is not None:  # the middle of a split disk, its first segment not handed over:
+            if fd is not None:
+                os.close(fd)
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.LATER_SEGMENT,  # its volumes never read
                                                                    first=os.path.basename(lost)))
         if kind is None:

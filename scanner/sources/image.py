@@ -247,6 +247,7 @@ class ImageSource:
         self._files: list[dict[str, Any]] = [{"path": text, "role": "image", "size": None}]
         self._idents: list[tuple[str, tuple[int, int] | None]] = []  # each image file as opened (lost())
         self._extra_imgs: list[Any] = []
+        self._held: Any = None  # dfvfs' file object of the storage media, held while the image is open (_hold)
         self._joined: list[str] = []  # joined LVM volumes registered for this image (image_layers.release_joined)
         self._flat_sizes: list[tuple[str, int, int]] = []  # flat VMDK extents read whose size is not the descriptor's
         self._flat_after: list[str] = []  # the flat VMDK extents after the part read (missing, or after a cut one)
@@ -294,9 +295,11 @@ class ImageSource:
         if self._verify_wanted():
             self._step("verifying the image's stored hashes", f"dfvfs ({self._kind})")
             self._verify()
+        self._hold()
         try:
             self._step("finding partitions, volumes and snapshots", "dfvfs")
-            self._layers = LayerFinder(self._keys, self._joined).find(self._storage)  # a UDIF read by table: its own spec
+            self._layers = (LayerFinder(self._keys, self._joined).find(self._storage)  # a UDIF read by table: its own
+                            if self._storage is not None or not self._md_stale else [])  # spec; md: older copies only
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
             said = say(Detail.DFVFS_LAYERS_UNREAD, library=full_reason(e))
@@ -421,6 +424,15 @@ class ImageSource:
                 self._md, self._kind, self._files, self._md_skips = None, "RAW", [], [refused]
                 return False
             if reader == here:
+                stale, walked = self._md_stale_copies(found, here + ".leakscan-md", ())
+                if stale:  # images22: the current array refused (too few members at the newest count), an older
+                    # one whose members failed together rebuilt (raid5: 2 of 3 at one count): walked, the refusal said
+                    older = min(k for k in _MD_ARRAYS if k.startswith(here + ".leakscan-md/stale/"))
+                    self._md_stale, self._storage = stale, None
+                    self._img = ReaderImage(_md_array_reader(older))  # the checks of the disk read the older copy
+                    self._md_skips = [refused, *self._md_left_out(found, walked)]
+                    self._format = f"Linux md {sb.level_name} (current array not rebuilt; an older copy read)"
+                    return True
                 error = SourceError(refused.detail)
                 error.skipped = [refused, *self._md_gaps(found)]
                 raise error from e
@@ -1897,7 +1909,24 @@ class ImageSource:
         kind = layer.fs_type or "TSK"
         return Opened(layer, fs, DFVFS_LABELS.get(kind, kind), say(Detail.WALKER_DFVFS, library=LIBRARIES.get(kind, "dfvfs")))
 
+    def _hold(self) -> None:
+        """Open dfvfs' file object of the storage media (an E01's pyewf handle, a QCOW2's pyqcow ...) once and hold
+        it while the image is open. dfvfs caches file objects per resolver context only while something refers to
+        them (a weak dictionary): its volume-system scan, file-system scan and the file system's own open each
+        opened the E01 again (images22: four pyewf opens of every segment's tables per E01 SOURCE, one now).
+        A failure here is left to the layer search, which says it."""
+        if self._kind in ("OS", None) or self._storage is None:
+            return
+        try:
+            from dfvfs.resolver import resolver
+
+            self._held = resolver.Resolver.OpenFileObject(self._storage)
+        except Exception:  # noqa: BLE001 - the layer search opens it again and says why it cannot
+            log.debug("storage media not held open", exc_info=True)
+            self._held = None
+
     def __exit__(self, *exc: object) -> None:
+        self._held = None
         self._opened = []
         release_joined(self._joined)
         for img in [*self._extra_imgs, self._img]:

@@ -286,31 +286,55 @@ class Gathered:
 
     def _slots(self) -> tuple[dict[int, str], list[tuple[str, str]]]:
         """Each slot's member, and the others claiming a filled slot. Of members claiming one slot at the newest
-        event count, md's own metadata decides, never the paths' order (images21: a forged or reused superblock
-        sorting first was read, the real member listed): the one the other members' superblocks record in that slot
-        (their device-role tables), then the last updated (utime), then the first path (the same disk imaged twice:
-        either copy)."""
-        fresh = max(self.supers.values(), key=lambda s: (s.checksum_ok, s.events, s.utime))
+        event count, the array's consistent view decides (``_rank``), never the paths' order (images21: a forged or
+        reused superblock sorting first was read, the real member listed) nor the update time alone (images22: a
+        forged superblock updated later won); a claimant ``outranked`` past the newest count is listed with them."""
+        fresh = max((s for p, s in self.supers.items() if p not in self.outranked),
+                    key=lambda s: (s.checksum_ok, s.events, s.utime))
         claims: dict[int, list[str]] = {}
         for path, sb in sorted(self.supers.items()):
-            if sb.role is None or self.left_out(sb):
+            if sb.role is None or self.left_out(sb) or path in self.outranked:
                 continue
             if fresh.roles and sb.dev_number < len(fresh.roles) and fresh.roles[sb.dev_number] == _ROLE_FAULTY:
                 continue
             claims.setdefault(sb.role, []).append(path)
-
-        def vouched(path: str) -> int:
-            sb = self.supers[path]
-            return sum(1 for other, o in self.supers.items() if other != path and o.checksum_ok and not
-                       self.left_out(o) and sb.dev_number < len(o.roles) and o.roles[sb.dev_number] == sb.role)
-
         out: dict[int, str] = {}
-        twice: list[tuple[str, str]] = []
+        twice: list[tuple[str, str]] = list(self.outranked.items())
         for role, paths in claims.items():
-            ranked = sorted(paths, key=lambda p: (-vouched(p), -self.supers[p].utime, p)) if len(paths) > 1 else paths
+            ranked = sorted(paths, key=self._rank) if len(paths) > 1 else paths
             out[role] = ranked[0]
             twice += [(p, ranked[0]) for p in ranked[1:]]
         return out, sorted(twice)
+
+    def _rank(self, path: str) -> tuple[int, int, str]:
+        """How a claimant of a slot ranks (lowest first) by the array's consistent view: md writes every member's
+        superblock in one update (one event count, one update time), so first the claimant whose event count and
+        update time the most other members share; then the one the most other members' role tables record in that
+        slot; then the path (the same disk imaged twice: either copy). A forged or reused superblock agrees with
+        none of them, whatever update time or event count it claims."""
+        sb = self.supers[path]
+        agree = sum(1 for other, o in self.supers.items() if other != path and o.checksum_ok and o.role != sb.role
+                    and (o.events, o.utime) == (sb.events, sb.utime))
+        vouched = sum(1 for other, o in self.supers.items() if other != path and o.checksum_ok and o.role != sb.role
+                      and sb.dev_number < len(o.roles) and o.roles[sb.dev_number] == sb.role)
+        return -agree, -vouched, path
+
+    @property
+    def outranked(self) -> dict[str, str]:
+        """{claimant: the member holding its slot} for each claimant of a slot another claimant outranks (``_rank``)
+        whose event count is past its: a forged or reused superblock, listed as a duplicate and left out of the
+        array's newest event count (images22: one bumped 10 events past the array made every real member stale). A
+        claimant at the same count is ranked among the slot's claimants (``_slots``); one behind is stale."""
+        out: dict[str, str] = {}
+        claims: dict[int, list[str]] = {}
+        for path, sb in sorted(self.supers.items()):
+            if sb.checksum_ok and sb.role is not None:
+                claims.setdefault(sb.role, []).append(path)
+        for paths in claims.values():
+            if len(paths) > 1:
+                best = min(paths, key=self._rank)
+                out.update({p: best for p in paths if p != best and self.supers[p].events > self.supers[best].events})
+        return out
 
     def left_out(self, sb: MdSuper) -> bool:
         """A member md leaves out: its superblock's checksum fails, or its data is not the array's (behind the
@@ -318,9 +342,9 @@ class Gathered:
         return not sb.checksum_ok or sb.events != self.newest or bool(sb.recovery_offset)
 
     def stale(self) -> list[tuple[str, MdSuper]]:
-        """The members in a slot that md leaves out (left_out)."""
-        return [(p, s) for p, s in sorted(self.supers.items()) if s.role is not None and self.left_out(s)]
-
+        """The members in a slot that md leaves out (left_out); an outranked claimant is a duplicate instead."""
+        return [(p, s) for p, s in sorted(self.supers.items())
+                if s.role is not None and self.left_out(s) and p not in self.outranked]
 
 
 def gather(place: Place, first: MdSuper, candidates: list[str],
@@ -378,7 +402,9 @@ def gather(place: Place, first: MdSuper, candidates: list[str],
     inside = {p for image, (parts, _) in found.opened.items() for p in parts if p != image}
     for key in [k for k, (p, _, _) in found.places.items() if p in inside and p != path]:
         del found.supers[key], found.places[key]
-    found.newest = max((sb.events for sb in found.supers.values() if sb.checksum_ok), default=0)
+    outranked = found.outranked  # a forged superblock's event count is not the array's (images22)
+    found.newest = max((sb.events for p, sb in found.supers.items() if sb.checksum_ok and p not in outranked),
+                       default=0)
     return found
 
 

@@ -31,6 +31,7 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
+from .image_sniff import SEGMENT_HEAD, segment_head
 from .memo_beside import MEMO_HEADER, MemoTable, lone_memos, memos_in
 from .series_join import edges, no_image, open_pieces
 from .split_series import (
@@ -801,8 +802,15 @@ class _Folder:
         def tail_of(name: str) -> bytes | None:
             return bytes_of(name, TAIL_TEXT, tail=True)
 
+        def segment_of(name: str) -> bool:
+            """The file's first bytes may be a disk's middle (``image_sniff.segment_head``): ``disk.002`` without
+            ``disk.001`` is then a later segment (``split_series.segments_in``, the rule of every source)."""
+            head = head_of(name, SEGMENT_HEAD)
+            return head is not None and segment_head(head)
+
         others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
-        for name, series in series_in(names, size_of, head_of, others, plain_of, text_of, tail_of).items():
+        for name, series in series_in(names, size_of, head_of, others, plain_of, text_of, tail_of,
+                                      segment_of).items():
             self.parts[name] = (series, None)
         for name, beside in spanned_beside(names).items():
             self.parts[name] = (None, beside)

@@ -21,7 +21,7 @@ from ..details import os_error
 from ..errors import ReadError
 from ..models import Entry, FileStat, Location
 from .base import NameBatch
-from .image_sniff import HEAD, TAIL, quick_kind
+from .image_sniff import HEAD, TAIL, quick_kind, segment_head
 from .split_series import (
     LINE_EXTS,
     PART_NAME,
@@ -47,7 +47,8 @@ def parts_in(names: Iterable[str], size_of: Callable[[str], int | None],
              head_of: Callable[[str], bytes | None] | None = None,
              plain_of: Callable[[str], bool] | None = None,
              text_of: Callable[[str], bool] | None = None,
-             tail_of: Callable[[str], bytes | None] | None = None) -> dict[str, Part]:
+             tail_of: Callable[[str], bytes | None] | None = None,
+             segment_of: Callable[[str], bool] | None = None) -> dict[str, Part]:
     """The parts of split series among a folder's plain file ``names`` -> (series, X.zip beside): what the local
     walk's ``find_parts`` finds, for any source (one regular-expression search first: nothing more for a folder
     without a ``.NNN``/``.zNN`` name)."""
@@ -55,7 +56,8 @@ def parts_in(names: Iterable[str], size_of: Callable[[str], int | None],
     if not holds_part_name("\0".join(listed) + "\0"):
         return {}
     out: dict[str, Part] = {}
-    for name, series in series_in(listed, size_of, head_of, frozenset(), plain_of, text_of, tail_of).items():
+    for name, series in series_in(listed, size_of, head_of, frozenset(), plain_of, text_of, tail_of,
+                                  segment_of).items():
         out[name] = (series, None)
     for name, beside in spanned_beside(listed).items():
         out[name] = (None, beside)
@@ -386,7 +388,11 @@ def _member_reads(entries: dict[str, Entry]) -> dict[str, Part]:
         head = head_of(name)
         return head is not None and text_or_container(head[:512])
 
-    return parts_in(list(entries), size_of, head_of, plain_of, text_of, tail_of)
+    def segment_of(name: str) -> bool:
+        head = head_of(name)
+        return head is not None and segment_head(head)
+
+    return parts_in(list(entries), size_of, head_of, plain_of, text_of, tail_of, segment_of)
 
 
 def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:

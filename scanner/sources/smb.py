@@ -24,6 +24,7 @@ from ..details import Detail, say
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .base import Item, NameBatch, unbatched
+from .image_sniff import SEGMENT_HEAD, segment_head
 from .memo_beside import MEMO_HEADER, lone_memos, memo_for, memos_in
 from .series_join import Part, edges, entry_for, no_image, parts_in
 from .split_series import TAIL_TEXT, text_or_container
@@ -544,8 +545,14 @@ class SmbSource:
             except (ReadError, KeyError):
                 return None
 
+        def segment_of(name: str) -> bool:
+            try:
+                return segment_head(SmbEntry(self, folder, files[name]).read_range(0, SEGMENT_HEAD))
+            except (ReadError, KeyError):
+                return False
+
         try:
-            folder.parts = parts_in(list(files), size_of, head_of, plain_of, text_of, tail_of)
+            folder.parts = parts_in(list(files), size_of, head_of, plain_of, text_of, tail_of, segment_of)
         except Exception:  # noqa: BLE001 - a failure path: the parts are then examined one by one, as before
             log.debug("split series not found in a folder", exc_info=True)
             folder.parts = {}

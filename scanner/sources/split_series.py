@@ -205,6 +205,10 @@ class Series:
     # text, workbook or disk image (a RAR, a cabinet ...): never joined; the first piece examined as it is, every
     # later one listed as a piece of it (rar14: they ended as nothing)
     first_name: str = ""  # of ``pieces``: the first piece's name (``X.aa``, ``X.part1``), there or not
+    segments: bool = False  # later segments of a split raw image whose first segment is not in the folder
+    # (``disk.002``, ``disk.dd.003`` without ``.001``/``.000``: ``segments_in``); ``first_name`` the one missing.
+    # Never joined nor spliced: each is walked when it starts with a file system, else listed later-segment
+    # (scanner.inspectors.image), wherever the folder lies (images22)
     lettered: bool = False  # a zip or 7z by its first piece's content cut with letters, two digits or as ``X.partN``
     # (``xaa``, ``x.zip.ab``, ``x.7z.01``, ``x.7z.part2``), every piece here: joined as a numbered series (split15)
 
@@ -234,7 +238,7 @@ class Series:
         if self.lettered:  # made only with its first piece here, no piece missing, no piece short (pieces_in)
             return (bool(self.parts) and self.parts[0] == self.first_name and not self.missing and not self.short
                     and not self.longer)
-        if self.pieces:  # never joined (only the first piece has a header: it is examined as it is)
+        if self.pieces or self.segments:  # never joined (only the first piece has a header: examined as it is)
             return False
         if self.spanned:
             return len(self.parts) > 1 and not self.missing and not self.short and not self.longer
@@ -252,7 +256,7 @@ class Series:
         under the run's first part, cut at line ends when its rows are lines of text (``lines``; default: by
         X.EXT), else as it is (a piece read as X.EXT: what reads it says what it holds). Nothing for a complete or a
         spanned series."""
-        if self.complete or self.spanned or self.pieces or self.lettered or not self.parts:
+        if self.complete or self.spanned or self.pieces or self.lettered or self.segments or not self.parts:
             return {}
         numbers = [part_number(n) for n in self.parts]
         cut = self.sizes[0]
@@ -296,7 +300,7 @@ class Series:
         """What is wrong with an incomplete series, said by codes (the parts' names quoted: file names of the
         evidence, no personal value; the English text as before)."""
         said = []
-        if self.pieces:  # a file cut with letters or as X.partN (rar14): its first piece by its name
+        if self.pieces or self.segments:  # a file cut with letters or as X.partN (rar14): its first piece by its name
             if self.first_name not in self.parts:
                 said.append(say(Detail.SERIES_FIRST_MISSING, part=self.first_name))
         elif not self.spanned and (not self.parts or part_number(self.parts[0]) != self.base):
@@ -428,7 +432,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               others: set[str] | frozenset[str] = frozenset(),
               plain_of: Callable[[str], bool] | None = None,
               text_of: Callable[[str], bool] | None = None,
-              tail_of: Callable[[str], bytes | None] | None = None) -> dict[str, Series]:
+              tail_of: Callable[[str], bytes | None] | None = None,
+              segment_of: Callable[[str], bool] | None = None) -> dict[str, Series]:
     """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
     part's size (None when it cannot be had: the series is then not joined, it is listed); ``head_of(name)``: the
     first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out;
@@ -439,7 +444,9 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     only then is it grouped (joined and read as NAME, by its content); ``tail_of(name)``: the last bytes of a part
     (up to TAIL_TEXT: an archive-named series whose first part is lost is text when its first present part begins and
     the series' last TAIL_TEXT bytes, read from its last parts, are text: a zip or 7z ends with its directory or
-    header, never text)."""
+    header, never text); ``segment_of(name)``: whether a file's first bytes may be the middle of a disk
+    (``image_sniff.segment_head`` over at least 512 of them): only then are ``disk.002`` ... without ``disk.001`` the
+    later segments of a split raw image (``segments_in``)."""
     found: dict[str, dict[int, str]] = {}
     plain: set[str] = set()
     listed = list(names)
@@ -532,6 +539,35 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     if head_of is not None and plain_of is not None and text_of is not None:
         for name, series in pieces_in(listed, size_of, plain_of, text_of, head_of).items():
             out.setdefault(name, series)
+    if segment_of is not None:
+        for name, series in segments_in(listed, size_of, segment_of).items():
+            out.setdefault(name, series)
+    return out
+
+
+def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
+                segment_of: Callable[[str], bool]) -> dict[str, Series]:
+    """The later segments of split raw images among a folder's plain file ``names`` whose first segment is not among
+    them (``image_sniff.missing_first`` over the listing: ``disk.002``, ``disk.dd.003`` without ``.001`` or
+    ``.000``) and whose first bytes may be a disk's middle (``segment_of``) -> their series (``segments``). One rule
+    for every source a folder is listed from (a local folder, an SMB share, an archive's or a disk image's folder):
+    images22, before only a local file was checked, by its siblings on the disk; in an archive, an image or on a
+    share such a segment was read as a plain file and listed nowhere, the scan complete."""
+    from .image_sniff import missing_first
+
+    present = set(names)
+    groups: dict[str, dict[int, str]] = {}
+    for name in present:
+        first = missing_first(name, present.__contains__)
+        if first is not None and size_of(name) and segment_of(name):
+            groups.setdefault(first, {})[part_number(name)] = name
+    out: dict[str, Series] = {}
+    for first, numbered in groups.items():
+        names_in = tuple(numbered[k] for k in sorted(numbered))
+        series = Series(first.rsplit(".", 1)[0], names_in, tuple(size_of(n) or 0 for n in names_in), segments=True,
+                        first_name=first)
+        for n in names_in:
+            out[n] = series
     return out
 
 
