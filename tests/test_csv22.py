@@ -1,0 +1,79 @@
+"""csv22: damaged text tables that lost a person and still said `ok` (damage21's leftovers). A flipped delimiter byte
+makes a row one field short (or long), its columns shifted: the person was not counted and nothing said. Each test
+failed before its fix.
+
+People are Faker ja_JP with a fixed seed (tests/document_data.py); nothing here is real.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ScanCases, own_lines
+from tests.document_data import people_rows
+from tests.pii_data import csv_bytes
+
+N = 12
+cases = ScanCases("csv22")
+scanned = cases.fixture()
+
+
+def _in_row(data: bytes, row: int, old: bytes, new: bytes) -> bytes:
+    """``data`` with the first ``old`` of line ``row`` (0-based) replaced by ``new``."""
+    lines = data.split(b"\n")
+    at = lines[row].index(old)
+    lines[row] = lines[row][:at] + new + lines[row][at + len(old):]
+    return b"\n".join(lines)
+
+
+def _quoted(rows: list[list[str]]) -> bytes:
+    return b"".join(b",".join(b'"' + v.encode("utf-8") + b'"' for v in r) + b"\r\n" for r in rows)
+
+
+@cases.case
+def _delimiter_flipped() -> dict[str, bytes]:
+    rows = people_rows(N, seed=2201)
+    sjis = csv_bytes(rows, "cp932")
+    quoted = _quoted(rows)
+    at = quoted.index(b'",', quoted.index(rows[3][0].encode()))
+    return {"flip_dot.csv": _in_row(sjis, 5, b",", b"."),
+            "flip_semicolon.csv": _in_row(sjis, 5, b",", b";"),
+            "flip_tab.tsv": _in_row(csv_bytes(rows, "cp932", "\t"), 5, b"\t", b"\x08"),
+            "flip_pipe.txt": _in_row(csv_bytes(rows, "utf-8", "|"), 7, b"|", b"~"),
+            "flip_long.csv": _in_row(sjis, 6, "都".encode("cp932"), b","),
+            "flip_quote.csv": quoted[:at] + b"'" + quoted[at + 1:]}
+
+
+def test_a_row_a_field_short_or_long_is_said_or_its_person_counted(scanned: dict[str, Any]) -> None:
+    """A delimiter byte flipped in one row (``,`` -> ``.``/``;``, a tab or bar likewise, a byte of an address flipped
+    into ``,``, a closing quote lost) shifts that row's columns: 11 of 12 persons and `ok`. Now every such file either
+    still counts all 12 or is listed `corrupt` with `rows-malformed` (the rows counted)."""
+    lines = own_lines(scanned, "delimiter_flipped")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    for name in scanned["books"]["delimiter_flipped"]:
+        records = hits[name]["pii"]["records"]
+        if records == N:
+            continue
+        assert records == N - 1, (name, records)
+        assert hits[name]["status"] == "corrupt", (name, hits[name]["status"])
+        said = [c.get("code") for c in listed[name]["detail_codes"]]
+        assert "rows-malformed" in said, (name, said)
+        assert {"code": "rows-malformed", "n": 1}.items() <= next(
+            c for c in listed[name]["detail_codes"] if c.get("code") == "rows-malformed").items()
+
+
+@cases.case
+def _trailing_fields_left_out() -> dict[str, bytes]:
+    rows = [[*r, "備考"] if i == 0 else [*r, "要連絡"] if i % 3 == 0 else r
+            for i, r in enumerate(people_rows(N, seed=2202))]
+    return {"ragged_ok.csv": csv_bytes(rows, "cp932")}
+
+
+def test_rows_that_leave_out_empty_trailing_fields_stay_ok(scanned: dict[str, Any]) -> None:
+    """A real export that leaves out a row's empty last fields (備考 only on some rows): every person is read, the
+    file stays `ok` (the short rows are no damage)."""
+    lines = own_lines(scanned, "trailing_fields_left_out")
+    assert [(h["status"], h["pii"]["records"]) for h in lines["files"]] == [("ok", N)]
+    assert lines["skipped"] == []
