@@ -77,3 +77,38 @@ def test_rows_that_leave_out_empty_trailing_fields_stay_ok(scanned: dict[str, An
     lines = own_lines(scanned, "trailing_fields_left_out")
     assert [(h["status"], h["pii"]["records"]) for h in lines["files"]] == [("ok", N)]
     assert lines["skipped"] == []
+
+
+@cases.case
+def _dbase_values_undecoded() -> dict[str, bytes]:
+    import re
+
+    from tests.test_review16e_dbase import N as DBF_N
+    from tests.test_review16e_dbase import _table_in
+
+    books = {}
+    for name, page, byte in (("undecoded_named.dbf", 0x13, 0x85), ("undecoded_guessed.dbf", 0, 0x85),
+                             ("undecoded_silent.dbf", 0x13, 0xFD)):
+        data = bytearray(_table_in("cp932", page))
+        header_len = int.from_bytes(data[8:10], "little")
+        at = re.compile(rb"[\x88-\x9f][\x40-\xfc]").search(data, header_len + (len(data) - header_len) // 2)
+        assert at is not None
+        data[at.start()] = byte  # a kanji's first byte -> no Shift_JIS character starts with it
+        books[name] = bytes(data)
+    assert DBF_N >= 10
+    return books
+
+
+def test_a_dbase_value_that_no_longer_decodes_is_said_and_its_record_counted(scanned: dict[str, Any]) -> None:
+    """A byte flipped inside a cp932 dBase value (code page named or guessed): the table was `ok` with a "decoding:
+    partial" note (0x85), or said nothing at all (0xFD, which Python's cp932 maps to a private-use character). As
+    for text, XML and SYLK since damage21: `corrupt` with `values-undecoded`, every record still counted."""
+    from tests.test_review16e_dbase import N as DBF_N
+
+    lines = own_lines(scanned, "dbase_values_undecoded")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    for name in scanned["books"]["dbase_values_undecoded"]:
+        assert hits[name]["pii"]["records"] >= DBF_N - 1, (name, hits[name]["pii"])
+        assert hits[name]["status"] == "corrupt", (name, hits[name]["status"])
+        assert "values-undecoded" in [c.get("code") for c in listed[name]["detail_codes"]], listed[name]
