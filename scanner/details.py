@@ -466,6 +466,9 @@ class Detail(Code):
     VALUES_UNDECODED = "values-undecoded", ("{n:d} bytes of its values do not decode in its encoding (damaged bytes): "
                                             "those values are garbled, a name or address among them may be counted as "
                                             "another person or not at all")
+    ROWS_MALFORMED = "rows-malformed", ("{n:d} row(s) of another field count than the header's gave no person (a "
+                                        "delimiter or quote damaged: the row's columns shifted); those persons are "
+                                        "not counted")
     NO_TABLE_DECODED = "no-table-decoded", "no table in what could be decoded"
     MARKUP_NO_TABLE = "markup-no-table", "{format:word} without any <table>"
     MARKUP_NO_WORKSHEET = "markup-no-worksheet", "{format:word} without any worksheet"

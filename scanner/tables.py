@@ -1436,6 +1436,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         widest, short, short_before = 0, False, False  # a row narrower than one above it, before the last row
         lost = 0
         spent, cap = budget.spent, budget.caps.max_cells
+        odd, ref, yielded = sheet.odd_rows, 0, 0  # ref: the header's field count (the first row of three or more)
         for i, row in enumerate(source):  # one loop, no call a row but the join (issue 11: ~5 us a row before)
             n = len(row)
             spent.cells += n or 1
@@ -1451,6 +1452,12 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
             if ("\ufffd" in text or "?" in text) and _replaced_row(row):  # neither: nothing replaced
                 lost += 1
                 continue
+            yielded += 1
+            if n != ref and n > 1:  # a row of another field count than the header's, nearly all filled
+                if not ref:
+                    ref = n if n > 2 else 0
+                elif len(odd) < ODD_ROWS_KEPT and sum(1 for c in row if c) >= ref - 1:
+                    odd.add(yielded)
             yield row
         if dec.note():
             sheet.notes.append(say(Detail.DECODING, note=dec.note()))
@@ -1472,6 +1479,9 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         sheet.rows = counted(csv_rows(iter_lines(data, dec, delim.encode(), max_line=MAX_LINE), delim,
                                       sheet.notes.append, cut_in_quote))
     return sheet, dec.encoding
+
+
+ODD_ROWS_KEPT = 4096  # rows of another field count than the header's kept for the person check (more: a ragged table)
 
 
 def _replaced_row(row: list[str]) -> bool:
