@@ -112,3 +112,26 @@ def test_a_dbase_value_that_no_longer_decodes_is_said_and_its_record_counted(sca
         assert hits[name]["pii"]["records"] >= DBF_N - 1, (name, hits[name]["pii"])
         assert hits[name]["status"] == "corrupt", (name, hits[name]["status"])
         assert "values-undecoded" in [c.get("code") for c in listed[name]["detail_codes"]], listed[name]
+
+
+def _sylk_said(data: bytes) -> list[str]:
+    from scanner.details import codes_of
+    from scanner.sheet import Caps
+    from scanner.sylk import iter_sylk
+
+    return [c["code"] for sheet in iter_sylk(data, Caps()) for d in sheet.damage for c in codes_of(d)]
+
+
+def test_a_sylk_cell_moved_by_a_flipped_coordinate_letter_is_said() -> None:
+    """``C;Y6;X1;K"..."`` -> ``C;Y6;Y1;K"..."`` (X flipped to Y: the name written over the header's 氏名) and
+    ``C;X3;K"..."`` -> ``C;Y3;K"..."`` (the address moved to row 3, over another person's): a cell moved, a person
+    lost, nothing said (damage21's leftover). Now `sylk-records-damaged`: a record naming its row or column twice, a
+    cell written where a value already stands."""
+    from tests.test_wild16 import _sylk
+
+    data = _sylk(people_rows(N, seed=2203))
+    assert _sylk_said(data) == []
+    at = data.index(b"C;Y6;X1;") + 5
+    assert _sylk_said(data[:at] + b"Y" + data[at + 1:]) == ["sylk-records-damaged"]
+    at = data.index(b"\r\nC;X3;", data.index(b"C;Y8;")) + 4
+    assert _sylk_said(data[:at] + b"Y" + data[at + 1:]) == ["sylk-records-damaged"]
