@@ -135,3 +135,25 @@ def test_a_sylk_cell_moved_by_a_flipped_coordinate_letter_is_said() -> None:
     assert _sylk_said(data[:at] + b"Y" + data[at + 1:]) == ["sylk-records-damaged"]
     at = data.index(b"\r\nC;X3;", data.index(b"C;Y8;")) + 4
     assert _sylk_said(data[:at] + b"Y" + data[at + 1:]) == ["sylk-records-damaged"]
+
+
+@cases.case
+def _stata_tail_zeroed() -> dict[str, bytes]:
+    from tests.test_wild20 import old_dta
+
+    data = old_dta(people_rows(N, seed=2204), 104)
+    return {"stata_zeroed_tail.dta": data[:-400] + bytes(400), "stata_whole.dta": data}
+
+
+def test_an_old_stata_file_whose_tail_is_zeroed_is_listed(scanned: dict[str, Any]) -> None:
+    """A Stata 104 file whose last 400 bytes are zeroed (a block lost on disk): ReadStat reads the zeroed records as
+    empty rows and the file was `ok` with 9 of 12 persons. Now `corrupt` (`stats-rows-zeroed`, the rows counted), the
+    persons before the block still counted; the whole file stays `ok`."""
+    lines = own_lines(scanned, "stata_tail_zeroed")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    assert (hits["stata_whole.dta"]["status"], hits["stata_whole.dta"]["pii"]["records"]) == ("ok", N)
+    assert 0 < hits["stata_zeroed_tail.dta"]["pii"]["records"] < N
+    assert hits["stata_zeroed_tail.dta"]["status"] == "corrupt"
+    said = [c.get("code") for c in listed["stata_zeroed_tail.dta"]["detail_codes"]]
+    assert "stats-rows-zeroed" in said, said
