@@ -469,6 +469,8 @@ class Detail(Code):
     ROWS_MALFORMED = "rows-malformed", ("{n:d} row(s) of another field count than the header's gave no person (a "
                                         "delimiter or quote damaged: the row's columns shifted); those persons are "
                                         "not counted")
+    STATS_ROWS_ZEROED = "stats-rows-zeroed", ("{n:d} of its {total:d} rows are empty to the file's end, whose bytes are "
+                                              "zeroed (a block lost): their values are gone")
     NO_TABLE_DECODED = "no-table-decoded", "no table in what could be decoded"
     MARKUP_NO_TABLE = "markup-no-table", "{format:word} without any <table>"
     MARKUP_NO_WORKSHEET = "markup-no-worksheet", "{format:word} without any worksheet"

@@ -125,6 +125,9 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
     chunk = max(1, _CHUNK_CELLS // max(len(names), 1))
     budget = CellBudget(caps)
 
+    zeroed = fmt == "dta" and len(data) >= 16 and not any(data[-16:])  # a tail of NULs: its records read empty
+    held: list[list[object]] = []  # empty rows not yet known to be followed by a row with values
+
     def rows() -> Iterator[list[object]]:
         yield header
         offset, columns, asked = 0, first, _FIRST_ROWS
@@ -133,16 +136,27 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
             got = max((len(v) for v in values), default=0)
             for n in range(got):
                 budget.add(len(header))
-                yield [_cell(_labelled(v[n], decode[i])) if n < len(v) else "" for i, v in enumerate(values)]
+                row = [_cell(_labelled(v[n], decode[i])) if n < len(v) else "" for i, v in enumerate(values)]
+                if zeroed and all(c == "" or c == 0 for c in row):
+                    held.append(row)
+                    continue
+                yield from held
+                held.clear()
+                yield row
             offset += got
             if got < asked:
+                if held and offset > len(held):  # rows with values, then only empty ones to a zeroed end (csv22)
+                    sheet.damage.append(say(Detail.STATS_ROWS_ZEROED, n=len(held), total=offset))
+                yield from held
                 return
             budget.tick()
             columns, _ = read(row_offset=offset, row_limit=chunk)
             asked = chunk
 
     table = str(getattr(meta, "table_name", None) or "").strip() if by_table else ""
-    return Sheet(table or fmt, rows())
+    sheet = Sheet(table or fmt, ())
+    sheet.rows = rows()
+    return sheet
 
 
 # encodings tried, in turn, when ReadStat cannot convert a file's strings with the one it assumed: Stata before 14
