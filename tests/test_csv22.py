@@ -157,3 +157,25 @@ def test_an_old_stata_file_whose_tail_is_zeroed_is_listed(scanned: dict[str, Any
     assert hits["stata_zeroed_tail.dta"]["status"] == "corrupt"
     said = [c.get("code") for c in listed["stata_zeroed_tail.dta"]["detail_codes"]]
     assert "stats-rows-zeroed" in said, said
+
+
+@cases.case
+def _mac_japanese() -> dict[str, bytes]:
+    rows = [[*r, "備考"] if i == 0 else [*r, "Macintosh\xa9 Works\u2122 \u2026" if i % 4 == 1 else ""]
+            for i, r in enumerate(people_rows(N, seed=2205))]
+    text = csv_bytes(rows, "utf-8", newline="\r").decode()
+    mac = text.replace("\xa9", "\x01").replace("\u2122", "\x02").replace("\u2026", "\x03").encode("cp932")
+    for mark, byte in ((b"\x01", b"\xfd"), (b"\x02", b"\xfe"), (b"\x03", b"\xff")):  # MacJapanese: (c), (tm), ...
+        mac = mac.replace(mark, byte)
+    assert mac.count(b"\xfd") == 3
+    return {"mac_sjis.csv": mac}
+
+
+def test_old_mac_shift_jis_symbols_are_read_not_said_damaged(scanned: dict[str, Any]) -> None:
+    """Classic Mac OS text (CR line ends) in MacJapanese, Shift_JIS with (c) (tm) ... at 0xFD-0xFF: since damage21
+    those bytes were `values-undecoded` (corrupt), as a flipped byte is. They are MacJapanese's symbols: read as such
+    (a note says so), every person counted, the file `ok`."""
+    lines = own_lines(scanned, "mac_japanese")
+    assert [(h["status"], h["pii"]["records"]) for h in lines["files"]] == [("ok", N)], lines
+    assert lines["skipped"] == []
+    assert any("MacJapanese" in r for r in lines["files"][0]["pii"].get("reading", [])), lines["files"][0]["pii"]
