@@ -471,6 +471,8 @@ class Detail(Code):
                                         "not counted")
     STATS_ROWS_ZEROED = "stats-rows-zeroed", ("{n:d} of its {total:d} rows are empty to the file's end, whose bytes are "
                                               "zeroed (a block lost): their values are gone")
+    MAC_JAPANESE = "mac-japanese", ("read as MacJapanese (classic Mac OS Shift_JIS, lines ended by CR): bytes 0xFD-0xFF "
+                                    "are its (c) (tm) ... signs")
     NO_TABLE_DECODED = "no-table-decoded", "no table in what could be decoded"
     MARKUP_NO_TABLE = "markup-no-table", "{format:word} without any <table>"
     MARKUP_NO_WORKSHEET = "markup-no-worksheet", "{format:word} without any worksheet"

@@ -668,7 +668,8 @@ def _undecoded(data: bytes, reading: Reading) -> int:
     body = data[2:] if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data  # a stray UTF-16 BOM the reading ignored
     if cp932 and _CP932_SILENT.search(body):
         text = body.decode("cp932", "replace")
-        n += sum(text.count(c) for c in "\x80\uf8f0\uf8f1\uf8f2\uf8f3")
+        mac = any(c.get("code") == Detail.MAC_JAPANESE.value for note in reading.notes for c in codes_of(note))
+        n += sum(text.count(c) for c in ("\x80\uf8f0" if mac else "\x80\uf8f0\uf8f1\uf8f2\uf8f3"))  # (MacJapanese's signs)
     return n
 
 
