@@ -179,3 +179,50 @@ def test_old_mac_shift_jis_symbols_are_read_not_said_damaged(scanned: dict[str, 
     assert [(h["status"], h["pii"]["records"]) for h in lines["files"]] == [("ok", N)], lines
     assert lines["skipped"] == []
     assert any("MacJapanese" in r for r in lines["files"][0]["pii"].get("reading", [])), lines["files"][0]["pii"]
+
+
+def _euc_jp_ms(rows: list[list[str]]) -> bytes:
+    """``rows`` as CSV in EUC-JP-MS, written by glibc's iconv (the vendor characters as MySQL eucjpms and PHP
+    eucJP-win write them: ① ㈱ at AD xx, 髙 﨑 ⅰ at 8F F3-F4 xx)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("iconv") is None:
+        pytest.skip("iconv (glibc) writes the EUC-JP-MS test file")
+    text = csv_bytes(rows, "utf-8")
+    return subprocess.run(["iconv", "-f", "UTF-8", "-t", "EUC-JP-MS"], input=text, capture_output=True,
+                          check=True).stdout
+
+
+def _vendor_rows() -> list[list[str]]:
+    rows = people_rows(N, seed=2206)
+    vendor = ["髙橋", "山﨑", "①", "㈱", "ⅲ", "№", "黑"]
+    for i, r in enumerate(rows[1:], 1):
+        r[0] = vendor[i % 2] + r[0][1:]
+        r[2] = r[2] + vendor[2 + i % 5]
+    return rows
+
+
+def test_euc_jp_ms_vendor_characters_read_as_written() -> None:
+    """EUC-JP-MS (iconv, MySQL eucjpms, PHP eucJP-win) vendor characters: Python's euc_jp has none, so 髙橋 read as
+    "\\ufffd橋" and ① as U+FFFD (review21d kept them from being counted as damage, but the names stayed garbled:
+    two 髙橋 and 高橋 persons told apart by a U+FFFD). Each now reads as the character written."""
+    from scanner.sheet import Caps
+    from scanner.tables import read_tables
+
+    rows = _vendor_rows()
+    book = read_tables(_euc_jp_ms(rows), Caps())
+    assert [list(map(str, r)) for r in book.sheets[0].rows] == rows
+
+
+@cases.case
+def _euc_jp_ms_vendor() -> dict[str, bytes]:
+    return {"eucjpms.csv": _euc_jp_ms(_vendor_rows())}
+
+
+def test_an_euc_jp_ms_export_with_vendor_characters_is_read_whole(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "euc_jp_ms_vendor")
+    assert [(h["status"], h["pii"]["records"]) for h in lines["files"]] == [("ok", N)], lines
+    assert "decoding" not in lines["files"][0]["pii"], lines["files"][0]["pii"]
