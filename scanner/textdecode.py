@@ -32,10 +32,14 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice, pairwise
+from typing import TYPE_CHECKING
 
 from .codes import Status
 from .details import Detail, join_details, say
 from .errors import ReadError
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 MiB = 1 << 20
 MAX_LINE = 8 * MiB  # characters in one physical line of a text table
@@ -125,7 +129,8 @@ def _vendor_then(errors: str) -> str:
     def handler(e: UnicodeError) -> tuple[str, int]:
         if isinstance(e, UnicodeDecodeError) and (got := eucjp_ms_char(e.object, e.start)) is not None:
             return got
-        return inner(e)
+        text, end = inner(e)
+        return str(text), end
 
     codecs.register_error(name, handler)
     return name
@@ -136,15 +141,16 @@ class _EucJpMsDecoder(codecs.IncrementalDecoder):
         super().__init__(errors)
         self.inner = codecs.getincrementaldecoder("euc_jp")(_vendor_then(errors))
 
-    def decode(self, input: bytes, final: bool = False) -> str:  # noqa: A002 - the codecs signature
+    def decode(self, input: Buffer, final: bool = False) -> str:  # noqa: A002 - the codecs signature
         return self.inner.decode(input, final)
 
     def reset(self) -> None:
         self.inner.reset()
 
 
-def _eucjp_ms_decode(input: bytes, errors: str = "strict") -> tuple[str, int]:  # noqa: A002
-    return codecs.decode(bytes(input), "euc_jp", _vendor_then(errors)), len(input)
+def _eucjp_ms_decode(input: Buffer, errors: str = "strict", /) -> tuple[str, int]:  # noqa: A002
+    data = bytes(input)
+    return data.decode("euc_jp", _vendor_then(errors)), len(data)
 
 
 def _eucjp_ms_search(name: str) -> codecs.CodecInfo | None:
