@@ -226,3 +226,38 @@ def test_an_euc_jp_ms_export_with_vendor_characters_is_read_whole(scanned: dict[
     lines = own_lines(scanned, "euc_jp_ms_vendor")
     assert [(h["status"], h["pii"]["records"]) for h in lines["files"]] == [("ok", N)], lines
     assert "decoding" not in lines["files"][0]["pii"], lines["files"][0]["pii"]
+
+
+def _fixed_width(rows: list[list[str]]) -> bytes:
+    """``rows`` as a fixed-width text (固定長, Excel's .prn): each column padded to its widest value in display width."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "FWA" else 1 for c in s)
+
+    widths = [max(width(r[i]) for r in rows) + 2 for i in range(len(rows[0]))]
+    lines = ["".join(v + " " * (w - width(v)) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\r\n".join(lines).encode("cp932") + b"\r\n"
+
+
+@cases.case
+def _fixed_width_shifted() -> dict[str, bytes]:
+    data = _fixed_width(people_rows(N, seed=2207))
+    lines = data.split(b"\r\n")
+    at = lines[5].index(b"  ")
+    lines[5] = lines[5][:at] + lines[5][at + 3:]  # 3 bytes of one row lost: its later columns 3 to the left
+    return {"fixed_whole.prn": data, "fixed_shifted.prn": b"\r\n".join(lines)}
+
+
+def test_a_fixed_width_row_shifted_loses_at_most_its_person_and_says_so(scanned: dict[str, Any]) -> None:
+    """A fixed-width text one of whose rows lost 3 bytes: no column boundary was blank on every line any more, so
+    the text was no table and none of its 12 persons was read. Now the boundaries blank on nearly every line are
+    kept, the 11 other persons read, and the shifted row said (`rows-malformed`)."""
+    lines = own_lines(scanned, "fixed_width_shifted")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    assert (hits["fixed_whole.prn"]["status"], hits["fixed_whole.prn"]["pii"]["records"]) == ("ok", N)
+    assert hits.get("fixed_shifted.prn", {}).get("pii", {}).get("records", 0) >= N - 1, (hits, listed)
+    if hits["fixed_shifted.prn"]["pii"]["records"] < N:
+        said = [c.get("code") for c in listed["fixed_shifted.prn"]["detail_codes"]]
+        assert "rows-malformed" in said, said
