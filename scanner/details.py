@@ -466,9 +466,9 @@ class Detail(Code):
     VALUES_UNDECODED = "values-undecoded", ("{n:d} bytes of its values do not decode in its encoding (damaged bytes): "
                                             "those values are garbled, a name or address among them may be counted as "
                                             "another person or not at all")
-    ROWS_MALFORMED = "rows-malformed", ("{n:d} row(s) of another field count than the header's gave no person (a "
-                                        "delimiter or quote damaged: the row's columns shifted); those persons are "
-                                        "not counted")
+    ROWS_MALFORMED = "rows-malformed", ("{n:d} row(s) out of step with the header's columns (a delimiter, quote or "
+                                        "bytes damaged: the row's values shifted): their persons are not counted, or "
+                                        "counted with values cut")
     STATS_ROWS_ZEROED = "stats-rows-zeroed", ("{n:d} of its {total:d} rows are empty to the file's end, whose bytes are "
                                               "zeroed (a block lost): their values are gone")
     MAC_JAPANESE = "mac-japanese", ("read as MacJapanese (classic Mac OS Shift_JIS, lines ended by CR): bytes 0xFD-0xFF "

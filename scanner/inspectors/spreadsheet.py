@@ -390,7 +390,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
         if sheet.origin is None and not sheet.unread:
             reading.sheets += 1
         stop.start(sheet)
-        watched = _RowsWithPerson(sheet.odd_rows) if fmt == "text" else None
+        watched = _RowsWithPerson(sheet.odd_rows, sheet.odd_cut) if fmt == "text" else None
         with watched or _NO_WATCH:
             found = repeats.analyse(sheet, analyse_sheet)
         if iter(sheet.rows) is sheet.rows:  # a stream the classifier did not finish: read on (a text table's damage
@@ -430,8 +430,9 @@ class _RowsWithPerson:
     below the header that gave none lost its person to a shifted column (a flipped delimiter, a lost quote: csv22);
     one that gave a person (a row leaving out its empty last fields) was read."""
 
-    def __init__(self, odd: set[int]) -> None:
+    def __init__(self, odd: set[int], cut: bool = False) -> None:
         self.odd = odd
+        self.cut = cut  # every odd row counts (a fixed-width row shifted: a person read from it has cut values)
         self.got: set[int] = set()
         self.token: Any = None
 
@@ -462,7 +463,7 @@ class _RowsWithPerson:
             return 0
         got = self.got | {r[0] for r in found.rows if r[0] in self.odd}
         top = found.header_row if found.header_row is not None else min(r[0] for r in found.rows) - 1
-        return sum(1 for r in self.odd if r > top and r not in got)
+        return sum(1 for r in self.odd if r > top and (self.cut or r not in got))
 
 
 class _NoWatch:
