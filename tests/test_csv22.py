@@ -142,7 +142,9 @@ def _stata_tail_zeroed() -> dict[str, bytes]:
     from tests.test_wild20 import old_dta
 
     data = old_dta(people_rows(N, seed=2204), 104)
-    return {"stata_zeroed_tail.dta": data[:-400] + bytes(400), "stata_whole.dta": data}
+    middle = len(data) - 700  # inside the records (12 of ~100 bytes), the last ones kept
+    return {"stata_zeroed_tail.dta": data[:-400] + bytes(400), "stata_whole.dta": data,
+            "stata_zeroed_middle.dta": data[:middle] + bytes(520) + data[middle + 520:]}
 
 
 def test_an_old_stata_file_whose_tail_is_zeroed_is_listed(scanned: dict[str, Any]) -> None:
@@ -153,10 +155,11 @@ def test_an_old_stata_file_whose_tail_is_zeroed_is_listed(scanned: dict[str, Any
     hits = {Path(h["path"]).name: h for h in lines["files"]}
     listed = {Path(s["path"]).name: s for s in lines["skipped"]}
     assert (hits["stata_whole.dta"]["status"], hits["stata_whole.dta"]["pii"]["records"]) == ("ok", N)
-    assert 0 < hits["stata_zeroed_tail.dta"]["pii"]["records"] < N
-    assert hits["stata_zeroed_tail.dta"]["status"] == "corrupt"
-    said = [c.get("code") for c in listed["stata_zeroed_tail.dta"]["detail_codes"]]
-    assert "stats-rows-zeroed" in said, said
+    for name in ("stata_zeroed_tail.dta", "stata_zeroed_middle.dta"):  # (a block zeroed inside: the sweep's 119)
+        assert 0 < hits[name]["pii"]["records"] < N
+        assert hits[name]["status"] == "corrupt", name
+        said = [c.get("code") for c in listed[name]["detail_codes"]]
+        assert "stats-rows-zeroed" in said, (name, said)
 
 
 @cases.case
