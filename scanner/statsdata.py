@@ -33,6 +33,7 @@ STATS_FORMATS = frozenset(READERS)
 
 
 _STATA_UNREAD = (b"\x66", b"\x67")  # Stata formats 102 and 103 (the first releases): ReadStat answers "not supported"
+_ZERO_BLOCK = bytes(512)  # a zeroed sector: Stata pads strings with NULs, but no record of values is 512 of them
 _CHUNK_CELLS = 1 << 20  # cells read per call (rows in chunks: a large survey is never held whole in Python objects)
 _FIRST_ROWS = 16  # rows of the first call, which brings the metadata (a small file is read whole by it)
 
@@ -125,8 +126,9 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
     chunk = max(1, _CHUNK_CELLS // max(len(names), 1))
     budget = CellBudget(caps)
 
-    zeroed = fmt == "dta" and len(data) >= 16 and not any(data[-16:])  # a tail of NULs: its records read empty
-    held: list[list[object]] = []  # empty rows not yet known to be followed by a row with values
+    # a tail of NULs, or a block of 512 inside (a sector lost): its records read as empty rows (csv22)
+    zeroed = fmt == "dta" and ((len(data) >= 16 and not any(data[-16:])) or _ZERO_BLOCK in data)
+    emptied = [0, False]  # empty rows after a row with values; a row with values seen
 
     def rows() -> Iterator[list[object]]:
         yield header
@@ -138,16 +140,15 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
                 budget.add(len(header))
                 row = [_cell(_labelled(v[n], decode[i])) if n < len(v) else "" for i, v in enumerate(values)]
                 if zeroed and all(c == "" or c == 0 for c in row):
-                    held.append(row)
+                    emptied[0] += emptied[1]
+                    yield row
                     continue
-                yield from held
-                held.clear()
+                emptied[1] = True
                 yield row
             offset += got
             if got < asked:
-                if held and offset > len(held):  # rows with values, then only empty ones to a zeroed end (csv22)
-                    sheet.damage.append(say(Detail.STATS_ROWS_ZEROED, n=len(held), total=offset))
-                yield from held
+                if emptied[0]:  # rows with values, and rows of nothing where the file's bytes are zeroed
+                    sheet.damage.append(say(Detail.STATS_ROWS_ZEROED, n=emptied[0], total=offset))
                 return
             budget.tick()
             columns, _ = read(row_offset=offset, row_limit=chunk)
