@@ -379,7 +379,7 @@ def _best_8bit(data: bytes, start: int) -> str | None:
     kana in EUC-JP (8E A1-DF, ﾌﾘｶﾞﾅ of a host export) are also valid cp932 kanji of one row (室 鴫 柴 ...): when
     most non-ASCII bytes are such pairs, the text is EUC-JP (no Japanese text is made of that one row)."""
     ok = [c for c in ("cp932", "euc_jp") if _strict_ok(data, c, start)]
-    if "euc_jp" not in ok and _EUCJP_MS_VENDOR.search(data, start) and _strict_ok(data, EUC_JP_MS, start):
+    if "euc_jp" not in ok and _strict_ok(data, EUC_JP_MS, start):  # (stops at the first byte no EUC explains)
         ok.append(EUC_JP_MS)  # EUC-JP with vendor characters (MySQL eucjpms, PHP eucJP-win, iconv EUC-JP-MS)
     if len(ok) < 2:
         return ok[0] if ok else None
