@@ -320,6 +320,7 @@ def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: lis
     the records are read again from where they line up with the table's end (``_realigned``)."""
     yield list[object](names)
     shifted = replaced = 0
+    silent = encoding == "cp932"  # bytes Python's cp932 takes without a U+FFFD: no Shift_JIS character starts so
     end = len(data) - (data[-1:] == b"\x1a")
     at = header_len
     # a writer may open every record with 0x00 (infused/dbf's mazovia.dbf): its flag then, when one of the first
@@ -348,6 +349,8 @@ def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: lis
                 raw = data[start + f.offset:start + f.offset + f.length]
                 if not _decodes(raw, f.length, encoding):  # an incomplete last character is the writer's cut
                     replaced += decode_counting(raw.rstrip(b" \x00"), encoding)[1] or 1
+            if silent and isinstance(cell, str) and not cell.isascii():
+                replaced += sum(cell.count(c) for c in _CP932_SILENT)
         yield row
         at += record_len
     if shifted:
@@ -359,6 +362,9 @@ def _rows(data: bytes, header_len: int, record_len: int, count: int, fields: lis
     replaced += memo.replaced if memo is not None else 0
     if replaced:
         sheet.notes.append(say(Detail.DECODING, note=say(Detail.BYTES_REPLACED, n=replaced)))
+
+
+_CP932_SILENT = "\x80\uf8f0\uf8f1\uf8f2\uf8f3"  # 0x80, 0xA0, 0xFD-0xFF as cp932 decodes them (damage21, csv22)
 
 
 def _realigned(data: bytes, at: int, record_len: int, end: int, flags: bytes) -> int:

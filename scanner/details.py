@@ -475,6 +475,13 @@ class Detail(Code):
     VALUES_UNDECODED = "values-undecoded", ("{n:d} bytes of its values do not decode in its encoding (damaged bytes): "
                                             "those values are garbled, a name or address among them may be counted as "
                                             "another person or not at all")
+    ROWS_MALFORMED = "rows-malformed", ("{n:d} row(s) out of step with the header's columns (a delimiter, quote or "
+                                        "bytes damaged: the row's values shifted): their persons are not counted, or "
+                                        "counted with values cut")
+    STATS_ROWS_ZEROED = "stats-rows-zeroed", ("{n:d} of its {total:d} rows are empty and the file holds zeroed bytes "
+                                              "(a block lost): their values are gone")
+    MAC_JAPANESE = "mac-japanese", ("read as MacJapanese (classic Mac OS Shift_JIS, lines ended by CR): bytes 0xFD-0xFF "
+                                    "are its (c) (tm) ... signs")
     NO_TABLE_DECODED = "no-table-decoded", "no table in what could be decoded"
     MARKUP_NO_TABLE = "markup-no-table", "{format:word} without any <table>"
     MARKUP_NO_WORKSHEET = "markup-no-worksheet", "{format:word} without any worksheet"

@@ -31,6 +31,10 @@ class Sheet:
     # a worksheet of a workbook that also keeps caches: its records are remembered so that a cache row repeating
     # one of them is not counted twice (scanner.inspectors.spreadsheet.CacheRepeats)
     cached_later: bool = False
+    # a text table's rows (1-based, as yielded) whose field count is not its header's though nearly every field is
+    # filled: a delimiter flipped or a quote lost (csv22); the inspector says those that gave no person
+    odd_rows: set[int] = field(default_factory=set)
+    odd_cut: bool = False  # those rows' values are cut wherever they are (a fixed-width row shifted): each is said
 
 
 def column_letter(index: int) -> str:

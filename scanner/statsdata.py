@@ -33,6 +33,7 @@ STATS_FORMATS = frozenset(READERS)
 
 
 _STATA_UNREAD = (b"\x66", b"\x67")  # Stata formats 102 and 103 (the first releases): ReadStat answers "not supported"
+_ZERO_BLOCK = bytes(512)  # a zeroed sector: Stata pads strings with NULs, but no record of values is 512 of them
 _CHUNK_CELLS = 1 << 20  # cells read per call (rows in chunks: a large survey is never held whole in Python objects)
 _FIRST_ROWS = 16  # rows of the first call, which brings the metadata (a small file is read whole by it)
 
@@ -125,6 +126,10 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
     chunk = max(1, _CHUNK_CELLS // max(len(names), 1))
     budget = CellBudget(caps)
 
+    # a tail of NULs, or a block of 512 inside (a sector lost): its records read as empty rows (csv22)
+    zeroed = fmt == "dta" and ((len(data) >= 16 and not any(data[-16:])) or _ZERO_BLOCK in data)
+    emptied = [0, False]  # empty rows after a row with values; a row with values seen
+
     def rows() -> Iterator[list[object]]:
         yield header
         offset, columns, asked = 0, first, _FIRST_ROWS
@@ -133,16 +138,26 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
             got = max((len(v) for v in values), default=0)
             for n in range(got):
                 budget.add(len(header))
-                yield [_cell(_labelled(v[n], decode[i])) if n < len(v) else "" for i, v in enumerate(values)]
+                row = [_cell(_labelled(v[n], decode[i])) if n < len(v) else "" for i, v in enumerate(values)]
+                if zeroed and all(c == "" or c == 0 for c in row):
+                    emptied[0] += emptied[1]
+                    yield row
+                    continue
+                emptied[1] = True
+                yield row
             offset += got
             if got < asked:
+                if emptied[0]:  # rows with values, and rows of nothing where the file's bytes are zeroed
+                    sheet.damage.append(say(Detail.STATS_ROWS_ZEROED, n=emptied[0], total=offset))
                 return
             budget.tick()
             columns, _ = read(row_offset=offset, row_limit=chunk)
             asked = chunk
 
     table = str(getattr(meta, "table_name", None) or "").strip() if by_table else ""
-    return Sheet(table or fmt, rows())
+    sheet = Sheet(table or fmt, ())
+    sheet.rows = rows()
+    return sheet
 
 
 # encodings tried, in turn, when ReadStat cannot convert a file's strings with the one it assumed: Stata before 14

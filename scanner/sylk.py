@@ -155,6 +155,9 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
             odd += 1  # a field whose letter is damaged ("C;\xff9;X1"): its row or column is lost, the cell read
             # where the previous one left off (damage19: a row merged into the one before it, one person lost, `ok`)
         value: object = None
+        if kind == "C" and (line.count(";X") > 1 or line.count(";Y") > 1) and (
+                sum(f[:1] == "X" for f in fields) > 1 or sum(f[:1] == "Y" for f in fields) > 1):
+            odd += 1  # a record naming its row or column twice: a letter flipped X <-> Y, the cell moved (csv22)
         for f in fields[1:]:
             if f[:1] == "X":
                 x = _position(f[1:])
@@ -179,7 +182,9 @@ def iter_sylk(data: bytes, caps: Caps) -> Iterator[Sheet]:
         if len(row) < x:
             budget.add(x - len(row))
             row.extend([""] * (x - len(row)))
-        row[x - 1] = value
+        elif row[x - 1] != "":
+            odd += 1  # a cell where a value already stands: its position damaged (X1 -> Y1), one cell moved over
+        row[x - 1] = value  # another (csv22: a person lost, nothing said)
     damage = []
     if not ended:
         damage.append(say(Detail.SYLK_CUT, n=len(rows)))

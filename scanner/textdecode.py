@@ -32,10 +32,14 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice, pairwise
+from typing import TYPE_CHECKING
 
 from .codes import Status
 from .details import Detail, join_details, say
 from .errors import ReadError
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 MiB = 1 << 20
 MAX_LINE = 8 * MiB  # characters in one physical line of a text table
@@ -84,6 +88,80 @@ def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
 # NEC row 13 (① ㈱ Ⅲ: AD xx), rows 85-94 (user-defined, NEC-selected IBM), the IBM extensions and user-defined rows
 # of the 3-byte plane (髙 﨑: 8F F3-FE xx)
 _EUCJP_MS_VENDOR = re.compile(rb"[\xad\xf5-\xfe][\xa1-\xfe]|\x8f[\xf3-\xfe][\xa1-\xfe]")
+
+
+# EUC-JP-MS 8F F3F3-8F F4FE: IBM extensions JIS X 0212 lacks, in the order glibc's iconv (EUC-JP-MS) decodes them
+_EUCJP_MS_IBM = ("ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ＇＂㈱№℡炻仼僴凬匇匤﨎咊坙﨏塚增寬峵嵓﨑德悅愠敎昻晥晴朗栁﨓﨔橫櫢淸淲瀨凞猪甁皂皞益"
+                 "礰礼神祥福竧靖精綠緖羽荢﨟薰蘒﨡蠇諸譿賴赶﨣﨤逸郞都鄕﨧﨨閒隆﨩霻靍靑飯飼館馞髙魲鶴黑")
+EUC_JP_MS = "euc_jp_ms"  # the codec registered below: Python's euc_jp and these vendor characters (csv22)
+
+
+def eucjp_ms_char(data: bytes, at: int) -> tuple[str, int] | None:
+    """The EUC-JP-MS vendor character at ``at`` and where it ends, or None: NEC row 13 (AD xx: ① ㈱ Ⅲ, as cp932's
+    87 xx), user-defined rows 85-94 (F5-FE xx: U+E000 on) and the 3-byte plane's IBM extensions (8F F3F3-F4FE: 髙 﨑
+    ⅰ) and user-defined rows (8F F5-FE xx: U+E3AC on), as glibc's iconv decodes them."""
+    m = _EUCJP_MS_VENDOR.match(data, at)
+    if m is None:
+        return None
+    b = m.group()
+    if len(b) == 3:
+        row, col = b[1] - 0xA1, b[2] - 0xA1
+        if b[1] >= 0xF5:
+            return chr(0xE3AC + (row - 0x54) * 94 + col), m.end()
+        k = (row - 0x52) * 94 + col - 0x52  # from 8F F3F3
+        return (_EUCJP_MS_IBM[k], m.end()) if 0 <= k < len(_EUCJP_MS_IBM) else None
+    if b[0] == 0xAD:  # JIS row 13 -> Shift_JIS 87 xx
+        col = b[1] - 0xA0
+        sjis = bytes([0x87, col + 0x3F + (col + 0x3F >= 0x7F)])
+        try:
+            return sjis.decode("cp932"), m.end()
+        except UnicodeDecodeError:
+            return None
+    return chr(0xE000 + (b[0] - 0xF5) * 94 + b[1] - 0xA1), m.end()
+
+
+@functools.cache
+def _vendor_then(errors: str) -> str:
+    """An error handler's name: an EUC-JP-MS vendor character decoded, any other error left to ``errors``."""
+    name = f"leakscan-eucjp-ms-{errors}"
+    inner = codecs.lookup_error(errors)
+
+    def handler(e: UnicodeError) -> tuple[str, int]:
+        if isinstance(e, UnicodeDecodeError) and (got := eucjp_ms_char(e.object, e.start)) is not None:
+            return got
+        text, end = inner(e)
+        return str(text), end
+
+    codecs.register_error(name, handler)
+    return name
+
+
+class _EucJpMsDecoder(codecs.IncrementalDecoder):
+    def __init__(self, errors: str = "strict") -> None:
+        super().__init__(errors)
+        self.inner = codecs.getincrementaldecoder("euc_jp")(_vendor_then(errors))
+
+    def decode(self, input: Buffer, final: bool = False) -> str:  # noqa: A002 - the codecs signature
+        return self.inner.decode(input, final)
+
+    def reset(self) -> None:
+        self.inner.reset()
+
+
+def _eucjp_ms_decode(input: Buffer, errors: str = "strict", /) -> tuple[str, int]:  # noqa: A002
+    data = bytes(input)
+    return data.decode("euc_jp", _vendor_then(errors)), len(data)
+
+
+def _eucjp_ms_search(name: str) -> codecs.CodecInfo | None:
+    if name != EUC_JP_MS:
+        return None
+    base = codecs.lookup("euc_jp")
+    return codecs.CodecInfo(base.encode, _eucjp_ms_decode, incrementalencoder=base.incrementalencoder,
+                            incrementaldecoder=_EucJpMsDecoder, name=EUC_JP_MS)
+
+
+codecs.register(_eucjp_ms_search)
 
 
 def _count_non_vendor(e: UnicodeError) -> tuple[str, int]:
@@ -301,12 +379,14 @@ def _best_8bit(data: bytes, start: int) -> str | None:
     kana in EUC-JP (8E A1-DF, ﾌﾘｶﾞﾅ of a host export) are also valid cp932 kanji of one row (室 鴫 柴 ...): when
     most non-ASCII bytes are such pairs, the text is EUC-JP (no Japanese text is made of that one row)."""
     ok = [c for c in ("cp932", "euc_jp") if _strict_ok(data, c, start)]
+    if "euc_jp" not in ok and _strict_ok(data, EUC_JP_MS, start):  # (stops at the first byte no EUC explains)
+        ok.append(EUC_JP_MS)  # EUC-JP with vendor characters (MySQL eucjpms, PHP eucJP-win, iconv EUC-JP-MS)
     if len(ok) < 2:
         return ok[0] if ok else None
     head = data[start:start + 65536]
     in_pairs = 2 * len(_EUC_HALF_WIDTH.findall(head))
     if 2 * in_pairs > _high(head):  # more than half of the non-ASCII bytes
-        return "euc_jp"
+        return ok[1]
     return max(ok, key=lambda c: (japanese_score(_head_text(data, c, start)), c == "cp932"))
 
 

@@ -393,13 +393,17 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
             reading.sheets += 1
         stop.start(sheet)
         noted = SHEET_NOTES.set(sheet.notes)  # a detector's cap that cut the sheet's reading short is said there
+        watched = _RowsWithPerson(sheet.odd_rows, sheet.odd_cut) if fmt == "text" else None
         try:
-            found = repeats.analyse(sheet, analyse_sheet)
+            with watched or _NO_WATCH:
+                found = repeats.analyse(sheet, analyse_sheet)
         finally:
             SHEET_NOTES.reset(noted)
         if iter(sheet.rows) is sheet.rows:  # a stream the classifier did not finish: read on (a text table's damage
             for _ in sheet.rows:           # and decoding notes come at its end, and the caps apply to every row)
                 pass
+        if watched is not None and found is not None and (lost := watched.lost(found)):
+            reading.damage.append(say(Detail.ROWS_MALFORMED, n=lost))
         reading.notes += sheet.notes
         reading.damage += sheet.damage
         reading.unread += sheet.unread
@@ -424,6 +428,59 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
                 read_html.notes.insert(0, say(Detail.HTML_IN_CELLS))
             return as_html, sheets_html, read_html
     return findings, reading.sheets, reading
+
+
+class _RowsWithPerson:
+    """Which of a text table's odd rows (``Sheet.odd_rows``: another field count than the header's, nearly every field
+    filled) gave a person, seen as the records are handed over (a scan keeps only a sheet's first records). An odd row
+    below the header that gave none lost its person to a shifted column (a flipped delimiter, a lost quote: csv22);
+    one that gave a person (a row leaving out its empty last fields) was read."""
+
+    def __init__(self, odd: set[int], cut: bool = False) -> None:
+        self.odd = odd
+        self.cut = cut  # every odd row counts (a fixed-width row shifted: a person read from it has cut values)
+        self.got: set[int] = set()
+        self.token: Any = None
+
+    def __enter__(self) -> _RowsWithPerson:
+        from ..detectors.pii import RECORD_SINK
+
+        outer = RECORD_SINK.get()
+        if outer is not None:
+            odd, got = self.odd, self.got
+
+            def watch(rec: PersonRecord) -> None:
+                if rec.row in odd:
+                    got.add(rec.row)
+                outer(rec)
+
+            self.token = RECORD_SINK.set(watch)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.token is not None:
+            from ..detectors.pii import RECORD_SINK
+
+            RECORD_SINK.reset(self.token)
+
+    def lost(self, found: SheetFinding) -> int:
+        """Odd rows below the person table's header (or its first record) that gave no person."""
+        if not self.odd or found.kind == SheetKind.NAMES or not found.count:
+            return 0
+        got = self.got | {r[0] for r in found.rows if r[0] in self.odd}
+        top = found.header_row if found.header_row is not None else min(r[0] for r in found.rows) - 1
+        return sum(1 for r in self.odd if r > top and (self.cut or r not in got))
+
+
+class _NoWatch:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_WATCH = _NoWatch()
 
 
 CAPS_HIT = (Status.TOO_LARGE, Status.TIMEOUT)  # what a cap raises while a file is read: the part read is examined
@@ -618,7 +675,8 @@ def _undecoded(data: bytes, reading: Reading) -> int:
     body = data[2:] if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data  # a stray UTF-16 BOM the reading ignored
     if cp932 and _CP932_SILENT.search(body):
         text = body.decode("cp932", "replace")
-        n += sum(text.count(c) for c in "\x80\uf8f0\uf8f1\uf8f2\uf8f3")
+        mac = any(c.get("code") == Detail.MAC_JAPANESE.value for note in reading.notes for c in codes_of(note))
+        n += sum(text.count(c) for c in ("\x80\uf8f0" if mac else "\x80\uf8f0\uf8f1\uf8f2\uf8f3"))  # (MacJapanese's signs)
     return n
 
 
@@ -1230,7 +1288,7 @@ class SpreadsheetInspector:
         cut = getattr(entry, "damage", None)  # a member its archive could give only in part (a cut .gz)
         if cut:
             reading.damage.append(cut)
-        if findings and fmt in ("text", "xml", "sylk") and (undecoded := _undecoded(data, reading)):
+        if findings and fmt in ("text", "xml", "sylk", "dbf") and (undecoded := _undecoded(data, reading)):
             reading.damage.append(say(Detail.VALUES_UNDECODED, n=undecoded))
         status, detail = _outcome(fmt, ext, bool(findings), reading)
         if not findings and status == Status.CORRUPT and fmt == "text":
