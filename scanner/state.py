@@ -34,6 +34,10 @@ STATE_FILE = "scan-state.sqlite"
 STATE_VERSION = 2  # 2: files keyed by a salted hash of their location key, not the path itself
 BATCH_FILES = 256
 BATCH_SECONDS = 1.0
+# The rollback journal is kept between commits (its header zeroed, not the file deleted and created again at each of the
+# scan's few hundred commits) and deleted when the state is closed: ``scan-state.sqlite-journal`` is one of the output
+# folder's working files (``output._WORKING``), and a zeroed journal left by a killed scan is no hot journal to SQLite
+JOURNAL_MODE = "PERSIST"
 # Test hook only: seconds to sleep after each recorded file, so a test can kill a scan mid-way.
 TEST_HOOK_DELAY_ENV = "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE"
 
@@ -244,6 +248,7 @@ class ScanState:
         # unreadable and the scan is started again), so files in flight can be written down before any of
         # their bytes is decoded: 0.3 ms a commit instead of 20-30 ms
         self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute(f"PRAGMA journal_mode={JOURNAL_MODE}")
         if resuming:  # a state is checked as it is, never completed with missing tables (check_state)
             check_state(self._db)
         else:
@@ -509,6 +514,10 @@ class ScanState:
     def close(self) -> None:
         try:
             self.flush()
+            try:
+                self._db.execute("PRAGMA journal_mode=DELETE")  # the kept journal deleted: the state is one file again
+            except sqlite3.OperationalError:
+                pass  # (a zeroed journal left beside it is a working file, as a killed scan's)
         finally:
             self._db.close()
 

@@ -112,6 +112,7 @@ def detect(head: bytes, name: str) -> str | None:
 
 HEADER_PROBE = 16 << 10
 _ZEROED = re.compile(rb"\x00{16,}")  # no message holds a NUL run (8-bit parts are text; binary ones base64)
+NUL_RUN = b"\x00" * 16  # where ``_ZEROED`` matches
 TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"  # 0x223E9F78 little-endian ([MS-OXTNEF] 2.1.3.1)
 
 
@@ -183,7 +184,9 @@ class MailInspector:
             start = _header_bytes(entry, size, head)
             complete = len(start) >= size
             return (not text_only(start, complete=complete) or body_may_hold_table(start, complete)
-                    or _ZEROED.search(start) is not None  # a zeroed block: the worker lists it
+                    or NUL_RUN in start  # a zeroed block (``_ZEROED``, found by bytes search: the walk asks it of
+                    # every .eml, and the pattern, no literal to search for, tried at every byte cost 27 us a 3.6 KB
+                    # message): the worker lists it
                     or (complete and cut_in_header(start)))  # cut mid-header: the worker lists it
         if ext in MESSAGE_EXTS:
             return True
