@@ -6,6 +6,7 @@ corpus' spreadsheets): the same findings, the same reading (caps, where a capped
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -89,3 +90,50 @@ def test_a_counted_sheet_holds_the_rows_calamine_gives() -> None:
         checked += 1
     assert checked >= 10
 
+
+
+class _Marked(dt.tzinfo):
+    """A time zone whose repr holds a postal code in quotes: a value's repr can match the mark pattern."""
+
+    def utcoffset(self, when: object) -> dt.timedelta:
+        return dt.timedelta(hours=9)
+
+    def __repr__(self) -> str:
+        return "_Marked('184-0004')"
+
+
+def test_the_label_mark_gate_without_a_repr_answers_as_the_pattern() -> None:
+    """``has_label_mark`` ends before building the rows' repr when their cells are texts without a mark character or a
+    "-" then four digits and values whose repr holds no quote; its answer is still the pattern's over that repr, on
+    random rows that also hold dates and times with and without a time zone (one whose repr quotes a postal code),
+    bytes, full-width digits, quotes and backslashes."""
+    import random
+
+    from scanner.detectors.labels import _LABEL_MARK, has_label_mark
+
+    rnd = random.Random(2022)
+    parts = ["〒", "184-0004", "様", "殿", "-", "'", '"', "\\", "山田", "12", "3-4", "-1234", "１８４－０００４", "-１２３４",
+             "\n", "\x00", "\u200b", "2024-01-05", "a"]
+    zoned = [dt.timezone.utc, _Marked()]
+    values = [None, 3, -71234, 2.5, 184.0004, True, dt.date(2020, 1, 2), dt.datetime(2020, 1, 2), dt.time(9, 30),
+              dt.timedelta(days=-1234), b"'184-0004'", b"\n"]
+
+    def cell() -> object:
+        kind = rnd.random()
+        if kind < 0.03:
+            return dt.datetime(2020, 1, 2, tzinfo=rnd.choice(zoned))
+        if kind < 0.05:
+            return dt.time(9, 30, tzinfo=rnd.choice(zoned))
+        if kind < 0.25:
+            return rnd.choice(values)
+        return "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 3)))
+
+    marked = 0
+    for _ in range(4000):
+        rows = [[cell() for _ in range(rnd.randint(0, 4))] for _ in range(rnd.randint(0, 30))]
+        expected = _LABEL_MARK.search(repr(rows[:24])) is not None
+        assert has_label_mark(rows) is expected, rows
+        marked += expected
+    assert 300 < marked < 3700, marked
+    assert has_label_mark([[dt.datetime(2020, 1, 2, tzinfo=_Marked())]])  # the zone's repr, not a text, holds it
+    assert not has_label_mark([["山田 太郎", 12, dt.datetime(2020, 1, 2)], ["2024-01-05", -71234]])
