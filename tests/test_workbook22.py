@@ -114,7 +114,7 @@ def test_the_label_mark_gate_without_a_repr_answers_as_the_pattern() -> None:
     rnd = random.Random(2022)
     parts = ["〒", "184-0004", "様", "殿", "-", "'", '"', "\\", "山田", "12", "3-4", "-1234", "１８４－０００４", "-１２３４",
              "\n", "\x00", "\u200b", "2024-01-05", "a"]
-    zoned = [dt.timezone.utc, _Marked()]
+    zoned = [dt.UTC, _Marked()]
     values = [None, 3, -71234, 2.5, 184.0004, True, dt.date(2020, 1, 2), dt.datetime(2020, 1, 2), dt.time(9, 30),
               dt.timedelta(days=-1234), b"'184-0004'", b"\n"]
 
