@@ -25,6 +25,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import TYPE_CHECKING, Protocol
 
 from .access import access_sheets, is_access
@@ -1080,7 +1081,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None,
             budget.next_sheet()
             # iter_rows starts at row 1 of the sheet and at the first used column; each row's cells are counted as
             # it is read (the file's cap stops a sheet past it with its rows above read: Session 14)
-            rows = _ticking(sheet.iter_rows(), budget, sheet.width)
+            rows = _ticking(sheet.iter_rows(), budget, sheet.width, sheet.end[0] + 1)
             down = _merged_down(sheet) or zip_down.get(meta.name, {})
             yield Sheet(meta.name, _filled_down(rows, down, sheet.start[1]) if down else rows, 1, sheet.start[1])
     finally:
@@ -1313,9 +1314,29 @@ def _macro_sheets(data: bytes, names: list[str], caps: Caps) -> Iterator[Sheet]:
         yield found.get(name) or Sheet("", [], unread=[why])
 
 
-def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget, width: int) -> Iterator[Sequence[object]]:
-    """``rows`` of ``width`` cells each, counted against the file's cells as they pass; the clock checked now and then."""
+# a sheet of up to this many rows whose cells all fit under the file's cap is counted at once (one clock check, at its
+# first row, as the row-by-row count makes): its rows then pass without a Python call each (issue 11)
+COUNT_AT_ONCE_ROWS = 0x4000
+
+
+def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget, width: int,
+             count: int = 0) -> Iterator[Sequence[object]]:
+    """``rows`` of ``width`` cells each, counted against the file's cells as they pass; the clock checked now and then.
+    ``count``: how many rows ``rows`` holds (calamine's ``iter_rows``: the sheet's last row + 1), when known."""
+    rows = iter(rows)
+    return chain(_ticked(rows, budget, width, count), rows)
+
+
+def _ticked(rows: Iterator[Sequence[object]], budget: CellBudget, width: int, count: int) -> Iterator[Sequence[object]]:
+    """:func:`_ticking`'s count: for a sheet of ``count`` rows whose cells all fit under the cap (none of its rows could
+    pass it), its cells counted and the clock checked at its first row and nothing yielded (``rows`` follow as they
+    are); any other sheet's rows yielded here, each counted as it passes (the cap met at the row that passes it)."""
     spent, cap = budget.spent, budget.caps.max_cells
+    if 0 < count <= COUNT_AT_ONCE_ROWS and spent.cells + width * count <= cap:
+        spent.cells += width  # the first row's cells, then the clock, as the row-by-row count has them
+        budget.tick()
+        spent.cells += width * (count - 1)
+        return
     for i, row in enumerate(rows):
         spent.cells += width
         if spent.cells > cap:

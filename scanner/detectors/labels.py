@@ -11,7 +11,9 @@ between labels): :func:`vertical_labels` joins such runs. Pure functions over ce
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from itertools import chain
 
 from ..masking import name_core
 from . import person_names as N
@@ -114,11 +116,35 @@ _MARK_CHARS = ("〒", "様", "殿")  # every match of _LABEL_MARK holds one of t
 _POSTAL_END = re.compile(r"""-\d{4}['"]""")  # a literal first: re skips to each "-" (dates hold one too)
 
 
+# cells whose repr holds no quote and none of _MARK_CHARS (a datetime or time only without a time zone: its repr
+# then names none); a str's repr holds a mark character or a "-" then four digits only where its text does (repr
+# escapes start with a backslash and never write a "-", a digit run or a mark character that the text does not hold)
+_PLAIN_REPR = frozenset({type(None), bool, int, float, dt.date, dt.datetime, dt.time, dt.timedelta})
+_ZONED = (dt.datetime, dt.time)
+_DASH_DIGITS = re.compile(r"-\d{4}")
+
+
+def _no_mark_cells(rows: list) -> bool:
+    """The first 24 rows' cells are texts with no mark character and no "-" then four digits, and values of types whose
+    repr holds no quote: their repr cannot match ``_LABEL_MARK`` (told without building it; C-level passes)."""
+    cells = list(chain.from_iterable(rows[:24]))
+    kinds = set(map(type, cells))
+    if not kinds <= _PLAIN_REPR | {str}:
+        return False
+    if kinds & set(_ZONED) and any(v.tzinfo is not None for v in cells if type(v) in _ZONED):
+        return False
+    text = "\0".join(filter(str.__instancecheck__, cells))
+    return not any(c in text for c in _MARK_CHARS) and _DASH_DIGITS.search(text) is None
+
+
 def has_label_mark(rows: list) -> bool:
     """Whether the first 24 rows hold a 〒, postal-code or …様 cell (``_LABEL_MARK`` over their repr): the pattern
     has no literal prefix, so re tries it at every character; it runs only when one of the characters every
     match holds is there (C-level ``in`` tests), or a "-" then four digits and a quote (a search with a literal
-    first: the "-" of a date, 2024-01-05, is no postal code's): most sheets end at them."""
+    first: the "-" of a date, 2024-01-05, is no postal code's): most sheets end at them. Rows of plain cells with
+    none of those in their texts end before the repr is built (issue 11: the repr of every date and number)."""
+    if _no_mark_cells(rows):
+        return False
     text = repr(rows[:24])
     return ((any(c in text for c in _MARK_CHARS) or _POSTAL_END.search(text) is not None)
             and _LABEL_MARK.search(text) is not None)
