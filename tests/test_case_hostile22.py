@@ -136,6 +136,14 @@ DIFF_EDITS: dict[str, Callable[[dict], None]] = {
     "entries-text": lambda d: d.update(entries="x"),
     "impossible-time": lambda d: d["baseline"].update(started="9999-99-99T00:00:00Z"),
     "counts-none": lambda d: d.update(counts=None),
+    # review22c: the copies that remain marked accepted (no --accept list was given): clean was rendered and verified
+    "accepted-forged": lambda d: (d.update(verdict="clean", verdict_reasons=[]),
+                                  [e.update(accepted={"line": 1, "reason": "kept"}) for e in d["entries"]]),
+    # ... or with an accept list whose line names another file
+    "accepted-other-file": lambda d: (d.update(verdict="clean", verdict_reasons=[], accepted={
+        "file": "a.tsv", "sha256": "0" * 64, "skipped": [], "lines": [
+            {"line": 1, "path": "/elsewhere/x.xlsx", "sha256": "1" * 64, "reason": "kept", "status": "applied",
+             "covers": 1}]}), [e.update(accepted={"line": 1, "reason": "kept"}) for e in d["entries"]]),
 }
 
 
@@ -218,3 +226,18 @@ def test_a_member_declaring_a_size_beyond_63_bits_keeps_the_case_readable(case: 
                      str(out)]):
         run = run_cli(*command)
         assert run.returncode in (0, 1, 3) and "error:" not in run.stderr, (command, run.returncode, run.stderr[-400:])
+
+
+def test_a_diff_with_an_accept_list_still_reports_and_verifies(case: dict[str, Path]) -> None:
+    """The copy that remains, listed in an --accept file (kept on purpose): clean, and report and verify vouch for
+    it (the check of accepted entries refuses only what no accept list applied)."""
+    good = case["good"]
+    hit = json.loads((good / "findings.json").read_text(encoding="utf-8"))["files"][0]
+    accept = case["root"] / "accept.tsv"
+    accept.write_text(f"{hit['path']}\t{hit['sha256']}\tkept on purpose\n", encoding="utf-8")
+    folder = case["root"] / "diff-accepted"
+    run = run_cli("diff", str(good), str(good), "--out", str(folder), "--accept", str(accept), "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert run_cli("report", str(folder)).returncode == 0
+    run = run_cli("verify", str(folder))
+    assert run.returncode == 0 and "every file matches" in run.stdout, run.stdout
