@@ -241,3 +241,32 @@ def test_a_diff_with_an_accept_list_still_reports_and_verifies(case: dict[str, P
     assert run_cli("report", str(folder)).returncode == 0
     run = run_cli("verify", str(folder))
     assert run.returncode == 0 and "every file matches" in run.stdout, run.stdout
+
+
+def test_a_rescans_diff_json_must_account_for_every_hit_beside_it(case: dict[str, Path]) -> None:
+    """review22c: in a ``scan --baseline`` folder the copy that remains struck from diff.json's entries (counts made
+    again, verdict clean, the manifest made again) was shown clean and verified: the entries agreed with themselves.
+    A diff.json that names the findings.json beside it (``rescan.findings_sha256``) must hold an entry for each of
+    its hits (that path and SHA-256, not removed); a true rescan folder still verifies."""
+    kept = case["root"] / "rescan-kept"
+    (case["src"] / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(8)))  # the copy is back (or never went)
+    try:
+        run = run_cli("scan", str(case["src"]), "--name", LEAKED_NAME, "--out", str(kept), "--quiet",
+                      "--baseline", str(case["good"]))
+    finally:
+        (case["src"] / LEAKED_NAME).unlink()
+    assert run.returncode == 1, run.stderr
+    assert run_cli("verify", str(kept)).returncode == 0
+    doc = json.loads((kept / "diff.json").read_text(encoding="utf-8"))
+    assert doc["verdict"] != "clean" and any(e["class"] != "removed" for e in doc["entries"])
+    doc["entries"] = [e for e in doc["entries"] if e["class"] == "removed"]
+    doc["counts"] = {c: sum(1 for e in doc["entries"] if e["class"] == c) for c in doc["counts"]}
+    doc["leak_counts"] = {c: sum(1 for e in doc["entries"] if e["class"] == c and e["leak"]) for c in doc["counts"]}
+    doc["lingering"] = []
+    doc.update(verdict="clean", verdict_reasons=[])
+    (kept / "diff.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    write_manifest(kept)
+    run = run_cli("report", str(kept))
+    assert run.returncode == 2 and "internal error" not in run.stderr, run.stderr
+    run = run_cli("verify", str(kept))
+    assert run.returncode == 1 and "diff.json" in run.stdout, run.stdout
