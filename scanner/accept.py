@@ -52,7 +52,7 @@ def _is_sha256(text: str) -> bool:
     return len(text) == 64 and set(text) <= _HEX
 
 
-def _same_path(path: str) -> str:
+def same_path(path: str) -> str:
     return unicodedata.normalize("NFC", path)
 
 
@@ -79,7 +79,7 @@ def read_accept_file(path: Path) -> AcceptList:
             raise UsageError(f"--accept {path}: line {n}: no SHA-256 (64 hexadecimal digits) in the first two fields")
         if not where:
             raise UsageError(f"--accept {path}: line {n}: no path")
-        entries.append(Acceptance(n, _same_path(where), digest, reason))
+        entries.append(Acceptance(n, same_path(where), digest, reason))
     if not entries:
         raise UsageError(f"--accept {path}: holds no entry (path <TAB> sha256 <TAB> reason per line)")
     return AcceptList(str(path), hashlib.sha256(raw).hexdigest(), tuple(entries))
@@ -96,14 +96,14 @@ def accepted_keys(accept: AcceptList, found: list[tuple[str, str, str | None]]) 
     containers: dict[str, Acceptance] = {}
     status: dict[int, AcceptStatus] = {}
     for key, path, sha in found:
-        for a in by_path.get(_same_path(path), []):
+        for a in by_path.get(same_path(path), []):
             if sha == a.sha256:
                 keys[key] = containers[a.path] = a
                 status[a.line] = AcceptStatus.APPLIED
             else:
                 status.setdefault(a.line, AcceptStatus.CHANGED if sha else AcceptStatus.NOT_HASHED)
     for key, path, _sha in found:  # inside an accepted container (archive members, encrypted or not)
-        parts = _same_path(path).split(CHAIN_SEPARATOR)
+        parts = same_path(path).split(CHAIN_SEPARATOR)
         for i in range(len(parts) - 1, 0, -1):
             inside = containers.get(CHAIN_SEPARATOR.join(parts[:i]))
             if inside is not None:

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from .accept import AcceptList, accepted_keys
+from .accept import AcceptList, accepted_keys, same_path
 from .codes import (
     BLOCKING,
     CLASSES,
@@ -38,6 +38,7 @@ from .codes import (
 )
 from .completeness import is_complete
 from .evidence import Finding, FindingsDoc, persons_not_combined, scan_starts
+from .models import CHAIN_SEPARATOR
 
 DIFF_SCHEMA = "leakscan/diff@1"
 
@@ -497,12 +498,59 @@ def contradictions(diff: object) -> list[str]:
     exact = tool.get("version") == __version__ and tool.get("ruleset_sha256") == rules.ruleset_sha256()
     if (diff["verdict"] == CLEAN and verdict != CLEAN) or (exact and (diff["verdict"], reasons) != (verdict, why)):
         found.append("its verdict does not follow from its own entries (edited?)")
+    if _unapplied_acceptances(diff, entries):
+        found.append("it marks entries accepted that no line of its accept list covers (edited?)")
     counts = {c: sum(1 for e in entries if e["class"] == c) for c in CLASSES}
     leak_counts = {c: sum(1 for e in entries if e["class"] == c and e["leak"]) for c in CLASSES}
     if exact and (diff.get("counts") != counts or diff.get("leak_counts") != leak_counts
                   or scope["same"] == bool(scope["differences"])):
         found.append("its counts or scope do not agree with its own entries (edited?)")
     return found
+
+
+def unaccounted_hits(diff: object, findings_sha256: str, files: object) -> list[str]:
+    """What a diff.json leaves out of the rescan it names: when its ``rescan.findings_sha256`` is ``findings_sha256``
+    (the findings.json beside it, a ``scan --baseline`` folder, whose ``files`` these are), each hit must have an
+    entry of its path and SHA-256 that is not ``removed`` (compute_diff gives every rescan hit one). review22c: the
+    copy that remains struck from the entries, counts made again, was shown clean and verified. A diff of another
+    findings.json makes no claim about this one: nothing."""
+    from collections import Counter
+
+    rescan = diff.get("rescan") if isinstance(diff, dict) else None
+    entries = diff.get("entries") if isinstance(diff, dict) else None
+    if not (isinstance(rescan, dict) and isinstance(entries, list) and isinstance(files, list)
+            and rescan.get("findings_sha256") == findings_sha256):
+        return []
+    listed = Counter((e.get("path"), e.get("sha256")) for e in entries
+                     if isinstance(e, dict) and e.get("class") != DiffClass.REMOVED)
+    hits = Counter((f.get("path"), f.get("sha256")) for f in files if isinstance(f, dict))
+    if hits - listed:
+        return ["it leaves out hits of the findings.json beside it, the rescan it compares (edited?)"]
+    return []
+
+
+def _unapplied_acceptances(diff: dict[str, Any], entries: list[dict[str, Any]]) -> bool:
+    """An entry marked ``accepted`` (which keeps it from the verdict) that no applied line of the diff's own accept
+    list covers: that very path and SHA-256, or a container it lies in (accept.accepted_keys). review22c: the copies
+    that remain marked accepted, without any --accept, made a clean verdict that report rendered and verify passed."""
+    marked = [e for e in entries if e.get("accepted") is not None]
+    if not marked:
+        return False
+    accepted = diff.get("accepted")
+    lines = accepted.get("lines") if isinstance(accepted, dict) else None
+    applied = {ln.get("line"): ln for ln in lines if isinstance(ln, dict) and ln.get("status") == "applied"} \
+        if isinstance(lines, list) else {}
+    for e in marked:
+        note = e["accepted"]
+        line = applied.get(note.get("line")) if isinstance(note, dict) else None
+        if line is None or line.get("reason") != note.get("reason") or not isinstance(e.get("path"), str):
+            return True
+        path, at = same_path(e["path"]), line.get("path")
+        # an unverified copy's entry has no SHA-256 of its own: the skipped file's (the line matched) is elsewhere
+        if not ((path == at and e.get("sha256") in (None, line.get("sha256")))
+                or (isinstance(at, str) and path.startswith(at + CHAIN_SEPARATOR))):
+            return True
+    return False
 
 
 def exit_code(diff: dict[str, Any]) -> int:

@@ -40,7 +40,9 @@ MD5 = re.compile(r"[0-9a-f]{32}")
 HEX = re.compile(r"(?:[0-9a-f]{2})+")
 UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z")
 OUTPUT_NAME = re.compile(r"[a-z][a-z0-9.-]*")  # a file name in the case folder, never a path
-MAX_INT = (1 << 63) - 1  # no count, size or id leakscan writes is larger (a larger one is hostile, Session 22)
+# no count or id leakscan writes is larger (a larger one is hostile, Session 22); a file's size is what its source
+# declares (a zip member's ZIP64 size, a tar member's base-256 size: any number), never bounded (review22c)
+MAX_INT = (1 << 63) - 1
 # a file time: UTC, or the local wall-clock time FAT and zip store (no zone; time_note says which)
 FILE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?")
 CODE = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")  # a status, reason or hop kind: ``name-variant``
@@ -119,11 +121,11 @@ class _Reader:
             return None
         return self.str(key, pattern)
 
-    def int(self, key: _Str, required: _Bool = True, minimum: _Int = 0) -> _Int:
+    def int(self, key: _Str, required: _Bool = True, minimum: _Int = 0, maximum: _Int | None = MAX_INT) -> _Int:
         v = self.raw(key, required)
         if v is None and not required:
             return 0
-        if not isinstance(v, int) or isinstance(v, bool) or v < minimum or v > MAX_INT:
+        if not isinstance(v, int) or isinstance(v, bool) or v < minimum or (maximum is not None and v > maximum):
             raise self.fail(key, f"not an integer >= {minimum}")
         return v
 
@@ -255,7 +257,7 @@ class Finding:
         _detail_codes(r, FILE_DETAIL_CODES)
         return cls(
             id=r.int("id", minimum=1), location=loc, path=r.str("path"), deleted=r.bool("deleted"),
-            size=r.int("size"), mtime=r.opt_str("mtime", FILE_TIME), atime=r.opt_str("atime", FILE_TIME),
+            size=r.int("size", maximum=None), mtime=r.opt_str("mtime", FILE_TIME), atime=r.opt_str("atime", FILE_TIME),
             ctime=r.opt_str("ctime", FILE_TIME), btime=r.opt_str("btime", FILE_TIME),
             time_note=r.opt_str("time_note"), md5=r.opt_str("md5", MD5), sha1=r.opt_str("sha1", SHA1),
             sha256=r.opt_str("sha256", SHA256), type=r.str("type"), type_mismatch=r.opt_str("type_mismatch"),

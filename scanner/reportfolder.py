@@ -68,6 +68,13 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool) -> 
         from .diff import contradictions
 
         found = contradictions(diff)  # Session 22: an edited verdict was rendered and vouched for
+        if not found and doc is not None:  # review22c: a rescan's hit struck from its diff
+            import hashlib
+
+            from .diff import unaccounted_hits
+
+            raw = read_nofollow(out / FINDINGS, LIMIT)  # the bytes _load read (a changed file: the manifest says so)
+            found = unaccounted_hits(diff, hashlib.sha256(raw).hexdigest(), doc.get("files"))
         if found:
             raise UsageError(f"{out / DIFF_JSON}: {found[0]}; the reports are not written again from it "
                              "(check with leakscan verify)")

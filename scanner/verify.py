@@ -64,6 +64,8 @@ def check_outputs(out: Path) -> list[dict[str, str]]:
 
 def _diff_inconsistencies(out: Path) -> list[str]:
     """What a diff.json the manifest vouches for says against itself (diff.contradictions, Session 22)."""
+    import hashlib
+
     from .diff import contradictions
     from .evidence import parse_json, read_case_file
 
@@ -73,7 +75,18 @@ def _diff_inconsistencies(out: Path) -> list[str]:
         doc = parse_json(read_case_file(out / "diff.json"), str(out / "diff.json"))
     except UsageError as e:
         return [f"not a diff.json leakscan writes ({e})"]
-    return contradictions(doc)
+    found = contradictions(doc)
+    if not found and os.path.lexists(out / FINDINGS):  # a rescan's folder: the diff is of the findings.json beside it
+        from .diff import unaccounted_hits
+
+        try:
+            raw = read_case_file(out / FINDINGS)
+            findings = parse_json(raw, str(out / FINDINGS))
+        except UsageError:
+            return found  # the manifest check and the findings checks say why it cannot be read
+        files = findings.get("files") if isinstance(findings, dict) else None
+        found = unaccounted_hits(doc, hashlib.sha256(raw).hexdigest(), files)
+    return found
 
 
 def _compared_with_a_baseline(out: Path) -> bool:

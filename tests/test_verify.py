@@ -105,6 +105,31 @@ def test_every_export_removed_with_its_manifest_line_fails(scanned: tuple[Path, 
     assert run_cli("verify", str(out)).returncode == 1
 
 
+def test_outputs_struck_from_this_leakscans_findings_do_not_pass_as_an_old_folder(scanned: tuple[Path, Path],
+                                                                                 tmp_path: Path):
+    """review22c: ``scan.outputs`` deleted from findings.json with the five exports, report.html written again by
+    ``leakscan report`` and the manifest made again: the folder read as one of a leakscan before the exports, verify
+    "every file matches" (exit 0). A findings.json this leakscan wrote (its code, or a start to the microsecond,
+    which the leakscans recording outputs write) without ``scan.outputs`` is edited."""
+    from scanner.output import write_manifest
+
+    exports = ("findings.dfxml", "findings.case.jsonld", "copies.hashdeep", "keyword-leads.csv", "skipped.csv")
+    out = copy_out(scanned[1], tmp_path / "copy")
+    doc = load(out)
+    del doc["scan"]["outputs"]
+    (out / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    for name in exports:
+        (out / name).unlink()
+    write_manifest(out)
+    run_cli("report", str(out))  # report.html made again from the edited document (refused once it is caught)
+    write_manifest(out)
+    run = run_cli("verify", str(out))
+    assert run.returncode == 1 and "every file matches" not in run.stdout, run.stdout
+    assert "outputs" in run.stdout, run.stdout
+    used = run_cli("diff", str(out), str(scanned[1]), "--out", str(tmp_path / "d"))
+    assert used.returncode == 2 and "outputs" in used.stderr, used.stderr
+
+
 def test_changed_or_gone_sources_fail(tmp_path: Path):
     src = share(tmp_path)
     with zipfile.ZipFile(src / "PC03/backup_2017.zip", "w") as z:
