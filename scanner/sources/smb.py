@@ -548,7 +548,8 @@ class SmbSource:
         def segment_of(name: str) -> bool:
             try:
                 info = files[name]
-                return segment_head(SmbEntry(self, folder, info).read_range(0, SEGMENT_HEAD), int(info.size))
+                return segment_head(SmbEntry(self, folder, info).read_range(0, SEGMENT_HEAD), int(info.size),
+                                    name)
             except (ReadError, KeyError):
                 return False
 
