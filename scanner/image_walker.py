@@ -1037,7 +1037,7 @@ class _BatchReader:
             def segment_of(name: str) -> bool:
                 found = self._found.get(at[name]) if name in at else None
                 head = None if found is None else found.data if found.data is not None else found.head
-                return head is not None and segment_head(head)
+                return head is not None and segment_head(head, size_of(name), name)
 
             made: dict[int, Entry] = {}
             for name, series in segments_in(self._names, size_of, segment_of).items():

@@ -363,20 +363,71 @@ def lone_segment(path: str) -> str | None:
         return None
     try:
         head = read_evidence(path, 512)
+        size = os.stat(path).st_size
     except OSError:
         return first  # not readable: said as the segment it is named like, never passed over
-    return first if segment_head(head) else None
+    return first if segment_head(head, size, path) else None
 
 
 SEGMENT_HEAD = 4096  # the first bytes ``segment_head`` is asked about (libmagic names most formats by far fewer)
 
 
-def segment_head(head: bytes) -> bool:
-    """Whether a file's first bytes (512 or more read) may be the middle of a disk: a sector at least, no other
-    file format's first bytes nor text (``other_format``; bzip2, xz), and nothing libmagic recognises
-    (``recognised``). images22: a program ``setup.002``, a video ``clip.002``, an ELF ``tool.002`` (formats
-    ``OTHER_FORMATS`` does not list) were listed later-segment, the scan incomplete (exit 3)."""
-    return len(head) >= 512 and not other_format(head) and not head.startswith(_PACKED) and not recognised(head)
+def segment_head(head: bytes, size: int | None, name: str = "") -> bool:
+    """Whether a file of SIZE bytes whose first bytes (512 or more read) are HEAD may be the middle of a disk: a
+    sector at least, no other file format's first bytes nor text (``other_format``; bzip2, xz), and, unless SIZE
+    is whole sectors, nothing libmagic recognises (``recognised``). images22: a program ``setup.002``, a video
+    ``clip.002``, an ELF ``tool.002`` (formats ``OTHER_FORMATS`` does not list) were listed later-segment, the scan
+    incomplete (exit 3). review22i: a real segment of a split disk begins wherever the split falls, often at a
+    file's first block (1,325 of 254,206 split points of an ext4 holding programs: an ELF, or mid-file bytes
+    libmagic names), so a name alone was read as a plain file, the rest of the disk in it never read, the scan
+    complete: a raw segment is whole sectors (``split -b``, dd, FTK's raw segments), so only a size that is not,
+    or a program whose headers end it exactly there (``_program_end``: a segment beginning with one goes on past
+    it), lets libmagic's name clear it (a size unknown, None: a segment). NAME named as an image's segment
+    (``case.dd.002``, ``disk.img.003``: ``image_named``) is one whatever file it begins with: review22i, one that
+    began in a text file the disk holds (7,630 of 79,258 non-empty 4 KiB split points of an ext4) was read as text,
+    the rest of the disk never read; no text, gzip or SQLite file is named so."""
+    if len(head) < 512 or (not image_named(name) and (other_format(head) or head.startswith(_PACKED))):
+        return False
+    return not (size is not None and (size % 512 != 0 or _program_end(head) == size) and recognised(head))
+
+
+def image_named(name: str) -> bool:
+    """NAME (a path or a bare name) is a split raw image's segment by an image's extension before its number
+    (``case.dd.002``, ``disk.img.003``, ``x.raw.010``), not only by its number (``notes.002``: a cut file too)."""
+    m = _SPLIT_RAW.match(os.path.basename(name))
+    base = m.group("stem") if m else ""
+    return "." in base and base.rsplit(".", 1)[1].casefold() in _SEGMENT_EXTS
+
+
+def _program_end(head: bytes) -> int | None:
+    """Where a Windows (PE) or ELF program whose headers HEAD holds ends by those headers (its sections' raw data
+    and its signature; an ELF's section header table, written last), or None: a whole program file is that long,
+    a disk's segment that begins with one goes on past it (review22i). No library listed reads PE headers."""
+    try:
+        if head.startswith(b"\x7fELF") and head[4] in (1, 2) and head[5] in (1, 2):
+            order = "<" if head[5] == 1 else ">"
+            if head[4] == 1:
+                shoff, = struct.unpack_from(order + "I", head, 32)
+                shentsize, shnum = struct.unpack_from(order + "HH", head, 46)
+            else:
+                shoff, = struct.unpack_from(order + "Q", head, 40)
+                shentsize, shnum = struct.unpack_from(order + "HH", head, 58)
+            return shoff + shentsize * shnum if shoff else None
+        if head.startswith(b"MZ"):
+            pe, = struct.unpack_from("<I", head, 0x3C)
+            if head[pe:pe + 4] != b"PE\0\0":
+                return None
+            count, optional = struct.unpack_from("<H", head, pe + 6)[0], struct.unpack_from("<H", head, pe + 20)[0]
+            magic, = struct.unpack_from("<H", head, pe + 24)
+            dirs = pe + 24 + {0x10B: 96, 0x20B: 112}[magic]
+            cert_at, cert_size = struct.unpack_from("<II", head, dirs + 4 * 8) if optional >= dirs - pe - 24 + 40 \
+                else (0, 0)
+            table = pe + 24 + optional
+            ends = [sum(struct.unpack_from("<II", head, table + 40 * k + 16)) for k in range(count)]
+            return max([*ends, cert_at + cert_size]) if ends else None
+    except (struct.error, KeyError, IndexError):  # headers past HEAD or malformed: no end known
+        return None
+    return None
 
 
 # MIME types libmagic gives random bytes (20,000 random 4 KiB heads, images22: 5.5 % named something, by a magic of

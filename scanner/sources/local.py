@@ -806,7 +806,7 @@ class _Folder:
             """The file's first bytes may be a disk's middle (``image_sniff.segment_head``): ``disk.002`` without
             ``disk.001`` is then a later segment (``split_series.segments_in``, the rule of every source)."""
             head = head_of(name, SEGMENT_HEAD)
-            return head is not None and segment_head(head)
+            return head is not None and segment_head(head, size_of(name), name)
 
         others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
         for name, series in series_in(names, size_of, head_of, others, plain_of, text_of, tail_of,

@@ -390,7 +390,7 @@ def _member_reads(entries: dict[str, Entry]) -> dict[str, Part]:
 
     def segment_of(name: str) -> bool:
         head = head_of(name)
-        return head is not None and segment_head(head)
+        return head is not None and segment_head(head, size_of(name), name)
 
     return parts_in(list(entries), size_of, head_of, plain_of, text_of, tail_of, segment_of)
 

@@ -547,7 +547,9 @@ class SmbSource:
 
         def segment_of(name: str) -> bool:
             try:
-                return segment_head(SmbEntry(self, folder, files[name]).read_range(0, SEGMENT_HEAD))
+                info = files[name]
+                return segment_head(SmbEntry(self, folder, info).read_range(0, SEGMENT_HEAD), int(info.size),
+                                    name)
             except (ReadError, KeyError):
                 return False
 
