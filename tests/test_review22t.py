@@ -1,0 +1,63 @@
+"""review22t: tables22's per-sheet caps and narrow-table rules tried on a client's real layouts (Faker ja_JP/en_US,
+fixed seed 2222; every expected count derived from the generated rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from faker import Faker
+
+from scanner.detectors import pii as P
+
+SEED = 2222
+Rows = list[list[object]]
+WIDE_HEADER = ["姓", "名", "郵便番号", "都道府県", "市区町村", "町名", "番地", "建物名", "部屋", "電話"]
+
+
+def _fake(locale: str = "ja_JP") -> Faker:
+    fake = Faker(locale)
+    fake.seed_instance(SEED)
+    return fake
+
+
+def _wide(fake: Faker, n: int) -> Rows:
+    return [[fake.last_name(), fake.first_name(), fake.postcode(), fake.prefecture(), fake.city(), fake.town(),
+             fake.chome() + fake.ban(), fake.building_name(), str(fake.random_int(101, 905)), fake.phone_number()]
+            for _ in range(n)]
+
+
+def _narrow(fake: Faker, n: int) -> Rows:
+    return [[fake.name(), fake.address(), fake.phone_number()] for _ in range(n)]
+
+
+@pytest.fixture
+def notes() -> Iterator[list[str]]:
+    """The sheet's reading notes, as the spreadsheet inspector passes them."""
+    said: list[str] = []
+    token = P.SHEET_NOTES.set(said)
+    yield said
+    P.SHEET_NOTES.reset(token)
+
+
+# --- 1. the sheet's cap on narrow rows held must not drop persons ----------------------------------------------------
+
+@pytest.mark.parametrize("lists", [2, 5])
+def test_several_long_narrow_lists_between_an_exports_rows_are_all_counted(monkeypatch: pytest.MonkeyPatch,
+                                                                           notes: list[str], lists: int) -> None:
+    """A 10-column export with ``lists`` header-less 3-column client lists pasted between its rows, each shorter than
+    NARROW_HELD but together longer (here NARROW_HELD made 50 for lists of 40; at its real size: 2 lists of 15,000 rows
+    between 600 export rows, 30,600 persons). tables22 made NARROW_HELD a total for the sheet: every list past it was
+    read as the export's rows, nothing (15,600 of 30,600 counted, a note said). Every person is counted."""
+    monkeypatch.setattr(P, "NARROW_HELD", 50)
+    fake = _fake()
+    rows: Rows = [WIDE_HEADER]
+    expected = 0
+    for _ in range(lists):
+        rows += _wide(fake, 3) + _narrow(fake, 40)
+        expected += 43
+    rows += _wide(fake, 3)
+    expected += 3
+    found = P.analyse_sheet("export", rows)
+    assert found is not None and found.count == expected and not found.rejected, (found.count, found.rejected)
+    assert {str(r[0]) for r in rows[1:] if len(r) == 3} <= {r.fields["name"] for r in found.records}
