@@ -1477,7 +1477,7 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
         data, base = chain([line], data), base - 1  # the header row is a person of the list, at its own row
     if header_at is None and kept and _unrecognised_header(plan, kept[0], kept[1:]):
         data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
-    cut = _Cut()
+    cut = _Cut(read=lambda at, rows: analyse_sheet(name, rows, base + at, first_col, later))
     data = _until_another_table(data, plan, cut)
     elsewhere: Counter[str] = Counter()
     if kind != SheetKind.NAMES and (person := plan.role("")) is not None and (spread := _names_elsewhere(person, sample)[1]):
@@ -1494,10 +1494,10 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
     second = None
-    if cut.rest is not None or cut.side or cut.joined:
+    if cut.rest is not None or cut.side or cut.joined or cut.done:
         depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # the rest read inside this call: one level deeper
         try:
-            others = [analyse_sheet(name, rows, base + at, first_col, later) for at, rows in cut.tables()]
+            others = [*cut.done] + [analyse_sheet(name, rows, base + at, first_col, later) for at, rows in cut.tables()]
             if cut.rest is not None:
                 others.append(analyse_sheet(name, cut.rest, base + cut.rows, first_col, later))
         finally:
@@ -1575,6 +1575,23 @@ class _Cut:
     # the table's own rows, read there as blank rows)
     joined: tuple[int, list[tuple[int, list[Sequence[object]]]]] | None = None
     joined_end: int = 0  # the row after the last run held (of either kind)
+    # reads a narrower table (its first row, its rows) now: held tables past the sheet's NARROW_HELD (review22t)
+    read: Callable[[int, Iterable[Sequence[object]]], SheetFinding | None] | None = None
+    done: list[SheetFinding | None] = field(default_factory=list)  # the narrower tables read so, in row order
+
+    def flush(self) -> int:
+        """Read the narrower tables held so far now, in row order, and let go of their rows (how many): the sheet's
+        held rows stay under NARROW_HELD and every list is still read (review22t: past it, lists were dropped)."""
+        if self.read is None:
+            return 0
+        freed = sum(len(r) for _at, r in self.side) + sum(len(r) for _gap, r in (self.joined or (0, []))[1])
+        depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # read inside the sheet's call: one level deeper
+        try:
+            self.done += [self.read(at, rows) for at, rows in self.tables()]
+        finally:
+            _TABLES_ABOVE.reset(depth)
+        self.side, self.joined = [], None
+        return freed
 
     def tables(self) -> list[tuple[int, Iterable[Sequence[object]]]]:
         """The narrower tables in row order: those read each on its own, then the joined ones."""
@@ -1682,6 +1699,8 @@ def _held_narrow(run: list[Sequence[object]], cut: _Cut) -> Iterator[Sequence[ob
     """A run of narrow rows ended (a row of ours, or the sheet's end): NARROW_MIN of them or more are another table,
     kept in ``cut.side`` and read as blank rows here (the table's rows after them stay its own); fewer are ours."""
     budget = _budget()
+    if len(run) >= NARROW_MIN and len(run) > budget.held and (cut.side or cut.joined):
+        budget.held += cut.flush()  # the tables held so far read now, their rows let go (review22t)
     if len(run) >= NARROW_MIN and len(run) > budget.held:  # the sheet's narrow rows held so far are NARROW_HELD: ours
         budget.say(say(Detail.NARROW_HELD_CAPPED, n=NARROW_HELD))  # (read as nothing, as before tables21), said
     elif len(run) >= NARROW_MIN and _TABLES_ABOVE.get() < MAX_TABLES:
