@@ -61,3 +61,34 @@ def test_several_long_narrow_lists_between_an_exports_rows_are_all_counted(monke
     found = P.analyse_sheet("export", rows)
     assert found is not None and found.count == expected and not found.rejected, (found.count, found.rejected)
     assert {str(r[0]) for r in rows[1:] if len(r) == 3} <= {r.fields["name"] for r in found.records}
+
+
+# --- 2. a sign-off block below an export is no list of persons --------------------------------------------------------
+
+_OFFICE, _TEL = "東京都千代田区丸の内1-1-1 丸の内ビル5階", "03-1234-5678"
+
+
+@pytest.mark.parametrize("block", [
+    [["作成者", "山田 太郎", _OFFICE, _TEL], ["承認者", "鈴木 一郎", _OFFICE, _TEL], ["担当", "佐藤 花子", _OFFICE, _TEL]],
+    [["作成者", "山田 太郎", _OFFICE], ["承認者", "鈴木 一郎", _OFFICE]],
+    [["担当者", "山田 太郎", _OFFICE, _TEL], ["確認者", "鈴木 一郎", _OFFICE, _TEL], ["責任者", "高橋 次郎", _OFFICE, _TEL],
+     ["記入者", "佐藤 花子", _OFFICE, _TEL]],
+], ids=["作成者-承認者-担当", "作成者-承認者", "four"])
+@pytest.mark.parametrize("gap", [0, 1])
+def test_a_sign_off_block_below_an_export_is_no_person(block: Rows, gap: int) -> None:
+    """30 members of a 10-column export, then the office's sign-off lines (作成者 | 山田 太郎 | the office's address |
+    its phone, 2-4 of them). tables22 read 2-4 narrow rows as a table of their own: each signer was a person (30 -> 33).
+    A run whose every row names its signer's part (a staff word: 作成者, 承認者, 担当) is the export's footer: nothing."""
+    fake = _fake()
+    rows: Rows = [WIDE_HEADER, *_wide(fake, 30), *([[]] * gap), *block]
+    found = P.analyse_sheet("export", rows)
+    assert found is not None and found.count == 30, (found.count, [r.fields["name"] for r in found.records[30:]])
+    assert not {str(r[1]) for r in block} & {r.fields["name"] for r in found.records}
+
+
+def test_two_clients_below_an_export_still_count() -> None:
+    """The guard: two header-less clients (name | own address | phone) below the export are persons (tables22)."""
+    fake = _fake()
+    rows: Rows = [WIDE_HEADER, *_wide(fake, 30), *_narrow(fake, 2)]
+    found = P.analyse_sheet("export", rows)
+    assert found is not None and found.count == 32 and not found.rejected, (found.count, found.rejected)
