@@ -1699,24 +1699,33 @@ def _held_narrow(run: list[Sequence[object]], cut: _Cut) -> Iterator[Sequence[ob
     """A run of narrow rows ended (a row of ours, or the sheet's end): NARROW_MIN of them or more are another table,
     kept in ``cut.side`` and read as blank rows here (the table's rows after them stay its own); fewer are ours."""
     budget = _budget()
-    if len(run) >= NARROW_MIN and len(run) > budget.held and (cut.side or cut.joined):
-        budget.held += cut.flush()  # the tables held so far read now, their rows let go (review22t)
-    if len(run) >= NARROW_MIN and len(run) > budget.held:  # the sheet's narrow rows held so far are NARROW_HELD: ours
-        budget.say(say(Detail.NARROW_HELD_CAPPED, n=NARROW_HELD))  # (read as nothing, as before tables21), said
-    elif len(run) >= NARROW_MIN and _TABLES_ABOVE.get() < MAX_TABLES:
-        budget.held -= len(run)
-        if budget.blocks > 0:
-            budget.blocks -= 1
-            cut.side.append((cut.rows, run))
-        elif cut.joined is None:  # past NARROW_BLOCKS tables: the rest of them one table, in their own rows (tables22)
-            cut.joined = (cut.rows, [(0, run)])
+    # a lone line, or the wide table's sign-off lines (作成者 | 山田 太郎 | 事務所の住所): ours, read as nothing
+    if len(run) >= NARROW_MIN and _TABLES_ABOVE.get() < MAX_TABLES and not all(map(_signed_line, run)):
+        if len(run) > budget.held and (cut.side or cut.joined):
+            budget.held += cut.flush()  # the tables held so far read now, their rows let go (review22t)
+        if len(run) > budget.held:  # still past the sheet's NARROW_HELD (held by a table above): ours, said
+            budget.say(say(Detail.NARROW_HELD_CAPPED, n=NARROW_HELD))
         else:
-            cut.joined[1].append((cut.rows - cut.joined_end, run))
-        cut.joined_end = cut.rows + len(run)
-        run = [[]] * len(run)
+            budget.held -= len(run)
+            if budget.blocks > 0:
+                budget.blocks -= 1
+                cut.side.append((cut.rows, run))
+            elif cut.joined is None:  # past NARROW_BLOCKS tables: the rest of them one table, in their own rows
+                cut.joined = (cut.rows, [(0, run)])
+            else:
+                cut.joined[1].append((cut.rows - cut.joined_end, run))
+            cut.joined_end = cut.rows + len(run)
+            run = [[]] * len(run)
     for held in run:
         cut.rows += 1
         yield held
+
+
+def _signed_line(row: Sequence[object]) -> bool:
+    """Does ``row`` start with its signer's part alone (作成者, 承認者, 担当: a staff word)? 2-4 such narrow lines below an
+    export are its sign-off block, the office's staff at the office (review22t: tables22 counted each as a person)."""
+    first = next((t for v in row if (t := cell_text(v))), "")
+    return len(first) <= LABEL_CHARS and is_staff_header(first) and not V.looks_like_address(first)
 
 
 def _narrow_test(plan: SheetPlan, addrs: set[int]) -> Callable[[Sequence[object]], bool] | None:
