@@ -92,3 +92,28 @@ def test_two_clients_below_an_export_still_count() -> None:
     rows: Rows = [WIDE_HEADER, *_wide(fake, 30), *_narrow(fake, 2)]
     found = P.analyse_sheet("export", rows)
     assert found is not None and found.count == 32 and not found.rejected, (found.count, found.rejected)
+
+
+# --- 4. City/State: a list of branch offices is no list of persons ---------------------------------------------------
+
+@pytest.mark.parametrize("header", ["City/State", "City"])
+def test_branch_offices_with_their_city_are_no_persons(header: str) -> None:
+    """Branch | Manager | City/State (Williamstad Branch | its manager | Williamstad): tables22 read a City/State column
+    of distinct cities as the rows' own cities, and the branches' names (a known last name, Branch) as the persons:
+    nothing -> 30 false persons 'Williamstad Branch' (with City: 30 before tables22 already). A Branch column names
+    the row's branch (as 事業所, 店舗 do): no person's name."""
+    fake = _fake("en_US")
+    rows: Rows = [["Branch", "Manager", header]]
+    for _ in range(30):
+        city = fake.city()
+        rows.append([f"{city} Branch", fake.name(), city])
+    found = P.analyse_sheet("branches", rows)
+    assert found is None or not any(str(r.fields.get("name", "")).endswith("Branch") for r in found.records), (
+        found.kind, found.count, found.columns)
+
+
+def test_members_with_their_own_city_under_city_state_still_count() -> None:
+    """The guard (tables22's item 7): Name | City/State of distinct cities, 30 persons."""
+    fake = _fake("en_US")
+    found = P.analyse_sheet("s", [["Name", "City/State"], *([fake.name(), fake.city()] for _ in range(30))])
+    assert found is not None and found.count == 30
