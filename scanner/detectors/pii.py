@@ -26,7 +26,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Se
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import chain, islice, repeat, takewhile, zip_longest
+from itertools import chain, islice, takewhile, zip_longest
 from typing import cast, overload
 
 from ..codes import MAIN_ROLE, Rejection, SheetKind
@@ -1477,7 +1477,7 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
         data, base = chain([line], data), base - 1  # the header row is a person of the list, at its own row
     if header_at is None and kept and _unrecognised_header(plan, kept[0], kept[1:]):
         data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
-    cut = _Cut()
+    cut = _Cut(read=lambda at, rows: analyse_sheet(name, rows, base + at, first_col, later))
     data = _until_another_table(data, plan, cut)
     elsewhere: Counter[str] = Counter()
     if kind != SheetKind.NAMES and (person := plan.role("")) is not None and (spread := _names_elsewhere(person, sample)[1]):
@@ -1494,10 +1494,10 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
     second = None
-    if cut.rest is not None or cut.side or cut.joined:
+    if cut.rest is not None or cut.side or cut.done:
         depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # the rest read inside this call: one level deeper
         try:
-            others = [analyse_sheet(name, rows, base + at, first_col, later) for at, rows in cut.tables()]
+            others = [*cut.done] + [analyse_sheet(name, rows, base + at, first_col, later) for at, rows in cut.side]
             if cut.rest is not None:
                 others.append(analyse_sheet(name, cut.rest, base + cut.rows, first_col, later))
         finally:
@@ -1531,20 +1531,18 @@ NARROW_HELD = 20_000  # rows of a narrower table held to be read on their own; p
 # (one run), or its narrow rows are the table's own, read as nothing (the sheet's runs together, tables22: said)
 NARROW_MIN = 2  # narrow rows in a row that are a table of their own (tables22: BLOCK_END, 5; 3-4 rows below an export
 # were nothing); a lone one stays the table's (read as nothing): a footer 作成者 | 山田 太郎 | 事務所の住所 is no person
-NARROW_BLOCKS = 256  # narrower tables of a sheet read each on its own (:func:`_held_narrow`); the rest as one table
 SHEET_NOTES: ContextVar[list[str] | None] = ContextVar("SHEET_NOTES", default=None)  # a cap's note goes there (the
 # sheet's reading notes, set by the spreadsheet inspector): a sheet read short by a cap is said, never silently
 
 
 @dataclass
 class _Budget:
-    """The extra work one sheet may cost, all its tables together (tables22: each table of a sheet had its own caps,
-    so a wide table with 2,000 narrow blocks between its rows read 2,000 tables, and every table below another could
-    read on READ_ON_ROWS rows again): rows read on past samples (:func:`_read_on`), narrower tables read each on its
-    own, rows of them held (:func:`_held_narrow`)."""
+    """The extra work one sheet may cost, all its tables together (tables22: every table below another could read on
+    READ_ON_ROWS rows again): rows read on past samples (:func:`_read_on`), narrower tables' rows held at once
+    (:func:`_held_narrow`; past them the tables held are read and let go, review22t). Each narrower table is read on
+    its own, however many (review22t: tables22 read those past 256 as one table and lost them)."""
 
     read_on: int = field(default_factory=lambda: READ_ON_ROWS)
-    blocks: int = field(default_factory=lambda: NARROW_BLOCKS)
     held: int = field(default_factory=lambda: NARROW_HELD)
     said: set[str] = field(default_factory=set)
 
@@ -1571,18 +1569,23 @@ class _Cut:
     rest: Iterator[Sequence[object]] | None = None
     # narrower tables between (or below) the table's rows: (the row they start at, counted as ``rows``, their rows)
     side: list[tuple[int, list[Sequence[object]]]] = field(default_factory=list)
-    # past NARROW_BLOCKS: the narrow runs read as one table, (the row it starts at, its runs each after its gap of
-    # the table's own rows, read there as blank rows)
-    joined: tuple[int, list[tuple[int, list[Sequence[object]]]]] | None = None
-    joined_end: int = 0  # the row after the last run held (of either kind)
+    # reads a narrower table (its first row, its rows) now: held tables past the sheet's NARROW_HELD (review22t)
+    read: Callable[[int, Iterable[Sequence[object]]], SheetFinding | None] | None = None
+    done: list[SheetFinding | None] = field(default_factory=list)  # the narrower tables read so, in row order
 
-    def tables(self) -> list[tuple[int, Iterable[Sequence[object]]]]:
-        """The narrower tables in row order: those read each on its own, then the joined ones."""
-        out: list[tuple[int, Iterable[Sequence[object]]]] = list(self.side)
-        if self.joined is not None:
-            at, runs = self.joined
-            out.append((at, chain.from_iterable(chain(repeat((), gap), run) for gap, run in runs)))
-        return out
+    def flush(self) -> int:
+        """Read the narrower tables held so far now, in row order, and let go of their rows (how many): the sheet's
+        held rows stay under NARROW_HELD and every list is still read (review22t: past it, lists were dropped)."""
+        if self.read is None:
+            return 0
+        freed = sum(len(r) for _at, r in self.side)
+        depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # read inside the sheet's call: one level deeper
+        try:
+            self.done += [self.read(at, rows) for at, rows in self.side]
+        finally:
+            _TABLES_ABOVE.reset(depth)
+        self.side = []
+        return freed
 
 
 def _rows_to_another_header(rows: Sequence[Sequence[object]], ours: dict[str, set[int]]
@@ -1682,22 +1685,28 @@ def _held_narrow(run: list[Sequence[object]], cut: _Cut) -> Iterator[Sequence[ob
     """A run of narrow rows ended (a row of ours, or the sheet's end): NARROW_MIN of them or more are another table,
     kept in ``cut.side`` and read as blank rows here (the table's rows after them stay its own); fewer are ours."""
     budget = _budget()
-    if len(run) >= NARROW_MIN and len(run) > budget.held:  # the sheet's narrow rows held so far are NARROW_HELD: ours
-        budget.say(say(Detail.NARROW_HELD_CAPPED, n=NARROW_HELD))  # (read as nothing, as before tables21), said
-    elif len(run) >= NARROW_MIN and _TABLES_ABOVE.get() < MAX_TABLES:
-        budget.held -= len(run)
-        if budget.blocks > 0:
-            budget.blocks -= 1
-            cut.side.append((cut.rows, run))
-        elif cut.joined is None:  # past NARROW_BLOCKS tables: the rest of them one table, in their own rows (tables22)
-            cut.joined = (cut.rows, [(0, run)])
+    # a lone line, or the wide table's sign-off lines (作成者 | 山田 太郎 | 事務所の住所): ours, read as nothing
+    if len(run) >= NARROW_MIN and _TABLES_ABOVE.get() < MAX_TABLES and not all(map(_signed_line, run)):
+        if len(run) > budget.held and cut.side:
+            budget.held += cut.flush()  # the tables held so far read now, their rows let go (review22t)
+        if len(run) > budget.held:  # still past the sheet's NARROW_HELD (held by a table above): ours, said
+            budget.say(say(Detail.NARROW_HELD_CAPPED, n=NARROW_HELD))
         else:
-            cut.joined[1].append((cut.rows - cut.joined_end, run))
-        cut.joined_end = cut.rows + len(run)
-        run = [[]] * len(run)
+            budget.held -= len(run)
+            cut.side.append((cut.rows, run))  # read each on its own (review22t: past NARROW_BLOCKS, 256, tables22
+            # read the rest as one table, the wide rows between as blank rows: 20 of them after its first list and
+            # that table's sample held 5 rows, nothing: every list past the cap lost, unsaid)
+            run = [[]] * len(run)
     for held in run:
         cut.rows += 1
         yield held
+
+
+def _signed_line(row: Sequence[object]) -> bool:
+    """Does ``row`` start with its signer's part alone (作成者, 承認者, 担当: a staff word)? 2-4 such narrow lines below an
+    export are its sign-off block, the office's staff at the office (review22t: tables22 counted each as a person)."""
+    first = next((t for v in row if (t := cell_text(v))), "")
+    return len(first) <= LABEL_CHARS and is_staff_header(first) and not V.looks_like_address(first)
 
 
 def _narrow_test(plan: SheetPlan, addrs: set[int]) -> Callable[[Sequence[object]], bool] | None:
