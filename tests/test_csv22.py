@@ -264,3 +264,36 @@ def test_a_fixed_width_row_shifted_loses_at_most_its_person_and_says_so(scanned:
     assert hits["fixed_shifted.prn"]["status"] == "corrupt"
     said = [c.get("code") for c in listed["fixed_shifted.prn"]["detail_codes"]]
     assert "rows-malformed" in said, said
+
+
+_COMPANIES = [["株式会社山田商事", "カブシキガイシャヤマダショウジ", "東京都港区芝5-1-1", "03-1234-5678"],
+              ["有限会社テスト", "ユウゲンガイシャテスト", "大阪府大阪市北区梅田1-1-1", "06-1234-5678"]]
+
+
+@cases.case
+def _ragged_exports_well_formed() -> dict[str, bytes]:
+    """Real exports whose rows are of other field counts than the first row of three or more, every person readable
+    (review22v): a title line of 3 fields above the header and a 合計 line; a 5-field 合計 line with empty fields;
+    every row ending in a comma (one field more than the header) with company rows; a 備考 column left out where empty
+    (companies without one); a note column the header lacks on some rows (companies with one)."""
+    rows = people_rows(N, seed=2209)
+    head, people = rows[0], rows[1:]
+    return {
+        "rag_title_total.csv": csv_bytes([["会員名簿", "", "2024年4月1日現在"], head, *people, ["合計", "12名", "", ""]],
+                                         "cp932"),
+        "rag_total_five.csv": csv_bytes([head, *people, ["合計", "", "", "12", "件"]], "cp932"),
+        "rag_trailing_comma.csv": csv_bytes([[*head], *([*r, ""] for r in people + _COMPANIES)], "cp932"),
+        "rag_notes_dropped.csv": csv_bytes([[*head, "備考"], *([*r, "要連絡"] if i % 3 == 0 else r
+                                                                for i, r in enumerate(people)), *_COMPANIES], "cp932"),
+        "rag_notes_extra.csv": csv_bytes([head, *([*r, "要連絡"] if i % 3 == 0 else r for i, r in enumerate(people)),
+                                          *([*c, "法人"] for c in _COMPANIES)], "cp932")}
+
+
+def test_ragged_exports_with_every_person_read_are_not_said_malformed(scanned: dict[str, Any]) -> None:
+    """A row of another field count than the first wide row that gave no person is no damage when the table's own
+    shape explains it (a title line, a 合計 line with empty fields, company rows of a shape persons' rows also have):
+    every person read, `ok` (csv22 listed these `corrupt` with `rows-malformed`; main said `ok`)."""
+    lines = own_lines(scanned, "ragged_exports_well_formed")
+    got = {Path(h["path"]).name: (h["status"], h["pii"]["records"]) for h in lines["files"]}
+    assert got == {name: ("ok", N) for name in scanned["books"]["ragged_exports_well_formed"]}, got
+    assert lines["skipped"] == []
