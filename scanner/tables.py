@@ -1543,8 +1543,8 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
             if n != ref and n > 1:  # a row of another field count than the header's, nearly all filled
                 if not ref:
                     ref = n if n > 2 else 0
-                elif len(odd) < ODD_ROWS_KEPT and sum(1 for c in row if c) >= ref - 1:
-                    odd.add(yielded)
+                elif len(odd) < ODD_ROWS_KEPT and sum(1 for c in row if c) >= (ref if n > ref else ref - 1):
+                    odd[yielded] = n  # (a long row every field of the header's filled: a 合計 line is not)
             yield row
         if dec.note():
             sheet.notes.append(say(Detail.DECODING, note=dec.note()))
@@ -1688,12 +1688,12 @@ def fixed_width_odd(line: str, starts: list[int]) -> bool:
     return False
 
 
-def _fixed_rows(lines: Iterable[str], starts: list[int], odd: set[int]) -> Iterator[list[str]]:
+def _fixed_rows(lines: Iterable[str], starts: list[int], odd: dict[int, int]) -> Iterator[list[str]]:
     """A fixed-width text's rows; the (1-based) rows whose characters stand on a boundary's blank go into ``odd``."""
     for n, line in enumerate(lines, 1):
         body = line.rstrip("\r\n")
         if len(odd) < ODD_ROWS_KEPT and fixed_width_odd(body, starts):
-            odd.add(n)
+            odd[n] = 0
         yield split_fixed(body, starts)
 
 
