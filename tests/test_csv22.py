@@ -297,3 +297,30 @@ def test_ragged_exports_with_every_person_read_are_not_said_malformed(scanned: d
     got = {Path(h["path"]).name: (h["status"], h["pii"]["records"]) for h in lines["files"]}
     assert got == {name: ("ok", N) for name in scanned["books"]["ragged_exports_well_formed"]}, got
     assert lines["skipped"] == []
+
+
+def test_euc_jp_ms_ibm_extensions_decode_as_iconv_does() -> None:
+    """EUC-JP-MS 8F F3F3-8F F4FE (IBM extensions) read as glibc's ``iconv -f EUC-JP-MS`` reads them, every one: 22 of
+    the table's 106 are CJK compatibility ideographs (塚 U+FA10, 神 U+FA19, 福 U+FA1B ...) that csv22's table held
+    NFC-normalised (U+585A, U+795E ...): a value read otherwise than written, and otherwise than cp932 reads the same
+    character (review22v). Python's own euc_jp decodes the same as before wherever it decodes at all."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from scanner.textdecode import EUC_JP_MS
+
+    if shutil.which("iconv") is None:
+        pytest.skip("iconv (glibc) gives the reference decoding")
+    seqs = [bytes([0x8F, 0xF3, b]) for b in range(0xF3, 0xFF)] + [bytes([0x8F, 0xF4, b]) for b in range(0xA1, 0xFF)]
+    want = subprocess.run(["iconv", "-f", "EUC-JP-MS", "-t", "UTF-8"], input=b"\n".join(seqs), capture_output=True,
+                          check=True).stdout.decode("utf-8").split("\n")
+    got = [s.decode(EUC_JP_MS) for s in seqs]
+    assert [(s.hex(), f"{ord(g):04X}", f"{ord(w):04X}") for s, g, w in zip(seqs, got, want, strict=True) if g != w] == []
+    for seq in (bytes([a, b]) for a in range(0xA1, 0xFF) for b in range(0xA1, 0xFF)):
+        try:
+            expected = seq.decode("euc_jp")
+        except UnicodeDecodeError:
+            continue
+        assert seq.decode(EUC_JP_MS) == expected, seq
