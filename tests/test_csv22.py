@@ -324,3 +324,29 @@ def test_euc_jp_ms_ibm_extensions_decode_as_iconv_does() -> None:
         except UnicodeDecodeError:
             continue
         assert seq.decode(EUC_JP_MS) == expected, seq
+
+
+def test_a_stata_file_with_a_row_of_missing_values_is_not_said_zeroed(tmp_path: Path) -> None:
+    """A real Stata file (pandas' ``to_stata``, formats 114/117) whose last observation is all missing (NaN numbers,
+    empty strings), as pandas' own stata2_114.dta and stata9_115.dta: their headers hold 512 NULs (empty labels), so
+    every such file was `stats-rows-zeroed` (corrupt). A zeroed record reads as numbers 0, not missing (review22v)."""
+    import pandas as pd
+
+    from scanner.details import codes_of
+    from scanner.sheet import Caps
+    from scanner.statsdata import iter_stats
+
+    people = [["Yamada Taro", "Tokyo Minato 5-1-1", 1980.0, 3.0], ["Sato Hanako", "Osaka Kita 1-2-3", 1975.0, 1.0],
+              ["", "", float("nan"), float("nan")]]
+    frame = pd.DataFrame(people, columns=["name", "address", "born", "visits"])
+    for i in range(6):  # more variables with empty labels: a header of NUL runs (81 bytes a label in format 114)
+        frame[f"score{i}"] = frame["visits"] * i
+    for version in (114, 117):
+        path = tmp_path / f"missing{version}.dta"
+        frame.to_stata(path, write_index=False, version=version)
+        data = path.read_bytes()
+        assert bytes(512) in data, version
+        sheet = iter_stats(data, "dta", Caps())
+        rows = list(sheet.rows)
+        assert len(rows) == 4 and rows[3][2:] == [""] * 8, rows
+        assert [c["code"] for d in sheet.damage for c in codes_of(d)] == [], (version, sheet.damage)
