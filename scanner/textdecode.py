@@ -148,6 +148,12 @@ class _EucJpMsDecoder(codecs.IncrementalDecoder):
     def reset(self) -> None:
         self.inner.reset()
 
+    def getstate(self) -> tuple[bytes, int]:  # the bytes of a character cut at a chunk's end (review22v)
+        return self.inner.getstate()
+
+    def setstate(self, state: tuple[bytes, int]) -> None:
+        self.inner.setstate(state)
+
 
 def _eucjp_ms_decode(input: Buffer, errors: str = "strict", /) -> tuple[str, int]:  # noqa: A002
     data = bytes(input)
