@@ -164,7 +164,7 @@ def _zeroed_record(values: list[list[object]], n: int) -> bool:
     """Whether observation ``n`` reads as zeroed bytes do: numbers 0 and strings empty, no value missing. Stata
     stores a missing number as a code of its own (. is not 0): a row of missing values is an observation written so
     (pandas' stata2_114.dta, stata9_115.dta: listed `stats-rows-zeroed`, review22v)."""
-    return all(n < len(v) and v[n] is not None and not (isinstance(v[n], float) and math.isnan(v[n])) for v in values)
+    return all(n < len(v) and v[n] is not None and not (isinstance(x := v[n], float) and math.isnan(x)) for v in values)
 
 
 # encodings tried, in turn, when ReadStat cannot convert a file's strings with the one it assumed: Stata before 14
