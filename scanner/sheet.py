@@ -32,8 +32,9 @@ class Sheet:
     # one of them is not counted twice (scanner.inspectors.spreadsheet.CacheRepeats)
     cached_later: bool = False
     # a text table's rows (1-based, as yielded) whose field count is not its header's though nearly every field is
-    # filled: a delimiter flipped or a quote lost (csv22); the inspector says those that gave no person
-    odd_rows: set[int] = field(default_factory=set)
+    # filled: a delimiter flipped or a quote lost (csv22); the inspector says those that gave no person, unless rows
+    # of that field count gave persons (the table's own shape: review22v) -> their field counts
+    odd_rows: dict[int, int] = field(default_factory=dict)
     odd_cut: bool = False  # those rows' values are cut wherever they are (a fixed-width row shifted): each is said
 
 

@@ -1564,8 +1564,8 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
             if n != ref and n > 1:  # a row of another field count than the header's, nearly all filled
                 if not ref:
                     ref = n if n > 2 else 0
-                elif len(odd) < ODD_ROWS_KEPT and sum(1 for c in row if c) >= ref - 1:
-                    odd.add(yielded)
+                elif len(odd) < ODD_ROWS_KEPT and sum(1 for c in row if c) >= (ref if n > ref else ref - 1):
+                    odd[yielded] = n  # (a long row every field of the header's filled: a 合計 line is not)
             yield row
         if dec.note():
             sheet.notes.append(say(Detail.DECODING, note=dec.note()))
@@ -1691,30 +1691,38 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     kept = {i for i, n in used.items() if n > spare}
     if not kept:
         return None
-    starts = [0] + [i for i in range(1, max(kept) + 1) if i in kept and i - 1 not in kept]
+    # a boundary some line crosses needs a gap of two blank columns: one blank column on most lines is the space of
+    # "姓 名" (family names mostly two kanji), which a tolerated crossing cut into two columns (review22v)
+    starts = [0] + [i for i in range(1, max(kept) + 1)
+                    if i in kept and i - 1 not in kept and (i - 1 not in used or i - 2 not in kept)]
     return starts if len(starts) >= 2 else None
 
 
 def fixed_width_odd(line: str, starts: list[int]) -> bool:
-    """Whether a line of a fixed-width table has a character on a column boundary's blank (shifted)."""
+    """Whether a line of a fixed-width table has a value crossing a column boundary (its row shifted: the value cut
+    there). A value that only reaches into the gap before a boundary (a long one, aligned by hand) is read whole."""
     if line.isascii():
-        return any(line[b - 1:b] not in ("", " ") for b in starts[1:])
-    ends = set(b - 1 for b in starts[1:])
-    at = 0
-    for ch in line:
-        w = _width(ch)
-        if ch != " " and not ends.isdisjoint(range(at, at + w)):
-            return True
-        at += w
+        return any(line[b - 1:b] not in ("", " ") and line[b:b + 1] not in ("", " ") for b in starts[1:])
+    cut = starts[1:]
+    k, at, before = 0, 0, " "  # the next boundary, this character's column, the character before it
+    for ch in line:  # a character that starts at or after a boundary while the one before it started before it
+        while k < len(cut) and at > cut[k]:
+            k += 1
+        if k < len(cut) and at >= cut[k]:  # (a wide character across the boundary stays whole in its field)
+            if ch != " " and before != " ":
+                return True
+            k += 1
+        before = ch
+        at += _width(ch)
     return False
 
 
-def _fixed_rows(lines: Iterable[str], starts: list[int], odd: set[int]) -> Iterator[list[str]]:
+def _fixed_rows(lines: Iterable[str], starts: list[int], odd: dict[int, int]) -> Iterator[list[str]]:
     """A fixed-width text's rows; the (1-based) rows whose characters stand on a boundary's blank go into ``odd``."""
     for n, line in enumerate(lines, 1):
         body = line.rstrip("\r\n")
         if len(odd) < ODD_ROWS_KEPT and fixed_width_odd(body, starts):
-            odd.add(n)
+            odd[n] = 0
         yield split_fixed(body, starts)
 
 

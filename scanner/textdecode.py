@@ -90,9 +90,10 @@ def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
 _EUCJP_MS_VENDOR = re.compile(rb"[\xad\xf5-\xfe][\xa1-\xfe]|\x8f[\xf3-\xfe][\xa1-\xfe]")
 
 
-# EUC-JP-MS 8F F3F3-8F F4FE: IBM extensions JIS X 0212 lacks, in the order glibc's iconv (EUC-JP-MS) decodes them
-_EUCJP_MS_IBM = ("ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ＇＂㈱№℡炻仼僴凬匇匤﨎咊坙﨏塚增寬峵嵓﨑德悅愠敎昻晥晴朗栁﨓﨔橫櫢淸淲瀨凞猪甁皂皞益"
-                 "礰礼神祥福竧靖精綠緖羽荢﨟薰蘒﨡蠇諸譿賴赶﨣﨤逸郞都鄕﨧﨨閒隆﨩霻靍靑飯飼館馞髙魲鶴黑")
+# EUC-JP-MS 8F F3F3-8F F4FE: IBM extensions JIS X 0212 lacks, in the order glibc's iconv (EUC-JP-MS) decodes them;
+# the CJK compatibility ideographs are escapes (\ufa10 ...): an editor's NFC folds them into other characters
+_EUCJP_MS_IBM = ("ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ＇＂㈱№℡炻仼僴凬匇匤﨎咊坙﨏\ufa10增寬峵嵓﨑德悅愠敎昻晥\ufa12\uf929栁﨓﨔橫櫢淸淲瀨\ufa15\ufa16甁皂皞\ufa17"
+                 "礰\ufa18\ufa19\ufa1a\ufa1b竧\ufa1c\ufa1d綠緖\ufa1e荢﨟薰\ufa20﨡蠇\ufa22譿賴赶﨣﨤\ufa25郞\ufa26鄕﨧﨨閒\uf9dc﨩霻靍靑\ufa2a\ufa2b\ufa2c馞髙魲\ufa2d黑")
 EUC_JP_MS = "euc_jp_ms"  # the codec registered below: Python's euc_jp and these vendor characters (csv22)
 
 
@@ -146,6 +147,12 @@ class _EucJpMsDecoder(codecs.IncrementalDecoder):
 
     def reset(self) -> None:
         self.inner.reset()
+
+    def getstate(self) -> tuple[bytes, int]:  # the bytes of a character cut at a chunk's end (review22v)
+        return self.inner.getstate()
+
+    def setstate(self, state: tuple[bytes, int]) -> None:
+        self.inner.setstate(state)
 
 
 def _eucjp_ms_decode(input: Buffer, errors: str = "strict", /) -> tuple[str, int]:  # noqa: A002

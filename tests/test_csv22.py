@@ -264,3 +264,140 @@ def test_a_fixed_width_row_shifted_loses_at_most_its_person_and_says_so(scanned:
     assert hits["fixed_shifted.prn"]["status"] == "corrupt"
     said = [c.get("code") for c in listed["fixed_shifted.prn"]["detail_codes"]]
     assert "rows-malformed" in said, said
+
+
+_COMPANIES = [["株式会社山田商事", "カブシキガイシャヤマダショウジ", "東京都港区芝5-1-1", "03-1234-5678"],
+              ["有限会社テスト", "ユウゲンガイシャテスト", "大阪府大阪市北区梅田1-1-1", "06-1234-5678"]]
+
+
+@cases.case
+def _ragged_exports_well_formed() -> dict[str, bytes]:
+    """Real exports whose rows are of other field counts than the first row of three or more, every person readable
+    (review22v): a title line of 3 fields above the header and a 合計 line; a 5-field 合計 line with empty fields;
+    every row ending in a comma (one field more than the header) with company rows; a 備考 column left out where empty
+    (companies without one); a note column the header lacks on some rows (companies with one)."""
+    rows = people_rows(N, seed=2209)
+    head, people = rows[0], rows[1:]
+    return {
+        "rag_title_total.csv": csv_bytes([["会員名簿", "", "2024年4月1日現在"], head, *people, ["合計", "12名", "", ""]],
+                                         "cp932"),
+        "rag_total_five.csv": csv_bytes([head, *people, ["合計", "", "", "12", "件"]], "cp932"),
+        "rag_trailing_comma.csv": csv_bytes([[*head], *([*r, ""] for r in people + _COMPANIES)], "cp932"),
+        "rag_notes_dropped.csv": csv_bytes([[*head, "備考"], *([*r, "要連絡"] if i % 3 == 0 else r
+                                                                for i, r in enumerate(people)), *_COMPANIES], "cp932"),
+        "rag_notes_extra.csv": csv_bytes([head, *([*r, "要連絡"] if i % 3 == 0 else r for i, r in enumerate(people)),
+                                          *([*c, "法人"] for c in _COMPANIES)], "cp932")}
+
+
+def test_ragged_exports_with_every_person_read_are_not_said_malformed(scanned: dict[str, Any]) -> None:
+    """A row of another field count than the first wide row that gave no person is no damage when the table's own
+    shape explains it (a title line, a 合計 line with empty fields, company rows of a shape persons' rows also have):
+    every person read, `ok` (csv22 listed these `corrupt` with `rows-malformed`; main said `ok`)."""
+    lines = own_lines(scanned, "ragged_exports_well_formed")
+    got = {Path(h["path"]).name: (h["status"], h["pii"]["records"]) for h in lines["files"]}
+    assert got == {name: ("ok", N) for name in scanned["books"]["ragged_exports_well_formed"]}, got
+    assert lines["skipped"] == []
+
+
+def test_euc_jp_ms_ibm_extensions_decode_as_iconv_does() -> None:
+    """EUC-JP-MS 8F F3F3-8F F4FE (IBM extensions) read as glibc's ``iconv -f EUC-JP-MS`` reads them, every one: 22 of
+    the table's 106 are CJK compatibility ideographs (塚 U+FA10, 神 U+FA19, 福 U+FA1B ...) that csv22's table held
+    NFC-normalised (U+585A, U+795E ...): a value read otherwise than written, and otherwise than cp932 reads the same
+    character (review22v). Python's own euc_jp decodes the same as before wherever it decodes at all."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from scanner.textdecode import EUC_JP_MS
+
+    if shutil.which("iconv") is None:
+        pytest.skip("iconv (glibc) gives the reference decoding")
+    seqs = [bytes([0x8F, 0xF3, b]) for b in range(0xF3, 0xFF)] + [bytes([0x8F, 0xF4, b]) for b in range(0xA1, 0xFF)]
+    want = subprocess.run(["iconv", "-f", "EUC-JP-MS", "-t", "UTF-8"], input=b"\n".join(seqs), capture_output=True,
+                          check=True).stdout.decode("utf-8").split("\n")
+    got = [s.decode(EUC_JP_MS) for s in seqs]
+    assert [(s.hex(), f"{ord(g):04X}", f"{ord(w):04X}") for s, g, w in zip(seqs, got, want, strict=True) if g != w] == []
+    for seq in (bytes([a, b]) for a in range(0xA1, 0xFF) for b in range(0xA1, 0xFF)):
+        try:
+            expected = seq.decode("euc_jp")
+        except UnicodeDecodeError:
+            continue
+        assert seq.decode(EUC_JP_MS) == expected, seq
+
+
+def test_a_stata_file_with_a_row_of_missing_values_is_not_said_zeroed(tmp_path: Path) -> None:
+    """A real Stata file (pandas' ``to_stata``, formats 114/117) whose last observation is all missing (NaN numbers,
+    empty strings), as pandas' own stata2_114.dta and stata9_115.dta: their headers hold 512 NULs (empty labels), so
+    every such file was `stats-rows-zeroed` (corrupt). A zeroed record reads as numbers 0, not missing (review22v)."""
+    import pandas as pd
+
+    from scanner.details import codes_of
+    from scanner.sheet import Caps
+    from scanner.statsdata import iter_stats
+
+    people = [["Yamada Taro", "Tokyo Minato 5-1-1", 1980.0, 3.0], ["Sato Hanako", "Osaka Kita 1-2-3", 1975.0, 1.0],
+              ["", "", float("nan"), float("nan")]]
+    frame = pd.DataFrame(people, columns=["name", "address", "born", "visits"])
+    for i in range(6):  # more variables with empty labels: a header of NUL runs (81 bytes a label in format 114)
+        frame[f"score{i}"] = frame["visits"] * i
+    for version in (114, 117):
+        path = tmp_path / f"missing{version}.dta"
+        frame.to_stata(path, write_index=False, version=version)
+        data = path.read_bytes()
+        assert bytes(512) in data, version
+        sheet = iter_stats(data, "dta", Caps())
+        rows = list(sheet.rows)
+        assert len(rows) == 4 and rows[3][2:] == [""] * 8, rows
+        assert [c["code"] for d in sheet.damage for c in codes_of(d)] == [], (version, sheet.damage)
+
+
+def test_euc_jp_ms_incremental_decoder_keeps_its_state() -> None:
+    """The incremental decoder's state is its buffered bytes (a character cut at a chunk's end), as euc_jp's: csv22's
+    said none (``getstate`` -> (b"", 0)), so a reader that saves and restores it (TextIOWrapper's tell/seek) lost the
+    cut character's first bytes (review22v)."""
+    import codecs
+
+    from scanner.textdecode import EUC_JP_MS
+
+    dec = codecs.getincrementaldecoder(EUC_JP_MS)()
+    assert dec.decode(b"a\x8f\xf4") == "a"
+    state = dec.getstate()
+    assert state == (b"\x8f\xf4", 0)
+    again = codecs.getincrementaldecoder(EUC_JP_MS)()
+    again.setstate(state)
+    assert again.decode(b"\xfb\xb6\xb6", final=True) == "\u9ad9\u6a4b"  # 髙橋
+
+
+def _hand_aligned(rows: list[list[str]]) -> bytes:
+    """``rows`` aligned by hand: each column as wide as its second-longest value and two spaces, so the longest value
+    runs into the gap (one space before the next column)."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "FWA" else 1 for c in s)
+
+    widths = [sorted(width(r[i]) for r in rows)[-2] + 2 for i in range(len(rows[0]))]
+    lines = ["".join(v + " " * max(w - width(v), 1) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\r\n".join(lines).encode("cp932") + b"\r\n"
+
+
+@cases.case
+def _fixed_width_hand_aligned() -> dict[str, bytes]:
+    return {"aligned12.txt": _hand_aligned(people_rows(N, seed=31))}
+
+
+def test_a_hand_aligned_roster_is_read_whole_and_its_names_kept_whole(scanned: dict[str, Any]) -> None:
+    """A text aligned by hand (one address running into the gap, the "姓 名" space at one column on most rows): the
+    boundary tolerance (one line in ten may cross) cut the name column at that space (佐藤 | 和也, 林 翔 | 太) and
+    said 3 rows malformed (`corrupt`) though every person was read. A boundary a line crosses needs a gap two
+    columns wide; a row is malformed when a value crosses a boundary, not when it reaches the gap (review22v)."""
+    from scanner.sheet import Caps
+    from scanner.tables import read_tables
+
+    data = scanned["books"]["fixed_width_hand_aligned"]["aligned12.txt"]
+    rows = [list(map(str, r)) for r in read_tables(data, Caps()).sheets[0].rows]
+    assert [r[0] for r in rows[1:]] == [r[0] for r in people_rows(N, seed=31)[1:]], rows
+    lines = own_lines(scanned, "fixed_width_hand_aligned")
+    assert [(h["status"], h["pii"]["records"]) for h in lines["files"]] == [("ok", N)], lines
+    assert lines["skipped"] == []

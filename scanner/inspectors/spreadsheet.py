@@ -436,7 +436,7 @@ class _RowsWithPerson:
     below the header that gave none lost its person to a shifted column (a flipped delimiter, a lost quote: csv22);
     one that gave a person (a row leaving out its empty last fields) was read."""
 
-    def __init__(self, odd: set[int], cut: bool = False) -> None:
+    def __init__(self, odd: dict[int, int], cut: bool = False) -> None:
         self.odd = odd
         self.cut = cut  # every odd row counts (a fixed-width row shifted: a person read from it has cut values)
         self.got: set[int] = set()
@@ -469,7 +469,12 @@ class _RowsWithPerson:
             return 0
         got = self.got | {r[0] for r in found.rows if r[0] in self.odd}
         top = found.header_row if found.header_row is not None else min(r[0] for r in found.rows) - 1
-        return sum(1 for r in self.odd if r > top and (self.cut or r not in got))
+        if self.cut:
+            return sum(1 for r in self.odd if r > top)
+        # a field count that gave a person is the table's own shape (a title line's count taken for the header's,
+        # every row ending in a comma, 備考 left out where empty): its rows without one are company or total rows
+        shapes = {self.odd[r] for r in got}
+        return sum(1 for r, n in self.odd.items() if r > top and r not in got and n not in shapes)
 
 
 class _NoWatch:
