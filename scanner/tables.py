@@ -945,7 +945,8 @@ def _rewritten(data: bytes, caps: Caps) -> tuple[bytes | None, tuple[str, ...]]:
     unmerged = _without_line_merges(data)
     if unmerged is not None:
         data = unmerged[0]
-        said.append(say(Detail.LINE_MERGES, n=unmerged[1]))
+        said += [say(Detail.LINE_MERGES, n=unmerged[1])] if unmerged[1] else []
+        said += [say(Detail.MERGE_REFS_ODD, n=unmerged[2])] if unmerged[2] else []
     return (data, tuple(said)) if said else (None, ())
 
 
@@ -993,24 +994,42 @@ def _zipped(parts: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def _without_line_merges(data: bytes) -> tuple[bytes, int] | None:
+# any merged range element (self-closed or with its end tag), and the references calamine reads in one (A1, A1:B2)
+_ANY_MERGE = re.compile(rb"""<((?:[\w.-]+:)?)mergeCell\b[^<>]*?(?:/>|(?<!/)>\s*</\1mergeCell\s*>)""")
+_MERGE_REF = re.compile(rb"""\bref\s*=\s*(["'])([^"'<>]*)\1""")
+_CALAMINE_MERGE = re.compile(rb"[A-Za-z]+\d+(?::[A-Za-z]+\d+)?")
+
+
+def _without_line_merges(data: bytes) -> tuple[bytes, int, int] | None:
     """The workbook with its whole-column and whole-row merged ranges left out (a merge joins no values: the
-    anchor's value is in its cell, the other cells are empty), and how many; None when no sheet has one."""
+    anchor's value is in its cell, the other cells are empty), and how many; then the merged ranges whose reference
+    calamine refuses otherwise (empty, ``1:``, ``A:B3``, ``$A$1:$B$2``, spaces: review22w), and how many; None when no
+    sheet has either."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             sheets = ooxml_package(zf).sheets
             parts = {i.filename: zf.read(i) for i in zf.infolist()}
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
         return None
-    dropped = 0
+    dropped = odd = 0
+
+    def unread(m: re.Match[bytes]) -> bytes:
+        nonlocal odd
+        ref = _MERGE_REF.search(m.group(0))
+        if ref is not None and _CALAMINE_MERGE.fullmatch(ref.group(2)):
+            return m.group(0)
+        odd += 1
+        return b""
+
     for name, xml in parts.items():
         if normalised_part(name) not in sheets or b"mergeCell" not in xml:
             continue
-        parts[name], n = _LINE_MERGE.subn(b"", xml)
+        xml, n = _LINE_MERGE.subn(b"", xml)
         dropped += n
-    if not dropped:
+        parts[name] = _ANY_MERGE.sub(unread, xml)
+    if not dropped and not odd:
         return None
-    return _zipped(parts), dropped
+    return _zipped(parts), dropped, odd
 
 
 # a cell whose reference is a bare number (no tag holds a ``<``: linear where tags never close, review22w)
