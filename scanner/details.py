@@ -793,7 +793,7 @@ class Detail(Code):
     PPT_UNREADABLE = "ppt-unreadable", "PowerPoint 97-2003: its compound file could not be read ({error:exc})"
     PPT_TOO_MANY_RECORDS = "ppt-too-many-records", "PowerPoint 97-2003: more than {n:d} records; the rest not read"
     PPT_RECORDS_DAMAGED = "ppt-records-damaged", ("PowerPoint 97-2003: {n:d} record(s) run past their container or "
-                                                  "are cut (the first: {at:word}); read up to the damage")
+                                                  "are cut (the first at byte {at:d} of its stream); read up to the damage")
     PACKAGE_FOREIGN_MEMBER = "package-foreign-member", ("{n:d} member(s) that are none of its format's own parts (a "
                                                         "file hidden in the document?), each examined as a file of its "
                                                         "own: {members:name}")

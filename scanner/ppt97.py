@@ -82,7 +82,7 @@ def read_ppt(data: bytes, tick: Callable[[], object]) -> Ppt:
     return out
 
 
-def _records(buf: bytes, start: int, end: int, damage: list[str]) -> Iterator[tuple[int, int, int, int, int]]:
+def _records(buf: bytes, start: int, end: int, damage: list[int]) -> Iterator[tuple[int, int, int, int, int]]:
     """(version, instance, type, body start, body end) of each record in ``buf[start:end]``; a record running past
     its container is cut there and said."""
     at = start
@@ -92,11 +92,11 @@ def _records(buf: bytes, start: int, end: int, damage: list[str]) -> Iterator[tu
             return  # zeros to the end: padding after the last record (POI's 38256.ppt, 41384.ppt), no damage
         body = at + 8
         if body + length > end:
-            damage.append(f"record {kind:#06x} at {at}")
+            damage.append(at)
         yield vi & 0xF, vi >> 4, kind, body, min(body + length, end)
         at = body + length
     if start <= at < end and buf[at:end].strip(b"\0"):  # bytes left over, shorter than a header
-        damage.append(f"a cut header at {at}")
+        damage.append(at)
 
 
 _TOP = (b"\x0f\x00\xe8\x03", b"\x0f\x00\xee\x03", b"\x0f\x00\xf0\x03")  # document, slide, notes containers
@@ -123,11 +123,11 @@ class _Walk:
     def __init__(self, buf: bytes, out: Ppt, tick: Callable[[], object]) -> None:
         self.buf, self.out, self.tick = buf, out, tick
         self.seen = 0
-        self.damage: list[str] = []
+        self.damage: list[int] = []  # stream offsets of the damage met
 
     def container(self, start: int, end: int, depth: int, where: str) -> None:
         if depth > MAX_DEPTH:
-            self.damage.append(f"nesting at {start}")
+            self.damage.append(start)
             return
         found = _top_records(self.buf) if depth == 0 else _records(self.buf, start, end, self.damage)
         for ver, _inst, kind, body, stop in found:
