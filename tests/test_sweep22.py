@@ -1,0 +1,70 @@
+"""sweep22: where today's changes meet (the merged main against afb90976 on third-party files).
+
+docs22 reads plain web pages (.html/.htm) as tables. Pages whose root is no <html>/<table> went on to the XML reader:
+a pandas DataFrame's HTML (``<div><style scoped>...<table>``, pandas/tests/io/formats/data/html) and a page that
+opens ``<!DOCTYPE html><meta charset>`` (pandoc's dzslides template) were listed ``corrupt`` "XML damaged", and a
+page longer than the 64 KiB looked at without any table (pandoc's wasm/index.html) ``unsupported`` "html without
+any <table>": at afb90976 they were clean (never read), and docs22 says a page without a table or persons adds no
+line.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from tests.conftest import ScanCases, own_lines
+from tests.pii_data import people, standard
+
+cases = ScanCases("sweep22")
+scanned = cases.fixture()
+ROWS = standard(people(20, seed=2222))
+
+
+def _table(rows: list[list[str]] | list[tuple[str, ...]]) -> str:
+    return ('<table border="1" class="dataframe">' + "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>\n" for r in rows) + "</table>")
+
+
+def _fragment(rows: list[list[str]] | list[tuple[str, ...]]) -> bytes:
+    """A DataFrame's HTML as pandas and Jupyter write it: a <div> with a scoped <style> (no XML) around the table."""
+    style = "<style scoped>\n    .dataframe tbody tr th {\n        vertical-align: top;\n    }\n</style>\n"
+    return f"<div>\n{style}{_table(rows)}\n<p>{len(rows)} rows</p>\n</div>\n".encode()
+
+
+def _doctype_meta(rows: list[list[str]] | list[tuple[str, ...]]) -> bytes:
+    """An HTML5 page without <html>/<head>/<body> (optional in HTML5): <!DOCTYPE html>, then <meta charset>."""
+    return (f'<!DOCTYPE html>\n\n<meta charset="utf-8">\n<title>会員</title>\n<section>\n<h1>会員一覧</h1>\n'
+            f"{_table(rows)}\n</section>\n").encode()
+
+
+@cases.case
+def _pages() -> dict[str, bytes]:
+    numbers = [["", "a"], *([str(i), str(i)] for i in range(60))]
+    long_page = ("<!DOCTYPE html><html><head><title>tool</title><script>\n" + "var x = 1;\n" * 8000
+                 + "</script></head><body><p>page</p></body></html>").encode()
+    return {"frame_persons.html": _fragment(ROWS), "frame_numbers.html": _fragment(numbers),
+            "slides_persons.html": _doctype_meta(ROWS), "slides_plain.html": _doctype_meta([]),
+            "long_no_table.html": long_page}
+
+
+def _names(lines: dict[str, Any]) -> dict[str, str]:
+    return {x["path"].rsplit("/", 1)[-1]: x.get("status") or x.get("reason") for k in ("files", "skipped")
+            for x in lines[k]}
+
+
+def _records(lines: dict[str, Any], name: str) -> int | None:
+    hit = [f for f in lines["files"] if f["path"].rsplit("/", 1)[-1] == name]
+    return hit[0]["pii"]["records"] if hit and hit[0].get("pii") else None
+
+
+def test_pages_without_persons_or_tables_add_no_line(scanned: dict[str, Any]) -> None:
+    names = _names(own_lines(scanned, "pages"))  # (main before: corrupt "XML damaged" x2, unsupported "no <table>")
+    assert {n: names.get(n) for n in ("frame_numbers.html", "slides_plain.html", "long_no_table.html")} == dict.fromkeys(
+        ("frame_numbers.html", "slides_plain.html", "long_no_table.html"))
+
+
+def test_a_person_table_in_a_page_of_html5_fragments_is_read_as_html(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "pages")  # (main before: corrupt "XML damaged", 0 records)
+    assert [_records(lines, n) for n in ("frame_persons.html", "slides_persons.html")] == [len(ROWS) - 1] * 2
+    assert {_names(lines)[n] for n in ("frame_persons.html", "slides_persons.html")} == {"ok"}
