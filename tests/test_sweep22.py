@@ -68,3 +68,34 @@ def test_a_person_table_in_a_page_of_html5_fragments_is_read_as_html(scanned: di
     lines = own_lines(scanned, "pages")  # (main before: corrupt "XML damaged", 0 records)
     assert [_records(lines, n) for n in ("frame_persons.html", "slides_persons.html")] == [len(ROWS) - 1] * 2
     assert {_names(lines)[n] for n in ("frame_persons.html", "slides_persons.html")} == {"ok"}
+
+
+def _stata_said(data: bytes) -> list[str]:
+    from scanner.details import codes_of
+    from scanner.sheet import Caps
+    from scanner.statsdata import iter_stats
+
+    sheet = iter_stats(data, "dta", Caps())
+    rows = list(sheet.rows)
+    assert len(rows) == 4  # (header + 3)
+    return [c["code"] for d in sheet.damage for c in codes_of(d)]
+
+
+def test_a_stata_row_of_missing_values_is_no_zeroed_block() -> None:
+    """pandas' stata2_114.dta: 8 variables without labels (648 NUL bytes of empty variable labels in its header) and a
+    last row of missing values (Stata's missing codes, no zero byte): csv22's check read the header's NULs as a block
+    lost and the missing row as its records: `corrupt` `stats-rows-zeroed` (afb90976: clean). A missing value is
+    written, not zeroed."""
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({f"v{i}": [float(i), float(i + 10), np.nan] for i in range(8)})
+    out = io.BytesIO()
+    frame.to_stata(out, write_index=False, version=114)
+    data = out.getvalue()
+    assert bytes(512) in data  # (the header's empty labels)
+    assert _stata_said(data) == []
+    zeroed = data[:-8 * 8] + bytes(8 * 8)  # the last record's bytes zeroed: still said
+    assert _stata_said(zeroed) == ["stats-rows-zeroed"]
