@@ -139,7 +139,9 @@ def iter_stats(data: bytes, fmt: str, caps: Caps, by_table: bool = False) -> She
             for n in range(got):
                 budget.add(len(header))
                 row = [_cell(_labelled(v[n], decode[i])) if n < len(v) else "" for i, v in enumerate(values)]
-                if zeroed and all(c == "" or c == 0 for c in row):
+                if zeroed and all(c == "" or c == 0 for c in row) and not any(
+                        n < len(v) and _missing(v[n]) for v in values):  # (zeroed bytes read 0 or "", never a
+                    # missing value: Stata writes those as codes, not zeros; sweep22, pandas' stata2_114.dta)
                     emptied[0] += emptied[1]
                     yield row
                     continue
@@ -278,6 +280,11 @@ def _labelled(value: object, labels: dict[object, object] | None) -> object:
         return labels.get(value, value)
     except TypeError:
         return value
+
+
+def _missing(value: object) -> bool:
+    """Whether ReadStat gave a missing value (None, NaN): a value the file holds as a missing code, not zero bytes."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _cell(value: object) -> object:
