@@ -11,7 +11,11 @@ import re
 
 # parts of any folder: XML parts and their relationships, DrawingML/VML drawings, binary parts (an .xlsb's sheets,
 # VBA projects, printer settings, ActiveX controls), signatures, embedded fonts
-_OWN_SUFFIXES = (".xml", ".rels", ".vml", ".bin", ".sigs", ".psdsxs", ".odttf", ".fntdata", ".rdf", ".data", ".psmdcp")
+# an XPS/OpenXPS document's XML parts (ECMA-388: its sequence names documents and pages by Source attributes, no
+# relationship does; sweep22: POI's testPPT.xps was said to hide its own pages)
+_XPS_SUFFIXES = (".fdseq", ".fdoc", ".fpage", ".frag", ".struct", ".dict")
+_OWN_SUFFIXES = (".xml", ".rels", ".vml", ".bin", ".sigs", ".psdsxs", ".odttf", ".fntdata", ".rdf", ".data", ".psmdcp",
+                 *_XPS_SUFFIXES)
 # folders whose members are all the package's own (properties, custom XML, signatures, ODF manifest, settings, macros)
 _OWN_FOLDERS = ("docprops/", "customxml/", "_xmlsignatures/", "meta-inf/", "configurations2/", "basic/", "dialogs/",
                 "scripts/", "docmetadata/", "package/services/")
@@ -37,7 +41,7 @@ def is_foreign_member(name: str) -> bool:
     if "/" in low and low.endswith(_OWN_SUFFIXES) and "/embeddings/" not in f"/{low}":
         return False  # (a part at the root is [Content_Types].xml or an ODF part: below)
     if "/" not in low:  # an ODF package's content.xml, styles.xml, meta.xml, settings.xml; an .xlsb whose parts its
-        return not low.endswith((".xml", ".rdf", ".bin"))  # relationships moved to the root (workbook.bin: read so)
+        return not low.endswith((".xml", ".rdf", ".bin", *_XPS_SUFFIXES))  # relationships moved to the root (workbook.bin: read so)
     if low.startswith(_OWN_FOLDERS):
         return False
     if _MEDIA_FOLDER.search(low):

@@ -144,7 +144,11 @@ def _markup_kind(data: bytes) -> str | None:
         return "gnumeric"                  # 1.2 on or of the versions before: its root declares the namespace
     if "<office:document" in head:  # a flat OpenDocument file: a spreadsheet by its mimetype (after the root's
         return "fods" if _FODS_MIMETYPE in _text_head(data, 16384) else "xml"  # many namespaces), else a text, a drawing
+    if head.startswith("<!doctype html"):  # HTML5 (<html>, <head>, <body> are optional: a page may open <meta>)
+        return "html"
     root = xml_root(data[:16384])
+    if root is not None and root.lower() in _PAGE_ROOTS and not head.startswith("<?xml"):  # a page's fragment
+        return "html"
     if root is not None and root.lower() not in HTML_ROOTS:  # an XML document (a .NET DataSet's ``<Table>`` records
         return "xml"  # are no HTML table; xml19: one without a declaration is no text table)
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
@@ -160,6 +164,10 @@ def _markup_kind(data: bytes) -> str | None:
 GNUMERIC_NAMESPACES = ("http://www.gnumeric.org/v", "http://www.gnome.org/gnumeric/")
 _GNUMERIC_DECLARED = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*["'](?:""" + "|".join(map(re.escape, GNUMERIC_NAMESPACES)) + ")")
 _FODS_MIMETYPE = 'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"'  # a flat ODF file says its kind
+# elements only a page opens with, when it is a fragment (pandas' DataFrame HTML: <div><style scoped>, no XML): read
+# as XML, such pages were listed "XML damaged" once docs22 read plain .html (sweep22). Not section, article, p, title
+# (DocBook's and other XML vocabularies' roots)
+_PAGE_ROOTS = frozenset({"div", "meta", "style", "script", "noscript", "center"})
 _EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
 _BROWSER_MHTML = ("from: <saved by ", "snapshot-content-location:")  # a page a browser saved (Chrome, Edge, IE)
 

@@ -813,6 +813,15 @@ def _html_table(entry: Entry, size: int, first: bytes, most: int) -> bool:
     return size > len(longer) or _HTML_TABLE.search(longer) is not None or any(m in longer for m in _HTML_TABLE_UTF16)
 
 
+def _plain_page(entry: Entry, data: bytes, fmt: str, ext: str, reading: Reading) -> bool:
+    """Whether a file read as a page without any table is a plain web page under its own name (docs22 reads those
+    when they may hold a table; one without is no table: sweep22, a 66 KB page was listed "html without any <table>"),
+    not Excel's page, a mail body's HTML or a page under a table's name (each still said)."""
+    return (fmt == "html" and ext in HTML_EXTENSIONS and not reading.sheets and not reading.damage
+            and reading.stopped is None and not getattr(entry, "read_as_table", False)
+            and not any(mark in data[:MARKUP_CHECK] for mark in EXCEL_MARKS))
+
+
 def _records(entry: Entry, size: int, first: bytes) -> bool:
     """Whether a file opens an XML export of person records (``disguise.records_head``): its first bytes, then the
     first MARKUP_CHECK (a schema or a long first record may come before the names; read only for XML)."""
@@ -1296,6 +1305,8 @@ class SpreadsheetInspector:
         if findings and fmt in ("text", "xml", "sylk", "dbf") and (undecoded := _undecoded(data, reading)):
             reading.damage.append(say(Detail.VALUES_UNDECODED, n=undecoded))
         status, detail = _outcome(fmt, ext, bool(findings), reading)
+        if not findings and status == Status.UNSUPPORTED and _plain_page(entry, data, fmt, ext, reading):
+            status, detail = Status.OK, ""  # a web page without a table: pages are no tables (docs22: no line)
         if not findings and status == Status.CORRUPT and fmt == "text":
             other = _other_content(data)
             if other:  # a picture or a compressed file under a table's name: not a damaged table (a BMP header's
