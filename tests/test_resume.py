@@ -187,3 +187,46 @@ def test_state_keeps_its_journal_between_commits_and_is_one_file_once_closed(tmp
     finally:
         again.close()
     assert not (tmp_path / "killed" / f"{STATE_FILE}-journal").exists()
+
+
+def test_a_scan_killed_mid_commit_over_a_kept_journal_resumes_with_its_last_commit(tmp_path: Path) -> None:
+    """review22p: the kept journal (PERSIST) still holds the page records of a larger earlier commit past its zeroed
+    header; a scan killed inside a later commit (pages already written into the state: a spilled cache) leaves it hot
+    over those stale records. Resumed, the state is its last commit exactly (SQLite's per-commit checksums stop the
+    rollback at the stale records; none is replayed), it passes quick_check, and closed it is one file again."""
+    import random
+
+    from scanner.config import ScanConfig
+    from scanner.output import prepare_out
+    from scanner.state import ScanState
+
+    out = prepare_out(tmp_path / "out")
+    state = ScanState.create(out, ScanConfig(sources=["x"], out=out, names=["a.xlsx"]), "2026-01-01T00:00:00Z")
+    rnd = random.Random(22)
+    for n in (3000, 40, 5, 700, 12):  # the first commit is the largest: its records stay past later headers
+        state.in_flight([f"f{rnd.random()}" for _ in range(n)])
+    state.in_flight(["kept"] * 3)
+    state.close()
+    state = ScanState.resume(out)  # (a resume commits its own meta row: the journal is kept, zeroed, again)
+    committed = sorted(state._db.execute("SELECT key, times FROM started"))
+    pid = os.fork()
+    if pid == 0:  # the scan killed inside a commit: cache spilled into the state, the journal hot, never committed
+        try:
+            state._db.execute("PRAGMA cache_size=2")
+            state._db.executemany("INSERT OR REPLACE INTO started (key, times) VALUES (?, 9)",
+                                  [(f"lost{i}",) for i in range(2000)])
+            state._db.execute("UPDATE started SET times = 7")
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    journal = out / f"{STATE_FILE}-journal"
+    assert journal.read_bytes()[:8] == bytes.fromhex("d9d505f920a163d7")  # hot: the test means something
+    again = ScanState.resume(out)
+    try:
+        assert again._db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        assert sorted(again._db.execute("SELECT key, times FROM started")) == committed
+        assert again.interrupted("kept") == 3
+    finally:
+        again.close()
+    state._db.close()
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(STATE_FILE)) == [STATE_FILE]
