@@ -121,3 +121,32 @@ def test_a_powerpoint_95_presentation_is_said_not_read() -> None:
         read_ppt(data, lambda: None)
     assert raised.value.reason == Status.UNSUPPORTED
     assert [c["code"] for c in raised.value.detail.codes] == ["ppt95-not-read"]  # (before: read, nothing said)
+
+
+# --- plain web pages (docs22 reads every .html/.htm holding or possibly holding a table) ------------------------------
+
+def _fragment(rows: list[list[str]] | list[tuple[str, ...]]) -> bytes:
+    """A page fragment as pandas' DataFrame.to_html / a notebook writes it: a <div> holding a <style> and the table
+    (pandas/tests/io/formats/data/html/html_repr_*.html)."""
+    from html import escape
+
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return ('<div>\n<style scoped>\n    .dataframe tbody tr th {\n        vertical-align: top;\n    }\n</style>\n'
+            f'<table border="1" class="dataframe">\n<tbody>{body}</tbody></table>\n</div>').encode()
+
+
+@cases.case
+def _web_pages() -> dict[str, bytes]:
+    script = "<script>\n" + "var x = 1; // a long page's script, no table\n" * 3000 + "</script>"
+    return {"long_page.html": f"<!DOCTYPE html><html><head>{script}</head><body><p>wasm</p></body></html>".encode(),
+            "frame_items.html": _fragment([["a", "b"], ["0", "1"], ["2", "3"]]),
+            "frame_persons.html": _fragment(PERSON_ROWS)}
+
+
+def test_web_pages_without_a_person_table_add_no_line(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "web_pages")
+    names = {f["path"].rsplit("/", 1)[-1]: f for key in ("files", "skipped") for f in lines[key]}
+    # (before: a page over 64 KiB without a table listed "unsupported: html without any <table>" (pandoc's
+    # wasm/index.html); a <div> fragment read as XML, listed "XML damaged in 1 place(s)" (pandas' html_repr pages))
+    assert sorted(set(names) - {"frame_persons.html"}) == []
+    assert names["frame_persons.html"]["pii"]["records"] == PERSONS

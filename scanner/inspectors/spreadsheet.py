@@ -1075,6 +1075,9 @@ class SpreadsheetInspector:
             # (scanner.word97), listed when they cannot be
         elif fmt == "ole-other" and ext in PPT97_EXTS and holds_ppt(data):
             fmt = "ppt"  # a PowerPoint 97-2003 presentation: its tables and notes (scanner.ppt97, docs22)
+        elif fmt == "xml" and ext in HTML_EXTENSIONS and _HTML_TABLE.search(data) is not None:
+            fmt = "html"  # a page fragment (<div><style>..</style><table>: pandas' to_html, a notebook's output) is no
+            # XML export (review22d: read as XML records it was listed "XML damaged", its person table unread)
         if ext in _CUT_NAMES and len(data) <= 512 and _ole_cut(data, len(data)):
             return Inspection(status=Status.CORRUPT, detail=unreadable_reason("ole-corrupt")[1])  # a .doc cut in its
             # OLE2 header (damage19: under 64 bytes it ended as nothing; an .xls so is listed damaged)
@@ -1229,6 +1232,11 @@ class SpreadsheetInspector:
         if findings and fmt in ("text", "xml", "sylk") and (undecoded := _undecoded(data, reading)):
             reading.damage.append(say(Detail.VALUES_UNDECODED, n=undecoded))
         status, detail = _outcome(fmt, ext, bool(findings), reading)
+        if (not findings and status == Status.UNSUPPORTED and ext in HTML_EXTENSIONS and fmt == "html"
+                and detail == say(Detail.MARKUP_NO_TABLE, format=fmt) and not getattr(entry, "read_as_table", False)
+                and not any(mark in data[:MARKUP_CHECK] for mark in EXCEL_MARKS)):
+            return Inspection()  # a plain page without a table is no finding (docs22 reads any page over 64 KiB in
+            # case its table comes late; review22d: each such page was listed "html without any <table>")
         if not findings and status == Status.CORRUPT and fmt == "text" and not reading.damage:
             other = _other_content(data)
             if other:  # a picture or a compressed file under a table's name: not a damaged table
