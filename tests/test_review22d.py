@@ -150,3 +150,31 @@ def test_web_pages_without_a_person_table_add_no_line(scanned: dict[str, Any]) -
     # wasm/index.html); a <div> fragment read as XML, listed "XML damaged in 1 place(s)" (pandas' html_repr pages))
     assert sorted(set(names) - {"frame_persons.html"}) == []
     assert names["frame_persons.html"]["pii"]["records"] == PERSONS
+
+
+# --- XML past the parser's depth (docs22 stopped reading there) -------------------------------------------------------
+
+def _deep_branch() -> bytes:
+    from html import escape
+
+    def record(row: tuple[str, ...] | list[str]) -> str:
+        name, address, tel = (escape(c) for c in row)
+        return f"<member><name>{name}</name><address>{address}</address><tel>{tel}</tel></member>"
+
+    rows = PERSON_ROWS[1:]
+    deep = "<note>" + "<n>" * 300 + "x" + "</n>" * 300 + "</note>"
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<members>\n' + "\n".join(record(r) for r in rows[:5]) + "\n" + deep
+            + "\n" + "\n".join(record(r) for r in rows[5:]) + "\n</members>\n").encode()
+
+
+@cases.case
+def _deep_branch_xml() -> dict[str, bytes]:
+    return {"deep_branch.xml": _deep_branch()}
+
+
+def test_records_after_a_branch_deeper_than_the_parser_reads_are_read(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "deep_branch_xml")
+    assert [f["pii"]["records"] for f in lines["files"] if f.get("pii")] == [PERSONS]  # (before docs22: 30, "damaged
+    # in 46 places"; docs22: 5, the 25 after the deep branch never read)
+    assert [c["code"] for x in lines["skipped"] for c in x["detail_codes"]] == ["xml-too-deep"]
+
