@@ -178,3 +178,23 @@ def test_records_after_a_branch_deeper_than_the_parser_reads_are_read(scanned: d
     # in 46 places"; docs22: 5, the 25 after the deep branch never read)
     assert [c["code"] for x in lines["skipped"] for c in x["detail_codes"]] == ["xml-too-deep"]
 
+
+# --- Office's own [trash] parts are no hidden file -------------------------------------------------------------------
+
+TRASH = b"\xff\xff\xff\xff" + bytes(1866)  # what Office (SharePoint saves) leaves as [trash]/0000.dat: POI's
+# Excel_file_with_trash_item.xlsx, PhpSpreadsheet's issue.4248.xlsx
+
+
+@cases.case
+def _trash() -> dict[str, bytes]:
+    from tests.pii_data import xlsx_bytes
+    from tests.test_docs22 import _with_members
+
+    items = [["品名", "数量"], ["コピー用紙", "10"], ["封筒", "100"]]
+    return {"sharepoint_items.xlsx": _with_members(xlsx_bytes({"items": items}), {"[trash]/0000.dat": TRASH})}
+
+
+def test_office_trash_parts_are_no_lead(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "trash")
+    rules = [r for key in ("files", "skipped") for f in lines[key] for r in f.get("matched_rules") or []]
+    assert "package-foreign-member" not in rules  # (before: a lead, extension-mismatch "a file hidden in the document?")
