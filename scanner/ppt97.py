@@ -33,6 +33,7 @@ TOKEN_ENCRYPTED = b"\xdf\xc4\xd1\xf3"  # CurrentUserAtom.headerToken of an encry
 # outline text lists (others hold no table text, and some hold bytes that are no records: a zip of table styles)
 WALKED = frozenset({0x03E8, 0x03EE, 0x03F0, 0x040C, 0x0FF0, 0xF002, 0xF003, 0xF004, 0xF00D})
 _HEADER = struct.Struct("<HHI")
+Place = tuple[str, int]  # a damaged place: the record's type (hex), a cut "header" or too deep "nesting"; its byte
 MAX_DEPTH = 32  # containers nest a few levels (document, slide, drawing, groups): deeper is damage or crafted
 MAX_RECORDS = 2_000_000
 MAX_GRID = 1_000_000  # a table's rows x columns placed by anchors (PowerPoint's largest table is 75 x 75)
@@ -88,7 +89,7 @@ def read_ppt(data: bytes, tick: Callable[[], object]) -> Ppt:
     return out
 
 
-def _records(buf: bytes, start: int, end: int, damage: list[str]) -> Iterator[tuple[int, int, int, int, int]]:
+def _records(buf: bytes, start: int, end: int, damage: list[Place]) -> Iterator[tuple[int, int, int, int, int]]:
     """(version, instance, type, body start, body end) of each record in ``buf[start:end]``; a record running past
     its container is cut there and said."""
     at = start
@@ -104,11 +105,11 @@ def _records(buf: bytes, start: int, end: int, damage: list[str]) -> Iterator[tu
                 return  # zeros to the end: padding after the last record (POI's 38256.ppt, 41384.ppt), no damage
         body = at + 8
         if body + length > end:
-            damage.append(f"record {kind:#06x} at {at}")
+            damage.append((f"{kind:#06x}", at))
         yield vi & 0xF, vi >> 4, kind, body, min(body + length, end)
         at = body + length
     if start <= at < end and _NONZERO.search(buf, at, end) is not None:  # bytes left over, shorter than a header
-        damage.append(f"a cut header at {at}")
+        damage.append(("header", at))
 
 
 _NONZERO = re.compile(rb"[^\0]")
@@ -117,7 +118,7 @@ _NONZERO = re.compile(rb"[^\0]")
 _TOP = (b"\x0f\x00\xe8\x03", b"\x0f\x00\xee\x03", b"\x0f\x00\xf0\x03")  # document, slide, notes containers
 
 
-def _top_records(buf: bytes, damage: list[str]) -> Iterator[tuple[int, int, int, int, int]]:
+def _top_records(buf: bytes, damage: list[Place]) -> Iterator[tuple[int, int, int, int, int]]:
     """The stream's own records: PowerPoint reaches them through its persist directory's offsets, so gaps between them
     (zeros, 0xFF runs, an old edit's bytes: POI's 38256.ppt, bug56240.ppt) are no damage; past a record that does not
     fit, the next document, slide or notes container header is where reading goes on. A walked container whose length
@@ -133,7 +134,7 @@ def _top_records(buf: bytes, damage: list[str]) -> Iterator[tuple[int, int, int,
             at += 8 + length
             continue
         if vi & 0xF == 0xF and kind in WALKED:
-            damage.append(f"record {kind:#06x} at {at}")
+            damage.append((f"{kind:#06x}", at))
             yield vi & 0xF, vi >> 4, kind, at + 8, len(buf)
             return
         for k, mark in enumerate(_TOP):
@@ -149,11 +150,11 @@ class _Walk:
     def __init__(self, buf: bytes, out: Ppt, tick: Callable[[], object]) -> None:
         self.buf, self.out, self.tick = buf, out, tick
         self.seen = 0
-        self.damage: list[str] = []
+        self.damage: list[Place] = []
 
     def container(self, start: int, end: int, depth: int, where: str) -> None:
         if depth > MAX_DEPTH:
-            self.damage.append(f"nesting at {start}")
+            self.damage.append(("nesting", start))
             return
         found = _top_records(self.buf, self.damage) if depth == 0 else _records(self.buf, start, end, self.damage)
         for ver, _inst, kind, body, stop in found:
@@ -171,13 +172,13 @@ class _Walk:
             elif ver == 0xF and kind in WALKED:
                 self.container(body, stop, depth + 1, "notes" if kind == NOTES else "slide" if kind == SLIDE else where)
         if self.damage and self.out.damage is None:
-            self.out.damage = say(Detail.PPT_RECORDS_DAMAGED, n=len(self.damage), at=self.damage[0])
+            self.out.damage = say(Detail.PPT_RECORDS_DAMAGED, n=len(self.damage), at="{} #{}".format(*self.damage[0]))
 
     def _table(self, start: int, end: int, where: str) -> bool:
         """A group that is a table: its cells as rows (True); False for any other group (walked as a container). The
         damage met in the group's records is said (review22d: a cell's or the table shape's damaged length lost cells
         unsaid)."""
-        damage: list[str] = []
+        damage: list[Place] = []
         shapes = [(body, stop) for _, _, kind, body, stop in _records(self.buf, start, end, damage) if kind == SP]
         if not shapes or TABLE_PROPERTIES not in _properties(self.buf, *shapes[0], damage):
             return False
@@ -210,7 +211,7 @@ def _grid(cells: list[tuple[int, int, str]]) -> list[list[str]]:
     return rows
 
 
-def _properties(buf: bytes, start: int, end: int, damage: list[str]) -> set[int]:
+def _properties(buf: bytes, start: int, end: int, damage: list[Place]) -> set[int]:
     """The property ids of a shape's FOPT and tertiary FOPT ([MS-ODRAW] 2.2.9: 6-byte entries, as many as the
     record's instance)."""
     found: set[int] = set()
@@ -221,7 +222,7 @@ def _properties(buf: bytes, start: int, end: int, damage: list[str]) -> set[int]
     return found
 
 
-def _shape(buf: bytes, start: int, end: int, damage: list[str]) -> tuple[int, tuple[int, int, int, int] | None, str]:
+def _shape(buf: bytes, start: int, end: int, damage: list[Place]) -> tuple[int, tuple[int, int, int, int] | None, str]:
     """A shape's type (its FSP's instance), child anchor (left, top, right, bottom) and text box text."""
     shape_type, anchor, text = -1, None, []
     for _, inst, kind, body, stop in _records(buf, start, end, damage):
