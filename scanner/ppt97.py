@@ -60,6 +60,18 @@ def holds_ppt(data: bytes) -> bool:
     return STREAM_NAME in data
 
 
+def holds_ppt_stream(data: bytes) -> bool:
+    """Whether a compound file's root holds a ``PowerPoint Document`` stream (a deck under another name, not a file
+    embedding one in a storage of its own: an Outlook message, a Word document). Run in the worker (olefile)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return bool(ole.exists(STREAM) and ole.get_type(STREAM) == olefile.STGTY_STREAM)
+    except Exception:  # noqa: BLE001 - a compound file that cannot be opened holds no deck to read here
+        return False
+
+
 def read_ppt(data: bytes, tick: Callable[[], object]) -> Ppt:
     """The tables and text of a presentation's bytes (a compound file). ReadError when its stream cannot be read."""
     import olefile  # a dependency of msoffcrypto-tool

@@ -198,3 +198,19 @@ def test_office_trash_parts_are_no_lead(scanned: dict[str, Any]) -> None:
     lines = own_lines(scanned, "trash")
     rules = [r for key in ("files", "skipped") for f in lines[key] for r in f.get("matched_rules") or []]
     assert "package-foreign-member" not in rules  # (before: a lead, extension-mismatch "a file hidden in the document?")
+
+
+# --- a PowerPoint 97-2003 deck under another name ---------------------------------------------------------------------
+
+@cases.case
+def _renamed_deck() -> dict[str, bytes]:
+    from tests.test_docs22 import ppt_bytes
+
+    deck = ppt_bytes(PERSON_ROWS)
+    return {"slides_backup.dat": deck, "slides_noext": deck}
+
+
+def test_a_renamed_powerpoint_97_deck_is_read(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "renamed_deck")
+    found = {f["path"].rsplit("/", 1)[-1]: f["pii"]["records"] for f in lines["files"] if f.get("pii")}
+    assert found == {"slides_backup.dat": PERSONS, "slides_noext": PERSONS}  # (before: both ended as nothing)
