@@ -791,6 +791,7 @@ class Detail(Code):
     OLE10NATIVE_HEADER_CUT = "ole10native-header-cut", "Ole10Native: a Package header cut short ({n:d} bytes)"
     # -- PowerPoint 97-2003 presentations (scanner.ppt97, docs22)
     PPT_UNREADABLE = "ppt-unreadable", "PowerPoint 97-2003: its compound file could not be read ({error:exc})"
+    PPT95_NOT_READ = "ppt95-not-read", "PowerPoint 95 presentation (its Current User stream of {n:d} bytes): its text and tables are not read"
     PPT_TOO_MANY_RECORDS = "ppt-too-many-records", "PowerPoint 97-2003: more than {n:d} records; the rest not read"
     PPT_RECORDS_DAMAGED = "ppt-records-damaged", ("PowerPoint 97-2003: {n:d} record(s) run past their container or "
                                                   "are cut (the first at byte {at:d} of its stream); read up to the damage")

@@ -15,6 +15,7 @@ reads PowerPoint 97 tables in Python (python-pptx reads .pptx only; Apache POI's
 from __future__ import annotations
 
 import io
+import re
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,13 +27,16 @@ from .errors import ReadError, error_name
 STREAM = "PowerPoint Document"
 STREAM_NAME = STREAM.encode("utf-16-le")  # as a compound file's directory holds it
 USER, ENCRYPTED = "Current User", "EncryptedSummary"
+PP95_STREAM = "PP40"  # a PowerPoint 95 file's document stream (POI's HSLFSlideShowImpl.PP95_DOCUMENT)
 TOKEN_ENCRYPTED = b"\xdf\xc4\xd1\xf3"  # CurrentUserAtom.headerToken of an encrypted presentation
 # the containers walked for tables and text: the document, slides, notes, their drawings and OfficeArt shapes, the
 # outline text lists (others hold no table text, and some hold bytes that are no records: a zip of table styles)
 WALKED = frozenset({0x03E8, 0x03EE, 0x03F0, 0x040C, 0x0FF0, 0xF002, 0xF003, 0xF004, 0xF00D})
 _HEADER = struct.Struct("<HHI")
+Place = tuple[str, int]  # a damaged place: the record's type (hex), a cut "header" or too deep "nesting"; its byte
 MAX_DEPTH = 32  # containers nest a few levels (document, slide, drawing, groups): deeper is damage or crafted
 MAX_RECORDS = 2_000_000
+MAX_GRID = 1_000_000  # a table's rows x columns placed by anchors (PowerPoint's largest table is 75 x 75)
 SPGR, SP, FSP, FOPT, TERTIARY_FOPT, CHILD_ANCHOR, CLIENT_TEXTBOX = 0xF003, 0xF004, 0xF00A, 0xF00B, 0xF122, 0xF00F, 0xF00D
 TEXT_CHARS, TEXT_BYTES = 0x0FA0, 0x0FA8
 MAIN_MASTER, NOTES, SLIDE = 0x03F8, 0x03F0, 0x03EE
@@ -56,17 +60,32 @@ def holds_ppt(data: bytes) -> bool:
     return STREAM_NAME in data
 
 
+def holds_ppt_stream(data: bytes) -> bool:
+    """Whether a compound file's root holds a ``PowerPoint Document`` stream (a deck under another name, not a file
+    embedding one in a storage of its own: an Outlook message, a Word document). Run in the worker (olefile)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return bool(ole.exists(STREAM) and ole.get_type(STREAM) == olefile.STGTY_STREAM)
+    except Exception:  # noqa: BLE001 - a compound file that cannot be opened holds no deck to read here
+        return False
+
+
 def read_ppt(data: bytes, tick: Callable[[], object]) -> Ppt:
     """The tables and text of a presentation's bytes (a compound file). ReadError when its stream cannot be read."""
     import olefile  # a dependency of msoffcrypto-tool
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            user = ole.openstream(USER).read(16) if ole.exists(USER) else b""
+            user = ole.openstream(USER).read(28) if ole.exists(USER) else b""
             if ole.exists(ENCRYPTED) or user[12:16] == TOKEN_ENCRYPTED:  # [MS-PPT] 2.3.2 / 2.3.7: RC4 CryptoAPI, said
                 raise ReadError(Status.ENCRYPTED, say(  # as the objects' reader says it (one detail, not two)
                     Detail.PROTECTED_FORMAT, format="PowerPoint 97-2003 presentation",
                     marker="Current User headerToken, EncryptedSummary stream"))
+            if ole.exists(PP95_STREAM) or 4 <= len(user) < 28 and int.from_bytes(user[:4], "little") + 4 == len(user):
+                raise ReadError(Status.UNSUPPORTED, say(Detail.PPT95_NOT_READ, n=len(user)))  # (as POI's
+                # CurrentUserAtom tells PowerPoint 95: its records are not 97's; review22d, read as 97 it was clean)
             if not ole.exists(STREAM):
                 raise ReadError(Status.CORRUPT, say(Detail.NO_PPT_STREAM))
             size = ole.get_size(STREAM)
@@ -82,38 +101,58 @@ def read_ppt(data: bytes, tick: Callable[[], object]) -> Ppt:
     return out
 
 
-def _records(buf: bytes, start: int, end: int, damage: list[int]) -> Iterator[tuple[int, int, int, int, int]]:
+def _records(buf: bytes, start: int, end: int, damage: list[Place]) -> Iterator[tuple[int, int, int, int, int]]:
     """(version, instance, type, body start, body end) of each record in ``buf[start:end]``; a record running past
     its container is cut there and said."""
     at = start
+    nonzero = start - 1  # where the zeros from a zero header end (found once per run: review22d, each zero header
+    # copied the rest of its container, a 400 KB zero run took 69 s)
     while at + 8 <= end:
         vi, kind, length = _HEADER.unpack_from(buf, at)
-        if kind == 0 and vi == 0 and not buf[at:end].strip(b"\0"):
-            return  # zeros to the end: padding after the last record (POI's 38256.ppt, 41384.ppt), no damage
+        if kind == 0 and vi == 0 and length == 0:
+            if nonzero < at:
+                found = _NONZERO.search(buf, at, end)
+                nonzero = end if found is None else found.start()
+            if nonzero >= end:
+                return  # zeros to the end: padding after the last record (POI's 38256.ppt, 41384.ppt), no damage
         body = at + 8
         if body + length > end:
-            damage.append(at)
+            damage.append((f"{kind:#06x}", at))
         yield vi & 0xF, vi >> 4, kind, body, min(body + length, end)
         at = body + length
-    if start <= at < end and buf[at:end].strip(b"\0"):  # bytes left over, shorter than a header
-        damage.append(at)
+    if start <= at < end and _NONZERO.search(buf, at, end) is not None:  # bytes left over, shorter than a header
+        damage.append(("header", at))
+
+
+_NONZERO = re.compile(rb"[^\0]")
 
 
 _TOP = (b"\x0f\x00\xe8\x03", b"\x0f\x00\xee\x03", b"\x0f\x00\xf0\x03")  # document, slide, notes containers
 
 
-def _top_records(buf: bytes) -> Iterator[tuple[int, int, int, int, int]]:
+def _top_records(buf: bytes, damage: list[Place]) -> Iterator[tuple[int, int, int, int, int]]:
     """The stream's own records: PowerPoint reaches them through its persist directory's offsets, so gaps between them
     (zeros, 0xFF runs, an old edit's bytes: POI's 38256.ppt, bug56240.ppt) are no damage; past a record that does not
-    fit, the next document, slide or notes container header is where reading goes on."""
+    fit, the next document, slide or notes container header is where reading goes on. A walked container whose length
+    runs past the stream is read up to its end and said (review22d: a slide's damaged length skipped the slide, its
+    table unread and nothing said)."""
     at = 0
+    marks: list[int | None] = [None] * len(_TOP)  # each header's next place, -1 none (searched again only once
+    # passed: review22d, each search ran to the stream's end, headers that did not fit took quadratic time)
     while at + 8 <= len(buf):
         vi, kind, length = _HEADER.unpack_from(buf, at)
         if at + 8 + length <= len(buf) and (vi & 0xF == 0xF or kind):
             yield vi & 0xF, vi >> 4, kind, at + 8, at + 8 + length
             at += 8 + length
             continue
-        found = [x for x in (buf.find(mark, at + 1) for mark in _TOP) if x >= 0]
+        if vi & 0xF == 0xF and kind in WALKED:
+            damage.append((f"{kind:#06x}", at))
+            yield vi & 0xF, vi >> 4, kind, at + 8, len(buf)
+            return
+        for k, mark in enumerate(_TOP):
+            if (place := marks[k]) is None or 0 <= place <= at:
+                marks[k] = buf.find(mark, at + 1)
+        found = [x for x in marks if x is not None and x > at]
         if not found:
             return
         at = min(found)
@@ -123,13 +162,13 @@ class _Walk:
     def __init__(self, buf: bytes, out: Ppt, tick: Callable[[], object]) -> None:
         self.buf, self.out, self.tick = buf, out, tick
         self.seen = 0
-        self.damage: list[int] = []  # stream offsets of the damage met
+        self.damage: list[Place] = []
 
     def container(self, start: int, end: int, depth: int, where: str) -> None:
         if depth > MAX_DEPTH:
-            self.damage.append(start)
+            self.damage.append(("nesting", start))
             return
-        found = _top_records(self.buf) if depth == 0 else _records(self.buf, start, end, self.damage)
+        found = _top_records(self.buf, self.damage) if depth == 0 else _records(self.buf, start, end, self.damage)
         for ver, _inst, kind, body, stop in found:
             self.seen += 1
             if self.seen % 4096 == 0:
@@ -145,49 +184,66 @@ class _Walk:
             elif ver == 0xF and kind in WALKED:
                 self.container(body, stop, depth + 1, "notes" if kind == NOTES else "slide" if kind == SLIDE else where)
         if self.damage and self.out.damage is None:
-            self.out.damage = say(Detail.PPT_RECORDS_DAMAGED, n=len(self.damage), at=self.damage[0])
+            self.out.damage = say(Detail.PPT_RECORDS_DAMAGED, n=len(self.damage), at=self.damage[0][1])
 
     def _table(self, start: int, end: int, where: str) -> bool:
-        """A group that is a table: its cells as rows (True); False for any other group (walked as a container)."""
-        shapes = [(body, stop) for _, _, kind, body, stop in _records(self.buf, start, end, []) if kind == SP]
-        if not shapes or TABLE_PROPERTIES not in _properties(self.buf, *shapes[0]):
+        """A group that is a table: its cells as rows (True); False for any other group (walked as a container). The
+        damage met in the group's records is said (review22d: a cell's or the table shape's damaged length lost cells
+        unsaid)."""
+        damage: list[Place] = []
+        shapes = [(body, stop) for _, _, kind, body, stop in _records(self.buf, start, end, damage) if kind == SP]
+        if not shapes or TABLE_PROPERTIES not in _properties(self.buf, *shapes[0], damage):
             return False
         cells: list[tuple[int, int, str]] = []
         for body, stop in shapes[1:]:
-            shape_type, anchor, text = _shape(self.buf, body, stop)
+            shape_type, anchor, text = _shape(self.buf, body, stop, damage)
             if shape_type != LINE and anchor is not None:
                 cells.append((anchor[1], anchor[0], text))
-        tops = sorted({top for top, _, _ in cells})
-        lefts = sorted({left for _, left, _ in cells})
-        rows = [[""] * len(lefts) for _ in tops]
-        row_of, col_of = {t: i for i, t in enumerate(tops)}, {x: i for i, x in enumerate(lefts)}
-        for top, left, text in cells:
-            rows[row_of[top]][col_of[left]] = text
-        self.out.tables.append((where or "slide", rows))
+        self.damage += damage
+        self.out.tables.append((where or "slide", _grid(cells)))
         return True
 
 
-def _properties(buf: bytes, start: int, end: int) -> set[int]:
+def _grid(cells: list[tuple[int, int, str]]) -> list[list[str]]:
+    """Rows of cell texts: a row a top edge, a column a left edge; when rows x columns is more than MAX_GRID (anchors
+    damaged or crafted: 20,000 cells on a diagonal built a grid of over 2 GB, review22d) each row holds its own cells
+    in their left edges' order."""
+    tops = sorted({top for top, _, _ in cells})
+    lefts = sorted({left for _, left, _ in cells})
+    row_of = {t: i for i, t in enumerate(tops)}
+    if len(tops) * len(lefts) > MAX_GRID:
+        rows: list[list[str]] = [[] for _ in tops]
+        for top, _, text in sorted(cells, key=lambda cell: (cell[0], cell[1])):
+            rows[row_of[top]].append(text)
+        return rows
+    col_of = {x: i for i, x in enumerate(lefts)}
+    rows = [[""] * len(lefts) for _ in tops]
+    for top, left, text in cells:
+        rows[row_of[top]][col_of[left]] = text
+    return rows
+
+
+def _properties(buf: bytes, start: int, end: int, damage: list[Place]) -> set[int]:
     """The property ids of a shape's FOPT and tertiary FOPT ([MS-ODRAW] 2.2.9: 6-byte entries, as many as the
     record's instance)."""
     found: set[int] = set()
-    for _, inst, kind, body, stop in _records(buf, start, end, []):
+    for _, inst, kind, body, stop in _records(buf, start, end, damage):
         if kind in (FOPT, TERTIARY_FOPT):
             for k in range(min(inst, (stop - body) // 6)):
                 found.add(struct.unpack_from("<H", buf, body + 6 * k)[0] & 0x3FFF)
     return found
 
 
-def _shape(buf: bytes, start: int, end: int) -> tuple[int, tuple[int, int, int, int] | None, str]:
+def _shape(buf: bytes, start: int, end: int, damage: list[Place]) -> tuple[int, tuple[int, int, int, int] | None, str]:
     """A shape's type (its FSP's instance), child anchor (left, top, right, bottom) and text box text."""
     shape_type, anchor, text = -1, None, []
-    for _, inst, kind, body, stop in _records(buf, start, end, []):
+    for _, inst, kind, body, stop in _records(buf, start, end, damage):
         if kind == FSP:
             shape_type = inst
         elif kind == CHILD_ANCHOR and stop - body >= 16:
             anchor = struct.unpack_from("<4i", buf, body)
         elif kind == CLIENT_TEXTBOX:
-            text += [_text(buf, k, b, s) for _, _, k, b, s in _records(buf, body, stop, []) if k in (TEXT_CHARS, TEXT_BYTES)]
+            text += [_text(buf, k, b, s) for _, _, k, b, s in _records(buf, body, stop, damage) if k in (TEXT_CHARS, TEXT_BYTES)]
     return shape_type, anchor, "".join(text).strip("\n")
 
 

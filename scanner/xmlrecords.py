@@ -410,7 +410,8 @@ class _Damage:
     line: int = 0
     cut: bool = False
     stopped: bool = False  # more damaged places than MAX_RESTARTS: the rest unread
-    too_deep: int = 0  # elements nested past the parser's limit (its depth): the rest unread
+    too_deep: int = 0  # elements nested past the parser's limit (its depth): those branches unread
+    deep_skips: int = 0  # such branches stepped over
 
     def add(self, line: int) -> None:
         self.places += 1
@@ -531,6 +532,24 @@ def _restart(doc: bytes, at: int, ids: list[int], paths: _Paths, mismatch: bool 
     return None
 
 
+def _past_branch(doc: bytes, at: int) -> int:
+    """Where the element that went past the parser's depth at ``at`` (its start tag the last ``<`` before) ends: the
+    byte after its end tag, read on from there (its branch unread); -1 when it never ends (a cut file)."""
+    begin = doc.rfind(b"<", 0, at + 1)
+    depth = 0
+    for m in _TAG.finditer(doc, max(begin, 0)):
+        if m.group(1):
+            depth -= 1
+        elif doc[m.end():doc.find(b">", m.end()) + 1].endswith(b"/>"):
+            continue  # (an empty element)
+        else:
+            depth += 1
+        if depth <= 0:
+            close = doc.find(b">", m.end())
+            return -1 if close < 0 else close + 1
+    return -1
+
+
 def _events(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> Iterator[tuple[str, Any, int, int]]:
     """(event, element, path number, depth) of every element, in document order, read on past damage: then
     ``("restart", None, -1, depth)`` says the levels below ``depth`` were lost and those above reopened, and a
@@ -583,21 +602,26 @@ def _events(doc: bytes, budget: CellBudget, paths: _Paths, damage: _Damage) -> I
             parser.close()
         except etree.XMLSyntaxError as e:
             line, column = getattr(e, "position", None) or (0, 0)
-            if (deep := _TOO_DEEP.search(str(e.msg))) is not None:  # no damage: libxml2's limit (docs22: 500 levels
-                damage.too_deep = int(deep.group(1))  # were "damaged in more than 64 places", each restart as deep)
-                damage.line = damage.line or max(1, line) + doc.count(b"\n", 0, start)
-                return
             at = max(start + 1, _offset(doc, start, prefix, line, column))  # (never the same place again)
             mismatch = _MISMATCH.search(str(e.msg))  # libxml2 says where it stopped, past the end tag: that tag
             back = -1
-            if mismatch is not None:
+            if (deep := _TOO_DEEP.search(str(e.msg))) is not None:  # no damage: libxml2's limit (docs22: 500 levels
+                damage.too_deep = int(deep.group(1))  # were "damaged in more than 64 places", each restart as deep)
+                damage.line = damage.line or max(1, line) + doc.count(b"\n", 0, start)
+                damage.deep_skips += 1
+                at = _past_branch(doc, at) if damage.deep_skips <= MAX_RESTARTS else -1  # read on after the deep
+                # branch (review22d: docs22 stopped there, the records after a deep note never read: 30 -> 5)
+                if at < 0:
+                    return
+            elif mismatch is not None:
                 tag_bytes = b"</" + mismatch.group(1).encode("utf-8", "replace")
                 back = doc.rfind(tag_bytes, start, at + len(tag_bytes))
                 at = back if back > start else at
             rest = doc[at:].lstrip(_BLANK_TAIL) if ended and not els else None
             if rest is not None and not rest:
                 return  # white space, NULs or U+FFFD after the root: the document is whole
-            if rest is None or not rest.startswith(b"<?xml"):  # (another document after the last: no damage)
+            if deep is None and (rest is None or not rest.startswith(b"<?xml")):  # (another document after the
+                # last: no damage; past a branch too deep: said as such)
                 damage.add(max(1, line) + doc.count(b"\n", 0, start))
             if damage.places > MAX_RESTARTS:
                 damage.stopped = True

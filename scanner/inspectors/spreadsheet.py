@@ -47,7 +47,7 @@ from ..jsontables import holds_records
 from ..models import Entry, PersonRecord
 from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
-from ..ppt97 import holds_ppt
+from ..ppt97 import holds_ppt, holds_ppt_stream
 from ..sheet import CellBudget, Sheet
 from ..sources.memo_beside import memo_of
 from ..sources.split_series import is_part_name
@@ -1149,8 +1149,14 @@ class SpreadsheetInspector:
                 holds_word97, (data,), caps_for(self.config, len(data)).timeout + 5))):  # a Word 97-2003 document,
             fmt = "doc"  # also renamed (review17e; not an Outlook message holding one): its tables read in the worker
             # (scanner.word97), listed when they cannot be
-        elif fmt == "ole-other" and ext in PPT97_EXTS and holds_ppt(data):
-            fmt = "ppt"  # a PowerPoint 97-2003 presentation: its tables and notes (scanner.ppt97, docs22)
+        elif fmt == "ole-other" and holds_ppt(data) and (ext in PPT97_EXTS or (
+                ext not in WORD97_EXTS and not any(n in data for n in _WORD_STREAM_NAMES) and shared_worker().call(
+                    holds_ppt_stream, (data,), caps_for(self.config, len(data)).timeout + 5))):
+            fmt = "ppt"  # a PowerPoint 97-2003 presentation: its tables and notes (scanner.ppt97, docs22), also renamed
+            # (review22d: a deck named .dat or without an extension ended as nothing)
+        elif fmt == "xml" and ext in HTML_EXTENSIONS and _HTML_TABLE.search(data) is not None:
+            fmt = "html"  # a page fragment (<div><style>..</style><table>: pandas' to_html, a notebook's output) is no
+            # XML export (review22d: read as XML records it was listed "XML damaged", its person table unread)
         if ext in _CUT_NAMES and len(data) <= 512 and _ole_cut(data, len(data)):
             return Inspection(status=Status.CORRUPT, detail=unreadable_reason("ole-corrupt")[1])  # a .doc cut in its
             # OLE2 header (damage19: under 64 bytes it ended as nothing; an .xls so is listed damaged)
