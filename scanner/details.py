@@ -794,7 +794,7 @@ class Detail(Code):
     PPT95_NOT_READ = "ppt95-not-read", "PowerPoint 95 presentation (its Current User stream of {n:d} bytes): its text and tables are not read"
     PPT_TOO_MANY_RECORDS = "ppt-too-many-records", "PowerPoint 97-2003: more than {n:d} records; the rest not read"
     PPT_RECORDS_DAMAGED = "ppt-records-damaged", ("PowerPoint 97-2003: {n:d} record(s) run past their container or "
-                                                  "are cut (the first at byte {at:d} of its stream); read up to the damage")
+                                                  "are cut (the first: {at:word}); read up to the damage")
     PACKAGE_FOREIGN_MEMBER = "package-foreign-member", ("{n:d} member(s) that are none of its format's own parts (a "
                                                         "file hidden in the document?), each examined as a file of its "
                                                         "own: {members:name}")

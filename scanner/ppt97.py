@@ -184,7 +184,7 @@ class _Walk:
             elif ver == 0xF and kind in WALKED:
                 self.container(body, stop, depth + 1, "notes" if kind == NOTES else "slide" if kind == SLIDE else where)
         if self.damage and self.out.damage is None:
-            self.out.damage = say(Detail.PPT_RECORDS_DAMAGED, n=len(self.damage), at=self.damage[0][1])
+            self.out.damage = say(Detail.PPT_RECORDS_DAMAGED, n=len(self.damage), at="{} #{}".format(*self.damage[0]))
 
     def _table(self, start: int, end: int, where: str) -> bool:
         """A group that is a table: its cells as rows (True); False for any other group (walked as a container). The
