@@ -96,3 +96,32 @@ def test_blank_rows_between_persons_in_files(scanned: dict[str, Any]) -> None:
     got = {h["path"].rsplit("/", 1)[-1]: h["pii"]["records"] for h in lines["files"]}
     assert got == dict.fromkeys(_book_cases(), 10), (got, lines["skipped"])
 
+
+# --- 2. a region-shaped real name among real names ------------------------------------------------------------------
+
+@pytest.mark.parametrize("header", [True, False], ids=["氏名", "header-less"])
+def test_a_name_spelled_like_a_region_among_persons_is_a_person(header: bool) -> None:
+    """北　陸 (Kita Riku) and 東　海 (Azuma Kai) among 8 persons: persons on afb90976, then `not-a-name` (tables22 refused
+    every region spelling as a name, whatever the column held). A lone region-shaped value in a column of real names is
+    a person: every row counted."""
+    fake = _fake()
+    rows: Rows = [list(HEADER)] if header else []
+    rows += _persons(fake, 8)
+    rows += [["北\u3000陸", fake.address(), fake.phone_number()], ["東\u3000海", fake.address(), fake.phone_number()]]
+    found = P.analyse_sheet("名簿", rows)
+    expected = len(rows) - (1 if header else 0)
+    assert found is not None and found.count == expected and not found.rejected, (
+        None if found is None else (found.count, found.rejected))
+
+
+@pytest.mark.parametrize("header", [None, ["氏名", "住所", "電話"], ["地方", "住所", "電話"], ["ブロック", "所在地", "TEL"]],
+                         ids=["header-less", "氏名", "地方", "ブロック"])
+def test_a_column_of_regions_is_no_persons(header: list[str] | None) -> None:
+    """The guard (tables22): a regional offices list (東　北 | 宮城県… | 電話, each two-letter region spread with a
+    full-width space), header-less or headed, is a column of regions: no person, even headed 氏名."""
+    from scanner.rules import load
+    fake = _fake()
+    spread = ["\u3000".join(n) for n in load("pii_columns")["japanese_regions"]["names"] if len(n) == 2]
+    rows: Rows = ([header] if header else []) + [[t, fake.address(), fake.phone_number()] for t in spread]
+    found = P.analyse_sheet("拠点", rows)
+    assert found is None or not found.records, (found.kind, found.count)
