@@ -47,8 +47,8 @@ HEADER_SCAN_ROWS = 20
 
 
 def _holds(row: Sequence[object]) -> bool:
-    """Does the row hold a filled cell? (a blank row: every cell None or spaces)"""
-    return any(v is not None and (not isinstance(v, str) or not v.isspace() and v != "") for v in row)
+    """Does the row hold a filled cell? (a blank row: every cell's text empty; the first cell decides most rows)"""
+    return any(map(cell_text, row))
 
 
 def _sample(data: Sequence[Sequence[object]]) -> Sequence[Sequence[object]]:
@@ -290,7 +290,8 @@ def _names(cols: dict[int, _Column], rows: int, beside: dict[int, _Column] | Non
             how = "shape"
         else:
             continue
-        if col.share(V.is_prefecture_name) < 0.5:  # prefectures padded to align (青　森) are places, not names
+        if col.share(V.is_prefecture_name) < 0.5 and col.share(V.is_region_name) < 0.5:
+            # prefectures or regions padded to align (青　森, 東　北) are places, not names; one among names is a name
             if _one_label(col):
                 label = label or ([c], how)
                 continue
@@ -552,7 +553,8 @@ def second_person(data: Sequence[Sequence[object]], main: RolePlan) -> RolePlan 
         col, nxt = cols[c], cols.get(c + 1)
         if nxt is None or not col.filled_in(rows) or _numbers(col) or not (
                 col.mostly(V.looks_like_spaced_name, 0.6) or col.mostly(N.japanese_name_shape, 0.75)
-                and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9)) or col.share(V.is_prefecture_name) >= 0.5:
+                and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9)) or col.share(V.is_prefecture_name) >= 0.5 or (
+                col.share(V.is_region_name) >= 0.5):
             continue
         if (_one_label(col) or not nxt.mostly(lambda v: V.looks_like_address(v, strict=True), 0.6)
                 or not _tied(col.texts, [nxt.texts]) or _shared_places(col.texts, nxt.texts)
