@@ -69,8 +69,8 @@ def _names(cols: dict[int, list[str]], rows: int, beside: dict[int, list[str]] |
             how = "shape"
         else:
             continue
-        if share(vals, V.is_prefecture_name) >= 0.5:
-            continue
+        if share(vals, V.is_prefecture_name) >= 0.5 or share(vals, V.is_region_name) >= 0.5:
+            continue  # prefectures or regions padded to align (青　森, 東　北)
         filled = [v for v in vals if v]
         top = Counter(filled).most_common(1)[0][1]
         if len(filled) >= 5 and top * 2 > len(filled):
@@ -144,7 +144,7 @@ def _header_like(row: Sequence[object]) -> bool:
 
 def reference_discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Sequence[Sequence[object]] = (),
                        need_name: bool = False) -> tuple[RolePlan, dict[str, list[int]]]:
-    sample = data[:H.SAMPLE]
+    sample = [r for r in data if any(cell_text(v) for v in r)][:H.SAMPLE]  # blank rows are no rows (tables22b)
     rows = len(sample)
     width = max((len(r) for r in sample), default=0)
     barred = {c for r in (*header_rows, *data[:H.HEADER_SCAN_ROWS]) if _header_like(r) for c, v in enumerate(r)
@@ -161,7 +161,7 @@ def reference_discover(data: Sequence[Sequence[object]], taken: set[int], header
     elif need_name:
         return RolePlan("", found), context
     used = set(taken) | set(found.get("name", []))
-    address = H._address(data, {c: v for c, v in cols.items() if c not in used}, rows, used, found.get("name", []))
+    address = H._address(sample, {c: v for c, v in cols.items() if c not in used}, rows, used, found.get("name", []))
     if address is not None:
         found["address"], postcode = address
         if postcode:

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
-from itertools import accumulate, chain, compress, filterfalse
+from itertools import accumulate, chain, compress, filterfalse, islice
 from operator import attrgetter
 from typing import cast
 
@@ -44,6 +44,22 @@ from .plan import (
 
 SAMPLE = 200
 HEADER_SCAN_ROWS = 20
+
+
+def _holds(row: Sequence[object]) -> bool:
+    """Does the row hold a filled cell? (a blank row: every cell's text empty; the first cell decides most rows)"""
+    return any(map(cell_text, row))
+
+
+def _sample(data: Sequence[Sequence[object]]) -> Sequence[Sequence[object]]:
+    """The first SAMPLE rows of ``data`` that hold a cell. A blank row is no row of the list: counted, a list with
+    blank-row gaps (5 persons, 12 blank rows, 5 persons) had each column filled in fewer than half the sample's
+    rows, no name column and was nothing, not even a listing (review22t). Rows of a header-less list always hold a
+    cell; a column's share of filled rows is now that share among the rows that hold anything."""
+    sample = data[:SAMPLE]
+    if all(map(_holds, sample)):
+        return sample
+    return list(islice(filter(_holds, data), SAMPLE))
 
 
 @cache
@@ -274,7 +290,8 @@ def _names(cols: dict[int, _Column], rows: int, beside: dict[int, _Column] | Non
             how = "shape"
         else:
             continue
-        if col.share(V.is_prefecture_name) < 0.5:  # prefectures padded to align (青　森) are places, not names
+        if col.share(V.is_prefecture_name) < 0.5 and col.share(V.is_region_name) < 0.5:
+            # prefectures or regions padded to align (青　森, 東　北) are places, not names; one among names is a name
             if _one_label(col):
                 label = label or ([c], how)
                 continue
@@ -465,7 +482,7 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     excluded headers (担当者名, 保管場所, 施設名) bar their column. ``need_name``: the sheet is nothing
     without a name column (no header found one), so without one the other columns are not tested.
     """
-    sample = data[:SAMPLE]
+    sample = _sample(data)
     rows = len(sample)
     width = max(map(len, sample), default=0)
     cols = _columns(sample, width, taken)
@@ -486,7 +503,7 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     elif need_name:  # no person without a name (pii._kind): most tables of a share end here
         return RolePlan("", found), context
     used = set(taken) | set(found.get("name", []))
-    address = _address(data, {c: col.texts for c, col in cols.items() if c not in used}, rows, used,
+    address = _address(sample, {c: col.texts for c, col in cols.items() if c not in used}, rows, used,
                        found.get("name", []))
     if address is not None:
         found["address"], postcode = address
@@ -528,7 +545,7 @@ def second_person(data: Sequence[Sequence[object]], main: RolePlan) -> RolePlan 
     says which of the two sent and which received."""
     if "name" not in main.cols or "address" not in main.cols:
         return None
-    sample = data[:SAMPLE]
+    sample = _sample(data)
     rows = len(sample)
     used = {c for cols in main.cols.values() for c in cols}
     cols = _columns(sample, max(map(len, sample), default=0), used)
@@ -536,7 +553,8 @@ def second_person(data: Sequence[Sequence[object]], main: RolePlan) -> RolePlan 
         col, nxt = cols[c], cols.get(c + 1)
         if nxt is None or not col.filled_in(rows) or _numbers(col) or not (
                 col.mostly(V.looks_like_spaced_name, 0.6) or col.mostly(N.japanese_name_shape, 0.75)
-                and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9)) or col.share(V.is_prefecture_name) >= 0.5:
+                and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9)) or col.share(V.is_prefecture_name) >= 0.5 or (
+                col.share(V.is_region_name) >= 0.5):
             continue
         if (_one_label(col) or not nxt.mostly(lambda v: V.looks_like_address(v, strict=True), 0.6)
                 or not _tied(col.texts, [nxt.texts]) or _shared_places(col.texts, nxt.texts)

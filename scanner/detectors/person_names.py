@@ -128,12 +128,6 @@ def _cached_name_shape(value: str) -> bool:
     return _name_shape(value)
 
 
-@cache
-def regions() -> frozenset[str]:
-    """Japan's regions (東北, 関東, 近畿: signatures/pii_columns.toml [japanese_regions]), never a person's name."""
-    return frozenset(rules.load("pii_columns").get("japanese_regions", {}).get("names", []))
-
-
 def family_shape(part: str) -> bool:
     """Is each kanji of ``part`` seen at its place in family names (北村: 北 first, 村 last)?"""
     return bool(part) and _family_ok(part, name_data().kanji)
@@ -145,8 +139,6 @@ def _name_shape(value: object) -> bool:
     if len(parts) > 2 or not 2 <= len(t) <= 12:
         return False
     joined = "".join(parts)
-    if joined in regions():  # 東　北 spread to a column's width read as family 東, given name 北 (tables22)
-        return False
     if not _CJK_NAME.fullmatch(joined) or joined[-1] in _NOT_NAME_END or _NOT_NAME_WORDS.search(joined):
         return False
     if not _KANJI.match(joined):

@@ -1009,8 +1009,24 @@ def _firms_by_name(main: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     return share(rest, _ONE_LATIN_WORD.fullmatch) >= 0.6
 
 
+_REGION_HEADER = re.compile("地方|地域|ブロック")
+
+
+def _region_column(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
+    """Is the name column a column of regions (東　北 | 宮城県… | 電話: regional offices, even under 氏名)? Half or more of
+    its filled values are regions (values.is_region_name), or its header says 地方/地域/ブロック. A lone region-shaped
+    value among names (北　陸, Kita Riku) is a person's name (review22t)."""
+    if any(_REGION_HEADER.search(plan.labels.get(c, "")) for c in plan.cols.get("name", [])):
+        return True
+    get = _extractor(plan, "name")
+    names = [n for r in sample if (n := get(r))]
+    return bool(names) and sum(map(V.is_region_name, names)) * 2 >= len(names)
+
+
 def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | None:
     main = plan.role("")
+    if main is not None and "name" in main.cols and _region_column(main, sample):
+        return None
     roles = [p for p in plan.roles if "name" in p.cols]
     if main is not None and not any(_is_person(p, main) for p in roles if p is not main) and (
             _names_elsewhere(main, sample)[0] or "name" in main.cols and _firms_by_name(main, sample)):
@@ -1108,8 +1124,7 @@ _PLAIN_NAME_BAD = re.compile(f"{_PLACEHOLDER_WORDS}|氏名|名前|{V._ORG.patter
 
 
 def _name_problem(name: str) -> Rejection | None:
-    if _PLAIN_NAME.fullmatch(name) and not _PLAIN_NAME_BAD.search(name) and name[0] * len(name) != name and (
-            name not in V.region_forms()):  # 東　北: a region spread to its column's width (tables22)
+    if _PLAIN_NAME.fullmatch(name) and not _PLAIN_NAME_BAD.search(name) and name[0] * len(name) != name:
         return None
     if N.is_placeholder_name(name):
         return Rejection.PLACEHOLDER
@@ -1268,7 +1283,6 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
     plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
     bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
     joint_mark = _JOINT_MARK.search
-    regions = V.region_forms()
     rows = 0
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
@@ -1281,7 +1295,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         if not a:
             continue
         if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
-                and n not in head_names and not joint_mark(n) and n not in regions):
+                and n not in head_names and not joint_mark(n)):
             append((base + i, index, n, a, *[g(row) for g in others]))
             rows += 1
             continue
