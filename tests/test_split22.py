@@ -84,3 +84,26 @@ def test_a_workbook_and_a_zipped_csv_cut_in_equal_chunks_are_read_whole(tmp_path
     inside = [f for f in doc["files"] if "names.csv" in json.dumps(f.get("container")) + f["path"]]
     assert [f["pii"]["records"] for f in inside] == [12], inside
 
+
+def test_a_raw_set_numbered_from_000_without_its_000_is_incomplete(tmp_path: Path) -> None:
+    """``disk.001`` + ``disk.002`` of a set ``split -d`` numbered from ``.000``, the ``.000`` lost: disk.001 holds no
+    partition table or file system (the middle of the disk). Before: listed not-a-disk-image, the scan complete
+    (exit 0, review22i's left item); now a later segment naming disk.000, the scan incomplete (exit 3)."""
+    from image_data import fat_image
+
+    src = tmp_path / "src"
+    src.mkdir()
+    img = tmp_path / "disk"
+    fat_image(img, {"customers.csv": _csv(50)})
+    data = img.read_bytes()
+    size = -(-len(data) // 3 // 512) * 512
+    (src / "disk").write_bytes(data)
+    subprocess.run(["split", "-b", str(size), "-d", "-a", "3", "disk", "disk."], cwd=src, check=True)
+    (src / "disk").unlink()
+    (src / "disk.000").unlink()
+    assert sorted(p.name for p in src.iterdir()) == ["disk.001", "disk.002"]
+    code, doc = _scan(tmp_path, src)
+    said = {Path(s["path"]).name: s for s in doc["skipped"]}
+    assert [c["code"] for c in said["disk.001"]["detail_codes"]] == ["later-segment"], said
+    assert "disk.000" in said["disk.001"]["detail"]
+    assert code == 3
