@@ -26,6 +26,7 @@ from ..sources.image_sniff import (
     encrypted_dmg_detail,
     first_segment,
     image_kind,
+    lost_zero,
     other_format,
     quick_kind,
     read_ends,
@@ -230,6 +231,9 @@ class ImageInspector:
                 return Inspection(status=Status.CORRUPT, detail=say(Detail.UDIF_TRAILER_MISSING))
             if dmg is not None:  # no UDIF structure at all: not called a damaged UDIF
                 return Inspection(status=Status.UNSUPPORTED, detail=say(dmg))
+            if fd is None and (zero := lost_zero(path)) is not None:  # disk.001 + .002 of a set from .000, the
+                return Inspection(status=Status.UNSUPPORTED, detail=say(  # .000 lost: a disk's middle, never walked
+                    Detail.LATER_SEGMENT, first=os.path.basename(zero)))
             if _suffix(entry.name) in IMAGE_SUFFIXES:
                 return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.NOT_A_DISK_IMAGE))
             return Inspection()  # not an image after all (the quick check only said maybe)

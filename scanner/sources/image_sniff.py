@@ -348,6 +348,22 @@ def missing_first(path: str, exists: Callable[[str], bool] = os.path.lexists) ->
     return f"{stem}.001"
 
 
+def missing_zero(path: str, exists: Callable[[str], bool] = os.path.lexists) -> str | None:
+    """The ``.000`` a ``disk.001`` (or ``disk.dd.001``) beside its ``disk.002`` names when no ``disk.000`` is there:
+    GNU ``split -d`` numbers from ``.000``, so such a ``.001`` that holds no disk image by content (the caller's) is
+    the middle of a disk whose first segment is lost. review22i: it was listed ``not-a-disk-image`` and the scan
+    complete (exit 0), the rest of the disk never read; else None (``missing_first`` says a later ``.002`` ...)."""
+    m = _SPLIT_RAW.match(path)
+    if m is None or int(m.group("num")) != 1:
+        return None
+    stem = m.group("stem")
+    base = os.path.basename(stem)
+    ext = base.rsplit(".", 1)[1].casefold() if "." in base else ""
+    if not base or (ext and ext not in _SEGMENT_EXTS) or exists(f"{stem}.000") or not exists(f"{stem}.002"):
+        return None
+    return f"{stem}.000"
+
+
 _PACKED = (b"BZh", b"\xfd7zXZ")  # bzip2 and xz, besides OTHER_FORMATS' gzip and zstd
 
 
@@ -363,6 +379,20 @@ def lone_segment(path: str) -> str | None:
         return None
     try:
         head = read_evidence(path, 512)
+        size = os.stat(path).st_size
+    except OSError:
+        return first  # not readable: said as the segment it is named like, never passed over
+    return first if segment_head(head, size, path) else None
+
+
+def lost_zero(path: str) -> str | None:
+    """``missing_zero(PATH)`` when the file, no disk image by content (the caller's), may be a disk's middle
+    (``segment_head``): a text, gzip or SQLite ``notes.001`` beside ``notes.002`` is read as what it is."""
+    first = missing_zero(path)
+    if first is None:
+        return None
+    try:
+        head = read_evidence(path, SEGMENT_HEAD)
         size = os.stat(path).st_size
     except OSError:
         return first  # not readable: said as the segment it is named like, never passed over

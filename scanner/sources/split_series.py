@@ -513,8 +513,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         longer: tuple[str, ...] = ()
         if last is None:
             short += (names_in[-1],)
-        elif first is not None and last > first:  # a last part larger than the first: not a cut series
-            longer = (names_in[-1],)
+        elif first is not None and last > first and not (not short and not missing and _chunked(first, last, order)):
+            longer = (names_in[-1],)  # a last part larger than the first: not a cut series (but ``split -n``'s)
         if order[0] != base:  # .001 gone: a cut series only when every part but the last has one size and the last
             cut = sizes[0]  # is not larger (then listed, naming the first part missing; an archive's parts are
             if cut is None or any(s != cut for s in sizes[:-1]) or last is None or last > cut:  # listed anyway)
@@ -522,8 +522,10 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                     continue
             else:
                 short = ()
-        if whole in plain and ((len(short) > 1 and not missing) or any(
-                s is not None and first is not None and s > first for s in sizes)):
+        if whole in plain and ((len(short) > 1 and not missing) or (any(
+                s is not None and first is not None and s > first for s in sizes) and not (
+                not short and not missing and last is not None and first is not None
+                and _chunked(first, last, order)))):
             continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
         if ((short or longer) and not missing and order[0] == base and whole not in plain and head_of is not None
                 and None not in sizes):
@@ -543,6 +545,15 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         for name, series in segments_in(listed, size_of, segment_of).items():
             out.setdefault(name, series)
     return out
+
+
+def _chunked(first: int, last: int, order: list[int]) -> bool:
+    """Whether parts numbered ORDER (none missing, every one but the last FIRST bytes) are GNU ``split -n N``'s
+    equal chunks: each size // N bytes, the last one also the remainder (fewer than N bytes more). split22: a CSV
+    cut so (``roster.csv.001`` 653 bytes, ``.002`` 654) was taken for rotated copies and read from its first part
+    only (6 of 12 persons), the rest said nowhere; a rotated log's parts are not all one size but a last longer by
+    fewer bytes than there are parts."""
+    return first > 0 and 0 < last - first < len(order)
 
 
 def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
