@@ -39,7 +39,7 @@ from .details import Detail, join_details, say
 from .errors import ReadError
 
 if TYPE_CHECKING:
-    from typing_extensions import Buffer
+    from _typeshed import ReadableBuffer as Buffer  # (collections.abc.Buffer is Python 3.12's)
 
 MiB = 1 << 20
 MAX_LINE = 8 * MiB  # characters in one physical line of a text table
