@@ -1015,11 +1015,15 @@ _REGION_HEADER = re.compile("地方|地域|ブロック")
 def _region_column(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     """Is the name column a column of regions (東　北 | 宮城県… | 電話: regional offices, even under 氏名)? Half or more of
     its filled values are regions (values.is_region_name), or its header says 地方/地域/ブロック. A lone region-shaped
-    value among names (北　陸, Kita Riku) is a person's name (review22t)."""
+    value among names (北　陸, Kita Riku) is a person's name (review22t). A region alone on its row is a section heading
+    of a roster grouped by region, not a record: only rows holding more than the name are counted (8 headings before
+    8 persons hid them all, review22b)."""
     if any(_REGION_HEADER.search(plan.labels.get(c, "")) for c in plan.cols.get("name", [])):
         return True
     get = _extractor(plan, "name")
-    names = [n for r in sample if (n := get(r))]
+    named = [(n, r) for r in sample if (n := get(r))]
+    records = [n for n, r in named if sum(1 for v in r if cell_text(v)) > 1]
+    names = records or [n for n, _ in named]
     return bool(names) and sum(map(V.is_region_name, names)) * 2 >= len(names)
 
 
