@@ -46,7 +46,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from . import ppt97, word97
@@ -57,6 +57,9 @@ from .isolation import decoding
 from .markup import pull_events
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import zeroed_block
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 DOCUMENT_FORMATS = ("docx", "odt", "fodt", "rtf", "wordml", "doc", "flatopc", "pptx", "odp", "ppt", "fodp")  # what
 # scanner.tables.iter_tables reads here
@@ -912,7 +915,7 @@ def _ooxml_tables(part: str, xml: bytes, budget: CellBudget, damage: str | None,
         yield Sheet(_name(part, count + 1), [], damage=[damage])
 
 
-def _fallback_copy(el: Any, tbl: str) -> bool:
+def _fallback_copy(el: _Element, tbl: str) -> bool:
     """Whether a table element is inside an ``mc:Fallback`` whose ``mc:AlternateContent`` holds a table in its choice
     too (the same table twice: Word's text box); a fallback's only table is read (docs22, as ``_tables_only``)."""
     fallback = next(el.iterancestors(MC_FALLBACK), None)
