@@ -802,15 +802,24 @@ def _html_table(entry: Entry, size: int, first: bytes, most: int) -> bool:
         return True
     if size <= len(first):
         return False
-    quick = getattr(entry, "quick_head", None)  # a local file: one open and read, no file object
+    longer = _markup_head(entry)
+    if longer is None:
+        return True  # its content could not be looked at: the worker's read lists why
+    return size > len(longer) or _HTML_TABLE.search(longer) is not None or any(m in longer for m in _HTML_TABLE_UTF16)
+
+
+def _markup_head(entry: Entry) -> bytes | None:
+    """A file's first MARKUP_CHECK bytes (a local file: one open and read, no file object); None when they cannot
+    be read (the worker's own read then lists why)."""
+    quick = getattr(entry, "quick_head", None)
     longer = quick(MARKUP_CHECK) if quick is not None else None
     if longer is None:
         try:
             with entry.open() as f:
                 longer = f.read(MARKUP_CHECK)
         except (ReadError, OSError):
-            return True  # its content could not be looked at: the worker's read lists why
-    return size > len(longer) or _HTML_TABLE.search(longer) is not None or any(m in longer for m in _HTML_TABLE_UTF16)
+            return None
+    return longer
 
 
 def _plain_page(entry: Entry, data: bytes, fmt: str, ext: str, reading: Reading) -> bool:
@@ -829,14 +838,9 @@ def _records(entry: Entry, size: int, first: bytes) -> bool:
         return True
     if size <= len(first) or not head_text(first).lstrip("\ufeff \t\r\n").startswith("<") or opens_document(first):
         return False  # (a page, a drawing, a feed, a POM: its root says so, nothing more read)
-    quick = getattr(entry, "quick_head", None)  # a local file: one open and read, no file object
-    longer = quick(MARKUP_CHECK) if quick is not None else None
+    longer = _markup_head(entry)
     if longer is None:
-        try:
-            with entry.open() as f:
-                longer = f.read(MARKUP_CHECK)
-        except (ReadError, OSError):
-            return True  # its content could not be looked at: the worker's read lists why
+        return True  # its content could not be looked at: the worker's read lists why
     if records_head(longer):
         return True
     if size <= len(longer):
