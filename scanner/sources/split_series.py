@@ -511,9 +511,11 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                       if s is None or first is None or s != first)
         last = sizes[-1]
         longer: tuple[str, ...] = ()
+        chunked = (first is not None and last is not None and not short and not missing
+                   and _chunked(first, last, order))  # ``split -n``'s equal chunks, the last one longer
         if last is None:
             short += (names_in[-1],)
-        elif first is not None and last > first and not (not short and not missing and _chunked(first, last, order)):
+        elif first is not None and last > first and not chunked:
             longer = (names_in[-1],)  # a last part larger than the first: not a cut series (but ``split -n``'s)
         if order[0] != base:  # .001 gone: a cut series only when every part but the last has one size and the last
             cut = sizes[0]  # is not larger (then listed, naming the first part missing; an archive's parts are
@@ -522,10 +524,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                     continue
             else:
                 short = ()
-        if whole in plain and ((len(short) > 1 and not missing) or (any(
-                s is not None and first is not None and s > first for s in sizes) and not (
-                not short and not missing and last is not None and first is not None
-                and _chunked(first, last, order)))):
+        if whole in plain and ((len(short) > 1 and not missing) or (not chunked and any(
+                s is not None and first is not None and s > first for s in sizes))):
             continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
         if ((short or longer) and not missing and order[0] == base and whole not in plain and head_of is not None
                 and None not in sizes):
