@@ -335,17 +335,22 @@ def missing_first(path: str, exists: Callable[[str], bool] = os.path.lexists) ->
     segments (the middle of a disk: no file system starts there) were examined as plain files and listed nowhere,
     the scan complete; what decides is the caller's (an image by content is walked as it is, text is a cut file's).
     ``exists(path)``: whether a file of that path is there (a folder's listing: ``split_series.segments_in``)."""
+    stem = _segment_stem(path, later=True)
+    if stem is None or exists(f"{stem}.000") or exists(f"{stem}.001"):
+        return None
+    return f"{stem}.001"
+
+
+def _segment_stem(path: str, later: bool) -> str | None:
+    """The stem of a split raw segment's name (``disk`` of ``disk.002``, ``disk.dd`` of ``disk.dd.002``) numbered
+    2 or more (``later``) or exactly 1, its extension none or a disk image's; else None."""
     m = _SPLIT_RAW.match(path)
-    if m is None or int(m.group("num")) < 2:
+    if m is None or (int(m.group("num")) < 2 if later else int(m.group("num")) != 1):
         return None
     stem = m.group("stem")
     base = os.path.basename(stem)
     ext = base.rsplit(".", 1)[1].casefold() if "." in base else ""
-    if not base or (ext and ext not in _SEGMENT_EXTS):
-        return None
-    if exists(f"{stem}.000") or exists(f"{stem}.001"):
-        return None
-    return f"{stem}.001"
+    return None if not base or (ext and ext not in _SEGMENT_EXTS) else stem
 
 
 def missing_zero(path: str, exists: Callable[[str], bool] = os.path.lexists) -> str | None:
@@ -353,13 +358,8 @@ def missing_zero(path: str, exists: Callable[[str], bool] = os.path.lexists) -> 
     GNU ``split -d`` numbers from ``.000``, so such a ``.001`` that holds no disk image by content (the caller's) is
     the middle of a disk whose first segment is lost. review22i: it was listed ``not-a-disk-image`` and the scan
     complete (exit 0), the rest of the disk never read; else None (``missing_first`` says a later ``.002`` ...)."""
-    m = _SPLIT_RAW.match(path)
-    if m is None or int(m.group("num")) != 1:
-        return None
-    stem = m.group("stem")
-    base = os.path.basename(stem)
-    ext = base.rsplit(".", 1)[1].casefold() if "." in base else ""
-    if not base or (ext and ext not in _SEGMENT_EXTS) or exists(f"{stem}.000") or not exists(f"{stem}.002"):
+    stem = _segment_stem(path, later=False)
+    if stem is None or exists(f"{stem}.000") or not exists(f"{stem}.002"):
         return None
     return f"{stem}.000"
 
@@ -374,28 +374,25 @@ def lone_segment(path: str) -> str | None:
     8-byte ``tiny.002``), read as what it is, was listed later-segment too, the scan incomplete (exit 3) and, given as
     the SOURCE, refused asking for a ``backup.001`` that never was. A segment that starts with a file system is an
     image by content, walked as it is (the caller's)."""
-    first = missing_first(path)
-    if first is None:
-        return None
-    try:
-        head = read_evidence(path, 512)
-        size = os.stat(path).st_size
-    except OSError:
-        return first  # not readable: said as the segment it is named like, never passed over
-    return first if segment_head(head, size, path) else None
+    return _if_segment(path, missing_first(path), 512)
 
 
 def lost_zero(path: str) -> str | None:
     """``missing_zero(PATH)`` when the file, no disk image by content (the caller's), may be a disk's middle
     (``segment_head``): a text, gzip or SQLite ``notes.001`` beside ``notes.002`` is read as what it is."""
-    first = missing_zero(path)
+    return _if_segment(path, missing_zero(path), SEGMENT_HEAD)
+
+
+def _if_segment(path: str, first: str | None, head_size: int) -> str | None:
+    """FIRST (the segment PATH's name says is missing) when PATH's first ``head_size`` bytes may be a disk's middle
+    (``segment_head``) or cannot be read (said as the segment it is named like, never passed over); else None."""
     if first is None:
         return None
     try:
-        head = read_evidence(path, SEGMENT_HEAD)
+        head = read_evidence(path, head_size)
         size = os.stat(path).st_size
     except OSError:
-        return first  # not readable: said as the segment it is named like, never passed over
+        return first
     return first if segment_head(head, size, path) else None
 
 
