@@ -1,14 +1,19 @@
 """Where an OOXML workbook's parts are: package and workbook relationships, read the way calamine reads them.
 
 Shared by the readers' checks (scanner.tables) and the cache readers (scanner.caches), so neither imports
-the other.
+the other. Also the one zip directory read of a workbook in memory (:func:`held_zip`): its format sniff and bomb
+guard share one ZipFile and one package read.
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 
@@ -114,3 +119,64 @@ _USUAL_CACHES = (("pivotCacheDefinition", re.compile(r"/pivotcache/pivotcachedef
 
 def _usual_cache(name: str) -> str | None:
     return next((kind for kind, pattern in _USUAL_CACHES if pattern.search("/" + name)), None)
+
+
+class _Held:
+    """The zip of one file's bytes, read once: its ZipFile (or the error opening it gave) and its package."""
+
+    __slots__ = ("data", "zf", "error", "package")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.zf: zipfile.ZipFile | None = None
+        self.error: BaseException | None = None
+        self.package: OoxmlPackage | None = None
+
+
+_HELD: ContextVar[_Held | None] = ContextVar("_HELD", default=None)
+
+
+@contextmanager
+def held_zip(data: bytes) -> Iterator[None]:
+    """While inside, :func:`opened_zip` of these very bytes (the same object) reads their central directory once
+    and :func:`package_of` its package once (issue 11, work23: a workbook's directory was parsed by the format
+    sniff and again by the bomb guard). Bytes read again after a repair are another object: opened as before."""
+    token = _HELD.set(_Held(data))
+    try:
+        yield
+    finally:
+        held = _HELD.get()
+        _HELD.reset(token)
+        if held is not None and held.zf is not None:
+            held.zf.close()
+
+
+@contextmanager
+def opened_zip(data: bytes) -> Iterator[zipfile.ZipFile]:
+    """``zipfile.ZipFile(io.BytesIO(data))`` as a context (the held one when ``data`` is the held bytes: not closed
+    on leaving, and an error opening it raised again, as a new exception of the same type, to every caller)."""
+    held = _HELD.get()
+    if held is None or held.data is not data:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            yield zf
+        return
+    if held.zf is None and held.error is None:
+        try:
+            held.zf = zipfile.ZipFile(io.BytesIO(data))
+        except Exception as e:  # noqa: BLE001 - kept to be raised again, as each caller met it before
+            held.error = e
+    if held.error is not None:
+        e = held.error
+        raise type(e)(*e.args)
+    assert held.zf is not None
+    yield held.zf
+
+
+def package_of(zf: zipfile.ZipFile) -> OoxmlPackage:
+    """:func:`ooxml_package`, read once for the held zip (:func:`held_zip`); its callers only read it."""
+    held = _HELD.get()
+    if held is None or held.zf is not zf:
+        return ooxml_package(zf)
+    if held.package is None:
+        held.package = ooxml_package(zf)
+    return held.package

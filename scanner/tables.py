@@ -39,7 +39,7 @@ from .doctables import DOCUMENT_FORMATS, document_sheets, stored_inner_directory
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .jsontables import holds_records, iter_json
-from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
+from .ooxml import OoxmlPackage, normalised_part, ooxml_package, opened_zip, package_of, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
 from .statsdata import STATS_FORMATS, stats_sheets
@@ -193,13 +193,13 @@ CONTENT_TYPES_READ = 1 << 20  # bytes of a package's [Content_Types].xml inflate
 
 def _zip_kind(data: bytes) -> str:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with opened_zip(data) as zf:
             if stored_inner_directory(zf, data):  # a cut zip whose last end record is a stored workbook's (review18g)
                 return "zip-corrupt"
             names = set(zf.namelist())
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:  # what nearly every writer does
                 return "xlsb" if "xl/workbook.bin" in names else "xlsx"
-            package = ooxml_package(zf)  # elsewhere: through the relationships (check_zip always follows them)
+            package = package_of(zf)  # elsewhere: through the relationships (check_zip always follows them)
             if package.workbook is not None:
                 return "xlsb" if package.workbook.endswith(".bin") else "xlsx"
             if "mimetype" in names:
@@ -440,7 +440,7 @@ def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
     ``alone``: a local header before the first member or after the central directory (workbooks joined in one
     file: zipfile reads only the one whose end record it finds) is damage (the inspector rebuilds each)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with opened_zip(data) as zf:  # (the zip sniff_format read, when the inspector holds it: ooxml.held_zip)
             infos = zf.infolist()
             first = min((i.header_offset for i in infos), default=0)
             if alone and (data.rfind(ZIP_MAGIC, 0, first) >= 0 or data.find(ZIP_MAGIC, zf.start_dir) >= 0):
@@ -448,7 +448,7 @@ def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
             total = sum(i.file_size for i in infos)
             if total > caps.max_inflated:
                 raise ReadError(Status.TOO_LARGE, say(Detail.INFLATES_OVER_CAP, size=total, cap=caps.max_inflated))
-            package = ooxml_package(zf)
+            package = package_of(zf)
             sheets = package.sheets
             for info in infos:
                 name = normalised_part(info.filename)

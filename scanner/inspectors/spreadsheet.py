@@ -46,6 +46,7 @@ from ..isolation import shared_worker
 from ..jsontables import holds_records
 from ..models import Entry, PersonRecord
 from ..names import behind_suffix, split_ext
+from ..ooxml import held_zip
 from ..passwords import opened_with
 from ..ppt97 import holds_ppt, holds_ppt_stream
 from ..sheet import CellBudget, Sheet
@@ -1055,6 +1056,10 @@ class SpreadsheetInspector:
                 and not holds_archive(data, "") and damaged_head(data) is None)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        with held_zip(data):  # one read of a workbook's zip directory: its format sniff and its bomb guard share it
+            return self._inspect_held(entry, data, ctype, ctx)
+
+    def _inspect_held(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         if (damaged := signature_damaged(data[:64])) is not None and (damaged[0] != OLE_MAGIC or (
                 claimed_ext(entry.name) not in SHEET_EXTENSIONS | MARKUP_EXTENSIONS and legacy.kind_of(entry.name) is None)):
             magic, n = damaged  # (an OLE2 file under a workbook's name: below; under a .doc/.ppt's: the embedded-object

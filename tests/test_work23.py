@@ -1,0 +1,145 @@
+"""Issue 11, session 23: a workbook's zip read once in a worker.
+
+The format sniff (``sniff_format``) and the bomb guard (``check_zip``) each parsed the workbook's central directory and
+the guard read the package relationships again; inside the inspector they now share one ZipFile and one package
+(``ooxml.held_zip``). Checked on real workbooks (openpyxl, the corpus' spreadsheets) whole and damaged: the same
+inspection with the zip shared as with each reader opening its own.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from scanner import ooxml
+from scanner.config import ScanConfig
+from scanner.contracts import NoProgress, ScanContext, ScanResult
+from scanner.inspectors import spreadsheet
+from scanner.inspectors.spreadsheet import SpreadsheetInspector, caps_for
+from scanner.names import NameRules
+from scanner.sources.local import LocalSource
+from scanner.tables import check_zip, sniff_format
+from tests.conftest import ROOT
+from tests.pii_data import xlsx_bytes
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "spreadsheets"
+PERSONS = [["氏名", "住所", "電話番号"], *[[f"山田 太郎{i}", f"東京都小金井市本町{i}-1-2", f"03-1234-{i:04d}"]
+                                          for i in range(1, 21)]]
+
+
+def _context(tmp_path: Path) -> ScanContext:
+    config = ScanConfig(sources=[str(tmp_path)], out=tmp_path / "unused", names=["x.xlsx"], parse_timeout=10)
+    return ScanContext(config, NameRules(config.names, True), [SpreadsheetInspector(config)], ScanResult(config, started=""),
+                       NoProgress())
+
+
+def _entry(tmp_path: Path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    entries = [e for e in LocalSource(str(tmp_path)).entries() if getattr(e, "name", None) == name]
+    assert len(entries) == 1
+    return entries[0]
+
+
+def _seen(inspection) -> tuple:
+    """What an inspection says (its children by name and status: objects of their own)."""
+    return (inspection.status, inspection.detail, list(inspection.reasons), repr(inspection.pii),
+            [(type(c).__name__, str(getattr(c, "location", "")), getattr(c, "reason", None), getattr(c, "detail", None))
+             for c in inspection.children])
+
+
+def _workbooks() -> dict[str, bytes]:
+    out = {"persons.xlsx": xlsx_bytes({"名簿": PERSONS, "数": [[i, i * 2] for i in range(30)]}),
+           "numbers.xlsx": xlsx_bytes({"数": [[i, i * 7 % 13] for i in range(50)]})}
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods") and path.is_file():
+            out[f"corpus-{path.name}"] = path.read_bytes()
+    return out
+
+
+def _damaged(data: bytes) -> dict[str, bytes]:
+    """Cut copies and copies with the central directory's bytes flipped."""
+    at = data.rfind(b"PK\x01\x02")
+    out = {"cut90": data[:len(data) * 9 // 10], "cut-directory": data[:at + 20] if at > 0 else data[:-30]}
+    for i, k in enumerate((10, 30, 46)):
+        if at > 0 and at + k < len(data):
+            flipped = bytearray(data)
+            flipped[at + k] ^= 0xFF
+            out[f"flip{i}"] = bytes(flipped)
+    eocd = data.rfind(b"PK\x05\x06")
+    if eocd > 0:
+        out["eocd-offset"] = data[:eocd + 16] + b"\xff\xff\xff\x7f" + data[eocd + 20:]
+    return out
+
+
+def _cases() -> list[tuple[str, bytes]]:
+    cases = []
+    for name, data in _workbooks().items():
+        cases.append((name, data))
+        stem, ext = name.rsplit(".", 1)
+        cases += [(f"{stem}-{what}.{ext}", bad) for what, bad in _damaged(data).items()]
+    return cases
+
+
+def test_a_workbooks_zip_directory_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: the sniff and the guard each parsed it (2 reads an .xlsx); now one (calamine reads it in Rust)."""
+    data = xlsx_bytes({"名簿": PERSONS})
+    reads = []
+    real = zipfile.ZipFile._RealGetContents
+
+    def counted(self: zipfile.ZipFile) -> None:
+        reads.append(1)
+        real(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
+    ctx = _context(tmp_path)
+    entry = _entry(tmp_path, "名簿.xlsx", data)
+    found = SpreadsheetInspector(ctx.config).inspect(entry, data, "", ctx)
+    assert found.pii["sheets"][0]["records"] == 20
+    assert len(reads) == 1
+
+
+def test_the_shared_zip_gives_the_same_inspection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole and damaged workbooks: inspected with the zip held, and with each reader opening its own, alike."""
+    ctx = _context(tmp_path)
+    cases = _cases()
+    assert len(cases) >= 20
+    shared = {}
+    for name, data in cases:
+        shared[name] = _seen(SpreadsheetInspector(ctx.config).inspect(_entry(tmp_path, name, data), data, "", ctx))
+    monkeypatch.setattr(spreadsheet, "held_zip", lambda data: _NoHold())
+    for name, data in cases:
+        alone = _seen(SpreadsheetInspector(ctx.config).inspect(_entry(tmp_path, name, data), data, "", ctx))
+        assert alone == shared[name], name
+
+
+class _NoHold:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@pytest.mark.parametrize("what", ["not-a-zip", "cut-directory", "eocd-offset"])
+def test_an_error_opening_the_held_zip_is_raised_to_each_reader(what: str) -> None:
+    """A zip zipfile cannot open: the sniff says zip-corrupt and the guard the reader's failure, held or not."""
+    data = xlsx_bytes({"名簿": PERSONS})
+    bad = {"not-a-zip": b"PK\x03\x04" + b"\0" * 200, **_damaged(data)}[what]
+    caps = caps_for(ScanConfig(sources=[], out=Path("unused")), len(bad))
+
+    def both() -> tuple[str, tuple]:
+        try:
+            check_zip(bad, caps.fresh(), alone=True)
+            guard: tuple = ("passed",)
+        except Exception as e:  # noqa: BLE001 - compared
+            guard = (type(e).__name__, str(e))
+        return sniff_format(bad), guard
+
+    alone = both()
+    with ooxml.held_zip(bad):
+        held = both()
+        again = both()  # the error kept is raised again, never a ZipFile half made
+    assert held == alone == again
