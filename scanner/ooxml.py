@@ -165,9 +165,12 @@ def opened_zip(data: bytes) -> Iterator[zipfile.ZipFile]:
             held.zf = zipfile.ZipFile(io.BytesIO(data))
         except Exception as e:  # noqa: BLE001 - kept to be raised again, as each caller met it before
             held.error = e
-    if held.error is not None:
-        e = held.error
-        raise type(e)(*e.args)
+    if (error := held.error) is not None:
+        try:
+            again = type(error)(*error.args)
+        except Exception:  # noqa: BLE001 - an exception not made again from its args: the one kept
+            again = error
+        raise again
     assert held.zf is not None
     yield held.zf
 
