@@ -427,6 +427,38 @@ def _things_first(head: Sequence[Sequence[object]]) -> bool:
     return at is not None and at != first and _not_persons_header(head[at], head[at + 1:])
 
 
+def _rows_not_its(head: Sequence[Sequence[object]]) -> int | None:
+    """The row of a header naming things (:func:`_things_first`) whose rows below are no rows of its list, or None:
+    read header-less, they give names and addresses whose address column stands under a word that names no place, no
+    address and no staff (品名 | 数量 | 保管場所 | 担当者名 over name | address | phone: the addresses under 数量, tables23;
+    was nothing, as the header's rows were never read as persons), a person in one of its first NARROW_MIN rows (with
+    more rows of its own first it was read, as its table then theirs). An inventory's own rows have their staff under
+    担当者名 and their shelves under 保管場所; a store list's managers under 店長 and addresses under 住所: kept."""
+    at = _first_filled_at(head)
+    if at >= len(head) - 1:
+        return None
+    header, below = head[at], head[at + 1:]
+    main, _context = discover(below, set(), need_name=True)
+    names, addresses = main.cols.get("name", []), main.cols.get("address", [])
+    if not names or not addresses:
+        return None
+
+    def over(c: int) -> str:
+        return cell_text(header[c]).strip() if c < len(header) else ""
+
+    def no_place(c: int) -> bool:
+        t = over(c)
+        return bool(t) and read_header(t) is None and not _text_excluded(t)
+
+    if not all(map(no_place, addresses)) or any(is_staff_header(over(c)) for c in names):
+        return None
+    # 2+ rows of its own list first: its table, then the persons', as before (the list's shape ends where theirs starts)
+    name_of, address_of = _extractor(main, "name"), _extractor(main, "address")
+    firsts = [r for r in below if any(map(cell_text, r))][:NARROW_MIN]
+    return at if any((n := name_of(r)) and (a := address_of(r)) and _name_problem(n) is None
+                     and _address_problem(a) is None for r in firsts) else None
+
+
 def _things_header(head: Sequence[Sequence[object]]) -> int | None:
     """The first of the header search's rows with two cells naming things or our own staff (品名 | 担当者名)."""
     # is_excluded of a cell is _is_excluded of its text, False for any other cell: the text cells through the cached
@@ -1423,6 +1455,8 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
                 by_values := _values_over_header(head, mapping)) is not None:
             header_at, sample, plan = None, head, by_values
     elif _things_first(head):
+        if later and (at := _rows_not_its(head)) is not None:  # persons right under 品名 | 数量 | …: read header-less
+            return _analyse(name, chain(head[at + 1:], stream), first_row + at + 1, first_col, later)
         sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
     else:
         sample = head

@@ -1,0 +1,100 @@
+"""tables23: person tables left open by tables22 / review22t / review22b (Faker ja_JP, fixed seed 2323; every
+expected count derived from the generated rows).
+
+3. Persons right under a header naming things (品名 | 数量 | 保管場所 | 担当者名) with no list row of its own: nothing.
+5. A 氏名 column alternating region rows (with their office's address and phone) and persons: exactly half regions
+   refused the whole sheet.
+6. A cap's note (read-on-capped) said for every table format read by the spreadsheet inspector, not only workbooks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from faker import Faker
+
+from scanner.codes import Rejection, SheetKind
+from scanner.detectors import pii as P
+from scanner.rules import load
+
+SEED = 2323
+Rows = list[list[object]]
+THINGS = ["品名", "数量", "保管場所", "担当者名"]
+
+
+def _fake() -> Faker:
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    return fake
+
+
+def _persons(fake: Faker, n: int) -> Rows:
+    return [[fake.name(), fake.address(), fake.phone_number()] for _ in range(n)]
+
+
+def _items(fake: Faker, n: int) -> Rows:
+    return [[fake.word() + "セット", fake.random_int(1, 50), f"本社倉庫{fake.random_int(1, 9)}番棚", fake.name()]
+            for _ in range(n)]
+
+
+# --- 3. persons right under a header naming things --------------------------------------------------------------------
+
+@pytest.mark.parametrize("items", [0, 1])
+def test_persons_right_under_a_things_header_are_counted(items: int) -> None:
+    """品名 | 数量 | 保管場所 | 担当者名, then 0 or 1 of its own rows, then name | address | phone rows: their addresses
+    stand under 数量 (no place, no address) and their names under 品名: the rows are not the header's list. Was: None
+    (with 2+ list rows: every person)."""
+    fake = _fake()
+    people = _persons(fake, 40)
+    found = P.analyse_sheet("s", [THINGS, *_items(fake, items), *people])
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(people), \
+        None if found is None else (found.count, found.rejected)
+    assert {r.fields["name"] for r in found.records} <= {str(p[0]) for p in people}
+
+
+@pytest.mark.parametrize("items", [3, 40])
+def test_an_inventory_under_its_things_header_stays_no_persons(items: int) -> None:
+    """The guard (review11c #5): the inventory's own rows, its staff under 担当者名 and its shelves under 保管場所."""
+    fake = _fake()
+    found = P.analyse_sheet("s", [THINGS, *_items(fake, items)])
+    assert found is None or not found.count, (found.count, found.rejected)
+
+
+# --- 5. a name column alternating regional offices and persons --------------------------------------------------------
+
+REGIONS = ["\u3000".join(n) if len(n) == 2 else n for n in load("pii_columns")["japanese_regions"]["names"]][:8]
+
+
+def _offices_and_persons(header: bool) -> tuple[Rows, int, int]:
+    """氏名 | 住所 | 電話 (or no header): each region's office row (東　北 | its address | its phone), then a person's."""
+    fake = _fake()
+    rows: Rows = [["氏名", "住所", "電話"]] if header else []
+    for region in REGIONS:
+        rows += [[region, fake.address(), fake.phone_number()], [fake.name(), fake.address(), fake.phone_number()]]
+    return rows, len(REGIONS), len(REGIONS)
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["氏名", "header-less"])
+def test_regional_offices_taking_turns_with_persons_count_the_persons(header: bool) -> None:
+    """Exactly half the name column regions, each region row holding its office's address and phone (no heading: a
+    heading's other cells are empty, review22b): the region rows are offices, refused one by one (not-a-name), the
+    persons between them counted. Was: nothing at all (the whole column read as regions: a false clean)."""
+    rows, offices, persons = _offices_and_persons(header)
+    found = P.analyse_sheet("s", rows)
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == persons, \
+        None if found is None else (found.count, found.rejected)
+    assert found.rejected.get(Rejection.NOT_A_NAME) == offices
+    assert not {r.fields["name"] for r in found.records} & set(REGIONS)
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["氏名", "header-less"])
+def test_more_offices_than_persons_stay_a_region_column(header: bool) -> None:
+    """The guard: more than half the name column regions (each with its office's address) is no person table."""
+    rows, _offices, _persons = _offices_and_persons(header)
+    body = rows[1:] if header else rows
+    keep = [r for i, r in enumerate(body) if i % 2 == 0 or i < 4]  # every office, two persons
+    found = P.analyse_sheet("s", [*rows[:1], *keep] if header else keep)
+    assert found is None or not found.count, (found.count, found.rejected)
