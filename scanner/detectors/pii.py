@@ -1046,17 +1046,48 @@ _REGION_HEADER = re.compile("地方|地域|ブロック")
 
 def _region_column(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     """Is the name column a column of regions (東　北 | 宮城県… | 電話: regional offices, even under 氏名)? Half or more of
-    its filled values are regions (values.is_region_name), or its header says 地方/地域/ブロック. A lone region-shaped
+    its filled values are regions (values.is_region_name; exactly half: offices taking turns with persons,
+    :func:`_region_rows`, tables23), or its header says 地方/地域/ブロック. A lone region-shaped
     value among names (北　陸, Kita Riku) is a person's name (review22t). A region alone on its row is a section heading
     of a roster grouped by region, not a record: only rows holding more than the name are counted (8 headings before
     8 persons hid them all, review22b)."""
     if any(_REGION_HEADER.search(plan.labels.get(c, "")) for c in plan.cols.get("name", [])):
         return True
+    names = _record_names(plan, sample)
+    return bool(names) and sum(map(V.is_region_name, names)) * 2 > len(names)
+
+
+REGION_ROWS = 1 / 3  # of a name column's records, the share of regions (up to half) that makes them offices, not names
+
+
+def _record_names(plan: RolePlan, sample: Sequence[Sequence[object]]) -> list[str]:
+    """The name column's values on rows holding more than the name (all rows' when none do): a region alone on its
+    row is a section heading, not a record (review22b)."""
     get = _extractor(plan, "name")
     named = [(n, r) for r in sample if (n := get(r))]
     records = [n for n, r in named if sum(1 for v in r if cell_text(v)) > 1]
-    names = records or [n for n, _ in named]
-    return bool(names) and sum(map(V.is_region_name, names)) * 2 >= len(names)
+    return records or [n for n, _ in named]
+
+
+def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
+    """Are the name column's region values offices among persons (tables23)? A third to a half of its records are
+    regions with more on their row (東　北 | its office's address | phone taking turns with persons): each such row is
+    refused (not-a-name), the persons counted. Fewer are names (北　陸 Kita Riku among persons, review22t); more, a
+    column of regions (:func:`_region_column`)."""
+    names = _record_names(plan, sample)
+    return bool(names) and sum(map(V.is_region_name, names)) >= REGION_ROWS * len(names)
+
+
+def _without_regions(data: Iterable[Sequence[object]], main: RolePlan, refused: Counter[str]
+                     ) -> Iterator[Sequence[object]]:
+    """``data`` with the rows whose name is a region and that hold more than it blanked (row numbers kept), counted
+    in ``refused`` as ``not-a-name`` (:func:`_region_rows`)."""
+    for r in data:
+        if (n := main.value(r, "name")) and V.is_region_name(n) and sum(1 for v in r if cell_text(v)) > 1:
+            refused[Rejection.NOT_A_NAME] += 1
+            yield ()
+        else:
+            yield r
 
 
 def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | None:
@@ -1534,6 +1565,9 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
     elsewhere: Counter[str] = Counter()
     if kind != SheetKind.NAMES and (person := plan.role("")) is not None and (spread := _names_elsewhere(person, sample)[1]):
         data = _without_names(data, person, spread, elsewhere)  # staff in charge among the people (a row of theirs each)
+    if kind != SheetKind.NAMES and (person := plan.role("")) is not None and "name" in person.cols and (
+            _region_rows(person, sample)):
+        data = _without_regions(data, person, elsewhere)  # regional offices taking turns with persons (tables23)
     sink = RECORD_SINK.get()
     role_counts = None
     if kind == SheetKind.NAMES:
