@@ -144,3 +144,38 @@ def test_the_read_on_cap_is_said_for_every_table_format(monkeypatch: pytest.Monk
     found, _sheets, reading = analyse_bytes(_as(fmt, rows), fmt, Caps())
     assert sum(f.count for f in found) == len(rows)
     assert any("read on" in n for n in reading.notes), reading.notes
+
+
+# --- 4. a lone narrow person row below a wide export --------------------------------------------------------------------
+
+WIDE_HEADER = ["姓", "名", "郵便番号", "都道府県", "市区町村", "町名", "番地", "建物名", "部屋", "電話"]
+
+
+def _export(fake: Faker, n: int) -> Rows:
+    return [WIDE_HEADER, *([fake.last_name(), fake.first_name(), fake.postcode(), fake.prefecture(), fake.city(),
+                            fake.town(), fake.chome() + fake.ban(), fake.building_name(),
+                            str(fake.random_int(101, 905)), fake.phone_number()] for _ in range(n))]
+
+
+@pytest.mark.parametrize("where", ["below", "between"])
+@pytest.mark.parametrize("padded", [False, True], ids=["own cells", "padded to 10"])
+def test_a_lone_narrow_person_row_is_said_as_a_lone_row(where: str, padded: bool) -> None:
+    """30 rows of a 10-column export and one header-less name | address | phone row (below it, or between its rows):
+    one row is too few for a table of its own (NARROW_MIN: a footer would be a person), and it gave nothing, no record
+    and no rejection (silently lost). It is now said on the sheet as ``lone-row``, never counted."""
+    fake = _fake()
+    rows = _export(fake, 30)
+    lone = [fake.name(), fake.address(), fake.phone_number()]
+    lone += [""] * (10 - len(lone)) if padded else []
+    sheet = [*rows, lone] if where == "below" else [*rows[:16], lone, *rows[16:]]
+    found = P.analyse_sheet("export", sheet)
+    assert found is not None and found.count == len(rows) - 1, None if found is None else (found.count, found.rejected)
+    assert found.rejected == {Rejection.LONE_ROW: 1}, found.rejected
+
+
+def test_a_lone_footer_line_stays_unsaid() -> None:
+    """The guard (tables22/review22t): a sign-off line (作成者 | a name | the office's address) is the export's own."""
+    fake = _fake()
+    rows = _export(fake, 30)
+    found = P.analyse_sheet("export", [*rows, ["作成者", fake.name(), fake.address()]])
+    assert found is not None and found.count == len(rows) - 1 and not found.rejected, found.rejected

@@ -1579,6 +1579,8 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
     if examples:
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
+    if cut.lone:
+        rejected[Rejection.LONE_ROW] += cut.lone
     second = None
     if cut.rest is not None or cut.side or cut.done:
         depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # the rest read inside this call: one level deeper
@@ -1658,6 +1660,7 @@ class _Cut:
     # reads a narrower table (its first row, its rows) now: held tables past the sheet's NARROW_HELD (review22t)
     read: Callable[[int, Iterable[Sequence[object]]], SheetFinding | None] | None = None
     done: list[SheetFinding | None] = field(default_factory=list)  # the narrower tables read so, in row order
+    lone: int = 0  # lone narrow rows with a name and an address (too few for a table: said as lone-row, tables23)
 
     def flush(self) -> int:
         """Read the narrower tables held so far now, in row order, and let go of their rows (how many): the sheet's
@@ -1783,9 +1786,19 @@ def _held_narrow(run: list[Sequence[object]], cut: _Cut) -> Iterator[Sequence[ob
             # read the rest as one table, the wide rows between as blank rows: 20 of them after its first list and
             # that table's sample held 5 rows, nothing: every list past the cap lost, unsaid)
             run = [[]] * len(run)
+    elif len(run) < NARROW_MIN and not all(map(_signed_line, run)):
+        cut.lone += sum(map(_names_someone, run))  # one row of another list: said, never silently nothing (tables23)
     for held in run:
         cut.rows += 1
         yield held
+
+
+def _names_someone(row: Sequence[object]) -> bool:
+    """Does a narrow row (:func:`_narrow_row`: an address among its cells) hold a name before its address? A lone one
+    is said as ``lone-row`` beside the table (a footer's 合計 | 30名 | address names nobody)."""
+    texts = [t for v in row if (t := cell_text(v))]
+    at = next((i for i, t in enumerate(texts) if V.looks_like_address(t, strict=True)), len(texts))
+    return any(_name_problem(t) is None and V.looks_like_name(t) for t in texts[:at])
 
 
 def _signed_line(row: Sequence[object]) -> bool:
