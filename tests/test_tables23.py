@@ -179,3 +179,38 @@ def test_a_lone_footer_line_stays_unsaid() -> None:
     rows = _export(fake, 30)
     found = P.analyse_sheet("export", [*rows, ["作成者", fake.name(), fake.address()]])
     assert found is not None and found.count == len(rows) - 1 and not found.rejected, found.rejected
+
+
+# --- 1. / 2. an era's year ending the building part: a unit, or a date after her room -------------------------------------
+
+def _persons_at(addresses: list[str]) -> int:
+    """Distinct persons of one Faker name at one Faker block, each record's building part as typed."""
+    from scanner.models import PersonRecord
+    from scanner.persons.count import count, make_rows
+    fake = _fake()
+    name, home = fake.name(), f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()} "
+    records = [PersonRecord("s", i, {"name": name, "address": home + a}) for i, a in enumerate(addresses)]
+    return count(make_rows(0, records)[0]).unique
+
+
+@pytest.mark.parametrize("typed", [["パークタワー H1", "パークタワー H2"], ["パークタワー　H1", "パークタワー　H2"],
+                                   ["メゾン R2", "メゾン R3"], ["ハイツ S10", "ハイツ S11"]])
+def test_two_era_shaped_units_typed_apart_stay_two_persons(typed: list[str]) -> None:
+    """tables21 read an era's year typed apart (`パークタワー H1`) as a date and no unit: two namesakes in towers H1 and
+    H2 were one person (glued, パークタワーH1 / H2, they were two). With no room of the building among the other
+    records, the era-shaped part is the unit: 2 persons."""
+    assert _persons_at(typed) == len(typed)
+
+
+@pytest.mark.parametrize("typed", [["コーポ山田 101号室", "コーポ山田H30"], ["コーポ山田 101号室", "コーポ山田H30。"],
+                                   ["コーポ山田 101号室", "コーポ山田 H30"], ["コーポ山田 101", "コーポ山田R2"]])
+def test_an_era_year_beside_her_room_is_that_room_glued_or_apart(typed: list[str]) -> None:
+    """`コーポ山田H30` glued beside `コーポ山田 101号室`: the glued form was unit 30 of wing H, two persons. The column's
+    other values decide: the building's only room person is there, so the era's year is a date after the building and
+    the record is that person: 1."""
+    assert _persons_at(typed) == 1
+
+
+def test_an_era_year_beside_two_rooms_is_its_own_person() -> None:
+    """The guard: beside two namesakes' rooms (101, 202) an era-shaped part cannot say whose date it is: its own."""
+    assert _persons_at(["コーポ山田 101号室", "コーポ山田 202号室", "コーポ山田 H30"]) == 3
