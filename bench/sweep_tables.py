@@ -4,7 +4,9 @@ Each file (xlsx, xls, xlsm, xlsb, ods, csv, tsv, txt, xml, json; 8 MiB at most) 
 ``inspectors.spreadsheet.analyse_bytes`` as a worker runs it, once per tree, each tree in a process of its own;
 every sheet's kind, record count and rejections are compared, and the files that differ are printed (a new person
 table in third-party data is a false person until shown otherwise). tables21 ran it over takamatsu-city/opendata,
-tidyverse/readxl, ycphs/openxlsx, pandas tests/io and ../shared/corpus/spreadsheets (786 files).
+tidyverse/readxl, ycphs/openxlsx, pandas tests/io and ../shared/corpus/spreadsheets (786 files). tables23: each
+sheet also says how many of its records' addresses are a prefecture alone or hold no number (a cut address), counts
+only.
 
     python bench/sweep_tables.py --tree OTHER_CHECKOUT DIR [DIR ...]
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -33,6 +36,22 @@ def _alarm(*_: object) -> None:
     raise _Timeout
 
 
+_PREFECTURE = re.compile("(?:東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
+_NUMBER = re.compile("[0-9０-９一二三四五六七八九十〇]")
+
+
+def _address_shapes(found: object) -> dict[str, int]:
+    """How many of a sheet's records hold a prefecture alone as their address, and how many no number at all (a cut
+    address: a past defect kept the prefecture of a split address only, tables23); counts only, never a value."""
+    keys, rows = getattr(found, "keys", ()), getattr(found, "rows", [])
+    if "address" not in keys:
+        return {}
+    at = 2 + list(keys).index("address")
+    addresses = [str(r[at]) for r in rows if len(r) > at]
+    return {"records": len(addresses), "prefecture_only": sum(bool(_PREFECTURE.fullmatch(a.strip())) for a in addresses),
+            "no_number": sum(not _NUMBER.search(a) for a in addresses)}
+
+
 def child(tree: Path, out: Path, folders: list[str]) -> None:
     """One tree's findings, one JSON line per file."""
     sys.path.insert(0, str(tree))
@@ -51,8 +70,8 @@ def child(tree: Path, out: Path, folders: list[str]) -> None:
                 signal.alarm(SECONDS)
                 try:
                     found, _sheets, _reading = analyse_bytes(data, sniff_format(data), Caps())
-                    line["sheets"] = [[s.index, str(s.kind), s.count, {str(k): v for k, v in s.rejected.items()}]
-                                      for s in found]
+                    line["sheets"] = [[s.index, str(s.kind), s.count, {str(k): v for k, v in s.rejected.items()},
+                                       _address_shapes(s)] for s in found]
                 except _Timeout:
                     line["error"] = "timeout"
                 except Exception as e:  # noqa: BLE001 - a reader's failure is this file's outcome, compared as such

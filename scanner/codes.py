@@ -158,6 +158,9 @@ class Rejection(Code):
     NAME_ELSEWHERE = "name-elsewhere", ("the name stands at several other addresses of the table, or beside another "
                                         "person's: someone in charge of places (an asset's manager, the staff at "
                                         "customers' houses), a sender beside the recipients' addresses; no resident")
+    LONE_ROW = "lone-row", ("a name and an address on a lone row narrower than the table around it (a header-less "
+                            "list's single entry pasted among an export's rows): too few for a table of its own, said "
+                            "beside it, never counted")
     NO_ADDRESS = "no-address", ("a name beside a phone, e-mail or birth date and no address: a row of a names-only list "
                                 "on the same sheet as a person table (a lead's row), said beside it, never counted")
 

@@ -592,7 +592,7 @@ KEYING_ROOM_STAGES = {12: KNOWN_ROOM_STAGES[0], 13: KNOWN_ROOM_STAGES[0], 14: KN
                       15: KNOWN_ROOM_STAGES[1], 16: KNOWN_ROOM_STAGES[2], 17: KNOWN_ROOM_STAGES[2],
                       18: KNOWN_ROOM_STAGES[2], 19: KNOWN_ROOM_STAGES[2],
                       20: KNOWN_ROOM_STAGES[2], 21: KNOWN_ROOM_STAGES[2],
-                      22: KNOWN_ROOM_STAGES[2]}
+                      22: KNOWN_ROOM_STAGES[2], 23: KNOWN_ROOM_STAGES[2]}
 
 
 # from this keying on a case proves its keying: ``persons.keying_id`` = HMAC(case.key, keying and record chains)

@@ -31,7 +31,7 @@ WARNING = "as the inputs state it"
 def test_the_keyings_sharing_a_chain_format():
     assert keyings_of_one_format(12) == keyings_of_one_format(13) == (12, 13)
     assert keyings_of_one_format(14) == keyings_of_one_format(15) == (14, 15)
-    assert keyings_of_one_format(16) == (16, 17, 18, 19, 20, 21, 22) == keyings_of_one_format(KEYING)  # 16 added link stages; 17-22 kept them
+    assert keyings_of_one_format(16) == (16, 17, 18, 19, 20, 21, 22, 23) == keyings_of_one_format(KEYING)  # 16 added link stages; 17-23 kept them
     assert keyings_of_one_format(99) == keyings_of_one_format("13") == keyings_of_one_format(None) == ()
     for k in KEYING_ROOM_STAGES:  # a keying alone with its format is proven by its chains: nothing to say
         assert bool(keyings_of_one_format(k)) == (list(KEYING_ROOM_STAGES.values()).count(KEYING_ROOM_STAGES[k]) > 1)

@@ -69,7 +69,7 @@ def _names(cols: dict[int, list[str]], rows: int, beside: dict[int, list[str]] |
             how = "shape"
         else:
             continue
-        if share(vals, V.is_prefecture_name) >= 0.5 or share(vals, V.is_region_name) >= 0.5:
+        if share(vals, V.is_prefecture_name) >= 0.5 or share(vals, V.is_region_name) > 0.5:
             continue  # prefectures or regions padded to align (青　森, 東　北)
         filled = [v for v in vals if v]
         top = Counter(filled).most_common(1)[0][1]

@@ -290,7 +290,7 @@ def _names(cols: dict[int, _Column], rows: int, beside: dict[int, _Column] | Non
             how = "shape"
         else:
             continue
-        if col.share(V.is_prefecture_name) < 0.5 and col.share(V.is_region_name) < 0.5:
+        if col.share(V.is_prefecture_name) < 0.5 and col.share(V.is_region_name) <= 0.5:
             # prefectures or regions padded to align (青　森, 東　北) are places, not names; one among names is a name
             if _one_label(col):
                 label = label or ([c], how)
@@ -554,7 +554,7 @@ def second_person(data: Sequence[Sequence[object]], main: RolePlan) -> RolePlan 
         if nxt is None or not col.filled_in(rows) or _numbers(col) or not (
                 col.mostly(V.looks_like_spaced_name, 0.6) or col.mostly(N.japanese_name_shape, 0.75)
                 and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9)) or col.share(V.is_prefecture_name) >= 0.5 or (
-                col.share(V.is_region_name) >= 0.5):
+                col.share(V.is_region_name) > 0.5):
             continue
         if (_one_label(col) or not nxt.mostly(lambda v: V.looks_like_address(v, strict=True), 0.6)
                 or not _tied(col.texts, [nxt.texts]) or _shared_places(col.texts, nxt.texts)

@@ -427,6 +427,38 @@ def _things_first(head: Sequence[Sequence[object]]) -> bool:
     return at is not None and at != first and _not_persons_header(head[at], head[at + 1:])
 
 
+def _rows_not_its(head: Sequence[Sequence[object]]) -> int | None:
+    """The row of a header naming things (:func:`_things_first`) whose rows below are no rows of its list, or None:
+    read header-less, they give names and addresses whose address column stands under a word that names no place, no
+    address and no staff (品名 | 数量 | 保管場所 | 担当者名 over name | address | phone: the addresses under 数量, tables23;
+    was nothing, as the header's rows were never read as persons), a person in one of its first NARROW_MIN rows (with
+    more rows of its own first it was read, as its table then theirs). An inventory's own rows have their staff under
+    担当者名 and their shelves under 保管場所; a store list's managers under 店長 and addresses under 住所: kept."""
+    at = _first_filled_at(head)
+    if at >= len(head) - 1:
+        return None
+    header, below = head[at], head[at + 1:]
+    main, _context = discover(below, set(), need_name=True)
+    names, addresses = main.cols.get("name", []), main.cols.get("address", [])
+    if not names or not addresses:
+        return None
+
+    def over(c: int) -> str:
+        return cell_text(header[c]).strip() if c < len(header) else ""
+
+    def no_place(c: int) -> bool:
+        t = over(c)
+        return bool(t) and read_header(t) is None and not _text_excluded(t)
+
+    if not all(map(no_place, addresses)) or any(is_staff_header(over(c)) for c in names):
+        return None
+    # 2+ rows of its own list first: its table, then the persons', as before (the list's shape ends where theirs starts)
+    name_of, address_of = _extractor(main, "name"), _extractor(main, "address")
+    firsts = [r for r in below if any(map(cell_text, r))][:NARROW_MIN]
+    return at if any((n := name_of(r)) and (a := address_of(r)) and _name_problem(n) is None
+                     and _address_problem(a) is None for r in firsts) else None
+
+
 def _things_header(head: Sequence[Sequence[object]]) -> int | None:
     """The first of the header search's rows with two cells naming things or our own staff (品名 | 担当者名)."""
     # is_excluded of a cell is _is_excluded of its text, False for any other cell: the text cells through the cached
@@ -1014,17 +1046,48 @@ _REGION_HEADER = re.compile("地方|地域|ブロック")
 
 def _region_column(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     """Is the name column a column of regions (東　北 | 宮城県… | 電話: regional offices, even under 氏名)? Half or more of
-    its filled values are regions (values.is_region_name), or its header says 地方/地域/ブロック. A lone region-shaped
+    its filled values are regions (values.is_region_name; exactly half: offices taking turns with persons,
+    :func:`_region_rows`, tables23), or its header says 地方/地域/ブロック. A lone region-shaped
     value among names (北　陸, Kita Riku) is a person's name (review22t). A region alone on its row is a section heading
     of a roster grouped by region, not a record: only rows holding more than the name are counted (8 headings before
     8 persons hid them all, review22b)."""
     if any(_REGION_HEADER.search(plan.labels.get(c, "")) for c in plan.cols.get("name", [])):
         return True
+    names = _record_names(plan, sample)
+    return bool(names) and sum(map(V.is_region_name, names)) * 2 > len(names)
+
+
+REGION_ROWS = 1 / 3  # of a name column's records, the share of regions (up to half) that makes them offices, not names
+
+
+def _record_names(plan: RolePlan, sample: Sequence[Sequence[object]]) -> list[str]:
+    """The name column's values on rows holding more than the name (all rows' when none do): a region alone on its
+    row is a section heading, not a record (review22b)."""
     get = _extractor(plan, "name")
     named = [(n, r) for r in sample if (n := get(r))]
     records = [n for n, r in named if sum(1 for v in r if cell_text(v)) > 1]
-    names = records or [n for n, _ in named]
-    return bool(names) and sum(map(V.is_region_name, names)) * 2 >= len(names)
+    return records or [n for n, _ in named]
+
+
+def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
+    """Are the name column's region values offices among persons (tables23)? A third to a half of its records are
+    regions with more on their row (東　北 | its office's address | phone taking turns with persons): each such row is
+    refused (not-a-name), the persons counted. Fewer are names (北　陸 Kita Riku among persons, review22t); more, a
+    column of regions (:func:`_region_column`)."""
+    names = _record_names(plan, sample)
+    return bool(names) and sum(map(V.is_region_name, names)) >= REGION_ROWS * len(names)
+
+
+def _without_regions(data: Iterable[Sequence[object]], main: RolePlan, refused: Counter[str]
+                     ) -> Iterator[Sequence[object]]:
+    """``data`` with the rows whose name is a region and that hold more than it blanked (row numbers kept), counted
+    in ``refused`` as ``not-a-name`` (:func:`_region_rows`)."""
+    for r in data:
+        if (n := main.value(r, "name")) and V.is_region_name(n) and sum(1 for v in r if cell_text(v)) > 1:
+            refused[Rejection.NOT_A_NAME] += 1
+            yield ()
+        else:
+            yield r
 
 
 def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | None:
@@ -1423,6 +1486,8 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
                 by_values := _values_over_header(head, mapping)) is not None:
             header_at, sample, plan = None, head, by_values
     elif _things_first(head):
+        if later and (at := _rows_not_its(head)) is not None:  # persons right under 品名 | 数量 | …: read header-less
+            return _analyse(name, chain(head[at + 1:], stream), first_row + at + 1, first_col, later)
         sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
     else:
         sample = head
@@ -1500,6 +1565,9 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
     elsewhere: Counter[str] = Counter()
     if kind != SheetKind.NAMES and (person := plan.role("")) is not None and (spread := _names_elsewhere(person, sample)[1]):
         data = _without_names(data, person, spread, elsewhere)  # staff in charge among the people (a row of theirs each)
+    if kind != SheetKind.NAMES and (person := plan.role("")) is not None and "name" in person.cols and (
+            _region_rows(person, sample)):
+        data = _without_regions(data, person, elsewhere)  # regional offices taking turns with persons (tables23)
     sink = RECORD_SINK.get()
     role_counts = None
     if kind == SheetKind.NAMES:
@@ -1511,6 +1579,8 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
     if examples:
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
+    if cut.lone:
+        rejected[Rejection.LONE_ROW] += cut.lone
     second = None
     if cut.rest is not None or cut.side or cut.done:
         depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # the rest read inside this call: one level deeper
@@ -1590,6 +1660,7 @@ class _Cut:
     # reads a narrower table (its first row, its rows) now: held tables past the sheet's NARROW_HELD (review22t)
     read: Callable[[int, Iterable[Sequence[object]]], SheetFinding | None] | None = None
     done: list[SheetFinding | None] = field(default_factory=list)  # the narrower tables read so, in row order
+    lone: int = 0  # lone narrow rows with a name and an address (too few for a table: said as lone-row, tables23)
 
     def flush(self) -> int:
         """Read the narrower tables held so far now, in row order, and let go of their rows (how many): the sheet's
@@ -1715,9 +1786,19 @@ def _held_narrow(run: list[Sequence[object]], cut: _Cut) -> Iterator[Sequence[ob
             # read the rest as one table, the wide rows between as blank rows: 20 of them after its first list and
             # that table's sample held 5 rows, nothing: every list past the cap lost, unsaid)
             run = [[]] * len(run)
+    elif len(run) < NARROW_MIN and not all(map(_signed_line, run)):
+        cut.lone += sum(map(_names_someone, run))  # one row of another list: said, never silently nothing (tables23)
     for held in run:
         cut.rows += 1
         yield held
+
+
+def _names_someone(row: Sequence[object]) -> bool:
+    """Does a narrow row (:func:`_narrow_row`: an address among its cells) hold a name before its address? A lone one
+    is said as ``lone-row`` beside the table (a footer's 合計 | 30名 | address names nobody)."""
+    texts = [t for v in row if (t := cell_text(v))]
+    at = next((i for i, t in enumerate(texts) if V.looks_like_address(t, strict=True)), len(texts))
+    return any(_name_problem(t) is None and V.looks_like_name(t) for t in texts[:at])
 
 
 def _signed_line(row: Sequence[object]) -> bool:

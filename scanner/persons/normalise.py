@@ -865,6 +865,8 @@ def room_reading(building: str) -> str:
     "305\x1f2001\x1e2001\x1e", `メゾン2001` -> "2001\x1e\x1e2001" (room 2001, or building 2001 without a room),
     `メゾン2000 A棟305` -> "305\x1fA\x1f2000\x1e2000\x1e". link_keys turns them into the tags and alias that
     evidence.resolve_persons reads; room_keys reads the path alone."""
+    if era := _era_unit(building):
+        return era
     room, wing, number = _room_parts(building)
     if not room:
         return ""
@@ -873,6 +875,27 @@ def room_reading(building: str) -> str:
     glued = room if path == room and (m := _glued_alone().search(_room_remark().sub("", building).rstrip(_TRAILING))) and \
         _number(m.group(1) or m.group(2)) == room else ""
     return f"{path}{_LINK}{number}{_LINK}{glued}" if number or glued else path
+
+
+# tables23: an era's year ending the building part, typed apart or glued (パークタワー H1, コーポ山田H30, R2。) with no room
+# before it reads two ways: a unit of its own (towers H1 and H2: tables21 read the spaced form as a date, one person) or a
+# date typed after the building (beside her 101号室 the glued H30 was unit 30 of wing H: two persons). Its room stage is
+# the token itself (H30); its alias is the tag every other room of the building carries (_ANY_ROOM): it joins the
+# building's only person with a room, else stays its own (the column's other values decide, evidence.resolve_persons)
+_ERA_END = re.compile(r"(?<![A-Za-z\d])(R\d{1,2}|H(?:[12]?\d|3[01])|S(?:[1-5]?\d|6[0-4]))[\s。、.,・]*$", re.I)
+_ERA_UNIT = re.compile(r"[RHS]\d{1,2}")
+_ANY_ROOM = "*room"  # the tag value of a room of the building (its path carries it where a link slot is free)
+
+
+def _era_unit(building: str) -> str:
+    """The era's year ending ``building`` as its room stage (H30), "" when it ends with none or a room stands before it
+    (メゾン 101 H30: the room 101, the year a date)."""
+    if not building:
+        return ""
+    text = _room_remark().sub("", building)
+    if (m := _ERA_END.search(text)) is None or _room_in(text[:m.start()])[0]:
+        return ""
+    return m.group(1).upper()
 
 
 # what may end a building part after a glued number and still be nothing (review15a: メゾン2001。, メゾン2001、 lost the link)
@@ -1160,9 +1183,11 @@ def _before_building(text: str) -> str:
 # (the glued alias). 22 (people20): F and one or two digits (F2) is a floor, as 2F (it was wing F's unit 2); an era's
 # year typed bare after the building (H30, R2, S50, T1) no unit; a unit before 。/、 (コーポ山田 2。) read; a number spaced
 # after 丁目 and its 番 (本町3丁目十二 5, 3丁目12 5) the 号 (it was a room, left out of the key). Chain format
-# unchanged: 16-22 share it. evidence.KEYING_ROOM_STAGES says which room
-# stages each keying writes
-KEYING = 22
+# unchanged: 16-22 share it. 23 (tables23): an era's year ending the building part with no room before it, typed apart
+# or glued (パークタワー H1, コーポ山田H30), is a unit of its own (room stage H1) that joins the building's only person with a
+# room (a date after her room), through an alias every room's free link slot carries (chain format unchanged: 16-23 share
+# it). evidence.KEYING_ROOM_STAGES says which room stages each keying writes
+KEYING = 23
 
 Step = Callable[[str], str] | None
 
@@ -1299,6 +1324,8 @@ def _link_tails(room: str) -> _Tails:
     def tag(*values: str) -> str:
         return _LINK + "#".join(values)
 
+    if _ERA_UNIT.fullmatch(parts[0]):  # tables23: an era's year, a unit or a date after the building's only room
+        return None, None, tag(_ANY_ROOM)
     number_tag = tag("", number) if number else None
     wing_tag = tag(parts[0], number) if number and wing else None
     floor = floor_of(parts[0], wing)
@@ -1317,4 +1344,6 @@ def _link_tails(room: str) -> _Tails:
             number_tag = tag(_FLOOR, floor, number)
         elif wing_tag is None:
             wing_tag = tag(_FLOOR, floor, number)
+    if wing_tag is None and not parts[0].endswith(_FLOOR):  # a room of the building: what an era's year may be (tables23)
+        wing_tag = tag(_ANY_ROOM)
     return number_tag, wing_tag, alias
