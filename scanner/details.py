@@ -108,7 +108,9 @@ class Detail(Code):
     LINE_MERGES = "line-merges", ("{n:d} merged range(s) of whole columns or rows (A:A, 1:1), which calamine and "
                                   "openpyxl refuse, left out: the cells read as stored")
     MERGE_REFS_ODD = "merge-refs-odd", ("{n:d} merged range(s) whose reference calamine and openpyxl refuse (empty, a "
-                                        "part missing, $ or spaces), left out: the cells read as stored")
+                                        "part missing, two ranges), left out: the cells read as stored")
+    MERGE_REFS_PLAIN = "merge-refs-plain", ("{n:d} merged range(s) written with $ or spaces, which calamine refuses, "
+                                            "read as plain references")
     SHEET_STATE = "sheet-state", ("{n:d} sheet(s) whose visibility is no word of the schema (such as show), which "
                                   "calamine and openpyxl refuse: read as visible")
     READER_FAILED = "reader-failed", "{reader:word}: {error:exc}"

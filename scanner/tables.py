@@ -957,6 +957,7 @@ def _rewritten(data: bytes, caps: Caps) -> tuple[bytes | None, tuple[str, ...]]:
         data = unmerged[0]
         said += [say(Detail.LINE_MERGES, n=unmerged[1])] if unmerged[1] else []
         said += [say(Detail.MERGE_REFS_ODD, n=unmerged[2])] if unmerged[2] else []
+        said += [say(Detail.MERGE_REFS_PLAIN, n=unmerged[3])] if unmerged[3] else []
     return (data, tuple(said)) if said else (None, ())
 
 
@@ -1010,24 +1011,29 @@ _MERGE_REF = re.compile(rb"""\bref\s*=\s*(["'])([^"'<>]*)\1""")
 _CALAMINE_MERGE = re.compile(rb"[A-Za-z]+\d+(?::[A-Za-z]+\d+)?")
 
 
-def _without_line_merges(data: bytes) -> tuple[bytes, int, int] | None:
+def _without_line_merges(data: bytes) -> tuple[bytes, int, int, int] | None:
     """The workbook with its whole-column and whole-row merged ranges left out (a merge joins no values: the
     anchor's value is in its cell, the other cells are empty), and how many; then the merged ranges whose reference
-    calamine refuses otherwise (empty, ``1:``, ``A:B3``, ``$A$1:$B$2``, spaces: review22w), and how many; None when no
-    sheet has either."""
+    calamine refuses otherwise (empty, ``1:``, ``A:B3``, two ranges: review22w), and how many; then the merged ranges
+    written with ``$`` or spaces (``$A$1:$B$2``), kept as plain references (their fill-down is read), and how many;
+    None when no sheet has any."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             sheets = ooxml_package(zf).sheets
             parts = {i.filename: zf.read(i) for i in zf.infolist()}
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
         return None
-    dropped = odd = 0
+    dropped = odd = plain = 0
 
     def unread(m: re.Match[bytes]) -> bytes:
-        nonlocal odd
+        nonlocal odd, plain
         ref = _MERGE_REF.search(m.group(0))
         if ref is not None and _CALAMINE_MERGE.fullmatch(ref.group(2)):
             return m.group(0)
+        bare = re.sub(rb"[$\s]", b"", ref.group(2)) if ref is not None else b""
+        if ref is not None and _CALAMINE_MERGE.fullmatch(bare):  # $C$2:$C$5, " C2:C5 ": the same range (damage23:
+            plain += 1                                              # left out, a shared address lost its fill-down)
+            return m.group(0)[:ref.start(2)] + bare + m.group(0)[ref.end(2):]
         odd += 1
         return b""
 
@@ -1037,9 +1043,9 @@ def _without_line_merges(data: bytes) -> tuple[bytes, int, int] | None:
         xml, n = _LINE_MERGE.subn(b"", xml)
         dropped += n
         parts[name] = _ANY_MERGE.sub(unread, xml)
-    if not dropped and not odd:
+    if not dropped and not odd and not plain:
         return None
-    return _zipped(parts), dropped, odd
+    return _zipped(parts), dropped, odd, plain
 
 
 # a cell whose reference is a bare number (no tag holds a ``<``: linear where tags never close, review22w)
