@@ -9,10 +9,19 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
+from typing import Any
 
 from scanner import tables
 from scanner.sheet import Caps
+from tests.conftest import ScanCases, own_lines
 from tests.document_data import people_rows
+from tests.pii_data import xls_bytes
+
+N = 12
+CORPUS = Path("../shared/corpus/spreadsheets")
+cases = ScanCases("damage23")
+scanned = cases.fixture()
 
 
 def _merged_book(ref: bytes) -> tuple[bytes, list[list[str]]]:
@@ -52,3 +61,24 @@ def test_merge_written_with_dollars_fills_down() -> None:
         got = [[str(c) for c in r] for r in wb.sheets[0].rows]
         assert [r[2] for r in got[1:5]] == [rows[1][2]] * 4, (ref, [r[2][:3] for r in got[1:5]])
         assert not wb.sheets[0].damage
+
+
+@cases.case
+def _zeroed_xls() -> dict[str, bytes]:
+    made = xls_bytes({"名簿": people_rows(N, seed=2302)})
+    third = (CORPUS / "positive" / "calamine__biff5-rich-text-string.xls").read_bytes()
+    return {"whole.xls": bytes(len(made)), "head512.xls": bytes(512) + made[512:],
+            "head4096.xls": bytes(4096) + made[4096:], "third_head512.xls": bytes(512) + third[512:],
+            "but_tail.xls": bytes(len(third) - 512) + third[-512:]}
+
+
+def test_a_zeroed_xls_is_corrupt_with_why(scanned: dict[str, Any]) -> None:
+    """6. An .xls zeroed whole or from its start (a sector or more zeroed on disk: its OLE2 header gone) was
+    `unsupported` "binary content that is not a known workbook format", as if it were some other program's file. A
+    file named as a workbook whose first bytes are NUL is a damaged workbook: `corrupt`, with how many bytes are zero."""
+    lines = own_lines(scanned, "zeroed_xls")
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    assert sorted(listed) == sorted(scanned["books"]["zeroed_xls"]), sorted(listed)
+    for name, s in listed.items():
+        assert s["reason"] == "corrupt", (name, s["reason"], s["detail"])
+        assert "workbook-zeroed" in [c.get("code") for c in s["detail_codes"]], (name, s["detail_codes"])
