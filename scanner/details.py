@@ -99,6 +99,8 @@ class Detail(Code):
                                           "copy): read as the zip that follows them")
     DOCUMENT_ZEROED = "document-zeroed", ("its first {n:d} bytes are zero (zeroed on disk) and no zip directory "
                                           "follows them: nothing of the document is left to read")
+    WORKBOOK_ZEROED = "workbook-zeroed", ("its first {n:d} of {size:d} bytes are zero (zeroed on disk): the workbook's "
+                                          "header is lost and nothing after it could be read")
     XML_OTHER = "xml-other", "XML that is not an Excel 2003 XML Spreadsheet and holds no records"
     SHEETS_MISSING = "sheets-missing", "{reader:word}: {n:d} sheet(s) missing or unreadable"
     NO_SHEET_READ = "no-sheet-read", "{reader:word}: no sheet(s) missing or unreadable"

@@ -1231,6 +1231,11 @@ class SpreadsheetInspector:
             fmt = damaged_head(data) or fmt
             if fmt == "ole-corrupt":
                 return self._resigned(entry, data, ext)
+            if fmt == "binary" and ext not in TEXT_EXTENSIONS and len(data) >= 16 and not data[:16].strip(b"\0"):
+                # a workbook zeroed from its start (its header gone): damaged, not some other program's file (damage23:
+                # `unsupported` "binary content that is not a known workbook format")
+                zeroed = len(data) - len(data.lstrip(b"\0"))
+                return Inspection(status=Status.CORRUPT, detail=say(Detail.WORKBOOK_ZEROED, n=zeroed, size=len(data)))
         if fmt == "ole-other" and OUTLOOK_STREAM in data:
             if renamed_msg_read(data, self.config.max_inspect_bytes):
                 return Inspection()  # an Outlook .msg saved as .xls / .txt: the mail inspector reads it
