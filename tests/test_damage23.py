@@ -82,3 +82,52 @@ def test_a_zeroed_xls_is_corrupt_with_why(scanned: dict[str, Any]) -> None:
     for name, s in listed.items():
         assert s["reason"] == "corrupt", (name, s["reason"], s["detail"])
         assert "workbook-zeroed" in [c.get("code") for c in s["detail_codes"]], (name, s["detail_codes"])
+
+
+def _sjis_to_euc(s1: int, s2: int) -> bytes:
+    """A Shift_JIS double byte as its EUC-JP bytes (JIS X 0208 row/cell + 0x80)."""
+    row = (s1 - (0x70 if s1 < 0xA0 else 0xB0)) * 2 - (s2 < 0x9F)
+    cell = s2 - (0x1F + (s2 > 0x7F) if s2 < 0x9F else 0x7E)
+    return bytes([row + 0x80, cell + 0x80])
+
+
+def _cp51932(text: str) -> bytes:
+    """``text`` as Windows' CP51932 writes it: EUC-JP, with the NEC-selected IBM extension kanji (cp932 ED40-EEFC:
+    髙 﨑 德 ...) in rows 89-92 (F9A1-FCFE). Python has no CP51932 codec; the bytes are checked against Node's
+    WHATWG ``TextDecoder("euc-jp")`` (which decodes those rows the same way) in the test."""
+    nec: dict[str, bytes] = {}
+    for s1 in (0xED, 0xEE):
+        for s2 in [*range(0x40, 0x7F), *range(0x80, 0xFD)]:
+            try:
+                nec.setdefault(bytes([s1, s2]).decode("cp932"), _sjis_to_euc(s1, s2))
+            except UnicodeDecodeError:
+                pass
+    return b"".join(nec[c] if c in nec else c.encode("euc_jp") for c in text)
+
+
+def test_cp51932_nec_selected_ibm_kanji_read_as_written(tmp_path: Path) -> None:
+    """3. CP51932 (Windows' EUC-JP; also how browsers' WHATWG EUC-JP decoder reads these bytes) writes 髙 﨑 德 ... of
+    a name at F9A1-FCFE, where eucJP-ms (glibc) has user-defined characters: csv22's euc_jp_ms read them as private-use
+    characters (no U+FFFD, no note: the names silently wrong). Now read as the kanji."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from scanner.sheet import Caps as _Caps
+
+    rows = people_rows(N, seed=2303)
+    names = ["髙橋 一郎", "山﨑 花子", "德永 次郎", "黑田 三郎", "濵田 四郎", "瀨川 五郎"]
+    for r, name in zip(rows[1:], names, strict=False):
+        r[0] = name
+    text = "".join(",".join(r) + "\r\n" for r in rows)
+    data = _cp51932(text)
+    assert any(0xF9 <= b <= 0xFC for b in data)
+    if shutil.which("node") is not None:
+        js = "const fs=require('fs');process.stdout.write(new TextDecoder('euc-jp').decode(fs.readFileSync(0)))"
+        assert subprocess.run(["node", "-e", js], input=data, capture_output=True, check=True).stdout.decode() == text
+    else:
+        pytest.skip("node's TextDecoder gives the reference decoding")
+    sheet = tables.read_text_table(data, _Caps()).sheets[0]
+    got = [r[0] for r in sheet.rows][1:len(names) + 1]
+    assert got == names, [ascii(n) for n in got]
