@@ -131,3 +131,27 @@ def test_cp51932_nec_selected_ibm_kanji_read_as_written(tmp_path: Path) -> None:
     sheet = tables.read_text_table(data, _Caps()).sheets[0]
     got = [r[0] for r in sheet.rows][1:len(names) + 1]
     assert got == names, [ascii(n) for n in got]
+
+
+def test_cp51932_rows_89_to_92_decode_as_whatwg_does() -> None:
+    """Every F9A1-FCFE pair decodes as Node's WHATWG ``TextDecoder("euc-jp")`` decodes it (the pairs it has no
+    character for stay private-use, as before)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    import scanner.textdecode  # noqa: F401 - registers euc_jp_ms
+
+    if shutil.which("node") is None:
+        pytest.skip("node's TextDecoder gives the reference decoding")
+    seqs = [bytes([a, b]) for a in range(0xF9, 0xFD) for b in range(0xA1, 0xFF)]
+    js = ("const fs=require('fs');const d=new TextDecoder('euc-jp');process.stdout.write(JSON.stringify("
+          "fs.readFileSync(0).toString('latin1').split('\\n').map(s=>d.decode(Buffer.from(s,'latin1')))))")
+    import json
+
+    want = json.loads(subprocess.run(["node", "-e", js], input=b"\n".join(seqs), capture_output=True,
+                                     check=True).stdout)
+    got = [s.decode("euc_jp_ms") for s in seqs]
+    differ = [(s.hex(), w, g) for s, w, g in zip(seqs, want, got, strict=True) if w != "\ufffd" and w != g]
+    assert not differ and sum(w != "\ufffd" for w in want) >= 370, differ[:5]
