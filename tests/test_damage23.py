@@ -155,3 +155,56 @@ def test_cp51932_rows_89_to_92_decode_as_whatwg_does() -> None:
     got = [s.decode("euc_jp_ms") for s in seqs]
     differ = [(s.hex(), w, g) for s, w, g in zip(seqs, want, got, strict=True) if w != "\ufffd" and w != g]
     assert not differ and sum(w != "\ufffd" for w in want) >= 370, differ[:5]
+
+
+_COMPANIES = [["株式会社山田商事", "カブシキガイシャヤマダショウジ", "東京都港区芝5-1-1", "03-1234-5678"],
+              ["有限会社テスト", "ユウゲンガイシャテスト", "大阪府大阪市北区梅田1-1-1", "06-1234-5678"]]
+
+
+def _flip_in_row(data: bytes, row: int, field: int) -> bytes:
+    """``data`` (a cp932 CSV) with the comma after field ``field`` of line ``row`` (0-based) flipped to 0xAC (one bit:
+    ``,`` 0x2C -> ｬ, damage21's sweep)."""
+    lines = data.split(b"\r\n")
+    parts = lines[row].split(b",")
+    lines[row] = b",".join(parts[:field]) + b"," * bool(field) + parts[field] + b"\xac" + b",".join(parts[field + 1:])
+    return b"\r\n".join(lines)
+
+
+@cases.case
+def _ragged_flipped() -> dict[str, bytes]:
+    """review22v's ragged person tables (a 備考 column left out where empty; a note column the header lacks on some
+    rows), each with one person row's delimiter flipped so that it takes the field count of the table's own short
+    (or header) rows: 0-based line 4 holds a note in both."""
+    from tests.pii_data import csv_bytes
+
+    rows = people_rows(N, seed=2304)
+    head, people = rows[0], rows[1:]
+    dropped = csv_bytes([[*head, "備考"], *([*r, "要連絡"] if i % 3 == 0 else r for i, r in enumerate(people)),
+                         *_COMPANIES], "cp932")
+    extra = csv_bytes([head, *([*r, "要連絡"] if i % 3 == 0 else r for i, r in enumerate(people)),
+                       *([*c, "法人"] for c in _COMPANIES)], "cp932")
+    return {"rag_dropped_ok.csv": dropped, "rag_extra_ok.csv": extra,
+            "rag_dropped_flip_kana.csv": _flip_in_row(dropped, 4, 0),
+            "rag_dropped_flip_address.csv": _flip_in_row(dropped, 4, 2),
+            "rag_extra_flip_kana.csv": _flip_in_row(extra, 4, 0),
+            "rag_extra_flip_address.csv": _flip_in_row(extra, 4, 2)}
+
+
+def test_a_flipped_delimiter_in_a_ragged_person_table_is_said(scanned: dict[str, Any]) -> None:
+    """1. A delimiter flipped in a person row of a legitimately ragged table gives the row a field count the table's own
+    rows have (a 備考 left out, or the header's own count): review22v takes such a count as the table's shape, so the
+    lost person was `ok`, nothing said. The row's values stand out of their columns (the phone number one column to
+    the left of where every other row has it): now `corrupt`, `rows-malformed` 1, and the real ragged files stay `ok`."""
+    lines = own_lines(scanned, "ragged_flipped")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    for name in ("rag_dropped_ok.csv", "rag_extra_ok.csv"):
+        assert (hits[name]["status"], hits[name]["pii"]["records"]) == ("ok", N), (name, hits[name].get("status"))
+        assert name not in listed
+    for name in scanned["books"]["ragged_flipped"]:
+        if name.endswith("_ok.csv") or (hits[name]["pii"]["records"] == N and "kana" not in name):
+            continue  # (a flip between address and phone leaves the person readable: counted, nothing lost)
+        assert hits[name]["pii"]["records"] == N - 1, (name, hits[name]["pii"]["records"])
+        assert hits[name]["status"] == "corrupt", (name, hits[name]["status"])
+        said = {c.get("code"): c for c in listed[name]["detail_codes"]}
+        assert said.get("rows-malformed", {}).get("n") == 1, (name, said)
