@@ -1587,6 +1587,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         lost = 0
         spent, cap = budget.spent, budget.caps.max_cells
         odd, ref, yielded = sheet.odd_rows, 0, 0  # ref: the header's field count (the first row of three or more)
+        phones = PhoneColumn(sheet.shifted_rows)
         for i, row in enumerate(source):  # one loop, no call a row but the join (issue 11: ~5 us a row before)
             n = len(row)
             spent.cells += n or 1
@@ -1603,12 +1604,15 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                 lost += 1
                 continue
             yielded += 1
+            if (p := phones.at) != -2 and (p == -1 or n <= p or row[p][:1] not in PHONE_LEADS):  # a number there: in step
+                phones.row(yielded, row)
             if n != ref and n > 1:  # a row of another field count than the header's, nearly all filled
                 if not ref:
                     ref = n if n > 2 else 0
                 elif len(odd) < ODD_ROWS_KEPT and sum(1 for c in row if c) >= (ref if n > ref else ref - 1):
                     odd[yielded] = n  # (a long row every field of the header's filled: a 合計 line is not)
             yield row
+        phones.decide()
         if dec.note():
             sheet.notes.append(say(Detail.DECODING, note=dec.note()))
         if dec.mixed:
@@ -1631,6 +1635,57 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
 
 
 ODD_ROWS_KEPT = 4096  # rows of another field count than the header's kept for the person check (more: a ragged table)
+
+# a Japanese phone number as a cell holds it (03-1234-5678, 090 1234 5678, (03)1234-5678, full-width digits too)
+_PHONE = re.compile(r"[(（]?[0０][0-9０-９]{0,4}[)）\-－‐ー ]?[0-9０-９]{1,4}[\-－‐ー ]?[0-9０-９]{3,4}")
+
+
+PHONE_LEADS = frozenset("0０(（")  # how a phone number's cell starts (the reader's one test a row once the column is learnt)
+
+
+class PhoneColumn:
+    """Where a text table's phone numbers stand, and the rows whose number stands one column off it. A delimiter
+    flipped in a row merges two fields (or an address byte flipped into one splits one): every value after it moves
+    one column. In a ragged table (a 備考 left out where empty, a note the header lacks) the row's new field count
+    can be one the table's own rows have, so the count alone cannot tell it (review22v); its phone number out of the
+    column every other row keeps it in does. Learnt from the first ``LEARN_ROWS`` rows (nine in ten of the rows with
+    a number, five or more, in one column), then one match a row."""
+
+    LEARN_ROWS = 200
+
+    def __init__(self, shifted: set[int]) -> None:
+        self.shifted = shifted
+        self.at = -1  # the phone column once learnt; -2: none
+        self.seen: list[tuple[int, int]] = []  # (row, column of its first number) of the rows learnt from
+
+    def row(self, num: int, row: list[str]) -> None:
+        at = self.at
+        if at >= 0:
+            if len(row) > at and _PHONE.fullmatch(row[at]):
+                return
+            if (at and len(row) >= at and _PHONE.fullmatch(row[at - 1])) or (len(row) > at + 1 and _PHONE.fullmatch(row[at + 1])):
+                if len(self.shifted) < ODD_ROWS_KEPT:
+                    self.shifted.add(num)
+            return
+        if at == -1:
+            col = next((j for j, c in enumerate(row) if c and _PHONE.fullmatch(c)), -1)
+            if col >= 0:
+                self.seen.append((num, col))
+            if num >= self.LEARN_ROWS:
+                self.decide()
+
+    def decide(self) -> None:
+        """The phone column from the rows seen, and which of them stand off it (once)."""
+        if self.at != -1:
+            return
+        self.at = -2
+        if not self.seen:
+            return
+        col, k = Counter(c for _, c in self.seen).most_common(1)[0]
+        if k >= 5 and 10 * k >= 9 * len(self.seen):
+            self.at = col
+            self.shifted.update(r for r, c in self.seen if abs(c - col) == 1)
+        self.seen = []
 
 
 # MacJapanese (Apple's Shift_JIS) beyond cp932: 0xFD (c), 0xFE (tm), 0xFF ..., which Python's cp932 reads as private

@@ -63,6 +63,7 @@ from ..tables import (
     SQLITE_MAGIC,
     ZIP_MAGIC,
     Caps,
+    PhoneColumn,
     damaged_head,
     iter_tables,
     signature_damaged,
@@ -393,7 +394,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
             reading.sheets += 1
         stop.start(sheet)
         noted = SHEET_NOTES.set(sheet.notes)  # a detector's cap that cut the sheet's reading short is said there
-        watched = _RowsWithPerson(sheet.odd_rows, sheet.odd_cut) if fmt == "text" else None
+        watched = _RowsWithPerson(sheet.odd_rows, sheet.odd_cut, sheet.shifted_rows) if fmt == "text" else None
         try:
             with watched or _NO_WATCH:
                 found = repeats.analyse(sheet, analyse_sheet)
@@ -436,9 +437,10 @@ class _RowsWithPerson:
     below the header that gave none lost its person to a shifted column (a flipped delimiter, a lost quote: csv22);
     one that gave a person (a row leaving out its empty last fields) was read."""
 
-    def __init__(self, odd: dict[int, int], cut: bool = False) -> None:
+    def __init__(self, odd: dict[int, int], cut: bool = False, shifted: set[int] | None = None) -> None:
         self.odd = odd
         self.cut = cut  # every odd row counts (a fixed-width row shifted: a person read from it has cut values)
+        self.shifted = shifted if shifted is not None else set()  # rows with their phone a column off (damage23)
         self.got: set[int] = set()
         self.token: Any = None
 
@@ -447,11 +449,11 @@ class _RowsWithPerson:
 
         outer = RECORD_SINK.get()
         if outer is not None:
-            odd, got = self.odd, self.got
+            odd, got, shifted, learnt = self.odd, self.got, self.shifted, PhoneColumn.LEARN_ROWS
 
             def watch(rec: PersonRecord) -> None:
-                if rec.row in odd:
-                    got.add(rec.row)
+                if rec.row in odd or rec.row <= learnt or rec.row in shifted:  # (the first rows are said shifted
+                    got.add(rec.row)                                          # only once the column is learnt)
                 outer(rec)
 
             self.token = RECORD_SINK.set(watch)
@@ -465,16 +467,18 @@ class _RowsWithPerson:
 
     def lost(self, found: SheetFinding) -> int:
         """Odd rows below the person table's header (or its first record) that gave no person."""
-        if not self.odd or found.kind == SheetKind.NAMES or not found.count:
+        if not (self.odd or self.shifted) or found.kind == SheetKind.NAMES or not found.count:
             return 0
-        got = self.got | {r[0] for r in found.rows if r[0] in self.odd}
+        got = self.got | {r[0] for r in found.rows if r[0] in self.odd or r[0] in self.shifted}
         top = found.header_row if found.header_row is not None else min(r[0] for r in found.rows) - 1
         if self.cut:
             return sum(1 for r in self.odd if r > top)
         # a field count that gave a person is the table's own shape (a title line's count taken for the header's,
         # every row ending in a comma, 備考 left out where empty): its rows without one are company or total rows
-        shapes = {self.odd[r] for r in got}
-        return sum(1 for r, n in self.odd.items() if r > top and r not in got and n not in shapes)
+        shapes = {self.odd[r] for r in got if r in self.odd}
+        odd = sum(1 for r, n in self.odd.items() if r > top and r not in got and n not in shapes)
+        # a row whose phone stands a column off is out of step whatever its field count (a flip into the table's own)
+        return odd + sum(1 for r in self.shifted if r > top and r not in got and (r not in self.odd or self.odd[r] in shapes))
 
 
 class _NoWatch:
