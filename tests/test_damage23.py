@@ -208,3 +208,22 @@ def test_a_flipped_delimiter_in_a_ragged_person_table_is_said(scanned: dict[str,
         assert hits[name]["status"] == "corrupt", (name, hits[name]["status"])
         said = {c.get("code"): c for c in listed[name]["detail_codes"]}
         assert said.get("rows-malformed", {}).get("n") == 1, (name, said)
+
+
+def test_an_xls_whose_shared_strings_have_an_empty_continue_is_read() -> None:
+    """5. ExcelDataReader's Test_git_issue_467 workbook: its shared-string table (SST) is continued by a CONTINUE record
+    of no bytes. calamine 0.37 panics (xls.rs parse_sst: "index out of bounds"), so the file was `corrupt`
+    "calamine: PanicException" with none of its cells read. The same workbook with the CONTINUE records 1 + 5 bytes
+    long (EDR's other test file) reads; now the empty record is left out in a copy in memory and the cells are read
+    as that one's."""
+    import gzip
+
+    data_dir = Path(__file__).parent / "data" / "tables"
+    damaged, sound = (gzip.decompress((data_dir / f"edr__Test_git_issue_467_{n}.xls.gz").read_bytes())
+                      for n in ("empty_continue_leftoverbytes", "sst_empty_continue"))
+    want = [(s.name, [list(r) for r in s.rows]) for s in tables.read_tables(sound, Caps()).sheets]
+    wb = tables.read_tables(damaged, Caps())
+    got = [(s.name, [list(r) for r in s.rows]) for s in wb.sheets]
+    assert got == want and sum(len(rows) for _, rows in got) >= 140, [(n, len(r)) for n, r in got]
+    assert not any(s.damage for s in wb.sheets)
+    assert "empty CONTINUE" in str([s.notes for s in wb.sheets])
