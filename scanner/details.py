@@ -113,6 +113,8 @@ class Detail(Code):
                                         "part missing, two ranges), left out: the cells read as stored")
     MERGE_REFS_PLAIN = "merge-refs-plain", ("{n:d} merged range(s) written with $ or spaces, which calamine refuses, "
                                             "read as plain references")
+    XLS_SST_EMPTY_CONTINUE = "xls-sst-empty-continue", ("{n:d} empty CONTINUE record(s) in the shared strings, on which "
+                                                        "calamine stops: read without them")
     SHEET_STATE = "sheet-state", ("{n:d} sheet(s) whose visibility is no word of the schema (such as show), which "
                                   "calamine and openpyxl refuse: read as visible")
     READER_FAILED = "reader-failed", "{reader:word}: {error:exc}"

@@ -56,6 +56,7 @@ from .textdecode import (
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
+from .xlsrepair import sst_repaired
 from .xmlrecords import HTML_ROOTS, FieldOf, Known, record_sheets, xml_root
 
 if TYPE_CHECKING:
@@ -842,6 +843,21 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         first = say(Detail.READER_FAILED, reader="calamine", error=error_name(e))
         if error_name(e) == "PasswordError":  # an encryption the checks before missed: never "corrupt"
             raise ReadError(Status.ENCRYPTED, say(Detail.PASSWORD_WORKBOOK, inner=first)) from e
+        if fmt == "xls" and not started and error_name(e) == "PanicException" and (fixed := sst_repaired(data)):
+            # an empty CONTINUE in the shared strings (ExcelDataReader issue 467): calamine panics; read without it
+            note = join_details((first, say(Detail.XLS_SST_EMPTY_CONTINUE, n=fixed[1])))
+            try:
+                for sheet in _calamine_sheets(fixed[0], caps):
+                    started = True
+                    sheet.notes[:0], note = ([note] if note else []), ""
+                    yield sheet
+                return
+            except ReadError:
+                raise
+            except BaseException as again:  # noqa: BLE001 - as above: the original's failure stands
+                if isinstance(again, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
+                    raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(again))))) from again
+                raise ReadError(Status.CORRUPT, first) from e
         if book is not None and not started:  # Excel 5/95 calamine refuses (a CODEPAGE it does not know: 0x8001)
             note = join_details((first, say(Detail.BIFF5_READER)))
             for sheet in biff_sheets(book, caps, in_ole=True):
