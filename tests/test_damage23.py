@@ -232,3 +232,33 @@ def test_an_xls_whose_shared_strings_have_an_empty_continue_is_read() -> None:
     assert len(differ) == 1 and differ[0][0].replace("theLCsion", "theCCsion") == differ[0][1], len(differ)
     assert not any(s.damage for s in wb.sheets)
     assert "empty CONTINUE" in str([s.notes for s in wb.sheets])
+
+
+@cases.case
+def _fixed_width_short() -> dict[str, bytes]:
+    from tests.test_csv22 import _fixed_width
+
+    out = {}
+    for n in (5, 8):
+        data = _fixed_width(people_rows(n, seed=2305 + n))
+        lines = data.split(b"\r\n")
+        at = lines[3].index(b"  ")
+        lines[3] = lines[3][:at] + lines[3][at + 3:]  # 3 bytes of one row lost: its later columns 3 to the left
+        out[f"short{n}_whole.prn"] = data
+        out[f"short{n}_shifted.prn"] = b"\r\n".join(lines)
+    return out
+
+
+def test_a_short_fixed_width_text_with_a_shifted_row_is_read_and_said(scanned: dict[str, Any]) -> None:
+    """4. csv22 tolerates a shifted row in a fixed-width text of 10 lines or more only: a roster of 5 or 8 persons
+    with one row 3 bytes short was no table (0 persons; a .prn of no delimiter). Now one crossing line is tolerated
+    from 5 lines: every person read but the shifted row's at most, the file `corrupt` with `rows-malformed`."""
+    lines = own_lines(scanned, "fixed_width_short")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    for n in (5, 8):
+        whole, shifted = f"short{n}_whole.prn", f"short{n}_shifted.prn"
+        assert (hits[whole]["status"], hits[whole]["pii"]["records"]) == ("ok", n), hits.get(whole)
+        assert hits.get(shifted, {}).get("pii", {}).get("records", 0) >= n - 1, (shifted, listed.get(shifted))
+        assert hits[shifted]["status"] == "corrupt"
+        assert "rows-malformed" in [c.get("code") for c in listed[shifted]["detail_codes"]]
