@@ -262,3 +262,30 @@ def test_a_short_fixed_width_text_with_a_shifted_row_is_read_and_said(scanned: d
         assert hits.get(shifted, {}).get("pii", {}).get("records", 0) >= n - 1, (shifted, listed.get(shifted))
         assert hits[shifted]["status"] == "corrupt"
         assert "rows-malformed" in [c.get("code") for c in listed[shifted]["detail_codes"]]
+
+
+@cases.case
+def _cut_at_block_end() -> dict[str, bytes]:
+    from tests.pii_data import csv_bytes
+
+    rows = people_rows(200, seed=2306)
+    data = csv_bytes(rows, "cp932")
+    ends = [i + 2 for i in range(len(data)) if data.startswith(b"\r\n", i)]
+    k = max(i for i, e in enumerate(ends) if e < 8192)  # one address padded with spaces: a line ends at 8192
+    padded = [r[:] for r in rows]
+    padded[k][2] += " " * (8192 - ends[k])
+    whole = csv_bytes(padded, "cp932")
+    assert whole[8190:8192] == b"\r\n", whole[8185:8195]
+    return {"block_whole.csv": whole, "block_cut.csv": whole[:8192]}
+
+
+def test_a_csv_cut_at_a_block_end_on_a_line_end_is_noted(scanned: dict[str, Any]) -> None:
+    """2. A CSV cut exactly at a line end reads as a complete shorter file: nothing in its bytes tells the two apart.
+    What can be told: a copy cut on disk stops at a block (cluster) boundary, so a text whose size is a whole number
+    of 4 KiB blocks and which ends at a line end is noted (`text-block-end`: rows after it cannot be ruled out). The
+    whole file (not at a block end) has no note."""
+    lines = own_lines(scanned, "cut_at_block_end")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    said = {n: str(h.get("notes") or "") + str(h.get("status_detail_codes") or "") + str(h) for n, h in hits.items()}
+    assert "text-block-end" in said["block_cut.csv"] or "4 KiB" in said["block_cut.csv"], said["block_cut.csv"][:400]
+    assert "4 KiB" not in said["block_whole.csv"], said["block_whole.csv"][:400]
