@@ -573,6 +573,8 @@ class Detail(Code):
                                       "it are lost")
     TEXT_CUT_IN_QUOTE = "text-cut-in-quote", ("the text ends inside a quoted cell opened on line {line:d} (no closing "
                                               "quote, no line end): the file is cut; rows after it are lost")
+    TEXT_BLOCK_END = "text-block-end", ("its size is {n:d} whole 4 KiB blocks and it ends at a line end: a copy cut at a "
+                                        "block's end looks the same, rows after it cannot be ruled out")
     NUL_BLOCK = "nul-block", ("a block of {n:d} NUL bytes inside the text at byte {at:d} (zeroed or lost on disk): whatever it "
                           "held is lost")
     MEMBER_BREAKS_AFTER = "member-breaks-after", ("member data breaks after {n:d} bytes ({why:detail}): only the bytes "

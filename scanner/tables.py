@@ -1629,6 +1629,8 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                     odd[yielded] = n  # (a long row every field of the header's filled: a 合計 line is not)
             yield row
         phones.decide()
+        if len(data) >= BLOCK and not len(data) % BLOCK and data.endswith(_LINE_ENDS):  # maybe cut at a block's end
+            sheet.notes.append(say(Detail.TEXT_BLOCK_END, n=len(data) // BLOCK))
         if dec.note():
             sheet.notes.append(say(Detail.DECODING, note=dec.note()))
         if dec.mixed:
@@ -1650,6 +1652,9 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     return sheet, dec.encoding
 
 
+# a copy cut on disk stops at a cluster boundary: a text of whole 4 KiB blocks ending at a line end could be one (a cut
+# exactly at a line end is otherwise a complete shorter file: nothing in its bytes tells them apart; damage23)
+BLOCK = 4096
 ODD_ROWS_KEPT = 4096  # rows of another field count than the header's kept for the person check (more: a ragged table)
 
 # a Japanese phone number as a cell holds it (03-1234-5678, 090 1234 5678, (03)1234-5678, full-width digits too)
