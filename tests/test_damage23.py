@@ -289,3 +289,38 @@ def test_a_csv_cut_at_a_block_end_on_a_line_end_is_noted(scanned: dict[str, Any]
     said = {n: str(h.get("notes") or "") + str(h.get("status_detail_codes") or "") + str(h) for n, h in hits.items()}
     assert "text-block-end" in said["block_cut.csv"] or "4 KiB" in said["block_cut.csv"], said["block_cut.csv"][:400]
     assert "4 KiB" not in said["block_whole.csv"], said["block_whole.csv"][:400]
+
+
+@cases.case
+def _mac_flipped() -> dict[str, bytes]:
+    """csv22's classic-Mac MacJapanese CSV (CR line ends, (c) (tm) ... at 0xFD-0xFF in a notes column), with the lead
+    byte of a kanji in a name (row 3) and in an address (row 6) flipped to 0xFD / 0xFE / 0xFF."""
+    from tests.test_csv22 import _mac_japanese
+
+    mac = _mac_japanese()["mac_sjis.csv"]
+    lines = mac.split(b"\r")
+    out = {"mac_whole.csv": mac}
+    for byte in (0xFD, 0xFE, 0xFF):
+        for row in (3, 6):
+            text = lines[row].decode("cp932")
+            at = next(i for i, c in enumerate(text) if "\u4e00" <= c <= "\u9fff")
+            off = len(text[:at].encode("cp932"))
+            changed = lines[:]
+            changed[row] = lines[row][:off] + bytes([byte]) + lines[row][off + 1:]
+            out[f"mac_{byte:x}_row{row}.csv"] = b"\r".join(changed)
+    return out
+
+
+def test_a_flipped_byte_in_a_mac_japanese_text_is_said(scanned: dict[str, Any]) -> None:
+    """3. In a classic-Mac text 0xFD-0xFF are read as MacJapanese's (c) (tm) ... (csv22), so a kanji's lead byte
+    flipped to one of them read as a symbol glued inside a name or address (its trail byte left as a letter or a
+    half-width kana): `ok`, a garbled value, nothing said. Such a symbol between Japanese characters is no
+    MacJapanese text: `values-undecoded`; the Mac file itself stays `ok`."""
+    lines = own_lines(scanned, "mac_flipped")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    assert (hits["mac_whole.csv"]["status"], hits["mac_whole.csv"]["pii"]["records"]) == ("ok", N)
+    for name in scanned["books"]["mac_flipped"]:
+        if name == "mac_whole.csv":
+            continue
+        codes = [c.get("code") for c in hits[name].get("status_detail_codes") or []]
+        assert hits[name]["status"] == "corrupt" and "values-undecoded" in codes, (name, hits[name]["status"], codes)
