@@ -686,7 +686,15 @@ def _undecoded(data: bytes, reading: Reading) -> int:
         text = body.decode("cp932", "replace")
         mac = any(c.get("code") == Detail.MAC_JAPANESE.value for note in reading.notes for c in codes_of(note))
         n += sum(text.count(c) for c in ("\x80\uf8f0" if mac else "\x80\uf8f0\uf8f1\uf8f2\uf8f3"))  # (MacJapanese's signs)
+        if mac:  # a kanji's lead byte flipped to 0xFD-0xFF: its trail left as a letter or half-width kana (damage23)
+            n += len(_MAC_FLIPPED.findall(text))
     return n
+
+
+# a MacJapanese (c) (tm) ... glued to a Japanese word by one letter or half-width kana (a kanji's lead byte flipped to
+# 0xFD-0xFF, its trail byte read alone), or (c) (tm) between two Japanese characters: no Mac text writes either
+_JAPANESE = "\u3040-\u30ff\u3400-\u9fff"
+_MAC_FLIPPED = re.compile(f"[\uf8f1-\uf8f3][\\x21-\\x7e\uff61-\uff9f][{_JAPANESE}]|(?<=[{_JAPANESE}])[\uf8f1\uf8f2](?=[{_JAPANESE}])")
 
 
 def _other_content(data: bytes) -> str | None:
