@@ -1263,7 +1263,14 @@ class SpreadsheetInspector:
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
             if fmt == "zip-corrupt":  # a cut or damaged workbook zip: the parts its local headers still give
-                return self._salvaged(entry, data, ext, caps, Inspection(status=reason, detail=detail))
+                failed = Inspection(status=reason, detail=detail)
+                got = self._salvaged(entry, data, ext, caps, failed)
+                zeroed = len(data) - len(data.lstrip(b"\0"))
+                if got is failed and zeroed >= 16 and ext not in TEXT_EXTENSIONS:  # its start zeroed and nothing
+                    # rebuilt: a zip signature further in (an .xls's embedded package) is no proof of a zip; the
+                    # workbook's header is what was lost (damage23: "damaged zip container")
+                    got.detail = say(Detail.WORKBOOK_ZEROED, n=zeroed, size=len(data))
+                return got
             return Inspection(status=reason, detail=detail)
         try:  # every format where a crash or a hang costs this file only (inline in a pool worker)
             memo = memo_of(entry, self.config.max_inspect_bytes) if fmt == "dbf" else None  # its memo file beside
