@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import TYPE_CHECKING, Protocol
@@ -845,19 +845,9 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
             raise ReadError(Status.ENCRYPTED, say(Detail.PASSWORD_WORKBOOK, inner=first)) from e
         if fmt == "xls" and not started and error_name(e) == "PanicException" and (fixed := sst_repaired(data)):
             # an empty CONTINUE in the shared strings (ExcelDataReader issue 467): calamine panics; read without it
-            note = join_details((first, say(Detail.XLS_SST_EMPTY_CONTINUE, n=fixed[1])))
-            try:
-                for sheet in _calamine_sheets(fixed[0], caps):
-                    started = True
-                    sheet.notes[:0], note = ([note] if note else []), ""
-                    yield sheet
+            if (yield from _calamine_again(fixed[0], caps, first, say(Detail.XLS_SST_EMPTY_CONTINUE, n=fixed[1]))):
                 return
-            except ReadError:
-                raise
-            except BaseException as again:  # noqa: BLE001 - as above: the original's failure stands
-                if isinstance(again, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
-                    raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(again))))) from again
-                raise ReadError(Status.CORRUPT, first) from e
+            raise ReadError(Status.CORRUPT, first) from e
         if book is not None and not started:  # Excel 5/95 calamine refuses (a CODEPAGE it does not know: 0x8001)
             note = join_details((first, say(Detail.BIFF5_READER)))
             for sheet in biff_sheets(book, caps, in_ole=True):
@@ -867,19 +857,8 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         if started or fmt not in ("xlsx", "xlsb", "ods"):
             raise ReadError(Status.CORRUPT, first) from e
     placed, rewrites = _rewritten(data, caps) if fmt == "xlsx" else (None, ())
-    if placed is not None:  # references calamine and openpyxl refuse, rewritten in a copy in memory
-        try:
-            note = join_details((first, *rewrites))
-            for sheet in _calamine_sheets(placed, caps):
-                started = True
-                sheet.notes[:0], note = ([note] if note else []), ""
-                yield sheet
-            return
-        except ReadError:
-            raise
-        except BaseException as e:  # noqa: BLE001 - as above; the original goes to openpyxl
-            if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
-                raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(e))))) from e
+    if placed is not None and (yield from _calamine_again(placed, caps, first, *rewrites)):
+        return  # references calamine and openpyxl refuse, rewritten in a copy in memory (refused too: openpyxl)
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
         fallback, reader = _pyxlsb_filled, "pyxlsb"
     elif fmt == "ods":  # its content.xml with lxml (scanner.markup.odf_tables): an indented one calamine refuses
@@ -907,6 +886,25 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         said = say(Detail.SHEETS_MISSING, reader=reader, n=len(missing)) if missing else say(Detail.NO_SHEET_READ,
                                                                                             reader=reader)
         raise ReadError(Status.CORRUPT, join_details((first, said)))
+
+
+def _calamine_again(data: bytes, caps: Caps, first: str, *done: str) -> Generator[Sheet, None, bool]:
+    """calamine over a copy repaired in memory (the original refused: ``first``; ``done``: what the repair did, said on
+    the first sheet): True once read; False when calamine refuses the copy too before a sheet (the caller's next
+    reader decides); a failure after a sheet is `corrupt` with both of calamine's words."""
+    note, started = join_details((first, *done)), False
+    try:
+        for sheet in _calamine_sheets(data, caps):
+            started = True
+            sheet.notes[:0], note = ([note] if note else []), ""
+            yield sheet
+        return True
+    except ReadError:
+        raise
+    except BaseException as e:  # noqa: BLE001 - CalamineError and Rust PanicException, as for the original
+        if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
+            raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(e))))) from e
+        return False
 
 
 def _ods_content_sheets(data: bytes, caps: Caps, note: str = "") -> Iterator[Sheet]:
