@@ -99,6 +99,8 @@ class Detail(Code):
                                           "copy): read as the zip that follows them")
     DOCUMENT_ZEROED = "document-zeroed", ("its first {n:d} bytes are zero (zeroed on disk) and no zip directory "
                                           "follows them: nothing of the document is left to read")
+    WORKBOOK_ZEROED = "workbook-zeroed", ("its first {n:d} of {size:d} bytes are zero (zeroed on disk): the workbook's "
+                                          "header is lost and nothing after it could be read")
     XML_OTHER = "xml-other", "XML that is not an Excel 2003 XML Spreadsheet and holds no records"
     SHEETS_MISSING = "sheets-missing", "{reader:word}: {n:d} sheet(s) missing or unreadable"
     NO_SHEET_READ = "no-sheet-read", "{reader:word}: no sheet(s) missing or unreadable"
@@ -108,7 +110,11 @@ class Detail(Code):
     LINE_MERGES = "line-merges", ("{n:d} merged range(s) of whole columns or rows (A:A, 1:1), which calamine and "
                                   "openpyxl refuse, left out: the cells read as stored")
     MERGE_REFS_ODD = "merge-refs-odd", ("{n:d} merged range(s) whose reference calamine and openpyxl refuse (empty, a "
-                                        "part missing, $ or spaces), left out: the cells read as stored")
+                                        "part missing, two ranges), left out: the cells read as stored")
+    MERGE_REFS_PLAIN = "merge-refs-plain", ("{n:d} merged range(s) written with $ or spaces, which calamine refuses, "
+                                            "read as plain references")
+    XLS_SST_EMPTY_CONTINUE = "xls-sst-empty-continue", ("{n:d} empty CONTINUE record(s) in the shared strings, on which "
+                                                        "calamine stops: read without them")
     SHEET_STATE = "sheet-state", ("{n:d} sheet(s) whose visibility is no word of the schema (such as show), which "
                                   "calamine and openpyxl refuse: read as visible")
     READER_FAILED = "reader-failed", "{reader:word}: {error:exc}"
@@ -567,6 +573,8 @@ class Detail(Code):
                                       "it are lost")
     TEXT_CUT_IN_QUOTE = "text-cut-in-quote", ("the text ends inside a quoted cell opened on line {line:d} (no closing "
                                               "quote, no line end): the file is cut; rows after it are lost")
+    TEXT_BLOCK_END = "text-block-end", ("its size is {n:d} whole 4 KiB blocks and it ends at a line end: a copy cut at a "
+                                        "block's end looks the same, rows after it cannot be ruled out")
     NUL_BLOCK = "nul-block", ("a block of {n:d} NUL bytes inside the text at byte {at:d} (zeroed or lost on disk): whatever it "
                           "held is lost")
     MEMBER_BREAKS_AFTER = "member-breaks-after", ("member data breaks after {n:d} bytes ({why:detail}): only the bytes "

@@ -36,6 +36,9 @@ class Sheet:
     # of that field count gave persons (the table's own shape: review22v) -> their field counts
     odd_rows: dict[int, int] = field(default_factory=dict)
     odd_cut: bool = False  # those rows' values are cut wherever they are (a fixed-width row shifted): each is said
+    # a text table's rows (as odd_rows) whose phone number stands one column off the column every other row has it in
+    # (a delimiter flipped into the table's own field count: damage23); said when they gave no person
+    shifted_rows: set[int] = field(default_factory=set)
 
 
 def column_letter(index: int) -> str:

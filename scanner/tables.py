@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import TYPE_CHECKING, Protocol
@@ -56,6 +56,7 @@ from .textdecode import (
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
+from .xlsrepair import sst_repaired
 from .xmlrecords import HTML_ROOTS, FieldOf, Known, record_sheets, xml_root
 
 if TYPE_CHECKING:
@@ -842,6 +843,11 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         first = say(Detail.READER_FAILED, reader="calamine", error=error_name(e))
         if error_name(e) == "PasswordError":  # an encryption the checks before missed: never "corrupt"
             raise ReadError(Status.ENCRYPTED, say(Detail.PASSWORD_WORKBOOK, inner=first)) from e
+        if fmt == "xls" and not started and error_name(e) == "PanicException" and (fixed := sst_repaired(data)):
+            # an empty CONTINUE in the shared strings (ExcelDataReader issue 467): calamine panics; read without it
+            if (yield from _calamine_again(fixed[0], caps, first, say(Detail.XLS_SST_EMPTY_CONTINUE, n=fixed[1]))):
+                return
+            raise ReadError(Status.CORRUPT, first) from e
         if book is not None and not started:  # Excel 5/95 calamine refuses (a CODEPAGE it does not know: 0x8001)
             note = join_details((first, say(Detail.BIFF5_READER)))
             for sheet in biff_sheets(book, caps, in_ole=True):
@@ -851,19 +857,8 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         if started or fmt not in ("xlsx", "xlsb", "ods"):
             raise ReadError(Status.CORRUPT, first) from e
     placed, rewrites = _rewritten(data, caps) if fmt == "xlsx" else (None, ())
-    if placed is not None:  # references calamine and openpyxl refuse, rewritten in a copy in memory
-        try:
-            note = join_details((first, *rewrites))
-            for sheet in _calamine_sheets(placed, caps):
-                started = True
-                sheet.notes[:0], note = ([note] if note else []), ""
-                yield sheet
-            return
-        except ReadError:
-            raise
-        except BaseException as e:  # noqa: BLE001 - as above; the original goes to openpyxl
-            if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
-                raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(e))))) from e
+    if placed is not None and (yield from _calamine_again(placed, caps, first, *rewrites)):
+        return  # references calamine and openpyxl refuse, rewritten in a copy in memory (refused too: openpyxl)
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
         fallback, reader = _pyxlsb_filled, "pyxlsb"
     elif fmt == "ods":  # its content.xml with lxml (scanner.markup.odf_tables): an indented one calamine refuses
@@ -891,6 +886,25 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         said = say(Detail.SHEETS_MISSING, reader=reader, n=len(missing)) if missing else say(Detail.NO_SHEET_READ,
                                                                                             reader=reader)
         raise ReadError(Status.CORRUPT, join_details((first, said)))
+
+
+def _calamine_again(data: bytes, caps: Caps, first: str, *done: str) -> Generator[Sheet, None, bool]:
+    """calamine over a copy repaired in memory (the original refused: ``first``; ``done``: what the repair did, said on
+    the first sheet): True once read; False when calamine refuses the copy too before a sheet (the caller's next
+    reader decides); a failure after a sheet is `corrupt` with both of calamine's words."""
+    note, started = join_details((first, *done)), False
+    try:
+        for sheet in _calamine_sheets(data, caps):
+            started = True
+            sheet.notes[:0], note = ([note] if note else []), ""
+            yield sheet
+        return True
+    except ReadError:
+        raise
+    except BaseException as e:  # noqa: BLE001 - CalamineError and Rust PanicException, as for the original
+        if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
+            raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(e))))) from e
+        return False
 
 
 def _ods_content_sheets(data: bytes, caps: Caps, note: str = "") -> Iterator[Sheet]:
@@ -957,6 +971,7 @@ def _rewritten(data: bytes, caps: Caps) -> tuple[bytes | None, tuple[str, ...]]:
         data = unmerged[0]
         said += [say(Detail.LINE_MERGES, n=unmerged[1])] if unmerged[1] else []
         said += [say(Detail.MERGE_REFS_ODD, n=unmerged[2])] if unmerged[2] else []
+        said += [say(Detail.MERGE_REFS_PLAIN, n=unmerged[3])] if unmerged[3] else []
     return (data, tuple(said)) if said else (None, ())
 
 
@@ -1010,24 +1025,29 @@ _MERGE_REF = re.compile(rb"""\bref\s*=\s*(["'])([^"'<>]*)\1""")
 _CALAMINE_MERGE = re.compile(rb"[A-Za-z]+\d+(?::[A-Za-z]+\d+)?")
 
 
-def _without_line_merges(data: bytes) -> tuple[bytes, int, int] | None:
+def _without_line_merges(data: bytes) -> tuple[bytes, int, int, int] | None:
     """The workbook with its whole-column and whole-row merged ranges left out (a merge joins no values: the
     anchor's value is in its cell, the other cells are empty), and how many; then the merged ranges whose reference
-    calamine refuses otherwise (empty, ``1:``, ``A:B3``, ``$A$1:$B$2``, spaces: review22w), and how many; None when no
-    sheet has either."""
+    calamine refuses otherwise (empty, ``1:``, ``A:B3``, two ranges: review22w), and how many; then the merged ranges
+    written with ``$`` or spaces (``$A$1:$B$2``), kept as plain references (their fill-down is read), and how many;
+    None when no sheet has any."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             sheets = ooxml_package(zf).sheets
             parts = {i.filename: zf.read(i) for i in zf.infolist()}
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
         return None
-    dropped = odd = 0
+    dropped = odd = plain = 0
 
     def unread(m: re.Match[bytes]) -> bytes:
-        nonlocal odd
+        nonlocal odd, plain
         ref = _MERGE_REF.search(m.group(0))
         if ref is not None and _CALAMINE_MERGE.fullmatch(ref.group(2)):
             return m.group(0)
+        bare = re.sub(rb"[$\s]", b"", ref.group(2)) if ref is not None else b""
+        if ref is not None and _CALAMINE_MERGE.fullmatch(bare):  # $C$2:$C$5, " C2:C5 ": the same range (damage23:
+            plain += 1                                              # left out, a shared address lost its fill-down)
+            return m.group(0)[:ref.start(2)] + bare + m.group(0)[ref.end(2):]
         odd += 1
         return b""
 
@@ -1037,9 +1057,9 @@ def _without_line_merges(data: bytes) -> tuple[bytes, int, int] | None:
         xml, n = _LINE_MERGE.subn(b"", xml)
         dropped += n
         parts[name] = _ANY_MERGE.sub(unread, xml)
-    if not dropped and not odd:
+    if not dropped and not odd and not plain:
         return None
-    return _zipped(parts), dropped, odd
+    return _zipped(parts), dropped, odd, plain
 
 
 # a cell whose reference is a bare number (no tag holds a ``<``: linear where tags never close, review22w)
@@ -1581,6 +1601,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         lost = 0
         spent, cap = budget.spent, budget.caps.max_cells
         odd, ref, yielded = sheet.odd_rows, 0, 0  # ref: the header's field count (the first row of three or more)
+        phones = PhoneColumn(sheet.shifted_rows)
         for i, row in enumerate(source):  # one loop, no call a row but the join (issue 11: ~5 us a row before)
             n = len(row)
             spent.cells += n or 1
@@ -1597,12 +1618,17 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                 lost += 1
                 continue
             yielded += 1
+            if (p := phones.at) != -2 and (p == -1 or n <= p or row[p][:1] not in PHONE_LEADS):  # a number there: in step
+                phones.row(yielded, row)
             if n != ref and n > 1:  # a row of another field count than the header's, nearly all filled
                 if not ref:
                     ref = n if n > 2 else 0
                 elif len(odd) < ODD_ROWS_KEPT and sum(1 for c in row if c) >= (ref if n > ref else ref - 1):
                     odd[yielded] = n  # (a long row every field of the header's filled: a 合計 line is not)
             yield row
+        phones.decide()
+        if len(data) >= BLOCK and not len(data) % BLOCK and data.endswith(_LINE_ENDS):  # maybe cut at a block's end
+            sheet.notes.append(say(Detail.TEXT_BLOCK_END, n=len(data) // BLOCK))
         if dec.note():
             sheet.notes.append(say(Detail.DECODING, note=dec.note()))
         if dec.mixed:
@@ -1624,7 +1650,61 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     return sheet, dec.encoding
 
 
+# a copy cut on disk stops at a cluster boundary: a text of whole 4 KiB blocks ending at a line end could be one (a cut
+# exactly at a line end is otherwise a complete shorter file: nothing in its bytes tells them apart; damage23)
+BLOCK = 4096
 ODD_ROWS_KEPT = 4096  # rows of another field count than the header's kept for the person check (more: a ragged table)
+
+# a Japanese phone number as a cell holds it (03-1234-5678, 090 1234 5678, (03)1234-5678, full-width digits too)
+_PHONE = re.compile(r"[(（]?[0０][0-9０-９]{0,4}[)）\-－‐ー ]?[0-9０-９]{1,4}[\-－‐ー ]?[0-9０-９]{3,4}")
+
+
+PHONE_LEADS = frozenset("0０(（")  # how a phone number's cell starts (the reader's one test a row once the column is learnt)
+
+
+class PhoneColumn:
+    """Where a text table's phone numbers stand, and the rows whose number stands one column off it. A delimiter
+    flipped in a row merges two fields (or an address byte flipped into one splits one): every value after it moves
+    one column. In a ragged table (a 備考 left out where empty, a note the header lacks) the row's new field count
+    can be one the table's own rows have, so the count alone cannot tell it (review22v); its phone number out of the
+    column every other row keeps it in does. Learnt from the first ``LEARN_ROWS`` rows (nine in ten of the rows with
+    a number, five or more, in one column), then one match a row."""
+
+    LEARN_ROWS = 200
+
+    def __init__(self, shifted: set[int]) -> None:
+        self.shifted = shifted
+        self.at = -1  # the phone column once learnt; -2: none
+        self.seen: list[tuple[int, int]] = []  # (row, column of its first number) of the rows learnt from
+
+    def row(self, num: int, row: list[str]) -> None:
+        at = self.at
+        if at >= 0:
+            if len(row) > at and _PHONE.fullmatch(row[at]):
+                return
+            if (at and len(row) >= at and _PHONE.fullmatch(row[at - 1])) or (len(row) > at + 1 and _PHONE.fullmatch(row[at + 1])):
+                if len(self.shifted) < ODD_ROWS_KEPT:
+                    self.shifted.add(num)
+            return
+        if at == -1:
+            col = next((j for j, c in enumerate(row) if c and _PHONE.fullmatch(c)), -1)
+            if col >= 0:
+                self.seen.append((num, col))
+            if num >= self.LEARN_ROWS:
+                self.decide()
+
+    def decide(self) -> None:
+        """The phone column from the rows seen, and which of them stand off it (once)."""
+        if self.at != -1:
+            return
+        self.at = -2
+        if not self.seen:
+            return
+        col, k = Counter(c for _, c in self.seen).most_common(1)[0]
+        if k >= 5 and 10 * k >= 9 * len(self.seen):
+            self.at = col
+            self.shifted.update(r for r, c in self.seen if abs(c - col) == 1)
+        self.seen = []
 
 
 # MacJapanese (Apple's Shift_JIS) beyond cp932: 0xFD (c), 0xFE (tm), 0xFF ..., which Python's cp932 reads as private
@@ -1723,7 +1803,8 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
         used.update(marked)
     # a boundary blank on every line but one in ten (from 10 lines: a row whose bytes were lost or added, shifted,
     # hid every boundary and the whole table: csv22); the shifted row is said by the reader (fixed_width_odd)
-    spare = len(rows) // 10
+    # and one line from 5 (a short roster: damage23; fewer lines than 5 give too little to tell a crossing line)
+    spare = max(len(rows) // 10, len(rows) >= 5)
     kept = {i for i, n in used.items() if n > spare}
     if not kept:
         return None

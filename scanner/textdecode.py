@@ -118,7 +118,22 @@ def eucjp_ms_char(data: bytes, at: int) -> tuple[str, int] | None:
             return sjis.decode("cp932"), m.end()
         except UnicodeDecodeError:
             return None
+    if 0xF9 <= b[0] <= 0xFC:  # CP51932's NEC-selected IBM kanji (髙 﨑 德), rows 89-92 -> Shift_JIS ED40-EEFC (damage23)
+        return _nec_selected(b[0] - 0x80, b[1] - 0x80), m.end()
     return chr(0xE000 + (b[0] - 0xF5) * 94 + b[1] - 0xA1), m.end()
+
+
+def _nec_selected(row: int, cell: int) -> str:
+    """JIS rows 89-92 as Windows' CP51932 and the WHATWG EUC-JP decoder (browsers, Node) read them: cp932's
+    NEC-selected IBM extensions at the Shift_JIS code of the same row and cell. glibc's eucJP-ms has user-defined
+    characters there (private use); names written with 髙 﨑 by a Windows or web export are far more likely than
+    user-defined characters, which no reader shows as anything but a private-use code either."""
+    lead = (row + 1) // 2 + 0xB0
+    trail = cell + (0x1F + (cell + 0x1F >= 0x7F) if row % 2 else 0x7E)
+    try:
+        return bytes([lead, trail]).decode("cp932")
+    except UnicodeDecodeError:  # the two cells cp932 leaves empty (EEED, EEEE): as eucJP-ms
+        return chr(0xE000 + (row - 0x75) * 94 + cell - 0x21)
 
 
 @functools.cache

@@ -90,14 +90,24 @@ def test_whole_line_merges_in_other_forms_are_left_out(merge: bytes) -> None:
 
 
 @pytest.mark.parametrize("merge", [b'<mergeCell ref=""/>', b'<mergeCell ref="1:"/>', b'<mergeCell ref="A:B3"/>',
-                                   b'<mergeCell ref=" A2:B3 "/>', b'<mergeCell ref="$A$2:$B$3"></mergeCell>',
                                    b'<mergeCell ref="A2:B3 C4:D5"/>'])
 def test_merges_calamine_refuses_are_left_out(merge: bytes) -> None:
     """3. A merged range whose reference calamine refuses otherwise (empty, a part missing, ``$``, spaces, two ranges:
     a writer's bug or a hand edit) left the workbook `corrupt` ("calamine: CalamineError; openpyxl: TypeError" or
-    ValueError), its persons unread; such a range is left out like a whole-line one, with its own words."""
+    ValueError), its persons unread; such a range is left out like a whole-line one, with its own words. (``$A$2:$B$3``
+    and `` A2:B3 `` are read as plain references since damage23: tests/test_damage23.py.)"""
     wb = tables.read_tables(_book(merges=b'<mergeCell ref="A5:B6"/>' + merge), Caps())
     sheets = [(s.name, list(s.rows), s.notes, s.damage) for s in wb.sheets]
     assert len(sheets) == 1 and len(sheets[0][1]) == N + 2 and not sheets[0][3], sheets
     assert "1 merged range(s) whose reference calamine and openpyxl refuse" in str(sheets[0][2]), sheets[0][2]
     assert "whole columns or rows" not in str(sheets[0][2]), sheets[0][2]
+
+
+@pytest.mark.parametrize("merge", [b'<mergeCell ref=" A2:B3 "/>', b'<mergeCell ref="$A$2:$B$3"></mergeCell>'])
+def test_merges_with_dollars_or_spaces_are_read_plain(merge: bytes) -> None:
+    """damage23: ``$`` and spaces are no other range; the merge is kept as ``A2:B3`` and said so."""
+    wb = tables.read_tables(_book(merges=b'<mergeCell ref="A5:B6"/>' + merge), Caps())
+    sheets = [(s.name, list(s.rows), s.notes, s.damage) for s in wb.sheets]
+    assert len(sheets) == 1 and len(sheets[0][1]) == N + 2 and not sheets[0][3], sheets
+    assert "1 merged range(s) written with $ or spaces" in str(sheets[0][2]), sheets[0][2]
+    assert "refuse (empty" not in str(sheets[0][2]), sheets[0][2]

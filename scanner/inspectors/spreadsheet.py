@@ -64,6 +64,7 @@ from ..tables import (
     SQLITE_MAGIC,
     ZIP_MAGIC,
     Caps,
+    PhoneColumn,
     damaged_head,
     iter_tables,
     signature_damaged,
@@ -394,7 +395,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
             reading.sheets += 1
         stop.start(sheet)
         noted = SHEET_NOTES.set(sheet.notes)  # a detector's cap that cut the sheet's reading short is said there
-        watched = _RowsWithPerson(sheet.odd_rows, sheet.odd_cut) if fmt == "text" else None
+        watched = _RowsWithPerson(sheet.odd_rows, sheet.odd_cut, sheet.shifted_rows) if fmt == "text" else None
         try:
             with watched or _NO_WATCH:
                 found = repeats.analyse(sheet, analyse_sheet)
@@ -437,9 +438,10 @@ class _RowsWithPerson:
     below the header that gave none lost its person to a shifted column (a flipped delimiter, a lost quote: csv22);
     one that gave a person (a row leaving out its empty last fields) was read."""
 
-    def __init__(self, odd: dict[int, int], cut: bool = False) -> None:
+    def __init__(self, odd: dict[int, int], cut: bool = False, shifted: set[int] | None = None) -> None:
         self.odd = odd
         self.cut = cut  # every odd row counts (a fixed-width row shifted: a person read from it has cut values)
+        self.shifted = shifted if shifted is not None else set()  # rows with their phone a column off (damage23)
         self.got: set[int] = set()
         self.token: Any = None
 
@@ -448,11 +450,11 @@ class _RowsWithPerson:
 
         outer = RECORD_SINK.get()
         if outer is not None:
-            odd, got = self.odd, self.got
+            odd, got, shifted, learnt = self.odd, self.got, self.shifted, PhoneColumn.LEARN_ROWS
 
             def watch(rec: PersonRecord) -> None:
-                if rec.row in odd:
-                    got.add(rec.row)
+                if rec.row in odd or rec.row <= learnt or rec.row in shifted:  # (the first rows are said shifted
+                    got.add(rec.row)                                          # only once the column is learnt)
                 outer(rec)
 
             self.token = RECORD_SINK.set(watch)
@@ -466,16 +468,18 @@ class _RowsWithPerson:
 
     def lost(self, found: SheetFinding) -> int:
         """Odd rows below the person table's header (or its first record) that gave no person."""
-        if not self.odd or found.kind == SheetKind.NAMES or not found.count:
+        if not (self.odd or self.shifted) or found.kind == SheetKind.NAMES or not found.count:
             return 0
-        got = self.got | {r[0] for r in found.rows if r[0] in self.odd}
+        got = self.got | {r[0] for r in found.rows if r[0] in self.odd or r[0] in self.shifted}
         top = found.header_row if found.header_row is not None else min(r[0] for r in found.rows) - 1
         if self.cut:
             return sum(1 for r in self.odd if r > top)
         # a field count that gave a person is the table's own shape (a title line's count taken for the header's,
         # every row ending in a comma, 備考 left out where empty): its rows without one are company or total rows
-        shapes = {self.odd[r] for r in got}
-        return sum(1 for r, n in self.odd.items() if r > top and r not in got and n not in shapes)
+        shapes = {self.odd[r] for r in got if r in self.odd}
+        odd = sum(1 for r, n in self.odd.items() if r > top and r not in got and n not in shapes)
+        # a row whose phone stands a column off is out of step whatever its field count (a flip into the table's own)
+        return odd + sum(1 for r in self.shifted if r > top and r not in got and (r not in self.odd or self.odd[r] in shapes))
 
 
 class _NoWatch:
@@ -683,7 +687,15 @@ def _undecoded(data: bytes, reading: Reading) -> int:
         text = body.decode("cp932", "replace")
         mac = any(c.get("code") == Detail.MAC_JAPANESE.value for note in reading.notes for c in codes_of(note))
         n += sum(text.count(c) for c in ("\x80\uf8f0" if mac else "\x80\uf8f0\uf8f1\uf8f2\uf8f3"))  # (MacJapanese's signs)
+        if mac:  # a kanji's lead byte flipped to 0xFD-0xFF: its trail left as a letter or half-width kana (damage23)
+            n += len(_MAC_FLIPPED.findall(text))
     return n
+
+
+# a MacJapanese (c) (tm) ... glued to a Japanese word by one letter or half-width kana (a kanji's lead byte flipped to
+# 0xFD-0xFF, its trail byte read alone), or (c) (tm) between two Japanese characters: no Mac text writes either
+_JAPANESE = "\u3040-\u30ff\u3400-\u9fff"
+_MAC_FLIPPED = re.compile(f"[\uf8f1-\uf8f3][\\x21-\\x7e\uff61-\uff9f][{_JAPANESE}]|(?<=[{_JAPANESE}])[\uf8f1\uf8f2](?=[{_JAPANESE}])")
 
 
 def _other_content(data: bytes) -> str | None:
@@ -1236,6 +1248,11 @@ class SpreadsheetInspector:
             fmt = damaged_head(data) or fmt
             if fmt == "ole-corrupt":
                 return self._resigned(entry, data, ext)
+            if fmt == "binary" and ext not in TEXT_EXTENSIONS and len(data) >= 16 and not data[:16].strip(b"\0"):
+                # a workbook zeroed from its start (its header gone): damaged, not some other program's file (damage23:
+                # `unsupported` "binary content that is not a known workbook format")
+                zeroed = len(data) - len(data.lstrip(b"\0"))
+                return Inspection(status=Status.CORRUPT, detail=say(Detail.WORKBOOK_ZEROED, n=zeroed, size=len(data)))
         if fmt == "ole-other" and OUTLOOK_STREAM in data:
             if renamed_msg_read(data, self.config.max_inspect_bytes):
                 return Inspection()  # an Outlook .msg saved as .xls / .txt: the mail inspector reads it
@@ -1251,7 +1268,14 @@ class SpreadsheetInspector:
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
             if fmt == "zip-corrupt":  # a cut or damaged workbook zip: the parts its local headers still give
-                return self._salvaged(entry, data, ext, caps, Inspection(status=reason, detail=detail))
+                failed = Inspection(status=reason, detail=detail)
+                got = self._salvaged(entry, data, ext, caps, failed)
+                zeroed = len(data) - len(data.lstrip(b"\0"))
+                if got is failed and zeroed >= 16 and ext not in TEXT_EXTENSIONS:  # its start zeroed and nothing
+                    # rebuilt: a zip signature further in (an .xls's embedded package) is no proof of a zip; the
+                    # workbook's header is what was lost (damage23: "damaged zip container")
+                    got.detail = say(Detail.WORKBOOK_ZEROED, n=zeroed, size=len(data))
+                return got
             return Inspection(status=reason, detail=detail)
         try:  # every format where a crash or a hang costs this file only (inline in a pool worker)
             memo = memo_of(entry, self.config.max_inspect_bytes) if fmt == "dbf" else None  # its memo file beside
