@@ -27,7 +27,7 @@ class _Fallback(Exception):
     """Something this writer does not reproduce itself: the standard encoder writes the whole document."""
 
 
-def dumps_indented(obj: Any) -> str:
+def dumps_indented(obj: object) -> str:
     """``json.dumps(obj, ensure_ascii=False, indent=2)`` (the same str)."""
     try:
         out: list[str] = []
@@ -50,14 +50,14 @@ def _flat_encoder(depth: int) -> Any:
     return enc
 
 
-def _refuse(o: Any) -> Any:
+def _refuse(o: object) -> object:
     raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
 
 
 _CONTAINERS = (dict, list, tuple)
 
 
-def _write(obj: Any, depth: int, out: list[str]) -> None:
+def _write(obj: object, depth: int, out: list[str]) -> None:
     """``obj`` at ``depth``: a flat container, or each run of a container's items that are no containers, encoded
     whole by the C encoder; only the containers inside are walked here."""
     if isinstance(obj, dict):
@@ -115,7 +115,7 @@ def _write(obj: Any, depth: int, out: list[str]) -> None:
     out.append(_scalar(obj))  # a scalar (or what the encoder's default refuses: TypeError)
 
 
-def _scalar(obj: Any) -> str:
+def _scalar(obj: object) -> str:
     """A value that is no container, as the indenting encoder writes it."""
     if isinstance(obj, str):
         return str(_KEY(obj))
