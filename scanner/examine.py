@@ -145,8 +145,10 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
         wanted = _by_content(entry, size, head, ctx)
         head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
-        head = LazyHead(entry, PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512,  # a program: its headers
-                        size if size <= WHOLE_SMALL and _reread(entry.name) else None)
+        limit = PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512  # a program: its headers
+        head = LazyHead(entry, limit, size if size <= limit or (size <= WHOLE_SMALL and _reread(entry.name)) else None)
+        # (a file no longer than its head is read whole either way: by ``read_small``, kept for the read pass here
+        # of a small file, ``read_once``; pick23: a tiny fake .xlsx/.csv was opened twice, for its head and to hash)
         inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
         if compiled_class(entry.name, head):  # a .jar holds thousands: only the inspectors that look past a file's
             # first bytes are asked (a disk image or a tar made to start so, review18e); the content check and the

@@ -25,6 +25,7 @@ from typing import Any
 
 from .codes import VerifyStatus
 from .errors import UsageError
+from .jsonindent import dumps_indented
 
 MANIFEST = "manifest.sha256"
 LOCK = ".leakscan.lock"
@@ -310,7 +311,9 @@ def _fresh(dfd: int, name: str) -> tuple[int, str]:
 
 
 def write_json(path: Path, obj: Any) -> Path:
-    return write_private(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+    """``obj`` as ``json.dumps(obj, ensure_ascii=False, indent=2)`` and a newline (scanner.jsonindent: the same
+    bytes, written by the C encoder)."""
+    return write_private(path, dumps_indented(obj) + "\n")
 
 
 def read_nofollow(path: Path, limit: int) -> bytes:

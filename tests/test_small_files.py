@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from scanner import pipeline
 from scanner.config import ScanConfig
 from scanner.demo import LEAKED_NAME, client_list_csv, make_people
 from scanner.examine import pick, read_once
 from scanner.fingerprint import hash_stream
 from scanner.pipeline import SETTLE_BYTES, Dispatcher, run_scan, scan_context
-from scanner.sources import open_source
+from scanner.sources import local, open_source
 from scanner.sources.local import LocalEntry, LocalSource, file_stat
 from scanner.timeutil import iso_utc
 from scanner.work import BytesRef, FileOutcome, LiveRef
@@ -61,7 +62,9 @@ def test_small_files_read_once_give_the_findings_of_the_usual_path(tree: Path, t
     here: list[tuple[str, bool]] = []
     opened: list[str] = []
     read_here: list[str] = []
-    submit, run_here, open_, read_small = Dispatcher._submit, Dispatcher._run_here, LocalEntry.open, LocalEntry.read_small
+    files_opened: list[str] = []
+    submit, run_here, open_ = Dispatcher._submit, Dispatcher._run_here, LocalEntry.open
+    os_open = local._open_noatime
     quiet_empty = Dispatcher._quiet_empty
 
     def watched_submit(self: Dispatcher, unit: list) -> None:
@@ -82,22 +85,28 @@ def test_small_files_read_once_give_the_findings_of_the_usual_path(tree: Path, t
         opened.append(self.name)
         return open_(self)
 
-    def watched_read(self: LocalEntry, limit: int) -> object:
-        read_here.append(os.fsdecode(self.fs_path))
-        return read_small(self, limit)
+    def watched_read(entry: LocalEntry, *args: object, **kw: object) -> object:  # the read pass made here
+        read_here.append(os.fsdecode(entry.fs_path))
+        return read_once(entry, *args, **kw)  # type: ignore[arg-type]
+
+    def watched_os_open(path: bytes, flags: int, dir_fd: int | None = None) -> int:  # every file the scan process opens
+        if flags == local._FILE_FLAGS:
+            folder = os.readlink(f"/proc/self/fd/{dir_fd}") if dir_fd is not None else ""
+            files_opened.append(os.path.join(folder, os.fsdecode(path)))
+        return os_open(path, flags, dir_fd)
 
     found = {}
     for workers in (0, 2):  # 0: every file read where it is examined (this process), as before
         config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME], out=str(tmp_path / f"out{workers}"))
         Dispatcher._submit, Dispatcher._run_here = watched_submit, watched_here  # type: ignore[method-assign]
         Dispatcher._quiet_empty = watched_quiet  # type: ignore[method-assign]
-        LocalEntry.open, LocalEntry.read_small = watched_open, watched_read  # type: ignore[method-assign]
+        LocalEntry.open, pipeline.read_once, local._open_noatime = watched_open, watched_read, watched_os_open  # type: ignore[method-assign,assignment]
         try:
             found[workers] = _listing(run_scan(config, [open_source(str(tree))], workers=workers))
         finally:
             Dispatcher._submit, Dispatcher._run_here = submit, run_here  # type: ignore[method-assign]
             Dispatcher._quiet_empty = quiet_empty  # type: ignore[method-assign]
-            LocalEntry.open, LocalEntry.read_small = open_, read_small  # type: ignore[method-assign]
+            LocalEntry.open, pipeline.read_once, local._open_noatime = open_, read_once, os_open  # type: ignore[method-assign]
         if workers:
             by_ref = dict(sent)
             assert by_ref[LEAKED_NAME] == "BytesRef"  # the small name hit (the empty one is settled here)
@@ -112,7 +121,10 @@ def test_small_files_read_once_give_the_findings_of_the_usual_path(tree: Path, t
                 assert settled[name] is True, name  # examined here from the one read
             small = {p.name for p in tree.rglob("*") if p.is_file() and p.stat().st_size <= SETTLE_BYTES}
             assert not small & set(opened)  # read once, by read_small, never opened as a file object
-        sent.clear(), here.clear(), opened.clear(), read_here.clear()
+            for path in tree.rglob("*"):  # pick23: a tiny fake .xlsx was opened twice here (its head, then its read
+                if path.is_file() and path.stat().st_size <= SETTLE_BYTES:  # pass)
+                    assert files_opened.count(str(path)) <= 1, path
+        sent.clear(), here.clear(), opened.clear(), read_here.clear(), files_opened.clear()
     assert found[0] == found[2]
     hits, skipped, prints, files_seen, _bytes, _inspected = found[2]
     # every file seen; sub/zip.xlsx (a zip signature, then noise) is read from its local headers since Session 8,
@@ -419,3 +431,46 @@ def test_the_spreadsheet_inspector_passes_over_only_documents_it_would_find_noth
                     assert sheets.inspect(entry, data, "", ctx) == Inspection(), (ext, data[:40])
                     assert archives.wants(entry, len(data), LazyHead(entry)), (ext, data[:40])
     assert passed > 500
+
+
+def test_no_end_record_is_what_zipfile_refuses_and_the_document_checks_answer_as_with_zipfile(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``doctables.no_zip_end`` (pick23) stands for building a ZipFile to learn it has no end record: where it says so,
+    zipfile raises BadZipFile, and ``document_kind`` / ``without_tables`` answer as they do when they ask zipfile
+    (noise after a zip signature, real .docx/.pptx/.odt/.xlsx cut at every 37th byte and with bytes flipped, an end
+    record more than 64 KiB before the end, a comment of 60,000 bytes after it)."""
+    import io
+    import zipfile
+
+    from scanner import doctables
+    from tests.document_data import docx_with_table, odt_with_table, people_rows
+    from tests.test_embedded import WORD, package
+
+    rnd = random.Random(20261207)
+    rows = people_rows(5)
+    real = [docx_with_table(rows), odt_with_table(rows), package(WORD, {}), _zip_with({"ppt/slides/slide1.xml": b"<p/>"}),
+            _zip_with({"xl/workbook.xml": b"<w/>", "[Content_Types].xml": b"<T/>"})]
+    samples = [b"PK\x03\x04\x14\x00\x06\x00" + rnd.randbytes(n) for n in (0, 10, 100, 3000, 70000)]
+    for doc in real:
+        samples += [doc[:cut] for cut in range(0, len(doc), 37)]
+        for _ in range(30):
+            flipped = bytearray(doc)
+            flipped[rnd.randrange(len(doc))] ^= 1 << rnd.randrange(8)
+            samples.append(bytes(flipped))
+        commented = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(doc)) as src, zipfile.ZipFile(commented, "w") as dst:
+            for info in src.infolist():
+                dst.writestr(info, src.read(info))
+            dst.comment = b"c" * 60000
+        samples += [commented.getvalue(), doc + b"\0" * 70000]  # found in the window; the record too far back
+    answers, refused = [], 0
+    for data in samples:
+        if doctables.no_zip_end(data):
+            refused += 1
+            with pytest.raises(zipfile.BadZipFile):
+                zipfile.ZipFile(io.BytesIO(data))
+        answers.append((doctables.document_kind(data), doctables.without_tables(data, 1 << 20)))
+    monkeypatch.setattr(doctables, "no_zip_end", lambda data: False)  # zipfile asked every time, as before
+    assert answers == [(doctables.document_kind(d), doctables.without_tables(d, 1 << 20)) for d in samples]
+    assert 100 < refused < len(samples) - 100
+    assert {a[0] for a in answers} >= {"docx", "odt", "pptx", None}

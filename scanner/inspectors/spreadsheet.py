@@ -907,9 +907,8 @@ class SpreadsheetInspector:
         if entry.name.startswith("~$") and size <= 512:  # an Excel owner (lock) file: a user name, not a workbook,
             if size == 0:  # unless its bytes are no owner file (a table, damage: Session 13)
                 return False
-            quick = getattr(entry, "read_head", None)  # a local file: one read, no file object (read once more by
-            first = quick(512) if quick is not None and getattr(entry, "series", None) is None else None  # the
-            return not _owner_file(head() if first is None else first)  # lock-file inspector when it is named)
+            return not _owner_file(head())  # (the walk's head: one open and read of a local file, kept for the
+            # lock-file inspector and the read pass here; pick23: a read of its own opened it once more)
         if ext in SHEET_EXTENSIONS or (ext in UNREAD_TABLES and (ext not in UNREAD_TABLE_MAGIC
                                                                   or unread_table(ext, head()))):
             series = getattr(entry, "series", None)  # X.zip.123: a piece of an archive read joined (split_series)
