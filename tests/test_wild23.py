@@ -7,18 +7,26 @@ excelize, pyexcel, Gnumeric, docx4j and Apache Tika's spreadsheets through the w
    members are compressed already, so the encoder keeps their bytes as they are), and the .pptx's own local headers
    (ppt/embeddings/..., ppt/media/...) stand verbatim inside the workbook's member. A local header inside another
    member's data, as the zip directory gives it, is that member's content, no entry of this zip.
+2. A dBase table naming no code page whose text is GB18030 (Tika's testDBF_gb18030.dbf: "It was the best of times",
+   a Chinese sentence, "it was the worst of times") was listed `corrupt`, "decoding: partial (1 bytes replaced)":
+   the code page guess took cp932, which decodes byte 0xFD without an error (a private-use character, no Shift_JIS
+   character), and the records' reader then counted that byte as one it could not read. The guess counts such bytes
+   against cp932 as the reader does: the table is read without a damage it does not have.
 """
 
 from __future__ import annotations
 
+import gzip
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import ScanCases, own_lines
 from tests.document_data import docx_bytes, people_rows, w_para
 
 N = 12
+DATA = Path(__file__).parent / "data" / "tables"
 cases = ScanCases("wild23")
 scanned = cases.fixture()
 
@@ -61,3 +69,27 @@ def test_local_headers_inside_an_embedded_package_are_no_lost_entry(scanned: dic
     assert lines["skipped"] == [], [(s["path"], s["detail"]) for s in lines["skipped"]]
     got = {h["path"].split(" » ", 1)[1]: h["pii"]["records"] for h in lines["files"] if " » " in h["path"]}
     assert N in got.values(), [(h["path"], h["pii"]) for h in lines["files"]]
+
+
+def _third(name: str) -> bytes:
+    return gzip.decompress((DATA / name).read_bytes())
+
+
+@cases.case
+def _dbf_gb18030() -> dict[str, bytes]:
+    return {"testDBF_gb18030.dbf": _third("tika__testDBF_gb18030.dbf.gz")}
+
+
+def test_dbf_without_code_page_is_not_damaged_by_the_guess(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "dbf_gb18030")
+    assert lines["skipped"] == [], [(s["path"], s["detail"]) for s in lines["skipped"]]
+
+
+def test_dbf_gb18030_read_in_process() -> None:
+    from scanner.dbase import dbf_sheets
+    from scanner.sheet import Caps
+
+    (sheet,) = dbf_sheets(_third("tika__testDBF_gb18030.dbf.gz"), Caps())
+    rows = [list(r) for r in sheet.rows]
+    assert rows[1][0] == "It was the best of times" and rows[3][0] == "it was the worst of times", rows
+    assert not sheet.damage and not sheet.notes, (sheet.damage, sheet.notes)
