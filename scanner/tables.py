@@ -882,15 +882,42 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
     except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
         if fmt == "ods" and not seen:  # content.xml unreadable as well: the package is damaged, as calamine said
             raise ReadError(Status.CORRUPT, first) from e
+        if fmt == "xlsx" and not seen and _excel12_beta(data):
+            raise ReadError(Status.UNSUPPORTED, say(Detail.UNREAD_TABLE_FORMAT, what=EXCEL12_BETA, ext="2005/8")) from e
         raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader=reader, error=error_name(e))))) from e
     # openpyxl skips a sheet whose part is missing without a word: a partial read is not a clean one
     missing = [n for n in declared if n not in seen]
     if fmt == "ods" and not seen:
         raise ReadError(Status.CORRUPT, first)
+    if fmt == "xlsx" and not seen and _excel12_beta(data):
+        raise ReadError(Status.UNSUPPORTED, say(Detail.UNREAD_TABLE_FORMAT, what=EXCEL12_BETA, ext="2005/8"))
     if missing or not seen:
         said = say(Detail.SHEETS_MISSING, reader=reader, n=len(missing)) if missing else say(Detail.NO_SHEET_READ,
                                                                                             reader=reader)
         raise ReadError(Status.CORRUPT, join_details((first, said)))
+
+
+# Excel 12 (2007) Beta 1 wrote its packages in schemas the release replaced (content types and relationships of
+# schemas.microsoft.com/package/2005/06, a workbook of .../office/excel/2005/8/, shared strings as <sstItem>): neither
+# calamine nor openpyxl knows them, and nothing in such a file is damaged (wild23: Open-XML-SDK's O12 templates
+# ProjectStatusReport_TP10094814.xltx was listed `corrupt`). Beta 2's (spreadsheetml/2006/5) are read.
+EXCEL12_BETA = "Excel 12 Beta 1 workbook"
+_EXCEL12_BETA_NS = (b"http://schemas.microsoft.com/package/2005/06/", b"http://schemas.microsoft.com/office/excel/2005/8/")
+
+
+def _excel12_beta(data: bytes) -> bool:
+    """Whether the package's content types or workbook part are written in Excel 12 Beta 1's namespaces."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = {n.casefold(): n for n in zf.namelist()}
+            for part in ("[content_types].xml", "xl/workbook.xml"):
+                if part in names:
+                    with zf.open(names[part]) as f:
+                        if any(ns in f.read(4096) for ns in _EXCEL12_BETA_NS):
+                            return True
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
+        return False
+    return False
 
 
 def _ods_content_sheets(data: bytes, caps: Caps, note: str = "") -> Iterator[Sheet]:

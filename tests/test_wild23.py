@@ -12,6 +12,11 @@ excelize, pyexcel, Gnumeric, docx4j and Apache Tika's spreadsheets through the w
    the code page guess took cp932, which decodes byte 0xFD without an error (a private-use character, no Shift_JIS
    character), and the records' reader then counted that byte as one it could not read. The guess counts such bytes
    against cp932 as the reader does: the table is read without a damage it does not have.
+3. A workbook template of Excel 12 Beta 1 (Open-XML-SDK's O12 templates/ProjectStatusReport_TP10094814.xltx, 2006:
+   content types of schemas.microsoft.com/package/2005/06, a workbook of .../office/excel/2005/8/workbook, shared
+   strings as ``<sstItem>``) was listed `corrupt`, "calamine: CalamineError; openpyxl: OSError": nothing in it is
+   damaged, it is written in a schema the released Excel 2007 replaced, which neither reader knows. It is listed
+   `unsupported`, the format named.
 """
 
 from __future__ import annotations
@@ -93,3 +98,46 @@ def test_dbf_gb18030_read_in_process() -> None:
     rows = [list(r) for r in sheet.rows]
     assert rows[1][0] == "It was the best of times" and rows[3][0] == "it was the worst of times", rows
     assert not sheet.damage and not sheet.notes, (sheet.damage, sheet.notes)
+
+
+def _beta1(rows: list[list[str]]) -> bytes:
+    """A workbook as Excel 12 Beta 1 wrote it (Open-XML-SDK's ProjectStatusReport_TP10094814.xltx: the package and
+    workbook namespaces of 2005, inline strings here)."""
+    from xml.sax.saxutils import escape
+
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.microsoft.com/package/2005/06/'
+          'content-types"><Default Extension="rels" ContentType="application/vnd.ms-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+          'ContentType="application/vnd.ms-excel.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" '
+          'ContentType="application/vnd.ms-excel.worksheet+xml"/></Types>')
+    rel = "http://schemas.microsoft.com/office/2006/relationships"
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.microsoft.com/'
+            f'package/2005/06/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            '</Relationships>')
+    wb_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.microsoft.'
+               f'com/package/2005/06/relationships"><Relationship Id="rId1" Type="{rel}/xlWorksheet" '
+               'Target="worksheets/sheet1.xml"/></Relationships>')
+    wb = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.microsoft.com/office/'
+          'excel/2005/8/workbook" xmlns:r="http://schemas.microsoft.com/office/2005/11/relationships"><sheets>'
+          '<sheet name="名簿" tabId="1" r:id="rId1"/></sheets></workbook>')
+    cells = "".join(f'<row r="{i + 1}">' + "".join(f'<c t="inlineStr"><is><t>{escape(v)}</t></is></c>' for v in r)
+                    + "</row>" for i, r in enumerate(rows))
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.microsoft.com/office/'
+             f'excel/2005/8/worksheet"><sheetData>{cells}</sheetData></worksheet>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in (("[Content_Types].xml", ct), ("_rels/.rels", rels), ("xl/_rels/workbook.xml.rels", wb_rels),
+                           ("xl/workbook.xml", wb), ("xl/worksheets/sheet1.xml", sheet)):
+            z.writestr(name, body)
+    return out.getvalue()
+
+
+@cases.case
+def _excel12_beta1() -> dict[str, bytes]:
+    return {"beta1_meibo.xltx": _beta1(people_rows(N, seed=2303)), "beta1_meibo.xlsx": _beta1(people_rows(N, seed=2304))}
+
+
+def test_excel12_beta1_workbook_is_unsupported_not_corrupt(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "excel12_beta1")
+    got = sorted((Path(s["path"]).name, s["reason"], [c["code"] for c in s["detail_codes"]]) for s in lines["skipped"])
+    assert got == [(name, "unsupported", ["unread-table-format"]) for name in ("beta1_meibo.xlsx", "beta1_meibo.xltx")], got
