@@ -17,6 +17,12 @@ excelize, pyexcel, Gnumeric, docx4j and Apache Tika's spreadsheets through the w
    strings as ``<sstItem>``) was listed `corrupt`, "calamine: CalamineError; openpyxl: OSError": nothing in it is
    damaged, it is written in a schema the released Excel 2007 replaced, which neither reader knows. It is listed
    `unsupported`, the format named.
+4. A sheet formatted down to Excel's last row (tealeg/xlsx's testFileToSliceValueOnly.xlsx: 4 values, then styled
+   cells without a value in rows 1,048,574-1,048,576, columns A:Y) was listed `too-large`, "cells reach 26214400
+   cells (first to last reference) > cap 20000000; ... examined up to row 800000 of sheet or table 1 (20000025 cells
+   read); the rows after it and any later sheet were not read": the guard's box counted the empty styled cells,
+   which calamine does not place (its range for the sheet is 2 x 2), so openpyxl streamed 800,000 empty rows and
+   the later sheets went unread. A cell tag closed without a value no longer reaches the box.
 """
 
 from __future__ import annotations
@@ -141,3 +147,44 @@ def test_excel12_beta1_workbook_is_unsupported_not_corrupt(scanned: dict[str, An
     lines = own_lines(scanned, "excel12_beta1")
     got = sorted((Path(s["path"]).name, s["reason"], [c["code"] for c in s["detail_codes"]]) for s in lines["skipped"])
     assert got == [(name, "unsupported", ["unread-table-format"]) for name in ("beta1_meibo.xlsx", "beta1_meibo.xltx")], got
+
+
+def _styled_to_last_row(rows: list[list[str]]) -> bytes:
+    """A workbook whose first sheet holds two values and styled cells without a value in Excel's last rows (as a
+    column formatted whole leaves them: tealeg/xlsx testFileToSliceValueOnly.xlsx), its second sheet ``rows``."""
+    import re
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["予定表", "2024"])
+    wb.active["A3"].font = Font(bold=True)  # a style for the empty cells below
+    second = wb.create_sheet("名簿")
+    for r in rows:
+        second.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    empty = "".join(f'<row r="{n}" s="1" customFormat="1">' + "".join(f'<c r="{c}{n}" s="1"/>' for c in "ABCDEFGHIJKLMNOPQRSTUVWXY")
+                    + "</row>" for n in (1048574, 1048575, 1048576))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body, n = re.subn(rb"</sheetData>", empty.encode() + b"</sheetData>", body)
+                assert n == 1
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+@cases.case
+def _styled_last_rows() -> dict[str, bytes]:
+    return {"styled_to_last_row.xlsx": _styled_to_last_row(people_rows(N, seed=2306))}
+
+
+def test_styled_empty_cells_in_the_last_rows_are_no_reach(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "styled_last_rows")
+    assert lines["skipped"] == [], [(s["path"], s["detail"]) for s in lines["skipped"]]
+    assert [h["pii"]["records"] for h in lines["files"]] == [N], lines["files"]
