@@ -75,6 +75,33 @@ def _nested_embedding() -> dict[str, bytes]:
     return {"embeds_document.xlsx": outer}
 
 
+@cases.case
+def _lost_after_a_damaged_size() -> dict[str, bytes]:
+    """Two embedded objects, the second renamed in the zip directory only (a flipped bit: its local header names an
+    object the directory lists nowhere) and the first's compressed size in the directory grown past the second's
+    header: the span of the first (a size its local header does not repeat) must not hide the second."""
+    import struct
+
+    doc = _with_member(docx_bytes(w_para("添付資料"), {}), "word/document2.xml", b"<x/>")
+    book = _with_member(_xlsx([["資料一覧"]]), "xl/embeddings/Microsoft_Word_Document1.docx", doc)
+    book = _with_member(book, "xl/embeddings/Microsoft_Excel_Worksheet2.xlsx", _xlsx(people_rows(N, seed=2307)))
+    central = book.rfind(b"PK\x01\x02" + book[book.rfind(b"PK\x01\x02"):][4:6])  # (the last entry: the worksheet)
+    entry = book.find(b"Microsoft_Excel_Worksheet2.xlsx", central)
+    book = book[:entry] + b"Microsoft_Excel_Worksheet3.xlsx" + book[entry + 31:]  # renamed in the directory only
+    first = book.find(b"PK\x01\x02", book.find(b"xl/embeddings/Microsoft_Word_Document1.docx") + 1)
+    while book[first + 46:first + 46 + 43] != b"xl/embeddings/Microsoft_Word_Document1.docx":
+        first = book.find(b"PK\x01\x02", first + 4)
+    size = struct.unpack("<I", book[first + 20:first + 24])[0]
+    book = book[:first + 20] + struct.pack("<I", size + 4000) + book[first + 24:]
+    return {"lost_after_damaged_size.xlsx": book}
+
+
+def test_a_damaged_directory_size_hides_no_lost_object(scanned: dict[str, Any]) -> None:
+    lines = own_lines(scanned, "lost_after_a_damaged_size")
+    codes = [c["code"] for s in lines["skipped"] for c in s["detail_codes"]]
+    assert "embedded-lost-from-directory" in codes, [(s["path"], s["detail"]) for s in lines["skipped"]]
+
+
 def test_local_headers_inside_an_embedded_package_are_no_lost_entry(scanned: dict[str, Any]) -> None:
     lines = own_lines(scanned, "nested_embedding")
     assert lines["skipped"] == [], [(s["path"], s["detail"]) for s in lines["skipped"]]

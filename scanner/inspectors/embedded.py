@@ -380,11 +380,16 @@ def _member_spans(data: bytes) -> list[tuple[int, int]]:
     while 0 <= at and at + 46 <= end and data[at:at + 4] == b"PK\x01\x02":
         size = int.from_bytes(data[at + 20:at + 24], "little")
         start = base + int.from_bytes(data[at + 42:at + 46], "little")
-        if size != 0xFFFFFFFF and data[start:start + 4] == b"PK\x03\x04":  # (a zip64 size or a wrong offset: no span)
+        local = int.from_bytes(data[start + 18:start + 22], "little")
+        described = int.from_bytes(data[start + 6:start + 8], "little") & 0x08  # sizes in a data descriptor after
+        # (a zip64 size, a wrong offset or a size the local header does not repeat, one of the two damaged: no span)
+        if size != 0xFFFFFFFF and data[start:start + 4] == b"PK\x03\x04" and (described or local == size):
             head = 30 + sum(int.from_bytes(data[start + k:start + k + 2], "little") for k in (26, 28))
             spans.append((start, start + head + size))
         at += 46 + sum(int.from_bytes(data[at + k:at + k + 2], "little") for k in (28, 30, 32))
-    return sorted(spans)
+    spans.sort()
+    return [(start, min(stop, following)) for (start, stop), (following, _) in  # no span over the next member's header
+            zip(spans, [*spans[1:], (len(data), 0)], strict=True)]
 
 
 def _objects_in_local_headers(data: bytes) -> set[str]:
