@@ -284,8 +284,8 @@ def _guessed(data: bytes, header_len: int, record_len: int, fields: list[Field])
                for s in range(header_len, min(len(data), header_len + (1 << 16)) - record_len + 1, record_len)
                for f in fields if f.kind == "C"]
     values = [(raw, width) for raw, width in values if not raw.isascii()]
-    failing = {encoding: sum(not _decodes(raw, width, encoding) or _wedged(raw, encoding) for raw, width in values)
-               for encoding in _GUESSED}
+    failing = {encoding: sum(not _decodes(raw, width, encoding) or _wedged(raw, encoding) or _silent(raw, encoding)
+                             for raw, width in values) for encoding in _GUESSED}
     return min(_GUESSED, key=lambda e: failing[e])
 
 
@@ -300,6 +300,13 @@ def _wedged(raw: bytes, encoding: str) -> bool:
     """Whether ``raw`` read in ``encoding`` shows Latin text read as a double-byte code page (counted against it as a
     value it cannot decode)."""
     return encoding in ("cp932", "euc_jp") and _WEDGED.search(raw.decode(encoding, "replace")) is not None
+
+
+def _silent(raw: bytes, encoding: str) -> bool:
+    """Whether ``raw`` holds a byte cp932 takes without an error though no Shift_JIS character is so written
+    (``_CP932_SILENT``): the records' reader counts it as a byte it could not read, so the guess counts it against
+    cp932 too (wild23: Tika's testDBF_gb18030.dbf, GB18030 text with 0xFD, was guessed cp932 and listed `corrupt`)."""
+    return encoding == "cp932" and any(c in raw.decode(encoding, "replace") for c in _CP932_SILENT)
 
 
 def _decodes(raw: bytes, width: int, encoding: str) -> bool:

@@ -431,7 +431,7 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
+def check_zip(data: bytes, caps: Caps, alone: bool = False, valued: bool = False) -> OoxmlPackage:
     """Decompression-bomb guard: declared inflated size, and each sheet's size against the cell cap as its cells'
     references reach (cells at A1 and XFD1048576 would make calamine allocate the box between and abort). A
     sheet's ``<dimension>`` is not believed either way: LibreOffice declares A1:AMJ1048576 for a few cells when
@@ -439,7 +439,9 @@ def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
     (it keeps the cells it meets), so the declared box neither makes a sheet too large nor bounds where its cells
     lie. Returns the package it followed.
     ``alone``: a local header before the first member or after the central directory (workbooks joined in one
-    file: zipfile reads only the one whose end record it finds) is damage (the inspector rebuilds each)."""
+    file: zipfile reads only the one whose end record it finds) is damage (the inspector rebuilds each).
+    ``valued``: the box of the cells holding a value only (``_VALUED_REF``), asked after the box of every cell
+    passed the cap (calamine places no cell closed without a value)."""
     try:
         with opened_zip(data) as zf:  # (the zip sniff_format read, when the inspector holds it: ooxml.held_zip)
             infos = zf.infolist()
@@ -456,7 +458,7 @@ def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
                 if name not in sheets:
                     continue
                 if name.endswith(".xml"):
-                    _check_sheet_reach(data, info, caps)
+                    _check_sheet_reach(data, info, caps) if not valued else _exact_sheet_reach(data, info, caps, True)
                 elif name.endswith(".bin"):
                     cells = sheet_reach(zf.read(info))
                     if cells > caps.max_cells:
@@ -594,12 +596,17 @@ def _reach_within(data: bytes, info: zipfile.ZipInfo, caps: Caps, digits: int, l
 _LATER_R = re.compile(rb'r(?<=[="]r)(?<![cA]=r)==*"')
 # a cell tag's first attribute when it is r (any prefix, either quote, any length, either case)
 _FIRST_REF = re.compile(rb"""<(?:[^\s<>/:"'=]+:)?c\s+r\s*=\s*["']([A-Za-z]+)(\d+)["']""")
+# one not closed without a value (``<c r="E1048576" s="3"/>``: a style down to Excel's last row, which calamine does not
+# place: wild23, tealeg/xlsx testFileToSliceValueOnly.xlsx, 4 values boxed to 26 million cells, listed `too-large`)
+_VALUED_REF = re.compile(_FIRST_REF.pattern + rb"""(?![^<>]*/>)""")
 
 
-def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
+def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps, valued: bool = False) -> None:
     """The box from the first to the last cell, as calamine places them. Where every cell tag starts with its
     only r (what every writer does), that is the box of those references, read in one pass; otherwise the
-    sheet is read again and each cell placed the way calamine places it (_placed_box)."""
+    sheet is read again and each cell placed the way calamine places it (_placed_box). ``valued``: of the cell
+    tags not closed without a value (``_VALUED_REF``; the placed box stays every cell's)."""
+    refs_of = (_VALUED_REF if valued else _FIRST_REF).findall
     rows: list[int] = []
     cols: set[bytes] = set()
     plain = True
@@ -607,7 +614,7 @@ def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
         if plain:
             classes = block.translate(_CLASSES)
             plain = not _UNPLACED.search(classes) and not _LATER_R.search(classes)
-        if plain and (refs := _FIRST_REF.findall(block)):
+        if plain and (refs := refs_of(block)):
             nums = [int(r) if len(r) < 10 else wrapped_digits(r) for _, r in refs]
             if 0 in nums:  # calamine fails on row 0; the old guard counted it (A0): so do we, in that form
                 kept = [(n, c) for n, (c, r) in zip(nums, refs, strict=True) if n or _OLD_FORM.fullmatch(c + r)]
@@ -782,10 +789,12 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         except ReadError as e:
             if fmt != "xlsx" or not _reach_over(e):
                 raise
-            # cells reaching past the cap: calamine would hold the whole box; openpyxl streams the rows, so the
-            # rows at the top are read and examined until the file's cells run out (Session 14: nothing was)
-            yield from _openpyxl_streamed(data, caps, e)
-            return  # (joined .xlsb: no rebuilder, read as zipfile can)
+            package = _valued_within(data, caps)
+            if package is None:
+                # cells reaching past the cap: calamine would hold the whole box; openpyxl streams the rows, so the
+                # rows at the top are read and examined until the file's cells run out (Session 14: nothing was)
+                yield from _openpyxl_streamed(data, caps, e)
+                return  # (joined .xlsb: no rebuilder, read as zipfile can)
     elif fmt == "xls":
         storages, stream = check_xls(data, caps)
         book = stream if stream is not None and biff_version(stream) == 5 else None
@@ -877,11 +886,15 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
     except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
         if fmt == "ods" and not seen:  # content.xml unreadable as well: the package is damaged, as calamine said
             raise ReadError(Status.CORRUPT, first) from e
+        if fmt == "xlsx" and not seen and _excel12_beta(data):
+            raise ReadError(Status.UNSUPPORTED, say(Detail.UNREAD_TABLE_FORMAT, what=EXCEL12_BETA, ext="2005/8")) from e
         raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader=reader, error=error_name(e))))) from e
     # openpyxl skips a sheet whose part is missing without a word: a partial read is not a clean one
     missing = [n for n in declared if n not in seen]
     if fmt == "ods" and not seen:
         raise ReadError(Status.CORRUPT, first)
+    if fmt == "xlsx" and not seen and _excel12_beta(data):
+        raise ReadError(Status.UNSUPPORTED, say(Detail.UNREAD_TABLE_FORMAT, what=EXCEL12_BETA, ext="2005/8"))
     if missing or not seen:
         said = say(Detail.SHEETS_MISSING, reader=reader, n=len(missing)) if missing else say(Detail.NO_SHEET_READ,
                                                                                             reader=reader)
@@ -905,6 +918,28 @@ def _calamine_again(data: bytes, caps: Caps, first: str, *done: str) -> Generato
         if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
             raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(e))))) from e
         return False
+
+# Excel 12 (2007) Beta 1 wrote its packages in schemas the release replaced (content types and relationships of
+# schemas.microsoft.com/package/2005/06, a workbook of .../office/excel/2005/8/, shared strings as <sstItem>): neither
+# calamine nor openpyxl knows them, and nothing in such a file is damaged (wild23: Open-XML-SDK's O12 templates
+# ProjectStatusReport_TP10094814.xltx was listed `corrupt`). Beta 2's (spreadsheetml/2006/5) are read.
+EXCEL12_BETA = "Excel 12 Beta 1 workbook"
+_EXCEL12_BETA_NS = (b"http://schemas.microsoft.com/package/2005/06/", b"http://schemas.microsoft.com/office/excel/2005/8/")
+
+
+def _excel12_beta(data: bytes) -> bool:
+    """Whether the package's content types or workbook part are written in Excel 12 Beta 1's namespaces."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = {n.casefold(): n for n in zf.namelist()}
+            for part in ("[content_types].xml", "xl/workbook.xml"):
+                if part in names:
+                    with zf.open(names[part]) as f:
+                        if any(ns in f.read(4096) for ns in _EXCEL12_BETA_NS):
+                            return True
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
+        return False
+    return False
 
 
 def _ods_content_sheets(data: bytes, caps: Caps, note: str = "") -> Iterator[Sheet]:
@@ -1403,6 +1438,15 @@ def _ticked(rows: Iterator[Sequence[object]], budget: CellBudget, width: int, co
 
 
 _REACH = frozenset({Detail.CELLS_REACH_CELL, Detail.CELLS_REACH_REFERENCE, Detail.CELLS_REACH_MAX})
+
+
+def _valued_within(data: bytes, caps: Caps) -> OoxmlPackage | None:
+    """The package when the cells holding a value stay within the cap though every cell's box passed it (cells
+    styled down to the sheet's last row, no value in them: calamine places none of them), else None."""
+    try:
+        return check_zip(data, caps, alone=True, valued=True)
+    except ReadError:
+        return None
 
 
 def _reach_over(e: ReadError) -> bool:

@@ -14,6 +14,7 @@ its own name (``... » word/embeddings/oleObject1.bin » 利用者名簿.csv``),
 
 from __future__ import annotations
 
+import bisect
 import io
 import posixpath
 import re
@@ -365,11 +366,43 @@ def _member_shown(name: str) -> str:
     return text.replace(";", "⟨U+003B⟩").replace("\n", "⟨U+000A⟩")
 
 
+def _member_spans(data: bytes) -> list[tuple[int, int]]:
+    """Where each member the zip directory lists lies (its local header to its data's end), by the end record's
+    directory; none when the directory cannot be read. A local header inside one of them is that member's content
+    (wild23: a deflated .pptx embedded in Tika's testEXCEL_embeded.xlsx keeps its own local headers verbatim in
+    stored blocks), no entry of this zip."""
+    end = data.rfind(_EOCD)
+    if end < 0 or end + 22 > len(data):
+        return []
+    at = end - int.from_bytes(data[end + 12:end + 16], "little")
+    base = at - int.from_bytes(data[end + 16:end + 20], "little")  # bytes before the zip (offsets count from its start)
+    spans: list[tuple[int, int]] = []
+    while 0 <= at and at + 46 <= end and data[at:at + 4] == b"PK\x01\x02":
+        size = int.from_bytes(data[at + 20:at + 24], "little")
+        start = base + int.from_bytes(data[at + 42:at + 46], "little")
+        local = int.from_bytes(data[start + 18:start + 22], "little")
+        described = int.from_bytes(data[start + 6:start + 8], "little") & 0x08  # sizes in a data descriptor after
+        # (a zip64 size, a wrong offset or a size the local header does not repeat, one of the two damaged: no span)
+        if size != 0xFFFFFFFF and data[start:start + 4] == b"PK\x03\x04" and (described or local == size):
+            head = 30 + sum(int.from_bytes(data[start + k:start + k + 2], "little") for k in (26, 28))
+            spans.append((start, start + head + size))
+        at += 46 + sum(int.from_bytes(data[at + k:at + k + 2], "little") for k in (28, 30, 32))
+    spans.sort()
+    return [(start, min(stop, following)) for (start, stop), (following, _) in  # no span over the next member's header
+            zip(spans, [*spans[1:], (len(data), 0)], strict=True)]
+
+
 def _objects_in_local_headers(data: bytes) -> set[str]:
-    """The embedded parts and object folders the zip's local file headers name (as the listing names them)."""
+    """The embedded parts and object folders the zip's local file headers name (as the listing names them); not
+    the headers inside a listed member's data (``_member_spans``)."""
     found: set[str] = set()
+    spans = _member_spans(data)
     at, seen = data.find(b"PK\x03\x04"), 0
     while 0 <= at and seen < 100_000:
+        k = bisect.bisect_left(spans, (at,)) - 1  # the listed member starting last before this header
+        if k >= 0 and at < spans[k][1]:
+            at, seen = data.find(b"PK\x03\x04", spans[k][1]), seen + 1
+            continue
         n = int.from_bytes(data[at + 26:at + 28], "little")
         raw = data[at + 30:at + 30 + n]
         flags = int.from_bytes(data[at + 6:at + 8], "little")
