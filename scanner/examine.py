@@ -130,6 +130,10 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
             return None
         unreadable(entry, matches, FileStat(0), e, result)
         return None
+    if size < 0:  # a damaged file system's own value (TSK's signed size): that entry alone is listed as damaged, with
+        # the size as declared; reading it stopped the walk of the whole file system (case23: ValueError)
+        unreadable(entry, matches, stat_of(), ReadError(Status.CORRUPT, say(Detail.SIZE_NEGATIVE, size=size)), result)
+        return None
     series = getattr(entry, "series", None)
     spliced = getattr(entry, "splice", None) is not None
     if series is not None and getattr(series, "plain", False) and not series.complete and not spliced:

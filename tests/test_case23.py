@@ -1,0 +1,147 @@
+"""case23: the case folder against damaged file systems and rewritten documents (real scans of generated data).
+
+- A negative size from a damaged file system (TSK's signed TSK_OFF_T: an ext4 inode whose i_size_high has its top
+  bit set) stopped the walk of the whole file system (ValueError in the image walker): every other file unexamined.
+  Now the entry is listed as damaged with the size its file system declares, the rest is walked, and every reader of
+  the case accepts that size; a negative size where leakscan read the bytes itself (a SHA-256) is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli, run_leakscan
+from tests.image_data import ext_image, leaked_workbook, write_tree
+
+pytestmark = pytest.mark.skipif(not (shutil.which("mke2fs") and shutil.which("debugfs")), reason="e2fsprogs needed")
+
+
+@pytest.fixture(scope="module")
+def negative(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    """An ext4 image holding the named list (its inode's size made negative as TSK reads it) and a second copy
+    of it under another folder (size intact), scanned through the CLI."""
+    root = tmp_path_factory.mktemp("neg")
+    data = leaked_workbook()
+    tree = write_tree(root / "tree", {"damaged/利用者名簿.xlsx": data, "kept/利用者名簿.xlsx": data,
+                                      "kept/note.txt": b"hello\n"})
+    image = ext_image(root / "disk.img", tree, debugfs=["sif /damaged/利用者名簿.xlsx size_hi 0x80000000"])
+    out = root / "case"
+    done = run_leakscan("scan", str(image), "--name", "利用者名簿.xlsx", "--out", str(out), "--workers", "1",
+                        timeout=300)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return image, out, {"done": done, "doc": json.loads((out / "findings.json").read_text("utf-8"))}
+
+
+def test_a_negative_size_from_a_damaged_file_system_is_that_entry_alone(negative: tuple[Path, Path, dict]) -> None:
+    _image, _out, got = negative
+    doc = got["doc"]
+    assert not [s for s in doc["skipped"] if s["reason"] == "walk-stopped"], doc["skipped"]
+    by_path = {f["path"].rsplit("» ", 1)[-1]: f for f in doc["files"]}
+    damaged, kept = by_path["/damaged/利用者名簿.xlsx"], by_path["/kept/利用者名簿.xlsx"]
+    assert damaged["size"] < 0 and damaged["sha256"] is None and damaged["status"] == "corrupt"
+    assert kept["sha256"] and kept["status"] == "ok"
+    assert any(s["path"].endswith("/damaged/利用者名簿.xlsx") and s["reason"] == "corrupt" for s in doc["skipped"])
+    assert got["done"].returncode == 1, got["done"].stderr[-2000:]
+
+
+def test_a_case_holding_a_file_systems_negative_size_is_read_by_every_command(
+        negative: tuple[Path, Path, dict], tmp_path: Path) -> None:
+    image, out, _got = negative
+    verify = run_cli("verify", str(out))
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    persons = run_cli("persons", str(out))
+    assert persons.returncode == 0, persons.stdout + persons.stderr
+    merged = run_cli("merge", str(out), "--out", str(tmp_path / "merged"))
+    assert merged.returncode in (0, 1), merged.stdout + merged.stderr
+    again = run_leakscan("scan", str(image), "--name", "利用者名簿.xlsx", "--out", str(tmp_path / "rescan"),
+                         "--workers", "1", "--baseline", str(out), timeout=300)
+    assert again.returncode == 1 and "Traceback" not in again.stderr, again.stderr[-2000:]
+    diff = json.loads((tmp_path / "rescan" / "diff.json").read_text("utf-8"))
+    assert diff["verdict"] != "clean"
+
+
+def test_a_negative_size_on_a_file_leakscan_read_is_refused(negative: tuple[Path, Path, dict],
+                                                             tmp_path: Path) -> None:
+    """A size leakscan itself knows (the file was read whole: it has a SHA-256) cannot be negative."""
+    _image, out, _got = negative
+    case = tmp_path / "case"
+    shutil.copytree(out, case)
+    doc = json.loads((case / "findings.json").read_text("utf-8"))
+    kept = next(f for f in doc["files"] if f["sha256"])
+    kept["size"] = -5
+    (case / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    from scanner.output import write_manifest
+
+    write_manifest(case)
+    run_cli("report", str(case))  # as a tamperer would: the report and the manifest made again
+    write_manifest(case)
+    verify = run_cli("verify", str(case))
+    assert verify.returncode == 1 and "findings.json" in verify.stdout, verify.stdout + verify.stderr
+    assert run_cli("persons", str(case)).returncode == 2
+
+
+# -- a ``leakscan diff`` diff.json rewritten whole ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def diffed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, Path]:
+    """A share with the named list on two PCs, scanned; one copy deleted, the other kept; rescanned; diffed with
+    ``leakscan diff`` (verdict remaining)."""
+    root = tmp_path_factory.mktemp("diffed")
+    data = leaked_workbook()
+    share = write_tree(root / "share", {"PC01/利用者名簿.xlsx": data, "PC02/backup/利用者名簿.xlsx": data,
+                                        "PC02/memo.txt": b"memo\n"})
+    base, rescan, out = root / "base", root / "rescan", root / "diff"
+    for folder in (base, rescan):
+        done = run_leakscan("scan", str(share), "--name", "利用者名簿.xlsx", "--out", str(folder), "--workers", "1",
+                            "--quiet", timeout=300)
+        assert done.returncode == 1, done.stderr[-2000:]
+        (share / "PC01" / "利用者名簿.xlsx").unlink(missing_ok=True)
+    done = run_cli("diff", str(base), str(rescan), "--out", str(out), "--quiet")
+    assert done.returncode == 1, done.stdout + done.stderr
+    return share, base, rescan, out
+
+
+def _rewritten_clean(diff: dict) -> dict:
+    """diff.json rewritten as a forger would keep it consistent with itself: every entry of a copy that remains
+    struck, the counts made again from what is left, the verdict clean."""
+    from scanner.codes import CLASSES
+
+    diff = dict(diff)
+    diff["entries"] = [e for e in diff["entries"] if e["class"] == "removed"]
+    diff["counts"] = {c: sum(1 for e in diff["entries"] if e["class"] == c) for c in CLASSES}
+    diff["leak_counts"] = {c: sum(1 for e in diff["entries"] if e["class"] == c and e["leak"]) for c in CLASSES}
+    diff["lingering"] = []
+    diff["verdict"], diff["verdict_reasons"] = "clean", []
+    return diff
+
+
+def test_a_diff_folder_verifies_against_the_scans_it_names(diffed: tuple[Path, Path, Path, Path]) -> None:
+    _share, _base, _rescan, out = diffed
+    done = run_cli("verify", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    diff = json.loads((out / "diff.json").read_text("utf-8"))
+    assert diff["verdict"] == "remaining"
+
+
+def test_a_diff_json_rewritten_whole_is_recomputed_from_its_scans(diffed: tuple[Path, Path, Path, Path],
+                                                                  tmp_path: Path) -> None:
+    """review22c's left item: consistent with itself, not with the two scans it names: verify passed it."""
+    from scanner.diff import contradictions
+    from scanner.output import write_manifest
+
+    _share, _base, _rescan, out = diffed
+    case = tmp_path / "diff"
+    shutil.copytree(out, case)
+    forged = _rewritten_clean(json.loads((case / "diff.json").read_text("utf-8")))
+    assert contradictions(forged) == []  # the forgery agrees with itself
+    (case / "diff.json").write_text(json.dumps(forged, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    write_manifest(case)
+    assert run_cli("report", str(case)).returncode == 0  # remediation.html made again from it, as a forger would
+    write_manifest(case)
+    done = run_cli("verify", str(case))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "OUTPUT INCONSISTENT: diff.json" in done.stdout and "recomputed" in done.stdout, done.stdout
