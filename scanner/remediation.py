@@ -66,8 +66,8 @@ def recomputed(diff: dict[str, Any], out: Path) -> list[str]:
     docs = []
     for name, side in zip(("baseline", "rescan"), sides, strict=True):
         recorded = Path(side["folder"])  # type: ignore[index]
-        folder = next((f for f in (recorded, out.parent / recorded.name, out) if os.path.lexists(f / FINDINGS)
-                       and file_sha256(f / FINDINGS) == side.get("findings_sha256")), None)  # type: ignore[union-attr]
+        folder = next((f for f in (recorded, out.parent / recorded.name, out)
+                       if _holds(f / FINDINGS, side.get("findings_sha256"))), None)  # type: ignore[union-attr]
         if folder is None:
             return [f"cannot be recomputed: no findings.json of the SHA-256 it names as its {name} is at {recorded} "
                     "(moved, replaced or not there)"]
@@ -91,6 +91,16 @@ def recomputed(diff: dict[str, Any], out: Path) -> list[str]:
     if json.loads(json.dumps(again, default=str)) != diff:
         return ["it is not the diff of the two scans it names, recomputed from their findings.json (edited?)"]
     return []
+
+
+def _holds(path: Path, digest: object) -> bool:
+    """``path`` is a regular file (never through a link) of SHA-256 ``digest``. Never raises."""
+    from .errors import UsageError
+
+    try:
+        return os.path.lexists(path) and file_sha256(path) == digest
+    except (OSError, UsageError):
+        return False
 
 
 def write_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:

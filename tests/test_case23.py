@@ -145,3 +145,59 @@ def test_a_diff_json_rewritten_whole_is_recomputed_from_its_scans(diffed: tuple[
     done = run_cli("verify", str(case))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "OUTPUT INCONSISTENT: diff.json" in done.stdout and "recomputed" in done.stdout, done.stdout
+
+
+# -- a findings.json passed off as an older leakscan's: start cut to the second, code hash edited -------------------
+
+def _as_older(case: Path, keep_exports: bool) -> None:
+    """review22c's left item, as a forger would do it: scan.outputs struck, the start cut to the second, the code
+    hash edited (so verify makes nothing again), the state kept apart, the exports kept or deleted with their
+    manifest lines; report.html and the manifest made again."""
+    from scanner.output import write_manifest
+
+    doc = json.loads((case / "findings.json").read_text("utf-8"))
+    del doc["scan"]["outputs"]
+    doc["scan"]["started"] = doc["scan"]["started"].split(".")[0] + "Z"
+    doc["tool"]["code_sha256"] = "0" * 64
+    (case / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (case / "scan-state.sqlite").unlink()
+    if not keep_exports:
+        for name in ("findings.dfxml", "findings.case.jsonld", "copies.hashdeep", "keyword-leads.csv", "skipped.csv"):
+            (case / name).unlink()
+    write_manifest(case)
+    assert run_cli("report", str(case)).returncode in (0, 1)
+    write_manifest(case)
+
+
+@pytest.mark.parametrize("keep_exports", [True, False], ids=["exports-kept", "exports-deleted"])
+def test_a_findings_json_passed_off_as_an_older_leakscans_fails_verify(
+        diffed: tuple[Path, Path, Path, Path], tmp_path: Path, keep_exports: bool) -> None:
+    _share, base, _rescan, _out = diffed
+    case = tmp_path / "case"
+    shutil.copytree(base, case)
+    assert run_cli("verify", str(case)).returncode == 0
+    _as_older(case, keep_exports)
+    done = run_cli("verify", str(case))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert ("findings.dfxml" in done.stdout) if keep_exports else ("OUTPUT MISSING: findings.dfxml" in done.stdout)
+
+
+def test_a_diff_folder_moved_with_its_scans_still_verifies_and_alone_says_so(
+        diffed: tuple[Path, Path, Path, Path], tmp_path: Path) -> None:
+    """The case tree copied elsewhere (scans beside the diff folder): found by name and recomputed; the diff folder
+    alone: its scans cannot be found, so it cannot be recomputed (said, exit 1), never passed unchecked."""
+    _share, base, rescan, out = diffed
+    for folder in (base, rescan, out):
+        shutil.copytree(folder, tmp_path / "tree" / folder.name)
+    done = run_cli("verify", str(tmp_path / "tree" / out.name))
+    assert done.returncode == 0, done.stdout + done.stderr
+    shutil.copytree(out, tmp_path / "alone" / out.name)
+    shutil.rmtree(tmp_path / "tree")
+    real = out.parent
+    moved = real.with_name(real.name + "-moved")
+    real.rename(moved)  # the recorded folders are gone too
+    try:
+        done = run_cli("verify", str(tmp_path / "alone" / out.name))
+    finally:
+        moved.rename(real)
+    assert done.returncode == 1 and "cannot be recomputed" in done.stdout, done.stdout + done.stderr
