@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,121 @@ def test_a_diff_folder_moved_with_its_scans_still_verifies_and_alone_says_so(
     finally:
         moved.rename(real)
     assert done.returncode == 1 and "cannot be recomputed" in done.stdout, done.stdout + done.stderr
+
+
+# -- rerun after remediation: each way a copy can survive ------------------------------------------------------------
+
+def _resaved(data: bytes) -> bytes:
+    """The workbook saved again by openpyxl: the same records, other bytes."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    wb.properties.lastModifiedBy = "総務課"  # as Excel records who saved it
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert buf.getvalue() != data, "saved again to the same bytes"
+    return buf.getvalue()
+
+
+def _zipped(name: str, data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _remediations(data: bytes) -> dict[str, Callable[[Path], None]]:
+    """case -> what was done to the share after the baseline (the verdict and classes expected: _EXPECTED)."""
+    import os
+    import time
+
+    from tests.image_data import fat_image
+
+    def renamed(share: Path) -> None:
+        (share / "PC01/利用者名簿.xlsx").rename(share / "PC01/old_list.xlsx")
+
+    def moved(share: Path) -> None:
+        (share / "PC03").mkdir()
+        (share / "PC01/利用者名簿.xlsx").rename(share / "PC03/利用者名簿.xlsx")
+
+    def touched(share: Path) -> None:
+        later = time.time() + 3600
+        os.utime(share / "PC01/利用者名簿.xlsx", (later, later))
+
+    def resaved(share: Path) -> None:
+        (share / "PC01/利用者名簿.xlsx").write_bytes(_resaved(data))
+
+    def zipped(share: Path) -> None:
+        (share / "PC01/利用者名簿.xlsx").unlink()
+        (share / "PC01/backup.zip").write_bytes(_zipped("利用者名簿.xlsx", data))
+
+    def imaged(share: Path) -> None:
+        (share / "PC01/利用者名簿.xlsx").unlink()
+        fat_image(share / "PC01/usb.img", {"list/meibo.xlsx": data})
+
+    def gone(share: Path) -> None:
+        for p in ("PC01/利用者名簿.xlsx", "PC02/backup/利用者名簿.xlsx"):
+            (share / p).unlink()
+
+    def appeared(share: Path) -> None:
+        gone(share)
+        (share / "PC02/利用者名簿.xlsx").write_bytes(leaked_workbook(seed=9))  # another list under the name
+
+    return {"renamed": renamed, "moved-to-another-pc": moved, "re-saved-same-bytes": touched,
+            "re-saved-other-bytes": resaved, "zipped": zipped, "in-a-disk-image": imaged, "gone": gone,
+            "appeared": appeared}
+
+
+@pytest.fixture(scope="module")
+def remediated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, set[str], int, str]]:
+    """One baseline of a share; for each remediation, the share made again at the same path, changed, rescanned with
+    --baseline: case -> (verdict, classes of the leak entries, exit code, stderr)."""
+    root = tmp_path_factory.mktemp("remediated")
+    data = leaked_workbook()
+    files = {"PC01/利用者名簿.xlsx": data, "PC02/backup/利用者名簿.xlsx": data, "PC02/memo.txt": b"memo\n"}
+    share = root / "share"
+    write_tree(share, files)
+    base = root / "base"
+    done = run_leakscan("scan", str(share), "--name", "利用者名簿.xlsx", "--out", str(base), "--workers", "1",
+                        "--quiet", timeout=300)
+    assert done.returncode == 1, done.stderr[-2000:]
+    got = {}
+    for case, change in _remediations(data).items():
+        shutil.rmtree(share)
+        write_tree(share, files)
+        change(share)
+        out = root / f"rescan-{case}"
+        done = run_leakscan("scan", str(share), "--name", "利用者名簿.xlsx", "--out", str(out), "--workers", "1",
+                            "--quiet", "--baseline", str(base), timeout=300)
+        diff = json.loads((out / "diff.json").read_text("utf-8"))
+        got[case] = (diff["verdict"], {e["class"] for e in diff["entries"] if e["leak"]}, done.returncode,
+                     done.stderr[-2000:])
+    return got
+
+
+# PC02's copy stays in every case but gone and appeared: remaining; PC01's is what each case changes
+_EXPECTED = {
+    "renamed": ("remaining", {"removed", "remaining", "relocated"}),
+    "moved-to-another-pc": ("remaining", {"removed", "remaining", "relocated"}),
+    "re-saved-same-bytes": ("remaining", {"remaining"}),
+    "re-saved-other-bytes": ("remaining", {"changed", "remaining"}),
+    "zipped": ("remaining", {"removed", "remaining", "relocated"}),
+    "in-a-disk-image": ("remaining", {"removed", "remaining", "relocated"}),
+    "gone": ("clean", {"removed"}),
+    "appeared": ("remaining", {"removed", "new"}),
+}
+
+
+@pytest.mark.parametrize("case", list(_EXPECTED))
+def test_each_remediation_gets_its_verdict(remediated: dict, case: str) -> None:
+    verdict, classes = _EXPECTED[case]
+    got_verdict, got_classes, code, err = remediated[case]
+    assert "Traceback" not in err, err
+    assert (got_verdict, got_classes) == (verdict, classes), err
+    assert code == (0 if verdict == "clean" else 1), err
+
