@@ -87,10 +87,65 @@ def _diff_inconsistencies(out: Path) -> list[str]:
         files = findings.get("files") if isinstance(findings, dict) else None
         found = unaccounted_hits(doc, hashlib.sha256(raw).hexdigest(), files)
     if not found:  # case23: the diff of the two scans it names, made again
-        from .remediation import recomputed
-
         found = recomputed(doc, out)
     return found
+
+
+def recomputed(diff: object, out: Path) -> list[str]:
+    """What a diff.json says against the two scans it names (case23: rewritten whole, consistent with itself, it
+    passed verify): each side's folder (as recorded, else a folder of that name beside ``out``; the rescan of a
+    ``scan --baseline`` folder is the findings.json in ``out``) must hold the findings.json of the SHA-256 it names,
+    sound, and the diff of the two, with its own accept list, must be this one. Empty: recomputed and the same, or
+    a diff.json of a leakscan before case23 (no folders recorded: nothing to find the scans by)."""
+    import json
+
+    from .accept import Acceptance, AcceptList
+    from .consistency import read_sound_findings
+    from .diff import compute_diff
+
+    if not isinstance(diff, dict):
+        return []  # not a diff document: diff.contradictions says so
+    sides = [diff.get(side) for side in ("baseline", "rescan")]
+    if not all(isinstance(side, dict) and isinstance(side.get("folder"), str) for side in sides):
+        return []
+    docs = []
+    for name, side in zip(("baseline", "rescan"), sides, strict=True):
+        recorded = Path(side["folder"])  # type: ignore[index]
+        folder = next((f for f in (recorded, out.parent / recorded.name, out)
+                       if _holds(f / FINDINGS, side.get("findings_sha256"))), None)  # type: ignore[union-attr]
+        if folder is None:
+            return [f"cannot be recomputed: no findings.json of the SHA-256 it names as its {name} is at {recorded} "
+                    "(moved, replaced or not there)"]
+        try:
+            docs.append(read_findings(folder) if folder == out else read_sound_findings(folder))
+        except UsageError as e:
+            return [f"cannot be recomputed: its {name} is not sound ({e})"]
+    accepted = diff.get("accepted")
+    accept = None
+    if isinstance(accepted, dict):
+        try:
+            accept = AcceptList(str(accepted["file"]), str(accepted["sha256"]), tuple(
+                Acceptance(int(ln["line"]), str(ln["path"]), str(ln["sha256"]), str(ln["reason"]))
+                for ln in accepted["lines"]))
+        except (KeyError, TypeError, ValueError):
+            return ["its accept list is not of the form leakscan writes"]
+    (base, b_sha), (new, n_sha) = docs
+    again = compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha, accept=accept)
+    for side in ("baseline", "rescan"):
+        again[side]["folder"] = diff[side]["folder"]
+    if json.loads(json.dumps(again, default=str)) != diff:
+        return ["it is not the diff of the two scans it names, recomputed from their findings.json (edited?)"]
+    return []
+
+
+def _holds(path: Path, digest: object) -> bool:
+    """``path`` is a regular file (never through a link) of SHA-256 ``digest``. Never raises."""
+    from .anchor import file_sha256
+
+    try:
+        return os.path.lexists(path) and file_sha256(path) == digest
+    except (OSError, UsageError):
+        return False
 
 
 def _compared_with_a_baseline(out: Path) -> bool:
