@@ -320,3 +320,37 @@ def test_each_remediation_gets_its_verdict(remediated: dict, case: str) -> None:
     assert (got_verdict, got_classes) == (verdict, classes), err
     assert code == (0 if verdict == "clean" else 1), err
 
+
+
+def _tar_with_a_negative_member(data: bytes) -> bytes:
+    """A GNU tar whose first member's header declares a base-256 size of -2^40 (checksum made again: a damaged
+    header, not a torn one), the second member intact."""
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as t:
+        for name, body in (("利用者名簿.xlsx", data), ("memo.txt", b"memo\n")):
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            t.addfile(info, io.BytesIO(body))
+    raw = bytearray(buf.getvalue())
+    raw[124:136] = b"\xff" + (-(1 << 40)).to_bytes(12, "big", signed=True)[1:]
+    raw[148:156] = b" " * 8
+    raw[148:156] = (f"{sum(raw[:512]):06o}\0 ").encode()
+    return bytes(raw)
+
+
+def test_a_tar_member_declaring_a_negative_size_keeps_the_case_readable(tmp_path: Path) -> None:
+    """Before: the member was a "bomb" whose negative size made verify, diff, merge and persons refuse the case."""
+    share = write_tree(tmp_path / "share", {"PC01/backup.tar": _tar_with_a_negative_member(leaked_workbook())})
+    out = tmp_path / "case"
+    done = run_leakscan("scan", str(share), "--name", "利用者名簿.xlsx", "--out", str(out), "--workers", "1", "--quiet",
+                        timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    member = next(f for f in doc["files"] if f["path"].endswith("» 利用者名簿.xlsx"))
+    assert member["size"] == -(1 << 40) and member["status"] == "corrupt" and member["sha256"] is None
+    assert "size-negative" in json.dumps(member["status_detail_codes"])
+    done = run_cli("verify", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
