@@ -166,7 +166,7 @@ def _not_made_from(out: Path) -> list[tuple[str, str]]:
     version may write them otherwise: genuine older evidence raises no false alarm)."""
     import hashlib
 
-    from .consistency import made_by_this_code, same_code
+    from .consistency import exports_started, made_by_this_code, same_code
     from .evidence import parse_json, read_case_file
     from .exports import MADE_FROM_FINDINGS
 
@@ -200,31 +200,11 @@ def _not_made_from(out: Path) -> list[tuple[str, str]]:
                 found.append(("scan-state.sqlite", f"the state of another case, other sources or another scan than "
                                                    f"the {document} beside it (copied in, or not a leakscan state)"))
         if document == FINDINGS:
-            found += _exports_started(out, doc)
+            found += exports_started(out, doc)
         data = _regular_bytes(out / html)
         if data is not None and digest.encode() not in data:
             found.append((html, f"does not name the SHA-256 of the {document} beside it (copied in from another "
                                "case, or edited)"))
-    return found
-
-
-def _exports_started(out: Path, doc: dict[str, Any]) -> list[tuple[str, str]]:
-    """The exports state when the scan began (DFXML ``start_time``, CASE ``uco-action:startTime``: every leakscan that
-    wrote them, from findings.json's ``scan.started``), whatever code wrote them: one that is not findings.json's was
-    not made from it (case23: the start cut to the second, the code hash edited, so nothing was made again to
-    compare; the exports kept passed). Read as bytes, nothing parsed as XML."""
-    import re
-
-    started = (doc.get("scan") or {}).get("started") if isinstance(doc.get("scan"), dict) else None
-    found = []
-    patterns = (("findings.dfxml", rb"<start_time>([^<]*)</start_time>"),
-                ("findings.case.jsonld", rb'"uco-action:startTime":\s*\{[^}]*"@value":\s*"([^"]*)"'))
-    for name, pattern in patterns:
-        data = _regular_bytes(out / name)
-        m = re.search(pattern, data) if data is not None else None
-        if m is not None and m.group(1).decode("utf-8", "replace") != started:
-            found.append((name, "states another start of the scan than the findings.json beside it (not made from "
-                                "it: copied in from another case, or the findings.json edited)"))
     return found
 
 

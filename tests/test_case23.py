@@ -181,6 +181,9 @@ def test_a_findings_json_passed_off_as_an_older_leakscans_fails_verify(
     done = run_cli("verify", str(case))
     assert done.returncode == 1, done.stdout + done.stderr
     assert ("findings.dfxml" in done.stdout) if keep_exports else ("OUTPUT MISSING: findings.dfxml" in done.stdout)
+    for command in (["merge", str(case), "--out", str(tmp_path / "merged")], ["persons", str(case)]):
+        done = run_cli(*command)  # the readers refuse it too (exit 2, one line)
+        assert done.returncode == 2 and "findings" in done.stderr, (command, done.stdout + done.stderr)
 
 
 def test_a_diff_folder_moved_with_its_scans_still_verifies_and_alone_says_so(
