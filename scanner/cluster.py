@@ -120,6 +120,7 @@ def check_scheduler(config: ScanConfig) -> None:
         for path in tls:
             if not os.path.isfile(path):
                 raise UsageError(f"{path}: no such file (TLS certificate or key)")
+        _check_tls_files(config.tls_ca, config.tls_cert, config.tls_key)
     elif scheme == "tcp":
         if any(tls):
             raise UsageError("--tls-ca/--tls-cert/--tls-key need a tls:// scheduler")
@@ -129,6 +130,56 @@ def check_scheduler(config: ScanConfig) -> None:
                              "or add --insecure-wire on a closed network you trust")
     else:
         raise UsageError(f"--scheduler {config.scheduler}: only tls:// and tcp:// schedulers are supported")
+
+
+def _check_tls_files(ca: str, cert: str, key: str) -> None:
+    """Load the TLS files as the connection will, before anything is written (case23: a certificate that is no PEM
+    said only "SSLError: [SSL] PEM lib (_ssl.c:3905)" at the connection); the file at fault is named."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        context.load_verify_locations(cafile=ca)
+    except (ssl.SSLError, OSError, ValueError) as e:
+        raise UsageError(f"--tls-ca {ca}: not a CA certificate in PEM form ({getattr(e, 'reason', None) or e})") from e
+    try:
+        context.load_cert_chain(cert)
+    except ssl.SSLError:
+        pass  # the key is not in the certificate's file: checked with --tls-key below
+    except (OSError, ValueError) as e:
+        raise UsageError(f"--tls-cert {cert}: not a certificate in PEM form ({e})") from e
+    try:
+        context.load_cert_chain(cert, key)
+    except (ssl.SSLError, OSError, ValueError) as e:
+        what = getattr(e, "reason", None) or type(e).__name__
+        if what == "KEY_VALUES_MISMATCH":
+            raise UsageError(f"--tls-key {key}: not the private key of --tls-cert {cert} ({what})") from e
+        pem = _pem_kinds(cert)
+        if "CERTIFICATE" not in pem:
+            raise UsageError(f"--tls-cert {cert}: not a certificate in PEM form ({what})") from e
+        raise UsageError(f"--tls-key {key}: not a private key in PEM form for --tls-cert {cert} ({what})") from e
+
+
+def _pem_kinds(path: str) -> set[str]:
+    """The kinds of the PEM blocks a file holds (``CERTIFICATE``, ``PRIVATE KEY`` ...); empty when unreadable."""
+    import re
+
+    try:
+        with open(path, "rb") as f:
+            text = f.read(1 << 20)
+    except OSError:
+        return set()
+    return {m.decode("ascii", "replace") for m in re.findall(rb"-----BEGIN ([A-Z0-9 ]+)-----", text)}
+
+
+def _tls_hint(e: BaseException) -> str:
+    """What to check when a TLS connection fails after the files loaded (case23: "SSLEOFError: EOF occurred in
+    violation of protocol" said nothing of the certificates)."""
+    text = f"{type(e).__name__}: {e}"
+    if any(w in text for w in ("TLS", "SSL", "certificate")):
+        return ("; the TLS handshake failed: --tls-ca must be the CA that signed the scheduler's certificate, and the "
+                "scheduler must trust the CA that signed --tls-cert")
+    return ""
 
 
 def security_for(config: ScanConfig) -> Security | None:
@@ -176,7 +227,8 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
     try:
         client = Client(config.scheduler, security=security_for(config), timeout=CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError) as e:
-        raise UsageError(f"--scheduler {config.scheduler}: cannot connect ({type(e).__name__}: {e})") from e
+        hint = _tls_hint(e) if config.scheduler.startswith("tls://") else ""
+        raise UsageError(f"--scheduler {config.scheduler}: cannot connect ({type(e).__name__}: {e}){hint}") from e
     except MemoryError as e:  # Session 22: a listener that is no Dask scheduler (its reply's bytes read as a length)
         raise UsageError(f"--scheduler {config.scheduler}: cannot connect (the address answers, but not as a Dask "
                          "scheduler: is it the scheduler's address and port?)") from e

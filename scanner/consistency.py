@@ -57,9 +57,36 @@ def _outputs_struck(doc: dict[str, Any]) -> bool:
     return made_by_this_code(doc) or (isinstance(started, str) and "." in started)
 
 
-def require_consistent(doc: dict[str, Any], where: str) -> None:
-    """Refuse (exit 2, one line) a findings document that contradicts itself."""
-    found = contradictions(doc)
+def exports_started(out: Path, doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """The exports state when the scan began (DFXML ``start_time``, CASE ``uco-action:startTime``: every leakscan that
+    wrote them, from findings.json's ``scan.started``), whatever code wrote them: one that is not findings.json's was
+    not made from it (case23: the start cut to the second, the code hash edited, so nothing was made again to
+    compare; the exports kept passed). Read as bytes, nothing parsed as XML."""
+    import re
+
+    from .output import read_nofollow
+
+    started = (doc.get("scan") or {}).get("started") if isinstance(doc.get("scan"), dict) else None
+    found = []
+    patterns = (("findings.dfxml", rb"<start_time>([^<]*)</start_time>"),
+                ("findings.case.jsonld", rb'"uco-action:startTime":\s*\{[^}]*"@value":\s*"([^"]*)"'))
+    for name, pattern in patterns:
+        try:
+            data: bytes | None = read_nofollow(out / name, 1 << 30)
+        except (OSError, UsageError):  # absent or a link: the manifest check says so
+            data = None
+        m = re.search(pattern, data) if data is not None else None
+        if m is not None and m.group(1).decode("utf-8", "replace") != started:
+            found.append((name, "states another start of the scan than the findings.json beside it (not made from "
+                                "it: copied in from another case, or the findings.json edited)"))
+    return found
+
+
+def require_consistent(doc: dict[str, Any], where: str, folder: Path | None = None) -> None:
+    """Refuse (exit 2, one line) a findings document that contradicts itself, or (``folder``: the case folder holding
+    it) the exports beside it (case23: a start cut to the second with the exports kept was merged and counted)."""
+    found = contradictions(doc) + [f"{name} beside it {why}" for name, why in
+                                   (exports_started(folder, doc) if folder is not None else [])]
     if found:
         raise UsageError(f"{where}: {found[0]}; not used (check it with leakscan verify)")
 
@@ -100,5 +127,5 @@ def read_sound_findings(path: Path, whole_folder: bool = True) -> tuple[Findings
     if os.path.lexists(folder / CASE_KEY):
         require_vouched(folder, CASE_KEY, hashlib.sha256(read_case_file(folder / CASE_KEY, 128)).hexdigest())
     check_key_id(doc.persons or {}, read_key_file(folder / CASE_KEY), folder)
-    require_consistent(doc.to_json(), str(folder / FINDINGS))
+    require_consistent(doc.to_json(), str(folder / FINDINGS), folder if whole_folder else None)
     return doc, digest

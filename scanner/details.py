@@ -611,6 +611,8 @@ class Detail(Code):
 
     # -- file systems inside a disk image (sources.image_fs, image_dfvfs)
     CONTENT_ENDS_AT = "content-ends-at", "content ends at byte {pos:d} of {size:d}"
+    SIZE_NEGATIVE = "size-negative", ("its file system or archive declares a negative size ({size:d} bytes): a damaged "
+                                      "entry; its content was not read")
     DFVFS_NO_STREAM = "dfvfs-no-stream", "dfvfs gives no data stream for this entry"
     DFVFS_NO_ROOT = "dfvfs-no-root", "dfvfs finds no root directory in this file system"
     DFVFS_READ_FAILED = "dfvfs-read-failed", "dfvfs could not read byte {pos:d}: {library:lib}"

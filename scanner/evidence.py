@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
+from .codes import Status
 from .errors import UsageError
 from .models import Hop, Location
 
@@ -43,6 +44,9 @@ OUTPUT_NAME = re.compile(r"[a-z][a-z0-9.-]*")  # a file name in the case folder,
 # no count or id leakscan writes is larger (a larger one is hostile, Session 22); a file's size is what its source
 # declares (a zip member's ZIP64 size, a tar member's base-256 size: any number), never bounded (review22c)
 MAX_INT = (1 << 63) - 1
+# a size as a damaged file system declares it (TSK's TSK_OFF_T is signed, case23): kept on an entry leakscan could
+# not read (no digest, a status other than ok: listed as damaged); a file it read has the size it read, never below 0
+LEAST_DECLARED_SIZE = -(1 << 63)
 # a file time: UTC, or the local wall-clock time FAT and zip store (no zone; time_note says which)
 FILE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?")
 CODE = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")  # a status, reason or hop kind: ``name-variant``
@@ -186,6 +190,14 @@ def _detail_codes(r: _Reader, key: str) -> None:
     r.objs(key, lambda d: d.str("code", CODE) if d.has("code") else d.str("text"), required=False)
 
 
+def _least_size(r: _Reader) -> int:
+    """The least ``size`` a files[] entry may hold: a damaged file system's negative value on an entry never read (no
+    digest, not ``ok``); 0 on a file leakscan read (its size is the bytes it read)."""
+    v = r.value
+    unread = all(v.get(k) is None for k in ("md5", "sha1", "sha256")) and v.get("status") != Status.OK
+    return LEAST_DECLARED_SIZE if unread else 0
+
+
 def _hops(r: _Reader, key: str = "container") -> tuple[Hop, ...]:
     def hop(h: _Reader) -> Hop:
         detail = h.obj("detail", required=False)
@@ -257,7 +269,7 @@ class Finding:
         _detail_codes(r, FILE_DETAIL_CODES)
         return cls(
             id=r.int("id", minimum=1), location=loc, path=r.str("path"), deleted=r.bool("deleted"),
-            size=r.int("size", maximum=None), mtime=r.opt_str("mtime", FILE_TIME), atime=r.opt_str("atime", FILE_TIME),
+            size=r.int("size", minimum=_least_size(r), maximum=None), mtime=r.opt_str("mtime", FILE_TIME), atime=r.opt_str("atime", FILE_TIME),
             ctime=r.opt_str("ctime", FILE_TIME), btime=r.opt_str("btime", FILE_TIME),
             time_note=r.opt_str("time_note"), md5=r.opt_str("md5", MD5), sha1=r.opt_str("sha1", SHA1),
             sha256=r.opt_str("sha256", SHA256), type=r.str("type"), type_mismatch=r.opt_str("type_mismatch"),

@@ -130,6 +130,11 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
             return None
         unreadable(entry, matches, FileStat(0), e, result)
         return None
+    if size < 0:  # a damaged file system's or archive's own value (TSK's signed size, a tar's base-256 size): that
+        # entry alone is listed as damaged, with the size as declared (case23: reading it stopped the walk of the whole
+        # file system, ValueError; a tar member's was a "bomb")
+        unreadable(entry, matches, stat_of(), ReadError(Status.CORRUPT, say(Detail.SIZE_NEGATIVE, size=size)), result)
+        return None
     series = getattr(entry, "series", None)
     spliced = getattr(entry, "splice", None) is not None
     if series is not None and getattr(series, "plain", False) and not series.complete and not spliced:

@@ -59,7 +59,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     for o, (_doc, digest), key in zip(outs, read, every_key, strict=True):  # what the inputs' manifests vouch for
         require_vouched(_folder(o), FINDINGS, digest)
         require_intact(_folder(o))
-        require_consistent(_doc.to_json(), str(_folder(o) / FINDINGS))
+        require_consistent(_doc.to_json(), str(_folder(o) / FINDINGS), _folder(o))
         check_key_id(_doc.persons or {}, key, _folder(o))
         if key is not None:
             require_vouched(_folder(o), CASE_KEY, hashlib.sha256(read_case_file(_folder(o) / CASE_KEY, 128)).hexdigest())

@@ -6,6 +6,7 @@ two findings.json files (the diff records each file's SHA-256, which ties it to 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,10 @@ def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None, own_
         require_anchor(b_sha, baseline_sha256, "--baseline-sha256")
     new, n_sha = read_findings(rescan) if own_rescan else read_sound_findings(rescan)
     accepted = read_accept_file(accept) if accept is not None else None
-    return compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha, accept=accepted)
+    diff = compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha, accept=accepted)
+    for side, given in (("baseline", baseline), ("rescan", rescan)):  # where verify finds them again (case23)
+        diff[side]["folder"] = os.path.abspath(findings_file(given).parent)
+    return diff
 
 
 def write_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:

@@ -86,7 +86,66 @@ def _diff_inconsistencies(out: Path) -> list[str]:
             return found  # the manifest check and the findings checks say why it cannot be read
         files = findings.get("files") if isinstance(findings, dict) else None
         found = unaccounted_hits(doc, hashlib.sha256(raw).hexdigest(), files)
+    if not found:  # case23: the diff of the two scans it names, made again
+        found = recomputed(doc, out)
     return found
+
+
+def recomputed(diff: object, out: Path) -> list[str]:
+    """What a diff.json says against the two scans it names (case23: rewritten whole, consistent with itself, it
+    passed verify): each side's folder (as recorded, else a folder of that name beside ``out``; the rescan of a
+    ``scan --baseline`` folder is the findings.json in ``out``) must hold the findings.json of the SHA-256 it names,
+    sound, and the diff of the two, with its own accept list, must be this one. Empty: recomputed and the same, or
+    a diff.json of a leakscan before case23 (no folders recorded: nothing to find the scans by)."""
+    import json
+
+    from .accept import Acceptance, AcceptList
+    from .consistency import read_sound_findings
+    from .diff import compute_diff
+
+    if not isinstance(diff, dict):
+        return []  # not a diff document: diff.contradictions says so
+    sides = [diff.get(side) for side in ("baseline", "rescan")]
+    if not all(isinstance(side, dict) and isinstance(side.get("folder"), str) for side in sides):
+        return []
+    docs = []
+    for name, side in zip(("baseline", "rescan"), sides, strict=True):
+        recorded = Path(side["folder"])  # type: ignore[index]
+        folder = next((f for f in (recorded, out.parent / recorded.name, out)
+                       if _holds(f / FINDINGS, side.get("findings_sha256"))), None)  # type: ignore[union-attr]
+        if folder is None:
+            return [f"cannot be recomputed: no findings.json of the SHA-256 it names as its {name} is at {recorded} "
+                    "(moved, replaced or not there)"]
+        try:
+            docs.append(read_findings(folder) if folder == out else read_sound_findings(folder))
+        except UsageError as e:
+            return [f"cannot be recomputed: its {name} is not sound ({e})"]
+    accepted = diff.get("accepted")
+    accept = None
+    if isinstance(accepted, dict):
+        try:
+            accept = AcceptList(str(accepted["file"]), str(accepted["sha256"]), tuple(
+                Acceptance(int(ln["line"]), str(ln["path"]), str(ln["sha256"]), str(ln["reason"]))
+                for ln in accepted["lines"]))
+        except (KeyError, TypeError, ValueError):
+            return ["its accept list is not of the form leakscan writes"]
+    (base, b_sha), (new, n_sha) = docs
+    again = compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha, accept=accept)
+    for side in ("baseline", "rescan"):
+        again[side]["folder"] = diff[side]["folder"]
+    if json.loads(json.dumps(again, default=str)) != diff:
+        return ["it is not the diff of the two scans it names, recomputed from their findings.json (edited?)"]
+    return []
+
+
+def _holds(path: Path, digest: object) -> bool:
+    """``path`` is a regular file (never through a link) of SHA-256 ``digest``. Never raises."""
+    from .anchor import file_sha256
+
+    try:
+        return os.path.lexists(path) and file_sha256(path) == digest
+    except (OSError, UsageError):
+        return False
 
 
 def _compared_with_a_baseline(out: Path) -> bool:
@@ -107,7 +166,7 @@ def _not_made_from(out: Path) -> list[tuple[str, str]]:
     version may write them otherwise: genuine older evidence raises no false alarm)."""
     import hashlib
 
-    from .consistency import made_by_this_code, same_code
+    from .consistency import exports_started, made_by_this_code, same_code
     from .evidence import parse_json, read_case_file
     from .exports import MADE_FROM_FINDINGS
 
@@ -140,6 +199,8 @@ def _not_made_from(out: Path) -> list[tuple[str, str]]:
             if recorded_scope(out / "scan-state.sqlite") != scope:
                 found.append(("scan-state.sqlite", f"the state of another case, other sources or another scan than "
                                                    f"the {document} beside it (copied in, or not a leakscan state)"))
+        if document == FINDINGS:
+            found += exports_started(out, doc)
         data = _regular_bytes(out / html)
         if data is not None and digest.encode() not in data:
             found.append((html, f"does not name the SHA-256 of the {document} beside it (copied in from another "

@@ -504,3 +504,40 @@ def test_a_tls_scheduler_scans_with_the_client_certificate(site: dict, tmp_path:
         assert {p["worker"] for p in _parts(out)} == set(secure.addresses)
     finally:
         secure.close()
+
+
+def test_tls_options_that_cannot_work_are_said_in_one_line(tmp_path: Path) -> None:
+    """case23: a TLS scheduler with a client that trusts another CA (its certificate signed by that CA), a certificate
+    file that is no PEM, a missing key file: exit 2, one clear line, no traceback, no findings.json."""
+    ca, cert, key = _certificates(tmp_path / "tls")
+    other_ca, other_cert, other_key = _certificates(tmp_path / "other")
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate\n", encoding="utf-8")
+    tls = ["--tls-ca-file", str(ca), "--tls-cert", str(cert), "--tls-key", str(key)]
+    secure = Cluster(tmp_path / "dask", [tmp_path / "w"], tls=tls)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "memo.txt").write_text("nothing", encoding="utf-8")
+    tries = {"wrong-ca": (other_ca, other_cert, other_key), "client-cert-of-another-ca": (ca, other_cert, other_key),
+             "garbage-cert": (ca, garbage, key), "missing-key": (ca, cert, tmp_path / "no-such-key.pem"),
+             "cert-and-key-not-a-pair": (ca, cert, other_key), "garbage-ca": (garbage, cert, key)}
+    # what each line must say (before: "SSLError: [SSL] PEM lib (_ssl.c:3905)" for a certificate that is no PEM, and
+    # "SSLEOFError: EOF occurred in violation of protocol" for a client certificate the scheduler does not trust)
+    said = {"wrong-ca": "TLS", "client-cert-of-another-ca": "TLS", "garbage-cert": f"--tls-cert {garbage}",
+            "missing-key": "no such file", "cert-and-key-not-a-pair": "--tls-key", "garbage-ca": f"--tls-ca {garbage}"}
+    try:
+        for what, (c, crt, k) in tries.items():
+            out = tmp_path / f"out-{what}"
+            done = _scan(str(share), "--scheduler", secure.address, "--tls-ca", str(c), "--tls-cert", str(crt),
+                         "--tls-key", str(k), out=out, timeout=180)
+            lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+            assert done.returncode == 2 and "Traceback" not in done.stderr, (what, done.stderr)
+            assert len(lines) == 1 and lines[0].startswith("leakscan: error:"), (what, done.stderr)
+            assert not (out / "findings.json").exists(), what
+            assert said[what] in lines[0], (what, lines[0])
+            if what in ("wrong-ca", "client-cert-of-another-ca"):  # the library's words quoted, then what to check
+                assert "--tls-ca" in lines[0] and "--tls-cert" in lines[0], (what, lines[0])
+            else:  # a file at fault is named before any connection, not as OpenSSL's source line
+                assert "_ssl.c" not in lines[0] and "cannot connect" not in lines[0], (what, lines[0])
+    finally:
+        secure.close()

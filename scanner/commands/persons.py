@@ -75,7 +75,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     _require_vouched(args.out if args.out.is_dir() else args.out.parent, FINDINGS, digest, doc.persons)
     from ..consistency import require_consistent
 
-    require_consistent(doc.to_json(), str(args.out / FINDINGS if args.out.is_dir() else args.out))
+    require_consistent(doc.to_json(), str(args.out / FINDINGS if args.out.is_dir() else args.out),
+                       args.out if args.out.is_dir() else args.out.parent)
     persons = doc.persons
     if not persons:
         _refuse_not_combined(doc, args.out)
