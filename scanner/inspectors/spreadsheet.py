@@ -822,6 +822,21 @@ def _markup_head(entry: Entry) -> bytes | None:
     return longer
 
 
+PRESENTATION_FORMATS = ("ppt", "pptx", "odp", "fodp")
+# names that claim a Word, OpenDocument text, RTF or workbook format: a deck under one is read as the deck and said
+OTHER_OFFICE_NAMES = frozenset({*SHEET_EXTENSIONS, *WORD97_EXTS, *(e for e in DOCUMENT_EXTS if e not in SLIDES_EXTS)})
+
+
+def _presentation_named(entry: Entry, data: bytes, fmt: str, ext: str, found: Inspection) -> Inspection:
+    """``found`` with the rule ``extension-mismatch:EXT>presentation`` when a presentation (PowerPoint 97-2003, .pptx,
+    OpenDocument) was read under a Word, text or workbook name (docs23: a deck renamed 報告.docx or 名簿.xls was read
+    as no lead, one named .doc ended as nothing), as a workbook named .docx is a lead; not when the walk's head check
+    already names its content (a zip under .doc)."""
+    if fmt in PRESENTATION_FORMATS and ext in OTHER_OFFICE_NAMES and disguise_check(entry.name, data[:MARKUP_CHECK]) is None:
+        found.rules = [*found.rules, Disguise(ext, "presentation").rule]
+    return found
+
+
 def _plain_page(entry: Entry, data: bytes, fmt: str, ext: str, reading: Reading) -> bool:
     """Whether a file read as a page without any table is a plain web page under its own name (docs22 reads those
     when they may hold a table; one without is no table: sweep22, a 66 KB page was listed "html without any <table>"),
@@ -926,8 +941,9 @@ class SpreadsheetInspector:
             first = head()  # is read as RTF; anything else under .doc is the archive or mail inspector's, under .dot
             if size > 0 and (first.startswith(b"{\\rt") or _wordml(first) or _flatopc(first) or (  # it goes on (a
                     # renamed workbook is read by its magic); Word 2003 XML or flat XML saved as .doc is read (docs18, xml20)
-                    first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes, size))):
-                return True
+                    first.startswith(OLE_MAGIC) and legacy.holds_word_stream(entry, self.config.max_inspect_bytes, size))
+                    or first.startswith(OLE_MAGIC) and legacy.holds_ppt_root(entry, self.config.max_inspect_bytes, size)):
+                return True  # (a deck renamed .doc: read as the deck, docs23; it ended as nothing)
             if ext == ".doc":
                 return False
         if ext in DOCUMENT_PACKAGES:
@@ -938,8 +954,9 @@ class SpreadsheetInspector:
                 # package (session 17: an encrypted workbook renamed .docx ended as nothing): the worker reads it
                 # and lists it encrypted (a protected document and a protected workbook look alike)
                 return legacy.workbook_or_encrypted(entry, self.config.max_inspect_bytes) or (  # a Word 97-2003
-                    legacy.holds_word_stream(entry, self.config.max_inspect_bytes))  # .doc renamed .docx: its tables
-                # listed as under .doc (review17e: it ended as nothing)
+                    legacy.holds_word_stream(entry, self.config.max_inspect_bytes)) or (  # .doc renamed .docx: its
+                    legacy.holds_ppt_root(entry, self.config.max_inspect_bytes))  # tables listed as under .doc
+                # (review17e: it ended as nothing), a .ppt renamed .docx read as the deck (docs23: nothing)
             own = ext in DOCUMENT_EXTS  # a text document under its own kind of name was settled above: read when it
             # may hold a table, not wanted when the quick check saw none (review17d: the worker's read for nothing)
             if _ODS_MIMETYPE in first[:256] or (_ODT_MIMETYPE in first[:256] and not own):  # an .ods under any
@@ -1149,12 +1166,16 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
-        if fmt == "ole-other" and (ext in WORD97_EXTS or (any(n in data for n in _WORD_STREAM_NAMES) and shared_worker().call(
+        word_named = fmt == "ole-other" and any(n in data for n in _WORD_STREAM_NAMES)
+        deck_as_word = (fmt == "ole-other" and ext in WORD97_EXTS and not word_named and holds_ppt(data)
+                        and shared_worker().call(holds_ppt_stream, (data,), caps_for(self.config, len(data)).timeout + 5))
+        # (a deck renamed .doc: read as the deck, docs23; read as Word it found no WordDocument stream: nothing)
+        if fmt == "ole-other" and not deck_as_word and (ext in WORD97_EXTS or (word_named and shared_worker().call(
                 holds_word97, (data,), caps_for(self.config, len(data)).timeout + 5))):  # a Word 97-2003 document,
             fmt = "doc"  # also renamed (review17e; not an Outlook message holding one): its tables read in the worker
             # (scanner.word97), listed when they cannot be
-        elif fmt == "ole-other" and holds_ppt(data) and (ext in PPT97_EXTS or (
-                ext not in WORD97_EXTS and not any(n in data for n in _WORD_STREAM_NAMES) and shared_worker().call(
+        elif fmt == "ole-other" and holds_ppt(data) and (deck_as_word or ext in PPT97_EXTS or (
+                ext not in WORD97_EXTS and not word_named and shared_worker().call(
                     holds_ppt_stream, (data,), caps_for(self.config, len(data)).timeout + 5))):
             fmt = "ppt"  # a PowerPoint 97-2003 presentation: its tables and notes (scanner.ppt97, docs22), also renamed
             # (review22d: a deck named .dat or without an extension ended as nothing)
@@ -1256,8 +1277,8 @@ class SpreadsheetInspector:
                 return self._unlocked(data, ext, caps, e, fmt)
             if e.reason == Status.CORRUPT and fmt in ("xlsx", "ods"):  # a damaged part inside a sound zip
                 return self._salvaged(entry, data, ext, caps, Inspection(status=e.reason, detail=e.detail))
-            return Inspection(status=e.reason, detail=e.detail)
-        return self._found(entry, data, fmt, ext, findings, reading)
+            return _presentation_named(entry, data, fmt, ext, Inspection(status=e.reason, detail=e.detail))
+        return _presentation_named(entry, data, fmt, ext, self._found(entry, data, fmt, ext, findings, reading))
 
     def _restored(self, entry: Entry, fixed: bytes, ctype: str, ctx: ScanContext, said: str,
                   objects: bool = False) -> Inspection:
