@@ -14,6 +14,7 @@ reads PowerPoint 97 tables in Python (python-pptx reads .pptx only; Apache POI's
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import struct
@@ -28,6 +29,7 @@ STREAM = "PowerPoint Document"
 STREAM_NAME = STREAM.encode("utf-16-le")  # as a compound file's directory holds it
 USER, ENCRYPTED = "Current User", "EncryptedSummary"
 PP95_STREAM = "PP40"  # a PowerPoint 95 file's document stream (POI's HSLFSlideShowImpl.PP95_DOCUMENT)
+PP95_TEXT = "Text_Content"  # PowerPoint 95's copy of every slide's text (for Windows' search), ANSI
 TOKEN_ENCRYPTED = b"\xdf\xc4\xd1\xf3"  # CurrentUserAtom.headerToken of an encrypted presentation
 # the containers walked for tables and text: the document, slides, notes, their drawings and OfficeArt shapes, the
 # outline text lists (others hold no table text, and some hold bytes that are no records: a zip of table styles)
@@ -110,6 +112,9 @@ def read_ppt(data: bytes, tick: Callable[[], object]) -> Ppt:
                     Detail.PROTECTED_FORMAT, format="PowerPoint 97-2003 presentation",
                     marker="Current User headerToken, EncryptedSummary stream"))
             if ole.exists(PP95_STREAM) or 4 <= len(user) < 28 and int.from_bytes(user[:4], "little") + 4 == len(user):
+                if ole.exists(PP95_TEXT) and ole.get_type(PP95_TEXT) == olefile.STGTY_STREAM:
+                    return _text_content(*_pp95_text(ole, len(data)))  # its text, as PowerPoint 95 wrote it for
+                    # Windows' search (docs23: said not read)
                 raise ReadError(Status.UNSUPPORTED, say(Detail.PPT95_NOT_READ, n=len(user)))  # (as POI's
                 # CurrentUserAtom tells PowerPoint 95: its records are not 97's; review22d, read as 97 it was clean)
             if not ole.exists(STREAM):
@@ -125,6 +130,34 @@ def read_ppt(data: bytes, tick: Callable[[], object]) -> Ppt:
     out = Ppt()
     _Walk(stream, out, tick).container(0, len(stream), 0, "")
     return out
+
+
+def _text_content(raw: bytes, codepage: object) -> Ppt:
+    """A PowerPoint 95 file's ``Text_Content`` stream: the text of every slide's boxes, a paragraph ending in CR, in
+    the ANSI ``codepage`` its SummaryInformation names (cp1252 when none: PowerPoint 95's western default). Its records
+    (PowerPoint 7's, not 97's) are not read: no table in them (PowerPoint 95 had none: a table was a Word object)."""
+    try:
+        codec = codecs.lookup(f"cp{codepage}").name if isinstance(codepage, int) and 0 < codepage < 65000 else "cp1252"
+    except LookupError:
+        codec = "cp1252"
+    return Ppt(lines=raw.decode(codec, "replace").translate(_BREAKS).split("\n"))
+
+
+def _pp95_text(ole: object, most: int) -> tuple[bytes, object]:
+    """The Text_Content stream's bytes (up to ``most``: a chain longer than the file is damage) and the code page its
+    SummaryInformation names (None when it has none or it cannot be read)."""
+    import olefile
+
+    assert isinstance(ole, olefile.OleFileIO)
+    size = ole.get_size(PP95_TEXT)
+    if size > most:
+        raise ReadError(Status.CORRUPT, say(Detail.STREAM_OVER_FILE, stream=PP95_TEXT, size=size, left=most))
+    raw = ole.openstream(PP95_TEXT).read(size)
+    try:
+        codepage = ole.get_metadata().codepage if ole.exists("\x05SummaryInformation") else None
+    except Exception:  # noqa: BLE001 - a damaged property set: the default code page
+        codepage = None
+    return raw, codepage
 
 
 def _records(buf: bytes, start: int, end: int, damage: list[Place]) -> Iterator[tuple[int, int, int, int, int]]:

@@ -106,3 +106,84 @@ def test_a_record_whose_type_bytes_are_damaged_is_read_or_said() -> None:
                 # left in NOTES-docs23)
                 silent.append((at, bit))
     assert silent == []
+
+
+# --- 4. a web page cut before its table, or inside a tag --------------------------------------------------------------
+
+def _page(n: int, seed: int) -> bytes:
+    from tests.test_docs22 import _page as page
+
+    return page(rows(seed, n=n)).encode()
+
+
+@cases.case
+def _cut_pages() -> dict[str, bytes]:
+    page = _page(20, 2341)
+    at, end = page.index(b"<table"), page.index(b"</table>")
+    whole_other = _page(20, 2342)
+    return {"cut_before_table.html": page[:at], "cut_in_tag.html": page[:at + 4],
+            "cut_after_table.html": page[:end + len(b"</table>") + 3],
+            "cut_in_cell_tag.html": page[:page.index(b"</td>", (at + end) // 2) + 3], "whole.html": whole_other}
+
+
+def test_a_web_page_cut_is_said_cut(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "cut_pages")
+    codes = {name: [c["code"] for c in line.get("detail_codes") or []] for name, line in lines.items()}
+    # (before: the page cut before its table or inside a tag added no line: a clean page)
+    assert codes.get("cut_before_table.html") == ["html-cut"]
+    assert codes.get("cut_in_tag.html") == ["html-cut"]
+    assert codes.get("cut_after_table.html") == ["html-cut"]  # (its table read whole, what followed it lost)
+    assert "html-cut-in-table" in codes.get("cut_in_cell_tag.html", [])  # (said before too)
+    assert "whole.html" not in codes or codes["whole.html"] == []
+    assert (lines["whole.html"].get("pii") or {}).get("records") == 20
+
+
+# --- 5. PowerPoint 95: its text (the Text_Content stream) -------------------------------------------------------------
+
+def _summary(codepage: int) -> bytes:
+    """A SummaryInformation property set ([MS-OLEPS] 2.21) holding only its code page (PID 1, VT_I2)."""
+    import struct
+    import uuid
+
+    fmtid = uuid.UUID("F29F85E0-4FF9-1068-AB91-08002B27B3D9").bytes_le
+    section = struct.pack("<II", 24, 1) + struct.pack("<II", 1, 16) + struct.pack("<HHhH", 2, 0, codepage - 65536
+                                                                                    if codepage > 32767 else codepage, 0)
+    return struct.pack("<HHI", 0xFFFE, 0, 0x00020A00) + bytes(16) + struct.pack("<I", 1) + fmtid + struct.pack("<I", 48) + section
+
+
+def ppt95_bytes(lines: list[str], codepage: int = 932) -> bytes:
+    """A PowerPoint 95 file as POI's PPT95.ppt is laid out: a Current User stream of 15 bytes (its size first), a
+    PowerPoint Document stream of PowerPoint 7 records (not 97's), and Text_Content: every text of the slides, one
+    paragraph a line ending in CR, in the ANSI code page its SummaryInformation names."""
+    from scanner.cfbwrite import write_compound
+
+    text = "\r".join(lines).encode(f"cp{codepage}") + b"\r"
+    return write_compound({"Current User": b"\x0b\x00\x00\x00Ichiro Sato", "\x05SummaryInformation": _summary(codepage),
+                           "PowerPoint Document": b"\x03\x00\x00\x00\xff\xff\x00\x00" + bytes(4096),
+                           "Text_Content": text})
+
+
+def test_powerpoint_95_text_is_read() -> None:
+    """A PowerPoint 95 deck's text boxes (a person list typed as tab-separated lines): said ``ppt95-not-read`` and not
+    read (review22d); PowerPoint 95 writes every slide's text into its Text_Content stream, read now. POI's PPT95.ppt
+    gives its slides' text ("XML, HTML and All That" ...)."""
+    import gzip
+
+    from scanner.ppt97 import read_ppt
+    from tests.conftest import ROOT
+
+    people_lines = ["\t".join(row) for row in rows(2351, n=8)]
+    deck = read_ppt(ppt95_bytes(["利用者名簿", *people_lines]), lambda: None)  # (before: ReadError ppt95-not-read)
+    assert [line for line in deck.lines if line] == ["利用者名簿", *people_lines]
+    real = read_ppt(gzip.decompress((ROOT / "tests" / "data" / "documents" / "poi__PPT95.ppt.gz").read_bytes()), lambda: None)
+    assert real.lines[0] == "XML, HTML and All That" and len([x for x in real.lines if x.strip()]) > 100
+
+
+@cases.case
+def _ppt95() -> dict[str, bytes]:
+    return {"deck95.ppt": ppt95_bytes(["利用者名簿", *("\t".join(row) for row in rows(2352, n=DECK_PERSONS))])}
+
+
+def test_a_powerpoint_95_person_list_is_found(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "ppt95")
+    assert (lines["deck95.ppt"].get("pii") or {}).get("records") == DECK_PERSONS  # (before: unsupported, not read)
