@@ -187,3 +187,22 @@ def _ppt95() -> dict[str, bytes]:
 def test_a_powerpoint_95_person_list_is_found(scanned: dict[str, Any]) -> None:
     lines = _lines_by_name(scanned, "ppt95")
     assert (lines["deck95.ppt"].get("pii") or {}).get("records") == DECK_PERSONS  # (before: unsupported, not read)
+
+
+# --- 6. documents cut in their first bytes (damage sweep of document seeds) -------------------------------------------
+
+@cases.case
+def _first_bytes() -> dict[str, bytes]:
+    from tests.test_docs22 import ppt_bytes
+
+    deck = ppt_bytes(rows(2371))
+    page = _page(5, 2372)
+    return {"deck_cut4.ppt": deck[:4], "deck_cut100.ppt": deck[:100], "page_cut12.html": page[:12],
+            "page_cut4.html": page[:4], "page_cut2.html": page[:2]}
+
+
+def test_documents_cut_in_their_first_bytes_are_listed(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "first_bytes")
+    # (before: each ended as nothing; 1-3 bytes stay unsaid, as an OLE2 file's cut under .doc since damage19)
+    assert sorted(lines) == ["deck_cut100.ppt", "deck_cut4.ppt", "page_cut12.html", "page_cut4.html"]
+    assert {name: line.get("status") or line.get("reason") for name, line in lines.items()} == dict.fromkeys(lines, "corrupt")

@@ -758,7 +758,7 @@ READ_FAMILIES = frozenset({"table", "markup", "mime", "biff", "sqlite", "access"
 
 
 # names under which a file cut in its first bytes is taken for the document it starts as (damage19)
-_CUT_NAMES = frozenset({*WORD97_EXTS, ".xml", ".fodt", ""})
+_CUT_NAMES = frozenset({*WORD97_EXTS, *PPT97_EXTS, ".xml", ".fodt", ""})  # (.ppt cut in its first 4-7 bytes: docs23)
 
 
 def _ole_cut(head: bytes, size: int) -> bool:
@@ -824,6 +824,8 @@ def page_cut(data: bytes) -> bool:
     tail = data.rstrip(b"\0 \t\r\n")
     if not tail or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return False
+    if 4 <= len(tail) < 16 and any(whole.startswith(tail.lower()) for whole in (b"<!doctype html", b"<html")):
+        return True  # cut inside its first tag (4 bytes or more, as an OLE2 signature cut: docs23)
     if _PAGE_START.match(data[:4096]) is None:
         return False
     return tail.rfind(b"<") > tail.rfind(b">") or (_HTML_START.search(data, 0, 4096) is not None
@@ -944,7 +946,8 @@ class SpreadsheetInspector:
             return True  # a zip, OLE2 file or database whose first bytes are damaged, under any name this inspector is
             # asked about, or a document's first bytes zeroed (damage18: they ended as nothing)
         if ext in PPT97_EXTS:  # a PowerPoint 97-2003 presentation: its tables and notes (docs22: never read); a zip
-            return size > 0 and head().startswith(OLE_MAGIC)  # so named is the archive inspector's
+            return size > 0 and (head().startswith(OLE_MAGIC) or _ole_cut(head(), size))  # so named is the archive
+            # inspector's (one cut inside its signature: listed, docs23; it ended as nothing)
         if ext in DOCUMENT_EXTS and size > 0 and (head().startswith(_DOCUMENT_HEADS) or (
                 ext in (".fodt", ".fodp") and head().lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))):
             if (quiet := self._without_tables(entry, size)) is None:
@@ -1207,6 +1210,8 @@ class SpreadsheetInspector:
         if ext in _CUT_NAMES and len(data) <= 512 and _ole_cut(data, len(data)):
             return Inspection(status=Status.CORRUPT, detail=unreadable_reason("ole-corrupt")[1])  # a .doc cut in its
             # OLE2 header (damage19: under 64 bytes it ended as nothing; an .xls so is listed damaged)
+        if ext in HTML_EXTENSIONS and len(data) < 16 and page_cut(data):  # a page cut in its first tag: no page
+            return Inspection(status=Status.CORRUPT, detail=say(Detail.HTML_CUT, n=len(data)))  # left (docs23)
         if ext in _CUT_NAMES and cut_in_root(data):
             return Inspection(status=Status.CORRUPT, detail=say(Detail.DOCUMENT_PART_CUT, n=len(data)))
         if (ext in DOCUMENT_EXTS or ext in WORD97_EXTS) and fmt not in (*BINARY_FORMATS, "ole-encrypted",
