@@ -206,3 +206,29 @@ def test_documents_cut_in_their_first_bytes_are_listed(scanned: dict[str, Any]) 
     # (before: each ended as nothing; 1-3 bytes stay unsaid, as an OLE2 file's cut under .doc since damage19)
     assert sorted(lines) == ["deck_cut100.ppt", "deck_cut4.ppt", "page_cut12.html", "page_cut4.html"]
     assert {name: line.get("status") or line.get("reason") for name, line in lines.items()} == dict.fromkeys(lines, "corrupt")
+
+
+@cases.case
+def _damaged_mimetype() -> dict[str, bytes]:
+    from tests.test_xml21 import odp, odp_table
+
+    deck = bytearray(odp(odp_table(rows(2381))))
+    at = deck.index(b"application/vnd.oasis.opendocument.presentation") + 20  # a byte of its stored mimetype
+    deck[at] ^= 0x08
+    return {"mimetype_flipped.odp": bytes(deck)}
+
+
+def test_an_opendocument_deck_whose_mimetype_is_damaged_is_read(scanned: dict[str, Any]) -> None:
+    """(damage sweep of an .odp: a byte flipped in its stored mimetype, CRC failing: no document kind, nothing read)"""
+    lines = _lines_by_name(scanned, "damaged_mimetype")
+    assert (lines.get("mimetype_flipped.odp", {}).get("pii") or {}).get("records") == DECK_PERSONS
+
+
+def test_a_powerpoint_95_text_with_a_zeroed_block_is_said() -> None:
+    """(damage sweep: 4,096 bytes of a PP95 deck zeroed inside its Text_Content: 8 of 15 persons read, nothing said)"""
+    from scanner.ppt97 import read_ppt
+
+    lines = ["\t".join(row) for row in rows(2391, n=8)]
+    lines[4] = "\0" * 64
+    deck = read_ppt(ppt95_bytes(lines), lambda: None)
+    assert deck.damage is not None and "64" in deck.damage
