@@ -117,8 +117,8 @@ def document_kind(data: bytes) -> str | None:
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06")):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                if stored_inner_directory(zf, data):  # a cut zip holding a stored document: by its local headers
-                    raise zipfile.BadZipFile
+                if stored_inner_directory(zf, data) or mangled_directory(zf):  # a cut zip holding a stored document,
+                    raise zipfile.BadZipFile  # a directory whose entries are mangled: by its local headers
                 names = set(zf.namelist())
                 if "word/document.xml" in names or any(_WORD_STORY.match(n) for n in names if n.startswith("word/d")):
                     return "docx"
@@ -195,6 +195,16 @@ _WORDML_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*
                           re.DOTALL)
 FLAT_PACKAGE = b"http://schemas.microsoft.com/office/2006/xmlPackage"  # Office flat XML (a package in one XML file)
 _FLAT_PACKAGE_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*<(?:([\w.-]+):)?package(?=[\s/>])", re.DOTALL)
+
+
+_MANGLED_NAME = re.compile(r"PK\x01\x02|PK\x03\x04|PK\x05\x06")
+
+
+def mangled_directory(zf: zipfile.ZipFile) -> bool:
+    """Whether a zip's directory names a member whose name holds a zip record's signature: a damaged name length made
+    it swallow the entries after it (docs23's sweep: a .pptx whose directory gave only its content types and
+    ``_rels/.relsPK\x01\x02...`` was read as no deck, its slides never looked for in its local headers)."""
+    return any(_MANGLED_NAME.search(name) for name in zf.namelist())
 
 
 def stored_inner_directory(zf: zipfile.ZipFile, data: bytes) -> bool:
@@ -518,6 +528,8 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
     left = caps.max_inflated
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if mangled_directory(zf):
+                raise zipfile.BadZipFile("a directory entry's name holds zip records")
             if kind == "pptx":
                 listed, missing, types_damage = _listed_slides(zf)
             for info in sorted((i for i in zf.infolist() if wanted(i.filename)), key=_story_order):
