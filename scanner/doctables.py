@@ -115,11 +115,12 @@ def document_kind(data: bytes) -> str | None:
     if data.startswith(b"{\\rt") or data.startswith(RTF_UTF16):
         return "rtf"
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06")):
+        named: set[str] = set()  # what a directory that opened names (kept when a part cannot be read after it)
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 if stored_inner_directory(zf, data) or mangled_directory(zf):  # a cut zip holding a stored document,
                     raise zipfile.BadZipFile  # a directory whose entries are mangled: by its local headers
-                names = set(zf.namelist())
+                names = named = set(zf.namelist())
                 if "word/document.xml" in names or any(_WORD_STORY.match(n) for n in names if n.startswith("word/d")):
                     return "docx"
                 if "content.xml" in names:
@@ -131,11 +132,14 @@ def document_kind(data: bytes) -> str | None:
             return None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
             pass
-        names = {name for name, _, _ in _local_parts(data, 0)}  # a cut or damaged zip: by its local headers
+        names = {name for name, _, _ in _local_parts(data, 0)} | named  # a cut or damaged zip: by its local headers
+        # (and its directory's names when it opened: docs23, a content.xml whose local header was zeroed)
         if any(_WORD_STORY.match(n) for n in names):
             return "docx"
         head = data[:256]
         near = _near_mimetype(head) if "content.xml" in names else None
+        if "content.xml" in names and near is None and _mimetype_lost(head):
+            return "odt"  # its mimetype zeroed or garbled (no ODF type in it): read as a text, its damage said
         if "content.xml" in names and (b"mimetypeapplication/" not in head
                                        or any(b"mimetype" + m in head for m in _ODT_MIMETYPES) or near == "odt"):
             return "odt"
@@ -174,6 +178,16 @@ def _near_mimetype(head: bytes) -> str | None:
         if any(len(stored) >= len(m) and sum(a != b for a, b in zip(stored[:len(m)], m, strict=True)) <= 2 for m in names):
             return kind
     return None
+
+
+def _mimetype_lost(head: bytes) -> bool:
+    """Whether the mimetype stored first in an ODF zip holds a NUL or control byte within an ODF type's length (zeroed
+    or garbled on disk) and names no other ODF kind (a drawing, a spreadsheet: their own readers)."""
+    at = head.find(b"mimetype")
+    stored = head[at + 8:at + 8 + 46] if at >= 0 else b""
+    return bool(stored) and re.search(rb"[\x00-\x1f\x7f-\xff]", stored) is not None and not re.search(
+        rb"opendocument\.(?:spreadsheet|graphics|formula|base|database|chart|image)|sun\.xml\.(?:calc|draw|math|base)",
+        stored)
 
 
 _XMLNS_VALUE = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*["']([^"'<>]{40,80})["']""")

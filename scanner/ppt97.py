@@ -141,8 +141,9 @@ def _text_content(raw: bytes, codepage: object) -> Ppt:
         codec = codecs.lookup(f"cp{codepage}").name if isinstance(codepage, int) and 0 < codepage < 65000 else "cp1252"
     except LookupError:
         codec = "cp1252"
-    zeroed = zeroed_block(raw)  # ANSI text holds no NUL: a run of them is a block lost on disk (docs23's sweep: 7
-    # of 15 persons lost unsaid)
+    kept = raw.rstrip(b"\0")  # ANSI text holds no NUL: a run of them is a block lost on disk, inside or to the end
+    zeroed = zeroed_block(raw) or ((len(kept), len(raw) - len(kept)) if len(raw) - len(kept) >= 16 else None)
+    # (docs23's sweep: 7 of 15 persons lost unsaid)
     return Ppt(lines=raw.decode(codec, "replace").translate(_BREAKS).split("\n"),
                damage=None if zeroed is None else say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
 

@@ -157,13 +157,13 @@ def _summary(codepage: int) -> bytes:
     return struct.pack("<HHI", 0xFFFE, 0, 0x00020A00) + bytes(16) + struct.pack("<I", 1) + fmtid + struct.pack("<I", 48) + section
 
 
-def ppt95_bytes(lines: list[str], codepage: int = 932) -> bytes:
+def ppt95_bytes(lines: list[str], codepage: int = 932, end: bytes = b"\r") -> bytes:
     """A PowerPoint 95 file as POI's PPT95.ppt is laid out: a Current User stream of 15 bytes (its size first), a
     PowerPoint Document stream of PowerPoint 7 records (not 97's), and Text_Content: every text of the slides, one
     paragraph a line ending in CR, in the ANSI code page its SummaryInformation names."""
     from scanner.cfbwrite import write_compound
 
-    text = "\r".join(lines).encode(f"cp{codepage}") + b"\r"
+    text = "\r".join(lines).encode(f"cp{codepage}") + end
     return write_compound({"Current User": b"\x0b\x00\x00\x00Ichiro Sato", "\x05SummaryInformation": _summary(codepage),
                            "PowerPoint Document": b"\x03\x00\x00\x00\xff\xff\x00\x00" + bytes(4096),
                            "Text_Content": text})
@@ -242,6 +242,8 @@ def test_a_powerpoint_95_text_with_a_zeroed_block_is_said() -> None:
     lines[4] = "\0" * 64
     deck = read_ppt(ppt95_bytes(lines), lambda: None)
     assert deck.damage is not None and "64" in deck.damage
+    tail = read_ppt(ppt95_bytes(lines[:4], end=bytes(380)), lambda: None)  # zeroed to its end (the sweep's copy)
+    assert tail.damage is not None and "380" in tail.damage
 
 
 @cases.case
@@ -267,3 +269,18 @@ def test_a_deck_whose_directory_names_are_mangled_is_read_from_its_local_headers
     lines = _lines_by_name(scanned, "mangled_directory")
     line = lines.get("mangled_directory.pptx", {})
     assert (line.get("pii") or {}).get("records") == DECK_PERSONS
+
+
+@cases.case
+def _zeroed_odt() -> dict[str, bytes]:
+    from tests.document_data import odt_with_table
+
+    doc = bytearray(odt_with_table([list(row) for row in rows(2393)]))
+    doc[51:51 + 512] = bytes(512)  # its mimetype's tail and content.xml's local header and table zeroed (the sweep's)
+    return {"zeroed_body.odt": bytes(doc)}
+
+
+def test_an_opendocument_text_whose_body_is_zeroed_is_listed(scanned: dict[str, Any]) -> None:
+    """(damage sweep: an .odt whose stored mimetype and content.xml were zeroed: no kind, nothing said)"""
+    lines = _lines_by_name(scanned, "zeroed_odt")
+    assert (lines.get("zeroed_body.odt") or {}).get("reason") == "corrupt"
