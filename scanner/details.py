@@ -874,6 +874,7 @@ class Detail(Code):
     XLSB_CELL_BAD = "xlsb-cell-bad", "xlsb: cell outside a row or past column XFD"
     # -- markup tables cut short (scanner.markup)
     HTML_CUT_IN_TABLE = "html-cut-in-table", "HTML ends inside a table after row {n:d}"
+    HTML_CUT = "html-cut", "HTML page cut after {n:d} bytes (no </html>, or inside a tag): what followed is lost"
     SPREADSHEETML_CUT_ERROR = "spreadsheetml-cut-error", "SpreadsheetML ends inside worksheet after row {n:d} ({error:exc})"
     SPREADSHEETML_CUT = "spreadsheetml-cut", "SpreadsheetML ends inside worksheet after row {n:d}"
     GNUMERIC_ENTITIES = "gnumeric-entities", "Gnumeric XML with entity declarations (never expanded; Gnumeric writes none)"

@@ -123,13 +123,14 @@ def document_kind(data: bytes) -> str | None:
     if data.startswith(b"{\\rt") or data.startswith(RTF_UTF16):
         return "rtf"
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06")):
+        named: set[str] = set()  # what a directory that opened names (kept when a part cannot be read after it)
         try:
             if no_zip_end(data):  # (pick23: a fake document's walk check built two ZipFile objects to learn this)
                 raise zipfile.BadZipFile
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                if stored_inner_directory(zf, data):  # a cut zip holding a stored document: by its local headers
-                    raise zipfile.BadZipFile
-                names = set(zf.namelist())
+                if stored_inner_directory(zf, data) or mangled_directory(zf):  # a cut zip holding a stored document,
+                    raise zipfile.BadZipFile  # a directory whose entries are mangled: by its local headers
+                names = named = set(zf.namelist())
                 if "word/document.xml" in names or any(_WORD_STORY.match(n) for n in names if n.startswith("word/d")):
                     return "docx"
                 if "content.xml" in names:
@@ -141,14 +142,18 @@ def document_kind(data: bytes) -> str | None:
             return None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
             pass
-        names = {name for name, _, _ in _local_parts(data, 0)}  # a cut or damaged zip: by its local headers
+        names = {name for name, _, _ in _local_parts(data, 0)} | named  # a cut or damaged zip: by its local headers
+        # (and its directory's names when it opened: docs23, a content.xml whose local header was zeroed)
         if any(_WORD_STORY.match(n) for n in names):
             return "docx"
         head = data[:256]
+        near = _near_mimetype(head) if "content.xml" in names else None
+        if "content.xml" in names and near is None and _mimetype_lost(head):
+            return "odt"  # its mimetype zeroed or garbled (no ODF type in it): read as a text, its damage said
         if "content.xml" in names and (b"mimetypeapplication/" not in head
-                                       or any(b"mimetype" + m in head for m in _ODT_MIMETYPES)):
+                                       or any(b"mimetype" + m in head for m in _ODT_MIMETYPES) or near == "odt"):
             return "odt"
-        if "content.xml" in names and any(b"mimetype" + m in head for m in _ODP_MIMETYPES):
+        if "content.xml" in names and (any(b"mimetype" + m in head for m in _ODP_MIMETYPES) or near == "odp"):
             return "odp"
         if any(_SLIDE.match(n) for n in names):
             return "pptx"
@@ -171,6 +176,30 @@ def document_kind(data: bytes) -> str | None:
     return None
 
 
+def _near_mimetype(head: bytes) -> str | None:
+    """odt or odp when the mimetype stored first in an ODF zip (``head``: its first bytes) differs from a text's or a
+    presentation's in at most 2 bytes (damage: docs23's sweep, an .odp whose mimetype had a flipped byte failed its
+    CRC, had no kind and ended as nothing); None otherwise."""
+    at = head.find(b"mimetype")
+    if at < 0:
+        return None
+    stored = head[at + 8:]
+    for kind, names in (("odt", _ODT_MIMETYPES), ("odp", _ODP_MIMETYPES)):
+        if any(len(stored) >= len(m) and sum(a != b for a, b in zip(stored[:len(m)], m, strict=True)) <= 2 for m in names):
+            return kind
+    return None
+
+
+def _mimetype_lost(head: bytes) -> bool:
+    """Whether the mimetype stored first in an ODF zip holds a NUL or control byte within an ODF type's length (zeroed
+    or garbled on disk) and names no other ODF kind (a drawing, a spreadsheet: their own readers)."""
+    at = head.find(b"mimetype")
+    stored = head[at + 8:at + 8 + 46] if at >= 0 else b""
+    return bool(stored) and re.search(rb"[\x00-\x1f\x7f-\xff]", stored) is not None and not re.search(
+        rb"opendocument\.(?:spreadsheet|graphics|formula|base|database|chart|image)|sun\.xml\.(?:calc|draw|math|base)",
+        stored)
+
+
 _XMLNS_VALUE = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*["']([^"'<>]{40,80})["']""")
 
 
@@ -190,6 +219,16 @@ _WORDML_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*
                           re.DOTALL)
 FLAT_PACKAGE = b"http://schemas.microsoft.com/office/2006/xmlPackage"  # Office flat XML (a package in one XML file)
 _FLAT_PACKAGE_ROOT = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*<(?:([\w.-]+):)?package(?=[\s/>])", re.DOTALL)
+
+
+_MANGLED_NAME = re.compile(r"PK\x01\x02|PK\x03\x04|PK\x05\x06")
+
+
+def mangled_directory(zf: zipfile.ZipFile) -> bool:
+    """Whether a zip's directory names a member whose name holds a zip record's signature: a damaged name length made
+    it swallow the entries after it (docs23's sweep: a .pptx whose directory gave only its content types and
+    ``_rels/.relsPK\x01\x02...`` was read as no deck, its slides never looked for in its local headers)."""
+    return any(_MANGLED_NAME.search(name) for name in zf.namelist())
 
 
 def stored_inner_directory(zf: zipfile.ZipFile, data: bytes) -> bool:
@@ -513,6 +552,8 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
     left = caps.max_inflated
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if mangled_directory(zf):
+                raise zipfile.BadZipFile("a directory entry's name holds zip records")
             if kind == "pptx":
                 listed, missing, types_damage = _listed_slides(zf)
             for info in sorted((i for i in zf.infolist() if wanted(i.filename)), key=_story_order):

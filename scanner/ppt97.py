@@ -14,6 +14,7 @@ reads PowerPoint 97 tables in Python (python-pptx reads .pptx only; Apache POI's
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import struct
@@ -23,11 +24,13 @@ from dataclasses import dataclass, field
 from .codes import Status
 from .details import Detail, say
 from .errors import ReadError, error_name
+from .textdecode import zeroed_block
 
 STREAM = "PowerPoint Document"
 STREAM_NAME = STREAM.encode("utf-16-le")  # as a compound file's directory holds it
 USER, ENCRYPTED = "Current User", "EncryptedSummary"
 PP95_STREAM = "PP40"  # a PowerPoint 95 file's document stream (POI's HSLFSlideShowImpl.PP95_DOCUMENT)
+PP95_TEXT = "Text_Content"  # PowerPoint 95's copy of every slide's text (for Windows' search), ANSI
 TOKEN_ENCRYPTED = b"\xdf\xc4\xd1\xf3"  # CurrentUserAtom.headerToken of an encrypted presentation
 # the containers walked for tables and text: the document, slides, notes, their drawings and OfficeArt shapes, the
 # outline text lists (others hold no table text, and some hold bytes that are no records: a zip of table styles)
@@ -42,6 +45,32 @@ TEXT_CHARS, TEXT_BYTES = 0x0FA0, 0x0FA8
 MAIN_MASTER, NOTES, SLIDE = 0x03F8, 0x03F0, 0x03EE
 TABLE_PROPERTIES = 0x39F
 LINE = 20  # msosptLine: a table's borders
+HANDOUT, CLIENT_DATA = 0x0FC9, 0xF011
+DOCUMENT, DRAWING, DG = 0x03E8, 0x040C, 0xF002
+UNKNOWN = -1  # the container being walked is one whose type is damaged: its children may be anything
+# where each walked container is met ([MS-PPT], [MS-ODRAW]): one elsewhere is another container whose type bytes are
+# damaged (docs23: a table's group read as a drawing gave its cells as lines, its persons lost unsaid)
+PARENTS = {DOCUMENT: {0}, SLIDE: {0}, NOTES: {0}, 0x0FF0: {DOCUMENT}, DRAWING: {SLIDE, NOTES, MAIN_MASTER},
+           DG: {DRAWING}, SPGR: {DG, SPGR}, SP: {DG, SPGR}, CLIENT_TEXTBOX: {SP}}
+# a shape's own records ([MS-ODRAW] 2.2.13): FSPGR, FSP, FOPT, secondary and tertiary FOPT, FPSPL, anchors, client data
+# and text box; any other type in a table's cell is a damaged type (docs23: its anchor or text lost unsaid)
+SHAPE_RECORDS = frozenset({0xF009, FSP, FOPT, 0xF121, TERTIARY_FOPT, 0xF11D, CHILD_ANCHOR, 0xF010, CLIENT_DATA,
+                           CLIENT_TEXTBOX})
+# the PowerPoint record types ([MS-PPT] 2.13.24 RecordType, as Apache POI's RecordTypes lists them): a text box's
+# record of another type is one whose type bytes are damaged (docs23: its text lost unsaid); and 0x0FF9, the
+# HeaderMetaCharAtom POI does not list
+PPT_RECORDS = frozenset({0x0FF9, 0x03E8, 0x03E9, 0x03EA, 0x03EE, 0x03EF, 0x03F0, 0x03F1, 0x03F2, 0x03F3, 0x03F7,
+                          0x03F8, 0x03F9, 0x03FA, 0x03FB, 0x03FC, 0x03FD, 0x03FE, 0x03FF, 0x0400, 0x0401, 0x0402, 0x0406,
+                          0x0407, 0x0408, 0x0409, 0x040A, 0x040B, 0x040C, 0x0410, 0x0411, 0x0412, 0x0414, 0x041C,
+                          0x041E, 0x041F, 0x0420, 0x0422, 0x0423, 0x0426, 0x0427, 0x0428, 0x07D0, 0x07D5, 0x07E3,
+                          0x07E4, 0x07E5, 0x07E6, 0x07E7, 0x07E9, 0x07F0, 0x0BC1, 0x0BC3, 0x0BD0, 0x0BD7, 0x0F9E,
+                          0x0F9F, 0x0FA0, 0x0FA1, 0x0FA2, 0x0FA3, 0x0FA4, 0x0FA5, 0x0FA6, 0x0FA7, 0x0FA8, 0x0FA9,
+                          0x0FAA, 0x0FAB, 0x0FAC, 0x0FB7, 0x0FB8, 0x0FBA, 0x0FC1, 0x0FC3, 0x0FC8, 0x0FC9, 0x0FCC,
+                          0x0FCD, 0x0FCE, 0x0FD0, 0x0FD1, 0x0FD2, 0x0FD3, 0x0FD7, 0x0FD8, 0x0FD9, 0x0FDA, 0x0FDF,
+                          0x0FE2, 0x0FE3, 0x0FE7, 0x0FEA, 0x0FEB, 0x0FEE, 0x0FF0, 0x0FF1, 0x0FF2, 0x0FF3, 0x0FF5,
+                          0x0FF6, 0x0FF7, 0x0FF8, 0x0FFA, 0x0FFB, 0x1004, 0x1005, 0x1006, 0x1007, 0x100D, 0x100E,
+                          0x100F, 0x1010, 0x1011, 0x1012, 0x1013, 0x1014, 0x1015, 0x1388, 0x1389, 0x138A, 0x138B,
+                          0x1770, 0x1771, 0x1772, 0x2711, 0x2712, 0x2EE0, 0x2EE1, 0x2EE4, 0x2EE5, 0x2F14})
 _BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n"})  # a paragraph end, a line break
 
 
@@ -84,6 +113,9 @@ def read_ppt(data: bytes, tick: Callable[[], object]) -> Ppt:
                     Detail.PROTECTED_FORMAT, format="PowerPoint 97-2003 presentation",
                     marker="Current User headerToken, EncryptedSummary stream"))
             if ole.exists(PP95_STREAM) or 4 <= len(user) < 28 and int.from_bytes(user[:4], "little") + 4 == len(user):
+                if ole.exists(PP95_TEXT) and ole.get_type(PP95_TEXT) == olefile.STGTY_STREAM:
+                    return _text_content(*_pp95_text(ole, len(data)))  # its text, as PowerPoint 95 wrote it for
+                    # Windows' search (docs23: said not read)
                 raise ReadError(Status.UNSUPPORTED, say(Detail.PPT95_NOT_READ, n=len(user)))  # (as POI's
                 # CurrentUserAtom tells PowerPoint 95: its records are not 97's; review22d, read as 97 it was clean)
             if not ole.exists(STREAM):
@@ -99,6 +131,38 @@ def read_ppt(data: bytes, tick: Callable[[], object]) -> Ppt:
     out = Ppt()
     _Walk(stream, out, tick).container(0, len(stream), 0, "")
     return out
+
+
+def _text_content(raw: bytes, codepage: object) -> Ppt:
+    """A PowerPoint 95 file's ``Text_Content`` stream: the text of every slide's boxes, a paragraph ending in CR, in
+    the ANSI ``codepage`` its SummaryInformation names (cp1252 when none: PowerPoint 95's western default). Its records
+    (PowerPoint 7's, not 97's) are not read: no table in them (PowerPoint 95 had none: a table was a Word object)."""
+    try:
+        codec = codecs.lookup(f"cp{codepage}").name if isinstance(codepage, int) and 0 < codepage < 65000 else "cp1252"
+    except LookupError:
+        codec = "cp1252"
+    kept = raw.rstrip(b"\0")  # ANSI text holds no NUL: a run of them is a block lost on disk, inside or to the end
+    zeroed = zeroed_block(raw) or ((len(kept), len(raw) - len(kept)) if len(raw) - len(kept) >= 16 else None)
+    # (docs23's sweep: 7 of 15 persons lost unsaid)
+    return Ppt(lines=raw.decode(codec, "replace").translate(_BREAKS).split("\n"),
+               damage=None if zeroed is None else say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0]))
+
+
+def _pp95_text(ole: object, most: int) -> tuple[bytes, object]:
+    """The Text_Content stream's bytes (up to ``most``: a chain longer than the file is damage) and the code page its
+    SummaryInformation names (None when it has none or it cannot be read)."""
+    import olefile
+
+    assert isinstance(ole, olefile.OleFileIO)
+    size = ole.get_size(PP95_TEXT)
+    if size > most:
+        raise ReadError(Status.CORRUPT, say(Detail.STREAM_OVER_FILE, stream=PP95_TEXT, size=size, left=most))
+    raw = ole.openstream(PP95_TEXT).read(size)
+    try:
+        codepage = ole.get_metadata().codepage if ole.exists("\x05SummaryInformation") else None
+    except Exception:  # noqa: BLE001 - a damaged property set: the default code page
+        codepage = None
+    return raw, codepage
 
 
 def _records(buf: bytes, start: int, end: int, damage: list[Place]) -> Iterator[tuple[int, int, int, int, int]]:
@@ -164,7 +228,8 @@ class _Walk:
         self.seen = 0
         self.damage: list[Place] = []
 
-    def container(self, start: int, end: int, depth: int, where: str) -> None:
+    def container(self, start: int, end: int, depth: int, where: str, own: int = 0) -> None:
+        """The records of ``buf[start:end]`` (``own``: the type of the container they are in)."""
         if depth > MAX_DEPTH:
             self.damage.append(("nesting", start))
             return
@@ -181,24 +246,62 @@ class _Walk:
                 continue
             if kind in (TEXT_CHARS, TEXT_BYTES):
                 self.out.lines.extend(_text(self.buf, kind, body, stop).split("\n"))
+            elif ver == 0xF and kind in WALKED and own != UNKNOWN and own not in PARENTS.get(kind, (own,)):
+                self._salvage(kind, body, stop, depth, where, said=True)
             elif ver == 0xF and kind in WALKED:
-                self.container(body, stop, depth + 1, "notes" if kind == NOTES else "slide" if kind == SLIDE else where)
-        if self.damage and self.out.damage is None:
+                self.container(body, stop, depth + 1, "notes" if kind == NOTES else "slide" if kind == SLIDE else where,
+                               kind)
+            elif ver == 0xF and kind != HANDOUT:
+                self._salvage(kind, body, stop, depth, where)
+            elif own == CLIENT_TEXTBOX and kind not in PPT_RECORDS:
+                self.damage.append((f"{kind:#06x}", body - 8))  # a text box's atom of no text box's type: its text
+                # atom's type damaged (docs23: the text lost unsaid)
+        if self.damage and (depth == 0 or self.out.damage is None):
             self.out.damage = say(Detail.PPT_RECORDS_DAMAGED, n=len(self.damage), at="{} #{}".format(*self.damage[0]))
 
-    def _table(self, start: int, end: int, where: str) -> bool:
+    def _salvage(self, kind: int, start: int, end: int, depth: int, where: str, said: bool = False) -> None:
+        """A container of a type not walked (a slide, a drawing, a group whose type bytes are damaged: docs23, the
+        slide was skipped and its table lost unsaid): read on its own; when its records are sound and hold a table or
+        text, they are kept and the damaged type said. Others (an environment, a tag list: no text) add nothing, nor
+        does a container of noise (its records do not fit). ``said``: a walked container met where none is (a type
+        damaged into another's): read so and said whatever it holds."""
+        if depth + 1 > MAX_DEPTH:
+            return
+        out, damage = self.out, self.damage
+        self.out, self.damage = Ppt(), []
+        try:
+            if not self._table(start, end, where, probe=True):
+                self.container(start, end, depth + 1, where, UNKNOWN)
+            got, bad = self.out, self.damage
+        finally:
+            self.out, self.damage = out, damage
+        if said or (not bad and (got.tables or any(line.strip() for line in got.lines))):
+            out.tables += got.tables
+            out.lines += got.lines
+            damage += [(f"{kind:#06x}", start - 8), *bad]
+
+    def _table(self, start: int, end: int, where: str, probe: bool = False) -> bool:
         """A group that is a table: its cells as rows (True); False for any other group (walked as a container). The
         damage met in the group's records is said (review22d: a cell's or the table shape's damaged length lost cells
-        unsaid)."""
+        unsaid). ``probe``: a container whose type is damaged, asked whether it is a table (no damage said when not)."""
         damage: list[Place] = []
-        shapes = [(body, stop) for _, _, kind, body, stop in _records(self.buf, start, end, damage) if kind == SP]
-        if not shapes or TABLE_PROPERTIES not in _properties(self.buf, *shapes[0], damage):
+        shapes = [(kind, body, stop) for ver, _, kind, body, stop in _records(self.buf, start, end, damage)
+                  if ver == 0xF and kind != SPGR]  # (a shape whose type is damaged is still a cell: docs23)
+        if not shapes or TABLE_PROPERTIES not in _properties(self.buf, *shapes[0][1:], damage):
+            self.damage += [] if probe else [place for place in damage if place[0].startswith("0x")]  # a group shape's
+            # record of no
+            # shape's type (its tableProperties' type damaged: docs23, the table read as lines, unsaid)
             return False
         cells: list[tuple[int, int, str]] = []
-        for body, stop in shapes[1:]:
+        for kind, body, _ in shapes:
+            if kind != SP:
+                damage.append((f"{kind:#06x}", body - 8))
+        for _, body, stop in shapes[1:]:
             shape_type, anchor, text = _shape(self.buf, body, stop, damage)
             if shape_type != LINE and anchor is not None:
                 cells.append((anchor[1], anchor[0], text))
+            elif anchor is None and text:  # a cell's text without its place (its anchor's type damaged: docs23)
+                damage.append(("anchor", body - 8))
         self.damage += damage
         self.out.tables.append((where or "slide", _grid(cells)))
         return True
@@ -219,7 +322,8 @@ def _grid(cells: list[tuple[int, int, str]]) -> list[list[str]]:
     col_of = {x: i for i, x in enumerate(lefts)}
     rows = [[""] * len(lefts) for _ in tops]
     for top, left, text in cells:
-        rows[row_of[top]][col_of[left]] = text
+        if text or not rows[row_of[top]][col_of[left]]:  # (a shape without text at a cell's corner, a border not
+            rows[row_of[top]][col_of[left]] = text  # drawn as a line, erased the cell's text: docs23)
     return rows
 
 
@@ -228,6 +332,8 @@ def _properties(buf: bytes, start: int, end: int, damage: list[Place]) -> set[in
     record's instance)."""
     found: set[int] = set()
     for _, inst, kind, body, stop in _records(buf, start, end, damage):
+        if kind not in SHAPE_RECORDS:
+            damage.append((f"{kind:#06x}", body - 8))
         if kind in (FOPT, TERTIARY_FOPT):
             for k in range(min(inst, (stop - body) // 6)):
                 found.add(struct.unpack_from("<H", buf, body + 6 * k)[0] & 0x3FFF)
@@ -237,13 +343,22 @@ def _properties(buf: bytes, start: int, end: int, damage: list[Place]) -> set[in
 def _shape(buf: bytes, start: int, end: int, damage: list[Place]) -> tuple[int, tuple[int, int, int, int] | None, str]:
     """A shape's type (its FSP's instance), child anchor (left, top, right, bottom) and text box text."""
     shape_type, anchor, text = -1, None, []
-    for _, inst, kind, body, stop in _records(buf, start, end, damage):
+    for ver, inst, kind, body, stop in _records(buf, start, end, damage):
         if kind == FSP:
             shape_type = inst
-        elif kind == CHILD_ANCHOR and stop - body >= 16:
+        elif kind == CHILD_ANCHOR and ver != 0xF and stop - body >= 16:
             anchor = struct.unpack_from("<4i", buf, body)
-        elif kind == CLIENT_TEXTBOX:
-            text += [_text(buf, k, b, s) for _, _, k, b, s in _records(buf, body, stop, damage) if k in (TEXT_CHARS, TEXT_BYTES)]
+        elif kind == CLIENT_TEXTBOX or (ver == 0xF and kind != CLIENT_DATA):  # (a text box whose type is damaged:
+            if kind != CLIENT_TEXTBOX:  # its text read, the type said: docs23)
+                damage.append((f"{kind:#06x}", body - 8))
+            for _, _, k, b, s in _records(buf, body, stop, damage):
+                if k in (TEXT_CHARS, TEXT_BYTES):
+                    text.append(_text(buf, k, b, s))
+                elif k not in PPT_RECORDS:
+                    damage.append((f"{k:#06x}", b - 8))
+
+        if kind not in SHAPE_RECORDS:
+            damage.append((f"{kind:#06x}", body - 8))
     return shape_type, anchor, "".join(text).strip("\n")
 
 

@@ -234,7 +234,9 @@ def _zip_kind(data: bytes) -> str:
 _ODF_OTHER = re.compile(rb"^application/vnd\.(?:oasis\.opendocument\.(?:text|presentation|graphics|formula|base|database|chart|image)"
                         rb"|sun\.xml\.(?:writer|impress|draw|math|calc|base))")
 # the package's own type in its manifest (OpenOffice.org 1.x files have no mimetype member): full-path="/"
-_MANIFEST_ROOT = re.compile(rb'<manifest:file-entry\s+manifest:media-type="([^"]{0,100})"\s+manifest:full-path="/"')
+_MANIFEST_ROOT = re.compile(rb'<manifest:file-entry(?=[^>]{0,300}?\smanifest:full-path="/")[^>]{0,300}?\smanifest:media-type="([^"]{0,100})"')
+# (its attributes in any order: LibreOffice writes full-path first, docs23: such a package whose mimetype was damaged
+# was taken for an .ods, a deck's person table never read)
 
 
 def _manifest_type(zf: zipfile.ZipFile) -> bytes:

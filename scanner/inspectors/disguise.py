@@ -26,6 +26,7 @@ Families (``Disguise.family``):
   ended as nothing): its attached files are read by the PDF inspector (``wants_disguised``);
 * ``workbook``: an .xlsx/.xlsb/.ods package under an OOXML or OpenDocument document's name, found by the
   spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head;
+  ``presentation`` (docs23): a deck (.ppt, .pptx, .odp) read under a Word, text or workbook name, found so too;
 * session 17: ``sqlite`` (``SQLite format 3``), ``access`` (a Jet/ACE database's page 0, review17e), ``dbf`` (a dBase header with its first field descriptor), ``rtf``
   (``{\\rt``), and text the spreadsheet inspector reads: ``sylk``, ``json`` (records), ``sqldump``; wild19: ``dif``.
 
@@ -157,7 +158,7 @@ LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zi
           "rtf": "an RTF document", "sylk": "a SYLK spreadsheet", "dif": "a DIF spreadsheet", "json": "JSON records",
           "sqldump": "an SQL dump or script", "wordml": "a Word 2003 XML document",
           "fodt": "a flat OpenDocument text (.fodt)", "flatopc": "an Office flat XML document (pkg:package)",
-          "xmlrecords": "person records as XML"}
+          "xmlrecords": "person records as XML", "presentation": "a presentation (PowerPoint or OpenDocument)"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
 TEXT_FAMILIES = frozenset({"table", "markup", "mime", "mail", "sylk", "dif", "json", "sqldump", "wordml", "fodt",

@@ -336,6 +336,15 @@ def holds_word_stream(entry: Entry, limit: int, size: int | None = None) -> bool
             and not names[1] & {"Workbook", "Book"})
 
 
+def holds_ppt_root(entry: Entry, limit: int, size: int | None = None) -> bool:
+    """Whether a compound file is a PowerPoint 97-2003 deck: a PowerPoint Document stream at its root and no Word or
+    workbook stream there (docs23: a deck renamed .doc/.docx was read as Word, found no WordDocument stream and ended
+    as nothing). A directory that cannot be followed: False (as ``holds_word_stream``)."""
+    names = _stream_names(entry, limit, size)
+    return (names is not None and "PowerPoint Document" in names[1]
+            and not names[1] & {"WordDocument", "1Table", "0Table", "Workbook", "Book"})
+
+
 def _stream_names(entry: Entry, limit: int, size: int | None = None) -> tuple[set[str], set[str]] | None:
     """The streams a compound file's directory names, and those at its root (``_root_streams``), read sector by sector
     (CompoundProbe); None when the directory cannot be followed, the file cannot be read, or a stream that cannot
