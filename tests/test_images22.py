@@ -59,12 +59,14 @@ def test_later_segments_in_a_zip_are_listed(tmp_path: Path) -> None:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
         for name, data in _segments().items():
             z.writestr(f"dump/{name}", data)
-        z.writestr("dump/whole.001", b"\0" * 4096)  # a set with its first segment: no later segment here
-        z.writestr("dump/whole.002", b"\0" * 4096)
+        z.writestr("dump/whole.001", b"\0" * 4096)  # a set with a .001 but no .000 (images23: as in a local
+        z.writestr("dump/whole.002", b"\0" * 4096)  # folder, split22, a .001 holding no disk is a later segment)
     code, doc, err = _scan(tmp_path / "out", str(archive.parent))
     assert _later(doc) == [("disk.002", "unsupported", ["later-segment"]),
-                           ("disk.003", "unsupported", ["later-segment"])], doc["skipped"]
-    assert all("disk.001" in s["detail"] for s in doc["skipped"] if "later-segment" in _codes(s))
+                           ("disk.003", "unsupported", ["later-segment"]),
+                           ("whole.001", "unsupported", ["later-segment"])], doc["skipped"]
+    assert all("disk.001" in s["detail"] or "whole.000" in s["detail"] for s in doc["skipped"]
+               if "later-segment" in _codes(s))
     assert doc["scan"]["complete"] is False
     assert code == 3, err
 

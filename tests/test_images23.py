@@ -1,0 +1,193 @@
+"""images23: issue #10 leftovers.
+
+1. ``disk.001`` + ``disk.002`` of a raw set numbered from ``.000`` (GNU ``split -d``), the ``.000`` lost, met inside
+   an archive, a disk image or on an SMB share: listed ``not-a-disk-image`` (or nothing), the scan complete (exit 0);
+   only a local folder's files were listed later-segment (split22). One rule everywhere now.
+2. A bare later segment (``disk.038``, no image extension) beginning in a text file the disk holds, beside the next
+   piece of its series (both the same whole-sector size): read as that text only, the rest of the disk in it said
+   nowhere. Now also listed later-segment (the text still read).
+3. md: a forged superblock claiming a MISSING member's slot, its event count bumped past the array's: every real
+   member was made stale (images22 ranked claimants of one slot only).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run_leakscan
+from image_data import fat_image
+
+needs_mtools = pytest.mark.skipif(not all(shutil.which(t) for t in ("mkfs.vfat", "mcopy")), reason="needs mtools")
+
+
+def _scan(out: Path, *sources: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any], str]:
+    done = run_leakscan("scan", *sources, "--out", str(out), "--workers", "1", "--quiet", env=env, timeout=240)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return done.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8")), done.stderr
+
+
+def _codes(skip: dict[str, Any]) -> list[str]:
+    return [c["code"] for c in skip.get("detail_codes") or []]
+
+
+def _later(doc: dict[str, Any]) -> list[tuple[str, str, list[str], bool]]:
+    return sorted((s["path"].replace(" » ", "/").rsplit("/", 1)[-1], s["reason"], _codes(s), "disk.000" in s["detail"])
+                  for s in doc["skipped"] if "later-segment" in _codes(s))
+
+
+def _lost_zero_set() -> dict[str, bytes]:
+    """disk.001 and disk.002 of a ``split -d`` set whose disk.000 (the partition table, the file system's start) is
+    lost: the middle of a disk (here random bytes: an encrypted volume's)."""
+    rnd = random.Random(23)
+    return {"disk.001": rnd.randbytes(1 << 20), "disk.002": rnd.randbytes(300 << 10)}
+
+
+WANT = [("disk.001", "unsupported", ["later-segment"], True)]
+
+
+def test_a_set_without_its_000_in_a_zip_is_listed(tmp_path: Path) -> None:
+    archive = tmp_path / "evidence" / "usb.zip"
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        for name, data in _lost_zero_set().items():
+            z.writestr(f"dump/{name}", data)
+    code, doc, err = _scan(tmp_path / "out", str(archive.parent))
+    assert _later(doc) == WANT, doc["skipped"]
+    assert code == 3, err
+
+
+@needs_mtools
+def test_a_set_without_its_000_in_a_disk_image_is_listed(tmp_path: Path) -> None:
+    (tmp_path / "evidence").mkdir()
+    fat_image(tmp_path / "evidence" / "usb.img", {f"/dump/{n}": d for n, d in _lost_zero_set().items()})
+    code, doc, err = _scan(tmp_path / "out", str(tmp_path / "evidence" / "usb.img"))
+    assert _later(doc) == WANT, doc["skipped"]
+    assert code == 3, err
+
+
+def test_a_set_without_its_000_on_an_smb_share_is_listed(tmp_path: Path) -> None:
+    from smb_data import PASSWORD, SambaServer
+
+    share = tmp_path / "share"
+    (share / "dump").mkdir(parents=True)
+    for name, data in _lost_zero_set().items():
+        (share / "dump" / name).write_bytes(data)
+    server = SambaServer(tmp_path / "samba", {"ev": share}).start()
+    try:
+        code, doc, err = _scan(tmp_path / "out", server.url("ev"), env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+    finally:
+        server.kill()
+    assert _later(doc) == WANT, doc["skipped"]
+    assert code == 3, err
+
+
+def test_a_set_without_its_000_in_a_local_folder_is_listed(tmp_path: Path) -> None:
+    src = tmp_path / "evidence" / "dump"
+    src.mkdir(parents=True)
+    for name, data in _lost_zero_set().items():
+        (src / name).write_bytes(data)
+    code, doc, err = _scan(tmp_path / "out", str(src.parent))
+    assert _later(doc) == WANT, doc["skipped"]
+    assert code == 3, err
+
+
+def _split_fat(tmp_path: Path) -> dict[str, bytes]:
+    """A FAT image holding a person CSV cut in two: ``disk.001`` (boot sector, FAT) and ``disk.002``."""
+    img = tmp_path / "whole.img"
+    fat_image(img, {"/customers.csv": ("氏名,住所\n" + "".join(f"山田 太郎{i},東京都千代田区{i}\n" for i in range(40))).encode()})
+    data = img.read_bytes()
+    cut = -(-len(data) // 2 // 512) * 512
+    return {"disk.001": data[:cut], "disk.002": data[cut:]}
+
+
+@needs_mtools
+def test_a_set_numbered_from_001_in_a_zip_is_walked_as_before(tmp_path: Path) -> None:
+    """The same names when disk.001 IS the first segment (a boot sector): walked as an image, no later-segment."""
+    archive = tmp_path / "evidence" / "usb.zip"
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        for name, data in _split_fat(tmp_path).items():
+            z.writestr(f"dump/{name}", data)
+    code, doc, err = _scan(tmp_path / "out", str(archive.parent))
+    assert _later(doc) == [], doc["skipped"]
+    assert any(f["path"].endswith("customers.csv") for f in doc["files"]), (doc["files"], doc["skipped"])
+
+
+# --- 2. a bare later segment beginning in a text file, beside the next pieces of its series ----------------------
+
+def _persons_csv() -> bytes:
+    """A person list (Faker ja_JP, fixed seed) as a real text file on the disk (some 250 KiB, so a split point can
+    fall at its first block and the piece hold only its rows)."""
+    from faker import Faker
+
+    fake = Faker("ja_JP")
+    Faker.seed(2323)
+    return ("氏名,住所,電話番号\n" + "".join(f"{fake.name()},{fake.address()},{fake.phone_number()}\n"
+                                          for _ in range(3000))).encode()
+
+
+@pytest.fixture(scope="module")
+def split_at_a_text_file(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """A real ext4 (mke2fs -d) holding a person CSV, cut (as ``split -b SIZE``) where a piece begins with the CSV's
+    first block: that piece and the next (the disk's first piece not handed over), both whole sectors."""
+    from image_data import ext_image, leaked_workbook, write_tree
+
+    if not shutil.which("mke2fs"):
+        pytest.skip("mke2fs builds the file system")
+    root = tmp_path_factory.mktemp("i23")
+    text = _persons_csv()
+    files = {"home/名簿.xlsx": leaked_workbook(seed=6), "share/customers.csv": text}
+    raw = ext_image(root / "ext4.img", write_tree(root / "tree", files), size_mib=8).read_bytes()
+    at = raw.index(text[:64])
+    size = next(s for s in range(64 << 10, 4095, -4096) if at % s == 0)
+    n = at // size + 1
+    return {f"disk.{n:03d}": raw[at:at + size], f"disk.{n + 1:03d}": raw[at + size:at + 2 * size]}
+
+
+def _hit(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(f for f in doc["files"] if f["path"].replace(" » ", "/").endswith("/" + name))
+
+
+def test_a_bare_segment_beginning_in_text_beside_its_series_is_a_segment(
+        split_at_a_text_file: dict[str, bytes], tmp_path: Path) -> None:
+    """disk.002 (its first bytes a person CSV's first block) beside disk.003, both the same whole-sector size, in a
+    folder and in a zip. Before: disk.002 read as a text file only, listed nowhere (disk.003 alone was listed), the
+    rest of the disk in it never read. Now listed later-segment too, and still read as the text it begins with."""
+    pieces = split_at_a_text_file
+    here, after = sorted(pieces)
+    assert pieces[here].startswith("氏名".encode()) and len(pieces[here]) % 512 == 0
+    folder = tmp_path / "evidence"
+    (folder / "dump").mkdir(parents=True)
+    for name, data in pieces.items():
+        (folder / "dump" / name).write_bytes(data)
+    with zipfile.ZipFile(folder / "usb.zip", "w", zipfile.ZIP_STORED) as z:
+        for name, data in pieces.items():
+            z.writestr(f"dump/{name}", data)
+    code, doc, err = _scan(tmp_path / "out", str(folder))
+    said = sorted((s["path"].rsplit("/", 1)[-1], "disk.001" in s["detail"]) for s in doc["skipped"]
+                  if "later-segment" in _codes(s))
+    assert said == [(here, True), (here, True), (after, True), (after, True)], doc["skipped"]
+    read = [f for f in doc["files"] if f["path"].endswith(here)]
+    assert len(read) == 2 and all((f.get("pii") or {}).get("records", 0) > 0 for f in read), read
+    assert code == 3, err
+
+
+def test_numbered_text_files_not_cut_by_size_stay_files() -> None:
+    """``notes.002`` + ``notes.003`` of sizes no raw cut gives (not whole sectors, or a later one longer) are read
+    as the files they are, not said segments; the same names cut evenly are (the rule above, over a listing)."""
+    from scanner.sources.split_series import segments_in
+
+    def grouped(sizes: dict[str, int]) -> list[str]:
+        return sorted(segments_in(sizes, sizes.get, lambda name: False))
+
+    assert grouped({"notes.002": 1000, "notes.003": 1000}) == []  # not whole sectors
+    assert grouped({"notes.002": 4096, "notes.003": 8192}) == []  # a later piece longer
+    assert grouped({"notes.002": 4096}) == []  # alone: a cut file or a segment, read as what it begins with
+    assert grouped({"notes.002": 4096, "notes.003": 4096, "notes.004": 100}) == ["notes.002", "notes.003", "notes.004"]
+
