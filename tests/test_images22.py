@@ -171,6 +171,21 @@ def _forge(path: Path, at: int, utime: int | None = None, events: int | None = N
     path.write_bytes(bytes(raw))
 
 
+def _mark_faulty(path: Path, at: int, devs: list[int]) -> None:
+    """The role table of the 1.x superblock at AT recording device numbers DEVS faulty (0xfffe), as md writes it
+    in the members that go on when others fail (super_1_sync); checksum made again."""
+    from md_data import _csum1
+
+    raw = bytearray(path.read_bytes())
+    sb = bytearray(raw[at:at + 1024])
+    for dev in devs:
+        struct.pack_into("<H", sb, 256 + 2 * dev, 0xFFFE)
+    struct.pack_into("<I", sb, 216, 0)
+    struct.pack_into("<I", sb, 216, _csum1(sb, struct.unpack_from("<I", sb, 220)[0]))
+    raw[at:at + 1024] = sb
+    path.write_bytes(bytes(raw))
+
+
 @pytest.fixture(scope="module")
 def ext_bytes(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str]:
     from image_data import ext_image, leaked_workbook, sha256, write_tree
@@ -227,6 +242,7 @@ def test_stale_raid5_members_of_one_moment_are_read_as_the_older_array(
     folder = tmp_path / "nas"
     folder.mkdir()
     members = write_members(folder, ext, 5, 3, events=[15, 15, 20])
+    _mark_faulty(members[2], 4096, [0, 1])  # images23: md records the members it drops as faulty in the others'
     code, doc = _findings(tmp_path / "out", *map(str, members))
     hits = _hits(doc)
     assert [h for _, h in hits] == [book] and "stale-slot0" in hits[0][0], (hits, doc["skipped"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -190,4 +191,53 @@ def test_numbered_text_files_not_cut_by_size_stay_files() -> None:
     assert grouped({"notes.002": 4096, "notes.003": 8192}) == []  # a later piece longer
     assert grouped({"notes.002": 4096}) == []  # alone: a cut file or a segment, read as what it begins with
     assert grouped({"notes.002": 4096, "notes.003": 4096, "notes.004": 100}) == ["notes.002", "notes.003", "notes.004"]
+
+
+# --- 3. md: a forged superblock for a missing member's slot ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ext_bytes(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str]:
+    from image_data import ext_image, leaked_workbook, sha256, write_tree
+
+    if shutil.which("mke2fs") is None:
+        pytest.skip("mke2fs builds the file system")
+    root = tmp_path_factory.mktemp("md23")
+    book = leaked_workbook(seed=23)
+    tree = write_tree(root / "tree", {"共有/名簿.xlsx": book})
+    return ext_image(root / "ext4.img", tree, size_mib=8).read_bytes(), sha256(book)
+
+
+def test_a_forged_superblock_for_a_missing_members_slot_does_not_make_the_array_stale(
+        ext_bytes: tuple[bytes, str], tmp_path: Path) -> None:
+    """raid5 of 3 hand-built 1.2 members, disk1 not handed over; beside them a forged member for slot 1 (disk1's
+    superblock, its event count 10 past the array's and a year later, its data other bytes). Its role table records
+    disk0 and disk2 active in their slots at its event count, yet both (agreeing with each other) are behind it: md
+    writes every active member's superblock in one update, so they contradict it. Before: the forged count was the
+    array's, disk0 and disk2 listed md-member-stale, the array (one member at that count) not rebuilt. Now the array
+    is read from disk0 and disk2 (slot 1 from parity), the forged member listed with why it is left out."""
+    from md_data import _csum1, write_members
+
+    from tests.test_md_raid import _findings, _hits
+
+    ext, book = ext_bytes
+    folder = tmp_path / "nas"
+    folder.mkdir()
+    members = write_members(folder, ext, 5, 3)
+    forged = folder / "z-disk1.img"
+    members[1].rename(forged)
+    raw = bytearray(forged.read_bytes())
+    sb = bytearray(raw[4096:4096 + 1024])
+    struct.pack_into("<Q", sb, 192, struct.unpack_from("<Q", sb, 192)[0] + 365 * 86400)
+    struct.pack_into("<Q", sb, 200, struct.unpack_from("<Q", sb, 200)[0] + 10)
+    struct.pack_into("<I", sb, 216, 0)
+    struct.pack_into("<I", sb, 216, _csum1(sb, struct.unpack_from("<I", sb, 220)[0]))
+    raw[4096:4096 + 1024] = sb
+    raw[1 << 20:(1 << 20) + len(ext) // 2] = random.Random(23).randbytes(len(ext) // 2)
+    forged.write_bytes(bytes(raw))
+    code, doc = _findings(tmp_path / "out", str(members[0]), str(members[2]), str(forged))
+    assert _hits(doc) == [(f"{members[0]} » fs (ext4) » /共有/名簿.xlsx", book)], doc["skipped"]
+    assert not [s for s in doc["skipped"] if "md-member-stale" in _codes(s)], doc["skipped"]
+    said = [s for s in doc["skipped"] if "md-member-contradicted" in _codes(s)]
+    assert len(said) == 1 and said[0]["detail"].startswith("z-disk1.img: "), doc["skipped"]
+    assert code == 3
 

@@ -727,6 +727,11 @@ class ImageSource:
             out.append(Skipped(where, Status.UNSUPPORTED, say(
                 Detail.MD_MEMBER_DUPLICATE, name=self._md_name(found.places[key], found), slot=found.supers[key].role,
                 other=self._md_name(found.places[other], found))))
+        for key in found.contradicted:
+            sb = found.supers[key]
+            out.append(Skipped(where, Status.UNSUPPORTED, say(
+                Detail.MD_MEMBER_CONTRADICTED, name=self._md_name(found.places[key], found), slot=sb.role,
+                events=sb.events, newest=found.newest)))
         return out + self._md_gaps(found)
 
     def _md_gaps(self, found: Gathered) -> list[Skipped]:
