@@ -241,3 +241,57 @@ def test_a_forged_superblock_for_a_missing_members_slot_does_not_make_the_array_
     assert len(said) == 1 and said[0]["detail"].startswith("z-disk1.img: "), doc["skipped"]
     assert code == 3
 
+
+# --- 4. one pyewf open per E01 --------------------------------------------------------------------------------
+
+COUNT_OPENS = """
+import os
+import pyewf
+
+_Real = pyewf.handle
+
+
+class _Counted:
+    \"\"\"A pyewf handle whose opens are written to $LEAKSCAN_TEST_EWF_OPENS (one line each).\"\"\"
+
+    def __init__(self, *args, **kwargs):
+        self._real = _Real(*args, **kwargs)
+
+    def _said(self):
+        with open(os.environ["LEAKSCAN_TEST_EWF_OPENS"], "a") as f:
+            f.write("open\\n")
+
+    def open(self, *args, **kwargs):
+        self._said()
+        return self._real.open(*args, **kwargs)
+
+    def open_file_objects(self, *args, **kwargs):
+        self._said()
+        return self._real.open_file_objects(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+pyewf.handle = _Counted
+"""
+
+
+@pytest.mark.parametrize("image", ["sleuthkit__image.E01", "dfvfs__ext2.E01"])
+def test_an_e01_source_is_opened_once(tmp_path: Path, image: str) -> None:
+    """The corpus's E01 images (The Sleuth Kit's, dfvfs'), scanned as SOURCEs (their stored hashes verified): before,
+    pyewf opened each twice (leakscan's EwfImage, then dfvfs' EWFFile for the layer search and its file systems);
+    now dfvfs reads through leakscan's one handle. The same files listed as through two handles."""
+    source = Path("../shared/corpus/images") / image
+    if not source.exists():
+        pytest.skip("corpus image absent")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(COUNT_OPENS, encoding="utf-8")
+    opens = tmp_path / "opens.txt"
+    opens.touch()
+    code, doc, err = _scan(tmp_path / "out", str(source.resolve()),
+                           env={"PYTHONPATH": str(site), "LEAKSCAN_TEST_EWF_OPENS": str(opens)})
+    assert code in (0, 1), err
+    assert doc["skipped"] == [] and doc["scan"]["complete"] is True, doc["skipped"]
+    assert opens.read_text().count("open") == 1
