@@ -179,6 +179,39 @@ def test_a_bare_segment_beginning_in_text_beside_its_series_is_a_segment(
     assert code == 3, err
 
 
+@pytest.mark.parametrize("where", ["image", "smb"])
+def test_a_bare_segment_beginning_in_text_in_an_image_or_on_a_share_is_a_segment(
+        split_at_a_text_file: dict[str, bytes], tmp_path: Path, where: str) -> None:
+    """The same two pieces in a FAT image's folder and on a real Samba share: the one rule (segments_in) there too.
+    Before: the text piece read as text only, said nowhere."""
+    pieces = split_at_a_text_file
+    here, after = sorted(pieces)
+    if where == "image":
+        if not all(shutil.which(t) for t in ("mkfs.vfat", "mcopy")):
+            pytest.skip("needs mtools")
+        (tmp_path / "evidence").mkdir()
+        fat_image(tmp_path / "evidence" / "usb.img", {f"/dump/{n}": d for n, d in pieces.items()})
+        code, doc, err = _scan(tmp_path / "out", str(tmp_path / "evidence" / "usb.img"))
+    else:
+        from smb_data import PASSWORD, SambaServer
+
+        share = tmp_path / "share"
+        (share / "dump").mkdir(parents=True)
+        for name, data in pieces.items():
+            (share / "dump" / name).write_bytes(data)
+        server = SambaServer(tmp_path / "samba", {"ev": share}).start()
+        try:
+            code, doc, err = _scan(tmp_path / "out", server.url("ev"), env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+        finally:
+            server.kill()
+    said = sorted((s["path"].rsplit("/", 1)[-1], "disk.001" in s["detail"]) for s in doc["skipped"]
+                  if "later-segment" in _codes(s))
+    assert said == [(here, True), (after, True)], doc["skipped"]
+    read = [f for f in doc["files"] if f["path"].endswith(here)]
+    assert len(read) == 1 and (read[0].get("pii") or {}).get("records", 0) > 0, read
+    assert code == 3, err
+
+
 def test_numbered_text_files_not_cut_by_size_stay_files() -> None:
     """``notes.002`` + ``notes.003`` of sizes no raw cut gives (not whole sectors, or a later one longer) are read
     as the files they are, not said segments; the same names cut evenly are (the rule above, over a listing)."""
