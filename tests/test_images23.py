@@ -328,3 +328,31 @@ def test_an_e01_source_is_opened_once(tmp_path: Path, image: str) -> None:
     assert code in (0, 1), err
     assert doc["skipped"] == [] and doc["scan"]["complete"] is True, doc["skipped"]
     assert opens.read_text().count("open") == 1
+
+
+# --- 5. a copy of an NTFS boot area is no cut image ----------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["bootsect.bak", "BOOTSECT.BAK"])
+def test_an_ntfs_boot_area_copy_is_no_truncated_image(tmp_path: Path, name: str) -> None:
+    """The first 8 KiB of a real mkntfs volume (its boot sector and boot code, what NTFS' $Boot holds and
+    bootsect.exe backs up as ``bootsect.bak`` at a system volume's root) in a folder. Before: listed three times
+    (unsupported "truncated image: its NTFS file system describes N bytes, the image holds 8192", corrupt, and its
+    root unopened), the scan incomplete (exit 3), on every Windows volume holding one. Now read as the file it is,
+    the scan complete. The same volume cut at 64 KiB (its first file records: a cut image) stays listed."""
+    from image_data import ntfs_image
+
+    if not shutil.which("mkntfs"):
+        pytest.skip("mkntfs builds the volume")
+    volume = ntfs_image(tmp_path / "ntfs.img", {}).read_bytes()
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    (folder / name).write_bytes(volume[:8192])
+    code, doc, err = _scan(tmp_path / "out", str(folder))
+    assert doc["skipped"] == [] and doc["scan"]["complete"] is True, doc["skipped"]
+    assert code == 0, err
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    (cut / "disk.img").write_bytes(volume[:65536])
+    code, doc, err = _scan(tmp_path / "out2", str(cut))
+    assert any("truncated" in s["detail"] for s in doc["skipped"]), doc["skipped"]
+    assert code == 3, err
