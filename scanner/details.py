@@ -390,6 +390,13 @@ class Detail(Code):
                                                   "which {other:name} already fills (the same disk imaged twice, or "
                                                   "a damaged superblock): not read, so its contents were not "
                                                   "examined unless it is a copy of that disk")
+    MD_MEMBER_CONTRADICTED = "md-member-contradicted", ("{name:name}: member image of the md array claiming slot "
+                                                        "{slot:d} at event count {events:d}, past the other members' "
+                                                        "{newest:d}, whose superblocks agree with each other while "
+                                                        "its own records them active at its count (md updates "
+                                                        "every active member at once): a forged or reused "
+                                                        "superblock, or that disk imaged after the others, left out; "
+                                                        "the array was read from the others as they agree")
     MD_MEMBER_HASH_MISMATCH = "md-member-hash-mismatch", ("{name:name}: EWF image of an md member whose media as "
                                                           "read now does not match its stored {hashes:word} "
                                                           "({why:lib}): damaged or changed after acquisition (libewf "
@@ -1816,5 +1823,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.QCOW2_COMPRESSED_MISREAD,
                         Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS,
                         Detail.MD_MEMBER_STALE, Detail.MD_SUPERBLOCK_DAMAGED,  # an md member left out
-                        Detail.MD_MEMBER_DUPLICATE, Detail.MD_MEMBER_HASH_MISMATCH,
+                        Detail.MD_MEMBER_DUPLICATE, Detail.MD_MEMBER_CONTRADICTED, Detail.MD_MEMBER_HASH_MISMATCH,
                         Detail.MD_ARRAY_UNREAD})  # an md array not rebuilt: none of its files listed

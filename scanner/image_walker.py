@@ -1008,7 +1008,7 @@ class _BatchReader:
         inside the image and listed nowhere), each knowing its series (``SeriesPart``). Reads ahead in the walker's
         messages to the last one, holding at most READ_AHEAD bytes of the others' content (past it, those not
         reached are examined as they are, as before). Total."""
-        from .sources.image_sniff import missing_first, segment_head
+        from .sources.image_sniff import missing_first, missing_zero, segment_head
         from .sources.series_join import SeriesPart
         from .sources.split_series import holds_part_name, segments_in
 
@@ -1016,7 +1016,8 @@ class _BatchReader:
             if not holds_part_name("\0".join(self._names) + "\0"):  # no ``.NNN`` name: nothing more (the walk's cost)
                 return {}
             present = set(self._names)
-            idx = [k for k, n in enumerate(self._names) if missing_first(n, present.__contains__) is not None]
+            idx = [k for k, n in enumerate(self._names)
+                   if (missing_first(n, present.__contains__) or missing_zero(n, present.__contains__)) is not None]
             if not idx:
                 return {}
             held, counted = 0, set[int]()

@@ -59,12 +59,14 @@ def test_later_segments_in_a_zip_are_listed(tmp_path: Path) -> None:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
         for name, data in _segments().items():
             z.writestr(f"dump/{name}", data)
-        z.writestr("dump/whole.001", b"\0" * 4096)  # a set with its first segment: no later segment here
-        z.writestr("dump/whole.002", b"\0" * 4096)
+        z.writestr("dump/whole.001", b"\0" * 4096)  # a set with a .001 but no .000 (images23: as in a local
+        z.writestr("dump/whole.002", b"\0" * 4096)  # folder, split22, a .001 holding no disk is a later segment)
     code, doc, err = _scan(tmp_path / "out", str(archive.parent))
     assert _later(doc) == [("disk.002", "unsupported", ["later-segment"]),
-                           ("disk.003", "unsupported", ["later-segment"])], doc["skipped"]
-    assert all("disk.001" in s["detail"] for s in doc["skipped"] if "later-segment" in _codes(s))
+                           ("disk.003", "unsupported", ["later-segment"]),
+                           ("whole.001", "unsupported", ["later-segment"])], doc["skipped"]
+    assert all("disk.001" in s["detail"] or "whole.000" in s["detail"] for s in doc["skipped"]
+               if "later-segment" in _codes(s))
     assert doc["scan"]["complete"] is False
     assert code == 3, err
 
@@ -169,6 +171,21 @@ def _forge(path: Path, at: int, utime: int | None = None, events: int | None = N
     path.write_bytes(bytes(raw))
 
 
+def _mark_faulty(path: Path, at: int, devs: list[int]) -> None:
+    """The role table of the 1.x superblock at AT recording device numbers DEVS faulty (0xfffe), as md writes it
+    in the members that go on when others fail (super_1_sync); checksum made again."""
+    from md_data import _csum1
+
+    raw = bytearray(path.read_bytes())
+    sb = bytearray(raw[at:at + 1024])
+    for dev in devs:
+        struct.pack_into("<H", sb, 256 + 2 * dev, 0xFFFE)
+    struct.pack_into("<I", sb, 216, 0)
+    struct.pack_into("<I", sb, 216, _csum1(sb, struct.unpack_from("<I", sb, 220)[0]))
+    raw[at:at + 1024] = sb
+    path.write_bytes(bytes(raw))
+
+
 @pytest.fixture(scope="module")
 def ext_bytes(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str]:
     from image_data import ext_image, leaked_workbook, sha256, write_tree
@@ -225,6 +242,7 @@ def test_stale_raid5_members_of_one_moment_are_read_as_the_older_array(
     folder = tmp_path / "nas"
     folder.mkdir()
     members = write_members(folder, ext, 5, 3, events=[15, 15, 20])
+    _mark_faulty(members[2], 4096, [0, 1])  # images23: md records the members it drops as faulty in the others'
     code, doc = _findings(tmp_path / "out", *map(str, members))
     hits = _hits(doc)
     assert [h for _, h in hits] == [book] and "stale-slot0" in hits[0][0], (hits, doc["skipped"])

@@ -127,6 +127,20 @@ def _signed_at_end(entry: Entry, size: int) -> bool:
     return encrypted_dmg(b"", tail) is not None
 
 
+NTFS_BOOT_AREA = 8192  # NTFS' boot sector and boot code ($Boot: 16 sectors), all bootsect.exe backs up
+
+
+def _boot_area_copy(path: str) -> bool:
+    """Whether the file at PATH, whose first sector is an NTFS boot sector, is no longer than NTFS' boot area: a copy
+    of it (Windows' ``bootsect.bak`` at a system volume's root), not a cut image: an NTFS volume's first file
+    record lies past it, so there is nothing of a file system to walk. images23: such a file was listed three times
+    as a truncated NTFS image and made the scan incomplete (exit 3) on every Windows volume holding one."""
+    try:
+        return os.stat(path).st_size <= NTFS_BOOT_AREA
+    except OSError:
+        return False
+
+
 def later_first(entry: Entry) -> str | None:
     """The first segment a later segment of a split raw image names when its folder's listing lacks it (the
     entry's series, ``split_series.segments_in``: the same for a local folder, an SMB share, an archive's or a disk
@@ -217,6 +231,10 @@ class ImageInspector:
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.LATER_SEGMENT,
                                                                    first=os.path.basename(first)))
         kind = image_kind(path)
+        if kind == "ntfs" and _suffix(entry.name) not in IMAGE_SUFFIXES and _boot_area_copy(path):
+            if fd is not None:
+                os.close(fd)
+            return Inspection()  # a copy of an NTFS boot area (bootsect.bak): read as the file it is
         lost = later_first(entry)
         if kind is None and lost is not None:  # the middle of a split disk, its first segment not handed over:
             if fd is not None:

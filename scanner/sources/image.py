@@ -727,6 +727,11 @@ class ImageSource:
             out.append(Skipped(where, Status.UNSUPPORTED, say(
                 Detail.MD_MEMBER_DUPLICATE, name=self._md_name(found.places[key], found), slot=found.supers[key].role,
                 other=self._md_name(found.places[other], found))))
+        for key in found.contradicted:
+            sb = found.supers[key]
+            out.append(Skipped(where, Status.UNSUPPORTED, say(
+                Detail.MD_MEMBER_CONTRADICTED, name=self._md_name(found.places[key], found), slot=sb.role,
+                events=sb.events, newest=found.newest)))
         return out + self._md_gaps(found)
 
     def _md_gaps(self, found: Gathered) -> list[Skipped]:
@@ -1920,10 +1925,33 @@ class ImageSource:
         try:
             from dfvfs.resolver import resolver
 
+            if self._kind == "EWF" and self._shares_ewf():
+                return
             self._held = resolver.Resolver.OpenFileObject(self._storage)
         except Exception:  # noqa: BLE001 - the layer search opens it again and says why it cannot
             log.debug("storage media not held open", exc_info=True)
             self._held = None
+
+    def _shares_ewf(self) -> bool:
+        """dfvfs' file object of an E01 (its EWF back-end's) made over leakscan's own pyewf handle (``EwfShared``)
+        and cached in dfvfs' resolver context, held while the image is open: the layer search and dfvfs' file
+        systems read through it, so pyewf opens the E01 once (images23: twice, leakscan's EwfImage and dfvfs'
+        EWFFile, each reading every segment's tables). False (dfvfs opens its own): no EwfImage here, or dfvfs
+        already holds one for the path."""
+        from dfvfs.file_io.ewf_file_io import EWFFile
+        from dfvfs.resolver import resolver
+
+        from .image_media import EwfImage, EwfShared
+
+        context = resolver.Resolver._resolver_context  # noqa: SLF001 - the context dfvfs opens with by default
+        if not isinstance(self._img, EwfImage) or context.GetFileObject(self._storage) is not None:
+            return False
+        held = EWFFile(context, self._storage)
+        held._file_object = EwfShared(self._img)  # noqa: SLF001 - what EWFFile._Open would set, but a new handle
+        held._is_open = True  # noqa: SLF001
+        context.CacheFileObject(self._storage, held)
+        self._held = held
+        return True
 
     def __exit__(self, *exc: object) -> None:
         self._held = None

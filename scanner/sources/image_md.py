@@ -289,11 +289,12 @@ class Gathered:
         event count, the array's consistent view decides (``_rank``), never the paths' order (images21: a forged or
         reused superblock sorting first was read, the real member listed) nor the update time alone (images22: a
         forged superblock updated later won); a claimant ``outranked`` past the newest count is listed with them."""
-        fresh = max((s for p, s in self.supers.items() if p not in self.outranked),
+        aside = self.outranked.keys() | set(self.contradicted)
+        fresh = max((s for p, s in self.supers.items() if p not in aside),
                     key=lambda s: (s.checksum_ok, s.events, s.utime))
         claims: dict[int, list[str]] = {}
         for path, sb in sorted(self.supers.items()):
-            if sb.role is None or self.left_out(sb) or path in self.outranked:
+            if sb.role is None or self.left_out(sb) or path in aside:
                 continue
             if fresh.roles and sb.dev_number < len(fresh.roles) and fresh.roles[sb.dev_number] == _ROLE_FAULTY:
                 continue
@@ -336,6 +337,27 @@ class Gathered:
                 out.update({p: best for p in paths if p != best and self.supers[p].events > self.supers[best].events})
         return out
 
+    @property
+    def contradicted(self) -> list[str]:
+        """The lone claimants of a slot (no claimant of it ``outranked``) whose event count is past every other
+        member's while their own role table records those others active in their slots, the others agreeing with
+        each other (one event count, one update time, two or more of them): md writes every active member's
+        superblock in one update, and records a member it drops as faulty in the others' tables, so such a claimant
+        is a forged or reused superblock (images23: one for a missing member's slot, its events bumped, made every
+        real member stale and the array unread). Left out of the array's newest event count, listed. Only for
+        raid4/5/6, whose member holds a slice of each stripe, unreadable alone (nothing it holds is lost): a raid1
+        member is a whole copy, walked as the array it is (the others as an older copy)."""
+        ok = {p: s for p, s in self.supers.items() if s.checksum_ok and s.role is not None}
+        out = []
+        for path, sb in sorted(ok.items()):
+            others = [o for p, o in ok.items() if o.role != sb.role]
+            if (sb.level in (4, 5, 6) and len(others) >= 2 and path not in self.outranked
+                    and all(o.events < sb.events for o in others)
+                    and len({(o.events, o.utime) for o in others}) == 1
+                    and all(o.dev_number < len(sb.roles) and sb.roles[o.dev_number] == o.role for o in others)):
+                out.append(path)
+        return out
+
     def left_out(self, sb: MdSuper) -> bool:
         """A member md leaves out: its superblock's checksum fails, or its data is not the array's (behind the
         newest event count, or halfway through a rebuild)."""
@@ -343,8 +365,8 @@ class Gathered:
 
     def stale(self) -> list[tuple[str, MdSuper]]:
         """The members in a slot that md leaves out (left_out); an outranked claimant is a duplicate instead."""
-        return [(p, s) for p, s in sorted(self.supers.items())
-                if s.role is not None and self.left_out(s) and p not in self.outranked]
+        aside = self.outranked.keys() | set(self.contradicted)
+        return [(p, s) for p, s in sorted(self.supers.items()) if s.role is not None and self.left_out(s) and p not in aside]
 
 
 def gather(place: Place, first: MdSuper, candidates: list[str],
@@ -402,7 +424,8 @@ def gather(place: Place, first: MdSuper, candidates: list[str],
     inside = {p for image, (parts, _) in found.opened.items() for p in parts if p != image}
     for key in [k for k, (p, _, _) in found.places.items() if p in inside and p != path]:
         del found.supers[key], found.places[key]
-    outranked = found.outranked  # a forged superblock's event count is not the array's (images22)
+    outranked = found.outranked.keys() | set(found.contradicted)  # a forged superblock's event count is not the
+    # array's (images22, images23)
     found.newest = max((sb.events for p, sb in found.supers.items() if sb.checksum_ok and p not in outranked),
                        default=0)
     return found

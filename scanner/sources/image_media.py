@@ -212,6 +212,43 @@ class EwfImage(pytsk3.Img_Info):
         return "EWF2 (Ex01)" if ewf_head(self.paths[0]).startswith(EWF2_SIGNATURE) else "EWF (E01)"
 
 
+class EwfShared:
+    """leakscan's pyewf handle (EwfImage) as the file-like object dfvfs' EWF back-end reads (``read``/``seek``/
+    ``get_offset``/``get_media_size``), with an offset of its own (the reads go by offset: the walk's reads through
+    the handle never move dfvfs'). Closing it leaves the handle to its EwfImage. images23: dfvfs opened the E01
+    again with pyewf (every segment's tables read twice per SOURCE)."""
+
+    def __init__(self, image: EwfImage) -> None:
+        self._image, self._at = image, 0
+
+    def read(self, size: int | None = None) -> bytes:
+        end = self._image.media_size if size is None or size < 0 else min(self._at + size,
+                                                                           self._image.media_size)
+        if end <= self._at:
+            return b""
+        data = self._image.read(self._at, end - self._at)
+        self._at += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> None:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._at, os.SEEK_END: self._image.media_size}[whence]
+        if base + offset < 0:
+            raise OSError("Invalid offset value out of bounds.")
+        self._at = base + offset
+
+    def get_offset(self) -> int:
+        return self._at
+
+    def get_media_size(self) -> int:
+        return self._image.media_size
+
+    def get_size(self) -> int:
+        return self._image.media_size
+
+    def close(self) -> None:
+        """The handle is its EwfImage's, closed with it."""
+
+
 def ewf_segment_paths(path: str) -> list[str]:
     """The segment files of the EWF set PATH starts. pyewf.glob finds them by name (pc.E01, pc.E02 ...); a
     segment that is not named like one (an E01 renamed ``evidence``, or held in memory as an archive member)

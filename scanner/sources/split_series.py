@@ -563,15 +563,23 @@ def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
     ``.000``) and whose first bytes may be a disk's middle (``segment_of``) -> their series (``segments``). One rule
     for every source a folder is listed from (a local folder, an SMB share, an archive's or a disk image's folder):
     images22, before only a local file was checked, by its siblings on the disk; in an archive, an image or on a
-    share such a segment was read as a plain file and listed nowhere, the scan complete."""
-    from .image_sniff import missing_first
+    share such a segment was read as a plain file and listed nowhere, the scan complete. A ``disk.001`` beside its
+    ``disk.002`` with no ``disk.000`` (``image_sniff.missing_zero``: a ``split -d`` set whose ``.000`` is lost) is
+    one too, its first ``disk.000``, unless its content is a disk image (the image inspector walks it, a set
+    numbered from ``.001``): images23, inside an archive, an image or on a share it was listed ``not-a-disk-image``,
+    the scan complete (exit 0); split22 had made only a local file a later segment."""
+    from .image_sniff import missing_first, missing_zero
 
     present = set(names)
     groups: dict[str, dict[int, str]] = {}
+    other: dict[str, dict[int, str]] = {}  # named so, but their first bytes another file's (text, a format)
     for name in present:
-        first = missing_first(name, present.__contains__)
-        if first is not None and size_of(name) and segment_of(name):
-            groups.setdefault(first, {})[part_number(name)] = name
+        first = missing_first(name, present.__contains__) or missing_zero(name, present.__contains__)
+        if first is not None and size_of(name):
+            (groups if segment_of(name) else other).setdefault(first, {})[part_number(name)] = name
+    for first, numbered in other.items():
+        if _cut_evenly({**numbered, **groups.get(first, {})}, size_of):
+            groups.setdefault(first, {}).update(numbered)
     out: dict[str, Series] = {}
     for first, numbered in groups.items():
         names_in = tuple(numbered[k] for k in sorted(numbered))
@@ -580,6 +588,19 @@ def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
         for n in names_in:
             out[n] = series
     return out
+
+
+def _cut_evenly(numbered: dict[int, str], size_of: Callable[[str], int | None]) -> bool:
+    """Whether NUMBERED (a series' pieces present, by number) are two or more pieces of one raw image cut by size:
+    every one but the last the same whole number of sectors, the last no longer. images23: a bare ``disk.002`` whose
+    first bytes are a text file's (or another format's) that the disk holds, beside its ``disk.003``, was read as
+    that file only, the rest of the disk in it said nowhere (7,937 of 79,258 4 KiB split points of an ext4,
+    review22i); a lone ``notes.002`` cannot be told from a cut file and is read as what it begins with."""
+    sizes = [size_of(numbered[k]) for k in sorted(numbered)]
+    if len(sizes) < 2 or any(not s for s in sizes):
+        return False
+    first = sizes[0] or 0
+    return first % 512 == 0 and all(s == first for s in sizes[:-1]) and 0 < (sizes[-1] or 0) <= first
 
 
 def _sevenz_length(head: bytes | None) -> int | None:
