@@ -1,0 +1,68 @@
+"""Session 23 review of damage23 (review23d): undamaged tables its damage rules took for damaged ones.
+
+Every table is generated (Faker ja_JP, fixed seeds, the suite's writers) in layouts real customer lists have; each
+test was committed failing before its fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ScanCases, own_lines
+from tests.document_data import people_rows
+from tests.pii_data import csv_bytes
+
+cases = ScanCases("review23d")
+scanned = cases.fixture()
+N = 30
+_SHOJI = ["株式会社山田商事", "カブシキガイシャヤマダショウジ", "東京都港区芝5-1-1"]
+
+
+def _with_company(head: list[str], person: Any, company: list[str], at: int = 10) -> bytes:
+    """A cp932 person table (``head``; each person's row from ``person(i, name, kana, address, phone)``) with one
+    company's row (no person in it) after person ``at``."""
+    rows = [head]
+    for i, (n, k, a, t) in enumerate(people_rows(N, seed=7701)[1:]):
+        rows.append(person(i, n, k, a, t))
+        if i == at:
+            rows.append(company)
+    return csv_bytes(rows)
+
+
+@cases.case
+def _phone_columns() -> dict[str, bytes]:
+    """Undamaged customer lists whose company row has its phone number one column off the persons' (a TEL noted
+    代表 with the FAX beside it, a blank home phone and a mobile, an extension, the number in the notes column), or a
+    number-like value beside a blank phone (a Hokkaido postcode 060-0001, a member number 00077)."""
+    return {
+        "tel_fax.csv": _with_company(["氏名", "フリガナ", "住所", "TEL", "FAX"], lambda i, n, k, a, t: [n, k, a, t, ""],
+                                     [*_SHOJI, "03-1234-5678（代表）", "03-1234-5679"]),
+        "home_mobile.csv": _with_company(["氏名", "フリガナ", "住所", "自宅電話", "携帯電話"],
+                                         lambda i, n, k, a, t: [n, k, a, t, f"090-1111-{i:04d}"],
+                                         [*_SHOJI, "", "090-2222-3333"]),
+        "naisen.csv": _with_company(["氏名", "フリガナ", "住所", "電話番号", "担当者携帯"], lambda i, n, k, a, t: [n, k, a, t, ""],
+                                    [*_SHOJI, "03-1234-5678 内線123", "080-1234-5678"], at=5),
+        "postcode.csv": _with_company(["氏名", "フリガナ", "電話番号", "郵便番号", "住所"],
+                                      lambda i, n, k, a, t: [n, k, t, "150-0001", a],
+                                      ["株式会社北海商事", "カブシキガイシャホッカイショウジ", "", "060-0001", "北海道札幌市中央区北一条西1-1"]),
+        "phone_in_notes.csv": _with_company(["氏名", "フリガナ", "住所", "電話番号", "備考"],
+                                            lambda i, n, k, a, t: [n, k, a, t, ""],
+                                            [*_SHOJI, "代表番号は備考", "03-1234-5678"], at=3),
+        "member_no.csv": _with_company(["氏名", "フリガナ", "住所", "電話番号", "会員番号", "", ""],
+                                       lambda i, n, k, a, t: [n, k, a, t, f"{1000 + i:05d}", "", ""],
+                                       [*_SHOJI, "", "00077", "", ""], at=9),
+    }
+
+
+def test_a_company_row_with_its_phone_beside_the_column_is_no_damage(scanned: dict[str, Any]) -> None:
+    """damage23 learnt the phone column from the first 200 rows and called any row whose number stood one column off
+    and gave no person `rows-malformed`: each of these undamaged lists (every person read, 30 of 30) was `corrupt`,
+    because its one company row holds its number (or a postcode, a member number) beside a blank or annotated phone
+    cell. A delimiter lost or added moves the row's field count too: its count, one back, is the table's own."""
+    lines = own_lines(scanned, "phone_columns")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    got = {name: (hits[name]["status"], hits[name]["pii"]["records"]) for name in scanned["books"]["phone_columns"]}
+    assert got == dict.fromkeys(scanned["books"]["phone_columns"], ("ok", N)), got
+    assert not listed, {n: [c.get("code") for c in s["detail_codes"]] for n, s in listed.items()}
