@@ -66,3 +66,27 @@ def test_a_company_row_with_its_phone_beside_the_column_is_no_damage(scanned: di
     got = {name: (hits[name]["status"], hits[name]["pii"]["records"]) for name in scanned["books"]["phone_columns"]}
     assert got == dict.fromkeys(scanned["books"]["phone_columns"], ("ok", N)), got
     assert not listed, {n: [c.get("code") for c in s["detail_codes"]] for n, s in listed.items()}
+
+
+@cases.case
+def _mac_trademarks() -> dict[str, bytes]:
+    """A classic-Mac MacJapanese CSV (CR line ends; (c) (tm) ... at 0xFD-0xFF, as csv22's) whose notes name products
+    the Japanese way: a katakana name, ™, a katakana or hiragana word after it."""
+    notes = ["ウォークマン™シリーズ購入", "アクオス™の修理", "", "Macintosh© Works™ …"]
+    rows = [[*r, "備考"] if i == 0 else [*r, notes[i % 4]] for i, r in enumerate(people_rows(12, seed=2205))]
+    text = csv_bytes(rows, "utf-8", newline="\r").decode()
+    mac = text.replace("\xa9", "\x01").replace("\u2122", "\x02").replace("\u2026", "\x03").encode("cp932")
+    for mark, byte in ((b"\x01", b"\xfd"), (b"\x02", b"\xfe"), (b"\x03", b"\xff")):
+        mac = mac.replace(mark, byte)
+    return {"mac_trademarks.csv": mac}
+
+
+def test_a_trademark_between_kana_in_a_mac_text_is_no_damage(scanned: dict[str, Any]) -> None:
+    """damage23 said (c)/(tm) between two Japanese characters of a MacJapanese text a kanji's flipped lead byte
+    (`values-undecoded`, `corrupt`): a Mac customer list noting ウォークマン™シリーズ was `corrupt` though every
+    byte is as written. A flipped lead byte stands inside a name or an address, between kanji (its trail byte pairs
+    with the next one: a kanji too, or a kana one time in ninety); ™ after a katakana product name is how it is used."""
+    lines = own_lines(scanned, "mac_trademarks")
+    assert [(h["status"], h["pii"]["records"]) for h in lines["files"]] == [("ok", 12)], [
+        (h["status"], h.get("status_detail_codes")) for h in lines["files"]]
+    assert lines["skipped"] == []
