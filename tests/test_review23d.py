@@ -55,6 +55,27 @@ def _phone_columns() -> dict[str, bytes]:
     }
 
 
+def _trailing_dropped(data: bytes) -> bytes:
+    """``data`` as Excel saves a CSV whose last column is sparse: the empty trailing fields of rows after the 16th
+    left out (a ragged table: rows of 4 and 5 fields)."""
+    lines = data.split(b"\r\n")
+    return b"\r\n".join(line.rstrip(b",") if i > 16 else line for i, line in enumerate(lines))
+
+
+@cases.case
+def _phone_columns_ragged() -> dict[str, bytes]:
+    """The TEL/FAX and 内線 lists as Excel saves them (empty trailing fields left out after row 16), the company's row
+    after it: its field count one back is then a count the table's own rows have."""
+    return {
+        "tel_fax_excel.csv": _trailing_dropped(_with_company(
+            ["氏名", "フリガナ", "住所", "TEL", "FAX"], lambda i, n, k, a, t: [n, k, a, t, ""],
+            [*_SHOJI, "03-1234-5678（代表）", "03-1234-5679"], at=20)),
+        "naisen_excel.csv": _trailing_dropped(_with_company(
+            ["氏名", "フリガナ", "住所", "電話番号", "担当者携帯"], lambda i, n, k, a, t: [n, k, a, t, ""],
+            [*_SHOJI, "03-1234-5678 内線123", "080-1234-5678"], at=20)),
+    }
+
+
 def test_a_company_row_with_its_phone_beside_the_column_is_no_damage(scanned: dict[str, Any]) -> None:
     """damage23 learnt the phone column from the first 200 rows and called any row whose number stood one column off
     and gave no person `rows-malformed`: each of these undamaged lists (every person read, 30 of 30) was `corrupt`,
@@ -66,6 +87,16 @@ def test_a_company_row_with_its_phone_beside_the_column_is_no_damage(scanned: di
     got = {name: (hits[name]["status"], hits[name]["pii"]["records"]) for name in scanned["books"]["phone_columns"]}
     assert got == dict.fromkeys(scanned["books"]["phone_columns"], ("ok", N)), got
     assert not listed, {n: [c.get("code") for c in s["detail_codes"]] for n, s in listed.items()}
+
+
+def test_an_annotated_phone_in_a_ragged_excel_export_is_no_damage(scanned: dict[str, Any]) -> None:
+    """In a ragged table (Excel leaves out empty trailing fields after row 16) the company row's field count one back
+    is the table's own: its TEL cell holds the number with 代表 or 内線 after it, and the FAX or mobile beside it.
+    A split cell (a delimiter added inside an address) holds the address's tail there, no phone number."""
+    lines = own_lines(scanned, "phone_columns_ragged")
+    got = {Path(h["path"]).name: (h["status"], h["pii"]["records"]) for h in lines["files"]}
+    assert got == dict.fromkeys(scanned["books"]["phone_columns_ragged"], ("ok", N)), got
+    assert not lines["skipped"]
 
 
 @cases.case
