@@ -1673,7 +1673,7 @@ class PhoneColumn:
     a number, five or more, in one column), then one match a row. A number beside the column is no shift by itself
     (a company's TEL noted 代表 with its FAX beside it, a blank home phone and a mobile, a 060 postcode: review23d):
     the row's field count one back (one more for fields merged, one less for one split) must be the table's own
-    (:meth:`keep`), and a split leaves its tail in the phone's cell (not empty)."""
+    (:meth:`keep`), and a split leaves its tail in the phone's cell (not empty, no number in it)."""
 
     LEARN_ROWS = 200
 
@@ -1691,8 +1691,9 @@ class PhoneColumn:
                 return
             if at and n >= at and _PHONE.fullmatch(row[at - 1]):
                 step = n + 1  # two fields merged before the number (a delimiter lost)
-            elif n > at + 1 and row[at] and _PHONE.fullmatch(row[at + 1]):
-                step = n - 1  # a field split before it (a delimiter added): the split's tail where the number was
+            elif n > at + 1 and row[at] and _PHONE.fullmatch(row[at + 1]) and not _PHONE.search(row[at]):
+                step = n - 1  # a field split before it (a delimiter added): the split's tail where the number was (a
+                # number there with 代表 or 内線 after it, the FAX beside it, is the row's own)
             else:
                 return
             if len(self.shifted) < ODD_ROWS_KEPT:
