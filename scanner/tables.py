@@ -1673,6 +1673,8 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                     odd[yielded] = n  # (a long row every field of the header's filled: a 合計 line is not)
             yield row
         phones.decide()
+        if phones.off:  # the table's own field counts: the header's and its other rows' (not the shifted ones')
+            phones.keep({ref, *(c for r, c in odd.items() if r not in phones.off)})
         if len(data) >= BLOCK and not len(data) % BLOCK and data.endswith(_LINE_ENDS):  # maybe cut at a block's end
             sheet.notes.append(say(Detail.TEXT_BLOCK_END, n=len(data) // BLOCK))
         if dec.note():
@@ -1714,28 +1716,40 @@ class PhoneColumn:
     one column. In a ragged table (a 備考 left out where empty, a note the header lacks) the row's new field count
     can be one the table's own rows have, so the count alone cannot tell it (review22v); its phone number out of the
     column every other row keeps it in does. Learnt from the first ``LEARN_ROWS`` rows (nine in ten of the rows with
-    a number, five or more, in one column), then one match a row."""
+    a number, five or more, in one column), then one match a row. A number beside the column is no shift by itself
+    (a company's TEL noted 代表 with its FAX beside it, a blank home phone and a mobile, a 060 postcode: review23d):
+    the row's field count one back (one more for fields merged, one less for one split) must be the table's own
+    (:meth:`keep`), and a split leaves its tail in the phone's cell (not empty, no number in it)."""
 
     LEARN_ROWS = 200
 
     def __init__(self, shifted: set[int]) -> None:
         self.shifted = shifted
         self.at = -1  # the phone column once learnt; -2: none
-        self.seen: list[tuple[int, int]] = []  # (row, column of its first number) of the rows learnt from
+        self.seen: list[tuple[int, int, list[str]]] = []  # (row, column of its first number, the row) learnt from
+        self.off: dict[int, int] = {}  # a row said shifted -> its field count in step (one back)
 
     def row(self, num: int, row: list[str]) -> None:
         at = self.at
         if at >= 0:
-            if len(row) > at and _PHONE.fullmatch(row[at]):
+            n = len(row)
+            if n > at and _PHONE.fullmatch(row[at]):
                 return
-            if (at and len(row) >= at and _PHONE.fullmatch(row[at - 1])) or (len(row) > at + 1 and _PHONE.fullmatch(row[at + 1])):
-                if len(self.shifted) < ODD_ROWS_KEPT:
-                    self.shifted.add(num)
+            if at and n >= at and _PHONE.fullmatch(row[at - 1]):
+                step = n + 1  # two fields merged before the number (a delimiter lost)
+            elif n > at + 1 and row[at] and _PHONE.fullmatch(row[at + 1]) and not _PHONE.search(row[at]):
+                step = n - 1  # a field split before it (a delimiter added): the split's tail where the number was (a
+                # number there with 代表 or 内線 after it, the FAX beside it, is the row's own)
+            else:
+                return
+            if len(self.shifted) < ODD_ROWS_KEPT:
+                self.shifted.add(num)
+                self.off[num] = step
             return
         if at == -1:
             col = next((j for j, c in enumerate(row) if c and _PHONE.fullmatch(c)), -1)
             if col >= 0:
-                self.seen.append((num, col))
+                self.seen.append((num, col, row))
             if num >= self.LEARN_ROWS:
                 self.decide()
 
@@ -1744,13 +1758,21 @@ class PhoneColumn:
         if self.at != -1:
             return
         self.at = -2
-        if not self.seen:
+        seen, self.seen = self.seen, []
+        if not seen:
             return
-        col, k = Counter(c for _, c in self.seen).most_common(1)[0]
-        if k >= 5 and 10 * k >= 9 * len(self.seen):
+        col, k = Counter(c for _, c, _ in seen).most_common(1)[0]
+        if k >= 5 and 10 * k >= 9 * len(seen):
             self.at = col
-            self.shifted.update(r for r, c in self.seen if abs(c - col) == 1)
-        self.seen = []
+            for num, c, row in seen:
+                if abs(c - col) == 1:  # the rule every later row meets (a number in the column too: in step)
+                    self.row(num, row)
+
+    def keep(self, shapes: set[int]) -> None:
+        """Only the shifted rows whose field count one back is one of ``shapes`` (the header's, the table's own rows')."""
+        for num, step in self.off.items():
+            if step not in shapes:
+                self.shifted.discard(num)
 
 
 # MacJapanese (Apple's Shift_JIS) beyond cp932: 0xFD (c), 0xFE (tm), 0xFF ..., which Python's cp932 reads as private

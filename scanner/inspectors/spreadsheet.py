@@ -693,9 +693,11 @@ def _undecoded(data: bytes, reading: Reading) -> int:
 
 
 # a MacJapanese (c) (tm) ... glued to a Japanese word by one letter or half-width kana (a kanji's lead byte flipped to
-# 0xFD-0xFF, its trail byte read alone), or (c) (tm) between two Japanese characters: no Mac text writes either
+# 0xFD-0xFF, its trail byte 0x40-0x7E or 0xA1-0xDF read alone), or (c) (tm) between two kanji (its trail byte paired
+# with the next one: inside a name or an address); a kana beside it is how Mac text uses (tm): ウォークマン(tm)シリーズ
 _JAPANESE = "\u3040-\u30ff\u3400-\u9fff"
-_MAC_FLIPPED = re.compile(f"[\uf8f1-\uf8f3][\\x21-\\x7e\uff61-\uff9f][{_JAPANESE}]|(?<=[{_JAPANESE}])[\uf8f1\uf8f2](?=[{_JAPANESE}])")
+_KANJI = "\u3400-\u9fff"
+_MAC_FLIPPED = re.compile(f"[\uf8f1-\uf8f3][\\x40-\\x7e\uff61-\uff9f][{_JAPANESE}]|(?<=[{_KANJI}])[\uf8f1\uf8f2](?=[{_KANJI}])")
 
 
 def _other_content(data: bytes) -> str | None:
