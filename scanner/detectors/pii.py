@@ -1794,11 +1794,23 @@ def _held_narrow(run: list[Sequence[object]], cut: _Cut) -> Iterator[Sequence[ob
 
 
 def _names_someone(row: Sequence[object]) -> bool:
-    """Does a narrow row (:func:`_narrow_row`: an address among its cells) hold a name before its address? A lone one
-    is said as ``lone-row`` beside the table (a footer's 合計 | 30名 | address names nobody)."""
+    """Does a narrow row (:func:`_narrow_row`: an address among its cells) hold a person's name before its address? A
+    lone one is said as ``lone-row`` beside the table. A label names nobody (備考 | 本社の住所, 発行元 | 住所: looks_like_name
+    takes any two kanji, so every note and issuer line was said, review23t), nor does a total (合計 | 30名 | address)."""
     texts = [t for v in row if (t := cell_text(v))]
     at = next((i for i, t in enumerate(texts) if V.looks_like_address(t, strict=True)), len(texts))
-    return any(_name_problem(t) is None and V.looks_like_name(t) for t in texts[:at])
+    return not any(map(_COUNT_CELL.fullmatch, texts)) and any(map(_person_name, texts[:at]))
+
+
+_COUNT_CELL = re.compile(r"\s*[\d,０-９，]+\s*(?:名|人|件|世帯)\s*")  # a total line's count (30名): its row names nobody
+
+
+def _person_name(text: str) -> bool:
+    """A cell that reads as a person's name on a line of its own: a Japanese one has a name's shape (山田 花子, 山田花子) or
+    is a spaced kana name (やまだ はなこ), never a header word (所在地) - a label (備考, 本社, 事務局) has neither."""
+    if _name_problem(text) is not None or not V.looks_like_name(text) or read_header(text) is not None:
+        return False
+    return V._CJK.search(text) is None or N.japanese_name_shape(text) or V.looks_like_spaced_name(text)
 
 
 def _signed_line(row: Sequence[object]) -> bool:
