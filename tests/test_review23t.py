@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from faker import Faker
 
-from scanner.codes import Rejection
+from scanner.codes import Rejection, SheetKind
 from scanner.detectors import pii as P
 
 SEED = 2323
@@ -71,3 +71,20 @@ def test_a_lone_person_line_is_still_said(name: str) -> None:
     found = P.analyse_sheet("export", [*rows, [typed, fake.address(), fake.phone_number()]])
     assert found is not None and found.count == len(rows) - 1, None if found is None else (found.count, found.rejected)
     assert found.rejected == {Rejection.LONE_ROW: 1}, found.rejected
+
+
+# --- 2. a lone region-shaped name among a few persons ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("people", [2, 3])
+@pytest.mark.parametrize("header", [True, False], ids=["氏名 header", "header-less"])
+@pytest.mark.parametrize("region_name", ["東\u3000海", "北\u3000陸"])
+def test_one_region_shaped_name_among_few_persons_is_a_person(people: int, header: bool, region_name: str) -> None:
+    """2-3 persons, one of them 東　海 with her own address and phone: every one a person (was: that one refused
+    not-a-name as a regional office, 3 -> 2; with 2 persons nothing before tables23, then 1)."""
+    fake = _fake()
+    rows: Rows = [[fake.name(), fake.address(), fake.phone_number()] for _ in range(people)]
+    rows[-1][0] = region_name
+    found = P.analyse_sheet("s", ([["氏名", "住所", "電話"]] if header else []) + rows)
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == people, \
+        None if found is None else (found.count, found.rejected)
+    assert Rejection.NOT_A_NAME not in found.rejected, found.rejected

@@ -1058,6 +1058,7 @@ def _region_column(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
 
 
 REGION_ROWS = 1 / 3  # of a name column's records, the share of regions (up to half) that makes them offices, not names
+REGION_OFFICES = 2  # and how many such regions at least: offices take turns with persons; one is a name (review23t)
 
 
 def _record_names(plan: RolePlan, sample: Sequence[Sequence[object]]) -> list[str]:
@@ -1070,12 +1071,14 @@ def _record_names(plan: RolePlan, sample: Sequence[Sequence[object]]) -> list[st
 
 
 def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
-    """Are the name column's region values offices among persons (tables23)? A third to a half of its records are
-    regions with more on their row (東　北 | its office's address | phone taking turns with persons): each such row is
-    refused (not-a-name), the persons counted. Fewer are names (北　陸 Kita Riku among persons, review22t); more, a
-    column of regions (:func:`_region_column`)."""
+    """Are the name column's region values offices among persons (tables23)? A third to a half of its records, and
+    at least REGION_OFFICES, are regions with more on their row (東　北 | its office's address | phone taking turns
+    with persons): each such row is refused (not-a-name), the persons counted. Fewer are names (北　陸 Kita Riku among
+    persons, review22t); more, a column of regions (:func:`_region_column`)."""
     names = _record_names(plan, sample)
-    return bool(names) and sum(map(V.is_region_name, names)) >= REGION_ROWS * len(names)
+    regions = sum(map(V.is_region_name, names))
+    # a lone region among names is a person's name whatever the list's length (東　海 of 3 persons was refused, review23t)
+    return regions >= REGION_OFFICES and regions >= REGION_ROWS * len(names)
 
 
 def _without_regions(data: Iterable[Sequence[object]], main: RolePlan, refused: Counter[str]
