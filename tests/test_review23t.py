@@ -58,6 +58,15 @@ def test_a_total_line_is_no_lone_row() -> None:
         None if found is None else (found.count, found.rejected)
 
 
+def test_a_person_line_with_a_count_after_her_address_is_still_said() -> None:
+    """The guard of the total's rule: 山田 花子 | 住所 | 2名 (her party) is a person's line, said as lone-row."""
+    fake = _fake()
+    rows = _export(fake, 30)
+    found = P.analyse_sheet("export", [*rows, [fake.name(), fake.address(), "2名"]])
+    assert found is not None and found.rejected == {Rejection.LONE_ROW: 1}, \
+        None if found is None else (found.count, found.rejected)
+
+
 @pytest.mark.parametrize("name", ["kanji", "kanji glued", "hiragana", "katakana", "latin"])
 def test_a_lone_person_line_is_still_said(name: str) -> None:
     """The guard: a person's line (any script) below the export stays said as lone-row, never counted."""

@@ -1802,7 +1802,8 @@ def _names_someone(row: Sequence[object]) -> bool:
     takes any two kanji, so every note and issuer line was said, review23t), nor does a total (合計 | 30名 | address)."""
     texts = [t for v in row if (t := cell_text(v))]
     at = next((i for i, t in enumerate(texts) if V.looks_like_address(t, strict=True)), len(texts))
-    return not any(map(_COUNT_CELL.fullmatch, texts)) and any(map(_person_name, texts[:at]))
+    before = texts[:at]  # a count after the address (a person's 2名 in a note) leaves her line said
+    return not any(map(_COUNT_CELL.fullmatch, before)) and any(map(_person_name, before))
 
 
 _COUNT_CELL = re.compile(r"\s*[\d,０-９，]+\s*(?:名|人|件|世帯)\s*")  # a total line's count (30名): its row names nobody
