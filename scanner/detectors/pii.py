@@ -1058,6 +1058,7 @@ def _region_column(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
 
 
 REGION_ROWS = 1 / 3  # of a name column's records, the share of regions (up to half) that makes them offices, not names
+REGION_OFFICES = 2  # and how many such regions at least: offices take turns with persons; one is a name (review23t)
 
 
 def _record_names(plan: RolePlan, sample: Sequence[Sequence[object]]) -> list[str]:
@@ -1070,12 +1071,14 @@ def _record_names(plan: RolePlan, sample: Sequence[Sequence[object]]) -> list[st
 
 
 def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
-    """Are the name column's region values offices among persons (tables23)? A third to a half of its records are
-    regions with more on their row (東　北 | its office's address | phone taking turns with persons): each such row is
-    refused (not-a-name), the persons counted. Fewer are names (北　陸 Kita Riku among persons, review22t); more, a
-    column of regions (:func:`_region_column`)."""
+    """Are the name column's region values offices among persons (tables23)? A third to a half of its records, and
+    at least REGION_OFFICES, are regions with more on their row (東　北 | its office's address | phone taking turns
+    with persons): each such row is refused (not-a-name), the persons counted. Fewer are names (北　陸 Kita Riku among
+    persons, review22t); more, a column of regions (:func:`_region_column`)."""
     names = _record_names(plan, sample)
-    return bool(names) and sum(map(V.is_region_name, names)) >= REGION_ROWS * len(names)
+    regions = sum(map(V.is_region_name, names))
+    # a lone region among names is a person's name whatever the list's length (東　海 of 3 persons was refused, review23t)
+    return regions >= REGION_OFFICES and regions >= REGION_ROWS * len(names)
 
 
 def _without_regions(data: Iterable[Sequence[object]], main: RolePlan, refused: Counter[str]
@@ -1794,11 +1797,24 @@ def _held_narrow(run: list[Sequence[object]], cut: _Cut) -> Iterator[Sequence[ob
 
 
 def _names_someone(row: Sequence[object]) -> bool:
-    """Does a narrow row (:func:`_narrow_row`: an address among its cells) hold a name before its address? A lone one
-    is said as ``lone-row`` beside the table (a footer's 合計 | 30名 | address names nobody)."""
+    """Does a narrow row (:func:`_narrow_row`: an address among its cells) hold a person's name before its address? A
+    lone one is said as ``lone-row`` beside the table. A label names nobody (備考 | 本社の住所, 発行元 | 住所: looks_like_name
+    takes any two kanji, so every note and issuer line was said, review23t), nor does a total (合計 | 30名 | address)."""
     texts = [t for v in row if (t := cell_text(v))]
     at = next((i for i, t in enumerate(texts) if V.looks_like_address(t, strict=True)), len(texts))
-    return any(_name_problem(t) is None and V.looks_like_name(t) for t in texts[:at])
+    before = texts[:at]  # a count after the address (a person's 2名 in a note) leaves her line said
+    return not any(map(_COUNT_CELL.fullmatch, before)) and any(map(_person_name, before))
+
+
+_COUNT_CELL = re.compile(r"\s*[\d,０-９，]+\s*(?:名|人|件|世帯)\s*")  # a total line's count (30名): its row names nobody
+
+
+def _person_name(text: str) -> bool:
+    """A cell that reads as a person's name on a line of its own: a Japanese one has a name's shape (山田 花子, 山田花子) or
+    is a spaced kana name (やまだ はなこ), never a header word (所在地) - a label (備考, 本社, 事務局) has neither."""
+    if _name_problem(text) is not None or not V.looks_like_name(text) or read_header(text) is not None:
+        return False
+    return V._CJK.search(text) is None or N.japanese_name_shape(text) or V.looks_like_spaced_name(text)
 
 
 def _signed_line(row: Sequence[object]) -> bool:
