@@ -1,0 +1,43 @@
+"""review23o: real web pages docs23's ``html-cut`` took for cut pages (a false ``corrupt`` line on a whole page).
+
+- A whole page followed by 64 KiB or more of NUL or space padding (a page carved from a disk image with its cluster's
+  slack, a preallocated file): its ``</html>`` was looked for in the last 64 KiB of the padded bytes, not of the page.
+- A page in the optional-tags style that keeps its ``<html lang=..>`` start tag (html-minifier's removeOptionalTags
+  drops ``<head>``/``</head>``/``</body>``/``</html>`` but keeps an ``<html>`` with attributes; Google's HTML style):
+  it has no ``</body>``/``</html>`` by design. A page that writes its optional end tags (``</head>``) and lost its
+  ``</body>``/``</html>``, or one ending inside a tag or in its text, is still cut.
+"""
+
+from __future__ import annotations
+
+from scanner.inspectors.spreadsheet import page_cut
+
+WHOLE = b'<!DOCTYPE html>\n<html lang="ja">\n<head><meta charset="utf-8"><title>t</title></head>\n<body>\n' \
+        b"<table><tr><td>a</td></tr></table>\n</body>\n</html>\n"
+
+
+def test_a_whole_page_padded_with_nul_or_spaces_is_not_cut() -> None:
+    assert not page_cut(WHOLE)
+    assert not page_cut(WHOLE + b"\0" * 70_000)  # (before: html-cut)
+    assert not page_cut(WHOLE + b" " * 70_000)  # (before: html-cut)
+    assert page_cut(WHOLE[:-20] + b"\0" * 70_000)  # cut inside </body>, then padded: still cut
+
+
+MINIFIED = (b"<!doctype html><html lang=ja><meta charset=utf-8><title>t</title><link rel=stylesheet href=a.css>"
+            b"<table><tr><td>a<td>b</table><script>var a=1</script>")
+GOOGLE_STYLE = b'<!DOCTYPE html>\n<html lang="en">\n<meta charset="utf-8">\n<title>Test</title>\n<p>Hello</p>\n'
+
+
+def test_a_page_in_the_optional_tags_style_with_an_html_tag_is_not_cut() -> None:
+    assert not page_cut(MINIFIED)  # (before: html-cut)
+    assert not page_cut(GOOGLE_STYLE)  # (before: html-cut)
+    assert not page_cut(MINIFIED.replace(b"<meta", b"<head><meta"))  # (<head> without </head>: before html-cut)
+
+
+def test_a_page_cut_is_still_cut() -> None:
+    at = WHOLE.index(b"<table")
+    assert page_cut(WHOLE[:at])  # cut before its table, after </head> (docs23's case)
+    assert page_cut(WHOLE[:at + 4])  # inside a tag
+    assert page_cut(WHOLE[:WHOLE.index(b"</table>") + 8])  # after its table: </head> written, </body> lost
+    assert page_cut(MINIFIED[:MINIFIED.index(b"<td>b") + 4] + b"ab")  # an optional-tags page cut in its text
+    assert page_cut(WHOLE[:WHOLE.index(b"<title>") + 8])  # cut in its head's text
