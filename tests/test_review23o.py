@@ -41,3 +41,38 @@ def test_a_page_cut_is_still_cut() -> None:
     assert page_cut(WHOLE[:WHOLE.index(b"</table>") + 8])  # after its table: </head> written, </body> lost
     assert page_cut(MINIFIED[:MINIFIED.index(b"<td>b") + 4] + b"ab")  # an optional-tags page cut in its text
     assert page_cut(WHOLE[:WHOLE.index(b"<title>") + 8])  # cut in its head's text
+
+
+# --- a .ppt whose two nested containers' type bytes are damaged -------------------------------------------------------
+
+def _flip(stream: bytes, kind: int, new: int) -> bytes:
+    """``stream`` with the first container of type ``kind`` given the type ``new`` (its type bytes damaged)."""
+    import struct
+
+    at = stream.index(b"\x0f\x00" + struct.pack("<H", kind))
+    return stream[:at + 2] + struct.pack("<H", new) + stream[at + 4:]
+
+
+def test_a_deck_whose_two_nested_containers_types_are_damaged_is_read_and_said() -> None:
+    """docs23 reads a container whose type is damaged on its own, kept when its records are sound; a container inside
+    it whose type is damaged too was kept and said, and that saying made the outer one look unsound: the slide's
+    person table was dropped and nothing said (the deck clean). Now the inner one's said type is not the outer's
+    damage: the table is read and the damage said."""
+    import io
+
+    import olefile
+
+    from scanner.ppt97 import read_ppt
+    from tests.test_docs22 import ppt_bytes
+    from tests.test_docs23 import rows
+    from tests.test_embedded import ole_with_stream
+
+    with olefile.OleFileIO(io.BytesIO(ppt_bytes(rows(2399)))) as ole:
+        stream = ole.openstream("PowerPoint Document").read()
+    pairs = {"slide+drawing": ((0x03EE, 0x13EE), (0x040C, 0x140C)), "drawing+dg": ((0x040C, 0x140C), (0xF002, 0xF102)),
+             "dg+group": ((0xF002, 0xF102), (0xF003, 0xF103))}
+    got = {}
+    for name, ((a, a2), (b, b2)) in pairs.items():
+        out = read_ppt(ole_with_stream("PowerPoint Document", _flip(_flip(stream, a, a2), b, b2)), lambda: None)
+        got[name] = ([len(rows_) for _, rows_ in out.tables], out.damage is not None and "0x" in out.damage)
+    assert got == {name: ([13], True) for name in pairs}  # (before: ([], False) each, the deck clean)
