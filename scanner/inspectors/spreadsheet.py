@@ -821,7 +821,9 @@ def _html_table(entry: Entry, size: int, first: bytes, most: int) -> bool:
     return size > len(longer) or _HTML_TABLE.search(longer) is not None or any(m in longer for m in _HTML_TABLE_UTF16)
 
 
-_PAGE_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+_PAGE_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+                         re.IGNORECASE | re.DOTALL)  # (a comment ends at its first -->: review23o, a lazy .*? spanning
+# the next comments tried 2**n ways on a file opening with n comments and no page tag, the scan hung)
 _HTML_START = re.compile(rb"<html[\s>]", re.IGNORECASE)  # an explicit <html> start tag (HTML5 pages written in its
 # optional-tags style leave out both start and end tags: sweep22's pages, pandoc's dzslides template)
 _PAGE_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
