@@ -227,6 +227,7 @@ class _Walk:
         self.buf, self.out, self.tick = buf, out, tick
         self.seen = 0
         self.damage: list[Place] = []
+        self.kept: set[Place] = set()  # the places a salvaged container said (its type damaged, its content kept)
 
     def container(self, start: int, end: int, depth: int, where: str, own: int = 0) -> None:
         """The records of ``buf[start:end]`` (``own``: the type of the container they are in)."""
@@ -275,10 +276,13 @@ class _Walk:
             got, bad = self.out, self.damage
         finally:
             self.out, self.damage = out, damage
-        if said or (not bad and (got.tables or any(line.strip() for line in got.lines))):
+        # (a container inside whose type is damaged too, read and said, is no damage of this one's records: review23o,
+        # a slide and its drawing both damaged lost the slide's table unsaid)
+        if said or (not [p for p in bad if p not in self.kept] and (got.tables or any(line.strip() for line in got.lines))):
             out.tables += got.tables
             out.lines += got.lines
-            damage += [(f"{kind:#06x}", start - 8), *bad]
+            damage += (kept := [(f"{kind:#06x}", start - 8), *bad])
+            self.kept.update(kept)
 
     def _table(self, start: int, end: int, where: str, probe: bool = False) -> bool:
         """A group that is a table: its cells as rows (True); False for any other group (walked as a container). The

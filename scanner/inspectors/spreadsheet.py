@@ -823,10 +823,13 @@ def _html_table(entry: Entry, size: int, first: bytes, most: int) -> bool:
     return size > len(longer) or _HTML_TABLE.search(longer) is not None or any(m in longer for m in _HTML_TABLE_UTF16)
 
 
-_PAGE_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+_PAGE_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+                         re.IGNORECASE | re.DOTALL)  # (a comment ends at its first -->: review23o, a lazy .*? spanning
+# the next comments tried 2**n ways on a file opening with n comments and no page tag, the scan hung)
 _HTML_START = re.compile(rb"<html[\s>]", re.IGNORECASE)  # an explicit <html> start tag (HTML5 pages written in its
 # optional-tags style leave out both start and end tags: sweep22's pages, pandoc's dzslides template)
 _PAGE_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)  # a page that writes its optional end tags (review23o)
 
 
 def page_cut(data: bytes) -> bool:
@@ -835,7 +838,10 @@ def page_cut(data: bytes) -> bool:
     start tag that closes neither ``</body>`` nor ``</html>``
     (docs23: a page cut before its table added no line, a clean page). Of 162 real pages in the mirrored repositories
     4 are said, all libxml2 cut-page tests; 3 tiny libxml2 tests opening with a comment are no page, not said.
-    Fragments (pandas' ``<div>``), UTF-16 pages: False."""
+    Fragments (pandas' ``<div>``), UTF-16 pages: False. review23o: the end tags are looked for in the page's last
+    64 KiB before its padding (a whole page followed by 64 KiB of NULs, a carved page's slack, was said cut), and a page
+    with ``<html lang=..>`` that writes no ``</head>`` (the optional-tags style html-minifier and Google's style keep
+    an ``<html>`` with attributes in) is cut only when it ends in its text (it has no ``</body>`` by design)."""
     tail = data.rstrip(b"\0 \t\r\n")
     if not tail or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return False
@@ -843,8 +849,11 @@ def page_cut(data: bytes) -> bool:
         return True  # cut inside its first tag (4 bytes or more, as an OLE2 signature cut: docs23)
     if _PAGE_START.match(data[:4096]) is None:
         return False
-    return tail.rfind(b"<") > tail.rfind(b">") or (_HTML_START.search(data, 0, 4096) is not None
-                                                   and _PAGE_END.search(data, max(0, len(data) - 65536)) is None)
+    if tail.rfind(b"<") > tail.rfind(b">"):
+        return True
+    if _HTML_START.search(data, 0, 4096) is None or _PAGE_END.search(tail, max(0, len(tail) - 65536)) is not None:
+        return False
+    return not tail.endswith(b">") or _HEAD_END.search(tail) is not None
 
 
 def _markup_head(entry: Entry) -> bytes | None:
