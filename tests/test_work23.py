@@ -8,8 +8,10 @@ inspection with the zip shared as with each reader opening its own.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,51 @@ def test_an_error_opening_the_held_zip_is_raised_to_each_reader(what: str) -> No
         again = both()  # the error kept is raised again, never a ZipFile half made
     assert held == alone == again
 
+
+def test_a_held_zip_is_never_given_for_other_bytes() -> None:
+    """Inside ``held_zip(a)``: other bytes (a rebuilt copy, an inner workbook) get their own ZipFile and package,
+    an inner ``held_zip`` its own zip, and leaving the inner one gives the outer one back, still open."""
+    a = xlsx_bytes({"名簿": PERSONS})
+    b = _embedding(xlsx_bytes({"数": [[i, i * 2] for i in range(30)]}), {"Microsoft_Excel_Worksheet1.xlsx": a})
+    with ooxml.held_zip(a):
+        with ooxml.opened_zip(a) as held:
+            outer = ooxml.package_of(held)
+        with ooxml.opened_zip(b) as other:
+            assert other is not held and "xl/embeddings/Microsoft_Excel_Worksheet1.xlsx" in other.namelist()
+            assert ooxml.package_of(other) is not outer
+            assert ooxml.package_of(other).members.keys() == ooxml.ooxml_package(other).members.keys()
+        with ooxml.held_zip(b):
+            with ooxml.opened_zip(b) as inner:
+                assert inner is not held and ooxml.package_of(inner) is not outer
+        assert inner.fp is None  # the inner one closed on leaving
+        with ooxml.opened_zip(a) as again:
+            assert again is held and held.fp is not None and ooxml.package_of(again) is outer
+    assert held.fp is None
+
+
+def test_the_held_zip_is_let_go_after_the_inspection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   in_worker: None) -> None:
+    """A worker inspects file after file: after each (also one that raised) nothing is held and its zip is closed."""
+    ctx = _context(tmp_path)
+    opened = []
+    real = ooxml.opened_zip
+
+    @contextlib.contextmanager
+    def kept(data: bytes) -> Iterator[zipfile.ZipFile]:
+        with real(data) as zf:
+            opened.append(zf)
+            yield zf
+
+    monkeypatch.setattr(tables, "opened_zip", kept)
+    data = xlsx_bytes({"名簿": PERSONS})
+    SpreadsheetInspector(ctx.config).inspect(_entry(tmp_path, "a.xlsx", data), data, "", ctx)
+    assert opened and all(zf.fp is None for zf in opened) and ooxml._HELD.get() is None
+
+    def fails(*args: object) -> object:
+        raise RuntimeError("a reader's bug")
+
+    monkeypatch.setattr(SpreadsheetInspector, "_tables", fails)
+    opened.clear()
+    with pytest.raises(RuntimeError):
+        SpreadsheetInspector(ctx.config).inspect(_entry(tmp_path, "b.xlsx", data), data, "", ctx)
+    assert opened and all(zf.fp is None for zf in opened) and ooxml._HELD.get() is None
