@@ -175,6 +175,16 @@ def opened_zip(data: bytes) -> Iterator[zipfile.ZipFile]:
     yield held.zf
 
 
+def let_go(data: bytes) -> None:
+    """The held zip of ``data`` closed and dropped once its last reader (the bomb guard) is done: not kept beside
+    calamine's own read of the directory for the rest of the inspection (its ZipInfos: ~500 bytes a member,
+    review23w). A later reader opens it again (held again until the inspection ends)."""
+    held = _HELD.get()
+    if held is not None and held.data is data and held.zf is not None:
+        held.zf.close()
+        held.zf, held.package = None, None
+
+
 def package_of(zf: zipfile.ZipFile) -> OoxmlPackage:
     """:func:`ooxml_package`, read once for the held zip (:func:`held_zip`); its callers only read it."""
     held = _HELD.get()

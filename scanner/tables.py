@@ -39,7 +39,15 @@ from .doctables import DOCUMENT_FORMATS, document_sheets, stored_inner_directory
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .jsontables import holds_records, iter_json
-from .ooxml import OoxmlPackage, normalised_part, ooxml_package, opened_zip, package_of, resolve_target
+from .ooxml import (
+    OoxmlPackage,
+    let_go,
+    normalised_part,
+    ooxml_package,
+    opened_zip,
+    package_of,
+    resolve_target,
+)
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
 from .statsdata import STATS_FORMATS, stats_sheets
@@ -470,6 +478,8 @@ def check_zip(data: bytes, caps: Caps, alone: bool = False, valued: bool = False
         raise ReadError(Status.CORRUPT, say(Detail.ZIP_DEFLATE_DAMAGED)) from e
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader="zip", error=type(e).__name__)) from e
+    finally:
+        let_go(data)  # its last reader: the sheets are calamine's to read (review23w: it was kept to the inspection's end)
 
 
 def _member_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
