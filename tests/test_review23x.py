@@ -7,11 +7,19 @@
    was asked to hold 17 billion cells: "memory allocation of 549755813888 bytes failed", the worker aborted
    (SIGABRT), the file listed `corrupt` with none of its rows examined (833d2d7d: `too-large`, the rows at the top
    read). The attribute values are skipped whole now.
+2. wild23's ``embedded._member_spans`` takes a listed member's span (local header to the end of its compressed size)
+   as that member's content, so a local header inside it is no lost entry. A zip whose directory entry of one
+   embedded object is taken out and whose preceding member's compressed size is grown in both headers to cover it
+   (crafted: the deflated member still reads, zlib stops at its stream's end and the CRC holds) had its hidden object
+   unsaid: the workbook ended clean (833d2d7d: `corrupt`, "1 embedded object(s) named by local headers are not in
+   the zip directory"). A header inside a deflated member's span counts as its content only before the end of that
+   member's deflate stream (found, when such a header is met, by inflating it with the output thrown away).
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
 import pytest
@@ -64,3 +72,64 @@ def test_a_far_cell_with_a_value_stays_too_large(last: str) -> None:
                                   '<c r="XFD1048576" t="s" s="1"/>'])
 def test_a_far_cell_closed_without_a_value_is_no_reach(last: str) -> None:
     check_zip(_one_sheet(last), Caps(), alone=True, valued=True)
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _with_member(package: bytes, name: str, body: bytes) -> bytes:
+    """``package`` with ``body`` added as ``name``, deflated at level 0 (as tests/test_wild23.py)."""
+    src = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info))
+        z.writestr(name, body, compress_type=zipfile.ZIP_DEFLATED, compresslevel=0)
+    return out.getvalue()
+
+
+def _hidden_behind_a_grown_size() -> bytes:
+    """A workbook embedding a Word document then a 名簿 workbook, the 名簿's directory entry taken out and the
+    document's compressed size grown in its local header and in the directory to the 名簿's end."""
+    from tests.document_data import docx_bytes, people_rows, w_para
+
+    doc = _with_member(docx_bytes(w_para("添付資料"), {}), "word/document2.xml", b"<x/>")
+    book = _with_member(_xlsx([["資料一覧"]]), "xl/embeddings/Microsoft_Word_Document1.docx", doc)
+    book = _with_member(book, "xl/embeddings/Microsoft_Excel_Worksheet2.xlsx", _xlsx(people_rows(12, seed=2391)))
+    end = book.rfind(b"PK\x05\x06")
+    cd_off = struct.unpack("<I", book[end + 16:end + 20])[0]
+    entries, at = [], cd_off
+    while at < end:
+        n, e, c = struct.unpack("<HHH", book[at + 28:at + 34])
+        entries.append(book[at:at + 46 + n + e + c])
+        at += 46 + n + e + c
+    (doc_entry,) = [x for x in entries if x[46:].startswith(b"xl/embeddings/Microsoft_Word_Document1.docx")]
+    (hidden,) = [x for x in entries if x[46:].startswith(b"xl/embeddings/Microsoft_Excel_Worksheet2.xlsx")]
+    local = struct.unpack("<I", doc_entry[42:46])[0]
+    grown = cd_off - local - 30 - sum(struct.unpack("<HH", book[local + 26:local + 30]))  # to the directory
+    out = bytearray(book[:cd_off])
+    out[local + 18:local + 22] = struct.pack("<I", grown)
+    central = b"".join(x[:20] + struct.pack("<I", grown) + x[24:] if x is doc_entry else x
+                       for x in entries if x is not hidden)
+    eocd = bytearray(book[end:])
+    eocd[8:12] = struct.pack("<HH", len(entries) - 1, len(entries) - 1)
+    eocd[12:16] = struct.pack("<I", len(central))
+    return bytes(out) + central + bytes(eocd)
+
+
+def test_an_object_hidden_behind_a_grown_size_is_lost_not_content() -> None:
+    from scanner.inspectors.embedded import _objects_in_local_headers
+
+    book = _hidden_behind_a_grown_size()
+    with zipfile.ZipFile(io.BytesIO(book)) as z:  # the package reads: only the local headers tell
+        assert z.testzip() is None
+        assert "xl/embeddings/Microsoft_Excel_Worksheet2.xlsx" not in z.namelist()
+    assert "xl/embeddings/Microsoft_Excel_Worksheet2.xlsx" in _objects_in_local_headers(book)
