@@ -14,6 +14,8 @@
    unsaid: the workbook ended clean (833d2d7d: `corrupt`, "1 embedded object(s) named by local headers are not in
    the zip directory"). A header inside a deflated member's span counts as its content only before the end of that
    member's deflate stream (found, when such a header is met, by inflating it with the output thrown away).
+   The same with the document stored: zipfile reads a stored member's uncompressed size (which the grown compressed
+   size leaves as it was), so its content ends there.
 """
 
 from __future__ import annotations
@@ -85,24 +87,24 @@ def _xlsx(rows: list[list[str]]) -> bytes:
     return buf.getvalue()
 
 
-def _with_member(package: bytes, name: str, body: bytes) -> bytes:
-    """``package`` with ``body`` added as ``name``, deflated at level 0 (as tests/test_wild23.py)."""
+def _with_member(package: bytes, name: str, body: bytes, method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """``package`` with ``body`` added as ``name``, deflated at level 0 (as tests/test_wild23.py) or stored."""
     src = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in src.infolist():
             z.writestr(info, src.read(info))
-        z.writestr(name, body, compress_type=zipfile.ZIP_DEFLATED, compresslevel=0)
+        z.writestr(name, body, compress_type=method, compresslevel=0)
     return out.getvalue()
 
 
-def _hidden_behind_a_grown_size() -> bytes:
+def _hidden_behind_a_grown_size(method: int = zipfile.ZIP_DEFLATED) -> bytes:
     """A workbook embedding a Word document then a 名簿 workbook, the 名簿's directory entry taken out and the
     document's compressed size grown in its local header and in the directory to the 名簿's end."""
     from tests.document_data import docx_bytes, people_rows, w_para
 
     doc = _with_member(docx_bytes(w_para("添付資料"), {}), "word/document2.xml", b"<x/>")
-    book = _with_member(_xlsx([["資料一覧"]]), "xl/embeddings/Microsoft_Word_Document1.docx", doc)
+    book = _with_member(_xlsx([["資料一覧"]]), "xl/embeddings/Microsoft_Word_Document1.docx", doc, method)
     book = _with_member(book, "xl/embeddings/Microsoft_Excel_Worksheet2.xlsx", _xlsx(people_rows(12, seed=2391)))
     end = book.rfind(b"PK\x05\x06")
     cd_off = struct.unpack("<I", book[end + 16:end + 20])[0]
@@ -125,10 +127,12 @@ def _hidden_behind_a_grown_size() -> bytes:
     return bytes(out) + central + bytes(eocd)
 
 
-def test_an_object_hidden_behind_a_grown_size_is_lost_not_content() -> None:
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_an_object_hidden_behind_a_grown_size_is_lost_not_content(method: int) -> None:
+    """Stored: zipfile reads the member's uncompressed size, not the grown compressed size, and the CRC holds."""
     from scanner.inspectors.embedded import _objects_in_local_headers
 
-    book = _hidden_behind_a_grown_size()
+    book = _hidden_behind_a_grown_size(method)
     with zipfile.ZipFile(io.BytesIO(book)) as z:  # the package reads: only the local headers tell
         assert z.testzip() is None
         assert "xl/embeddings/Microsoft_Excel_Worksheet2.xlsx" not in z.namelist()
