@@ -610,7 +610,9 @@ _LATER_R = re.compile(rb'r(?<=[="]r)(?<![cA]=r)==*"')
 _FIRST_REF = re.compile(rb"""<(?:[^\s<>/:"'=]+:)?c\s+r\s*=\s*["']([A-Za-z]+)(\d+)["']""")
 # one not closed without a value (``<c r="E1048576" s="3"/>``: a style down to Excel's last row, which calamine does not
 # place: wild23, tealeg/xlsx testFileToSliceValueOnly.xlsx, 4 values boxed to 26 million cells, listed `too-large`)
-_VALUED_REF = re.compile(_FIRST_REF.pattern + rb"""(?![^<>]*/>)""")
+# (attribute values skipped whole, either quote: XML allows ">" in one, and a value holding "/>" made a cell with a
+# value count as empty: A1 and a valued XFD1048576 so written passed the guard and aborted calamine: review23x)
+_VALUED_REF = re.compile(_FIRST_REF.pattern + rb"""(?!(?:[^<>"'/]++|/(?!>)|"[^"]*+"|'[^']*+')*+/>)""")
 
 
 def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps, valued: bool = False) -> None:

@@ -20,6 +20,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -366,7 +367,7 @@ def _member_shown(name: str) -> str:
     return text.replace(";", "⟨U+003B⟩").replace("\n", "⟨U+000A⟩")
 
 
-def _member_spans(data: bytes) -> list[tuple[int, int]]:
+def _member_spans(data: bytes) -> list[tuple[int, int, int, int]]:
     """Where each member the zip directory lists lies (its local header to its data's end), by the end record's
     directory; none when the directory cannot be read. A local header inside one of them is that member's content
     (wild23: a deflated .pptx embedded in Tika's testEXCEL_embeded.xlsx keeps its own local headers verbatim in
@@ -376,7 +377,7 @@ def _member_spans(data: bytes) -> list[tuple[int, int]]:
         return []
     at = end - int.from_bytes(data[end + 12:end + 16], "little")
     base = at - int.from_bytes(data[end + 16:end + 20], "little")  # bytes before the zip (offsets count from its start)
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, int, int]] = []  # (local header, data's end, data's start, method)
     while 0 <= at and at + 46 <= end and data[at:at + 4] == b"PK\x01\x02":
         size = int.from_bytes(data[at + 20:at + 24], "little")
         start = base + int.from_bytes(data[at + 42:at + 46], "little")
@@ -385,11 +386,34 @@ def _member_spans(data: bytes) -> list[tuple[int, int]]:
         # (a zip64 size, a wrong offset or a size the local header does not repeat, one of the two damaged: no span)
         if size != 0xFFFFFFFF and data[start:start + 4] == b"PK\x03\x04" and (described or local == size):
             head = 30 + sum(int.from_bytes(data[start + k:start + k + 2], "little") for k in (26, 28))
-            spans.append((start, start + head + size))
+            method = int.from_bytes(data[start + 8:start + 10], "little")
+            if method == 0:  # stored: zipfile reads its uncompressed size (a grown compressed one hides what follows)
+                size = min(size, int.from_bytes(data[at + 24:at + 28], "little"))
+            spans.append((start, start + head + size, start + head, method))
         at += 46 + sum(int.from_bytes(data[at + k:at + k + 2], "little") for k in (28, 30, 32))
     spans.sort()
-    return [(start, min(stop, following)) for (start, stop), (following, _) in  # no span over the next member's header
-            zip(spans, [*spans[1:], (len(data), 0)], strict=True)]
+    return [(start, min(stop, following), begin, method) for (start, stop, begin, method), (following, *_) in
+            zip(spans, [*spans[1:], (len(data),)], strict=True)]  # no span over the next member's header
+
+
+def _deflate_end(data: bytes, begin: int, stop: int) -> int:
+    """Where the deflate stream starting at ``begin`` ends (``stop`` when it does not end before): a header after it
+    lies in no member's content, though inside a compressed size grown in both headers (review23x: an object whose
+    directory entry was taken out, hidden so behind the member before it, whose data zlib reads up to its end and
+    whose CRC holds). The output is thrown away as it comes (an embedded package inflates to what it is)."""
+    inflater = zlib.decompressobj(-15)
+    at, out = begin, 0
+    try:
+        while at < stop and not inflater.eof and out < _DEFLATE_END_MOST:
+            piece = inflater.unconsumed_tail or data[at:min(stop, at + (1 << 20))]
+            at += 0 if inflater.unconsumed_tail else len(piece)
+            out += len(inflater.decompress(piece, 1 << 22))
+    except zlib.error:
+        return stop  # a damaged stream: its end is unknown, the span stays as the headers give it
+    return at - len(inflater.unused_data) if inflater.eof else stop
+
+
+_DEFLATE_END_MOST = 1 << 30  # inflated bytes thrown away looking for a stream's end (past it: the span as given)
 
 
 def _objects_in_local_headers(data: bytes) -> set[str]:
@@ -397,11 +421,15 @@ def _objects_in_local_headers(data: bytes) -> set[str]:
     the headers inside a listed member's data (``_member_spans``)."""
     found: set[str] = set()
     spans = _member_spans(data)
+    ended: dict[int, int] = {}  # a deflated span's stream end, once a header inside it is met
     at, seen = data.find(b"PK\x03\x04"), 0
     while 0 <= at and seen < 100_000:
         k = bisect.bisect_left(spans, (at,)) - 1  # the listed member starting last before this header
-        if k >= 0 and at < spans[k][1]:
-            at, seen = data.find(b"PK\x03\x04", spans[k][1]), seen + 1
+        stop = spans[k][1] if k >= 0 else 0
+        if at < stop and spans[k][3] == 8:  # deflated: its content ends where its stream does
+            stop = ended[k] if k in ended else ended.setdefault(k, _deflate_end(data, spans[k][2], stop))
+        if at < stop:
+            at, seen = data.find(b"PK\x03\x04", stop), seen + 1
             continue
         n = int.from_bytes(data[at + 26:at + 28], "little")
         raw = data[at + 30:at + 30 + n]
