@@ -392,6 +392,8 @@ def _member_spans(data: bytes) -> list[tuple[int, int, int, int]]:
             spans.append((start, start + head + size, start + head, method))
         at += 46 + sum(int.from_bytes(data[at + k:at + k + 2], "little") for k in (28, 30, 32))
     spans.sort()
+    if not spans:  # a directory whose every entry is damaged (the work23 case: no member placed)
+        return []
     return [(start, min(stop, following), begin, method) for (start, stop, begin, method), (following, *_) in
             zip(spans, [*spans[1:], (len(data),)], strict=True)]  # no span over the next member's header
 
