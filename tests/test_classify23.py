@@ -94,3 +94,51 @@ def test_memo_is_bounded() -> None:
 
 def test_corpus_exists() -> None:
     assert Path(CORPUS).is_dir()
+
+
+class _Text(str):
+    """A str subclass (no reader gives one): asked cell by cell."""
+
+
+@pytest.mark.parametrize("rows", [
+    [["山田 太郎", "東京都"], ["佐藤 花子", ""]],
+    [[" ", "東京都"], ["佐藤 花子"]],  # a blank first cell, a filled second: the row holds
+    [["", " "], ["佐藤 花子"]],  # a blank row among filled ones
+    [[], ["佐藤 花子"]],  # an empty row
+    [[None, "x"], [None, None]],
+    [[True, None], [False]],  # bool: TRUE / FALSE, not among the typed cells asked at once
+    [[1.0, None], [0, None], [dt.datetime(2024, 4, 1, 9), None], [dt.date(2024, 4, 1)], [dt.time(0)],
+     [dt.timedelta(0)], [float("nan")]],
+    [["\u3000"], ["x"]],  # an ideographic space alone: blank
+    [[_Text(" ")], ["x"]],
+    [[b"", "x"]],
+])
+def test_first_cells_filled_is_every_row_holding(rows: list[list[object]]) -> None:
+    from scanner.detectors import headerless as H
+
+    assert H._first_cells_filled(rows) <= all(map(H._holds, rows))  # never says so of a row that holds nothing
+    assert H._sample(rows) == [r for r in rows if H._holds(r)][:H.SAMPLE]
+
+
+def test_sample_of_corpus_sheets_unchanged() -> None:
+    """Every corpus sheet's rows: the sample is the rows that hold a cell (or the first SAMPLE rows when all do)."""
+    from scanner.detectors import headerless as H
+
+    sheets = 0
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix.lower() not in {".xlsx", ".xls", ".xlsm", ".xlsb", ".ods"}:
+            continue
+        try:
+            book = CalamineWorkbook.from_path(str(path))
+            rows_of = [book.get_sheet_by_name(name).to_python() for name in book.sheet_names]
+        except BaseException as e:  # noqa: BLE001 - as _corpus_texts
+            if isinstance(e, KeyboardInterrupt | SystemExit):
+                raise
+            continue
+        for rows in rows_of:
+            for start in range(0, max(1, len(rows)), 7):  # from each 7th row: blank rows come first in some
+                data = rows[start:start + 300]
+                held = [r for r in data if H._holds(r)]
+                assert H._sample(data) == (data[:H.SAMPLE] if len(held) == len(data) else held[:H.SAMPLE])
+            sheets += 1
+    assert sheets > 20
