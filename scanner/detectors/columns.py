@@ -39,10 +39,29 @@ _KANA_OF = {"name": "reading", "name_family": "reading_family", "name_given": "r
 CONTEXT_FIELDS = frozenset({"organisation", "employer", "position", "provider"})  # what the sheet is about, not a person's data
 
 
+# Per-text memos of the header tests every candidate header cell goes through (a sheet's head rows are read by
+# several helpers, and a share repeats its header words and cell texts across sheets): bounded LRUs, texts longer
+# than _MEMO_LENGTH computed each time (a worker reads millions of cells; the memo holds at most
+# _MEMO_SIZE x _MEMO_LENGTH characters a test). Only exact ``str`` keys: 1 == 1.0 == True share a key but not a text.
+_MEMO_SIZE = 8192
+_MEMO_LENGTH = 256
+
+
 def normalise_header(text: object) -> str:
     """NFKC, casefold, drop spaces, underscores, hyphens, brackets and trailing digits (住所１ -> 住所, Address 1 ->
     address, ship-address-1 -> shipaddress)."""
-    t = _DROPPED.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
+    if type(text) is str and len(text) <= _MEMO_LENGTH:
+        return _normalised(text)
+    return _normalise(str(text))
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _normalised(text: str) -> str:
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
+    t = _DROPPED.sub("", unicodedata.normalize("NFKC", text).casefold())
     if t[-1:].isdecimal() or t.endswith("."):  # [\d.]+$ can match only there (no newline is left)
         t = _TRAILING_DIGITS.sub("", t)
     return t.strip(".")
@@ -541,6 +560,13 @@ def _is_excluded(text: str) -> bool:
 
 def is_staff_header(text: object) -> bool:
     """A header naming our own staff member in charge of a row (担当者名, 記入者, 点検者): no person the list is about."""
+    if type(text) is str and len(text) <= _MEMO_LENGTH:
+        return _is_staff(text)
+    return _holds(column_rules().staff, text)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _is_staff(text: str) -> bool:
     return _holds(column_rules().staff, text)
 
 
@@ -614,6 +640,17 @@ def is_officials_header(text: object) -> bool:
     """A header only a list of public officials has (会派, 選挙区, 当選回数, 任期)."""
     if not isinstance(text, str):
         return False
+    if type(text) is str and len(text) <= _MEMO_LENGTH:
+        return _is_officials(text)
+    return _officials(text)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _is_officials(text: str) -> bool:
+    return _officials(text)
+
+
+def _officials(text: str) -> bool:
     key = normalise_header(text)
     for word in column_rules().officials_not:
         key = key.replace(word, "")

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
 from itertools import accumulate, chain, compress, filterfalse, islice
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import cast
 
 from .. import rules
@@ -57,9 +57,22 @@ def _sample(data: Sequence[Sequence[object]]) -> Sequence[Sequence[object]]:
     rows, no name column and was nothing, not even a listing (review22t). Rows of a header-less list always hold a
     cell; a column's share of filled rows is now that share among the rows that hold anything."""
     sample = data[:SAMPLE]
-    if all(map(_holds, sample)):
+    if _first_cells_filled(sample) or all(map(_holds, sample)):
         return sample
     return list(islice(filter(_holds, data), SAMPLE))
+
+
+def _first_cells_filled(rows: Sequence[Sequence[object]]) -> bool:
+    """Does every row's first cell have a text (so every row holds a cell, :func:`_holds`)? By C-level maps over the
+    first cells, no Python call a row: a text cell's text is its strip, and a cell of the types in _TYPED always has
+    one. False (then each row is asked) when a row is empty, a first cell is blank or of another type."""
+    if not all(rows):
+        return False
+    firsts = list(map(itemgetter(0), rows))
+    kinds = set(map(type, firsts))
+    if not kinds <= _PLAIN:
+        return False
+    return str not in kinds or all(map(str.strip, filter(str.__instancecheck__, firsts)))
 
 
 @cache
