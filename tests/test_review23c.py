@@ -1,0 +1,83 @@
+"""review23c: case23's case-folder checks against the folders examiners really hand on (real scans, real CLI).
+
+- A diff folder (or a ``scan --baseline`` folder) copied to another disk with its scans under other names, or alone,
+  could not be verified by any means: verify looked only where the scans were and beside the diff, said "OUTPUT
+  INCONSISTENT ... cannot be recomputed" and gave no way to name where the scans are now. ``verify --scans FOLDER``
+  names them; a diff that is not theirs still fails.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli, run_leakscan
+from tests.image_data import leaked_workbook, write_tree
+
+
+@pytest.fixture(scope="module")
+def usb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A baseline, a ``scan --baseline`` rescan and a ``leakscan diff`` of the two, made in one tree; then copied to
+    another disk under the examiner's own names (01-baseline, 02-rescan, 03-diff) and the original tree removed."""
+    root = tmp_path_factory.mktemp("r23c")
+    data = leaked_workbook()
+    share = write_tree(root / "share", {"PC01/利用者名簿.xlsx": data, "PC02/backup/利用者名簿.xlsx": data,
+                                        "PC02/memo.txt": b"memo\n"})
+    made = root / "made"
+    base, rescan, diff = made / "base", made / "rescan", made / "diff"
+    done = run_leakscan("scan", str(share), "--name", "利用者名簿.xlsx", "--out", str(base), "--workers", "1",
+                        "--quiet", timeout=300)
+    assert done.returncode == 1, done.stderr[-2000:]
+    (share / "PC01" / "利用者名簿.xlsx").unlink()
+    done = run_leakscan("scan", str(share), "--name", "利用者名簿.xlsx", "--out", str(rescan), "--workers", "1",
+                        "--quiet", "--baseline", str(base / "findings.json"), timeout=300)
+    assert done.returncode == 1, done.stderr[-2000:]
+    done = run_cli("diff", str(base), str(rescan), "--out", str(diff), "--quiet")
+    assert done.returncode == 1, done.stdout + done.stderr
+    disk = root / "disk"
+    for folder, name in ((base, "01-baseline"), (rescan, "02-rescan"), (diff, "03-diff")):
+        shutil.copytree(folder, disk / name)
+    shutil.rmtree(made)
+    return disk
+
+
+def test_a_diff_copied_under_other_names_is_verified_against_the_scans_named(usb: Path) -> None:
+    alone = run_cli("verify", str(usb / "03-diff"))
+    assert alone.returncode == 1 and "--scans" in alone.stdout, alone.stdout + alone.stderr  # says how to name them
+    named = run_cli("verify", str(usb / "03-diff"), "--scans", str(usb / "01-baseline"), str(usb / "02-rescan"))
+    assert named.returncode == 0, named.stdout + named.stderr
+    by_file = run_cli("verify", str(usb / "03-diff"), "--scans", str(usb / "01-baseline" / "findings.json"),
+                      str(usb / "02-rescan" / "findings.json"))
+    assert by_file.returncode == 0, by_file.stdout + by_file.stderr
+
+
+def test_a_rescan_folder_copied_under_another_name_is_verified_against_its_baseline_named(usb: Path) -> None:
+    alone = run_cli("verify", str(usb / "02-rescan"))
+    assert alone.returncode == 1, alone.stdout + alone.stderr
+    named = run_cli("verify", str(usb / "02-rescan"), "--scans", str(usb / "01-baseline"))
+    assert named.returncode == 0, named.stdout + named.stderr
+
+
+def test_scans_named_do_not_vouch_for_a_diff_that_is_not_theirs(usb: Path, tmp_path: Path) -> None:
+    from scanner.output import write_manifest
+
+    case = tmp_path / "03-diff"
+    shutil.copytree(usb / "03-diff", case)
+    diff = json.loads((case / "diff.json").read_text("utf-8"))
+    remaining = [e for e in diff["entries"] if e["class"] == "remaining"]
+    assert remaining, diff["counts"]
+    diff["entries"] = [e for e in diff["entries"] if e["class"] != "remaining"]
+    diff["counts"]["remaining"] = diff["leak_counts"]["remaining"] = 0
+    diff["lingering"] = [e for e in diff["lingering"] if e["class"] != "remaining"]
+    diff["verdict"], diff["verdict_reasons"] = "clean", []
+    (case / "diff.json").write_text(json.dumps(diff, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    write_manifest(case)
+    assert run_cli("report", str(case)).returncode in (0, 1)
+    write_manifest(case)
+    done = run_cli("verify", str(case), "--scans", str(usb / "01-baseline"), str(usb / "02-rescan"))
+    assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
+    other = run_cli("verify", str(usb / "03-diff"), "--scans", str(usb / "02-rescan"), str(usb / "02-rescan"))
+    assert other.returncode == 1, other.stdout + other.stderr  # the baseline's SHA-256 is held by neither
