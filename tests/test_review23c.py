@@ -85,3 +85,25 @@ def test_scans_named_do_not_vouch_for_a_diff_that_is_not_theirs(usb: Path, tmp_p
     assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
     other = run_cli("verify", str(usb / "03-diff"), "--scans", str(usb / "02-rescan"), str(usb / "02-rescan"))
     assert other.returncode == 1, other.stdout + other.stderr  # the baseline's SHA-256 is held by neither
+
+
+def test_diff_and_baseline_refuse_a_baseline_passed_off_as_an_older_leakscans(usb: Path, tmp_path: Path) -> None:
+    """case23 made ``diff`` and ``scan --baseline`` read the exports beside a baseline (a start cut to the second, the
+    exports kept); only verify, merge and persons were tested: with that check removed from their reader, a
+    doctored baseline was diffed and the test suite passed."""
+    from scanner.output import write_manifest
+
+    case = tmp_path / "base"
+    shutil.copytree(usb / "01-baseline", case)
+    doc = json.loads((case / "findings.json").read_text("utf-8"))
+    del doc["scan"]["outputs"]
+    doc["scan"]["started"] = doc["scan"]["started"].split(".")[0] + "Z"
+    doc["tool"]["code_sha256"] = "0" * 64
+    (case / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (case / "scan-state.sqlite").unlink()
+    write_manifest(case)
+    assert run_cli("report", str(case)).returncode in (0, 1)
+    write_manifest(case)
+    done = run_cli("diff", str(case), str(usb / "02-rescan"), "--out", str(tmp_path / "diff"), "--quiet")
+    assert done.returncode == 2 and "findings.dfxml" in done.stderr, done.stdout + done.stderr
+    assert not (tmp_path / "diff" / "diff.json").exists()
