@@ -61,13 +61,12 @@ def test_a_rescan_folder_copied_under_another_name_is_verified_against_its_basel
     assert named.returncode == 0, named.stdout + named.stderr
 
 
-def test_scans_named_do_not_vouch_for_a_diff_that_is_not_theirs(usb: Path, tmp_path: Path) -> None:
-    from scanner.output import write_manifest
-
-    case = tmp_path / "03-diff"
-    shutil.copytree(usb / "03-diff", case)
+def _forged_clean(case: Path, edit=None) -> None:  # type: ignore[no-untyped-def]
+    """diff.json rewritten as a forger keeps it consistent with itself (the copy that remains struck, counts made
+    again, verdict clean), then ``edit`` applied; remediation.html and the manifest made again."""
     from scanner.codes import CLASSES
     from scanner.diff import contradictions
+    from scanner.output import write_manifest
 
     diff = json.loads((case / "diff.json").read_text("utf-8"))
     assert [e for e in diff["entries"] if e["class"] == "remaining"], diff["counts"]
@@ -77,14 +76,39 @@ def test_scans_named_do_not_vouch_for_a_diff_that_is_not_theirs(usb: Path, tmp_p
     diff["lingering"] = []
     diff["verdict"], diff["verdict_reasons"] = "clean", []
     assert contradictions(diff) == []  # agrees with itself: only the scans named can say it is not theirs
+    if edit is not None:
+        edit(diff)
     (case / "diff.json").write_text(json.dumps(diff, ensure_ascii=False, indent=2) + "\n", "utf-8")
     write_manifest(case)
     assert run_cli("report", str(case)).returncode in (0, 1)
     write_manifest(case)
+
+
+def test_scans_named_do_not_vouch_for_a_diff_that_is_not_theirs(usb: Path, tmp_path: Path) -> None:
+    case = tmp_path / "03-diff"
+    shutil.copytree(usb / "03-diff", case)
+    _forged_clean(case)
     done = run_cli("verify", str(case), "--scans", str(usb / "01-baseline"), str(usb / "02-rescan"))
     assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
     other = run_cli("verify", str(usb / "03-diff"), "--scans", str(usb / "02-rescan"), str(usb / "02-rescan"))
     assert other.returncode == 1, other.stdout + other.stderr  # the baseline's SHA-256 is held by neither
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: d["rescan"].pop("folder"),
+    lambda d: d["baseline"].pop("folder"),
+    lambda d: d["baseline"].update(folder=None),
+    lambda d: d["rescan"].update(folder=["/elsewhere"]),
+], ids=["rescan-folder-struck", "baseline-folder-struck", "baseline-folder-null", "rescan-folder-list"])
+def test_a_forged_diff_with_one_folder_struck_is_not_passed_as_an_older_leakscans(usb: Path, tmp_path: Path,
+                                                                                  edit) -> None:  # type: ignore[no-untyped-def]
+    """A diff.json of a leakscan before case23 records no folder on either side; one side's folder struck or of
+    another type is no leakscan's form, and passed unchecked (verify exit 0 on a forged clean verdict)."""
+    case = tmp_path / "03-diff"
+    shutil.copytree(usb / "03-diff", case)
+    _forged_clean(case, edit)
+    done = run_cli("verify", str(case), "--scans", str(usb / "01-baseline"), str(usb / "02-rescan"))
+    assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
 
 
 def test_diff_and_baseline_refuse_a_baseline_passed_off_as_an_older_leakscans(usb: Path, tmp_path: Path) -> None:
