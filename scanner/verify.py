@@ -110,6 +110,10 @@ def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = ()) -> list[st
         return []  # not a diff document: diff.contradictions says so
     sides = [diff.get(side) for side in ("baseline", "rescan")]
     if not all(isinstance(side, dict) and isinstance(side.get("folder"), str) for side in sides):
+        if any(isinstance(side, dict) and "folder" in side for side in sides):  # review23c: one struck, or not a
+            # path, passed as a diff of a leakscan before case23 (which records neither) and went unchecked
+            return ["its scans' folders (baseline.folder, rescan.folder) are not of the form leakscan writes: "
+                    "both paths, or neither (a leakscan before case23)"]
         return []
     docs = []
     for name, side in zip(("baseline", "rescan"), sides, strict=True):
