@@ -131,3 +131,27 @@ def test_diff_and_baseline_refuse_a_baseline_passed_off_as_an_older_leakscans(us
     done = run_cli("diff", str(case), str(usb / "02-rescan"), "--out", str(tmp_path / "diff"), "--quiet")
     assert done.returncode == 2 and "findings.dfxml" in done.stderr, done.stdout + done.stderr
     assert not (tmp_path / "diff" / "diff.json").exists()
+
+
+@pytest.mark.parametrize("status, codes", [
+    ("no-records", []),  # read whole (no person sheet), its digests struck
+    ("names-only", []),
+    ("corrupt", [{"code": "content-ends-at", "pos": 10, "size": 20}]),  # damaged, but not a declared negative size
+], ids=["no-records", "names-only", "corrupt-other"])
+def test_a_negative_size_stands_only_on_an_entry_listed_size_negative(usb: Path, status: str, codes: list) -> None:
+    """case23 let a negative size stand on any entry without a digest and not ``ok``; leakscan writes one only on the
+    entry it lists corrupt with detail size-negative (examine.pick). Loader and schema refuse the others alike."""
+    import jsonschema
+
+    from scanner.evidence import EvidenceError, FindingsDoc
+
+    schema = json.loads((Path("scanner") / "schemas" / "findings.schema.json").read_text("utf-8"))
+    doc = json.loads((usb / "01-baseline" / "findings.json").read_text("utf-8"))
+    entry = doc["files"][0]
+    entry.update(size=-5, md5=None, sha1=None, sha256=None, status=status, status_detail_codes=codes)
+    assert not jsonschema.Draft202012Validator(schema).is_valid(doc)
+    with pytest.raises(EvidenceError):
+        FindingsDoc.from_json(doc)
+    entry.update(status="corrupt", status_detail_codes=[{"code": "size-negative", "size": -5}])
+    assert jsonschema.Draft202012Validator(schema).is_valid(doc)
+    FindingsDoc.from_json(doc)
