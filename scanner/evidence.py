@@ -47,6 +47,7 @@ MAX_INT = (1 << 63) - 1
 # a size as a damaged file system declares it (TSK's TSK_OFF_T is signed, case23): kept on an entry leakscan could
 # not read (no digest, a status other than ok: listed as damaged); a file it read has the size it read, never below 0
 LEAST_DECLARED_SIZE = -(1 << 63)
+SIZE_NEGATIVE = "size-negative"  # the detail examine.pick lists such an entry with (details.Detail.SIZE_NEGATIVE)
 # a file time: UTC, or the local wall-clock time FAT and zip store (no zone; time_note says which)
 FILE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?")
 CODE = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")  # a status, reason or hop kind: ``name-variant``
@@ -191,11 +192,14 @@ def _detail_codes(r: _Reader, key: str) -> None:
 
 
 def _least_size(r: _Reader) -> int:
-    """The least ``size`` a files[] entry may hold: a damaged file system's negative value on an entry never read (no
-    digest, not ``ok``); 0 on a file leakscan read (its size is the bytes it read)."""
+    """The least ``size`` a files[] entry may hold: a damaged file system's negative value on the entry leakscan lists
+    for it (no digest, ``corrupt``, detail ``size-negative``); 0 on any other (a file it read has the bytes it read)."""
     v = r.value
-    unread = all(v.get(k) is None for k in ("md5", "sha1", "sha256")) and v.get("status") != Status.OK
-    return LEAST_DECLARED_SIZE if unread else 0
+    codes = v.get(FILE_DETAIL_CODES)
+    declared = (v.get("status") == Status.CORRUPT and isinstance(codes, list)  # examine.pick's listing (review23c:
+                and any(isinstance(c, dict) and c.get("code") == SIZE_NEGATIVE for c in codes))  # any unread did)
+    unread = all(v.get(k) is None for k in ("md5", "sha1", "sha256"))
+    return LEAST_DECLARED_SIZE if unread and declared else 0
 
 
 def _hops(r: _Reader, key: str = "container") -> tuple[Hop, ...]:

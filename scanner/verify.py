@@ -43,16 +43,17 @@ NOT_HASHED_DETAIL = say(Detail.VERIFY_NOT_HASHED)
 INCONSISTENT = "inconsistent"
 
 
-def check_outputs(out: Path) -> list[dict[str, str]]:
+def check_outputs(out: Path, scans: tuple[Path, ...] = ()) -> list[dict[str, str]]:
     """Every output file that is missing, changed or not listed in manifest.sha256 (nothing is followed
-    out of the folder, and an unlisted file is named, never read)."""
+    out of the folder, and an unlisted file is named, never read); ``scans``: where a diff's scans are now
+    (``verify --scans``)."""
     problems = [{"file": f, "problem": p} for f, p in check_manifest(out)]
     if (out / MANIFEST).is_file():
         problems += [{"file": rel, "problem": "not listed in the manifest"} for rel in unlisted_files(out)]
     if not any(p["file"] == FINDINGS for p in problems):
         problems += [{"file": FINDINGS, "problem": f"{INCONSISTENT}: {p}"} for p in _inconsistencies(out)]
     if not any(p["file"] == "diff.json" for p in problems):
-        problems += [{"file": "diff.json", "problem": f"{INCONSISTENT}: {p}"} for p in _diff_inconsistencies(out)]
+        problems += [{"file": "diff.json", "problem": f"{INCONSISTENT}: {p}"} for p in _diff_inconsistencies(out, scans)]
     named = {p["file"] for p in problems}
     problems += [{"file": name, "problem": f"{INCONSISTENT}: {why}"} for name, why in _not_made_from(out)
                  if name not in named]
@@ -62,7 +63,7 @@ def check_outputs(out: Path) -> list[dict[str, str]]:
     return problems
 
 
-def _diff_inconsistencies(out: Path) -> list[str]:
+def _diff_inconsistencies(out: Path, scans: tuple[Path, ...] = ()) -> list[str]:
     """What a diff.json the manifest vouches for says against itself (diff.contradictions, Session 22)."""
     import hashlib
 
@@ -87,16 +88,18 @@ def _diff_inconsistencies(out: Path) -> list[str]:
         files = findings.get("files") if isinstance(findings, dict) else None
         found = unaccounted_hits(doc, hashlib.sha256(raw).hexdigest(), files)
     if not found:  # case23: the diff of the two scans it names, made again
-        found = recomputed(doc, out)
+        found = recomputed(doc, out, scans)
     return found
 
 
-def recomputed(diff: object, out: Path) -> list[str]:
+def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = ()) -> list[str]:
     """What a diff.json says against the two scans it names (case23: rewritten whole, consistent with itself, it
     passed verify): each side's folder (as recorded, else a folder of that name beside ``out``; the rescan of a
     ``scan --baseline`` folder is the findings.json in ``out``) must hold the findings.json of the SHA-256 it names,
     sound, and the diff of the two, with its own accept list, must be this one. Empty: recomputed and the same, or
-    a diff.json of a leakscan before case23 (no folders recorded: nothing to find the scans by)."""
+    a diff.json of a leakscan before case23 (no folders recorded: nothing to find the scans by). ``scans``: folders
+    the examiner names (``verify --scans``: review23c, a case copied to another disk with its scans renamed could
+    not be verified by any means), tried too; the SHA-256 the diff names still decides which is which."""
     import json
 
     from .accept import Acceptance, AcceptList
@@ -107,17 +110,21 @@ def recomputed(diff: object, out: Path) -> list[str]:
         return []  # not a diff document: diff.contradictions says so
     sides = [diff.get(side) for side in ("baseline", "rescan")]
     if not all(isinstance(side, dict) and isinstance(side.get("folder"), str) for side in sides):
+        if any(isinstance(side, dict) and "folder" in side for side in sides):  # review23c: one struck, or not a
+            # path, passed as a diff of a leakscan before case23 (which records neither) and went unchecked
+            return ["its scans' folders (baseline.folder, rescan.folder) are not of the form leakscan writes: "
+                    "both paths, or neither (a leakscan before case23)"]
         return []
     docs = []
     for name, side in zip(("baseline", "rescan"), sides, strict=True):
         recorded = Path(side["folder"])  # type: ignore[index]
-        folder = next((f for f in (recorded, out.parent / recorded.name, out)
+        folder = next((f for f in (recorded, out.parent / recorded.name, *scans, out)
                        if _holds(f / FINDINGS, side.get("findings_sha256"))), None)  # type: ignore[union-attr]
         if folder is None:
             return [f"cannot be recomputed: no findings.json of the SHA-256 it names as its {name} is at {recorded} "
-                    "(moved, replaced or not there)"]
+                    "(moved, replaced or not there; a copy elsewhere: name its folder with --scans)"]
         try:
-            docs.append(read_findings(folder) if folder == out else read_sound_findings(folder))
+            docs.append(read_findings(folder) if folder.resolve() == out.resolve() else read_sound_findings(folder))
         except UsageError as e:
             return [f"cannot be recomputed: its {name} is not sound ({e})"]
     accepted = diff.get("accepted")

@@ -34,6 +34,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=_("the SHA-256 of findings.json (diff.json for a diff) written down when the case was made "
                    "(printed by scan, merge and diff, shown in the report): differences are found even when the "
                    "folder was edited and its manifest made again; may be given more than once"))
+    p.add_argument("--scans", nargs="+", default=[], type=argtypes.path, metavar="FOLDER",
+                   help=_("for a diff (or a scan --baseline folder): where its scans are now, when the case was "
+                   "copied or moved and its folders renamed (a folder or its findings.json); the SHA-256 the diff "
+                   "names decides which is which"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON on stdout"))
     argtypes.add_password_file(p, " (with --sources: for hits inside encrypted archives)")
     p.set_defaults(run=run)
@@ -93,7 +97,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
 
     expected = [expected_sha256(v) for v in args.expect_sha256]  # a mistyped value stops before anything is read
     passwords = argtypes.passwords(args)
-    problems = check_outputs(args.out)
+    scans = tuple(s.parent if s.name == FINDINGS and not s.is_dir() else s for s in args.scans)
+    problems = check_outputs(args.out, scans)
     anchored = check_expected(args.out, expected)
     problems += anchored
     working = working_files(args.out)  # an interrupted rerun's state: not evidence, not listed, not a problem
