@@ -356,3 +356,23 @@ def test_an_ntfs_boot_area_copy_is_no_truncated_image(tmp_path: Path, name: str)
     code, doc, err = _scan(tmp_path / "out2", str(cut))
     assert any("truncated" in s["detail"] for s in doc["skipped"]), doc["skipped"]
     assert code == 3, err
+
+
+@pytest.mark.parametrize("cut", [4096, 2048])
+def test_an_ntfs_volume_cut_short_of_its_boot_area_is_still_a_cut_image(tmp_path: Path, cut: int) -> None:
+    """review23i: an NTFS volume's dump cut at 4 KiB or 2 KiB, named with no image extension (``sda1``: an
+    interrupted ``dd`` of a partition), is no copy of the boot area (bootsect.exe backs up all 16 sectors: 8,192
+    bytes). Base: listed truncated, exit 3. images23: read as a plain file, nothing listed, exit 0 (a false clean:
+    a volume of 8 MiB said nowhere). Now listed truncated again; only a file of exactly the boot area's size is a
+    copy of it."""
+    from image_data import ntfs_image
+
+    if not shutil.which("mkntfs"):
+        pytest.skip("mkntfs builds the volume")
+    volume = ntfs_image(tmp_path / "ntfs.img", {}).read_bytes()
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    (folder / "sda1").write_bytes(volume[:cut])
+    code, doc, err = _scan(tmp_path / "out", str(folder))
+    assert any("truncated-fs" in _codes(s) for s in doc["skipped"]), doc["skipped"]
+    assert code == 3, err
