@@ -223,7 +223,24 @@ def test_numbered_text_files_not_cut_by_size_stay_files() -> None:
     assert grouped({"notes.002": 1000, "notes.003": 1000}) == []  # not whole sectors
     assert grouped({"notes.002": 4096, "notes.003": 8192}) == []  # a later piece longer
     assert grouped({"notes.002": 4096}) == []  # alone: a cut file or a segment, read as what it begins with
-    assert grouped({"notes.002": 4096, "notes.003": 4096, "notes.004": 100}) == ["notes.002", "notes.003", "notes.004"]
+    assert grouped({"notes.002": 4096, "notes.003": 100}) == []  # a last piece no disk ends with (review23i)
+    assert grouped({"notes.002": 4096, "notes.003": 4096, "notes.004": 100}) == []
+    assert grouped({"notes.002": 4096, "notes.003": 4096, "notes.004": 512}) == ["notes.002", "notes.003", "notes.004"]
+
+
+def test_two_numbered_notes_whose_last_is_no_whole_sectors_stay_files(tmp_path: Path) -> None:
+    """review23i: ``memo.002`` (4,096 B of text) and ``memo.003`` (1,000 B), no ``memo.001``: ordinary numbered
+    notes. A raw disk is whole sectors, so its last piece is too; images23 asked only the first to be (4096 % 512 ==
+    0, the second no longer): both were listed later-segment naming memo.001, a clean scan made exit 3 (base: read,
+    exit 0). Now read as the text files they are."""
+    line = "会議メモ: 次回の議題を確認する。\n".encode()
+    folder = tmp_path / "evidence" / "notes"
+    folder.mkdir(parents=True)
+    (folder / "memo.002").write_bytes((line * 200)[:4096])
+    (folder / "memo.003").write_bytes((line * 200)[:1000])
+    code, doc, err = _scan(tmp_path / "out", str(folder.parent))
+    assert doc["skipped"] == [], doc["skipped"]
+    assert code == 0, err
 
 
 # --- 3. md: a forged superblock for a missing member's slot ---------------------------------------------------
@@ -355,4 +372,24 @@ def test_an_ntfs_boot_area_copy_is_no_truncated_image(tmp_path: Path, name: str)
     (cut / "disk.img").write_bytes(volume[:65536])
     code, doc, err = _scan(tmp_path / "out2", str(cut))
     assert any("truncated" in s["detail"] for s in doc["skipped"]), doc["skipped"]
+    assert code == 3, err
+
+
+@pytest.mark.parametrize("cut", [4096, 2048])
+def test_an_ntfs_volume_cut_short_of_its_boot_area_is_still_a_cut_image(tmp_path: Path, cut: int) -> None:
+    """review23i: an NTFS volume's dump cut at 4 KiB or 2 KiB, named with no image extension (``sda1``: an
+    interrupted ``dd`` of a partition), is no copy of the boot area (bootsect.exe backs up all 16 sectors: 8,192
+    bytes). Base: listed truncated, exit 3. images23: read as a plain file, nothing listed, exit 0 (a false clean:
+    a volume of 8 MiB said nowhere). Now listed truncated again; only a file of exactly the boot area's size is a
+    copy of it."""
+    from image_data import ntfs_image
+
+    if not shutil.which("mkntfs"):
+        pytest.skip("mkntfs builds the volume")
+    volume = ntfs_image(tmp_path / "ntfs.img", {}).read_bytes()
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    (folder / "sda1").write_bytes(volume[:cut])
+    code, doc, err = _scan(tmp_path / "out", str(folder))
+    assert any("truncated-fs" in _codes(s) for s in doc["skipped"]), doc["skipped"]
     assert code == 3, err

@@ -131,12 +131,14 @@ NTFS_BOOT_AREA = 8192  # NTFS' boot sector and boot code ($Boot: 16 sectors), al
 
 
 def _boot_area_copy(path: str) -> bool:
-    """Whether the file at PATH, whose first sector is an NTFS boot sector, is no longer than NTFS' boot area: a copy
-    of it (Windows' ``bootsect.bak`` at a system volume's root), not a cut image: an NTFS volume's first file
-    record lies past it, so there is nothing of a file system to walk. images23: such a file was listed three times
-    as a truncated NTFS image and made the scan incomplete (exit 3) on every Windows volume holding one."""
+    """Whether the file at PATH, whose first sector is an NTFS boot sector, is exactly NTFS' boot area long: a copy
+    of it (Windows' ``bootsect.bak`` at a system volume's root: bootsect.exe backs up all 16 sectors), not a cut
+    image: an NTFS volume's first file record lies past it, so there is nothing of a file system to walk.
+    images23: such a file was listed three times as a truncated NTFS image and made the scan incomplete (exit 3) on
+    every Windows volume holding one. review23i: any file up to 8 KiB was taken for a copy, so a volume's dump cut
+    at 2 or 4 KiB (``sda1``, an interrupted dd) was read as a plain file, nothing listed, exit 0 (a false clean)."""
     try:
-        return os.stat(path).st_size <= NTFS_BOOT_AREA
+        return os.stat(path).st_size == NTFS_BOOT_AREA
     except OSError:
         return False
 

@@ -595,12 +595,14 @@ def _cut_evenly(numbered: dict[int, str], size_of: Callable[[str], int | None]) 
     every one but the last the same whole number of sectors, the last no longer. images23: a bare ``disk.002`` whose
     first bytes are a text file's (or another format's) that the disk holds, beside its ``disk.003``, was read as
     that file only, the rest of the disk in it said nowhere (7,937 of 79,258 4 KiB split points of an ext4,
-    review22i); a lone ``notes.002`` cannot be told from a cut file and is read as what it begins with."""
+    review22i); a lone ``notes.002`` cannot be told from a cut file and is read as what it begins with. The last
+    piece is whole sectors too (a raw disk is): review23i, a ``memo.002`` of 4,096 B beside a ``memo.003`` of 1,000
+    B (ordinary numbered notes) was listed later-segment, a clean scan made exit 3."""
     sizes = [size_of(numbered[k]) for k in sorted(numbered)]
     if len(sizes) < 2 or any(not s for s in sizes):
         return False
-    first = sizes[0] or 0
-    return first % 512 == 0 and all(s == first for s in sizes[:-1]) and 0 < (sizes[-1] or 0) <= first
+    first, last = sizes[0] or 0, sizes[-1] or 0
+    return first % 512 == 0 == last % 512 and all(s == first for s in sizes[:-1]) and 0 < last <= first
 
 
 def _sevenz_length(head: bytes | None) -> int | None:
