@@ -388,8 +388,9 @@ def _member_spans(data: bytes) -> list[tuple[int, int]]:
             spans.append((start, start + head + size))
         at += 46 + sum(int.from_bytes(data[at + k:at + k + 2], "little") for k in (28, 30, 32))
     spans.sort()
-    return [(start, min(stop, following)) for (start, stop), (following, _) in  # no span over the next member's header
-            zip(spans, [*spans[1:], (len(data), 0)], strict=True)]
+    followers = [start for start, _ in spans[1:]] + [len(data)]  # (no span: none; sweep23, the pairing raised)
+    return [(start, min(stop, following)) for (start, stop), following in  # no span over the next member's header
+            zip(spans, followers[:len(spans)], strict=True)]
 
 
 def _objects_in_local_headers(data: bytes) -> set[str]:
