@@ -66,6 +66,10 @@ def _short_shifted() -> dict[str, bytes]:
         at = lines[2].index(b"  ")
         lines[2] = lines[2][:at] + lines[2][at + 3:]  # 3 bytes of one row lost: its later columns 3 to the left
         out[f"shifted{n}.prn"] = b"\r\n".join(lines)
+    lines = _aligned(_rows(9, 0), "pushed", set()).split(b"\r\n")
+    at = lines[6].index(b" ")
+    lines[6] = lines[6][:at] + b"  " + lines[6][at:]  # 2 blanks added at a "姓 名" space: its later columns 2 right
+    out["inserted9.txt"] = b"\r\n".join(lines)
     return out
 
 
@@ -104,3 +108,13 @@ def test_a_shifted_line_of_a_short_list_is_still_said(scanned: dict[str, Any]) -
         assert hits.get(name, {}).get("status") == "corrupt", (name, hits.get(name), listed.get(name))
         assert hits[name]["pii"]["records"] >= n - 1
         assert "rows-malformed" in [c.get("code") for c in listed[name]["detail_codes"]]
+
+
+def test_blanks_added_to_a_line_of_a_short_list_lose_no_list(scanned: dict[str, Any]) -> None:
+    """Two blanks added to one line of a 9-person list whose longest name runs into the gap: with every boundary
+    needing a two-column gap the name column's one-column gap (blank on every line) was lost with it, and the whole
+    list (no table: nothing listed). A one-column gap blank on every line, with a character just before it on at
+    most half the lines, is still a boundary: all 9 persons read."""
+    lines = own_lines(scanned, "short_shifted")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    assert hits.get("inserted9.txt", {}).get("pii", {}).get("records") == 9, lines
