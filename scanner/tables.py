@@ -1848,6 +1848,7 @@ _FIELD_ENDS = frozenset(bytes([b]) for b in b",\t;|\r\n")
 
 
 _BLANKS = frozenset(" \u3000")  # blanks that align a fixed-width text's columns (half- and full-width spaces)
+_LONE_IDEOGRAPHIC_SPACE = re.compile("(?<=[^ \u3000])\u3000(?=[^ \u3000])")
 
 
 def _width(ch: str) -> int:
@@ -1863,12 +1864,18 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     if len(rows) < 3 or not all("  " in r or "\u3000" in r.strip(" \u3000") for r in rows[:3]):  # (or full-width)
         return None
     used: Counter[int] = Counter()
+    # a full-width space between two characters: padding (the one pad of the longest values) or a value's own
+    # (吉田　晃): in a short text a blank column and a character's (a one-column gap, which the rules below tell a
+    # boundary or a 姓 名 space by the lines with a character just before it), in a long one a character (as before)
+    lone = " _" if len(rows) < 12 else "\uff3f"
     for r in rows:
+        if "\u3000" in r:
+            r = _LONE_IDEOGRAPHIC_SPACE.sub(lone, r)
         at = 0
         marked: set[int] = set()
         for ch in r:
             w = _width(ch)
-            if ch not in _BLANKS:  # a full-width space pads a hand-aligned column as a space does
+            if ch not in _BLANKS:  # a full-width space pads a hand-aligned column as a space does (fixed23)
                 marked.update(range(at, at + w))
             at += w
         used.update(marked)
@@ -1883,11 +1890,11 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     # "姓 名" (family names mostly two kanji), which a tolerated crossing cut into two columns (review22v)
     # a short text (under 12 lines) has too few names for a family name of one or three kanji to break a "姓 名"
     # space blank on every line (佐藤 | 直樹 on 6 lines: fixed23): there a one-column gap blank on every line is a
-    # boundary only when at most half the lines have a character just before it (long values run into the gap;
-    # a family name of two kanji, the header's 氏名 and most names stand before the 姓 名 space)
-    half = len(rows) // 2 if len(rows) < 12 else len(rows)
+    # boundary only when some line has no character just before it (the longest values run into the gap; every
+    # family name of two kanji and the header's 氏名 stand just before that 姓 名 space)
+    most = len(rows) - 1 if len(rows) < 12 else len(rows)
     starts = [0] + [i for i in range(1, max(kept) + 1) if i in kept and i - 1 not in kept
-                    and (i - 1 not in used and used[i - 2] <= half or i - 2 not in kept)]
+                    and (i - 1 not in used and used[i - 2] <= most or i - 2 not in kept)]
     return starts if len(starts) >= 2 else None
 
 

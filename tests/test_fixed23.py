@@ -118,3 +118,17 @@ def test_blanks_added_to_a_line_of_a_short_list_lose_no_list(scanned: dict[str, 
     lines = own_lines(scanned, "short_shifted")
     hits = {Path(h["path"]).name: h for h in lines["files"]}
     assert hits.get("inserted9.txt", {}).get("pii", {}).get("records") == 9, lines
+
+
+def test_a_name_written_with_a_full_width_space_is_kept_whole() -> None:
+    """Names written 姓　名 (U+3000 between, as test_export_layouts' .prn has them) in short lists: a full-width space
+    between two characters is a value's own (a one-column gap at most), not a column's padding."""
+    bad = {}
+    for n in SIZES:
+        for s in range(3):
+            rows = [[r[0].replace(" ", "\u3000"), *r[1:]] for r in _rows(n, s)]
+            for kind in ("aligned", "pushed"):
+                got = [list(map(str, r)) for r in read_tables(_aligned(rows, kind, set()), Caps()).sheets[0].rows]
+                if [r[0] for r in got] != [r[0] for r in rows] or {len(r) for r in got} != {4}:
+                    bad[f"{kind}{n}_{s}"] = [" | ".join(r) for r in got[:2]]
+    assert not bad, bad
