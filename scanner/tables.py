@@ -1859,6 +1859,10 @@ def _nul_padded(data: bytes, first: tuple[int, int], rest: Iterator[tuple[int, i
 _FIELD_ENDS = frozenset(bytes([b]) for b in b",\t;|\r\n")
 
 
+_BLANKS = frozenset(" \u3000")  # blanks that align a fixed-width text's columns (half- and full-width spaces)
+_LONE_IDEOGRAPHIC_SPACE = re.compile("(?<=[^ \u3000])\u3000(?=[^ \u3000])")
+
+
 def _width(ch: str) -> int:
     """Columns a character takes in a fixed-width text: two for a full-width one (two bytes in cp932)."""
     return 2 if ord(ch) > 0x7F and unicodedata.east_asian_width(ch) in ("F", "W", "A") else 1
@@ -1869,15 +1873,21 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     delimited) and host systems export (固定長). A column boundary is where every line has a blank before a
     character; at least two columns, and three lines, or None (prose has no such straight gaps)."""
     rows = [ln.rstrip("\r\n") for ln in lines if ln.strip()]
-    if len(rows) < 3 or not all("  " in r for r in rows[:3]):
+    if len(rows) < 3 or not all("  " in r or "\u3000" in r.strip(" \u3000") for r in rows[:3]):  # (or full-width)
         return None
     used: Counter[int] = Counter()
+    # a full-width space between two characters: padding (the one pad of the longest values) or a value's own
+    # (吉田　晃): in a short text a blank column and a character's (a one-column gap, which the rules below tell a
+    # boundary or a 姓 名 space by the lines with a character just before it), in a long one a character (as before)
+    lone = " _" if len(rows) < 12 else "\uff3f"
     for r in rows:
+        if "\u3000" in r:
+            r = _LONE_IDEOGRAPHIC_SPACE.sub(lone, r)
         at = 0
         marked: set[int] = set()
         for ch in r:
             w = _width(ch)
-            if ch != " ":
+            if ch not in _BLANKS:  # a full-width space pads a hand-aligned column as a space does (fixed23)
                 marked.update(range(at, at + w))
             at += w
         used.update(marked)
@@ -1890,8 +1900,13 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
         return None
     # a boundary some line crosses needs a gap of two blank columns: one blank column on most lines is the space of
     # "姓 名" (family names mostly two kanji), which a tolerated crossing cut into two columns (review22v)
-    starts = [0] + [i for i in range(1, max(kept) + 1)
-                    if i in kept and i - 1 not in kept and (i - 1 not in used or i - 2 not in kept)]
+    # a short text (under 12 lines) has too few names for a family name of one or three kanji to break a "姓 名"
+    # space blank on every line (佐藤 | 直樹 on 6 lines: fixed23): there a one-column gap blank on every line is a
+    # boundary only when some line has no character just before it (the longest values run into the gap; every
+    # family name of two kanji and the header's 氏名 stand just before that 姓 名 space)
+    most = len(rows) - 1 if len(rows) < 12 else len(rows)
+    starts = [0] + [i for i in range(1, max(kept) + 1) if i in kept and i - 1 not in kept
+                    and (i - 1 not in used and used[i - 2] <= most or i - 2 not in kept)]
     return starts if len(starts) >= 2 else None
 
 
@@ -1906,7 +1921,7 @@ def fixed_width_odd(line: str, starts: list[int]) -> bool:
         while k < len(cut) and at > cut[k]:
             k += 1
         if k < len(cut) and at >= cut[k]:  # (a wide character across the boundary stays whole in its field)
-            if ch != " " and before != " ":
+            if ch not in _BLANKS and before not in _BLANKS:
                 return True
             k += 1
         before = ch
