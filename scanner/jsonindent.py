@@ -15,6 +15,7 @@ findings.json: 0.105 -> 0.078 s (pick23).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -77,14 +78,14 @@ def _write(obj: object, depth: int, out: list[str]) -> None:
                 run[key] = value
                 continue
             if run:
-                out.append("".join(enc(run, 0))[1:-1] if first else "," + inner + "".join(enc(run, 0))[1:-1])
+                out.append(_run_text(enc, run, first, inner))
                 run = {}
                 first = False
             out.append(f"{_KEY(key)}: " if first else f",{inner}{_KEY(key)}: ")
             first = False
             _write(value, depth + 1, out)
         if run:
-            out.append("".join(enc(run, 0))[1:-1] if first else "," + inner + "".join(enc(run, 0))[1:-1])
+            out.append(_run_text(enc, run, first, inner))
         out.append("\n" + " " * (_STEP * depth) + "}")
         return
     if isinstance(obj, _CONTAINERS):
@@ -101,7 +102,7 @@ def _write(obj: object, depth: int, out: list[str]) -> None:
                 items.append(value)
                 continue
             if items:
-                out.append("".join(enc(items, 0))[1:-1] if first else "," + inner + "".join(enc(items, 0))[1:-1])
+                out.append(_run_text(enc, items, first, inner))
                 items = []
                 first = False
             if not first:
@@ -109,10 +110,16 @@ def _write(obj: object, depth: int, out: list[str]) -> None:
             first = False
             _write(value, depth + 1, out)
         if items:
-            out.append("".join(enc(items, 0))[1:-1] if first else "," + inner + "".join(enc(items, 0))[1:-1])
+            out.append(_run_text(enc, items, first, inner))
         out.append("\n" + " " * (_STEP * depth) + "]")
         return
     out.append(_scalar(obj))  # a scalar (or what the encoder's default refuses: TypeError)
+
+
+def _run_text(enc: Callable[[object, int], Iterable[str]], run: object, first: bool, inner: str) -> str:
+    """A run of leaf items encoded whole, brackets cut: the container's items as the indenting encoder lays them."""
+    text = "".join(enc(run, 0))[1:-1]
+    return text if first else "," + inner + text
 
 
 def _scalar(obj: object) -> str:
