@@ -71,8 +71,9 @@ class LazyHead:
     def __call__(self) -> bytes:
         if self._data is None:
             small = getattr(self._entry, "read_small", None) if self._whole is not None else None
-            if small is not None and self._whole is not None and (got := small(self._whole + 1)) is not None:
-                self._data = got[0][:self._size]  # (in one open: the entry keeps it for those checks, LocalEntry)
+            if small is not None and self._whole is not None and (
+                    got := small(max(self._whole, self._size) + 1)) is not None:  # (a file that grew since its stat:
+                self._data = got[0][:self._size]  # its whole head still; one open: the entry keeps it, LocalEntry)
                 return self._data
             quick = getattr(self._entry, "quick_head", None)  # a local file: one open and read, no file object
             if quick is not None and (data := quick(self._size)) is not None:

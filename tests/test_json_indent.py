@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.codes import Reason, Status
 from scanner.jsonindent import dumps_indented
@@ -92,3 +94,33 @@ def test_what_json_dumps_refuses_is_refused_alike(tmp_path: Path) -> None:
     made = write_json(tmp_path / "x.json", {"a": [1, {"b": "名簿"}], "c": {}})
     assert made.read_text(encoding="utf-8") == json.dumps({"a": [1, {"b": "名簿"}], "c": {}}, ensure_ascii=False,
                                                          indent=2) + "\n"
+
+
+class _Code(enum.IntEnum):
+    ONE = 1
+
+
+class _Key(enum.StrEnum):
+    SEP = "b\u2028"
+
+
+class _Str(str):
+    pass
+
+
+_TEXT = (st.text(st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=()),
+                 max_size=6)
+         | st.sampled_from(["\udcff", "a\udc80b", "\x00\x1f", "\u2028\u2029", "\U0001F600", '"\\/', "\ufeff"]))
+_SCALARS = (st.none() | st.booleans() | st.integers() | st.floats() | _TEXT
+            | st.sampled_from([_Code.ONE, _Key.SEP, _Str("s"), -0.0, 1e16, 1e-7, 2**63, 10**30]))
+_KEYS = _TEXT | st.sampled_from([_Key.SEP, _Str("k")]) | st.integers() | st.booleans() | st.none() | st.floats()
+_TREES = st.recursive(_SCALARS, lambda c: st.lists(c, max_size=5) | st.lists(c, max_size=3).map(tuple)
+                      | st.dictionaries(_KEYS, c, max_size=5), max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_TREES)
+def test_random_documents_are_written_as_the_indenting_encoder_writes_them(obj: object) -> None:
+    """review23p: random trees (empty containers at any depth, lone surrogates of non-UTF-8 names, controls,
+    U+2028, non-BMP, NaN/Infinity, -0.0, big ints, enums, str subclasses, non-str keys) give json.dumps's str."""
+    assert dumps_indented(obj) == json.dumps(obj, ensure_ascii=False, indent=2)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner import pipeline
+from scanner import examine, pipeline
 from scanner.config import ScanConfig
 from scanner.demo import LEAKED_NAME, client_list_csv, make_people
 from scanner.examine import pick, read_once
@@ -474,3 +474,42 @@ def test_no_end_record_is_what_zipfile_refuses_and_the_document_checks_answer_as
     assert answers == [(doctables.document_kind(d), doctables.without_tables(d, 1 << 20)) for d in samples]
     assert 100 < refused < len(samples) - 100
     assert {a[0] for a in answers} >= {"docx", "odt", "pptx", None}
+
+
+def test_a_tiny_file_that_grew_before_its_head_read_gives_the_whole_head(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """review23p: a share being written to: listed at 10 bytes, 600 by the time its head is read. pick23 read a
+    file no longer than its head as size + 1 bytes (one open for head and hash), so the content checks saw 11
+    bytes of it where they saw 512 before; the head is the file's first 512 bytes, and the read pass still sees
+    the change (the usual path)."""
+    root = tmp_path / "share"
+    root.mkdir()
+    body = b"id;note\n" + b"1;" + b"x" * 590 + b"\n"
+    (root / "grew.xlsx").write_bytes(body[:10])
+    config = ScanConfig(sources=[str(root)], names=[LEAKED_NAME], out=str(tmp_path / "unused"))
+    ctx = scan_context(config)
+    heads: list[bytes] = []
+    call = examine.LazyHead.__call__
+
+    def watched(self: examine.LazyHead) -> bytes:
+        got = call(self)
+        heads.append(got)
+        return got
+
+    stat = LocalEntry.stat_sized
+
+    def growing(self: LocalEntry) -> object:
+        got = stat(self)
+        (root / "grew.xlsx").write_bytes(body)  # written to after the walk's stat
+        return got
+
+    monkeypatch.setattr(examine.LazyHead, "__call__", watched)
+    monkeypatch.setattr(LocalEntry, "stat_sized", growing)
+    with LocalSource(str(root)) as source:
+        for batch in source.batches():
+            for i in range(len(getattr(batch, "names", []))):
+                entry = batch.entry(i)  # type: ignore[union-attr]
+                cand = pick(entry, ctx, FileOutcome())
+                if cand is not None:
+                    assert read_once(entry, cand, config.max_inspect_bytes) is None
+    assert heads and all(h == body[:512] for h in heads)
