@@ -86,4 +86,5 @@ def test_parts_in_any_folder_are_read(layout):
 @pytest.mark.parametrize("layout", ["x1-from-root", "xl-from-root", "sub-from-root"])
 def test_targets_from_the_root_are_said(layout):
     (sheet,) = read_tables(_package(*_LAYOUTS[layout]), Caps()).sheets
-    assert "sheet-targets-rooted" in codes_of(sheet.notes)
+    assert "sheet-targets-rooted" in [c.get("code") for note in sheet.notes for c in codes_of(note)]
+    assert "written from the package root" in str(sheet.notes)
