@@ -117,6 +117,9 @@ class Detail(Code):
                                                         "calamine stops: read without them")
     SHEET_STATE = "sheet-state", ("{n:d} sheet(s) whose visibility is no word of the schema (such as show), which "
                                   "calamine and openpyxl refuse: read as visible")
+    TARGETS_FROM_ROOT = "sheet-targets-rooted", ("{n:d} target(s) of the workbook's relationships written from the "
+                                                 "package root, not the workbook's folder, which calamine and openpyxl "
+                                                 "do not find: read from the root")
     READER_FAILED = "reader-failed", "{reader:word}: {error:exc}"
     # -- tables: rows and encodings
     MIXED_ENCODINGS = "mixed-encodings", "mixed encodings: {encodings:list}, line by line"

@@ -72,6 +72,16 @@ def resolve_target(folder: str, target: str) -> str:
     return posixpath.normpath(name) if name else name
 
 
+def workbook_target(members: dict[str, str], folder: str, target: str) -> str:
+    """A target of the workbook's relationships: from the workbook's ``folder``, or, when no part is there but one
+    is at the target read from the package root (``x1/worksheets/sheet1.xml`` in ``x1/_rels/workbook.xml.rels``:
+    some writers' packages, which Excel opens), that part, so the checks size the part the rewrite reads."""
+    name = resolve_target(folder, target)
+    if name not in members and folder and not target.startswith("/") and resolve_target("", target) in members:
+        return resolve_target("", target)
+    return name
+
+
 def ooxml_package(zf: zipfile.ZipFile) -> OoxmlPackage:
     """The workbook part and sheet parts of an OOXML package (see OoxmlPackage); workbook None when the zip
     holds no workbook. A package without relationships falls back to ``xl/workbook.xml`` / ``.bin``."""
@@ -95,11 +105,11 @@ def ooxml_package(zf: zipfile.ZipFile) -> OoxmlPackage:
     cached: dict[str, list[str]] = {"pivotCacheDefinition": package.pivot_caches, "externalLink": package.external_links,
                                     "powerPivotData": package.data_model}
     for rel_type, target in part_relationships(zf, members, rels):
-        kind = rel_type.rsplit("/", 1)[-1]
+        kind, part = rel_type.rsplit("/", 1)[-1], workbook_target(members, folder, target)
         if kind in ("worksheet", "dialogsheet", "macrosheet", "xlMacrosheet"):
-            package.sheets.add(resolve_target(folder, target))
-        elif kind in cached and resolve_target(folder, target) not in cached[kind]:
-            cached[kind].append(resolve_target(folder, target))
+            package.sheets.add(part)
+        elif kind in cached and part not in cached[kind]:
+            cached[kind].append(part)
     # sheets (and caches) in the usual folders, whether the relationships name them or not (a damaged rels part)
     for name in members:
         if _USUAL_PART.search(name):

@@ -47,6 +47,7 @@ from .ooxml import (
     opened_zip,
     package_of,
     resolve_target,
+    workbook_target,
 )
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
@@ -1002,11 +1003,15 @@ def _lettered_sheet(xml: bytes, caps: Caps) -> bytes | None:
 
 
 def _rewritten(data: bytes, caps: Caps) -> tuple[bytes | None, tuple[str, ...]]:
-    """The .xlsx calamine refused, rewritten in memory where something both readers refuse is the cause: cells
-    given by bare column numbers (``_lettered_refs``), a sheet's visibility no word of the schema (``_known_states``),
+    """The .xlsx calamine refused, rewritten in memory where something both readers refuse is the cause: the
+    workbook's relationship targets written from the package root (``_rooted_targets``), cells given by bare column numbers (``_lettered_refs``), a sheet's visibility no word of the schema (``_known_states``),
     merged ranges of whole columns or rows (``_without_line_merges``); with what was done, or (None, ()) when none
     applies."""
     said: list[str] = []
+    rooted = _rooted_targets(data)
+    if rooted is not None:
+        data = rooted[0]
+        said.append(say(Detail.TARGETS_FROM_ROOT, n=rooted[1]))
     lettered = _lettered_refs(data, caps)
     if lettered is not None:
         data = lettered
@@ -1022,6 +1027,41 @@ def _rewritten(data: bytes, caps: Caps) -> tuple[bytes | None, tuple[str, ...]]:
         said += [say(Detail.MERGE_REFS_ODD, n=unmerged[2])] if unmerged[2] else []
         said += [say(Detail.MERGE_REFS_PLAIN, n=unmerged[3])] if unmerged[3] else []
     return (data, tuple(said)) if said else (None, ())
+
+
+_REL_TARGET = re.compile(rb"""(<(?:[\w.-]+:)?Relationship\s[^<>]*?\bTarget\s*=\s*)(["'])([^"'<>]*)\2""")
+
+
+def _rooted_targets(data: bytes) -> tuple[bytes, int] | None:
+    """The workbook with each target of its relationships that names no part from the workbook's folder but one
+    from the package root (``x1/worksheets/sheet1.xml`` in ``x1/_rels/workbook.xml.rels``: calamine
+    "WorksheetNotFound", openpyxl skips the sheet; Excel opens it) made absolute (``/x1/worksheets/sheet1.xml``), and
+    how many; None when there is none. Only the workbook's relationships part changes."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            package = ooxml_package(zf)
+            parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
+        return None
+    if package.workbook is None or "/" not in package.workbook:
+        return None  # a workbook at the root: its folder is the root
+    folder, leaf = package.workbook.rsplit("/", 1)
+    rels = f"{folder}/_rels/{leaf}.rels"
+    changed = 0
+
+    def rooted(m: re.Match[bytes]) -> bytes:
+        nonlocal changed
+        target = m.group(3).decode("utf-8", "replace")
+        part = workbook_target(package.members, folder + "/", target)
+        if target.startswith("/") or part == resolve_target(folder + "/", target):
+            return m.group(0)
+        changed += 1
+        return m.group(1) + m.group(2) + b"/" + package.members[part].replace("\\", "/").lstrip("/").encode() + m.group(2)
+
+    for name, xml in parts.items():
+        if normalised_part(name) == rels:
+            parts[name] = _REL_TARGET.sub(rooted, xml)
+    return (_zipped(parts), changed) if changed else None
 
 
 # a merged range naming whole columns (A:A, B:D) or whole rows (1:1, 2:4): Excel writes these when whole columns or rows
