@@ -155,3 +155,19 @@ def test_a_negative_size_stands_only_on_an_entry_listed_size_negative(usb: Path,
     entry.update(status="corrupt", status_detail_codes=[{"code": "size-negative", "size": -5}])
     assert jsonschema.Draft202012Validator(schema).is_valid(doc)
     FindingsDoc.from_json(doc)
+
+
+def test_an_export_too_large_to_compare_is_said_not_passed_silently(usb: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """verify23: an export over the bound (1 GiB) was not compared with findings.json's start, without a word."""
+    import scanner.consistency
+
+    case = tmp_path / "base"
+    shutil.copytree(usb / "01-baseline", case)
+    plain = run_cli("verify", str(case))
+    assert plain.returncode == 0 and "not compared" not in plain.stdout, plain.stdout + plain.stderr
+    monkeypatch.setattr(scanner.consistency, "EXPORT_LIMIT", 64)  # both exports are larger than 64 bytes
+    done = run_cli("verify", str(case))
+    assert done.returncode == 0, done.stdout + done.stderr  # nothing differs: said, not failed
+    said = [line for line in done.stdout.splitlines() if line.startswith("note:") and "not compared" in line]
+    assert len(said) == 2 and any("findings.case.jsonld" in s for s in said), done.stdout
