@@ -69,6 +69,13 @@ def _check_named(named: NamedSources, recorded: list[str]) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
+    from ..readonce import session
+
+    with session():  # verify23: each file hashed (and each findings.json parsed) once in this verify
+        return _run(args, argv)
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
     from reports.details import detail_text
 
     from ..evidence import FINDINGS, load_findings  # the machinery loads when the command runs
