@@ -22,6 +22,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from . import readonce
 from .errors import UsageError
 
 FINDINGS = "findings.json"
@@ -54,9 +55,10 @@ def file_sha256(path: Path) -> str:
     """SHA-256 of a file leakscan wrote, read in chunks, never through a link or from a FIFO."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise UsageError(f"{path}: not a regular file")
-        return hashlib.file_digest(f, "sha256").hexdigest()
+        return readonce.digest(st, lambda: hashlib.file_digest(f, "sha256").hexdigest())
 
 
 def anchors(out: Path) -> dict[str, str]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
+from . import readonce
 from .codes import Status
 from .errors import UsageError
 from .models import Hop, Location
@@ -826,6 +827,11 @@ def require_case_path(path: Path, option: str = "") -> None:
 def read_case_file(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
     """Read a file from a case folder as untrusted input: a regular file, never through a link (the last
     component), never blocking on a FIFO, at most ``limit`` bytes. Problems are UsageErrors."""
+    return _read_case(path, limit)[0]
+
+
+def _read_case(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """read_case_file, and what fstat said of the file read (its identity: readonce)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -844,7 +850,7 @@ def read_case_file(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
         data = f.read(limit + 1)
     if len(data) > limit:
         raise EvidenceError(f"{path}: more than {limit} bytes")
-    return data
+    return data, st
 
 
 def _no_constant(name: str) -> object:
@@ -886,8 +892,11 @@ def read_findings(path: Path) -> tuple[FindingsDoc, str]:
 
     refuse_unfinished(path)
     path = findings_path(path)
-    data = read_case_file(path)
-    return FindingsDoc.from_json(parse_json(data, str(path)), str(path)), hashlib.sha256(data).hexdigest()
+    data, st = _read_case(path, MAX_DOCUMENT_BYTES)
+    raw = parse_json(data, str(path))
+    doc = FindingsDoc.from_json(raw, str(path))
+    readonce.keep_parsed(st, raw)  # a loader's parse (verify23: the manifest check parsed it again)
+    return doc, readonce.digest(st, lambda: hashlib.sha256(data).hexdigest())
 
 
 def load_findings(path: Path) -> FindingsDoc:

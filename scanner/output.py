@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import readonce
 from .codes import VerifyStatus
 from .errors import UsageError
 from .jsonindent import dumps_indented
@@ -402,8 +403,11 @@ def _declared(out: Path, listed: set[str]) -> set[str]:
     def no_constant(name: str) -> None:
         raise ValueError(name)
 
-    try:
-        doc = json.loads(read_nofollow(out / FINDINGS_NAME, DOCUMENT_LIMIT).decode("utf-8"), parse_constant=no_constant)
+    try:  # verify23: the loader's strict parse of these very bytes, when this verify made one
+        doc = readonce.parsed(os.stat(out / FINDINGS_NAME, follow_symlinks=False))
+        if doc is None:
+            doc = json.loads(read_nofollow(out / FINDINGS_NAME, DOCUMENT_LIMIT).decode("utf-8"),
+                             parse_constant=no_constant)
     except (OSError, UsageError, UnicodeDecodeError, ValueError, RecursionError):
         return set()
     scan = doc.get("scan") if isinstance(doc, dict) else None
@@ -505,9 +509,10 @@ def _check_listed(out: Path, rel: str, digest: str) -> str:
         for d in fds:
             os.close(d)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             return "not a regular file"
-        return "" if _sha256_fd(fd) == digest else VerifyStatus.CHANGED
+        return "" if readonce.digest(st, lambda: _sha256_fd(fd)) == digest else VerifyStatus.CHANGED
     finally:
         os.close(fd)
 

@@ -155,3 +155,49 @@ def test_a_negative_size_stands_only_on_an_entry_listed_size_negative(usb: Path,
     entry.update(status="corrupt", status_detail_codes=[{"code": "size-negative", "size": -5}])
     assert jsonschema.Draft202012Validator(schema).is_valid(doc)
     FindingsDoc.from_json(doc)
+
+
+def test_an_export_too_large_to_compare_is_said_not_passed_silently(usb: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """verify23: an export over the bound (1 GiB) was not compared with findings.json's start, without a word."""
+    import scanner.consistency
+
+    case = tmp_path / "base"
+    shutil.copytree(usb / "01-baseline", case)
+    plain = run_cli("verify", str(case))
+    assert plain.returncode == 0 and "not compared" not in plain.stdout, plain.stdout + plain.stderr
+    monkeypatch.setattr(scanner.consistency, "EXPORT_LIMIT", 64)  # both exports are larger than 64 bytes
+    done = run_cli("verify", str(case))
+    assert done.returncode == 0, done.stdout + done.stderr  # nothing differs: said, not failed
+    said = [line for line in done.stdout.splitlines() if line.startswith("note:") and "not compared" in line]
+    assert len(said) == 2 and any("findings.case.jsonld" in s for s in said), done.stdout
+
+
+def test_a_diff_folders_verify_hashes_each_file_once(usb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """verify23: verify of a diff folder hashed each scan's findings.json three times (the SHA-256 the diff names, the
+    loader, the scan's manifest check): now once per file, the others reuse it (same device, inode, size, times)."""
+    import os
+
+    import scanner.anchor
+    import scanner.output
+
+    hashed: list[tuple[int, int]] = []
+    whole, by_fd = scanner.anchor.hashlib.file_digest, scanner.output._sha256_fd
+
+    def file_digest(f: object, name: str) -> object:
+        st = os.fstat(f.fileno())  # type: ignore[attr-defined]
+        hashed.append((st.st_dev, st.st_ino))
+        return whole(f, name)  # type: ignore[arg-type]
+
+    def sha256_fd(fd: int) -> str:
+        st = os.fstat(fd)
+        hashed.append((st.st_dev, st.st_ino))
+        return by_fd(fd)
+
+    monkeypatch.setattr(scanner.anchor.hashlib, "file_digest", file_digest)
+    monkeypatch.setattr(scanner.output, "_sha256_fd", sha256_fd)
+    done = run_cli("verify", str(usb / "03-diff"), "--scans", str(usb / "01-baseline"), str(usb / "02-rescan"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    base = os.stat(usb / "01-baseline" / "findings.json")
+    assert hashed.count((base.st_dev, base.st_ino)) == 1, hashed
+    assert len(hashed) == len(set(hashed)), hashed

@@ -69,6 +69,13 @@ def _check_named(named: NamedSources, recorded: list[str]) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
+    from ..readonce import session
+
+    with session():  # verify23: each file hashed (and each findings.json parsed) once in this verify
+        return _run(args, argv)
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
     from reports.details import detail_text
 
     from ..evidence import FINDINGS, load_findings  # the machinery loads when the command runs
@@ -116,10 +123,13 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     ok = not problems and not bad
     keying = stated_keying(args.out) if not problems else None  # a keying the chains cannot prove: said, not failed
     apart = persons_apart(args.out) if not problems else None  # a merge whose persons were not counted: said
+    from ..consistency import EXPORT_LIMIT, exports_not_compared
+
+    too_large = exports_not_compared(args.out)  # verify23: not compared with findings.json's start, said
     if args.json:
         print(json.dumps({"ok": ok, "outputs": problems, "sources": rows, "working_files": working,
                           "os_files": os_files, "anchors": anchors(args.out), "persons_keying_stated": keying,
-                          "persons_not_combined": apart},
+                          "persons_not_combined": apart, "exports_not_compared": too_large},
                          ensure_ascii=False, indent=2))
     else:
         for p in problems:
@@ -144,6 +154,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             print(_("note: the scans merged in this case were not counted together for persons (different case keys "
                     "or person rules: {0}); this case holds no person count: leakscan persons {1} names each scan's "
                     "count").format(apart, _shown(args.out)))
+        for name in too_large:
+            print(_("note: {0} is larger than {1} bytes: its start of the scan was not compared with findings.json's "
+                    "(not read)").format(_shown(name), EXPORT_LIMIT))
         for w in working:
             print(_("note: working file of an unfinished leakscan run (not an output): {0}").format(_shown(w)))
         for f in os_files:
