@@ -12,8 +12,8 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from tests.test_docs23 import DECK_PERSONS, _lines_by_name, rows
 from tests.conftest import ScanCases
+from tests.test_docs23 import DECK_PERSONS, _lines_by_name, rows
 
 cases = ScanCases("docs23b")
 scanned = cases.fixture()
