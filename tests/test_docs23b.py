@@ -65,6 +65,7 @@ def test_a_97_deck_named_pptx_is_a_lead_as_a_pptx_named_ppt_is(scanned: dict[str
     assert {n: (line.get("pii") or {}).get("records") for n, line in lines.items()} == dict.fromkeys(lines, DECK_PERSONS)
     mismatch = sorted(n for n, line in lines.items() if "extension-mismatch" in line["reasons"])
     assert mismatch == ["deck97.pptx", "deckx.ppt"]  # (before: only deckx.ppt)
+    assert "extension-mismatch:.pptx>ole2" in lines["deck97.pptx"]["matched_rules"]  # (as deckx.ppt's >zip)
 
 
 def _long_page(seed: int) -> bytes:
