@@ -618,7 +618,7 @@ def _unread_damage(zf: zipfile.ZipFile, read: set[str]) -> str | None:
                 if info.file_size <= left:
                     left -= len(member.read(info.file_size + 1))
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as e:
-            return say(Detail.DOCUMENT_PART_DAMAGED, part=info.filename, error=error_name(e))
+            return say(Detail.DOCUMENT_MEMBER_DAMAGED, part=info.filename, error=error_name(e))
     return None
 
 

@@ -48,6 +48,8 @@ def test_an_opendocument_whose_mimetype_header_is_damaged_is_read_and_said(scann
         assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
         assert line.get("status") == "corrupt", name  # (before: the .odt ok, nothing said)
         assert not any(r.startswith("extension-mismatch") for r in line.get("matched_rules") or []), name
+    for name in ("name_flip.odt", "extra_flip.odt"):
+        assert [c["code"] for c in lines[name]["detail_codes"]] == ["document-member-damaged"], name
     assert lines["whole.odt"].get("status") == "ok" and not lines["whole.odt"].get("detail_codes")
 
 
