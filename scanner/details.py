@@ -900,6 +900,7 @@ class Detail(Code):
     # -- tables inside word-processing documents (scanner.doctables)
     DOCUMENT_ZIP_DAMAGED = "document-zip-damaged", "document zip directory unreadable ({error:exc}): parts read from their local headers"
     DOCUMENT_PART_DAMAGED = "document-part-damaged", "{part:word}: damaged member ({error:exc}), read as far as it inflates"
+    DOCUMENT_MEMBER_DAMAGED = "document-member-damaged", "{part:word}: damaged member ({error:exc}), one the document's text is not read from"
     DOCUMENT_PART_CUT = "document-part-cut", "document part cut short after {n:d} bytes"
     FLAT_PART_BASE64 = "flat-part-base64", ("{part:word}: its base64 text is damaged, {n:d} bytes decoded before the "
                                             "damage")

@@ -820,7 +820,9 @@ def _html_table(entry: Entry, size: int, first: bytes, most: int) -> bool:
     longer = _markup_head(entry)
     if longer is None:
         return True  # its content could not be looked at: the worker's read lists why
-    return size > len(longer) or _HTML_TABLE.search(longer) is not None or any(m in longer for m in _HTML_TABLE_UTF16)
+    return (size > len(longer) or _HTML_TABLE.search(longer) is not None or any(m in longer for m in _HTML_TABLE_UTF16)
+            or page_cut(longer))  # (a whole page up to MARKUP_CHECK is read here already: one cut before its table
+    # is listed cut as a page within the first read is; docs23b, a 1,319-byte page cut so said nothing)
 
 
 _PAGE_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html)[\s>]",
@@ -876,12 +878,17 @@ OTHER_OFFICE_NAMES = frozenset({*SHEET_EXTENSIONS, *WORD97_EXTS, *(e for e in DO
 
 
 def _presentation_named(entry: Entry, data: bytes, fmt: str, ext: str, found: Inspection) -> Inspection:
-    """``found`` with the rule ``extension-mismatch:EXT>presentation`` when a presentation (PowerPoint 97-2003, .pptx,
+    """``found`` with the rule ``extension-mismatch:EXT>presentation`` (``>ole2`` for a 97-2003 deck under a .pptx
+    name) when a presentation (PowerPoint 97-2003, .pptx,
     OpenDocument) was read under a Word, text or workbook name (docs23: a deck renamed 報告.docx or 名簿.xls was read
     as no lead, one named .doc ended as nothing), as a workbook named .docx is a lead; not when the walk's head check
     already names its content (a zip under .doc)."""
     if fmt in PRESENTATION_FORMATS and ext in OTHER_OFFICE_NAMES and disguise_check(entry.name, data[:MARKUP_CHECK]) is None:
         found.rules = [*found.rules, Disguise(ext, "presentation").rule]
+    elif fmt == "ppt" and ext in SLIDES_EXTS and disguise_check(entry.name, data[:MARKUP_CHECK]) is None:
+        # a PowerPoint 97-2003 deck under a .pptx (or .odp) name: the walk lets an OLE2 file be a .pptx (an encrypted
+        # one is), so the read names it, as a .pptx under .ppt is ``>zip`` (docs23b: it was no lead)
+        found.rules = [*found.rules, Disguise(ext, "ole2").rule]
     return found
 
 
