@@ -542,7 +542,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         for name, series in pieces_in(listed, size_of, plain_of, text_of, head_of).items():
             out.setdefault(name, series)
     if segment_of is not None:
-        for name, series in segments_in(listed, size_of, segment_of).items():
+        for name, series in segments_in(listed, size_of, segment_of, tail_of).items():
             out.setdefault(name, series)
     return out
 
@@ -557,7 +557,8 @@ def _chunked(first: int, last: int, order: list[int]) -> bool:
 
 
 def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
-                segment_of: Callable[[str], bool]) -> dict[str, Series]:
+                segment_of: Callable[[str], bool],
+                tail_of: Callable[[str], bytes | None] | None = None) -> dict[str, Series]:
     """The later segments of split raw images among a folder's plain file ``names`` whose first segment is not among
     them (``image_sniff.missing_first`` over the listing: ``disk.002``, ``disk.dd.003`` without ``.001`` or
     ``.000``) and whose first bytes may be a disk's middle (``segment_of``) -> their series (``segments``). One rule
@@ -567,7 +568,8 @@ def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
     ``disk.002`` with no ``disk.000`` (``image_sniff.missing_zero``: a ``split -d`` set whose ``.000`` is lost) is
     one too, its first ``disk.000``, unless its content is a disk image (the image inspector walks it, a set
     numbered from ``.001``): images23, inside an archive, an image or on a share it was listed ``not-a-disk-image``,
-    the scan complete (exit 0); split22 had made only a local file a later segment."""
+    the scan complete (exit 0); split22 had made only a local file a later segment. ``tail_of``: a file's last
+    bytes (``_lines_whole``: text pieces that each end with a line end are files, not a cut)."""
     from .image_sniff import missing_first, missing_zero
 
     present = set(names)
@@ -578,7 +580,8 @@ def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
         if first is not None and size_of(name):
             (groups if segment_of(name) else other).setdefault(first, {})[part_number(name)] = name
     for first, numbered in other.items():
-        if _cut_evenly({**numbered, **groups.get(first, {})}, size_of):
+        joined = {**numbered, **groups.get(first, {})}
+        if _cut_evenly(joined, size_of) and not (len(joined) == len(numbered) and _lines_whole(numbered, tail_of)):
             groups.setdefault(first, {}).update(numbered)
     out: dict[str, Series] = {}
     for first, numbered in groups.items():
@@ -603,6 +606,22 @@ def _cut_evenly(numbered: dict[int, str], size_of: Callable[[str], int | None]) 
         return False
     first, last = sizes[0] or 0, sizes[-1] or 0
     return first % 512 == 0 == last % 512 and all(s == first for s in sizes[:-1]) and 0 < last <= first
+
+
+def _lines_whole(numbered: dict[int, str], tail_of: Callable[[str], bytes | None] | None) -> bool:
+    """Whether every piece (each beginning in text: ``segments_in``'s ``other``) ends with a line end (``\\n``, or
+    UTF-16 LE's ``\\n\\0``), so each later one begins a line: files written whole (a logger rotating by size,
+    ``app.005`` .. ``app.009`` of 8 KiB each, ``app.001`` rotated away), not a disk cut at sector bounds, which
+    falls at a line end on every piece about once in (line length) ** pieces. segs23: images23's ``_cut_evenly``
+    listed such logs later-segment, exit 3, in every source (833d2d7d: read as text, exit 0). A tail not read: no
+    answer (the cut kept, as before)."""
+    if tail_of is None:
+        return False
+    for name in numbered.values():
+        tail = tail_of(name)
+        if not tail or not tail.endswith((b"\n", b"\n\0")):
+            return False
+    return True
 
 
 def _sevenz_length(head: bytes | None) -> int | None:
