@@ -209,6 +209,8 @@ class Series:
     # (``disk.002``, ``disk.dd.003`` without ``.001``/``.000``: ``segments_in``); ``first_name`` the one missing.
     # Never joined nor spliced: each is walked when it starts with a file system, else listed later-segment
     # (scanner.inspectors.image), wherever the folder lies (images22)
+    disk: bool = False  # a raw image's every segment among an archive's members (``disk.001`` ..., its first a disk
+    # by content: ``_whole_set``), joined and read as the image (segs23)
     lettered: bool = False  # a zip or 7z by its first piece's content cut with letters, two digits or as ``X.partN``
     # (``xaa``, ``x.zip.ab``, ``x.7z.01``, ``x.7z.part2``), every piece here: joined as a numbered series (split15)
 
@@ -433,7 +435,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               plain_of: Callable[[str], bool] | None = None,
               text_of: Callable[[str], bool] | None = None,
               tail_of: Callable[[str], bytes | None] | None = None,
-              segment_of: Callable[[str], bool] | None = None) -> dict[str, Series]:
+              segment_of: Callable[[str], bool] | None = None,
+              images: bool = False) -> dict[str, Series]:
     """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
     part's size (None when it cannot be had: the series is then not joined, it is listed); ``head_of(name)``: the
     first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out;
@@ -496,8 +499,9 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               and plain_of is not None and text_of(names_in[0]) and _text_tail(_series_tail(names_in, tail_of))):
             plain.add(whole)  # ``.001`` lost: a text cut under an archive's name by its other parts' content
             read_as, text = whole.rsplit(".", 1)[0], True
-        if whole in plain:  # its first part no disk image (a raw image split stays an image); a lone .001 is no
-            # series, a lone later part is one whose first part is missing (split12: it ended as nothing)
+        disk = images and whole in bare and _whole_set(order, names_in, size_of, plain_of)
+        if whole in plain and not disk:  # its first part no disk image (a raw image split stays an image); a lone
+            # .001 is no series, a lone later part is one whose first part is missing (split12: it ended as nothing)
             if order[0] == base and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
                 continue
             if whole in bare and (order[0] != 1 or text_of is None or not text_of(names_in[0])):
@@ -535,7 +539,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                     and _zip_length(_series_tail(names_in, tail_of)) == total):
                 short, longer = (), ()  # parts of other sizes whose joined length is the archive's own: the archive
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
-                        read_as=read_as, text=text, irregular=irregular, longer=longer)
+                        read_as=read_as, text=text, irregular=irregular, longer=longer, disk=disk)
         for n in names_in:
             out[n] = series
     if head_of is not None and plain_of is not None and text_of is not None:
@@ -545,6 +549,17 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         for name, series in segments_in(listed, size_of, segment_of, tail_of).items():
             out.setdefault(name, series)
     return out
+
+
+def _whole_set(order: list[int], names_in: tuple[str, ...], size_of: Callable[[str], int | None],
+                plain_of: Callable[[str], bool] | None) -> bool:
+    """Whether a ``NAME.NNN`` series is a raw image's every segment (``series_in(images=True)``: an archive's
+    members, where no image reader finds the siblings of ``disk.001``): numbered from 1 with none missing, its first
+    part a disk image by content (not ``plain_of``), cut evenly (``_cut_evenly``). segs23: a split ext4 in a zip
+    was read from ``disk.001`` alone (truncated-fs, its other files never read, exit 3); it is joined and read as
+    the image it is (a local folder's set is read through its segments by the image source)."""
+    return (len(order) > 1 and order == list(range(1, len(order) + 1)) and plain_of is not None
+            and not plain_of(names_in[0]) and _cut_evenly(dict(zip(order, names_in, strict=True)), size_of))
 
 
 def _chunked(first: int, last: int, order: list[int]) -> bool:
