@@ -499,7 +499,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               and plain_of is not None and text_of(names_in[0]) and _text_tail(_series_tail(names_in, tail_of))):
             plain.add(whole)  # ``.001`` lost: a text cut under an archive's name by its other parts' content
             read_as, text = whole.rsplit(".", 1)[0], True
-        disk = images and whole in bare and _whole_set(order, names_in, size_of, plain_of)
+        disk = images and whole in bare and head_of is not None and _whole_set(order, names_in, size_of,
+                                                                                head_of(names_in[0]))
         if whole in plain and not disk:  # its first part no disk image (a raw image split stays an image); a lone
             # .001 is no series, a lone later part is one whose first part is missing (split12: it ended as nothing)
             if order[0] == base and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
@@ -552,14 +553,17 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
 
 
 def _whole_set(order: list[int], names_in: tuple[str, ...], size_of: Callable[[str], int | None],
-                plain_of: Callable[[str], bool] | None) -> bool:
+                head: bytes | None) -> bool:
     """Whether a ``NAME.NNN`` series is a raw image's every segment (``series_in(images=True)``: an archive's
     members, where no image reader finds the siblings of ``disk.001``): numbered from 1 with none missing, its first
-    part a disk image by content (not ``plain_of``), cut evenly (``_cut_evenly``). segs23: a split ext4 in a zip
+    part a disk image by its fixed signatures (``HEAD``: ``image_sniff.signature_kind``; zeros are none: a set whose
+    ``.000`` is lost stays later segments, images23), cut evenly (``_cut_evenly``). segs23: a split ext4 in a zip
     was read from ``disk.001`` alone (truncated-fs, its other files never read, exit 3); it is joined and read as
     the image it is (a local folder's set is read through its segments by the image source)."""
-    return (len(order) > 1 and order == list(range(1, len(order) + 1)) and plain_of is not None
-            and not plain_of(names_in[0]) and _cut_evenly(dict(zip(order, names_in, strict=True)), size_of))
+    from .image_sniff import signature_kind
+
+    return (len(order) > 1 and order == list(range(1, len(order) + 1)) and head is not None
+            and signature_kind(head) is not None and _cut_evenly(dict(zip(order, names_in, strict=True)), size_of))
 
 
 def _chunked(first: int, last: int, order: list[int]) -> bool:
