@@ -1040,8 +1040,14 @@ class _BatchReader:
                 head = None if found is None else found.data if found.data is not None else found.head
                 return head is not None and segment_head(head, size_of(name), name)
 
+            def tail_of(name: str) -> bytes | None:
+                found = self._found.get(at[name]) if name in at else None
+                data = None if found is None else found.data  # read whole (within --max-inspect-mb), else no answer
+                return data[-2:] if data is not None and found is not None and found.st is not None \
+                    and len(data) == found.st.size else None
+
             made: dict[int, Entry] = {}
-            for name, series in segments_in(self._names, size_of, segment_of).items():
+            for name, series in segments_in(self._names, size_of, segment_of, tail_of).items():
                 made[at[name]] = cast(Entry, SeriesPart(self._made(at[name]), series, None))
             return made
         except Exception:  # noqa: BLE001 - a failure path: each examined as it is, as before

@@ -171,8 +171,8 @@ class ImageInspector:
         if not self.wants_name(entry.name):
             return False
         series = getattr(entry, "series", None)
-        if series is not None and series.complete:  # X.7z.001 ... all there: an archive read joined (split_series)
-            return False
+        if series is not None and series.complete and not getattr(series, "disk", False):  # X.7z.001 ... all
+            return False  # there: an archive read joined (split_series); a raw image's segments joined: read here
         if _suffix(entry.name) in IMAGE_SUFFIXES:
             return True  # recognised, or listed as named like an image but none
         if size > 0 and later_first(entry) is not None:

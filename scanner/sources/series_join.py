@@ -48,7 +48,7 @@ def parts_in(names: Iterable[str], size_of: Callable[[str], int | None],
              plain_of: Callable[[str], bool] | None = None,
              text_of: Callable[[str], bool] | None = None,
              tail_of: Callable[[str], bytes | None] | None = None,
-             segment_of: Callable[[str], bool] | None = None) -> dict[str, Part]:
+             segment_of: Callable[[str], bool] | None = None, images: bool = False) -> dict[str, Part]:
     """The parts of split series among a folder's plain file ``names`` -> (series, X.zip beside): what the local
     walk's ``find_parts`` finds, for any source (one regular-expression search first: nothing more for a folder
     without a ``.NNN``/``.zNN`` name)."""
@@ -57,7 +57,7 @@ def parts_in(names: Iterable[str], size_of: Callable[[str], int | None],
         return {}
     out: dict[str, Part] = {}
     for name, series in series_in(listed, size_of, head_of, frozenset(), plain_of, text_of, tail_of,
-                                  segment_of).items():
+                                  segment_of, images).items():
         out[name] = (series, None)
     for name, beside in spanned_beside(listed).items():
         out[name] = (None, beside)
@@ -336,7 +336,7 @@ def _folder_of(entry: Entry) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
-def _member_reads(entries: dict[str, Entry]) -> dict[str, Part]:
+def _member_reads(entries: dict[str, Entry], images: bool = False) -> dict[str, Part]:
     """``parts_in`` over a container's members: ``size_of``, ``head_of`` (HEAD bytes) and ``tail_of`` (the last
     TAIL_TEXT bytes), ``plain_of`` and ``text_of`` as a local folder's, over a container's members
     (their own ``open``: a member's bytes inflate under its archive's caps; a member that cannot be read gives
@@ -392,7 +392,7 @@ def _member_reads(entries: dict[str, Entry]) -> dict[str, Part]:
         head = head_of(name)
         return head is not None and segment_head(head, size_of(name), name)
 
-    return parts_in(list(entries), size_of, head_of, plain_of, text_of, tail_of, segment_of)
+    return parts_in(list(entries), size_of, head_of, plain_of, text_of, tail_of, segment_of, images)
 
 
 def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
@@ -425,7 +425,8 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
     for folder, entries in folders.items():
         try:  # a folder with a piece passed on is not grouped: its held pieces would make a series with that
             # piece "missing" though it lies beside them (review15f); each examined alone, as before split15
-            parts = _member_reads(entries) if folder not in passed else {}
+            parts = _member_reads(entries, images=True) if folder not in passed else {}  # a raw image's every
+            # segment joined too (segs23: no image reader finds disk.001's siblings among an archive's members)
         except Exception:  # noqa: BLE001 - a failure path: the members are then examined one by one, as before
             parts = {}
         for name, entry in entries.items():

@@ -209,6 +209,8 @@ class Series:
     # (``disk.002``, ``disk.dd.003`` without ``.001``/``.000``: ``segments_in``); ``first_name`` the one missing.
     # Never joined nor spliced: each is walked when it starts with a file system, else listed later-segment
     # (scanner.inspectors.image), wherever the folder lies (images22)
+    disk: bool = False  # a raw image's every segment among an archive's members (``disk.001`` ..., its first a disk
+    # by content: ``_whole_set``), joined and read as the image (segs23)
     lettered: bool = False  # a zip or 7z by its first piece's content cut with letters, two digits or as ``X.partN``
     # (``xaa``, ``x.zip.ab``, ``x.7z.01``, ``x.7z.part2``), every piece here: joined as a numbered series (split15)
 
@@ -433,7 +435,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               plain_of: Callable[[str], bool] | None = None,
               text_of: Callable[[str], bool] | None = None,
               tail_of: Callable[[str], bytes | None] | None = None,
-              segment_of: Callable[[str], bool] | None = None) -> dict[str, Series]:
+              segment_of: Callable[[str], bool] | None = None,
+              images: bool = False) -> dict[str, Series]:
     """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
     part's size (None when it cannot be had: the series is then not joined, it is listed); ``head_of(name)``: the
     first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out;
@@ -496,8 +499,10 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               and plain_of is not None and text_of(names_in[0]) and _text_tail(_series_tail(names_in, tail_of))):
             plain.add(whole)  # ``.001`` lost: a text cut under an archive's name by its other parts' content
             read_as, text = whole.rsplit(".", 1)[0], True
-        if whole in plain:  # its first part no disk image (a raw image split stays an image); a lone .001 is no
-            # series, a lone later part is one whose first part is missing (split12: it ended as nothing)
+        disk = images and whole in bare and head_of is not None and _whole_set(order, names_in, size_of,
+                                                                                head_of(names_in[0]))
+        if whole in plain and not disk:  # its first part no disk image (a raw image split stays an image); a lone
+            # .001 is no series, a lone later part is one whose first part is missing (split12: it ended as nothing)
             if order[0] == base and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
                 continue
             if whole in bare and (order[0] != 1 or text_of is None or not text_of(names_in[0])):
@@ -535,16 +540,30 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                     and _zip_length(_series_tail(names_in, tail_of)) == total):
                 short, longer = (), ()  # parts of other sizes whose joined length is the archive's own: the archive
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
-                        read_as=read_as, text=text, irregular=irregular, longer=longer)
+                        read_as=read_as, text=text, irregular=irregular, longer=longer, disk=disk)
         for n in names_in:
             out[n] = series
     if head_of is not None and plain_of is not None and text_of is not None:
         for name, series in pieces_in(listed, size_of, plain_of, text_of, head_of).items():
             out.setdefault(name, series)
     if segment_of is not None:
-        for name, series in segments_in(listed, size_of, segment_of).items():
+        for name, series in segments_in(listed, size_of, segment_of, tail_of).items():
             out.setdefault(name, series)
     return out
+
+
+def _whole_set(order: list[int], names_in: tuple[str, ...], size_of: Callable[[str], int | None],
+                head: bytes | None) -> bool:
+    """Whether a ``NAME.NNN`` series is a raw image's every segment (``series_in(images=True)``: an archive's
+    members, where no image reader finds the siblings of ``disk.001``): numbered from 1 with none missing, its first
+    part a disk image by its fixed signatures (``HEAD``: ``image_sniff.signature_kind``; zeros are none: a set whose
+    ``.000`` is lost stays later segments, images23), cut evenly (``_cut_evenly``). segs23: a split ext4 in a zip
+    was read from ``disk.001`` alone (truncated-fs, its other files never read, exit 3); it is joined and read as
+    the image it is (a local folder's set is read through its segments by the image source)."""
+    from .image_sniff import signature_kind
+
+    return (len(order) > 1 and order == list(range(1, len(order) + 1)) and head is not None
+            and signature_kind(head) is not None and _cut_evenly(dict(zip(order, names_in, strict=True)), size_of))
 
 
 def _chunked(first: int, last: int, order: list[int]) -> bool:
@@ -557,7 +576,8 @@ def _chunked(first: int, last: int, order: list[int]) -> bool:
 
 
 def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
-                segment_of: Callable[[str], bool]) -> dict[str, Series]:
+                segment_of: Callable[[str], bool],
+                tail_of: Callable[[str], bytes | None] | None = None) -> dict[str, Series]:
     """The later segments of split raw images among a folder's plain file ``names`` whose first segment is not among
     them (``image_sniff.missing_first`` over the listing: ``disk.002``, ``disk.dd.003`` without ``.001`` or
     ``.000``) and whose first bytes may be a disk's middle (``segment_of``) -> their series (``segments``). One rule
@@ -567,7 +587,8 @@ def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
     ``disk.002`` with no ``disk.000`` (``image_sniff.missing_zero``: a ``split -d`` set whose ``.000`` is lost) is
     one too, its first ``disk.000``, unless its content is a disk image (the image inspector walks it, a set
     numbered from ``.001``): images23, inside an archive, an image or on a share it was listed ``not-a-disk-image``,
-    the scan complete (exit 0); split22 had made only a local file a later segment."""
+    the scan complete (exit 0); split22 had made only a local file a later segment. ``tail_of``: a file's last
+    bytes (``_lines_whole``: text pieces that each end with a line end are files, not a cut)."""
     from .image_sniff import missing_first, missing_zero
 
     present = set(names)
@@ -578,7 +599,8 @@ def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
         if first is not None and size_of(name):
             (groups if segment_of(name) else other).setdefault(first, {})[part_number(name)] = name
     for first, numbered in other.items():
-        if _cut_evenly({**numbered, **groups.get(first, {})}, size_of):
+        joined = {**numbered, **groups.get(first, {})}
+        if _cut_evenly(joined, size_of) and not (len(joined) == len(numbered) and _lines_whole(numbered, tail_of)):
             groups.setdefault(first, {}).update(numbered)
     out: dict[str, Series] = {}
     for first, numbered in groups.items():
@@ -603,6 +625,22 @@ def _cut_evenly(numbered: dict[int, str], size_of: Callable[[str], int | None]) 
         return False
     first, last = sizes[0] or 0, sizes[-1] or 0
     return first % 512 == 0 == last % 512 and all(s == first for s in sizes[:-1]) and 0 < last <= first
+
+
+def _lines_whole(numbered: dict[int, str], tail_of: Callable[[str], bytes | None] | None) -> bool:
+    """Whether every piece (each beginning in text: ``segments_in``'s ``other``) ends with a line end (``\\n``, or
+    UTF-16 LE's ``\\n\\0``), so each later one begins a line: files written whole (a logger rotating by size,
+    ``app.005`` .. ``app.009`` of 8 KiB each, ``app.001`` rotated away), not a disk cut at sector bounds, which
+    falls at a line end on every piece about once in (line length) ** pieces. segs23: images23's ``_cut_evenly``
+    listed such logs later-segment, exit 3, in every source (833d2d7d: read as text, exit 0). A tail not read: no
+    answer (the cut kept, as before)."""
+    if tail_of is None:
+        return False
+    for name in numbered.values():
+        tail = tail_of(name)
+        if not tail or not tail.endswith((b"\n", b"\n\0")):
+            return False
+    return True
 
 
 def _sevenz_length(head: bytes | None) -> int | None:
