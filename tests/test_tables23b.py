@@ -79,3 +79,35 @@ def test_records_sorted_above_the_header_are_still_read() -> None:
     found = P.analyse_sheet("export", [*rows[5:8], rows[0], *rows[1:5], *rows[8:]])
     assert found is not None and found.count == len(rows) - 1 and not found.rejected, \
         None if found is None else (found.count, found.rejected)
+
+
+# --- 2. a floor alone beside an era's year ---------------------------------------------------------------------------------
+
+def _persons_at(addresses: list[str]) -> int:
+    """Distinct persons of one Faker name at one Faker block, each record's building part as typed (tables23's)."""
+    from scanner.models import PersonRecord
+    from scanner.persons.count import count, make_rows
+    fake = _fake()
+    name, home = fake.name(), f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()} "
+    records = [PersonRecord("s", i, {"name": name, "address": home + a}) for i, a in enumerate(addresses)]
+    return count(make_rows(0, records)[0]).unique
+
+
+@pytest.mark.parametrize("typed", [["コーポ山田 2F", "コーポ山田 H30"], ["コーポ山田 2F", "コーポ山田H30"],
+                                   ["コーポ山田 2階", "コーポ山田 R2"], ["コーポ山田 B1F", "コーポ山田 H30"],
+                                   ["メゾン2000 2F", "メゾン2000 H30"], ["コーポ山田 3F", "コーポ山田 301", "コーポ山田 H30"]])
+def test_a_floor_alone_beside_an_era_year_is_one_person(typed: list[str]) -> None:
+    """A floor alone (2F) is where she lives in the building as a room is: an era's year beside it joins her as it joins
+    her 101号室 (tables23's rule: the building's only person with a room). Keying 23 gave the floor no any-room tag:
+    2 persons (833d2d7d: 1, the spaced year a date)."""
+    assert _persons_at(typed) == 1
+
+
+@pytest.mark.parametrize("typed, persons", [(["コーポ山田 2F", "コーポ山田 101", "コーポ山田 H30"], 3),
+                                            (["コーポ山田 2F", "コーポ山田 3F", "コーポ山田 H30"], 3),
+                                            (["コーポ山田 2F", "コーポ山田 3F"], 2), (["コーポ山田 2F", "コーポ山田 201"], 1)])
+def test_an_era_year_beside_two_persons_of_the_building_stays_its_own(typed: list[str], persons: int) -> None:
+    """The guard: two persons in the building (a floor and a room of another floor, or two floors): the year names
+    neither, its own person (as beside 101 and 202; 833d2d7d: 3 too, keying 23: the year joined 101, 2); floors and rooms
+    among themselves as before."""
+    assert _persons_at(typed) == persons
