@@ -1556,8 +1556,11 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
         above = head[header_at - 1]
         head_names |= {t for p in plan.roles for c in p.cols.get("name", []) if c < len(above)
                        and (t := cell_text(above[c])) and read_header(t) is not None}
+    lone_above = 0
     if header_at and (above := _rows_above(plan, head, header_at)):
         data, base = chain(above, [[]], kept, stream), first_row  # the header row itself read as a blank row
+    elif header_at and raw is None:  # a person's line above the header (担当 | 山田 花子 | 住所): said, never counted
+        lone_above = _lone_above(plan, head[:header_at])
     if (header_at is not None and raw is None and header is not None and base == first_row + header_at + 1
             and (line := _sender_line(plan, head[header_at], header[1])) is not None):
         data, base = chain([line], data), base - 1  # the header row is a person of the list, at its own row
@@ -1582,8 +1585,8 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
     if examples:
         rejected[Rejection.EXAMPLE] += examples
     rejected += elsewhere
-    if cut.lone:
-        rejected[Rejection.LONE_ROW] += cut.lone
+    if cut.lone or lone_above:
+        rejected[Rejection.LONE_ROW] += cut.lone + lone_above
     second = None
     if cut.rest is not None or cut.side or cut.done:
         depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)  # the rest read inside this call: one level deeper
@@ -1804,6 +1807,38 @@ def _names_someone(row: Sequence[object]) -> bool:
     at = next((i for i, t in enumerate(texts) if V.looks_like_address(t, strict=True)), len(texts))
     before = texts[:at]  # a count after the address (a person's 2名 in a note) leaves her line said
     return not any(map(_COUNT_CELL.fullmatch, before)) and any(map(_person_name, before))
+
+
+def _lone_above(plan: SheetPlan, rows: Sequence[Sequence[object]]) -> int:
+    """How many of the ``rows`` above a table's header (not its own records: :func:`_rows_above`) name a person with an
+    address: a submitter's or contact's line (担当 | 山田 花子 | 住所, or all in one cell) or one person typed above the
+    header, in her own cells or the table's columns. Nothing read them (tables23b: neither counted nor said); each is
+    said as ``lone-row`` as a lone row below the table is (:func:`_names_someone`), never counted."""
+    main = plan.role("")
+    return sum(1 for r in rows if _person_line(_one_cell_line(r)) or (
+        main is not None and {"name", "address"} <= set(main.cols) and _person_name(main.value(r, "name"))
+        and V.looks_like_address(V.nfkc(main.value(r, "address")), strict=True)))
+
+
+def _person_line(row: Sequence[object]) -> bool:
+    """A name before an address on ``row`` (:func:`_names_someone`), the address there (a narrow row below a table has
+    one by its test; a line above the header may hold none: 作成日 | 2024/04/01 is no person's)."""
+    return any(V.looks_like_address(t, strict=True) for v in row if (t := cell_text(v))) and _names_someone(row)
+
+
+def _one_cell_line(row: Sequence[object]) -> Sequence[object]:
+    """A line typed in one cell (担当 山田 花子 東京都…) as its parts: a label, the name, the address from its prefecture
+    or postcode on; any other row as it is."""
+    texts = [t for v in row if (t := cell_text(v))]
+    if len(texts) != 1 or (at := _ADDRESS_START.search(texts[0])) is None or not at.start():
+        return row
+    words = texts[0][:at.start()].split()
+    while words and (read_header(words[0]) is not None or is_staff_header(words[0])):
+        words.pop(0)  # its label (担当, 提出者)
+    return [" ".join(words), texts[0][at.start():].strip()]
+
+
+_ADDRESS_START = re.compile(r"〒|\d{3}-\d{4}|東京都|北海道|(?:京都|大阪)府|\S{2,3}県")
 
 
 _COUNT_CELL = re.compile(r"\s*[\d,０-９，]+\s*(?:名|人|件|世帯)\s*")  # a total line's count (30名): its row names nobody

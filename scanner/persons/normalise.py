@@ -1186,7 +1186,8 @@ def _before_building(text: str) -> str:
 # unchanged: 16-22 share it. 23 (tables23): an era's year ending the building part with no room before it, typed apart
 # or glued (パークタワー H1, コーポ山田H30), is a unit of its own (room stage H1) that joins the building's only person with a
 # room (a date after her room), through an alias every room's free link slot carries (chain format unchanged: 16-23 share
-# it). evidence.KEYING_ROOM_STAGES says which room stages each keying writes
+# it); tables23b (same session, unreleased, so still 23): a floor alone (2F) carries it too (コーポ山田 2F + H30: 2 -> 1).
+# evidence.KEYING_ROOM_STAGES says which room stages each keying writes
 KEYING = 23
 
 Step = Callable[[str], str] | None
@@ -1344,6 +1345,8 @@ def _link_tails(room: str) -> _Tails:
             number_tag = tag(_FLOOR, floor, number)
         elif wing_tag is None:
             wing_tag = tag(_FLOOR, floor, number)
-    if wing_tag is None and not parts[0].endswith(_FLOOR):  # a room of the building: what an era's year may be (tables23)
+    if wing_tag is None:  # a room of the building, or a floor alone: what an era's year may be (tables23). A floor alone
+        # (2F) places her in the building as a room does: beside her 2F a year joins her (tables23b: tables23 left the
+        # floor untagged, コーポ山田 2F + H30 was 2 persons, 833d2d7d 1; beside 2F and 101 it joined 101, now its own: 3)
         wing_tag = tag(_ANY_ROOM)
     return number_tag, wing_tag, alias
