@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 from faker import Faker
 
+from bench.sample_gate import stopped
 from scanner.detectors import pii
 
 # towns of the gazetteer (values.is_town_block) whose names hold no 都道府県市区町村郡: no address hint (pii._HINTS)
@@ -37,6 +38,7 @@ def test_persons_above_narrow_rows_found_by_their_own_block(narrow: int) -> None
     filled = [r for r in rows if any(v not in ("", None) for v in r)][:64]
     assert sum(1 for r in filled if len(r) == 6) / len(filled) < 0.2  # a sample's name share: 10 of 64
     assert pii._first_block(rows) == 10  # the wide table's own rows
+    assert stopped(rows)  # the measured gate (bench/sample_gate.py) would say nothing is here
     found = pii.analyse_sheet("Sheet1", rows)
     assert found is not None and found.kind == "persons"
     assert found.count == 10
