@@ -139,7 +139,9 @@ def document_kind(data: bytes) -> str | None:
                         _ODP_MIMETYPES) else None
                 if any(_SLIDE.match(n) for n in names if n.startswith("ppt/s")) or _PRESENTATION in names:
                     return "pptx"  # (a deck whose slides have other names: docs22, by its relationships)
-            return None
+                if not _body_misnamed(names):
+                    return None
+                raise zipfile.BadZipFile  # its body's name damaged in the directory: by its local headers (docs24)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
             pass
         names = {name for name, _, _ in _local_parts(data, 0)} | named  # a cut or damaged zip: by its local headers
@@ -174,6 +176,21 @@ def document_kind(data: bytes) -> str | None:
     if head.startswith(b"<") and _WORDML_ROOT.match(head) is not None and _near_wordml(head) is not None:
         return "wordml"  # its namespace name damaged (damage21: a flipped byte in it, the document ended as nothing)
     return None
+
+
+_BODIES = ("content.xml", "word/document.xml")
+
+
+def _body_misnamed(names: set[str]) -> bool:
+    """Whether a zip directory names a member within 2 bytes of a document's body (``contenp.xml``,
+    ``word/documenu.xml``) and not the body itself: a flipped byte in the directory's name (docs24: such an .odp,
+    .odt or .docx had no kind and ended as nothing; its local header keeps the right name)."""
+    return any(_near_body(n) for n in names) and not any(body in names for body in _BODIES)
+
+
+def _near_body(name: str) -> bool:
+    return any(len(name) == len(body) and name != body and sum(a != b for a, b in zip(name, body, strict=True)) <= 2
+               for body in _BODIES)
 
 
 def _near_mimetype(head: bytes) -> str | None:
@@ -573,8 +590,11 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
                                                           size=len(content), cap=caps.max_inflated))
                 left -= len(content)
                 parts.append((info.filename, content, damage))
-            if kind in ("odt", "odp"):
-                unread = _unread_damage(zf, {name for name, _, _ in parts})
+            main = "word/document.xml" if kind == "docx" else "" if kind == "pptx" else "content.xml"
+            if main and main not in zf.NameToInfo and _body_misnamed(set(zf.NameToInfo)):
+                parts += _misnamed_body(data, main, left)
+            if kind in ("odt", "odp", "docx", "pptx"):  # (docs24: a .docx/.pptx docProps/media member too)
+                unread = _unread_damage(zf, {name for name, _, _ in parts} | {n for n in zf.NameToInfo if _near_body(n)})
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:  # its directory is lost
         directory = say(Detail.DOCUMENT_ZIP_DAMAGED, error=error_name(e))
         parts = sorted(((name, content, why or None) for name, content, why in _local_parts(data, caps.max_inflated)
@@ -598,14 +618,22 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
     if types_damage is not None:  # (the list of slides unread: a slide whose name is damaged cannot be told)
         yield Sheet(_name("[Content_Types].xml", 0), [], damage=[types_damage])
     if unread is not None:  # (sweep23: an .odt whose mimetype's local header was flipped was ok, nothing said)
-        yield Sheet(_name("mimetype", 0), [], damage=[unread])
+        yield Sheet(_name("mimetype" if kind in ("odt", "odp") else "[Content_Types].xml", 0), [], damage=[unread])
 
 
-UNREAD_CHECK = 4 << 20  # bytes inflated in all to check an ODF package's members its reader does not read
+def _misnamed_body(data: bytes, main: str, most: int) -> list[tuple[str, bytes, str | None]]:
+    """A document's body (``main``) from its local header when its name in the zip directory is damaged (docs24):
+    read as far as it inflates, said on it (the directory does not name it: KeyError, as zipfile's)."""
+    return [(name, content, say(Detail.DOCUMENT_PART_DAMAGED, part=name, error="KeyError") + (f"; {why}" if why else ""))
+            for name, content, why in _local_parts(data, most) if name == main][:1]
+
+
+UNREAD_CHECK = 4 << 20  # bytes inflated in all to check a package's members its reader does not read
 
 
 def _unread_damage(zf: zipfile.ZipFile, read: set[str]) -> str | None:
-    """Why a member of an ODF package its reader does not read (mimetype, manifest, styles, meta) is damaged: its
+    """Why a member of a package its reader does not read (mimetype, manifest, styles, meta; an OOXML document's
+    docProps, media, theme: docs24) is damaged: its
     local header differs from its directory entry, or its bytes fail their CRC (an .ods with the same damage is
     ``corrupt`` ods-member-crc: its reader checks every member). None when all are sound. A member past what is left of
     ``UNREAD_CHECK`` has only its local header checked (no second inflation of a large part)."""
