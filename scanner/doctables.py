@@ -593,7 +593,9 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
             main = "word/document.xml" if kind == "docx" else "" if kind == "pptx" else "content.xml"
             if main and main not in zf.NameToInfo and _body_misnamed(set(zf.NameToInfo)):
                 parts += _misnamed_body(data, main, left)
-            if kind in ("odt", "odp", "docx", "pptx"):  # (docs24: a .docx/.pptx docProps/media member too)
+            if kind in ("odt", "odp", "docx", "pptx") and not missing and types_damage is None and not any(
+                    damage for _, _, damage in parts):  # (docs24: a .docx/.pptx docProps/media member too; said once,
+                # when nothing else is: a slide misnamed in the directory is said missing, not its member damaged too)
                 unread = _unread_damage(zf, {name for name, _, _ in parts} | {n for n in zf.NameToInfo if _near_body(n)})
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:  # its directory is lost
         directory = say(Detail.DOCUMENT_ZIP_DAMAGED, error=error_name(e))

@@ -4,6 +4,10 @@
   no document kind, nothing (docs23's damage sweep; a .pptx with a mangled directory was read from local headers).
 - A .docx/.pptx member the reader never opens (docProps, media, theme) damaged (CRC failing, local header flipped):
   ``ok``, nothing said (docs23b said it for .odt/.odp).
+- Web pages: a server-side include ``header.html`` (``<html>``..``</head><body>``, its page's top, no ``</body>``)
+  false ``html-cut``; an XHTML page opening with ``<?xml ...?>`` never checked for a cut; an HTML5 page without
+  ``<html>`` that writes ``</head>`` cut before its table unsaid; a page cut right after a start tag (``<div>``: no
+  whole page ends in an element it opens) unsaid.
 People are Faker ja_JP with fixed seeds (tests.pii_data), each file its own rows.
 """
 
@@ -110,3 +114,60 @@ def test_an_office_document_whose_unread_member_is_damaged_is_said(scanned: dict
         assert [c["code"] for c in lines[name]["detail_codes"]] == ["document-member-damaged"], name
     for name in ("whole.docx", "whole.pptx"):
         assert lines[name].get("status") == "ok" and not lines[name].get("detail_codes"), name
+
+
+# --- 3. web pages -----------------------------------------------------------------------------------------------------
+
+def _xhtml(seed: int) -> bytes:
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows(seed))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml" '
+            'xml:lang="ja"><head><title>会員</title></head>\n<body><h1>会員一覧</h1>\n<div class="list">\n'
+            f'<table>{body}</table></div></body></html>\n').encode()
+
+
+def _html5(seed: int) -> bytes:
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows(seed))
+    return ("<!DOCTYPE html>\n<head>\n<meta charset=utf-8>\n<title>会員</title>\n</head>\n<body>\n<h1>会員一覧</h1>\n"
+            f"<table>{body}</table>\n</body>\n").encode()
+
+
+def _minified(seed: int) -> bytes:
+    body = "".join("<tr>" + "".join(f"<td>{c}" for c in r) for r in rows(seed))
+    return ("<!doctype html><html lang=ja><meta charset=utf-8><title>会員</title><h1>会員一覧</h1><div class=list>"
+            f"<table>{body}</table></div><script>var a=1</script>").encode()
+
+
+HEADER_INCLUDE = ('<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n<title>市民課</title>\n'
+                  '<link rel="stylesheet" href="/common/css/style.css">\n</head>\n<body>\n<header id="top">\n'
+                  '<h1><a href="/">○○市</a></h1>\n<nav><ul><li><a href="/kurashi/">くらし</a></li></ul></nav>\n'
+                  '</header>\n').encode()
+
+
+@cases.case
+def _pages() -> dict[str, bytes]:
+    xhtml, html5, minified = _xhtml(2421), _html5(2422), _minified(2423)
+    return {"header.html": HEADER_INCLUDE, "_header.html": HEADER_INCLUDE.replace(b"\xe5\xb8\x82\xe6\xb0\x91", b"\xe7\xa6\x8f\xe7\xa5\x89"),
+            "xhtml_cut.html": xhtml[:xhtml.index(b"<table")], "xhtml_whole.html": _xhtml(2424),
+            "html5_cut.html": html5[:html5.index(b"<table")], "html5_whole.html": _html5(2425),
+            "minified_cut.html": minified[:minified.index(b"<table")], "minified_whole.html": _minified(2426)}
+
+
+def test_web_pages_cut_are_said_and_includes_are_not(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "pages")
+    codes = {name: [c["code"] for c in line.get("detail_codes") or []] for name, line in lines.items()}
+    for name in ("header.html", "_header.html"):
+        assert "html-cut" not in codes.get(name, []), name  # (before: corrupt html-cut)
+    for name in ("xhtml_cut.html", "html5_cut.html", "minified_cut.html"):
+        assert codes.get(name) == ["html-cut"], name  # (before: no line)
+    for name in ("xhtml_whole.html", "html5_whole.html", "minified_whole.html"):
+        assert "html-cut" not in codes.get(name, []), name
+        assert (lines[name].get("pii") or {}).get("records") == DECK_PERSONS, name
+
+
+def test_a_page_cut_in_text_or_a_tag_is_cut_whatever_its_name() -> None:
+    from scanner.inspectors.spreadsheet import page_cut
+
+    assert page_cut(HEADER_INCLUDE[:-20], "header.html")  # ends in its text: a cut include is still said
+    assert page_cut(HEADER_INCLUDE[:-3], "header.html")  # inside a tag
+    assert page_cut(HEADER_INCLUDE, "index.html")  # a page of another name: cut as before
