@@ -1126,9 +1126,17 @@ def _word_cell(tc, q: str, plain: bool) -> tuple[str, int, int]:
             merge = RESTART if vmerge.get(q + "val") == "restart" else CONTINUE
         elif hmerge is not None and hmerge.get(q + "val") != "restart":
             return "", 1, 0  # the old horizontal merge: a covered cell
-    t, p = q + "t", q + "p"
+    text = _word_cell_text(tc, q, plain, q + "t")
+    if not text and next(tc.iter(q + "delText"), None) is not None:  # a cell whose text was deleted with tracked
+        text = _word_cell_text(tc, q, plain, q + "delText")  # changes (a person's row deleted): its deleted text
+        # (docs24: such rows were read empty, the persons in the file unsaid; a cell with text keeps its own)
+    return text, span, merge
+
+
+def _word_cell_text(tc, q: str, plain: bool, t: str) -> str:
+    p = q + "p"
     if plain:
-        return _cell_text(["\n".join("".join(para.itertext(t)) for para in tc.iter(p))]), span, merge
+        return _cell_text(["\n".join("".join(para.itertext(t)) for para in tc.iter(p))])
     parts: list[str] = []
     tab, br, cr, r = q + "tab", q + "br", q + "cr", q + "r"
     for node in tc.iter(t, tab, br, cr, p, q + "noBreakHyphen"):
@@ -1140,7 +1148,7 @@ def _word_cell(tc, q: str, plain: bool) -> tuple[str, int, int]:
                 parts.append("\n")
         elif node.getparent() is not None and node.getparent().tag == r:  # not a tab stop of the paragraph's style
             parts.append(" " if tag == tab else "-" if tag != br and tag != cr else "\n")
-    return _cell_text(parts), span, merge
+    return _cell_text(parts)
 
 
 def _int(raw: str | None, default: int, cap: int) -> int:
@@ -1152,7 +1160,8 @@ def _int(raw: str | None, default: int, cap: int) -> int:
 
 _W_PARA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s>].*?</(?:[A-Za-z_][\w.-]*:)?p>|<(?:[A-Za-z_][\w.-]*:)?p/>", re.S)
 _W_RUN_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?t(?:\s[^>]*)?>([^<]*)</|<(?:[A-Za-z_][\w.-]*:)?(tab)/>|"
-                         rb"<(?:[A-Za-z_][\w.-]*:)?(tabs)>.*?</(?:[A-Za-z_][\w.-]*:)?tabs>", re.S)
+                         rb"<(?:[A-Za-z_][\w.-]*:)?(tabs)>.*?</(?:[A-Za-z_][\w.-]*:)?tabs>|"
+                         rb"<(?:[A-Za-z_][\w.-]*:)?delText(?:\s[^>]*)?>([^<]*)</", re.S)
 
 
 def _word_lines(xml: bytes) -> Iterator[str]:
@@ -1161,13 +1170,18 @@ def _word_lines(xml: bytes) -> Iterator[str]:
     import html
 
     for m in _W_PARA.finditer(xml):
-        parts = []
+        parts, deleted = [], []
         for t in _W_RUN_TEXT.finditer(m.group()):
             if t.group(1) is not None:
                 parts.append(html.unescape(t.group(1).decode("utf-8", "replace")))
+            elif t.group(4) is not None:
+                deleted.append(html.unescape(t.group(4).decode("utf-8", "replace")))
             elif t.group(2):
                 parts.append("\t")
-        yield "".join(parts)
+                deleted.append("\t")
+        line = "".join(parts)
+        yield line if line.strip() or not deleted else "".join(deleted)  # (a line deleted with tracked changes: its
+        # deleted text, docs24; a line with text keeps its own)
 
 
 def _tab_lines(part: str, lines: Iterator[str], budget: CellBudget, delimiter: Delimiter,

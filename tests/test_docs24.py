@@ -8,6 +8,8 @@
   false ``html-cut``; an XHTML page opening with ``<?xml ...?>`` never checked for a cut; an HTML5 page without
   ``<html>`` that writes ``</head>`` cut before its table unsaid; a page cut right after a start tag (``<div>``: no
   whole page ends in an element it opens) unsaid.
+- A Word person table (or tab-separated lines) deleted with tracked changes on (``w:del``/``w:delText``): the
+  persons are in the file, the rows were read empty, nothing said (a clean document).
 People are Faker ja_JP with fixed seeds (tests.pii_data), each file its own rows.
 """
 
@@ -171,3 +173,46 @@ def test_a_page_cut_in_text_or_a_tag_is_cut_whatever_its_name() -> None:
     assert page_cut(HEADER_INCLUDE[:-20], "header.html")  # ends in its text: a cut include is still said
     assert page_cut(HEADER_INCLUDE[:-3], "header.html")  # inside a tag
     assert page_cut(HEADER_INCLUDE, "index.html")  # a page of another name: cut as before
+
+
+# --- 5. Word: persons in text deleted with tracked changes --------------------------------------------------------------
+
+def _deleted(xml: str) -> str:
+    """Word's markup of ``xml``'s runs deleted with tracked changes (``w:del`` around each run, ``w:delText``)."""
+    return (xml.replace("<w:t ", "<w:delText ").replace("</w:t>", "</w:delText>")
+            .replace("<w:r>", '<w:del w:id="1" w:author="総務" w:date="2024-04-01T00:00:00Z"><w:r>')
+            .replace("</w:r>", "</w:r></w:del>"))
+
+
+@cases.case
+def _tracked_deletions() -> dict[str, bytes]:
+    from tests.document_data import docx_bytes, w_para, w_table
+
+    table = [list(r) for r in rows(2451)]
+    whole = w_table([list(r) for r in rows(2453)])
+    tab = "<w:r><w:tab/></w:r>"
+    lines = "".join("<w:p>" + tab.join(f'<w:r><w:t xml:space="preserve">{c}</w:t></w:r>' for c in r) + "</w:p>"
+                    for r in rows(2452))  # (tab-separated lines as Word writes them: a run's w:tab)
+    return {"deleted_rows.docx": docx_bytes(w_para("名簿") + _deleted(w_table(table))),
+            "deleted_lines.docx": docx_bytes(w_para("名簿") + _deleted(lines)),
+            "tracked_whole.docx": docx_bytes(w_para("名簿") + whole)}
+
+
+def test_persons_deleted_with_tracked_changes_are_read(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "tracked_deletions")
+    for name in ("deleted_rows.docx", "deleted_lines.docx", "tracked_whole.docx"):
+        assert (lines.get(name, {}).get("pii") or {}).get("records") == DECK_PERSONS, name  # (before: the deleted
+        # ones no line)
+
+
+def test_a_cell_replaced_with_tracked_changes_keeps_its_new_text() -> None:
+    from scanner.doctables import document_sheets
+    from scanner.sheet import Caps
+    from scanner.tables import sniff_delimiter
+    from tests.document_data import docx_bytes, w_cell, w_table
+
+    old = '<w:del w:id="1" w:author="a"><w:r><w:delText>山田太郎</w:delText></w:r></w:del>'
+    new = '<w:ins w:id="2" w:author="a"><w:r><w:t>田中花子</w:t></w:r></w:ins>'
+    doc = docx_bytes(w_table([["氏名"], [""]], [[w_cell("氏名")], [w_cell("", runs=f"<w:p>{old}{new}</w:p>")]]))
+    cells = [c for s in document_sheets(doc, "docx", Caps(), sniff_delimiter) for r in s.rows for c in r]
+    assert cells == ["氏名", "田中花子"]
