@@ -85,7 +85,9 @@ _ODT_MIMETYPES = (b"application/vnd.oasis.opendocument.text", b"application/vnd.
 _FODP_MIMETYPE = b'office:mimetype="application/vnd.oasis.opendocument.presentation'
 _ODP_MIMETYPES = (b"application/vnd.oasis.opendocument.presentation", b"application/vnd.sun.xml.impress")
 # a PowerPoint package's slides (their tables: ``a:tbl`` in a ``p:graphicFrame``), read in their number's order
-_SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)  # (OPC part names are case-insensitive)
+_SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)
+_DECK_TEXT = re.compile(r"^ppt/(?:notesSlides/notesSlide|diagrams/data)\d{1,6}\.xml$", re.IGNORECASE)  # a deck's
+# speaker notes and SmartArt text (docs24: a person list there was never read)  # (OPC part names are case-insensitive)
 # the slides a deck's [Content_Types].xml lists (an Override a slide, as PowerPoint, LibreOffice and python-pptx write):
 # one missing from the zip (its name damaged in the directory) is said, one named otherwise is read (review21x)
 _OVERRIDE = re.compile(rb"<(?:[\w.\-]+:)?Override\s[^<>]{0,2000}>")
@@ -308,8 +310,8 @@ def zip_without_tables(f: IO[bytes], most: int) -> bool:
                     return False
                 if kind == "docx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"tab/>") >= MIN_TAB_LINES):
                     return False
-                if kind == "pptx" and (b":tbl" in xml or b"<tbl" in xml):
-                    return False
+                if kind == "pptx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"\t") >= MIN_TAB_LINES):
+                    return False  # (tab-separated lines in a text box, notes or SmartArt: docs24)
                 if kind in ("odt", "odp") and (_ODF_TABLE_TAG.search(xml) or (
                         b"<text:tab" in xml and info.filename != "styles.xml")):
                     return False
@@ -713,7 +715,7 @@ def _part_wanted(kind: str, name: str) -> bool:
     if kind == "docx":
         return _WORD_STORY.match(name) is not None
     if kind == "pptx":
-        return _SLIDE.match(name) is not None
+        return _SLIDE.match(name) is not None or _DECK_TEXT.match(name) is not None
     return name in _ODT_PARTS
 
 
@@ -738,7 +740,8 @@ def _local_parts(data: bytes, most: int) -> Iterator[tuple[str, bytes, str]]:
         _, _, flags, method, _, _, _, csize, _, nlen, elen = _LOCAL.unpack_from(data, at)
         name = data[at + 30:at + 30 + nlen].decode("utf-8" if flags & 0x800 else "cp437", "replace")
         start = at + 30 + nlen + elen
-        if most and start <= len(data) and (_WORD_STORY.match(name) or name in _ODT_PARTS or _SLIDE.match(name)):
+        if most and start <= len(data) and (_WORD_STORY.match(name) or name in _ODT_PARTS or _SLIDE.match(name)
+                                            or _DECK_TEXT.match(name)):
             yield (name, *_inflate_from(data, start, method, csize if not flags & 0x08 else 0, most))
         elif not most:
             yield name, b"", ""
@@ -1040,7 +1043,10 @@ def _slide_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | 
     its text to the ``vMerge`` cells below, as a workbook's merged cell does."""
     xml = _utf8(xml)
     if b":tbl" not in xml and b"<tbl" not in xml:
-        if damage:  # a cut or damaged slide whose lost end may have held a table
+        if xml.count(b"\t") >= MIN_TAB_LINES:  # a person list pasted as tab-separated lines into a text box, the
+            # speaker notes or a SmartArt diagram (docs24: never read); ``a:p`` paragraphs, their ``a:t`` runs
+            yield from _tab_lines(part, _word_lines(xml), budget, delimiter, damage)
+        elif damage:  # a cut or damaged slide whose lost end may have held a table
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
     head = xml[:65536]

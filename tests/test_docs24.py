@@ -10,6 +10,8 @@
   whole page ends in an element it opens) unsaid.
 - A Word person table (or tab-separated lines) deleted with tracked changes on (``w:del``/``w:delText``): the
   persons are in the file, the rows were read empty, nothing said (a clean document).
+- A deck's person list written as tab-separated lines in a text box, a table or such lines in the speaker notes, or
+  lines in a SmartArt diagram: never read, nothing said (only slides' ``a:tbl`` tables were).
 People are Faker ja_JP with fixed seeds (tests.pii_data), each file its own rows.
 """
 
@@ -216,3 +218,41 @@ def test_a_cell_replaced_with_tracked_changes_keeps_its_new_text() -> None:
     doc = docx_bytes(w_table([["氏名"], [""]], [[w_cell("氏名")], [w_cell("", runs=f"<w:p>{old}{new}</w:p>")]]))
     cells = [c for s in document_sheets(doc, "docx", Caps(), sniff_delimiter) for r in s.rows for c in r]
     assert cells == ["氏名", "田中花子"]
+
+
+# --- 5. PowerPoint: persons outside a slide's table ----------------------------------------------------------------------
+
+def _text_box(lines: list[tuple[str, ...]]) -> str:
+    """A slide's text box whose paragraphs are ``lines`` joined by tabs (as pasted from a list: PowerPoint keeps the
+    tab characters in ``a:t``)."""
+    paras = "".join("<a:p>" + "".join(f"<a:r><a:t>{c}</a:t></a:r>" for c in ["\t".join(r)]) + "</a:p>" for r in lines)
+    return ('<p:sp><p:nvSpPr><p:cNvPr id="5" name="テキスト ボックス 4"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
+            f'<p:spPr/><p:txBody><a:bodyPr/>{paras}</p:txBody></p:sp>')
+
+
+def _added(deck: bytes, members: dict[str, str]) -> bytes:
+    return _with_members(deck, {name: xml.encode() for name, xml in members.items()})
+
+
+@cases.case
+def _deck_text() -> dict[str, bytes]:
+    from tests.test_xml21 import A, P, a_table, pptx, slide
+
+    def notes(shape: str) -> str:
+        return (f'<?xml version="1.0" encoding="UTF-8"?><p:notes xmlns:a="{A}" xmlns:p="{P}"><p:cSld><p:spTree>{shape}'
+                "</p:spTree></p:cSld></p:notes>")
+
+    points = "".join(f'<dgm:pt modelId="{{{k}}}"><dgm:t><a:bodyPr/><a:p><a:r><a:t>{chr(9).join(r)}</a:t></a:r></a:p>'
+                     "</dgm:t></dgm:pt>" for k, r in enumerate(rows(2465)))
+    smartart = ('<?xml version="1.0" encoding="UTF-8"?><dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/'
+                f'drawingml/2006/diagram" xmlns:a="{A}"><dgm:ptLst>{points}</dgm:ptLst></dgm:dataModel>')
+    return {"textbox_lines.pptx": pptx([slide(_text_box(rows(2461)))]),
+            "notes_table.pptx": _added(pptx([slide(title="議事")]), {"ppt/notesSlides/notesSlide1.xml": notes(a_table(rows(2462)))}),
+            "notes_lines.pptx": _added(pptx([slide(title="連絡")]), {"ppt/notesSlides/notesSlide1.xml": notes(_text_box(rows(2463)))}),
+            "smartart_lines.pptx": _added(pptx([slide(title="体制")]), {"ppt/diagrams/data1.xml": smartart})}
+
+
+def test_a_deck_person_list_outside_a_slide_table_is_read(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "deck_text")
+    for name in ("textbox_lines.pptx", "notes_table.pptx", "notes_lines.pptx", "smartart_lines.pptx"):
+        assert (lines.get(name, {}).get("pii") or {}).get("records") == DECK_PERSONS, name  # (before: no line)
