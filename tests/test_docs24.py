@@ -12,6 +12,8 @@
   persons are in the file, the rows were read empty, nothing said (a clean document).
 - A deck's person list written as tab-separated lines in a text box, a table or such lines in the speaker notes, or
   lines in a SmartArt diagram: never read, nothing said (only slides' ``a:tbl`` tables were).
+- A PDF carrying a person list (attached .csv/.xlsx, a page annotation's file) cut before its attachment's stream
+  (docs24's damage sweep: 14 of 314 copies): no attachment named in what is left, nothing said (a clean PDF).
 People are Faker ja_JP with fixed seeds (tests.pii_data), each file its own rows.
 """
 
@@ -256,3 +258,29 @@ def test_a_deck_person_list_outside_a_slide_table_is_read(scanned: dict[str, Any
     lines = _lines_by_name(scanned, "deck_text")
     for name in ("textbox_lines.pptx", "notes_table.pptx", "notes_lines.pptx", "smartart_lines.pptx"):
         assert (lines.get(name, {}).get("pii") or {}).get("records") == DECK_PERSONS, name  # (before: no line)
+
+
+# --- 4. a PDF carrying a person list, cut before its attachment ----------------------------------------------------------
+
+@cases.case
+def _cut_pdfs() -> dict[str, bytes]:
+    from tests.pii_data import csv_bytes, people, standard
+    from tests.test_pdf_attachments import _annotated_pdf, _listed_pdf
+
+    listed = _listed_pdf({"顧客名簿.csv": csv_bytes(standard(people(12, seed=2481)))})
+    annotated = _annotated_pdf("会員.csv", csv_bytes(standard(people(12, seed=2482))))
+    at = listed.index(b"/EmbeddedFile")
+    return {"listed_cut_early.pdf": listed[:at - 40], "annotated_cut_early.pdf": annotated[:107],
+            "whole_padded.pdf": _listed_pdf({"x.csv": csv_bytes(standard(people(12, seed=2483)))}) + bytes(3000),
+            "plain_whole.pdf": _listed_pdf({})}
+
+
+def test_a_pdf_cut_before_its_attachment_is_listed_cut(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "cut_pdfs")
+    for name in ("listed_cut_early.pdf", "annotated_cut_early.pdf"):  # (before: no line)
+        line = lines.get(name, {})
+        assert (line.get("status") or line.get("reason")) == "corrupt", name
+        assert [c["code"] for c in line["detail_codes"]] == ["pdf-cut"], name
+    assert (lines["whole_padded.pdf"].get("pii") or {}).get("records") == 12  # NUL slack after %%EOF: whole
+    assert "pdf-cut" not in [c["code"] for c in lines["whole_padded.pdf"].get("detail_codes") or []]
+    assert "plain_whole.pdf" not in lines  # a whole PDF without attachments: no line, as before
