@@ -628,8 +628,10 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
 def _misnamed_body(data: bytes, main: str, most: int) -> list[tuple[str, bytes, str | None]]:
     """A document's body (``main``) from its local header when its name in the zip directory is damaged (docs24):
     read as far as it inflates, said on it (the directory does not name it: KeyError, as zipfile's)."""
-    return [(name, content, say(Detail.DOCUMENT_PART_DAMAGED, part=name, error="KeyError") + (f"; {why}" if why else ""))
-            for name, content, why in _local_parts(data, most) if name == main][:1]
+    found: list[tuple[str, bytes, str | None]] = [
+        (name, content, say(Detail.DOCUMENT_PART_DAMAGED, part=name, error="KeyError") + (f"; {why}" if why else ""))
+        for name, content, why in _local_parts(data, most) if name == main]
+    return found[:1]
 
 
 UNREAD_CHECK = 4 << 20  # bytes inflated in all to check a package's members its reader does not read
