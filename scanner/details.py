@@ -679,6 +679,7 @@ class Detail(Code):
     SEVENZ_CODER_UNREAD = "sevenz-coder-unread", "7z {coder:word} coder: py7zr cannot decode this archive's data ({error:exc}: {library:lib}); 7-Zip or libarchive (bsdtar) reads it"
     # -- files attached to a PDF (scanner.inspectors.pdf_attachments)
     PDF_UNREADABLE = "pdf-unreadable", "PDF naming an attached file could not be read: {why:detail}; its attachments were not examined"
+    PDF_CUT = "pdf-cut", "PDF cut short after {n:d} bytes (no %%EOF at its end): what followed, its attached files too, is lost"
     PDF_MENDED = "pdf-mended", "PDF naming an attached file could not be read as written ({why:detail}): its objects were read without its cross-reference table; the attached files found so were examined, others may be lost"
     PDF_PASSWORD = "pdf-password", "PDF encrypted with an open password: its attached files were not examined"
     PDF_SECURITY_UNREAD = "pdf-security-unread", "PDF encryption not readable ({why:detail}): its attached files were not examined"

@@ -85,7 +85,9 @@ _ODT_MIMETYPES = (b"application/vnd.oasis.opendocument.text", b"application/vnd.
 _FODP_MIMETYPE = b'office:mimetype="application/vnd.oasis.opendocument.presentation'
 _ODP_MIMETYPES = (b"application/vnd.oasis.opendocument.presentation", b"application/vnd.sun.xml.impress")
 # a PowerPoint package's slides (their tables: ``a:tbl`` in a ``p:graphicFrame``), read in their number's order
-_SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)  # (OPC part names are case-insensitive)
+_SLIDE = re.compile(r"^ppt/slides/slide(\d{1,6})\.xml$", re.IGNORECASE)
+_DECK_TEXT = re.compile(r"^ppt/(?:notesSlides/notesSlide|diagrams/data)\d{1,6}\.xml$", re.IGNORECASE)  # a deck's
+# speaker notes and SmartArt text (docs24: a person list there was never read)  # (OPC part names are case-insensitive)
 # the slides a deck's [Content_Types].xml lists (an Override a slide, as PowerPoint, LibreOffice and python-pptx write):
 # one missing from the zip (its name damaged in the directory) is said, one named otherwise is read (review21x)
 _OVERRIDE = re.compile(rb"<(?:[\w.\-]+:)?Override\s[^<>]{0,2000}>")
@@ -139,7 +141,9 @@ def document_kind(data: bytes) -> str | None:
                         _ODP_MIMETYPES) else None
                 if any(_SLIDE.match(n) for n in names if n.startswith("ppt/s")) or _PRESENTATION in names:
                     return "pptx"  # (a deck whose slides have other names: docs22, by its relationships)
-            return None
+                if not _body_misnamed(names):
+                    return None
+                raise zipfile.BadZipFile  # its body's name damaged in the directory: by its local headers (docs24)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
             pass
         names = {name for name, _, _ in _local_parts(data, 0)} | named  # a cut or damaged zip: by its local headers
@@ -174,6 +178,21 @@ def document_kind(data: bytes) -> str | None:
     if head.startswith(b"<") and _WORDML_ROOT.match(head) is not None and _near_wordml(head) is not None:
         return "wordml"  # its namespace name damaged (damage21: a flipped byte in it, the document ended as nothing)
     return None
+
+
+_BODIES = ("content.xml", "word/document.xml")
+
+
+def _body_misnamed(names: set[str]) -> bool:
+    """Whether a zip directory names a member within 2 bytes of a document's body (``contenp.xml``,
+    ``word/documenu.xml``) and not the body itself: a flipped byte in the directory's name (docs24: such an .odp,
+    .odt or .docx had no kind and ended as nothing; its local header keeps the right name)."""
+    return any(_near_body(n) for n in names) and not any(body in names for body in _BODIES)
+
+
+def _near_body(name: str) -> bool:
+    return any(len(name) == len(body) and name != body and sum(a != b for a, b in zip(name, body, strict=True)) <= 2
+               for body in _BODIES)
 
 
 def _near_mimetype(head: bytes) -> str | None:
@@ -291,8 +310,8 @@ def zip_without_tables(f: IO[bytes], most: int) -> bool:
                     return False
                 if kind == "docx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"tab/>") >= MIN_TAB_LINES):
                     return False
-                if kind == "pptx" and (b":tbl" in xml or b"<tbl" in xml):
-                    return False
+                if kind == "pptx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"\t") >= MIN_TAB_LINES):
+                    return False  # (tab-separated lines in a text box, notes or SmartArt: docs24)
                 if kind in ("odt", "odp") and (_ODF_TABLE_TAG.search(xml) or (
                         b"<text:tab" in xml and info.filename != "styles.xml")):
                     return False
@@ -573,8 +592,13 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
                                                           size=len(content), cap=caps.max_inflated))
                 left -= len(content)
                 parts.append((info.filename, content, damage))
-            if kind in ("odt", "odp"):
-                unread = _unread_damage(zf, {name for name, _, _ in parts})
+            main = "word/document.xml" if kind == "docx" else "" if kind == "pptx" else "content.xml"
+            if main and main not in zf.NameToInfo and _body_misnamed(set(zf.NameToInfo)):
+                parts += _misnamed_body(data, main, left)
+            if kind in ("odt", "odp", "docx", "pptx") and not missing and types_damage is None and not any(
+                    damage for _, _, damage in parts):  # (docs24: a .docx/.pptx docProps/media member too; said once,
+                # when nothing else is: a slide misnamed in the directory is said missing, not its member damaged too)
+                unread = _unread_damage(zf, {name for name, _, _ in parts} | {n for n in zf.NameToInfo if _near_body(n)})
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:  # its directory is lost
         directory = say(Detail.DOCUMENT_ZIP_DAMAGED, error=error_name(e))
         parts = sorted(((name, content, why or None) for name, content, why in _local_parts(data, caps.max_inflated)
@@ -598,14 +622,24 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
     if types_damage is not None:  # (the list of slides unread: a slide whose name is damaged cannot be told)
         yield Sheet(_name("[Content_Types].xml", 0), [], damage=[types_damage])
     if unread is not None:  # (sweep23: an .odt whose mimetype's local header was flipped was ok, nothing said)
-        yield Sheet(_name("mimetype", 0), [], damage=[unread])
+        yield Sheet(_name("mimetype" if kind in ("odt", "odp") else "[Content_Types].xml", 0), [], damage=[unread])
 
 
-UNREAD_CHECK = 4 << 20  # bytes inflated in all to check an ODF package's members its reader does not read
+def _misnamed_body(data: bytes, main: str, most: int) -> list[tuple[str, bytes, str | None]]:
+    """A document's body (``main``) from its local header when its name in the zip directory is damaged (docs24):
+    read as far as it inflates, said on it (the directory does not name it: KeyError, as zipfile's)."""
+    found: list[tuple[str, bytes, str | None]] = [
+        (name, content, say(Detail.DOCUMENT_PART_DAMAGED, part=name, error="KeyError") + (f"; {why}" if why else ""))
+        for name, content, why in _local_parts(data, most) if name == main]
+    return found[:1]
+
+
+UNREAD_CHECK = 4 << 20  # bytes inflated in all to check a package's members its reader does not read
 
 
 def _unread_damage(zf: zipfile.ZipFile, read: set[str]) -> str | None:
-    """Why a member of an ODF package its reader does not read (mimetype, manifest, styles, meta) is damaged: its
+    """Why a member of a package its reader does not read (mimetype, manifest, styles, meta; an OOXML document's
+    docProps, media, theme: docs24) is damaged: its
     local header differs from its directory entry, or its bytes fail their CRC (an .ods with the same damage is
     ``corrupt`` ods-member-crc: its reader checks every member). None when all are sound. A member past what is left of
     ``UNREAD_CHECK`` has only its local header checked (no second inflation of a large part)."""
@@ -683,7 +717,7 @@ def _part_wanted(kind: str, name: str) -> bool:
     if kind == "docx":
         return _WORD_STORY.match(name) is not None
     if kind == "pptx":
-        return _SLIDE.match(name) is not None
+        return _SLIDE.match(name) is not None or _DECK_TEXT.match(name) is not None
     return name in _ODT_PARTS
 
 
@@ -708,7 +742,8 @@ def _local_parts(data: bytes, most: int) -> Iterator[tuple[str, bytes, str]]:
         _, _, flags, method, _, _, _, csize, _, nlen, elen = _LOCAL.unpack_from(data, at)
         name = data[at + 30:at + 30 + nlen].decode("utf-8" if flags & 0x800 else "cp437", "replace")
         start = at + 30 + nlen + elen
-        if most and start <= len(data) and (_WORD_STORY.match(name) or name in _ODT_PARTS or _SLIDE.match(name)):
+        if most and start <= len(data) and (_WORD_STORY.match(name) or name in _ODT_PARTS or _SLIDE.match(name)
+                                            or _DECK_TEXT.match(name)):
             yield (name, *_inflate_from(data, start, method, csize if not flags & 0x08 else 0, most))
         elif not most:
             yield name, b"", ""
@@ -1010,7 +1045,10 @@ def _slide_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | 
     its text to the ``vMerge`` cells below, as a workbook's merged cell does."""
     xml = _utf8(xml)
     if b":tbl" not in xml and b"<tbl" not in xml:
-        if damage:  # a cut or damaged slide whose lost end may have held a table
+        if xml.count(b"\t") >= MIN_TAB_LINES:  # a person list pasted as tab-separated lines into a text box, the
+            # speaker notes or a SmartArt diagram (docs24: never read); ``a:p`` paragraphs, their ``a:t`` runs
+            yield from _tab_lines(part, _word_lines(xml), budget, delimiter, damage)
+        elif damage:  # a cut or damaged slide whose lost end may have held a table
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
     head = xml[:65536]
@@ -1096,9 +1134,17 @@ def _word_cell(tc, q: str, plain: bool) -> tuple[str, int, int]:
             merge = RESTART if vmerge.get(q + "val") == "restart" else CONTINUE
         elif hmerge is not None and hmerge.get(q + "val") != "restart":
             return "", 1, 0  # the old horizontal merge: a covered cell
-    t, p = q + "t", q + "p"
+    text = _word_cell_text(tc, q, plain, q + "t")
+    if not text and next(tc.iter(q + "delText"), None) is not None:  # a cell whose text was deleted with tracked
+        text = _word_cell_text(tc, q, plain, q + "delText")  # changes (a person's row deleted): its deleted text
+        # (docs24: such rows were read empty, the persons in the file unsaid; a cell with text keeps its own)
+    return text, span, merge
+
+
+def _word_cell_text(tc, q: str, plain: bool, t: str) -> str:
+    p = q + "p"
     if plain:
-        return _cell_text(["\n".join("".join(para.itertext(t)) for para in tc.iter(p))]), span, merge
+        return _cell_text(["\n".join("".join(para.itertext(t)) for para in tc.iter(p))])
     parts: list[str] = []
     tab, br, cr, r = q + "tab", q + "br", q + "cr", q + "r"
     for node in tc.iter(t, tab, br, cr, p, q + "noBreakHyphen"):
@@ -1110,7 +1156,7 @@ def _word_cell(tc, q: str, plain: bool) -> tuple[str, int, int]:
                 parts.append("\n")
         elif node.getparent() is not None and node.getparent().tag == r:  # not a tab stop of the paragraph's style
             parts.append(" " if tag == tab else "-" if tag != br and tag != cr else "\n")
-    return _cell_text(parts), span, merge
+    return _cell_text(parts)
 
 
 def _int(raw: str | None, default: int, cap: int) -> int:
@@ -1122,7 +1168,8 @@ def _int(raw: str | None, default: int, cap: int) -> int:
 
 _W_PARA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s>].*?</(?:[A-Za-z_][\w.-]*:)?p>|<(?:[A-Za-z_][\w.-]*:)?p/>", re.S)
 _W_RUN_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?t(?:\s[^>]*)?>([^<]*)</|<(?:[A-Za-z_][\w.-]*:)?(tab)/>|"
-                         rb"<(?:[A-Za-z_][\w.-]*:)?(tabs)>.*?</(?:[A-Za-z_][\w.-]*:)?tabs>", re.S)
+                         rb"<(?:[A-Za-z_][\w.-]*:)?(tabs)>.*?</(?:[A-Za-z_][\w.-]*:)?tabs>|"
+                         rb"<(?:[A-Za-z_][\w.-]*:)?delText(?:\s[^>]*)?>([^<]*)</", re.S)
 
 
 def _word_lines(xml: bytes) -> Iterator[str]:
@@ -1131,13 +1178,18 @@ def _word_lines(xml: bytes) -> Iterator[str]:
     import html
 
     for m in _W_PARA.finditer(xml):
-        parts = []
+        parts, deleted = [], []
         for t in _W_RUN_TEXT.finditer(m.group()):
             if t.group(1) is not None:
                 parts.append(html.unescape(t.group(1).decode("utf-8", "replace")))
+            elif t.group(4) is not None:
+                deleted.append(html.unescape(t.group(4).decode("utf-8", "replace")))
             elif t.group(2):
                 parts.append("\t")
-        yield "".join(parts)
+                deleted.append("\t")
+        line = "".join(parts)
+        yield line if line.strip() or not deleted else "".join(deleted)  # (a line deleted with tracked changes: its
+        # deleted text, docs24; a line with text keeps its own)
 
 
 def _tab_lines(part: str, lines: Iterator[str], budget: CellBudget, delimiter: Delimiter,

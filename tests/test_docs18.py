@@ -206,7 +206,7 @@ def test_damaged_copies_of_every_new_path_are_listed_or_read(scanned: tuple[dict
 
 
 def test_word2003_xml_cells_merges_and_tracked_changes() -> None:
-    """Word 2003 XML's own spellings (``w:vmerge``), text inserted with tracked changes read, deleted text not (Tika's
+    """Word 2003 XML's own spellings (``w:vmerge``), text inserted with tracked changes read, deleted text where a cell has no other since docs24 (Tika's
     testWORD_2003ml.xml); merged cells placed (testWORD2003.xml); a table inside a paragraph (testWORDML_...doc)."""
     rows = [["氏名", "住所"], ["山田 太郎", "東京都千代田区1-1"], ["", "大阪府大阪市2-2"]]
     body = ("<w:tbl>" + "<w:tr>" + wordml_cell("氏名") + wordml_cell("住所") + "</w:tr>"
@@ -216,7 +216,10 @@ def test_word2003_xml_cells_merges_and_tracked_changes() -> None:
     assert [list(r) for r in sheets[0].rows] == [["氏名", "住所"], ["山田 太郎", rows[1][1]], ["山田 太郎", rows[2][1]]]
     tracked = read_tables(_third_party("tika__testWORD_2003ml.xml"), Caps(), "wordml").sheets
     texts = {str(c) for s in tracked for r in s.rows for c in r}
-    assert {"R1c1", "R4c1", "Embedded table r1c1"} <= texts and "R2c1" not in texts  # (R2c1: deleted)
+    assert {"R1c1", "R4c1", "Embedded table r1c1"} <= texts
+    assert "R2c1" in texts  # (R2c1: deleted with tracked changes, its text still in the file: docs24 reads a cell
+    # without current text from its deleted text, a person's row deleted so is a person the file leaks; docs18 had
+    # left it out, as Word's current view does)
     merged = read_tables(_third_party("tika__testWORD2003.xml"), Caps(), "wordml").sheets
     assert [list(r) for r in merged[0].rows] == [["R1 c1", "R1 c2", "", ""], ["", "", "R2 c3", ""], ["", "tika", "", "R3 c4"]]
     inside = read_tables(_third_party("tika__testWORDML_tableInsideParagraph.doc"), Caps(), "wordml").sheets

@@ -816,25 +816,32 @@ def _html_table(entry: Entry, size: int, first: bytes, most: int) -> bool:
     if _HTML_TABLE.search(first) or any(mark in first for mark in _HTML_TABLE_UTF16):
         return True
     if size <= len(first):
-        return page_cut(first)  # (a page cut before its table: listed cut, docs23; it added no line)
+        return page_cut(first, entry.name)  # (a page cut before its table: listed cut, docs23; it added no line)
     longer = _markup_head(entry)
     if longer is None:
         return True  # its content could not be looked at: the worker's read lists why
     return (size > len(longer) or _HTML_TABLE.search(longer) is not None or any(m in longer for m in _HTML_TABLE_UTF16)
-            or page_cut(longer))  # (a whole page up to MARKUP_CHECK is read here already: one cut before its table
+            or page_cut(longer, entry.name))  # (a whole page up to MARKUP_CHECK is read here already: one cut before its table
     # is listed cut as a page within the first read is; docs23b, a 1,319-byte page cut so said nothing)
 
 
-_PAGE_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+_PAGE_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml\s[^<>]{0,300}\?>\s*)?(?:<!--(?:(?!-->).)*-->\s*)*"
+                         rb"<(?:!doctype\s+html|html)[\s>]",  # (an XHTML page's <?xml ..?> first: docs24, never checked)
                          re.IGNORECASE | re.DOTALL)  # (a comment ends at its first -->: review23o, a lazy .*? spanning
 # the next comments tried 2**n ways on a file opening with n comments and no page tag, the scan hung)
 _HTML_START = re.compile(rb"<html[\s>]", re.IGNORECASE)  # an explicit <html> start tag (HTML5 pages written in its
 # optional-tags style leave out both start and end tags: sweep22's pages, pandoc's dzslides template)
 _PAGE_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)  # a page that writes its optional end tags (review23o)
+_LAST_START_TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9]{0,20})(?:\s[^<>]*)?>\s*$")  # a page's last tag, a start tag
+_VOID = frozenset({b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"param",
+                   b"source", b"track", b"wbr", b"p", b"li", b"dt", b"dd", b"option", b"td", b"th", b"tr"})  # elements
+# with no content or whose end tag is optional: a whole page may end after one
+_INCLUDE_NAME = re.compile(r"^_|(?:^|[_.\-])(?:header|head|top|inc|include|ssi)(?:[_.\-\d]|$)", re.IGNORECASE)  # a
+# server-side include or a site generator's partial (header.html, _header.html, head_inc.html): the top of a page
 
 
-def page_cut(data: bytes) -> bool:
+def page_cut(data: bytes, name: str = "") -> bool:
     """Whether a whole web page's bytes (UTF-8 or another ASCII-based encoding) end cut: a page (``<!DOCTYPE html>``
     or ``<html>`` first) ending inside a tag (its last ``<`` after its last ``>``), or one with an explicit ``<html>``
     start tag that closes neither ``</body>`` nor ``</html>``
@@ -843,7 +850,11 @@ def page_cut(data: bytes) -> bool:
     Fragments (pandas' ``<div>``), UTF-16 pages: False. review23o: the end tags are looked for in the page's last
     64 KiB before its padding (a whole page followed by 64 KiB of NULs, a carved page's slack, was said cut), and a page
     with ``<html lang=..>`` that writes no ``</head>`` (the optional-tags style html-minifier and Google's style keep
-    an ``<html>`` with attributes in) is cut only when it ends in its text (it has no ``</body>`` by design)."""
+    an ``<html>`` with attributes in) is cut only when it ends in its text (it has no ``</body>`` by design).
+    docs24: an XHTML page's ``<?xml ..?>`` may come first; a page without ``<html>`` that writes ``</head>`` is
+    checked as one with it; a page ending in a start tag of an element that needs content (``<div class=list>``) is
+    cut; a file ``name``d as an include (``header.html``, ``_header.html``: the top of a page, no ``</body>`` by
+    design) is cut only when it ends in its text or a tag."""
     tail = data.rstrip(b"\0 \t\r\n")
     if not tail or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return False
@@ -853,7 +864,13 @@ def page_cut(data: bytes) -> bool:
         return False
     if tail.rfind(b"<") > tail.rfind(b">"):
         return True
-    if _HTML_START.search(data, 0, 4096) is None or _PAGE_END.search(tail, max(0, len(tail) - 65536)) is not None:
+    if _INCLUDE_NAME.search(name.rsplit("/", 1)[-1].rsplit(".", 1)[0]) is not None:
+        return not tail.endswith(b">")  # an include ends at a tag by design (docs24: header.html false html-cut)
+    last = _LAST_START_TAG.search(tail[-512:])
+    if last is not None and last.group(1).lower() not in _VOID and _PAGE_END.search(tail, max(0, len(tail) - 65536)) is None:
+        return True  # it ends in an element it opened (<div class=list>): no whole page does (docs24: minified pages)
+    if (_HTML_START.search(data, 0, 4096) is None and _HEAD_END.search(tail) is None) or _PAGE_END.search(
+            tail, max(0, len(tail) - 65536)) is not None:  # (an HTML5 page without <html> that writes </head>: docs24)
         return False
     return not tail.endswith(b">") or _HEAD_END.search(tail) is not None
 
@@ -1409,7 +1426,7 @@ class SpreadsheetInspector:
         if findings and fmt in ("text", "xml", "sylk", "dbf") and (undecoded := _undecoded(data, reading)):
             reading.damage.append(say(Detail.VALUES_UNDECODED, n=undecoded))
         if fmt == "html" and ext in HTML_EXTENSIONS and not any(
-                c.get("code") == Detail.HTML_CUT_IN_TABLE.value for d in reading.damage for c in codes_of(d)) and page_cut(data):
+                c.get("code") == Detail.HTML_CUT_IN_TABLE.value for d in reading.damage for c in codes_of(d)) and page_cut(data, entry.name):
             reading.damage.append(say(Detail.HTML_CUT, n=len(data)))  # a page cut after its tables or before any
             # (docs23: it added no line, or its rows were listed read whole)
         status, detail = _outcome(fmt, ext, bool(findings), reading)
