@@ -1,0 +1,183 @@
+"""case24: case-folder leftovers of session 23 (real scans of generated shares, real CLI; no mocks).
+
+The story every test here reads: a share with the named list on four PCs (PC03's copy saved again, so its own bytes),
+scanned; then two copies removed, PC03's moved to PC05, PC04's left, a copy saved again on PC06; rescanned with
+``--baseline``; the two scans diffed with ``leakscan diff``. Each copy's fate is exact (gone / remains / moved /
+appeared), and the folders are then forged as someone making a "clean" rerun would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli, run_leakscan
+from tests.image_data import leaked_workbook, write_tree
+
+NAME = "利用者名簿.xlsx"
+
+
+def _saved_again(data: bytes, by: str) -> bytes:
+    """The workbook saved again by openpyxl (the same records, other bytes), as Excel records who saved it."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    wb.properties.lastModifiedBy = by
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert buf.getvalue() != data
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("story")
+    data = leaked_workbook()
+    pc03 = _saved_again(data, "総務課")
+    share = write_tree(root / "share", {f"PC01/{NAME}": data, f"PC02/{NAME}": data, f"PC03/backup/{NAME}": pc03,
+                                        f"PC04/{NAME}": data, "PC02/memo.txt": b"memo\n"})
+    base, rescan, diff = root / "base", root / "rescan", root / "diff"
+    done = run_leakscan("scan", str(share), "--name", NAME, "--out", str(base), "--workers", "1", "--quiet",
+                        "--case-id", "2026-024", timeout=300)
+    assert done.returncode == 1, done.stderr[-2000:]
+    (share / "PC01" / NAME).unlink()  # two copies removed
+    (share / "PC02" / NAME).unlink()
+    (share / "PC05" / "old").mkdir(parents=True)
+    (share / "PC03" / "backup" / NAME).rename(share / "PC05" / "old" / NAME)  # one moved
+    (share / "PC06").mkdir()
+    (share / "PC06" / NAME).write_bytes(_saved_again(data, "営業課"))  # one appeared
+    done = run_leakscan("scan", str(share), "--name", NAME, "--out", str(rescan), "--workers", "1", "--quiet",
+                        "--baseline", str(base), timeout=300)
+    assert done.returncode == 1, done.stderr[-2000:]
+    done = run_cli("diff", str(base), str(rescan), "--out", str(diff), "--quiet")
+    assert done.returncode == 1, done.stdout + done.stderr
+    return {"share": share, "base": base, "rescan": rescan, "diff": diff}
+
+
+def _load(folder: Path, name: str = "diff.json") -> dict:
+    return json.loads((folder / name).read_text("utf-8"))
+
+
+def _fates(diff: dict, share: Path) -> dict[tuple[str, str], list[str] | None]:
+    """(class, path under the share) of every leak entry, with the baseline paths of a relocated one."""
+    def rel(p: str) -> str:
+        return p.replace(str(share) + "/", "")
+
+    return {(e["class"], rel(e["path"])): ([rel(p) for p in e["baseline_paths"]] if "baseline_paths" in e else None)
+            for e in diff["entries"] if e["leak"]}
+
+
+# -- 7: the rerun story end to end ----------------------------------------------------------------------------------
+
+def test_each_copys_fate_is_exact_in_both_diffs(story: dict) -> None:
+    expected = {("removed", f"PC01/{NAME}"): None, ("removed", f"PC02/{NAME}"): None,
+                ("removed", f"PC03/backup/{NAME}"): None, ("remaining", f"PC04/{NAME}"): None,
+                ("relocated", f"PC05/old/{NAME}"): [f"PC03/backup/{NAME}"], ("new", f"PC06/{NAME}"): None}
+    for folder in (story["rescan"], story["diff"]):
+        diff = _load(folder)
+        assert _fates(diff, story["share"]) == expected, folder
+        assert diff["verdict"] == "remaining" and diff["verdict_reasons"] == ["remaining", "relocated", "new"]
+    one, two = _load(story["rescan"]), _load(story["diff"])
+    assert one["entries"] == two["entries"] and one["baseline"] == two["baseline"]  # the same diff both ways
+
+
+def test_every_folder_of_the_story_verifies(story: dict) -> None:
+    for name in ("base", "rescan", "diff"):
+        done = run_cli("verify", str(story[name]))
+        assert done.returncode == 0, (name, done.stdout + done.stderr)
+
+
+def _pdf_text(pdf: Path) -> tuple[str, list[tuple[float, float]]]:
+    import pypdf
+
+    reader = pypdf.PdfReader(pdf)
+    return ("\n".join(p.extract_text() for p in reader.pages),
+            [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages])
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ja", ("残存あり", "残存", "移動", "新規")),
+    ("en", ("remaining", "relocated", "new")),
+])
+def test_the_rerun_report_is_readable_on_a4(story: dict, tmp_path: Path, lang: str, words: tuple[str, ...]) -> None:
+    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+        pytest.skip("chromium not installed")
+    for name in ("rescan", "diff"):
+        case = tmp_path / name
+        shutil.copytree(story[name], case)
+        done = run_cli("report", str(case), "--lang", lang, "--pdf")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert run_cli("verify", str(case), "--scans", str(story["base"]), str(story["rescan"])).returncode == 0
+        text, sizes = _pdf_text(case / "remediation.pdf")
+        assert all(abs(w - 595.3) < 1.5 and abs(h - 841.9) < 1.5 for w, h in sizes), sizes  # A4 portrait
+        assert len(sizes) <= 10, len(sizes)
+        flat = re.sub(r"\s+", "", text)
+        for word in words:
+            assert word in text, (name, word)
+        for where in ("PC01", "PC02", "PC03/backup", "PC04", "PC05/old", "PC06"):  # every copy named, path whole
+            assert re.sub(r"\s+", "", f"{where}/{NAME}") in flat, (name, where)
+
+
+# -- 1: ``leakscan report`` of a rewritten diff.json ----------------------------------------------------------------
+
+def _forge(case: Path, edit: Callable[[dict], None]) -> None:
+    """diff.json rewritten by ``edit`` and kept consistent with itself (counts, leak counts, lingering made again;
+    verdict clean), then the manifest made again, as a forger would."""
+    from scanner.codes import CLASSES
+    from scanner.diff import contradictions
+    from scanner.output import write_manifest
+
+    diff = _load(case)
+    edit(diff)
+    diff["counts"] = {c: sum(1 for e in diff["entries"] if e["class"] == c) for c in CLASSES}
+    diff["leak_counts"] = {c: sum(1 for e in diff["entries"] if e["class"] == c and e["leak"]) for c in CLASSES}
+    diff["lingering"] = []
+    diff["verdict"], diff["verdict_reasons"] = "clean", []
+    assert contradictions(diff) == [], contradictions(diff)  # agrees with itself
+    (case / "diff.json").write_text(json.dumps(diff, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    write_manifest(case)
+
+
+def _only_removed(diff: dict) -> None:
+    diff["entries"] = [e for e in diff["entries"] if e["class"] == "removed"]
+
+
+def _no_leaks(diff: dict) -> None:
+    """Every entry kept (so no hit of the rescan beside it is left out), each marked as no leak."""
+    for e in diff["entries"]:
+        e["leak"] = False
+
+
+@pytest.mark.parametrize("folder, edit", [("diff", _only_removed), ("rescan", _no_leaks)],
+                         ids=["diff-folder", "rescan-folder"])
+def test_report_refuses_a_diff_json_that_is_not_the_diff_of_its_scans(story: dict, tmp_path: Path, folder: str,
+                                                                      edit: Callable[[dict], None]) -> None:
+    """Only verify recomputed a diff.json from the scans it names: ``leakscan report`` rendered a rewritten one into
+    remediation.html ("clean") and vouched for it with a fresh manifest."""
+    case = tmp_path / folder
+    shutil.copytree(story[folder], case)
+    before = (case / "remediation.html").read_bytes()
+    _forge(case, edit)
+    done = run_cli("report", str(case))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "diff.json" in done.stderr and "recomputed" in done.stderr, done.stderr
+    assert (case / "remediation.html").read_bytes() == before  # nothing rendered from it
+
+
+def test_report_says_it_recomputed_the_diff(story: dict, tmp_path: Path) -> None:
+    case = tmp_path / "diff"
+    shutil.copytree(story["diff"], case)
+    done = run_cli("report", str(case))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "recomputed" in done.stderr, done.stderr
+    moved = tmp_path / "usb"
+    shutil.copytree(story["diff"], moved / "03-diff")
+    alone = run_cli("report", str(moved / "03-diff"))  # scans at their recorded folders still: found there
+    assert alone.returncode == 0, alone.stdout + alone.stderr
