@@ -181,3 +181,61 @@ def test_report_says_it_recomputed_the_diff(story: dict, tmp_path: Path) -> None
     shutil.copytree(story["diff"], moved / "03-diff")
     alone = run_cli("report", str(moved / "03-diff"))  # scans at their recorded folders still: found there
     assert alone.returncode == 0, alone.stdout + alone.stderr
+
+
+# -- 4: the start of the scan in the exports: every occurrence, read whole ------------------------------------------
+
+def _as_older(case: Path) -> str:
+    """findings.json passed off as an older leakscan's (case23's forgery: scan.outputs struck, the start cut to the
+    second, the code hash edited, the state kept apart), the exports kept; returns the start it now states."""
+    doc = _load(case, "findings.json")
+    del doc["scan"]["outputs"]
+    doc["scan"]["started"] = doc["scan"]["started"].split(".")[0] + "Z"
+    doc["tool"]["code_sha256"] = "0" * 64
+    (case / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (case / "scan-state.sqlite").unlink()
+    return str(doc["scan"]["started"])
+
+
+def _second_start_first(case: Path, started: str) -> None:
+    """Each export given a second start of the scan, findings.json's forged one, ahead of its own (DFXML: in the
+    creator block; CASE: on the first node of the graph), as a forger who read which one is compared would."""
+    dfxml = (case / "findings.dfxml").read_text("utf-8")
+    at = dfxml.index("<creator")
+    (case / "findings.dfxml").write_text(dfxml[:at] + f"<start_time>{started}</start_time>" + dfxml[at:], "utf-8")
+    graph = json.loads((case / "findings.case.jsonld").read_text("utf-8"))
+    first = graph["@graph"][0]
+    graph["@graph"][0] = {"uco-action:startTime": {"@type": "xsd:dateTime", "@value": started}, **first}
+    (case / "findings.case.jsonld").write_text(json.dumps(graph, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+def _struck_start(case: Path, started: str) -> None:
+    """Each export's start of the scan struck out."""
+    dfxml = (case / "findings.dfxml").read_text("utf-8")
+    (case / "findings.dfxml").write_text(re.sub(r"<start_time>[^<]*</start_time>", "", dfxml), "utf-8")
+    graph = json.loads((case / "findings.case.jsonld").read_text("utf-8"))
+    for node in graph["@graph"]:
+        node.pop("uco-action:startTime", None)
+    (case / "findings.case.jsonld").write_text(json.dumps(graph, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+@pytest.mark.parametrize("forge", [_second_start_first, _struck_start], ids=["two-starts", "start-struck"])
+def test_an_export_stating_another_start_anywhere_is_not_made_from_findings_json(
+        story: dict, tmp_path: Path, forge: Callable[[Path, str], None]) -> None:
+    """verify23 left the choice open: the first start in the export was compared (a whole read), so a forged one put
+    ahead of the export's own passed; the last alone (a tail read) would pass one put behind it. Decided: every start
+    the export states is compared (whole read, as before) and there is exactly one, as every leakscan writes."""
+    from scanner.output import write_manifest
+
+    case = tmp_path / "base"
+    shutil.copytree(story["base"], case)
+    started = _as_older(case)
+    forge(case, started)
+    write_manifest(case)
+    run_cli("report", str(case))
+    write_manifest(case)
+    done = run_cli("verify", str(case))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "findings.dfxml" in done.stdout and "findings.case.jsonld" in done.stdout, done.stdout
+    merged = run_cli("merge", str(case), "--out", str(tmp_path / "merged"))
+    assert merged.returncode == 2, merged.stdout + merged.stderr
