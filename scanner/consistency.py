@@ -71,17 +71,27 @@ def exports_started(out: Path, doc: dict[str, Any]) -> list[tuple[str, str]]:
 
     started = (doc.get("scan") or {}).get("started") if isinstance(doc.get("scan"), dict) else None
     found = []
-    patterns = (("findings.dfxml", rb"<start_time>([^<]*)</start_time>"),
-                ("findings.case.jsonld", rb'"uco-action:startTime":\s*\{[^}]*"@value":\s*"([^"]*)"'))
-    for name, pattern in patterns:
+    patterns = (("findings.dfxml", rb"<start_time>([^<]*)</start_time>", rb"<start_time[\s/>]"),
+                ("findings.case.jsonld", rb'"uco-action:startTime":\s*\{[^}]*"@value":\s*"([^"]*)"',
+                 rb'"uco-action:startTime"\s*:'))  # a key: a string value is never followed by a colon
+    for name, pattern, mark in patterns:
         try:
             data: bytes | None = read_nofollow(out / name, EXPORT_LIMIT)
         except (OSError, UsageError):  # absent or a link: the manifest check says so; too large: exports_not_compared
             data = None
-        m = re.search(pattern, data) if data is not None else None
-        if m is not None and m.group(1).decode("utf-8", "replace") != started:
+        if data is None:
+            continue
+        # case24 (verify23's open choice): the whole export is read and every start it states compared; leakscan
+        # writes exactly one (a name cannot form one: XML escapes <, JSON escapes "). Before, the first alone was:
+        # a forged start put ahead of the export's own passed, and so did an export whose start was struck.
+        stated = [m.group(1).decode("utf-8", "replace") for m in re.finditer(pattern, data)]
+        times = len(re.findall(mark, data))
+        if any(s != started for s in stated):
             found.append((name, "states another start of the scan than the findings.json beside it (not made from "
                                 "it: copied in from another case, or the findings.json edited)"))
+        elif len(stated) != (1 if started else 0) or times != len(stated):
+            found.append((name, f"states the start of the scan {times} times, not once in the "
+                                "form leakscan writes it (edited?)"))
     return found
 
 
