@@ -129,10 +129,12 @@ def test_the_rerun_report_is_readable_on_a4(story: dict, tmp_path: Path, lang: s
 
 def _forge(case: Path, edit: Callable[[dict], None]) -> None:
     """diff.json rewritten by ``edit`` and kept consistent with itself (counts, leak counts, lingering made again;
-    verdict clean), then the manifest made again, as a forger would."""
+    verdict clean), remediation.html rendered from it with leakscan's own code and the manifest made again, as a
+    forger holding leakscan would."""
     from scanner.codes import CLASSES
     from scanner.diff import contradictions
     from scanner.output import write_manifest
+    from scanner.remediation import write_diff
 
     diff = _load(case)
     edit(diff)
@@ -141,7 +143,7 @@ def _forge(case: Path, edit: Callable[[dict], None]) -> None:
     diff["lingering"] = []
     diff["verdict"], diff["verdict_reasons"] = "clean", []
     assert contradictions(diff) == [], contradictions(diff)  # agrees with itself
-    (case / "diff.json").write_text(json.dumps(diff, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    write_diff(diff, case, "ja")
     write_manifest(case)
 
 
@@ -163,9 +165,9 @@ def test_report_refuses_a_diff_json_that_is_not_the_diff_of_its_scans(story: dic
     remediation.html ("clean") and vouched for it with a fresh manifest."""
     case = tmp_path / folder
     shutil.copytree(story[folder], case)
-    before = (case / "remediation.html").read_bytes()
     _forge(case, edit)
-    done = run_cli("report", str(case))
+    before = (case / "remediation.html").read_bytes()
+    done = run_cli("report", str(case), "--lang", "en")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "diff.json" in done.stderr and "recomputed" in done.stderr, done.stderr
     assert (case / "remediation.html").read_bytes() == before  # nothing rendered from it
@@ -239,3 +241,137 @@ def test_an_export_stating_another_start_anywhere_is_not_made_from_findings_json
     assert "findings.dfxml" in done.stdout and "findings.case.jsonld" in done.stdout, done.stdout
     merged = run_cli("merge", str(case), "--out", str(tmp_path / "merged"))
     assert merged.returncode == 2, merged.stdout + merged.stderr
+
+
+# -- 2: a diff.json with both folders struck ------------------------------------------------------------------------
+
+def _strike_folders(diff: dict) -> None:
+    for side in ("baseline", "rescan"):
+        diff[side].pop("folder")
+
+
+@pytest.mark.parametrize("folder, edit", [("diff", _only_removed), ("rescan", _no_leaks)],
+                         ids=["diff-folder", "rescan-folder"])
+def test_a_forged_diff_with_both_folders_struck_is_recomputed_from_the_scans_found(
+        story: dict, tmp_path: Path, folder: str, edit: Callable[[dict], None]) -> None:
+    """review23c left it: both folders struck read as a diff of a leakscan before case23 (which records none) and was
+    checked against itself only: a forged clean verdict verified (exit 0) and was rendered. The scans it names are
+    still found by their SHA-256 (beside the diff's folder; a rescan folder's own findings.json and the baseline its
+    command line names; --scans) and it is recomputed from them."""
+    tree = tmp_path / "tree"
+    for name in ("base", "rescan", "diff"):
+        shutil.copytree(story[name], tree / f"0-{name}")  # other names than recorded: found by SHA-256, not by name
+    case = tree / f"0-{folder}"
+
+    def forged(diff: dict) -> None:
+        edit(diff)
+        _strike_folders(diff)
+
+    _forge(case, forged)
+    done = run_cli("verify", str(case))
+    assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
+    assert run_cli("report", str(case)).returncode == 2
+
+
+def test_a_rescan_folders_diff_naming_another_rescan_is_refused(story: dict, tmp_path: Path) -> None:
+    """In a scan --baseline folder diff.json is the diff of the findings.json beside it. Its rescan's SHA-256 changed
+    (and both folders struck), nothing compared it with that findings.json: verify 0."""
+    case = tmp_path / "rescan"
+    shutil.copytree(story["rescan"], case)
+
+    def forged(diff: dict) -> None:
+        _no_leaks(diff)
+        _strike_folders(diff)
+        diff["rescan"]["findings_sha256"] = "0" * 64
+
+    _forge(case, forged)
+    done = run_cli("verify", str(case))
+    assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
+    assert run_cli("report", str(case)).returncode == 2
+
+
+def test_a_diff_with_both_folders_struck_and_its_scans_nowhere(story: dict, tmp_path: Path) -> None:
+    """Scans nowhere to be found (their SHA-256 changed too): a diff naming a rule set this leakscan does not know as
+    one before case23 (every rule set after the first rule change since) must name its folders: refused. Under a rule
+    set of before case23 it is said not recomputed (a note), as a genuine older diff copied alone."""
+    case = tmp_path / "alone" / "diff"
+    shutil.copytree(story["diff"], case)
+
+    def nowhere(diff: dict) -> None:
+        _only_removed(diff)
+        _strike_folders(diff)
+        for side in ("baseline", "rescan"):
+            diff[side]["findings_sha256"] = "0" * 64
+
+    _forge(case, nowhere)
+    done = run_cli("verify", str(case))
+    assert done.returncode == 0 and "not recomputed" in done.stdout, done.stdout + done.stderr  # today's rule set
+    report = run_cli("report", str(case))
+    assert report.returncode == 0 and "not recomputed" in report.stderr, report.stdout + report.stderr
+
+    def later(diff: dict) -> None:
+        for side in ("baseline", "rescan"):
+            diff[side]["tool"]["ruleset_sha256"] = "ab" * 32  # a rule set this leakscan knows of no leakscan before
+
+    _forge(case, later)
+    done = run_cli("verify", str(case))
+    assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
+    assert run_cli("report", str(case)).returncode == 2
+
+
+# -- 3: findings.json stripped of every field newer than the exports ------------------------------------------------
+
+FIRST_RULESET = "ba9df17757d7365d9e4ac20df993cb2967ca7b66729fbd6fd1dd53e8a8edbdf8"  # 304c7ba2, the walking skeleton
+
+
+def _as_before_the_exports(case: Path, ruleset: str | None) -> None:
+    """findings.json as a 2026-12-03 leakscan wrote it: scan.outputs, tool.code_sha256 and persons struck (a case
+    without persons), the start cut to the second, the summary made again; the exports, the state and case.key
+    deleted; report.html and the manifest made again. ``ruleset``: the rule set it then names (None: kept)."""
+    from scanner.output import write_manifest
+    from scanner.summary import summarise
+
+    doc = _load(case, "findings.json")
+    del doc["scan"]["outputs"]
+    doc["scan"]["started"] = doc["scan"]["started"].split(".")[0] + "Z"
+    del doc["tool"]["code_sha256"]
+    doc.pop("persons", None)
+    if ruleset is not None:
+        doc["tool"]["ruleset_sha256"] = ruleset
+    doc.pop("summary", None)
+    doc["summary"] = summarise(doc)
+    (case / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    for name in ("findings.dfxml", "findings.case.jsonld", "copies.hashdeep", "keyword-leads.csv", "skipped.csv",
+                 "scan-state.sqlite", "case.key"):
+        (case / name).unlink()
+    write_manifest(case)
+    run_cli("report", str(case))
+    write_manifest(case)
+
+
+@pytest.mark.parametrize("ruleset", [None, "ab" * 32], ids=["its-rule-set", "a-rule-set-made-up"])
+def test_a_findings_json_stripped_to_before_the_exports_is_refused_by_its_rule_set(
+        story: dict, tmp_path: Path, ruleset: str | None) -> None:
+    """case23's left item: every field newer than the exports struck, the exports deleted: it read as a 12-03 folder
+    (verify 0). The rule set it names was recorded by no leakscan before the exports (scanner/eras.py, from git
+    history), so the exports (and tool.code_sha256) must be there."""
+    case = tmp_path / "base"
+    shutil.copytree(story["base"], case)
+    _as_before_the_exports(case, ruleset)
+    done = run_cli("verify", str(case))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "OUTPUT MISSING: findings.dfxml" in done.stdout and "code_sha256" in done.stdout, done.stdout
+    assert run_cli("persons", str(case)).returncode == 2
+
+
+def test_the_limit_a_forger_naming_a_rule_set_of_before_the_exports(story: dict, tmp_path: Path) -> None:
+    """What is left: a forger who also names a rule set a leakscan before the exports recorded (he needs a folder or a
+    copy of leakscan of that time; scanner/eras.py holds only digests of them) passes as a 12-03 folder; the SHA-256
+    written down when the case was made (--expect-sha256) still catches it."""
+    case = tmp_path / "base"
+    shutil.copytree(story["base"], case)
+    anchor = __import__("hashlib").sha256((case / "findings.json").read_bytes()).hexdigest()
+    _as_before_the_exports(case, FIRST_RULESET)
+    assert run_cli("verify", str(case)).returncode == 0
+    done = run_cli("verify", str(case), "--expect-sha256", anchor)
+    assert done.returncode == 1 and "ANCHOR MISMATCH" in done.stdout, done.stdout
