@@ -37,6 +37,9 @@ def contradictions(doc: dict[str, Any]) -> list[str]:
             found.append("its summary does not agree with its own findings (edited?)")
     if _outputs_struck(doc):
         found.append("its scan.outputs is missing, though the leakscan that wrote it records them (edited?)")
+    if _code_sha256_struck(doc):
+        found.append("its tool.code_sha256 is missing, though the rule set it names is of a leakscan that records it "
+                     "(edited?)")
     if doc.get("duplicate_groups") != duplicate_groups(doc.get("files") or []):
         found.append("its duplicate groups do not agree with the SHA-256 and paths of its hits (edited?)")
     hits = {f.get("id"): f for f in doc.get("files") or [] if isinstance(f, dict)}
@@ -58,6 +61,15 @@ def _outputs_struck(doc: dict[str, Any]) -> bool:
         return False
     started = scan.get("started")
     return made_by_this_code(doc) or (isinstance(started, str) and "." in started)
+
+
+def _code_sha256_struck(doc: dict[str, Any]) -> bool:
+    """A findings.json without ``tool.code_sha256`` naming a rule set that no leakscan before the code hash (2026-12-05)
+    recorded (case24: struck with every later field and the exports deleted, it read as a 12-03 folder)."""
+    from .era import may_predate, ruleset_of
+
+    tool = doc.get("tool")
+    return isinstance(tool, dict) and "code_sha256" not in tool and not may_predate("code_sha256", ruleset_of(doc))
 
 
 def exports_started(out: Path, doc: dict[str, Any]) -> list[tuple[str, str]]:

@@ -81,12 +81,13 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool, sca
         if not found:  # case24: only verify recomputed it; a diff.json rewritten whole was rendered and vouched for
             from .verify import recomputed
 
-            found = recomputed(diff, out, scans)
+            notes: list[str] = []
+            found = recomputed(diff, out, scans, notes)
         if found:
             raise UsageError(f"{out / DIFF_JSON}: {found[0]}; the reports are not written again from it "
                              "(check with leakscan verify)")
         if said is not None:
-            said.append(_recomputed_note(diff))
+            said += notes or [_recomputed_note()]
     if doc is not None:
         if doc.get("schema") != SCHEMA:
             raise UsageError(f"{out / FINDINGS}: not a {SCHEMA} file")
@@ -107,17 +108,12 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool, sca
     return written
 
 
-def _recomputed_note(diff: dict[str, Any]) -> str:
-    """What the terminal says of a diff.json report rendered (case24): recomputed from the scans it names, or a diff of
-    a leakscan that records no folders (checked against itself only, as verify does)."""
+def _recomputed_note() -> str:
+    """What the terminal says of a diff.json report recomputed from the scans it names before rendering it (case24)."""
     from .i18n import _
 
-    sides = [diff.get(side) for side in ("baseline", "rescan")]
-    if all(isinstance(side, dict) and isinstance(side.get("folder"), str) for side in sides):
-        return _("diff.json: recomputed from the two scans it names (their findings.json of the SHA-256 it names): "
-                 "the same diff")
-    return _("note: diff.json names no folders of its scans (a leakscan before case23): checked against itself "
-             "only, not recomputed")
+    return _("diff.json: recomputed from the two scans it names (their findings.json of the SHA-256 it names): "
+             "the same diff")
 
 
 def _for_report(doc: dict[str, Any], case_file: Path | None) -> dict[str, Any]:

@@ -375,3 +375,25 @@ def test_the_limit_a_forger_naming_a_rule_set_of_before_the_exports(story: dict,
     assert run_cli("verify", str(case)).returncode == 0
     done = run_cli("verify", str(case), "--expect-sha256", anchor)
     assert done.returncode == 1 and "ANCHOR MISMATCH" in done.stdout, done.stdout
+
+
+def test_the_rule_set_table_is_what_git_history_gives() -> None:
+    """scanner/eras.py is made from this repository's history by tools/make_eras.py (rule sets as each commit's
+    scanner.rules computed them; checked by hand against 74992560, ff16f1ca and 833d2d7d's own code). Later commits
+    descend from every feature, so the table stays in step until a feature is added."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    probe = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-shallow-repository"], capture_output=True,
+                           text=True)
+    if probe.returncode != 0 or probe.stdout.strip() != "false":
+        pytest.skip("needs a checkout with its whole git history")
+    done = subprocess.run([sys.executable, str(root / "tools" / "make_eras.py"), "--check"], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    from scanner import rules
+    from scanner.era import may_predate
+
+    assert not may_predate("exports", rules.ruleset_sha256()) and not may_predate("code_sha256", rules.ruleset_sha256())
+    assert all(may_predate(f, FIRST_RULESET) for f in ("exports", "code_sha256", "diff_folders"))
