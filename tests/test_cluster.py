@@ -541,3 +541,71 @@ def test_tls_options_that_cannot_work_are_said_in_one_line(tmp_path: Path) -> No
                 assert "_ssl.c" not in lines[0] and "cannot connect" not in lines[0], (what, lines[0])
     finally:
         secure.close()
+
+
+def _run_on_a_terminal(args: list[str], timeout: float) -> tuple[int | None, str]:
+    """``python scan.py ARGS`` with a controlling terminal (pty.fork): where OpenSSL would prompt for a key's
+    pass-phrase. Returns the exit code (None: still waiting at the timeout, then killed) and what it wrote there."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: its own session, the pty its controlling terminal
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, str(ROOT / "scan.py"), *args])
+    said, deadline = b"", time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _w, _x = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            said += chunk
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+        return None, said.decode("utf-8", "replace")
+    _pid, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), said.decode("utf-8", "replace")
+
+
+def test_a_tls_key_with_a_pass_phrase_is_said_never_prompted_for(tmp_path: Path) -> None:
+    """case24 (review23c's left item): a --tls-key encrypted with a pass-phrase made OpenSSL prompt on the terminal in
+    the middle of the scan ("Enter PEM pass phrase:"), or, without a terminal, said "not a private key in PEM form".
+    The pass-phrase is never asked for nor read: one line says the key is encrypted and what to do, exit 2."""
+    from cryptography.hazmat.primitives import serialization
+
+    ca, cert, key = _certificates(tmp_path / "tls")
+    plain = serialization.load_pem_private_key(key.read_bytes(), password=None)
+    locked = {"pkcs8": serialization.PrivateFormat.PKCS8, "traditional": serialization.PrivateFormat.TraditionalOpenSSL}
+    tls = ["--tls-ca-file", str(ca), "--tls-cert", str(cert), "--tls-key", str(key)]
+    secure = Cluster(tmp_path / "dask", [tmp_path / "w"], tls=tls)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "memo.txt").write_text("nothing", encoding="utf-8")
+    try:
+        for what, form in locked.items():
+            encrypted = tmp_path / f"key-{what}.pem"
+            encrypted.write_bytes(plain.private_bytes(serialization.Encoding.PEM, form,
+                                                      serialization.BestAvailableEncryption(b"pass phrase 24")))
+            assert b"ENCRYPTED" in encrypted.read_bytes()
+            out = tmp_path / f"out-{what}"
+            args = ["scan", str(share), "--scheduler", secure.address, "--tls-ca", str(ca), "--tls-cert", str(cert),
+                    "--tls-key", str(encrypted), "--name", LEAKED_NAME, "--out", str(out), "--quiet"]
+            code, said = _run_on_a_terminal(args, timeout=90)
+            assert code is not None, f"{what}: waited on the terminal: {said!r}"
+            lines = [ln for ln in said.splitlines() if ln.strip()]
+            assert code == 2 and "Traceback" not in said and len(lines) == 1, (what, said)
+            assert "pass phrase" not in said.lower() or "pass-phrase" in said, (what, said)  # no OpenSSL prompt
+            assert f"--tls-key {encrypted}" in lines[0] and "pass-phrase" in lines[0], (what, lines[0])
+            assert not (out / "findings.json").exists(), what
+            done = _scan(str(share), "--scheduler", secure.address, "--tls-ca", str(ca), "--tls-cert", str(cert),
+                         "--tls-key", str(encrypted), out=tmp_path / f"quiet-{what}", timeout=90)  # no terminal
+            assert done.returncode == 2 and "pass-phrase" in done.stderr, (what, done.stderr)
+    finally:
+        secure.close()
