@@ -609,3 +609,71 @@ def test_a_tls_key_with_a_pass_phrase_is_said_never_prompted_for(tmp_path: Path)
             assert done.returncode == 2 and "pass-phrase" in done.stderr, (what, done.stderr)
     finally:
         secure.close()
+
+
+def test_folders_a_dask_scan_made_pass_the_case_checks_when_honest_and_fail_when_forged(site: dict,
+                                                                                          tmp_path: Path) -> None:
+    """case24: session 23's case-folder checks (diff recomputed from its scans, exports' start, the rule set's era)
+    had not met folders a Dask scan wrote. A baseline and a ``scan --baseline`` rescan made on the cluster, their
+    ``leakscan diff`` and a merge: verify and report pass them; forged as in tests/test_case24.py, each fails."""
+    import shutil
+
+    from test_case24 import _as_before_the_exports, _as_older, _forge, _only_removed, _strike_folders
+
+    leaked = next(p for p in site["share"].rglob(LEAKED_NAME) if p.is_file()).read_bytes()
+    share = tmp_path / "share"
+    for rel in ("PC01", "PC02/backup"):
+        (share / rel).mkdir(parents=True)
+        (share / rel / LEAKED_NAME).write_bytes(leaked)
+    (share / "PC02" / "memo.txt").write_text("memo\n", encoding="utf-8")
+    base, rescan, diff, merged = (tmp_path / n for n in ("base", "rescan", "diff", "merged"))
+    assert _dask_scan(site, str(share), out=base).returncode == 1
+    (share / "PC01" / LEAKED_NAME).unlink()
+    done = _dask_scan(site, str(share), "--baseline", str(base), out=rescan)
+    assert done.returncode == 1, done.stderr
+    assert [p["worker"] for p in _parts(rescan)], "not scanned on the cluster"
+    assert run_cli("diff", str(base), str(rescan), "--out", str(diff), "--quiet").returncode == 1
+    assert run_cli("merge", str(base), str(site["local"]), "--out", str(merged), "--quiet").returncode in (0, 1)
+    for folder in (base, rescan, diff, merged):  # honest: every check passes
+        done = run_cli("verify", str(folder))
+        assert done.returncode == 0, (folder.name, done.stdout + done.stderr)
+    for folder in (rescan, diff):
+        copy = tmp_path / "reported" / folder.name
+        shutil.copytree(folder, copy)
+        done = run_cli("report", str(copy), "--lang", "en")
+        assert done.returncode == 0 and "recomputed" in done.stderr, (folder.name, done.stdout + done.stderr)
+    assert load(diff, "diff.json")["verdict"] == "remaining"
+
+    def forged(name: str, folder: Path, forge) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+        for each in (base, rescan, diff):  # the case tree copied whole, then one folder forged in it
+            shutil.copytree(each, tmp_path / "forged" / name / each.name)
+        copy = tmp_path / "forged" / name / folder.name
+        forge(copy)
+        return run_cli("verify", str(copy))
+
+    def both_struck(diff: dict) -> None:
+        _only_removed(diff)
+        _strike_folders(diff)
+
+    for name, folder, forge in (("clean", diff, lambda c: _forge(c, _only_removed)),
+                                ("clean-folders-struck", diff, lambda c: _forge(c, both_struck)),
+                                ("older-exports-kept", base, lambda c: (_as_older(c), _remanifest(c))),
+                                ("before-the-exports", base, lambda c: _as_before_the_exports(c, None))):
+        done = forged(name, folder, forge)
+        assert done.returncode == 1 and "OUTPUT" in done.stdout, (name, done.stdout + done.stderr)
+    # the limit: the forged diff with both folders struck, taken away from its scans, is said not recomputed (today's
+    # rule set is also one of before case23); its scans named, it fails
+    alone = tmp_path / "alone" / "diff"
+    shutil.copytree(tmp_path / "forged" / "clean-folders-struck" / "diff", alone)
+    done = run_cli("verify", str(alone))
+    assert done.returncode == 0 and "not recomputed" in done.stdout, done.stdout + done.stderr
+    done = run_cli("verify", str(alone), "--scans", str(base), str(rescan))
+    assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
+
+
+def _remanifest(case: Path) -> None:
+    from scanner.output import write_manifest
+
+    write_manifest(case)
+    run_cli("report", str(case))
+    write_manifest(case)
