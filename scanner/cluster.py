@@ -142,15 +142,28 @@ def _check_tls_files(ca: str, cert: str, key: str) -> None:
         context.load_verify_locations(cafile=ca)
     except (ssl.SSLError, OSError, ValueError) as e:
         raise UsageError(f"--tls-ca {ca}: not a CA certificate in PEM form ({getattr(e, 'reason', None) or e})") from e
+    asked: list[bool] = []
+
+    def never_prompt() -> bytes:  # case24: without a callback OpenSSL prompts on the terminal, inside the scan
+        asked.append(True)
+        raise ValueError("a pass-phrase is never asked for")
+
+    for path, option in ((key, "--tls-key"), (cert, "--tls-cert")):
+        if _encrypted(path):
+            raise UsageError(_passphrase(option, path))
     try:
-        context.load_cert_chain(cert)
+        context.load_cert_chain(cert, password=never_prompt)
     except ssl.SSLError:
         pass  # the key is not in the certificate's file: checked with --tls-key below
     except (OSError, ValueError) as e:
+        if asked:
+            raise UsageError(_passphrase("--tls-cert", cert)) from e
         raise UsageError(f"--tls-cert {cert}: not a certificate in PEM form ({e})") from e
     try:
-        context.load_cert_chain(cert, key)
+        context.load_cert_chain(cert, key, password=never_prompt)
     except (ssl.SSLError, OSError, ValueError) as e:
+        if asked:
+            raise UsageError(_passphrase("--tls-key", key)) from e
         what = getattr(e, "reason", None) or type(e).__name__
         if what == "KEY_VALUES_MISMATCH":
             raise UsageError(f"--tls-key {key}: not the private key of --tls-cert {cert} ({what})") from e
@@ -158,6 +171,25 @@ def _check_tls_files(ca: str, cert: str, key: str) -> None:
         if "CERTIFICATE" not in pem:
             raise UsageError(f"--tls-cert {cert}: not a certificate in PEM form ({what})") from e
         raise UsageError(f"--tls-key {key}: not a private key in PEM form for --tls-cert {cert} ({what})") from e
+
+
+def _encrypted(path: str) -> bool:
+    """A PEM file holding a private key encrypted with a pass-phrase (PKCS#8 ``ENCRYPTED PRIVATE KEY``, or OpenSSL's
+    traditional form with ``Proc-Type: 4,ENCRYPTED``). Never raises."""
+    try:
+        with open(path, "rb") as f:
+            text = f.read(1 << 20)
+    except OSError:
+        return False
+    return b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in text or b"Proc-Type: 4,ENCRYPTED" in text
+
+
+def _passphrase(option: str, path: str) -> str:
+    """Why an encrypted key is refused, and what to do (case24: OpenSSL prompted on the terminal inside the scan, and
+    Dask takes no pass-phrase). The pass-phrase is never asked for, read from the command line or the environment."""
+    return (f"{option} {path}: the private key is encrypted with a pass-phrase, which leakscan does not ask for (OpenSSL "
+            "would prompt on the terminal in the middle of the scan); give a copy without the pass-phrase, kept "
+            "0600 on an encrypted disk (openssl pkey -in KEY -out PLAIN.pem)")
 
 
 def _pem_kinds(path: str) -> set[str]:

@@ -37,6 +37,9 @@ def contradictions(doc: dict[str, Any]) -> list[str]:
             found.append("its summary does not agree with its own findings (edited?)")
     if _outputs_struck(doc):
         found.append("its scan.outputs is missing, though the leakscan that wrote it records them (edited?)")
+    if _code_sha256_struck(doc):
+        found.append("its tool.code_sha256 is missing, though the rule set it names is of a leakscan that records it "
+                     "(edited?)")
     if doc.get("duplicate_groups") != duplicate_groups(doc.get("files") or []):
         found.append("its duplicate groups do not agree with the SHA-256 and paths of its hits (edited?)")
     hits = {f.get("id"): f for f in doc.get("files") or [] if isinstance(f, dict)}
@@ -60,6 +63,15 @@ def _outputs_struck(doc: dict[str, Any]) -> bool:
     return made_by_this_code(doc) or (isinstance(started, str) and "." in started)
 
 
+def _code_sha256_struck(doc: dict[str, Any]) -> bool:
+    """A findings.json without ``tool.code_sha256`` naming a rule set that no leakscan before the code hash (2026-12-05)
+    recorded (case24: struck with every later field and the exports deleted, it read as a 12-03 folder)."""
+    from .era import may_predate, ruleset_of
+
+    tool = doc.get("tool")
+    return isinstance(tool, dict) and "code_sha256" not in tool and not may_predate("code_sha256", ruleset_of(doc))
+
+
 def exports_started(out: Path, doc: dict[str, Any]) -> list[tuple[str, str]]:
     """The exports state when the scan began (DFXML ``start_time``, CASE ``uco-action:startTime``: every leakscan that
     wrote them, from findings.json's ``scan.started``), whatever code wrote them: one that is not findings.json's was
@@ -71,17 +83,27 @@ def exports_started(out: Path, doc: dict[str, Any]) -> list[tuple[str, str]]:
 
     started = (doc.get("scan") or {}).get("started") if isinstance(doc.get("scan"), dict) else None
     found = []
-    patterns = (("findings.dfxml", rb"<start_time>([^<]*)</start_time>"),
-                ("findings.case.jsonld", rb'"uco-action:startTime":\s*\{[^}]*"@value":\s*"([^"]*)"'))
-    for name, pattern in patterns:
+    patterns = (("findings.dfxml", rb"<start_time>([^<]*)</start_time>", rb"<start_time[\s/>]"),
+                ("findings.case.jsonld", rb'"uco-action:startTime":\s*\{[^}]*"@value":\s*"([^"]*)"',
+                 rb'"uco-action:startTime"\s*:'))  # a key: a string value is never followed by a colon
+    for name, pattern, mark in patterns:
         try:
             data: bytes | None = read_nofollow(out / name, EXPORT_LIMIT)
         except (OSError, UsageError):  # absent or a link: the manifest check says so; too large: exports_not_compared
             data = None
-        m = re.search(pattern, data) if data is not None else None
-        if m is not None and m.group(1).decode("utf-8", "replace") != started:
+        if data is None:
+            continue
+        # case24 (verify23's open choice): the whole export is read and every start it states compared; leakscan
+        # writes exactly one (a name cannot form one: XML escapes <, JSON escapes "). Before, the first alone was:
+        # a forged start put ahead of the export's own passed, and so did an export whose start was struck.
+        stated = [m.group(1).decode("utf-8", "replace") for m in re.finditer(pattern, data)]
+        times = len(re.findall(mark, data))
+        if any(s != started for s in stated):
             found.append((name, "states another start of the scan than the findings.json beside it (not made from "
                                 "it: copied in from another case, or the findings.json edited)"))
+        elif len(stated) != (1 if started else 0) or times != len(stated):
+            found.append((name, f"states the start of the scan {times} times, not once in the "
+                                "form leakscan writes it (edited?)"))
     return found
 
 

@@ -420,10 +420,14 @@ def _exports_era(doc: object) -> bool:
     """Written by a leakscan that wrote the exports and CSV lists (2026-12-04) beside it, by what it holds that came
     after them and cannot be struck alone (case23: ``scan.outputs`` struck, the start cut to the second and the code
     hash edited passed as a folder of a leakscan before the exports): ``tool.code_sha256`` (12-05, any value), or
-    ``persons.keying_id`` (keying 15 on; the loader refuses such a keying without it)."""
+    ``persons.keying_id`` (keying 15 on; the loader refuses such a keying without it); case24: or a rule set no
+    leakscan before the exports recorded (scanner.era: with those fields struck too it read as a 12-03 folder)."""
+    from .era import may_predate, ruleset_of
+
     tool = doc.get("tool") if isinstance(doc, dict) else None
     persons = doc.get("persons") if isinstance(doc, dict) else None
-    return (isinstance(tool, dict) and "code_sha256" in tool) or (isinstance(persons, dict) and "keying_id" in persons)
+    return (isinstance(tool, dict) and "code_sha256" in tool) or (isinstance(persons, dict) and "keying_id" in persons) \
+        or not may_predate("exports", ruleset_of(doc))
 
 
 # What a finished folder always holds beside its document (Session 21: report.html deleted together with its manifest

@@ -46,8 +46,11 @@ def _load(out: Path, name: str) -> dict[str, Any] | None:
     return doc
 
 
-def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool) -> list[Path]:
-    """Write report.html / remediation.html (and their PDFs) again; return the files written."""
+def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool, scans: tuple[Path, ...] = (),
+                    said: list[str] | None = None) -> list[Path]:
+    """Write report.html / remediation.html (and their PDFs) again; return the files written. ``scans``: where a
+    diff's scans are now (``report --scans``, as ``verify --scans``); ``said``: notes for the terminal (a diff.json
+    recomputed from its scans, or why it was not)."""
     if not out.is_dir():
         raise UsageError(f"{out}: not a folder")
     listed = listed_names(out)
@@ -75,9 +78,16 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool) -> 
 
             raw = read_nofollow(out / FINDINGS, LIMIT)  # the bytes _load read (a changed file: the manifest says so)
             found = unaccounted_hits(diff, hashlib.sha256(raw).hexdigest(), doc.get("files"))
+        if not found:  # case24: only verify recomputed it; a diff.json rewritten whole was rendered and vouched for
+            from .verify import recomputed
+
+            notes: list[str] = []
+            found = recomputed(diff, out, scans, notes)
         if found:
             raise UsageError(f"{out / DIFF_JSON}: {found[0]}; the reports are not written again from it "
                              "(check with leakscan verify)")
+        if said is not None:
+            said += notes or [_recomputed_note()]
     if doc is not None:
         if doc.get("schema") != SCHEMA:
             raise UsageError(f"{out / FINDINGS}: not a {SCHEMA} file")
@@ -96,6 +106,14 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool) -> 
         written += list(write_pdfs(out, [p.name for p in written]).values())
     written.append(write_manifest(out))
     return written
+
+
+def _recomputed_note() -> str:
+    """What the terminal says of a diff.json report recomputed from the scans it names before rendering it (case24)."""
+    from .i18n import _
+
+    return _("diff.json: recomputed from the two scans it names (their findings.json of the SHA-256 it names): "
+             "the same diff")
 
 
 def _for_report(doc: dict[str, Any], case_file: Path | None) -> dict[str, Any]:

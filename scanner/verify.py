@@ -31,6 +31,7 @@ from .pipeline import walk, worker_settings
 from .scope import NOT_NAMED_DETAIL, NamedSources, local_file_inside
 from .sources import open_source
 from .sources.local import open_file, open_under
+from .textsafe import shown
 from .timeutil import iso_utc
 
 MATCH = VerifyStatus.MATCH
@@ -43,17 +44,17 @@ NOT_HASHED_DETAIL = say(Detail.VERIFY_NOT_HASHED)
 INCONSISTENT = "inconsistent"
 
 
-def check_outputs(out: Path, scans: tuple[Path, ...] = ()) -> list[dict[str, str]]:
+def check_outputs(out: Path, scans: tuple[Path, ...] = (), said: list[str] | None = None) -> list[dict[str, str]]:
     """Every output file that is missing, changed or not listed in manifest.sha256 (nothing is followed
     out of the folder, and an unlisted file is named, never read); ``scans``: where a diff's scans are now
-    (``verify --scans``)."""
+    (``verify --scans``); ``said``: notes for the terminal (a diff not recomputed, and why)."""
     problems = [{"file": f, "problem": p} for f, p in check_manifest(out)]
     if (out / MANIFEST).is_file():
         problems += [{"file": rel, "problem": "not listed in the manifest"} for rel in unlisted_files(out)]
     if not any(p["file"] == FINDINGS for p in problems):
         problems += [{"file": FINDINGS, "problem": f"{INCONSISTENT}: {p}"} for p in _inconsistencies(out)]
     if not any(p["file"] == "diff.json" for p in problems):
-        problems += [{"file": "diff.json", "problem": f"{INCONSISTENT}: {p}"} for p in _diff_inconsistencies(out, scans)]
+        problems += [{"file": "diff.json", "problem": f"{INCONSISTENT}: {p}"} for p in _diff_inconsistencies(out, scans, said)]
     named = {p["file"] for p in problems}
     problems += [{"file": name, "problem": f"{INCONSISTENT}: {why}"} for name, why in _not_made_from(out)
                  if name not in named]
@@ -63,7 +64,7 @@ def check_outputs(out: Path, scans: tuple[Path, ...] = ()) -> list[dict[str, str
     return problems
 
 
-def _diff_inconsistencies(out: Path, scans: tuple[Path, ...] = ()) -> list[str]:
+def _diff_inconsistencies(out: Path, scans: tuple[Path, ...] = (), said: list[str] | None = None) -> list[str]:
     """What a diff.json the manifest vouches for says against itself (diff.contradictions, Session 22)."""
     import hashlib
 
@@ -88,20 +89,24 @@ def _diff_inconsistencies(out: Path, scans: tuple[Path, ...] = ()) -> list[str]:
         files = findings.get("files") if isinstance(findings, dict) else None
         found = unaccounted_hits(doc, hashlib.sha256(raw).hexdigest(), files)
     if not found:  # case23: the diff of the two scans it names, made again
-        found = recomputed(doc, out, scans)
+        found = recomputed(doc, out, scans, said)
     return found
 
 
-def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = ()) -> list[str]:
+def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = (), said: list[str] | None = None) -> list[str]:
     """What a diff.json says against the two scans it names (case23: rewritten whole, consistent with itself, it
     passed verify): each side's folder (as recorded, else a folder of that name beside ``out``; the rescan of a
     ``scan --baseline`` folder is the findings.json in ``out``) must hold the findings.json of the SHA-256 it names,
-    sound, and the diff of the two, with its own accept list, must be this one. Empty: recomputed and the same, or
-    a diff.json of a leakscan before case23 (no folders recorded: nothing to find the scans by). ``scans``: folders
-    the examiner names (``verify --scans``: review23c, a case copied to another disk with its scans renamed could
-    not be verified by any means), tried too; the SHA-256 the diff names still decides which is which."""
-    import json
+    sound, and the diff of the two, with its own accept list, must be this one. ``scans``: folders the examiner names
+    (``verify --scans``: review23c, a case copied to another disk with its scans renamed could not be verified by any
+    means), tried too; the SHA-256 the diff names still decides which is which.
 
+    case24: a diff.json naming no folders (a leakscan before case23 records none; or both struck) is recomputed too
+    when the scans of the SHA-256 it names are found (``scans``, a ``scan --baseline`` folder's own findings.json and
+    the baseline its command line names, the folders beside ``out``): each copy's fate and the verdict must be the
+    recomputed ones. Not found: refused when the rule sets it names are of a leakscan that records folders
+    (scanner.era), else said in ``said`` (not recomputed). In a ``scan --baseline`` folder the diff must name the
+    findings.json beside it as its rescan. Empty: nothing found against it."""
     from .accept import Acceptance, AcceptList
     from .consistency import read_sound_findings
     from .diff import compute_diff
@@ -109,24 +114,37 @@ def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = ()) -> list[st
     if not isinstance(diff, dict):
         return []  # not a diff document: diff.contradictions says so
     sides = [diff.get(side) for side in ("baseline", "rescan")]
-    if not all(isinstance(side, dict) and isinstance(side.get("folder"), str) for side in sides):
-        if any(isinstance(side, dict) and "folder" in side for side in sides):  # review23c: one struck, or not a
-            # path, passed as a diff of a leakscan before case23 (which records neither) and went unchecked
-            return ["its scans' folders (baseline.folder, rescan.folder) are not of the form leakscan writes: "
-                    "both paths, or neither (a leakscan before case23)"]
-        return []
+    if not all(isinstance(side, dict) for side in sides):
+        return []  # diff.contradictions says so
+    own = _own_rescan(out)
+    if own is not None and sides[1].get("findings_sha256") != own:  # type: ignore[union-attr]
+        return ["it does not name the findings.json beside it as its rescan, though this folder is that rescan's "
+                "(scan --baseline; edited?)"]
+    recorded = all(isinstance(side.get("folder"), str) for side in sides)  # type: ignore[union-attr]
+    if not recorded and any("folder" in side for side in sides):  # type: ignore[operator]
+        # review23c: one struck, or not a path, passed as a diff of a leakscan before case23 and went unchecked
+        return ["its scans' folders (baseline.folder, rescan.folder) are not of the form leakscan writes: "
+                "both paths, or neither (a leakscan before case23)"]
     docs = []
+    found_at = []
     for name, side in zip(("baseline", "rescan"), sides, strict=True):
-        recorded = Path(side["folder"])  # type: ignore[index]
-        folder = next((f for f in (recorded, out.parent / recorded.name, *scans, out)
-                       if _holds(f / FINDINGS, side.get("findings_sha256"))), None)  # type: ignore[union-attr]
-        if folder is None:
-            return [f"cannot be recomputed: no findings.json of the SHA-256 it names as its {name} is at {recorded} "
+        digest = side.get("findings_sha256")  # type: ignore[union-attr]
+        if recorded:
+            at = Path(side["folder"])  # type: ignore[index]
+            candidates: tuple[Path, ...] = (at, out.parent / at.name, *scans, out)
+        else:
+            candidates = (*scans, out, *_baselines_named(out), *_beside(out))
+        folder = next((f for f in candidates if _holds(f / FINDINGS, digest)), None)
+        if folder is None and recorded:
+            return [f"cannot be recomputed: no findings.json of the SHA-256 it names as its {name} is at {at} "
                     "(moved, replaced or not there; a copy elsewhere: name its folder with --scans)"]
+        if folder is None:
+            return _unfound(sides, said)
         try:
             docs.append(read_findings(folder) if folder.resolve() == out.resolve() else read_sound_findings(folder))
         except UsageError as e:
             return [f"cannot be recomputed: its {name} is not sound ({e})"]
+        found_at.append(folder)
     accepted = diff.get("accepted")
     accept = None
     if isinstance(accepted, dict):
@@ -138,11 +156,106 @@ def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = ()) -> list[st
             return ["its accept list is not of the form leakscan writes"]
     (base, b_sha), (new, n_sha) = docs
     again = compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha, accept=accept)
+    if not recorded:  # made by another leakscan: each copy's fate and the verdict, not every field, are compared
+        if _fates(again) != _fates(diff):
+            return ["it is not the diff of the two scans of the SHA-256 it names (found at "
+                    f"{', '.join(shown(f) for f in found_at)}), recomputed from their findings.json: another fate of a copy "
+                    "or another verdict (its folders struck? edited?)"]
+        if said is not None:
+            from .i18n import _
+
+            said.append(_("note: diff.json names no folders of its scans (a leakscan before case23); found by their "
+                          "SHA-256 at {0}: each copy's fate and the verdict recomputed, the same").format(
+                ", ".join(shown(f) for f in found_at)))
+        return []
     for side in ("baseline", "rescan"):
         again[side]["folder"] = diff[side]["folder"]
-    if json.loads(json.dumps(again, default=str)) != diff:
+    if _json_form(again) != diff:
         return ["it is not the diff of the two scans it names, recomputed from their findings.json (edited?)"]
     return []
+
+
+def _json_form(doc: object) -> object:
+    import json
+
+    return json.loads(json.dumps(doc, default=str))
+
+
+def _fates(diff: dict[str, Any]) -> tuple[list[str], object]:
+    """What a diff says of each copy (class, path, SHA-256, leak, accepted), sorted, and its verdict. Total."""
+    import json
+
+    entries = diff.get("entries")
+    fates = sorted(json.dumps([e.get("class"), e.get("path"), e.get("sha256"), e.get("leak"), e.get("accepted")],
+                              sort_keys=True, default=str)
+                   for e in (entries if isinstance(entries, list) else []) if isinstance(e, dict))
+    return fates, diff.get("verdict")
+
+
+def _unfound(sides: list[Any], said: list[str] | None) -> list[str]:
+    """A diff naming no folders whose scans are nowhere to be found: refused when a scan it names was made with a rule
+    set of a leakscan that records folders (scanner.era: both struck, case24), else said (a diff of a leakscan before
+    case23 copied alone)."""
+    from .era import may_predate
+
+    rulesets = [(side.get("tool") or {}).get("ruleset_sha256") if isinstance(side.get("tool"), dict) else None
+                for side in sides]
+    if not all(may_predate("diff_folders", r) for r in rulesets):
+        return ["it names no folders of its scans, though the rule sets it names are of a leakscan that records them "
+                "(struck?), and no findings.json of the SHA-256 it names was found (name their folders with --scans)"]
+    if said is not None:
+        from .i18n import _
+
+        said.append(_("note: diff.json names no folders of its scans (a leakscan before case23) and no findings.json "
+                      "of the SHA-256 it names was found: not recomputed (name their folders with --scans to check "
+                      "it)"))
+    return []
+
+
+def _own_rescan(out: Path) -> str | None:
+    """The SHA-256 of the findings.json in ``out`` when a ``scan --baseline`` wrote it (its diff.json is that rescan's
+    diff), else None. Never raises."""
+    try:
+        doc, digest = read_findings(out) if os.path.lexists(out / FINDINGS) else (None, None)
+    except (UsageError, OSError, ValueError):
+        return None
+    if doc is None or not _baseline_args(doc.scan.command_line):
+        return None
+    return digest
+
+
+def _baseline_args(command_line: object) -> list[str]:
+    """The ``--baseline`` values of a recorded command line. Total."""
+    args = [a for a in command_line if isinstance(a, str)] if isinstance(command_line, (list, tuple)) else []
+    found = [a.split("=", 1)[1] for a in args if a.startswith("--baseline=")]
+    found += [b for a, b in zip(args, args[1:], strict=False) if a == "--baseline"]
+    return found
+
+
+def _baselines_named(out: Path) -> list[Path]:
+    """Where the baseline of a ``scan --baseline`` folder may be: the ``--baseline`` its command line names (a folder,
+    or a findings.json: its folder), as given and by its name beside ``out``. Never raises."""
+    try:
+        doc, _digest = read_findings(out) if os.path.lexists(out / FINDINGS) else (None, None)
+    except (UsageError, OSError, ValueError):
+        return []
+    found: list[Path] = []
+    for text in _baseline_args(doc.scan.command_line) if doc is not None else []:
+        given = Path(text)
+        folder = given.parent if given.name == FINDINGS else given
+        found += [folder, out.parent / folder.name]
+    return found
+
+
+def _beside(out: Path, limit: int = 256) -> list[Path]:
+    """The folders beside ``out`` (never through a link; at most ``limit``), where a case's other scans usually are.
+    Never raises."""
+    try:
+        with os.scandir(out.parent) as it:
+            names = sorted(e.name for e in it if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+    return [out.parent / n for n in names if n != out.name][:limit]
 
 
 def _holds(path: Path, digest: object) -> bool:

@@ -141,7 +141,8 @@ def test_a_diff_json_rewritten_whole_is_recomputed_from_its_scans(diffed: tuple[
     assert contradictions(forged) == []  # the forgery agrees with itself
     (case / "diff.json").write_text(json.dumps(forged, ensure_ascii=False, indent=2) + "\n", "utf-8")
     write_manifest(case)
-    assert run_cli("report", str(case)).returncode == 0  # remediation.html made again from it, as a forger would
+    # as a forger would: remediation.html made again from it (case24: report recomputes it too and refuses)
+    assert run_cli("report", str(case)).returncode == 2
     write_manifest(case)
     done = run_cli("verify", str(case))
     assert done.returncode == 1, done.stdout + done.stderr

@@ -27,6 +27,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=_("report language (default {0})").format(ScanConfig.lang))
     p.add_argument("--case-file", type=argtypes.path, metavar="FILE.toml",
                    help=_("case block and breach-report items ([case], [breach]) shown in this report"))
+    p.add_argument("--scans", nargs="+", default=[], type=argtypes.path, metavar="FOLDER",
+                   help=_("for a diff (or a scan --baseline folder): where its scans are now, when the case was "
+                   "copied or moved and its folders renamed (a folder or its findings.json); the SHA-256 the diff "
+                   "names decides which is which"))
     p.add_argument("--quiet", action="store_true", help=_("print nothing but errors"))
     p.set_defaults(run=run)
 
@@ -42,9 +46,13 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if not args.out.is_dir():  # checked before the lock file, which would be made in it
         raise UsageError(f"{args.out}: not an output folder (give the folder a scan wrote)")
     refuse_unfinished(args.out)  # before the lock file is made in it
+    scans = tuple(s.parent if s.name == "findings.json" and not s.is_dir() else s for s in args.scans)
+    said: list[str] = []
     with locked(args.out, str(args.out)):  # no --out here: the folder as given
-        written = rewrite_reports(args.out, args.lang, args.case_file, args.pdf)
+        written = rewrite_reports(args.out, args.lang, args.case_file, args.pdf, scans, said)
     if not args.quiet:
+        for line in said:  # case24: a diff.json is recomputed from its scans before it is rendered, and said
+            print(line, file=sys.stderr)
         for path in written:
             print(path, file=sys.stderr)
         from ..anchor import print_anchors

@@ -105,7 +105,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     expected = [expected_sha256(v) for v in args.expect_sha256]  # a mistyped value stops before anything is read
     passwords = argtypes.passwords(args)
     scans = tuple(s.parent if s.name == FINDINGS and not s.is_dir() else s for s in args.scans)
-    problems = check_outputs(args.out, scans)
+    notes: list[str] = []
+    problems = check_outputs(args.out, scans, notes)
     anchored = check_expected(args.out, expected)
     problems += anchored
     working = working_files(args.out)  # an interrupted rerun's state: not evidence, not listed, not a problem
@@ -129,7 +130,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     if args.json:
         print(json.dumps({"ok": ok, "outputs": problems, "sources": rows, "working_files": working,
                           "os_files": os_files, "anchors": anchors(args.out), "persons_keying_stated": keying,
-                          "persons_not_combined": apart, "exports_not_compared": too_large},
+                          "persons_not_combined": apart, "exports_not_compared": too_large,
+                          "notes": notes},
                          ensure_ascii=False, indent=2))
     else:
         for p in problems:
@@ -154,6 +156,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
             print(_("note: the scans merged in this case were not counted together for persons (different case keys "
                     "or person rules: {0}); this case holds no person count: leakscan persons {1} names each scan's "
                     "count").format(apart, _shown(args.out)))
+        for line in notes:  # case24: a diff.json naming no folders, recomputed or not (folders shown escaped)
+            print(line)
         for name in too_large:
             print(_("note: {0} is larger than {1} bytes: its start of the scan was not compared with findings.json's "
                     "(not read)").format(_shown(name), EXPORT_LIMIT))
