@@ -1716,7 +1716,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                 lost += 1
                 continue
             yielded += 1
-            if (p := phones.at) != -2 and (p == -1 or n <= p or row[p][:1] not in PHONE_LEADS):  # a number there: in step
+            if (p := phones.at) != -2 and (p == -1 or n <= p or row[p][:1] not in phones.leads):  # a number there: in step
                 phones.row(yielded, row)
             if n != ref and n > 1:  # a row of another field count than the header's, nearly all filled
                 if not ref:
@@ -1762,6 +1762,22 @@ _PHONE = re.compile(r"[(（]?[0０][0-9０-９]{0,4}[)）\-－‐ー ]?[0-9０-�
 PHONE_LEADS = frozenset("0０(（")  # how a phone number's cell starts (the reader's one test a row once the column is learnt)
 
 
+# values of one kind a person list keeps in one column (damage24: lists without a phone column): a postcode, an e-mail
+# address, a date (western or era), a plain number (a member number, No.); each with how its cell starts (the reader's
+# one test a row once the column is learnt: a cell starting otherwise is checked whole)
+_TYPED = (
+    (re.compile(r"〒? ?[0-9０-９]{3}[\-－‐ー][0-9０-９]{4}"), frozenset("0123456789０１２３４５６７８９〒")),
+    (_MAIL := re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"),
+     frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")),
+    (re.compile(r"(?:[12][0-9]{3}[/\-.年]|(?:明治|大正|昭和|平成|令和|[MTSHR])[0-9]{1,2}[/\-.年])[0-9]{1,2}[/\-.月][0-9]{1,2}日?"),
+     frozenset("0123456789明大昭平令MTSHR")),
+    (re.compile(r"[0-9]{1,10}"), frozenset("0123456789")),
+)
+
+# an e-mail address glued to the end of the cell before it (a delimiter flipped into a byte no address holds)
+_GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,][A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+\Z")
+
+
 class PhoneColumn:
     """Where a text table's phone numbers stand, and the rows whose number stands one column off it. A delimiter
     flipped in a row merges two fields (or an address byte flipped into one splits one): every value after it moves
@@ -1771,25 +1787,30 @@ class PhoneColumn:
     a number, five or more, in one column), then one match a row. A number beside the column is no shift by itself
     (a company's TEL noted 代表 with its FAX beside it, a blank home phone and a mobile, a 060 postcode: review23d):
     the row's field count one back (one more for fields merged, one less for one split) must be the table's own
-    (:meth:`keep`), and a split leaves its tail in the phone's cell (not empty, no number in it)."""
+    (:meth:`keep`), and a split leaves its tail in the phone's cell (not empty, no number in it).
+    A table without a phone column (damage24): the rightmost column of postcodes, e-mail addresses, dates or plain
+    numbers learnt the same way (the last such value of each row), a split's tail anything but such a value."""
 
     LEARN_ROWS = 200
 
     def __init__(self, shifted: set[int]) -> None:
         self.shifted = shifted
-        self.at = -1  # the phone column once learnt; -2: none
-        self.seen: list[tuple[int, int, list[str]]] = []  # (row, column of its first number, the row) learnt from
+        self.at = -1  # the phone (or typed) column once learnt; -2: none
+        self.kind = _PHONE  # what the column holds
+        self.leads = PHONE_LEADS  # how its cells start
+        self.seen: list[tuple[int, list[str]]] = []  # the rows learnt from
         self.off: dict[int, int] = {}  # a row said shifted -> its field count in step (one back)
 
     def row(self, num: int, row: list[str]) -> None:
         at = self.at
         if at >= 0:
-            n = len(row)
-            if n > at and _PHONE.fullmatch(row[at]):
+            n, kind = len(row), self.kind
+            if n > at and kind.fullmatch(row[at]):
                 return
-            if at and n >= at and _PHONE.fullmatch(row[at - 1]):
+            if at and n >= at and (kind.fullmatch(row[at - 1]) or kind is _MAIL and _GLUED_MAIL.search(row[at - 1])):
                 step = n + 1  # two fields merged before the number (a delimiter lost)
-            elif n > at + 1 and row[at] and _PHONE.fullmatch(row[at + 1]) and not _PHONE.search(row[at]):
+            elif n > at + 1 and row[at] and kind.fullmatch(row[at + 1]) and not (
+                    _PHONE.search(row[at]) if kind is _PHONE else kind.fullmatch(row[at])):
                 step = n - 1  # a field split before it (a delimiter added): the split's tail where the number was (a
                 # number there with 代表 or 内線 after it, the FAX beside it, is the row's own)
             else:
@@ -1799,32 +1820,45 @@ class PhoneColumn:
                 self.off[num] = step
             return
         if at == -1:
-            col = next((j for j, c in enumerate(row) if c and _PHONE.fullmatch(c)), -1)
-            if col >= 0:
-                self.seen.append((num, col, row))
+            self.seen.append((num, row))
             if num >= self.LEARN_ROWS:
                 self.decide()
 
     def decide(self) -> None:
-        """The phone column from the rows seen, and which of them stand off it (once)."""
+        """The phone (or typed) column from the rows seen, and which of them stand off it (once)."""
         if self.at != -1:
             return
         self.at = -2
         seen, self.seen = self.seen, []
-        if not seen:
-            return
-        col, k = Counter(c for _, c, _ in seen).most_common(1)[0]
-        if k >= 5 and 10 * k >= 9 * len(seen):
-            self.at = col
-            for num, c, row in seen:
-                if abs(c - col) == 1:  # the rule every later row meets (a number in the column too: in step)
-                    self.row(num, row)
+        col = _column(seen, _PHONE, first=True)
+        if col < 0:  # no phone column: the rightmost of the typed ones
+            learnt = [(c, kind, leads) for kind, leads in _TYPED if (c := _column(seen, kind, first=False)) >= 0]
+            if not learnt:
+                return
+            col, self.kind, self.leads = max(learnt, key=lambda t: t[0])
+        self.at = col
+        for num, row in seen:  # the rule every later row meets (a value in the column too: in step)
+            self.row(num, row)
 
     def keep(self, shapes: set[int]) -> None:
         """Only the shifted rows whose field count one back is one of ``shapes`` (the header's, the table's own rows')."""
         for num, step in self.off.items():
             if step not in shapes:
                 self.shifted.discard(num)
+
+
+def _column(seen: list[tuple[int, list[str]]], kind: re.Pattern[str], first: bool) -> int:
+    """The column holding ``kind``'s values in nine in ten of the rows with one (five or more; each row's first or
+    last such value), or -1."""
+    cols = []
+    for _, row in seen:
+        at = [j for j, c in enumerate(row) if c and kind.fullmatch(c)]
+        if at:
+            cols.append(at[0] if first else at[-1])
+    if not cols:
+        return -1
+    col, k = Counter(cols).most_common(1)[0]
+    return col if k >= 5 and 10 * k >= 9 * len(cols) else -1
 
 
 # MacJapanese (Apple's Shift_JIS) beyond cp932: 0xFD (c), 0xFE (tm), 0xFF ..., which Python's cp932 reads as private
