@@ -95,3 +95,32 @@ def test_a_flipped_delimiter_in_a_ragged_list_without_phones_is_said(scanned: di
         said = {c.get("code"): c for c in listed[name]["detail_codes"]}
         assert said.get("rows-malformed", {}).get("n") == 1, (name, said)
     assert lost >= 8, lost  # (mail, member, numbered: 8 of 22 flips lost their person on main c0ece0e1, unsaid)
+
+
+@cases.case
+def _phone_note_ragged() -> dict[str, bytes]:
+    """review23d's customer list whose company row says in its phone cell where the number is (``代表番号は備考``, the
+    number in 備考), as Excel saves it (empty trailing fields left out after row 16: a ragged table), and the same with
+    other notes written in a phone cell."""
+    from tests.test_review23d import _SHOJI, _trailing_dropped, _with_company
+
+    out = {}
+    for k, note in enumerate(["代表番号は備考", "電話は備考欄", "TEL：備考参照", "携帯のみ（備考）", "非公開・備考に記載"]):
+        out[f"phone_note{k}_excel.csv"] = _trailing_dropped(_with_company(
+            ["氏名", "フリガナ", "住所", "電話番号", "備考"], lambda i, n, k, a, t: [n, k, a, t, ""],
+            [*_SHOJI, note, "03-1234-5678"], at=20))
+    return out
+
+
+def test_a_note_in_the_phone_cell_of_a_ragged_list_is_no_damage(scanned: dict[str, Any]) -> None:
+    """2. A company's row whose phone cell says where its number is (``代表番号は備考``) with the number in 備考, in a list
+    Excel saved ragged: the number one column right of the phone column and a field count one back that the table has
+    made it a split row (a delimiter flipped into an address), `corrupt` `rows-malformed` though undamaged (review23d's
+    residual). A split leaves a piece of a name or an address in the phone's cell, never words about a phone number:
+    now `ok` with every person."""
+    lines = own_lines(scanned, "phone_note_ragged")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    listed = {Path(s["path"]).name: s for s in lines["skipped"]}
+    for name in scanned["books"]["phone_note_ragged"]:
+        assert (hits[name]["status"], hits[name]["pii"]["records"]) == ("ok", 30), (name, hits[name]["status"])
+        assert name not in listed, (name, listed[name]["detail_codes"])
