@@ -1774,6 +1774,9 @@ _TYPED = (
     (re.compile(r"[0-9]{1,10}"), frozenset("0123456789")),
 )
 
+# words a phone cell holds about its number (where it is, that there is none): never a piece of a name or address
+_PHONE_WORDS = re.compile(r"番号|電話|[TtＴｔ][EeＥｅ][LlＬｌ]|[FfＦ][AaＡ][XxＸ]|代表|携帯|連絡|備考|参照|記載|不明|なし|無し|非公開")
+
 # an e-mail address glued to the end of the cell before it (a delimiter flipped into a byte no address holds)
 _GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,][A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+\Z")
 
@@ -1810,9 +1813,10 @@ class PhoneColumn:
             if at and n >= at and (kind.fullmatch(row[at - 1]) or kind is _MAIL and _GLUED_MAIL.search(row[at - 1])):
                 step = n + 1  # two fields merged before the number (a delimiter lost)
             elif n > at + 1 and row[at] and kind.fullmatch(row[at + 1]) and not (
-                    _PHONE.search(row[at]) if kind is _PHONE else kind.fullmatch(row[at])):
+                    _PHONE.search(row[at]) or _PHONE_WORDS.search(row[at]) if kind is _PHONE else kind.fullmatch(row[at])):
                 step = n - 1  # a field split before it (a delimiter added): the split's tail where the number was (a
-                # number there with 代表 or 内線 after it, the FAX beside it, is the row's own)
+                # number there with 代表 or 内線 after it, the FAX beside it, is the row's own; so are words about the
+                # number, 代表番号は備考 with it in 備考: a split leaves a piece of a name or address, never those)
             else:
                 return
             if len(self.shifted) < ODD_ROWS_KEPT:
