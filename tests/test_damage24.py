@@ -124,3 +124,71 @@ def test_a_note_in_the_phone_cell_of_a_ragged_list_is_no_damage(scanned: dict[st
     for name in scanned["books"]["phone_note_ragged"]:
         assert (hits[name]["status"], hits[name]["pii"]["records"]) == ("ok", 30), (name, hits[name]["status"])
         assert name not in listed, (name, listed[name]["detail_codes"])
+
+
+def _mac_list(notes: list[str], n: int = N, seed: int = 2205) -> bytes:
+    """A classic-Mac MacJapanese person list (CR line ends; (c) (tm) ... at 0xFD-0xFF, as csv22's) with ``notes`` in a
+    備考 column, one a row in turn."""
+    from tests.document_data import people_rows
+
+    rows = [[*r, "備考"] if i == 0 else [*r, notes[i % len(notes)]] for i, r in enumerate(people_rows(n, seed=seed))]
+    text = csv_bytes(rows, "utf-8", newline="\r").decode()
+    mac = text.replace("\xa9", "\x01").replace("\u2122", "\x02").replace("\u2026", "\x03").encode("cp932")
+    for mark, byte in ((b"\x01", b"\xfd"), (b"\x02", b"\xfe"), (b"\x03", b"\xff")):
+        mac = mac.replace(mark, byte)
+    return mac
+
+
+MAC_NOTES = ["第2期…A棟に入居", "©A社製の補聴器", "", "B館…C号室へ転居", "ｿﾆｰ™ｼﾘｰｽﾞ購入", "Macintosh© Works™ …"]
+
+
+def _mac_flips(mac: bytes) -> dict[str, bytes]:
+    """Copies of ``mac`` with the lead byte of the first or last kanji of a person's name or address flipped to
+    0xFD/0xFE/0xFF whose trail byte is left as a half-width kana or a letter before a field's end, or pairs with the
+    next byte into another kanji at a field's start (the classes damage23/review23d left unsaid)."""
+    text = mac.decode("cp932")
+    out = {}
+    pos, offs = 0, []
+    for k, ch in enumerate(text):
+        if "\u4e00" <= ch <= "\u9fff" and text.rfind("\r", 0, k) > text.find("\r"):  # a kanji below the header
+            offs.append((pos, k))
+        pos += len(ch.encode("cp932"))
+    for off, k in offs:
+        for byte in (0xFD, 0xFE, 0xFF):
+            d = mac[:off] + bytes([byte]) + mac[off + 1:]
+            t = d.decode("cp932", "replace")
+            if "\ufffd" in t:
+                continue  # (a byte no character explains: said already)
+            nxt, prev = t[k + 1], t[k - 1]
+            half = "\uff61" <= nxt <= "\uff9f" and "\u4e00" <= prev <= "\u9fff"
+            letter = "\x40" <= nxt <= "\x7e" and t[k + 2] in ",\r" and prev not in ",\r" and prev >= "\u3000"
+            start = byte == 0xFE and prev in ",\r" and "\u4e00" <= nxt <= "\u9fff"
+            if half or letter or start:
+                out[f"mac_flip_{off}_{byte:x}.csv"] = d
+    return out
+
+
+@cases.case
+def _mac_classes() -> dict[str, bytes]:
+    flips = _mac_flips(_mac_list(["", "Macintosh© Works™ …"], n=40, seed=2424))
+    return {"mac_real.csv": _mac_list(MAC_NOTES, n=40, seed=2424), **dict(sorted(flips.items())[::6])}
+
+
+def test_mac_designators_are_read_and_paired_flips_are_said(scanned: dict[str, Any]) -> None:
+    """3. A classic-Mac list's notes with MacJapanese symbols before a letter that designates a building or a firm
+    (``第2期…A棟``, ``©A社``): `values-undecoded` though undamaged (review23d's residual); now `ok`. A kanji's lead
+    byte flipped to 0xFD-0xFF whose trail byte is left as a half-width kana after a kanji, as a letter before the
+    field's end, or pairs with the next byte into another kanji right after a field's start (™ there): `ok`, nothing
+    said (the name garbled); now `corrupt` `values-undecoded`."""
+    lines = own_lines(scanned, "mac_classes")
+    hits = {Path(h["path"]).name: h for h in lines["files"]}
+    real = hits["mac_real.csv"]
+    assert (real["status"], real["pii"]["records"]) == ("ok", 40), (real["status"], real.get("status_detail_codes"))
+    flips = [n for n in scanned["books"]["mac_classes"] if n != "mac_real.csv"]
+    assert len(flips) >= 30, len(flips)
+    unsaid = []
+    for name in flips:
+        codes = [c.get("code") for c in hits[name].get("status_detail_codes") or []]
+        if not (hits[name]["status"] == "corrupt" and "values-undecoded" in codes):
+            unsaid.append(name)
+    assert not unsaid, (len(unsaid), len(flips), unsaid[:5])
