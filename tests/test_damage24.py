@@ -144,8 +144,9 @@ MAC_NOTES = ["第2期…A棟に入居", "©A社製の補聴器", "", "B館…C�
 
 def _mac_flips(mac: bytes) -> dict[str, bytes]:
     """Copies of ``mac`` with the lead byte of the first or last kanji of a person's name or address flipped to
-    0xFD/0xFE/0xFF whose trail byte is left as a half-width kana or a letter before a field's end, or pairs with the
-    next byte into another kanji at a field's start (the classes damage23/review23d left unsaid)."""
+    0xFD/0xFE/0xFF whose trail byte is left as a half-width kana, or a letter before a field's end after (c)/(tm), or
+    pairs with the next byte into another kanji after (tm) at a field's start (classes damage23/review23d left unsaid;
+    ... and a letter ending a field is a note's own: 会議室…A)."""
     text = mac.decode("cp932")
     out = {}
     pos, offs = 0, []
@@ -161,7 +162,7 @@ def _mac_flips(mac: bytes) -> dict[str, bytes]:
                 continue  # (a byte no character explains: said already)
             nxt, prev = t[k + 1], t[k - 1]
             half = "\uff61" <= nxt <= "\uff9f" and "\u4e00" <= prev <= "\u9fff"
-            letter = "\x40" <= nxt <= "\x7e" and t[k + 2] in ",\r" and prev not in ",\r" and prev >= "\u3000"
+            letter = byte != 0xFF and "\x40" <= nxt <= "\x7e" and t[k + 2] in ",\r" and prev not in ",\r" and prev >= "\u3000"
             start = byte == 0xFE and prev in ",\r" and "\u4e00" <= nxt <= "\u9fff"
             if half or letter or start:
                 out[f"mac_flip_{off}_{byte:x}.csv"] = d
