@@ -193,3 +193,95 @@ def test_mac_designators_are_read_and_paired_flips_are_said(scanned: dict[str, A
         if not (hits[name]["status"] == "corrupt" and "values-undecoded" in codes):
             unsaid.append(name)
     assert not unsaid, (len(unsaid), len(flips), unsaid[:5])
+
+
+def _embedding_book() -> tuple[bytes, list[bytes], int, int]:
+    """review23x's workbook embedding a Word document then a 名簿 workbook: (the zip, its directory entries, the
+    directory's offset, the end record's offset)."""
+    import struct
+
+    from tests.document_data import docx_bytes, people_rows, w_para
+    from tests.test_review23x import _with_member, _xlsx
+
+    doc = _with_member(docx_bytes(w_para("添付資料"), {}), "word/document2.xml", b"<x/>")
+    book = _with_member(_xlsx([["資料一覧"]]), "xl/embeddings/Microsoft_Word_Document1.docx", doc)
+    book = _with_member(book, "xl/embeddings/Microsoft_Excel_Worksheet2.xlsx", _xlsx(people_rows(12, seed=2391)))
+    end = book.rfind(b"PK\x05\x06")
+    cd_off = struct.unpack("<I", book[end + 16:end + 20])[0]
+    entries, at = [], cd_off
+    while at < end:
+        n, e, c = struct.unpack("<HHH", book[at + 28:at + 34])
+        entries.append(book[at:at + 46 + n + e + c])
+        at += 46 + n + e + c
+    return book, entries, cd_off, end
+
+
+HIDDEN = "xl/embeddings/Microsoft_Excel_Worksheet2.xlsx"
+
+
+def _hidden_by_method(local_method: int, central_method: int | None = None) -> bytes:
+    """The 名簿's directory entry taken out and the Word document's compressed size grown to the directory in both
+    headers (review23x's hiding), its method written ``local_method`` in the local header (and ``central_method`` in
+    the directory: zipfile reads the directory's)."""
+    import struct
+
+    book, entries, cd_off, end = _embedding_book()
+    (doc_entry,) = [x for x in entries if x[46:].startswith(b"xl/embeddings/Microsoft_Word_Document1.docx")]
+    local = struct.unpack("<I", doc_entry[42:46])[0]
+    grown = cd_off - local - 30 - sum(struct.unpack("<HH", book[local + 26:local + 30]))
+    out = bytearray(book[:cd_off])
+    out[local + 8:local + 10] = struct.pack("<H", local_method)
+    out[local + 18:local + 22] = struct.pack("<I", grown)
+    cm = central_method if central_method is not None else 8
+    central = b"".join(x[:10] + struct.pack("<H", cm) + x[12:20] + struct.pack("<I", grown) + x[24:] if x is doc_entry
+                       else x for x in entries if not x[46:].startswith(HIDDEN.encode()))
+    eocd = bytearray(book[end:])
+    eocd[8:12] = struct.pack("<HH", len(entries) - 1, len(entries) - 1)
+    eocd[12:16] = struct.pack("<I", len(central))
+    return bytes(out) + central + bytes(eocd)
+
+
+def test_an_object_hidden_behind_a_member_of_another_method_is_lost() -> None:
+    """5. review23x bounded a stored or deflated member's span (its stream's end); a member whose local header names
+    another method (bzip2 12, LZMA 14, Deflate64 9) kept the span its grown size gives, so the 名簿 hidden behind it
+    was no entry (the package clean). The method was read from the local header, which zipfile never uses (it reads
+    the directory's): a forged local method hid it while the package read. Now the directory's method is the
+    member's, a local header naming another is no span, and bzip2/LZMA/Deflate64 data (no stored blocks keeping
+    headers verbatim, or not read at all) spans nothing: a header inside is an entry of this zip."""
+    import io
+    import zipfile
+
+    from scanner.inspectors.embedded import _objects_in_local_headers
+
+    for local, central in ((12, 8), (14, 8), (9, 8), (12, 12), (14, 14), (9, 9)):
+        book = _hidden_by_method(local, central)
+        with zipfile.ZipFile(io.BytesIO(book)) as z:
+            assert HIDDEN not in z.namelist()
+            assert central != 8 or z.testzip() is None  # (the forged local method: the package reads, CRCs hold)
+        assert HIDDEN in _objects_in_local_headers(book), (local, central)
+    # (the untouched book and review23x's deflated hiding: as before)
+    assert HIDDEN in _objects_in_local_headers(_hidden_by_method(8, 8))
+    assert not _objects_in_local_headers(_embedding_book()[0]) - {
+        "xl/embeddings/Microsoft_Word_Document1.docx", HIDDEN}
+
+
+def test_a_second_end_record_appended_after_the_real_one() -> None:
+    """5. A directory without the 名簿 and its end record appended after the real ones (the real directory still in
+    the file): zipfile and ``_member_spans`` both take the last end record, so the listing lacks the 名簿; its local
+    header lies in no listed member's span: lost, said (`corrupt`), never clean."""
+    import io
+    import struct
+    import zipfile
+
+    from scanner.inspectors.embedded import _member_spans, _objects_in_local_headers
+
+    book, entries, cd_off, end = _embedding_book()
+    central = b"".join(x for x in entries if not x[46:].startswith(HIDDEN.encode()))
+    eocd = bytearray(book[end:end + 22])
+    eocd[8:12] = struct.pack("<HH", len(entries) - 1, len(entries) - 1)
+    eocd[12:20] = struct.pack("<II", len(central), len(book))
+    crafted = book + central + bytes(eocd)
+    with zipfile.ZipFile(io.BytesIO(crafted)) as z:
+        assert HIDDEN not in z.namelist() and z.testzip() is None
+    assert HIDDEN in _objects_in_local_headers(crafted)
+    assert len(_member_spans(crafted)) == len(entries) - 1
