@@ -285,3 +285,23 @@ def test_a_second_end_record_appended_after_the_real_one() -> None:
         assert HIDDEN not in z.namelist() and z.testzip() is None
     assert HIDDEN in _objects_in_local_headers(crafted)
     assert len(_member_spans(crafted)) == len(entries) - 1
+
+
+@cases.case
+def _miniexcel459() -> dict[str, bytes]:
+    import gzip
+
+    return {"TestIssue459.xlsx": gzip.decompress(
+        (Path(__file__).parent / "data" / "tables" / "miniexcel__TestIssue459.xlsx.gz").read_bytes())}
+
+
+def test_a_sheet_whose_part_the_package_lacks_is_said_missing(scanned: dict[str, Any]) -> None:
+    """5. MiniExcel's TestIssue459.xlsx: its workbook names Sheet1 and Sheet2, the package holds Sheet1's part only
+    (an intact zip). calamine read Sheet1, then WorksheetNotFound; the file was listed "calamine: WorksheetNotFound;
+    workbook rebuilt from its zip's local headers: 0 part(s) cut ..., 0 part(s) lost": nothing said a sheet is gone.
+    Now the line says it: `sheets-missing` 1 (calamine)."""
+    lines = own_lines(scanned, "miniexcel459")
+    (line,) = lines["skipped"]
+    assert line["reason"] == "corrupt"
+    said = {c.get("code"): c for c in line["detail_codes"]}
+    assert said.get("sheets-missing", {}).get("n") == 1, line["detail_codes"]
