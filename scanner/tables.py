@@ -852,9 +852,11 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         data = _xlsb_at_xl(data)
     started = False
     declared: list[str] = []  # worksheet names calamine found in the workbook, before it failed
+    read: list[str] = []  # those it gave
     try:
         for sheet in _calamine_sheets(data, caps, declared, fmt):
             started = True
+            read.append(sheet.name)
             yield sheet
         return
     except ReadError:
@@ -878,6 +880,10 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
                 sheet.notes[:0], note = ([note] if note else []), ""
                 yield sheet
             return
+        if started and error_name(e) == "WorksheetNotFound":  # a sheet the workbook names, its part not in the
+            # package (MiniExcel's TestIssue459: an intact zip; the salvage after would say "0 part(s) lost")
+            raise ReadError(Status.CORRUPT, join_details((first, say(Detail.SHEETS_MISSING, reader="calamine",
+                                                                     n=max(1, len(declared) - len(read)))))) from e
         if started or fmt not in ("xlsx", "xlsb", "ods"):
             raise ReadError(Status.CORRUPT, first) from e
     placed, rewrites = _rewritten(data, caps) if fmt == "xlsx" else (None, ())
