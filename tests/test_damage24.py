@@ -331,8 +331,8 @@ def _fixed_short_damaged() -> dict[str, bytes]:
 def test_a_damaged_short_hand_aligned_list_is_never_ok_without_persons(scanned: dict[str, Any]) -> None:
     """4. A list whose longest value runs into a one-column gap (pushed) or is padded with one U+3000, with another
     line shifted over that gap by lost or added bytes: two lines cross the boundary, a 5-9-line text tolerates one,
-    so two columns merged (kana and address) and no person was recognised: `ok` with 0 persons, nothing said (7 of
-    108 copies; 3 more silent). The tolerated line may cross a one-column gap too: none `ok` without persons."""
+    so two columns merged (kana and address) and no person was recognised: `ok` with 0 persons, nothing said (4 of
+    these 108 copies). The tolerated line may cross a one-column gap too: none `ok` without persons."""
     lines = own_lines(scanned, "fixed_short_damaged")
     hits = {Path(h["path"]).name: h for h in lines["files"]}
     listed = {Path(s["path"]).name for s in lines["skipped"]}
