@@ -1977,8 +1977,9 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
         used.update(marked)
     # a boundary blank on every line but one in ten (from 10 lines: a row whose bytes were lost or added, shifted,
     # hid every boundary and the whole table: csv22); the shifted row is said by the reader (fixed_width_odd)
-    # and one line from 5 (a short roster: damage23; fewer lines than 5 give too little to tell a crossing line)
-    spare = max(len(rows) // 10, len(rows) >= 5)
+    # and one line from 5 (a short roster: damage23), from 4 (damage24: a 3-person list, the crossed gap two blank
+    # columns wide, below; 3 lines give too little to tell a crossing line)
+    spare = max(len(rows) // 10, len(rows) >= 4)
     kept = {i for i, n in used.items() if n > spare}
     if not kept:
         return None
@@ -1989,9 +1990,9 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     # boundary only when some line has no character just before it (the longest values run into the gap; every
     # family name of two kanji and the header's 氏名 stand just before that 姓 名 space)
     most = len(rows) - 1 if len(rows) < 12 else len(rows)
-    # (damage24) under 12 lines the one-column gap may be crossed by the tolerated line too (a row shifted over it
+    # (damage24) from 5 to 11 lines the one-column gap may be crossed by the tolerated line too (a row shifted over it
     # beside a value pushed into the gap: two crossings, the columns merged, no person and nothing said)
-    crossed = spare if len(rows) < 12 else 0
+    crossed = spare if 5 <= len(rows) < 12 else 0
     starts = [0] + [i for i in range(1, max(kept) + 1) if i in kept and i - 1 not in kept
                     and (used[i - 1] <= crossed and used[i - 2] <= most or i - 2 not in kept)]
     return starts if len(starts) >= 2 else None
