@@ -369,3 +369,23 @@ def test_a_damaged_four_line_hand_aligned_list_is_read(scanned: dict[str, Any]) 
     silent = sorted(n for n in names if n not in hits and n not in listed)
     said = sorted(n for n in names if n in listed and n in hits and hits[n]["pii"]["records"] >= 2)
     assert len(silent) <= 2 and len(said) >= 19, (len(silent), len(said), silent)  # (main c0ece0e1: 12 silent, 0 said)
+
+
+@cases.case
+def _fixed_three_tail() -> dict[str, bytes]:
+    """The sweep's 3-person list (seed 20261216 + 3) with 16 bytes of a line repeated at the end of its last field
+    (``dup16@201``: the line runs past every other line, the repeat two blanks before its own phone number)."""
+    from tests.document_data import people_rows
+    from tests.test_fixed23 import _aligned
+
+    data = _aligned(people_rows(3, seed=20261216 + 3), "aligned", set())
+    return {"three_tail_dup16.txt": data[:217] + data[201:217] + data[217:]}
+
+
+def test_a_four_line_list_with_a_line_running_past_the_others_stays_said(scanned: dict[str, Any]) -> None:
+    """4. Tolerating a crossing line from 4 lines made a column only one line reaches no column: the repeat and the
+    phone after it read as one garbled phone, `ok` (main c0ece0e1: `corrupt`). Columns past every other line's end
+    are columns in a text under 5 lines: said again."""
+    lines = own_lines(scanned, "fixed_three_tail")
+    (hit,) = lines["files"]
+    assert hit["status"] == "corrupt", (hit["status"], hit.get("status_detail_codes"))
