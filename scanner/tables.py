@@ -1983,6 +1983,8 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     kept = {i for i, n in used.items() if n > spare}
     if not kept:
         return None
+    if len(rows) < 5:  # (damage24) a 4-line text: a value past every other line's end is a column (a repeat)
+        kept |= {i for i in used if i > max(kept)}
     # a boundary some line crosses needs a gap of two blank columns: one blank column on most lines is the space of
     # "姓 名" (family names mostly two kanji), which a tolerated crossing cut into two columns (review22v)
     # a short text (under 12 lines) has too few names for a family name of one or three kanji to break a "姓 名"
