@@ -261,6 +261,41 @@ def session17_seeds(seed: int) -> tuple[dict[str, tuple[str, bytes]], list[str]]
     return out, secrets
 
 
+def session24_seeds(seed: int) -> tuple[dict[str, tuple[str, bytes]], list[str]]:
+    """Session 24 (damage24): fixed-width person lists, which the sweep had no seed of (fixed23): Excel's .prn
+    (formatted text, space delimited; cp932 byte widths, 姓　名 with U+3000) of 20 persons, and hand-aligned lists
+    (tests/test_fixed23.py's writer) of 9 and 3 persons, half-width padded and U+3000-padded."""
+    from tests import person_tables_data as T
+    from tests.document_data import people_rows
+    from tests.test_export_layouts import _fixed_width
+    from tests.test_fixed23 import _aligned
+
+    ja = T.ja_people(20, seed=seed % 10000)
+    lists = {"fixed-aligned9": (people_rows(9, seed=seed + 9), "aligned", set()),
+             "fixed-fullwidth9": (people_rows(9, seed=seed + 19), "pushed", {0, 1}),
+             "fixed-aligned3": (people_rows(3, seed=seed + 3), "aligned", set())}
+    made = {"fixed-prn-cp932": (".prn", _fixed_width(ja))}
+    made.update({k: (".txt", _aligned(rows, kind, full)) for k, (rows, kind, full) in lists.items()})
+    values = [v for p in ja for v in (p.name, p.name_unspaced, p.phone, p.address)]
+    values += [str(v) for rows, _, _ in lists.values() for r in rows[1:] for v in (r[0], r[2], r[3])]
+    return made, values
+
+
+def fixed_shifts(data: bytes, rng: random.Random) -> Iterator[Mutant]:
+    """A fixed-width text's own damage: one data line with 1 or 3 bytes lost at a gap, or 2 blanks added (its later
+    columns shifted; fixed23's mini-sweep), on four lines picked at random."""
+    lines = data.split(b"\r\n")
+    body = [i for i, ln in enumerate(lines) if i and ln.strip()]
+    for k in rng.sample(body, min(4, len(body))):
+        ln = lines[k]
+        gap = ln.find(b"  ") if b"  " in ln else ln.find(b" ")
+        if gap < 0:
+            continue
+        for name, new in (("lose1", ln[:gap] + ln[gap + 1:]), ("lose3", ln[:gap] + ln[gap + 3:]),
+                          ("add2", ln[:gap] + b"  " + ln[gap:])):
+            yield Mutant(f"{name}@line{k}", b"\r\n".join([*lines[:k], new, *lines[k + 1:]]))
+
+
 def _qcow2(rows: list[list[str]], work: Path) -> bytes | None:
     """A small compressed QCOW2 (``qemu-img convert -c``) of an 8 MiB FAT volume holding the person list as a cp932
     CSV, made the same on every run (mkfs.vfat --invariant, a fixed volume id and file time); None without qemu-img,
@@ -554,7 +589,9 @@ def mutants(fmt: str, data: bytes, rng: random.Random, cuts: int, flip_seeds: in
     made = [Mutant(f"cut@{k}", data[:k]) for k in boundaries(fmt, data, rng, cuts)]
     made += list(flips(data, rng, flip_seeds))
     made += list(blocks(data, rng))
-    if fmt.startswith(("sql", "json", "mbox", "csv", "sylk", "mongosh", "pydict", "carrier", "contacts",
+    if fmt.startswith("fixed"):  # fixed-width lists: a row's bytes lost or added (damage24)
+        made += list(fixed_shifts(data, rng))
+    if fmt.startswith(("sql", "json", "mbox", "csv", "fixed", "sylk", "mongosh", "pydict", "carrier", "contacts",
                        "doc-fodt", "wordml", "fodt-xml", "xml-", "dif")) or (
             fmt.startswith(("corpus", "extra")) and b"\x00" not in data[:4096]):
         made += list(text_mix(data, rng))
@@ -720,7 +757,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flips", type=int, default=9, help="flip seeds per seed (each: 1 byte and 8 bits)")
     ap.add_argument("--parse-timeout", type=float, default=10)
     ap.add_argument("--formats", default="new",
-                    help="new (sessions 14-15 readers and series), s16, s17, s18, s19 (that session's readers), old "
+                    help="new (sessions 14-15 readers and series), s16, s17, s18, s19, s24 (that session's readers), old "
                          "(fuzz_campaign's seeds), all, or a list (groups or formats)")
     ap.add_argument("--extra", type=Path, action="append", default=[],
                     help="a folder of third-party files, each a seed (with --formats corpus: ../shared/corpus's "
@@ -747,7 +784,7 @@ def main(argv: list[str] | None = None) -> int:
             singles.update({f"extra-{p.stem[:40]}": (p.suffix.lower(), p.read_bytes())
                             for p in sorted(folder.rglob("*")) if p.is_file() and p.stat().st_size < 2 << 20})
     else:
-        named = {"new", "old", "s16", "s17", "s18", "s19", "all"}
+        named = {"new", "old", "s16", "s17", "s18", "s19", "s24", "all"}
         asked = set(want.split(",")) if want != "all" else named
         listed = not asked <= named  # a list of formats: every group made, then kept by name
         if asked & {"new", "all"} or listed:
@@ -759,6 +796,10 @@ def main(argv: list[str] | None = None) -> int:
                 made, values = make()
                 singles.update(made)
                 secrets += [v for v in values if len(v) >= 4]
+        if asked & {"s24", "all"} or listed:
+            made24, values24 = session24_seeds(args.seed)
+            singles.update(made24)
+            secrets += [v for v in values24 if len(v) >= 4]
         if asked & {"s19", "all"} or listed:
             made, grouped, values = session19_seeds(args.seed, gen)
             singles.update(made)

@@ -852,9 +852,11 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         data = _xlsb_at_xl(data)
     started = False
     declared: list[str] = []  # worksheet names calamine found in the workbook, before it failed
+    read: list[str] = []  # those it gave
     try:
         for sheet in _calamine_sheets(data, caps, declared, fmt):
             started = True
+            read.append(sheet.name)
             yield sheet
         return
     except ReadError:
@@ -878,6 +880,10 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
                 sheet.notes[:0], note = ([note] if note else []), ""
                 yield sheet
             return
+        if started and error_name(e) == "WorksheetNotFound":  # a sheet the workbook names, its part not in the
+            # package (MiniExcel's TestIssue459: an intact zip; the salvage after would say "0 part(s) lost")
+            raise ReadError(Status.CORRUPT, join_details((first, say(Detail.SHEETS_MISSING, reader="calamine",
+                                                                     n=max(1, len(declared) - len(read)))))) from e
         if started or fmt not in ("xlsx", "xlsb", "ods"):
             raise ReadError(Status.CORRUPT, first) from e
     placed, rewrites = _rewritten(data, caps) if fmt == "xlsx" else (None, ())
@@ -1716,7 +1722,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                 lost += 1
                 continue
             yielded += 1
-            if (p := phones.at) != -2 and (p == -1 or n <= p or row[p][:1] not in PHONE_LEADS):  # a number there: in step
+            if (p := phones.at) != -2 and (p == -1 or n <= p or row[p][:1] not in phones.leads):  # a number there: in step
                 phones.row(yielded, row)
             if n != ref and n > 1:  # a row of another field count than the header's, nearly all filled
                 if not ref:
@@ -1762,6 +1768,25 @@ _PHONE = re.compile(r"[(（]?[0０][0-9０-９]{0,4}[)）\-－‐ー ]?[0-9０-�
 PHONE_LEADS = frozenset("0０(（")  # how a phone number's cell starts (the reader's one test a row once the column is learnt)
 
 
+# values of one kind a person list keeps in one column (damage24: lists without a phone column): a postcode, an e-mail
+# address, a date (western or era), a plain number (a member number, No.); each with how its cell starts (the reader's
+# one test a row once the column is learnt: a cell starting otherwise is checked whole)
+_TYPED = (
+    (re.compile(r"〒? ?[0-9０-９]{3}[\-－‐ー][0-9０-９]{4}"), frozenset("0123456789０１２３４５６７８９〒")),
+    (_MAIL := re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"),
+     frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")),
+    (re.compile(r"(?:[12][0-9]{3}[/\-.年]|(?:明治|大正|昭和|平成|令和|[MTSHR])[0-9]{1,2}[/\-.年])[0-9]{1,2}[/\-.月][0-9]{1,2}日?"),
+     frozenset("0123456789明大昭平令MTSHR")),
+    (re.compile(r"[0-9]{1,10}"), frozenset("0123456789")),
+)
+
+# words a phone cell holds about its number (where it is, that there is none): never a piece of a name or address
+_PHONE_WORDS = re.compile(r"番号|電話|[TtＴｔ][EeＥｅ][LlＬｌ]|[FfＦ][AaＡ][XxＸ]|代表|携帯|連絡|備考|参照|記載|不明|なし|無し|非公開")
+
+# an e-mail address glued to the end of the cell before it (a delimiter flipped into a byte no address holds)
+_GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,][A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+\Z")
+
+
 class PhoneColumn:
     """Where a text table's phone numbers stand, and the rows whose number stands one column off it. A delimiter
     flipped in a row merges two fields (or an address byte flipped into one splits one): every value after it moves
@@ -1771,27 +1796,33 @@ class PhoneColumn:
     a number, five or more, in one column), then one match a row. A number beside the column is no shift by itself
     (a company's TEL noted 代表 with its FAX beside it, a blank home phone and a mobile, a 060 postcode: review23d):
     the row's field count one back (one more for fields merged, one less for one split) must be the table's own
-    (:meth:`keep`), and a split leaves its tail in the phone's cell (not empty, no number in it)."""
+    (:meth:`keep`), and a split leaves its tail in the phone's cell (not empty, no number in it).
+    A table without a phone column (damage24): the rightmost column of postcodes, e-mail addresses, dates or plain
+    numbers learnt the same way (the last such value of each row), a split's tail anything but such a value."""
 
     LEARN_ROWS = 200
 
     def __init__(self, shifted: set[int]) -> None:
         self.shifted = shifted
-        self.at = -1  # the phone column once learnt; -2: none
-        self.seen: list[tuple[int, int, list[str]]] = []  # (row, column of its first number, the row) learnt from
+        self.at = -1  # the phone (or typed) column once learnt; -2: none
+        self.kind = _PHONE  # what the column holds
+        self.leads = PHONE_LEADS  # how its cells start
+        self.seen: list[tuple[int, list[str]]] = []  # the rows learnt from
         self.off: dict[int, int] = {}  # a row said shifted -> its field count in step (one back)
 
     def row(self, num: int, row: list[str]) -> None:
         at = self.at
         if at >= 0:
-            n = len(row)
-            if n > at and _PHONE.fullmatch(row[at]):
+            n, kind = len(row), self.kind
+            if n > at and kind.fullmatch(row[at]):
                 return
-            if at and n >= at and _PHONE.fullmatch(row[at - 1]):
+            if at and n >= at and (kind.fullmatch(row[at - 1]) or kind is _MAIL and _GLUED_MAIL.search(row[at - 1])):
                 step = n + 1  # two fields merged before the number (a delimiter lost)
-            elif n > at + 1 and row[at] and _PHONE.fullmatch(row[at + 1]) and not _PHONE.search(row[at]):
+            elif n > at + 1 and row[at] and kind.fullmatch(row[at + 1]) and not (
+                    _PHONE.search(row[at]) or _PHONE_WORDS.search(row[at]) if kind is _PHONE else kind.fullmatch(row[at])):
                 step = n - 1  # a field split before it (a delimiter added): the split's tail where the number was (a
-                # number there with 代表 or 内線 after it, the FAX beside it, is the row's own)
+                # number there with 代表 or 内線 after it, the FAX beside it, is the row's own; so are words about the
+                # number, 代表番号は備考 with it in 備考: a split leaves a piece of a name or address, never those)
             else:
                 return
             if len(self.shifted) < ODD_ROWS_KEPT:
@@ -1799,32 +1830,45 @@ class PhoneColumn:
                 self.off[num] = step
             return
         if at == -1:
-            col = next((j for j, c in enumerate(row) if c and _PHONE.fullmatch(c)), -1)
-            if col >= 0:
-                self.seen.append((num, col, row))
+            self.seen.append((num, row))
             if num >= self.LEARN_ROWS:
                 self.decide()
 
     def decide(self) -> None:
-        """The phone column from the rows seen, and which of them stand off it (once)."""
+        """The phone (or typed) column from the rows seen, and which of them stand off it (once)."""
         if self.at != -1:
             return
         self.at = -2
         seen, self.seen = self.seen, []
-        if not seen:
-            return
-        col, k = Counter(c for _, c, _ in seen).most_common(1)[0]
-        if k >= 5 and 10 * k >= 9 * len(seen):
-            self.at = col
-            for num, c, row in seen:
-                if abs(c - col) == 1:  # the rule every later row meets (a number in the column too: in step)
-                    self.row(num, row)
+        col = _column(seen, _PHONE, first=True)
+        if col < 0:  # no phone column: the rightmost of the typed ones
+            learnt = [(c, kind, leads) for kind, leads in _TYPED if (c := _column(seen, kind, first=False)) >= 0]
+            if not learnt:
+                return
+            col, self.kind, self.leads = max(learnt, key=lambda t: t[0])
+        self.at = col
+        for num, row in seen:  # the rule every later row meets (a value in the column too: in step)
+            self.row(num, row)
 
     def keep(self, shapes: set[int]) -> None:
         """Only the shifted rows whose field count one back is one of ``shapes`` (the header's, the table's own rows')."""
         for num, step in self.off.items():
             if step not in shapes:
                 self.shifted.discard(num)
+
+
+def _column(seen: list[tuple[int, list[str]]], kind: re.Pattern[str], first: bool) -> int:
+    """The column holding ``kind``'s values in nine in ten of the rows with one (five or more; each row's first or
+    last such value), or -1."""
+    cols = []
+    for _, row in seen:
+        at = [j for j, c in enumerate(row) if c and kind.fullmatch(c)]
+        if at:
+            cols.append(at[0] if first else at[-1])
+    if not cols:
+        return -1
+    col, k = Counter(cols).most_common(1)[0]
+    return col if k >= 5 and 10 * k >= 9 * len(cols) else -1
 
 
 # MacJapanese (Apple's Shift_JIS) beyond cp932: 0xFD (c), 0xFE (tm), 0xFF ..., which Python's cp932 reads as private
@@ -1933,11 +1977,14 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
         used.update(marked)
     # a boundary blank on every line but one in ten (from 10 lines: a row whose bytes were lost or added, shifted,
     # hid every boundary and the whole table: csv22); the shifted row is said by the reader (fixed_width_odd)
-    # and one line from 5 (a short roster: damage23; fewer lines than 5 give too little to tell a crossing line)
-    spare = max(len(rows) // 10, len(rows) >= 5)
+    # and one line from 5 (a short roster: damage23), from 4 (damage24: a 3-person list, the crossed gap two blank
+    # columns wide, below; 3 lines give too little to tell a crossing line)
+    spare = max(len(rows) // 10, len(rows) >= 4)
     kept = {i for i, n in used.items() if n > spare}
     if not kept:
         return None
+    if len(rows) < 5:  # (damage24) a 4-line text: a value past every other line's end is a column (a repeat)
+        kept |= {i for i in used if i > max(kept)}
     # a boundary some line crosses needs a gap of two blank columns: one blank column on most lines is the space of
     # "姓 名" (family names mostly two kanji), which a tolerated crossing cut into two columns (review22v)
     # a short text (under 12 lines) has too few names for a family name of one or three kanji to break a "姓 名"
@@ -1945,8 +1992,11 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     # boundary only when some line has no character just before it (the longest values run into the gap; every
     # family name of two kanji and the header's 氏名 stand just before that 姓 名 space)
     most = len(rows) - 1 if len(rows) < 12 else len(rows)
+    # (damage24) from 5 to 11 lines the one-column gap may be crossed by the tolerated line too (a row shifted over it
+    # beside a value pushed into the gap: two crossings, the columns merged, no person and nothing said)
+    crossed = spare if 5 <= len(rows) < 12 else 0
     starts = [0] + [i for i in range(1, max(kept) + 1) if i in kept and i - 1 not in kept
-                    and (i - 1 not in used and used[i - 2] <= most or i - 2 not in kept)]
+                    and (used[i - 1] <= crossed and used[i - 2] <= most or i - 2 not in kept)]
     return starts if len(starts) >= 2 else None
 
 

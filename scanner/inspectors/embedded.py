@@ -386,10 +386,14 @@ def _member_spans(data: bytes) -> list[tuple[int, int, int, int]]:
         # (a zip64 size, a wrong offset or a size the local header does not repeat, one of the two damaged: no span)
         if size != 0xFFFFFFFF and data[start:start + 4] == b"PK\x03\x04" and (described or local == size):
             head = 30 + sum(int.from_bytes(data[start + k:start + k + 2], "little") for k in (26, 28))
-            method = int.from_bytes(data[start + 8:start + 10], "little")
+            method = int.from_bytes(data[at + 10:at + 12], "little")  # the directory's, as zipfile reads it (damage24)
             if method == 0:  # stored: zipfile reads its uncompressed size (a grown compressed one hides what follows)
                 size = min(size, int.from_bytes(data[at + 24:at + 28], "little"))
-            spans.append((start, start + head + size, start + head, method))
+            # only stored data and deflate's stored blocks keep headers verbatim: a member of another method (bzip2,
+            # LZMA, Deflate64), or whose local header names another method than the directory, holds none (damage24:
+            # a forged local method kept a grown span over a hidden object, the package clean)
+            if method in (0, 8) and int.from_bytes(data[start + 8:start + 10], "little") == method:
+                spans.append((start, start + head + size, start + head, method))
         at += 46 + sum(int.from_bytes(data[at + k:at + k + 2], "little") for k in (28, 30, 32))
     spans.sort()
     if not spans:  # a directory whose every entry is damaged (the work23 case: no member placed)
