@@ -541,6 +541,11 @@ class Detail(Code):
                                             "file's first part); what the missing parts held was not examined")
     SPLIT_PIECE_ALONE = "split-piece-alone", ("part {n:d} of a split file ({whole:lib}) inside a container, where the "
                                               "parts are not joined: {seen:detail}; join the parts and scan the result")
+    SPLIT_SET_OVER_HOLD = "split-set-over-hold", ("{n:d} pieces of a split file ({whole:lib}, {size:d} bytes) inside "
+                                                  "a container not joined: its split pieces are over the bytes it holds "
+                                                  "in memory to join them ({cap:d} bytes, --max-inspect-mb); each piece "
+                                                  "was examined alone, what they make together was not; extract them "
+                                                  "and scan the folder")
     SPLIT_ALONE_READ = "split-alone-read", ("read on its own between its first and last line ends (rows cut at its edges "
                                             "left out, no header row)")
     SPLIT_ALONE_FIRST = "split-alone-first", "read on its own up to its last line end (the row cut at its end left out)"

@@ -173,6 +173,9 @@ class ImageInspector:
         series = getattr(entry, "series", None)
         if series is not None and series.complete and not getattr(series, "disk", False):  # X.7z.001 ... all
             return False  # there: an archive read joined (split_series); a raw image's segments joined: read here
+        if series is not None and series.complete and not getattr(entry, "joined", False):
+            return False  # a later segment of a raw image read joined under its first (images24: ``disk.001`` of a
+            # ``split -d`` set from ``disk.000`` was listed not-a-disk-image beside the joined image)
         if _suffix(entry.name) in IMAGE_SUFFIXES:
             return True  # recognised, or listed as named like an image but none
         if size > 0 and later_first(entry) is not None:
