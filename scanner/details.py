@@ -441,6 +441,9 @@ class Detail(Code):
     IMAGE_OVER_CAP = "image-over-cap", ("disk image ({kind:word}) of {size:d} bytes inside {container:word} over "
                                         "--max-inspect-mb ({cap:d} bytes): its volumes were not walked; copy it out and "
                                         "scan it as a SOURCE")
+    IMAGE_HEADER_ONLY = "image-header-only", ("the first structure of a disk image or volume ({kind:word}) alone, in a "
+                                              "file of {size:d} bytes (under the 1,024 bytes any image holds): a cut "
+                                              "image or a copy of its header; no file system in it to walk")
     LATER_SEGMENT = "later-segment", ("a later segment of an image set whose first segment ({first:lib}) is not beside "
                                       "it: not walked")
     FLAT_EXTENT_CUT = "flat-extent-cut", ("extent file cut short: {name:name} holds {actual:d} bytes where the descriptor "

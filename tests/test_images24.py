@@ -197,3 +197,46 @@ def test_a_workbook_embedding_a_workbook_embedding_a_stored_zip_is_not_said_lost
     deep = {f["path"].rsplit(" » ", 1)[1]: f["pii"]["records"] for f in doc["files"] if f["path"].count(" » ") == 3}
     assert deep == {"a/persons.xlsx": 30, "c/other.xlsx": 25}, doc["files"]
     assert code == 0, err
+
+
+def _small_headers(tmp: Path) -> dict[str, bytes]:
+    """Files under 1 KiB (MIN_IMAGE) holding a volume's first structure, cut from real volumes: an NTFS boot sector
+    (mkntfs), an XFS superblock (mkfs.xfs), a QCOW2 header (qemu-img create) and a VHD footer (qemu-img convert -O vpc
+    -o subformat=fixed: its last 512 bytes)."""
+    import subprocess
+
+    from image_data import ntfs_image, qemu_convert, xfs_image
+
+    ntfs = ntfs_image(tmp / "ntfs.img", {}).read_bytes()[:512]
+    with open(xfs_image(tmp / "xfs.img", {"a.txt": b"a\n"}), "rb") as f:
+        xfs = f.read(512)
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", str(tmp / "q.qcow2"), "64M"], check=True)
+    qcow = (tmp / "q.qcow2").read_bytes()[:512]
+    raw = tmp / "raw.img"
+    raw.write_bytes(bytes(1 << 20))
+    vhd = qemu_convert(raw, tmp / "fixed.vhd", "vpc", "-o", "subformat=fixed").read_bytes()[-512:]
+    assert ntfs[3:11] == b"NTFS    " and xfs[:4] == b"XFSB" and qcow[:4] == b"QFI\xfb" and vhd[:8] == b"conectix"
+    return {"sda1": ntfs, "xfs-sb": xfs, "vm-head": qcow, "vhd-footer": vhd}
+
+
+def test_files_under_1_kib_holding_a_volumes_first_structure_are_said(tmp_path: Path) -> None:
+    """3. Before: read as plain files by the CLI, nothing listed (the API refuses each with a reason). Now each is
+    listed with what it is (a volume's first structure only: a cut image or a copy of its header), in a folder and in
+    a zip; an ordinary small file beside them is not."""
+    import shutil
+
+    if not all(shutil.which(t) for t in ("mkntfs", "mkfs.xfs", "qemu-img")):
+        pytest.skip("needs mkntfs, mkfs.xfs and qemu-img")
+    heads = _small_headers(tmp_path)
+    ev = tmp_path / "evidence"
+    (ev / "dir").mkdir(parents=True)
+    for name, data in heads.items():
+        (ev / "dir" / name).write_bytes(data)
+    (ev / "dir" / "notes.txt").write_bytes(b"an ordinary note\n" * 20)
+    (ev / "heads.zip").write_bytes(_zip({f"h/{n}": d for n, d in heads.items()}))
+    code, doc, err = _scan(tmp_path / "out", str(ev))
+    said = {s["path"].split("evidence/", 1)[1]: _codes(s) for s in doc["skipped"]}
+    for name in heads:
+        for where in (f"dir/{name}", f"heads.zip » h/{name}"):
+            assert said.get(where, [])[:1] == ["image-header-only"], (where, said)
+    assert len(said) == 8, said
