@@ -240,3 +240,40 @@ def test_files_under_1_kib_holding_a_volumes_first_structure_are_said(tmp_path: 
         for where in (f"dir/{name}", f"heads.zip » h/{name}"):
             assert said.get(where, [])[:1] == ["image-header-only"], (where, said)
     assert len(said) == 8, said
+
+
+@pytest.mark.parametrize("where", ["image", "smb"])
+def test_pieces_of_one_csv_in_a_disk_image_and_on_a_share_are_joined(tmp_path: Path, where: str) -> None:
+    """The same three sets in a FAT image's folders (mtools) and on a real Samba share: one rule (series_in) there too.
+    Before: first pieces only, .002 on no line (in the image: each later piece split-piece-alone, the zeroed set's
+    .002 there too)."""
+    import shutil
+
+    sets = _cut_pieces()
+    if where == "image":
+        if not all(shutil.which(t) for t in ("mkfs.vfat", "mcopy")):
+            pytest.skip("needs mtools")
+        from image_data import fat_image
+
+        (tmp_path / "evidence").mkdir()
+        fat_image(tmp_path / "evidence" / "usb.img", {f"/{k}/{n}": d for k, p in sets.items() for n, d in p.items()})
+        code, doc, err = _scan(tmp_path / "out", str(tmp_path / "evidence" / "usb.img"))
+    else:
+        from smb_data import PASSWORD, SambaServer
+
+        share = tmp_path / "share"
+        for kind, pieces in sets.items():
+            (share / kind).mkdir(parents=True)
+            for name, data in pieces.items():
+                (share / kind / name).write_bytes(data)
+        server = SambaServer(tmp_path / "samba", {"ev": share}).start()
+        try:
+            done = run_leakscan("scan", server.url("ev"), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet",
+                                env={"LEAKSCAN_SMB_PASSWORD": PASSWORD}, timeout=300)
+        finally:
+            server.kill()
+        assert "Traceback" not in done.stderr, done.stderr[-2000:]
+        doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    rows = {f["path"].rsplit("/", 2)[-2]: (f["annotations"].get("joined_parts"), f["pii"]["records"])
+            for f in doc["files"] if "pii" in f and f.get("pii")}
+    assert rows == {k: (list(p), 142 if k == "zeroed" else 200) for k, p in sets.items()}, (rows, doc["skipped"])
