@@ -233,6 +233,9 @@ def test_files_under_1_kib_holding_a_volumes_first_structure_are_said(tmp_path: 
     for name, data in heads.items():
         (ev / "dir" / name).write_bytes(data)
     (ev / "dir" / "notes.txt").write_bytes(b"an ordinary note\n" * 20)
+    from image_data import qemu_convert  # a VMDK descriptor (a few hundred bytes of text naming its extent) is a
+    qemu_convert(tmp_path / "raw.img", ev / "dir" / "vm.vmdk", "vmdk", "-o", "subformat=monolithicFlat")  # whole image
+    assert (ev / "dir" / "vm.vmdk").stat().st_size < 1024
     (ev / "heads.zip").write_bytes(_zip({f"h/{n}": d for n, d in heads.items()}))
     code, doc, err = _scan(tmp_path / "out", str(ev))
     said = {s["path"].split("evidence/", 1)[1]: _codes(s) for s in doc["skipped"]}

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 MAX_IMAGE_NESTING = 3  # an image inside an image inside an image: deeper ones are listed, not opened
 MIN_IMAGE = 1024
 MIN_HEADER = 64  # a file under MIN_IMAGE holding a volume's first structure is said to be one (a QCOW2 header: 72 B+)
+WHOLE_SMALL = ("vmdk",)  # a VMDK descriptor is a text file of a few hundred bytes naming its extents: a whole image
 
 
 _links: list[str] = []  # [private folder] once made
@@ -159,7 +160,7 @@ def _header_only(entry: Entry, data: bytes) -> Inspection | None:
         kind = quick_kind(data[:MIN_IMAGE])
     except (OSError, ReadError, ValueError):
         return None
-    if kind is None:
+    if kind is None or kind in WHOLE_SMALL:
         return None
     return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.IMAGE_HEADER_ONLY, kind=kind, size=size))
 
@@ -203,7 +204,8 @@ class ImageInspector:
             return True  # disk.002 without disk.001, wherever its folder lies: walked or listed (_walk)
         path = getattr(entry, "fs_path", None)
         if size < MIN_IMAGE:
-            return size >= MIN_HEADER and quick_kind(head()) is not None  # a volume's first structure alone (inspect)
+            return size >= MIN_HEADER and quick_kind(head()) not in (None, *WHOLE_SMALL)  # a volume's first
+            # structure alone (inspect: image-header-only)
         h = head()
         if quick_kind(h) is not None:  # a boot sector or a container header in the first 512 bytes
             return True
