@@ -544,6 +544,9 @@ class Detail(Code):
                                             "file's first part); what the missing parts held was not examined")
     SPLIT_PIECE_ALONE = "split-piece-alone", ("part {n:d} of a split file ({whole:lib}) inside a container, where the "
                                               "parts are not joined: {seen:detail}; join the parts and scan the result")
+    SPLIT_PIECE_UNJOINED = "split-piece-unjoined", ("part {n:d} of a split text ({whole:lib}) that its folder's parts "
+                                                    "do not join with (its first part is no text of it by content): "
+                                                    "{seen:detail}; check the parts and scan them joined")
     SPLIT_SET_OVER_HOLD = "split-set-over-hold", ("{n:d} pieces of a split file ({whole:lib}, {size:d} bytes) inside "
                                                   "a container not joined: its split pieces are over the bytes it holds "
                                                   "in memory to join them ({cap:d} bytes, --max-inspect-mb); each piece "

@@ -233,8 +233,10 @@ def test_files_under_1_kib_holding_a_volumes_first_structure_are_said(tmp_path: 
     for name, data in heads.items():
         (ev / "dir" / name).write_bytes(data)
     (ev / "dir" / "notes.txt").write_bytes(b"an ordinary note\n" * 20)
-    from image_data import qemu_convert  # a VMDK descriptor (a few hundred bytes of text naming its extent) is a
-    qemu_convert(tmp_path / "raw.img", ev / "dir" / "vm.vmdk", "vmdk", "-o", "subformat=monolithicFlat")  # whole image
+    from image_data import qemu_convert
+
+    # a VMDK descriptor (a few hundred bytes of text naming its extent) is a whole image: walked, not header-only
+    qemu_convert(tmp_path / "raw.img", ev / "dir" / "vm.vmdk", "vmdk", "-o", "subformat=monolithicFlat")
     assert (ev / "dir" / "vm.vmdk").stat().st_size < 1024
     (ev / "heads.zip").write_bytes(_zip({f"h/{n}": d for n, d in heads.items()}))
     code, doc, err = _scan(tmp_path / "out", str(ev))
@@ -280,3 +282,17 @@ def test_pieces_of_one_csv_in_a_disk_image_and_on_a_share_are_joined(tmp_path: P
     rows = {f["path"].rsplit("/", 2)[-2]: (f["annotations"].get("joined_parts"), f["pii"]["records"])
             for f in doc["files"] if "pii" in f and f.get("pii")}
     assert rows == {k: (list(p), 142 if k == "zeroed" else 200) for k, p in sets.items()}, (rows, doc["skipped"])
+
+
+def test_a_later_piece_no_series_takes_in_a_folder_is_listed(tmp_path: Path) -> None:
+    """A ``.csv.001`` whose zeros run past its first 4,608 bytes still looks like an image's start (not joined:
+    not-a-disk-image); its ``.002``, rows without a header, was on no line in a local folder (an archive lists such a
+    piece ``split-piece-alone``). Now listed too (``split-piece-unjoined``): nothing ends as a silent clean."""
+    whole = _roster()
+    ev = tmp_path / "evidence" / "cut"
+    ev.mkdir(parents=True)
+    (ev / "deep.csv.001").write_bytes(bytes(8192) + whole[8192:12288])
+    (ev / "deep.csv.002").write_bytes(whole[12288:])
+    code, doc, err = _scan(tmp_path / "out", str(ev.parent))
+    said = {s["path"].rsplit("/", 1)[1]: _codes(s) for s in doc["skipped"]}
+    assert said.get("deep.csv.002", [])[:1] == ["split-piece-unjoined"], said
