@@ -441,6 +441,9 @@ class Detail(Code):
     IMAGE_OVER_CAP = "image-over-cap", ("disk image ({kind:word}) of {size:d} bytes inside {container:word} over "
                                         "--max-inspect-mb ({cap:d} bytes): its volumes were not walked; copy it out and "
                                         "scan it as a SOURCE")
+    IMAGE_HEADER_ONLY = "image-header-only", ("the first structure of a disk image or volume ({kind:word}) alone, in a "
+                                              "file of {size:d} bytes (under the 1,024 bytes any image holds): a cut "
+                                              "image or a copy of its header; no file system in it to walk")
     LATER_SEGMENT = "later-segment", ("a later segment of an image set whose first segment ({first:lib}) is not beside "
                                       "it: not walked")
     FLAT_EXTENT_CUT = "flat-extent-cut", ("extent file cut short: {name:name} holds {actual:d} bytes where the descriptor "
@@ -541,6 +544,14 @@ class Detail(Code):
                                             "file's first part); what the missing parts held was not examined")
     SPLIT_PIECE_ALONE = "split-piece-alone", ("part {n:d} of a split file ({whole:lib}) inside a container, where the "
                                               "parts are not joined: {seen:detail}; join the parts and scan the result")
+    SPLIT_PIECE_UNJOINED = "split-piece-unjoined", ("part {n:d} of a split text ({whole:lib}) that its folder's parts "
+                                                    "do not join with (its first part is no text of it by content): "
+                                                    "{seen:detail}; check the parts and scan them joined")
+    SPLIT_SET_OVER_HOLD = "split-set-over-hold", ("{n:d} pieces of a split file ({whole:lib}, {size:d} bytes) inside "
+                                                  "a container not joined: its split pieces are over the bytes it holds "
+                                                  "in memory to join them ({cap:d} bytes, --max-inspect-mb); each piece "
+                                                  "was examined alone, what they make together was not; extract them "
+                                                  "and scan the folder")
     SPLIT_ALONE_READ = "split-alone-read", ("read on its own between its first and last line ends (rows cut at its edges "
                                             "left out, no header row)")
     SPLIT_ALONE_FIRST = "split-alone-first", "read on its own up to its last line end (the row cut at its end left out)"

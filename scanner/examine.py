@@ -181,6 +181,9 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
         elif series is None and entry.location.containers and (piece := _piece_listed(entry.name)):
             return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, piece))  # in an image or archive:
             # not joined there, not read but hashed, and listed (split12: ``.002`` in a disk image ended as nothing)
+        elif series is None and not entry.location.containers and (piece := _piece_listed(entry.name, folder=True)):
+            return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, piece))  # a folder's later piece of a
+            # text no series took (its first piece no text of it: zeros past its head): listed (images24: on no line)
         elif isinstance(broke := getattr(entry, "damage", None), str) and broke:  # a member its archive gave only
             unreadable(entry, matches, stat_of(), ReadError(Status.CORRUPT, unread(broke)), result)  # up to a break or a
             # failed check, that nothing reads (server.log): listed as damaged (review13e: it ended as nothing)
@@ -275,15 +278,19 @@ def _later_piece(entry: Entry) -> tuple[str, bool]:
         return "", False
 
 
-def _piece_listed(name: str) -> str:
+def _piece_listed(name: str, folder: bool = False) -> str:
     """Why a later piece of a byte-split file (``X.EXT.NNN``, NNN > 1: ``split_series.piece_name``) that nothing
-    reads, met where parts are not grouped (a disk image, an archive), is listed; "" for any other name. Total."""
+    reads, met where parts are not grouped (a disk image, an archive), is listed; "" for any other name. ``folder``:
+    met in a folder whose series took it not (a text's piece only, LINE_EXTS: its first piece no text of it). Total."""
     try:
-        from .sources.split_series import piece_name
+        from .sources.split_series import LINE_EXTS, piece_name
 
         piece = piece_name(name)
         if piece is None or piece[2] < 2:
             return ""
+        if folder:
+            return "" if piece[1] not in LINE_EXTS else say(
+                Detail.SPLIT_PIECE_UNJOINED, n=piece[2], whole=piece[0], seen=say(Detail.SPLIT_NOT_EXAMINED))
         return say(Detail.SPLIT_PIECE_ALONE, n=piece[2], whole=piece[0], seen=say(Detail.SPLIT_NOT_EXAMINED))
     except Exception:  # noqa: BLE001 - a failure path never raises
         return ""

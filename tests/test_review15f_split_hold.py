@@ -33,8 +33,10 @@ def test_pieces_past_the_hold_are_not_said_missing(tmp_path: Path) -> None:
     (src / "send.zip").write_bytes(_zip({f"out/{k}": v for k, v in pieces.items()}))
     out = tmp_path / "out"
     run = run_cli("scan", str(src), "--name", "nothing-named-so", "--out", str(out), "--max-inspect-mb", "2")
-    assert run.returncode in (0, 1), run.stderr[-2000:]
+    assert run.returncode == 3, run.stderr[-2000:]  # images24: the set not joined is said (exit 3; was 0 unsaid)
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    over = [s for s in doc["skipped"] if [c["code"] for c in s["detail_codes"]][:1] == ["split-set-over-hold"]]
+    assert [s["path"].rsplit(" » ", 1)[1] for s in over] == ["out/x.7z.001"], doc["skipped"]
     listed = {s["path"]: s["detail"] for s in doc["skipped"]}
     for name in pieces:  # every piece ends as a listed reason
         assert any(p.endswith(f"send.zip » out/{name}") for p in listed), (name, listed)

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 MAX_IMAGE_NESTING = 3  # an image inside an image inside an image: deeper ones are listed, not opened
 MIN_IMAGE = 1024
+MIN_HEADER = 64  # a file under MIN_IMAGE holding a volume's first structure is said to be one (a QCOW2 header: 72 B+)
+WHOLE_SMALL = ("vmdk",)  # a VMDK descriptor is a text file of a few hundred bytes naming its extents: a whole image
 
 
 _links: list[str] = []  # [private folder] once made
@@ -143,6 +145,26 @@ def _boot_area_copy(path: str) -> bool:
         return False
 
 
+def _header_only(entry: Entry, data: bytes) -> Inspection | None:
+    """A file under MIN_IMAGE whose first bytes are a volume's or a disk image's first structure (an NTFS boot sector,
+    an XFS superblock, a QCOW2 header, a VHD footer: ``quick_kind``): listed as that structure alone (a cut image or a
+    copy of its header), never walked; None for any other file. images24: such a file was read as a plain file by
+    the CLI, nothing said (the API refused each with a reason). Total."""
+    try:
+        size = entry.stat().size
+        if size >= MIN_IMAGE:
+            return None
+        if len(data) < size:
+            with entry.open() as f:
+                data = f.read(MIN_IMAGE)
+        kind = quick_kind(data[:MIN_IMAGE])
+    except (OSError, ReadError, ValueError):
+        return None
+    if kind is None or kind in WHOLE_SMALL:
+        return None
+    return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.IMAGE_HEADER_ONLY, kind=kind, size=size))
+
+
 def later_first(entry: Entry) -> str | None:
     """The first segment a later segment of a split raw image names when its folder's listing lacks it (the
     entry's series, ``split_series.segments_in``: the same for a local folder, an SMB share, an archive's or a disk
@@ -173,13 +195,17 @@ class ImageInspector:
         series = getattr(entry, "series", None)
         if series is not None and series.complete and not getattr(series, "disk", False):  # X.7z.001 ... all
             return False  # there: an archive read joined (split_series); a raw image's segments joined: read here
+        if series is not None and series.complete and not getattr(entry, "joined", False):
+            return False  # a later segment of a raw image read joined under its first (images24: ``disk.001`` of a
+            # ``split -d`` set from ``disk.000`` was listed not-a-disk-image beside the joined image)
         if _suffix(entry.name) in IMAGE_SUFFIXES:
             return True  # recognised, or listed as named like an image but none
         if size > 0 and later_first(entry) is not None:
             return True  # disk.002 without disk.001, wherever its folder lies: walked or listed (_walk)
         path = getattr(entry, "fs_path", None)
         if size < MIN_IMAGE:
-            return False
+            return size >= MIN_HEADER and quick_kind(head()) not in (None, *WHOLE_SMALL)  # a volume's first
+            # structure alone (inspect: image-header-only)
         h = head()
         if quick_kind(h) is not None:  # a boot sector or a container header in the first 512 bytes
             return True
@@ -200,6 +226,8 @@ class ImageInspector:
         path = getattr(entry, "fs_path", None)
         if entry.name == "Info.plist" and (folder := _local_bundle(entry)) is not None:
             return self._walk_bundle(entry, folder, ctx)
+        if (small := _header_only(entry, data)) is not None:
+            return small
         if path is not None:
             return self._walk(entry, os.fsdecode(path), None, ctx)
         size = entry.stat().size

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, Protocol, cast
 
 from ..codes import Status
-from ..details import os_error
+from ..details import Detail, os_error, say
 from ..errors import ReadError
-from ..models import Entry, FileStat, Location
+from ..models import Entry, FileStat, Location, Skipped
 from .base import NameBatch
 from .image_sniff import HEAD, TAIL, quick_kind, segment_head
 from .split_series import (
@@ -32,6 +33,7 @@ from .split_series import (
     Zeros,
     concat,
     holds_part_name,
+    is_text,
     piece_name,
     series_in,
     spanned_beside,
@@ -69,9 +71,13 @@ def parts_in(names: Iterable[str], size_of: Callable[[str], int | None],
 def no_image(head: bytes, tail: bytes) -> bool:
     """Whether the first part of a byte-split file (its first HEAD bytes, its last TAIL bytes) is no disk image by
     its fixed signatures (no decoder runs): then its series is read joined as X.EXT. Zeros first: a file system
-    that signs further in (the image inspector decides)."""
+    that signs further in (the image inspector decides), unless the zeros end inside the head and text follows them
+    with no signature of a file system there (images24: ``zeroed.csv.001`` whose first 4 KiB were zeroed was
+    ``not-a-disk-image`` and its ``.002``, 53 persons, on no line; joined, the text reader says the NUL block)."""
     if len(head) >= 512 and not any(head[:512]):
-        return False
+        rest = head.lstrip(b"\0")
+        if len(rest) < 64 or not is_text(rest[:512]) or len(head) - len(rest) < 512:
+            return False
     return quick_kind(head, tail) is None
 
 
@@ -406,18 +412,22 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
     held: list[Entry] = []
     kept = 0
     passed: set[str] = set()  # folders a part-named member was passed on from: their series are not all held
+    numbered: dict[tuple[str, str], dict[int, tuple[int, Location]]] = {}  # (folder, stem) -> number -> size, place
     for item in items:
         if held_part(item):
             try:
                 size = item.stat().size
             except (ReadError, OSError):
                 size = hold + 1
+            if (n := _NUMBERED.match(item.name)) is not None:
+                numbered.setdefault((_folder_of(item), n["stem"]), {})[int(n["n"])] = (size, item.location)
             if kept + size <= hold:
                 held.append(item)
                 kept += size
                 continue
             passed.add(_folder_of(item))
         yield item
+    yield from _not_held(numbered, passed, hold)
     folders: dict[str, dict[str, Entry]] = {}
     for entry in held:
         folders.setdefault(_folder_of(entry), {}).setdefault(entry.name, entry)
@@ -440,12 +450,37 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
             yield entry
 
 
-def joined_in_batches(items: Iterable[Any]) -> Iterator[Any]:
+_NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{3,4})$", re.ASCII)
+
+
+def _not_held(numbered: dict[tuple[str, str], dict[int, tuple[int, Location]]], passed: set[str],
+              hold: int) -> Iterator[Skipped]:
+    """The split sets of folders a part-named member was passed on from (over the hold): each set of 2+ pieces
+    numbered from .000 or .001, none missing, cut by size (every piece but the last one size, the last no larger),
+    listed at its first piece as not joined, with the reason (images24: ``disk.001`` .. ``disk.004`` of an ext4 in
+    a zip past --max-inspect-mb were read from ``disk.001`` alone, truncated, the set's not being joined unsaid).
+    Rotated files of other sizes are no set (read as they are, as before)."""
+    for (folder, stem), pieces in numbered.items():
+        if folder not in passed or len(pieces) < 2:
+            continue
+        order = sorted(pieces)
+        sizes = [pieces[k][0] for k in order]
+        if (order[0] not in (0, 1) or order != list(range(order[0], order[0] + len(order)))
+                or any(z != sizes[0] for z in sizes[:-1]) or not 0 < sizes[-1] <= sizes[0]):
+            continue
+        yield Skipped(pieces[order[0]][1], Status.UNSUPPORTED,
+                      say(Detail.SPLIT_SET_OVER_HOLD, n=len(order), whole=stem.rsplit("/", 1)[-1], size=sum(sizes),
+                          cap=hold))
+
+
+def joined_in_batches(items: Iterable[Any], images: bool = True) -> Iterator[Any]:
     """A walked source's items (a disk image met inside another source, walked in a worker) with the split series
     among each folder's plain files joined as ``joined_in_folders`` does for an archive's members: a ``NameBatch``
     with part names gets its part entries made, grouped (``parts_in`` over their own opens) and wrapped by
     ``entry_for``; its names are the same (the name rules and the prefilter see what a local folder shows). Any
-    other item passes as it is; grouping that fails leaves the batch as it was."""
+    other item passes as it is; grouping that fails leaves the batch as it was. ``images``: a raw image's every
+    segment joined too (images24: a split disk in a folder of a disk image met inside another source was read from
+    its first segment alone, as segs23 had fixed for an archive's members)."""
     for item in items:
         if not isinstance(item, NameBatch):
             yield item
@@ -463,7 +498,7 @@ def joined_in_batches(items: Iterable[Any]) -> Iterator[Any]:
                     folders.setdefault(_folder_of(entry), {}).setdefault(name, (i, entry))
             for found in folders.values():
                 entries = {name: entry for name, (_, entry) in found.items()}
-                parts = _member_reads(entries)
+                parts = _member_reads(entries, images=images)
                 for name, (i, entry) in found.items():
                     if name in parts:
                         made[i] = entry_for(entry, parts[name], entries.__getitem__)

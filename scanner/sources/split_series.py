@@ -233,7 +233,7 @@ class Series:
     def base(self) -> int:
         """The number of a series' first part: 1 (``X.001``, as 7-Zip, HJSplit and ``split --numeric-suffixes=1``
         number), 0 for a plain file whose ``X.000`` is here (GNU ``split -d`` numbers from 0)."""
-        return 0 if self.plain and self.parts and part_number(self.parts[0]) == 0 else 1
+        return 0 if (self.plain or self.disk) and self.parts and part_number(self.parts[0]) == 0 else 1
 
     @property
     def complete(self) -> bool:
@@ -468,12 +468,32 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     if plain_of is not None and text_of is not None:
         for name in listed:
             b = _BARE.match(name)
-            if b is not None and 0 < int(b["n"]) <= MAX_PARTS:
+            if b is not None and (0 if images else 1) <= int(b["n"]) <= MAX_PARTS:
                 found.setdefault(b["whole"], {})[int(b["n"])] = name
                 plain.add(b["whole"])
                 bare.add(b["whole"])
+    imaged: set[str] = set()  # ``disk.img.001``, ``case.dd.000`` ...: a raw image's segments by name (images24)
+    if images:
+        for name in listed:
+            p = _PLAIN.match(name)
+            if p is not None and p["ext"].casefold() in IMAGE_EXTS and 0 <= int(p["n"]) <= MAX_PARTS:
+                found.setdefault(p["whole"], {})[int(p["n"])] = name
+                imaged.add(p["whole"])
     out: dict[str, Series] = {}
     for whole, numbered in found.items():
+        disk = False
+        if whole in bare or whole in imaged:  # (``images`` only) a raw image's every segment, numbered from .001 or
+            # from .000 (``split -d``): joined and read as the image (segs23; images24: ``disk.img.001``,
+            # ``case.dd.001`` and ``.000``-based sets in an archive were read from their first segment alone)
+            order = sorted(numbered)
+            disk = head_of is not None and _whole_set(order, tuple(numbered[k] for k in order), size_of,
+                                                      head_of(numbered[order[0]]))
+            if not disk and whole in imaged:
+                continue  # not every segment, or no disk by content: each examined as it is, as before
+            if not disk and 0 in numbered:
+                numbered = {k: v for k, v in numbered.items() if k}  # a bare .000 only for a disk: as before
+                if not numbered:
+                    continue
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
         base = 0 if order[0] == 0 else 1  # GNU ``split -d`` numbers a plain file's parts from .000 (review12c)
@@ -481,7 +501,9 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
             continue  # ``X.csv.2024``, ``.1000`` alone: four digits are a part only beside its first part or a
             # three-digit series (a rotated or dated copy otherwise, read by its content: Session 13)
         read_as, text = "", False
-        if whole not in plain and head_of is not None and order[0] == 1:
+        if disk or whole in imaged:
+            pass  # a raw image's segments (images24): no archive, no text by name
+        elif whole not in plain and head_of is not None and order[0] == 1:
             head = head_of(names_in[0])
             if head is not None and not head.startswith(_FIRST_BYTES[whole.rsplit(".", 1)[1].lower()]):
                 # ``split -b`` of a CSV (or a workbook) under ``list.zip.NNN``: no archive by its first bytes.
@@ -499,8 +521,6 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               and plain_of is not None and text_of(names_in[0]) and _text_tail(_series_tail(names_in, tail_of))):
             plain.add(whole)  # ``.001`` lost: a text cut under an archive's name by its other parts' content
             read_as, text = whole.rsplit(".", 1)[0], True
-        disk = images and whole in bare and head_of is not None and _whole_set(order, names_in, size_of,
-                                                                                head_of(names_in[0]))
         if whole in plain and not disk:  # its first part no disk image (a raw image split stays an image); a lone
             # .001 is no series, a lone later part is one whose first part is missing (split12: it ended as nothing)
             if order[0] == base and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
@@ -531,7 +551,10 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 short = ()
         if whole in plain and ((len(short) > 1 and not missing) or (not chunked and any(
                 s is not None and first is not None and s > first for s in sizes))):
-            continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
+            if not (order[0] == base and not missing and None not in sizes
+                    and _rows_cut(names_in, read_as or whole, head_of, tail_of)):
+                continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
+            short, longer = (), ()  # rows of one text cut at other places (images24): joined
         if ((short or longer) and not missing and order[0] == base and whole not in plain and head_of is not None
                 and None not in sizes):
             total = sum(s or 0 for s in sizes)
@@ -562,8 +585,39 @@ def _whole_set(order: list[int], names_in: tuple[str, ...], size_of: Callable[[s
     the image it is (a local folder's set is read through its segments by the image source)."""
     from .image_sniff import signature_kind
 
-    return (len(order) > 1 and order == list(range(1, len(order) + 1)) and head is not None
+    return (len(order) > 1 and order[0] in (0, 1) and order == list(range(order[0], order[0] + len(order)))
+            and head is not None
             and signature_kind(head) is not None and _cut_evenly(dict(zip(order, names_in, strict=True)), size_of))
+
+
+# text tables whose pieces are cut by rows (``split -l``): only the first piece has the header
+TABLE_EXTS = frozenset({"csv", "tsv", "tab", "prn"})
+
+
+def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], bytes | None] | None,
+              tail_of: Callable[[str], bytes | None] | None) -> bool:
+    """Whether the pieces (every one here, in order) of a text named ``whole`` (LINE_EXTS) whose sizes refuse a cut
+    (one larger than the first, or of many sizes) are still rows of one text cut: no later piece begins as the first
+    (a rotated export repeats its header line; a log its date) and a piece but the last ends inside a line (a file
+    written whole ends with its line end), or the text is a table (TABLE_EXTS: a later piece with no header row of
+    its own is the rest of the first's rows, ``split -l``). images24: ``mid.csv.001`` (5,000 B, cut mid-row) and its
+    larger ``.002`` were read as the first piece only (71 of 200 persons), ``.002`` on no line; ``roster.csv.001``
+    / ``.002`` cut by rows (85 + 114 persons, the second larger): ``.002`` on no line in a folder, each
+    ``split-piece-alone`` in a zip."""
+    ext = whole.rsplit(".", 1)[-1].casefold()
+    if head_of is None or tail_of is None or ext not in LINE_EXTS or len(names_in) < 2:
+        return False
+    heads = [head_of(n) for n in names_in]
+    first = heads[0]
+    if first is None or not text_or_container(first[:512]) or first.startswith(CONTAINER_HEADS):
+        return False
+    mark = first[:32]
+    if len(mark) < 8 or any(h is None or h[:len(mark)] == mark for h in heads[1:]):
+        return False  # a later piece begins as the first: files of their own (a rotated export, its header again)
+    if ext in TABLE_EXTS:
+        return True
+    tails = [tail_of(n) for n in names_in[:-1]]
+    return any(t is not None and t and not t.endswith(b"\n") for t in tails)
 
 
 def _chunked(first: int, last: int, order: list[int]) -> bool:
