@@ -439,6 +439,8 @@ def _rows_not_its(head: Sequence[Sequence[object]]) -> int | None:
         return None
     header, below = head[at], head[at + 1:]
     main, _context = discover(below, set(), need_name=True)
+    if (not main.cols.get("name") or not main.cols.get("address")) and (block := _interrupted(below)) is not None:
+        main, _context = discover(below[:block], set(), need_name=True)  # persons interrupted by other rows (tables24)
     names, addresses = main.cols.get("name", []), main.cols.get("address", [])
     if not names or not addresses:
         return None
@@ -879,6 +881,35 @@ def _first_block(head: Sequence[Sequence[object]]) -> int:
         else:
             run = 0
     return len(head)
+
+
+def _interrupted(head: Sequence[Sequence[object]]) -> int | None:
+    """A header-less sample's first table's rows when a run of SHAPE_RUN rows or more of shapes none of them had (a
+    subtotal, a section's heading, an item list's rows) interrupts them and a row of their shapes comes back below it
+    (the table resumes): the row where the run starts, after BLOCK_MIN of the table's rows at least; None for any
+    other sample. A shorter run of new shapes is the table's own, as is a row of its cells with one left blank or one
+    more filled (:func:`_within`; a row of one cell, a section's heading, is never its); blank rows neither count nor
+    end a run."""
+    seen: set[tuple[str, ...]] = set()
+    new: list[tuple[str, ...]] = []  # the run of unseen shapes
+    start = own = 0
+    for i, row in enumerate(head):
+        if not (shape := _shape(row)):
+            continue
+        if shape in seen or len(shape) - shape.count("") > 1 and any(_within(shape, k) or _within(k, shape)
+                                                                     for k in seen):
+            seen.add(shape)  # the table's row with a cell left blank or one more filled (an inventory's 型番, 備考)
+            if len(new) >= SHAPE_RUN:
+                return start
+            seen.update(new)
+            own, new = own + len(new) + 1, []
+        elif own < BLOCK_MIN:
+            seen.add(shape)
+            own += 1
+        else:
+            start = start if new else i
+            new.append(shape)
+    return None
 
 
 class _WholeRows(list[Sequence[object]]):
@@ -1464,6 +1495,7 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
         return _sideways_finding(name, head, stream, first_row, first_col, at)
     header_at: int | None = None
     plan: SheetPlan | None
+    kind_of: SheetKind | None = None  # the kind of the rows the plan was made from, when not the whole sample's
     if header is not None:
         header_at, mapping = header
         if fused := fused_lines(head[header_at], head[header_at + 1:]):  # フリガナ⏎氏名 over two-line cells
@@ -1500,13 +1532,20 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
             its = head
             main, context = discover(its, set(), need_name=True)
         plan = SheetPlan([main, *filter(None, [second_person(its, main)])], context)
+        if its is head and (block := _interrupted(head)) is not None and _kind(plan, head) is None:
+            # its first rows a person table, interrupted by rows of other shapes (subtotals, a section's items) and
+            # resuming below them: the mixed sample outvoted the persons, and those above the interruption were lost
+            own, own_context = discover(head[:block], set(), need_name=True)
+            mine = SheetPlan([own, *filter(None, [second_person(head[:block], own)])], own_context)
+            if _kind(mine, head[:block]) == SheetKind.PERSONS:
+                main, plan, kind_of = own, mine, SheetKind.PERSONS
         if (read_on := _read_on(main, head, stream)) is not None:
             rows_on, read_whole = read_on
             if read_whole:  # the whole sheet is held: its sample (its columns' every value)
                 head = sample = _WholeRows([*head, *rows_on])
             else:
                 stream = chain(rows_on, stream)
-    kind = _kind(plan, sample) if plan is not None else None
+    kind = kind_of or (_kind(plan, sample) if plan is not None else None)
     if plan is None or kind is None:
         if raw is not None:
             head, stream, first_row, header = raw
@@ -2721,14 +2760,18 @@ def _between_rows(shapes: Sequence[tuple[str, ...]], at: int, listed: set[tuple[
     7th row: the plain rows are the list's too)? A list that resumes under a table (SHAPE_END rows in a row, or to the end of the rows: one
     more product, a total row) does not: any list shape below made the table's shape the list's, and 200
     header-less persons under a short product list were no hit when one product row followed them (review21s)."""
-    run = 0
+    run = new = 0
     for shape in shapes[at:]:
         if shape in listed:
-            run += 1
+            if new >= SHAPE_END:  # SHAPE_END new rows in a row before it: a table of their own that the list's rows
+                return False  # interrupt (a section's items or subtotals between persons, tables24), not its notes
+            new, run = 0, run + 1
             if run == SHAPE_END:
                 return False
-        elif run and shape not in above and shape.count("") < len(shape) - 1:  # the new rows go on: between them
-            return True
+        elif shape not in above and shape.count("") < len(shape) - 1:
+            if run:  # the new rows go on: between them
+                return True
+            new += 1
     return False
 
 
