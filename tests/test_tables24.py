@@ -8,6 +8,7 @@ count derived from the generated rows).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -92,3 +93,45 @@ def test_an_item_list_with_subtotals_stays_no_persons(rows: int) -> None:
     for sheet in (body, [THINGS, *body]):
         found = P.analyse_sheet("s", sheet)
         assert found is None or not found.count, (found.count, found.rejected)
+
+
+# --- 4. a facility named by its place and a katakana word --------------------------------------------------------------
+
+_SUFFIX = re.compile("[市区町村]$")
+
+
+def _facilities(fake: Faker, n: int) -> Rows:
+    """name | address | phone of facilities named by a place of their own address and a katakana word (香南アグリーム at
+    高松市香南町…: takamatsu's agricultural_experience_facility): the stem of the address's municipality (横浜 of
+    横浜市栄区, 四街道 of 四街道市) or of its town when typed with 町 or 村 (明石 of 明石町)."""
+    words = sorted({w for w in (fake.word() for _ in range(2000)) if re.fullmatch("[ァ-ヺー]{2,6}", w)})
+    rows: Rows = []
+    for i in range(n):
+        city, town = fake.city(), fake.town()
+        place = _SUFFIX.sub("", town if i % 2 and _SUFFIX.search(town) else re.split("[市郡]", city)[-2 if
+                                                                                           "市" in city else -1])
+        rows.append([place + words[i % len(words)], f"{fake.prefecture()}{city}{town}{fake.chome()}{fake.ban()}",
+                     fake.phone_number()])
+    return rows
+
+
+def test_facilities_named_by_their_place_and_a_katakana_word_are_no_persons() -> None:
+    """香南アグリーム at 高松市香南町岡…: the name's kanji head is a place of its own address, its tail a katakana word:
+    a facility, refused not-a-name. Was: every one a person (a surname-shaped head + a kana given name)."""
+    fake = _fake()
+    rows = [f for f in _facilities(fake, 200) if re.match("[一-鿿々ヶ]{2,4}[ァ-ヺー]", str(f[0]))]
+    assert len(rows) >= 150
+    found = P.analyse_sheet("s", [["name", "address", "telephoneNumber"], *rows])
+    assert found is None or not found.count, (found.count, found.rejected)
+
+
+def test_persons_with_a_katakana_given_name_stay_persons() -> None:
+    """The guard: a family name and a katakana given name written without a space (山田サクラ, 田中エミリ: Faker's
+    last names and kana given names) at addresses of their own are persons, 1,000 of 1,000; spaced too."""
+    fake = _fake()
+    people = [[(fake.last_name(), fake.first_kana_name()), fake.address(), fake.phone_number()] for _ in range(1000)]
+    people += [[("山田", "サクラ"), "東京都小金井市本町3-12-5", "042-123-4567"], [("田中", "エミリ"), "大阪府大阪市北区梅田1-2-3", ""]]
+    for sep in ("", " ", "\u3000"):
+        rows = [[sep.join(p[0]), *p[1:]] for p in people]  # type: ignore[arg-type]
+        found = P.analyse_sheet("s", [["氏名", "住所", "電話番号"], *rows])
+        assert found is not None and found.count == len(people), (found and found.count, found and found.rejected)
