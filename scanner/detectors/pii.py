@@ -1088,7 +1088,8 @@ def _region_column(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     return bool(names) and sum(map(V.is_region_name, names)) * 2 > len(names)
 
 
-REGION_ROWS = 1 / 3  # of a name column's records, the share of regions (up to half) that makes them offices, not names
+REGION_ROWS = 1 / 3  # of a name column's records, the share of regions (more than it, up to half) that makes them
+# offices, not names
 REGION_OFFICES = 2  # and how many such regions at least: offices take turns with persons; one is a name (review23t)
 
 
@@ -1109,19 +1110,33 @@ def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     names = _record_names(plan, sample)
     regions = sum(map(V.is_region_name, names))
     # a lone region among names is a person's name whatever the list's length (東　海 of 3 persons was refused, review23t)
-    return regions >= REGION_OFFICES and regions >= REGION_ROWS * len(names)
+    # exactly a third is names (北　陸 and 東　海 among 4 persons at homes of their own, tables24)
+    return regions >= REGION_OFFICES and regions > REGION_ROWS * len(names)
 
 
 def _without_regions(data: Iterable[Sequence[object]], main: RolePlan, refused: Counter[str]
                      ) -> Iterator[Sequence[object]]:
     """``data`` with the rows whose name is a region and that hold more than it blanked (row numbers kept), counted
-    in ``refused`` as ``not-a-name`` (:func:`_region_rows`)."""
+    in ``refused`` as ``not-a-name`` (:func:`_region_rows`). The row right under an office (blank rows aside) whose
+    address is the office's is its staff (東　北 | 仙台支社の住所, then its manager there): no client's or resident's
+    record, its name stands at a place in its charge (``name-elsewhere``; was a person, review23t, tables24)."""
+    office = ""  # the address of the office right above
     for r in data:
         if (n := main.value(r, "name")) and V.is_region_name(n) and sum(1 for v in r if cell_text(v)) > 1:
             refused[Rejection.NOT_A_NAME] += 1
+            office = _folded(main.value(r, "address"))
+            yield ()
+        elif n and office and _folded(main.value(r, "address")) == office:
+            refused[Rejection.NAME_ELSEWHERE] += 1
+            office = ""
             yield ()
         else:
+            office = office if not n else ""
             yield r
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
 
 
 def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | None:
