@@ -172,3 +172,23 @@ def test_staff_at_their_regional_office_are_no_persons(header: bool) -> None:
     assert found is None or not found.count, (found.count, found.rejected)
     if found is not None:
         assert found.rejected.get(Rejection.NAME_ELSEWHERE) == len(REGIONS)
+
+
+# --- 2. a name alone above the header ---------------------------------------------------------------------------------
+
+WIDE_HEADER = ["姓", "名", "郵便番号", "都道府県", "市区町村", "町名", "番地", "建物名", "部屋", "電話"]
+
+
+@pytest.mark.parametrize("line", [["作成者", "山田 花子"], ["作成者 山田 花子"], ["担当", "山田 花子", "", "内線 123"],
+                                  ["山田 花子"]])
+def test_a_name_alone_above_the_header_is_no_record_and_no_lone_row(line: list[object]) -> None:
+    """Decision (tables24): a name with no address above a person table's header (its maker, 作成者 山田 花子) is no
+    record: a person's record is a name with an address, and lone-row says a name and an address too few for a table.
+    It is neither counted nor said; the export's persons and header row are read as before (30, header at row 2)."""
+    fake = _fake()
+    rows = [WIDE_HEADER, *([fake.last_name(), fake.first_name(), fake.postcode(), fake.prefecture(), fake.city(),
+                            fake.town(), fake.chome() + fake.ban(), fake.building_name(),
+                            str(fake.random_int(101, 905)), fake.phone_number()] for _ in range(30))]
+    found = P.analyse_sheet("export", [line, *rows])
+    assert found is not None and found.count == 30 and found.header_row == 2 and not found.rejected, \
+        None if found is None else (found.count, found.header_row, found.rejected)
