@@ -15,6 +15,7 @@ import pytest
 from faker import Faker
 
 from scanner.codes import Rejection, SheetKind
+from scanner.details import codes_of
 from scanner.detectors import pii as P
 from scanner.rules import load
 
@@ -192,3 +193,40 @@ def test_a_name_alone_above_the_header_is_no_record_and_no_lone_row(line: list[o
     found = P.analyse_sheet("export", [line, *rows])
     assert found is not None and found.count == 30 and found.header_row == 2 and not found.rejected, \
         None if found is None else (found.count, found.header_row, found.rejected)
+
+
+def _csv(rows: Rows) -> bytes:
+    return "".join(",".join(str(v) for v in r) + "\r\n" for r in rows).encode("utf-8")
+
+
+@pytest.mark.parametrize("where", ["below", "between"])
+def test_a_lone_person_row_beside_a_table_of_no_record_is_said(where: str) -> None:
+    """A 10-column export whose every row is a template's stand-in (テスト 太郎: placeholder, no record) and one person's
+    name | address | phone row below or between its rows: the lone row was said (lone-row) only with the export's
+    records, so here it was neither counted nor said (tables23's left item). Now the file's reading notes say it
+    (lone-row-alone, never counted); the sheet still gives no person."""
+    from scanner.inspectors.spreadsheet import analyse_bytes
+    from scanner.sheet import Caps
+
+    fake = _fake()
+    rows = [WIDE_HEADER, *(["テスト", "太郎", fake.postcode(), fake.prefecture(), fake.city(), fake.town(),
+                            fake.chome() + fake.ban(), "", "", fake.phone_number()] for _ in range(30))]
+    lone = [fake.name(), fake.address(), fake.phone_number()]
+    sheet = [*rows, lone] if where == "below" else [*rows[:16], lone, *rows[16:]]
+    found, _sheets, reading = analyse_bytes(_csv(sheet), "text", Caps())
+    assert not sum(f.count for f in found if f.kind != SheetKind.NAMES)
+    assert [c.get("n") for n in reading.notes for c in codes_of(n) if c.get("code") == "lone-row-alone"] == [1]
+
+
+def test_a_lone_person_row_beside_a_table_with_records_is_no_note() -> None:
+    """The guard: beside a table that gave records the lone row is the sheet's rejection lone-row, as before."""
+    from scanner.inspectors.spreadsheet import analyse_bytes
+    from scanner.sheet import Caps
+
+    fake = _fake()
+    rows = [WIDE_HEADER, *([fake.last_name(), fake.first_name(), fake.postcode(), fake.prefecture(), fake.city(),
+                            fake.town(), fake.chome() + fake.ban(), "", "", fake.phone_number()] for _ in range(30))]
+    found, _sheets, reading = analyse_bytes(_csv([*rows, [fake.name(), fake.address(), fake.phone_number()]]), "text",
+                                            Caps())
+    assert sum(f.count for f in found) == 30 and found[0].rejected == {Rejection.LONE_ROW: 1}
+    assert not [c for n in reading.notes for c in codes_of(n) if c.get("code") == "lone-row-alone"]
