@@ -1680,6 +1680,8 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
         for other in filter(None, others):  # narrower tables between the rows first, then the rest's, in row order
             second = other if second is None else _both_tables(second, other)
     if not found:
+        if cut.lone or lone_above:  # said with the table's records as lone-row; with none, in the reading notes
+            _budget().say(say(Detail.LONE_ROW_ALONE, n=cut.lone + lone_above))  # (tables24: it was silently nothing)
         return second
     shown = {c: _header_only(t) for c, t in labels.items()}  # written unmasked to the outputs: never a value
     columns: dict[str, list[str]] = {}
