@@ -1574,13 +1574,14 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
             its = head
             main, context = discover(its, set(), need_name=True)
         plan = SheetPlan([main, *filter(None, [second_person(its, main)])], context)
-        if its is head and (block := _interrupted(head)) is not None and _kind(plan, head) is None:
+        if its is head and (stop := _interrupted(head)) is not None and _kind(plan, head) is None:
             # its first rows a person table, interrupted by rows of other shapes (subtotals, a section's items) and
             # resuming below them: the mixed sample outvoted the persons, and those above the interruption were lost
-            own, own_context = discover(head[:block], set(), need_name=True)
-            mine = SheetPlan([own, *filter(None, [second_person(head[:block], own)])], own_context)
-            if _kind(mine, head[:block]) == SheetKind.PERSONS:
-                main, plan, kind_of = own, mine, SheetKind.PERSONS
+            first_main, first_context = discover(head[:stop], set(), need_name=True)
+            first_plan = SheetPlan([first_main, *filter(None, [second_person(head[:stop], first_main)])],
+                                   first_context)
+            if _kind(first_plan, head[:stop]) == SheetKind.PERSONS:
+                main, plan, kind_of = first_main, first_plan, SheetKind.PERSONS
         if (read_on := _read_on(main, head, stream)) is not None:
             rows_on, read_whole = read_on
             if read_whole:  # the whole sheet is held: its sample (its columns' every value)
