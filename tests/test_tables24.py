@@ -8,8 +8,12 @@ count derived from the generated rows).
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from faker import Faker
@@ -230,3 +234,35 @@ def test_a_lone_person_row_beside_a_table_with_records_is_no_note() -> None:
                                             Caps())
     assert sum(f.count for f in found) == 30 and found[0].rejected == {Rejection.LONE_ROW: 1}
     assert not [c for n in reading.notes for c in codes_of(n) if c.get("code") == "lone-row-alone"]
+
+
+# --- 5. coordinates joined into an address (code4fukui/japan-heritage, props_detail/40.csv) ------------------------------
+
+DATA = Path(__file__).parent / "data" / "tables"
+
+
+def _coordinates(fake: Faker) -> list[str]:
+    return [f"{fake.pyfloat(min_value=31, max_value=43):.7f}", f"{fake.pyfloat(min_value=130, max_value=145):.7f}",
+            str(fake.random_int(14, 17))]
+
+
+def test_a_heritage_list_with_coordinates_is_no_person_table() -> None:
+    """The cultural properties of one Japan Heritage story (code4fukui/japan-heritage japan-heritage_props_detail/40.csv:
+    pidx | … | status | name | yomi | spot | lat | lng | zoom | image, the spot a prefecture and a city): read header-less,
+    the status column (国史跡, 県指定) was the names and spot + lat + lng + zoom joined one address
+    (山形県鶴岡市38.7003206139.886560417…): 17 false persons (c0ece0e1 too). A coordinate (a decimal fraction of 4+
+    digits) is no part of an address."""
+    rows = list(csv.reader(io.StringIO(gzip.decompress((DATA / "japanheritage__props_detail_40.csv.gz").read_bytes())
+                                       .decode("utf-8-sig"))))
+    found = P.analyse_sheet("40", rows)
+    assert found is None or not found.count, (found.count, found.columns, found.rejected)
+
+
+def test_persons_with_coordinates_beside_their_addresses_keep_their_addresses_whole() -> None:
+    """The guard: a geocoded client list (name | address | lat | lng, header-less) is counted, each address its own text
+    without the coordinates."""
+    fake = _fake()
+    people = [[fake.name(), fake.address(), *_coordinates(fake)[:2]] for _ in range(30)]
+    found = P.analyse_sheet("s", people)
+    assert found is not None and found.count == 30, None if found is None else (found.count, found.rejected)
+    assert {r.fields["address"] for r in found.records} == {str(p[1]) for p in people}
