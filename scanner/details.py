@@ -136,6 +136,8 @@ class Detail(Code):
                                         "workplaces may be counted as living there)")
     NARROW_HELD_CAPPED = "narrow-held-capped", ("narrower tables between a wide table's rows: past the sheet's {n:d} "
                                                 "rows of them, the rest read in the wide table's columns (no record)")
+    LONE_ROW_ALONE = "lone-row-alone", ("{n:d} lone row(s) holding a person's name and address beside a table that "
+                                        "gave no person record (too few for a table of their own): not counted")
     CELLS_OUTSIDE = "cells-outside", "{n:d} cell(s) placed past the sheet's last row or column (damaged): not read"
     # -- damaged workbooks rebuilt from what is left
     SALVAGED_ZIP = "salvaged-zip", ("workbook rebuilt from its zip's local headers: {cut:d} part(s) cut after their last "

@@ -439,6 +439,8 @@ def _rows_not_its(head: Sequence[Sequence[object]]) -> int | None:
         return None
     header, below = head[at], head[at + 1:]
     main, _context = discover(below, set(), need_name=True)
+    if (not main.cols.get("name") or not main.cols.get("address")) and (block := _interrupted(below)) is not None:
+        main, _context = discover(below[:block], set(), need_name=True)  # persons interrupted by other rows (tables24)
     names, addresses = main.cols.get("name", []), main.cols.get("address", [])
     if not names or not addresses:
         return None
@@ -881,6 +883,35 @@ def _first_block(head: Sequence[Sequence[object]]) -> int:
     return len(head)
 
 
+def _interrupted(head: Sequence[Sequence[object]]) -> int | None:
+    """A header-less sample's first table's rows when a run of SHAPE_RUN rows or more of shapes none of them had (a
+    subtotal, a section's heading, an item list's rows) interrupts them and a row of their shapes comes back below it
+    (the table resumes): the row where the run starts, after BLOCK_MIN of the table's rows at least; None for any
+    other sample. A shorter run of new shapes is the table's own, as is a row of its cells with one left blank or one
+    more filled (:func:`_within`; a row of one cell, a section's heading, is never its); blank rows neither count nor
+    end a run."""
+    seen: set[tuple[str, ...]] = set()
+    new: list[tuple[str, ...]] = []  # the run of unseen shapes
+    start = own = 0
+    for i, row in enumerate(head):
+        if not (shape := _shape(row)):
+            continue
+        if shape in seen or len(shape) - shape.count("") > 1 and any(_within(shape, k) or _within(k, shape)
+                                                                     for k in seen):
+            seen.add(shape)  # the table's row with a cell left blank or one more filled (an inventory's 型番, 備考)
+            if len(new) >= SHAPE_RUN:
+                return start
+            seen.update(new)
+            own, new = own + len(new) + 1, []
+        elif own < BLOCK_MIN:
+            seen.add(shape)
+            own += 1
+        else:
+            start = start if new else i
+            new.append(shape)
+    return None
+
+
 class _WholeRows(list[Sequence[object]]):
     """A header-less sheet's rows, all of them (:func:`_read_on`): every name at each address is among them."""
 
@@ -1057,7 +1088,8 @@ def _region_column(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     return bool(names) and sum(map(V.is_region_name, names)) * 2 > len(names)
 
 
-REGION_ROWS = 1 / 3  # of a name column's records, the share of regions (up to half) that makes them offices, not names
+REGION_ROWS = 1 / 3  # of a name column's records, the share of regions (more than it, up to half) that makes them
+# offices, not names
 REGION_OFFICES = 2  # and how many such regions at least: offices take turns with persons; one is a name (review23t)
 
 
@@ -1078,19 +1110,33 @@ def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     names = _record_names(plan, sample)
     regions = sum(map(V.is_region_name, names))
     # a lone region among names is a person's name whatever the list's length (東　海 of 3 persons was refused, review23t)
-    return regions >= REGION_OFFICES and regions >= REGION_ROWS * len(names)
+    # exactly a third is names (北　陸 and 東　海 among 4 persons at homes of their own, tables24)
+    return regions >= REGION_OFFICES and regions > REGION_ROWS * len(names)
 
 
 def _without_regions(data: Iterable[Sequence[object]], main: RolePlan, refused: Counter[str]
                      ) -> Iterator[Sequence[object]]:
     """``data`` with the rows whose name is a region and that hold more than it blanked (row numbers kept), counted
-    in ``refused`` as ``not-a-name`` (:func:`_region_rows`)."""
+    in ``refused`` as ``not-a-name`` (:func:`_region_rows`). The row right under an office (blank rows aside) whose
+    address is the office's is its staff (東　北 | 仙台支社の住所, then its manager there): no client's or resident's
+    record, its name stands at a place in its charge (``name-elsewhere``; was a person, review23t, tables24)."""
+    office = ""  # the address of the office right above
     for r in data:
         if (n := main.value(r, "name")) and V.is_region_name(n) and sum(1 for v in r if cell_text(v)) > 1:
             refused[Rejection.NOT_A_NAME] += 1
+            office = _folded(main.value(r, "address"))
+            yield ()
+        elif n and office and _folded(main.value(r, "address")) == office:
+            refused[Rejection.NAME_ELSEWHERE] += 1
+            office = ""
             yield ()
         else:
+            office = office if not n else ""
             yield r
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
 
 
 def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | None:
@@ -1201,6 +1247,31 @@ def _name_problem(name: str) -> Rejection | None:
     if V.is_blob(name) or not V.looks_like_name(name):
         return Rejection.NOT_A_NAME
     return None
+
+
+_PLACE_AND_KANA = re.compile("([\u3400-\u9fff\uf900-\ufaff々ヶ]{2,4})[\u30a1-\u30fa\u30fc]{2,}")
+
+
+def _place_and_kana(name: str, address: str) -> bool:
+    """Is ``name`` a facility's named by a place of its own address and a katakana word, unspaced (香南アグリーム at
+    高松市香南町…, takamatsu's agricultural_experience_facility: a surname-shaped head and a kana "given name")? A
+    person's family name is the municipality or town she lives in only by chance (山田サクラ at 山田町: refused, rare;
+    50,000 Faker names at Faker addresses: 4 or fewer, tables24); a prefecture (山口県) or a building (渡辺ハイツ) is
+    no such place."""
+    return (m := _PLACE_AND_KANA.fullmatch(name)) is not None and m[1] in address and any(
+        address[i + len(m[1]):i + len(m[1]) + 1] in _MUNICIPAL for i in _places_of(address, m[1]))
+
+
+# a municipality's or a town's name ends so (香南町); not 県 (山口県), a building (渡辺ハイツ) or a town typed without
+# it (渡辺36丁目: Faker's towns include surnames, 16 of 50,000 Faker persons were refused so)
+_MUNICIPAL = frozenset("市区町村郡")
+
+
+def _places_of(address: str, head: str) -> Iterator[int]:
+    at = address.find(head)
+    while at >= 0:
+        yield at
+        at = address.find(head, at + 1)
 
 
 def _address_problem(address: str) -> Rejection | None:
@@ -1325,6 +1396,8 @@ def _joint_record(rec: tuple, other: tuple[str, str, bool], keys: tuple[str, ...
 def _problem(n: str, a: str, head_names: set[str]) -> Rejection | None:
     if n in head_names:
         return Rejection.HEADER_REPEATED
+    if a and _place_and_kana(n, a):
+        return Rejection.NOT_A_NAME
     return _name_problem(n) or (_address_problem(a) if a else None)
 
 
@@ -1352,7 +1425,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
     assert get_address is not None
     plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
     bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
-    joint_mark = _JOINT_MARK.search
+    joint_mark, place_and_kana = _JOINT_MARK.search, _place_and_kana
     rows = 0
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
@@ -1365,7 +1438,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         if not a:
             continue
         if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
-                and n not in head_names and not joint_mark(n)):
+                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a)):
             append((base + i, index, n, a, *[g(row) for g in others]))
             rows += 1
             continue
@@ -1464,6 +1537,7 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
         return _sideways_finding(name, head, stream, first_row, first_col, at)
     header_at: int | None = None
     plan: SheetPlan | None
+    kind_of: SheetKind | None = None  # the kind of the rows the plan was made from, when not the whole sample's
     if header is not None:
         header_at, mapping = header
         if fused := fused_lines(head[header_at], head[header_at + 1:]):  # フリガナ⏎氏名 over two-line cells
@@ -1500,13 +1574,21 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
             its = head
             main, context = discover(its, set(), need_name=True)
         plan = SheetPlan([main, *filter(None, [second_person(its, main)])], context)
+        if its is head and (stop := _interrupted(head)) is not None and _kind(plan, head) is None:
+            # its first rows a person table, interrupted by rows of other shapes (subtotals, a section's items) and
+            # resuming below them: the mixed sample outvoted the persons, and those above the interruption were lost
+            first_main, first_context = discover(head[:stop], set(), need_name=True)
+            first_plan = SheetPlan([first_main, *filter(None, [second_person(head[:stop], first_main)])],
+                                   first_context)
+            if _kind(first_plan, head[:stop]) == SheetKind.PERSONS:
+                main, plan, kind_of = first_main, first_plan, SheetKind.PERSONS
         if (read_on := _read_on(main, head, stream)) is not None:
             rows_on, read_whole = read_on
             if read_whole:  # the whole sheet is held: its sample (its columns' every value)
                 head = sample = _WholeRows([*head, *rows_on])
             else:
                 stream = chain(rows_on, stream)
-    kind = _kind(plan, sample) if plan is not None else None
+    kind = kind_of or (_kind(plan, sample) if plan is not None else None)
     if plan is None or kind is None:
         if raw is not None:
             head, stream, first_row, header = raw
@@ -1599,6 +1681,8 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
         for other in filter(None, others):  # narrower tables between the rows first, then the rest's, in row order
             second = other if second is None else _both_tables(second, other)
     if not found:
+        if cut.lone or lone_above:  # said with the table's records as lone-row; with none, in the reading notes
+            _budget().say(say(Detail.LONE_ROW_ALONE, n=cut.lone + lone_above))  # (tables24: it was silently nothing)
         return second
     shown = {c: _header_only(t) for c, t in labels.items()}  # written unmasked to the outputs: never a value
     columns: dict[str, list[str]] = {}
@@ -2721,14 +2805,18 @@ def _between_rows(shapes: Sequence[tuple[str, ...]], at: int, listed: set[tuple[
     7th row: the plain rows are the list's too)? A list that resumes under a table (SHAPE_END rows in a row, or to the end of the rows: one
     more product, a total row) does not: any list shape below made the table's shape the list's, and 200
     header-less persons under a short product list were no hit when one product row followed them (review21s)."""
-    run = 0
+    run = new = 0
     for shape in shapes[at:]:
         if shape in listed:
-            run += 1
+            if new >= SHAPE_END:  # SHAPE_END new rows in a row before it: a table of their own that the list's rows
+                return False  # interrupt (a section's items or subtotals between persons, tables24), not its notes
+            new, run = 0, run + 1
             if run == SHAPE_END:
                 return False
-        elif run and shape not in above and shape.count("") < len(shape) - 1:  # the new rows go on: between them
-            return True
+        elif shape not in above and shape.count("") < len(shape) - 1:
+            if run:  # the new rows go on: between them
+                return True
+            new += 1
     return False
 
 

@@ -752,6 +752,9 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
             and _median_len(vals) >= 0.7 * _median_len(so_far)):
         taken.add(c)  # フクイケンフクイシ… / Fukuiken…: a rendition of the whole address, never joined
         return True
+    if mostly(vals, _coordinate, 0.6):
+        return False  # a latitude or longitude (38.7003206): a geocoded place, no part of its address (tables24: the
+        # spot + lat + lng + zoom of japan-heritage's cultural properties were one address, 17 false persons)
     if mostly(vals, labelled_value, 0.6):
         return False  # 担当者：山田 一郎 on each row: a note with its label, no building (review15e)
     if mostly(vals, _person_name, 0.6):
@@ -770,6 +773,11 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
 
 
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_COORDINATE = re.compile(r"\s*-?\d{1,3}\.\d{4,}\s*")  # a decimal fraction of 4+ digits: a coordinate, never a block
+
+
+def _coordinate(value: object) -> bool:
+    return _COORDINATE.fullmatch(cell_text(value)) is not None
 SERIAL_DIGITS = 9  # digits of a row number at most (a longer one is no serial)
 
 
