@@ -120,6 +120,8 @@ if _pc is not None:
                 os.abort()
             if b"LEAKSCAN-FAULT-HANG" in data:
                 time.sleep(3600)
+            if b"LEAKSCAN-FAULT-MEM" in data:  # asks for a buffer no worker's memory cap allows (a forged size)
+                bytearray(1 << 40)
             if b"LEAKSCAN-FAULT-LOCK" in data:  # waits on a lock it holds itself (libtsk on some ISO9660 images)
                 import threading
                 lock = threading.Lock()
@@ -140,6 +142,7 @@ if _pc is not None:
 '''
 
 SEGV, ABRT, HANG = b"LEAKSCAN-FAULT-SEGV", b"LEAKSCAN-FAULT-ABRT", b"LEAKSCAN-FAULT-HANG"
+MEM = b"LEAKSCAN-FAULT-MEM"  # the decoder asks for 1 TiB at once: refused under the worker's memory cap
 LOCK = b"LEAKSCAN-FAULT-LOCK"  # the decoder waits for ever on a lock it holds (a self-deadlock, at no CPU)
 FIFO = b"LEAKSCAN-FAULT-FIFO"  # the decoder opens the FIFO named by LEAKSCAN_TEST_FIFO, which no one writes
 SLOW = b"LEAKSCAN-FAULT-SLOW"  # the workbook reads as usual, its decoder takes 0.1 s (costly work)

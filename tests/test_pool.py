@@ -69,6 +69,47 @@ def test_demo_share_gives_the_same_findings_with_1_2_and_4_workers(demo: Path, t
         _same(outs[0], out)
 
 
+# A sitecustomize (the scan's PYTHONPATH) that sends every file to the workers in a unit of its own: no batching
+ONE_FILE_UNITS = """
+import importlib.abc, importlib.util, os, sys
+
+class _OneFileUnits(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "scanner.pipeline":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            module.UNIT_TASKS = 1
+            open(os.environ["LEAKSCAN_TEST_UNITS_LOG"], "a").write(f"{module.UNIT_TASKS}\\n")
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, _OneFileUnits())
+"""
+
+
+def test_demo_share_gives_the_same_findings_with_and_without_batching(demo: Path, tmp_path: Path) -> None:
+    """Files go to the workers in units of up to 64 (pipeline.UNIT_TASKS): the same findings when each file is a
+    unit of its own (batch24: batching never changes what is found, nor its order)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(ONE_FILE_UNITS, encoding="utf-8")
+    outs, patched = [], tmp_path / "units.log"
+    for env in ({}, {"PYTHONPATH": str(site), "LEAKSCAN_TEST_UNITS_LOG": str(patched)}):
+        out = with_case_key(tmp_path / f"o{len(outs)}")
+        done = run_leakscan("scan", str(demo), "--name", LEAKED_NAME, "--out", str(out), "--quiet", "--workers", "2",
+                            env=env)
+        assert done.returncode == 1, done.stderr
+        outs.append(out)
+    assert set(patched.read_text().split()) == {"1"}  # the scan process really sent one file a unit
+    _same(outs[0], outs[1])
+
+
 CORPUS_IMAGES = ["dfvfs__ext2.E01", "sleuthkit__image.E01", "go-ext4__hierarchy_32.ext4", "rust-fatfs__fat12.img",
                  "ntfs__testfs1"]
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from conftest import ROOT, run_leakscan
-from pool_data import HANG, decoded, install_faults, with_marker
+from pool_data import HANG, MEM, decoded, install_faults, with_marker
 from remediation_data import load, strip_times, with_case_key
 
 from scanner.demo import simple_xlsx
@@ -63,6 +63,28 @@ def test_a_file_stopped_at_its_time_limit_mid_unit_costs_only_that_file(tmp_path
     doc = load(out)
     (skip,) = doc["skipped"]
     assert Path(skip["path"]).name == "予算_04.xlsx" and skip["reason"] == "timeout"
+    assert doc["scan"]["files_seen"] == 12
+    assert set(_accounted(doc, root, 12).values()) <= {0, 1}
+
+
+def test_a_memory_blowup_mid_unit_costs_only_that_file(tmp_path: Path) -> None:
+    """The 5th of 12 tiny workbooks (one unit) makes its decoder ask for more memory than the worker's cap allows
+    (a real allocation, refused by RLIMIT_AS): that workbook alone is listed, as too large for the cap; the
+    others of its unit are each examined once, none listed, none lost (batch24: the memory case of the unit's
+    guarantees, beside the crash and the hang)."""
+    root = tmp_path / "share"
+    digests = _books(root, 12, {4: MEM})
+    log = tmp_path / "decoded.log"
+    env = {**install_faults(tmp_path / "site"), "LEAKSCAN_TEST_DECODE_LOG": str(log)}
+    out = with_case_key(tmp_path / "out")
+    done = run_leakscan("scan", str(root), "--out", str(out), "--quiet", "--workers", "1", env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    counts = {d: sum(1 for _pid, x in decoded(log) if x == d) for d in digests}
+    assert all(n == 1 for d, n in counts.items() if d != digests[4]), counts  # none examined twice, none lost
+    assert len({pid for pid, d in decoded(log) if d in digests[:5]}) == 1  # one unit, one worker
+    doc = load(out)
+    (skip,) = doc["skipped"]
+    assert Path(skip["path"]).name == "予算_04.xlsx" and skip["reason"] == "too-large", skip
     assert doc["scan"]["files_seen"] == 12
     assert set(_accounted(doc, root, 12).values()) <= {0, 1}
 
