@@ -1817,6 +1817,9 @@ class _Bytes(io.BytesIO):
         return len(self.getbuffer())
 
 
+_HP_DEVICES = (statmod.S_IFCHR, statmod.S_IFBLK, statmod.S_IFIFO, statmod.S_IFSOCK)
+
+
 def _cpio_reader() -> type:
     from dfvfs.lib import cpio
     from dfvfs.lib import errors as dfvfs_errors
@@ -1839,6 +1842,7 @@ def _cpio_reader() -> type:
                 except (dfvfs_errors.Error, ValueError, OSError, struct.error, AttributeError) as e:
                     self.stopped = say(Detail.CPIO_HEADER_UNREADABLE, at=offset, error=type(e).__name__)
                     return
+                self._hp_device(file_object, offset, entry)
                 if entry.size <= 0 or entry.data_offset + entry.data_size > self._file_size:
                     self.stopped = say(Detail.CPIO_MEMBER_PAST_END, at=offset)
                     if entry.size > 0 and entry.data_offset <= self._file_size and entry.path != "TRAILER!!!":
@@ -1851,6 +1855,25 @@ def _cpio_reader() -> type:
                 self.members.append(entry)
             if not trailer:
                 self.stopped = self.stopped or say(Detail.CPIO_NO_TRAILER)
+
+        def _hp_device(self, file_object: Any, offset: int, entry: Any) -> None:
+            """HP-UX cpio (GNU cpio's hpodc and hpbin, written as odc and bin) keeps a device's, FIFO's or socket's
+            number in the file-size field and sets its rdev to 1: read such a member as empty, as GNU cpio does
+            (its data size taken for bytes stepped over the next header, and every member after it)."""
+            if not entry.data_size or statmod.S_IFMT(entry.mode or 0) not in _HP_DEVICES:
+                return
+            if self.file_format == "odc":
+                file_object.seek(offset + 42)
+                field = file_object.read(6)
+                rdev = int(field, 8) if field.isdigit() else -1
+            elif self.file_format in ("bin-big-endian", "bin-little-endian"):
+                file_object.seek(offset + 14)
+                order = ">" if self.file_format == "bin-big-endian" else "<"
+                rdev = struct.unpack(order + "H", file_object.read(2).ljust(2, b"\xff"))[0]
+            else:
+                return
+            if rdev == 1:
+                entry.size, entry.data_size = entry.data_offset - offset, 0
 
     return CpioMembers
 

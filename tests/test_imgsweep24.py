@@ -1,0 +1,54 @@
+"""Issue 10's families swept with many variants (session 24, bench/image_variants.py): the defects it found.
+
+Each archive is written by GNU cpio itself (every format it writes) and compared with what GNU cpio lists.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_leakscan
+from tests.image_data import LEAKED, leaked_workbook, sha256
+
+pytestmark = pytest.mark.skipif(shutil.which("cpio") is None, reason="GNU cpio not installed")
+
+
+def scan(source: Path, out: Path, *extra: str) -> tuple[int, dict, str]:
+    proc = run_leakscan("scan", str(source), "--name", LEAKED, "--out", str(out), "--quiet", "--workers", "1", *extra)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8")) if (out / "findings.json").exists() else {}
+    return proc.returncode, doc, proc.stderr
+
+
+def _cpio(fmt: str, names: list[str], cwd: Path) -> bytes:
+    return subprocess.run(["cpio", "-o", "--quiet", "-H", fmt], cwd=cwd, input="\n".join(names).encode() + b"\n",
+                          capture_output=True, check=True).stdout
+
+
+@pytest.mark.parametrize("fmt", ["hpodc", "hpbin"])
+def test_an_hp_cpio_holding_a_device_node_is_read_past_it(tmp_path: Path, fmt: str) -> None:
+    """HP-UX cpio (GNU cpio -H hpodc / hpbin) keeps a device's number in the file-size field (rdev 1): GNU cpio
+    reads the device as empty. Before: the device number taken as its size, the next header missed, the named
+    file after it unread and the archive `corrupt` "cpio-stopped". /dev/null is archived as it is (no mknod)."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    leaked = leaked_workbook(seed=24, rows=8)
+    (tree / "memo.txt").write_bytes(b"memo\n")
+    (tree / LEAKED).write_bytes(leaked)
+    names = [str(tree / "memo.txt")[1:], "dev/null", str(tree / LEAKED)[1:]]  # relative to / (cpio keeps them so)
+    data = _cpio(fmt, names, Path("/"))
+    listed = subprocess.run(["cpio", "-itv", "--quiet"], input=data, capture_output=True).stdout.decode()
+    assert "dev/null" in listed and LEAKED in listed  # GNU cpio reads the whole archive
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "backup.cpio").write_bytes(data)
+    rc, doc, err = scan(share, tmp_path / "out")
+    assert rc == 1, err
+    hit = next(h for h in doc["files"] if h["inner_path"].endswith(LEAKED))
+    assert hit["sha256"] == sha256(leaked) and hit["status"] == "ok"
+    assert [(s["inner_path"], s["reason"]) for s in doc["skipped"]] == [("dev/null", "special-file")]
