@@ -52,3 +52,31 @@ def test_an_hp_cpio_holding_a_device_node_is_read_past_it(tmp_path: Path, fmt: s
     hit = next(h for h in doc["files"] if h["inner_path"].endswith(LEAKED))
     assert hit["sha256"] == sha256(leaked) and hit["status"] == "ok"
     assert [(s["inner_path"], s["reason"]) for s in doc["skipped"]] == [("dev/null", "special-file")]
+
+
+@pytest.mark.parametrize("writer", ["cpio -H tar", "tar --format=v7"])
+def test_an_old_v7_tar_with_no_extension_is_read_by_its_content(tmp_path: Path, writer: str) -> None:
+    """A pre-POSIX (V7) tar has no "ustar" magic: what GNU cpio -H tar and GNU tar --format=v7 write, and what old
+    Unix backups are. Named .tar it was read; renamed with no extension or .bin nothing said it was an archive:
+    the named file inside missed, exit 0. Its header's checksum (libmagic's "tar archive") tells it now."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    leaked = leaked_workbook(seed=25, rows=8)
+    (tree / "memo.txt").write_bytes(b"memo\n")
+    (tree / LEAKED).write_bytes(leaked)
+    if writer.startswith("cpio"):
+        data = _cpio("tar", ["memo.txt", LEAKED], tree)
+    else:
+        data = subprocess.run(["tar", "--format=v7", "-cf", "-", "memo.txt", LEAKED], cwd=tree, capture_output=True,
+                              check=True).stdout
+    assert data[257:262] != b"ustar"
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "backup").write_bytes(data)
+    (share / "backup.bin").write_bytes(data)
+    (share / "backup.tar").write_bytes(data)
+    rc, doc, err = scan(share, tmp_path / "out")
+    assert rc == 1, err
+    hits = sorted(h["path"] for h in doc["files"] if h["sha256"] == sha256(leaked))
+    assert hits == [f"{share}/{name} » {LEAKED}" for name in ("backup", "backup.bin", "backup.tar")]
+    assert doc["skipped"] == []

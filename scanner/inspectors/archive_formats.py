@@ -50,6 +50,7 @@ from .archive_members import (
     error_reason,
     lzma_alone,
     member_base_name,
+    v7_tar,
     zstd_after_skippable,
 )
 
@@ -1690,7 +1691,7 @@ def _zstd() -> Any:
 def _any_lzma_alone(data: bytes) -> bool:
     """A legacy .lzma stream, by the looser header check (the file was taken as compressed by its content or by its
     .lzma/.tlz name before it got here; gzip, bzip2 and xz have their magic first)."""
-    return not _compressed(data) and data[257:262] != b"ustar" and lzma_alone(data, named=True)
+    return not _compressed(data) and data[257:262] != b"ustar" and not v7_tar(data) and lzma_alone(data, named=True)
 
 
 def _inflate_head(data: bytes) -> bytes:
