@@ -81,7 +81,7 @@ def tsk_expected(raw: Path) -> tuple[collections.Counter, collections.Counter]:
             head, _, path = line.partition("\t")
             kind, gone, inode = head.split()[0], "*" in head, head.split()[-1].rstrip(":")
             if not kind.startswith("r/r") or "$OrphanFiles" in path or path.split("/")[-1].startswith("$") \
-                    or ":" in path.split("/")[-1] or "(realloc)" in head:
+                    or ":" in path.split("/")[-1] or "(realloc)" in head or "(Volume Label Entry)" in path:
                 continue
             try:
                 data = run("icat", "-o", str(off), str(raw), inode)
@@ -141,7 +141,8 @@ def verdict(row: dict, live: collections.Counter, damaged: bool) -> str:
     if "Traceback" in row.get("stderr", "") or "internal error" in row.get("stderr", ""):
         return "crash"
     missing = live - row["found"]
-    if missing and row["exit"] in (0, 1):
+    said = [s for s in row["skipped"] if s[1] not in ("special-file",)] or row.get("source_errors")
+    if missing and row["exit"] in (0, 1) and not said:
         return "SILENT-missing"
     if damaged and row["exit"] in (0, 1) and not row["skipped"]:
         return "damaged-but-clean"  # a damaged copy read whole with nothing said: worth a look
@@ -263,7 +264,8 @@ def base_disk(work: Path, tag: str, extra: dict[str, bytes] | None = None, size_
     idata.write_tree(tree, files)
     ext = idata.ext_image(work / f"ext-{tag}.img", tree, 8, "ext4", debugfs=["rm /gone.txt"])
     fat = idata.fat_image(work / f"fat-{tag}.img", {"/A/b.txt": b"fat bravo\n" * 40, **(extra or {})},
-                          deleted={"/A/del.txt": b"fat deleted\n" * 10}, size_mib=8, bits=16)
+                          deleted={"/A/del.txt": b"fat deleted\n" * 10}, size_mib=8, bits=16,
+                          sectors_per_cluster=1)
     disk = work / f"disk-{tag}.raw"
     idata.partitioned_disk(disk, [(ext, "83"), (fat, "6")])
     if size_extra:
@@ -368,7 +370,8 @@ def disk_variants(work: Path) -> Iterator[tuple[str, Path, collections.Counter, 
     tree = idata.write_tree(work / "dtree", {k.lstrip("/"): v for k, v in files.items()})
     ext2 = idata.ext_image(work / "p-ext2.img", tree, 4, "ext2")
     ext4 = idata.ext_image(work / "p-ext4.img", tree, 8, "ext4")
-    fat = idata.fat_image(work / "p-fat.img", {"/fat/a.txt": b"fat one\n" * 80}, size_mib=8, bits=16)
+    fat = idata.fat_image(work / "p-fat.img", {"/fat/a.txt": b"fat one\n" * 80}, size_mib=8, bits=16,
+                          sectors_per_cluster=1)
     ntfs = idata.ntfs_image(work / "p-ntfs.img", {"/ntfs.txt": b"ntfs one\n" * 90})
     exfat = work / "p-exfat.img"
     with open(exfat, "wb") as f:

@@ -786,6 +786,8 @@ class Detail(Code):
     TAR_BOMB = "tar-bomb", "tar declares {n:d} bytes from {size:d} (ratio over {ratio:word})"
     TAR_BOMB_AFTER = "tar-bomb-after", "tar: members after {path:lib} not read (decompression bomb)"
     CPIO_STOPPED = "cpio-stopped", "cpio: {why:detail}; members after it not read"
+    CPIO_SKIPPED_TO_HEADER = ("cpio-skipped-to-header", "cpio: {why:detail}; the member there not read, bytes {start:d} to "
+                              "{end:d} skipped to the next whole header and the members after it read")
     CPIO_HEADER_UNREADABLE = "cpio-header-unreadable", "header at byte {at:d} unreadable ({error:exc})"
     CPIO_MEMBER_PAST_END = "cpio-member-past-end", "member at byte {at:d} runs past the end of the archive"
     CPIO_NO_TRAILER = "cpio-no-trailer", "no TRAILER!!! record: the archive is truncated"

@@ -80,3 +80,31 @@ def test_an_old_v7_tar_with_no_extension_is_read_by_its_content(tmp_path: Path, 
     hits = sorted(h["path"] for h in doc["files"] if h["sha256"] == sha256(leaked))
     assert hits == [f"{share}/{name} » {LEAKED}" for name in ("backup", "backup.bin", "backup.tar")]
     assert doc["skipped"] == []
+
+
+@pytest.mark.parametrize("fmt", ["newc", "crc", "odc"])
+def test_a_cpio_with_one_damaged_header_reads_the_members_after_it(tmp_path: Path, fmt: str) -> None:
+    """One header's bytes damaged (a byte flipped in its size field): GNU cpio warns and reads on to the next
+    header. Before: every member after the damaged header unread, the named file among them, the archive only
+    `corrupt` cpio-stopped "members after it not read". Now the bytes to the next whole header are skipped and
+    said, the members after it read."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    leaked = leaked_workbook(seed=26, rows=8)
+    (tree / "a.txt").write_bytes(b"alpha\n" * 10)
+    (tree / "memo.txt").write_bytes(b"memo\n" * 30)
+    (tree / LEAKED).write_bytes(leaked)
+    data = bytearray(_cpio(fmt, ["a.txt", "memo.txt", LEAKED], tree))
+    second = data.index(b"memo.txt") - (76 if fmt == "odc" else 110)
+    data[second + (65 + 10 if fmt == "odc" else 54 + 7)] = ord("j")  # a size digit that is none ("Malformed number")
+    listed = subprocess.run(["cpio", "-it"], input=bytes(data), capture_output=True).stdout.decode()
+    assert LEAKED in listed  # GNU cpio reads on past it
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "backup.cpio").write_bytes(bytes(data))
+    rc, doc, err = scan(share, tmp_path / "out")
+    assert rc == 1, err
+    hit = next(h for h in doc["files"] if h["inner_path"] == LEAKED)
+    assert hit["sha256"] == sha256(leaked)
+    (row,) = [s for s in doc["skipped"] if s["path"] == f"{share}/backup.cpio"]
+    assert row["reason"] == "corrupt" and [c["code"] for c in row["detail_codes"]] == ["cpio-skipped-to-header"]
