@@ -49,6 +49,8 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "images"
 EMPTY = hashlib.sha256(b"").hexdigest()
 MIB = 1 << 20
 TIMEOUT = 300
+# the bytes of the files base_disk deletes (ext4 /gone.txt, FAT /A/del.txt): a deleted file recovered is a hit too
+DELETED_KNOWN = {hashlib.sha256(b"deleted later\n" * 20).hexdigest(), hashlib.sha256(b"fat deleted\n" * 10).hexdigest()}
 
 
 def sha(data: bytes) -> str:
@@ -518,7 +520,7 @@ def main() -> int:
         shutil.rmtree(fam, ignore_errors=True)
         fam.mkdir()
         for label, path, live, damaged, opts in FAMILIES[family](fam):
-            known = {h for _, h in live} | {EMPTY}
+            known = {h for _, h in live} | {EMPTY} | DELETED_KNOWN
             names = [("", path)] if args.no_renamed else [("", path), (" (no ext)", renamed(path, "")),
                                                            (" (.bin)", renamed(path, ".bin"))]
             if path.name.endswith(".gz"):

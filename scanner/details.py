@@ -1166,6 +1166,9 @@ class Detail(Code):
                                                     "IMAGE disk.raw) and scan the copy ({library:lib})")
     IMAGE_UNOPENED = "image-unopened", "cannot open the {format:word} image ({library:lib})"
     IMAGE_UNOPENED_MISSING = "image-unopened-missing", "cannot open the {format:word} image: {missing:lib} ({library:lib})"
+    IMAGE_CHAIN_FILE_MISSING = "image-chain-file-missing", (
+        "cannot open the {format:word} image: a file further down its chain of backing or parent files is missing: "
+        "{missing:lib}")
     QCOW2_BACKING_FORMAT_UNREAD = "qcow2-backing-format-unread", (
         "cannot open the QCOW image: its backing file {name:name} is a {format:word} image, which leakscan does not "
         "read as a backing disk: not examined; convert the chain with qemu-img (qemu-img convert -O raw IMAGE "

@@ -6,6 +6,7 @@ Each archive is written by GNU cpio itself (every format it writes) and compared
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +14,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_leakscan
-from tests.image_data import LEAKED, leaked_workbook, sha256
+from tests.image_data import (
+    LEAKED,
+    ext2_before_after,
+    leaked_workbook,
+    luks_image,
+    partitioned_disk,
+    run,
+    sha256,
+    xfs_image,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("cpio") is None, reason="GNU cpio not installed")
 
@@ -108,3 +118,55 @@ def test_a_cpio_with_one_damaged_header_reads_the_members_after_it(tmp_path: Pat
     assert hit["sha256"] == sha256(leaked)
     (row,) = [s for s in doc["skipped"] if s["path"] == f"{share}/backup.cpio"]
     assert row["reason"] == "corrupt" and [c["code"] for c in row["detail_codes"]] == ["cpio-skipped-to-header"]
+
+
+@pytest.mark.skipif(shutil.which("qemu-img") is None and not os.environ.get("CI"), reason="qemu-img not installed")
+def test_a_qcow2_chain_missing_its_base_two_levels_down_names_it(tmp_path: Path) -> None:
+    """top.qcow2 -> mid.qcow2 -> base.qcow2, base renamed (base-copy.qcow2, as an examiner's copy may be): a missing
+    direct backing file was named ("backing file missing: mid.qcow2 (looked for ...)"); one further down was not:
+    "nothing in the image could be walked: p1: no file system recognised; The Sleuth Kit: ... missing parent file"
+    (source_details had it `missing`, the reason did not say which file). Now it is named the same way."""
+    root = ext2_before_after(tmp_path, {"added.txt": b"added\n" * 40})
+    run("qemu-img", "convert", "-f", "raw", "-O", "qcow2", str(root / "before.raw"), str(root / "base.qcow2"))
+    for child, parent, raw in (("mid.qcow2", "base.qcow2", "after.raw"), ("top.qcow2", "mid.qcow2", "after.raw")):
+        subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "qcow2", "-B", parent, "-F", "qcow2", str(root / raw),
+                        child], cwd=root, check=True, capture_output=True)
+    (root / "base.qcow2").rename(root / "base-copy.qcow2")
+    proc = run_leakscan("scan", str(root / "top.qcow2"), "--name", LEAKED, "--out", str(tmp_path / "out"), "--quiet")
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    (error,) = doc["scan"]["source_errors"]
+    assert f"backing file missing: base.qcow2 (looked for {root}/base.qcow2)" in error["error"], error["error"]
+    assert [c["code"] for c in error["error_codes"]] == ["image-chain-file-missing"]
+
+
+@pytest.mark.skipif((shutil.which("mkfs.xfs") is None or shutil.which("cryptsetup") is None) and not os.environ.get("CI"),
+                    reason="xfsprogs or cryptsetup not installed")
+def test_xfs_and_luks_partitions_of_a_gpt_read_from_its_backup_are_read_as_from_the_primary(tmp_path: Path) -> None:
+    """A GPT whose primary header and entries are zeroed is read from its backup (gpt_table, "GPT (read directly)").
+    Its partitions were opened by The Sleuth Kit at their offsets only: the XFS one (dfvfs reads XFS) was "holds
+    data but no file system leakscan can read" and its files missed, a LUKS1 one the same ("Encryption detected")
+    instead of `encrypted` with the option that unlocks it. Now each is what it is with the primary table intact."""
+    xfs = xfs_image(tmp_path / "x.img", {"/xfs.txt": b"xfs one\n" * 70, "/d/x2.txt": b"xfs two\n"})
+    luks = luks_image(tmp_path / "l.img", None, "pass-word")
+    disk = tmp_path / "disk.raw"
+    linux = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
+    partitioned_disk(disk, [(xfs, linux), (luks, linux)], "gpt")
+    with open(disk, "r+b") as f:
+        f.seek(512)
+        f.write(bytes(33 * 512))  # the primary header and its entries
+    share = tmp_path / "share"
+    share.mkdir()
+    disk.rename(share / "disk.raw")
+    rc, doc, err = scan(share, tmp_path / "out", "--known-hashes", str(_known(tmp_path, b"xfs one\n" * 70)))
+    assert any(h["inner_path"] == "/xfs.txt" and h["sha256"] == sha256(b"xfs one\n" * 70) for h in doc["files"]), \
+        [(s["path"], s["detail"][:200]) for s in doc["skipped"]]
+    p2 = [s for s in doc["skipped"] if " » p2" in s["path"]]
+    assert [s["reason"] for s in p2] == ["encrypted"], p2
+
+
+def _known(folder: Path, data: bytes) -> Path:
+    path = folder / "known.txt"
+    path.write_text(sha256(data) + "\n")
+    return path
