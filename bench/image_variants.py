@@ -216,7 +216,10 @@ def cpio_variants(work: Path) -> Iterator[tuple[str, Path, collections.Counter, 
         name = f"x-{fmt}.cpio" if fmt not in ("tar", "ustar") else f"x-{fmt}.tar"
         p = work / name
         p.write_bytes(data)
-        yield f"cpio {fmt}", p, live, False, {}
+        # GNU cpio cannot put a name component over 100 bytes in a tar header ("file name too long"): not in it
+        held = live if fmt not in ("tar", "ustar") else collections.Counter(
+            {k: v for k, v in live.items() if not any(len(part) > 100 for part in k[0].split("/"))})
+        yield f"cpio {fmt}", p, held, False, {}
     data = cpio_archive(src, "bin")
     (work / "x-bin-be.cpio").write_bytes(swap_bin(data))
     yield "cpio bin big-endian", work / "x-bin-be.cpio", live, False, {}
