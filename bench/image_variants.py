@@ -332,12 +332,12 @@ def container_variants(work: Path) -> Iterator[tuple[str, Path, collections.Coun
         yield f"vmdk {sub} 3 extents", folder / "disk.vmdk", live0, False, {}
         gone = work / f"vmdk-big-{sub}-gone"
         shutil.copytree(folder, gone)
-        last = sorted(p for p in gone.iterdir() if p.name != "disk.vmdk")[-1]
-        last.unlink()
+        extents = sorted(p for p in gone.iterdir() if p.name.startswith(("disk-s0", "disk-f0")))
+        extents[-1].unlink()
         yield f"vmdk {sub} last extent missing", gone / "disk.vmdk", live0, True, {}
         first = work / f"vmdk-big-{sub}-gone1"
         shutil.copytree(folder, first)
-        sorted(p for p in first.iterdir() if p.name != "disk.vmdk")[0].unlink()
+        sorted(p for p in first.iterdir() if p.name.startswith(("disk-s0", "disk-f0")))[0].unlink()
         yield f"vmdk {sub} first extent missing", first / "disk.vmdk", live0, True, {}
     big.unlink()
     for label, fmt, opts in (("vhd fixed", "vpc", ("-o", "subformat=fixed")),
