@@ -1818,6 +1818,15 @@ class _Bytes(io.BytesIO):
         return len(self.getbuffer())
 
 
+class _CpioEntry(Protocol):
+    """What leakscan reads and corrects of one of dfvfs' CPIOArchiveFileEntry objects."""
+
+    size: int
+    data_size: int
+    data_offset: int
+    mode: int | None
+
+
 _CPIO_MAGIC = {"newc": b"070701", "crc": b"070702", "odc": b"070707", "bin-little-endian": b"\xc7\x71",
                "bin-big-endian": b"\x71\xc7"}
 _HP_DEVICES = (statmod.S_IFCHR, statmod.S_IFBLK, statmod.S_IFIFO, statmod.S_IFSOCK)
@@ -1867,7 +1876,7 @@ def _cpio_reader() -> type:
             if not trailer:
                 self.stopped = self.stopped or say(Detail.CPIO_NO_TRAILER)
 
-        def _next_header(self, file_object: Any, offset: int) -> int | None:
+        def _next_header(self, file_object: _Bytes, offset: int) -> int | None:
             """Where the next whole header after OFFSET begins (its magic, a header that reads, a member inside
             the archive), or None. Only after a damaged header; tries at most 256 candidates."""
             magic = _CPIO_MAGIC.get(self.file_format)
@@ -1887,7 +1896,7 @@ def _cpio_reader() -> type:
                 at = buf.find(magic, at + 1)
             return None
 
-        def _hp_device(self, file_object: Any, offset: int, entry: Any) -> None:
+        def _hp_device(self, file_object: _Bytes, offset: int, entry: _CpioEntry) -> None:
             """HP-UX cpio (GNU cpio's hpodc and hpbin, written as odc and bin) keeps a device's, FIFO's or socket's
             number in the file-size field and sets its rdev to 1: read such a member as empty, as GNU cpio does
             (its data size taken for bytes stepped over the next header, and every member after it)."""
