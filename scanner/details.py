@@ -800,6 +800,8 @@ class Detail(Code):
     TAR_BOMB = "tar-bomb", "tar declares {n:d} bytes from {size:d} (ratio over {ratio:word})"
     TAR_BOMB_AFTER = "tar-bomb-after", "tar: members after {path:lib} not read (decompression bomb)"
     CPIO_STOPPED = "cpio-stopped", "cpio: {why:detail}; members after it not read"
+    CPIO_SKIPPED_TO_HEADER = ("cpio-skipped-to-header", "cpio: {why:detail}; the member there not read, bytes {start:d} to "
+                              "{end:d} skipped to the next whole header and the members after it read")
     CPIO_HEADER_UNREADABLE = "cpio-header-unreadable", "header at byte {at:d} unreadable ({error:exc})"
     CPIO_MEMBER_PAST_END = "cpio-member-past-end", "member at byte {at:d} runs past the end of the archive"
     CPIO_NO_TRAILER = "cpio-no-trailer", "no TRAILER!!! record: the archive is truncated"
@@ -1178,6 +1180,9 @@ class Detail(Code):
                                                     "IMAGE disk.raw) and scan the copy ({library:lib})")
     IMAGE_UNOPENED = "image-unopened", "cannot open the {format:word} image ({library:lib})"
     IMAGE_UNOPENED_MISSING = "image-unopened-missing", "cannot open the {format:word} image: {missing:lib} ({library:lib})"
+    IMAGE_CHAIN_FILE_MISSING = "image-chain-file-missing", (
+        "cannot open the {format:word} image: a file further down its chain of backing or parent files is missing: "
+        "{missing:lib}")
     QCOW2_BACKING_FORMAT_UNREAD = "qcow2-backing-format-unread", (
         "cannot open the QCOW image: its backing file {name:name} is a {format:word} image, which leakscan does not "
         "read as a backing disk: not examined; convert the chain with qemu-img (qemu-img convert -O raw IMAGE "

@@ -56,6 +56,7 @@ from .archive_members import (
     spanned_parts,
     split_part,
     unsafe_member_name,
+    v7_tar,
     zstd_after_skippable,
 )
 
@@ -78,7 +79,7 @@ def sniff(head: bytes) -> str | None:
         return "zip"
     if head.startswith(SEVENZ_MAGIC):
         return "7z"
-    if head[257:262] == b"ustar":
+    if head[257:262] == b"ustar" or v7_tar(head):
         return "tar"
     if head.startswith(CPIO_ASCII_MAGIC) or _binary_cpio(head):
         return "cpio"

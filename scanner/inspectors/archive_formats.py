@@ -50,6 +50,7 @@ from .archive_members import (
     error_reason,
     lzma_alone,
     member_base_name,
+    v7_tar,
     zstd_after_skippable,
 )
 
@@ -1690,7 +1691,7 @@ def _zstd() -> Any:
 def _any_lzma_alone(data: bytes) -> bool:
     """A legacy .lzma stream, by the looser header check (the file was taken as compressed by its content or by its
     .lzma/.tlz name before it got here; gzip, bzip2 and xz have their magic first)."""
-    return not _compressed(data) and data[257:262] != b"ustar" and lzma_alone(data, named=True)
+    return not _compressed(data) and data[257:262] != b"ustar" and not v7_tar(data) and lzma_alone(data, named=True)
 
 
 def _inflate_head(data: bytes) -> bytes:
@@ -1817,6 +1818,20 @@ class _Bytes(io.BytesIO):
         return len(self.getbuffer())
 
 
+class _CpioEntry(Protocol):
+    """What leakscan reads and corrects of one of dfvfs' CPIOArchiveFileEntry objects."""
+
+    size: int
+    data_size: int
+    data_offset: int
+    mode: int | None
+
+
+_CPIO_MAGIC = {"newc": b"070701", "crc": b"070702", "odc": b"070707", "bin-little-endian": b"\xc7\x71",
+               "bin-big-endian": b"\x71\xc7"}
+_HP_DEVICES = (statmod.S_IFCHR, statmod.S_IFBLK, statmod.S_IFIFO, statmod.S_IFSOCK)
+
+
 def _cpio_reader() -> type:
     from dfvfs.lib import cpio
     from dfvfs.lib import errors as dfvfs_errors
@@ -1827,18 +1842,27 @@ def _cpio_reader() -> type:
 
         members: list[Any]
         stopped: str
+        skipped: list[str]  # the damaged headers read past, each with the bytes skipped to the next whole one
         cut: Any  # the member whose header is whole but whose data runs past the end (a cut archive), or None
         _file_entries: dict[str, Any]  # dfvfs' own index of the members (dfvfs has no type information)
 
         def _ReadFileEntries(self, file_object: Any) -> None:  # noqa: N802 - dfvfs' interface
-            self._file_entries, self.members, self.stopped, self.cut = {}, [], "", None
+            self._file_entries, self.members, self.stopped, self.cut, self.skipped = {}, [], "", None, []
             offset, trailer = 0, False
             while offset < self._file_size:
                 try:
                     entry = self._ReadFileEntry(file_object, offset)
                 except (dfvfs_errors.Error, ValueError, OSError, struct.error, AttributeError) as e:
-                    self.stopped = say(Detail.CPIO_HEADER_UNREADABLE, at=offset, error=type(e).__name__)
-                    return
+                    why = say(Detail.CPIO_HEADER_UNREADABLE, at=offset, error=type(e).__name__)
+                    resumed = self._next_header(file_object, offset)
+                    if resumed is None:
+                        self.stopped = why
+                        return
+                    # as GNU cpio reads on ("skipped N bytes of junk"): one damaged header hides no member after it
+                    self.skipped.append(say(Detail.CPIO_SKIPPED_TO_HEADER, why=why, start=offset, end=resumed))
+                    offset = resumed
+                    continue
+                self._hp_device(file_object, offset, entry)
                 if entry.size <= 0 or entry.data_offset + entry.data_size > self._file_size:
                     self.stopped = say(Detail.CPIO_MEMBER_PAST_END, at=offset)
                     if entry.size > 0 and entry.data_offset <= self._file_size and entry.path != "TRAILER!!!":
@@ -1851,6 +1875,45 @@ def _cpio_reader() -> type:
                 self.members.append(entry)
             if not trailer:
                 self.stopped = self.stopped or say(Detail.CPIO_NO_TRAILER)
+
+        def _next_header(self, file_object: _Bytes, offset: int) -> int | None:
+            """Where the next whole header after OFFSET begins (its magic, a header that reads, a member inside
+            the archive), or None. Only after a damaged header; tries at most 256 candidates."""
+            magic = _CPIO_MAGIC.get(self.file_format)
+            if magic is None:
+                return None
+            buf = file_object.getvalue()
+            at = buf.find(magic, offset + 1)
+            for _ in range(256):
+                if at < 0:
+                    return None
+                try:
+                    entry = self._ReadFileEntry(file_object, at)
+                except (dfvfs_errors.Error, ValueError, OSError, struct.error, AttributeError):
+                    entry = None
+                if entry is not None and entry.size > 0 and entry.data_offset + entry.data_size <= self._file_size:
+                    return at
+                at = buf.find(magic, at + 1)
+            return None
+
+        def _hp_device(self, file_object: _Bytes, offset: int, entry: _CpioEntry) -> None:
+            """HP-UX cpio (GNU cpio's hpodc and hpbin, written as odc and bin) keeps a device's, FIFO's or socket's
+            number in the file-size field and sets its rdev to 1: read such a member as empty, as GNU cpio does
+            (its data size taken for bytes stepped over the next header, and every member after it)."""
+            if not entry.data_size or statmod.S_IFMT(entry.mode or 0) not in _HP_DEVICES:
+                return
+            if self.file_format == "odc":
+                file_object.seek(offset + 42)
+                field = file_object.read(6)
+                rdev = int(field, 8) if field.isdigit() else -1
+            elif self.file_format in ("bin-big-endian", "bin-little-endian"):
+                file_object.seek(offset + 14)
+                order = ">" if self.file_format == "bin-big-endian" else "<"
+                rdev = struct.unpack(order + "H", file_object.read(2).ljust(2, b"\xff"))[0]
+            else:
+                return
+            if rdev == 1:
+                entry.size, entry.data_size = entry.data_offset - offset, 0
 
     return CpioMembers
 
@@ -1888,6 +1951,8 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
             blocked = caps.declared(size, None)
             yield _yield_member(parent, hop, member, ctx, caps,
                                 partial(io.BytesIO, data[start:start + size]), blocked)
+        for skipped in reader.skipped:
+            yield Skipped(parent.location, Status.CORRUPT, skipped)
         if reader.stopped:
             yield Skipped(parent.location, Status.CORRUPT, say(Detail.CPIO_STOPPED, why=reader.stopped))
         m = reader.cut

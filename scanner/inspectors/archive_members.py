@@ -87,6 +87,23 @@ def lzma_alone(head: bytes, named: bool = False) -> bool:
         lc, lp = props % 9, props // 9 % 5
         return props < 225 and lc + lp <= 4 and dictionary >= 1 << 12 and plausible
     return props == 0x5D and (dictionary & (dictionary - 1)) == 0 and 1 << 16 <= dictionary <= 1 << 30 and plausible
+
+
+_OCTAL_FIELD = frozenset(b"01234567 \x00")
+
+
+def v7_tar(head: bytes) -> bool:
+    """A pre-POSIX (V7) tar header, as GNU cpio -H tar, tar --format=v7 and old Unix backups write it: no magic,
+    so its checksum must hold (what tarfile and libmagic check), with a name at the start and octal fields.
+    Cheap refusals first: this is asked of every file without another archive's magic."""
+    if len(head) < 512 or not head[0] or head[156] not in b"\x000123456" or not _OCTAL_FIELD.issuperset(head[148:156]):
+        return False
+    field = head[148:156].replace(b"\x00", b" ").split()  # one octal number, NUL- or space-ended
+    if len(field) != 1 or not _OCTAL_FIELD.issuperset(head[100:136]):
+        return False
+    return int(field[0], 8) == sum(head[:148]) + 256 + sum(head[156:512])
+
+
 # Archive and compression formats no installed library reads, by their own magic (offset, bytes, name): a
 # file in one of them is listed as unsupported whatever its name, never passed as clean.
 UNSUPPORTED_MAGIC = (

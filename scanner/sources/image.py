@@ -183,6 +183,7 @@ _ZERO_CHECK = 1 << 30  # bytes of an overlay's zero-marked clusters compared wit
 _ZERO_COUNT = 1 << 20  # zero-marked clusters counted at most (the row's count stops there)
 _SNAPSHOTS_READ = 32  # internal snapshots read per image (qemu allows 65,536): those after are listed
 _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
+_DFVFS_WALKED = ("XFS", "APFS")  # file systems The Sleuth Kit does not read: found by dfvfs, walked through it
 
 
 # image_qcow.Inconsistency kinds said with a count and a byte
@@ -1234,7 +1235,12 @@ class ImageSource:
         except Exception:  # noqa: BLE001 - dfvfs errors of every kind: the partition is then opened as before
             log.debug("volume search in %s failed", layer.names, exc_info=True)
             return [layer]
-        return found if any(len(f.names) > len(layer.names) for f in found) else [layer]
+        # a volume inside, or what only dfvfs reads at that place (an XFS file system, an encrypted volume): as
+        # a partition of the table the libraries read (imgsweep24: from a GPT's backup XFS was "no file system" and
+        # LUKS "holds data", only The Sleuth Kit asked at the bare offset)
+        deeper = any(len(f.names) > len(layer.names) or f.fs_type in _DFVFS_WALKED
+                     or (f.problem is not None and f.problem[0] == Status.ENCRYPTED) for f in found)
+        return found if deeper else [layer]
 
     def _check_gpt(self) -> None:
         """A GPT whose primary copy is damaged is read from its backup (gpt_table). When the libraries' partitions
@@ -1440,6 +1446,14 @@ class ImageSource:
                 raise error from e
             raise SourceError(say(Detail.IMAGE_UNOPENED_MISSING, format=name, missing=missing, library=full_reason(e))
                               if missing else say(Detail.IMAGE_UNOPENED, format=name, library=full_reason(e))) from e
+        # the image opened, but a backing or parent file further down its chain is missing (top -> mid -> base, base
+        # gone): libqcow/libvhdi read what the files present hold and fail or give nothing elsewhere (imgsweep24: an
+        # ext2 read "ok" from mid.qcow2's blocks alone, exit 0; or "no file system recognised"); named, as a missing
+        # direct parent is
+        gone = [f for f in self._files if f.get("missing") and f.get("role") in ("backing", "parent")]
+        if gone and kind != "EWF":
+            missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})" for f in gone)
+            raise SourceError(say(Detail.IMAGE_CHAIN_FILE_MISSING, format=FORMAT_NAMES.get(kind, kind), missing=missing))
 
     def _serve_qcow(self, required: bool, cut: bool = False) -> bool:
         """Read the QCOW2 image's current disk with image_qcow.QcowReader (as qemu reads it) instead of libqcow: when
