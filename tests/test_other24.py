@@ -161,3 +161,31 @@ def test_a_failure_is_raised_again_alike(tmp_path: Path, monkeypatch: pytest.Mon
             with ole_file(good) as ole:
                 assert ole.exists("WordDocument")
         assert opened[0] == 2
+
+
+def test_say_writes_every_code_as_before() -> None:
+    """``say`` with its text template made once a code (``details._plain``) writes every code's text and codes as the
+    template made afresh a call did (valid values, refused values written ``?``, missing and unknown parameters)."""
+    import re
+
+    from scanner import details
+    from scanner.details import Detail, say
+
+    values = {"d": 12, "list": ["utf-8", "cp932"], "word": "zip", "exc": "ValueError", "name": "名簿.xlsx",
+              "lib": "bad header", "detail": say(Detail.OLE_CORRUPT), "mail": "eml", "archive": "zip"}
+    slot = re.compile(r"\{(\w+)(?::(d|list|word|exc|name|lib|detail|mail|archive))?\}")
+    checked = 0
+    for code in Detail:
+        kinds = {m.group(1): m.group(2) or "word" for m in slot.finditer(code.meaning)}
+        given = [{name: values[kind] for name, kind in kinds.items()}, {name: object() for name in kinds},
+                 {"unknown": 1}]
+        for params in given:
+            said = say(code, **params)
+            filled = {}
+            for name, kind in kinds.items():
+                text = details._checked(kind, params[name]) if name in params else None
+                filled[name] = "?" if text is None else text
+            assert str(said) == slot.sub(lambda m: "{" + m.group(1) + "}", code.meaning).format_map(filled), code
+            assert said.codes[0]["code"] == code.value
+            checked += 1
+    assert checked == 3 * len(Detail)
