@@ -12,7 +12,7 @@ object), as a new exception of the same type and args, without a second parse. A
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from io import BytesIO
@@ -28,10 +28,19 @@ class _Held:
 _HELD: ContextVar[_Held | None] = ContextVar("leakscan_held_ole", default=None)
 
 
-@contextmanager
-def held_ole(data: bytes) -> Iterator[None]:
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NOTHING = nullcontext()  # bytes that are no compound file: nothing to hold (every other file an inspector reads)
+
+
+def held_ole(data: bytes) -> AbstractContextManager[None]:
     """While inside, :func:`ole_file` of these very bytes (the same object) fails once at most; an inner hold of the
-    same bytes shares the outer one."""
+    same bytes shares the outer one. Only bytes that start as a compound file are held (olefile is asked of no other:
+    a restored signature is a new object)."""
+    return _held(data) if data.startswith(OLE_MAGIC) else _NOTHING
+
+
+@contextmanager
+def _held(data: bytes) -> Iterator[None]:
     held = _HELD.get()
     if held is not None and held.data is data:
         yield
