@@ -39,6 +39,7 @@ from .doctables import DOCUMENT_FORMATS, document_sheets, stored_inner_directory
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .jsontables import holds_records, iter_json
+from .olefiles import ole_file
 from .ooxml import (
     OoxmlPackage,
     let_go,
@@ -263,10 +264,8 @@ _SHEET_PART = re.compile(r"(^|/)(worksheets|macrosheets|dialogsheets)/[^/]+\.(xm
 
 
 def _ole_kind(data: bytes) -> str:
-    import olefile  # a dependency of msoffcrypto-tool
-
     try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        with ole_file(data) as ole:  # (a failure kept for the next opener of these bytes: scanner.olefiles)
             streams = {"/".join(p) for p in ole.listdir(streams=True, storages=False)}
             if not streams and getattr(ole, "parsing_issues", None):  # a directory read as nothing past its damage
                 return "ole-corrupt"  # (damage20: 16 bytes duplicated in front of it: a .doc ended as nothing)

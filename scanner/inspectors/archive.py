@@ -23,6 +23,7 @@ from ..errors import ReadError
 from ..fingerprint import hash_bytes
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
+from ..olefiles import held_ole
 from ..sources.base import Item
 from ..sources.memo_beside import lone_memo_members
 from ..sources.series_join import joined_in_folders
@@ -285,6 +286,10 @@ class ArchiveInspector:
         return limits_for(self.config, entry)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        with held_ole(data):  # a compound file olefile fails on is parsed once (its sniff, then its objects)
+            return self._inspect_held(entry, data, ctype, ctx)
+
+    def _inspect_held(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         damaged = signature_damaged(data[:64])
         if damaged is None or damaged[0] != ZIP_MAGIC:
             return self._inspect(entry, data, ctype, ctx)

@@ -37,6 +37,7 @@ from ..doctables import flat_objects
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop
+from ..olefiles import ole_file
 from ..sheet import Caps, CellBudget
 from ..sources.base import Item
 from ..tables import damaged_head, ole_header_impossible
@@ -523,7 +524,7 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
     like a file on disk; the objects inside such an object are its own (read when it is examined)."""
     import olefile  # a dependency of msoffcrypto-tool
 
-    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+    with ole_file(data) as ole:  # (the format sniff's failure on these bytes raised again: scanner.olefiles)
         level = 1 if xls else 2  # the path length of one object's storage
 
         def pooled(path: list[str]) -> bool:

@@ -46,6 +46,7 @@ from ..isolation import shared_worker
 from ..jsontables import holds_records
 from ..models import Entry, PersonRecord
 from ..names import behind_suffix, split_ext
+from ..olefiles import held_ole
 from ..ooxml import held_zip
 from ..passwords import opened_with
 from ..ppt97 import holds_ppt, holds_ppt_stream
@@ -1154,7 +1155,8 @@ class SpreadsheetInspector:
                 and not holds_archive(data, "") and damaged_head(data) is None)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
-        with held_zip(data):  # one read of a workbook's zip directory: its format sniff and its bomb guard share it
+        with held_zip(data), held_ole(data):  # one read of a workbook's zip directory: its format sniff and its bomb
+            # guard share it; a compound file olefile fails on is parsed once (the sniff, the archive inspector's objects)
             return self._inspect_held(entry, data, ctype, ctx)
 
     def _inspect_held(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
