@@ -16,10 +16,11 @@ from __future__ import annotations
 import io
 import random
 import zipfile
+from typing import Any
 
 from tests.conftest import ScanCases
-from tests.test_docs23 import rows
-from tests.test_docs24 import _rename_in_directory
+from tests.test_docs23 import DECK_PERSONS, _lines_by_name, rows
+from tests.test_docs24 import _deck_text, _rename_in_directory
 
 cases = ScanCases("review24o")
 scanned = cases.fixture()
@@ -38,6 +39,33 @@ def _header_docx(seed: int) -> bytes:
     header = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr xmlns:w="{W_NS}">{w_table([list(r) for r in rows(seed)])}</w:hdr>'
     return docx_bytes(w_para("本文"), {"word/header1.xml": header})
 
+
+@cases.case
+def _named_apart() -> dict[str, bytes]:
+    from tests.document_data import docx_with_table
+
+    notes = _deck_text()["notes_lines.pptx"]
+    return {"header_whole.docx": _header_docx(24101),
+            "header_apart.docx": _rename_in_directory(_header_docx(24102), b"word/header1.xml", b"vord/header1.xml"),
+            "notes_apart.pptx": _rename_in_directory(notes, b"ppt/notesSlides/notesSlide1.xml",
+                                                     b"ppt/nntesSlides/notesSlide1.xml"),
+            "body_both.docx": _rename_both(docx_with_table([list(r) for r in rows(24103)]), b"word/document.xml",
+                                           b"word/document.xmm")}
+
+
+def test_a_story_part_named_apart_in_the_directory_is_said_not_settled_clean(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "named_apart")
+    assert (lines["header_whole.docx"].get("pii") or {}).get("records") == DECK_PERSONS  # (the header is read)
+    for name in ("header_apart.docx", "notes_apart.pptx"):
+        line = lines.get(name, {})  # (before: no line, the walk's check settled it clean)
+        assert (line.get("status") or line.get("reason")) == "corrupt", name
+        assert "document-member-damaged" in [c["code"] for c in line["detail_codes"]], name
+
+
+def test_a_docx_whose_body_is_misnamed_in_both_names_is_said_without_a_body(scanned: dict[str, Any]) -> None:
+    line = _lines_by_name(scanned, "named_apart").get("body_both.docx", {})  # (before: no line at all)
+    assert (line.get("status") or line.get("reason")) == "corrupt"
+    assert "document-no-body" in [c["code"] for c in line["detail_codes"]]
 
 
 def test_the_unread_member_pass_from_bytes_agrees_with_zipfile() -> None:
