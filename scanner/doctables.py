@@ -301,11 +301,11 @@ def zip_without_tables(f: IO[bytes], most: int) -> bool:
                 kind, main = "pptx", ""  # (a deck of no slide holds no table)
             else:
                 return False
-            if _named_apart(zf, kind):
-                return False  # (a member named otherwise in its local header: it may be a story part, review24o)
-            listed, missing, types_damage = _listed_slides(zf) if kind == "pptx" else (set(), [], None)
+            listed, missing, types_damage = _listed_slides(zf, kind) if kind in ("pptx", "docx") else (set(), [], None)
             if missing or types_damage:
-                return False  # (a slide listed, missing, or the list damaged: the reader says it)
+                return False  # (a slide or story part listed, missing, or the list damaged: the reader says it)
+            if not listed and _named_apart(zf, kind):  # (no list of the parts, as Office and python-docx write)
+                return False  # (a member named otherwise in its local header: it may be a story part, review24o)
             infos = [i for i in zf.infolist() if _part_wanted(kind, i.filename) or i.filename in listed]
             if infos and main and not any(i.filename == main or (kind == "docx" and i.filename.startswith("word/document"))
                                           for i in infos):
@@ -605,8 +605,8 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if mangled_directory(zf):
                 raise zipfile.BadZipFile("a directory entry's name holds zip records")
-            if kind == "pptx":
-                listed, missing, types_damage = _listed_slides(zf)
+            if kind in ("pptx", "docx"):
+                listed, missing, types_damage = _listed_slides(zf, kind)
             for info in sorted((i for i in zf.infolist() if wanted(i.filename)), key=_story_order):
                 if info.file_size > left:
                     raise ReadError(Status.TOO_LARGE, say(Detail.KIND_BYTES_OVER_CAP, kind=info.filename,
@@ -649,7 +649,8 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
         budget.tick()
         yield from read(name, content, budget, damage, delimiter)
     for name in missing:  # (a slide listed, not in the zip: what it held was not read)
-        yield Sheet(_name("ppt/slides", 0), [], damage=[say(Detail.DOCUMENT_PART_MISSING, part=name)])  # (the name
+        yield Sheet(_name("ppt/slides" if kind == "pptx" else "word", 0), [],
+                    damage=[say(Detail.DOCUMENT_PART_MISSING, part=name)])  # (the name
         # in the list is the file's: said checked, not as a sheet's name)
     if types_damage is not None:  # (the list of slides unread: a slide whose name is damaged cannot be told)
         yield Sheet(_name("[Content_Types].xml", 0), [], damage=[types_damage])
@@ -720,11 +721,14 @@ def _sound_member(data: bytes, info: zipfile.ZipInfo, left: int) -> int | None:
     return len(content) if len(content) == info.file_size and zlib.crc32(content) == info.CRC else None
 
 
-def _listed_slides(zf: zipfile.ZipFile) -> tuple[set[str], list[str], str | None]:
+def _listed_slides(zf: zipfile.ZipFile, kind: str = "pptx") -> tuple[set[str], list[str], str | None]:
     """The slide parts a deck's ``[Content_Types].xml`` lists: (those in the zip, by their names there; those missing
     from it; why the list is damaged, or None). A flipped byte in a slide's name in the zip directory left it unread
     and nothing said, the other slides read (review21x: a false clean); a slide of another name
-    (``ppt/slides/Slide2.xml``) was never read. Empty when there is no list (the reader goes by slide names alone)."""
+    (``ppt/slides/Slide2.xml``) was never read. Empty when there is no list (the reader goes by slide names alone).
+    Any other part the reader wants (``kind``'s: a Word header, a deck's notes) listed and missing from the zip is
+    missing too (review24o: one misnamed in its local header and its directory alike was unread, nothing said); a
+    .docx's damaged list is said by the unread-member pass."""
     try:
         info = zf.getinfo("[Content_Types].xml")
     except KeyError:
@@ -733,17 +737,24 @@ def _listed_slides(zf: zipfile.ZipFile) -> tuple[set[str], list[str], str | None
         with zf.open(info) as f:
             types = _utf8(f.read(1 << 20))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as e:
-        return set(), [], say(Detail.DOCUMENT_PART_DAMAGED, part=info.filename, error=error_name(e))
+        return set(), [], say(Detail.DOCUMENT_PART_DAMAGED, part=info.filename, error=error_name(e)) if kind == "pptx" else None
     present = {name.casefold(): name for name in zf.namelist()}
     found: set[str] = set()
     missing: list[str] = []
-    named = [m.group(1).decode("utf-8", "replace") for tag in _OVERRIDE.finditer(types)
-             if _SLIDE_TYPE in tag.group(0) and (m := _PART_NAME.search(tag.group(0))) is not None]
-    for part in [*named, *_related_slides(zf, present)]:
+    parts = [(m.group(1).decode("utf-8", "replace"), _SLIDE_TYPE in tag.group(0)) for tag in _OVERRIDE.finditer(types)
+             if (m := _PART_NAME.search(tag.group(0))) is not None]
+    named = [part for part, slide in parts if slide and kind == "pptx"]
+    for part in [*named, *(_related_slides(zf, present) if kind == "pptx" else [])]:
         if part.casefold() in present:
             found.add(present[part.casefold()])
         elif part not in missing:
             missing.append(part)
+    for part, _ in parts:
+        if _part_wanted(kind, part):
+            if part.casefold() in present:
+                found.add(present[part.casefold()])
+            elif part not in missing:
+                missing.append(part)
     return found, missing, None
 
 

@@ -6,6 +6,8 @@
   flipped: 11 of 16 headers, 26 of 31 notes silent). The reader itself says ``document-member-damaged``.
 - A .docx whose ``word/document.xml`` is damaged in both its directory entry and its local header (a flipped bit):
   no document kind, no line at all (17 of 17 python-docx copies); now ``corrupt`` ``document-no-body``.
+- The same header or notes misnamed in both names: unread, nothing said (15 of 16, 30 of 31); now ``corrupt``
+  ``document-part-missing``: ``[Content_Types].xml`` lists it (as review21x's slides).
 - The unread-member CRC pass (docs24) reads members straight from the package's bytes; on any doubt zipfile reads
   it (the same verdict on 2,326 damaged third-party copies).
 People are Faker ja_JP with fixed seeds (tests.pii_data via tests.test_docs23.rows).
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import zipfile
 from typing import Any
 
@@ -37,18 +40,52 @@ def _header_docx(seed: int) -> bytes:
     from tests.document_data import W_NS, docx_bytes, w_para, w_table
 
     header = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr xmlns:w="{W_NS}">{w_table([list(r) for r in rows(seed)])}</w:hdr>'
-    return docx_bytes(w_para("本文"), {"word/header1.xml": header})
+    return _listing(docx_bytes(w_para("本文"), {"word/header1.xml": header}), "word/header1.xml",
+                    "wordprocessingml.header+xml")
+
+
+def _unlisted(data: bytes) -> bytes:
+    """``data`` whose ``[Content_Types].xml`` lists no part (Defaults only): the walk's check then compares each
+    member's local name with its directory name."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                content = re.sub(rb"<Override [^>]*/>", b"", content)
+            z.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def _listing(data: bytes, part: str, ctype: str) -> bytes:
+    """``data`` whose ``[Content_Types].xml`` lists ``part`` (an Override), as Word, PowerPoint, python-docx and
+    python-pptx write every part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                content = content.replace(b"</Types>", f'<Override PartName="/{part}" ContentType="application/vnd.'
+                                          f'openxmlformats-officedocument.{ctype}"/></Types>'.encode())
+            z.writestr(info.filename, content)
+    return out.getvalue()
 
 
 @cases.case
 def _named_apart() -> dict[str, bytes]:
     from tests.document_data import docx_with_table
 
-    notes = _deck_text()["notes_lines.pptx"]
+    notes = _listing(_deck_text()["notes_lines.pptx"], "ppt/notesSlides/notesSlide1.xml", "presentationml.notesSlide+xml")
     return {"header_whole.docx": _header_docx(24101),
+            "header_unlisted.docx": _rename_in_directory(_unlisted(_header_docx(24106)), b"word/header1.xml",
+                                                         b"word/header1.xmm"),
             "header_apart.docx": _rename_in_directory(_header_docx(24102), b"word/header1.xml", b"vord/header1.xml"),
             "notes_apart.pptx": _rename_in_directory(notes, b"ppt/notesSlides/notesSlide1.xml",
                                                      b"ppt/nntesSlides/notesSlide1.xml"),
+            "header_both.docx": _rename_both(_header_docx(24105), b"word/header1.xml", b"word/heade21.xml"),
+            "notes_both.pptx": _rename_both(_listing(_deck_text()["notes_table.pptx"], "ppt/notesSlides/notesSlide1.xml",
+                                                     "presentationml.notesSlide+xml"), b"ppt/notesSlides/notesSlide1.xml",
+                                            b"ppt/notesSlides/notesSlide1.xmm"),
             "body_both.docx": _rename_both(docx_with_table([list(r) for r in rows(24103)]), b"word/document.xml",
                                            b"word/document.xmm")}
 
@@ -56,10 +93,11 @@ def _named_apart() -> dict[str, bytes]:
 def test_a_story_part_named_apart_in_the_directory_is_said_not_settled_clean(scanned: dict[str, Any]) -> None:
     lines = _lines_by_name(scanned, "named_apart")
     assert (lines["header_whole.docx"].get("pii") or {}).get("records") == DECK_PERSONS  # (the header is read)
-    for name in ("header_apart.docx", "notes_apart.pptx"):
+    for name in ("header_apart.docx", "notes_apart.pptx", "header_unlisted.docx"):
         line = lines.get(name, {})  # (before: no line, the walk's check settled it clean)
         assert (line.get("status") or line.get("reason")) == "corrupt", name
-        assert "document-member-damaged" in [c["code"] for c in line["detail_codes"]], name
+        assert {"document-member-damaged", "document-part-missing"} & {c["code"] for c in line["detail_codes"]}, name
+        # (the header listed in [Content_Types].xml: said missing, as review21x's slide)
 
 
 def test_a_docx_whose_body_is_misnamed_in_both_names_is_said_without_a_body(scanned: dict[str, Any]) -> None:
@@ -86,3 +124,11 @@ def test_the_unread_member_pass_from_bytes_agrees_with_zipfile() -> None:
         said += verdict is not None
         assert doctables._unread_damage(zf, read, bytes(data)) == verdict
     assert said > 20  # (damage in an unread member is found at all)
+
+
+def test_a_story_part_misnamed_in_both_names_is_said_missing_from_the_content_types(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "named_apart")
+    for name in ("header_both.docx", "notes_both.pptx"):
+        line = lines.get(name, {})  # (before: no line, the part unread)
+        assert (line.get("status") or line.get("reason")) == "corrupt", name
+        assert "document-part-missing" in [c["code"] for c in line["detail_codes"]], name
