@@ -132,3 +132,21 @@ def test_a_story_part_misnamed_in_both_names_is_said_missing_from_the_content_ty
         line = lines.get(name, {})  # (before: no line, the part unread)
         assert (line.get("status") or line.get("reason")) == "corrupt", name
         assert "document-part-missing" in [c["code"] for c in line["detail_codes"]], name
+
+
+PAGE = ('<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>名簿</title></head><body><h1>利用者名簿</h1>'
+        '<div class="list"><table><tr><th>氏名</th><th>住所</th></tr></table></div></body></html>').encode()
+
+
+def test_a_page_cut_before_its_table_is_cut_whatever_its_name() -> None:
+    """docs24 took a page whose name holds ``top``, ``head`` or a leading ``_`` for a server-side include and no
+    longer said it cut when it ended at a tag: ``top.html`` (a Japanese site's home page), ``head_office.html``
+    (本社), ``_meibo.html`` cut before their table were clean (c0ece0e1 said html-cut)."""
+    from scanner.inspectors.spreadsheet import page_cut
+
+    cut = PAGE[:PAGE.index(b"</h1>") + 5]
+    for name in ("top.html", "head_office.html", "_meibo.html", "2024_top.html", "index.html"):
+        assert page_cut(cut, name), name
+        assert not page_cut(PAGE, name), name
+    for name in ("header.html", "_header.html", "head_inc.html", "site-header.html", "header2.html"):
+        assert not page_cut(PAGE[:PAGE.index(b"<div")], name), name  # an include: the top of a page, by design
