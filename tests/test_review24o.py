@@ -150,3 +150,25 @@ def test_a_page_cut_before_its_table_is_cut_whatever_its_name() -> None:
         assert not page_cut(PAGE, name), name
     for name in ("header.html", "_header.html", "head_inc.html", "site-header.html", "header2.html"):
         assert not page_cut(PAGE[:PAGE.index(b"<div")], name), name  # an include: the top of a page, by design
+
+
+def test_a_whole_pdf_with_bytes_after_its_eof_is_not_said_cut() -> None:
+    """docs24's pdf_cut wanted ``%%EOF`` in the last KiB: a whole PDF followed by 1.5 KiB of other bytes (a download's
+    tail, a carver's slack) was ``corrupt`` pdf-cut ("cut short ... lost"): 40 of 40 real PDFs so extended, pypdf
+    reads 36. Bytes after the last ``%%EOF`` that hold no PDF object are not a cut; a cut revision still is."""
+    from pypdf import PdfWriter
+
+    from scanner.inspectors.pdf_attachments import pdf_cut
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    buf = io.BytesIO()
+    writer.write(buf)
+    whole = buf.getvalue()
+    tail = random.Random(2411).randbytes(1500).replace(b"obj", b"ob_").replace(b"stream", b"strea_")
+    assert not pdf_cut(whole)
+    assert not pdf_cut(whole + b"\r\n" + tail)  # (before: said cut)
+    assert not pdf_cut(whole + b"<html><body>404 Not Found</body></html>\n" * 40)
+    assert pdf_cut(whole[:len(whole) * 2 // 3])  # cut: as before
+    update = b"\n5 0 obj\n<< /Type /EmbeddedFile /Length 4000 >>\nstream\n" + tail  # an update cut in its stream
+    assert pdf_cut(whole + update)
