@@ -848,8 +848,11 @@ _LAST_START_TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9]{0,20})(?:\s[^<>]*)?>\s*$")
 _VOID = frozenset({b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"param",
                    b"source", b"track", b"wbr", b"p", b"li", b"dt", b"dd", b"option", b"td", b"th", b"tr"})  # elements
 # with no content or whose end tag is optional: a whole page may end after one
-_INCLUDE_NAME = re.compile(r"^_|(?:^|[_.\-])(?:header|head|top|inc|include|ssi)(?:[_.\-\d]|$)", re.IGNORECASE)  # a
-# server-side include or a site generator's partial (header.html, _header.html, head_inc.html): the top of a page
+_INCLUDE_NAME = re.compile(r"^_?(?:[a-z0-9]+[_\-])?(?:header|head|inc|include|ssi)(?:[_\-]?(?:inc|include|\d+))?$",
+                           re.IGNORECASE)  # a server-side include or a site generator's partial (header.html,
+# _header.html, head_inc.html, site-header.html): the top of a page. The whole stem is such a name (review24o:
+# docs24's ``top`` and any ``head``/leading ``_`` took top.html, head_office.html, _meibo.html for includes, and
+# such a page cut before its table was clean)
 
 
 def page_cut(data: bytes, name: str = "") -> bool:
