@@ -1249,7 +1249,10 @@ def _name_problem(name: str) -> Rejection | None:
     return None
 
 
-_PLACE_AND_KANA = re.compile("([\u3400-\u9fff\uf900-\ufaff々ヶ]{2,4})[\u30a1-\u30fa\u30fc]{2,}")
+# the katakana word a facility's: 4+ characters or a long vowel (アグリーム, センター, ファーム); 2-3 without ー is a
+# given name's shape (ハル, キヨ of elderly women, エミリ, マリア, ジョン), kept a person (review24t: 中村ハル at 名古屋市中村区)
+_PLACE_AND_KANA = re.compile("([\u3400-\u9fff\uf900-\ufaff々ヶ]{2,4})"
+                             "(?=[\u30a1-\u30fa\u30fc]*\u30fc|[\u30a1-\u30fa]{4})[\u30a1-\u30fa\u30fc]{2,}")
 
 
 def _place_and_kana(name: str, address: str) -> bool:
