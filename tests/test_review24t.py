@@ -41,11 +41,12 @@ def test_clients_named_like_their_town_with_a_katakana_given_name_are_persons() 
 
 def test_a_facility_named_by_its_place_and_a_long_katakana_word_stays_refused() -> None:
     """The guard: 香南アグリーム at 高松市香南町 (a katakana word of 4+ characters or with ー: センター, ファーム) is no
-    person among the clients."""
+    person among the clients; nor is a short word that ends a facility (上田プラザ)."""
     rows = _clients()
     places = [["香南アグリーム", "香川県高松市香南町岡1234番地", "087-000-0000"],
               ["松本ファーム", "長野県松本市中央2丁目1番1号", "0263-00-0000"],
               ["中野センター", "東京都中野区中野2丁目1番1号", "03-0000-0000"],
-              ["山口スクエア", "山口県山口市中央1丁目1番1号", "083-000-0000"]]
+              ["山口スクエア", "山口県山口市中央1丁目1番1号", "083-000-0000"],
+              ["上田プラザ", "長野県上田市天神1丁目1番1号", "0268-00-0000"]]
     found = P.analyse_sheet("s", [["氏名", "住所", "電話番号"], *rows, *places])
     assert found is not None and found.count == len(rows), (found and found.count, found and found.rejected)

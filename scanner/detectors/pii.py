@@ -1249,20 +1249,22 @@ def _name_problem(name: str) -> Rejection | None:
     return None
 
 
-# the katakana word a facility's: 4+ characters or a long vowel (アグリーム, センター, ファーム); 2-3 without ー is a
-# given name's shape (ハル, キヨ of elderly women, エミリ, マリア, ジョン), kept a person (review24t: 中村ハル at 名古屋市中村区)
-_PLACE_AND_KANA = re.compile("([\u3400-\u9fff\uf900-\ufaff々ヶ]{2,4})"
-                             "(?=[\u30a1-\u30fa\u30fc]*\u30fc|[\u30a1-\u30fa]{4})[\u30a1-\u30fa\u30fc]{2,}")
+_PLACE_AND_KANA = re.compile("([\u3400-\u9fff\uf900-\ufaff々ヶ]{2,4})([\u30a1-\u30fa\u30fc]{2,})")
+# the katakana word a facility's: 4+ characters or a long vowel (アグリーム, センター, ファーム), or a facility's ending
+# (プラザ); 2-3 without ー is a given name's shape (ハル, キヨ of elderly women, エミリ, マリア, ジョン), a person
+# (review24t: 中村ハル at 名古屋市中村区 was refused)
+_FACILITY_KANA = re.compile("[\u30a1-\u30fa\u30fc]*\u30fc[\u30a1-\u30fa\u30fc]*|[\u30a1-\u30fa\u30fc]{4,}")
 
 
 def _place_and_kana(name: str, address: str) -> bool:
     """Is ``name`` a facility's named by a place of its own address and a katakana word, unspaced (香南アグリーム at
     高松市香南町…, takamatsu's agricultural_experience_facility: a surname-shaped head and a kana "given name")? A
-    person's family name is the municipality or town she lives in only by chance (山田サクラ at 山田町: refused, rare;
-    50,000 Faker names at Faker addresses: 4 or fewer, tables24); a prefecture (山口県) or a building (渡辺ハイツ) is
-    no such place."""
-    return (m := _PLACE_AND_KANA.fullmatch(name)) is not None and m[1] in address and any(
-        address[i + len(m[1]):i + len(m[1]) + 1] in _MUNICIPAL for i in _places_of(address, m[1]))
+    person's family name is the municipality or town she lives in only by chance, and her katakana given name is
+    short (中村ハル at 名古屋市中村区: kept, review24t); a prefecture (山口県) or a building (渡辺ハイツ) is no such
+    place."""
+    return ((m := _PLACE_AND_KANA.fullmatch(name)) is not None and m[1] in address
+            and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
+            and any(address[i + len(m[1]):i + len(m[1]) + 1] in _MUNICIPAL for i in _places_of(address, m[1])))
 
 
 # a municipality's or a town's name ends so (香南町); not 県 (山口県), a building (渡辺ハイツ) or a town typed without
