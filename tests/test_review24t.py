@@ -3,12 +3,16 @@
 1. A client whose family name is her own municipality or town (中村 at 名古屋市中村区, 山口 at 山口市, 田中 at 田中町) with
    a katakana given name written without a space (elderly women's ハル, キヨ, ウメ; foreign-born エミリ, マリア) was
    refused not-a-name as a facility named by its place (tables24's 香南アグリーム rule): a care list's residents lost.
+2. Regional offices (東　北 | office address) each with 2+ staff at the office's address: the offices counted as
+   persons (a region share of exactly a third is names since tables24), the staff too.
 """
 
 from __future__ import annotations
 
+import pytest
 from faker import Faker
 
+from scanner.codes import Rejection
 from scanner.detectors import pii as P
 
 # a family name that is her municipality or town, at her own home there
@@ -50,3 +54,30 @@ def test_a_facility_named_by_its_place_and_a_long_katakana_word_stays_refused() 
               ["上田プラザ", "長野県上田市天神1丁目1番1号", "0268-00-0000"]]
     found = P.analyse_sheet("s", [["氏名", "住所", "電話番号"], *rows, *places])
     assert found is not None and found.count == len(rows), (found and found.count, found and found.rejected)
+
+
+# --- 2. regional offices with two or more staff at the office's address ------------------------------------------------
+
+def _offices(staff: int, header: bool) -> list[list[object]]:
+    fake = Faker("ja_JP")
+    fake.seed_instance(2424)
+    regions = ["東\u3000北", "関\u3000東", "北\u3000陸", "東\u3000海", "近\u3000畿", "中\u3000国", "四\u3000国", "九\u3000州"]
+    rows: list[list[object]] = [["氏名", "住所", "電話"]] if header else []
+    for region in regions:
+        office, phone = fake.address(), fake.phone_number()
+        rows += [[region, office, phone], *([fake.name(), office, phone] for _ in range(staff))]
+    return rows
+
+
+@pytest.mark.parametrize("staff", [2, 3])
+@pytest.mark.parametrize("header", [True, False], ids=["氏名", "header-less"])
+def test_regional_offices_with_their_staff_at_the_office_are_no_persons(staff: int, header: bool) -> None:
+    """東　北 | its office's address | phone, then 2 or 3 staff at the office's address, for 8 regions: the offices
+    are no names (not-a-name) and their staff no residents (name-elsewhere, as tables24's one manager per office): 0
+    persons. Was (tables24): 2 staff, 24 persons (the 8 offices 北　陸... counted, a region share of exactly a third
+    no longer made them offices; before tables24: 16, the staff); 3 staff, 32 persons (offices and staff)."""
+    found = P.analyse_sheet("s", _offices(staff, header))
+    assert found is None or not found.count, (found.count, found.rejected)
+    if found is not None:
+        assert found.rejected.get(Rejection.NOT_A_NAME) == 8
+        assert found.rejected.get(Rejection.NAME_ELSEWHERE) == 8 * staff
