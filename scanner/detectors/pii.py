@@ -1111,13 +1111,30 @@ def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     regions = sum(map(V.is_region_name, names))
     # a lone region among names is a person's name whatever the list's length (東　海 of 3 persons was refused, review23t)
     # exactly a third is names (北　陸 and 東　海 among 4 persons at homes of their own, tables24)
-    return regions >= REGION_OFFICES and regions > REGION_ROWS * len(names)
+    return regions >= REGION_OFFICES and (regions > REGION_ROWS * len(names)
+                                          or _offices_with_staff(plan, sample) >= REGION_OFFICES)
+
+
+def _offices_with_staff(plan: RolePlan, sample: Sequence[Sequence[object]]) -> int:
+    """How many region rows the next named row shares its address with (東　北 | 仙台支社の住所, then its staff there):
+    offices whatever their share of the names (2 or 3 staff each: a quarter, review24t)."""
+    count, office = 0, ""
+    for r in sample:
+        if not (n := plan.value(r, "name")):
+            continue
+        address = _folded(plan.value(r, "address"))
+        if V.is_region_name(n) and sum(1 for v in r if cell_text(v)) > 1:
+            office = address
+        elif office:
+            count += address == office
+            office = ""
+    return count
 
 
 def _without_regions(data: Iterable[Sequence[object]], main: RolePlan, refused: Counter[str]
                      ) -> Iterator[Sequence[object]]:
     """``data`` with the rows whose name is a region and that hold more than it blanked (row numbers kept), counted
-    in ``refused`` as ``not-a-name`` (:func:`_region_rows`). The row right under an office (blank rows aside) whose
+    in ``refused`` as ``not-a-name`` (:func:`_region_rows`). A row under an office (up to the next) whose
     address is the office's is its staff (東　北 | 仙台支社の住所, then its manager there): no client's or resident's
     record, its name stands at a place in its charge (``name-elsewhere``; was a person, review23t, tables24)."""
     office = ""  # the address of the office right above
@@ -1127,11 +1144,9 @@ def _without_regions(data: Iterable[Sequence[object]], main: RolePlan, refused: 
             office = _folded(main.value(r, "address"))
             yield ()
         elif n and office and _folded(main.value(r, "address")) == office:
-            refused[Rejection.NAME_ELSEWHERE] += 1
-            office = ""
+            refused[Rejection.NAME_ELSEWHERE] += 1  # each of its staff there, not only the first (review24t)
             yield ()
         else:
-            office = office if not n else ""
             yield r
 
 
