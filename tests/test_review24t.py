@@ -81,3 +81,18 @@ def test_regional_offices_with_their_staff_at_the_office_are_no_persons(staff: i
     if found is not None:
         assert found.rejected.get(Rejection.NOT_A_NAME) == 8
         assert found.rejected.get(Rejection.NAME_ELSEWHERE) == 8 * staff
+
+
+def test_region_shaped_persons_with_a_housemate_of_their_family_stay_persons() -> None:
+    """The guard of the office rule: 北　陸 (Kita Riku) and 東　海 (Azuma Kai) among 20 persons, each followed by a
+    housemate of the same family name at the same home (北 花子, 東 次郎): a household, no office and its staff; all 24
+    persons (the office rule's first version refused the 4)."""
+    fake = Faker("ja_JP")
+    fake.seed_instance(2424)
+    rows: list[list[object]] = [["氏名", "住所", "電話"], *([fake.name(), fake.address(), fake.phone_number()]
+                                                          for _ in range(20))]
+    for name, housemate in (("北\u3000陸", "北 花子"), ("東\u3000海", "東 次郎")):
+        home = fake.address()
+        rows += [[name, home, fake.phone_number()], [housemate, home, fake.phone_number()]]
+    found = P.analyse_sheet("s", rows)
+    assert found is not None and found.count == 24, (found and found.count, found and found.rejected)
