@@ -1117,16 +1117,17 @@ def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
 
 def _offices_with_staff(plan: RolePlan, sample: Sequence[Sequence[object]]) -> int:
     """How many region rows the next named row shares its address with (東　北 | 仙台支社の住所, then its staff there):
-    offices whatever their share of the names (2 or 3 staff each: a quarter, review24t)."""
-    count, office = 0, ""
+    offices whatever their share of the names (2 or 3 staff each: a quarter, review24t). A next row of the region
+    name's family (北 花子 under 北　陸) is a housemate of a person so named, no office's staff."""
+    count, office, family = 0, "", ""
     for r in sample:
         if not (n := plan.value(r, "name")):
             continue
         address = _folded(plan.value(r, "address"))
         if V.is_region_name(n) and sum(1 for v in r if cell_text(v)) > 1:
-            office = address
+            office, family = address, _folded(n)[:1]
         elif office:
-            count += address == office
+            count += address == office and not _folded(n).startswith(family)
             office = ""
     return count
 
