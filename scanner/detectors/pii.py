@@ -1111,13 +1111,31 @@ def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     regions = sum(map(V.is_region_name, names))
     # a lone region among names is a person's name whatever the list's length (東　海 of 3 persons was refused, review23t)
     # exactly a third is names (北　陸 and 東　海 among 4 persons at homes of their own, tables24)
-    return regions >= REGION_OFFICES and regions > REGION_ROWS * len(names)
+    return regions >= REGION_OFFICES and (regions > REGION_ROWS * len(names)
+                                          or _offices_with_staff(plan, sample) >= REGION_OFFICES)
+
+
+def _offices_with_staff(plan: RolePlan, sample: Sequence[Sequence[object]]) -> int:
+    """How many region rows the next named row shares its address with (東　北 | 仙台支社の住所, then its staff there):
+    offices whatever their share of the names (2 or 3 staff each: a quarter, review24t). A next row of the region
+    name's family (北 花子 under 北　陸) is a housemate of a person so named, no office's staff."""
+    count, office, family = 0, "", ""
+    for r in sample:
+        if not (n := plan.value(r, "name")):
+            continue
+        address = _folded(plan.value(r, "address"))
+        if V.is_region_name(n) and sum(1 for v in r if cell_text(v)) > 1:
+            office, family = address, _folded(n)[:1]
+        elif office:
+            count += address == office and not _folded(n).startswith(family)
+            office = ""
+    return count
 
 
 def _without_regions(data: Iterable[Sequence[object]], main: RolePlan, refused: Counter[str]
                      ) -> Iterator[Sequence[object]]:
     """``data`` with the rows whose name is a region and that hold more than it blanked (row numbers kept), counted
-    in ``refused`` as ``not-a-name`` (:func:`_region_rows`). The row right under an office (blank rows aside) whose
+    in ``refused`` as ``not-a-name`` (:func:`_region_rows`). A row under an office (up to the next) whose
     address is the office's is its staff (東　北 | 仙台支社の住所, then its manager there): no client's or resident's
     record, its name stands at a place in its charge (``name-elsewhere``; was a person, review23t, tables24)."""
     office = ""  # the address of the office right above
@@ -1127,11 +1145,9 @@ def _without_regions(data: Iterable[Sequence[object]], main: RolePlan, refused: 
             office = _folded(main.value(r, "address"))
             yield ()
         elif n and office and _folded(main.value(r, "address")) == office:
-            refused[Rejection.NAME_ELSEWHERE] += 1
-            office = ""
+            refused[Rejection.NAME_ELSEWHERE] += 1  # each of its staff there, not only the first (review24t)
             yield ()
         else:
-            office = office if not n else ""
             yield r
 
 
@@ -1249,17 +1265,22 @@ def _name_problem(name: str) -> Rejection | None:
     return None
 
 
-_PLACE_AND_KANA = re.compile("([\u3400-\u9fff\uf900-\ufaff々ヶ]{2,4})[\u30a1-\u30fa\u30fc]{2,}")
+_PLACE_AND_KANA = re.compile("([\u3400-\u9fff\uf900-\ufaff々ヶ]{2,4})([\u30a1-\u30fa\u30fc]{2,})")
+# the katakana word a facility's: 4+ characters or a long vowel (アグリーム, センター, ファーム), or a facility's ending
+# (プラザ); 2-3 without ー is a given name's shape (ハル, キヨ of elderly women, エミリ, マリア, ジョン), a person
+# (review24t: 中村ハル at 名古屋市中村区 was refused)
+_FACILITY_KANA = re.compile("[\u30a1-\u30fa\u30fc]*\u30fc[\u30a1-\u30fa\u30fc]*|[\u30a1-\u30fa\u30fc]{4,}")
 
 
 def _place_and_kana(name: str, address: str) -> bool:
     """Is ``name`` a facility's named by a place of its own address and a katakana word, unspaced (香南アグリーム at
     高松市香南町…, takamatsu's agricultural_experience_facility: a surname-shaped head and a kana "given name")? A
-    person's family name is the municipality or town she lives in only by chance (山田サクラ at 山田町: refused, rare;
-    50,000 Faker names at Faker addresses: 4 or fewer, tables24); a prefecture (山口県) or a building (渡辺ハイツ) is
-    no such place."""
-    return (m := _PLACE_AND_KANA.fullmatch(name)) is not None and m[1] in address and any(
-        address[i + len(m[1]):i + len(m[1]) + 1] in _MUNICIPAL for i in _places_of(address, m[1]))
+    person's family name is the municipality or town she lives in only by chance, and her katakana given name is
+    short (中村ハル at 名古屋市中村区: kept, review24t); a prefecture (山口県) or a building (渡辺ハイツ) is no such
+    place."""
+    return ((m := _PLACE_AND_KANA.fullmatch(name)) is not None and m[1] in address
+            and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
+            and any(address[i + len(m[1]):i + len(m[1]) + 1] in _MUNICIPAL for i in _places_of(address, m[1])))
 
 
 # a municipality's or a town's name ends so (香南町); not 県 (山口県), a building (渡辺ハイツ) or a town typed without
