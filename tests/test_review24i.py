@@ -80,3 +80,16 @@ def test_monthly_exports_with_their_header_are_not_joined(scanned: tuple[int, di
     assert [(f.get("annotations") or {}).get("joined_parts") for f in rows] == [None] * len(rows), rows
     assert sum(f["pii"]["records"] for f in rows) == 120, [(f["path"], f["pii"]["records"]) for f in rows]
 
+
+@pytest.mark.parametrize("name", ["usb.img", "disk.001", "mbr.img"])
+@pytest.mark.parametrize("where", ["cut/", "cut.zip » "])
+def test_a_cut_image_named_as_one_is_said_truncated(scanned: tuple[int, dict[str, Any], bool], where: str,
+                                                    name: str) -> None:
+    """Walked and said cut short (truncated-fs / truncated-table) as before images24; the scan incomplete."""
+    code, doc, images = scanned
+    if not images:
+        pytest.skip("needs mtools and sfdisk")
+    said = [c["code"] for s in doc["skipped"] if f"{where}{name}" in s["path"] for c in s.get("detail_codes") or []]
+    assert ("truncated-table" if name == "mbr.img" else "truncated-fs") in said, said
+    assert "image-header-only" not in said, said
+    assert code == 3 and doc["scan"]["complete"] is False
