@@ -152,8 +152,10 @@ def _header_only(entry: Entry, data: bytes) -> Inspection | None:
     the CLI, nothing said (the API refused each with a reason). Total."""
     try:
         size = entry.stat().size
-        if size >= MIN_IMAGE:
-            return None
+        if size >= MIN_IMAGE or _suffix(entry.name) in IMAGE_SUFFIXES or later_first(entry) is not None:
+            return None  # named as an image or a segment (``usb.img``, ``disk.001``): walked and said cut short
+            # (truncated-fs, truncated-table: the scan incomplete) as before images24 (review24i: image-header-only
+            # took them first and the scan of a 512-byte cut FAT ``usb.img`` ended complete, exit 0)
         if len(data) < size:
             with entry.open() as f:
                 data = f.read(MIN_IMAGE)

@@ -611,8 +611,11 @@ def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], by
     first = heads[0]
     if first is None or not text_or_container(first[:512]) or first.startswith(CONTAINER_HEADS):
         return False
-    mark = first[:32]
-    if len(mark) < 8 or any(h is None or h[:len(mark)] == mark for h in heads[1:]):
+    end = first.find(b"\n", 0, 512)
+    mark = first[:end + 1] if end >= 0 else first[:32]  # its first line: the header a rotated export repeats
+    # (review24i: the first 32 bytes ran past a 29-byte header into the first data row, which each month differs
+    # in: three monthly exports were joined and each later one read again alone, 210 records of 120)
+    if len(first) < 8 or any(h is None or h.startswith(mark) for h in heads[1:]):
         return False  # a later piece begins as the first: files of their own (a rotated export, its header again)
     if ext in TABLE_EXTS:
         return True
