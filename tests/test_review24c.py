@@ -8,6 +8,7 @@ still verify (exit 0) and render (exit 0): case24's era rule and report's recomp
 
 from __future__ import annotations
 
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -43,8 +44,6 @@ def test_a_genuine_older_folder_verifies_and_renders(cases: dict[str, Path], era
     done = run_cli("verify", str(case / folder))
     assert done.returncode == 0, done.stdout + done.stderr
     copy = tmp_path / era
-    import shutil
-
     shutil.copytree(case, copy, symlinks=True)  # report writes into the folder: a copy, the scans beside it
     for lang in ("en", "ja"):
         done = run_cli("report", str(copy / folder), "--lang", lang)
@@ -52,3 +51,21 @@ def test_a_genuine_older_folder_verifies_and_renders(cases: dict[str, Path], era
         assert "internal error" not in done.stderr
     written = "remediation.html" if folder == "diff" else "report.html"
     assert (copy / folder / written).stat().st_size > 1000
+
+
+@pytest.mark.parametrize("renamed", ["base", "rescan"])
+def test_an_honest_tree_of_session_23_with_a_scan_folder_renamed_is_found_by_sha256(
+        cases: dict[str, Path], tmp_path: Path, renamed: str) -> None:
+    """A diff.json naming its scans' folders (case23 on) looked for each only at the folder recorded, a folder of that
+    name beside it, --scans and its own folder: the examiner's renamed scan folder (2026-12-07-base) made an honest
+    diff "cannot be recomputed" (verify 1, report 2), while a diff naming no folders (older, or struck) is found by
+    SHA-256 among the folders beside it. The SHA-256 still decides which is which."""
+    case = tmp_path / "case"
+    shutil.copytree(cases["c0ece0e1"], case)
+    (case / renamed).rename(case / f"2026-12-07-{renamed}")
+    done = run_cli("verify", str(case / "diff"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_cli("report", str(case / "diff"), "--lang", "en")
+    assert done.returncode == 0, done.stdout + done.stderr
+    if renamed == "base":  # the rescan folder's own diff finds its baseline too
+        assert run_cli("verify", str(case / "rescan")).returncode == 0
