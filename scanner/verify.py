@@ -95,11 +95,12 @@ def _diff_inconsistencies(out: Path, scans: tuple[Path, ...] = (), said: list[st
 
 def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = (), said: list[str] | None = None) -> list[str]:
     """What a diff.json says against the two scans it names (case23: rewritten whole, consistent with itself, it
-    passed verify): each side's folder (as recorded, else a folder of that name beside ``out``; the rescan of a
-    ``scan --baseline`` folder is the findings.json in ``out``) must hold the findings.json of the SHA-256 it names,
-    sound, and the diff of the two, with its own accept list, must be this one. ``scans``: folders the examiner names
-    (``verify --scans``: review23c, a case copied to another disk with its scans renamed could not be verified by any
-    means), tried too; the SHA-256 the diff names still decides which is which.
+    passed verify): each side's folder (as recorded, else a folder of that name beside ``out``, else any folder
+    beside it, review24c; the rescan of a ``scan --baseline`` folder is the findings.json in ``out``) must hold the
+    findings.json of the SHA-256 it names, sound, and the diff of the two, with its own accept list, must be this
+    one. ``scans``: folders the examiner names (``verify --scans``: review23c, a case copied to another disk with
+    its scans renamed could not be verified by any means), tried too; the SHA-256 the diff names still decides which
+    is which.
 
     case24: a diff.json naming no folders (a leakscan before case23 records none; or both struck) is recomputed too
     when the scans of the SHA-256 it names are found (``scans``, a ``scan --baseline`` folder's own findings.json and
@@ -131,7 +132,9 @@ def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = (), said: list
         digest = side.get("findings_sha256")  # type: ignore[union-attr]
         if recorded:
             at = Path(side["folder"])  # type: ignore[index]
-            candidates: tuple[Path, ...] = (at, out.parent / at.name, *scans, out)
+            # review24c: then the folders beside, as for a diff naming none (a scan folder renamed by the examiner
+            # made an honest diff 'cannot be recomputed'); the SHA-256 decides, never a link
+            candidates: tuple[Path, ...] = (at, out.parent / at.name, *scans, out, *_beside(out))
         else:
             candidates = (*scans, out, *_baselines_named(out), *_beside(out))
         folder = next((f for f in candidates if _holds(f / FINDINGS, digest)), None)

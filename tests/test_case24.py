@@ -273,6 +273,25 @@ def test_a_forged_diff_with_both_folders_struck_is_recomputed_from_the_scans_fou
     assert run_cli("report", str(case)).returncode == 2
 
 
+def test_a_rescan_folder_moved_away_from_its_baseline_finds_it_by_its_command_line(story: dict, tmp_path: Path) -> None:
+    """review24c: the baseline a ``scan --baseline`` folder's command line names is one of the places its diff's scans
+    are looked for (verify._baselines_named), but no test needed it: the baseline was always beside the rescan too,
+    and with that search gone every test still passed. Here the rescan folder is copied elsewhere, alone, its diff
+    forged clean with both folders struck: only the command line leads to the baseline, and it is recomputed."""
+    case = tmp_path / "elsewhere" / "rescan"
+    shutil.copytree(story["rescan"], case)
+
+    def forged(diff: dict) -> None:
+        _no_leaks(diff)
+        _strike_folders(diff)
+
+    _forge(case, forged)
+    done = run_cli("verify", str(case))
+    assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
+    assert "it is not the diff of the two scans" in done.stdout, done.stdout
+    assert run_cli("report", str(case)).returncode == 2
+
+
 def test_a_rescan_folders_diff_naming_another_rescan_is_refused(story: dict, tmp_path: Path) -> None:
     """In a scan --baseline folder diff.json is the diff of the findings.json beside it. Its rescan's SHA-256 changed
     (and both folders struck), nothing compared it with that findings.json: verify 0."""

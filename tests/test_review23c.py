@@ -45,8 +45,8 @@ def usb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_diff_copied_under_other_names_is_verified_against_the_scans_named(usb: Path) -> None:
-    alone = run_cli("verify", str(usb / "03-diff"))
-    assert alone.returncode == 1 and "--scans" in alone.stdout, alone.stdout + alone.stderr  # says how to name them
+    alone = run_cli("verify", str(usb / "03-diff"))  # review24c: found by SHA-256 among the folders beside it
+    assert alone.returncode == 0, alone.stdout + alone.stderr
     named = run_cli("verify", str(usb / "03-diff"), "--scans", str(usb / "01-baseline"), str(usb / "02-rescan"))
     assert named.returncode == 0, named.stdout + named.stderr
     by_file = run_cli("verify", str(usb / "03-diff"), "--scans", str(usb / "01-baseline" / "findings.json"),
@@ -55,8 +55,8 @@ def test_a_diff_copied_under_other_names_is_verified_against_the_scans_named(usb
 
 
 def test_a_rescan_folder_copied_under_another_name_is_verified_against_its_baseline_named(usb: Path) -> None:
-    alone = run_cli("verify", str(usb / "02-rescan"))
-    assert alone.returncode == 1, alone.stdout + alone.stderr
+    alone = run_cli("verify", str(usb / "02-rescan"))  # review24c: its baseline found beside it by SHA-256
+    assert alone.returncode == 0, alone.stdout + alone.stderr
     named = run_cli("verify", str(usb / "02-rescan"), "--scans", str(usb / "01-baseline"))
     assert named.returncode == 0, named.stdout + named.stderr
 
@@ -90,7 +90,9 @@ def test_scans_named_do_not_vouch_for_a_diff_that_is_not_theirs(usb: Path, tmp_p
     _forged_clean(case)
     done = run_cli("verify", str(case), "--scans", str(usb / "01-baseline"), str(usb / "02-rescan"))
     assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
-    other = run_cli("verify", str(usb / "03-diff"), "--scans", str(usb / "02-rescan"), str(usb / "02-rescan"))
+    alone = tmp_path / "alone" / "03-diff"  # review24c: not beside its scans (they are found there by SHA-256)
+    shutil.copytree(usb / "03-diff", alone)
+    other = run_cli("verify", str(alone), "--scans", str(usb / "02-rescan"), str(usb / "02-rescan"))
     assert other.returncode == 1, other.stdout + other.stderr  # the baseline's SHA-256 is held by neither
 
 

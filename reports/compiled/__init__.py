@@ -17,7 +17,7 @@ TEMPLATES = {
     'sections/overlap.html.j2': ('e06ae77adc7a56e335cc54a243f93e44ad956b245ca5fed7b84f9755e7a47479', 't_sections_overlap_html'),
     'sections/password.html.j2': ('fd1d7b01ec845d18ed287b5f75d74313ae9cea6a395c9122ba3053947b2075cd', 't_sections_password_html'),
     'sections/persons.html.j2': ('8d5dbbf612788b162bb97479c03506f392f332876afe7e20007440bb7b7c2939', 't_sections_persons_html'),
-    'sections/pii.html.j2': ('144135d435e35b4aecf72233cf042ed175712570bdc1f5d8092c187222692fdb', 't_sections_pii_html'),
+    'sections/pii.html.j2': ('f9e9a758803f73d41c262b9833135f1db81a5f20fb5e1dc8a54feaf55e7af369', 't_sections_pii_html'),
     'sections/scope.html.j2': ('fe41838f3c76ac2b9997a106c92467dfdf06963b91baa7ea24009c21d7c54209', 't_sections_scope_html'),
     'sections/skipped.html.j2': ('2b06fb596c40f98a0bd8b8e76654041c581e828440ec87d260f7265d03aed549', 't_sections_skipped_html'),
     'sections/summary.html.j2': ('48c1db1c64e1e4eb68f15961dd4960543401e7eb699ba101d325f8ad88f107f5', 't_sections_summary_html'),

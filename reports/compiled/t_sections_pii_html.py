@@ -32,25 +32,31 @@ def root(context, missing=missing, environment=environment):
         def t_3(*unused):
             raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_4 = environment.filters['selectattr']
+        t_4 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+            raise TemplateRuntimeError("No filter named 'map' found.")
     try:
-        t_5 = environment.filters['sum']
+        t_5 = environment.filters['selectattr']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'sum' found.")
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
     try:
-        t_6 = environment.filters['visible']
+        t_6 = environment.filters['sum']
     except KeyError:
         @internalcode
         def t_6(*unused):
+            raise TemplateRuntimeError("No filter named 'sum' found.")
+    try:
+        t_7 = environment.filters['visible']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
             raise TemplateRuntimeError("No filter named 'visible' found.")
     pass
-    l_0_pii_files = t_3(context.eval_ctx, t_4(context, t_4(context, environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'files'), 'pii'), 'pii.sheets'))
+    l_0_pii_files = t_3(context.eval_ctx, t_5(context, t_5(context, environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'files'), 'pii'), 'pii.sheets'))
     context.vars['pii_files'] = l_0_pii_files
     context.exported_vars.add('pii_files')
     l_0_m = context.vars['m'] = environment.get_template('sections/macros.html.j2', 'sections/pii.html.j2').make_module(context.get_all(), True, {'m': l_0_m, 'others': l_0_others, 'pii_files': l_0_pii_files})
@@ -129,7 +135,7 @@ def root(context, missing=missing, environment=environment):
                     yield ': '
                 if (undefined(name='sheet_name') if l_2_sheet_name is missing else l_2_sheet_name):
                     pass
-                    yield escape(t_6((undefined(name='sheet_name') if l_2_sheet_name is missing else l_2_sheet_name)))
+                    yield escape(t_7((undefined(name='sheet_name') if l_2_sheet_name is missing else l_2_sheet_name)))
                 else:
                     pass
                     yield '-'
@@ -195,7 +201,7 @@ def root(context, missing=missing, environment=environment):
         yield '</tbody>\n<tfoot><tr><th colspan="5">'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'pii_rejected'))
         yield '</th><td class="num" id="pii-rejected-total">'
-        yield escape(t_5(environment, (undefined(name='pii_files') if l_0_pii_files is missing else l_0_pii_files), attribute='pii.rejected_total'))
+        yield escape(t_6(environment, t_4(context, (undefined(name='pii_files') if l_0_pii_files is missing else l_0_pii_files), attribute='pii.rejected_total', default=0)))
         yield '</td><td colspan="2"></td></tr></tfoot>\n</table>\n<p class="note">'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'pii_rejected_note'))
         yield '</p>\n'
@@ -207,4 +213,4 @@ def root(context, missing=missing, environment=environment):
     yield '</section>'
 
 blocks = {}
-debug_info = '5=52&6=55&7=57&9=61&10=65&11=67&12=69&13=73&14=80&15=82&16=84&17=89&20=92&22=107&23=111&24=116&25=118&26=122&27=125&28=144&29=154&30=156&31=173&32=181&33=190&38=195&40=199&41=204'
+debug_info = '5=58&6=61&7=63&9=67&10=71&11=73&12=75&13=79&14=86&15=88&16=90&17=95&20=98&22=113&23=117&24=122&25=124&26=128&27=131&28=150&29=160&30=162&31=179&32=187&33=196&38=201&40=205&41=210'
