@@ -536,8 +536,10 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                       if s is None or first is None or s != first)
         last = sizes[-1]
         longer: tuple[str, ...] = ()
-        chunked = (first is not None and last is not None and not short and not missing
-                   and _chunked(first, last, order))  # ``split -n``'s equal chunks, the last one longer
+        chunked = (first is not None and last is not None and not short
+                   and _chunked(first, last, order[-1] - base + 1))  # ``split -n``'s equal chunks, the last one
+        # longer; counted by the last part's number, so a chunk lost between (sweep24: ``.002`` of ``split -n 4``
+        # gone took the set for rotated logs: ``.003``/``.004`` were not read)
         if last is None:
             short += (names_in[-1],)
         elif first is not None and last > first and not chunked:
@@ -623,13 +625,13 @@ def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], by
     return any(t is not None and t and not t.endswith(b"\n") for t in tails)
 
 
-def _chunked(first: int, last: int, order: list[int]) -> bool:
-    """Whether parts numbered ORDER (none missing, every one but the last FIRST bytes) are GNU ``split -n N``'s
+def _chunked(first: int, last: int, count: int) -> bool:
+    """Whether COUNT parts (every one present but the last FIRST bytes) are GNU ``split -n N``'s
     equal chunks: each size // N bytes, the last one also the remainder (fewer than N bytes more). split22: a CSV
     cut so (``roster.csv.001`` 653 bytes, ``.002`` 654) was taken for rotated copies and read from its first part
     only (6 of 12 persons), the rest said nowhere; a rotated log's parts are not all one size but a last longer by
     fewer bytes than there are parts."""
-    return first > 0 and 0 < last - first < len(order)
+    return first > 0 and 0 < last - first < count
 
 
 def segments_in(names: Iterable[str], size_of: Callable[[str], int | None],
