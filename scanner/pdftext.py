@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import io
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -129,6 +130,7 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
         raise capped
 
 
+_GAPS = re.compile(r"\t|  +")  # a tab, or two spaces or more, inside one run: a writer's column gap
 MEND = b"\nstartxref\n0\n%%EOF\n"  # (as scanner.inspectors.pdf_attachments mends a cut PDF)
 
 
@@ -188,8 +190,8 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
             lines.append([run])
     starts: dict[int, int] = {}
     for line in lines:
-        for x in {round(r[1] / X_SLACK) for r in line}:
-            starts[x] = starts.get(x, 0) + 1
+        for start in {round(r[1] / X_SLACK) for r in line}:
+            starts[start] = starts.get(start, 0) + 1
     columns: list[float] = []
     for key in sorted(x for x, n in starts.items() if n >= COLUMN_ROWS):
         if not columns or key * X_SLACK - columns[-1] > 2 * X_SLACK:
@@ -209,5 +211,7 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
                 cells[at] = f"{last} {text}" if last and gap and last[-1].isascii() and text[:1].isascii() else last + text
             else:
                 cells += [""] * (at - len(cells)) + [text]
+        if len(cells) == 1 and (_GAPS.search(cells[0]) is not None):  # a whole line in one run: its tabs (or
+            cells = [c.strip() for c in _GAPS.split(cells[0])]  # runs of spaces) part its cells (docs24's table)
         rows.append(cells)
     return rows, columns

@@ -118,6 +118,31 @@ def image_only(pages: int = 2) -> bytes:
     return bytes(out)
 
 
+def tab_lines_page(seed: int, n: int = 12) -> bytes:
+    """docs24's hand-written page (tests: /tmp/docs24/pdfsweep.py): each person one text run, its cells parted by tabs,
+    in the Type0 font HeiseiMin-W3 (UniJIS-UCS2-H, not embedded), as a program printing a list line by line writes it."""
+    lines = ["\t".join(r) for r in [("氏名", "住所", "電話番号"), *((p.name, p.address, p.phone) for p in people(n, seed=seed))]]
+    body = "BT /F1 9 Tf 20 800 Td 12 TL " + " ".join(f"<{line.encode('utf-16-be').hex()}> '" for line in lines) + " ET"
+    stream = zlib.compress(body.encode())
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /HeiseiMin-W3 /Encoding /UniJIS-UCS2-H /DescendantFonts [6 0 R] >>",
+            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HeiseiMin-W3 /CIDSystemInfo << /Registry (Adobe)"
+            b" /Ordering (Japan1) /Supplement 2 >> /FontDescriptor 7 0 R >>",
+            b"<< /Type /FontDescriptor /FontName /HeiseiMin-W3 /Flags 6 /FontBBox [0 -141 1000 859] /ItalicAngle 0"
+            b" /Ascent 859 /Descent -141 /CapHeight 709 /StemV 69 >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
 def _line(scanned: dict[str, Any], case: str, name: str) -> dict[str, Any]:
     """One file's hit merged with its skipped line (status, detail codes)."""
     lines = own_lines(scanned, case)
@@ -204,3 +229,14 @@ def _notes() -> dict[str, bytes]:
 def test_a_document_without_a_person_list_gives_no_person(scanned: dict[str, Any]) -> None:
     line = _line(scanned, "notes", "議事録.pdf")
     assert not (line.get("pii") or {}).get("records"), line
+
+
+@cases.case
+def _tab_lines() -> dict[str, bytes]:
+    return {"tab_lines.pdf": tab_lines_page(2435)}
+
+
+def test_a_list_written_line_by_line_with_tabs_is_read(scanned: dict[str, Any]) -> None:
+    line = _line(scanned, "tab_lines", "tab_lines.pdf")  # (before: no line, docs24's 59 flipped copies too)
+    assert (line.get("pii") or {}).get("records") == 12, line
+
