@@ -240,3 +240,17 @@ def test_a_list_written_line_by_line_with_tabs_is_read(scanned: dict[str, Any]) 
     line = _line(scanned, "tab_lines", "tab_lines.pdf")  # (before: no line, docs24's 59 flipped copies too)
     assert (line.get("pii") or {}).get("records") == 12, line
 
+
+
+@pytest.mark.parametrize("cap, code", [("MAX_PAGES", "pdf-pages-over-cap"), ("MAX_TEXT", "pdf-text-over-cap")])
+def test_a_cap_is_said_and_the_pages_before_it_are_examined(monkeypatch: pytest.MonkeyPatch, cap: str, code: str) -> None:
+    import scanner.pdftext as pdftext
+    from scanner.details import codes_of
+    from scanner.inspectors.spreadsheet import analyse_bytes
+    from scanner.sheet import Caps
+
+    monkeypatch.setattr(pdftext, cap, 1 if cap == "MAX_PAGES" else 10)
+    findings, _, reading = analyse_bytes(person_pdf(2431), "pdf", Caps())
+    assert reading.stopped is not None and reading.stopped[0] == "too-large"
+    assert code in [c.get("code") for c in codes_of(reading.stopped[1])]
+    assert 0 < sum(f.count for f in findings) < PERSONS  # page 1's persons: the rows before the cap are examined
