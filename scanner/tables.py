@@ -50,6 +50,7 @@ from .ooxml import (
     resolve_target,
     workbook_target,
 )
+from .pdftext import pdf_sheets
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .sqldump import is_sql_dump, iter_sql_dump
 from .statsdata import STATS_FORMATS, stats_sheets
@@ -2189,6 +2190,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None, memo: MemoBesid
         return dbf_sheets(data, caps, memo), None
     if fmt in DOCUMENT_FORMATS:  # a Word, OpenDocument text or RTF document: a sheet per table (scanner.doctables)
         return document_sheets(data, fmt, caps, sniff_delimiter), None
+    if fmt == "pdf":  # a PDF's page text as rows (scanner.pdftext, pdftext24)
+        return pdf_sheets(data, caps), None
     if fmt == "empty":
         return iter(()), None
     raise ReadError(*unreadable_reason(fmt))

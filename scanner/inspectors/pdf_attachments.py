@@ -5,7 +5,10 @@ tree, what a reader's paper-clip panel shows) and file-attachment annotations on
 (``/Annots [... /Subtype /FileAttachment /FS ...]``). Each attached file is a child one container hop deeper
 (``報告書.pdf » 顧客名簿.xlsx``), examined like an archive member (name rules, hashes, spreadsheets, archives,
 mail), in the worker, under the archive limits (``--archive-depth``, ``--max-archive-mb``,
-``--max-archive-ratio``, ``--max-inspect-mb``). The page text of a PDF is not read.
+``--max-archive-ratio``, ``--max-inspect-mb``). The page text of a PDF naming a font is read too (pdftext24:
+scanner.pdftext rebuilds its table rows, the person-table detector reads them as any sheet's); one whose pages hold
+pictures and no font (a scan without a text layer) is settled from its bytes: said ``pdf-no-text-layer`` when its
+name matches a rule (a candidate the examiner must know was not read), nothing otherwise.
 
 Pre-check (``wants``, in the scan process, no decoder): a PDF costs a worker only when its bytes name an
 attachment: ``/EmbeddedFile`` (the name tree's key ``/EmbeddedFiles``, and an attached file's own stream type
@@ -41,7 +44,7 @@ from ..backends import MissingBackend, load
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
-from ..details import Detail, say
+from ..details import Detail, codes_of, join_details, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Location, Skipped
@@ -109,6 +112,24 @@ def pdf_cut(data: bytes) -> bool:
     end = window.rfind(b"%%EOF")  # bytes after its last %%EOF holding no PDF object: a whole PDF with a tail (a
     # download's, a carver's), not a cut (review24o: 40 of 40 real PDFs with 1.5 KiB after %%EOF were said cut)
     return end < 0 or any(mark in window[end:] for mark in (b"obj", b"stream", b"xref", b"trailer"))
+
+
+_FONT = _name_pattern("Font")  # a page's font resources: no text can be shown without one
+_IMAGE = _name_pattern("Image")  # an image XObject's subtype (a scanned page)
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def may_hold_text(data: bytes) -> bool:
+    """Whether these bytes may show page text: a font named, or an object stream (where a page's resources may be)."""
+    return b"/Font" in data or may_pack_names(data) or (b"#" in data and _FONT.search(data) is not None)
+
+
+def pictures_only(data: bytes) -> int:
+    """The pages of a PDF whose bytes name an image and no font and hold no object stream (a scan without a text
+    layer: only OCR reads it); 0 otherwise."""
+    if may_hold_text(data) or (b"/Image" not in data and (b"#" not in data or _IMAGE.search(data) is None)):
+        return 0
+    return max(len(_PAGE.findall(data)), 1)
 
 
 def names_attachment(data: bytes) -> bool:
@@ -179,18 +200,19 @@ def may_hold_attachments(entry: Entry, head: bytes, size: int | None = None, pac
     again and lists why). A small local file of ``size`` bytes (one block) is read in one open, no file object."""
     if b"%PDF-" not in head[:HEADER_WINDOW]:
         return False
-    if names_attachment(head) or (packed and may_pack_names(head)):
+    if names_attachment(head) or (packed and (may_hold_text(head) or b"/Image" in head)):
         return True
     small = getattr(entry, "read_small", None)
     got = small(size + 1) if small is not None and size is not None and size <= SMALL_PDF else None
     if got is not None and size is not None and len(got[0]) <= size:  # the first and only block, as below
-        return names_attachment(got[0]) or (packed and may_pack_names(got[0])) or pdf_cut(got[0])
+        return names_attachment(got[0]) or (packed and (may_hold_text(got[0]) or pictures_only(got[0]) > 0)) or pdf_cut(
+            got[0])
     try:
         with entry.open() as f:
             tail = b""
             last = b""
             while block := f.read(BLOCK):
-                if names_attachment(tail + block) or (packed and may_pack_names(tail + block)):
+                if names_attachment(tail + block) or (packed and (may_hold_text(tail + block) or b"/Image" in block)):
                     return True
                 tail = block[-OVERLAP:]
                 last = block if len(block) >= 1 << 16 else (last + block)[-(1 << 16):]
@@ -263,13 +285,45 @@ class PdfInspector:
     def settles_here(self, data: bytes) -> bool:
         """These whole bytes name no attached file and hold no object stream (or are no PDF): ``inspect`` returns
         nothing, no decoder runs (an object stream is inflated in the worker)."""
-        return b"%PDF-" not in data[:HEADER_WINDOW] or not (names_attachment(data) or may_pack_names(data))
-        # (a cut one too: ``inspect`` lists it pdf-cut from these bytes, no decoder: docs24)
+        return b"%PDF-" not in data[:HEADER_WINDOW] or not (names_attachment(data) or may_hold_text(data))
+        # (a cut one too: ``inspect`` lists it pdf-cut from these bytes, no decoder: docs24; one of pictures without
+        # a font: said from its bytes; a font or an object stream: its page text is read in the worker, pdftext24)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
-        cfg = self.config
         if b"%PDF-" not in data[:HEADER_WINDOW]:
             return Inspection()
+        found = self._attached(entry, data, ctx)
+        if len(data) < entry.stat().size:  # its head only (over --max-inspect-mb): no page text read
+            return found
+        return _with_text(found, self._page_text(entry, data, ctx))
+
+    def _page_text(self, entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
+        """The persons in a PDF's page text (scanner.pdftext's rows through the person-table detector, as a
+        document's tables); its damage and caps said; a scan without a text layer said when its name matches a rule."""
+        if not may_hold_text(data):
+            pages = pictures_only(data)
+            if pages and ctx.rules.match(entry.name):
+                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.PDF_NO_TEXT_LAYER, pages=pages))
+            return Inspection()
+        from .spreadsheet import analyse_bytes, caps_for, inspection_of
+
+        try:
+            findings, _, reading = analyse_bytes(data, "pdf", caps_for(self.config, len(data)))
+        except ReadError as e:
+            return Inspection(status=e.reason, detail=e.detail)
+        found = inspection_of(findings, "pdf", self.config.unmask) if findings else Inspection()
+        if reading.stopped is not None:
+            found.status, found.detail = reading.stopped[0], join_details([reading.stopped[1], *reading.damage])
+        elif reading.damage:
+            found.status, found.detail = Status.CORRUPT, join_details(reading.damage)
+        elif not findings and ctx.rules.match(entry.name) and any(
+                c.get("code") == Detail.PDF_NO_TEXT_LAYER for n in reading.notes for c in codes_of(n)):
+            found.status, found.detail = Status.UNSUPPORTED, join_details(reading.notes)
+        return found
+
+    def _attached(self, entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
+        """The files attached to a PDF as children (nothing when its bytes name none)."""
+        cfg = self.config
         size = entry.stat().size
         whole = len(data) >= size
         if not names_attachment(data) and not (whole and may_pack_names(data) and packed_names_attachment(data)) and (
@@ -306,6 +360,20 @@ class PdfInspector:
             detail["raw_path_hex"] = entry.location.raw_path_hex
         hop = Hop("archive", entry.location.path, detail)
         return Inspection(children=guard_listing(_children(entry, found, hop, caps, ctx), entry, FORMAT))
+
+
+def _with_text(found: Inspection, text: Inspection) -> Inspection:
+    """The attachments' inspection with the page text's persons and status joined (the first said status kept)."""
+    if text.status != Status.OK:
+        if found.status == Status.OK:
+            found.status, found.detail = text.status, text.detail
+        else:
+            found.detail = join_details([d for d in (found.detail, text.detail) if d])
+    found.reasons = [*found.reasons, *text.reasons]
+    found.rules = [*found.rules, *text.rules]
+    if text.pii is not None:
+        found.pii, found.records = text.pii, text.records
+    return found
 
 
 def _why(e: BaseException) -> str:
