@@ -399,7 +399,11 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
         watched = _RowsWithPerson(sheet.odd_rows, sheet.odd_cut, sheet.shifted_rows) if fmt == "text" else None
         try:
             with watched or _NO_WATCH:
-                found = repeats.analyse(sheet, analyse_sheet)
+                if fmt == "text" and len(data) <= TINY_TEXT and sheet.origin is None and not sheet.cached_later:
+                    sheet.rows = list(sheet.rows)  # every row (the classifier's first islice would take them all)
+                    found = None if holds_no_person(sheet.rows) else repeats.analyse(sheet, analyse_sheet)
+                else:
+                    found = repeats.analyse(sheet, analyse_sheet)
         finally:
             SHEET_NOTES.reset(noted)
         if iter(sheet.rows) is sheet.rows:  # a stream the classifier did not finish: read on (a text table's damage
@@ -431,6 +435,25 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
                 read_html.notes.insert(0, say(Detail.HTML_IN_CELLS))
             return as_html, sheets_html, read_html
     return findings, reading.sheets, reading
+
+
+# a text of at most this many bytes has at most TINY_TEXT + 1 rows, fewer than the classifier's first rows
+# (pii.HEADER_SCAN_ROWS + plan.SAMPLE_ROWS = 520): it reads them all before it decides anything, so they may be held
+TINY_TEXT = 512
+_PLAIN_CELL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x2f\x3a-\x7f]*")  # ASCII, no digit, no line break
+
+
+def holds_no_person(rows: Sequence[Sequence[object]]) -> bool:
+    """Whether the classifier (pii.analyse_sheet) must find nothing in ``rows``, all of a sheet's: one column of
+    ASCII cells without digits or line breaks (a tiny text's ``memo`` lines: issue 11, 160-280 us a file). Why, by
+    the rules: rows of one cell each take the one-column path (pii._one_column), where only three rules can find
+    anything, each needing what such cells lack: an address label (pii._label_finding: a cell with a line break, or
+    labels.has_label_mark's 〒, 様, 殿 or a dddd-dddd postal code), a form (pii._form_finding keeps a person only with
+    a CJK character in the address) and a table further down (pii._later_table: every window it tries is these rows
+    again, classified with ``later=False``, so one-column again: label or form only). No rule has another effect (a
+    record handed over, a note said) on that path. tests/test_tinytext24.py compares both ways."""
+    return all(len(r) <= 1 and (not r or (isinstance(c := r[0], str) and _PLAIN_CELL.fullmatch(c) is not None))
+               for r in rows)
 
 
 class _RowsWithPerson:
