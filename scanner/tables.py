@@ -1783,6 +1783,11 @@ _TYPED = (
 # words a phone cell holds about its number (where it is, that there is none): never a piece of a name or address
 _PHONE_WORDS = re.compile(r"番号|電話|[TtＴｔ][EeＥｅ][LlＬｌ]|[FfＦ][AaＡ][XxＸ]|代表|携帯|連絡|備考|参照|記載|不明|なし|無し|非公開")
 
+# a note in a typed cell about its value (where it is, that there is none: なし, 法人, -, 代表アドレスは備考): never a piece
+# of a name or address, which a split leaves there (review24d: a company row so in an Excel-ragged list was said split)
+_NO_VALUE = re.compile(r"なし|無し|不明|未登録|未定|未記入|非公開|法人|参照|備考|記載|別紙|該当|省略|空欄|対象外|アドレス|メール"
+                       r"|\A[\W_ー－]+\Z")
+
 # an e-mail address glued to the end of the cell before it (a delimiter flipped into a byte no address holds)
 _GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,][A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+\Z")
 
@@ -1819,7 +1824,8 @@ class PhoneColumn:
             if at and n >= at and (kind.fullmatch(row[at - 1]) or kind is _MAIL and _GLUED_MAIL.search(row[at - 1])):
                 step = n + 1  # two fields merged before the number (a delimiter lost)
             elif n > at + 1 and row[at] and kind.fullmatch(row[at + 1]) and not (
-                    _PHONE.search(row[at]) or _PHONE_WORDS.search(row[at]) if kind is _PHONE else kind.fullmatch(row[at])):
+                    _PHONE.search(row[at]) or _PHONE_WORDS.search(row[at]) if kind is _PHONE
+                    else kind.fullmatch(row[at]) or _NO_VALUE.search(row[at])):
                 step = n - 1  # a field split before it (a delimiter added): the split's tail where the number was (a
                 # number there with 代表 or 内線 after it, the FAX beside it, is the row's own; so are words about the
                 # number, 代表番号は備考 with it in 備考: a split leaves a piece of a name or address, never those)
