@@ -1966,13 +1966,18 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     if len(rows) < 3 or not all("  " in r or "\u3000" in r.strip(" \u3000") for r in rows[:3]):  # (or full-width)
         return None
     used: Counter[int] = Counter()
+    begins: Counter[int] = Counter()  # lines with a value starting at a column (a blank before it)
     # a full-width space between two characters: padding (the one pad of the longest values) or a value's own
     # (吉田　晃): in a short text a blank column and a character's (a one-column gap, which the rules below tell a
     # boundary or a 姓 名 space by the lines with a character just before it), in a long one a character (as before)
     lone = " _" if len(rows) < 12 else "\uff3f"
-    for r in rows:
-        if "\u3000" in r:
-            r = _LONE_IDEOGRAPHIC_SPACE.sub(lone, r)
+    for line in rows:
+        r = _LONE_IDEOGRAPHIC_SPACE.sub(lone, line) if "\u3000" in line else line
+        at, before = 0, " "
+        for ch in line:  # (the line as written: a lone U+3000 before a value is a blank there)
+            if ch not in _BLANKS and before in _BLANKS:
+                begins[at] += 1
+            at, before = at + _width(ch), ch
         at = 0
         marked: set[int] = set()
         for ch in r:
@@ -2000,9 +2005,13 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     most = len(rows) - 1 if len(rows) < 12 else len(rows)
     # (damage24) from 5 to 11 lines the one-column gap may be crossed by the tolerated line too (a row shifted over it
     # beside a value pushed into the gap: two crossings, the columns merged, no person and nothing said)
+    # (review24d) a crossed one-column gap is a boundary where the next column's values start on the other lines (all
+    # but the crossing one and a blank cell; at it or one after, past a lone U+3000's mark): inside a column (a kana's space beside a blank フリガナ, an address's
+    # U+3000 before a building) values start on two lines, and an undamaged list was said shifted
     crossed = spare if 5 <= len(rows) < 12 else 0
     starts = [0] + [i for i in range(1, max(kept) + 1) if i in kept and i - 1 not in kept
-                    and (used[i - 1] <= crossed and used[i - 2] <= most or i - 2 not in kept)]
+                    and (used[i - 2] <= most and (not used[i - 1] or used[i - 1] <= crossed
+                                                  and begins[i] + begins[i + 1] >= len(rows) - 1 - crossed) or i - 2 not in kept)]
     return starts if len(starts) >= 2 else None
 
 
