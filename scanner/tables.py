@@ -1783,6 +1783,11 @@ _TYPED = (
 # words a phone cell holds about its number (where it is, that there is none): never a piece of a name or address
 _PHONE_WORDS = re.compile(r"番号|電話|[TtＴｔ][EeＥｅ][LlＬｌ]|[FfＦ][AaＡ][XxＸ]|代表|携帯|連絡|備考|参照|記載|不明|なし|無し|非公開")
 
+# a note in a typed cell about its value (where it is, that there is none: なし, 法人, -, 代表アドレスは備考): never a piece
+# of a name or address, which a split leaves there (review24d: a company row so in an Excel-ragged list was said split)
+_NO_VALUE = re.compile(r"なし|無し|不明|未登録|未定|未記入|非公開|法人|参照|備考|記載|別紙|該当|省略|空欄|対象外|アドレス|メール"
+                       r"|\A[\W_ー－]+\Z")
+
 # an e-mail address glued to the end of the cell before it (a delimiter flipped into a byte no address holds)
 _GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,][A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+\Z")
 
@@ -1819,7 +1824,8 @@ class PhoneColumn:
             if at and n >= at and (kind.fullmatch(row[at - 1]) or kind is _MAIL and _GLUED_MAIL.search(row[at - 1])):
                 step = n + 1  # two fields merged before the number (a delimiter lost)
             elif n > at + 1 and row[at] and kind.fullmatch(row[at + 1]) and not (
-                    _PHONE.search(row[at]) or _PHONE_WORDS.search(row[at]) if kind is _PHONE else kind.fullmatch(row[at])):
+                    _PHONE.search(row[at]) or _PHONE_WORDS.search(row[at]) if kind is _PHONE
+                    else kind.fullmatch(row[at]) or _NO_VALUE.search(row[at])):
                 step = n - 1  # a field split before it (a delimiter added): the split's tail where the number was (a
                 # number there with 代表 or 内線 after it, the FAX beside it, is the row's own; so are words about the
                 # number, 代表番号は備考 with it in 備考: a split leaves a piece of a name or address, never those)
@@ -1960,13 +1966,18 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     if len(rows) < 3 or not all("  " in r or "\u3000" in r.strip(" \u3000") for r in rows[:3]):  # (or full-width)
         return None
     used: Counter[int] = Counter()
+    begins: Counter[int] = Counter()  # lines with a value starting at a column (a blank before it)
     # a full-width space between two characters: padding (the one pad of the longest values) or a value's own
     # (吉田　晃): in a short text a blank column and a character's (a one-column gap, which the rules below tell a
     # boundary or a 姓 名 space by the lines with a character just before it), in a long one a character (as before)
     lone = " _" if len(rows) < 12 else "\uff3f"
-    for r in rows:
-        if "\u3000" in r:
-            r = _LONE_IDEOGRAPHIC_SPACE.sub(lone, r)
+    for line in rows:
+        r = _LONE_IDEOGRAPHIC_SPACE.sub(lone, line) if "\u3000" in line else line
+        at, before = 0, " "
+        for ch in line:  # (the line as written: a lone U+3000 before a value is a blank there)
+            if ch not in _BLANKS and before in _BLANKS:
+                begins[at] += 1
+            at, before = at + _width(ch), ch
         at = 0
         marked: set[int] = set()
         for ch in r:
@@ -1994,9 +2005,13 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     most = len(rows) - 1 if len(rows) < 12 else len(rows)
     # (damage24) from 5 to 11 lines the one-column gap may be crossed by the tolerated line too (a row shifted over it
     # beside a value pushed into the gap: two crossings, the columns merged, no person and nothing said)
+    # (review24d) a crossed one-column gap is a boundary where the next column's values start on the other lines (all
+    # but the crossing one and a blank cell; at it or one after, past a lone U+3000's mark): inside a column (a kana's space beside a blank フリガナ, an address's
+    # U+3000 before a building) values start on two lines, and an undamaged list was said shifted
     crossed = spare if 5 <= len(rows) < 12 else 0
     starts = [0] + [i for i in range(1, max(kept) + 1) if i in kept and i - 1 not in kept
-                    and (used[i - 1] <= crossed and used[i - 2] <= most or i - 2 not in kept)]
+                    and (used[i - 2] <= most and (not used[i - 1] or used[i - 1] <= crossed
+                                                  and begins[i] + begins[i + 1] >= len(rows) - 1 - crossed) or i - 2 not in kept)]
     return starts if len(starts) >= 2 else None
 
 

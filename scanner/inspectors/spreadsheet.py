@@ -719,7 +719,9 @@ def _undecoded(data: bytes, reading: Reading) -> int:
 # a MacJapanese (c) (tm) ... glued to a Japanese word by one letter or half-width kana (a kanji's lead byte flipped to
 # 0xFD-0xFF, its trail byte 0x40-0x7E or 0xA1-0xDF read alone), or (c) (tm) between two kanji (its trail byte paired
 # with the next one: inside a name or an address); a kana beside it is how Mac text uses (tm): ウォークマン(tm)シリーズ.
-# damage24: a capital letter before a designator's kanji is Mac text's own (第2期...A棟, (c)A社, B館...C号室); the flips
+# damage24: a capital letter before a designator's kanji is Mac text's own (第2期...A棟, (c)A社, B館...C号室); designators
+# run from A (review24d: any capital let a flipped 山 of 山口, 谷 of 世田谷区, 六 of 六番町 pass: 518 such kanji + designator
+# pairs in Japan's towns, wards and names have a capital trail byte, 1 an A-E one); the flips
 # said besides: after a kanji, the symbol and one half-width kana (氏(c)ｼ; a word of them is Mac text's: 写真(c)ｱﾄﾞﾋﾞ);
 # (c)/(tm) and one letter ending a field after a Japanese character (本(c)W,; ... there is a note's: 会議室...A); (tm)
 # opening a field before a kanji (its trail paired with the next byte into a kanji)
@@ -727,7 +729,7 @@ _JAPANESE = "\u3040-\u30ff\u3400-\u9fff"
 _KANJI = "\u3400-\u9fff"
 _DESIGNATED = "棟館社号室階区組班級型期番線便口側列席"
 _MAC_FLIPPED = re.compile(
-    f"[\uf8f1-\uf8f3](?![A-Z][{_DESIGNATED}])[\\x40-\\x7e\uff61-\uff9f][{_JAPANESE}]"
+    f"[\uf8f1-\uf8f3](?![A-E][{_DESIGNATED}])[\\x40-\\x7e\uff61-\uff9f][{_JAPANESE}]"
     f"|(?<=[{_KANJI}])[\uf8f1\uf8f2](?=[{_KANJI}])"
     f"|(?<=[{_KANJI}])[\uf8f1-\uf8f3][\uff61-\uff9f](?![\uff61-\uff9f])"
     f"|(?<=[\u3000-\u9fff\uff00-\uffef])[\uf8f1\uf8f2][\\x40-\\x7e](?=[,\t\r\"]|\\Z)"
