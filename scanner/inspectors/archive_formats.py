@@ -1870,8 +1870,16 @@ def _cpio_reader() -> type:
                     return
                 offset += entry.size
                 if entry.path == "TRAILER!!!":
-                    trailer = True
-                    break
+                    # after a skip the trailer may be that of a cpio inside the member skipped (its data searched for
+                    # the next header): the outer archive's members after it are read on, not ended there
+                    resumed = self._next_header(file_object, offset - 1) if self.skipped else None
+                    if resumed is None:
+                        trailer = True
+                        break
+                    why = say(Detail.CPIO_INNER_TRAILER, at=offset - entry.size)
+                    self.skipped.append(say(Detail.CPIO_SKIPPED_TO_HEADER, why=why, start=offset, end=resumed))
+                    offset = resumed
+                    continue
                 self.members.append(entry)
             if not trailer:
                 self.stopped = self.stopped or say(Detail.CPIO_NO_TRAILER)
