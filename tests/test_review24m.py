@@ -5,6 +5,7 @@ Every archive is written by GNU cpio itself; the expected reading is what GNU cp
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -56,3 +57,45 @@ def test_a_damaged_header_before_a_nested_cpio_does_not_end_the_outer_archive_at
     codes = [c["code"] for s in doc["skipped"] for c in s["detail_codes"]]
     assert codes == ["cpio-skipped-to-header", "cpio-skipped-to-header"], doc["skipped"]
     assert "cpio-inner-trailer" in json.dumps(doc["skipped"])
+
+
+def _signed_checksums(data: bytes) -> bytes:
+    """Every header's checksum rewritten as Sun's and NeXT's old tar wrote it: a sum of signed chars (what
+    tarfile and GNU tar accept beside the unsigned sum). It differs from the unsigned sum when a name holds bytes
+    over 0x7f, as a Shift_JIS name does."""
+    import tarfile
+
+    out, at = bytearray(data), 0
+    while at + 512 <= len(out) and any(out[at:at + 512]):
+        header = bytes(out[at:at + 512])
+        unsigned, signed = tarfile.calc_chksums(header)
+        out[at + 148:at + 156] = b"%06o\x00 " % signed
+        size = int(header[124:136].strip(b"\x00 ") or b"0", 8)
+        at += 512 + (size + 511) // 512 * 512
+    return bytes(out)
+
+
+def test_an_old_sun_tar_with_signed_checksums_and_no_extension_is_read(tmp_path: Path) -> None:
+    """A V7 tar from an old Sun or NeXT tar sums its header as signed chars: with a Shift_JIS first name (a
+    Japanese office's Solaris backup) that sum is not the unsigned one. tarfile and GNU tar read it; v7_tar asked
+    for the unsigned sum only, so renamed with no extension or .bin it was no archive: the named file inside
+    missed, exit 0 (named .tar it was read)."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    leaked = leaked_workbook(seed=32, rows=6)
+    first = "メモ.txt".encode("cp932")
+    (tree / os.fsdecode(first)).write_bytes(b"memo\n")  # the name's own bytes, as Solaris wrote them
+    (tree / LEAKED).write_bytes(leaked)
+    data = subprocess.run(["tar", "--format=v7", "-cf", "-", first, LEAKED], cwd=tree,
+                          capture_output=True, check=True).stdout
+    data = _signed_checksums(data)
+    listed = subprocess.run(["tar", "-tf", "-"], input=data, capture_output=True)
+    assert LEAKED in listed.stdout.decode(errors="replace") and not listed.stderr, listed.stderr
+    share = tmp_path / "share"
+    share.mkdir()
+    for name in ("backup", "backup.bin", "backup.tar"):
+        (share / name).write_bytes(data)
+    rc, doc, err = scan(share, tmp_path / "out")
+    hits = sorted(h["path"] for h in doc["files"] if h["sha256"] == sha256(leaked))
+    assert hits == [f"{share}/{name} » {LEAKED}" for name in ("backup", "backup.bin", "backup.tar")], doc["skipped"]
+    assert rc == 1, err
