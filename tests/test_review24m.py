@@ -99,3 +99,25 @@ def test_an_old_sun_tar_with_signed_checksums_and_no_extension_is_read(tmp_path:
     hits = sorted(h["path"] for h in doc["files"] if h["sha256"] == sha256(leaked))
     assert hits == [f"{share}/{name} » {LEAKED}" for name in ("backup", "backup.bin", "backup.tar")], doc["skipped"]
     assert rc == 1, err
+
+
+def test_a_cpio_with_every_header_shifted_is_listed_in_a_few_rows_not_one_per_member(tmp_path: Path) -> None:
+    """A newc cpio sent through a text-mode transfer (every LF made CRLF): each member's data is longer than its
+    header says, so every next header is found by the resync. Each skip was its own `corrupt` row: 40 rows (and
+    `not_examined` 40) for one archive whose 40 members were all read, each saying "the member there not read".
+    Now the first skips are named one by one and the rest counted in one row (as a split raw's missing pieces)."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    names = [f"f{i:02d}.txt" for i in range(40)]
+    for name in names:
+        (tree / name).write_bytes(b"line\n" * 20)
+    data = _cpio("newc", names, tree).replace(b"\n", b"\r\n")
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "backup.cpio").write_bytes(data)
+    rc, doc, err = scan(share, tmp_path / "out")
+    rows = [s for s in doc["skipped"] if s["path"] == f"{share}/backup.cpio"]
+    codes = [c["code"] for s in rows for c in s["detail_codes"]]
+    assert codes == ["cpio-skipped-to-header"] * 5 + ["cpio-skipped-more"], codes
+    assert '"more": 35' in json.dumps(rows[-1]["detail_codes"]), rows[-1]
+    assert doc["summary"]["not_examined"] == 6, doc["summary"]

@@ -1829,6 +1829,7 @@ class _CpioEntry(Protocol):
 
 _CPIO_MAGIC = {"newc": b"070701", "crc": b"070702", "odc": b"070707", "bin-little-endian": b"\xc7\x71",
                "bin-big-endian": b"\x71\xc7"}
+_SKIPS_NAMED = 5  # damaged headers skipped named one by one (a text-mode transfer shifts every one); the rest counted
 _HP_DEVICES = (statmod.S_IFCHR, statmod.S_IFBLK, statmod.S_IFIFO, statmod.S_IFSOCK)
 
 
@@ -1959,8 +1960,11 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
             blocked = caps.declared(size, None)
             yield _yield_member(parent, hop, member, ctx, caps,
                                 partial(io.BytesIO, data[start:start + size]), blocked)
-        for skipped in reader.skipped:
+        for skipped in reader.skipped[:_SKIPS_NAMED]:
             yield Skipped(parent.location, Status.CORRUPT, skipped)
+        if len(reader.skipped) > _SKIPS_NAMED:  # one row for the rest: a row per member buries the report
+            yield Skipped(parent.location, Status.CORRUPT, say(Detail.CPIO_SKIPPED_MORE,
+                                                                more=len(reader.skipped) - _SKIPS_NAMED))
         if reader.stopped:
             yield Skipped(parent.location, Status.CORRUPT, say(Detail.CPIO_STOPPED, why=reader.stopped))
         m = reader.cut
