@@ -121,3 +121,30 @@ def test_a_cpio_with_every_header_shifted_is_listed_in_a_few_rows_not_one_per_me
     assert codes == ["cpio-skipped-to-header"] * 5 + ["cpio-skipped-more"], codes
     assert '"more": 35' in json.dumps(rows[-1]["detail_codes"]), rows[-1]
     assert doc["summary"]["not_examined"] == 6, doc["summary"]
+
+
+def test_a_binary_cpio_header_read_out_of_step_is_no_header(tmp_path: Path) -> None:
+    """An old binary cpio (GNU cpio -H bin) whose member has its name size zeroed: the next header is read where it
+    is not (dfvfs checks no magic in a binary header), takes random bytes for a size past the end, and the archive
+    stopped there: `members after it not read`, the named file missed, exit 0. GNU cpio skips the junk ("skipped
+    10 bytes of junk") and reads the named file. Now a header past the end without its magic is taken for damage
+    and the next whole header is looked for, as after any unreadable header."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    leaked = leaked_workbook(seed=33, rows=6)
+    (tree / "a.txt").write_bytes(b"alpha\n")
+    (tree / "photo.bin").write_bytes(bytes((i * 131 + 7) % 251 for i in range(60000)))
+    (tree / LEAKED).write_bytes(leaked)
+    data = bytearray(_cpio("bin", ["a.txt", "photo.bin", LEAKED], tree))
+    header = data.index(b"photo.bin") - 26
+    data[header + 20:header + 22] = b"\x00\x00"  # its name size
+    listed = subprocess.run(["cpio", "-it"], input=bytes(data), capture_output=True)
+    assert b"junk" in listed.stderr and LEAKED.encode() in listed.stdout, listed.stderr
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "backup.cpio").write_bytes(bytes(data))
+    rc, doc, err = scan(share, tmp_path / "out")
+    assert [h["sha256"] for h in doc["files"] if h["inner_path"] == LEAKED] == [sha256(leaked)], doc["skipped"]
+    assert rc == 1, err
+    codes = [c["code"] for s in doc["skipped"] if s["path"] == f"{share}/backup.cpio" for c in s["detail_codes"]]
+    assert codes == ["cpio-skipped-to-header"], doc["skipped"]

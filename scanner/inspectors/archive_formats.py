@@ -1853,6 +1853,11 @@ def _cpio_reader() -> type:
             while offset < self._file_size:
                 try:
                     entry = self._ReadFileEntry(file_object, offset)
+                    if (entry.size <= 0 or entry.data_offset + entry.data_size > self._file_size) and \
+                            not self._magic_at(file_object, offset):
+                        # dfvfs checks no magic in a binary header: one read out of step (a name size damaged
+                        # before it) takes random bytes for a size past the end; GNU cpio skips such junk
+                        raise dfvfs_errors.FileFormatError("no header magic")
                 except (dfvfs_errors.Error, ValueError, OSError, struct.error, AttributeError) as e:
                     why = say(Detail.CPIO_HEADER_UNREADABLE, at=offset, error=type(e).__name__)
                     resumed = self._next_header(file_object, offset)
@@ -1884,6 +1889,12 @@ def _cpio_reader() -> type:
                 self.members.append(entry)
             if not trailer:
                 self.stopped = self.stopped or say(Detail.CPIO_NO_TRAILER)
+
+        def _magic_at(self, file_object: _Bytes, offset: int) -> bool:
+            """Whether the archive's header magic is at OFFSET (an unknown format: taken as there)."""
+            magic = _CPIO_MAGIC.get(self.file_format)
+            file_object.seek(offset)
+            return magic is None or file_object.read(len(magic)) == magic
 
         def _next_header(self, file_object: _Bytes, offset: int) -> int | None:
             """Where the next whole header after OFFSET begins (its magic, a header that reads, a member inside
