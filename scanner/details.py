@@ -810,6 +810,11 @@ class Detail(Code):
     CPIO_STOPPED = "cpio-stopped", "cpio: {why:detail}; members after it not read"
     CPIO_SKIPPED_TO_HEADER = ("cpio-skipped-to-header", "cpio: {why:detail}; the member there not read, bytes {start:d} to "
                               "{end:d} skipped to the next whole header and the members after it read")
+    CPIO_SKIPPED_MORE = "cpio-skipped-more", ("cpio: {more:d} more damaged headers skipped to the next whole header "
+                                               "each; the members after them read as their headers say, which may "
+                                               "be cut or shifted (a text-mode copy shifts every header)")
+    CPIO_INNER_TRAILER = "cpio-inner-trailer", ("TRAILER!!! record at byte {at:d}, read after a skipped header, ends a "
+                                                 "cpio archive inside the member skipped, not this one")
     CPIO_HEADER_UNREADABLE = "cpio-header-unreadable", "header at byte {at:d} unreadable ({error:exc})"
     CPIO_MEMBER_PAST_END = "cpio-member-past-end", "member at byte {at:d} runs past the end of the archive"
     CPIO_NO_TRAILER = "cpio-no-trailer", "no TRAILER!!! record: the archive is truncated"

@@ -1829,6 +1829,7 @@ class _CpioEntry(Protocol):
 
 _CPIO_MAGIC = {"newc": b"070701", "crc": b"070702", "odc": b"070707", "bin-little-endian": b"\xc7\x71",
                "bin-big-endian": b"\x71\xc7"}
+_SKIPS_NAMED = 5  # damaged headers skipped named one by one (a text-mode transfer shifts every one); the rest counted
 _HP_DEVICES = (statmod.S_IFCHR, statmod.S_IFBLK, statmod.S_IFIFO, statmod.S_IFSOCK)
 
 
@@ -1852,6 +1853,11 @@ def _cpio_reader() -> type:
             while offset < self._file_size:
                 try:
                     entry = self._ReadFileEntry(file_object, offset)
+                    if (entry.size <= 0 or entry.data_offset + entry.data_size > self._file_size) and \
+                            not self._magic_at(file_object, offset):
+                        # dfvfs checks no magic in a binary header: one read out of step (a name size damaged
+                        # before it) takes random bytes for a size past the end; GNU cpio skips such junk
+                        raise dfvfs_errors.FileFormatError("no header magic")
                 except (dfvfs_errors.Error, ValueError, OSError, struct.error, AttributeError) as e:
                     why = say(Detail.CPIO_HEADER_UNREADABLE, at=offset, error=type(e).__name__)
                     resumed = self._next_header(file_object, offset)
@@ -1870,11 +1876,25 @@ def _cpio_reader() -> type:
                     return
                 offset += entry.size
                 if entry.path == "TRAILER!!!":
-                    trailer = True
-                    break
+                    # after a skip the trailer may be that of a cpio inside the member skipped (its data searched for
+                    # the next header): the outer archive's members after it are read on, not ended there
+                    resumed = self._next_header(file_object, offset - 1) if self.skipped else None
+                    if resumed is None:
+                        trailer = True
+                        break
+                    why = say(Detail.CPIO_INNER_TRAILER, at=offset - entry.size)
+                    self.skipped.append(say(Detail.CPIO_SKIPPED_TO_HEADER, why=why, start=offset, end=resumed))
+                    offset = resumed
+                    continue
                 self.members.append(entry)
             if not trailer:
                 self.stopped = self.stopped or say(Detail.CPIO_NO_TRAILER)
+
+        def _magic_at(self, file_object: _Bytes, offset: int) -> bool:
+            """Whether the archive's header magic is at OFFSET (an unknown format: taken as there)."""
+            magic = _CPIO_MAGIC.get(self.file_format)
+            file_object.seek(offset)
+            return magic is None or file_object.read(len(magic)) == magic
 
         def _next_header(self, file_object: _Bytes, offset: int) -> int | None:
             """Where the next whole header after OFFSET begins (its magic, a header that reads, a member inside
@@ -1951,8 +1971,11 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
             blocked = caps.declared(size, None)
             yield _yield_member(parent, hop, member, ctx, caps,
                                 partial(io.BytesIO, data[start:start + size]), blocked)
-        for skipped in reader.skipped:
+        for skipped in reader.skipped[:_SKIPS_NAMED]:
             yield Skipped(parent.location, Status.CORRUPT, skipped)
+        if len(reader.skipped) > _SKIPS_NAMED:  # one row for the rest: a row per member buries the report
+            yield Skipped(parent.location, Status.CORRUPT, say(Detail.CPIO_SKIPPED_MORE,
+                                                                more=len(reader.skipped) - _SKIPS_NAMED))
         if reader.stopped:
             yield Skipped(parent.location, Status.CORRUPT, say(Detail.CPIO_STOPPED, why=reader.stopped))
         m = reader.cut

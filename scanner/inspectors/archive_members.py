@@ -90,18 +90,24 @@ def lzma_alone(head: bytes, named: bool = False) -> bool:
 
 
 _OCTAL_FIELD = frozenset(b"01234567 \x00")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def v7_tar(head: bytes) -> bool:
     """A pre-POSIX (V7) tar header, as GNU cpio -H tar, tar --format=v7 and old Unix backups write it: no magic,
     so its checksum must hold (what tarfile and libmagic check), with a name at the start and octal fields.
-    Cheap refusals first: this is asked of every file without another archive's magic."""
+    Either sum tarfile and GNU tar accept: old Sun and NeXT tars summed signed chars, which differs with a name's
+    bytes over 0x7f (a Shift_JIS name). Cheap refusals first: this is asked of every file without another
+    archive's magic."""
     if len(head) < 512 or not head[0] or head[156] not in b"\x000123456" or not _OCTAL_FIELD.issuperset(head[148:156]):
         return False
     field = head[148:156].replace(b"\x00", b" ").split()  # one octal number, NUL- or space-ended
     if len(field) != 1 or not _OCTAL_FIELD.issuperset(head[100:136]):
         return False
-    return int(field[0], 8) == sum(head[:148]) + 256 + sum(head[156:512])
+    rest = head[:148] + head[156:512]
+    unsigned = 256 + sum(rest)
+    signed = unsigned - 256 * (len(rest) - len(rest.translate(None, _HIGH_BYTES)))  # each byte over 0x7f: -256
+    return int(field[0], 8) in (unsigned, signed)
 
 
 # Archive and compression formats no installed library reads, by their own magic (offset, bytes, name): a
