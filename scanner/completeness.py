@@ -85,6 +85,8 @@ def unlisted_kind(skip: dict[str, Any]) -> str | None:
         return "volume"  # a split image's segment whose first is not there: its volumes never listed (images21)
     if reason == Status.UNSUPPORTED and codes[:1] == [Detail.SPLIT_SET_OVER_HOLD]:
         return "volume"  # a split set in an archive not joined: what its pieces make was never listed (images24)
+    if reason == Status.UNSUPPORTED and codes[:1] == [Detail.SPLIT_IMAGE_OVER_CAP]:
+        return "volume"  # a joined split image over --max-inspect-mb: its volumes never listed (splits24b)
     if reason == Status.CORRUPT and codes[:1] == [Detail.NESTED_WALK_STOPPED]:
         return "volume"  # an image met in a source whose walk its reader stopped: the rest never listed (images21)
     hops = skip.get("container") or []

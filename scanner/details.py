@@ -443,6 +443,10 @@ class Detail(Code):
     IMAGE_OVER_CAP = "image-over-cap", ("disk image ({kind:word}) of {size:d} bytes inside {container:word} over "
                                         "--max-inspect-mb ({cap:d} bytes): its volumes were not walked; copy it out and "
                                         "scan it as a SOURCE")
+    SPLIT_IMAGE_OVER_CAP = "split-image-over-cap", ("{n:d} segments of a split disk image ({kind:word}, {size:d} "
+                                                    "bytes together) inside {container:word} over --max-inspect-mb "
+                                                    "({cap:d} bytes): its volumes were not walked; copy the segments "
+                                                    "out and scan the first as a SOURCE")
     IMAGE_HEADER_ONLY = "image-header-only", ("the first structure of a disk image or volume ({kind:word}) alone, in a "
                                               "file of {size:d} bytes (under the 1,024 bytes any image holds): a cut "
                                               "image or a copy of its header; no file system in it to walk")

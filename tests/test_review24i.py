@@ -93,3 +93,47 @@ def test_a_cut_image_named_as_one_is_said_truncated(scanned: tuple[int, dict[str
     assert ("truncated-table" if name == "mbr.img" else "truncated-fs") in said, said
     assert "image-header-only" not in said, said
     assert code == 3 and doc["scan"]["complete"] is False
+
+
+def test_a_split_disk_on_a_share_is_read_joined(tmp_path: Path) -> None:
+    """3. A FAT image whose workbook lies past its first segment, cut three ways on a real Samba share (``disk.001``,
+    ``disk.img.001``, ``split -d``'s ``case.dd.000``). Before: the first segment alone walked (truncated-fs, exit 3),
+    the workbook never read (a local folder's image reader finds the segments by path; a share's did not). Now
+    joined as in an archive (series_in(images=True)): the workbook found in each, nothing listed, the scan complete."""
+    from image_data import fat_image, leaked_workbook
+    from smb_data import PASSWORD, SambaServer
+
+    if not all(shutil.which(t) for t in ("mkfs.vfat", "mcopy", "smbd")):
+        pytest.skip("needs mtools and Samba")
+    raw = fat_image(tmp_path / "usb.raw", {"/pad.bin": bytes(range(256)) * 4096, "/home/名簿.xlsx":
+                                           leaked_workbook(seed=24)}, size_mib=2, bits=12).read_bytes()
+    at = raw.find(b"PK\x03\x04")
+    cut = -(-len(raw) // 3 // 512) * 512
+    assert at > cut  # the workbook lies past the first segment
+    share = tmp_path / "share"
+    for folder, stem, first in (("bare", "disk", 1), ("img", "disk.img", 1), ("dd", "case.dd", 0)):
+        (share / folder).mkdir(parents=True)
+        for i, o in enumerate(range(0, len(raw), cut)):
+            (share / folder / f"{stem}.{i + first:03d}").write_bytes(raw[o:o + cut])
+    server = SambaServer(tmp_path / "samba", {"ev": share}).start()
+    try:
+        done = run_leakscan("scan", server.url("ev"), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet",
+                            env={"LEAKSCAN_SMB_PASSWORD": PASSWORD}, timeout=300)
+        # each piece (~700 KB) under --max-inspect-mb 1, the set (2 MiB) over it: joined, not walked (splits24b)
+        capped = run_leakscan("scan", server.url("ev"), "--out", str(tmp_path / "cap"), "--workers", "1", "--quiet",
+                              "--max-inspect-mb", "1", env={"LEAKSCAN_SMB_PASSWORD": PASSWORD}, timeout=300)
+    finally:
+        server.kill()
+    cap = json.loads((tmp_path / "cap" / "findings.json").read_text(encoding="utf-8"))
+    said = {s["path"].split(" » ")[-1]: [c["code"] for c in s.get("detail_codes") or []] for s in cap["skipped"]}
+    first = {p: c for p, c in said.items() if p in ("/bare/disk.001", "/dd/case.dd.000", "/img/disk.img.001")}
+    assert sorted(first) == ["/bare/disk.001", "/dd/case.dd.000", "/img/disk.img.001"], said
+    assert all(c[:1] == ["split-image-over-cap"] for c in first.values()), said
+    assert all(c[:1] == ["split-piece-of"] for p, c in said.items() if p not in first), said
+    # before: image-over-cap, the scan complete (exit 0) with nothing of the set walked: a silent clean
+    assert capped.returncode == 3 and cap["scan"]["complete"] is False, (capped.returncode, said)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    found = sorted(f["path"].split(" » ")[1] for f in doc["files"] if f["path"].endswith("名簿.xlsx"))
+    assert found == ["/bare/disk.001", "/dd/case.dd.000", "/img/disk.img.001"], (found, doc["skipped"])
+    assert doc["skipped"] == [] and doc["scan"]["complete"] is True, (doc["skipped"], done.returncode)

@@ -242,6 +242,11 @@ class ImageInspector:
                                                                        first=os.path.basename(lost)))
             if kind is None and _suffix(entry.name) not in IMAGE_SUFFIXES:
                 return Inspection()
+            joined = getattr(entry, "series", None) if getattr(entry, "joined", False) else None
+            if joined is not None and len(joined.parts) > 1:  # a split set joined (an SMB share's): not walked is an
+                return Inspection(status=Status.UNSUPPORTED, detail=say(  # unlisted volume, exit 3 (splits24b)
+                    Detail.SPLIT_IMAGE_OVER_CAP, n=len(joined.parts), kind=kind or _suffix(entry.name), size=size,
+                    container=entry.location.containers[-1].kind, cap=self.config.max_inspect_bytes))
             return Inspection(status=Status.UNSUPPORTED, detail=say(
                 Detail.IMAGE_OVER_CAP, kind=kind or _suffix(entry.name), size=size,
                 container=entry.location.containers[-1].kind, cap=self.config.max_inspect_bytes))

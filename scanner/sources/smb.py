@@ -24,7 +24,7 @@ from ..details import Detail, say
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .base import Item, NameBatch, unbatched
-from .image_sniff import SEGMENT_HEAD, segment_head
+from .image_sniff import HEAD, SEGMENT_HEAD, segment_head
 from .memo_beside import MEMO_HEADER, lone_memos, memo_for, memos_in
 from .series_join import Part, edges, entry_for, no_image, parts_in
 from .split_series import TAIL_TEXT, text_or_container
@@ -519,7 +519,8 @@ class SmbSource:
 
         def head_of(name: str) -> bytes | None:
             try:
-                return SmbEntry(self, folder, files[name]).read_range(0, 32)  # a 7z start header
+                return SmbEntry(self, folder, files[name]).read_range(0, HEAD)  # a 7z start header, a disk's
+                # boot sector or superblock (a raw image's segments joined: series_in(images=True), review24i)
             except (ReadError, KeyError):
                 return None
 
@@ -554,7 +555,8 @@ class SmbSource:
                 return False
 
         try:
-            folder.parts = parts_in(list(files), size_of, head_of, plain_of, text_of, tail_of, segment_of)
+            folder.parts = parts_in(list(files), size_of, head_of, plain_of, text_of, tail_of, segment_of,
+                                    images=True)
         except Exception:  # noqa: BLE001 - a failure path: the parts are then examined one by one, as before
             log.debug("split series not found in a folder", exc_info=True)
             folder.parts = {}

@@ -14,11 +14,14 @@ from __future__ import annotations
 import io
 import os
 import re
+import unicodedata
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import IO, cast
 
+from .. import rules
 from ..details import Detail, join_details, say
 
 _SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3,4})$", re.IGNORECASE | re.ASCII)
@@ -553,8 +556,9 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 short = ()
         if whole in plain and ((len(short) > 1 and not missing) or (not chunked and any(
                 s is not None and first is not None and s > first for s in sizes))):
-            if not (order[0] == base and not missing and None not in sizes
-                    and _rows_cut(names_in, read_as or whole, head_of, tail_of)):
+            if not (order[0] == base and None not in sizes
+                    and _rows_cut(names_in, read_as or whole, head_of, tail_of)):  # a piece missing too (splits24b:
+                # ``g.csv.001`` + a larger ``.003``: .003 said unjoined for a wrong reason, unread, .002 unsaid)
                 continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
             short, longer = (), ()  # rows of one text cut at other places (images24): joined
         if ((short or longer) and not missing and order[0] == base and whole not in plain and head_of is not None
@@ -617,12 +621,45 @@ def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], by
     mark = first[:end + 1] if end >= 0 else first[:32]  # its first line: the header a rotated export repeats
     # (review24i: the first 32 bytes ran past a 29-byte header into the first data row, which each month differs
     # in: three monthly exports were joined and each later one read again alone, 210 records of 120)
-    if len(first) < 8 or any(h is None or h.startswith(mark) for h in heads[1:]):
-        return False  # a later piece begins as the first: files of their own (a rotated export, its header again)
+    if len(first) < 8 or any(h is None or h.startswith(mark) or _header_line(h) for h in heads[1:]):
+        return False  # a later piece begins as the first, or with a header line of its own: files of their own (a
+        # rotated export, its header again or changed: splits24b, a column added was joined and read twice)
     if ext in TABLE_EXTS:
         return True
     tails = [tail_of(n) for n in names_in[:-1]]
     return any(t is not None and t and not t.endswith(b"\n") for t in tails)
+
+
+@cache
+def _header_words() -> frozenset[str]:
+    """The header words of the table reader's rules (signatures/pii_columns.toml: columns, renditions), NFKC and
+    casefolded: a line two of whose cells are such words is a header row."""
+    data = rules.load("pii_columns")
+    words = {w for c in data.get("column", []) for w in c.get("words", [])}
+    words.update(w for ws in (data.get("rendition") or {}).values() for w in ws)
+    return frozenset(unicodedata.normalize("NFKC", w).casefold() for w in words)
+
+
+def _header_line(head: bytes) -> bool:
+    """Whether a piece's first line is a table's header row (two cells or more header words of the table reader:
+    氏名, フリガナ, 住所 ...), in UTF-8 or cp932: a file of its own (an export whose columns changed), not the rest
+    of a cut one's rows. Total."""
+    try:
+        end = head.find(b"\n", 0, 4096)
+        raw = head[:end if end >= 0 else 4096].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
+        for encoding in ("utf-8", "cp932"):
+            try:
+                line = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            return False
+        sep = max(",\t;|", key=line.count)
+        cells = (unicodedata.normalize("NFKC", c.strip().strip('"')).casefold() for c in line.split(sep))
+        return sum(c in _header_words() for c in cells) >= 2
+    except Exception:  # noqa: BLE001 - a failure path never raises: no header said
+        return False
 
 
 def _chunked(first: int, last: int, count: int) -> bool:
