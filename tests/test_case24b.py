@@ -79,3 +79,24 @@ def test_a_session23_folder_alone_is_refused_saying_what_to_give(alone: dict[str
     assert "--scans BASELINE RESCAN" in report.stderr, report.stderr
     done = run_cli("verify", str(alone[folder]))
     assert done.returncode == 1 and "--scans BASELINE RESCAN" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("lang, words", [("en", "NOTrecomputed"), ("ja", "再計算していません")])
+def test_the_mark_is_on_the_printed_a4_page(story: dict, tmp_path: Path, lang: str, words: str) -> None:  # noqa: F811
+    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+        pytest.skip("chromium not installed")
+    import re
+
+    from tests.test_case24 import _pdf_text
+
+    case = tmp_path / "alone" / "diff"
+    shutil.copytree(story["diff"], case)
+    _forge(case, _nowhere)
+    done = run_cli("report", str(case), "--lang", lang, "--pdf")
+    assert done.returncode == 0, done.stdout + done.stderr
+    text, sizes = _pdf_text(case / "remediation.pdf")
+    assert all(abs(w - 595.3) < 1.5 and abs(h - 841.9) < 1.5 for w, h in sizes), sizes  # A4 portrait
+    import pypdf
+
+    first = re.sub(r"\s+", "", pypdf.PdfReader(case / "remediation.pdf").pages[0].extract_text())  # page one
+    assert words in first and "--scans" in first, first[:2000]

@@ -3,7 +3,7 @@ module). Used by reports.html only while KEY is the running environment's settin
 
 KEY = 'jinja2-3.1.6-cpython-311-26fabcc6f7290731'
 TEMPLATES = {
-    'remediation.html.j2': ('0b501cc29a6302e76820d7797738c9d8294905882ef4cc8e5d4fa3681b6b0122', 't_remediation_html'),
+    'remediation.html.j2': ('2c3270b2fd560e1c1cc69ce444028a7821512de27ea6960b114503189d137738', 't_remediation_html'),
     'report.html.j2': ('4dc4c30b12c3210c0edd897981ff458a15f4fa6e6f5eceed43fceee18ece48d1', 't_report_html'),
     'sections/banners.html.j2': ('f47142de96dec54d8210631d8ddc70b13150d670311a9777506a92b723360d6d', 't_sections_banners_html'),
     'sections/breach.html.j2': ('e3a402c930df77f51425d3c9cbbfb936dbdbe11e41c2daec9b7e255a308e8ec3', 't_sections_breach_html'),
