@@ -100,3 +100,23 @@ def test_the_mark_is_on_the_printed_a4_page(story: dict, tmp_path: Path, lang: s
 
     first = re.sub(r"\s+", "", pypdf.PdfReader(case / "remediation.pdf").pages[0].extract_text())  # page one
     assert words in first and "--scans" in first, first[:2000]
+
+
+def test_a_rescan_folders_report_marks_a_diff_not_recomputed(alone: dict[str, Path], tmp_path: Path) -> None:
+    """A scan --baseline folder alone (its baseline deleted), its diff's folders struck: report.html's summary showed
+    the diff's verdict with no mark (only remediation.html was marked)."""
+    from tests.test_case24 import _no_leaks
+
+    case = tmp_path / "rescan"
+    shutil.copytree(alone["rescan"], case)
+
+    def struck(diff: dict) -> None:
+        _no_leaks(diff)
+        _strike_folders(diff)
+        diff["baseline"]["findings_sha256"] = "0" * 64
+
+    _forge(case, struck)
+    done = run_cli("report", str(case), "--lang", "en")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'id="not-recomputed"' in (case / "remediation.html").read_text(encoding="utf-8")
+    assert 'id="summary-not-recomputed"' in (case / "report.html").read_text(encoding="utf-8")
