@@ -65,7 +65,9 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool, sca
         raise UsageError(f"{out}: {what}: the reports are not written again from files the manifest does not "
                          "vouch for (check with leakscan verify)")
     written: list[Path] = []
-    notes: list[str] = []
+    notes: list[str] = []  # recomputed()'s: a diff NOT recomputed is marked in the pages (case24b)
+    from .verify import not_recomputed
+
     doc = _load(out, FINDINGS)
     diff = _load(out, DIFF_JSON)
     if diff is not None:
@@ -98,10 +100,9 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool, sca
         read_sound_findings(out, whole_folder=False)
         doc = _for_report(doc, case_file)
         mine = diff if diff is not None and _is_rescan_of(diff, out) else None
-        written.append(write_private(out / REPORT, render_report(doc, lang, mine, file_sha256(out / FINDINGS))))
+        written.append(write_private(out / REPORT, render_report(doc, lang, mine, file_sha256(out / FINDINGS),
+                                                                 not_recomputed(notes) and mine is not None)))
     if diff is not None:
-        from .verify import not_recomputed
-
         # case24b: a diff NOT recomputed (its scans nowhere) was said on the terminal only; the page says it too
         written.append(write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang,
                                                                anchor=file_sha256(out / DIFF_JSON),
