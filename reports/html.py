@@ -188,7 +188,7 @@ def render(template: str, doc: dict[str, Any], lang: str = "ja", **extra: Any) -
 
 
 def render_report(doc: dict[str, Any], lang: str = "ja", diff: dict[str, Any] | None = None,
-                  anchor: str | None = None) -> str:
+                  anchor: str | None = None, not_recomputed: bool = False) -> str:
     """report.html for a findings document; with the rescan's ``diff``, its verdict is in the summary;
     ``anchor``: the SHA-256 of the findings.json written (scanner.anchor), for the complaint.
 
@@ -199,4 +199,4 @@ def render_report(doc: dict[str, Any], lang: str = "ja", diff: dict[str, Any] | 
     hits = classify(doc)
     groups = {name: shown(files, FIRST_HITS if name == "copies" else FIRST_ROWS) for name, files in hits.items()}
     return render("report.html.j2", view, lang, summary=summary, hits=hits, groups=groups, lists=report_lists(doc),
-                  sections=shown_sections(view), anchor=anchor)
+                  sections=shown_sections(view), anchor=anchor, not_recomputed=not_recomputed)

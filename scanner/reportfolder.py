@@ -65,6 +65,9 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool, sca
         raise UsageError(f"{out}: {what}: the reports are not written again from files the manifest does not "
                          "vouch for (check with leakscan verify)")
     written: list[Path] = []
+    notes: list[str] = []  # recomputed()'s: a diff NOT recomputed is marked in the pages (case24b)
+    from .verify import not_recomputed
+
     doc = _load(out, FINDINGS)
     diff = _load(out, DIFF_JSON)
     if diff is not None:
@@ -81,7 +84,6 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool, sca
         if not found:  # case24: only verify recomputed it; a diff.json rewritten whole was rendered and vouched for
             from .verify import recomputed
 
-            notes: list[str] = []
             found = recomputed(diff, out, scans, notes)
         if found:
             raise UsageError(f"{out / DIFF_JSON}: {found[0]}; the reports are not written again from it "
@@ -98,10 +100,13 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool, sca
         read_sound_findings(out, whole_folder=False)
         doc = _for_report(doc, case_file)
         mine = diff if diff is not None and _is_rescan_of(diff, out) else None
-        written.append(write_private(out / REPORT, render_report(doc, lang, mine, file_sha256(out / FINDINGS))))
+        written.append(write_private(out / REPORT, render_report(doc, lang, mine, file_sha256(out / FINDINGS),
+                                                                 not_recomputed(notes) and mine is not None)))
     if diff is not None:
+        # case24b: a diff NOT recomputed (its scans nowhere) was said on the terminal only; the page says it too
         written.append(write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang,
-                                                               anchor=file_sha256(out / DIFF_JSON))))
+                                                               anchor=file_sha256(out / DIFF_JSON),
+                                                               not_recomputed=not_recomputed(notes))))
     if pdf:
         written += list(write_pdfs(out, [p.name for p in written]).values())
     written.append(write_manifest(out))

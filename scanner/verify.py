@@ -140,7 +140,8 @@ def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = (), said: list
         folder = next((f for f in candidates if _holds(f / FINDINGS, digest)), None)
         if folder is None and recorded:
             return [f"cannot be recomputed: no findings.json of the SHA-256 it names as its {name} is at {at} "
-                    "(moved, replaced or not there; a copy elsewhere: name its folder with --scans)"]
+                    "(moved, replaced or not there): give the folders of both scans, wherever they are now: "
+                    "--scans BASELINE RESCAN"]
         if folder is None:
             return _unfound(sides, said)
         try:
@@ -195,6 +196,16 @@ def _fates(diff: dict[str, Any]) -> tuple[list[str], object]:
     return fates, diff.get("verdict")
 
 
+class NotRecomputed(str):
+    """The note of a diff.json that was NOT recomputed from its scans (none found): readers mark it where the diff is
+    shown (remediation.html, verify --json), so a printed report cannot pass as verified (case24b)."""
+
+
+def not_recomputed(said: list[str]) -> bool:
+    """Whether ``said`` (the notes of ``recomputed``) holds a diff not recomputed from its scans."""
+    return any(isinstance(n, NotRecomputed) for n in said)
+
+
 def _unfound(sides: list[Any], said: list[str] | None) -> list[str]:
     """A diff naming no folders whose scans are nowhere to be found: refused when a scan it names was made with a rule
     set of a leakscan that records folders (scanner.era: both struck, case24), else said (a diff of a leakscan before
@@ -209,9 +220,9 @@ def _unfound(sides: list[Any], said: list[str] | None) -> list[str]:
     if said is not None:
         from .i18n import _
 
-        said.append(_("note: diff.json names no folders of its scans (a leakscan before case23) and no findings.json "
-                      "of the SHA-256 it names was found: not recomputed (name their folders with --scans to check "
-                      "it)"))
+        said.append(NotRecomputed(_("note: diff.json names no folders of its scans (a leakscan before case23) and no "
+                                    "findings.json of the SHA-256 it names was found: not recomputed (name their "
+                                    "folders with --scans to check it)")))
     return []
 
 

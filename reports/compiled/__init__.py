@@ -3,7 +3,7 @@ module). Used by reports.html only while KEY is the running environment's settin
 
 KEY = 'jinja2-3.1.6-cpython-311-26fabcc6f7290731'
 TEMPLATES = {
-    'remediation.html.j2': ('0b501cc29a6302e76820d7797738c9d8294905882ef4cc8e5d4fa3681b6b0122', 't_remediation_html'),
+    'remediation.html.j2': ('2c3270b2fd560e1c1cc69ce444028a7821512de27ea6960b114503189d137738', 't_remediation_html'),
     'report.html.j2': ('4dc4c30b12c3210c0edd897981ff458a15f4fa6e6f5eceed43fceee18ece48d1', 't_report_html'),
     'sections/banners.html.j2': ('f47142de96dec54d8210631d8ddc70b13150d670311a9777506a92b723360d6d', 't_sections_banners_html'),
     'sections/breach.html.j2': ('e3a402c930df77f51425d3c9cbbfb936dbdbe11e41c2daec9b7e255a308e8ec3', 't_sections_breach_html'),
@@ -20,7 +20,7 @@ TEMPLATES = {
     'sections/pii.html.j2': ('f9e9a758803f73d41c262b9833135f1db81a5f20fb5e1dc8a54feaf55e7af369', 't_sections_pii_html'),
     'sections/scope.html.j2': ('fe41838f3c76ac2b9997a106c92467dfdf06963b91baa7ea24009c21d7c54209', 't_sections_scope_html'),
     'sections/skipped.html.j2': ('2b06fb596c40f98a0bd8b8e76654041c581e828440ec87d260f7265d03aed549', 't_sections_skipped_html'),
-    'sections/summary.html.j2': ('48c1db1c64e1e4eb68f15961dd4960543401e7eb699ba101d325f8ad88f107f5', 't_sections_summary_html'),
+    'sections/summary.html.j2': ('dfab906dfac9cfe9bf53242a068b6c6ac89edec9bea0888b5ce5973cb186c971', 't_sections_summary_html'),
     'sections/traces.html.j2': ('c49b7755458004715e1c2fbe01e09002be03405c587c868eb4e2ffe9e2251e97', 't_sections_traces_html'),
     'style.css.j2': ('635422892ad85315193e11082895187bd22de697272ee37fb9bbea2823cb3e3b', 't_style_css'),
 }

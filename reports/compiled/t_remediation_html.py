@@ -10,6 +10,7 @@ def root(context, missing=missing, environment=environment):
     if 0: yield None
     l_0_t = resolve('t')
     l_0_doc = resolve('doc')
+    l_0_not_recomputed = resolve('not_recomputed')
     l_0_anchor = resolve('anchor')
     l_0_gone = l_0_running_header = l_0_entry_rows = l_0_leads = l_0_tr = l_0_b = l_0_n = missing
     try:
@@ -145,9 +146,17 @@ def root(context, missing=missing, environment=environment):
         for event in gen:
             yield event
     finally: gen.close()
-    yield '<style>\n#verdict { border: 3px solid #a00; padding: .2em 1em; }\n#verdict.verdict-clean { border-color: #070; }\n#verdict h2 { border: 0; font-size: 1.6em; }\ntr.lead { color: #555; }\n</style>\n</head>\n<body>\n<h1>'
+    yield '<style>\n#verdict { border: 3px solid #a00; padding: .2em 1em; }\n#verdict.verdict-clean { border-color: #070; }\n#verdict h2 { border: 0; font-size: 1.6em; }\n#not-recomputed { border: 4px double #a00; padding: .2em 1em; page-break-inside: avoid; break-inside: avoid; }\n#not-recomputed h2 { border: 0; color: #a00; font-size: 1.5em; }\ntr.lead { color: #555; }\n</style>\n</head>\n<body>\n<h1>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_title'))
-    yield '</h1>\n\n<section id="verdict" class="verdict-'
+    yield '</h1>\n'
+    if (undefined(name='not_recomputed') if l_0_not_recomputed is missing else l_0_not_recomputed):
+        pass
+        yield '<section id="not-recomputed" class="bad">\n<h2>'
+        yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_not_recomputed'))
+        yield '</h2>\n<p class="warn">'
+        yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_not_recomputed_text'))
+        yield '</p>\n</section>\n'
+    yield '\n<section id="verdict" class="verdict-'
     yield escape(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'verdict'))
     yield '">\n<h2>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_verdict'))
@@ -881,4 +890,4 @@ def root(context, missing=missing, environment=environment):
     yield '</span></td></tr>\n</table>\n</section>\n</body>\n</html>'
 
 blocks = {}
-debug_info = '2=118&6=120&7=124&8=138&9=141&18=148&20=150&21=152&22=158&23=161&24=172&25=175&28=177&30=180&31=182&33=184&35=190&43=224&45=226&46=230&47=234&49=244&51=248&54=260&56=263&58=265&59=269&60=284&62=299&63=309&67=316&70=323&72=330&73=336&74=349&75=360&76=367&77=376&78=404&79=413&80=423&81=436&82=448&91=472&92=476&93=479&94=481&95=485&96=487&99=497&100=500&102=503&103=507&104=509&105=513&106=515&112=528&113=530&114=532&116=535&118=541&122=556&125=559&127=562&128=564&130=566&132=572&136=597&138=600&140=606&149=622&150=624&151=626&152=630&153=653&156=656&157=659&159=662&160=666&161=668&162=676&164=684&166=692&167=704&168=716&177=728&179=730&180=734&181=738&182=744&183=750&184=756&185=762&186=768&187=774&188=780&189=790&190=796&191=802&192=818&193=826&194=834&199=838&200=840&201=847&202=849&203=852&205=854&206=856&207=863&209=865&210=869&211=875'
+debug_info = '2=119&6=121&7=125&8=139&9=142&20=149&21=151&23=154&24=156&28=159&29=161&30=167&31=170&32=181&33=184&36=186&38=189&39=191&41=193&43=199&51=233&53=235&54=239&55=243&57=253&59=257&62=269&64=272&66=274&67=278&68=293&70=308&71=318&75=325&78=332&80=339&81=345&82=358&83=369&84=376&85=385&86=413&87=422&88=432&89=445&90=457&99=481&100=485&101=488&102=490&103=494&104=496&107=506&108=509&110=512&111=516&112=518&113=522&114=524&120=537&121=539&122=541&124=544&126=550&130=565&133=568&135=571&136=573&138=575&140=581&144=606&146=609&148=615&157=631&158=633&159=635&160=639&161=662&164=665&165=668&167=671&168=675&169=677&170=685&172=693&174=701&175=713&176=725&185=737&187=739&188=743&189=747&190=753&191=759&192=765&193=771&194=777&195=783&196=789&197=799&198=805&199=811&200=827&201=835&202=843&207=847&208=849&209=856&210=858&211=861&213=863&214=865&215=872&217=874&218=878&219=884'

@@ -12,6 +12,7 @@ def root(context, missing=missing, environment=environment):
     l_0_t = resolve('t')
     l_0_doc = resolve('doc')
     l_0_damaged = resolve('damaged')
+    l_0_not_recomputed = resolve('not_recomputed')
     l_0_s = missing
     try:
         t_1 = environment.filters['detail']
@@ -226,6 +227,13 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('rem_why_', l_1_r, ))))
             yield '</div>'
         l_1_r = missing
+        if (undefined(name='not_recomputed') if l_0_not_recomputed is missing else l_0_not_recomputed):
+            pass
+            yield '<div class="warn" id="summary-not-recomputed"><strong>'
+            yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_not_recomputed'))
+            yield '</strong> '
+            yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_not_recomputed_text'))
+            yield '</div>'
         yield '</td></tr>'
     if environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'limit_notes'):
         pass
@@ -245,4 +253,4 @@ def root(context, missing=missing, environment=environment):
     yield '</table>\n</section>'
 
 blocks = {}
-debug_info = '3=58&5=62&7=64&8=70&9=80&10=86&11=96&12=116&13=125&14=127&15=132&16=141&17=143&18=162&19=174&20=187&21=212&22=229'
+debug_info = '3=59&5=63&7=65&8=71&9=81&10=87&11=97&12=117&13=126&14=128&15=133&16=142&17=144&18=163&19=175&20=188&21=213&22=237'

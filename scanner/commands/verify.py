@@ -86,6 +86,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         MATCH,
         NOT_HASHED,
         check_outputs,
+        not_recomputed,
         persons_apart,
         stated_keying,
         verify_sources,
@@ -131,7 +132,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         print(json.dumps({"ok": ok, "outputs": problems, "sources": rows, "working_files": working,
                           "os_files": os_files, "anchors": anchors(args.out), "persons_keying_stated": keying,
                           "persons_not_combined": apart, "exports_not_compared": too_large,
-                          "notes": notes},
+                          "notes": notes, "diff_not_recomputed": not_recomputed(notes)},
                          ensure_ascii=False, indent=2))
     else:
         for p in problems:
