@@ -89,6 +89,9 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                     reason = Status.ENCRYPTED if "decrypt" in str(e).casefold() else Status.CORRUPT
                     raise ReadError(reason, say(Detail.PDF_TEXT_UNREAD, error=error_name(e))) from e
             seen.pages = len(pages)
+            if not pages:  # a PDF has a page; none found: its page tree is damaged (review24f: /Kids misspelt or a
+                found = max(len(_PAGE.findall(data)), 1)  # ref broken gave 0 pages and a silent clean), never nothing
+                raise ReadError(Status.CORRUPT, say(Detail.PDF_TEXT_PAGES_UNREAD, n=found, pages=found))
             text = 0
             columns: list[float] = []
             pictures = False
@@ -135,6 +138,7 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
 
 
 _INFLATE_FAILED = re.compile(r"decompress|zlib|Error -\d", re.IGNORECASE)  # pypdf's warning for a broken deflate
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")  # a page object written in the clear
 _GAPS = re.compile(r"\t|  +")  # a tab, or two spaces or more, inside one run: a writer's column gap
 MEND = b"\nstartxref\n0\n%%EOF\n"  # (as scanner.inspectors.pdf_attachments mends a cut PDF)
 
