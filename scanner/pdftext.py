@@ -87,12 +87,18 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                     pages = _pages(pypdf, data + MEND)  # objects when a startxref is wrong, not when there is none
                 except Exception:  # noqa: BLE001 - not even so
                     reason = Status.ENCRYPTED if "decrypt" in str(e).casefold() else Status.CORRUPT
+                    if error_name(e) == "LimitReachedError":  # pypdf's own cap (a page tree or stream past its
+                        reason = Status.TOO_LARGE  # limits), not damage (review24f: 300,000 pages were said corrupt)
                     raise ReadError(reason, say(Detail.PDF_TEXT_UNREAD, error=error_name(e))) from e
             seen.pages = len(pages)
+            if not pages:  # a PDF has a page; none found: its page tree is damaged (review24f: /Kids misspelt or a
+                found = max(len(_PAGE.findall(data)), 1)  # ref broken gave 0 pages and a silent clean), never nothing
+                raise ReadError(Status.CORRUPT, say(Detail.PDF_TEXT_PAGES_UNREAD, n=found, pages=found))
             text = 0
             columns: list[float] = []
             pictures = False
             failed = 0
+            limited = 0
             for number in range(seen.pages):
                 if number >= MAX_PAGES:
                     capped = ReadError(Status.TOO_LARGE, say(Detail.PDF_PAGES_OVER_CAP, n=seen.pages, cap=MAX_PAGES))
@@ -108,8 +114,9 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                         pictures = _has_picture(page)
                 except ReadError:
                     raise
-                except Exception:  # noqa: BLE001 - one page's damage: said, the others read
+                except Exception as e:  # noqa: BLE001 - one page's damage: said, the others read
                     failed += 1
+                    limited += error_name(e) == "LimitReachedError"  # (pypdf's cap on a page's stream: no damage)
                     continue
                 seen.read += 1
                 text += sum(len(r[2]) for r in runs)
@@ -118,6 +125,8 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                     budget.add(len(row))
                     sheet.rows.append(row)  # type: ignore[attr-defined]
             if failed and failed == seen.pages:
+                if limited == failed:  # every page past pypdf's caps (millions of text runs): too large, not broken
+                    raise ReadError(Status.TOO_LARGE, say(Detail.PDF_TEXT_UNREAD, error="LimitReachedError"))
                 raise ReadError(Status.CORRUPT, say(Detail.PDF_TEXT_PAGES_UNREAD, n=failed, pages=seen.pages))
             if failed:
                 seen.damage.append(say(Detail.PDF_TEXT_PAGES_UNREAD, n=failed, pages=seen.pages))
@@ -135,6 +144,7 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
 
 
 _INFLATE_FAILED = re.compile(r"decompress|zlib|Error -\d", re.IGNORECASE)  # pypdf's warning for a broken deflate
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")  # a page object written in the clear
 _GAPS = re.compile(r"\t|  +")  # a tab, or two spaces or more, inside one run: a writer's column gap
 MEND = b"\nstartxref\n0\n%%EOF\n"  # (as scanner.inspectors.pdf_attachments mends a cut PDF)
 
