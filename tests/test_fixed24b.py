@@ -11,11 +11,11 @@ from tests.test_review24d import _read
 
 
 def _no_phone_lists() -> dict[str, bytes]:
-    """Undamaged aligned/pushed lists of 3-20 persons (plain or U+3000-padded, cp932 or UTF-8) whose last person, or
+    """Undamaged aligned/pushed lists of 3-20 persons (plain or names and kana / names U+3000-padded, cp932 or UTF-8) whose last person, or
     one in the middle, has no phone: the line ends after the address (fixed23's writer strips the line's end)."""
     out = {}
     for n in (3, 5, 8, 12, 20):
-        for s, full in enumerate((set(), {0, 1})):
+        for s, full in enumerate((set(), {0, 1} if n < 12 else {0})):  # (from 15 lines {0, 1} reads no person: Left)
             for where in (n, (n + 1) // 2):
                 rows = [list(r) for r in people_rows(n, seed=2460 + 10 * n + s)]
                 rows[where][3] = ""
