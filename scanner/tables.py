@@ -2036,8 +2036,11 @@ def fixed_width_odd(line: str, starts: list[int]) -> bool:
             if ch not in _BLANKS and before not in _BLANKS:
                 return True
             k += 1
+        w = _width(ch)
+        if k < len(cut) and at < cut[k] < at + w and ch not in _BLANKS:  # (fixed24b) a wide one on a boundary's
+            return True  # blank column: the row shifted by an odd number of columns (a byte lost in cp932 text)
         before = ch
-        at += _width(ch)
+        at += w
     return False
 
 
