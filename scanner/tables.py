@@ -1698,8 +1698,9 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         quote_cut.append(why)
         sheet.damage.append(why)
 
-    def counted(source: Iterator[list[str]]) -> Iterator[list[str]]:
-        """The rows, each counted against the cell budget; the decoding note once they are read."""
+    def counted(source: Iterator[list[str]], fixed: bool = False) -> Iterator[list[str]]:
+        """The rows, each counted against the cell budget; the decoding note once they are read (``fixed``: cut at
+        a fixed-width text's columns, where a row of fewer fields is a line ending before its blank last cells)."""
         w0 = w1 = w2 = -1  # the last three rows' cells (-1: none)
         widest, short, short_before = 0, False, False  # a row narrower than one above it, before the last row
         lost = 0
@@ -1724,7 +1725,9 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
             yielded += 1
             if (p := phones.at) != -2 and (p == -1 or n <= p or row[p][:1] not in phones.leads):  # a number there: in step
                 phones.row(yielded, row)
-            if n != ref and n > 1:  # a row of another field count than the header's, nearly all filled
+            # a row of another field count than the header's, nearly all filled; a fixed-width line ending before
+            # its blank last cells (no phone) is in step (a shifted one crosses a column: fixed_width_odd; fixed24b)
+            if n != ref and n > 1 and not (fixed and ref and n < ref):
                 if not ref:
                     ref = n if n > 2 else 0
                 elif len(odd) < ODD_ROWS_KEPT and sum(1 for c in row if c) >= (ref if n > ref else ref - 1):
@@ -1745,12 +1748,16 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
             sheet.damage.append(say(Detail.ROWS_UNREADABLE, n=lost))
         # no table above the last row (the two rows before it of other widths): a note, nothing says it was cut; a
         # text of two rows is a header and a row cut inside (a cut note of two lines is listed too: never silent)
-        sheet.damage.extend(text_damage(data, w1, w2, ragged=short_before or -1 < w0 != w1, in_quote=bool(quote_cut)))
+        # (fixed24b) a fixed-width row ending before its blank last cells is no sign of a ragged table there: a last
+        # row without a line end, fewer cells than the widest (the header's), is said cut (as the field-count rule
+        # said it; the row before it may be one without a phone)
+        ragged = not fixed and (short_before or -1 < w0 != w1)
+        sheet.damage.extend(text_damage(data, widest if fixed else w1, w2, ragged=ragged, in_quote=bool(quote_cut)))
 
     if starts is not None:  # fixed-width text: cut at its straight blank columns
         cut = starts
         sheet.odd_cut = True
-        sheet.rows = counted(_fixed_rows(lines(), cut, sheet.odd_rows))
+        sheet.rows = counted(_fixed_rows(lines(), cut, sheet.odd_rows), fixed=True)
     else:
         sheet.rows = counted(csv_rows(lines(), delim, sheet.notes.append, cut_in_quote))
     return sheet, dec.encoding
@@ -2029,8 +2036,11 @@ def fixed_width_odd(line: str, starts: list[int]) -> bool:
             if ch not in _BLANKS and before not in _BLANKS:
                 return True
             k += 1
+        w = _width(ch)
+        if k < len(cut) and at < cut[k] < at + w and ch not in _BLANKS:  # (fixed24b) a wide one on a boundary's
+            return True  # blank column: the row shifted by an odd number of columns (a byte lost in cp932 text)
         before = ch
-        at += _width(ch)
+        at += w
     return False
 
 
