@@ -1672,7 +1672,7 @@ _LAST = ("library-error",)
 def forget_patterns() -> None:
     """Empty every cache of the codes' sentences (a test that rewords a code, before and after)."""
     global _ORDER
-    for cached in (_pattern, _kinds, _spanning, _run_pattern, _read_json, _rank, _literal_ends):
+    for cached in (_pattern, _kinds, _plain, _spanning, _run_pattern, _read_json, _rank, _literal_ends):
         cached.cache_clear()
     _ORDER = ()
 
