@@ -24,3 +24,41 @@ def test_a_reworded_code_is_said_in_its_new_words_after_forget_patterns(monkeypa
         monkeypatch.undo()
         details.forget_patterns()
     assert say(Detail.DIRECTORY, library="Permission denied") == before
+
+
+def _docx_with_damaged_embedding() -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"/>')
+        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", b"PK\x03\x04" + bytes(range(256)) * 8)
+        z.writestr("docProps/app.xml", "<Properties/>")
+    data = bytearray(buf.getvalue())
+    at = data.index(b"word/embeddings/Microsoft_Excel_Worksheet.xlsx") + 60  # inside the member's deflated bytes
+    data[at] ^= 0xFF
+    return bytes(data)
+
+
+def test_a_damaged_embedded_object_is_not_said_again_as_a_damaged_unread_member() -> None:
+    """docs24's check of members no reader opens counted ``word/embeddings/*``, which the embedded-object inspector
+    examines (and lists when damaged) as a child: a document examined in a worker (a share's) was listed a second
+    time, ``document-member-damaged`` on the embedding (CI at dc3e4851: test_smb_docs, share != local folder).
+    A damaged docProps member is still said."""
+    import io
+    import zipfile
+
+    from scanner.doctables import _unread_damage
+
+    data = _docx_with_damaged_embedding()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert _unread_damage(z, {"word/document.xml"}, data) is None
+    data = bytearray(data)
+    props = data.index(b"docProps/app.xml") + len("docProps/app.xml")  # its local header's name, then its data
+    data[props + 2] ^= 0xFF  # the docProps member's deflated bytes
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        said = _unread_damage(z, {"word/document.xml"}, bytes(data))
+    assert said is not None and "docProps/app.xml" in said
