@@ -212,7 +212,8 @@ def may_hold_attachments(entry: Entry, head: bytes, size: int | None = None, pac
             tail = b""
             last = b""
             while block := f.read(BLOCK):
-                if names_attachment(tail + block) or (packed and (may_hold_text(tail + block) or b"/Image" in block)):
+                window = tail + block  # (a name across two blocks: "/Image" too, review of lead24)
+                if names_attachment(window) or (packed and (may_hold_text(window) or b"/Image" in window)):
                     return True
                 tail = block[-OVERLAP:]
                 last = block if len(block) >= 1 << 16 else (last + block)[-(1 << 16):]
