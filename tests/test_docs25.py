@@ -78,3 +78,43 @@ def test_a_whole_optional_tags_page_ending_anywhere_is_not_cut() -> None:
     assert page_cut(b"<!doctype html><html lang=ja><title>t</title><div><ul><li>a<li>b</ul>", "i.html")  # a div open
     assert page_cut(b"<!doctype html><title>t</title><div><p>a</div><script>var s = '<div>';</script><ul><li>a", "i.html")
     assert not page_cut(b"<!doctype html><title>t</title><div><p>a</div><script>var s = '<div>';</script>", "i.html")
+
+
+# --- 2. include files named otherwise than header.html ----------------------------------------------------------------
+
+LAYOUT_TOP = ('<table width="100%" border="0" cellpadding="0" cellspacing="0">\n<tr>\n<td class="logo"><a href="/">'
+              '<img src="/img/logo.gif" alt="○○市"></a></td>\n<td class="menu"><a href="/kurashi/">くらし</a> | '
+              '<a href="/kenko/">健康</a></td>\n</tr>\n</table>\n<table width="100%"><tr>\n<td valign="top" class="side">\n'
+              '<ul>\n<li><a href="/a/">お知らせ</a></li>\n<li><a href="/b/">組織</a></li>\n</ul>\n</td>\n'
+              '<td valign="top" class="main">\n').encode()  # an SSI top of a table-layout site: the page goes in <td main>
+PAGE_TOP = ('<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n<title>市民課</title>\n</head>\n<body>\n'
+            '<div id="wrapper">\n<nav class="gnav"><ul><li><a href="/">ホーム</a></li><li><a href="/soshiki/">組織</a>'
+            '</li></ul></nav>\n').encode()
+
+
+def _fragment(seed: int) -> bytes:
+    """pandas' ``to_html`` of a person list: a fragment starting with ``<table``."""
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>\n" for r in rows(seed)[1:])
+    return ('<table border="1" class="dataframe">\n<thead><tr><th>氏名</th><th>住所</th><th>電話番号</th></tr></thead>\n'
+            f"<tbody>\n{body}</tbody>\n</table>\n").encode()
+
+
+@cases.case
+def _includes() -> dict[str, bytes]:
+    frag = _fragment(2511)
+    return {"top_table.html": LAYOUT_TOP, "header.html": LAYOUT_TOP, "layout_inc.html": LAYOUT_TOP,
+            "menu.html": PAGE_TOP, "nav.html": PAGE_TOP, "_sidebar.html": PAGE_TOP, "gnav.html": PAGE_TOP,
+            "index.html": PAGE_TOP,  # a page named as a page: cut, as before
+            "frag_cut_tr.html": frag[:frag.index(b"</tr>", len(frag) // 2) + 5],  # a fragment cut after a row
+            "frag_cut_text.html": LAYOUT_TOP[:-30]}  # an include cut in its text
+
+
+def test_an_include_is_not_cut_whatever_its_name_and_a_cut_fragment_still_is(scanned: dict[str, Any]) -> None:
+    codes = _codes(scanned, "includes")
+    for name in ("top_table.html", "header.html", "layout_inc.html"):
+        assert "html-cut-in-table" not in codes.get(name, []), name  # (before: corrupt html-cut-in-table)
+    for name in ("menu.html", "nav.html", "_sidebar.html", "gnav.html"):
+        assert "html-cut" not in codes.get(name, []), name  # (before: corrupt html-cut)
+    assert codes.get("index.html") == ["html-cut"]
+    assert "html-cut-in-table" in codes.get("frag_cut_tr.html", [])  # persons read, the rest lost: said
+    assert "html-cut-in-table" in codes.get("frag_cut_text.html", [])

@@ -877,8 +877,9 @@ _VOID = frozenset({b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"i
                    b"head", b"body", b"tbody", b"thead", b"tfoot", b"colgroup", b"caption", b"optgroup", b"rt", b"rp"})
 # elements with no content or whose end tag is optional: a whole page may end after one (docs25: minify-html's empty
 # page ends in <body>, said cut)
-_INCLUDE_NAME = re.compile(r"^_?(?:[a-z0-9]+[_\-])?(?:header|head|inc|include|ssi)(?:[_\-]?(?:inc|include|\d+))?$",
-                           re.IGNORECASE)  # a server-side include or a site generator's partial (header.html,
+_INCLUDE_NAME = re.compile(r"^_?(?:[a-z0-9]+[_\-])?(?:header|head|inc|include|ssi|nav|navi|navigation|gnav|globalnav|"
+                           r"menu|side|sidebar|sidenav|sidemenu|breadcrumbs?|banner)(?:[_\-]?(?:inc|include|\d+))?$",
+                           re.IGNORECASE)  # (docs25: nav.html, menu.html, _sidebar.html holding a page's top were cut)  # a server-side include or a site generator's partial (header.html,
 # _header.html, head_inc.html, site-header.html): the top of a page. The whole stem is such a name (review24o:
 # docs24's ``top`` and any ``head``/leading ``_`` took top.html, head_office.html, _meibo.html for includes, and
 # such a page cut before its table was clean)
@@ -926,6 +927,28 @@ def page_cut(data: bytes, name: str = "") -> bool:
     return text is not None and text.group(1).lower() not in _VOID  # it ends in the text of an element whose end tag
     # is required (<h1>, <a>, <span>): cut. In a <p>, <li> or after an end tag a whole optional-tags page may end
     # (docs25: 74 of 1,060 real pages minified with minify-html were said cut, each ending in its last <p>'s text)
+
+
+_PAGE_PART = re.compile(rb"<(?:!doctype|html|head|body)[\s>]", re.IGNORECASE)
+INCLUDE_MOST = 16384  # an include is a page's top or a side menu: a few KiB
+
+
+def included_fragment(data: bytes, name: str) -> bool:
+    """Whether ``data`` is a fragment meant to be included in a page (an SSI top of a table-layout site: ``<table>``..
+    ``<td class=main>``, left open for the page around it to fill): no page of its own (no ``<!DOCTYPE``, ``<html>``,
+    ``<head>``, ``<body>`` in its first 4 KiB), small (up to INCLUDE_MOST), ending at a tag, and either named as an
+    include or ending right after a start tag (the slot the page's content goes in). docs25: such a file was
+    ``html-cut-in-table`` whatever its name (``header.html`` too); a fragment cut in its text, inside a tag or after an
+    end tag (a person table's ``</tr>``) is not one."""
+    tail = data.rstrip(b"\0 \t\r\n")
+    if not tail.endswith(b">") or len(data) > INCLUDE_MOST or _PAGE_PART.search(data, 0, 4096) is not None:
+        return False
+    if not head_text(data[:64]).lstrip("\ufeff \t\r\n").startswith("<"):
+        return False
+    if _INCLUDE_NAME.search(name.rsplit("/", 1)[-1].rsplit(".", 1)[0]) is not None:
+        return True
+    last = _LAST_START_TAG.search(tail[-512:])
+    return last is not None and last.group(1).lower() not in _VOID - {b"td", b"th"}
 
 
 def _markup_head(entry: Entry) -> bytes | None:
@@ -1479,6 +1502,10 @@ class SpreadsheetInspector:
             reading.damage.append(cut)
         if findings and fmt in ("text", "xml", "sylk", "dbf") and (undecoded := _undecoded(data, reading)):
             reading.damage.append(say(Detail.VALUES_UNDECODED, n=undecoded))
+        if fmt == "html" and ext in HTML_EXTENSIONS and not findings and reading.damage and included_fragment(
+                data, entry.name):  # an include's table left open for its page: no cut (docs25)
+            reading.damage = [d for d in reading.damage if Detail.HTML_CUT_IN_TABLE.value not in [
+                c.get("code") for c in codes_of(d)]]
         if fmt == "html" and ext in HTML_EXTENSIONS and not any(
                 c.get("code") == Detail.HTML_CUT_IN_TABLE.value for d in reading.damage for c in codes_of(d)) and page_cut(data, entry.name):
             reading.damage.append(say(Detail.HTML_CUT, n=len(data)))  # a page cut after its tables or before any
