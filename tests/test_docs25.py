@@ -118,3 +118,47 @@ def test_an_include_is_not_cut_whatever_its_name_and_a_cut_fragment_still_is(sca
     assert codes.get("index.html") == ["html-cut"]
     assert "html-cut-in-table" in codes.get("frag_cut_tr.html", [])  # persons read, the rest lost: said
     assert "html-cut-in-table" in codes.get("frag_cut_text.html", [])
+
+
+# --- 4. the unread-member check keeps no member whole -----------------------------------------------------------------
+
+def _docx_with_media(size: int) -> bytes:
+    """A python-docx-shaped .docx (tests.document_data) with a deflated ``word/media/image1.bmp`` of ``size`` bytes of
+    a generated picture (rows of a gradient: compressible, as a BMP is)."""
+    import io
+    import zipfile
+
+    from tests.document_data import docx_with_table
+
+    data = docx_with_table([list(r) for r in rows(2521)])
+    picture = bytes((x * 7 + y) & 0xFF for y in range(size // 1024) for x in range(1024))
+    buf = io.BytesIO(data)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/media/image1.bmp", picture)
+    return buf.getvalue()
+
+
+def test_the_unread_member_check_sums_a_member_without_keeping_it() -> None:
+    import io
+    import tracemalloc
+    import zipfile
+
+    from scanner import doctables
+
+    data = _docx_with_media(3 << 20)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    read = {"word/document.xml"}
+    tracemalloc.start()
+    try:
+        assert doctables._unread_damage(zf, read, data) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20, peak  # (before: the 3 MiB picture inflated whole to sum its CRC)
+    info = zf.getinfo("word/media/image1.bmp")
+    start = info.header_offset + 30 + len(info.orig_filename.encode()) + len(info.extra)
+    damaged = bytearray(data)
+    damaged[start + info.compress_size - 40] ^= 0x10  # past the first chunk inflated: its CRC fails at the end
+    zd = zipfile.ZipFile(io.BytesIO(bytes(damaged)))
+    verdict = doctables._unread_damage(zd, read, bytes(damaged))
+    assert verdict is not None and verdict == doctables._unread_damage(zd, read)  # said, as zipfile says it
