@@ -301,11 +301,14 @@ def zip_without_tables(f: IO[bytes], most: int) -> bool:
                 kind, main = "pptx", ""  # (a deck of no slide holds no table)
             else:
                 return False
-            listed, missing, types_damage = _listed_slides(zf, kind) if kind in ("pptx", "docx") else (set(), [], None)
+            typed: set[str] = set()  # every part the list names (docs25: those it names are not looked at again)
+            listed, missing, types_damage = _listed_slides(zf, kind, typed) if kind in ("pptx", "docx") else (
+                set(), [], None)
             if missing or types_damage:
                 return False  # (a slide or story part listed, missing, or the list damaged: the reader says it)
-            if not listed and _named_apart(zf, kind):  # (no list of the parts, as Office and python-docx write)
-                return False  # (a member named otherwise in its local header: it may be a story part, review24o)
+            if _named_apart(zf, kind, frozenset(typed) if listed else frozenset()):  # (a member named otherwise in
+                return False  # its local header: it may be a story part, review24o; with a list of the parts, those it
+                # does not name: docs25, notes named apart in a deck whose list names its slides only were clean)
             infos = [i for i in zf.infolist() if _part_wanted(kind, i.filename) or i.filename in listed]
             if infos and main and not any(i.filename == main or (kind == "docx" and i.filename.startswith("word/document"))
                                           for i in infos):
@@ -330,16 +333,19 @@ def zip_without_tables(f: IO[bytes], most: int) -> bool:
     return True
 
 
-def _named_apart(zf: zipfile.ZipFile, kind: str) -> bool:
+def _named_apart(zf: zipfile.ZipFile, kind: str, typed: frozenset[str] = frozenset()) -> bool:
     """Whether a member the reader does not want by its directory name has another name in its local header (a
     flipped byte in ``word/header1.xml`` or ``ppt/notesSlides/notesSlide1.xml`` in the directory: review24o, the
     check read only the parts the directory names and settled the file clean; the reader says it damaged). Local
-    headers only, no member inflated."""
+    headers only, no member inflated. Members ``typed`` names ([Content_Types].xml's parts), relationships and
+    media are not looked at (docs25: a part the list names is one the list says it is)."""
     fp = zf.fp
     if fp is None:
         return True
     for info in zf.infolist():
-        if _part_wanted(kind, info.filename):
+        if _part_wanted(kind, info.filename) or (typed and (
+                info.filename in typed or info.filename.endswith(".rels") or "/media/" in info.filename
+                or info.filename == "[Content_Types].xml")):  # (the list itself: zipfile checked its local name)
             continue  # (opened below: zipfile checks its local name)
         fp.seek(info.header_offset)
         head = fp.read(30)
@@ -349,6 +355,24 @@ def _named_apart(zf: zipfile.ZipFile, kind: str) -> bool:
         if name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace"):
             return True
     return False
+
+
+def _apart_parts(data: bytes, zf: zipfile.ZipFile, kind: str, most: int) -> list[tuple[str, bytes, str | None]]:
+    """The parts the reader wants by their local header's name whose zip directory names them otherwise (a flipped
+    byte in ``ppt/notesSlides/notesSlide1.xml`` in the directory only), read from their local headers and said
+    damaged (docs25: a deck's notes so named were unread; said only when its [Content_Types].xml listed them)."""
+    found: list[tuple[str, bytes, str | None]] = []
+    for info in zf.infolist():
+        at = info.header_offset
+        if _part_wanted(kind, info.filename) or data[at:at + 4] != ZIP_MAGIC or at + 30 > len(data):
+            continue
+        flags, nlen = struct.unpack_from("<H", data, at + 6)[0], struct.unpack_from("<H", data, at + 26)[0]
+        name = data[at + 30:at + 30 + nlen].decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        if name != info.filename and _part_wanted(kind, name) and name not in zf.NameToInfo:
+            content = _inflate_at(data, at, most)
+            most -= len(content)
+            found.append((name, content, say(Detail.DOCUMENT_PART_DAMAGED, part=name, error="BadZipFile")))
+    return found
 
 
 def document_sheets(data: bytes, kind: str, caps: Caps, delimiter: Delimiter) -> Iterator[Sheet]:
@@ -626,6 +650,10 @@ def _package_sheets(data: bytes, kind: str, caps: Caps, budget: CellBudget, deli
             main = "word/document.xml" if kind == "docx" else "" if kind == "pptx" else "content.xml"
             if main and main not in zf.NameToInfo and _body_misnamed(set(zf.NameToInfo)):
                 parts += _misnamed_body(data, main, left)
+            if kind in ("docx", "pptx") and (main == "" or main in zf.NameToInfo):
+                apart = sorted(_apart_parts(data, zf, kind, left), key=lambda p: _story_order(p[0]))
+                parts += apart
+                missing = [m for m in missing if m not in {name for name, _, _ in apart}]  # (read: said damaged)
             if kind in ("odt", "odp", "docx", "pptx") and not missing and types_damage is None and not any(
                     damage for _, _, damage in parts):  # (docs24: a .docx/.pptx docProps/media member too; said once,
                 # when nothing else is: a slide misnamed in the directory is said missing, not its member damaged too)
@@ -743,7 +771,8 @@ def _inflated_crc(raw: memoryview, most: int) -> tuple[int, int]:
     return size, crc
 
 
-def _listed_slides(zf: zipfile.ZipFile, kind: str = "pptx") -> tuple[set[str], list[str], str | None]:
+def _listed_slides(zf: zipfile.ZipFile, kind: str = "pptx", typed: set[str] | None = None
+                   ) -> tuple[set[str], list[str], str | None]:
     """The slide parts a deck's ``[Content_Types].xml`` lists: (those in the zip, by their names there; those missing
     from it; why the list is damaged, or None). A flipped byte in a slide's name in the zip directory left it unread
     and nothing said, the other slides read (review21x: a false clean); a slide of another name
@@ -765,6 +794,8 @@ def _listed_slides(zf: zipfile.ZipFile, kind: str = "pptx") -> tuple[set[str], l
     missing: list[str] = []
     parts = [(m.group(1).decode("utf-8", "replace"), _SLIDE_TYPE in tag.group(0)) for tag in _OVERRIDE.finditer(types)
              if (m := _PART_NAME.search(tag.group(0))) is not None]
+    if typed is not None:  # (every part it names, for the walk's check: docs25)
+        typed.update(part.lstrip("/") for part, _ in parts)
     named = [part for part, slide in parts if slide and kind == "pptx"]
     for part in [*named, *(_related_slides(zf, present) if kind == "pptx" else [])]:
         if part.casefold() in present:

@@ -120,6 +120,40 @@ def test_an_include_is_not_cut_whatever_its_name_and_a_cut_fragment_still_is(sca
     assert "html-cut-in-table" in codes.get("frag_cut_text.html", [])
 
 
+# --- 3. a deck's notes named apart in the zip directory, its content types listing slides only ----------------------
+
+def _notes_apart(seed: int, table: bool, listed: bool) -> bytes:
+    """A deck (tests.test_xml21: its [Content_Types].xml lists its slides, not its notes, as many writers') whose
+    speaker notes hold a person table or tab lines; ``listed`` False: the notes' name flipped in the zip directory
+    (its local header whole)."""
+    from tests.test_docs24 import _added, _rename_in_directory, _text_box
+    from tests.test_xml21 import A, P, a_table, pptx, slide
+
+    shape = a_table(rows(seed)) if table else _text_box(rows(seed))
+    notes = (f'<?xml version="1.0" encoding="UTF-8"?><p:notes xmlns:a="{A}" xmlns:p="{P}"><p:cSld><p:spTree>{shape}'
+             "</p:spTree></p:cSld></p:notes>")
+    deck = _added(pptx([slide(title="議事")]), {"ppt/notesSlides/notesSlide1.xml": notes})
+    return deck if listed else _rename_in_directory(deck, b"notesSlide1.xml", b"notesSlidf1.xml")
+
+
+@cases.case
+def _notes_named_apart() -> dict[str, bytes]:
+    return {"notes_table_apart.pptx": _notes_apart(2531, True, False),
+            "notes_lines_apart.pptx": _notes_apart(2532, False, False),
+            "notes_whole.pptx": _notes_apart(2533, True, True)}
+
+
+def test_notes_named_apart_in_the_directory_are_read_and_said(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "notes_named_apart")
+    for name in ("notes_table_apart.pptx", "notes_lines_apart.pptx"):
+        line = lines.get(name, {})  # (before: no line, a clean deck)
+        assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
+        assert line.get("status") == "corrupt", name
+        assert "document-part-damaged" in [c["code"] for c in line["detail_codes"]], name
+    whole = lines["notes_whole.pptx"]
+    assert (whole.get("pii") or {}).get("records") == DECK_PERSONS and whole.get("status") == "ok"
+
+
 # --- 4. the unread-member check keeps no member whole -----------------------------------------------------------------
 
 def _docx_with_media(size: int) -> bytes:
