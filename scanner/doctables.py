@@ -593,7 +593,8 @@ def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter:
     objects are read as children)."""
     cut = _flat_cut(data, b"package>")
     parts = sorted(flat_parts(data, lambda name, binary: _WORD_STORY.match(name) is not None or _SLIDE.match(name)
-                              is not None, caps.max_inflated),
+                              is not None or _DECK_TEXT.match(name) is not None, caps.max_inflated),  # (notes and
+                   # SmartArt data as a .pptx's: docs25, a flat deck's were never read)
                    key=lambda p: _story_order(p[0]))  # (a story part in base64: a writer's way with a part and its BOM)
     if b"/word/" in data[:1 << 20] and not any(name.startswith("word/document") for name, _, _ in parts):
         if cut is not None or not parts:
@@ -604,7 +605,7 @@ def _flat_package_sheets(data: bytes, caps: Caps, budget: CellBudget, delimiter:
     for i, (name, content, damage) in enumerate(parts):
         budget.tick()
         last = i == len(parts) - 1
-        read = _slide_part_sheets if _SLIDE.match(name) else _word_part_sheets
+        read = _slide_part_sheets if _SLIDE.match(name) or _DECK_TEXT.match(name) else _word_part_sheets
         yield from read(name, content, budget, damage or (cut if last else None), delimiter)
     if lost > 0:  # (review21x: a flipped byte in a slide's pkg:part or pkg:xmlData tag left it unread, nothing said)
         yield Sheet(_name("ppt/slides", 0), [], damage=[say(Detail.DOCUMENT_PART_MISSING, part=f"{lost} of {listed} slides")])

@@ -154,6 +154,68 @@ def test_notes_named_apart_in_the_directory_are_read_and_said(scanned: dict[str,
     assert (whole.get("pii") or {}).get("records") == DECK_PERSONS and whole.get("status") == "ok"
 
 
+# --- 3b. flat decks: notes and SmartArt -------------------------------------------------------------------------------
+
+NOTES_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"
+DIAGRAM_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml"
+
+
+def _flat_deck(part: str, ctype: str, xml: str) -> bytes:
+    """PowerPoint's flat XML presentation (tests.test_xml20.flat) of a title slide and ``part``."""
+    from tests.test_xml20 import flat
+    from tests.test_xml21 import SLIDE_TYPE, P, slide
+
+    return flat([("/ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+                  ".main+xml", f'<p:presentation xmlns:p="{P}"/>'),
+                 ("/ppt/slides/slide1.xml", SLIDE_TYPE, slide(title="議事").split("\n", 1)[1]), (part, ctype, xml)],
+                progid="PowerPoint.Show")
+
+
+def _fodp_notes(seed: int, table: bool) -> bytes:
+    """A flat OpenDocument presentation whose page's speaker notes hold a person table or tab-separated lines."""
+    from tests.document_data import ODF
+
+    rs = rows(seed)
+    if table:
+        body = ("<table:table>" + "".join("<table:table-row>" + "".join(
+            f"<table:table-cell><text:p>{c}</text:p></table:table-cell>" for c in r) + "</table:table-row>" for r in rs)
+            + "</table:table>")
+    else:
+        body = "".join("<text:p>" + "<text:tab/>".join(r) + "</text:p>" for r in rs)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {ODF} xmlns:draw="urn:oasis:names:tc:opendocument:'
+            'xmlns:drawing:1.0" xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" '
+            'office:mimetype="application/vnd.oasis.opendocument.presentation"><office:body><office:presentation>'
+            '<draw:page draw:name="page1"><draw:frame><draw:text-box><text:p>議事</text:p></draw:text-box></draw:frame>'
+            f'<presentation:notes><draw:frame presentation:class="notes"><draw:text-box>{body}</draw:text-box></draw:frame>'
+            "</presentation:notes></draw:page></office:presentation></office:body></office:document>").encode()
+
+
+@cases.case
+def _flat_decks() -> dict[str, bytes]:
+    from tests.test_docs24 import _text_box
+    from tests.test_xml21 import A, P, a_table
+
+    def notes(shape: str) -> str:
+        return f'<p:notes xmlns:a="{A}" xmlns:p="{P}"><p:cSld><p:spTree>{shape}</p:spTree></p:cSld></p:notes>'
+
+    points = "".join(f'<dgm:pt modelId="{{{k}}}"><dgm:t><a:bodyPr/><a:p><a:r><a:t>{chr(9).join(r)}</a:t></a:r></a:p>'
+                     "</dgm:t></dgm:pt>" for k, r in enumerate(rows(2543)))
+    smartart = (f'<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" xmlns:a="{A}">'
+                f"<dgm:ptLst>{points}</dgm:ptLst></dgm:dataModel>")
+    return {"flat_notes_table.xml": _flat_deck("/ppt/notesSlides/notesSlide1.xml", NOTES_TYPE, notes(a_table(rows(2541)))),
+            "flat_notes_lines.xml": _flat_deck("/ppt/notesSlides/notesSlide1.xml", NOTES_TYPE, notes(_text_box(rows(2542)))),
+            "flat_smartart.xml": _flat_deck("/ppt/diagrams/data1.xml", DIAGRAM_TYPE, smartart),
+            "notes_table.fodp": _fodp_notes(2544, True), "notes_lines.fodp": _fodp_notes(2545, False)}
+
+
+def test_a_flat_decks_notes_and_smartart_are_read(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "flat_decks")
+    for name in scanned["books"]["flat_decks"]:
+        line = lines.get(name, {})  # (before: the flat OPC decks no line, their notes and diagram never read)
+        assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
+        assert line.get("status") == "ok" and not line.get("detail_codes"), name
+
+
 # --- 4. the unread-member check keeps no member whole -----------------------------------------------------------------
 
 def _docx_with_media(size: int) -> bytes:
