@@ -323,8 +323,10 @@ def zip_without_tables(f: IO[bytes], most: int) -> bool:
                     return False
                 if kind == "docx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"tab/>") >= MIN_TAB_LINES):
                     return False
-                if kind == "pptx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"\t") >= MIN_TAB_LINES):
-                    return False  # (tab-separated lines in a text box, notes or SmartArt: docs24)
+                if kind == "pptx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"\t") >= MIN_TAB_LINES
+                                       or spaced_lines(xml)):
+                    return False  # (tab-separated lines in a text box, notes or SmartArt: docs24; aligned with spaces:
+                    # docs25)
                 if kind in ("odt", "odp") and (_ODF_TABLE_TAG.search(xml) or (
                         b"<text:tab" in xml and info.filename != "styles.xml")):
                     return False
@@ -1177,6 +1179,9 @@ def _slide_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | 
         if xml.count(b"\t") >= MIN_TAB_LINES:  # a person list pasted as tab-separated lines into a text box, the
             # speaker notes or a SmartArt diagram (docs24: never read); ``a:p`` paragraphs, their ``a:t`` runs
             yield from _tab_lines(part, _word_lines(xml), budget, delimiter, damage)
+        elif spaced_lines(xml):  # columns aligned with spaces: read as tab lines are (docs25)
+            yield from _tab_lines(part, (_SPACE_GAP.sub("\t", line.strip()) for line in _word_lines(xml)), budget,
+                                  delimiter, damage, "space-aligned lines")
         elif damage:  # a cut or damaged slide whose lost end may have held a table
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
@@ -1321,8 +1326,20 @@ def _word_lines(xml: bytes) -> Iterator[str]:
         # deleted text, docs24; a line with text keeps its own)
 
 
+_SPACE_GAP = re.compile("[ \u3000]{2,}")  # a column gap of a line aligned with spaces: two or more (a name's own
+# single space, 山田　太郎, is no gap)
+_SPACED_RUN = re.compile(rb"<(?:\w+:)?t>[^<]*?(?:  |\xe3\x80\x80\xe3\x80\x80| \xe3\x80\x80|\xe3\x80\x80 )")  # a text run
+# holding such a gap
+
+
+def spaced_lines(xml: bytes) -> bool:
+    """Whether a slide, notes or diagram part's text runs hold column gaps of spaces in MIN_TAB_LINES runs or more
+    (a list aligned by hand in a text box: docs25, never read; docs24 read such lines separated by tabs)."""
+    return len(_SPACED_RUN.findall(xml, 0, 64 << 20)) >= MIN_TAB_LINES
+
+
 def _tab_lines(part: str, lines: Iterator[str], budget: CellBudget, delimiter: Delimiter,
-               damage: str | None = None) -> Iterator[Sheet]:
+               damage: str | None = None, what: str = "tab-separated lines") -> Iterator[Sheet]:
     """Runs of at least MIN_TAB_LINES consecutive lines holding a tab, each a sheet when the text reader's rule
     (``delimiter``) splits them at the tab; damage said on a sheet of its own when there is none."""
     run: list[str] = []
@@ -1334,7 +1351,7 @@ def _tab_lines(part: str, lines: Iterator[str], budget: CellBudget, delimiter: D
             continue
         if len(run) >= MIN_TAB_LINES and delimiter("\n".join(run[:50])) == "\t":
             found += 1
-            sheet = Sheet(_name(part, found, "tab-separated lines"), [])
+            sheet = Sheet(_name(part, found, what), [])
             for row in run:
                 cells = [c.strip() for c in row.split("\t")][:MAX_WIDTH]
                 budget.add(len(cells))

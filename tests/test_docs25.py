@@ -216,6 +216,36 @@ def test_a_flat_decks_notes_and_smartart_are_read(scanned: dict[str, Any]) -> No
         assert line.get("status") == "ok" and not line.get("detail_codes"), name
 
 
+# --- 3c. space-aligned lines in a deck's text box ---------------------------------------------------------------------
+
+def _aligned(rs: list[tuple[str, ...]], gap: str) -> list[tuple[str, ...]]:
+    """``rs`` as one line each, columns padded with ``gap`` (spaces or ideographic spaces) to a common width, as a list
+    aligned by hand in a text box: a name's own single space stays."""
+    widths = [max(len(r[k]) for r in rs) for k in range(len(rs[0]))]
+    return [("".join(c + gap * (widths[k] - len(c) + 2) for k, c in enumerate(r)).rstrip(),) for r in rs]
+
+
+@cases.case
+def _space_aligned() -> dict[str, bytes]:
+    from tests.test_docs24 import _added, _text_box
+    from tests.test_xml21 import A, P, pptx, slide
+
+    notes = (f'<?xml version="1.0" encoding="UTF-8"?><p:notes xmlns:a="{A}" xmlns:p="{P}"><p:cSld><p:spTree>'
+             f"{_text_box(_aligned(rows(2552), chr(0x3000)))}</p:spTree></p:cSld></p:notes>")
+    prose = [("本日の議題は次のとおりです。  資料は後日配布します。",), ("担当  総務課",), ("以上  よろしくお願いします。",)]
+    return {"spaced_box.pptx": pptx([slide(_text_box(_aligned(rows(2551), " ")))]),
+            "spaced_notes.pptx": _added(pptx([slide(title="連絡")]), {"ppt/notesSlides/notesSlide1.xml": notes}),
+            "spaced_prose.pptx": pptx([slide(_text_box(prose))])}
+
+
+def test_space_aligned_lines_in_a_deck_are_read_as_cells(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "space_aligned")
+    for name in ("spaced_box.pptx", "spaced_notes.pptx"):
+        line = lines.get(name, {})  # (before: no line, the lines never split)
+        assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
+    assert "spaced_prose.pptx" not in lines  # (sentences with a double space: no table, no line)
+
+
 # --- 4. the unread-member check keeps no member whole -----------------------------------------------------------------
 
 def _docx_with_media(size: int) -> bytes:
