@@ -288,3 +288,15 @@ def test_the_unread_member_check_sums_a_member_without_keeping_it() -> None:
     zd = zipfile.ZipFile(io.BytesIO(bytes(damaged)))
     verdict = doctables._unread_damage(zd, read, bytes(damaged))
     assert verdict is not None and verdict == doctables._unread_damage(zd, read)  # said, as zipfile says it
+
+
+def test_a_large_page_is_not_walked_tag_by_tag() -> None:
+    import time
+
+    from scanner.pageends import WALK_MOST, open_at_end
+
+    page = b"<!doctype html><title>t</title>" + b"<div><ul><li>x</li></ul></div>" * (2 * WALK_MOST // 30) + b"<div>"
+    started = time.process_time()
+    assert open_at_end(page) == {}  # (a 8 MiB page: nothing said by this sign, the others still apply)
+    assert time.process_time() - started < 0.5
+    assert open_at_end(page[-WALK_MOST:].replace(b"<ul><li>x</li></ul>", b"", 1)) == {b"div": 1}
