@@ -36,6 +36,8 @@ _SEPARATORS = frozenset("/\\»")
 def visible(value: object) -> Markup:
     """Escape a value and make every control, format or bidi character visible as ⟨U+XXXX⟩."""
     text = "" if value is None else str(value)
+    if text.isprintable():  # no hidden character (each category is outside str.isprintable's): escaped whole
+        return escape(text)
     out = []
     for ch in text:
         if is_hidden(ch):  # bidi overrides, zero-width and control characters that disguise names
@@ -49,6 +51,8 @@ def path_text(value: object) -> Markup:
     """A path for people: escaped and made visible like ``visible``, with a line-break opportunity after
     each separator (``/``, ``\\``, ``»``), so a long path wraps at its folders, not inside a name."""
     text = "" if value is None else str(value)
+    if text.isprintable():  # as ``visible``: escaped whole (no separator is escaped), a break after each separator
+        return Markup(str(escape(text)).replace("/", "/<wbr>").replace("\\", "\\<wbr>").replace("»", "»<wbr>"))
     out = []
     for ch in text:
         if is_hidden(ch):

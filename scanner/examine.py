@@ -178,10 +178,12 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
                                                                                      read=False)), result)
         elif piece:  # a later piece whose first piece is not here (``archive.rar.ab`` alone): nothing read it
             return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, piece))
-        elif series is None and entry.location.containers and (piece := _piece_listed(entry.name)):
+        elif series is None and entry.name[-1:] in _DIGITS and entry.location.containers and (
+                piece := _piece_listed(entry.name)):
             return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, piece))  # in an image or archive:
             # not joined there, not read but hashed, and listed (split12: ``.002`` in a disk image ended as nothing)
-        elif series is None and not entry.location.containers and (piece := _piece_listed(entry.name, folder=True)):
+        elif series is None and entry.name[-1:] in _DIGITS and not entry.location.containers and (
+                piece := _piece_listed(entry.name, folder=True)):
             return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, piece))  # a folder's later piece of a
             # text no series took (its first piece no text of it: zeros past its head): listed (images24: on no line)
         elif isinstance(broke := getattr(entry, "damage", None), str) and broke:  # a member its archive gave only
@@ -276,6 +278,12 @@ def _later_piece(entry: Entry) -> tuple[str, bool]:
                 series.first_name in series.parts)
     except Exception:  # noqa: BLE001 - a failure path never raises
         return "", False
+
+
+# a piece's name ends in its number (``split_series.piece_name``: ``X.EXT.NNN``, ASCII digits): any other name is
+# none, known without building a local file's location or importing split_series (speed25b: ~3 us of each of the
+# tree's ~110,000 picked files nothing wants)
+_DIGITS = frozenset("0123456789")
 
 
 def _piece_listed(name: str, folder: bool = False) -> str:
