@@ -1,0 +1,92 @@
+"""Session 25 (damage25): damaged and oddly laid-out person lists that read as nothing or as clean.
+
+In process (``analyse_bytes``, review24d's ``_read``): each list is generated (Faker ja_JP people, the suite's
+``people_rows``, fixed seeds); each test was committed failing before its fix."""
+
+from __future__ import annotations
+
+import random
+
+from scanner.inspectors.spreadsheet import analyse_bytes
+from scanner.sheet import Caps
+from scanner.tables import sniff_format
+from tests.document_data import people_rows
+from tests.test_fixed23 import _width
+
+
+def _pad(value: str, width: int, how: str, rnd: random.Random) -> str:
+    """``value`` padded to ``width`` display columns: ASCII spaces, full-width spaces (U+3000, a space for an odd
+    column), or both in either order (a list typed by hand and edited by several people)."""
+    gap = max(width - _width(value), 1)
+    if how == "space" or gap < 2:
+        return value + " " * gap
+    if how == "full":
+        return value + "\u3000" * (gap // 2) + " " * (gap % 2)
+    k = rnd.randint(0, gap // 2)  # mixed
+    if rnd.random() < 0.5:
+        return value + " " * (gap - 2 * k) + "\u3000" * k
+    return value + "\u3000" * k + " " * (gap - 2 * k)
+
+
+def padded_list(rows: list[list[str]], kind: str, hows: dict[int, str], sep: str = "", seed: int = 0) -> str:
+    """``rows`` aligned by hand (fixed23's ``aligned``: each column its longest value and two blanks wide;
+    ``pushed``: the longest running into the gap), column ``i`` padded as ``hows[i]`` says (ASCII by default);
+    ``sep`` a tab or a comma between the padded cells (a TSV/CSV whose cells keep their padding)."""
+    rnd = random.Random(seed)
+    ws = [sorted(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [w[-1] + 2 if kind == "aligned" else max(w[-2] + 2, w[-1] + 1) for w in ws]
+    out = []
+    for r in rows:
+        cells = [_pad(v, w, hows.get(i, "space"), rnd) if i < len(r) - 1 else v
+                 for i, (v, w) in enumerate(zip(r, widths, strict=True))]
+        out.append(sep.join(cells).rstrip() if not sep else sep.join(cells))
+    return "\r\n".join(out) + "\r\n"
+
+
+def read_names(data: bytes, names: set[str]) -> tuple[list[str], int, int]:
+    """The damage a reading says, the persons counted and how many of them have their whole name (姓 and 名, spaces
+    aside) in the name field (a name cut at its 姓 名 space, or glued to its kana, is another person's print)."""
+    findings, _, reading = analyse_bytes(data, sniff_format(data), Caps())
+    counted = whole = 0
+    for f in findings:
+        if f.kind.name == "NAMES":
+            continue
+        counted += f.count
+        whole += sum(r.fields.get("name", "").replace(" ", "").replace("\u3000", "") in names for r in f.records)
+    return list(reading.damage), counted, whole
+
+
+PADDINGS = {"full01": {0: "full", 1: "full"}, "full0": {0: "full"}, "full1": {1: "full"},
+            "mixed01": {0: "mixed", 1: "mixed"}, "mixed0full1": {0: "mixed", 1: "full"}}
+
+
+def _padded_lists() -> dict[str, tuple[bytes, set[str]]]:
+    """Hand-aligned lists of 5-200 persons, name and/or kana padded with U+3000 (alone or mixed with ASCII spaces),
+    aligned or pushed, as text (no separator), tab- or comma-separated with the padding kept, cp932 and UTF-8."""
+    out = {}
+    for n in (5, 13, 15, 20, 40, 200):
+        for s in range(2 if n < 200 else 1):
+            rows = [list(r) for r in people_rows(n, seed=2500 + 10 * n + s)]
+            names = {r[0].replace(" ", "") for r in rows[1:]}
+            for label, hows in PADDINGS.items():
+                for sep, ext in (("", "prn"), ("\t", "tsv"), (",", "csv")):
+                    for kind in ("aligned", "pushed"):
+                        text = padded_list(rows, kind, hows, sep, seed=n + s)
+                        for enc in ("cp932", "utf-8"):
+                            out[f"{n}_{s}_{label}_{kind}_{enc}.{ext}"] = (text.encode(enc), names)
+    return out
+
+
+def test_a_list_padded_with_full_width_spaces_counts_every_person_whole() -> None:
+    """fixed24b's silent miss: an aligned list of 13+ persons whose name and kana columns are padded with U+3000
+    read 0 persons, `ok` (main cda4a1f5: the longest values' one U+3000 of padding was read as a character from 12
+    lines on, so the name, kana and address columns were one); names padded alone: each person counted with the
+    family name as the name and the given name glued to the kana (another person's print). Every list: every
+    person counted, each with the whole name."""
+    bad = {}
+    for name, (data, names) in _padded_lists().items():
+        n = int(name.split("_")[0])
+        damage, counted, whole = read_names(data, names)
+        if damage or counted != n or whole != n:
+            bad[name] = (damage, counted, whole)
+    assert not bad, (len(bad), dict(list(bad.items())[:20]))
