@@ -1957,7 +1957,6 @@ _FIELD_ENDS = frozenset(bytes([b]) for b in b",\t;|\r\n")
 
 
 _BLANKS = frozenset(" \u3000")  # blanks that align a fixed-width text's columns (half- and full-width spaces)
-_LONE_IDEOGRAPHIC_SPACE = re.compile("(?<=[^ \u3000])\u3000(?=[^ \u3000])")
 
 
 def _width(ch: str) -> int:
@@ -1974,24 +1973,43 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
         return None
     used: Counter[int] = Counter()
     begins: Counter[int] = Counter()  # lines with a value starting at a column (a blank before it)
+    # lines with a value starting at a column after a lone U+3000 (between two characters), and after two blanks or
+    # more (a gap that is padding for sure)
+    after_lone: Counter[int] = Counter()
+    after_gap: Counter[int] = Counter()
+    for line in rows:
+        at, before, blanks = 0, " ", 0
+        for ch in line:  # (the line as written: a lone U+3000 before a value is a blank there)
+            if ch not in _BLANKS:
+                if before in _BLANKS:
+                    begins[at] += 1
+                    if blanks >= 2:
+                        after_gap[at] += 1
+                    elif before == "\u3000" and blanks == 1 and at > 2:
+                        after_lone[at] += 1
+                blanks = 0
+            else:
+                blanks += 1
+            at, before = at + _width(ch), ch
     # a full-width space between two characters: padding (the one pad of the longest values) or a value's own
     # (吉田　晃): in a short text a blank column and a character's (a one-column gap, which the rules below tell a
-    # boundary or a 姓 名 space by the lines with a character just before it), in a long one a character (as before)
-    lone = " _" if len(rows) < 12 else "\uff3f"
+    # boundary or a 姓 名 space by the lines with a character just before it), in a long one a character (as before);
+    # (damage25) a blank where more lines start a value there after a gap of two blanks or more than after a lone
+    # one: the longest values' one pad in a column padded with U+3000 (13+ lines: three persons of the longest
+    # name hid the name | kana boundary, the list read as nothing); a 姓　名 space has few lines so padded before it
+    long = len(rows) >= 12
+    pads = {at for at, n in after_lone.items() if after_gap[at] > n}
     for line in rows:
-        r = _LONE_IDEOGRAPHIC_SPACE.sub(lone, line) if "\u3000" in line else line
         at, before = 0, " "
-        for ch in line:  # (the line as written: a lone U+3000 before a value is a blank there)
-            if ch not in _BLANKS and before in _BLANKS:
-                begins[at] += 1
-            at, before = at + _width(ch), ch
-        at = 0
         marked: set[int] = set()
-        for ch in r:
+        for i, ch in enumerate(line):
             w = _width(ch)
             if ch not in _BLANKS:  # a full-width space pads a hand-aligned column as a space does (fixed23)
                 marked.update(range(at, at + w))
-            at += w
+            elif (ch == "\u3000" and before not in _BLANKS and line[i + 1:i + 2] not in ("", " ", "\u3000")
+                  and at + 2 not in pads):  # a lone U+3000 not known as padding: a character's (long), or one column
+                marked.update((at, at + 1) if long else (at + 1,))
+            at, before = at + w, ch
         used.update(marked)
     # a boundary blank on every line but one in ten (from 10 lines: a row whose bytes were lost or added, shifted,
     # hid every boundary and the whole table: csv22); the shifted row is said by the reader (fixed_width_odd)
