@@ -90,3 +90,47 @@ def test_a_list_padded_with_full_width_spaces_counts_every_person_whole() -> Non
         if damage or counted != n or whole != n:
             bad[name] = (damage, counted, whole)
     assert not bad, (len(bad), dict(list(bad.items())[:20]))
+
+
+def _one_column_books() -> dict[str, tuple[bytes, set[str]]]:
+    """The same hand-aligned lists pasted into a workbook a line a cell (column A, or C; .xlsx by openpyxl, .xls by
+    xlwt): a .prn or a mail's list opened in Excel without the text import wizard."""
+    import io
+
+    import openpyxl
+    import xlwt
+
+    out = {}
+    for n in (5, 15, 40):
+        rows = [list(r) for r in people_rows(n, seed=2600 + n)]
+        names = {r[0].replace(" ", "") for r in rows[1:]}
+        for label, hows in (("space", {}), ("full01", {0: "full", 1: "full"}), ("mixed01", {0: "mixed", 1: "mixed"})):
+            lines = [ln for ln in padded_list(rows, "aligned", hows, seed=n).split("\r\n") if ln]
+            for col in (0, 2):
+                wb = openpyxl.Workbook()
+                ws = wb.active
+                for i, ln in enumerate(lines, 1):
+                    ws.cell(i, col + 1, ln)
+                buf = io.BytesIO()
+                wb.save(buf)
+                out[f"{n}_{label}_{col}.xlsx"] = (buf.getvalue(), names)
+            book = xlwt.Workbook()
+            sh = book.add_sheet("名簿")
+            for i, ln in enumerate(lines):
+                sh.write(i, 0, ln)
+            buf = io.BytesIO()
+            book.save(buf)
+            out[f"{n}_{label}_0.xls"] = (buf.getvalue(), names)
+    return out
+
+
+def test_an_aligned_list_in_one_column_of_a_sheet_counts_every_person() -> None:
+    """An aligned list a line a cell in one column of a sheet read 0 persons, `ok`, whatever its padding (main
+    cda4a1f5: 27 of 27 workbooks): the sheet's one column is cut at its blank columns as a fixed-width text is."""
+    bad = {}
+    for name, (data, names) in _one_column_books().items():
+        n = int(name.split("_")[0])
+        damage, counted, whole = read_names(data, names)
+        if damage or counted != n or whole != n:
+            bad[name] = (damage, counted, whole)
+    assert not bad, (len(bad), bad)
