@@ -25,7 +25,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Protocol
 
 from .access import access_sheets, is_access
@@ -1994,11 +1994,12 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     # a full-width space between two characters: padding (the one pad of the longest values) or a value's own
     # (吉田　晃): in a short text a blank column and a character's (a one-column gap, which the rules below tell a
     # boundary or a 姓 名 space by the lines with a character just before it), in a long one a character (as before);
-    # (damage25) a blank where more lines start a value there after a gap of two blanks or more than after a lone
-    # one: the longest values' one pad in a column padded with U+3000 (13+ lines: three persons of the longest
-    # name hid the name | kana boundary, the list read as nothing); a 姓　名 space has few lines so padded before it
+    # (damage25) a blank where two lines or more, and a third of those starting a value there, start it after a gap
+    # of two blanks or more: the longest values' one pad in a column padded with U+3000 (13+ lines: three persons of
+    # the longest name hid the name | kana boundary, the list read as nothing); before a 姓　名 space's 名 only the
+    # rare family names of one kanji padded to two (林　　一郎) have such a gap
     long = len(rows) >= 12
-    pads = {at for at, n in after_lone.items() if after_gap[at] > n}
+    pads = {at for at, n in after_lone.items() if after_gap[at] >= 2 and 2 * after_gap[at] >= n}
     for line in rows:
         at, before = 0, " "
         marked: set[int] = set()
@@ -2205,7 +2206,7 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None, memo: MemoBesid
     if note:
         raise ReadError(Status.ENCRYPTED, note)
     if fmt in BINARY_FORMATS:
-        return iter_workbook(data, fmt, caps), None
+        return map(aligned_in_one_column, iter_workbook(data, fmt, caps)), None
     if fmt in MARKUP_FORMATS:
         return iter_markup(data, fmt, caps), None
     if fmt == "text":
@@ -2238,6 +2239,37 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None, memo: MemoBesid
     if fmt == "empty":
         return iter(()), None
     raise ReadError(*unreadable_reason(fmt))
+
+
+_PADDING = re.compile("[ \u3000]{2}")
+
+
+def aligned_in_one_column(sheet: Sheet) -> Sheet:
+    """A sheet whose only filled column holds a hand-aligned list a line a cell (a .prn or a mail's list opened in
+    Excel without the text import wizard) cut at the lines' blank columns as a fixed-width text is (damage25: it
+    read as one column of text, no person). Any other sheet as it was; only its first rows are looked at here."""
+    if sheet.origin is not None:
+        return sheet
+    rows = iter(sheet.rows)
+    head = list(islice(rows, 50))
+    sheet.rows = chain(head, rows)
+    col, lines = -1, []
+    for row in head:
+        filled = [i for i, c in enumerate(row) if c is not None and c != ""]
+        if not filled:
+            continue
+        if len(filled) > 1 or (col >= 0 and filled[0] != col) or not isinstance(row[filled[0]], str):
+            return sheet
+        col = filled[0]
+        lines.append(str(row[col]))
+    # aligned: a run of two blanks or more on two lines of three (a column of 山田　太郎 names is no aligned list)
+    aligned = sum(1 for v in lines if _PADDING.search(v.strip(" \u3000")) and "\n" not in v)
+    starts = fixed_width_columns(lines) if len(lines) >= 3 and 3 * aligned >= 2 * len(lines) else None
+    if starts is None:
+        return sheet
+    sheet.rows = ([*row[:col], *split_fixed(row[col], starts)] if len(row) > col and isinstance(row[col], str)
+                  else row for row in sheet.rows)
+    return sheet
 
 
 def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
