@@ -134,3 +134,38 @@ def test_an_aligned_list_in_one_column_of_a_sheet_counts_every_person() -> None:
         if damage or counted != n or whole != n:
             bad[name] = (damage, counted, whole)
     assert not bad, (len(bad), bad)
+
+
+def _shifted_pushed() -> dict[str, bytes]:
+    """fixed24b's shifted no-phone lists, "pushed" (the longest values run into a one-blank gap): 4-15 persons, the
+    third line's or a middle person's row (no phone) lost 3 bytes at its first gap (its later columns 3 to the left),
+    cp932."""
+    from tests.test_fixed23 import _aligned
+
+    out = {}
+    for n in range(4, 16):
+        for s in range(3):
+            for line in (2, n // 2 + 1):
+                rows = [list(r) for r in people_rows(n, seed=2470 + 10 * n + s)]
+                rows[line][3] = ""
+                lines = _aligned(rows, "pushed", set()).split(b"\r\n")
+                at = lines[line].find(b"  ")
+                lines[line] = lines[line][:at] + lines[line][at + 3:]
+                out[f"{n}_{s}_{line}.prn"] = b"\r\n".join(lines)
+    return out
+
+
+def test_a_pushed_list_with_one_shifted_row_is_read_and_said() -> None:
+    """A pushed list whose one row lost 3 bytes: the row's values land on the other lines' blank columns, no column
+    boundary is left (or a wrong one) and the whole list read as nothing, `ok` (fixed24b's 4 of 24; main cda4a1f5: 20
+    of 72 here). The columns are those of the other lines when one line alone stands on two blank columns or more
+    and crosses two of their boundaries: the persons read, the shifted row said (`rows-malformed`)."""
+    from tests.test_review24d import _read
+
+    bad = {}
+    for name, data in _shifted_pushed().items():
+        n = int(name.split("_")[0])
+        damage, counted = _read(data)
+        if not damage or counted < n - 1:
+            bad[name] = (damage, counted)
+    assert not bad, (len(bad), bad)
