@@ -1969,14 +1969,39 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     delimited) and host systems export (固定長). A column boundary is where every line has a blank before a
     character; at least two columns, and three lines, or None (prose has no such straight gaps)."""
     rows = [ln.rstrip("\r\n") for ln in lines if ln.strip()]
-    if len(rows) < 3 or not all("  " in r or "\u3000" in r.strip(" \u3000") for r in rows[:3]):  # (or full-width)
+    first = rows[:4]  # (damage25: one of the first four may be a shifted row)
+    if len(rows) < 3 or sum(1 for r in first if "  " in r or "\u3000" in r.strip(" \u3000")) < len(first) - (
+            len(first) > 3):  # (or full-width)
         return None
+    starts, marks, used = _fixed_columns(rows)
+    # (damage25) a row shifted by bytes lost or added stands on the other lines' blank columns: in a pushed list (a
+    # one-blank gap) or a short one it hid the boundaries it crossed and the list read as nothing (or cut at a 姓 名
+    # space). The three lines alone on the most columns, two or more, are each left out once (a longest address is
+    # alone on its own): the columns of the others are taken when the line crosses two of their boundaries and no
+    # other line crosses one (the reader says the line: fixed_width_odd)
+    solo = [sum(1 for c in m if used[c] == 1) for m in marks]
+    for k in sorted(range(len(rows)), key=solo.__getitem__, reverse=True)[:3] if len(rows) >= 4 else ():
+        if solo[k] < 2:
+            break
+        rest = rows[:k] + rows[k + 1:]
+        again = _fixed_columns(rest)[0]
+        if (again is not None and again != starts and sum(fixed_width_odd(rows[k], [0, b]) for b in again[1:]) >= 2
+                and not any(fixed_width_odd(r, again) for r in rest)):
+            return again
+    return starts
+
+
+def _fixed_columns(rows: list[str]) -> tuple[list[int] | None, list[set[int]], Counter[int]]:
+    """``fixed_width_columns`` of lines already checked: the starts, each line's non-blank columns and how many
+    lines stand on each column."""
+    marks: list[set[int]] = []
     used: Counter[int] = Counter()
     begins: Counter[int] = Counter()  # lines with a value starting at a column (a blank before it)
     # lines with a value starting at a column after a lone U+3000 (between two characters), and after two blanks or
     # more (a gap that is padding for sure)
     after_lone: Counter[int] = Counter()
     after_gap: Counter[int] = Counter()
+    heads: set[int] = set()  # where the first line (a header) starts a value after a gap
     for line in rows:
         at, before, blanks = 0, " ", 0
         for ch in line:  # (the line as written: a lone U+3000 before a value is a blank there)
@@ -1985,6 +2010,8 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
                     begins[at] += 1
                     if blanks >= 2:
                         after_gap[at] += 1
+                        if line is rows[0]:
+                            heads.add(at)
                     elif before == "\u3000" and blanks == 1 and at > 2:
                         after_lone[at] += 1
                 blanks = 0
@@ -1997,9 +2024,10 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     # (damage25) a blank where two lines or more, and a third of those starting a value there, start it after a gap
     # of two blanks or more: the longest values' one pad in a column padded with U+3000 (13+ lines: three persons of
     # the longest name hid the name | kana boundary, the list read as nothing); before a 姓　名 space's 名 only the
-    # rare family names of one kanji padded to two (林　　一郎) have such a gap
+    # rare family names of one kanji padded to two (林　　一郎) have such a gap; or two lines so, the first line's
+    # (its header's) one of them (a name column nine in twelve of whose names are of its longest width)
     long = len(rows) >= 12
-    pads = {at for at, n in after_lone.items() if after_gap[at] >= 2 and 2 * after_gap[at] >= n}
+    pads = {at for at, n in after_lone.items() if after_gap[at] >= 2 and (2 * after_gap[at] >= n or at in heads)}
     for line in rows:
         at, before = 0, " "
         marked: set[int] = set()
@@ -2012,6 +2040,7 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
                 marked.update((at, at + 1) if long else (at + 1,))
             at, before = at + w, ch
         used.update(marked)
+        marks.append(marked)
     # a boundary blank on every line but one in ten (from 10 lines: a row whose bytes were lost or added, shifted,
     # hid every boundary and the whole table: csv22); the shifted row is said by the reader (fixed_width_odd)
     # and one line from 5 (a short roster: damage23), from 4 (damage24: a 3-person list, the crossed gap two blank
@@ -2019,7 +2048,7 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     spare = max(len(rows) // 10, len(rows) >= 4)
     kept = {i for i, n in used.items() if n > spare}
     if not kept:
-        return None
+        return None, marks, used
     if len(rows) < 5:  # (damage24) a 4-line text: a value past every other line's end is a column (a repeat)
         kept |= {i for i in used if i > max(kept)}
     # a boundary some line crosses needs a gap of two blank columns: one blank column on most lines is the space of
@@ -2038,7 +2067,7 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     starts = [0] + [i for i in range(1, max(kept) + 1) if i in kept and i - 1 not in kept
                     and (used[i - 2] <= most and (not used[i - 1] or used[i - 1] <= crossed
                                                   and begins[i] + begins[i + 1] >= len(rows) - 1 - crossed) or i - 2 not in kept)]
-    return starts if len(starts) >= 2 else None
+    return starts if len(starts) >= 2 else None, marks, used
 
 
 def fixed_width_odd(line: str, starts: list[int]) -> bool:
