@@ -1969,10 +1969,15 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     delimited) and host systems export (固定長). A column boundary is where every line has a blank before a
     character; at least two columns, and three lines, or None (prose has no such straight gaps)."""
     rows = [ln.rstrip("\r\n") for ln in lines if ln.strip()]
-    first = rows[:4]  # (damage25: one of the first four may be a shifted row)
-    if len(rows) < 3 or sum(1 for r in first if "  " in r or "\u3000" in r.strip(" \u3000")) < len(first) - (
-            len(first) > 3):  # (or full-width)
+    gapless = [i for i, r in enumerate(rows[:4]) if not ("  " in r or "\u3000" in r.strip(" \u3000"))]  # (or full-width)
+    if len(rows) < 3 or gapless[:1] and gapless[0] < 3 and (len(gapless) > 1 or len(rows) < 5):
         return None
+    if gapless and gapless[0] < 3:  # (damage25) one of the first three lines a shifted row (its gaps lost)?
+        k = gapless[0]
+        rest = rows[:k] + rows[k + 1:]
+        again = _fixed_columns(rest)[0]
+        return again if (again is not None and len(again) >= 3 and not any(fixed_width_odd(r, again) for r in rest)
+                         and sum(fixed_width_odd(rows[k], [0, b]) for b in again[1:]) >= 2) else None
     starts, marks, used = _fixed_columns(rows)
     # (damage25) a row shifted by bytes lost or added stands on the other lines' blank columns: in a pushed list (a
     # one-blank gap) or a short one it hid the boundaries it crossed and the list read as nothing (or cut at a 姓 名
