@@ -2289,7 +2289,7 @@ def aligned_in_one_column(sheet: Sheet) -> Sheet:
     sheet.rows = chain(head, rows)
     col, lines = -1, []
     for row in head:
-        filled = [i for i, c in enumerate(row) if c is not None and c != ""]
+        filled = list(islice((i for i, c in enumerate(row) if c is not None and c != ""), 2))  # (two tell)
         if not filled:
             continue
         if len(filled) > 1 or (col >= 0 and filled[0] != col) or not isinstance(row[filled[0]], str):
