@@ -2301,9 +2301,14 @@ def aligned_in_one_column(sheet: Sheet) -> Sheet:
     starts = fixed_width_columns(lines) if len(lines) >= 3 and 3 * aligned >= 2 * len(lines) else None
     if starts is None:
         return sheet
-    sheet.rows = ([*row[:col], *split_fixed(row[col], starts)] if len(row) > col and isinstance(row[col], str)
-                  else row for row in sheet.rows)
+    sheet.rows = (_split_cell(row, col, starts) for row in sheet.rows)
     return sheet
+
+
+def _split_cell(row: Sequence[object], col: int, starts: list[int]) -> Sequence[object]:
+    """``row`` with its text cell ``col`` cut at the fixed-width ``starts`` (any other row as it is)."""
+    cell = row[col] if len(row) > col else None
+    return [*row[:col], *split_fixed(cell, starts)] if isinstance(cell, str) else row
 
 
 def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
