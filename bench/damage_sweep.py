@@ -281,6 +281,34 @@ def session24_seeds(seed: int) -> tuple[dict[str, tuple[str, bytes]], list[str]]
     return made, values
 
 
+def session25_seeds(seed: int) -> tuple[dict[str, tuple[str, bytes]], list[str]]:
+    """Session 25 (damage25): hand-aligned lists of 15 persons whose name and kana columns are padded with U+3000
+    (aligned, and pushed into a one-blank gap), mixed U+3000 and ASCII padding, and the same list a line a cell in one
+    column of an .xlsx (tests/test_damage25.py's writer)."""
+    import io
+
+    import openpyxl
+
+    from tests.document_data import people_rows
+    from tests.test_damage25 import padded_list
+
+    full = {0: "full", 1: "full"}
+    lists = {"fixed-full15": (people_rows(15, seed=seed + 15), "aligned", full),
+             "fixed-fullpushed15": (people_rows(15, seed=seed + 25), "pushed", full),
+             "fixed-mixed15": (people_rows(15, seed=seed + 35), "aligned", {0: "mixed", 1: "mixed"})}
+    made = {k: (".txt", padded_list(rows, kind, hows, seed=seed).encode("cp932"))
+            for k, (rows, kind, hows) in lists.items()}
+    wb = openpyxl.Workbook()
+    for line in padded_list(lists["fixed-full15"][0], "aligned", full).split("\r\n"):
+        if line:
+            wb.active.append([line])
+    buf = io.BytesIO()
+    wb.save(buf)
+    made["onecol-xlsx15"] = (".xlsx", buf.getvalue())
+    values = [str(v) for rows, _, _ in lists.values() for r in rows[1:] for v in (r[0], r[2], r[3])]
+    return made, values
+
+
 def fixed_shifts(data: bytes, rng: random.Random) -> Iterator[Mutant]:
     """A fixed-width text's own damage: one data line with 1 or 3 bytes lost at a gap, or 2 blanks added (its later
     columns shifted; fixed23's mini-sweep), on four lines picked at random."""
@@ -757,7 +785,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flips", type=int, default=9, help="flip seeds per seed (each: 1 byte and 8 bits)")
     ap.add_argument("--parse-timeout", type=float, default=10)
     ap.add_argument("--formats", default="new",
-                    help="new (sessions 14-15 readers and series), s16, s17, s18, s19, s24 (that session's readers), old "
+                    help="new (sessions 14-15 readers and series), s16, s17, s18, s19, s24, s25 (that session's readers), old "
                          "(fuzz_campaign's seeds), all, or a list (groups or formats)")
     ap.add_argument("--extra", type=Path, action="append", default=[],
                     help="a folder of third-party files, each a seed (with --formats corpus: ../shared/corpus's "
@@ -784,7 +812,7 @@ def main(argv: list[str] | None = None) -> int:
             singles.update({f"extra-{p.stem[:40]}": (p.suffix.lower(), p.read_bytes())
                             for p in sorted(folder.rglob("*")) if p.is_file() and p.stat().st_size < 2 << 20})
     else:
-        named = {"new", "old", "s16", "s17", "s18", "s19", "s24", "all"}
+        named = {"new", "old", "s16", "s17", "s18", "s19", "s24", "s25", "all"}
         asked = set(want.split(",")) if want != "all" else named
         listed = not asked <= named  # a list of formats: every group made, then kept by name
         if asked & {"new", "all"} or listed:
@@ -800,6 +828,10 @@ def main(argv: list[str] | None = None) -> int:
             made24, values24 = session24_seeds(args.seed)
             singles.update(made24)
             secrets += [v for v in values24 if len(v) >= 4]
+        if asked & {"s25", "all"} or listed:
+            made25, values25 = session25_seeds(args.seed)
+            singles.update(made25)
+            secrets += [v for v in values25 if len(v) >= 4]
         if asked & {"s19", "all"} or listed:
             made, grouped, values = session19_seeds(args.seed, gen)
             singles.update(made)

@@ -25,7 +25,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Protocol
 
 from .access import access_sheets, is_access
@@ -1957,7 +1957,6 @@ _FIELD_ENDS = frozenset(bytes([b]) for b in b",\t;|\r\n")
 
 
 _BLANKS = frozenset(" \u3000")  # blanks that align a fixed-width text's columns (half- and full-width spaces)
-_LONE_IDEOGRAPHIC_SPACE = re.compile("(?<=[^ \u3000])\u3000(?=[^ \u3000])")
 
 
 def _width(ch: str) -> int:
@@ -1970,29 +1969,83 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     delimited) and host systems export (固定長). A column boundary is where every line has a blank before a
     character; at least two columns, and three lines, or None (prose has no such straight gaps)."""
     rows = [ln.rstrip("\r\n") for ln in lines if ln.strip()]
-    if len(rows) < 3 or not all("  " in r or "\u3000" in r.strip(" \u3000") for r in rows[:3]):  # (or full-width)
+    gapless = [i for i, r in enumerate(rows[:4]) if not ("  " in r or "\u3000" in r.strip(" \u3000"))]  # (or full-width)
+    if len(rows) < 3 or gapless[:1] and gapless[0] < 3 and (len(gapless) > 1 or len(rows) < 5):
         return None
+    if gapless and gapless[0] < 3:  # (damage25) one of the first three lines a shifted row (its gaps lost)?
+        k = gapless[0]
+        rest = rows[:k] + rows[k + 1:]
+        again = _fixed_columns(rest)[0]
+        return again if (again is not None and len(again) >= 3 and not any(fixed_width_odd(r, again) for r in rest)
+                         and sum(fixed_width_odd(rows[k], [0, b]) for b in again[1:]) >= 2) else None
+    starts, marks, used = _fixed_columns(rows)
+    # (damage25) a row shifted by bytes lost or added stands on the other lines' blank columns: in a pushed list (a
+    # one-blank gap) or a short one it hid the boundaries it crossed and the list read as nothing (or cut at a 姓 名
+    # space). The three lines alone on the most columns, two or more, are each left out once (a longest address is
+    # alone on its own): the columns of the others are taken when the line crosses two of their boundaries and no
+    # other line crosses one (the reader says the line: fixed_width_odd)
+    solo = [sum(1 for c in m if used[c] == 1) for m in marks]
+    for k in sorted(range(len(rows)), key=solo.__getitem__, reverse=True)[:3] if len(rows) >= 4 else ():
+        if solo[k] < 2:
+            break
+        rest = rows[:k] + rows[k + 1:]
+        again = _fixed_columns(rest)[0]
+        if (again is not None and again != starts and sum(fixed_width_odd(rows[k], [0, b]) for b in again[1:]) >= 2
+                and not any(fixed_width_odd(r, again) for r in rest)):
+            return again
+    return starts
+
+
+def _fixed_columns(rows: list[str]) -> tuple[list[int] | None, list[set[int]], Counter[int]]:
+    """``fixed_width_columns`` of lines already checked: the starts, each line's non-blank columns and how many
+    lines stand on each column."""
+    marks: list[set[int]] = []
     used: Counter[int] = Counter()
     begins: Counter[int] = Counter()  # lines with a value starting at a column (a blank before it)
+    # lines with a value starting at a column after a lone U+3000 (between two characters), and after two blanks or
+    # more (a gap that is padding for sure)
+    after_lone: Counter[int] = Counter()
+    after_gap: Counter[int] = Counter()
+    heads: set[int] = set()  # where the first line (a header) starts a value after a gap
+    for line in rows:
+        at, before, blanks = 0, " ", 0
+        for ch in line:  # (the line as written: a lone U+3000 before a value is a blank there)
+            if ch not in _BLANKS:
+                if before in _BLANKS:
+                    begins[at] += 1
+                    if blanks >= 2:
+                        after_gap[at] += 1
+                        if line is rows[0]:
+                            heads.add(at)
+                    elif before == "\u3000" and blanks == 1 and at > 2:
+                        after_lone[at] += 1
+                blanks = 0
+            else:
+                blanks += 1
+            at, before = at + _width(ch), ch
     # a full-width space between two characters: padding (the one pad of the longest values) or a value's own
     # (吉田　晃): in a short text a blank column and a character's (a one-column gap, which the rules below tell a
-    # boundary or a 姓 名 space by the lines with a character just before it), in a long one a character (as before)
-    lone = " _" if len(rows) < 12 else "\uff3f"
+    # boundary or a 姓 名 space by the lines with a character just before it), in a long one a character (as before);
+    # (damage25) a blank where two lines or more, and a third of those starting a value there, start it after a gap
+    # of two blanks or more: the longest values' one pad in a column padded with U+3000 (13+ lines: three persons of
+    # the longest name hid the name | kana boundary, the list read as nothing); before a 姓　名 space's 名 only the
+    # rare family names of one kanji padded to two (林　　一郎) have such a gap; or two lines so, the first line's
+    # (its header's) one of them (a name column nine in twelve of whose names are of its longest width)
+    long = len(rows) >= 12
+    pads = {at for at, n in after_lone.items() if after_gap[at] >= 2 and (2 * after_gap[at] >= n or at in heads)}
     for line in rows:
-        r = _LONE_IDEOGRAPHIC_SPACE.sub(lone, line) if "\u3000" in line else line
         at, before = 0, " "
-        for ch in line:  # (the line as written: a lone U+3000 before a value is a blank there)
-            if ch not in _BLANKS and before in _BLANKS:
-                begins[at] += 1
-            at, before = at + _width(ch), ch
-        at = 0
         marked: set[int] = set()
-        for ch in r:
+        for i, ch in enumerate(line):
             w = _width(ch)
             if ch not in _BLANKS:  # a full-width space pads a hand-aligned column as a space does (fixed23)
                 marked.update(range(at, at + w))
-            at += w
+            elif (ch == "\u3000" and before not in _BLANKS and line[i + 1:i + 2] not in ("", " ", "\u3000")
+                  and at + 2 not in pads):  # a lone U+3000 not known as padding: a character's (long), or one column
+                marked.update((at, at + 1) if long else (at + 1,))
+            at, before = at + w, ch
         used.update(marked)
+        marks.append(marked)
     # a boundary blank on every line but one in ten (from 10 lines: a row whose bytes were lost or added, shifted,
     # hid every boundary and the whole table: csv22); the shifted row is said by the reader (fixed_width_odd)
     # and one line from 5 (a short roster: damage23), from 4 (damage24: a 3-person list, the crossed gap two blank
@@ -2000,7 +2053,7 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     spare = max(len(rows) // 10, len(rows) >= 4)
     kept = {i for i, n in used.items() if n > spare}
     if not kept:
-        return None
+        return None, marks, used
     if len(rows) < 5:  # (damage24) a 4-line text: a value past every other line's end is a column (a repeat)
         kept |= {i for i in used if i > max(kept)}
     # a boundary some line crosses needs a gap of two blank columns: one blank column on most lines is the space of
@@ -2019,7 +2072,7 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     starts = [0] + [i for i in range(1, max(kept) + 1) if i in kept and i - 1 not in kept
                     and (used[i - 2] <= most and (not used[i - 1] or used[i - 1] <= crossed
                                                   and begins[i] + begins[i + 1] >= len(rows) - 1 - crossed) or i - 2 not in kept)]
-    return starts if len(starts) >= 2 else None
+    return starts if len(starts) >= 2 else None, marks, used
 
 
 def fixed_width_odd(line: str, starts: list[int]) -> bool:
@@ -2187,7 +2240,7 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None, memo: MemoBesid
     if note:
         raise ReadError(Status.ENCRYPTED, note)
     if fmt in BINARY_FORMATS:
-        return iter_workbook(data, fmt, caps), None
+        return map(aligned_in_one_column, iter_workbook(data, fmt, caps)), None
     if fmt in MARKUP_FORMATS:
         return iter_markup(data, fmt, caps), None
     if fmt == "text":
@@ -2220,6 +2273,42 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None, memo: MemoBesid
     if fmt == "empty":
         return iter(()), None
     raise ReadError(*unreadable_reason(fmt))
+
+
+_PADDING = re.compile("[ \u3000]{2}")
+
+
+def aligned_in_one_column(sheet: Sheet) -> Sheet:
+    """A sheet whose only filled column holds a hand-aligned list a line a cell (a .prn or a mail's list opened in
+    Excel without the text import wizard) cut at the lines' blank columns as a fixed-width text is (damage25: it
+    read as one column of text, no person). Any other sheet as it was; only its first rows are looked at here."""
+    if sheet.origin is not None:
+        return sheet
+    rows = iter(sheet.rows)
+    head = list(islice(rows, 50))
+    sheet.rows = chain(head, rows)
+    col, lines = -1, []
+    for row in head:
+        filled = list(islice((i for i, c in enumerate(row) if c is not None and c != ""), 2))  # (two tell)
+        if not filled:
+            continue
+        if len(filled) > 1 or (col >= 0 and filled[0] != col) or not isinstance(row[filled[0]], str):
+            return sheet
+        col = filled[0]
+        lines.append(str(row[col]))
+    # aligned: a run of two blanks or more on two lines of three (a column of 山田　太郎 names is no aligned list)
+    aligned = sum(1 for v in lines if _PADDING.search(v.strip(" \u3000")) and "\n" not in v)
+    starts = fixed_width_columns(lines) if len(lines) >= 3 and 3 * aligned >= 2 * len(lines) else None
+    if starts is None:
+        return sheet
+    sheet.rows = (_split_cell(row, col, starts) for row in sheet.rows)
+    return sheet
+
+
+def _split_cell(row: Sequence[object], col: int, starts: list[int]) -> Sequence[object]:
+    """``row`` with its text cell ``col`` cut at the fixed-width ``starts`` (any other row as it is)."""
+    cell = row[col] if len(row) > col else None
+    return [*row[:col], *split_fixed(cell, starts)] if isinstance(cell, str) else row
 
 
 def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
