@@ -113,3 +113,165 @@ def test_the_rule_refuses_what_it_cannot_tell_from_bytes() -> None:
     assert not markup.holds_no_table(plain.replace(b"<p>", b"\x1b$B"))  # ISO-2022-JP
     assert not markup.holds_no_table(plain + b"\0")
     assert not markup.holds_no_table(b"<p>" + b"x" * markup.MAX_LINE)  # a line the reader refuses as too long
+
+
+# ------------------------------------------------------------------ PhoneColumn: cells tested by their first character
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """The characters a fullmatch of ``pattern`` can start with, from its parse (None: a construct not handled)."""
+    import re._constants as c  # noqa: PLC0415 - the parse's opcodes (the test reads the patterns themselves)
+    import re._parser as p  # noqa: PLC0415
+
+    def first(items: list, i: int = 0) -> tuple[set[str] | None, bool]:  # (chars, nullable)
+        out: set[str] = set()
+        for op, av in items[i:]:
+            if op is c.LITERAL:
+                return out | {chr(av)}, False
+            if op is c.IN:
+                for kind, v in av:
+                    if kind is c.LITERAL:
+                        out.add(chr(v))
+                    elif kind is c.RANGE:
+                        out.update(chr(x) for x in range(v[0], v[1] + 1))
+                    else:
+                        return None, False
+                return out, False
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                got, nullable = first(list(av[2]))
+                if got is None:
+                    return None, False
+                out |= got
+                if av[0] > 0 and not nullable:
+                    return out, False
+                continue
+            if op is c.SUBPATTERN:
+                got, nullable = first(list(av[3]))
+                if got is None:
+                    return None, False
+                out |= got
+                if not nullable:
+                    return out, False
+                continue
+            if op is c.BRANCH:
+                any_null = False
+                for branch in av[1]:
+                    got, nullable = first(list(branch))
+                    if got is None:
+                        return None, False
+                    out |= got
+                    any_null = any_null or nullable
+                if not any_null:
+                    return out, False
+                continue
+            return None, False
+        return out, True
+
+    chars, nullable = first(list(p.parse(pattern)))
+    return None if chars is None or nullable else chars
+
+
+def test_starts_holds_every_first_character_of_the_kinds() -> None:
+    from scanner import tables
+
+    union: set[str] = set()
+    for kind in (tables._PHONE, *(k for k, _ in tables._TYPED)):
+        chars = _first_chars(kind.pattern)
+        assert chars is not None, kind.pattern  # a construct the derivation does not know: extend it, never guess
+        union |= chars
+    assert union == set(tables._STARTS)
+
+
+def _old_decide(self) -> None:  # noqa: ANN001 - PhoneColumn.decide as it was (every cell fullmatched for each kind)
+    from scanner import tables
+
+    def column(seen, kind, first):  # noqa: ANN001, ANN202
+        cols = []
+        for _, row in seen:
+            at = [j for j, c in enumerate(row) if c and kind.fullmatch(c)]
+            if at:
+                cols.append(at[0] if first else at[-1])
+        if not cols:
+            return -1
+        from collections import Counter
+
+        col, k = Counter(cols).most_common(1)[0]
+        return col if k >= 5 and 10 * k >= 9 * len(cols) else -1
+
+    if self.at != -1:
+        return
+    self.at = -2
+    seen, self.seen = self.seen, []
+    col = column(seen, tables._PHONE, True)
+    if col < 0:
+        learnt = [(c, kind, leads) for kind, leads in tables._TYPED if (c := column(seen, kind, False)) >= 0]
+        if not learnt:
+            return
+        col, self.kind, self.leads = max(learnt, key=lambda t: t[0])
+    self.at = col
+    for num, row in seen:
+        self.row(num, row)
+
+
+def _texts() -> list[bytes]:
+    import csv
+    import io
+
+    from scanner.demo import client_list_csv, make_people
+    from tests import pii_data
+
+    out = [p.read_bytes() for p in sorted((ROOT / ".." / "shared" / "corpus").rglob("*"))
+           if p.is_file() and p.suffix.lower() in (".csv", ".txt", ".tsv") and p.stat().st_size < 4 << 20]
+    ps = pii_data.people(60, seed=25)
+    out.append(client_list_csv(make_people(240, seed=25)))
+    for make in (pii_data.standard, pii_data.titled, pii_data.split_columns, pii_data.english, pii_data.headerless,
+                 pii_data.staff_list, pii_data.facility_list, pii_data.inventory, pii_data.postal_reference,
+                 pii_data.budget):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(make(ps))
+        out.append(buf.getvalue().encode())
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(pii_data.product_list(300))
+    out.append(buf.getvalue().encode())
+    rng = random.Random(25)
+    starts = "(（0０〒 19１AZaz._%+-明大昭平令東山あア#*/"
+    for _ in range(40):  # cells starting with every first character, some values of each kind, rows shifted
+        rows = []
+        for r in range(rng.randrange(10, 260)):
+            row = [rng.choice(starts) + rng.choice(["3-1234-5678", "123-4567", "@ex.jp", "2020/1/2", "12", "", "x"])
+                   for _ in range(rng.randrange(1, 9))]
+            if r % 7 == 0:
+                row.insert(rng.randrange(len(row) + 1), "03-1234-5678")
+            rows.append(row)
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        out.append(buf.getvalue().encode())
+    return out
+
+
+def test_a_text_tables_reading_is_the_same_with_cells_picked_by_first_character(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner import tables
+    from scanner.inspectors.spreadsheet import analyse_bytes
+
+    learnt: list[object] = []
+
+    def watched(decide):  # noqa: ANN001, ANN202 - what each decision learnt: column, kind, rows said shifted
+        def run(self) -> None:  # noqa: ANN001
+            decide(self)
+            learnt.append((self.at, self.kind.pattern, sorted(self.shifted), sorted(self.off.items())))
+        return run
+
+    texts = _texts()
+    assert len(texts) >= 50
+    columns = 0
+    for data in texts:
+        learnt.clear()
+        with monkeypatch.context() as m:
+            m.setattr(tables.PhoneColumn, "decide", watched(tables.PhoneColumn.decide))
+            new = repr(analyse_bytes(data, "text", Caps())), list(learnt)
+        learnt.clear()
+        with monkeypatch.context() as m:
+            m.setattr(tables.PhoneColumn, "decide", watched(_old_decide))
+            old = repr(analyse_bytes(data, "text", Caps())), list(learnt)
+        assert new == old, data[:200]
+        columns += any(at >= 0 for at, *_ in new[1])  # type: ignore[misc]
+    assert columns >= 10  # phone and typed columns learnt, not only texts without one
