@@ -275,3 +275,63 @@ def test_a_text_tables_reading_is_the_same_with_cells_picked_by_first_character(
         assert new == old, data[:200]
         columns += any(at >= 0 for at, *_ in new[1])  # type: ignore[misc]
     assert columns >= 10  # phone and typed columns learnt, not only texts without one
+
+
+# ------------------------------------------------------------------ a compound file's failure kept for all inspectors
+
+def _examined(tmp_path: Path, files: dict[str, bytes]) -> tuple[list[object], int]:
+    """Each file examined as a worker does (pick, then finish with every inspector that wants it): the hits and skips
+    said, and olefile's parses."""
+    import olefile
+
+    from scanner import isolation
+    from scanner.config import ScanConfig
+    from scanner.examine import examine_entry
+    from scanner.pipeline import scan_context
+    from scanner.sources.local import LocalSource
+
+    class Channel:
+        def send(self, message: object) -> None:
+            return None
+
+    folder = tmp_path / "docs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    ctx = scan_context(ScanConfig(sources=[str(folder)], out=tmp_path / "out", names=["x.xlsx"], parse_timeout=10))
+    parses = [0]
+    real = olefile.OleFileIO.__init__
+
+    def init(self, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
+        parses[0] += 1
+        return real(self, *a, **k)
+
+    saved = isolation._CHANNEL
+    isolation._CHANNEL = Channel()  # the readers run here, as in a worker
+    olefile.OleFileIO.__init__ = init
+    try:
+        for entry in LocalSource(str(folder)).entries():
+            examine_entry(entry, ctx)  # type: ignore[arg-type]
+    finally:
+        olefile.OleFileIO.__init__ = real
+        isolation._CHANNEL = saved
+    said = [(h.location.path, h.reasons, h.status, h.status_detail) for h in ctx.result.hits] + [
+        (s.location.path, s.reason, s.detail) for s in ctx.result.skipped]
+    return sorted(said, key=repr), parses[0]
+
+
+def test_a_fake_doc_both_inspectors_want_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fake .doc of <= 512 bytes (share-20000: 325 of 1,513) is wanted by the archive and the spreadsheet inspector;
+    olefile failed on it in each (2 parses), now once. What is said of it is the same as with each parsing."""
+    from scanner import examine
+    from tests.test_other24 import fake_docs, ole_files
+
+    small = {n: d[:rng_size] for n, d in fake_docs(24).items() if (rng_size := 100 + len(d) % 400)}
+    said, parses = _examined(tmp_path / "a", small)
+    assert parses == len(small)
+    every = {**small, **ole_files()}
+    said, _ = _examined(tmp_path / "b", every)
+    monkeypatch.setattr(examine, "held_ole", lambda data: __import__("contextlib").nullcontext())
+    alone, _ = _examined(tmp_path / "c", every)
+    assert [s[1:] for s in said] == [s[1:] for s in alone]
+    assert len(said) >= len(small)
