@@ -44,6 +44,7 @@ from .inspectors.disguise import check as disguise_check
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped, fields_reduce
 from .names import NameMatch
+from .olefiles import held_ole
 from .sources.base import Item, NameBatch
 
 if TYPE_CHECKING:
@@ -482,7 +483,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         result.inspected += 1
         token = record_sink.set(sink)
         try:
-            inspections = [_inspect(ins, entry, read.data or b"", ctype, ctx, poison) for ins in wanted]
+            with held_ole(read.data):  # a compound file olefile fails on is parsed once for all the inspectors (the
+                # archive inspector's sniff and objects, the spreadsheet inspector's sniff: a fake .doc, issue 11)
+                inspections = [_inspect(ins, entry, read.data, ctype, ctx, poison) for ins in wanted]
         finally:
             record_sink.reset(token)
     elif in_place:  # over --max-inspect-mb: only the inspectors that read the file where it is, given its head

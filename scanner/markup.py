@@ -29,7 +29,7 @@ from typing import Any
 from .codes import Status
 from .details import Detail, join_details, say
 from .errors import ReadError, error_name
-from .textdecode import iter_lines, plan_decoding
+from .textdecode import MAX_LINE, iter_lines, plan_decoding
 
 SSML = "urn:schemas-microsoft-com:office:spreadsheet"
 MAX_COLSPAN = 1000  # the HTML limits
@@ -189,8 +189,30 @@ def _span(el, attr: str, cap: int) -> int:
         return 1
 
 
+_TABLE_TAG = re.compile(rb"<table", re.IGNORECASE)  # lxml's HTML parser starts a table only at these bytes (in
+# an encoding that writes ASCII as itself); it never opens one for a <tr>/<td> alone
+
+
+def holds_no_table(data: bytes) -> bool:
+    """Whether ``html_tables`` must yield nothing, told from the bytes without decoding or parsing (issue 11: a plain
+    page's decode and parse were ~40 % of its worker task; share-20000 has 1,452 such pages). Sound only where the
+    text lxml is fed is the bytes themselves: strict UTF-8 (``plan_decoding`` then picks UTF-8, with or without its
+    BOM: no NUL for a UTF-16/32 guess, no ESC for ISO-2022-JP, whose escapes vanish in decoding and could join
+    ``<ta`` and ``ble``), at most MAX_LINE bytes (no line the reader refuses as too long), and no ``<table`` in any
+    case. Every other page (cp932, EUC-JP, UTF-16, an EBCDIC or UTF-7 guess of charset-normalizer's) is parsed."""
+    if len(data) > MAX_LINE or b"\0" in data or b"\x1b" in data or _TABLE_TAG.search(data) is not None:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     """Every <table> of an HTML document (an inner table before the one around it), rows as lists."""
+    if holds_no_table(data):
+        return  # (lxml raises only when fed nothing; a page's chunks always feed it: nothing is lost by not parsing)
     from lxml import etree
 
     chunks = _utf8_chunks(data)

@@ -57,7 +57,7 @@ def _records_throughout(head: bytes) -> bool:
     """At least 8 cell records with their positions in the first 64 KiB, and 9 of 10 of its first 50 lines SYLK
     records: no semicolon list's lines look so."""
     part = head[:1 << 16]
-    if len(_CELL_RECORD.findall(part)) < 8:
+    if b"C;" not in part or len(_CELL_RECORD.findall(part)) < 8:  # (every cell record holds it: issue 11)
         return False
     lines = [ln for ln in part.splitlines()[:51][:-1] if ln]
     return len(lines) >= 9 and 10 * sum(_RECORD_LINE.match(ln) is not None for ln in lines) >= 9 * len(lines)

@@ -1852,7 +1852,9 @@ class PhoneColumn:
         if self.at != -1:
             return
         self.at = -2
-        seen, self.seen = self.seen, []
+        rows = self.seen
+        seen = [(num, [(j, c) for j, c in enumerate(row) if c and c[0] in _STARTS]) for num, row in rows]  # the
+        self.seen = []  # cells any kind may fullmatch, picked once for the five searches below (issue 11)
         col = _column(seen, _PHONE, first=True)
         if col < 0:  # no phone column: the rightmost of the typed ones
             learnt = [(c, kind, leads) for kind, leads in _TYPED if (c := _column(seen, kind, first=False)) >= 0]
@@ -1860,7 +1862,7 @@ class PhoneColumn:
                 return
             col, self.kind, self.leads = max(learnt, key=lambda t: t[0])
         self.at = col
-        for num, row in seen:  # the rule every later row meets (a value in the column too: in step)
+        for num, row in rows:  # the rule every later row meets (a value in the column too: in step)
             self.row(num, row)
 
     def keep(self, shapes: set[int]) -> None:
@@ -1870,12 +1872,18 @@ class PhoneColumn:
                 self.shifted.discard(num)
 
 
-def _column(seen: list[tuple[int, list[str]]], kind: re.Pattern[str], first: bool) -> int:
+# the characters a cell _PHONE or a kind of _TYPED fullmatches can start with (read from their patterns; a cell starting
+# otherwise is no value of any of them: tests/test_speed25a.py derives the sets from the patterns' parse)
+_STARTS = frozenset("(（0０〒 0123456789０１２３４５６７８９ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._%+-明大昭平令")
+
+
+def _column(seen: list[tuple[int, list[tuple[int, str]]]], kind: re.Pattern[str], first: bool) -> int:
     """The column holding ``kind``'s values in nine in ten of the rows with one (five or more; each row's first or
-    last such value), or -1."""
+    last such value), or -1. ``seen``: each row's cells that start with a character of _STARTS, with their columns
+    (issue 11: a fullmatch of every cell for each of five kinds was 13-20 % of a text table's worker task)."""
     cols = []
-    for _, row in seen:
-        at = [j for j, c in enumerate(row) if c and kind.fullmatch(c)]
+    for _, cells in seen:
+        at = [j for j, c in cells if kind.fullmatch(c)]
         if at:
             cols.append(at[0] if first else at[-1])
     if not cols:
