@@ -114,7 +114,7 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
             pictures = False
             failed = 0
             limited = 0
-            odd = chars = 0
+            odd = chars = listed = 0
             parted: dict[int, int] = {}  # sheet rows parted at tabs -> their cell count
             for number in range(seen.pages):
                 if number >= MAX_PAGES:
@@ -142,6 +142,7 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                 seen.undecodable += page_odd >= UNDECODED_MIN and page_odd >= UNDECODED_SHARE * page_chars
                 if _vertical(runs):  # 縦書き: each column a row, read top to bottom, the rightmost first
                     seen.vertical += 1
+                    listed += _LISTED.search("".join(r[2] for r in runs).replace("\n", "")) is not None
                     runs = _merged([(x, -y, t, w) for y, x, t, w in runs])
                 rows, columns, cut = _rows(runs, columns)
                 for at, row in enumerate(rows):
@@ -172,7 +173,7 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
         sheet.notes.append(say(Detail.PDF_TEXT_UNDECODABLE, n=seen.undecodable, pages=seen.pages,
                                share=round(100 * odd / max(chars, 1))))
     if seen.vertical:
-        sheet.notes.append(say(Detail.PDF_TEXT_VERTICAL, n=seen.vertical, pages=seen.pages))
+        sheet.notes.append(say(Detail.PDF_TEXT_VERTICAL, n=seen.vertical, pages=seen.pages, listed=listed))
     yield sheet
     if capped is not None:
         raise capped
@@ -180,6 +181,8 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
 
 _INFLATE_FAILED = re.compile(r"decompress|zlib|Error -\d", re.IGNORECASE)  # pypdf's warning for a broken deflate
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")  # a page object written in the clear
+# a person list's column headings (a vertical page holding one and giving no person is said: pdf25)
+_LISTED = re.compile("氏名|名前|住所|電話|フリガナ|ふりがな|生年月日|連絡先|名簿")
 _GAPS = re.compile(r"\t|  +")  # a tab, or two spaces or more, inside one run: a writer's column gap
 MEND = b"\nstartxref\n0\n%%EOF\n"  # (as scanner.inspectors.pdf_attachments mends a cut PDF)
 

@@ -206,3 +206,25 @@ def test_a_list_printed_vertically_is_read_or_said(scanned: dict[str, Any]) -> N
 def test_the_lines_are_the_cases_own(scanned: dict[str, Any]) -> None:
     assert own_lines(scanned, "flipped")["files"], "the scan ran"
     assert Status.UNSUPPORTED.value == "unsupported"
+
+
+def vertical_lines(seed: int, n: int = 12) -> bytes:
+    """A person list printed vertically as lines, not a table (each person one column of text: number, name,
+    address and phone parted by ideographic spaces), under the heading 利用者名簿."""
+    import html
+
+    lines = "".join(f"<p>{i}\u3000{html.escape(p.name)}\u3000{html.escape(p.address)}\u3000{p.phone}</p>"
+                    for i, p in enumerate(people(n, seed=seed), 1))
+    return printed("<!doctype html><html lang=ja><meta charset=utf-8><style>@page {size: A4 landscape} body{font-family:"
+                   f"'IPAMincho';writing-mode:vertical-rl;font-size:11pt}} p{{margin:0 4px}}</style><h1>利用者名簿</h1>{lines}</html>")
+
+
+@cases.case
+def _vertical_lines() -> dict[str, bytes]:
+    return {"資料_縦.pdf": vertical_lines(2532)}
+
+
+def test_a_vertical_list_read_as_noise_is_said(scanned: dict[str, Any]) -> None:
+    line = _line(scanned, "vertical_lines", "資料_縦.pdf")  # (before: no line; a name the rules do not match)
+    assert (line.get("pii") or {}).get("records") == 12 or (
+        line.get("status") == "unsupported" and "pdf-text-vertical" in line["codes"]), line

@@ -322,8 +322,9 @@ class PdfInspector:
             found.status, found.detail = Status.UNSUPPORTED, join_details(reading.notes)
         elif _noted(reading.notes, Detail.PDF_TEXT_UNDECODABLE):  # noise where text was (pdf25): persons read from
             found.status, found.detail = Status.UNSUPPORTED, join_details(reading.notes)  # the other pages kept
-        elif not findings and _noted(reading.notes, Detail.PDF_TEXT_VERTICAL) and ctx.rules.match(entry.name):
-            found.status, found.detail = Status.UNSUPPORTED, join_details(reading.notes)  # 縦書き read as it could
+        elif not findings and _noted(reading.notes, Detail.PDF_TEXT_VERTICAL) and (ctx.rules.match(entry.name) or any(
+                int(c.get("listed", 0)) for n in reading.notes for c in codes_of(n))):  # 縦書き read as it could, a
+            found.status, found.detail = Status.UNSUPPORTED, join_details(reading.notes)  # list's heading, no person
         return found
 
     def _attached(self, entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
