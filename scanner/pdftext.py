@@ -36,9 +36,11 @@ ROW_SLACK = 2.0  # points: runs whose baselines differ by less are on one row (a
 COLUMN_ROWS = 3  # rows in which runs start at one x before that x is a column of the page
 X_SLACK = 1.5  # points: starts this close are one column
 # pdf25: one page's work is bounded inside the page (the budget is checked between pages; a page of millions of text
-# runs cost ~8 s and ~290 MB before pypdf's own 2,000,000-token limit): the tokens pypdf may parse of one content
-# stream, the text runs read from one page (a dense real page holds < 20,000), the clock checked every few runs
-PAGE_TOKENS = 400_000
+# runs cost ~8 s and ~290 MB before pypdf's own 2,000,000-token limit): a page whose content shows more than
+# PAGE_RUNS texts (Tj/TJ counted in its bytes, before pypdf parses it; a dense real page shows < 20,000) or whose
+# visitor is handed more is not read; the clock is checked every few runs; pypdf's token limit is pinned at its own
+# default (400,000 said 2 real drawings of pdf.js, 2.7 MB of paths and ~500 texts, too large)
+PAGE_TOKENS = 2_000_000
 PAGE_RUNS = 100_000
 TICK_RUNS = 2_048
 # a page whose text is this share undecodable (unassigned, private-use or surrogate code points, U+FFFD, pypdf's glyph
@@ -137,13 +139,13 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                     continue  # page's work, pypdf's on a stream or ours on its runs: no damage)
                 seen.read += 1
                 text += sum(len(r[2]) for r in runs)
-                page_odd, page_chars = _undecoded(runs)
-                odd, chars = odd + page_odd, chars + page_chars
-                seen.undecodable += page_odd >= UNDECODED_MIN and page_odd >= UNDECODED_SHARE * page_chars
                 if _vertical(runs):  # 縦書き: each column a row, read top to bottom, the rightmost first
                     seen.vertical += 1
                     listed += _LISTED.search("".join(r[2] for r in runs).replace("\n", "")) is not None
-                    runs = _merged([(x, -y, t, w) for y, x, t, w in runs])
+                    runs = _merged([(x, -y, t, w) for y, x, t, w in runs])  # (its glyphs as words: their scripts
+                page_odd, page_chars = _undecoded(runs)  # mixed are noise, pdfminer's kampo.pdf: 8 -> 46 in 100)
+                odd, chars = odd + page_odd, chars + page_chars
+                seen.undecodable += page_odd >= UNDECODED_MIN and page_odd >= UNDECODED_SHARE * page_chars
                 rows, columns, cut = _rows(runs, columns)
                 for at, row in enumerate(rows):
                     budget.add(len(row))
@@ -210,6 +212,12 @@ class PageCapped(Exception):
 def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
     """Every text run of a page with its position (pypdf's text visitor: the text matrix times the CTM); past
     ``PAGE_RUNS`` runs PageCapped, the clock checked every ``TICK_RUNS`` (ReadError timeout)."""
+    contents = page.get_contents()  # type: ignore[attr-defined]
+    shown = contents.get_data() if contents is not None else b""
+    if shown.count(b"Tj") + shown.count(b"TJ") > PAGE_RUNS:  # (a text in a string counted too: only over-counts)
+        raise PageCapped(PAGE_RUNS)
+    if b"BT" not in shown and b"Do" not in shown:  # no text object, no form drawn: no text (a scan, a drawing)
+        return []
     out: list[Run] = []
     calls = [0]
 
