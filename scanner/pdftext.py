@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import bisect
 import io
+import itertools
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -33,6 +35,18 @@ MAX_TEXT = 32 << 20  # characters of page text read from one PDF
 ROW_SLACK = 2.0  # points: runs whose baselines differ by less are on one row (a superscript, a rounding)
 COLUMN_ROWS = 3  # rows in which runs start at one x before that x is a column of the page
 X_SLACK = 1.5  # points: starts this close are one column
+# pdf25: one page's work is bounded inside the page (the budget is checked between pages; a page of millions of text
+# runs cost ~8 s and ~290 MB before pypdf's own 2,000,000-token limit): a page whose content shows more than
+# PAGE_RUNS texts (Tj/TJ counted in its bytes, before pypdf parses it; the densest of 1,220 real PDFs shows 16,388) or whose
+# visitor is handed more is not read; the clock is checked every few runs; pypdf's token limit is pinned at its own
+# default (400,000 said 2 real drawings of pdf.js, 2.7 MB of paths and ~500 texts, too large)
+PAGE_TOKENS = 2_000_000
+PAGE_RUNS = 100_000
+TICK_RUNS = 2_048
+# a page whose text is this share undecodable (unassigned, private-use or surrogate code points, U+FFFD, pypdf's glyph
+# name fallbacks "/gE6D", letters of scripts mixed inside one run) is noise: a font without a usable ToUnicode map
+UNDECODED_SHARE = 0.10
+UNDECODED_MIN = 12  # undecodable characters on a page before it is said (a stray symbol-font bullet is not)
 # pypdf's Configuration: the most bytes each of its decoders may output (LimitReachedError past it)
 _OUTPUT_CAPS = ("zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
                 "brotli_maximum_output_length", "array_based_stream_maximum_output_length",
@@ -46,6 +60,8 @@ class PageText:
     pages: int = 0
     read: int = 0
     textless: bool = False
+    undecodable: int = 0  # pages whose text is noise (a font without a usable ToUnicode map)
+    vertical: int = 0  # pages set vertically (縦書き), read column by column
     damage: list[str] = field(default_factory=list)
 
 
@@ -77,7 +93,8 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
     sheet = Sheet("page text", [])
     capped: ReadError | None = None
     try:
-        with pypdf.apply_configuration(**dict.fromkeys(_OUTPUT_CAPS, max(caps.max_inflated, 1 << 20))):
+        with pypdf.apply_configuration(**dict.fromkeys(_OUTPUT_CAPS, max(caps.max_inflated, 1 << 20)),
+                                       stream_parsing_work_maximum_count=PAGE_TOKENS):
             try:
                 pages = _pages(pypdf, data)
             except ReadError:
@@ -99,6 +116,8 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
             pictures = False
             failed = 0
             limited = 0
+            odd = chars = listed = 0
+            parted: dict[int, int] = {}  # sheet rows parted at tabs -> their cell count
             for number in range(seen.pages):
                 if number >= MAX_PAGES:
                     capped = ReadError(Status.TOO_LARGE, say(Detail.PDF_PAGES_OVER_CAP, n=seen.pages, cap=MAX_PAGES))
@@ -109,27 +128,41 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                 budget.tick()
                 try:
                     page = pages[number]
-                    runs = _runs(page)
+                    runs = _runs(page, budget)
                     if not runs and not pictures:
                         pictures = _has_picture(page)
                 except ReadError:
                     raise
                 except Exception as e:  # noqa: BLE001 - one page's damage: said, the others read
                     failed += 1
-                    limited += error_name(e) == "LimitReachedError"  # (pypdf's cap on a page's stream: no damage)
-                    continue
+                    limited += isinstance(e, PageCapped) or error_name(e) == "LimitReachedError"  # (a cap on one
+                    continue  # page's work, pypdf's on a stream or ours on its runs: no damage)
                 seen.read += 1
                 text += sum(len(r[2]) for r in runs)
-                rows, columns = _rows(runs, columns)
-                for row in rows:
+                if _vertical(runs):  # 縦書き: each column a row, read top to bottom, the rightmost first
+                    seen.vertical += 1
+                    listed += _LISTED.search("".join(r[2] for r in runs).replace("\n", "")) is not None
+                    runs = _merged([(x, -y, t, w) for y, x, t, w in runs])  # (its glyphs as words: their scripts
+                page_odd, page_chars = _undecoded(runs)  # mixed are noise, pdfminer's kampo.pdf: 8 -> 46 in 100)
+                odd, chars = odd + page_odd, chars + page_chars
+                seen.undecodable += page_odd >= UNDECODED_MIN and page_odd >= UNDECODED_SHARE * page_chars
+                rows, columns, cut = _rows(runs, columns)
+                for at, row in enumerate(rows):
                     budget.add(len(row))
+                    if at in cut:
+                        parted[len(sheet.rows)] = len(row)  # type: ignore[arg-type]
                     sheet.rows.append(row)  # type: ignore[attr-defined]
             if failed and failed == seen.pages:
-                if limited == failed:  # every page past pypdf's caps (millions of text runs): too large, not broken
-                    raise ReadError(Status.TOO_LARGE, say(Detail.PDF_TEXT_UNREAD, error="LimitReachedError"))
+                if limited == failed:  # every page past the caps on a page's work (millions of text runs): too large,
+                    raise ReadError(Status.TOO_LARGE, say(Detail.PDF_PAGE_OVER_CAP, n=limited, pages=seen.pages,
+                                                          runs=PAGE_RUNS, tokens=PAGE_TOKENS))  # not broken
                 raise ReadError(Status.CORRUPT, say(Detail.PDF_TEXT_PAGES_UNREAD, n=failed, pages=seen.pages))
-            if failed:
-                seen.damage.append(say(Detail.PDF_TEXT_PAGES_UNREAD, n=failed, pages=seen.pages))
+            if failed > limited:
+                seen.damage.append(say(Detail.PDF_TEXT_PAGES_UNREAD, n=failed - limited, pages=seen.pages))
+            if limited and capped is None:  # a page past the caps on one page's work: what the others held is read
+                capped = ReadError(Status.TOO_LARGE, say(Detail.PDF_PAGE_OVER_CAP, n=limited, pages=seen.pages,
+                                                         runs=PAGE_RUNS, tokens=PAGE_TOKENS))
+            sheet.odd_rows.update(_odd_parted(parted))
             if warned.count:
                 seen.damage.append(say(Detail.PDF_TEXT_RECOVERED, n=warned.count))
             seen.textless = text == 0 and pictures
@@ -138,6 +171,11 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
     sheet.damage += seen.damage
     if seen.textless:
         sheet.notes.append(say(Detail.PDF_NO_TEXT_LAYER, pages=seen.pages))
+    if seen.undecodable:
+        sheet.notes.append(say(Detail.PDF_TEXT_UNDECODABLE, n=seen.undecodable, pages=seen.pages,
+                               share=round(100 * odd / max(chars, 1))))
+    if seen.vertical:
+        sheet.notes.append(say(Detail.PDF_TEXT_VERTICAL, n=seen.vertical, pages=seen.pages, listed=listed))
     yield sheet
     if capped is not None:
         raise capped
@@ -145,6 +183,8 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
 
 _INFLATE_FAILED = re.compile(r"decompress|zlib|Error -\d", re.IGNORECASE)  # pypdf's warning for a broken deflate
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")  # a page object written in the clear
+# a person list's column headings (a vertical page holding one and giving no person is said: pdf25)
+_LISTED = re.compile("氏名|名前|住所|電話|フリガナ|ふりがな|生年月日|連絡先|名簿")
 _GAPS = re.compile(r"\t|  +")  # a tab, or two spaces or more, inside one run: a writer's column gap
 MEND = b"\nstartxref\n0\n%%EOF\n"  # (as scanner.inspectors.pdf_attachments mends a cut PDF)
 
@@ -165,11 +205,29 @@ def _pages(pypdf: object, data: bytes) -> list[object]:
 Run = tuple[float, float, str, float]  # (baseline y, start x, text, its estimated width)
 
 
-def _runs(page: object) -> list[Run]:
-    """Every text run of a page with its position (pypdf's text visitor: the text matrix times the CTM)."""
+class PageCapped(Exception):
+    """A page holds more text runs than ``PAGE_RUNS``: its reading stops there (said, the other pages read)."""
+
+
+def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
+    """Every text run of a page with its position (pypdf's text visitor: the text matrix times the CTM); past
+    ``PAGE_RUNS`` runs PageCapped, the clock checked every ``TICK_RUNS`` (ReadError timeout)."""
+    contents = page.get_contents()  # type: ignore[attr-defined]
+    shown = contents.get_data() if contents is not None else b""
+    if shown.count(b"Tj") + shown.count(b"TJ") > PAGE_RUNS:  # (a text in a string counted too: only over-counts)
+        raise PageCapped(PAGE_RUNS)
+    if b"BT" not in shown and b"Do" not in shown:  # no text object, no form drawn: no text (a scan, a drawing)
+        return []
     out: list[Run] = []
+    calls = [0]
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: object) -> None:
+        calls[0] += 1
+        if not calls[0] % TICK_RUNS:
+            if calls[0] > PAGE_RUNS:
+                raise PageCapped(calls[0])
+            if budget is not None:
+                budget.tick()
         if text and not text.isspace():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
@@ -193,10 +251,11 @@ def _has_picture(page: object) -> bool:
         return False
 
 
-def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[float]]:
-    """A page's runs as rows of cells, top to bottom, and its columns: one row per baseline; a run's cell is the
-    page's column whose start is the last at or left of it (a centred header's word falls in its column), runs of one
-    cell joined. A page with too few rows to show columns (a list's last two persons) takes the page's ``before``."""
+def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[float], set[int]]:
+    """A page's runs as rows of cells, top to bottom, its columns, and which rows were one run parted at tabs: one row
+    per baseline; a run's cell is the page's column whose start is the last at or left of it (a centred header's word
+    falls in its column), runs of one cell joined. A page with too few rows to show columns (a list's last two
+    persons) takes the page's ``before``."""
     lines: list[list[Run]] = []
     for run in sorted(runs, key=lambda r: (-r[0], r[1])):
         if lines and abs(lines[-1][0][0] - run[0]) < ROW_SLACK:
@@ -213,7 +272,8 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
             columns.append(key * X_SLACK)
     if len(columns) < 2 and len(lines) < 2 * COLUMN_ROWS:
         columns = before
-    rows = []
+    rows: list[list[str]] = []
+    cut: set[int] = set()
     for line in lines:
         cells: list[str] = []
         end = 0.0  # where the run before ended (estimated)
@@ -228,5 +288,94 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
                 cells += [""] * (at - len(cells)) + [text]
         if len(cells) == 1 and (_GAPS.search(cells[0]) is not None):  # a whole line in one run: its tabs (or
             cells = [c.strip() for c in _GAPS.split(cells[0])]  # runs of spaces) part its cells (docs24's table)
+            cut.add(len(rows))
         rows.append(cells)
-    return rows, columns
+    return rows, columns, cut
+
+
+def _odd_parted(parted: dict[int, int]) -> dict[int, int]:
+    """Rows parted at tabs whose cell count is not the one most such rows have (1-based sheet rows -> their count): a
+    tab flipped into a character, or a character into a tab (docs24's ``jpage_flip``: one person lost, nothing said);
+    the person-table reading says those that gave no person (``Sheet.odd_rows``, as a text table's)."""
+    counts: dict[int, int] = {}
+    for n in parted.values():
+        counts[n] = counts.get(n, 0) + 1
+    if len(counts) < 2 or len(parted) < 2 * COLUMN_ROWS:
+        return {}
+    usual = max(counts, key=lambda n: counts[n])
+    return {row + 1: n for row, n in parted.items() if n != usual and counts[n] * 4 < len(parted)}
+
+
+_GLYPH = re.compile(r"/(?:g[0-9A-F]{1,5}|(?:cid|gid|glyph|uni)[0-9A-Fa-f]+)(?![0-9A-Za-z])")  # pypdf's fallback
+_JAPANESE = frozenset({"CJK", "HIRAGANA", "KATAKANA", "IDEOGRAPHIC", "FULLWIDTH", "HALFWIDTH", "KANGXI", "CIRCLED",
+                       "PARENTHESIZED", "SQUARED", "VERTICAL"})
+_SCRIPTS: dict[str, str] = {}
+
+
+def _script(ch: str) -> str:
+    """"!" for a code point no honest text holds (unassigned, private use, a lone surrogate, U+FFFD), "" for one of
+    every script (ASCII, digits, punctuation, Latin, combining), else its script's name ("ja" for Japanese)."""
+    got = _SCRIPTS.get(ch)
+    if got is None:
+        cat = unicodedata.category(ch)
+        if "\uf000" <= ch <= "\uf0ff":  # a symbol font's glyphs (Symbol, Wingdings: Microsoft's convention puts
+            got = ""  # them at U+F0xx): bullets, a + or = of a formula (pdf.js issue16263: 120 of 400 characters)
+        elif cat in ("Cn", "Cs", "Co") or ch == "\ufffd":
+            got = "!"
+        elif ch.isascii() or cat[0] in "NPSZ" or cat in ("Cc", "Cf"):
+            got = ""
+        else:
+            word = unicodedata.name(ch, "").split(" ", 1)[0]
+            got = "ja" if word in _JAPANESE else "" if word in ("LATIN", "COMBINING", "MODIFIER", "") else word
+        if len(_SCRIPTS) < 1 << 16:
+            _SCRIPTS[ch] = got
+    return got
+
+
+def _undecoded(runs: list[Run]) -> tuple[int, int]:
+    """A page's undecodable characters and all its characters (not spaces): code points no honest text holds,
+    pypdf's glyph-name fallbacks, and within one run the letters of every script but its most used (a CID read as a
+    code point: Gujarati, Hebrew, Syriac in one word). review24f: a list's ToUnicode maps broken gave ~25 % such."""
+    odd = chars = 0
+    for run in runs:
+        text = run[2]
+        chars += len(text) - sum(ch.isspace() for ch in text)
+        bad = sum(len(m) for m in _GLYPH.findall(text))
+        scripts: dict[str, int] = {}
+        for ch in text:
+            key = _script(ch)
+            if key == "!":
+                bad += 1
+            elif key:
+                scripts[key] = scripts.get(key, 0) + 1
+        if len(scripts) > 1:
+            bad += sum(scripts.values()) - max(scripts.values())
+        odd += bad
+    return min(odd, chars), chars
+
+
+def _vertical(runs: list[Run]) -> bool:
+    """Whether a page is set vertically (縦書き): most runs follow the one before one glyph down the same column
+    (Chromium writes each glyph of vertical text as its own run), few beside it on its line."""
+    down = across = 0
+    for (y0, x0, t0, w0), (y1, x1, _, _) in itertools.pairwise(runs):
+        glyph = len(t0.strip())
+        if glyph == 1 and abs(x1 - x0) < 0.5 and 0 < y0 - y1 < 2 * max(w0, 1.0):  # (a glyph's size: a line of
+            down += 1  # text's width would take lines one under another at one margin for a column: an ISO spec)
+        elif abs(y1 - y0) < 0.5 and x1 > x0:
+            across += 1
+    return down >= 20 and down > 2 * across
+
+
+def _merged(runs: list[Run]) -> list[Run]:
+    """Glyph runs (in reading order) that follow each other on one line without a gap, as one run (a column of vertical
+    text turned into a row: its glyphs one word, so that the column starts are the cells', not every glyph's)."""
+    out: list[Run] = []
+    for run in sorted(runs, key=lambda r: (-round(r[0] / ROW_SLACK), r[1])):
+        if out and abs(out[-1][0] - run[0]) < ROW_SLACK:
+            y, x, text, wide = out[-1]
+            if run[1] - (x + wide) < wide / max(len(text), 1) * 0.6:
+                out[-1] = (y, x, text + run[2], run[1] + run[3] - x)
+                continue
+        out.append(run)
+    return out

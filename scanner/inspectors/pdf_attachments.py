@@ -320,13 +320,18 @@ class PdfInspector:
         except ReadError as e:
             return Inspection(status=e.reason, detail=e.detail)
         found = inspection_of(findings, "pdf", self.config.unmask) if findings else Inspection()
+        said = [n for n in reading.notes if _noted([n], Detail.PDF_TEXT_UNDECODABLE) or _noted([n], Detail.PDF_TEXT_VERTICAL)]
         if reading.stopped is not None:
-            found.status, found.detail = reading.stopped[0], join_details([reading.stopped[1], *reading.damage])
+            found.status, found.detail = reading.stopped[0], join_details([reading.stopped[1], *reading.damage, *said])
         elif reading.damage:
-            found.status, found.detail = Status.CORRUPT, join_details(reading.damage)
-        elif not findings and ctx.rules.match(entry.name) and any(
-                c.get("code") == Detail.PDF_NO_TEXT_LAYER for n in reading.notes for c in codes_of(n)):
+            found.status, found.detail = Status.CORRUPT, join_details([*reading.damage, *said])
+        elif not findings and ctx.rules.match(entry.name) and _noted(reading.notes, Detail.PDF_NO_TEXT_LAYER):
             found.status, found.detail = Status.UNSUPPORTED, join_details(reading.notes)
+        elif _noted(reading.notes, Detail.PDF_TEXT_UNDECODABLE):  # noise where text was (pdf25): persons read from
+            found.status, found.detail = Status.UNSUPPORTED, join_details(reading.notes)  # the other pages kept
+        elif not findings and _noted(reading.notes, Detail.PDF_TEXT_VERTICAL) and (ctx.rules.match(entry.name) or any(
+                int(c.get("listed", 0)) for n in reading.notes for c in codes_of(n))):  # 縦書き read as it could, a
+            found.status, found.detail = Status.UNSUPPORTED, join_details(reading.notes)  # list's heading, no person
         return found
 
     def _attached(self, entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
@@ -816,3 +821,8 @@ def _string(obj: object) -> str:
     if isinstance(obj, ByteStringObject):
         return bytes(obj).decode("cp932", "replace")  # a name written in the writer's code page (Japanese Windows)
     return ""
+
+
+def _noted(notes: list[str], code: Detail) -> bool:
+    """Whether a reading's notes say ``code``."""
+    return any(c.get("code") == code for n in notes for c in codes_of(n))

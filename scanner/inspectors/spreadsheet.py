@@ -397,7 +397,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
             reading.sheets += 1
         stop.start(sheet)
         noted = SHEET_NOTES.set(sheet.notes)  # a detector's cap that cut the sheet's reading short is said there
-        watched = _RowsWithPerson(sheet.odd_rows, sheet.odd_cut, sheet.shifted_rows) if fmt == "text" else None
+        watched = _RowsWithPerson(sheet.odd_rows, sheet.odd_cut, sheet.shifted_rows) if fmt in ("text", "pdf") else None
+        # (a PDF's page text: its lines parted at tabs, one with a tab flipped: pdf25)
         try:
             with watched or _NO_WATCH:
                 if fmt == "text" and len(data) <= TINY_TEXT and sheet.origin is None and not sheet.cached_later:
