@@ -439,8 +439,10 @@ def _rows_not_its(head: Sequence[Sequence[object]]) -> int | None:
         return None
     header, below = head[at], head[at + 1:]
     main, _context = discover(below, set(), need_name=True)
-    if (not main.cols.get("name") or not main.cols.get("address")) and (block := _interrupted(below)) is not None:
-        main, _context = discover(below[:block], set(), need_name=True)  # persons interrupted by other rows (tables24)
+    if (not main.cols.get("name") or not main.cols.get("address")) and (run := _interruption(below)) is not None:
+        # persons interrupted by other rows (tables24), also by a run reaching the sample's end: read header-less, the
+        # rows past the sample decide whether the persons' rows come back (tables25)
+        main, _context = discover(below[:run[0]], set(), need_name=True)
     names, addresses = main.cols.get("name", []), main.cols.get("address", [])
     if not names or not addresses:
         return None
@@ -887,8 +889,23 @@ def _interrupted(head: Sequence[Sequence[object]]) -> int | None:
     """A header-less sample's first table's rows when a run of SHAPE_RUN rows or more of shapes none of them had (a
     subtotal, a section's heading, an item list's rows) interrupts them and a row of their shapes comes back below it
     (the table resumes): the row where the run starts, after BLOCK_MIN of the table's rows at least; None for any
-    other sample. A shorter run of new shapes is the table's own, as is a row of its cells with one left blank or one
-    more filled (:func:`_within`; a row of one cell, a section's heading, is never its); blank rows neither count nor
+    other sample (:func:`_interruption`)."""
+    run = _interruption(head)
+    return run[0] if run is not None and run[1] else None
+
+
+def _own_shape(shape: tuple[str, ...], seen: set[tuple[str, ...]]) -> bool:
+    """A row's shape is one of the table's: seen, or a seen row's cells with one left blank or one more filled (an
+    inventory's 型番, 備考: :func:`_within`; a row of one cell, a section's heading, is never its)."""
+    return shape in seen or len(shape) - shape.count("") > 1 and any(_within(shape, k) or _within(k, shape)
+                                                                     for k in seen)
+
+
+def _interruption(head: Sequence[Sequence[object]]) -> tuple[int, bool, set[tuple[str, ...]]] | None:
+    """(the row where a run of SHAPE_RUN+ rows of new shapes starts after BLOCK_MIN+ of the first table's rows, whether
+    a row of the table's shapes comes back below it inside ``head``, the table's shapes); None when no such run
+    interrupts the first table. A run still going at the sample's end is returned unresumed: the rows the sample does
+    not hold decide (:func:`_resumes`). A shorter run of new shapes is the table's own; blank rows neither count nor
     end a run."""
     seen: set[tuple[str, ...]] = set()
     new: list[tuple[str, ...]] = []  # the run of unseen shapes
@@ -896,11 +913,10 @@ def _interrupted(head: Sequence[Sequence[object]]) -> int | None:
     for i, row in enumerate(head):
         if not (shape := _shape(row)):
             continue
-        if shape in seen or len(shape) - shape.count("") > 1 and any(_within(shape, k) or _within(k, shape)
-                                                                     for k in seen):
-            seen.add(shape)  # the table's row with a cell left blank or one more filled (an inventory's 型番, 備考)
+        if _own_shape(shape, seen):
+            seen.add(shape)
             if len(new) >= SHAPE_RUN:
-                return start
+                return start, True, seen
             seen.update(new)
             own, new = own + len(new) + 1, []
         elif own < BLOCK_MIN:
@@ -909,7 +925,23 @@ def _interrupted(head: Sequence[Sequence[object]]) -> int | None:
         else:
             start = start if new else i
             new.append(shape)
-    return None
+    return (start, False, seen) if len(new) >= SHAPE_RUN else None
+
+
+RESUME_ROWS = 50_000  # rows read past the sample for a first table's rows coming back (:func:`_resumes`)
+
+
+def _resumes(seen: set[tuple[str, ...]], stream: Iterator[Sequence[object]]) -> tuple[list[Sequence[object]], bool]:
+    """The rows read past a sample that ended inside a run of other rows below its first table (tables25: 10 persons,
+    600 item rows, 10 persons lost the first 10, as the sample held no row of theirs below the items), and whether a
+    row of the table's shapes came back among them: a shape per row (no value is classified), RESUME_ROWS at most; the
+    rows read go back in front of the stream whatever the answer."""
+    held: list[Sequence[object]] = []
+    for row in islice(stream, RESUME_ROWS):
+        held.append(row)
+        if (shape := _shape(row)) and _own_shape(shape, seen):
+            return held, True
+    return held, False
 
 
 class _WholeRows(list[Sequence[object]]):
@@ -1595,14 +1627,20 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
             its = head
             main, context = discover(its, set(), need_name=True)
         plan = SheetPlan([main, *filter(None, [second_person(its, main)])], context)
-        if its is head and (stop := _interrupted(head)) is not None and _kind(plan, head) is None:
+        if its is head and (run := _interruption(head)) is not None and _kind(plan, head) is None:
             # its first rows a person table, interrupted by rows of other shapes (subtotals, a section's items) and
-            # resuming below them: the mixed sample outvoted the persons, and those above the interruption were lost
+            # resuming below them: the mixed sample outvoted the persons, and those above the interruption were lost.
+            # A run reaching the sample's end is read on (shapes only) for the table's rows coming back (tables25)
+            stop, resumed, seen = run
             first_main, first_context = discover(head[:stop], set(), need_name=True)
             first_plan = SheetPlan([first_main, *filter(None, [second_person(head[:stop], first_main)])],
                                    first_context)
             if _kind(first_plan, head[:stop]) == SheetKind.PERSONS:
-                main, plan, kind_of = first_main, first_plan, SheetKind.PERSONS
+                if not resumed:
+                    rows_past, resumed = _resumes(seen, stream)
+                    stream = chain(rows_past, stream)
+                if resumed:
+                    main, plan, kind_of = first_main, first_plan, SheetKind.PERSONS
         if (read_on := _read_on(main, head, stream)) is not None:
             rows_on, read_whole = read_on
             if read_whole:  # the whole sheet is held: its sample (its columns' every value)
