@@ -132,3 +132,40 @@ def test_regional_offices_whose_staff_live_at_their_own_homes_are_no_persons(hea
         rows += [[region, fake.address(), fake.phone_number()], *_persons(fake, staff)]
     found = P.analyse_sheet("s", rows)
     assert found is not None and found.count == 8 * staff, (found and found.count, found and found.rejected)
+
+
+# --- 5. a constant text column after the address -----------------------------------------------------------------------
+
+def _members(fake: Faker, shape: str) -> Rows:
+    """Members with their address, then 会員 | member number | 済 (sample24's test sheet: town-and-block addresses)."""
+    if shape == "sample24":
+        towns = ("西新宿", "神宮前", "丸の内", "高輪")
+        return [[fake.name(), f"{towns[i % 4]}{i % 3 + 1}-{i % 7 + 2}-{i + 1}", "会員", i + 1, "○", "済"]
+                for i in range(10)]
+    rows: Rows = [[fake.name(), fake.address(), "会員", fake.random_int(100, 999) if shape == "numbers" else i + 1, "済"]
+                  for i in range(20)]
+    return [["氏名", "住所", "", "", ""], *rows] if shape == "header" else rows
+
+
+@pytest.mark.parametrize("shape", ["sample24", "header", "numbers"])
+def test_a_constant_text_column_after_the_address_is_no_part_of_it(shape: str) -> None:
+    """Each record's address is its address cell alone. Was: 西新宿1-2-1会員1 (sample24's sheet), …2番15号会員 under 氏名 |
+    住所, …3番10号会員575済 header-less: 会員 (the same on every row) read as a building, the member number as a room.
+    Rule: a text column with one value on rows at different addresses is no building (a building is shared by rows at
+    one address only)."""
+    rows = _members(_fake(), shape)
+    found = P.analyse_sheet("s", rows)
+    people = [r for r in rows if r[2] == "会員"]
+    assert found is not None and found.count == len(people), (found and found.count, found and found.rejected)
+    assert sorted(r.fields["address"] for r in found.records) == sorted(str(r[1]) for r in people)
+
+
+def test_residents_of_one_building_keep_its_name() -> None:
+    """The guard: a care home's residents at one street address, its building in a column of its own (the same on every
+    row): the building is part of each address, as before."""
+    fake = _fake()
+    street = f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}"
+    rows: Rows = [[fake.name(), street, "さくら荘", f"{fake.random_int(101, 309)}号室"] for _ in range(12)]
+    found = P.analyse_sheet("s", rows)
+    assert found is not None and found.count == 12
+    assert all(r.fields["address"].startswith(street) and "さくら荘" in r.fields["address"] for r in found.records)
