@@ -1122,6 +1122,7 @@ def _region_column(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
 
 REGION_ROWS = 1 / 3  # of a name column's records, the share of regions (more than it, up to half) that makes them
 # offices, not names
+REGION_ALL = 5  # distinct regions in a name column that are offices whatever their share (tables25)
 REGION_OFFICES = 2  # and how many such regions at least: offices take turns with persons; one is a name (review23t)
 
 
@@ -1143,8 +1144,11 @@ def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     regions = sum(map(V.is_region_name, names))
     # a lone region among names is a person's name whatever the list's length (東　海 of 3 persons was refused, review23t)
     # exactly a third is names (北　陸 and 東　海 among 4 persons at homes of their own, tables24)
-    return regions >= REGION_OFFICES and (regions > REGION_ROWS * len(names)
-                                          or _offices_with_staff(plan, sample) >= REGION_OFFICES)
+    # more than half of Japan's regions (REGION_ALL of 8) in one name column are offices whatever their share (8 offices
+    # over 3 staff each at their own homes, a quarter: tables25); 2-4 among persons at a third or less stay names
+    return regions >= REGION_OFFICES and (regions > REGION_ROWS * len(names) or len({
+        "".join(n.split()) for n in names if V.is_region_name(n)}) >= REGION_ALL
+        or _offices_with_staff(plan, sample) >= REGION_OFFICES)
 
 
 def _offices_with_staff(plan: RolePlan, sample: Sequence[Sequence[object]]) -> int:
@@ -1282,6 +1286,9 @@ def _extractor(plan: RolePlan, f: str) -> Callable[[Sequence[object]], str]:
 _CJK_CLASS = "\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ"
 _PLAIN_NAME = re.compile(f"[{_CJK_CLASS}]{{1,12}}(?:[ \u3000][{_CJK_CLASS}]{{1,12}})?")
 _PLAIN_ADDRESS = re.compile(f"[{_CJK_CLASS}]{{2}}[{_CJK_CLASS}0-9０-９\\-－ー―‐−#＃ 　]{{0,158}}")
+# a Japanese address names a place by a numeral or a place's ending (東京都, 高松市, 香南町, 大字岡, 西新宿1丁目); a plain
+# value with none is no address (本社 of staff, 転居予定あり of a note row under 氏名: tables25)
+_PLACE_MARK = re.compile("[0-9０-９一二三四五六七八九十百千〇都道府県市区町村郡字丁番地島]")
 _PLACEHOLDER_WORDS = "テスト|サンプル|ダミー|見本|記入例|記載例|入力例|○○|〇〇|◯◯|××|△△|某|ほげ|ホゲ|ふが|フガ"
 _PLAIN_PLACEHOLDER = re.compile(f"{_PLACEHOLDER_WORDS}|住所|氏名|名前")
 _PLAIN_NAME_BAD = re.compile(f"{_PLACEHOLDER_WORDS}|氏名|名前|{V._ORG.pattern}", re.IGNORECASE)
@@ -1292,9 +1299,14 @@ def _name_problem(name: str) -> Rejection | None:
         return None
     if N.is_placeholder_name(name):
         return Rejection.PLACEHOLDER
-    if V.is_blob(name) or not V.looks_like_name(name):
+    if V.is_blob(name) or not V.looks_like_name(name) or _KANJI_LATIN.search(name):
         return Rejection.NOT_A_NAME
     return None
+
+
+# kanji and Latin letters run together: an item's name (総務部設置AED, 本社PC, 会議室A), no person's; a person's name is
+# in kanji/kana or in Latin letters, and a mixed one has a space (山田 John) (tables25: AED rows among staff)
+_KANJI_LATIN = re.compile("[\u3400-\u9fff々][A-Za-zＡ-Ｚａ-ｚ]|[A-Za-zＡ-Ｚａ-ｚ][\u3400-\u9fff々]")
 
 
 _PLACE_AND_KANA = re.compile("([\u3400-\u9fff\uf900-\ufaff々ヶ]{2,4})([\u30a1-\u30fa\u30fc]{2,})")
@@ -1329,7 +1341,7 @@ def _places_of(address: str, head: str) -> Iterator[int]:
 
 def _address_problem(address: str) -> Rejection | None:
     if _PLAIN_ADDRESS.fullmatch(address) and not _PLAIN_PLACEHOLDER.search(address):
-        return None
+        return None if _PLACE_MARK.search(address) else Rejection.NOT_AN_ADDRESS
     if N.is_placeholder_address(address):
         return Rejection.PLACEHOLDER
     if not V.plausible_address(address):
@@ -1478,7 +1490,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
     assert get_address is not None
     plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
     bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
-    joint_mark, place_and_kana = _JOINT_MARK.search, _place_and_kana
+    joint_mark, place_and_kana, place_mark = _JOINT_MARK.search, _place_and_kana, _PLACE_MARK.search
     rows = 0
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
@@ -1491,7 +1503,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         if not a:
             continue
         if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
-                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a)):
+                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a) and place_mark(a)):
             append((base + i, index, n, a, *[g(row) for g in others]))
             rows += 1
             continue
