@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from itertools import chain, islice, takewhile, zip_longest
 from typing import cast, overload
 
@@ -1310,21 +1310,40 @@ _KANJI_LATIN = re.compile("[\u3400-\u9fff々][A-Za-zＡ-Ｚａ-ｚ]|[A-Za-zＡ-�
 
 
 _PLACE_AND_KANA = re.compile("([\u3400-\u9fff\uf900-\ufaff々ヶ]{2,4})([\u30a1-\u30fa\u30fc]{2,})")
-# the katakana word a facility's: 4+ characters or a long vowel (アグリーム, センター, ファーム), or a facility's ending
-# (プラザ); 2-3 without ー is a given name's shape (ハル, キヨ of elderly women, エミリ, マリア, ジョン), a person
-# (review24t: 中村ハル at 名古屋市中村区 was refused)
+# the katakana word a coined facility name's: 4+ characters or a long vowel (アグリーム), or a facility's ending (プラザ);
+# 2-3 without ー is a given name's shape (ハル, キヨ of elderly women, エミリ, マリア, ジョン), a person (review24t)
 _FACILITY_KANA = re.compile("[\u30a1-\u30fa\u30fc]*\u30fc[\u30a1-\u30fa\u30fc]*|[\u30a1-\u30fa\u30fc]{4,}")
+# a family name common enough (namedivider's counts of its first kanji first and its last kanji last in family names,
+# the smaller): 中村 1,603, 松本 292, 市川 143 are families that live in their namesake places; 香南 18, 横浜 15, 屋島 10
+# are places (tables25)
+FAMILY_COMMON = 100
 
 
 def _place_and_kana(name: str, address: str) -> bool:
-    """Is ``name`` a facility's named by a place of its own address and a katakana word, unspaced (香南アグリーム at
-    高松市香南町…, takamatsu's agricultural_experience_facility: a surname-shaped head and a kana "given name")? A
-    person's family name is the municipality or town she lives in only by chance, and her katakana given name is
-    short (中村ハル at 名古屋市中村区: kept, review24t); a prefecture (山口県) or a building (渡辺ハイツ) is no such
-    place."""
-    return ((m := _PLACE_AND_KANA.fullmatch(name)) is not None and m[1] in address
-            and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
+    """Is ``name`` a facility's named by a place and a katakana word, unspaced? Its word a facility's (屋島テラス,
+    香南ランド, 松本ファーム: signatures [facility_kana]) whatever its address (tables25: a place not followed by 市区町村
+    in its address, 屋島 of 屋島西町, and 3-character words were counted); or a coined word (香南アグリーム at
+    高松市香南町…, takamatsu's agricultural_experience_facility) after a place of its own address that is no common
+    family name: a person's family name is her municipality only by chance, and her katakana given name is short (中村ハル)
+    or a foreign one (中村エミリー at 名古屋市中村区: a common family name, kept, tables25); a prefecture (山口県) or a
+    building (渡辺ハイツ) is no such place."""
+    if (m := _PLACE_AND_KANA.fullmatch(name)) is None:
+        return False
+    if m[2].endswith(V.facility_kana_words()):
+        return True
+    return (m[1] in address and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
+            and not _common_family(m[1])
             and any(address[i + len(m[1]):i + len(m[1]) + 1] in _MUNICIPAL for i in _places_of(address, m[1])))
+
+
+@lru_cache(maxsize=4096)
+def _common_family(head: str) -> bool:
+    """Is ``head`` a common family name (FAMILY_COMMON)? Faker's surnames always."""
+    data = N.name_data()
+    if head in data.surnames:
+        return True
+    first, last = data.kanji.get(head[0]), data.kanji.get(head[-1])  # two kanji: 3+ of places (江戸川, 小金井) pass
+    return len(head) == 2 and first is not None and last is not None and min(first[0], last[2]) >= FAMILY_COMMON
 
 
 # a municipality's or a town's name ends so (香南町); not 県 (山口県), a building (渡辺ハイツ) or a town typed without
