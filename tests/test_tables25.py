@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from faker import Faker
 
-from scanner.codes import SheetKind
+from scanner.codes import Rejection, SheetKind
 from scanner.detectors import pii as P
 
 SEED = 2525
@@ -218,3 +218,24 @@ def test_facilities_named_by_a_place_and_a_facility_word_are_no_persons() -> Non
         rows.insert(5 * i, [name, address, fake.phone_number()])
     found = P.analyse_sheet("s", [["氏名", "住所", "電話"], *rows])
     assert found is not None and found.count == 40, (found and found.count, found and found.rejected)
+
+
+# --- 4. a lone person row beside a names-only table ---------------------------------------------------------------------
+
+WIDE_HEADER = ["姓", "名", "郵便番号", "都道府県", "市区町村", "町名", "番地", "建物名", "部屋", "電話"]
+
+
+@pytest.mark.parametrize("where", ["below", "between"])
+def test_a_lone_person_row_beside_a_names_only_table_is_said(where: str) -> None:
+    """A 10-column export whose address columns are left blank (names and phones: a lead, no record) and one person's
+    name | address | phone row below or between its rows: said as the sheet's lone-row, never counted. Was: nothing
+    (the lead has no address columns, so no row was tested as another table's; tables24's left item)."""
+    fake = _fake()
+    rows: Rows = [WIDE_HEADER, *([fake.last_name(), fake.first_name(), "", "", "", "", "", "", "", fake.phone_number()]
+                                 for _ in range(30))]
+    lone = [fake.name(), fake.address(), fake.phone_number()]
+    sheet = [*rows, lone] if where == "below" else [*rows[:16], lone, *rows[16:]]
+    found = P.analyse_sheet("s", sheet)
+    assert found is not None and found.kind == SheetKind.NAMES, found and (found.kind, found.count)
+    assert found.rejected.get(Rejection.LONE_ROW) == 1, found.rejected
+    assert found.count == 30
