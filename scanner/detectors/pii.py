@@ -2034,13 +2034,13 @@ def _signed_line(row: Sequence[object]) -> bool:
 
 
 def _narrow_test(plan: SheetPlan, addrs: set[int]) -> Callable[[Sequence[object]], bool] | None:
-    """For a table of SHORT_ROW_COLUMNS columns or more with address columns, the test of a row of another, narrower
-    table below it (:func:`_narrow_row`); None for any other table (its rows are never so tested)."""
+    """For a table of SHORT_ROW_COLUMNS columns or more with address columns (or a names-only lead's), the test of a row
+    of another, narrower table below it (:func:`_narrow_row`); None for any other table (its rows are never so tested)."""
     used = {c for p in plan.roles for cols in p.cols.values() for c in cols} | {
         c for cols in plan.context.values() for c in cols}
     width = max(used, default=-1) + 1
-    if width < SHORT_ROW_COLUMNS or not addrs:
-        return None
+    if width < SHORT_ROW_COLUMNS or not addrs and not any(LEAD_FIELDS & set(p.cols) for p in plan.roles):
+        return None  # a names-only lead's rows are tested too: a person's row below or between them (tables25)
     return partial(_narrow_row, width=width, addrs=sorted(addrs))
 
 
