@@ -253,3 +253,18 @@ def test_persons_below_a_names_only_table_are_counted(persons: int) -> None:
     found = P.analyse_sheet("s", [*rows, *below])
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == persons
     assert {r.fields["name"] for r in found.records} == {str(p[0]) for p in below}
+
+
+@pytest.mark.parametrize("same", ["同上", "不明"])
+def test_a_household_members_same_as_above_address_stays_a_person(same: str) -> None:
+    """The guard of item 3's address rule: a member whose address cell says 同上 (the row above's) or 不明 has no numeral
+    and no place ending, and is still a person of the list (27 of 27, as on cda4a1f5; the first version of the rule
+    refused the 7)."""
+    fake = _fake()
+    rows: Rows = [["氏名", "住所", "電話"]]
+    for i in range(20):
+        rows.append([fake.name(), fake.address(), fake.phone_number()])
+        if i % 3 == 0:
+            rows.append([fake.name(), same, fake.phone_number()])
+    found = P.analyse_sheet("s", rows)
+    assert found is not None and found.count == 27, (found and found.count, found and found.rejected)
