@@ -1287,7 +1287,8 @@ _CJK_CLASS = "\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ"
 _PLAIN_NAME = re.compile(f"[{_CJK_CLASS}]{{1,12}}(?:[ \u3000][{_CJK_CLASS}]{{1,12}})?")
 _PLAIN_ADDRESS = re.compile(f"[{_CJK_CLASS}]{{2}}[{_CJK_CLASS}0-9０-９\\-－ー―‐−#＃ 　]{{0,158}}")
 # a Japanese address names a place by a numeral or a place's ending (東京都, 高松市, 香南町, 大字岡, 西新宿1丁目); a plain
-# value with none is no address (本社 of staff, 転居予定あり of a note row under 氏名: tables25)
+# value with none is no address (本社 of staff, 転居予定あり of a note row under 氏名: tables25), but 同上 (the row above's)
+# and 不明 are a household member's or a person's all the same (_SAME_AS_ABOVE, as before)
 _PLACE_MARK = re.compile("[0-9０-９一二三四五六七八九十百千〇都道府県市区町村郡字丁番地島]")
 _PLACEHOLDER_WORDS = "テスト|サンプル|ダミー|見本|記入例|記載例|入力例|○○|〇〇|◯◯|××|△△|某|ほげ|ホゲ|ふが|フガ"
 _PLAIN_PLACEHOLDER = re.compile(f"{_PLACEHOLDER_WORDS}|住所|氏名|名前")
@@ -1360,7 +1361,7 @@ def _places_of(address: str, head: str) -> Iterator[int]:
 
 def _address_problem(address: str) -> Rejection | None:
     if _PLAIN_ADDRESS.fullmatch(address) and not _PLAIN_PLACEHOLDER.search(address):
-        return None if _PLACE_MARK.search(address) else Rejection.NOT_AN_ADDRESS
+        return None if _PLACE_MARK.search(address) or address in _SAME_AS_ABOVE else Rejection.NOT_AN_ADDRESS
     if N.is_placeholder_address(address):
         return Rejection.PLACEHOLDER
     if not V.plausible_address(address):
