@@ -913,7 +913,8 @@ def _interruption(head: Sequence[Sequence[object]]) -> tuple[int, bool, set[tupl
     for i, row in enumerate(head):
         if not (shape := _shape(row)):
             continue
-        if _own_shape(shape, seen):
+        if shape in seen or len(shape) - shape.count("") > 1 and any(_within(shape, k) or _within(k, shape)
+                                                                     for k in seen):  # _own_shape, inline (per row)
             seen.add(shape)
             if len(new) >= SHAPE_RUN:
                 return start, True, seen
