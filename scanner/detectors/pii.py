@@ -1145,8 +1145,9 @@ def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     regions = sum(map(V.is_region_name, names))
     # a lone region among names is a person's name whatever the list's length (東　海 of 3 persons was refused, review23t)
     # exactly a third is names (北　陸 and 東　海 among 4 persons at homes of their own, tables24)
-    # more than half of Japan's regions (REGION_ALL of 8) in one name column are offices whatever their share (8 offices
-    # over 3 staff each at their own homes, a quarter: tables25); 2-4 among persons at a third or less stay names
+    # REGION_ALL distinct regions (of [japanese_regions]: 東北, 関東, 北陸 ...) in one name column are offices whatever
+    # their share (8 offices over 3 staff each at their own homes, a quarter: tables25); 2-4 among persons at a third
+    # or less stay names (tables24)
     return regions >= REGION_OFFICES and (regions > REGION_ROWS * len(names) or len({
         "".join(n.split()) for n in names if V.is_region_name(n)}) >= REGION_ALL
         or _offices_with_staff(plan, sample) >= REGION_OFFICES)
