@@ -21,6 +21,7 @@ from faker import Faker
 from scanner.codes import Rejection, SheetKind
 from scanner.details import codes_of
 from scanner.detectors import pii as P
+from scanner.detectors import values as V
 from scanner.rules import load
 
 SEED = 2424
@@ -129,7 +130,11 @@ def test_facilities_named_by_their_place_and_a_katakana_word_are_no_persons() ->
     # without ー (ダニ, トス, テント) have a given name's shape (ハル, エミリ) and are kept persons (review24t)
     rows = [f for f in _facilities(fake, 200) if re.fullmatch("[一-鿿々ヶ]{2,4}(?=[ァ-ヺー]*ー|[ァ-ヺ]{4})[ァ-ヺー]+",
                                                                 str(f[0]))]
-    assert len(rows) >= 120
+    # tables25: a place that is a common family name (川崎, 中野, 日野: namesake residents, 中村エミリー at 中村区) with a
+    # coined word is a person's shape; with a facility word (中野センター) it stays a facility (test_tables25)
+    rows = [f for f in rows if not P._common_family(re.match("[一-鿿々ヶ]+", str(f[0]))[0])  # type: ignore[index]
+            or str(f[0]).endswith(V.facility_kana_words())]
+    assert len(rows) >= 110
     found = P.analyse_sheet("s", [["name", "address", "telephoneNumber"], *rows])
     assert found is None or not found.count, (found.count, found.rejected)
 

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from itertools import chain, islice, takewhile, zip_longest
 from typing import cast, overload
 
@@ -439,8 +439,10 @@ def _rows_not_its(head: Sequence[Sequence[object]]) -> int | None:
         return None
     header, below = head[at], head[at + 1:]
     main, _context = discover(below, set(), need_name=True)
-    if (not main.cols.get("name") or not main.cols.get("address")) and (block := _interrupted(below)) is not None:
-        main, _context = discover(below[:block], set(), need_name=True)  # persons interrupted by other rows (tables24)
+    if (not main.cols.get("name") or not main.cols.get("address")) and (run := _interruption(below)) is not None:
+        # persons interrupted by other rows (tables24), also by a run reaching the sample's end: read header-less, the
+        # rows past the sample decide whether the persons' rows come back (tables25)
+        main, _context = discover(below[:run[0]], set(), need_name=True)
     names, addresses = main.cols.get("name", []), main.cols.get("address", [])
     if not names or not addresses:
         return None
@@ -887,8 +889,23 @@ def _interrupted(head: Sequence[Sequence[object]]) -> int | None:
     """A header-less sample's first table's rows when a run of SHAPE_RUN rows or more of shapes none of them had (a
     subtotal, a section's heading, an item list's rows) interrupts them and a row of their shapes comes back below it
     (the table resumes): the row where the run starts, after BLOCK_MIN of the table's rows at least; None for any
-    other sample. A shorter run of new shapes is the table's own, as is a row of its cells with one left blank or one
-    more filled (:func:`_within`; a row of one cell, a section's heading, is never its); blank rows neither count nor
+    other sample (:func:`_interruption`)."""
+    run = _interruption(head)
+    return run[0] if run is not None and run[1] else None
+
+
+def _own_shape(shape: tuple[str, ...], seen: set[tuple[str, ...]]) -> bool:
+    """A row's shape is one of the table's: seen, or a seen row's cells with one left blank or one more filled (an
+    inventory's 型番, 備考: :func:`_within`; a row of one cell, a section's heading, is never its)."""
+    return shape in seen or len(shape) - shape.count("") > 1 and any(_within(shape, k) or _within(k, shape)
+                                                                     for k in seen)
+
+
+def _interruption(head: Sequence[Sequence[object]]) -> tuple[int, bool, set[tuple[str, ...]]] | None:
+    """(the row where a run of SHAPE_RUN+ rows of new shapes starts after BLOCK_MIN+ of the first table's rows, whether
+    a row of the table's shapes comes back below it inside ``head``, the table's shapes); None when no such run
+    interrupts the first table. A run still going at the sample's end is returned unresumed: the rows the sample does
+    not hold decide (:func:`_resumes`). A shorter run of new shapes is the table's own; blank rows neither count nor
     end a run."""
     seen: set[tuple[str, ...]] = set()
     new: list[tuple[str, ...]] = []  # the run of unseen shapes
@@ -897,10 +914,10 @@ def _interrupted(head: Sequence[Sequence[object]]) -> int | None:
         if not (shape := _shape(row)):
             continue
         if shape in seen or len(shape) - shape.count("") > 1 and any(_within(shape, k) or _within(k, shape)
-                                                                     for k in seen):
-            seen.add(shape)  # the table's row with a cell left blank or one more filled (an inventory's 型番, 備考)
+                                                                     for k in seen):  # _own_shape, inline (per row)
+            seen.add(shape)
             if len(new) >= SHAPE_RUN:
-                return start
+                return start, True, seen
             seen.update(new)
             own, new = own + len(new) + 1, []
         elif own < BLOCK_MIN:
@@ -909,7 +926,23 @@ def _interrupted(head: Sequence[Sequence[object]]) -> int | None:
         else:
             start = start if new else i
             new.append(shape)
-    return None
+    return (start, False, seen) if len(new) >= SHAPE_RUN else None
+
+
+RESUME_ROWS = 50_000  # rows read past the sample for a first table's rows coming back (:func:`_resumes`)
+
+
+def _resumes(seen: set[tuple[str, ...]], stream: Iterator[Sequence[object]]) -> tuple[list[Sequence[object]], bool]:
+    """The rows read past a sample that ended inside a run of other rows below its first table (tables25: 10 persons,
+    600 item rows, 10 persons lost the first 10, as the sample held no row of theirs below the items), and whether a
+    row of the table's shapes came back among them: a shape per row (no value is classified), RESUME_ROWS at most; the
+    rows read go back in front of the stream whatever the answer."""
+    held: list[Sequence[object]] = []
+    for row in islice(stream, RESUME_ROWS):
+        held.append(row)
+        if (shape := _shape(row)) and _own_shape(shape, seen):
+            return held, True
+    return held, False
 
 
 class _WholeRows(list[Sequence[object]]):
@@ -1090,6 +1123,7 @@ def _region_column(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
 
 REGION_ROWS = 1 / 3  # of a name column's records, the share of regions (more than it, up to half) that makes them
 # offices, not names
+REGION_ALL = 5  # distinct regions in a name column that are offices whatever their share (tables25)
 REGION_OFFICES = 2  # and how many such regions at least: offices take turns with persons; one is a name (review23t)
 
 
@@ -1111,8 +1145,12 @@ def _region_rows(plan: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
     regions = sum(map(V.is_region_name, names))
     # a lone region among names is a person's name whatever the list's length (東　海 of 3 persons was refused, review23t)
     # exactly a third is names (北　陸 and 東　海 among 4 persons at homes of their own, tables24)
-    return regions >= REGION_OFFICES and (regions > REGION_ROWS * len(names)
-                                          or _offices_with_staff(plan, sample) >= REGION_OFFICES)
+    # REGION_ALL distinct regions (of [japanese_regions]: 東北, 関東, 北陸 ...) in one name column are offices whatever
+    # their share (8 offices over 3 staff each at their own homes, a quarter: tables25); 2-4 among persons at a third
+    # or less stay names (tables24)
+    return regions >= REGION_OFFICES and (regions > REGION_ROWS * len(names) or len({
+        "".join(n.split()) for n in names if V.is_region_name(n)}) >= REGION_ALL
+        or _offices_with_staff(plan, sample) >= REGION_OFFICES)
 
 
 def _offices_with_staff(plan: RolePlan, sample: Sequence[Sequence[object]]) -> int:
@@ -1250,6 +1288,10 @@ def _extractor(plan: RolePlan, f: str) -> Callable[[Sequence[object]], str]:
 _CJK_CLASS = "\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ"
 _PLAIN_NAME = re.compile(f"[{_CJK_CLASS}]{{1,12}}(?:[ \u3000][{_CJK_CLASS}]{{1,12}})?")
 _PLAIN_ADDRESS = re.compile(f"[{_CJK_CLASS}]{{2}}[{_CJK_CLASS}0-9０-９\\-－ー―‐−#＃ 　]{{0,158}}")
+# a Japanese address names a place by a numeral or a place's ending (東京都, 高松市, 香南町, 大字岡, 西新宿1丁目); a plain
+# value with none is no address (本社 of staff, 転居予定あり of a note row under 氏名: tables25), but 同上 (the row above's)
+# and 不明 are a household member's or a person's all the same (_SAME_AS_ABOVE, as before)
+_PLACE_MARK = re.compile("[0-9０-９一二三四五六七八九十百千〇都道府県市区町村郡字丁番地島]")
 _PLACEHOLDER_WORDS = "テスト|サンプル|ダミー|見本|記入例|記載例|入力例|○○|〇〇|◯◯|××|△△|某|ほげ|ホゲ|ふが|フガ"
 _PLAIN_PLACEHOLDER = re.compile(f"{_PLACEHOLDER_WORDS}|住所|氏名|名前")
 _PLAIN_NAME_BAD = re.compile(f"{_PLACEHOLDER_WORDS}|氏名|名前|{V._ORG.pattern}", re.IGNORECASE)
@@ -1260,27 +1302,51 @@ def _name_problem(name: str) -> Rejection | None:
         return None
     if N.is_placeholder_name(name):
         return Rejection.PLACEHOLDER
-    if V.is_blob(name) or not V.looks_like_name(name):
+    if V.is_blob(name) or not V.looks_like_name(name) or _KANJI_LATIN.search(name):
         return Rejection.NOT_A_NAME
     return None
 
 
+# kanji and Latin letters run together: an item's name (総務部設置AED, 本社PC, 会議室A), no person's; a person's name is
+# in kanji/kana or in Latin letters, and a mixed one has a space (山田 John) (tables25: AED rows among staff)
+_KANJI_LATIN = re.compile("[\u3400-\u9fff々][A-Za-zＡ-Ｚａ-ｚ]|[A-Za-zＡ-Ｚａ-ｚ][\u3400-\u9fff々]")
+
+
 _PLACE_AND_KANA = re.compile("([\u3400-\u9fff\uf900-\ufaff々ヶ]{2,4})([\u30a1-\u30fa\u30fc]{2,})")
-# the katakana word a facility's: 4+ characters or a long vowel (アグリーム, センター, ファーム), or a facility's ending
-# (プラザ); 2-3 without ー is a given name's shape (ハル, キヨ of elderly women, エミリ, マリア, ジョン), a person
-# (review24t: 中村ハル at 名古屋市中村区 was refused)
+# the katakana word a coined facility name's: 4+ characters or a long vowel (アグリーム), or a facility's ending (プラザ);
+# 2-3 without ー is a given name's shape (ハル, キヨ of elderly women, エミリ, マリア, ジョン), a person (review24t)
 _FACILITY_KANA = re.compile("[\u30a1-\u30fa\u30fc]*\u30fc[\u30a1-\u30fa\u30fc]*|[\u30a1-\u30fa\u30fc]{4,}")
+# a family name common enough (namedivider's counts of its first kanji first and its last kanji last in family names,
+# the smaller): 中村 1,603, 松本 292, 市川 143 are families that live in their namesake places; 香南 18, 横浜 15, 屋島 10
+# are places (tables25)
+FAMILY_COMMON = 100
 
 
 def _place_and_kana(name: str, address: str) -> bool:
-    """Is ``name`` a facility's named by a place of its own address and a katakana word, unspaced (香南アグリーム at
-    高松市香南町…, takamatsu's agricultural_experience_facility: a surname-shaped head and a kana "given name")? A
-    person's family name is the municipality or town she lives in only by chance, and her katakana given name is
-    short (中村ハル at 名古屋市中村区: kept, review24t); a prefecture (山口県) or a building (渡辺ハイツ) is no such
-    place."""
-    return ((m := _PLACE_AND_KANA.fullmatch(name)) is not None and m[1] in address
-            and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
+    """Is ``name`` a facility's named by a place and a katakana word, unspaced? Its word a facility's (屋島テラス,
+    香南ランド, 松本ファーム: signatures [facility_kana]) whatever its address (tables25: a place not followed by 市区町村
+    in its address, 屋島 of 屋島西町, and 3-character words were counted); or a coined word (香南アグリーム at
+    高松市香南町…, takamatsu's agricultural_experience_facility) after a place of its own address that is no common
+    family name: a person's family name is her municipality only by chance, and her katakana given name is short (中村ハル)
+    or a foreign one (中村エミリー at 名古屋市中村区: a common family name, kept, tables25); a prefecture (山口県) or a
+    building (渡辺ハイツ) is no such place."""
+    if (m := _PLACE_AND_KANA.fullmatch(name)) is None:
+        return False
+    if m[2].endswith(V.facility_kana_words()):
+        return True
+    return (m[1] in address and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
+            and not _common_family(m[1])
             and any(address[i + len(m[1]):i + len(m[1]) + 1] in _MUNICIPAL for i in _places_of(address, m[1])))
+
+
+@lru_cache(maxsize=4096)
+def _common_family(head: str) -> bool:
+    """Is ``head`` a common family name (FAMILY_COMMON)? Faker's surnames always."""
+    data = N.name_data()
+    if head in data.surnames:
+        return True
+    first, last = data.kanji.get(head[0]), data.kanji.get(head[-1])  # two kanji: 3+ of places (江戸川, 小金井) pass
+    return len(head) == 2 and first is not None and last is not None and min(first[0], last[2]) >= FAMILY_COMMON
 
 
 # a municipality's or a town's name ends so (香南町); not 県 (山口県), a building (渡辺ハイツ) or a town typed without
@@ -1297,7 +1363,7 @@ def _places_of(address: str, head: str) -> Iterator[int]:
 
 def _address_problem(address: str) -> Rejection | None:
     if _PLAIN_ADDRESS.fullmatch(address) and not _PLAIN_PLACEHOLDER.search(address):
-        return None
+        return None if _PLACE_MARK.search(address) or address in _SAME_AS_ABOVE else Rejection.NOT_AN_ADDRESS
     if N.is_placeholder_address(address):
         return Rejection.PLACEHOLDER
     if not V.plausible_address(address):
@@ -1446,7 +1512,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
     assert get_address is not None
     plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
     bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
-    joint_mark, place_and_kana = _JOINT_MARK.search, _place_and_kana
+    joint_mark, place_and_kana, place_mark = _JOINT_MARK.search, _place_and_kana, _PLACE_MARK.search
     rows = 0
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
@@ -1459,7 +1525,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         if not a:
             continue
         if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
-                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a)):
+                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a) and place_mark(a)):
             append((base + i, index, n, a, *[g(row) for g in others]))
             rows += 1
             continue
@@ -1595,14 +1661,20 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
             its = head
             main, context = discover(its, set(), need_name=True)
         plan = SheetPlan([main, *filter(None, [second_person(its, main)])], context)
-        if its is head and (stop := _interrupted(head)) is not None and _kind(plan, head) is None:
+        if its is head and (run := _interruption(head)) is not None and _kind(plan, head) is None:
             # its first rows a person table, interrupted by rows of other shapes (subtotals, a section's items) and
-            # resuming below them: the mixed sample outvoted the persons, and those above the interruption were lost
+            # resuming below them: the mixed sample outvoted the persons, and those above the interruption were lost.
+            # A run reaching the sample's end is read on (shapes only) for the table's rows coming back (tables25)
+            stop, resumed, seen = run
             first_main, first_context = discover(head[:stop], set(), need_name=True)
             first_plan = SheetPlan([first_main, *filter(None, [second_person(head[:stop], first_main)])],
                                    first_context)
             if _kind(first_plan, head[:stop]) == SheetKind.PERSONS:
-                main, plan, kind_of = first_main, first_plan, SheetKind.PERSONS
+                if not resumed:
+                    rows_past, resumed = _resumes(seen, stream)
+                    stream = chain(rows_past, stream)
+                if resumed:
+                    main, plan, kind_of = first_main, first_plan, SheetKind.PERSONS
         if (read_on := _read_on(main, head, stream)) is not None:
             rows_on, read_whole = read_on
             if read_whole:  # the whole sheet is held: its sample (its columns' every value)
@@ -1965,13 +2037,13 @@ def _signed_line(row: Sequence[object]) -> bool:
 
 
 def _narrow_test(plan: SheetPlan, addrs: set[int]) -> Callable[[Sequence[object]], bool] | None:
-    """For a table of SHORT_ROW_COLUMNS columns or more with address columns, the test of a row of another, narrower
-    table below it (:func:`_narrow_row`); None for any other table (its rows are never so tested)."""
+    """For a table of SHORT_ROW_COLUMNS columns or more with address columns (or a names-only lead's), the test of a row
+    of another, narrower table below it (:func:`_narrow_row`); None for any other table (its rows are never so tested)."""
     used = {c for p in plan.roles for cols in p.cols.values() for c in cols} | {
         c for cols in plan.context.values() for c in cols}
     width = max(used, default=-1) + 1
-    if width < SHORT_ROW_COLUMNS or not addrs:
-        return None
+    if width < SHORT_ROW_COLUMNS or not addrs and not any(LEAD_FIELDS & set(p.cols) for p in plan.roles):
+        return None  # a names-only lead's rows are tested too: a person's row below or between them (tables25)
     return partial(_narrow_row, width=width, addrs=sorted(addrs))
 
 

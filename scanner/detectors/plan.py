@@ -765,11 +765,20 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
         return False
     if mostly(vals, V.is_care_word, 0.6):
         return False  # 要介護3, 入所中: a care level or a status, no building (tables19: …5番9号要介護3)
+    if _one_text(vals) and len(set(so_far)) > 1:
+        return False  # 会員 on every row at different addresses: a kind or a status, no building (a building's rows
+        # share one street address: a care home's さくら荘 is kept; tables25, sample24's 西新宿1-2-1会員1)
     if mostly(vals, V.looks_like_address_part, 0.6):
         addr.append(c)
         taken.add(c)
         return True
     return False
+
+
+def _one_text(vals: Sequence[object]) -> bool:
+    """Three values or more, all one text that is no number (会員 on every row)."""
+    texts = {cell_text(v).strip() for v in vals}
+    return len(vals) >= 3 and len(texts) == 1 and not next(iter(texts)).isdigit()
 
 
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")

@@ -301,6 +301,13 @@ def regions() -> frozenset[str]:
     return frozenset(rules.load("pii_columns").get("japanese_regions", {}).get("names", []))
 
 
+@cache
+def facility_kana_words() -> tuple[str, ...]:
+    """The katakana words that end a facility's name after its place (テラス, ランド: signatures/pii_columns.toml
+    [facility_kana])."""
+    return tuple(rules.load("pii_columns").get("facility_kana", {}).get("words", []))
+
+
 def is_region_name(value: object) -> bool:
     """A region of Japan, whole or spread with spaces to a column's width (東北, 東　北). Only a column of them is no
     name column (:func:`scanner.detectors.pii._region_column`): 北　陸 (Kita Riku) and 東　海 (Azuma Kai) are real
