@@ -819,6 +819,12 @@ class Detail(Code):
                                                "be cut or shifted (a text-mode copy shifts every header)")
     CPIO_INNER_TRAILER = "cpio-inner-trailer", ("TRAILER!!! record at byte {at:d}, read after a skipped header, ends a "
                                                  "cpio archive inside the member skipped, not this one")
+    CPIO_AFTER_TRAILER = "cpio-after-trailer", ("cpio: {n:d} bytes after the TRAILER!!! record, from byte {at:d}, are "
+                                                 "neither zeros nor another cpio or compressed archive: not read")
+    CPIO_SPECIAL = "cpio-special", "cpio {kind:word} (mode {mode:word}): not read"
+    TAR_SKIPPED_TO_HEADER = ("tar-skipped-to-header", "tar: header at byte {start:d} damaged ({error:lib}); the member "
+                             "there not read, bytes {start:d} to {end:d} skipped to the next whole header and the "
+                             "members after it read")
     CPIO_HEADER_UNREADABLE = "cpio-header-unreadable", "header at byte {at:d} unreadable ({error:exc})"
     CPIO_MEMBER_PAST_END = "cpio-member-past-end", "member at byte {at:d} runs past the end of the archive"
     CPIO_NO_TRAILER = "cpio-no-trailer", "no TRAILER!!! record: the archive is truncated"

