@@ -825,6 +825,9 @@ class Detail(Code):
     TAR_SKIPPED_TO_HEADER = ("tar-skipped-to-header", "tar: header at byte {start:d} damaged ({error:lib}); the member "
                              "there not read, bytes {start:d} to {end:d} skipped to the next whole header and the "
                              "members after it read")
+    TAR_INNER_END = ("tar-inner-end", "tar: end-of-archive blocks at byte {start:d}, read after a skipped header, end "
+                     "a tar inside the member skipped, not this one; bytes {start:d} to {end:d} skipped to the next "
+                     "whole header and the members after it read")
     CPIO_HEADER_UNREADABLE = "cpio-header-unreadable", "header at byte {at:d} unreadable ({error:exc})"
     CPIO_MEMBER_PAST_END = "cpio-member-past-end", "member at byte {at:d} runs past the end of the archive"
     CPIO_NO_TRAILER = "cpio-no-trailer", "no TRAILER!!! record: the archive is truncated"

@@ -148,3 +148,48 @@ def test_a_cpio_member_with_invalid_type_bits_says_what_it_is(tmp_path: Path) ->
     said = {s["path"].rsplit(" » ", 1)[1]: s["detail"] for s in doc["skipped"]}
     assert said == {"pipe": "cpio FIFO (mode 010644): not read",
                     "odd.txt": "cpio file of no known type (mode 170644): not read"}, said
+
+
+def _tar(names: list[str], cwd: Path) -> bytes:
+    return subprocess.run(["tar", "--format=ustar", "-cf", "-", *names], cwd=cwd, capture_output=True,
+                          check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("tar") is None, reason="GNU tar not installed")
+def test_a_tar_with_a_damaged_header_is_read_on_past_it(tmp_path: Path) -> None:
+    """backup.tar (GNU tar, ustar): first.txt, inner.tar (a tar itself), the named file. inner.tar's header
+    damaged two ways: its checksum (a byte flipped) and its size (a digit that is none). tarfile stopped there:
+    "members after the first 1 not read", the named file missed, exit 0. GNU tar says "Skipping to next header",
+    scans block by block, lands in inner.tar's own header, lists inner.txt and stops at inner.tar's end blocks
+    (it misses the named file too). Now: with the size readable the damaged member is stepped over whole
+    (tar-skipped-to-header); without it, block by block as GNU tar, and inner.tar's end blocks after the skip are
+    said (tar-inner-end) and read past: the named file found in both, in the .tar.gz too."""
+    inner, tree = tmp_path / "inner", tmp_path / "tree"
+    inner.mkdir()
+    tree.mkdir()
+    (inner / "inner.txt").write_bytes(b"inner\n" * 3)
+    (tree / "inner.tar").write_bytes(_tar(["inner.txt"], inner))
+    (tree / "first.txt").write_bytes(b"first\n")
+    leaked = leaked_workbook(seed=32, rows=6)
+    (tree / LEAKED).write_bytes(leaked)
+    whole = _tar(["first.txt", "inner.tar", LEAKED], tree)
+    header = whole.index(b"inner.tar\x00")
+    by_sum, by_size = bytearray(whole), bytearray(whole)
+    by_sum[header + 148] ^= 0x01  # one bit of the checksum's first digit
+    by_size[header + 124 + 5] = ord("x")
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "sum.tar").write_bytes(bytes(by_sum))
+    (share / "size.tar").write_bytes(bytes(by_size))
+    (share / "size.tar.gz").write_bytes(gzip.compress(bytes(by_size), mtime=0))
+    listed = subprocess.run(["tar", "-tf", str(share / "sum.tar")], capture_output=True, text=True)
+    assert LEAKED not in listed.stdout and "Skipping to next header" in listed.stderr  # GNU tar's own reading
+    rc, doc, err = scan(share, tmp_path / "out")
+    found = sorted(h["path"].split(str(share) + "/")[1] for h in doc["files"] if h["inner_path"] == LEAKED)
+    assert found == [f"size.tar » {LEAKED}", f"size.tar.gz » {LEAKED}", f"sum.tar » {LEAKED}"], doc["skipped"]
+    assert {h["sha256"] for h in doc["files"] if h["inner_path"] == LEAKED} == {sha256(leaked)}
+    rows = {(s["path"].rsplit("/", 1)[1], c["code"]) for s in doc["skipped"] for c in s["detail_codes"]}
+    assert rows == {("sum.tar", "tar-skipped-to-header"), ("size.tar", "tar-skipped-to-header"),
+                    ("size.tar", "tar-inner-end"), ("size.tar.gz", "tar-skipped-to-header"),
+                    ("size.tar.gz", "tar-inner-end")}, doc["skipped"]
+    assert rc == 1, err

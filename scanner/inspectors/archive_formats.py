@@ -1439,7 +1439,8 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_STREAM_DAMAGED, **garbled))
         if after:
             yield Skipped(parent.location, Status.CORRUPT, after)
-        count = 0
+        nonlocal tf
+        count, skips = 0, 0
         while True:
             try:
                 ti = tf.next()
@@ -1449,6 +1450,15 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                     text = join_details((lost, text))
                 yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_UNREADABLE_AFTER, n=count, why=text))
                 return
+            if ti is None and skips < _TAR_SKIPS:
+                resumed = _tar_resync(tf, data, ratio_limit, skips)
+                if resumed is not None:  # as GNU tar ("skipping to next header"): one damaged header hides nothing
+                    at, found, tf, why = resumed
+                    skips += 1
+                    yield Skipped(parent.location, Status.CORRUPT,
+                                  say(Detail.TAR_SKIPPED_TO_HEADER, start=at, end=found, error=why) if why else
+                                  say(Detail.TAR_INNER_END, start=at, end=found))
+                    continue
             if ti is None:
                 if (lost := getattr(tf, "leakscan_lost", None)) is not None:
                     yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_AFTER_MEMBER, n=count, why=str(lost)))
@@ -1532,6 +1542,69 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield mark(_yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content)))
 
     return Opened(items)
+
+
+_TAR_SKIPS = 64  # damaged headers skipped in one tar (each said); past that the tar is listed as stopped
+_TAR_SUM = re.compile(rb"[ \x00]*[0-7]{1,8}[ \x00]*")
+
+
+def _tar_header_at(plain: bytes, at: int) -> bool:
+    """Whether a whole tar header (its checksum holds) is at AT."""
+    if not _TAR_SUM.fullmatch(plain, at + 148, at + 156):
+        return False
+    try:
+        tarfile.TarInfo.frombuf(plain[at:at + 512], "utf-8", "surrogateescape")
+    except (tarfile.HeaderError, ValueError):
+        return False
+    return True
+
+
+def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int,
+                skips: int) -> tuple[int, int, tarfile.TarFile, str] | None:
+    """After tarfile stopped at a damaged header (its checksum fails), where the next whole header is, as GNU tar
+    skips to it: (the damaged header's offset, a tarfile reading from the next header, why), or None (the real
+    end, a cut). The damaged header's size, when it still reads and a whole header (or the end) follows the data it
+    gives, steps over the member whole (a tar inside it is not taken for the outer's members); else block by block.
+    After a skip, end blocks followed by a whole header are those of a tar inside the member skipped: read on."""
+    stop = getattr(tf, "leakscan_stop", None)
+    at = tf.offset
+    inner_end = skips > 0 and isinstance(stop, tarfile.EOFHeaderError)  # type: ignore[attr-defined]
+    if not (isinstance(stop, tarfile.InvalidHeaderError) or inner_end) or at <= 0:  # type: ignore[attr-defined]
+        return None
+    plain = data if not (_compressed(data) or _any_lzma_alone(data)) else _inflated_tar(data, limit)
+    end = min(len(plain), limit)
+    found = None
+    try:
+        size = tarfile.nti(plain[at + 124:at + 136])
+    except (tarfile.HeaderError, ValueError):
+        size = -1
+    step = at + 512 + -(-size // 512) * 512
+    if not inner_end and 0 <= size and step <= end and (_tar_header_at(plain, step) or
+                                                         not plain[step:step + 1024].strip(b"\x00")):
+        if step >= end or not plain[step:step + 1024].strip(b"\x00"):
+            return None  # the damaged header was the last member's: said as members not read after it
+        found = step
+    else:
+        for b in range(at + 512, end - 511, 512):
+            if _tar_header_at(plain, b):
+                found = b
+                break
+    if found is None:
+        return None
+    why = "" if inner_end else f"{type(stop).__name__}: {stop}"  # "": a tar's end inside the member skipped
+    bio = io.BytesIO(plain)
+    bio.seek(found)
+    return at, found, tarfile.TarFile(fileobj=bio, mode="r", tarinfo=_WatchedTarInfo), why
+
+
+def _inflated_tar(data: bytes, limit: int) -> bytes:
+    """A compressed tar's bytes, inflated to at most LIMIT, to find a header again after a damaged one."""
+    if data.startswith(COMPRESSED_MAGIC):
+        return inflate_prefix(data, limit)[0]
+    try:
+        return _multistream_reader(data).read(limit)
+    except (OSError, EOFError, ValueError, zlib.error):
+        return b""
 
 
 def _tar_headers(run: bytes) -> list[int]:
