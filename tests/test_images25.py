@@ -193,3 +193,36 @@ def test_a_tar_with_a_damaged_header_is_read_on_past_it(tmp_path: Path) -> None:
                     ("size.tar", "tar-inner-end"), ("size.tar.gz", "tar-skipped-to-header"),
                     ("size.tar.gz", "tar-inner-end")}, doc["skipped"]
     assert rc == 1, err
+
+
+@needs_cpio
+def test_an_archive_whose_listing_stopped_makes_the_scan_incomplete(tmp_path: Path) -> None:
+    """A cpio cut inside its second member's header (members after it never listed: cpio-stopped) and a tar whose
+    damaged header no resync gets past (all 0xff to the end) were listed `corrupt` but the scan ended 0, complete.
+    README: 3 is an incomplete scan, a place that could not be listed named; an archive's members after a stop
+    were never listed, as a folder whose listing failed: now exit 3, scan.complete false, the archive in
+    scan.incomplete.unlisted. A member skipped with the listing read on past it keeps the scan complete."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for n in range(3):
+        (tree / f"m{n}.txt").write_bytes(b"member %d\n" % n * 20)
+    data = _cpio("newc", ["m0.txt", "m1.txt", "m2.txt"], tree)
+    cut_at = data.index(b"m1.txt") - 60  # inside the second header
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "cut.cpio").write_bytes(data[:cut_at])
+    rc, doc, err = scan(share, tmp_path / "out")
+    assert "cpio-stopped" in _codes(doc), doc["skipped"]
+    assert rc == 3, err
+    assert doc["scan"]["complete"] is False
+    assert [u["path"] for u in doc["scan"]["incomplete"]["unlisted"]] == [str(share / "cut.cpio")]
+    tar = _tar(["m0.txt", "m1.txt", "m2.txt"], tree)
+    (share / "cut.cpio").unlink()
+    (share / "rest.tar").write_bytes(tar[:1024] + b"\xff" * (len(tar) - 1024))
+    rc, doc, err = scan(share, tmp_path / "out2")
+    assert "tar-members-after-not-read" in _codes(doc), doc["skipped"]
+    assert rc == 3, err
+    (share / "rest.tar").write_bytes(tar[:1024] + b"\xff" * 512 + tar[1536:])  # one header: read on past it
+    rc, doc, err = scan(share, tmp_path / "out3")
+    assert _codes(doc) == ["tar-skipped-to-header"], doc["skipped"]
+    assert rc == 0 and doc["scan"]["complete"] is True, err
