@@ -1213,6 +1213,10 @@ class Detail(Code):
         "cannot open the QCOW image: its backing file {name:name} is a {format:word} image, which leakscan does not "
         "read as a backing disk: not examined; convert the chain with qemu-img (qemu-img convert -O raw IMAGE "
         "disk.raw) and scan the copy")
+    IMAGE_PARENT_MISMATCH = "image-parent-mismatch", (
+        "cannot open the {format:word} image: its parent {written:name} was found as {found:name}, which is another "
+        "disk (its identifier {own:word}; the child expects {expected:word}): the right parent file is needed "
+        "({library:lib})")
     IMAGE_PARENT_LOOP = "image-parent-loop", ("cannot open the {format:word} image: the parent chain loops back to "
                                               "{name:name} ({chain:name}), a damaged or crafted header; none of its "
                                               "files read")

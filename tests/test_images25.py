@@ -226,3 +226,25 @@ def test_an_archive_whose_listing_stopped_makes_the_scan_incomplete(tmp_path: Pa
     rc, doc, err = scan(share, tmp_path / "out3")
     assert _codes(doc) == ["tar-skipped-to-header"], doc["skipped"]
     assert rc == 0 and doc["scan"]["complete"] is True, err
+
+
+@pytest.mark.skipif(shutil.which("qemu-img") is None, reason="qemu-img not installed")
+def test_a_differencing_vhd_beside_another_disk_under_its_parent_name_names_both(tmp_path: Path) -> None:
+    """dfvfs' image-differential.vhd with image.vhd beside it replaced by another disk of the same size (qemu-img
+    vpc): refused with libvhdi's "mismatch in identifier" alone, neither file named. Now the parent name the child
+    records, the file found and both identifiers are said (image-parent-mismatch), exit 2."""
+    from tests.test_image_thirdparty import _unpack
+
+    child = _unpack(tmp_path, "image-differential.vhd", "image.vhd")
+    import pyvhdi
+
+    parent = pyvhdi.file()
+    parent.open(str(tmp_path / "image.vhd"))  # qemu-img refuses dfvfs' pair (checksums stale): libvhdi reads it
+    size = parent.media_size
+    parent.close()
+    (tmp_path / "image.vhd").unlink()
+    subprocess.run(["qemu-img", "create", "-q", "-f", "vpc", str(tmp_path / "image.vhd"), str(size)], check=True)
+    proc = run_leakscan("scan", str(child), "--name", LEAKED, "--out", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"its parent image.vhd was found as {tmp_path / 'image.vhd'}, which is another disk" in proc.stderr
+    assert "the child expects " in proc.stderr and "mismatch in identifier" in proc.stderr

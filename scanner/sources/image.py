@@ -26,7 +26,7 @@ from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
 from .image_backing import BackingFormatUnread
 from .image_layers import Layer, LayerFinder, full_reason, release_joined
-from .image_parents import MAX_CHAIN, ParentChainError
+from .image_parents import MAX_CHAIN, ParentChainError, ParentMismatchError
 from .image_parttypes import Verdict
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
@@ -1433,6 +1433,10 @@ class ImageSource:
                     return  # cut short before a table libqcow needs: read as far as it goes, listed qcow2-cut-short
             except ParentChainError as own:
                 e = own
+            if wrong := _raised_from(e, ParentMismatchError):
+                raise SourceError(say(Detail.IMAGE_PARENT_MISMATCH, format=name, written=wrong.written,
+                                      found=wrong.found, own=wrong.own, expected=wrong.expected,
+                                      library=wrong.library)) from e
             if chain := _raised_from(e, ParentChainError):
                 raise SourceError(say(Detail.IMAGE_PARENT_LOOP, format=name, name=chain.name, chain=" -> ".join(
                     chain.chain)) if chain.loops else say(Detail.IMAGE_PARENT_CHAIN_LONG, format=name,

@@ -121,6 +121,17 @@ class ParentChainError(OSError):
                          else f"the parent chain is longer than {MAX_CHAIN} images (at {name})")
 
 
+class ParentMismatchError(OSError):
+    """A parent file found under the name (or identifier) the child records that is another disk: libvhdi refuses
+    it ("mismatch in identifier") without naming either file. WRITTEN is the parent name the child records, FOUND
+    the file tried, EXPECTED the identifier the child records and OWN the file's own."""
+
+    def __init__(self, written: str, found: str, expected: str, own: str, library: str) -> None:
+        self.written, self.found, self.expected, self.own, self.library = written, found, expected, own, library
+        super().__init__(f"parent file {written} ({found}) is another disk: identifier {own}, the child expects "
+                         f"{expected} ({library})")
+
+
 def visit_parent(chain: list[str], location: str) -> None:
     """Note LOCATION as one more image of CHAIN (QCOW backing files, VHD and VMDK parents, from the child): a chain
     that comes back to a file already in it or longer than MAX_CHAIN raises ParentChainError. (A count of the
@@ -255,7 +266,13 @@ def dfvfs_parents_beside() -> None:
         parent.open_file_object(file_object)
         if parent.parent_identifier:
             vhdi_parent(self, file_system, found, parent, chain)
-        vhdi_file.set_parent(parent)
+        try:
+            vhdi_file.set_parent(parent)
+        except OSError as e:  # libvhdi names neither file: the one the child records and the one found are said
+            own, expected = str(parent.identifier or ""), str(vhdi_file.parent_identifier or "")
+            if own.casefold() == expected.casefold():
+                raise
+            raise ParentMismatchError(written or "?", found.location, expected, own, str(e)) from e
         self._parent_vhdi_files.append(parent)
         self._sub_file_objects.append(file_object)
 
