@@ -1267,6 +1267,9 @@ class Detail(Code):
                                           "the primary: walked as well")
     PARTITIONS_OVERLAP = "partitions-overlap", ("overlaps {others:name} in the partition table (damaged, or edited by "
                                                 "hand); the bytes they share are walked in each")
+    FS_AFTER_OVERLAP = "fs-after-overlap", ("a file system inside {name:name}, {at:d} bytes after its start, where "
+                                            "{other:name} it overlaps ends (its table entry's start moved?): walked "
+                                            "there")
     LV_READ_JOINED = "lv-read-joined", "logical volume {shape:word}, read joined by leakscan from its metadata"
     LV_RUNS_PAST_PV = "lv-runs-past-pv", ("runs past the end of its physical volume: {held:d} of its {size:d} bytes are "
                                           "in it (damaged metadata?); the rest cannot be examined")

@@ -248,3 +248,56 @@ def test_a_differencing_vhd_beside_another_disk_under_its_parent_name_names_both
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert f"its parent image.vhd was found as {tmp_path / 'image.vhd'}, which is another disk" in proc.stderr
     assert "the child expects " in proc.stderr and "mismatch in identifier" in proc.stderr
+
+
+def _move_gpt_start(data: bytearray, slot: int, lba: int) -> None:
+    """Set entry SLOT's first LBA in both GPT copies (primary after LBA 1, backup at the disk's end), their
+    checksums made to hold again: a table edited by hand, as gdisk would leave it."""
+    import struct
+    import zlib
+
+    last = len(data) // 512 - 1
+    for header in (512, last * 512):
+        entries = struct.unpack_from("<Q", data, header + 72)[0] * 512
+        count, size = struct.unpack_from("<II", data, header + 80)
+        struct.pack_into("<Q", data, entries + slot * size + 32, lba)
+        struct.pack_into("<I", data, header + 88, zlib.crc32(bytes(data[entries:entries + count * size])))
+        struct.pack_into("<I", data, header + 16, 0)
+        length = struct.unpack_from("<I", data, header + 12)[0]
+        struct.pack_into("<I", data, header + 16, zlib.crc32(bytes(data[header:header + length])))
+
+
+@pytest.mark.skipif(shutil.which("sfdisk") is None or shutil.which("mke2fs") is None or shutil.which("fls") is None,
+                    reason="sfdisk, mke2fs or fls not installed")
+def test_a_gpt_partition_moved_onto_another_names_the_overlap_and_finds_its_file_system(tmp_path: Path) -> None:
+    """sfdisk GPT, two ext2 (mke2fs -d); p2's start moved to inside p1 in both table copies (checksums fixed).
+    Before: p2 "holds data but no file system" with nothing about the overlap on its row, and its ext2 (at its old
+    start, where p1 ends) never walked: the named file in it missed. Now p2's row says the overlap and the file
+    system where p1 ends inside p2 is walked (fs-after-overlap), as ``fls -o`` at that sector lists it."""
+    disk = tmp_path / "disk.raw"
+    disk.write_bytes(b"")
+    subprocess.run(["truncate", "-s", "20M", str(disk)], check=True)
+    subprocess.run(["sfdisk", "-q", str(disk)], input=b"label: gpt\nstart=2048, size=8192\nstart=10240, size=8192\n",
+                   check=True)
+    leaked = leaked_workbook(seed=33, rows=6)
+    for n, start in ((1, 2048), (2, 10240)):
+        tree = tmp_path / f"t{n}"
+        tree.mkdir()
+        (tree / f"p{n}.txt").write_bytes(b"partition %d\n" % n)
+        if n == 2:
+            (tree / LEAKED).write_bytes(leaked)
+        subprocess.run(["mke2fs", "-q", "-t", "ext2", "-d", str(tree), "-E", f"offset={start * 512}", str(disk), "4M"],
+                       check=True)
+    data = bytearray(disk.read_bytes())
+    _move_gpt_start(data, 1, 6144)
+    image = tmp_path / "share" / "overlap.raw"
+    image.parent.mkdir()
+    image.write_bytes(bytes(data))
+    assert "p2.txt" in subprocess.run(["fls", "-o", "10240", str(image)], capture_output=True, text=True).stdout
+    assert "6144" in subprocess.run(["mmls", str(image)], capture_output=True, text=True).stdout
+    rc, doc, err = scan(image, tmp_path / "out")
+    assert [h["path"] for h in doc["files"]] == [f"{image} » p2-at-2097152 (ext2) » /{LEAKED}"], doc["skipped"]
+    (row,) = [s for s in doc["skipped"] if s["path"] == f"{image} » p2 » /"]
+    assert "partitions-overlap" in {c.get("code") for c in row["detail_codes"]}, row
+    volumes = {v["name"]: v for d in doc["scan"]["source_details"] for v in d.get("volumes", [])}
+    assert "fs-after-overlap" in {c["code"] for c in volumes["p2-at-2097152"]["note_codes"]}

@@ -1319,6 +1319,36 @@ class ImageSource:
             if shared:
                 text = say(Detail.PARTITIONS_OVERLAP, others=", ".join(shared))
                 layer.facts["note"] = join_details([layer.facts.get("note") or "", text])
+                layer.facts["overlap"] = text
+        self._layers += [found for layer, start, end in spans for found in self._fs_after_overlap(layer, start, end,
+                                                                                                   spans)]
+
+    _FS_KINDS = frozenset({"ext", "fat", "exfat", "ntfs", "xfs", "apfs", "luks", "bitlocker", "lvm"})
+
+    def _fs_after_overlap(self, layer: Layer, start: int, end: int, spans: list[tuple[Layer, int, int]]) -> list[Layer]:
+        """A partition with no file system at its start that overlaps another: its entry's start moved onto the
+        other partition (damaged, or edited to hide it), its file system where the other one ends. Looked for at
+        each such end inside it (a superblock the fixed signatures know), walked there and said (review24m: the
+        ext2 of p2 moved inside p1 was never found, nothing said)."""
+        from .image_sniff import HEAD, quick_kind
+
+        if layer.fs_type is not None or layer.problem is not None or self._img is None or len(layer.names) != 1:
+            return []
+        out = []
+        for other, _, other_end in spans:
+            if other is layer or not start < other_end < end:
+                continue
+            try:
+                head = bytes(self._img.read(other_end, HEAD))
+            except (OSError, RuntimeError):
+                continue
+            if quick_kind(head) not in self._FS_KINDS:
+                continue
+            name = f"{layer.names[0]}-at-{other_end - start}"
+            note = say(Detail.FS_AFTER_OVERLAP, name=layer.names[0], at=other_end - start, other=other.names[0])
+            out += self._volumes_inside(Layer((name,), None, other_end, end - other_end, facts={
+                "volume_system": layer.facts.get("volume_system", ""), "note": note}))
+        return out
 
     def _storage_spec(self) -> Any:
         """dfvfs' path spec of the storage media: EWF, QCOW, VHDI, VMDK, MODI ..., RAW, or the file itself."""
@@ -1790,6 +1820,8 @@ class ImageSource:
             return
         reason, detail = (verdict.reason, verdict.detail) if verdict else (Status.UNSUPPORTED,
                                                                             self._no_fs_detail(layer, tsk_error))
+        if overlap := layer.facts.get("overlap"):  # a table entry moved onto another partition: said on its row too
+            detail = join_details([detail, overlap])
         self._problems.append((layer, Skipped(Location(self._source, "/", self._hops(layer, None)), reason, detail)))
 
     def _name_partition_types(self) -> None:
