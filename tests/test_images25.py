@@ -215,7 +215,7 @@ def test_an_archive_whose_listing_stopped_makes_the_scan_incomplete(tmp_path: Pa
     assert "cpio-stopped" in _codes(doc), doc["skipped"]
     assert rc == 3, err
     assert doc["scan"]["complete"] is False
-    assert [u["path"] for u in doc["scan"]["incomplete"]["unlisted"]] == [str(share / "cut.cpio")]
+    assert [(u["path"], u["kind"]) for u in doc["scan"]["incomplete"]["unlisted"]] == [(str(share / "cut.cpio"), "archive")]
     tar = _tar(["m0.txt", "m1.txt", "m2.txt"], tree)
     (share / "cut.cpio").unlink()
     (share / "rest.tar").write_bytes(tar[:1024] + b"\xff" * (len(tar) - 1024))

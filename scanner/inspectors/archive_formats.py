@@ -1453,10 +1453,10 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             if ti is None and skips < _TAR_SKIPS:
                 resumed = _tar_resync(tf, data, ratio_limit, skips)
                 if resumed is not None:  # as GNU tar ("skipping to next header"): one damaged header hides nothing
-                    at, found, tf, why = resumed
+                    at, found, tf, error = resumed
                     skips += 1
                     yield Skipped(parent.location, Status.CORRUPT,
-                                  say(Detail.TAR_SKIPPED_TO_HEADER, start=at, end=found, error=why) if why else
+                                  say(Detail.TAR_SKIPPED_TO_HEADER, start=at, end=found, error=error) if error else
                                   say(Detail.TAR_INNER_END, start=at, end=found))
                     continue
             if ti is None:
@@ -1575,7 +1575,7 @@ def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int,
     end = min(len(plain), limit)
     found = None
     try:
-        size = tarfile.nti(plain[at + 124:at + 136])
+        size = tarfile.nti(plain[at + 124:at + 136])  # type: ignore[attr-defined]  # in tarfile, not in typeshed
     except (tarfile.HeaderError, ValueError):
         size = -1
     step = at + 512 + -(-size // 512) * 512
@@ -1926,6 +1926,7 @@ def _cpio_reader() -> type:
         cut: Any  # the member whose header is whole but whose data runs past the end (a cut archive), or None
         _file_entries: dict[str, Any]  # dfvfs' own index of the members (dfvfs has no type information)
 
+        file_format: str  # dfvfs' name of the format being read (newc, crc, odc, bin-...), changed per part
         parts: list[tuple[int, str]]  # where each archive of a concatenated stream begins (initramfs), its format
         rest: int | None  # a compressed archive after the last TRAILER!!! (an initramfs' main part): read as a member
         junk: int | None  # bytes after the last TRAILER!!! that are no zeros and no archive
