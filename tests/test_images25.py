@@ -301,3 +301,33 @@ def test_a_gpt_partition_moved_onto_another_names_the_overlap_and_finds_its_file
     assert "partitions-overlap" in {c.get("code") for c in row["detail_codes"]}, row
     volumes = {v["name"]: v for d in doc["scan"]["source_details"] for v in d.get("volumes", [])}
     assert "fs-after-overlap" in {c["code"] for c in volumes["p2-at-2097152"]["note_codes"]}
+
+
+@pytest.mark.skipif(shutil.which("qemu-img") is None or shutil.which("mke2fs") is None, reason="qemu-img or mke2fs")
+def test_a_split_sparse_vmdk_missing_its_last_extent_reads_the_extents_present(tmp_path: Path) -> None:
+    """qemu-img twoGbMaxExtentSparse of a 4,200 MiB disk (three extent files) holding an ext2 (mke2fs -d) in its
+    first 8 MiB; disk-s003.vmdk deleted. Before: the whole image refused ("Unable to locate all extent data
+    files"), exit 2, the named file in extent 1 never read. Now the extents present are read (the missing one as
+    zeros), the named file found, and the missing extent listed by name with the bytes of the disk it held
+    (media-file-missing), exit 3: never a clean."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    leaked = leaked_workbook(seed=34, rows=6)
+    (tree / LEAKED).write_bytes(leaked)
+    raw = tmp_path / "big.raw"
+    subprocess.run(["truncate", "-s", "4200M", str(raw)], check=True)
+    subprocess.run(["mke2fs", "-q", "-t", "ext2", "-d", str(tree), str(raw), "8M"], check=True)
+    folder = tmp_path / "vm"
+    folder.mkdir()
+    subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o", "subformat=twoGbMaxExtentSparse", str(raw),
+                    str(folder / "disk.vmdk")], check=True)
+    raw.unlink()
+    assert sorted(p.name for p in folder.iterdir()) == ["disk-s001.vmdk", "disk-s002.vmdk", "disk-s003.vmdk",
+                                                        "disk.vmdk"]
+    (folder / "disk-s003.vmdk").unlink()
+    rc, doc, err = scan(folder / "disk.vmdk", tmp_path / "out")
+    assert [(h["inner_path"], h["sha256"]) for h in doc["files"]] == [(f"/{LEAKED}", sha256(leaked))], err
+    (row,) = doc["skipped"]
+    assert row["detail_codes"][0]["code"] == "media-file-missing" and "disk-s003.vmdk (bytes 4294967296 to " in \
+        row["detail"], row
+    assert rc == 3 and doc["scan"]["complete"] is False, err

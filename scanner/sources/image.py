@@ -251,6 +251,7 @@ class ImageSource:
         self._held: Any = None  # dfvfs' file object of the storage media, held while the image is open (_hold)
         self._joined: list[str] = []  # joined LVM volumes registered for this image (image_layers.release_joined)
         self._flat_sizes: list[tuple[str, int, int]] = []  # flat VMDK extents read whose size is not the descriptor's
+        self._stand_ins: list[tuple[str, int, int]] = []  # sparse VMDK extents missing, read as zeros: name, at, size
         self._flat_after: list[str] = []  # the flat VMDK extents after the part read (missing, or after a cut one)
         self._bundle: Any = None  # a macOS sparse bundle's facts (image_bundle.BundleInfo) when the image is one
         self._udif: Any = None  # a UDIF libmodi refused, read table by table (image_udif.UdifInfo)
@@ -844,6 +845,12 @@ class ImageSource:
 
         gone = [f for f in self._files if f.get("missing") and (f.get("role") == "segment" or (
             f.get("role") == "extent" and isinstance(self._img, RawImage)))]  # flat extents read up to the gap
+        if self._stand_ins:  # sparse extents missing: the rest of the disk was read, their bytes were not
+            spans = ", ".join(f"{name} (bytes {at} to {at + size} of the disk, read as zeros)"
+                              for name, at, size in self._stand_ins)
+            return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
+                            say(Detail.MEDIA_FILE_MISSING, what="extent", names=spans,
+                                span=" (the extents present were read)"))]
         sizes = ", ".join(f"extent file {name} holds {actual} bytes where the descriptor says {size}"
                           for name, actual, size in self._flat_sizes)
         if self._flat_sizes and not gone:  # a flat VMDK read up to an extent cut short, those after it there, unread
@@ -1441,6 +1448,9 @@ class ImageSource:
                 fobj = resolver.Resolver.OpenFileObject(storage)
                 self._img, self._format = DfvfsImage(fobj), FORMAT_NAMES.get(kind, kind)
                 self._img.read(0, 512)  # a differencing image without its parent fails here, not mid-walk
+                # a split sparse VMDK with extent files missing: read with empty stand-ins (image_parents), each
+                # missing one listed with the bytes of the disk it held (_missing_segments)
+                self._stand_ins = list(getattr(fobj, "_leakscan_stand_ins", None) or [])
         except SourceError as e:
             if kind == "EWF":
                 raise SourceError(self._ewf_unreadable(str(e))) from e
