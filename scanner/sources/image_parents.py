@@ -19,7 +19,7 @@ import ntpath
 import posixpath
 import struct
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dfvfs.file_io.vmdk_file_io import VMDKFile
@@ -323,7 +323,9 @@ def _sparse_with_stand_ins(self: VMDKFile, path_spec: PathSpec) -> Any:
     with os.fdopen(open_evidence(location), "rb") as descriptor:
         handle.open_file_object(io.BytesIO(descriptor.read(1 << 20)))
     extents = list(handle.extent_descriptors)
-    folder, files, gone, header, at = os.path.dirname(location), [], [], b"", 0
+    folder, header, at = os.path.dirname(location), b"", 0
+    files: list[IO[bytes] | None] = []
+    gone: list[tuple[str, int, int]] = []
     for e in extents:
         name = str(e.filename).replace("\\", "/").rsplit("/", 1)[-1]
         path = os.path.join(folder, name)
@@ -341,16 +343,16 @@ def _sparse_with_stand_ins(self: VMDKFile, path_spec: PathSpec) -> Any:
             break
         at += int(e.size)
     if not gone or len(gone) == len(extents) or header[:4] != b"KDMV":
-        for f in files:
-            if f is not None:
-                f.close()
+        for kept in files:
+            if kept is not None:
+                kept.close()
         handle.close()
         return None
     sizes = {name: size for name, _, size in gone}
     names = iter(name for name, _, _ in gone)
-    files = [f if f is not None else io.BytesIO(_stand_in_extent(header, sizes[next(names)])) for f in files]
-    handle.open_extent_data_files_as_file_objects(files)
-    self.__dict__["_leakscan_extent_files"] = files  # kept open as long as the handle
+    opened = [f if f is not None else io.BytesIO(_stand_in_extent(header, sizes[next(names)])) for f in files]
+    handle.open_extent_data_files_as_file_objects(opened)
+    self.__dict__["_leakscan_extent_files"] = opened  # kept open as long as the handle
     self.__dict__["_leakscan_stand_ins"] = gone
     return handle
 
