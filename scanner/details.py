@@ -823,11 +823,11 @@ class Detail(Code):
                                                  "neither zeros nor another cpio or compressed archive: not read")
     CPIO_SPECIAL = "cpio-special", "cpio {kind:word} (mode {mode:word}): not read"
     TAR_SKIPPED_TO_HEADER = ("tar-skipped-to-header", "tar: header at byte {start:d} damaged ({error:lib}); the member "
-                             "there not read, bytes {start:d} to {end:d} skipped to the next whole header and the "
+                             "there not read, its bytes skipped to the next whole header at byte {end:d} and the "
                              "members after it read")
     TAR_INNER_END = ("tar-inner-end", "tar: end-of-archive blocks at byte {start:d}, read after a skipped header, end "
-                     "a tar inside the member skipped, not this one; bytes {start:d} to {end:d} skipped to the next "
-                     "whole header and the members after it read")
+                     "a tar inside the member skipped, not this one; skipped to the next whole header at byte {end:d} "
+                     "and the members after it read")
     CPIO_HEADER_UNREADABLE = "cpio-header-unreadable", "header at byte {at:d} unreadable ({error:exc})"
     CPIO_MEMBER_PAST_END = "cpio-member-past-end", "member at byte {at:d} runs past the end of the archive"
     CPIO_NO_TRAILER = "cpio-no-trailer", "no TRAILER!!! record: the archive is truncated"

@@ -2079,7 +2079,15 @@ def _damaged_name(data: bytes, at: int, fmt: str) -> str | None:
     return decode_name(raw)[0]
 
 
-def _damaged_members(parent: Entry, hop: Hop, data: bytes, reader: Any) -> dict[int, tuple[Location, Hop]]:
+class _CpioListing(Protocol):
+    """What _damaged_members reads of a CpioMembers reader (dfvfs' class has no type information)."""
+
+    members: list[Any]
+    file_format: str
+
+
+def _damaged_members(parent: Entry, hop: Hop, data: bytes,
+                     reader: _CpioListing) -> dict[int, tuple[Location, Hop]]:
     """For each damaged header whose member held a cpio read after a skip (its TRAILER!!! met): the location its
     members hang under, ``backup.cpio » inner.cpio » inner.txt`` (the name from the damaged header when it reads,
     else where the header is)."""
