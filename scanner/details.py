@@ -822,6 +822,15 @@ class Detail(Code):
                                                "be cut or shifted (a text-mode copy shifts every header)")
     CPIO_INNER_TRAILER = "cpio-inner-trailer", ("TRAILER!!! record at byte {at:d}, read after a skipped header, ends a "
                                                  "cpio archive inside the member skipped, not this one")
+    CPIO_AFTER_TRAILER = "cpio-after-trailer", ("cpio: {n:d} bytes after the TRAILER!!! record, from byte {at:d}, are "
+                                                 "neither zeros nor another cpio or compressed archive: not read")
+    CPIO_SPECIAL = "cpio-special", "cpio {kind:word} (mode {mode:word}): not read"
+    TAR_SKIPPED_TO_HEADER = ("tar-skipped-to-header", "tar: header at byte {start:d} damaged ({error:lib}); the member "
+                             "there not read, its bytes skipped to the next whole header at byte {end:d} and the "
+                             "members after it read")
+    TAR_INNER_END = ("tar-inner-end", "tar: end-of-archive blocks at byte {start:d}, read after a skipped header, end "
+                     "a tar inside the member skipped, not this one; skipped to the next whole header at byte {end:d} "
+                     "and the members after it read")
     CPIO_HEADER_UNREADABLE = "cpio-header-unreadable", "header at byte {at:d} unreadable ({error:exc})"
     CPIO_MEMBER_PAST_END = "cpio-member-past-end", "member at byte {at:d} runs past the end of the archive"
     CPIO_NO_TRAILER = "cpio-no-trailer", "no TRAILER!!! record: the archive is truncated"
@@ -1207,6 +1216,10 @@ class Detail(Code):
         "cannot open the QCOW image: its backing file {name:name} is a {format:word} image, which leakscan does not "
         "read as a backing disk: not examined; convert the chain with qemu-img (qemu-img convert -O raw IMAGE "
         "disk.raw) and scan the copy")
+    IMAGE_PARENT_MISMATCH = "image-parent-mismatch", (
+        "cannot open the {format:word} image: its parent {written:name} was found as {found:name}, which is another "
+        "disk (its identifier {own:word}; the child expects {expected:word}): the right parent file is needed "
+        "({library:lib})")
     IMAGE_PARENT_LOOP = "image-parent-loop", ("cannot open the {format:word} image: the parent chain loops back to "
                                               "{name:name} ({chain:name}), a damaged or crafted header; none of its "
                                               "files read")
@@ -1257,6 +1270,9 @@ class Detail(Code):
                                           "the primary: walked as well")
     PARTITIONS_OVERLAP = "partitions-overlap", ("overlaps {others:name} in the partition table (damaged, or edited by "
                                                 "hand); the bytes they share are walked in each")
+    FS_AFTER_OVERLAP = "fs-after-overlap", ("a file system inside {name:name}, {at:d} bytes after its start, where "
+                                            "{other:name} it overlaps ends (its table entry's start moved?): walked "
+                                            "there")
     LV_READ_JOINED = "lv-read-joined", "logical volume {shape:word}, read joined by leakscan from its metadata"
     LV_RUNS_PAST_PV = "lv-runs-past-pv", ("runs past the end of its physical volume: {held:d} of its {size:d} bytes are "
                                           "in it (damaged metadata?); the rest cannot be examined")

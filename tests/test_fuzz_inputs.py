@@ -327,6 +327,8 @@ def test_tar_listing_that_stops_early_is_listed(tmp_path: Path) -> None:
     assert len(names) == 1 and skips and skips[0].reason == "corrupt" and "not read" in skips[0].detail, (names, skips)
     damaged = tar[:second] + b"\xff" * 512 + tar[second + 512:]  # bad checksum
     names, skips = _members("damaged.tar.gz", gzip.compress(damaged, mtime=0), tmp_path)
-    assert len(names) == 1 and skips and "InvalidHeaderError" in skips[0].detail, (names, skips)
+    # images25: read on past the damaged header to the next whole one, as GNU tar does (the third member read)
+    assert len(names) == 2 and skips and "InvalidHeaderError" in skips[0].detail, (names, skips)
+    assert "skipped to the next whole header" in skips[0].detail, skips
     names, skips = _members("cut.tar", tar[:second], tmp_path)  # cut at a member boundary, no end marker
     assert len(names) == 1 and not skips  # every member there was read whole

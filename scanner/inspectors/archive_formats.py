@@ -33,7 +33,7 @@ from ..details import Detail, codes_of, join_details, say
 from ..doctables import stored_inner_directory
 from ..errors import ReadError
 from ..isolation import decoding
-from ..models import Entry, Hop, Link, Skipped
+from ..models import Entry, Hop, Link, Location, Skipped
 from ..passwords import byte_forms, entries
 from ..sources.base import Item
 from ..sources.local import decode_name
@@ -110,10 +110,12 @@ class _Member:
 
 
 def _yield_member(parent: Entry, hop: Hop, m: _Member, ctx: ScanContext, caps: ArchiveLimits,
-                  opener: Callable[[], IO[bytes]], blocked: tuple[Status, str] | None, charged: int = 0):
+                  opener: Callable[[], IO[bytes]], blocked: tuple[Status, str] | None, charged: int = 0,
+                  under: Location | None = None):
     """A readable member becomes an entry; a blocked one (encrypted, refused) becomes a Skipped, unless its
-    name matches a rule: then it is an entry whose open() fails, so the pipeline lists it as a hit too."""
-    loc = parent.location.child(hop, m.path, m.raw_hex)
+    name matches a rule: then it is an entry whose open() fails, so the pipeline lists it as a hit too. UNDER: the
+    location the member hangs under when it is not the archive's own (a cpio inside a member whose header broke)."""
+    loc = (under or parent.location).child(hop, m.path, m.raw_hex)
     name = member_base_name(m.path)
     if blocked and not ctx.rules.match(name):
         return Skipped(loc, *blocked)
@@ -1437,7 +1439,8 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_STREAM_DAMAGED, **garbled))
         if after:
             yield Skipped(parent.location, Status.CORRUPT, after)
-        count = 0
+        nonlocal tf
+        count, skips = 0, 0
         while True:
             try:
                 ti = tf.next()
@@ -1447,6 +1450,15 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                     text = join_details((lost, text))
                 yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_UNREADABLE_AFTER, n=count, why=text))
                 return
+            if ti is None and skips < _TAR_SKIPS:
+                resumed = _tar_resync(tf, data, ratio_limit, skips)
+                if resumed is not None:  # as GNU tar ("skipping to next header"): one damaged header hides nothing
+                    at, found, tf, error = resumed
+                    skips += 1
+                    yield Skipped(parent.location, Status.CORRUPT,
+                                  say(Detail.TAR_SKIPPED_TO_HEADER, start=at, end=found, error=error) if error else
+                                  say(Detail.TAR_INNER_END, start=at, end=found))
+                    continue
             if ti is None:
                 if (lost := getattr(tf, "leakscan_lost", None)) is not None:
                     yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_AFTER_MEMBER, n=count, why=str(lost)))
@@ -1530,6 +1542,69 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield mark(_yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content)))
 
     return Opened(items)
+
+
+_TAR_SKIPS = 64  # damaged headers skipped in one tar (each said); past that the tar is listed as stopped
+_TAR_SUM = re.compile(rb"[ \x00]*[0-7]{1,8}[ \x00]*")
+
+
+def _tar_header_at(plain: bytes, at: int) -> bool:
+    """Whether a whole tar header (its checksum holds) is at AT."""
+    if not _TAR_SUM.fullmatch(plain, at + 148, at + 156):
+        return False
+    try:
+        tarfile.TarInfo.frombuf(plain[at:at + 512], "utf-8", "surrogateescape")
+    except (tarfile.HeaderError, ValueError):
+        return False
+    return True
+
+
+def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int,
+                skips: int) -> tuple[int, int, tarfile.TarFile, str] | None:
+    """After tarfile stopped at a damaged header (its checksum fails), where the next whole header is, as GNU tar
+    skips to it: (the damaged header's offset, a tarfile reading from the next header, why), or None (the real
+    end, a cut). The damaged header's size, when it still reads and a whole header (or the end) follows the data it
+    gives, steps over the member whole (a tar inside it is not taken for the outer's members); else block by block.
+    After a skip, end blocks followed by a whole header are those of a tar inside the member skipped: read on."""
+    stop = getattr(tf, "leakscan_stop", None)
+    at = tf.offset
+    inner_end = skips > 0 and isinstance(stop, tarfile.EOFHeaderError)  # type: ignore[attr-defined]
+    if not (isinstance(stop, tarfile.InvalidHeaderError) or inner_end) or at <= 0:  # type: ignore[attr-defined]
+        return None
+    plain = data if not (_compressed(data) or _any_lzma_alone(data)) else _inflated_tar(data, limit)
+    end = min(len(plain), limit)
+    found = None
+    try:
+        size = tarfile.nti(plain[at + 124:at + 136])  # type: ignore[attr-defined]  # in tarfile, not in typeshed
+    except (tarfile.HeaderError, ValueError):
+        size = -1
+    step = at + 512 + -(-size // 512) * 512
+    if not inner_end and 0 <= size and step <= end and (_tar_header_at(plain, step) or
+                                                         not plain[step:step + 1024].strip(b"\x00")):
+        if step >= end or not plain[step:step + 1024].strip(b"\x00"):
+            return None  # the damaged header was the last member's: said as members not read after it
+        found = step
+    else:
+        for b in range(at + 512, end - 511, 512):
+            if _tar_header_at(plain, b):
+                found = b
+                break
+    if found is None:
+        return None
+    why = "" if inner_end else f"{type(stop).__name__}: {stop}"  # "": a tar's end inside the member skipped
+    bio = io.BytesIO(plain)
+    bio.seek(found)
+    return at, found, tarfile.TarFile(fileobj=bio, mode="r", tarinfo=_WatchedTarInfo), why
+
+
+def _inflated_tar(data: bytes, limit: int) -> bytes:
+    """A compressed tar's bytes, inflated to at most LIMIT, to find a header again after a damaged one."""
+    if data.startswith(COMPRESSED_MAGIC):
+        return inflate_prefix(data, limit)[0]
+    try:
+        return _multistream_reader(data).read(limit)
+    except (OSError, EOFError, ValueError, zlib.error):
+        return b""
 
 
 def _tar_headers(run: bytes) -> list[int]:
@@ -1831,6 +1906,10 @@ _CPIO_MAGIC = {"newc": b"070701", "crc": b"070702", "odc": b"070707", "bin-littl
                "bin-big-endian": b"\x71\xc7"}
 _SKIPS_NAMED = 5  # damaged headers skipped named one by one (a text-mode transfer shifts every one); the rest counted
 _HP_DEVICES = (statmod.S_IFCHR, statmod.S_IFBLK, statmod.S_IFIFO, statmod.S_IFSOCK)
+_NON_ZERO = re.compile(rb"[^\x00]")
+_CPIO_KINDS = {statmod.S_IFCHR: "character device", statmod.S_IFBLK: "block device", statmod.S_IFIFO: "FIFO",
+               statmod.S_IFSOCK: "socket"}
+_COMPRESSED_EXT = {"gzip": ".gz", "bzip2": ".bz2", "xz": ".xz", "zstd": ".zst", "lzma": ".lzma"}
 
 
 def _cpio_reader() -> type:
@@ -1847,9 +1926,15 @@ def _cpio_reader() -> type:
         cut: Any  # the member whose header is whole but whose data runs past the end (a cut archive), or None
         _file_entries: dict[str, Any]  # dfvfs' own index of the members (dfvfs has no type information)
 
+        file_format: str  # dfvfs' name of the format being read (newc, crc, odc, bin-...), changed per part
+        parts: list[tuple[int, str]]  # where each archive of a concatenated stream begins (initramfs), its format
+        rest: int | None  # a compressed archive after the last TRAILER!!! (an initramfs' main part): read as a member
+        junk: int | None  # bytes after the last TRAILER!!! that are no zeros and no archive
+
         def _ReadFileEntries(self, file_object: Any) -> None:  # noqa: N802 - dfvfs' interface
             self._file_entries, self.members, self.stopped, self.cut, self.skipped = {}, [], "", None, []
-            offset, trailer = 0, False
+            self.parts, self.rest, self.junk = [(0, self.file_format)], None, None
+            offset, trailer, since_skip = 0, False, 0
             while offset < self._file_size:
                 try:
                     entry = self._ReadFileEntry(file_object, offset)
@@ -1866,6 +1951,7 @@ def _cpio_reader() -> type:
                         return
                     # as GNU cpio reads on ("skipped N bytes of junk"): one damaged header hides no member after it
                     self.skipped.append(say(Detail.CPIO_SKIPPED_TO_HEADER, why=why, start=offset, end=resumed))
+                    self.skip_at, since_skip = offset, len(self.members)
                     offset = resumed
                     continue
                 self._hp_device(file_object, offset, entry)
@@ -1880,15 +1966,53 @@ def _cpio_reader() -> type:
                     # the next header): the outer archive's members after it are read on, not ended there
                     resumed = self._next_header(file_object, offset - 1) if self.skipped else None
                     if resumed is None:
-                        trailer = True
-                        break
+                        following = self._after_trailer(file_object, offset)
+                        if following is None:
+                            trailer = True
+                            break
+                        offset = following  # the next archive of a concatenated stream (initramfs): read on
+                        continue
                     why = say(Detail.CPIO_INNER_TRAILER, at=offset - entry.size)
                     self.skipped.append(say(Detail.CPIO_SKIPPED_TO_HEADER, why=why, start=offset, end=resumed))
+                    # the members read since the skip lie inside the member whose header was damaged (a cpio in
+                    # the cpio): theirs, not the outer archive's
+                    for inner in self.members[since_skip:]:
+                        inner.inside = self.skip_at
+                    since_skip = len(self.members)
                     offset = resumed
                     continue
+                entry.part = len(self.parts) - 1
                 self.members.append(entry)
             if not trailer:
                 self.stopped = self.stopped or say(Detail.CPIO_NO_TRAILER)
+
+        def _after_trailer(self, file_object: _Bytes, offset: int) -> int | None:
+            """Where the next archive of a concatenated stream begins after a TRAILER!!! (an initramfs: microcode
+            cpio, then the main one, uncompressed or compressed), skipping the zeros between; None at the end. A
+            cpio of any format is read on (its format taken); a compressed one is kept as ``rest``, other bytes as
+            ``junk`` (both said by the caller)."""
+            buf = file_object.getvalue()
+            found = _NON_ZERO.search(buf, offset)
+            if found is None:
+                return None
+            at, was = found.start(), self.file_format
+            for fmt, magic in _CPIO_MAGIC.items():
+                if not buf.startswith(magic, at):
+                    continue
+                self.file_format = fmt
+                try:
+                    entry = self._ReadFileEntry(file_object, at)
+                except (dfvfs_errors.Error, ValueError, OSError, struct.error, AttributeError):
+                    entry = None
+                if entry is not None and entry.size > 0 and entry.data_offset + entry.data_size <= self._file_size:
+                    self.parts.append((at, fmt))
+                    return at
+                self.file_format = was
+            if _compressed(buf[at:at + 16]):
+                self.rest = at
+            else:
+                self.junk = at
+            return None
 
         def _magic_at(self, file_object: _Bytes, offset: int) -> bool:
             """Whether the archive's header magic is at OFFSET (an unknown format: taken as there)."""
@@ -1938,6 +2062,42 @@ def _cpio_reader() -> type:
     return CpioMembers
 
 
+def _damaged_name(data: bytes, at: int, fmt: str) -> str | None:
+    """The name in a damaged cpio header at AT when its name-size field still reads (a size digit damaged leaves
+    the name whole), or None."""
+    fields = {"newc": (110, 94, 16), "crc": (110, 94, 16), "odc": (76, 59, 8)}.get(fmt)
+    if fields is None:
+        return None
+    head, field, base = fields
+    try:
+        size = int(data[at + field:at + field + (8 if base == 16 else 6)], base)
+    except ValueError:
+        return None
+    raw = data[at + head:at + head + size].rstrip(b"\x00")
+    if not 0 < len(raw) < 4096 or b"\x00" in raw or any(c < 0x20 for c in raw):
+        return None
+    return decode_name(raw)[0]
+
+
+class _CpioListing(Protocol):
+    """What _damaged_members reads of a CpioMembers reader (dfvfs' class has no type information)."""
+
+    members: list[Any]
+    file_format: str
+
+
+def _damaged_members(parent: Entry, hop: Hop, data: bytes,
+                     reader: _CpioListing) -> dict[int, tuple[Location, Hop]]:
+    """For each damaged header whose member held a cpio read after a skip (its TRAILER!!! met): the location its
+    members hang under, ``backup.cpio » inner.cpio » inner.txt`` (the name from the damaged header when it reads,
+    else where the header is)."""
+    out: dict[int, tuple[Location, Hop]] = {}
+    for at in {m.inside for m in reader.members if getattr(m, "inside", None) is not None}:
+        name = _damaged_name(data, at, reader.file_format) or f"(member at byte {at}, header damaged)"
+        out[at] = (parent.location.child(hop, name), Hop(hop.kind, name, {"format": f"cpio ({reader.file_format})", "header_damaged_at": at}))
+    return out
+
+
 def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     """cpio archives (newc, crc, odc, old binary both byte orders) through dfvfs' cpio reader. Members
     are stored, not compressed: each is a slice of the archive's bytes."""
@@ -1949,12 +2109,19 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
     linked = {m.inode_number: m for m in reader.members
               if (m.number_of_links or 0) > 1 and m.data_size > 0 and statmod.S_ISREG(m.mode or 0)}
 
+    hops = [hop] + [Hop(hop.kind, hop.name, {**hop.detail, "format": f"cpio ({fmt})", "archive": n + 1, "at": at})
+                    for n, (at, fmt) in enumerate(reader.parts[1:], 1)]
+    within = _damaged_members(parent, hop, data, reader)
+
     def items() -> Iterator[Any]:
         for m in reader.members:
             raw = m.path.encode("latin-1")
             path, was_utf8 = decode_name(raw)
             raw_hex = None if was_utf8 else raw.hex()
-            loc = parent.location.child(hop, path, raw_hex)
+            inside = getattr(m, "inside", None)
+            at_hop = hops[getattr(m, "part", 0)] if inside is None else within[inside][1]
+            under = None if inside is None else within[inside][0]
+            loc = (under or parent.location).child(at_hop, path, raw_hex)
             kind = statmod.S_IFMT(m.mode or 0)
             start, size = m.data_offset, m.data_size
             if kind == statmod.S_IFREG and not size and (m.number_of_links or 0) > 1 and m.inode_number in linked:
@@ -1965,12 +2132,23 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
                 yield Link(loc, decode_name(data[start:start + size])[0])
                 continue
             if kind != statmod.S_IFREG:
-                yield Skipped(loc, Status.SPECIAL_FILE, say(Detail.CPIO_SPECIAL_NOT_READ))
+                what = _CPIO_KINDS.get(kind, "file of no known type")  # type bits no Unix file has (0o170000)
+                yield Skipped(loc, Status.SPECIAL_FILE, say(Detail.CPIO_SPECIAL, kind=what, mode=f"{m.mode or 0:06o}"))
                 continue
             member = _Member(path, raw_hex, size, size, iso_utc(m.modification_time) if m.modification_time else None)
             blocked = caps.declared(size, None)
-            yield _yield_member(parent, hop, member, ctx, caps,
-                                partial(io.BytesIO, data[start:start + size]), blocked)
+            yield _yield_member(parent, at_hop, member, ctx, caps,
+                                partial(io.BytesIO, data[start:start + size]), blocked, under=under)
+        if reader.rest is not None:  # the compressed archive after the first (an initramfs' main part): a member,
+            # opened by the archive inspector as any compressed cpio is
+            ext = _COMPRESSED_EXT[_compression_name(data[reader.rest:reader.rest + 16])]
+            name = f"(archive {len(reader.parts) + 1} at byte {reader.rest}).cpio{ext}"
+            member = _Member(name, None, len(data) - reader.rest, None, None)
+            yield _yield_member(parent, hop, member, ctx, caps, partial(io.BytesIO, data[reader.rest:]),
+                                caps.declared(len(data) - reader.rest, None))
+        if reader.junk is not None:
+            yield Skipped(parent.location, Status.UNSUPPORTED, say(Detail.CPIO_AFTER_TRAILER, at=reader.junk,
+                                                                    n=len(data) - reader.junk))
         for skipped in reader.skipped[:_SKIPS_NAMED]:
             yield Skipped(parent.location, Status.CORRUPT, skipped)
         if len(reader.skipped) > _SKIPS_NAMED:  # one row for the rest: a row per member buries the report

@@ -26,7 +26,7 @@ from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
 from .image_backing import BackingFormatUnread
 from .image_layers import Layer, LayerFinder, full_reason, release_joined
-from .image_parents import MAX_CHAIN, ParentChainError
+from .image_parents import MAX_CHAIN, ParentChainError, ParentMismatchError
 from .image_parttypes import Verdict
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
@@ -251,6 +251,7 @@ class ImageSource:
         self._held: Any = None  # dfvfs' file object of the storage media, held while the image is open (_hold)
         self._joined: list[str] = []  # joined LVM volumes registered for this image (image_layers.release_joined)
         self._flat_sizes: list[tuple[str, int, int]] = []  # flat VMDK extents read whose size is not the descriptor's
+        self._stand_ins: list[tuple[str, int, int]] = []  # sparse VMDK extents missing, read as zeros: name, at, size
         self._flat_after: list[str] = []  # the flat VMDK extents after the part read (missing, or after a cut one)
         self._bundle: Any = None  # a macOS sparse bundle's facts (image_bundle.BundleInfo) when the image is one
         self._udif: Any = None  # a UDIF libmodi refused, read table by table (image_udif.UdifInfo)
@@ -844,6 +845,12 @@ class ImageSource:
 
         gone = [f for f in self._files if f.get("missing") and (f.get("role") == "segment" or (
             f.get("role") == "extent" and isinstance(self._img, RawImage)))]  # flat extents read up to the gap
+        if self._stand_ins:  # sparse extents missing: the rest of the disk was read, their bytes were not
+            spans = ", ".join(f"{name} (bytes {at} to {at + size} of the disk, read as zeros)"
+                              for name, at, size in self._stand_ins)
+            return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
+                            say(Detail.MEDIA_FILE_MISSING, what="extent", names=spans,
+                                span=" (the extents present were read)"))]
         sizes = ", ".join(f"extent file {name} holds {actual} bytes where the descriptor says {size}"
                           for name, actual, size in self._flat_sizes)
         if self._flat_sizes and not gone:  # a flat VMDK read up to an extent cut short, those after it there, unread
@@ -1319,6 +1326,36 @@ class ImageSource:
             if shared:
                 text = say(Detail.PARTITIONS_OVERLAP, others=", ".join(shared))
                 layer.facts["note"] = join_details([layer.facts.get("note") or "", text])
+                layer.facts["overlap"] = text
+        self._layers += [found for layer, start, end in spans for found in self._fs_after_overlap(layer, start, end,
+                                                                                                   spans)]
+
+    _FS_KINDS = frozenset({"ext", "fat", "exfat", "ntfs", "xfs", "apfs", "luks", "bitlocker", "lvm"})
+
+    def _fs_after_overlap(self, layer: Layer, start: int, end: int, spans: list[tuple[Layer, int, int]]) -> list[Layer]:
+        """A partition with no file system at its start that overlaps another: its entry's start moved onto the
+        other partition (damaged, or edited to hide it), its file system where the other one ends. Looked for at
+        each such end inside it (a superblock the fixed signatures know), walked there and said (review24m: the
+        ext2 of p2 moved inside p1 was never found, nothing said)."""
+        from .image_sniff import HEAD, quick_kind
+
+        if layer.fs_type is not None or layer.problem is not None or self._img is None or len(layer.names) != 1:
+            return []
+        out = []
+        for other, _, other_end in spans:
+            if other is layer or not start < other_end < end:
+                continue
+            try:
+                head = bytes(self._img.read(other_end, HEAD))
+            except (OSError, RuntimeError):
+                continue
+            if quick_kind(head) not in self._FS_KINDS:
+                continue
+            name = f"{layer.names[0]}-at-{other_end - start}"
+            note = say(Detail.FS_AFTER_OVERLAP, name=layer.names[0], at=other_end - start, other=other.names[0])
+            out += self._volumes_inside(Layer((name,), None, other_end, end - other_end, facts={
+                "volume_system": layer.facts.get("volume_system", ""), "note": note}))
+        return out
 
     def _storage_spec(self) -> Any:
         """dfvfs' path spec of the storage media: EWF, QCOW, VHDI, VMDK, MODI ..., RAW, or the file itself."""
@@ -1411,6 +1448,9 @@ class ImageSource:
                 fobj = resolver.Resolver.OpenFileObject(storage)
                 self._img, self._format = DfvfsImage(fobj), FORMAT_NAMES.get(kind, kind)
                 self._img.read(0, 512)  # a differencing image without its parent fails here, not mid-walk
+                # a split sparse VMDK with extent files missing: read with empty stand-ins (image_parents), each
+                # missing one listed with the bytes of the disk it held (_missing_segments)
+                self._stand_ins = list(getattr(fobj, "_leakscan_stand_ins", None) or [])
         except SourceError as e:
             if kind == "EWF":
                 raise SourceError(self._ewf_unreadable(str(e))) from e
@@ -1433,6 +1473,10 @@ class ImageSource:
                     return  # cut short before a table libqcow needs: read as far as it goes, listed qcow2-cut-short
             except ParentChainError as own:
                 e = own
+            if wrong := _raised_from(e, ParentMismatchError):
+                raise SourceError(say(Detail.IMAGE_PARENT_MISMATCH, format=name, written=wrong.written,
+                                      found=wrong.found, own=wrong.own, expected=wrong.expected,
+                                      library=wrong.library)) from e
             if chain := _raised_from(e, ParentChainError):
                 raise SourceError(say(Detail.IMAGE_PARENT_LOOP, format=name, name=chain.name, chain=" -> ".join(
                     chain.chain)) if chain.loops else say(Detail.IMAGE_PARENT_CHAIN_LONG, format=name,
@@ -1786,6 +1830,8 @@ class ImageSource:
             return
         reason, detail = (verdict.reason, verdict.detail) if verdict else (Status.UNSUPPORTED,
                                                                             self._no_fs_detail(layer, tsk_error))
+        if overlap := layer.facts.get("overlap"):  # a table entry moved onto another partition: said on its row too
+            detail = join_details([detail, overlap])
         self._problems.append((layer, Skipped(Location(self._source, "/", self._hops(layer, None)), reason, detail)))
 
     def _name_partition_types(self) -> None:

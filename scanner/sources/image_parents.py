@@ -14,10 +14,12 @@ file that is no QCOW image (raw, VMDK, VHD/VHDX) is read through its own back-en
 
 from __future__ import annotations
 
+import io
 import ntpath
 import posixpath
+import struct
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dfvfs.file_io.vmdk_file_io import VMDKFile
@@ -121,6 +123,17 @@ class ParentChainError(OSError):
                          else f"the parent chain is longer than {MAX_CHAIN} images (at {name})")
 
 
+class ParentMismatchError(OSError):
+    """A parent file found under the name (or identifier) the child records that is another disk: libvhdi refuses
+    it ("mismatch in identifier") without naming either file. WRITTEN is the parent name the child records, FOUND
+    the file tried, EXPECTED the identifier the child records and OWN the file's own."""
+
+    def __init__(self, written: str, found: str, expected: str, own: str, library: str) -> None:
+        self.written, self.found, self.expected, self.own, self.library = written, found, expected, own, library
+        super().__init__(f"parent file {written} ({found}) is another disk: identifier {own}, the child expects "
+                         f"{expected} ({library})")
+
+
 def visit_parent(chain: list[str], location: str) -> None:
     """Note LOCATION as one more image of CHAIN (QCOW backing files, VHD and VMDK parents, from the child): a chain
     that comes back to a file already in it or longer than MAX_CHAIN raises ParentChainError. (A count of the
@@ -155,12 +168,18 @@ def dfvfs_parents_beside() -> None:
     if _patched:
         return
     from dfvfs.file_io import qcow_file_io, vhdi_file_io, vmdk_file_io
+    from dfvfs.lib import errors as dfvfs_errors
     from dfvfs.lib import ewf_helper
 
     vmdk_open = vmdk_file_io.VMDKFile._OpenFileObject
 
     def vmdk_with_parent(self: Any, path_spec: Any, chain: list[str] | None = None) -> Any:
-        handle = _monolithic_sparse(self, path_spec) or vmdk_open(self, path_spec)
+        try:
+            handle = _monolithic_sparse(self, path_spec) or vmdk_open(self, path_spec)
+        except (OSError, RuntimeError, ValueError, dfvfs_errors.Error):
+            handle = _sparse_with_stand_ins(self, path_spec)
+            if handle is None:
+                raise
         written = handle.parent_filename
         if not written:
             return handle
@@ -255,7 +274,13 @@ def dfvfs_parents_beside() -> None:
         parent.open_file_object(file_object)
         if parent.parent_identifier:
             vhdi_parent(self, file_system, found, parent, chain)
-        vhdi_file.set_parent(parent)
+        try:
+            vhdi_file.set_parent(parent)
+        except OSError as e:  # libvhdi names neither file: the one the child records and the one found are said
+            own, expected = str(parent.identifier or ""), str(vhdi_file.parent_identifier or "")
+            if own.casefold() == expected.casefold():
+                raise
+            raise ParentMismatchError(written or "?", found.location, expected, own, str(e)) from e
         self._parent_vhdi_files.append(parent)
         self._sub_file_objects.append(file_object)
 
@@ -264,6 +289,72 @@ def dfvfs_parents_beside() -> None:
     qcow_file_io.QCOWFile._OpenParentFile = qcow_parent
     ewf_helper.EWFGlobPathSpec = _ewf_glob_or_itself(ewf_helper.EWFGlobPathSpec)
     _patched = True
+
+
+def _stand_in_extent(header: bytes, size: int) -> bytes:
+    """An empty sparse extent of SIZE bytes (a KDMV header copied from a present extent, its capacity set, a grain
+    directory of zeros): libvmdk reads it as zeros, so the extents present open without the missing one."""
+    out = bytearray(header[:512])
+    struct.pack_into("<Q", out, 12, size // 512)  # capacity in sectors
+    struct.pack_into("<QQ", out, 28, 0, 0)  # no embedded descriptor (offset, size)
+    grains = -(-size // 512 // max(1, struct.unpack_from("<Q", out, 20)[0]))
+    tables = -(-grains // max(1, struct.unpack_from("<I", out, 44)[0]))
+    directory = -(-tables * 4 // 512) * 512
+    struct.pack_into("<QQQ", out, 48, 1 + directory // 512, 1, 1 + 2 * directory // 512)
+    return bytes(out) + bytes(2 * directory)
+
+
+def _sparse_with_stand_ins(self: VMDKFile, path_spec: PathSpec) -> Any:
+    """The pyvmdk handle of a split sparse VMDK (twoGbMaxExtentSparse) with extent files missing, each missing one
+    replaced by an empty stand-in (read as zeros) so that what the extents present hold is read; the missing names
+    are kept on SELF (``_leakscan_stand_ins``: name, disk offset, size) for the image to list (a disk whose last
+    extent was missing was refused whole, though its partitions lay in the first). None when this is not that case
+    (a flat or other extent missing, none present, not an OS file)."""
+    import os
+
+    from ..backends import load
+    from .image_noatime import open_evidence
+
+    pyvmdk = load("pyvmdk")
+    location = getattr(path_spec.parent, "location", None) if path_spec.HasParent() else None
+    if not location or path_spec.parent.type_indicator != "OS":
+        return None
+    handle = pyvmdk.handle()
+    with os.fdopen(open_evidence(location), "rb") as descriptor:
+        handle.open_file_object(io.BytesIO(descriptor.read(1 << 20)))
+    extents = list(handle.extent_descriptors)
+    folder, header, at = os.path.dirname(location), b"", 0
+    files: list[IO[bytes] | None] = []
+    gone: list[tuple[str, int, int]] = []
+    for e in extents:
+        name = str(e.filename).replace("\\", "/").rsplit("/", 1)[-1]
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and not os.path.islink(path):
+            f = os.fdopen(open_evidence(path), "rb")
+            files.append(f)
+            if not header and e.type == pyvmdk.extent_types.SPARSE:
+                header = f.read(512)
+                f.seek(0)
+        elif e.type == pyvmdk.extent_types.SPARSE:
+            files.append(None)
+            gone.append((name, at, int(e.size)))
+        else:
+            header = b""
+            break
+        at += int(e.size)
+    if not gone or len(gone) == len(extents) or header[:4] != b"KDMV":
+        for kept in files:
+            if kept is not None:
+                kept.close()
+        handle.close()
+        return None
+    sizes = {name: size for name, _, size in gone}
+    names = iter(name for name, _, _ in gone)
+    opened = [f if f is not None else io.BytesIO(_stand_in_extent(header, sizes[next(names)])) for f in files]
+    handle.open_extent_data_files_as_file_objects(opened)
+    self.__dict__["_leakscan_extent_files"] = opened  # kept open as long as the handle
+    self.__dict__["_leakscan_stand_ins"] = gone
+    return handle
 
 
 def _monolithic_sparse(self: VMDKFile, path_spec: PathSpec) -> Any:
