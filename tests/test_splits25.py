@@ -12,6 +12,7 @@
 4. Equal-size rotated logs ``app.log.001`` .. ``.004`` in a zip past --max-inspect-mb: before listed
    ``split-set-over-hold`` (names and sizes only), exit 3. Now their first bytes say they are files: nothing listed.
 5. A CSV set missing its middle piece (``split -n 3``, ``.002`` gone): exit 0, complete, said (decided, see the test).
+6. The header-row test of split sets and the table reader normalise a header cell one way (scanner.headerwords).
 """
 
 from __future__ import annotations

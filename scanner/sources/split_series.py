@@ -14,15 +14,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import unicodedata
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import IO, cast
 
-from .. import rules
 from ..details import Detail, join_details, say
+from ..headerwords import is_header_cell
 
 _SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3,4})$", re.IGNORECASE | re.ASCII)
 # any other file cut the same way (``split -b 1M customers.csv customers.csv.``, 7-Zip/HJSplit ``X.csv.001``):
@@ -685,16 +683,6 @@ def _apart(names_in: tuple[str, ...], head_of: Callable[[str], bytes | None] | N
     return ""
 
 
-@cache
-def _header_words() -> frozenset[str]:
-    """The header words of the table reader's rules (signatures/pii_columns.toml: columns, renditions), NFKC and
-    casefolded: a line two of whose cells are such words is a header row."""
-    data = rules.load("pii_columns")
-    words = {w for c in data.get("column", []) for w in c.get("words", [])}
-    words.update(w for ws in (data.get("rendition") or {}).values() for w in ws)
-    return frozenset(unicodedata.normalize("NFKC", w).casefold() for w in words)
-
-
 def _zeroed_text(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], bytes | None] | None,
                  tail_of: Callable[[str], bytes | None] | None) -> bool:
     """Whether a text's pieces (``whole`` a LINE_EXTS name) whose first piece begins with zeros (no image by its
@@ -735,8 +723,7 @@ def header_line(head: bytes) -> bool:
         else:
             return False
         sep = max(",\t;|", key=line.count)
-        cells = (unicodedata.normalize("NFKC", c.strip().strip('"')).casefold() for c in line.split(sep))
-        return sum(c in _header_words() for c in cells) >= 2
+        return sum(is_header_cell(c.strip().strip('"')) for c in line.split(sep)) >= 2
     except Exception:  # noqa: BLE001 - a failure path never raises: no header said
         return False
 
