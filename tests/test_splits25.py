@@ -193,3 +193,21 @@ def test_a_later_text_piece_after_a_disks_start_is_still_listed_unjoined(tmp_pat
     _code, doc = _scan(tmp_path / "out", str(ev.parent))
     said = _said(doc, "cut/")
     assert said.get("cut/notes.csv.002", [])[:1] == ["split-piece-unjoined"], said
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8", "euc-jp"])
+def test_one_text_cut_at_any_byte_is_never_pieces_apart(encoding: str) -> None:
+    """1b. A roster (one encoding) cut at every byte: its two pieces are never taken for two encodings (a line has
+    one encoding on both sides of a cut). splits25's first version took a short cp932/EUC-JP run for UTF-8 once a
+    "cut character" was dropped (euc-jp: 7 of 4,274 cuts); pieces then read apart, the cut row lost."""
+    from scanner.sources.split_series import _apart
+
+    whole = csv_bytes(people_rows(60, seed=7), encoding)
+    found = []
+    for cut in range(1, len(whole) - 1):
+        pieces = {"x.csv.001": whole[:cut], "x.csv.002": whole[cut:]}
+        if _apart(tuple(pieces), lambda n, p=pieces: p[n][:4608], lambda n, p=pieces: p[n][-65557:]):
+            found.append(cut)
+    assert found == [], (len(found), found[:5])
+    memo = _memos()
+    assert _apart(tuple(memo), lambda n: memo[n][:4608], lambda n: memo[n][-65557:]) == "cp932, utf-8"

@@ -645,13 +645,34 @@ def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], by
 
 
 def _side(raw: bytes, last: bool) -> str:
-    """The encoding of one side of a glued line (the end of a piece after its last line end, or the start of the next
-    before its first): '' for ASCII or nothing, ``utf-8``, else the first of cp932 / euc-jp that decodes it (a
-    character cut at the edge dropped), ``other`` when none does."""
+    """The encoding of one side of a glued line (the end of a piece after its last line end, ``last``, or the start of
+    the next before its first): '' when no non-ASCII character tells (ASCII, or nothing but a character cut at the
+    edge), ``utf-8`` when it decodes so with only a cut UTF-8 character at the edge dropped (a lead byte and its
+    continuation bytes at the end, continuation bytes at the start) and holds a kana or kanji, else the first of cp932 / euc-jp that decodes
+    it (a lead byte cut at the edge dropped), ``other`` when none does."""
     if raw.isascii():
         return ""
-    for encoding in ("utf-8", "cp932", "euc-jp"):
-        for cut in range(4):  # up to 3 bytes of a character cut at the piece's edge
+    body = raw
+    if last:
+        k = len(body)
+        while k > 0 and len(body) - k < 3 and 0x80 <= body[k - 1] < 0xC0:
+            k -= 1
+        if k > 0 and body[k - 1] >= 0xC2 and len(body) - k < ((body[k - 1] >= 0xE0) + (body[k - 1] >= 0xF0) + 1):
+            body = body[:k - 1]  # a lead byte whose continuation bytes the cut took
+    else:
+        k = 0
+        while k < min(3, len(body)) and 0x80 <= body[k] < 0xC0:
+            k += 1
+        body = body[k:]  # continuation bytes of a character the cut began in
+    try:
+        text = body.decode("utf-8")
+        # kana or a kanji; else no answer (ASCII once a cut character is dropped, or two-byte UTF-8 only: short
+        # cp932/EUC-JP runs decode so)
+        return "utf-8" if any(ch >= "\u3000" for ch in text) else ""
+    except UnicodeDecodeError:
+        pass
+    for encoding in ("cp932", "euc-jp"):
+        for cut in range(2):  # a lead byte (or its trail) cut at the edge
             try:
                 (raw[:len(raw) - cut] if last else raw[cut:]).decode(encoding)
                 return encoding
