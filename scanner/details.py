@@ -554,7 +554,7 @@ class Detail(Code):
                                                     "do not join with (its first part is no text of it by content): "
                                                     "{seen:detail}; check the parts and scan them joined")
     SPLIT_PIECES_APART = "split-pieces-apart", ("part {n:d} of a split text ({whole:lib}) whose parts are in different "
-                                                "encodings ({encodings:lib}) where one ends inside a line: not one byte "
+                                                "encodings ({encodings:list}) where one ends inside a line: not one byte "
                                                 "stream, so not joined; read on its own, whole; check which parts "
                                                 "belong together")
     SPLIT_SET_OVER_HOLD = "split-set-over-hold", ("{n:d} pieces of a split file ({whole:lib}, {size:d} bytes) inside "

@@ -456,7 +456,7 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
 _NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{3,4})$", re.ASCII)
 
 
-def _first_bytes(item: Any) -> bytes | None:
+def _first_bytes(item: Entry) -> bytes | None:
     """A member's first 512 bytes (None when they cannot be read: its set is then judged by names and sizes)."""
     try:
         with item.open() as f:
