@@ -553,6 +553,10 @@ class Detail(Code):
     SPLIT_PIECE_UNJOINED = "split-piece-unjoined", ("part {n:d} of a split text ({whole:lib}) that its folder's parts "
                                                     "do not join with (its first part is no text of it by content): "
                                                     "{seen:detail}; check the parts and scan them joined")
+    SPLIT_PIECES_APART = "split-pieces-apart", ("part {n:d} of a split text ({whole:lib}) whose parts are in different "
+                                                "encodings ({encodings:list}) where one ends inside a line: not one byte "
+                                                "stream, so not joined; read on its own, whole; check which parts "
+                                                "belong together")
     SPLIT_SET_OVER_HOLD = "split-set-over-hold", ("{n:d} pieces of a split file ({whole:lib}, {size:d} bytes) inside "
                                                   "a container not joined: its split pieces are over the bytes it holds "
                                                   "in memory to join them ({cap:d} bytes, --max-inspect-mb); each piece "

@@ -316,6 +316,9 @@ def _spliced(entry: Entry) -> Inspection | None:
             return Inspection(status=Status.CORRUPT, detail=say(
                 Detail.SPLIT_PIECE_ALONE, n=splice.first, whole=series.whole,
                 seen=say(Detail.SPLIT_ALONE_FIRST if splice.starts_series else Detail.SPLIT_ALONE_READ)))
+        if getattr(series, "apart", ""):  # pieces in two encodings named as one set (splits25): each read whole
+            return Inspection(status=Status.CORRUPT, detail=say(Detail.SPLIT_PIECES_APART, n=splice.first,
+                                                                whole=series.whole, encodings=series.apart.split(", ")))
         code = ((Detail.SPLIT_FRAGMENT_READ if splice.lines else Detail.SPLIT_PIECE_READ) if not splice.starts_series
                 else Detail.SPLIT_RUN_READ if splice.lines else Detail.SPLIT_PREFIX_READ)
         detail = say(Detail.SPLIT_SERIES_PARTLY, n=splice.first, kind="split file", whole=series.whole,

@@ -25,11 +25,11 @@ from typing import cast
 import ahocorasick
 
 from .. import rules
+from ..headerwords import TRAILING_DIGITS as _TRAILING_DIGITS
+from ..headerwords import normalise as _normalise
 
-_BRACKETS = r"()\[\]{}（）［］｛｝「」『』【】〔〕〈〉《》<>＜＞・:：*＊※"
-_SPACES = r"\s\u3000\u00a0_\-"  # hyphens too: ship-postal-code (Amazon order reports)
-_DROPPED = re.compile(f"[{_BRACKETS}{_SPACES}]+")  # brackets and spaces, dropped in one pass
-_TRAILING_DIGITS = re.compile(r"[\d.]+$")
+# a header cell's normalisation (NFKC, casefold, no spaces, brackets, trailing digits) is scanner.headerwords', shared
+# with the split set rules (the layers keep scanner.sources from importing the detectors; splits25)
 _NUMBER = re.compile(r"(\d+)\D*$")
 
 # fields a role or a rendition may qualify
@@ -58,13 +58,6 @@ def normalise_header(text: object) -> str:
 @lru_cache(maxsize=_MEMO_SIZE)
 def _normalised(text: str) -> str:
     return _normalise(text)
-
-
-def _normalise(text: str) -> str:
-    t = _DROPPED.sub("", unicodedata.normalize("NFKC", text).casefold())
-    if t[-1:].isdecimal() or t.endswith("."):  # [\d.]+$ can match only there (no newline is left)
-        t = _TRAILING_DIGITS.sub("", t)
-    return t.strip(".")
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
-from .image_sniff import SEGMENT_HEAD, segment_head
+from .image_sniff import HEAD, SEGMENT_HEAD, segment_head
 from .memo_beside import MEMO_HEADER, MemoTable, lone_memos, memos_in
 from .series_join import edges, no_image, open_pieces
 from .split_series import (
@@ -771,7 +771,8 @@ class _Folder:
             finally:
                 os.close(f)
 
-        def head_of(name: str, size: int = 32) -> bytes | None:  # a 7z start header: 32
+        def head_of(name: str, size: int = HEAD) -> bytes | None:  # a 7z start header: 32; a piece's first line
+            # (a header row, the encoding after a cut: split_series._rows_cut, _apart) as an archive member's (HEAD)
             return bytes_of(name, size)
 
         def plain_of(name: str) -> bool:

@@ -32,6 +32,7 @@ from .split_series import (
     Splice,
     Zeros,
     concat,
+    header_line,
     holds_part_name,
     is_text,
     piece_name,
@@ -412,7 +413,8 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
     held: list[Entry] = []
     kept = 0
     passed: set[str] = set()  # folders a part-named member was passed on from: their series are not all held
-    numbered: dict[tuple[str, str], dict[int, tuple[int, Location]]] = {}  # (folder, stem) -> number -> size, place
+    numbered: dict[tuple[str, str], dict[int, tuple[int, Location, bytes | None]]] = {}  # (folder, stem) -> number ->
+    # size, place, first bytes (read as the piece passes: a set over the hold is judged by them too, splits25)
     for item in items:
         if held_part(item):
             try:
@@ -420,7 +422,8 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
             except (ReadError, OSError):
                 size = hold + 1
             if (n := _NUMBERED.match(item.name)) is not None:
-                numbered.setdefault((_folder_of(item), n["stem"]), {})[int(n["n"])] = (size, item.location)
+                numbered.setdefault((_folder_of(item), n["stem"]), {})[int(n["n"])] = (size, item.location,
+                                                                                      _first_bytes(item))
             if kept + size <= hold:
                 held.append(item)
                 kept += size
@@ -453,21 +456,42 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
 _NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{3,4})$", re.ASCII)
 
 
-def _not_held(numbered: dict[tuple[str, str], dict[int, tuple[int, Location]]], passed: set[str],
+def _first_bytes(item: Entry) -> bytes | None:
+    """A member's first 512 bytes (None when they cannot be read: its set is then judged by names and sizes)."""
+    try:
+        with item.open() as f:
+            return bytes(f.read(512))
+    except Exception:  # noqa: BLE001 - a failure path: no bytes, the member is examined and listed on its own
+        return None
+
+
+def _files_of_their_own(heads: list[bytes | None]) -> bool:
+    """Whether numbered pieces are files of their own by their first bytes: a later piece begins as the first does (its
+    first 4 bytes: rotated logs each opening with the year of its first line, volumes each with their own header) or
+    with a table's header row of its own (a monthly export). A piece of a cut file begins wherever the cut fell."""
+    first = heads[0]
+    if first is None or len(first) < 4 or not any(first[:4]):  # zeros begin a disk's pieces alike (a boot block)
+        return False
+    return any(h is not None and (h[:4] == first[:4] or (is_text(h[:512]) and header_line(h))) for h in heads[1:])
+
+
+def _not_held(numbered: dict[tuple[str, str], dict[int, tuple[int, Location, bytes | None]]], passed: set[str],
               hold: int) -> Iterator[Skipped]:
     """The split sets of folders a part-named member was passed on from (over the hold): each set of 2+ pieces
     numbered from .000 or .001, none missing, cut by size (every piece but the last one size, the last no larger),
     listed at its first piece as not joined, with the reason (images24: ``disk.001`` .. ``disk.004`` of an ext4 in
     a zip past --max-inspect-mb were read from ``disk.001`` alone, truncated, the set's not being joined unsaid).
-    Rotated files of other sizes are no set (read as they are, as before)."""
+    Rotated files of other sizes are no set (read as they are, as before), nor are pieces that each begin as a file
+    (``_files_of_their_own``)."""
     for (folder, stem), pieces in numbered.items():
         if folder not in passed or len(pieces) < 2:
             continue
         order = sorted(pieces)
         sizes = [pieces[k][0] for k in order]
         if (order[0] not in (0, 1) or order != list(range(order[0], order[0] + len(order)))
-                or any(z != sizes[0] for z in sizes[:-1]) or not 0 < sizes[-1] <= sizes[0]):
-            continue
+                or any(z != sizes[0] for z in sizes[:-1]) or not 0 < sizes[-1] <= sizes[0]
+                or _files_of_their_own([pieces[k][2] for k in order])):
+            continue  # (splits25: rotated logs of one size past a 256 MiB hold were listed, by names and sizes only)
         yield Skipped(pieces[order[0]][1], Status.UNSUPPORTED,
                       say(Detail.SPLIT_SET_OVER_HOLD, n=len(order), whole=stem.rsplit("/", 1)[-1], size=sum(sizes),
                           cap=hold))

@@ -14,15 +14,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import unicodedata
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import IO, cast
 
-from .. import rules
 from ..details import Detail, join_details, say
+from ..headerwords import is_header_cell
 
 _SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3,4})$", re.IGNORECASE | re.ASCII)
 # any other file cut the same way (``split -b 1M customers.csv customers.csv.``, 7-Zip/HJSplit ``X.csv.001``):
@@ -214,6 +212,9 @@ class Series:
     # (scanner.inspectors.image), wherever the folder lies (images22)
     disk: bool = False  # a raw image's every segment among an archive's members (``disk.001`` ..., its first a disk
     # by content: ``_whole_set``), joined and read as the image (segs23)
+    apart: str = ""  # pieces of a text named as one set that are not one byte stream (splits25: ``memo.txt.001``
+    # cp932 ending inside a line, ``.002`` UTF-8): the encodings met ("cp932, utf-8"); never joined, each piece read
+    # whole on its own and listed ``split-pieces-apart`` (the glued line mixed two encodings: a person lost)
     lettered: bool = False  # a zip or 7z by its first piece's content cut with letters, two digits or as ``X.partN``
     # (``xaa``, ``x.zip.ab``, ``x.7z.01``, ``x.7z.part2``), every piece here: joined as a numbered series (split15)
 
@@ -240,6 +241,8 @@ class Series:
 
     @property
     def complete(self) -> bool:
+        if self.apart:
+            return False
         if self.lettered:  # made only with its first piece here, no piece missing, no piece short (pieces_in)
             return (bool(self.parts) and self.parts[0] == self.first_name and not self.missing and not self.short
                     and not self.longer)
@@ -260,7 +263,9 @@ class Series:
         first present part. A plain file: each run of consecutive parts (ending at a part shorter than the first)
         under the run's first part, cut at line ends when its rows are lines of text (``lines``; default: by
         X.EXT), else as it is (a piece read as X.EXT: what reads it says what it holds). Nothing for a complete or a
-        spanned series."""
+        spanned series. Pieces ``apart``: each its own splice, read whole."""
+        if self.apart:
+            return {n: Splice(self.whole, (n,), starts_series=True, ends_series=True) for n in self.parts}
         if self.complete or self.spanned or self.pieces or self.lettered or self.segments or not self.parts:
             return {}
         numbers = [part_number(n) for n in self.parts]
@@ -484,7 +489,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 imaged.add(p["whole"])
     out: dict[str, Series] = {}
     for whole, numbered in found.items():
-        disk = False
+        disk, apart = False, ""
         if whole in bare or whole in imaged:  # (``images`` only) a raw image's every segment, numbered from .001 or
             # from .000 (``split -d``): joined and read as the image (segs23; images24: ``disk.img.001``,
             # ``case.dd.001`` and ``.000``-based sets in an archive were read from their first segment alone)
@@ -526,7 +531,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
             read_as, text = whole.rsplit(".", 1)[0], True
         if whole in plain and not disk:  # its first part no disk image (a raw image split stays an image); a lone
             # .001 is no series, a lone later part is one whose first part is missing (split12: it ended as nothing)
-            if order[0] == base and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
+            if order[0] == base and (len(order) < 2 or plain_of is None or not (
+                    plain_of(names_in[0]) or _zeroed_text(names_in, read_as or whole, head_of, tail_of))):
                 continue
             if whole in bare and (order[0] != 1 or text_of is None or not text_of(names_in[0])):
                 continue  # NAME.NNN without its first part, or binary (a raw image's segments): as before
@@ -561,6 +567,13 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 # ``g.csv.001`` + a larger ``.003``: .003 said unjoined for a wrong reason, unread, .002 unsaid)
                 continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
             short, longer = (), ()  # rows of one text cut at other places (images24): joined
+            apart = _apart(names_in, head_of, tail_of)  # unless a line would glue two encodings (splits25)
+        elif (whole in plain and len(short) == 1 and not missing and order[0] == base and None not in sizes
+              and _lines_whole(dict(enumerate(names_in[:-1])), tail_of)
+              and _rows_cut(names_in, read_as or whole, head_of, tail_of)):
+            short = ()  # ``split -l`` in three pieces, the middle one shorter than the first (every piece but the last
+            # ending with a line end: no piece cut short while copied): rows of one text (splits25: read as a set
+            # missing a piece, split-series-partly-read, the rows at the edges lost)
         if ((short or longer) and not missing and order[0] == base and whole not in plain and head_of is not None
                 and None not in sizes):
             total = sum(s or 0 for s in sizes)
@@ -569,7 +582,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                     and _zip_length(_series_tail(names_in, tail_of)) == total):
                 short, longer = (), ()  # parts of other sizes whose joined length is the archive's own: the archive
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
-                        read_as=read_as, text=text, irregular=irregular, longer=longer, disk=disk)
+                        read_as=read_as, text=text, irregular=irregular, longer=longer, disk=disk, apart=apart)
         for n in names_in:
             out[n] = series
     if head_of is not None and plain_of is not None and text_of is not None:
@@ -615,32 +628,107 @@ def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], by
         return False
     heads = [head_of(n) for n in names_in]
     first = heads[0]
-    if first is None or not text_or_container(first[:512]) or first.startswith(CONTAINER_HEADS):
-        return False
+    if first is None or first.startswith(CONTAINER_HEADS) or not (
+            text_or_container(first[:512]) or _zeroed_text(names_in, whole, head_of, tail_of)):
+        return False  # (a first piece zeroed past its head: its later pieces and its own end say text, splits25)
     end = first.find(b"\n", 0, 512)
     mark = first[:end + 1] if end >= 0 else first[:32]  # its first line: the header a rotated export repeats
     # (review24i: the first 32 bytes ran past a 29-byte header into the first data row, which each month differs
     # in: three monthly exports were joined and each later one read again alone, 210 records of 120)
-    if len(first) < 8 or any(h is None or h.startswith(mark) or _header_line(h) for h in heads[1:]):
+    if len(first) < 8 or any(h is None or h.startswith(mark) or header_line(h) for h in heads[1:]):
         return False  # a later piece begins as the first, or with a header line of its own: files of their own (a
         # rotated export, its header again or changed: splits24b, a column added was joined and read twice)
-    if ext in TABLE_EXTS:
-        return True
+    if ext in TABLE_EXTS or header_line(first):  # a table saved as text (Excel's tab-delimited .txt: splits25,
+        return True  # ``split -l`` of a roster.txt: its later pieces listed split-piece-unjoined, unread)
     tails = [tail_of(n) for n in names_in[:-1]]
     return any(t is not None and t and not t.endswith(b"\n") for t in tails)
 
 
-@cache
-def _header_words() -> frozenset[str]:
-    """The header words of the table reader's rules (signatures/pii_columns.toml: columns, renditions), NFKC and
-    casefolded: a line two of whose cells are such words is a header row."""
-    data = rules.load("pii_columns")
-    words = {w for c in data.get("column", []) for w in c.get("words", [])}
-    words.update(w for ws in (data.get("rendition") or {}).values() for w in ws)
-    return frozenset(unicodedata.normalize("NFKC", w).casefold() for w in words)
+def _side(raw: bytes, last: bool) -> str:
+    """The encoding of one side of a glued line (the end of a piece after its last line end, ``last``, or the start of
+    the next before its first): '' when no non-ASCII character tells (ASCII, or nothing but a character cut at the
+    edge), ``utf-8`` when it decodes so with only a cut UTF-8 character at the edge dropped (a lead byte and its
+    continuation bytes at the end, continuation bytes at the start) and holds a kana or kanji, else the first of cp932 / euc-jp that decodes
+    it (a lead byte cut at the edge dropped), ``other`` when none does."""
+    if raw.isascii():
+        return ""
+    body = raw
+    if last:
+        k = len(body)
+        while k > 0 and len(body) - k < 3 and 0x80 <= body[k - 1] < 0xC0:
+            k -= 1
+        if k > 0 and body[k - 1] >= 0xC2 and len(body) - k < ((body[k - 1] >= 0xE0) + (body[k - 1] >= 0xF0) + 1):
+            body = body[:k - 1]  # a lead byte whose continuation bytes the cut took
+    else:
+        k = 0
+        while k < min(3, len(body)) and 0x80 <= body[k] < 0xC0:
+            k += 1
+        body = body[k:]  # continuation bytes of a character the cut began in
+    try:
+        text = body.decode("utf-8")
+        # kana or a kanji; else no answer (ASCII once a cut character is dropped, or two-byte UTF-8 only: short
+        # cp932/EUC-JP runs decode so)
+        return "utf-8" if any(ch >= "\u3000" for ch in text) else ""
+    except UnicodeDecodeError:
+        pass
+    for encoding in ("cp932", "euc-jp"):
+        for cut in range(2):  # a lead byte (or its trail) cut at the edge
+            try:
+                (raw[:len(raw) - cut] if last else raw[cut:]).decode(encoding)
+                return encoding
+            except UnicodeDecodeError:
+                continue
+    return "other"
 
 
-def _header_line(head: bytes) -> bool:
+def _apart(names_in: tuple[str, ...], head_of: Callable[[str], bytes | None] | None,
+           tail_of: Callable[[str], bytes | None] | None) -> str:
+    """The encodings met ("cp932, utf-8") when a piece of a text ends inside a line whose rest, at the head of the next
+    piece, is in another encoding (one UTF-8, the other not): two files named as one set, not one byte stream (a file
+    cut inside a line has one line on both sides of the cut; splits25: ``memo.txt.001`` cp932 without a final line end
+    and ``.002`` UTF-8 were glued, a person lost in the mixed line); '' otherwise. Pieces cut at line ends are joined
+    whatever their encodings: each line is decoded on its own (review24i: 140 of 140 records). Total."""
+    if head_of is None or tail_of is None:
+        return ""
+    try:
+        for one, two in zip(names_in, names_in[1:], strict=False):
+            tail, head = tail_of(one), head_of(two)
+            if not tail or head is None or tail.endswith(b"\n"):
+                continue
+            end = head.find(b"\n")
+            a, b = _side(tail[tail.rfind(b"\n") + 1:], last=True), _side(head[:end if end >= 0 else len(head)], last=False)
+            if a and b and a != b and "utf-8" in (a, b):
+                return f"{a}, {b}"
+    except Exception:  # noqa: BLE001 - a content test over bytes: no answer is no set apart
+        return ""
+    return ""
+
+
+def _zeroed_text(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], bytes | None] | None,
+                 tail_of: Callable[[str], bytes | None] | None) -> bool:
+    """Whether a text's pieces (``whole`` a LINE_EXTS name) whose first piece begins with zeros (no image by its
+    head's signatures could be told: ``no_image`` looks at a fixed head) are still the text cut: the first piece is
+    zeros then text up to its end (or zeros only), every later piece begins as text and the last ends as text. No
+    window over the zeros decides (splits25: ``deep.csv.001`` zeroed for 8 KiB, past the 4,608-byte head, was
+    ``not-a-disk-image`` and its ``.002`` listed unread; a zeroed 4 KiB was joined). A disk cut so has a later piece
+    that begins with no text (a sector of binary structures) or ends so."""
+    if (head_of is None or tail_of is None or len(names_in) < 2
+            or whole.rsplit(".", 1)[-1].casefold() not in LINE_EXTS):
+        return False
+    head = head_of(names_in[0])
+    if not head or any(head[:512]):
+        return False
+    first_tail = (tail_of(names_in[0]) or b"").lstrip(b"\0")
+    if first_tail and not is_text(first_tail):
+        return False
+    for name in names_in[1:]:
+        later = head_of(name)
+        if later is None or later.startswith(CONTAINER_HEADS) or not text_or_container(later[:512]):
+            return False
+    return _text_tail(tail_of(names_in[-1]))
+
+
+def header_line(head: bytes) -> bool:
     """Whether a piece's first line is a table's header row (two cells or more header words of the table reader:
     氏名, フリガナ, 住所 ...), in UTF-8 or cp932: a file of its own (an export whose columns changed), not the rest
     of a cut one's rows. Total."""
@@ -656,8 +744,7 @@ def _header_line(head: bytes) -> bool:
         else:
             return False
         sep = max(",\t;|", key=line.count)
-        cells = (unicodedata.normalize("NFKC", c.strip().strip('"')).casefold() for c in line.split(sep))
-        return sum(c in _header_words() for c in cells) >= 2
+        return sum(is_header_cell(c.strip().strip('"')) for c in line.split(sep)) >= 2
     except Exception:  # noqa: BLE001 - a failure path never raises: no header said
         return False
 
