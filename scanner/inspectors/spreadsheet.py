@@ -939,7 +939,8 @@ def included_fragment(data: bytes, name: str) -> bool:
     ``<head>``, ``<body>`` in its first 4 KiB), small (up to INCLUDE_MOST), ending at a tag, and either named as an
     include or ending right after a start tag (the slot the page's content goes in). docs25: such a file was
     ``html-cut-in-table`` whatever its name (``header.html`` too); a fragment cut in its text, inside a tag or after an
-    end tag (a person table's ``</tr>``) is not one."""
+    end tag (a person table's ``</tr>``) is not one. review25o: nor a data table (a ``<th>``/``<thead>`` in it) or one
+    ending right after ``<table ..>`` or a bare ``<td>`` (pandas' fragment of persons so cut was clean)."""
     tail = data.rstrip(b"\0 \t\r\n")
     if not tail.endswith(b">") or len(data) > INCLUDE_MOST or _PAGE_PART.search(data, 0, 4096) is not None:
         return False
@@ -948,7 +949,14 @@ def included_fragment(data: bytes, name: str) -> bool:
     if _INCLUDE_NAME.search(name.rsplit("/", 1)[-1].rsplit(".", 1)[0]) is not None:
         return True
     last = _LAST_START_TAG.search(tail[-512:])
-    return last is not None and last.group(1).lower() not in _VOID - {b"td", b"th"}
+    if last is None or _DATA_HEADER.search(data) is not None:
+        return False  # (a data table's header: pandas' fragment cut right after its <td> is a cut, review25o)
+    slot = last.group(1).lower()
+    return slot not in _VOID - {b"td"} and slot != b"table" and (slot != b"td" or last.group(0)[3:4].isspace())
+    # (a layout slot is a <td> with attributes, <td class=main>; a bare <td> or a <table ..> is a data table's cut)
+
+
+_DATA_HEADER = re.compile(rb"<th(?:ead)?[\s>]", re.IGNORECASE)  # a header cell: a data table, no layout slot
 
 
 def _markup_head(entry: Entry) -> bytes | None:
