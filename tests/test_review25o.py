@@ -1,0 +1,37 @@
+"""review25o: docs25's include fragments and notes read from their local headers, pushed with real-shaped input.
+
+- A deck whose zip directory names its notes twice, otherwise than their local header (two directory entries for one
+  member, each a damaged name): the notes were read once per entry, every person counted twice.
+People are Faker ja_JP with fixed seeds (tests.test_docs23.rows, via tests.test_docs25).
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from tests.pii_data import records_of
+from tests.test_docs25 import _notes_apart
+
+
+def _directory_twice(deck: bytes, name: bytes, other: bytes) -> bytes:
+    """``deck`` with its directory entry for ``name`` written a second time as ``other`` (the same local header)."""
+    eocd = deck.rindex(b"PK\x05\x06")
+    size, offset = struct.unpack_from("<II", deck, eocd + 12)
+    directory = deck[offset:offset + size]
+    start = directory.rindex(b"PK\x01\x02", 0, directory.index(name))
+    nlen, elen, clen = struct.unpack_from("<HHH", directory, start + 28)
+    entry = directory[start:start + 46 + nlen + elen + clen]
+    total = struct.unpack_from("<H", deck, eocd + 10)[0]
+    end = bytearray(deck[eocd:])
+    struct.pack_into("<HHI", end, 8, total + 1, total + 1, size + len(entry))
+    return deck[:offset] + directory + entry.replace(name, other) + bytes(end)
+
+
+def test_notes_named_apart_twice_in_the_directory_are_read_once(tmp_path: Path) -> None:
+    once = tmp_path / "notes_apart.pptx"
+    once.write_bytes(_notes_apart(2561, True, False))
+    twice = tmp_path / "notes_apart_twice.pptx"
+    twice.write_bytes(_directory_twice(once.read_bytes(), b"notesSlidf1.xml", b"notesSlidg1.xml"))
+    counts = len(records_of(once)), len(records_of(twice))  # (counts only: no person in an assertion's message)
+    assert counts == (12, 12)  # (before: (12, 24), the notes read once per directory entry)
