@@ -18,7 +18,8 @@ _CONTAINERS = (b"table", b"ul", b"ol", b"dl", b"div", b"section", b"article", b"
                b"footer", b"form", b"blockquote", b"figure", b"select", b"menu", b"details", b"fieldset", b"pre")
 _RAW = (b"script", b"style", b"textarea", b"title", b"xmp")  # their content is text, not tags
 _TAG = re.compile(rb"<!--|<(/?)(" + b"|".join(_CONTAINERS + _RAW) + rb")(?=[\s/>])", re.IGNORECASE)
-_RAW_END = {name: re.compile(rb"</" + name + rb"\s*>", re.IGNORECASE) for name in _RAW}
+_RAW_END = {name: re.compile(rb"</" + name + rb"(?:[\s/][^>]*)?>", re.IGNORECASE) for name in _RAW}  # (an end tag's
+# attributes are ignored by a browser, ``</script language>``: review25o, Tika's testHTMLBadScript ran to the end)
 LIST_LIKE = frozenset({b"table", b"ul", b"ol", b"dl", b"select", b"menu"})  # a page's author closes these in the
 # same file: an include never leaves one open for the page around it to close (layout tables aside: see callers)
 

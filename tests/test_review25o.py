@@ -35,3 +35,17 @@ def test_notes_named_apart_twice_in_the_directory_are_read_once(tmp_path: Path) 
     twice.write_bytes(_directory_twice(once.read_bytes(), b"notesSlidf1.xml", b"notesSlidg1.xml"))
     counts = len(records_of(once)), len(records_of(twice))  # (counts only: no person in an assertion's message)
     assert counts == (12, 12)  # (before: (12, 24), the notes read once per directory entry)
+
+
+def test_an_end_tag_of_a_script_with_attributes_ends_the_script() -> None:
+    """An end tag written with attributes (Apache Tika's test-documents/testHTMLBadScript.html: ``</script language>``)
+    ends the script as a browser ends it; the walk ran on to the page's end and took the whole optional-tags page for
+    one cut inside its script (html-cut)."""
+    from scanner.inspectors.spreadsheet import page_cut
+    from scanner.pageends import open_at_end
+
+    page = (b'<!DOCTYPE html>\n<title>t</title>\n<script language="JavaScript">var cool = 1;</script language>\n'
+            b"<p>This is a test.</p>\n")
+    assert open_at_end(page) == {}  # (before: {b"script": 1})
+    assert not page_cut(page, "testHTMLBadScript.html")  # (before: True)
+    assert page_cut(page[:page.index(b"</script")], "testHTMLBadScript.html")  # cut inside the script: still cut
