@@ -49,3 +49,28 @@ def test_an_end_tag_of_a_script_with_attributes_ends_the_script() -> None:
     assert open_at_end(page) == {}  # (before: {b"script": 1})
     assert not page_cut(page, "testHTMLBadScript.html")  # (before: True)
     assert page_cut(page[:page.index(b"</script")], "testHTMLBadScript.html")  # cut inside the script: still cut
+
+
+def _detail(path: Path) -> str:
+    from scanner.config import ScanConfig
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from scanner.persons.reread import path_entry
+
+    inspector = SpreadsheetInspector(ScanConfig(sources=[str(path)], out=path.parent / "out"))
+    return inspector.inspect(path_entry(str(path)), path.read_bytes(), "", None).detail or ""
+
+
+def test_a_person_table_fragment_named_as_an_include_cut_before_its_persons_is_cut(tmp_path: Path) -> None:
+    """pandas' ``to_html`` of persons saved as ``side.html``/``menu.html`` and cut before its first person (after its
+    header row, after a ``<td>``): an include's name took it for a page's top left open by design (docs25), clean."""
+    from tests.test_docs25 import _fragment
+
+    frag = _fragment(2562)
+    body = frag.index(b"<tbody>")
+    cuts = {"side.html": frag[:frag.index(b"</tr>") + 5], "menu.html": frag[:frag.index(b"<td>", body) + 4],
+            "nav.html": frag[:body + 7]}
+    said = {}
+    for name, data in cuts.items():
+        (tmp_path / name).write_bytes(data)
+        said[name] = "HTML ends inside a table" in _detail(tmp_path / name)
+    assert said == dict.fromkeys(cuts, True)  # (before: all False)

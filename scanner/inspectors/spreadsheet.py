@@ -946,11 +946,14 @@ def included_fragment(data: bytes, name: str) -> bool:
         return False
     if not head_text(data[:64]).lstrip("\ufeff \t\r\n").startswith("<"):
         return False
+    if _DATA_HEADER.search(data) is not None:
+        return False  # (a data table's header: pandas' fragment cut right after its <td> is a cut, whatever its
+        # name, side.html or menu.html too: review25o)
     if _INCLUDE_NAME.search(name.rsplit("/", 1)[-1].rsplit(".", 1)[0]) is not None:
         return True
     last = _LAST_START_TAG.search(tail[-512:])
-    if last is None or _DATA_HEADER.search(data) is not None:
-        return False  # (a data table's header: pandas' fragment cut right after its <td> is a cut, review25o)
+    if last is None:
+        return False
     slot = last.group(1).lower()
     return slot not in _VOID - {b"td"} and slot != b"table" and (slot != b"td" or last.group(0)[3:4].isspace())
     # (a layout slot is a <td> with attributes, <td class=main>; a bare <td> or a <table ..> is a data table's cut)
