@@ -21,8 +21,6 @@ _TAG = re.compile(rb"<!--|<(/?)(" + b"|".join(_CONTAINERS + _RAW) + rb")(?=[\s/>
 _TAG_REST = re.compile(rb"[^<>]*?(/?)>")  # the rest of a start tag, ``/`` before its ``>`` for an empty element
 _RAW_END = {name: re.compile(rb"</" + name + rb"(?:[\s/][^>]*)?>", re.IGNORECASE) for name in _RAW}  # (an end tag's
 # attributes are ignored by a browser, ``</script language>``: review25o, Tika's testHTMLBadScript ran to the end)
-LIST_LIKE = frozenset({b"table", b"ul", b"ol", b"dl", b"select", b"menu"})  # a page's author closes these in the
-# same file: an include never leaves one open for the page around it to close (layout tables aside: see callers)
 
 
 WALK_MOST = 4 << 20  # a page walked tag by tag at most (~3 us a container tag under load: a 10 MB page of 700,000
