@@ -87,3 +87,16 @@ def test_start_tags_never_closed_are_walked_in_linear_time() -> None:
     start = time.process_time()
     assert open_at_end(page) == {b"div": 400000}
     assert time.process_time() - start < 1.5  # (before: 5.3 s; now ~0.3 s)
+
+
+def test_a_page_cut_right_after_its_html_or_head_start_tag_is_cut() -> None:
+    """A person list page cut right after ``<html lang="ja">`` or ``<head>`` (a carved or half-downloaded copy): said
+    html-cut at cda4a1f5, clean since docs25 made html/head/body optional-end (for minify-html's empty page ending in
+    ``<body>``, which stays whole: a page never ends in its ``<html>`` or ``<head>``)."""
+    from scanner.inspectors.spreadsheet import page_cut
+
+    top = b'<!DOCTYPE html>\n<html lang="ja">\n'
+    assert page_cut(top, "meibo.html")  # (before: False)
+    assert page_cut(top + b"<head>\n", "meibo.html")  # (before: False)
+    assert page_cut(b"<html><HEAD>", "meibo.html")  # (before: False)
+    assert not page_cut(b"<!doctype html><html lang=en><title>x</title><body>", "meibo.html")  # (docs25, kept)

@@ -876,7 +876,7 @@ _VOID = frozenset({b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"i
                    b"source", b"track", b"wbr", b"p", b"li", b"dt", b"dd", b"option", b"td", b"th", b"tr", b"html",
                    b"head", b"body", b"tbody", b"thead", b"tfoot", b"colgroup", b"caption", b"optgroup", b"rt", b"rp"})
 # elements with no content or whose end tag is optional: a whole page may end after one (docs25: minify-html's empty
-# page ends in <body>, said cut)
+# page ends in <body>, said cut; a page ending in its <html> or <head> is still cut: review25o)
 _INCLUDE_NAME = re.compile(r"^_?(?:[a-z0-9]+[_\-])?(?:header|head|inc|include|ssi|nav|navi|navigation|gnav|globalnav|"
                            r"menu|side|sidebar|sidenav|sidemenu|breadcrumbs?|banner)(?:[_\-]?(?:inc|include|\d+))?$",
                            re.IGNORECASE)  # (docs25: nav.html, menu.html, _sidebar.html holding a page's top were cut)  # a server-side include or a site generator's partial (header.html,
@@ -913,7 +913,7 @@ def page_cut(data: bytes, name: str = "") -> bool:
     if _PAGE_END.search(tail, max(0, len(tail) - 65536)) is not None:
         return False
     last = _LAST_START_TAG.search(tail[-512:])
-    if last is not None and last.group(1).lower() not in _VOID:
+    if last is not None and (last.group(1).lower() not in _VOID or last.group(1).lower() in (b"html", b"head")):
         return True  # it ends in an element it opened (<div class=list>): no whole page does (docs24: minified pages)
     if _HEAD_END.search(tail) is not None:
         return True  # it writes its optional end tags (</head>) and not </body> (an HTML5 page without <html>: docs24)
