@@ -370,7 +370,9 @@ def _apart_parts(data: bytes, zf: zipfile.ZipFile, kind: str, most: int) -> list
             continue
         flags, nlen = struct.unpack_from("<H", data, at + 6)[0], struct.unpack_from("<H", data, at + 26)[0]
         name = data[at + 30:at + 30 + nlen].decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        if name != info.filename and _part_wanted(kind, name) and name not in zf.NameToInfo:
+        if name != info.filename and _part_wanted(kind, name) and name not in zf.NameToInfo and name not in {
+                part for part, _, _ in found}:  # (review25o: two directory entries for one member, each named
+            # otherwise: read once per entry, every person counted twice)
             content = _inflate_at(data, at, most)
             most -= len(content)
             found.append((name, content, say(Detail.DOCUMENT_PART_DAMAGED, part=name, error="BadZipFile")))

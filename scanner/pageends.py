@@ -18,9 +18,9 @@ _CONTAINERS = (b"table", b"ul", b"ol", b"dl", b"div", b"section", b"article", b"
                b"footer", b"form", b"blockquote", b"figure", b"select", b"menu", b"details", b"fieldset", b"pre")
 _RAW = (b"script", b"style", b"textarea", b"title", b"xmp")  # their content is text, not tags
 _TAG = re.compile(rb"<!--|<(/?)(" + b"|".join(_CONTAINERS + _RAW) + rb")(?=[\s/>])", re.IGNORECASE)
-_RAW_END = {name: re.compile(rb"</" + name + rb"\s*>", re.IGNORECASE) for name in _RAW}
-LIST_LIKE = frozenset({b"table", b"ul", b"ol", b"dl", b"select", b"menu"})  # a page's author closes these in the
-# same file: an include never leaves one open for the page around it to close (layout tables aside: see callers)
+_TAG_REST = re.compile(rb"[^<>]*?(/?)>")  # the rest of a start tag, ``/`` before its ``>`` for an empty element
+_RAW_END = {name: re.compile(rb"</" + name + rb"(?:[\s/][^>]*)?>", re.IGNORECASE) for name in _RAW}  # (an end tag's
+# attributes are ignored by a browser, ``</script language>``: review25o, Tika's testHTMLBadScript ran to the end)
 
 
 WALK_MOST = 4 << 20  # a page walked tag by tag at most (~3 us a container tag under load: a 10 MB page of 700,000
@@ -55,8 +55,9 @@ def open_at_end(data: bytes) -> dict[bytes, int]:
             if depth.get(name):
                 depth[name] -= 1
         else:
-            close = data.find(b">", m.end())
-            if close < 0 or data[close - 1:close] != b"/":  # (``<div/>``: an XHTML page's empty element)
+            rest = _TAG_REST.match(data, m.end())  # (up to the next ``<`` at most: a page of ``<div <div ..`` with
+            # no ``>`` looked to its end for each, quadratic, review25o)
+            if rest is None or not rest.group(1):  # (``<div/>``: an XHTML page's empty element)
                 depth[name] = depth.get(name, 0) + 1
         pos = m.end()
     return {name: n for name, n in depth.items() if n}

@@ -106,7 +106,18 @@ def _includes() -> dict[str, bytes]:
             "menu.html": PAGE_TOP, "nav.html": PAGE_TOP, "_sidebar.html": PAGE_TOP, "gnav.html": PAGE_TOP,
             "index.html": PAGE_TOP,  # a page named as a page: cut, as before
             "frag_cut_tr.html": frag[:frag.index(b"</tr>", len(frag) // 2) + 5],  # a fragment cut after a row
-            "frag_cut_text.html": LAYOUT_TOP[:-30]}  # an include cut in its text
+            "frag_cut_text.html": LAYOUT_TOP[:-30],  # an include cut in its text
+            **_pandas_cuts()}
+
+
+def _pandas_cuts() -> dict[str, bytes]:
+    """review25o: pandas' ``to_html`` of a person list cut right after a start tag before any person was read (its
+    ``<table ..>``, a header ``<th>``, the first row's ``<td>``): said ``html-cut-in-table`` at cda4a1f5, clean since
+    docs25 (taken for an include's slot, ``<td class=main>``)."""
+    frag = _fragment(2512)
+    body = frag.index(b"<tbody>")
+    return {"frag_cut_table.html": frag[:frag.index(b">") + 1], "frag_cut_th.html": frag[:frag.index(b"<th>") + 4],
+            "frag_cut_td.html": frag[:frag.index(b"<td>", body) + 4]}
 
 
 def test_an_include_is_not_cut_whatever_its_name_and_a_cut_fragment_still_is(scanned: dict[str, Any]) -> None:
@@ -118,6 +129,8 @@ def test_an_include_is_not_cut_whatever_its_name_and_a_cut_fragment_still_is(sca
     assert codes.get("index.html") == ["html-cut"]
     assert "html-cut-in-table" in codes.get("frag_cut_tr.html", [])  # persons read, the rest lost: said
     assert "html-cut-in-table" in codes.get("frag_cut_text.html", [])
+    for name in ("frag_cut_table.html", "frag_cut_th.html", "frag_cut_td.html"):  # (review25o: clean since docs25)
+        assert codes.get(name) == ["html-cut-in-table"], name
 
 
 # --- 3. a deck's notes named apart in the zip directory, its content types listing slides only ----------------------

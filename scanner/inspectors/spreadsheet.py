@@ -877,7 +877,7 @@ _VOID = frozenset({b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"i
                    b"source", b"track", b"wbr", b"p", b"li", b"dt", b"dd", b"option", b"td", b"th", b"tr", b"html",
                    b"head", b"body", b"tbody", b"thead", b"tfoot", b"colgroup", b"caption", b"optgroup", b"rt", b"rp"})
 # elements with no content or whose end tag is optional: a whole page may end after one (docs25: minify-html's empty
-# page ends in <body>, said cut)
+# page ends in <body>, said cut; a page ending in its <html> or <head> is still cut: review25o)
 _INCLUDE_NAME = re.compile(r"^_?(?:[a-z0-9]+[_\-])?(?:header|head|inc|include|ssi|nav|navi|navigation|gnav|globalnav|"
                            r"menu|side|sidebar|sidenav|sidemenu|breadcrumbs?|banner)(?:[_\-]?(?:inc|include|\d+))?$",
                            re.IGNORECASE)  # (docs25: nav.html, menu.html, _sidebar.html holding a page's top were cut)  # a server-side include or a site generator's partial (header.html,
@@ -914,7 +914,7 @@ def page_cut(data: bytes, name: str = "") -> bool:
     if _PAGE_END.search(tail, max(0, len(tail) - 65536)) is not None:
         return False
     last = _LAST_START_TAG.search(tail[-512:])
-    if last is not None and last.group(1).lower() not in _VOID:
+    if last is not None and (last.group(1).lower() not in _VOID or last.group(1).lower() in (b"html", b"head")):
         return True  # it ends in an element it opened (<div class=list>): no whole page does (docs24: minified pages)
     if _HEAD_END.search(tail) is not None:
         return True  # it writes its optional end tags (</head>) and not </body> (an HTML5 page without <html>: docs24)
@@ -940,16 +940,27 @@ def included_fragment(data: bytes, name: str) -> bool:
     ``<head>``, ``<body>`` in its first 4 KiB), small (up to INCLUDE_MOST), ending at a tag, and either named as an
     include or ending right after a start tag (the slot the page's content goes in). docs25: such a file was
     ``html-cut-in-table`` whatever its name (``header.html`` too); a fragment cut in its text, inside a tag or after an
-    end tag (a person table's ``</tr>``) is not one."""
+    end tag (a person table's ``</tr>``) is not one. review25o: nor a data table (a ``<th>``/``<thead>`` in it) or one
+    ending right after ``<table ..>`` or a bare ``<td>`` (pandas' fragment of persons so cut was clean)."""
     tail = data.rstrip(b"\0 \t\r\n")
     if not tail.endswith(b">") or len(data) > INCLUDE_MOST or _PAGE_PART.search(data, 0, 4096) is not None:
         return False
     if not head_text(data[:64]).lstrip("\ufeff \t\r\n").startswith("<"):
         return False
+    if _DATA_HEADER.search(data) is not None:
+        return False  # (a data table's header: pandas' fragment cut right after its <td> is a cut, whatever its
+        # name, side.html or menu.html too: review25o)
     if _INCLUDE_NAME.search(name.rsplit("/", 1)[-1].rsplit(".", 1)[0]) is not None:
         return True
     last = _LAST_START_TAG.search(tail[-512:])
-    return last is not None and last.group(1).lower() not in _VOID - {b"td", b"th"}
+    if last is None:
+        return False
+    slot = last.group(1).lower()
+    return slot not in _VOID - {b"td"} and slot != b"table" and (slot != b"td" or last.group(0)[3:4].isspace())
+    # (a layout slot is a <td> with attributes, <td class=main>; a bare <td> or a <table ..> is a data table's cut)
+
+
+_DATA_HEADER = re.compile(rb"<th(?:ead)?[\s>]", re.IGNORECASE)  # a header cell: a data table, no layout slot
 
 
 def _markup_head(entry: Entry) -> bytes | None:
