@@ -35,7 +35,7 @@ def test_a_piece_whose_name_ends_in_a_line_feed_is_still_listed(scanned: dict[st
     said = {s["path"].split(" » ")[-1]: s for s in lines["skipped"]}
     for name in ("報告.docx.002\n", "server.log.004\n"):
         assert name in said, (name, sorted(said))
-        assert "split-piece-alone" in said[name]["detail_codes"], said[name]
+        assert [d["code"] for d in said[name]["detail_codes"]] == ["split-piece-alone"], said[name]
 
 
 def test_the_piece_guard_never_hides_what_piece_listed_says() -> None:
