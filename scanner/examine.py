@@ -179,11 +179,11 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
                                                                                      read=False)), result)
         elif piece:  # a later piece whose first piece is not here (``archive.rar.ab`` alone): nothing read it
             return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, piece))
-        elif series is None and entry.name[-1:] in _DIGITS and entry.location.containers and (
+        elif series is None and may_be_piece(entry.name) and entry.location.containers and (
                 piece := _piece_listed(entry.name)):
             return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, piece))  # in an image or archive:
             # not joined there, not read but hashed, and listed (split12: ``.002`` in a disk image ended as nothing)
-        elif series is None and entry.name[-1:] in _DIGITS and not entry.location.containers and (
+        elif series is None and may_be_piece(entry.name) and not entry.location.containers and (
                 piece := _piece_listed(entry.name, folder=True)):
             return Candidate(matches, stat_of(), (), listed=(Status.UNSUPPORTED, piece))  # a folder's later piece of a
             # text no series took (its first piece no text of it: zeros past its head): listed (images24: on no line)
@@ -285,6 +285,12 @@ def _later_piece(entry: Entry) -> tuple[str, bool]:
 # none, known without building a local file's location or importing split_series (speed25b: ~3 us of each of the
 # tree's ~110,000 picked files nothing wants)
 _DIGITS = frozenset("0123456789")
+
+
+def may_be_piece(name: str) -> bool:
+    """Whether ``_piece_listed`` may list ``name``: it ends in an ASCII digit, or in one and a line feed (``_PIECE``'s
+    ``$`` matches before a final line feed: review25s, ``報告.docx.002\\n`` in a zip ended as nothing)."""
+    return name[-1:] in _DIGITS or (name[-1:] == "\n" and name[-2:-1] in _DIGITS)
 
 
 def _piece_listed(name: str, folder: bool = False) -> str:
