@@ -48,11 +48,10 @@ _FOLDER_REASONS = frozenset({Status.UNREADABLE, Status.VANISHED, Status.CORRUPT}
 _VOLUME_REASONS = frozenset({Status.UNREADABLE, Status.CORRUPT, Status.ENCRYPTED, Status.UNSUPPORTED})
 
 
-# An archive whose listing stopped part-way (a damaged header no resync got past, a cut, the library's own stop): the
-# members after it were never listed, as a cut image's volumes are not (truncated, exit 3 since session 10): incomplete,
-# exit 3 (images25; a damaged member skipped with the listing read on past it keeps the scan complete).
-_ARCHIVE_STOPPED = frozenset({Detail.CPIO_STOPPED, Detail.TAR_STOPPED, Detail.TAR_MEMBERS_AFTER_NOT_READ,
-                              Detail.TAR_UNREADABLE_AFTER, Detail.ARCHIVE_LISTING_STOPPED})
+# An archive whose listing stopped part-way (cpio-stopped, tar-stopped, ...) is a FILE listed `corrupt` with the stop
+# named ("members after it not read"), as a CSV cut mid-row is; it does not make the scan incomplete (lead, session 25:
+# exit 3 is for folders and volumes never listed and for sources that went away; images25's exit-3 rule reverted so a
+# share holding one damaged tarball does not always end "INCOMPLETE", which would teach examiners to ignore exit 3).
 
 
 def detail_codes(skip: dict[str, Any]) -> list[str]:
@@ -81,7 +80,7 @@ def detail_codes(skip: dict[str, Any]) -> list[str]:
 
 
 def unlisted_kind(skip: dict[str, Any]) -> str | None:
-    """``folder``, ``volume`` or ``archive`` when a skipped entry is a place whose files were never listed; else None."""
+    """``folder`` or ``volume`` when a skipped entry is a place whose files were never listed; else None."""
     reason = skip.get("reason")
     if reason == Status.PATH_TOO_LONG:
         return "folder"  # path-too-long: a directory of an image deeper than its walk goes (review10g)
@@ -94,8 +93,6 @@ def unlisted_kind(skip: dict[str, Any]) -> str | None:
         return "volume"  # a split set in an archive not joined: what its pieces make was never listed (images24)
     if reason == Status.UNSUPPORTED and codes[:1] == [Detail.SPLIT_IMAGE_OVER_CAP]:
         return "volume"  # a joined split image over --max-inspect-mb: its volumes never listed (splits24b)
-    if reason == Status.CORRUPT and codes[:1] and codes[0] in _ARCHIVE_STOPPED:
-        return "archive"  # an archive whose listing stopped: its members after that point never listed (images25)
     if reason == Status.CORRUPT and codes[:1] == [Detail.NESTED_WALK_STOPPED]:
         return "volume"  # an image met in a source whose walk its reader stopped: the rest never listed (images21)
     hops = skip.get("container") or []

@@ -56,8 +56,7 @@ def damaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
     out = base / "out"
     run = run_leakscan("scan", str(share / DAMAGED), "--name", LEAKED_NAME, "--out", str(out), "--quiet",
                        "--parse-timeout", "20", timeout=600)
-    # images25: cut tar.gz members stop their archive's listing: the scan is incomplete (3), as a cut image's is
-    assert run.returncode == 3 and "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert run.returncode in (0, 1) and "Traceback" not in run.stderr, run.stderr[-3000:]
     return out, json.loads((out / "findings.json").read_text(encoding="utf-8"))
 
 
