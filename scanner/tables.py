@@ -2314,9 +2314,13 @@ def aligned_in_one_column(sheet: Sheet) -> Sheet:
 
 
 def _split_cell(row: Sequence[object], col: int, starts: list[int]) -> Sequence[object]:
-    """``row`` with its text cell ``col`` cut at the fixed-width ``starts`` (any other row as it is)."""
+    """``row`` with its text cell ``col`` cut at the fixed-width ``starts`` when it is the row's only filled cell (a
+    line of the list); any other row as it is (review25d: a table below the list, past the 50 rows looked at, lost
+    every cell right of ``col``: a 名簿 there read 0 persons, ok)."""
     cell = row[col] if len(row) > col else None
-    return [*row[:col], *split_fixed(cell, starts)] if isinstance(cell, str) else row
+    if not isinstance(cell, str) or any(c is not None and c != "" for i, c in enumerate(row) if i != col):
+        return row
+    return [*row[:col], *split_fixed(cell, starts)]
 
 
 def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
