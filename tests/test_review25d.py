@@ -45,3 +45,37 @@ def test_a_table_after_an_aligned_one_column_block_keeps_every_person() -> None:
             if counted != 20 or whole != 20:
                 bad[(lines, col)] = (damage, counted, whole)
     assert not bad, bad
+
+
+def _two_shifted(n: int, s: int, kind: str, lose: int, pair: tuple[int, int]) -> bytes:
+    """fixed24b's hand-aligned list (cp932) whose two no-phone rows ``pair`` lost ``lose`` bytes at their first gap
+    (their later columns that many to the left)."""
+    from tests.test_fixed23 import _aligned
+
+    rows = [list(r) for r in people_rows(n, seed=2570 + 10 * n + s)]
+    for line in pair:
+        rows[line][3] = ""
+    lines = _aligned(rows, kind, set()).split(b"\r\n")
+    for line in pair:
+        at = lines[line].find(b"  ")
+        lines[line] = lines[line][:at] + lines[line][at + lose:]
+    return b"\r\n".join(lines)
+
+
+def test_a_list_with_two_shifted_rows_is_read_and_said() -> None:
+    """damage25 leaves one shifted row out (the other lines' columns taken); with TWO rows shifted (bytes lost in
+    both), a list of 5-19 persons still read as nothing, `ok` (main cda4a1f5 and damage25: 122 of 168 of 5-9 persons,
+    152 of 180 of 10-14, 153 of 180 of 15-19 in review25d's sweep; from 20 lines a tenth may cross). Now the two
+    lines alone on the most columns are left out together the same way: the persons read, both rows said."""
+    from tests.test_review24d import _read
+
+    bad = {}
+    for n in (6, 9, 12, 15, 18):
+        for s in range(2):
+            for kind in ("aligned", "pushed"):
+                for lose in (3, 4):
+                    for pair in ((2, n // 2 + 1), (n // 2, n // 2 + 1)):
+                        damage, counted = _read(_two_shifted(n, s, kind, lose, pair))
+                        if not damage or counted < n - 2:
+                            bad[(n, s, kind, lose, pair)] = (damage, counted)
+    assert not bad, (len(bad), bad)
