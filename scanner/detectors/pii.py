@@ -1289,12 +1289,23 @@ _CJK_CLASS = "\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ"
 _PLAIN_NAME = re.compile(f"[{_CJK_CLASS}]{{1,12}}(?:[ \u3000][{_CJK_CLASS}]{{1,12}})?")
 _PLAIN_ADDRESS = re.compile(f"[{_CJK_CLASS}]{{2}}[{_CJK_CLASS}0-9０-９\\-－ー―‐−#＃ 　]{{0,158}}")
 # a Japanese address names a place by a numeral or a place's ending (東京都, 高松市, 香南町, 大字岡, 西新宿1丁目); a plain
-# value with none is no address (本社 of staff, 転居予定あり of a note row under 氏名: tables25), but 同上 (the row above's)
-# and 不明 are a household member's or a person's all the same (_SAME_AS_ABOVE, as before)
+# value with none that is a workplace (本社, 大阪支店: [staff] office_marks) is a staff member's office, no address
+# (tables25: 佐藤 | 本社 | 23 among clients). Any other is a person's address all the same: a client list's sparse cells
+# name a place without either (東京, 札幌, 銀座, 緑ヶ丘, 琴似, コーポ山田), or a status (施設入所中), or 同上 (review25t:
+# tables25 refused every such value, 10 of 30 clients lost)
 _PLACE_MARK = re.compile("[0-9０-９一二三四五六七八九十百千〇都道府県市区町村郡字丁番地島]")
+
+
+def _workplace(address: str) -> bool:
+    """A plain address cell with no numeral and no place ending that names a workplace (本社, 支店): no address."""
+    return not _PLACE_MARK.search(address) and is_office_address(address)
+
+
+# a note column's label in the name column (備考 | 転居予定あり under 氏名: a note row, no person; tables25)
+_NOTE_LABEL = re.compile("備考|摘要|特記事項|連絡事項|注記|注意事項|補足")
 _PLACEHOLDER_WORDS = "テスト|サンプル|ダミー|見本|記入例|記載例|入力例|○○|〇〇|◯◯|××|△△|某|ほげ|ホゲ|ふが|フガ"
 _PLAIN_PLACEHOLDER = re.compile(f"{_PLACEHOLDER_WORDS}|住所|氏名|名前")
-_PLAIN_NAME_BAD = re.compile(f"{_PLACEHOLDER_WORDS}|氏名|名前|{V._ORG.pattern}", re.IGNORECASE)
+_PLAIN_NAME_BAD = re.compile(f"{_PLACEHOLDER_WORDS}|氏名|名前|{_NOTE_LABEL.pattern}|{V._ORG.pattern}", re.IGNORECASE)
 
 
 def _name_problem(name: str) -> Rejection | None:
@@ -1302,7 +1313,8 @@ def _name_problem(name: str) -> Rejection | None:
         return None
     if N.is_placeholder_name(name):
         return Rejection.PLACEHOLDER
-    if V.is_blob(name) or not V.looks_like_name(name) or _KANJI_LATIN.search(name):
+    if (V.is_blob(name) or not V.looks_like_name(name) or _KANJI_LATIN.search(name)
+            or _NOTE_LABEL.fullmatch(name)):
         return Rejection.NOT_A_NAME
     return None
 
@@ -1332,11 +1344,24 @@ def _place_and_kana(name: str, address: str) -> bool:
     building (渡辺ハイツ) is no such place."""
     if (m := _PLACE_AND_KANA.fullmatch(name)) is None:
         return False
-    if m[2].endswith(V.facility_kana_words()):
+    if _facility_word(m[1], m[2]):
         return True
     return (m[1] in address and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
             and not _common_family(m[1])
             and any(address[i + len(m[1]):i + len(m[1]) + 1] in _MUNICIPAL for i in _places_of(address, m[1])))
+
+
+FACILITY_COMPOUND = 3  # katakana before a facility word that make a compound (ファミリー|ランド), no given name's head
+
+
+def _facility_word(head: str, kana: str) -> bool:
+    """Is ``kana`` a facility word of [facility_kana] (香南ランド), or a compound ending in one (ファミリーランド)? A given
+    name only ends in one (アダム, ローランド, シビル: 1-2 katakana before ダム, ランド, ビル) or is one after a common
+    family name (中村アリーナ, 佐藤ロビー: [facility_kana] given_names): a person (review25t; tables25 refused them)."""
+    word = next((w for w in V.facility_kana_words() if kana.endswith(w)), None)
+    if word is None or 0 < len(kana) - len(word) < FACILITY_COMPOUND:
+        return False
+    return kana not in V.facility_given_names() or not _common_family(head)
 
 
 @lru_cache(maxsize=4096)
@@ -1363,7 +1388,7 @@ def _places_of(address: str, head: str) -> Iterator[int]:
 
 def _address_problem(address: str) -> Rejection | None:
     if _PLAIN_ADDRESS.fullmatch(address) and not _PLAIN_PLACEHOLDER.search(address):
-        return None if _PLACE_MARK.search(address) or address in _SAME_AS_ABOVE else Rejection.NOT_AN_ADDRESS
+        return Rejection.NOT_AN_ADDRESS if _workplace(address) else None
     if N.is_placeholder_address(address):
         return Rejection.PLACEHOLDER
     if not V.plausible_address(address):
@@ -1513,6 +1538,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
     plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
     bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
     joint_mark, place_and_kana, place_mark = _JOINT_MARK.search, _place_and_kana, _PLACE_MARK.search
+    workplace = _workplace
     rows = 0
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
@@ -1525,7 +1551,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         if not a:
             continue
         if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
-                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a) and place_mark(a)):
+                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a) and (place_mark(a) or not workplace(a))):
             append((base + i, index, n, a, *[g(row) for g in others]))
             rows += 1
             continue

@@ -308,6 +308,12 @@ def facility_kana_words() -> tuple[str, ...]:
     return tuple(rules.load("pii_columns").get("facility_kana", {}).get("words", []))
 
 
+@cache
+def facility_given_names() -> frozenset[str]:
+    """The facility words that are also a given name (アリーナ, ロビー: signatures/pii_columns.toml [facility_kana])."""
+    return frozenset(rules.load("pii_columns").get("facility_kana", {}).get("given_names", []))
+
+
 def is_region_name(value: object) -> bool:
     """A region of Japan, whole or spread with spaces to a column's width (東北, 東　北). Only a column of them is no
     name column (:func:`scanner.detectors.pii._region_column`): 北　陸 (Kita Riku) and 東　海 (Azuma Kai) are real
