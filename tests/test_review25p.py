@@ -1,0 +1,81 @@
+"""review25p: splits25's change under an investigator's inputs.
+
+1. A split set over an archive's hold whose pieces are binary (a tar, a disk image) is no "set of files of their
+   own" because a later piece happens to begin with the first piece's first 4 bytes (a tar cut at a member's header:
+   every header begins with the same path, ``home``) or with a header row (a disk image cut at a CSV's first
+   cluster). splits25 made such sets "files" and dropped their ``split-set-over-hold`` line: the set never examined,
+   the scan exit 0 (a false complete). Only text pieces (rotated logs, monthly exports) are files of their own.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from conftest import run_leakscan
+from document_data import people_rows
+from pii_data import csv_bytes
+
+MIB = 1 << 20
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def _tar_of_one_mib_members() -> bytes:
+    """A GNU tar whose members (a roster first, then photos) each take 1 MiB with their header: ``split -b 1M``
+    cuts it at each member's header, which begins ``home/``."""
+    out = io.BytesIO()
+    roster = csv_bytes(people_rows(40, seed=2590), "utf-8")
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.GNU_FORMAT) as tf:
+        for k in range(4):
+            body = roster + bytes(MIB - 512 - len(roster)) if k == 0 else bytes([k]) * (MIB - 512)
+            info = tarfile.TarInfo(f"home/user/photo_{k}.jpg" if k else "home/user/roster.csv")
+            info.size = len(body)
+            tf.addfile(info, io.BytesIO(body))
+    return out.getvalue()
+
+
+def _scan(out: Path, *sources: str, options: tuple[str, ...] = ()) -> tuple[int, dict[str, Any]]:
+    done = run_leakscan("scan", *sources, "--out", str(out), "--workers", "1", "--quiet", *options, timeout=300)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return done.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def _codes(item: dict[str, Any]) -> list[str]:
+    return [c["code"] for c in item.get("detail_codes") or []]
+
+
+def test_a_tar_cut_at_its_members_headers_over_the_hold_is_still_listed(tmp_path: Path) -> None:
+    raw = _tar_of_one_mib_members()
+    pieces = {f"dump/home.tar.{i // MIB + 1:03d}": raw[i:i + MIB] for i in range(0, len(raw), MIB)}
+    assert len({v[:4] for v in pieces.values() if len(v) == MIB}) == 1  # every full piece begins "home"
+    ev = tmp_path / "evidence"
+    ev.mkdir()
+    (ev / "usb.zip").write_bytes(_zip(pieces))
+    code, doc = _scan(tmp_path / "out", str(ev), options=("--max-inspect-mb", "2"))
+    said = [s for s in doc["skipped"] if "split-set-over-hold" in _codes(s)]
+    assert [s["path"].rsplit(" » ", 1)[1] for s in said] == ["dump/home.tar.001"], doc["skipped"]
+    assert code == 3, code
+
+
+def test_binary_pieces_are_never_files_of_their_own_by_their_first_bytes() -> None:
+    from scanner.sources.series_join import _files_of_their_own
+
+    fat = b"\xeb\x3c\x90mkfs.fat" + bytes(502)  # a FAT's boot sector (mkfs.vfat)
+    cluster = csv_bytes(people_rows(5, seed=2591), "utf-8")[:512]  # a later piece cut at a CSV's first cluster
+    assert not _files_of_their_own([fat, cluster])
+    assert not _files_of_their_own([fat, fat])  # a FAT32's backup boot sector, a copy of an image inside
+    logs = [f"2026-12-0{k} 10:00:00 served\n".encode() * 20 for k in (1, 2)]
+    assert _files_of_their_own(logs)  # rotated logs: still files
+    export = [csv_bytes(people_rows(5, seed=s), "utf-8")[:512] for s in (1, 2)]
+    assert _files_of_their_own(export)  # monthly exports: still files
