@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import run_leakscan
 from document_data import people_rows
 from pii_data import csv_bytes
@@ -79,3 +80,32 @@ def test_binary_pieces_are_never_files_of_their_own_by_their_first_bytes() -> No
     assert _files_of_their_own(logs)  # rotated logs: still files
     export = [csv_bytes(people_rows(5, seed=s), "utf-8")[:512] for s in (1, 2)]
     assert _files_of_their_own(export)  # monthly exports: still files
+
+
+def test_an_ext4_named_as_a_csv_set_whose_pieces_end_in_text_is_walked_as_the_image(tmp_path: Path) -> None:
+    """2. An ext4 (its first 1 KiB zeros, as every ext file system's) holding a large roster, its acquisition stopped
+    inside the roster's data, cut by 2 MiB and named ``roster.csv.001`` ..: the first piece's end, the later pieces'
+    starts and the last piece's end are all the roster's text. splits25's zeroed-text rule looked at the first 512
+    bytes only and joined the set as a CSV: ``.001`` listed ``binary``, the later pieces ``split-piece-of``, the file
+    system never walked (before: walked, ``truncated-fs``). The zeros must give way to text in the first piece's
+    head too."""
+    import shutil
+
+    from image_data import ext_image, write_tree
+
+    if not shutil.which("mke2fs"):
+        pytest.skip("mke2fs builds the file system")
+    roster = csv_bytes(people_rows(30000, seed=2592), "utf-8")
+    raw = ext_image(tmp_path / "e.img", write_tree(tmp_path / "tree", {"share/roster.csv": roster}), size_mib=8)
+    data = raw.read_bytes()
+    at = data.find(roster[:200])
+    assert 0 < at < 2 * MIB < 4 * MIB + MIB // 4 < at + len(roster), at  # the cuts fall in the roster's data
+    cut = data[:4 * MIB + MIB // 4]
+    ev = tmp_path / "evidence" / "usb"
+    ev.mkdir(parents=True)
+    for k in range(3):
+        (ev / f"roster.csv.{k + 1:03d}").write_bytes(cut[k * 2 * MIB:(k + 1) * 2 * MIB])
+    _code, doc = _scan(tmp_path / "out", str(ev.parent))
+    said = {s["path"].split("evidence/", 1)[1]: _codes(s) for s in doc["skipped"]}
+    assert said.get("usb/roster.csv.001 » ") == ["truncated-fs"], said
+    assert not [p for p, codes in said.items() if "split-piece-of" in codes or "binary" in codes], said

@@ -718,6 +718,9 @@ def _zeroed_text(names_in: tuple[str, ...], whole: str, head_of: Callable[[str],
     head = head_of(names_in[0])
     if not head or any(head[:512]):
         return False
+    after = head.lstrip(b"\0")  # what follows the zeros in the head (none: zeroed past it) is text, no disk's
+    if after and not is_text(after[:512]):  # structure (review25p: an ext4, its first 1 KiB zeros, named
+        return False  # roster.csv.001 and cut in its roster's data, was joined as a CSV: listed binary, never walked)
     first_tail = (tail_of(names_in[0]) or b"").lstrip(b"\0")
     if first_tail and not is_text(first_tail):
         return False
