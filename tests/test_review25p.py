@@ -109,3 +109,23 @@ def test_an_ext4_named_as_a_csv_set_whose_pieces_end_in_text_is_walked_as_the_im
     said = {s["path"].split("evidence/", 1)[1]: _codes(s) for s in doc["skipped"]}
     assert said.get("usb/roster.csv.001 » ") == ["truncated-fs"], said
     assert not [p for p, codes in said.items() if "split-piece-of" in codes or "binary" in codes], said
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig", "iso2022_jp"])
+def test_one_text_in_other_encodings_cut_at_any_byte_is_never_pieces_apart(encoding: str) -> None:
+    """3. splits25's per-byte cut test, in the other encodings a roster comes in (Excel's "Unicode text" is UTF-16
+    with a BOM): a UTF-16LE roster cut inside a line was taken apart at 5 of 5,688 cuts (csv) and 12 of 5,682
+    (tab text): each piece read alone, listed ``split-pieces-apart`` "cp932 + utf-8", the set in 2 rows. A side
+    holding NUL bytes is UTF-16, neither encoding the check tells."""
+    from scanner.sources.split_series import _apart
+
+    for seed, sep in ((7, ","), (8, "\t")):
+        whole = csv_bytes(people_rows(60, seed=seed), encoding, delimiter=sep)
+
+        def piece(name: str, cut: int, whole: bytes = whole) -> bytes:
+            return whole[:cut] if name.endswith("1") else whole[cut:]
+
+        found = [cut for cut in range(1, len(whole) - 1)
+                 if _apart(("x.csv.001", "x.csv.002"), lambda n, c=cut: piece(n, c)[:4608],
+                           lambda n, c=cut: piece(n, c)[-65557:])]
+        assert found == [], (seed, len(found), found[:5])
