@@ -468,11 +468,14 @@ def _first_bytes(item: Entry) -> bytes | None:
 def _files_of_their_own(heads: list[bytes | None]) -> bool:
     """Whether numbered pieces are files of their own by their first bytes: a later piece begins as the first does (its
     first 4 bytes: rotated logs each opening with the year of its first line, volumes each with their own header) or
-    with a table's header row of its own (a monthly export). A piece of a cut file begins wherever the cut fell."""
+    with a table's header row of its own (a monthly export). A piece of a cut file begins wherever the cut fell.
+    Text pieces only: a binary set's later piece may begin as its first does or with a header row where the cut fell
+    on a structure's start (review25p: a tar cut at its members' headers, each beginning ``home/``; a disk image cut
+    at a CSV's first cluster: the set's over-hold line dropped, exit 0, the set never examined)."""
     first = heads[0]
-    if first is None or len(first) < 4 or not any(first[:4]):  # zeros begin a disk's pieces alike (a boot block)
-        return False
-    return any(h is not None and (h[:4] == first[:4] or (is_text(h[:512]) and header_line(h))) for h in heads[1:])
+    if first is None or len(first) < 4 or not any(first[:4]) or not is_text(first[:512]):
+        return False  # zeros begin a disk's pieces alike (a boot block); a binary first piece is a cut file's
+    return any(h is not None and is_text(h[:512]) and (h[:4] == first[:4] or header_line(h)) for h in heads[1:])
 
 
 def _not_held(numbered: dict[tuple[str, str], dict[int, tuple[int, Location, bytes | None]]], passed: set[str],

@@ -570,6 +570,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
             apart = _apart(names_in, head_of, tail_of)  # unless a line would glue two encodings (splits25)
         elif (whole in plain and len(short) == 1 and not missing and order[0] == base and None not in sizes
               and _lines_whole(dict(enumerate(names_in[:-1])), tail_of)
+              and _as_many_lines(names_in[0], sizes[0], short[0], sizes[names_in.index(short[0])], head_of, tail_of)
               and _rows_cut(names_in, read_as or whole, head_of, tail_of)):
             short = ()  # ``split -l`` in three pieces, the middle one shorter than the first (every piece but the last
             # ending with a line end: no piece cut short while copied): rows of one text (splits25: read as a set
@@ -650,8 +651,8 @@ def _side(raw: bytes, last: bool) -> str:
     edge), ``utf-8`` when it decodes so with only a cut UTF-8 character at the edge dropped (a lead byte and its
     continuation bytes at the end, continuation bytes at the start) and holds a kana or kanji, else the first of cp932 / euc-jp that decodes
     it (a lead byte cut at the edge dropped), ``other`` when none does."""
-    if raw.isascii():
-        return ""
+    if raw.isascii() or b"\0" in raw:  # NULs: UTF-16 (Excel's "Unicode text"), which neither side's test tells
+        return ""  # (review25p: one UTF-16LE roster cut in a line was taken apart at 5 of 5,688 cuts)
     body = raw
     if last:
         k = len(body)
@@ -718,6 +719,9 @@ def _zeroed_text(names_in: tuple[str, ...], whole: str, head_of: Callable[[str],
     head = head_of(names_in[0])
     if not head or any(head[:512]):
         return False
+    after = head.lstrip(b"\0")  # what follows the zeros in the head (none: zeroed past it) is text, no disk's
+    if after and not is_text(after[:512]):  # structure (review25p: an ext4, its first 1 KiB zeros, named
+        return False  # roster.csv.001 and cut in its roster's data, was joined as a CSV: listed binary, never walked)
     first_tail = (tail_of(names_in[0]) or b"").lstrip(b"\0")
     if first_tail and not is_text(first_tail):
         return False
@@ -808,6 +812,27 @@ def _cut_evenly(numbered: dict[int, str], size_of: Callable[[str], int | None]) 
         return False
     first, last = sizes[0] or 0, sizes[-1] or 0
     return first % 512 == 0 == last % 512 and all(s == first for s in sizes[:-1]) and 0 < last <= first
+
+
+def _as_many_lines(first: str, first_size: int | None, middle: str, middle_size: int | None,
+                   head_of: Callable[[str], bytes | None] | None,
+                   tail_of: Callable[[str], bytes | None] | None) -> bool:
+    """Whether a middle piece shorter than the first holds about as many lines (by the bytes per line of each one's
+    head and tail): ``split -l`` gives every piece but the last as many lines, of other lengths; ``split -n l/N``
+    pieces differ by less than a line. A piece copied short at a line end holds clearly fewer (review25p: a
+    fixed-width export cut by ``split -l 60``, its ``.002`` copied short at 30 lines, was joined unsaid, 30 rows
+    lost). Within a fifth: the lines of a head and a tail stand for the piece's. No bytes read: no answer."""
+    if head_of is None or tail_of is None or not first_size or not middle_size:
+        return False
+
+    def lines(name: str, size: int) -> float | None:
+        head, tail = head_of(name) or b"", tail_of(name) or b""
+        sample = head if size <= len(head) else head + tail
+        count = sample.count(b"\n")
+        return size * count / len(sample) if count else None
+
+    a, b = lines(first, first_size), lines(middle, middle_size)
+    return a is not None and b is not None and b >= 0.8 * a
 
 
 def _lines_whole(numbered: dict[int, str], tail_of: Callable[[str], bytes | None] | None) -> bool:
