@@ -1,0 +1,69 @@
+"""Session 25 (damage25b): damaged person lists with only name / kana / address columns, and false `corrupt` on honest
+lists (bench/README.md "Session 25 (damage25b)").
+
+In process (``analyse_bytes``, as the inspector reads). Every list is generated (Faker ja_JP people, the suite's
+``make_people``, fixed seeds), written as Excel writes a CSV (cp932, CRLF), and damaged as a disk or a transfer does
+(one bit of a delimiter flipped: ``,`` 0x2C -> 0xAC ｬ). Each test was committed failing before its fix.
+"""
+
+from __future__ import annotations
+
+from scanner.demo import make_people
+from scanner.inspectors.spreadsheet import analyse_bytes
+from scanner.sheet import Caps
+from scanner.tables import sniff_format
+from tests.pii_data import csv_bytes
+
+# person lists with only name, kana and address columns (no phone, postcode, date, e-mail or number to learn a column
+# from), a 備考 left out where empty (Excel keeps it; hand-made exports drop it) or none
+KANA_LAYOUTS = {
+    "nka": (["氏名", "フリガナ", "住所"], ["name", "kana", "address"]),
+    "nka_note": (["氏名", "フリガナ", "住所", "備考"], ["name", "kana", "address"]),
+    "nak_note": (["氏名", "住所", "フリガナ", "備考"], ["name", "address", "kana"]),
+    "nak": (["氏名", "住所", "フリガナ"], ["name", "address", "kana"]),
+    "kna_note": (["フリガナ", "氏名", "住所", "備考"], ["kana", "name", "address"]),
+}
+
+
+def read(data: bytes) -> tuple[list[str], int]:
+    """The damage a reading says and the persons it counts."""
+    findings, _, reading = analyse_bytes(data, sniff_format(data), Caps())
+    return list(reading.damage), sum(f.count for f in findings if f.kind.name != "NAMES")
+
+
+def flip_in_row(data: bytes, row: int, field: int) -> bytes:
+    """``data`` with the comma after field ``field`` of line ``row`` (0-based) flipped to 0xAC (one bit)."""
+    lines = data.split(b"\r\n")
+    parts = lines[row].split(b",")
+    lines[row] = b",".join(parts[:field]) + b"," * bool(field) + parts[field] + b"\xac" + b",".join(parts[field + 1:])
+    return b"\r\n".join(lines)
+
+
+def kana_list(layout: str, seed: int, n: int = 12, noted: int = 3) -> bytes:
+    """A cp932 list of ``layout``; where it has a 備考, every ``noted``-th person has one (left out where empty)."""
+    head, keys = KANA_LAYOUTS[layout]
+    rows = [head]
+    for i, p in enumerate(make_people(n, seed)):
+        cells = {"name": p.name, "kana": p.kana, "address": p.address}
+        rows.append([cells[k] for k in keys] + (["要連絡"] if len(head) > len(keys) and i % noted == 0 else []))
+    return csv_bytes(rows)
+
+
+def test_a_flipped_delimiter_in_a_name_kana_address_list_is_said() -> None:
+    """1. A list without any typed column: a flipped delimiter merges two of the row's fields (name｢kana,
+    kana｢address, address｢kana); in a ragged list the row's new field count is one its rows have and the person's
+    record changed (or was lost) unsaid. The kana column (every cell kana) learnt: a row whose kana cell holds an
+    address, or kana glued to the cell before or after it, is `rows-malformed`; the undamaged lists say nothing."""
+    unsaid, false = [], []
+    for layout in KANA_LAYOUTS:
+        for seed in (2550, 2551, 2552):
+            data = kana_list(layout, seed)
+            if read(data)[0]:
+                false.append((layout, seed))
+            for row in (2, 4, 7):
+                for f in range(len(KANA_LAYOUTS[layout][1]) - 1):
+                    damage, _ = read(flip_in_row(data, row, f))
+                    if not damage:
+                        unsaid.append((layout, seed, row, f))
+    assert not false
+    assert not unsaid, f"{len(unsaid)} flipped lists unsaid: {unsaid[:8]}"
