@@ -67,3 +67,37 @@ def test_a_flipped_delimiter_in_a_name_kana_address_list_is_said() -> None:
                         unsaid.append((layout, seed, row, f))
     assert not false
     assert not unsaid, f"{len(unsaid)} flipped lists unsaid: {unsaid[:8]}"
+
+
+def mail_list(seed: int, labels: list[str], n: int = 15) -> bytes:
+    """A cp932 list (氏名, フリガナ, 住所, メールアドレス, 備考: 備考 left out where empty) where every third row is a
+    company's, its contact's address typed after the address with a label (担当:), the blank mail and 備考 left out (a
+    hand-made export, Excel's from row 17)."""
+    from tests.test_damage24 import typed_people
+
+    rows = [["氏名", "フリガナ", "住所", "メールアドレス", "備考"]]
+    for i, p in enumerate(typed_people(n, seed)):
+        if i % 3 == 1:
+            label = labels[i % len(labels)]
+            rows.append([f"株式会社{p['name'][:2]}商事", "カブシキガイシャ", f"{p['address']} {label}{p['mail']}"])
+        else:
+            rows.append([p["name"], p["kana"], p["address"], p["mail"]] + (["要連絡"] if i % 4 == 0 else []))
+    return csv_bytes(rows)
+
+
+def test_a_labelled_mail_after_an_address_beside_a_blank_mail_cell_is_no_damage() -> None:
+    """2a. A contact's e-mail typed after the address with a label (…1-2-3 担当:foo@example.jp), the mail cell blank:
+    said a glued address|mail flip (`corrupt` `rows-malformed`) though honest. A flipped `,` (0x2C) gives `(`, `$`, `<`,
+    ｬ (one bit), never a label's `:` (damage25's observation); the flipped copies stay said."""
+    from tests.test_damage24 import _flip_in_row
+
+    labels = ["担当:", "担当：", "連絡先:", "担当=", "代理人　"]
+    false, unsaid = [], []
+    for seed in (2560, 2561, 2562):
+        data = mail_list(seed, labels)
+        if read(data)[0]:
+            false.append(seed)
+        if not read(_flip_in_row(data, 3, 2))[0]:  # the address|mail delimiter of a row with its own mail flipped
+            unsaid.append(seed)
+    assert not false, false
+    assert not unsaid, unsaid
