@@ -1795,8 +1795,10 @@ _PHONE_WORDS = re.compile(r"番号|電話|[TtＴｔ][EeＥｅ][LlＬｌ]|[FfＦ]
 _NO_VALUE = re.compile(r"なし|無し|不明|未登録|未定|未記入|非公開|法人|参照|備考|記載|別紙|該当|省略|空欄|対象外|アドレス|メール"
                        r"|\A[\W_ー－]+\Z")
 
-# an e-mail address glued to the end of the cell before it (a delimiter flipped into a byte no address holds)
-_GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,][A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+\Z")
+# an e-mail address glued to the end of the cell before it (a delimiter flipped into a byte no address holds); a
+# label's colon or equals sign, or a full-width blank, before it is typed (…1-2-3 担当:foo@example.jp beside a blank
+# mail cell: damage25b): a flipped `,` gives ( $ < ｬ, a flipped tab ) I or a control, never those
+_GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,:：=＝\u3000][A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+\Z")
 
 
 # a furigana cell (damage25b: lists with only name, kana and address columns have no typed column to learn): katakana or
