@@ -8,6 +8,8 @@ In process (``analyse_bytes``, as the inspector reads). Every list is generated 
 
 from __future__ import annotations
 
+from typing import Any
+
 from scanner.demo import make_people
 from scanner.inspectors.spreadsheet import analyse_bytes
 from scanner.sheet import Caps
@@ -100,4 +102,50 @@ def test_a_labelled_mail_after_an_address_beside_a_blank_mail_cell_is_no_damage(
         if not read(_flip_in_row(data, 3, 2))[0]:  # the address|mail delimiter of a row with its own mail flipped
             unsaid.append(seed)
     assert not false, false
+    assert not unsaid, unsaid
+
+
+def _note_word_lists() -> dict[str, bytes]:
+    """review24d's company lists (30 persons, one company row, Excel-ragged) whose company's typed cell holds a note
+    word no list names (退会, 休会, 確認中, 保留, 転居済) with its value in the next column."""
+    from faker import Faker
+
+    from tests.test_review23d import _SHOJI, _trailing_dropped, _with_company
+
+    fake = Faker("ja_JP")
+    fake.seed_instance(2563)
+    mails = [fake.email() for _ in range(40)]
+    out = {}
+    for word in ("退会", "休会", "確認中", "保留", "転居済"):
+        layouts: dict[str, tuple[list[str], Any, list[str]]] = {
+            "mail": (["氏名", "フリガナ", "住所", "メールアドレス", "備考"],
+                     lambda i, n, k, a, t: [n, k, a, mails[i], ""], [*_SHOJI, word, "info@yamada.co.jp"]),
+            "member": (["氏名", "フリガナ", "住所", "会員番号", "旧会員番号"],
+                       lambda i, n, k, a, t: [n, k, a, f"{1000 + i}", ""], [*_SHOJI, word, "00077"]),
+            "birth": (["氏名", "フリガナ", "住所", "生年月日", "入会日"],
+                      lambda i, n, k, a, t: [n, k, a, "1950/01/02", ""], [*_SHOJI, word, "2020/04/01"]),
+        }
+        for name, (head, person, company) in layouts.items():
+            for at in (3, 20):
+                out[f"{name}_{word}_{at}.csv"] = _trailing_dropped(_with_company(head, person, company, at=at))
+    return out
+
+
+def test_a_note_word_in_a_typed_cell_beside_its_value_is_no_split() -> None:
+    """2b. A company row whose typed cell holds a note word (退会, 確認中) with its value in the next column was said a
+    split (`corrupt` `rows-malformed`) unless the word was in review24d's list. A split leaves in the typed cell a
+    piece of the column before it (an address's number tail 2-3, a whole address, kana): a cell holding none of the
+    address column's digits is no such piece. A person row whose address is split (a byte of its 目 damaged into a
+    comma: the number tail 23番5号 in the typed cell) stays said."""
+    lists = _note_word_lists()
+    got = {name: read(data) for name, data in lists.items()}
+    assert got == {name: ([], 30) for name in got}, {n: g for n, g in got.items() if g != ([], 30)}
+    unsaid = []
+    me = "目".encode("cp932")
+    for name, data in lists.items():
+        lines = data.split(b"\r\n")
+        k = next(i for i, line in enumerate(lines) if i > 5 and me in line and b"\x8a\x94\x8e\xae" not in line)
+        damaged = b"\r\n".join([*lines[:k], lines[k].replace(me, me[:1] + b",", 1), *lines[k + 1:]])
+        if not read(damaged)[0]:
+            unsaid.append(name)
     assert not unsaid, unsaid
