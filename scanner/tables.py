@@ -1841,6 +1841,9 @@ class PhoneColumn:
         self.leads = PHONE_LEADS  # how its cells start
         self.seen: list[tuple[int, list[str]]] = []  # the rows learnt from
         self.off: dict[int, int] = {}  # a row said shifted -> its field count in step (one back)
+        # (damage25b) what every value of the column before a typed one holds (a digit, kana), or None: a split
+        # leaves a piece of that column in the typed cell (23番5号, the whole address, kana), a note word none of it
+        self.before: re.Pattern[str] | None = None
 
     def row(self, num: int, row: list[str]) -> None:
         at = self.at
@@ -1858,7 +1861,8 @@ class PhoneColumn:
                 step = n + 1  # two fields merged before the number (a delimiter lost)
             elif n > at + 1 and row[at] and kind.fullmatch(row[at + 1]) and not (
                     _PHONE.search(row[at]) or _PHONE_WORDS.search(row[at]) if kind is _PHONE
-                    else kind.fullmatch(row[at]) or _NO_VALUE.search(row[at])):
+                    else kind.fullmatch(row[at]) or _NO_VALUE.search(row[at])) and (
+                    kind is _PHONE or self.before is None or self.before.search(row[at])):
                 step = n - 1  # a field split before it (a delimiter added): the split's tail where the number was (a
                 # number there with 代表 or 内線 after it, the FAX beside it, is the row's own; so are words about the
                 # number, 代表番号は備考 with it in 備考: a split leaves a piece of a name or address, never those)
@@ -1893,6 +1897,8 @@ class PhoneColumn:
                 learnt = [(col, _KANA, frozenset())]
             col, self.kind, self.leads = max(learnt, key=lambda t: t[0])
         self.at = col
+        if col and self.kind is not _PHONE:
+            self.before = _held(row[col - 1] for _, row in rows if len(row) > col and self.kind.fullmatch(row[col]))
         for num, row in rows:  # the rule every later row meets (a value in the column too: in step)
             self.row(num, row)
 
@@ -1936,6 +1942,22 @@ def _column(seen: list[tuple[int, list[tuple[int, str]]]], kind: re.Pattern[str]
         return -1
     col, k = Counter(cols).most_common(1)[0]
     return col if k >= 5 and 10 * k >= 9 * len(cols) else -1
+
+
+_DIGIT = re.compile(r"[0-9０-９\ufffd]")  # (a byte damaged into a delimiter leaves U+FFFD beside it)
+_KANA_HELD = re.compile(r"[ァ-ヺ･-ﾟ\ufffd]")
+
+
+def _held(cells: Iterator[str]) -> re.Pattern[str] | None:
+    """What nine in ten of a column's filled cells (five or more) hold: a digit (an address's number), else kana, or
+    None (damage25b: a split's piece of that column in the typed cell holds it; a note word does not)."""
+    filled = [c for c in cells if c]
+    if len(filled) < 5:
+        return None
+    for held in (_DIGIT, _KANA_HELD):
+        if 10 * sum(1 for c in filled if held.search(c)) >= 9 * len(filled):
+            return held
+    return None
 
 
 def _kana_column(rows: list[tuple[int, list[str]]]) -> int:
