@@ -1907,14 +1907,17 @@ class PhoneColumn:
         """Whether a row whose kana cell holds no kana stands off the kana column: the cell before it is kana or ends
         in kana glued on (name｢kana merged, the address now in the kana cell; address｢kana at the row's end), the
         kana cell starts with kana glued to another value (kana｢address), or the cell after it is kana and the kana
-        cell a piece of a name (a field split). A blank kana cell, or a note in it (不明), is the row's own."""
-        if n > at and not row[at]:
-            return False
+        cell a piece of a name (a field split). A blank kana cell, or a note in it (不明), is the row's own unless a name
+        with an address glued on stands in the row."""
+        if n > at and not row[at]:  # (a name｢address merged before a blank next cell: a name with an address on)
+            return any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c)
         if at and n >= at and (_KANA.fullmatch(row[at - 1]) or _GLUED_KANA_END.search(row[at - 1])):
             return n <= at or not _NO_VALUE.search(row[at])
         if n > at and _GLUED_KANA_START.match(row[at]):
             return True
-        return n > at + 1 and _KANA.fullmatch(row[at + 1]) is not None and not _NO_VALUE.search(row[at])
+        if n > at + 1 and _KANA.fullmatch(row[at + 1]) is not None and not _NO_VALUE.search(row[at]):
+            return True
+        return any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c)
 
     def keep(self, shapes: set[int]) -> None:
         """Only the shifted rows whose field count one back is one of ``shapes`` (the header's, the table's own rows')."""
