@@ -39,6 +39,9 @@ class Sheet:
     # a text table's rows (as odd_rows) whose phone number stands one column off the column every other row has it in
     # (a delimiter flipped into the table's own field count: damage23); said when they gave no person
     shifted_rows: set[int] = field(default_factory=set)
+    # of those, the rows off a kana column (a list of name, kana and address only: damage25b): said even when they gave
+    # a person (its name or address holds another field's value: the record changed)
+    garbled_rows: set[int] = field(default_factory=set)
 
 
 def column_letter(index: int) -> str:

@@ -1706,7 +1706,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         lost = 0
         spent, cap = budget.spent, budget.caps.max_cells
         odd, ref, yielded = sheet.odd_rows, 0, 0  # ref: the header's field count (the first row of three or more)
-        phones = PhoneColumn(sheet.shifted_rows)
+        phones = PhoneColumn(sheet.shifted_rows, sheet.garbled_rows)
         for i, row in enumerate(source):  # one loop, no call a row but the join (issue 11: ~5 us a row before)
             n = len(row)
             spent.cells += n or 1
@@ -1795,8 +1795,27 @@ _PHONE_WORDS = re.compile(r"番号|電話|[TtＴｔ][EeＥｅ][LlＬｌ]|[FfＦ]
 _NO_VALUE = re.compile(r"なし|無し|不明|未登録|未定|未記入|非公開|法人|参照|備考|記載|別紙|該当|省略|空欄|対象外|アドレス|メール"
                        r"|\A[\W_ー－]+\Z")
 
-# an e-mail address glued to the end of the cell before it (a delimiter flipped into a byte no address holds)
-_GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,][A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+\Z")
+# an e-mail address glued to the end of the cell before it (a delimiter flipped into a byte no address holds); a
+# label's colon or equals sign, or a full-width blank, before it is typed (…1-2-3 担当:foo@example.jp beside a blank
+# mail cell: damage25b): a flipped `,` gives ( $ < ｬ, a flipped tab ) I or a control, never those
+_GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,:：=＝\u3000][A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+\Z")
+
+
+# a furigana cell (damage25b: lists with only name, kana and address columns have no typed column to learn): katakana or
+# hiragana (full- or half-width, with ー・ and blanks between), two kana or more
+_KANA = re.compile(r"(?=(?:[ 　・]*[ぁ-ゖァ-ヺー･-ﾟ]){2})[ぁ-ゖァ-ヺー･-ﾟ 　・]+")
+# kana glued to the end of the cell before the kana cell (name｢kana, address｢kana: a delimiter flipped into a byte) or
+# kana glued before the next field's value in the kana cell (kana｢address): a kana run of two or more beside a
+# character no kana cell holds (a kanji, a digit)
+_GLUED_KANA_END = re.compile(r"[^ぁ-ゖァ-ヺー･-ﾟ 　・][ぁ-ゖァ-ヺー･-ﾟ]{2}[ぁ-ゖァ-ヺー･-ﾟ 　・]*\Z")
+# an address glued to the end of another value (name｢address): a prefecture after a character no name ends in before
+# an address (a blank, a digit, a label's colon, a bracket, a hiragana of a note: 実家は大阪府), the cell starting otherwise
+_GLUED_ADDRESS = re.compile(r"\A(?!北海道|東京都|京都府|大阪府|[一-龥]{2,3}県)[^ぁ-ゖ0-9０-９:：(（]{2,12}?"
+                            r"[^\sぁ-ゖ0-9０-９:：(（〒・、,]"
+                            r"(?:北海道|東京都|京都府|大阪府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|神奈川|新潟|富山"
+                            r"|石川|福井|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|岡山|広島|山口|徳島|香川|愛媛|高知"
+                            r"|福岡|佐賀|長崎|熊本|大分|宮崎|鹿児島|沖縄)県)")
+_GLUED_KANA_START = re.compile(r"[ァ-ヺー]{2}[ァ-ヺー 　・]*[･-ﾟ]?[^ぁ-ゖァ-ヺー･-ﾟ 　・()（）]")
 
 
 class PhoneColumn:
@@ -1814,25 +1833,36 @@ class PhoneColumn:
 
     LEARN_ROWS = 200
 
-    def __init__(self, shifted: set[int]) -> None:
+    def __init__(self, shifted: set[int], garbled: set[int] | None = None) -> None:
         self.shifted = shifted
+        self.garbled = garbled if garbled is not None else set()  # rows off a kana column (said even with a person)
         self.at = -1  # the phone (or typed) column once learnt; -2: none
         self.kind = _PHONE  # what the column holds
         self.leads = PHONE_LEADS  # how its cells start
         self.seen: list[tuple[int, list[str]]] = []  # the rows learnt from
         self.off: dict[int, int] = {}  # a row said shifted -> its field count in step (one back)
+        # (damage25b) what every value of the column before a typed one holds (a digit, kana), or None: a split
+        # leaves a piece of that column in the typed cell (23番5号, the whole address, kana), a note word none of it
+        self.before: re.Pattern[str] | None = None
 
     def row(self, num: int, row: list[str]) -> None:
         at = self.at
         if at >= 0:
             n, kind = len(row), self.kind
             if n > at and kind.fullmatch(row[at]):
-                return
-            if at and n >= at and (kind.fullmatch(row[at - 1]) or kind is _MAIL and _GLUED_MAIL.search(row[at - 1])):
+                if kind is not _KANA or not any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c):
+                    return
+                step = n + 1  # (damage25b) the kana in step, a name｢address merged after it
+            elif kind is _KANA:
+                if not self._kana_off(row, at, n):
+                    return
+                step = n + 1 if n <= at or not _KANA.fullmatch(row[at + 1] if n > at + 1 else "") else n - 1
+            elif at and n >= at and (kind.fullmatch(row[at - 1]) or kind is _MAIL and _GLUED_MAIL.search(row[at - 1])):
                 step = n + 1  # two fields merged before the number (a delimiter lost)
             elif n > at + 1 and row[at] and kind.fullmatch(row[at + 1]) and not (
                     _PHONE.search(row[at]) or _PHONE_WORDS.search(row[at]) if kind is _PHONE
-                    else kind.fullmatch(row[at]) or _NO_VALUE.search(row[at])):
+                    else kind.fullmatch(row[at]) or _NO_VALUE.search(row[at])) and (
+                    kind is _PHONE or self.before is None or self.before.search(row[at])):
                 step = n - 1  # a field split before it (a delimiter added): the split's tail where the number was (a
                 # number there with 代表 or 内線 after it, the FAX beside it, is the row's own; so are words about the
                 # number, 代表番号は備考 with it in 備考: a split leaves a piece of a name or address, never those)
@@ -1841,6 +1871,8 @@ class PhoneColumn:
             if len(self.shifted) < ODD_ROWS_KEPT:
                 self.shifted.add(num)
                 self.off[num] = step
+                if kind is _KANA:
+                    self.garbled.add(num)
             return
         if at == -1:
             self.seen.append((num, row))
@@ -1858,18 +1890,41 @@ class PhoneColumn:
         col = _column(seen, _PHONE, first=True)
         if col < 0:  # no phone column: the rightmost of the typed ones
             learnt = [(c, kind, leads) for kind, leads in _TYPED if (c := _column(seen, kind, first=False)) >= 0]
-            if not learnt:
-                return
+            if not learnt:  # (damage25b) nor a typed one: the kana column (a list of name, kana, address only)
+                col = _kana_column(rows)
+                if col < 0:
+                    return
+                learnt = [(col, _KANA, frozenset())]
             col, self.kind, self.leads = max(learnt, key=lambda t: t[0])
         self.at = col
+        if col and self.kind is not _PHONE:
+            self.before = _held(row[col - 1] for _, row in rows if len(row) > col and self.kind.fullmatch(row[col]))
         for num, row in rows:  # the rule every later row meets (a value in the column too: in step)
             self.row(num, row)
+
+    @staticmethod
+    def _kana_off(row: list[str], at: int, n: int) -> bool:
+        """Whether a row whose kana cell holds no kana stands off the kana column: the cell before it is kana or ends
+        in kana glued on (name｢kana merged, the address now in the kana cell; address｢kana at the row's end), the
+        kana cell starts with kana glued to another value (kana｢address), or the cell after it is kana and the kana
+        cell a piece of a name (a field split). A blank kana cell, or a note in it (不明), is the row's own unless a name
+        with an address glued on stands in the row."""
+        if n > at and not row[at]:  # (a name｢address merged before a blank next cell: a name with an address on)
+            return any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c)
+        if at and n >= at and (_KANA.fullmatch(row[at - 1]) or _GLUED_KANA_END.search(row[at - 1])):
+            return n <= at or not _NO_VALUE.search(row[at])
+        if n > at and _GLUED_KANA_START.match(row[at]):
+            return True
+        if n > at + 1 and _KANA.fullmatch(row[at + 1]) is not None and not _NO_VALUE.search(row[at]):
+            return True
+        return any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c)
 
     def keep(self, shapes: set[int]) -> None:
         """Only the shifted rows whose field count one back is one of ``shapes`` (the header's, the table's own rows')."""
         for num, step in self.off.items():
             if step not in shapes:
                 self.shifted.discard(num)
+                self.garbled.discard(num)
 
 
 # the characters a cell _PHONE or a kind of _TYPED fullmatches can start with (read from their patterns; a cell starting
@@ -1886,6 +1941,36 @@ def _column(seen: list[tuple[int, list[tuple[int, str]]]], kind: re.Pattern[str]
         at = [j for j, c in cells if kind.fullmatch(c)]
         if at:
             cols.append(at[0] if first else at[-1])
+    if not cols:
+        return -1
+    col, k = Counter(cols).most_common(1)[0]
+    return col if k >= 5 and 10 * k >= 9 * len(cols) else -1
+
+
+_DIGIT = re.compile(r"[0-9０-９\ufffd]")  # (a byte damaged into a delimiter leaves U+FFFD beside it)
+_KANA_HELD = re.compile(r"[ァ-ヺ･-ﾟ\ufffd]")
+
+
+def _held(cells: Iterator[str]) -> re.Pattern[str] | None:
+    """What nine in ten of a column's filled cells (five or more) hold: a digit (an address's number), else kana, or
+    None (damage25b: a split's piece of that column in the typed cell holds it; a note word does not)."""
+    filled = [c for c in cells if c]
+    if len(filled) < 5:
+        return None
+    for held in (_DIGIT, _KANA_HELD):
+        if 10 * sum(1 for c in filled if held.search(c)) >= 9 * len(filled):
+            return held
+    return None
+
+
+def _kana_column(rows: list[tuple[int, list[str]]]) -> int:
+    """The column whose cells are kana in nine in ten of the rows with a kana cell (five or more; each row's first),
+    or -1 (damage25b). The header's フリガナ is no kana cell of its own: it counts as a row without one."""
+    cols = []
+    for _, row in rows:
+        at = next((j for j, c in enumerate(row) if c and _KANA.fullmatch(c)), -1)
+        if at >= 0:
+            cols.append(at)
     if not cols:
         return -1
     col, k = Counter(cols).most_common(1)[0]

@@ -397,7 +397,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
             reading.sheets += 1
         stop.start(sheet)
         noted = SHEET_NOTES.set(sheet.notes)  # a detector's cap that cut the sheet's reading short is said there
-        watched = _RowsWithPerson(sheet.odd_rows, sheet.odd_cut, sheet.shifted_rows) if fmt in ("text", "pdf") else None
+        watched = (_RowsWithPerson(sheet.odd_rows, sheet.odd_cut, sheet.shifted_rows, sheet.garbled_rows)
+                   if fmt in ("text", "pdf") else None)
         # (a PDF's page text: its lines parted at tabs, one with a tab flipped: pdf25)
         try:
             with watched or _NO_WATCH:
@@ -464,10 +465,12 @@ class _RowsWithPerson:
     below the header that gave none lost its person to a shifted column (a flipped delimiter, a lost quote: csv22);
     one that gave a person (a row leaving out its empty last fields) was read."""
 
-    def __init__(self, odd: dict[int, int], cut: bool = False, shifted: set[int] | None = None) -> None:
+    def __init__(self, odd: dict[int, int], cut: bool = False, shifted: set[int] | None = None,
+                 garbled: set[int] | None = None) -> None:
         self.odd = odd
         self.cut = cut  # every odd row counts (a fixed-width row shifted: a person read from it has cut values)
         self.shifted = shifted if shifted is not None else set()  # rows with their phone a column off (damage23)
+        self.garbled = garbled if garbled is not None else set()  # shifted rows said even with a person (damage25b)
         self.got: set[int] = set()
         self.token: Any = None
 
@@ -505,7 +508,9 @@ class _RowsWithPerson:
         shapes = {self.odd[r] for r in got if r in self.odd}
         odd = sum(1 for r, n in self.odd.items() if r > top and r not in got and n not in shapes)
         # a row whose phone stands a column off is out of step whatever its field count (a flip into the table's own)
-        return odd + sum(1 for r in self.shifted if r > top and r not in got and (r not in self.odd or self.odd[r] in shapes))
+        # (damage25b) a row off a kana column gave a changed person (a name or address holding another field's value)
+        return odd + sum(1 for r in self.shifted if r > top and (r not in got or r in self.garbled)
+                         and (r not in self.odd or self.odd[r] in shapes))
 
 
 class _NoWatch:
