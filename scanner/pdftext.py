@@ -185,6 +185,7 @@ _INFLATE_FAILED = re.compile(r"decompress|zlib|Error -\d", re.IGNORECASE)  # pyp
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")  # a page object written in the clear
 # a person list's column headings (a vertical page holding one and giving no person is said: pdf25)
 _LISTED = re.compile("氏名|名前|住所|電話|フリガナ|ふりがな|生年月日|連絡先|名簿")
+_SHOWS = re.compile(rb"T[jJ]|['\"]|Do")  # a text-show operator (Tj, TJ, ', ") or a form drawn
 _GAPS = re.compile(r"\t|  +")  # a tab, or two spaces or more, inside one run: a writer's column gap
 MEND = b"\nstartxref\n0\n%%EOF\n"  # (as scanner.inspectors.pdf_attachments mends a cut PDF)
 
@@ -216,8 +217,8 @@ def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
     shown = contents.get_data() if contents is not None else b""
     if shown.count(b"Tj") + shown.count(b"TJ") > PAGE_RUNS:  # (a text in a string counted too: only over-counts)
         raise PageCapped(PAGE_RUNS)
-    if b"BT" not in shown and b"Do" not in shown:  # no text object, no form drawn: no text (a scan, a drawing)
-        return []
+    if not _SHOWS.search(shown):  # no text shown, no form drawn: no text (a scan, a drawing); pypdf shows text
+        return []  # outside BT too (a BT flipped by one byte, review25f: 12 persons -> 0 unsaid when BT was asked)
     out: list[Run] = []
     calls = [0]
 
