@@ -308,7 +308,7 @@ def _odd_parted(parted: dict[int, int]) -> dict[int, int]:
 
 
 _GLYPH = re.compile(r"/(?:g[0-9A-F]{1,5}|(?:cid|gid|glyph|uni)[0-9A-Fa-f]+)(?![0-9A-Za-z])")  # pypdf's fallback
-_JAPANESE = frozenset({"CJK", "HIRAGANA", "KATAKANA", "IDEOGRAPHIC", "FULLWIDTH", "HALFWIDTH", "KANGXI", "CIRCLED",
+_JAPANESE = frozenset({"CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "IDEOGRAPHIC", "FULLWIDTH", "HALFWIDTH", "KANGXI", "CIRCLED",
                        "PARENTHESIZED", "SQUARED", "VERTICAL"})
 _SCRIPTS: dict[str, str] = {}
 
@@ -323,7 +323,8 @@ def _script(ch: str) -> str:
             got = ""  # them at U+F0xx): bullets, a + or = of a formula (pdf.js issue16263: 120 of 400 characters)
         elif cat in ("Cn", "Cs", "Co") or ch == "\ufffd":
             got = "!"
-        elif ch.isascii() or cat[0] in "NPSZ" or cat in ("Cc", "Cf"):
+        elif ch.isascii() or cat[0] in "NPSZ" or cat in ("Cc", "Cf") or ch < "\u0250" or "\u2100" <= ch <= "\u214f" \
+                or "\U0001d400" <= ch <= "\U0001d7ff":  # Latin-1's µ ª º, letterlike ℓ Ω K Å, math letters: no script
             got = ""
         else:
             word = unicodedata.name(ch, "").split(" ", 1)[0]
@@ -349,6 +350,8 @@ def _undecoded(runs: list[Run]) -> tuple[int, int]:
                 bad += 1
             elif key:
                 scripts[key] = scripts.get(key, 0) + 1
+        if "ja" in scripts:  # Greek and Cyrillic letters are Japanese text's own (JIS X 0208 rows 6-7: α, β in a
+            scripts["ja"] += scripts.pop("GREEK", 0) + scripts.pop("CYRILLIC", 0)  # sentence; review25f)
         if len(scripts) > 1:
             bad += sum(scripts.values()) - max(scripts.values())
         odd += bad
