@@ -43,6 +43,7 @@ X_SLACK = 1.5  # points: starts this close are one column
 PAGE_TOKENS = 2_000_000
 PAGE_RUNS = 100_000
 TICK_RUNS = 2_048
+PAGE_OPERATORS = 2 * PAGE_TOKENS  # operators walked on one page, its forms' counted at each draw (one stream holds fewer)
 # a page whose text is this share undecodable (unassigned, private-use or surrogate code points, U+FFFD, pypdf's glyph
 # name fallbacks "/gE6D", letters of scripts mixed inside one run) is noise: a font without a usable ToUnicode map
 UNDECODED_SHARE = 0.10
@@ -220,15 +221,26 @@ def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
     if not _SHOWS.search(shown):  # no text shown, no form drawn: no text (a scan, a drawing); pypdf shows text
         return []  # outside BT too (a BT flipped by one byte, review25f: 12 persons -> 0 unsaid when BT was asked)
     out: list[Run] = []
-    calls = [0]
+    calls = [0, 0]  # text runs, operators
+    stop: list[Exception] = []  # the cap or the clock, once hit: raised at every call after (pypdf swallows what a
+    # visitor raises inside a form, "Impossible to decode XFormObject", and goes on to the next draw: review25f)
+
+    def check(count: int, cap: int) -> None:
+        if stop:
+            raise stop[0]
+        if not count % TICK_RUNS:
+            try:
+                if count > cap:
+                    raise PageCapped(count)
+                if budget is not None:
+                    budget.tick()
+            except Exception as e:
+                stop.append(e)
+                raise
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: object) -> None:
         calls[0] += 1
-        if not calls[0] % TICK_RUNS:
-            if calls[0] > PAGE_RUNS:
-                raise PageCapped(calls[0])
-            if budget is not None:
-                budget.tick()
+        check(calls[0], PAGE_RUNS)
         if text and not text.isspace():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
@@ -236,7 +248,13 @@ def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
             wide = sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)  # (CJK a square, others about half)
             out.append((y, x, text, wide * float(size if isinstance(size, (int, float)) else 10) * scale))
 
-    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    def operator(op: object, operands: object, cm: object, tm: object) -> None:  # every operator, forms' too: a
+        calls[1] += 1  # form drawn again and again is parsed and walked again each time (review25f: a 9 KB page, 10
+        check(calls[1], PAGE_OPERATORS)  # draws of a 300,000-path form: 65 s CPU, its clock never asked)
+
+    page.extract_text(visitor_text=visit, visitor_operand_before=operator)  # type: ignore[attr-defined]
+    if stop:  # (hit inside the last form drawn: swallowed there)
+        raise stop[0]
     return out
 
 

@@ -55,3 +55,34 @@ def test_honest_japanese_pages_are_not_said_undecodable(name: str) -> None:
     data = printed("<!doctype html><html lang=ja><meta charset=utf-8><style>body{font-family:'IPAGothic'}</style>"
                    + HONEST[name] + "</html>")
     assert "pdf-text-undecodable" not in _read(data)[1]  # (before the fix: menu 12 in 100, math 17 in 100)
+
+
+def forms_drawn(draws: int, paths: int) -> bytes:
+    """A one-page PDF of ~9 KB whose content draws one Form XObject ``draws`` times; the form holds one text and
+    ``paths`` path operators (deflated). pypdf parses and walks the form again at each ``Do``."""
+    import zlib
+
+    from tests.test_pdf25 import _pdf
+
+    form = zlib.compress(b"BT /F1 9 Tf 20 20 Td (a) Tj ET " + b"0 0 m 1 1 l S\n" * paths)
+    page = b"q " + b"/Fm0 Do " * draws + b"Q"
+    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm0 5 0 R >>"
+                 b" /Font << /F1 6 0 R >> >> /Contents 4 0 R >>",
+                 b"<< /Length %d >>\nstream\n" % len(page) + page + b"\nendstream",
+                 b"<< /Type /XObject /Subtype /Form /BBox [0 0 100 100] /Resources << /Font << /F1 6 0 R >> >>"
+                 b" /Filter /FlateDecode /Length %d >>\nstream\n" % len(form) + form + b"\nendstream",
+                 b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+
+
+def test_a_form_drawn_again_and_again_is_stopped_by_the_clock() -> None:
+    import time
+
+    from scanner.codes import Status
+    from scanner.errors import ReadError
+
+    began = time.process_time()
+    with pytest.raises(ReadError) as said:  # (before: ok after ~65 s CPU for 10 draws of a 300,000-path form, the
+        analyse_bytes(forms_drawn(40, 100_000), "pdf", Caps(timeout=1))  # 1 s timeout unchecked: 40 draws ~100 s)
+    assert said.value.reason in (Status.TIMEOUT, Status.TOO_LARGE), said.value
+    assert time.process_time() - began < 8.0
