@@ -43,6 +43,7 @@ X_SLACK = 1.5  # points: starts this close are one column
 PAGE_TOKENS = 2_000_000
 PAGE_RUNS = 100_000
 TICK_RUNS = 2_048
+PAGE_OPERATORS = 2 * PAGE_TOKENS  # operators walked on one page, its forms' counted at each draw (one stream holds fewer)
 # a page whose text is this share undecodable (unassigned, private-use or surrogate code points, U+FFFD, pypdf's glyph
 # name fallbacks "/gE6D", letters of scripts mixed inside one run) is noise: a font without a usable ToUnicode map
 UNDECODED_SHARE = 0.10
@@ -185,6 +186,7 @@ _INFLATE_FAILED = re.compile(r"decompress|zlib|Error -\d", re.IGNORECASE)  # pyp
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")  # a page object written in the clear
 # a person list's column headings (a vertical page holding one and giving no person is said: pdf25)
 _LISTED = re.compile("氏名|名前|住所|電話|フリガナ|ふりがな|生年月日|連絡先|名簿")
+_SHOWS = re.compile(rb"T[jJ]|['\"]|Do")  # a text-show operator (Tj, TJ, ', ") or a form drawn
 _GAPS = re.compile(r"\t|  +")  # a tab, or two spaces or more, inside one run: a writer's column gap
 MEND = b"\nstartxref\n0\n%%EOF\n"  # (as scanner.inspectors.pdf_attachments mends a cut PDF)
 
@@ -216,18 +218,29 @@ def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
     shown = contents.get_data() if contents is not None else b""
     if shown.count(b"Tj") + shown.count(b"TJ") > PAGE_RUNS:  # (a text in a string counted too: only over-counts)
         raise PageCapped(PAGE_RUNS)
-    if b"BT" not in shown and b"Do" not in shown:  # no text object, no form drawn: no text (a scan, a drawing)
-        return []
+    if not _SHOWS.search(shown):  # no text shown, no form drawn: no text (a scan, a drawing); pypdf shows text
+        return []  # outside BT too (a BT flipped by one byte, review25f: 12 persons -> 0 unsaid when BT was asked)
     out: list[Run] = []
-    calls = [0]
+    calls = [0, 0]  # text runs, operators
+    stop: list[Exception] = []  # the cap or the clock, once hit: raised at every call after (pypdf swallows what a
+    # visitor raises inside a form, "Impossible to decode XFormObject", and goes on to the next draw: review25f)
+
+    def check(count: int, cap: int) -> None:
+        if stop:
+            raise stop[0]
+        if not count % TICK_RUNS:
+            try:
+                if count > cap:
+                    raise PageCapped(count)
+                if budget is not None:
+                    budget.tick()
+            except Exception as e:
+                stop.append(e)
+                raise
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: object) -> None:
         calls[0] += 1
-        if not calls[0] % TICK_RUNS:
-            if calls[0] > PAGE_RUNS:
-                raise PageCapped(calls[0])
-            if budget is not None:
-                budget.tick()
+        check(calls[0], PAGE_RUNS)
         if text and not text.isspace():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
@@ -235,7 +248,13 @@ def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
             wide = sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)  # (CJK a square, others about half)
             out.append((y, x, text, wide * float(size if isinstance(size, (int, float)) else 10) * scale))
 
-    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    def operator(op: object, operands: object, cm: object, tm: object) -> None:  # every operator, forms' too: a
+        calls[1] += 1  # form drawn again and again is parsed and walked again each time (review25f: a 9 KB page, 10
+        check(calls[1], PAGE_OPERATORS)  # draws of a 300,000-path form: 65 s CPU, its clock never asked)
+
+    page.extract_text(visitor_text=visit, visitor_operand_before=operator)  # type: ignore[attr-defined]
+    if stop:  # (hit inside the last form drawn: swallowed there)
+        raise stop[0]
     return out
 
 
@@ -307,7 +326,7 @@ def _odd_parted(parted: dict[int, int]) -> dict[int, int]:
 
 
 _GLYPH = re.compile(r"/(?:g[0-9A-F]{1,5}|(?:cid|gid|glyph|uni)[0-9A-Fa-f]+)(?![0-9A-Za-z])")  # pypdf's fallback
-_JAPANESE = frozenset({"CJK", "HIRAGANA", "KATAKANA", "IDEOGRAPHIC", "FULLWIDTH", "HALFWIDTH", "KANGXI", "CIRCLED",
+_JAPANESE = frozenset({"CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "IDEOGRAPHIC", "FULLWIDTH", "HALFWIDTH", "KANGXI", "CIRCLED",
                        "PARENTHESIZED", "SQUARED", "VERTICAL"})
 _SCRIPTS: dict[str, str] = {}
 
@@ -322,7 +341,8 @@ def _script(ch: str) -> str:
             got = ""  # them at U+F0xx): bullets, a + or = of a formula (pdf.js issue16263: 120 of 400 characters)
         elif cat in ("Cn", "Cs", "Co") or ch == "\ufffd":
             got = "!"
-        elif ch.isascii() or cat[0] in "NPSZ" or cat in ("Cc", "Cf"):
+        elif ch.isascii() or cat[0] in "NPSZ" or cat in ("Cc", "Cf") or ch < "\u0250" or "\u2100" <= ch <= "\u214f" \
+                or "\U0001d400" <= ch <= "\U0001d7ff":  # Latin-1's µ ª º, letterlike ℓ Ω K Å, math letters: no script
             got = ""
         else:
             word = unicodedata.name(ch, "").split(" ", 1)[0]
@@ -348,6 +368,8 @@ def _undecoded(runs: list[Run]) -> tuple[int, int]:
                 bad += 1
             elif key:
                 scripts[key] = scripts.get(key, 0) + 1
+        if "ja" in scripts:  # Greek and Cyrillic letters are Japanese text's own (JIS X 0208 rows 6-7: α, β in a
+            scripts["ja"] += scripts.pop("GREEK", 0) + scripts.pop("CYRILLIC", 0)  # sentence; review25f)
         if len(scripts) > 1:
             bad += sum(scripts.values()) - max(scripts.values())
         odd += bad
