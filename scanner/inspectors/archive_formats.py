@@ -1579,22 +1579,46 @@ def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int,
     except (tarfile.HeaderError, ValueError):
         size = -1
     step = at + 512 + -(-size // 512) * 512
-    if not inner_end and 0 <= size and step <= end and (_tar_header_at(plain, step) or
-                                                         not plain[step:step + 1024].strip(b"\x00")):
+    first = _next_tar_header(plain, at + 512, end)
+    if (not inner_end and 0 <= size and step <= end and (_tar_header_at(plain, step) or
+                                                         not plain[step:step + 1024].strip(b"\x00"))
+            and not (first is not None and first < step and _tar_chain_reaches(plain, first, step))):
+        # the whole headers inside the member chain to its own end (a tar in it), not to where the size says
         if step >= end or not plain[step:step + 1024].strip(b"\x00"):
             return None  # the damaged header was the last member's: said as members not read after it
         found = step
-    else:
-        for b in range(at + 512, end - 511, 512):
-            if _tar_header_at(plain, b):
-                found = b
-                break
+    else:  # the size unreadable, or wrong (a bit flipped: whole headers of this tar chain up to where it points)
+        found = first
     if found is None:
         return None
     why = "" if inner_end else f"{type(stop).__name__}: {stop}"  # "": a tar's end inside the member skipped
     bio = io.BytesIO(plain)
     bio.seek(found)
     return at, found, tarfile.TarFile(fileobj=bio, mode="r", tarinfo=_WatchedTarInfo), why
+
+
+def _next_tar_header(plain: bytes, start: int, end: int) -> int | None:
+    """The first whole tar header at a 512-byte step from START before END, or None."""
+    return next((b for b in range(start, end - 511, 512) if _tar_header_at(plain, b)), None)
+
+
+def _tar_chain_reaches(plain: bytes, at: int, target: int) -> bool:
+    """Whether the whole headers from AT, each followed by its member's data, chain to TARGET: this tar's own
+    members (a damaged header's size too large by a flipped bit points past them), not a tar inside a member (its
+    headers end in its end blocks first). GNU sparse headers' extension blocks are followed too."""
+    while at < target:
+        if not _tar_header_at(plain, at):
+            return False
+        size = tarfile.nti(plain[at + 124:at + 136])  # type: ignore[attr-defined]  # checked by _tar_header_at
+        if size < 0:  # base-256 negative: no member's
+            return False
+        extended = plain[at + 156:at + 157] == b"S" and plain[at + 482] != 0
+        at += 512
+        while extended and at < target:  # old GNU sparse: 512-byte extension blocks, each flagged at byte 504
+            extended = plain[at + 504] != 0
+            at += 512
+        at += -(-size // 512) * 512
+    return at == target
 
 
 def _inflated_tar(data: bytes, limit: int) -> bytes:
