@@ -73,3 +73,35 @@ def test_a_tar_inside_a_member_whose_size_reads_is_still_stepped_over(tmp_path: 
     assert sorted(h["inner_path"] for h in doc["files"]) == [LEAKED], doc["skipped"]
     assert _codes(doc) == ["tar-skipped-to-header"], doc["skipped"]
     assert rc == 1, err
+
+
+@needs_tar
+def test_bytes_after_a_tars_end_blocks_are_no_unlisted_archive_and_a_second_tar_is_read(tmp_path: Path) -> None:
+    """Tars real tools write with bytes after the end-of-archive blocks: a Samsung firmware ``.tar.md5`` (the tar,
+    then ``md5sum``'s line appended), a tar with stray bytes after its end, and two tars joined with ``cat`` (GNU
+    tar ``-i`` lists both). images25 made every one of them an unlisted archive (``tar-members-after-not-read``: "a
+    zeroed header block"), exit 3, though GNU tar lists the first two whole and nothing of them is members; the
+    second tar's members were never read. Now: bytes after two zero blocks with no tar header after them are said
+    (``tar-data-after-end``, unsupported) and the scan stays complete; a whole header after the end blocks is read
+    on (``tar-after-end``): the named file in the second tar found."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for n in range(3):
+        (tree / f"m{n}.txt").write_bytes(b"member %d\n" % n * 20)
+    leaked = leaked_workbook(seed=34, rows=4)
+    (tree / LEAKED).write_bytes(leaked)
+    first, second = _tar(["m0.txt", "m1.txt"], tree), _tar(["m2.txt", LEAKED], tree)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "AP_firmware.tar.md5").write_bytes(first + b"0123456789abcdef0123456789abcdef  AP_firmware.tar\n")
+    (share / "stray.tar").write_bytes(first + bytes(range(256)) * 3)
+    (share / "joined.tar").write_bytes(first + second)
+    both = subprocess.run(["tar", "-t", "-i", "-f", str(share / "joined.tar")], capture_output=True, text=True)
+    assert LEAKED in both.stdout.split()  # GNU tar -i: the second tar's members
+    rc, doc, err = scan(share, tmp_path / "out")
+    assert [h["path"].rsplit("/", 1)[1] for h in doc["files"] if h["inner_path"] == LEAKED] == [f"joined.tar » {LEAKED}"]
+    rows = sorted((s["path"].rsplit("/", 1)[1], s["reason"], c["code"]) for s in doc["skipped"] for c in s["detail_codes"])
+    assert rows == [("AP_firmware.tar.md5", "unsupported", "tar-data-after-end"),
+                    ("joined.tar", "corrupt", "tar-after-end"),
+                    ("stray.tar", "unsupported", "tar-data-after-end")], doc["skipped"]
+    assert rc == 1 and doc["scan"]["complete"] is True, err

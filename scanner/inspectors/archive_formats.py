@@ -1305,26 +1305,34 @@ def _pax_records(buf: bytes) -> bool:
     return not buf[at:].strip(b"\x00")
 
 
-def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
-    """Why the listing ended early, or None when it reached the real end (zero blocks, then nothing)."""
+def _tar_tail(tf: tarfile.TarFile) -> str | None:
+    """Why the listing ended early at a damaged or cut header, or None (tarfile's end-of-archive: _tar_after_end)."""
     stop = getattr(tf, "leakscan_stop", None)
     # tarfile's header errors are not in typeshed's stubs (undocumented, present since Python 3.2)
     if isinstance(stop, (tarfile.InvalidHeaderError, tarfile.TruncatedHeaderError)):  # type: ignore[attr-defined]
         return f"{type(stop).__name__}: {stop}"
-    if not isinstance(stop, tarfile.EOFHeaderError):  # type: ignore[attr-defined]
-        return None
-    read = tf.offset
-    while read < limit:  # an end marker is followed by zeros only; data after it is a zeroed header
+    return None
+
+
+def _tar_after_end(tf: tarfile.TarFile, limit: int) -> tuple[int, int, bool] | None:
+    """After tarfile met a zero block (its end of archive): None when only zeros follow (the real end), else
+    (the first byte that is not zero, the bytes from it read, whether the end marker was two zero blocks)."""
+    read = tf.offset + 512  # tarfile has read the zero block
+    first: int | None = None
+    marker: bool | None = None
+    while read < limit:
         try:
             chunk = tf.fileobj.read(1 << 20)
         except Exception:  # noqa: BLE001 - a broken trailer after the members: they were all read
-            return None
+            break
         if not chunk:
-            return None
-        if chunk.strip(b"\x00"):
-            return say(Detail.ZEROED_HEADER_BLOCK)
+            break
+        if marker is None:
+            marker = not chunk[:512].strip(b"\x00")
+        if first is None and (nonzero := _NON_ZERO.search(chunk)) is not None:
+            first = read + nonzero.start()
         read += len(chunk)
-    return None
+    return None if first is None else (first, read - first, bool(marker) and first >= tf.offset + 1024)
 
 
 class _StreamBroken(OSError):
@@ -1450,19 +1458,28 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                     text = join_details((lost, text))
                 yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_UNREADABLE_AFTER, n=count, why=text))
                 return
-            if ti is None and skips < _TAR_SKIPS:
-                resumed = _tar_resync(tf, data, ratio_limit, skips)
+            if ti is None:
+                # end blocks with bytes after them: another tar joined (cat), a zeroed header, or bytes a tool
+                # appended (a firmware .tar.md5's checksum line); zeros only is the real end
+                at_end = isinstance(getattr(tf, "leakscan_stop", None), tarfile.EOFHeaderError)  # type: ignore[attr-defined]
+                tail = _tar_after_end(tf, ratio_limit) if at_end else None
+                resumed = (_tar_resync(tf, data, ratio_limit) if skips < _TAR_SKIPS and (tail or not at_end)
+                           else None)
                 if resumed is not None:  # as GNU tar ("skipping to next header"): one damaged header hides nothing
                     at, found, tf, error = resumed
-                    skips += 1
                     yield Skipped(parent.location, Status.CORRUPT,
                                   say(Detail.TAR_SKIPPED_TO_HEADER, start=at, end=found, error=error) if error else
-                                  say(Detail.TAR_INNER_END, start=at, end=found))
+                                  say(Detail.TAR_INNER_END, start=at, end=found) if skips else
+                                  say(Detail.TAR_AFTER_END, start=at, end=found))
+                    skips += 1
                     continue
-            if ti is None:
                 if (lost := getattr(tf, "leakscan_lost", None)) is not None:
                     yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_AFTER_MEMBER, n=count, why=str(lost)))
-                why = _tar_tail(tf, ratio_limit)
+                if tail is not None and tail[2]:  # two end blocks, then bytes no header is in: no members of it
+                    yield Skipped(parent.location, Status.UNSUPPORTED, say(Detail.TAR_DATA_AFTER_END, at=tail[0],
+                                                                           n=tail[1]))
+                    return
+                why = say(Detail.ZEROED_HEADER_BLOCK) if tail is not None else None if at_end else _tar_tail(tf)
                 if why:
                     yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_MEMBERS_AFTER_NOT_READ, n=count, why=why))
                 return
@@ -1559,8 +1576,7 @@ def _tar_header_at(plain: bytes, at: int) -> bool:
     return True
 
 
-def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int,
-                skips: int) -> tuple[int, int, tarfile.TarFile, str] | None:
+def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int) -> tuple[int, int, tarfile.TarFile, str] | None:
     """After tarfile stopped at a damaged header (its checksum fails), where the next whole header is, as GNU tar
     skips to it: (the damaged header's offset, a tarfile reading from the next header, why), or None (the real
     end, a cut). The damaged header's size, when it still reads and a whole header (or the end) follows the data it
@@ -1568,7 +1584,7 @@ def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int,
     After a skip, end blocks followed by a whole header are those of a tar inside the member skipped: read on."""
     stop = getattr(tf, "leakscan_stop", None)
     at = tf.offset
-    inner_end = skips > 0 and isinstance(stop, tarfile.EOFHeaderError)  # type: ignore[attr-defined]
+    inner_end = isinstance(stop, tarfile.EOFHeaderError)  # type: ignore[attr-defined]  # after a skip or not
     if not (isinstance(stop, tarfile.InvalidHeaderError) or inner_end) or at <= 0:  # type: ignore[attr-defined]
         return None
     plain = data if not (_compressed(data) or _any_lzma_alone(data)) else _inflated_tar(data, limit)
