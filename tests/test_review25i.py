@@ -105,3 +105,27 @@ def test_bytes_after_a_tars_end_blocks_are_no_unlisted_archive_and_a_second_tar_
                     ("joined.tar", "corrupt", "tar-after-end"),
                     ("stray.tar", "unsupported", "tar-data-after-end")], doc["skipped"]
     assert rc == 1 and doc["scan"]["complete"] is True, err
+
+
+@needs_tar
+def test_a_tar_whose_first_header_is_damaged_is_read_on_past_it(tmp_path: Path) -> None:
+    """One bit of the FIRST header's size flipped: tarfile refused the whole tar ("bad checksum" at byte 0), the
+    archive listed corrupt, every member unread, exit 0 (damage at the second header was read on past, or exit 3):
+    a false clean. GNU tar skips to the next header and lists the rest. Now the same resync runs at byte 0."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    names = ["f1.txt", "f2.txt", LEAKED, "f3.txt"]
+    for n in names:
+        (tree / n).write_bytes(b"%s\n" % n.encode()[:2])
+    data = bytearray(_tar(names, tree))
+    data[124 + 6] ^= 0x01  # f1.txt's size 3 -> 4099, its checksum broken
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "first.tar").write_bytes(bytes(data))
+    listed = subprocess.run(["tar", "-tf", str(share / "first.tar")], capture_output=True, text=True)
+    assert LEAKED in listed.stdout.split()  # GNU tar's own reading
+    rc, doc, err = scan(share, tmp_path / "out")
+    assert sorted(h["inner_path"] for h in doc["files"]) == [LEAKED], doc["skipped"]
+    assert [c["code"] for s in doc["skipped"] if s["inner_path"] == str(share / "first.tar")
+            for c in s["detail_codes"]] == ["tar-skipped-to-header"], doc["skipped"]
+    assert rc == 1, err

@@ -1432,8 +1432,16 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
         rec = bzip2_blocks.recover(data, ratio_limit, 0)  # the decoder's bytes of the damaged block are made up
         if rec is not None and (rec.head or rec.runs):
             return Opened(partial(_tar_from_blocks, parent, hop, ctx, caps, rec))
-    tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
-          else tarfile.open(fileobj=multistream, mode="r|", tarinfo=_WatchedTarInfo))
+    head: str | None = None  # the first header damaged, skipped to the next whole one (as GNU tar does)
+    try:
+        tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
+              else tarfile.open(fileobj=multistream, mode="r|", tarinfo=_WatchedTarInfo))
+    except tarfile.ReadError:
+        resumed = _tar_resync(None, data, ratio_limit)
+        if resumed is None:
+            raise
+        _, found, tf, error = resumed
+        head = say(Detail.TAR_SKIPPED_TO_HEADER, start=0, end=found, error=error)
 
     def mark(item: Item) -> Item:
         if garbled and isinstance(item, ArchiveMemberEntry) and not item.damage:
@@ -1447,6 +1455,8 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_STREAM_DAMAGED, **garbled))
         if after:
             yield Skipped(parent.location, Status.CORRUPT, after)
+        if head:
+            yield Skipped(parent.location, Status.CORRUPT, head)
         nonlocal tf
         count, skips = 0, 0
         while True:
@@ -1576,18 +1586,23 @@ def _tar_header_at(plain: bytes, at: int) -> bool:
     return True
 
 
-def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int) -> tuple[int, int, tarfile.TarFile, str] | None:
+def _tar_resync(tf: tarfile.TarFile | None, data: bytes, limit: int) -> tuple[int, int, tarfile.TarFile, str] | None:
     """After tarfile stopped at a damaged header (its checksum fails), where the next whole header is, as GNU tar
     skips to it: (the damaged header's offset, a tarfile reading from the next header, why), or None (the real
     end, a cut). The damaged header's size, when it still reads and a whole header (or the end) follows the data it
     gives, steps over the member whole (a tar inside it is not taken for the outer's members); else block by block.
     After a skip, end blocks followed by a whole header are those of a tar inside the member skipped: read on."""
-    stop = getattr(tf, "leakscan_stop", None)
-    at = tf.offset
-    inner_end = isinstance(stop, tarfile.EOFHeaderError)  # type: ignore[attr-defined]  # after a skip or not
-    if not (isinstance(stop, tarfile.InvalidHeaderError) or inner_end) or at <= 0:  # type: ignore[attr-defined]
-        return None
     plain = data if not (_compressed(data) or _any_lzma_alone(data)) else _inflated_tar(data, limit)
+    if tf is None:  # tarfile refused the first header (review25i: the whole tar was unread, exit 0)
+        if not plain[:512].strip(b"\x00") or _tar_header_at(plain, 0):
+            return None
+        stop: Any = tarfile.InvalidHeaderError("bad checksum")  # type: ignore[attr-defined]
+        at = 0
+    else:
+        stop, at = getattr(tf, "leakscan_stop", None), tf.offset
+    inner_end = isinstance(stop, tarfile.EOFHeaderError)  # type: ignore[attr-defined]  # after a skip or not
+    if not (isinstance(stop, tarfile.InvalidHeaderError) or inner_end) or (at <= 0 and tf is not None):  # type: ignore[attr-defined]
+        return None
     end = min(len(plain), limit)
     found = None
     try:
@@ -1596,9 +1611,10 @@ def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int) -> tuple[int, int,
         size = -1
     step = at + 512 + -(-size // 512) * 512
     first = _next_tar_header(plain, at + 512, end)
-    if (not inner_end and 0 <= size and step <= end and (_tar_header_at(plain, step) or
-                                                         not plain[step:step + 1024].strip(b"\x00"))
-            and not (first is not None and first < step and _tar_chain_reaches(plain, first, step))):
+    lands = 0 <= size and step <= end and _tar_header_at(plain, step)
+    own = first is not None and first < step <= end and _tar_chain_reaches(plain, first, step, not lands)
+    if not inner_end and 0 <= size and step <= end and (lands or not plain[step:step + 1024].strip(b"\x00")) \
+            and not own:
         # the whole headers inside the member chain to its own end (a tar in it), not to where the size says
         if step >= end or not plain[step:step + 1024].strip(b"\x00"):
             return None  # the damaged header was the last member's: said as members not read after it
@@ -1618,13 +1634,15 @@ def _next_tar_header(plain: bytes, start: int, end: int) -> int | None:
     return next((b for b in range(start, end - 511, 512) if _tar_header_at(plain, b)), None)
 
 
-def _tar_chain_reaches(plain: bytes, at: int, target: int) -> bool:
+def _tar_chain_reaches(plain: bytes, at: int, target: int, at_end: bool) -> bool:
     """Whether the whole headers from AT, each followed by its member's data, chain to TARGET: this tar's own
     members (a damaged header's size too large by a flipped bit points past them), not a tar inside a member (its
-    headers end in its end blocks first). GNU sparse headers' extension blocks are followed too."""
+    headers end in its end blocks, then more of the member). GNU sparse headers' extension blocks are followed too.
+    AT_END: TARGET is in zeros (the size points at or past this tar's end): a chain ending in zeros up to it is
+    this tar's own (a tar that is the last member is then read as this tar's members: more read, never fewer).)"""
     while at < target:
-        if not _tar_header_at(plain, at):
-            return False
+        if not _tar_header_at(plain, at):  # TARGET in this tar's end zeros and zeros only up to it: its end blocks
+            return at_end and not plain[at:target].strip(b"\x00")
         size = tarfile.nti(plain[at + 124:at + 136])  # type: ignore[attr-defined]  # checked by _tar_header_at
         if size < 0:  # base-256 negative: no member's
             return False
