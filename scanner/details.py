@@ -835,6 +835,11 @@ class Detail(Code):
     TAR_INNER_END = ("tar-inner-end", "tar: end-of-archive blocks at byte {start:d}, read after a skipped header, end "
                      "a tar inside the member skipped, not this one; skipped to the next whole header at byte {end:d} "
                      "and the members after it read")
+    TAR_AFTER_END = ("tar-after-end", "tar: end-of-archive blocks at byte {start:d}, then a whole tar header at byte "
+                     "{end:d} (another tar joined after this one, or a member's header zeroed): the members from there "
+                     "read")
+    TAR_DATA_AFTER_END = ("tar-data-after-end", "tar: {n:d} bytes after the end-of-archive blocks, from byte {at:d}, "
+                          "hold no tar header (bytes a tool appended, such as a checksum): not read")
     CPIO_HEADER_UNREADABLE = "cpio-header-unreadable", "header at byte {at:d} unreadable ({error:exc})"
     CPIO_MEMBER_PAST_END = "cpio-member-past-end", "member at byte {at:d} runs past the end of the archive"
     CPIO_NO_TRAILER = "cpio-no-trailer", "no TRAILER!!! record: the archive is truncated"

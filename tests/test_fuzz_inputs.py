@@ -109,8 +109,12 @@ def test_mutated_tree_every_file_accounted(tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = _cli("scan", str(tree), *NAMES, "--out", str(out), "--parse-timeout", "10", "--quiet", timeout=900)  # a hang guard, not a speed target: 35 s alone, minutes on a loaded machine
     _no_traceback(done, "tree scan")
-    assert done.returncode in (0, 1), done.stderr[-2000:]
     found = _findings(out)
+    # images25: a cut or damaged archive whose listing stopped makes the scan incomplete (exit 3, kind archive);
+    # nothing else in the tree may (review25i: this test asserted 0/1 and failed on the merged main)
+    unlisted = (found["scan"].get("incomplete") or {}).get("unlisted") or []
+    assert done.returncode in (0, 1) or (done.returncode == 3 and unlisted and all(
+        u["kind"] == "archive" for u in unlisted)), done.stderr[-2000:]
     assert found["scan"]["source_errors"] == []
     listed = {f["path"] for f in found["files"]} | {s["path"] for s in found["skipped"]}
     # the sweep must exercise both outcomes, or it proves nothing
@@ -324,7 +328,9 @@ def test_tar_listing_that_stops_early_is_listed(tmp_path: Path) -> None:
     second = 512 + -(-len(files["m0/名簿0.csv"]) // 512) * 512
     zeroed = tar[:second] + bytes(512) + tar[second + 512:]
     names, skips = _members("zeroed.tar", zeroed, tmp_path)
-    assert len(names) == 1 and skips and skips[0].reason == "corrupt" and "not read" in skips[0].detail, (names, skips)
+    # review25i: a whole header after the zero block is read on (GNU tar -i), the row says the header zeroed
+    assert len(names) == 2 and skips and skips[0].reason == "corrupt" and "header zeroed" in skips[0].detail, (
+        names, skips)
     damaged = tar[:second] + b"\xff" * 512 + tar[second + 512:]  # bad checksum
     names, skips = _members("damaged.tar.gz", gzip.compress(damaged, mtime=0), tmp_path)
     # images25: read on past the damaged header to the next whole one, as GNU tar does (the third member read)

@@ -1305,26 +1305,34 @@ def _pax_records(buf: bytes) -> bool:
     return not buf[at:].strip(b"\x00")
 
 
-def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
-    """Why the listing ended early, or None when it reached the real end (zero blocks, then nothing)."""
+def _tar_tail(tf: tarfile.TarFile) -> str | None:
+    """Why the listing ended early at a damaged or cut header, or None (tarfile's end-of-archive: _tar_after_end)."""
     stop = getattr(tf, "leakscan_stop", None)
     # tarfile's header errors are not in typeshed's stubs (undocumented, present since Python 3.2)
     if isinstance(stop, (tarfile.InvalidHeaderError, tarfile.TruncatedHeaderError)):  # type: ignore[attr-defined]
         return f"{type(stop).__name__}: {stop}"
-    if not isinstance(stop, tarfile.EOFHeaderError):  # type: ignore[attr-defined]
-        return None
-    read = tf.offset
-    while read < limit:  # an end marker is followed by zeros only; data after it is a zeroed header
+    return None
+
+
+def _tar_after_end(tf: tarfile.TarFile, limit: int) -> tuple[int, int, bool] | None:
+    """After tarfile met a zero block (its end of archive): None when only zeros follow (the real end), else
+    (the first byte that is not zero, the bytes from it read, whether the end marker was two zero blocks)."""
+    read = tf.offset + 512  # tarfile has read the zero block
+    first: int | None = None
+    marker: bool | None = None
+    while read < limit:
         try:
             chunk = tf.fileobj.read(1 << 20)
         except Exception:  # noqa: BLE001 - a broken trailer after the members: they were all read
-            return None
+            break
         if not chunk:
-            return None
-        if chunk.strip(b"\x00"):
-            return say(Detail.ZEROED_HEADER_BLOCK)
+            break
+        if marker is None:
+            marker = not chunk[:512].strip(b"\x00")
+        if first is None and (nonzero := _NON_ZERO.search(chunk)) is not None:
+            first = read + nonzero.start()
         read += len(chunk)
-    return None
+    return None if first is None else (first, read - first, bool(marker) and first >= tf.offset + 1024)
 
 
 class _StreamBroken(OSError):
@@ -1424,8 +1432,16 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
         rec = bzip2_blocks.recover(data, ratio_limit, 0)  # the decoder's bytes of the damaged block are made up
         if rec is not None and (rec.head or rec.runs):
             return Opened(partial(_tar_from_blocks, parent, hop, ctx, caps, rec))
-    tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
-          else tarfile.open(fileobj=multistream, mode="r|", tarinfo=_WatchedTarInfo))
+    head: str | None = None  # the first header damaged, skipped to the next whole one (as GNU tar does)
+    try:
+        tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
+              else tarfile.open(fileobj=multistream, mode="r|", tarinfo=_WatchedTarInfo))
+    except tarfile.ReadError:
+        resumed = _tar_resync(None, data, ratio_limit)
+        if resumed is None:
+            raise
+        _, found, tf, error = resumed
+        head = say(Detail.TAR_SKIPPED_TO_HEADER, start=0, end=found, error=error)
 
     def mark(item: Item) -> Item:
         if garbled and isinstance(item, ArchiveMemberEntry) and not item.damage:
@@ -1439,6 +1455,8 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_STREAM_DAMAGED, **garbled))
         if after:
             yield Skipped(parent.location, Status.CORRUPT, after)
+        if head:
+            yield Skipped(parent.location, Status.CORRUPT, head)
         nonlocal tf
         count, skips = 0, 0
         while True:
@@ -1450,19 +1468,28 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                     text = join_details((lost, text))
                 yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_UNREADABLE_AFTER, n=count, why=text))
                 return
-            if ti is None and skips < _TAR_SKIPS:
-                resumed = _tar_resync(tf, data, ratio_limit, skips)
+            if ti is None:
+                # end blocks with bytes after them: another tar joined (cat), a zeroed header, or bytes a tool
+                # appended (a firmware .tar.md5's checksum line); zeros only is the real end
+                at_end = isinstance(getattr(tf, "leakscan_stop", None), tarfile.EOFHeaderError)  # type: ignore[attr-defined]
+                tail = _tar_after_end(tf, ratio_limit) if at_end else None
+                resumed = (_tar_resync(tf, data, ratio_limit) if skips < _TAR_SKIPS and (tail or not at_end)
+                           else None)
                 if resumed is not None:  # as GNU tar ("skipping to next header"): one damaged header hides nothing
                     at, found, tf, error = resumed
-                    skips += 1
                     yield Skipped(parent.location, Status.CORRUPT,
                                   say(Detail.TAR_SKIPPED_TO_HEADER, start=at, end=found, error=error) if error else
-                                  say(Detail.TAR_INNER_END, start=at, end=found))
+                                  say(Detail.TAR_INNER_END, start=at, end=found) if skips else
+                                  say(Detail.TAR_AFTER_END, start=at, end=found))
+                    skips += 1
                     continue
-            if ti is None:
                 if (lost := getattr(tf, "leakscan_lost", None)) is not None:
                     yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_AFTER_MEMBER, n=count, why=str(lost)))
-                why = _tar_tail(tf, ratio_limit)
+                if tail is not None and tail[2]:  # two end blocks, then bytes no header is in: no members of it
+                    yield Skipped(parent.location, Status.UNSUPPORTED, say(Detail.TAR_DATA_AFTER_END, at=tail[0],
+                                                                           n=tail[1]))
+                    return
+                why = say(Detail.ZEROED_HEADER_BLOCK) if tail is not None else None if at_end else _tar_tail(tf)
                 if why:
                     yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_MEMBERS_AFTER_NOT_READ, n=count, why=why))
                 return
@@ -1559,19 +1586,23 @@ def _tar_header_at(plain: bytes, at: int) -> bool:
     return True
 
 
-def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int,
-                skips: int) -> tuple[int, int, tarfile.TarFile, str] | None:
+def _tar_resync(tf: tarfile.TarFile | None, data: bytes, limit: int) -> tuple[int, int, tarfile.TarFile, str] | None:
     """After tarfile stopped at a damaged header (its checksum fails), where the next whole header is, as GNU tar
     skips to it: (the damaged header's offset, a tarfile reading from the next header, why), or None (the real
     end, a cut). The damaged header's size, when it still reads and a whole header (or the end) follows the data it
     gives, steps over the member whole (a tar inside it is not taken for the outer's members); else block by block.
     After a skip, end blocks followed by a whole header are those of a tar inside the member skipped: read on."""
-    stop = getattr(tf, "leakscan_stop", None)
-    at = tf.offset
-    inner_end = skips > 0 and isinstance(stop, tarfile.EOFHeaderError)  # type: ignore[attr-defined]
-    if not (isinstance(stop, tarfile.InvalidHeaderError) or inner_end) or at <= 0:  # type: ignore[attr-defined]
-        return None
     plain = data if not (_compressed(data) or _any_lzma_alone(data)) else _inflated_tar(data, limit)
+    if tf is None:  # tarfile refused the first header (review25i: the whole tar was unread, exit 0)
+        if not plain[:512].strip(b"\x00") or _tar_header_at(plain, 0):
+            return None
+        stop: Any = tarfile.InvalidHeaderError("bad checksum")  # type: ignore[attr-defined]
+        at = 0
+    else:
+        stop, at = getattr(tf, "leakscan_stop", None), tf.offset
+    inner_end = isinstance(stop, tarfile.EOFHeaderError)  # type: ignore[attr-defined]  # after a skip or not
+    if not (isinstance(stop, tarfile.InvalidHeaderError) or inner_end) or (at <= 0 and tf is not None):  # type: ignore[attr-defined]
+        return None
     end = min(len(plain), limit)
     found = None
     try:
@@ -1579,22 +1610,49 @@ def _tar_resync(tf: tarfile.TarFile, data: bytes, limit: int,
     except (tarfile.HeaderError, ValueError):
         size = -1
     step = at + 512 + -(-size // 512) * 512
-    if not inner_end and 0 <= size and step <= end and (_tar_header_at(plain, step) or
-                                                         not plain[step:step + 1024].strip(b"\x00")):
+    first = _next_tar_header(plain, at + 512, end)
+    lands = 0 <= size and step <= end and _tar_header_at(plain, step)
+    own = first is not None and first < step <= end and _tar_chain_reaches(plain, first, step, not lands)
+    if not inner_end and 0 <= size and step <= end and (lands or not plain[step:step + 1024].strip(b"\x00")) \
+            and not own:
+        # the whole headers inside the member chain to its own end (a tar in it), not to where the size says
         if step >= end or not plain[step:step + 1024].strip(b"\x00"):
             return None  # the damaged header was the last member's: said as members not read after it
         found = step
-    else:
-        for b in range(at + 512, end - 511, 512):
-            if _tar_header_at(plain, b):
-                found = b
-                break
+    else:  # the size unreadable, or wrong (a bit flipped: whole headers of this tar chain up to where it points)
+        found = first
     if found is None:
         return None
     why = "" if inner_end else f"{type(stop).__name__}: {stop}"  # "": a tar's end inside the member skipped
     bio = io.BytesIO(plain)
     bio.seek(found)
     return at, found, tarfile.TarFile(fileobj=bio, mode="r", tarinfo=_WatchedTarInfo), why
+
+
+def _next_tar_header(plain: bytes, start: int, end: int) -> int | None:
+    """The first whole tar header at a 512-byte step from START before END, or None."""
+    return next((b for b in range(start, end - 511, 512) if _tar_header_at(plain, b)), None)
+
+
+def _tar_chain_reaches(plain: bytes, at: int, target: int, at_end: bool) -> bool:
+    """Whether the whole headers from AT, each followed by its member's data, chain to TARGET: this tar's own
+    members (a damaged header's size too large by a flipped bit points past them), not a tar inside a member (its
+    headers end in its end blocks, then more of the member). GNU sparse headers' extension blocks are followed too.
+    AT_END: TARGET is in zeros (the size points at or past this tar's end): a chain ending in zeros up to it is
+    this tar's own (a tar that is the last member is then read as this tar's members: more read, never fewer).)"""
+    while at < target:
+        if not _tar_header_at(plain, at):  # TARGET in this tar's end zeros and zeros only up to it: its end blocks
+            return at_end and not plain[at:target].strip(b"\x00")
+        size = tarfile.nti(plain[at + 124:at + 136])  # type: ignore[attr-defined]  # checked by _tar_header_at
+        if size < 0:  # base-256 negative: no member's
+            return False
+        extended = plain[at + 156:at + 157] == b"S" and plain[at + 482] != 0
+        at += 512
+        while extended and at < target:  # old GNU sparse: 512-byte extension blocks, each flagged at byte 504
+            extended = plain[at + 504] != 0
+            at += 512
+        at += -(-size // 512) * 512
+    return at == target
 
 
 def _inflated_tar(data: bytes, limit: int) -> bytes:
