@@ -138,10 +138,10 @@ def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = (), said: list
             at = Path(side["folder"])  # type: ignore[index]
             # review24c: then the folders beside, as for a diff naming none (a scan folder renamed by the examiner
             # made an honest diff 'cannot be recomputed'); the SHA-256 decides, never a link
-            candidates: tuple[Path, ...] = (at, out.parent / at.name, *scans, *_beside(out))
+            candidates: tuple[Path, ...] = (at, out.parent / at.name, *scans, out, *_beside(out))
             folder = next((f for f in candidates if _holds(f / FINDINGS, digest)), None)
         else:
-            candidates = (*scans, *_baselines_named(mine[0] if mine is not None else None, out), *_beside(out))
+            candidates = (*scans, out, *_baselines_named(mine[0] if mine is not None else None, out), *_beside(out))
             folder = next((f for f in candidates if _holds(f / FINDINGS, digest)), None)
         if folder is None and recorded:
             missing.append((name, at))  # case25: every side missing is named, and only those
@@ -149,7 +149,8 @@ def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = (), said: list
         if folder is None:
             return _unfound(sides, said)
         try:
-            docs.append(mine if folder is out and mine is not None else read_sound_findings(folder))
+            docs.append(mine if folder is out and mine is not None and mine[1] == digest else
+                        read_findings(folder) if folder.resolve() == out.resolve() else read_sound_findings(folder))
         except UsageError as e:
             return [f"cannot be recomputed: its {name} is not sound ({e})"]
         found_at.append(folder)
