@@ -117,7 +117,8 @@ def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = (), said: list
     sides = [diff.get(side) for side in ("baseline", "rescan")]
     if not all(isinstance(side, dict) for side in sides):
         return []  # diff.contradictions says so
-    own = _own_rescan(out)
+    mine = _read_own(out)  # case25: read once here (it was read again as the rescan and for its --baseline)
+    own = mine[1] if mine is not None and _baseline_args(mine[0].scan.command_line) else None
     if own is not None and sides[1].get("findings_sha256") != own:  # type: ignore[union-attr]
         return ["it does not name the findings.json beside it as its rescan, though this folder is that rescan's "
                 "(scan --baseline; edited?)"]
@@ -128,27 +129,33 @@ def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = (), said: list
                 "both paths, or neither (a leakscan before case23)"]
     docs = []
     found_at = []
+    missing: list[tuple[str, Path]] = []
     for name, side in zip(("baseline", "rescan"), sides, strict=True):
         digest = side.get("findings_sha256")  # type: ignore[union-attr]
-        if recorded:
+        if mine is not None and mine[1] == digest and _holds(out / FINDINGS, digest):  # out's own: read above
+            folder: Path | None = out
+        elif recorded:
             at = Path(side["folder"])  # type: ignore[index]
             # review24c: then the folders beside, as for a diff naming none (a scan folder renamed by the examiner
             # made an honest diff 'cannot be recomputed'); the SHA-256 decides, never a link
             candidates: tuple[Path, ...] = (at, out.parent / at.name, *scans, out, *_beside(out))
+            folder = next((f for f in candidates if _holds(f / FINDINGS, digest)), None)
         else:
-            candidates = (*scans, out, *_baselines_named(out), *_beside(out))
-        folder = next((f for f in candidates if _holds(f / FINDINGS, digest)), None)
+            candidates = (*scans, out, *_baselines_named(mine[0] if mine is not None else None, out), *_beside(out))
+            folder = next((f for f in candidates if _holds(f / FINDINGS, digest)), None)
         if folder is None and recorded:
-            return [f"cannot be recomputed: no findings.json of the SHA-256 it names as its {name} is at {at} "
-                    "(moved, replaced or not there): give the folders of both scans, wherever they are now: "
-                    "--scans BASELINE RESCAN"]
+            missing.append((name, at))  # case25: every side missing is named, and only those
+            continue
         if folder is None:
             return _unfound(sides, said)
         try:
-            docs.append(read_findings(folder) if folder.resolve() == out.resolve() else read_sound_findings(folder))
+            docs.append(mine if folder is out and mine is not None and mine[1] == digest else
+                        read_findings(folder) if folder.resolve() == out.resolve() else read_sound_findings(folder))
         except UsageError as e:
             return [f"cannot be recomputed: its {name} is not sound ({e})"]
         found_at.append(folder)
+    if missing:
+        return [_unrecomputable(missing)]
     accepted = diff.get("accepted")
     accept = None
     if isinstance(accepted, dict):
@@ -177,6 +184,17 @@ def recomputed(diff: object, out: Path, scans: tuple[Path, ...] = (), said: list
     if _json_form(again) != diff:
         return ["it is not the diff of the two scans it names, recomputed from their findings.json (edited?)"]
     return []
+
+
+def _unrecomputable(missing: list[tuple[str, Path]]) -> str:
+    """The refusal of a diff whose recorded scans (``missing``: side, folder recorded) are not found: one line naming
+    each one missing and exactly the ``--scans`` to give (case25: a rescan folder alone was asked for BASELINE RESCAN,
+    its rescan being the folder in hand)."""
+    where = ", nor ".join(f"as its {name} at {at}" for name, at in missing)
+    what = "the folders of both scans, wherever they are now" if len(missing) > 1 else \
+        f"the folder of its {missing[0][0]}, wherever it is now"
+    return (f"cannot be recomputed: no findings.json of the SHA-256 it names {where} (moved, replaced or not there): "
+            f"give {what}: --scans {' '.join(name.upper() for name, _at in missing)}")
 
 
 def _json_form(doc: object) -> object:
@@ -226,16 +244,13 @@ def _unfound(sides: list[Any], said: list[str] | None) -> list[str]:
     return []
 
 
-def _own_rescan(out: Path) -> str | None:
-    """The SHA-256 of the findings.json in ``out`` when a ``scan --baseline`` wrote it (its diff.json is that rescan's
-    diff), else None. Never raises."""
+def _read_own(out: Path) -> tuple[FindingsDoc, str] | None:
+    """The findings.json in ``out`` and its SHA-256 (a ``scan --baseline`` folder's is its diff's rescan), None when
+    there is none or it cannot be read. Never raises."""
     try:
-        doc, digest = read_findings(out) if os.path.lexists(out / FINDINGS) else (None, None)
+        return read_findings(out) if os.path.lexists(out / FINDINGS) else None
     except (UsageError, OSError, ValueError):
         return None
-    if doc is None or not _baseline_args(doc.scan.command_line):
-        return None
-    return digest
 
 
 def _baseline_args(command_line: object) -> list[str]:
@@ -246,13 +261,10 @@ def _baseline_args(command_line: object) -> list[str]:
     return found
 
 
-def _baselines_named(out: Path) -> list[Path]:
-    """Where the baseline of a ``scan --baseline`` folder may be: the ``--baseline`` its command line names (a folder,
-    or a findings.json: its folder), as given and by its name beside ``out``. Never raises."""
-    try:
-        doc, _digest = read_findings(out) if os.path.lexists(out / FINDINGS) else (None, None)
-    except (UsageError, OSError, ValueError):
-        return []
+def _baselines_named(doc: FindingsDoc | None, out: Path) -> list[Path]:
+    """Where the baseline of a ``scan --baseline`` folder may be: the ``--baseline`` its command line (``doc``, the
+    findings.json in ``out``) names (a folder, or a findings.json: its folder), as given and by its name beside
+    ``out``. Total."""
     found: list[Path] = []
     for text in _baseline_args(doc.scan.command_line) if doc is not None else []:
         given = Path(text)

@@ -311,8 +311,9 @@ def test_a_rescan_folders_diff_naming_another_rescan_is_refused(story: dict, tmp
 
 def test_a_diff_with_both_folders_struck_and_its_scans_nowhere(story: dict, tmp_path: Path) -> None:
     """Scans nowhere to be found (their SHA-256 changed too): a diff naming a rule set this leakscan does not know as
-    one before case23 (every rule set after the first rule change since) must name its folders: refused. Under a rule
-    set of before case23 it is said not recomputed (a note), as a genuine older diff copied alone."""
+    one before case23 (every rule set after the first rule change since: today's, since e3a743e5 of session 25) must
+    name its folders: refused. Under a rule set of before case23 it is said not recomputed (a note), as a genuine
+    older diff copied alone."""
     case = tmp_path / "alone" / "diff"
     shutil.copytree(story["diff"], case)
 
@@ -323,8 +324,17 @@ def test_a_diff_with_both_folders_struck_and_its_scans_nowhere(story: dict, tmp_
             diff[side]["findings_sha256"] = "0" * 64
 
     _forge(case, nowhere)
+    done = run_cli("verify", str(case))  # today's rule set (case25: new since session 25's rules change)
+    assert done.returncode == 1 and "OUTPUT INCONSISTENT: diff.json" in done.stdout, done.stdout + done.stderr
+    assert run_cli("report", str(case)).returncode == 2
+
+    def older(diff: dict) -> None:
+        for side in ("baseline", "rescan"):
+            diff[side]["tool"]["ruleset_sha256"] = FIRST_RULESET  # a rule set of a leakscan before case23
+
+    _forge(case, older)
     done = run_cli("verify", str(case))
-    assert done.returncode == 0 and "not recomputed" in done.stdout, done.stdout + done.stderr  # today's rule set
+    assert done.returncode == 0 and "not recomputed" in done.stdout, done.stdout + done.stderr
     report = run_cli("report", str(case))
     assert report.returncode == 0 and "not recomputed" in report.stderr, report.stdout + report.stderr
 

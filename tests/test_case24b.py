@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli, run_leakscan
-from tests.test_case24 import NAME, _forge, _only_removed, _strike_folders, story  # noqa: F401  (the module's shared scans)
+from tests.test_case24 import FIRST_RULESET, NAME, _forge, _only_removed, _strike_folders, story  # noqa: F401  (the module's shared scans)
 
 
 def _nowhere(diff: dict) -> None:
@@ -20,6 +20,9 @@ def _nowhere(diff: dict) -> None:
     _strike_folders(diff)
     for side in ("baseline", "rescan"):
         diff[side]["findings_sha256"] = "0" * 64
+        # case25: today's rule set is one no leakscan before case23 had (session 25 changed the rules): such a diff
+        # is refused; the mark is for a diff naming an older rule set (a genuine older diff copied alone)
+        diff[side]["tool"]["ruleset_sha256"] = FIRST_RULESET
 
 
 @pytest.mark.parametrize("lang, words", [("en", "NOT recomputed"), ("ja", "再計算していません")])
@@ -76,9 +79,10 @@ def test_a_session23_folder_alone_is_refused_saying_what_to_give(alone: dict[str
     "a copy elsewhere: name its folder with --scans" (which folder? both are needed): it must say exactly what to do."""
     report = run_cli("report", str(alone[folder]))
     assert report.returncode == 2, report.stdout + report.stderr
-    assert "--scans BASELINE RESCAN" in report.stderr, report.stderr
+    wanted = "--scans BASELINE RESCAN" if folder == "diff" else "--scans BASELINE;"  # case25: a rescan folder is its own rescan
+    assert wanted in report.stderr, report.stderr
     done = run_cli("verify", str(alone[folder]))
-    assert done.returncode == 1 and "--scans BASELINE RESCAN" in done.stdout, done.stdout
+    assert done.returncode == 1 and wanted.rstrip(";") in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize("lang, words", [("en", "NOTrecomputed"), ("ja", "再計算していません")])
@@ -102,20 +106,19 @@ def test_the_mark_is_on_the_printed_a4_page(story: dict, tmp_path: Path, lang: s
     assert words in first and "--scans" in first, first[:2000]
 
 
-def test_a_rescan_folders_report_marks_a_diff_not_recomputed(alone: dict[str, Path], tmp_path: Path) -> None:
-    """A scan --baseline folder alone (its baseline deleted), its diff's folders struck: report.html's summary showed
-    the diff's verdict with no mark (only remediation.html was marked)."""
-    from tests.test_case24 import _no_leaks
+def test_a_rescan_folders_report_marks_a_diff_not_recomputed(tmp_path: Path) -> None:
+    """A scan --baseline folder alone (its baseline deleted) whose diff names no folders: report.html's summary showed
+    the diff's verdict with no mark (only remediation.html was marked). case25: a rescan folder of this leakscan so
+    struck is refused (its own findings.json names today's rule set, one no leakscan before case23 had: session 25
+    changed the rules); the mark is for a genuine older one, a 2026-12-06 rescan (tests/data/oldcases) handed over
+    alone."""
+    import tarfile
 
-    case = tmp_path / "rescan"
-    shutil.copytree(alone["rescan"], case)
-
-    def struck(diff: dict) -> None:
-        _no_leaks(diff)
-        _strike_folders(diff)
-        diff["baseline"]["findings_sha256"] = "0" * 64
-
-    _forge(case, struck)
+    with tarfile.open(Path(__file__).parent / "data" / "oldcases" / "6198f647.tar.gz") as tar:
+        tar.extractall(tmp_path / "x", filter="data")
+    case = tmp_path / "alone" / "rescan"
+    case.parent.mkdir()
+    (tmp_path / "x" / "rescan").rename(case)
     done = run_cli("report", str(case), "--lang", "en")
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'id="not-recomputed"' in (case / "remediation.html").read_text(encoding="utf-8")
