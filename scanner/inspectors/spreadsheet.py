@@ -928,11 +928,27 @@ def page_cut(data: bytes, name: str = "") -> bool:
     # page cut right after </li> or </h1> before its table was clean)
     if tail.endswith(b">"):
         return False
+    if _ends_inside_character(tail):
+        return True  # (sweep25: an optional-tags page cut mid-character ends in its body's text, which docs25 made whole)
     gt = tail.rfind(b">")
     text = _START_TAG.fullmatch(tail, max(0, tail.rfind(b"<", 0, gt)), gt + 1) if gt > 0 else None
     return text is not None and text.group(1).lower() not in _VOID  # it ends in the text of an element whose end tag
     # is required (<h1>, <a>, <span>): cut. In a <p>, <li> or after an end tag a whole optional-tags page may end
     # (docs25: 74 of 1,060 real pages minified with minify-html were said cut, each ending in its last <p>'s text)
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _ends_inside_character(tail: bytes) -> bool:
+    """Whether a UTF-8 page ends inside a character: its last 64 KiB (from a character's start) decode as UTF-8 but
+    for a last character short of its continuation bytes. No whole UTF-8 page ends so; a page in another encoding
+    fails earlier (an invalid byte, not an unexpected end) and is not taken for one (sweep25)."""
+    try:
+        tail[-65536:].lstrip(_CONTINUATION).decode("utf-8")
+    except UnicodeDecodeError as e:
+        return e.reason == "unexpected end of data"
+    return False
 
 
 _PAGE_PART = re.compile(rb"<(?:!doctype|html|head|body)[\s>]", re.IGNORECASE)
