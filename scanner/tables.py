@@ -1808,10 +1808,13 @@ _KANA = re.compile(r"(?=(?:[ 　・]*[ぁ-ゖァ-ヺー･-ﾟ]){2})[ぁ-ゖァ-
 # kana glued before the next field's value in the kana cell (kana｢address): a kana run of two or more beside a
 # character no kana cell holds (a kanji, a digit)
 _GLUED_KANA_END = re.compile(r"[^ぁ-ゖァ-ヺー･-ﾟ 　・][ぁ-ゖァ-ヺー･-ﾟ]{2}[ぁ-ゖァ-ヺー･-ﾟ 　・]*\Z")
-# an address glued to the end of another value (name｢address): a prefecture after a character no name ends in before
-# an address (a blank, a digit, a label's colon, a bracket, a hiragana of a note: 実家は大阪府), the cell starting otherwise
+# an address glued to the end of another value (name｢address): a prefecture right after a byte a flipped delimiter
+# gives (`,` 0x2C -> ｬ in cp932, U+FFFD in UTF-8, $ < * - . l or a control; a tab -> ) I or a control), the cell
+# starting otherwise. Not a kanji, an arrow or a slash before it (review25e: a workplace 一般社団法人東京都医師会,
+# 全国健康保険協会東京都支部, a note 転居→東京都… or 単身赴任／大阪府 made nearly every honest list rows-malformed), nor
+# a bracket, blank, digit, label's colon or a note's hiragana (山田太郎（東京都）, 実家は大阪府)
 _GLUED_ADDRESS = re.compile(r"\A(?!北海道|東京都|京都府|大阪府|[一-龥]{2,3}県)[^ぁ-ゖ0-9０-９:：(（]{2,12}?"
-                            r"[^\sぁ-ゖ0-9０-９:：(（〒・、,]"
+                            r"[ｬ\ufffd$<*)lI.\-\x00-\x08\x0b\x0c\x0e-\x1f]"
                             r"(?:北海道|東京都|京都府|大阪府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|神奈川|新潟|富山"
                             r"|石川|福井|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|岡山|広島|山口|徳島|香川|愛媛|高知"
                             r"|福岡|佐賀|長崎|熊本|大分|宮崎|鹿児島|沖縄)県)")
