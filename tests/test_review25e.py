@@ -49,3 +49,41 @@ def test_a_prefecture_inside_an_organisation_or_a_note_is_no_glued_address() -> 
             if read(data):
                 false.append((head, seed))
     assert not false, false
+
+
+# foreign residents' names as they are written in katakana (the name column kana too), kanji names of some, and the
+# kana of a Western name with its double hyphen
+FOREIGN = ["グエン ヴァン アン", "チャン ティ ホア", "レ ミン トゥアン", "ファム ティ ラン", "サントス マリア", "シルバ ジョアン"]
+KANJI = [("王 偉", "ワン ウェイ"), ("李 明", "リ ミン"), ("張 麗", "チャン リー")]
+
+
+def kana_list(kind: str, seed: int) -> bytes:
+    """A cp932 list 氏名, フリガナ, 住所, 備考 (40 persons, 備考 for one in five, Excel-ragged from line 17) where:
+    ``foreign`` nine in ten names are katakana (the kana the same), the rest kanji with their kana; ``equals`` one in
+    ten is a Western name with its kana written ジョン＝スミス; ``romaji`` one in ten kana cells is romaji, the name
+    written without a blank ending in hiragana (佐藤みゆき)."""
+    rnd = random.Random(seed)
+    rows = [["氏名", "フリガナ", "住所", "備考"]]
+    for p in make_people(40, seed):
+        name, kana = p.name, p.kana
+        if kind == "foreign":
+            name, kana = (2 * [rnd.choice(FOREIGN)]) if rnd.random() < .93 else rnd.choice(KANJI)
+        elif kind == "equals" and rnd.random() < .1:
+            name, kana = "SMITH JOHN", rnd.choice(["ジョン＝スミス", "ジョン=スミス", "マリア＝ｻﾝﾄｽ"])
+        elif kind == "romaji" and rnd.random() < .1:
+            name, kana = p.name.replace(" ", "").replace("\u3000", "")[:-1] + "みゆき", "Sato Miyuki"
+        rows.append([name, kana, p.address, "要連絡" if rnd.random() < .2 else ""])
+    lines = csv_bytes(rows).split(b"\r\n")
+    return b"\r\n".join(line.rstrip(b",") if i > 16 else line for i, line in enumerate(lines))
+
+
+def test_honest_kana_cells_are_no_shift() -> None:
+    """damage25b's kana column: a list of foreign residents whose names are katakana learnt the name column as the kana
+    column (each row's first kana cell), so a kanji-named resident's row (its kana in the next cell) was a split;
+    a kana written with a double hyphen (ジョン＝スミス) was kana glued to another value; a romaji kana cell beside a
+    name ending in hiragana (佐藤みゆき) was name｢kana merged: 10, 22 and 28 of 30 honest lists `rows-malformed`
+    (0 before damage25b). The kana column is the one with the most kana cells; ＝ is a kana cell's; a romaji kana cell
+    is the row's own."""
+    false = [(kind, seed) for kind in ("foreign", "equals", "romaji") for seed in range(100, 112)
+             if read(kana_list(kind, seed))]
+    assert not false, false
