@@ -1802,12 +1802,13 @@ _GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,:：=＝\u3000][A-Za-z0-9._%+\-]
 
 
 # a furigana cell (damage25b: lists with only name, kana and address columns have no typed column to learn): katakana or
-# hiragana (full- or half-width, with ー・ and blanks between), two kana or more
-_KANA = re.compile(r"(?=(?:[ 　・]*[ぁ-ゖァ-ヺー･-ﾟ]){2})[ぁ-ゖァ-ヺー･-ﾟ 　・]+")
+# hiragana (full- or half-width, with ー・ and blanks between, or a Western name's double hyphen ＝: ジョン＝スミス,
+# review25e), two kana or more
+_KANA = re.compile(r"(?=(?:[ 　・=＝]*[ぁ-ゖァ-ヺー･-ﾟ]){2})[ぁ-ゖァ-ヺー･-ﾟ 　・=＝]+")
 # kana glued to the end of the cell before the kana cell (name｢kana, address｢kana: a delimiter flipped into a byte) or
 # kana glued before the next field's value in the kana cell (kana｢address): a kana run of two or more beside a
 # character no kana cell holds (a kanji, a digit)
-_GLUED_KANA_END = re.compile(r"[^ぁ-ゖァ-ヺー･-ﾟ 　・][ぁ-ゖァ-ヺー･-ﾟ]{2}[ぁ-ゖァ-ヺー･-ﾟ 　・]*\Z")
+_GLUED_KANA_END = re.compile(r"[^ぁ-ゖァ-ヺー･-ﾟ 　・=＝][ぁ-ゖァ-ヺー･-ﾟ]{2}[ぁ-ゖァ-ヺー･-ﾟ 　・=＝]*\Z")
 # an address glued to the end of another value (name｢address): a prefecture right after a byte a flipped delimiter
 # gives (`,` 0x2C -> ｬ in cp932, U+FFFD in UTF-8, $ < * - . l or a control; a tab -> ) I or a control), the cell
 # starting otherwise. Not a kanji, an arrow or a slash before it (review25e: a workplace 一般社団法人東京都医師会,
@@ -1818,7 +1819,9 @@ _GLUED_ADDRESS = re.compile(r"\A(?!北海道|東京都|京都府|大阪府|[一-
                             r"(?:北海道|東京都|京都府|大阪府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|神奈川|新潟|富山"
                             r"|石川|福井|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|岡山|広島|山口|徳島|香川|愛媛|高知"
                             r"|福岡|佐賀|長崎|熊本|大分|宮崎|鹿児島|沖縄)県)")
-_GLUED_KANA_START = re.compile(r"[ァ-ヺー]{2}[ァ-ヺー 　・]*[･-ﾟ]?[^ぁ-ゖァ-ヺー･-ﾟ 　・()（）]")
+_GLUED_KANA_START = re.compile(r"[ァ-ヺー]{2}[ァ-ヺー 　・=＝]*[･-ﾟ]?[^ぁ-ゖァ-ヺー･-ﾟ 　・=＝()（）]")
+# a kana cell in romaji (Sato Miyuki): the row's own, never another column's value moved in (an address, a name)
+_ROMAJI = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ][A-Za-zＡ-Ｚａ-ｚ .'\-　]*")
 
 
 class PhoneColumn:
@@ -1912,7 +1915,8 @@ class PhoneColumn:
         kana cell starts with kana glued to another value (kana｢address), or the cell after it is kana and the kana
         cell a piece of a name (a field split). A blank kana cell, or a note in it (不明), is the row's own unless a name
         with an address glued on stands in the row."""
-        if n > at and not row[at]:  # (a name｢address merged before a blank next cell: a name with an address on)
+        if n > at and (not row[at] or _ROMAJI.fullmatch(row[at])):  # (a name｢address merged before a blank next
+            # cell: a name with an address on; a romaji kana cell beside a name ending in hiragana is no merge: review25e)
             return any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c)
         if at and n >= at and (_KANA.fullmatch(row[at - 1]) or _GLUED_KANA_END.search(row[at - 1])):
             return n <= at or not _NO_VALUE.search(row[at])
@@ -1967,17 +1971,20 @@ def _held(cells: Iterator[str]) -> re.Pattern[str] | None:
 
 
 def _kana_column(rows: list[tuple[int, list[str]]]) -> int:
-    """The column whose cells are kana in nine in ten of the rows with a kana cell (five or more; each row's first),
-    or -1 (damage25b). The header's フリガナ is no kana cell of its own: it counts as a row without one."""
-    cols = []
+    """The column whose cells are kana in nine in ten of the rows with a kana cell (five or more; the column with the
+    most, the first of equals), or -1 (damage25b). Not each row's first kana cell: in a list of foreign residents
+    whose names are katakana the name column came first, and every kanji-named resident's row was a split (review25e).
+    The header's フリガナ is no kana cell of its own: it counts as a row without one."""
+    cols: Counter[int] = Counter()
+    with_kana = 0
     for _, row in rows:
-        at = next((j for j, c in enumerate(row) if c and _KANA.fullmatch(c)), -1)
-        if at >= 0:
-            cols.append(at)
+        kana = [j for j, c in enumerate(row) if c and _KANA.fullmatch(c)]
+        cols.update(kana)
+        with_kana += bool(kana)
     if not cols:
         return -1
-    col, k = Counter(cols).most_common(1)[0]
-    return col if k >= 5 and 10 * k >= 9 * len(cols) else -1
+    k, col = max((k, -j) for j, k in cols.items())
+    return -col if k >= 5 and 10 * k >= 9 * with_kana else -1
 
 
 # MacJapanese (Apple's Shift_JIS) beyond cp932: 0xFD (c), 0xFE (tm), 0xFF ..., which Python's cp932 reads as private
