@@ -87,3 +87,22 @@ def test_honest_kana_cells_are_no_shift() -> None:
     false = [(kind, seed) for kind in ("foreign", "equals", "romaji") for seed in range(100, 112)
              if read(kana_list(kind, seed))]
     assert not false, false
+
+
+def test_a_kana_cell_with_a_second_name_or_a_query_is_no_glued_kana() -> None:
+    """A kana cell holding a household's second name after a comma or slash (ヤマダ タロウ、ハナコ, ／ハナコ) or a query
+    mark (ヤマダ タロウ?) was kana glued to the next field's value (kana｢address): 28 of 30 honest lists
+    `rows-malformed` (0 before damage25b). A flipped delimiter after kana gives ｬ (cp932), U+FFFD (UTF-8) or one of
+    $ < * - . l I, the next value (an address, a name) a kanji, a digit or 〒: punctuation is the cell's own."""
+    suffixes = ["、ハナコ", "／ハナコ", "/ハナコ", "?", "？", "，ハナコ", "&ハナコ"]
+    false = []
+    for seed in range(300, 312):
+        rnd = random.Random(seed)
+        rows = [["氏名", "フリガナ", "住所", "備考"]]
+        for p in make_people(40, seed):
+            kana = p.kana + (rnd.choice(suffixes) if rnd.random() < .1 else "")
+            rows.append([p.name, kana, p.address, "要連絡" if rnd.random() < .2 else ""])
+        lines = csv_bytes(rows, "cp932" if seed % 2 else "utf-8").split(b"\r\n")
+        if read(b"\r\n".join(line.rstrip(b",") if i > 16 else line for i, line in enumerate(lines))):
+            false.append(seed)
+    assert not false, false
