@@ -1819,7 +1819,11 @@ _GLUED_ADDRESS = re.compile(r"\A(?!北海道|東京都|京都府|大阪府|[一-
                             r"(?:北海道|東京都|京都府|大阪府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|神奈川|新潟|富山"
                             r"|石川|福井|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|岡山|広島|山口|徳島|香川|愛媛|高知"
                             r"|福岡|佐賀|長崎|熊本|大分|宮崎|鹿児島|沖縄)県)")
-_GLUED_KANA_START = re.compile(r"[ァ-ヺー]{2}[ァ-ヺー 　・=＝]*[･-ﾟ]?[^ぁ-ゖァ-ヺー･-ﾟ 　・=＝()（）]")
+# (the next value's first character: a kanji, a digit, 〒; or a byte a flipped delimiter gives, U+FFFD in UTF-8,
+# $ < * - . l I or a control; ｬ is taken by the half-width kana before it. Not punctuation: a household's second name
+# ヤマダ タロウ、ハナコ or ／ハナコ, a query ヤマダ タロウ? is the cell's own: review25e)
+_GLUED_KANA_START = re.compile(r"[ァ-ヺー]{2}[ァ-ヺー 　・=＝]*[･-ﾟ]?"
+                               r"[一-龥々〆0-9０-９〒\ufffd$<*\-.lI\x00-\x08\x0b\x0c\x0e-\x1f]")
 # a kana cell in romaji (Sato Miyuki): the row's own, never another column's value moved in (an address, a name)
 _ROMAJI = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ][A-Za-zＡ-Ｚａ-ｚ .'\-　]*")
 
