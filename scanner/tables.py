@@ -1919,14 +1919,16 @@ class PhoneColumn:
         kana cell starts with kana glued to another value (kana｢address), or the cell after it is kana and the kana
         cell a piece of a name (a field split). A blank kana cell, or a note in it (不明), is the row's own unless a name
         with an address glued on stands in the row."""
-        if n > at and (not row[at] or _ROMAJI.fullmatch(row[at])):  # (a name｢address merged before a blank next
-            # cell: a name with an address on; a romaji kana cell beside a name ending in hiragana is no merge: review25e)
+        if n > at and (not row[at] or _ROMAJI.fullmatch(row[at]) or _kanaish(row[at])):  # (a name｢address merged
+            # before a blank next cell: a name with an address on; a romaji kana cell beside 佐藤みゆき, or kana written
+            # freely, ヤマダ タロウ、ハナコ, is no merge: review25e)
             return any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c)
         if at and n >= at and (_KANA.fullmatch(row[at - 1]) or _GLUED_KANA_END.search(row[at - 1])):
             return n <= at or not _NO_VALUE.search(row[at])
         if n > at and _GLUED_KANA_START.match(row[at]):
             return True
-        if n > at + 1 and _KANA.fullmatch(row[at + 1]) is not None and not _NO_VALUE.search(row[at]):
+        if at and n > at + 1 and _KANA.fullmatch(row[at + 1]) is not None and not _NO_VALUE.search(row[at]):
+            # (a split of the column before: none before the first, review25e)
             return True
         return any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c)
 
@@ -1974,21 +1976,31 @@ def _held(cells: Iterator[str]) -> re.Pattern[str] | None:
     return None
 
 
+_KANJI = re.compile(r"[一-龥々〆]")
+
+
 def _kana_column(rows: list[tuple[int, list[str]]]) -> int:
-    """The column whose cells are kana in nine in ten of the rows with a kana cell (five or more; the column with the
-    most, the first of equals), or -1 (damage25b). Not each row's first kana cell: in a list of foreign residents
-    whose names are katakana the name column came first, and every kanji-named resident's row was a split (review25e).
-    The header's フリガナ is no kana cell of its own: it counts as a row without one."""
-    cols: Counter[int] = Counter()
+    """The column whose cells are kana in nine in ten of the rows with a kana cell (five or more), or -1 (damage25b);
+    of two such, the one whose filled cells hold kana and no kanji most often (the first of equals). Not each row's
+    first kana cell (review25e): in a list of foreign residents whose names are katakana the name column came first,
+    or had more kana cells than a kana column with a few cells written freely (ミウラ アスカ、ハナコ), and every
+    kanji-named resident's row was a split. The header's フリガナ is no kana cell of its own: it counts as a row
+    without one."""
+    filled: Counter[int] = Counter()
+    kanaish: Counter[int] = Counter()  # cells with kana and no kanji (a kana cell written freely; no kanji name)
     with_kana = 0
     for _, row in rows:
-        kana = [j for j, c in enumerate(row) if c and _KANA.fullmatch(c)]
-        cols.update(kana)
+        kana = [j for j, c in enumerate(row) if c and _kanaish(c)]
+        kanaish.update(kana)
+        filled.update(j for j, c in enumerate(row) if c)
         with_kana += bool(kana)
-    if not cols:
-        return -1
-    k, col = max((k, -j) for j, k in cols.items())
-    return -col if k >= 5 and 10 * k >= 9 * with_kana else -1
+    fit = [(k / filled[j], -j) for j, k in kanaish.items() if k >= 5 and 10 * k >= 9 * with_kana]
+    return -max(fit)[1] if fit else -1
+
+
+def _kanaish(cell: str) -> bool:
+    """Whether a cell is a kana cell, or one written freely (ヤマダ タロウ、ハナコ, ヤマダ タロウ?): kana and no kanji."""
+    return _KANA.search(cell) is not None and _KANJI.search(cell) is None
 
 
 # MacJapanese (Apple's Shift_JIS) beyond cp932: 0xFD (c), 0xFE (tm), 0xFF ..., which Python's cp932 reads as private

@@ -129,5 +129,15 @@ def test_a_foreign_residents_list_with_some_kana_written_freely_is_no_shift() ->
     (kana in the next cell); with the kana column first, a kana cell with a second name beside the katakana name was
     a split of a first column (no column before it to split). The kana column is the one whose filled cells are kana
     most often; a split needs a column before the kana one."""
-    false = [(first, seed) for first in (False, True) for seed in range(400, 410) if read(foreign_list(first, seed))]
+    from scanner.tables import iter_text_table
+
+    false = []
+    for first in (False, True):
+        for seed in range(400, 410):
+            sheet = iter_text_table(foreign_list(first, seed), Caps().fresh())[0]
+            for _ in sheet.rows:
+                pass
+            if sheet.garbled_rows:  # (not the damage said: a katakana name gives no person, and a row leaving out its
+                # 続柄 after line 16 is csv22's odd row: damage25b's "left" 2c, before and after)
+                false.append((first, seed))
     assert not false, false
