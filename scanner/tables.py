@@ -1976,7 +1976,7 @@ def _held(cells: Iterator[str]) -> re.Pattern[str] | None:
     return None
 
 
-_KANJI = re.compile(r"[一-龥々〆]")
+_KANJI = re.compile(r"[一-龥々〆\ufffd]")  # (and a damaged byte: a flipped cell is no kana cell written freely)
 
 
 def _kana_column(rows: list[tuple[int, list[str]]]) -> int:
