@@ -1802,20 +1802,30 @@ _GLUED_MAIL = re.compile(r".[^A-Za-z0-9._%+\-@ ,:：=＝\u3000][A-Za-z0-9._%+\-]
 
 
 # a furigana cell (damage25b: lists with only name, kana and address columns have no typed column to learn): katakana or
-# hiragana (full- or half-width, with ー・ and blanks between), two kana or more
-_KANA = re.compile(r"(?=(?:[ 　・]*[ぁ-ゖァ-ヺー･-ﾟ]){2})[ぁ-ゖァ-ヺー･-ﾟ 　・]+")
+# hiragana (full- or half-width, with ー・ and blanks between, or a Western name's double hyphen ＝: ジョン＝スミス,
+# review25e), two kana or more
+_KANA = re.compile(r"(?=(?:[ 　・=＝]*[ぁ-ゖァ-ヺー･-ﾟ]){2})[ぁ-ゖァ-ヺー･-ﾟ 　・=＝]+")
 # kana glued to the end of the cell before the kana cell (name｢kana, address｢kana: a delimiter flipped into a byte) or
 # kana glued before the next field's value in the kana cell (kana｢address): a kana run of two or more beside a
 # character no kana cell holds (a kanji, a digit)
-_GLUED_KANA_END = re.compile(r"[^ぁ-ゖァ-ヺー･-ﾟ 　・][ぁ-ゖァ-ヺー･-ﾟ]{2}[ぁ-ゖァ-ヺー･-ﾟ 　・]*\Z")
-# an address glued to the end of another value (name｢address): a prefecture after a character no name ends in before
-# an address (a blank, a digit, a label's colon, a bracket, a hiragana of a note: 実家は大阪府), the cell starting otherwise
+_GLUED_KANA_END = re.compile(r"[^ぁ-ゖァ-ヺー･-ﾟ 　・=＝][ぁ-ゖァ-ヺー･-ﾟ]{2}[ぁ-ゖァ-ヺー･-ﾟ 　・=＝]*\Z")
+# an address glued to the end of another value (name｢address): a prefecture right after a byte a flipped delimiter
+# gives (`,` 0x2C -> ｬ in cp932, U+FFFD in UTF-8, $ < * - . l or a control; a tab -> ) I or a control), the cell
+# starting otherwise. Not a kanji, an arrow or a slash before it (review25e: a workplace 一般社団法人東京都医師会,
+# 全国健康保険協会東京都支部, a note 転居→東京都… or 単身赴任／大阪府 made nearly every honest list rows-malformed), nor
+# a bracket, blank, digit, label's colon or a note's hiragana (山田太郎（東京都）, 実家は大阪府)
 _GLUED_ADDRESS = re.compile(r"\A(?!北海道|東京都|京都府|大阪府|[一-龥]{2,3}県)[^ぁ-ゖ0-9０-９:：(（]{2,12}?"
-                            r"[^\sぁ-ゖ0-9０-９:：(（〒・、,]"
+                            r"[ｬ\ufffd$<*)lI.\-\x00-\x08\x0b\x0c\x0e-\x1f]"
                             r"(?:北海道|東京都|京都府|大阪府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|神奈川|新潟|富山"
                             r"|石川|福井|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|岡山|広島|山口|徳島|香川|愛媛|高知"
                             r"|福岡|佐賀|長崎|熊本|大分|宮崎|鹿児島|沖縄)県)")
-_GLUED_KANA_START = re.compile(r"[ァ-ヺー]{2}[ァ-ヺー 　・]*[･-ﾟ]?[^ぁ-ゖァ-ヺー･-ﾟ 　・()（）]")
+# (the next value's first character: a kanji, a digit, 〒; or a byte a flipped delimiter gives, U+FFFD in UTF-8,
+# $ < * - . l I or a control; ｬ is taken by the half-width kana before it. Not punctuation: a household's second name
+# ヤマダ タロウ、ハナコ or ／ハナコ, a query ヤマダ タロウ? is the cell's own: review25e)
+_GLUED_KANA_START = re.compile(r"[ァ-ヺー]{2}[ァ-ヺー 　・=＝]*[･-ﾟ]?"
+                               r"[一-龥々〆0-9０-９〒\ufffd$<*\-.lI\x00-\x08\x0b\x0c\x0e-\x1f]")
+# a kana cell in romaji (Sato Miyuki): the row's own, never another column's value moved in (an address, a name)
+_ROMAJI = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ][A-Za-zＡ-Ｚａ-ｚ .'\-　]*")
 
 
 class PhoneColumn:
@@ -1909,13 +1919,16 @@ class PhoneColumn:
         kana cell starts with kana glued to another value (kana｢address), or the cell after it is kana and the kana
         cell a piece of a name (a field split). A blank kana cell, or a note in it (不明), is the row's own unless a name
         with an address glued on stands in the row."""
-        if n > at and not row[at]:  # (a name｢address merged before a blank next cell: a name with an address on)
+        if n > at and (not row[at] or _ROMAJI.fullmatch(row[at]) or _kanaish(row[at])):  # (a name｢address merged
+            # before a blank next cell: a name with an address on; a romaji kana cell beside 佐藤みゆき, or kana written
+            # freely, ヤマダ タロウ、ハナコ, is no merge: review25e)
             return any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c)
         if at and n >= at and (_KANA.fullmatch(row[at - 1]) or _GLUED_KANA_END.search(row[at - 1])):
             return n <= at or not _NO_VALUE.search(row[at])
         if n > at and _GLUED_KANA_START.match(row[at]):
             return True
-        if n > at + 1 and _KANA.fullmatch(row[at + 1]) is not None and not _NO_VALUE.search(row[at]):
+        if at and n > at + 1 and _KANA.fullmatch(row[at + 1]) is not None and not _NO_VALUE.search(row[at]):
+            # (a split of the column before: none before the first, review25e)
             return True
         return any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c)
 
@@ -1963,18 +1976,31 @@ def _held(cells: Iterator[str]) -> re.Pattern[str] | None:
     return None
 
 
+_KANJI = re.compile(r"[一-龥々〆\ufffd]")  # (and a damaged byte: a flipped cell is no kana cell written freely)
+
+
 def _kana_column(rows: list[tuple[int, list[str]]]) -> int:
-    """The column whose cells are kana in nine in ten of the rows with a kana cell (five or more; each row's first),
-    or -1 (damage25b). The header's フリガナ is no kana cell of its own: it counts as a row without one."""
-    cols = []
+    """The column whose cells are kana in nine in ten of the rows with a kana cell (five or more), or -1 (damage25b);
+    of two such, the one whose filled cells hold kana and no kanji most often (the first of equals). Not each row's
+    first kana cell (review25e): in a list of foreign residents whose names are katakana the name column came first,
+    or had more kana cells than a kana column with a few cells written freely (ミウラ アスカ、ハナコ), and every
+    kanji-named resident's row was a split. The header's フリガナ is no kana cell of its own: it counts as a row
+    without one."""
+    filled: Counter[int] = Counter()
+    kanaish: Counter[int] = Counter()  # cells with kana and no kanji (a kana cell written freely; no kanji name)
+    with_kana = 0
     for _, row in rows:
-        at = next((j for j, c in enumerate(row) if c and _KANA.fullmatch(c)), -1)
-        if at >= 0:
-            cols.append(at)
-    if not cols:
-        return -1
-    col, k = Counter(cols).most_common(1)[0]
-    return col if k >= 5 and 10 * k >= 9 * len(cols) else -1
+        kana = [j for j, c in enumerate(row) if c and _kanaish(c)]
+        kanaish.update(kana)
+        filled.update(j for j, c in enumerate(row) if c)
+        with_kana += bool(kana)
+    fit = [(k / filled[j], -j) for j, k in kanaish.items() if k >= 5 and 10 * k >= 9 * with_kana]
+    return -max(fit)[1] if fit else -1
+
+
+def _kanaish(cell: str) -> bool:
+    """Whether a cell is a kana cell, or one written freely (ヤマダ タロウ、ハナコ, ヤマダ タロウ?): kana and no kanji."""
+    return _KANA.search(cell) is not None and _KANJI.search(cell) is None
 
 
 # MacJapanese (Apple's Shift_JIS) beyond cp932: 0xFD (c), 0xFE (tm), 0xFF ..., which Python's cp932 reads as private
