@@ -1464,18 +1464,17 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             if negative is not None:
                 # tarfile would seek to before the member (its offset + a negative size): "StreamError: seeking
                 # backwards is not allowed" named as the cause (images25b). GNU tar skips to the next header.
-                found, rest = _tar_after_negative(data, negative, ratio_limit)
-                why = say(Detail.SIZE_NEGATIVE, size=negative.size)
-                if found is not None and skips < _TAR_SKIPS:
-                    at, tf = found
+                next_header, rest = _tar_after_negative(data, negative, ratio_limit)
+                if next_header is not None and skips < _TAR_SKIPS:
+                    header_at, tf = next_header
                     yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_SKIPPED_TO_HEADER,
-                                  start=negative.offset, end=at, error=f"size={negative.size}"))
+                                  start=negative.offset, end=header_at, error=f"size={negative.size}"))
                     skips += 1
                     negative = None
                     continue
                 if rest:  # bytes after it, no whole header in them
                     yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_MEMBERS_AFTER_NOT_READ, n=count,
-                                                                       why=why))
+                                  why=say(Detail.SIZE_NEGATIVE, size=negative.size)))
                 return
             try:
                 ti = tf.next()
