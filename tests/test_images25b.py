@@ -13,11 +13,15 @@ import gzip
 import io
 import json
 import lzma
+import shutil
+import subprocess
 import tarfile
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_leakscan
-from tests.image_data import leaked_workbook, write_tree
+from tests.image_data import LEAKED, leaked_workbook, sha256, write_tree
 
 NAME = "利用者名簿.xlsx"
 
@@ -72,3 +76,37 @@ def test_members_after_a_negative_size_are_read_and_the_row_names_the_size(tmp_p
     for name in ("last.tar", "empty.tar.gz"):
         first = next(f for f in doc["files"] if f["path"].endswith(f"{name} » first/{NAME}"))
         assert first["status"] == "ok" and first["sha256"], first
+
+
+@pytest.mark.skipif(shutil.which("qemu-img") is None or shutil.which("mke2fs") is None, reason="qemu-img or mke2fs")
+def test_a_sparse_vmdk_missing_a_middle_extent_says_which_bytes_were_read_as_zeros(tmp_path: Path) -> None:
+    """review25i: qemu-img twoGbMaxExtentSparse (three extents), the ext2 in extent 1, disk-s002.vmdk deleted. The
+    row said "the media after the gap ... cannot be read, so the partitions and files there are not examined"
+    while extent 3 after the gap was read. Now (``extent-read-as-zeros``): the missing extent's bytes were read as
+    zeros in its place and the extents present were read; exit 3 as before."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    leaked = leaked_workbook(seed=35, rows=6)
+    (tree / LEAKED).write_bytes(leaked)
+    raw = tmp_path / "big.raw"
+    subprocess.run(["truncate", "-s", "4200M", str(raw)], check=True)
+    subprocess.run(["mke2fs", "-q", "-t", "ext2", "-d", str(tree), str(raw), "8M"], check=True)
+    folder = tmp_path / "vm"
+    folder.mkdir()
+    subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o", "subformat=twoGbMaxExtentSparse", str(raw),
+                    str(folder / "disk.vmdk")], check=True)
+    raw.unlink()
+    (folder / "disk-s002.vmdk").unlink()
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(folder / "disk.vmdk"), "--name", LEAKED, "--out", str(out), "--quiet",
+                        "--workers", "1")
+    assert "Traceback" not in done.stderr, done.stderr
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    assert [(h["inner_path"], h["sha256"]) for h in doc["files"]] == [(f"/{LEAKED}", sha256(leaked))]
+    (row,) = doc["skipped"]
+    assert [c["code"] for c in row["detail_codes"]] == ["extent-read-as-zeros"], row
+    assert "disk-s002.vmdk (bytes 2147483648 to 4294967296 of the disk, read as zeros)" in row["detail"], row
+    assert "after the gap" not in row["detail"] and "extents present were read" in row["detail"], row
+    html = (out / "report.html").read_text("utf-8")
+    assert "代わりにゼロとして読み" in html and "欠けた箇所より後のメディア" not in html
+    assert done.returncode == 3 and doc["scan"]["complete"] is False
