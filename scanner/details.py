@@ -639,6 +639,10 @@ class Detail(Code):
     MEDIA_FILE_MISSING = "media-file-missing", ("{what:word} file missing: {names:lib}; the media after the gap{span:name} "
                                                 "cannot be read, so the partitions and files there are not examined; put "
                                                 "every segment in one folder and scan again")
+    EXTENT_READ_AS_ZEROS = "extent-read-as-zeros", ("extent file missing: {names:lib}; those bytes of the disk were "
+                                                    "read as zeros in its place and the extents present were read, "
+                                                    "so a file with blocks there is examined with zeros for them; "
+                                                    "put every extent in one folder and scan again")
 
     # -- file systems inside a disk image (sources.image_fs, image_dfvfs)
     CONTENT_ENDS_AT = "content-ends-at", "content ends at byte {pos:d} of {size:d}"
@@ -1891,7 +1895,7 @@ FOLDER_NOT_LISTED = frozenset({Detail.DIRECTORY, Detail.DIRECTORY_OS_ERROR, Deta
 # a volume that holds no file system to list (swap, boot loader code): not an unlisted place
 NOT_A_FILE_SYSTEM = frozenset({Detail.SWAP_NOT_CARVED, Detail.BOOT_CODE_NOT_CARVED})
 # an image whose media is partly missing (the detail's first code): the partitions there are not listed
-MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detail.TRUNCATED_FS,
+MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.EXTENT_READ_AS_ZEROS, Detail.TRUNCATED_TABLE, Detail.TRUNCATED_FS,
                         Detail.FLAT_EXTENT_CUT, Detail.QCOW2_CUT_SHORT,
                         Detail.VHD_BLOCKS_PAST_END, Detail.VHD_BLOCKS_ON_METADATA, Detail.VHD_BLOCKS_OVERLAP,
                         Detail.VHD_BITMAP_DAMAGED, Detail.QCOW2_REFCOUNTS_EXCEEDED,

@@ -183,7 +183,7 @@ def test_a_split_sparse_vmdk_renamed_lists_every_extent_and_names_a_missing_one(
     assert code == 2 and doc["scan"]["complete"] is False, (code, _listed(doc))
     assert _listed(doc, cut / "disk") and not _found(doc, cut / "disk"), _listed(doc)
     # images25: the extents present are read (the missing one as zeros, named): the only partition lay in it
-    assert ("source-error", ["media-file-missing", "nothing-walkable"]) in _listed(doc, missing / "disk"), _listed(doc)
+    assert ("source-error", ["extent-read-as-zeros", "nothing-walkable"]) in _listed(doc, missing / "disk"), _listed(doc)
     assert f"{missing / 'disk'}: " in err and "extent file missing: pc-s002.vmdk" in err, err
 
 

@@ -1459,7 +1459,23 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield Skipped(parent.location, Status.CORRUPT, head)
         nonlocal tf
         count, skips = 0, 0
+        negative: tarfile.TarInfo | None = None  # the last member declared a negative size: where it ends is unknown
         while True:
+            if negative is not None:
+                # tarfile would seek to before the member (its offset + a negative size): "StreamError: seeking
+                # backwards is not allowed" named as the cause (images25b). GNU tar skips to the next header.
+                next_header, rest = _tar_after_negative(data, negative, ratio_limit)
+                if next_header is not None and skips < _TAR_SKIPS:
+                    header_at, tf = next_header
+                    yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_SKIPPED_TO_HEADER,
+                                  start=negative.offset, end=header_at, error=f"size={negative.size}"))
+                    skips += 1
+                    negative = None
+                    continue
+                if rest:  # bytes after it, no whole header in them
+                    yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_MEMBERS_AFTER_NOT_READ, n=count,
+                                  why=say(Detail.SIZE_NEGATIVE, size=negative.size)))
+                return
             try:
                 ti = tf.next()
             except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
@@ -1494,6 +1510,8 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                     yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_MEMBERS_AFTER_NOT_READ, n=count, why=why))
                 return
             count += 1
+            if ti.size < 0:
+                negative = ti
             if (lost := getattr(tf, "leakscan_lost", None)) is not None:
                 tf.leakscan_lost = None  # type: ignore[attr-defined]
                 yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_BEFORE_MEMBER, n=count, why=str(lost)))
@@ -1627,6 +1645,21 @@ def _tar_resync(tf: tarfile.TarFile | None, data: bytes, limit: int) -> tuple[in
     bio = io.BytesIO(plain)
     bio.seek(found)
     return at, found, tarfile.TarFile(fileobj=bio, mode="r", tarinfo=_WatchedTarInfo), why
+
+
+def _tar_after_negative(data: bytes, ti: tarfile.TarInfo, limit: int) -> tuple[tuple[int, tarfile.TarFile] | None, bool]:
+    """After a member whose header declares a negative size (its checksum holds: tarfile reads it, then cannot
+    go on): the next whole header after the member's header, block by block on the bytes in hand (a compressed
+    tar inflated; a stream cannot be rewound), with a tarfile reading from it; and whether any byte that is not
+    zero follows the header (None and False: the member was the last, only end blocks after it)."""
+    plain = data if not (_compressed(data) or _any_lzma_alone(data)) else _inflated_tar(data, limit)
+    end = min(len(plain), limit)
+    found = _next_tar_header(plain, ti.offset_data, end)
+    if found is None:
+        return None, bool(plain[ti.offset_data:end].strip(b"\x00"))
+    bio = io.BytesIO(plain)
+    bio.seek(found)
+    return (found, tarfile.TarFile(fileobj=bio, mode="r", tarinfo=_WatchedTarInfo)), True
 
 
 def _next_tar_header(plain: bytes, start: int, end: int) -> int | None:

@@ -849,8 +849,7 @@ class ImageSource:
             spans = ", ".join(f"{name} (bytes {at} to {at + size} of the disk, read as zeros)"
                               for name, at, size in self._stand_ins)
             return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
-                            say(Detail.MEDIA_FILE_MISSING, what="extent", names=spans,
-                                span=" (the extents present were read)"))]
+                            say(Detail.EXTENT_READ_AS_ZEROS, names=spans))]  # review25i: not "after the gap"
         sizes = ", ".join(f"extent file {name} holds {actual} bytes where the descriptor says {size}"
                           for name, actual, size in self._flat_sizes)
         if self._flat_sizes and not gone:  # a flat VMDK read up to an extent cut short, those after it there, unread
