@@ -2417,25 +2417,44 @@ def aligned_in_one_column(sheet: Sheet) -> Sheet:
     read as one column of text, no person). Any other sheet as it was; only its first rows are looked at here."""
     if sheet.origin is not None:
         return sheet
-    rows = iter(sheet.rows)
-    head = list(islice(rows, 50))
-    sheet.rows = chain(head, rows)
+    sheet.rows = _aligned_rows(sheet.rows)
+    return sheet
+
+
+def _aligned_rows(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """The rows of :func:`aligned_in_one_column`, decided on their first 50 when the reader reaches them (lead,
+    session 25: read at once when the sheet was met, a cap hit in those rows was raised outside the reader's watch
+    and a workbook over the cell cap lost "examined up to row N"; the rows read before a failure are still given)."""
+    rest = iter(rows)
+    head: list[Sequence[object]] = []
+    try:
+        for row in rest:
+            head.append(row)
+            if len(head) == 50:
+                break
+    except Exception:
+        yield from head  # the rows before the failure are examined as they were; the failure is the reader's
+        raise
     col, lines = -1, []
     for row in head:
         filled = list(islice((i for i, c in enumerate(row) if c is not None and c != ""), 2))  # (two tell)
         if not filled:
             continue
         if len(filled) > 1 or (col >= 0 and filled[0] != col) or not isinstance(row[filled[0]], str):
-            return sheet
+            col = -2
+            break
         col = filled[0]
         lines.append(str(row[col]))
     # aligned: a run of two blanks or more on two lines of three (a column of 山田　太郎 names is no aligned list)
     aligned = sum(1 for v in lines if _PADDING.search(v.strip(" \u3000")) and "\n" not in v)
-    starts = fixed_width_columns(lines) if len(lines) >= 3 and 3 * aligned >= 2 * len(lines) else None
+    starts = (fixed_width_columns(lines) if col >= 0 and len(lines) >= 3 and 3 * aligned >= 2 * len(lines)
+              else None)
     if starts is None:
-        return sheet
-    sheet.rows = (_split_cell(row, col, starts) for row in sheet.rows)
-    return sheet
+        yield from head
+        yield from rest
+        return
+    for row in chain(head, rest):
+        yield _split_cell(row, col, starts)
 
 
 def _split_cell(row: Sequence[object], col: int, starts: list[int]) -> Sequence[object]:
