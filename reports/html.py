@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from scanner.config import LANGS
 from scanner.summary import classify, summarise
-from scanner.textsafe import is_hidden
+from scanner.textsafe import all_visible, is_hidden
 from scanner.timeutil import to_jst
 
 from .content_words import content_words, mail_body
@@ -36,7 +36,7 @@ _SEPARATORS = frozenset("/\\»")
 def visible(value: object) -> Markup:
     """Escape a value and make every control, format or bidi character visible as ⟨U+XXXX⟩."""
     text = "" if value is None else str(value)
-    if text.isprintable():  # no hidden character (each category is outside str.isprintable's): escaped whole
+    if all_visible(text):  # no hidden character (each category is outside str.isprintable's): escaped whole
         return escape(text)
     out = []
     for ch in text:
@@ -51,7 +51,7 @@ def path_text(value: object) -> Markup:
     """A path for people: escaped and made visible like ``visible``, with a line-break opportunity after
     each separator (``/``, ``\\``, ``»``), so a long path wraps at its folders, not inside a name."""
     text = "" if value is None else str(value)
-    if text.isprintable():  # as ``visible``: escaped whole (no separator is escaped), a break after each separator
+    if all_visible(text):  # as ``visible``: escaped whole (no separator is escaped), a break after each separator
         return Markup(str(escape(text)).replace("/", "/<wbr>").replace("\\", "\\<wbr>").replace("»", "»<wbr>"))
     out = []
     for ch in text:

@@ -13,8 +13,19 @@ import unicodedata
 HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 
 
+# printable letters and marks that draw nothing (Hangul fillers, the braille blank, the combining grapheme joiner,
+# Mongolian and Khmer invisible signs): a name ``report\u3164.xlsx`` reads as ``report.xlsx`` (review25s). Variation
+# selectors are not among them: Japanese names carry ideographic variation sequences (葛 + U+E0100) and emoji U+FE0F.
+BLANK_LOOKING = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0")
+
+
 def is_hidden(ch: str) -> bool:
-    return unicodedata.category(ch) in HIDDEN_CATEGORIES
+    return ch in BLANK_LOOKING or unicodedata.category(ch) in HIDDEN_CATEGORIES
+
+
+def all_visible(text: str) -> bool:
+    """True when no character of ``text`` is hidden (:func:`is_hidden`): the fast path of the escaping filters."""
+    return text.isprintable() and BLANK_LOOKING.isdisjoint(text)
 
 
 def shown(text: object, keep_newlines: bool = False) -> str:
