@@ -429,7 +429,9 @@ def _zip_tail(tail: bytes, head: bytes) -> bool:
     text and hold a central directory header or a local header while its first part's head is text."""
     if b"PK\x05\x06" in tail:
         return True
-    return is_text(head) and bool(tail) and not is_text(tail) and (b"PK\x01\x02" in tail or b"PK\x03\x04" in tail)
+    # (its first 32 bytes, the stub's own: splits25 made a folder's heads longer, and a stub script's longer head runs
+    # into the zip's first local header: the cut series was read as text, its members unread: test_split15_stub_zip_cut)
+    return is_text(head[:32]) and bool(tail) and not is_text(tail) and (b"PK\x01\x02" in tail or b"PK\x03\x04" in tail)
 
 
 def _text_tail(tail: bytes | None) -> bool:
