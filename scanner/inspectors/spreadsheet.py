@@ -885,10 +885,10 @@ _VOID = frozenset({b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"i
 # page ends in <body>, said cut; a page ending in its <html> or <head> is still cut: review25o)
 _INCLUDE_NAME = re.compile(r"^_?(?:[a-z0-9]+[_\-])?(?:header|head|inc|include|ssi|nav|navi|navigation|gnav|globalnav|"
                            r"menu|side|sidebar|sidenav|sidemenu|breadcrumbs?|banner)(?:[_\-]?(?:inc|include|\d+))?$",
-                           re.IGNORECASE)  # (docs25: nav.html, menu.html, _sidebar.html holding a page's top were cut)  # a server-side include or a site generator's partial (header.html,
-# _header.html, head_inc.html, site-header.html): the top of a page. The whole stem is such a name (review24o:
-# docs24's ``top`` and any ``head``/leading ``_`` took top.html, head_office.html, _meibo.html for includes, and
-# such a page cut before its table was clean)
+                           re.IGNORECASE)  # a server-side include or a site generator's partial (header.html,
+# _header.html, head_inc.html, site-header.html; docs25: nav.html, menu.html, _sidebar.html): the top of a page. The
+# whole stem is such a name (review24o: docs24's ``top`` and any ``head``/leading ``_`` took top.html,
+# head_office.html, _meibo.html for includes, and such a page cut before its table was clean)
 
 
 def page_cut(data: bytes, name: str = "") -> bool:
