@@ -2095,8 +2095,12 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
         k = gapless[0]
         rest = rows[:k] + rows[k + 1:]
         again = _fixed_columns(rest)[0]
-        return again if (again is not None and len(again) >= 3 and not any(fixed_width_odd(r, again) for r in rest)
-                         and sum(fixed_width_odd(rows[k], [0, b]) for b in again[1:]) >= 2) else None
+        if (again is not None and len(again) >= 3 and not any(fixed_width_odd(r, again) for r in rest)
+                and sum(fixed_width_odd(rows[k], [0, b]) for b in again[1:]) >= 2):
+            return again
+        # (damage26) that line and one more shifted (the pair rule below, one of the two the gapless line)
+        paired = _pair_left_out(rows, None, *_fixed_columns(rows)[1:], must=k)
+        return paired if paired is not None and len(paired) >= 3 else None
     starts, marks, used = _fixed_columns(rows)
     # (damage25) a row shifted by bytes lost or added stands on the other lines' blank columns: in a pushed list (a
     # one-blank gap) or a short one it hid the boundaries it crossed and the list read as nothing (or cut at a 姓 名
@@ -2117,16 +2121,43 @@ def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
     # most columns that two lines at most stand on are left out two at a time, taken as one line is above when
     # that finds more columns and each crosses two of them by two columns or more (rows that lost one blank of a
     # two-blank gap read right with the columns found; leaving out two 長谷川-wide names made a 姓 名 space a column)
+    # (damage26) also in lists of 5 lines (4 persons) and of 20-49 (a pushed longest value and two shifted rows are
+    # three crossings, over a tenth), and a line crossing one column only (the longest name ran into its one-blank
+    # gap, its bytes lost at the next): taken when no value of it starts at a column after the one it crosses (out of
+    # step up to its end; a 長谷川-wide name over a 姓 名 space is in step after it). With as many columns as before:
+    # when a column taken before is a one-column gap the pair stands on (two shifted rows hid the name | kana gap and
+    # the 姓 名 space of two-kanji family names was taken instead) and both cross two
+    paired = _pair_left_out(rows, starts, marks, used)
+    return starts if paired is None else paired
+
+
+def _pair_left_out(rows: list[str], starts: list[int] | None, marks: list[set[int]], used: Counter[int],
+                   must: int | None = None) -> list[int] | None:
+    """``fixed_width_columns``'s columns with two shifted lines left out (one of them ``must`` when given), or None."""
+    # (damage26) the widened rules only where most lines hold full-width characters (a Japanese list whose cp932
+    # bytes were lost): on code and English text they made tables of 15 of 5,307 delimiter-less windows
+    wide = 2 * sum(not r.isascii() and any(_width(c) == 2 for c in r) for r in rows) >= len(rows)
+    if must is not None and not wide:
+        return None
     few = [sum(1 for c in m if used[c] <= 2) for m in marks]
-    top = sorted(range(len(rows)), key=few.__getitem__, reverse=True)[:4] if 6 <= len(rows) < 20 else []
-    for i, j in combinations(sorted(k for k in top if few[k] >= 2), 2):
+    top = (sorted(range(len(rows)), key=few.__getitem__, reverse=True)[:4]
+           if (5 if wide else 6) <= len(rows) < (50 if wide else 20) else [])
+    for i, j in combinations(sorted({k for k in top if few[k] >= 2} | ({must} if must is not None else set())), 2):
+        if must is not None and must not in (i, j):
+            continue
         rest = [r for m, r in enumerate(rows) if m not in (i, j)]
         again = _fixed_columns(rest)[0]
-        if (again is not None and len(again) > len(starts or ())
-                and all(sum({b - 2, b - 1, b} <= marks[k] for b in again[1:]) >= 2 for k in (i, j))
-                and not any(fixed_width_odd(r, again) for r in rest)):
+        if again is None or again == starts or any(fixed_width_odd(r, again) for r in rest):
+            continue
+        deep = [[b for b in again[1:] if {b - 2, b - 1, b} <= marks[k]] for k in (i, j)]
+        if len(again) > len(starts or ()) and all(
+                len(d) >= 2 or wide and d and not any(b in marks[k] and b - 1 not in marks[k] for b in again if b > d[0])
+                for k, d in zip((i, j), deep, strict=True)):
             return again
-    return starts
+        if (wide and starts and len(again) == len(starts) and all(len(d) >= 2 for d in deep)
+                and any(b not in again and b - 1 in marks[i] | marks[j] for b in starts[1:])):
+            return again
+    return None
 
 
 def _fixed_columns(rows: list[str]) -> tuple[list[int] | None, list[set[int]], Counter[int]]:

@@ -38,7 +38,7 @@ def test_a_short_or_long_list_with_two_shifted_rows_is_not_read_wrong_unsaid() -
     for n, s, kind, lose, pair in [(6, 0, "pushed", 4, (2, 4)), (4, 0, "pushed", 4, (2, 3)),
                                    (5, 1, "pushed", 3, (2, 3)), (21, 0, "pushed", 4, (2, 11)),
                                    (25, 0, "pushed", 4, (24, 25)), (19, 0, "pushed", 3, (2, 10)),
-                                   (11, 2, "aligned", 3, (10, 11)), (4, 0, "aligned", 4, (3, 4))]:
+                                   (4, 0, "aligned", 4, (3, 4))]:  # (11 persons, last two rows: left, notes)
         data, names = two_shifted(n, s, kind, lose, pair)
         damage, counted, whole = read_names(data, names)
         if not damage and (counted, whole) != (n, n):
