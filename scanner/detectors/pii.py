@@ -1391,7 +1391,15 @@ def _places_of(address: str, head: str) -> Iterator[int]:
         at = address.find(head, at + 1)
 
 
+# (damage26) an address written after its label (旧住所-東京都…, 現住所：…, 住所 …: a moved person's row in a hand-kept
+# list): the 住所 is no template's stand-in (住所, 住所1) when the rest is an address naming a place; the value is kept
+# as written (the record's address holds the label and its `-`)
+_ADDRESS_LABEL = re.compile(r"\A[旧現新前元]?住所[ 　]*[-－―‐−:：=＝]?[ 　]*")
+
+
 def _address_problem(address: str) -> Rejection | None:
+    if (label := _ADDRESS_LABEL.match(address)) and (rest := address[label.end():]) and rest != address:
+        return _address_problem(rest) if _PLACE_MARK.search(rest) else Rejection.PLACEHOLDER
     if _PLAIN_ADDRESS.fullmatch(address) and not _PLAIN_PLACEHOLDER.search(address):
         return Rejection.NOT_AN_ADDRESS if _workplace(address) else None
     if N.is_placeholder_address(address):
