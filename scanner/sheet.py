@@ -42,6 +42,9 @@ class Sheet:
     # of those, the rows off a kana column (a list of name, kana and address only: damage25b): said even when they gave
     # a person (its name or address holds another field's value: the record changed)
     garbled_rows: set[int] = field(default_factory=set)
+    # of the odd rows, those of fewer fields in step with the learnt column (a row Excel saved without its empty
+    # trailing fields: damage26): no sign of a shift, their field counts still the table's when they gave a person
+    ragged_rows: set[int] = field(default_factory=set)
 
 
 def column_letter(index: int) -> str:

@@ -1706,6 +1706,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         lost = 0
         spent, cap = budget.spent, budget.caps.max_cells
         odd, ref, yielded = sheet.odd_rows, 0, 0  # ref: the header's field count (the first row of three or more)
+        narrow: dict[int, list[str]] = {}  # the odd rows of fewer fields than the header's
         phones = PhoneColumn(sheet.shifted_rows, sheet.garbled_rows)
         for i, row in enumerate(source):  # one loop, no call a row but the join (issue 11: ~5 us a row before)
             n = len(row)
@@ -1732,10 +1733,17 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                     ref = n if n > 2 else 0
                 elif len(odd) < ODD_ROWS_KEPT and sum(1 for c in row if c) >= (ref if n > ref else ref - 1):
                     odd[yielded] = n  # (a long row every field of the header's filled: a 合計 line is not)
+                    if n < ref:
+                        narrow[yielded] = row
             yield row
         phones.decide()
         if phones.off:  # the table's own field counts: the header's and its other rows' (not the shifted ones')
             phones.keep({ref, *(c for r, c in odd.items() if r not in phones.off)})
+        # (damage26; after keep: their field counts are the table's own) a short odd row in step with the learnt column (its phone, typed or kana cell in its place, or
+        # the cell before a typed column it ends before as that column's) is a row Excel saved without its empty
+        # trailing fields (after line 16: a company's row, a katakana-named resident's with no 続柄), not a shifted
+        # one: csv22's rule said 67 of 100 such customer lists damaged
+        sheet.ragged_rows.update(num for num, row in narrow.items() if num not in phones.shifted and phones.in_step(row))
         if len(data) >= BLOCK and not len(data) % BLOCK and data.endswith(_LINE_ENDS):  # maybe cut at a block's end
             sheet.notes.append(say(Detail.TEXT_BLOCK_END, n=len(data) // BLOCK))
         if dec.note():
@@ -1907,7 +1915,7 @@ class PhoneColumn:
                 learnt = [(col, _KANA, frozenset())]
             col, self.kind, self.leads = max(learnt, key=lambda t: t[0])
         self.at = col
-        if col and self.kind is not _PHONE:
+        if col:  # (damage26: a phone column too, for rows Excel saved without it: in_step)
             self.before = _held(row[col - 1] for _, row in rows if len(row) > col and self.kind.fullmatch(row[col]))
         for num, row in rows:  # the rule every later row meets (a value in the column too: in step)
             self.row(num, row)
@@ -1931,6 +1939,20 @@ class PhoneColumn:
             # (a split of the column before: none before the first, review25e)
             return True
         return any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c)
+
+    def in_step(self, row: list[str]) -> bool:
+        """Whether a row ending before the header's last fields has the learnt column's value in its place, or (the
+        column past its end) the column before it in its place (a digit, kana; not the column's own value moved in)."""
+        at, n, kind = self.at, len(row), self.kind
+        if at < 0:
+            return False
+        if n > at:
+            if kind is not _KANA:
+                return bool(row[at]) and kind.fullmatch(row[at]) is not None
+            return (bool(row[at]) and (_KANA.fullmatch(row[at]) is not None or _kanaish(row[at]))  # (written freely:
+                    and not any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c))  # review25e)
+        return (n == at and self.before is not None and bool(row[at - 1]) and self.before.search(row[at - 1]) is not None
+                and kind.fullmatch(row[at - 1]) is None and not _GLUED_MAIL.search(row[at - 1]))
 
     def keep(self, shapes: set[int]) -> None:
         """Only the shifted rows whose field count one back is one of ``shapes`` (the header's, the table's own rows')."""

@@ -397,7 +397,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
             reading.sheets += 1
         stop.start(sheet)
         noted = SHEET_NOTES.set(sheet.notes)  # a detector's cap that cut the sheet's reading short is said there
-        watched = (_RowsWithPerson(sheet.odd_rows, sheet.odd_cut, sheet.shifted_rows, sheet.garbled_rows)
+        watched = (_RowsWithPerson(sheet.odd_rows, sheet.odd_cut, sheet.shifted_rows, sheet.garbled_rows,
+                                   sheet.ragged_rows)
                    if fmt in ("text", "pdf") else None)
         # (a PDF's page text: its lines parted at tabs, one with a tab flipped: pdf25)
         try:
@@ -466,8 +467,9 @@ class _RowsWithPerson:
     one that gave a person (a row leaving out its empty last fields) was read."""
 
     def __init__(self, odd: dict[int, int], cut: bool = False, shifted: set[int] | None = None,
-                 garbled: set[int] | None = None) -> None:
+                 garbled: set[int] | None = None, ragged: set[int] | None = None) -> None:
         self.odd = odd
+        self.ragged = ragged if ragged is not None else set()  # short odd rows in step (Excel-ragged: damage26)
         self.cut = cut  # every odd row counts (a fixed-width row shifted: a person read from it has cut values)
         self.shifted = shifted if shifted is not None else set()  # rows with their phone a column off (damage23)
         self.garbled = garbled if garbled is not None else set()  # shifted rows said even with a person (damage25b)
@@ -506,7 +508,7 @@ class _RowsWithPerson:
         # a field count that gave a person is the table's own shape (a title line's count taken for the header's,
         # every row ending in a comma, 備考 left out where empty): its rows without one are company or total rows
         shapes = {self.odd[r] for r in got if r in self.odd}
-        odd = sum(1 for r, n in self.odd.items() if r > top and r not in got and n not in shapes)
+        odd = sum(1 for r, n in self.odd.items() if r > top and r not in got and n not in shapes and r not in self.ragged)
         # a row whose phone stands a column off is out of step whatever its field count (a flip into the table's own)
         # (damage25b) a row off a kana column gave a changed person (a name or address holding another field's value)
         return odd + sum(1 for r in self.shifted if r > top and (r not in got or r in self.garbled)
