@@ -151,3 +151,23 @@ def read(data: bytes) -> tuple[list[str], int]:
 
     findings, _, reading = analyse_bytes(data, sniff_format(data), Caps())
     return list(reading.damage), sum(f.count for f in findings if f.kind.name != "NAMES")
+
+
+def test_a_flip_between_two_kana_cells_is_no_ragged_row() -> None:
+    """3 (the rule's edge, found by damage25b's flip sweep before this commit): a katakana-named resident's kana｢name
+    merged by a `,` flipped to ｬ (0xAC, itself a half-width kana) reads as one kana cell in its place: the short row
+    was taken for an Excel-ragged one and the flip went unsaid. ｬ between full-width kana is a flipped delimiter."""
+    from scanner.demo import make_people
+    from tests.pii_data import csv_bytes
+    from tests.test_damage25b import flip_in_row
+
+    unsaid = []
+    for seed in range(3):
+        rows = [["ふりがな", "氏名", "住所", "続柄", "備考"]]
+        for i, p in enumerate(make_people(12, 900 + seed)):
+            kana = "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in p.kana)
+            kana, name = ("スミス ジョン", "スミス ジョン") if i == 4 else (kana, p.name)
+            rows.append([kana, name, p.address, "本人", "東京都在住"])
+        if not read(flip_in_row(csv_bytes(rows), 5, 0))[0]:
+            unsaid.append(seed)
+    assert not unsaid, unsaid
