@@ -1950,7 +1950,8 @@ class PhoneColumn:
             if kind is not _KANA:
                 return bool(row[at]) and kind.fullmatch(row[at]) is not None
             return (bool(row[at]) and (_KANA.fullmatch(row[at]) is not None or _kanaish(row[at]))  # (written freely:
-                    and not any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c))  # review25e)
+                    and not _KANA_FLIPPED.search(row[at])  # review25e; a flipped `,` between two kana: ｬ is kana too)
+                    and not any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c))
         return (n == at and self.before is not None and bool(row[at - 1]) and self.before.search(row[at - 1]) is not None
                 and kind.fullmatch(row[at - 1]) is None and not _GLUED_MAIL.search(row[at - 1]))
 
@@ -1998,6 +1999,9 @@ def _held(cells: Iterator[str]) -> re.Pattern[str] | None:
     return None
 
 
+# a flipped delimiter's byte (ｬ in cp932, U+FFFD in UTF-8) between two full-width kana: two kana cells merged (a cell
+# written in half-width kana holds ｬ beside half-width kana only)
+_KANA_FLIPPED = re.compile(r"[ぁ-ゖァ-ヺー][ｬ\ufffd]|[ｬ\ufffd][ぁ-ゖァ-ヺー]")
 _KANJI = re.compile(r"[一-龥々〆\ufffd]")  # (and a damaged byte: a flipped cell is no kana cell written freely)
 
 
