@@ -1724,6 +1724,10 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                 lost += 1
                 continue
             yielded += 1
+            if "ｬ" in text and len(phones.shifted) < ODD_ROWS_KEPT and any(map(_LONE_YA.search, row)):
+                phones.flipped.add(yielded)  # (damage26) a lone ｬ: a `,` flipped one bit (0x2C -> 0xAC in cp932)
+                phones.shifted.add(yielded)  # glued two values: said even when the row gave a (changed) person
+                phones.garbled.add(yielded)
             if (p := phones.at) != -2 and (p == -1 or n <= p or row[p][:1] not in phones.leads):  # a number there: in step
                 phones.row(yielded, row)
             # a row of another field count than the header's, nearly all filled; a fixed-width line ending before
@@ -1862,6 +1866,9 @@ class PhoneColumn:
         # (damage25b) what every value of the column before a typed one holds (a digit, kana), or None: a split
         # leaves a piece of that column in the typed cell (23番5号, the whole address, kana), a note word none of it
         self.before: re.Pattern[str] | None = None
+        # (damage26) rows with a lone ｬ (a `,` flipped one bit glued two values): shifted and garbled (said even when
+        # they gave a changed person) whatever their field count
+        self.flipped: set[int] = set()
 
     def row(self, num: int, row: list[str]) -> None:
         at = self.at
@@ -1958,7 +1965,7 @@ class PhoneColumn:
     def keep(self, shapes: set[int]) -> None:
         """Only the shifted rows whose field count one back is one of ``shapes`` (the header's, the table's own rows')."""
         for num, step in self.off.items():
-            if step not in shapes:
+            if step not in shapes and num not in self.flipped:
                 self.shifted.discard(num)
                 self.garbled.discard(num)
 
@@ -2002,6 +2009,9 @@ def _held(cells: Iterator[str]) -> re.Pattern[str] | None:
 # a flipped delimiter's byte (ｬ in cp932, U+FFFD in UTF-8) between two full-width kana: two kana cells merged (a cell
 # written in half-width kana holds ｬ beside half-width kana only)
 _KANA_FLIPPED = re.compile(r"[ぁ-ゖァ-ヺー][ｬ\ufffd]|[ｬ\ufffd][ぁ-ゖァ-ヺー]")
+# (damage26) ｬ with no half-width kana beside it (a cell written in half-width kana holds ｬ only within a word: ｷｬﾉﾝ):
+# a `,` flipped one bit (0x2C -> 0xAC) between two values, wherever the row's field count or columns stand
+_LONE_YA = re.compile(r"(?<![ｦ-ﾟ])ｬ(?![ｦ-ﾟ])")
 _KANJI = re.compile(r"[一-龥々〆\ufffd]")  # (and a damaged byte: a flipped cell is no kana cell written freely)
 
 

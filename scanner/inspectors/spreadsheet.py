@@ -512,7 +512,7 @@ class _RowsWithPerson:
         # a row whose phone stands a column off is out of step whatever its field count (a flip into the table's own)
         # (damage25b) a row off a kana column gave a changed person (a name or address holding another field's value)
         return odd + sum(1 for r in self.shifted if r > top and (r not in got or r in self.garbled)
-                         and (r not in self.odd or self.odd[r] in shapes))
+                         and (r not in self.odd or self.odd[r] in shapes or r in self.garbled and r in got))
 
 
 class _NoWatch:
