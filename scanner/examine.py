@@ -311,6 +311,20 @@ def _piece_listed(name: str, folder: bool = False) -> str:
         return ""
 
 
+def _uneven(entry: Entry) -> Inspection | None:
+    """The note of a whole split text joined though its parts are not one size but the last (``Series.uneven``:
+    rows cut at line ends): ok, said on its row (splits26: ``split -C`` sets with a short middle part were joined
+    without a word). None for any other entry. Total."""
+    series = getattr(entry, "series", None)
+    if getattr(entry, "joined", False) is not True or not getattr(series, "uneven", False):
+        return None
+    try:
+        sizes = len(set(series.sizes[:-1]) | {series.sizes[-1]})
+        return Inspection(detail=say(Detail.SPLIT_JOINED_UNEVEN, n=len(series.parts), whole=series.whole, sizes=sizes))
+    except Exception:  # noqa: BLE001 - a note beside the row: the row is kept whatever happens
+        return None
+
+
 def _spliced(entry: Entry) -> Inspection | None:
     """What a run of an incomplete byte-split file read under its first part's row is (split12): ``corrupt``, the
     series' problem and what was read named. None for any other entry. Total."""
@@ -502,9 +516,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         inspections += [_inspect(ins, entry, read.head, ctype, ctx, poison) for ins in in_place]
         wanted = in_place
 
-    partly = _spliced(entry)
-    if partly is not None:  # a run of an incomplete split file: listed with the gap named, whatever was read
-        inspections.insert(0, partly)
+    partly = _spliced(entry) or _uneven(entry)
+    if partly is not None:  # a run of an incomplete split file: listed with the gap named, whatever was read (a
+        inspections.insert(0, partly)  # text's parts of many sizes joined: an ok row that says so)
     if cand.listed is not None:  # a piece nothing reads: listed with its own digests (split15)
         inspections.insert(0, Inspection(status=cand.listed[0], detail=cand.listed[1]))
     pii = None

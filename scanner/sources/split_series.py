@@ -11,6 +11,7 @@ each, ``disk_starts``); a ``.zNN`` is a part only beside ``X.zip``.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -215,6 +216,9 @@ class Series:
     apart: str = ""  # pieces of a text named as one set that are not one byte stream (splits25: ``memo.txt.001``
     # cp932 ending inside a line, ``.002`` UTF-8): the encodings met ("cp932, utf-8"); never joined, each piece read
     # whole on its own and listed ``split-pieces-apart`` (the glued line mixed two encodings: a person lost)
+    uneven: bool = False  # a text's every part joined though they are not one size but the last (rows cut at line
+    # ends: ``split -l``, ``-C``, ``-n l/N``); said on the joined row (splits26: such a join was unsaid, and a part
+    # copied short at a line end reads as one)
     lettered: bool = False  # a zip or 7z by its first piece's content cut with letters, two digits or as ``X.partN``
     # (``xaa``, ``x.zip.ab``, ``x.7z.01``, ``x.7z.part2``), every piece here: joined as a numbered series (split15)
 
@@ -584,8 +588,12 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                     tail_of is not None and whole.casefold().endswith(".zip")
                     and _zip_length(_series_tail(names_in, tail_of)) == total):
                 short, longer = (), ()  # parts of other sizes whose joined length is the archive's own: the archive
+        uneven = (whole in plain and not disk and not apart and not missing and not short and not longer
+                  and order[0] == base and None not in sizes and (any(z != sizes[0] for z in sizes[:-1]) or (
+                      (sizes[-1] or 0) > (sizes[0] or 0) and not chunked)))
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
-                        read_as=read_as, text=text, irregular=irregular, longer=longer, disk=disk, apart=apart)
+                        read_as=read_as, text=text, irregular=irregular, longer=longer, disk=disk, apart=apart,
+                        uneven=uneven)
         for n in names_in:
             out[n] = series
     if head_of is not None and plain_of is not None and text_of is not None:
@@ -643,26 +651,26 @@ def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], by
         # rotated export, its header again or changed: splits24b, a column added was joined and read twice)
     if ext in TABLE_EXTS or header_line(first):  # a table saved as text (Excel's tab-delimited .txt: splits25,
         return True  # ``split -l`` of a roster.txt: its later pieces listed split-piece-unjoined, unread)
+    if rows_alike(first, heads[1:]):  # a header-less table saved as text, cut by lines (splits26: 0 of 150 persons)
+        return True
     tails = [tail_of(n) for n in names_in[:-1]]
     return any(t is not None and t and not t.endswith(b"\n") for t in tails)
 
 
-def _side(raw: bytes, last: bool) -> str:
+def _side(raw: bytes, last: bool, whole_line: bool = False) -> str:
     """The encoding of one side of a glued line (the end of a piece after its last line end, ``last``, or the start of
     the next before its first): '' when no non-ASCII character tells (ASCII, or nothing but a character cut at the
     edge), ``utf-8`` when it decodes so with only a cut UTF-8 character at the edge dropped (a lead byte and its
-    continuation bytes at the end, continuation bytes at the start) and holds a kana or kanji, else the first of cp932 / euc-jp that decodes
-    it (a lead byte cut at the edge dropped), ``other`` when none does."""
+    continuation bytes at the end, continuation bytes at the start) and holds a kana or kanji, else the first of
+    cp932 / euc-jp that decodes it (a lead byte cut at the edge dropped), ``other`` when none does. ``whole_line``:
+    no line end in the bytes at hand (a line longer than a piece or than the head read), so both edges are cuts
+    (splits26: a 7,800-byte note cut by ``split -C 3000`` began a piece with a cut character and ended a head inside
+    one: taken for cp932 beside UTF-8, the set read apart in 8 rows)."""
     if raw.isascii() or b"\0" in raw:  # NULs: UTF-16 (Excel's "Unicode text"), which neither side's test tells
         return ""  # (review25p: one UTF-16LE roster cut in a line was taken apart at 5 of 5,688 cuts)
-    body = raw
-    if last:
-        k = len(body)
-        while k > 0 and len(body) - k < 3 and 0x80 <= body[k - 1] < 0xC0:
-            k -= 1
-        if k > 0 and body[k - 1] >= 0xC2 and len(body) - k < ((body[k - 1] >= 0xE0) + (body[k - 1] >= 0xF0) + 1):
-            body = body[:k - 1]  # a lead byte whose continuation bytes the cut took
-    else:
+    cut_start, cut_end = not last or whole_line, last or whole_line
+    body = _cut_character(raw) if cut_end else raw  # a lead byte whose continuation bytes the cut took
+    if cut_start:
         k = 0
         while k < min(3, len(body)) and 0x80 <= body[k] < 0xC0:
             k += 1
@@ -675,13 +683,24 @@ def _side(raw: bytes, last: bool) -> str:
     except UnicodeDecodeError:
         pass
     for encoding in ("cp932", "euc-jp"):
-        for cut in range(2):  # a lead byte (or its trail) cut at the edge
-            try:
-                (raw[:len(raw) - cut] if last else raw[cut:]).decode(encoding)
-                return encoding
-            except UnicodeDecodeError:
-                continue
+        for start in range(2 if cut_start else 1):  # a lead byte (or its trail) cut at the edge
+            for end in range(2 if cut_end else 1):
+                try:
+                    raw[start:len(raw) - end].decode(encoding)
+                    return encoding
+                except UnicodeDecodeError:
+                    continue
     return "other"
+
+
+def _cut_character(body: bytes) -> bytes:
+    """``body`` without a UTF-8 character cut at its end (a lead byte and fewer continuation bytes than it needs)."""
+    k = len(body)
+    while k > 0 and len(body) - k < 3 and 0x80 <= body[k - 1] < 0xC0:
+        k -= 1
+    if k > 0 and body[k - 1] >= 0xC2 and len(body) - k < ((body[k - 1] >= 0xE0) + (body[k - 1] >= 0xF0) + 1):
+        return body[:k - 1]
+    return body
 
 
 def _apart(names_in: tuple[str, ...], head_of: Callable[[str], bytes | None] | None,
@@ -699,7 +718,8 @@ def _apart(names_in: tuple[str, ...], head_of: Callable[[str], bytes | None] | N
             if not tail or head is None or tail.endswith(b"\n"):
                 continue
             end = head.find(b"\n")
-            a, b = _side(tail[tail.rfind(b"\n") + 1:], last=True), _side(head[:end if end >= 0 else len(head)], last=False)
+            a = _side(tail[tail.rfind(b"\n") + 1:], last=True, whole_line=b"\n" not in tail)
+            b = _side(head[:end if end >= 0 else len(head)], last=False, whole_line=end < 0)
             if a and b and a != b and "utf-8" in (a, b):
                 return f"{a}, {b}"
     except Exception:  # noqa: BLE001 - a content test over bytes: no answer is no set apart
@@ -732,6 +752,50 @@ def _zeroed_text(names_in: tuple[str, ...], whole: str, head_of: Callable[[str],
         if later is None or later.startswith(CONTAINER_HEADS) or not text_or_container(later[:512]):
             return False
     return _text_tail(tail_of(names_in[-1]))
+
+
+ROWS_SEEN = 4096  # bytes of a first piece whose lines tell a table's row shape (``rows_alike``)
+ROWS_MIN = 3  # lines of one shape, of three cells or more, that make a table's rows
+
+
+def _cells(line: bytes, sep: bytes) -> int:
+    """How many cells a delimited line holds (a comma inside double quotes is a cell's own; ASCII bytes only: a cp932
+    or EUC-JP trail byte is never a tab, comma or quote)."""
+    if sep != b"," or b'"' not in line:
+        return line.count(sep) + 1
+    try:
+        return len(next(csv.reader([line.decode("latin-1")])))
+    except (csv.Error, StopIteration):
+        return 0
+
+
+def rows_alike(first: bytes, later: list[bytes | None]) -> bool:
+    """Whether pieces of a text are rows of one header-less table cut at line ends: the first piece's whole lines (in
+    its first ROWS_SEEN bytes, ROWS_MIN or more) all hold one number of cells (three or more, by tab or comma), and
+    every later piece begins with a whole line of that many. splits26: a person list ``roster.txt`` without a header
+    cut by ``split -l``/``-n l/3``/``-C`` (every piece ending a line) was read as 0 of 150 persons (``.001`` a
+    ``not-a-disk-image``, the others ``split-piece-unjoined``, unread). Log lines and prose hold no fixed count of
+    tabs or commas; a set of files of one table's rows (daily exports without a header) reads the same persons
+    joined. UTF-16 (NULs): no answer. Total."""
+    try:
+        if b"\0" in first[:ROWS_SEEN] or not later:
+            return False
+        lines = first[:ROWS_SEEN].split(b"\n")[:-1]  # whole lines only
+        if len(lines) < ROWS_MIN:
+            return False
+        sep = max((b"\t", b","), key=lines[0].count)
+        count = _cells(lines[0], sep)
+        if count < 3 or any(_cells(line, sep) != count for line in lines[:64]):
+            return False
+        for head in later:
+            if head is None or b"\0" in head[:ROWS_SEEN]:
+                return False
+            end = head.find(b"\n")
+            if end < 0 or _cells(head[:end], sep) != count:
+                return False
+        return True
+    except Exception:  # noqa: BLE001 - a content test over bytes: no answer is no table
+        return False
 
 
 def header_line(head: bytes) -> bool:
