@@ -63,6 +63,7 @@ ROLES = {  # header -> the names the roster is renamed to
     "soufu": ["送付先氏名", "送付先フリガナ", "送付先住所", "送付先電話番号"],
 }
 RENAMED = ["roster.dat", "roster", "roster.bak", "roster.001"]
+LETTERED = {"letters-h-l50": (True, ("-l", "50")), "letters-n-C3000": (False, ("-C", "3000"))}
 PIECES: dict[str, int] = {}  # case -> how many pieces split made (the fixture fills it)
 
 
@@ -93,6 +94,17 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, An
         for i, name in enumerate(RENAMED):
             (ev / f"{case}-{i}").mkdir(parents=True)
             (ev / f"{case}-{i}" / name).write_bytes(data)
+    for case, (header, how) in LETTERED.items():  # GNU ``split`` with its default letters, as macOS ``split`` names
+        data = csv_bytes(people_rows(150, seed=2620, header=header), "utf-8")
+        work = root / f"cut-{case}"
+        work.mkdir()
+        (work / "roster.csv").write_bytes(data)
+        subprocess.run(["split", *how, "roster.csv", "roster.csv."], cwd=work, check=True)
+        (ev / case).mkdir(parents=True)
+        for piece in sorted(work.iterdir()):
+            if piece.name != "roster.csv":
+                (ev / case / piece.name).write_bytes(piece.read_bytes())
+        PIECES[case] = len(list(work.iterdir())) - 1
     for case, chars in (("uneven", 880), ("longcell", 2600)):
         pieces = _split(root, _long_note_csv(chars), f"{case}.csv", "-C", "3000")
         (ev / case).mkdir(parents=True)
@@ -195,3 +207,16 @@ def test_one_utf16_file_cut_evenly_over_the_hold_is_still_a_set(tmp_path: Path) 
     assert [s for s in doc["skipped"] if "split-set-over-hold" in [c["code"] for c in s.get("detail_codes") or []]], \
         doc["skipped"]
     assert code == 3, doc["skipped"]
+
+
+@pytest.mark.parametrize("case", sorted(LETTERED))
+def test_a_list_cut_by_lines_with_splits_letters_is_read_whole(scanned: tuple[int, dict[str, Any]], case: str) -> None:
+    """5. ``split -l 50 roster.csv roster.csv.`` (GNU's default letters; macOS ``split`` names so too): ``.aa`` read
+    alone (49 of 150 with its header; 0 without), the later pieces on no line. Now joined as ``.001`` sets are."""
+    _code, doc = scanned
+    where = f"{case}/"
+    assert _records(doc, where) == {f"{where}roster.csv.aa": 150}, (_records(doc, where), _said(doc, where))
+    assert _said(doc, where) == {}, _said(doc, where)
+    row = _row(doc, f"{where}roster.csv.aa")
+    assert len(row["annotations"]["joined_parts"]) == PIECES[case] > 2, row["annotations"]
+    assert "split-joined-uneven" in _codes(row), row
