@@ -63,7 +63,8 @@ ROLES = {  # header -> the names the roster is renamed to
     "soufu": ["送付先氏名", "送付先フリガナ", "送付先住所", "送付先電話番号"],
 }
 RENAMED = ["roster.dat", "roster", "roster.bak", "roster.001"]
-LETTERED = {"letters-h-l50": (True, ("-l", "50")), "letters-n-C3000": (False, ("-C", "3000"))}
+LETTERED = {"letters-h-l50": (True, ("-l", "50")), "letters-n-C3000": (False, ("-C", "3000")),
+            "digits2-h-b3000": (True, ("-d", "-b", "3000")), "digits2-n-l50": (False, ("-d", "-l", "50"))}
 PIECES: dict[str, int] = {}  # case -> how many pieces split made (the fixture fills it)
 
 
@@ -212,11 +213,14 @@ def test_one_utf16_file_cut_evenly_over_the_hold_is_still_a_set(tmp_path: Path) 
 @pytest.mark.parametrize("case", sorted(LETTERED))
 def test_a_list_cut_by_lines_with_splits_letters_is_read_whole(scanned: tuple[int, dict[str, Any]], case: str) -> None:
     """5. ``split -l 50 roster.csv roster.csv.`` (GNU's default letters; macOS ``split`` names so too): ``.aa`` read
-    alone (49 of 150 with its header; 0 without), the later pieces on no line. Now joined as ``.001`` sets are."""
+    alone (49 of 150 with its header; 0 without), the later pieces on no line. Now joined as ``.001`` sets are.
+    ``split -d`` (two digits, ``.00``): the set joined at ``.00`` and its later pieces read again on their own
+    (``-b``: 267 records for 150 persons)."""
     _code, doc = scanned
     where = f"{case}/"
-    assert _records(doc, where) == {f"{where}roster.csv.aa": 150}, (_records(doc, where), _said(doc, where))
+    first = "roster.csv.00" if case.startswith("digits2") else "roster.csv.aa"
+    assert _records(doc, where) == {f"{where}{first}": 150}, (_records(doc, where), _said(doc, where))
     assert _said(doc, where) == {}, _said(doc, where)
-    row = _row(doc, f"{where}roster.csv.aa")
+    row = _row(doc, f"{where}{first}")
     assert len(row["annotations"]["joined_parts"]) == PIECES[case] > 2, row["annotations"]
-    assert "split-joined-uneven" in _codes(row), row
+    assert ("split-joined-uneven" in _codes(row)) is ("-b" not in LETTERED[case][1]), row
