@@ -171,6 +171,10 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
                 # is one (名簿.jpg)
                 wanted = _by_content(entry, size, head, ctx, wanted) or wanted
         head_error, affinity = head.error, None
+    if (wanted and not matches and series is not None and getattr(series, "plain", False) and series.complete
+            and not spliced and entry.name in series.parts and entry.name != series.joined_as):
+        wanted = ()  # a later piece of a whole split text: read inside its set's joined row (annotations.joined_parts),
+        # not again alone (splits26: ``split -d``'s ``roster.csv.01`` ... read by content as well, 267 records of 150)
     if not matches and not wanted and not ctx.known_hashes:
         if head_error is not None:  # its content could not be checked at all: not examined
             unreadable(entry, matches, stat_of(), head_error, result)

@@ -597,7 +597,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         for n in names_in:
             out[n] = series
     if head_of is not None and plain_of is not None and text_of is not None:
-        for name, series in pieces_in(listed, size_of, plain_of, text_of, head_of).items():
+        for name, series in pieces_in(listed, size_of, plain_of, text_of, head_of, tail_of).items():
             out.setdefault(name, series)
     if segment_of is not None:
         for name, series in segments_in(listed, size_of, segment_of, tail_of).items():
@@ -990,7 +990,8 @@ FEW_LOST = 26
 
 
 def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_of: Callable[[str], bool],
-              text_of: Callable[[str], bool], head_of: Callable[[str], bytes | None]) -> dict[str, Series]:
+              text_of: Callable[[str], bool], head_of: Callable[[str], bytes | None],
+              tail_of: Callable[[str], bytes | None] | None = None) -> dict[str, Series]:
     """Every piece of a file cut by ``split`` with letters (``X.aa``, ``X.ab`` ...) or as ``X.partN`` among a
     folder's plain file ``names`` -> its series (``pieces``): when its first piece is here, is no text, workbook
     or disk image by content (``text_of``, ``plain_of``: a RAR, a cabinet ... whose later pieces have no header of
@@ -1013,8 +1014,11 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         first = _first_piece(stem, kind, width, present)
         if kind == "digits":
             numbered = {k + 1 - (first[-2:] == "01"): v for k, v in numbered.items() if k + 1 - (first[-2:] == "01")}
-        if 1 in numbered and _no_first_piece(numbered, size_of, head_of):
-            numbered = {k: v for k, v in numbered.items() if k != 1}
+        if 1 in numbered and _no_first_piece(numbered, size_of, head_of) and not (
+                kind != "part" and stem[-1:] in "._-" and text_of(numbered[1])
+                and _rows_cut(tuple(numbered[k] for k in sorted(numbered)), stem[:-1], head_of, tail_of)):
+            numbered = {k: v for k, v in numbered.items() if k != 1}  # (a first piece of rows shorter than a later
+            # one is a first piece still: ``split -l`` of a header and 49 rows, then 50 longer rows; splits26)
         archive = False  # a zip or 7z by its first piece's bytes: joined when every piece is here (split15)
         # rows of text cut with letters (``split -b 1M list.csv list.csv.``: list.csv.aa, .ab ...): joined and read
         # as the table when every piece is here, the first one text and the stem a text table's name (split16;
@@ -1042,9 +1046,13 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         names_in = tuple(numbered[k] for k in order)
         sizes = tuple(size_of(n) for n in names_in)
         cut = sizes[0]
-        if cut is None or any(z != cut for z in sizes[:-1]) or sizes[-1] is None or sizes[-1] > cut:
+        rows = (lines and None not in sizes and order == list(range(1, len(order) + 1))
+                and _rows_cut(names_in, stem[:-1], head_of, tail_of))  # rows of one text cut at line ends (``split
+        # -l``/``-C`` with letters, GNU's default and macOS's naming; splits26: ``.aa`` read alone, 49 of 150, the
+        # later pieces on no line): every piece here, of any sizes, joined as a numbered set is (``series_in``)
+        if not rows and (cut is None or any(z != cut for z in sizes[:-1]) or sizes[-1] is None or sizes[-1] > cut):
             continue  # no cut: pieces of one size but the last (a middle piece short: each examined as before)
-        if 1 in numbered:
+        if 1 in numbered and not rows:  # (rows: ``_rows_cut`` refused a later piece beginning as the first)
             mark = (head_of(names_in[0]) or b"")[:4]
             if len(mark) == 4 and any((head_of(n) or b"")[:4] == mark for n in names_in[1:]):
                 continue  # volumes, each with its own header (``X.r00``, ``X.r01``): listed by what they are
@@ -1057,7 +1065,8 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         whole = stem.rstrip("._-") or stem
         if (archive or lines) and not missing and order == list(range(1, len(order) + 1)):
             series = Series(whole, names_in, tuple(z or 0 for z in sizes), lettered=True, first_name=first,
-                            plain=lines, text=lines)
+                            plain=lines, text=lines, uneven=bool(rows) and (any(z != cut for z in sizes[:-1])
+                                                                           or (sizes[-1] or 0) > (cut or 0)))
         elif lines:
             continue  # a piece of the text lost: each piece examined as the text it is (rows cut at its ends)
         else:  # a piece lost (or a zip's first piece alone): examined as it is, every later piece listed (rar14)
