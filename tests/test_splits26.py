@@ -106,6 +106,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, An
             if piece.name != "roster.csv":
                 (ev / case / piece.name).write_bytes(piece.read_bytes())
         PIECES[case] = len(list(work.iterdir())) - 1
+        (ev / f"{case}.zip").write_bytes(_zip({p.name: p.read_bytes() for p in sorted(work.iterdir())
+                                               if p.name != "roster.csv"}))
     for case, chars in (("uneven", 880), ("longcell", 2600)):
         pieces = _split(root, _long_note_csv(chars), f"{case}.csv", "-C", "3000")
         (ev / case).mkdir(parents=True)
@@ -224,3 +226,15 @@ def test_a_list_cut_by_lines_with_splits_letters_is_read_whole(scanned: tuple[in
     row = _row(doc, f"{where}{first}")
     assert len(row["annotations"]["joined_parts"]) == PIECES[case] > 2, row["annotations"]
     assert ("split-joined-uneven" in _codes(row)) is ("-b" not in LETTERED[case][1]), row
+
+
+@pytest.mark.parametrize("case", sorted(LETTERED))
+def test_a_list_cut_by_lines_with_splits_letters_in_a_zip_is_read_whole(scanned: tuple[int, dict[str, Any]],
+                                                                       case: str) -> None:
+    """5. The same sets in a zip: only ``.aa`` (``.00``) was held as a piece by its name; the later members were read
+    alone by content (a header-less one: nothing) or not at all (49 of 150 with a header, 0 without)."""
+    _code, doc = scanned
+    where = f"{case}.zip » "
+    first = "roster.csv.00" if case.startswith("digits2") else "roster.csv.aa"
+    assert _records(doc, where) == {f"{where}{first}": 150}, (_records(doc, where), _said(doc, where))
+    assert _said(doc, where) == {}, _said(doc, where)
