@@ -238,3 +238,24 @@ def test_a_list_cut_by_lines_with_splits_letters_in_a_zip_is_read_whole(scanned:
     first = "roster.csv.00" if case.startswith("digits2") else "roster.csv.aa"
     assert _records(doc, where) == {f"{where}{first}": 150}, (_records(doc, where), _said(doc, where))
     assert _said(doc, where) == {}, _said(doc, where)
+
+
+def test_a_list_cut_by_lines_with_splits_letters_in_a_disk_image_is_read_whole(tmp_path: Path) -> None:
+    """5. The same set in a FAT image's folder (a disk image walked: its folders' parts grouped by their names): only
+    ``.aa`` was taken as a piece, 49 of 150 read."""
+    from image_data import fat_image
+
+    if not shutil.which("mkfs.vfat"):
+        pytest.skip("mkfs.vfat builds the file system")
+    work = tmp_path / "cut"
+    work.mkdir()
+    (work / "roster.csv").write_bytes(csv_bytes(people_rows(150, seed=2621), "utf-8"))
+    subprocess.run(["split", "-l", "50", "roster.csv", "roster.csv."], cwd=work, check=True)
+    files = {p.name: p.read_bytes() for p in sorted(work.iterdir()) if p.name != "roster.csv"}
+    ev = tmp_path / "evidence"
+    ev.mkdir()
+    fat_image(ev / "stick.img", files, size_mib=2, bits=12)
+    _code, doc = _scan(tmp_path / "out", str(ev))
+    got = {f["path"].rsplit(" » ", 1)[-1]: (f.get("pii") or {}).get("records", 0) for f in doc["files"]
+           if (f.get("pii") or {}).get("records")}
+    assert list(got.values()) == [150] and next(iter(got)).endswith("roster.csv.aa"), (got, doc["skipped"])
