@@ -336,7 +336,15 @@ def held_part(item: object) -> bool:
     back until its folder's other members are known (``joined_in_folders``)."""
     name = getattr(item, "name", None)
     return (isinstance(name, str) and callable(getattr(item, "open", None))
-            and PART_NAME.search(name + "\0") is not None)
+            and (PART_NAME.search(name + "\0") is not None or _TEXT_PIECE.search(name) is not None))
+
+
+# a later piece of a text table cut by ``split`` with its default two letters or ``-d``'s two digits (``roster.csv.ab``,
+# ``roster.csv.02``; macOS ``split`` names so too): held with its first piece (``.aa``/``.00``, PART_NAME) so the set
+# is joined as in a folder (splits26: in a zip only ``.aa`` was held, the later members read alone or not at all, 49
+# of 150 persons). A compression's suffix (``list.csv.gz``) is no piece.
+_TEXT_PIECE = re.compile(r"\.(?:" + "|".join(sorted(LINE_EXTS)) + r")\.(?!(?:gz|xz|lz|bz|br|sz)$)(?:[a-z]{2}|\d\d)$",
+                         re.ASCII | re.IGNORECASE)
 
 
 def _folder_of(entry: Entry) -> str:
@@ -528,7 +536,7 @@ def joined_in_batches(items: Iterable[Any], images: bool = True) -> Iterator[Any
             made: dict[int, Entry] = {}
             folders: dict[str, dict[str, tuple[int, Entry]]] = {}
             for i, name in enumerate(item.names):
-                if PART_NAME.search(name + "\0") is not None:
+                if PART_NAME.search(name + "\0") is not None or _TEXT_PIECE.search(name) is not None:
                     entry = item.entry(i)
                     folders.setdefault(_folder_of(entry), {}).setdefault(name, (i, entry))
             for found in folders.values():
