@@ -320,7 +320,7 @@ def _uneven(entry: Entry) -> Inspection | None:
     rows cut at line ends): ok, said on its row (splits26: ``split -C`` sets with a short middle part were joined
     without a word). None for any other entry. Total."""
     series = getattr(entry, "series", None)
-    if getattr(entry, "joined", False) is not True or not getattr(series, "uneven", False):
+    if series is None or getattr(entry, "joined", False) is not True or not getattr(series, "uneven", False):
         return None
     try:
         sizes = len(set(series.sizes[:-1]) | {series.sizes[-1]})
