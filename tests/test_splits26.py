@@ -259,3 +259,18 @@ def test_a_list_cut_by_lines_with_splits_letters_in_a_disk_image_is_read_whole(t
     got = {f["path"].rsplit(" » ", 1)[-1]: (f.get("pii") or {}).get("records", 0) for f in doc["files"]
            if (f.get("pii") or {}).get("records")}
     assert list(got.values()) == [150] and next(iter(got)).endswith("roster.csv.aa"), (got, doc["skipped"])
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_a_utf16_list_cut_by_lines_in_a_folder_is_read_whole(tmp_path: Path, header: bool) -> None:
+    """Excel's "Unicode text" (UTF-16LE, BOM, tabs) cut by ``split -l 50``: each later piece begins with the NUL that
+    ends the line before (split cuts after the 0x0A byte). Before: 42 of 150 with a header, 0 without (``.001``
+    alone, the rest ``split-piece-unjoined``, unread)."""
+    pieces = _split(tmp_path, csv_bytes(people_rows(150, seed=2640, header=header), "utf-16le-bom", delimiter="\t"),
+                    "roster.txt", "-l", "50")
+    ev = tmp_path / "evidence" / "u16"
+    ev.mkdir(parents=True)
+    for name, data in pieces.items():
+        (ev / name).write_bytes(data)
+    _code, doc = _scan(tmp_path / "out", str(ev.parent))
+    assert _records(doc, "u16/") == {"u16/roster.txt.001": 150}, (_records(doc, "u16/"), _said(doc, "u16/"))
