@@ -758,15 +758,30 @@ ROWS_SEEN = 4096  # bytes of a first piece whose lines tell a table's row shape 
 ROWS_MIN = 3  # lines of one shape, of three cells or more, that make a table's rows
 
 
-def _cells(line: bytes, sep: bytes) -> int:
-    """How many cells a delimited line holds (a comma inside double quotes is a cell's own; ASCII bytes only: a cp932
-    or EUC-JP trail byte is never a tab, comma or quote)."""
-    if sep != b"," or b'"' not in line:
+def _cells(line: str, sep: str) -> int:
+    """How many cells a delimited line holds (a comma inside double quotes is a cell's own; an 8-bit line is given
+    decoded as latin-1: a cp932 or EUC-JP trail byte is never a tab, comma or quote)."""
+    if sep != "," or '"' not in line:
         return line.count(sep) + 1
     try:
-        return len(next(csv.reader([line.decode("latin-1")])))
+        return len(next(csv.reader([line])))
     except (csv.Error, StopIteration):
         return 0
+
+
+def _one_shape(lines: list[str]) -> tuple[str, int] | None:
+    """(separator, cells) when ROWS_MIN or more lines all hold one count (three or more) of tab- or comma-separated
+    cells, else None."""
+    if len(lines) < ROWS_MIN:
+        return None
+    sep = max(("\t", ","), key=lines[0].count)
+    count = _cells(lines[0], sep)
+    if count < 3 or any(_cells(line, sep) != count for line in lines[:64]):
+        return None
+    return sep, count
+
+
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 
 
 def rows_alike(first: bytes, later: list[bytes | None]) -> bool:
@@ -776,22 +791,28 @@ def rows_alike(first: bytes, later: list[bytes | None]) -> bool:
     cut by ``split -l``/``-n l/3``/``-C`` (every piece ending a line) was read as 0 of 150 persons (``.001`` a
     ``not-a-disk-image``, the others ``split-piece-unjoined``, unread). Log lines and prose hold no fixed count of
     tabs or commas; a set of files of one table's rows (daily exports without a header) reads the same persons
-    joined. UTF-16 (NULs): no answer. Total."""
+    joined. UTF-16 with a byte-order mark (Excel's "Unicode text"): the first piece's rows so, and every later piece
+    UTF-16 text without a mark of its own (``split -l`` counts 0x0A bytes, so it cuts inside characters too: 上 is
+    0x0A 0x4E; a file of its own begins with its mark: review of the rotated logs, ``_files_of_their_own``). Total."""
     try:
-        if b"\0" in first[:ROWS_SEEN] or not later:
+        if not later or any(h is None for h in later):
             return False
-        lines = first[:ROWS_SEEN].split(b"\n")[:-1]  # whole lines only
-        if len(lines) < ROWS_MIN:
+        encoding = _UTF16_BOMS.get(first[:2])
+        if encoding is not None:
+            text = first[2:ROWS_SEEN - ROWS_SEEN % 2].decode(encoding, "replace")
+            return (_one_shape(text.split("\n")[:-1]) is not None
+                    and all(h is not None and h[:2] not in _UTF16_BOMS and is_utf16_text(h[:512]) for h in later))
+        if b"\0" in first[:ROWS_SEEN]:
             return False
-        sep = max((b"\t", b","), key=lines[0].count)
-        count = _cells(lines[0], sep)
-        if count < 3 or any(_cells(line, sep) != count for line in lines[:64]):
+        shape = _one_shape(first[:ROWS_SEEN].decode("latin-1").split("\n")[:-1])  # whole lines only
+        if shape is None:
             return False
+        sep, count = shape
         for head in later:
             if head is None or b"\0" in head[:ROWS_SEEN]:
                 return False
             end = head.find(b"\n")
-            if end < 0 or _cells(head[:end], sep) != count:
+            if end < 0 or _cells(head[:end].decode("latin-1"), sep) != count:
                 return False
         return True
     except Exception:  # noqa: BLE001 - a content test over bytes: no answer is no table
