@@ -557,6 +557,11 @@ class Detail(Code):
                                                 "encodings ({encodings:list}) where one ends inside a line: not one byte "
                                                 "stream, so not joined; read on its own, whole; check which parts "
                                                 "belong together")
+    SPLIT_JOINED_UNEVEN = "split-joined-uneven", ("{n:d} parts of a split text ({whole:lib}) in {sizes:d} sizes (not "
+                                                  "one size but the last) read joined as rows of one text cut at line "
+                                                  "ends (split -l, -C, -n l/N): a part copied short at a line end "
+                                                  "cannot be told from such a cut; check the parts' sizes against the "
+                                                  "source")
     SPLIT_SET_OVER_HOLD = "split-set-over-hold", ("{n:d} pieces of a split file ({whole:lib}, {size:d} bytes) inside "
                                                   "a container not joined: its split pieces are over the bytes it holds "
                                                   "in memory to join them ({cap:d} bytes, --max-inspect-mb); each piece "

@@ -171,6 +171,10 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
                 # is one (名簿.jpg)
                 wanted = _by_content(entry, size, head, ctx, wanted) or wanted
         head_error, affinity = head.error, None
+    if (wanted and not matches and series is not None and getattr(series, "plain", False) and series.complete
+            and not spliced and entry.name in series.parts and entry.name != series.joined_as):
+        wanted = ()  # a later piece of a whole split text: read inside its set's joined row (annotations.joined_parts),
+        # not again alone (splits26: ``split -d``'s ``roster.csv.01`` ... read by content as well, 267 records of 150)
     if not matches and not wanted and not ctx.known_hashes:
         if head_error is not None:  # its content could not be checked at all: not examined
             unreadable(entry, matches, stat_of(), head_error, result)
@@ -309,6 +313,20 @@ def _piece_listed(name: str, folder: bool = False) -> str:
         return say(Detail.SPLIT_PIECE_ALONE, n=piece[2], whole=piece[0], seen=say(Detail.SPLIT_NOT_EXAMINED))
     except Exception:  # noqa: BLE001 - a failure path never raises
         return ""
+
+
+def _uneven(entry: Entry) -> Inspection | None:
+    """The note of a whole split text joined though its parts are not one size but the last (``Series.uneven``:
+    rows cut at line ends): ok, said on its row (splits26: ``split -C`` sets with a short middle part were joined
+    without a word). None for any other entry. Total."""
+    series = getattr(entry, "series", None)
+    if series is None or getattr(entry, "joined", False) is not True or not getattr(series, "uneven", False):
+        return None
+    try:
+        sizes = len(set(series.sizes[:-1]) | {series.sizes[-1]})
+        return Inspection(detail=say(Detail.SPLIT_JOINED_UNEVEN, n=len(series.parts), whole=series.whole, sizes=sizes))
+    except Exception:  # noqa: BLE001 - a note beside the row: the row is kept whatever happens
+        return None
 
 
 def _spliced(entry: Entry) -> Inspection | None:
@@ -502,9 +520,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         inspections += [_inspect(ins, entry, read.head, ctype, ctx, poison) for ins in in_place]
         wanted = in_place
 
-    partly = _spliced(entry)
-    if partly is not None:  # a run of an incomplete split file: listed with the gap named, whatever was read
-        inspections.insert(0, partly)
+    partly = _spliced(entry) or _uneven(entry)
+    if partly is not None:  # a run of an incomplete split file: listed with the gap named, whatever was read (a
+        inspections.insert(0, partly)  # text's parts of many sizes joined: an ok row that says so)
     if cand.listed is not None:  # a piece nothing reads: listed with its own digests (split15)
         inspections.insert(0, Inspection(status=cand.listed[0], detail=cand.listed[1]))
     pii = None

@@ -460,8 +460,21 @@ def _person_header(text: str) -> bool:
 def _person_fields(names: Iterable[str]) -> bool:
     """Whether column names (a header's cells, an XML record's element and attribute names) name a person's name or
     reading and one more personal field, as scanner.detectors.columns reads them."""
-    fields = {f for name in names if name and (f := column_field(name)) is not None}
+    fields = {f for name in names if name and (f := _person_field(name)) is not None}
     return bool(fields & NAME_FIELDS) and len(fields & (NAME_FIELDS | PERSON_FIELDS)) >= 2
+
+
+def _person_field(name: str) -> str | None:
+    """The kind of personal field a column name names for the content check: a role's too (届先氏名, 送付先住所,
+    保護者氏名: the table reader counts each role's persons), but a business contact's company address or phone
+    (会社住所) and nothing. splits26: a roster renamed ``roster.dat`` (or ``roster``, ``.bak``, ``.001``) whose header
+    was 届先氏名,届先フリガナ,届先住所 was not read and on no line (``column_field`` leaves roles out)."""
+    from ..detectors.columns import read_header, role_is_business
+
+    header = read_header(name)
+    if header is None or (header.role and role_is_business(header.role)):
+        return None
+    return header.field
 
 
 def column_field(name: str) -> str | None:

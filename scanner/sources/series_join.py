@@ -35,6 +35,7 @@ from .split_series import (
     header_line,
     holds_part_name,
     is_text,
+    is_utf16_text,
     piece_name,
     series_in,
     spanned_beside,
@@ -335,7 +336,15 @@ def held_part(item: object) -> bool:
     back until its folder's other members are known (``joined_in_folders``)."""
     name = getattr(item, "name", None)
     return (isinstance(name, str) and callable(getattr(item, "open", None))
-            and PART_NAME.search(name + "\0") is not None)
+            and (PART_NAME.search(name + "\0") is not None or _TEXT_PIECE.search(name) is not None))
+
+
+# a later piece of a text table cut by ``split`` with its default two letters or ``-d``'s two digits (``roster.csv.ab``,
+# ``roster.csv.02``; macOS ``split`` names so too): held with its first piece (``.aa``/``.00``, PART_NAME) so the set
+# is joined as in a folder (splits26: in a zip only ``.aa`` was held, the later members read alone or not at all, 49
+# of 150 persons). A compression's suffix (``list.csv.gz``) is no piece.
+_TEXT_PIECE = re.compile(r"\.(?:" + "|".join(sorted(LINE_EXTS)) + r")\.(?!(?:gz|xz|lz|bz|br|sz)$)(?:[a-z]{2}|\d\d)$",
+                         re.ASCII | re.IGNORECASE)
 
 
 def _folder_of(entry: Entry) -> str:
@@ -473,9 +482,16 @@ def _files_of_their_own(heads: list[bytes | None]) -> bool:
     on a structure's start (review25p: a tar cut at its members' headers, each beginning ``home/``; a disk image cut
     at a CSV's first cluster: the set's over-hold line dropped, exit 0, the set never examined)."""
     first = heads[0]
+    if first is not None and first[:2] in _BOMS and is_utf16_text(first[2:512]):  # UTF-16 (Excel's "Unicode text",
+        # Windows logs): a file begins with its byte-order mark, a piece cut from one never does (splits26: rotated
+        # UTF-16 logs of one size over the hold were listed split-set-over-hold, exit 3)
+        return all(h is not None and h[:2] == first[:2] and is_utf16_text(h[2:512]) for h in heads[1:])
     if first is None or len(first) < 4 or not any(first[:4]) or not is_text(first[:512]):
         return False  # zeros begin a disk's pieces alike (a boot block); a binary first piece is a cut file's
     return any(h is not None and is_text(h[:512]) and (h[:4] == first[:4] or header_line(h)) for h in heads[1:])
+
+
+_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _not_held(numbered: dict[tuple[str, str], dict[int, tuple[int, Location, bytes | None]]], passed: set[str],
@@ -520,7 +536,7 @@ def joined_in_batches(items: Iterable[Any], images: bool = True) -> Iterator[Any
             made: dict[int, Entry] = {}
             folders: dict[str, dict[str, tuple[int, Entry]]] = {}
             for i, name in enumerate(item.names):
-                if PART_NAME.search(name + "\0") is not None:
+                if PART_NAME.search(name + "\0") is not None or _TEXT_PIECE.search(name) is not None:
                     entry = item.entry(i)
                     folders.setdefault(_folder_of(entry), {}).setdefault(name, (i, entry))
             for found in folders.values():

@@ -11,6 +11,7 @@ each, ``disk_starts``); a ``.zNN`` is a part only beside ``X.zip``.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -215,6 +216,9 @@ class Series:
     apart: str = ""  # pieces of a text named as one set that are not one byte stream (splits25: ``memo.txt.001``
     # cp932 ending inside a line, ``.002`` UTF-8): the encodings met ("cp932, utf-8"); never joined, each piece read
     # whole on its own and listed ``split-pieces-apart`` (the glued line mixed two encodings: a person lost)
+    uneven: bool = False  # a text's every part joined though they are not one size but the last (rows cut at line
+    # ends: ``split -l``, ``-C``, ``-n l/N``); said on the joined row (splits26: such a join was unsaid, and a part
+    # copied short at a line end reads as one)
     lettered: bool = False  # a zip or 7z by its first piece's content cut with letters, two digits or as ``X.partN``
     # (``xaa``, ``x.zip.ab``, ``x.7z.01``, ``x.7z.part2``), every piece here: joined as a numbered series (split15)
 
@@ -584,12 +588,16 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                     tail_of is not None and whole.casefold().endswith(".zip")
                     and _zip_length(_series_tail(names_in, tail_of)) == total):
                 short, longer = (), ()  # parts of other sizes whose joined length is the archive's own: the archive
+        uneven = (whole in plain and not disk and not apart and not missing and not short and not longer
+                  and order[0] == base and None not in sizes and (any(z != sizes[0] for z in sizes[:-1]) or (
+                      (sizes[-1] or 0) > (sizes[0] or 0) and not chunked)))
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
-                        read_as=read_as, text=text, irregular=irregular, longer=longer, disk=disk, apart=apart)
+                        read_as=read_as, text=text, irregular=irregular, longer=longer, disk=disk, apart=apart,
+                        uneven=uneven)
         for n in names_in:
             out[n] = series
     if head_of is not None and plain_of is not None and text_of is not None:
-        for name, series in pieces_in(listed, size_of, plain_of, text_of, head_of).items():
+        for name, series in pieces_in(listed, size_of, plain_of, text_of, head_of, tail_of).items():
             out.setdefault(name, series)
     if segment_of is not None:
         for name, series in segments_in(listed, size_of, segment_of, tail_of).items():
@@ -643,26 +651,26 @@ def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], by
         # rotated export, its header again or changed: splits24b, a column added was joined and read twice)
     if ext in TABLE_EXTS or header_line(first):  # a table saved as text (Excel's tab-delimited .txt: splits25,
         return True  # ``split -l`` of a roster.txt: its later pieces listed split-piece-unjoined, unread)
+    if rows_alike(first, heads[1:]):  # a header-less table saved as text, cut by lines (splits26: 0 of 150 persons)
+        return True
     tails = [tail_of(n) for n in names_in[:-1]]
     return any(t is not None and t and not t.endswith(b"\n") for t in tails)
 
 
-def _side(raw: bytes, last: bool) -> str:
+def _side(raw: bytes, last: bool, whole_line: bool = False) -> str:
     """The encoding of one side of a glued line (the end of a piece after its last line end, ``last``, or the start of
     the next before its first): '' when no non-ASCII character tells (ASCII, or nothing but a character cut at the
     edge), ``utf-8`` when it decodes so with only a cut UTF-8 character at the edge dropped (a lead byte and its
-    continuation bytes at the end, continuation bytes at the start) and holds a kana or kanji, else the first of cp932 / euc-jp that decodes
-    it (a lead byte cut at the edge dropped), ``other`` when none does."""
+    continuation bytes at the end, continuation bytes at the start) and holds a kana or kanji, else the first of
+    cp932 / euc-jp that decodes it (a lead byte cut at the edge dropped), ``other`` when none does. ``whole_line``:
+    no line end in the bytes at hand (a line longer than a piece or than the head read), so both edges are cuts
+    (splits26: a 7,800-byte note cut by ``split -C 3000`` began a piece with a cut character and ended a head inside
+    one: taken for cp932 beside UTF-8, the set read apart in 8 rows)."""
     if raw.isascii() or b"\0" in raw:  # NULs: UTF-16 (Excel's "Unicode text"), which neither side's test tells
         return ""  # (review25p: one UTF-16LE roster cut in a line was taken apart at 5 of 5,688 cuts)
-    body = raw
-    if last:
-        k = len(body)
-        while k > 0 and len(body) - k < 3 and 0x80 <= body[k - 1] < 0xC0:
-            k -= 1
-        if k > 0 and body[k - 1] >= 0xC2 and len(body) - k < ((body[k - 1] >= 0xE0) + (body[k - 1] >= 0xF0) + 1):
-            body = body[:k - 1]  # a lead byte whose continuation bytes the cut took
-    else:
+    cut_start, cut_end = not last or whole_line, last or whole_line
+    body = _cut_character(raw) if cut_end else raw  # a lead byte whose continuation bytes the cut took
+    if cut_start:
         k = 0
         while k < min(3, len(body)) and 0x80 <= body[k] < 0xC0:
             k += 1
@@ -675,13 +683,24 @@ def _side(raw: bytes, last: bool) -> str:
     except UnicodeDecodeError:
         pass
     for encoding in ("cp932", "euc-jp"):
-        for cut in range(2):  # a lead byte (or its trail) cut at the edge
-            try:
-                (raw[:len(raw) - cut] if last else raw[cut:]).decode(encoding)
-                return encoding
-            except UnicodeDecodeError:
-                continue
+        for start in range(2 if cut_start else 1):  # a lead byte (or its trail) cut at the edge
+            for end in range(2 if cut_end else 1):
+                try:
+                    raw[start:len(raw) - end].decode(encoding)
+                    return encoding
+                except UnicodeDecodeError:
+                    continue
     return "other"
+
+
+def _cut_character(body: bytes) -> bytes:
+    """``body`` without a UTF-8 character cut at its end (a lead byte and fewer continuation bytes than it needs)."""
+    k = len(body)
+    while k > 0 and len(body) - k < 3 and 0x80 <= body[k - 1] < 0xC0:
+        k -= 1
+    if k > 0 and body[k - 1] >= 0xC2 and len(body) - k < ((body[k - 1] >= 0xE0) + (body[k - 1] >= 0xF0) + 1):
+        return body[:k - 1]
+    return body
 
 
 def _apart(names_in: tuple[str, ...], head_of: Callable[[str], bytes | None] | None,
@@ -699,7 +718,8 @@ def _apart(names_in: tuple[str, ...], head_of: Callable[[str], bytes | None] | N
             if not tail or head is None or tail.endswith(b"\n"):
                 continue
             end = head.find(b"\n")
-            a, b = _side(tail[tail.rfind(b"\n") + 1:], last=True), _side(head[:end if end >= 0 else len(head)], last=False)
+            a = _side(tail[tail.rfind(b"\n") + 1:], last=True, whole_line=b"\n" not in tail)
+            b = _side(head[:end if end >= 0 else len(head)], last=False, whole_line=end < 0)
             if a and b and a != b and "utf-8" in (a, b):
                 return f"{a}, {b}"
     except Exception:  # noqa: BLE001 - a content test over bytes: no answer is no set apart
@@ -732,6 +752,71 @@ def _zeroed_text(names_in: tuple[str, ...], whole: str, head_of: Callable[[str],
         if later is None or later.startswith(CONTAINER_HEADS) or not text_or_container(later[:512]):
             return False
     return _text_tail(tail_of(names_in[-1]))
+
+
+ROWS_SEEN = 4096  # bytes of a first piece whose lines tell a table's row shape (``rows_alike``)
+ROWS_MIN = 3  # lines of one shape, of three cells or more, that make a table's rows
+
+
+def _cells(line: str, sep: str) -> int:
+    """How many cells a delimited line holds (a comma inside double quotes is a cell's own; an 8-bit line is given
+    decoded as latin-1: a cp932 or EUC-JP trail byte is never a tab, comma or quote)."""
+    if sep != "," or '"' not in line:
+        return line.count(sep) + 1
+    try:
+        return len(next(csv.reader([line])))
+    except (csv.Error, StopIteration):
+        return 0
+
+
+def _one_shape(lines: list[str]) -> tuple[str, int] | None:
+    """(separator, cells) when ROWS_MIN or more lines all hold one count (three or more) of tab- or comma-separated
+    cells, else None."""
+    if len(lines) < ROWS_MIN:
+        return None
+    sep = max(("\t", ","), key=lines[0].count)
+    count = _cells(lines[0], sep)
+    if count < 3 or any(_cells(line, sep) != count for line in lines[:64]):
+        return None
+    return sep, count
+
+
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+
+
+def rows_alike(first: bytes, later: list[bytes | None]) -> bool:
+    """Whether pieces of a text are rows of one header-less table cut at line ends: the first piece's whole lines (in
+    its first ROWS_SEEN bytes, ROWS_MIN or more) all hold one number of cells (three or more, by tab or comma), and
+    every later piece begins with a whole line of that many. splits26: a person list ``roster.txt`` without a header
+    cut by ``split -l``/``-n l/3``/``-C`` (every piece ending a line) was read as 0 of 150 persons (``.001`` a
+    ``not-a-disk-image``, the others ``split-piece-unjoined``, unread). Log lines and prose hold no fixed count of
+    tabs or commas; a set of files of one table's rows (daily exports without a header) reads the same persons
+    joined. UTF-16 with a byte-order mark (Excel's "Unicode text"): the first piece's rows so, and every later piece
+    UTF-16 text without a mark of its own (``split -l`` counts 0x0A bytes, so it cuts inside characters too: 上 is
+    0x0A 0x4E; a file of its own begins with its mark: review of the rotated logs, ``_files_of_their_own``). Total."""
+    try:
+        if not later or any(h is None for h in later):
+            return False
+        encoding = _UTF16_BOMS.get(first[:2])
+        if encoding is not None:
+            text = first[2:ROWS_SEEN - ROWS_SEEN % 2].decode(encoding, "replace")
+            return (_one_shape(text.split("\n")[:-1]) is not None
+                    and all(h is not None and h[:2] not in _UTF16_BOMS and is_utf16_text(h[:512]) for h in later))
+        if b"\0" in first[:ROWS_SEEN]:
+            return False
+        shape = _one_shape(first[:ROWS_SEEN].decode("latin-1").split("\n")[:-1])  # whole lines only
+        if shape is None:
+            return False
+        sep, count = shape
+        for head in later:
+            if head is None or b"\0" in head[:ROWS_SEEN]:
+                return False
+            end = head.find(b"\n")
+            if end < 0 or _cells(head[:end].decode("latin-1"), sep) != count:
+                return False
+        return True
+    except Exception:  # noqa: BLE001 - a content test over bytes: no answer is no table
+        return False
 
 
 def header_line(head: bytes) -> bool:
@@ -926,7 +1011,8 @@ FEW_LOST = 26
 
 
 def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_of: Callable[[str], bool],
-              text_of: Callable[[str], bool], head_of: Callable[[str], bytes | None]) -> dict[str, Series]:
+              text_of: Callable[[str], bool], head_of: Callable[[str], bytes | None],
+              tail_of: Callable[[str], bytes | None] | None = None) -> dict[str, Series]:
     """Every piece of a file cut by ``split`` with letters (``X.aa``, ``X.ab`` ...) or as ``X.partN`` among a
     folder's plain file ``names`` -> its series (``pieces``): when its first piece is here, is no text, workbook
     or disk image by content (``text_of``, ``plain_of``: a RAR, a cabinet ... whose later pieces have no header of
@@ -949,8 +1035,11 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         first = _first_piece(stem, kind, width, present)
         if kind == "digits":
             numbered = {k + 1 - (first[-2:] == "01"): v for k, v in numbered.items() if k + 1 - (first[-2:] == "01")}
-        if 1 in numbered and _no_first_piece(numbered, size_of, head_of):
-            numbered = {k: v for k, v in numbered.items() if k != 1}
+        if 1 in numbered and _no_first_piece(numbered, size_of, head_of) and not (
+                kind != "part" and stem[-1:] in "._-" and text_of(numbered[1])
+                and _rows_cut(tuple(numbered[k] for k in sorted(numbered)), stem[:-1], head_of, tail_of)):
+            numbered = {k: v for k, v in numbered.items() if k != 1}  # (a first piece of rows shorter than a later
+            # one is a first piece still: ``split -l`` of a header and 49 rows, then 50 longer rows; splits26)
         archive = False  # a zip or 7z by its first piece's bytes: joined when every piece is here (split15)
         # rows of text cut with letters (``split -b 1M list.csv list.csv.``: list.csv.aa, .ab ...): joined and read
         # as the table when every piece is here, the first one text and the stem a text table's name (split16;
@@ -978,9 +1067,13 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         names_in = tuple(numbered[k] for k in order)
         sizes = tuple(size_of(n) for n in names_in)
         cut = sizes[0]
-        if cut is None or any(z != cut for z in sizes[:-1]) or sizes[-1] is None or sizes[-1] > cut:
+        rows = (lines and None not in sizes and order == list(range(1, len(order) + 1))
+                and _rows_cut(names_in, stem[:-1], head_of, tail_of))  # rows of one text cut at line ends (``split
+        # -l``/``-C`` with letters, GNU's default and macOS's naming; splits26: ``.aa`` read alone, 49 of 150, the
+        # later pieces on no line): every piece here, of any sizes, joined as a numbered set is (``series_in``)
+        if not rows and (cut is None or any(z != cut for z in sizes[:-1]) or sizes[-1] is None or sizes[-1] > cut):
             continue  # no cut: pieces of one size but the last (a middle piece short: each examined as before)
-        if 1 in numbered:
+        if 1 in numbered and not rows:  # (rows: ``_rows_cut`` refused a later piece beginning as the first)
             mark = (head_of(names_in[0]) or b"")[:4]
             if len(mark) == 4 and any((head_of(n) or b"")[:4] == mark for n in names_in[1:]):
                 continue  # volumes, each with its own header (``X.r00``, ``X.r01``): listed by what they are
@@ -993,7 +1086,8 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         whole = stem.rstrip("._-") or stem
         if (archive or lines) and not missing and order == list(range(1, len(order) + 1)):
             series = Series(whole, names_in, tuple(z or 0 for z in sizes), lettered=True, first_name=first,
-                            plain=lines, text=lines)
+                            plain=lines, text=lines, uneven=bool(rows) and (any(z != cut for z in sizes[:-1])
+                                                                           or (sizes[-1] or 0) > (cut or 0)))
         elif lines:
             continue  # a piece of the text lost: each piece examined as the text it is (rows cut at its ends)
         else:  # a piece lost (or a zip's first piece alone): examined as it is, every later piece listed (rar14)
