@@ -1713,6 +1713,19 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
             else:
                 stream = chain(rows_on, stream)
     kind = kind_of or (_kind(plan, sample) if plan is not None else None)
+    if (plan is None or kind is None) and later and raw is None and _TABLES_ABOVE.get() < MAX_TABLES and (
+            top := _top_block(sample)) is not None:
+        # persons at the top above a run of other rows that never comes back (a log, a totals block): the mixed sample
+        # refused them and nothing resumed, the sheet was nothing (tables26); the block is a table of its own
+        at = (header_at + 1 if header_at is not None else 0) + top
+        first = _analyse(name, head[:at], first_row, first_col, later=False)
+        if first is not None and first.kind == SheetKind.PERSONS:
+            depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)
+            try:
+                rest = _analyse(name, chain(head[at:], stream), first_row + at, first_col, later)
+            finally:
+                _TABLES_ABOVE.reset(depth)
+            return first if rest is None else _both_tables(first, rest)
     if plan is None or kind is None:
         if raw is not None:
             head, stream, first_row, header = raw
@@ -1821,6 +1834,28 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
     first = SheetFinding(name, header_row, columns, fields, keys, found, kind,
                          tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
     return first if second is None else _both_tables(first, second)
+
+
+def _top_block(sample: Sequence[Sequence[object]]) -> int | None:
+    """The rows of a refused sample's first person block: its first BLOCK_MIN filled rows or more each a person's line
+    (a name before an address: :func:`_person_line`), ended by BLOCK_END filled rows in a row that are none (a log's,
+    a totals block's, an item list's); None for any other sample (cheap first: a sample whose first filled rows are no
+    person's lines is done after a few rows)."""
+    persons = run = 0
+    start = 0
+    for i, row in enumerate(sample):
+        if not _filled(row):
+            continue
+        if _person_line(row):
+            persons, run = persons + run + 1, 0
+        elif persons < BLOCK_MIN:
+            return None
+        else:
+            start = start if run else i
+            run += 1
+            if run == BLOCK_END:
+                return start
+    return None
 
 
 TABLE_GAP_ROWS = 3  # filled rows after a blank row that may be another table's header (a title, a note, then it)
