@@ -75,3 +75,74 @@ def test_other_rows_alone_stay_nothing(header: bool, other: str) -> None:
     rows: Rows = [*([HEADER] if header else []), *(OTHERS[other](fake) for _ in range(600))]
     found = P.analyse_sheet("s", iter(rows))
     assert found is None or not found.count, (found.count, found.rejected)
+
+
+# --- 2. residents refused as facilities or offices although their rows are persons ----------------------------------
+
+PERSON_HEADER = ["氏名", "フリガナ", "住所", "電話番号", "生年月日"]
+# a municipality that is also a family name (3 kanji, or 2 rarer ones), with a town of its own
+SURNAME_CITIES = [("岸和田", "大阪府岸和田市港緑町"), ("五所川原", "青森県五所川原市栄町"), ("四日市", "三重県四日市市諏訪町"),
+                  ("小田原", "神奈川県小田原市栄町"), ("宇都宮", "栃木県宇都宮市馬場通り"), ("伊勢崎", "群馬県伊勢崎市曲輪町"),
+                  ("久留米", "福岡県久留米市城南町"), ("鹿児島", "鹿児島県鹿児島市山下町"), ("和歌山", "和歌山県和歌山市七番丁"),
+                  ("加古川", "兵庫県加古川市加古川町"), ("大牟田", "福岡県大牟田市有明町"), ("八王子", "東京都八王子市元本郷町")]
+FOREIGN_GIVEN = ["エミリー", "ジェシカ", "マイケル", "ソフィア", "クリスティーナ", "ジョージ", "ダニエル", "オリヴィア"]
+
+
+def _person_row(fake: Faker, name: str, address: str) -> list[object]:
+    return [name, fake.kana_name(), address, fake.phone_number(), fake.date_of_birth().isoformat()]
+
+
+@pytest.mark.parametrize("header", [True], ids=["氏名"])
+def test_residents_named_after_their_municipality_with_a_birth_date_are_persons(header: bool) -> None:
+    """12 surname-municipalities x 8 katakana given names, each at her own municipality, on rows with a reading, a
+    phone and a birth date, among 20 Faker persons: all 116 (was 20: 岸和田エミリー was refused as a coined facility
+    name; a facility has no birth date). Header-less the ISO birth date is no column the sheet's plan reads (left)."""
+    fake = _fake()
+    ours = [_person_row(fake, f"{s}{g}", f"{a}{i}-{j}-3") for i, (s, a) in enumerate(SURNAME_CITIES, 1)
+            for j, g in enumerate(FOREIGN_GIVEN, 1)]
+    others = [_person_row(fake, fake.name(), fake.address()) for _ in range(20)]
+    rows: Rows = [*([PERSON_HEADER] if header else []), *others[:10], *ours, *others[10:]]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 20 + len(ours), \
+        None if found is None else (found.count, found.rejected)
+
+
+def test_coined_facility_names_without_person_columns_stay_refused() -> None:
+    """The other way: takamatsu's coined facility names after their own place (香南アグリーム at 高松市香南町) in a facility
+    list (name | address | phone, no birth date) among 20 persons stay refused (tables24/25's rule unchanged)."""
+    fake = _fake()
+    facilities = [["香南アグリーム", "香川県高松市香南町由佐1-1", "087-879-0000"],
+                  ["屋島ミュージアム", "香川県高松市屋島東町1785-1", "087-841-0000"],
+                  ["牟礼ソレイユ", "香川県高松市牟礼町牟礼2-3", "087-845-0000"],
+                  ["五所川原ファーマーズ", "青森県五所川原市字唐笠柳1-1", "0173-35-0000"]]
+    others = [[fake.name(), fake.address(), fake.phone_number()] for _ in range(20)]
+    rows: Rows = [["氏名", "住所", "電話番号"], *others[:10], *facilities, *others[10:]]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is not None and found.count == 20, (found.count, found.rejected)
+
+
+BUILDINGS = ["グリーンビル", "センタービル", "市民会館", "青葉センター", "メゾン青葉", "コーポ山田"]
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["氏名", "header-less"])
+def test_a_building_alone_as_a_persons_address_is_counted(header: bool) -> None:
+    """Clients whose address cell is only their building (グリーンビル, センタービル, 市民会館: no numeral, no place ending),
+    on rows with a reading, a phone and a birth date, among 20 persons: all 26 (was 22: ビル, センター, 会館 were
+    workplace marks, the row refused not-an-address; `グリーンビル 3階` was counted already)."""
+    fake = _fake()
+    ours = [_person_row(fake, fake.name(), b) for b in BUILDINGS]
+    others = [_person_row(fake, fake.name(), fake.address()) for _ in range(20)]
+    rows: Rows = [*([PERSON_HEADER] if header else []), *others[:10], *ours, *others[10:]]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is not None and found.count == 26, None if found is None else (found.count, found.rejected)
+
+
+@pytest.mark.parametrize("office", ["本社", "大阪支店", "札幌営業所", "本店", "東京工場"])
+def test_a_workplace_alone_as_an_address_stays_refused(office: str) -> None:
+    """The other way: 佐藤 | 本社 (a staff member's workplace, no home address) stays not-an-address (tables25)."""
+    fake = _fake()
+    others = [_person_row(fake, fake.name(), fake.address()) for _ in range(20)]
+    rows: Rows = [PERSON_HEADER, *others[:10], *(_person_row(fake, fake.name(), office) for _ in range(3)),
+                  *others[10:]]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is not None and found.count == 20, (found.count, found.rejected)
