@@ -146,3 +146,35 @@ def test_a_workplace_alone_as_an_address_stays_refused(office: str) -> None:
                   *others[10:]]
     found = P.analyse_sheet("s", iter(rows))
     assert found is not None and found.count == 20, (found.count, found.rejected)
+
+
+# --- 3. shops named by their trade and the owner's katakana surname ------------------------------------------------
+
+# takamatsu-city/opendata's barbers (理容イケダ, 理容カワニシ) and the like: a trade word and a katakana family name
+SHOP_TYPES = ["理容", "美容室", "歯科", "整骨院", "鍼灸院", "眼科", "内科", "写真館", "民泊", "学童保育", "学習塾", "酒店"]
+
+
+@pytest.mark.parametrize("order", ["trade first", "surname first"])
+def test_shops_named_by_trade_and_katakana_surname_are_no_persons(order: str) -> None:
+    """12 trades x 10 Faker katakana surnames (理容イケダ, イケダ歯科) at Faker addresses among 20 persons: 20 (was
+    110 trade first, 100 surname first: 理容, 鍼灸院, 眼科, 内科, 写真館, 民泊, 学童保育, 学習塾, 酒店 were no organisation word)."""
+    fake = _fake()
+    kana = [fake.last_kana_name() for _ in range(10)]
+    shops = [[t + k if order == "trade first" else k + t, fake.address(), fake.phone_number()]
+             for t in SHOP_TYPES for k in kana]
+    others = [[fake.name(), fake.address(), fake.phone_number()] for _ in range(20)]
+    rows: Rows = [["氏名", "住所", "電話番号"], *others[:10], *shops, *others[10:]]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is not None and found.count == 20, (found.count, found.rejected)
+
+
+def test_persons_with_katakana_names_stay_persons_beside_trade_words() -> None:
+    """The other way: 200 Faker persons written in katakana (イケダ ハナコ), kanji + katakana given names (中村エミリー) and
+    kana given names after a surname: every one counted."""
+    fake = _fake()
+    persons = [[fake.last_kana_name() + " " + fake.first_kana_name(), fake.address(), fake.phone_number()]
+               for _ in range(100)]
+    persons += [[fake.last_name() + g, fake.address(), fake.phone_number()] for g in FOREIGN_GIVEN * 6]
+    persons += [[fake.last_name() + fake.first_kana_name(), fake.address(), fake.phone_number()] for _ in range(52)]
+    found = P.analyse_sheet("s", iter([["氏名", "住所", "電話番号"], *persons]))
+    assert found is not None and found.count == len(persons), (found.count, found.rejected)
