@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from itertools import chain, islice, takewhile, zip_longest
 from typing import cast, overload
 
@@ -1298,7 +1298,10 @@ _PLACE_MARK = re.compile("[0-9０-９一二三四五六七八九十百千〇都�
 
 def _workplace(address: str) -> bool:
     """A plain address cell with no numeral and no place ending that names a workplace (本社, 支店): no address."""
-    return not _PLACE_MARK.search(address) and is_office_address(address)
+    if _PLACE_MARK.search(address):
+        return False
+    t = unicodedata.normalize("NFKC", address).casefold()
+    return any(m in t for m in V.workplace_marks())  # a building alone (グリーンビル) is a home's too (tables26)
 
 
 # a note column's label in the name column (備考 | 転居予定あり under 氏名: a note row, no person; tables25)
@@ -1308,14 +1311,23 @@ _PLAIN_PLACEHOLDER = re.compile(f"{_PLACEHOLDER_WORDS}|住所|氏名|名前")
 _PLAIN_NAME_BAD = re.compile(f"{_PLACEHOLDER_WORDS}|氏名|名前|{_NOTE_LABEL.pattern}|{V._ORG.pattern}", re.IGNORECASE)
 
 
+@cache
+def _shop_name() -> Callable[[str], re.Match[str] | None]:
+    """The test of a shop's name: a trade word and a katakana family name, in either order, nothing else (理容イケダ,
+    イケダ眼科: [facility_kana] shop_types; tables26: 90 of 120 such generated shops were counted as persons)."""
+    trades = "|".join(map(re.escape, V.shop_types())) or "(?!)"
+    kana = "[\u30a1-\u30fa\u30fc]{2,}"
+    return re.compile(f"(?:{trades})[ \u3000]?{kana}|{kana}[ \u3000]?(?:{trades})").fullmatch
+
+
 def _name_problem(name: str) -> Rejection | None:
     if _PLAIN_NAME.fullmatch(name) and not _PLAIN_NAME_BAD.search(name) and name[0] * len(name) != name:
-        return None
+        return Rejection.NOT_A_NAME if _shop_name()(name) else None
     if N.is_placeholder_name(name):
         return Rejection.PLACEHOLDER
     unescaped = _ESCAPE_SEQUENCE.sub("", name) if "\x1b" in name else name
     if (V.is_blob(name) or not V.looks_like_name(name) or _KANJI_LATIN.search(unescaped)
-            or _NOTE_LABEL.fullmatch(name)):
+            or _NOTE_LABEL.fullmatch(name) or _shop_name()(name)):
         return Rejection.NOT_A_NAME
     return None
 
@@ -1339,19 +1351,21 @@ _FACILITY_KANA = re.compile("[\u30a1-\u30fa\u30fc]*\u30fc[\u30a1-\u30fa\u30fc]*|
 FAMILY_COMMON = 100
 
 
-def _place_and_kana(name: str, address: str) -> bool:
+def _place_and_kana(name: str, address: str, born: bool = False) -> bool:
     """Is ``name`` a facility's named by a place and a katakana word, unspaced? Its word a facility's (屋島テラス,
     香南ランド, 松本ファーム: signatures [facility_kana]) whatever its address (tables25: a place not followed by 市区町村
     in its address, 屋島 of 屋島西町, and 3-character words were counted); or a coined word (香南アグリーム at
     高松市香南町…, takamatsu's agricultural_experience_facility) after a place of its own address that is no common
     family name: a person's family name is her municipality only by chance, and her katakana given name is short (中村ハル)
     or a foreign one (中村エミリー at 名古屋市中村区: a common family name, kept, tables25); a prefecture (山口県) or a
-    building (渡辺ハイツ) is no such place."""
+    building (渡辺ハイツ) is no such place. A row that gives a birth date or a sex (``born``) is a person's: a facility
+    has neither, and a coined name there is a resident named after her municipality (岸和田エミリー at 岸和田市,
+    tables26: 96 of 96 refused); only a facility word still refuses it."""
     if (m := _PLACE_AND_KANA.fullmatch(name)) is None:
         return False
     if _facility_word(m[1], m[2]):
         return True
-    return (m[1] in address and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
+    return not born and (m[1] in address and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
             and not _common_family(m[1])
             and any(address[i + len(m[1]):i + len(m[1]) + 1] in _MUNICIPAL for i in _places_of(address, m[1])))
 
@@ -1411,6 +1425,14 @@ class _RoleReader:
     needs_address: bool
     shares_address: bool
     postcode_at: int | None  # index in ``others`` of the postcode
+    born_at: tuple[int, ...] = ()  # indices in ``others`` of a person's own attributes (birth, sex): no facility's
+
+    def born(self, row: Sequence[object]) -> bool:
+        """Does ``row`` give this role's person a birth date or a sex (a person's row, no facility's)?"""
+        return any(self.others[j](row) for j in self.born_at)
+
+
+_BORN = frozenset({"birth", "sex"})  # a person's attributes no facility has (:meth:`_RoleReader.born`)
 
 
 def _readers(plan: SheetPlan, keys: tuple[str, ...]) -> list[_RoleReader]:
@@ -1424,7 +1446,8 @@ def _readers(plan: SheetPlan, keys: tuple[str, ...]) -> list[_RoleReader]:
         out.append(_RoleReader(i, p, _extractor(p, "name"), _extractor(p, "address") if own_address else None,
                                [_extractor(p, f) for f in keys[2:]], needs_address=not p.role,
                                shares_address=shares,
-                               postcode_at=keys[2:].index("postcode") if "postcode" in keys[2:] else None))
+                               postcode_at=keys[2:].index("postcode") if "postcode" in keys[2:] else None,
+                               born_at=tuple(j for j, f in enumerate(keys[2:]) if f in _BORN and f in p.cols)))
     return out
 
 
@@ -1457,7 +1480,7 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
             if rd.needs_address and not a:
                 continue  # an incomplete row: no record, not a rejection
             n, household = _household(n, row, plan.joint if not rd.plan.role else (), plan.joint_readings)
-            problem = _problem(n, a, head_names)
+            problem = _problem(n, a, head_names, bool(rd.born_at) and rd.born(row))
             if problem is not None:
                 rejected[problem] += 1
                 continue
@@ -1510,10 +1533,10 @@ def _joint_record(rec: tuple, other: tuple[str, str, bool], keys: tuple[str, ...
                                             for k, v in zip(keys[2:], rec[4:], strict=True)))
 
 
-def _problem(n: str, a: str, head_names: set[str]) -> Rejection | None:
+def _problem(n: str, a: str, head_names: set[str], born: bool = False) -> Rejection | None:
     if n in head_names:
         return Rejection.HEADER_REPEATED
-    if a and _place_and_kana(n, a):
+    if a and _place_and_kana(n, a, born):
         return Rejection.NOT_A_NAME
     return _name_problem(n) or (_address_problem(a) if a else None)
 
@@ -1543,7 +1566,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
     plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
     bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
     joint_mark, place_and_kana, place_mark = _JOINT_MARK.search, _place_and_kana, _PLACE_MARK.search
-    workplace = _workplace
+    workplace, born_at, shop = _workplace, rd.born_at, _shop_name()
     rows = 0
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
@@ -1556,12 +1579,13 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         if not a:
             continue
         if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
-                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a) and (place_mark(a) or not workplace(a))):
+                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a) and (place_mark(a) or not workplace(a))
+                and not shop(n)):
             append((base + i, index, n, a, *[g(row) for g in others]))
             rows += 1
             continue
         n, household = _household(n, row, ())
-        problem = _problem(n, a, head_names)
+        problem = _problem(n, a, head_names, bool(born_at) and rd.born(row))
         if problem is not None:
             rejected[problem] += 1
             continue

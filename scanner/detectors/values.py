@@ -296,6 +296,24 @@ _SPACES = re.compile(r"\s+")
 
 
 @cache
+def shop_types() -> tuple[str, ...]:
+    """The trade words that before or after a katakana family name make a shop's name (理容イケダ, イケダ眼科:
+    signatures/pii_columns.toml [facility_kana] shop_types), longest first."""
+    words = rules.load("pii_columns").get("facility_kana", {}).get("shop_types", [])
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def workplace_marks() -> tuple[str, ...]:
+    """The marks of a workplace that a plain address cell with no numeral and no place ending names alone (本社, 大阪支店):
+    [staff] office_marks without its building_marks (ビル, 会館, センター: a home's building too, tables26), NFKC
+    casefolded."""
+    staff = rules.load("pii_columns").get("staff", {})
+    buildings = set(staff.get("building_marks", []))
+    return tuple(unicodedata.normalize("NFKC", m).casefold() for m in staff.get("office_marks", []) if m not in buildings)
+
+
+@cache
 def regions() -> frozenset[str]:
     """Japan's regions (東北, 関東, 近畿: signatures/pii_columns.toml [japanese_regions]): a column of them is no names."""
     return frozenset(rules.load("pii_columns").get("japanese_regions", {}).get("names", []))
