@@ -1737,19 +1737,15 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
             else:
                 stream = chain(rows_on, stream)
     kind = kind_of or (_kind(plan, sample) if plan is not None else None)
-    if (plan is None or kind is None) and later and raw is None and _TABLES_ABOVE.get() < MAX_TABLES and (
-            top := _top_block(sample)) is not None:
+    top_table: tuple[SheetFinding, Sequence[Sequence[object]], int, int] | None = None
+    if (plan is None or kind is None) and later and raw is None and (top := _top_block(sample)) is not None:
         # persons at the top above a run of other rows that never comes back (a log, a totals block): the mixed sample
-        # refused them and nothing resumed, the sheet was nothing (tables26); the block is a table of its own
+        # refused them and nothing resumed, the sheet was nothing (tables26); the block is a table of its own when
+        # (nearly) every one of its rows is a distinct person's, the rest of the sheet searched as before
         at = (header_at + 1 if header_at is not None else 0) + top
-        first = _analyse(name, head[:at], first_row, first_col, later=False)
-        if first is not None and first.kind == SheetKind.PERSONS:
-            depth = _TABLES_ABOVE.set(_TABLES_ABOVE.get() + 1)
-            try:
-                rest = _analyse(name, chain(head[at:], stream), first_row + at, first_col, later)
-            finally:
-                _TABLES_ABOVE.reset(depth)
-            return first if rest is None else _both_tables(first, rest)
+        if (first := _sinkless(name, head[:at], first_row, first_col)) is not None and _persons_block(
+                first, sum(1 for r in sample[:top] if _filled(r))):
+            top_table = first, head[:at], first_row, first_col
     if plan is None or kind is None:
         if raw is not None:
             head, stream, first_row, header = raw
@@ -1776,7 +1772,7 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
                              rest_text=texts[1], where=where if elsewhere_of is not None else None, theirs=theirs,
                              header_at=header_at)
         if elsewhere_of is None:
-            return below
+            return below if top_table is None else _below_top(name, *top_table, below)
         if below is None:
             return _spread_lead(name, elsewhere_of, sample, first_row, header_at, first_col, len(passed))
         # a table found below the lead's rows is kept beside the lead, never in its place: a header-less shift roster
@@ -1858,6 +1854,29 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
     first = SheetFinding(name, header_row, columns, fields, keys, found, kind,
                          tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
     return first if second is None else _both_tables(first, second)
+
+
+TOP_SHARE = 0.8  # of a top block's filled rows, the share that are counted persons at least for it to be a table
+
+
+def _persons_block(trial: SheetFinding, rows_in: int) -> bool:
+    """Is a top block's trial (:func:`_sinkless`: every record kept) a person table: nearly all (TOP_SHARE) of its
+    ``rows_in`` filled rows counted, few refused, its names distinct (a property list's 12 works of one category at
+    one temple read 絵画 x 12 as persons: tables26's sweep)?"""
+    names = {r[2] for r in trial.rows}
+    return (trial.kind == SheetKind.PERSONS and trial.count >= TOP_SHARE * rows_in
+            and sum(trial.rejected.values()) <= (1 - TOP_SHARE) * rows_in and len(names) >= TOP_SHARE * len(trial.rows))
+
+
+def _below_top(name: str, top: SheetFinding, rows: Sequence[Sequence[object]], first_row: int, first_col: int,
+               below: SheetFinding | None) -> SheetFinding | None:
+    """The top block's persons with the table the later search found below them; the later search's alone when it read
+    any row of the block (no row counted twice). Its records go to the scan's store only now (a trial kept none)."""
+    if below is not None and any(r[0] < first_row + len(rows) for r in below.rows):
+        return below
+    if RECORD_SINK.get() is not None:
+        top = analyse_sheet(name, iter(rows), first_row, first_col, later=False) or top
+    return top if below is None else _both_tables(top, below)
 
 
 def _top_block(sample: Sequence[Sequence[object]]) -> int | None:
