@@ -198,3 +198,49 @@ def test_a_property_list_whose_top_rows_look_like_persons_gives_none() -> None:
                      "", fake.date()])
     found = P.analyse_sheet("s", iter(rows))
     assert found is None or not found.count, (found.count, found.rejected)
+
+
+# --- 5. foreign residents' lists ------------------------------------------------------------------------------------
+
+KATA_GIVEN = ["ジョン", "マリア", "メアリー", "アンナ", "ホセ", "マイケル", "エミリー", "ダニエル", "ソフィア", "ルーカス"]
+KATA_FAMILY = ["スミス", "ガルシア", "ジョンソン", "コワルスカ", "ロドリゲス", "ブラウン", "ミラー", "ウィルソン", "シルヴァ"]
+
+
+def _foreign(fake: Faker, how: str) -> str:
+    if how == "romaji":
+        return f"{fake.last_romanized_name().upper()} {fake.first_romanized_name()}"
+    if how == "vietnamese":
+        return str(fake.random_element(["Nguyen Van An", "Tran Thi Lan", "Le Van Minh", "Pham Thi Hoa", "Hoang Van Nam",
+                                        "Vu Thi Mai", "Dang Van Hung", "Bui Thi Thu", "Do Van Long", "Ngo Thi Huong"]))
+    return f"{fake.random_element(KATA_GIVEN)}・{fake.random_element(KATA_FAMILY)}"
+
+
+@pytest.mark.parametrize("how", ["romaji", "katakana-dot"])
+def test_foreign_residents_among_japanese_ones_header_less_are_counted(how: str) -> None:
+    """A header-less list of 20 Japanese residents with 30 foreign ones between them (YAMADA Taro, ジョン・スミス), every
+    one at a Japanese address: 50 (was none, or the top 10 alone: the name column was neither mostly Japanese nor mostly Latin names)."""
+    fake = _fake()
+    ours = [[_foreign(fake, how), fake.address(), fake.phone_number()] for _ in range(30)]
+    others = [[fake.name(), fake.address(), fake.phone_number()] for _ in range(20)]
+    found = P.analyse_sheet("s", iter([*others[:10], *ours, *others[10:]]))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 50, \
+        None if found is None else (found.count, found.rejected)
+
+
+def test_katakana_dot_names_alone_header_less_are_counted() -> None:
+    """30 residents written ジョン・スミス at Japanese addresses, no header: 30 (was None)."""
+    fake = _fake()
+    rows: Rows = [[_foreign(fake, "katakana-dot"), fake.address(), fake.phone_number()] for _ in range(30)]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 30, \
+        None if found is None else (found.count, found.rejected)
+
+
+def test_a_column_of_places_mixed_with_names_is_no_name_column() -> None:
+    """The other way: a header-less list of 30 items whose first column mixes product names in katakana (ノートパソコン)
+    with catalogue codes and a place column: no persons made up."""
+    fake = _fake()
+    rows: Rows = [[fake.random_element(["ノートパソコン", "プロジェクター", "スキャナー", "Model X-100", "Unit AB-12"]),
+                   f"本社倉庫{fake.random_int(1, 9)}番棚", fake.random_int(1, 50)] for _ in range(30)]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is None or not found.count, (found.count, found.rejected)
