@@ -244,3 +244,34 @@ def test_a_column_of_places_mixed_with_names_is_no_name_column() -> None:
                    f"本社倉庫{fake.random_int(1, 9)}番棚", fake.random_int(1, 50)] for _ in range(30)]
     found = P.analyse_sheet("s", iter(rows))
     assert found is None or not found.count, (found.count, found.rejected)
+
+
+@pytest.mark.parametrize("order", ["block first", "town first"])
+@pytest.mark.parametrize("mix", ["among 20", "alone"])
+def test_english_order_japanese_addresses_header_less_are_addresses(order: str, mix: str) -> None:
+    """Foreign residents at addresses written in English order (1-2-3 Nishishinjuku, Shinjuku-ku, Tokyo; Roppongi
+    4-5-6, Minato-ku, Tokyo 106-0032), header-less, alone or between 20 Japanese residents: every one counted (was a
+    names-only lead, or 10-13 of 50: such an address was no address without a header)."""
+    fake = _fake()
+    wards = [("Shinjuku-ku", "Nishishinjuku"), ("Minato-ku", "Roppongi"), ("Shibuya-ku", "Ebisu"),
+             ("Toshima-ku", "Ikebukuro"), ("Naka-ku", "Yamashitacho"), ("Kita-ku", "Umeda")]
+
+    def address() -> str:
+        ward, town = fake.random_element(wards)
+        block = f"{fake.random_int(1, 5)}-{fake.random_int(1, 20)}-{fake.random_int(1, 30)}"
+        return f"{block} {town}, {ward}, Tokyo" if order == "block first" else f"{town} {block}, {ward}, Tokyo"
+
+    ours = [[_foreign(fake, "romaji"), address(), fake.phone_number()] for _ in range(30)]
+    others = [[fake.name(), fake.address(), fake.phone_number()] for _ in range(20 if mix == "among 20" else 0)]
+    found = P.analyse_sheet("s", iter([*others[:10], *ours, *others[10:]]))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(ours) + len(others), \
+        None if found is None else (found.kind, found.count, found.rejected)
+
+
+def test_latin_text_with_numbers_is_no_japanese_address() -> None:
+    """The other way: a header-less log of romaji user names beside 'job 12-3 done, retry 2' texts: no persons."""
+    fake = _fake()
+    rows: Rows = [[_foreign(fake, "romaji"), f"job {fake.random_int(1, 99)}-{fake.random_int(1, 9)} done, retry 2",
+                   fake.random_int(1, 50)] for _ in range(30)]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is None or not found.count, (found.count, found.rejected)
