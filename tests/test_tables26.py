@@ -12,8 +12,9 @@ from collections.abc import Callable
 import pytest
 from faker import Faker
 
-from scanner.codes import SheetKind
+from scanner.codes import Reason, Rejection, SheetKind
 from scanner.detectors import pii as P
+from scanner.inspectors.spreadsheet import inspection_of
 
 SEED = 2626
 Rows = list[list[object]]
@@ -275,3 +276,39 @@ def test_latin_text_with_numbers_is_no_japanese_address() -> None:
                    fake.random_int(1, 50)] for _ in range(30)]
     found = P.analyse_sheet("s", iter(rows))
     assert found is None or not found.count, (found.count, found.rejected)
+
+
+# --- 4. a names-only export beside persons: a lead of its own --------------------------------------------------------
+
+NAMES_HEADER = ["氏名", "電話", "メール"]
+
+
+@pytest.mark.parametrize("names_first", [True, False], ids=["names above", "names below"])
+def test_a_names_only_export_beside_persons_is_a_lead_of_its_own(names_first: bool) -> None:
+    """30 persons (氏名 | 住所 | 電話) and, after a blank row, a names-only export of 25 (氏名 | 電話 | メール): the persons
+    counted as before (30) and the 25 names reported as a lead of their own (`pii-names`, lead_records 25), the way
+    a names-only sheet is. Was: the 25 said only as `no-address` rejections of the person table (a reader saw 25 rows
+    refused, not 25 possibly affected persons to follow up)."""
+    fake = _fake()
+    persons: Rows = [["氏名", "住所", "電話"], *([fake.name(), fake.address(), fake.phone_number()] for _ in range(30))]
+    names: Rows = [NAMES_HEADER, *([fake.name(), fake.phone_number(), fake.email()] for _ in range(25))]
+    rows = [*names, [], *persons] if names_first else [*persons, [], *names]
+    found = P.analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 30
+    assert Rejection.NO_ADDRESS not in found.rejected, found.rejected
+    done = inspection_of([found], "xlsx", unmask=False)
+    assert Reason.PII in done.reasons and Reason.PII_NAMES in done.reasons, done.reasons
+    assert done.pii["records"] == 30 and done.pii["lead_records"] == 25, done.pii
+    assert done.records is not None and len(list(done.records)) == 30
+
+
+def test_two_names_only_exports_beside_persons_are_one_lead_of_both() -> None:
+    """Two names-only exports (10 and 15) around 20 persons: the persons 20, the lead 25."""
+    fake = _fake()
+    first: Rows = [NAMES_HEADER, *([fake.name(), fake.phone_number(), fake.email()] for _ in range(10))]
+    persons: Rows = [["氏名", "住所", "電話"], *([fake.name(), fake.address(), fake.phone_number()] for _ in range(20))]
+    second: Rows = [NAMES_HEADER, *([fake.name(), fake.phone_number(), fake.email()] for _ in range(15))]
+    found = P.analyse_sheet("名簿", iter([*first, [], *persons, [], *second]))
+    assert found is not None and found.count == 20
+    done = inspection_of([found], "xlsx", unmask=False)
+    assert done.pii["records"] == 20 and done.pii.get("lead_records") == 25, done.pii
