@@ -246,7 +246,7 @@ def test_a_lone_person_row_beside_a_names_only_table_is_said(where: str) -> None
 @pytest.mark.parametrize("persons", [3, 10])
 def test_persons_below_a_names_only_table_are_counted(persons: int) -> None:
     """Found with item 4: 3 or 10 name | address | phone rows below the names-only export: they are a table of their
-    own (counted), the export's 30 names said beside them (no-address). Was: the lead alone (30 names), the persons
+    own (counted), the export's 30 names a lead beside them (tables26; no-address rejections before). Was: the lead alone (30 names), the persons
     read in its columns and lost."""
     fake = _fake()
     rows: Rows = [WIDE_HEADER, *([fake.last_name(), fake.first_name(), "", "", "", "", "", "", "", fake.phone_number()]
@@ -255,6 +255,7 @@ def test_persons_below_a_names_only_table_are_counted(persons: int) -> None:
     found = P.analyse_sheet("s", [*rows, *below])
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == persons
     assert {r.fields["name"] for r in found.records} == {str(p[0]) for p in below}
+    assert found.lead is not None and found.lead.count == 30
 
 
 @pytest.mark.parametrize("same", ["同上", "不明"])

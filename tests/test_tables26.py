@@ -312,3 +312,18 @@ def test_two_names_only_exports_beside_persons_are_one_lead_of_both() -> None:
     assert found is not None and found.count == 20
     done = inspection_of([found], "xlsx", unmask=False)
     assert done.pii["records"] == 20 and done.pii.get("lead_records") == 25, done.pii
+
+
+def test_leads_of_other_columns_merge_and_show_their_examples() -> None:
+    """A lead of 2 names (氏名 | 電話) and one of 15 (氏名 | メール | 生年月日) beside 20 persons: one lead of 17 whose
+    examples (2 of the first, 1 of the second, under the first's keys) are written without an error."""
+    fake = _fake()
+    first: Rows = [["氏名", "電話"], *([fake.name(), fake.phone_number()] for _ in range(2))]
+    persons: Rows = [["氏名", "住所", "電話"], *([fake.name(), fake.address(), fake.phone_number()] for _ in range(20))]
+    second: Rows = [["氏名", "メール", "生年月日"], *([fake.name(), fake.email(), fake.date_of_birth().isoformat()]
+                                                 for _ in range(15))]
+    found = P.analyse_sheet("名簿", iter([*first, [], *persons, [], *second]))
+    assert found is not None and found.count == 20
+    done = inspection_of([found], "xlsx", unmask=False)
+    assert done.pii.get("lead_records") == 17, done.pii
+    assert len(done.pii["leads"][0]["examples"]) == 3

@@ -132,6 +132,10 @@ class SheetFinding:
     # a list laid out sideways (scanner/detectors/sideways.py): the column of its labels; a record's row is then
     # the sheet column of its person
     labels_column: str | None = None
+    # a names-only table of the same sheet beside its persons (氏名 | 電話 | メール by a member list): a lead of its own,
+    # reported as a names-only sheet is (scanner.inspectors.spreadsheet.inspection_of), never counted (tables26: its
+    # rows were said only as `no-address` rejections of the person table)
+    lead: SheetFinding | None = None
 
     @property
     def count(self) -> int:
@@ -2251,10 +2255,11 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     if a.kind == SheetKind.NAMES or b.kind == SheetKind.NAMES:  # a lead is no person table's part, but its rows are
         # said beside it, refused as the lead refused them (never dropped: fix18b)
         kept, lead = (b, a) if a.kind == SheetKind.NAMES and b.kind != SheetKind.NAMES else (a, b)
-        said = Counter(lead.rejected)
-        if kept.kind != SheetKind.NAMES and (unsaid := lead.row_count - said[Rejection.NAME_ELSEWHERE]) > 0:
-            said[Rejection.NO_ADDRESS] += unsaid  # a names-only list's rows beside a person table (tables19)
-        return replace(kept, rejected=dict(Counter(kept.rejected) + said))
+        said = dict(Counter(kept.rejected) + Counter(lead.rejected))  # the lead's refused rows said with the table's
+        if kept.kind != SheetKind.NAMES:  # a names-only list beside a person table: a lead of its own (tables26; its
+            # rows were said only as `no-address` rejections), its refusals said once, the table's
+            return replace(kept, rejected=said, lead=_both_leads(kept.lead, replace(lead, rejected={})))
+        return replace(kept, rejected=said)
     keys = (*a.keys, *(k for k in b.keys if k not in a.keys))
     roles = (*a.role_names, *(r for r in b.role_names if r not in a.role_names))
 
@@ -2279,7 +2284,21 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     return SheetFinding(a.name, a.header_row, columns, [k for k in KINDS if k in a.fields or k in b.fields], keys,
                         list(islice(rows, EXAMPLES) if handed else rows), kind, roles,
                         dict(Counter(a.rejected) + Counter(b.rejected)), a.row_count + b.row_count,
-                        role_counts=counts)
+                        role_counts=counts, lead=_both_leads(a.lead, b.lead))
+
+
+def _both_leads(a: SheetFinding | None, b: SheetFinding | None) -> SheetFinding | None:
+    """Two names-only tables of one sheet (beside its persons) as one lead: rows, counts and rejections added; the first
+    one's columns and keys (a lead keeps the values of its first EXAMPLES rows only)."""
+    if a is None or b is None:
+        return a or b
+    columns = {k: list(v) for k, v in a.columns.items()}
+    for k, v in b.columns.items():
+        columns.setdefault(k, []).extend(c for c in v if c not in columns[k])
+    rows = [*a.rows, *(r if len(r) == 2 or b.keys == a.keys else  # a row of b's examples under a's keys
+                       (r[0], r[1], *(dict(zip(b.keys, r[2:], strict=True)).get(k, "") for k in a.keys)) for r in b.rows)]
+    return replace(a, columns=columns, rows=rows, row_count=a.row_count + b.row_count,
+                   rejected=dict(Counter(a.rejected) + Counter(b.rejected)))
 
 
 def _spread_table(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> RolePlan | None:
