@@ -327,3 +327,19 @@ def test_leads_of_other_columns_merge_and_show_their_examples() -> None:
     done = inspection_of([found], "xlsx", unmask=False)
     assert done.pii.get("lead_records") == 17, done.pii
     assert len(done.pii["leads"][0]["examples"]) == 3
+
+
+@pytest.mark.parametrize("other", ["log", "items"])
+def test_a_top_block_hands_its_records_to_the_store_once(other: str) -> None:
+    """A scan hands records to a store as found (RECORD_SINK): the top block's trial keeps none there; the block's 10
+    persons are handed once, and a refused block (the property list) hands none."""
+    fake = _fake()
+    persons = _persons(fake, 10)
+    got: list[object] = []
+    token = P.RECORD_SINK.set(got.append)
+    try:
+        found = P.analyse_sheet("s", iter([*persons, *(OTHERS[other](fake) for _ in range(600))]))
+    finally:
+        P.RECORD_SINK.reset(token)
+    assert found is not None and found.count == 10 and len(got) == 10
+    assert {r.fields["name"] for r in got} == {str(p[0]) for p in persons}  # type: ignore[attr-defined]
