@@ -15,6 +15,7 @@ from faker import Faker
 from scanner.codes import Reason, Rejection, SheetKind
 from scanner.detectors import pii as P
 from scanner.inspectors.spreadsheet import inspection_of
+from scanner.models import PersonRecord
 
 SEED = 2626
 Rows = list[list[object]]
@@ -335,11 +336,11 @@ def test_a_top_block_hands_its_records_to_the_store_once(other: str) -> None:
     persons are handed once, and a refused block (the property list) hands none."""
     fake = _fake()
     persons = _persons(fake, 10)
-    got: list[object] = []
+    got: list[PersonRecord] = []
     token = P.RECORD_SINK.set(got.append)
     try:
         found = P.analyse_sheet("s", iter([*persons, *(OTHERS[other](fake) for _ in range(600))]))
     finally:
         P.RECORD_SINK.reset(token)
     assert found is not None and found.count == 10 and len(got) == 10
-    assert {r.fields["name"] for r in got} == {str(p[0]) for p in persons}  # type: ignore[attr-defined]
+    assert {r.fields["name"] for r in got} == {str(p[0]) for p in persons}
