@@ -137,12 +137,13 @@ def test_a_names_only_list_beside_a_person_table_is_said_and_the_persons_counted
                                                                                   gap: bool) -> None:
     """氏名 | 電話 | メール above 30 persons was dropped with no reason; below them its rows were read in the persons'
     columns (`not-an-address`) and, 30 rows or more with no blank row, the whole sheet became a lead: the 30 persons
-    were not counted. The names-only list is a table of its own now, its rows refused `no-address` beside them."""
+    were not counted. The names-only list is a table of its own now, a lead beside them (tables26: its rows were
+    refused `no-address`, said only as rejections)."""
     rows, persons = _names_and_persons(names, 30, names_first, gap)
     found = P.analyse_sheet("名簿", rows)
     assert found is not None and found.kind == SheetKind.PERSONS
     assert {r.fields["name"] for r in found.records} == persons and found.count == 30
-    assert found.rejected == {Rejection.NO_ADDRESS: names}
+    assert found.rejected == {} and found.lead is not None and found.lead.count == names
 
 
 @pytest.mark.parametrize("header", [["氏名", "電話", "メール"], ["氏名", "電話"]])

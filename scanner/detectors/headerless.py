@@ -336,7 +336,25 @@ def _names(cols: dict[int, _Column], rows: int, beside: dict[int, _Column] | Non
         if (col.filled_in(rows) and col.mostly(N.latin_name_known, 0.7)
                 and col.mostly(lambda v: 2 <= len(N.latin_tokens(v)) <= 4, 0.7)):
             return [c], "latin"
+    for c in order:
+        col = cols[c]
+        if (col.filled_in(rows) and col.mostly(_any_name, MIXED_NAMES) and not _one_label(col)
+                and len(col.counts) * 2 >= col.filled and col.share(V.is_prefecture_name) < 0.5):
+            return [c], "mixed"
     return label
+
+
+MIXED_NAMES = 0.75  # of a column's cells, the share that are names of one script or another (:func:`_any_name`)
+_KATAKANA_DOT = re.compile("[\u30a1-\u30fa\u30fc]{2,}(?:[・･][\u30a1-\u30fa\u30fc]{2,}){1,3}")
+
+
+def _any_name(value: str) -> bool:
+    """A person's name in any script a resident list in Japan holds: 山田 太郎, 山田太郎, YAMADA Taro, Nguyen Van An,
+    ジョン・スミス. A column of them mixed is a name column (tables26: 20 Japanese residents and 30 foreign ones between
+    them, header-less, were no list; a column mostly of one script was one already)."""
+    t = V.nfkc(value)
+    return bool(V.looks_like_spaced_name(t) or N.japanese_name_shape(t) or _KATAKANA_DOT.fullmatch(t)
+                or N.latin_name_known(t) and 2 <= len(N.latin_tokens(t)) <= 4)
 
 
 def _one_label(col: _Column) -> bool:

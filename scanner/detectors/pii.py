@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from itertools import chain, islice, takewhile, zip_longest
 from typing import cast, overload
 
@@ -132,6 +132,10 @@ class SheetFinding:
     # a list laid out sideways (scanner/detectors/sideways.py): the column of its labels; a record's row is then
     # the sheet column of its person
     labels_column: str | None = None
+    # a names-only table of the same sheet beside its persons (氏名 | 電話 | メール by a member list): a lead of its own,
+    # reported as a names-only sheet is (scanner.inspectors.spreadsheet.inspection_of), never counted (tables26: its
+    # rows were said only as `no-address` rejections of the person table)
+    lead: SheetFinding | None = None
 
     @property
     def count(self) -> int:
@@ -1298,7 +1302,10 @@ _PLACE_MARK = re.compile("[0-9０-９一二三四五六七八九十百千〇都�
 
 def _workplace(address: str) -> bool:
     """A plain address cell with no numeral and no place ending that names a workplace (本社, 支店): no address."""
-    return not _PLACE_MARK.search(address) and is_office_address(address)
+    if _PLACE_MARK.search(address):
+        return False
+    t = unicodedata.normalize("NFKC", address).casefold()
+    return any(m in t for m in V.workplace_marks())  # a building alone (グリーンビル) is a home's too (tables26)
 
 
 # a note column's label in the name column (備考 | 転居予定あり under 氏名: a note row, no person; tables25)
@@ -1308,14 +1315,27 @@ _PLAIN_PLACEHOLDER = re.compile(f"{_PLACEHOLDER_WORDS}|住所|氏名|名前")
 _PLAIN_NAME_BAD = re.compile(f"{_PLACEHOLDER_WORDS}|氏名|名前|{_NOTE_LABEL.pattern}|{V._ORG.pattern}", re.IGNORECASE)
 
 
+@cache
+def _shop_name() -> Callable[[str], re.Match[str] | None]:
+    """The test of a shop's name: a trade word and a katakana family name, in either order, nothing else (理容イケダ,
+    イケダ眼科: [facility_kana] shop_types; tables26: 90 of 120 such generated shops were counted as persons)."""
+    trades = "|".join(map(re.escape, V.shop_types())) or "(?!)"
+    kana = "[\u30a1-\u30fa\u30fc]{2,}"
+    match = re.compile(f"(?:{trades})[ \u3000]?{kana}|{kana}[ \u3000]?(?:{trades})").fullmatch
+
+    def shop(name: str) -> re.Match[str] | None:  # cheap first: a shop's name starts or ends in katakana
+        return match(name) if name and ("\u30a1" <= name[-1] <= "\u30fc" or "\u30a1" <= name[0] <= "\u30fc") else None
+    return shop
+
+
 def _name_problem(name: str) -> Rejection | None:
     if _PLAIN_NAME.fullmatch(name) and not _PLAIN_NAME_BAD.search(name) and name[0] * len(name) != name:
-        return None
+        return Rejection.NOT_A_NAME if _shop_name()(name) else None
     if N.is_placeholder_name(name):
         return Rejection.PLACEHOLDER
     unescaped = _ESCAPE_SEQUENCE.sub("", name) if "\x1b" in name else name
     if (V.is_blob(name) or not V.looks_like_name(name) or _KANJI_LATIN.search(unescaped)
-            or _NOTE_LABEL.fullmatch(name)):
+            or _NOTE_LABEL.fullmatch(name) or _shop_name()(name)):
         return Rejection.NOT_A_NAME
     return None
 
@@ -1339,19 +1359,21 @@ _FACILITY_KANA = re.compile("[\u30a1-\u30fa\u30fc]*\u30fc[\u30a1-\u30fa\u30fc]*|
 FAMILY_COMMON = 100
 
 
-def _place_and_kana(name: str, address: str) -> bool:
+def _place_and_kana(name: str, address: str, born: bool = False) -> bool:
     """Is ``name`` a facility's named by a place and a katakana word, unspaced? Its word a facility's (屋島テラス,
     香南ランド, 松本ファーム: signatures [facility_kana]) whatever its address (tables25: a place not followed by 市区町村
     in its address, 屋島 of 屋島西町, and 3-character words were counted); or a coined word (香南アグリーム at
     高松市香南町…, takamatsu's agricultural_experience_facility) after a place of its own address that is no common
     family name: a person's family name is her municipality only by chance, and her katakana given name is short (中村ハル)
     or a foreign one (中村エミリー at 名古屋市中村区: a common family name, kept, tables25); a prefecture (山口県) or a
-    building (渡辺ハイツ) is no such place."""
+    building (渡辺ハイツ) is no such place. A row that gives a birth date or a sex (``born``) is a person's: a facility
+    has neither, and a coined name there is a resident named after her municipality (岸和田エミリー at 岸和田市,
+    tables26: 96 of 96 refused); only a facility word still refuses it."""
     if (m := _PLACE_AND_KANA.fullmatch(name)) is None:
         return False
     if _facility_word(m[1], m[2]):
         return True
-    return (m[1] in address and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
+    return not born and (m[1] in address and (_FACILITY_KANA.fullmatch(m[2]) is not None or V.looks_like_facility(name))
             and not _common_family(m[1])
             and any(address[i + len(m[1]):i + len(m[1]) + 1] in _MUNICIPAL for i in _places_of(address, m[1])))
 
@@ -1419,6 +1441,14 @@ class _RoleReader:
     needs_address: bool
     shares_address: bool
     postcode_at: int | None  # index in ``others`` of the postcode
+    born_at: tuple[int, ...] = ()  # indices in ``others`` of a person's own attributes (birth, sex): no facility's
+
+    def born(self, row: Sequence[object]) -> bool:
+        """Does ``row`` give this role's person a birth date or a sex (a person's row, no facility's)?"""
+        return any(self.others[j](row) for j in self.born_at)
+
+
+_BORN = frozenset({"birth", "sex"})  # a person's attributes no facility has (:meth:`_RoleReader.born`)
 
 
 def _readers(plan: SheetPlan, keys: tuple[str, ...]) -> list[_RoleReader]:
@@ -1432,7 +1462,8 @@ def _readers(plan: SheetPlan, keys: tuple[str, ...]) -> list[_RoleReader]:
         out.append(_RoleReader(i, p, _extractor(p, "name"), _extractor(p, "address") if own_address else None,
                                [_extractor(p, f) for f in keys[2:]], needs_address=not p.role,
                                shares_address=shares,
-                               postcode_at=keys[2:].index("postcode") if "postcode" in keys[2:] else None))
+                               postcode_at=keys[2:].index("postcode") if "postcode" in keys[2:] else None,
+                               born_at=tuple(j for j, f in enumerate(keys[2:]) if f in _BORN and f in p.cols)))
     return out
 
 
@@ -1465,7 +1496,7 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
             if rd.needs_address and not a:
                 continue  # an incomplete row: no record, not a rejection
             n, household = _household(n, row, plan.joint if not rd.plan.role else (), plan.joint_readings)
-            problem = _problem(n, a, head_names)
+            problem = _problem(n, a, head_names, bool(rd.born_at) and rd.born(row))
             if problem is not None:
                 rejected[problem] += 1
                 continue
@@ -1518,10 +1549,10 @@ def _joint_record(rec: tuple, other: tuple[str, str, bool], keys: tuple[str, ...
                                             for k, v in zip(keys[2:], rec[4:], strict=True)))
 
 
-def _problem(n: str, a: str, head_names: set[str]) -> Rejection | None:
+def _problem(n: str, a: str, head_names: set[str], born: bool = False) -> Rejection | None:
     if n in head_names:
         return Rejection.HEADER_REPEATED
-    if a and _place_and_kana(n, a):
+    if a and _place_and_kana(n, a, born):
         return Rejection.NOT_A_NAME
     return _name_problem(n) or (_address_problem(a) if a else None)
 
@@ -1551,7 +1582,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
     plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
     bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
     joint_mark, place_and_kana, place_mark = _JOINT_MARK.search, _place_and_kana, _PLACE_MARK.search
-    workplace = _workplace
+    workplace, born_at, shop = _workplace, rd.born_at, _shop_name()
     rows = 0
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
@@ -1564,12 +1595,13 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         if not a:
             continue
         if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
-                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a) and (place_mark(a) or not workplace(a))):
+                and n not in head_names and not joint_mark(n) and not place_and_kana(n, a) and (place_mark(a) or not workplace(a))
+                and not shop(n)):
             append((base + i, index, n, a, *[g(row) for g in others]))
             rows += 1
             continue
         n, household = _household(n, row, ())
-        problem = _problem(n, a, head_names)
+        problem = _problem(n, a, head_names, bool(born_at) and rd.born(row))
         if problem is not None:
             rejected[problem] += 1
             continue
@@ -1721,6 +1753,15 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
             else:
                 stream = chain(rows_on, stream)
     kind = kind_of or (_kind(plan, sample) if plan is not None else None)
+    top_table: tuple[SheetFinding, Sequence[Sequence[object]], int, int] | None = None
+    if (plan is None or kind is None) and later and raw is None and (top := _top_block(sample)) is not None:
+        # persons at the top above a run of other rows that never comes back (a log, a totals block): the mixed sample
+        # refused them and nothing resumed, the sheet was nothing (tables26); the block is a table of its own when
+        # (nearly) every one of its rows is a distinct person's, the rest of the sheet searched as before
+        at = (header_at + 1 if header_at is not None else 0) + top
+        if (first := _sinkless(name, head[:at], first_row, first_col)) is not None and _persons_block(
+                first, sum(1 for r in sample[:top] if _filled(r))):
+            top_table = first, head[:at], first_row, first_col
     if plan is None or kind is None:
         if raw is not None:
             head, stream, first_row, header = raw
@@ -1747,7 +1788,7 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
                              rest_text=texts[1], where=where if elsewhere_of is not None else None, theirs=theirs,
                              header_at=header_at)
         if elsewhere_of is None:
-            return below
+            return below if top_table is None else _below_top(name, *top_table, below)
         if below is None:
             return _spread_lead(name, elsewhere_of, sample, first_row, header_at, first_col, len(passed))
         # a table found below the lead's rows is kept beside the lead, never in its place: a header-less shift roster
@@ -1829,6 +1870,51 @@ def _analyse(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
     first = SheetFinding(name, header_row, columns, fields, keys, found, kind,
                          tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
     return first if second is None else _both_tables(first, second)
+
+
+TOP_SHARE = 0.8  # of a top block's filled rows, the share that are counted persons at least for it to be a table
+
+
+def _persons_block(trial: SheetFinding, rows_in: int) -> bool:
+    """Is a top block's trial (:func:`_sinkless`: every record kept) a person table: nearly all (TOP_SHARE) of its
+    ``rows_in`` filled rows counted, few refused, its names distinct (a property list's 12 works of one category at
+    one temple read 絵画 x 12 as persons: tables26's sweep)?"""
+    names = {r[2] for r in trial.rows}
+    return (trial.kind == SheetKind.PERSONS and trial.count >= TOP_SHARE * rows_in
+            and sum(trial.rejected.values()) <= (1 - TOP_SHARE) * rows_in and len(names) >= TOP_SHARE * len(trial.rows))
+
+
+def _below_top(name: str, top: SheetFinding, rows: Sequence[Sequence[object]], first_row: int, first_col: int,
+               below: SheetFinding | None) -> SheetFinding | None:
+    """The top block's persons with the table the later search found below them; the later search's alone when it read
+    any row of the block (no row counted twice). Its records go to the scan's store only now (a trial kept none)."""
+    if below is not None and any(r[0] < first_row + len(rows) for r in below.rows):
+        return below
+    if RECORD_SINK.get() is not None:
+        top = analyse_sheet(name, iter(rows), first_row, first_col, later=False) or top
+    return top if below is None else _both_tables(top, below)
+
+
+def _top_block(sample: Sequence[Sequence[object]]) -> int | None:
+    """The rows of a refused sample's first person block: its first BLOCK_MIN filled rows or more each a person's line
+    (a name before an address: :func:`_person_line`), ended by BLOCK_END filled rows in a row that are none (a log's,
+    a totals block's, an item list's); None for any other sample (cheap first: a sample whose first filled rows are no
+    person's lines is done after a few rows)."""
+    persons = run = 0
+    start = 0
+    for i, row in enumerate(sample):
+        if not _filled(row):
+            continue
+        if _person_line(row):
+            persons, run = persons + run + 1, 0
+        elif persons < BLOCK_MIN:
+            return None
+        else:
+            start = start if run else i
+            run += 1
+            if run == BLOCK_END:
+                return start
+    return None
 
 
 TABLE_GAP_ROWS = 3  # filled rows after a blank row that may be another table's header (a title, a note, then it)
@@ -2181,10 +2267,11 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     if a.kind == SheetKind.NAMES or b.kind == SheetKind.NAMES:  # a lead is no person table's part, but its rows are
         # said beside it, refused as the lead refused them (never dropped: fix18b)
         kept, lead = (b, a) if a.kind == SheetKind.NAMES and b.kind != SheetKind.NAMES else (a, b)
-        said = Counter(lead.rejected)
-        if kept.kind != SheetKind.NAMES and (unsaid := lead.row_count - said[Rejection.NAME_ELSEWHERE]) > 0:
-            said[Rejection.NO_ADDRESS] += unsaid  # a names-only list's rows beside a person table (tables19)
-        return replace(kept, rejected=dict(Counter(kept.rejected) + said))
+        said = dict(Counter(kept.rejected) + Counter(lead.rejected))  # the lead's refused rows said with the table's
+        if kept.kind != SheetKind.NAMES:  # a names-only list beside a person table: a lead of its own (tables26; its
+            # rows were said only as `no-address` rejections), its refusals said once, the table's
+            return replace(kept, rejected=said, lead=_both_leads(kept.lead, replace(lead, rejected={})))
+        return replace(kept, rejected=said)
     keys = (*a.keys, *(k for k in b.keys if k not in a.keys))
     roles = (*a.role_names, *(r for r in b.role_names if r not in a.role_names))
 
@@ -2209,7 +2296,21 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
     return SheetFinding(a.name, a.header_row, columns, [k for k in KINDS if k in a.fields or k in b.fields], keys,
                         list(islice(rows, EXAMPLES) if handed else rows), kind, roles,
                         dict(Counter(a.rejected) + Counter(b.rejected)), a.row_count + b.row_count,
-                        role_counts=counts)
+                        role_counts=counts, lead=_both_leads(a.lead, b.lead))
+
+
+def _both_leads(a: SheetFinding | None, b: SheetFinding | None) -> SheetFinding | None:
+    """Two names-only tables of one sheet (beside its persons) as one lead: rows, counts and rejections added; the first
+    one's columns and keys (a lead keeps the values of its first EXAMPLES rows only)."""
+    if a is None or b is None:
+        return a or b
+    columns = {k: list(v) for k, v in a.columns.items()}
+    for k, v in b.columns.items():
+        columns.setdefault(k, []).extend(c for c in v if c not in columns[k])
+    rows = [*a.rows, *(r if len(r) == 2 or b.keys == a.keys else  # a row of b's examples under a's keys
+                       (r[0], r[1], *(dict(zip(b.keys, r[2:], strict=True)).get(k, "") for k in a.keys)) for r in b.rows)]
+    return replace(a, columns=columns, rows=rows, row_count=a.row_count + b.row_count,
+                   rejected=dict(Counter(a.rejected) + Counter(b.rejected)))
 
 
 def _spread_table(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> RolePlan | None:

@@ -229,14 +229,30 @@ _PERSON_SPACED = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ
 
 
 def looks_like_address(value: object, strict: bool = False) -> bool:
-    """An address: prefecture or municipality, and (strict) block numbers. Latin text passes when not strict."""
+    """An address: prefecture or municipality, and (strict) block numbers. Latin text passes when not strict; strict, a
+    Japanese address written in English order (1-2-3 Nishishinjuku, Shinjuku-ku, Tokyo: :data:`_ROMAJI_ADDRESS`)."""
     t = nfkc(value)
     if len(t) < 2 or len(t) > 200 or parse_date(t) or _is_number(t):
         return False
     if _CJK.search(t):
         place = bool(_PREF.search(t) or _MUNI.search(t))
         return place and bool(_BLOCK.search(t)) if strict else place or bool(_BLOCK.search(t))
-    return not strict and bool(_LATIN.search(t))
+    return bool(_LATIN.search(t)) and (not strict or looks_like_romaji_address(t))
+
+
+# a Japanese address in English order, as foreign residents' lists write it (tables26): a block number (1-2-3, 4-5)
+# and a municipality with its romanised ending (Shinjuku-ku, Kawasaki-shi, Kita City) or a prefecture (Tokyo,
+# Kanagawa-ken, Osaka Prefecture), in either order
+_ROMAJI_BLOCK = re.compile(r"(?<![\d-])\d{1,4}(?:-\d{1,4}){1,3}(?![\d-])")
+_ROMAJI_PLACE = re.compile(r"\b[A-Z][a-z]+(?:-(?:ku|shi|cho|machi|mura|son|gun|ken|to|fu|dori)|\s+(?:City|Ward|Town|"
+                           r"Village|Prefecture))\b|\b(?:Tokyo|Osaka|Kyoto|Hokkaido)\b")
+
+
+def looks_like_romaji_address(value: object) -> bool:
+    """A Japanese address written in Latin letters in English order: a block number and a romanised place (1-2-3
+    Nishishinjuku, Shinjuku-ku, Tokyo; Roppongi 4-5-6, Minato-ku, Tokyo 106-0032)."""
+    t = nfkc(value)
+    return _ROMAJI_BLOCK.search(t) is not None and _ROMAJI_PLACE.search(t) is not None
 
 
 # a house's block number: 1-2-3, 2丁目3番4号, 三丁目, 123番地, 5番12号 (not a shelf's 1番棚 or a floor's 2階)
@@ -293,6 +309,24 @@ def looks_like_name(value: object) -> bool:
 
 
 _SPACES = re.compile(r"\s+")
+
+
+@cache
+def shop_types() -> tuple[str, ...]:
+    """The trade words that before or after a katakana family name make a shop's name (理容イケダ, イケダ眼科:
+    signatures/pii_columns.toml [facility_kana] shop_types), longest first."""
+    words = rules.load("pii_columns").get("facility_kana", {}).get("shop_types", [])
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def workplace_marks() -> tuple[str, ...]:
+    """The marks of a workplace that a plain address cell with no numeral and no place ending names alone (本社, 大阪支店):
+    [staff] office_marks without its building_marks (ビル, 会館, センター: a home's building too, tables26), NFKC
+    casefolded."""
+    staff = rules.load("pii_columns").get("staff", {})
+    buildings = set(staff.get("building_marks", []))
+    return tuple(unicodedata.normalize("NFKC", m).casefold() for m in staff.get("office_marks", []) if m not in buildings)
 
 
 @cache

@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .. import doctail
@@ -793,6 +793,8 @@ def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[st
 def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspection:
     """Reasons and rules of a workbook's personal-data sheets: ``pii`` for persons (and business contacts),
     ``pii-names`` for persons without addresses (a lead); the records only of the counted kinds."""
+    # a person table's names-only lead beside it (tables26): reported as a names-only sheet, at the same sheet
+    findings = [*findings, *(replace(f.lead, index=f.index, origin=f.origin) for f in findings if f.lead is not None)]
     kinds = {f.kind for f in findings}
     reasons, rules = [], []
     if kinds - {SheetKind.NAMES}:
