@@ -832,10 +832,23 @@ class Detail(Code):
                                                  "cpio archive inside the member skipped, not this one")
     CPIO_AFTER_TRAILER = "cpio-after-trailer", ("cpio: {n:d} bytes after the TRAILER!!! record, from byte {at:d}, are "
                                                  "neither zeros nor another cpio or compressed archive: not read")
+    CPIO_PART_UNSUPPORTED = "cpio-part-unsupported", ("cpio: the archive part from byte {at:d} ({n:d} bytes) is "
+                                                       "compressed with {format:word}, which no library leakscan has "
+                                                       "reads: not read")
     CPIO_SPECIAL = "cpio-special", "cpio {kind:word} (mode {mode:word}): not read"
     TAR_SKIPPED_TO_HEADER = ("tar-skipped-to-header", "tar: header at byte {start:d} damaged ({error:lib}); the member "
                              "there not read, its bytes skipped to the next whole header at byte {end:d} and the "
                              "members after it read")
+    TAR_MEMBER_READ_DAMAGED = ("tar-member-read-damaged", "tar: header at byte {start:d}: {why:detail}; its member "
+                               "read from byte {data:d} to {stop:d} {basis:detail}, and the members after it from the "
+                               "next whole header at byte {end:d}")
+    TAR_BY_SIZE = "tar-by-size", "as its size field says (a whole header or the end follows there)"
+    TAR_BY_INNER_END = "tar-by-inner-end", "up to the end-of-archive blocks of the tar it holds"
+    TAR_HEADER_BAD = "tar-header-bad", "the header does not read ({error:lib})"
+    TAR_NEGATIVE_SIZE = "tar-negative-size", ("its header declares a negative size ({size:d} bytes), so where its data "
+                                              "ends is unknown")
+    TAR_SKIPPED_PAST = ("tar-skipped-past", "tar: header at byte {start:d}: {why:detail}; the member there not read, "
+                        "its bytes skipped to the next whole header at byte {end:d} and the members after it read")
     TAR_INNER_END = ("tar-inner-end", "tar: end-of-archive blocks at byte {start:d}, read after a skipped header, end "
                      "a tar inside the member skipped, not this one; skipped to the next whole header at byte {end:d} "
                      "and the members after it read")

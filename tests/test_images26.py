@@ -1,0 +1,173 @@
+"""images26: issue #10's archive and image leftovers of session 25 (provenance after a skip, lz4 initramfs parts,
+a GPT partition walked at its moved start, the negative tar size in words, VMDK stand-ins marked per file).
+
+Every archive is written by GNU tar or GNU cpio (gzip/lz4 for the compressed parts); what is expected is what those
+tools list for each part (``tar -t``, ``cpio -t``)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from reports.details import detail_text
+from tests.conftest import run_leakscan
+from tests.image_data import LEAKED, leaked_workbook, sha256
+
+needs_tar = pytest.mark.skipif(shutil.which("tar") is None, reason="GNU tar not installed")
+needs_cpio = pytest.mark.skipif(shutil.which("cpio") is None, reason="GNU cpio not installed")
+
+
+def scan(source: Path, out: Path, *extra: str) -> tuple[int, dict, str]:
+    proc = run_leakscan("scan", str(source), "--name", LEAKED, "--out", str(out), "--quiet", "--workers", "1", *extra)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8")) if (out / "findings.json").exists() else {}
+    return proc.returncode, doc, proc.stderr
+
+
+def _tar(names: list[str], cwd: Path) -> bytes:
+    return subprocess.run(["tar", "--format=ustar", "-cf", "-", *names], cwd=cwd, capture_output=True,
+                          check=True).stdout
+
+
+def _cpio(fmt: str, names: list[str], cwd: Path) -> bytes:
+    return subprocess.run(["cpio", "-o", "--quiet", "-H", fmt], cwd=cwd, input="\n".join(names).encode() + b"\n",
+                          capture_output=True, check=True).stdout
+
+
+def _known(folder: Path, *blobs: bytes) -> Path:
+    path = folder / "known.txt"
+    path.write_text("".join(sha256(b) + "\n" for b in blobs))
+    return path
+
+
+def _paths(doc: dict, share: Path) -> list[str]:
+    return sorted(h["path"].split(str(share) + "/")[1] for h in doc["files"])
+
+
+def _negative(raw: bytearray, at: int) -> None:
+    """Make the header at AT declare a base-256 size of -2^40, its checksum made again (tarfile reads it)."""
+    raw[at + 124:at + 136] = b"\xff" + (-(1 << 40)).to_bytes(12, "big", signed=True)[1:]
+    raw[at + 148:at + 156] = b" " * 8
+    raw[at + 148:at + 156] = f"{sum(raw[at:at + 512]):06o}\0 ".encode()
+
+
+@needs_tar
+def test_members_of_a_tar_inside_a_damaged_or_negative_member_are_named_under_it(tmp_path: Path) -> None:
+    """backup.tar (GNU tar, ustar): first.txt, inner.tar (a tar itself, holding inner.txt), the named file.
+    (a) inner.tar's size field unreadable (a digit 'x'): the resync went block by block into inner.tar's own header
+    and inner.txt was named ``size.tar » inner.txt``, a member of the outer tar (images25's left item); (b) its size
+    read but its checksum broken: stepped over whole, inner.txt never read (review25i); (c) its header whole but its
+    size negative: the block search from its data read inner.txt as ``neg.tar » inner.txt`` (images25b's left
+    item). Now inner.tar's bytes, up to the end blocks of the tar it holds, are a member of its own, damaged:
+    ``X.tar » inner.tar » inner.txt``, and the named file after it is the outer's."""
+    inner, tree = tmp_path / "inner", tmp_path / "tree"
+    inner.mkdir()
+    tree.mkdir()
+    inner_txt = b"inner\n" * 3
+    (inner / "inner.txt").write_bytes(inner_txt)
+    (tree / "inner.tar").write_bytes(_tar(["inner.txt"], inner))
+    (tree / "first.txt").write_bytes(b"first\n")
+    leaked = leaked_workbook(seed=41, rows=6)
+    (tree / LEAKED).write_bytes(leaked)
+    whole = _tar(["first.txt", "inner.tar", LEAKED], tree)
+    header = whole.index(b"inner.tar\x00")
+    by_size, by_sum, neg = bytearray(whole), bytearray(whole), bytearray(whole)
+    by_size[header + 124 + 5] = ord("x")
+    by_sum[header + 148] ^= 0x01
+    _negative(neg, header)
+    assert tarfile.TarInfo.frombuf(bytes(neg[header:header + 512]), "utf-8", "strict").size == -(1 << 40)
+    share = tmp_path / "share"
+    share.mkdir()
+    files = {"size.tar": bytes(by_size), "size.tar.gz": gzip.compress(bytes(by_size), mtime=0),
+             "sum.tar": bytes(by_sum), "neg.tar": bytes(neg)}
+    for name, data in files.items():
+        (share / name).write_bytes(data)
+    rc, doc, err = scan(share, tmp_path / "out", "--known-hashes", str(_known(tmp_path, inner_txt, b"first\n")))
+    expected = sorted(f"{name} » {member}" for name in files
+                      for member in ("first.txt", "inner.tar » inner.txt", LEAKED))
+    assert _paths(doc, share) == expected, doc["skipped"]
+    assert {h["sha256"] for h in doc["files"] if h["inner_path"] == LEAKED} == {sha256(leaked)}
+    inner_rows = [h for h in doc["files"] if h["inner_path"] == "inner.txt"]
+    assert len(inner_rows) == 4 and {h["sha256"] for h in inner_rows} == {sha256(inner_txt)}
+    # the negative size in words in both languages (images25b's row showed ``size=-1099511627776`` in 「」 in ja)
+    row = next(s for s in doc["skipped"] if s["path"].endswith("/neg.tar"))
+    assert [c["code"] for c in row["detail_codes"]] == ["tar-member-read-damaged"], row
+    assert "declares a negative size (-1099511627776 bytes)" in row["detail"], row
+    ja = detail_text(row["detail"], row["reason"], "ja", row["detail_codes"])
+    assert "負のサイズ（-1,099,511,627,776 バイト）" in ja and "size=" not in ja and "「" not in ja, ja
+    assert rc == 1, err
+
+
+@needs_cpio
+def test_a_second_concatenated_cpio_after_a_skip_is_its_own_archive(tmp_path: Path) -> None:
+    """initrd.cpio: part 1 (newc: a.txt, b.txt, c.txt; b.txt's header damaged), then part 2 (newc: the named
+    file), as an initramfs is joined. After the skip past b.txt, part 1's TRAILER!!! was taken for that of a cpio
+    inside b.txt: c.txt named ``initrd.cpio » b.txt » c.txt`` and part 2's member as part 1's. Now b.txt's header
+    says b.txt's data lies before c.txt (the skip landed past it, not at its data): c.txt is part 1's, the trailer
+    part 1's own, the named file archive 2's (``cpio -t`` of each part lists the same)."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (one / name).write_bytes(name.encode() * 40)
+    leaked = leaked_workbook(seed=42, rows=6)
+    (two / LEAKED).write_bytes(leaked)
+    part1 = bytearray(_cpio("newc", ["a.txt", "b.txt", "c.txt"], one))
+    at = part1.index(b"b.txt\x00") - 110
+    part1[at + 46 + 3] = ord("x")  # a digit of its mtime: the header no longer reads
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "initrd.cpio").write_bytes(bytes(part1) + _cpio("newc", [LEAKED], two))
+    rc, doc, err = scan(share, tmp_path / "out", "--known-hashes",
+                        str(_known(tmp_path, *(n.encode() * 40 for n in ("a.txt", "b.txt", "c.txt")))))
+    assert _paths(doc, share) == ["initrd.cpio » a.txt", "initrd.cpio » c.txt", f"initrd.cpio » {LEAKED}"], \
+        doc["skipped"]
+    codes = [c["code"] for s in doc["skipped"] for c in s["detail_codes"]]
+    assert codes == ["cpio-skipped-to-header"], doc["skipped"]
+    assert rc == 1, err
+
+
+def _lz4(data: bytes, *flags: str) -> bytes:
+    return subprocess.run(["lz4", "-q", "-c", *flags], input=data, capture_output=True, check=True).stdout
+
+
+@needs_cpio
+@pytest.mark.skipif(shutil.which("lz4") is None, reason="lz4 not installed")
+def test_lz4_initramfs_parts_and_lz4_files_are_read_lzo_parts_said(tmp_path: Path) -> None:
+    """An initramfs as mkinitramfs joins it: a microcode newc cpio, then the main cpio compressed with ``lz4 -l``
+    (the kernel's legacy LZ4 frame); a ``.tar.lz4`` and a ``.csv.lz4`` in the LZ4 frame format (``lz4``'s
+    default). Before: the lz4 part was ``cpio-after-trailer`` ("neither zeros nor another cpio or compressed
+    archive"), the .lz4 files ``unsupported`` (LZ4 by magic): the named file unread in all three. Now they are read
+    (python-lz4). An lzop part (no lzo decoder among the dependencies) is said as lzop, not as unknown bytes."""
+    micro, main = tmp_path / "micro", tmp_path / "main"
+    micro.mkdir()
+    main.mkdir()
+    (micro / "GenuineIntel.bin").write_bytes(b"\x01" * 700)
+    leaked = leaked_workbook(seed=43, rows=6)
+    (main / LEAKED).write_bytes(leaked)
+    (main / "init").write_bytes(b"#!/bin/sh\n")
+    head = _cpio("newc", ["GenuineIntel.bin"], micro)
+    body = _cpio("newc", ["init", LEAKED], main)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "initrd.img-6.1.0").write_bytes(head + _lz4(body, "-l"))
+    (share / "initrd.img-4.15.0").write_bytes(_lz4(body, "-l"))  # a whole initramfs in legacy lz4 (Ubuntu 18.04)
+    (share / "backup.tar.lz4").write_bytes(_lz4(_tar([LEAKED], main)))
+    (share / "book.xlsx.lz4").write_bytes(_lz4(leaked, "--content-size"))
+    (share / "initrd.img-5.4.0").write_bytes(head + b"\x89LZO\x00\r\n\x1a\n" + b"\x10\x30" * 200)
+    rc, doc, err = scan(share, tmp_path / "out")
+    hits = sorted(h["path"].split(str(share) + "/")[1] for h in doc["files"] if h["sha256"] == sha256(leaked))
+    assert hits == [f"backup.tar.lz4 » {LEAKED}", "book.xlsx.lz4 » book.xlsx",
+                    f"initrd.img-4.15.0 » initrd.img-4.15.0 » {LEAKED}",
+                    f"initrd.img-6.1.0 » (archive 2 at byte 1024).cpio.lz4 » (archive 2 at byte 1024).cpio » {LEAKED}"], hits
+    said = {s["path"].split(str(share) + "/")[1]: [c["code"] for c in s["detail_codes"]] for s in doc["skipped"]}
+    assert said == {"initrd.img-5.4.0": ["cpio-part-unsupported"]}, doc["skipped"]
+    row = next(s for s in doc["skipped"] if s["path"].endswith("initrd.img-5.4.0"))
+    assert "lzop" in row["detail"], row
+    assert rc == 1, err
