@@ -1299,6 +1299,8 @@ class Detail(Code):
     FS_AFTER_OVERLAP = "fs-after-overlap", ("a file system inside {name:name}, {at:d} bytes after its start, where "
                                             "{other:name} it overlaps ends (its table entry's start moved?): walked "
                                             "there")
+    PARTITION_WALKED_MOVED = "partition-walked-moved", ("{name:name}: no file system at the start its table entry "
+                                                         "gives; its file system was found and walked as {moved:name}")
     LV_READ_JOINED = "lv-read-joined", "logical volume {shape:word}, read joined by leakscan from its metadata"
     LV_RUNS_PAST_PV = "lv-runs-past-pv", ("runs past the end of its physical volume: {held:d} of its {size:d} bytes are "
                                           "in it (damaged metadata?); the rest cannot be examined")

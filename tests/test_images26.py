@@ -171,3 +171,46 @@ def test_lz4_initramfs_parts_and_lz4_files_are_read_lzo_parts_said(tmp_path: Pat
     row = next(s for s in doc["skipped"] if s["path"].endswith("initrd.img-5.4.0"))
     assert "lzop" in row["detail"], row
     assert rc == 1, err
+
+
+@pytest.mark.skipif(shutil.which("sfdisk") is None or shutil.which("mke2fs") is None, reason="sfdisk or mke2fs")
+def test_a_gpt_partition_walked_at_its_moved_start_keeps_no_no_file_system_row(tmp_path: Path) -> None:
+    """images25's disk: sfdisk GPT, two ext2 (mke2fs -d), p2's start moved inside p1 in both table copies. p2's ext2
+    at its old start was walked (``p2-at-2097152``, the named file found) but p2's own row stayed ``unsupported``
+    "holds data but no file system" and the scan ended 3 (INCOMPLETE) though nothing was left unread. Now p2's row
+    is replaced by a volume note naming where its file system was walked, exit 1. The same disk whose moved ext2
+    cannot be opened (its block size field damaged: ``fsstat`` refuses it too) keeps p2's row and exit 3."""
+    from tests.test_images25 import _move_gpt_start
+
+    disk = tmp_path / "disk.raw"
+    disk.write_bytes(b"")
+    subprocess.run(["truncate", "-s", "20M", str(disk)], check=True)
+    subprocess.run(["sfdisk", "-q", str(disk)], input=b"label: gpt\nstart=2048, size=8192\nstart=10240, size=8192\n",
+                   check=True)
+    leaked = leaked_workbook(seed=44, rows=6)
+    for n, start in ((1, 2048), (2, 10240)):
+        tree = tmp_path / f"t{n}"
+        tree.mkdir()
+        (tree / f"p{n}.txt").write_bytes(b"partition %d\n" % n)
+        if n == 2:
+            (tree / LEAKED).write_bytes(leaked)
+        subprocess.run(["mke2fs", "-q", "-t", "ext2", "-d", str(tree), "-E", f"offset={start * 512}", str(disk), "4M"],
+                       check=True)
+    data = bytearray(disk.read_bytes())
+    _move_gpt_start(data, 1, 6144)
+    broken = bytearray(data)
+    broken[10240 * 512 + 1024 + 24] = 0x50  # s_log_block_size: a block of 2^(10+80) bytes
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "moved.raw").write_bytes(bytes(data))
+    rc, doc, err = scan(share / "moved.raw", tmp_path / "out")
+    assert [h["path"] for h in doc["files"]] == [f"{share / 'moved.raw'} » p2-at-2097152 (ext2) » /{LEAKED}"]
+    assert not [s for s in doc["skipped"] if " » p2 » " in s["path"]], doc["skipped"]
+    volumes = {v["name"]: v for d in doc["scan"]["source_details"] for v in d.get("volumes", [])}
+    assert "partition-walked-moved" in json.dumps(volumes["p2"]), volumes["p2"]
+    assert rc == 1, err
+    (share / "broken.raw").write_bytes(bytes(broken))
+    rc, doc, err = scan(share / "broken.raw", tmp_path / "out2")
+    assert [s["path"].rsplit(" » ", 1)[0] for s in doc["skipped"] if s["reason"] == "unsupported"][:1] == \
+        [f"{share / 'broken.raw'} » p2"], doc["skipped"]
+    assert rc == 3, err
