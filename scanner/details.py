@@ -1299,6 +1299,9 @@ class Detail(Code):
     FS_AFTER_OVERLAP = "fs-after-overlap", ("a file system inside {name:name}, {at:d} bytes after its start, where "
                                             "{other:name} it overlaps ends (its table entry's start moved?): walked "
                                             "there")
+    FILE_BLOCKS_READ_AS_ZEROS = "file-blocks-read-as-zeros", ("{n:d} bytes of its blocks lie in {names:name}, missing "
+                                                               "and read as zeros: its content and hash are not the "
+                                                               "original file's")
     PARTITION_WALKED_MOVED = "partition-walked-moved", ("{name:name}: no file system at the start its table entry "
                                                          "gives; its file system was found and walked as {moved:name}")
     LV_READ_JOINED = "lv-read-joined", "logical volume {shape:word}, read joined by leakscan from its metadata"

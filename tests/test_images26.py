@@ -214,3 +214,85 @@ def test_a_gpt_partition_walked_at_its_moved_start_keeps_no_no_file_system_row(t
     assert [s["path"].rsplit(" » ", 1)[0] for s in doc["skipped"] if s["reason"] == "unsupported"][:1] == \
         [f"{share / 'broken.raw'} » p2"], doc["skipped"]
     assert rc == 3, err
+
+
+VMDK_DESCRIPTOR = """# Disk DescriptorFile
+version=1
+CID=12345678
+parentCID=ffffffff
+createType="twoGbMaxExtentSparse"
+
+# Extent description
+{extents}
+
+# The Disk Data Base
+#DDB
+
+ddb.virtualHWVersion = "4"
+ddb.adapterType = "ide"
+"""
+
+
+def _split_sparse_vmdk(raw: Path, folder: Path, mib: int) -> list[str]:
+    """RAW as a split sparse VMDK of MIB-MiB extents: each extent a sparse extent file (qemu-img monolithicSparse
+    of that slice), a descriptor listing them (qemu-img's twoGbMaxExtentSparse writes 2 GiB extents only: too big
+    to test which file lies in which extent). ``qemu-img convert`` reads the set back to RAW's bytes."""
+    data = raw.read_bytes()
+    step = mib << 20
+    names = []
+    for n, at in enumerate(range(0, len(data), step), 1):
+        piece = folder / f"p{n}.raw"
+        piece.write_bytes(data[at:at + step])
+        names.append(f"disk-s{n:03d}.vmdk")
+        subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o", "subformat=monolithicSparse",
+                        str(piece), str(folder / names[-1])], check=True)
+        piece.unlink()
+    extents = "\n".join(f'RW {step // 512} SPARSE "{name}"' for name in names)
+    (folder / "disk.vmdk").write_text(VMDK_DESCRIPTOR.format(extents=extents))
+    back = folder / "back.raw"
+    subprocess.run(["qemu-img", "convert", "-f", "vmdk", "-O", "raw", str(folder / "disk.vmdk"), str(back)], check=True)
+    assert back.read_bytes() == data
+    back.unlink()
+    return names
+
+
+@pytest.mark.skipif(any(shutil.which(t) is None for t in ("qemu-img", "mke2fs", "debugfs", "istat")),
+                    reason="qemu-img, e2fsprogs or The Sleuth Kit not installed")
+def test_a_file_hashed_through_a_stand_in_extents_zeros_is_marked(tmp_path: Path) -> None:
+    """A split sparse VMDK of three 8 MiB extents over an ext2 (1 KiB blocks) holding small.txt (in extent 1) and
+    big.bin (12 MB: its blocks run from extent 1 into extent 2); disk-s002.vmdk missing. images25's stand-in reads
+    extent 2 as zeros: big.bin was listed ``ok`` with a SHA-256 that is not the file's (zeros for 4 MB of it), only
+    the image's row saying some file may be so. Now big.bin is marked ``corrupt`` with the extent named
+    (``file-blocks-read-as-zeros``); small.txt, wholly in extent 1, stays ``ok`` with its true hash."""
+    tree, folder = tmp_path / "tree", tmp_path / "vm"
+    tree.mkdir()
+    folder.mkdir()
+    big = bytes(range(256)) * 46875  # 12,000,000 bytes
+    (tree / "small.txt").write_bytes(b"small\n")
+    raw = tmp_path / "disk.raw"
+    subprocess.run(["truncate", "-s", "24M", str(raw)], check=True)
+    subprocess.run(["mke2fs", "-q", "-t", "ext2", "-b", "1024", "-d", str(tree), str(raw)], check=True)
+    (tmp_path / "big.bin").write_bytes(big)  # written after small.txt: its blocks follow, into extent 2
+    subprocess.run(["debugfs", "-w", "-R", f"write {tmp_path / 'big.bin'} big.bin", str(raw)], capture_output=True,
+                   check=True)
+    in_extent_2 = {}  # by The Sleuth Kit's own block list (istat): whether a block of the file lies in 8-16 MiB
+    for name in ("big.bin", "small.txt"):
+        inode = subprocess.run(["ifind", "-n", name, str(raw)], capture_output=True, text=True, check=True).stdout
+        shown = subprocess.run(["istat", str(raw), inode.strip()], capture_output=True, text=True, check=True).stdout
+        blocks = [int(b) for b in shown.split("Direct Blocks:", 1)[1].split() if b.isdigit()]
+        in_extent_2[name] = any(8192 <= b < 16384 for b in blocks)
+    assert in_extent_2 == {"big.bin": True, "small.txt": False}, in_extent_2
+    names = _split_sparse_vmdk(raw, folder, 8)
+    (folder / names[1]).unlink()
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(folder / "disk.vmdk"), "--name", "big.bin", "--name", "small.txt", "--out",
+                        str(out), "--quiet", "--workers", "1")
+    assert "Traceback" not in done.stderr, done.stderr
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    files = {h["inner_path"]: h for h in doc["files"]}
+    assert files["/small.txt"]["status"] == "ok" and files["/small.txt"]["sha256"] == sha256(b"small\n")
+    marked = files["/big.bin"]
+    assert marked["status"] == "corrupt" and marked["sha256"] != sha256(big), marked
+    assert "file-blocks-read-as-zeros" in json.dumps(marked["status_detail_codes"]), marked
+    assert "disk-s002.vmdk" in marked["status_detail"], marked
+    assert done.returncode == 3

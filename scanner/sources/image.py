@@ -1359,6 +1359,14 @@ class ImageSource:
                 "volume_system": layer.facts.get("volume_system", ""), "note": note}))
         return out
 
+    def _zeros_in(self, layer: Layer) -> tuple[tuple[int, int, str], ...]:
+        """The spans of LAYER (from its start) that a missing extent's stand-in reads as zeros (image_parents)."""
+        if not self._stand_ins or layer.offset is None:
+            return ()
+        end = layer.offset + layer.size if layer.size else 1 << 62
+        return tuple((max(at, layer.offset) - layer.offset, min(at + size, end) - layer.offset, name)
+                     for name, at, size in self._stand_ins if at < end and layer.offset < at + size)
+
     def _drop_moved_rows(self) -> None:
         """A partition with no file system at its table start whose file system was found where the partition it
         overlaps ends and walked there (_fs_after_overlap): its "no file system" row made the scan INCOMPLETE (exit 3)
@@ -2169,7 +2177,7 @@ class ImageSource:
             hops = self._hops(layer, opened.label)
             if self.layer_started is not None:
                 self.layer_started(index, hops)
-            ctx = FsContext(self._source, hops, opened.fs, opened.label)
+            ctx = FsContext(self._source, hops, opened.fs, opened.label, self._zeros_in(layer))
             walk = walk_fs if opened.walker.startswith("The Sleuth Kit") else walk_dfvfs
             name = "/".join(layer.names)
             self.walking = (f"walking {name} ({opened.label})",
