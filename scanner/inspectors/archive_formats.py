@@ -1384,7 +1384,7 @@ def _multistream_reader(data: bytes) -> IO[bytes]:
               bz2.BZ2File(raw) if data.startswith(b"BZh") else
               lzma.LZMAFile(raw, format=lzma.FORMAT_ALONE) if _any_lzma_alone(data) else
               _zstd().ZstdFile(raw) if _zstd_head(data) else
-              load("lz4.frame").LZ4FrameFile(raw) if data.startswith(LZ4_MAGIC) else
+              _lz4("frame").LZ4FrameFile(raw) if data.startswith(LZ4_MAGIC) else
               _Lz4LegacyFile(data) if data.startswith(LZ4_LEGACY_MAGIC) else lzma.LZMAFile(raw))
     return cast(IO[bytes], _Multistream(reader))
 
@@ -1979,6 +1979,12 @@ def _zstd() -> Any:
     return load("backports.zstd")
 
 
+def _lz4(part: str) -> Any:
+    """python-lz4's frame or block module (MissingBackend, with the install hint, when lz4 is not installed)."""
+    load("lz4")
+    return importlib.import_module(f"lz4.{part}")
+
+
 def _any_lzma_alone(data: bytes) -> bool:
     """A legacy .lzma stream, by the looser header check (the file was taken as compressed by its content or by its
     .lzma/.tlz name before it got here; gzip, bzip2 and xz have their magic first)."""
@@ -2018,7 +2024,7 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True,
         d: Any = (zlib.decompressobj(wbits=31) if head.startswith(b"\x1f\x8b") else
                   bz2.BZ2Decompressor() if head.startswith(b"BZh") else
                   lzma.LZMADecompressor() if head.startswith(b"\xfd7zXZ\x00") else
-                  load("lz4.frame").LZ4FrameDecompressor() if head.startswith(LZ4_MAGIC) else
+                  _lz4("frame").LZ4FrameDecompressor() if head.startswith(LZ4_MAGIC) else
                   _Lz4Legacy(rest) if head.startswith(LZ4_LEGACY_MAGIC) else
                   lzma.LZMADecompressor(format=lzma.FORMAT_ALONE) if not out.size and lzma_alone(head, named=True)
                   else _zstd().ZstdDecompressor() if zstd else None)
@@ -2075,7 +2081,7 @@ class _Lz4Legacy:
     def __init__(self, data: memoryview) -> None:
         self.data, self.consumed, self.eof, self.needs_input = data, 4, False, False
         self.unused_data, self.pending = b"", b""
-        self.block = load("lz4.block")
+        self.block = _lz4("block")
 
     def decompress(self, _piece: bytes, max_length: int) -> bytes:
         while not self.pending:
