@@ -263,7 +263,7 @@ class ImageStreamEntry(ImageEntry):
 _RUN_NOT_ON_DISK = int(pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE) | int(pytsk3.TSK_FS_ATTR_RUN_FLAG_FILLER)
 
 
-def blocks_read_as_zeros(tsk_file: Any, fs: Any, zeros: tuple[tuple[int, int, str], ...]) -> str | None:
+def blocks_read_as_zeros(tsk_file: pytsk3.File, fs: pytsk3.FS_Info, zeros: tuple[tuple[int, int, str], ...]) -> str | None:
     """The detail for a file whose non-resident runs (data, and the indirect blocks TSK lists with them) meet a
     span read as zeros: how many of its bytes and which extent files; None when none does (or TSK lists no runs)."""
     try:
