@@ -28,6 +28,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "pypdf": ("pypdf", "files attached to PDFs"),
     "pyreadstat": ("pyreadstat", "SPSS, Stata and SAS data files (.sav, .dta, .sas7bdat, .xpt)"),
     "backports.zstd": ("backports.zstd", "Zstandard-compressed files (.zst, .tar.zst)"),
+    "lz4": ("lz4", "LZ4-compressed files (.lz4, .tar.lz4, lz4 -l initramfs parts)"),
     "pyzipper": ("pyzipper", "AES-encrypted zip members (with --password-file)"),
     "pylnk": ("liblnk-python", "Windows shortcuts (.lnk) and jump lists"),
     "pyolecf": ("libolecf-python", "jump lists (automaticDestinations-ms)"),

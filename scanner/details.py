@@ -837,10 +837,23 @@ class Detail(Code):
                                                  "cpio archive inside the member skipped, not this one")
     CPIO_AFTER_TRAILER = "cpio-after-trailer", ("cpio: {n:d} bytes after the TRAILER!!! record, from byte {at:d}, are "
                                                  "neither zeros nor another cpio or compressed archive: not read")
+    CPIO_PART_UNSUPPORTED = "cpio-part-unsupported", ("cpio: the archive part from byte {at:d} ({n:d} bytes) is "
+                                                       "compressed with {format:word}, which no library leakscan has "
+                                                       "reads: not read")
     CPIO_SPECIAL = "cpio-special", "cpio {kind:word} (mode {mode:word}): not read"
     TAR_SKIPPED_TO_HEADER = ("tar-skipped-to-header", "tar: header at byte {start:d} damaged ({error:lib}); the member "
                              "there not read, its bytes skipped to the next whole header at byte {end:d} and the "
                              "members after it read")
+    TAR_MEMBER_READ_DAMAGED = ("tar-member-read-damaged", "tar: header at byte {start:d}: {why:detail}; its member "
+                               "read from byte {data:d} to {stop:d} {basis:detail}, and the members after it from the "
+                               "next whole header at byte {end:d}")
+    TAR_BY_SIZE = "tar-by-size", "as its size field says (a whole header or the end follows there)"
+    TAR_BY_INNER_END = "tar-by-inner-end", "up to the end-of-archive blocks of the tar it holds"
+    TAR_HEADER_BAD = "tar-header-bad", "the header does not read ({error:lib})"
+    TAR_NEGATIVE_SIZE = "tar-negative-size", ("its header declares a negative size ({size:d} bytes), so where its data "
+                                              "ends is unknown")
+    TAR_SKIPPED_PAST = ("tar-skipped-past", "tar: header at byte {start:d}: {why:detail}; the member there not read, "
+                        "its bytes skipped to the next whole header at byte {end:d} and the members after it read")
     TAR_INNER_END = ("tar-inner-end", "tar: end-of-archive blocks at byte {start:d}, read after a skipped header, end "
                      "a tar inside the member skipped, not this one; skipped to the next whole header at byte {end:d} "
                      "and the members after it read")
@@ -1291,6 +1304,11 @@ class Detail(Code):
     FS_AFTER_OVERLAP = "fs-after-overlap", ("a file system inside {name:name}, {at:d} bytes after its start, where "
                                             "{other:name} it overlaps ends (its table entry's start moved?): walked "
                                             "there")
+    FILE_BLOCKS_READ_AS_ZEROS = "file-blocks-read-as-zeros", ("{n:d} bytes of its blocks lie in {names:name}, missing "
+                                                               "and read as zeros: its content and hash are not the "
+                                                               "original file's")
+    PARTITION_WALKED_MOVED = "partition-walked-moved", ("{name:name}: no file system at the start its table entry "
+                                                         "gives; its file system was found and walked as {moved:name}")
     LV_READ_JOINED = "lv-read-joined", "logical volume {shape:word}, read joined by leakscan from its metadata"
     LV_RUNS_PAST_PV = "lv-runs-past-pv", ("runs past the end of its physical volume: {held:d} of its {size:d} bytes are "
                                           "in it (damaged metadata?); the rest cannot be examined")

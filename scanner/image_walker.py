@@ -90,6 +90,11 @@ class _Probe:
 
     __slots__ = ("_entry", "name", "deleted", "kind", "st", "st_error", "head", "head_error")
 
+    @property
+    def damage(self) -> str | None:
+        """Why the entry's content as read is not the file's (blocks read as zeros), for examine.pick."""
+        return getattr(self._entry, "damage", None)
+
     def __init__(self, entry: WalkerEntry) -> None:
         self._entry = entry
         self.name, self.deleted, self.kind = entry.name, entry.deleted, entry.kind
@@ -144,7 +149,7 @@ class Found:
     """What the walker read of one file the scan will look at (plain values: they travel to the scan)."""
 
     __slots__ = ("st", "st_error", "head", "head_error", "data", "data_error", "hashed", "hashed_error", "wanted",
-                 "affinity")
+                 "affinity", "damage")
 
     def __init__(self, probe: _Probe) -> None:
         self.st, self.st_error = probe.st, _plain(probe.st_error)
@@ -156,13 +161,14 @@ class Found:
         self.data_error: tuple[Status, str] | None = None
         self.hashed: tuple[FileStat, ReadResult, int] | None = None  # larger files: read and hashed here
         self.hashed_error: tuple[Status, str] | None = None
+        self.damage: str | None = probe.damage  # its blocks read as zeros in part (a missing extent's stand-in)
 
     @classmethod
     def stopped(cls, detail: str) -> Found:
         """A file a walker died (or stalled) on: not read again; every question about it says why."""
         found = cls.__new__(cls)
         error = (Status.WALK_STOPPED, detail)
-        found.st = found.head = found.data = found.hashed = found.wanted = found.affinity = None
+        found.st = found.head = found.data = found.hashed = found.wanted = found.affinity = found.damage = None
         found.st_error = found.head_error = found.data_error = found.hashed_error = error
         return found
 
@@ -528,6 +534,11 @@ class WalkedEntry:
             return io.BytesIO(found.head)
         raise ReadError(Status.WALK_STOPPED, NOT_LISTED)
 
+    @property
+    def damage(self) -> str | None:
+        """Why its content as the walker read it is not the file's (blocks read as zeros), or None."""
+        return self._found.damage if self._found is not None else None
+
     def checked(self) -> tuple[tuple[int, ...], str | None, ReadError | None] | None:
         """The walker's verdict of the inspectors' cheap checks (wanted, affinity, error reading the head), made
         on the same values with the same inspectors: examine.pick takes it instead of asking each inspector
@@ -542,7 +553,7 @@ class WalkedEntry:
         from .work import BytesRef
 
         data = self._found.data if self._found is not None else None
-        return BytesRef(data) if data is not None else None
+        return BytesRef(data, self.damage) if data is not None else None
 
     def _hashed(self, count: Callable[[int], None]) -> tuple[FileStat, ReadResult]:
         found = self._found

@@ -278,7 +278,7 @@ class Dispatcher:
             self._ready(out, entry.location.key() if self.ctx.state is not None else None)
             return None
         if len(data) <= cap:
-            task.ref = BytesRef(data)
+            task.ref = BytesRef(data, getattr(entry, "damage", None))
         return task
 
     def _small(self, entry: Entry, cand: Candidate) -> LiveRef | BytesRef | None:
@@ -298,7 +298,7 @@ class Dispatcher:
             return None
         if not cand.matches and not self._hit(entry, read) and all(i.settles_here(read.data) for i in inspectors):  # type: ignore[attr-defined]
             return LiveRef(entry, read)
-        return BytesRef(read.data)
+        return BytesRef(read.data, getattr(entry, "damage", None))
 
     def _quiet_empty(self, entry: Entry, task: FileTask) -> bool:
         """An empty file read here (``_small``: opened, still empty) that no name rule or known hash makes a hit,

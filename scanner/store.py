@@ -36,6 +36,7 @@ LIBRARIES: dict[str, str] = {
     "tnefparse": "tnefparse", "compressed-rtf": "compressed_rtf", "striprtf": "striprtf",
     "pypdf": "pypdf",  # files attached to a PDF (scanner.inspectors.pdf_attachments)
     "pyreadstat": "pyreadstat",  # SPSS, Stata and SAS data files (scanner.statsdata)
+    "lz4": "lz4",  # .lz4/.tar.lz4 and lz4 initramfs parts (images26)
     "backports.zstd": "backports.zstd",  # .zst files (Python 3.14+: the standard library's compression.zstd)
     # the image files' own headers (parents, backing files, extents), libyal bindings that come with dfvfs
     "libvhdi-python": "pyvhdi", "libqcow-python": "pyqcow", "libvmdk-python": "pyvmdk", "libphdi-python": "pyphdi",

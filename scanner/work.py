@@ -46,9 +46,10 @@ class BytesRef:
     __reduce__ = fields_reduce
 
     data: bytes
+    damage: str | None = None  # why the bytes as read are not the file's (images26: blocks read as zeros)
 
     def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> Entry:
-        return MemoryEntry(location, name, deleted, st, self.data)
+        return MemoryEntry(location, name, deleted, st, self.data, self.damage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +67,13 @@ class LiveRef:
 class MemoryEntry:
     """An entry whose bytes were read by the scan process."""
 
-    __slots__ = ("location", "name", "deleted", "_stat", "_data")
+    __slots__ = ("location", "name", "deleted", "_stat", "_data", "damage")
     kind = "file"
 
-    def __init__(self, location: Location, name: str, deleted: bool, st: FileStat, data: bytes) -> None:
+    def __init__(self, location: Location, name: str, deleted: bool, st: FileStat, data: bytes,
+                 damage: str | None = None) -> None:
         self.location, self.name, self.deleted, self._stat, self._data = location, name, deleted, st, data
+        self.damage = damage  # the source entry's (examine.finish lists the file as damaged with it)
 
     def stat(self) -> FileStat:
         return self._stat

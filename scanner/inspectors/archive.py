@@ -39,6 +39,8 @@ from .archive_members import (
     DOCUMENT_EXTS,
     DOCUMENT_MARKERS,
     GZIP_MAGIC,
+    LZ4_LEGACY_MAGIC,
+    LZ4_MAGIC,
     NOT_ARCHIVE_EXTS,
     PLAIN_ZIP_EXTS,
     SEVENZ_MAGIC,
@@ -84,7 +86,7 @@ def sniff(head: bytes) -> str | None:
         return "tar"
     if head.startswith(CPIO_ASCII_MAGIC) or _binary_cpio(head):
         return "cpio"
-    if (head.startswith((GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC)) or (head[:3] == b"BZh" and head[4:10] == b"1AY&SY")
+    if (head.startswith((GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, LZ4_MAGIC, LZ4_LEGACY_MAGIC)) or (head[:3] == b"BZh" and head[4:10] == b"1AY&SY")
             or zstd_after_skippable(head)):
         return "compressed"  # whatever the name: a backup.dat or a file with no extension is still read
     if lzma_alone(head):

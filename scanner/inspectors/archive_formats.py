@@ -42,7 +42,10 @@ from ..timeutil import iso_utc
 from . import bzip2_blocks, sevenz_header
 from .archive_members import (
     DOCUMENT_MARKERS,
+    LZ4_LEGACY_MAGIC,
+    LZ4_MAGIC,
     LZMA_EXTS,
+    UNSUPPORTED_MAGIC,
     ZIP_MAGIC,
     ZSTD_MAGIC,
     ArchiveLimits,
@@ -63,9 +66,9 @@ ENCRYPTED_FLAG = 0x1
 AES_METHOD = 99
 
 
-COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", ZSTD_MAGIC)
+COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", ZSTD_MAGIC, LZ4_MAGIC, LZ4_LEGACY_MAGIC)
 TAR_EXTS = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.lzma", ".tlz", ".tar.zst",
-            ".tzst")
+            ".tzst", ".tar.lz4")
 
 
 def guess_by_name(name: str, data: bytes) -> str | None:
@@ -1380,8 +1383,28 @@ def _multistream_reader(data: bytes) -> IO[bytes]:
     reader = (gzip.GzipFile(fileobj=raw, mode="rb") if data.startswith(b"\x1f\x8b") else
               bz2.BZ2File(raw) if data.startswith(b"BZh") else
               lzma.LZMAFile(raw, format=lzma.FORMAT_ALONE) if _any_lzma_alone(data) else
-              _zstd().ZstdFile(raw) if _zstd_head(data) else lzma.LZMAFile(raw))
+              _zstd().ZstdFile(raw) if _zstd_head(data) else
+              _lz4("frame").LZ4FrameFile(raw) if data.startswith(LZ4_MAGIC) else
+              _Lz4LegacyFile(data) if data.startswith(LZ4_LEGACY_MAGIC) else lzma.LZMAFile(raw))
     return cast(IO[bytes], _Multistream(reader))
+
+
+class _Lz4LegacyFile:
+    """LZ4 legacy streams one after another (``cat``), read a chunk at a time as Python's file readers are."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.at = memoryview(data), 0
+        self.d = _Lz4Legacy(self.data)
+
+    def read1(self, size: int = -1) -> bytes:
+        while True:
+            chunk = self.d.decompress(b"", size if size >= 0 else 1 << 62)
+            if chunk or not self.d.eof:
+                return chunk
+            self.at += self.d.consumed
+            if not bytes(self.data[self.at:self.at + 4]) == LZ4_LEGACY_MAGIC:
+                return b""  # the end (zeros or other bytes after it are no stream)
+            self.d = _Lz4Legacy(self.data[self.at:])
 
 
 def _norm(name: str) -> str:
@@ -1425,14 +1448,16 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             # stream a block, pigz --independent and ``cat`` gzip members, xz of parts): one tar to GNU tar and
             # libarchive; tarfile's own decompressors stop after the first. Python's file readers go on.
             multistream = _multistream_reader(data)
-        if multistream is None and (_any_lzma_alone(data) or _zstd_head(data)):
-            # tarfile knows .lzma with an 8 MiB dictionary only, and no Zstandard before Python 3.14
+        if multistream is None and (_any_lzma_alone(data) or _zstd_head(data) or data.startswith(LZ4_MAGIC)
+                                    or data.startswith(LZ4_LEGACY_MAGIC)):
+            # tarfile knows .lzma with an 8 MiB dictionary only, no Zstandard before Python 3.14, and no LZ4
             multistream = _multistream_reader(data)
     if garbled and data.startswith(b"BZh"):  # a bzip2 block damaged: tarfile stops there (split15)
         rec = bzip2_blocks.recover(data, ratio_limit, 0)  # the decoder's bytes of the damaged block are made up
         if rec is not None and (rec.head or rec.runs):
             return Opened(partial(_tar_from_blocks, parent, hop, ctx, caps, rec))
     head: str | None = None  # the first header damaged, skipped to the next whole one (as GNU tar does)
+    first_held: _Held | None = None
     try:
         tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
               else tarfile.open(fileobj=multistream, mode="r|", tarinfo=_WatchedTarInfo))
@@ -1440,8 +1465,8 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
         resumed = _tar_resync(None, data, ratio_limit)
         if resumed is None:
             raise
-        _, found, tf, error = resumed
-        head = say(Detail.TAR_SKIPPED_TO_HEADER, start=0, end=found, error=error)
+        _, found, tf, error, first_held = resumed
+        head = _skip_said(0, found, say(Detail.TAR_HEADER_BAD, error=error), first_held)
 
     def mark(item: Item) -> Item:
         if garbled and isinstance(item, ArchiveMemberEntry) and not item.damage:
@@ -1450,6 +1475,21 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
 
     regular: dict[str, tarfile.TarInfo] = {}  # regular members by name, for the hard links that follow them
 
+    def held_member(held: _Held, said: str) -> Item:
+        """A member whose header is damaged read from the bytes its size or the tar it holds gives: a tar in it is
+        opened as this member's own (``backup.tar » inner.tar » inner.txt``), marked with the damage."""
+        m = _Member(held.name, held.raw_hex, len(held.body), None, None)
+        blocked = caps.declared(len(held.body), None)
+        if blocked is None and len(held.body) > caps.member_memory:
+            blocked = (Status.TOO_LARGE, say(Detail.TAR_MEMBER_OVER_CAP, size=len(held.body), cap=caps.member_memory))
+        charged = 0
+        if blocked is None:
+            caps.budget.charge(charged := len(held.body))
+        got = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, held.body), blocked, charged)
+        if isinstance(got, ArchiveMemberEntry):
+            got.damage = said
+        return mark(got)
+
     def items() -> Iterator[Item]:
         if garbled:
             yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_STREAM_DAMAGED, **garbled))
@@ -1457,6 +1497,8 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield Skipped(parent.location, Status.CORRUPT, after)
         if head:
             yield Skipped(parent.location, Status.CORRUPT, head)
+            if first_held is not None:
+                yield held_member(first_held, head)
         nonlocal tf
         count, skips = 0, 0
         negative: tarfile.TarInfo | None = None  # the last member declared a negative size: where it ends is unknown
@@ -1466,9 +1508,12 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 # backwards is not allowed" named as the cause (images25b). GNU tar skips to the next header.
                 next_header, rest = _tar_after_negative(data, negative, ratio_limit)
                 if next_header is not None and skips < _TAR_SKIPS:
-                    header_at, tf = next_header
-                    yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_SKIPPED_TO_HEADER,
-                                  start=negative.offset, end=header_at, error=f"size={negative.size}"))
+                    header_at, tf, held = next_header
+                    said = _skip_said(negative.offset, header_at, say(Detail.TAR_NEGATIVE_SIZE, size=negative.size),
+                                      held)
+                    yield Skipped(parent.location, Status.CORRUPT, said)
+                    if held is not None:
+                        yield held_member(held, said)
                     skips += 1
                     negative = None
                     continue
@@ -1492,11 +1537,13 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 resumed = (_tar_resync(tf, data, ratio_limit) if skips < _TAR_SKIPS and (tail or not at_end)
                            else None)
                 if resumed is not None:  # as GNU tar ("skipping to next header"): one damaged header hides nothing
-                    at, found, tf, error = resumed
-                    yield Skipped(parent.location, Status.CORRUPT,
-                                  say(Detail.TAR_SKIPPED_TO_HEADER, start=at, end=found, error=error) if error else
-                                  say(Detail.TAR_INNER_END, start=at, end=found) if skips else
-                                  say(Detail.TAR_AFTER_END, start=at, end=found))
+                    at, found, tf, error, held = resumed
+                    said = (_skip_said(at, found, say(Detail.TAR_HEADER_BAD, error=error), held) if error else
+                            say(Detail.TAR_INNER_END, start=at, end=found) if skips else
+                            say(Detail.TAR_AFTER_END, start=at, end=found))
+                    yield Skipped(parent.location, Status.CORRUPT, said)
+                    if held is not None:
+                        yield held_member(held, said)
                     skips += 1
                     continue
                 if (lost := getattr(tf, "leakscan_lost", None)) is not None:
@@ -1590,6 +1637,14 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
 
 
 _TAR_SKIPS = 64  # damaged headers skipped in one tar (each said); past that the tar is listed as stopped
+
+
+def _skip_said(at: int, found: int, why: str, held: _Held | None) -> str:
+    """The row for a damaged (or negative-size) header: its member read (held) or skipped, and where reading went on."""
+    if held is None:
+        return say(Detail.TAR_SKIPPED_PAST, start=at, end=found, why=why)
+    return say(Detail.TAR_MEMBER_READ_DAMAGED, start=at, why=why, data=held.start, stop=held.stop,
+               basis=say(held.basis), end=found)
 _TAR_SUM = re.compile(rb"[ \x00]*[0-7]{1,8}[ \x00]*")
 
 
@@ -1604,7 +1659,57 @@ def _tar_header_at(plain: bytes, at: int) -> bool:
     return True
 
 
-def _tar_resync(tf: tarfile.TarFile | None, data: bytes, limit: int) -> tuple[int, int, tarfile.TarFile, str] | None:
+@dataclass
+class _Held:
+    """A member whose header is damaged (or declares a negative size) read all the same: its bytes from the tar, where
+    they run (as its size says, or up to the end blocks of the tar it holds), and why."""
+
+    name: str
+    raw_hex: str | None
+    start: int
+    stop: int
+    body: bytes
+    basis: Detail
+
+
+def _held_name(plain: bytes, at: int) -> tuple[str, str | None]:
+    """The name in the damaged tar header at AT (ustar prefix too) when it reads, else where the header is."""
+    raw = plain[at:at + 100].split(b"\x00", 1)[0]
+    if plain[at + 257:at + 262] == b"ustar" and (prefix := plain[at + 345:at + 500].split(b"\x00", 1)[0]):
+        raw = prefix + b"/" + raw
+    if not raw or any(c < 0x20 for c in raw):
+        return f"(member at byte {at}, header damaged)", None
+    path, was_utf8 = decode_name(raw)
+    return path, None if was_utf8 else raw.hex()
+
+
+def _tar_inner_span(plain: bytes, data_at: int, end: int, size: int) -> tuple[int, int] | None:
+    """When the member whose data begins at DATA_AT holds a tar (a whole header there, a chain of members ending in
+    end blocks): (where that tar's end blocks end, the next whole header after them), or None. SIZE, when the
+    damaged header's size field reads (else -1): a chain running past it is this tar's own members; unread, the
+    outer tar must go on after the end blocks (a whole header there), or the members are taken as this tar's."""
+    at = data_at
+    while at + 512 <= end and _tar_header_at(plain, at):
+        n = tarfile.nti(plain[at + 124:at + 136])  # type: ignore[attr-defined]  # checked by _tar_header_at
+        if n < 0:
+            return None
+        extended = plain[at + 156:at + 157] == b"S" and plain[at + 482] != 0
+        at += 512
+        while extended and at < end:  # old GNU sparse: 512-byte extension blocks, each flagged at byte 504
+            extended = plain[at + 504] != 0
+            at += 512
+        at += -(-n // 512) * 512
+    if at == data_at or at + 512 > end or plain[at:at + 512].strip(b"\x00"):
+        return None  # no end block where the chain ends: no tar of its own
+    stop = at + 1024 if at + 1024 <= end and not plain[at + 512:at + 1024].strip(b"\x00") else at + 512
+    if size >= 0 and data_at + size < at:
+        return None
+    nxt = _next_tar_header(plain, stop, end)
+    return (stop, nxt) if nxt is not None else None
+
+
+def _tar_resync(tf: tarfile.TarFile | None, data: bytes, limit: int
+                ) -> tuple[int, int, tarfile.TarFile, str, _Held | None] | None:
     """After tarfile stopped at a damaged header (its checksum fails), where the next whole header is, as GNU tar
     skips to it: (the damaged header's offset, a tarfile reading from the next header, why), or None (the real
     end, a cut). The damaged header's size, when it still reads and a whole header (or the end) follows the data it
@@ -1631,23 +1736,34 @@ def _tar_resync(tf: tarfile.TarFile | None, data: bytes, limit: int) -> tuple[in
     first = _next_tar_header(plain, at + 512, end)
     lands = 0 <= size and step <= end and _tar_header_at(plain, step)
     own = first is not None and first < step <= end and _tar_chain_reaches(plain, first, step, not lands)
+    held: _Held | None = None
     if not inner_end and 0 <= size and step <= end and (lands or not plain[step:step + 1024].strip(b"\x00")) \
             and not own:
-        # the whole headers inside the member chain to its own end (a tar in it), not to where the size says
+        # the whole headers inside the member chain to its own end (a tar in it), not to where the size says: the
+        # member is read as its size says (images26: it was stepped over, a tar in it unread)
         if step >= end or not plain[step:step + 1024].strip(b"\x00"):
-            return None  # the damaged header was the last member's: said as members not read after it
+            if size <= 0 or at + 512 + size > end:
+                return None  # the damaged header was the last member's: said as members not read after it
         found = step
+        if size > 0:
+            held = _Held(*_held_name(plain, at), at + 512, at + 512 + size, plain[at + 512:at + 512 + size],
+                         Detail.TAR_BY_SIZE)
     else:  # the size unreadable, or wrong (a bit flipped: whole headers of this tar chain up to where it points)
         found = first
+        span = _tar_inner_span(plain, at + 512, end, size) if not inner_end and first == at + 512 else None
+        if span is not None:  # a tar in the member: read as the member's (it was named as this tar's: images25)
+            held = _Held(*_held_name(plain, at), at + 512, span[0], plain[at + 512:span[0]], Detail.TAR_BY_INNER_END)
+            found = span[1]
     if found is None:
         return None
     why = "" if inner_end else f"{type(stop).__name__}: {stop}"  # "": a tar's end inside the member skipped
     bio = io.BytesIO(plain)
     bio.seek(found)
-    return at, found, tarfile.TarFile(fileobj=bio, mode="r", tarinfo=_WatchedTarInfo), why
+    return at, found, tarfile.TarFile(fileobj=bio, mode="r", tarinfo=_WatchedTarInfo), why, held
 
 
-def _tar_after_negative(data: bytes, ti: tarfile.TarInfo, limit: int) -> tuple[tuple[int, tarfile.TarFile] | None, bool]:
+def _tar_after_negative(data: bytes, ti: tarfile.TarInfo, limit: int
+                        ) -> tuple[tuple[int, tarfile.TarFile, _Held | None] | None, bool]:
     """After a member whose header declares a negative size (its checksum holds: tarfile reads it, then cannot
     go on): the next whole header after the member's header, block by block on the bytes in hand (a compressed
     tar inflated; a stream cannot be rewound), with a tarfile reading from it; and whether any byte that is not
@@ -1657,9 +1773,17 @@ def _tar_after_negative(data: bytes, ti: tarfile.TarInfo, limit: int) -> tuple[t
     found = _next_tar_header(plain, ti.offset_data, end)
     if found is None:
         return None, bool(plain[ti.offset_data:end].strip(b"\x00"))
+    held = None
+    span = _tar_inner_span(plain, found, end, -1) if found == ti.offset_data else None
+    if span is not None:  # a tar in the member: its members are the member's, not this tar's (images25b's left item)
+        raw = ti.name.encode("utf-8", "surrogateescape")
+        path, was_utf8 = decode_name(raw)
+        held = _Held(path, None if was_utf8 else raw.hex(), found, span[0], plain[found:span[0]],
+                     Detail.TAR_BY_INNER_END)
+        found = span[1]
     bio = io.BytesIO(plain)
     bio.seek(found)
-    return (found, tarfile.TarFile(fileobj=bio, mode="r", tarinfo=_WatchedTarInfo)), True
+    return (found, tarfile.TarFile(fileobj=bio, mode="r", tarinfo=_WatchedTarInfo), held), True
 
 
 def _next_tar_header(plain: bytes, start: int, end: int) -> int | None:
@@ -1815,7 +1939,7 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
     return Opened(items)
 
 
-COMPRESSION_EXTS = (".gz", ".gzip", ".bz2", ".bz", ".xz", ".z", ".lzma", ".zst")
+COMPRESSION_EXTS = (".gz", ".gzip", ".bz2", ".bz", ".xz", ".z", ".lzma", ".zst", ".lz4")
 
 
 def compressed_member_name(name: str) -> str:
@@ -1830,7 +1954,8 @@ def compressed_member_name(name: str) -> str:
 
 def _compression_name(data: bytes) -> str:
     return ("gzip" if data.startswith(b"\x1f\x8b") else "bzip2" if data.startswith(b"BZh") else
-            "xz" if data.startswith(b"\xfd7zXZ\x00") else "zstd" if _zstd_head(data) else "lzma")
+            "xz" if data.startswith(b"\xfd7zXZ\x00") else "zstd" if _zstd_head(data) else
+            "lz4" if data.startswith((LZ4_MAGIC, LZ4_LEGACY_MAGIC)) else "lzma")
 
 
 def _compressed(data: bytes) -> bool:
@@ -1852,6 +1977,12 @@ def _zstd() -> Any:
     if sys.version_info >= (3, 14):
         return importlib.import_module("compression.zstd")
     return load("backports.zstd")
+
+
+def _lz4(part: str) -> Any:
+    """python-lz4's frame or block module (MissingBackend, with the install hint, when lz4 is not installed)."""
+    load("lz4")
+    return importlib.import_module(f"lz4.{part}")
 
 
 def _any_lzma_alone(data: bytes) -> bool:
@@ -1893,6 +2024,8 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True,
         d: Any = (zlib.decompressobj(wbits=31) if head.startswith(b"\x1f\x8b") else
                   bz2.BZ2Decompressor() if head.startswith(b"BZh") else
                   lzma.LZMADecompressor() if head.startswith(b"\xfd7zXZ\x00") else
+                  _lz4("frame").LZ4FrameDecompressor() if head.startswith(LZ4_MAGIC) else
+                  _Lz4Legacy(rest) if head.startswith(LZ4_LEGACY_MAGIC) else
                   lzma.LZMADecompressor(format=lzma.FORMAT_ALONE) if not out.size and lzma_alone(head, named=True)
                   else _zstd().ZstdDecompressor() if zstd else None)
         zstd_seen = zstd_seen or zstd
@@ -1926,7 +2059,7 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True,
             raise
         except Exception as e:  # noqa: BLE001 - zlib.error, OSError, EOFError, LZMAError, ZstdError ...: a break
             return out.value(limit), f"{type(e).__name__}: {str(e)[:80]}" if str(e) else type(e).__name__
-        pos += at - len(d.unused_data)
+        pos += d.consumed if isinstance(d, _Lz4Legacy) else at - len(d.unused_data or b"")  # lz4's: None
         if ends is not None:
             ends.append(out.size)
         if isinstance(d, _ZLIB_TYPE) and pos < last and not data[pos]:
@@ -1934,6 +2067,35 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True,
             # the next member (review14i: every member of such a tar.gz was called possibly damaged)
             pos = nonzero.start() if (nonzero := _NOT_ZERO.search(data, pos)) is not None else len(data)
     return out.value(limit), None
+
+
+class _Lz4Legacy:
+    """The LZ4 legacy frame (``lz4 -l``; the Linux kernel's lz4 initramfs), with a decompressor's interface: the magic,
+    then blocks of a 4-byte little-endian length and an LZ4 block of at most 8 MiB. No end mark: the stream ends where
+    the data does, or where a length no block can have (zeros padding it, another stream's magic) stands. The whole
+    stream is in hand (``data``): it is read from there, never fed."""
+
+    _MOST = 8 << 20  # a legacy block inflates to at most 8 MiB
+    _BOUND = _MOST + _MOST // 255 + 16  # LZ4_compressBound(8 MiB): no block is longer
+
+    def __init__(self, data: memoryview) -> None:
+        self.data, self.consumed, self.eof, self.needs_input = data, 4, False, False
+        self.unused_data, self.pending = b"", b""
+        self.block = _lz4("block")
+
+    def decompress(self, _piece: bytes, max_length: int) -> bytes:
+        while not self.pending:
+            at = self.consumed
+            n = int.from_bytes(self.data[at:at + 4], "little") if at + 4 <= len(self.data) else 0
+            if not 0 < n <= self._BOUND or bytes(self.data[at:at + 4]) == LZ4_LEGACY_MAGIC:
+                self.eof = True  # the data's end, zeros after it, or the next stream
+                return b""
+            if at + 4 + n > len(self.data):
+                raise EOFError("an LZ4 legacy block runs past the end of the data")
+            self.pending = self.block.decompress(bytes(self.data[at + 4:at + 4 + n]), uncompressed_size=self._MOST)
+            self.consumed = at + 4 + n
+        out, self.pending = self.pending[:max_length], self.pending[max_length:]
+        return out
 
 
 class _Inflated:
@@ -2000,7 +2162,7 @@ _HP_DEVICES = (statmod.S_IFCHR, statmod.S_IFBLK, statmod.S_IFIFO, statmod.S_IFSO
 _NON_ZERO = re.compile(rb"[^\x00]")
 _CPIO_KINDS = {statmod.S_IFCHR: "character device", statmod.S_IFBLK: "block device", statmod.S_IFIFO: "FIFO",
                statmod.S_IFSOCK: "socket"}
-_COMPRESSED_EXT = {"gzip": ".gz", "bzip2": ".bz2", "xz": ".xz", "zstd": ".zst", "lzma": ".lzma"}
+_COMPRESSED_EXT = {"gzip": ".gz", "bzip2": ".bz2", "xz": ".xz", "zstd": ".zst", "lzma": ".lzma", "lz4": ".lz4"}
 
 
 def _cpio_reader() -> type:
@@ -2021,11 +2183,12 @@ def _cpio_reader() -> type:
         parts: list[tuple[int, str]]  # where each archive of a concatenated stream begins (initramfs), its format
         rest: int | None  # a compressed archive after the last TRAILER!!! (an initramfs' main part): read as a member
         junk: int | None  # bytes after the last TRAILER!!! that are no zeros and no archive
+        skip_holds: bool  # the last skip may have landed in a cpio inside the damaged member (at its data)
 
         def _ReadFileEntries(self, file_object: Any) -> None:  # noqa: N802 - dfvfs' interface
             self._file_entries, self.members, self.stopped, self.cut, self.skipped = {}, [], "", None, []
             self.parts, self.rest, self.junk = [(0, self.file_format)], None, None
-            offset, trailer, since_skip = 0, False, 0
+            offset, trailer, since_skip, self.skip_holds = 0, False, 0, False
             while offset < self._file_size:
                 try:
                     entry = self._ReadFileEntry(file_object, offset)
@@ -2043,6 +2206,10 @@ def _cpio_reader() -> type:
                     # as GNU cpio reads on ("skipped N bytes of junk"): one damaged header hides no member after it
                     self.skipped.append(say(Detail.CPIO_SKIPPED_TO_HEADER, why=why, start=offset, end=resumed))
                     self.skip_at, since_skip = offset, len(self.members)
+                    # a cpio inside the damaged member begins at its data; a header found past its data is this
+                    # archive's next member (images26: a concatenated part after it was taken for a nested one)
+                    start = _cpio_data_start(file_object.getvalue(), offset, self.file_format)
+                    self.skip_holds = start is None or start == resumed
                     offset = resumed
                     continue
                 self._hp_device(file_object, offset, entry)
@@ -2055,7 +2222,7 @@ def _cpio_reader() -> type:
                 if entry.path == "TRAILER!!!":
                     # after a skip the trailer may be that of a cpio inside the member skipped (its data searched for
                     # the next header): the outer archive's members after it are read on, not ended there
-                    resumed = self._next_header(file_object, offset - 1) if self.skipped else None
+                    resumed = self._next_header(file_object, offset - 1) if self.skip_holds else None
                     if resumed is None:
                         following = self._after_trailer(file_object, offset)
                         if following is None:
@@ -2069,7 +2236,7 @@ def _cpio_reader() -> type:
                     # the cpio): theirs, not the outer archive's
                     for inner in self.members[since_skip:]:
                         inner.inside = self.skip_at
-                    since_skip = len(self.members)
+                    since_skip, self.skip_holds = len(self.members), False  # the next trailer is this archive's
                     offset = resumed
                     continue
                 entry.part = len(self.parts) - 1
@@ -2151,6 +2318,22 @@ def _cpio_reader() -> type:
                 entry.size, entry.data_size = entry.data_offset - offset, 0
 
     return CpioMembers
+
+
+def _cpio_data_start(data: bytes, at: int, fmt: str) -> int | None:
+    """Where the data of the member whose (damaged) header is at AT begins, from its name-size field when that
+    still reads (a cpio inside the member begins there), or None."""
+    try:
+        if fmt in ("newc", "crc"):
+            return at + 110 + int(data[at + 94:at + 102], 16) + 3 & ~3
+        if fmt == "odc":
+            return at + 76 + int(data[at + 59:at + 65], 8)
+        if fmt in ("bin-little-endian", "bin-big-endian"):
+            order = "<" if fmt == "bin-little-endian" else ">"
+            return at + 26 + struct.unpack_from(order + "H", data, at + 20)[0] + 1 & ~1
+    except (ValueError, struct.error):
+        return None
+    return None
 
 
 def _damaged_name(data: bytes, at: int, fmt: str) -> str | None:
@@ -2238,8 +2421,12 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
             yield _yield_member(parent, hop, member, ctx, caps, partial(io.BytesIO, data[reader.rest:]),
                                 caps.declared(len(data) - reader.rest, None))
         if reader.junk is not None:
-            yield Skipped(parent.location, Status.UNSUPPORTED, say(Detail.CPIO_AFTER_TRAILER, at=reader.junk,
-                                                                    n=len(data) - reader.junk))
+            known = next((name for offset, magic, name in UNSUPPORTED_MAGIC
+                          if not offset and data.startswith(magic, reader.junk)), None)
+            yield Skipped(parent.location, Status.UNSUPPORTED,
+                          say(Detail.CPIO_PART_UNSUPPORTED, at=reader.junk, n=len(data) - reader.junk, format=known)
+                          if known else  # an lzop initramfs part: said as what it is (images26)
+                          say(Detail.CPIO_AFTER_TRAILER, at=reader.junk, n=len(data) - reader.junk))
         for skipped in reader.skipped[:_SKIPS_NAMED]:
             yield Skipped(parent.location, Status.CORRUPT, skipped)
         if len(reader.skipped) > _SKIPS_NAMED:  # one row for the rest: a row per member buries the report

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 RATIO_GRACE = 1 << 20
 
 ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".cpio", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
-                ".gz", ".bz2", ".xz", ".lzma", ".tlz", ".zst", ".tzst")
+                ".gz", ".bz2", ".xz", ".lzma", ".tlz", ".zst", ".tzst", ".lz4", ".tar.lz4")
 # Archive formats met in Japanese offices that no installed library reads: listed, never silently passed.
 UNSUPPORTED_EXTS = (".lzh", ".lha", ".rar", ".cab", ".arj")
 # (A Java archive .jar is a zip people put data files in, a CSV among the classes: sniffed like any zip, split16.)
@@ -55,6 +55,8 @@ CPIO_ASCII_MAGIC = (b"070701", b"070702", b"070707")  # newc, crc, odc
 CPIO_BINARY_MAGIC = (b"\xc7\x71", b"\x71\xc7")  # old binary, little and big endian
 GZIP_MAGIC = b"\x1f\x8b\x08"  # deflate, the only method gzip defines
 XZ_MAGIC = b"\xfd7zXZ\x00"
+LZ4_MAGIC = b"\x04\x22\x4d\x18"  # the LZ4 frame format (lz4's default); read with python-lz4 since images26
+LZ4_LEGACY_MAGIC = b"\x02\x21\x4c\x18"  # lz4 -l, the Linux kernel's lz4 (initramfs): read since images26
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # read with backports.zstd since Session 14 (was listed unsupported)
 
 
@@ -116,7 +118,6 @@ UNSUPPORTED_MAGIC = (
     (0, b"Rar!\x1a\x07", "RAR"),
     (0, b"MSCF\x00\x00\x00\x00", "Microsoft Cabinet"),
     (0, b"\x60\xea", "ARJ"),
-    (0, b"\x04\x22\x4d\x18", "LZ4"),
     (0, b"\x1f\x9d", "Unix compress (.Z)"),
     (0, b"LZIP", "lzip"),
     (0, b"\x89LZO\x00\r\n\x1a\n", "lzop"),
@@ -126,7 +127,6 @@ UNSUPPORTED_MAGIC = (
     (0, b"MSWIM\x00\x00\x00", "Windows imaging (WIM)"),
     (0, b"LRZI", "lrzip"),
     (0, b"GRZipII\x00", "GRZip"),
-    (0, b"\x02\x21\x4c\x18", "LZ4 (legacy frame)"),  # lz4 -l, the Linux kernel's lz4 (wild14: ended as nothing)
     # a skippable frame (magic 0x184D2A50-5F, then its length) first: zstd's and LZ4's common frame for metadata
     *((0, bytes((0x50 + low,)) + b"\x2a\x4d\x18", "Zstandard or LZ4 (skippable frame first)") for low in range(16)),
 )

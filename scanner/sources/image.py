@@ -240,6 +240,7 @@ class ImageSource:
         self._counts: list[int | None] | None = None  # layer_counts(), read once
         self._problems: list[tuple[Layer, Skipped]] = []  # layers that could not be read, and why
         self._notes: list[tuple[Layer, Status, str]] = []  # partitions with nothing to examine (all zero): described
+        self._moved: list[Layer] = []  # partitions walked where their moved start's file system is (said, no problem)
         self._media_skips: list[Skipped] = []  # image files missing (an EWF segment), listed once for the image
         self._stored: dict[str, str] = {}
         self._computed: dict[str, str] = {}
@@ -329,6 +330,7 @@ class ImageSource:
         self._layers += self._qcow_snapshot_layers()
         for layer in self._layers:
             self._open_layer(layer)
+        self._drop_moved_rows()
         self._media_skips = (self._missing_segments() or self._qcow_cut_short() or self._qcow_damage()
                              or self._vhd_damage() or self._cut_short())
         self._media_skips += (self._md_skips + self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
@@ -1352,9 +1354,35 @@ class ImageSource:
                 continue
             name = f"{layer.names[0]}-at-{other_end - start}"
             note = say(Detail.FS_AFTER_OVERLAP, name=layer.names[0], at=other_end - start, other=other.names[0])
+            layer.facts.setdefault("moved_to", []).append(name)
             out += self._volumes_inside(Layer((name,), None, other_end, end - other_end, facts={
                 "volume_system": layer.facts.get("volume_system", ""), "note": note}))
         return out
+
+    def _zeros_in(self, layer: Layer) -> tuple[tuple[int, int, str], ...]:
+        """The spans of LAYER (from its start) that a missing extent's stand-in reads as zeros (image_parents)."""
+        if not self._stand_ins or layer.offset is None:
+            return ()
+        end = layer.offset + layer.size if layer.size else 1 << 62
+        return tuple((max(at, layer.offset) - layer.offset, min(at + size, end) - layer.offset, name)
+                     for name, at, size in self._stand_ins if at < end and layer.offset < at + size)
+
+    def _drop_moved_rows(self) -> None:
+        """A partition with no file system at its table start whose file system was found where the partition it
+        overlaps ends and walked there (_fs_after_overlap): its "no file system" row made the scan INCOMPLETE (exit 3)
+        though nothing in it was left unread (images25's left item). The row becomes a note on its volume (status
+        ok, the walked volume named); kept when nothing was walked there (the moved file system could not be opened)."""
+        walked = {o.layer.names[0] for o in self._opened if len(o.layer.names) == 1}
+        kept = []
+        for layer, problem in self._problems:
+            moved = [n for n in layer.facts.get("moved_to", []) if n in walked]
+            if not moved:
+                kept.append((layer, problem))
+                continue
+            text = say(Detail.PARTITION_WALKED_MOVED, name=layer.names[0], moved=", ".join(moved))
+            layer.facts["note"] = join_details([layer.facts.get("note") or "", text])
+            self._moved.append(layer)
+        self._problems = kept
 
     def _storage_spec(self) -> Any:
         """dfvfs' path spec of the storage media: EWF, QCOW, VHDI, VMDK, MODI ..., RAW, or the file itself."""
@@ -2064,6 +2092,7 @@ class ImageSource:
         vols += [{**self._volume_row(layer, None, reason, detail, None), "all_zero": True}
                  for layer, reason, detail in self._notes]
         vols += [self._volume_row(layer, None, Status.OK, "", None) for layer in self._md_elsewhere]
+        vols += [self._volume_row(layer, None, Status.OK, "", None) for layer in self._moved]
         out: dict[str, Any] = {
             "source": self.text,
             "kind": "image",
@@ -2148,7 +2177,7 @@ class ImageSource:
             hops = self._hops(layer, opened.label)
             if self.layer_started is not None:
                 self.layer_started(index, hops)
-            ctx = FsContext(self._source, hops, opened.fs, opened.label)
+            ctx = FsContext(self._source, hops, opened.fs, opened.label, self._zeros_in(layer))
             walk = walk_fs if opened.walker.startswith("The Sleuth Kit") else walk_dfvfs
             name = "/".join(layer.names)
             self.walking = (f"walking {name} ({opened.label})",

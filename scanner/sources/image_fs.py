@@ -117,6 +117,9 @@ class FsContext:
     hops: tuple[Hop, ...]
     fs: Any
     label: str
+    # bytes of this file system (from its start) that a missing extent's stand-in gives as zeros: (start, end, the
+    # extent file's name); a file with blocks there is marked (blocks_read_as_zeros)
+    zeros: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def local_times(self) -> bool:
@@ -214,6 +217,15 @@ class ImageEntry:
         raw = self._raw
         return self._ctx, self._text, None if raw is None else raw.hex()
 
+    @property
+    def damage(self) -> str | None:
+        """Why its content as read is not the file's, when some of its blocks lie where a missing extent was read
+        as zeros (images26: such a file was hashed ``ok``, the hash no evidence of the original); else None."""
+        zeros = self._ctx.zeros
+        if not zeros or self._lost:
+            return None
+        return blocks_read_as_zeros(self._file, self._ctx.fs, zeros)
+
     def open(self) -> IO[bytes]:
         if self._lost == NTFS_METAFILE:
             raise ReadError(Status.SPECIAL_FILE, self._lost)
@@ -246,6 +258,33 @@ class ImageStreamEntry(ImageEntry):
 
     def _size(self) -> int:
         return self._stream[0]
+
+
+_RUN_NOT_ON_DISK = int(pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE) | int(pytsk3.TSK_FS_ATTR_RUN_FLAG_FILLER)
+
+
+def blocks_read_as_zeros(tsk_file: pytsk3.File, fs: pytsk3.FS_Info, zeros: tuple[tuple[int, int, str], ...]) -> str | None:
+    """The detail for a file whose non-resident runs (data, and the indirect blocks TSK lists with them) meet a
+    span read as zeros: how many of its bytes and which extent files; None when none does (or TSK lists no runs)."""
+    try:
+        size = int(fs.info.block_size)
+        hit: dict[str, int] = {}
+        for attr in tsk_file:
+            if not int(attr.info.flags) & int(pytsk3.TSK_FS_ATTR_NONRES):
+                continue
+            for run in attr:
+                if int(run.flags) & _RUN_NOT_ON_DISK or not run.len:
+                    continue
+                start = int(run.addr) * size
+                end = start + int(run.len) * size
+                for lo, hi, name in zeros:
+                    if start < hi and lo < end:
+                        hit[name] = hit.get(name, 0) + min(end, hi) - max(start, lo)
+    except (OSError, RuntimeError):
+        return None
+    if not hit:
+        return None
+    return say(Detail.FILE_BLOCKS_READ_AS_ZEROS, n=sum(hit.values()), names=", ".join(hit))
 
 
 def _lost_reason(meta: Any, deleted: bool) -> str:
