@@ -81,6 +81,17 @@ class _Warned(logging.Handler):
         self.count += damaged is not None
 
 
+def withheld_log() -> logging.Logger:
+    """pypdf's logger, its records kept from the scan's log (pdf26): they quote the file (a form's name, "Impossible to
+    decode XFormObject /山田太郎", once per draw after a stop); the handlers leakscan adds while pypdf reads count
+    them where they mean damage."""
+    log = logging.getLogger("pypdf")
+    if log.propagate:
+        log.addHandler(logging.NullHandler())  # (no handler at all: logging's last resort would print them)
+        log.propagate = False
+    return log
+
+
 def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterator[Sheet]:
     """The page text of a PDF as one sheet of rows (``seen`` gets pages, damage and whether it is textless). ReadError:
     encrypted with a password, unopenable (corrupt), or a cap after the rows read before it were yielded."""
@@ -89,7 +100,7 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
     seen = seen if seen is not None else PageText()
     budget = CellBudget(caps)
     warned = _Warned()
-    log = logging.getLogger("pypdf")
+    log = withheld_log()
     log.addHandler(warned)
     sheet = Sheet("page text", [])
     capped: ReadError | None = None
@@ -129,7 +140,8 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                 budget.tick()
                 try:
                     page = pages[number]
-                    runs = _runs(page, budget)
+                    fonts: list[bool] = []
+                    runs = _runs(page, budget, fonts)
                     if not runs and not pictures:
                         pictures = _has_picture(page)
                 except ReadError:
@@ -140,11 +152,13 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                     continue  # page's work, pypdf's on a stream or ours on its runs: no damage)
                 seen.read += 1
                 text += sum(len(r[2]) for r in runs)
+                raw = runs
                 if _vertical(runs):  # 縦書き: each column a row, read top to bottom, the rightmost first
                     seen.vertical += 1
                     listed += _LISTED.search("".join(r[2] for r in runs).replace("\n", "")) is not None
                     runs = _merged([(x, -y, t, w) for y, x, t, w in runs])  # (its glyphs as words: their scripts
                 page_odd, page_chars = _undecoded(runs)  # mixed are noise, pdfminer's kampo.pdf: 8 -> 46 in 100)
+                page_odd = min(page_odd + _unlike(raw, fonts), page_chars)  # (one script of noise: pdf26)
                 odd, chars = odd + page_odd, chars + page_chars
                 seen.undecodable += page_odd >= UNDECODED_MIN and page_odd >= UNDECODED_SHARE * page_chars
                 rows, columns, cut = _rows(runs, columns)
@@ -211,9 +225,10 @@ class PageCapped(Exception):
     """A page holds more text runs than ``PAGE_RUNS``: its reading stops there (said, the other pages read)."""
 
 
-def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
+def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] | None = None) -> list[Run]:
     """Every text run of a page with its position (pypdf's text visitor: the text matrix times the CTM); past
-    ``PAGE_RUNS`` runs PageCapped, the clock checked every ``TICK_RUNS`` (ReadError timeout)."""
+    ``PAGE_RUNS`` runs PageCapped, the clock checked every ``TICK_RUNS`` (ReadError timeout). ``japanese`` gets, run
+    by run, whether its font is a Japanese one (``_japanese_font``)."""
     contents = page.get_contents()  # type: ignore[attr-defined]
     shown = contents.get_data() if contents is not None else b""
     if shown.count(b"Tj") + shown.count(b"TJ") > PAGE_RUNS:  # (a text in a string counted too: only over-counts)
@@ -247,6 +262,8 @@ def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
             scale = abs(tm[0] * cm[0]) or 1.0
             wide = sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)  # (CJK a square, others about half)
             out.append((y, x, text, wide * float(size if isinstance(size, (int, float)) else 10) * scale))
+            if japanese is not None:
+                japanese.append(_japanese_font(font))
 
     def operator(op: object, operands: object, cm: object, tm: object) -> None:  # every operator, forms' too: a
         calls[1] += 1  # form drawn again and again is parsed and walked again each time (review25f: a 9 KB page, 10
@@ -376,9 +393,95 @@ def _undecoded(runs: list[Run]) -> tuple[int, int]:
     return min(odd, chars), chars
 
 
+# pdf26: noise in ONE script passes the mixed-script measure (a ToUnicode map pointing every glyph into the CJK block,
+# or into Hangul or Cyrillic): each reads as words of one script, no person, nothing said. Three signs of text that is
+# no language's: kanji none of Japan's, China's or Taiwan's first-level sets holds (JIS X 0208 level 1, GB 2312 level 1,
+# Big5's common 5,401: honest Japanese and Chinese pages 0-1 in 100 of their kanji, a map shifted into the CJK block
+# 36-53 in 100); letters of a script a Japanese font has no glyph for (Hangul, Arabic, Thai ... set in IPA Gothic); and
+# Cyrillic or Greek words whose case changes inside them (ыФУвХфХ: a map into a bicameral alphabet)
+RARE_KANJI_SHARE = 0.20  # of a page's kanji rare in all three sets before they count as noise (honest pages <= 0.01)
+_KANJI_LEVEL1 = (("cp932", 0x889F, 0x9872), ("gb2312", 0xB0A1, 0xD7FE), ("big5", 0xA440, 0xC67E))
+_COMMON: dict[str, bool] = {}
+# a font naming a Japanese family (its subset tag dropped, case and punctuation ignored), or a Japanese CMap / ordering
+_JAPANESE_FONT = re.compile(r"ipa(?:ex)?(?:p?gothic|p?mincho)|mincho|meiryo|yu(?:gothic|mincho)|hiragino|heisei|koz(?:uka)?"
+                            r"(?:min|go)|msp?gothic|msuigothic|takao|osaka|ryumin|gothicbbb|notos(?:ans|erif)jp|bizud|^hg")
+_JAPANESE_CMAP = re.compile(r"rksj|unijis|^ext-|^euc-[hv]$|^[hv]$|^add-|japan1", re.IGNORECASE)
+_FONT_SEEN: dict[int, bool] = {}
+_JAPANESE_GLYPHS = frozenset({"ja", "GREEK", "CYRILLIC"})  # what a JIS font draws besides Latin (rows 6-7 of JIS X 0208)
+
+
+def _japanese_font(font: object) -> bool:
+    """Whether a text run's font is a Japanese one (it draws kana, JIS kanji, Latin, Greek and Cyrillic, nothing
+    else): its name (MS Gothic, IPA Mincho, Meiryo, HeiseiMin ...), its CMap or its CID ordering (Japan1)."""
+    if not hasattr(font, "get"):
+        return False
+    key = id(font)
+    got = _FONT_SEEN.get(key)
+    if got is None:
+        try:
+            name = re.sub(r"^[A-Z]{6}\+", "", str(font.get("/BaseFont", "")).lstrip("/"))
+            got = _JAPANESE_FONT.search(re.sub(r"[^a-z]", "", name.casefold())) is not None or (
+                name.startswith("HG") or _JAPANESE_CMAP.search(str(font.get("/Encoding", "")).lstrip("/")) is not None)
+            if not got:
+                for kid in font.get("/DescendantFonts") or ():
+                    info = kid.get_object().get("/CIDSystemInfo")
+                    got = got or (info is not None and str(info.get_object().get("/Ordering", "")) == "Japan1")
+        except Exception:  # noqa: BLE001 - a damaged font dictionary: not known to be Japanese
+            got = False
+        if len(_FONT_SEEN) > 4_096:
+            _FONT_SEEN.clear()
+        _FONT_SEEN[key] = got
+    return got
+
+
+def _common_kanji(ch: str) -> bool:
+    """Whether a kanji is in the first (commonest) level of JIS X 0208, GB 2312 or Big5."""
+    got = _COMMON.get(ch)
+    if got is None:
+        got = False
+        for codec, low, high in _KANJI_LEVEL1:
+            try:
+                code = int.from_bytes(ch.encode(codec), "big")
+            except UnicodeError:
+                continue
+            if low <= code <= high:
+                got = True
+                break
+        if len(_COMMON) < 1 << 16:
+            _COMMON[ch] = got
+    return got
+
+
+_CASED = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]+")  # a Greek or Cyrillic word
+
+
+def _unlike(runs: list[Run], japanese: list[bool]) -> int:
+    """A page's characters that are text of no language though each is a letter of one script (pdf26): kanji rare
+    in Japanese and Chinese alike when they are ``RARE_KANJI_SHARE`` of the page's kanji, letters a Japanese font
+    cannot draw, Greek or Cyrillic words whose case changes inside them."""
+    odd = kanji = rare = 0
+    for at, (_, _, text, _) in enumerate(runs):
+        font = at < len(japanese) and japanese[at]
+        for ch in text:
+            if "\u4e00" <= ch <= "\u9fff":
+                kanji += 1
+                rare += not _common_kanji(ch)
+            elif font and ch.isalpha() and _script(ch) not in ("", "!") and _script(ch) not in _JAPANESE_GLYPHS:
+                odd += 1  # (Hangul in IPA Gothic: the map says what the font has no glyph for)
+        for word in _CASED.findall(text):
+            if any(a.islower() and b.isupper() for a, b in itertools.pairwise(word)):
+                odd += len(word)
+    return odd + (rare if rare >= RARE_KANJI_SHARE * kanji else 0)
+
+
 def _vertical(runs: list[Run]) -> bool:
     """Whether a page is set vertically (縦書き): most runs follow the one before one glyph down the same column
-    (Chromium writes each glyph of vertical text as its own run), few beside it on its line."""
+    (Chromium writes each glyph of vertical text as its own run), few beside it on its line, and most runs are one
+    glyph (pdf26: a horizontal table drawn column by column, as reportlab code does, has its one-glyph cells (性別 男/女,
+    No 1-9) one under another and nothing across: 30 persons turned into columns and lost; there a quarter of the runs
+    are one glyph, in Chromium's vertical pages 88 in 100)."""
+    if 2 * sum(len(r[2].strip()) == 1 for r in runs) <= len(runs):
+        return False
     down = across = 0
     for (y0, x0, t0, w0), (y1, x1, _, _) in itertools.pairwise(runs):
         glyph = len(t0.strip())
