@@ -141,7 +141,7 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                 try:
                     page = pages[number]
                     fonts: list[bool] = []
-                    turned: list[bool] = []
+                    turned: list[int] = []
                     blanks: list[Run] = []
                     runs = _runs(page, budget, fonts, turned, blanks)
                     if not runs and not pictures:
@@ -155,12 +155,12 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                 seen.read += 1
                 text += sum(len(r[2]) for r in runs)
                 raw = runs
-                vertical = _vertical(runs)
+                vertical = _vertical(runs) or _downward(runs, turned)
                 if vertical:  # 縦書き: each column a row, read top to bottom, the rightmost first
                     seen.vertical += 1
                     listed += _LISTED.search("".join(r[2] for r in runs).replace("\n", "")) is not None
-                    runs = _merged([_turned(run, at < len(turned) and turned[at]) for at, run in enumerate(runs)],
-                                   [_turned(blank, True) for blank in blanks])  # (its glyphs as words: their scripts
+                    runs = _merged([_turned(run, turned[at] if at < len(turned) else UPRIGHT) for at, run in enumerate(runs)],
+                                   [_turned(blank, SIDEWAYS) for blank in blanks])  # (its glyphs as words: their scripts
                 page_odd, page_chars = _undecoded(runs)  # mixed are noise, pdfminer's kampo.pdf: 8 -> 46 in 100)
                 page_odd = min(page_odd + _unlike(raw, fonts), page_chars)  # (one script of noise: pdf26)
                 odd, chars = odd + page_odd, chars + page_chars
@@ -234,11 +234,12 @@ class PageCapped(Exception):
 
 
 def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] | None = None,
-          sideways: list[bool] | None = None, spaces: list[Run] | None = None) -> list[Run]:
+          sideways: list[int] | None = None, spaces: list[Run] | None = None) -> list[Run]:
     """Every text run of a page with its position (pypdf's text visitor: the text matrix times the CTM); past
     ``PAGE_RUNS`` runs PageCapped, the clock checked every ``TICK_RUNS`` (ReadError timeout). ``japanese`` gets, run
-    by run, whether its font is a Japanese one (``_japanese_font``), ``sideways`` whether it is set turned a quarter
-    (its text's x going down the page: a number in a vertical column); ``spaces`` gets the runs of blanks (a space
+    by run, whether its font is a Japanese one (``_japanese_font``), ``sideways`` how it is set: ``UPRIGHT``,
+    ``SIDEWAYS`` (turned a quarter, its text's x going down the page: a number in a vertical column) or ``DOWNWARD``
+    (a font of vertical writing, Identity-V, UniJIS-UCS2-V: its text goes down from its origin); ``spaces`` gets the runs of blanks (a space
     drawn between two words of a vertical column is what tells it from a cell's padding)."""
     contents = page.get_contents()  # type: ignore[attr-defined]
     shown = contents.get_data() if contents is not None else b""
@@ -264,7 +265,7 @@ def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] |
                 stop.append(e)
                 raise
 
-    fonts_seen: dict[int, bool] = {}
+    fonts_seen: dict[int, tuple[bool, bool]] = {}
     shown_at: list[tuple[list[float], list[float]]] = []  # (cm, tm) where the first text shown since the last run was
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: object) -> None:
@@ -282,13 +283,14 @@ def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] |
             # unit on the page: a run turned sideways has cm[0] = 0, and was given 1.0, twice its width: pdf26)
             wide = sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)  # (CJK a square, others about half)
             out.append((y, x, text, wide * float(size if isinstance(size, (int, float)) else 10) * scale))
+            known = fonts_seen.get(id(font))  # (the page's font dictionaries live while it is read: ids hold)
+            if known is None:
+                known = fonts_seen[id(font)] = (_japanese_font(font), _downward_font(font))
             if japanese is not None:
-                known = fonts_seen.get(id(font))  # (the page's font dictionaries live while it is read: ids hold)
-                if known is None:
-                    known = fonts_seen[id(font)] = _japanese_font(font)
-                japanese.append(known)
+                japanese.append(known[0])
             if sideways is not None:
-                sideways.append(abs(tm[0] * cm[0] + tm[1] * cm[2]) < 1e-6 and tm[0] * cm[1] + tm[1] * cm[3] < 0)
+                sideways.append(DOWNWARD if known[1] else SIDEWAYS if abs(tm[0] * cm[0] + tm[1] * cm[2]) < 1e-6
+                                and tm[0] * cm[1] + tm[1] * cm[3] < 0 else UPRIGHT)
 
     def operator(op: object, operands: object, cm: object, tm: object) -> None:  # every operator, forms' too: a
         calls[1] += 1  # form drawn again and again is parsed and walked again each time (review25f: a 9 KB page, 10
@@ -522,18 +524,36 @@ def _vertical(runs: list[Run]) -> bool:
     return down >= 20 and down > 2 * across
 
 
-def _turned(run: Run, sideways: bool = False) -> Run:
+UPRIGHT, SIDEWAYS, DOWNWARD = 0, 1, 2  # how a run is set (``_runs``)
+
+
+def _downward_font(font: object) -> bool:
+    """Whether a font writes vertically: its CMap is a vertical one (Identity-V, UniJIS-UCS2-V, 90ms-RKSJ-V ...)."""
+    try:
+        return hasattr(font, "get") and str(font.get("/Encoding", "")).endswith("-V")
+    except Exception:  # noqa: BLE001 - a damaged font dictionary
+        return False
+
+
+def _downward(runs: list[Run], how: list[int]) -> bool:
+    """Whether most of a page's text is in vertical-writing fonts (pdf26: pypdf gives each of their strings as one run
+    at its origin, the text going down the page; reportlab's UniJIS-UCS2-V list of 12 persons read 0, nothing said)."""
+    down = sum(len(r[2].strip()) for r, h in zip(runs, how, strict=False) if h == DOWNWARD)
+    return down >= 20 and 2 * down > sum(len(r[2].strip()) for r in runs)
+
+
+def _turned(run: Run, how: int = 0) -> Run:
     """A run of a vertical page turned: its column a row (x the row, the way down the place in it), without the line
     feeds pypdf puts after each glyph of a column (they stayed inside the words: 東\n京\n都, and widened each glyph by
     half a character). An upright glyph's origin is its foot: it starts one glyph higher up the column; a number set
     sideways starts at its origin (pdf26: the numbers of 千束1丁目22番18号 fell one glyph early, inside the glyph
-    before them, and the address was cut at each)."""
+    before them, and the address was cut at each); a run in a vertical-writing font starts at its origin, its top."""
     y, x, text, wide = run
     if "\n" in text or text[:1] == " ":  # (a sideways number: pypdf's word space before it)
         flat = text.replace("\n", "").strip()
         wide *= _weight(flat) / max(_weight(text), 0.5)
         text = flat
-    if not sideways:
+    if how == UPRIGHT:
         y += wide / max(_weight(text), 0.5)
     return (x, -y, text, wide)
 

@@ -170,3 +170,32 @@ def test_numbers_set_sideways_stay_in_the_vertical_address(shape: str) -> None:
     # 石 of 石川明美 read after the phone)
     assert [p.address for p in persons if not any(c.endswith(re.sub(r"\s", "", p.address)) for c in cells)] == []
     # (before: 千束 丁目 番 号 | 1 22 18)
+
+
+def vertical_font_list(seed: int, n: int = 12, encoding: bytes = b"UniJIS-UCS2-V") -> bytes:
+    """A person list written in a vertical-writing font (HeiseiMin-W3, ``encoding`` a vertical CMap, as reportlab's
+    ``UnicodeCIDFont(..., isVertical=True)`` writes): each person a column, right to left, each cell one string whose
+    glyphs go down the page from its origin (pypdf gives each string as one run at its origin)."""
+    rows = [("No", "氏名", "住所", "電話番号"),
+            *((str(i), p.name, p.address, p.phone) for i, p in enumerate(people(n, seed=seed), 1))]
+    cells = [f"BT /F1 10 Tf {560 - 16 * at} {y} Td <{cell.encode('utf-16-be').hex()}> Tj ET"
+             for at, row in enumerate(rows) for y, cell in zip((800, 770, 680, 450), row, strict=True)]
+    body = zlib.compress("\n".join(cells).encode())
+    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+                 b" /Contents 4 0 R >>",
+                 b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
+                 (_FONT[0] % 6).replace(b"UniJIS-UCS2-H", encoding), _FONT[1] % 7, _FONT[2]])
+
+
+def test_a_list_in_a_vertical_writing_font_is_read() -> None:
+    persons, codes = _read(vertical_font_list(2602))
+    assert persons == 12, codes  # (before: 0 persons, nothing said: each string a run going down, read as rows)
+    assert "pdf-text-vertical" in codes
+    cells = _cells(vertical_font_list(2602))
+    assert [p.address for p in people(12, seed=2602) if re.sub(r"\s", "", p.address) not in cells] == []
+
+
+def test_the_same_list_in_a_horizontal_font_is_not_turned() -> None:
+    persons, codes = _read(vertical_font_list(2602, encoding=b"UniJIS-UCS2-H"))  # (the strings then go across:
+    assert "pdf-text-vertical" not in codes, codes  # overlapping noise, no vertical page)
