@@ -719,7 +719,7 @@ class Detail(Code):
     PDF_PAGES_OVER_CAP = "pdf-pages-over-cap", "PDF of {n:d} pages: the text of the first {cap:d} was examined, the rest not (page cap)"
     PDF_TEXT_OVER_CAP = "pdf-text-over-cap", "PDF page text over {cap:d} characters: the first {n:d} pages were examined, the rest not (text cap)"
     PDF_PAGE_OVER_CAP = "pdf-page-over-cap", "PDF: {n:d} of its {pages:d} pages hold more text than one page is read for ({runs:d} text runs, {tokens:d} content tokens): their text was not examined (page cap)"
-    PDF_TEXT_UNDECODABLE = "pdf-text-undecodable", "PDF: the text of {n:d} of its {pages:d} pages does not decode ({share:d} in 100 of its characters unassigned, private-use or glyph names: a font without a usable ToUnicode map): what they show was not examined for persons"
+    PDF_TEXT_UNDECODABLE = "pdf-text-undecodable", "PDF: the text of {n:d} of its {pages:d} pages does not decode ({share:d} in 100 of its characters unassigned, private-use, glyph names, letters its font has no glyph for, kanji rare in Japanese and Chinese alike, or scripts mixed in a word: a font without a usable ToUnicode map): what they show was not examined for persons"
     PDF_TEXT_VERTICAL = "pdf-text-vertical", "PDF: {n:d} of its {pages:d} pages set vertically (Japanese vertical writing; {listed:d} of them headed as a person list), read column by column: numbers set sideways may be out of place, persons among them missed"
     PDF_NO_TEXT_LAYER = "pdf-no-text-layer", "PDF of {pages:d} pages holding pictures and no text (a scan without a text layer): not examined for persons (it needs OCR)"
     PDF_PASSWORD = "pdf-password", "PDF encrypted with an open password: its attached files were not examined"

@@ -20,7 +20,7 @@ import itertools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .backends import load
@@ -81,6 +81,17 @@ class _Warned(logging.Handler):
         self.count += damaged is not None
 
 
+def withheld_log() -> logging.Logger:
+    """pypdf's logger, its records kept from the scan's log (pdf26): they quote the file (a form's name, "Impossible to
+    decode XFormObject /山田太郎", once per draw after a stop); the handlers leakscan adds while pypdf reads count
+    them where they mean damage."""
+    log = logging.getLogger("pypdf")
+    if log.propagate:
+        log.addHandler(logging.NullHandler())  # (no handler at all: logging's last resort would print them)
+        log.propagate = False
+    return log
+
+
 def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterator[Sheet]:
     """The page text of a PDF as one sheet of rows (``seen`` gets pages, damage and whether it is textless). ReadError:
     encrypted with a password, unopenable (corrupt), or a cap after the rows read before it were yielded."""
@@ -89,7 +100,7 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
     seen = seen if seen is not None else PageText()
     budget = CellBudget(caps)
     warned = _Warned()
-    log = logging.getLogger("pypdf")
+    log = withheld_log()
     log.addHandler(warned)
     sheet = Sheet("page text", [])
     capped: ReadError | None = None
@@ -129,7 +140,10 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                 budget.tick()
                 try:
                     page = pages[number]
-                    runs = _runs(page, budget)
+                    fonts: list[bool] = []
+                    turned: list[int] = []
+                    blanks: list[Run] = []
+                    runs = _runs(page, budget, fonts, turned, blanks)
                     if not runs and not pictures:
                         pictures = _has_picture(page)
                 except ReadError:
@@ -140,14 +154,21 @@ def pdf_sheets(data: bytes, caps: Caps, seen: PageText | None = None) -> Iterato
                     continue  # page's work, pypdf's on a stream or ours on its runs: no damage)
                 seen.read += 1
                 text += sum(len(r[2]) for r in runs)
-                if _vertical(runs):  # 縦書き: each column a row, read top to bottom, the rightmost first
+                raw = runs
+                vertical = _vertical(runs) or _downward(runs, turned)
+                if vertical:  # 縦書き: each column a row, read top to bottom, the rightmost first
                     seen.vertical += 1
                     listed += _LISTED.search("".join(r[2] for r in runs).replace("\n", "")) is not None
-                    runs = _merged([(x, -y, t, w) for y, x, t, w in runs])  # (its glyphs as words: their scripts
+                    runs = _merged([_turned(run, turned[at] if at < len(turned) else UPRIGHT) for at, run in enumerate(runs)],
+                                   [_turned(blank, SIDEWAYS) for blank in blanks])  # (its glyphs as words: their scripts
                 page_odd, page_chars = _undecoded(runs)  # mixed are noise, pdfminer's kampo.pdf: 8 -> 46 in 100)
+                page_odd = min(page_odd + _unlike(raw, fonts), page_chars)  # (one script of noise: pdf26)
                 odd, chars = odd + page_odd, chars + page_chars
                 seen.undecodable += page_odd >= UNDECODED_MIN and page_odd >= UNDECODED_SHARE * page_chars
-                rows, columns, cut = _rows(runs, columns)
+                if vertical:  # (its words one cell each, in order: a list set as lines has no columns to align,
+                    rows, cut = _lined(runs), set[int]()  # pdf26: 6 of 12 persons by pdf25's columns, ragged)
+                else:
+                    rows, columns, cut = _rows(runs, columns)
                 for at, row in enumerate(rows):
                     budget.add(len(row))
                     if at in cut:
@@ -187,6 +208,7 @@ _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")  # a page object written in th
 # a person list's column headings (a vertical page holding one and giving no person is said: pdf25)
 _LISTED = re.compile("氏名|名前|住所|電話|フリガナ|ふりがな|生年月日|連絡先|名簿")
 _SHOWS = re.compile(rb"T[jJ]|['\"]|Do")  # a text-show operator (Tj, TJ, ', ") or a form drawn
+_SHOW_OPS = frozenset({b"Tj", b"TJ", b"'", b'"'})
 _GAPS = re.compile(r"\t|  +")  # a tab, or two spaces or more, inside one run: a writer's column gap
 MEND = b"\nstartxref\n0\n%%EOF\n"  # (as scanner.inspectors.pdf_attachments mends a cut PDF)
 
@@ -211,9 +233,14 @@ class PageCapped(Exception):
     """A page holds more text runs than ``PAGE_RUNS``: its reading stops there (said, the other pages read)."""
 
 
-def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
+def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] | None = None,
+          sideways: list[int] | None = None, spaces: list[Run] | None = None) -> list[Run]:
     """Every text run of a page with its position (pypdf's text visitor: the text matrix times the CTM); past
-    ``PAGE_RUNS`` runs PageCapped, the clock checked every ``TICK_RUNS`` (ReadError timeout)."""
+    ``PAGE_RUNS`` runs PageCapped, the clock checked every ``TICK_RUNS`` (ReadError timeout). ``japanese`` gets, run
+    by run, whether its font is a Japanese one (``_japanese_font``), ``sideways`` how it is set: ``UPRIGHT``,
+    ``SIDEWAYS`` (turned a quarter, its text's x going down the page: a number in a vertical column) or ``DOWNWARD``
+    (a font of vertical writing, Identity-V, UniJIS-UCS2-V: its text goes down from its origin); ``spaces`` gets the runs of blanks (a space
+    drawn between two words of a vertical column is what tells it from a cell's padding)."""
     contents = page.get_contents()  # type: ignore[attr-defined]
     shown = contents.get_data() if contents is not None else b""
     if shown.count(b"Tj") + shown.count(b"TJ") > PAGE_RUNS:  # (a text in a string counted too: only over-counts)
@@ -238,19 +265,38 @@ def _runs(page: object, budget: CellBudget | None = None) -> list[Run]:
                 stop.append(e)
                 raise
 
+    fonts_seen: dict[int, tuple[bool, bool]] = {}
+    shown_at: list[tuple[list[float], list[float]]] = []  # (cm, tm) where the first text shown since the last run was
+
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: object) -> None:
         calls[0] += 1
         check(calls[0], PAGE_RUNS)
+        if shown_at:  # pypdf hands a run the matrix it memorised before a Td on the same line moved the pen (Chromium
+            cm, tm = shown_at[0]  # sets a vertical column's sideways digits by Tm then "146.6 0 Td": every number of
+            shown_at.clear()  # an address was placed at the column's top, cut out of it; pdf25's "Left")
+        if text and text.isspace() and spaces is not None and "\n" not in text:
+            spaces.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], tm[4] * cm[0] + tm[5] * cm[2] + cm[4], " ", 0.0))
         if text and not text.isspace():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            scale = abs(tm[0] * cm[0]) or 1.0
+            scale = abs(complex(tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3])) or 1.0  # (text space's x
+            # unit on the page: a run turned sideways has cm[0] = 0, and was given 1.0, twice its width: pdf26)
             wide = sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)  # (CJK a square, others about half)
             out.append((y, x, text, wide * float(size if isinstance(size, (int, float)) else 10) * scale))
+            known = fonts_seen.get(id(font))  # (the page's font dictionaries live while it is read: ids hold)
+            if known is None:
+                known = fonts_seen[id(font)] = (_japanese_font(font), _downward_font(font))
+            if japanese is not None:
+                japanese.append(known[0])
+            if sideways is not None:
+                sideways.append(DOWNWARD if known[1] else SIDEWAYS if abs(tm[0] * cm[0] + tm[1] * cm[2]) < 1e-6
+                                and tm[0] * cm[1] + tm[1] * cm[3] < 0 else UPRIGHT)
 
     def operator(op: object, operands: object, cm: object, tm: object) -> None:  # every operator, forms' too: a
         calls[1] += 1  # form drawn again and again is parsed and walked again each time (review25f: a 9 KB page, 10
         check(calls[1], PAGE_OPERATORS)  # draws of a 300,000-path form: 65 s CPU, its clock never asked)
+        if not shown_at and op in _SHOW_OPS:
+            shown_at.append((list(cm), list(tm)))  # type: ignore[call-overload]
 
     page.extract_text(visitor_text=visit, visitor_operand_before=operator)  # type: ignore[attr-defined]
     if stop:  # (hit inside the last form drawn: swallowed there)
@@ -310,6 +356,17 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
             cut.add(len(rows))
         rows.append(cells)
     return rows, columns, cut
+
+
+def _lined(runs: list[Run]) -> list[list[str]]:
+    """A turned vertical page's words (``_merged``) as rows, top to bottom, each word a cell in its order."""
+    lines: list[list[Run]] = []
+    for run in sorted(runs, key=lambda r: -r[0]):
+        if lines and abs(lines[-1][0][0] - run[0]) < ROW_SLACK:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return [[r[2].strip() for r in sorted(line, key=lambda r: r[1])] for line in lines]
 
 
 def _odd_parted(parted: dict[int, int]) -> dict[int, int]:
@@ -376,9 +433,87 @@ def _undecoded(runs: list[Run]) -> tuple[int, int]:
     return min(odd, chars), chars
 
 
+# pdf26: noise in ONE script passes the mixed-script measure (a ToUnicode map pointing every glyph into the CJK block,
+# or into Hangul or Cyrillic): each reads as words of one script, no person, nothing said. Three signs of text that is
+# no language's: kanji none of Japan's, China's or Taiwan's first-level sets holds (JIS X 0208 level 1, GB 2312 level 1,
+# Big5's common 5,401: honest Japanese and Chinese pages 0-1 in 100 of their kanji, a map shifted into the CJK block
+# 36-53 in 100); letters of a script a Japanese font has no glyph for (Hangul, Arabic, Thai ... set in IPA Gothic); and
+# Cyrillic or Greek words whose case changes inside them (ыФУвХфХ: a map into a bicameral alphabet)
+RARE_KANJI_SHARE = 0.20  # of a page's kanji rare in all three sets before they count as noise (honest pages <= 0.01)
+_KANJI_LEVEL1 = (("cp932", 0x889F, 0x9872), ("gb2312", 0xB0A1, 0xD7FE), ("big5", 0xA440, 0xC67E))
+_COMMON: dict[str, bool] = {}
+# a font naming a Japanese family (its subset tag dropped, case and punctuation ignored), or a Japanese CMap / ordering
+_JAPANESE_FONT = re.compile(r"ipa(?:ex)?(?:p?gothic|p?mincho)|mincho|meiryo|yu(?:gothic|mincho)|hiragino|heisei|koz(?:uka)?"
+                            r"(?:min|go)|msp?gothic|msuigothic|takao|osaka|ryumin|gothicbbb|notos(?:ans|erif)jp|bizud|^hg")
+_JAPANESE_CMAP = re.compile(r"rksj|unijis|^ext-|^euc-[hv]$|^[hv]$|^add-|japan1", re.IGNORECASE)
+_JAPANESE_GLYPHS = frozenset({"ja", "GREEK", "CYRILLIC"})  # what a JIS font draws besides Latin (rows 6-7 of JIS X 0208)
+
+
+def _japanese_font(font: object) -> bool:
+    """Whether a text run's font is a Japanese one (it draws kana, JIS kanji, Latin, Greek and Cyrillic, nothing
+    else): its name (MS Gothic, IPA Mincho, Meiryo, HeiseiMin ...), its CMap or its CID ordering (Japan1)."""
+    if not hasattr(font, "get"):
+        return False
+    try:
+        name = re.sub(r"^[A-Z]{6}\+", "", str(font.get("/BaseFont", "")).lstrip("/"))
+        got = _JAPANESE_FONT.search(re.sub(r"[^a-z]", "", name.casefold())) is not None or (
+            name.startswith("HG") or _JAPANESE_CMAP.search(str(font.get("/Encoding", "")).lstrip("/")) is not None)
+        for kid in () if got else font.get("/DescendantFonts") or ():
+            info = kid.get_object().get("/CIDSystemInfo")
+            got = got or (info is not None and str(info.get_object().get("/Ordering", "")) == "Japan1")
+    except Exception:  # noqa: BLE001 - a damaged font dictionary: not known to be Japanese
+        return False
+    return got
+
+
+def _common_kanji(ch: str) -> bool:
+    """Whether a kanji is in the first (commonest) level of JIS X 0208, GB 2312 or Big5."""
+    got = _COMMON.get(ch)
+    if got is None:
+        got = False
+        for codec, low, high in _KANJI_LEVEL1:
+            try:
+                code = int.from_bytes(ch.encode(codec), "big")
+            except UnicodeError:
+                continue
+            if low <= code <= high:
+                got = True
+                break
+        if len(_COMMON) < 1 << 16:
+            _COMMON[ch] = got
+    return got
+
+
+_CASED = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]+")  # a Greek or Cyrillic word
+
+
+def _unlike(runs: list[Run], japanese: list[bool]) -> int:
+    """A page's characters that are text of no language though each is a letter of one script (pdf26): kanji rare
+    in Japanese and Chinese alike when they are ``RARE_KANJI_SHARE`` of the page's kanji, letters a Japanese font
+    cannot draw, Greek or Cyrillic words whose case changes inside them."""
+    odd = kanji = rare = 0
+    for at, (_, _, text, _) in enumerate(runs):
+        font = at < len(japanese) and japanese[at]
+        for ch in text:
+            if "\u4e00" <= ch <= "\u9fff":
+                kanji += 1
+                rare += not _common_kanji(ch)
+            elif font and ch.isalpha() and _script(ch) not in ("", "!") and _script(ch) not in _JAPANESE_GLYPHS:
+                odd += 1  # (Hangul in IPA Gothic: the map says what the font has no glyph for)
+        for word in _CASED.findall(text):
+            if any(a.islower() and b.isupper() for a, b in itertools.pairwise(word)):
+                odd += len(word)
+    return odd + (rare if rare >= RARE_KANJI_SHARE * kanji else 0)
+
+
 def _vertical(runs: list[Run]) -> bool:
     """Whether a page is set vertically (縦書き): most runs follow the one before one glyph down the same column
-    (Chromium writes each glyph of vertical text as its own run), few beside it on its line."""
+    (Chromium writes each glyph of vertical text as its own run), few beside it on its line, and most runs are one
+    glyph (pdf26: a horizontal table drawn column by column, as reportlab code does, has its one-glyph cells (性別 男/女,
+    No 1-9) one under another and nothing across: 30 persons turned into columns and lost; there a quarter of the runs
+    are one glyph, in Chromium's vertical pages 88 in 100)."""
+    if 2 * sum(len(r[2].strip()) == 1 for r in runs) <= len(runs):
+        return False
     down = across = 0
     for (y0, x0, t0, w0), (y1, x1, _, _) in itertools.pairwise(runs):
         glyph = len(t0.strip())
@@ -389,15 +524,79 @@ def _vertical(runs: list[Run]) -> bool:
     return down >= 20 and down > 2 * across
 
 
-def _merged(runs: list[Run]) -> list[Run]:
+UPRIGHT, SIDEWAYS, DOWNWARD = 0, 1, 2  # how a run is set (``_runs``)
+
+
+def _downward_font(font: object) -> bool:
+    """Whether a font writes vertically: its CMap is a vertical one (Identity-V, UniJIS-UCS2-V, 90ms-RKSJ-V ...)."""
+    try:
+        return hasattr(font, "get") and str(font.get("/Encoding", "")).endswith("-V")
+    except Exception:  # noqa: BLE001 - a damaged font dictionary
+        return False
+
+
+def _downward(runs: list[Run], how: list[int]) -> bool:
+    """Whether most of a page's text is in vertical-writing fonts (pdf26: pypdf gives each of their strings as one run
+    at its origin, the text going down the page; reportlab's UniJIS-UCS2-V list of 12 persons read 0, nothing said)."""
+    down = sum(len(r[2].strip()) for r, h in zip(runs, how, strict=False) if h == DOWNWARD)
+    return down >= 20 and 2 * down > sum(len(r[2].strip()) for r in runs)
+
+
+def _turned(run: Run, how: int = 0) -> Run:
+    """A run of a vertical page turned: its column a row (x the row, the way down the place in it), without the line
+    feeds pypdf puts after each glyph of a column (they stayed inside the words: 東\n京\n都, and widened each glyph by
+    half a character). An upright glyph's origin is its foot: it starts one glyph higher up the column; a number set
+    sideways starts at its origin (pdf26: the numbers of 千束1丁目22番18号 fell one glyph early, inside the glyph
+    before them, and the address was cut at each); a run in a vertical-writing font starts at its origin, its top."""
+    y, x, text, wide = run
+    if "\n" in text or text[:1] == " ":  # (a sideways number: pypdf's word space before it)
+        flat = text.replace("\n", "").strip()
+        wide *= _weight(flat) / max(_weight(text), 0.5)
+        text = flat
+    if how == UPRIGHT:
+        y += wide / max(_weight(text), 0.5)
+    return (x, -y, text, wide)
+
+
+def _weight(text: str) -> float:
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)
+
+
+def _merged(runs: list[Run], spaces: Sequence[Run] = ()) -> list[Run]:
     """Glyph runs (in reading order) that follow each other on one line without a gap, as one run (a column of vertical
-    text turned into a row: its glyphs one word, so that the column starts are the cells', not every glyph's)."""
+    text turned into a row: its glyphs one word, so that the column starts are the cells', not every glyph's). A line
+    is the runs within ``ROW_SLACK`` of its first (pdf26: sideways digits sit 1.4 points off the kanji's line; rounded
+    lines put them on a line of their own, 千束 丁目 番 号 apart from 1 22 18). Glyphs touch in a column; a gap of
+    0.3-0.75 glyph is a space between words when a blank was drawn in it (石川 明美: joined with a space; U+3000, one
+    glyph, parts cells), else a
+    cell's padding (山田裕美子 | 東京都..., 0.57 of a glyph: pdf25's 0.6 joined them)."""
+    lines: list[list[Run]] = []
+    for run in sorted(runs, key=lambda r: -r[0]):
+        if lines and abs(lines[-1][0][0] - run[0]) < ROW_SLACK:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    blank = sorted((round(r[0] / ROW_SLACK), r[1]) for r in spaces)
     out: list[Run] = []
-    for run in sorted(runs, key=lambda r: (-round(r[0] / ROW_SLACK), r[1])):
-        if out and abs(out[-1][0] - run[0]) < ROW_SLACK:
-            y, x, text, wide = out[-1]
-            if run[1] - (x + wide) < wide / max(len(text), 1) * 0.6:
-                out[-1] = (y, x, text + run[2], run[1] + run[3] - x)
-                continue
-        out.append(run)
+    for line in lines:
+        first = len(out)
+        for run in sorted(line, key=lambda r: r[1]):
+            if len(out) > first:
+                y, x, text, wide = out[-1]
+                glyph = wide / max(_weight(text), 0.5)
+                gap = run[1] - (x + wide)
+                if gap < 0.3 * glyph or (gap < 0.75 * glyph and _blank_in(blank, y, x + wide - 0.3 * glyph, run[1])):
+                    out[-1] = (y, x, text + (" " if gap >= 0.3 * glyph else "") + run[2],
+                               max(x + wide, run[1] + run[3]) - x)
+                    continue
+            out.append(run)
     return out
+
+
+def _blank_in(blanks: list[tuple[int, float]], y: float, start: float, end: float) -> bool:
+    """Whether a blank was drawn on line ``y`` between ``start`` and ``end``."""
+    for key in (round(y / ROW_SLACK) - 1, round(y / ROW_SLACK), round(y / ROW_SLACK) + 1):
+        at = bisect.bisect_left(blanks, (key, start))
+        if at < len(blanks) and blanks[at][0] == key and blanks[at][1] <= end:
+            return True
+    return False

@@ -48,6 +48,7 @@ from ..details import Detail, codes_of, join_details, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Location, Skipped
+from ..pdftext import withheld_log
 from ..sources.base import Item
 from .archive import guard_listing, limits_for
 from .archive_formats import InflateBroken, inflate_keeping
@@ -429,7 +430,7 @@ def read_attachments(data: bytes, caps: ArchiveLimits) -> Found:
     limit = max(min(caps.member_memory, caps.budget.remaining()), 0) + 1
     with pypdf.apply_configuration(**dict.fromkeys(_OUTPUT_CAPS, limit)):
         said = _Said()
-        log = logging.getLogger("pypdf")
+        log = withheld_log()
         log.addHandler(said)  # a repaired structure (pypdf warns) may have lost an attachment: listed then
         try:
             try:
@@ -684,7 +685,7 @@ class _Walker:
             if blocked is not None:
                 return Attached(name, None, blocked)
         said = _Said()
-        log = logging.getLogger("pypdf")
+        log = withheld_log()
         log.addHandler(said)
         # pypdf's output caps for this stream: the ratio's limit too, so a bomb stops there while it inflates
         # (review14h: a 612 KB PDF took its worker to 577 MB, inflated up to --max-inspect-mb before the check)
