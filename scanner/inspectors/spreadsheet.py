@@ -845,8 +845,8 @@ def _fodt(head: bytes) -> bool:
 
 
 HTML_EXTENSIONS = frozenset({".htm", ".html"})
-_HTML_TABLE = re.compile(rb"<table[\s>]", re.IGNORECASE)
-_HTML_TABLE_UTF16 = ("<table".encode("utf-16-le"), "<TABLE".encode("utf-16-le"))
+_HTML_TABLE = re.compile(rb"<(?:table|pre)[\s>]", re.IGNORECASE)  # (a <pre> block: a list aligned in it, docs26)
+_HTML_TABLE_UTF16 = tuple(f"<{t}".encode("utf-16-le") for t in ("table", "TABLE", "pre", "PRE"))
 
 
 def _html_table(entry: Entry, size: int, first: bytes, most: int) -> bool:

@@ -1,0 +1,91 @@
+"""docs26: documents and web pages left open by session 25 (NOTE-closing25 "Left open" > Documents).
+
+- A roster in a page's ``<pre>`` (lines aligned with spaces, ideographic spaces or tabs; no ``<table>``): never read,
+  no line. Read as a text table, in a saved web archive (.mht) too.
+People are Faker ja_JP with fixed seeds (tests.pii_data via tests.test_docs23.rows), 12 persons a file.
+"""
+
+from __future__ import annotations
+
+import quopri
+import unicodedata
+from typing import Any
+from xml.sax.saxutils import escape
+
+from tests.conftest import ScanCases
+from tests.test_docs23 import DECK_PERSONS, _lines_by_name, rows
+
+cases = ScanCases("docs26")
+scanned = cases.fixture()
+
+
+def _codes(scanned: dict[str, Any], case: str) -> dict[str, list[str]]:
+    return {name: [c["code"] for c in line.get("detail_codes") or []] for name, line in _lines_by_name(scanned, case).items()}
+
+
+def _persons(scanned: dict[str, Any], case: str, name: str) -> int | None:
+    return (_lines_by_name(scanned, case).get(name, {}).get("pii") or {}).get("records")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def aligned(rs: list[tuple[str, ...]], gap: str = " ") -> list[str]:
+    """``rs`` as lines padded to a common display width (a full-width character counts two, as a fixed-width font
+    shows it) with ``gap`` (spaces or ideographic spaces), two blanks at least between columns."""
+    widths = [max(_width(r[k]) for r in rs) for k in range(len(rs[0]))]
+    unit = _width(gap)
+    return ["".join(c + gap * ((widths[k] - _width(c)) // unit + 2) for k, c in enumerate(r)).rstrip() for r in rs]
+
+
+# --- 1. a roster in <pre> ---------------------------------------------------------------------------------------------
+
+def _pre_page(lines: list[str], charset: str = "utf-8") -> str:
+    body = escape("\n".join(lines))
+    return (f'<!DOCTYPE html>\n<html lang="ja"><head><meta charset="{charset}"><title>名簿</title></head><body>\n'
+            f"<h1>会員名簿</h1>\n<p>令和8年4月1日現在</p>\n<pre>\n{body}\n</pre>\n<p>以上</p>\n</body></html>\n")
+
+
+def _chrome_mht(page: str) -> bytes:
+    """``page`` saved by Chrome as a single-file web page (MHTML: quoted-printable HTML in multipart/related)."""
+    q = quopri.encodestring(page.encode()).decode().replace("\n", "\r\n")
+    return ("From: <Saved by Blink>\r\nSnapshot-Content-Location: https://example.jp/meibo.html\r\nSubject: meibo\r\n"
+            "Date: Mon, 7 Dec 2026 10:00:00 +0900\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n"
+            '\ttype="text/html";\r\n\tboundary="----MultipartBoundary--docs26"\r\n\r\n\r\n------MultipartBoundary--docs26\r\n'
+            "Content-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+            f"Content-Location: https://example.jp/meibo.html\r\n\r\n{q}\r\n------MultipartBoundary--docs26--\r\n").encode()
+
+
+@cases.case
+def _pre() -> dict[str, bytes]:
+    code = ("fn main() {\n    let names = vec![\"a\", \"b\"];\n    for n in names {\n        println!(\"{}\", n);\n"
+            "    }\n}\n")
+    return {"pre_spaces.html": _pre_page(aligned(rows(2601))).encode(),
+            "pre_tabs.html": _pre_page(["\t".join(r) for r in rows(2602)]).encode(),
+            "pre_ideographic.html": _pre_page(aligned(rows(2603), "\u3000")).encode(),
+            "pre_sjis.htm": _pre_page(aligned(rows(2604)), "shift_jis").encode("cp932"),
+            "pre_body_only.html": ("<body><pre>" + escape("\n".join(aligned(rows(2605)))) + "</pre>").encode(),
+            "pre_saved.mht": _chrome_mht(_pre_page(aligned(rows(2606)))),
+            "pre_code.html": _pre_page(code.split("\n")).encode(),  # code: no line
+            "pre_prose.html": _pre_page(["本日の議題は次のとおりです。  資料は後日配布します。", "担当  総務課",
+                                         "以上  よろしくお願いします。"]).encode()}
+
+
+def test_a_roster_in_pre_is_read(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "pre")
+    for name in ("pre_spaces.html", "pre_tabs.html", "pre_ideographic.html", "pre_sjis.htm", "pre_body_only.html",
+                 "pre_saved.mht"):
+        line = lines.get(name, {})  # (before: no line, the block never read)
+        assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
+        assert line.get("status") == "ok" and not line.get("detail_codes"), name
+    assert "pre_code.html" not in lines and "pre_prose.html" not in lines
+
+
+def test_a_page_whose_pre_holds_no_aligned_lines_is_not_parsed() -> None:
+    from scanner.markup import holds_no_table
+
+    assert holds_no_table(b"<!DOCTYPE html><pre>fn main() {\n    let x = 1;\n    x\n}\n</pre>")  # code: indented only
+    assert not holds_no_table(_pre_page(aligned(rows(2607))).encode())
+    assert not holds_no_table(b"<pre>a&#32; b\nc&#32; d\ne&#32; f\n</pre>")  # a blank written as a reference
+    assert not holds_no_table(b"<pre>a <b></b> b\nc <i></i> d\ne <u></u> f\n</pre>")  # a gap made across a tag
