@@ -89,3 +89,55 @@ def test_a_page_whose_pre_holds_no_aligned_lines_is_not_parsed() -> None:
     assert not holds_no_table(_pre_page(aligned(rows(2607))).encode())
     assert not holds_no_table(b"<pre>a&#32; b\nc&#32; d\ne&#32; f\n</pre>")  # a blank written as a reference
     assert not holds_no_table(b"<pre>a <b></b> b\nc <i></i> d\ne <u></u> f\n</pre>")  # a gap made across a tag
+
+
+# --- 3. lines aligned with spaces in a .docx body, an .odt, an .odp text box (and RTF, Word 97) -------------------------
+
+def _odf_line(line: str) -> str:
+    """A line as OpenDocument writes it: a second space and more as ``<text:s text:c=N/>``."""
+    import re
+
+    return re.sub(r" {2,}", lambda m: f' <text:s text:c="{len(m.group()) - 1}"/>', escape(line))
+
+
+@cases.case
+def _spaced() -> dict[str, bytes]:
+    from tests.document_data import PARA, doc_bytes, docx_bytes, odt_bytes, rtf_text, w_para
+    from tests.test_xml21 import odp
+
+    def docx(lines: list[str]) -> bytes:
+        return docx_bytes(w_para("会員名簿") + "".join(w_para(line) for line in lines) + w_para("以上"))
+
+    rtf = ("{\\rtf1\\ansi\\ansicpg932\\deff0{\\fonttbl{\\f0\\fnil\\fcharset128 MS Mincho;}}\n"
+           + "".join(rtf_text(line) + "\\par\n" for line in aligned(rows(2615))) + "}")
+    prose = ["本日の議題は次のとおりです。  資料は後日配布します。", "担当  総務課", "以上  よろしくお願いします。",
+             "連絡先  内線  1234"]
+    return {"body_spaces.docx": docx(aligned(rows(2611))),
+            "body_ideographic.docx": docx(aligned(rows(2612), "\u3000")),
+            "body.odt": odt_bytes("<text:p>会員名簿</text:p>" + "".join(f"<text:p>{_odf_line(x)}</text:p>"
+                                                                       for x in aligned(rows(2613)))),
+            "box.odp": odp("<draw:frame><draw:text-box>" + "".join(f"<text:p>{_odf_line(x)}</text:p>"
+                                                                  for x in aligned(rows(2614))) + "</draw:text-box></draw:frame>"),
+            "body.rtf": rtf.encode("ascii"),
+            "body.doc": doc_bytes([("会員名簿\r", PARA, 0, ()), *((x + "\r", PARA, 0, ()) for x in aligned(rows(2616))),
+                                   ("以上\r", PARA, 0, ())]),
+            "prose.docx": docx(prose), "prose.odt": odt_bytes("".join(f"<text:p>{_odf_line(x)}</text:p>" for x in prose))}
+
+
+def test_lines_aligned_with_spaces_in_documents_are_read(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "spaced")
+    for name in ("body_spaces.docx", "body_ideographic.docx", "body.odt", "box.odp", "body.rtf", "body.doc"):
+        line = lines.get(name, {})  # (before: no line, the lines never split)
+        assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
+        assert line.get("status") == "ok" and not line.get("detail_codes"), name
+    assert "prose.docx" not in lines and "prose.odt" not in lines  # (sentences with a double space: no line)
+
+
+def test_the_walk_check_sends_a_spaced_document_to_the_reader() -> None:
+    from scanner.doctables import without_tables
+    from tests.document_data import docx_bytes, odt_bytes, w_para
+
+    assert not without_tables(docx_bytes("".join(w_para(x) for x in aligned(rows(2617)))), 1 << 26)  # (before: True,
+    # settled clean in the walk)
+    assert not without_tables(odt_bytes("".join(f"<text:p>{_odf_line(x)}</text:p>" for x in aligned(rows(2618)))), 1 << 26)
+    assert without_tables(docx_bytes(w_para("本日は晴天なり。") * 5), 1 << 26)
