@@ -2,6 +2,10 @@
 
 - A roster in a page's ``<pre>`` (lines aligned with spaces, ideographic spaces or tabs; no ``<table>``): never read,
   no line. Read as a text table, in a saved web archive (.mht) too.
+- Cuts left unsaid: a Shift_JIS/EUC-JP/ISO-2022-JP page cut inside a character (only UTF-8 was said); a person table
+  without ``<th>`` cut right after ``<td class=..>`` (taken for an include's slot); an include-named file holding only
+  ``<table ..>``.
+- Lines aligned with spaces in a .docx body, an .odt, an .odp text box, an RTF, a Word 97 .doc: never read.
 People are Faker ja_JP with fixed seeds (tests.pii_data via tests.test_docs23.rows), 12 persons a file.
 """
 
@@ -141,3 +145,54 @@ def test_the_walk_check_sends_a_spaced_document_to_the_reader() -> None:
     # settled clean in the walk)
     assert not without_tables(odt_bytes("".join(f"<text:p>{_odf_line(x)}</text:p>" for x in aligned(rows(2618)))), 1 << 26)
     assert without_tables(docx_bytes(w_para("本日は晴天なり。") * 5), 1 << 26)
+
+
+# --- 2. cuts left unsaid ----------------------------------------------------------------------------------------------
+
+def _legacy_page(seed: int, charset: str, codec: str) -> bytes:
+    """A member page in the optional-tags style (no ``</head>``, ``</body>``) in a legacy Japanese encoding."""
+    table = "<table>\n" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>\n" for r in rows(seed)) + "</table>\n"
+    return (f"<!doctype html><html lang=ja><meta charset={charset}><title>会員</title>\n"
+            f"<p>会員の皆様へのお知らせです。名簿は下記のとおりです。\n{table}").encode(codec)
+
+
+def _cut_in_character(page: bytes, codec: str) -> bytes:
+    """``page`` cut after the first byte of ``簿`` in its text before the table."""
+    return page[:page.index("名簿".encode(codec)) + len("名".encode(codec)) + 1]
+
+
+@cases.case
+def _cuts() -> dict[str, bytes]:
+    out = {}
+    for k, (charset, codec) in enumerate((("shift_jis", "cp932"), ("Windows-31J", "cp932"), ("euc-jp", "euc_jp"))):
+        page = _legacy_page(2621 + k, charset, codec)
+        out[f"legacy_{k}_cut.html"] = _cut_in_character(page, codec)
+        out[f"legacy_{k}_text_end.html"] = page[:page.index(b"\n<table>")]  # a whole page ending in its <p>'s text
+    jis = _legacy_page(2624, "iso-2022-jp", "iso2022_jp")
+    pair = "名".encode("iso2022_jp")[3:5] + "簿".encode("iso2022_jp")[3:5]  # (in two-byte mode: no escape between)
+    out["legacy_jis_cut.html"] = jis[:jis.index(pair) + 3]  # 名 and the first byte of 簿
+    table = "<table border=1>\n" + "".join("<tr>" + "".join(f'<td class="c{i}">{c}</td>' for i, c in enumerate(r))
+                                           + "</tr>\n" for r in rows(2625)) + "</table>\n"
+    data = table.encode()
+    out["noth_first_cell.html"] = data[:data.index(b'<td class="c0">') + 15]  # (a slot: <td class=main>)
+    out["noth_second_row.html"] = data[:data.index(b'<td class="c0">', data.index(b"</tr>")) + 15]
+    out["menu.html"] = b'<table border="1" class="meibo">'  # (named as an include)
+    return out
+
+
+def test_cuts_left_unsaid_are_said(scanned: dict[str, Any]) -> None:
+    codes = _codes(scanned, "cuts")
+    for k in range(3):
+        assert codes.get(f"legacy_{k}_cut.html") == ["html-cut"], k  # (before: no line; only UTF-8 was said)
+        assert f"legacy_{k}_text_end.html" not in codes, k  # (a whole optional-tags page may end in its text)
+    assert codes.get("legacy_jis_cut.html") == ["html-cut"]
+    for name in ("noth_first_cell.html", "noth_second_row.html", "menu.html"):
+        assert codes.get(name) == ["html-cut-in-table"], name  # (before: no line, taken for an include)
+
+
+def test_an_include_with_a_page_top_is_still_no_cut() -> None:
+    from scanner.inspectors.spreadsheet import included_fragment
+    from tests.test_docs25 import LAYOUT_TOP
+
+    assert included_fragment(LAYOUT_TOP, "top_table.html") and included_fragment(LAYOUT_TOP, "header.html")
+    assert included_fragment(b'<div id="side"><ul><li><a href="/">top</a></li></ul></div>', "side.html")
