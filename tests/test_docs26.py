@@ -196,3 +196,16 @@ def test_an_include_with_a_page_top_is_still_no_cut() -> None:
 
     assert included_fragment(LAYOUT_TOP, "top_table.html") and included_fragment(LAYOUT_TOP, "header.html")
     assert included_fragment(b'<div id="side"><ul><li><a href="/">top</a></li></ul></div>', "side.html")
+
+
+def test_a_legacy_page_cut_inside_a_character_or_an_escape_is_cut() -> None:
+    from scanner.inspectors.spreadsheet import page_cut
+
+    jis = _legacy_page(2626, "iso-2022-jp", "iso2022_jp")
+    at = jis.index(b"\x1b$B", jis.index(b"<p>"))
+    for n in (1, 2):  # inside the escape into two-byte mode (random cuts: 33 of 482 such cuts were clean)
+        assert page_cut(jis[:at + n], "page.html"), n
+    page = _legacy_page(2627, "shift_jis", "cp932")
+    long_text = page.replace("お知らせです。".encode("cp932"), ("お知らせです。" * 6000).encode("cp932"))  # > 64 KiB
+    assert page_cut(_cut_in_character(long_text, "cp932"), "page.html")
+    assert not page_cut(long_text[:long_text.index(b"\n<table>")], "page.html")

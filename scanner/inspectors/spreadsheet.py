@@ -968,11 +968,12 @@ def _ends_inside_japanese(data: bytes, tail: bytes) -> bool:
     codec = _CODEC_OF.get(declared.group(1).lower(), "cp932")
     if codec == "iso2022_jp":  # (its two-byte characters' bytes may be ``>``: the last escape tells the mode)
         last = tail.rfind(b"\x1b", max(0, len(tail) - 65536))
-        return last >= 0 and tail[last + 1:last + 2] == b"$"
+        return last >= 0 and (tail[last + 1:last + 2] == b"$" or last >= len(tail) - 2)  # (or cut inside the
+        # escape, three bytes)
     text = tail[tail.rfind(b">") + 1:]  # (a cp932 trail byte is 0x40 or more: ``>`` starts a character)
-    if len(text) > 65536:
-        text = text[-65536:]
-        text = text[next((i for i, b in enumerate(text) if b < 0x40), len(text)):]  # (from a character's start)
+    if len(text) > 1 << 20:  # (a text run of a MiB: its last MiB from a byte below 0x40, a character's start)
+        text = text[-(1 << 20):]
+        text = text[next((i for i, b in enumerate(text) if b < 0x40), len(text)):]
     try:
         text.decode(codec)
     except UnicodeDecodeError as e:
