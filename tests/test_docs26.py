@@ -209,3 +209,24 @@ def test_a_legacy_page_cut_inside_a_character_or_an_escape_is_cut() -> None:
     long_text = page.replace("お知らせです。".encode("cp932"), ("お知らせです。" * 6000).encode("cp932"))  # > 64 KiB
     assert page_cut(_cut_in_character(long_text, "cp932"), "page.html")
     assert not page_cut(long_text[:long_text.index(b"\n<table>")], "page.html")
+
+
+# --- 5. other documents: an HTML-only message whose body holds the roster in <pre> ------------------------------------
+
+@cases.case
+def _mail() -> dict[str, bytes]:
+    from email.message import EmailMessage
+
+    out = {}
+    for cte in ("quoted-printable", "base64"):
+        m = EmailMessage()
+        m["Subject"], m["From"], m["To"] = "会員名簿", "soumu@example.jp", "all@example.jp"
+        m.set_content(_pre_page(aligned(rows(2630 + len(out)))), subtype="html", charset="utf-8", cte=cte)
+        out[f"pre_{cte}.eml"] = m.as_bytes()
+    return out
+
+
+def test_a_roster_in_pre_in_an_html_message_is_read(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "mail")
+    for name in ("pre_quoted-printable.eml", "pre_base64.eml"):  # (before: no line)
+        assert (lines.get(name, {}).get("pii") or {}).get("records") == DECK_PERSONS, name
