@@ -286,7 +286,8 @@ def without_tables(data: bytes, most: int) -> bool:
     return zip_without_tables(io.BytesIO(data), most)
 
 
-_RTF_GAP = re.compile(rb"  |\\'81\\'40", re.IGNORECASE)  # two spaces, or cp932's ideographic space: maybe a gap
+_RTF_GAP = re.compile(rb"  |\\'81\\'40|\\u12288", re.IGNORECASE)  # two spaces, or an ideographic space (cp932's
+# bytes, or ``\u12288`` as LibreOffice writes it): maybe a gap
 
 
 def zip_without_tables(f: IO[bytes], most: int) -> bool:

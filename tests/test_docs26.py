@@ -122,15 +122,26 @@ def _spaced() -> dict[str, bytes]:
                                                                        for x in aligned(rows(2613)))),
             "box.odp": odp("<draw:frame><draw:text-box>" + "".join(f"<text:p>{_odf_line(x)}</text:p>"
                                                                   for x in aligned(rows(2614))) + "</draw:text-box></draw:frame>"),
-            "body.rtf": rtf.encode("ascii"),
+            "body.rtf": rtf.encode("ascii"), "body_lo.rtf": _lo_rtf(aligned(rows(2619), "\u3000")),
             "body.doc": doc_bytes([("会員名簿\r", PARA, 0, ()), *((x + "\r", PARA, 0, ()) for x in aligned(rows(2616))),
                                    ("以上\r", PARA, 0, ())]),
             "prose.docx": docx(prose), "prose.odt": odt_bytes("".join(f"<text:p>{_odf_line(x)}</text:p>" for x in prose))}
 
 
+def _lo_rtf(lines: list[str]) -> bytes:
+    """An RTF as LibreOffice writes Japanese: each character ``\\uN`` with ``?`` as its fallback (an ideographic space
+    ``\\u12288\\'3f``)."""
+    def esc(line: str) -> str:
+        return "".join(c if c.isascii() else f"\\u{ord(c)}\\'3f" for c in line)
+
+    return ("{\\rtf1\\ansi\\deff0\\uc1{\\fonttbl{\\f0\\froman\\fprq2\\fcharset0 Liberation Serif;}}\n"
+            + "".join(f"\\pard\\plain {esc(line)}\n\\par " for line in lines) + "}").encode("ascii")
+
+
 def test_lines_aligned_with_spaces_in_documents_are_read(scanned: dict[str, Any]) -> None:
     lines = _lines_by_name(scanned, "spaced")
-    for name in ("body_spaces.docx", "body_ideographic.docx", "body.odt", "box.odp", "body.rtf", "body.doc"):
+    for name in ("body_spaces.docx", "body_ideographic.docx", "body.odt", "box.odp", "body.rtf", "body_lo.rtf",
+                 "body.doc"):
         line = lines.get(name, {})  # (before: no line, the lines never split)
         assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
         assert line.get("status") == "ok" and not line.get("detail_codes"), name
