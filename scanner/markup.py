@@ -244,8 +244,9 @@ def holds_no_table(data: bytes) -> bool:
 
 def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     """Every <table> of an HTML document (an inner table before the one around it), rows as lists; every ``<pre>``
-    outside a table of MIN_PRE_LINES lines or more as a sheet holding only its ``text`` (docs26: a roster aligned
-    with spaces or tabs in preformatted text, no ``<table>``, was never read; the caller reads it as a text table)."""
+    outside a table with MIN_PRE_LINES lines or more that have a gap inside them as a sheet holding only its ``text``
+    (docs26: a roster aligned with spaces or tabs in preformatted text, no ``<table>``, was never read; the caller
+    reads it as a text table)."""
     if holds_no_table(data):
         return  # (lxml raises only when fed nothing; a page's chunks always feed it: nothing is lost by not parsing)
     from lxml import etree
@@ -273,7 +274,7 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
         if el.tag == "pre":
             if event == "end" and not open_tables:  # (one in a cell is that cell's text)
                 text = "".join(el.itertext())
-                if text.count("\n") >= MIN_PRE_LINES - 1:
+                if len(_GAP_LINE.findall(text)) >= MIN_PRE_LINES:  # (holds_no_table's test on the text: code gives none)
                     blocks += 1
                     yield MarkupSheet(f"pre {blocks}", text=text if text.endswith("\n") or at_end else text + "\n")
                     # (a block the page ends in keeps its last line as cut: the text reader says a row cut short)
