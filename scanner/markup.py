@@ -195,6 +195,7 @@ _TABLE_TAG = re.compile(rb"<table", re.IGNORECASE)  # lxml's HTML parser starts 
 _PRE_TAG = re.compile(r"<pre", re.IGNORECASE)
 _PRE_END = re.compile(r"</pre", re.IGNORECASE)
 _TAG_TEXT = re.compile(r"<[^<>]*>")
+_RAW_INSIDE = re.compile(r"<(?:!|script|style|textarea|xmp|title|noscript|iframe|noembed|noframes)", re.IGNORECASE)
 GAP_INSIDE = re.compile(r"\S(?:\t|  |\u3000)")  # a column gap inside a line (a tab, two spaces, an ideographic space)
 MIN_PRE_LINES = 3  # a ``<pre>`` block read as a text table: a header and two rows at least
 _GAP_LINE = re.compile(r"(?m)^[^\n]*?\S(?:\t|  |\u3000)")  # a line with a gap inside it
@@ -215,6 +216,8 @@ def _aligned_pre(text: str) -> bool:
         end = _PRE_END.search(text, m.end())
         stop = end.start() if end is not None else len(text)
         block = text[m.end():stop]
+        if _RAW_INSIDE.search(block) is not None:
+            return True  # (a comment, script or style in the block may hold ``</pre`` that does not end it: parsed)
         if "&" in block:
             block = _BLANK_REF.sub("  ", block)
         if "<" in block:

@@ -2298,10 +2298,16 @@ def _zeroed_text(data: bytes) -> tuple[int, int] | None:
 def _pre_sheet(name: str, text: str, caps: Caps) -> Sheet | None:
     """A page's ``<pre>`` block read as a text file would be (docs26: a roster aligned with spaces or tabs in
     preformatted text, no ``<table>``, was never read): only when three lines or more have a gap inside them and the
-    text reader splits its first lines into columns (tabs, or the straight blank columns of an aligned list); prose
-    and code (indented, commas) give None."""
+    text reader splits its first lines into columns (tabs, or the straight blank columns of an aligned list), from
+    its first such line to its last; prose and code (indented, commas) give None."""
     from . import markup
 
+    lines = text.split("\n")
+    gapped = [i for i, ln in enumerate(lines) if markup.GAP_INSIDE.search(ln)]
+    if len(gapped) < markup.MIN_PRE_LINES:
+        return None
+    text = "\n".join(lines[gapped[0]:gapped[-1] + 1]) + "\n"  # (a title above the list or a note below it has no
+    # gap: left out, as a mail body's aligned block, or the straight blank columns are not found)
     head = [ln for ln in _first_lines(text[:65536], 50) if ln.strip()]
     if sum(1 for ln in head if markup.GAP_INSIDE.search(ln)) < markup.MIN_PRE_LINES:
         return None  # (code is indented, not aligned inside its lines: most <pre> blocks stop here)

@@ -71,6 +71,7 @@ def _pre() -> dict[str, bytes]:
             "pre_sjis.htm": _pre_page(aligned(rows(2604)), "shift_jis").encode("cp932"),
             "pre_body_only.html": ("<body><pre>" + escape("\n".join(aligned(rows(2605)))) + "</pre>").encode(),
             "pre_saved.mht": _chrome_mht(_pre_page(aligned(rows(2606)))),
+            "pre_titled.html": _pre_page(["会員名簿（令和8年4月1日現在）", "", *aligned(rows(2608)), "", "以上"]).encode(),
             "pre_code.html": _pre_page(code.split("\n")).encode(),  # code: no line
             "pre_prose.html": _pre_page(["本日の議題は次のとおりです。  資料は後日配布します。", "担当  総務課",
                                          "以上  よろしくお願いします。"]).encode()}
@@ -79,7 +80,7 @@ def _pre() -> dict[str, bytes]:
 def test_a_roster_in_pre_is_read(scanned: dict[str, Any]) -> None:
     lines = _lines_by_name(scanned, "pre")
     for name in ("pre_spaces.html", "pre_tabs.html", "pre_ideographic.html", "pre_sjis.htm", "pre_body_only.html",
-                 "pre_saved.mht"):
+                 "pre_saved.mht", "pre_titled.html"):
         line = lines.get(name, {})  # (before: no line, the block never read)
         assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
         assert line.get("status") == "ok" and not line.get("detail_codes"), name
@@ -241,3 +242,14 @@ def test_a_roster_in_pre_in_an_html_message_is_read(scanned: dict[str, Any]) -> 
     lines = _lines_by_name(scanned, "mail")
     for name in ("pre_quoted-printable.eml", "pre_base64.eml"):  # (before: no line)
         assert (lines.get(name, {}).get("pii") or {}).get("records") == DECK_PERSONS, name
+
+
+def test_a_pre_end_inside_a_script_does_not_hide_the_roster_from_the_shortcut() -> None:
+    from scanner.markup import holds_no_table
+    from scanner.sheet import Caps
+    from scanner.tables import iter_markup
+
+    page = ("<!DOCTYPE html><meta charset=utf-8><pre><script>var s = '</pre>';</script>\n"
+            + escape("\n".join(aligned(rows(2646)))) + "\n</pre>").encode()
+    assert not holds_no_table(page)  # (before the fix: True, the block taken to end at the script's '</pre>')
+    assert [s.name for s in iter_markup(page, "html", Caps())] == ["pre 1"]
