@@ -253,3 +253,16 @@ def test_a_pre_end_inside_a_script_does_not_hide_the_roster_from_the_shortcut() 
             + escape("\n".join(aligned(rows(2646)))) + "\n</pre>").encode()
     assert not holds_no_table(page)  # (before the fix: True, the block taken to end at the script's '</pre>')
     assert [s.name for s in iter_markup(page, "html", Caps())] == ["pre 1"]
+
+
+def test_a_whole_utf8_page_whose_meta_says_shift_jis_is_not_cut() -> None:
+    from scanner.inspectors.spreadsheet import page_cut
+
+    said = 0
+    for seed in range(2650, 2670):
+        names = [r[0] for r in rows(seed)[1:6]]
+        for k in range(1, 6):  # (before: 42 of 300 such pages said cut, their UTF-8 read as cp932 ending in a lead byte)
+            page = ("<!doctype html><html lang=ja><meta charset=shift_jis><title>会員</title>\n<p>"
+                    + "。".join(n + "さん" for n in names[:k])).encode("utf-8")
+            said += page_cut(page, "page.html")
+    assert said == 0
