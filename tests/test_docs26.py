@@ -266,3 +266,16 @@ def test_a_whole_utf8_page_whose_meta_says_shift_jis_is_not_cut() -> None:
                     + "。".join(n + "さん" for n in names[:k])).encode("utf-8")
             said += page_cut(page, "page.html")
     assert said == 0
+
+
+def test_a_whole_euc_page_whose_meta_says_shift_jis_is_not_cut() -> None:
+    from scanner.inspectors.spreadsheet import page_cut
+
+    said = 0
+    for seed in range(2670, 2690):
+        names = [r[0] for r in rows(seed)[1:6]]
+        for k in range(1, 6):  # (an EUC-JP text read as cp932 may end in a lead byte: 0xE0-0xFC)
+            page = ("<!doctype html><html lang=ja><meta charset=shift_jis><title>会員</title>\n<p>"
+                    + "。".join(n + "さん" for n in names[:k])).encode("euc_jp")
+            said += page_cut(page, "page.html")
+    assert said == 0

@@ -983,7 +983,17 @@ def _ends_inside_japanese(data: bytes, tail: bytes) -> bool:
     try:
         text.decode(codec)
     except UnicodeDecodeError as e:
-        return e.end >= len(text) and "incomplete" in e.reason
+        if e.end < len(text) or "incomplete" not in e.reason:
+            return False
+    else:
+        return False
+    if codec == "euc_jp":
+        return True  # (a cut EUC-JP text often reads whole as cp932: not asked; cp932 under an EUC meta fails as
+        # illegal bytes, 0x81-0x9F, not as a cut)
+    try:  # an EUC-JP text under a Shift_JIS meta (whole in EUC-JP, its last byte 0xE0-0xFE a cp932 lead): no cut
+        text.decode("euc_jp")
+    except UnicodeDecodeError:
+        return True
     return False
 
 
