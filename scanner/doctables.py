@@ -271,17 +271,23 @@ def stored_inner_directory(zf: zipfile.ZipFile, data: bytes) -> bool:
 def without_tables(data: bytes, most: int) -> bool:
     """Whether ``document_sheets`` would give nothing for ``data``: a sound Word or OpenDocument package whose story
     parts all inflate (CRC checked, ``most`` bytes in all at most) and hold no table element and too few tabs for
-    tab-separated lines, or an RTF without a cell, row or tab mark, NUL block or group left open. The same byte checks
+    tab-separated lines or lines aligned with spaces (docs26), or an RTF without a cell, row or tab mark, two spaces
+    in a row, NUL block or group left open. The same byte checks
     the reader makes first, so a document it is True for is read in no worker (issue 11: most documents hold no
     table). False whenever in doubt (damage, a cap, an unknown kind): the worker reads it and says why."""
     if data.startswith(b"{\\rt") or data.startswith(RTF_UTF16):
         data = rtf_bytes(data)
         opened = data.count(b"{") - data.count(b"\\{") - data.count(b"}") + data.count(b"\\}")
         return (b"\\cell" not in data and b"\\row" not in data and b"\\tab" not in data and opened <= 0
+                and _RTF_GAP.search(data) is None  # (lines aligned with spaces: docs26)
                 and (b"\0" * 16 not in data or zeroed_block(data) is None))  # (the pattern: ~1 ms an RTF)
     if not data.startswith(ZIP_MAGIC) or no_zip_end(data):  # zipfile would raise BadZipFile: False
         return False
     return zip_without_tables(io.BytesIO(data), most)
+
+
+_RTF_GAP = re.compile(rb"  |\\'81\\'40|\\u12288", re.IGNORECASE)  # two spaces, or an ideographic space (cp932's
+# bytes, or ``\u12288`` as LibreOffice writes it): maybe a gap
 
 
 def zip_without_tables(f: IO[bytes], most: int) -> bool:
@@ -321,14 +327,15 @@ def zip_without_tables(f: IO[bytes], most: int) -> bool:
                 most -= len(xml)
                 if most < 0 or xml.startswith((b"\xff\xfe", b"\xfe\xff")):
                     return False
-                if kind == "docx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"tab/>") >= MIN_TAB_LINES):
-                    return False
+                if kind == "docx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"tab/>") >= MIN_TAB_LINES
+                                       or spaced_lines(xml)):
+                    return False  # (aligned with spaces: docs26)
                 if kind == "pptx" and (b":tbl" in xml or b"<tbl" in xml or xml.count(b"\t") >= MIN_TAB_LINES
                                        or spaced_lines(xml)):
                     return False  # (tab-separated lines in a text box, notes or SmartArt: docs24; aligned with spaces:
                     # docs25)
                 if kind in ("odt", "odp") and (_ODF_TABLE_TAG.search(xml) or (
-                        b"<text:tab" in xml and info.filename != "styles.xml")):
+                        (b"<text:tab" in xml or odf_spaced(xml)) and info.filename != "styles.xml")):
                     return False
     except Exception:  # noqa: BLE001 - a damaged or odd package: the worker reads it and says why
         return False
@@ -1078,6 +1085,8 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
     if b":tbl" not in xml and b"<tbl" not in xml:  # (tblPr, tblGrid ... are only inside a table)
         if xml.count(b"tab/>") >= MIN_TAB_LINES:
             yield from _tab_lines(part, _word_lines(xml), budget, delimiter, damage)
+        elif spaced_lines(xml):  # a list aligned with spaces in the body (docs26: never read), as a deck's (docs25)
+            yield from _tab_lines(part, _gaps_as_tabs(_word_lines(xml)), budget, delimiter, damage, SPACE_ALIGNED)
         elif damage:  # a cut or damaged part whose lost end may have held a table
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
@@ -1182,8 +1191,7 @@ def _slide_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | 
             # speaker notes or a SmartArt diagram (docs24: never read); ``a:p`` paragraphs, their ``a:t`` runs
             yield from _tab_lines(part, _word_lines(xml), budget, delimiter, damage)
         elif spaced_lines(xml):  # columns aligned with spaces: read as tab lines are (docs25)
-            yield from _tab_lines(part, (_SPACE_GAP.sub("\t", line.strip()) for line in _word_lines(xml)), budget,
-                                  delimiter, damage, "space-aligned lines")
+            yield from _tab_lines(part, _gaps_as_tabs(_word_lines(xml)), budget, delimiter, damage, SPACE_ALIGNED)
         elif damage:  # a cut or damaged slide whose lost end may have held a table
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
@@ -1330,14 +1338,45 @@ def _word_lines(xml: bytes) -> Iterator[str]:
 
 _SPACE_GAP = re.compile("[ \u3000]{2,}")  # a column gap of a line aligned with spaces: two or more (a name's own
 # single space, 山田　太郎, is no gap)
-_SPACED_RUN = re.compile(rb"<(?:\w+:)?t>[^<]*?(?:  |\xe3\x80\x80\xe3\x80\x80| \xe3\x80\x80|\xe3\x80\x80 )")  # a text run
-# holding such a gap
+_SPACED_RUN = re.compile(rb"<(?:\w+:)?t(?:\s[^<>]*)?>[^<]*?(?:  |\xe3\x80\x80\xe3\x80\x80| \xe3\x80\x80|\xe3\x80\x80 )")  # a
+# text run holding such a gap (Word writes ``<w:t xml:space="preserve">`` for a run with spaces in a row: docs26)
+_ODF_SPACED = re.compile(rb"<text:s[\s/>]|\xe3\x80\x80(?:\xe3\x80\x80| )| \xe3\x80\x80")  # OpenDocument writes a
+# second space and more as ``<text:s/>`` (``text:c`` of them); ideographic spaces as they are
 
 
 def spaced_lines(xml: bytes) -> bool:
     """Whether a slide, notes or diagram part's text runs hold column gaps of spaces in MIN_TAB_LINES runs or more
-    (a list aligned by hand in a text box: docs25, never read; docs24 read such lines separated by tabs)."""
+    (a list aligned by hand in a text box: docs25, never read; docs24 read such lines separated by tabs); a Word
+    story's too (docs26: a roster aligned with spaces in a .docx body was never read)."""
     return len(_SPACED_RUN.findall(xml, 0, 64 << 20)) >= MIN_TAB_LINES
+
+
+def odf_spaced(xml: bytes) -> bool:
+    """``spaced_lines`` of an OpenDocument part (content.xml of a text or a presentation: docs26, a roster aligned
+    with spaces in an .odt's paragraphs or an .odp's text box was never read)."""
+    return len(_ODF_SPACED.findall(xml, 0, 64 << 20)) >= MIN_TAB_LINES
+
+
+def _gaps_as_tabs(lines: Iterator[str]) -> Iterator[str]:
+    """Lines aligned with spaces as tab lines: each gap of two blanks or more a tab (a name's one space stays)."""
+    return (_SPACE_GAP.sub("\t", line.strip()) for line in lines)
+
+
+def _spaced(lines: list[str]) -> bool:
+    """Whether MIN_TAB_LINES of ``lines`` (none holding a tab) have a gap of two blanks or more inside them."""
+    return sum(1 for line in lines if _SPACE_GAP.search(line.strip())) >= MIN_TAB_LINES
+
+
+SPACE_ALIGNED = "space-aligned lines"  # the name of a sheet of lines aligned with spaces
+
+
+def _lines_sheets(part: str, lines: list[str], budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
+    """A story's tab-separated lines (MIN_TAB_LINES holding a tab), else its lines aligned with spaces (docs26: an
+    RTF's or a Word 97 document's roster aligned with spaces was never read)."""
+    if sum(1 for line in lines if "\t" in line) >= MIN_TAB_LINES:
+        yield from _tab_lines(part, iter(lines), budget, delimiter)
+    elif _spaced(lines):
+        yield from _tab_lines(part, _gaps_as_tabs(iter(lines)), budget, delimiter, what=SPACE_ALIGNED)
 
 
 def _tab_lines(part: str, lines: Iterator[str], budget: CellBudget, delimiter: Delimiter,
@@ -1394,6 +1433,9 @@ def _odf_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | No
     if not _ODF_TABLE_TAG.search(xml):
         if b"<text:tab" in xml and part != "styles.xml":
             yield from _tab_lines(part, _odf_lines(xml), budget, delimiter, damage)
+        elif part != "styles.xml" and odf_spaced(xml):  # aligned with spaces (docs26: an .odt's paragraphs, an .odp's
+            yield from _tab_lines(part, _gaps_as_tabs(_odf_lines(xml)), budget, delimiter, damage, SPACE_ALIGNED)
+            # text box: never read)
         elif damage:
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
@@ -1649,11 +1691,12 @@ def _rtf_u(ch: str) -> str:
 
 
 def _rtf_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
-    """The tables of an RTF document (and its tab-separated lines when it holds none)."""
+    """The tables of an RTF document (and its tab-separated lines, or lines aligned with spaces, when it holds
+    none)."""
     zeroed = zeroed_block(data)  # RTF is 7-bit text: a run of NULs is a block lost on disk (a cell's text, a row)
     lost = [say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0])] if zeroed is not None else []
     tables = b"\\cell" in data or b"\\row" in data
-    if not tables and b"\\tab" not in data:
+    if not tables and b"\\tab" not in data and _RTF_GAP.search(data) is None:  # (spaces in a row: docs26)
         opened = data.count(b"{") - data.count(b"\\{") - data.count(b"}") + data.count(b"\\}")
         if opened > 0:
             raise ReadError(Status.CORRUPT, say(Detail.RTF_TEXT_CUT, n=opened))
@@ -1683,7 +1726,7 @@ def _rtf_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Iterat
             cut = False
         yield table.sheet
     if not st.count:
-        yield from _tab_lines("", iter(st.lines), budget, delimiter)
+        yield from _lines_sheets("", st.lines, budget, delimiter)
     if cut:  # no table open at the end: cells after the last row mark (its first row cut), or groups left open
         opened = any(st.text.values()) or any(st.cells.values())
         yield Sheet("table 1" if opened else "", [], damage=[say(Detail.RTF_CUT_IN_TABLE, n=0) if opened
@@ -1895,8 +1938,8 @@ def _word97_sheets(data: bytes, budget: CellBudget, delimiter: Delimiter) -> Ite
             raise
         while st.open:
             yield from _closed97(st.open.pop(), story, st, budget, cut=True)
-        if st.count == before and sum("\t" in line for line in lines) >= MIN_TAB_LINES:
-            yield from _tab_lines(story, iter(lines), budget, delimiter)
+        if st.count == before:
+            yield from _lines_sheets(story, lines, budget, delimiter)
     damage = list(dict.fromkeys(doc.damage))
     if st.unplaced and not st.count:
         raise ReadError(Status.UNSUPPORTED if not damage else Status.CORRUPT,

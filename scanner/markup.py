@@ -46,6 +46,7 @@ class MarkupSheet:
     rows: list[list[object]] = field(default_factory=list)
     damage: list[str] = field(default_factory=list)
     outside: int = 0  # cells with a value past the sheet's last row or column: not placed, said as damage (ended)
+    text: str | None = None  # a ``<pre>`` block's text (no rows): read as a text table by the caller (docs26)
 
     def ended(self) -> MarkupSheet:
         """The sheet with its unplaced cells said (Detail.CELLS_OUTSIDE), once."""
@@ -191,6 +192,40 @@ def _span(el, attr: str, cap: int) -> int:
 
 _TABLE_TAG = re.compile(rb"<table", re.IGNORECASE)  # lxml's HTML parser starts a table only at these bytes (in
 # an encoding that writes ASCII as itself); it never opens one for a <tr>/<td> alone
+_PRE_TAG = re.compile(r"<pre", re.IGNORECASE)
+_PRE_END = re.compile(r"</pre", re.IGNORECASE)
+_TAG_TEXT = re.compile(r"<[^<>]*>")
+_RAW_INSIDE = re.compile(r"<(?:!|script|style|textarea|xmp|title|noscript|iframe|noembed|noframes)", re.IGNORECASE)
+GAP_INSIDE = re.compile(r"\S(?:\t|  |\u3000)")  # a column gap inside a line (a tab, two spaces, an ideographic space)
+MIN_PRE_LINES = 3  # a ``<pre>`` block read as a text table: a header and two rows at least
+_GAP_LINE = re.compile(r"(?m)^[^\n]*?\S(?:\t|  |\u3000)")  # a line with a gap inside it
+# references that may stand for a blank (a space, a tab, an ideographic space, a no-break space ...): each taken for two
+# spaces (a gap wherever one may be); any other reference is characters that are no blank, as its text is
+_BLANK_REF = re.compile(r"&(?:#0*(?:9|10|32|160|12288)|#[xX]0*(?:9|[aA]|20|[aA]0|3000)|Tab|NewLine|nbsp|ensp|emsp|"
+                        r"emsp13|emsp14|numsp|puncsp|thinsp|hairsp|ThinSpace|MediumSpace|ThickSpace|VeryThinSpace);?")
+
+
+def _aligned_pre(text: str) -> bool:
+    """Whether a page's text may hold a ``<pre>`` block ``html_tables`` reads: MIN_PRE_LINES lines with a gap inside
+    them once its tags are taken out (a gap may be made across a tag) and its references that may be blanks taken for
+    two spaces (a line may count that has no gap, never the other way); a page cut inside a block: the rest of the
+    page is the block. Code is indented, not aligned inside its lines: most blocks (rustdoc's, MDN's) have none.
+    C-level passes only (~60 us a rustdoc page under load)."""
+    pos = 0
+    while (m := _PRE_TAG.search(text, pos)) is not None:
+        end = _PRE_END.search(text, m.end())
+        stop = end.start() if end is not None else len(text)
+        block = text[m.end():stop]
+        if _RAW_INSIDE.search(block) is not None:
+            return True  # (a comment, script or style in the block may hold ``</pre`` that does not end it: parsed)
+        if "&" in block:
+            block = _BLANK_REF.sub("  ", block)
+        if "<" in block:
+            block = _TAG_TEXT.sub("", block)
+        if len(_GAP_LINE.findall(block)) >= MIN_PRE_LINES:
+            return True
+        pos = stop
+    return False
 
 
 def holds_no_table(data: bytes) -> bool:
@@ -198,19 +233,23 @@ def holds_no_table(data: bytes) -> bool:
     page's decode and parse were ~40 % of its worker task; share-20000 has 1,452 such pages). Sound only where the
     text lxml is fed is the bytes themselves: strict UTF-8 (``plan_decoding`` then picks UTF-8, with or without its
     BOM: no NUL for a UTF-16/32 guess, no ESC for ISO-2022-JP, whose escapes vanish in decoding and could join
-    ``<ta`` and ``ble``), at most MAX_LINE bytes (no line the reader refuses as too long), and no ``<table`` in any
-    case. Every other page (cp932, EUC-JP, UTF-16, an EBCDIC or UTF-7 guess of charset-normalizer's) is parsed."""
+    ``<ta`` and ``ble``), at most MAX_LINE bytes (no line the reader refuses as too long), no ``<table`` in any
+    case, and no ``<pre>`` block that may be an aligned list (``_aligned_pre``). Every other page (cp932, EUC-JP, UTF-16, an EBCDIC or UTF-7 guess of charset-normalizer's) is parsed."""
     if len(data) > MAX_LINE or b"\0" in data or b"\x1b" in data or _TABLE_TAG.search(data) is not None:
         return False
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return True
+    return _PRE_TAG.search(text) is None or not _aligned_pre(text)  # (a <pre> block with gaps inside its lines may
+    # be an aligned list: docs26)
 
 
 def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
-    """Every <table> of an HTML document (an inner table before the one around it), rows as lists."""
+    """Every <table> of an HTML document (an inner table before the one around it), rows as lists; every ``<pre>``
+    outside a table with MIN_PRE_LINES lines or more that have a gap inside them as a sheet holding only its ``text``
+    (docs26: a roster aligned with spaces or tabs in preformatted text, no ``<table>``, was never read; the caller
+    reads it as a text table)."""
     if holds_no_table(data):
         return  # (lxml raises only when fed nothing; a page's chunks always feed it: nothing is lost by not parsing)
     from lxml import etree
@@ -218,10 +257,11 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     chunks = _utf8_chunks(data)
     first = next(chunks, b"")
     names = _EXCEL_NAME.findall(first[:65536].decode("utf-8", "ignore"))  # Excel's own sheet name
-    parser = etree.HTMLPullParser(events=("start", "end"), tag=("table", "tr"), encoding="utf-8",
+    parser = etree.HTMLPullParser(events=("start", "end"), tag=("table", "tr", "pre"), encoding="utf-8",
                                   no_network=True, remove_comments=True, remove_pis=True)
     open_tables: list[_Grid] = []
     count = 0
+    blocks = 0
 
     def events() -> Iterator[tuple[str, Any, bool]]:  # lxml elements (lxml ships no type information)
         for chunk in chain([first], chunks):
@@ -234,7 +274,15 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
             yield event, el, True
 
     for event, el, at_end in events():
-        if el.tag == "table":
+        if el.tag == "pre":
+            if event == "end" and not open_tables:  # (one in a cell is that cell's text)
+                text = "".join(el.itertext())
+                if len(_GAP_LINE.findall(text)) >= MIN_PRE_LINES:  # (holds_no_table's test on the text: code gives none)
+                    blocks += 1
+                    yield MarkupSheet(f"pre {blocks}", text=text if text.endswith("\n") or at_end else text + "\n")
+                    # (a block the page ends in keeps its last line as cut: the text reader says a row cut short)
+                el.clear(keep_tail=True)
+        elif el.tag == "table":
             if event == "start":
                 count += 1
                 name = names[0] if count == 1 and len(names) == 1 else f"table {count}"

@@ -163,8 +163,9 @@ def _markup_kind(data: bytes) -> str | None:
         return "html"
     if root is not None and root.lower() not in HTML_ROOTS:  # an XML document (a .NET DataSet's ``<Table>`` records
         return "xml"  # are no HTML table; xml19: one without a declaration is no text table)
-    if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
-        return "html"
+    if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head or "<pre" in head:
+        return "html"  # (a <body> fragment holding a <pre> block: a page, read as one, docs26; as text it was
+    # listed text-undelimited)
     return "xml" if head.startswith("<?xml") else None
 
 
@@ -2361,6 +2362,29 @@ def _zeroed_text(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def _pre_sheet(name: str, text: str, caps: Caps) -> Sheet | None:
+    """A page's ``<pre>`` block read as a text file would be (docs26: a roster aligned with spaces or tabs in
+    preformatted text, no ``<table>``, was never read): only when three lines or more have a gap inside them and the
+    text reader splits its first lines into columns (tabs, or the straight blank columns of an aligned list), from
+    its first such line to its last; prose and code (indented, commas) give None."""
+    from . import markup
+
+    lines = text.split("\n")
+    gapped = [i for i, ln in enumerate(lines) if markup.GAP_INSIDE.search(ln)]
+    if len(gapped) < markup.MIN_PRE_LINES:
+        return None
+    text = "\n".join(lines[gapped[0]:gapped[-1] + 1]) + "\n"  # (a title above the list or a note below it has no
+    # gap: left out, as a mail body's aligned block, or the straight blank columns are not found)
+    head = [ln for ln in _first_lines(text[:65536], 50) if ln.strip()]
+    if sum(1 for ln in head if markup.GAP_INSIDE.search(ln)) < markup.MIN_PRE_LINES:
+        return None  # (code is indented, not aligned inside its lines: most <pre> blocks stop here)
+    if _delimiter("\n".join(head)) != "\t" and fixed_width_columns(head) is None:
+        return None
+    sheet, _ = iter_text_table(text.encode("utf-8"), caps)
+    sheet.name = name
+    return sheet
+
+
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     """The tables of an HTML, MHTML, SpreadsheetML 2003 or Gnumeric XML file (run it in the worker)."""
     from . import markup
@@ -2382,6 +2406,11 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         zeroed = _zeroed_text(data) if fmt == "mhtml" else zeroed_block(data)
         for table in found:
             budget.next_sheet()
+            if table.text is not None:  # a <pre> block: a text table when the text reader finds columns in it
+                pre = _pre_sheet(table.name, table.text, caps)
+                if pre is not None:
+                    yield pre
+                continue
             lost = [say(Detail.NUL_BLOCK, n=zeroed[1], at=zeroed[0])] if zeroed is not None else []
             zeroed = None  # said once, on the first table
             yield Sheet(table.name, table.rows, damage=[*table.damage, *lost])

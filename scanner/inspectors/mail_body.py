@@ -37,6 +37,7 @@ DELIMITERS = ("\t", ",", ";", "|", WIDE_COMMA)
 _WIDE_COMMA_BYTES = ("\xef\xbc\x8c", "\x81C", "\xa1\xa4")
 _HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 _HTML_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
+_HTML_PRE = re.compile(r"<pre\b", re.IGNORECASE)
 _ALIGNED = re.compile(r"\S(?: {2,}|\u3000+)\S")  # two spaces (or full-width ones) between words: a column gap
 # labels Japanese mailers write for encodings Python names otherwise (never Python's shift_jis: DOMAIN.md 5)
 _CODECS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932",
@@ -60,12 +61,15 @@ _YENC = re.compile(r"(?m)^=ybegin .*\bname=")
 
 
 def looks_tabular(text: str, html: bool) -> bool:
-    """Whether a body may hold a table: an HTML ``<table>`` with cells, or ``MIN_ROWS`` consecutive lines (blank
-    lines between them allowed) with the same count of one delimiter (a tab, ``;`` or ``|`` once or more; a
-    comma twice or more, as prose has commas), or ``MIN_ROWS`` consecutive lines with the same number (two or more) of space-aligned column gaps.
+    """Whether a body may hold a table: an HTML ``<table>`` with cells (or a ``<pre>`` with aligned or tab lines), or
+    ``MIN_ROWS`` consecutive lines (blank lines between them allowed) with the same count of one delimiter (a tab,
+    ``;`` or ``|`` once or more; a comma twice or more, as prose has commas), or ``MIN_ROWS`` consecutive lines with
+    the same number (two or more) of space-aligned column gaps.
     Cheap (one pass over the lines); the table readers decide what the rows are."""
     if html:
-        return _HTML_TABLE.search(text) is not None and _HTML_CELL.search(text) is not None
+        return (_HTML_TABLE.search(text) is not None and _HTML_CELL.search(text) is not None) or (
+            _HTML_PRE.search(text) is not None and (_aligned_block(text) is not None or _delimited(text) == "\t"))
+        # (a roster aligned in a <pre> block of an HTML-only message: docs26, never read)
     return _delimited(text) is not None or _aligned_block(text) is not None
 
 
