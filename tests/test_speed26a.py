@@ -12,6 +12,7 @@ import datetime
 import decimal
 import gzip
 import random
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -147,3 +148,58 @@ def test_interruption_as_before(sheets: list[list[Sequence[object]]]) -> None:
         assert got == _old_interruption(head)
         taken += got is not None
     assert taken >= 100  # the runs were there to find
+
+
+# ------------------------------------------------------------------ PhoneColumn: each kind's own first characters
+
+def test_each_kinds_first_characters_are_its_patterns() -> None:
+    from scanner import tables
+    from tests.test_speed25a import _first_chars
+
+    kinds = (tables._PHONE, *(k for k, _ in tables._TYPED))
+    assert set(tables._STARTS_OF) == set(kinds)
+    for kind in kinds:
+        assert not kind.flags & (re.IGNORECASE | re.VERBOSE), kind  # the parse read as written
+        assert _first_chars(kind.pattern) == set(tables._STARTS_OF[kind]), kind.pattern
+        assert tables._STARTS_OF[kind] <= tables._STARTS  # only cells of _STARTS reach _column
+
+
+def _old_column(seen: list[tuple[int, list[tuple[int, str]]]], kind: re.Pattern[str], first: bool) -> int:
+    from collections import Counter  # tables._column as it was (ce28c390): every picked cell fullmatched
+
+    cols = []
+    for _, cells in seen:
+        at = [j for j, c in cells if kind.fullmatch(c)]
+        if at:
+            cols.append(at[0] if first else at[-1])
+    if not cols:
+        return -1
+    col, k = Counter(cols).most_common(1)[0]
+    return col if k >= 5 and 10 * k >= 9 * len(cols) else -1
+
+
+def test_column_as_before(sheets: list[list[Sequence[object]]]) -> None:
+    from scanner import tables
+
+    rng = random.Random(11)
+    tables_seen = []
+    for rows in sheets:
+        text = [[c if isinstance(c, str) else str(c) for c in r] for r in rows[:tables.PhoneColumn.LEARN_ROWS]]
+        tables_seen.append(text)
+    values = ["03-1234-5678", "(03)1234-5678", "０９０ １２３４ ５６７８", "〒100-0001", " 100-0001", "100－0001",
+              "taro@example.jp", "a.b+c@x.co.jp", "-x@y.z", "2024/1/2", "1999年12月31日", "令和5年4月1日", "H1.2.3",
+              "S64/1/7", "12345", "0", "9999999999", "12345678901", "東京都", "山田", "x", "(", "0", "〒", "1"]
+    for _ in range(300):
+        width = rng.randrange(1, 8)
+        tables_seen.append([[rng.choice(values) if rng.random() < 0.8 else "" for _ in range(width)]
+                            for _ in range(rng.randrange(5, 60))])
+    found = 0
+    for rows in tables_seen:
+        seen = [(num, [(j, c) for j, c in enumerate(row) if c and c[0] in tables._STARTS]) for num, row in
+                enumerate(rows)]
+        for kind in (tables._PHONE, *(k for k, _ in tables._TYPED)):
+            for first in (True, False):
+                got = tables._column(seen, kind, first)
+                assert got == _old_column(seen, kind, first)
+                found += got >= 0
+    assert found >= 150  # columns learnt (both ways) among them
