@@ -1974,6 +1974,14 @@ class PhoneColumn:
 # the characters a cell _PHONE or a kind of _TYPED fullmatches can start with (read from their patterns; a cell starting
 # otherwise is no value of any of them: tests/test_speed25a.py derives the sets from the patterns' parse)
 _STARTS = frozenset("(（0０〒 0123456789０１２３４５６７８９ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._%+-明大昭平令")
+# each kind's own first characters (tests/test_speed26a.py derives them from each pattern's parse, as _STARTS)
+_STARTS_OF: dict[re.Pattern[str], frozenset[str]] = {
+    _PHONE: frozenset("(（0０"),
+    _TYPED[0][0]: frozenset("〒 0123456789０１２３４５６７８９"),
+    _MAIL: frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-"),
+    _TYPED[2][0]: frozenset("12明大昭平令MTSHR"),
+    _TYPED[3][0]: frozenset("0123456789"),
+}
 
 
 def _column(seen: list[tuple[int, list[tuple[int, str]]]], kind: re.Pattern[str], first: bool) -> int:
@@ -1981,8 +1989,9 @@ def _column(seen: list[tuple[int, list[tuple[int, str]]]], kind: re.Pattern[str]
     last such value), or -1. ``seen``: each row's cells that start with a character of _STARTS, with their columns
     (issue 11: a fullmatch of every cell for each of five kinds was 13-20 % of a text table's worker task)."""
     cols = []
+    starts = _STARTS_OF[kind]  # (issue 11: a cell starting with no character of this kind's is no value of it)
     for _, cells in seen:
-        at = [j for j, c in cells if kind.fullmatch(c)]
+        at = [j for j, c in cells if c[0] in starts and kind.fullmatch(c)]
         if at:
             cols.append(at[0] if first else at[-1])
     if not cols:
