@@ -36,7 +36,7 @@ HEADS = [b"", b"x", b"x" * 63, b"x" * 64, b"x" * 65, b"memo\n", b"memo\n" * 4, b
          b"ustar" + b"\0" * 300, b"name.txt" + b"\0" * 92 + b"0000644\0" + b"\0" * 200, b"ID;PWXL;N;E\r\nC;Y1;X1;K\"a\"\r\n",
          b"\xff\xfe<\x00h\x00t\x00m\x00l\x00>\x00", b"\xfe\xff\x00a", b"<?xml version=\"1.0\"?>\n<Workbook>",
          b"\x03\x01\x02\x03" + b"\0" * 28, b"SQLite format 3\0" + b"\0" * 84, b"BEGIN:VCARD\r\nFN:x\r\nEND:VCARD\r\n"]
-EXTS = [".xlsx", ".XLSX", ".xls", ".xlsm", ".csv", ".CSV", ".tsv", ".txt", ".pdf", ".docx", ".doc", ".pptx", ".ppt",
+EXTS = [".xlsx", ".XLSX", ".DAT", ".hve", ".automaticDestinations-ms", ".sqlite-wal", ".xls", ".xlsm", ".csv", ".CSV", ".tsv", ".txt", ".pdf", ".docx", ".doc", ".pptx", ".ppt",
         ".jpg", ".JPG", ".jpeg", ".png", ".gif", ".html", ".htm", ".eml", ".msg", ".mp3", ".log", ".rtf", ".zip",
         ".7z", ".rar", ".gz", ".tar", ".json", ".xml", ".dbf", ".sqlite", ".db", ".vcf", ".slk", ".odt", ".ods",
         ".dat", ".bin", ".iso", ".img", ".vhd", ".vmdk", ".mdb", ".accdb", ".one", ".pst", ".jar", ".ps1", ".bak",
@@ -44,7 +44,7 @@ EXTS = [".xlsx", ".XLSX", ".xls", ".xlsm", ".csv", ".CSV", ".tsv", ".txt", ".pdf
         ".ab", ".001", ".002", ".123", ".tar.gz", ".xlsx.zip", ""]
 STEMS = ["集計_000123", "報告", "名簿 - コピー", "名簿(1)", "~$名簿", "$IABC123", "$RABC123", ".~lock.名簿", "Info",
          "desktop", "thumbs", "oleObject1", "Object 2", "a", "A b", "data\u200b", "x\u202egpj", "INFO2", "名簿",
-         "介護予防_利用者名簿"]
+         "介護予防_利用者名簿", "NTUSER", "UsrClass", "setupapi", "setupapi.dev", "places", "Amcache", "Thumbs"]
 
 
 def _decisions(root: Path, fresh: bool, hits: list[str] | None = None) -> list[str]:
