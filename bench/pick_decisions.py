@@ -3,7 +3,9 @@
 Run once with the old checkout and once with the new one, then compare the two files: a speed change in ``pick`` or
 an inspector's ``wants`` must give every file the same decision (picked or not, the inspectors that want it, its
 affinity and listing, what the checks recorded). Also what the scan process settles itself (``Dispatcher``'s
-``_task`` path is not run: the decision is ``pick``'s).
+``_task`` path is not run: the decision is ``pick``'s). The files are chosen as the walk chooses them: by name
+(``NamePrefilter.split``) and by the content check (``by_content``: a name nothing reads whose head contradicts it),
+each asked with the walk's ``name_wanted``.
 
     PYTHONPATH=OLD python bench/pick_decisions.py /tmp/share-20000 ../shared/corpus > old.jsonl
     PYTHONPATH=NEW python bench/pick_decisions.py /tmp/share-20000 ../shared/corpus > new.jsonl
@@ -19,7 +21,7 @@ import time
 
 from scanner.config import ScanConfig
 from scanner.demo import LEAKED_NAME
-from scanner.examine import pick
+from scanner.examine import by_content, pick
 from scanner.pipeline import scan_context
 from scanner.sources.base import NameBatch
 from scanner.sources.local import LocalSource
@@ -39,13 +41,20 @@ def main() -> None:
                 if not isinstance(item, NameBatch):
                     out.write(json.dumps({"item": type(item).__name__, "repr": repr(item)[:300]}) + "\n")
                     continue
-                chosen = set(ctx.prefilter.pick(item.names, item.framed))
+                named, by_rule = ctx.prefilter.split(item.names, item.framed)
+                wanted = set(named)
+                # as the walk does (``Dispatcher.batch``): the names picked, and those the content check adds
+                chosen = {i: (i in wanted if by_rule is not None and i not in by_rule else None, entry)
+                          for i, entry in by_content(ctx, item.names, named, item.entry,
+                                                     heads=getattr(item, "heads", None))}
                 for i, name in enumerate(item.names):
                     n += 1
-                    row: dict[str, object] = {"path": item.entry(i).location.path if i in chosen else name}
+                    row: dict[str, object] = {"path": chosen[i][1].location.path if i in chosen else name}
                     if i in chosen:
                         seen = FileOutcome()
-                        cand = pick(item.entry(i), ctx, seen)
+                        if i not in wanted:
+                            row["by_content"] = True
+                        cand = pick(chosen[i][1], ctx, seen, chosen[i][0])
                         if cand is not None:
                             picked += 1
                             row.update(wanted=[names[w] for w in cand.wanted], affinity=cand.affinity,

@@ -89,6 +89,10 @@ class LazyHead:
                 self.error, self._data = ReadError(Status.UNREADABLE, os_error(e)), b""
         return self._data
 
+    def unchanged(self, data: bytes) -> bool:
+        """Whether what was read of the file is ``data`` (or, for b"", nothing was read)."""
+        return self._data == data or (self._data is None and not data)
+
 
 @dataclass(slots=True)
 class Candidate:
@@ -145,15 +149,20 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
         # the parts that can be read are read under their run's first part (split12: SplicedEntry)
     checked = getattr(entry, "checked", None)  # a disk image's walker made these checks already
     verdict = checked() if checked is not None else None
+    tabled = None if verdict is not None or series is not None or spliced else _tabled(entry, size, by_name, ctx)
     if verdict is not None:
         wanted, affinity, head_error = verdict
+    elif tabled is not None and (known := ctx.prefilter.decisions.get(tabled[0])) is not None:
+        wanted, affinity, head_error = known  # the same name form and bytes decided before (``_tabled``)
+        verdict = known
     elif not by_name:  # a name nothing reads (photo.jpg): wanted only when its first bytes contradict it
-        head = LazyHead(entry, HEAD_READ)
+        head = tabled[1] if tabled is not None else LazyHead(entry, HEAD_READ)
         wanted = _by_content(entry, size, head, ctx)
         head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
         limit = PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512  # a program: its headers
-        head = LazyHead(entry, limit, size if size <= limit or (size <= WHOLE_SMALL and _reread(entry.name)) else None)
+        head = tabled[1] if tabled is not None else LazyHead(
+            entry, limit, size if size <= limit or (size <= WHOLE_SMALL and _reread(entry.name)) else None)
         # (a file no longer than its head is read whole either way: by ``read_small``, kept for the read pass here
         # of a small file, ``read_once``; pick23: a tiny fake .xlsx/.csv was opened twice, for its head and to hash)
         inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
@@ -171,6 +180,8 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
                 # is one (名簿.jpg)
                 wanted = _by_content(entry, size, head, ctx, wanted) or wanted
         head_error, affinity = head.error, None
+    if tabled is not None and verdict is None and head_error is None and tabled[1].unchanged(tabled[0][-1]):
+        _keep(ctx, tabled[0], wanted)  # (its bytes unchanged by the checks' own reads: a file that grew is not tabled)
     if (wanted and not matches and series is not None and getattr(series, "plain", False) and series.complete
             and not spliced and entry.name in series.parts and entry.name != series.joined_as):
         wanted = ()  # a later piece of a whole split text: read inside its set's joined row (annotations.joined_parts),
@@ -201,6 +212,60 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
             if same is not None and (affinity := same(entry)) is not None:
                 break
     return Candidate(matches, stat_of(), wanted, affinity)
+
+
+# The decision table (issue 11, speed26b): a small file in a local folder is all in its head, so what the inspectors'
+# ``wants`` and the content check decide of it is a function of its name's form and its bytes. A name of one plain
+# form (one dot, no owner-file, recycle-bin or hidden prefix, an extension no program, class or piece name) is
+# decided once per (path taken, extension as written, the inspectors asked, its bytes): the tree's 160,000 fakes of
+# a few hundred distinct contents cost one look-up each. Not tabled: a name a prefixed inspector is asked about, a
+# decision naming an inspector with an ``affinity`` (its value is the file's folder), anything read past its head
+# or whose head could not be read (``bench/pick_decisions.py`` and tests/test_speed26b.py: every decision identical).
+TABLE_BYTES = 512  # the largest file tabled: no longer than the head ``pick`` reads of it
+TABLE_ROWS = 8192  # bounded: random bytes under a spreadsheet name are each a row of their own (then cleared)
+_UNTABLED_EXTS = frozenset({".class", ".plist", ".iwa", ".sfx", *PE_EXTS})
+
+
+Tabled = tuple[bool, str, tuple[int, ...], bytes]  # (by name, extension as written, inspectors asked, its bytes)
+
+
+def _tabled(entry: Entry, size: int, by_name: bool, ctx: ScanContext) -> tuple[Tabled, LazyHead] | None:
+    """The key of this file's decision in ``ctx.prefilter.decisions`` and the head ``pick`` reads (read now: the
+    content check reads it for any file tabled), or None when the file is not tabled."""
+    if size > TABLE_BYTES or ctx.config.content_check == "off" or not getattr(entry, "plain", False):
+        return None
+    name = entry.name
+    dot = name.find(".")
+    if dot <= 0 or dot != name.rfind(".") or name[0] in "~$" or not name[dot + 1:].isalnum() \
+            or name[-1:] in _DIGITS or not name.isprintable():
+        return None
+    ext = name[dot:]
+    if ext.casefold() in _UNTABLED_EXTS or _unchecked(entry):
+        return None
+    asked = ctx.prefilter.asked(name) if by_name else ()
+    if any(getattr(ctx.inspectors[i], "only_prefixes", None) for i in asked):
+        return None
+    # the head as ``pick`` builds it (whole: the file is no longer than it)
+    head = LazyHead(entry, 512, size) if by_name else LazyHead(entry, HEAD_READ)
+    if size == 0:  # not read (as before: the read pass reads it, and sees a file grown since)
+        return (by_name, ext, asked, b""), head
+    if size > (512 if by_name else HEAD_READ):
+        return None
+    data = head()
+    if head.error is not None or len(data) != size:
+        return None
+    return (by_name, ext, asked, data), head
+
+
+def _keep(ctx: ScanContext, key: Tabled, wanted: tuple[int, ...]) -> None:
+    """Table a decision just made the long way (``_tabled``'s key), unless an inspector it names pairs files by
+    where they are (``affinity``)."""
+    if any(getattr(ctx.inspectors[i], "affinity", None) is not None for i in wanted):
+        return
+    table = ctx.prefilter.decisions
+    if len(table) >= TABLE_ROWS:
+        table.clear()
+    table[key] = (wanted, None, None)
 
 
 # Names whose walk checks read a small file past its head (a document's or a message's directory, a mail header

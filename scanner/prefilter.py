@@ -38,6 +38,9 @@ class NamePrefilter:
         # per inspector, the extensions it declares it never wants (None: asked about every name it gets)
         self._own_skips: list[frozenset[str] | None] = []
         self._asked: dict[str, tuple[int, ...]] = {}  # casefolded last extension -> inspectors worth asking
+        # ``examine.pick``'s decision table: (path, extension, inspectors asked, bytes) of a small plain file ->
+        # (wanted, affinity, head error)
+        self.decisions: dict[tuple[bool, str, tuple[int, ...], bytes], tuple[tuple[int, ...], None, None]] = {}
         # inspectors wanting names only with their declared prefixes (casefolded): asked only about those names
         self._prefixed: list[tuple[int, tuple[str, ...]]] = []
         for ins in inspectors:

@@ -373,6 +373,24 @@ def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     ext = checked_ext(name)
     if ext is None:
         return None, 0
+    if len(head) > HEAD_READ:
+        return _look(ext, head)
+    key = (ext, head)  # a function of the extension and the bytes: a folder of fakes of a few contents looks once
+    found = _LOOKED.get(key)
+    if found is None:
+        if len(_LOOKED) >= 4096:  # bounded (random heads are each a key of their own)
+            _LOOKED.clear()
+        found = _LOOKED[key] = _look(ext, head)
+    return found
+
+
+# ``look``'s answers to heads of at most HEAD_READ bytes (the walk's content check of names nothing reads), by
+# (casefolded extension, head): ``_look`` reads nothing else (``expected`` is the rules' fixed table)
+_LOOKED: dict[tuple[str, bytes], tuple[Disguise | None, int]] = {}
+
+
+def _look(ext: str, head: bytes) -> tuple[Disguise | None, int]:
+    """``look`` of a non-empty head under a checked extension."""
     claims = expected()[ext]
     if claims & _MARKUP and _markup_start(head):
         return None, 0  # a page under a page's name: its own format, nothing more read

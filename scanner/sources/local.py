@@ -290,6 +290,12 @@ class LocalEntry:
     deleted = False
     kind = "file"
 
+    @property
+    def plain(self) -> bool:
+        """A file of a local folder under a decodable name, no part of a series: what the walk's checks decide of it
+        is a function of its name and bytes (``examine._tabled``)."""
+        return type(self) is LocalEntry and self._raw_name is None
+
     def __init__(self, folder: _Folder, name: str, raw_name: bytes | None = None) -> None:
         self._dir = folder
         self.name = name  # decoded base name, for the name rules
