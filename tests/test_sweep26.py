@@ -1,0 +1,52 @@
+"""sweep26: the merged session 26 run whole on inputs nobody in the session made (NOTES-sweep26.md).
+
+1. A roster with a header renamed ``roster.dat`` (splits26 reads it by its content, role headers too) and cut by GNU
+   ``split -l 50``: its pieces grow (the header piece is the shortest), so the series took them for files of their
+   own; ``.001`` was read alone (49 of 150 persons, ``not-a-disk-image``) and ``.002``-``.004`` (header-less text
+   under an unknown extension) on no line: 101 persons unsaid. The same roster uncut reads 150. A first piece whose
+   first line is a person table's header (``header_line``) is rows cut by lines whatever the name says, as a
+   ``.csv``'s (``_rows_cut``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run_leakscan
+from document_data import people_rows
+from pii_data import csv_bytes
+
+
+def _scan(out: Path, *sources: str) -> dict[str, Any]:
+    done = run_leakscan("scan", *sources, "--out", str(out), "--workers", "1", "--quiet", timeout=300)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+HEADERS = {"plain": ["氏名", "フリガナ", "住所", "電話番号"], "role": ["届先氏名", "届先フリガナ", "届先住所", "届先電話番号"]}
+
+
+@pytest.fixture(scope="module")
+def dat_cut(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("sweep26dat")
+    for k, (case, header) in enumerate(HEADERS.items()):
+        folder = root / "ev" / case
+        folder.mkdir(parents=True)
+        (folder / "roster.dat").write_bytes(csv_bytes([header, *people_rows(150, seed=2664 + k, header=False)]))
+        subprocess.run(["split", "-l", "50", "--numeric-suffixes=1", "-a", "3", "roster.dat", "roster.dat."],
+                       cwd=folder, check=True)
+        (folder / "roster.dat").unlink()
+    return _scan(root / "out", str(root / "ev"))
+
+
+@pytest.mark.parametrize("case", list(HEADERS))
+def test_a_renamed_roster_cut_by_lines_is_read_whole(dat_cut: dict[str, Any], case: str) -> None:
+    rows = {Path(r["inner_path"]).name: r for r in dat_cut["files"] if f"/{case}/" in r["inner_path"]}
+    listed = {Path(r["inner_path"]).name for r in dat_cut["files"] + dat_cut["skipped"] if f"/{case}/" in r["inner_path"]}
+    # (before: .001 alone 49 of 150, .002-.004 on no line)
+    assert {n: (r.get("pii") or {}).get("records") for n, r in rows.items()} == {"roster.dat.001": 150}, rows.keys()
+    assert listed == {"roster.dat.001"}, listed
