@@ -83,3 +83,23 @@ def test_damaged_rows_of_a_roster_in_pre_are_said_as_in_its_text(case: str) -> N
     said = [d for d in read_text.damage if Detail.ROWS_MALFORMED.value in d or "out of step" in d]
     assert said and [f.count for f in as_text] == [f.count for f in as_page], (read_text.damage, as_page)
     assert [d for d in read_page.damage if "out of step" in d] == [d for d in read_text.damage if "out of step" in d]
+
+
+@pytest.mark.xfail(strict=True, reason="docs26 reads a document's space-aligned lines by splitting at gaps (doctables."
+                   "_gaps_as_tabs), not by the text reader's fixed-width columns: rows out of step are never found there;"
+                   " fix: read SPACE_ALIGNED runs through tables.iter_text_table as _pre_sheet does and watch document"
+                   " sheets in analyse_bytes (NOTES-sweep26.md)")
+def test_shifted_rows_of_a_roster_aligned_in_a_docx_are_said_as_in_its_text() -> None:
+    """damage26's two shifted rows (bytes lost at a gap: a name glued to its kana) in a hand-aligned list: the text says
+    ``rows-malformed`` (30 persons, 2 with cut values); the same lines as a .docx's paragraphs read ok, 30, unsaid."""
+    from scanner.doctables import document_kind
+    from scanner.inspectors.spreadsheet import analyse_bytes
+    from scanner.sheet import Caps
+    from tests.document_data import docx_bytes, w_para
+
+    text, raw = _pre_cases()["shifted"]
+    doc = docx_bytes(w_para("会員名簿") + "".join(w_para(x) for x in text.split("\r\n")) + w_para("以上"))
+    as_text, _, read_text = analyse_bytes(raw, "text", Caps())
+    as_doc, _, read_doc = analyse_bytes(doc, document_kind(doc) or "", Caps())
+    assert [f.count for f in as_text] == [f.count for f in as_doc] == [30]
+    assert [d for d in read_doc.damage if "out of step" in d] == [d for d in read_text.damage if "out of step" in d]
