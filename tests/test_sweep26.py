@@ -103,3 +103,21 @@ def test_shifted_rows_of_a_roster_aligned_in_a_docx_are_said_as_in_its_text() ->
     as_doc, _, read_doc = analyse_bytes(doc, document_kind(doc) or "", Caps())
     assert [f.count for f in as_text] == [f.count for f in as_doc] == [30]
     assert [d for d in read_doc.damage if "out of step" in d] == [d for d in read_text.damage if "out of step" in d]
+
+
+# --- 3. bench/sweep_tables.py with a folder given relative to where it is run -------------------------------------------
+
+def test_sweep_tables_reads_a_folder_given_relative_to_its_caller(tmp_path: Path) -> None:
+    """The sweep ran each tree's child in a temporary folder: a folder named relative to the caller
+    (``../shared/corpus/spreadsheets``) held nothing there, and the sweep said "0 files, 0 with findings here,
+    0 differ" and exit 0 (sweep26's first run over the corpus). Read from the caller's folder: its files."""
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "a.csv").write_bytes(csv_bytes(people_rows(5, seed=2690)))
+    done = subprocess.run([sys.executable, str(root / "bench" / "sweep_tables.py"), "--tree", str(root), "t"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.stdout.startswith("1 files, 1 with findings here, 0 differ"), (done.stdout, done.stderr[-1000:])
