@@ -121,3 +121,17 @@ def test_sweep_tables_reads_a_folder_given_relative_to_its_caller(tmp_path: Path
                           cwd=tmp_path, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(root)})
     assert done.stdout.startswith("1 files, 1 with findings here, 0 differ"), (done.stdout, done.stderr[-1000:])
+
+
+def test_renamed_exports_each_with_a_header_of_its_own_are_no_cut() -> None:
+    """The guard of 1.: ``x.dat.001`` / ``.002`` whose second opens with a (role) header of its own, other than the
+    first's, are two exports (a column changed), not rows cut by lines; the same pieces with no header in the second
+    are."""
+    from scanner.sources.split_series import _rows_cut
+
+    first = csv_bytes([HEADERS["role"], *people_rows(20, seed=2691, header=False)])
+    rows = csv_bytes(people_rows(30, seed=2692, header=False))
+    other = csv_bytes([[*HEADERS["role"][:3], "届先メール"], *people_rows(30, seed=2693, header=False)])
+    for later, cut in ((rows, True), (other, False)):
+        pieces = {"x.dat.001": first, "x.dat.002": later}
+        assert _rows_cut(tuple(pieces), "x.dat", pieces.get, pieces.get) is cut

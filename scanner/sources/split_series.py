@@ -650,10 +650,11 @@ def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], by
     mark = first[:end + 1] if end >= 0 else first[:32]  # its first line: the header a rotated export repeats
     # (review24i: the first 32 bytes ran past a 29-byte header into the first data row, which each month differs
     # in: three monthly exports were joined and each later one read again alone, 210 records of 120)
-    if len(first) < 8 or any(h is None or h.startswith(mark) or header_line(h) for h in heads[1:]):
+    renamed = ext not in LINE_EXTS  # (its later pieces' role headers count too: an export of its own, not rows)
+    if len(first) < 8 or any(h is None or h.startswith(mark) or header_line(h, roles=renamed) for h in heads[1:]):
         return False  # a later piece begins as the first, or with a header line of its own: files of their own (a
         # rotated export, its header again or changed: splits24b, a column added was joined and read twice)
-    if ext in TABLE_EXTS or header_line(first):  # a table saved as text (Excel's tab-delimited .txt: splits25,
+    if ext in TABLE_EXTS or header_line(first, roles=renamed):  # a table saved as text (Excel's tab-delimited .txt: splits25,
         return True  # ``split -l`` of a roster.txt: its later pieces listed split-piece-unjoined, unread)
     if rows_alike(first, heads[1:]):  # a header-less table saved as text, cut by lines (splits26: 0 of 150 persons)
         return True
