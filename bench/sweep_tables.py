@@ -90,12 +90,14 @@ def main() -> int:
     if args.child:
         child(Path(args.child[0]), Path(args.child[1]), args.folders)
         return 0
+    folders = [str(Path(f).resolve()) for f in args.folders]  # (the children run in a temporary folder: a folder
+    # named relative to the caller held nothing there, "0 files, 0 differ": sweep26)
     with tempfile.TemporaryDirectory() as tmp:
         results = {}
         for label, tree in (("other", Path(args.tree)), ("this", ROOT)):
             out = Path(tmp) / f"{label}.jsonl"
             subprocess.run([sys.executable, __file__, "--tree", args.tree, "--child", str(tree), str(out),
-                            *args.folders], check=True, cwd=tmp)
+                            *folders], check=True, cwd=tmp)
             results[label] = {(r := json.loads(line))["file"]: r for line in out.read_text().splitlines()}
     other, this = results["other"], results["this"]
     differ = [f for f in this if this[f] != other.get(f)]

@@ -399,8 +399,9 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps,
         noted = SHEET_NOTES.set(sheet.notes)  # a detector's cap that cut the sheet's reading short is said there
         watched = (_RowsWithPerson(sheet.odd_rows, sheet.odd_cut, sheet.shifted_rows, sheet.garbled_rows,
                                    sheet.ragged_rows)
-                   if fmt in ("text", "pdf") else None)
-        # (a PDF's page text: its lines parted at tabs, one with a tab flipped: pdf25)
+                   if fmt in ("text", "pdf", "html", "mhtml") else None)
+        # (a PDF's page text: its lines parted at tabs, one with a tab flipped: pdf25; a page's <pre> roster read by
+        # the text reader, docs26: its rows out of step were unsaid, sweep26; a <table>'s sheet has no odd rows)
         try:
             with watched or _NO_WATCH:
                 if fmt == "text" and len(data) <= TINY_TEXT and sheet.origin is None and not sheet.cached_later:

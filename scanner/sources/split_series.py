@@ -18,10 +18,11 @@ import re
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import IO, cast
 
 from ..details import Detail, join_details, say
-from ..headerwords import is_header_cell
+from ..headerwords import header_words, is_header_cell, normalise
 
 _SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3,4})$", re.IGNORECASE | re.ASCII)
 # any other file cut the same way (``split -b 1M customers.csv customers.csv.``, 7-Zip/HJSplit ``X.csv.001``):
@@ -635,10 +636,13 @@ def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], by
     / ``.002`` cut by rows (85 + 114 persons, the second larger): ``.002`` on no line in a folder, each
     ``split-piece-alone`` in a zip."""
     ext = whole.rsplit(".", 1)[-1].casefold()
-    if head_of is None or tail_of is None or ext not in LINE_EXTS or len(names_in) < 2:
+    if head_of is None or tail_of is None or len(names_in) < 2:
         return False
     heads = [head_of(n) for n in names_in]
     first = heads[0]
+    if ext not in LINE_EXTS and (first is None or not header_line(first, roles=True)):
+        return False  # sweep26: a roster renamed ``roster.dat`` (read by its header, splits26) cut by ``split -l``:
+        # its header piece the shortest, the set was no cut; .001 read alone (49 of 150), the rest on no line
     if first is None or first.startswith(CONTAINER_HEADS) or not (
             text_or_container(first[:512]) or _zeroed_text(names_in, whole, head_of, tail_of)):
         return False  # (a first piece zeroed past its head: its later pieces and its own end say text, splits25)
@@ -646,10 +650,11 @@ def _rows_cut(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], by
     mark = first[:end + 1] if end >= 0 else first[:32]  # its first line: the header a rotated export repeats
     # (review24i: the first 32 bytes ran past a 29-byte header into the first data row, which each month differs
     # in: three monthly exports were joined and each later one read again alone, 210 records of 120)
-    if len(first) < 8 or any(h is None or h.startswith(mark) or header_line(h) for h in heads[1:]):
+    renamed = ext not in LINE_EXTS  # (its later pieces' role headers count too: an export of its own, not rows)
+    if len(first) < 8 or any(h is None or h.startswith(mark) or header_line(h, roles=renamed) for h in heads[1:]):
         return False  # a later piece begins as the first, or with a header line of its own: files of their own (a
         # rotated export, its header again or changed: splits24b, a column added was joined and read twice)
-    if ext in TABLE_EXTS or header_line(first):  # a table saved as text (Excel's tab-delimited .txt: splits25,
+    if ext in TABLE_EXTS or header_line(first, roles=renamed):  # a table saved as text (Excel's tab-delimited .txt: splits25,
         return True  # ``split -l`` of a roster.txt: its later pieces listed split-piece-unjoined, unread)
     if rows_alike(first, heads[1:]):  # a header-less table saved as text, cut by lines (splits26: 0 of 150 persons)
         return True
@@ -819,10 +824,23 @@ def rows_alike(first: bytes, later: list[bytes | None]) -> bool:
         return False
 
 
-def header_line(head: bytes) -> bool:
+def _role_cell(cell: str) -> bool:
+    """Whether a header cell is a Japanese header word after a role's words (届先氏名, 送付先住所: the word of two or more
+    characters ending it)."""
+    key = normalise(cell)
+    return any(key.endswith(w) and len(key) > len(w) for w in _japanese_words())
+
+
+@cache
+def _japanese_words() -> tuple[str, ...]:
+    return tuple(w for w in header_words() if len(w) >= 2 and not w.isascii())
+
+
+def header_line(head: bytes, roles: bool = False) -> bool:
     """Whether a piece's first line is a table's header row (two cells or more header words of the table reader:
     氏名, フリガナ, 住所 ...), in UTF-8 or cp932: a file of its own (an export whose columns changed), not the rest
-    of a cut one's rows. Total."""
+    of a cut one's rows. ``roles``: a role's cells count too (届先氏名: the content check reads such a renamed roster,
+    splits26; not for a later piece, splits25). Total."""
     try:
         end = head.find(b"\n", 0, 4096)
         raw = head[:end if end >= 0 else 4096].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
@@ -835,7 +853,8 @@ def header_line(head: bytes) -> bool:
         else:
             return False
         sep = max(",\t;|", key=line.count)
-        return sum(is_header_cell(c.strip().strip('"')) for c in line.split(sep)) >= 2
+        cells = [c.strip().strip('"') for c in line.split(sep)]
+        return sum(is_header_cell(c) or (roles and _role_cell(c)) for c in cells) >= 2
     except Exception:  # noqa: BLE001 - a failure path never raises: no header said
         return False
 
