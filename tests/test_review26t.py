@@ -1,0 +1,76 @@
+"""review26t: tables26's new rules against an investigator's real inputs (Faker en_US / ja_JP, fixed seed 2626; every
+expected count derived from the generated rows).
+
+1. The strict romaji address (values.looks_like_romaji_address: a dashed number and Tokyo / X-ku / X City anywhere in
+   the text) took English text for a Japanese address: an expense list's "Trip to Tokyo 2024-05-01", a contact
+   list's "Tokyo office 03-1234-5678", a login log's "2024-05-01 login from Osaka" (a date and a phone number are
+   dashed numbers, and `to`, `office`, `login` are words of a sentence, not of an address). Each such list of 30 was
+   30 persons (ce28c390: none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from faker import Faker
+
+from scanner.codes import SheetKind
+from scanner.detectors import pii as P
+from scanner.detectors import values as V
+
+SEED = 2626
+Rows = list[list[object]]
+CITIES = ["Tokyo", "Osaka", "Kyoto"]
+
+
+def _fake(locale: str = "en_US") -> Faker:
+    fake = Faker(locale)
+    fake.seed_instance(SEED)
+    return fake
+
+
+# --- 1. English text with dashed numbers is no Japanese address --------------------------------------------------------
+
+def _trip(fake: Faker) -> str:
+    return f"Trip to {fake.random_element(CITIES)} {fake.date()}"
+
+
+def _office(fake: Faker) -> str:
+    return f"{fake.random_element(CITIES)} office 0{fake.random_int(3, 6)}-{fake.random_int(1000, 9999)}-" \
+           f"{fake.random_int(1000, 9999)}"
+
+
+def _login(fake: Faker) -> str:
+    return f"{fake.date()} login from {fake.random_element(CITIES)}"
+
+
+ENGLISH: dict[str, Callable[[Faker], str]] = {"trip": _trip, "office phone": _office, "login": _login}
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["Name", "header-less"])
+@pytest.mark.parametrize("text", list(ENGLISH))
+def test_english_text_with_a_date_or_phone_and_a_city_is_no_address(text: str, header: bool) -> None:
+    """30 rows of English or romaji names (Jane Smith, YAMADA Taro) beside 'Trip to Tokyo 2024-05-01' / 'Tokyo office 03-1234-5678' / '2024-05-01 login from
+    Osaka' and a count: no persons (was 30 persons, header-less and under Name | Purpose | Days)."""
+    fake, ja = _fake(), _fake("ja_JP")
+    rows: Rows = [*([["Name", "Purpose", "Days"]] if header else []),
+                  *([f"{ja.last_romanized_name().upper()} {ja.first_romanized_name()}" if i % 2 else fake.name(),
+                     ENGLISH[text](fake), fake.random_int(1, 9)] for i in range(30))]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is None or found.kind != SheetKind.PERSONS or not found.count, (found.count, found.rejected)
+
+
+@pytest.mark.parametrize("text", ["Trip to Tokyo 2024-05-01", "Tokyo office 03-1234-5678", "2024-05-01 login from Osaka",
+                                  "Order 12-345 shipped to Tokyo", "Meeting in Kyoto, 2-3 pm",
+                                  "JL 123 Tokyo-Osaka 2024-05-01", "Tokyo +81-3-1234-5678"])
+def test_english_sentences_are_no_strict_address(text: str) -> None:
+    assert not V.looks_like_address(text, strict=True)
+
+
+@pytest.mark.parametrize("text", ["1-2-3 Nishishinjuku, Shinjuku-ku, Tokyo", "Roppongi 4-5-6, Minato-ku, Tokyo 106-0032",
+                                  "Maison Ebisu 201, 2-3-4 Ebisu, Shibuya-ku, Tokyo", "3-5-1 Umeda, Kita-ku, Osaka",
+                                  "12-3 Sakae, Naka Ward, Nagoya City", "Kawasaki-shi Nakahara-ku 1-2-3"])
+def test_english_order_japanese_addresses_stay_strict_addresses(text: str) -> None:
+    """The other way: tables26's English-order addresses (and a building's, a ward's) stay strict addresses."""
+    assert V.looks_like_address(text, strict=True)
