@@ -6,6 +6,9 @@ expected count derived from the generated rows).
    list's "Tokyo office 03-1234-5678", a login log's "2024-05-01 login from Osaka" (a date and a phone number are
    dashed numbers, and `to`, `office`, `login` are words of a sentence, not of an address). Each such list of 30 was
    30 persons (ce28c390: none).
+2. Two names-only leads of other columns beside one person table merged into one lead under the LOWER one's header
+   row and fields: the upper lead's rows (with their phones) were in the count only, never in the report's row,
+   fields or examples.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from faker import Faker
 from scanner.codes import SheetKind
 from scanner.detectors import pii as P
 from scanner.detectors import values as V
+from scanner.inspectors.spreadsheet import inspection_of
 
 SEED = 2626
 Rows = list[list[object]]
@@ -74,3 +78,26 @@ def test_english_sentences_are_no_strict_address(text: str) -> None:
 def test_english_order_japanese_addresses_stay_strict_addresses(text: str) -> None:
     """The other way: tables26's English-order addresses (and a building's, a ward's) stay strict addresses."""
     assert V.looks_like_address(text, strict=True)
+
+
+# --- 2. two names-only leads of other columns beside one person table ------------------------------------------------
+
+def test_leads_of_other_columns_merge_under_the_upper_ones_header_with_every_field() -> None:
+    """A lead of 2 names with phones (氏名 | 電話, header row 1), 20 persons, a lead of 15 (氏名 | メール | 生年月日, header
+    row 27): one lead of 17 at header row 1 whose fields name the phone too and whose examples show the upper lead's
+    rows with their phones. Was: header row 27, fields name | birth | email (no phone), examples the lower lead's only:
+    the 2 rows with phones at the sheet's top were nowhere in the report but in the count."""
+    fake = _fake("ja_JP")
+    first: Rows = [["氏名", "電話"], *([fake.name(), fake.phone_number()] for _ in range(2))]
+    persons: Rows = [["氏名", "住所", "電話"], *([fake.name(), fake.address(), fake.phone_number()] for _ in range(20))]
+    second: Rows = [["氏名", "メール", "生年月日"], *([fake.name(), fake.email(), fake.date_of_birth().isoformat()]
+                                                 for _ in range(15))]
+    found = P.analyse_sheet("名簿", iter([*first, [], *persons, [], *second]))
+    assert found is not None and found.count == 20
+    done = inspection_of([found], "xlsx", unmask=True)
+    lead = done.pii["leads"][0]
+    assert done.pii["lead_records"] == 17 and lead["header_row"] == 1, (done.pii["lead_records"], lead["header_row"])
+    assert set(lead["fields"]) == {"name", "phone", "email", "birth"} == set(done.pii["lead_fields"]), lead["fields"]
+    shown = lead["examples_clear"]
+    assert [e["name"] for e in shown[:2]] == [str(r[0]) for r in first[1:]], shown
+    assert [e.get("phone") for e in shown[:2]] == [str(r[1]) for r in first[1:]], shown
