@@ -2300,17 +2300,30 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
 
 
 def _both_leads(a: SheetFinding | None, b: SheetFinding | None) -> SheetFinding | None:
-    """Two names-only tables of one sheet (beside its persons) as one lead: rows, counts and rejections added; the first
-    one's columns and keys (a lead keeps the values of its first EXAMPLES rows only)."""
+    """Two names-only tables of one sheet (beside its persons) as one lead: rows, counts and rejections added, under the
+    upper one's header row, with both one's fields and keys (a lead keeps the values of its first EXAMPLES rows only;
+    review26t: the lower lead's header row and fields were said, the upper one's rows and phones shown nowhere)."""
     if a is None or b is None:
         return a or b
+    if _top_row(b) < _top_row(a):
+        a, b = b, a
     columns = {k: list(v) for k, v in a.columns.items()}
     for k, v in b.columns.items():
         columns.setdefault(k, []).extend(c for c in v if c not in columns[k])
-    rows = [*a.rows, *(r if len(r) == 2 or b.keys == a.keys else  # a row of b's examples under a's keys
-                       (r[0], r[1], *(dict(zip(b.keys, r[2:], strict=True)).get(k, "") for k in a.keys)) for r in b.rows)]
-    return replace(a, columns=columns, rows=rows, row_count=a.row_count + b.row_count,
+    keys = (*a.keys, *(k for k in b.keys if k not in a.keys))
+
+    def under(f: SheetFinding) -> Iterator[tuple]:  # a lead's rows under both one's keys (values of its examples)
+        for r in f.rows:
+            yield r if len(r) == 2 or f.keys == keys else (
+                r[0], r[1], *(dict(zip(f.keys, r[2:], strict=True)).get(k, "") for k in keys))
+    return replace(a, columns=columns, fields=[k for k in KINDS if k in a.fields or k in b.fields], keys=keys,
+                   rows=[*under(a), *under(b)], row_count=a.row_count + b.row_count,
                    rejected=dict(Counter(a.rejected) + Counter(b.rejected)))
+
+
+def _top_row(f: SheetFinding) -> int:
+    """The sheet row a table starts at: its header's, else its first row's."""
+    return f.header_row if f.header_row is not None else min((r[0] for r in f.rows), default=0)
 
 
 def _spread_table(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> RolePlan | None:
