@@ -9,6 +9,9 @@ expected count derived from the generated rows).
 2. Two names-only leads of other columns beside one person table merged into one lead under the LOWER one's header
    row and fields: the upper lead's rows (with their phones) were in the count only, never in the report's row,
    fields or examples.
+3. A header-less facility list whose opening date is in the era's notation (平成12年4月1日) had that column read as a
+   birth date: tables26's "a row with a birth date is a person's" then counted 24 facilities named after their own
+   municipality (岸和田ハーモニー) as residents (ce28c390: none).
 """
 
 from __future__ import annotations
@@ -101,3 +104,30 @@ def test_leads_of_other_columns_merge_under_the_upper_ones_header_with_every_fie
     shown = lead["examples_clear"]
     assert [e["name"] for e in shown[:2]] == [str(r[0]) for r in first[1:]], shown
     assert [e.get("phone") for e in shown[:2]] == [str(r[1]) for r in first[1:]], shown
+
+
+# --- 3. a header-less facility list with an opening date is no residents' list -----------------------------------------
+
+FACILITY_PLACES = [("岸和田", "大阪府岸和田市"), ("五所川原", "青森県五所川原市"), ("四日市", "三重県四日市市"),
+                   ("小田原", "神奈川県小田原市"), ("宇都宮", "栃木県宇都宮市"), ("香南", "高知県香南市")]
+COINED = ["アグリーム", "ソレイユ", "ハーモニー", "リリーフ", "ミライエ", "ラポール", "アミティ", "ルミエール"]
+
+
+def _opened(fake: Faker, how: str) -> str:
+    day = fake.date_between("-30y", "-1y")
+    era = fake.random_int(1, 30)
+    return f"平成{era}年{day.month}月{day.day}日" if how == "平成" else f"H{era}.{day.month}.{day.day}"
+
+
+@pytest.mark.parametrize("how", ["平成", "H"])
+def test_a_header_less_facility_list_with_opening_dates_stays_refused(how: str) -> None:
+    """24 care facilities with coined names after their own municipality (岸和田ハーモニー at 大阪府岸和田市…), a phone and
+    an opening date in the era's notation (平成12年4月1日, H12.4.1), no header: no persons (ce28c390: refused; tables26
+    took the header-less date column for a birth date and the row for a resident's: 24 persons). The birth date that
+    makes such a row a person's (tables26) is one a header names (生年月日), never a date column found from values."""
+    fake = _fake("ja_JP")
+    rows: Rows = [[place + COINED[i % len(COINED)], f"{pref}{fake.random_int(1, 5)}-{fake.random_int(1, 20)}-1",
+                   fake.phone_number(), _opened(fake, how)]
+                  for i, (place, pref) in enumerate(FACILITY_PLACES * 4)]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is None or not found.count, (found.count, found.rejected)
