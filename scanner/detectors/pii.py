@@ -1451,6 +1451,13 @@ class _RoleReader:
 _BORN = frozenset({"birth", "sex"})  # a person's attributes no facility has (:meth:`_RoleReader.born`)
 
 
+def _born_column(p: RolePlan, f: str) -> bool:
+    """Is ``f`` a person's attribute (:data:`_BORN`) that a header names in ``p`` (生年月日, 性別)? A date column found
+    from values is any date's: a header-less facility list's opening dates (平成12年4月1日) were read as birth dates and
+    its facilities named after their municipality counted as residents (review26t)."""
+    return f in _BORN and f in p.cols and f not in p.held and all(c in p.labels for c in p.cols[f])
+
+
 def _readers(plan: SheetPlan, keys: tuple[str, ...]) -> list[_RoleReader]:
     main = plan.role("")
     out = []
@@ -1463,7 +1470,7 @@ def _readers(plan: SheetPlan, keys: tuple[str, ...]) -> list[_RoleReader]:
                                [_extractor(p, f) for f in keys[2:]], needs_address=not p.role,
                                shares_address=shares,
                                postcode_at=keys[2:].index("postcode") if "postcode" in keys[2:] else None,
-                               born_at=tuple(j for j, f in enumerate(keys[2:]) if f in _BORN and f in p.cols)))
+                               born_at=tuple(j for j, f in enumerate(keys[2:]) if _born_column(p, f))))
     return out
 
 
