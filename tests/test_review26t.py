@@ -12,6 +12,8 @@ expected count derived from the generated rows).
 3. A header-less facility list whose opening date is in the era's notation (平成12年4月1日) had that column read as a
    birth date: tables26's "a row with a birth date is a person's" then counted 24 facilities named after their own
    municipality (岸和田ハーモニー) as residents (ce28c390: none).
+4. Shops named by a katakana family name and a trade still counted as persons: a trade word tables26's shop_types lacks
+   after the name (サトウ工業, ヤマダ電機, タナカ水産) or a katakana trade before it (スナック ミキ, クリーニング タナカ).
 """
 
 from __future__ import annotations
@@ -131,3 +133,34 @@ def test_a_header_less_facility_list_with_opening_dates_stays_refused(how: str) 
                   for i, (place, pref) in enumerate(FACILITY_PLACES * 4)]
     found = P.analyse_sheet("s", iter(rows))
     assert found is None or not found.count, (found.count, found.rejected)
+
+
+# --- 4. shops named by a trade and a katakana family name: the trades tables26's list left out ------------------------
+
+MORE_TRADES = {"after": ["工業", "製作所", "電機", "水産", "産業", "興業", "鉄工", "石材", "自転車", "文具"],
+               "before": ["スナック", "カフェ", "クリーニング", "ベーカリー", "ヘアサロン"]}
+
+
+@pytest.mark.parametrize("order", list(MORE_TRADES))
+def test_shops_of_more_trades_are_no_persons(order: str) -> None:
+    """A client list (氏名 | 住所 | 電話) of 20 persons with shops named by a katakana family name and a trade tables26's
+    shop_types lacks (サトウ工業, ヤマダ電機, タナカ水産; スナック ミキ, クリーニング タナカ) between them: 20 (was 20 + every
+    shop: 50 / 35)."""
+    fake = _fake("ja_JP")
+    shops = [[f"{fake.last_kana_name()}{t}" if order == "after" else f"{t} {fake.last_kana_name()}", fake.address(),
+              fake.phone_number()] for t in MORE_TRADES[order] for _ in range(3)]
+    others = [[fake.name(), fake.address(), fake.phone_number()] for _ in range(20)]
+    found = P.analyse_sheet("s", iter([["氏名", "住所", "電話"], *others[:10], *shops, *others[10:]]))
+    assert found is not None and found.count == 20, (found.count, found.rejected)
+
+
+def test_katakana_persons_stay_persons_beside_the_new_trades() -> None:
+    """The other way: 40 persons in katakana (family and given, spaced or not; パブロ, カフカ, サロメ: a name that starts
+    like a trade word) stay 40."""
+    fake = _fake("ja_JP")
+    names = [f"{fake.last_kana_name()} {fake.first_kana_name()}" for _ in range(17)] + \
+            [f"{fake.last_kana_name()}{fake.first_kana_name()}" for _ in range(17)] + \
+            ["パブロ ピカソ", "パブロピカソ", "カフカ フランツ", "サロメ ミキ", "スナオ タナカ", "ベーカー ジョン"]
+    rows: Rows = [["氏名", "住所", "電話"], *([n, fake.address(), fake.phone_number()] for n in names)]
+    found = P.analyse_sheet("s", iter(rows))
+    assert found is not None and found.count == len(names), (found.count, found.rejected)
