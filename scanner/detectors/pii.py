@@ -1454,6 +1454,13 @@ class _RoleReader:
 _BORN = frozenset({"birth", "sex"})  # a person's attributes no facility has (:meth:`_RoleReader.born`)
 
 
+def _born_column(p: RolePlan, f: str) -> bool:
+    """Is ``f`` a person's attribute (:data:`_BORN`) that a header names in ``p`` (生年月日, 性別)? A date column found
+    from values is any date's: a header-less facility list's opening dates (平成12年4月1日) were read as birth dates and
+    its facilities named after their municipality counted as residents (review26t)."""
+    return f in _BORN and f in p.cols and f not in p.held and all(c in p.labels for c in p.cols[f])
+
+
 def _readers(plan: SheetPlan, keys: tuple[str, ...]) -> list[_RoleReader]:
     main = plan.role("")
     out = []
@@ -1466,7 +1473,7 @@ def _readers(plan: SheetPlan, keys: tuple[str, ...]) -> list[_RoleReader]:
                                [_extractor(p, f) for f in keys[2:]], needs_address=not p.role,
                                shares_address=shares,
                                postcode_at=keys[2:].index("postcode") if "postcode" in keys[2:] else None,
-                               born_at=tuple(j for j, f in enumerate(keys[2:]) if f in _BORN and f in p.cols)))
+                               born_at=tuple(j for j, f in enumerate(keys[2:]) if _born_column(p, f))))
     return out
 
 
@@ -2303,17 +2310,30 @@ def _both_tables(a: SheetFinding, b: SheetFinding) -> SheetFinding:
 
 
 def _both_leads(a: SheetFinding | None, b: SheetFinding | None) -> SheetFinding | None:
-    """Two names-only tables of one sheet (beside its persons) as one lead: rows, counts and rejections added; the first
-    one's columns and keys (a lead keeps the values of its first EXAMPLES rows only)."""
+    """Two names-only tables of one sheet (beside its persons) as one lead: rows, counts and rejections added, under the
+    upper one's header row, with both one's fields and keys (a lead keeps the values of its first EXAMPLES rows only;
+    review26t: the lower lead's header row and fields were said, the upper one's rows and phones shown nowhere)."""
     if a is None or b is None:
         return a or b
+    if _top_row(b) < _top_row(a):
+        a, b = b, a
     columns = {k: list(v) for k, v in a.columns.items()}
     for k, v in b.columns.items():
         columns.setdefault(k, []).extend(c for c in v if c not in columns[k])
-    rows = [*a.rows, *(r if len(r) == 2 or b.keys == a.keys else  # a row of b's examples under a's keys
-                       (r[0], r[1], *(dict(zip(b.keys, r[2:], strict=True)).get(k, "") for k in a.keys)) for r in b.rows)]
-    return replace(a, columns=columns, rows=rows, row_count=a.row_count + b.row_count,
+    keys = (*a.keys, *(k for k in b.keys if k not in a.keys))
+
+    def under(f: SheetFinding) -> Iterator[tuple]:  # a lead's rows under both one's keys (values of its examples)
+        for r in f.rows:
+            yield r if len(r) == 2 or f.keys == keys else (
+                r[0], r[1], *(dict(zip(f.keys, r[2:], strict=True)).get(k, "") for k in keys))
+    return replace(a, columns=columns, fields=[k for k in KINDS if k in a.fields or k in b.fields], keys=keys,
+                   rows=[*under(a), *under(b)], row_count=a.row_count + b.row_count,
                    rejected=dict(Counter(a.rejected) + Counter(b.rejected)))
+
+
+def _top_row(f: SheetFinding) -> int:
+    """The sheet row a table starts at: its header's, else its first row's."""
+    return f.header_row if f.header_row is not None else min((r[0] for r in f.rows), default=0)
 
 
 def _spread_table(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> RolePlan | None:

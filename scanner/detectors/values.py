@@ -230,7 +230,7 @@ _PERSON_SPACED = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ
 
 def looks_like_address(value: object, strict: bool = False) -> bool:
     """An address: prefecture or municipality, and (strict) block numbers. Latin text passes when not strict; strict, a
-    Japanese address written in English order (1-2-3 Nishishinjuku, Shinjuku-ku, Tokyo: :data:`_ROMAJI_ADDRESS`)."""
+    Japanese address written in English order (1-2-3 Nishishinjuku, Shinjuku-ku, Tokyo: :func:`looks_like_romaji_address`)."""
     t = nfkc(value)
     if len(t) < 2 or len(t) > 200 or parse_date(t) or _is_number(t):
         return False
@@ -242,17 +242,23 @@ def looks_like_address(value: object, strict: bool = False) -> bool:
 
 # a Japanese address in English order, as foreign residents' lists write it (tables26): a block number (1-2-3, 4-5)
 # and a municipality with its romanised ending (Shinjuku-ku, Kawasaki-shi, Kita City) or a prefecture (Tokyo,
-# Kanagawa-ken, Osaka Prefecture), in either order
-_ROMAJI_BLOCK = re.compile(r"(?<![\d-])\d{1,4}(?:-\d{1,4}){1,3}(?![\d-])")
+# Kanagawa-ken, Osaka Prefecture), in either order. A block number never starts with 0 (a phone's 03-1234-5678) nor
+# follows a + (+81-3-…), and is no date (2024-05-01) nor a postcode alone (106-0032); an address's words are names, a
+# sentence's lowercase words (Trip to Tokyo, Tokyo office, login from Osaka, 2-3 pm) are none (review26t: each of
+# them with a date or a phone number was a strict address, and 30 such rows of an expense list 30 persons)
+_ROMAJI_BLOCK = re.compile(r"(?<![\d+-])[1-9]\d{0,3}(?:-\d{1,4}){1,3}(?![\d-])")
+_ROMAJI_NO_BLOCK = re.compile(r"(?:19|20)\d\d-\d{1,2}(?:-\d{1,2})?|\d{3}-\d{4}")
 _ROMAJI_PLACE = re.compile(r"\b[A-Z][a-z]+(?:-(?:ku|shi|cho|machi|mura|son|gun|ken|to|fu|dori)|\s+(?:City|Ward|Town|"
                            r"Village|Prefecture))\b|\b(?:Tokyo|Osaka|Kyoto|Hokkaido)\b")
+_SENTENCE_WORD = re.compile(r"(?<![\w-])[a-z]{2,}(?![\w-])")
 
 
 def looks_like_romaji_address(value: object) -> bool:
     """A Japanese address written in Latin letters in English order: a block number and a romanised place (1-2-3
-    Nishishinjuku, Shinjuku-ku, Tokyo; Roppongi 4-5-6, Minato-ku, Tokyo 106-0032)."""
+    Nishishinjuku, Shinjuku-ku, Tokyo; Roppongi 4-5-6, Minato-ku, Tokyo 106-0032), no word of a sentence."""
     t = nfkc(value)
-    return _ROMAJI_BLOCK.search(t) is not None and _ROMAJI_PLACE.search(t) is not None
+    return (_ROMAJI_PLACE.search(t) is not None and _SENTENCE_WORD.search(t) is None
+            and any(not _ROMAJI_NO_BLOCK.fullmatch(m[0]) for m in _ROMAJI_BLOCK.finditer(t)))
 
 
 # a house's block number: 1-2-3, 2丁目3番4号, 三丁目, 123番地, 5番12号 (not a shelf's 1番棚 or a floor's 2階)
