@@ -1637,6 +1637,9 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
 
 
 _TAR_SKIPS = 64  # damaged headers skipped in one tar (each said); past that the tar is listed as stopped
+# type flags of headers whose data is no file of the archive (links, devices, directories, FIFOs; GNU long names,
+# pax records, Solaris extended headers): a damaged one is skipped, never read as a member
+_TAR_NO_FILE_TYPES = frozenset(bytes((c,)) for c in b"123456LKxgX")
 
 
 def _skip_said(at: int, found: int, why: str, held: _Held | None) -> str:
@@ -1737,6 +1740,10 @@ def _tar_resync(tf: tarfile.TarFile | None, data: bytes, limit: int
     lands = 0 <= size and step <= end and _tar_header_at(plain, step)
     own = first is not None and first < step <= end and _tar_chain_reaches(plain, first, step, not lands)
     held: _Held | None = None
+    # a header that holds no file (a directory, a link, a device; a GNU long name or pax records for the next
+    # member) is never read as a member (review26i: ``././@LongLink`` listed corrupt, a directory's "data" up to
+    # a cat-joined tar's end blocks taken for a tar inside it and the first tar's members named under it)
+    no_file = plain[at + 156:at + 157] in _TAR_NO_FILE_TYPES or plain[at:at + 100].split(b"\x00", 1)[0].endswith(b"/")
     if not inner_end and 0 <= size and step <= end and (lands or not plain[step:step + 1024].strip(b"\x00")) \
             and not own:
         # the whole headers inside the member chain to its own end (a tar in it), not to where the size says: the
@@ -1745,12 +1752,13 @@ def _tar_resync(tf: tarfile.TarFile | None, data: bytes, limit: int
             if size <= 0 or at + 512 + size > end:
                 return None  # the damaged header was the last member's: said as members not read after it
         found = step
-        if size > 0:
+        if size > 0 and not no_file:
             held = _Held(*_held_name(plain, at), at + 512, at + 512 + size, plain[at + 512:at + 512 + size],
                          Detail.TAR_BY_SIZE)
     else:  # the size unreadable, or wrong (a bit flipped: whole headers of this tar chain up to where it points)
         found = first
-        span = _tar_inner_span(plain, at + 512, end, size) if not inner_end and first == at + 512 else None
+        span = (_tar_inner_span(plain, at + 512, end, size) if not inner_end and not no_file and first == at + 512
+                else None)
         if span is not None:  # a tar in the member: read as the member's (it was named as this tar's: images25)
             held = _Held(*_held_name(plain, at), at + 512, span[0], plain[at + 512:span[0]], Detail.TAR_BY_INNER_END)
             found = span[1]
@@ -1774,7 +1782,8 @@ def _tar_after_negative(data: bytes, ti: tarfile.TarInfo, limit: int
     if found is None:
         return None, bool(plain[ti.offset_data:end].strip(b"\x00"))
     held = None
-    span = _tar_inner_span(plain, found, end, -1) if found == ti.offset_data else None
+    span = (_tar_inner_span(plain, found, end, -1) if found == ti.offset_data and ti.type not in _TAR_NO_FILE_TYPES
+            and not ti.name.endswith("/") else None)
     if span is not None:  # a tar in the member: its members are the member's, not this tar's (images25b's left item)
         raw = ti.name.encode("utf-8", "surrogateescape")
         path, was_utf8 = decode_name(raw)

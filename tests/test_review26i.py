@@ -1,0 +1,110 @@
+"""review26i: images26's change tried with the inputs an investigator meets (GNU tar archives joined with ``cat``,
+GNU long names and pax headers damaged, lz4 streams cut, ...). Every archive is written by GNU tar (or the lz4
+tool); what is expected is what ``tar -i -t`` lists for it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_leakscan
+from tests.image_data import sha256
+
+needs_tar = pytest.mark.skipif(shutil.which("tar") is None, reason="GNU tar not installed")
+
+LONG_DIR = "d" * 60 + "/" + "e" * 60
+
+
+def _scan(share: Path, out: Path, known: list[bytes]) -> tuple[int, dict]:
+    listed = out.parent / f"{out.name}-known.txt"
+    listed.write_text("".join(sha256(b) + "\n" for b in known))
+    done = run_leakscan("scan", str(share), "--known-hashes", str(listed), "--out", str(out), "--quiet", "--workers",
+                        "1")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return done.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def _tar(cwd: Path, fmt: str, *names: str) -> bytes:
+    return subprocess.run(["tar", "--no-recursion", f"--format={fmt}", "-cf", "-", *names], cwd=cwd,
+                          capture_output=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def tar_cases(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One scan of the damaged tars below (each file its own case), with every member's content a known hash."""
+    if shutil.which("tar") is None:
+        pytest.skip("GNU tar not installed")
+    top = tmp_path_factory.mktemp("review26i-tar")
+    src, share = top / "src", top / "share"
+    (src / "dir").mkdir(parents=True)
+    (src / LONG_DIR).mkdir(parents=True)
+    share.mkdir()
+    contents = {"dir/a.txt": b"alpha member\n", "dir/b.txt": b"beta member\n", "c.txt": b"gamma member\n",
+                "after.txt": b"after member\n", f"{LONG_DIR}/long.txt": b"long member\n"}
+    for name, data in contents.items():
+        (src / name).write_bytes(data)
+    first = bytearray(_tar(src, "gnu", "dir", "dir/a.txt", "dir/b.txt"))
+    second = _tar(src, "gnu", "c.txt")
+    sized = bytearray(first)
+    sized[124 + 5] = ord("x")  # the directory header's size field no longer reads (its checksum fails too)
+    summed = bytearray(first)
+    summed[148] ^= 1
+    (share / "dirsize.tar").write_bytes(bytes(sized) + second)  # two tars joined with cat, the first's head damaged
+    (share / "dirsum.tar").write_bytes(bytes(summed) + second)
+    negative = bytearray(first)  # the directory's header whole, its size negative (base-256 -2^40)
+    negative[124:136] = b"\xff" + (-(1 << 40)).to_bytes(12, "big", signed=True)[1:]
+    negative[148:156] = b" " * 8
+    negative[148:156] = f"{sum(negative[:512]):06o}\0 ".encode()
+    (share / "dirneg.tar").write_bytes(bytes(negative) + second)
+    gnu = bytearray(_tar(src, "gnu", "after.txt", f"{LONG_DIR}/long.txt", "c.txt"))
+    at = gnu.index(b"././@LongLink")
+    gnu[at + 148] ^= 1  # the GNU long-name header's checksum broken, its size whole
+    (share / "longsum.tar").write_bytes(bytes(gnu))
+    pax = bytearray(_tar(src, "pax", "after.txt", f"{LONG_DIR}/long.txt", "c.txt"))
+    assert pax[156:157] == b"x"
+    pax[148] ^= 1  # after.txt's pax extended header damaged
+    (share / "paxsum.tar").write_bytes(bytes(pax))
+    rc, doc = _scan(share, top / "out", list(contents.values()))
+    return {"rc": rc, "doc": doc, "share": share}
+
+
+def _members(cases: dict, name: str) -> list[str]:
+    return sorted(h["path"].split(f"/share/{name} » ", 1)[1] for h in cases["doc"]["files"]
+                  if h["path"].split("/share/", 1)[1].split(" » ")[0] == name)
+
+
+def _codes(cases: dict, name: str) -> list[str]:
+    return [c.get("code") for s in cases["doc"]["skipped"] if s["path"].split("/share/", 1)[1].split(" » ")[0] == name
+            for c in s["detail_codes"]]
+
+
+@needs_tar
+def test_a_damaged_directory_header_before_a_joined_tar_keeps_its_members_the_outers(tar_cases: dict) -> None:
+    """dirsize.tar: ``tar cf`` of dir/, dir/a.txt, dir/b.txt, then a second tar (c.txt) joined with cat; the
+    directory's header damaged so its size does not read. images26 read the directory's "data" up to the first
+    tar's end blocks as a tar inside it: a.txt and b.txt named ``dirsize.tar » dir/ » dir/a.txt`` and a ``dir/``
+    member listed corrupt. A directory holds no data (``tar -i -t`` lists dir/a.txt, dir/b.txt, c.txt as the
+    archive's own): named as dirsum.tar (size whole, checksum broken) names them."""
+    assert _members(tar_cases, "dirsum.tar") == ["c.txt", "dir/a.txt", "dir/b.txt"]
+    assert _members(tar_cases, "dirsize.tar") == ["c.txt", "dir/a.txt", "dir/b.txt"], tar_cases["doc"]["files"]
+    assert _members(tar_cases, "dirneg.tar") == ["c.txt", "dir/a.txt", "dir/b.txt"], tar_cases["doc"]["files"]
+    assert "tar-member-read-damaged" not in _codes(tar_cases, "dirsize.tar")
+
+
+@needs_tar
+def test_a_damaged_long_name_or_pax_header_is_not_listed_as_a_member(tar_cases: dict) -> None:
+    """A GNU ``././@LongLink`` header or a pax ``x`` header whose checksum fails but whose size reads: images26 read
+    its data (a path, pax records) as a member of its own, ``././@LongLink`` / ``./PaxHeaders/after.txt`` listed
+    ``corrupt`` as if a file of the archive were damaged. They are the next member's metadata, no file: skipped by
+    their size, said on the archive (``tar-skipped-past``), as GNU tar skips them; the members after them read."""
+    assert _members(tar_cases, "longsum.tar") == ["after.txt", "c.txt", "d" * 60 + "/" + "e" * 39], \
+        tar_cases["doc"]["files"]
+    assert _members(tar_cases, "paxsum.tar") == ["after.txt", "c.txt", f"{LONG_DIR}/long.txt"], \
+        tar_cases["doc"]["files"]
+    assert _codes(tar_cases, "longsum.tar") == ["tar-skipped-past"]
+    assert _codes(tar_cases, "paxsum.tar") == ["tar-skipped-past"]
+
