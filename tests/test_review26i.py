@@ -162,3 +162,43 @@ def test_a_legacy_lz4_stream_read_in_small_pieces_costs_what_the_frame_format_do
         costs[flags] = time.process_time() - started
         assert got == raw
     assert costs[("-l",)] < 4 * costs[()] + 0.1, costs
+
+
+def _cpio(names: list[str], cwd: Path) -> bytes:
+    return subprocess.run(["cpio", "-o", "--quiet", "-H", "newc"], cwd=cwd, input="\n".join(names).encode() + b"\n",
+                          capture_output=True, check=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("cpio") is None, reason="GNU cpio not installed")
+def test_a_damaged_empty_member_or_directory_before_a_second_cpio_holds_no_cpio(tmp_path: Path) -> None:
+    """An initramfs as mkinitramfs joins it: part 1 (newc: a.txt, then an empty file or a directory ``sub`` and
+    sub/s.txt, then c.txt) and part 2 (the leaked workbook); in part 1 the empty file's or the directory's header
+    damaged (a digit of its mtime). Their size field still reads 0: the skip lands at their data's start, which is
+    the next member's header. images26 took that for a cpio inside the damaged member: c.txt named
+    ``empty.cpio » empty.txt » c.txt``, sub/s.txt ``dir.cpio » sub » sub/s.txt``, part 1's trailer called a nested
+    cpio's and part 2 read as part 1. A member of 0 bytes holds no cpio: they are part 1's own (``cpio -t`` of part 1
+    lists them), part 2 its own archive."""
+    from tests.image_data import LEAKED, leaked_workbook
+
+    one, two, share = tmp_path / "one", tmp_path / "two", tmp_path / "share"
+    for folder in (one / "sub", two, share):
+        folder.mkdir(parents=True)
+    texts = {"a.txt": b"alpha " * 20, "c.txt": b"gamma " * 20, "sub/s.txt": b"sub file " * 20}
+    for name, data in texts.items():
+        (one / name).write_bytes(data)
+    (one / "empty.txt").write_bytes(b"")
+    leaked = leaked_workbook(seed=48, rows=6)
+    (two / LEAKED).write_bytes(leaked)
+    second = _cpio([LEAKED], two)
+    for case, names, damaged in (("empty.cpio", ["a.txt", "empty.txt", "c.txt"], b"empty.txt\0"),
+                                 ("dir.cpio", ["a.txt", "sub", "sub/s.txt"], b"sub\0")):
+        part = bytearray(_cpio(names, one))
+        at = part.index(damaged) - 110
+        part[at + 46 + 3] = ord("x")  # a digit of its mtime: the header no longer reads; its size field does
+        (share / case).write_bytes(bytes(part) + second)
+    rc, doc = _scan(share, tmp_path / "out", [*texts.values(), leaked])
+    assert sorted(h["path"].split("/share/")[1] for h in doc["files"]) == [
+        "dir.cpio » a.txt", "dir.cpio » sub/s.txt", f"dir.cpio » {LEAKED}",
+        "empty.cpio » a.txt", "empty.cpio » c.txt", f"empty.cpio » {LEAKED}"], doc["skipped"]
+    assert [c.get("code") for s in doc["skipped"] for c in s["detail_codes"]] == ["cpio-skipped-to-header"] * 2
+    assert not any("TRAILER" in s["detail"] for s in doc["skipped"]), doc["skipped"]

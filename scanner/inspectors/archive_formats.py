@@ -2206,11 +2206,12 @@ def _cpio_reader() -> type:
         rest: int | None  # a compressed archive after the last TRAILER!!! (an initramfs' main part): read as a member
         junk: int | None  # bytes after the last TRAILER!!! that are no zeros and no archive
         skip_holds: bool  # the last skip may have landed in a cpio inside the damaged member (at its data)
+        skip_end: int | None  # where that member's data ends, when its header's size fields read
 
         def _ReadFileEntries(self, file_object: Any) -> None:  # noqa: N802 - dfvfs' interface
             self._file_entries, self.members, self.stopped, self.cut, self.skipped = {}, [], "", None, []
             self.parts, self.rest, self.junk = [(0, self.file_format)], None, None
-            offset, trailer, since_skip, self.skip_holds = 0, False, 0, False
+            offset, trailer, since_skip, self.skip_holds, self.skip_end = 0, False, 0, False, None
             while offset < self._file_size:
                 try:
                     entry = self._ReadFileEntry(file_object, offset)
@@ -2232,6 +2233,12 @@ def _cpio_reader() -> type:
                     # archive's next member (images26: a concatenated part after it was taken for a nested one)
                     start = _cpio_data_start(file_object.getvalue(), offset, self.file_format)
                     self.skip_holds = start is None or start == resumed
+                    # a member whose size field reads too small for a cpio (an empty file, a directory: review26i,
+                    # their data start is the next member's header) holds none; a trailer past its data is not one
+                    size = _cpio_data_size(file_object.getvalue(), offset, self.file_format)
+                    self.skip_end = start + size if start is not None and size is not None else None
+                    if size is not None and size < _CPIO_SMALLEST[self.file_format]:
+                        self.skip_holds = False
                     offset = resumed
                     continue
                 self._hp_device(file_object, offset, entry)
@@ -2244,7 +2251,8 @@ def _cpio_reader() -> type:
                 if entry.path == "TRAILER!!!":
                     # after a skip the trailer may be that of a cpio inside the member skipped (its data searched for
                     # the next header): the outer archive's members after it are read on, not ended there
-                    resumed = self._next_header(file_object, offset - 1) if self.skip_holds else None
+                    resumed = (self._next_header(file_object, offset - 1) if self.skip_holds and
+                               (self.skip_end is None or offset - entry.size < self.skip_end) else None)
                     if resumed is None:
                         following = self._after_trailer(file_object, offset)
                         if following is None:
@@ -2353,6 +2361,25 @@ def _cpio_data_start(data: bytes, at: int, fmt: str) -> int | None:
         if fmt in ("bin-little-endian", "bin-big-endian"):
             order = "<" if fmt == "bin-little-endian" else ">"
             return at + 26 + struct.unpack_from(order + "H", data, at + 20)[0] + 1 & ~1
+    except (ValueError, struct.error):
+        return None
+    return None
+
+
+# the fewest bytes a cpio of each format takes (a header and the TRAILER!!! name): a member smaller holds none
+_CPIO_SMALLEST = {"newc": 124, "crc": 124, "odc": 87, "bin-little-endian": 38, "bin-big-endian": 38}
+
+
+def _cpio_data_size(data: bytes, at: int, fmt: str) -> int | None:
+    """The size of the data of the member whose (damaged) header is at AT, when its size field still reads, or None."""
+    try:
+        if fmt in ("newc", "crc"):
+            return int(data[at + 54:at + 62], 16)
+        if fmt == "odc":
+            return int(data[at + 65:at + 76], 8)
+        if fmt in ("bin-little-endian", "bin-big-endian"):
+            high, low = struct.unpack_from(("<" if fmt == "bin-little-endian" else ">") + "2H", data, at + 22)
+            return high << 16 | low
     except (ValueError, struct.error):
         return None
     return None
