@@ -2207,6 +2207,7 @@ def _cpio_reader() -> type:
         junk: int | None  # bytes after the last TRAILER!!! that are no zeros and no archive
         skip_holds: bool  # the last skip may have landed in a cpio inside the damaged member (at its data)
         skip_end: int | None  # where that member's data ends, when its header's size fields read
+        skip_at: int  # where the last damaged header skipped is
 
         def _ReadFileEntries(self, file_object: Any) -> None:  # noqa: N802 - dfvfs' interface
             self._file_entries, self.members, self.stopped, self.cut, self.skipped = {}, [], "", None, []
