@@ -202,3 +202,41 @@ def test_a_damaged_empty_member_or_directory_before_a_second_cpio_holds_no_cpio(
         "empty.cpio » a.txt", "empty.cpio » c.txt", f"empty.cpio » {LEAKED}"], doc["skipped"]
     assert [c.get("code") for s in doc["skipped"] for c in s["detail_codes"]] == ["cpio-skipped-to-header"] * 2
     assert not any("TRAILER" in s["detail"] for s in doc["skipped"]), doc["skipped"]
+
+
+@pytest.mark.skipif(any(shutil.which(t) is None for t in ("sfdisk", "mke2fs", "fls")), reason="sfdisk, mke2fs, fls")
+def test_a_moved_partition_whose_file_system_lists_nothing_is_not_a_silent_clean(tmp_path: Path) -> None:
+    """images26 turns p2's "no file system" row into a note once its file system, found where p1 ends, is walked
+    (``p2-at-2097152``). The moved ext2's root directory block zeroed: TSK opens it and lists nothing (``fls``
+    shows only $OrphanFiles). p2's row is dropped all the same; what keeps this from a silent clean is the walked
+    volume's own ``fs-lists-nothing`` row, as for any partition whose file system lists nothing (exit 0 as there:
+    the same disk with p2 unmoved ends the same way)."""
+    from tests.test_images25 import _move_gpt_start
+
+    disk = tmp_path / "disk.raw"
+    disk.write_bytes(b"")
+    subprocess.run(["truncate", "-s", "20M", str(disk)], check=True)
+    subprocess.run(["sfdisk", "-q", str(disk)], input=b"label: gpt\nstart=2048, size=8192\nstart=10240, size=8192\n",
+                   check=True)
+    for n, start in ((1, 2048), (2, 10240)):
+        tree = tmp_path / f"t{n}"
+        tree.mkdir()
+        (tree / f"p{n}.txt").write_bytes(b"partition %d\n" % n)
+        subprocess.run(["mke2fs", "-q", "-t", "ext2", "-b", "1024", "-d", str(tree), "-E", f"offset={start * 512}",
+                        str(disk), "4M"], check=True)
+    root = subprocess.run(["istat", "-o", "10240", str(disk), "2"], capture_output=True, text=True, check=True).stdout
+    block = int(root.split("Direct Blocks:", 1)[1].split()[0])
+    data = bytearray(disk.read_bytes())
+    data[10240 * 512 + block * 1024:10240 * 512 + (block + 1) * 1024] = bytes(1024)
+    _move_gpt_start(data, 1, 6144)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "moved.raw").write_bytes(bytes(data))
+    listed = subprocess.run(["fls", "-o", "10240", str(share / "moved.raw")], capture_output=True, text=True).stdout
+    assert "p2.txt" not in listed
+    rc, doc = _scan(share / "moved.raw", tmp_path / "out", [b"partition 2\n"])
+    rows = [(s["path"].split("moved.raw » ")[1], [c.get("code") for c in s["detail_codes"]]) for s in doc["skipped"]]
+    assert ("p2-at-2097152 (ext2) » /", ["fs-lists-nothing"]) in rows, rows
+    volumes = {v["name"]: v for d in doc["scan"]["source_details"] for v in d.get("volumes", [])}
+    assert "partition-walked-moved" in json.dumps(volumes["p2"])
+    assert rc == 0
