@@ -187,21 +187,31 @@ def test_a_damaged_empty_member_or_directory_before_a_second_cpio_holds_no_cpio(
     for name, data in texts.items():
         (one / name).write_bytes(data)
     (one / "empty.txt").write_bytes(b"")
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "inner.txt").write_bytes(b"inner member " * 20)
+    (one / "inner.cpio").write_bytes(_cpio(["inner.txt"], inner))
     leaked = leaked_workbook(seed=48, rows=6)
     (two / LEAKED).write_bytes(leaked)
     second = _cpio([LEAKED], two)
     for case, names, damaged in (("empty.cpio", ["a.txt", "empty.txt", "c.txt"], b"empty.txt\0"),
-                                 ("dir.cpio", ["a.txt", "sub", "sub/s.txt"], b"sub\0")):
+                                 ("dir.cpio", ["a.txt", "sub", "sub/s.txt"], b"sub\0"),
+                                 ("nested.cpio", ["a.txt", "inner.cpio", "c.txt"], b"inner.cpio\0")):
         part = bytearray(_cpio(names, one))
         at = part.index(damaged) - 110
         part[at + 46 + 3] = ord("x")  # a digit of its mtime: the header no longer reads; its size field does
         (share / case).write_bytes(bytes(part) + second)
-    rc, doc = _scan(share, tmp_path / "out", [*texts.values(), leaked])
+    rc, doc = _scan(share, tmp_path / "out", [*texts.values(), leaked, b"inner member " * 20])
     assert sorted(h["path"].split("/share/")[1] for h in doc["files"]) == [
         "dir.cpio » a.txt", "dir.cpio » sub/s.txt", f"dir.cpio » {LEAKED}",
-        "empty.cpio » a.txt", "empty.cpio » c.txt", f"empty.cpio » {LEAKED}"], doc["skipped"]
-    assert [c.get("code") for s in doc["skipped"] for c in s["detail_codes"]] == ["cpio-skipped-to-header"] * 2
-    assert not any("TRAILER" in s["detail"] for s in doc["skipped"]), doc["skipped"]
+        "empty.cpio » a.txt", "empty.cpio » c.txt", f"empty.cpio » {LEAKED}",
+        "nested.cpio » a.txt", "nested.cpio » c.txt", "nested.cpio » inner.cpio » inner.txt",
+        f"nested.cpio » {LEAKED}"], doc["skipped"]
+    rows = [s for s in doc["skipped"] if not s["path"].split("/share/")[1].startswith("nested.cpio")]
+    assert [c.get("code") for s in rows for c in s["detail_codes"]] == ["cpio-skipped-to-header"] * 2
+    assert not any("TRAILER" in s["detail"] for s in rows), rows
+    # a cpio inside a member whose header is damaged (its size field whole) is still that member's (images25)
+    assert any("TRAILER" in s["detail"] for s in doc["skipped"] if "nested.cpio" in s["path"]), doc["skipped"]
 
 
 @pytest.mark.skipif(any(shutil.which(t) is None for t in ("sfdisk", "mke2fs", "fls")), reason="sfdisk, mke2fs, fls")
