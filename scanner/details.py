@@ -557,6 +557,10 @@ class Detail(Code):
                                                 "encodings ({encodings:list}) where one ends inside a line: not one byte "
                                                 "stream, so not joined; read on its own, whole; check which parts "
                                                 "belong together")
+    SPLIT_PIECES_UNLIKE = "split-pieces-unlike", ("a file named as a part of a split text ({whole:lib}) whose rows are "
+                                                  "another table's than its other parts' (cells of other kinds in the "
+                                                  "same columns): not rows of one table, so not joined; read on its "
+                                                  "own, whole; check which parts belong together")
     SPLIT_JOINED_UNEVEN = "split-joined-uneven", ("{n:d} parts of a split text ({whole:lib}) in {sizes:d} sizes (not "
                                                   "one size but the last) read joined as rows of one text cut at line "
                                                   "ends (split -l, -C, -n l/N): a part copied short at a line end "

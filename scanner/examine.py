@@ -405,6 +405,8 @@ def _spliced(entry: Entry) -> Inspection | None:
             return Inspection(status=Status.CORRUPT, detail=say(
                 Detail.SPLIT_PIECE_ALONE, n=splice.first, whole=series.whole,
                 seen=say(Detail.SPLIT_ALONE_FIRST if splice.starts_series else Detail.SPLIT_ALONE_READ)))
+        if getattr(series, "unlike", False):  # rows of other tables named as one text's pieces: each read whole,
+            return Inspection(detail=say(Detail.SPLIT_PIECES_UNLIKE, whole=series.whole))  # ok (review26p)
         if getattr(series, "apart", ""):  # pieces in two encodings named as one set (splits25): each read whole
             return Inspection(status=Status.CORRUPT, detail=say(Detail.SPLIT_PIECES_APART, n=splice.first,
                                                                 whole=series.whole, encodings=series.apart.split(", ")))

@@ -424,6 +424,7 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
     passed: set[str] = set()  # folders a part-named member was passed on from: their series are not all held
     numbered: dict[tuple[str, str], dict[int, tuple[int, Location, bytes | None]]] = {}  # (folder, stem) -> number ->
     # size, place, first bytes (read as the piece passes: a set over the hold is judged by them too, splits25)
+    lettered: dict[tuple[str, str], dict[int, tuple[int, Location, bytes | None]]] = {}  # the same, text pieces
     for item in items:
         if held_part(item):
             try:
@@ -433,6 +434,12 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
             if (n := _NUMBERED.match(item.name)) is not None:
                 numbered.setdefault((_folder_of(item), n["stem"]), {})[int(n["n"])] = (size, item.location,
                                                                                       _first_bytes(item))
+            elif (t := _LETTERED.match(item.name)) is not None and _TEXT_PIECE.search(item.name) is not None:  # ``big.csv.ab``, ``.02`` (_TEXT_PIECE): a text's
+                # pieces cut by lines, of any sizes; said over the hold too (review26p: on no line, exit 0)
+                key = t["n"].casefold()
+                place = int(key) if key.isdigit() else (ord(key[0]) - 97) * 26 + ord(key[1]) - 96
+                lettered.setdefault((_folder_of(item), t["stem"]), {})[place] = (size, item.location,
+                                                                                 _first_bytes(item))
             if kept + size <= hold:
                 held.append(item)
                 kept += size
@@ -440,6 +447,7 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
             passed.add(_folder_of(item))
         yield item
     yield from _not_held(numbered, passed, hold)
+    yield from _not_held(lettered, passed, hold, lines=True)
     folders: dict[str, dict[str, Entry]] = {}
     for entry in held:
         folders.setdefault(_folder_of(entry), {}).setdefault(entry.name, entry)
@@ -463,6 +471,8 @@ def joined_in_folders(items: Iterable[Any], hold: int) -> Iterator[Any]:
 
 
 _NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{3,4})$", re.ASCII)
+_LETTERED = re.compile(r"^(?P<stem>.+\.(?:" + "|".join(sorted(LINE_EXTS)) + r"))\.(?P<n>[a-z]{2}|\d\d)$",
+                       re.ASCII | re.IGNORECASE)
 
 
 def _first_bytes(item: Entry) -> bytes | None:
@@ -495,20 +505,21 @@ _BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _not_held(numbered: dict[tuple[str, str], dict[int, tuple[int, Location, bytes | None]]], passed: set[str],
-              hold: int) -> Iterator[Skipped]:
+              hold: int, lines: bool = False) -> Iterator[Skipped]:
     """The split sets of folders a part-named member was passed on from (over the hold): each set of 2+ pieces
     numbered from .000 or .001, none missing, cut by size (every piece but the last one size, the last no larger),
     listed at its first piece as not joined, with the reason (images24: ``disk.001`` .. ``disk.004`` of an ext4 in
     a zip past --max-inspect-mb were read from ``disk.001`` alone, truncated, the set's not being joined unsaid).
     Rotated files of other sizes are no set (read as they are, as before), nor are pieces that each begin as a file
-    (``_files_of_their_own``)."""
+    (``_files_of_their_own``). ``lines``: a text's pieces named with ``split``'s letters or two digits
+    (``big.csv.aa``, ``.ab``: cut by lines, of any sizes; review26p: over the hold they were on no line, exit 0)."""
     for (folder, stem), pieces in numbered.items():
         if folder not in passed or len(pieces) < 2:
             continue
         order = sorted(pieces)
         sizes = [pieces[k][0] for k in order]
         if (order[0] not in (0, 1) or order != list(range(order[0], order[0] + len(order)))
-                or any(z != sizes[0] for z in sizes[:-1]) or not 0 < sizes[-1] <= sizes[0]
+                or (not lines and (any(z != sizes[0] for z in sizes[:-1]) or not 0 < sizes[-1] <= sizes[0]))
                 or _files_of_their_own([pieces[k][2] for k in order])):
             continue  # (splits25: rotated logs of one size past a 256 MiB hold were listed, by names and sizes only)
         yield Skipped(pieces[order[0]][1], Status.UNSUPPORTED,

@@ -220,6 +220,9 @@ class Series:
     uneven: bool = False  # a text's every part joined though they are not one size but the last (rows cut at line
     # ends: ``split -l``, ``-C``, ``-n l/N``); said on the joined row (splits26: such a join was unsaid, and a part
     # copied short at a line end reads as one)
+    unlike: bool = False  # header-less text pieces named as one set whose rows are of other tables (``rows_unlike``:
+    # columns of other kinds); never joined, each piece read whole on its own and said ``split-pieces-unlike``
+    # (review26p: joined, the reader kept one table's rows, 80 of 120 persons or none, unsaid)
     lettered: bool = False  # a zip or 7z by its first piece's content cut with letters, two digits or as ``X.partN``
     # (``xaa``, ``x.zip.ab``, ``x.7z.01``, ``x.7z.part2``), every piece here: joined as a numbered series (split15)
 
@@ -246,7 +249,7 @@ class Series:
 
     @property
     def complete(self) -> bool:
-        if self.apart:
+        if self.apart or self.unlike:
             return False
         if self.lettered:  # made only with its first piece here, no piece missing, no piece short (pieces_in)
             return (bool(self.parts) and self.parts[0] == self.first_name and not self.missing and not self.short
@@ -269,7 +272,7 @@ class Series:
         under the run's first part, cut at line ends when its rows are lines of text (``lines``; default: by
         X.EXT), else as it is (a piece read as X.EXT: what reads it says what it holds). Nothing for a complete or a
         spanned series. Pieces ``apart``: each its own splice, read whole."""
-        if self.apart:
+        if self.apart or self.unlike:
             return {n: Splice(self.whole, (n,), starts_series=True, ends_series=True) for n in self.parts}
         if self.complete or self.spanned or self.pieces or self.lettered or self.segments or not self.parts:
             return {}
@@ -589,12 +592,14 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                     tail_of is not None and whole.casefold().endswith(".zip")
                     and _zip_length(_series_tail(names_in, tail_of)) == total):
                 short, longer = (), ()  # parts of other sizes whose joined length is the archive's own: the archive
-        uneven = (whole in plain and not disk and not apart and not missing and not short and not longer
-                  and order[0] == base and None not in sizes and (any(z != sizes[0] for z in sizes[:-1]) or (
-                      (sizes[-1] or 0) > (sizes[0] or 0) and not chunked)))
+        unlike = (whole in plain and not disk and not apart and not missing and order[0] == base
+                  and _unlike(names_in, read_as or whole, head_of))  # other tables' rows: each read whole (review26p)
+        uneven = (whole in plain and not disk and not apart and not unlike and not missing and not short
+                  and not longer and order[0] == base and None not in sizes and not chunked
+                  and _uneven([s or 0 for s in sizes], head_of(names_in[0]) if head_of is not None else None))
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
                         read_as=read_as, text=text, irregular=irregular, longer=longer, disk=disk, apart=apart,
-                        uneven=uneven)
+                        uneven=uneven, unlike=unlike)
         for n in names_in:
             out[n] = series
     if head_of is not None and plain_of is not None and text_of is not None:
@@ -619,6 +624,29 @@ def _whole_set(order: list[int], names_in: tuple[str, ...], size_of: Callable[[s
     return (len(order) > 1 and order[0] in (0, 1) and order == list(range(order[0], order[0] + len(order)))
             and head is not None
             and signature_kind(head) is not None and _cut_evenly(dict(zip(order, names_in, strict=True)), size_of))
+
+
+def _uneven(sizes: list[int], first: bytes | None) -> bool:
+    """Whether the parts of a text joined as rows cut at line ends differ in size by more than such a cut's own play:
+    a part but the last shorter than the longest by more than three of the first part's longest lines (in its head)
+    or a twentieth of it, or the last larger than the first by as much. ``split -l 50`` parts differ by up to about
+    three lines, ``-C`` parts by less than one: review26p, splits26 said ``split-joined-uneven`` on every such set
+    (96 of 96 of its sweep), which told nothing; a part copied short, or a line longer than ``-C``'s size, still
+    says it."""
+    if len(sizes) < 2:
+        return False
+    body = sizes[:-1]
+    longest = max((len(line) + 1 for line in (first or b"")[:ROWS_SEEN].split(b"\n")[:-1]), default=0)
+    play = max(3 * longest, max(body) // 20)
+    return max(body) - min(body) > play or sizes[-1] - sizes[0] > play
+
+
+def _unlike(names_in: tuple[str, ...], whole: str, head_of: Callable[[str], bytes | None] | None) -> bool:
+    """Whether a text set's pieces (a LINE_EXTS name) hold rows of other tables (``rows_unlike``)."""
+    if head_of is None or len(names_in) < 2 or whole.rsplit(".", 1)[-1].casefold() not in LINE_EXTS:
+        return False
+    first = head_of(names_in[0])
+    return first is not None and rows_unlike(first, [head_of(n) for n in names_in[1:]])
 
 
 # text tables whose pieces are cut by rows (``split -l``): only the first piece has the header
@@ -821,6 +849,52 @@ def rows_alike(first: bytes, later: list[bytes | None]) -> bool:
                 return False
         return True
     except Exception:  # noqa: BLE001 - a content test over bytes: no answer is no table
+        return False
+
+
+def _kinds(line: str, sep: str) -> list[str]:
+    """Each cell's kind in a delimited line: ``n`` (a byte or character past ASCII: kanji, kana, any 8-bit
+    encoding's), ``a`` (ASCII only: digits, a phone, a code), ``""`` (empty)."""
+    cells = next(csv.reader([line]), []) if sep == "," and '"' in line else line.split(sep)
+    return ["" if not c.strip(' \t\r"') else "a" if c.isascii() else "n" for c in cells]
+
+
+ROWS_CHECKED = 16  # whole lines of a later piece whose cells' kinds are compared with the first piece's columns
+
+
+def rows_unlike(first: bytes, later: list[bytes | None]) -> bool:
+    """Whether the pieces of a header-less text named as one set hold rows of other tables: the first piece's whole
+    lines (``_one_shape``) give each column's kinds of cell (``_kinds``), and most whole lines of some later piece
+    (of those with the first's number of cells, up to ROWS_CHECKED) hold a cell of a kind its column never held (a
+    phone's digits under the names). review26p: two header-less person lists of one width, one name first, the
+    other address first (``x.csv.01``, ``.02``: two systems' exports), or a person list and a product list, were
+    joined: the header-less reader learns the whole's columns and kept one layout's rows only (80 of 120 persons,
+    or none at all, unsaid). False when no shape is found (no answer) or a piece is UTF-16. Total."""
+    try:
+        if b"\0" in first[:ROWS_SEEN] or first[:2] in _UTF16_BOMS:
+            return False
+        lines = first[:ROWS_SEEN].decode("latin-1").split("\n")[:-1]
+        if lines and header_line(first):
+            lines = lines[1:]
+        shape = _one_shape(lines)
+        if shape is None:
+            return False
+        sep, count = shape
+        seen: list[set[str]] = [set() for _ in range(count)]
+        for line in lines[:64]:
+            for column, kind in zip(seen, _kinds(line, sep), strict=False):
+                column.add(kind)
+        for head in later:
+            if head is None or b"\0" in head[:ROWS_SEEN]:
+                continue
+            rows = [k for line in head[:ROWS_SEEN].decode("latin-1").split("\n")[:-1]
+                    if len(k := _kinds(line, sep)) == count][:ROWS_CHECKED]
+            odd = sum(any(kind and column - {""} and kind not in column for kind, column in zip(row, seen, strict=True))
+                      for row in rows)  # (a column empty in every first row takes any kind later: notes filled in)
+            if rows and odd * 2 > len(rows):
+                return True
+        return False
+    except Exception:  # noqa: BLE001 - a content test over bytes: no answer is no table apart
         return False
 
 
@@ -1103,10 +1177,13 @@ def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_
         else:
             missing = tuple(stem + _spelt(k, width) for k in range(2, order[-1]) if k not in numbered)
         whole = stem.rstrip("._-") or stem
-        if (archive or lines) and not missing and order == list(range(1, len(order) + 1)):
+        if lines and not missing and order == list(range(1, len(order) + 1)) and _unlike(names_in, whole, head_of):
+            series = Series(whole, names_in, tuple(z or 0 for z in sizes), first_name=first, plain=True, text=True,
+                            unlike=True)  # other tables' rows (``rows_unlike``): each piece read whole (review26p)
+        elif (archive or lines) and not missing and order == list(range(1, len(order) + 1)):
             series = Series(whole, names_in, tuple(z or 0 for z in sizes), lettered=True, first_name=first,
-                            plain=lines, text=lines, uneven=bool(rows) and (any(z != cut for z in sizes[:-1])
-                                                                           or (sizes[-1] or 0) > (cut or 0)))
+                            plain=lines, text=lines, uneven=bool(rows) and _uneven([z or 0 for z in sizes],
+                                                                                  head_of(names_in[0])))
         elif lines:
             continue  # a piece of the text lost: each piece examined as the text it is (rows cut at its ends)
         else:  # a piece lost (or a zip's first piece alone): examined as it is, every later piece listed (rar14)
