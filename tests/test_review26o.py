@@ -69,3 +69,29 @@ def test_a_pre_roster_the_shortcut_skipped_is_found(scanned: dict[str, Any]) -> 
         line = lines.get(name, {})  # (before: no line)
         assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
         assert line.get("status") == "ok" and not line.get("detail_codes"), name
+
+
+# --- 2. a legacy page whose meta charset lies is no cut ---------------------------------------------------------------
+
+def test_a_whole_shift_jis_page_whose_meta_says_euc_is_not_cut() -> None:
+    from scanner.inspectors.spreadsheet import page_cut
+
+    said = 0
+    kana = ["ﾄｯﾌﾟﾍﾟｰｼﾞ", "ｺﾁﾗ", "ﾒﾆｭｰ", "ｵﾜﾘ", "ﾎｰﾑ", "ﾓﾄﾞﾙ", "ｲﾝﾃﾞｯｸｽ", "ｻｲﾄﾏｯﾌﾟ"]  # (half-width katakana: one
+    # byte each in Shift_JIS, 0xA1-0xDF, an EUC-JP lead byte)
+    for seed in range(2710, 2720):
+        names = [r[0] for r in rows(seed)[1:6]]
+        for k in kana:  # (an old page that closes neither </p> nor </body>, its last words after a link)
+            page = ("<!doctype html><html lang=ja><meta charset=euc-jp><title>会員</title>\n<p>"
+                    + "。".join(n + "さん" for n in names) + f"\n<p><a href=index.html>戻る</a> {k}").encode("cp932")
+            said += page_cut(page, "page.html")
+    assert said == 0  # (before: 40 of 80 said cut, a last odd half-width katakana read as an EUC-JP lead byte)
+
+
+def test_a_legacy_page_cut_in_a_character_is_still_cut_when_its_body_decodes() -> None:
+    from scanner.inspectors.spreadsheet import page_cut
+
+    for charset, codec in (("shift_jis", "cp932"), ("euc-jp", "euc_jp")):
+        page = ("<!doctype html><html lang=ja><meta charset=" + charset + "><title>会員</title>\n<p>"
+                + "。".join(r[0] + "さん" for r in rows(2721)[1:6]) + "\n<p>以上、よろしくお願いします").encode(codec)
+        assert page_cut(page[:-1], "page.html") and not page_cut(page, "page.html"), charset
