@@ -95,3 +95,37 @@ def test_a_legacy_page_cut_in_a_character_is_still_cut_when_its_body_decodes() -
         page = ("<!doctype html><html lang=ja><meta charset=" + charset + "><title>会員</title>\n<p>"
                 + "。".join(r[0] + "さん" for r in rows(2721)[1:6]) + "\n<p>以上、よろしくお願いします").encode(codec)
         assert page_cut(page[:-1], "page.html") and not page_cut(page, "page.html"), charset
+
+
+# --- 3. a roster aligned with spaces in a document that has a few tab lines too ----------------------------------------
+
+def _head_tabs() -> list[tuple[str, str]]:
+    return [("宛先", "会員各位"), ("発信", "総務課"), ("件名", "会員名簿の送付について")]  # (a letter's head set with tabs)
+
+
+@cases.case
+def _mixed() -> dict[str, bytes]:
+    from tests.document_data import PARA, doc_bytes, docx_bytes, odt_bytes, rtf_text, w_para
+    from tests.test_docs26 import _odf_line
+
+    def w_tab(a: str, b: str) -> str:
+        return f"<w:p><w:r><w:t>{escape(a)}</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>{escape(b)}</w:t></w:r></w:p>"
+
+    rtf = ("{\\rtf1\\ansi\\ansicpg932\\deff0{\\fonttbl{\\f0\\fnil\\fcharset128 MS Mincho;}}\n"
+           + "".join(rtf_text(a) + "\\tab " + rtf_text(b) + "\\par\n" for a, b in _head_tabs()) + "\\par\n"
+           + "".join(rtf_text(line) + "\\par\n" for line in aligned(rows(2733))) + "}")
+    return {"tabs_then_spaced.docx": docx_bytes("".join(w_tab(a, b) for a, b in _head_tabs()) + w_para("")
+                                                + "".join(w_para(x) for x in aligned(rows(2731)))),
+            "one_tab_then_spaced.odt": odt_bytes("<text:p>日付<text:tab/>令和8年4月1日</text:p><text:p>会員名簿</text:p>"
+                                                 + "".join(f"<text:p>{_odf_line(x)}</text:p>" for x in aligned(rows(2732)))),
+            "tabs_then_spaced.rtf": rtf.encode("ascii"),
+            "tabs_then_spaced.doc": doc_bytes([*((f"{a}\t{b}\r", PARA, 0, ()) for a, b in _head_tabs()), ("\r", PARA, 0, ()),
+                                               *((x + "\r", PARA, 0, ()) for x in aligned(rows(2734)))])}
+
+
+def test_a_spaced_roster_below_a_few_tab_lines_is_read(scanned: dict[str, Any]) -> None:
+    lines = _lines_by_name(scanned, "mixed")
+    for name in ("tabs_then_spaced.docx", "one_tab_then_spaced.odt", "tabs_then_spaced.rtf", "tabs_then_spaced.doc"):
+        line = lines.get(name, {})  # (before: no line, only the tab lines read: an .odt with one tab anywhere)
+        assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
+        assert line.get("status") == "ok" and not line.get("detail_codes"), name
