@@ -264,7 +264,8 @@ def holds_no_table(data: bytes) -> bool:
 
 def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     """Every <table> of an HTML document (an inner table before the one around it), rows as lists; every ``<pre>``
-    outside a table with MIN_PRE_LINES lines or more that have a gap inside them as a sheet holding only its ``text``
+    (in a table's cell too: review26o) with MIN_PRE_LINES lines or more that have a gap inside them as a sheet holding
+    only its ``text``
     (docs26: a roster aligned with spaces or tabs in preformatted text, no ``<table>``, was never read; the caller
     reads it as a text table)."""
     if holds_no_table(data):
@@ -292,13 +293,15 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
 
     for event, el, at_end in events():
         if el.tag == "pre":
-            if event == "end" and not open_tables:  # (one in a cell is that cell's text)
+            if event == "end":  # (one in a cell is that cell's text too, its gaps collapsed: review26o, a roster in
+                # the content cell of a table-layout page was never read)
                 text = "".join(el.itertext())
                 if len(_GAP_LINE.findall(text)) >= MIN_PRE_LINES:  # (holds_no_table's test on the text: code gives none)
                     blocks += 1
                     yield MarkupSheet(f"pre {blocks}", text=text if text.endswith("\n") or at_end else text + "\n")
                     # (a block the page ends in keeps its last line as cut: the text reader says a row cut short)
-                el.clear(keep_tail=True)
+                if not open_tables:
+                    el.clear(keep_tail=True)
         elif el.tag == "table":
             if event == "start":
                 count += 1

@@ -129,3 +129,27 @@ def test_a_spaced_roster_below_a_few_tab_lines_is_read(scanned: dict[str, Any]) 
         line = lines.get(name, {})  # (before: no line, only the tab lines read: an .odt with one tab anywhere)
         assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
         assert line.get("status") == "ok" and not line.get("detail_codes"), name
+
+
+# --- 4. a <pre> roster in a layout table's cell -----------------------------------------------------------------------
+
+def _layout_page(seed: int) -> bytes:
+    """A table-layout page (logo row, a menu cell, the content cell) whose content cell holds the roster in <pre>."""
+    return (f"""<html><head><meta charset="utf-8"><title>会員名簿</title></head><body>
+<table width="760" border="0" cellpadding="0"><tr><td colspan="2"><img src="logo.gif" alt="会"></td></tr>
+<tr><td width="150" valign="top"><a href="index.html">トップ</a><br><a href="news.html">お知らせ</a></td>
+<td valign="top"><h2>会員名簿</h2><pre>
+{escape(chr(10).join(aligned(rows(seed))))}
+</pre></td></tr></table></body></html>""").encode()
+
+
+@cases.case
+def _layout() -> dict[str, bytes]:
+    return {"layout_pre.html": _layout_page(2740)}
+
+
+def test_a_pre_roster_in_a_layout_cell_is_read(scanned: dict[str, Any]) -> None:
+    line = _lines_by_name(scanned, "layout").get("layout_pre.html", {})  # (before: no line, the block only the cell's
+    # text, its gaps collapsed)
+    assert (line.get("pii") or {}).get("records") == DECK_PERSONS
+    assert line.get("status") == "ok" and not line.get("detail_codes")
