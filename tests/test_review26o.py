@@ -153,3 +153,19 @@ def test_a_pre_roster_in_a_layout_cell_is_read(scanned: dict[str, Any]) -> None:
     # text, its gaps collapsed)
     assert (line.get("pii") or {}).get("records") == DECK_PERSONS
     assert line.get("status") == "ok" and not line.get("detail_codes")
+
+
+# --- 5. a text whose head holds a word starting "<pre" is no page -----------------------------------------------------
+
+@cases.case
+def _texthead() -> dict[str, bytes]:
+    body = "\n".join("\t".join(r) for r in rows(2742))
+    return {"meibo_prelim.txt": f"<<会員名簿>> <preliminary> 令和8年4月1日現在\n{body}\n".encode()}
+
+
+def test_a_text_roster_whose_head_says_preliminary_is_read(scanned: dict[str, Any]) -> None:
+    from scanner.tables import sniff_format
+
+    assert sniff_format(b"<<meibo>> <preliminary>\nname\taddress\n") == "text"  # (before: html, "<pre" in its head)
+    line = _lines_by_name(scanned, "texthead").get("meibo_prelim.txt", {})  # (before: no line, read as a page)
+    assert (line.get("pii") or {}).get("records") == DECK_PERSONS
