@@ -1083,10 +1083,9 @@ def _word_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | N
     """The tables of one Word story part; the part's tab-separated lines when it holds no table."""
     xml = _utf8(xml)
     if b":tbl" not in xml and b"<tbl" not in xml:  # (tblPr, tblGrid ... are only inside a table)
-        if xml.count(b"tab/>") >= MIN_TAB_LINES:
-            yield from _tab_lines(part, _word_lines(xml), budget, delimiter, damage)
-        elif spaced_lines(xml):  # a list aligned with spaces in the body (docs26: never read), as a deck's (docs25)
-            yield from _tab_lines(part, _gaps_as_tabs(_word_lines(xml)), budget, delimiter, damage, SPACE_ALIGNED)
+        if xml.count(b"tab/>") >= MIN_TAB_LINES or spaced_lines(xml):  # tab lines, or a list aligned with spaces in
+            # the body (docs26: never read), as a deck's (docs25)
+            yield from _lines_sheets(part, list(_word_lines(xml)), budget, delimiter, damage)
         elif damage:  # a cut or damaged part whose lost end may have held a table
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
@@ -1187,11 +1186,10 @@ def _slide_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | 
     its text to the ``vMerge`` cells below, as a workbook's merged cell does."""
     xml = _utf8(xml)
     if b":tbl" not in xml and b"<tbl" not in xml:
-        if xml.count(b"\t") >= MIN_TAB_LINES:  # a person list pasted as tab-separated lines into a text box, the
-            # speaker notes or a SmartArt diagram (docs24: never read); ``a:p`` paragraphs, their ``a:t`` runs
-            yield from _tab_lines(part, _word_lines(xml), budget, delimiter, damage)
-        elif spaced_lines(xml):  # columns aligned with spaces: read as tab lines are (docs25)
-            yield from _tab_lines(part, _gaps_as_tabs(_word_lines(xml)), budget, delimiter, damage, SPACE_ALIGNED)
+        if xml.count(b"\t") >= MIN_TAB_LINES or spaced_lines(xml):  # a person list pasted as tab-separated lines
+            # into a text box, the speaker notes or a SmartArt diagram (docs24: never read); ``a:p`` paragraphs, their
+            # ``a:t`` runs; columns aligned with spaces: read as tab lines are (docs25)
+            yield from _lines_sheets(part, list(_word_lines(xml)), budget, delimiter, damage)
         elif damage:  # a cut or damaged slide whose lost end may have held a table
             yield Sheet(_name(part, 0), [], damage=[damage])
         return
@@ -1370,27 +1368,44 @@ def _spaced(lines: list[str]) -> bool:
 SPACE_ALIGNED = "space-aligned lines"  # the name of a sheet of lines aligned with spaces
 
 
-def _lines_sheets(part: str, lines: list[str], budget: CellBudget, delimiter: Delimiter) -> Iterator[Sheet]:
-    """A story's tab-separated lines (MIN_TAB_LINES holding a tab), else its lines aligned with spaces (docs26: an
-    RTF's or a Word 97 document's roster aligned with spaces was never read)."""
+def _lines_sheets(part: str, lines: list[str], budget: CellBudget, delimiter: Delimiter,
+                  damage: str | None = None) -> Iterator[Sheet]:
+    """A story's tab-separated lines (MIN_TAB_LINES holding a tab), and its other lines aligned with spaces (docs26: an
+    RTF's or a Word 97 document's roster aligned with spaces was never read; review26o: nor one below a letter's head
+    set with tabs, or in an .odt holding a tab anywhere: only the tab lines were read). ``damage`` on the first
+    sheet, or on a sheet of its own when there is none."""
+    sheets: list[Sheet] = []
+    taken: set[int] = set()
     if sum(1 for line in lines if "\t" in line) >= MIN_TAB_LINES:
-        yield from _tab_lines(part, iter(lines), budget, delimiter)
-    elif _spaced(lines):
-        yield from _tab_lines(part, _gaps_as_tabs(iter(lines)), budget, delimiter, what=SPACE_ALIGNED)
+        sheets += _tab_lines(part, iter(lines), budget, delimiter, taken=taken)
+    rest = [line if k not in taken else "" for k, line in enumerate(lines)]  # (a line read as a tab line is read once;
+    # a stray tab line among spaced ones is their gap)
+    if _spaced(rest):
+        sheets += _tab_lines(part, _gaps_as_tabs(iter(rest)), budget, delimiter, what=SPACE_ALIGNED)
+    if damage:
+        if sheets:
+            sheets[0].damage.append(damage)
+        else:
+            sheets.append(Sheet(_name(part, 0), [], damage=[damage]))
+    yield from sheets
 
 
 def _tab_lines(part: str, lines: Iterator[str], budget: CellBudget, delimiter: Delimiter,
-               damage: str | None = None, what: str = "tab-separated lines") -> Iterator[Sheet]:
+               damage: str | None = None, what: str = "tab-separated lines", taken: set[int] | None = None,
+               ) -> Iterator[Sheet]:
     """Runs of at least MIN_TAB_LINES consecutive lines holding a tab, each a sheet when the text reader's rule
-    (``delimiter``) splits them at the tab; damage said on a sheet of its own when there is none."""
+    (``delimiter``) splits them at the tab; damage said on a sheet of its own when there is none. ``taken``: the
+    numbers of the lines read into a sheet are added to it."""
     run: list[str] = []
     found = 0
-    for line in [*lines, ""]:
+    for k, line in enumerate([*lines, ""]):
         budget.tick() if len(run) % 1000 == 999 else None
         if "\t" in line:
             run.append(line)
             continue
         if len(run) >= MIN_TAB_LINES and delimiter("\n".join(run[:50])) == "\t":
+            if taken is not None:
+                taken.update(range(k - len(run), k))
             found += 1
             sheet = Sheet(_name(part, found, what), [])
             for row in run:
@@ -1431,11 +1446,9 @@ def _odf_part_sheets(part: str, xml: bytes, budget: CellBudget, damage: str | No
         for old, new in _OOO1_NAMESPACES:
             xml = xml.replace(old, new)
     if not _ODF_TABLE_TAG.search(xml):
-        if b"<text:tab" in xml and part != "styles.xml":
-            yield from _tab_lines(part, _odf_lines(xml), budget, delimiter, damage)
-        elif part != "styles.xml" and odf_spaced(xml):  # aligned with spaces (docs26: an .odt's paragraphs, an .odp's
-            yield from _tab_lines(part, _gaps_as_tabs(_odf_lines(xml)), budget, delimiter, damage, SPACE_ALIGNED)
-            # text box: never read)
+        if part != "styles.xml" and (b"<text:tab" in xml or odf_spaced(xml)):  # tab lines, or lines aligned with
+            # spaces (docs26: an .odt's paragraphs, an .odp's text box: never read)
+            yield from _lines_sheets(part, list(_odf_lines(xml)), budget, delimiter, damage)
         elif damage:
             yield Sheet(_name(part, 0), [], damage=[damage])
         return

@@ -193,16 +193,21 @@ def _span(el, attr: str, cap: int) -> int:
 _TABLE_TAG = re.compile(rb"<table", re.IGNORECASE)  # lxml's HTML parser starts a table only at these bytes (in
 # an encoding that writes ASCII as itself); it never opens one for a <tr>/<td> alone
 _PRE_TAG = re.compile(r"<pre", re.IGNORECASE)
-_PRE_END = re.compile(r"</pre", re.IGNORECASE)
-_TAG_TEXT = re.compile(r"<[^<>]*>")
+_PRE_END = re.compile(r"</pre(?![^\s/>])", re.IGNORECASE)  # (libxml2 ends a block at ``</pre>``, ``</pre x>``, never at
+# ``</prefecture>``: review26o)
+_TAG_TEXT = re.compile(r"<[A-Za-z/!?][^<>]*>")  # markup as libxml2 reads it: ``<`` then a letter, ``/``, ``!`` or ``?``
+# (``<-``, ``< 20`` are text: review26o, an arrow ``<-`` joined lines up to a later ``->``)
+_OPEN_TAG = re.compile(r"""<[A-Za-z](?:"[^"]*"|'[^']*'|[^"'>])*>?""")  # a start tag, its quoted values whole
 _RAW_INSIDE = re.compile(r"<(?:!|script|style|textarea|xmp|title|noscript|iframe|noembed|noframes)", re.IGNORECASE)
 GAP_INSIDE = re.compile(r"\S(?:\t|  |\u3000)")  # a column gap inside a line (a tab, two spaces, an ideographic space)
 MIN_PRE_LINES = 3  # a ``<pre>`` block read as a text table: a header and two rows at least
 _GAP_LINE = re.compile(r"(?m)^[^\n]*?\S(?:\t|  |\u3000)")  # a line with a gap inside it
 # references that may stand for a blank (a space, a tab, an ideographic space, a no-break space ...): each taken for two
 # spaces (a gap wherever one may be); any other reference is characters that are no blank, as its text is
-_BLANK_REF = re.compile(r"&(?:#0*(?:9|10|32|160|12288)|#[xX]0*(?:9|[aA]|20|[aA]0|3000)|Tab|NewLine|nbsp|ensp|emsp|"
+_BLANK_REF = re.compile(r"&(?:#0*(?:9|32|160|12288)|#[xX]0*(?:9|20|[aA]0|3000)|Tab|nbsp|ensp|emsp|"
                         r"emsp13|emsp14|numsp|puncsp|thinsp|hairsp|ThinSpace|MediumSpace|ThickSpace|VeryThinSpace);?")
+_NEWLINE_REF = re.compile(r"&(?:#0*10(?![0-9])|#[xX]0*[aA](?![0-9a-fA-F])|NewLine;);?")  # a line end (review26o:
+# taken for two spaces, a roster written ``a&#10;b`` was one line to the shortcut)
 
 
 def _aligned_pre(text: str) -> bool:
@@ -210,16 +215,28 @@ def _aligned_pre(text: str) -> bool:
     them once its tags are taken out (a gap may be made across a tag) and its references that may be blanks taken for
     two spaces (a line may count that has no gap, never the other way); a page cut inside a block: the rest of the
     page is the block. Code is indented, not aligned inside its lines: most blocks (rustdoc's, MDN's) have none.
-    C-level passes only (~60 us a rustdoc page under load)."""
+    Line ends as libxml2 reads them: CR, CR LF, LF and their references; a block holding another ``<pre>`` goes on
+    after the inner one's end; a ``</pre`` inside a start tag (an attribute's value): parsed (review26o). C-level
+    passes only (~60 us a rustdoc page under load)."""
     pos = 0
     while (m := _PRE_TAG.search(text, pos)) is not None:
         end = _PRE_END.search(text, m.end())
+        inner = m.end()
+        while end is not None and (nested := _PRE_TAG.search(text, inner, end.start())) is not None:
+            inner = nested.end()  # (a <pre> inside the block: the first ``</pre`` ends it, the outer block goes on to
+            end = _PRE_END.search(text, end.end())  # the next one, review26o)
         stop = end.start() if end is not None else len(text)
         block = text[m.end():stop]
         if _RAW_INSIDE.search(block) is not None:
             return True  # (a comment, script or style in the block may hold ``</pre`` that does not end it: parsed)
+        if end is not None and (k := block.rfind("<")) >= 0 and (tag := _OPEN_TAG.match(
+                text, m.end() + k, stop + 4096)) is not None and (tag.end() > stop or not tag.group().endswith(">")):
+            return True  # (the ``</pre`` is inside the block's last start tag, in a quoted value: review26o; a tag
+            # not closed within 4 KiB past it: parsed, no scan to the page's end for each block)
+        if "\r" in block:
+            block = block.replace("\r", "\n")
         if "&" in block:
-            block = _BLANK_REF.sub("  ", block)
+            block = _BLANK_REF.sub("  ", _NEWLINE_REF.sub("\n", block))
         if "<" in block:
             block = _TAG_TEXT.sub("", block)
         if len(_GAP_LINE.findall(block)) >= MIN_PRE_LINES:
@@ -247,7 +264,8 @@ def holds_no_table(data: bytes) -> bool:
 
 def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     """Every <table> of an HTML document (an inner table before the one around it), rows as lists; every ``<pre>``
-    outside a table with MIN_PRE_LINES lines or more that have a gap inside them as a sheet holding only its ``text``
+    (in a table's cell too: review26o) with MIN_PRE_LINES lines or more that have a gap inside them as a sheet holding
+    only its ``text``
     (docs26: a roster aligned with spaces or tabs in preformatted text, no ``<table>``, was never read; the caller
     reads it as a text table)."""
     if holds_no_table(data):
@@ -275,13 +293,15 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
 
     for event, el, at_end in events():
         if el.tag == "pre":
-            if event == "end" and not open_tables:  # (one in a cell is that cell's text)
+            if event == "end":  # (one in a cell is that cell's text too, its gaps collapsed: review26o, a roster in
+                # the content cell of a table-layout page was never read)
                 text = "".join(el.itertext())
                 if len(_GAP_LINE.findall(text)) >= MIN_PRE_LINES:  # (holds_no_table's test on the text: code gives none)
                     blocks += 1
                     yield MarkupSheet(f"pre {blocks}", text=text if text.endswith("\n") or at_end else text + "\n")
                     # (a block the page ends in keeps its last line as cut: the text reader says a row cut short)
-                el.clear(keep_tail=True)
+                if not open_tables:
+                    el.clear(keep_tail=True)
         elif el.tag == "table":
             if event == "start":
                 count += 1

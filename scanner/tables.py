@@ -143,6 +143,9 @@ def _text_head(data: bytes, size: int = 4096) -> str:
     return text.lstrip("\ufeff\xef\xbb\xbf \t\r\n").lower()
 
 
+_PRE_START = re.compile(r"<pre[\s>]")  # a <pre> start tag (the head is lower case)
+
+
 def _markup_kind(data: bytes) -> str | None:
     """html, mhtml, spreadsheetml, gnumeric, fods or xml when the text is markup; None for a delimited text."""
     head = _text_head(data)
@@ -163,9 +166,10 @@ def _markup_kind(data: bytes) -> str | None:
         return "html"
     if root is not None and root.lower() not in HTML_ROOTS:  # an XML document (a .NET DataSet's ``<Table>`` records
         return "xml"  # are no HTML table; xml19: one without a declaration is no text table)
-    if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head or "<pre" in head:
+    if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head or (
+            _PRE_START.search(head) is not None):
         return "html"  # (a <body> fragment holding a <pre> block: a page, read as one, docs26; as text it was
-    # listed text-undelimited)
+    # listed text-undelimited; review26o: ``<preliminary>`` in a text roster's head is no <pre>)
     return "xml" if head.startswith("<?xml") else None
 
 

@@ -960,6 +960,8 @@ def _ends_inside_character(tail: bytes) -> bool:
 _JAPANESE_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*(shift[_-]jis|x-sjis|sjis|windows-31j|cp932|ms932|"""
                                rb"""euc-jp|x-euc-jp|iso-2022-jp)""", re.IGNORECASE)
 _CODEC_OF = {b"euc-jp": "euc_jp", b"x-euc-jp": "euc_jp", b"iso-2022-jp": "iso2022_jp"}  # the rest: cp932
+_SJIS_LEAD = re.compile(rb"[\x81-\x8d\x90-\xa0]")  # a Shift_JIS lead byte (hiragana, katakana, level-1 kanji ...):
+# never in EUC-JP (0x8E, 0x8F are its single shifts)
 
 
 def _ends_inside_japanese(data: bytes, tail: bytes) -> bool:
@@ -992,9 +994,11 @@ def _ends_inside_japanese(data: bytes, tail: bytes) -> bool:
             return False
     else:
         return False
-    if codec == "euc_jp":
-        return True  # (a cut EUC-JP text often reads whole as cp932: not asked; cp932 under an EUC meta fails as
-        # illegal bytes, 0x81-0x9F, not as a cut)
+    if codec == "euc_jp":  # (a cut EUC-JP text often reads whole as cp932: not asked; cp932 under an EUC meta fails as
+        # illegal bytes, 0x81-0x9F, not as a cut) ...
+        return _SJIS_LEAD.search(tail, 0, tail.rfind(b">") + 1) is None  # ... but its last words may be half-width
+        # katakana only (one byte each, 0xA1-0xDF): a page whose body holds a Shift_JIS lead byte is no EUC-JP page
+        # (review26o: 40 of 80 whole Shift_JIS pages under an EUC-JP meta were said cut)
     try:  # an EUC-JP text under a Shift_JIS meta (whole in EUC-JP, its last byte 0xE0-0xFE a cp932 lead): no cut
         text.decode("euc_jp")
     except UnicodeDecodeError:
