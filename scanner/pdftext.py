@@ -272,8 +272,11 @@ def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] |
         calls[0] += 1
         check(calls[0], PAGE_RUNS)
         if shown_at:  # pypdf hands a run the matrix it memorised before a Td on the same line moved the pen (Chromium
-            cm, tm = shown_at[0]  # sets a vertical column's sideways digits by Tm then "146.6 0 Td": every number of
-            shown_at.clear()  # an address was placed at the column's top, cut out of it; pdf25's "Left")
+            if _sideways(*shown_at[0]):  # sets a vertical column's sideways digits by Tm then "146.6 0 Td": every
+                cm, tm = shown_at[0]  # number of an address was placed at the column's top, cut out of it; pdf25's
+            shown_at.clear()  # "Left"). An upright run keeps pypdf's place: a writer that puts a cell by Tm at its
+            # origin then a Td by its alignment (right-aligned No, centred names) has its columns at the origins
+            # (review26f: placed where shown, a table's cells sat ragged, 30 persons -> 9, nothing said)
         if text and text.isspace() and spaces is not None and "\n" not in text:
             spaces.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], tm[4] * cm[0] + tm[5] * cm[2] + cm[4], " ", 0.0))
         if text and not text.isspace():
@@ -289,8 +292,7 @@ def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] |
             if japanese is not None:
                 japanese.append(known[0])
             if sideways is not None:
-                sideways.append(DOWNWARD if known[1] else SIDEWAYS if abs(tm[0] * cm[0] + tm[1] * cm[2]) < 1e-6
-                                and tm[0] * cm[1] + tm[1] * cm[3] < 0 else UPRIGHT)
+                sideways.append(DOWNWARD if known[1] else SIDEWAYS if _sideways(cm, tm) else UPRIGHT)
 
     def operator(op: object, operands: object, cm: object, tm: object) -> None:  # every operator, forms' too: a
         calls[1] += 1  # form drawn again and again is parsed and walked again each time (review25f: a 9 KB page, 10
@@ -525,6 +527,12 @@ def _vertical(runs: list[Run]) -> bool:
 
 
 UPRIGHT, SIDEWAYS, DOWNWARD = 0, 1, 2  # how a run is set (``_runs``)
+
+
+def _sideways(cm: Sequence[float], tm: Sequence[float]) -> bool:
+    """Whether text shown with these matrices is turned a quarter, its x going down the page (a number set sideways in
+    a vertical column)."""
+    return abs(tm[0] * cm[0] + tm[1] * cm[2]) < 1e-6 and tm[0] * cm[1] + tm[1] * cm[3] < 0
 
 
 def _downward_font(font: object) -> bool:
