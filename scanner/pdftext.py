@@ -271,12 +271,15 @@ def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] |
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: object) -> None:
         calls[0] += 1
         check(calls[0], PAGE_RUNS)
+        known = fonts_seen.get(id(font))  # (the page's font dictionaries live while it is read: ids hold)
+        if known is None:
+            known = fonts_seen[id(font)] = (_japanese_font(font), _downward_font(font))
         if shown_at:  # pypdf hands a run the matrix it memorised before a Td on the same line moved the pen (Chromium
-            if _sideways(*shown_at[0]):  # sets a vertical column's sideways digits by Tm then "146.6 0 Td": every
-                cm, tm = shown_at[0]  # number of an address was placed at the column's top, cut out of it; pdf25's
-            shown_at.clear()  # "Left"). An upright run keeps pypdf's place: a writer that puts a cell by Tm at its
-            # origin then a Td by its alignment (right-aligned No, centred names) has its columns at the origins
-            # (review26f: placed where shown, a table's cells sat ragged, 30 persons -> 9, nothing said)
+            if known[1] or _sideways(*shown_at[0]):  # sets a vertical column's sideways digits by Tm then "146.6 0
+                cm, tm = shown_at[0]  # Td": every number of an address was placed at the column's top, cut out of
+            shown_at.clear()  # it; pdf25's "Left"). An upright run keeps pypdf's place: a writer that puts a cell by
+            # Tm at its origin then a Td by its alignment (right-aligned No, centred names) has its columns at the
+            # origins (review26f: placed where shown, a table's cells sat ragged, 30 persons -> 9, nothing said)
         if text and text.isspace() and spaces is not None and "\n" not in text:
             spaces.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], tm[4] * cm[0] + tm[5] * cm[2] + cm[4], " ", 0.0))
         if text and not text.isspace():
@@ -286,9 +289,6 @@ def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] |
             # unit on the page: a run turned sideways has cm[0] = 0, and was given 1.0, twice its width: pdf26)
             wide = sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)  # (CJK a square, others about half)
             out.append((y, x, text, wide * float(size if isinstance(size, (int, float)) else 10) * scale))
-            known = fonts_seen.get(id(font))  # (the page's font dictionaries live while it is read: ids hold)
-            if known is None:
-                known = fonts_seen[id(font)] = (_japanese_font(font), _downward_font(font))
             if japanese is not None:
                 japanese.append(known[0])
             if sideways is not None:
