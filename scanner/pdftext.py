@@ -34,6 +34,7 @@ MAX_PAGES = 5_000  # pages read from one PDF (a list of 100,000 persons is ~2,50
 MAX_TEXT = 32 << 20  # characters of page text read from one PDF
 ROW_SLACK = 2.0  # points: runs whose baselines differ by less are on one row (a superscript, a rounding)
 COLUMN_ROWS = 3  # rows in which runs start at one x before that x is a column of the page
+CENTRED_SLACK = 6.0  # points: middles of runs this close are one centred column's (half a 12 pt glyph)
 X_SLACK = 1.5  # points: starts this close are one column
 # pdf25: one page's work is bounded inside the page (the budget is checked between pages; a page of millions of text
 # runs cost ~8 s and ~290 MB before pypdf's own 2,000,000-token limit): a page whose content shows more than
@@ -337,6 +338,7 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
     for key in sorted(x for x, n in starts.items() if n >= COLUMN_ROWS):
         if not columns or key * X_SLACK - columns[-1] > 2 * X_SLACK:
             columns.append(key * X_SLACK)
+    columns = _inside(columns, lines)
     if len(columns) < 2 and len(lines) < 2 * COLUMN_ROWS:
         columns = before
     rows: list[list[str]] = []
@@ -358,6 +360,32 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
             cut.add(len(rows))
         rows.append(cells)
     return rows, columns, cut
+
+
+def _inside(columns: list[float], lines: list[list[Run]]) -> list[float]:
+    """``columns`` without the starts of centred cells: a start that runs of ``COLUMN_ROWS`` rows or more cross (begun
+    left of it, ended right of it) with their middles where the middles of the runs begun at it are. Centred cells
+    start wherever their text's length puts them; names of one length made a column of their own, the others fell
+    into the columns beside it (review26f: a Chromium table whose 氏名 cells were centred, 30 persons -> 5, nothing
+    said). A tab stop that long cells cross is kept: their middles are elsewhere."""
+    if len(columns) < 3:
+        return columns
+    crossing: dict[float, list[float]] = {c: [] for c in columns}
+    begun: dict[float, list[float]] = {c: [] for c in columns}
+    for line in lines:
+        for _, x, _, wide in line:
+            low = bisect.bisect_left(columns, x - 2 * X_SLACK)
+            for column in columns[low:bisect.bisect_right(columns, x + wide - 2 * X_SLACK)]:  # (a run crosses few)
+                if abs(x - column) <= 2 * X_SLACK:
+                    begun[column].append(x + wide / 2)
+                elif x < column - 2 * X_SLACK:
+                    crossing[column].append(x + wide / 2)
+    kept = [columns[0]]
+    for column in columns[1:]:
+        across, at = crossing[column], begun[column]
+        if len(across) < COLUMN_ROWS or not at or abs(sum(across) / len(across) - sum(at) / len(at)) > CENTRED_SLACK:
+            kept.append(column)
+    return kept
 
 
 def _lined(runs: list[Run]) -> list[list[str]]:

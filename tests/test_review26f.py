@@ -15,6 +15,7 @@ from scanner.inspectors.spreadsheet import analyse_bytes
 from scanner.sheet import Caps
 from tests.pii_data import people
 from tests.test_pdf25 import _FONT, _pdf
+from tests.test_review25f import chromium
 
 
 def _read(data: bytes) -> tuple[int, list[str]]:
@@ -48,3 +49,22 @@ def aligned_cells(seed: int, n: int = 30) -> bytes:
 def test_cells_placed_by_tm_then_an_aligning_td_keep_their_persons() -> None:
     persons, codes = _read(aligned_cells(2681))
     assert persons == 30, codes  # (pdf26: 9, nothing said; ce28c390: 30)
+
+
+def centred_names(seed: int, n: int = 30) -> bytes:
+    """pdftext24's Chromium person table (IPA Gothic), its 氏名 cells centred (as a 名簿 often sets them)."""
+    import html
+
+    from tests.test_pdftext24 import printed
+
+    rows = "".join(f"<tr><td>{i}</td><td style='text-align:center'>{html.escape(p.name)}</td><td>{html.escape(p.address)}"
+                   f"</td><td>{p.phone}</td></tr>" for i, p in enumerate(people(n, seed=seed), 1))
+    return printed("<!doctype html><html lang=ja><meta charset=utf-8><style>body{font-family:'IPAGothic'}"
+                   " td{padding:4px 10px}</style><table><tr><th>No</th><th>氏名</th><th>住所</th><th>電話番号</th></tr>"
+                   f"{rows}</table></html>")
+
+
+@chromium
+def test_a_table_whose_names_are_centred_keeps_its_persons() -> None:
+    persons, codes = _read(centred_names(2677))
+    assert persons == 30, codes  # (before, ce28c390 and pdf26 alike: 5, nothing said)
