@@ -338,7 +338,8 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
     for key in sorted(x for x, n in starts.items() if n >= COLUMN_ROWS):
         if not columns or key * X_SLACK - columns[-1] > 2 * X_SLACK:
             columns.append(key * X_SLACK)
-    columns = _inside(columns, lines)
+    centres: dict[float, float] = {}
+    columns = _inside(columns, lines, centres)
     if len(columns) < 2 and len(lines) < 2 * COLUMN_ROWS:
         columns = before
     rows: list[list[str]] = []
@@ -348,6 +349,9 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
         end = 0.0  # where the run before ended (estimated)
         for _, x, text, wide in sorted(line, key=lambda r: r[1]):
             at = max(bisect.bisect_right(columns, x + X_SLACK) - 1, 0)
+            after = columns[at + 1] if at + 1 < len(columns) else None  # a centred column's longest cell begins
+            if after in centres and x + wide > after and abs(x + wide / 2 - centres[after]) <= CENTRED_SLACK:  # left
+                at += 1  # of its first start (review26f: 2 of 30 addresses glued to the name before them)
             gap = x - end > wide / max(len(text), 1) * 0.6  # more than about half a character: a space between words
             text, end = text.strip(), x + wide
             if at < len(cells):
@@ -362,12 +366,13 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
     return rows, columns, cut
 
 
-def _inside(columns: list[float], lines: list[list[Run]]) -> list[float]:
+def _inside(columns: list[float], lines: list[list[Run]], centres: dict[float, float]) -> list[float]:
     """``columns`` without the starts of centred cells: a start that runs of ``COLUMN_ROWS`` rows or more cross (begun
     left of it, ended right of it) with their middles where the middles of the runs begun at it are. Centred cells
     start wherever their text's length puts them; names of one length made a column of their own, the others fell
     into the columns beside it (review26f: a Chromium table whose 氏名 cells were centred, 30 persons -> 5, nothing
-    said). A tab stop that long cells cross is kept: their middles are elsewhere."""
+    said). A tab stop that long cells cross is kept: their middles are elsewhere. ``centres`` gets a centred column's
+    middle (the longest cells begin left of its first start)."""
     if len(columns) < 3:
         return columns
     crossing: dict[float, list[float]] = {c: [] for c in columns}
@@ -381,10 +386,14 @@ def _inside(columns: list[float], lines: list[list[Run]]) -> list[float]:
                 elif x < column - 2 * X_SLACK:
                     crossing[column].append(x + wide / 2)
     kept = [columns[0]]
+    middles: dict[float, list[float]] = {}  # a centred column's runs' middles (its starts dropped into it)
     for column in columns[1:]:
         across, at = crossing[column], begun[column]
         if len(across) < COLUMN_ROWS or not at or abs(sum(across) / len(across) - sum(at) / len(at)) > CENTRED_SLACK:
             kept.append(column)
+        else:
+            middles.setdefault(kept[-1], list(begun[kept[-1]])).extend(at)
+    centres.update({c: sum(m) / len(m) for c, m in middles.items() if m})
     return kept
 
 

@@ -51,14 +51,16 @@ def test_cells_placed_by_tm_then_an_aligning_td_keep_their_persons() -> None:
     assert persons == 30, codes  # (pdf26: 9, nothing said; ce28c390: 30)
 
 
-def centred_names(seed: int, n: int = 30) -> bytes:
-    """pdftext24's Chromium person table (IPA Gothic), its 氏名 cells centred (as a 名簿 often sets them)."""
+def centred_names(seed: int, n: int = 30, every: bool = False) -> bytes:
+    """pdftext24's Chromium person table (IPA Gothic), its 氏名 cells centred (as a 名簿 often sets them), or ``every``
+    cell centred."""
     import html
 
     from tests.test_pdftext24 import printed
 
-    rows = "".join(f"<tr><td>{i}</td><td style='text-align:center'>{html.escape(p.name)}</td><td>{html.escape(p.address)}"
-                   f"</td><td>{p.phone}</td></tr>" for i, p in enumerate(people(n, seed=seed), 1))
+    td = "<td style='text-align:center'>" if every else "<td>"
+    rows = "".join(f"<tr>{td}{i}</td><td style='text-align:center'>{html.escape(p.name)}</td>{td}{html.escape(p.address)}"
+                   f"</td>{td}{p.phone}</td></tr>" for i, p in enumerate(people(n, seed=seed), 1))
     return printed("<!doctype html><html lang=ja><meta charset=utf-8><style>body{font-family:'IPAGothic'}"
                    " td{padding:4px 10px}</style><table><tr><th>No</th><th>氏名</th><th>住所</th><th>電話番号</th></tr>"
                    f"{rows}</table></html>")
@@ -68,3 +70,10 @@ def centred_names(seed: int, n: int = 30) -> bytes:
 def test_a_table_whose_names_are_centred_keeps_its_persons() -> None:
     persons, codes = _read(centred_names(2677))
     assert persons == 30, codes  # (before, ce28c390 and pdf26 alike: 5, nothing said)
+
+
+@chromium
+def test_a_table_whose_cells_are_all_centred_keeps_its_persons() -> None:
+    persons, codes = _read(centred_names(2677, every=True))
+    assert persons == 30, codes  # (before: 28, nothing said: the two longest addresses began left of their column's
+    # first start and were glued to the name: 中島 さゆり東京都小金井市皇居外苑2丁目19番19号)
