@@ -34,6 +34,7 @@ MAX_PAGES = 5_000  # pages read from one PDF (a list of 100,000 persons is ~2,50
 MAX_TEXT = 32 << 20  # characters of page text read from one PDF
 ROW_SLACK = 2.0  # points: runs whose baselines differ by less are on one row (a superscript, a rounding)
 COLUMN_ROWS = 3  # rows in which runs start at one x before that x is a column of the page
+CENTRED_SLACK = 6.0  # points: middles of runs this close are one centred column's (half a 12 pt glyph)
 X_SLACK = 1.5  # points: starts this close are one column
 # pdf25: one page's work is bounded inside the page (the budget is checked between pages; a page of millions of text
 # runs cost ~8 s and ~290 MB before pypdf's own 2,000,000-token limit): a page whose content shows more than
@@ -271,9 +272,15 @@ def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] |
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: object) -> None:
         calls[0] += 1
         check(calls[0], PAGE_RUNS)
+        known = fonts_seen.get(id(font))  # (the page's font dictionaries live while it is read: ids hold)
+        if known is None:
+            known = fonts_seen[id(font)] = (_japanese_font(font), _downward_font(font))
         if shown_at:  # pypdf hands a run the matrix it memorised before a Td on the same line moved the pen (Chromium
-            cm, tm = shown_at[0]  # sets a vertical column's sideways digits by Tm then "146.6 0 Td": every number of
-            shown_at.clear()  # an address was placed at the column's top, cut out of it; pdf25's "Left")
+            if known[1] or _sideways(*shown_at[0]):  # sets a vertical column's sideways digits by Tm then "146.6 0
+                cm, tm = shown_at[0]  # Td": every number of an address was placed at the column's top, cut out of
+            shown_at.clear()  # it; pdf25's "Left"). An upright run keeps pypdf's place: a writer that puts a cell by
+            # Tm at its origin then a Td by its alignment (right-aligned No, centred names) has its columns at the
+            # origins (review26f: placed where shown, a table's cells sat ragged, 30 persons -> 9, nothing said)
         if text and text.isspace() and spaces is not None and "\n" not in text:
             spaces.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], tm[4] * cm[0] + tm[5] * cm[2] + cm[4], " ", 0.0))
         if text and not text.isspace():
@@ -283,14 +290,10 @@ def _runs(page: object, budget: CellBudget | None = None, japanese: list[bool] |
             # unit on the page: a run turned sideways has cm[0] = 0, and was given 1.0, twice its width: pdf26)
             wide = sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)  # (CJK a square, others about half)
             out.append((y, x, text, wide * float(size if isinstance(size, (int, float)) else 10) * scale))
-            known = fonts_seen.get(id(font))  # (the page's font dictionaries live while it is read: ids hold)
-            if known is None:
-                known = fonts_seen[id(font)] = (_japanese_font(font), _downward_font(font))
             if japanese is not None:
                 japanese.append(known[0])
             if sideways is not None:
-                sideways.append(DOWNWARD if known[1] else SIDEWAYS if abs(tm[0] * cm[0] + tm[1] * cm[2]) < 1e-6
-                                and tm[0] * cm[1] + tm[1] * cm[3] < 0 else UPRIGHT)
+                sideways.append(DOWNWARD if known[1] else SIDEWAYS if _sideways(cm, tm) else UPRIGHT)
 
     def operator(op: object, operands: object, cm: object, tm: object) -> None:  # every operator, forms' too: a
         calls[1] += 1  # form drawn again and again is parsed and walked again each time (review25f: a 9 KB page, 10
@@ -335,6 +338,8 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
     for key in sorted(x for x, n in starts.items() if n >= COLUMN_ROWS):
         if not columns or key * X_SLACK - columns[-1] > 2 * X_SLACK:
             columns.append(key * X_SLACK)
+    centres: dict[float, float] = {}
+    columns = _inside(columns, lines, centres)
     if len(columns) < 2 and len(lines) < 2 * COLUMN_ROWS:
         columns = before
     rows: list[list[str]] = []
@@ -344,6 +349,9 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
         end = 0.0  # where the run before ended (estimated)
         for _, x, text, wide in sorted(line, key=lambda r: r[1]):
             at = max(bisect.bisect_right(columns, x + X_SLACK) - 1, 0)
+            after = columns[at + 1] if at + 1 < len(columns) else None  # a centred column's longest cell begins
+            if after in centres and x + wide > after and abs(x + wide / 2 - centres[after]) <= CENTRED_SLACK:  # left
+                at += 1  # of its first start (review26f: 2 of 30 addresses glued to the name before them)
             gap = x - end > wide / max(len(text), 1) * 0.6  # more than about half a character: a space between words
             text, end = text.strip(), x + wide
             if at < len(cells):
@@ -356,6 +364,37 @@ def _rows(runs: list[Run], before: list[float]) -> tuple[list[list[str]], list[f
             cut.add(len(rows))
         rows.append(cells)
     return rows, columns, cut
+
+
+def _inside(columns: list[float], lines: list[list[Run]], centres: dict[float, float]) -> list[float]:
+    """``columns`` without the starts of centred cells: a start that runs of ``COLUMN_ROWS`` rows or more cross (begun
+    left of it, ended right of it) with their middles where the middles of the runs begun at it are. Centred cells
+    start wherever their text's length puts them; names of one length made a column of their own, the others fell
+    into the columns beside it (review26f: a Chromium table whose 氏名 cells were centred, 30 persons -> 5, nothing
+    said). A tab stop that long cells cross is kept: their middles are elsewhere. ``centres`` gets a centred column's
+    middle (the longest cells begin left of its first start)."""
+    if len(columns) < 3:
+        return columns
+    crossing: dict[float, list[float]] = {c: [] for c in columns}
+    begun: dict[float, list[float]] = {c: [] for c in columns}
+    for line in lines:
+        for _, x, _, wide in line:
+            low = bisect.bisect_left(columns, x - 2 * X_SLACK)
+            for column in columns[low:bisect.bisect_right(columns, x + wide - 2 * X_SLACK)]:  # (a run crosses few)
+                if abs(x - column) <= 2 * X_SLACK:
+                    begun[column].append(x + wide / 2)
+                elif x < column - 2 * X_SLACK:
+                    crossing[column].append(x + wide / 2)
+    kept = [columns[0]]
+    middles: dict[float, list[float]] = {}  # a centred column's runs' middles (its starts dropped into it)
+    for column in columns[1:]:
+        across, at = crossing[column], begun[column]
+        if len(across) < COLUMN_ROWS or not at or abs(sum(across) / len(across) - sum(at) / len(at)) > CENTRED_SLACK:
+            kept.append(column)
+        else:
+            middles.setdefault(kept[-1], list(begun[kept[-1]])).extend(at)
+    centres.update({c: sum(m) / len(m) for c, m in middles.items() if m})
+    return kept
 
 
 def _lined(runs: list[Run]) -> list[list[str]]:
@@ -525,6 +564,12 @@ def _vertical(runs: list[Run]) -> bool:
 
 
 UPRIGHT, SIDEWAYS, DOWNWARD = 0, 1, 2  # how a run is set (``_runs``)
+
+
+def _sideways(cm: Sequence[float], tm: Sequence[float]) -> bool:
+    """Whether text shown with these matrices is turned a quarter, its x going down the page (a number set sideways in
+    a vertical column)."""
+    return abs(tm[0] * cm[0] + tm[1] * cm[2]) < 1e-6 and tm[0] * cm[1] + tm[1] * cm[3] < 0
 
 
 def _downward_font(font: object) -> bool:
