@@ -1869,6 +1869,9 @@ class PhoneColumn:
         # (damage26) rows with a lone ｬ (a `,` flipped one bit glued two values): shifted and garbled (said even when
         # they gave a changed person) whatever their field count
         self.flipped: set[int] = set()
+        # (review26d) what nine in ten of each column's cells hold (a digit, kana) in the rows learnt from, or None: a
+        # short row whose cell lacks it stands off its column (in_step)
+        self.held: list[re.Pattern[str] | None] = []
 
     def row(self, num: int, row: list[str]) -> None:
         at = self.at
@@ -1922,6 +1925,7 @@ class PhoneColumn:
                 learnt = [(col, _KANA, frozenset())]
             col, self.kind, self.leads = max(learnt, key=lambda t: t[0])
         self.at = col
+        self.held = [_held(row[j] for _, row in rows if len(row) > j) for j in range(max(map(len, (r for _, r in rows))))]
         if col:  # (damage26: a phone column too, for rows Excel saved without it: in_step)
             self.before = _held(row[col - 1] for _, row in rows if len(row) > col and self.kind.fullmatch(row[col]))
         for num, row in rows:  # the rule every later row meets (a value in the column too: in step)
@@ -1953,9 +1957,18 @@ class PhoneColumn:
         at, n, kind = self.at, len(row), self.kind
         if at < 0:
             return False
+        # (review26d) a flip right of the column (name｢kana, kana｢address after a first phone column) or left of it
+        # beside a column of its kind (a mobile moved into the home phone's place) leaves the column in place: no
+        # cell off what its column holds, no value glued to another, no column's value in the cell before it
+        if any(c and (j < len(self.held) and (h := self.held[j]) is not None and not (
+                h.search(c) if h is not _KANA_HELD else _KANA.fullmatch(c) or _kanaish(c))
+                or _GLUED_ADDRESS.match(c) or _GLUED_KANA_START.match(c) or _KANA_FLIPPED.search(c))
+               for j, c in enumerate(row)):
+            return False
         if n > at:
             if kind is not _KANA:
-                return bool(row[at]) and kind.fullmatch(row[at]) is not None
+                return (bool(row[at]) and kind.fullmatch(row[at]) is not None
+                        and not (at and kind.fullmatch(row[at - 1])))
             return (bool(row[at]) and (_KANA.fullmatch(row[at]) is not None or _kanaish(row[at]))  # (written freely:
                     and not _KANA_FLIPPED.search(row[at])  # review25e; a flipped `,` between two kana: ｬ is kana too)
                     and not any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c))
