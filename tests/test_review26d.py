@@ -69,3 +69,27 @@ def test_a_flip_that_leaves_a_row_one_field_short_beside_the_learnt_column_is_sa
                         if not damage and persons != clean[1] and (layout, ragged, field, byte) != KNOWN:
                             unsaid.append((layout, seed, ragged, field, hex(byte)))
     assert not unsaid, (len(unsaid), unsaid)
+
+
+def test_a_lone_half_width_ya_in_a_utf8_list_is_no_flipped_comma() -> None:
+    """damage26's lone-ｬ rule: a `,` flipped one bit is 0xAC, ｬ in cp932. In UTF-8 0xAC is a bare continuation byte
+    (U+FFFD), never ｬ: an honest UTF-8 list whose kana cell was typed in mixed widths (ヤｬ) or whose 備考 holds a
+    kaomoji with ｬ in it was said `rows-malformed` (corrupt), 6 of 6 lists (ce28c390: none). Only where a line may be
+    read as cp932 is a lone ｬ a flip; the cp932 lists keep damage26's test."""
+    from scanner.demo import make_people
+
+    said = []
+    for seed in range(3):
+        people = make_people(30, seed)
+        head = ["氏名", "フリガナ", "住所", "電話番号", "備考"]
+        rows = [[p.name, p.kana, p.address, p.phone, ""] for p in people]
+        typed = [r[:] for r in rows]
+        typed[7][1] = typed[7][1][:2] + "ｬ" + typed[7][1][2:]
+        noted = [r[:] for r in rows]
+        noted[7][4] = "(ﾉ∀`)ｬ ﾀﾞﾒﾎﾟ"
+        for what, table in (("typed", typed), ("noted", noted)):
+            data = "\r\n".join(",".join(r) for r in [head, *table]).encode("utf-8")
+            damage, persons = read(data)
+            if damage or persons != 30:
+                said.append((seed, what, damage, persons))
+    assert not said, said
