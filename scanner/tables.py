@@ -1708,6 +1708,9 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         odd, ref, yielded = sheet.odd_rows, 0, 0  # ref: the header's field count (the first row of three or more)
         narrow: dict[int, list[str]] = {}  # the odd rows of fewer fields than the header's
         phones = PhoneColumn(sheet.shifted_rows, sheet.garbled_rows)
+        # (review26d) a flipped `,` is ｬ only in cp932 (in UTF-8 its 0xAC is a bare continuation byte, U+FFFD): in a
+        # text no line of which is read as cp932 a lone ｬ is the cell's own (kana typed in mixed widths, a kaomoji)
+        ya = dec.codec == "cp932" or "cp932" in dec.alternates
         for i, row in enumerate(source):  # one loop, no call a row but the join (issue 11: ~5 us a row before)
             n = len(row)
             spent.cells += n or 1
@@ -1724,7 +1727,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                 lost += 1
                 continue
             yielded += 1
-            if "ｬ" in text and len(phones.shifted) < ODD_ROWS_KEPT and any(map(_LONE_YA.search, row)):
+            if ya and "ｬ" in text and len(phones.shifted) < ODD_ROWS_KEPT and any(map(_LONE_YA.search, row)):
                 phones.flipped.add(yielded)  # (damage26) a lone ｬ: a `,` flipped one bit (0x2C -> 0xAC in cp932)
                 phones.shifted.add(yielded)  # glued two values: said even when the row gave a (changed) person
                 phones.garbled.add(yielded)
