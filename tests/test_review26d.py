@@ -93,3 +93,35 @@ def test_a_lone_half_width_ya_in_a_utf8_list_is_no_flipped_comma() -> None:
             if damage or persons != 30:
                 said.append((seed, what, damage, persons))
     assert not said, said
+
+
+def test_an_address_written_after_a_label_is_the_same_person_as_without_it() -> None:
+    """damage26 read `旧住所-東京都…` as an address but kept the label in the record's address: the persons key
+    (record_key) held it, so a copy of a list whose moved persons' addresses carry a label counted each of them again
+    (two copies of 15 persons, one with 5 labelled: 20 persons, 20 distinct name + address; ce28c390: 15, the 5
+    records dropped). The record's address is the value after the label: the same key as the unlabelled copy's."""
+    from scanner.demo import make_people
+    from scanner.inspectors.spreadsheet import analyse_bytes
+    from scanner.persons.normalise import record_key
+    from scanner.sheet import Caps
+    from scanner.tables import sniff_format
+    from tests.pii_data import csv_bytes
+    from tests.test_damage25b import KANA_LAYOUTS
+    from tests.test_damage26 import labelled_list
+
+    def keys(data: bytes) -> set[tuple[str, str]]:
+        findings, _, _ = analyse_bytes(data, sniff_format(data), Caps())
+        return {record_key(r.fields["name"], r.fields.get("address", "")) for f in findings if f.kind.name != "NAMES"
+                for r in f.records}
+
+    apart = {}
+    for layout, (head, fields) in KANA_LAYOUTS.items():
+        for seed in (300, 301):
+            rows = [head]
+            for p in make_people(15, seed):
+                cells = {"name": p.name, "kana": p.kana, "address": p.address}
+                rows.append([cells[k] for k in fields] + ([""] if len(head) > len(fields) else []))
+            plain, labelled = keys(csv_bytes(rows)), keys(labelled_list(layout, seed))
+            if len(plain) != 15 or labelled != plain:
+                apart[(layout, seed)] = (len(plain), len(labelled), len(labelled - plain))
+    assert not apart, apart
