@@ -1874,7 +1874,8 @@ class PhoneColumn:
         self.flipped: set[int] = set()
         # (review26d) what nine in ten of each column's cells hold (a digit, kana) in the rows learnt from, or None: a
         # short row whose cell lacks it stands off its column (in_step)
-        self.held: list[re.Pattern[str] | None] = []
+        self.held: list[re.Pattern[str] | None] | None = None  # (read at the first in_step: most tables none)
+        self.learnt: list[tuple[int, list[str]]] = []  # the rows learnt from, for held
 
     def row(self, num: int, row: list[str]) -> None:
         at = self.at
@@ -1928,7 +1929,7 @@ class PhoneColumn:
                 learnt = [(col, _KANA, frozenset())]
             col, self.kind, self.leads = max(learnt, key=lambda t: t[0])
         self.at = col
-        self.held = [_held(row[j] for _, row in rows if len(row) > j) for j in range(max(map(len, (r for _, r in rows))))]
+        self.learnt = rows
         if col:  # (damage26: a phone column too, for rows Excel saved without it: in_step)
             self.before = _held(row[col - 1] for _, row in rows if len(row) > col and self.kind.fullmatch(row[col]))
         for num, row in rows:  # the rule every later row meets (a value in the column too: in step)
@@ -1963,6 +1964,9 @@ class PhoneColumn:
         # (review26d) a flip right of the column (name｢kana, kana｢address after a first phone column) or left of it
         # beside a column of its kind (a mobile moved into the home phone's place) leaves the column in place: no
         # cell off what its column holds, no value glued to another, no column's value in the cell before it
+        if self.held is None:
+            width = max((len(r) for _, r in self.learnt), default=0)
+            self.held = [_held(r[j] for _, r in self.learnt if len(r) > j) for j in range(min(width, _HELD_COLUMNS))]
         if any(c and (j < len(self.held) and (h := self.held[j]) is not None and not (
                 h.search(c) if h is not _KANA_HELD else _KANA.fullmatch(c) or _kanaish(c))
                 or _GLUED_ADDRESS.match(c) or _GLUED_KANA_START.match(c) or _KANA_FLIPPED.search(c))
@@ -2008,6 +2012,9 @@ def _column(seen: list[tuple[int, list[tuple[int, str]]]], kind: re.Pattern[str]
 
 _DIGIT = re.compile(r"[0-9０-９\ufffd]")  # (a byte damaged into a delimiter leaves U+FFFD beside it)
 _KANA_HELD = re.compile(r"[ァ-ヺ･-ﾟ\ufffd]")
+
+
+_HELD_COLUMNS = 64  # (review26d) the columns whose marks in_step learns (a person list's; a wide table's first)
 
 
 def _held(cells: Iterator[str]) -> re.Pattern[str] | None:
