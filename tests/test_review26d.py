@@ -17,6 +17,7 @@ LAYOUTS = {
     "phone_first": (["電話番号", "氏名", "フリガナ", "住所"], ["phone", "name", "kana", "address"]),
     "phone_first_note": (["電話番号", "氏名", "フリガナ", "住所", "備考"], ["phone", "name", "kana", "address", "note"]),
     "two_phones": (["氏名", "フリガナ", "住所", "電話番号", "携帯電話"], ["name", "kana", "address", "phone", "mobile"]),
+    "two_phones_no_kana": (["氏名", "住所", "電話番号", "携帯電話"], ["name", "address", "phone", "mobile"]),
 }
 
 
