@@ -1713,6 +1713,9 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         odd, ref, yielded = sheet.odd_rows, 0, 0  # ref: the header's field count (the first row of three or more)
         narrow: dict[int, list[str]] = {}  # the odd rows of fewer fields than the header's
         phones = PhoneColumn(sheet.shifted_rows, sheet.garbled_rows)
+        # (review26d) a flipped `,` is ｬ only in cp932 (in UTF-8 its 0xAC is a bare continuation byte, U+FFFD): in a
+        # text no line of which is read as cp932 a lone ｬ is the cell's own (kana typed in mixed widths, a kaomoji)
+        ya = dec.codec == "cp932" or "cp932" in dec.alternates
         for i, row in enumerate(source):  # one loop, no call a row but the join (issue 11: ~5 us a row before)
             n = len(row)
             spent.cells += n or 1
@@ -1729,7 +1732,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                 lost += 1
                 continue
             yielded += 1
-            if "ｬ" in text and len(phones.shifted) < ODD_ROWS_KEPT and any(map(_LONE_YA.search, row)):
+            if ya and "ｬ" in text and len(phones.shifted) < ODD_ROWS_KEPT and any(map(_LONE_YA.search, row)):
                 phones.flipped.add(yielded)  # (damage26) a lone ｬ: a `,` flipped one bit (0x2C -> 0xAC in cp932)
                 phones.shifted.add(yielded)  # glued two values: said even when the row gave a (changed) person
                 phones.garbled.add(yielded)
@@ -1874,6 +1877,10 @@ class PhoneColumn:
         # (damage26) rows with a lone ｬ (a `,` flipped one bit glued two values): shifted and garbled (said even when
         # they gave a changed person) whatever their field count
         self.flipped: set[int] = set()
+        # (review26d) what nine in ten of each column's cells hold (a digit, kana) in the rows learnt from, or None: a
+        # short row whose cell lacks it stands off its column (in_step)
+        self.held: list[re.Pattern[str] | None] | None = None  # (read at the first in_step: most tables none)
+        self.learnt: list[tuple[int, list[str]]] = []  # the rows learnt from, for held
 
     def row(self, num: int, row: list[str]) -> None:
         at = self.at
@@ -1927,6 +1934,7 @@ class PhoneColumn:
                 learnt = [(col, _KANA, frozenset())]
             col, self.kind, self.leads = max(learnt, key=lambda t: t[0])
         self.at = col
+        self.learnt = rows
         if col:  # (damage26: a phone column too, for rows Excel saved without it: in_step)
             self.before = _held(row[col - 1] for _, row in rows if len(row) > col and self.kind.fullmatch(row[col]))
         for num, row in rows:  # the rule every later row meets (a value in the column too: in step)
@@ -1958,9 +1966,21 @@ class PhoneColumn:
         at, n, kind = self.at, len(row), self.kind
         if at < 0:
             return False
+        # (review26d) a flip right of the column (name｢kana, kana｢address after a first phone column) or left of it
+        # beside a column of its kind (a mobile moved into the home phone's place) leaves the column in place: no
+        # cell off what its column holds, no value glued to another, no column's value in the cell before it
+        if self.held is None:
+            width = max((len(r) for _, r in self.learnt), default=0)
+            self.held = [_held(r[j] for _, r in self.learnt if len(r) > j) for j in range(min(width, _HELD_COLUMNS))]
+        if any(c and (j < len(self.held) and (h := self.held[j]) is not None and not (
+                h.search(c) if h is not _KANA_HELD else _KANA.fullmatch(c) or _kanaish(c))
+                or _GLUED_ADDRESS.match(c) or _GLUED_KANA_START.match(c) or _KANA_FLIPPED.search(c))
+               for j, c in enumerate(row)):
+            return False
         if n > at:
             if kind is not _KANA:
-                return bool(row[at]) and kind.fullmatch(row[at]) is not None
+                return (bool(row[at]) and kind.fullmatch(row[at]) is not None
+                        and not (at and kind.fullmatch(row[at - 1])))
             return (bool(row[at]) and (_KANA.fullmatch(row[at]) is not None or _kanaish(row[at]))  # (written freely:
                     and not _KANA_FLIPPED.search(row[at])  # review25e; a flipped `,` between two kana: ｬ is kana too)
                     and not any(_GLUED_ADDRESS.match(c) for j, c in enumerate(row) if j != at and c))
@@ -2006,6 +2026,9 @@ def _column(seen: list[tuple[int, list[tuple[int, str]]]], kind: re.Pattern[str]
 
 _DIGIT = re.compile(r"[0-9０-９\ufffd]")  # (a byte damaged into a delimiter leaves U+FFFD beside it)
 _KANA_HELD = re.compile(r"[ァ-ヺ･-ﾟ\ufffd]")
+
+
+_HELD_COLUMNS = 64  # (review26d) the columns whose marks in_step learns (a person list's; a wide table's first)
 
 
 def _held(cells: Iterator[str]) -> re.Pattern[str] | None:

@@ -1417,9 +1417,10 @@ def _places_of(address: str, head: str) -> Iterator[int]:
 
 
 # (damage26) an address written after its label (旧住所-東京都…, 現住所：…, 住所 …: a moved person's row in a hand-kept
-# list): the 住所 is no template's stand-in (住所, 住所1) when the rest is an address naming a place; the value is kept
-# as written (the record's address holds the label and its `-`)
+# list): the 住所 is no template's stand-in (住所, 住所1) when the rest is an address naming a place; the record's address
+# is the rest (review26d: kept with its label, a person counted again beside a copy without it), as a 〒 code moves
 _ADDRESS_LABEL = re.compile(r"\A[旧現新前元]?住所[ 　]*[-－―‐−:：=＝]?[ 　]*")
+_LABEL_START = frozenset("旧現新前元住")
 
 
 def _address_problem(address: str) -> Rejection | None:
@@ -1574,6 +1575,8 @@ def _record(row_no: int, rd: _RoleReader, row: Sequence[object], n: str, a: str)
     """(row, role index, name, address, others...); a postal code typed in front of the address moves to
     its own field (kept in the address only when the row has a postal code of its own)."""
     others = [g(row) for g in rd.others]
+    if a and a[0] in _LABEL_START and (label := _ADDRESS_LABEL.match(a)) and label.end() < len(a):
+        a = a[label.end():]  # (review26d) 旧住所-東京都…: the address after its label, the person's key with or without it
     if a and a[0] in _POSTCODE_START:
         code, rest = V.split_leading_postcode(a)
         if code:
