@@ -75,6 +75,12 @@ class Inspector(Protocol):
     # Optional: ``looks_past_magic = True``: ``wants`` may say yes to a file whose first bytes are another format's
     # magic (a boot sector's table at 446, a superblock at 1 KiB, a tar header at 257, an image's footer): asked
     # about a compiled Java class too (examine.compiled_class; the others are not, for a .jar's thousands).
+    # Expected: ``reads_beyond_bytes: frozenset[str]``: the casefolded extensions under which ``wants`` or
+    # ``wants_disguised`` of a small file of a local folder under a one-dot name (``名簿.pdf``; not ``~$``, ``$`` or ``.``
+    # first) read more of it than its extension, its size and its bytes: the rest of its name, its folder, its
+    # neighbours, its times (``spreadsheet``: an include's page ``header.html`` is not said cut). The walk decides
+    # a file of any other extension once per (extension, bytes) (examine._tabled); an inspector that declares
+    # nothing turns that table off for every file (tests/test_review26s.py fails for it).
     # Optional: ``affinity(entry) -> str | None``: files with the same affinity are examined in walk order
     # by one worker process (an inspector that pairs files up, like a recycle bin's $I and $R). Files are
     # otherwise examined in any worker: an inspector must not rely on another file's examination.

@@ -93,6 +93,11 @@ class LazyHead:
         """Whether what was read of the file is ``data`` (or, for b"", nothing was read)."""
         return self._data == data or (self._data is None and not data)
 
+    @property
+    def read(self) -> bool:
+        """Whether the file was read (an inspector asked for its head)."""
+        return self._data is not None
+
 
 @dataclass(slots=True)
 class Candidate:
@@ -152,9 +157,8 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
     tabled = None if verdict is not None or series is not None or spliced else _tabled(entry, size, by_name, ctx)
     if verdict is not None:
         wanted, affinity, head_error = verdict
-    elif tabled is not None and (known := ctx.prefilter.decisions.get(tabled[0])) is not None:
-        wanted, affinity, head_error = known  # the same name form and bytes decided before (``_tabled``)
-        verdict = known
+    elif tabled is not None and (known := _known(ctx, *tabled)) is not None:
+        wanted, affinity, head_error = verdict = known, None, None  # the same name form and bytes decided before
     elif not by_name:  # a name nothing reads (photo.jpg): wanted only when its first bytes contradict it
         head = tabled[1] if tabled is not None else LazyHead(entry, HEAD_READ)
         wanted = _by_content(entry, size, head, ctx)
@@ -181,7 +185,8 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists, name_wanted: bool | None
                 wanted = _by_content(entry, size, head, ctx, wanted) or wanted
         head_error, affinity = head.error, None
     if tabled is not None and verdict is None and head_error is None and tabled[1].unchanged(tabled[0][-1]):
-        _keep(ctx, tabled[0], wanted)  # (its bytes unchanged by the checks' own reads: a file that grew is not tabled)
+        _keep(ctx, tabled[0], wanted, tabled[1].read)  # (its bytes unchanged by the checks' own reads: a file that
+        # grew is not tabled)
     if (wanted and not matches and series is not None and getattr(series, "plain", False) and series.complete
             and not spliced and entry.name in series.parts and entry.name != series.joined_as):
         wanted = ()  # a later piece of a whole split text: read inside its set's joined row (annotations.joined_parts),
@@ -232,7 +237,8 @@ Tabled = tuple[bool, str, tuple[int, ...], bytes]  # (by name, extension as writ
 def _tabled(entry: Entry, size: int, by_name: bool, ctx: ScanContext) -> tuple[Tabled, LazyHead] | None:
     """The key of this file's decision in ``ctx.prefilter.decisions`` and the head ``pick`` reads (read now: the
     content check reads it for any file tabled), or None when the file is not tabled."""
-    if size > TABLE_BYTES or ctx.config.content_check == "off" or not getattr(entry, "plain", False):
+    untabled = ctx.prefilter.untabled  # (review26s) what the inspectors declare their checks read: by name, folder
+    if size > TABLE_BYTES or ctx.config.content_check == "off" or untabled is None or not getattr(entry, "plain", False):
         return None
     name = entry.name
     dot = name.find(".")
@@ -240,14 +246,14 @@ def _tabled(entry: Entry, size: int, by_name: bool, ctx: ScanContext) -> tuple[T
             or name[-1:] in _DIGITS or not name.isprintable():
         return None
     ext = name[dot:]
-    if ext.casefold() in _UNTABLED_EXTS or _unchecked(entry):
+    if (low := ext.casefold()) in _UNTABLED_EXTS or low in untabled or _unchecked(entry):
         return None
     asked = ctx.prefilter.asked(name) if by_name else ()
     if any(getattr(ctx.inspectors[i], "only_prefixes", None) for i in asked):
         return None
     # the head as ``pick`` builds it (whole: the file is no longer than it)
     head = LazyHead(entry, 512, size) if by_name else LazyHead(entry, HEAD_READ)
-    if size == 0:  # not read (as before: the read pass reads it, and sees a file grown since)
+    if size == 0:  # not read now (as before: read when its row says the long way's checks read it, ``_known``)
         return (by_name, ext, asked, b""), head
     if size > (512 if by_name else HEAD_READ):
         return None
@@ -257,15 +263,25 @@ def _tabled(entry: Entry, size: int, by_name: bool, ctx: ScanContext) -> tuple[T
     return (by_name, ext, asked, data), head
 
 
-def _keep(ctx: ScanContext, key: Tabled, wanted: tuple[int, ...]) -> None:
-    """Table a decision just made the long way (``_tabled``'s key), unless an inspector it names pairs files by
-    where they are (``affinity``)."""
+def _known(ctx: ScanContext, key: Tabled, head: LazyHead) -> tuple[int, ...] | None:
+    """The tabled decision of a file of this key, or None (decided the long way). An empty file whose row says the
+    long way's checks read it is read now as they read it (review26s: one stat'ed empty that had grown since took
+    an empty file's row and was passed over; the long way's checks saw its bytes and wanted it)."""
+    row = ctx.prefilter.decisions.get(key)
+    if row is None or (row[1] and (head() or head.error is not None)):
+        return None
+    return row[0]
+
+
+def _keep(ctx: ScanContext, key: Tabled, wanted: tuple[int, ...], read: bool) -> None:
+    """Table a decision just made the long way (``_tabled``'s key; ``read``: its checks read the file), unless an
+    inspector it names pairs files by where they are (``affinity``)."""
     if any(getattr(ctx.inspectors[i], "affinity", None) is not None for i in wanted):
         return
     table = ctx.prefilter.decisions
     if len(table) >= TABLE_ROWS:
         table.clear()
-    table[key] = (wanted, None, None)
+    table[key] = (wanted, read and not key[-1])
 
 
 # Names whose walk checks read a small file past its head (a document's or a message's directory, a mail header

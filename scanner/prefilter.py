@@ -39,8 +39,15 @@ class NamePrefilter:
         self._own_skips: list[frozenset[str] | None] = []
         self._asked: dict[str, tuple[int, ...]] = {}  # casefolded last extension -> inspectors worth asking
         # ``examine.pick``'s decision table: (path, extension, inspectors asked, bytes) of a small plain file ->
-        # (wanted, affinity, head error)
-        self.decisions: dict[tuple[bool, str, tuple[int, ...], bytes], tuple[tuple[int, ...], None, None]] = {}
+        # (wanted, whether its checks read an empty file's head)
+        self.decisions: dict[tuple[bool, str, tuple[int, ...], bytes], tuple[tuple[int, ...], bool]] = {}
+        # extensions whose files the table never decides: those under which an inspector's checks read more than a
+        # file's extension, size and bytes (its ``reads_beyond_bytes``, contracts); None (the table off) when an
+        # inspector declares nothing about it (review26s: the soundness of the table by declaration, not by audit)
+        self.untabled: frozenset[str] | None = frozenset()
+        for ins in inspectors:
+            declared = getattr(ins, "reads_beyond_bytes", None)
+            self.untabled = None if declared is None or self.untabled is None else self.untabled | declared
         # inspectors wanting names only with their declared prefixes (casefolded): asked only about those names
         self._prefixed: list[tuple[int, tuple[str, ...]]] = []
         for ins in inspectors:

@@ -146,6 +146,8 @@ def _first_chars(pattern: str) -> set[str] | None:
                     return out, False
                 continue
             if op is c.SUBPATTERN:
+                if av[1] or av[2]:  # a scoped flag (``(?i:tel)`` fullmatches TEL): not read as written (review26s)
+                    return None, False
                 got, nullable = first(list(av[3]))
                 if got is None:
                     return None, False

@@ -195,6 +195,8 @@ class ArchiveInspector:
                        - frozenset(doctail.OOXML_EXTS + embedded.ODF_EXTS + legacy.LEGACY_EXTS)) | frozenset(
         doctail.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS)
     looks_past_magic = True  # a tar's header at 257, whatever its first member's name (contracts)
+    reads_beyond_bytes: frozenset[str] = frozenset()  # (contracts) parts (X.z01) end in digits; embedded parts
+    # (``expects_ole``) are in containers, never in a local folder
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config

@@ -182,6 +182,7 @@ class ImageInspector:
     skip_extensions = NOT_ARCHIVE_EXTS | frozenset(DOCUMENT_EXTS)  # wants_name as data (scanner.prefilter)
     opens_itself = True  # called even when the file is over --max-inspect-mb: a local image is read in place
     looks_past_magic = True  # a boot sector's table, a superblock, a footer: whatever the first bytes (contracts)
+    reads_beyond_bytes = frozenset({".plist"})  # (contracts) a sparse bundle's Info.plist, by name and folder
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config

@@ -23,6 +23,7 @@ class LockFileInspector:
     """Reads the user name (and host and time) from lock files whose name a name rule matched as a lock."""
 
     name = "lock-file"
+    reads_beyond_bytes: frozenset[str] = frozenset()  # (contracts) its names are its prefixes' (owner files)
 
     def __init__(self, config: ScanConfig) -> None:
         self.unmask = config.unmask

@@ -148,6 +148,7 @@ class MailInspector:
     """Opens mail files and stores and hands their attachments back to the pipeline as children."""
 
     name = "mail"
+    reads_beyond_bytes: frozenset[str] = frozenset()  # (contracts)
     skip_extensions = frozenset(_NEVER_MAIL - MAIL_HOSTS)
     # called even for a file over --max-inspect-mb (with its head only): a .pst/.ost is then read in place by
     # libpff through a file object, an mbox message by message; other mail files that large are too-large

@@ -251,6 +251,7 @@ class PdfInspector:
     """Opens a PDF that names an attachment and hands its attached files back to the pipeline as children."""
 
     name = "pdf"
+    reads_beyond_bytes: frozenset[str] = frozenset()  # (contracts)
     # wants_name as data (scanner.prefilter): every known extension but .pdf is never wanted, so a folder of
     # pictures, documents and archives costs this inspector no call (a PDF is asked about: its bytes decide)
     skip_extensions = frozenset(e for e in (NOT_ARCHIVE_EXTS | set(DOCUMENT_EXTS) | set(UNSUPPORTED_EXTS)

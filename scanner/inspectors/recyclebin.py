@@ -182,6 +182,7 @@ class RecycleBinInspector:
 
     name = "recycle-bin"
     only_prefixes = ("$I", "$R", "INFO2")  # wants_name as data (scanner.prefilter: any letter case)
+    reads_beyond_bytes: frozenset[str] = frozenset()  # (contracts) its names (and folders) are its prefixes'
 
     def __init__(self, config: ScanConfig | None = None) -> None:
         self._originals: dict[str, str] = {}  # $R location key -> original path (when its name matched)

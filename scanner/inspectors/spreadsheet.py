@@ -1141,6 +1141,9 @@ class SpreadsheetInspector:
 
     name = "spreadsheet"
     skip_extensions = OTHER_EXTENSIONS  # wants_name as data, so the pipeline rejects names in bulk
+    # (contracts) a page's stem says whether it is an include (``page_cut``: header.html is not cut); a Numbers
+    # part is read by its bundle's folder (``numbers_part``)
+    reads_beyond_bytes = HTML_EXTENSIONS | {IWORK_PART}
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config

@@ -50,6 +50,7 @@ class TraceInspector:
 
     name = "traces"
     skip_extensions = NEVER_ARTEFACTS  # wants_name as data (scanner.prefilter)
+    reads_beyond_bytes = frozenset({".dat"})  # (contracts) NTUSER.DAT, UsrClass.dat: hives by their whole name
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
@@ -94,6 +95,7 @@ class DeviceLogInspector(TraceInspector):
 
     name = "traces-devicelog"
     only_prefixes = ("setupapi.",)  # wants_name as data (scanner.prefilter: any letter case)
+    reads_beyond_bytes: frozenset[str] = frozenset()  # (contracts) its names are its prefix's: never tabled
 
     def wants_name(self, name: str) -> bool:
         return name[:9].casefold() == "setupapi."
