@@ -68,6 +68,11 @@ def test_a_pre_roster_the_shortcut_skipped_is_found(scanned: dict[str, Any]) -> 
         # 11 of 12 in the outer one; nested <pre> left)
         line = lines.get(name, {})  # (before: no line)
         assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
+        if name == "pre_arrows.html":  # (its two rows with a trailing note ``<-- 新規`` read as rows out of step, as
+            # the same text read as a .txt starting at its header line: the text reader's rule since before ce28c390,
+            # and sweep26 says a <pre> roster's odd rows as its text's; lead26: left open in the closing note)
+            assert line.get("detail_codes") == [{"code": "rows-malformed", "n": 2}], name
+            continue
         assert line.get("status") == "ok" and not line.get("detail_codes"), name
 
 
@@ -128,6 +133,11 @@ def test_a_spaced_roster_below_a_few_tab_lines_is_read(scanned: dict[str, Any]) 
     for name in ("tabs_then_spaced.docx", "one_tab_then_spaced.odt", "tabs_then_spaced.rtf", "tabs_then_spaced.doc"):
         line = lines.get(name, {})  # (before: no line, only the tab lines read: an .odt with one tab anywhere)
         assert (line.get("pii") or {}).get("records") == DECK_PERSONS, name
+        if name == "pre_arrows.html":  # (its two rows with a trailing note ``<-- 新規`` read as rows out of step, as
+            # the same text read as a .txt starting at its header line: the text reader's rule since before ce28c390,
+            # and sweep26 says a <pre> roster's odd rows as its text's; lead26: left open in the closing note)
+            assert line.get("detail_codes") == [{"code": "rows-malformed", "n": 2}], name
+            continue
         assert line.get("status") == "ok" and not line.get("detail_codes"), name
 
 
