@@ -279,3 +279,16 @@ def test_a_whole_euc_page_whose_meta_says_shift_jis_is_not_cut() -> None:
                     + "。".join(n + "さん" for n in names[:k])).encode("euc_jp")
             said += page_cut(page, "page.html")
     assert said == 0
+
+
+def test_prose_with_commas_in_pre_is_no_table() -> None:
+    """fix26b: the tabs-or-fixed-columns gate in ``_pre_sheet`` had no test; prose with commas and two-space gaps
+    (no straight blank columns) must give no sheet, not a comma table."""
+    from scanner.sheet import Caps  # noqa: PLC0415
+    from scanner.tables import _pre_sheet  # noqa: PLC0415
+
+    prose = ("Call Tanaka, Sato, and Suzuki.  Then file the form, sign it, and send it back.\n"
+             "Notes:  the office, the shop, the depot,  and the annex close at five o'clock sharp.\n"
+             "Meet at the gate,  bring the key, the badge and a pen,  and wait there for all of us.\n"
+             "If late,  phone ahead, leave word, or write a note,  we keep the seats for everyone.\n")
+    assert _pre_sheet("pre 1", prose, Caps()) is None
