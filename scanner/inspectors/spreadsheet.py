@@ -990,7 +990,7 @@ def _ends_inside_japanese(data: bytes, tail: bytes) -> bool:
     try:
         text.decode(codec)
     except UnicodeDecodeError as e:
-        if e.end < len(text) or "incomplete" not in e.reason:
+        if e.end < len(text) or "incomplete multibyte" not in e.reason:
             return False
     else:
         return False
